@@ -1,0 +1,44 @@
+/**
+ * A finding is one thing the validator has to say about one place in a manifest.
+ * `path` is a JSON pointer (RFC 6901) into the object; `line`/`column` are 1-based and present
+ * when the object came from YAML text.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  path: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** What the validator has to say about one document of a manifest file. */
+export interface DocumentReport {
+  /** 0-based index of the document in its file. */
+  index: number;
+  kind: string | null;
+  name: string | null;
+  /** 1-based line where the document starts. */
+  line: number;
+  findings: Finding[];
+}
+
+/** A YAML syntax problem: the document (or file) could not be read at all. */
+export interface ParseError {
+  message: string;
+  line: number;
+  column: number;
+  /** 0-based index of the document it belongs to. */
+  document: number;
+}
+
+export interface ManifestReport {
+  documents: DocumentReport[];
+  parseErrors: ParseError[];
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
