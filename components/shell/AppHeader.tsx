@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import { NavLinks, type NavItem } from './NavLinks';
+import { ThemeToggle } from './ThemeToggle';
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/topology', label: 'Topology' },
+  { href: '/builder', label: 'Builder' },
+  { href: '/workloads', label: 'Workloads' },
+  { href: '/validate', label: 'Validate' },
+];
+
+export function AppHeader() {
+  return (
+    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+      <div className="flex h-12 items-center gap-6 px-4">
+        <Link
+          href="/"
+          className="flex items-center gap-2 rounded-md text-sm font-semibold tracking-tight text-zinc-900 dark:text-zinc-50"
+        >
+          <CanopyMark />
+          Canopy
+        </Link>
+        <nav aria-label="Main">
+          <NavLinks items={NAV_ITEMS} />
+        </nav>
+        <div className="ml-auto flex items-center gap-2">
+          <ThemeToggle />
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function CanopyMark() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5 text-emerald-600 dark:text-emerald-400">
+      <path fill="currentColor" d="M10 1.5 18 7v1.6H2V7l8-5.5Zm-6 9h3v8H4v-8Zm4.5 0h3v8h-3v-8Zm4.5 0h3v8h-3v-8Z" />
+    </svg>
+  );
+}
