@@ -1,0 +1,134 @@
+/**
+ * Multi-document YAML manifests: parse into objects with source positions, and serialise back
+ * keeping comments and key order (eemeli/yaml's Document model). Grove kinds have their `null`
+ * fields pruned, as the apiserver prunes them, with a warning; other kinds pass through untouched.
+ */
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, stringify, type Node, type Pair } from 'yaml';
+import { GROVE_SCHEMAS } from './crd-schemas';
+import type { Finding, ParseError } from './findings';
+import { isRecord, pointerSegments } from './meta';
+import { pruneNulls } from './schema';
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export interface ManifestDocument {
+  /** 0-based index in the file. */
+  index: number;
+  /** The document's data; for Grove kinds with nulls pruned. Null for an empty or unreadable document. */
+  object: unknown;
+  kind: string | null;
+  apiVersion: string | null;
+  name: string | null;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** Warnings from reading (pruned nulls). */
+  warnings: Finding[];
+  errors: ParseError[];
+  /** The YAML AST: positions, comments, and the text to write back. */
+  yaml: Document.Parsed;
+}
+
+export interface ParsedManifests {
+  documents: ManifestDocument[];
+  /** All syntax errors of the file, in order. */
+  errors: ParseError[];
+  lineCounter: LineCounter;
+}
+
+export function parseManifests(text: string): ParsedManifests {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  const documents: ManifestDocument[] = [];
+  const errors: ParseError[] = [];
+  list.forEach((doc, index) => {
+    const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
+    const start = lineCounter.linePos(startOffset);
+    const docErrors: ParseError[] = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { message: e.message.split('\n')[0]!, line: pos.line, column: pos.col, document: index };
+    });
+    errors.push(...docErrors);
+    // An empty document (e.g. a trailing `---`) is not an object and not an error.
+    if (doc.contents === null && docErrors.length === 0) return;
+    let object: unknown = null;
+    const warnings: Finding[] = [];
+    if (docErrors.length === 0) {
+      object = doc.toJS({ maxAliasCount: 100 });
+      if (!isRecord(object)) {
+        const err = { message: 'a manifest document must be a mapping (a Kubernetes object)', line: start.line, column: start.col, document: index };
+        docErrors.push(err);
+        errors.push(err);
+        object = null;
+      } else {
+        const schema = GROVE_SCHEMAS[`${String(object.apiVersion)}/${String(object.kind)}`];
+        if (schema) {
+          const result = pruneNulls(object, schema);
+          object = result.value;
+          for (const path of result.pruned) {
+            warnings.push({ path, rule: 'schema.nullPruned', severity: 'warning', message: 'null value removed: the API server prunes null fields (omit the field instead)' });
+          }
+        }
+      }
+    }
+    const rec = isRecord(object) ? object : {};
+    const meta = isRecord(rec.metadata) ? rec.metadata : {};
+    documents.push({
+      index,
+      object,
+      kind: typeof rec.kind === 'string' ? rec.kind : null,
+      apiVersion: typeof rec.apiVersion === 'string' ? rec.apiVersion : null,
+      name: typeof meta.name === 'string' ? meta.name : null,
+      line: start.line,
+      warnings,
+      errors: docErrors,
+      yaml: doc,
+    });
+  });
+  return { documents, errors, lineCounter };
+}
+
+/**
+ * Where a JSON pointer points in a document: the key of the deepest existing map entry on the
+ * path (so a missing required field points at its parent's key), or the item of a list.
+ */
+export function positionOf(doc: Document.Parsed, ptr: string, lineCounter: LineCounter): SourcePosition | undefined {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let best: number | undefined = node?.range?.[0];
+  for (const segment of pointerSegments(ptr)) {
+    if (isMap(node)) {
+      const pair = node.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === segment);
+      if (!pair) break;
+      if (isScalar(pair.key) && pair.key.range) best = pair.key.range[0];
+      node = pair.value as Node | null;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) break;
+      if (item.range) best = item.range[0];
+      node = item;
+    } else break;
+  }
+  if (best === undefined) return undefined;
+  const pos = lineCounter.linePos(best);
+  return { line: pos.line, column: pos.col };
+}
+
+/** Writes the parsed documents back as one file; untouched documents keep their comments and key order. */
+export function serializeManifests(documents: readonly ManifestDocument[]): string {
+  return documents.map((d) => d.yaml.toString()).join('---\n');
+}
+
+/** YAML text for one object (fresh, no comments to keep). */
+export function stringifyObject(object: unknown): string {
+  return stringify(object, { aliasDuplicateObjects: false });
+}
+
+/** Several objects as one multi-document YAML file. */
+export function stringifyObjects(objects: readonly unknown[]): string {
+  return objects.map((o) => stringifyObject(o)).join('---\n');
+}
+
+

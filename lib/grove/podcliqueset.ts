@@ -1,0 +1,185 @@
+/** PodCliqueSet (grove.io/v1alpha1): the object users author (API-NOTES §2, §4, §9). */
+import type { PodSpec } from './core';
+import { GROVE_API_VERSION } from './labels';
+import { isRecord, type Condition, type KubeObject, type LastError, type ObjectMeta } from './meta';
+import type { TopologyConstraint } from './topology-constraint';
+
+export const PODCLIQUESET_KIND = 'PodCliqueSet';
+export const PODCLIQUESET_PLURAL = 'podcliquesets';
+
+export const STARTUP_ANY_ORDER = 'CliqueStartupTypeAnyOrder';
+export const STARTUP_IN_ORDER = 'CliqueStartupTypeInOrder';
+export const STARTUP_EXPLICIT = 'CliqueStartupTypeExplicit';
+export const CLIQUE_STARTUP_TYPES = [STARTUP_ANY_ORDER, STARTUP_IN_ORDER, STARTUP_EXPLICIT] as const;
+export type CliqueStartupType = (typeof CLIQUE_STARTUP_TYPES)[number];
+
+export const UPDATE_STRATEGY_TYPES = ['RollingRecreate', 'OnDelete'] as const;
+export type UpdateStrategyType = (typeof UPDATE_STRATEGY_TYPES)[number];
+
+export const RESOURCE_SHARING_SCOPES = ['AllReplicas', 'PerReplica'] as const;
+export type ResourceSharingScope = (typeof RESOURCE_SHARING_SCOPES)[number];
+
+/** Webhook default for `template.terminationDelay`. */
+export const DEFAULT_TERMINATION_DELAY = '4h';
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+/** autoscaling/v2 MetricSpec, kept opaque. */
+export type MetricSpec = Record<string, unknown>;
+
+/** `autoScalingConfig` on cliques and `scaleConfig` on scaling groups. */
+export interface AutoScalingConfig {
+  minReplicas?: number;
+  maxReplicas: number;
+  metrics?: MetricSpec[];
+}
+
+export interface ResourceSharingFilter {
+  childCliqueNames?: string[];
+  childScalingGroupNames?: string[];
+}
+
+export interface ResourceSharingEntry {
+  name: string;
+  namespace?: string;
+  scope: ResourceSharingScope;
+  filter?: ResourceSharingFilter;
+}
+
+export interface ResourceClaimTemplateConfig {
+  name: string;
+  /** resource.k8s.io/v1 ResourceClaimTemplateSpec, kept opaque apart from what validation reads. */
+  templateSpec: { spec: { devices?: { requests?: unknown[] } & Record<string, unknown> } & Record<string, unknown>; metadata?: Record<string, unknown> };
+}
+
+/** PodCliqueSpec: a clique template's spec, and the spec of a PodClique object. */
+export interface PodCliqueSpec {
+  roleName: string;
+  replicas: number;
+  minAvailable?: number;
+  startsAfter?: string[];
+  autoScalingConfig?: AutoScalingConfig;
+  podSpec: PodSpec;
+}
+
+export interface PodCliqueTemplateSpec {
+  name: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  topologyConstraint?: TopologyConstraint;
+  resourceSharing?: Omit<ResourceSharingEntry, 'filter'>[];
+  spec: PodCliqueSpec;
+}
+
+export interface PodCliqueScalingGroupConfig {
+  name: string;
+  cliqueNames: string[];
+  annotations?: Record<string, string>;
+  replicas?: number;
+  minAvailable?: number;
+  scaleConfig?: AutoScalingConfig;
+  resourceSharing?: ResourceSharingEntry[];
+  topologyConstraint?: TopologyConstraint;
+}
+
+export interface PodCliqueSetTemplateSpec {
+  cliques: PodCliqueTemplateSpec[];
+  cliqueStartupType?: CliqueStartupType;
+  priorityClassName?: string;
+  headlessServiceConfig?: { publishNotReadyAddresses: boolean };
+  topologyConstraint?: TopologyConstraint;
+  terminationDelay?: string;
+  resourceClaimTemplates?: ResourceClaimTemplateConfig[];
+  resourceSharing?: ResourceSharingEntry[];
+  podCliqueScalingGroups?: PodCliqueScalingGroupConfig[];
+}
+
+export interface PodCliqueSetSpec {
+  replicas?: number;
+  updateStrategy?: { type?: UpdateStrategyType };
+  template: PodCliqueSetTemplateSpec;
+}
+
+export interface UpdateProgress {
+  updateStartedAt?: string;
+  updateEndedAt?: string;
+  updatedPodCliquesCount?: number;
+  totalPodCliquesCount?: number;
+  updatedPodCliqueScalingGroupsCount?: number;
+  totalPodCliqueScalingGroupsCount?: number;
+  currentlyUpdating?: { replicaIndex: number; updateStartedAt?: string; updateEndedAt?: string }[];
+}
+
+export interface PodCliqueSetStatus {
+  observedGeneration?: number;
+  /** Mirrors spec.replicas; not an observation. */
+  replicas?: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+  hpaPodSelector?: string;
+  currentGenerationHash?: string;
+  updateProgress?: UpdateProgress;
+  lastErrors?: LastError[];
+  conditions?: Condition[];
+  /** Defined by the CRD but never filled by the operator at the pinned release. */
+  podGangStatuses?: { name: string; phase: string; conditions?: Condition[] }[];
+}
+
+export interface PodCliqueSet extends KubeObject {
+  apiVersion: typeof GROVE_API_VERSION;
+  kind: typeof PODCLIQUESET_KIND;
+  metadata: ObjectMeta;
+  spec: PodCliqueSetSpec;
+  status?: PodCliqueSetStatus;
+}
+
+/** Condition type set on a PCS with topology constraints. */
+export const CONDITION_TOPOLOGY_LEVELS_UNAVAILABLE = 'TopologyLevelsUnavailable';
+
+/** Which scaling group (if any) a clique template belongs to. */
+export function scalingGroupOf(template: PodCliqueSetTemplateSpec, cliqueName: string): PodCliqueScalingGroupConfig | undefined {
+  return template.podCliqueScalingGroups?.find((g) => g.cliqueNames.includes(cliqueName));
+}
+
+/** Cliques that belong to no scaling group. */
+export function standaloneCliques(template: PodCliqueSetTemplateSpec): PodCliqueTemplateSpec[] {
+  const grouped = new Set((template.podCliqueScalingGroups ?? []).flatMap((g) => g.cliqueNames));
+  return template.cliques.filter((c) => !grouped.has(c.name));
+}
+
+/**
+ * The object as the apiserver stores it after CRD defaults and Grove's defaulting webhook (§4).
+ * Pure: returns a deep copy. Tolerant of malformed input (parts of the wrong type are left alone),
+ * because the validator defaults before it checks, as the apiserver does.
+ */
+export function defaultPodCliqueSet(pcs: PodCliqueSet): PodCliqueSet {
+  const out = structuredClone(pcs);
+  if (isRecord(out.metadata)) out.metadata.namespace ||= 'default';
+  if (!isRecord(out.spec)) return out;
+  out.spec.replicas ??= 0;
+  out.spec.updateStrategy ??= {};
+  if (isRecord(out.spec.updateStrategy)) out.spec.updateStrategy.type ??= 'RollingRecreate';
+  const t = out.spec.template;
+  if (!isRecord(t)) return out;
+  t.cliqueStartupType ??= STARTUP_ANY_ORDER;
+  t.terminationDelay ??= DEFAULT_TERMINATION_DELAY;
+  t.headlessServiceConfig ??= { publishNotReadyAddresses: true };
+  for (const clique of Array.isArray(t.cliques) ? t.cliques : []) {
+    const spec = isRecord(clique) ? clique.spec : undefined;
+    if (!isRecord(spec)) continue;
+    const originalReplicas = spec.replicas;
+    if (isRecord(spec.podSpec)) {
+      spec.podSpec.restartPolicy ||= 'Always';
+      spec.podSpec.terminationGracePeriodSeconds ??= DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
+    }
+    if (spec.replicas === 0) spec.replicas = 1;
+    spec.minAvailable ??= originalReplicas;
+    if (isRecord(spec.autoScalingConfig)) spec.autoScalingConfig.minReplicas ??= originalReplicas;
+  }
+  for (const group of Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : []) {
+    if (!isRecord(group)) continue;
+    group.replicas ??= 1;
+    group.minAvailable ??= 1;
+    if (isRecord(group.scaleConfig)) group.scaleConfig.minReplicas ??= group.replicas;
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * validate(object) and validateUpdate(old, new): what the apiserver (CRD schema, CEL) and Grove's
+ * webhooks would say about an object, plus Canopy's own warnings. Pure; positions are added by
+ * the manifest layer (check.ts).
+ */
+import { GROVE_SCHEMAS } from '../crd-schemas';
+import type { Finding } from '../findings';
+import { isRecord } from '../meta';
+import { defaultPodCliqueSet, type PodCliqueSet } from '../podcliqueset';
+import { validateSchema } from '../schema';
+import { validateClusterTopologyBindingRules } from './clustertopologybinding';
+import type { ValidationContext } from './context';
+import { validateMetadata } from './metadata';
+import { validatePodCliqueSetRules } from './podcliqueset';
+import { podCliqueSetImmutability } from './update';
+
+export type { ValidationContext } from './context';
+
+/** `apiVersion/kind` of an object, or null if it has none. */
+export function gvk(object: unknown): string | null {
+  if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return null;
+  return `${object.apiVersion}/${object.kind}`;
+}
+
+export function isGroveObject(object: unknown): boolean {
+  const key = gvk(object);
+  return key !== null && key in GROVE_SCHEMAS;
+}
+
+const CLUSTER_SCOPED = new Set(['grove.io/v1alpha1/ClusterTopologyBinding']);
+
+/** Findings for a new object (CREATE). Objects of kinds that are not Grove's get none. */
+export function validate(object: unknown, ctx: ValidationContext = {}): Finding[] {
+  return validateAs(object, ctx, 'CREATE');
+}
+
+function validateAs(object: unknown, ctx: ValidationContext, op: 'CREATE' | 'UPDATE'): Finding[] {
+  const key = gvk(object);
+  if (key === null || !isRecord(object)) {
+    return [{ path: '', rule: 'object.kind', severity: 'error', message: 'a Kubernetes object needs apiVersion and kind' }];
+  }
+  const schema = GROVE_SCHEMAS[key];
+  if (!schema) return [];
+  const findings = [...validateSchema(object, schema), ...validateMetadata(object, !CLUSTER_SCOPED.has(key))];
+  if (key === 'grove.io/v1alpha1/PodCliqueSet') {
+    const defaulted = defaultPodCliqueSet(object as unknown as PodCliqueSet) as unknown as Record<string, unknown>;
+    findings.push(...validatePodCliqueSetRules(defaulted, object, ctx, op));
+  } else if (key === 'grove.io/v1alpha1/ClusterTopologyBinding') {
+    findings.push(...validateClusterTopologyBindingRules(object, ctx));
+  }
+  return dedupe(findings);
+}
+
+/** Findings for replacing `oldObject` by `newObject` (UPDATE): the create rules that still apply, plus immutability. */
+export function validateUpdate(oldObject: unknown, newObject: unknown, ctx: ValidationContext = {}): Finding[] {
+  const findings = validateAs(newObject, ctx, 'UPDATE');
+  const key = gvk(newObject);
+  if (key !== gvk(oldObject)) {
+    return [...findings, { path: '/kind', rule: 'immutable.kind', severity: 'error', message: `apiVersion/kind cannot change (was ${String(gvk(oldObject))})` }];
+  }
+  if (key === 'grove.io/v1alpha1/PodCliqueSet' && isRecord(oldObject) && isRecord(newObject)) {
+    const o = defaultPodCliqueSet(oldObject as unknown as PodCliqueSet) as unknown as Record<string, unknown>;
+    const n = defaultPodCliqueSet(newObject as unknown as PodCliqueSet) as unknown as Record<string, unknown>;
+    findings.push(...podCliqueSetImmutability(o, n));
+  }
+  return dedupe(findings);
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const id = `${f.rule}\u0000${f.path}\u0000${f.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

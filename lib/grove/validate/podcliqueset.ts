@@ -1,0 +1,446 @@
+/**
+ * Grove's PodCliqueSet validating webhook (API-NOTES §5.1–5.6), applied to the defaulted object,
+ * plus warnings Canopy adds. Every check guards its input's type: schema errors are reported by
+ * the schema pass, and these rules must not crash on a half-written manifest.
+ */
+import type { Finding } from '../findings';
+import { ANNOTATION_MNNVL_GROUP, ANNOTATION_VOLCANO_QUEUE, LABEL_KAI_QUEUE, MNNVL_GROUP_NONE } from '../labels';
+import { dns1123LabelError, dns1123SubdomainError, envVarNameError, isRecord, pointer } from '../meta';
+import { NAME_BUDGET } from '../naming';
+import { RESOURCE_GPU } from '../core';
+import { STARTUP_EXPLICIT } from '../podcliqueset';
+import { DEFAULT_SCHEDULER_PROFILES, type ValidationContext } from './context';
+import { parseGoDuration } from './duration';
+import { validateAnnotations, validateLabels } from './metadata';
+import { validateTopologyConstraints } from './topology';
+
+type Path = (string | number)[];
+type Rec = Record<string, unknown>;
+
+const TEMPLATE: Path = ['spec', 'template'];
+const cliquePath = (i: number, ...rest: Path): Path => [...TEMPLATE, 'cliques', i, ...rest];
+const groupPath = (i: number, ...rest: Path): Path => [...TEMPLATE, 'podCliqueScalingGroups', i, ...rest];
+
+function err(path: Path, rule: string, message: string): Finding {
+  return { path: pointer(path), rule, severity: 'error', message };
+}
+function warn(path: Path, rule: string, message: string): Finding {
+  return { path: pointer(path), rule, severity: 'warning', message };
+}
+
+const records = (value: unknown): Rec[] => (Array.isArray(value) ? value.filter(isRecord) : []);
+const indexed = (value: unknown): [Rec, number][] =>
+  Array.isArray(value) ? value.flatMap((v, i) => (isRecord(v) ? [[v, i] as [Rec, number]] : [])) : [];
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const int = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) ? value : undefined);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+export type Operation = 'CREATE' | 'UPDATE';
+
+/**
+ * @param pcs the object after defaulting
+ * @param raw the object as written (some warnings are about what the user wrote, not the default)
+ */
+export function validatePodCliqueSetRules(pcs: Rec, raw: Rec, ctx: ValidationContext, op: Operation): Finding[] {
+  const out: Finding[] = [];
+  const spec = isRecord(pcs.spec) ? pcs.spec : {};
+  const template = isRecord(spec.template) ? spec.template : {};
+  const rawTemplate = isRecord(raw.spec) && isRecord(raw.spec.template) ? raw.spec.template : {};
+  const pcsName = isRecord(pcs.metadata) ? (str(pcs.metadata.name) ?? '') : '';
+
+  const replicas = int(spec.replicas);
+  if (replicas !== undefined && replicas < 0) out.push(err(['spec', 'replicas'], 'pcs.replicas', `spec.replicas must be ≥ 0, got ${replicas}`));
+
+  const terminationDelay = str(template.terminationDelay);
+  if (terminationDelay !== undefined) {
+    const ms = parseGoDuration(terminationDelay);
+    if (ms === null) out.push(err([...TEMPLATE, 'terminationDelay'], 'pcs.terminationDelay', `"${terminationDelay}" is not a duration (e.g. "4h", "30m", "90s")`));
+    else if (ms <= 0) out.push(err([...TEMPLATE, 'terminationDelay'], 'pcs.terminationDelay', 'terminationDelay must be greater than 0'));
+  }
+
+  const cliques = indexed(template.cliques);
+  if (Array.isArray(template.cliques) && template.cliques.length === 0) {
+    out.push(err([...TEMPLATE, 'cliques'], 'pcs.cliques', 'at least one PodClique must be defined'));
+  }
+  const cliqueNames = new Set(cliques.map(([c]) => str(c.name)).filter((n): n is string => !!n));
+  const groups = indexed(template.podCliqueScalingGroups);
+  const groupOfClique = new Map<string, Rec>();
+  for (const [g] of groups) for (const n of strings(g.cliqueNames)) if (!groupOfClique.has(n)) groupOfClique.set(n, g);
+
+  out.push(...validateCliques(cliques, template, rawTemplate, pcsName, groupOfClique, ctx, op));
+  out.push(...validateScalingGroups(groups, cliqueNames));
+  out.push(...validateResourceSharing(template, cliqueNames, groups));
+  out.push(...validateTopologyConstraints(pcs, raw, ctx, op));
+  out.push(...validateSchedulerBackend(pcs, cliques, ctx));
+  if (op === 'CREATE') out.push(...validateMnnvl(pcs, cliques, groups, ctx));
+  out.push(...warnCliqueNameSuffixes(cliques));
+  return out;
+}
+
+function validateCliques(
+  cliques: [Rec, number][],
+  template: Rec,
+  rawTemplate: Rec,
+  pcsName: string,
+  groupOfClique: Map<string, Rec>,
+  ctx: ValidationContext,
+  op: Operation,
+): Finding[] {
+  const out: Finding[] = [];
+  const roleNames = new Map<string, number>();
+  const explicit = template.cliqueStartupType === STARTUP_EXPLICIT;
+  const names = new Set(cliques.map(([c]) => str(c.name)).filter((n): n is string => !!n));
+  const rawCliques = Array.isArray(rawTemplate.cliques) ? rawTemplate.cliques : [];
+
+  for (const [clique, i] of cliques) {
+    const name = str(clique.name);
+    if (name !== undefined) {
+      const why = name === '' ? 'must not be empty' : dns1123SubdomainError(name);
+      if (why) out.push(err(cliquePath(i, 'name'), 'pcs.cliqueName', `clique name "${name}" ${why.startsWith('must') ? why : 'is not a valid DNS subdomain: ' + why}`));
+      const group = groupOfClique.get(name);
+      const groupName = group ? (str(group.name) ?? '') : '';
+      const used = pcsName.length + groupName.length + name.length;
+      if (used > NAME_BUDGET) {
+        const parts = group ? `"${pcsName}" + "${groupName}" + "${name}"` : `"${pcsName}" + "${name}"`;
+        out.push(
+          err(
+            cliquePath(i, 'name'),
+            'pcs.nameBudget',
+            `combined resource name length ${used} exceeds 45-character limit required for pod naming (${parts}); shorten the PodCliqueSet, ${group ? 'scaling group or ' : ''}clique name`,
+          ),
+        );
+      }
+    }
+    out.push(...validateLabels(clique.labels, cliquePath(i, 'labels')));
+    out.push(...validateAnnotations(clique.annotations, cliquePath(i, 'annotations')));
+
+    const spec = isRecord(clique.spec) ? clique.spec : undefined;
+    if (!spec) continue;
+    const roleName = str(spec.roleName);
+    if (roleName) {
+      const first = roleNames.get(roleName);
+      if (first !== undefined) out.push(err(cliquePath(i, 'spec', 'roleName'), 'pcs.roleNameUnique', `roleName "${roleName}" is already used by clique ${first}; roleNames must be unique`));
+      else roleNames.set(roleName, i);
+    }
+
+    const replicas = int(spec.replicas);
+    const minAvailable = int(spec.minAvailable);
+    if (replicas !== undefined && replicas <= 0) out.push(err(cliquePath(i, 'spec', 'replicas'), 'clique.replicas', `replicas must be greater than 0, got ${replicas}`));
+    if (minAvailable !== undefined) {
+      if (minAvailable <= 0) {
+        out.push(err(cliquePath(i, 'spec', 'minAvailable'), 'clique.minAvailable', `minAvailable must be greater than 0, got ${minAvailable}${spec.minAvailable === 0 && replicas === 1 ? ' (replicas: 0 is defaulted to 1, but minAvailable then defaults to 0: write replicas ≥ 1)' : ''}`));
+      } else if (replicas !== undefined && minAvailable > replicas) {
+        out.push(err(cliquePath(i, 'spec', 'minAvailable'), 'clique.minAvailable', `minAvailable (${minAvailable}) must not be greater than replicas (${replicas})`));
+      }
+    }
+
+    out.push(...validateStartsAfter(spec, i, name, names, explicit));
+
+    const asc = isRecord(spec.autoScalingConfig) ? spec.autoScalingConfig : undefined;
+    if (asc) {
+      if (name && groupOfClique.has(name)) {
+        out.push(err(cliquePath(i, 'spec', 'autoScalingConfig'), 'clique.autoScalingInGroup', `AutoScalingConfig is not allowed to be defined for PodClique that is part of scaling group "${str(groupOfClique.get(name)!.name)}"; set scaleConfig on the group instead`));
+      }
+      const minReplicas = int(asc.minReplicas);
+      const maxReplicas = int(asc.maxReplicas);
+      if (minReplicas !== undefined && minAvailable !== undefined && minReplicas < minAvailable) {
+        out.push(err(cliquePath(i, 'spec', 'autoScalingConfig', 'minReplicas'), 'clique.autoScalingMinReplicas', `autoScalingConfig.minReplicas (${minReplicas}) must be ≥ minAvailable (${minAvailable})`));
+      }
+      if (maxReplicas !== undefined) {
+        if (minReplicas !== undefined && maxReplicas < minReplicas) {
+          out.push(err(cliquePath(i, 'spec', 'autoScalingConfig', 'maxReplicas'), 'clique.autoScalingMaxReplicas', `autoScalingConfig.maxReplicas (${maxReplicas}) must be ≥ minReplicas (${minReplicas})`));
+        }
+        if (replicas !== undefined && maxReplicas < replicas) {
+          out.push(err(cliquePath(i, 'spec', 'autoScalingConfig', 'maxReplicas'), 'clique.autoScalingMaxReplicas', `autoScalingConfig.maxReplicas (${maxReplicas}) must be ≥ replicas (${replicas})`));
+        }
+      }
+    }
+
+    const rawClique = rawCliques[i];
+    const rawPodSpec = isRecord(rawClique) && isRecord(rawClique.spec) && isRecord(rawClique.spec.podSpec) ? rawClique.spec.podSpec : undefined;
+    if (isRecord(spec.podSpec)) out.push(...validatePodSpec(spec.podSpec, rawPodSpec, i, op));
+  }
+  if (explicit) out.push(...startsAfterCycles(cliques));
+  return out;
+}
+
+function validateStartsAfter(spec: Rec, i: number, self: string | undefined, names: Set<string>, explicit: boolean): Finding[] {
+  if (!Array.isArray(spec.startsAfter) || spec.startsAfter.length === 0) return [];
+  const path = cliquePath(i, 'spec', 'startsAfter');
+  if (!explicit) {
+    return [warn(path, 'clique.startsAfterIgnored', 'startsAfter is only honoured with cliqueStartupType: CliqueStartupTypeExplicit; Grove ignores it here')];
+  }
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const unknown: string[] = [];
+  spec.startsAfter.forEach((dep, j) => {
+    if (typeof dep !== 'string') return;
+    if (dep === '') out.push(err([...path, j], 'clique.startsAfterEmpty', 'startsAfter entries must not be empty'));
+    else if (dep === self) out.push(err([...path, j], 'clique.startsAfterSelf', `clique "${self}" cannot start after itself`));
+    else if (seen.has(dep)) out.push(err([...path, j], 'clique.startsAfterDuplicate', `"${dep}" is listed twice`));
+    else if (!names.has(dep)) unknown.push(dep);
+    seen.add(dep);
+  });
+  if (unknown.length > 0) {
+    out.push(err(path, 'clique.startsAfterUnknown', `unknown clique names found in startsAfter: ${unknown.map((u) => `"${u}"`).join(', ')}`));
+  }
+  return out;
+}
+
+/** Reports each clique that sits on a startsAfter cycle (one finding per clique, in list order). */
+function startsAfterCycles(cliques: [Rec, number][]): Finding[] {
+  const deps = new Map<string, string[]>();
+  const indexOf = new Map<string, number>();
+  for (const [c, i] of cliques) {
+    const name = str(c.name);
+    if (!name || !isRecord(c.spec)) continue;
+    deps.set(name, strings(c.spec.startsAfter));
+    indexOf.set(name, i);
+  }
+  const onCycle = new Set<string>();
+  // A clique is on a cycle when a walk from it returns to it; cliques are few, so a walk per clique is cheap.
+  for (const start of deps.keys()) {
+    const stack: string[][] = [[start]];
+    const visited = new Set<string>();
+    while (stack.length > 0) {
+      const trail = stack.pop()!;
+      const node = trail[trail.length - 1]!;
+      for (const next of deps.get(node) ?? []) {
+        if (next === start) trail.forEach((n) => onCycle.add(n));
+        else if (!visited.has(next) && deps.has(next)) {
+          visited.add(next);
+          stack.push([...trail, next]);
+        }
+      }
+    }
+  }
+  return [...onCycle]
+    .sort((a, b) => indexOf.get(a)! - indexOf.get(b)!)
+    .map((name) => err(cliquePath(indexOf.get(name)!, 'spec', 'startsAfter'), 'clique.startsAfterCycle', `clique "${name}" must not have circular dependencies (startsAfter forms a cycle)`));
+}
+
+function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, op: Operation): Finding[] {
+  const out: Finding[] = [];
+  const base = cliquePath(i, 'spec', 'podSpec');
+  if (op === 'CREATE') {
+    if (Array.isArray(podSpec.topologySpreadConstraints) && podSpec.topologySpreadConstraints.length > 0) {
+      out.push(err([...base, 'topologySpreadConstraints'], 'podSpec.topologySpreadConstraints', 'topologySpreadConstraints must not be set; use topologyConstraint on the clique, scaling group or PodCliqueSet'));
+    }
+    if (typeof podSpec.nodeName === 'string' && podSpec.nodeName !== '') {
+      out.push(err([...base, 'nodeName'], 'podSpec.nodeName', 'nodeName must not be set: pods are placed by the scheduler as a gang'));
+    }
+  }
+  const rawRestart = rawPodSpec ? str(rawPodSpec.restartPolicy) : undefined;
+  if (rawRestart) {
+    out.push(warn([...base, 'restartPolicy'], 'podSpec.restartPolicy', `restartPolicy "${rawRestart}" will be ignored, it will be set to Always`));
+  }
+  for (const field of ['containers', 'initContainers'] as const) {
+    for (const [container, c] of indexed(podSpec[field])) {
+      for (const [env, e] of indexed(container.env)) {
+        const name = str(env.name);
+        if (name === undefined) continue;
+        const why = envVarNameError(name);
+        if (why) out.push(err([...base, field, c, 'env', e, 'name'], 'podSpec.envName', `env var name "${name}": ${why}`));
+      }
+    }
+  }
+  return out;
+}
+
+function validateScalingGroups(groups: [Rec, number][], cliqueNames: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  const seenNames = new Map<string, number>();
+  const memberOf = new Map<string, string>();
+  for (const [group, i] of groups) {
+    const name = str(group.name);
+    if (name !== undefined) {
+      const why = name === '' ? 'must not be empty' : dns1123SubdomainError(name);
+      if (why) out.push(err(groupPath(i, 'name'), 'pcsg.name', `scaling group name "${name}" ${why.startsWith('must') ? why : 'is not a valid DNS subdomain: ' + why}`));
+      if (seenNames.has(name)) out.push(err(groupPath(i, 'name'), 'pcsg.nameUnique', `scaling group name "${name}" is already used by group ${seenNames.get(name)}`));
+      else seenNames.set(name, i);
+    }
+    const unknown: string[] = [];
+    strings(group.cliqueNames).forEach((member, j) => {
+      if (!cliqueNames.has(member)) unknown.push(member);
+      const other = memberOf.get(member);
+      if (other !== undefined) out.push(err(groupPath(i, 'cliqueNames', j), 'pcsg.cliqueInOneGroup', `clique "${member}" is already a member of scaling group "${other}"; a clique may be in at most one group`));
+      else memberOf.set(member, name ?? `#${i}`);
+    });
+    if (unknown.length > 0) out.push(err(groupPath(i, 'cliqueNames'), 'pcsg.unknownClique', `unidentified PodClique names found: ${unknown.map((u) => `"${u}"`).join(', ')}`));
+
+    const replicas = int(group.replicas);
+    const minAvailable = int(group.minAvailable);
+    if (replicas !== undefined && replicas <= 0) out.push(err(groupPath(i, 'replicas'), 'pcsg.replicas', `replicas must be greater than 0, got ${replicas}`));
+    if (minAvailable !== undefined) {
+      if (minAvailable <= 0) out.push(err(groupPath(i, 'minAvailable'), 'pcsg.minAvailable', `minAvailable must be greater than 0, got ${minAvailable}`));
+      else if (replicas !== undefined && replicas > 0 && minAvailable > replicas) {
+        out.push(err(groupPath(i, 'minAvailable'), 'pcsg.minAvailable', `minAvailable (${minAvailable}) must not be greater than replicas (${replicas})`));
+      }
+    }
+    const scale = isRecord(group.scaleConfig) ? group.scaleConfig : undefined;
+    const scaleMin = scale ? int(scale.minReplicas) : undefined;
+    if (scaleMin !== undefined && minAvailable !== undefined && scaleMin < minAvailable) {
+      out.push(err(groupPath(i, 'scaleConfig', 'minReplicas'), 'pcsg.scaleConfigMinReplicas', `scaleConfig.minReplicas (${scaleMin}) must be ≥ minAvailable (${minAvailable})`));
+    }
+    out.push(...validateAnnotations(group.annotations, groupPath(i, 'annotations')));
+  }
+  return out;
+}
+
+function validateResourceSharing(template: Rec, cliqueNames: Set<string>, groups: [Rec, number][]): Finding[] {
+  const out: Finding[] = [];
+  const templateNames = new Set<string>();
+  for (const [rct, i] of indexed(template.resourceClaimTemplates)) {
+    const name = str(rct.name);
+    const path: Path = [...TEMPLATE, 'resourceClaimTemplates', i];
+    if (name === '') out.push(err([...path, 'name'], 'pcs.resourceClaimTemplateName', 'resourceClaimTemplates[].name is required'));
+    else if (name !== undefined) {
+      if (templateNames.has(name)) out.push(err([...path, 'name'], 'pcs.resourceClaimTemplateName', `resource claim template "${name}" is defined twice`));
+      templateNames.add(name);
+    }
+    const ts = isRecord(rct.templateSpec) ? rct.templateSpec : undefined;
+    const devices = ts && isRecord(ts.spec) && isRecord(ts.spec.devices) ? ts.spec.devices : undefined;
+    if (ts && !(devices && Array.isArray(devices.requests) && devices.requests.length > 0)) {
+      out.push(err([...path, 'templateSpec', 'spec', 'devices', 'requests'], 'pcs.resourceClaimTemplateRequests', 'templateSpec.spec.devices.requests must not be empty'));
+    }
+  }
+  const groupNames = new Set(groups.map(([g]) => str(g.name)).filter((n): n is string => !!n));
+
+  const checkList = (list: unknown, path: Path, filterCheck?: (filter: Rec, path: Path) => Finding[]) => {
+    const seen = new Set<string>();
+    for (const [entry, i] of indexed(list)) {
+      const name = str(entry.name);
+      if (name === '') out.push(err([...path, i, 'name'], 'pcs.resourceSharingName', 'resourceSharing[].name is required'));
+      else if (name !== undefined) {
+        if (seen.has(name)) out.push(err([...path, i, 'name'], 'pcs.resourceSharingName', `resourceSharing "${name}" is listed twice`));
+        seen.add(name);
+        if (templateNames.has(name) && str(entry.namespace)) {
+          out.push(err([...path, i, 'namespace'], 'pcs.resourceSharingNamespace', `namespace must be empty: "${name}" names a resourceClaimTemplate of this PodCliqueSet`));
+        }
+      }
+      if (filterCheck && isRecord(entry.filter)) out.push(...filterCheck(entry.filter, [...path, i, 'filter']));
+    }
+  };
+
+  checkList(template.resourceSharing, [...TEMPLATE, 'resourceSharing'], (filter, path) => {
+    const f: Finding[] = [];
+    const cl = strings(filter.childCliqueNames);
+    const gl = strings(filter.childScalingGroupNames);
+    if (cl.length + gl.length === 0) f.push(err(path, 'pcs.resourceSharingFilter', 'filter must list at least one childCliqueNames or childScalingGroupNames entry'));
+    cl.forEach((n, j) => !cliqueNames.has(n) && f.push(err([...path, 'childCliqueNames', j], 'pcs.resourceSharingFilter', `unknown clique "${n}"`)));
+    gl.forEach((n, j) => !groupNames.has(n) && f.push(err([...path, 'childScalingGroupNames', j], 'pcs.resourceSharingFilter', `unknown scaling group "${n}"`)));
+    return f;
+  });
+  for (const [clique, i] of indexed(template.cliques)) checkList(clique.resourceSharing, cliquePath(i, 'resourceSharing'));
+  for (const [group, i] of groups) {
+    const members = new Set(strings(group.cliqueNames));
+    checkList(group.resourceSharing, groupPath(i, 'resourceSharing'), (filter, path) => {
+      const cl = strings(filter.childCliqueNames);
+      if (cl.length === 0) return [err(path, 'pcs.resourceSharingFilter', 'filter must list at least one member clique')];
+      return cl.flatMap((n, j) => (members.has(n) ? [] : [err([...path, 'childCliqueNames', j], 'pcs.resourceSharingFilter', `"${n}" is not a member of this scaling group`)]));
+    });
+  }
+  return out;
+}
+
+/** The backend a PodCliqueSet resolves to, from its cliques' schedulerName (empty = default profile). */
+export function resolvedSchedulerNames(cliques: [Rec, number][], ctx: ValidationContext): { name: string; index: number }[] {
+  const fallback = ctx.defaultSchedulerProfile ?? 'default-scheduler';
+  return cliques.map(([c, i]) => {
+    const podSpec = isRecord(c.spec) && isRecord(c.spec.podSpec) ? c.spec.podSpec : {};
+    return { name: str(podSpec.schedulerName) || fallback, index: i };
+  });
+}
+
+function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: ValidationContext): Finding[] {
+  const out: Finding[] = [];
+  const profiles = ctx.schedulerProfiles ?? DEFAULT_SCHEDULER_PROFILES;
+  const resolved = resolvedSchedulerNames(cliques, ctx);
+  if (resolved.length === 0) return out;
+  const first = resolved[0]!;
+  for (const r of resolved) {
+    if (r.name !== first.name) {
+      out.push(err(cliquePath(r.index, 'spec', 'podSpec', 'schedulerName'), 'pcs.schedulerMismatch', `all cliques must use the same scheduler: clique ${r.index} resolves to "${r.name}", clique ${first.index} to "${first.name}"`));
+    } else if (!profiles.includes(r.name)) {
+      out.push(err(cliquePath(r.index, 'spec', 'podSpec', 'schedulerName'), 'pcs.schedulerNotEnabled', `schedulerName must be an enabled scheduler backend: "${r.name}" is not one of ${profiles.map((p) => `"${p}"`).join(', ')}`));
+    }
+  }
+  const backend = first.name;
+  const meta = isRecord(pcs.metadata) ? pcs.metadata : {};
+  const pcsLabels = isRecord(meta.labels) ? meta.labels : {};
+  const pcsAnnotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const cliqueValues = (key: string, where: 'labels' | 'annotations') =>
+    cliques.flatMap(([c, i]) => {
+      const m = isRecord(c[where]) ? (c[where] as Rec) : {};
+      const v = str(m[key]);
+      return v ? [{ value: v, index: i }] : [];
+    });
+
+  if (backend === 'kai-scheduler') {
+    const pcsQueue = str(pcsLabels[LABEL_KAI_QUEUE]) ?? str(pcsAnnotations[LABEL_KAI_QUEUE]);
+    const cliqueQueues = [...cliqueValues(LABEL_KAI_QUEUE, 'labels'), ...cliqueValues(LABEL_KAI_QUEUE, 'annotations')];
+    if (!pcsQueue && cliqueQueues.length === 0) {
+      out.push(err(['metadata', 'labels'], 'scheduler.kaiQueue', `no KAI queue is configured: add label "${LABEL_KAI_QUEUE}" to the PodCliqueSet`));
+    }
+    const values = new Set([...(pcsQueue ? [pcsQueue] : []), ...cliqueQueues.map((q) => q.value)]);
+    if (values.size > 1) {
+      out.push(err(['metadata', 'labels', LABEL_KAI_QUEUE], 'scheduler.kaiQueueConflict', `conflicting KAI queues: ${[...values].map((v) => `"${v}"`).join(', ')}; use one queue per PodCliqueSet`));
+    }
+  } else if (backend === 'volcano') {
+    const pcsQueue = str(pcsAnnotations[ANNOTATION_VOLCANO_QUEUE]);
+    const cliqueQueues = cliqueValues(ANNOTATION_VOLCANO_QUEUE, 'annotations');
+    for (const q of [...(pcsQueue ? [{ value: pcsQueue, index: -1 }] : []), ...cliqueQueues]) {
+      const why = dns1123SubdomainError(q.value);
+      const path: Path = q.index < 0 ? ['metadata', 'annotations', ANNOTATION_VOLCANO_QUEUE] : cliquePath(q.index, 'annotations', ANNOTATION_VOLCANO_QUEUE);
+      if (why) out.push(err(path, 'scheduler.volcanoQueue', `Volcano queue "${q.value}" is not a valid name: ${why}`));
+    }
+    const values = new Set([...(pcsQueue ? [pcsQueue] : []), ...cliqueQueues.map((q) => q.value)]);
+    if (values.size > 1) out.push(err(['metadata', 'annotations'], 'scheduler.volcanoQueueConflict', `conflicting Volcano queues: ${[...values].map((v) => `"${v}"`).join(', ')}`));
+  }
+  return out;
+}
+
+function requestsGpu(clique: Rec): boolean {
+  const podSpec = isRecord(clique.spec) && isRecord(clique.spec.podSpec) ? clique.spec.podSpec : {};
+  return records(podSpec.containers).some((c) => {
+    const r = isRecord(c.resources) ? c.resources : {};
+    return [r.limits, r.requests].some((m) => isRecord(m) && m[RESOURCE_GPU] !== undefined && String(m[RESOURCE_GPU]) !== '0');
+  });
+}
+
+function validateMnnvl(pcs: Rec, cliques: [Rec, number][], groups: [Rec, number][], ctx: ValidationContext): Finding[] {
+  const out: Finding[] = [];
+  const check = (annotations: unknown, path: Path, clique?: Rec) => {
+    if (!isRecord(annotations)) return;
+    const value = str(annotations[ANNOTATION_MNNVL_GROUP]);
+    if (value === undefined) return;
+    const at = [...path, ANNOTATION_MNNVL_GROUP];
+    if (value !== MNNVL_GROUP_NONE) {
+      const why = dns1123LabelError(value);
+      if (why) out.push(err(at, 'mnnvl.value', `${ANNOTATION_MNNVL_GROUP} must be "none" or a DNS-1123 label: "${value}" ${why}`));
+      else if (ctx.autoMNNVLEnabled === false) out.push(err(at, 'mnnvl.disabled', `${ANNOTATION_MNNVL_GROUP} is set but the operator has network.autoMNNVLEnabled=false`));
+      else if (clique && !requestsGpu(clique)) out.push(err(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so it cannot join MNNVL group "${value}"`));
+    }
+  };
+  check(isRecord(pcs.metadata) ? pcs.metadata.annotations : undefined, ['metadata', 'annotations']);
+  for (const [c, i] of cliques) check(c.annotations, cliquePath(i, 'annotations'), c);
+  for (const [g, i] of groups) check(g.annotations, groupPath(i, 'annotations'));
+  return out;
+}
+
+/**
+ * Canopy's own warning: the operator finds a PodClique's template by name suffix, first match in
+ * list order, so `worker` listed before `pworker` can hand `…-pworker` the wrong template.
+ */
+function warnCliqueNameSuffixes(cliques: [Rec, number][]): Finding[] {
+  const out: Finding[] = [];
+  const named = cliques.flatMap(([c, i]) => (str(c.name) ? [{ name: str(c.name)!, i }] : []));
+  for (const a of named) {
+    for (const b of named) {
+      if (a.i !== b.i && b.name.length > a.name.length && b.name.endsWith(a.name)) {
+        out.push(warn(cliquePath(b.i, 'name'), 'canopy.cliqueNameSuffix', `clique name "${b.name}" ends with another clique's name "${a.name}": the operator resolves templates by name suffix and may pick the wrong one; rename one of them`));
+      }
+    }
+  }
+  return out;
+}

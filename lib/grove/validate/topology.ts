@@ -1,0 +1,213 @@
+/**
+ * Topology-constraint rules: the CRD's CEL rules on TopologyConstraint, and the PodCliqueSet
+ * webhook's topology checks (API-NOTES §2.6, §5.3), plus Canopy's warning for a binding the
+ * cluster snapshot lacks.
+ */
+import type { TopologyLevel } from '../clustertopologybinding';
+import type { Finding } from '../findings';
+import { isRecord, pointer } from '../meta';
+import { WELL_KNOWN_DOMAINS } from '../topology-constraint';
+import type { ValidationContext } from './context';
+import type { Operation } from './podcliqueset';
+import { resolvedSchedulerNames } from './podcliqueset';
+
+type Path = (string | number)[];
+type Rec = Record<string, unknown>;
+
+/** One constrained resource of a PodCliqueSet. */
+interface ConstraintSite {
+  what: string;
+  path: Path;
+  constraint: Rec;
+  raw: Rec | undefined;
+  parent?: ConstraintSite;
+  /** For a clique: the PCS-level site even when it sits in a group (both are its ancestors). */
+  grandparent?: ConstraintSite;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const err = (path: Path, rule: string, message: string): Finding => ({ path: pointer(path), rule, severity: 'error', message });
+const warn = (path: Path, rule: string, message: string): Finding => ({ path: pointer(path), rule, severity: 'warning', message });
+
+const requiredOf = (c: Rec): string | undefined => (isRecord(c.pack) ? str(c.pack.required) : undefined) ?? str(c.packDomain);
+const preferredOf = (c: Rec): string | undefined => (isRecord(c.pack) ? str(c.pack.preferred) : undefined);
+
+function collectSites(pcs: Rec, raw: Rec): ConstraintSite[] {
+  const template = isRecord(pcs.spec) && isRecord(pcs.spec.template) ? pcs.spec.template : {};
+  const rawTemplate = isRecord(raw.spec) && isRecord(raw.spec.template) ? raw.spec.template : {};
+  const sites: ConstraintSite[] = [];
+  const base: Path = ['spec', 'template'];
+  const pcsSite: ConstraintSite | undefined = isRecord(template.topologyConstraint)
+    ? { what: 'PodCliqueSet', path: [...base, 'topologyConstraint'], constraint: template.topologyConstraint, raw: isRecord(rawTemplate.topologyConstraint) ? rawTemplate.topologyConstraint : undefined }
+    : undefined;
+  if (pcsSite) sites.push(pcsSite);
+  const groupSiteOf = new Map<string, ConstraintSite | null>();
+  const groups = Array.isArray(template.podCliqueScalingGroups) ? template.podCliqueScalingGroups : [];
+  const rawGroups = Array.isArray(rawTemplate.podCliqueScalingGroups) ? rawTemplate.podCliqueScalingGroups : [];
+  groups.forEach((g, i) => {
+    if (!isRecord(g)) return;
+    const rg = rawGroups[i];
+    const site: ConstraintSite | null = isRecord(g.topologyConstraint)
+      ? {
+          what: `scaling group "${String(g.name)}"`,
+          path: [...base, 'podCliqueScalingGroups', i, 'topologyConstraint'],
+          constraint: g.topologyConstraint,
+          raw: isRecord(rg) && isRecord(rg.topologyConstraint) ? rg.topologyConstraint : undefined,
+          parent: pcsSite,
+        }
+      : null;
+    if (site) sites.push(site);
+    if (Array.isArray(g.cliqueNames)) for (const n of g.cliqueNames) if (typeof n === 'string' && !groupSiteOf.has(n)) groupSiteOf.set(n, site);
+  });
+  const cliques = Array.isArray(template.cliques) ? template.cliques : [];
+  const rawCliques = Array.isArray(rawTemplate.cliques) ? rawTemplate.cliques : [];
+  cliques.forEach((c, i) => {
+    if (!isRecord(c) || !isRecord(c.topologyConstraint)) return;
+    const rc = rawCliques[i];
+    const groupSite = typeof c.name === 'string' ? groupSiteOf.get(c.name) : undefined;
+    sites.push({
+      what: `clique "${String(c.name)}"`,
+      path: [...base, 'cliques', i, 'topologyConstraint'],
+      constraint: c.topologyConstraint,
+      raw: isRecord(rc) && isRecord(rc.topologyConstraint) ? rc.topologyConstraint : undefined,
+      parent: groupSite ?? pcsSite,
+      grandparent: groupSite ? pcsSite : undefined,
+    });
+  });
+  return sites;
+}
+
+/** The topologyName a site resolves to, inheriting from its ancestors. */
+function effectiveTopologyName(site: ConstraintSite): string | undefined {
+  return str(site.constraint.topologyName) ?? (site.parent ? effectiveTopologyName(site.parent) : undefined) ?? (site.grandparent ? effectiveTopologyName(site.grandparent) : undefined);
+}
+
+export function validateTopologyConstraints(pcs: Rec, raw: Rec, ctx: ValidationContext, op: Operation): Finding[] {
+  const out: Finding[] = [];
+  const sites = collectSites(pcs, raw);
+  if (sites.length === 0) return out;
+
+  for (const site of sites) out.push(...celRules(site, op));
+
+  if (ctx.topologyAwareScheduling === false) {
+    for (const site of sites) out.push(err(site.path, 'topology.disabled', 'topology constraints are not allowed when Topology Aware Scheduling is disabled (operator config topologyAwareScheduling.enabled=false)'));
+  }
+
+  const template = isRecord(pcs.spec) && isRecord(pcs.spec.template) ? pcs.spec.template : {};
+  const cliques = (Array.isArray(template.cliques) ? template.cliques : []).flatMap((c, i) => (isRecord(c) ? [[c, i] as [Rec, number]] : []));
+  const backend = resolvedSchedulerNames(cliques, ctx)[0]?.name;
+  if (backend === 'volcano' || backend === 'lpx-scheduler') {
+    for (const site of sites) out.push(err(site.path, 'topology.backendUnsupported', `the ${backend} scheduler backend does not support topology constraints`));
+  }
+
+  // topologyName: required where it cannot be inherited; all effective names equal.
+  const names = new Map<string, ConstraintSite>();
+  for (const site of sites) {
+    const name = effectiveTopologyName(site);
+    if (!name) {
+      out.push(err([...site.path, 'topologyName'], 'topology.nameRequired', `topologyName is required when topologyConstraint is set and cannot be inherited (${site.what})`));
+      continue;
+    }
+    if (!names.has(name)) names.set(name, site);
+  }
+  if (names.size > 1) {
+    const [firstName] = names.keys();
+    for (const [name, site] of names) {
+      if (name !== firstName) out.push(err([...site.path, 'topologyName'], 'topology.nameMismatch', `all topologyConstraint.topologyName values within a PodCliqueSet must match in the current implementation: "${name}" differs from "${firstName}"`));
+    }
+  }
+
+  // Domains: against the binding when the snapshot has it; else by the well-known order, as a warning.
+  const topologyName = names.size === 1 ? [...names.keys()][0]! : undefined;
+  let levels: TopologyLevel[] | undefined;
+  if (topologyName && ctx.topologies) {
+    levels = ctx.topologies[topologyName];
+    if (!levels) {
+      const known = Object.keys(ctx.topologies);
+      out.push(warn([...(names.get(topologyName)!.path), 'topologyName'], 'topology.unknownTopology', `ClusterTopologyBinding "${topologyName}" is not in the cluster snapshot (${known.length ? 'known: ' + known.map((k) => `"${k}"`).join(', ') : 'it has none'}); Grove will reject the PodCliqueSet if the binding does not exist`));
+    }
+  }
+  if (levels && op === 'CREATE') {
+    const domains = levels.map((l) => l.domain);
+    for (const site of sites) {
+      for (const [field, value] of domainFields(site.constraint)) {
+        if (!domains.includes(value)) {
+          out.push(err([...site.path, ...field], 'topology.unknownDomain', `topology domain '${value}' does not exist in cluster topology "${topologyName}" [${domains.join(', ')}]`));
+        }
+      }
+    }
+  }
+  const order: readonly string[] = levels ? levels.map((l) => l.domain) : WELL_KNOWN_DOMAINS;
+  const confident = levels !== undefined;
+  for (const site of sites) out.push(...hierarchyRules(site, order, confident));
+  return out;
+}
+
+function domainFields(c: Rec): [Path, string][] {
+  const out: [Path, string][] = [];
+  if (isRecord(c.pack)) {
+    const r = str(c.pack.required);
+    const p = str(c.pack.preferred);
+    if (r) out.push([['pack', 'required'], r]);
+    if (p) out.push([['pack', 'preferred'], p]);
+  }
+  const legacy = str(c.packDomain);
+  if (legacy) out.push([['packDomain'], legacy]);
+  return out;
+}
+
+/** The CRD's CEL rules on every TopologyConstraint, and on packDomain for new objects. */
+function celRules(site: ConstraintSite, op: Operation): Finding[] {
+  const out: Finding[] = [];
+  const c = site.constraint;
+  const hasPack = isRecord(c.pack);
+  const hasPackDomain = c.packDomain !== undefined;
+  if (!hasPack && !hasPackDomain) out.push(err([...site.path, 'pack'], 'topology.packMissing', 'topologyConstraint must specify pack or deprecated packDomain'));
+  if (hasPack && isRecord(c.pack) && c.pack.required === undefined && c.pack.preferred === undefined) {
+    out.push(err([...site.path, 'pack'], 'topology.packEmpty', 'pack must specify at least one of required or preferred'));
+  }
+  if (hasPackDomain && hasPack && isRecord(c.pack) && c.pack.required !== undefined) {
+    out.push(err([...site.path, 'pack', 'required'], 'topology.packDomainConflict', 'must not set both pack.required and deprecated packDomain'));
+  }
+  if (hasPackDomain) {
+    if (op === 'CREATE') out.push(err([...site.path, 'packDomain'], 'topology.packDomainDeprecated', 'packDomain is deprecated and cannot be used on new workloads; use pack.required'));
+    else out.push(warn([...site.path, 'packDomain'], 'topology.packDomainDeprecated', 'packDomain is deprecated; replace it by pack.required with the same value'));
+  }
+  return out;
+}
+
+function hierarchyRules(site: ConstraintSite, order: readonly string[], confident: boolean): Finding[] {
+  const out: Finding[] = [];
+  const rank = (d: string | undefined) => (d === undefined ? -1 : order.indexOf(d));
+  const severity = confident ? 'error' : 'warning';
+  const note = confident ? '' : ' (judged by the usual order region > zone > datacenter > block > rack > host > numa; the cluster snapshot has no binding to check against)';
+  const ancestors = [site.parent, site.grandparent].filter((a): a is ConstraintSite => !!a);
+  for (const [kind, get] of [
+    ['required', requiredOf],
+    ['preferred', preferredOf],
+  ] as const) {
+    const mine = get(site.constraint);
+    const myRank = rank(mine);
+    if (myRank < 0) continue;
+    for (const ancestor of ancestors) {
+      const theirs = get(ancestor.constraint);
+      const theirRank = rank(theirs);
+      if (theirRank < 0) continue;
+      if (theirRank > myRank) {
+        const field = kind === 'required' && !(isRecord(site.constraint.pack) && site.constraint.pack.required) ? ['packDomain'] : ['pack', kind];
+        out.push({
+          path: pointer([...site.path, ...field]),
+          rule: 'topology.narrowerThanParent',
+          severity,
+          message: `${ancestor.what} topology constraint domain '${theirs}' is narrower than ${site.what} ${kind} domain '${mine}': a child must pack at the same level as its parent or narrower${note}`,
+        });
+      }
+    }
+  }
+  const r = requiredOf(site.constraint);
+  const p = preferredOf(site.constraint);
+  if (r && p && rank(r) >= 0 && rank(p) >= 0 && rank(p) < rank(r)) {
+    out.push(warn([...site.path, 'pack', 'preferred'], 'topology.preferredCoarser', `preferred domain '${p}' is coarser than required domain '${r}' and is redundant`));
+  }
+  return out;
+}
