@@ -1,0 +1,111 @@
+/**
+ * The processes of one test cluster: started with their output in log files, watched for unexpected
+ * exits, and stopped by pid in reverse start order (SIGTERM, then SIGKILL after a grace period).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves when the process has exited, however it ended. */
+  readonly exited: Promise<void>;
+}
+
+interface Entry extends ManagedProcess {
+  readonly child: ChildProcess;
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/** Last lines of a log, for error messages that say why a component failed. */
+export function tailOfFile(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export class ProcessGroup {
+  private readonly entries: Entry[] = [];
+  private stopping = false;
+  // If the Node process exits without stop() (a crash, process.exit in a test runner), do not leave a
+  // control plane running: kill what is left. Exit handlers must be synchronous, hence SIGKILL.
+  private readonly killOnExit = (): void => {
+    for (const entry of this.entries) if (!entry.exit) safeKill(entry.pid, 'SIGKILL');
+  };
+
+  constructor(private readonly logDir: string) {
+    process.on('exit', this.killOnExit);
+  }
+
+  start(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ManagedProcess {
+    const logFile = path.join(this.logDir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    // detached: its own process group, so a terminal's Ctrl-C reaches only us and we stop it in order.
+    const child = spawn(command, args, { env, stdio: ['ignore', fd, fd], detached: true });
+    closeSync(fd);
+    if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+    let markExited: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => (markExited = resolve));
+    const entry: Entry = { name, pid: child.pid, logFile, exited, child };
+    child.on('exit', (code, signal) => {
+      entry.exit = { code, signal };
+      markExited();
+    });
+    child.on('error', () => markExited());
+    this.entries.push(entry);
+    return entry;
+  }
+
+  get processes(): readonly ManagedProcess[] {
+    return this.entries;
+  }
+
+  /** Describes the first process that exited although nobody asked it to, with its log tail. */
+  unexpectedExit(): string | undefined {
+    if (this.stopping) return undefined;
+    const dead = this.entries.find((entry) => entry.exit);
+    if (!dead?.exit) return undefined;
+    const how = dead.exit.signal ? `signal ${dead.exit.signal}` : `exit code ${dead.exit.code}`;
+    return `${dead.name} (pid ${dead.pid}) exited with ${how}; last lines of ${dead.logFile}:\n${tailOfFile(dead.logFile)}`;
+  }
+
+  /** Stops every process, newest first, and waits until each has exited. */
+  async stopAll(gracePeriodMs = 10_000): Promise<void> {
+    this.stopping = true;
+    for (const entry of [...this.entries].reverse()) {
+      if (entry.exit) continue;
+      safeKill(entry.pid, 'SIGTERM');
+      const timedOut = await Promise.race([
+        entry.exited.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), gracePeriodMs).unref()),
+      ]);
+      if (timedOut) {
+        safeKill(entry.pid, 'SIGKILL');
+        await entry.exited;
+      }
+    }
+    process.off('exit', this.killOnExit);
+  }
+}
+
+function safeKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone (ESRCH): nothing to stop.
+  }
+}
+
+/** True while a process with this pid exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
