@@ -11,8 +11,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 export function AppHeader() {
   return (
-    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-      <div className="flex h-12 items-center gap-6 px-4">
+    <header className="sticky top-0 z-20 h-12 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+      <div className="flex h-full items-center gap-6 px-4">
         <Link
           href="/"
           className="flex items-center gap-2 rounded-md text-sm font-semibold tracking-tight text-zinc-900 dark:text-zinc-50"
@@ -34,7 +34,10 @@ export function AppHeader() {
 function CanopyMark() {
   return (
     <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5 text-emerald-600 dark:text-emerald-400">
-      <path fill="currentColor" d="M10 1.5 18 7v1.6H2V7l8-5.5Zm-6 9h3v8H4v-8Zm4.5 0h3v8h-3v-8Zm4.5 0h3v8h-3v-8Z" />
+      <path
+        fill="currentColor"
+        d="M10 1.5a4.5 4.5 0 0 1 4.3 3.2A4 4 0 0 1 15 12.5h-4.1V18H9.1v-5.5H5a4 4 0 0 1 .7-7.8A4.5 4.5 0 0 1 10 1.5Z"
+      />
     </svg>
   );
 }

@@ -134,6 +134,7 @@ function EntryList({ entries, onSelect, label }: { entries: readonly FindingEntr
             type="button"
             onClick={() => onSelect(entry)}
             data-finding=""
+            data-source={entry.rule === null ? 'syntax' : 'validator'}
             data-severity={entry.severity}
             data-line={entry.line}
             data-rule={entry.rule ?? undefined}

@@ -1,0 +1,171 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** The app shell: navigation, the dark/light theme, and getting around by keyboard alone. */
+
+const NAV = ['Topology', 'Builder', 'Workloads', 'Validate'] as const;
+
+const MISSING_ROLE_NAME = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: keyboard
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeAnyOrder
+    cliques:
+      - name: worker
+        spec:
+          replicas: 1
+          minAvailable: 1
+          podSpec:
+            containers:
+              - name: app
+                image: busybox:1.36
+`;
+
+/** A short description of the focused element, for following the Tab order. */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'body';
+    if (el.classList.contains('cm-content')) return 'editor';
+    if (el.hasAttribute('data-finding')) return 'finding';
+    return `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`;
+  });
+}
+
+/** Presses Tab until `want` is focused (at most `limit` times) and returns everything passed on the way. */
+async function tabTo(page: Page, want: string, limit = 30): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const now = await focused(page);
+    seen.push(now);
+    if (now === want) return seen;
+  }
+  throw new Error(`Tab never reached ${want}; saw ${seen.join(' → ')}`);
+}
+
+/** Relative luminance (0 black … 1 white) of any CSS colour, resolved by the browser itself. */
+async function backgroundLuminance(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const colour = getComputedStyle(document.body).backgroundColor;
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r, g, b] = Array.from(ctx.getImageData(0, 0, 1, 1).data).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  });
+}
+
+test.describe('navigation', () => {
+  test('the header links to every page, and unfinished pages say so plainly', async ({ page }) => {
+    await page.goto('/');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of NAV) await expect(nav.getByRole('link', { name })).toBeVisible();
+
+    for (const name of ['Topology', 'Builder', 'Workloads'] as const) {
+      await nav.getByRole('link', { name }).click();
+      await expect(page).toHaveURL(new RegExp(`/${name.toLowerCase()}$`));
+      await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+      await expect(page.getByText('Not built yet. This page comes in a later issue.')).toBeVisible();
+      await expect(nav.getByRole('link', { name })).toHaveAttribute('aria-current', 'page');
+    }
+    await nav.getByRole('link', { name: 'Validate' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Validate a manifest' })).toBeVisible();
+  });
+
+  test('the skip link is the first stop and moves focus to the content', async ({ page }) => {
+    await page.goto('/validate');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main#main')).toBeFocused();
+  });
+});
+
+test.describe('theme', () => {
+  test('defaults to the OS preference', async ({ browser }) => {
+    for (const colorScheme of ['dark', 'light'] as const) {
+      const context = await browser.newContext({ colorScheme });
+      const page = await context.newPage();
+      await page.goto('/');
+      if (colorScheme === 'dark') await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+      else await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
+      await context.close();
+    }
+  });
+
+  test('dark mode by keyboard: toggled, dark, and kept across reloads without a flash', async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    const page = await context.newPage();
+    // Records the <html> classes at the moment <body> is parsed, i.e. before anything can be painted.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __classAtBody?: string };
+      const observer = new MutationObserver(() => {
+        if (document.body) {
+          w.__classAtBody = document.documentElement.className;
+          observer.disconnect();
+        }
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    await page.goto('/validate');
+    const html = page.locator('html');
+    await expect(html).not.toHaveClass(/\bdark\b/);
+    expect(await backgroundLuminance(page)).toBeGreaterThan(0.8);
+
+    const toggle = page.getByRole('button', { name: 'Dark mode' });
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await tabTo(page, 'button:Dark mode');
+    await expect(toggle).toBeFocused();
+    await page.keyboard.press('Enter');
+
+    await expect(html).toHaveClass(/\bdark\b/);
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    expect(await backgroundLuminance(page)).toBeLessThan(0.05);
+    expect(await page.evaluate(() => localStorage.getItem('canopy-theme'))).toBe('dark');
+
+    await page.reload();
+    await expect(html).toHaveClass(/\bdark\b/);
+    expect(await page.evaluate(() => (window as unknown as { __classAtBody?: string }).__classAtBody)).toMatch(/\bdark\b/);
+    await expect(page.getByRole('button', { name: 'Dark mode' })).toHaveAttribute('aria-pressed', 'true');
+    expect(await backgroundLuminance(page)).toBeLessThan(0.05);
+
+    // And back with Space, which a toggle button must honour too.
+    await page.getByRole('button', { name: 'Dark mode' }).focus();
+    await page.keyboard.press('Space');
+    await expect(html).not.toHaveClass(/\bdark\b/);
+    expect(await page.evaluate(() => localStorage.getItem('canopy-theme'))).toBe('light');
+    await context.close();
+  });
+});
+
+test('keyboard only: Tab reaches the nav, the editor and the findings; Enter opens a finding', async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  await page.goto('/validate');
+  await expect(page.locator('.cm-content')).toBeVisible();
+
+  const toEditor = await tabTo(page, 'editor');
+  for (const name of NAV) expect(toEditor).toContain(`a:${name}`);
+  expect(toEditor.indexOf('a:Topology')).toBeLessThan(toEditor.indexOf('a:Validate'));
+  expect(toEditor).toContain('button:Dark mode');
+
+  // Typing is keyboard input too; Tab must then leave the editor rather than indent.
+  await page.keyboard.insertText(MISSING_ROLE_NAME);
+  const finding = page.locator('[data-finding][data-path="/spec/template/cliques/0/spec/roleName"]');
+  await expect(finding).toHaveAttribute('data-line', '11');
+
+  await tabTo(page, 'finding', 5);
+  await expect(finding).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.cm-content')).toBeFocused();
+  await expect(page.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText('11');
+  await context.close();
+});
