@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// Unit and conformance tests. The control-plane tests have their own config (vitest.cluster.config.ts).
 export default defineConfig({
   test: {
-    include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'components/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'components/**/*.test.ts', 'e2e/conformance/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 60_000,
+    testTimeout: 120_000,
   },
 });

@@ -1,0 +1,34 @@
+/** `canopy <command>`: dispatch. Each command returns its exit code. */
+import { runValidate } from './validate';
+
+export interface CliIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = `Usage: canopy <command> [options]
+
+Commands:
+  validate [-o json] FILE...   Check Grove manifests as the API server and Grove's webhooks would.
+                               FILE may be - for standard input.
+
+Run 'canopy <command> --help' for a command's options.
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return runValidate(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(`canopy: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
