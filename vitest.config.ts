@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'components/**/*.test.ts', 'e2e/conformance/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-reports/unit.json' },
   },
 });
