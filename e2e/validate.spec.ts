@@ -185,3 +185,10 @@ test('a file can be opened or dropped, and replaces the text', async ({ page }) 
   await page.getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('findings-summary')).toHaveText('Nothing to check');
 });
+
+test('documents of other kinds are reported as not checked, not as clean', async ({ page }) => {
+  await paste(page, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n');
+  await expect(page.getByRole('heading', { name: /Service web/ })).toBeVisible();
+  await expect(page.getByText('Not a Grove kind: passed through unchecked.')).toBeVisible();
+  await expect(page.locator('[data-finding]')).toHaveCount(0);
+});

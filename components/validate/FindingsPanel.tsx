@@ -42,8 +42,12 @@ function Summary({ state }: { state: PanelState }) {
         <span className="font-medium text-emerald-700 dark:text-emerald-400">No problems</span>
       ) : (
         <>
-          <span className="font-medium text-red-700 dark:text-red-400">{plural(view.errors, 'error')}</span>
-          <span className="font-medium text-amber-700 dark:text-amber-400">{plural(view.warnings, 'warning')}</span>
+          <span className={view.errors ? 'font-medium text-red-700 dark:text-red-400' : 'text-zinc-500 dark:text-zinc-400'}>
+            {plural(view.errors, 'error')}
+          </span>
+          <span className={view.warnings ? 'font-medium text-amber-700 dark:text-amber-400' : 'text-zinc-500 dark:text-zinc-400'}>
+            {plural(view.warnings, 'warning')}
+          </span>
         </>
       )}
     </span>
@@ -102,7 +106,11 @@ function Body({ state, onSelect, onLoadExample }: FindingsPanelProps) {
           counts={doc.entries.length === 0 ? 'ok' : `${plural(doc.errors, 'error')}, ${plural(doc.warnings, 'warning')}`}
         >
           {doc.entries.length === 0 ? (
-            <p className="px-3 py-1.5 text-xs text-emerald-700 dark:text-emerald-400">No problems found.</p>
+            doc.checked ? (
+              <p className="px-3 py-1.5 text-xs text-emerald-700 dark:text-emerald-400">No problems found.</p>
+            ) : (
+              <p className="px-3 py-1.5 text-xs text-zinc-500 dark:text-zinc-400">Not a Grove kind: passed through unchecked.</p>
+            )
           ) : (
             <EntryList entries={doc.entries} onSelect={onSelect} label={`Findings for ${documentLabel(doc)}`} />
           )}

@@ -117,5 +117,11 @@ export function YamlEditor({ ref, onChange, entries, entriesText, ariaLabel, ari
     [],
   );
 
-  return <div ref={hostRef} className="h-full min-h-0" data-testid="yaml-editor" />;
+  return (
+    <div
+      ref={hostRef}
+      data-testid="yaml-editor"
+      className="relative h-full min-h-0 after:pointer-events-none after:absolute after:inset-0 after:z-[210] after:content-[''] has-[.cm-focused]:after:shadow-[inset_0_0_0_2px_var(--focus-ring)]"
+    />
+  );
 }

@@ -15,7 +15,8 @@ const chrome = EditorView.theme({
     backgroundColor: 'var(--cm-bg)',
     fontSize: '13px',
   },
-  '&.cm-focused': { outline: '2px solid var(--focus-ring)', outlineOffset: '-2px' },
+  // The focus ring is drawn by the host element (YamlEditor) so the sticky gutters cannot cover it.
+  '&.cm-focused': { outline: 'none' },
   '.cm-scroller': {
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
     lineHeight: '1.55',

@@ -1,4 +1,12 @@
-import type { ManifestReport, Severity } from '@/lib/grove/findings';
+// Relative, not '@/': vitest (which runs this module's tests) has no path alias.
+import { GROVE_SCHEMAS } from '../../lib/grove/crd-schemas';
+import type { ManifestReport, Severity } from '../../lib/grove/findings';
+
+/**
+ * Kind names the validator checks. A DocumentReport carries the kind but not the apiVersion, so this
+ * is by name only: it lets the page say "not checked" for a Service instead of "no problems".
+ */
+const GROVE_KIND_NAMES = new Set(Object.keys(GROVE_SCHEMAS).map((k) => k.slice(k.lastIndexOf('/') + 1)));
 
 /**
  * The Validate page's view of a ManifestReport: one flat entry per thing to show, each resolved to a
@@ -25,6 +33,8 @@ export interface DocumentGroup {
   kind: string | null;
   name: string | null;
   line: number;
+  /** False for kinds the validator passes through untouched (anything that is not Grove's). */
+  checked: boolean;
   entries: FindingEntry[];
   errors: number;
   warnings: number;
@@ -77,6 +87,7 @@ export function viewReport(report: ManifestReport): ReportView {
       kind: doc.kind,
       name: doc.name,
       line: doc.line,
+      checked: doc.kind !== null && GROVE_KIND_NAMES.has(doc.kind),
       entries,
       errors: entries.filter((e) => e.severity === 'error').length,
       warnings: entries.filter((e) => e.severity === 'warning').length,
