@@ -194,7 +194,9 @@ function startsAfterCycles(cliques: [Rec, number][]): Finding[] {
   for (const [c, i] of cliques) {
     const name = str(c.name);
     if (!name || !isRecord(c.spec)) continue;
-    deps.set(name, strings(c.spec.startsAfter));
+    // A self-reference is reported by clique.startsAfterSelf; like Grove's Tarjan check (which ignores
+    // single-node components) the cycle rule does not repeat it.
+    deps.set(name, strings(c.spec.startsAfter).filter((d) => d !== name));
     indexOf.set(name, i);
   }
   const onCycle = new Set<string>();
@@ -230,8 +232,9 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
       out.push(err([...base, 'nodeName'], 'podSpec.nodeName', 'nodeName must not be set: pods are placed by the scheduler as a gang'));
     }
   }
+  // Grove warns whenever the (defaulted) policy is set; Canopy only when the user wrote one that will change.
   const rawRestart = rawPodSpec ? str(rawPodSpec.restartPolicy) : undefined;
-  if (rawRestart) {
+  if (rawRestart && rawRestart !== 'Always') {
     out.push(warn([...base, 'restartPolicy'], 'podSpec.restartPolicy', `restartPolicy "${rawRestart}" will be ignored, it will be set to Always`));
   }
   for (const field of ['containers', 'initContainers'] as const) {
@@ -367,7 +370,6 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
   }
   const backend = first.name;
   const meta = isRecord(pcs.metadata) ? pcs.metadata : {};
-  const pcsLabels = isRecord(meta.labels) ? meta.labels : {};
   const pcsAnnotations = isRecord(meta.annotations) ? meta.annotations : {};
   const cliqueValues = (key: string, where: 'labels' | 'annotations') =>
     cliques.flatMap(([c, i]) => {
@@ -375,10 +377,15 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
       const v = str(m[key]);
       return v ? [{ value: v, index: i }] : [];
     });
+  // KAI resolves one queue per object: its label, else its annotation (an empty value counts as unset).
+  const kaiQueueOf = (o: Rec) => str(isRecord(o.labels) ? o.labels[LABEL_KAI_QUEUE] : undefined) || str(isRecord(o.annotations) ? o.annotations[LABEL_KAI_QUEUE] : undefined) || undefined;
 
   if (backend === 'kai-scheduler') {
-    const pcsQueue = str(pcsLabels[LABEL_KAI_QUEUE]) ?? str(pcsAnnotations[LABEL_KAI_QUEUE]);
-    const cliqueQueues = [...cliqueValues(LABEL_KAI_QUEUE, 'labels'), ...cliqueValues(LABEL_KAI_QUEUE, 'annotations')];
+    const pcsQueue = kaiQueueOf(meta);
+    const cliqueQueues = cliques.flatMap(([c, i]) => {
+      const value = kaiQueueOf(c);
+      return value ? [{ value, index: i }] : [];
+    });
     if (!pcsQueue && cliqueQueues.length === 0) {
       out.push(err(['metadata', 'labels'], 'scheduler.kaiQueue', `no KAI queue is configured: add label "${LABEL_KAI_QUEUE}" to the PodCliqueSet`));
     }

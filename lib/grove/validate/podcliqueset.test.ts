@@ -1,0 +1,503 @@
+/** PodCliqueSet webhook rules (API-NOTES §4, §5.1–5.6) and Canopy's clique-name warning: one rejected and one accepted case each. */
+import { describe, expect, test } from 'vitest';
+import { defaultPodCliqueSet, type PodCliqueSet } from '../podcliqueset';
+import { validate, validateUpdate } from '.';
+import {
+  clique,
+  DECODE,
+  expectAt,
+  expectClean,
+  expectNone,
+  expectOne,
+  group,
+  LEADER,
+  pcsWith,
+  PREFILL,
+  ROUTER,
+  validPcs,
+  withRule,
+  WORKER,
+  type Json,
+  type PcsView,
+} from './fixtures';
+
+const KAI = 'kai-scheduler';
+const QUEUE = 'kai.scheduler/queue';
+const MNNVL = 'grove.io/mnnvl-group';
+
+describe('the fixture', () => {
+  test('validPcs() has no findings at all', () => {
+    expectClean(validate(validPcs()));
+  });
+  test('defaulting the fixture changes nothing but restartPolicy', () => {
+    const defaulted = defaultPodCliqueSet(validPcs() as unknown as PodCliqueSet) as unknown as Json;
+    const expected = pcsWith((p) => [0, 1, 2, 3].forEach((i) => (p.podSpec(i).restartPolicy = 'Always')));
+    expect(defaulted).toEqual(expected);
+  });
+});
+
+describe('spec and template', () => {
+  test('pcs.replicas: negative rejected, 0 accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.spec.replicas = -1))), 'pcs.replicas', '/spec/replicas');
+    expectNone(validate(pcsWith((p) => (p.spec.replicas = 0))), 'pcs.replicas');
+    expectNone(validate(pcsWith((p) => delete p.spec.replicas)), 'pcs.replicas');
+  });
+
+  test('pcs.terminationDelay: zero, negative and non-durations rejected; "90s" and absent (defaulted to 4h) accepted', () => {
+    for (const bad of ['0s', '-1m', 'soon', '4 hours']) {
+      expectOne(validate(pcsWith((p) => (p.template.terminationDelay = bad))), 'pcs.terminationDelay', '/spec/template/terminationDelay');
+    }
+    expectNone(validate(pcsWith((p) => (p.template.terminationDelay = '90s'))), 'pcs.terminationDelay');
+    expectNone(validate(pcsWith((p) => (p.template.terminationDelay = '1h30m'))), 'pcs.terminationDelay');
+    expectNone(validate(pcsWith((p) => delete p.template.terminationDelay)), 'pcs.terminationDelay');
+  });
+
+  test('pcs.cliques: an empty list rejected, one clique accepted', () => {
+    const none = validate(pcsWith((p) => ((p.template.cliques = []), delete p.template.podCliqueScalingGroups)));
+    expectOne(none, 'pcs.cliques', '/spec/template/cliques');
+    const one = pcsWith((p) => {
+      p.template.cliques = [p.clique(ROUTER)];
+      delete p.cliqueSpec(ROUTER).startsAfter;
+      delete p.template.podCliqueScalingGroups;
+    });
+    expectClean(validate(one));
+  });
+});
+
+describe('names (§5.1)', () => {
+  test('pcs.cliqueName: not a DNS subdomain or empty rejected; dotted lower-case accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.clique(DECODE).name = 'Decode'))), 'pcs.cliqueName', clique(DECODE, 'name'));
+    expectOne(validate(pcsWith((p) => (p.clique(DECODE).name = 'decode_1'))), 'pcs.cliqueName', clique(DECODE, 'name'));
+    const empty = expectOne(validate(pcsWith((p) => (p.clique(DECODE).name = ''))), 'pcs.cliqueName', clique(DECODE, 'name'));
+    expect(empty.message).toContain('must not be empty');
+    expectNone(validate(pcsWith((p) => (p.clique(DECODE).name = 'decode.v2'))), 'pcs.cliqueName');
+  });
+
+  test('pcsg.name: not a DNS subdomain rejected, lower-case accepted', () => {
+    const bad = pcsWith((p) => (p.group(PREFILL).name = 'Prefill'));
+    expectOne(validate(bad), 'pcsg.name', group(PREFILL, 'name'));
+    expectNone(validate(pcsWith((p) => (p.group(PREFILL).name = 'prefill-2'))), 'pcsg.name');
+  });
+
+  describe('pcs.nameBudget: len(pcs) + [len(group)] + len(clique) ≤ 45', () => {
+    // `disagg` is 6 characters.
+    test('standalone clique: 45 accepted, 46 rejected on the clique name', () => {
+      const at = (n: number) => validate(pcsWith((p) => (p.clique(DECODE).name = 'd'.repeat(n - 6))));
+      expectNone(at(45), 'pcs.nameBudget');
+      const f = expectOne(at(46), 'pcs.nameBudget', clique(DECODE, 'name'));
+      expect(f.message).toContain('combined resource name length 46 exceeds 45-character limit');
+    });
+
+    test('clique in a scaling group: the group name counts; 45 accepted, 46 rejected', () => {
+      // disagg (6) + prefill (7) + worker (6) = 19; pad the group name.
+      const at = (n: number) => validate(pcsWith((p) => (p.group(PREFILL).name = 'p'.repeat(n - 12))));
+      expectNone(at(45), 'pcs.nameBudget');
+      // Both members (leader and worker are 6 characters each) overflow.
+      const over = at(46);
+      expect(withRule(over, 'pcs.nameBudget').map((f) => f.path)).toEqual([clique(LEADER, 'name'), clique(WORKER, 'name')]);
+      expect(withRule(over, 'pcs.nameBudget')[0]!.message).toContain('scaling group');
+    });
+
+    test('a name that fits standalone may overflow inside a group', () => {
+      // decode: disagg + 39 = 45 standalone; in group "prefill" it is 52.
+      const name = 'd'.repeat(39);
+      expectNone(validate(pcsWith((p) => (p.clique(DECODE).name = name))), 'pcs.nameBudget');
+      const grouped = pcsWith((p) => {
+        p.clique(DECODE).name = name;
+        delete p.cliqueSpec(DECODE).autoScalingConfig;
+        p.group(PREFILL).cliqueNames = ['leader', 'worker', name];
+      });
+      expectOne(validate(grouped), 'pcs.nameBudget', clique(DECODE, 'name'));
+    });
+  });
+
+  test('pcs.roleNameUnique: a repeated roleName rejected on the later clique; distinct accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.cliqueSpec(DECODE).roleName = 'router'))), 'pcs.roleNameUnique', clique(DECODE, 'spec/roleName'));
+    expectNone(validate(validPcs()), 'pcs.roleNameUnique');
+  });
+
+  test('canopy.cliqueNameSuffix: one clique name ending with another warned on the longer one; unrelated names accepted', () => {
+    const f = expectOne(validate(pcsWith((p) => (p.clique(DECODE).name = 'prerouter'))), 'canopy.cliqueNameSuffix', clique(DECODE, 'name'), 'warning');
+    expect(f.message).toContain('"router"');
+    // A shared prefix is harmless: templates are resolved by suffix.
+    expectNone(validate(pcsWith((p) => (p.clique(DECODE).name = 'router-b'))), 'canopy.cliqueNameSuffix');
+  });
+});
+
+describe('clique replicas and minAvailable (§4, §5.2)', () => {
+  test('clique.replicas: negative rejected, positive accepted', () => {
+    expectOne(validate(pcsWith((p) => ((p.cliqueSpec(ROUTER).replicas = -2), delete p.cliqueSpec(ROUTER).minAvailable))), 'clique.replicas', clique(ROUTER, 'spec/replicas'));
+    expectNone(validate(validPcs()), 'clique.replicas');
+  });
+
+  test('minAvailable defaults to replicas when absent', () => {
+    const pcs = pcsWith((p) => delete p.cliqueSpec(ROUTER).minAvailable);
+    expectNone(validate(pcs), 'clique.minAvailable');
+    const defaulted = defaultPodCliqueSet(pcs as unknown as PodCliqueSet);
+    expect(defaulted.spec.template.cliques[ROUTER]!.spec.minAvailable).toBe(2);
+  });
+
+  test('replicas: 0 is defaulted to 1 but minAvailable then defaults to 0, which is rejected', () => {
+    const pcs = pcsWith((p) => ((p.cliqueSpec(ROUTER).replicas = 0), delete p.cliqueSpec(ROUTER).minAvailable));
+    const f = expectOne(validate(pcs), 'clique.minAvailable', clique(ROUTER, 'spec/minAvailable'));
+    expect(f.message).toContain('write replicas ≥ 1');
+    expectNone(validate(pcs), 'clique.replicas');
+    // With an explicit minAvailable: 1 the same replicas: 0 is defaulted to 1 and accepted.
+    expectNone(validate(pcsWith((p) => ((p.cliqueSpec(ROUTER).replicas = 0), (p.cliqueSpec(ROUTER).minAvailable = 1)))), 'clique.minAvailable');
+  });
+
+  test('clique.minAvailable: 0 and above replicas rejected; 1 and = replicas accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).minAvailable = 0))), 'clique.minAvailable', clique(ROUTER, 'spec/minAvailable'));
+    const over = expectOne(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).minAvailable = 3))), 'clique.minAvailable', clique(ROUTER, 'spec/minAvailable'));
+    expect(over.message).toContain('must not be greater than replicas (2)');
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).minAvailable = 1))), 'clique.minAvailable');
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).minAvailable = 2))), 'clique.minAvailable');
+  });
+});
+
+describe('startsAfter (§5.2, §10)', () => {
+  const anyOrder = (edit?: (p: PcsView) => void) =>
+    pcsWith((p) => {
+      p.template.cliqueStartupType = 'CliqueStartupTypeAnyOrder';
+      edit?.(p);
+    });
+
+  test('clique.startsAfterIgnored: startsAfter without Explicit is a warning per clique, not an error', () => {
+    const findings = validate(anyOrder());
+    expect(withRule(findings, 'clique.startsAfterIgnored').map((f) => [f.path, f.severity])).toEqual([
+      [clique(ROUTER, 'spec/startsAfter'), 'warning'],
+      [clique(WORKER, 'spec/startsAfter'), 'warning'],
+    ]);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // Even references to unknown cliques are not judged when Grove ignores the field.
+    expectNone(validate(anyOrder((p) => (p.cliqueSpec(ROUTER).startsAfter = ['nope']))), 'clique.startsAfterUnknown');
+    // Explicit: no warning.
+    expectNone(validate(validPcs()), 'clique.startsAfterIgnored');
+    // InOrder ignores startsAfter too.
+    const inOrder = pcsWith((p) => (p.template.cliqueStartupType = 'CliqueStartupTypeInOrder'));
+    expect(withRule(validate(inOrder), 'clique.startsAfterIgnored')).toHaveLength(2);
+  });
+
+  test('clique.startsAfterUnknown: names that are not cliques rejected, listed in the message', () => {
+    const f = expectOne(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).startsAfter = ['decode', 'prefill', 'ghost']))), 'clique.startsAfterUnknown', clique(ROUTER, 'spec/startsAfter'));
+    expect(f.message).toContain('"prefill", "ghost"');
+    expectNone(validate(validPcs()), 'clique.startsAfterUnknown');
+  });
+
+  test('clique.startsAfterSelf: a clique after itself rejected (and not also reported as a cycle)', () => {
+    const findings = validate(pcsWith((p) => (p.cliqueSpec(DECODE).startsAfter = ['decode'])));
+    expectOne(findings, 'clique.startsAfterSelf', clique(DECODE, 'spec/startsAfter/0'));
+    // Grove's Tarjan check ignores single-node components; the self rule is the one that speaks.
+    expectNone(findings, 'clique.startsAfterCycle');
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(DECODE).startsAfter = ['leader']))), 'clique.startsAfterSelf');
+  });
+
+  test('clique.startsAfterDuplicate: a repeated entry rejected at its index', () => {
+    expectOne(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).startsAfter = ['decode', 'leader', 'decode']))), 'clique.startsAfterDuplicate', clique(ROUTER, 'spec/startsAfter/2'));
+    expectNone(validate(validPcs()), 'clique.startsAfterDuplicate');
+  });
+
+  test('clique.startsAfterEmpty: an empty entry rejected at its index', () => {
+    expectOne(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).startsAfter = ['decode', '']))), 'clique.startsAfterEmpty', clique(ROUTER, 'spec/startsAfter/1'));
+    expectNone(validate(validPcs()), 'clique.startsAfterEmpty');
+  });
+
+  test('clique.startsAfterCycle: a 3-clique cycle reports each clique on it, and only those', () => {
+    // router → decode → leader → router; worker → leader depends on the cycle but is not on it.
+    const pcs = pcsWith((p) => {
+      p.cliqueSpec(ROUTER).startsAfter = ['decode'];
+      p.cliqueSpec(DECODE).startsAfter = ['leader'];
+      p.cliqueSpec(LEADER).startsAfter = ['router'];
+    });
+    const cycle = withRule(validate(pcs), 'clique.startsAfterCycle');
+    expect(cycle.map((f) => [f.path, f.severity])).toEqual([
+      [clique(ROUTER, 'spec/startsAfter'), 'error'],
+      [clique(LEADER, 'spec/startsAfter'), 'error'],
+      [clique(DECODE, 'spec/startsAfter'), 'error'],
+    ]);
+    // A diamond (router after decode and leader, worker after leader) is acyclic.
+    expectNone(validate(validPcs()), 'clique.startsAfterCycle');
+  });
+
+  test('a 2-clique cycle is reported; without Explicit the same graph is only ignored', () => {
+    const two = (type: string) =>
+      pcsWith((p) => {
+        p.template.cliqueStartupType = type;
+        p.cliqueSpec(LEADER).startsAfter = ['worker'];
+      });
+    expect(withRule(validate(two('CliqueStartupTypeExplicit')), 'clique.startsAfterCycle').map((f) => f.path)).toEqual([clique(LEADER, 'spec/startsAfter'), clique(WORKER, 'spec/startsAfter')]);
+    expectNone(validate(two('CliqueStartupTypeAnyOrder')), 'clique.startsAfterCycle');
+  });
+});
+
+describe('autoscaling (§5.2)', () => {
+  test('clique.autoScalingInGroup: autoScalingConfig on a group member rejected; on a standalone clique accepted', () => {
+    const f = expectOne(validate(pcsWith((p) => (p.cliqueSpec(WORKER).autoScalingConfig = { maxReplicas: 6 }))), 'clique.autoScalingInGroup', clique(WORKER, 'spec/autoScalingConfig'));
+    expect(f.message).toContain('scaleConfig');
+    expectNone(validate(validPcs()), 'clique.autoScalingInGroup');
+  });
+
+  test('clique.autoScalingMinReplicas: minReplicas below minAvailable rejected; equal accepted; absent defaults to replicas', () => {
+    const low = pcsWith((p) => ((p.cliqueSpec(DECODE).autoScalingConfig = { minReplicas: 1, maxReplicas: 4 }), (p.cliqueSpec(DECODE).minAvailable = 2)));
+    expectOne(validate(low), 'clique.autoScalingMinReplicas', clique(DECODE, 'spec/autoScalingConfig/minReplicas'));
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(DECODE).autoScalingConfig = { minReplicas: 1, maxReplicas: 4 }))), 'clique.autoScalingMinReplicas');
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(DECODE).autoScalingConfig = { maxReplicas: 4 }))), 'clique.autoScalingMinReplicas');
+  });
+
+  test('clique.autoScalingMaxReplicas: below minReplicas or below replicas rejected; = replicas accepted', () => {
+    const belowMin = validate(pcsWith((p) => (p.cliqueSpec(DECODE).autoScalingConfig = { minReplicas: 3, maxReplicas: 2 })));
+    expectOne(belowMin, 'clique.autoScalingMaxReplicas', clique(DECODE, 'spec/autoScalingConfig/maxReplicas'));
+    expect(withRule(belowMin, 'clique.autoScalingMaxReplicas')[0]!.message).toContain('minReplicas (3)');
+    const belowReplicas = validate(pcsWith((p) => (p.cliqueSpec(DECODE).autoScalingConfig = { minReplicas: 1, maxReplicas: 1 })));
+    expectOne(belowReplicas, 'clique.autoScalingMaxReplicas', clique(DECODE, 'spec/autoScalingConfig/maxReplicas'));
+    expect(withRule(belowReplicas, 'clique.autoScalingMaxReplicas')[0]!.message).toContain('replicas (2)');
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(DECODE).autoScalingConfig = { maxReplicas: 2 }))), 'clique.autoScalingMaxReplicas');
+  });
+});
+
+describe('podSpec (§5.2)', () => {
+  test('podSpec.topologySpreadConstraints: rejected on CREATE, accepted on UPDATE and when empty', () => {
+    const tsc = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }];
+    const pcs = pcsWith((p) => (p.podSpec(ROUTER).topologySpreadConstraints = tsc));
+    expectOne(validate(pcs), 'podSpec.topologySpreadConstraints', clique(ROUTER, 'spec/podSpec/topologySpreadConstraints'));
+    expectNone(validateUpdate(pcs, pcs), 'podSpec.topologySpreadConstraints');
+    expectNone(validate(pcsWith((p) => (p.podSpec(ROUTER).topologySpreadConstraints = []))), 'podSpec.topologySpreadConstraints');
+  });
+
+  test('podSpec.nodeName: rejected on CREATE, accepted on UPDATE and when empty', () => {
+    const pcs = pcsWith((p) => (p.podSpec(ROUTER).nodeName = 'node-1'));
+    expectOne(validate(pcs), 'podSpec.nodeName', clique(ROUTER, 'spec/podSpec/nodeName'));
+    expectNone(validateUpdate(pcs, pcs), 'podSpec.nodeName');
+    expectNone(validate(pcsWith((p) => (p.podSpec(ROUTER).nodeName = ''))), 'podSpec.nodeName');
+  });
+
+  test('podSpec.restartPolicy: a written policy other than Always is a warning; Always or absent is not', () => {
+    const f = expectOne(validate(pcsWith((p) => (p.podSpec(ROUTER).restartPolicy = 'OnFailure'))), 'podSpec.restartPolicy', clique(ROUTER, 'spec/podSpec/restartPolicy'), 'warning');
+    expect(f.message).toContain('will be set to Always');
+    expectNone(validate(pcsWith((p) => (p.podSpec(ROUTER).restartPolicy = 'Always'))), 'podSpec.restartPolicy');
+    expectNone(validate(validPcs()), 'podSpec.restartPolicy');
+  });
+
+  test('podSpec.envName: invalid env var names rejected in containers and initContainers; valid accepted', () => {
+    const bad = pcsWith((p) => {
+      (p.podSpec(WORKER).containers as Json[])[0]!.env = [{ name: 'OK_NAME' }, { name: '1BAD' }];
+      p.podSpec(ROUTER).initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'has space' }] }];
+    });
+    const findings = validate(bad);
+    expectAt(findings, 'podSpec.envName', clique(WORKER, 'spec/podSpec/containers/0/env/1/name'));
+    expectAt(findings, 'podSpec.envName', clique(ROUTER, 'spec/podSpec/initContainers/0/env/0/name'));
+    expect(withRule(findings, 'podSpec.envName')).toHaveLength(2);
+    const good = pcsWith((p) => ((p.podSpec(WORKER).containers as Json[])[0]!.env = [{ name: 'my.var-1' }, { name: '_X' }]));
+    expectNone(validate(good), 'podSpec.envName');
+  });
+});
+
+describe('scaling groups (§5.2)', () => {
+  test('pcsg.unknownClique: members that are not cliques rejected', () => {
+    const f = expectOne(validate(pcsWith((p) => (p.group(PREFILL).cliqueNames = ['leader', 'worker', 'ghost']))), 'pcsg.unknownClique', group(PREFILL, 'cliqueNames'));
+    expect(f.message).toContain('"ghost"');
+    expectNone(validate(validPcs()), 'pcsg.unknownClique');
+  });
+
+  test('pcsg.cliqueInOneGroup: a clique in two groups rejected at its second listing', () => {
+    const pcs = pcsWith((p) => (p.template.podCliqueScalingGroups as Json[]).push({ name: 'extra', cliqueNames: ['decode-x', 'worker'] }));
+    const findings = validate(pcs);
+    expectOne(findings, 'pcsg.cliqueInOneGroup', group(1, 'cliqueNames/1'));
+    const disjoint = pcsWith((p) => {
+      delete p.cliqueSpec(DECODE).autoScalingConfig;
+      (p.template.podCliqueScalingGroups as Json[]).push({ name: 'extra', cliqueNames: ['decode'] });
+    });
+    expectClean(validate(disjoint));
+  });
+
+  test('pcsg.nameUnique: a repeated group name rejected on the later group', () => {
+    const pcs = pcsWith((p) => {
+      delete p.cliqueSpec(DECODE).autoScalingConfig;
+      (p.template.podCliqueScalingGroups as Json[]).push({ name: 'prefill', cliqueNames: ['decode'] });
+    });
+    expectOne(validate(pcs), 'pcsg.nameUnique', group(1, 'name'));
+    expectNone(validate(validPcs()), 'pcsg.nameUnique');
+  });
+
+  test('pcsg.replicas: 0 rejected, 1 and absent (CRD default 1) accepted', () => {
+    expectOne(validate(pcsWith((p) => ((p.group(PREFILL).replicas = 0), (p.group(PREFILL).minAvailable = 1)))), 'pcsg.replicas', group(PREFILL, 'replicas'));
+    expectNone(validate(pcsWith((p) => (p.group(PREFILL).replicas = 1))), 'pcsg.replicas');
+    expectNone(validate(pcsWith((p) => (delete p.group(PREFILL).replicas, delete p.group(PREFILL).minAvailable))), 'pcsg.replicas');
+  });
+
+  test('pcsg.minAvailable: 0 and above replicas rejected; = replicas accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.group(PREFILL).minAvailable = 0))), 'pcsg.minAvailable', group(PREFILL, 'minAvailable'));
+    expectOne(validate(pcsWith((p) => (p.group(PREFILL).minAvailable = 3))), 'pcsg.minAvailable', group(PREFILL, 'minAvailable'));
+    // minAvailable defaults to 1 while replicas is explicit: accepted.
+    expectNone(validate(pcsWith((p) => delete p.group(PREFILL).minAvailable)), 'pcsg.minAvailable');
+    expectNone(validate(pcsWith((p) => (p.group(PREFILL).minAvailable = 2))), 'pcsg.minAvailable');
+  });
+
+  test('pcsg.scaleConfigMinReplicas: scaleConfig.minReplicas below minAvailable rejected; defaulted to replicas accepted', () => {
+    const low = pcsWith((p) => ((p.group(PREFILL).minAvailable = 2), (p.group(PREFILL).scaleConfig = { minReplicas: 1, maxReplicas: 4 })));
+    expectOne(validate(low), 'pcsg.scaleConfigMinReplicas', group(PREFILL, 'scaleConfig/minReplicas'));
+    expectNone(validate(pcsWith((p) => (p.group(PREFILL).scaleConfig = { maxReplicas: 4 }))), 'pcsg.scaleConfigMinReplicas');
+  });
+});
+
+describe('resource sharing (§5.2)', () => {
+  const rct = (name: string, requests: unknown[] = [{ name: 'gpu', exactly: { deviceClassName: 'gpu.nvidia.com' } }]): Json => ({
+    name,
+    templateSpec: { spec: { devices: { requests } } },
+  });
+
+  test('pcs.resourceClaimTemplateName: empty and repeated names rejected', () => {
+    expectOne(validate(pcsWith((p) => (p.template.resourceClaimTemplates = [rct('')]))), 'pcs.resourceClaimTemplateName', '/spec/template/resourceClaimTemplates/0/name');
+    expectOne(validate(pcsWith((p) => (p.template.resourceClaimTemplates = [rct('a'), rct('a')]))), 'pcs.resourceClaimTemplateName', '/spec/template/resourceClaimTemplates/1/name');
+    expectClean(validate(pcsWith((p) => (p.template.resourceClaimTemplates = [rct('a'), rct('b')]))));
+  });
+
+  test('pcs.resourceClaimTemplateRequests: no device requests rejected', () => {
+    expectOne(validate(pcsWith((p) => (p.template.resourceClaimTemplates = [rct('a', [])]))), 'pcs.resourceClaimTemplateRequests', '/spec/template/resourceClaimTemplates/0/templateSpec/spec/devices/requests');
+    const noDevices = pcsWith((p) => (p.template.resourceClaimTemplates = [{ name: 'a', templateSpec: { spec: {} } }]));
+    expectOne(validate(noDevices), 'pcs.resourceClaimTemplateRequests', '/spec/template/resourceClaimTemplates/0/templateSpec/spec/devices/requests');
+    expectNone(validate(pcsWith((p) => (p.template.resourceClaimTemplates = [rct('a')]))), 'pcs.resourceClaimTemplateRequests');
+  });
+
+  test('pcs.resourceSharingName: empty and repeated names rejected at every level', () => {
+    expectOne(validate(pcsWith((p) => (p.template.resourceSharing = [{ name: '', scope: 'AllReplicas' }]))), 'pcs.resourceSharingName', '/spec/template/resourceSharing/0/name');
+    const dupClique = pcsWith((p) => (p.clique(DECODE).resourceSharing = [{ name: 'x', scope: 'PerReplica' }, { name: 'x', scope: 'AllReplicas' }]));
+    expectOne(validate(dupClique), 'pcs.resourceSharingName', clique(DECODE, 'resourceSharing/1/name'));
+    const dupGroup = pcsWith((p) => (p.group(PREFILL).resourceSharing = [{ name: 'y', scope: 'PerReplica' }, { name: 'y', scope: 'PerReplica' }]));
+    expectOne(validate(dupGroup), 'pcs.resourceSharingName', group(PREFILL, 'resourceSharing/1/name'));
+    expectClean(validate(pcsWith((p) => (p.clique(DECODE).resourceSharing = [{ name: 'x', scope: 'PerReplica' }, { name: 'z', scope: 'AllReplicas' }]))));
+  });
+
+  test('pcs.resourceSharingNamespace: a namespace on a reference to an own template rejected; on an external claim accepted', () => {
+    const own = pcsWith((p) => {
+      p.template.resourceClaimTemplates = [rct('gpus')];
+      p.template.resourceSharing = [{ name: 'gpus', namespace: 'other', scope: 'AllReplicas' }];
+    });
+    expectOne(validate(own), 'pcs.resourceSharingNamespace', '/spec/template/resourceSharing/0/namespace');
+    const external = pcsWith((p) => (p.template.resourceSharing = [{ name: 'shared-claim', namespace: 'other', scope: 'AllReplicas' }]));
+    expectClean(validate(external));
+  });
+
+  test('pcs.resourceSharingFilter: empty filters and unknown children rejected; known children accepted', () => {
+    const rs = (filter: Json) => pcsWith((p) => (p.template.resourceSharing = [{ name: 'c', scope: 'PerReplica', filter }]));
+    expectOne(validate(rs({})), 'pcs.resourceSharingFilter', '/spec/template/resourceSharing/0/filter');
+    expectOne(validate(rs({ childCliqueNames: ['router', 'ghost'] })), 'pcs.resourceSharingFilter', '/spec/template/resourceSharing/0/filter/childCliqueNames/1');
+    expectOne(validate(rs({ childScalingGroupNames: ['ghost'] })), 'pcs.resourceSharingFilter', '/spec/template/resourceSharing/0/filter/childScalingGroupNames/0');
+    expectClean(validate(rs({ childCliqueNames: ['router', 'decode'], childScalingGroupNames: ['prefill'] })));
+
+    const grs = (filter: Json) => pcsWith((p) => (p.group(PREFILL).resourceSharing = [{ name: 'c', scope: 'PerReplica', filter }]));
+    expectOne(validate(grs({})), 'pcs.resourceSharingFilter', group(PREFILL, 'resourceSharing/0/filter'));
+    expectOne(validate(grs({ childCliqueNames: ['router'] })), 'pcs.resourceSharingFilter', group(PREFILL, 'resourceSharing/0/filter/childCliqueNames/0'));
+    expectClean(validate(grs({ childCliqueNames: ['worker'] })));
+  });
+});
+
+describe('scheduler backend (§5.2, §5.5)', () => {
+  const allOn = (scheduler: string) => (p: PcsView) => [0, 1, 2, 3].forEach((i) => (p.podSpec(i).schedulerName = scheduler));
+
+  test('pcs.schedulerMismatch: cliques resolving to different schedulers rejected; explicit default-scheduler = empty accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.podSpec(DECODE).schedulerName = KAI))), 'pcs.schedulerMismatch', clique(DECODE, 'spec/podSpec/schedulerName'));
+    expectNone(validate(pcsWith((p) => (p.podSpec(DECODE).schedulerName = 'default-scheduler'))), 'pcs.schedulerMismatch');
+  });
+
+  test('pcs.schedulerNotEnabled: a backend the operator has not enabled rejected; enabled accepted', () => {
+    const volcano = pcsWith(allOn('volcano'));
+    expect(withRule(validate(volcano), 'pcs.schedulerNotEnabled').map((f) => f.path)).toEqual([0, 1, 2, 3].map((i) => clique(i, 'spec/podSpec/schedulerName')));
+    expectNone(validate(volcano, { schedulerProfiles: ['default-scheduler', 'volcano'] }), 'pcs.schedulerNotEnabled');
+    // The default profile is what an empty schedulerName resolves to.
+    expect(withRule(validate(validPcs(), { schedulerProfiles: ['default-scheduler'], defaultSchedulerProfile: 'lpx-scheduler' }), 'pcs.schedulerNotEnabled')).toHaveLength(4);
+  });
+
+  test('scheduler.kaiQueue: kai-scheduler without a queue rejected; a queue label on the PCS or on cliques accepted', () => {
+    const kai = pcsWith(allOn(KAI));
+    expectOne(validate(kai), 'scheduler.kaiQueue', '/metadata/labels');
+    expectNone(validate(pcsWith((p) => (allOn(KAI)(p), ((p.metadata.labels as Json)[QUEUE] = 'team-a')))), 'scheduler.kaiQueue');
+    expectNone(validate(pcsWith((p) => (allOn(KAI)(p), (p.metadata.annotations = { [QUEUE]: 'team-a' })))), 'scheduler.kaiQueue');
+    expectNone(validate(pcsWith((p) => (allOn(KAI)(p), (p.clique(DECODE).labels = { [QUEUE]: 'team-a' })))), 'scheduler.kaiQueue');
+    // The default profile decides for cliques without schedulerName.
+    expectOne(validate(validPcs(), { defaultSchedulerProfile: KAI }), 'scheduler.kaiQueue', '/metadata/labels');
+    // Other backends need no KAI queue.
+    expectNone(validate(validPcs()), 'scheduler.kaiQueue');
+  });
+
+  test('scheduler.kaiQueueConflict: two different queues rejected; labels win over annotations on the same object', () => {
+    const conflict = pcsWith((p) => {
+      allOn(KAI)(p);
+      p.clique(ROUTER).labels = { [QUEUE]: 'team-a' };
+      p.clique(DECODE).labels = { [QUEUE]: 'team-b' };
+    });
+    expectOne(validate(conflict), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`);
+    const pcsVsClique = pcsWith((p) => {
+      allOn(KAI)(p);
+      (p.metadata.labels as Json)[QUEUE] = 'team-a';
+      p.clique(DECODE).annotations = { [QUEUE]: 'team-b' };
+    });
+    expectOne(validate(pcsVsClique), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`);
+    // Grove resolves each object's queue label first, annotation only as a fallback.
+    const precedence = pcsWith((p) => {
+      allOn(KAI)(p);
+      (p.metadata.labels as Json)[QUEUE] = 'team-a';
+      p.metadata.annotations = { [QUEUE]: 'team-b' };
+      p.clique(DECODE).labels = { [QUEUE]: 'team-a' };
+      p.clique(DECODE).annotations = { [QUEUE]: 'team-b' };
+    });
+    expectClean(validate(precedence));
+    const same = pcsWith((p) => {
+      allOn(KAI)(p);
+      p.clique(ROUTER).labels = { [QUEUE]: 'team-a' };
+      p.clique(DECODE).annotations = { [QUEUE]: 'team-a' };
+    });
+    expectClean(validate(same));
+  });
+
+  const volcanoCtx = { schedulerProfiles: ['default-scheduler', 'volcano'] };
+  test('scheduler.volcanoQueue: an invalid queue name rejected where it is written', () => {
+    const pcs = pcsWith((p) => (allOn('volcano')(p), (p.metadata.annotations = { 'scheduling.grove.io/volcano-queue': 'Team_A' })));
+    expectOne(validate(pcs, volcanoCtx), 'scheduler.volcanoQueue', '/metadata/annotations/scheduling.grove.io~1volcano-queue');
+    const onClique = pcsWith((p) => (allOn('volcano')(p), (p.clique(DECODE).annotations = { 'scheduling.grove.io/volcano-queue': 'Team_A' })));
+    expectOne(validate(onClique, volcanoCtx), 'scheduler.volcanoQueue', clique(DECODE, 'annotations/scheduling.grove.io~1volcano-queue'));
+    expectClean(validate(pcsWith((p) => (allOn('volcano')(p), (p.metadata.annotations = { 'scheduling.grove.io/volcano-queue': 'team-a' }))), volcanoCtx));
+    // No queue at all is fine for Volcano (Grove uses "default").
+    expectClean(validate(pcsWith(allOn('volcano')), volcanoCtx));
+  });
+
+  test('scheduler.volcanoQueueConflict: different queues on PCS and clique rejected; equal accepted', () => {
+    const pcs = (cliqueQueue: string) =>
+      pcsWith((p) => {
+        allOn('volcano')(p);
+        p.metadata.annotations = { 'scheduling.grove.io/volcano-queue': 'team-a' };
+        p.clique(DECODE).annotations = { 'scheduling.grove.io/volcano-queue': cliqueQueue };
+      });
+    expectOne(validate(pcs('team-b'), volcanoCtx), 'scheduler.volcanoQueueConflict', '/metadata/annotations');
+    expectClean(validate(pcs('team-a'), volcanoCtx));
+  });
+});
+
+describe('MNNVL annotation (§5.6)', () => {
+  test('mnnvl.value: not "none" and not a DNS-1123 label rejected; a label and "none" accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'NVL_72' }))), 'mnnvl.value', '/metadata/annotations/grove.io~1mnnvl-group');
+    expectOne(validate(pcsWith((p) => (p.group(PREFILL).annotations = { [MNNVL]: 'a.b' }))), 'mnnvl.value', group(PREFILL, 'annotations/grove.io~1mnnvl-group'));
+    expectClean(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'nvl72' }))));
+    expectClean(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'none' }))));
+  });
+
+  test('mnnvl.disabled: a group value rejected when the operator has autoMNNVLEnabled=false; "none" and unknown config accepted', () => {
+    const pcs = pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'nvl72' }));
+    expectOne(validate(pcs, { autoMNNVLEnabled: false }), 'mnnvl.disabled', '/metadata/annotations/grove.io~1mnnvl-group');
+    expectNone(validate(pcs, { autoMNNVLEnabled: true }), 'mnnvl.disabled');
+    expectNone(validate(pcs), 'mnnvl.disabled');
+    expectNone(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'none' })), { autoMNNVLEnabled: false }), 'mnnvl.disabled');
+  });
+
+  test('mnnvl.noGpu: an explicit group on a clique without GPUs rejected; on a GPU clique accepted', () => {
+    expectOne(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }))), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+    expectClean(validate(pcsWith((p) => (p.clique(DECODE).annotations = { [MNNVL]: 'nvl72' }))));
+    // Inherited from the PCS, non-GPU cliques are silently skipped.
+    expectClean(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'nvl72' }))));
+  });
+
+  test('MNNVL value rules apply on CREATE only', () => {
+    const pcs = pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }));
+    expectNone(validateUpdate(pcs, pcs), 'mnnvl.noGpu');
+  });
+});
