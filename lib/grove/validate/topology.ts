@@ -88,6 +88,9 @@ export function validateTopologyConstraints(pcs: Rec, raw: Rec, ctx: ValidationC
   if (sites.length === 0) return out;
 
   for (const site of sites) out.push(...celRules(site, op));
+  // Grove's webhook checks topology on CREATE only (on UPDATE constraints are immutable, see update.ts);
+  // repeating them on UPDATE would reject e.g. a scale of a PCS created before TAS was switched off.
+  if (op === 'UPDATE') return out;
 
   if (ctx.topologyAwareScheduling === false) {
     for (const site of sites) out.push(err(site.path, 'topology.disabled', 'topology constraints are not allowed when Topology Aware Scheduling is disabled (operator config topologyAwareScheduling.enabled=false)'));

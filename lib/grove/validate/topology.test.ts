@@ -1,0 +1,195 @@
+/** Topology-constraint rules: CRD CEL (§2.6) and the webhook's topology checks (§5.3). */
+import { describe, expect, test } from 'vitest';
+import { validate, validateUpdate, type ValidationContext } from '.';
+import { clique, expectAt, expectClean, expectNone, expectOne, GB200_LEVELS, group, LEADER, pcsWith, PREFILL, ROUTER, withRule, WORKER, type Json, type PcsView } from './fixtures';
+
+const PCS_TC = '/spec/template/topologyConstraint';
+const GROUP_TC = group(PREFILL, 'topologyConstraint');
+const snapshot: ValidationContext = { topologies: { gb200: GB200_LEVELS } };
+
+/** validPcs() with topology constraints: PCS `zone`, group `rack`, worker `host`, all inheriting the name. */
+function constrained(edit?: (p: PcsView) => void): Json {
+  return pcsWith((p) => {
+    p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } };
+    p.group(PREFILL).topologyConstraint = { pack: { required: 'rack' } };
+    p.clique(WORKER).topologyConstraint = { pack: { required: 'host' } };
+    edit?.(p);
+  });
+}
+
+describe('the constrained fixture', () => {
+  test('is clean with and without a cluster snapshot', () => {
+    expectClean(validate(constrained()));
+    expectClean(validate(constrained(), snapshot));
+    expectClean(validate(constrained(), { ...snapshot, topologyAwareScheduling: true }));
+  });
+});
+
+describe('CEL rules on TopologyConstraint (§2.6)', () => {
+  test('topology.packMissing: neither pack nor packDomain rejected', () => {
+    expectOne(validate(constrained((p) => (p.template.topologyConstraint = { topologyName: 'gb200' }))), 'topology.packMissing', `${PCS_TC}/pack`);
+    expectNone(validate(constrained()), 'topology.packMissing');
+  });
+
+  test('topology.packEmpty: pack with neither required nor preferred rejected; preferred alone accepted', () => {
+    expectOne(validate(constrained((p) => (p.group(PREFILL).topologyConstraint = { pack: {} }))), 'topology.packEmpty', `${GROUP_TC}/pack`);
+    expectNone(validate(constrained((p) => (p.group(PREFILL).topologyConstraint = { pack: { preferred: 'rack' } }))), 'topology.packEmpty');
+  });
+
+  test('topology.packDomainConflict: pack.required together with packDomain rejected', () => {
+    const both = constrained((p) => (p.clique(WORKER).topologyConstraint = { pack: { required: 'host' }, packDomain: 'host' }));
+    expectOne(validate(both), 'topology.packDomainConflict', clique(WORKER, 'topologyConstraint/pack/required'));
+    // pack.preferred with packDomain is legal (on an existing object).
+    const preferred = constrained((p) => (p.clique(WORKER).topologyConstraint = { pack: { preferred: 'host' }, packDomain: 'host' }));
+    expectNone(validateUpdate(preferred, preferred), 'topology.packDomainConflict');
+  });
+
+  test('topology.packDomainDeprecated: an error on CREATE, a warning on UPDATE', () => {
+    const legacy = constrained((p) => (p.clique(WORKER).topologyConstraint = { packDomain: 'host' }));
+    const create = expectOne(validate(legacy), 'topology.packDomainDeprecated', clique(WORKER, 'topologyConstraint/packDomain'), 'error');
+    expect(create.message).toContain('use pack.required');
+    expectOne(validateUpdate(legacy, legacy), 'topology.packDomainDeprecated', clique(WORKER, 'topologyConstraint/packDomain'), 'warning');
+    expectNone(validate(constrained()), 'topology.packDomainDeprecated');
+  });
+});
+
+describe('operator configuration and backend (§5.3)', () => {
+  test('topology.disabled: every constraint rejected when TAS is off; nothing said when TAS is on or unknown', () => {
+    const off = validate(constrained(), { topologyAwareScheduling: false });
+    expect(withRule(off, 'topology.disabled').map((f) => f.path)).toEqual([PCS_TC, GROUP_TC, clique(WORKER, 'topologyConstraint')]);
+    expectNone(validate(constrained(), { topologyAwareScheduling: true }), 'topology.disabled');
+    expectNone(validate(constrained()), 'topology.disabled');
+    expectNone(validate(pcsWith(() => {}), { topologyAwareScheduling: false }), 'topology.disabled');
+  });
+
+  test('topology.backendUnsupported: volcano and lpx-scheduler reject constraints; default-scheduler and KAI accept them', () => {
+    for (const backend of ['volcano', 'lpx-scheduler']) {
+      const findings = validate(constrained(), { schedulerProfiles: ['default-scheduler', backend], defaultSchedulerProfile: backend });
+      expect(withRule(findings, 'topology.backendUnsupported').map((f) => f.path)).toEqual([PCS_TC, GROUP_TC, clique(WORKER, 'topologyConstraint')]);
+    }
+    expectNone(validate(constrained()), 'topology.backendUnsupported');
+    const kai = constrained((p) => ((p.metadata.labels as Json)['kai.scheduler/queue'] = 'team-a'));
+    expectClean(validate(kai, { defaultSchedulerProfile: 'kai-scheduler' }));
+  });
+
+  test('on UPDATE the create-time topology checks are not repeated (constraints are immutable)', () => {
+    const pcs = constrained((p) => (p.group(PREFILL).topologyConstraint = { pack: { required: 'zone' } }));
+    const update = validateUpdate(pcs, pcs, { topologyAwareScheduling: false, topologies: {} });
+    expectClean(update);
+  });
+});
+
+describe('topologyName (§5.3)', () => {
+  test('topology.nameRequired: a PCS constraint must name its topology', () => {
+    const pcs = constrained((p) => (p.template.topologyConstraint = { pack: { required: 'zone' } }));
+    const findings = validate(pcs);
+    // The group and clique would inherit from the PCS, which has nothing to give.
+    expect(withRule(findings, 'topology.nameRequired').map((f) => f.path)).toEqual([`${PCS_TC}/topologyName`, `${GROUP_TC}/topologyName`, clique(WORKER, 'topologyConstraint/topologyName')]);
+  });
+
+  test('a clique inherits from its group, the group from the PCS', () => {
+    // Group names the topology; no PCS constraint: the member clique inherits from the group.
+    const fromGroup = constrained((p) => {
+      delete p.template.topologyConstraint;
+      p.group(PREFILL).topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+    });
+    expectClean(validate(fromGroup, snapshot));
+    // A clique in a group without a constraint inherits from the PCS.
+    const skip = constrained((p) => delete p.group(PREFILL).topologyConstraint);
+    expectClean(validate(skip, snapshot));
+  });
+
+  test('a standalone clique cannot inherit from a group it is not in', () => {
+    const pcs = constrained((p) => {
+      delete p.template.topologyConstraint;
+      p.group(PREFILL).topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.clique(ROUTER).topologyConstraint = { pack: { required: 'rack' } };
+    });
+    expectOne(validate(pcs), 'topology.nameRequired', clique(ROUTER, 'topologyConstraint/topologyName'));
+  });
+
+  test('topology.nameMismatch: a different effective name rejected; repeating the same name accepted', () => {
+    const pcs = constrained((p) => ((p.group(PREFILL).topologyConstraint as Json).topologyName = 'h100'));
+    expectOne(validate(pcs), 'topology.nameMismatch', `${GROUP_TC}/topologyName`);
+    expectNone(validate(constrained((p) => ((p.group(PREFILL).topologyConstraint as Json).topologyName = 'gb200'))), 'topology.nameMismatch');
+  });
+
+  test('topology.unknownTopology: a binding the snapshot lacks is a warning; without a snapshot nothing is said', () => {
+    const f = expectOne(validate(constrained(), { topologies: { h100: GB200_LEVELS } }), 'topology.unknownTopology', `${PCS_TC}/topologyName`, 'warning');
+    expect(f.message).toContain('"h100"');
+    expectOne(validate(constrained(), { topologies: {} }), 'topology.unknownTopology', `${PCS_TC}/topologyName`, 'warning');
+    expectNone(validate(constrained(), snapshot), 'topology.unknownTopology');
+    expectNone(validate(constrained()), 'topology.unknownTopology');
+  });
+});
+
+describe('domains and hierarchy (§5.3)', () => {
+  test('topology.unknownDomain: a domain the binding lacks rejected (with a snapshot only)', () => {
+    const numa = constrained((p) => (p.clique(WORKER).topologyConstraint = { pack: { required: 'host', preferred: 'numa' } }));
+    expectOne(validate(numa, snapshot), 'topology.unknownDomain', clique(WORKER, 'topologyConstraint/pack/preferred'));
+    expectNone(validate(numa), 'topology.unknownDomain');
+    expectNone(validate(constrained(), snapshot), 'topology.unknownDomain');
+  });
+
+  test('topology.narrowerThanParent: with a snapshot an error, judged by the binding order', () => {
+    // PCS packs at rack, the group at block (broader than rack).
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
+    });
+    const f = expectOne(validate(pcs, snapshot), 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'error');
+    expect(f.message).toContain("'rack' is narrower than");
+  });
+
+  test('topology.narrowerThanParent: without a snapshot a warning by the well-known order', () => {
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
+    });
+    const f = expectOne(validate(pcs), 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'warning');
+    expect(f.message).toContain('usual order');
+  });
+
+  test('a custom binding order wins over the well-known one', () => {
+    // A binding where "rack" is broader than "block" (levels are trusted as given).
+    const custom: ValidationContext = { topologies: { gb200: [{ domain: 'zone', key: 'z' }, { domain: 'rack', key: 'r' }, { domain: 'block', key: 'b' }, { domain: 'host', key: 'h' }] } };
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
+    });
+    expectNone(validate(pcs, custom), 'topology.narrowerThanParent');
+  });
+
+  test('child vs grandparent, preferred vs preferred, equal domains accepted', () => {
+    // Worker (in the group) packs at zone while the PCS requires rack: narrower than the grandparent.
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.group(PREFILL).topologyConstraint = { pack: { preferred: 'rack' } };
+      p.clique(WORKER).topologyConstraint = { pack: { required: 'zone', preferred: 'zone' } };
+    });
+    const findings = validate(pcs, snapshot);
+    expectAt(findings, 'topology.narrowerThanParent', clique(WORKER, 'topologyConstraint/pack/required'));
+    expectAt(findings, 'topology.narrowerThanParent', clique(WORKER, 'topologyConstraint/pack/preferred'));
+    expect(withRule(findings, 'topology.narrowerThanParent')).toHaveLength(2);
+    // Equal at every level is allowed.
+    const equal = constrained((p) => {
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'zone' } };
+      p.clique(LEADER).topologyConstraint = { pack: { required: 'zone' } };
+    });
+    expectNone(validate(equal, snapshot), 'topology.narrowerThanParent');
+  });
+
+  test('a legacy packDomain is compared like pack.required and reported at packDomain', () => {
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'host' } };
+      p.group(PREFILL).topologyConstraint = { packDomain: 'rack' };
+    });
+    expectOne(validate(pcs, snapshot), 'topology.narrowerThanParent', `${GROUP_TC}/packDomain`);
+  });
+
+  test('topology.preferredCoarser: preferred broader than required on the same constraint is a warning', () => {
+    const pcs = constrained((p) => (p.clique(WORKER).topologyConstraint = { pack: { required: 'host', preferred: 'zone' } }));
+    expectOne(validate(pcs, snapshot), 'topology.preferredCoarser', clique(WORKER, 'topologyConstraint/pack/preferred'), 'warning');
+    expectNone(validate(constrained((p) => (p.clique(WORKER).topologyConstraint = { pack: { required: 'rack', preferred: 'host' } })), snapshot), 'topology.preferredCoarser');
+  });
+});
