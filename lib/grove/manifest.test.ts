@@ -1,0 +1,132 @@
+/** Manifest parsing: documents, positions, null pruning (schema.nullPruned), round trips. */
+import { describe, expect, test } from 'vitest';
+import { parseManifests, positionOf, serializeManifests, stringifyObject, stringifyObjects } from './manifest';
+
+const PCS_WITH_NULLS = `# a PodCliqueSet with nulls the apiserver would prune
+apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: demo
+spec:
+  replicas: 1
+  template:
+    topologyConstraint: null
+    cliques:
+      - name: app
+        labels: ~
+        spec:
+          roleName: app
+          replicas: 1
+          podSpec:
+            containers: [{name: app, image: busybox}]
+    podCliqueScalingGroups:
+      - name: g
+        cliqueNames: [app]
+        topologyConstraint: null
+`;
+
+describe('parseManifests', () => {
+  test('schema.nullPruned: nulls on Grove fields are removed with a warning at their path', () => {
+    const { documents, errors } = parseManifests(PCS_WITH_NULLS);
+    expect(errors).toEqual([]);
+    const [doc] = documents;
+    expect(doc!.warnings.map((w) => [w.rule, w.path, w.severity])).toEqual([
+      ['schema.nullPruned', '/spec/template/topologyConstraint', 'warning'],
+      ['schema.nullPruned', '/spec/template/cliques/0/labels', 'warning'],
+      ['schema.nullPruned', '/spec/template/podCliqueScalingGroups/0/topologyConstraint', 'warning'],
+    ]);
+    const template = (doc!.object as { spec: { template: Record<string, unknown> } }).spec.template;
+    expect('topologyConstraint' in template).toBe(false);
+  });
+
+  test('no nulls, no warning; nulls in other kinds pass through untouched', () => {
+    const clean = parseManifests(PCS_WITH_NULLS.replace(/\n.*: (null|~)/g, ''));
+    expect(clean.documents[0]!.warnings).toEqual([]);
+    const cm = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: null\n');
+    expect(cm.documents[0]!.warnings).toEqual([]);
+    expect(cm.documents[0]!.object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: null });
+  });
+
+  test('multi-document files: index, kind, name and starting line per document', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: grove.io/v1alpha1\nkind: ClusterTopologyBinding\nmetadata:\n  name: b\nspec: {levels: [{domain: zone, key: z}]}\n';
+    const { documents, errors } = parseManifests(text);
+    expect(errors).toEqual([]);
+    expect(documents.map((d) => [d.index, d.kind, d.name, d.line])).toEqual([
+      [0, 'ConfigMap', 'a', 1],
+      [1, 'ClusterTopologyBinding', 'b', 5],
+    ]);
+  });
+
+  // BUG (manifest.ts, not this suite's to change): yaml 2 gives an empty document a Scalar(null) as
+  // contents, not null, so the "empty document" guard never fires and a trailing `---` (as kubectl
+  // and helm write) becomes the parse error "a manifest document must be a mapping"; `canopy validate`
+  // then exits 2. Fix: skip when `doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)`.
+  // Remove `.fails` when fixed.
+  test.fails('empty documents (a trailing or doubled ---) are skipped, not errors', () => {
+    const { documents, errors } = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\nb: 1\n---\n');
+    expect(errors).toEqual([]);
+    expect(documents.map((d) => d.index)).toEqual([0, 2]);
+  });
+
+  test('a YAML syntax error is a parse error with its line and column', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n';
+    const { errors } = parseManifests(text);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ document: 0 });
+    expect(errors[0]!.line).toBeGreaterThanOrEqual(4);
+    expect(errors[0]!.column).toBeGreaterThanOrEqual(1);
+  });
+
+  test('duplicate keys and non-mapping documents are errors', () => {
+    const dup = parseManifests('kind: A\nkind: B\n');
+    expect(dup.errors[0]).toMatchObject({ line: 2, column: 1 });
+    const scalar = parseManifests('just text\n');
+    expect(scalar.errors).toEqual([{ message: 'a manifest document must be a mapping (a Kubernetes object)', line: 1, column: 1, document: 0 }]);
+    expect(scalar.documents[0]!.object).toBeNull();
+  });
+});
+
+describe('positionOf', () => {
+  const parsed = parseManifests(PCS_WITH_NULLS);
+  const doc = parsed.documents[0]!;
+  const at = (ptr: string) => positionOf(doc.yaml, ptr, parsed.lineCounter);
+
+  test('points at the key of the deepest existing entry, or at a list item', () => {
+    expect(at('/spec/replicas')).toEqual({ line: 7, column: 3 });
+    expect(at('/spec/template/cliques/0')).toEqual({ line: 11, column: 9 });
+    expect(at('/spec/template/cliques/0/spec/roleName')).toEqual({ line: 14, column: 11 });
+    // A missing field points at its parent's key.
+    expect(at('/spec/template/cliques/0/spec/minAvailable')).toEqual({ line: 13, column: 9 });
+    // Flow sequences work too.
+    expect(at('/spec/template/cliques/0/spec/podSpec/containers/0/image')).toEqual({ line: 17, column: 38 });
+    // The empty pointer is the document itself.
+    expect(at('')).toEqual({ line: 2, column: 1 });
+  });
+});
+
+describe('serialising', () => {
+  test('untouched documents keep their comments and key order', () => {
+    const text = '# top comment\nkind: ConfigMap # kind\napiVersion: v1\nmetadata:\n  name: a # the name\n';
+    expect(serializeManifests(parseManifests(text).documents)).toBe(text);
+  });
+
+  // BUG (manifest.ts): documents that start with an explicit `---` serialise with their own marker and
+  // serializeManifests joins them with another, so each one gains an empty document before it.
+  // Fix: join with '' when the document's toString() already starts with '---', or strip the marker.
+  // Remove `.fails` when fixed.
+  test.fails('a multi-document file round-trips without gaining empty documents', () => {
+    const text = 'a: 1\n---\nb: 2\n';
+    expect(parseManifests(serializeManifests(parseManifests(text).documents)).documents).toHaveLength(2);
+  });
+
+  test('stringifyObject / stringifyObjects round-trip through parseManifests', () => {
+    const a = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } };
+    const shared = { x: 1 };
+    const b = { apiVersion: 'v1', kind: 'List', items: [shared, shared] };
+    expect(parseManifests(stringifyObject(a)).documents[0]!.object).toEqual(a);
+    const both = parseManifests(stringifyObjects([a, b]));
+    expect(both.documents.map((d) => d.object)).toEqual([a, b]);
+    // Repeated objects are written out, not as YAML aliases.
+    expect(stringifyObject(b)).not.toContain('*');
+  });
+});
