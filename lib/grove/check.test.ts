@@ -1,0 +1,80 @@
+/** checkManifestText: findings pinned to line:column, parse errors with their position. */
+import { describe, expect, test } from 'vitest';
+import { checkManifestText } from './check';
+
+const PCS = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: demo
+spec:
+  replicas: 1
+  template:
+    cliques:
+      - name: frontend
+        spec:
+          replicas: 2
+          podSpec:
+            containers: [{name: app, image: busybox}]
+      - name: backend
+        spec:
+          roleName: backend
+          replicas: 1
+          minAvailable: 3
+          podSpec:
+            containers: [{name: app, image: busybox}]
+`;
+
+describe('checkManifestText', () => {
+  test('a missing roleName points at the line of that clique\'s spec: key', () => {
+    const { documents, parseErrors } = checkManifestText(PCS);
+    expect(parseErrors).toEqual([]);
+    const f = documents[0]!.findings.find((x) => x.rule === 'schema.required');
+    expect(f).toMatchObject({ path: '/spec/template/cliques/0/spec/roleName', severity: 'error', line: 10, column: 9 });
+  });
+
+  test('a finding on an existing field points at its key; findings are sorted by position', () => {
+    const { documents } = checkManifestText(PCS);
+    const findings = documents[0]!.findings;
+    expect(findings.find((x) => x.rule === 'clique.minAvailable')).toMatchObject({ path: '/spec/template/cliques/1/spec/minAvailable', line: 18, column: 11 });
+    const lines = findings.map((x) => x.line ?? 0);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect(documents[0]).toMatchObject({ index: 0, kind: 'PodCliqueSet', name: 'demo', line: 1 });
+  });
+
+  test('schema.nullPruned warnings carry positions too', () => {
+    const text = PCS.replace('  replicas: 1\n', '  replicas: 1\n  updateStrategy: null\n');
+    const f = checkManifestText(text).documents[0]!.findings.find((x) => x.rule === 'schema.nullPruned');
+    expect(f).toMatchObject({ path: '/spec/updateStrategy', severity: 'warning', line: 7, column: 3 });
+  });
+
+  test('a YAML syntax error gives a parse error with its line and column, and no report for that document', () => {
+    const text = 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: demo\nspec:\n  replicas: [1\n';
+    const { documents, parseErrors } = checkManifestText(text);
+    expect(documents).toEqual([]);
+    expect(parseErrors.length).toBeGreaterThan(0);
+    expect(parseErrors[0]!.line).toBeGreaterThanOrEqual(6);
+    expect(parseErrors[0]!.column).toBeGreaterThanOrEqual(1);
+    // A duplicate key is a parse error at the second key.
+    const bad = checkManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: A\nkind: B\n');
+    expect(bad.parseErrors[0]).toMatchObject({ line: 6, column: 1, document: 1 });
+    expect(bad.documents.map((d) => d.index)).toEqual([0]);
+  });
+
+  test('the second document of a file is reported with its own positions', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n' + PCS;
+    const { documents } = checkManifestText(text);
+    expect(documents.map((d) => [d.index, d.kind, d.line])).toEqual([
+      [0, 'ConfigMap', 1],
+      [1, 'PodCliqueSet', 5],
+    ]);
+    expect(documents[0]!.findings).toEqual([]);
+    expect(documents[1]!.findings.find((x) => x.rule === 'schema.required')).toMatchObject({ line: 14, column: 9 });
+  });
+
+  test('the validation context reaches the validator', () => {
+    const text = PCS.replace('    cliques:', '    topologyConstraint: {topologyName: gb200, pack: {required: rack}}\n    cliques:');
+    const off = checkManifestText(text, { topologyAwareScheduling: false }).documents[0]!.findings;
+    expect(off.find((x) => x.rule === 'topology.disabled')).toMatchObject({ path: '/spec/template/topologyConstraint', line: 8, column: 5 });
+    expect(checkManifestText(text).documents[0]!.findings.find((x) => x.rule === 'topology.disabled')).toBeUndefined();
+  });
+});
