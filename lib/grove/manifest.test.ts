@@ -61,8 +61,7 @@ describe('parseManifests', () => {
   // contents, not null, so the "empty document" guard never fires and a trailing `---` (as kubectl
   // and helm write) becomes the parse error "a manifest document must be a mapping"; `canopy validate`
   // then exits 2. Fix: skip when `doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)`.
-  // Remove `.fails` when fixed.
-  test.fails('empty documents (a trailing or doubled ---) are skipped, not errors', () => {
+  test('empty documents (a trailing or doubled ---) are skipped, not errors', () => {
     const { documents, errors } = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\nb: 1\n---\n');
     expect(errors).toEqual([]);
     expect(documents.map((d) => d.index)).toEqual([0, 2]);
@@ -113,8 +112,7 @@ describe('serialising', () => {
   // BUG (manifest.ts): documents that start with an explicit `---` serialise with their own marker and
   // serializeManifests joins them with another, so each one gains an empty document before it.
   // Fix: join with '' when the document's toString() already starts with '---', or strip the marker.
-  // Remove `.fails` when fixed.
-  test.fails('a multi-document file round-trips without gaining empty documents', () => {
+  test('a multi-document file round-trips without gaining empty documents', () => {
     const text = 'a: 1\n---\nb: 2\n';
     expect(parseManifests(serializeManifests(parseManifests(text).documents)).documents).toHaveLength(2);
   });

@@ -52,8 +52,8 @@ export function parseManifests(text: string): ParsedManifests {
       return { message: e.message.split('\n')[0]!, line: pos.line, column: pos.col, document: index };
     });
     errors.push(...docErrors);
-    // An empty document (e.g. a trailing `---`) is not an object and not an error.
-    if (doc.contents === null && docErrors.length === 0) return;
+    // An empty document (a trailing or doubled `---`, as kubectl and helm write) is not an object and not an error.
+    if (isEmptyDocument(doc) && docErrors.length === 0) return;
     let object: unknown = null;
     const warnings: Finding[] = [];
     if (docErrors.length === 0) {
@@ -91,6 +91,11 @@ export function parseManifests(text: string): ParsedManifests {
   return { documents, errors, lineCounter };
 }
 
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  return c === null || (isScalar(c) && c.value === null && (c.source === undefined || c.source === ''));
+}
+
 /**
  * Where a JSON pointer points in a document: the key of the deepest existing map entry on the
  * path (so a missing required field points at its parent's key), or the item of a list.
@@ -118,7 +123,13 @@ export function positionOf(doc: Document.Parsed, ptr: string, lineCounter: LineC
 
 /** Writes the parsed documents back as one file; untouched documents keep their comments and key order. */
 export function serializeManifests(documents: readonly ManifestDocument[]): string {
-  return documents.map((d) => d.yaml.toString()).join('---\n');
+  // A document that was written with its own `---` keeps it; the others get one as a separator.
+  return documents
+    .map((d, i) => {
+      const text = d.yaml.toString();
+      return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
+    })
+    .join('');
 }
 
 /** YAML text for one object (fresh, no comments to keep). */
