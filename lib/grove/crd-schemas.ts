@@ -10,6 +10,8 @@ import { TOPOLOGY_DOMAIN_PATTERN } from './topology-constraint';
 
 const topologyDomain = () => str({ pattern: TOPOLOGY_DOMAIN_PATTERN, minLength: 1, maxLength: 63 });
 const stringMap = () => map(str());
+/** An object whose fields we do not model (the CRD does, deeply): only "is an object" is checked. */
+const opaque = () => obj({}, [], { open: true });
 
 const objectMeta: ObjectSchema = obj(
   {
@@ -23,7 +25,7 @@ const objectMeta: ObjectSchema = obj(
   { open: true },
 );
 
-const envVar = obj({ name: str(), value: str(), valueFrom: any() }, ['name'], { open: true });
+const envVar = obj({ name: str(), value: str(), valueFrom: opaque() }, ['name'], { open: true });
 const containerPort = obj(
   { containerPort: int32(), name: str(), protocol: str(), hostPort: int32(), hostIP: str() },
   ['containerPort'],
@@ -43,17 +45,17 @@ const container = obj(
     args: arr(str()),
     workingDir: str(),
     env: arr(envVar, { listMapKeys: ['name'] }),
-    envFrom: arr(any()),
+    envFrom: arr(opaque()),
     ports: arr(containerPort, { listMapKeys: ['containerPort', 'protocol'] }),
     resources,
     volumeMounts: arr(obj({ name: str(), mountPath: str(), readOnly: bool(), subPath: str() }, ['mountPath', 'name'], { open: true }), {
       listMapKeys: ['mountPath'],
     }),
-    livenessProbe: any(),
-    readinessProbe: any(),
-    startupProbe: any(),
-    lifecycle: any(),
-    securityContext: any(),
+    livenessProbe: opaque(),
+    readinessProbe: opaque(),
+    startupProbe: opaque(),
+    lifecycle: opaque(),
+    securityContext: opaque(),
     restartPolicy: str(),
     stdin: bool(),
     tty: bool(),
@@ -70,9 +72,9 @@ export const podSpecSchema: ObjectSchema = obj(
     schedulerName: str(),
     nodeName: str(),
     nodeSelector: stringMap(),
-    affinity: any(),
+    affinity: opaque(),
     tolerations: arr(toleration),
-    topologySpreadConstraints: arr(any()),
+    topologySpreadConstraints: arr(opaque()),
     restartPolicy: str(),
     terminationGracePeriodSeconds: int64(),
     activeDeadlineSeconds: int64(),
@@ -85,12 +87,35 @@ export const podSpecSchema: ObjectSchema = obj(
     volumes: arr(obj({ name: str() }, ['name'], { open: true }), { listMapKeys: ['name'] }),
     imagePullSecrets: arr(obj({ name: str() }, [], { open: true })),
     schedulingGates: arr(obj({ name: str() }, ['name']), { listMapKeys: ['name'] }),
-    securityContext: any(),
+    securityContext: opaque(),
     dnsPolicy: str(),
     runtimeClassName: str(),
   },
   ['containers'],
   { open: true },
+);
+
+/** resource.k8s.io/v1 ResourceClaimTemplateSpec: the device requests are modelled, their details are not. */
+const resourceClaimTemplateSpec = obj(
+  {
+    metadata: opaque(),
+    spec: obj(
+      {
+        devices: obj(
+          {
+            requests: arr(obj({ name: str(), exactly: opaque(), firstAvailable: arr(opaque()) }, ['name'], { open: true })),
+            constraints: arr(opaque()),
+            config: arr(opaque()),
+          },
+          [],
+          { open: true },
+        ),
+      },
+      [],
+      { open: true },
+    ),
+  },
+  ['spec'],
 );
 
 export const topologyConstraintSchema: ObjectSchema = obj({
@@ -99,7 +124,7 @@ export const topologyConstraintSchema: ObjectSchema = obj({
   packDomain: topologyDomain(),
 });
 
-const autoScalingConfig = obj({ minReplicas: int32(), maxReplicas: int32(), metrics: arr(any()) }, ['maxReplicas']);
+const autoScalingConfig = obj({ minReplicas: int32(), maxReplicas: int32(), metrics: arr(opaque()) }, ['maxReplicas']);
 const sharingScope = () => str({ enum: RESOURCE_SHARING_SCOPES });
 
 export const podCliqueSpecSchema: ObjectSchema = obj(
@@ -160,7 +185,7 @@ export const podCliqueSetSchema: ObjectSchema = obj(
             headlessServiceConfig: obj({ publishNotReadyAddresses: bool() }, ['publishNotReadyAddresses']),
             topologyConstraint: topologyConstraintSchema,
             terminationDelay: str(),
-            resourceClaimTemplates: arr(obj({ name: str(), templateSpec: obj({ metadata: any(), spec: any() }, ['spec']) }, ['name', 'templateSpec'])),
+            resourceClaimTemplates: arr(obj({ name: str(), templateSpec: resourceClaimTemplateSpec }, ['name', 'templateSpec'])),
             resourceSharing: arr(
               obj(
                 {

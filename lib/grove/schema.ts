@@ -53,6 +53,9 @@ export interface IntegerSchema {
 
 export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
+/** int64 bounds: -2^63 ≤ n < 2^63 (2^63 - 1 is not a double; 2^63 is, and is out of range). */
+export const INT64_MIN = -(2 ** 63);
+export const INT64_LIMIT = 2 ** 63;
 
 const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
@@ -85,7 +88,8 @@ function finding(path: (string | number)[], rule: string, message: string, sever
 
 /**
  * Checks `value` against `schema`. Rule ids: schema.type, schema.required, schema.enum, schema.pattern,
- * schema.minLength, schema.maxLength, schema.format (integer range), schema.minItems,
+ * schema.minLength, schema.maxLength, schema.format (integer range; a warning for int64 values beyond
+ * ±2^53, which a JavaScript number cannot hold exactly), schema.minItems,
  * schema.listMapKey (duplicate key of an x-kubernetes map list), schema.unknownField (warning: the
  * apiserver drops it; `kubectl --validate=strict` rejects it).
  */
@@ -106,7 +110,8 @@ function walk(value: unknown, schema: Schema, path: (string | number)[], out: Fi
       if (typeof value !== 'number') out.push(finding(path, 'schema.type', `must be a number, got ${typeName(value)}`));
       return;
     case 'quantity':
-      if (typeof value === 'number') return;
+      // x-kubernetes-int-or-string: an integer or a string; a number like 0.5 must be written as a string.
+      if (typeof value === 'number' && Number.isInteger(value)) return;
       if (typeof value !== 'string') out.push(finding(path, 'schema.type', `must be a quantity (string or integer), got ${typeName(value)}`));
       else if (!QUANTITY.test(value)) out.push(finding(path, 'schema.pattern', `"${value}" is not a valid resource quantity (e.g. "8", "500m", "64Gi")`));
       return;
@@ -117,8 +122,12 @@ function walk(value: unknown, schema: Schema, path: (string | number)[], out: Fi
       }
       if (schema.format === 'int32' && (value < INT32_MIN || value > INT32_MAX)) {
         out.push(finding(path, 'schema.format', `${value} does not fit in a 32-bit integer`));
+      } else if (schema.format === 'int64' && (value < INT64_MIN || value >= INT64_LIMIT)) {
+        out.push(finding(path, 'schema.format', `${value} does not fit in a 64-bit integer`));
       } else if (schema.format === 'int64' && !Number.isSafeInteger(value)) {
-        out.push(finding(path, 'schema.format', `${value} is too large to be represented exactly`));
+        // Legal for the API server, but a JavaScript number cannot hold it exactly: what we read may
+        // differ from what the file says.
+        out.push(finding(path, 'schema.format', `${value} is beyond ±2^53 and may not be represented exactly here`, 'warning'));
       }
       if (schema.minimum !== undefined && value < schema.minimum) {
         out.push(finding(path, 'schema.minimum', `must be ≥ ${schema.minimum}, got ${value}`));
