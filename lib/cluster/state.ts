@@ -1,0 +1,61 @@
+/**
+ * ClusterState: the plain-data view of a cluster that placement, the heatmap and the simulated
+ * cluster share. Built from a cluster snapshot (a Kubernetes List, see lib/topology/snapshot.ts)
+ * or from live objects. Quantities are already parsed to integers.
+ */
+import type { Taint, Toleration, NodeSelectorTerm } from '../grove/core';
+import type { TopologyLevel } from '../grove/clustertopologybinding';
+
+/** Resource amounts in integer units: GPUs, CPU millicores, memory bytes, pod slots. */
+export interface Resources {
+  gpu: number;
+  cpuMilli: number;
+  memory: number;
+  pods: number;
+}
+
+export const ZERO_RESOURCES: Resources = Object.freeze({ gpu: 0, cpuMilli: 0, memory: 0, pods: 0 });
+
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  allocatable: Resources;
+  taints: Taint[];
+  unschedulable: boolean;
+  /** Ready condition True (a node without conditions counts as ready). */
+  ready: boolean;
+}
+
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  /** Empty when not bound yet. */
+  nodeName?: string;
+  labels: Record<string, string>;
+  /** Sum over containers (max with init containers), plus one pod slot. */
+  requests: Resources;
+  phase?: string;
+  /** Pods that hold no resources any more (Succeeded/Failed) are still listed; placement ignores them. */
+  terminal: boolean;
+}
+
+/** A ClusterTopologyBinding reduced to what placement needs. */
+export interface TopologyInfo {
+  name: string;
+  /** Broadest → narrowest. Levels need not nest (Grove's own e2e hierarchy does not). */
+  levels: TopologyLevel[];
+}
+
+export interface ClusterState {
+  nodes: NodeInfo[];
+  pods: PodInfo[];
+  topologies: TopologyInfo[];
+}
+
+/** What a pod asks of the scheduler, beyond resources. */
+export interface PodSchedulingRequirements {
+  nodeSelector?: Record<string, string>;
+  /** requiredDuringSchedulingIgnoredDuringExecution terms (ORed). */
+  requiredNodeAffinity?: NodeSelectorTerm[];
+  tolerations?: Toleration[];
+}

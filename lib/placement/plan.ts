@@ -1,0 +1,39 @@
+/** The plan format: what the placement engine answers per gang (plain, JSON-serialisable). */
+
+export interface PlannedPod {
+  name: string;
+  podGroup: string;
+  clique: string;
+  node: string;
+  gpus: number;
+}
+
+/** Why a gang does not fit, at one topology level (or at node level for resources/filters). */
+export interface LevelExplanation {
+  /** Topology domain (e.g. "rack"), or "node" for per-node filters and resources. */
+  level: string;
+  /** What the gang (or constrained set) needs at that level. */
+  needs: string;
+  /** What the best candidate at that level offers. */
+  best: string;
+  /** One sentence a person can act on. */
+  message: string;
+}
+
+export interface GangPlacement {
+  name: string;
+  placed: boolean;
+  /** When not placed: the one-line reason (the most specific explanation's message). */
+  reason?: string;
+  explanation?: LevelExplanation[];
+  /** Domain value chosen per topology level, for the gang as a whole, where it lies in one domain. */
+  domains: Record<string, string>;
+  pods: PlannedPod[];
+  /** Pods beyond minReplicas that did not fit (best effort, the gang is still placed). */
+  unplacedOptionalPods?: string[];
+}
+
+export interface Plan {
+  feasible: boolean;
+  gangs: GangPlacement[];
+}
