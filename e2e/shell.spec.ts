@@ -63,6 +63,15 @@ async function backgroundLuminance(page: Page): Promise<number> {
 
 test.describe('navigation', () => {
   test('the header links to every page, and unfinished pages say so plainly', async ({ page }) => {
+    // Hydration mismatches and runtime errors surface as console errors: there should be none.
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('response', (res) => {
+      if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
+    });
     await page.goto('/');
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const name of NAV) await expect(nav.getByRole('link', { name })).toBeVisible();
@@ -76,6 +85,9 @@ test.describe('navigation', () => {
     }
     await nav.getByRole('link', { name: 'Validate' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Validate a manifest' })).toBeVisible();
+    await page.reload();
+    await expect(page.locator('.cm-content')).toBeVisible();
+    expect(errors).toEqual([]);
   });
 
   test('the skip link is the first stop and moves focus to the content', async ({ page }) => {
