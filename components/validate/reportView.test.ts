@@ -7,7 +7,9 @@ const report: ManifestReport = {
   documents: [
     {
       index: 0,
+      apiVersion: 'grove.io/v1alpha1',
       kind: 'PodCliqueSet',
+      checked: true,
       name: 'demo',
       line: 1,
       findings: [
@@ -16,7 +18,7 @@ const report: ManifestReport = {
         { path: '/spec', rule: 'no.position', severity: 'error', message: 'somewhere' },
       ],
     },
-    { index: 2, kind: 'Service', name: 'web', line: 50, findings: [] },
+    { index: 2, apiVersion: 'v1', kind: 'Service', name: 'web', checked: false, line: 50, findings: [] },
   ],
 };
 

@@ -1,12 +1,5 @@
 // Relative, not '@/': vitest (which runs this module's tests) has no path alias.
-import { GROVE_SCHEMAS } from '../../lib/grove/crd-schemas';
 import type { ManifestReport, Severity } from '../../lib/grove/findings';
-
-/**
- * Kind names the validator checks. A DocumentReport carries the kind but not the apiVersion, so this
- * is by name only: it lets the page say "not checked" for a Service instead of "no problems".
- */
-const GROVE_KIND_NAMES = new Set(Object.keys(GROVE_SCHEMAS).map((k) => k.slice(k.lastIndexOf('/') + 1)));
 
 /**
  * The Validate page's view of a ManifestReport: one flat entry per thing to show, each resolved to a
@@ -87,7 +80,7 @@ export function viewReport(report: ManifestReport): ReportView {
       kind: doc.kind,
       name: doc.name,
       line: doc.line,
-      checked: doc.kind !== null && GROVE_KIND_NAMES.has(doc.kind),
+      checked: doc.checked,
       entries,
       errors: entries.filter((e) => e.severity === 'error').length,
       warnings: entries.filter((e) => e.severity === 'warning').length,

@@ -78,3 +78,15 @@ describe('checkManifestText', () => {
     expect(checkManifestText(text).documents[0]!.findings.find((x) => x.rule === 'topology.disabled')).toBeUndefined();
   });
 });
+
+describe('checkManifestText: which documents are checked', () => {
+  test('a Grove kind is checked; another kind, or a Grove kind name under a foreign apiVersion, passes through', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\n---\napiVersion: example.com/v1\nkind: PodCliqueSet\nmetadata: {name: x}\n---\napiVersion: grove.io/v1alpha1\nkind: ClusterTopologyBinding\nmetadata: {name: t}\nspec: {levels: [{domain: rack, key: r}]}\n';
+    const r = checkManifestText(text);
+    expect(r.documents.map((d) => [d.apiVersion, d.kind, d.checked])).toEqual([
+      ['v1', 'Service', false],
+      ['example.com/v1', 'PodCliqueSet', false],
+      ['grove.io/v1alpha1', 'ClusterTopologyBinding', true],
+    ]);
+  });
+});

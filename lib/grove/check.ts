@@ -4,7 +4,7 @@
  */
 import type { DocumentReport, Finding, ManifestReport } from './findings';
 import { parseManifests, positionOf } from './manifest';
-import { validate, type ValidationContext } from './validate';
+import { isGroveObject, validate, type ValidationContext } from './validate';
 
 export type { ValidationContext } from './validate';
 
@@ -18,7 +18,7 @@ export function checkManifestText(text: string, context: ValidationContext = {})
         return pos ? { ...f, line: pos.line, column: pos.column } : f;
       });
       findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-      return { index: d.index, kind: d.kind, name: d.name, line: d.line, findings };
+      return { index: d.index, apiVersion: d.apiVersion, kind: d.kind, name: d.name, checked: isGroveObject(d.object), line: d.line, findings };
     });
   return { documents, parseErrors: parsed.errors };
 }

@@ -18,8 +18,11 @@ export interface Finding {
 export interface DocumentReport {
   /** 0-based index of the document in its file. */
   index: number;
+  apiVersion: string | null;
   kind: string | null;
   name: string | null;
+  /** False for kinds that are not Grove's: they pass through unchecked. */
+  checked: boolean;
   /** 1-based line where the document starts. */
   line: number;
   findings: Finding[];
