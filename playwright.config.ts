@@ -23,7 +23,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: process.env.CI ? 1 : 2,
   retries: 0,
-  reporter: 'list',
+  // The JSON report feeds the totals line of .ci/run.
+  reporter: [['list'], ['json', { outputFile: 'test-reports/e2e.json' }]],
   timeout: 30_000,
   expect: { timeout: 5_000 },
   use: {
