@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Container, PodSpec } from './core';
-import { expandPodGangs, podRequests, podSchedulingRequirements } from './expand';
+import { expandPodGangs, podSchedulingRequirements } from './expand';
 import { expandPodCliqueSet } from './expand-objects';
 import type { ExpandedGang } from './gang';
 import type { PodCliqueScalingGroupConfig, PodCliqueSet, PodCliqueTemplateSpec } from './podcliqueset';
@@ -476,21 +476,27 @@ describe('PodClique specs', () => {
 describe('pod requests and scheduling requirements', () => {
   const spec = (containers: Container[], extra: Partial<PodSpec> = {}): PodSpec => ({ containers, ...extra });
 
+  /** Requests of the pods of a one-clique PCS whose pod spec is `podSpec` (arithmetic: lib/cluster/resources.ts). */
+  const requestsOf = (podSpec: PodSpec) => {
+    const pods = allPods(expandPodGangs(pcsOf('req', 1, [clique('a', 2, {}, 2, podSpec)])));
+    expect(pods).toHaveLength(2);
+    expect(pods[1]!.requests).toEqual(pods[0]!.requests);
+    return pods[0]!.requests;
+  };
+
   test('GPU requests come from limits when requests are absent; requests win when present', () => {
-    expect(podRequests(spec([container({ resources: { limits: { 'nvidia.com/gpu': 8 } } })]))).toEqual({ gpu: 8, cpuMilli: 0, memory: 0, pods: 1 });
-    expect(podRequests(spec([container({ resources: { limits: { 'nvidia.com/gpu': '4', cpu: '2' }, requests: { cpu: '500m' } } })]))).toEqual({ gpu: 4, cpuMilli: 500, memory: 0, pods: 1 });
-    const p = pcsOf('gpu', 1, [clique('a', 2, {}, 2, { containers: [container({ resources: { limits: { 'nvidia.com/gpu': '8' } } })] })]);
-    expect(allPods(expandPodGangs(p)).map((x) => x.requests.gpu)).toEqual([8, 8]);
+    expect(requestsOf(spec([container({ resources: { limits: { 'nvidia.com/gpu': 8 } } })]))).toEqual({ gpu: 8, cpuMilli: 0, memory: 0, pods: 1 });
+    expect(requestsOf(spec([container({ resources: { limits: { 'nvidia.com/gpu': '4', cpu: '2' }, requests: { cpu: '500m' } } })]))).toEqual({ gpu: 4, cpuMilli: 500, memory: 0, pods: 1 });
   });
 
-  test('sum over containers, max with init containers, restartable sidecars added, overhead added', () => {
+  test('sum over containers, max with init containers, restartable sidecars added, overhead added, one pod slot', () => {
     const c = (cpu: string, memory: string, extra: Partial<Container> = {}) => container({ resources: { requests: { cpu, memory } }, ...extra });
-    expect(podRequests(spec([c('1', '1Gi'), c('250m', '512Mi')]))).toEqual({ gpu: 0, cpuMilli: 1250, memory: 1.5 * 2 ** 30, pods: 1 });
-    expect(podRequests(spec([c('1', '1Gi')], { initContainers: [c('3', '100Mi')] }))).toEqual({ gpu: 0, cpuMilli: 3000, memory: 2 ** 30, pods: 1 });
+    expect(requestsOf(spec([c('1', '1Gi'), c('250m', '512Mi')]))).toEqual({ gpu: 0, cpuMilli: 1250, memory: 1.5 * 2 ** 30, pods: 1 });
+    expect(requestsOf(spec([c('1', '1Gi')], { initContainers: [c('3', '100Mi')] }))).toEqual({ gpu: 0, cpuMilli: 3000, memory: 2 ** 30, pods: 1 });
     // Sidecar (restartPolicy: Always) runs alongside: 1 + 0.5 = 1.5 CPU; a later init container needs 2 + 0.5.
-    expect(podRequests(spec([c('1', '1Gi')], { initContainers: [c('500m', '0', { restartPolicy: 'Always' }), c('2', '0')] })).cpuMilli).toBe(2500);
-    expect(podRequests(spec([c('1', '1Gi')], { overhead: { cpu: '100m', memory: '1Mi' } }))).toEqual({ gpu: 0, cpuMilli: 1100, memory: 2 ** 30 + 2 ** 20, pods: 1 });
-    expect(podRequests(spec([container()]))).toEqual({ gpu: 0, cpuMilli: 0, memory: 0, pods: 1 });
+    expect(requestsOf(spec([c('1', '1Gi')], { initContainers: [c('500m', '0', { restartPolicy: 'Always' }), c('2', '0')] })).cpuMilli).toBe(2500);
+    expect(requestsOf(spec([c('1', '1Gi')], { overhead: { cpu: '100m', memory: '1Mi' } }))).toEqual({ gpu: 0, cpuMilli: 1100, memory: 2 ** 30 + 2 ** 20, pods: 1 });
+    expect(requestsOf(spec([container()]))).toEqual({ gpu: 0, cpuMilli: 0, memory: 0, pods: 1 });
   });
 
   test('nodeSelector, required node-affinity terms and tolerations; empty parts omitted', () => {

@@ -16,10 +16,9 @@
  * are created; afterwards `/scale` (or an HPA) owns them (§3, §14). `options` carries those live
  * counts so the simulator and the scale previews expand what actually exists.
  */
-import { bytes, cpuMillis, wholeCount } from '../cluster/quantity';
-import type { PodSchedulingRequirements, Resources } from '../cluster/state';
-import type { Container, PodSpec, Quantity } from './core';
-import { RESOURCE_GPU } from './core';
+import { podRequests } from '../cluster/resources';
+import type { PodSchedulingRequirements } from '../cluster/state';
+import type { PodSpec } from './core';
 import type { ExpandedGang, ExpandedGroupConfig, ExpandedPod, ExpandedPodGroup, GangTopologyConstraint } from './gang';
 import {
   COMPONENT,
@@ -285,9 +284,12 @@ export function mirroredAnnotations(pcs: PodCliqueSet): Record<string, string> {
 export function gangsFromPlan(plan: ExpansionPlan): ExpandedGang[] {
   const gangLabels = podGangLabels(plan);
   const priorityClassName = plan.pcs.spec.template.priorityClassName;
+  const cliqueIndex = new Map(plan.pcs.spec.template.cliques.map((c, k) => [c, k] as const));
   return plan.gangs.map((g) => {
     const podGroups: ExpandedPodGroup[] = g.podCliques.map((p) => {
-      const requests = podRequests(p.template.spec.podSpec);
+      // Sum of containers, max with init containers (sidecars kept running), + overhead, + 1 pod slot;
+      // a missing request defaults to the limit (how `limits: {nvidia.com/gpu: 8}` alone asks for 8 GPUs).
+      const requests = podRequests(p.template.spec.podSpec, `spec.template.cliques[${cliqueIndex.get(p.template) ?? 0}].spec.podSpec`);
       const scheduling = podSchedulingRequirements(p.template.spec.podSpec);
       const pods: ExpandedPod[] = [];
       for (let k = 0; k < p.replicas; k++) {
@@ -336,63 +338,7 @@ export function gangsFromPlan(plan: ExpansionPlan): ExpandedGang[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pod requests and scheduling requirements
-
-type ResourceName = 'gpu' | 'cpuMilli' | 'memory';
-const RESOURCE_KEYS: Record<string, ResourceName> = { [RESOURCE_GPU]: 'gpu', cpu: 'cpuMilli', memory: 'memory' };
-
-function convert(kind: ResourceName, q: Quantity): number {
-  if (kind === 'cpuMilli') return cpuMillis(q);
-  if (kind === 'memory') return bytes(q);
-  return wholeCount(q);
-}
-
-/**
- * A container's effective requests. The apiserver defaults a missing request to the limit
- * (that is how `limits: {nvidia.com/gpu: 8}` alone requests 8 GPUs); we apply that to every resource.
- */
-function containerRequests(c: Container): Omit<Resources, 'pods'> {
-  const out = { gpu: 0, cpuMilli: 0, memory: 0 };
-  const requests = c.resources?.requests ?? {};
-  const limits = c.resources?.limits ?? {};
-  for (const [key, kind] of Object.entries(RESOURCE_KEYS)) {
-    const q = requests[key] ?? limits[key];
-    if (q !== undefined) out[kind] = convert(kind, q);
-  }
-  return out;
-}
-
-const add = (a: Omit<Resources, 'pods'>, b: Omit<Resources, 'pods'>) => ({ gpu: a.gpu + b.gpu, cpuMilli: a.cpuMilli + b.cpuMilli, memory: a.memory + b.memory });
-const max = (a: Omit<Resources, 'pods'>, b: Omit<Resources, 'pods'>) => ({
-  gpu: Math.max(a.gpu, b.gpu),
-  cpuMilli: Math.max(a.cpuMilli, b.cpuMilli),
-  memory: Math.max(a.memory, b.memory),
-});
-
-/**
- * What a pod of this spec asks the scheduler for, as Kubernetes computes it (resourcehelper.PodRequests):
- * the sum over containers, the max with each init container (plus the restartable "sidecar" init
- * containers started before it, which keep running and also add to the sum), plus `overhead`, plus one pod slot.
- */
-export function podRequests(spec: PodSpec): Resources {
-  let sum = { gpu: 0, cpuMilli: 0, memory: 0 };
-  for (const c of spec.containers ?? []) sum = add(sum, containerRequests(c));
-  let sidecars = { gpu: 0, cpuMilli: 0, memory: 0 };
-  let initMax = { gpu: 0, cpuMilli: 0, memory: 0 };
-  for (const c of spec.initContainers ?? []) {
-    const r = containerRequests(c);
-    if (c.restartPolicy === 'Always') {
-      sidecars = add(sidecars, r);
-      initMax = max(initMax, sidecars);
-    } else {
-      initMax = max(initMax, add(sidecars, r));
-    }
-  }
-  let total = max(add(sum, sidecars), initMax);
-  const overhead = spec.overhead as Record<string, Quantity> | undefined;
-  if (overhead) total = add(total, containerRequests({ name: 'overhead', resources: { requests: overhead } }));
-  return { ...total, pods: 1 };
-}
+// Scheduling requirements (requests come from lib/cluster/resources.ts, the one owner of that arithmetic)
 
 /** nodeSelector, required node-affinity terms and tolerations of a pod spec (empty parts omitted). */
 export function podSchedulingRequirements(spec: PodSpec): PodSchedulingRequirements {
