@@ -114,6 +114,10 @@ function optional<T extends Record<string, unknown>>(model: { [K in keyof T]: fc
   return fc.record(model, { requiredKeys: required as never[] }) as unknown as fc.Arbitrary<Partial<T>>;
 }
 
+/** Adds the fields of `extra` to a quarter of the values (keeps objects small: generation and YAML cost time). */
+const sometimes = <T extends object, E extends object>(base: fc.Arbitrary<T>, extra: fc.Arbitrary<E>): fc.Arbitrary<T & Partial<E>> =>
+  fc.tuple(base, fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: extra })).map(([b, e]) => ({ ...b, ...e }) as T & Partial<E>);
+
 const uniqueByName = <T extends { name: string }>(item: fc.Arbitrary<T>, minLength: number, maxLength: number): fc.Arbitrary<T[]> =>
   fc.uniqueArray(item, { selector: (x) => x.name, minLength, maxLength });
 
@@ -190,56 +194,65 @@ const volumeMount = () =>
   ]) as fc.Arbitrary<{ name: string; mountPath: string }>;
 
 const container = () =>
-  optional(
-    {
-      name: dnsLabel(),
-      image: fc.constantFrom('busybox', 'nvcr.io/nvidia/pytorch:24.05-py3', 'registry.local:5000/app@sha256:abc'),
-      imagePullPolicy: fc.constantFrom('Always', 'IfNotPresent', 'Never'),
-      command: fc.array(anyString(), { maxLength: 3 }),
-      args: fc.array(anyString(), { maxLength: 3 }),
-      workingDir: fc.constant('/workspace'),
-      env: uniqueByName(envVar(), 0, 3),
-      envFrom: fc.constant([ENV_FROM]),
-      ports: fc.uniqueArray(containerPort(), { selector: (p) => `${p.containerPort}/${p.protocol}`, maxLength: 2 }),
-      resources: resources(),
-      volumeMounts: fc.uniqueArray(volumeMount(), { selector: (m) => m.mountPath, maxLength: 2 }),
+  sometimes(
+    optional(
+      {
+        name: dnsLabel(),
+        image: fc.constantFrom('busybox', 'nvcr.io/nvidia/pytorch:24.05-py3', 'registry.local:5000/app@sha256:abc'),
+        imagePullPolicy: fc.constantFrom('Always', 'IfNotPresent', 'Never'),
+        command: fc.array(anyString(), { maxLength: 3 }),
+        args: fc.array(anyString(), { maxLength: 3 }),
+        workingDir: fc.constant('/workspace'),
+        env: uniqueByName(envVar(), 0, 3),
+        envFrom: fc.constant([ENV_FROM]),
+        ports: fc.uniqueArray(containerPort(), { selector: (p) => `${p.containerPort}/${p.protocol}`, maxLength: 2 }),
+        resources: resources(),
+        volumeMounts: fc.uniqueArray(volumeMount(), { selector: (m) => m.mountPath, maxLength: 2 }),
+        restartPolicy: fc.constant('Always'),
+        stdin: fc.boolean(),
+        tty: fc.boolean(),
+      },
+      ['name'],
+    ),
+    optional({
       livenessProbe: fc.constant(PROBE),
       readinessProbe: fc.constant(PROBE),
       startupProbe: fc.constant(PROBE),
       lifecycle: fc.constant({ preStop: { exec: { command: ['sleep', '5'] } } }),
       securityContext: fc.constant(SECURITY_CONTEXT),
-      restartPolicy: fc.constant('Always'),
-      stdin: fc.boolean(),
-      tty: fc.boolean(),
-    },
-    ['name'],
+    }),
   ) as fc.Arbitrary<{ name: string } & JsonObject>;
 
 export const podSpec = (): fc.Arbitrary<JsonObject> =>
-  optional(
-    {
-      containers: uniqueByName(container(), 1, 2),
+  sometimes(
+    optional(
+      {
+        containers: uniqueByName(container(), 1, 2),
+        schedulerName: fc.constantFrom('default-scheduler', 'kai-scheduler'),
+        nodeSelector: stringMap(),
+        tolerations: fc.array(
+          optional({
+            key: fc.constantFrom('nvidia.com/gpu', 'node.kubernetes.io/not-ready'),
+            operator: fc.constantFrom('Exists', 'Equal'),
+            value: anyString(),
+            effect: fc.constantFrom('NoSchedule', 'NoExecute'),
+            tolerationSeconds: smallInt64(),
+          }),
+          { maxLength: 2 },
+        ),
+        restartPolicy: fc.constantFrom('Always', 'OnFailure', 'Never'),
+        terminationGracePeriodSeconds: smallInt64(),
+        priority: smallInt32(),
+      },
+      ['containers'],
+    ),
+    optional({
       initContainers: uniqueByName(container(), 0, 1),
-      schedulerName: fc.constantFrom('default-scheduler', 'kai-scheduler'),
       nodeName: dnsLabel(),
-      nodeSelector: stringMap(),
       affinity: fc.constant(AFFINITY),
-      tolerations: fc.array(
-        optional({
-          key: fc.constantFrom('nvidia.com/gpu', 'node.kubernetes.io/not-ready'),
-          operator: fc.constantFrom('Exists', 'Equal'),
-          value: anyString(),
-          effect: fc.constantFrom('NoSchedule', 'NoExecute'),
-          tolerationSeconds: smallInt64(),
-        }),
-        { maxLength: 2 },
-      ),
       topologySpreadConstraints: fc.constant([SPREAD]),
-      restartPolicy: fc.constantFrom('Always', 'OnFailure', 'Never'),
-      terminationGracePeriodSeconds: smallInt64(),
       activeDeadlineSeconds: smallInt64(),
       priorityClassName: dnsLabel(),
-      priority: smallInt32(),
       serviceAccountName: dnsLabel(),
       hostNetwork: fc.boolean(),
       hostIPC: fc.boolean(),
@@ -251,8 +264,7 @@ export const podSpec = (): fc.Arbitrary<JsonObject> =>
       securityContext: fc.constant({ fsGroup: 2000 }),
       dnsPolicy: fc.constantFrom('ClusterFirst', 'Default'),
       runtimeClassName: fc.constant('nvidia'),
-    },
-    ['containers'],
+    }),
   ) as fc.Arbitrary<JsonObject>;
 
 // ---------------------------------------------------------------------------------------------------
@@ -343,9 +355,15 @@ const metadata = (namespaced: boolean) =>
     ['name'],
   );
 
+/**
+ * fast-check may build records and dictionaries with a null prototype; objects read from YAML or JSON
+ * never have one. Deep copies as plain JSON keep the comparisons about values.
+ */
+const plain = (arb: fc.Arbitrary<JsonObject>): fc.Arbitrary<JsonObject> => arb.map((o) => JSON.parse(JSON.stringify(o)) as JsonObject);
+
 /** A PodCliqueSet that satisfies the CRD schema. */
 export const validPodCliqueSet = (): fc.Arbitrary<JsonObject> =>
-  fc.record({
+  plain(fc.record({
     apiVersion: fc.constant('grove.io/v1alpha1'),
     kind: fc.constant('PodCliqueSet'),
     metadata: metadata(true),
@@ -381,21 +399,21 @@ export const validPodCliqueSet = (): fc.Arbitrary<JsonObject> =>
       },
       ['template'],
     ),
-  }) as fc.Arbitrary<JsonObject>;
+  }) as fc.Arbitrary<JsonObject>);
 
 export const validPodClique = (): fc.Arbitrary<JsonObject> =>
-  fc.record({ apiVersion: fc.constant('grove.io/v1alpha1'), kind: fc.constant('PodClique'), metadata: metadata(true), spec: podCliqueSpec() }) as fc.Arbitrary<JsonObject>;
+  plain(fc.record({ apiVersion: fc.constant('grove.io/v1alpha1'), kind: fc.constant('PodClique'), metadata: metadata(true), spec: podCliqueSpec() }) as fc.Arbitrary<JsonObject>);
 
 export const validPodCliqueScalingGroup = (): fc.Arbitrary<JsonObject> =>
-  fc.record({
+  plain(fc.record({
     apiVersion: fc.constant('grove.io/v1alpha1'),
     kind: fc.constant('PodCliqueScalingGroup'),
     metadata: metadata(true),
     spec: optional({ replicas: smallInt32(), minAvailable: smallInt32(), cliqueNames: fc.array(dnsLabel(), { maxLength: 3 }) }, ['replicas', 'cliqueNames']),
-  }) as fc.Arbitrary<JsonObject>;
+  }) as fc.Arbitrary<JsonObject>);
 
 export const validClusterTopologyBinding = (): fc.Arbitrary<JsonObject> =>
-  fc.record({
+  plain(fc.record({
     apiVersion: fc.constant('grove.io/v1alpha1'),
     kind: fc.constant('ClusterTopologyBinding'),
     metadata: metadata(false),
@@ -406,12 +424,12 @@ export const validClusterTopologyBinding = (): fc.Arbitrary<JsonObject> =>
       },
       ['levels'],
     ),
-  }) as fc.Arbitrary<JsonObject>;
+  }) as fc.Arbitrary<JsonObject>);
 
 const packConstraint = () => optional({ packConstraint: optional({ required: anyString(), preferred: anyString() }) });
 
 export const validPodGang = (): fc.Arbitrary<JsonObject> =>
-  fc.record({
+  plain(fc.record({
     apiVersion: fc.constant('scheduler.grove.io/v1alpha1'),
     kind: fc.constant('PodGang'),
     metadata: metadata(true),
@@ -439,7 +457,7 @@ export const validPodGang = (): fc.Arbitrary<JsonObject> =>
       },
       ['podgroups'],
     ),
-  }) as fc.Arbitrary<JsonObject>;
+  }) as fc.Arbitrary<JsonObject>);
 
 // ---------------------------------------------------------------------------------------------------
 // Mutations
