@@ -1,7 +1,9 @@
 /**
  * ClusterState: the plain-data view of a cluster that placement, the heatmap and the simulated
  * cluster share. Built from a cluster snapshot (a Kubernetes List, see lib/topology/snapshot.ts)
- * or from live objects. Quantities are already parsed to integers.
+ * or from live objects (nodeInfoFromNode / podInfoFromPod). Quantities are already parsed to integers
+ * (lib/cluster/quantity.ts). Treat a ClusterState as immutable: derived indexes (TopologyTree) copy
+ * what they need and are rebuilt, not patched.
  */
 import type { Taint, Toleration, NodeSelectorTerm } from '../grove/core';
 import type { TopologyLevel } from '../grove/clustertopologybinding';
@@ -22,7 +24,7 @@ export interface NodeInfo {
   allocatable: Resources;
   taints: Taint[];
   unschedulable: boolean;
-  /** Ready condition True (a node without conditions counts as ready). */
+  /** Ready condition True (a node without a Ready condition counts as ready). */
   ready: boolean;
 }
 
@@ -32,7 +34,11 @@ export interface PodInfo {
   /** Empty when not bound yet. */
   nodeName?: string;
   labels: Record<string, string>;
-  /** Sum over containers (max with init containers), plus one pod slot. */
+  /**
+   * What the pod takes from its node, as the scheduler's fit check computes it (lib/cluster/resources.ts
+   * podRequests): max(containers + sidecars, each init container), requests defaulted from limits,
+   * plus spec.overhead and one pod slot.
+   */
   requests: Resources;
   phase?: string;
   /** Pods that hold no resources any more (Succeeded/Failed) are still listed; placement ignores them. */
