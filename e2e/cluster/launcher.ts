@@ -241,6 +241,9 @@ export async function startCluster(
     const [etcdClientPort, etcdPeerPort, apiserverPort, controllerManagerPort, schedulerPort] = (await freePorts(5)) as [
       number, number, number, number, number,
     ];
+    // Look up the kwok module (a `go` call) while the control plane boots; awaited when kwok starts.
+    const kwokDirLookup = kwokModuleDir();
+    kwokDirLookup.catch(() => undefined); // reported where it is awaited, not as an unhandled rejection
     const pki = await createPki(path.join(runDir, 'pki'));
     const apiserverUrl = `https://127.0.0.1:${apiserverPort}`;
     const kubeconfigPath = path.join(runDir, 'kubeconfig');
@@ -294,7 +297,22 @@ export async function startCluster(
     await waitFor('kube-apiserver /readyz', async () => (await httpGetStatus(`${apiserverUrl}/readyz`, { ca, token: pki.adminToken })) === 200);
     phaseDone('kube-apiserver');
 
-    // The controllers start now and warm up while the CRDs and nodes are created.
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromFile(kubeconfigPath);
+    const extensions = kubeConfig.makeApiClient(k8s.ApiextensionsV1Api);
+    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    const customObjects = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+
+    for (const crd of loadGroveCrds()) await extensions.createCustomResourceDefinition({ body: crd });
+    await waitFor('Grove CRDs Established', async () => {
+      const crds = await Promise.all(GROVE_CRD_NAMES.map((name) => extensions.readCustomResourceDefinition({ name })));
+      return crds.every(isEstablished);
+    });
+    phaseDone('grove CRDs established');
+
+    // Controllers start once the Grove CRDs are Established: the garbage collector discovers resource
+    // types when it starts and then only every 30 s, so a Grove kind that appears later would make
+    // cascading deletes from Grove owners wait up to that long. They warm up while nodes are created.
     group.start('kube-controller-manager', binaries.kubeControllerManager, [
       `--kubeconfig=${kubeconfigPath}`,
       '--leader-elect=false',
@@ -314,7 +332,7 @@ export async function startCluster(
       '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
     ]);
     const stagesFile = path.join(runDir, 'kwok-stages.yaml');
-    const kwokDir = await kwokModuleDir();
+    const kwokDir = await kwokDirLookup;
     writeFileSync(stagesFile, KWOK_STAGE_FILES.map((file) => readFileSync(path.join(kwokDir, file), 'utf8').trim()).join('\n---\n') + '\n');
     group.start('kwok', binaries.kwok, [
       `--kubeconfig=${kubeconfigPath}`,
@@ -327,19 +345,6 @@ export async function startCluster(
       '--node-lease-duration-seconds=40',
     ]);
     phaseDone('controllers started');
-
-    const kubeConfig = new k8s.KubeConfig();
-    kubeConfig.loadFromFile(kubeconfigPath);
-    const extensions = kubeConfig.makeApiClient(k8s.ApiextensionsV1Api);
-    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
-    const customObjects = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-
-    for (const crd of loadGroveCrds()) await extensions.createCustomResourceDefinition({ body: crd });
-    await waitFor('Grove CRDs Established', async () => {
-      const crds = await Promise.all(GROVE_CRD_NAMES.map((name) => extensions.readCustomResourceDefinition({ name })));
-      return crds.every(isEstablished);
-    });
-    phaseDone('grove CRDs established');
 
     await customObjects.createClusterCustomObject({
       group: 'grove.io',

@@ -81,8 +81,8 @@ describe('PodCliqueSet admission by the Grove CRD schema', () => {
     invalid.metadata.name = 'unknown-field';
     invalid.spec.template.cliques[1]!.spec.gpus = 8;
     const failure = await expectApiFailure(() => createPodCliqueSet(invalid, 'Strict'));
-    expect(failure.code).toBe(422);
-    expect(failure.status?.message).toContain('unknown field "spec.template.cliques[1].spec.gpus"');
+    expect(failure.code).toBe(400);
+    expect(failure.status?.message).toContain('strict decoding error: unknown field "spec.template.cliques[1].spec.gpus"');
   });
 
   it('lets the garbage collector cascade from a PodCliqueSet to what it owns', async () => {
