@@ -31,6 +31,8 @@ export interface GangPlacement {
   pods: PlannedPod[];
   /** Pods beyond minReplicas that did not fit (best effort, the gang is still placed). */
   unplacedOptionalPods?: string[];
+  /** Constraints that were ignored (a domain the binding lacks, no binding at all), as sentences. */
+  warnings?: string[];
 }
 
 export interface Plan {

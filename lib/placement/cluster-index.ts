@@ -1,0 +1,223 @@
+/**
+ * The per-call index of a ClusterState the engine works on: free resources in typed arrays, node →
+ * domain per topology level, per-domain free GPU sums kept up to date on every assignment, and one
+ * eligibility mask per distinct set of pod requirements. Built once per placeGangs call; the parts
+ * that depend only on node labels and on bound pods are cached per array (see staticCache).
+ */
+import type { ClusterState, NodeInfo, PodInfo, PodSchedulingRequirements, TopologyInfo } from '../cluster/state';
+import { nodePassesFilters, requirementsKey } from './filters';
+
+export interface LevelIndex {
+  domain: string;
+  key: string;
+  /** Domain id of each node, -1 when the node lacks the label. */
+  nodeDom: Int32Array;
+  /** Label value per domain id. */
+  values: string[];
+  /** Node indexes per domain id, ascending. */
+  domNodes: Int32Array[];
+  /** Free GPUs per domain over all nodes that accept pods, updated on assign. */
+  domFreeGpu: Float64Array;
+  /** Scratch for grouping (one epoch per grouping pass). */
+  stamp: Int32Array;
+  slot: Int32Array;
+  epoch: number;
+  /** Every domain is one node (a hostname level). */
+  perNode: boolean;
+}
+
+export interface TopologyIndex {
+  info: TopologyInfo;
+  levels: LevelIndex[];
+  /** Narrowest level whose domains hold several nodes: used to keep whole racks free. -1 if none. */
+  fragLevel: number;
+}
+
+interface StaticLevel {
+  nodeDom: Int32Array;
+  values: string[];
+  domNodes: Int32Array[];
+  perNode: boolean;
+}
+
+/** What depends only on the nodes (labels, taints, readiness): cached per nodes array. */
+interface StaticNodes {
+  length: number;
+  nodeIndex: Map<string, number>;
+  accepts: Uint8Array;
+  masks: Map<string, Uint8Array>;
+  levels: Map<string, StaticLevel>;
+}
+
+/** Free resources after the bound pods: cached per pods array (and nodes array). */
+interface Usage {
+  nodes: readonly NodeInfo[];
+  podsLength: number;
+  nodesLength: number;
+  gpu: Float64Array;
+  cpu: Float64Array;
+  mem: Float64Array;
+  pods: Float64Array;
+}
+
+// ClusterState is plain data that callers replace rather than mutate; repeated previews on the same
+// state reuse the label index. A changed length of either array invalidates the entry.
+const staticCache = new WeakMap<readonly NodeInfo[], StaticNodes>();
+const usageCache = new WeakMap<readonly PodInfo[], Usage>();
+
+function staticFor(nodes: readonly NodeInfo[]): StaticNodes {
+  const hit = staticCache.get(nodes);
+  if (hit && hit.length === nodes.length) return hit;
+  const n = nodes.length;
+  const nodeIndex = new Map<string, number>();
+  const accepts = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (!nodeIndex.has(node.name)) nodeIndex.set(node.name, i);
+    accepts[i] = node.ready && !node.unschedulable ? 1 : 0;
+  }
+  const s: StaticNodes = { length: n, nodeIndex, accepts, masks: new Map(), levels: new Map() };
+  staticCache.set(nodes, s);
+  return s;
+}
+
+function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
+  const hit = usageCache.get(state.pods);
+  if (hit && hit.nodes === state.nodes && hit.nodesLength === state.nodes.length && hit.podsLength === state.pods.length) return hit;
+  const nodes = state.nodes;
+  const n = nodes.length;
+  const u: Usage = { nodes, podsLength: state.pods.length, nodesLength: n, gpu: new Float64Array(n), cpu: new Float64Array(n), mem: new Float64Array(n), pods: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    const a = nodes[i]!.allocatable;
+    u.gpu[i] = a.gpu;
+    u.cpu[i] = a.cpuMilli;
+    u.mem[i] = a.memory;
+    u.pods[i] = a.pods;
+  }
+  for (const pod of state.pods) {
+    if (pod.terminal || !pod.nodeName) continue;
+    const i = nodeIndex.get(pod.nodeName);
+    if (i === undefined) continue;
+    u.gpu[i] = u.gpu[i]! - pod.requests.gpu;
+    u.cpu[i] = u.cpu[i]! - pod.requests.cpuMilli;
+    u.mem[i] = u.mem[i]! - pod.requests.memory;
+    u.pods[i] = u.pods[i]! - pod.requests.pods;
+  }
+  usageCache.set(state.pods, u);
+  return u;
+}
+
+function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
+  const n = nodes.length;
+  const nodeDom = new Int32Array(n).fill(-1);
+  const ids = new Map<string, number>();
+  const values: string[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = nodes[i]!.labels[key];
+    if (v === undefined) continue;
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = values.length;
+      ids.set(v, id);
+      values.push(v);
+      counts.push(0);
+    }
+    nodeDom[i] = id;
+    counts[id]!++;
+  }
+  const domNodes = counts.map((c) => new Int32Array(c));
+  const fill = new Int32Array(values.length);
+  for (let i = 0; i < n; i++) {
+    const d = nodeDom[i]!;
+    if (d >= 0) domNodes[d]![fill[d]!++] = i;
+  }
+  let labelled = 0;
+  for (const c of counts) labelled += c;
+  return { nodeDom, values, domNodes, perNode: values.length === labelled };
+}
+
+export class ClusterIndex {
+  readonly n: number;
+  readonly nodes: readonly NodeInfo[];
+  readonly nodeIndex: Map<string, number>;
+  readonly freeGpu: Float64Array;
+  readonly freeCpu: Float64Array;
+  readonly freeMem: Float64Array;
+  readonly freePods: Float64Array;
+  /** Ready and not cordoned. */
+  readonly accepts: Uint8Array;
+  private readonly static: StaticNodes;
+  private readonly topologies = new Map<string, TopologyIndex>();
+
+  constructor(readonly state: ClusterState) {
+    const nodes = state.nodes;
+    this.n = nodes.length;
+    this.nodes = nodes;
+    this.static = staticFor(nodes);
+    this.nodeIndex = this.static.nodeIndex;
+    this.accepts = this.static.accepts;
+    const u = usageFor(state, this.nodeIndex);
+    this.freeGpu = u.gpu.slice();
+    this.freeCpu = u.cpu.slice();
+    this.freeMem = u.mem.slice();
+    this.freePods = u.pods.slice();
+  }
+
+  /** Nodes that pass every non-resource filter for these requirements (1) or not (0). */
+  mask(req: PodSchedulingRequirements | undefined): Uint8Array {
+    const key = requirementsKey(req);
+    let m = this.static.masks.get(key);
+    if (m) return m;
+    m = new Uint8Array(this.n);
+    if (key === '') m.set(this.accepts);
+    else for (let i = 0; i < this.n; i++) m[i] = this.accepts[i] && nodePassesFilters(this.nodes[i]!, req!) ? 1 : 0;
+    this.static.masks.set(key, m);
+    return m;
+  }
+
+  topology(info: TopologyInfo): TopologyIndex {
+    let t = this.topologies.get(info.name);
+    if (t && t.info === info) return t;
+    const levels = info.levels.map((level): LevelIndex => {
+      let st = this.static.levels.get(level.key);
+      if (!st) {
+        st = staticLevel(this.nodes, level.key);
+        this.static.levels.set(level.key, st);
+      }
+      const d = st.values.length;
+      const domFreeGpu = new Float64Array(d);
+      const nodeDom = st.nodeDom;
+      for (let i = 0; i < this.n; i++) {
+        const id = nodeDom[i]!;
+        if (id >= 0 && this.accepts[i]) domFreeGpu[id] = domFreeGpu[id]! + this.freeGpu[i]!;
+      }
+      return { domain: level.domain, key: level.key, nodeDom, values: st.values, domNodes: st.domNodes, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
+    });
+    let fragLevel = -1;
+    for (let l = levels.length - 1; l >= 0; l--) {
+      if (!levels[l]!.perNode && levels[l]!.values.length > 0) {
+        fragLevel = l;
+        break;
+      }
+    }
+    t = { info, levels, fragLevel };
+    this.topologies.set(info.name, t);
+    return t;
+  }
+
+  /** Take (sign 1) or give back (sign -1) a pod's requests on node i. */
+  apply(i: number, gpu: number, cpu: number, mem: number, pods: number, sign: 1 | -1): void {
+    this.freeGpu[i] = this.freeGpu[i]! - sign * gpu;
+    this.freeCpu[i] = this.freeCpu[i]! - sign * cpu;
+    this.freeMem[i] = this.freeMem[i]! - sign * mem;
+    this.freePods[i] = this.freePods[i]! - sign * pods;
+    if (gpu === 0 || !this.accepts[i]) return;
+    for (const t of this.topologies.values()) {
+      for (const level of t.levels) {
+        const d = level.nodeDom[i]!;
+        if (d >= 0) level.domFreeGpu[d] = level.domFreeGpu[d]! - sign * gpu;
+      }
+    }
+  }
+}

@@ -1,0 +1,559 @@
+/**
+ * The search that places one gang on a ClusterIndex: a depth-first walk over the gang's constrained
+ * sets (gang → group configs → pod groups) that picks a domain for each set and packs its pods inside.
+ *
+ * For a set S placed inside a scope (the nodes its enclosing set may use):
+ * - candidates: each domain of S's required level inside the scope that can hold S (or the scope
+ *   itself); with a preferred level P, also each domain of P, then of every broader level up to the
+ *   required one, that can hold S;
+ * - order: fewest P-domains S would need (a lower bound from the domains' free capacity), then the
+ *   domains of enclosing preferred sets already in use, then the narrowest level, then best fit
+ *   (the fullest domain that still fits, as KAI does), then node order;
+ * - each candidate is tried by packing S's constrained children (largest first) and then its own pods
+ *   (largest first, each on the node that adds fewest new preferred domains, then best fit, then the
+ *   fullest rack) inside it; a failed try is undone and the next candidate tried (bounded backtracking);
+ *   after a success, further candidates are tried only while their lower bound could still beat it.
+ */
+import type { ExpandedPod } from '../grove/gang';
+import type { ClusterIndex, LevelIndex, TopologyIndex } from './cluster-index';
+import type { ConstraintSetSpec } from './sets';
+
+export interface Profile {
+  gpu: number;
+  cpu: number;
+  mem: number;
+  slots: number;
+  mask: Uint8Array;
+  count: number;
+}
+
+export interface WPod {
+  pod: ExpandedPod;
+  /** Index in gang.podGroups. */
+  group: number;
+  required: boolean;
+  gpu: number;
+  cpu: number;
+  mem: number;
+  slots: number;
+  mask: Uint8Array;
+  /** Constrained set ids holding the pod, outermost first. */
+  chain: number[];
+  node: number;
+}
+
+export interface WSet extends ConstraintSetSpec {
+  id: number;
+  /** Constrained sets directly inside, largest demand first. */
+  children: number[];
+  /** Required pods whose innermost constrained set is this one. */
+  loose: number[];
+  /** All required pods inside. */
+  all: number[];
+  profiles: Profile[];
+  totalGpu: number;
+  totalCpu: number;
+  totalMem: number;
+  totalSlots: number;
+  /** Pods placed per preferred-level domain (index = domain id). */
+  usedArr: Int32Array | null;
+  /** Same for pods on nodes without the preferred level's label (key = node index). */
+  usedOther: Map<number, number>;
+  usedSize: number;
+  /** Order in which to fill the preferred level's domains, while S is being packed wider than one. */
+  rank: Int32Array | null;
+  /** Domain id at the required level, once fixed. */
+  hardDom: number;
+}
+
+interface Agg {
+  dom: number;
+  cnt: number[];
+  gpu: number;
+  cpu: number;
+  mem: number;
+  slots: number;
+  nodes: number[];
+}
+
+interface Candidate {
+  nodes: number[];
+  level: number;
+  dom: number;
+  estP: number;
+  pen: number;
+  rank: number;
+  free: number;
+}
+
+const NO_RANK = 0x3fffffff;
+
+export class GangSearch {
+  readonly log: number[] = [];
+  private budget: number;
+  private readonly hardStop: number;
+
+  constructor(
+    readonly idx: ClusterIndex,
+    readonly topo: TopologyIndex | null,
+    readonly pods: WPod[],
+    readonly sets: WSet[],
+    budget: number,
+  ) {
+    this.budget = budget;
+    this.hardStop = -3 * budget - 16;
+  }
+
+  level(l: number): LevelIndex {
+    return this.topo!.levels[l]!;
+  }
+
+  // ---- assignment with undo ------------------------------------------------------------------
+
+  assign(p: number, n: number): void {
+    const pod = this.pods[p]!;
+    this.idx.apply(n, pod.gpu, pod.cpu, pod.mem, pod.slots, 1);
+    pod.node = n;
+    for (const sid of pod.chain) {
+      const s = this.sets[sid]!;
+      if (s.preferred < 0) continue;
+      const d = this.level(s.preferred).nodeDom[n]!;
+      if (d >= 0) {
+        const u = s.usedArr!;
+        if (u[d]! === 0) s.usedSize++;
+        u[d] = u[d]! + 1;
+      } else {
+        const c = s.usedOther.get(n) ?? 0;
+        if (c === 0) s.usedSize++;
+        s.usedOther.set(n, c + 1);
+      }
+    }
+    this.log.push(p);
+  }
+
+  private unassignLast(): void {
+    const p = this.log.pop()!;
+    const pod = this.pods[p]!;
+    const n = pod.node;
+    this.idx.apply(n, pod.gpu, pod.cpu, pod.mem, pod.slots, -1);
+    pod.node = -1;
+    for (const sid of pod.chain) {
+      const s = this.sets[sid]!;
+      if (s.preferred < 0) continue;
+      const d = this.level(s.preferred).nodeDom[n]!;
+      if (d >= 0) {
+        const u = s.usedArr!;
+        u[d] = u[d]! - 1;
+        if (u[d] === 0) s.usedSize--;
+      } else {
+        const c = s.usedOther.get(n)! - 1;
+        if (c === 0) {
+          s.usedOther.delete(n);
+          s.usedSize--;
+        } else s.usedOther.set(n, c);
+      }
+    }
+  }
+
+  undo(mark: number): void {
+    while (this.log.length > mark) this.unassignLast();
+  }
+
+  // ---- capacity ------------------------------------------------------------------------------
+
+  /**
+   * Group the nodes by their domain at `level` (-1: one group of all), keeping only nodes that can take
+   * at least one pod of S, with S's capacity per group.
+   */
+  aggregate(nodes: ArrayLike<number>, level: number, s: WSet): Agg[] {
+    const aggs: Agg[] = [];
+    const lvl = level >= 0 ? this.level(level) : null;
+    let epoch = 0;
+    if (lvl) {
+      if (lvl.epoch >= 0x3ffffff0) {
+        lvl.stamp.fill(0);
+        lvl.epoch = 0;
+      }
+      epoch = ++lvl.epoch;
+    }
+    const profiles = s.profiles;
+    const K = profiles.length;
+    const { freeGpu, freeCpu, freeMem, freePods } = this.idx;
+    const nodeDom = lvl ? lvl.nodeDom : null;
+    // The smallest request per dimension over S's profiles: a node below all of them is skipped at once.
+    let minG = Infinity;
+    let minC = Infinity;
+    let minM = Infinity;
+    let minS = Infinity;
+    for (const k of profiles) {
+      minG = Math.min(minG, k.gpu);
+      minC = Math.min(minC, k.cpu);
+      minM = Math.min(minM, k.mem);
+      minS = Math.min(minS, k.slots);
+    }
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      const g = freeGpu[n]!;
+      const c = freeCpu[n]!;
+      const m = freeMem[n]!;
+      const sl = freePods[n]!;
+      if (g < minG || c < minC || m < minM || sl < minS) continue;
+      let d = 0;
+      if (nodeDom) {
+        d = nodeDom[n]!;
+        if (d < 0) continue;
+      }
+      let a: Agg | undefined;
+      for (let k = 0; k < K; k++) {
+        const pk = profiles[k]!;
+        if (!pk.mask[n]) continue;
+        let cnt = pk.count;
+        if (pk.gpu > 0) cnt = Math.min(cnt, Math.floor(g / pk.gpu));
+        if (pk.cpu > 0) cnt = Math.min(cnt, Math.floor(c / pk.cpu));
+        if (pk.mem > 0) cnt = Math.min(cnt, Math.floor(m / pk.mem));
+        if (pk.slots > 0) cnt = Math.min(cnt, Math.floor(sl / pk.slots));
+        if (cnt <= 0) continue;
+        if (a === undefined) {
+          if (lvl) {
+            if (lvl.stamp[d] !== epoch) {
+              lvl.stamp[d] = epoch;
+              lvl.slot[d] = aggs.length;
+              aggs.push({ dom: d, cnt: new Array<number>(K).fill(0), gpu: 0, cpu: 0, mem: 0, slots: 0, nodes: [] });
+            }
+            a = aggs[lvl.slot[d]!]!;
+          } else {
+            if (aggs.length === 0) aggs.push({ dom: -1, cnt: new Array<number>(K).fill(0), gpu: 0, cpu: 0, mem: 0, slots: 0, nodes: [] });
+            a = aggs[0]!;
+          }
+        }
+        a.cnt[k] = a.cnt[k]! + cnt;
+      }
+      if (a === undefined) continue;
+      a.gpu += g;
+      a.cpu += c;
+      a.mem += m;
+      a.slots += sl;
+      a.nodes.push(n);
+    }
+    return aggs;
+  }
+
+  fits(s: WSet, a: Agg): boolean {
+    for (let k = 0; k < s.profiles.length; k++) if (a.cnt[k]! < s.profiles[k]!.count) return false;
+    return a.gpu >= s.totalGpu && a.cpu >= s.totalCpu && a.mem >= s.totalMem && a.slots >= s.totalSlots;
+  }
+
+  /** Capacity of a group in S's units: pods for a one-profile set, else GPUs (or CPU when S needs none). */
+  units(s: WSet, a: Agg): number {
+    if (s.profiles.length === 1) return a.cnt[0]!;
+    return s.totalGpu > 0 ? a.gpu : s.totalCpu > 0 ? a.cpu : a.slots;
+  }
+
+  demandUnits(s: WSet): number {
+    if (s.profiles.length === 1) return s.profiles[0]!.count;
+    return s.totalGpu > 0 ? s.totalGpu : s.totalCpu > 0 ? s.totalCpu : s.totalSlots;
+  }
+
+  /** Lower bound on the preferred-level domains S needs inside these nodes, with the fill order. */
+  private cover(s: WSet, nodes: ArrayLike<number>): { count: number; order: number[] } {
+    const aggs = this.aggregate(nodes, s.preferred, s);
+    const unlabelled = nodes.length > 0 ? this.countUnlabelled(nodes, s.preferred) : 0;
+    const units = aggs.map((a) => ({ dom: a.dom, u: this.units(s, a), first: a.nodes[0]! }));
+    units.sort((x, y) => y.u - x.u || x.first - y.first);
+    const demand = this.demandUnits(s);
+    let sum = 0;
+    let k = 0;
+    while (k < units.length && sum < demand) sum += units[k++]!.u;
+    if (sum < demand) return { count: k + unlabelled + 1, order: units.map((x) => x.dom) };
+    // The last domain taken: the smallest one that still covers what is left (best fit for the remainder).
+    if (k > 0) {
+      const remainder = demand - (sum - units[k - 1]!.u);
+      let pick = k - 1;
+      for (let j = k; j < units.length; j++) if (units[j]!.u >= remainder && units[j]!.u <= units[pick]!.u) pick = j;
+      if (pick !== k - 1) {
+        const [x] = units.splice(pick, 1);
+        units.splice(k - 1, 0, x!);
+      }
+    }
+    return { count: Math.max(1, k), order: units.map((x) => x.dom) };
+  }
+
+  private countUnlabelled(nodes: ArrayLike<number>, level: number): number {
+    const dom = this.level(level).nodeDom;
+    let c = 0;
+    for (let i = 0; i < nodes.length; i++) if (dom[nodes[i]!]! < 0) c++;
+    return c;
+  }
+
+  // ---- search --------------------------------------------------------------------------------
+
+  /** Ancestors of S with a preferred level (outermost first). */
+  private preferringAncestors(s: WSet): WSet[] {
+    const out: WSet[] = [];
+    for (let p = s.parent; p >= 0; p = this.sets[p]!.parent) {
+      const a = this.sets[p]!;
+      if (a.preferred >= 0) out.unshift(a);
+    }
+    return out;
+  }
+
+  /** The domains of S's required level inside the scope that can hold S (or the scope itself). */
+  private hardScopes(s: WSet, scope: ArrayLike<number>): { nodes: number[]; dom: number }[] {
+    const hards: { nodes: number[]; dom: number }[] = [];
+    if (s.required >= 0) {
+      for (const a of this.aggregate(scope, s.required, s)) if (this.fits(s, a)) hards.push({ nodes: a.nodes, dom: a.dom });
+    } else if (this.widens(s)) {
+      // Tier 0 groups the scope by the preferred level anyway; tier 1 filters it (see candidates).
+      hards.push({ nodes: Array.from(scope), dom: -1 });
+    } else {
+      const all = this.aggregate(scope, -1, s);
+      if (all.length > 0 && this.fits(s, all[0]!)) hards.push({ nodes: all[0]!.nodes, dom: -1 });
+    }
+    return hards;
+  }
+
+  /** S is preferred narrower than it is required: its candidates come in two tiers. */
+  private widens(s: WSet): boolean {
+    return s.preferred >= 0 && (s.required < 0 || s.preferred > s.required);
+  }
+
+  /**
+   * Tier 0: single domains of the preferred level (or, without one to widen from, the hard scopes).
+   * Tier 1: domains of the broader levels up to the required one, and the hard scopes themselves.
+   */
+  private candidates(s: WSet, hards: { nodes: number[]; dom: number }[], tier: 0 | 1): Candidate[] {
+    const R = s.required;
+    const P = s.preferred;
+    const ancestors = this.preferringAncestors(s);
+    const out: Candidate[] = [];
+    const add = (nodes: number[], level: number, dom: number, estP: number, free: number) => {
+      let pen = 0;
+      let rank = 0;
+      for (const a of ancestors) {
+        if (a.usedSize === 0 && !a.rank) continue;
+        const lvl = this.level(a.preferred);
+        let touches = false;
+        let best = NO_RANK;
+        for (let i = 0; i < nodes.length; i++) {
+          const d = lvl.nodeDom[nodes[i]!]!;
+          if (d >= 0) {
+            if (a.usedArr![d]! > 0) touches = true;
+            if (a.rank && a.rank[d]! < best) best = a.rank[d]!;
+          }
+        }
+        if (a.usedSize > 0 && !touches) pen++;
+        if (a.rank) rank = best;
+      }
+      out.push({ nodes, level, dom, estP, pen, rank, free });
+    };
+    const widen = this.widens(s);
+    for (let h of hards) {
+      if (!widen) {
+        if (tier === 0) add(h.nodes, R, h.dom, P >= 0 ? (P === R ? 1 : this.cover(s, h.nodes).count) : 0, this.sumFree(h.nodes));
+        continue;
+      }
+      if (tier === 0) {
+        for (const a of this.aggregate(h.nodes, P, s)) {
+          if (this.fits(s, a) && a.nodes.length < h.nodes.length) add(a.nodes, P, a.dom, 1, a.gpu);
+        }
+        continue;
+      }
+      if (R < 0) {
+        const all = this.aggregate(h.nodes, -1, s);
+        if (all.length === 0 || !this.fits(s, all[0]!)) continue;
+        h = { nodes: all[0]!.nodes, dom: -1 };
+      }
+      const seen = new Set<string>();
+      for (let L = P - 1; L >= (R >= 0 ? R + 1 : 0); L--) {
+        for (const a of this.aggregate(h.nodes, L, s)) {
+          if (!this.fits(s, a) || a.nodes.length === h.nodes.length) continue;
+          const sig = `${a.nodes.length}:${a.nodes[0]}:${a.nodes[a.nodes.length - 1]}`;
+          if (seen.has(sig)) continue;
+          seen.add(sig);
+          add(a.nodes, L, a.dom, this.cover(s, a.nodes).count, a.gpu);
+        }
+      }
+      add(h.nodes, R, h.dom, this.cover(s, h.nodes).count, this.sumFree(h.nodes));
+    }
+    out.sort((x, y) => x.estP - y.estP || x.pen - y.pen || x.rank - y.rank || y.level - x.level || x.free - y.free || x.nodes[0]! - y.nodes[0]!);
+    return out;
+  }
+
+  private sumFree(nodes: number[]): number {
+    let f = 0;
+    for (const n of nodes) f += this.idx.freeGpu[n]!;
+    return f;
+  }
+
+  /** Place S's required pods inside scope. Returns the spread cost inside S, or null (state unchanged). */
+  placeSet(sid: number, scope: ArrayLike<number>): number | null {
+    const s = this.sets[sid]!;
+    if (s.all.length === 0) return 0;
+    if (this.budget <= this.hardStop) return null;
+    const hards = this.hardScopes(s, scope);
+    if (hards.length === 0) return null;
+    const mark = this.log.length;
+    let bestCost = Infinity;
+    let best: number[] | null = null;
+    let current = false;
+    let successes = 0;
+    const tiers: (0 | 1)[] = this.widens(s) ? [0, 1] : [0];
+    search: for (const tier of tiers) {
+      // A success inside one preferred domain is not worth widening for.
+      if (best !== null) break;
+      const cands = this.candidates(s, hards, tier);
+      for (let i = 0; i < cands.length; i++) {
+        if (best !== null && (this.budget <= 0 || successes >= 4)) break search;
+        if (this.budget <= this.hardStop) break search;
+        this.budget--;
+        const c = cands[i]!;
+        if (current) {
+          this.undo(mark);
+          current = false;
+        }
+        s.rank = s.preferred >= 0 && c.level !== s.preferred ? this.rankFor(s, c.nodes) : null;
+        const cost = this.placeContents(s, c.nodes);
+        s.rank = null;
+        if (cost === null) continue;
+        successes++;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = [];
+          for (let j = mark; j < this.log.length; j++) best.push(this.log[j]!, this.pods[this.log[j]!]!.node);
+          current = true;
+        } else {
+          this.undo(mark);
+        }
+        const next = cands[i + 1];
+        if (!next || bestCost <= Math.max(0, next.estP - 1)) break search;
+      }
+    }
+    if (best === null) {
+      this.undo(mark);
+      return null;
+    }
+    if (!current) {
+      this.undo(mark);
+      for (let j = 0; j < best.length; j += 2) this.assign(best[j]!, best[j + 1]!);
+    }
+    return bestCost;
+  }
+
+  private rankFor(s: WSet, nodes: ArrayLike<number>): Int32Array {
+    const lvl = this.level(s.preferred);
+    const rank = new Int32Array(lvl.values.length).fill(NO_RANK);
+    const { order } = this.cover(s, nodes);
+    order.forEach((d, i) => {
+      rank[d] = i;
+    });
+    return rank;
+  }
+
+  private placeContents(s: WSet, scope: ArrayLike<number>): number | null {
+    const mark = this.log.length;
+    let cost = 0;
+    for (const c of s.children) {
+      const r = this.placeSet(c, scope);
+      if (r === null) {
+        this.undo(mark);
+        return null;
+      }
+      cost += r;
+    }
+    for (const p of s.loose) {
+      const n = this.bestNode(p, scope, false);
+      if (n < 0) {
+        this.undo(mark);
+        return null;
+      }
+      this.assign(p, n);
+    }
+    if (s.preferred >= 0) cost += Math.max(0, s.usedSize - 1);
+    return cost;
+  }
+
+  /**
+   * The node for pod p among `scope`: fits and passes the filters; fewest new preferred domains for the
+   * sets holding the pod; the innermost fill order; best fit (least GPUs left); fullest rack; least CPU
+   * left; lowest index. With `hard`, also the required domains already fixed for the pod's sets.
+   */
+  bestNode(p: number, scope: ArrayLike<number>, hard: boolean): number {
+    const pod = this.pods[p]!;
+    const idx = this.idx;
+    const { freeGpu, freeCpu, freeMem, freePods } = idx;
+    const mask = pod.mask;
+    const prefSets: WSet[] = [];
+    const prefDom: Int32Array[] = [];
+    let rankSet: WSet | null = null;
+    const hardSets: WSet[] = [];
+    const hardDom: Int32Array[] = [];
+    for (const sid of pod.chain) {
+      const s = this.sets[sid]!;
+      if (s.preferred >= 0) {
+        prefSets.push(s);
+        prefDom.push(this.level(s.preferred).nodeDom);
+      }
+      if (s.rank) rankSet = s;
+      if (hard && s.required >= 0) {
+        hardSets.push(s);
+        hardDom.push(this.level(s.required).nodeDom);
+      }
+    }
+    const rankDom = rankSet ? this.level(rankSet.preferred).nodeDom : null;
+    const frag = this.topo && this.topo.fragLevel >= 0 ? this.level(this.topo.fragLevel) : null;
+    let best = -1;
+    let bMarg = 0;
+    let bRank = 0;
+    let bLeft = 0;
+    let bFrag = 0;
+    let bCpu = 0;
+    outer: for (let i = 0; i < scope.length; i++) {
+      const n = scope[i]!;
+      if (!mask[n]) continue;
+      const left = freeGpu[n]! - pod.gpu;
+      if (left < 0 || freeCpu[n]! < pod.cpu || freeMem[n]! < pod.mem || freePods[n]! < pod.slots) continue;
+      for (let h = 0; h < hardSets.length; h++) {
+        const d = hardDom[h]![n]!;
+        if (d < 0) continue outer;
+        const fixed = hardSets[h]!.hardDom;
+        if (fixed >= 0 && d !== fixed) continue outer;
+      }
+      let marg = 0;
+      for (let j = 0; j < prefSets.length; j++) {
+        const s = prefSets[j]!;
+        if (s.usedSize === 0) continue;
+        const d = prefDom[j]![n]!;
+        if (d >= 0 ? s.usedArr![d] === 0 : !s.usedOther.has(n)) marg++;
+      }
+      let rank = 0;
+      if (rankDom) {
+        const d = rankDom[n]!;
+        rank = d >= 0 ? rankSet!.rank![d]! : NO_RANK;
+      }
+      let fragFree = 0;
+      if (frag) {
+        const d = frag.nodeDom[n]!;
+        fragFree = d >= 0 ? frag.domFreeGpu[d]! : 0;
+      }
+      const cpuLeft = freeCpu[n]! - pod.cpu;
+      if (best >= 0) {
+        if (marg !== bMarg) {
+          if (marg > bMarg) continue;
+        } else if (rank !== bRank) {
+          if (rank > bRank) continue;
+        } else if (left !== bLeft) {
+          if (left > bLeft) continue;
+        } else if (fragFree !== bFrag) {
+          if (fragFree > bFrag) continue;
+        } else if (cpuLeft >= bCpu) continue;
+      }
+      best = n;
+      bMarg = marg;
+      bRank = rank;
+      bLeft = left;
+      bFrag = fragFree;
+      bCpu = cpuLeft;
+    }
+    return best;
+  }
+}

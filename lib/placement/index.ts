@@ -1,0 +1,5 @@
+/** lib/placement: placeGangs(ClusterState, gangs) → Plan, the shared objective, and the node filters. */
+export { placeGangs, type PlaceOptions } from './place';
+export { spreadCost, constraintSets, resolveTopology } from './sets';
+export * from './filters';
+export type { Plan, GangPlacement, PlannedPod, LevelExplanation } from './plan';

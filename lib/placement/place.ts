@@ -1,0 +1,205 @@
+/**
+ * placeGangs: gangs in order, each all-or-nothing, each consuming capacity for the next.
+ * Phase 1 places every pod group's minimum (the search in engine.ts); phase 2 adds the pods beyond
+ * minReplicas one by one where they fit inside the domains the gang's required constraints fixed.
+ */
+import type { ClusterState } from '../cluster/state';
+import type { ExpandedGang } from '../grove/gang';
+import { ClusterIndex, type TopologyIndex } from './cluster-index';
+import { GangSearch, type Profile, type WPod, type WSet } from './engine';
+import { explainFailure } from './explain';
+import type { GangPlacement, Plan, PlannedPod } from './plan';
+import { chainsOf, constraintSets, resolveTopology, type PlaceOptions } from './sets';
+
+export type { PlaceOptions } from './sets';
+
+export function placeGangs(state: ClusterState, gangs: readonly ExpandedGang[], options?: PlaceOptions): Plan {
+  const index = new ClusterIndex(state);
+  const out: GangPlacement[] = gangs.map((gang) => placeGang(index, gang, options));
+  return { feasible: out.every((g) => g.placed), gangs: out };
+}
+
+/** Default search effort: generous on small clusters, a few dozen candidate domains on large ones. */
+function defaultBudget(nodes: number): number {
+  return Math.max(24, Math.min(2000, Math.floor(400_000 / Math.max(1, nodes))));
+}
+
+export function buildProfiles(pods: readonly WPod[], members: readonly number[]): Profile[] {
+  const byKey = new Map<string, Profile>();
+  const maskIds = new Map<Uint8Array, number>();
+  for (const p of members) {
+    const pod = pods[p]!;
+    let m = maskIds.get(pod.mask);
+    if (m === undefined) {
+      m = maskIds.size;
+      maskIds.set(pod.mask, m);
+    }
+    const key = `${pod.gpu}|${pod.cpu}|${pod.mem}|${pod.slots}|${m}`;
+    const k = byKey.get(key);
+    if (k) k.count++;
+    else byKey.set(key, { gpu: pod.gpu, cpu: pod.cpu, mem: pod.mem, slots: pod.slots, mask: pod.mask, count: 1 });
+  }
+  return [...byKey.values()];
+}
+
+/** Largest first: GPUs, then CPU, then memory; gang order breaks ties. */
+export function byDemand(pods: readonly WPod[]) {
+  return (a: number, b: number) => {
+    const x = pods[a]!;
+    const y = pods[b]!;
+    return y.gpu - x.gpu || y.cpu - x.cpu || y.mem - x.mem || a - b;
+  };
+}
+
+function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOptions | undefined): GangPlacement {
+  const { topology, warnings } = resolveTopology(index.state, gang, options);
+  const specs = constraintSets(gang, topology, warnings);
+  const chains = chainsOf(gang, specs);
+  const topo: TopologyIndex | null = topology ? index.topology(topology) : null;
+
+  const pods: WPod[] = [];
+  gang.podGroups.forEach((group, gi) => {
+    const ordered = [...group.pods].sort((a, b) => a.podIndex - b.podIndex);
+    ordered.forEach((pod, i) => {
+      pods.push({
+        pod,
+        group: gi,
+        required: i < group.minReplicas,
+        gpu: pod.requests.gpu,
+        cpu: pod.requests.cpuMilli,
+        mem: pod.requests.memory,
+        slots: pod.requests.pods,
+        mask: index.mask(pod.scheduling),
+        chain: chains[gi]!,
+        node: -1,
+      });
+    });
+  });
+  const order = byDemand(pods);
+
+  const sets: WSet[] = specs.map((spec, id) => ({
+    ...spec,
+    id,
+    children: [],
+    loose: [],
+    all: [],
+    profiles: [],
+    totalGpu: 0,
+    totalCpu: 0,
+    totalMem: 0,
+    totalSlots: 0,
+    usedArr: spec.preferred >= 0 && topo ? new Int32Array(topo.levels[spec.preferred]!.values.length) : null,
+    usedOther: new Map(),
+    usedSize: 0,
+    rank: null,
+    hardDom: -1,
+  }));
+  pods.forEach((pod, p) => {
+    if (!pod.required) return;
+    for (const sid of pod.chain) sets[sid]!.all.push(p);
+    sets[pod.chain[pod.chain.length - 1]!]!.loose.push(p);
+  });
+  for (const s of sets) {
+    s.loose.sort(order);
+    s.profiles = buildProfiles(pods, s.all);
+    for (const p of s.all) {
+      const pod = pods[p]!;
+      s.totalGpu += pod.gpu;
+      s.totalCpu += pod.cpu;
+      s.totalMem += pod.mem;
+      s.totalSlots += pod.slots;
+    }
+    if (s.parent >= 0) sets[s.parent]!.children.push(s.id);
+  }
+  for (const s of sets) {
+    // Most constrained first: a required constraint before a preferred one, then the larger demand.
+    s.children.sort((a, b) => {
+      const x = sets[a]!;
+      const y = sets[b]!;
+      return (y.required >= 0 ? 1 : 0) - (x.required >= 0 ? 1 : 0) || y.totalGpu - x.totalGpu || y.totalCpu - x.totalCpu || y.all.length - x.all.length || a - b;
+    });
+  }
+
+  const fail = (why: ReturnType<typeof explainFailure>): GangPlacement => ({
+    name: gang.name,
+    placed: false,
+    reason: why.reason,
+    explanation: why.explanation,
+    domains: {},
+    pods: [],
+    ...(warnings.length > 0 ? { warnings } : {}),
+  });
+
+  const short = gang.podGroups.find((g) => g.pods.length < g.minReplicas);
+  if (short) {
+    const message = `pod group ${short.name} needs at least ${short.minReplicas} pods but has ${short.pods.length}`;
+    return fail({ reason: message, explanation: [{ level: 'gang', needs: `${short.minReplicas} pods`, best: `${short.pods.length} pods`, message }] });
+  }
+
+  // Nodes any pod of the gang may use.
+  const masks = [...new Set(pods.map((p) => p.mask))];
+  let count = 0;
+  const scopeAll = new Int32Array(index.n);
+  for (let n = 0; n < index.n; n++) {
+    for (let j = 0; j < masks.length; j++) {
+      if (masks[j]![n]) {
+        scopeAll[count++] = n;
+        break;
+      }
+    }
+  }
+  const scope = scopeAll.subarray(0, count);
+
+  const search = new GangSearch(index, topo, pods, sets, options?.budget ?? defaultBudget(index.n));
+  const cost = search.placeSet(0, scope);
+  if (cost === null) return fail(explainFailure(index, topo, gang, pods, sets, search));
+
+  // Fix each required domain from the pods placed so far.
+  for (const s of sets) {
+    if (s.required < 0 || s.all.length === 0) continue;
+    s.hardDom = topo!.levels[s.required]!.nodeDom[pods[s.all[0]!]!.node]!;
+  }
+
+  // Phase 2: the pods beyond minReplicas, best effort, group by group in pod order.
+  const unplacedOptional: string[] = [];
+  pods.forEach((pod, p) => {
+    if (pod.required) return;
+    let where: ArrayLike<number> = scope;
+    for (const sid of pod.chain) {
+      const s = sets[sid]!;
+      if (s.required >= 0 && s.hardDom >= 0) where = topo!.levels[s.required]!.domNodes[s.hardDom]!;
+    }
+    const n = search.bestNode(p, where, true);
+    if (n < 0) {
+      unplacedOptional.push(pod.pod.name);
+      return;
+    }
+    search.assign(p, n);
+    for (const sid of pod.chain) {
+      const s = sets[sid]!;
+      if (s.required >= 0 && s.hardDom < 0) s.hardDom = topo!.levels[s.required]!.nodeDom[n]!;
+    }
+  });
+
+  const planned: PlannedPod[] = [];
+  for (const pod of pods) {
+    if (pod.node < 0) continue;
+    planned.push({ name: pod.pod.name, podGroup: gang.podGroups[pod.group]!.name, clique: pod.pod.clique, node: index.nodes[pod.node]!.name, gpus: pod.gpu });
+  }
+  const domains: Record<string, string> = {};
+  if (topo && planned.length > 0) {
+    for (const level of topo.levels) {
+      const first = level.nodeDom[pods.find((p) => p.node >= 0)!.node]!;
+      if (first < 0) continue;
+      if (pods.every((p) => p.node < 0 || level.nodeDom[p.node] === first)) domains[level.domain] = level.values[first]!;
+    }
+  }
+  return {
+    name: gang.name,
+    placed: true,
+    domains,
+    pods: planned,
+    ...(unplacedOptional.length > 0 ? { unplacedOptionalPods: unplacedOptional } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}
