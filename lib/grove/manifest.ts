@@ -2,12 +2,18 @@
  * Multi-document YAML manifests: parse into objects with source positions, and serialise back
  * keeping comments and key order (eemeli/yaml's Document model). Grove kinds have their `null`
  * fields pruned, as the apiserver prunes them, with a warning; other kinds pass through untouched.
+ *
+ * Both directions use YAML 1.1, because that is what kubectl reads (sigs.k8s.io/yaml on go-yaml):
+ * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
+ * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, stringify, type Node, type Pair } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair } from 'yaml';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
 import { isRecord, pointerSegments } from './meta';
 import { pruneNulls } from './schema';
+
+const YAML_VERSION = '1.1';
 
 export interface SourcePosition {
   line: number;
@@ -40,7 +46,7 @@ export interface ParsedManifests {
 
 export function parseManifests(text: string): ParsedManifests {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: YAML_VERSION });
   const list = Array.isArray(docs) ? docs : [];
   const documents: ManifestDocument[] = [];
   const errors: ParseError[] = [];
@@ -134,7 +140,17 @@ export function serializeManifests(documents: readonly ManifestDocument[]): stri
 
 /** YAML text for one object (fresh, no comments to keep). */
 export function stringifyObject(object: unknown): string {
-  return stringify(object, { aliasDuplicateObjects: false });
+  const doc = new Document(object, { aliasDuplicateObjects: false, version: YAML_VERSION });
+  // `<<` is a merge key in YAML 1.1; a key that is the string "<<" must say so (`!!str "<<"`).
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '<<') {
+        pair.key.type = 'QUOTE_DOUBLE';
+        pair.key.tag = 'tag:yaml.org,2002:str';
+      }
+    },
+  });
+  return doc.toString();
 }
 
 /** Several objects as one multi-document YAML file. */
