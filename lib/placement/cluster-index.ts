@@ -170,8 +170,8 @@ export class ClusterIndex {
     let m = this.static.masks.get(key);
     if (m) return m;
     m = new Uint8Array(this.n);
-    if (key === '') m.set(this.accepts);
-    else for (let i = 0; i < this.n; i++) m[i] = this.accepts[i] && nodePassesFilters(this.nodes[i]!, req!) ? 1 : 0;
+    const r = req ?? {};
+    for (let i = 0; i < this.n; i++) m[i] = this.accepts[i] && nodePassesFilters(this.nodes[i]!, r) ? 1 : 0;
     this.static.masks.set(key, m);
     return m;
   }

@@ -474,10 +474,26 @@ export class GangSearch {
 
   /**
    * The node for pod p among `scope`: fits and passes the filters; fewest new preferred domains for the
-   * sets holding the pod; the innermost fill order; best fit (least GPUs left); fullest rack; least CPU
-   * left; lowest index. With `hard`, also the required domains already fixed for the pod's sets.
+   * sets holding the pod; the innermost fill order; the node fewest other kinds of the gang's pods may
+   * use; best fit (least GPUs left); fullest rack; least CPU left; lowest index. With `hard`, also the
+   * required domains already fixed for the pod's sets.
    */
   bestNode(p: number, scope: ArrayLike<number>, hard: boolean): number {
+    return this.scanNodes(p, scope, hard, null);
+  }
+
+  /** All nodes that can take pod p, best first (the order of bestNode). */
+  orderedNodes(p: number, scope: ArrayLike<number>): number[] {
+    const keys: number[][] = [];
+    this.scanNodes(p, scope, false, keys);
+    keys.sort((a, b) => {
+      for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+      return 0;
+    });
+    return keys.map((k) => k[0]!);
+  }
+
+  private scanNodes(p: number, scope: ArrayLike<number>, hard: boolean, collect: number[][] | null): number {
     const pod = this.pods[p]!;
     const idx = this.idx;
     const { freeGpu, freeCpu, freeMem, freePods } = idx;
@@ -501,9 +517,11 @@ export class GangSearch {
     }
     const rankDom = rankSet ? this.level(rankSet.preferred).nodeDom : null;
     const frag = this.topo && this.topo.fragLevel >= 0 ? this.level(this.topo.fragLevel) : null;
+    const flexOf = this.flex;
     let best = -1;
     let bMarg = 0;
     let bRank = 0;
+    let bFlex = 0;
     let bLeft = 0;
     let bFrag = 0;
     let bCpu = 0;
@@ -530,17 +548,24 @@ export class GangSearch {
         const d = rankDom[n]!;
         rank = d >= 0 ? rankSet!.rank![d]! : NO_RANK;
       }
+      const flex = flexOf ? flexOf[n]! : 0;
       let fragFree = 0;
       if (frag) {
         const d = frag.nodeDom[n]!;
         fragFree = d >= 0 ? frag.domFreeGpu[d]! : 0;
       }
       const cpuLeft = freeCpu[n]! - pod.cpu;
+      if (collect) {
+        collect.push([n, marg, rank, flex, left, fragFree, cpuLeft, n]);
+        continue;
+      }
       if (best >= 0) {
         if (marg !== bMarg) {
           if (marg > bMarg) continue;
         } else if (rank !== bRank) {
           if (rank > bRank) continue;
+        } else if (flex !== bFlex) {
+          if (flex > bFlex) continue;
         } else if (left !== bLeft) {
           if (left > bLeft) continue;
         } else if (fragFree !== bFrag) {
@@ -550,10 +575,106 @@ export class GangSearch {
       best = n;
       bMarg = marg;
       bRank = rank;
+      bFlex = flex;
       bLeft = left;
       bFrag = fragFree;
       bCpu = cpuLeft;
     }
     return best;
   }
+
+  // ---- fallback: depth-first search for any feasible packing -----------------------------------
+
+  private steps = 0;
+
+  /**
+   * When the greedy pass finds nothing, search depth-first over every set's candidate domains and every
+   * pod's nodes (nodes that are alike, same free resources and same domains, are tried once), most
+   * constrained items first, within a step budget. The first complete packing wins.
+   */
+  placeExhaustive(scope: ArrayLike<number>, steps: number): boolean {
+    this.steps = steps;
+    const mark = this.log.length;
+    const ok = this.dfsSet(0, scope, () => true);
+    if (!ok) this.undo(mark);
+    return ok;
+  }
+
+  private dfsSet(sid: number, scope: ArrayLike<number>, k: () => boolean): boolean {
+    const s = this.sets[sid]!;
+    if (s.all.length === 0) return k();
+    const hards = this.hardScopes(s, scope);
+    if (hards.length === 0) return false;
+    const items = this.itemsOf(s);
+    for (const tier of this.widens(s) ? ([0, 1] as const) : ([0] as const)) {
+      for (const c of this.candidates(s, hards, tier)) {
+        if (--this.steps < 0) return false;
+        const saved = s.rank;
+        s.rank = s.preferred >= 0 && c.level !== s.preferred ? this.rankFor(s, c.nodes) : null;
+        const ok = this.dfsItems(items, 0, c.nodes, k);
+        s.rank = saved;
+        if (ok) return true;
+      }
+    }
+    return false;
+  }
+
+  /** S's children and loose pods, most constrained first: fewest eligible nodes, then largest. */
+  private itemsOf(s: WSet): { set?: number; pod?: number; scarcity: number; gpu: number; cpu: number }[] {
+    const count = (m: Uint8Array) => {
+      let c = this.maskCount.get(m);
+      if (c === undefined) {
+        c = 0;
+        for (let i = 0; i < m.length; i++) c += m[i]!;
+        this.maskCount.set(m, c);
+      }
+      return c;
+    };
+    const items: { set?: number; pod?: number; scarcity: number; gpu: number; cpu: number; req: number }[] = [];
+    for (const c of s.children) {
+      const cs = this.sets[c]!;
+      let scarcity = Infinity;
+      for (const k of cs.profiles) scarcity = Math.min(scarcity, count(k.mask));
+      items.push({ set: c, scarcity, gpu: cs.totalGpu, cpu: cs.totalCpu, req: cs.required >= 0 ? 0 : 1 });
+    }
+    for (const p of s.loose) {
+      const pod = this.pods[p]!;
+      items.push({ pod: p, scarcity: count(pod.mask), gpu: pod.gpu, cpu: pod.cpu, req: 2 });
+    }
+    items.sort((a, b) => a.scarcity - b.scarcity || a.req - b.req || b.gpu - a.gpu || b.cpu - a.cpu);
+    return items;
+  }
+
+  private readonly maskCount = new Map<Uint8Array, number>();
+
+  private dfsItems(items: ReturnType<GangSearch['itemsOf']>, i: number, scope: ArrayLike<number>, k: () => boolean): boolean {
+    if (i === items.length) return k();
+    const item = items[i]!;
+    if (item.set !== undefined) return this.dfsSet(item.set, scope, () => this.dfsItems(items, i + 1, scope, k));
+    const p = item.pod!;
+    const seen = new Set<string>();
+    for (const n of this.orderedNodes(p, scope)) {
+      const sig = this.nodeSignature(n);
+      if (seen.has(sig)) continue;
+      seen.add(sig);
+      if (--this.steps < 0) return false;
+      this.assign(p, n);
+      if (this.dfsItems(items, i + 1, scope, k)) return true;
+      this.undo(this.log.length - 1);
+    }
+    return false;
+  }
+
+  /** Nodes with equal signatures are interchangeable for the rest of the search. */
+  private nodeSignature(n: number): string {
+    const idx = this.idx;
+    let sig = `${idx.freeGpu[n]}|${idx.freeCpu[n]}|${idx.freeMem[n]}|${idx.freePods[n]}|${this.flex ? this.flex[n] : 0}|${this.flexId ? this.flexId[n] : 0}`;
+    if (this.topo) for (const level of this.topo.levels) if (!level.perNode) sig += `|${level.nodeDom[n]}`;
+    return sig;
+  }
+
+  /** Per node: how many distinct eligibility masks of the gang include it (null when there is one). */
+  flex: Uint8Array | null = null;
+  /** Per node: which combination of the gang's masks includes it. */
+  flexId: Int32Array | null = null;
 }

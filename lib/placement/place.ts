@@ -15,13 +15,30 @@ export type { PlaceOptions } from './sets';
 
 export function placeGangs(state: ClusterState, gangs: readonly ExpandedGang[], options?: PlaceOptions): Plan {
   const index = new ClusterIndex(state);
-  const out: GangPlacement[] = gangs.map((gang) => placeGang(index, gang, options));
+  const asked = new Set(gangs.map((g) => g.name));
+  const placed = new Set<string>();
+  const out: GangPlacement[] = gangs.map((gang) => {
+    // Grove keeps a scaled gang's pods gated until its base gang is scheduled. A base gang that is not
+    // part of this call is taken as already running.
+    if (gang.baseGang && asked.has(gang.baseGang) && !placed.has(gang.baseGang)) {
+      const message = `waits for its base gang ${gang.baseGang}, which is not placed (Grove gates a scaled gang until its base gang is scheduled)`;
+      return { name: gang.name, placed: false, reason: message, explanation: [{ level: 'gang', needs: `base gang ${gang.baseGang} placed`, best: 'not placed', message }], domains: {}, pods: [] };
+    }
+    const g = placeGang(index, gang, options);
+    if (g.placed) placed.add(gang.name);
+    return g;
+  });
   return { feasible: out.every((g) => g.placed), gangs: out };
 }
 
 /** Default search effort: generous on small clusters, a few dozen candidate domains on large ones. */
 function defaultBudget(nodes: number): number {
   return Math.max(24, Math.min(2000, Math.floor(400_000 / Math.max(1, nodes))));
+}
+
+/** Step budget of the depth-first fallback. */
+function defaultSteps(nodes: number): number {
+  return Math.max(2_000, Math.min(50_000, Math.floor(5_000_000 / Math.max(1, nodes))));
 }
 
 export function buildProfiles(pods: readonly WPod[], members: readonly number[]): Profile[] {
@@ -151,8 +168,28 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
   const scope = scopeAll.subarray(0, count);
 
   const search = new GangSearch(index, topo, pods, sets, options?.budget ?? defaultBudget(index.n));
+  if (masks.length > 1) {
+    const flex = new Uint8Array(index.n);
+    const flexId = new Int32Array(index.n);
+    for (let n = 0; n < index.n; n++) {
+      let c = 0;
+      let id = 0;
+      for (let j = 0; j < masks.length; j++) {
+        if (masks[j]![n]) {
+          c++;
+          id |= 1 << j % 31;
+        }
+      }
+      flex[n] = c;
+      flexId[n] = id;
+    }
+    search.flex = flex;
+    search.flexId = flexId;
+  }
   const cost = search.placeSet(0, scope);
-  if (cost === null) return fail(explainFailure(index, topo, gang, pods, sets, search));
+  if (cost === null && !search.placeExhaustive(scope, options?.budget ? options.budget * 50 : defaultSteps(index.n))) {
+    return fail(explainFailure(index, topo, gang, pods, sets, search));
+  }
 
   // Fix each required domain from the pods placed so far.
   for (const s of sets) {
