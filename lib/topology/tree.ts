@@ -265,7 +265,17 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
   }
 
   // Per level: assign domains (pass 1), then aggregate (pass 2).
+  const uniqueNames = nodeIndex.size === n;
+  let names: string[] | undefined;
   const levels: LevelIndex[] = topology.levels.map(({ domain, key }) => {
+    // The host level (kubernetes.io/hostname = node name on every node): one domain per node, in
+    // node order, indexed by the node map itself: saves 25,000 map operations at 12,500 nodes.
+    if (uniqueNames && nodes.every((node) => node.labels[key] === node.name)) {
+      names ??= nodes.map((node) => node.name);
+      const ofNode = new Int32Array(n);
+      for (let i = 0; i < n; i++) ofNode[i] = i;
+      return { domain, key, values: names, byValue: nodeIndex, ofNode, parentOf: null, sums: new Float64Array(n * STRIDE), unlabelled: -1 };
+    }
     const byValue = new Map<string, number>();
     const values: string[] = [];
     const ofNode = new Int32Array(n);
@@ -390,11 +400,10 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
     const above = levels[l - 1];
     const below = levels[l + 1];
     // Linked domains in natural order of their values, the unlabelled bucket last.
+    const order = (other: LevelIndex) => (a: number, b: number): number =>
+      a === other.unlabelled ? 1 : b === other.unlabelled ? -1 : naturalCompare(other.values[a]!, other.values[b]!);
     const ids = (other: LevelIndex, indices: number[]): string[] =>
-      indices
-        .slice()
-        .sort((a, b) => (a === other.unlabelled ? 1 : b === other.unlabelled ? -1 : naturalCompare(other.values[a]!, other.values[b]!)))
-        .map((index) => idOf(other, index));
+      (indices.length <= 1 ? indices : indices.slice().sort(order(other))).map((index) => idOf(other, index));
     const { parents, children } = linksOf(l);
     const members = membersOf(level);
     level.summaries = level.values.map((value, d) => {
