@@ -101,7 +101,7 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
   const what = hasSel && hasAff ? `nodeSelector ${selectorText(req.nodeSelector!)} and the required node affinity` : hasSel ? `nodeSelector ${selectorText(req.nodeSelector!)}` : hasAff ? `the required node affinity (${affinityText(req.requiredNodeAffinity!)})` : '';
   const needs = what ? `a node matching ${what}` : 'a node that accepts the pod';
   if (matching === 0) {
-    return { level: 'node', needs, best: 'no matching node', message: `no node matches ${what} (pod ${name})` };
+    return { level: 'node', needs, best: 'no matching node', message: `pod ${name}: no node matches ${what}` };
   }
   const parts: string[] = [];
   const taintParts = [...taints.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -114,7 +114,7 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
       level: 'node',
       needs,
       best: `${nodesWord(matching)} match but accept no pods`,
-      message: `no node matches ${what} (${nodesWord(matching)} ${carry} but ${parts.join('; ')}) (pod ${name})`,
+      message: `pod ${name}: no node matches ${what} (${nodesWord(matching)} ${carry} but ${parts.join('; ')})`,
     };
   }
   // No selector: every node is excluded by readiness or taints.
@@ -122,7 +122,7 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
   for (const [t, c] of taintParts.slice(0, 3)) sentences.push(`taint ${t} on ${nodesWord(c)} is not tolerated`);
   if (cordoned > 0) sentences.push(`${nodesWord(cordoned)} ${cordoned === 1 ? 'is' : 'are'} cordoned`);
   if (notReady > 0) sentences.push(`${nodesWord(notReady)} ${notReady === 1 ? 'is' : 'are'} NotReady`);
-  return { level: 'node', needs, best: 'no node accepts it', message: `${sentences.join('; ')} (pod ${name})` };
+  return { level: 'node', needs, best: 'no node accepts it', message: `pod ${name}: ${sentences.join('; ')}` };
 }
 
 /** Why no single node has room for the pod now, or null when one has. */
@@ -202,12 +202,23 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   if (out.length === 0 && root.all.length > 0) {
     const agg = search.aggregate(all, -1, root)[0];
     if (!agg || !search.fits(root, agg)) {
-      const have = agg ? amount(root, agg.gpu, agg.cpu, agg.slots) : amount(root, 0, 0, 0);
-      const single = root.profiles.length === 1 && agg && root.totalGpu > 0 && agg.gpu >= root.totalGpu;
+      // Free capacity on every node some pod of the gang may use (also nodes too full for any pod).
+      let gpu = 0;
+      let cpu = 0;
+      let slots = 0;
+      const masks = [...new Set(root.profiles.map((k) => k.mask))];
+      for (let n = 0; n < index.n; n++) {
+        if (!masks.some((m) => m[n])) continue;
+        gpu += Math.max(0, index.freeGpu[n]!);
+        cpu += Math.max(0, index.freeCpu[n]!);
+        slots += Math.max(0, index.freePods[n]!);
+      }
+      const have = amount(root, gpu, cpu, slots);
+      const single = root.profiles.length === 1 && root.totalGpu > 0 && gpu >= root.totalGpu;
       const needs = `${amount(root, root.totalGpu, root.totalCpu, root.totalSlots)} for ${root.all.length} pod${root.all.length === 1 ? '' : 's'}`;
       const message = single
-        ? `the gang needs ${root.all.length} pods of ${gpus(root.profiles[0]!.gpu)} for its minimum; the free GPUs (${agg!.gpu}) are split so that only ${agg!.cnt[0]} such pods fit`
-        : `the gang needs ${needs} for its minimum; ${have} ${root.totalGpu > 0 ? 'are' : 'is'} free on the nodes its pods may use`;
+        ? `the gang needs ${root.all.length} pods of ${gpus(root.profiles[0]!.gpu)} for its minimum; the free GPUs (${gpu}) are split so that only ${agg ? agg.cnt[0] : 0} such pods fit`
+        : `the gang needs ${needs} for its minimum; ${have} ${root.totalGpu > 0 || root.totalCpu === 0 ? 'are' : 'is'} free on the nodes its pods may use`;
       out.push({ level: 'cluster', needs, best: `${have} free`, message });
     }
   }

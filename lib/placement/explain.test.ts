@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterState } from '../cluster/state';
+import { formatCpu, formatMemory } from './explain';
+import { placeGangs } from './index';
+import type { GangPlacement } from './plan';
+import { boundPod, GiB, makeGang, makeNode, nestedCluster, type GangSpec } from './testkit';
+
+function flat(nodes: number, o: Parameters<typeof makeNode>[1] = {}): ClusterState {
+  return { nodes: Array.from({ length: nodes }, (_, i) => makeNode(`n${i}`, o)), pods: [], topologies: [] };
+}
+
+function fail(state: ClusterState, spec: GangSpec): GangPlacement {
+  const g = placeGangs(state, [makeGang(spec)]).gangs[0]!;
+  expect(g.placed).toBe(false);
+  expect(g.pods).toEqual([]);
+  expect(g.reason).toBe(g.explanation![0]!.message);
+  return g;
+}
+
+describe('explanations when a gang is not placed', () => {
+  it('a pod larger than any node', () => {
+    const g = fail(flat(4), { name: 'llm-0', groups: [{ clique: 'prefill', replicas: 1, gpu: 16 }] });
+    expect(g.reason).toBe('pod llm-0-prefill-0 needs 16 GPUs on one node; the largest free node has 8; no node has more than 8 GPUs in all');
+    expect(g.explanation![0]).toMatchObject({ level: 'node', needs: '16 GPUs on one node', best: '8 GPUs free' });
+  });
+
+  it('a pod larger than any free node', () => {
+    const state = flat(2);
+    state.pods.push(boundPod('a', 'n0', 4), boundPod('b', 'n1', 6));
+    const g = fail(state, { name: 'llm-0', groups: [{ clique: 'prefill', replicas: 1, gpu: 8 }] });
+    expect(g.reason).toBe('pod llm-0-prefill-0 needs 8 GPUs on one node; the largest free node has 4');
+  });
+
+  it('CPU, memory and pod slots on one node', () => {
+    expect(fail(flat(2, { cpuMilli: 16_000 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, cpuMilli: 32_000 }] }).reason).toBe(
+      'pod x-0-c-0 needs 32 CPUs on one node; the most free on a node is 16 CPUs',
+    );
+    expect(fail(flat(2, { memory: 64 * GiB }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, memory: 100 * GiB }] }).reason).toBe(
+      'pod x-0-c-0 needs 100Gi memory on one node; the most free on a node is 64Gi',
+    );
+    expect(fail(flat(1, { pods: 0 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0 }] }).reason).toBe('pod x-0-c-0 needs a pod slot; every node is at its pod limit');
+  });
+
+  it('no node matches the nodeSelector, and some that carry the label are cordoned', () => {
+    const state = flat(6);
+    for (const i of [0, 1, 2]) {
+      state.nodes[i]!.labels['nvidia.com/gpu.product'] = 'H100';
+      state.nodes[i]!.unschedulable = true;
+    }
+    const g = fail(state, { name: 'llm-0', groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { 'nvidia.com/gpu.product': 'H100' } } }] });
+    expect(g.reason).toBe('pod llm-0-w-0: no node matches nodeSelector nvidia.com/gpu.product=H100 (3 nodes carry that label but are cordoned)');
+    const none = fail(flat(2), { name: 'llm-0', groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { 'nvidia.com/gpu.product': 'H100' } } }] });
+    expect(none.reason).toBe('pod llm-0-w-0: no node matches nodeSelector nvidia.com/gpu.product=H100');
+  });
+
+  it('label matches excluded by NotReady and taints are counted separately', () => {
+    const state = flat(4);
+    for (const n of state.nodes) n.labels.pool = 'a';
+    state.nodes[0]!.ready = false;
+    state.nodes[1]!.unschedulable = true;
+    state.nodes[2]!.taints.push({ key: 'dedicated', value: 'infra', effect: 'NoSchedule' });
+    state.nodes[3]!.taints.push({ key: 'dedicated', value: 'infra', effect: 'NoSchedule' });
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { pool: 'a' } } }] });
+    expect(g.reason).toBe('pod x-0-w-0: no node matches nodeSelector pool=a (4 nodes carry that label but 1 are cordoned; 1 are NotReady; 2 carry taint dedicated=infra:NoSchedule, which the pod does not tolerate)');
+  });
+
+  it('required node affinity that nothing matches', () => {
+    const g = fail(flat(2), {
+      name: 'x-0',
+      groups: [{ clique: 'w', replicas: 1, scheduling: { requiredNodeAffinity: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: ['a', 'b'] }] }] } }],
+    });
+    expect(g.reason).toBe('pod x-0-w-0: no node matches the required node affinity (zone In [a,b])');
+  });
+
+  it('an untolerated taint on every node', () => {
+    const state = flat(12, { taints: [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] });
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 1 }] });
+    expect(g.reason).toBe('pod x-0-w-0: taint dedicated=infra:NoSchedule on 12 nodes is not tolerated');
+  });
+
+  it('taints, cordons and NotReady nodes together', () => {
+    const state = flat(4);
+    state.nodes[0]!.taints.push({ key: 'a', effect: 'NoExecute' });
+    state.nodes[1]!.unschedulable = true;
+    state.nodes[2]!.ready = false;
+    state.nodes[3]!.ready = false;
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 1 }] });
+    expect(g.reason).toBe('pod x-0-w-0: taint a:NoExecute on 1 node is not tolerated; 1 node is cordoned; 2 nodes are NotReady');
+  });
+
+  it('the gang minimum against the free capacity', () => {
+    const state = flat(4);
+    state.pods.push(boundPod('a', 'n0', 8));
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 4, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 32 GPUs for 4 pods for its minimum; 24 GPUs are free on the nodes its pods may use');
+    expect(g.explanation![0]!.level).toBe('cluster');
+  });
+
+  it('free GPUs split so that whole pods do not fit', () => {
+    const state = flat(4);
+    for (const n of ['n1', 'n2', 'n3']) state.pods.push(boundPod(`b-${n}`, n, 2));
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 3 pods of 8 GPUs for its minimum; the free GPUs (26) are split so that only 1 such pods fit');
+  });
+
+  it('needs N GPUs in one rack; names the largest free rack', () => {
+    const state = nestedCluster(['zone', 'rack'], [1, 8, 4]);
+    // rack-7 (node-28…31) keeps 24 free GPUs; every other rack keeps 16.
+    for (let i = 0; i < 28; i++) if (i % 4 < 2) state.pods.push(boundPod(`b${i}`, `node-${String(i).padStart(2, '0')}`, 8));
+    state.pods.push(boundPod('b28', 'node-28', 8));
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 8, gpu: 4 }] });
+    expect(g.reason).toBe('the gang needs 32 GPUs in one rack; the largest free rack, rack-7, has 24');
+    expect(g.explanation![0]).toMatchObject({ level: 'rack', needs: '32 GPUs in one rack', best: 'rack-7 has 24 GPUs free' });
+  });
+
+  it('a required rack whose free GPUs are split across nodes', () => {
+    const state = nestedCluster(['rack'], [2, 4]);
+    for (let i = 0; i < 8; i++) state.pods.push(boundPod(`b${i}`, `node-${i}`, 4));
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    // No single node fits an 8-GPU pod: the node-level message is the most specific.
+    expect(g.reason).toBe('pod llm-0-w-0 needs 8 GPUs on one node; the largest free node has 4');
+    const g2 = fail(nestedCluster(['rack'], [2, 2]), { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 5 }] });
+    expect(g2.reason).toBe('the gang needs 3 pods of 5 GPUs in one rack; the best rack, rack-0, has 16 GPUs free but room for only 2 of them');
+  });
+
+  it('a scaling-group replica and a podclique name themselves', () => {
+    const state = nestedCluster(['block', 'rack'], [2, 2, 2]);
+    const g = fail(state, {
+      name: 'llm-0',
+      groups: [{ clique: 'l', replicas: 3 }],
+      configs: [{ name: 'llm-0-prefill-0', cliques: ['l'], constraint: { required: 'rack' } }],
+    });
+    expect(g.reason).toBe('scaling group replica llm-0-prefill-0 needs 24 GPUs in one rack; the largest free rack, rack-0, has 16');
+    const c = fail(state, { name: 'llm-0', groups: [{ clique: 'w', replicas: 3, constraint: { required: 'rack' } }] });
+    expect(c.reason).toBe('podclique llm-0-w needs 24 GPUs in one rack; the largest free rack, rack-0, has 16');
+  });
+
+  it('a rack inside the gang block', () => {
+    // Every block has 32 free GPUs, but spread over two racks of 16; the clique needs 24 in one rack.
+    const state = nestedCluster(['block', 'rack'], [2, 2, 4]);
+    for (const i of [0, 1, 4, 5, 8, 9, 12, 13]) state.pods.push(boundPod(`b${i}`, `node-${String(i).padStart(2, '0')}`, 8));
+    const wide = nestedCluster(['block', 'rack'], [2, 2, 4]);
+    // Make one rack with 24 free in block-1 but fill the rest of block-1 so the gang cannot fit there.
+    for (const i of [0, 1, 4, 5, 8, 12, 13, 14, 15]) wide.pods.push(boundPod(`b${i}`, `node-${String(i).padStart(2, '0')}`, 8));
+    const g = fail(wide, {
+      name: 'llm-0',
+      constraint: { required: 'block' },
+      groups: [
+        { clique: 'w', replicas: 3, constraint: { required: 'rack' } },
+        { clique: 'x', replicas: 1 },
+      ],
+    });
+    expect(g.reason).toBe(
+      "podclique llm-0-w needs 24 GPUs in one rack inside the block of the gang; no block that can hold the gang (32 GPUs) has such a rack (the best, rack rack-0 in block block-0, fits 2 of its pods)",
+    );
+    expect(g.explanation![0]!.level).toBe('rack');
+    void state;
+  });
+
+  it('pods pinned to one node that cannot hold them all', () => {
+    const pin = { nodeSelector: { 'kubernetes.io/hostname': 'node-0' } };
+    const g = fail(nestedCluster(['rack'], [2, 2]), {
+      name: 'llm-0',
+      groups: [
+        { clique: 'a', replicas: 1, gpu: 8, scheduling: pin },
+        { clique: 'b', replicas: 1, gpu: 4, scheduling: pin },
+      ],
+    });
+    expect(g.reason).toBe('the gang needs 12 GPUs for 2 pods for its minimum; 8 GPUs are free on the nodes its pods may use');
+  });
+
+  it('parts that fit alone but not together', () => {
+    const g = fail(nestedCluster(['rack'], [2, 2]), {
+      name: 'llm-0',
+      groups: [
+        { clique: 'a', replicas: 2, gpu: 6, constraint: { required: 'rack' } },
+        { clique: 'b', replicas: 2, gpu: 6, constraint: { required: 'rack' } },
+        { clique: 'c', replicas: 1, gpu: 8 },
+      ],
+    });
+    expect(g.reason).toBe(
+      "the gang's pods fit each constraint on its own, but its 2 constrained groups (llm-0-a in one rack, llm-0-b in one rack) cannot all be packed into the free nodes at once; free capacity there or relax a constraint",
+    );
+  });
+
+  it('formats quantities', () => {
+    expect(formatCpu(1000)).toBe('1 CPU');
+    expect(formatCpu(2500)).toBe('2500m CPU');
+    expect(formatMemory(1.5 * GiB)).toBe('1.5Gi');
+    expect(formatMemory(512)).toBe('512B');
+  });
+});

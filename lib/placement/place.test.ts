@@ -1,0 +1,385 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterState } from '../cluster/state';
+import { placeGangs, spreadCost } from './index';
+import type { GangPlacement, Plan } from './plan';
+import { boundPod, GiB, groveE2eCluster, makeGang, makeNode, nestedCluster, topologyOf } from './testkit';
+import { verifyPlan } from './verify';
+
+/** 2 zones × 2 blocks × 2 racks × 4 nodes × 8 GPUs: node-00…node-31, rack-<i/4>, block-<i/8>, zone-<i/16>. */
+const small = () => nestedCluster(['zone', 'block', 'rack'], [2, 2, 2, 4]);
+
+function flat(nodes: number, o: Parameters<typeof makeNode>[1] = {}): ClusterState {
+  return { nodes: Array.from({ length: nodes }, (_, i) => makeNode(`n${i}`, o)), pods: [], topologies: [] };
+}
+
+const labelOf = (state: ClusterState, node: string, key: string) => state.nodes.find((n) => n.name === node)!.labels[key];
+const nodesOf = (g: GangPlacement) => g.pods.map((p) => p.node);
+const RACK = 'topology.kubernetes.io/rack';
+const BLOCK = 'topology.kubernetes.io/block';
+
+function expectValid(state: ClusterState, gangs: Parameters<typeof placeGangs>[1], plan: Plan) {
+  expect(verifyPlan(state, [...gangs], plan)).toEqual([]);
+}
+
+describe('resource fit', () => {
+  it('places a gang on nodes with room for every pod and reports GPUs per pod', () => {
+    const state = flat(2);
+    const gang = makeGang({ groups: [{ clique: 'w', replicas: 3, gpu: 4 }] });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.feasible).toBe(true);
+    expect(plan.gangs[0]!.pods).toHaveLength(3);
+    expect(plan.gangs[0]!.pods.every((p) => p.gpus === 4 && p.clique === 'w' && p.podGroup === 'pcs-0-w')).toBe(true);
+    expectValid(state, [gang], plan);
+  });
+
+  it('counts GPUs, CPU, memory and pod slots', () => {
+    const gpu = placeGangs(flat(2), [makeGang({ groups: [{ clique: 'w', replicas: 3, gpu: 8 }] })]);
+    expect(gpu.feasible).toBe(false);
+    const cpu = placeGangs(flat(1, { cpuMilli: 8000 }), [makeGang({ groups: [{ clique: 'w', replicas: 3, gpu: 0, cpuMilli: 3000 }] })]);
+    expect(cpu.feasible).toBe(false);
+    const mem = placeGangs(flat(1, { memory: 10 * GiB }), [makeGang({ groups: [{ clique: 'w', replicas: 2, gpu: 0, memory: 6 * GiB }] })]);
+    expect(mem.feasible).toBe(false);
+    const slots = placeGangs(flat(1, { pods: 2 }), [makeGang({ groups: [{ clique: 'w', replicas: 3, gpu: 0 }] })]);
+    expect(slots.feasible).toBe(false);
+    const fits = placeGangs(flat(1, { pods: 3, cpuMilli: 9000, memory: 12 * GiB }), [makeGang({ groups: [{ clique: 'w', replicas: 3, gpu: 0, cpuMilli: 3000, memory: 4 * GiB }] })]);
+    expect(fits.feasible).toBe(true);
+  });
+
+  it('counts pods already bound in the state; terminal and unbound pods hold nothing', () => {
+    const state = flat(2);
+    state.pods.push(boundPod('busy', 'n0', 8), boundPod('done', 'n1', 8, {}, true), { ...boundPod('pending', 'n1', 8), nodeName: undefined });
+    const plan = placeGangs(state, [makeGang({ groups: [{ clique: 'w', replicas: 1, gpu: 8 }] })]);
+    expect(nodesOf(plan.gangs[0]!)).toEqual(['n1']);
+    const full = placeGangs(state, [makeGang({ groups: [{ clique: 'w', replicas: 2, gpu: 8 }] })]);
+    expect(full.feasible).toBe(false);
+  });
+
+  it('packs pods best fit: onto the partly used node first, keeping whole nodes free', () => {
+    const state = flat(3);
+    state.pods.push(boundPod('busy', 'n2', 4));
+    const plan = placeGangs(state, [makeGang({ groups: [{ clique: 'w', replicas: 1, gpu: 4 }] })]);
+    expect(nodesOf(plan.gangs[0]!)).toEqual(['n2']);
+  });
+});
+
+describe('filters in placement', () => {
+  it('honours nodeSelector and required node affinity', () => {
+    const state = flat(4);
+    state.nodes[2]!.labels.pool = 'a';
+    state.nodes[3]!.labels.pool = 'b';
+    const sel = makeGang({ groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { pool: 'a' } } }] });
+    expect(nodesOf(placeGangs(state, [sel]).gangs[0]!)).toEqual(['n2']);
+    const aff = makeGang({
+      groups: [{ clique: 'w', replicas: 1, scheduling: { requiredNodeAffinity: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['x'] }] }, { matchExpressions: [{ key: 'pool', operator: 'In', values: ['b'] }] }] } }],
+    });
+    expect(nodesOf(placeGangs(state, [aff]).gangs[0]!)).toEqual(['n3']);
+  });
+
+  it('keeps pods off tainted nodes unless tolerated; PreferNoSchedule does not block', () => {
+    const state = flat(3);
+    state.nodes[0]!.taints.push({ key: 'dedicated', value: 'infra', effect: 'NoSchedule' });
+    state.nodes[1]!.taints.push({ key: 'gpu', effect: 'NoExecute' });
+    state.nodes[2]!.taints.push({ key: 'soft', effect: 'PreferNoSchedule' });
+    const plain = makeGang({ groups: [{ clique: 'w', replicas: 1 }] });
+    expect(nodesOf(placeGangs(state, [plain]).gangs[0]!)).toEqual(['n2']);
+    const two = makeGang({ groups: [{ clique: 'w', replicas: 2 }] });
+    expect(placeGangs(state, [two]).feasible).toBe(false);
+    const tolerant = makeGang({ groups: [{ clique: 'w', replicas: 3, scheduling: { tolerations: [{ operator: 'Exists' }] } }] });
+    expect(placeGangs(state, [tolerant]).feasible).toBe(true);
+    const one = makeGang({ groups: [{ clique: 'w', replicas: 2, scheduling: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }] } }] });
+    expect(new Set(nodesOf(placeGangs(state, [one]).gangs[0]!))).toEqual(new Set(['n0', 'n2']));
+  });
+
+  it('never uses cordoned or NotReady nodes', () => {
+    const state = flat(3);
+    state.nodes[0]!.unschedulable = true;
+    state.nodes[1]!.ready = false;
+    const plan = placeGangs(state, [makeGang({ groups: [{ clique: 'w', replicas: 1, scheduling: { tolerations: [{ operator: 'Exists' }] } }] })]);
+    expect(nodesOf(plan.gangs[0]!)).toEqual(['n2']);
+  });
+});
+
+describe('required pack', () => {
+  it('puts every pod of the gang in one rack: the fullest rack that still fits (best fit)', () => {
+    const state = small();
+    // rack-2 (node-08…11) has 8 GPUs in use, rack-5 has 24: rack-5 cannot hold 16 more, rack-2 is the best fit.
+    state.pods.push(boundPod('a', 'node-08', 8), boundPod('b', 'node-20', 8), boundPod('c', 'node-21', 8), boundPod('d', 'node-22', 8));
+    const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(new Set(nodesOf(g).map((n) => labelOf(state, n, RACK)))).toEqual(new Set(['rack-2']));
+    expect(g.domains).toMatchObject({ zone: 'zone-0', block: 'block-1', rack: 'rack-2' });
+    expectValid(state, [gang], plan);
+  });
+
+  it('does not place a gang larger than any rack, and it consumes nothing', () => {
+    const state = small();
+    const big = makeGang({ name: 'big-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 8 }] });
+    const next = makeGang({ name: 'next-0', groups: [{ clique: 'w', replicas: 32, gpu: 8 }] });
+    const plan = placeGangs(state, [big, next]);
+    expect(plan.gangs[0]).toMatchObject({ placed: false, pods: [], domains: {} });
+    expect(plan.gangs[1]!.placed).toBe(true);
+    expect(plan.feasible).toBe(false);
+  });
+
+  it('gangs consume capacity in order', () => {
+    const state = small();
+    const a = makeGang({ name: 'a-0', constraint: { required: 'block' }, groups: [{ clique: 'w', replicas: 8 }] });
+    const b = makeGang({ name: 'b-0', constraint: { required: 'block' }, groups: [{ clique: 'w', replicas: 8 }] });
+    const plan = placeGangs(state, [a, b, b, b, b]);
+    expect(plan.gangs.map((g) => g.placed)).toEqual([true, true, true, true, false]);
+    const blocks = plan.gangs.slice(0, 4).map((g) => g.domains.block);
+    expect(new Set(blocks).size).toBe(4);
+  });
+
+  it('places scaling-group replicas (group configs) each in one rack inside the gang block', () => {
+    const state = small();
+    const gang = makeGang({
+      constraint: { required: 'block' },
+      groups: [
+        { clique: 'l0', replicas: 1 },
+        { clique: 'w0', replicas: 3 },
+        { clique: 'l1', replicas: 1 },
+        { clique: 'w1', replicas: 3 },
+      ],
+      configs: [
+        { name: 'pcs-0-sg-0', cliques: ['l0', 'w0'], constraint: { required: 'rack' } },
+        { name: 'pcs-0-sg-1', cliques: ['l1', 'w1'], constraint: { required: 'rack' } },
+      ],
+    });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    const rackOf = (prefix: string) => new Set(g.pods.filter((p) => /-(l|w)\d/.test(p.name) && p.name.includes(prefix)).map((p) => labelOf(state, p.node, RACK)));
+    expect(rackOf('-l0-').size + rackOf('-w0-').size).toBe(2);
+    const r0 = [...rackOf('l0'), ...rackOf('w0')];
+    const r1 = [...rackOf('l1'), ...rackOf('w1')];
+    expect(new Set(r0).size).toBe(1);
+    expect(new Set(r1).size).toBe(1);
+    expect(r0[0]).not.toBe(r1[0]);
+    expect(Object.keys(g.domains)).toEqual(['zone', 'block']);
+    expectValid(state, [gang], plan);
+  });
+
+  it('backtracks to another block when the best-fit block cannot hold the nested racks', () => {
+    const state = small();
+    // block-0: 16 GPUs used spread over both racks (rack-0 and rack-1 each keep 24 free: 40 free in all);
+    // block-1 is empty. The gang (32 GPUs, 4 pods per rack) fits block-0 by count but not by rack.
+    state.pods.push(boundPod('a', 'node-00', 8), boundPod('b', 'node-04', 8));
+    const gang = makeGang({
+      constraint: { required: 'block' },
+      groups: [{ clique: 'w', replicas: 4, constraint: { required: 'rack' } }],
+    });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(true);
+    expect(plan.gangs[0]!.domains.block).toBe('block-1');
+    expectValid(state, [gang], plan);
+  });
+});
+
+describe('preferred pack', () => {
+  it('uses one rack when one fits', () => {
+    const state = small();
+    const gang = makeGang({ constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 4 }] });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.domains.rack).toBeDefined();
+    expect(spreadCost(state, gang, plan.gangs[0]!)).toBe(0);
+  });
+
+  it('widens to the block, using as few racks as possible', () => {
+    const state = small();
+    const gang = makeGang({ constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 6 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.domains.block).toBeDefined();
+    expect(g.domains.rack).toBeUndefined();
+    expect(spreadCost(state, gang, g)).toBe(1);
+  });
+
+  it('prefers fewer racks over a narrower intermediate level (the shared objective)', () => {
+    // 1 zone × 2 blocks × 3 racks × 4 nodes. Free nodes: block-0 racks 2/2/2, block-1 racks 4/1/0.
+    // Six 8-GPU pods fit block-0 only across 3 racks (cost 2); across blocks 4 + 2 need 2 racks (cost 1).
+    const state = nestedCluster(['zone', 'block', 'rack'], [1, 2, 3, 4]);
+    for (const i of [0, 1, 4, 5, 8, 9, 16, 17, 18, 20, 21, 22, 23]) state.pods.push(boundPod(`busy-${i}`, `node-${String(i).padStart(2, '0')}`, 8));
+    const gang = makeGang({ constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 6 }] });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(true);
+    expect(spreadCost(state, gang, plan.gangs[0]!)).toBe(1);
+  });
+
+  it('stays inside the required domain while widening from the preferred one', () => {
+    const state = small();
+    const gang = makeGang({ constraint: { required: 'block', preferred: 'rack' }, groups: [{ clique: 'w', replicas: 7 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(new Set(nodesOf(g).map((n) => labelOf(state, n, BLOCK))).size).toBe(1);
+    expect(spreadCost(state, gang, g)).toBe(1);
+    expectValid(state, [gang], plan);
+  });
+
+  it('pod-group preferences inside a gang preference', () => {
+    const state = small();
+    const gang = makeGang({
+      constraint: { preferred: 'block' },
+      groups: [
+        { clique: 'a', replicas: 3, constraint: { preferred: 'rack' } },
+        { clique: 'b', replicas: 3, constraint: { preferred: 'rack' } },
+      ],
+    });
+    const plan = placeGangs(state, [gang]);
+    expect(spreadCost(state, gang, plan.gangs[0]!)).toBe(0);
+    expect(plan.gangs[0]!.domains.block).toBeDefined();
+  });
+});
+
+describe('gang minimum and optional pods', () => {
+  it('places a gang when every group has its minimum; the rest are best effort', () => {
+    const state = flat(2);
+    const gang = makeGang({ groups: [{ clique: 'w', replicas: 4, min: 2, gpu: 6 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.pods.map((p) => p.name)).toEqual(['pcs-0-w-0', 'pcs-0-w-1']);
+    expect(g.unplacedOptionalPods).toEqual(['pcs-0-w-2', 'pcs-0-w-3']);
+    expectValid(state, [gang], plan);
+  });
+
+  it('places every group minimum before any optional pod', () => {
+    const state = flat(2);
+    const gang = makeGang({
+      groups: [
+        { clique: 'a', replicas: 2, min: 1, gpu: 8 },
+        { clique: 'b', replicas: 1, min: 1, gpu: 8 },
+      ],
+    });
+    const g = placeGangs(state, [gang]).gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.pods.map((p) => p.name).sort()).toEqual(['pcs-0-a-0', 'pcs-0-b-0']);
+    expect(g.unplacedOptionalPods).toEqual(['pcs-0-a-1']);
+  });
+
+  it('keeps optional pods inside the required domain', () => {
+    const state = small();
+    const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 6, min: 2 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.pods).toHaveLength(4);
+    expect(g.unplacedOptionalPods).toHaveLength(2);
+    expect(new Set(nodesOf(g).map((n) => labelOf(state, n, RACK))).size).toBe(1);
+    expectValid(state, [gang], plan);
+  });
+
+  it('is not placed when the minimum does not fit, even if some pods would', () => {
+    const g = placeGangs(flat(1), [makeGang({ groups: [{ clique: 'w', replicas: 3, min: 2, gpu: 8 }] })]).gangs[0]!;
+    expect(g).toMatchObject({ placed: false, pods: [] });
+    expect(g.unplacedOptionalPods).toBeUndefined();
+  });
+
+  it('is not placed when a group has fewer pods than its minimum', () => {
+    const gang = makeGang({ groups: [{ clique: 'w', replicas: 1 }] });
+    gang.podGroups[0]!.minReplicas = 3;
+    const g = placeGangs(flat(4), [gang]).gangs[0]!;
+    expect(g.placed).toBe(false);
+    expect(g.reason).toBe('pod group pcs-0-w needs at least 3 pods but has 1');
+  });
+});
+
+describe('levels that do not nest (Grove e2e: zone-<i/28>, block-<i/20>, rack-<i/7>)', () => {
+  it('a required rack is one rack label value, whatever block or zone its nodes carry', () => {
+    const state = groveE2eCluster(56);
+    const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 7 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.domains.rack).toMatch(/^rack-\d+$/);
+    expectValid(state, [gang], plan);
+  });
+
+  it('a required block and a required rack together use the intersection of both', () => {
+    const state = groveE2eCluster(56);
+    // block-0 = worker-0…19 covers rack-0, rack-1 and part of rack-2 (worker-14…19): 6 nodes of rack-2.
+    const gang = makeGang({ constraint: { required: 'block' }, groups: [{ clique: 'w', replicas: 6, constraint: { required: 'rack' } }, { clique: 'x', replicas: 14 }] });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(true);
+    expectValid(state, [gang], plan);
+    const gangs = [0, 1, 2].map((i) => makeGang({ name: `g${i}-0`, constraint: { required: 'block' }, groups: [{ clique: 'w', replicas: 7, constraint: { required: 'rack' } }] }));
+    const p2 = placeGangs(state, gangs);
+    expectValid(state, gangs, p2);
+  });
+
+  it('nodes without the level label are in no domain of that level', () => {
+    const state = groveE2eCluster(14);
+    for (const n of state.nodes.slice(0, 7)) delete n.labels['kubernetes.io/rack'];
+    const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 7 }] });
+    const g = placeGangs(state, [gang]).gangs[0]!;
+    expect(g.domains.rack).toBe('rack-1');
+    const tooMany = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 8 }] });
+    expect(placeGangs(state, [tooMany]).feasible).toBe(false);
+  });
+});
+
+describe('topology selection', () => {
+  it('drops a constraint whose domain the binding lacks, with a warning', () => {
+    const state = small();
+    const gang = makeGang({ constraint: { required: 'datacenter' }, groups: [{ clique: 'w', replicas: 2 }] });
+    const g = placeGangs(state, [gang]).gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.warnings).toEqual(['gang pcs-0: ClusterTopologyBinding "grove-topology" has no level "datacenter"; the constraint is dropped']);
+  });
+
+  it('uses the binding named by the gang or by options, and warns about a missing one', () => {
+    const state = small();
+    state.topologies.push(topologyOf('flat', ['zone']));
+    const gang = makeGang({ topologyName: 'flat', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 8 }] });
+    expect(placeGangs(state, [gang]).gangs[0]!.placed).toBe(true);
+    expect(placeGangs(state, [gang], { topology: 'grove-topology' }).gangs[0]!.placed).toBe(false);
+    const missing = placeGangs(state, [gang], { topology: 'nope' }).gangs[0]!;
+    expect(missing.warnings?.[0]).toContain('"nope" is not in the cluster');
+  });
+});
+
+describe('scaled gangs', () => {
+  it('a scaled gang waits for its base gang', () => {
+    const state = flat(1);
+    const base = makeGang({ name: 'pcs-0', groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    const scaled = { ...makeGang({ name: 'pcs-0-sg-0', groups: [{ clique: 'x', replicas: 1, gpu: 4 }] }), base: false, baseGang: 'pcs-0' };
+    const plan = placeGangs(state, [base, scaled]);
+    expect(plan.gangs.map((g) => g.placed)).toEqual([false, false]);
+    expect(plan.gangs[1]!.reason).toContain('waits for its base gang pcs-0');
+    // A base gang not in the call is taken as running.
+    expect(placeGangs(state, [scaled]).gangs[0]!.placed).toBe(true);
+  });
+});
+
+describe('determinism and purity', () => {
+  it('gives the same plan for the same input and leaves the input unchanged', () => {
+    const state = small();
+    state.pods.push(boundPod('a', 'node-03', 3), boundPod('b', 'node-17', 5));
+    const gangs = [
+      makeGang({ name: 'a-0', constraint: { required: 'block', preferred: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 4 }, { clique: 'r', replicas: 2, gpu: 0 }] }),
+      makeGang({ name: 'b-0', constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 9, min: 6, gpu: 2 }] }),
+    ];
+    const before = structuredClone({ state, gangs });
+    const one = placeGangs(state, gangs);
+    const two = placeGangs(state, gangs);
+    const three = placeGangs(structuredClone(state), structuredClone(gangs));
+    expect(two).toEqual(one);
+    expect(three).toEqual(one);
+    expect({ state, gangs }).toEqual(before);
+    expectValid(state, gangs, one);
+  });
+});
+
+describe('spreadCost', () => {
+  it('counts distinct preferred domains minus one per constrained set', () => {
+    const state = small();
+    const gang = makeGang({ constraint: { preferred: 'rack' }, groups: [{ clique: 'a', replicas: 2, constraint: { preferred: 'host' } }] });
+    const placement = (nodes: string[]) => ({ placed: true, pods: nodes.map((node, i) => ({ name: `pcs-0-a-${i}`, podGroup: 'pcs-0-a', node })) });
+    expect(spreadCost(state, gang, placement(['node-00', 'node-00']))).toBe(0);
+    expect(spreadCost(state, gang, placement(['node-00', 'node-01']))).toBe(1);
+    expect(spreadCost(state, gang, placement(['node-00', 'node-04']))).toBe(2);
+    expect(spreadCost(state, gang, { placed: false, pods: [] })).toBe(0);
+  });
+});
