@@ -97,6 +97,8 @@ export interface SaturationResult {
   meanSpreadCost: number;
   freeUnusableGpus: number;
   rejected?: { gang: string; gpus: number; reason: string };
+  /** Where the free GPUs are at the rejection: per level, domains with any free GPU and the largest free amount. */
+  freeByLevel: Record<string, { domainsWithFree: number; maxFree: number }>;
   violations: number;
   violationsByRule: Record<string, number>;
   ms: number;
@@ -131,6 +133,18 @@ export function saturate(placerName: string, place: Placer, seed: number, mix: S
     }
   }
   const ms = performance.now() - t0;
+  const usedOn = new Map<string, number>();
+  for (const p of state.pods) if (p.nodeName) usedOn.set(p.nodeName, (usedOn.get(p.nodeName) ?? 0) + p.requests.gpu);
+  const freeByLevel: SaturationResult['freeByLevel'] = {};
+  for (const level of initial.topologies[0]!.levels) {
+    const free = new Map<string, number>();
+    for (const n of initial.nodes) {
+      const v = n.labels[level.key] as string;
+      free.set(v, (free.get(v) ?? 0) + n.allocatable.gpu - (usedOn.get(n.name) ?? 0));
+    }
+    const xs = [...free.values()];
+    freeByLevel[level.domain] = { domainsWithFree: xs.filter((x) => x > 0).length, maxFree: Math.max(0, ...xs) };
+  }
   const violations = verifyPlan(initial, gangs, { feasible: rejected === undefined, gangs: placements });
   const byRule: Record<string, number> = {};
   for (const v of violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
@@ -148,6 +162,7 @@ export function saturate(placerName: string, place: Placer, seed: number, mix: S
     meanSpreadCost: placedCount ? round(cost / placedCount, 4) : 0,
     freeUnusableGpus: total - gpusPlaced,
     ...(rejected ? { rejected } : {}),
+    freeByLevel,
     violations: violations.length,
     violationsByRule: byRule,
     ms: round(ms, 1),
