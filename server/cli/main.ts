@@ -1,4 +1,5 @@
 /** `canopy <command>`: dispatch. Each command returns its exit code. */
+import { runPlace } from './place';
 import { runValidate } from './validate';
 
 export interface CliIO {
@@ -12,6 +13,8 @@ const USAGE = `Usage: canopy <command> [options]
 Commands:
   validate [-o json] FILE...   Check Grove manifests as the API server and Grove's webhooks would.
                                FILE may be - for standard input.
+  place --cluster SNAPSHOT.json [-o json] PCS.yaml...
+                               Where the PodCliqueSets' gangs would land on the cluster, and why not.
 
 Run 'canopy <command> --help' for a command's options.
 `;
@@ -21,6 +24,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   switch (command) {
     case 'validate':
       return runValidate(rest, io);
+    case 'place':
+      return runPlace(rest, io);
     case undefined:
     case '-h':
     case '--help':

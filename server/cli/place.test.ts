@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The CLI is run as a user runs it: the bin launcher in a child process.
+const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
+// 2 zones × 1 block × 2 racks × 2 nodes × 8 GPUs (DEFAULT_TEST_TOPOLOGY's keys); busy-0 holds all 8 GPUs
+// of gpu-z0-b0-r0-n0 and busy-1 holds 4 of gpu-z0-b0-r1-n0.
+const CLUSTER = path.resolve(import.meta.dirname, 'fixtures', 'cluster-small.json');
+const dir = mkdtempSync(path.join(tmpdir(), 'canopy-place-'));
+
+function canopy(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+function pcs(o: { name?: string; workers: number; gpus: number; required?: string; preferred?: string }): string {
+  const pack = [o.required ? `        required: ${o.required}` : '', o.preferred ? `        preferred: ${o.preferred}` : ''].filter(Boolean).join('\n');
+  const constraint = pack ? `    topologyConstraint:\n      topologyName: canopy-test\n      pack:\n${pack}\n` : '';
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: ${o.name ?? 'serve'}
+spec:
+  replicas: 1
+  template:
+${constraint}    cliques:
+      - name: router
+        spec:
+          roleName: router
+          replicas: 1
+          podSpec:
+            containers: [{name: router, image: busybox, resources: {requests: {cpu: "2", memory: 4Gi}}}]
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: ${o.workers}
+          podSpec:
+            containers:
+              - name: worker
+                image: busybox
+                resources: {requests: {cpu: "8", memory: 64Gi, nvidia.com/gpu: "${o.gpus}"}, limits: {nvidia.com/gpu: "${o.gpus}"}}
+`;
+}
+
+describe('canopy place', () => {
+  it('places a fitting stack and prints the documented JSON (exit 0)', () => {
+    const r = canopy(['place', '--cluster', CLUSTER, '-o', 'json', file('fit.yaml', pcs({ workers: 2, gpus: 8, required: 'zone', preferred: 'rack' }))]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      feasible: true,
+      gangs: [
+        {
+          name: 'serve-0',
+          placed: true,
+          // Zone z0 has 8 + 12 free GPUs but no rack with two free nodes: both workers go to one rack of z1.
+          domains: { zone: 'z1', block: 'z1-b0', rack: 'z1-b0-r0' },
+          pods: [
+            { name: 'serve-0-router-0', clique: 'router', node: 'gpu-z1-b0-r0-n0', gpus: 0 },
+            { name: 'serve-0-worker-0', clique: 'worker', node: 'gpu-z1-b0-r0-n0', gpus: 8 },
+            { name: 'serve-0-worker-1', clique: 'worker', node: 'gpu-z1-b0-r0-n1', gpus: 8 },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('counts the pods already in the snapshot: a 4-GPU pod fills the half-used node first', () => {
+    const r = canopy(['place', '-c', CLUSTER, '-o', 'json', file('small.yaml', pcs({ workers: 1, gpus: 4 }))]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { gangs: { pods: { name: string; node: string }[] }[] };
+    expect(out.gangs[0]!.pods.find((p) => p.name === 'serve-0-worker-0')!.node).toBe('gpu-z0-b0-r1-n0');
+  });
+
+  it('prints a readable summary by default', () => {
+    const r = canopy(['place', '--cluster', CLUSTER, file('fit2.yaml', pcs({ workers: 2, gpus: 8, required: 'zone', preferred: 'rack' }))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'serve-0: placed, 3 pods, 16 GPUs in zone z1, block z1-b0, rack z1-b0-r0',
+        '  serve-0-router-0 -> gpu-z1-b0-r0-n0',
+        '  serve-0-worker-0 -> gpu-z1-b0-r0-n0 (8 GPUs)',
+        '  serve-0-worker-1 -> gpu-z1-b0-r0-n1 (8 GPUs)',
+        '1 of 1 gang placed',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reports an unfittable stack with its reason (exit 3)', () => {
+    const p = file('nofit.yaml', pcs({ workers: 3, gpus: 8, required: 'rack' }));
+    const json = canopy(['place', '--cluster', CLUSTER, '-o', 'json', p]);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toEqual({
+      feasible: false,
+      gangs: [{ name: 'serve-0', placed: false, reason: 'the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16', domains: {}, pods: [] }],
+    });
+    const text = canopy(['place', '--cluster', CLUSTER, p]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toContain('serve-0: NOT placed: the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16');
+    expect(text.stdout).toContain('0 of 1 gang placed');
+  });
+
+  it('places several PodCliqueSets in order, each consuming capacity (exit 3 when a later one no longer fits)', () => {
+    const a = file('a.yaml', pcs({ name: 'a', workers: 4, gpus: 8, required: 'zone' }));
+    const b = file('b.yaml', pcs({ name: 'b', workers: 3, gpus: 8, required: 'zone' }));
+    const r = canopy(['place', '--cluster', CLUSTER, '-o', 'json', a, b]);
+    expect(r.code).toBe(3);
+    const out = JSON.parse(r.stdout) as { gangs: { name: string; placed: boolean; reason?: string }[] };
+    expect(out.gangs.map((g) => [g.name, g.placed])).toEqual([
+      ['a-0', true],
+      ['b-0', false],
+    ]);
+    // a-0 takes all of z1; z0 keeps 8 + 4 + 8 free GPUs, and those are all the cluster has left.
+    expect(out.gangs[1]!.reason).toBe('the gang needs 24 GPUs for 4 pods for its minimum; 20 GPUs are free on the nodes its pods may use');
+  });
+
+  it('reads the manifests from standard input for -', () => {
+    const r = canopy(['place', '--cluster', CLUSTER, '-o', 'json', '-'], pcs({ workers: 1, gpus: 8 }));
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { feasible: boolean }).feasible).toBe(true);
+  });
+
+  it('exits 1 with the findings for an invalid manifest', () => {
+    const p = file('bad.yaml', pcs({ workers: 1, gpus: 8 }).replace('          roleName: worker\n', ''));
+    const r = canopy(['place', '--cluster', CLUSTER, p]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`${p}:16:9: error: PodCliqueSet/serve: /spec/template/cliques/1/spec/roleName: roleName is required [schema.required]\n`);
+  });
+
+  it('exits 1 when no PodCliqueSet is given', () => {
+    const r = canopy(['place', '--cluster', CLUSTER, file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no PodCliqueSet in');
+  });
+
+  it('exits 1 for a snapshot that is JSON but not a cluster', () => {
+    const r = canopy(['place', '--cluster', file('notlist.json', '{"kind": "List", "items": 3}'), file('ok.yaml', pcs({ workers: 1, gpus: 8 }))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('items: must be a list');
+    const empty = canopy(['place', '--cluster', file('empty.json', '{"apiVersion": "v1", "kind": "List", "items": []}'), file('ok2.yaml', pcs({ workers: 1, gpus: 8 }))]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('the snapshot has no nodes');
+  });
+
+  it('exits 2 for unreadable or unparsable input', () => {
+    const ok = file('ok3.yaml', pcs({ workers: 1, gpus: 8 }));
+    const missing = canopy(['place', '--cluster', path.join(dir, 'missing.json'), ok]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+    const notJson = canopy(['place', '--cluster', file('bad.json', '{ nope'), ok]);
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('not JSON');
+    const yaml = canopy(['place', '--cluster', CLUSTER, file('broken.yaml', 'kind: [unclosed\n')]);
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toMatch(/broken\.yaml:\d+:\d+: error:/);
+    const noFile = canopy(['place', '--cluster', CLUSTER, path.join(dir, 'nope.yaml')]);
+    expect(noFile.code).toBe(2);
+    expect(canopy(['place', ok]).code).toBe(2);
+    expect(canopy(['place', '--cluster', CLUSTER]).code).toBe(2);
+    expect(canopy(['place', '--cluster', CLUSTER, '-o', 'xml', ok]).code).toBe(2);
+  });
+
+  it('prints help', () => {
+    const r = canopy(['place', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: canopy place --cluster SNAPSHOT.json');
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * `canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...`
+ * Where would these PodCliqueSets land on this cluster, and if not, why?
+ * Exit 0: every gang placed; 3: some gang not placed; 1: invalid input (manifest errors, a snapshot
+ * that is not a usable cluster, no PodCliqueSet); 2: a file could not be read or parsed.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { ClusterState } from '../../lib/cluster/state';
+import { checkManifestText } from '../../lib/grove/check';
+import { expandPodGangs } from '../../lib/grove/expand';
+import type { ExpandedGang } from '../../lib/grove/gang';
+import { parseManifests } from '../../lib/grove/manifest';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { placeGangs } from '../../lib/placement';
+import type { GangPlacement } from '../../lib/placement/plan';
+import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import type { CliIO } from './main';
+
+const HELP = `Usage: canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...
+
+Places every PodGang of the PodCliqueSets in PCS.yaml (multi-document YAML; - reads standard input)
+on the cluster in SNAPSHOT.json, as a topology-aware gang scheduler would: gangs in order, each all
+or nothing, pods already bound in the snapshot counting as used. SNAPSHOT.json is a Kubernetes List
+as printed by:
+  kubectl get nodes,pods,clustertopologybindings -A -o json
+
+Options:
+  -c, --cluster FILE    the cluster snapshot (required)
+  -o, --output FORMAT   text (default) or json
+  -h, --help            show this help
+
+Exit status: 0 every gang placed, 3 some gang not placed, 1 invalid input (manifest errors, unusable
+snapshot, no PodCliqueSet), 2 a file could not be read or parsed.
+`;
+
+export interface PlaceJson {
+  feasible: boolean;
+  gangs: {
+    name: string;
+    placed: boolean;
+    reason?: string;
+    domains: Record<string, string>;
+    pods: { name: string; clique: string; node: string; gpus: number }[];
+  }[];
+}
+
+class InputError extends Error {
+  constructor(
+    message: string,
+    readonly code: 1 | 2,
+  ) {
+    super(message);
+  }
+}
+
+async function readInput(file: string, io: CliIO): Promise<string> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new InputError(`cannot read ${file}: ${why}`, 2);
+  }
+}
+
+async function readCluster(file: string, io: CliIO): Promise<ClusterState> {
+  const text = await readInput(file, io);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not JSON: ${(e as Error).message}`, 2);
+  }
+  const result = parseClusterSnapshot(json);
+  if (!result.ok) {
+    const lines = result.errors.map((e) => `${file}: ${e.message}`);
+    throw new InputError(lines.join('\n'), 1);
+  }
+  if (result.state.nodes.length === 0) throw new InputError(`${file}: the snapshot has no nodes (take it with kubectl get nodes,pods,clustertopologybindings -A -o json)`, 1);
+  return result.state;
+}
+
+/** The PodCliqueSets of one manifest file, or the findings that make it unusable. */
+function readManifests(file: string, text: string): { pcs: PodCliqueSet[]; problems: string[]; unparsable: boolean } {
+  const label = file === '-' ? '<stdin>' : file;
+  const report = checkManifestText(text);
+  const problems: string[] = [];
+  for (const e of report.parseErrors) problems.push(`${label}:${e.line}:${e.column}: error: ${e.message}`);
+  if (report.parseErrors.length > 0) return { pcs: [], problems, unparsable: true };
+  for (const d of report.documents) {
+    const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
+    for (const f of d.findings) {
+      if (f.severity !== 'error') continue;
+      const where = f.line === undefined ? label : `${label}:${f.line}:${f.column}`;
+      problems.push(`${where}: error: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
+    }
+  }
+  const pcs = parseManifests(text)
+    .documents.filter((d) => d.kind === 'PodCliqueSet' && d.errors.length === 0)
+    .map((d) => d.object as PodCliqueSet);
+  return { pcs, problems, unparsable: false };
+}
+
+export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]): PlaceJson {
+  return {
+    feasible,
+    gangs: gangs.map((g) => ({
+      name: g.name,
+      placed: g.placed,
+      ...(g.reason !== undefined ? { reason: g.reason } : {}),
+      domains: g.domains,
+      pods: g.pods.map((p) => ({ name: p.name, clique: p.clique, node: p.node, gpus: p.gpus })),
+    })),
+  };
+}
+
+function formatText(gangs: readonly GangPlacement[]): string {
+  const lines: string[] = [];
+  for (const g of gangs) {
+    if (g.placed) {
+      const where = Object.entries(g.domains)
+        .filter(([d]) => d !== 'host')
+        .map(([d, v]) => `${d} ${v}`)
+        .join(', ');
+      const gpus = g.pods.reduce((s, p) => s + p.gpus, 0);
+      lines.push(`${g.name}: placed, ${g.pods.length} pod${g.pods.length === 1 ? '' : 's'}, ${gpus} GPU${gpus === 1 ? '' : 's'}${where ? ` in ${where}` : ''}`);
+      for (const p of g.pods) lines.push(`  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${p.gpus} GPU${p.gpus === 1 ? '' : 's'})` : ''}`);
+      if (g.unplacedOptionalPods?.length) lines.push(`  not placed (above minAvailable, best effort): ${g.unplacedOptionalPods.join(', ')}`);
+    } else {
+      lines.push(`${g.name}: NOT placed: ${g.reason ?? 'no reason given'}`);
+      for (const e of (g.explanation ?? []).slice(1)) lines.push(`  also (${e.level}): ${e.message}`);
+    }
+    for (const w of g.warnings ?? []) lines.push(`  warning: ${w}`);
+  }
+  const placed = gangs.filter((g) => g.placed).length;
+  lines.push(`${placed} of ${gangs.length} gang${gangs.length === 1 ? '' : 's'} placed`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runPlace(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        cluster: { type: 'string', short: 'c' },
+        output: { type: 'string', short: 'o', default: 'text' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    io.stderr.write(`canopy place: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const format = parsed.values.output;
+  if (format !== 'text' && format !== 'json') {
+    io.stderr.write(`canopy place: unknown output format "${format}" (use text or json)\n`);
+    return 2;
+  }
+  const clusterFile = parsed.values.cluster;
+  if (!clusterFile) {
+    io.stderr.write(`canopy place: --cluster SNAPSHOT.json is required\n\n${HELP}`);
+    return 2;
+  }
+  const files = parsed.positionals;
+  if (files.length === 0) {
+    io.stderr.write(`canopy place: no PCS.yaml given (use - for standard input)\n\n${HELP}`);
+    return 2;
+  }
+  if (clusterFile === '-' && files.includes('-')) {
+    io.stderr.write('canopy place: standard input can be the snapshot or a manifest, not both\n');
+    return 2;
+  }
+
+  let state: ClusterState;
+  try {
+    state = await readCluster(clusterFile, io);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    io.stderr.write(`canopy place: ${e.message}\n`);
+    return e.code;
+  }
+
+  const all: PodCliqueSet[] = [];
+  const problems: string[] = [];
+  let code: 0 | 1 | 2 = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readInput(file, io);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(`canopy place: ${e.message}`);
+      code = 2;
+      continue;
+    }
+    const r = readManifests(file, text);
+    problems.push(...r.problems);
+    if (r.unparsable) code = 2;
+    else if (r.problems.length > 0 && code === 0) code = 1;
+    all.push(...r.pcs);
+  }
+  if (code === 0 && all.length === 0) {
+    problems.push(`canopy place: no PodCliqueSet in ${files.join(', ')}`);
+    code = 1;
+  }
+  if (code !== 0) {
+    io.stderr.write(problems.join('\n') + '\n');
+    return code;
+  }
+
+  const gangs: ExpandedGang[] = all.flatMap((pcs) => expandPodGangs(pcs));
+  const plan = placeGangs(state, gangs);
+  if (format === 'json') io.stdout.write(JSON.stringify(toPlaceJson(plan.feasible, plan.gangs), null, 2) + '\n');
+  else io.stdout.write(formatText(plan.gangs));
+  return plan.feasible ? 0 : 3;
+}
