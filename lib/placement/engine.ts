@@ -353,9 +353,8 @@ export class GangSearch {
         continue;
       }
       if (tier === 0) {
-        for (const a of this.aggregate(h.nodes, P, s)) {
-          if (this.fits(s, a) && a.nodes.length < h.nodes.length) add(a.nodes, P, a.dom, 1, a.gpu);
-        }
+        // A preferred domain may be all the hard scope still has room in: it is a candidate all the same.
+        for (const a of this.aggregate(h.nodes, P, s)) if (this.fits(s, a)) add(a.nodes, P, a.dom, 1, a.gpu);
         continue;
       }
       if (R < 0) {
