@@ -269,7 +269,7 @@ export class GangSearch {
     if (k > 0) {
       const remainder = demand - (sum - units[k - 1]!.u);
       let pick = k - 1;
-      for (let j = k; j < units.length; j++) if (units[j]!.u >= remainder && units[j]!.u <= units[pick]!.u) pick = j;
+      for (let j = k; j < units.length; j++) if (units[j]!.u >= remainder && units[j]!.u < units[pick]!.u) pick = j;
       if (pick !== k - 1) {
         const [x] = units.splice(pick, 1);
         units.splice(k - 1, 0, x!);
