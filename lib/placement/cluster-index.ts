@@ -14,8 +14,9 @@ export interface LevelIndex {
   nodeDom: Int32Array;
   /** Label value per domain id. */
   values: string[];
-  /** Node indexes per domain id, ascending. */
-  domNodes: Int32Array[];
+  /** Node indexes grouped by domain id (ascending inside each): domain d is order[start[d]..start[d+1]). */
+  order: Int32Array;
+  start: Int32Array;
   /** Free GPUs per domain over all nodes that accept pods, updated on assign. */
   domFreeGpu: Float64Array;
   /** Scratch for grouping (one epoch per grouping pass). */
@@ -36,8 +37,14 @@ export interface TopologyIndex {
 interface StaticLevel {
   nodeDom: Int32Array;
   values: string[];
-  domNodes: Int32Array[];
+  order: Int32Array;
+  start: Int32Array;
   perNode: boolean;
+}
+
+/** The nodes of domain d at a level, ascending. */
+export function domainNodes(level: Pick<LevelIndex, 'order' | 'start'>, d: number): Int32Array {
+  return level.order.subarray(level.start[d]!, level.start[d + 1]!);
 }
 
 /** What depends only on the nodes (labels, taints, readiness): cached per nodes array. */
@@ -110,9 +117,25 @@ function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
 function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
   const n = nodes.length;
   const nodeDom = new Int32Array(n).fill(-1);
-  const ids = new Map<string, number>();
   const values: string[] = [];
+  // A hostname level: every node its own domain, valued by its name. No map needed.
+  let byName = true;
+  for (let i = 0; i < n && byName; i++) if (nodes[i]!.labels[key] !== nodes[i]!.name) byName = false;
+  if (byName) {
+    const order = new Int32Array(n);
+    const start = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      nodeDom[i] = i;
+      values.push(nodes[i]!.name);
+      order[i] = i;
+      start[i + 1] = i + 1;
+    }
+    // Duplicate node names would break "one domain per node"; the snapshot reader rejects them.
+    return { nodeDom, values, order, start, perNode: true };
+  }
+  const ids = new Map<string, number>();
   const counts: number[] = [];
+  let labelled = 0;
   for (let i = 0; i < n; i++) {
     const v = nodes[i]!.labels[key];
     if (v === undefined) continue;
@@ -125,16 +148,18 @@ function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
     }
     nodeDom[i] = id;
     counts[id]!++;
+    labelled++;
   }
-  const domNodes = counts.map((c) => new Int32Array(c));
-  const fill = new Int32Array(values.length);
+  const d = values.length;
+  const start = new Int32Array(d + 1);
+  for (let k = 0; k < d; k++) start[k + 1] = start[k]! + counts[k]!;
+  const fill = start.slice(0, d);
+  const order = new Int32Array(labelled);
   for (let i = 0; i < n; i++) {
-    const d = nodeDom[i]!;
-    if (d >= 0) domNodes[d]![fill[d]!++] = i;
+    const id = nodeDom[i]!;
+    if (id >= 0) order[fill[id]!++] = i;
   }
-  let labelled = 0;
-  for (const c of counts) labelled += c;
-  return { nodeDom, values, domNodes, perNode: values.length === labelled };
+  return { nodeDom, values, order, start, perNode: d === labelled };
 }
 
 export class ClusterIndex {
@@ -192,7 +217,7 @@ export class ClusterIndex {
         const id = nodeDom[i]!;
         if (id >= 0 && this.accepts[i]) domFreeGpu[id] = domFreeGpu[id]! + this.freeGpu[i]!;
       }
-      return { domain: level.domain, key: level.key, nodeDom, values: st.values, domNodes: st.domNodes, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
+      return { domain: level.domain, key: level.key, nodeDom, values: st.values, order: st.order, start: st.start, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
     });
     let fragLevel = -1;
     for (let l = levels.length - 1; l >= 0; l--) {

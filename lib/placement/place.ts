@@ -5,7 +5,7 @@
  */
 import type { ClusterState } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
-import { ClusterIndex, type TopologyIndex } from './cluster-index';
+import { ClusterIndex, domainNodes, type TopologyIndex } from './cluster-index';
 import { GangSearch, type Profile, type WPod, type WSet } from './engine';
 import { explainFailure } from './explain';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
@@ -204,7 +204,7 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
     let where: ArrayLike<number> = scope;
     for (const sid of pod.chain) {
       const s = sets[sid]!;
-      if (s.required >= 0 && s.hardDom >= 0) where = topo!.levels[s.required]!.domNodes[s.hardDom]!;
+      if (s.required >= 0 && s.hardDom >= 0) where = domainNodes(topo!.levels[s.required]!, s.hardDom);
     }
     const n = search.bestNode(p, where, true);
     if (n < 0) {
