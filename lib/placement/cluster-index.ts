@@ -1,8 +1,9 @@
 /**
  * The per-call index of a ClusterState the engine works on: free resources in typed arrays, node →
  * domain per topology level, per-domain free GPU sums kept up to date on every assignment, and one
- * eligibility mask per distinct set of pod requirements. Built once per placeGangs call; the parts
- * that depend only on node labels and on bound pods are cached per array (see staticCache).
+ * eligibility mask per distinct set of pod requirements. Built afresh on every placeGangs call:
+ * callers (the simulator, the live store) may change nodes and pods in place, and a cache keyed by
+ * the arrays would then answer from stale data; the build is a few ms at 100k GPUs.
  */
 import type { ClusterState, NodeInfo, PodInfo, PodSchedulingRequirements, TopologyInfo } from '../cluster/state';
 import { nodePassesFilters, requirementsKey } from './filters';
@@ -47,34 +48,23 @@ export function domainNodes(level: Pick<LevelIndex, 'order' | 'start'>, d: numbe
   return level.order.subarray(level.start[d]!, level.start[d + 1]!);
 }
 
-/** What depends only on the nodes (labels, taints, readiness): cached per nodes array. */
+/** What depends only on the nodes (labels, taints, readiness). */
 interface StaticNodes {
-  length: number;
   nodeIndex: Map<string, number>;
   accepts: Uint8Array;
   masks: Map<string, Uint8Array>;
   levels: Map<string, StaticLevel>;
 }
 
-/** Free resources after the bound pods: cached per pods array (and nodes array). */
+/** Free resources after the bound pods. */
 interface Usage {
-  nodes: readonly NodeInfo[];
-  podsLength: number;
-  nodesLength: number;
   gpu: Float64Array;
   cpu: Float64Array;
   mem: Float64Array;
   pods: Float64Array;
 }
 
-// ClusterState is plain data that callers replace rather than mutate; repeated previews on the same
-// state reuse the label index. A changed length of either array invalidates the entry.
-const staticCache = new WeakMap<readonly NodeInfo[], StaticNodes>();
-const usageCache = new WeakMap<readonly PodInfo[], Usage>();
-
 function staticFor(nodes: readonly NodeInfo[]): StaticNodes {
-  const hit = staticCache.get(nodes);
-  if (hit && hit.length === nodes.length) return hit;
   const n = nodes.length;
   const nodeIndex = new Map<string, number>();
   const accepts = new Uint8Array(n);
@@ -83,17 +73,14 @@ function staticFor(nodes: readonly NodeInfo[]): StaticNodes {
     if (!nodeIndex.has(node.name)) nodeIndex.set(node.name, i);
     accepts[i] = node.ready && !node.unschedulable ? 1 : 0;
   }
-  const s: StaticNodes = { length: n, nodeIndex, accepts, masks: new Map(), levels: new Map() };
-  staticCache.set(nodes, s);
+  const s: StaticNodes = { nodeIndex, accepts, masks: new Map(), levels: new Map() };
   return s;
 }
 
 function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
-  const hit = usageCache.get(state.pods);
-  if (hit && hit.nodes === state.nodes && hit.nodesLength === state.nodes.length && hit.podsLength === state.pods.length) return hit;
   const nodes = state.nodes;
   const n = nodes.length;
-  const u: Usage = { nodes, podsLength: state.pods.length, nodesLength: n, gpu: new Float64Array(n), cpu: new Float64Array(n), mem: new Float64Array(n), pods: new Float64Array(n) };
+  const u: Usage = { gpu: new Float64Array(n), cpu: new Float64Array(n), mem: new Float64Array(n), pods: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     const a = nodes[i]!.allocatable;
     u.gpu[i] = a.gpu;
@@ -110,7 +97,6 @@ function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
     u.mem[i] = u.mem[i]! - pod.requests.memory;
     u.pods[i] = u.pods[i]! - pod.requests.pods;
   }
-  usageCache.set(state.pods, u);
   return u;
 }
 

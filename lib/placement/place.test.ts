@@ -370,6 +370,17 @@ describe('determinism and purity', () => {
     expect({ state, gangs }).toEqual(before);
     expectValid(state, gangs, one);
   });
+
+  it('sees nodes and pods changed in place between calls (no stale index)', () => {
+    // The simulator and the live store update their arrays in place; a second preview must see it.
+    const state = flat(2);
+    const gang = () => [makeGang({ groups: [{ clique: 'w', replicas: 1, gpu: 8 }] })];
+    expect(nodesOf(placeGangs(state, gang()).gangs[0]!)).toEqual(['n0']);
+    state.nodes[0]!.unschedulable = true;
+    expect(nodesOf(placeGangs(state, gang()).gangs[0]!)).toEqual(['n1']);
+    state.pods.push(boundPod('x', 'n1', 8));
+    expect(placeGangs(state, gang()).gangs[0]!.placed).toBe(false);
+  });
 });
 
 describe('spreadCost', () => {
