@@ -4,7 +4,6 @@
  * Exit 0: every gang placed; 3: some gang not placed; 1: invalid input (manifest errors, a snapshot
  * that is not a usable cluster, no PodCliqueSet); 2: a file could not be read or parsed.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ClusterState } from '../../lib/cluster/state';
 import { checkManifestText } from '../../lib/grove/check';
@@ -15,6 +14,7 @@ import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { placeGangs } from '../../lib/placement';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import { InputError, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...
@@ -43,30 +43,6 @@ export interface PlaceJson {
     domains: Record<string, string>;
     pods: { name: string; clique: string; node: string; gpus: number }[];
   }[];
-}
-
-class InputError extends Error {
-  constructor(
-    message: string,
-    readonly code: 1 | 2,
-  ) {
-    super(message);
-  }
-}
-
-async function readInput(file: string, io: CliIO): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new InputError(`cannot read ${file}: ${why}`, 2);
-  }
 }
 
 async function readCluster(file: string, io: CliIO): Promise<ClusterState> {

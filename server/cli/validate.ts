@@ -2,10 +2,10 @@
  * `canopy validate [-o json] FILE...`
  * Exit 0: no finding is an error; 1: some finding is an error; 2: a file could not be read or parsed.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { checkManifestText } from '../../lib/grove/check';
 import type { Finding, ManifestReport } from '../../lib/grove/findings';
+import { InputError, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy validate [-o json] FILE...
@@ -33,15 +33,6 @@ interface JsonFileResult {
   file: string;
   documents: { kind: string | null; name: string | null; findings: JsonFinding[] }[];
   errors?: { message: string; line: number | null; column: number | null }[];
-}
-
-async function readInput(file: string, io: CliIO): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    return Buffer.concat(chunks).toString('utf8');
-  }
-  return readFile(file, 'utf8');
 }
 
 function toJson(file: string, report: ManifestReport): JsonFileResult {
@@ -112,9 +103,8 @@ export async function runValidate(argv: string[], io: CliIO): Promise<number> {
     try {
       text = await readInput(file, io);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      results.push({ file, documents: [], errors: [{ message: `cannot read ${file}: ${why}`, line: null, column: null }] });
+      if (!(e instanceof InputError)) throw e;
+      results.push({ file, documents: [], errors: [{ message: e.message, line: null, column: null }] });
       unreadable = true;
       continue;
     }
