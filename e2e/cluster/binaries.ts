@@ -7,10 +7,11 @@
  * packages, so the next run continues where the last one stopped.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLUSTER_DIR } from './paths';
+import { isAlive } from './processes';
 
 export const VERSIONS = { kubernetes: '1.35.4', etcd: '3.6.16', kwok: '0.8.0' } as const;
 
@@ -135,7 +136,11 @@ async function buildComponent(component: Component, dir: string, log: Log): Prom
   log(`build ${component.module} (${names.join(', ')}): started; a cold build takes minutes`);
   // A private scratch dir per process: concurrent builders never see each other's half-written files.
   const scratch = path.join(dir, `.partial-${component.module}-${process.pid}`);
-  rmSync(scratch, { recursive: true, force: true });
+  // Scratch dirs of builders that were killed (their pid is gone) are leftovers of an interrupted run.
+  for (const entry of readdirSync(dir)) {
+    const owner = new RegExp(`^\\.partial-${component.module}-(\\d+)$`).exec(entry)?.[1];
+    if (owner && (Number(owner) === process.pid || !isAlive(Number(owner)))) rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
   mkdirSync(scratch, { recursive: true });
   const heartbeat = setInterval(() => log(`build ${component.module}: still compiling, ${elapsed()} elapsed`), 30_000);
   try {

@@ -209,7 +209,8 @@ export async function startCluster(
   const runDir = mkdtempSync(path.join(runDirParent(), 'canopy-testenv-'));
   const logDir = path.join(runDir, 'logs');
   mkdirSync(logDir);
-  const group = new ProcessGroup(logDir);
+  // If Node goes away without stop(), the group kills the processes and this removes their tmpfs dir.
+  const group = new ProcessGroup(logDir, () => rmSync(runDir, { recursive: true, force: true }));
   let stopped = false;
 
   const stop = async (stopOptions: StopOptions = {}): Promise<void> => {

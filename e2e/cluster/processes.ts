@@ -28,17 +28,57 @@ export function tailOfFile(file: string, lines = 20): string {
   }
 }
 
+const TERMINATING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Groups with processes that stop() has not ended yet; Node's exit and signal hooks serve all of them. */
+const liveGroups = new Set<ProcessGroup>();
+
+// If Node exits without stop() (a crash, process.exit in a test runner), leave no control plane behind.
+// Exit hooks must be synchronous, hence SIGKILL.
+function abandonAll(): void {
+  for (const group of liveGroups) group.abandon();
+  liveGroups.clear();
+  uninstallHooks();
+}
+
+// Ctrl-C or a runner's SIGTERM ends a Node process that has no handler for it without running 'exit'
+// hooks. When nobody else handles the signal, kill the children, step aside and re-raise it, so it does
+// what it would have done without us. Another handler (cluster:up's graceful stop, a test runner that
+// exits and so runs the 'exit' hook) takes precedence.
+function onTerminatingSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  abandonAll();
+  process.kill(process.pid, signal);
+}
+
+function installHooks(): void {
+  if (process.listeners('exit').includes(abandonAll)) return;
+  process.on('exit', abandonAll);
+  for (const signal of TERMINATING_SIGNALS) process.on(signal, onTerminatingSignal);
+}
+
+function uninstallHooks(): void {
+  process.off('exit', abandonAll);
+  for (const signal of TERMINATING_SIGNALS) process.off(signal, onTerminatingSignal);
+}
+
 export class ProcessGroup {
   private readonly entries: Entry[] = [];
   private stopping = false;
-  // If the Node process exits without stop() (a crash, process.exit in a test runner), do not leave a
-  // control plane running: kill what is left. Exit handlers must be synchronous, hence SIGKILL.
-  private readonly killOnExit = (): void => {
-    for (const entry of this.entries) if (!entry.exit) safeKill(entry.pid, 'SIGKILL');
-  };
 
-  constructor(private readonly logDir: string) {
-    process.on('exit', this.killOnExit);
+  /** `onAbandoned` runs (synchronously) when the processes are killed because Node is going away. */
+  constructor(
+    private readonly logDir: string,
+    private readonly onAbandoned?: () => void,
+  ) {
+    liveGroups.add(this);
+    installHooks();
+  }
+
+  /** SIGKILLs every process still running, without waiting: for exit paths only. */
+  abandon(): void {
+    for (const entry of this.entries) if (!entry.exit) safeKill(entry.pid, 'SIGKILL');
+    this.onAbandoned?.();
   }
 
   start(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ManagedProcess {
@@ -88,7 +128,8 @@ export class ProcessGroup {
         await entry.exited;
       }
     }
-    process.off('exit', this.killOnExit);
+    liveGroups.delete(this);
+    if (liveGroups.size === 0) uninstallHooks();
   }
 }
 
