@@ -2,7 +2,7 @@
  * The processes of one test cluster: started with their output in log files, watched for unexpected
  * exits, and stopped by pid in reverse start order (SIGTERM, then SIGKILL after a grace period).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -15,7 +15,6 @@ export interface ManagedProcess {
 }
 
 interface Entry extends ManagedProcess {
-  readonly child: ChildProcess;
   exit?: { code: number | null; signal: NodeJS.Signals | null };
 }
 
@@ -90,7 +89,7 @@ export class ProcessGroup {
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
     let markExited: () => void = () => undefined;
     const exited = new Promise<void>((resolve) => (markExited = resolve));
-    const entry: Entry = { name, pid: child.pid, logFile, exited, child };
+    const entry: Entry = { name, pid: child.pid, logFile, exited };
     child.on('exit', (code, signal) => {
       entry.exit = { code, signal };
       markExited();
