@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 60_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-reports/cluster.json' },
   },
 });

@@ -7,7 +7,7 @@
  * `npm run cluster:up`) can coexist. Nothing listens on or talks to anything but 127.0.0.1.
  */
 import * as k8s from '@kubernetes/client-node';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import net from 'node:net';
@@ -22,7 +22,7 @@ import {
   type TopologySpec,
 } from '../../lib/topology/spec';
 import { ensureBinaries, kwokModuleDir, type Log, type TestenvBinaries } from './binaries';
-import { groveCrdDir } from './grove-release';
+import { groveRelease } from '../fixtures/grove-release';
 import { FAILED_LOGS_DIR } from './paths';
 import { createPki, type ClusterPki } from './pki';
 import { ProcessGroup, type ManagedProcess } from './processes';
@@ -159,12 +159,11 @@ function runDirParent(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 }
 
+/** The CRDs of the pinned Grove release (from the Go module cache, or the shared reference copies: see grove-release.ts). */
 function loadGroveCrds(): k8s.V1CustomResourceDefinition[] {
-  const dir = groveCrdDir();
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .flatMap((name) => k8s.loadAllYaml(readFileSync(path.join(dir, name), 'utf8')) as k8s.V1CustomResourceDefinition[]);
+  const files = groveRelease().crdFiles;
+  if (files.length !== 5) throw new Error(`expected the 5 Grove CRDs, found ${files.length}: ${files.join(', ')}`);
+  return files.flatMap((file) => k8s.loadAllYaml(readFileSync(file, 'utf8')) as k8s.V1CustomResourceDefinition[]);
 }
 
 function isEstablished(crd: k8s.V1CustomResourceDefinition): boolean {
