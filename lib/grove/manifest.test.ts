@@ -128,3 +128,12 @@ describe('serialising', () => {
     expect(stringifyObject(b)).not.toContain('*');
   });
 });
+
+describe('keys that are special in JavaScript', () => {
+  test('a "__proto__" key of a Grove object stays an own key through null pruning', () => {
+    const text = 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: a\n  annotations:\n    __proto__: "x"\n    gone: null\n';
+    const object = parseManifests(text).documents[0]!.object as { metadata: { annotations: Record<string, unknown> } };
+    expect(Object.keys(object.metadata.annotations)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(object.metadata.annotations)).toBe(Object.prototype);
+  });
+});

@@ -222,7 +222,8 @@ function prune(value: unknown, schema: Schema | undefined, path: (string | numbe
         pruned.push(pointer([...path, key]));
         continue;
       }
-      out[key] = prune(child, childSchema, [...path, key], pruned);
+      // defineProperty, not assignment: a key named `__proto__` must stay a key, not become the prototype.
+      Object.defineProperty(out, key, { value: prune(child, childSchema, [...path, key], pruned), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
