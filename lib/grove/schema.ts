@@ -176,7 +176,7 @@ function walk(value: unknown, schema: Schema, path: (string | number)[], out: Fi
         if (!(key in value)) out.push(finding([...path, key], 'schema.required', `${key} is required`));
       }
       for (const [key, child] of Object.entries(value)) {
-        const childSchema = schema.properties?.[key] ?? schema.values;
+        const childSchema = ownProperty(schema, key) ?? schema.values;
         if (childSchema) walk(child, childSchema, [...path, key], out);
         else if (!schema.open) {
           out.push(finding([...path, key], 'schema.unknownField', `unknown field "${key}": the API server drops it (kubectl --validate=strict rejects it)`, 'warning'));
@@ -217,7 +217,7 @@ function prune(value: unknown, schema: Schema | undefined, path: (string | numbe
   if (schema.type === 'object' && isRecord(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      const childSchema = schema.properties?.[key] ?? schema.values;
+      const childSchema = ownProperty(schema, key) ?? schema.values;
       if (child === null && (childSchema || !schema.open)) {
         pruned.push(pointer([...path, key]));
         continue;
@@ -231,4 +231,9 @@ function prune(value: unknown, schema: Schema | undefined, path: (string | numbe
     return value.map((item, i) => prune(item, schema.items, [...path, i], pruned));
   }
   return value;
+}
+
+/** The schema of a declared property; `constructor` or `toString` in a manifest are just unknown keys. */
+function ownProperty(schema: ObjectSchema, key: string): Schema | undefined {
+  return schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
 }

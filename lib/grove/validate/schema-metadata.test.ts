@@ -133,3 +133,10 @@ describe('meta.*', () => {
     expect(withRule(findings, 'meta.name')).toHaveLength(1);
   });
 });
+
+describe('keys named like Object.prototype members', () => {
+  test('"constructor" or "toString" in a manifest is an unknown field, not a schema', () => {
+    const findings = validate(pcsWith((p) => Object.assign(p.cliqueSpec(ROUTER), { constructor: 1, toString: 'x' })));
+    expect(withRule(findings, 'schema.unknownField').map((f) => f.path).sort()).toEqual([clique(ROUTER, 'spec/constructor'), clique(ROUTER, 'spec/toString')]);
+  });
+});
