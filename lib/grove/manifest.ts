@@ -149,6 +149,12 @@ export function stringifyObject(object: unknown): string {
         pair.key.tag = 'tag:yaml.org,2002:str';
       }
     },
+    // yaml 2.9 writes a multi-line string whose lines start with blanks as a block scalar it then
+    // reads back without those blanks (" \n" → "\n"); double quotes keep every character.
+    Scalar(_, scalar) {
+      const v = scalar.value;
+      if (typeof v === 'string' && v.includes('\n') && /(^|\n)[ \t]/.test(v)) scalar.type = 'QUOTE_DOUBLE';
+    },
   });
   return doc.toString();
 }
