@@ -1,0 +1,102 @@
+/**
+ * ClusterSource: the one seam between "the cluster" and the rest of Canopy. The live source talks
+ * to an apiserver through @kubernetes/client-node; the simulated source keeps an in-memory cluster
+ * built with lib/ (expand + placement). The watch hub (server/hub) lists and watches every kind
+ * through this interface exactly once per kind, whatever the number of browsers.
+ */
+import type { WatchedKind, ScalableKind } from '../../lib/cluster/kinds';
+import type { KubeObject } from '../../lib/grove/meta';
+
+export interface SourceInfo {
+  mode: 'live' | 'simulated';
+  /** Live: kubeconfig context (or 'in-cluster'). Simulated: scenario name. */
+  name: string;
+  /** Live: apiserver URL. */
+  server?: string;
+  /** Default namespace for namespaced actions. */
+  namespace: string;
+  /** True when the server refuses every mutating action (e.g. in-cluster without opt-in). */
+  readOnly: boolean;
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  resourceVersion: string;
+  /** Continue token for the next page (paginated list with `limit`). */
+  continue?: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+/** Why a watch ended: `gone` (410, the resourceVersion is too old: relist), or a connection error. */
+export interface WatchEnd {
+  reason: 'gone' | 'error' | 'closed';
+  message?: string;
+}
+
+export interface WatchHandle {
+  stop(): void;
+}
+
+/** A typed failure of an action, carrying the apiserver's or webhook's words and the HTTP status. */
+export interface ActionError {
+  status: number;
+  reason: string;
+  message: string;
+  /** Field paths the apiserver or a webhook named (e.g. `spec.template.cliques[0].spec.roleName`). */
+  causes?: { field?: string; message: string }[];
+}
+
+export interface ApplyResult {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** What the object was before (null when it did not exist). */
+  before: KubeObject | null;
+  /** What the apiserver returned (after dry-run or for real). */
+  after: KubeObject;
+  dryRun: boolean;
+  /** True when applying changes nothing (compared without status and server-managed metadata). */
+  unchanged: boolean;
+  warnings: string[];
+}
+
+export interface ScaleResult {
+  kind: ScalableKind;
+  namespace: string;
+  name: string;
+  from: number;
+  to: number;
+  dryRun: boolean;
+}
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+export interface AccessQuestion {
+  verb: Verb;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface ClusterSource {
+  info(): SourceInfo;
+  list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage>;
+  /** Watch from `resourceVersion` with bookmarks; `onEnd` is called once when the watch stops for any reason but stop(). */
+  watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle>;
+  /** Server-side apply with field manager `canopy` (dry-run when asked). Throws ActionError. */
+  apply(object: KubeObject, options: { dryRun: boolean }): Promise<ApplyResult>;
+  delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void>;
+  /** Through the /scale subresource. Throws ActionError (e.g. 409/422 with the reason). */
+  scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult>;
+  /** SelfSubjectAccessReview (live) — "may I". */
+  can(question: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
+  close(): Promise<void>;
+}
