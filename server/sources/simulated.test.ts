@@ -1,0 +1,482 @@
+/**
+ * The simulated cluster: demo scenario, expansion of the project's disaggregated fixture with the
+ * operator's names and labels, the pod lifecycle and startup order, unfittable gangs, /scale for the
+ * three kinds, delete, list pagination and watches.
+ *
+ * The names and labels are checked against API-NOTES §6–§7, not against the real operator: a side by
+ * side run with Grove itself is impossible here (the Go module proxy refuses to serve Grove's modules),
+ * so the control-plane test of the real operator remains the reference for that.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { WatchedKind } from '../../lib/cluster/kinds';
+import { objectKey } from '../../lib/cluster/kinds';
+import { expandPodGangs } from '../../lib/grove/expand';
+import { parseManifests } from '../../lib/grove/manifest';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { placeGangs } from '../../lib/placement';
+import { DEMO_GPU_COUNT, DEMO_TOPOLOGY_NAME } from '../../lib/topology/demo';
+import { DEFAULT_TEST_TOPOLOGY, GPU_CLIQUE_LABEL } from '../../lib/topology/spec';
+import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { createSimulatedSource, type SimulatedSource } from './simulated';
+import type { ActionError, WatchEnd, WatchEvent } from './types';
+
+const FIXTURE = path.resolve(import.meta.dirname, '..', '..', 'e2e', 'cluster', 'fixtures', 'disaggregated-podcliqueset.yaml');
+const fixture = (): PodCliqueSet => parseManifests(readFileSync(FIXTURE, 'utf8')).documents[0]!.object as PodCliqueSet;
+
+type Obj = KubeObject & { spec?: any; status?: any; [k: string]: any };
+
+/** The default test topology (32 × 8 GPUs, binding canopy-test), no workloads, no timer. */
+function testCluster(extra: Parameters<typeof createSimulatedSource>[0] = {}): SimulatedSource {
+  return createSimulatedSource({ snapshot: snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY), tickMs: 0, seed: 7, ...extra });
+}
+
+const all = (s: SimulatedSource, kind: WatchedKind) => s.store.all(kind) as Obj[];
+const names = (s: SimulatedSource, kind: WatchedKind) => all(s, kind).map((o) => o.metadata!.name!).sort();
+const ready = (p: Obj) => p.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True');
+const byLabel = (s: SimulatedSource, kind: WatchedKind, key: string, value: string) => all(s, kind).filter((o) => o.metadata?.labels?.[key] === value);
+
+async function rejected(p: Promise<unknown>): Promise<ActionError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as ActionError;
+  }
+  throw new Error('expected the action to be refused');
+}
+
+describe('demo scenario', () => {
+  it('loads the GB200 NVL72 racks and the H100 zone under one binding, with every demo pod Ready', async () => {
+    const s = createSimulatedSource({ tickMs: 0, seed: 1 });
+    expect(s.info()).toMatchObject({ mode: 'simulated', name: 'demo', namespace: 'default', readOnly: false, allowsEverything: true });
+    const state = s.clusterState();
+    expect(state.nodes.reduce((n, node) => n + node.allocatable.gpu, 0)).toBe(DEMO_GPU_COUNT);
+    expect(DEMO_GPU_COUNT).toBe(288 + 64);
+    expect(state.topologies).toEqual([
+      {
+        name: DEMO_TOPOLOGY_NAME,
+        levels: [
+          { domain: 'zone', key: 'topology.kubernetes.io/zone' },
+          { domain: 'block', key: 'topology.kubernetes.io/block' },
+          { domain: 'rack', key: 'topology.kubernetes.io/rack' },
+          { domain: 'host', key: 'kubernetes.io/hostname' },
+        ],
+      },
+    ]);
+    // Every node carries every key the binding names; an NVL72 rack = 18 nodes × 4 GPUs = one clique.
+    for (const n of state.nodes) for (const l of state.topologies[0]!.levels) expect(n.labels[l.key], `${n.name} ${l.key}`).toBeTruthy();
+    const gb = state.nodes.filter((n) => n.name.startsWith('gb200-'));
+    const racks = new Map<string, Set<string>>();
+    for (const n of gb) {
+      const rack = n.labels['topology.kubernetes.io/rack']!;
+      racks.set(rack, (racks.get(rack) ?? new Set()).add(n.labels[GPU_CLIQUE_LABEL]!));
+      expect(n.allocatable.gpu).toBe(4);
+    }
+    expect(racks.size).toBe(4);
+    for (const [rack, cliques] of racks) {
+      expect(cliques.size, rack).toBe(1);
+      expect(gb.filter((n) => n.labels['topology.kubernetes.io/rack'] === rack)).toHaveLength(18);
+    }
+    expect(state.nodes.filter((n) => n.name.startsWith('h100-')).every((n) => n.allocatable.gpu === 8)).toBe(true);
+    // Nothing starts empty: the stacks run.
+    expect(names(s, 'PodCliqueSet')).toEqual(['deepseek-wide', 'llama-disagg', 'mixtral-agg']);
+    const pods = all(s, 'Pod');
+    expect(pods.length).toBeGreaterThan(20);
+    expect(pods.every(ready)).toBe(true);
+    expect(all(s, 'PodCliqueSet').every((p) => p.status.availableReplicas === p.spec.replicas)).toBe(true);
+    // The scaled gang of the prefill group exists.
+    expect(names(s, 'PodGang')).toContain('llama-disagg-0-prefill-0');
+    await s.close();
+  });
+
+  it("'empty' has the demo's nodes and no workloads", async () => {
+    const s = createSimulatedSource({ scenario: 'empty', tickMs: 0 });
+    expect(s.store.count('Node')).toBe(80);
+    expect(s.store.count('Pod')).toBe(0);
+    expect(s.info().name).toBe('empty');
+    expect(await s.can({ verb: 'delete', group: 'grove.io', resource: 'podcliquesets' })).toMatchObject({ allowed: true });
+    await s.close();
+  });
+});
+
+describe('applying the disaggregated fixture', () => {
+  it('creates exactly the PodCliques, PCSG, PodGang and pods the operator names (§6) with its labels (§7)', async () => {
+    const s = testCluster();
+    const result = await s.apply(fixture(), { dryRun: false });
+    expect(result).toMatchObject({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg', before: null, unchanged: false, dryRun: false });
+
+    expect(names(s, 'PodClique')).toEqual(['disagg-0-decode', 'disagg-0-prefill-0-pleader', 'disagg-0-prefill-0-pworker', 'disagg-0-router']);
+    expect(names(s, 'PodCliqueScalingGroup')).toEqual(['disagg-0-prefill']);
+    expect(names(s, 'PodGang')).toEqual(['disagg-0']);
+    const pods = all(s, 'Pod');
+    expect(pods).toHaveLength(7);
+
+    const pcs = s.store.get('PodCliqueSet', 'default/disagg') as Obj;
+    const pcsg = s.store.get('PodCliqueScalingGroup', 'default/disagg-0-prefill') as Obj;
+    const managed = { 'app.kubernetes.io/managed-by': 'grove-operator', 'app.kubernetes.io/part-of': 'disagg' };
+    expect(pcsg.metadata!.labels).toEqual({
+      ...managed,
+      'app.kubernetes.io/name': 'disagg-0-prefill',
+      'app.kubernetes.io/component': 'pcs-podcliquescalinggroup',
+      'grove.io/podcliqueset-replica-index': '0',
+    });
+    expect(pcsg.metadata!.ownerReferences).toEqual([expect.objectContaining({ kind: 'PodCliqueSet', name: 'disagg', uid: pcs.metadata!.uid, controller: true })]);
+
+    const router = s.store.get('PodClique', 'default/disagg-0-router') as Obj;
+    expect(router.metadata!.labels).toEqual({
+      ...managed,
+      'app.kubernetes.io/name': 'disagg-0-router',
+      'app.kubernetes.io/component': 'pcs-podclique',
+      'grove.io/podcliqueset-replica-index': '0',
+      'grove.io/podgang': 'disagg-0',
+    });
+    expect(router.metadata!.ownerReferences![0]).toMatchObject({ kind: 'PodCliqueSet', uid: pcs.metadata!.uid });
+    const worker = s.store.get('PodClique', 'default/disagg-0-prefill-0-pworker') as Obj;
+    expect(worker.metadata!.labels).toEqual({
+      ...managed,
+      'app.kubernetes.io/name': 'disagg-0-prefill-0-pworker',
+      'app.kubernetes.io/component': 'pcsg-podclique',
+      'grove.io/podcliqueset-replica-index': '0',
+      'grove.io/podgang': 'disagg-0',
+      'grove.io/podcliquescalinggroup': 'disagg-0-prefill',
+      'grove.io/podcliquescalinggroup-replica-index': '0',
+    });
+    expect(worker.metadata!.ownerReferences![0]).toMatchObject({ kind: 'PodCliqueScalingGroup', name: 'disagg-0-prefill', uid: pcsg.metadata!.uid });
+    expect(worker.spec.startsAfter).toEqual(['disagg-0-prefill-0-pleader']);
+    expect((s.store.get('PodClique', 'default/disagg-0-decode') as Obj).spec.startsAfter).toEqual(['disagg-0-router']);
+
+    const gang = s.store.get('PodGang', 'default/disagg-0') as Obj;
+    expect(gang.metadata!.labels).toEqual({ ...managed, 'app.kubernetes.io/component': 'podgang', 'grove.io/scheduler-name': 'default-scheduler' });
+    expect(gang.spec.podgroups.map((g: any) => [g.name, g.minReplicas, g.podReferences.length])).toEqual([
+      ['disagg-0-router', 1, 1],
+      ['disagg-0-decode', 2, 2],
+      ['disagg-0-prefill-0-pleader', 1, 1],
+      ['disagg-0-prefill-0-pworker', 3, 3],
+    ]);
+    const referenced = gang.spec.podgroups.flatMap((g: any) => g.podReferences.map((r: any) => r.name)).sort();
+    expect(referenced).toEqual(pods.map((p) => p.metadata!.name).sort());
+    // Translated through the binding (TAS on): PCS prefers zone, the PCSG replica requires a rack.
+    expect(gang.spec.topologyConstraint).toEqual({ packConstraint: { preferred: 'topology.kubernetes.io/zone' } });
+    expect(gang.spec.topologyConstraintGroupConfigs).toEqual([
+      { name: 'disagg-0-prefill-0', podGroupNames: ['disagg-0-prefill-0-pleader', 'disagg-0-prefill-0-pworker'], topologyConstraint: { packConstraint: { required: 'topology.kubernetes.io/rack' } } },
+    ]);
+
+    for (const p of pods) {
+      const pclq = p.metadata!.labels!['grove.io/podclique']!;
+      const index = p.metadata!.labels!['grove.io/podclique-pod-index']!;
+      expect(p.metadata!.name).toMatch(new RegExp(`^${pclq}-[a-z0-9]{5}$`));
+      expect(p.metadata!.generateName).toBe(`${pclq}-`);
+      expect(p.spec.hostname).toBe(`${pclq}-${index}`);
+      expect(p.spec.subdomain).toBe('disagg-0');
+      expect(p.spec.schedulingGates).toEqual([{ name: 'grove.io/podgang-pending-creation' }]);
+      const owner = s.store.get('PodClique', `default/${pclq}`)!;
+      expect(p.metadata!.ownerReferences).toEqual([expect.objectContaining({ kind: 'PodClique', name: pclq, uid: owner.metadata!.uid })]);
+      // Pods carry the PodClique's labels plus podclique / pod index (§7).
+      expect(p.metadata!.labels).toEqual({ ...owner.metadata!.labels, 'grove.io/podclique': pclq, 'grove.io/podclique-pod-index': index });
+    }
+    expect(pods.map((p) => p.spec.hostname).sort()).toEqual([
+      'disagg-0-decode-0',
+      'disagg-0-decode-1',
+      'disagg-0-prefill-0-pleader-0',
+      'disagg-0-prefill-0-pworker-0',
+      'disagg-0-prefill-0-pworker-1',
+      'disagg-0-prefill-0-pworker-2',
+      'disagg-0-router-0',
+    ]);
+    // A uid per object, all distinct.
+    const uids = (['PodCliqueSet', 'PodClique', 'PodCliqueScalingGroup', 'PodGang', 'Pod'] as const).flatMap((k) => all(s, k).map((o) => o.metadata!.uid));
+    expect(new Set(uids).size).toBe(uids.length);
+    await s.close();
+  });
+
+  it('moves every pod gated → scheduled → running → ready, children only after their parents are ready', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    const readyAt = new Map<string, number>();
+    const runningAt = new Map<string, number>();
+    const phases = new Set<string>();
+    for (let step = 1; step <= 30; step++) {
+      s.step();
+      for (const p of all(s, 'Pod')) {
+        const c = p.metadata!.labels!['grove.io/podclique']!;
+        const stage = p.spec.schedulingGates ? 'gated' : !p.spec.nodeName ? 'ungated' : p.status.phase === 'Pending' ? 'scheduled' : ready(p) ? 'ready' : 'running';
+        phases.add(stage);
+        if (p.status.phase === 'Running' && !runningAt.has(c)) runningAt.set(c, step);
+        if (ready(p) && !readyAt.has(c)) readyAt.set(c, step);
+      }
+    }
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    expect([...phases]).toEqual(expect.arrayContaining(['scheduled', 'running', 'ready']));
+    // The first pworker starts only after pleader has its minAvailable (1) Ready; decode after router.
+    expect(runningAt.get('disagg-0-prefill-0-pworker')!).toBeGreaterThan(readyAt.get('disagg-0-prefill-0-pleader')!);
+    expect(runningAt.get('disagg-0-decode')!).toBeGreaterThan(readyAt.get('disagg-0-router')!);
+    expect(readyAt.get('disagg-0-prefill-0-pworker')!).toBeGreaterThan(readyAt.get('disagg-0-prefill-0-pleader')!);
+    // The prefill group's pods share one rack (required), the GPUs are 8 per node.
+    const racks = new Set(byLabel(s, 'Pod', 'grove.io/podcliquescalinggroup', 'disagg-0-prefill').map((p) => p.spec.nodeName.replace(/-n\d+$/, '')));
+    expect(racks.size).toBe(1);
+    // Statuses as the operator keeps them.
+    const pcs = s.store.get('PodCliqueSet', 'default/disagg') as Obj;
+    expect(pcs.status).toMatchObject({ replicas: 1, availableReplicas: 1, observedGeneration: 1 });
+    const worker = s.store.get('PodClique', 'default/disagg-0-prefill-0-pworker') as Obj;
+    expect(worker.status).toMatchObject({ replicas: 3, readyReplicas: 3, scheduledReplicas: 3, scheduleGatedReplicas: 0 });
+    expect(worker.status.conditions).toEqual([
+      expect.objectContaining({ type: 'PodCliqueScheduled', status: 'True', reason: 'SufficientScheduledPods' }),
+      expect.objectContaining({ type: 'MinAvailableBreached', status: 'False', reason: 'SufficientReadyPods' }),
+    ]);
+    expect(worker.status.hpaPodSelector).toBeUndefined();
+    expect((s.store.get('PodClique', 'default/disagg-0-router') as Obj).status.hpaPodSelector).toBe(
+      'app.kubernetes.io/managed-by=grove-operator,app.kubernetes.io/part-of=disagg,grove.io/podclique=disagg-0-router',
+    );
+    expect((s.store.get('PodCliqueScalingGroup', 'default/disagg-0-prefill') as Obj).status).toMatchObject({ replicas: 1, scheduledReplicas: 1, availableReplicas: 1 });
+    expect((s.store.get('PodGang', 'default/disagg-0') as Obj).status.phase).toBe('Running');
+    const reasons = all(s, 'Event').map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['Created', 'SuccessfulCreate', 'Scheduled', 'WaitingForParents']));
+    await s.close();
+  });
+
+  it('right after apply the PodClique reports its pods as schedule-gated and MinAvailable breached', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    const decode = s.store.get('PodClique', 'default/disagg-0-decode') as Obj;
+    expect(decode.status).toMatchObject({ replicas: 2, readyReplicas: 0, scheduledReplicas: 0, scheduleGatedReplicas: 2 });
+    expect(decode.status.conditions[1]).toMatchObject({ type: 'MinAvailableBreached', status: 'True', reason: 'ScheduledReplicasBelowMinAvailable' });
+    await s.close();
+  });
+
+  it('dry-run stores nothing; a second apply of the same manifest is unchanged; invalid manifests are refused with 422 and field paths', async () => {
+    const s = testCluster();
+    const dry = await s.apply(fixture(), { dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect((dry.after as Obj).spec.template.cliques[0].spec.minAvailable).toBe(1);
+    expect(s.store.count('PodCliqueSet')).toBe(0);
+    expect(s.store.count('Pod')).toBe(0);
+    await s.apply(fixture(), { dryRun: false });
+    const rv = s.store.resourceVersion;
+    const again = await s.apply(fixture(), { dryRun: false });
+    expect(again.unchanged).toBe(true);
+    expect(s.store.resourceVersion).toBe(rv);
+
+    const bad = fixture() as any;
+    bad.spec.template.cliques[1].spec.minAvailable = 5;
+    bad.metadata.name = 'bad';
+    const err = await rejected(s.apply(bad, { dryRun: false }));
+    expect(err.status).toBe(422);
+    expect(err.reason).toBe('Invalid');
+    expect(err.causes!.some((c) => c.field === 'spec.template.cliques[1].spec.minAvailable')).toBe(true);
+    expect(s.store.get('PodCliqueSet', 'default/bad')).toBeUndefined();
+
+    // Immutable fields are checked with validateUpdate.
+    const changed = fixture() as any;
+    changed.spec.template.cliqueStartupType = 'CliqueStartupTypeInOrder';
+    const immut = await rejected(s.apply(changed, { dryRun: false }));
+    expect(immut.status).toBe(422);
+
+    // Objects the operator generates are protected.
+    const pclq = s.store.get('PodClique', 'default/disagg-0-router')!;
+    expect((await rejected(s.apply(pclq, { dryRun: false }))).status).toBe(403);
+    await s.close();
+  });
+
+  it('a stack that cannot fit stays Pending with a FailedScheduling Event carrying the engine’s reason', async () => {
+    const s = testCluster();
+    const huge = fixture() as any;
+    huge.metadata.name = 'huge';
+    // 16 GPUs per pod: no 8-GPU node can hold one.
+    huge.spec.template.cliques[3].spec.podSpec.containers[0].resources.limits['nvidia.com/gpu'] = '16';
+    await s.apply(huge, { dryRun: false });
+    s.settle(20);
+    const pods = all(s, 'Pod');
+    expect(pods).toHaveLength(7);
+    expect(pods.every((p) => !p.spec.nodeName && p.status.phase === 'Pending')).toBe(true);
+    const expected = placeGangs(s.clusterState(), expandPodGangs(s.store.get('PodCliqueSet', 'default/huge') as PodCliqueSet)).gangs[0]!;
+    expect(expected.placed).toBe(false);
+    const events = all(s, 'Event').filter((e) => e.reason === 'FailedScheduling');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'PodGang', name: 'huge-0' }, message: expected.reason });
+    expect(pods[0]!.status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: expected.reason }));
+    expect((s.store.get('PodGang', 'default/huge-0') as Obj).status.phase).toBe('Pending');
+    // Deleting it frees the way for a stack that fits.
+    await s.delete('PodCliqueSet', 'default', 'huge', { dryRun: false });
+    await s.apply(fixture(), { dryRun: false });
+    s.settle();
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    await s.close();
+  });
+});
+
+describe('scale and delete', () => {
+  async function running(): Promise<SimulatedSource> {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    s.settle();
+    return s;
+  }
+  const snapshotNames = (s: SimulatedSource) =>
+    Object.fromEntries((['PodClique', 'PodCliqueScalingGroup', 'PodGang'] as const).map((k) => [k, names(s, k)]).concat([['Pod', all(s, 'Pod').map((p) => p.spec.hostname).sort()]]));
+  const diff = (after: Record<string, string[]>, before: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.filter((n) => !before[k]!.includes(n))]));
+
+  it('PCS 1 → 2 adds a whole replica; back to 1 removes it', async () => {
+    const s = await running();
+    const before = snapshotNames(s);
+    expect(await s.scale('PodCliqueSet', 'default', 'disagg', 2, { dryRun: true })).toMatchObject({ from: 1, to: 2, dryRun: true });
+    expect(snapshotNames(s)).toEqual(before);
+    expect(await s.scale('PodCliqueSet', 'default', 'disagg', 2, { dryRun: false })).toEqual({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg', from: 1, to: 2, dryRun: false });
+    expect(diff(snapshotNames(s), before)).toEqual({
+      PodClique: ['disagg-1-decode', 'disagg-1-prefill-0-pleader', 'disagg-1-prefill-0-pworker', 'disagg-1-router'],
+      PodCliqueScalingGroup: ['disagg-1-prefill'],
+      PodGang: ['disagg-1'],
+      Pod: ['disagg-1-decode-0', 'disagg-1-decode-1', 'disagg-1-prefill-0-pleader-0', 'disagg-1-prefill-0-pworker-0', 'disagg-1-prefill-0-pworker-1', 'disagg-1-prefill-0-pworker-2', 'disagg-1-router-0'],
+    });
+    expect(byLabel(s, 'Pod', 'grove.io/podcliqueset-replica-index', '1').every((p) => p.spec.subdomain === 'disagg-1')).toBe(true);
+    s.settle();
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    expect((s.store.get('PodCliqueSet', 'default/disagg') as Obj).status).toMatchObject({ replicas: 2, availableReplicas: 2 });
+    await s.scale('PodCliqueSet', 'default', 'disagg', 1, { dryRun: false });
+    expect(snapshotNames(s)).toEqual(before);
+    await s.close();
+  });
+
+  it('PCSG 1 → 2 adds a scaled gang that waits for its base gang; back to 1 removes it', async () => {
+    const s = await running();
+    const before = snapshotNames(s);
+    await s.scale('PodCliqueScalingGroup', 'default', 'disagg-0-prefill', 2, { dryRun: false });
+    expect(diff(snapshotNames(s), before)).toEqual({
+      PodClique: ['disagg-0-prefill-1-pleader', 'disagg-0-prefill-1-pworker'],
+      PodCliqueScalingGroup: [],
+      PodGang: ['disagg-0-prefill-0'],
+      Pod: ['disagg-0-prefill-1-pleader-0', 'disagg-0-prefill-1-pworker-0', 'disagg-0-prefill-1-pworker-1', 'disagg-0-prefill-1-pworker-2'],
+    });
+    const scaled = byLabel(s, 'Pod', 'grove.io/podcliquescalinggroup-replica-index', '1');
+    expect(scaled.every((p) => p.metadata!.labels!['grove.io/podgang'] === 'disagg-0-prefill-0' && p.metadata!.labels!['grove.io/base-podgang'] === 'disagg-0')).toBe(true);
+    s.settle();
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    expect((s.store.get('PodCliqueScalingGroup', 'default/disagg-0-prefill') as Obj).status).toMatchObject({ replicas: 2, availableReplicas: 2 });
+    await s.scale('PodCliqueScalingGroup', 'default', 'disagg-0-prefill', 1, { dryRun: false });
+    expect(snapshotNames(s)).toEqual(before);
+    await s.close();
+  });
+
+  it('a scaled gang stays gated while its base gang is not scheduled', async () => {
+    const s = testCluster();
+    const pcs = fixture() as any;
+    pcs.spec.template.podCliqueScalingGroups[0].replicas = 2;
+    await s.apply(pcs, { dryRun: false });
+    s.step(); // base pods ungated; scaled pods wait for the base gang to be scheduled
+    const scaled = byLabel(s, 'Pod', 'grove.io/podgang', 'disagg-0-prefill-0');
+    expect(scaled).toHaveLength(4);
+    expect(scaled.every((p) => p.spec.schedulingGates?.length === 1)).toBe(true);
+    expect(byLabel(s, 'Pod', 'grove.io/podgang', 'disagg-0').every((p) => !p.spec.schedulingGates)).toBe(true);
+    s.settle();
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    await s.close();
+  });
+
+  it('a standalone PodClique 2 → 3 adds one pod with the next index; a PCSG member is refused with the reason', async () => {
+    const s = await running();
+    const before = snapshotNames(s);
+    await s.scale('PodClique', 'default', 'disagg-0-decode', 3, { dryRun: false });
+    expect(diff(snapshotNames(s), before)).toEqual({ PodClique: [], PodCliqueScalingGroup: [], PodGang: [], Pod: ['disagg-0-decode-2'] });
+    const gang = s.store.get('PodGang', 'default/disagg-0') as Obj;
+    expect(gang.spec.podgroups.find((g: any) => g.name === 'disagg-0-decode').podReferences).toHaveLength(3);
+    s.settle();
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    await s.scale('PodClique', 'default', 'disagg-0-decode', 2, { dryRun: false });
+    expect(snapshotNames(s)).toEqual(before);
+
+    const err = await rejected(s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: false }));
+    expect(err.status).toBe(422);
+    expect(err.message).toContain('PodCliqueScalingGroup "disagg-0-prefill"');
+    expect((await rejected(s.scale('PodClique', 'default', 'nope', 1, { dryRun: false }))).status).toBe(404);
+    expect((await rejected(s.scale('PodCliqueSet', 'default', 'disagg', -1, { dryRun: false }))).status).toBe(422);
+    await s.close();
+  });
+
+  it('delete cascades to every generated object; a deleted pod is recreated by the operator', async () => {
+    const s = await running();
+    const victim = all(s, 'Pod').find((p) => p.spec.hostname === 'disagg-0-router-0')!;
+    await s.delete('Pod', 'default', victim.metadata!.name!, { dryRun: false });
+    const replacement = all(s, 'Pod').find((p) => p.spec.hostname === 'disagg-0-router-0')!;
+    expect(replacement.metadata!.name).not.toBe(victim.metadata!.name);
+    expect(replacement.spec.schedulingGates).toHaveLength(1);
+    s.settle();
+    await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: true });
+    expect(s.store.count('Pod')).toBe(7);
+    await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false });
+    for (const k of ['PodCliqueSet', 'PodClique', 'PodCliqueScalingGroup', 'PodGang', 'Pod'] as const) expect(s.store.count(k), k).toBe(0);
+    expect((await rejected(s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false }))).status).toBe(404);
+    await s.close();
+  });
+});
+
+describe('list and watch', () => {
+  it('paginates with limit/continue and a watch from the list’s resourceVersion delivers every later change in order', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    s.step();
+    // Paginated list of pods, 3 per page.
+    const items: KubeObject[] = [];
+    let page = await s.list('Pod', { limit: 3 });
+    const listRv = page.resourceVersion;
+    items.push(...page.items);
+    let pages = 1;
+    while (page.continue) {
+      page = await s.list('Pod', { limit: 3, continue: page.continue });
+      expect(page.resourceVersion).toBe(listRv);
+      items.push(...page.items);
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(items.map(objectKey).sort()).toEqual(all(s, 'Pod').map(objectKey).sort());
+    expect(items.every((i) => i.kind === 'Pod' && i.apiVersion === 'v1')).toBe(true);
+
+    const events: WatchEvent[] = [];
+    const ends: WatchEnd[] = [];
+    const handle = await s.watch('Pod', listRv, (e) => events.push(e), (e) => ends.push(e));
+    s.settle();
+    await s.scale('PodClique', 'default', 'disagg-0-decode', 3, { dryRun: false });
+    s.settle();
+    await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false });
+    const rvs = events.map((e) => Number(e.object.metadata!.resourceVersion));
+    expect(rvs.every((rv, i) => i === 0 || rv > rvs[i - 1]!)).toBe(true);
+    expect(events.some((e) => e.type === 'ADDED')).toBe(true);
+    expect(events.filter((e) => e.type === 'DELETED')).toHaveLength(8);
+    // list + events reproduce the store at every point: here, empty at the end.
+    const mirror = new Map(items.map((i) => [objectKey(i), i]));
+    for (const e of events) e.type === 'DELETED' ? mirror.delete(objectKey(e.object)) : mirror.set(objectKey(e.object), e.object);
+    expect(mirror.size).toBe(0);
+
+    // A second watcher from the same resourceVersion replays exactly the same events.
+    const replay: WatchEvent[] = [];
+    const h2 = await s.watch('Pod', listRv, (e) => replay.push(e), () => {});
+    expect(replay).toEqual(events);
+    handle.stop();
+    h2.stop();
+    await s.scale('PodCliqueSet', 'default', 'disagg', 1, { dryRun: false }).catch(() => undefined);
+    expect(ends).toEqual([]);
+    await s.close();
+  });
+
+  it('ends a watch from a resourceVersion older than the retained history with gone', async () => {
+    const s = testCluster({ historyLimit: 50 });
+    await s.apply(fixture(), { dryRun: false });
+    s.settle();
+    const ends: WatchEnd[] = [];
+    const events: WatchEvent[] = [];
+    await s.watch('Pod', '1', (e) => events.push(e), (e) => ends.push(e));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(ends).toEqual([expect.objectContaining({ reason: 'gone' })]);
+    expect(events).toEqual([]);
+    // A fresh list's resourceVersion still works.
+    const page = await s.list('Pod', { limit: 100 });
+    const live: WatchEvent[] = [];
+    await s.watch('Pod', page.resourceVersion, (e) => live.push(e), (e) => ends.push(e));
+    await s.scale('PodClique', 'default', 'disagg-0-decode', 3, { dryRun: false });
+    expect(live.map((e) => e.type)).toEqual(['ADDED']);
+    // close() ends open watches with `closed`.
+    await s.close();
+    expect(ends.at(-1)).toEqual({ reason: 'closed' });
+  });
+});
