@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import type { KubeObject } from '../../lib/grove/meta';
+import { ClusterStore, type EventSourceLike } from './clusterStore';
+
+class FakeEventSource implements EventSourceLike {
+  static all: FakeEventSource[] = [];
+  closed = false;
+  private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
+  constructor(readonly url: string) {
+    FakeEventSource.all.push(this);
+  }
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  fire(type: string, data?: unknown): void {
+    for (const listener of this.listeners.get(type) ?? []) listener(data === undefined ? {} : { data: JSON.stringify(data) });
+  }
+}
+
+const pod = (name: string, rv: string, phase = 'Pending'): KubeObject => ({ kind: 'Pod', metadata: { namespace: 'ns', name, resourceVersion: rv }, status: { phase } } as KubeObject);
+const node = (name: string): KubeObject => ({ kind: 'Node', metadata: { name, resourceVersion: '1' } });
+const snapshot = (seq: number, pods: KubeObject[], nodes: KubeObject[] = []): StreamSnapshot => ({
+  seq,
+  kinds: { Pod: { resourceVersion: '10', items: pods }, Node: { resourceVersion: '10', items: nodes } },
+  states: { Pod: { kind: 'Pod', status: 'live', since: 1 } },
+});
+const latest = () => FakeEventSource.all.at(-1)!;
+
+let store: ClusterStore;
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeEventSource.all = [];
+  store = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url), random: () => 1, backoff: { baseMs: 1_000, capMs: 4_000 } });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('ClusterStore', () => {
+  it('opens one EventSource for all users and closes it with the last', () => {
+    const a = store.retain();
+    const b = store.retain();
+    expect(FakeEventSource.all).toHaveLength(1);
+    expect(latest().url).toBe('/api/stream');
+    expect(store.getConnectionState().stream).toBe('connecting');
+    a();
+    expect(latest().closed).toBe(false);
+    b();
+    expect(latest().closed).toBe(true);
+    expect(store.getConnectionState().stream).toBe('idle');
+  });
+
+  it('loads the snapshot, applies deltas, and changes only the arrays of kinds that changed', () => {
+    store.retain();
+    latest().fire('snapshot', snapshot(3, [pod('a', '5')], [node('n1')]));
+    expect(store.getConnectionState()).toMatchObject({ stream: 'open', synced: true, kinds: { Pod: { status: 'live' } } });
+    const pods = store.getObjects('Pod');
+    const nodes = store.getObjects('Node');
+    expect(pods.map((object) => object.metadata?.name)).toEqual(['a']);
+    expect(store.getObjects('Pod')).toBe(pods);
+
+    const listener = vi.fn();
+    store.subscribe(listener);
+    latest().fire('delta', { seq: 4, kinds: { Pod: [{ type: 'MODIFIED', object: pod('a', '6', 'Running') }, { type: 'ADDED', object: pod('b', '7') }] } } satisfies StreamDelta);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getObjects('Pod')).not.toBe(pods);
+    expect(store.getObjects('Pod').map((object) => [object.metadata?.name, (object as { status?: { phase?: string } }).status?.phase])).toEqual([
+      ['a', 'Running'],
+      ['b', 'Pending'],
+    ]);
+    expect(store.getObjects('Node')).toBe(nodes);
+    // A stale event changes nothing and notifies nobody.
+    latest().fire('delta', { seq: 5, kinds: { Pod: [{ type: 'MODIFIED', object: pod('a', '5') }] } } satisfies StreamDelta);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('reconnects with backoff on error and reconciles to the new snapshot', async () => {
+    store.retain();
+    latest().fire('snapshot', snapshot(1, [pod('a', '5'), pod('b', '5')]));
+    latest().fire('error');
+    expect(latest().closed).toBe(true);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryInMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(FakeEventSource.all).toHaveLength(2);
+    latest().fire('error');
+    expect(store.getConnectionState().retryInMs).toBe(2_000);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(FakeEventSource.all).toHaveLength(3);
+    // The server restarted: its sequence starts again, and b is gone.
+    latest().fire('snapshot', snapshot(0, [pod('a', '9', 'Running')]));
+    expect(store.getObjects('Pod').map((object) => object.metadata?.resourceVersion)).toEqual(['9']);
+    latest().fire('delta', { seq: 1, kinds: { Pod: [{ type: 'ADDED', object: pod('c', '10') }] } } satisfies StreamDelta);
+    expect(store.getObjects('Pod')).toHaveLength(2);
+    // Backoff starts again after a good snapshot.
+    latest().fire('error');
+    expect(store.getConnectionState().retryInMs).toBe(1_000);
+  });
+
+  it('reconnects for a fresh snapshot when a batch is missing or the stream goes quiet', async () => {
+    store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    latest().fire('delta', { seq: 3, kinds: {} } satisfies StreamDelta);
+    expect(latest().closed).toBe(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(FakeEventSource.all).toHaveLength(2);
+    latest().fire('snapshot', snapshot(1, []));
+    await vi.advanceTimersByTimeAsync(44_999);
+    expect(latest().closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(latest().closed).toBe(true);
+  });
+
+  it('ignores messages that are not JSON', () => {
+    store.retain();
+    const source = latest();
+    for (const listener of ['snapshot', 'delta']) (source as unknown as { listeners: Map<string, ((e: { data?: unknown }) => void)[]> }).listeners.get(listener)![0]!({ data: '{not json' });
+    expect(store.getObjects('Pod')).toEqual([]);
+    expect(store.getConnectionState().synced).toBe(false);
+  });
+});

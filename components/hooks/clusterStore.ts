@@ -1,0 +1,194 @@
+/**
+ * The browser's copy of the cluster: one EventSource on /api/stream per tab, one ObjectStore per kind
+ * updated with the same applyWatchEvent/reconcile as the server's hub (lib/cluster/watch), and
+ * immutable per-kind arrays for useSyncExternalStore (a kind's array changes identity only when that
+ * kind changed, so unrelated views do not re-render). Framework-free so it is tested in Node.
+ */
+import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
+import { backoffDelay, STREAM_EVENTS, type ConnectionStates, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
+import { applyWatchEvent, createObjectStore, reconcile, storeItems, type ObjectStore } from '../../lib/cluster/watch';
+import type { KubeObject } from '../../lib/grove/meta';
+
+/** The part of the browser's EventSource this store uses (a fake one in tests). */
+export interface EventSourceLike {
+  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
+  close(): void;
+}
+
+export type StreamStatus = 'idle' | 'connecting' | 'open' | 'reconnecting';
+
+export interface ClientConnectionState {
+  /** The browser ↔ Canopy stream. */
+  stream: StreamStatus;
+  /** Canopy ↔ apiserver, per kind, as the server reports it. */
+  kinds: ConnectionStates;
+  /** True once a snapshot arrived on this tab (data is meaningful). */
+  synced: boolean;
+  /** When reconnecting: delay before the next attempt (ms). */
+  retryInMs?: number;
+}
+
+export interface ClusterStoreOptions {
+  url?: string;
+  createEventSource: (url: string) => EventSourceLike;
+  backoff?: { baseMs: number; capMs: number };
+  /** Reconnect when nothing (not even a heartbeat) arrived for this long. */
+  staleAfterMs?: number;
+  random?: () => number;
+}
+
+const EMPTY: readonly KubeObject[] = Object.freeze([]);
+
+export class ClusterStore {
+  private readonly stores = new Map<WatchedKind, ObjectStore>(WATCHED_KINDS.map((kind) => [kind, createObjectStore(kind)]));
+  private readonly items = new Map<WatchedKind, readonly KubeObject[]>();
+  private readonly listeners = new Set<() => void>();
+  private connection: ClientConnectionState = { stream: 'idle', kinds: {}, synced: false };
+  private source: EventSourceLike | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private staleTimer: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+  private seq = -1;
+  private users = 0;
+
+  constructor(private readonly options: ClusterStoreOptions) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The objects of one kind, sorted by key; the same array until that kind changes. */
+  getObjects(kind: WatchedKind): readonly KubeObject[] {
+    let items = this.items.get(kind);
+    if (!items) {
+      const store = this.stores.get(kind);
+      items = store && store.objects.size > 0 ? Object.freeze(storeItems(store)) : EMPTY;
+      this.items.set(kind, items);
+    }
+    return items;
+  }
+
+  getConnectionState = (): ClientConnectionState => this.connection;
+
+  /** Counts users of the stream: the first opens it, the last closes it. Returns the release. */
+  retain(): () => void {
+    this.users++;
+    if (this.users === 1) this.open();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.users--;
+      if (this.users === 0) this.close();
+    };
+  }
+
+  private open(): void {
+    this.clearTimers();
+    this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined });
+    let source: EventSourceLike;
+    try {
+      source = this.options.createEventSource(this.options.url ?? '/api/stream');
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.source = source;
+    const guard = (handle: (data: unknown) => void) => (event: { data?: unknown }) => {
+      if (this.source !== source) return;
+      this.touch();
+      let data: unknown;
+      try {
+        data = typeof event.data === 'string' ? JSON.parse(event.data) : undefined;
+      } catch {
+        return;
+      }
+      if (data && typeof data === 'object') handle(data);
+    };
+    source.addEventListener(STREAM_EVENTS.snapshot, guard((data) => this.onSnapshot(data as StreamSnapshot)));
+    source.addEventListener(STREAM_EVENTS.delta, guard((data) => this.onDelta(data as StreamDelta)));
+    source.addEventListener(STREAM_EVENTS.state, guard((data) => this.setConnection({ kinds: data as ConnectionStates })));
+    source.addEventListener(STREAM_EVENTS.heartbeat, guard(() => {}));
+    // EventSource retries by itself on some failures and gives up on others (HTTP errors); we take
+    // over in both cases so the backoff is ours and a reconnect always starts from a snapshot.
+    source.addEventListener('error', () => {
+      if (this.source === source) this.scheduleReconnect();
+    });
+    this.touch();
+  }
+
+  private close(): void {
+    this.clearTimers();
+    this.source?.close();
+    this.source = null;
+    this.setConnection({ stream: 'idle', retryInMs: undefined });
+  }
+
+  private scheduleReconnect(): void {
+    this.source?.close();
+    this.source = null;
+    this.clearTimers();
+    if (this.users === 0) return;
+    const delay = backoffDelay(this.attempt++, this.options.backoff ?? { baseMs: 1_000, capMs: 30_000 }, this.options.random);
+    this.setConnection({ stream: 'reconnecting', retryInMs: delay });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.users > 0) this.open();
+    }, delay);
+  }
+
+  private touch(): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = setTimeout(() => this.scheduleReconnect(), this.options.staleAfterMs ?? 45_000);
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.retryTimer = null;
+    this.staleTimer = null;
+  }
+
+  /** A snapshot is the truth: reconcile every kind to it (only kinds that differ are re-rendered). */
+  private onSnapshot(snapshot: StreamSnapshot): void {
+    this.attempt = 0;
+    this.seq = typeof snapshot.seq === 'number' ? snapshot.seq : -1;
+    for (const [kind, store] of this.stores) {
+      const fresh = snapshot.kinds?.[kind] ?? { resourceVersion: '', items: [] };
+      if (reconcile(store, { items: fresh.items ?? [], resourceVersion: fresh.resourceVersion ?? '' }).length > 0) this.items.delete(kind);
+    }
+    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined });
+  }
+
+  private onDelta(delta: StreamDelta): void {
+    if (this.seq >= 0 && typeof delta.seq === 'number' && delta.seq <= this.seq) return;
+    if (this.seq >= 0 && typeof delta.seq === 'number' && delta.seq !== this.seq + 1) {
+      // A batch went missing: only a fresh snapshot can repair the store.
+      this.scheduleReconnect();
+      return;
+    }
+    this.seq = delta.seq;
+    let changed = false;
+    for (const [kind, events] of Object.entries(delta.kinds ?? {}) as [WatchedKind, StreamDelta['kinds'][WatchedKind]][]) {
+      const store = this.stores.get(kind);
+      if (!store || !Array.isArray(events)) continue;
+      let kindChanged = false;
+      for (const event of events) kindChanged = applyWatchEvent(store, event) || kindChanged;
+      if (kindChanged) {
+        this.items.delete(kind);
+        changed = true;
+      }
+    }
+    if (changed) this.emit();
+  }
+
+  private setConnection(patch: Partial<ClientConnectionState>): void {
+    this.connection = { ...this.connection, ...patch };
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

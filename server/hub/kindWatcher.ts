@@ -1,0 +1,212 @@
+/**
+ * The upstream list+watch of one kind: a paginated list, then a watch from the list's resourceVersion.
+ * On 410 Gone (the version left etcd's window) it relists and reconciles, so the hub passes on exact
+ * deltas; on any other failure it retries with capped exponential backoff (resuming the watch from the
+ * last seen resourceVersion when it has one). Owns its store; reports changes and state to the hub.
+ */
+import type { WatchedKind } from '../../lib/cluster/kinds';
+import { backoffDelay, type KindConnectionState } from '../../lib/cluster/stream';
+import { applyWatchEvent, createObjectStore, reconcile, stripBulk, type ObjectStore, type WatchEvent } from '../../lib/cluster/watch';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { ClusterSource, WatchEnd, WatchHandle } from '../sources/types';
+
+export interface KindWatcherOptions {
+  pageSize: number;
+  backoff: { baseMs: number; capMs: number };
+  random: () => number;
+  now: () => number;
+}
+
+export interface KindWatcherHooks {
+  onEvents(kind: WatchedKind, events: WatchEvent[]): void;
+  onState(state: KindConnectionState): void;
+  onWatchCountChange(delta: 1 | -1): void;
+  onList(): void;
+}
+
+/** Failures that retrying soon will not fix (no CRD, no permission): shown as `error`, retried at the cap. */
+function isPermanent(error: unknown): boolean {
+  const status = (error as { status?: unknown; code?: unknown } | null)?.status ?? (error as { code?: unknown } | null)?.code;
+  return status === 401 || status === 403 || status === 404;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+export class KindWatcher {
+  readonly store: ObjectStore;
+  private state: KindConnectionState;
+  private running = false;
+  /** Bumped whenever a list/watch cycle is abandoned, so late callbacks of the old one are ignored. */
+  private generation = 0;
+  private handle: WatchHandle | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private attempt = 0;
+  private synced = false;
+
+  constructor(
+    readonly kind: WatchedKind,
+    private readonly source: ClusterSource,
+    private readonly options: KindWatcherOptions,
+    private readonly hooks: KindWatcherHooks,
+  ) {
+    this.store = createObjectStore(kind);
+    this.state = { kind, status: 'connecting', since: options.now() };
+  }
+
+  get connectionState(): KindConnectionState {
+    return this.state;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.setState({ status: 'connecting' });
+    void this.relist(this.generation);
+  }
+
+  /** Stops the upstream watch and any pending retry; the store is emptied (a restart lists afresh). */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    this.clearTimer();
+    this.closeWatch();
+    this.store.objects.clear();
+    this.store.resourceVersion = '';
+    this.synced = false;
+    this.attempt = 0;
+    this.setState({ status: 'connecting' });
+  }
+
+  private current(generation: number): boolean {
+    return this.running && generation === this.generation;
+  }
+
+  private async relist(generation: number): Promise<void> {
+    let items: KubeObject[] = [];
+    let resourceVersion = '';
+    try {
+      let next: string | undefined;
+      do {
+        this.hooks.onList();
+        const page = await this.source.list(this.kind, { limit: this.options.pageSize, ...(next ? { continue: next } : {}) });
+        if (!this.current(generation)) return;
+        for (const item of page.items) items.push(stripBulk(item));
+        // Every page of one paginated list is served from the first page's snapshot.
+        if (!resourceVersion) resourceVersion = page.resourceVersion;
+        next = page.continue || undefined;
+      } while (next);
+    } catch (error) {
+      if (this.current(generation)) this.fail(error, 'relist');
+      return;
+    }
+    const events = reconcile(this.store, { items, resourceVersion });
+    this.synced = true;
+    items = [];
+    if (events.length > 0) this.hooks.onEvents(this.kind, events);
+    await this.watch(generation);
+  }
+
+  private async watch(generation: number): Promise<void> {
+    let handle: WatchHandle;
+    try {
+      handle = await this.source.watch(
+        this.kind,
+        this.store.resourceVersion,
+        (event) => this.onEvent(generation, event),
+        (end) => this.onEnd(generation, end),
+      );
+    } catch (error) {
+      if (this.current(generation)) this.fail(error, 'watch');
+      return;
+    }
+    if (!this.current(generation)) {
+      // Stopped (or restarted) while the watch was being opened, or it already ended: close it.
+      handle.stop();
+      return;
+    }
+    this.handle = handle;
+    this.hooks.onWatchCountChange(1);
+    this.setState({ status: 'live' });
+  }
+
+  private onEvent(generation: number, event: WatchEvent): void {
+    if (!this.current(generation) || !event) return;
+    // A healthy event proves the connection: the next failure starts backing off from the base again.
+    this.attempt = 0;
+    if (event.type === 'BOOKMARK') {
+      applyWatchEvent(this.store, event);
+      return;
+    }
+    if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return;
+    const stripped: WatchEvent = { type: event.type, object: stripBulk(event.object) };
+    if (applyWatchEvent(this.store, stripped)) this.hooks.onEvents(this.kind, [stripped]);
+  }
+
+  private onEnd(generation: number, end: WatchEnd): void {
+    if (!this.current(generation)) return;
+    this.generation++;
+    this.closeWatch();
+    const next = this.generation;
+    if (end.reason === 'gone') {
+      // 410: our resourceVersion is older than etcd keeps. Only a relist can catch up; reconcile
+      // turns it into deltas. The first relist is immediate; repeated ones back off.
+      this.setState({ status: 'connecting', lastError: end.message ?? 'resourceVersion expired (410 Gone); relisting' });
+      if (this.attempt === 0) {
+        this.attempt++;
+        void this.relist(next);
+      } else {
+        this.retryLater(() => this.relist(next), end.message ?? 'resourceVersion expired (410 Gone)', false);
+      }
+      return;
+    }
+    const message = end.message ?? (end.reason === 'closed' ? 'watch closed by the server' : 'watch failed');
+    this.retryLater(() => (this.synced ? this.watch(next) : this.relist(next)), message, false);
+  }
+
+  private fail(error: unknown, phase: 'relist' | 'watch'): void {
+    this.generation++;
+    const next = this.generation;
+    this.retryLater(() => (phase === 'watch' && this.synced ? this.watch(next) : this.relist(next)), describe(error), isPermanent(error));
+  }
+
+  private retryLater(run: () => Promise<void>, message: string, permanent: boolean): void {
+    const delay = permanent ? this.options.backoff.capMs : backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    this.attempt++;
+    this.setState({ status: permanent ? 'error' : 'retrying', lastError: message, retryInMs: delay });
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.running) return;
+      if (this.state.status !== 'error') this.setState({ status: 'connecting', lastError: message });
+      void run();
+    }, delay);
+  }
+
+  private closeWatch(): void {
+    if (!this.handle) return;
+    const handle = this.handle;
+    this.handle = null;
+    this.hooks.onWatchCountChange(-1);
+    try {
+      handle.stop();
+    } catch {
+      // Closing a broken connection may throw; it is closed either way.
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private setState(next: Omit<KindConnectionState, 'kind' | 'since'>): void {
+    const changed = next.status !== this.state.status;
+    this.state = { kind: this.kind, ...next, since: changed ? this.options.now() : this.state.since };
+    this.hooks.onState(this.state);
+  }
+}

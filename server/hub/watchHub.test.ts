@@ -1,0 +1,341 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WatchedKind } from '../../lib/cluster/kinds';
+import { objectKey } from '../../lib/cluster/kinds';
+import type { ConnectionStates, StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { WatchEvent } from '../../lib/cluster/watch';
+import type { ClusterSource, ListPage, WatchEnd } from '../sources/types';
+import { WatchHub, type HubSubscriber } from './watchHub';
+
+/** An in-memory cluster with a paginated list and controllable watches. */
+class FakeSource {
+  rv = 100;
+  readonly objects = new Map<WatchedKind, Map<string, KubeObject>>();
+  readonly listCalls: { kind: WatchedKind; limit: number; continue?: string }[] = [];
+  readonly watchCalls: { kind: WatchedKind; resourceVersion: string }[] = [];
+  readonly active = new Set<{ kind: WatchedKind; onEvent: (e: WatchEvent) => void; onEnd: (e: WatchEnd) => void }>();
+  listFailures: unknown[] = [];
+  watchFailures: unknown[] = [];
+
+  put(kind: WatchedKind, name: string, extra: Record<string, unknown> = {}, notify = true): KubeObject {
+    const object = { kind, metadata: { namespace: kind === 'Node' ? undefined : 'ns', name, resourceVersion: String(++this.rv), managedFields: [{}] }, ...extra } as KubeObject;
+    const byKey = this.kindMap(kind);
+    const existed = byKey.has(objectKey(object));
+    byKey.set(objectKey(object), object);
+    if (notify) this.emit(kind, { type: existed ? 'MODIFIED' : 'ADDED', object });
+    return object;
+  }
+
+  remove(kind: WatchedKind, name: string, notify = true): void {
+    const byKey = this.kindMap(kind);
+    const key = kind === 'Node' ? name : `ns/${name}`;
+    const object = byKey.get(key)!;
+    byKey.delete(key);
+    const deleted = { ...object, metadata: { ...object.metadata, resourceVersion: String(++this.rv) } };
+    if (notify) this.emit(kind, { type: 'DELETED', object: deleted });
+  }
+
+  emit(kind: WatchedKind, event: WatchEvent): void {
+    for (const watch of [...this.active]) if (watch.kind === kind) watch.onEvent(event);
+  }
+
+  end(kind: WatchedKind, end: WatchEnd): void {
+    for (const watch of [...this.active]) {
+      if (watch.kind !== kind) continue;
+      this.active.delete(watch);
+      watch.onEnd(end);
+    }
+  }
+
+  watchesOf(kind: WatchedKind): number {
+    return [...this.active].filter((watch) => watch.kind === kind).length;
+  }
+
+  private kindMap(kind: WatchedKind): Map<string, KubeObject> {
+    let byKey = this.objects.get(kind);
+    if (!byKey) this.objects.set(kind, (byKey = new Map()));
+    return byKey;
+  }
+
+  readonly source: ClusterSource = {
+    info: () => ({ mode: 'simulated', name: 'fake', namespace: 'default', readOnly: true }),
+    list: async (kind, options): Promise<ListPage> => {
+      this.listCalls.push({ kind, ...options });
+      if (this.listFailures.length > 0) throw this.listFailures.shift();
+      const all = [...this.kindMap(kind).values()].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+      const start = options.continue ? Number(options.continue) : 0;
+      const end = start + options.limit;
+      return { items: all.slice(start, end), resourceVersion: String(this.rv), ...(end < all.length ? { continue: String(end) } : {}) };
+    },
+    watch: async (kind, resourceVersion, onEvent, onEnd) => {
+      this.watchCalls.push({ kind, resourceVersion });
+      if (this.watchFailures.length > 0) throw this.watchFailures.shift();
+      const watch = { kind, onEvent, onEnd };
+      this.active.add(watch);
+      return { stop: () => this.active.delete(watch) };
+    },
+    apply: async () => {
+      throw new Error('not used');
+    },
+    delete: async () => {},
+    scale: async () => {
+      throw new Error('not used');
+    },
+    can: async () => ({ allowed: false }),
+    close: async () => {},
+  };
+}
+
+class Recorder implements HubSubscriber {
+  readonly log: (['snapshot', StreamSnapshot] | ['delta', StreamDelta] | ['state', ConnectionStates])[] = [];
+  snapshot(snapshot: StreamSnapshot): void {
+    this.log.push(['snapshot', snapshot]);
+  }
+  delta(delta: StreamDelta): void {
+    this.log.push(['delta', delta]);
+  }
+  state(states: ConnectionStates): void {
+    this.log.push(['state', states]);
+  }
+  get deltas(): StreamDelta[] {
+    return this.log.filter((entry) => entry[0] === 'delta').map((entry) => entry[1] as StreamDelta);
+  }
+  get lastState(): ConnectionStates | undefined {
+    return [...this.log].reverse().find((entry) => entry[0] === 'state')?.[1] as ConnectionStates | undefined;
+  }
+}
+
+const names = (events: WatchEvent[] | undefined) => (events ?? []).map((event) => `${event.type} ${event.object.metadata?.name}`);
+/** Lets pending promises (list pages, watch starts) settle without moving the clock. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+let fake: FakeSource;
+beforeEach(() => {
+  vi.useFakeTimers();
+  fake = new FakeSource();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function hub(kinds: WatchedKind[] = ['Pod'], options: ConstructorParameters<typeof WatchHub>[1] = {}): WatchHub {
+  return new WatchHub(fake.source, { kinds, random: () => 1, ...options });
+}
+
+describe('WatchHub', () => {
+  it('follows continue tokens through every page (limit 500), then watches from the list version', async () => {
+    for (let i = 0; i < 1_200; i++) fake.put('Pod', `p${String(i).padStart(4, '0')}`, {}, false);
+    const h = hub();
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    expect(fake.listCalls.map((call) => [call.limit, call.continue])).toEqual([
+      [500, undefined],
+      [500, '500'],
+      [500, '1000'],
+    ]);
+    expect(fake.watchCalls).toEqual([{ kind: 'Pod', resourceVersion: '1300' }]);
+    expect(h.snapshot().kinds.Pod?.items).toHaveLength(1_200);
+    expect(h.states().Pod?.status).toBe('live');
+    // The list arrives as ADDED deltas for subscribers that joined before it, with bulk stripped.
+    await vi.advanceTimersByTimeAsync(150);
+    expect(subscriber.deltas[0]?.kinds.Pod).toHaveLength(1_200);
+    expect(subscriber.deltas[0]?.kinds.Pod?.[0]?.object.metadata).not.toHaveProperty('managedFields');
+  });
+
+  it('sends the snapshot first, then deltas with increasing sequence numbers', async () => {
+    fake.put('Pod', 'a', {}, false);
+    const h = hub();
+    await settle();
+    h.start();
+    await settle();
+    await vi.advanceTimersByTimeAsync(150);
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    expect(subscriber.log[0]?.[0]).toBe('snapshot');
+    const snapshot = subscriber.log[0]![1] as StreamSnapshot;
+    expect(snapshot.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['a']);
+    fake.put('Pod', 'b');
+    await vi.advanceTimersByTimeAsync(150);
+    fake.put('Pod', 'c');
+    await vi.advanceTimersByTimeAsync(150);
+    const seqs = subscriber.deltas.map((delta) => delta.seq);
+    expect(seqs).toEqual([snapshot.seq + 1, snapshot.seq + 2]);
+    expect(subscriber.deltas.map((delta) => names(delta.kinds.Pod))).toEqual([['ADDED b'], ['ADDED c']]);
+  });
+
+  it('coalesces a batch window: per kind, the last event per object wins', async () => {
+    fake.put('Pod', 'a', {}, false);
+    const h = hub(['Pod', 'Node']);
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    await vi.advanceTimersByTimeAsync(150);
+    const before = subscriber.deltas.length;
+
+    fake.put('Pod', 'a', { status: { phase: 'Pending' } });
+    fake.put('Pod', 'a', { status: { phase: 'Running' } });
+    fake.put('Pod', 'b');
+    fake.remove('Pod', 'b');
+    fake.put('Node', 'n1');
+    await vi.advanceTimersByTimeAsync(149);
+    expect(subscriber.deltas.length).toBe(before);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(subscriber.deltas.length).toBe(before + 1);
+    const batch = subscriber.deltas.at(-1)!;
+    expect(names(batch.kinds.Pod)).toEqual(['MODIFIED a', 'DELETED b']);
+    expect(batch.kinds.Pod?.[0]?.object).toMatchObject({ status: { phase: 'Running' } });
+    expect(names(batch.kinds.Node)).toEqual(['ADDED n1']);
+    // Nothing pending: no empty batches.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(subscriber.deltas.length).toBe(before + 1);
+  });
+
+  it('on 410 Gone relists and sends exactly what changed meanwhile', async () => {
+    fake.put('Pod', 'keep', {}, false);
+    fake.put('Pod', 'change', {}, false);
+    fake.put('Pod', 'drop', {}, false);
+    const h = hub();
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    await vi.advanceTimersByTimeAsync(150);
+    const listsBefore = fake.listCalls.length;
+    const batchesBefore = subscriber.deltas.length;
+
+    // Changes the watch never delivered (the hub fell behind etcd's window).
+    fake.put('Pod', 'change', { status: { phase: 'Running' } }, false);
+    fake.remove('Pod', 'drop', false);
+    fake.put('Pod', 'new', {}, false);
+    fake.end('Pod', { reason: 'gone', message: 'too old resource version' });
+    await settle();
+    expect(fake.listCalls.length).toBe(listsBefore + 1);
+    expect(fake.watchCalls.at(-1)).toEqual({ kind: 'Pod', resourceVersion: String(fake.rv) });
+    await vi.advanceTimersByTimeAsync(150);
+    expect(subscriber.deltas.length).toBe(batchesBefore + 1);
+    expect(names(subscriber.deltas.at(-1)!.kinds.Pod).sort()).toEqual(['ADDED new', 'DELETED drop', 'MODIFIED change']);
+    expect(h.snapshot().kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['change', 'keep', 'new']);
+    expect(h.states().Pod?.status).toBe('live');
+    expect(h.stats.upstreamWatches).toBe(1);
+  });
+
+  it('retries a failing list with capped exponential backoff and reports the state', async () => {
+    fake.listFailures = [new Error('connection refused'), new Error('connection refused'), new Error('connection refused')];
+    const h = hub(['Pod'], { backoff: { baseMs: 500, capMs: 1_500 } });
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    expect(h.states().Pod).toMatchObject({ status: 'retrying', lastError: 'connection refused', retryInMs: 500 });
+    expect(subscriber.lastState?.Pod?.status).toBe('retrying');
+    await vi.advanceTimersByTimeAsync(499);
+    expect(fake.listCalls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fake.listCalls).toHaveLength(2);
+    expect(h.states().Pod?.retryInMs).toBe(1_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.listCalls).toHaveLength(3);
+    expect(h.states().Pod?.retryInMs).toBe(1_500); // capped (2000 → 1500)
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(fake.listCalls).toHaveLength(4);
+    expect(h.states().Pod?.status).toBe('live');
+    expect(h.stats.upstreamWatches).toBe(1);
+  });
+
+  it('after a dropped watch resumes from the last seen version without relisting', async () => {
+    const h = hub();
+    h.subscribe(new Recorder());
+    await settle();
+    fake.put('Pod', 'a');
+    const seen = String(fake.rv);
+    fake.end('Pod', { reason: 'error', message: 'connection reset' });
+    expect(h.stats.upstreamWatches).toBe(0);
+    expect(h.states().Pod).toMatchObject({ status: 'retrying', lastError: 'connection reset' });
+    fake.watchFailures = [new Error('still down')];
+    await vi.advanceTimersByTimeAsync(500);
+    // The event reset the attempts: the first retry came after 500 ms, failed, and the next waits 1 s.
+    expect(h.states().Pod).toMatchObject({ status: 'retrying', lastError: 'still down', retryInMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.listCalls).toHaveLength(1);
+    expect(fake.watchCalls.slice(1).map((call) => call.resourceVersion)).toEqual([seen, seen]);
+    expect(h.states().Pod?.status).toBe('live');
+    expect(h.stats.upstreamWatches).toBe(1);
+  });
+
+  it('marks forbidden or missing kinds as error and retries them at the cap', async () => {
+    fake.listFailures = [Object.assign(new Error('the server could not find the requested resource'), { status: 404 })];
+    const h = hub(['PodGang'], { backoff: { baseMs: 500, capMs: 30_000 } });
+    h.subscribe(new Recorder());
+    await settle();
+    expect(h.states().PodGang).toMatchObject({ status: 'error', retryInMs: 30_000 });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(h.states().PodGang?.status).toBe('live');
+  });
+
+  it('keeps one upstream watch per kind for 20 subscribers, all getting the same batches', async () => {
+    const kinds: WatchedKind[] = ['Node', 'Pod', 'PodClique'];
+    const h = hub(kinds);
+    const subscribers = Array.from({ length: 20 }, () => new Recorder());
+    const unsubscribes = subscribers.map((subscriber) => h.subscribe(subscriber));
+    await settle();
+    expect(h.stats).toMatchObject({ upstreamWatches: 3, subscribers: 20 });
+    for (const kind of kinds) expect(fake.watchesOf(kind)).toBe(1);
+    expect(fake.listCalls).toHaveLength(3);
+    fake.put('Pod', 'x');
+    await vi.advanceTimersByTimeAsync(150);
+    for (const subscriber of subscribers) expect(subscriber.deltas.map((delta) => names(delta.kinds.Pod))).toEqual([['ADDED x']]);
+    unsubscribes.slice(0, 19).forEach((unsubscribe) => unsubscribe());
+    expect(h.stats).toMatchObject({ upstreamWatches: 3, subscribers: 1 });
+  });
+
+  it('starts upstream on the first subscriber and stops it 30 s after the last one leaves', async () => {
+    const h = hub(['Pod', 'Node']);
+    await settle();
+    expect(fake.listCalls).toHaveLength(0);
+    const first = h.subscribe(new Recorder());
+    await settle();
+    expect(h.stats.upstreamWatches).toBe(2);
+    first();
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(h.stats.upstreamWatches).toBe(2);
+    // A reload within the grace period reuses the running watches.
+    const second = h.subscribe(new Recorder());
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(h.stats.upstreamWatches).toBe(2);
+    expect(fake.listCalls).toHaveLength(2);
+    second();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(h.stats).toMatchObject({ upstreamWatches: 0, subscribers: 0 });
+    expect(fake.active.size).toBe(0);
+    expect(h.isRunning).toBe(false);
+    // Late events from a closed watch change nothing.
+    fake.put('Pod', 'late');
+    expect(h.snapshot().kinds.Pod?.items).toEqual([]);
+    // And the next subscriber starts afresh.
+    h.subscribe(new Recorder());
+    await settle();
+    expect(h.stats.upstreamWatches).toBe(2);
+    expect(h.snapshot().kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['late']);
+  });
+
+  it('a subscriber that throws does not stop the others', async () => {
+    const h = hub();
+    const broken: HubSubscriber = {
+      snapshot: () => {
+        throw new Error('closed');
+      },
+      delta: () => {
+        throw new Error('closed');
+      },
+      state: () => {
+        throw new Error('closed');
+      },
+    };
+    h.subscribe(broken);
+    const ok = new Recorder();
+    h.subscribe(ok);
+    await settle();
+    fake.put('Pod', 'a');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(ok.deltas).toHaveLength(1);
+  });
+});
