@@ -4,7 +4,7 @@ import { objectKey } from '../../lib/cluster/kinds';
 import type { ConnectionStates, StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { WatchEvent } from '../../lib/cluster/watch';
-import type { ClusterSource, ListPage, WatchEnd } from '../sources/types';
+import type { ClusterSource, ListPage, WatchEnd, WatchEvent as SourceEvent } from '../sources/types';
 import { WatchHub, type HubSubscriber } from './watchHub';
 
 /** An in-memory cluster with a paginated list and controllable watches. */
@@ -13,7 +13,7 @@ class FakeSource {
   readonly objects = new Map<WatchedKind, Map<string, KubeObject>>();
   readonly listCalls: { kind: WatchedKind; limit: number; continue?: string }[] = [];
   readonly watchCalls: { kind: WatchedKind; resourceVersion: string }[] = [];
-  readonly active = new Set<{ kind: WatchedKind; onEvent: (e: WatchEvent) => void; onEnd: (e: WatchEnd) => void }>();
+  readonly active = new Set<{ kind: WatchedKind; onEvent: (e: SourceEvent) => void; onEnd: (e: WatchEnd) => void }>();
   listFailures: unknown[] = [];
   watchFailures: unknown[] = [];
 
@@ -35,7 +35,7 @@ class FakeSource {
     if (notify) this.emit(kind, { type: 'DELETED', object: deleted });
   }
 
-  emit(kind: WatchedKind, event: WatchEvent): void {
+  emit(kind: WatchedKind, event: SourceEvent): void {
     for (const watch of [...this.active]) if (watch.kind === kind) watch.onEvent(event);
   }
 
