@@ -5,6 +5,7 @@
  * through this interface exactly once per kind, whatever the number of browsers.
  */
 import type { WatchedKind, ScalableKind } from '../../lib/cluster/kinds';
+import type { FieldChange } from '../../lib/cluster/diff';
 import type { KubeObject } from '../../lib/grove/meta';
 
 export interface SourceInfo {
@@ -64,6 +65,8 @@ export interface ApplyResult {
   /** True when applying changes nothing (compared without status and server-managed metadata). */
   unchanged: boolean;
   warnings: string[];
+  /** What changes, field by field (before → after, without status and server-managed metadata). */
+  changes?: FieldChange[];
 }
 
 export interface ScaleResult {
@@ -73,6 +76,9 @@ export interface ScaleResult {
   from: number;
   to: number;
   dryRun: boolean;
+  /** Name of a HorizontalPodAutoscaler that targets this object: it will override a manual scale. */
+  hpa?: string;
+  warnings?: string[];
 }
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -92,7 +98,7 @@ export interface ClusterSource {
   /** Watch from `resourceVersion` with bookmarks; `onEnd` is called once when the watch stops for any reason but stop(). */
   watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle>;
   /** Server-side apply with field manager `canopy` (dry-run when asked). Throws ActionError. */
-  apply(object: KubeObject, options: { dryRun: boolean }): Promise<ApplyResult>;
+  apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult>;
   delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void>;
   /** Through the /scale subresource. Throws ActionError (e.g. 409/422 with the reason). */
   scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult>;

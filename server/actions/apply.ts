@@ -1,0 +1,124 @@
+/**
+ * Apply = validate (lib's validate on create, validateUpdate when the object exists) → server-side
+ * dry-run with field manager `canopy` → diff against the live object → server-side apply for real
+ * (only when not a dry run). Canopy's own findings refuse before the apiserver is asked; the
+ * apiserver's and webhooks' refusals come back verbatim (ActionFailure with their causes).
+ */
+import { KIND_INFO } from '../../lib/cluster/kinds';
+import { diffObjects } from '../../lib/cluster/diff';
+import type { Finding } from '../../lib/grove/findings';
+import { isRecord, type KubeObject } from '../../lib/grove/meta';
+import { validate, validateUpdate } from '../../lib/grove/validate';
+import type { Connection } from '../kube/connection';
+import { groupPrefix, stripBulk } from '../kube/paths';
+import { isStatus, kubeRequest } from '../kube/request';
+import type { ApplyResult } from '../sources/types';
+import { ActionFailure } from './errors';
+
+export const FIELD_MANAGER = 'canopy';
+
+interface ApplyTarget {
+  prefix: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+/** Kinds Canopy applies: Grove's, plus Namespace (so a manifest can bring its namespace along). */
+const APPLICABLE: Record<string, ApplyTarget> = {
+  'v1/Namespace': { prefix: '/api/v1', plural: 'namespaces', namespaced: false },
+};
+for (const info of Object.values(KIND_INFO)) {
+  if (info.group === '') continue;
+  APPLICABLE[`${info.apiVersion}/${info.kind}`] = { prefix: groupPrefix(info), plural: info.plural, namespaced: info.namespaced };
+}
+
+export function isApplicable(object: unknown): boolean {
+  return isRecord(object) && `${String(object.apiVersion)}/${String(object.kind)}` in APPLICABLE;
+}
+
+/** `/spec/template/cliques/0/name` → `spec.template.cliques[0].name` (the apiserver's way of writing paths). */
+export function pointerToFieldPath(pointer: string): string {
+  if (!pointer || pointer === '/') return '';
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? (path ? `${path}.${part}` : part) : `${path}[${JSON.stringify(part)}]`), '');
+}
+
+function refuseFindings(findings: Finding[]): ActionFailure {
+  const errors = findings.filter((f) => f.severity === 'error');
+  const first = errors[0]!;
+  const where = pointerToFieldPath(first.path);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return new ActionFailure({
+    status: 422,
+    reason: 'Invalid',
+    message: `${where ? `${where}: ` : ''}${first.message}${more}`,
+    causes: errors.map((f) => ({ ...(f.path ? { field: pointerToFieldPath(f.path) } : {}), message: f.message })),
+  });
+}
+
+/** The manifest as the apply body: server-owned metadata removed (SSA refuses managedFields; an old resourceVersion would conflict). */
+function applyBody(object: KubeObject, namespace: string | undefined): KubeObject {
+  const copy = structuredClone(object) as KubeObject & { status?: unknown; metadata: Record<string, unknown> };
+  const metadata = copy.metadata;
+  for (const key of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']) delete metadata[key];
+  if (namespace) metadata.namespace = namespace;
+  delete copy.status;
+  return copy;
+}
+
+export async function applyObject(connection: Connection, object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
+  if (!isRecord(object) || !isRecord(object.metadata)) throw new ActionFailure({ status: 400, reason: 'BadRequest', message: 'an object needs apiVersion, kind and metadata' });
+  const target = APPLICABLE[`${String(object.apiVersion)}/${String(object.kind)}`];
+  if (!target) {
+    throw new ActionFailure({ status: 400, reason: 'BadRequest', message: `Canopy applies only Grove kinds and Namespace, not ${String(object.apiVersion)}/${String(object.kind)}` });
+  }
+  const name = object.metadata.name;
+  if (typeof name !== 'string' || !name) throw new ActionFailure({ status: 422, reason: 'Invalid', message: 'metadata.name: Required value', causes: [{ field: 'metadata.name', message: 'Required value' }] });
+  const given = object.metadata.namespace;
+  const namespace: string | undefined = target.namespaced ? (typeof given === 'string' && given ? given : connection.info.namespace) : undefined;
+  const path = `${target.prefix}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${target.plural}/${encodeURIComponent(name)}`;
+  const kubeConfig = connection.kubeConfig;
+
+  let before: KubeObject | null = null;
+  try {
+    before = stripBulk(await kubeRequest<KubeObject>(kubeConfig, { method: 'GET', path }));
+  } catch (error) {
+    if (!isStatus(error, 404)) throw error;
+  }
+
+  const body = applyBody(object, namespace);
+  const findings = before ? validateUpdate(before, body) : validate(body);
+  if (findings.some((f) => f.severity === 'error')) throw refuseFindings(findings);
+  const warnings = findings.filter((f) => f.severity === 'warning').map((f) => (f.path ? `${pointerToFieldPath(f.path)}: ${f.message}` : f.message));
+
+  const ssa = (dryRun: boolean) =>
+    kubeRequest<KubeObject>(kubeConfig, {
+      method: 'PATCH',
+      path,
+      query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined, dryRun: dryRun ? 'All' : undefined },
+      // JSON is YAML: the apply content type accepts it as is.
+      contentType: 'application/apply-patch+yaml',
+      body,
+      onWarning: (warning) => {
+        if (!warnings.includes(warning)) warnings.push(warning);
+      },
+    });
+
+  let after = stripBulk(await ssa(true));
+  const changes = diffObjects(before, after);
+  if (!options.dryRun) after = stripBulk(await ssa(false));
+  return {
+    kind: String(object.kind),
+    ...(namespace ? { namespace } : {}),
+    name,
+    before,
+    after,
+    dryRun: options.dryRun,
+    unchanged: before !== null && changes.length === 0,
+    warnings,
+    changes,
+  };
+}

@@ -1,0 +1,14 @@
+/** Delete one object. PodCliqueSets go in the foreground, so the object stays (with a deletionTimestamp) until what it owns is gone, and the UI can show the teardown. */
+import type { WatchedKind } from '../../lib/cluster/kinds';
+import type { Connection } from '../kube/connection';
+import { objectPath } from '../kube/paths';
+import { kubeRequest } from '../kube/request';
+
+export async function deleteObject(connection: Connection, kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void> {
+  await kubeRequest(connection.kubeConfig, {
+    method: 'DELETE',
+    path: objectPath(kind, namespace, name),
+    query: { dryRun: options.dryRun ? 'All' : undefined },
+    body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: kind === 'PodCliqueSet' ? 'Foreground' : 'Background' },
+  });
+}

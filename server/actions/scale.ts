@@ -1,0 +1,84 @@
+/**
+ * Scale through the `/scale` subresource (API-NOTES §14): PodCliqueSet, PodCliqueScalingGroup and
+ * standalone PodClique. A PodClique that belongs to a scaling group is refused: its replica count is
+ * the group's business (scale the PodCliqueScalingGroup instead), and Canopy shows groups as one unit.
+ * When an HPA of the same name targets the object, the result says so: it will override a manual scale.
+ */
+import { KIND_INFO, type ScalableKind } from '../../lib/cluster/kinds';
+import { LABEL_PCSG } from '../../lib/grove/labels';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { Connection } from '../kube/connection';
+import { objectPath } from '../kube/paths';
+import { isStatus, kubeRequest } from '../kube/request';
+import type { ScaleResult } from '../sources/types';
+import { ActionFailure } from './errors';
+
+interface Scalable extends KubeObject {
+  spec?: { replicas?: number };
+}
+
+interface Scale {
+  spec?: { replicas?: number };
+}
+
+interface HorizontalPodAutoscaler {
+  spec?: { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } };
+}
+
+export const MAX_REPLICAS = 10_000;
+
+/** The HPA that owns `kind/name`'s replica count, if one with the same name targets it. */
+async function owningHpa(connection: Connection, kind: ScalableKind, namespace: string, name: string): Promise<string | undefined> {
+  try {
+    const hpa = await kubeRequest<HorizontalPodAutoscaler>(connection.kubeConfig, {
+      method: 'GET',
+      path: `/apis/autoscaling/v2/namespaces/${encodeURIComponent(namespace)}/horizontalpodautoscalers/${encodeURIComponent(name)}`,
+    });
+    const ref = hpa.spec?.scaleTargetRef;
+    return ref?.kind === kind && ref.name === name ? name : undefined;
+  } catch (error) {
+    // Not found, or not allowed to read HPAs: nothing to say.
+    if (error instanceof ActionFailure && error.status < 500) return undefined;
+    throw error;
+  }
+}
+
+export async function scaleObject(connection: Connection, kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
+  if (!(kind in KIND_INFO) || !['PodCliqueSet', 'PodCliqueScalingGroup', 'PodClique'].includes(kind)) {
+    throw new ActionFailure({ status: 400, reason: 'BadRequest', message: `${kind} has no /scale subresource` });
+  }
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+    throw new ActionFailure({ status: 422, reason: 'Invalid', message: `replicas must be a whole number from 0 to ${MAX_REPLICAS}`, causes: [{ field: 'spec.replicas', message: 'out of range' }] });
+  }
+  const object = await kubeRequest<Scalable>(connection.kubeConfig, { method: 'GET', path: objectPath(kind, namespace, name) });
+  const group = kind === 'PodClique' ? object.metadata?.labels?.[LABEL_PCSG] : undefined;
+  if (group) {
+    throw new ActionFailure({
+      status: 422,
+      reason: 'ScalingGroupMember',
+      message: `PodClique ${name} belongs to the scaling group ${group}: scale the PodCliqueScalingGroup instead (its cliques scale together)`,
+      causes: [{ field: `metadata.labels["${LABEL_PCSG}"]`, message: `member of PodCliqueScalingGroup ${group}` }],
+    });
+  }
+  const hpa = await owningHpa(connection, kind, namespace, name);
+  const warnings: string[] = [];
+  if (hpa) warnings.push(`HorizontalPodAutoscaler ${hpa} owns the replica count of ${kind} ${name}: it will override a manual scale`);
+  const scale = await kubeRequest<Scale>(connection.kubeConfig, {
+    method: 'PATCH',
+    path: objectPath(kind, namespace, name, 'scale'),
+    query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'canopy' },
+    contentType: 'application/merge-patch+json',
+    body: { spec: { replicas } },
+    onWarning: (warning) => warnings.push(warning),
+  });
+  return {
+    kind,
+    namespace,
+    name,
+    from: object.spec?.replicas ?? 0,
+    to: scale.spec?.replicas ?? replicas,
+    dryRun: options.dryRun,
+    ...(hpa ? { hpa } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
+}

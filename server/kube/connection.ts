@@ -1,0 +1,99 @@
+/**
+ * Where the live cluster is: the kubeconfig as kubectl finds it (every file of `KUBECONFIG`, merged,
+ * else `~/.kube/config`), with a selectable context; else the pod's service account when running
+ * in-cluster; else nothing, and the caller falls back to the simulated cluster.
+ * In-cluster the server is read-only unless CANOPY_ALLOW_WRITES=true: a dashboard in a pod acts with
+ * the pod's identity, not the viewer's, so it must not widen anyone's rights by default.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { SourceInfo } from '../sources/types';
+
+export interface ConnectionOptions {
+  /** Context to use instead of the kubeconfig's current one. */
+  context?: string;
+  /** Environment to read (KUBECONFIG, KUBERNETES_SERVICE_HOST, CANOPY_ALLOW_WRITES); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Home directory for ~/.kube/config; default os.homedir(). */
+  home?: string;
+  /** Service-account directory for in-cluster; default /var/run/secrets/kubernetes.io/serviceaccount. */
+  serviceAccountDir?: string;
+}
+
+export interface Connection {
+  kubeConfig: k8s.KubeConfig;
+  info: SourceInfo;
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** A connection problem a person has to fix (unknown context, unreadable kubeconfig). */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+}
+
+/** The kubeconfig files kubectl would read, in order (only those that exist). */
+export function kubeconfigFiles(env: Record<string, string | undefined> = process.env, home: string = homedir()): string[] {
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(path.delimiter).filter((file) => file && existsSync(file));
+  const file = path.join(home, '.kube', 'config');
+  return existsSync(file) ? [file] : [];
+}
+
+export function openConnection(options: ConnectionOptions = {}): Connection | null {
+  const env = options.env ?? process.env;
+  const files = kubeconfigFiles(env, options.home ?? homedir());
+  const kubeConfig = new k8s.KubeConfig();
+  if (files.length > 0) {
+    try {
+      kubeConfig.loadFromFile(files[0]!);
+      for (const file of files.slice(1)) {
+        const more = new k8s.KubeConfig();
+        more.loadFromFile(file);
+        // kubectl: the first file to set current-context wins; clusters/users/contexts merge.
+        kubeConfig.mergeConfig(more, true);
+        if (!kubeConfig.currentContext && more.currentContext) kubeConfig.setCurrentContext(more.currentContext);
+      }
+    } catch (error) {
+      throw new ConnectionError(`cannot read kubeconfig ${files.join(path.delimiter)}: ${(error as Error).message}`);
+    }
+    const context = options.context ?? kubeConfig.getCurrentContext();
+    if (!context) throw new ConnectionError(`kubeconfig ${files[0]} has no current context; choose one with --context`);
+    const contextObject = kubeConfig.getContextObject(context);
+    if (!contextObject) {
+      const known = kubeConfig.getContexts().map((c) => c.name);
+      throw new ConnectionError(`context "${context}" is not in the kubeconfig (known: ${known.join(', ') || 'none'})`);
+    }
+    kubeConfig.setCurrentContext(context);
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new ConnectionError(`context "${context}" names no cluster that the kubeconfig defines`);
+    return {
+      kubeConfig,
+      info: { mode: 'live', name: context, server: cluster.server, namespace: contextObject.namespace ?? 'default', readOnly: false },
+    };
+  }
+  const saDir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(saDir, 'token'))) {
+    if (options.context) throw new ConnectionError(`--context ${options.context}: there is no kubeconfig, only the in-cluster service account`);
+    kubeConfig.loadFromCluster();
+    const cluster = kubeConfig.getCurrentCluster();
+    return {
+      kubeConfig,
+      info: {
+        mode: 'live',
+        name: 'in-cluster',
+        server: cluster?.server,
+        namespace: env.POD_NAMESPACE || 'default',
+        readOnly: env.CANOPY_ALLOW_WRITES !== 'true',
+      },
+    };
+  }
+  if (options.context) throw new ConnectionError(`--context ${options.context}: no kubeconfig found (KUBECONFIG or ~/.kube/config)`);
+  return null;
+}
+
+/** Context names of the kubeconfig (no credentials), for a context picker. */
+export function contextNames(connection: Connection): string[] {
+  return connection.info.name === 'in-cluster' ? [] : connection.kubeConfig.getContexts().map((c) => c.name);
+}

@@ -1,0 +1,131 @@
+/**
+ * The live cluster as a ClusterSource: raw JSON from the apiserver (server/kube/request), watches
+ * through client-node's Watch, and the actions of server/actions. Every object handed out has
+ * managedFields and kubectl's last-applied annotation stripped, and carries apiVersion/kind (list
+ * items come without them).
+ */
+import * as k8s from '@kubernetes/client-node';
+import { KIND_INFO, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
+import type { KubeObject } from '../../lib/grove/meta';
+import { applyObject } from '../actions/apply';
+import { canI } from '../actions/access';
+import { deleteObject } from '../actions/delete';
+import { ActionFailure } from '../actions/errors';
+import { scaleObject } from '../actions/scale';
+import type { Connection } from '../kube/connection';
+import { collectionPath, stripBulk } from '../kube/paths';
+import { kubeRequest } from '../kube/request';
+import type { AccessQuestion, ApplyResult, ClusterSource, ListPage, ScaleResult, SourceInfo, WatchEnd, WatchEvent, WatchHandle } from './types';
+
+interface KubeListBody {
+  items?: KubeObject[];
+  metadata?: { resourceVersion?: string; continue?: string };
+}
+
+/** What a watch's ERROR event or failed request means for the watcher: 410 → relist, anything else → retry. */
+export function watchEndOf(error: unknown): WatchEnd {
+  const e = error as { statusCode?: number; code?: number; message?: string; reason?: string } | null | undefined;
+  if (e?.statusCode === 410 || e?.code === 410 || e?.reason === 'Expired' || e?.reason === 'Gone') return { reason: 'gone', message: e?.message };
+  return { reason: 'error', message: e?.message ?? String(error) };
+}
+
+export class LiveSource implements ClusterSource {
+  private readonly watches = new Set<AbortController>();
+
+  constructor(readonly connection: Connection) {}
+
+  info(): SourceInfo {
+    return { ...this.connection.info };
+  }
+
+  async list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage> {
+    const info = KIND_INFO[kind];
+    const body = await kubeRequest<KubeListBody>(this.connection.kubeConfig, {
+      method: 'GET',
+      path: collectionPath(kind),
+      query: { limit: options.limit, continue: options.continue || undefined },
+      timeoutMs: 60_000,
+    });
+    const items = (body.items ?? []).map((item) => stripBulk({ apiVersion: info.apiVersion, kind, ...item }));
+    return { items, resourceVersion: body.metadata?.resourceVersion ?? '', ...(body.metadata?.continue ? { continue: body.metadata.continue } : {}) };
+  }
+
+  async watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle> {
+    const info = KIND_INFO[kind];
+    let ended = false;
+    let stopped = false;
+    const end = (why: WatchEnd) => {
+      if (ended || stopped) return;
+      ended = true;
+      onEnd(why);
+    };
+    let controllerRef: AbortController | undefined;
+    const watcher = new k8s.Watch(this.connection.kubeConfig);
+    const controller = await watcher.watch(
+      collectionPath(kind),
+      { resourceVersion: resourceVersion || undefined, allowWatchBookmarks: true },
+      (type: string, object: unknown) => {
+        if (ended || stopped) return;
+        if (type === 'ERROR') {
+          // A Status object: 410 Expired when resourceVersion is older than what the watch cache holds.
+          end(watchEndOf(object));
+          controllerRef?.abort();
+          return;
+        }
+        if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK') return;
+        const obj = object as KubeObject;
+        onEvent({ type, object: type === 'BOOKMARK' ? obj : stripBulk({ ...obj, apiVersion: obj.apiVersion ?? info.apiVersion, kind: obj.kind ?? kind }) });
+      },
+      (error: unknown) => {
+        if (error === null || error === undefined) end({ reason: 'closed' });
+        else end(watchEndOf(error));
+      },
+    );
+    controllerRef = controller;
+    if (ended) controller.abort();
+    this.watches.add(controller);
+    return {
+      stop: () => {
+        stopped = true;
+        this.watches.delete(controller);
+        controller.abort();
+      },
+    };
+  }
+
+  apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
+    this.refuseWhenReadOnly();
+    return applyObject(this.connection, object, options);
+  }
+
+  delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void> {
+    this.refuseWhenReadOnly();
+    return deleteObject(this.connection, kind, namespace, name, options);
+  }
+
+  scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
+    this.refuseWhenReadOnly();
+    return scaleObject(this.connection, kind, namespace, name, replicas, options);
+  }
+
+  async can(question: AccessQuestion): Promise<{ allowed: boolean; reason?: string }> {
+    const mutating = question.verb !== 'get' && question.verb !== 'list' && question.verb !== 'watch';
+    if (mutating && this.connection.info.readOnly) return { allowed: false, reason: 'Canopy runs read-only in this cluster (set CANOPY_ALLOW_WRITES=true to allow changes)' };
+    return canI(this.connection, question);
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.watches) controller.abort();
+    this.watches.clear();
+  }
+
+  private refuseWhenReadOnly(): void {
+    if (this.connection.info.readOnly) {
+      throw new ActionFailure({ status: 403, reason: 'ReadOnly', message: 'Canopy runs read-only in this cluster (set CANOPY_ALLOW_WRITES=true to allow changes)' });
+    }
+  }
+}
+
+export function createLiveSource(connection: Connection): LiveSource {
+  return new LiveSource(connection);
+}
