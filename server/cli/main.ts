@@ -1,5 +1,6 @@
 /** `canopy <command>`: dispatch. Each command returns its exit code. */
 import { runPlace } from './place';
+import { runServe } from './serve';
 import { runValidate } from './validate';
 
 export interface CliIO {
@@ -15,6 +16,8 @@ Commands:
                                FILE may be - for standard input.
   place --cluster SNAPSHOT.json [-o json] PCS.yaml...
                                Where the PodCliqueSets' gangs would land on the cluster, and why not.
+  serve [--context X] [--port N] [--simulate SNAPSHOT.json|demo]
+                               Start the dashboard on http://127.0.0.1:N.
 
 Run 'canopy <command> --help' for a command's options.
 `;
@@ -26,6 +29,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return runValidate(rest, io);
     case 'place':
       return runPlace(rest, io);
+    case 'serve':
+      return runServe(rest, io);
     case undefined:
     case '-h':
     case '--help':

@@ -313,8 +313,12 @@ describe('scale and delete', () => {
     s.settle();
     return s;
   }
-  const snapshotNames = (s: SimulatedSource) =>
-    Object.fromEntries((['PodClique', 'PodCliqueScalingGroup', 'PodGang'] as const).map((k) => [k, names(s, k)]).concat([['Pod', all(s, 'Pod').map((p) => p.spec.hostname).sort()]]));
+  const snapshotNames = (s: SimulatedSource): Record<string, string[]> => ({
+    PodClique: names(s, 'PodClique'),
+    PodCliqueScalingGroup: names(s, 'PodCliqueScalingGroup'),
+    PodGang: names(s, 'PodGang'),
+    Pod: all(s, 'Pod').map((p) => p.spec.hostname as string).sort(),
+  });
   const diff = (after: Record<string, string[]>, before: Record<string, string[]>) =>
     Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.filter((n) => !before[k]!.includes(n))]));
 

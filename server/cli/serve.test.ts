@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
+import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { simulatedSourceFromSetting } from '../sources/simulated-env';
+import { serveCommand } from './serve';
+
+// Run as a user runs it; only flag handling is exercised here (starting Next.js is the e2e suite's job).
+const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'canopy-serve-'));
+
+function canopy(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('canopy serve', () => {
+  it('--help prints the usage and exits 0', () => {
+    const r = canopy(['serve', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: canopy serve');
+    expect(r.stdout).toContain('--simulate');
+    expect(canopy(['--help']).stdout).toContain('serve [--context X]');
+  });
+
+  it('bad flags exit 2 with a message', () => {
+    for (const args of [['--bogus'], ['--port', 'abc'], ['--port', '70000'], ['--context', 'a', '--simulate', 'demo'], ['extra-positional']]) {
+      const r = canopy(['serve', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^canopy serve: /);
+    }
+  });
+
+  it('a missing snapshot exits 2, one that is not a cluster exits 1', () => {
+    expect(canopy(['serve', '--simulate', path.join(dir, 'missing.json')]).code).toBe(2);
+    const notJson = path.join(dir, 'not.json');
+    writeFileSync(notJson, '{');
+    expect(canopy(['serve', '--simulate', notJson]).code).toBe(2);
+    const empty = path.join(dir, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }));
+    const r = canopy(['serve', '--simulate', empty]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no nodes');
+  });
+
+  it('starts next start when a build exists, next dev otherwise, with the source in the environment', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'canopy-root-'));
+    const dev = serveCommand({ port: 4001, simulate: '/tmp/x.json', dev: false }, root, { PATH: '/bin', CANOPY_CONTEXT: 'stale' });
+    expect(dev.mode).toBe('development');
+    expect(dev.args.slice(1)).toEqual(['dev', '--hostname', '127.0.0.1', '--port', '4001']);
+    expect(dev.env).toEqual({ PATH: '/bin', CANOPY_SIMULATE: '/tmp/x.json' });
+    mkdirSync(path.join(root, '.next'));
+    writeFileSync(path.join(root, '.next', 'BUILD_ID'), 'x');
+    const prod = serveCommand({ port: 3000, context: 'kind-grove', dev: false }, root, {});
+    expect(prod.mode).toBe('production');
+    expect(prod.args[1]).toBe('start');
+    expect(prod.env).toEqual({ CANOPY_CONTEXT: 'kind-grove' });
+    expect(serveCommand({ port: 3000, dev: true }, root, {}).mode).toBe('development');
+  });
+
+  it('CANOPY_SIMULATE selects the demo, the empty demo cluster, or a snapshot file', async () => {
+    const file = path.join(dir, 'cluster.json');
+    writeFileSync(file, JSON.stringify(snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY)));
+    const fromFile = simulatedSourceFromSetting(file, { tickMs: 0 });
+    expect(fromFile.info()).toMatchObject({ mode: 'simulated', name: 'cluster' });
+    expect(fromFile.store.count('Node')).toBe(32);
+    const demo = simulatedSourceFromSetting('demo', { tickMs: 0 });
+    expect(demo.store.count('PodCliqueSet')).toBe(3);
+    const empty = simulatedSourceFromSetting('empty', { tickMs: 0 });
+    expect(empty.store.count('PodCliqueSet')).toBe(0);
+    expect(() => simulatedSourceFromSetting(path.join(dir, 'nope.json'))).toThrow(/cannot read the snapshot/);
+    await Promise.all([fromFile.close(), demo.close(), empty.close()]);
+  });
+});
