@@ -8,7 +8,12 @@ export async function deleteObject(connection: Connection, kind: WatchedKind, na
   await kubeRequest(connection.kubeConfig, {
     method: 'DELETE',
     path: objectPath(kind, namespace, name),
-    query: { dryRun: options.dryRun ? 'All' : undefined },
-    body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: kind === 'PodCliqueSet' ? 'Foreground' : 'Background' },
+    // With a DeleteOptions body the apiserver reads the options from the body only (query ignored).
+    body: {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: kind === 'PodCliqueSet' ? 'Foreground' : 'Background',
+      ...(options.dryRun ? { dryRun: ['All'] } : {}),
+    },
   });
 }
