@@ -1,0 +1,120 @@
+/**
+ * A token bound to a read-only Role: SelfSubjectAccessReview says no to writes, the capabilities the
+ * UI reads are off, and an attempt anyway comes back as the apiserver's 403 text.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { capabilities } from '../../server/actions/access';
+import { ActionFailure } from '../../server/actions/errors';
+import { openConnection } from '../../server/kube/connection';
+import { LiveSource } from '../../server/sources/live';
+import { createTestNamespace, testKubeConfig } from './test-helpers';
+
+const kubeConfig = testKubeConfig();
+const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+const rbac = kubeConfig.makeApiClient(k8s.RbacAuthorizationV1Api);
+const customObjects = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+let namespace = '';
+let dir = '';
+let viewer: LiveSource;
+let admin: LiveSource;
+
+const pcs = (ns: string) => ({
+  apiVersion: 'grove.io/v1alpha1',
+  kind: 'PodCliqueSet',
+  metadata: { name: 'small', namespace: ns },
+  spec: {
+    replicas: 1,
+    template: { cliques: [{ name: 'solo', spec: { roleName: 'solo', replicas: 1, podSpec: { containers: [{ name: 'c', image: 'registry.invalid/x:1' }] } } }] },
+  },
+});
+
+async function failure(call: () => Promise<unknown>): Promise<ActionFailure> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof ActionFailure) return error;
+    throw error;
+  }
+  throw new Error('expected the action to be refused');
+}
+
+beforeAll(async () => {
+  namespace = await createTestNamespace(core, 'live-access');
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'viewer' } } });
+  await rbac.createNamespacedRole({
+    namespace,
+    body: {
+      metadata: { name: 'grove-viewer' },
+      rules: [{ apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['get', 'list', 'watch'] }],
+    },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'grove-viewer' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'grove-viewer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace }],
+    },
+  });
+  const token = await core.createNamespacedServiceAccountToken({ name: 'viewer', namespace, body: { spec: { audiences: [], expirationSeconds: 600 } } });
+  const cluster = kubeConfig.getCurrentCluster()!;
+  const viewerConfig = new k8s.KubeConfig();
+  viewerConfig.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: 'viewer', token: token.status!.token }],
+    contexts: [{ name: 'viewer', cluster: cluster.name, user: 'viewer', namespace }],
+    currentContext: 'viewer',
+  });
+  dir = mkdtempSync(path.join(tmpdir(), 'canopy-viewer-'));
+  writeFileSync(path.join(dir, 'config'), viewerConfig.exportConfig(), { mode: 0o600 });
+  const viewerConnection = openConnection({ env: { KUBECONFIG: path.join(dir, 'config') } })!;
+  expect(viewerConnection.info).toMatchObject({ name: 'viewer', namespace });
+  viewer = new LiveSource(viewerConnection);
+  admin = new LiveSource(openConnection({ env: { KUBECONFIG: inject('kubeconfigPath') } })!);
+  await customObjects.createNamespacedCustomObject({ group: 'grove.io', version: 'v1alpha1', plural: 'podcliquesets', namespace, body: pcs(namespace) });
+});
+afterAll(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await core.deleteNamespace({ name: namespace });
+});
+
+describe('a read-only identity', () => {
+  it('may read but not patch, per SelfSubjectAccessReview', async () => {
+    expect((await viewer.can({ verb: 'get', group: 'grove.io', resource: 'podcliquesets', namespace })).allowed).toBe(true);
+    expect((await viewer.can({ verb: 'patch', group: 'grove.io', resource: 'podcliquesets', namespace })).allowed).toBe(false);
+    expect((await viewer.can({ verb: 'patch', group: 'grove.io', resource: 'podcliquesets', subresource: 'scale', namespace })).allowed).toBe(false);
+    expect((await admin.can({ verb: 'patch', group: 'grove.io', resource: 'podcliquesets', subresource: 'scale', namespace })).allowed).toBe(true);
+  });
+
+  it('sees every write capability off, where the admin sees them on', async () => {
+    const mine = await capabilities(viewer, namespace);
+    expect(mine.kinds.PodCliqueSet).toMatchObject({ apply: { allowed: false }, delete: { allowed: false }, scale: { allowed: false } });
+    expect(mine.kinds.PodClique?.scale?.allowed).toBe(false);
+    const theirs = await capabilities(admin, namespace);
+    expect(theirs.kinds.PodCliqueSet).toMatchObject({ apply: { allowed: true }, delete: { allowed: true }, scale: { allowed: true } });
+  });
+
+  it("gets the apiserver's 403 text when it tries anyway", async () => {
+    const scale = await failure(() => viewer.scale('PodCliqueSet', namespace, 'small', 2, { dryRun: false }));
+    expect(scale.status).toBe(403);
+    expect(scale.reason).toBe('Forbidden');
+    expect(scale.message).toContain(`User "system:serviceaccount:${namespace}:viewer" cannot patch resource "podcliquesets/scale"`);
+    const apply = await failure(() => viewer.apply(pcs(namespace), { dryRun: true }));
+    expect(apply.status).toBe(403);
+    expect(apply.message).toContain('cannot patch resource "podcliquesets"');
+    const del = await failure(() => viewer.delete('PodCliqueSet', namespace, 'small', { dryRun: false }));
+    expect(del.status).toBe(403);
+  });
+
+  it('in read-only mode (in-cluster default) refuses writes without asking the apiserver', async () => {
+    const readOnly = new LiveSource({ ...admin.connection, info: { ...admin.connection.info, readOnly: true } });
+    expect((await readOnly.can({ verb: 'patch', group: 'grove.io', resource: 'podcliquesets', namespace })).allowed).toBe(false);
+    expect((await readOnly.can({ verb: 'get', group: 'grove.io', resource: 'podcliquesets', namespace })).allowed).toBe(true);
+    const refused = await failure(() => readOnly.scale('PodCliqueSet', namespace, 'small', 2, { dryRun: true }));
+    expect(refused).toMatchObject({ status: 403, reason: 'ReadOnly' });
+  });
+});
