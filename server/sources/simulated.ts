@@ -23,7 +23,7 @@ import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cl
 import { fieldPath } from '../../lib/cluster/fieldPath';
 import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
 import type { PodSpec } from '../../lib/grove/core';
-import { planPodCliqueSet } from '../../lib/grove/expand';
+import { planPodCliqueSet, podSchedulingRequirements } from '../../lib/grove/expand';
 import { expandPodCliqueSet, type ExpandedObjects } from '../../lib/grove/expand-objects';
 import type { ExpandedGang } from '../../lib/grove/gang';
 import {
@@ -809,7 +809,12 @@ export class SimulatedSource implements ClusterSource {
       const anyBound = expanded.podGroups.some((pg) => (idx.pods.get(`${ns}/${pg.name}`) ?? []).some(podBound));
       const podGroups = expanded.podGroups
         .map((pg) => {
-          const pods = pg.pods.filter((p) => byHost.has(`${ns}/${p.name}`));
+          // What the real pods ask for: after a template change the PodClique (and so its pods) may
+          // differ from today's expansion of the PodCliqueSet.
+          const pods = pg.pods.flatMap((p) => {
+            const real = byHost.get(`${ns}/${p.name}`);
+            return real ? [{ ...p, requests: podInfoFromPod(real).requests, scheduling: podSchedulingRequirements(real.spec) }] : [];
+          });
           // A gang placed before only adds the new pods; they all have to fit (they are the gang's increment).
           return { ...pg, pods, minReplicas: anyBound ? pods.length : Math.min(pg.minReplicas, pods.length) };
         })
