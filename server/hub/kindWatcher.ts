@@ -164,6 +164,13 @@ export class KindWatcher {
       }
       return;
     }
+    if (end.reason === 'closed' && this.synced && this.attempt === 0) {
+      // The apiserver ends every watch after its timeout (minutes): resume at once and quietly, so
+      // the UI does not flash "retrying" on routine reconnects. A close with no event since backs off.
+      this.attempt++;
+      void this.watch(next);
+      return;
+    }
     const message = end.message ?? (end.reason === 'closed' ? 'watch closed by the server' : 'watch failed');
     this.retryLater(() => (this.synced ? this.watch(next) : this.relist(next)), message, false);
   }

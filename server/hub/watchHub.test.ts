@@ -261,6 +261,29 @@ describe('WatchHub', () => {
     expect(h.stats.upstreamWatches).toBe(1);
   });
 
+  it('resumes a watch the server closed at once and quietly, backing off only if closes repeat without events', async () => {
+    const h = hub();
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    fake.put('Pod', 'a');
+    const mark = subscriber.log.length;
+    fake.end('Pod', { reason: 'closed' });
+    await settle();
+    expect(fake.watchCalls).toHaveLength(2);
+    expect(fake.watchCalls[1]?.resourceVersion).toBe(String(fake.rv));
+    expect(h.states().Pod?.status).toBe('live');
+    expect(subscriber.log.slice(mark).filter((entry) => entry[0] === 'state' && entry[1].Pod?.status !== 'live')).toHaveLength(0);
+    // Closed again with nothing received in between: now it waits.
+    fake.end('Pod', { reason: 'closed' });
+    await settle();
+    expect(h.states().Pod).toMatchObject({ status: 'retrying', retryInMs: 1_000 });
+    expect(fake.watchCalls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.watchCalls).toHaveLength(3);
+    expect(fake.listCalls).toHaveLength(1);
+  });
+
   it('marks forbidden or missing kinds as error and retries them at the cap', async () => {
     fake.listFailures = [Object.assign(new Error('the server could not find the requested resource'), { status: 404 })];
     const h = hub(['PodGang'], { backoff: { baseMs: 500, capMs: 30_000 } });
