@@ -1,0 +1,56 @@
+/**
+ * The one ClusterSource of this process. Chosen once, at first use:
+ *   CANOPY_SIMULATE set            → the simulated cluster (demo, empty, or a snapshot file)
+ *   a kubeconfig or in-cluster SA  → the live cluster (context from CANOPY_CONTEXT, else the current one)
+ *   neither                        → the simulated demo cluster (the UI shows a banner saying so)
+ * Kept on globalThis so Next.js dev-mode module reloading does not open a second connection.
+ */
+import { ActionFailure } from '../actions/errors';
+import { ConnectionError, contextNames, openConnection } from '../kube/connection';
+import { LiveSource } from './live';
+import { simulatedSourceFromSetting } from './simulated-env';
+import type { ClusterSource } from './types';
+
+interface SourceSlot {
+  source?: ClusterSource;
+  contexts?: string[];
+}
+
+const slot = globalThis as typeof globalThis & { __canopyClusterSource?: SourceSlot };
+const state: SourceSlot = (slot.__canopyClusterSource ??= {});
+
+function chooseSource(env: Record<string, string | undefined>): { source: ClusterSource; contexts: string[] } {
+  if (env.CANOPY_SIMULATE) return { source: simulatedSourceFromSetting(env.CANOPY_SIMULATE), contexts: [] };
+  const connection = openConnection({ context: env.CANOPY_CONTEXT || undefined, env });
+  if (connection) return { source: new LiveSource(connection), contexts: contextNames(connection) };
+  return { source: simulatedSourceFromSetting('demo'), contexts: [] };
+}
+
+/** The process-wide source; a kubeconfig that cannot be used is a 503 with the reason (never a silent fallback). */
+export function getClusterSource(): ClusterSource {
+  if (!state.source) {
+    try {
+      const chosen = chooseSource(process.env);
+      state.source = chosen.source;
+      state.contexts = chosen.contexts;
+    } catch (error) {
+      const message = error instanceof ConnectionError || error instanceof Error ? error.message : String(error);
+      throw new ActionFailure({ status: 503, reason: 'NoCluster', message: `no cluster: ${message}` });
+    }
+  }
+  return state.source;
+}
+
+/** Context names of the kubeconfig in use (empty for in-cluster and simulated). */
+export function availableContexts(): string[] {
+  getClusterSource();
+  return state.contexts ?? [];
+}
+
+/** Replaces the process-wide source (tests, a context switch); closes the old one. */
+export async function setClusterSource(source: ClusterSource | undefined, contexts: string[] = []): Promise<void> {
+  const old = state.source;
+  state.source = source;
+  state.contexts = contexts;
+  if (old && old !== source) await old.close();
+}
