@@ -19,6 +19,8 @@ interface Watcher {
   onEvent: (event: WatchEvent) => void;
   onEnd: (end: WatchEnd) => void;
   stopped: boolean;
+  /** resourceVersion this watcher is known to be current with (last event or bookmark). */
+  seen: number;
 }
 
 export function actionError(status: number, reason: string, message: string, causes?: ActionError['causes']): ActionError {
@@ -128,7 +130,7 @@ export class ObjectStore {
    * no longer reaches back that far. '' or '0' mean "from now".
    */
   watch(kind: WatchedKind, resourceVersion: string, onEvent: (e: WatchEvent) => void, onEnd: (e: WatchEnd) => void): { stop(): void } {
-    const watcher: Watcher = { kind, onEvent, onEnd, stopped: false };
+    const watcher: Watcher = { kind, onEvent, onEnd, stopped: false, seen: 0 };
     const stop = () => {
       watcher.stopped = true;
       this.watchers.delete(watcher);
@@ -146,8 +148,22 @@ export class ObjectStore {
     for (const c of this.history) {
       if (c.rv > from && c.kind === kind) onEvent({ type: c.type, object: structuredClone(c.object) });
     }
+    watcher.seen = this.rv;
     this.watchers.add(watcher);
     return { stop };
+  }
+
+  /**
+   * A BOOKMARK with the current resourceVersion to every watcher that has not seen it: its kind had no
+   * change since, so a watch restarted from there misses nothing (and is not `gone` as early).
+   */
+  bookmark(): void {
+    for (const w of [...this.watchers]) {
+      if (w.stopped || w.seen >= this.rv) continue;
+      w.seen = this.rv;
+      const info = KIND_INFO[w.kind];
+      w.onEvent({ type: 'BOOKMARK', object: { apiVersion: info.apiVersion, kind: w.kind, metadata: { resourceVersion: String(this.rv) } } });
+    }
   }
 
   /** Ends every watch with `closed`. */
@@ -168,6 +184,7 @@ export class ObjectStore {
     }
     for (const w of [...this.watchers]) {
       if (w.kind !== change.kind || w.stopped) continue;
+      w.seen = change.rv;
       try {
         w.onEvent({ type: change.type, object: structuredClone(change.object) });
       } catch {

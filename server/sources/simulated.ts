@@ -202,7 +202,10 @@ export class SimulatedSource implements ClusterSource {
     }
     const tick = options.tickMs ?? 800;
     if (tick > 0) {
-      this.timer = setInterval(() => this.step(), tick);
+      this.timer = setInterval(() => {
+        this.step();
+        this.store.bookmark();
+      }, tick);
       this.timer.unref?.();
     }
   }
@@ -246,6 +249,13 @@ export class SimulatedSource implements ClusterSource {
     if (!existing) throw actionError(404, 'NotFound', `${kind} "${name}" not found`);
     if (options.dryRun) return;
     this.deleteTree(kind, key);
+    if (kind === 'Node') {
+      // The pod garbage collector removes pods bound to a node that no longer exists; their owners recreate them.
+      const orphans = (this.store.all('Pod') as SimPod[]).filter((p) => p.spec?.nodeName === name);
+      for (const p of orphans) this.deleteTree('Pod', objectKey(p));
+      const owners = new Set(orphans.map((p) => `${p.metadata.namespace}/${p.metadata.labels?.[LABEL_PART_OF] ?? ''}`));
+      for (const pcsKey of owners) if (this.store.get('PodCliqueSet', pcsKey)) this.reconcile(pcsKey);
+    }
     // The operator recreates what it owns when a child is deleted by hand.
     const partOf = existing.metadata?.labels?.[LABEL_PART_OF];
     if (kind !== 'PodCliqueSet' && partOf && existing.metadata?.labels?.[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE) {
