@@ -279,6 +279,26 @@ describe('applying the disaggregated fixture', () => {
     await s.close();
   });
 
+  it('an update through apply keeps uid and status, bumps the generation and reconciles (replicas 1 → 2)', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    s.settle();
+    const before = s.store.get('PodCliqueSet', 'default/disagg') as Obj;
+    expect((await s.apply(fixture(), { dryRun: false })).unchanged).toBe(true);
+    const two = fixture() as any;
+    two.spec.replicas = 2;
+    const dry = await s.apply(two, { dryRun: true });
+    expect(dry).toMatchObject({ unchanged: false, dryRun: true });
+    expect(s.store.count('PodClique')).toBe(4);
+    const r = await s.apply(two, { dryRun: false });
+    expect(r.before!.metadata!.uid).toBe(before.metadata!.uid);
+    expect(r.after.metadata).toMatchObject({ uid: before.metadata!.uid, generation: 2 });
+    expect(s.store.count('PodClique')).toBe(8);
+    s.settle();
+    expect((s.store.get('PodCliqueSet', 'default/disagg') as Obj).status).toMatchObject({ observedGeneration: 2, replicas: 2, availableReplicas: 2 });
+    await s.close();
+  });
+
   it('a stack that cannot fit stays Pending with a FailedScheduling Event carrying the engine’s reason', async () => {
     const s = testCluster();
     const huge = fixture() as any;

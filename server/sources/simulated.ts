@@ -430,10 +430,16 @@ export class SimulatedSource implements ClusterSource {
       };
       if (!desired.metadata!.labels) delete desired.metadata!.labels;
       if (!desired.metadata!.annotations) delete desired.metadata!.annotations;
+      // Status is a subresource of the Grove kinds: apply never writes it. Core kinds take it as given.
       const st = (before as { status?: unknown }).status;
-      if (st !== undefined && !('status' in object && k !== 'Node' && k !== 'Pod')) desired.status = st;
+      const statusSubresource = k === 'PodCliqueSet' || k === 'ClusterTopologyBinding';
+      if (statusSubresource) {
+        if (st === undefined) delete desired.status;
+        else desired.status = st;
+      } else if (!('status' in object) && st !== undefined) desired.status = st;
     } else {
       desired.metadata = { ...desired.metadata, uid: this.uid(), creationTimestamp: now, generation: 1 };
+      if (k === 'PodCliqueSet' || k === 'ClusterTopologyBinding') delete desired.status;
     }
     if (unchanged) return { kind, ...(namespaced ? { namespace: before!.metadata?.namespace ?? 'default' } : {}), name, before, after: before!, dryRun, unchanged: true, warnings };
     let after: KubeObject;
