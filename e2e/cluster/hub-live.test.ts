@@ -4,77 +4,20 @@
  * and keeps one upstream watch per kind for 20 subscribers.
  *
  * The live ClusterSource (server/sources/live.ts) had not landed when this was written, so the hub runs
- * over a minimal adapter built here from @kubernetes/client-node 1.4.0 (paginated list through
- * KubernetesObjectApi, watch through k8s.Watch with bookmarks, 410 → `gone`). Swap in LiveSource once
- * it is committed.
+ * over a minimal client-node adapter (hub-adapter.ts). Swap in LiveSource once it is committed.
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIND_INFO, WATCHED_KINDS, objectKey, type WatchedKind } from '../../lib/cluster/kinds';
+import { WATCHED_KINDS, objectKey } from '../../lib/cluster/kinds';
 import type { StreamDelta } from '../../lib/cluster/stream';
-import type { KubeObject } from '../../lib/grove/meta';
 import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
-import type { ClusterSource, WatchEnd } from '../../server/sources/types';
+import { clientNodeSource } from './hub-adapter';
 import { createTestNamespace, eventually, gpuPod, podIsReady, testKubeConfig } from './test-helpers';
 
 const kubeConfig = testKubeConfig();
 const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
-const objects = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
 
-function collectionPath(kind: WatchedKind): string {
-  const info = KIND_INFO[kind];
-  return info.group ? `/apis/${info.group}/${info.version}/${info.plural}` : `/api/${info.version}/${info.plural}`;
-}
-
-/** Open upstream watches per kind, counted on the adapter's side of the wire. */
-const openWatches = new Map<WatchedKind, number>();
-
-const adapter: ClusterSource = {
-  info: () => ({ mode: 'live', name: 'test-adapter', namespace: 'default', readOnly: true }),
-  async list(kind, options) {
-    const info = KIND_INFO[kind];
-    const list = await objects.list(info.apiVersion, kind, undefined, undefined, undefined, undefined, undefined, undefined, options.limit, options.continue);
-    const items = list.items.map((item) => ({ ...item, apiVersion: info.apiVersion, kind }) as KubeObject);
-    return { items, resourceVersion: list.metadata?.resourceVersion ?? '', ...(list.metadata?._continue ? { continue: list.metadata._continue } : {}) };
-  },
-  async watch(kind, resourceVersion, onEvent, onEnd) {
-    let done = false;
-    const end = (why: WatchEnd) => {
-      if (done) return;
-      done = true;
-      openWatches.set(kind, (openWatches.get(kind) ?? 1) - 1);
-      onEnd(why);
-    };
-    const controller = await new k8s.Watch(kubeConfig).watch(
-      collectionPath(kind),
-      { resourceVersion, allowWatchBookmarks: true },
-      (type: string, object: KubeObject & { code?: number; message?: string }) => {
-        if (done) return;
-        if (type === 'ERROR') {
-          end(object.code === 410 ? { reason: 'gone', message: object.message } : { reason: 'error', message: object.message });
-          controller.abort();
-        } else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK') {
-          onEvent({ type, object });
-        }
-      },
-      (error: unknown) => end(error ? { reason: 'error', message: String(error) } : { reason: 'closed' }),
-    );
-    openWatches.set(kind, (openWatches.get(kind) ?? 0) + 1);
-    return {
-      stop: () => {
-        if (done) return;
-        done = true;
-        openWatches.set(kind, (openWatches.get(kind) ?? 1) - 1);
-        controller.abort();
-      },
-    };
-  },
-  apply: () => Promise.reject(new Error('read-only adapter')),
-  delete: () => Promise.reject(new Error('read-only adapter')),
-  scale: () => Promise.reject(new Error('read-only adapter')),
-  can: async () => ({ allowed: false }),
-  close: async () => {},
-};
+const { source: adapter, openWatches } = clientNodeSource(kubeConfig);
 
 class Recorder implements HubSubscriber {
   readonly deltas: { at: number; delta: StreamDelta }[] = [];
