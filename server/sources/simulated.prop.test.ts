@@ -64,6 +64,8 @@ type Op =
   | { op: 'scalePcsg'; name: string; index: number; replicas: number }
   | { op: 'scalePclq'; name: string; replicas: number }
   | { op: 'delete'; name: string }
+  | { op: 'pod'; name: string; gpus: number }
+  | { op: 'deletePod'; pick: number }
   | { op: 'step'; steps: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -72,6 +74,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('scalePcsg' as const), name, index: fc.integer({ min: 0, max: 1 }), replicas: fc.integer({ min: 0, max: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('scalePclq' as const), name, replicas: fc.integer({ min: 0, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), name }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('pod' as const), name: fc.constantFrom('p0', 'p1', 'p2'), gpus: fc.integer({ min: 0, max: 9 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('deletePod' as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('step' as const), steps: fc.integer({ min: 1, max: 6 }) }) },
 );
 
@@ -91,6 +95,15 @@ async function run(s: SimulatedSource, o: Op): Promise<void> {
       return void (await quiet(s.scale('PodClique', 'default', `${o.name}-0-w`, o.replicas, { dryRun: false })));
     case 'delete':
       return void (await quiet(s.delete('PodCliqueSet', 'default', o.name, { dryRun: false })));
+    case 'pod': {
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: o.name }, spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { 'nvidia.com/gpu': String(o.gpus) } } }] } };
+      return void (await quiet(s.apply(pod, { dryRun: false })));
+    }
+    case 'deletePod': {
+      const pods = s.store.all('Pod').map((p) => p.metadata!.name!).sort();
+      if (pods.length === 0) return;
+      return void (await quiet(s.delete('Pod', 'default', pods[o.pick % pods.length]!, { dryRun: false })));
+    }
     case 'step':
       for (let i = 0; i < o.steps; i++) s.step();
   }

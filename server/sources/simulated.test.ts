@@ -326,6 +326,32 @@ describe('applying the disaggregated fixture', () => {
   });
 });
 
+describe('pods outside any PodGang', () => {
+  it('are scheduled one by one like kube-scheduler would, or stay Pending with the reason', async () => {
+    const s = testCluster();
+    const pod = (name: string, gpus: number) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name },
+      spec: { containers: [{ name: 'c', image: 'x', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } }] },
+    });
+    await s.apply(pod('small', 4), { dryRun: false });
+    await s.apply(pod('giant', 100), { dryRun: false });
+    expect((await rejected(s.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nospec' } }, { dryRun: false }))).status).toBe(422);
+    s.settle();
+    const small = s.store.get('Pod', 'default/small') as Obj;
+    expect(small.spec.nodeName).toBeTruthy();
+    expect(ready(small)).toBe(true);
+    const giant = s.store.get('Pod', 'default/giant') as Obj;
+    expect(giant.spec.nodeName).toBeUndefined();
+    const failed = all(s, 'Event').filter((e) => e.reason === 'FailedScheduling');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ involvedObject: { kind: 'Pod', name: 'giant' } });
+    expect(failed[0]!.message).toMatch(/GPU/i);
+    await s.close();
+  });
+});
+
 describe('scale and delete', () => {
   async function running(): Promise<SimulatedSource> {
     const s = testCluster();

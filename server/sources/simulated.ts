@@ -163,7 +163,7 @@ const podReady = (p: SimPod) => p.status.conditions.some((c) => c.type === 'Read
 const podGated = (p: SimPod) => (p.spec.schedulingGates ?? []).length > 0;
 const podBound = (p: SimPod) => !!p.spec.nodeName;
 const podStarted = (p: SimPod) => p.status.phase === 'Running';
-const podIndex = (p: SimPod) => Number(p.metadata.labels[LABEL_PODCLIQUE_POD_INDEX] ?? '-1');
+const podIndex = (p: SimPod) => Number(p.metadata.labels?.[LABEL_PODCLIQUE_POD_INDEX] ?? '-1');
 const minAvailableOf = (pclq: PodClique) => pclq.spec.minAvailable ?? pclq.spec.replicas;
 
 export class SimulatedSource implements ClusterSource {
@@ -380,6 +380,9 @@ export class SimulatedSource implements ClusterSource {
     const k = kind as WatchedKind;
     const name = (input as KubeObject).metadata?.name;
     if (!name) throw actionError(422, 'Invalid', `${kind} is invalid: metadata.name: Required value`, [{ field: 'metadata.name', message: 'Required value' }]);
+    if (k === 'Pod' && !isRecord((input as { spec?: unknown }).spec)) {
+      throw actionError(422, 'Invalid', `Pod "${name}" is invalid: spec: Required value`, [{ field: 'spec', message: 'Required value' }]);
+    }
     if (GROVE_KINDS_GENERATED.has(k)) {
       // Grove's managed-resource protection: users do not write what the operator generates.
       throw actionError(403, 'Forbidden', `${kind} "${name}" is managed by the Grove operator; change its PodCliqueSet (or scale it) instead`);
@@ -440,6 +443,7 @@ export class SimulatedSource implements ClusterSource {
     } else {
       desired.metadata = { ...desired.metadata, uid: this.uid(), creationTimestamp: now, generation: 1 };
       if (k === 'PodCliqueSet' || k === 'ClusterTopologyBinding') delete desired.status;
+      if (k === 'Pod' && !isRecord(desired.status)) desired.status = { phase: 'Pending', conditions: [] };
     }
     if (unchanged) return { kind, ...(namespaced ? { namespace: before!.metadata?.namespace ?? 'default' } : {}), name, before, after: before!, dryRun, unchanged: true, warnings };
     let after: KubeObject;
@@ -742,16 +746,16 @@ export class SimulatedSource implements ClusterSource {
     const updates: SimPod[] = [];
     const waiting = new Map<string, string[]>();
     for (const original of this.store.all('Pod') as SimPod[]) {
-      if (!original.status || !Array.isArray(original.status.conditions)) continue;
+      if (!isRecord(original.spec) || !original.status || !Array.isArray(original.status.conditions)) continue;
       if (original.status.phase === 'Succeeded' || original.status.phase === 'Failed') continue;
       const ns = original.metadata.namespace;
       if (podGated(original)) {
         if (!original.spec.schedulingGates?.every((g) => g.name === SCHEDULING_GATE_PODGANG_PENDING)) continue;
-        const gang = gangs.get(`${ns}/${original.metadata.labels[LABEL_PODGANG] ?? ''}`);
+        const gang = gangs.get(`${ns}/${original.metadata.labels?.[LABEL_PODGANG] ?? ''}`);
         if (!gang) continue;
         const referenced = gang.spec.podgroups.some((pg) => pg.podReferences.some((r) => r.name === original.metadata.name));
         if (!referenced) continue;
-        const base = original.metadata.labels['grove.io/base-podgang'];
+        const base = original.metadata.labels?.['grove.io/base-podgang'];
         if (base) {
           const baseGang = gangs.get(`${ns}/${base}`);
           if (!baseGang || !this.gangScheduled(idx, baseGang)) continue;
@@ -765,7 +769,7 @@ export class SimulatedSource implements ClusterSource {
       }
       if (!podBound(original)) continue;
       if (original.status.phase === 'Pending') {
-        const pclq = idx.cliques.get(`${ns}/${original.metadata.labels[LABEL_PODCLIQUE] ?? ''}`);
+        const pclq = idx.cliques.get(`${ns}/${original.metadata.labels?.[LABEL_PODCLIQUE] ?? ''}`);
         const parents = pclq?.spec.startsAfter ?? [];
         const unmet = parents.filter((parent) => {
           const pc = idx.cliques.get(`${ns}/${parent}`);
@@ -808,8 +812,11 @@ export class SimulatedSource implements ClusterSource {
 
   /** Place every gang that has ungated, unbound pods, in PodGang creation order, with lib/placement. */
   private schedulerStep(): void {
-    const candidates = (this.store.all('Pod') as SimPod[]).filter((p) => p.status && !podGated(p) && !podBound(p) && p.status.phase === 'Pending' && p.metadata.labels?.[LABEL_PODGANG]);
-    if (candidates.length === 0) return;
+    const all = (this.store.all('Pod') as SimPod[]).filter((p) => isRecord(p.spec) && p.status && Array.isArray(p.status.conditions) && !podGated(p) && !podBound(p) && p.status.phase === 'Pending');
+    if (all.length === 0) return;
+    const candidates = all.filter((p) => p.metadata.labels?.[LABEL_PODGANG]);
+    // Pods outside any PodGang (applied by hand, or pending in a snapshot): one-pod gangs, after the PodGangs.
+    const loners = all.filter((p) => !p.metadata.labels?.[LABEL_PODGANG]);
     const byHost = new Map<string, SimPod>();
     for (const p of candidates) byHost.set(`${p.metadata.namespace}/${p.spec.hostname ?? ''}`, p);
     // Creation order, as a queue-less gang scheduler would take them.
@@ -839,17 +846,31 @@ export class SimulatedSource implements ClusterSource {
       const names = new Set(podGroups.map((pg) => pg.name));
       gangs.push({ ...expanded, podGroups, groupConfigs: expanded.groupConfigs.map((c) => ({ ...c, podGroupNames: c.podGroupNames.filter((n) => names.has(n)) })).filter((c) => c.podGroupNames.length > 0) });
     }
+    const grouped = gangs.length;
+    for (const p of loners) {
+      let requests;
+      try {
+        requests = podInfoFromPod(p).requests;
+      } catch {
+        continue;
+      }
+      const ns = p.metadata.namespace;
+      const pod = { name: p.metadata.name, namespace: ns, podIndex: 0, podClique: p.metadata.name, clique: p.metadata.name, labels: { ...p.metadata.labels }, requests, scheduling: podSchedulingRequirements(p.spec) };
+      gangs.push({ name: p.metadata.name, namespace: ns, podCliqueSet: '', pcsIndex: 0, base: true, groupConfigs: [], podGroups: [{ name: p.metadata.name, clique: p.metadata.name, minReplicas: 1, pods: [pod] }], labels: {} });
+    }
     if (gangs.length === 0) return;
     const plan = placeGangs(this.clusterState(), gangs);
     const now = this.timestamp();
-    for (const g of plan.gangs) {
-      const gang = gangs.find((x) => x.name === g.name)!;
+    plan.gangs.forEach((g, i) => {
+      const gang = gangs[i]!;
+      const loner = i >= grouped ? loners[i - grouped] : undefined;
+      const lookup = (name: string) => (loner ? loner : byHost.get(`${gang.namespace}/${name}`));
       const gangKey = `${gang.namespace}/${gang.name}`;
-      const gangObject = this.store.get('PodGang', gangKey);
+      const gangObject = loner ?? this.store.get('PodGang', gangKey);
       if (g.placed) {
         this.failedReasons.delete(gangKey);
         for (const pp of g.pods) {
-          const pod = byHost.get(`${gang.namespace}/${pp.name}`);
+          const pod = lookup(pp.name);
           if (!pod) continue;
           const p = structuredClone(pod);
           p.spec.nodeName = pp.node;
@@ -862,16 +883,17 @@ export class SimulatedSource implements ClusterSource {
           const where = Object.entries(g.domains).map(([k, v]) => `${k}=${v}`).join(', ');
           this.event(gangObject, 'Normal', 'Scheduled', `Placed ${g.pods.length} pod${g.pods.length > 1 ? 's' : ''} on ${nodes.length} node${nodes.length > 1 ? 's' : ''}${where ? ` (${where})` : ''}`, SCHEDULER);
         }
-        for (const name of g.unplacedOptionalPods ?? []) this.markUnschedulable(byHost.get(`${gang.namespace}/${name}`), 'a pod beyond the gang minimum did not fit next to its gang', now);
+        for (const name of g.unplacedOptionalPods ?? []) this.markUnschedulable(lookup(name), 'a pod beyond the gang minimum did not fit next to its gang', now);
       } else {
         const reason = g.reason ?? 'the gang does not fit';
-        for (const pg of gang.podGroups) for (const p of pg.pods) this.markUnschedulable(byHost.get(`${gang.namespace}/${p.name}`), reason, now);
-        if (gangObject && this.failedReasons.get(gangKey) !== reason) {
-          this.failedReasons.set(gangKey, reason);
+        for (const pg of gang.podGroups) for (const p of pg.pods) this.markUnschedulable(lookup(p.name), reason, now);
+        const reasonKey = loner ? `pod:${gangKey}` : gangKey;
+        if (gangObject && this.failedReasons.get(reasonKey) !== reason) {
+          this.failedReasons.set(reasonKey, reason);
           this.event(gangObject, 'Warning', 'FailedScheduling', reason, SCHEDULER);
         }
       }
-    }
+    });
   }
 
   private markUnschedulable(pod: SimPod | undefined, message: string, now: string): void {
