@@ -1,6 +1,7 @@
 /** `canopy <command>`: dispatch. Each command returns its exit code. */
 import { runPlace } from './place';
 import { runServe } from './serve';
+import { runSnapshot } from './snapshot';
 import { runValidate } from './validate';
 
 export interface CliIO {
@@ -18,6 +19,8 @@ Commands:
                                Where the PodCliqueSets' gangs would land on the cluster, and why not.
   serve [--context X] [--port N] [--simulate SNAPSHOT.json|demo]
                                Start the dashboard on http://127.0.0.1:N.
+  snapshot [--context X] [-o FILE]
+                               Write the live cluster as the snapshot List 'place' and 'serve' read.
 
 Run 'canopy <command> --help' for a command's options.
 `;
@@ -29,6 +32,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return runValidate(rest, io);
     case 'place':
       return runPlace(rest, io);
+    case 'snapshot':
+      return runSnapshot(rest, io);
     case 'serve':
       return runServe(rest, io);
     case undefined:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionFailure } from '../actions/errors';
-import { errorResponse, readBodyText, toActionError } from './errors';
+import { errorResponse, toActionError } from './errors';
 
 describe('errorResponse', () => {
   it('keeps an ActionError (class or plain object) verbatim with its status', async () => {
@@ -13,14 +13,5 @@ describe('errorResponse', () => {
 
   it('turns anything else into a 500 with the message', () => {
     expect(toActionError(new Error('boom'))).toEqual({ status: 500, reason: 'InternalError', message: 'boom' });
-  });
-});
-
-describe('readBodyText', () => {
-  it('reads a body within the limit and refuses a larger one with 413', async () => {
-    expect(await readBodyText(new Request('http://x/', { method: 'POST', body: 'abc' }), 10)).toBe('abc');
-    const tooBig = await readBodyText(new Request('http://x/', { method: 'POST', body: 'x'.repeat(11) }), 10);
-    expect(tooBig).toBeInstanceOf(Response);
-    expect((tooBig as Response).status).toBe(413);
   });
 });

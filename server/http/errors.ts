@@ -16,10 +16,18 @@ export function isActionErrorLike(error: unknown): error is ActionError {
   );
 }
 
-export function toActionError(error: unknown): ActionError {
+/** The error as plain data; `document` (which document of a manifest) is kept when the error names one. */
+export function toActionError(error: unknown): ActionError & { document?: number } {
   if (isActionErrorLike(error)) {
     const { status, reason, message, causes } = error;
-    return { status, reason: reason || 'Error', message, ...(causes && causes.length > 0 ? { causes } : {}) };
+    const document = (error as { document?: unknown }).document;
+    return {
+      status,
+      reason: reason || 'Error',
+      message,
+      ...(causes && causes.length > 0 ? { causes } : {}),
+      ...(typeof document === 'number' ? { document } : {}),
+    };
   }
   return { status: 500, reason: 'InternalError', message: error instanceof Error ? error.message : String(error) };
 }
@@ -36,25 +44,4 @@ export function refusalResponse(refusal: GuardRefusal): Response {
 
 export function badRequest(message: string, status = 400, reason = 'BadRequest'): Response {
   return Response.json({ error: { status, reason, message } }, { status });
-}
-
-/** The body as text, refusing more than `limit` bytes (413) without reading further. */
-export async function readBodyText(request: Request, limit: number): Promise<string | Response> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return badRequest(`the request body is larger than ${limit} bytes`, 413, 'RequestEntityTooLarge');
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return badRequest(`the request body is larger than ${limit} bytes`, 413, 'RequestEntityTooLarge');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,0 +1,26 @@
+/** POST /api/scale `{kind, namespace, name, replicas, dryRun}`: through the /scale subresource. */
+import { SCALABLE_KINDS, type ScalableKind } from '../../../lib/cluster/kinds';
+import { readBodyJson } from '../../../server/http/body';
+import { badRequest, errorResponse, refusalResponse } from '../../../server/http/errors';
+import { checkMutation } from '../../../server/http/guard';
+import { getClusterSource } from '../../../server/sources';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+export async function POST(request: Request): Promise<Response> {
+  const refusal = checkMutation(request);
+  if (refusal) return refusalResponse(refusal);
+  const body = await readBodyJson(request, 16 * 1024);
+  if (body instanceof Response) return body;
+  const { kind, namespace, name, replicas, dryRun } = (body ?? {}) as Record<string, unknown>;
+  if (typeof kind !== 'string' || !(SCALABLE_KINDS as readonly string[]).includes(kind)) return badRequest(`kind must be one of ${SCALABLE_KINDS.join(', ')}`);
+  if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) return badRequest('namespace and name are required');
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) return badRequest('replicas must be a whole number ≥ 0', 422, 'Invalid');
+  try {
+    const result = await getClusterSource().scale(kind as ScalableKind, namespace, name, replicas, { dryRun: dryRun === true });
+    return Response.json(result);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The route handlers over the live source, called as Next.js calls them (a Request in, a Response
+ * out): multi-document apply with dry-run and diff, scale, delete, capabilities, snapshot, context,
+ * the origin/CSRF guard on a mutating route, and `canopy snapshot` writing what `canopy place` reads.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import { POST as apply } from '../../app/api/apply/route';
+import { GET as capabilitiesRoute } from '../../app/api/capabilities/route';
+import { GET as contextRoute } from '../../app/api/context/route';
+import { POST as deleteRoute } from '../../app/api/delete/route';
+import { POST as scale } from '../../app/api/scale/route';
+import { GET as snapshot } from '../../app/api/snapshot/route';
+import { runSnapshot } from '../../server/cli/snapshot';
+import { openConnection } from '../../server/kube/connection';
+import { setClusterSource } from '../../server/sources';
+import { LiveSource } from '../../server/sources/live';
+import { CLUSTER_DIR } from './paths';
+import { createTestNamespace, testKubeConfig } from './test-helpers';
+
+const kubeConfig = testKubeConfig();
+const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+let namespace = '';
+let appNamespace = '';
+
+const SAME_ORIGIN = { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000', 'x-canopy-request': '1' };
+
+function post(pathAndQuery: string, body: string, headers: Record<string, string> = SAME_ORIGIN): Request {
+  return new Request(`http://127.0.0.1:3000${pathAndQuery}`, { method: 'POST', headers, body });
+}
+function get(pathAndQuery: string): Request {
+  return new Request(`http://127.0.0.1:3000${pathAndQuery}`, { headers: { host: '127.0.0.1:3000' } });
+}
+
+function manifest(): string {
+  const pcs = readFileSync(path.join(CLUSTER_DIR, 'fixtures', 'disaggregated-podcliqueset.yaml'), 'utf8').replace(/^metadata:\n  name: disagg\n/m, `metadata:\n  name: disagg\n  namespace: ${appNamespace}\n`);
+  return `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${appNamespace}\n---\n${pcs}`;
+}
+
+interface ApplyBody {
+  dryRun: boolean;
+  results: { kind: string; name: string; unchanged: boolean; before: unknown; warnings: string[]; changes?: { path: string }[] }[];
+}
+
+beforeAll(async () => {
+  namespace = await createTestNamespace(core, 'live-routes');
+  appNamespace = `${namespace}-app`;
+  await setClusterSource(new LiveSource(openConnection({ env: { KUBECONFIG: inject('kubeconfigPath') } })!));
+});
+afterAll(async () => {
+  await setClusterSource(undefined);
+  await core.deleteNamespace({ name: namespace });
+  await core.deleteNamespace({ name: appNamespace }).catch(() => undefined);
+});
+
+describe('POST /api/apply', () => {
+  it('refuses a request without X-Canopy-Request or from another origin, changing nothing', async () => {
+    const noHeader = await apply(post('/api/apply', manifest(), { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000' }));
+    expect(noHeader.status).toBe(403);
+    const crossSite = await apply(post('/api/apply', manifest(), { host: '127.0.0.1:3000', origin: 'https://evil.example', 'x-canopy-request': '1' }));
+    expect(crossSite.status).toBe(403);
+    expect(((await crossSite.json()) as { error: { reason: string } }).error.reason).toBe('CrossOrigin');
+    await expect(core.readNamespace({ name: appNamespace })).rejects.toBeTruthy();
+  });
+
+  it('dry-runs a Namespace + PodCliqueSet file, applies it, and a second apply changes nothing', async () => {
+    const dry = await apply(post('/api/apply?dryRun=true', manifest()));
+    expect(dry.status).toBe(200);
+    const dryBody = (await dry.json()) as ApplyBody;
+    expect(dryBody.results.map((r) => [r.kind, r.name, r.unchanged])).toEqual([['Namespace', appNamespace, false], ['PodCliqueSet', 'disagg', false]]);
+    expect(dryBody.results[1]!.warnings[0]).toContain('created by this same manifest');
+    await expect(core.readNamespace({ name: appNamespace })).rejects.toBeTruthy();
+
+    const real = await apply(post('/api/apply', manifest()));
+    expect(real.status).toBe(200);
+    expect(((await real.json()) as ApplyBody).results.map((r) => r.unchanged)).toEqual([false, false]);
+
+    const again = (await (await apply(post('/api/apply?dryRun=true', manifest()))).json()) as ApplyBody;
+    expect(again.results.map((r) => r.unchanged)).toEqual([true, true]);
+    expect(again.results[1]!.changes).toEqual([]);
+  });
+
+  it('answers bad input with a 4xx and a message: kinds, YAML syntax, size, the validator', async () => {
+    const configMap = await apply(post('/api/apply', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: ${namespace}}\n`));
+    expect(configMap.status).toBe(400);
+    expect(((await configMap.json()) as { error: { message: string } }).error.message).toContain('only Grove kinds and Namespace');
+    const syntax = await apply(post('/api/apply', 'kind: [unclosed\n'));
+    expect(syntax.status).toBe(400);
+    const huge = await apply(post('/api/apply', `# ${'x'.repeat(1024 * 1024)}\n`));
+    expect(huge.status).toBe(413);
+    const invalid = await apply(post('/api/apply?dryRun=true', manifest().replace('roleName: decode', 'roleName: Decode_')));
+    expect(invalid.status).toBe(422);
+    const body = (await invalid.json()) as { error: { document: number; causes: { field: string }[] } };
+    expect(body.error.document).toBe(1);
+    expect(body.error.causes.map((c) => c.field)).toContain('spec.template.cliques[3].spec.roleName');
+  });
+});
+
+describe('the other routes', () => {
+  it('scales through POST /api/scale and reports the apiserver 404 verbatim', async () => {
+    const ok = await scale(post('/api/scale', JSON.stringify({ kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg', replicas: 2, dryRun: false })));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ from: 1, to: 2, dryRun: false });
+    const missing = await scale(post('/api/scale', JSON.stringify({ kind: 'PodClique', namespace: appNamespace, name: 'nope', replicas: 1 })));
+    expect(missing.status).toBe(404);
+    const badKind = await scale(post('/api/scale', JSON.stringify({ kind: 'Pod', namespace: appNamespace, name: 'x', replicas: 1 })));
+    expect(badKind.status).toBe(400);
+  });
+
+  it('answers capabilities, context and the snapshot', async () => {
+    const caps = (await (await capabilitiesRoute(get(`/api/capabilities?namespace=${appNamespace}`))).json()) as { kinds: { PodCliqueSet: { scale: { allowed: boolean } } } };
+    expect(caps.kinds.PodCliqueSet.scale.allowed).toBe(true);
+    const context = (await contextRoute(get('/api/context')).json()) as { source: { mode: string }; contexts: string[] };
+    expect(context.source.mode).toBe('live');
+    expect(JSON.stringify(context)).not.toMatch(/token|certificate/i);
+    const list = (await (await snapshot(get('/api/snapshot'))).json()) as { kind: string; items: unknown[] };
+    expect(list.kind).toBe('List');
+    const parsed = parseClusterSnapshot(list);
+    expect(parsed.ok && parsed.state.nodes.length).toBe(32);
+  });
+
+  it('deletes through POST /api/delete (dry-run leaves it)', async () => {
+    const dry = await deleteRoute(post('/api/delete', JSON.stringify({ kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg', dryRun: true })));
+    expect(dry.status).toBe(200);
+    const pod = await deleteRoute(post('/api/delete', JSON.stringify({ kind: 'Pod', namespace: appNamespace, name: 'x' })));
+    expect(pod.status).toBe(400);
+    const real = await deleteRoute(post('/api/delete', JSON.stringify({ kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg' })));
+    expect(real.status).toBe(200);
+  });
+});
+
+describe('canopy snapshot', () => {
+  it('writes the List that canopy place reads, without managedFields', async () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const chunks: Buffer[] = [];
+    stdout.on('data', (c: Buffer) => chunks.push(c));
+    const code = await runSnapshot([], { stdin: new PassThrough(), stdout, stderr }, { KUBECONFIG: inject('kubeconfigPath') });
+    expect(code).toBe(0);
+    const text = Buffer.concat(chunks).toString('utf8');
+    expect(text).not.toContain('managedFields');
+    const parsed = parseClusterSnapshot(JSON.parse(text));
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) {
+      expect(parsed.state.nodes.length).toBe(32);
+      expect(parsed.state.topologies.length).toBeGreaterThan(0);
+    }
+    expect(await runSnapshot(['--context', 'nope'], { stdin: new PassThrough(), stdout, stderr }, { KUBECONFIG: inject('kubeconfigPath') })).toBe(1);
+  });
+});

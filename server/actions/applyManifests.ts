@@ -1,0 +1,108 @@
+/**
+ * Apply a manifest file (YAML or JSON, one or more documents) to any ClusterSource: Namespaces
+ * first, then the rest in file order. Every document is dry-run before anything is changed, so a
+ * bad document refuses the whole file (the one exception: an object in a Namespace the same file
+ * creates cannot be dry-run before that Namespace exists; it is checked when it is applied).
+ */
+import { parseManifests } from '../../lib/grove/manifest';
+import { isRecord, type KubeObject } from '../../lib/grove/meta';
+import type { ActionError, ApplyResult, ClusterSource } from '../sources/types';
+import { isApplicable } from './apply';
+import { ActionFailure } from './errors';
+
+export const MAX_DOCUMENTS = 100;
+
+/** An ActionError about one document of the file (0-based index as parseManifests counts). */
+export class DocumentFailure extends ActionFailure {
+  constructor(
+    readonly document: number,
+    readonly object: { kind: string | null; name: string | null },
+    error: ActionError,
+  ) {
+    super(error);
+  }
+
+  override toJSON(): ActionError & { document: number } {
+    return { ...super.toJSON(), document: this.document };
+  }
+}
+
+interface Doc {
+  index: number;
+  object: KubeObject;
+}
+
+/** The documents to apply, or an ActionFailure (400) naming the first problem. */
+export function readManifests(text: string): Doc[] {
+  const parsed = parseManifests(text);
+  const first = parsed.errors[0];
+  if (first) {
+    throw new DocumentFailure(first.document, { kind: null, name: null }, { status: 400, reason: 'BadRequest', message: `line ${first.line}, column ${first.column}: ${first.message}` });
+  }
+  const docs = parsed.documents.filter((d) => d.object !== null);
+  if (docs.length === 0) throw new ActionFailure({ status: 400, reason: 'BadRequest', message: 'the manifest holds no object' });
+  if (docs.length > MAX_DOCUMENTS) throw new ActionFailure({ status: 413, reason: 'RequestEntityTooLarge', message: `at most ${MAX_DOCUMENTS} objects per apply (got ${docs.length})` });
+  for (const d of docs) {
+    if (!isApplicable(d.object)) {
+      throw new DocumentFailure(d.index, { kind: d.kind, name: d.name }, {
+        status: 400,
+        reason: 'BadRequest',
+        message: `document ${d.index + 1} (line ${d.line}) is ${d.apiVersion ?? '?'}/${d.kind ?? '?'}: Canopy applies only Grove kinds and Namespace`,
+      });
+    }
+  }
+  const isNamespace = (d: (typeof docs)[number]) => d.kind === 'Namespace';
+  return [...docs.filter(isNamespace), ...docs.filter((d) => !isNamespace(d))].map((d) => ({ index: d.index, object: d.object as KubeObject }));
+}
+
+function namespaceOf(object: KubeObject): string | undefined {
+  return isRecord(object.metadata) && typeof object.metadata.namespace === 'string' ? object.metadata.namespace : undefined;
+}
+
+async function applyOne(source: ClusterSource, doc: Doc, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
+  try {
+    return await source.apply(doc.object, options);
+  } catch (error) {
+    if (error instanceof ActionFailure || (isRecord(error) && typeof error.status === 'number')) {
+      const e = error as unknown as ActionError;
+      throw new DocumentFailure(doc.index, { kind: doc.object.kind ?? null, name: doc.object.metadata?.name ?? null }, { status: e.status, reason: e.reason, message: e.message, causes: e.causes });
+    }
+    throw error;
+  }
+}
+
+export async function applyManifests(source: ClusterSource, text: string, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult[]> {
+  const docs = readManifests(text);
+  const created = new Set(docs.filter((d) => d.object.kind === 'Namespace').map((d) => d.object.metadata?.name));
+  const previews: (ApplyResult | undefined)[] = [];
+  for (const doc of docs) {
+    try {
+      previews.push(await applyOne(source, doc, { ...options, dryRun: true }));
+    } catch (error) {
+      const ns = namespaceOf(doc.object);
+      // Dry-run in a namespace this same file creates: the apiserver answers 404 until it exists.
+      if (error instanceof DocumentFailure && error.status === 404 && ns && created.has(ns)) previews.push(undefined);
+      else throw error;
+    }
+  }
+  if (options.dryRun) {
+    return docs.map((doc, i) => previews[i] ?? pendingNamespaceResult(doc));
+  }
+  const results: ApplyResult[] = [];
+  for (const doc of docs) results.push(await applyOne(source, doc, { ...options, dryRun: false }));
+  return results;
+}
+
+/** What a dry run says about an object whose namespace does not exist yet. */
+function pendingNamespaceResult(doc: Doc): ApplyResult {
+  return {
+    kind: String(doc.object.kind),
+    namespace: namespaceOf(doc.object),
+    name: doc.object.metadata?.name ?? '',
+    before: null,
+    after: doc.object,
+    dryRun: true,
+    unchanged: false,
+    warnings: [`not dry-run by the apiserver: its namespace ${namespaceOf(doc.object)} is created by this same manifest`],
+  };
+}

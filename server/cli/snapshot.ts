@@ -1,0 +1,81 @@
+/**
+ * `canopy snapshot [--context NAME] [-o FILE]`
+ * Writes the live cluster as the snapshot List that `canopy place --cluster` and
+ * `canopy serve --simulate` read: every Node, Pod and ClusterTopologyBinding, managedFields stripped.
+ * Exit 0: written; 1: no cluster, or the apiserver refused; 2: bad flags or an unwritable file.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ActionFailure } from '../actions/errors';
+import { ConnectionError, openConnection } from '../kube/connection';
+import { clusterSnapshot } from '../kube/snapshot';
+import { LiveSource } from '../sources/live';
+import type { CliIO } from './main';
+
+const HELP = `Usage: canopy snapshot [--context NAME] [-o FILE] > cluster.json
+
+Writes the cluster of the kubeconfig (KUBECONFIG or ~/.kube/config, or the in-cluster service account)
+as a Kubernetes List of its Nodes, Pods and ClusterTopologyBindings, as
+  kubectl get nodes,pods,clustertopologybindings -A -o json
+prints it (without managedFields). Read it with 'canopy place --cluster' or 'canopy serve --simulate'.
+
+Options:
+      --context NAME   use this kubeconfig context instead of the current one
+  -o, --output FILE    write to FILE instead of standard output
+  -h, --help           show this help
+`;
+
+export async function runSnapshot(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
+  let values: { context?: string; output?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { context: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr.write(`canopy snapshot: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let source: LiveSource;
+  try {
+    const connection = openConnection({ context: values.context, env });
+    if (!connection) {
+      io.stderr.write('canopy snapshot: no cluster: no kubeconfig (KUBECONFIG or ~/.kube/config) and not running in a cluster\n');
+      return 1;
+    }
+    source = new LiveSource(connection);
+  } catch (error) {
+    io.stderr.write(`canopy snapshot: ${error instanceof ConnectionError ? error.message : String(error)}\n`);
+    return 1;
+  }
+  let text: string;
+  try {
+    const list = await clusterSnapshot(source);
+    text = `${JSON.stringify(list, null, 2)}\n`;
+    const counts = new Map<string, number>();
+    for (const item of list.items as { kind?: string }[]) counts.set(item.kind ?? '?', (counts.get(item.kind ?? '?') ?? 0) + 1);
+    io.stderr.write(`canopy snapshot: ${source.info().name}: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ') || 'nothing'}\n`);
+  } catch (error) {
+    io.stderr.write(`canopy snapshot: ${error instanceof ActionFailure ? `${error.reason}: ${error.message}` : String(error)}\n`);
+    return 1;
+  } finally {
+    await source.close();
+  }
+  if (values.output) {
+    try {
+      await writeFile(values.output, text);
+    } catch (error) {
+      io.stderr.write(`canopy snapshot: cannot write ${values.output}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  } else {
+    io.stdout.write(text);
+  }
+  return 0;
+}
