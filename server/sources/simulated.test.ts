@@ -326,6 +326,21 @@ describe('applying the disaggregated fixture', () => {
   });
 });
 
+describe('the clock', () => {
+  it('with tickMs the pods move on by themselves and quiet watches get bookmarks', async () => {
+    const s = testCluster({ tickMs: 5 });
+    const bookmarks: WatchEvent[] = [];
+    await s.watch('Node', String(s.store.resourceVersion), (e) => bookmarks.push(e), () => {});
+    await s.apply(fixture(), { dryRun: false });
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && !(all(s, 'Pod').length === 7 && all(s, 'Pod').every(ready))) await new Promise((r) => setTimeout(r, 10));
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    expect(bookmarks.length).toBeGreaterThan(0);
+    expect(bookmarks.every((e) => e.type === 'BOOKMARK')).toBe(true);
+    await s.close();
+  });
+});
+
 describe('pods outside any PodGang', () => {
   it('are scheduled one by one like kube-scheduler would, or stay Pending with the reason', async () => {
     const s = testCluster();

@@ -925,7 +925,6 @@ export class SimulatedSource implements ClusterSource {
     const cliqueOk = new Map<string, { scheduled: boolean; available: boolean }>();
     for (const pclq of idx.cliques.values()) {
       const key = objectKey(pclq);
-      const ns = pclq.metadata.namespace ?? 'default';
       const pods = idx.pods.get(key) ?? [];
       const min = minAvailableOf(pclq);
       const scheduled = pods.filter(podBound).length;
@@ -956,7 +955,6 @@ export class SimulatedSource implements ClusterSource {
       };
       cliqueOk.set(key, { scheduled: scheduled >= min, available: scheduled >= min && ready >= min });
       this.putIfChanged('PodClique', pclq, status);
-      void ns;
     }
 
     const groupAvailable = new Map<string, boolean>();
@@ -990,7 +988,6 @@ export class SimulatedSource implements ClusterSource {
 
     const bindings = this.topologyLevels();
     for (const pcs of this.store.all('PodCliqueSet') as PodCliqueSet[]) {
-      const ns = pcs.metadata.namespace ?? 'default';
       const name = pcs.metadata.name ?? '';
       const replicas = pcs.spec.replicas ?? 0;
       const expanded = this.expansions.get(objectKey(pcs));
@@ -1017,7 +1014,6 @@ export class SimulatedSource implements ClusterSource {
         hpaPodSelector: podCliqueSetSelector(name),
         ...(conditions.length > 0 ? { conditions } : {}),
       });
-      void ns;
     }
 
     // PodGang phase: Grove itself only writes Pending + Initialized; a gang scheduler moves it on (§9).
