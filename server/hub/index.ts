@@ -1,43 +1,43 @@
 /**
- * The process-wide watch hub. Kept on globalThis so that Next.js dev-mode module reloading (which
- * re-evaluates route modules) does not open a second set of upstream watches.
+ * The process-wide watch hub, over the process-wide ClusterSource (server/sources). Kept on globalThis
+ * so that Next.js dev-mode module reloading (which re-evaluates route modules) does not open a second
+ * set of upstream watches. When the source is replaced (a context switch), the old hub is closed —
+ * its streams end, browsers reconnect and get the new cluster's snapshot — and a new hub is made.
  */
+import { getClusterSource } from '../sources';
 import type { ClusterSource } from '../sources/types';
 import { WatchHub, type WatchHubOptions } from './watchHub';
 
 export { WatchHub, HUB_DEFAULTS, type HubCounters, type HubSubscriber, type WatchHubOptions } from './watchHub';
 
-type SourceProvider = () => ClusterSource;
-
-interface HubGlobal {
+interface HubSlot {
   hub?: WatchHub;
-  provider?: SourceProvider;
   options?: WatchHubOptions;
 }
 
-const slot = globalThis as typeof globalThis & { __canopyWatchHub?: HubGlobal };
-const state: HubGlobal = (slot.__canopyWatchHub ??= {});
+const slot = globalThis as typeof globalThis & { __canopyWatchHub?: HubSlot };
+const state: HubSlot = (slot.__canopyWatchHub ??= {});
 
-/**
- * Tells the hub where the cluster comes from (called once at start-up, before the first stream).
- * TODO(server/sources/index.ts): default to getClusterSource() once it lands, so no caller must.
- */
-export function setWatchHubSource(provider: SourceProvider, options?: WatchHubOptions): void {
-  state.provider = provider;
+/** Options for hubs made from now on (tests, benchmarks). */
+export function configureWatchHub(options: WatchHubOptions | undefined): void {
   state.options = options;
 }
 
-/** The one hub of this process, created on first use. Upstream watches start with the first subscriber. */
-export function getWatchHub(): WatchHub {
-  if (!state.hub) {
-    if (!state.provider) throw new Error('watch hub: no cluster source configured (setWatchHubSource)');
-    state.hub = new WatchHub(state.provider(), state.options);
+/**
+ * The hub of this process's cluster source, created on first use; upstream watches start with its
+ * first subscriber. Throws what getClusterSource throws (an ActionFailure 503 when no cluster).
+ */
+export function getWatchHub(source: ClusterSource = getClusterSource()): WatchHub {
+  if (state.hub && state.hub.source !== source) {
+    state.hub.close();
+    state.hub = undefined;
   }
+  state.hub ??= new WatchHub(source, state.options);
   return state.hub;
 }
 
-/** Stops and forgets the hub (tests, source switch). */
+/** Closes and forgets the hub (tests, shutdown). */
 export function resetWatchHub(): void {
-  state.hub?.stop();
+  state.hub?.close();
   state.hub = undefined;
 }

@@ -64,6 +64,16 @@ describe('createEventStream', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('ends the stream when the hub closes (its source was replaced)', async () => {
+    const hub = new FakeHub();
+    const reader = createEventStream(hub, new AbortController().signal).getReader();
+    await readAll(reader, 2);
+    hub.subscriber!.end!();
+    expect((await reader.read()).done).toBe(true);
+    expect(hub.unsubscribed).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('unsubscribes when the reader cancels, and closes a stream whose reader falls too far behind', async () => {
     const hub = new FakeHub();
     const reader = createEventStream(hub, new AbortController().signal).getReader();

@@ -73,6 +73,7 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
           snapshot: (snapshot) => send(STREAM_EVENTS.snapshot, snapshot),
           delta: (delta) => send(STREAM_EVENTS.delta, delta),
           state: (states) => send(STREAM_EVENTS.state, states),
+          end: close,
         });
         heartbeat = setInterval(() => send(STREAM_EVENTS.heartbeat, { t: now() }), heartbeatMs);
       },

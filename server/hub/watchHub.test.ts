@@ -340,6 +340,18 @@ describe('WatchHub', () => {
     expect(h.snapshot().kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['late']);
   });
 
+  it('close() stops upstream and ends every subscriber', async () => {
+    const h = hub();
+    const ended: number[] = [];
+    for (let i = 0; i < 3; i++) h.subscribe({ snapshot() {}, delta() {}, state() {}, end: () => ended.push(i) });
+    await settle();
+    expect(h.stats.upstreamWatches).toBe(1);
+    h.close();
+    expect(ended).toEqual([0, 1, 2]);
+    expect(h.stats).toMatchObject({ upstreamWatches: 0, subscribers: 0 });
+    expect(fake.active.size).toBe(0);
+  });
+
   it('a subscriber that throws does not stop the others', async () => {
     const h = hub();
     const broken: HubSubscriber = {

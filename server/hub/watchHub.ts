@@ -28,6 +28,8 @@ export interface HubSubscriber {
   snapshot(snapshot: StreamSnapshot): void;
   delta(delta: StreamDelta): void;
   state(states: ConnectionStates): void;
+  /** The hub is closing (its source was replaced): end the stream; the client reconnects to the new one. */
+  end?(): void;
 }
 
 export interface HubCounters {
@@ -142,6 +144,14 @@ export class WatchHub {
     this.batchTimer = null;
     this.coalescer.take();
     for (const watcher of this.watchers) watcher.stop();
+  }
+
+  /** Stops upstream and ends every subscriber's stream: for a hub whose source is being replaced. */
+  close(): void {
+    this.stop();
+    const subscribers = [...this.subscribers];
+    this.subscribers.clear();
+    for (const subscriber of subscribers) safely(() => subscriber.end?.());
   }
 
   private enqueue(kind: WatchedKind, events: WatchEvent[]): void {
