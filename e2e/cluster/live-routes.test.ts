@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
 import { POST as apply } from '../../app/api/apply/route';
 import { GET as capabilitiesRoute } from '../../app/api/capabilities/route';
-import { GET as contextRoute } from '../../app/api/context/route';
+import { GET as contextRoute, POST as switchContextRoute } from '../../app/api/context/route';
 import { POST as deleteRoute } from '../../app/api/delete/route';
 import { POST as scale } from '../../app/api/scale/route';
 import { GET as snapshot } from '../../app/api/snapshot/route';
 import { runSnapshot } from '../../server/cli/snapshot';
 import { openConnection } from '../../server/kube/connection';
-import { setClusterSource } from '../../server/sources';
+import { getClusterSource, setClusterSource } from '../../server/sources';
 import { LiveSource } from '../../server/sources/live';
 import { CLUSTER_DIR } from './paths';
 import { createTestNamespace, testKubeConfig } from './test-helpers';
@@ -130,6 +130,30 @@ describe('the other routes', () => {
     expect(pod.status).toBe(400);
     const real = await deleteRoute(post('/api/delete', JSON.stringify({ kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg' })));
     expect(real.status).toBe(200);
+  });
+});
+
+describe('POST /api/context', () => {
+  it('switches to another context of the kubeconfig (a new source), and refuses an unknown one', async () => {
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = inject('kubeconfigPath');
+    try {
+      const before = getClusterSource();
+      const name = before.info().name;
+      const unknown = await switchContextRoute(post('/api/context', JSON.stringify({ context: 'nope' })));
+      expect(unknown.status).toBe(404);
+      expect(getClusterSource()).toBe(before);
+      const switched = await switchContextRoute(post('/api/context', JSON.stringify({ context: name })));
+      expect(switched.status).toBe(200);
+      expect(((await switched.json()) as { source: { name: string } }).source.name).toBe(name);
+      expect(getClusterSource()).not.toBe(before);
+      // The old source is closed: it lists no more.
+      await expect(before.list('Node', { limit: 1 })).rejects.toMatchObject({ status: 503 });
+      expect((await getClusterSource().list('Node', { limit: 1 })).items).toHaveLength(1);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
   });
 });
 

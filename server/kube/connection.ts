@@ -18,8 +18,8 @@ export interface ConnectionOptions {
   env?: Record<string, string | undefined>;
   /** Home directory for ~/.kube/config; default os.homedir(). */
   home?: string;
-  /** Service-account directory for in-cluster; default /var/run/secrets/kubernetes.io/serviceaccount. */
-  serviceAccountDir?: string;
+  /** Prefix of the service-account directory /var/run/secrets/kubernetes.io/serviceaccount (tests); default ''. */
+  serviceAccountRoot?: string;
 }
 
 export interface Connection {
@@ -73,18 +73,20 @@ export function openConnection(options: ConnectionOptions = {}): Connection | nu
       info: { mode: 'live', name: context, server: cluster.server, namespace: contextObject.namespace ?? 'default', readOnly: false },
     };
   }
-  const saDir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(saDir, 'token'))) {
+  const root = options.serviceAccountRoot ?? '';
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(`${root}${SERVICE_ACCOUNT_DIR}/token`)) {
     if (options.context) throw new ConnectionError(`--context ${options.context}: there is no kubeconfig, only the in-cluster service account`);
-    kubeConfig.loadFromCluster();
+    // client-node reads KUBERNETES_SERVICE_HOST/PORT from process.env itself.
+    kubeConfig.loadFromCluster(root);
     const cluster = kubeConfig.getCurrentCluster();
+    const namespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace?.trim();
     return {
       kubeConfig,
       info: {
         mode: 'live',
         name: 'in-cluster',
         server: cluster?.server,
-        namespace: env.POD_NAMESPACE || 'default',
+        namespace: namespace || 'default',
         readOnly: env.CANOPY_ALLOW_WRITES !== 'true',
       },
     };

@@ -9,7 +9,7 @@ import { ActionFailure } from '../actions/errors';
 import { ConnectionError, contextNames, openConnection } from '../kube/connection';
 import { LiveSource } from './live';
 import { simulatedSourceFromSetting } from './simulated-env';
-import type { ClusterSource } from './types';
+import type { ClusterSource, SourceInfo } from './types';
 
 interface SourceSlot {
   source?: ClusterSource;
@@ -53,4 +53,24 @@ export async function setClusterSource(source: ClusterSource | undefined, contex
   state.source = source;
   state.contexts = contexts;
   if (old && old !== source) await old.close();
+}
+
+/**
+ * Switches the live cluster to another context of the kubeconfig. Refused when the server runs on a
+ * simulated cluster or in-cluster (there is nothing to switch to). The watch hub notices the new source.
+ */
+export async function switchContext(context: string): Promise<SourceInfo> {
+  const current = getClusterSource();
+  if (current.info().mode !== 'live' || current.info().name === 'in-cluster') {
+    throw new ActionFailure({ status: 409, reason: 'Conflict', message: `this server runs on ${current.info().mode === 'live' ? 'the in-cluster service account' : 'a simulated cluster'}: there is no context to switch to` });
+  }
+  let connection;
+  try {
+    connection = openConnection({ context, env: process.env });
+  } catch (error) {
+    throw new ActionFailure({ status: error instanceof ConnectionError ? 404 : 503, reason: error instanceof ConnectionError ? 'NotFound' : 'NoCluster', message: (error as Error).message });
+  }
+  if (!connection) throw new ActionFailure({ status: 503, reason: 'NoCluster', message: 'no kubeconfig found any more' });
+  await setClusterSource(new LiveSource(connection), contextNames(connection));
+  return connection.info;
 }

@@ -30,7 +30,9 @@ export function watchEndOf(error: unknown): WatchEnd {
 }
 
 export class LiveSource implements ClusterSource {
-  private readonly watches = new Set<AbortController>();
+  /** stop() of every open watch: close() ends them all, silently, like their owners' stop(). */
+  private readonly watches = new Set<() => void>();
+  private closed = false;
 
   constructor(readonly connection: Connection) {}
 
@@ -39,6 +41,7 @@ export class LiveSource implements ClusterSource {
   }
 
   async list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage> {
+    this.refuseWhenClosed();
     const info = KIND_INFO[kind];
     const body = await kubeRequest<KubeListBody>(this.connection.kubeConfig, {
       method: 'GET',
@@ -51,6 +54,7 @@ export class LiveSource implements ClusterSource {
   }
 
   async watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle> {
+    this.refuseWhenClosed();
     const info = KIND_INFO[kind];
     let ended = false;
     let stopped = false;
@@ -83,14 +87,13 @@ export class LiveSource implements ClusterSource {
     );
     controllerRef = controller;
     if (ended) controller.abort();
-    this.watches.add(controller);
-    return {
-      stop: () => {
-        stopped = true;
-        this.watches.delete(controller);
-        controller.abort();
-      },
+    const stop = () => {
+      stopped = true;
+      this.watches.delete(stop);
+      controller.abort();
     };
+    this.watches.add(stop);
+    return { stop };
   }
 
   apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
@@ -115,8 +118,12 @@ export class LiveSource implements ClusterSource {
   }
 
   async close(): Promise<void> {
-    for (const controller of this.watches) controller.abort();
-    this.watches.clear();
+    this.closed = true;
+    for (const stop of [...this.watches]) stop();
+  }
+
+  private refuseWhenClosed(): void {
+    if (this.closed) throw new ActionFailure({ status: 503, reason: 'ServiceUnavailable', message: `the connection to ${this.connection.info.name} was closed` });
   }
 
   private refuseWhenReadOnly(): void {

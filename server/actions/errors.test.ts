@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { warningsOf } from '../kube/request';
+import { pointerToFieldPath } from './apply';
+import { actionErrorFromStatus } from './errors';
+
+describe('actionErrorFromStatus', () => {
+  it("keeps the apiserver's Status verbatim, causes with their field paths", () => {
+    const status = {
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Invalid',
+      code: 422,
+      message: 'PodCliqueSet.grove.io "x" is invalid: spec.template.cliques[0].spec.roleName: Required value',
+      details: { causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.cliques[0].spec.roleName' }] },
+    };
+    expect(actionErrorFromStatus(422, status).toJSON()).toEqual({
+      status: 422,
+      reason: 'Invalid',
+      message: status.message,
+      causes: [{ field: 'spec.template.cliques[0].spec.roleName', message: 'Required value' }],
+    });
+  });
+
+  it('falls back to the body text and a reason from the HTTP status', () => {
+    expect(actionErrorFromStatus(502, 'Bad Gateway from the proxy').toJSON()).toEqual({ status: 502, reason: 'InternalError', message: 'Bad Gateway from the proxy' });
+    expect(actionErrorFromStatus(403, undefined).toJSON()).toEqual({ status: 403, reason: 'Forbidden', message: 'HTTP 403' });
+  });
+});
+
+describe('helpers', () => {
+  it('writes JSON pointers as the apiserver writes field paths', () => {
+    expect(pointerToFieldPath('/spec/template/cliques/0/spec/roleName')).toBe('spec.template.cliques[0].spec.roleName');
+    expect(pointerToFieldPath('/metadata/labels/grove.io~1x')).toBe('metadata.labels["grove.io/x"]');
+    expect(pointerToFieldPath('')).toBe('');
+  });
+
+  it('reads Warning headers', () => {
+    expect(warningsOf(['299 - "unknown field \\"spec.x\\""', '299 - "a", 299 - "b"'])).toEqual(['unknown field "spec.x"', 'a', 'b']);
+    expect(warningsOf(undefined)).toEqual([]);
+  });
+});
