@@ -1,85 +1,93 @@
 /**
- * A minimal read-only ClusterSource over @kubernetes/client-node 1.4.0, for the hub's control-plane
- * tests: paginated list through KubernetesObjectApi, watch through k8s.Watch with bookmarks, an ERROR
- * event with code 410 reported as `gone`. It counts open watches per kind on its side of the wire.
- * The live source (server/sources/live.ts) had not landed when these tests were written; swap it in
- * once it is committed.
+ * For the hub's control-plane tests: the live source (server/sources/live.ts) over a kubeconfig, wrapped
+ * to count open watches per kind on its side of the wire, and the apiserver's own count of open WATCH
+ * requests per resource (from its /metrics), so "one upstream watch per kind" is checked from both ends.
  */
 import * as k8s from '@kubernetes/client-node';
-import { KIND_INFO, type WatchedKind } from '../../lib/cluster/kinds';
-import type { KubeObject } from '../../lib/grove/meta';
-import type { ClusterSource, WatchEnd } from '../../server/sources/types';
-
-function collectionPath(kind: WatchedKind): string {
-  const info = KIND_INFO[kind];
-  return info.group ? `/apis/${info.group}/${info.version}/${info.plural}` : `/api/${info.version}/${info.plural}`;
-}
+import https from 'node:https';
+import type { WatchedKind } from '../../lib/cluster/kinds';
+import { openConnection } from '../../server/kube/connection';
+import { LiveSource } from '../../server/sources/live';
+import type { ClusterSource } from '../../server/sources/types';
 
 export interface TestSource {
   source: ClusterSource;
-  /** Open upstream watches per kind, as the adapter counts them. */
+  live: LiveSource;
+  /** Open upstream watches per kind, as the wrapper counts them. */
   openWatches: Map<WatchedKind, number>;
 }
 
-export function clientNodeSource(kubeConfig: k8s.KubeConfig): TestSource {
-  const objects = k8s.KubernetesObjectApi.makeApiClient(kubeConfig);
+export function liveTestSource(kubeconfigPath: string): TestSource {
+  const connection = openConnection({ env: { KUBECONFIG: kubeconfigPath } });
+  if (!connection) throw new Error(`no connection from ${kubeconfigPath}`);
+  const live = new LiveSource(connection);
   const openWatches = new Map<WatchedKind, number>();
   const count = (kind: WatchedKind, delta: number) => openWatches.set(kind, (openWatches.get(kind) ?? 0) + delta);
-
   const source: ClusterSource = {
-    info: () => ({ mode: 'live', name: 'test-adapter', namespace: 'default', readOnly: true }),
-    async list(kind, options) {
-      const info = KIND_INFO[kind];
-      const list = await objects.list(info.apiVersion, kind, undefined, undefined, undefined, undefined, undefined, undefined, options.limit, options.continue);
-      const items = list.items.map((item) => ({ ...item, apiVersion: info.apiVersion, kind }) as KubeObject);
-      return { items, resourceVersion: list.metadata?.resourceVersion ?? '', ...(list.metadata?._continue ? { continue: list.metadata._continue } : {}) };
-    },
+    info: () => live.info(),
+    list: (kind, options) => live.list(kind, options),
     async watch(kind, resourceVersion, onEvent, onEnd) {
-      let done = false;
-      const end = (why: WatchEnd) => {
-        if (done) return;
-        done = true;
+      let open = true;
+      const closeOnce = () => {
+        if (!open) return false;
+        open = false;
         count(kind, -1);
-        onEnd(why);
+        return true;
       };
       count(kind, 1);
-      let controller: AbortController;
       try {
-        controller = await new k8s.Watch(kubeConfig).watch(
-          collectionPath(kind),
-          { resourceVersion, allowWatchBookmarks: true },
-          (type: string, object: KubeObject & { code?: number; message?: string }) => {
-            if (done) return;
-            if (type === 'ERROR') {
-              end(object.code === 410 ? { reason: 'gone', message: object.message } : { reason: 'error', message: object.message });
-              controller?.abort();
-            } else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK') {
-              onEvent({ type, object });
-            }
+        const handle = await live.watch(kind, resourceVersion, onEvent, (end) => {
+          closeOnce();
+          onEnd(end);
+        });
+        return {
+          stop: () => {
+            closeOnce();
+            handle.stop();
           },
-          (error: unknown) => end(error ? { reason: 'error', message: String(error) } : { reason: 'closed' }),
-        );
+        };
       } catch (error) {
-        if (!done) {
-          done = true;
-          count(kind, -1);
-        }
+        closeOnce();
         throw error;
       }
-      return {
-        stop: () => {
-          if (done) return;
-          done = true;
-          count(kind, -1);
-          controller.abort();
-        },
-      };
     },
-    apply: () => Promise.reject(new Error('read-only adapter')),
-    delete: () => Promise.reject(new Error('read-only adapter')),
-    scale: () => Promise.reject(new Error('read-only adapter')),
-    can: async () => ({ allowed: false }),
-    close: async () => {},
+    apply: (object, options) => live.apply(object, options),
+    delete: (kind, namespace, name, options) => live.delete(kind, namespace, name, options),
+    scale: (kind, namespace, name, replicas, options) => live.scale(kind, namespace, name, replicas, options),
+    can: (question) => live.can(question),
+    close: () => live.close(),
   };
-  return { source, openWatches };
+  return { source, live, openWatches };
+}
+
+/**
+ * Open WATCH requests per resource as the apiserver counts them (`apiserver_longrunning_requests`,
+ * summed over scopes and components). Includes the controllers' and KWOK's own watches: compare
+ * against a baseline.
+ */
+export async function apiserverWatches(kubeConfig: k8s.KubeConfig): Promise<Map<string, number>> {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('no current cluster');
+  const url = new URL('/metrics', cluster.server);
+  const options: https.RequestOptions = { hostname: url.hostname, port: url.port, path: url.pathname, method: 'GET', headers: {} };
+  await kubeConfig.applyToHTTPSOptions(options);
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = https.request(options, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`/metrics: HTTP ${response.statusCode}: ${body.slice(0, 200)}`))));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_longrunning_requests{') || !line.includes('verb="WATCH"')) continue;
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
+    const group = /group="([^"]*)"/.exec(line)?.[1] ?? '';
+    const key = group ? `${resource}.${group}` : resource;
+    counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return counts;
 }

@@ -1,23 +1,21 @@
 /**
  * The watch hub against the real control plane: it lists and watches every watched kind through the
  * apiserver, passes on a pod status change made by KWOK within 1 s of the apiserver announcing it,
- * and keeps one upstream watch per kind for 20 subscribers.
- *
- * The live ClusterSource (server/sources/live.ts) had not landed when this was written, so the hub runs
- * over a minimal client-node adapter (hub-adapter.ts). Swap in LiveSource once it is committed.
+ * and keeps one upstream watch per kind for 20 subscribers (counted at the source and by the apiserver).
+ * The hub runs over the live source (server/sources/live.ts).
  */
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WATCHED_KINDS, objectKey } from '../../lib/cluster/kinds';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KIND_INFO, WATCHED_KINDS, objectKey } from '../../lib/cluster/kinds';
 import type { StreamDelta } from '../../lib/cluster/stream';
 import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
-import { clientNodeSource } from './hub-adapter';
+import { apiserverWatches, liveTestSource } from './hub-adapter';
 import { createTestNamespace, eventually, gpuPod, podIsReady, testKubeConfig } from './test-helpers';
 
 const kubeConfig = testKubeConfig();
 const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
 
-const { source: adapter, openWatches } = clientNodeSource(kubeConfig);
+const { source: adapter, openWatches } = liveTestSource(inject('kubeconfigPath'));
 
 class Recorder implements HubSubscriber {
   readonly deltas: { at: number; delta: StreamDelta }[] = [];
@@ -37,6 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   hub?.stop();
+  await adapter.close();
   await core.deleteNamespace({ name: namespace });
 });
 
@@ -78,11 +77,20 @@ describe('the watch hub over the real apiserver', () => {
   });
 
   it('keeps exactly one upstream watch per kind for 20 subscribers, and its store equals a fresh list', async () => {
+    await eventually('upstream closed after the first test', async () => (hub.stats.upstreamWatches === 0 ? true : undefined), 10_000);
+    const baseline = await apiserverWatches(kubeConfig);
     const subscribers = Array.from({ length: 20 }, () => new Recorder());
     const unsubscribes = subscribers.map((subscriber) => hub.subscribe(subscriber));
     await eventually('every kind live', async () => (WATCHED_KINDS.every((kind) => hub.states()[kind]?.status === 'live') ? true : undefined), 30_000);
     expect(hub.stats).toMatchObject({ upstreamWatches: WATCHED_KINDS.length, subscribers: 20 });
     for (const kind of WATCHED_KINDS) expect(openWatches.get(kind)).toBe(1);
+    // The apiserver's side: exactly one more open WATCH per resource than before the hub started.
+    const during = await apiserverWatches(kubeConfig);
+    for (const kind of WATCHED_KINDS) {
+      const { plural, group } = KIND_INFO[kind];
+      const key = group ? `${plural}.${group}` : plural;
+      expect((during.get(key) ?? 0) - (baseline.get(key) ?? 0), key).toBe(1);
+    }
 
     for (let i = 0; i < 3; i++) await core.createNamespacedPod({ namespace, body: gpuPod(`fan-${i}`, 1) });
     await core.deleteNamespacedPod({ name: 'fan-0', namespace, gracePeriodSeconds: 0 });

@@ -1,5 +1,5 @@
 /**
- * Killing and restarting kube-apiserver mid-watch loses no update: the hub retries with backoff,
+ * Killing and restarting kube-apiserver mid-watch loses no update: the hub (over the live source) retries with backoff,
  * resumes (or relists on 410), and afterwards both its store and a subscriber's copy (snapshot +
  * deltas applied with lib's applyWatchEvent, as the browser does) equal a fresh list. Runs on a small
  * second cluster, so the shared one keeps its apiserver; the restarted apiserver is spawned here with
@@ -13,7 +13,7 @@ import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import { applyWatchEvent, createObjectStore, reconcile, storeItems, type ObjectStore } from '../../lib/cluster/watch';
 import { HOSTNAME_LABEL, type TopologySpec } from '../../lib/topology/spec';
 import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
-import { clientNodeSource } from './hub-adapter';
+import { liveTestSource } from './hub-adapter';
 import { startCluster, type RunningCluster } from './launcher';
 import { ProcessGroup } from './processes';
 import { eventually, gpuPod } from './test-helpers';
@@ -51,12 +51,14 @@ const versions = (items: { metadata?: { namespace?: string; name?: string; resou
 let cluster: RunningCluster;
 let restarted: ProcessGroup | undefined;
 let hub: WatchHub | undefined;
+let closeSource: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   cluster = await startCluster(TOPOLOGY, { log: () => undefined });
 });
 afterAll(async () => {
   hub?.stop();
+  await closeSource?.();
   await restarted?.stopAll(2_000);
   await cluster?.stop();
 });
@@ -71,7 +73,9 @@ describe('the watch hub across a kube-apiserver restart', () => {
     await core.createNamespacedPod({ namespace, body: gpuPod('before-a', 1) });
     await core.createNamespacedPod({ namespace, body: gpuPod('before-b', 1) });
 
-    hub = new WatchHub(clientNodeSource(kubeConfig).source, { kinds: KINDS, backoff: { baseMs: 200, capMs: 2_000 } });
+    const { source } = liveTestSource(cluster.kubeconfigPath);
+    closeSource = () => source.close();
+    hub = new WatchHub(source, { kinds: KINDS, backoff: { baseMs: 200, capMs: 2_000 } });
     const mirror = new Mirror();
     hub.subscribe(mirror);
     await eventually('hub live', async () => (KINDS.every((kind) => hub!.states()[kind]?.status === 'live') ? true : undefined), 30_000);
