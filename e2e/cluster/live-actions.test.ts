@@ -127,6 +127,20 @@ describe('apply', () => {
     expect(forced.changes).toEqual([{ path: 'spec.replicas', old: 2, new: 1 }]);
   });
 
+  it('refuses an unknown field by name (strict field validation)', async () => {
+    const typo = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${namespace}-typo` }, spec: { finalizerz: ['x'] } };
+    const refused = await failure(() => source.apply(typo, { dryRun: true }));
+    // kube-apiserver 1.35 answers a server-side apply to a built-in kind with an undeclared field
+    // as a 500 ("failed to create typed patch object"); Canopy passes status and words through as they are.
+    expect(refused.status).toBe(500);
+    expect(refused.message).toContain('.spec.finalizerz: field not declared in schema');
+    const pcsTypo = fixture();
+    pcsTypo.spec.template.cliques[1].spec.gpus = 8;
+    const pcsRefused = await failure(() => source.apply(pcsTypo, { dryRun: true }));
+    expect(pcsRefused.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(pcsRefused)).toContain('gpus');
+  });
+
   it('refuses kinds other than Grove kinds and Namespace', async () => {
     const refused = await failure(() => source.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace } }, { dryRun: true }));
     expect(refused.status).toBe(400);

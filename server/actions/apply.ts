@@ -98,7 +98,8 @@ export async function applyObject(connection: Connection, object: KubeObject, op
     kubeRequest<KubeObject>(kubeConfig, {
       method: 'PATCH',
       path,
-      query: { fieldManager: FIELD_MANAGER, force: options.force ? true : undefined, dryRun: dryRun ? 'All' : undefined },
+      // Strict, as kubectl apply: an unknown field is refused by name instead of silently pruned.
+      query: { fieldManager: FIELD_MANAGER, fieldValidation: 'Strict', force: options.force ? true : undefined, dryRun: dryRun ? 'All' : undefined },
       // JSON is YAML: the apply content type accepts it as is.
       contentType: 'application/apply-patch+yaml',
       body,
