@@ -41,7 +41,7 @@ afterEach(() => {
 });
 
 describe('ClusterStore', () => {
-  it('opens one EventSource for all users and closes it with the last', () => {
+  it('opens one EventSource for all users and closes it a second after the last leaves', async () => {
     const a = store.retain();
     const b = store.retain();
     expect(FakeEventSource.all).toHaveLength(1);
@@ -50,8 +50,21 @@ describe('ClusterStore', () => {
     a();
     expect(latest().closed).toBe(false);
     b();
+    // A page change (unmount, then mount) within the delay keeps the same stream.
+    await vi.advanceTimersByTimeAsync(500);
+    const c = store.retain();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(FakeEventSource.all).toHaveLength(1);
+    expect(latest().closed).toBe(false);
+    c();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(latest().closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     expect(latest().closed).toBe(true);
     expect(store.getConnectionState().stream).toBe('idle');
+    // And the next user opens a new one.
+    store.retain();
+    expect(FakeEventSource.all).toHaveLength(2);
   });
 
   it('loads the snapshot, applies deltas, and changes only the arrays of kinds that changed', () => {

@@ -35,6 +35,11 @@ export interface ClusterStoreOptions {
   /** Reconnect when nothing (not even a heartbeat) arrived for this long. */
   staleAfterMs?: number;
   random?: () => number;
+  /**
+   * How long the stream stays open after its last user leaves: a page change unmounts every hook and
+   * mounts new ones, and React's StrictMode mounts effects twice; neither should cost a new snapshot.
+   */
+  closeDelayMs?: number;
 }
 
 const EMPTY: readonly KubeObject[] = Object.freeze([]);
@@ -47,6 +52,7 @@ export class ClusterStore {
   private source: EventSourceLike | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private staleTimer: ReturnType<typeof setTimeout> | null = null;
+  private closeTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private seq = -1;
   private users = 0;
@@ -74,13 +80,25 @@ export class ClusterStore {
   /** Counts users of the stream: the first opens it, the last closes it. Returns the release. */
   retain(): () => void {
     this.users++;
-    if (this.users === 1) this.open();
+    if (this.closeTimer) {
+      clearTimeout(this.closeTimer);
+      this.closeTimer = null;
+    } else if (this.users === 1 && !this.source && !this.retryTimer) {
+      this.open();
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.users--;
-      if (this.users === 0) this.close();
+      if (this.users > 0) return;
+      const delay = this.options.closeDelayMs ?? 1_000;
+      if (delay <= 0) this.close();
+      else
+        this.closeTimer = setTimeout(() => {
+          this.closeTimer = null;
+          if (this.users === 0) this.close();
+        }, delay);
     };
   }
 

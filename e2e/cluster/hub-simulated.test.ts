@@ -84,7 +84,8 @@ describe('simulated source → hub → SSE → browser store', () => {
       }
     }
     releases.forEach((release) => release());
-    await vi.advanceTimersByTimeAsync(30_000);
+    // The browsers close their streams a second after their last user; the hub stops 30 s after that.
+    await vi.advanceTimersByTimeAsync(31_000);
     expect(hub.stats).toMatchObject({ upstreamWatches: 0, subscribers: 0 });
   });
 });
