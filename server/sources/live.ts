@@ -67,7 +67,10 @@ export class LiveSource implements ClusterSource {
     const watcher = new k8s.Watch(this.connection.kubeConfig);
     const controller = await watcher.watch(
       collectionPath(kind),
-      { resourceVersion: resourceVersion || undefined, allowWatchBookmarks: true },
+      // timeoutSeconds as client-go's reflector does (5–10 min): the apiserver ends the watch cleanly
+      // ('closed', the caller re-watches from its last resourceVersion), so a half-open connection
+      // that delivers nothing cannot stall a kind forever.
+      { resourceVersion: resourceVersion || undefined, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
       (type: string, object: unknown) => {
         if (ended || stopped) return;
         if (type === 'ERROR') {
