@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectionPath, objectPath, stripBulk, watchedKindOf } from './paths';
+import { stripBulk } from '../../lib/cluster/watch';
+import { collectionPath, objectPath, watchedKindOf } from './paths';
 
 describe('paths', () => {
   it('builds core and group paths, all-namespace and namespaced, with subresources', () => {

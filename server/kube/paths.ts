@@ -1,6 +1,5 @@
 /** REST paths of the watched kinds (lib/cluster/kinds), and the one clean-up every handed-out object gets. */
 import { KIND_INFO, type KindInfo, type WatchedKind } from '../../lib/cluster/kinds';
-import type { KubeObject } from '../../lib/grove/meta';
 
 export function groupPrefix(info: Pick<KindInfo, 'group' | 'version'>): string {
   return info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
@@ -21,21 +20,4 @@ export function objectPath(kind: WatchedKind, namespace: string | undefined, nam
 export function watchedKindOf(apiVersion: unknown, kind: unknown): WatchedKind | null {
   for (const info of Object.values(KIND_INFO)) if (info.apiVersion === apiVersion && info.kind === kind) return info.kind;
   return null;
-}
-
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/**
- * Drops `metadata.managedFields` and kubectl's last-applied annotation: bulk nobody reads on screen
- * (often larger than the object itself), and not something to hand to a browser. In place; returns the object.
- */
-export function stripBulk<T extends KubeObject>(object: T): T {
-  const metadata = object?.metadata as (KubeObject['metadata'] & { managedFields?: unknown }) | undefined;
-  if (!metadata) return object;
-  delete metadata.managedFields;
-  if (metadata.annotations && LAST_APPLIED in metadata.annotations) {
-    delete metadata.annotations[LAST_APPLIED];
-    if (Object.keys(metadata.annotations).length === 0) delete metadata.annotations;
-  }
-  return object;
 }

@@ -13,7 +13,8 @@ import { deleteObject } from '../actions/delete';
 import { ActionFailure } from '../actions/errors';
 import { scaleObject } from '../actions/scale';
 import type { Connection } from '../kube/connection';
-import { collectionPath, stripBulk } from '../kube/paths';
+import { collectionPath } from '../kube/paths';
+import { stripBulk } from '../../lib/cluster/watch';
 import { kubeRequest } from '../kube/request';
 import type { AccessQuestion, ApplyResult, ClusterSource, ListPage, ScaleResult, SourceInfo, WatchEnd, WatchEvent, WatchHandle } from './types';
 
