@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/shell/AppHeader';
+import { ClusterBanner } from '@/components/shell/ClusterStatus';
 import { THEME_BOOT_SCRIPT } from '@/components/shell/theme';
 import './globals.css';
 
@@ -31,6 +32,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <AppHeader />
+        <ClusterBanner />
         <main id="main" tabIndex={-1} className="outline-none">
           {children}
         </main>

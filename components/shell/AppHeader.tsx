@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { ClusterStatus } from './ClusterStatus';
 import { NavLinks, type NavItem } from './NavLinks';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -24,6 +25,7 @@ export function AppHeader() {
           <NavLinks items={NAV_ITEMS} />
         </nav>
         <div className="ml-auto flex items-center gap-2">
+          <ClusterStatus />
           <ThemeToggle />
         </div>
       </div>

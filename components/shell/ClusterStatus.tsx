@@ -1,0 +1,339 @@
+'use client';
+/**
+ * The header's cluster control: which cluster (simulated scenario, or live context and server), the
+ * state of this tab's stream (a dot and a word, never colour alone), and a disclosure panel with the
+ * details, the kubeconfig context switch (live only) and the namespace choice. ClusterBanner is the
+ * strip under the header that says plainly when the cluster is simulated, or that there is none.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { WATCHED_KINDS } from '../../lib/cluster/kinds';
+import type { ConnectionStatus } from '../../lib/cluster/stream';
+import {
+  isValidNamespace,
+  switchClusterContext,
+  useClusterContext,
+  useSelectedNamespace,
+  type ClusterContextAnswer,
+} from '../hooks/clusterContext';
+import type { ClientConnectionState } from '../hooks/clusterStore';
+import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
+
+type Tone = 'ok' | 'wait' | 'bad';
+
+export interface ConnectionSummary {
+  tone: Tone;
+  /** Short word for the header. */
+  label: string;
+  /** A sentence for the panel and the tooltip. */
+  detail: string;
+}
+
+/** The tab's stream state, folded with the server's upstream watches, as one word and a sentence. */
+export function summariseConnection(state: ClientConnectionState): ConnectionSummary {
+  if (state.stream === 'reconnecting') {
+    const secs = state.retryInMs !== undefined ? Math.max(1, Math.round(state.retryInMs / 1000)) : null;
+    return {
+      tone: 'bad',
+      label: 'Retrying',
+      detail: secs !== null ? `The stream to Canopy dropped; retrying in ${secs} s.` : 'The stream to Canopy dropped; reconnecting.',
+    };
+  }
+  if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting', detail: 'Waiting for the first snapshot of the cluster.' };
+  const troubled = Object.values(state.kinds).filter((k) => k && k.status !== 'live');
+  if (troubled.length > 0) {
+    const names = troubled.map((k) => k!.kind).join(', ');
+    const why = troubled.find((k) => k?.lastError)?.lastError;
+    return {
+      tone: 'bad',
+      label: 'Retrying',
+      detail: `Connected to Canopy, but its watch of ${names} is not live; it keeps retrying.${why ? ` Last error: ${why}` : ''}`,
+    };
+  }
+  return { tone: 'ok', label: 'Live', detail: 'Connected: changes in the cluster appear as they happen.' };
+}
+
+const DOT: Record<Tone, string> = {
+  ok: 'bg-emerald-500',
+  wait: 'bg-amber-400 animate-pulse motion-reduce:animate-none',
+  bad: 'bg-red-500',
+};
+
+function StatusDot({ tone }: { tone: Tone }) {
+  return <span aria-hidden="true" className={`inline-block size-2 shrink-0 rounded-full ${DOT[tone]}`} />;
+}
+
+const KIND_TONE: Record<ConnectionStatus, Tone> = { live: 'ok', connecting: 'wait', retrying: 'bad', error: 'bad' };
+
+function sourceLabel(data: ClusterContextAnswer | null): string {
+  if (!data) return 'Cluster';
+  return data.source.mode === 'simulated' ? `Simulated: ${data.source.name}` : data.source.name;
+}
+
+export function ClusterStatus() {
+  const connection = useConnectionState();
+  const summary = summariseConnection(connection);
+  const { state } = useClusterContext();
+  const data = state.status === 'ready' ? state.data : null;
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+
+  // While open: a click outside closes it; Escape closes it and, when focus was in the panel (or
+  // nowhere), puts focus back on the button. Focus leaving by Tab keeps it open.
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (event: PointerEvent) => {
+      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      const active = document.activeElement;
+      const inside = !active || active === document.body || !!rootRef.current?.contains(active);
+      setOpen(false);
+      if (inside) buttonRef.current?.focus();
+    };
+    document.addEventListener('pointerdown', onPointer);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  return (
+    <div ref={rootRef} className="relative">
+      <button
+        ref={buttonRef}
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        title={[data?.source.server, summary.detail].filter(Boolean).join('\n')}
+        onClick={() => setOpen((o) => !o)}
+        data-connection={summary.label.toLowerCase()}
+        className="inline-flex h-8 max-w-[22rem] items-center gap-2 rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
+      >
+        <span className="sr-only">Cluster:</span>
+        <span className="truncate">{sourceLabel(data)}</span>
+        <span aria-hidden="true" className="text-zinc-400 dark:text-zinc-500">
+          ·
+        </span>
+        <span className="inline-flex items-center gap-1.5" data-testid="connection-state">
+          <StatusDot tone={summary.tone} />
+          {summary.label}
+        </span>
+        <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-3 transition-transform ${open ? 'rotate-180' : ''}`} fill="currentColor">
+          <path d="M3.5 6 8 10.5 12.5 6z" />
+        </svg>
+      </button>
+      {/* A polite live region outside the button, so screen readers hear "Live" / "Retrying" as it changes. */}
+      <span role="status" className="sr-only">
+        {`Cluster connection: ${summary.label}`}
+      </span>
+      {open ? <ClusterPanel id={panelId} data={data} state={state} connection={connection} summary={summary} /> : null}
+    </div>
+  );
+}
+
+function ClusterPanel({
+  id,
+  data,
+  state,
+  connection,
+  summary,
+}: {
+  id: string;
+  data: ClusterContextAnswer | null;
+  state: ReturnType<typeof useClusterContext>['state'];
+  connection: ClientConnectionState;
+  summary: ConnectionSummary;
+}) {
+  return (
+    <div
+      id={id}
+      role="group"
+      aria-label="Cluster connection"
+      className="absolute right-0 top-10 z-30 w-80 rounded-lg border border-zinc-200 bg-white p-3 text-sm text-zinc-800 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+    >
+      {state.status === 'loading' ? <p className="text-zinc-600 dark:text-zinc-400">Asking the server which cluster this is…</p> : null}
+      {state.status === 'error' ? <p className="text-red-700 dark:text-red-400">No cluster: {state.message}</p> : null}
+      {data ? (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs">
+          <dt className="text-zinc-500 dark:text-zinc-400">Source</dt>
+          <dd>{data.source.mode === 'simulated' ? `Simulated cluster (scenario “${data.source.name}”)` : `Live: context “${data.source.name}”`}</dd>
+          {data.source.server ? (
+            <>
+              <dt className="text-zinc-500 dark:text-zinc-400">Server</dt>
+              <dd className="break-all font-mono">{data.source.server}</dd>
+            </>
+          ) : null}
+          <dt className="text-zinc-500 dark:text-zinc-400">Access</dt>
+          <dd>{data.source.readOnly ? 'Read-only: changes are refused' : 'Read and write'}</dd>
+        </dl>
+      ) : null}
+
+      <div className="mt-3 border-t border-zinc-200 pt-2 dark:border-zinc-700">
+        <p className="flex items-center gap-1.5 text-xs font-medium">
+          <StatusDot tone={summary.tone} />
+          {summary.label}
+        </p>
+        <p className="mt-0.5 text-xs text-zinc-600 dark:text-zinc-400">{summary.detail}</p>
+        {Object.keys(connection.kinds).length > 0 ? (
+          <ul aria-label="Watches" className="mt-1.5 grid grid-cols-2 gap-x-3 gap-y-0.5 text-xs">
+            {WATCHED_KINDS.map((kind) => {
+              const k = connection.kinds[kind];
+              if (!k) return null;
+              return (
+                <li key={kind} className="flex items-center gap-1.5" title={k.lastError}>
+                  <StatusDot tone={KIND_TONE[k.status]} />
+                  <span className="truncate">{kind}</span>
+                  <span className="ml-auto text-zinc-500 dark:text-zinc-400">{k.status}</span>
+                </li>
+              );
+            })}
+          </ul>
+        ) : null}
+      </div>
+
+      {data && data.source.mode === 'live' && data.contexts.length > 0 ? <ContextSwitch data={data} /> : null}
+      {data ? <NamespaceChoice /> : null}
+    </div>
+  );
+}
+
+const FIELD =
+  'h-8 min-w-0 flex-1 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-900 dark:border-zinc-600 dark:bg-zinc-950 dark:text-zinc-100';
+const BUTTON =
+  'h-8 rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:text-zinc-200 dark:hover:bg-zinc-800';
+
+function ContextSwitch({ data }: { data: ClusterContextAnswer }) {
+  const selectId = useId();
+  const [choice, setChoice] = useState(data.source.name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (choice === data.source.name) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await switchClusterContext(choice); // reloads the page on success
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="mt-3 border-t border-zinc-200 pt-2 dark:border-zinc-700">
+      <label htmlFor={selectId} className="block text-xs font-medium">
+        Context
+      </label>
+      <div className="mt-1 flex gap-2">
+        <select id={selectId} value={choice} onChange={(e) => setChoice(e.target.value)} className={FIELD} disabled={busy}>
+          {data.contexts.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className={BUTTON} disabled={busy || choice === data.source.name}>
+          {busy ? 'Switching…' : 'Switch'}
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function NamespaceChoice() {
+  const { namespace, setNamespace } = useSelectedNamespace();
+  // No Namespace list is watched: offer the namespaces the stream's objects live in, and free text.
+  const pods = useKindObjects('Pod');
+  const podCliqueSets = useKindObjects('PodCliqueSet');
+  const known = useMemo(() => {
+    const names = new Set<string>();
+    for (const o of [...podCliqueSets, ...pods]) if (o.metadata?.namespace) names.add(o.metadata.namespace);
+    return [...names].sort();
+  }, [pods, podCliqueSets]);
+  return <NamespaceForm namespace={namespace} known={known} onChoose={setNamespace} />;
+}
+
+function NamespaceForm({ namespace, known, onChoose }: { namespace: string | null; known: string[]; onChoose: (ns: string) => void }) {
+  const inputId = useId();
+  const listId = useId();
+  const hintId = useId();
+  // null: nothing typed since the last choice, so the field shows the namespace in use.
+  const [typed, setTyped] = useState<string | null>(null);
+  const draft = typed ?? namespace ?? '';
+  const valid = isValidNamespace(draft);
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!valid) return;
+    onChoose(draft);
+    setTyped(null);
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="mt-3 border-t border-zinc-200 pt-2 dark:border-zinc-700">
+      <label htmlFor={inputId} className="block text-xs font-medium">
+        Namespace
+      </label>
+      <div className="mt-1 flex gap-2">
+        <input
+          id={inputId}
+          list={listId}
+          value={draft}
+          onChange={(e) => setTyped(e.target.value.trim())}
+          aria-invalid={draft !== '' && !valid}
+          aria-describedby={hintId}
+          spellCheck={false}
+          autoComplete="off"
+          className={FIELD}
+        />
+        <datalist id={listId}>
+          {known.map((ns) => (
+            <option key={ns} value={ns} />
+          ))}
+        </datalist>
+        <button type="submit" className={BUTTON} disabled={!valid || draft === namespace}>
+          Use
+        </button>
+      </div>
+      <p id={hintId} className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
+        {draft !== '' && !valid
+          ? 'A namespace name is lower-case letters, digits and dashes (at most 63).'
+          : `In use: ${namespace ?? '…'}. Kept in this browser for this cluster.`}
+      </p>
+    </form>
+  );
+}
+
+/** The strip under the header: said plainly when the cluster is simulated, or when there is none. */
+export function ClusterBanner() {
+  const { state } = useClusterContext();
+  if (state.status === 'error') {
+    return (
+      <div role="alert" className="border-b border-red-300 bg-red-50 px-4 py-1.5 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200">
+        No cluster: {state.message}
+      </div>
+    );
+  }
+  if (state.status !== 'ready' || state.data.source.mode !== 'simulated') return null;
+  return (
+    <div
+      role="status"
+      data-testid="simulated-banner"
+      className="border-b border-amber-300 bg-amber-50 px-4 py-1.5 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100"
+    >
+      <strong className="font-semibold">Simulated cluster</strong> “{state.data.source.name}” — no kubeconfig in use, so nothing
+      reaches a real cluster; changes stay in this process and are lost when it stops.
+    </div>
+  );
+}

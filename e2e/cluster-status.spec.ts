@@ -1,0 +1,136 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+/**
+ * The header's cluster control against what the Playwright web server runs: no kubeconfig in the
+ * environment, so the simulated demo cluster (server/sources/index.ts).
+ */
+
+/** Console errors, page errors and failed responses: a page that works has none. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
+  });
+  return errors;
+}
+
+/** Presses Tab until `target` has focus (at most `limit` times). */
+async function tabUntilFocused(page: Page, target: Locator, limit = 30): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error('Tab never reached the target');
+}
+
+/** Relative luminance (0 black … 1 white) of an element's background colour. */
+async function luminance(target: Locator): Promise<number> {
+  return target.evaluate((el) => {
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.fillStyle = getComputedStyle(el).backgroundColor;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r, g, b] = Array.from(ctx.getImageData(0, 0, 1, 1).data).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  });
+}
+
+const clusterButton = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Cluster:/ });
+
+test('the banner says the cluster is simulated and names the scenario; the stream goes live', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  const banner = page.getByTestId('simulated-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('Simulated cluster');
+  await expect(banner).toContainText('“demo”');
+  await expect(banner).toContainText('changes stay in this process');
+
+  const button = clusterButton(page);
+  await expect(button).toContainText('Simulated: demo');
+  // "Live" only once the stream delivered a snapshot (and every upstream watch is live).
+  await expect(button.getByTestId('connection-state')).toHaveText('Live', { timeout: 20_000 });
+  await expect(button).toHaveAttribute('data-connection', 'live');
+  // Not colour alone: the state is a word, and screen readers get it from a live region too.
+  await expect(page.getByRole('status').filter({ hasText: 'Cluster connection: Live' })).toBeAttached();
+
+  // The banner stays on other pages (it lives in the layout), still with no errors.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Validate' }).click();
+  await expect(page.getByTestId('simulated-banner')).toBeVisible();
+  await expect(clusterButton(page).getByTestId('connection-state')).toHaveText('Live', { timeout: 20_000 });
+  expect(errors).toEqual([]);
+});
+
+test('keyboard: the cluster control opens, shows the source and watches, sets the namespace, and closes with Escape', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/topology');
+  const button = clusterButton(page);
+  await expect(button.getByTestId('connection-state')).toHaveText('Live', { timeout: 20_000 });
+
+  await tabUntilFocused(page, button);
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await page.keyboard.press('Enter');
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+
+  const panel = page.getByRole('group', { name: 'Cluster connection' });
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText('Simulated cluster (scenario “demo”)');
+  const watches = panel.getByRole('list', { name: 'Watches' });
+  await expect(watches.getByRole('listitem').filter({ hasText: 'PodCliqueSet' })).toContainText('live');
+  // A simulated cluster has no kubeconfig contexts: no context switch is offered.
+  await expect(panel.getByLabel('Context')).toHaveCount(0);
+
+  // Into the panel by Tab: the namespace field, labelled, starting at the source's default namespace.
+  const namespace = panel.getByRole('combobox', { name: 'Namespace' });
+  await tabUntilFocused(page, namespace, 10);
+  await expect(namespace).toHaveValue('default');
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('Bad_Name');
+  await expect(namespace).toHaveAttribute('aria-invalid', 'true');
+  await expect(panel.getByRole('button', { name: 'Use' })).toBeDisabled();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('team-a');
+  await page.keyboard.press('Enter');
+  await expect(panel).toContainText('In use: team-a.');
+  await expect(namespace).toBeFocused();
+  expect(await page.evaluate(() => localStorage.getItem('canopy-namespace:simulated:demo'))).toBe('team-a');
+
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(button).toBeFocused();
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+
+  // Kept across a reload (per browser, per cluster).
+  await page.reload();
+  await clusterButton(page).click();
+  await expect(page.getByRole('combobox', { name: 'Namespace' })).toHaveValue('team-a');
+  expect(errors).toEqual([]);
+});
+
+test('the banner and the control read in dark and in light mode', async ({ browser }) => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto('/');
+    const banner = page.getByTestId('simulated-banner');
+    await expect(banner).toBeVisible();
+    const l = await luminance(banner);
+    if (colorScheme === 'dark') expect(l).toBeLessThan(0.1);
+    else expect(l).toBeGreaterThan(0.7);
+    await clusterButton(page).click();
+    const panel = page.getByRole('group', { name: 'Cluster connection' });
+    await expect(panel).toBeVisible();
+    const p = await luminance(panel);
+    if (colorScheme === 'dark') expect(p).toBeLessThan(0.1);
+    else expect(p).toBeGreaterThan(0.7);
+    expect(errors).toEqual([]);
+    await context.close();
+  }
+});
