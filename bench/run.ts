@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the exact comparison, the saturation run and the speed run, with a goal line each.
  * Writes test-reports/bench.json. Options: --quick (fewer instances/seeds/runs, for development),
- * --only exact|saturation|speed (repeatable). BENCH_ENGINE=first-fit|kai-greedy measures a baseline as
+ * --only exact|saturation|speed|fanout (repeatable; fanout is the watch hub's fan-out, bench/fanout.ts). BENCH_ENGINE=first-fit|kai-greedy measures a baseline as
  * the engine (see bench/engine.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { firstFit } from './baselines/firstFit';
 import { kaiGreedy } from './baselines/kaiGreedy';
 import { loadEngine, type EngineHandle } from './engine';
 import { runExact, type ExactReport } from './exact';
+import { P99_LIMIT_MS, runFanout, SUBSCRIBERS, type FanoutReport } from './fanout';
 import { round } from './lib/metrics';
 import { runSaturation, type SaturationReport } from './saturation';
 import { runSpeed, type SpeedRow } from './speed';
@@ -93,6 +94,18 @@ if (wants('speed')) {
   }
 }
 
+let fanout: FanoutReport | undefined;
+if (wants('fanout')) {
+  fanout = await runFanout(log, { quick });
+  const line = (r: FanoutReport['inProcess']) => {
+    const top = r.stages[r.stages.length - 1];
+    const failed = top && !top.sustained ? `; at ${top.targetRate}/s: ${top.achievedRate}/s, p99 ${top.p99Ms} ms, lost ${top.lost}, stores differing ${top.storesDiffering}` : '';
+    return `${r.sustainedRate}/s sustained to ${SUBSCRIBERS} subscribers, p99 ${r.sustainedP99Ms ?? '–'} ms${failed}${r.error ? `; error: ${r.error}` : ''}`;
+  };
+  goal(`fanout in-process: ≥ 2,000 events/s to ${SUBSCRIBERS} subscribers, p99 ≤ ${P99_LIMIT_MS} ms, no loss`, line(fanout.inProcess), fanout.inProcess.sustainedRate >= 2_000);
+  goal(`fanout apiserver: ≥ 500 events/s to ${SUBSCRIBERS} subscribers, p99 ≤ ${P99_LIMIT_MS} ms, no loss`, line(fanout.apiserver), fanout.apiserver.sustainedRate >= 500 && !fanout.apiserver.error);
+}
+
 const result = {
   version: 1,
   when: new Date().toISOString(),
@@ -104,6 +117,7 @@ const result = {
   exact,
   saturation,
   speed,
+  fanout,
 };
 mkdirSync('test-reports', { recursive: true });
 writeFileSync('test-reports/bench.json', `${JSON.stringify(result, null, 2)}\n`);
