@@ -213,14 +213,38 @@ class Ledger {
 // ---------------------------------------------------------------------------------------------------
 // 1. In-process source
 
+/** A pod of about the size the apiserver hands out for a KWOK pod (~1.5 KB of JSON, managedFields stripped). */
 function benchPod(name: string, rv: number, seq: number): KubeObject {
+  const node = `node-${name.charCodeAt(name.length - 1) % 8}`;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { namespace: 'bench', name, resourceVersion: String(rv), annotations: { [SEQ_ANNOTATION]: String(seq) }, labels: { app: 'fanout' } },
-    spec: { nodeName: `node-${name.length % 8}`, containers: [{ name: 'main', image: 'registry.invalid/fake' }] },
-    status: { phase: 'Running' },
-  } as KubeObject;
+    metadata: {
+      namespace: 'bench',
+      name,
+      uid: `00000000-0000-4000-8000-${String(rv % 1e12).padStart(12, '0')}`,
+      resourceVersion: String(rv),
+      creationTimestamp: '2026-01-01T00:00:00Z',
+      annotations: { [SEQ_ANNOTATION]: String(seq) },
+      labels: { app: 'fanout', 'app.kubernetes.io/part-of': 'bench', 'grove.io/podclique': 'bench-0-worker' },
+      ownerReferences: [{ apiVersion: 'grove.io/v1alpha1', kind: 'PodClique', name: 'bench-0-worker', uid: '11111111-2222-4333-8444-555555555555', controller: true }],
+    },
+    spec: {
+      nodeName: node,
+      schedulerName: 'default-scheduler',
+      terminationGracePeriodSeconds: 0,
+      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+      containers: [{ name: 'main', image: 'registry.invalid/canopy/fake:bench', resources: { limits: { 'nvidia.com/gpu': '1' }, requests: { 'nvidia.com/gpu': '1' } } }],
+    },
+    status: {
+      phase: 'Running',
+      hostIP: '127.0.0.1',
+      podIP: '10.244.0.7',
+      startTime: '2026-01-01T00:00:01Z',
+      conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastTransitionTime: '2026-01-01T00:00:01Z' })),
+      containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'registry.invalid/canopy/fake:bench', imageID: '', started: true, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }],
+    },
+  } as unknown as KubeObject;
 }
 
 /** Pods only; list in one page or more; watches get every emit synchronously. */
@@ -309,6 +333,9 @@ async function inProcessStage(rate: number, seconds: number, pods: number): Prom
   const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => new BenchSubscriber((s, key, object, at) => ledger.receive(s, key, seqOf(object), at), i));
   const unsubscribe = subscribers.map((s) => hub.subscribe(s));
   for (let i = 0; i < 100 && hub.states().Pod?.status !== 'live'; i++) await sleep(5);
+  // The initial list reaches the subscribers as one batch of ADDED events: send it now, not mid-stage.
+  hub.flush();
+  await sleep(200);
 
   const names = [...src.pods.values()].map((p) => p.metadata!.name!);
   let emitted = 0;
@@ -617,6 +644,7 @@ export async function runApiserver(log: Log, options: { quick: boolean }): Promi
       const unsubscribe = subscribers.map((s) => hub!.subscribe(s));
       const liveBy = performance.now() + 15_000;
       while (hub.states().Pod?.status !== 'live' && performance.now() < liveBy) await sleep(20);
+      hub.flush();
       await sleep(300);
       const r = await apiserverStage(rate, warmup ? seconds / 2 : seconds, names, namespace, client, hub, subscribers, ledger, nextSeqCounter, concurrency, arrivals);
       for (const u of unsubscribe) u();
