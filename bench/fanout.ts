@@ -680,7 +680,7 @@ const WARMUP_RATE = 100;
 
 export async function runFanout(log: Log, options: { quick: boolean }): Promise<FanoutReport> {
   const before = os.loadavg().map((x) => round(x, 2));
-  if (before[0]! > os.cpus().length * 0.5) log(`fanout: load average ${before.join(' / ')} on ${os.cpus().length} CPUs — other work on this machine will show in the latencies`);
+  if (before[0]! > os.cpus().length) log(`fanout: load average ${before.join(' / ')} on ${os.cpus().length} CPUs — other work on this machine will show in the latencies`);
   log(`fanout in-process: ${SUBSCRIBERS} subscribers, rate ramp until p99 > ${P99_LIMIT_MS} ms or a loss`);
   const inProcess = await runInProcess(log, options);
   const apiserver = await runApiserver(log, options);
