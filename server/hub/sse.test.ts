@@ -86,3 +86,21 @@ describe('createEventStream', () => {
     expect(slowHub.unsubscribed).toBe(1);
   });
 });
+
+describe('encoding once per batch', () => {
+  it('gives every stream the same encoded bytes for the same batch object', async () => {
+    const hubs = [new FakeHub(), new FakeHub()];
+    const controller = new AbortController();
+    const readers = hubs.map((hub) => createEventStream(hub, controller.signal).getReader());
+    for (const reader of readers) await readAll(reader, 2);
+    const batch = { seq: 7, kinds: {} };
+    const stringify = vi.spyOn(JSON, 'stringify');
+    for (const hub of hubs) hub.subscriber!.delta(batch);
+    const [a, b] = await Promise.all(readers.map(async (reader) => (await reader.read()).value));
+    expect(a).toBe(b);
+    expect(new TextDecoder().decode(a)).toBe('event: delta\ndata: {"seq":7,"kinds":{}}\n\n');
+    expect(stringify).toHaveBeenCalledTimes(1);
+    stringify.mockRestore();
+    controller.abort();
+  });
+});

@@ -28,11 +28,24 @@ export function formatEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+// The hub hands the same batch object to every subscriber: encode it once, not once per browser
+// (with 20 streams, per-stream JSON.stringify was what capped the in-process fan-out rate).
+const encodedMessages = new WeakMap<object, { event: string; bytes: Uint8Array }>();
+const encoder = new TextEncoder();
+
+function encodeMessage(event: string, data: unknown): Uint8Array {
+  if (typeof data !== 'object' || data === null) return encoder.encode(formatEvent(event, data));
+  const hit = encodedMessages.get(data);
+  if (hit && hit.event === event) return hit.bytes;
+  const bytes = encoder.encode(formatEvent(event, data));
+  encodedMessages.set(data, { event, bytes });
+  return bytes;
+}
+
 export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: AbortSignal, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const maxQueued = options.maxQueued ?? 1_000;
   const now = options.now ?? Date.now;
-  const encoder = new TextEncoder();
   let cleanup = () => {};
 
   return new ReadableStream<Uint8Array>(
@@ -60,7 +73,7 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
             close();
             return;
           }
-          controller.enqueue(encoder.encode(formatEvent(event, data)));
+          controller.enqueue(encodeMessage(event, data));
         };
         if (signal.aborted) {
           close();
