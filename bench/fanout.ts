@@ -9,7 +9,7 @@
  *    concurrency, the hub over LiveSource. Latency = receive − the PATCH response returning (clamped at 0
  *    when the watch event beats the response; the time from sending the PATCH is reported too).
  *
- * Every subscriber does what an SSE stream does with a delta (JSON-serialises and encodes it) and keeps
+ * Every subscriber does what an SSE stream does with a delta (encodes it with the streams' shared encoder) and keeps
  * its own store (lib's applyWatchEvent, as the browser does), so "no loss" is checked as: every event
  * emitted reached every subscriber (an event superseded by a later version of the same pod within one
  * coalescing window counts as delivered with that later version), and every subscriber's store ends equal
@@ -24,7 +24,7 @@ import type { StreamDelta, StreamSnapshot } from '../lib/cluster/stream';
 import { applyWatchEvent, createObjectStore, reconcile, type ObjectStore } from '../lib/cluster/watch';
 import type { KubeObject } from '../lib/grove/meta';
 import { HOSTNAME_LABEL, type TopologySpec } from '../lib/topology/spec';
-import { formatEvent } from '../server/hub/sse';
+import { encodeMessage } from '../server/hub/sse';
 import { WatchHub, type HubSubscriber } from '../server/hub/watchHub';
 import { openConnection } from '../server/kube/connection';
 import { LiveSource } from '../server/sources/live';
@@ -122,13 +122,13 @@ class BenchSubscriber implements HubSubscriber {
   bytes = 0;
   constructor(private readonly onPod: (subscriber: number, key: string, object: KubeObject, at: number) => void, readonly index: number) {}
   snapshot(snapshot: StreamSnapshot): void {
-    this.bytes += formatEvent('snapshot', snapshot).length;
+    this.bytes += encodeMessage('snapshot', snapshot).length;
     const pods = snapshot.kinds.Pod;
     reconcile(this.store, { items: pods?.items ?? [], resourceVersion: pods?.resourceVersion ?? '' });
   }
   delta(delta: StreamDelta): void {
     const at = performance.now();
-    this.bytes += formatEvent('delta', delta).length;
+    this.bytes += encodeMessage('delta', delta).length;
     for (const event of delta.kinds.Pod ?? []) {
       applyWatchEvent(this.store, event);
       if (event.type === 'MODIFIED') this.onPod(this.index, objectKey(event.object), event.object, at);

@@ -33,7 +33,7 @@ export function formatEvent(event: string, data: unknown): string {
 const encodedMessages = new WeakMap<object, { event: string; bytes: Uint8Array }>();
 const encoder = new TextEncoder();
 
-function encodeMessage(event: string, data: unknown): Uint8Array {
+export function encodeMessage(event: string, data: unknown): Uint8Array {
   if (typeof data !== 'object' || data === null) return encoder.encode(formatEvent(event, data));
   const hit = encodedMessages.get(data);
   if (hit && hit.event === event) return hit.bytes;
