@@ -23,7 +23,7 @@ import type { WatchedKind } from '../lib/cluster/kinds';
 import type { StreamDelta, StreamSnapshot } from '../lib/cluster/stream';
 import { applyWatchEvent, createObjectStore, reconcile, type ObjectStore } from '../lib/cluster/watch';
 import type { KubeObject } from '../lib/grove/meta';
-import { HOSTNAME_LABEL, type TopologySpec } from '../lib/topology/spec';
+import { smallTestTopology } from '../lib/topology/spec';
 import { encodeMessage } from '../server/hub/sse';
 import { WatchHub, type HubSubscriber } from '../server/hub/watchHub';
 import { openConnection } from '../server/kube/connection';
@@ -385,19 +385,7 @@ export async function runInProcess(log: Log, options: { quick: boolean }): Promi
 // ---------------------------------------------------------------------------------------------------
 // 2. Real apiserver
 
-const TOPOLOGY: TopologySpec = {
-  name: 'fanout-bench',
-  clusterUUID: '3a7e5c1d-9b2f-4e6a-8c0d-1f2e3d4c5b6a',
-  levels: [
-    { domain: 'rack', key: 'topology.kubernetes.io/rack', fanOut: 1, valuePrefix: 'r' },
-    { domain: 'host', key: HOSTNAME_LABEL, fanOut: 4, valuePrefix: 'n' },
-  ],
-  nvlinkDomain: 'rack',
-  gpusPerNode: 8,
-  gpuProduct: 'NVIDIA-H100-80GB-HBM3',
-  nodeResources: { cpu: '128', memory: '1Ti', pods: 110 },
-  nodeNamePrefix: 'fan-',
-};
+const TOPOLOGY = smallTestTopology('fan', { nodes: 4, gpusPerNode: 8 });
 
 interface RawResponse {
   status: number;

@@ -11,26 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import { applyWatchEvent, createObjectStore, reconcile, storeItems, type ObjectStore } from '../../lib/cluster/watch';
-import { HOSTNAME_LABEL, type TopologySpec } from '../../lib/topology/spec';
+import { smallTestTopology } from '../../lib/topology/spec';
 import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
 import { liveTestSource } from './hub-adapter';
 import { startCluster, type RunningCluster } from './launcher';
 import { ProcessGroup } from './processes';
 import { eventually, gpuPod } from './test-helpers';
 
-const TOPOLOGY: TopologySpec = {
-  name: 'hub-restart',
-  clusterUUID: '5f0c7a2e-8d41-4b6a-9e3f-2a1b0c9d8e7f',
-  levels: [
-    { domain: 'rack', key: 'topology.kubernetes.io/rack', fanOut: 1, valuePrefix: 'r' },
-    { domain: 'host', key: HOSTNAME_LABEL, fanOut: 2, valuePrefix: 'n' },
-  ],
-  nvlinkDomain: 'rack',
-  gpusPerNode: 4,
-  gpuProduct: 'NVIDIA-H100-80GB-HBM3',
-  nodeResources: { cpu: '32', memory: '256Gi', pods: 110 },
-  nodeNamePrefix: 'hubr-',
-};
+const TOPOLOGY = smallTestTopology('hubr', { nodes: 2, gpusPerNode: 4 });
 const KINDS: WatchedKind[] = ['Node', 'Pod'];
 
 /** A subscriber that keeps its own copy, exactly as the browser store does. */

@@ -5,24 +5,12 @@
 import * as k8s from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HOSTNAME_LABEL, type TopologySpec } from '../../lib/topology/spec';
+import { smallTestTopology } from '../../lib/topology/spec';
 import { startCluster } from './launcher';
 import { isAlive } from './processes';
 import { testKubeConfig } from './test-helpers';
 
-const SMALL_TOPOLOGY: TopologySpec = {
-  name: 'small',
-  clusterUUID: '0b6d1f1e-2c3a-4d5e-9f60-718293a4b5c6',
-  levels: [
-    { domain: 'rack', key: 'topology.kubernetes.io/rack', fanOut: 1, valuePrefix: 'r' },
-    { domain: 'host', key: HOSTNAME_LABEL, fanOut: 2, valuePrefix: 'n' },
-  ],
-  nvlinkDomain: 'rack',
-  gpusPerNode: 4,
-  gpuProduct: 'NVIDIA-H100-80GB-HBM3',
-  nodeResources: { cpu: '32', memory: '256Gi', pods: 110 },
-  nodeNamePrefix: 'small-',
-};
+const SMALL_TOPOLOGY = smallTestTopology('small', { nodes: 2, gpusPerNode: 4 });
 
 describe('startCluster / stop', () => {
   it('runs a second cluster beside the first, then stops every process it started', async () => {

@@ -71,6 +71,26 @@ export const DEFAULT_TEST_TOPOLOGY: TopologySpec = {
   nodeNamePrefix: 'gpu-',
 };
 
+/**
+ * A one-rack cluster of `nodes` GPU nodes, for tests and benchmarks that start a second, small
+ * control plane (the name also prefixes the node names, so its objects are recognisable).
+ */
+export function smallTestTopology(name: string, options: { nodes: number; gpusPerNode: number }): TopologySpec {
+  return {
+    name,
+    clusterUUID: '0b6d1f1e-2c3a-4d5e-9f60-718293a4b5c6',
+    levels: [
+      { domain: 'rack', key: 'topology.kubernetes.io/rack', fanOut: 1, valuePrefix: 'r' },
+      { domain: 'host', key: HOSTNAME_LABEL, fanOut: options.nodes, valuePrefix: 'n' },
+    ],
+    nvlinkDomain: 'rack',
+    gpusPerNode: options.gpusPerNode,
+    gpuProduct: 'NVIDIA-H100-80GB-HBM3',
+    nodeResources: { cpu: '128', memory: '1Ti', pods: 110 },
+    nodeNamePrefix: `${name}-`,
+  };
+}
+
 /** A Node as the apiserver accepts it on create (status is kept by KWOK's node-initialize stage). */
 export interface NodeManifest {
   apiVersion: 'v1';
