@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../lib/random';
+
 /** Seeded PRNG (mulberry32) and helpers: every benchmark input is a pure function of its seed. */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -12,14 +14,7 @@ export interface Rng {
 }
 
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   return {
     next,

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterState, NodeInfo } from '../cluster/state';
 import type { ExpandedGang, GangTopologyConstraint } from '../grove/gang';
 import { placeGangs, spreadCost } from './index';
-import { rng } from './perf';
+import { mulberry32 as rng } from '../random';
 import type { GangPlacement, Plan } from './plan';
 import { boundPod, makeGang, makeNode, type GroupSpec } from './testkit';
 import { verifyPlan } from './verify';

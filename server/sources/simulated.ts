@@ -18,6 +18,7 @@
  * Left out on purpose: rolling updates of existing PodCliques when a PodCliqueSet's template changes
  * (new PodCliques get the new template), gang termination, HPAs, node failures, preemption.
  */
+import { mulberry32 } from '../../lib/random';
 import { WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cluster/state';
 import { fieldPath } from '../../lib/cluster/fieldPath';
@@ -129,17 +130,6 @@ const K8S_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'; // apimachinery's rand.
 const OPERATOR = 'grove-operator';
 const SCHEDULER = 'canopy-simulated-scheduler';
 const KUBELET = 'kubelet';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Canonical JSON (sorted keys) for "did anything change". */
 function canonical(value: unknown): string {
