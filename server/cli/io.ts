@@ -27,3 +27,30 @@ export async function readInput(file: string, io: CliIO): Promise<string> {
     throw new InputError(`cannot read ${file}: ${why}`, 2);
   }
 }
+
+/**
+ * Runs a command's `parseArgs` call and answers the two cases every command answers alike:
+ * `--help` prints HELP (exit 0), a flag error prints the error and HELP (exit 2). Otherwise returns
+ * the parsed flags, typed as `parse` returns them.
+ */
+export function parseCommandArgs<R extends { values: { help?: boolean } }>(command: string, help: string, io: CliIO, parse: () => R): R | number {
+  let parsed: R;
+  try {
+    parsed = parse();
+  } catch (e) {
+    io.stderr.write(`canopy ${command}: ${(e as Error).message}\n\n${help}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout.write(help);
+    return 0;
+  }
+  return parsed;
+}
+
+/** `-o text|json`; anything else is a usage error (null, after saying so). */
+export function outputFormat(command: string, value: string | undefined, io: CliIO): 'text' | 'json' | null {
+  if (value === undefined || value === 'text' || value === 'json') return value ?? 'text';
+  io.stderr.write(`canopy ${command}: unknown output format "${value}" (use text or json)\n`);
+  return null;
+}

@@ -14,7 +14,7 @@ import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { placeGangs } from '../../lib/placement';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
-import { InputError, readInput } from './io';
+import { InputError, outputFormat, parseCommandArgs, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...
@@ -120,9 +120,8 @@ function formatText(gangs: readonly GangPlacement[]): string {
 }
 
 export async function runPlace(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs('place', HELP, io, () =>
+    parseArgs({
       args: argv,
       options: {
         cluster: { type: 'string', short: 'c' },
@@ -130,20 +129,11 @@ export async function runPlace(argv: string[], io: CliIO): Promise<number> {
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
-    });
-  } catch (e) {
-    io.stderr.write(`canopy place: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const format = parsed.values.output;
-  if (format !== 'text' && format !== 'json') {
-    io.stderr.write(`canopy place: unknown output format "${format}" (use text or json)\n`);
-    return 2;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const format = outputFormat('place', parsed.values.output, io);
+  if (format === null) return 2;
   const clusterFile = parsed.values.cluster;
   if (!clusterFile) {
     io.stderr.write(`canopy place: --cluster SNAPSHOT.json is required\n\n${HELP}`);

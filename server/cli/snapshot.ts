@@ -10,6 +10,7 @@ import { ActionFailure } from '../actions/errors';
 import { ConnectionError, openConnection } from '../kube/connection';
 import { clusterSnapshot } from '../kube/snapshot';
 import { LiveSource } from '../sources/live';
+import { parseCommandArgs } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy snapshot [--context NAME] [-o FILE] > cluster.json
@@ -26,22 +27,16 @@ Options:
 `;
 
 export async function runSnapshot(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
-  let values: { context?: string; output?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
+  const parsed = parseCommandArgs('snapshot', HELP, io, () =>
+    parseArgs({
       args: argv,
       options: { context: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr.write(`canopy snapshot: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   let source: LiveSource;
   try {
     const connection = openConnection({ context: values.context, env });

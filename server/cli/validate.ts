@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { checkManifestText } from '../../lib/grove/check';
 import type { Finding, ManifestReport } from '../../lib/grove/findings';
-import { InputError, readInput } from './io';
+import { InputError, outputFormat, parseCommandArgs, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy validate [-o json] FILE...
@@ -69,26 +69,16 @@ function formatText(result: JsonFileResult): string {
 }
 
 export async function runValidate(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs('validate', HELP, io, () =>
+    parseArgs({
       args: argv,
       options: { output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
-    });
-  } catch (e) {
-    io.stderr.write(`canopy validate: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const format = parsed.values.output;
-  if (format !== 'text' && format !== 'json') {
-    io.stderr.write(`canopy validate: unknown output format "${format}" (use text or json)\n`);
-    return 2;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const format = outputFormat('validate', parsed.values.output, io);
+  if (format === null) return 2;
   const files = parsed.positionals;
   if (files.length === 0) {
     io.stderr.write(`canopy validate: no FILE given (use - for standard input)\n\n${HELP}`);
