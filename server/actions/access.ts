@@ -7,6 +7,7 @@ import { KIND_INFO, SCALABLE_KINDS, type WatchedKind } from '../../lib/cluster/k
 import type { Connection } from '../kube/connection';
 import { kubeRequest } from '../kube/request';
 import type { AccessQuestion, ClusterSource } from '../sources/types';
+import type { Capabilities, KindCapabilities, Permission } from '../../lib/cluster/capabilities';
 
 interface SelfSubjectAccessReview {
   status?: { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
@@ -27,23 +28,7 @@ export async function canI(connection: Connection, question: AccessQuestion): Pr
   return reason ? { allowed, reason } : { allowed };
 }
 
-export interface Permission {
-  allowed: boolean;
-  reason?: string;
-}
-
-export interface KindCapabilities {
-  apply: Permission;
-  delete: Permission;
-  /** Only for kinds with a /scale subresource. */
-  scale?: Permission;
-}
-
-export interface Capabilities {
-  namespace: string;
-  readOnly: boolean;
-  kinds: Partial<Record<WatchedKind, KindCapabilities>>;
-}
+export type { Capabilities, KindCapabilities, Permission } from '../../lib/cluster/capabilities';
 
 const ACTION_KINDS: WatchedKind[] = ['PodCliqueSet', 'PodCliqueScalingGroup', 'PodClique', 'ClusterTopologyBinding'];
 

@@ -5,7 +5,6 @@
  * through this interface exactly once per kind, whatever the number of browsers.
  */
 import type { WatchedKind, ScalableKind } from '../../lib/cluster/kinds';
-import type { FieldChange } from '../../lib/cluster/diff';
 import type { KubeObject } from '../../lib/grove/meta';
 
 export interface SourceInfo {
@@ -53,33 +52,9 @@ export interface ActionError {
   causes?: { field?: string; message: string }[];
 }
 
-export interface ApplyResult {
-  kind: string;
-  namespace?: string;
-  name: string;
-  /** What the object was before (null when it did not exist). */
-  before: KubeObject | null;
-  /** What the apiserver returned (after dry-run or for real). */
-  after: KubeObject;
-  dryRun: boolean;
-  /** True when applying changes nothing (compared without status and server-managed metadata). */
-  unchanged: boolean;
-  warnings: string[];
-  /** What changes, field by field (before → after, without status and server-managed metadata). */
-  changes?: FieldChange[];
-}
+import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
 
-export interface ScaleResult {
-  kind: ScalableKind;
-  namespace: string;
-  name: string;
-  from: number;
-  to: number;
-  dryRun: boolean;
-  /** Name of a HorizontalPodAutoscaler that targets this object: it will override a manual scale. */
-  hpa?: string;
-  warnings?: string[];
-}
+export type { ApplyResult, ScaleResult };
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 

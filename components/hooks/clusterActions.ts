@@ -1,0 +1,84 @@
+'use client';
+/**
+ * What components may ask the server to do: apply (with dry-run and diff), scale, delete, "may I",
+ * and a server-side placement preview. The only module besides clusterContext.ts that talks to the
+ * routes; components call these functions and never fetch. Every call sends the header the server's
+ * CSRF guard asks for (server/http/guard.ts). A refused call throws ActionFailure with the server's
+ * words (the apiserver's or a webhook's, verbatim) and the field paths it named.
+ */
+import type { ScalableKind, WatchedKind } from '../../lib/cluster/kinds';
+import type { Capabilities } from '../../lib/cluster/capabilities';
+import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
+export type { Capabilities } from '../../lib/cluster/capabilities';
+export type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
+import type { PlacementPreview, ScalePreview, ScaleTarget } from '../../lib/placement/preview';
+
+const CSRF_HEADER = { 'X-Canopy-Request': '1' } as const;
+
+export class ActionFailure extends Error {
+  override readonly name = 'ActionFailure';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly reason: string,
+    readonly causes: { field?: string; message: string }[] = [],
+    /** Which document of a manifest (0-based) the failure is about. */
+    readonly document?: number,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init: { method: 'GET' | 'POST'; body?: string; contentType?: string; signal?: AbortSignal }): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method,
+      headers: { accept: 'application/json', ...(init.method === 'POST' ? CSRF_HEADER : {}), ...(init.contentType ? { 'content-type': init.contentType } : {}) },
+      body: init.body,
+      signal: init.signal,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ActionFailure(`Canopy's server did not answer: ${(error as Error).message}`, 0, 'NetworkError');
+  }
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    const e = (body as { error?: { message?: string; reason?: string; causes?: { field?: string; message: string }[]; document?: number } } | undefined)?.error;
+    throw new ActionFailure(e?.message || `${response.status} ${response.statusText}`.trim(), response.status, e?.reason ?? 'Error', e?.causes ?? [], e?.document);
+  }
+  return body as T;
+}
+
+/** Server-side apply of a manifest (YAML or JSON, one or more documents); `dryRun` answers the diff without changing anything. */
+export function applyManifest(text: string, options: { dryRun: boolean; force?: boolean; signal?: AbortSignal }): Promise<{ dryRun: boolean; results: ApplyResult[] }> {
+  const query = new URLSearchParams();
+  if (options.dryRun) query.set('dryRun', 'true');
+  if (options.force) query.set('force', 'true');
+  const qs = query.toString();
+  return call(`/api/apply${qs ? `?${qs}` : ''}`, { method: 'POST', body: text, contentType: 'application/yaml', signal: options.signal });
+}
+
+export function scaleObject(request: { kind: ScalableKind; namespace: string; name: string; replicas: number; dryRun: boolean }): Promise<ScaleResult> {
+  return call('/api/scale', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json' });
+}
+
+export function deleteObject(request: { kind: WatchedKind; namespace?: string; name: string; dryRun: boolean }): Promise<{ deleted: boolean }> {
+  return call('/api/delete', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json' });
+}
+
+export function fetchCapabilities(namespace: string, signal?: AbortSignal): Promise<Capabilities> {
+  return call(`/api/capabilities?namespace=${encodeURIComponent(namespace)}`, { method: 'GET', signal });
+}
+
+/** A preview computed by the server on its own view of the cluster (the browser can also run lib/placement/preview itself). */
+export function previewOnServer(request: { manifest: string } | { scale: ScaleTarget }, signal?: AbortSignal): Promise<PlacementPreview | ScalePreview> {
+  return call('/api/preview', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json', signal });
+}

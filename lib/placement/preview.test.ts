@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterState, PodInfo } from '../cluster/state';
+import { expandPodCliqueSet } from '../grove/expand-objects';
+import type { KubeObject } from '../grove/meta';
+import type { PodCliqueSet } from '../grove/podcliqueset';
+import { scaledPodGangName } from '../grove/naming';
+import { clusterStateFromSnapshot, snapshotFromTopologySpec } from '../topology/snapshot';
+import { DEFAULT_TEST_TOPOLOGY } from '../topology/spec';
+import { placeGangs } from './place';
+import { previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
+
+const RACK = 'topology.kubernetes.io/rack';
+const engine = (gpus: number) => ({ name: 'engine', image: 'registry.invalid/engine:test', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } });
+
+/** Router + a prefill scaling group (leader + 3 workers, 8 GPUs each, required rack) + 2 decode pods. */
+function disaggregated(pack: { required?: string; preferred?: string } = { preferred: 'zone' }): PodCliqueSet {
+  return {
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: 'disagg', namespace: 'ns' },
+    spec: {
+      replicas: 1,
+      template: {
+        topologyConstraint: { topologyName: 'canopy-test', pack },
+        cliques: [
+          { name: 'router', spec: { roleName: 'router', replicas: 1, podSpec: { containers: [{ name: 'router', image: 'r', resources: { requests: { cpu: '500m' } } }] } } },
+          { name: 'pleader', spec: { roleName: 'prefill-leader', replicas: 1, podSpec: { containers: [engine(8)] } } },
+          { name: 'pworker', spec: { roleName: 'prefill-worker', replicas: 3, podSpec: { containers: [engine(8)] } } },
+          { name: 'decode', spec: { roleName: 'decode', replicas: 2, podSpec: { containers: [engine(8)] } } },
+        ],
+        podCliqueScalingGroups: [{ name: 'prefill', cliqueNames: ['pleader', 'pworker'], replicas: 1, minAvailable: 1, topologyConstraint: { pack: { required: 'rack' } } }],
+      },
+    },
+  } as PodCliqueSet;
+}
+
+const emptyCluster = (): ClusterState => clusterStateFromSnapshot(snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY));
+
+/** The cluster with `pcs` running: its objects as the store holds them, and its pods bound where placement put them. */
+function running(pcs: PodCliqueSet, base = emptyCluster()): { state: ClusterState; objects: GroveObjects } {
+  const expanded = expandPodCliqueSet(pcs);
+  const plan = placeGangs(base, expanded.gangs);
+  expect(plan.feasible).toBe(true);
+  const nodeOf = new Map(plan.gangs.flatMap((g) => g.pods.map((p) => [p.name, p.node] as const)));
+  const pods: PodInfo[] = expanded.gangs.flatMap((g) =>
+    g.podGroups.flatMap((pg) => pg.pods.map((p) => ({ namespace: p.namespace, name: p.name, nodeName: nodeOf.get(p.name), labels: p.labels, requests: p.requests, phase: 'Running', terminal: false }))),
+  );
+  return {
+    state: { ...base, pods: [...base.pods, ...pods] },
+    objects: { podCliqueSets: [pcs as KubeObject], podCliqueScalingGroups: expanded.scalingGroups, podCliques: expanded.podCliques, podGangs: expanded.podGangs },
+  };
+}
+
+const gpusOf = (plan: { gangs: { pods: { gpus: number }[] }[] }) => plan.gangs.reduce((n, g) => n + g.pods.reduce((m, p) => m + p.gpus, 0), 0);
+
+describe('previewPodCliqueSet', () => {
+  it('places every pod of the stack on an empty cluster', () => {
+    const { plan, gangs } = previewPodCliqueSet(emptyCluster(), disaggregated());
+    expect(plan.feasible).toBe(true);
+    expect(gangs.map((g) => g.name)).toEqual(['disagg-0']);
+    expect(plan.gangs[0]!.pods).toHaveLength(7);
+    expect(gpusOf(plan)).toBe(6 * 8);
+  });
+
+  it('leaves out the pods of the same stack already running, and counts everyone else’s', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    expect(previewPodCliqueSet(state, pcs).plan.feasible).toBe(true);
+    // A stack of another name must fit beside it: 48 + 48 of 256 GPUs.
+    const other = { ...pcs, metadata: { ...pcs.metadata, name: 'other' } };
+    const { plan } = previewPodCliqueSet(state, other);
+    expect(plan.feasible).toBe(true);
+    const used = new Set(state.pods.map((p) => p.nodeName));
+    expect(plan.gangs[0]!.pods.filter((p) => p.gpus === 8).every((p) => !used.has(p.node))).toBe(true);
+  });
+
+  it('says why a stack does not fit', () => {
+    const pcs = disaggregated();
+    pcs.spec.template.cliques[2]!.spec.replicas = 4; // leader + 4 workers × 8 GPUs = 40 GPUs in one rack of 32
+    const { plan } = previewPodCliqueSet(emptyCluster(), pcs);
+    expect(plan.feasible).toBe(false);
+    expect(plan.gangs[0]!.reason).toMatch(/rack/);
+  });
+});
+
+describe('previewScale', () => {
+  it('scaling the PodCliqueSet 1 → 2 places only the new replica’s gang', () => {
+    const { state, objects } = running(disaggregated());
+    const preview = previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 2 });
+    expect(preview).toMatchObject({ from: 1, to: 2 });
+    expect(preview.refused).toBeUndefined();
+    expect(preview.gangs.map((g) => g.name)).toEqual(['disagg-1']);
+    expect(preview.plan.feasible).toBe(true);
+    const taken = new Set(state.pods.filter((p) => p.requests.gpu > 0).map((p) => p.nodeName));
+    for (const pod of preview.plan.gangs[0]!.pods) if (pod.gpus > 0) expect(taken.has(pod.node)).toBe(false);
+  });
+
+  it('scaling a scaling group adds its scaled gang, packed in one rack', () => {
+    const { state, objects } = running(disaggregated());
+    const preview = previewScale(state, objects, { kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'disagg-0-prefill', replicas: 2 });
+    expect(preview.gangs.map((g) => g.name)).toEqual([scaledPodGangName('disagg', 0, 'prefill', 1, 1)]);
+    expect(preview.plan.feasible).toBe(true);
+    const racks = new Set(preview.plan.gangs[0]!.pods.map((p) => state.nodes.find((n) => n.name === p.node)!.labels[RACK]));
+    expect(racks.size).toBe(1);
+  });
+
+  it('refuses a clique that belongs to a scaling group, naming the group', () => {
+    const { state, objects } = running(disaggregated());
+    const preview = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-prefill-0-pworker', replicas: 5 });
+    expect(preview.refused).toMatch(/scaling group disagg-0-prefill/);
+    expect(preview.plan.gangs).toEqual([]);
+  });
+
+  it('refuses what is not in the cluster', () => {
+    const { state, objects } = running(disaggregated());
+    expect(previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'nope', replicas: 1 }).refused).toMatch(/not in the cluster/);
+  });
+
+  it('a scale-down places nothing', () => {
+    const { state, objects } = running(disaggregated());
+    const preview = previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 0 });
+    expect(preview).toMatchObject({ from: 1, to: 0, plan: { feasible: true, gangs: [] }, gangs: [] });
+  });
+
+  it('new pods of a running gang must join its required domain: they fail when that rack is full, though other racks are empty', () => {
+    // leader + 1 worker + 1 decode = 24 GPUs in one rack of 32 (4 nodes × 8): 8 left there.
+    const pcs = disaggregated({ required: 'rack' });
+    pcs.spec.template.cliques[2]!.spec.replicas = 1;
+    pcs.spec.template.cliques[3]!.spec.replicas = 1;
+    const { state, objects } = running(pcs);
+    const rackOf = (node: string) => state.nodes.find((n) => n.name === node)!.labels[RACK]!;
+    const home = rackOf(state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode')!.nodeName!);
+
+    const one = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 2 });
+    expect(one.gangs.map((g) => g.podGroups.map((pg) => pg.pods.length))).toEqual([[1]]);
+    expect(one.plan.feasible).toBe(true);
+    expect(rackOf(one.plan.gangs[0]!.pods[0]!.node)).toBe(home);
+
+    const two = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 3 });
+    expect(two.plan.feasible).toBe(false);
+    expect(two.plan.gangs[0]!.reason).toBeTruthy();
+  });
+});

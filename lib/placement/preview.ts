@@ -1,0 +1,188 @@
+/**
+ * Placement previews: "where would this stack land" and "where would the pods of this scale-up land",
+ * answered by the same placeGangs the simulated cluster schedules with, on a ClusterState (the
+ * browser's, from clusterStateFromObjects, or the server's). Nothing here touches a cluster.
+ */
+import type { ScalableKind } from '../cluster/kinds';
+import { LABEL_PART_OF, LABEL_PCSG, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import type { ClusterState, PodInfo } from '../cluster/state';
+import { expandPodGangs, type ExpandOptions } from '../grove/expand';
+import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
+import type { KubeObject } from '../grove/meta';
+import type { PodCliqueSet } from '../grove/podcliqueset';
+import { placeGangs, type PlaceOptions } from './place';
+import type { Plan } from './plan';
+
+export interface PlacementPreview {
+  plan: Plan;
+  gangs: ExpandedGang[];
+}
+
+/**
+ * Where a PodCliqueSet would land if it were created now. Pods of a PodCliqueSet of the same
+ * namespace and name that already runs are taken out of the cluster first: the preview answers
+ * "where would this stack land", not "could a second copy of it fit beside the first".
+ */
+export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, options?: PlaceOptions): PlacementPreview {
+  const gangs = expandPodGangs(pcs);
+  const name = pcs.metadata?.name ?? '';
+  const namespace = pcs.metadata?.namespace ?? 'default';
+  const others = state.pods.filter((p) => !(p.namespace === namespace && p.labels[LABEL_PART_OF] === name));
+  const plan = placeGangs(others.length === state.pods.length ? state : { ...state, pods: others }, gangs, options);
+  return { plan, gangs };
+}
+
+/** The Grove objects of the cluster, as the watch store holds them. */
+export interface GroveObjects {
+  podCliqueSets: readonly KubeObject[];
+  podCliqueScalingGroups: readonly KubeObject[];
+  podCliques: readonly KubeObject[];
+  podGangs: readonly KubeObject[];
+}
+
+export interface ScaleTarget {
+  kind: ScalableKind;
+  namespace: string;
+  name: string;
+  replicas: number;
+}
+
+export interface ScalePreview {
+  /** Replicas now (the object's spec.replicas). */
+  from: number;
+  to: number;
+  /** Why this scale is not allowed at all (nothing was placed). */
+  refused?: string;
+  /** The placement of what the scale adds: new gangs whole, and the new pods of gangs that exist. Empty for a scale-down. */
+  plan: Plan;
+  /** What was placed: new gangs, and for existing gangs a gang of only their new pods. */
+  gangs: ExpandedGang[];
+}
+
+interface Scalable extends KubeObject {
+  spec?: { replicas?: number };
+}
+
+const EMPTY_PLAN: Plan = { feasible: true, gangs: [] };
+
+function refused(from: number, to: number, message: string): ScalePreview {
+  return { from, to, refused: message, plan: EMPTY_PLAN, gangs: [] };
+}
+
+function find(list: readonly KubeObject[], namespace: string, name: string): Scalable | undefined {
+  return list.find((o) => o.metadata?.namespace === namespace && o.metadata?.name === name) as Scalable | undefined;
+}
+
+/** The PodCliqueSet an object belongs to: its part-of label, else its owner chain. */
+function owningPodCliqueSet(objects: GroveObjects, object: KubeObject): string | undefined {
+  const partOf = object.metadata?.labels?.[LABEL_PART_OF];
+  if (partOf) return partOf;
+  const owner = object.metadata?.ownerReferences?.find((r) => r.kind === 'PodCliqueSet' || r.kind === 'PodCliqueScalingGroup');
+  if (!owner) return undefined;
+  if (owner.kind === 'PodCliqueSet') return owner.name;
+  const group = find(objects.podCliqueScalingGroups, object.metadata?.namespace ?? '', owner.name);
+  return group ? owningPodCliqueSet(objects, group) : undefined;
+}
+
+/** The scaling group a PodClique belongs to, if any (its label, else its owner). */
+export function scalingGroupOfPodClique(podClique: KubeObject): string | undefined {
+  return (
+    podClique.metadata?.labels?.[LABEL_PCSG] ||
+    podClique.metadata?.ownerReferences?.find((r) => r.kind === 'PodCliqueScalingGroup')?.name ||
+    undefined
+  );
+}
+
+/**
+ * What scaling `target` to `target.replicas` would add, and where it would land. Refuses what Grove
+ * refuses: a PodClique that belongs to a scaling group is scaled through its group.
+ */
+export function previewScale(state: ClusterState, objects: GroveObjects, target: ScaleTarget, options?: PlaceOptions): ScalePreview {
+  const { kind, namespace, name, replicas: to } = target;
+  const list = kind === 'PodCliqueSet' ? objects.podCliqueSets : kind === 'PodCliqueScalingGroup' ? objects.podCliqueScalingGroups : objects.podCliques;
+  const object = find(list, namespace, name);
+  if (!object) return refused(0, to, `${kind} ${namespace}/${name} is not in the cluster`);
+  const from = object.spec?.replicas ?? 0;
+  if (!Number.isInteger(to) || to < 0) return refused(from, to, `replicas must be a whole number ≥ 0, got ${to}`);
+  if (kind === 'PodClique') {
+    const group = scalingGroupOfPodClique(object);
+    if (group) return refused(from, to, `PodClique ${name} belongs to the scaling group ${group}: Grove scales its cliques together, so scale the PodCliqueScalingGroup instead`);
+  }
+  const pcsName = kind === 'PodCliqueSet' ? name : owningPodCliqueSet(objects, object);
+  const pcs = pcsName ? (find(objects.podCliqueSets, namespace, pcsName) as PodCliqueSet | undefined) : undefined;
+  if (!pcs) return refused(from, to, `the PodCliqueSet that owns ${kind} ${namespace}/${name} is not in the cluster`);
+  if (to <= from) return { from, to, plan: EMPTY_PLAN, gangs: [] };
+
+  // Expand with the replica counts the cluster has now (an HPA may have moved them off the template).
+  const live: Required<Pick<ExpandOptions, 'scalingGroupReplicas' | 'podCliqueReplicas'>> = { scalingGroupReplicas: {}, podCliqueReplicas: {} };
+  for (const g of objects.podCliqueScalingGroups) {
+    const r = (g as Scalable).spec?.replicas;
+    if (g.metadata?.namespace === namespace && g.metadata?.labels?.[LABEL_PART_OF] === pcsName && g.metadata.name && typeof r === 'number') live.scalingGroupReplicas[g.metadata.name] = r;
+  }
+  for (const c of objects.podCliques) {
+    const r = (c as Scalable).spec?.replicas;
+    if (c.metadata?.namespace === namespace && c.metadata?.labels?.[LABEL_PART_OF] === pcsName && c.metadata.name && typeof r === 'number') live.podCliqueReplicas[c.metadata.name] = r;
+  }
+  const before = expandPodGangs(pcs, live);
+  const after =
+    kind === 'PodCliqueSet'
+      ? expandPodGangs({ ...pcs, spec: { ...pcs.spec, replicas: to } }, live)
+      : kind === 'PodCliqueScalingGroup'
+        ? expandPodGangs(pcs, { ...live, scalingGroupReplicas: { ...live.scalingGroupReplicas, [name]: to } })
+        : expandPodGangs(pcs, { ...live, podCliqueReplicas: { ...live.podCliqueReplicas, [name]: to } });
+
+  const gangs = addedGangs(state, before, after);
+  return { from, to, plan: placeGangs(state, gangs, options), gangs };
+}
+
+/**
+ * The gangs of `after` that `before` lacks, whole; and for gangs both have, a gang of only the pods
+ * `before` lacks. Those pods must join their running gang's domains, so each required constraint that
+ * already holds pods pins the new ones to that domain with a node selector.
+ */
+function addedGangs(state: ClusterState, before: readonly ExpandedGang[], after: readonly ExpandedGang[]): ExpandedGang[] {
+  const beforeGangs = new Set(before.map((g) => g.name));
+  const beforePods = new Set(before.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => p.name))));
+  const out: ExpandedGang[] = [];
+  for (const gang of after) {
+    if (!beforeGangs.has(gang.name)) {
+      out.push(gang);
+      continue;
+    }
+    const running = state.pods.filter((p) => !p.terminal && p.nodeName && p.namespace === gang.namespace && p.labels[LABEL_PODGANG] === gang.name);
+    const keyOf = levelKeys(state, gang);
+    const podGroups = gang.podGroups.flatMap((group) => {
+      const pods = group.pods.filter((p) => !beforePods.has(p.name));
+      if (pods.length === 0) return [];
+      const pins = {
+        ...pinFor(state, running, gang.topologyConstraint, keyOf),
+        ...pinFor(state, running.filter((p) => p.labels[LABEL_PODCLIQUE] === group.name), group.topologyConstraint, keyOf),
+      };
+      return [{ ...group, minReplicas: pods.length, pods: pods.map((p) => pinned(p, pins)) }];
+    });
+    if (podGroups.length === 0) continue;
+    const names = new Set(podGroups.map((g) => g.name));
+    const groupConfigs = gang.groupConfigs.map((c) => ({ ...c, podGroupNames: c.podGroupNames.filter((n) => names.has(n)) })).filter((c) => c.podGroupNames.length > 0);
+    out.push({ ...gang, podGroups, groupConfigs });
+  }
+  return out;
+}
+
+function levelKeys(state: ClusterState, gang: ExpandedGang): (domain: string) => string | undefined {
+  const topology = gang.topologyName ? state.topologies.find((t) => t.name === gang.topologyName) : state.topologies.length === 1 ? state.topologies[0] : undefined;
+  return (domain) => topology?.levels.find((l) => l.domain === domain)?.key;
+}
+
+/** `{labelKey: value}` for a required level when every running pod of the set sits in one domain of it. */
+function pinFor(state: ClusterState, running: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, keyOf: (domain: string) => string | undefined): Record<string, string> {
+  const key = constraint?.required ? keyOf(constraint.required) : undefined;
+  if (!key || running.length === 0) return {};
+  const values = new Set(running.map((p) => state.nodes.find((n) => n.name === p.nodeName)?.labels[key]));
+  const [value] = values;
+  return values.size === 1 && value !== undefined ? { [key]: value } : {};
+}
+
+function pinned(pod: ExpandedPod, pins: Record<string, string>): ExpandedPod {
+  if (Object.keys(pins).length === 0) return pod;
+  return { ...pod, scheduling: { ...pod.scheduling, nodeSelector: { ...pod.scheduling.nodeSelector, ...pins } } };
+}

@@ -1,0 +1,66 @@
+/**
+ * POST /api/preview over the simulated source (the live source is covered in e2e/cluster/live-routes):
+ * a PodCliqueSet and a scale preview answer a Plan computed on the source's cluster; bad bodies get a 4xx.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POST as preview } from '../../app/api/preview/route';
+import { parseManifests } from '../../lib/grove/manifest';
+import type { KubeObject } from '../../lib/grove/meta';
+import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
+import { setClusterSource } from '../sources';
+import { createSimulatedSource, type SimulatedSource } from '../sources/simulated';
+
+const FIXTURE = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'e2e', 'cluster', 'fixtures', 'disaggregated-podcliqueset.yaml'), 'utf8').replace(
+  /^metadata:\n  name: disagg\n/m,
+  'metadata:\n  name: disagg\n  namespace: default\n',
+);
+const HEADERS = { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000', 'x-canopy-request': '1', 'content-type': 'application/json' };
+const post = (body: unknown, headers: Record<string, string> = HEADERS) =>
+  preview(new Request('http://127.0.0.1:3000/api/preview', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+
+let source: SimulatedSource;
+beforeAll(async () => {
+  source = createSimulatedSource({ snapshot: snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY), tickMs: 0, seed: 3 });
+  await setClusterSource(source);
+});
+afterAll(() => setClusterSource(undefined));
+
+describe('POST /api/preview', () => {
+  it('answers where a PodCliqueSet would land, without creating it', async () => {
+    const response = await post({ manifest: FIXTURE });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { plan: { feasible: boolean; gangs: { name: string; pods: { gpus: number }[] }[] } };
+    expect(body.plan.feasible).toBe(true);
+    expect(body.plan.gangs.map((g) => g.name)).toEqual(['disagg-0']);
+    expect(body.plan.gangs[0]!.pods.reduce((n, p) => n + p.gpus, 0)).toBe(6 * 8);
+    expect(source.store.all('PodCliqueSet')).toHaveLength(0);
+  });
+
+  it('answers what a scale adds, once the stack runs', async () => {
+    await source.apply(parseManifests(FIXTURE).documents[0]!.object as KubeObject, { dryRun: false });
+    source.settle();
+    const response = await post({ scale: { kind: 'PodCliqueSet', namespace: 'default', name: 'disagg', replicas: 2 } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { from: number; to: number; plan: { feasible: boolean; gangs: { name: string }[] } };
+    expect(body).toMatchObject({ from: 1, to: 2, plan: { feasible: true } });
+    expect(body.plan.gangs.map((g) => g.name)).toEqual(['disagg-1']);
+    const refused = (await (await post({ scale: { kind: 'PodClique', namespace: 'default', name: 'disagg-0-prefill-0-pworker', replicas: 9 } })).json()) as { refused?: string };
+    expect(refused.refused).toMatch(/scaling group/);
+  });
+
+  it('refuses bad bodies with a 4xx and a message, and other origins', async () => {
+    const noPcs = await post({ manifest: 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n' });
+    expect(noPcs.status).toBe(422);
+    expect(((await noPcs.json()) as { error: { message: string } }).error.message).toMatch(/exactly one PodCliqueSet/);
+    const broken = await post({ manifest: 'kind: PodCliqueSet\n  bad: [' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(/line \d+, column \d+/);
+    expect((await post({ scale: { kind: 'Pod', namespace: 'a', name: 'b', replicas: 1 } })).status).toBe(422);
+    expect((await post({})).status).toBe(422);
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post({ manifest: FIXTURE }, { ...HEADERS, origin: 'https://evil.example' })).status).toBe(403);
+  });
+});

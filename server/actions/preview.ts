@@ -1,0 +1,49 @@
+/**
+ * Placement previews on the server: for the CLI-sized question ("where would this land on the whole
+ * cluster") and for clients that do not hold the cluster. The same lib/placement previews the browser
+ * runs on its own store, fed from the ClusterSource.
+ */
+import { SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
+import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
+import { isRecord } from '../../lib/grove/meta';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { previewPodCliqueSet, previewScale, type PlacementPreview, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
+import { clusterSnapshot, listAll } from '../kube/snapshot';
+import type { ClusterSource } from '../sources/types';
+import { readManifests } from './applyManifests';
+import { ActionFailure } from './errors';
+
+export type PreviewRequest = { manifest: string } | { scale: ScaleTarget };
+
+const invalid = (message: string) => new ActionFailure({ status: 422, reason: 'Invalid', message });
+
+/** The request body, checked: exactly one of `manifest` (text) or `scale` (a ScaleTarget). Throws ActionFailure. */
+export function readPreviewRequest(body: unknown): PreviewRequest {
+  if (!isRecord(body)) throw invalid('the body must be an object with "manifest" or "scale"');
+  if (typeof body.manifest === 'string' && body.scale === undefined) return { manifest: body.manifest };
+  if (isRecord(body.scale) && body.manifest === undefined) {
+    const { kind, namespace, name, replicas } = body.scale;
+    if (typeof kind !== 'string' || !(SCALABLE_KINDS as readonly string[]).includes(kind)) throw invalid(`scale.kind must be one of ${SCALABLE_KINDS.join(', ')}`);
+    if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) throw invalid('scale.namespace and scale.name are required');
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw invalid('scale.replicas must be a whole number ≥ 0');
+    return { scale: { kind: kind as ScalableKind, namespace, name, replicas } };
+  }
+  throw invalid('the body must have exactly one of "manifest" (PodCliqueSet YAML) or "scale" ({kind, namespace, name, replicas})');
+}
+
+export async function previewOnSource(source: ClusterSource, request: PreviewRequest): Promise<PlacementPreview | ScalePreview> {
+  if ('manifest' in request) {
+    const docs = readManifests(request.manifest).filter((d) => d.object.kind === 'PodCliqueSet');
+    if (docs.length !== 1) throw invalid(`a placement preview takes exactly one PodCliqueSet (the manifest has ${docs.length})`);
+    const state = clusterStateFromSnapshot(await clusterSnapshot(source));
+    return previewPodCliqueSet(state, docs[0]!.object as PodCliqueSet);
+  }
+  const [snapshot, podCliqueSets, podCliqueScalingGroups, podCliques, podGangs] = await Promise.all([
+    clusterSnapshot(source),
+    listAll(source, 'PodCliqueSet'),
+    listAll(source, 'PodCliqueScalingGroup'),
+    listAll(source, 'PodClique'),
+    listAll(source, 'PodGang'),
+  ]);
+  return previewScale(clusterStateFromSnapshot(snapshot), { podCliqueSets, podCliqueScalingGroups, podCliques, podGangs }, request.scale);
+}
