@@ -1,0 +1,279 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { ClusterState } from '../cluster/state';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODGANG } from '../grove/labels';
+import { boundPod, makeNode, nestedCluster } from '../placement/testkit';
+import { demoSnapshot, demoStacks, DEMO_GPU_COUNT } from '../topology/demo';
+import { clusterStateFromSnapshot } from '../topology/snapshot';
+import { buildTopologyTree } from '../topology/tree';
+import { colorCells, stableHash, workloadColor } from './colors';
+import { diffModels } from './diff';
+import { cellCenter, contains, hitTest } from './hitTest';
+import { CELL, type HeatmapLayout, type Rect } from './layout';
+import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE } from './model';
+import { ghostOverlay } from './overlay';
+import { workloadSpan } from './span';
+import { withStacks } from './testkit';
+import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState } from './urlState';
+
+const demo = (): ClusterState => withStacks(clusterStateFromSnapshot(demoSnapshot()), demoStacks());
+
+const overlaps = (a: Rect, b: Rect): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+const inside = (inner: Rect, outer: Rect): boolean =>
+  inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w && inner.y + inner.h <= outer.y + outer.h;
+
+/** The layout invariants: every GPU once, cells inside node and frames, no overlaps among siblings. */
+function checkLayout(layout: HeatmapLayout, state: ClusterState): void {
+  const expected = state.nodes.reduce((s, n) => s + Math.max(0, n.allocatable.gpu), 0);
+  expect(layout.cellCount).toBe(expected);
+  const seen = new Set<string>();
+  for (let c = 0; c < layout.cellCount; c++) {
+    const box = layout.nodes[layout.cellNode[c]!]!;
+    const id = `${box.name}#${layout.cellGpu[c]}`;
+    expect(seen.has(id)).toBe(false);
+    seen.add(id);
+    const cell = { x: layout.cellX[c]!, y: layout.cellY[c]!, w: CELL, h: CELL };
+    expect(inside(cell, box)).toBe(true);
+    for (let f = box.frame; f >= 0; f = layout.frames[f]!.parent) expect(inside(box, layout.frames[f]!)).toBe(true);
+  }
+  expect(seen.size).toBe(expected);
+  expect(new Set(layout.nodes.map((b) => b.name)).size).toBe(layout.nodes.length);
+  // Node boxes never overlap; frames overlap only their ancestors/descendants.
+  for (let i = 0; i < layout.nodes.length; i++)
+    for (let j = i + 1; j < layout.nodes.length; j++) expect(overlaps(layout.nodes[i]!, layout.nodes[j]!)).toBe(false);
+  const ancestor = (a: number, b: number): boolean => {
+    for (let f = layout.frames[b]!.parent; f >= 0; f = layout.frames[f]!.parent) if (f === a) return true;
+    return false;
+  };
+  for (let i = 0; i < layout.frames.length; i++)
+    for (let j = i + 1; j < layout.frames.length; j++)
+      if (!ancestor(i, j)) expect(overlaps(layout.frames[i]!, layout.frames[j]!)).toBe(false);
+  // Each frame's nodes carry its tuple of values.
+  for (const frame of layout.frames)
+    for (let n = frame.nodeStart; n < frame.nodeEnd; n++) expect(layout.nodes[n]!.domains[frame.level]).toBe(frame.value);
+}
+
+describe('layout', () => {
+  test('the demo cluster: 352 GPUs, zone > block > rack > NVLink frames, invariants hold', () => {
+    const state = demo();
+    const model = buildHeatmapModel(state);
+    expect(model.totals.gpus).toBe(DEMO_GPU_COUNT);
+    expect(model.layout.levels.map((l) => l.domain)).toEqual(['zone', 'block', 'rack', 'nvlink']);
+    checkLayout(model.layout, state);
+    // Used GPUs agree with the topology tree's accounting.
+    expect(model.totals.used).toBe(buildTopologyTree(state, state.topologies[0]!).totals.used.gpu);
+  });
+
+  test('collapsing levels regroups the same GPUs', () => {
+    const state = demo();
+    const model = buildHeatmapModel(state, { hiddenLevels: ['block', 'nvlink'] });
+    expect(model.layout.visibleLevels).toEqual(['zone', 'rack']);
+    expect(new Set(model.layout.frames.map((f) => f.level))).toEqual(new Set(['zone', 'rack']));
+    checkLayout(model.layout, state);
+    const none = buildHeatmapModel(state, { hiddenLevels: ['zone', 'block', 'rack', 'nvlink'] });
+    expect(none.layout.frames).toEqual([]);
+    checkLayout(none.layout, state);
+  });
+
+  test('property: random clusters (levels that do not nest, unlabelled nodes, any GPU count) keep the invariants', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gpus: fc.integer({ min: 0, max: 20 }), zone: fc.option(fc.integer({ min: 0, max: 2 })), rack: fc.option(fc.integer({ min: 0, max: 4 })) }), { minLength: 0, maxLength: 30 }),
+        fc.subarray(['zone', 'rack']),
+        (specs, hidden) => {
+          const nodes = specs.map((s, i) => {
+            const labels: Record<string, string> = {};
+            if (s.zone !== null) labels['topology.kubernetes.io/zone'] = `z${s.zone}`;
+            if (s.rack !== null) labels['topology.kubernetes.io/rack'] = `r${s.rack}`; // racks shared across zones: no nesting
+            return makeNode(`n${i}`, { gpu: s.gpus, labels });
+          });
+          const state: ClusterState = {
+            nodes,
+            pods: [],
+            topologies: [{ name: 't', levels: [{ domain: 'zone', key: 'topology.kubernetes.io/zone' }, { domain: 'rack', key: 'topology.kubernetes.io/rack' }] }],
+          };
+          const model = buildHeatmapModel(state, { hiddenLevels: hidden });
+          checkLayout(model.layout, state);
+          expect(model.layout.nodesWithoutGpus).toBe(specs.filter((s) => s.gpus === 0).length);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('occupancy', () => {
+  test('pods on a node take consecutive GPU indices in name order; statuses per cell', () => {
+    const state = nestedCluster(['rack'], [1, 2], { gpu: 8 });
+    state.nodes[1]!.unschedulable = true;
+    const grove = { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'stack', [LABEL_PODGANG]: 'stack-0' };
+    state.pods = [
+      { ...boundPod('b', 'node-0', 2), labels: grove },
+      boundPod('a', 'node-0', 3),
+      boundPod('done', 'node-0', 8, {}, true),
+      boundPod('c', 'node-1', 1),
+    ];
+    const model = buildHeatmapModel(state);
+    const node0 = model.layout.nodes.find((b) => b.name === 'node-0')!;
+    const node1 = model.layout.nodes.find((b) => b.name === 'node-1')!;
+    const names = Array.from({ length: 8 }, (_, g) => model.pods[model.cellPod[node0.firstCell + g]!]?.name ?? '-');
+    expect(names).toEqual(['a', 'a', 'a', 'b', 'b', '-', '-', '-']);
+    expect(Array.from(model.cellStatus.slice(node0.firstCell, node0.firstCell + 8))).toEqual([2, 2, 2, 1, 1, 0, 0, 0].map((s) => [CELL_FREE, CELL_GROVE, CELL_OTHER][s]));
+    expect(model.cellStatus[node1.firstCell]).toBe(CELL_OTHER);
+    expect(model.cellStatus[node1.firstCell + 1]).toBe(CELL_UNAVAILABLE);
+    expect(model.workloads).toEqual([{ key: 'default/stack', namespace: 'default', name: 'stack', gpus: 2, pods: [1] }]);
+    expect(model.totals).toEqual({ gpus: 16, used: 6, free: 3, unavailable: 7, nodes: 2 });
+  });
+
+  test('frame totals add up: used + free + unavailable = GPUs, children sum to their parent', () => {
+    const model = buildHeatmapModel(demo());
+    model.frameStats.forEach((s, f) => {
+      expect(s.used + s.free + s.unavailable).toBe(s.gpus);
+      const children = model.layout.frames.filter((fr) => fr.parent === f);
+      if (children.length) expect(children.reduce((sum, c) => sum + model.frameStats[c.index]!.used, 0)).toBe(s.used);
+    });
+    const tops = model.layout.frames.filter((f) => f.parent < 0);
+    expect(tops.reduce((s, f) => s + model.frameStats[f.index]!.gpus, 0)).toBe(model.totals.gpus);
+  });
+});
+
+describe('hit-test', () => {
+  test('the centre of every cell hits that cell; a gap between cells hits the node; outside hits nothing', () => {
+    const model = buildHeatmapModel(demo());
+    const { layout } = model;
+    for (let c = 0; c < layout.cellCount; c++) {
+      const { x, y } = cellCenter(layout, c);
+      expect(hitTest(layout, x, y)).toEqual({ kind: 'cell', cell: c, node: layout.cellNode[c], gpu: layout.cellGpu[c] });
+    }
+    const box = layout.nodes[0]!;
+    expect(hitTest(layout, layout.cellX[box.firstCell]! + CELL + 1, layout.cellY[box.firstCell]! + 1)).toEqual({ kind: 'node', node: 0 });
+    expect(hitTest(layout, -5, -5)).toBeNull();
+  });
+
+  test('property: any point agrees with a brute-force search over the model', () => {
+    const model = buildHeatmapModel(demo());
+    const { layout } = model;
+    fc.assert(
+      fc.property(fc.double({ min: -10, max: layout.width + 10, noNaN: true }), fc.double({ min: -10, max: layout.height + 10, noNaN: true }), (x, y) => {
+        const hit = hitTest(layout, x, y);
+        let cell = -1;
+        for (let c = 0; c < layout.cellCount; c++) if (contains({ x: layout.cellX[c]!, y: layout.cellY[c]!, w: CELL, h: CELL }, x, y)) cell = c;
+        const node = layout.nodes.findIndex((b) => contains(b, x, y));
+        let frame = -1;
+        layout.frames.forEach((f, i) => {
+          if (contains(f, x, y)) frame = i;
+        });
+        if (cell >= 0) expect(hit).toMatchObject({ kind: 'cell', cell });
+        else if (node >= 0) expect(hit).toEqual({ kind: 'node', node });
+        else if (frame >= 0) expect(hit).toEqual({ kind: 'frame', frame });
+        else expect(hit).toBeNull();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('URL state', () => {
+  const view = fc.record({
+    mode: fc.constantFrom('allocation', 'workload', 'role', 'domain'),
+    hidden: fc.uniqueArray(fc.constantFrom('zone', 'block', 'rack', 'nvlink', 'a-1')).map((a) => a.sort()),
+    selected: fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.stringMatching(/^[a-z0-9.-]{1,20}$/)).map(([ns, n]) => `${ns}/${n}`)),
+    zoom: fc.option(fc.record({ k: fc.integer({ min: 1, max: 400_000 }).map((v) => v / 10_000), x: fc.integer({ min: -99999, max: 99999 }).map((v) => v / 10), y: fc.integer({ min: -99999, max: 99999 }).map((v) => v / 10) })),
+    topology: fc.option(fc.stringMatching(/^[a-z0-9-]{1,20}$/)),
+    preview: fc.option(fc.stringMatching(/^[a-z0-9]{1,16}$/)),
+  }) as fc.Arbitrary<HeatmapViewState>;
+
+  test('property: decode(encode(view)) = view, also through the URL string', () => {
+    fc.assert(
+      fc.property(view, (v) => {
+        expect(decodeViewState(encodeViewState(v))).toEqual(v);
+        expect(decodeViewState(new URLSearchParams(`?${encodeViewState(v).toString()}`))).toEqual(v);
+      }),
+    );
+  });
+
+  test('the default view is an empty query; garbage falls back to defaults', () => {
+    expect(encodeViewState(DEFAULT_VIEW).toString()).toBe('');
+    expect(decodeViewState(new URLSearchParams('mode=rainbow&z=0,1,2&sel=noslash&hide=Bad!,rack'))).toEqual({ ...DEFAULT_VIEW, hidden: ['rack'] });
+  });
+});
+
+describe('colours', () => {
+  test('a workload keeps its colour whatever else runs, across themes the index is the same', () => {
+    const full = buildHeatmapModel(demo());
+    const key = 'default/llama-disagg';
+    const only = buildHeatmapModel({ ...demo(), pods: demo().pods.filter((p) => p.labels[LABEL_PART_OF] === 'llama-disagg') });
+    const colorOf = (model: typeof full, theme: 'light' | 'dark') => {
+      const colors = colorCells(model, 'workload', theme);
+      const cell = model.pods[model.workloads.find((w) => w.key === key)!.pods.find((p) => model.pods[p]!.cellCount > 0)!]!.firstCell;
+      return colors.palette[colors.index[cell]!];
+    };
+    expect(colorOf(full, 'light')).toBe(workloadColor(key, 'light'));
+    expect(colorOf(only, 'light')).toBe(colorOf(full, 'light'));
+    expect(colorOf(full, 'dark')).toBe(workloadColor(key, 'dark'));
+    expect(stableHash(key)).toBe(stableHash(`${'default'}/llama-disagg`));
+  });
+
+  test('every mode gives every cell a palette colour, and the legend lists what is drawn', () => {
+    const model = buildHeatmapModel(demo());
+    for (const mode of ['allocation', 'workload', 'role', 'domain'] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        const colors = colorCells(model, mode, theme);
+        const used = new Set(colors.index);
+        for (const i of used) expect(colors.palette[i]).toMatch(/^#|^rgb/);
+        if (mode !== 'domain') for (const i of used) expect(colors.legend.some((e) => e.color === colors.palette[i])).toBe(true);
+      }
+    }
+  });
+});
+
+describe('diff, selection, overlay', () => {
+  test('a pod added: exactly its cells change, the layout stays', () => {
+    const state = demo();
+    const before = buildHeatmapModel(state);
+    const free = before.layout.nodes.find((b, n) => before.cellPod[b.firstCell] === -1 && before.nodeStatus[n] === 0)!;
+    const after = buildHeatmapModel({ ...state, pods: [...state.pods, boundPod('new', free.name, 2)] }, { previousLayout: before.layout });
+    expect(after.layout).toBe(before.layout);
+    const diff = diffModels(before, after);
+    expect(diff.relayout).toBe(false);
+    expect(Array.from(diff.changed)).toEqual([free.firstCell, free.firstCell + 1]);
+    expect(diffModels(before, buildHeatmapModel(state, { hiddenLevels: ['zone'] })).relayout).toBe(true);
+  });
+
+  test('a workload span covers exactly its pods’ GPUs and calls out gangs split across racks', () => {
+    const state = nestedCluster(['rack'], [2, 1], { gpu: 4 });
+    const labels = (gang: string) => ({ [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'w', [LABEL_PODGANG]: gang });
+    state.pods = [
+      { ...boundPod('p0', 'node-0', 4), labels: labels('w-0') },
+      { ...boundPod('p1', 'node-1', 2), labels: labels('w-0') },
+      { ...boundPod('q', 'node-1', 1), labels: labels('w-1') },
+    ];
+    const span = workloadSpan(buildHeatmapModel(state), 'default/w')!;
+    expect(span.gpus).toBe(7);
+    expect(span.domains.rack).toEqual(['rack-0', 'rack-1']);
+    expect(span.gangs).toEqual([
+      { name: 'w-0', gpus: 6, domains: { rack: ['rack-0', 'rack-1'] }, splitAt: ['rack'] },
+      { name: 'w-1', gpus: 1, domains: { rack: ['rack-1'] }, splitAt: [] },
+    ]);
+  });
+
+  test('ghosts: one per planned GPU, on free cells only, outlined per gang', () => {
+    const state = demo();
+    const model = buildHeatmapModel(state);
+    const freeNodes = model.layout.nodes.filter((b) => model.cellPod[b.firstCell + 1] === -1 && model.cellPod[b.firstCell] === -1);
+    const full = model.layout.nodes.find((b) => model.cellPod[b.firstCell + b.gpus - 1]! >= 0)!;
+    const plan = {
+      feasible: false,
+      gangs: [
+        { name: 'g', placed: true, domains: {}, pods: [{ name: 'x', podGroup: 'pg', clique: 'c', node: freeNodes[0]!.name, gpus: 2 }, { name: 'y', podGroup: 'pg', clique: 'c', node: freeNodes[1]!.name, gpus: 1 }, { name: 'z', podGroup: 'pg', clique: 'c', node: full.name, gpus: 1 }] },
+        { name: 'h', placed: false, reason: 'no rack has 400 GPUs', domains: {}, pods: [] },
+      ],
+    };
+    const overlay = ghostOverlay(model, plan);
+    expect(overlay.cells.length).toBe(3);
+    expect(overlay.undrawn).toBe(1); // no free cell on a full node: counted, not drawn over a pod
+    for (const c of overlay.cells) expect(model.cellPod[c]).toBe(-1);
+    expect(overlay.gangs[0]!.outlines).toHaveLength(2);
+    expect(overlay.gangs[1]).toMatchObject({ placed: false, reason: 'no rack has 400 GPUs', gpus: 0 });
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * The heatmap model: a layout (lib/heatmap/layout.ts) plus who occupies each GPU cell, per-frame GPU
+ * totals and the workloads on the cluster. Plain data, computed from ClusterState (and the pods' Grove
+ * labels); the canvas renderer, the table view, the hit-test and the tests all read this one model.
+ *
+ * GPU slots: Kubernetes does not say which device index a pod holds. Pods bound to a node are sorted
+ * by namespace/name and given consecutive GPU indices (pod A: 0–3, pod B: 4–7), so the picture is
+ * deterministic; the tooltip says the index is assigned this way. Requests beyond a node's GPUs are
+ * not drawn (the node's tooltip still counts them).
+ */
+import type { ClusterState, PodInfo } from '../cluster/state';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { layoutHeatmap, type HeatmapLayout, type LayoutOptions } from './layout';
+
+/** Cell status (allocation mode). */
+export const CELL_FREE = 0;
+export const CELL_GROVE = 1;
+export const CELL_OTHER = 2;
+/** Free, but on a cordoned or NotReady node. */
+export const CELL_UNAVAILABLE = 3;
+
+export const NODE_USABLE = 0;
+export const NODE_CORDONED = 1;
+export const NODE_NOT_READY = 2;
+
+export interface HeatmapPod {
+  /** `namespace/name`. */
+  key: string;
+  namespace: string;
+  name: string;
+  node: string;
+  /** `namespace/pcs` of its PodCliqueSet, '' for pods Grove does not manage. */
+  workload: string;
+  podCliqueSet: string;
+  podClique: string;
+  podGang: string;
+  role: string;
+  gpus: number;
+  /** Cells held: cells[firstCell .. firstCell + cellCount). */
+  firstCell: number;
+  cellCount: number;
+  phase: string;
+}
+
+export interface HeatmapWorkload {
+  key: string;
+  namespace: string;
+  name: string;
+  /** GPU cells its pods hold. */
+  gpus: number;
+  /** Indices into model.pods. */
+  pods: number[];
+}
+
+export interface FrameStats {
+  gpus: number;
+  used: number;
+  free: number;
+  /** Free GPUs on cordoned or NotReady nodes. */
+  unavailable: number;
+  /** Workload keys present, sorted. */
+  workloads: string[];
+}
+
+export interface HeatmapTotals extends Omit<FrameStats, 'workloads'> {
+  nodes: number;
+}
+
+export interface HeatmapModel {
+  layout: HeatmapLayout;
+  /** Index into pods, -1 when free. */
+  cellPod: Int32Array;
+  cellStatus: Uint8Array;
+  /** Per layout node: NODE_USABLE / NODE_CORDONED / NODE_NOT_READY (NotReady wins). */
+  nodeStatus: Uint8Array;
+  /** Pods bound to a drawn node, in slot order; terminal pods are left out. */
+  pods: HeatmapPod[];
+  /** Sorted by key. */
+  workloads: HeatmapWorkload[];
+  /** Roles present, sorted. */
+  roles: string[];
+  /** Parallel to layout.frames. */
+  frameStats: FrameStats[];
+  totals: HeatmapTotals;
+}
+
+export interface ModelOptions extends LayoutOptions {
+  /** Role of a pod (its PodClique's roleName); see roles.ts. */
+  roleOf?: (pod: PodInfo) => string | undefined;
+  /** Reuse this layout when it still fits the state (same signature): keeps the picture still on pod changes. */
+  previousLayout?: HeatmapLayout;
+}
+
+/** `namespace/pcs` of a Grove-managed pod, else ''. */
+export function workloadOfPod(pod: Pick<PodInfo, 'namespace' | 'labels'>): string {
+  const pcs = pod.labels[LABEL_PART_OF];
+  return pcs && pod.labels[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE ? `${pod.namespace}/${pcs}` : '';
+}
+
+const byKey = (a: PodInfo, b: PodInfo): number => (a.namespace === b.namespace ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.namespace < b.namespace ? -1 : 1);
+
+export function buildHeatmapModel(state: ClusterState, options: ModelOptions = {}): HeatmapModel {
+  let layout = layoutHeatmap(state, options);
+  if (options.previousLayout && options.previousLayout.signature === layout.signature) layout = options.previousLayout;
+  return occupyLayout(layout, state, options.roleOf);
+}
+
+/** Fill a layout with the state's pods (the part that changes on every pod event). */
+export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?: (pod: PodInfo) => string | undefined): HeatmapModel {
+  const nodeByName = new Map<string, number>();
+  layout.nodes.forEach((box, n) => nodeByName.set(box.name, n));
+  const nodeStatus = new Uint8Array(layout.nodes.length);
+  layout.nodes.forEach((box, n) => {
+    const node = state.nodes[box.stateIndex];
+    if (!node || node.name !== box.name) return;
+    nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : NODE_USABLE;
+  });
+
+  const perNode: PodInfo[][] = Array.from({ length: layout.nodes.length }, () => []);
+  for (const pod of state.pods) {
+    if (pod.terminal || !pod.nodeName) continue;
+    const n = nodeByName.get(pod.nodeName);
+    if (n !== undefined) perNode[n]!.push(pod);
+  }
+
+  const cellPod = new Int32Array(layout.cellCount).fill(-1);
+  const cellStatus = new Uint8Array(layout.cellCount);
+  const pods: HeatmapPod[] = [];
+  const workloadPods = new Map<string, number[]>();
+  const roles = new Set<string>();
+  layout.nodes.forEach((box, n) => {
+    const list = perNode[n]!;
+    if (list.length > 1) list.sort(byKey);
+    let slot = 0;
+    for (const pod of list) {
+      const take = Math.max(0, Math.min(pod.requests.gpu, box.gpus - slot));
+      const workload = workloadOfPod(pod);
+      const role = roleOf?.(pod) ?? '';
+      if (role) roles.add(role);
+      const index = pods.length;
+      pods.push({
+        key: `${pod.namespace}/${pod.name}`,
+        namespace: pod.namespace,
+        name: pod.name,
+        node: box.name,
+        workload,
+        podCliqueSet: workload ? pod.labels[LABEL_PART_OF]! : '',
+        podClique: pod.labels[LABEL_PODCLIQUE] ?? '',
+        podGang: pod.labels[LABEL_PODGANG] ?? '',
+        role,
+        gpus: pod.requests.gpu,
+        firstCell: box.firstCell + slot,
+        cellCount: take,
+        phase: pod.phase ?? '',
+      });
+      if (workload) {
+        const members = workloadPods.get(workload);
+        if (members) members.push(index);
+        else workloadPods.set(workload, [index]);
+      }
+      const status = workload ? CELL_GROVE : CELL_OTHER;
+      for (let k = 0; k < take; k++) {
+        cellPod[box.firstCell + slot + k] = index;
+        cellStatus[box.firstCell + slot + k] = status;
+      }
+      slot += take;
+    }
+    if (nodeStatus[n] !== NODE_USABLE) {
+      for (let c = box.firstCell + slot; c < box.firstCell + box.gpus; c++) cellStatus[c] = CELL_UNAVAILABLE;
+    }
+  });
+
+  const workloads: HeatmapWorkload[] = [...workloadPods.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, members]) => {
+      const slash = key.indexOf('/');
+      return { key, namespace: key.slice(0, slash), name: key.slice(slash + 1), gpus: members.reduce((s, p) => s + pods[p]!.cellCount, 0), pods: members };
+    });
+
+  // Per-node counts, then per frame over its contiguous node range (prefix sums).
+  const count = layout.nodes.length;
+  const prefix = { gpus: new Float64Array(count + 1), used: new Float64Array(count + 1), unavailable: new Float64Array(count + 1) };
+  layout.nodes.forEach((box, n) => {
+    let used = 0;
+    let unavailable = 0;
+    for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) {
+      if (cellPod[c]! >= 0) used++;
+      else if (cellStatus[c] === CELL_UNAVAILABLE) unavailable++;
+    }
+    prefix.gpus[n + 1] = prefix.gpus[n]! + box.gpus;
+    prefix.used[n + 1] = prefix.used[n]! + used;
+    prefix.unavailable[n + 1] = prefix.unavailable[n]! + unavailable;
+  });
+  const stats = (start: number, end: number): Omit<FrameStats, 'workloads'> => {
+    const gpus = prefix.gpus[end]! - prefix.gpus[start]!;
+    const used = prefix.used[end]! - prefix.used[start]!;
+    const unavailable = prefix.unavailable[end]! - prefix.unavailable[start]!;
+    return { gpus, used, unavailable, free: gpus - used - unavailable };
+  };
+  // Workloads per node once; a frame's set is the union over its nodes.
+  const nodeWorkloads: string[][] = perNode.map(() => []);
+  for (const pod of pods) {
+    if (!pod.workload || pod.cellCount === 0) continue;
+    const list = nodeWorkloads[layout.cellNode[pod.firstCell]!]!;
+    if (!list.includes(pod.workload)) list.push(pod.workload);
+  }
+  const frameStats: FrameStats[] = layout.frames.map((frame) => {
+    const set = new Set<string>();
+    for (let n = frame.nodeStart; n < frame.nodeEnd; n++) for (const w of nodeWorkloads[n]!) set.add(w);
+    return { ...stats(frame.nodeStart, frame.nodeEnd), workloads: [...set].sort() };
+  });
+
+  return {
+    layout,
+    cellPod,
+    cellStatus,
+    nodeStatus,
+    pods,
+    workloads,
+    roles: [...roles].sort(),
+    frameStats,
+    totals: { ...stats(0, count), nodes: count },
+  };
+}
+
+/** The pod on a cell, if any. */
+export function podAtCell(model: HeatmapModel, cell: number): HeatmapPod | undefined {
+  const p = model.cellPod[cell];
+  return p === undefined || p < 0 ? undefined : model.pods[p];
+}

@@ -1,0 +1,97 @@
+/**
+ * A placement plan drawn over the heatmap: each planned pod's GPUs as ghost cells on its node (in the
+ * node's free slots after the pods already there, as the model assigns slots), each gang's cells
+ * outlined per node, and the gangs that do not fit with their reasons.
+ */
+import type { GangPlacement, Plan } from '../placement/plan';
+import type { Rect } from './layout';
+import { CELL, CELL_GAP } from './layout';
+import type { HeatmapModel } from './model';
+
+export interface GhostGang {
+  name: string;
+  placed: boolean;
+  reason?: string;
+  explanation?: GangPlacement['explanation'];
+  /** GPUs the gang's placed pods take. */
+  gpus: number;
+  /** Bounding boxes of its ghost cells, one per node. */
+  outlines: Rect[];
+  /** Domain value per topology level, when the gang lies in one domain. */
+  domains: Record<string, string>;
+}
+
+export interface GhostOverlay {
+  /** Ghost cell indices. */
+  cells: Int32Array;
+  /** Gang index (into gangs) per ghost cell. */
+  cellGang: Int32Array;
+  gangs: GhostGang[];
+  /** Planned GPUs that had no cell to draw on (a node not in the picture, or more than its free slots). */
+  undrawn: number;
+  feasible: boolean;
+}
+
+export function ghostOverlay(model: HeatmapModel, plan: Plan): GhostOverlay {
+  const { layout } = model;
+  const nodeIndex = new Map<string, number>();
+  layout.nodes.forEach((box, n) => nodeIndex.set(box.name, n));
+  // Next free slot per node: ghosts go on free cells, in slot order.
+  const cursor = new Map<number, number>();
+  const taken = new Set<number>();
+  const cells: number[] = [];
+  const cellGang: number[] = [];
+  let undrawn = 0;
+  const nextFree = (n: number): number => {
+    const box = layout.nodes[n]!;
+    let c = cursor.get(n) ?? box.firstCell;
+    while (c < box.firstCell + box.gpus && (model.cellPod[c]! >= 0 || taken.has(c))) c++;
+    cursor.set(n, c + 1);
+    return c < box.firstCell + box.gpus ? c : -1;
+  };
+  const gangs: GhostGang[] = plan.gangs.map((gang, g) => {
+    const perNode = new Map<number, number[]>();
+    let gpus = 0;
+    for (const pod of gang.pods) {
+      gpus += pod.gpus;
+      const n = nodeIndex.get(pod.node);
+      for (let k = 0; k < pod.gpus; k++) {
+        const c = n === undefined ? -1 : nextFree(n);
+        if (c < 0) {
+          undrawn++;
+          continue;
+        }
+        taken.add(c);
+        cells.push(c);
+        cellGang.push(g);
+        const list = perNode.get(n!);
+        if (list) list.push(c);
+        else perNode.set(n!, [c]);
+      }
+    }
+    const outlines: Rect[] = [...perNode.values()].map((list) => {
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -Infinity;
+      let y1 = -Infinity;
+      for (const c of list) {
+        x0 = Math.min(x0, layout.cellX[c]!);
+        y0 = Math.min(y0, layout.cellY[c]!);
+        x1 = Math.max(x1, layout.cellX[c]! + CELL);
+        y1 = Math.max(y1, layout.cellY[c]! + CELL);
+      }
+      const m = CELL_GAP / 2;
+      return { x: x0 - m, y: y0 - m, w: x1 - x0 + 2 * m, h: y1 - y0 + 2 * m };
+    });
+    return {
+      name: gang.name,
+      placed: gang.placed,
+      ...(gang.reason ? { reason: gang.reason } : {}),
+      ...(gang.explanation ? { explanation: gang.explanation } : {}),
+      gpus,
+      outlines,
+      domains: gang.domains,
+    };
+  });
+  return { cells: Int32Array.from(cells), cellGang: Int32Array.from(cellGang), gangs, undrawn, feasible: plan.feasible };
+}

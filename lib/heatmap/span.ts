@@ -1,0 +1,61 @@
+/**
+ * Where a workload is: its GPU cells, the domains it spans per visible level, and per gang whether the
+ * gang is split across domains of a level (a gang split across racks is what a person wants called out).
+ */
+import type { HeatmapModel } from './model';
+
+export interface GangSpan {
+  name: string;
+  gpus: number;
+  /** Domain values per visible level. */
+  domains: Record<string, string[]>;
+  /** Visible levels at which the gang's pods sit in more than one domain. */
+  splitAt: string[];
+}
+
+export interface WorkloadSpan {
+  key: string;
+  /** Highlighted cells. */
+  cells: Int32Array;
+  gpus: number;
+  pods: number;
+  /** Domain values per visible level, in layout order. */
+  domains: Record<string, string[]>;
+  gangs: GangSpan[];
+}
+
+export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | null {
+  const workload = model.workloads.find((w) => w.key === key);
+  if (!workload) return null;
+  const { layout } = model;
+  const levels = layout.visibleLevels;
+  const cells: number[] = [];
+  const domains: Record<string, Set<string>> = Object.fromEntries(levels.map((l) => [l, new Set<string>()]));
+  const gangs = new Map<string, { gpus: number; domains: Record<string, Set<string>> }>();
+  for (const p of workload.pods) {
+    const pod = model.pods[p]!;
+    for (let k = 0; k < pod.cellCount; k++) cells.push(pod.firstCell + k);
+    if (pod.cellCount === 0) continue; // a CPU-only pod holds no cell and spans nothing on this map
+    const box = layout.nodes[layout.cellNode[pod.firstCell]!]!;
+    const name = pod.podGang || '(no PodGang)';
+    let gang = gangs.get(name);
+    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: Object.fromEntries(levels.map((l) => [l, new Set<string>()])) }));
+    gang.gpus += pod.cellCount;
+    for (const level of levels) {
+      domains[level]!.add(box.domains[level]!);
+      gang.domains[level]!.add(box.domains[level]!);
+    }
+  }
+  cells.sort((a, b) => a - b);
+  const list = (sets: Record<string, Set<string>>): Record<string, string[]> => Object.fromEntries(levels.map((l) => [l, [...sets[l]!]]));
+  return {
+    key,
+    cells: Int32Array.from(cells),
+    gpus: cells.length,
+    pods: workload.pods.length,
+    domains: list(domains),
+    gangs: [...gangs.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, g]) => ({ name, gpus: g.gpus, domains: list(g.domains), splitAt: levels.filter((l) => g.domains[l]!.size > 1) })),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The heatmap view in the URL, so a view can be shared: colour mode, collapsed levels, selected
+ * workload, zoom, binding and preview handoff id. Unknown or malformed values fall back to the
+ * default rather than failing the page; encode(decode(x)) keeps every valid view.
+ */
+import { COLOR_MODES, type ColorMode } from './colors';
+
+export interface ZoomState {
+  /** Scale. */
+  k: number;
+  /** Translation in CSS pixels. */
+  x: number;
+  y: number;
+}
+
+export interface HeatmapViewState {
+  mode: ColorMode;
+  /** Collapsed level domains, sorted. */
+  hidden: string[];
+  /** Selected workload `namespace/name`. */
+  selected: string | null;
+  zoom: ZoomState | null;
+  topology: string | null;
+  preview: string | null;
+}
+
+export const DEFAULT_VIEW: HeatmapViewState = { mode: 'allocation', hidden: [], selected: null, zoom: null, topology: null, preview: null };
+
+const round = (value: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+/** Query parameters of a view (defaults left out). */
+export function encodeViewState(view: HeatmapViewState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (view.mode !== DEFAULT_VIEW.mode) params.set('mode', view.mode);
+  if (view.hidden.length) params.set('hide', [...view.hidden].sort().join(','));
+  if (view.selected) params.set('sel', view.selected);
+  if (view.zoom) params.set('z', `${round(view.zoom.k, 4)},${round(view.zoom.x, 1)},${round(view.zoom.y, 1)}`);
+  if (view.topology) params.set('topo', view.topology);
+  if (view.preview) params.set('preview', view.preview);
+  return params;
+}
+
+const LEVEL = /^[a-z][a-z0-9-]*$/;
+
+export function decodeViewState(params: URLSearchParams): HeatmapViewState {
+  const mode = params.get('mode');
+  const hidden = (params.get('hide') ?? '')
+    .split(',')
+    .filter((level) => LEVEL.test(level))
+    .sort();
+  const selected = params.get('sel');
+  let zoom: ZoomState | null = null;
+  const z = params.get('z')?.split(',').map(Number);
+  if (z && z.length === 3 && z.every(Number.isFinite) && z[0]! > 0) zoom = { k: z[0]!, x: z[1]!, y: z[2]! };
+  return {
+    mode: (COLOR_MODES as readonly string[]).includes(mode ?? '') ? (mode as ColorMode) : DEFAULT_VIEW.mode,
+    hidden: [...new Set(hidden)],
+    selected: selected && selected.includes('/') ? selected : null,
+    zoom,
+    topology: params.get('topo') || null,
+    preview: params.get('preview') || null,
+  };
+}
+
+/** Rounds a zoom the way the URL keeps it (so a state compared after a round trip is equal). */
+export function roundZoom(zoom: ZoomState): ZoomState {
+  return { k: round(zoom.k, 4), x: round(zoom.x, 1), y: round(zoom.y, 1) };
+}
