@@ -1,0 +1,159 @@
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { checkManifestText } from '../grove/check';
+import { readBuilderText } from './document';
+import { addClique, addGroup, addStartsAfter, copyCliques, deleteSelection, deletionConsequences, moveIntoGroup, pasteCliques, removeStartsAfter, renameClique, renameGroup, setField, type EditResult } from './edits';
+import { cycleThrough, graphFromObject } from './graph';
+import { stackText } from './templates';
+
+function ok(r: EditResult): string {
+  if (!r.ok) throw new Error(r.message);
+  return r.text;
+}
+function graphOf(text: string) {
+  const r = readBuilderText(text);
+  if (!r.ok) throw new Error(r.message);
+  return graphFromObject(r.object);
+}
+
+const COMMENTED = `# keep me: file header
+apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: demo # the stack
+  namespace: default
+  labels:
+    team: x
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeAnyOrder
+    someFutureField: {kept: true} # unknown to Canopy
+    cliques:
+      # the front door
+      - name: frontend
+        spec:
+          roleName: frontend
+          replicas: 2
+          podSpec:
+            containers: [{name: app, image: busybox}]
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: 3
+          podSpec:
+            containers: [{name: app, image: busybox}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: other} # another document
+`;
+
+describe('graph edits on the YAML document', () => {
+  test('graph of a PodCliqueSet: cliques, groups, edges', () => {
+    const g = graphOf(stackText('multi-node-disaggregated-frontend', 'vllm'));
+    expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'pleader', 'pworker', 'dleader', 'dworker']);
+    expect(g.groups.map((x) => [x.name, x.cliqueNames])).toEqual([['prefill', ['pleader', 'pworker']], ['decode', ['dleader', 'dworker']]]);
+    expect(g.edges).toEqual([{ from: 'pleader', to: 'frontend' }, { from: 'dleader', to: 'frontend' }]);
+    expect(g.cliques.find((c) => c.name === 'pworker')!.group).toBe('prefill');
+  });
+
+  test('addClique appends a uniquely named clique and keeps comments, unknown fields and other documents', () => {
+    let text = ok(addClique(COMMENTED, { kind: 'generic' }));
+    text = ok(addClique(text, { kind: 'generic' }));
+    expect(graphOf(text).cliques.map((c) => c.name)).toEqual(['frontend', 'worker', 'clique', 'clique-2']);
+    for (const kept of ['# keep me: file header', '# the stack', '# unknown to Canopy', '# the front door', 'someFutureField', '# another document', 'kind: ConfigMap']) {
+      expect(text).toContain(kept);
+    }
+  });
+
+  test('addStartsAfter switches to Explicit, refuses cycles and self edges', () => {
+    const first = addStartsAfter(COMMENTED, 'worker', 'frontend');
+    expect(first.ok && first.note).toMatch(/Explicit/);
+    const text = ok(first);
+    expect(parse(text.split('---')[0]!).spec.template.cliqueStartupType).toBe('CliqueStartupTypeExplicit');
+    expect(graphOf(text).edges).toEqual([{ from: 'worker', to: 'frontend' }]);
+    const cycle = addStartsAfter(text, 'frontend', 'worker');
+    expect(cycle.ok).toBe(false);
+    expect(!cycle.ok && cycle.message).toMatch(/cycle/);
+    expect(addStartsAfter(text, 'worker', 'worker').ok).toBe(false);
+    expect(addStartsAfter(text, 'worker', 'frontend').ok).toBe(false); // already there
+    const second = addStartsAfter(text, 'frontend', 'nope');
+    expect(second.ok).toBe(false);
+    const removed = ok(removeStartsAfter(text, 'worker', 'frontend'));
+    expect(graphOf(removed).edges).toEqual([]);
+    expect(removed).not.toContain('startsAfter');
+  });
+
+  test('cycleThrough finds transitive cycles', () => {
+    const edges = [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }];
+    expect(cycleThrough(edges, 'c', 'a')).toEqual(['c', 'b', 'a']);
+    expect(cycleThrough(edges, 'a', 'c')).toBeNull();
+  });
+
+  test('moveIntoGroup moves between groups and out', () => {
+    let text = ok(addGroup(COMMENTED, 'inst'));
+    text = ok(moveIntoGroup(text, 'worker', 'inst'));
+    expect(graphOf(text).groups[0]!.cliqueNames).toEqual(['worker']);
+    text = ok(addGroup(text, 'other'));
+    text = ok(moveIntoGroup(text, 'worker', 'other'));
+    expect(graphOf(text).groups.map((g) => g.cliqueNames)).toEqual([[], ['worker']]);
+    text = ok(moveIntoGroup(text, 'worker', null));
+    expect(graphOf(text).cliques.every((c) => c.group === null)).toBe(true);
+  });
+
+  test('renameClique keeps references; rename refuses taken and invalid names', () => {
+    let text = ok(addGroup(COMMENTED, 'inst'));
+    text = ok(moveIntoGroup(text, 'worker', 'inst'));
+    text = ok(addStartsAfter(text, 'worker', 'frontend'));
+    text = ok(renameClique(text, 'worker', 'decode'));
+    const g = graphOf(text);
+    expect(g.groups[0]!.cliqueNames).toEqual(['decode']);
+    expect(g.edges).toEqual([{ from: 'decode', to: 'frontend' }]);
+    expect(renameClique(text, 'decode', 'frontend').ok).toBe(false);
+    expect(renameClique(text, 'decode', 'Bad_Name').ok).toBe(false);
+    text = ok(renameGroup(text, 'inst', 'dec'));
+    expect(graphOf(text).cliques.find((c) => c.name === 'decode')!.group).toBe('dec');
+  });
+
+  test('delete takes references with it and says so first', () => {
+    let text = ok(addGroup(COMMENTED, 'inst'));
+    text = ok(moveIntoGroup(text, 'worker', 'inst'));
+    text = ok(addStartsAfter(text, 'worker', 'frontend'));
+    const before = graphOf(text);
+    expect(deletionConsequences(before, { cliques: [], groups: ['inst'] })).toEqual(['scaling group inst', 'clique worker', 'startup edge: frontend starts after worker']);
+    const after = ok(deleteSelection(text, { cliques: [], groups: ['inst'] }));
+    const g = graphOf(after);
+    expect(g.cliques.map((c) => c.name)).toEqual(['frontend']);
+    expect(g.groups).toEqual([]);
+    expect(g.edges).toEqual([]);
+    expect(after).toContain('# the front door');
+    expect(checkManifestText(after).documents[0]!.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('copy and paste renames the copies and keeps edges among them', () => {
+    let text = ok(addStartsAfter(COMMENTED, 'worker', 'frontend'));
+    const copied = copyCliques(text, ['frontend', 'worker']);
+    text = ok(pasteCliques(text, copied));
+    const g = graphOf(text);
+    expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'worker', 'frontend-2', 'worker-2']);
+    expect(g.edges).toContainEqual({ from: 'worker-2', to: 'frontend-2' });
+    expect(new Set(g.cliques.map((c) => c.roleName)).size).toBe(4);
+  });
+
+  test('setField sets and deletes, keeping neighbours', () => {
+    let text = ok(setField(COMMENTED, ['spec', 'template', 'cliques', 1, 'spec', 'replicas'], 5));
+    expect(graphOf(text).cliques[1]!.replicas).toBe(5);
+    text = ok(setField(text, ['spec', 'template', 'priorityClassName'], 'high'));
+    expect(text).toContain('priorityClassName: high');
+    text = ok(setField(text, ['spec', 'template', 'priorityClassName'], ''));
+    expect(text).not.toContain('priorityClassName');
+    expect(text).toContain('# unknown to Canopy');
+  });
+
+  test('edits refuse broken YAML with a position and leave it alone', () => {
+    const r = addClique('kind: PodCliqueSet\nspec: [unclosed', { kind: 'generic' });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/line \d+:\d+/);
+  });
+});

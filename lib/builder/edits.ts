@@ -1,0 +1,308 @@
+/**
+ * Graph edits as pure functions text → text. Each reads the file, changes the PodCliqueSet
+ * document in place (see document.ts) and writes it back, or refuses with a message and leaves
+ * the text alone.
+ */
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLSeq } from 'yaml';
+import { isRecord } from '../grove/meta';
+import { STARTUP_EXPLICIT } from '../grove/podcliqueset';
+import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeBuilderText, type Path } from './document';
+import { cycleThrough, graphFromObject, type BuilderGraph, type RoleKind } from './graph';
+import { cliqueForKind, type Flavour } from './templates';
+
+export type EditResult = { ok: true; text: string; note?: string } | { ok: false; message: string };
+
+const TEMPLATE = ['spec', 'template'] as const;
+const CLIQUES: Path = [...TEMPLATE, 'cliques'];
+const GROUPS: Path = [...TEMPLATE, 'podCliqueScalingGroups'];
+
+interface EditContext {
+  d: Document;
+  graph: BuilderGraph;
+}
+
+/** Runs `fn` on the PodCliqueSet document of `text`; `fn` returns a refusal message or a note. */
+function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { note?: string } | void): EditResult {
+  const read = readBuilderText(text);
+  if (!read.ok) return { ok: false, message: `the YAML cannot be edited from the canvas until it is fixed: ${read.message}${read.line ? ` (line ${read.line}:${read.column})` : ''}` };
+  const d = pcsDocument(read.doc);
+  const outcome = fn({ d, graph: graphFromObject(read.object) });
+  if (outcome && 'refuse' in outcome) return { ok: false, message: outcome.refuse };
+  return { ok: true, text: writeBuilderText(read.doc), ...(outcome?.note ? { note: outcome.note } : {}) };
+}
+
+function seqAt(d: Document, path: Path): YAMLSeq | null {
+  const n = d.getIn(path, true) as Node | undefined;
+  return isSeq(n) ? n : null;
+}
+
+function scalarStrings(seq: YAMLSeq | null): string[] {
+  return (seq?.items ?? []).map((i) => (isScalar(i) ? String(i.value) : ''));
+}
+
+/** Removes every scalar item equal to `value` from the sequence at `path`; deletes the key when emptied and `dropEmpty`. */
+function removeFromList(d: Document, path: Path, value: string, dropEmpty: boolean): boolean {
+  const seq = seqAt(d, path);
+  if (!seq) return false;
+  const before = seq.items.length;
+  seq.items = seq.items.filter((i) => !(isScalar(i) && i.value === value));
+  if (dropEmpty && seq.items.length === 0) d.deleteIn(path);
+  return seq.items.length !== before;
+}
+
+function renameInList(d: Document, path: Path, from: string, to: string): void {
+  for (const item of seqAt(d, path)?.items ?? []) if (isScalar(item) && item.value === from) item.value = to;
+}
+
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function uniqueName(base: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+function allNames(g: BuilderGraph): string[] {
+  return [...g.cliques.map((c) => c.name), ...g.groups.map((x) => x.name)];
+}
+
+function nameError(name: string, g: BuilderGraph, except?: string): string | null {
+  if (!DNS_LABEL.test(name)) return `"${name}" is not a valid name: lower-case letters, digits and '-', starting and ending with a letter or digit`;
+  if (name !== except && allNames(g).includes(name)) return `"${name}" is already taken by another clique or scaling group`;
+  return null;
+}
+
+export interface AddCliqueOptions {
+  kind: RoleKind;
+  flavour?: Flavour;
+  name?: string;
+  group?: string | null;
+}
+
+/** Adds a clique of a role kind with that kind's defaults; returns its (unique) name in `note`. */
+export function addClique(text: string, options: AddCliqueOptions): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const template = cliqueForKind(options.kind, options.flavour ?? 'vllm');
+    const name = options.name ?? uniqueName(template.name, allNames(graph));
+    const bad = nameError(name, graph);
+    if (bad) return { refuse: bad };
+    const roleName = uniqueName(template.spec.roleName, graph.cliques.map((c) => c.roleName));
+    ensureSeq(d, CLIQUES).items.push(d.createNode({ ...template, name, spec: { ...template.spec, roleName } }) as Node);
+    if (options.group) addToGroup(d, graph, name, options.group);
+    return { note: name };
+  });
+}
+
+/** Pastes copies of clique objects (from copyCliques), renamed to be unique; startsAfter kept only between pasted or existing cliques. */
+export function pasteCliques(text: string, cliques: readonly unknown[]): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const taken = allNames(graph);
+    const renames = new Map<string, string>();
+    for (const c of cliques) {
+      if (!isRecord(c) || typeof c.name !== 'string') continue;
+      const n = uniqueName(c.name, [...taken, ...renames.values()]);
+      renames.set(c.name, n);
+    }
+    const roles = graph.cliques.map((c) => c.roleName);
+    const seq = ensureSeq(d, CLIQUES);
+    const existing = new Set(graph.cliques.map((c) => c.name));
+    for (const c of cliques) {
+      if (!isRecord(c) || typeof c.name !== 'string') continue;
+      const copy = structuredClone(c) as Record<string, unknown> & { spec?: Record<string, unknown> };
+      copy.name = renames.get(c.name)!;
+      if (isRecord(copy.spec)) {
+        if (typeof copy.spec.roleName === 'string') {
+          copy.spec.roleName = uniqueName(copy.spec.roleName, roles);
+          roles.push(copy.spec.roleName as string);
+        }
+        if (Array.isArray(copy.spec.startsAfter)) {
+          const after = (copy.spec.startsAfter as unknown[])
+            .filter((s): s is string => typeof s === 'string')
+            .map((s) => renames.get(s) ?? (existing.has(s) ? s : null))
+            .filter((s): s is string => s !== null);
+          if (after.length > 0) copy.spec.startsAfter = after;
+          else delete copy.spec.startsAfter;
+        }
+      }
+      seq.items.push(d.createNode(copy) as Node);
+    }
+    return { note: [...renames.values()].join(', ') };
+  });
+}
+
+/** The clique objects named, as plain data, for the clipboard. */
+export function copyCliques(text: string, names: readonly string[]): unknown[] {
+  const read = readBuilderText(text);
+  if (!read.ok) return [];
+  const t = isRecord(read.object.spec) && isRecord(read.object.spec.template) ? read.object.spec.template : {};
+  return (Array.isArray(t.cliques) ? t.cliques : []).filter((c) => isRecord(c) && names.includes(String(c.name)));
+}
+
+/** Adds an (empty) scaling group; returns its name in `note`. */
+export function addGroup(text: string, name?: string): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const n = name ?? uniqueName('group', allNames(graph));
+    const bad = nameError(n, graph);
+    if (bad) return { refuse: bad };
+    const node = d.createNode({ name: n, cliqueNames: [], replicas: 1, minAvailable: 1 }) as Node;
+    ensureSeq(d, GROUPS).items.push(node);
+    return { note: n };
+  });
+}
+
+function addToGroup(d: Document, graph: BuilderGraph, clique: string, group: string): string | null {
+  const target = graph.groups.find((g) => g.name === group);
+  if (!target) return `there is no scaling group "${group}"`;
+  const seq = ensureSeq(d, [...GROUPS, target.index, 'cliqueNames']);
+  seq.flow = false;
+  if (!scalarStrings(seq).includes(clique)) seq.items.push(d.createNode(clique) as Node);
+  return null;
+}
+
+/** Puts a clique into a scaling group (or takes it out with `group` null). */
+export function moveIntoGroup(text: string, clique: string, group: string | null): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const c = graph.cliques.find((x) => x.name === clique);
+    if (!c) return { refuse: `there is no clique "${clique}"` };
+    if (c.group === group) return;
+    for (const g of graph.groups) if (g.cliqueNames.includes(clique)) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], clique, false);
+    if (group) {
+      const bad = addToGroup(d, graph, clique, group);
+      if (bad) return { refuse: bad };
+    }
+    return { note: group ? `${clique} joined ${group}` : `${clique} left ${c.group}` };
+  });
+}
+
+/**
+ * `to` starts after `from`. Refuses a cycle; switches the startup type to Explicit when it was
+ * not (startsAfter is only honoured then), and says so in `note`.
+ */
+export function addStartsAfter(text: string, from: string, to: string): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const target = graph.cliques.find((c) => c.name === to);
+    if (!target || !graph.cliques.some((c) => c.name === from)) return { refuse: `both ends must be cliques (${from} → ${to})` };
+    if (target.startsAfter.includes(from)) return { refuse: `${to} already starts after ${from}` };
+    const chain = cycleThrough(graph.edges, from, to);
+    if (chain) {
+      return {
+        refuse:
+          chain.length === 1
+            ? `a clique cannot start after itself (${from})`
+            : `refused: that would be a cycle — ${chain.join(' starts after ')}, so ${to} cannot also start after ${from}`,
+      };
+    }
+    const seq = ensureSeq(d, [...CLIQUES, target.index, 'spec', 'startsAfter']);
+    seq.items.push(d.createNode(from) as Node);
+    if (graph.startupType !== STARTUP_EXPLICIT) {
+      setOrDelete(d, [...TEMPLATE, 'cliqueStartupType'], STARTUP_EXPLICIT);
+      return { note: `startup type switched to ${STARTUP_EXPLICIT} (startsAfter is honoured only then)` };
+    }
+  });
+}
+
+export function removeStartsAfter(text: string, from: string, to: string): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const target = graph.cliques.find((c) => c.name === to);
+    if (!target) return { refuse: `there is no clique "${to}"` };
+    removeFromList(d, [...CLIQUES, target.index, 'spec', 'startsAfter'], from, true);
+  });
+}
+
+/** Renames a clique and every reference to it (startsAfter, scaling-group members, resourceSharing filters). */
+export function renameClique(text: string, from: string, to: string): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const c = graph.cliques.find((x) => x.name === from);
+    if (!c) return { refuse: `there is no clique "${from}"` };
+    if (from === to) return;
+    const bad = nameError(to, graph, from);
+    if (bad) return { refuse: bad };
+    setOrDelete(d, [...CLIQUES, c.index, 'name'], to);
+    for (const other of graph.cliques) renameInList(d, [...CLIQUES, other.index, 'spec', 'startsAfter'], from, to);
+    for (const g of graph.groups) {
+      renameInList(d, [...GROUPS, g.index, 'cliqueNames'], from, to);
+      forEachSharing(d, [...GROUPS, g.index, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childCliqueNames'], from, to));
+    }
+    forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childCliqueNames'], from, to));
+  });
+}
+
+export function renameGroup(text: string, from: string, to: string): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const g = graph.groups.find((x) => x.name === from);
+    if (!g) return { refuse: `there is no scaling group "${from}"` };
+    if (from === to) return;
+    const bad = nameError(to, graph, from);
+    if (bad) return { refuse: bad };
+    setOrDelete(d, [...GROUPS, g.index, 'name'], to);
+    forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childScalingGroupNames'], from, to));
+  });
+}
+
+function forEachSharing(d: Document, path: Path, fn: (itemPath: Path) => void): void {
+  const seq = seqAt(d, path);
+  seq?.items.forEach((item, i) => {
+    if (isMap(item)) fn([...path, i]);
+  });
+}
+
+export interface Selection {
+  cliques: readonly string[];
+  groups: readonly string[];
+}
+
+/** What deleting a selection takes with it, in words, for the confirmation. */
+export function deletionConsequences(graph: BuilderGraph, sel: Selection): string[] {
+  const out: string[] = [];
+  const doomed = new Set(sel.cliques);
+  for (const gName of sel.groups) {
+    const g = graph.groups.find((x) => x.name === gName);
+    if (!g) continue;
+    out.push(`scaling group ${g.name}`);
+    for (const c of g.cliqueNames) doomed.add(c);
+  }
+  for (const c of doomed) out.push(`clique ${c}`);
+  for (const e of graph.edges) {
+    if ((doomed.has(e.from) || doomed.has(e.to)) && !(doomed.has(e.from) && doomed.has(e.to))) out.push(`startup edge: ${e.to} starts after ${e.from}`);
+  }
+  for (const g of graph.groups) {
+    if (sel.groups.includes(g.name)) continue;
+    const left = g.cliqueNames.filter((c) => !doomed.has(c));
+    if (left.length < g.cliqueNames.length && left.length === 0) out.push(`scaling group ${g.name} is left with no cliques`);
+  }
+  return out;
+}
+
+/** Deletes cliques and scaling groups (with their member cliques) and every reference to what went. */
+export function deleteSelection(text: string, sel: Selection): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const doomedCliques = new Set(sel.cliques);
+    for (const gName of sel.groups) for (const c of graph.groups.find((g) => g.name === gName)?.cliqueNames ?? []) doomedCliques.add(c);
+    const doomedGroups = new Set(sel.groups);
+    for (const c of graph.cliques) {
+      if (doomedCliques.has(c.name)) continue;
+      for (const gone of c.startsAfter.filter((s) => doomedCliques.has(s))) removeFromList(d, [...CLIQUES, c.index, 'spec', 'startsAfter'], gone, true);
+    }
+    for (const g of graph.groups) {
+      if (doomedGroups.has(g.name)) continue;
+      for (const gone of g.cliqueNames.filter((c) => doomedCliques.has(c))) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], gone, false);
+    }
+    // Delete list items from the back so earlier indices stay valid.
+    for (const c of [...graph.cliques].reverse()) if (doomedCliques.has(c.name)) d.deleteIn([...CLIQUES, c.index]);
+    for (const g of [...graph.groups].reverse()) if (doomedGroups.has(g.name)) d.deleteIn([...GROUPS, g.index]);
+    const groups = seqAt(d, GROUPS);
+    if (groups && groups.items.length === 0) d.deleteIn(GROUPS);
+  });
+}
+
+/** Sets (or with undefined / '' deletes) one field of the PodCliqueSet; the inspector's single way to write. */
+export function setField(text: string, path: Path, value: unknown): EditResult {
+  return edit(text, ({ d }) => {
+    setOrDelete(d, path, value);
+  });
+}
+
+/** Paths of a clique / group, for the inspector and for findings. */
+export const cliquePath = (index: number, ...rest: (string | number)[]): Path => [...CLIQUES, index, ...rest];
+export const groupPath = (index: number, ...rest: (string | number)[]): Path => [...GROUPS, index, ...rest];
+export const templatePath = (...rest: (string | number)[]): Path => [...TEMPLATE, ...rest];

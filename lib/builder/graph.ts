@@ -1,0 +1,156 @@
+/**
+ * The builder's graph: plain data derived from a PodCliqueSet object. Cliques are nodes, scaling
+ * groups are frames that hold cliques, and `startsAfter` entries are edges from the clique that
+ * must be ready first to the clique that waits for it.
+ */
+import { isRecord } from '../grove/meta';
+import { STARTUP_ANY_ORDER, type CliqueStartupType } from '../grove/podcliqueset';
+
+export const ROLE_KINDS = ['frontend', 'prefill-leader', 'prefill-worker', 'decode-leader', 'decode-worker', 'generic'] as const;
+export type RoleKind = (typeof ROLE_KINDS)[number];
+
+export const ROLE_KIND_LABELS: Record<RoleKind, string> = {
+  frontend: 'Router / frontend',
+  'prefill-leader': 'Prefill leader',
+  'prefill-worker': 'Prefill worker',
+  'decode-leader': 'Decode leader',
+  'decode-worker': 'Decode worker',
+  generic: 'Generic',
+};
+
+export interface CliqueNode {
+  name: string;
+  /** Index in spec.template.cliques (findings and fields address cliques by it). */
+  index: number;
+  roleName: string;
+  replicas: number | null;
+  minAvailable: number | null;
+  /** Name of the scaling group holding it, or null when standalone. */
+  group: string | null;
+  startsAfter: string[];
+  gpus: number;
+}
+
+export interface GroupNode {
+  name: string;
+  index: number;
+  cliqueNames: string[];
+  replicas: number | null;
+  minAvailable: number | null;
+}
+
+/** `to` starts after `from` (to.spec.startsAfter contains from). */
+export interface StartEdge {
+  from: string;
+  to: string;
+}
+
+export interface BuilderGraph {
+  name: string;
+  namespace: string;
+  replicas: number | null;
+  startupType: CliqueStartupType | string;
+  cliques: CliqueNode[];
+  groups: GroupNode[];
+  edges: StartEdge[];
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+function gpusOf(podSpec: unknown): number {
+  if (!isRecord(podSpec) || !Array.isArray(podSpec.containers)) return 0;
+  let total = 0;
+  for (const c of podSpec.containers) {
+    if (!isRecord(c) || !isRecord(c.resources)) continue;
+    const limits = isRecord(c.resources.limits) ? c.resources.limits : {};
+    const requests = isRecord(c.resources.requests) ? c.resources.requests : {};
+    const v = limits['nvidia.com/gpu'] ?? requests['nvidia.com/gpu'];
+    const n = typeof v === 'number' ? v : Number(v);
+    if (Number.isFinite(n)) total += n;
+  }
+  return total;
+}
+
+/** The graph of a PodCliqueSet object; tolerant of half-written objects (missing parts read as empty). */
+export function graphFromObject(pcs: unknown): BuilderGraph {
+  const o = isRecord(pcs) ? pcs : {};
+  const meta = isRecord(o.metadata) ? o.metadata : {};
+  const spec = isRecord(o.spec) ? o.spec : {};
+  const t = isRecord(spec.template) ? spec.template : {};
+  const rawGroups = Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : [];
+  const groups: GroupNode[] = rawGroups.flatMap((g, index) =>
+    isRecord(g) ? [{ name: str(g.name), index, cliqueNames: strings(g.cliqueNames), replicas: num(g.replicas), minAvailable: num(g.minAvailable) }] : [],
+  );
+  const groupOf = new Map<string, string>();
+  for (const g of groups) for (const c of g.cliqueNames) if (!groupOf.has(c)) groupOf.set(c, g.name);
+  const rawCliques = Array.isArray(t.cliques) ? t.cliques : [];
+  const cliques: CliqueNode[] = rawCliques.flatMap((c, index) => {
+    if (!isRecord(c)) return [];
+    const s = isRecord(c.spec) ? c.spec : {};
+    const name = str(c.name);
+    return [
+      {
+        name,
+        index,
+        roleName: str(s.roleName),
+        replicas: num(s.replicas),
+        minAvailable: num(s.minAvailable),
+        group: groupOf.get(name) ?? null,
+        startsAfter: strings(s.startsAfter),
+        gpus: gpusOf(s.podSpec),
+      },
+    ];
+  });
+  const known = new Set(cliques.map((c) => c.name));
+  const edges = cliques.flatMap((c) => c.startsAfter.filter((from) => known.has(from)).map((from) => ({ from, to: c.name })));
+  return {
+    name: str(meta.name),
+    namespace: str(meta.namespace),
+    replicas: num(spec.replicas),
+    startupType: str(t.cliqueStartupType) || STARTUP_ANY_ORDER,
+    cliques,
+    groups,
+    edges,
+  };
+}
+
+/**
+ * Would making `to` start after `from` close a cycle? If so, returns the existing chain
+ * `from` → … → `to` along "starts after" (each name starts after the next), else null.
+ */
+export function cycleThrough(edges: readonly StartEdge[], from: string, to: string): string[] | null {
+  if (from === to) return [from];
+  const prereqs = new Map<string, string[]>();
+  for (const e of edges) prereqs.set(e.to, [...(prereqs.get(e.to) ?? []), e.from]);
+  const parent = new Map<string, string>();
+  const queue = [from];
+  const seen = new Set([from]);
+  while (queue.length > 0) {
+    const cur = queue.shift()!;
+    if (cur === to) {
+      const chain = [to];
+      for (let p = to; p !== from; chain.push(p)) p = parent.get(p)!;
+      return chain.reverse();
+    }
+    for (const next of prereqs.get(cur) ?? []) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      parent.set(next, cur);
+      queue.push(next);
+    }
+  }
+  return null;
+}
+
+/** Role kind guessed from a clique's name and roleName, for imported stacks. */
+export function inferRoleKind(name: string, roleName = ''): RoleKind {
+  const s = `${name} ${roleName}`.toLowerCase();
+  const leader = /leader|lead\b|head|master/.test(s) || /\b[pd]leader/.test(s);
+  const worker = /worker|\b[pd]worker/.test(s);
+  if (/prefill|\bp(leader|worker)\b|\bpf/.test(s)) return leader ? 'prefill-leader' : worker ? 'prefill-worker' : 'prefill-worker';
+  if (/decode|\bd(leader|worker)\b/.test(s)) return leader ? 'decode-leader' : 'decode-worker';
+  if (/router|frontend|gateway|proxy/.test(s)) return 'frontend';
+  return 'generic';
+}

@@ -1,0 +1,35 @@
+/**
+ * Undo / redo over whole builder states (YAML text + layout). Plain data; consecutive changes
+ * with the same `coalesce` key (typing in one field, typing in the YAML pane) merge into one step.
+ */
+export interface History<T> {
+  past: T[];
+  present: T;
+  future: T[];
+  /** Key of the last change, for coalescing. */
+  lastKey: string | null;
+}
+
+export const HISTORY_LIMIT = 200;
+
+export function createHistory<T>(present: T): History<T> {
+  return { past: [], present, future: [], lastKey: null };
+}
+
+export function pushHistory<T>(h: History<T>, next: T, coalesce: string | null = null): History<T> {
+  if (coalesce !== null && coalesce === h.lastKey) return { ...h, present: next, future: [] };
+  const past = [...h.past, h.present].slice(-HISTORY_LIMIT);
+  return { past, present: next, future: [], lastKey: coalesce };
+}
+
+export function undo<T>(h: History<T>): History<T> {
+  const prev = h.past[h.past.length - 1];
+  if (prev === undefined) return h;
+  return { past: h.past.slice(0, -1), present: prev, future: [h.present, ...h.future], lastKey: null };
+}
+
+export function redo<T>(h: History<T>): History<T> {
+  const next = h.future[0];
+  if (next === undefined) return h;
+  return { past: [...h.past, h.present], present: next, future: h.future.slice(1), lastKey: null };
+}

@@ -1,0 +1,207 @@
+/**
+ * Where things sit on the canvas, and what role kind each clique was dropped as. Kept beside the
+ * YAML (in the browser's storage and in shared links), never in it: an annotation such as
+ * `canopy.dev/layout` would be applied to the cluster, copied by Grove onto every PodClique and
+ * pod, and churn the pod-template hash on every drag.
+ *
+ * Every position is absolute (flow coordinates). A scaling group's frame is fitted around its
+ * cliques; an empty group keeps its own stored position.
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { inferRoleKind, type BuilderGraph, type RoleKind } from './graph';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+export interface Rect extends Point {
+  width: number;
+  height: number;
+}
+
+export interface Layout {
+  /** `clique:<name>` / `group:<name>` → top-left corner. */
+  positions: Record<string, Point>;
+  kinds: Record<string, RoleKind>;
+}
+
+export const EMPTY_LAYOUT: Layout = { positions: {}, kinds: {} };
+
+export const CLIQUE_SIZE = { width: 208, height: 76 } as const;
+export const EMPTY_GROUP_SIZE = { width: 260, height: 140 } as const;
+export const GROUP_PADDING = 20;
+export const GROUP_HEADER = 30;
+
+export const cliqueKey = (name: string) => `clique:${name}`;
+export const groupKey = (name: string) => `group:${name}`;
+
+export function kindOf(layout: Layout, name: string, roleName = ''): RoleKind {
+  return layout.kinds[name] ?? inferRoleKind(name, roleName);
+}
+
+/** A spot right of everything placed so far, for cliques added by keyboard or import. */
+export function freeSpot(layout: Layout, graph: BuilderGraph): Point {
+  let maxX = -Infinity;
+  let minY = Infinity;
+  for (const c of graph.cliques) {
+    const p = layout.positions[cliqueKey(c.name)];
+    if (!p) continue;
+    maxX = Math.max(maxX, p.x + CLIQUE_SIZE.width);
+    minY = Math.min(minY, p.y);
+  }
+  for (const g of graph.groups) {
+    const r = groupFrame(layout, graph, g.name);
+    maxX = Math.max(maxX, r.x + r.width);
+    minY = Math.min(minY, r.y);
+  }
+  return maxX === -Infinity ? { x: 40, y: 40 } : { x: maxX + 60, y: minY };
+}
+
+/** The frame of a scaling group: fitted around its cliques, else (empty) at its own spot. */
+export function groupFrame(layout: Layout, graph: BuilderGraph, group: string): Rect {
+  const members = graph.groups.find((g) => g.name === group)?.cliqueNames ?? [];
+  const points = members.map((c) => layout.positions[cliqueKey(c)]).filter((p): p is Point => !!p);
+  if (points.length === 0) {
+    const p = layout.positions[groupKey(group)] ?? { x: 40, y: 40 };
+    return { ...p, ...EMPTY_GROUP_SIZE };
+  }
+  const x0 = Math.min(...points.map((p) => p.x)) - GROUP_PADDING;
+  const y0 = Math.min(...points.map((p) => p.y)) - GROUP_PADDING - GROUP_HEADER;
+  const x1 = Math.max(...points.map((p) => p.x + CLIQUE_SIZE.width)) + GROUP_PADDING;
+  const y1 = Math.max(...points.map((p) => p.y + CLIQUE_SIZE.height)) + GROUP_PADDING;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+function inside(p: Point, r: Rect): boolean {
+  return p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + r.height;
+}
+
+/**
+ * Which group a clique dropped with its top-left corner at `at` lands in: the frame (as drawn
+ * before the drag) that holds its centre. A member dragged out past its frame leaves the group.
+ */
+export function groupAt(layout: Layout, graph: BuilderGraph, at: Point): string | null {
+  const centre = { x: at.x + CLIQUE_SIZE.width / 2, y: at.y + CLIQUE_SIZE.height / 2 };
+  // Later groups are drawn on top; prefer them.
+  for (const g of [...graph.groups].reverse()) if (inside(centre, groupFrame(layout, graph, g.name))) return g.name;
+  return null;
+}
+
+/** Gives every clique and group without a position one (imports, YAML edits). */
+export function completeLayout(layout: Layout, graph: BuilderGraph): Layout {
+  const positions = { ...layout.positions };
+  const kinds = { ...layout.kinds };
+  let changed = false;
+  const next = (): Layout => ({ positions, kinds });
+  graph.groups.forEach((g) => {
+    if (positions[groupKey(g.name)]) return;
+    const members = g.cliqueNames.filter((c) => !positions[cliqueKey(c)]);
+    const spot = freeSpot(next(), graph);
+    positions[groupKey(g.name)] = spot;
+    members.forEach((c, i) => {
+      positions[cliqueKey(c)] = { x: spot.x + GROUP_PADDING, y: spot.y + GROUP_HEADER + GROUP_PADDING + i * (CLIQUE_SIZE.height + 24) };
+    });
+    changed = true;
+  });
+  for (const c of graph.cliques) {
+    if (!kinds[c.name]) {
+      kinds[c.name] = inferRoleKind(c.name, c.roleName);
+      changed = true;
+    }
+    if (positions[cliqueKey(c.name)]) continue;
+    positions[cliqueKey(c.name)] = freeSpot(next(), graph);
+    changed = true;
+  }
+  return changed ? next() : layout;
+}
+
+/** Moves a group's frame (and so its cliques) by a delta. */
+export function moveGroup(layout: Layout, graph: BuilderGraph, group: string, to: Point): Layout {
+  const frame = groupFrame(layout, graph, group);
+  const dx = to.x - frame.x;
+  const dy = to.y - frame.y;
+  const positions = { ...layout.positions, [groupKey(group)]: to };
+  for (const c of graph.groups.find((g) => g.name === group)?.cliqueNames ?? []) {
+    const p = positions[cliqueKey(c)];
+    if (p) positions[cliqueKey(c)] = { x: p.x + dx, y: p.y + dy };
+  }
+  return { ...layout, positions };
+}
+
+export function renameInLayout(layout: Layout, what: 'clique' | 'group', from: string, to: string): Layout {
+  const key = what === 'clique' ? cliqueKey : groupKey;
+  const positions = { ...layout.positions };
+  if (positions[key(from)]) {
+    positions[key(to)] = positions[key(from)]!;
+    delete positions[key(from)];
+  }
+  const kinds = { ...layout.kinds };
+  if (what === 'clique' && kinds[from]) {
+    kinds[to] = kinds[from]!;
+    delete kinds[from];
+  }
+  return { positions, kinds };
+}
+
+/** Drops entries of things that no longer exist. */
+export function pruneLayout(layout: Layout, graph: BuilderGraph): Layout {
+  const keep = new Set([...graph.cliques.map((c) => cliqueKey(c.name)), ...graph.groups.map((g) => groupKey(g.name))]);
+  const names = new Set(graph.cliques.map((c) => c.name));
+  const positions = Object.fromEntries(Object.entries(layout.positions).filter(([k]) => keep.has(k)));
+  const kinds = Object.fromEntries(Object.entries(layout.kinds).filter(([k]) => names.has(k)));
+  if (Object.keys(positions).length === Object.keys(layout.positions).length && Object.keys(kinds).length === Object.keys(layout.kinds).length) return layout;
+  return { positions, kinds };
+}
+
+interface ElkNode {
+  id: string;
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  children?: ElkNode[];
+  layoutOptions?: Record<string, string>;
+  edges?: { id: string; sources: string[]; targets: string[] }[];
+}
+
+/**
+ * Layered layout (elkjs): startup order left to right, each scaling group a compound node.
+ * Returns a new layout with every clique and group placed.
+ */
+export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<Layout> {
+  const elk = new ELK();
+  const grouped = new Set(graph.groups.flatMap((g) => g.cliqueNames));
+  const cliqueNode = (name: string): ElkNode => ({ id: cliqueKey(name), ...CLIQUE_SIZE });
+  const root: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.spacing.nodeNode': '40',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+    },
+    children: [
+      ...graph.groups.map((g) => ({
+        id: groupKey(g.name),
+        layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + GROUP_PADDING},left=${GROUP_PADDING},bottom=${GROUP_PADDING},right=${GROUP_PADDING}]` },
+        children: g.cliqueNames.filter((c) => graph.cliques.some((x) => x.name === c)).map(cliqueNode),
+        ...(g.cliqueNames.length === 0 ? EMPTY_GROUP_SIZE : {}),
+      })),
+      ...graph.cliques.filter((c) => !grouped.has(c.name)).map((c) => cliqueNode(c.name)),
+    ],
+    edges: graph.edges.map((e, i) => ({ id: `e${i}`, sources: [cliqueKey(e.from)], targets: [cliqueKey(e.to)] })),
+  };
+  const out = (await elk.layout(root as never)) as unknown as ElkNode;
+  const positions: Record<string, Point> = {};
+  const walk = (n: ElkNode, ox: number, oy: number) => {
+    for (const child of n.children ?? []) {
+      const x = ox + (child.x ?? 0);
+      const y = oy + (child.y ?? 0);
+      positions[child.id] = { x: Math.round(x + 40), y: Math.round(y + 40) };
+      walk(child, x, y);
+    }
+  };
+  walk(out, 0, 0);
+  return { ...layout, positions };
+}

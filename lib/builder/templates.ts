@@ -1,0 +1,182 @@
+/**
+ * Starting points: per role kind, the clique the palette drops; per stack shape and serving
+ * framework ("flavour"), a whole PodCliqueSet. Written fully explicit (replicas, minAvailable,
+ * startup type, termination delay), as Grove's defaults would otherwise fill them in silently.
+ */
+import { stringifyObject } from '../grove/manifest';
+import type { Container, ResourceRequirements } from '../grove/core';
+import type { PodCliqueTemplateSpec } from '../grove/podcliqueset';
+import type { RoleKind } from './graph';
+
+export const FLAVOURS = ['vllm', 'sglang', 'dynamo'] as const;
+export type Flavour = (typeof FLAVOURS)[number];
+export const FLAVOUR_LABELS: Record<Flavour, string> = { vllm: 'vLLM', sglang: 'SGLang', dynamo: 'Dynamo' };
+
+const MODEL = 'Qwen/Qwen3-8B';
+
+interface FlavourSpec {
+  image: string;
+  routerImage: string;
+  router: { command: string[]; args: string[] };
+  /** Command and args of a serving process by role. */
+  serve(role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single'): { command: string[]; args: string[] };
+  /** Workers per leader, and replicas of prefill vs decode, which differ by framework. */
+  ratios: { multiNodeWorkers: number; prefillWorkers: number; decodeWorkers: number; prefillGroups: number; decodeGroups: number };
+}
+
+const FLAVOUR_SPECS: Record<Flavour, FlavourSpec> = {
+  vllm: {
+    image: 'vllm/vllm-openai:v0.10.1.1',
+    routerImage: 'lmcache/lmstack-router:v0.1.7',
+    router: { command: ['vllm-router'], args: ['--port', '8000', '--service-discovery', 'k8s'] },
+    serve: (role, part) => ({
+      command: ['vllm', 'serve'],
+      args: [
+        MODEL,
+        '--tensor-parallel-size',
+        '4',
+        ...(part === 'single' ? [] : ['--pipeline-parallel-size', '2', '--distributed-executor-backend', 'ray']),
+        ...(role === 'aggregated' ? [] : ['--kv-transfer-config', `{"kv_connector":"NixlConnector","kv_role":"kv_${role === 'prefill' ? 'producer' : 'consumer'}"}`]),
+        ...(part === 'worker' ? ['--headless'] : []),
+      ],
+    }),
+    ratios: { multiNodeWorkers: 1, prefillWorkers: 1, decodeWorkers: 1, prefillGroups: 1, decodeGroups: 1 },
+  },
+  sglang: {
+    image: 'lmsysorg/sglang:v0.5.1.post3-cu126',
+    routerImage: 'lmsysorg/sglang:v0.5.1.post3-cu126',
+    router: { command: ['python3', '-m', 'sglang_router.launch_router'], args: ['--pd-disaggregation', '--port', '8000'] },
+    serve: (role, part) => ({
+      command: ['python3', '-m', 'sglang.launch_server'],
+      args: [
+        '--model-path',
+        MODEL,
+        '--tp',
+        part === 'single' ? '4' : '8',
+        ...(part === 'single' ? [] : ['--nnodes', '2', '--dist-init-addr', '$(LEADER_ADDR):5000']),
+        ...(role === 'aggregated' ? [] : ['--disaggregation-mode', role]),
+      ],
+    }),
+    ratios: { multiNodeWorkers: 1, prefillWorkers: 1, decodeWorkers: 3, prefillGroups: 1, decodeGroups: 1 },
+  },
+  dynamo: {
+    image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.1',
+    routerImage: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.1',
+    router: { command: ['python3', '-m', 'dynamo.frontend'], args: ['--http-port', '8000', '--router-mode', 'kv'] },
+    serve: (role, part) => ({
+      command: ['python3', '-m', 'dynamo.vllm'],
+      args: ['--model', MODEL, '--tensor-parallel-size', '4', ...(role === 'prefill' ? ['--is-prefill-worker'] : []), ...(part === 'worker' ? ['--headless'] : [])],
+    }),
+    ratios: { multiNodeWorkers: 3, prefillWorkers: 1, decodeWorkers: 1, prefillGroups: 2, decodeGroups: 1 },
+  },
+};
+
+const GPUS_PER_POD = 4;
+
+function container(name: string, image: string, run: { command: string[]; args: string[] }, gpus: number): Container {
+  const resources: ResourceRequirements =
+    gpus > 0
+      ? { requests: { cpu: '16', memory: '128Gi', 'nvidia.com/gpu': gpus }, limits: { 'nvidia.com/gpu': gpus } }
+      : { requests: { cpu: '2', memory: '4Gi' } };
+  return {
+    name,
+    image,
+    command: run.command,
+    ...(run.args.length > 0 ? { args: run.args } : {}),
+    resources,
+  };
+}
+
+function clique(name: string, roleName: string, replicas: number, c: Container): PodCliqueTemplateSpec {
+  return { name, spec: { roleName, replicas, minAvailable: replicas, podSpec: { containers: [c] } } };
+}
+
+const KIND_DEFAULTS: Record<RoleKind, { name: string; role: 'aggregated' | 'prefill' | 'decode' | 'router'; part: 'leader' | 'worker' | 'single' }> = {
+  frontend: { name: 'frontend', role: 'router', part: 'single' },
+  'prefill-leader': { name: 'prefill-leader', role: 'prefill', part: 'leader' },
+  'prefill-worker': { name: 'prefill-worker', role: 'prefill', part: 'worker' },
+  'decode-leader': { name: 'decode-leader', role: 'decode', part: 'leader' },
+  'decode-worker': { name: 'decode-worker', role: 'decode', part: 'worker' },
+  generic: { name: 'clique', role: 'aggregated', part: 'single' },
+};
+
+/** The clique the palette drops for a role kind. */
+export function cliqueForKind(kind: RoleKind, flavour: Flavour): PodCliqueTemplateSpec {
+  const f = FLAVOUR_SPECS[flavour];
+  const d = KIND_DEFAULTS[kind];
+  if (d.role === 'router') return clique(d.name, d.name, 1, container('router', f.routerImage, f.router, 0));
+  if (kind === 'generic') return clique(d.name, d.name, 1, container('main', 'busybox:1.36', { command: ['sleep', 'infinity'], args: [] }, 0));
+  return clique(d.name, d.name, 1, container(d.role, f.image, f.serve(d.role, d.part), GPUS_PER_POD));
+}
+
+export const STACK_TEMPLATES = [
+  'blank',
+  'single-node-aggregated',
+  'single-node-disaggregated',
+  'multi-node-aggregated',
+  'multi-node-disaggregated-frontend',
+] as const;
+export type StackTemplate = (typeof STACK_TEMPLATES)[number];
+export const STACK_TEMPLATE_LABELS: Record<StackTemplate, string> = {
+  blank: 'Blank',
+  'single-node-aggregated': 'Single-node aggregated',
+  'single-node-disaggregated': 'Single-node disaggregated',
+  'multi-node-aggregated': 'Multi-node aggregated',
+  'multi-node-disaggregated-frontend': 'Multi-node disaggregated with frontend',
+};
+
+function pcs(name: string, template: Record<string, unknown>) {
+  return {
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name, namespace: 'default' },
+    spec: { replicas: 1, template: { cliqueStartupType: 'CliqueStartupTypeAnyOrder', terminationDelay: '4h', ...template } },
+  };
+}
+
+function withStartsAfter(c: PodCliqueTemplateSpec, startsAfter: string[]): PodCliqueTemplateSpec {
+  return { ...c, spec: { ...c.spec, startsAfter } };
+}
+
+/** A whole stack as a PodCliqueSet object. */
+export function stackObject(kind: StackTemplate, flavour: Flavour): Record<string, unknown> {
+  const f = FLAVOUR_SPECS[flavour];
+  const r = f.ratios;
+  const serving = (name: string, role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single', replicas: number) =>
+    clique(name, name, replicas, container(role, f.image, f.serve(role, part), GPUS_PER_POD));
+  switch (kind) {
+    case 'blank':
+      return pcs('my-stack', { cliques: [] });
+    case 'single-node-aggregated':
+      return pcs(`${flavour}-agg`, { cliques: [serving('worker', 'aggregated', 'single', 2)] });
+    case 'single-node-disaggregated':
+      return pcs(`${flavour}-disagg`, {
+        cliques: [serving('prefill', 'prefill', 'single', r.prefillGroups), serving('decode', 'decode', 'single', r.decodeWorkers)],
+      });
+    case 'multi-node-aggregated':
+      return pcs(`${flavour}-mn-agg`, {
+        cliques: [serving('leader', 'aggregated', 'leader', 1), serving('worker', 'aggregated', 'worker', r.multiNodeWorkers)],
+        podCliqueScalingGroups: [{ name: 'model', cliqueNames: ['leader', 'worker'], replicas: 1, minAvailable: 1 }],
+      });
+    case 'multi-node-disaggregated-frontend':
+      return pcs(`${flavour}-mn-disagg`, {
+        cliqueStartupType: 'CliqueStartupTypeExplicit',
+        cliques: [
+          withStartsAfter(clique('frontend', 'frontend', 2, container('router', f.routerImage, f.router, 0)), ['pleader', 'dleader']),
+          serving('pleader', 'prefill', 'leader', 1),
+          serving('pworker', 'prefill', 'worker', r.prefillWorkers),
+          serving('dleader', 'decode', 'leader', 1),
+          serving('dworker', 'decode', 'worker', r.decodeWorkers),
+        ],
+        podCliqueScalingGroups: [
+          { name: 'prefill', cliqueNames: ['pleader', 'pworker'], replicas: r.prefillGroups, minAvailable: 1 },
+          { name: 'decode', cliqueNames: ['dleader', 'dworker'], replicas: r.decodeGroups, minAvailable: 1 },
+        ],
+      });
+  }
+}
+
+export function stackText(kind: StackTemplate, flavour: Flavour): string {
+  const header = kind === 'blank' ? '' : `# ${STACK_TEMPLATE_LABELS[kind]} (${FLAVOUR_LABELS[flavour]}), from the Canopy builder.\n`;
+  return header + stringifyObject(stackObject(kind, flavour));
+}
