@@ -1,0 +1,97 @@
+/**
+ * The events of every object in a stack's tree (PodCliqueSet, scaling groups, PodCliques, PodGangs,
+ * pods), merged in time order. An event names its object by uid when the reporter knew it, else by
+ * kind + namespace + name; both are matched.
+ */
+import type { KubeObject } from '../grove/meta';
+import type { WorkloadTree } from './tree';
+
+export interface EventObject extends KubeObject {
+  involvedObject?: { kind?: string; name?: string; namespace?: string; uid?: string };
+  regarding?: { kind?: string; name?: string; namespace?: string; uid?: string };
+  reason?: string;
+  message?: string;
+  note?: string;
+  type?: string;
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  series?: { count?: number; lastObservedTime?: string };
+  source?: { component?: string };
+  reportingComponent?: string;
+  reportingController?: string;
+}
+
+export interface WorkloadEvent {
+  key: string;
+  /** The Event's resourceVersion: orders events of the same second (timestamps have whole seconds). */
+  resourceVersion?: string;
+  /** ISO time of the latest occurrence. */
+  time: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  object: { kind: string; name: string };
+  source?: string;
+}
+
+/** When the event last happened: series, lastTimestamp, eventTime, firstTimestamp, creation. */
+export function eventTime(e: EventObject): string {
+  return e.series?.lastObservedTime || e.lastTimestamp || e.eventTime || e.firstTimestamp || e.metadata?.creationTimestamp || '';
+}
+
+/** The objects of the tree, keyed both by uid and by `Kind/namespace/name`. */
+function treeObjectKeys(tree: WorkloadTree): Set<string> {
+  const keys = new Set<string>();
+  const add = (kind: string, o: KubeObject) => {
+    if (o.metadata?.uid) keys.add(`uid:${o.metadata.uid}`);
+    keys.add(`${kind}/${o.metadata?.namespace ?? tree.namespace}/${o.metadata?.name ?? ''}`);
+  };
+  add('PodCliqueSet', tree.pcs);
+  for (const g of tree.scalingGroups) add('PodCliqueScalingGroup', g.object);
+  for (const c of tree.podCliques) add('PodClique', c.object);
+  for (const g of tree.gangs) add('PodGang', g.object);
+  for (const p of tree.pods) add('Pod', p.object);
+  return keys;
+}
+
+/** Events about the tree's objects, oldest first (ties by name, for a stable order). */
+export function workloadEvents(tree: WorkloadTree, events: readonly KubeObject[]): WorkloadEvent[] {
+  const keys = treeObjectKeys(tree);
+  const out: WorkloadEvent[] = [];
+  for (const raw of events as EventObject[]) {
+    const inv = raw.involvedObject ?? raw.regarding;
+    if (!inv?.name || !inv.kind) continue;
+    const ns = inv.namespace ?? raw.metadata?.namespace ?? tree.namespace;
+    if (!(inv.uid && keys.has(`uid:${inv.uid}`)) && !keys.has(`${inv.kind}/${ns}/${inv.name}`)) continue;
+    const source = raw.reportingComponent || raw.source?.component || raw.reportingController;
+    out.push({
+      key: `${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`,
+      ...(raw.metadata?.resourceVersion ? { resourceVersion: raw.metadata.resourceVersion } : {}),
+      time: eventTime(raw),
+      type: raw.type ?? 'Normal',
+      reason: raw.reason ?? '',
+      message: raw.message ?? raw.note ?? '',
+      count: raw.series?.count ?? raw.count ?? 1,
+      object: { kind: inv.kind, name: inv.name },
+      ...(source ? { source } : {}),
+    });
+  }
+  return out.sort(compareEvents);
+}
+
+function compareEvents(a: WorkloadEvent, b: WorkloadEvent): number {
+  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+  const ra = a.resourceVersion;
+  const rb = b.resourceVersion;
+  // resourceVersions are opaque, but every apiserver we know writes integers; compare them when they are.
+  if (ra && rb && /^\d+$/.test(ra) && /^\d+$/.test(rb) && ra !== rb) return ra.length - rb.length || (ra < rb ? -1 : 1);
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** The latest events about one object (by kind and name), newest first. */
+export function eventsAbout(events: readonly WorkloadEvent[], kind: string, name: string): WorkloadEvent[] {
+  return events.filter((e) => e.object.kind === kind && e.object.name === name).reverse();
+}

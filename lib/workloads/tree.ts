@@ -1,0 +1,364 @@
+/**
+ * One inference stack as Grove sees it: PodCliqueSet → replica → scaling group → PodClique → Pod, and
+ * the PodGangs with their member pods, built from the watch store's plain objects.
+ *
+ * Membership follows what the operator writes (API-NOTES §7): every generated object carries
+ * `app.kubernetes.io/part-of: <pcs>` + `managed-by: grove-operator`, replica and scaling-group labels,
+ * and an ownerReference (PCS → PCLQ/PCSG/PodGang, PCSG → member PCLQ, PCLQ → Pod). Either one is
+ * enough, so a cluster whose objects lack one of them still shows the stack. Names are only a fallback
+ * for the replica index: scaled PodGangs are offset by minAvailable (§22.13), so labels win.
+ */
+import {
+  LABEL_MANAGED_BY,
+  LABEL_MANAGED_BY_VALUE,
+  LABEL_PART_OF,
+  LABEL_PCS_REPLICA_INDEX,
+  LABEL_PCSG,
+  LABEL_PCSG_REPLICA_INDEX,
+  LABEL_PODCLIQUE,
+  LABEL_PODCLIQUE_POD_INDEX,
+  LABEL_PODGANG,
+} from '../grove/labels';
+import type { Condition, KubeObject } from '../grove/meta';
+import type { PodClique } from '../grove/podclique';
+import { STARTUP_EXPLICIT, STARTUP_IN_ORDER, type PodCliqueSet } from '../grove/podcliqueset';
+import type { PodCliqueScalingGroup } from '../grove/podcliquescalinggroup';
+import type { PodGang } from '../grove/podgang';
+import { addStageCounts, countStages, emptyStageCounts, podGpus, podStage, type PodStage, type StageCounts } from './pods';
+
+/** The store's objects, one list per kind (what useKindObjects returns). */
+export interface WorkloadObjects {
+  podCliqueSets: readonly KubeObject[];
+  podCliques: readonly KubeObject[];
+  podCliqueScalingGroups: readonly KubeObject[];
+  podGangs: readonly KubeObject[];
+  pods: readonly KubeObject[];
+}
+
+export interface PodNode {
+  name: string;
+  namespace: string;
+  stage: PodStage;
+  /** Bound node, if any. */
+  node?: string;
+  podIndex?: number;
+  /** Full PodClique name. */
+  podClique: string;
+  /** PodGang the pod belongs to (label, else the gang whose podReferences name it). */
+  gang?: string;
+  gpus: number;
+  object: KubeObject;
+}
+
+export interface CliqueNode {
+  name: string;
+  /** Clique template name (what `startsAfter` and the PCS template use). */
+  template: string;
+  pcsIndex: number;
+  replicas: number;
+  minAvailable: number;
+  scalingGroup?: { name: string; replicaIndex: number };
+  gang?: string;
+  /** Full PodClique names this clique waits for (spec.startsAfter on the PodClique). */
+  startsAfter: string[];
+  breached?: Condition;
+  pods: PodNode[];
+  counts: StageCounts;
+  object: PodClique;
+}
+
+export interface ScalingGroupReplicaNode {
+  index: number;
+  gang?: string;
+  cliques: CliqueNode[];
+  counts: StageCounts;
+}
+
+export interface ScalingGroupNode {
+  name: string;
+  template: string;
+  pcsIndex: number;
+  replicas: number;
+  minAvailable: number;
+  availableReplicas: number;
+  breached?: Condition;
+  replicaNodes: ScalingGroupReplicaNode[];
+  counts: StageCounts;
+  object: PodCliqueScalingGroup;
+}
+
+export interface ReplicaNode {
+  index: number;
+  cliques: CliqueNode[];
+  scalingGroups: ScalingGroupNode[];
+  counts: StageCounts;
+}
+
+export interface GangMember {
+  /** PodGroup name = full PodClique name. */
+  podClique: string;
+  minReplicas: number;
+  pods: PodNode[];
+}
+
+export interface GangNode {
+  name: string;
+  /** status.phase (Pending/Starting/Running), or undefined when the scheduler writes none. */
+  phase?: string;
+  base: boolean;
+  /** For scaled gangs: the base gang (label grove.io/base-podgang on its pods/cliques). */
+  baseGang?: string;
+  members: GangMember[];
+  counts: StageCounts;
+  object: PodGang;
+}
+
+export interface WorkloadTree {
+  namespace: string;
+  name: string;
+  pcs: PodCliqueSet;
+  replicas: ReplicaNode[];
+  gangs: GangNode[];
+  pods: PodNode[];
+  podCliques: CliqueNode[];
+  scalingGroups: ScalingGroupNode[];
+  counts: StageCounts;
+}
+
+const labelsOf = (o: KubeObject) => o.metadata?.labels ?? {};
+const nameOf = (o: KubeObject) => o.metadata?.name ?? '';
+const nsOf = (o: KubeObject) => o.metadata?.namespace ?? 'default';
+const ownedBy = (o: KubeObject, uid: string | undefined) => !!uid && (o.metadata?.ownerReferences ?? []).some((r) => r.uid === uid);
+const compareNames = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function intLabel(o: KubeObject, key: string): number | undefined {
+  const v = labelsOf(o)[key];
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/** The replica index from the label, else from the name `<pcs>-<i>-…`. */
+function replicaIndexOf(o: KubeObject, pcsName: string): number {
+  const fromLabel = intLabel(o, LABEL_PCS_REPLICA_INDEX);
+  if (fromLabel !== undefined) return fromLabel;
+  const m = new RegExp(`^${escapeRegExp(pcsName)}-(\\d+)(?:-|$)`).exec(nameOf(o));
+  return m ? Number(m[1]) : 0;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function conditionOf(o: KubeObject, type: string): Condition | undefined {
+  const conditions = (o as { status?: { conditions?: Condition[] } }).status?.conditions;
+  return Array.isArray(conditions) ? conditions.find((c) => c.type === type) : undefined;
+}
+
+function breachedOf(o: KubeObject): Condition | undefined {
+  const c = conditionOf(o, 'MinAvailableBreached');
+  return c && c.status === 'True' ? c : undefined;
+}
+
+/** Is `o` one of the objects the operator generated for `pcs`? */
+export function belongsTo(o: KubeObject, pcs: KubeObject): boolean {
+  if (nsOf(o) !== nsOf(pcs)) return false;
+  if (ownedBy(o, pcs.metadata?.uid)) return true;
+  const l = labelsOf(o);
+  return l[LABEL_PART_OF] === nameOf(pcs) && l[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE;
+}
+
+/** The PodCliqueSet objects of one namespace (or all when `namespace` is null). */
+export function podCliqueSetsIn(objects: readonly KubeObject[], namespace: string | null): PodCliqueSet[] {
+  return (objects as PodCliqueSet[]).filter((o) => namespace === null || nsOf(o) === namespace);
+}
+
+export function findPodCliqueSet(objects: readonly KubeObject[], namespace: string, name: string): PodCliqueSet | undefined {
+  return (objects as PodCliqueSet[]).find((o) => nsOf(o) === namespace && nameOf(o) === name);
+}
+
+/** Builds the tree of one PodCliqueSet from the store's objects. */
+export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): WorkloadTree {
+  const ns = nsOf(pcs);
+  const pcsName = nameOf(pcs);
+  const pcsgObjects = (objects.podCliqueScalingGroups as PodCliqueScalingGroup[]).filter((o) => belongsTo(o, pcs));
+  const groupUids = new Set(pcsgObjects.map((g) => g.metadata.uid).filter(Boolean));
+  const pclqObjects = (objects.podCliques as PodClique[]).filter((o) => belongsTo(o, pcs) || (nsOf(o) === ns && (o.metadata.ownerReferences ?? []).some((r) => groupUids.has(r.uid))));
+  const gangObjects = (objects.podGangs as PodGang[]).filter((o) => belongsTo(o, pcs));
+
+  // Pods by PodClique: the label, else an ownerReference to the PodClique's uid.
+  const cliqueByName = new Map(pclqObjects.map((c) => [nameOf(c), c]));
+  const cliqueByUid = new Map(pclqObjects.filter((c) => c.metadata.uid).map((c) => [c.metadata.uid!, c]));
+  const gangOfPod = new Map<string, string>();
+  for (const g of gangObjects) for (const pg of g.spec?.podgroups ?? []) for (const r of pg.podReferences ?? []) gangOfPod.set(r.name, nameOf(g));
+  const podsByClique = new Map<string, PodNode[]>();
+  for (const pod of objects.pods) {
+    if (nsOf(pod) !== ns) continue;
+    const labelled = labelsOf(pod)[LABEL_PODCLIQUE];
+    const owner = labelled !== undefined ? cliqueByName.get(labelled) : (pod.metadata?.ownerReferences ?? []).map((r) => cliqueByUid.get(r.uid)).find(Boolean);
+    if (!owner) continue;
+    const podClique = nameOf(owner);
+    const node = (pod as { spec?: { nodeName?: string } }).spec?.nodeName;
+    const podIndex = intLabel(pod, LABEL_PODCLIQUE_POD_INDEX);
+    const gang = labelsOf(pod)[LABEL_PODGANG] ?? gangOfPod.get(nameOf(pod));
+    const entry: PodNode = {
+      name: nameOf(pod),
+      namespace: ns,
+      stage: podStage(pod),
+      podClique,
+      gpus: podGpus(pod),
+      object: pod,
+      ...(node ? { node } : {}),
+      ...(podIndex !== undefined ? { podIndex } : {}),
+      ...(gang ? { gang } : {}),
+    };
+    const list = podsByClique.get(podClique);
+    if (list) list.push(entry);
+    else podsByClique.set(podClique, [entry]);
+  }
+  for (const list of podsByClique.values()) list.sort((a, b) => (a.podIndex ?? 0) - (b.podIndex ?? 0) || compareNames(a, b));
+
+  const groupByName = new Map(pcsgObjects.map((g) => [nameOf(g), g]));
+  const groupByUid = new Map(pcsgObjects.filter((g) => g.metadata.uid).map((g) => [g.metadata.uid!, g]));
+  const groupOf = (c: PodClique): PodCliqueScalingGroup | undefined => {
+    const labelled = labelsOf(c)[LABEL_PCSG];
+    if (labelled) return groupByName.get(labelled);
+    return (c.metadata.ownerReferences ?? []).map((r) => groupByUid.get(r.uid)).find(Boolean);
+  };
+
+  const cliqueNodes: CliqueNode[] = pclqObjects.map((c) => {
+    const name = nameOf(c);
+    const pcsIndex = replicaIndexOf(c, pcsName);
+    const group = groupOf(c);
+    const groupIndex = group ? (intLabel(c, LABEL_PCSG_REPLICA_INDEX) ?? Number(/^-(\d+)-/.exec(name.slice(nameOf(group).length))?.[1] ?? 0)) : undefined;
+    const prefix = group ? `${nameOf(group)}-${groupIndex}-` : `${pcsName}-${pcsIndex}-`;
+    const pods = podsByClique.get(name) ?? [];
+    const gang = labelsOf(c)[LABEL_PODGANG] ?? pods.find((p) => p.gang)?.gang;
+    const breached = breachedOf(c);
+    return {
+      name,
+      template: name.startsWith(prefix) ? name.slice(prefix.length) : name,
+      pcsIndex,
+      replicas: c.spec?.replicas ?? 0,
+      minAvailable: c.spec?.minAvailable ?? c.spec?.replicas ?? 0,
+      ...(group ? { scalingGroup: { name: nameOf(group), replicaIndex: groupIndex ?? 0 } } : {}),
+      ...(gang ? { gang } : {}),
+      startsAfter: [...(c.spec?.startsAfter ?? [])],
+      ...(breached ? { breached } : {}),
+      pods,
+      counts: countStages(pods.map((p) => p.stage)),
+      object: c,
+    };
+  });
+  cliqueNodes.sort(compareNames);
+
+  const groupNodes: ScalingGroupNode[] = pcsgObjects.map((g) => {
+    const name = nameOf(g);
+    const pcsIndex = replicaIndexOf(g, pcsName);
+    const members = cliqueNodes.filter((c) => c.scalingGroup?.name === name);
+    const indices = new Set<number>(members.map((c) => c.scalingGroup!.replicaIndex));
+    for (let j = 0; j < (g.spec?.replicas ?? 0); j++) indices.add(j);
+    const replicaNodes = [...indices]
+      .sort((a, b) => a - b)
+      .map((index): ScalingGroupReplicaNode => {
+        const cliques = members.filter((c) => c.scalingGroup!.replicaIndex === index);
+        const gang = cliques.find((c) => c.gang)?.gang;
+        return { index, cliques, counts: cliques.reduce((acc, c) => addStageCounts(acc, c.counts), emptyStageCounts()), ...(gang ? { gang } : {}) };
+      });
+    const prefix = `${pcsName}-${pcsIndex}-`;
+    const breached = breachedOf(g);
+    return {
+      name,
+      template: name.startsWith(prefix) ? name.slice(prefix.length) : name,
+      pcsIndex,
+      replicas: g.spec?.replicas ?? 0,
+      minAvailable: g.spec?.minAvailable ?? 1,
+      availableReplicas: g.status?.availableReplicas ?? 0,
+      ...(breached ? { breached } : {}),
+      replicaNodes,
+      counts: members.reduce((acc, c) => addStageCounts(acc, c.counts), emptyStageCounts()),
+      object: g,
+    };
+  });
+  groupNodes.sort(compareNames);
+
+  const replicaIndices = new Set<number>();
+  for (let i = 0; i < (pcs.spec?.replicas ?? 0); i++) replicaIndices.add(i);
+  for (const c of cliqueNodes) replicaIndices.add(c.pcsIndex);
+  for (const g of groupNodes) replicaIndices.add(g.pcsIndex);
+  const replicas = [...replicaIndices]
+    .sort((a, b) => a - b)
+    .map((index): ReplicaNode => {
+      const cliques = cliqueNodes.filter((c) => c.pcsIndex === index && !c.scalingGroup);
+      const scalingGroups = groupNodes.filter((g) => g.pcsIndex === index);
+      const counts = [...cliques.map((c) => c.counts), ...scalingGroups.map((g) => g.counts)].reduce(addStageCounts, emptyStageCounts());
+      return { index, cliques, scalingGroups, counts };
+    });
+
+  const allPods = cliqueNodes.flatMap((c) => c.pods);
+  const podByName = new Map(allPods.map((p) => [p.name, p]));
+  const gangs: GangNode[] = gangObjects.map((g) => {
+    const name = nameOf(g);
+    const members: GangMember[] = (g.spec?.podgroups ?? []).map((pg) => {
+      const referenced = (pg.podReferences ?? []).map((r) => podByName.get(r.name)).filter((p): p is PodNode => !!p);
+      // Pods created but not referenced yet (the operator fills podReferences once they exist).
+      const labelled = allPods.filter((p) => p.podClique === pg.name && p.gang === name && !referenced.includes(p));
+      return { podClique: pg.name, minReplicas: pg.minReplicas ?? 0, pods: [...referenced, ...labelled] };
+    });
+    const memberPods = members.flatMap((m) => m.pods);
+    const baseGang = memberPods.map((p) => labelsOf(p.object)['grove.io/base-podgang']).find(Boolean);
+    const phase = g.status?.phase;
+    return {
+      name,
+      ...(phase ? { phase } : {}),
+      base: !baseGang || baseGang === name,
+      ...(baseGang && baseGang !== name ? { baseGang } : {}),
+      members,
+      counts: countStages(memberPods.map((p) => p.stage)),
+      object: g,
+    };
+  });
+  gangs.sort(compareNames);
+
+  return {
+    namespace: ns,
+    name: pcsName,
+    pcs,
+    replicas,
+    gangs,
+    pods: allPods,
+    podCliques: cliqueNodes,
+    scalingGroups: groupNodes,
+    counts: countStages(allPods.map((p) => p.stage)),
+  };
+}
+
+/** Clique template names in the order they start: InOrder and Explicit give edges, AnyOrder none. */
+export interface StartupEdge {
+  from: string;
+  to: string;
+}
+
+export function startupEdges(pcs: PodCliqueSet): StartupEdge[] {
+  const template = pcs.spec?.template;
+  const cliques = template?.cliques ?? [];
+  if (template?.cliqueStartupType === STARTUP_IN_ORDER) {
+    return cliques.slice(1).map((c, i) => ({ from: cliques[i]!.name, to: c.name }));
+  }
+  if (template?.cliqueStartupType === STARTUP_EXPLICIT) {
+    const names = new Set(cliques.map((c) => c.name));
+    return cliques.flatMap((c) => (c.spec?.startsAfter ?? []).filter((p) => names.has(p)).map((p) => ({ from: p, to: c.name })));
+  }
+  return [];
+}
+
+export interface DeleteImpact {
+  podCliques: number;
+  scalingGroups: number;
+  podGangs: number;
+  pods: number;
+}
+
+/** What goes with the PodCliqueSet when it is deleted (everything it owns, counted from the store). */
+export function deleteImpact(tree: WorkloadTree): DeleteImpact {
+  return { podCliques: tree.podCliques.length, scalingGroups: tree.scalingGroups.length, podGangs: tree.gangs.length, pods: tree.pods.length };
+}

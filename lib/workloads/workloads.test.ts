@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../grove/meta';
+import type { PodCliqueSet } from '../grove/podcliqueset';
+import { clusterStateFromSnapshot } from '../topology/snapshot';
+import { demoSnapshot, demoStacks, DEMO_GB200 } from '../topology/demo';
+import { GPU_PRODUCT_LABEL } from '../topology/spec';
+import { workloadEvents } from './events';
+import { filterAndSortWorkloads, formatAge, workloadHealth } from './health';
+import { pendingGang, placePendingGang, workloadPlacement } from './placement';
+import { podStage } from './pods';
+import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
+import { startupGraph } from './startup';
+import { podAt, stackObjects } from './testkit';
+import { buildWorkloadTree, deleteImpact } from './tree';
+import { whyPending } from './whyPending';
+
+const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
+
+describe('podStage', () => {
+  it('reads gated, pending, scheduled, running, ready and the terminal phases', () => {
+    const base = { name: 'p', namespace: 'default', labels: {}, node: 'n1', spec: { containers: [] } };
+    for (const stage of ['gated', 'pending', 'scheduled', 'running', 'ready', 'succeeded', 'failed'] as const) {
+      expect(podStage(podAt(stage, base))).toBe(stage);
+    }
+  });
+  it('a pod with a gate is gated even when it names a node (the gate wins)', () => {
+    const pod = podAt('gated', { name: 'p', namespace: 'default', labels: {}, node: 'n1' }) as KubeObject & { spec: Record<string, unknown> };
+    pod.spec.nodeName = 'n1';
+    expect(podStage(pod)).toBe('gated');
+  });
+});
+
+describe('buildWorkloadTree', () => {
+  it('builds PCS → replica → scaling group → PodClique → Pod and the PodGangs of the disaggregated stack', () => {
+    const objects = stackObjects(disagg);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    // router 1 + prefill 2 × (pleader 1 + pworker 3) + decode 4
+    expect(tree.pods).toHaveLength(13);
+    expect(tree.replicas.map((r) => r.index)).toEqual([0]);
+    const [replica] = tree.replicas;
+    expect(replica!.cliques.map((c) => c.template)).toEqual(['decode', 'router']);
+    expect(replica!.scalingGroups.map((g) => g.name)).toEqual(['llama-disagg-0-prefill']);
+    const group = replica!.scalingGroups[0]!;
+    expect(group.replicaNodes.map((n) => [n.index, n.cliques.map((c) => c.template), n.gang])).toEqual([
+      [0, ['pleader', 'pworker'], 'llama-disagg-0'],
+      [1, ['pleader', 'pworker'], 'llama-disagg-0-prefill-0'],
+    ]);
+    expect(tree.gangs.map((g) => [g.name, g.base, g.baseGang, g.members.reduce((n, m) => n + m.pods.length, 0)])).toEqual([
+      ['llama-disagg-0', true, undefined, 9],
+      ['llama-disagg-0-prefill-0', false, 'llama-disagg-0', 4],
+    ]);
+    expect(tree.counts.ready).toBe(13);
+    expect(deleteImpact(tree)).toEqual({ podCliques: 6, scalingGroups: 1, podGangs: 2, pods: 13 });
+  });
+
+  it('finds the same tree through ownerReferences alone (objects without Grove labels)', () => {
+    const labelled = stackObjects(disagg);
+    const bare = stackObjects(disagg, { withoutLabels: true });
+    const a = buildWorkloadTree(labelled.pcs, labelled);
+    const b = buildWorkloadTree(bare.pcs, bare);
+    expect(b.pods).toHaveLength(a.pods.length);
+    expect(b.replicas[0]!.scalingGroups[0]!.replicaNodes.map((n) => n.cliques.length)).toEqual([2, 2]);
+    expect(b.podCliques.map((c) => [c.template, c.pods.length])).toEqual(a.podCliques.map((c) => [c.template, c.pods.length]));
+  });
+
+  it('leaves out objects of another stack or namespace with the same labels', () => {
+    const one = stackObjects(agg);
+    const other = stackObjects({ ...agg, metadata: { ...agg.metadata, namespace: 'team-b' } });
+    const merged = {
+      podCliqueSets: [...one.podCliqueSets, ...other.podCliqueSets],
+      podCliques: [...one.podCliques, ...other.podCliques],
+      podCliqueScalingGroups: [],
+      podGangs: [...one.podGangs, ...other.podGangs],
+      pods: [...one.pods, ...other.pods],
+    };
+    const tree = buildWorkloadTree(one.pcs, merged);
+    expect(tree.pods).toHaveLength(4);
+    expect(tree.replicas.map((r) => r.index)).toEqual([0, 1]);
+    expect(tree.gangs.map((g) => g.name)).toEqual(['mixtral-agg-0', 'mixtral-agg-1']);
+  });
+});
+
+describe('workloadHealth', () => {
+  it('healthy when every replica is available and every pod ready; GPUs count bound pods', () => {
+    const objects = stackObjects(agg);
+    objects.pcs.status = { availableReplicas: 2, updatedReplicas: 2 };
+    const h = workloadHealth(buildWorkloadTree(objects.pcs, objects));
+    expect(h).toMatchObject({ state: 'healthy', desired: 2, available: 2, gpusUsed: 32, gpusRequested: 32, podCount: 4, problems: [] });
+  });
+
+  it('progressing while pods move; degraded with the reason once a pod is unschedulable', () => {
+    const moving = stackObjects(agg, { stage: (h) => (h.endsWith('-1') ? 'gated' : 'running') });
+    expect(workloadHealth(buildWorkloadTree(moving.pcs, moving))).toMatchObject({ state: 'progressing', gpusUsed: 16, gpusRequested: 32 });
+    const stuck = stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') });
+    const h = workloadHealth(buildWorkloadTree(stuck.pcs, stuck));
+    expect(h.state).toBe('degraded');
+    expect(h.problems[0]).toBe('2 pods unschedulable (gang mixtral-agg-1)');
+  });
+
+  it('filters by text and sorts by a column, both ways', () => {
+    const rows = [disagg, wide, agg].map((p) => {
+      const o = stackObjects(p);
+      return workloadHealth(buildWorkloadTree(o.pcs, o));
+    });
+    expect(filterAndSortWorkloads(rows, 'MIX', 'name', 'asc').map((r) => r.name)).toEqual(['mixtral-agg']);
+    expect(filterAndSortWorkloads(rows, '', 'gpus', 'desc').map((r) => [r.name, r.gpusUsed])).toEqual([
+      ['llama-disagg', 48],
+      ['deepseek-wide', 32],
+      ['mixtral-agg', 32],
+    ]);
+    expect(filterAndSortWorkloads(rows, '', 'name', 'desc').map((r) => r.name)).toEqual(['mixtral-agg', 'llama-disagg', 'deepseek-wide']);
+  });
+
+  it('formats ages as kubectl does', () => {
+    const now = Date.parse('2026-01-03T05:00:00Z');
+    expect(formatAge('2026-01-03T04:59:30Z', now)).toBe('30s');
+    expect(formatAge('2026-01-03T04:55:00Z', now)).toBe('5m');
+    expect(formatAge('2026-01-03T02:30:00Z', now)).toBe('150m');
+    expect(formatAge('2026-01-02T23:30:00Z', now)).toBe('5h30m');
+    expect(formatAge('2026-01-01T00:00:00Z', now)).toBe('2d5h');
+    expect(formatAge(undefined, now)).toBe('—');
+  });
+});
+
+describe('workloadEvents', () => {
+  it('merges the events of every object in the tree, in time order, and no others', () => {
+    const objects = stackObjects(disagg);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const ev = (name: string, kind: string, obj: string, time: string, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default' },
+      involvedObject: { kind, name: obj, namespace: 'default' },
+      reason: name,
+      message: `${name} happened`,
+      type: 'Normal',
+      lastTimestamp: time,
+      ...extra,
+    });
+    const pod = tree.pods[0]!;
+    const events = [
+      ev('c', 'PodGang', 'llama-disagg-0', '2026-01-01T00:00:03Z'),
+      ev('a', 'PodCliqueSet', 'llama-disagg', '2026-01-01T00:00:01Z'),
+      ev('x', 'PodCliqueSet', 'someone-else', '2026-01-01T00:00:02Z'),
+      ev('b', 'Pod', 'renamed', '2026-01-01T00:00:02Z', { involvedObject: { kind: 'Pod', name: 'renamed', uid: pod.object.metadata!.uid } }),
+      ev('d', 'PodClique', 'llama-disagg-0-prefill-1-pworker', '2026-01-01T00:00:04Z'),
+    ];
+    expect(workloadEvents(tree, events).map((e) => e.reason)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('scale targets', () => {
+  it('PCS and scaling groups scale; a clique inside a scaling group is refused with the group named', () => {
+    const objects = stackObjects(disagg);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    expect(pcsScaleTarget(tree)).toMatchObject({ kind: 'PodCliqueSet', name: 'llama-disagg', replicas: 1 });
+    expect(scalingGroupScaleTarget(tree, tree.scalingGroups[0]!)).toMatchObject({ kind: 'PodCliqueScalingGroup', replicas: 2 });
+    expect(scalingGroupScaleTarget(tree, tree.scalingGroups[0]!).refused).toBeUndefined();
+    const member = tree.podCliques.find((c) => c.template === 'pworker')!;
+    expect(podCliqueScaleTarget(tree, member).refused).toMatch(/belongs to scaling group llama-disagg-0-prefill .*scale llama-disagg-0-prefill instead/);
+    const decode = tree.podCliques.find((c) => c.template === 'decode')!;
+    expect(podCliqueScaleTarget(tree, decode)).toMatchObject({ kind: 'PodClique', name: 'llama-disagg-0-decode', replicas: 4 });
+    expect(podCliqueScaleTarget(tree, decode).refused).toBeUndefined();
+  });
+
+  it('a clique with autoScalingConfig is owned by the HPA Grove names after it', () => {
+    const auto = structuredClone(agg);
+    auto.spec.template.cliques[0]!.spec.autoScalingConfig = { minReplicas: 2, maxReplicas: 6 };
+    const objects = stackObjects(auto);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const target = podCliqueScaleTarget(tree, tree.podCliques[0]!);
+    expect(target.hpa).toBe('mixtral-agg-0-worker');
+    expect(target.refused).toMatch(/HorizontalPodAutoscaler mixtral-agg-0-worker owns the replicas .* \(between 2 and 6 replicas\)/);
+  });
+
+  it('kubectl commands use the resource names of KIND_INFO', () => {
+    expect(kubectlScaleCommand({ kind: 'PodCliqueSet', namespace: 'default', name: 'llama' }, 2)).toBe('kubectl scale podcliquesets/llama -n default --replicas=2');
+    expect(kubectlScaleCommand({ kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'g' }, 3)).toBe('kubectl scale podcliquescalinggroups/g -n ns --replicas=3');
+    expect(kubectlDeleteCommand('PodCliqueSet', 'default', 'llama')).toBe('kubectl delete podcliquesets/llama -n default');
+  });
+
+  it('scale progress follows the new replicas from gated to ready, and a scale-down until they are gone', () => {
+    const two = { ...agg, spec: { ...agg.spec, replicas: 2 } };
+    const half = stackObjects(two, { stage: (h) => (h === 'mixtral-agg-1-worker-0' ? 'gated' : h.startsWith('mixtral-agg-1') ? 'running' : 'ready') });
+    const tree = buildWorkloadTree(half.pcs, half);
+    const target = { kind: 'PodCliqueSet' as const, name: 'mixtral-agg' };
+    const p = scaleProgress(tree, target, 1, 2);
+    expect(p).toMatchObject({ expected: 2, done: false });
+    expect(p.summary).toBe('0 of 2 new pods ready (1 gated, 1 running)');
+    const done = stackObjects(two);
+    expect(scaleProgress(buildWorkloadTree(done.pcs, done), target, 1, 2)).toMatchObject({ done: true, summary: '2 of 2 new pods ready' });
+    // 1 → 3 with only replica 1 created so far: the missing pods are said so.
+    expect(scaleProgress(buildWorkloadTree(done.pcs, done), target, 1, 3).summary).toBe('2 of 4 new pods ready (2 not created yet)');
+    // Scale down 2 → 1: not done while replica 1 has pods.
+    expect(scaleProgress(buildWorkloadTree(done.pcs, done), target, 2, 1)).toMatchObject({ done: false, summary: '2 pods still to remove' });
+    const one = stackObjects({ ...agg, spec: { ...agg.spec, replicas: 1 } });
+    expect(scaleProgress(buildWorkloadTree(one.pcs, one), target, 2, 1)).toMatchObject({ done: true });
+  });
+
+  it('scale progress of a scaling group counts the pods of its new replicas', () => {
+    const objects = stackObjects(disagg, { scalingGroupReplicas: { 'llama-disagg-0-prefill': 3 }, stage: (h) => (h.startsWith('llama-disagg-0-prefill-2') ? 'scheduled' : 'ready') });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    expect(scaleProgress(tree, { kind: 'PodCliqueScalingGroup', name: 'llama-disagg-0-prefill' }, 2, 3).summary).toBe('0 of 4 new pods ready (4 scheduled)');
+  });
+});
+
+describe('startupGraph', () => {
+  it('Explicit: edges from startsAfter, columns by depth, progress per clique', () => {
+    const objects = stackObjects(disagg, { stage: (h) => (h.includes('pworker') ? 'scheduled' : 'ready') });
+    const g = startupGraph(buildWorkloadTree(objects.pcs, objects));
+    expect(g.edges).toEqual([
+      { from: 'pleader', to: 'pworker' },
+      { from: 'router', to: 'decode' },
+    ]);
+    const by = Object.fromEntries(g.nodes.map((n) => [n.clique, n]));
+    expect([by.router!.column, by.decode!.column, by.pleader!.column, by.pworker!.column]).toEqual([0, 1, 0, 1]);
+    expect(by.pworker).toMatchObject({ progress: 'waiting', ready: 0, min: 6, scalingGroup: 'prefill' });
+    expect(by.decode).toMatchObject({ progress: 'ready', ready: 2, min: 2 });
+  });
+
+  it('InOrder chains the cliques in template order; AnyOrder has no edges', () => {
+    const w = stackObjects(wide);
+    expect(startupGraph(buildWorkloadTree(w.pcs, w)).edges).toEqual([{ from: 'leader', to: 'worker' }]);
+    const a = stackObjects(agg);
+    expect(startupGraph(buildWorkloadTree(a.pcs, a)).edges).toEqual([]);
+  });
+});
+
+/** A gang larger than any rack (19 pods × 4 GPUs = 76 > 72 per GB200 rack), packed in one rack. */
+function tooBig(): PodCliqueSet {
+  return {
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: 'too-big', namespace: 'default' },
+    spec: {
+      replicas: 1,
+      template: {
+        topologyConstraint: { topologyName: 'demo', pack: { required: 'rack' } },
+        cliques: [
+          {
+            name: 'worker',
+            spec: {
+              roleName: 'worker',
+              replicas: 19,
+              minAvailable: 19,
+              podSpec: { nodeSelector: { [GPU_PRODUCT_LABEL]: DEMO_GB200.gpuProduct }, containers: [{ name: 'w', image: 'x', resources: { limits: { 'nvidia.com/gpu': '4' } } }] },
+            },
+          },
+        ],
+      },
+    },
+  } as PodCliqueSet;
+}
+
+describe('why pending', () => {
+  const state = clusterStateFromSnapshot(demoSnapshot());
+
+  it('an unschedulable gang: the scheduler’s words and the engine’s reason in one sentence', () => {
+    const objects = stackObjects(tooBig(), { stage: () => 'pending' });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const gang = pendingGang(tree, 'too-big-0');
+    expect(gang?.podGroups[0]?.pods).toHaveLength(19);
+    const placement = placePendingGang(state, tree, 'too-big-0');
+    expect(placement?.placed).toBe(false);
+    const events = workloadEvents(tree, [
+      {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'e1', namespace: 'default' },
+        involvedObject: { kind: 'PodGang', name: 'too-big-0', namespace: 'default' },
+        reason: 'FailedScheduling',
+        message: 'the gang needs 76 GPUs in one rack',
+        type: 'Warning',
+        count: 3,
+        lastTimestamp: '2026-01-01T00:00:05Z',
+      } as KubeObject,
+    ]);
+    const why = whyPending(tree.pods[0]!, { tree, events, placement: placement! });
+    expect(why?.cluster).toBe('the scheduler could not place gang too-big-0 (FailedScheduling ×3: the gang needs 76 GPUs in one rack)');
+    expect(why?.engine).toMatch(/^the placement engine agrees: .*76 GPUs in one rack.*72/);
+    expect(why?.sentence.startsWith(`${tree.pods[0]!.name} is pending: the scheduler could not place gang too-big-0`)).toBe(true);
+  });
+
+  it('a gated pod of a scaled gang waits for its base gang; a bound pod waits for its startup parents', () => {
+    const objects = stackObjects(disagg, {
+      stage: (h) => (h.startsWith('llama-disagg-0-prefill-1') ? 'gated' : h.includes('pworker') ? 'scheduled' : h.includes('pleader') ? 'pending' : 'ready'),
+    });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const gated = tree.pods.find((p) => p.podClique === 'llama-disagg-0-prefill-1-pleader')!;
+    const why = whyPending(gated, { tree, events: [] })!;
+    expect(why.cluster).toBe(
+      'gate grove.io/podgang-pending-creation holds it back: its scaled PodGang llama-disagg-0-prefill-0 waits for base gang llama-disagg-0 to be scheduled (3 of 4 of its pod groups have their minimum scheduled)',
+    );
+    const worker = tree.pods.find((p) => p.podClique === 'llama-disagg-0-prefill-0-pworker')!;
+    expect(whyPending(worker, { tree, events: [] })!.cluster).toBe(
+      `bound to ${worker.node}, it waits for llama-disagg-0-prefill-0-pleader to have 1 ready pod (0 now) before it starts (startup order)`,
+    );
+    expect(whyPending(tree.pods.find((p) => p.stage === 'ready')!, { tree, events: [] })).toBeUndefined();
+  });
+
+  it('the engine finding room says so (the scheduler has not retried yet)', () => {
+    const objects = stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready'), node: (_h, n) => `h100-zh0-b0-r0-n${n % 4}` });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const placement = placePendingGang(state, tree, 'mixtral-agg-1')!;
+    expect(placement.placed).toBe(true);
+    const why = whyPending(tree.pods.find((p) => p.stage === 'pending')!, { tree, events: [], placement })!;
+    expect(why.engine).toMatch(/^the placement engine finds room for gang mixtral-agg-1 now \(2 pods on \d nodes? in .*rack zh0-b0-r\d\), so it should be placed once the scheduler retries$/);
+  });
+});
+
+describe('workloadPlacement', () => {
+  it('lists the domains holding the stack’s pods and the domains each gang spans', () => {
+    const state = clusterStateFromSnapshot(demoSnapshot());
+    const h100 = state.nodes.filter((n) => n.name.startsWith('h100-'));
+    const objects = stackObjects(agg, { node: (_h, n) => h100[n]!.name });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const placement = workloadPlacement(state, tree);
+    expect(placement.topology).toBe('demo');
+    const rack = placement.levels.find((l) => l.level === 'rack')!;
+    expect(rack.domains.reduce((n, d) => n + d.pods, 0)).toBe(4);
+    expect(rack.domains.reduce((n, d) => n + d.gpus, 0)).toBe(32);
+    expect(placement.gangs.map((g) => g.boundPods)).toEqual([2, 2]);
+    for (const g of placement.gangs) expect(g.spans.host).toHaveLength(2);
+  });
+});
