@@ -1,0 +1,44 @@
+'use client';
+/** The legend of the current colour mode; in workload mode each entry selects its workload. */
+import type { LegendEntry } from '../../lib/heatmap/colors';
+
+const HATCH = 'repeating-linear-gradient(135deg, transparent 0 3px, rgba(255,255,255,.85) 3px 4.5px)';
+
+export function Swatch({ color, hatched }: { color: string; hatched?: boolean }) {
+  return (
+    <span
+      aria-hidden
+      className="inline-block h-3 w-3 shrink-0 rounded-sm border border-zinc-400 dark:border-zinc-600"
+      style={{ backgroundColor: color, backgroundImage: hatched ? HATCH : undefined }}
+    />
+  );
+}
+
+export function Legend({ entries, selected, onSelect, ghostCount }: { entries: readonly LegendEntry[]; selected: string | null; onSelect: (workload: string) => void; ghostCount: number }) {
+  return (
+    <ul aria-label="Legend" data-testid="heatmap-legend" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-zinc-700 dark:text-zinc-300">
+      {entries.map((entry) => (
+        <li key={`${entry.label}-${entry.color}`} className="inline-flex items-center gap-1.5">
+          <Swatch color={entry.color} hatched={entry.hatched} />
+          {entry.workload ? (
+            <button type="button" aria-pressed={selected === entry.workload} onClick={() => onSelect(entry.workload!)} className="underline decoration-dotted underline-offset-2 aria-pressed:font-semibold">
+              {entry.label}
+            </button>
+          ) : (
+            entry.label
+          )}
+        </li>
+      ))}
+      <li className="inline-flex items-center gap-1.5">
+        <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-dashed border-red-700 dark:border-red-400" />
+        Cordoned / NotReady node
+      </li>
+      {ghostCount > 0 && (
+        <li className="inline-flex items-center gap-1.5">
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-dashed border-zinc-900 bg-zinc-900/40 dark:border-zinc-50 dark:bg-zinc-50/40" />
+          Planned (preview)
+        </li>
+      )}
+    </ul>
+  );
+}

@@ -1,0 +1,45 @@
+'use client';
+/** The selected workload: its GPUs, the domains it spans, and its gangs (split ones called out). */
+import type { KubeObject } from '../../lib/grove/meta';
+import type { WorkloadSpan } from '../../lib/heatmap/span';
+
+export function SelectionPanel({ span, podGangs, onClear }: { span: WorkloadSpan; podGangs: readonly KubeObject[]; onClear: () => void }) {
+  const phase = (name: string) => (podGangs.find((g) => g.metadata?.name === name && `${g.metadata?.namespace}/` === span.key.slice(0, span.key.indexOf('/') + 1)) as { status?: { phase?: string } } | undefined)?.status?.phase;
+  const split = span.gangs.filter((g) => g.splitAt.length);
+  return (
+    <section aria-label="Selected workload" data-testid="selection-panel" className="rounded-md border border-blue-300 bg-blue-50 p-3 text-sm dark:border-blue-800 dark:bg-blue-950/40">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="font-semibold">
+          {span.key} · <span data-testid="selection-gpus">{span.gpus}</span> GPUs on {span.pods} pods
+        </h2>
+        <button type="button" onClick={onClear} className="rounded-md border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">
+          Clear selection (Esc)
+        </button>
+      </div>
+      <ul className="mt-1">
+        {Object.entries(span.domains).map(([level, values]) => (
+          <li key={level}>
+            Spans {values.length} {level}
+            {values.length === 1 ? '' : 's'}: {values.join(', ')}
+          </li>
+        ))}
+      </ul>
+      {split.length > 0 && (
+        <p role="note" data-testid="split-gangs" className="mt-1 font-medium text-amber-800 dark:text-amber-300">
+          ⚠ {split.map((g) => `gang ${g.name} is split across ${g.splitAt.map((l) => `${g.domains[l]!.length} ${l}s`).join(' and ')}`).join('; ')}
+        </p>
+      )}
+      <details className="mt-1">
+        <summary>Gangs ({span.gangs.length})</summary>
+        <ul className="ml-4 list-disc">
+          {span.gangs.map((g) => (
+            <li key={g.name}>
+              {g.name}: {g.gpus} GPUs{phase(g.name) ? `, ${phase(g.name)}` : ''}
+              {g.splitAt.length ? ` — split across ${g.splitAt.join(', ')}` : ''}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,396 @@
+'use client';
+/**
+ * The topology page: every GPU of the cluster grouped by topology domain (ClusterTopologyBinding
+ * levels + NVLink cliques), coloured by allocation / workload / role / domain fill, live from the
+ * cluster stream, with placement previews drawn as ghosts and a table view of the same model.
+ *
+ * For tests, the plain model is exposed read-only as `window.__canopyHeatmap` (see HeatmapTestHook):
+ * the model, the view, the highlighted and ghost GPU counts, and the viewport point of a cell.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { clusterStateFromObjects } from '../../lib/cluster/fromObjects';
+import type { ClusterState } from '../../lib/cluster/state';
+import { colorCells, type ColorMode } from '../../lib/heatmap/colors';
+import type { HeatmapHit } from '../../lib/heatmap/hitTest';
+import { framePath, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
+import { buildHeatmapModel, type HeatmapModel } from '../../lib/heatmap/model';
+import { ghostOverlay } from '../../lib/heatmap/overlay';
+import { previewFromText } from '../../lib/heatmap/preview';
+import { roleResolver } from '../../lib/heatmap/roles';
+import { workloadSpan } from '../../lib/heatmap/span';
+import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
+import type { Plan } from '../../lib/placement/plan';
+import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
+import { Breadcrumb } from './Breadcrumb';
+import { LevelPicker, ModePicker, SearchBox } from './Controls';
+import { DomainTable } from './DomainTable';
+import { HeatmapCanvas, type HeatmapCanvasHandle, type HoverInfo } from './HeatmapCanvas';
+import { Legend } from './Legend';
+import { PreviewPanel, type PreviewState } from './PreviewPanel';
+import { readPreviewHandoff } from './previewHandoff';
+import { SelectionPanel } from './SelectionPanel';
+import { HeatmapTooltip } from './Tooltip';
+import { useTheme } from './useTheme';
+
+/** What `window.__canopyHeatmap` holds (read-only; for Playwright tests and debugging). */
+export interface HeatmapTestHook {
+  model: HeatmapModel;
+  view: HeatmapViewState;
+  highlightedGpus: number;
+  ghostGpus: number;
+  /** Cell index of GPU `gpu` of `node`, or -1. */
+  cellOf(node: string, gpu: number): number;
+  /** Viewport (client) coordinates of a cell's centre at the current zoom. */
+  cellClientPoint(cell: number): { x: number; y: number } | null;
+}
+
+declare global {
+  interface Window {
+    __canopyHeatmap?: Readonly<HeatmapTestHook>;
+  }
+}
+
+type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'plan'; plan: Plan; title: string };
+
+const CANVAS_HEIGHT = 560;
+
+function boundsOfCells(layout: HeatmapLayout, cells: ArrayLike<number>): Rect | null {
+  if (cells.length === 0) return null;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!;
+    x0 = Math.min(x0, layout.cellX[c]!);
+    y0 = Math.min(y0, layout.cellY[c]!);
+    x1 = Math.max(x1, layout.cellX[c]! + 10);
+    y1 = Math.max(y1, layout.cellY[c]! + 10);
+  }
+  const pad = 40;
+  return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
+}
+
+function ConnectionBadge() {
+  const connection = useConnectionState();
+  const live = connection.stream === 'open' && connection.synced;
+  const word = live ? 'Live' : connection.stream === 'reconnecting' ? `Reconnecting${connection.retryInMs ? ` in ${Math.ceil(connection.retryInMs / 1000)} s` : ''}` : connection.synced ? 'Paused' : 'Connecting…';
+  return (
+    <span role="status" data-testid="heatmap-connection" data-state={live ? 'live' : connection.stream} className="inline-flex items-center gap-1.5 text-sm">
+      <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${live ? 'bg-emerald-600 dark:bg-emerald-400' : 'bg-amber-500'}`} />
+      <span className="sr-only">Heatmap data: </span>
+      {word}
+    </span>
+  );
+}
+
+export function TopologyView() {
+  const nodes = useKindObjects('Node');
+  const pods = useKindObjects('Pod');
+  const bindings = useKindObjects('ClusterTopologyBinding');
+  const podCliqueSets = useKindObjects('PodCliqueSet');
+  const podCliques = useKindObjects('PodClique');
+  const podGangs = useKindObjects('PodGang');
+  const connection = useConnectionState();
+  const theme = useTheme();
+  const canvas = useRef<HeatmapCanvasHandle>(null);
+
+  // View state: read from the URL once, written back on every change (replaceState: no history spam).
+  const [view, setView] = useState<HeatmapViewState>(DEFAULT_VIEW);
+  const [urlRead, setUrlRead] = useState(false);
+  const [previewText, setPreviewText] = useState('');
+  const [previewSource, setPreviewSource] = useState<PreviewSource | null>(null);
+  const [handoffProblem, setHandoffProblem] = useState<string | null>(null);
+  useEffect(() => {
+    const initial = decodeViewState(new URLSearchParams(window.location.search));
+    setView(initial);
+    setUrlRead(true);
+    if (initial.preview) {
+      const handoff = readPreviewHandoff(initial.preview);
+      if (!handoff.ok) setHandoffProblem(handoff.problem);
+      else if (handoff.payload.kind === 'podcliqueset') {
+        setPreviewText(handoff.payload.yaml);
+        setPreviewSource({ kind: 'yaml', text: handoff.payload.yaml });
+      } else setPreviewSource({ kind: 'plan', plan: handoff.payload.plan, title: handoff.payload.title ?? 'Plan from another page' });
+    }
+  }, []);
+  useEffect(() => {
+    if (!urlRead) return;
+    const query = encodeViewState(view).toString();
+    const url = `${window.location.pathname}${query ? `?${query}` : ''}`;
+    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, '', url);
+  }, [view, urlRead]);
+  const update = useCallback((patch: Partial<HeatmapViewState>) => setView((v) => ({ ...v, ...patch })), []);
+
+  const built = useMemo((): { state: ClusterState } | { error: string } => {
+    try {
+      return { state: clusterStateFromObjects({ nodes, pods, clusterTopologyBindings: bindings }) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }, [nodes, pods, bindings]);
+  const state = 'state' in built ? built.state : null;
+  const roleOf = useMemo(() => roleResolver(podCliques, podCliqueSets), [podCliques, podCliqueSets]);
+  const lastLayout = useRef<HeatmapLayout | undefined>(undefined);
+  const model = useMemo(() => {
+    if (!state) return null;
+    const next = buildHeatmapModel(state, { topology: view.topology, hiddenLevels: view.hidden, roleOf, previousLayout: lastLayout.current });
+    lastLayout.current = next.layout;
+    return next;
+  }, [state, view.topology, view.hidden, roleOf]);
+  const colors = useMemo(() => (model ? colorCells(model, view.mode, theme) : null), [model, view.mode, theme]);
+  const span = useMemo(() => (model && view.selected ? workloadSpan(model, view.selected) : null), [model, view.selected]);
+  const highlight = useMemo(() => {
+    if (!model || !view.selected) return null;
+    const flags = new Uint8Array(model.layout.cellCount);
+    if (span) for (const c of span.cells) flags[c] = 1;
+    return flags;
+  }, [model, span, view.selected]);
+
+  // Preview: recomputed on the live state, so ghosts follow the cluster.
+  const preview = useMemo((): PreviewState => {
+    if (handoffProblem && !previewSource) return { status: 'problems', problems: [handoffProblem] };
+    if (!previewSource || !state || !model) return { status: 'none' };
+    if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: ghostOverlay(model, previewSource.plan) };
+    const result = previewFromText(state, previewSource.text);
+    if (!result.ok) return { status: 'problems', problems: result.problems };
+    return { status: 'ready', title: `${result.namespace}/${result.name}`, demand: result.gpus, ghosts: ghostOverlay(model, result.preview.plan) };
+  }, [previewSource, handoffProblem, state, model]);
+  const ghosts = preview.status === 'ready' ? preview.ghosts : null;
+
+  const [hover, setHover] = useState<HoverInfo | null>(null);
+  const [focusCell, setFocusCell] = useState(-1);
+  const [searchMessage, setSearchMessage] = useState<string | null>(null);
+  const [breadcrumb, setBreadcrumb] = useState<number[]>([]);
+
+  const refreshBreadcrumb = useCallback(() => {
+    const vp = canvas.current?.viewport();
+    if (!vp || !model) return;
+    const cx = vp.x + vp.w / 2;
+    const cy = vp.y + vp.h / 2;
+    // The frames around the centre that fill a good part of the view.
+    const path = model.layout.frames.filter((f) => cx >= f.x && cx < f.x + f.w && cy >= f.y && cy < f.y + f.h && (f.w >= vp.w * 0.4 || f.h >= vp.h * 0.4));
+    setBreadcrumb(path.map((f) => f.index));
+  }, [model]);
+
+  const onZoomEnd = useCallback(
+    (zoom: ZoomState) => {
+      update({ zoom });
+      refreshBreadcrumb();
+    },
+    [update, refreshBreadcrumb],
+  );
+
+  const select = useCallback((workload: string | null) => update({ selected: workload }), [update]);
+
+  const onCellClick = useCallback(
+    (cell: number) => {
+      if (!model) return;
+      const pod = cell >= 0 ? model.pods[model.cellPod[cell]!] : undefined;
+      setFocusCell(-1);
+      select(pod?.workload && pod.workload !== view.selected ? pod.workload : null);
+    },
+    [model, select, view.selected],
+  );
+
+  const onSearch = useCallback(
+    (query: string) => {
+      if (!model || !query) return;
+      const q = query.toLowerCase();
+      const workload = model.workloads.find((w) => w.key.toLowerCase() === q || w.name.toLowerCase() === q) ?? model.workloads.find((w) => w.key.toLowerCase().includes(q));
+      if (workload) {
+        select(workload.key);
+        const s = workloadSpan(model, workload.key);
+        const rect = s && boundsOfCells(model.layout, s.cells);
+        if (rect) canvas.current?.zoomToRect(rect);
+        setSearchMessage(`Workload ${workload.key}: ${workload.gpus} GPUs`);
+        return;
+      }
+      const pod = model.pods.find((p) => p.key.toLowerCase() === q || p.name.toLowerCase() === q) ?? model.pods.find((p) => p.name.toLowerCase().includes(q));
+      if (pod) {
+        if (pod.workload) select(pod.workload);
+        const box = model.layout.nodes.find((b) => b.name === pod.node)!;
+        setFocusCell(pod.cellCount ? pod.firstCell : -1);
+        canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
+        setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}`);
+        return;
+      }
+      const box = model.layout.nodes.find((b) => b.name.toLowerCase() === q) ?? model.layout.nodes.find((b) => b.name.toLowerCase().includes(q));
+      if (box) {
+        setFocusCell(box.firstCell);
+        canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
+        setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs`);
+        return;
+      }
+      setSearchMessage(`Nothing matches “${query}” (nodes, pods and workloads are searched)`);
+    },
+    [model, select],
+  );
+
+  const suggestions = useMemo(() => {
+    if (!model) return [];
+    return [...model.workloads.map((w) => w.key), ...model.layout.nodes.slice(0, 300).map((b) => b.name), ...model.pods.slice(0, 300).map((p) => p.name)];
+  }, [model]);
+
+  const highlightedGpus = span?.gpus ?? 0;
+  useEffect(() => {
+    if (!model) return;
+    const cellIndex = new Map<string, number>();
+    model.layout.nodes.forEach((b) => cellIndex.set(b.name, b.firstCell));
+    const hook: HeatmapTestHook = {
+      model,
+      view,
+      highlightedGpus,
+      ghostGpus: ghosts?.cells.length ?? 0,
+      cellOf: (node, gpu) => {
+        const first = cellIndex.get(node);
+        const box = first === undefined ? undefined : model.layout.nodes[model.layout.cellNode[first]!];
+        return box && gpu >= 0 && gpu < box.gpus ? first! + gpu : -1;
+      },
+      cellClientPoint: (cell) => canvas.current?.cellClientPoint(cell) ?? null,
+    };
+    window.__canopyHeatmap = Object.freeze(hook);
+  }, [model, view, highlightedGpus, ghosts]);
+
+  const ghostGangOf = (hit: HeatmapHit): string | undefined => {
+    if (!ghosts || hit?.kind !== 'cell') return undefined;
+    const i = ghosts.cells.indexOf(hit.cell);
+    return i >= 0 ? ghosts.gangs[ghosts.cellGang[i]!]!.name : undefined;
+  };
+
+  const zoomToFrame = (f: number) => {
+    const frame = model?.layout.frames[f];
+    if (frame) canvas.current?.zoomToRect(frame);
+  };
+
+  const t = model?.totals;
+  const waiting = !connection.synced;
+  return (
+    <div className="mx-auto max-w-[1600px] px-4 py-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
+        <h1 className="text-xl font-semibold">Topology</h1>
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">
+          {t ? (
+            <>
+              <strong data-testid="gpu-total">{t.gpus}</strong> GPUs · {t.used} used · {t.free} free · {t.unavailable} unavailable · {t.nodes} nodes
+              {model && model.layout.nodesWithoutGpus > 0 ? ` (+${model.layout.nodesWithoutGpus} without GPUs, not shown)` : ''}
+              {model?.layout.topology ? ` · binding ${model.layout.topology}` : ' · no ClusterTopologyBinding'}
+            </>
+          ) : null}
+        </p>
+        <ConnectionBadge />
+      </div>
+      {'error' in built && (
+        <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
+          The cluster data could not be read: {built.error}
+        </p>
+      )}
+      {model && colors && (
+        <>
+          <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2">
+            <ModePicker mode={view.mode} onChange={(mode: ColorMode) => update({ mode })} />
+            <LevelPicker levels={model.layout.levels} hidden={view.hidden} onChange={(hidden) => update({ hidden })} />
+            <SearchBox suggestions={suggestions} onSearch={onSearch} message={searchMessage} />
+          </div>
+          <div className="mt-2">
+            <Legend entries={colors.legend} selected={view.selected} onSelect={(w) => select(w === view.selected ? null : w)} ghostCount={ghosts?.cells.length ?? 0} />
+          </div>
+        </>
+      )}
+      <div className="mt-3 grid gap-4 lg:grid-cols-[1fr_22rem]">
+        <div className="min-w-0">
+          {model && colors && (
+            <Breadcrumb path={breadcrumb.map((f) => model.layout.frames[f]!).filter(Boolean)} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
+          )}
+          <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
+            {waiting || !model || !colors ? (
+              <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: CANVAS_HEIGHT }} role="status">
+                {waiting ? 'Loading the cluster…' : 'No cluster data.'}
+              </p>
+            ) : model.layout.cellCount === 0 ? (
+              <p className="flex items-center justify-center text-sm" style={{ height: CANVAS_HEIGHT }}>
+                This cluster has no nodes with GPUs (nvidia.com/gpu allocatable).
+              </p>
+            ) : (
+              <HeatmapCanvas
+                ref={canvas}
+                model={model}
+                colors={colors}
+                theme={theme}
+                highlight={highlight}
+                ghosts={ghosts}
+                focusCell={focusCell}
+                initialZoom={view.zoom}
+                onZoomEnd={onZoomEnd}
+                onHover={setHover}
+                onCellClick={onCellClick}
+                onEscape={() => {
+                  select(null);
+                  setFocusCell(-1);
+                }}
+                label={`GPU heatmap: ${model.totals.gpus} GPUs in ${model.layout.frames.length} domains, coloured ${view.mode}. Arrow keys pan, plus and minus zoom, 0 fits, Escape clears the selection. The table below has the same numbers.`}
+                height={CANVAS_HEIGHT}
+              />
+            )}
+          </div>
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. GPU indices are assigned by Canopy (pods sorted by name).</p>
+          {view.selected && span && <div className="mt-3"><SelectionPanel span={span} podGangs={podGangs} onClear={() => select(null)} /></div>}
+          {view.selected && !span && model && (
+            <p className="mt-3 text-sm" role="status">
+              Workload {view.selected} holds no GPUs on this map.{' '}
+              <button type="button" className="underline" onClick={() => select(null)}>
+                Clear selection
+              </button>
+            </p>
+          )}
+        </div>
+        <aside className="flex flex-col gap-4">
+          <PreviewPanel
+            text={previewText}
+            onText={setPreviewText}
+            onPreview={(text) => {
+              setHandoffProblem(null);
+              setPreviewSource({ kind: 'yaml', text });
+            }}
+            onClear={() => {
+              setPreviewSource(null);
+              setHandoffProblem(null);
+              update({ preview: null });
+            }}
+            state={preview}
+          />
+          {model && (
+            <section aria-labelledby="workloads-heading" className="text-sm">
+              <h2 id="workloads-heading" className="font-semibold">
+                Workloads ({model.workloads.length})
+              </h2>
+              <ul className="mt-1 flex flex-col gap-1">
+                {model.workloads.map((w) => (
+                  <li key={w.key}>
+                    <button
+                      type="button"
+                      aria-pressed={view.selected === w.key}
+                      onClick={() => select(view.selected === w.key ? null : w.key)}
+                      className="w-full rounded-md border border-zinc-300 px-2 py-1 text-left hover:bg-zinc-100 aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:border-zinc-700 dark:hover:bg-zinc-800 dark:aria-pressed:bg-blue-950/50"
+                    >
+                      {w.key} <span className="text-zinc-500 dark:text-zinc-400">· {w.gpus} GPUs</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </aside>
+      </div>
+      {model && (
+        <section aria-labelledby="table-heading" className="mt-6">
+          <h2 id="table-heading" className="mb-1 font-semibold">
+            Table view
+          </h2>
+          <DomainTable model={model} highlight={highlight} selected={view.selected} onFocusFrame={zoomToFrame} />
+        </section>
+      )}
+      {hover && model && <HeatmapTooltip model={model} hit={hover.hit} x={hover.clientX} y={hover.clientY} ghostGang={ghostGangOf(hover.hit)} />}
+    </div>
+  );
+}

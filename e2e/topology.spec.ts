@@ -1,0 +1,307 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/**
+ * The topology heatmap (/topology) against the simulated demo cluster (no kubeconfig in the
+ * Playwright server's environment). Expected values come from GET /api/snapshot, the server's view of
+ * the same cluster. The page exposes its plain model read-only as `window.__canopyHeatmap`
+ * (components/heatmap/TopologyView.tsx, HeatmapTestHook): tests read cell positions from it, then
+ * act with the real mouse and keyboard.
+ */
+
+interface KubeItem {
+  kind?: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: { nodeName?: string; containers?: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[] };
+  status?: { allocatable?: Record<string, string>; phase?: string };
+}
+
+interface Hook {
+  model: {
+    totals: { gpus: number };
+    layout: { cellCount: number; cellNode: ArrayLike<number>; cellGpu: ArrayLike<number>; nodes: { name: string; gpus: number; firstCell: number }[] };
+    cellPod: ArrayLike<number>;
+    pods: { key: string; name: string; workload: string }[];
+  };
+  view: { mode: string; hidden: string[]; selected: string | null; zoom: { k: number } | null };
+  highlightedGpus: number;
+  ghostGpus: number;
+  cellOf(node: string, gpu: number): number;
+  cellClientPoint(cell: number): { x: number; y: number } | null;
+}
+
+async function snapshot(page: Page): Promise<KubeItem[]> {
+  const response = await page.request.get('/api/snapshot');
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { items: KubeItem[] }).items;
+}
+
+const gpusOfPod = (pod: KubeItem): number =>
+  (pod.spec?.containers ?? []).reduce((sum, c) => sum + Number(c.resources?.requests?.['nvidia.com/gpu'] ?? c.resources?.limits?.['nvidia.com/gpu'] ?? 0), 0);
+const running = (pod: KubeItem) => pod.kind === 'Pod' && !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+
+/** Console errors, page errors and failed responses: a page that works has none. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
+  });
+  return errors;
+}
+
+async function openHeatmap(page: Page, query = ''): Promise<void> {
+  await page.goto(`/topology${query}`);
+  await expect(page.getByTestId('heatmap-canvas')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('heatmap-connection')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  await page.waitForFunction(() => !!window.__canopyHeatmap && window.__canopyHeatmap.model.pods.length > 0);
+}
+
+const hook = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify({ view: window.__canopyHeatmap!.view, highlightedGpus: window.__canopyHeatmap!.highlightedGpus, ghostGpus: window.__canopyHeatmap!.ghostGpus })) as Pick<Hook, 'view' | 'highlightedGpus' | 'ghostGpus'>);
+
+function pcsYaml(name: string, pods: number, gpusPerPod: number): string {
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  replicas: 1
+  template:
+    topologyConstraint:
+      topologyName: demo
+      pack:
+        required: rack
+    cliques:
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: ${pods}
+          minAvailable: ${pods}
+          podSpec:
+            containers:
+              - name: engine
+                image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0
+                resources:
+                  limits:
+                    nvidia.com/gpu: "${gpusPerPod}"
+`;
+}
+
+test('the GPU total on the page equals the nodes’ allocatable nvidia.com/gpu', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const items = await snapshot(page);
+  const expected = items.filter((i) => i.kind === 'Node').reduce((sum, node) => sum + Number(node.status?.allocatable?.['nvidia.com/gpu'] ?? 0), 0);
+  expect(expected).toBeGreaterThan(0);
+  await expect(page.getByTestId('gpu-total')).toHaveText(String(expected));
+  await expect(page.getByTestId('table-total-gpus')).toHaveText(String(expected));
+  // The table lists domains of every level, and its rows add up to the total.
+  const table = page.getByTestId('domain-table');
+  await expect(table.getByRole('rowheader', { name: /^zone / })).not.toHaveCount(0);
+  await expect(table.getByRole('rowheader', { name: /^rack / })).not.toHaveCount(0);
+  await expect(table.getByRole('rowheader', { name: /^nvlink clique / })).not.toHaveCount(0);
+  const zoneGpus = await table.locator('tbody tr').evaluateAll((rows) =>
+    rows.filter((r) => /^zone /.test(r.querySelector('th')?.textContent ?? '')).reduce((s, r) => s + Number(r.querySelectorAll('td')[0]?.textContent ?? 0), 0),
+  );
+  expect(zoneGpus).toBe(expected);
+  expect(errors).toEqual([]);
+});
+
+test('hovering a GPU with the mouse names the pod the server has on that GPU', async ({ page }) => {
+  await openHeatmap(page);
+  const items = await snapshot(page);
+  // Pick occupied cells from the model: the first and the last GPU of the first pod of a few nodes.
+  const targets = await page.evaluate(() => {
+    const h = window.__canopyHeatmap!;
+    const out: { node: string; gpu: number }[] = [];
+    for (let c = 0; c < h.model.layout.cellCount && out.length < 3; c++) {
+      if (h.model.cellPod[c]! < 0) continue;
+      const box = h.model.layout.nodes[h.model.layout.cellNode[c]!]!;
+      if (out.some((t) => t.node === box.name)) continue;
+      out.push({ node: box.name, gpu: h.model.layout.cellGpu[c]! });
+    }
+    return out;
+  });
+  expect(targets.length).toBeGreaterThan(0);
+  for (const { node, gpu } of targets) {
+    // The server's pods on that node, given GPU indices in namespace/name order (the documented slot rule).
+    const pods = items.filter((i) => running(i) && i.spec!.nodeName === node).sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`, 'en'));
+    let slot = 0;
+    let expected: string | undefined;
+    for (const pod of pods) {
+      const n = gpusOfPod(pod);
+      if (gpu >= slot && gpu < slot + n) expected = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      slot += n;
+    }
+    expect(expected, `a pod on ${node} GPU ${gpu}`).toBeDefined();
+    const point = await page.evaluate(({ node, gpu }) => window.__canopyHeatmap!.cellClientPoint(window.__canopyHeatmap!.cellOf(node, gpu)), { node, gpu });
+    await page.mouse.move(point!.x, point!.y);
+    const tooltip = page.getByTestId('heatmap-tooltip');
+    await expect(tooltip).toBeVisible();
+    await expect(tooltip).toContainText(node);
+    await expect(tooltip).toContainText(`${gpu} of`);
+    await expect(tooltip).toContainText(expected!);
+    await expect(tooltip).toContainText('assigned by Canopy');
+  }
+});
+
+test('selecting a workload highlights exactly its GPUs; clicking a GPU selects its workload; Escape clears', async ({ page }) => {
+  await openHeatmap(page);
+  const items = await snapshot(page);
+  const workloads = [...new Set(items.filter((i) => running(i) && i.metadata.labels?.['app.kubernetes.io/part-of']).map((i) => i.metadata.labels!['app.kubernetes.io/part-of']!))].sort();
+  expect(workloads.length).toBeGreaterThan(1);
+  for (const name of workloads) {
+    const expected = items.filter((i) => running(i) && i.metadata.labels?.['app.kubernetes.io/part-of'] === name).reduce((s, p) => s + gpusOfPod(p), 0);
+    await page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: new RegExp(`^default/${name} `) }).click();
+    await expect(page.getByTestId('highlighted-gpus')).toHaveText(String(expected));
+    await expect(page.getByTestId('selection-gpus')).toHaveText(String(expected));
+    expect((await hook(page)).highlightedGpus).toBe(expected);
+    // The table's "Selected" column adds up to the same count over the broadest level.
+    const perZone = await page.getByTestId('domain-table').locator('tbody tr').evaluateAll((rows) =>
+      rows.filter((r) => /^zone /.test(r.querySelector('th')?.textContent ?? '')).reduce((s, r) => s + Number(r.querySelectorAll('td')[4]?.textContent ?? 0), 0),
+    );
+    expect(perZone).toBe(expected);
+  }
+
+  // Click a cell of another workload with the mouse: that workload becomes the selection.
+  const target = await page.evaluate(() => {
+    const h = window.__canopyHeatmap!;
+    for (let c = 0; c < h.model.layout.cellCount; c++) {
+      const p = h.model.cellPod[c]!;
+      if (p >= 0 && h.model.pods[p]!.workload && h.model.pods[p]!.workload !== h.view.selected) return { point: h.cellClientPoint(c)!, workload: h.model.pods[p]!.workload };
+    }
+    return null;
+  });
+  await page.mouse.click(target!.point.x, target!.point.y);
+  await expect(page.getByTestId('selection-panel')).toContainText(target!.workload);
+  await page.getByTestId('heatmap-canvas').focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('selection-panel')).toHaveCount(0);
+});
+
+test('a preview shows one ghost per GPU asked for; one that cannot fit in a rack says why', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const yaml = page.getByLabel('Paste or drop a PodCliqueSet');
+  await yaml.fill(pcsYaml('preview-small', 2, 4));
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  expect((await hook(page)).ghostGpus).toBe(8);
+  await expect(page.getByTestId('preview-result')).toContainText('the stack asks for 8');
+  await expect(page.getByTestId('heatmap-legend')).toContainText('Planned (preview)');
+
+  // 20 pods × 4 GPUs in one rack: the largest rack has 72 GPUs.
+  await yaml.fill(pcsYaml('preview-huge', 20, 4));
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  const unplaced = page.getByTestId('preview-unplaced');
+  await expect(unplaced).toContainText('does not fit');
+  await expect(unplaced).toContainText(/rack/);
+  await expect(page.getByTestId('ghost-count')).toHaveText('0');
+
+  // Broken YAML: the problem with its line and column, nothing drawn.
+  await yaml.fill('kind: PodCliqueSet\nmetadata: [unclosed\n');
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('preview-problems')).toContainText(/line \d+:\d+/);
+  expect(errors).toEqual([]);
+});
+
+test('a preview handed over from another page through sessionStorage is drawn', async ({ page }) => {
+  await page.goto('/topology');
+  const id = await page.evaluate((text) => {
+    sessionStorage.setItem('canopy.preview.e2e1', JSON.stringify({ kind: 'podcliqueset', yaml: text }));
+    return 'e2e1';
+  }, pcsYaml('handed-over', 3, 4));
+  await openHeatmap(page, `?preview=${id}`);
+  await expect(page.getByTestId('ghost-count')).toHaveText('12');
+  await openHeatmap(page, '?preview=missing');
+  await expect(page.getByTestId('preview-problems')).toContainText('no preview "missing"');
+});
+
+test('the URL keeps the view: mode, collapsed levels, selection and zoom survive a reload', async ({ page }) => {
+  await openHeatmap(page);
+  await page.getByRole('radio', { name: 'By workload' }).check();
+  await page.getByRole('checkbox', { name: 'block' }).uncheck();
+  await page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: /^default\/deepseek-wide / }).click();
+  await expect(page.getByTestId('selection-panel')).toBeVisible();
+  const canvas = page.getByTestId('heatmap-canvas');
+  await canvas.focus();
+  await page.keyboard.press('+');
+  await expect.poll(() => new URL(page.url()).searchParams.get('z')).not.toBeNull();
+  const before = await hook(page);
+  const highlighted = await page.getByTestId('highlighted-gpus').textContent();
+  expect(new URL(page.url()).searchParams.get('mode')).toBe('workload');
+
+  await page.reload();
+  await openHeatmap(page);
+  await expect(page.getByRole('radio', { name: 'By workload' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'block' })).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'rack' })).toBeChecked();
+  await expect(page.getByTestId('highlighted-gpus')).toHaveText(highlighted!);
+  const after = await hook(page);
+  expect(after.view.mode).toBe('workload');
+  expect(after.view.hidden).toEqual(['block']);
+  expect(after.view.selected).toBe('default/deepseek-wide');
+  expect(after.view.zoom!.k).toBeCloseTo(before.view.zoom!.k, 3);
+  await expect(page.getByTestId('domain-table').getByRole('rowheader', { name: /^block / })).toHaveCount(0);
+});
+
+test('keyboard: controls reachable, the focused canvas pans and zooms with keys, Escape clears the selection', async ({ page }) => {
+  await openHeatmap(page);
+  await page.getByRole('radio', { name: 'Allocation' }).focus();
+  await page.keyboard.press('ArrowRight'); // radios move with arrows
+  await expect(page.getByRole('radio', { name: 'By workload' })).toBeChecked();
+  const canvas = page.getByTestId('heatmap-canvas');
+  // Tab from the search box reaches the canvas.
+  await page.getByLabel('Find', { exact: true }).focus();
+  for (let i = 0; i < 20 && !(await canvas.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(canvas).toBeFocused();
+  await expect.poll(async () => (await hook(page)).view.zoom?.k).toBeDefined();
+  const k0 = (await hook(page)).view.zoom!.k;
+  await page.keyboard.press('+');
+  await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeGreaterThan(k0 * 1.2);
+  const zoomed = (await hook(page)).view.zoom!;
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await hook(page)).view.zoom!).not.toEqual(zoomed);
+  await page.keyboard.press('-');
+  await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeCloseTo(k0, 3);
+
+  // Search by keyboard selects a workload; Escape on the canvas clears it.
+  await page.getByLabel('Find', { exact: true }).fill('mixtral-agg');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('selection-panel')).toContainText('default/mixtral-agg');
+  await canvas.focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('selection-panel')).toHaveCount(0);
+});
+
+test.describe('dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the canvas, legend and tooltip are dark and readable', async ({ page }) => {
+    await openHeatmap(page);
+    await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+    // The canvas background pixel is dark; a free cell is lighter than the background.
+    const pixels = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid="heatmap-canvas"]') as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d')!;
+      const corner = Array.from(ctx.getImageData(1, 1, 1, 1).data);
+      const h = window.__canopyHeatmap!;
+      let free = -1;
+      for (let c = 0; c < h.model.layout.cellCount && free < 0; c++) if (h.model.cellPod[c]! < 0) free = c;
+      const p = h.cellClientPoint(free)!;
+      const box = canvas.getBoundingClientRect();
+      const ratio = canvas.width / box.width;
+      const cell = Array.from(ctx.getImageData(Math.round((p.x - box.left) * ratio), Math.round((p.y - box.top) * ratio), 1, 1).data);
+      return { corner, cell };
+    });
+    const lum = ([r, g, b]: number[]) => (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+    expect(lum(pixels.corner)).toBeLessThan(0.1);
+    expect(lum(pixels.cell)).toBeGreaterThan(lum(pixels.corner) + 0.1);
+    const legendColor = await page.getByTestId('heatmap-legend').evaluate((el) => getComputedStyle(el).color);
+    const [r, g, b] = legendColor.match(/\d+/g)!.map(Number);
+    expect((0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255).toBeGreaterThan(0.6);
+  });
+});
