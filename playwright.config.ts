@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { LIVE_PORT } from './e2e/live/paths';
 
 /**
  * Browser tests run in Debian's Chromium, never a Playwright-downloaded browser: the test machines
@@ -15,6 +16,14 @@ if (!existsSync(CHROMIUM)) {
 
 const PORT = Number(process.env.CANOPY_E2E_PORT ?? 3210);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+/**
+ * The `live` project runs pages against a real control plane (e2e/live/serve.ts starts it, ~10 s when
+ * the binaries are cached). `npm run test:e2e` turns it on; a bare `npx playwright test` runs only the
+ * simulated project, which is what a quick edit-and-check loop wants.
+ */
+const LIVE = process.env.CANOPY_E2E_LIVE === '1';
+const LIVE_URL = `http://127.0.0.1:${LIVE_PORT}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -45,14 +54,37 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    // A production build: what users run, and no dev-server compile pauses inside tests.
-    command: `npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
-    url: BASE_URL,
-    reuseExistingServer: !process.env.CI,
-    timeout: 240_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { NEXT_TELEMETRY_DISABLED: '1' },
-  },
+  projects: [
+    { name: 'simulated', testIgnore: 'live/**' },
+    ...(LIVE ? [{ name: 'live', testDir: 'e2e/live', use: { baseURL: LIVE_URL }, timeout: 90_000, expect: { timeout: 30_000 } }] : []),
+  ],
+  webServer: [
+    {
+      // A production build: what users run, and no dev-server compile pauses inside tests. The simulated
+      // demo cluster is asked for explicitly, so a kubeconfig on the machine never turns these tests live.
+      command: `npx next build && npx next start -H 127.0.0.1 -p ${PORT}`,
+      url: BASE_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 240_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { NEXT_TELEMETRY_DISABLED: '1', CANOPY_SIMULATE: 'demo' },
+    },
+    ...(LIVE
+      ? [
+          {
+            // Waits for the build above, then serves the same build against a real control plane.
+            command: 'npx tsx e2e/live/serve.ts',
+            url: LIVE_URL,
+            reuseExistingServer: !process.env.CI,
+            timeout: 900_000,
+            stdout: 'pipe' as const,
+            stderr: 'pipe' as const,
+            env: { CANOPY_BUILD_SERVER_URL: BASE_URL },
+            // SIGTERM lets serve.ts stop every control-plane process it started.
+            gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 30_000 },
+          },
+        ]
+      : []),
+  ],
 });

@@ -13,6 +13,7 @@ import { POST as apply } from '../../app/api/apply/route';
 import { GET as capabilitiesRoute } from '../../app/api/capabilities/route';
 import { GET as contextRoute, POST as switchContextRoute } from '../../app/api/context/route';
 import { POST as deleteRoute } from '../../app/api/delete/route';
+import { POST as preview } from '../../app/api/preview/route';
 import { POST as scale } from '../../app/api/scale/route';
 import { GET as snapshot } from '../../app/api/snapshot/route';
 import { runSnapshot } from '../../server/cli/snapshot';
@@ -101,6 +102,24 @@ describe('POST /api/apply', () => {
 });
 
 describe('the other routes', () => {
+  it('previews on the live cluster where a stack and a scale-up would land, and why not', async () => {
+    const pcsOnly = manifest().split('---\n')[1]!;
+    const stack = await preview(post('/api/preview', JSON.stringify({ manifest: pcsOnly.replace('name: disagg', 'name: fresh') })));
+    expect(stack.status).toBe(200);
+    const stackBody = (await stack.json()) as { plan: { feasible: boolean; gangs: { pods: { node: string }[] }[] } };
+    expect(stackBody.plan.feasible).toBe(true);
+    const nodes = new Set((await core.listNode()).items.map((n) => n.metadata!.name!));
+    expect(stackBody.plan.gangs[0]!.pods.every((p) => nodes.has(p.node))).toBe(true);
+
+    const tooBig = await preview(post('/api/preview', JSON.stringify({ manifest: pcsOnly.replace('replicas: 3\n          minAvailable: 3', 'replicas: 9\n          minAvailable: 9') })));
+    const tooBigBody = (await tooBig.json()) as { plan: { feasible: boolean; gangs: { reason?: string }[] } };
+    expect(tooBigBody.plan.feasible).toBe(false);
+    expect(tooBigBody.plan.gangs[0]!.reason).toMatch(/rack/);
+
+    const up = await preview(post('/api/preview', JSON.stringify({ scale: { kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg', replicas: 2 } })));
+    expect(await up.json()).toMatchObject({ from: 1, to: 2, plan: { feasible: true, gangs: [{ name: 'disagg-1', placed: true }] } });
+  });
+
   it('scales through POST /api/scale and reports the apiserver 404 verbatim', async () => {
     const ok = await scale(post('/api/scale', JSON.stringify({ kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg', replicas: 2, dryRun: false })));
     expect(ok.status).toBe(200);
