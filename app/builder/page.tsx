@@ -1,18 +1,13 @@
 import type { Metadata } from 'next';
-import { ComingLater } from '@/components/ui/ComingLater';
+import { BuilderWorkbench } from '@/components/builder/BuilderWorkbench';
 
 export const metadata: Metadata = { title: 'Builder' };
 
 export default function BuilderPage() {
   return (
-    <ComingLater
-      title="Builder"
-      summary="A visual designer for PodCliqueSets."
-      planned={[
-        'Cliques and scaling groups as nodes; startup order as edges.',
-        'A YAML pane kept in sync with the canvas, comments preserved.',
-        'Findings from the validator shown on the nodes they concern.',
-      ]}
-    />
+    <div className="flex h-[calc(100dvh-3rem)] min-h-[40rem] flex-col">
+      <h1 className="sr-only">PodCliqueSet builder</h1>
+      <BuilderWorkbench />
+    </div>
   );
 }

@@ -67,6 +67,15 @@ describe('graph edits on the YAML document', () => {
     }
   });
 
+  test('cliques added to a blank stack (cliques: []) are written block style', () => {
+    let text = ok(addClique(stackText('blank', 'vllm'), { kind: 'prefill-worker' }));
+    text = ok(addGroup(text, 'inst'));
+    text = ok(moveIntoGroup(text, 'prefill-worker', 'inst'));
+    expect(text).toMatch(/cliques:\n\s+- name: prefill-worker\n/);
+    expect(text).toMatch(/cliqueNames:\n\s+- prefill-worker\n/);
+    expect(text).not.toMatch(/\[ *\{|- \{/);
+  });
+
   test('addStartsAfter switches to Explicit, refuses cycles and self edges', () => {
     const first = addStartsAfter(COMMENTED, 'worker', 'frontend');
     expect(first.ok && first.note).toMatch(/Explicit/);

@@ -31,6 +31,13 @@ function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { not
   return { ok: true, text: writeBuilderText(read.doc), ...(outcome?.note ? { note: outcome.note } : {}) };
 }
 
+/** A list of objects written block style (`cliques: []` from a blank stack would otherwise keep every new clique on flow style). */
+function blockSeq(d: Document, path: Path): YAMLSeq {
+  const seq = ensureSeq(d, path);
+  seq.flow = false;
+  return seq;
+}
+
 function seqAt(d: Document, path: Path): YAMLSeq | null {
   const n = d.getIn(path, true) as Node | undefined;
   return isSeq(n) ? n : null;
@@ -87,7 +94,7 @@ export function addClique(text: string, options: AddCliqueOptions): EditResult {
     const bad = nameError(name, graph);
     if (bad) return { refuse: bad };
     const roleName = uniqueName(template.spec.roleName, graph.cliques.map((c) => c.roleName));
-    ensureSeq(d, CLIQUES).items.push(d.createNode({ ...template, name, spec: { ...template.spec, roleName } }) as Node);
+    blockSeq(d, CLIQUES).items.push(d.createNode({ ...template, name, spec: { ...template.spec, roleName } }) as Node);
     if (options.group) addToGroup(d, graph, name, options.group);
     return { note: name };
   });
@@ -104,7 +111,7 @@ export function pasteCliques(text: string, cliques: readonly unknown[]): EditRes
       renames.set(c.name, n);
     }
     const roles = graph.cliques.map((c) => c.roleName);
-    const seq = ensureSeq(d, CLIQUES);
+    const seq = blockSeq(d, CLIQUES);
     const existing = new Set(graph.cliques.map((c) => c.name));
     for (const c of cliques) {
       if (!isRecord(c) || typeof c.name !== 'string') continue;
@@ -145,7 +152,7 @@ export function addGroup(text: string, name?: string): EditResult {
     const bad = nameError(n, graph);
     if (bad) return { refuse: bad };
     const node = d.createNode({ name: n, cliqueNames: [], replicas: 1, minAvailable: 1 }) as Node;
-    ensureSeq(d, GROUPS).items.push(node);
+    blockSeq(d, GROUPS).items.push(node);
     return { note: n };
   });
 }
@@ -299,6 +306,13 @@ export function deleteSelection(text: string, sel: Selection): EditResult {
 export function setField(text: string, path: Path, value: unknown): EditResult {
   return edit(text, ({ d }) => {
     setOrDelete(d, path, value);
+  });
+}
+
+/** Several fields at once, as one edit (one undo step). */
+export function setFields(text: string, entries: readonly { path: Path; value: unknown }[]): EditResult {
+  return edit(text, ({ d }) => {
+    for (const e of entries) setOrDelete(d, e.path, e.value);
   });
 }
 

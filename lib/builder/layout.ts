@@ -31,6 +31,8 @@ export const CLIQUE_SIZE = { width: 208, height: 76 } as const;
 export const EMPTY_GROUP_SIZE = { width: 260, height: 140 } as const;
 export const GROUP_PADDING = 20;
 export const GROUP_HEADER = 30;
+/** Room left at the bottom of every frame to drop one more clique into. */
+export const GROUP_DROP_SLOT = CLIQUE_SIZE.height + 24;
 
 export const cliqueKey = (name: string) => `clique:${name}`;
 export const groupKey = (name: string) => `group:${name}`;
@@ -68,8 +70,8 @@ export function groupFrame(layout: Layout, graph: BuilderGraph, group: string): 
   const x0 = Math.min(...points.map((p) => p.x)) - GROUP_PADDING;
   const y0 = Math.min(...points.map((p) => p.y)) - GROUP_PADDING - GROUP_HEADER;
   const x1 = Math.max(...points.map((p) => p.x + CLIQUE_SIZE.width)) + GROUP_PADDING;
-  const y1 = Math.max(...points.map((p) => p.y + CLIQUE_SIZE.height)) + GROUP_PADDING;
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  const y1 = Math.max(...points.map((p) => p.y + CLIQUE_SIZE.height)) + GROUP_PADDING + GROUP_DROP_SLOT;
+  return { x: x0, y: y0, width: Math.max(x1 - x0, EMPTY_GROUP_SIZE.width), height: Math.max(y1 - y0, EMPTY_GROUP_SIZE.height) };
 }
 
 function inside(p: Point, r: Rect): boolean {
@@ -184,7 +186,7 @@ export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<L
     children: [
       ...graph.groups.map((g) => ({
         id: groupKey(g.name),
-        layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + GROUP_PADDING},left=${GROUP_PADDING},bottom=${GROUP_PADDING},right=${GROUP_PADDING}]` },
+        layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + GROUP_PADDING},left=${GROUP_PADDING},bottom=${GROUP_PADDING + GROUP_DROP_SLOT},right=${GROUP_PADDING}]` },
         children: g.cliqueNames.filter((c) => graph.cliques.some((x) => x.name === c)).map(cliqueNode),
         ...(g.cliqueNames.length === 0 ? EMPTY_GROUP_SIZE : {}),
       })),

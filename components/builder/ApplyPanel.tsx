@@ -1,0 +1,122 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { ActionFailure, applyManifest, fetchCapabilities, type ApplyResult } from '@/components/hooks/clusterActions';
+
+type Step =
+  | { kind: 'idle' }
+  | { kind: 'working'; what: string }
+  | { kind: 'diff'; results: ApplyResult[] }
+  | { kind: 'applied'; results: ApplyResult[] }
+  | { kind: 'failed'; message: string; causes: { field?: string; message: string }[] };
+
+function show(v: unknown): string {
+  if (v === undefined) return '—';
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+/** Dry-run diff, then apply; disabled with the reason when the user may not. */
+export function ApplyPanel({ text, namespace, errors, onClose }: { text: string; namespace: string; errors: number; onClose: () => void }) {
+  const [permission, setPermission] = useState<{ allowed: boolean; reason?: string } | null>(null);
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    fetchCapabilities(namespace, ctl.signal)
+      .then((caps) => {
+        const p = caps.kinds.PodCliqueSet?.apply;
+        if (caps.readOnly) setPermission({ allowed: false, reason: 'Canopy is connected read-only.' });
+        else setPermission(p ?? { allowed: false, reason: 'The server did not say whether you may create PodCliqueSets.' });
+      })
+      .catch((e: unknown) => {
+        if ((e as Error).name !== 'AbortError') setPermission({ allowed: false, reason: `Could not ask the server: ${(e as Error).message}` });
+      });
+    return () => ctl.abort();
+  }, [namespace]);
+
+  // A changed stack invalidates the diff shown.
+  useEffect(() => setStep({ kind: 'idle' }), [text]);
+
+  const run = async (dryRun: boolean) => {
+    setStep({ kind: 'working', what: dryRun ? 'Asking the cluster for a dry run…' : 'Applying…' });
+    try {
+      const answer = await applyManifest(text, { dryRun });
+      setStep({ kind: dryRun ? 'diff' : 'applied', results: answer.results });
+    } catch (e) {
+      setStep(e instanceof ActionFailure ? { kind: 'failed', message: e.message, causes: e.causes } : { kind: 'failed', message: (e as Error).message, causes: [] });
+    }
+  };
+
+  const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
+  const applyBlocked = blocked ?? (errors > 0 ? `Fix the ${errors} error(s) first.` : step.kind !== 'diff' ? 'Run the dry run first to see what changes.' : null);
+
+  return (
+    <section aria-labelledby="apply-heading" data-testid="apply-panel" className="flex max-h-full min-h-0 flex-col">
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <h2 id="apply-heading" className="text-xs font-semibold">
+          Apply to namespace {namespace}
+        </h2>
+        <button type="button" disabled={!!blocked || step.kind === 'working'} onClick={() => void run(true)} className={buttonClass}>
+          Dry run (diff)
+        </button>
+        <button type="button" disabled={!!applyBlocked || step.kind === 'working'} onClick={() => void run(false)} className={buttonClass} data-testid="apply-confirm">
+          Apply
+        </button>
+        <button type="button" onClick={onClose} className="ml-auto rounded px-2 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close apply">
+          Close
+        </button>
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs" role="status" aria-live="polite">
+        {applyBlocked && step.kind !== 'applied' && <p data-testid="apply-blocked" className="text-zinc-600 dark:text-zinc-400">{applyBlocked}</p>}
+        {step.kind === 'working' && <p>{step.what}</p>}
+        {step.kind === 'failed' && (
+          <div role="alert" className="text-red-700 dark:text-red-400">
+            <p>{step.message}</p>
+            <ul className="list-disc pl-4">
+              {step.causes.map((c, i) => (
+                <li key={i}>
+                  {c.field && <span className="font-mono">{c.field}: </span>}
+                  {c.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {(step.kind === 'diff' || step.kind === 'applied') && (
+          <ul className="flex flex-col gap-2" data-testid="apply-results">
+            {step.results.map((r) => (
+              <li key={`${r.kind}/${r.namespace}/${r.name}`}>
+                <p className="font-medium">
+                  {r.kind} {r.namespace ? `${r.namespace}/` : ''}
+                  {r.name}: {step.kind === 'applied' ? 'applied' : r.before === null ? 'would be created' : r.unchanged ? 'unchanged' : `${r.changes?.length ?? 0} change(s)`}
+                </p>
+                {r.warnings.map((w, i) => (
+                  <p key={i} className="text-amber-700 dark:text-amber-400">
+                    {w}
+                  </p>
+                ))}
+                {step.kind === 'diff' && r.before !== null && (r.changes?.length ?? 0) > 0 && (
+                  <table className="mt-1 w-full font-mono text-[11px]">
+                    <tbody>
+                      {r.changes!.map((c) => (
+                        <tr key={c.path} className="border-t border-zinc-100 dark:border-zinc-900">
+                          <td className="py-0.5 pr-2">{c.path}</td>
+                          <td className="pr-2 text-red-700 dark:text-red-400">{show(c.old)}</td>
+                          <td className="text-emerald-700 dark:text-emerald-400">{show(c.new)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
+
+const buttonClass =
+  'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2.5 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';

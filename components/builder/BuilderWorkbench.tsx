@@ -1,0 +1,781 @@
+'use client';
+/**
+ * The PodCliqueSet builder: canvas, palette, inspector, YAML pane and findings over one source of
+ * truth, the YAML text. Graph edits rewrite that text in place (lib/builder/edits.ts), YAML edits
+ * are read back into the graph, and undo/redo steps over (text, layout) pairs.
+ */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { readBuilderText, type Path } from '@/lib/builder/document';
+import {
+  addClique,
+  addGroup,
+  addStartsAfter,
+  copyCliques,
+  deleteSelection,
+  deletionConsequences,
+  moveIntoGroup,
+  pasteCliques,
+  removeStartsAfter,
+  renameClique,
+  renameGroup,
+  setField,
+  setFields,
+  type EditResult,
+  type Selection,
+} from '@/lib/builder/edits';
+import { countFindings, findingTarget } from '@/lib/builder/findings';
+import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import { createHistory, pushHistory, redo, undo, type History } from '@/lib/builder/history';
+import {
+  autoLayout,
+  cliqueKey,
+  completeLayout,
+  EMPTY_LAYOUT,
+  freeSpot,
+  GROUP_DROP_SLOT,
+  GROUP_PADDING,
+  groupAt,
+  groupFrame,
+  groupKey,
+  kindOf,
+  moveGroup,
+  pruneLayout,
+  renameInLayout,
+  type Layout,
+  type Point,
+} from '@/lib/builder/layout';
+import { FLAVOUR_LABELS, FLAVOURS, STACK_TEMPLATE_LABELS, STACK_TEMPLATES, stackText, type Flavour, type StackTemplate } from '@/lib/builder/templates';
+import { checkManifestText } from '@/lib/grove/check';
+import { isRecord, type KubeObject } from '@/lib/grove/meta';
+import { stringifyObject } from '@/lib/grove/manifest';
+import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
+import type { ClusterTopologyBinding } from '@/lib/grove/clustertopologybinding';
+import { useKindObjects } from '@/components/hooks/useClusterStream';
+import { viewReport } from '@/components/validate/reportView';
+import { YamlEditor, type YamlEditorHandle } from '@/components/validate/YamlEditor';
+import { ApplyPanel } from './ApplyPanel';
+import { BuilderCanvas, type CanvasSelection } from './BuilderCanvas';
+import { FindingsList, type BuilderFinding } from './FindingsList';
+
+import { Inspector, type InspectorProps, type TopologyLevels } from './Inspector';
+import { Palette } from './Palette';
+import { decodeShare, encodeShare, loadLocal, saveLocal, SHARE_PREFIX } from './persistence';
+import { PreviewPanel } from './PreviewPanel';
+
+interface Work {
+  text: string;
+  layout: Layout;
+}
+
+type Notice = { tone: 'error' | 'info'; text: string } | null;
+type Panel = 'none' | 'preview' | 'apply';
+
+const BLANK: Work = { text: stackText('blank', 'vllm'), layout: EMPTY_LAYOUT };
+const EMPTY_SELECTION: CanvasSelection = { cliques: [], groups: [], edges: [] };
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.closest) return false;
+  return !!el.closest('input, textarea, select, [contenteditable="true"], .cm-editor, [role="dialog"]');
+}
+
+function useDarkMode(): boolean {
+  const [dark, setDark] = useState(false);
+  useEffect(() => {
+    const read = () => setDark(document.documentElement.classList.contains('dark'));
+    read();
+    const observer = new MutationObserver(read);
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
+    return () => observer.disconnect();
+  }, []);
+  return dark;
+}
+
+/** A live object as a manifest to start from: server-owned metadata and status dropped, renamed so applying it creates a copy. */
+function copyOfLive(o: KubeObject): string {
+  const meta = isRecord(o.metadata) ? o.metadata : {};
+  const annotations = isRecord(meta.annotations) ? { ...meta.annotations } : undefined;
+  if (annotations) delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  const copy = {
+    apiVersion: o.apiVersion ?? 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: {
+      name: `${String(meta.name)}-copy`,
+      namespace: meta.namespace,
+      ...(isRecord(meta.labels) ? { labels: meta.labels } : {}),
+      ...(annotations && Object.keys(annotations).length ? { annotations } : {}),
+    },
+    spec: (o as { spec?: unknown }).spec,
+  };
+  return `# A copy of ${String(meta.namespace)}/${String(meta.name)}, taken from the cluster.\n${stringifyObject(copy)}`;
+}
+
+function BuilderWorkbenchInner() {
+  const [history, setHistory] = useState<History<Work>>(() => createHistory(BLANK));
+  const [loaded, setLoaded] = useState(false);
+  const [flavour, setFlavour] = useState<Flavour>('vllm');
+  const [template, setTemplate] = useState<StackTemplate>('multi-node-disaggregated-frontend');
+  const [notice, setNotice] = useState<Notice>(null);
+  const [selection, setSelection] = useState<CanvasSelection>(EMPTY_SELECTION);
+  const [focus, setFocus] = useState<string | null>(null);
+  const [pendingDelete, setPendingDelete] = useState<{ sel: Selection; consequences: string[] } | null>(null);
+  const [clipboard, setClipboard] = useState<unknown[]>([]);
+  const [panel, setPanel] = useState<Panel>('none');
+  const [shareLink, setShareLink] = useState<string | null>(null);
+  const [laying, setLaying] = useState(false);
+  const [fileDrag, setFileDrag] = useState(false);
+  const editorRef = useRef<YamlEditorHandle>(null);
+  const editorText = useRef('');
+  const fileInput = useRef<HTMLInputElement>(null);
+  const dark = useDarkMode();
+  const livePcs = useKindObjects('PodCliqueSet');
+  const bindings = useKindObjects<ClusterTopologyBinding>('ClusterTopologyBinding');
+
+  const work = history.present;
+  const workRef = useRef(work);
+  workRef.current = work;
+
+  // ---- derived: graph (last readable one while the YAML is broken), layout, findings
+  const read = useMemo(() => readBuilderText(work.text), [work.text]);
+  const lastGood = useRef<{ graph: BuilderGraph; object: Record<string, unknown>; pcsIndex: number }>({ graph: graphFromObject({}), object: {}, pcsIndex: 0 });
+  if (read.ok && lastGood.current.object !== read.object) lastGood.current = { graph: graphFromObject(read.object), object: read.object, pcsIndex: read.doc.pcsIndex };
+  const { graph, object, pcsIndex } = lastGood.current;
+  const layout = useMemo(() => completeLayout(pruneLayout(work.layout, graph), graph), [work.layout, graph]);
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
+
+  const topologies: TopologyLevels = useMemo(
+    () => Object.fromEntries(bindings.map((b) => [b.metadata?.name ?? '', (b.spec?.levels ?? []).map((l) => l.domain)])),
+    [bindings],
+  );
+  const validationContext = useMemo(
+    () => (bindings.length ? { topologies: Object.fromEntries(bindings.map((b) => [b.metadata?.name ?? '', b.spec?.levels ?? []])) } : {}),
+    [bindings],
+  );
+  const report = useMemo(() => {
+    try {
+      return checkManifestText(work.text, validationContext);
+    } catch {
+      return null;
+    }
+  }, [work.text, validationContext]);
+  const view = useMemo(() => (report ? viewReport(report) : null), [report]);
+  const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
+  const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
+  const findings: BuilderFinding[] = useMemo(
+    () => (view?.all ?? []).map((entry) => ({ entry, target: entry.path !== null && entry.document === pcsIndex ? findingTarget(graph, entry.path) : { kind: 'stack' as const } })),
+    [view, graph, pcsIndex],
+  );
+  const errorCount = view?.errors ?? 0;
+
+  // ---- load: a shared link first, else this browser's saved work
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const hash = window.location.hash;
+      let initial: Work | null = null;
+      if (hash.startsWith(SHARE_PREFIX)) {
+        try {
+          const shared = await decodeShare(hash);
+          initial = { text: shared.text, layout: shared.layout };
+          if (shared.flavour) setFlavour(shared.flavour);
+          setNotice({ tone: 'info', text: 'Loaded the stack from the shared link.' });
+        } catch (e) {
+          setNotice({ tone: 'error', text: `Could not open the shared link: ${(e as Error).message}` });
+        }
+        window.history.replaceState(null, '', window.location.pathname + window.location.search);
+      }
+      if (!initial) {
+        const saved = loadLocal();
+        if (saved) {
+          initial = { text: saved.text, layout: saved.layout };
+          if (saved.flavour) setFlavour(saved.flavour);
+        }
+      }
+      if (cancelled) return;
+      if (initial) setHistory(createHistory(initial));
+      setLoaded(true);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (loaded) saveLocal({ text: work.text, layout: work.layout, flavour });
+  }, [loaded, work, flavour]);
+
+  // ---- the YAML pane follows the text when the change came from elsewhere
+  useEffect(() => {
+    if (work.text === editorText.current) return;
+    editorText.current = work.text;
+    editorRef.current?.setText(work.text);
+  }, [work.text]);
+
+  const commit = useCallback((next: Work, coalesce: string | null = null) => {
+    setHistory((h) => (h.present.text === next.text && h.present.layout === next.layout ? h : pushHistory(h, next, coalesce)));
+  }, []);
+
+  const onYamlChange = useCallback(
+    (next: string) => {
+      editorText.current = next;
+      if (next === workRef.current.text) return;
+      commit({ text: next, layout: layoutRef.current }, 'yaml');
+    },
+    [commit],
+  );
+
+  /** Commits an edit's text (and a layout derived for it), or shows why it was refused. */
+  const applyEdit = useCallback(
+    (result: EditResult, nextLayout?: (l: Layout, note?: string) => Layout, coalesce: string | null = null): result is Extract<EditResult, { ok: true }> => {
+      if (!result.ok) {
+        setNotice({ tone: 'error', text: result.message });
+        return false;
+      }
+      const l = nextLayout ? nextLayout(layoutRef.current, result.note) : layoutRef.current;
+      commit({ text: result.text, layout: l }, coalesce);
+      return true;
+    },
+    [commit],
+  );
+
+  const say = (text: string) => setNotice({ tone: 'info', text });
+
+  // ---- canvas actions
+  const addAt = useCallback(
+    (item: RoleKind | 'group', at: Point | null) => {
+      const g = graphRef.current;
+      const l = layoutRef.current;
+      if (item === 'group') {
+        const r = addGroup(workRef.current.text);
+        if (applyEdit(r, (lay, name) => ({ ...lay, positions: { ...lay.positions, [groupKey(name!)]: at ?? freeSpot(lay, g) } }))) {
+          setFocus(groupKey(r.note!));
+          say(`Added scaling group ${r.note}. Drag cliques into its frame.`);
+        }
+        return;
+      }
+      // A drop lands in the frame under it; the keyboard adds into the selected group, if one is.
+      const selectedGroup = selection.groups.length === 1 && selection.cliques.length === 0 ? selection.groups[0]! : null;
+      let group: string | null;
+      let position: Point;
+      if (at) {
+        group = groupAt(l, g, at);
+        position = at;
+      } else if (selectedGroup) {
+        const frame = groupFrame(l, g, selectedGroup);
+        group = selectedGroup;
+        position = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
+      } else {
+        group = null;
+        position = freeSpot(l, g);
+      }
+      const r = addClique(workRef.current.text, { kind: item, flavour, group });
+      if (applyEdit(r, (lay, name) => ({ positions: { ...lay.positions, [cliqueKey(name!)]: position }, kinds: { ...lay.kinds, [name!]: item } }))) {
+        if (!at) setFocus(cliqueKey(r.note!));
+        say(`Added clique ${r.note}${group ? ` to ${group}` : ''}.`);
+      }
+    },
+    [applyEdit, flavour, selection],
+  );
+
+  const onConnect = useCallback(
+    (from: string, to: string) => {
+      const r = addStartsAfter(workRef.current.text, from, to);
+      if (applyEdit(r)) say(`${to} now starts after ${from}.${r.note ? ` The ${r.note}.` : ''}`);
+    },
+    [applyEdit],
+  );
+
+  const onMoved = useCallback(
+    (moves: { key: string; position: Point }[]) => {
+      const g = graphRef.current;
+      const before = layoutRef.current;
+      let l = before;
+      for (const m of moves) if (m.key.startsWith('group:')) l = moveGroup(l, g, m.key.slice(6), m.position);
+      const cliqueMoves = moves.filter((m) => m.key.startsWith('clique:'));
+      l = { ...l, positions: { ...l.positions, ...Object.fromEntries(cliqueMoves.map((m) => [m.key, m.position])) } };
+      const movedGroups = new Set(moves.filter((m) => m.key.startsWith('group:')).map((m) => m.key.slice(6)));
+      let text = workRef.current.text;
+      const changes: string[] = [];
+      for (const m of cliqueMoves) {
+        const name = m.key.slice(7);
+        const c = g.cliques.find((x) => x.name === name);
+        if (!c || (c.group && movedGroups.has(c.group))) continue;
+        const target = groupAt(before, g, m.position);
+        if (target === c.group) continue;
+        const r = moveIntoGroup(text, name, target);
+        if (!r.ok) {
+          setNotice({ tone: 'error', text: r.message });
+          continue;
+        }
+        text = r.text;
+        changes.push(target ? `${name} joined ${target}` : `${name} left ${c.group}`);
+      }
+      commit({ text, layout: l });
+      if (changes.length) say(`${changes.join('; ')}.`);
+    },
+    [commit],
+  );
+
+  const runAutoLayout = useCallback(async () => {
+    setLaying(true);
+    try {
+      const next = await autoLayout(layoutRef.current, graphRef.current);
+      commit({ text: workRef.current.text, layout: next });
+      say('Laid out by startup order.');
+    } catch (e) {
+      setNotice({ tone: 'error', text: `Layout failed: ${(e as Error).message}` });
+    } finally {
+      setLaying(false);
+    }
+  }, [commit]);
+
+  // ---- delete, copy, paste, undo, redo
+  const requestDelete = useCallback(() => {
+    const g = graphRef.current;
+    if (selection.edges.length > 0 && selection.cliques.length === 0 && selection.groups.length === 0) {
+      let text = workRef.current.text;
+      for (const id of selection.edges) {
+        const [from, to] = id.split('->') as [string, string];
+        const r = removeStartsAfter(text, from, to);
+        if (r.ok) text = r.text;
+      }
+      commit({ text, layout: layoutRef.current });
+      say(`Removed ${selection.edges.length} startup edge(s).`);
+      return;
+    }
+    const sel: Selection = { cliques: selection.cliques, groups: selection.groups };
+    if (sel.cliques.length + sel.groups.length === 0) return;
+    setPendingDelete({ sel, consequences: deletionConsequences(g, sel) });
+  }, [selection, commit]);
+
+  const confirmDelete = useCallback(() => {
+    if (!pendingDelete) return;
+    if (applyEdit(deleteSelection(workRef.current.text, pendingDelete.sel))) say(`Deleted ${pendingDelete.consequences.length} item(s).`);
+    setPendingDelete(null);
+    setSelection(EMPTY_SELECTION);
+  }, [pendingDelete, applyEdit]);
+
+  const copy = useCallback(() => {
+    const names = [...selection.cliques, ...selection.groups.flatMap((gn) => graphRef.current.groups.find((x) => x.name === gn)?.cliqueNames ?? [])];
+    if (names.length === 0) return;
+    setClipboard(copyCliques(workRef.current.text, names));
+    say(`Copied ${names.length} clique(s).`);
+  }, [selection]);
+
+  const paste = useCallback(() => {
+    if (clipboard.length === 0) return;
+    const r = pasteCliques(workRef.current.text, clipboard);
+    const names = r.ok && r.note ? r.note.split(', ') : [];
+    applyEdit(r, (lay) => {
+      const positions = { ...lay.positions };
+      const kinds = { ...lay.kinds };
+      clipboard.forEach((c, i) => {
+        const orig = isRecord(c) ? String(c.name) : '';
+        const p = lay.positions[cliqueKey(orig)] ?? freeSpot(lay, graphRef.current);
+        if (names[i]) {
+          positions[cliqueKey(names[i]!)] = { x: p.x + 40, y: p.y + 40 };
+          kinds[names[i]!] = kindOf(lay, orig);
+        }
+      });
+      return { positions, kinds };
+    });
+    if (names.length) say(`Pasted ${names.join(', ')}.`);
+  }, [clipboard, applyEdit]);
+
+  const doUndo = useCallback(() => setHistory((h) => undo(h)), []);
+  const doRedo = useCallback(() => setHistory((h) => redo(h)), []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 'z' && !e.shiftKey) doUndo();
+      else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) doRedo();
+      else if (mod && key === 'c') copy();
+      else if (mod && key === 'v') paste();
+      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete();
+      else if (!mod && e.shiftKey && key === 'l') void runAutoLayout();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [doUndo, doRedo, copy, paste, requestDelete, runAutoLayout]);
+
+  // ---- inspector callbacks
+  const inspectorSelection: InspectorProps['selection'] = useMemo(() => {
+    if (selection.cliques.length === 1 && selection.groups.length === 0 && graph.cliques.some((c) => c.name === selection.cliques[0])) return { kind: 'clique', name: selection.cliques[0]! };
+    if (selection.groups.length === 1 && selection.cliques.length === 0 && graph.groups.some((g) => g.name === selection.groups[0])) return { kind: 'group', name: selection.groups[0]! };
+    return { kind: 'stack' };
+  }, [selection, graph]);
+
+  const onSet = useCallback((path: Path, value: unknown) => applyEdit(setField(workRef.current.text, path, value), undefined, `field:${path.join('/')}`), [applyEdit]);
+  const onSetMany = useCallback((entries: { path: Path; value: unknown }[]) => applyEdit(setFields(workRef.current.text, entries), undefined, `fields:${entries.map((e) => e.path.join('/')).join(',')}`), [applyEdit]);
+  const onRenameClique = useCallback(
+    (from: string, to: string) => {
+      const ok = applyEdit(renameClique(workRef.current.text, from, to), (l) => renameInLayout(l, 'clique', from, to));
+      if (ok) {
+        setSelection((s) => ({ ...s, cliques: s.cliques.map((c) => (c === from ? to : c)) }));
+        setFocus(cliqueKey(to));
+      }
+      return ok;
+    },
+    [applyEdit],
+  );
+  const onRenameGroup = useCallback(
+    (from: string, to: string) => {
+      const ok = applyEdit(renameGroup(workRef.current.text, from, to), (l) => renameInLayout(l, 'group', from, to));
+      if (ok) {
+        setSelection((s) => ({ ...s, groups: s.groups.map((c) => (c === from ? to : c)) }));
+        setFocus(groupKey(to));
+      }
+      return ok;
+    },
+    [applyEdit],
+  );
+  const onRenameStack = useCallback((name: string) => applyEdit(setField(workRef.current.text, ['metadata', 'name'], name)), [applyEdit]);
+  const onMoveToGroup = useCallback(
+    (clique: string, group: string | null) => {
+      const l = layoutRef.current;
+      const g = graphRef.current;
+      applyEdit(moveIntoGroup(workRef.current.text, clique, group), () => {
+        // Put it where the frame has room, or beside everything when it leaves.
+        const frame = group ? groupFrame(l, g, group) : null;
+        const at = frame ? { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT } : freeSpot(l, g);
+        return { ...l, positions: { ...l.positions, [cliqueKey(clique)]: at } };
+      });
+    },
+    [applyEdit],
+  );
+  const onToggleStartsAfter = useCallback(
+    (from: string, to: string, on: boolean) => {
+      if (on) onConnect(from, to);
+      else applyEdit(removeStartsAfter(workRef.current.text, from, to));
+    },
+    [onConnect, applyEdit],
+  );
+  const onSetKind = useCallback((clique: string, kind: RoleKind) => commit({ text: workRef.current.text, layout: { ...layoutRef.current, kinds: { ...layoutRef.current.kinds, [clique]: kind } } }), [commit]);
+
+  // ---- findings: select what it is about, focus its field, show its line
+  const onJump = useCallback((f: BuilderFinding) => {
+    if (f.target.kind === 'clique') {
+      setSelection({ cliques: [f.target.name], groups: [], edges: [] });
+      setFocus(cliqueKey(f.target.name));
+    } else if (f.target.kind === 'group') {
+      setSelection({ cliques: [], groups: [f.target.name], edges: [] });
+      setFocus(groupKey(f.target.name));
+    } else {
+      setSelection(EMPTY_SELECTION);
+    }
+    editorRef.current?.focusAt(f.entry.line, f.entry.column);
+    const path = f.entry.path;
+    if (path) {
+      // After the inspector shows the target: the deepest field at or above the finding's path.
+      window.setTimeout(() => {
+        const fields = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="inspector"] [data-path]'));
+        const best = fields.filter((el) => path === el.dataset.path || path.startsWith(`${el.dataset.path}/`)).sort((a, b) => b.dataset.path!.length - a.dataset.path!.length)[0];
+        best?.focus();
+      }, 50);
+    }
+  }, []);
+
+  // ---- import, export, templates, share
+  const load = useCallback(
+    (text: string, from: string) => {
+      const r = readBuilderText(text);
+      const next: Work = { text, layout: EMPTY_LAYOUT };
+      commit(next);
+      setSelection(EMPTY_SELECTION);
+      if (!r.ok) {
+        setNotice({ tone: 'error', text: `Loaded ${from}, but the canvas cannot show it: ${r.message}${r.line ? ` (line ${r.line}:${r.column})` : ''}. Fix it in the YAML pane.` });
+        return;
+      }
+      say(`Loaded ${from}. Undo brings back what was here before.`);
+      void autoLayout(EMPTY_LAYOUT, graphFromObject(r.object)).then((l) => {
+        if (workRef.current.text === text) setHistory((h) => ({ ...h, present: { text, layout: l } }));
+      });
+    },
+    [commit],
+  );
+
+  const loadFile = useCallback(
+    async (file: File) => {
+      if (file.size > MAX_FILE_BYTES) {
+        setNotice({ tone: 'error', text: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 2 MB.` });
+        return;
+      }
+      try {
+        load(await file.text(), file.name);
+      } catch {
+        setNotice({ tone: 'error', text: `Could not read ${file.name}.` });
+      }
+    },
+    [load],
+  );
+
+  const download = () => {
+    const blob = new Blob([work.text], { type: 'application/yaml' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${graph.name || 'podcliqueset'}.yaml`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+
+  const copyYaml = async () => {
+    try {
+      await navigator.clipboard.writeText(work.text);
+      say('YAML copied to the clipboard.');
+    } catch {
+      setNotice({ tone: 'error', text: 'The browser refused the clipboard; select the YAML pane and copy from there.' });
+    }
+  };
+
+  const share = async () => {
+    const hash = await encodeShare({ text: work.text, layout, flavour });
+    const link = `${window.location.origin}${window.location.pathname}${hash}`;
+    setShareLink(link);
+    try {
+      await navigator.clipboard.writeText(link);
+      say('Share link copied to the clipboard.');
+    } catch {
+      say('Share link ready below; copy it from there.');
+    }
+  };
+
+  const onFileDragOver = (e: DragEvent) => {
+    if (!Array.from(e.dataTransfer.types).includes('Files')) return;
+    e.preventDefault();
+    setFileDrag(true);
+  };
+  const onFileDrop = (e: DragEvent) => {
+    if (!Array.from(e.dataTransfer.types).includes('Files')) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setFileDrag(false);
+    const file = e.dataTransfer.files[0];
+    if (file) void loadFile(file);
+  };
+
+  const pcsForPreview = useMemo(() => object as unknown as PodCliqueSet, [object]);
+  const namespace = graph.namespace || 'default';
+
+  return (
+    <div
+      className="relative flex min-h-0 flex-1 flex-col"
+      onDragOverCapture={onFileDragOver}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFileDrag(false);
+      }}
+      onDropCapture={onFileDrop}
+    >
+      <div role="toolbar" aria-label="Builder" className="flex flex-wrap items-center gap-1.5 border-b border-zinc-200 px-3 py-1.5 dark:border-zinc-800">
+        <label className="sr-only" htmlFor="builder-template">
+          Template
+        </label>
+        <select id="builder-template" value={template} onChange={(e) => setTemplate(e.currentTarget.value as StackTemplate)} className={selectClass}>
+          {STACK_TEMPLATES.map((t) => (
+            <option key={t} value={t}>
+              {STACK_TEMPLATE_LABELS[t]}
+            </option>
+          ))}
+        </select>
+        <label className="sr-only" htmlFor="builder-flavour">
+          Framework
+        </label>
+        <select id="builder-flavour" value={flavour} onChange={(e) => setFlavour(e.currentTarget.value as Flavour)} className={selectClass} title="Framework: image, command and ratios of new cliques and templates">
+          {FLAVOURS.map((f) => (
+            <option key={f} value={f}>
+              {FLAVOUR_LABELS[f]}
+            </option>
+          ))}
+        </select>
+        <button type="button" className={buttonClass} onClick={() => load(stackText(template, flavour), `the ${STACK_TEMPLATE_LABELS[template]} (${FLAVOUR_LABELS[flavour]}) template`)}>
+          New from template
+        </button>
+        <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
+        <button type="button" className={buttonClass} onClick={() => fileInput.current?.click()}>
+          Import file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".yaml,.yml,.json,application/yaml,text/yaml,text/plain"
+          className="hidden"
+          tabIndex={-1}
+          aria-hidden="true"
+          data-testid="builder-file-input"
+          onChange={(e) => {
+            const file = e.currentTarget.files?.[0];
+            e.currentTarget.value = '';
+            if (file) void loadFile(file);
+          }}
+        />
+        <label className="sr-only" htmlFor="builder-live">
+          Edit a copy of a running PodCliqueSet
+        </label>
+        <select
+          id="builder-live"
+          value=""
+          className={selectClass}
+          onChange={(e) => {
+            const o = livePcs.find((p) => `${p.metadata?.namespace}/${p.metadata?.name}` === e.currentTarget.value);
+            if (o) load(copyOfLive(o), `a copy of ${e.currentTarget.value}`);
+          }}
+        >
+          <option value="">Edit a copy of… ({livePcs.length} running)</option>
+          {livePcs.map((p) => (
+            <option key={`${p.metadata?.namespace}/${p.metadata?.name}`} value={`${p.metadata?.namespace}/${p.metadata?.name}`}>
+              {p.metadata?.namespace}/{p.metadata?.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" className={buttonClass} onClick={download}>
+          Download
+        </button>
+        <button type="button" className={buttonClass} onClick={() => void copyYaml()}>
+          Copy YAML
+        </button>
+        <button type="button" className={buttonClass} onClick={() => void share()}>
+          Share link
+        </button>
+        <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
+        <button type="button" className={buttonClass} onClick={doUndo} disabled={history.past.length === 0} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" className={buttonClass} onClick={doRedo} disabled={history.future.length === 0} aria-keyshortcuts="Control+Shift+Z" title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <button type="button" className={buttonClass} onClick={() => void runAutoLayout()} disabled={laying} aria-keyshortcuts="Shift+L" title="Auto layout (Shift+L)">
+          {laying ? 'Laying out…' : 'Auto layout'}
+        </button>
+        <button type="button" className={buttonClass} onClick={requestDelete} disabled={selection.cliques.length + selection.groups.length + selection.edges.length === 0} aria-keyshortcuts="Delete">
+          Delete…
+        </button>
+        <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
+        <button type="button" className={buttonClass} onClick={() => setPanel(panel === 'preview' ? 'none' : 'preview')} aria-pressed={panel === 'preview'} disabled={!read.ok}>
+          Preview placement
+        </button>
+        <button type="button" className={buttonClass} onClick={() => setPanel(panel === 'apply' ? 'none' : 'apply')} aria-pressed={panel === 'apply'} disabled={!read.ok}>
+          Apply…
+        </button>
+      </div>
+
+      <div className="flex min-h-6 items-center gap-3 border-b border-zinc-200 px-3 py-1 text-xs dark:border-zinc-800">
+        <p role={notice?.tone === 'error' ? 'alert' : 'status'} data-testid="builder-notice" data-tone={notice?.tone ?? ''} className={notice?.tone === 'error' ? 'text-red-700 dark:text-red-400' : 'text-zinc-600 dark:text-zinc-400'}>
+          {notice?.text ?? ''}
+        </p>
+        {!read.ok && (
+          <p role="alert" data-testid="builder-yaml-error" className="text-red-700 dark:text-red-400">
+            The canvas shows the last readable version: {read.message}
+            {read.line ? ` (line ${read.line}:${read.column})` : ''}
+          </p>
+        )}
+        {shareLink && (
+          <input readOnly value={shareLink} aria-label="Share link" data-testid="share-link" className="ml-auto w-72 rounded border border-zinc-300 bg-transparent px-1 font-mono text-[11px] dark:border-zinc-700" onFocus={(e) => e.currentTarget.select()} />
+        )}
+        <p id="builder-keys" className="ml-auto hidden text-[11px] text-zinc-500 xl:block dark:text-zinc-400">
+          Ctrl+Z / Ctrl+Shift+Z undo/redo · Ctrl+C / Ctrl+V copy/paste · Delete · Shift+L layout
+        </p>
+      </div>
+
+      <div className="grid min-h-0 flex-1 grid-cols-[9.5rem_minmax(0,1fr)_19rem_minmax(18rem,28rem)]">
+        <div className="min-h-0 overflow-y-auto border-r border-zinc-200 dark:border-zinc-800">
+          <Palette onAdd={(item) => addAt(item, null)} disabled={!read.ok} />
+        </div>
+        <div className="flex min-h-0 flex-col">
+          <div className="relative min-h-0 flex-1">
+            <BuilderCanvas graph={graph} layout={layout} counts={counts} dark={dark} focusKey={focus} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} />
+            {graph.cliques.length === 0 && graph.groups.length === 0 && (
+              <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-sm text-zinc-500 dark:text-zinc-400">Drag a clique from the palette, or start from a template.</p>
+            )}
+          </div>
+          {panel !== 'none' && (
+            <div className="h-[45%] min-h-0 border-t border-zinc-200 dark:border-zinc-800">
+              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} onClose={() => setPanel('none')} />}
+              {panel === 'apply' && <ApplyPanel text={work.text} namespace={namespace} errors={errorCount} onClose={() => setPanel('none')} />}
+            </div>
+          )}
+          <div className="h-36 min-h-0 border-t border-zinc-200 dark:border-zinc-800">
+            <FindingsList findings={findings} pending={false} onJump={onJump} />
+          </div>
+        </div>
+        <div className="min-h-0 overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
+          <Inspector
+            graph={graph}
+            object={object}
+            findings={pcsFindings}
+            topologies={topologies}
+            selection={inspectorSelection}
+            kindOf={(c) => kindOf(layout, c)}
+            onSet={onSet}
+            onSetMany={onSetMany}
+            onSetKind={onSetKind}
+            onRenameStack={onRenameStack}
+            onRenameClique={onRenameClique}
+            onRenameGroup={onRenameGroup}
+            onMoveToGroup={onMoveToGroup}
+            onToggleStartsAfter={onToggleStartsAfter}
+          />
+        </div>
+        <div className="flex min-h-0 flex-col border-l border-zinc-200 dark:border-zinc-800">
+          <h2 className="border-b border-zinc-200 px-3 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">YAML</h2>
+          <div className="min-h-0 flex-1">
+            <YamlEditor ref={editorRef} onChange={onYamlChange} entries={view?.all ?? []} entriesText={work.text} ariaLabel="PodCliqueSet YAML" ariaDescribedBy="builder-keys" />
+          </div>
+        </div>
+      </div>
+
+      {fileDrag && (
+        <div className="pointer-events-none absolute inset-2 z-50 flex items-center justify-center rounded-lg border-2 border-dashed border-blue-500 bg-blue-50/80 text-sm font-medium text-blue-800 dark:bg-blue-950/70 dark:text-blue-200">
+          Drop a manifest to import it
+        </div>
+      )}
+
+      {pendingDelete && (
+        <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onKeyDown={(e) => e.key === 'Escape' && setPendingDelete(null)}>
+          <div role="dialog" aria-modal="true" aria-labelledby="delete-title" className="w-96 rounded-lg border border-zinc-200 bg-white p-4 shadow-xl dark:border-zinc-700 dark:bg-zinc-900">
+            <h2 id="delete-title" className="text-sm font-semibold">
+              Delete {pendingDelete.consequences.length} item(s)?
+            </h2>
+            <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">This goes with it:</p>
+            <ul className="mt-1 list-disc pl-5 text-xs" data-testid="delete-consequences">
+              {pendingDelete.consequences.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+            <div className="mt-4 flex justify-end gap-2">
+              <button type="button" className={buttonClass} onClick={() => setPendingDelete(null)}>
+                Cancel
+              </button>
+              <button type="button" autoFocus className={`${buttonClass} !border-red-600 !text-red-700 dark:!text-red-400`} onClick={confirmDelete}>
+                Delete
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function BuilderWorkbench() {
+  return (
+    <ReactFlowProvider>
+      <BuilderWorkbenchInner />
+    </ReactFlowProvider>
+  );
+}
+
+
+
+
+const buttonClass =
+  'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';
+const selectClass = 'h-7 rounded-md border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';

@@ -1,0 +1,297 @@
+'use client';
+
+import type { Path } from '@/lib/builder/document';
+import { cliquePath, groupPath, templatePath } from '@/lib/builder/edits';
+import { ROLE_KINDS, ROLE_KIND_LABELS, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import type { Finding } from '@/lib/grove/findings';
+import { isRecord } from '@/lib/grove/meta';
+import { ANNOTATION_MNNVL_GROUP } from '@/lib/grove/labels';
+import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
+import { CLIQUE_STARTUP_TYPES } from '@/lib/grove/podcliqueset';
+import { SCHEDULER_BACKENDS } from '@/lib/grove/validate/context';
+import {
+  envCodec,
+  Field,
+  FieldFindings,
+  FieldLabel,
+  fieldId,
+  inputClass,
+  intCodec,
+  linesCodec,
+  mapCodec,
+  NameField,
+  quantityCodec,
+  Section,
+  SelectField,
+  tolerationsCodec,
+  valueAt,
+  type SetField,
+} from './fields';
+
+/** Levels per ClusterTopologyBinding name, from the cluster. */
+export type TopologyLevels = Record<string, string[]>;
+
+export interface InspectorProps {
+  graph: BuilderGraph;
+  object: Record<string, unknown>;
+  findings: readonly Finding[];
+  topologies: TopologyLevels;
+  selection: { kind: 'stack' } | { kind: 'clique'; name: string } | { kind: 'group'; name: string };
+  kindOf: (clique: string) => RoleKind;
+  onSet: SetField;
+  onSetMany: (entries: { path: Path; value: unknown }[]) => void;
+  onSetKind: (clique: string, kind: RoleKind) => void;
+  onRenameStack: (name: string) => boolean;
+  onRenameClique: (from: string, to: string) => boolean;
+  onRenameGroup: (from: string, to: string) => boolean;
+  onMoveToGroup: (clique: string, group: string | null) => void;
+  onToggleStartsAfter: (from: string, to: string, on: boolean) => void;
+}
+
+function TopologyFields({ base, props, inheritedName }: { base: Path; props: InspectorProps; inheritedName?: string }) {
+  const { object, findings, onSet, topologies } = props;
+  const own = valueAt(object, [...base, 'topologyConstraint', 'topologyName']);
+  const name = typeof own === 'string' && own ? own : inheritedName;
+  const levels = (name && topologies[name]) || [...new Set(Object.values(topologies).flat())];
+  const common = { object, findings, onSet };
+  return (
+    <>
+      <SelectField {...common} label="Topology (ClusterTopologyBinding)" path={[...base, 'topologyConstraint', 'topologyName']} options={Object.keys(topologies)} createOnly emptyLabel={inheritedName ? `(inherit ${inheritedName})` : '(none)'} />
+      <div className="grid grid-cols-2 gap-2">
+        <SelectField {...common} label="Pack required" path={[...base, 'topologyConstraint', 'pack', 'required']} options={levels} emptyLabel="(none)" />
+        <SelectField {...common} label="Pack preferred" path={[...base, 'topologyConstraint', 'pack', 'preferred']} options={levels} emptyLabel="(none)" />
+      </div>
+      {Object.keys(topologies).length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">The cluster has no ClusterTopologyBinding: levels are free text in the YAML.</p>}
+    </>
+  );
+}
+
+function AutoscalingFields({ base, props }: { base: Path; props: InspectorProps }) {
+  const common = { object: props.object, findings: props.findings, onSet: props.onSet, codec: intCodec };
+  return (
+    <div className="grid grid-cols-2 gap-2">
+      <Field {...common} label="Min replicas" path={[...base, 'minReplicas']} />
+      <Field {...common} label="Max replicas" path={[...base, 'maxReplicas']} />
+    </div>
+  );
+}
+
+function StackInspector(props: InspectorProps) {
+  const { graph, object, findings, onSet } = props;
+  const common = { object, findings, onSet };
+  const worst = Math.max(0, ...graph.cliques.map((c) => nameBudgetUsed(graph.name, c.name, c.group ?? undefined)));
+  const schedulers = new Set(graph.cliques.map((c) => valueAt(object, cliquePath(c.index, 'spec', 'podSpec', 'schedulerName'))).map((v) => (typeof v === 'string' ? v : '')));
+  const scheduler = schedulers.size === 1 ? [...schedulers][0]! : '';
+  return (
+    <>
+      <Section title="PodCliqueSet">
+        <NameField
+          label="Name"
+          path={['metadata', 'name']}
+          value={graph.name}
+          findings={findings}
+          createOnly
+          budget={(draft) => ({ used: Math.max(0, ...graph.cliques.map((c) => nameBudgetUsed(draft, c.name, c.group ?? undefined))), limit: NAME_BUDGET, detail: worst ? 'longest stack + group + clique name' : 'no cliques yet' })}
+          onCommit={props.onRenameStack}
+        />
+        <Field {...common} label="Namespace" path={['metadata', 'namespace']} createOnly placeholder="default" />
+        <Field {...common} label="Replicas" path={['spec', 'replicas']} codec={intCodec} />
+        <SelectField {...common} label="Startup order" path={templatePath('cliqueStartupType')} options={CLIQUE_STARTUP_TYPES} createOnly emptyLabel="(default: any order)" />
+        <Field {...common} label="Priority class" path={templatePath('priorityClassName')} />
+        <Field {...common} label="Termination delay" path={templatePath('terminationDelay')} placeholder="4h" help="How long a broken gang may stay before Grove terminates it." />
+        <div className="flex flex-col gap-0.5">
+          <FieldLabel htmlFor="stack-scheduler" label="Scheduler (every clique)" />
+          <select
+            id="stack-scheduler"
+            className={inputClass}
+            value={scheduler}
+            onChange={(e) => props.onSetMany(graph.cliques.map((c) => ({ path: cliquePath(c.index, 'spec', 'podSpec', 'schedulerName'), value: e.currentTarget.value || undefined })))}
+          >
+            <option value="">{schedulers.size > 1 ? '(mixed)' : '(operator default)'}</option>
+            {SCHEDULER_BACKENDS.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+        <Field {...common} label="MNNVL group (annotation)" path={['metadata', 'annotations', ANNOTATION_MNNVL_GROUP]} placeholder="none, or a group name" />
+        <Field {...common} label="Labels" path={['metadata', 'labels']} codec={mapCodec} multiline placeholder="key=value per line" />
+      </Section>
+      <Section title="Topology (per stack replica)">
+        <TopologyFields base={templatePath()} props={props} />
+      </Section>
+    </>
+  );
+}
+
+function GroupInspector(props: InspectorProps & { name: string }) {
+  const { graph, object, findings, onSet } = props;
+  const g = graph.groups.find((x) => x.name === props.name);
+  if (!g) return null;
+  const common = { object, findings, onSet };
+  const p = (...rest: (string | number)[]) => groupPath(g.index, ...rest);
+  const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
+  return (
+    <>
+      <Section title={`Scaling group ${g.name}`}>
+        <NameField
+          label="Name"
+          path={p('name')}
+          value={g.name}
+          findings={findings}
+          createOnly
+          budget={(draft) => ({ used: Math.max(0, ...g.cliqueNames.map((c) => nameBudgetUsed(graph.name, c, draft))), limit: NAME_BUDGET, detail: 'stack + group + longest member' })}
+          onCommit={(to) => props.onRenameGroup(g.name, to)}
+        />
+        <p className="text-[11px] text-zinc-600 dark:text-zinc-400">
+          Members: {g.cliqueNames.length ? g.cliqueNames.join(', ') : 'none yet — drag cliques into the frame'}
+        </p>
+        <FieldFindings findings={findings} path={p('cliqueNames')} />
+        <div className="grid grid-cols-2 gap-2">
+          <Field {...common} label="Replicas" path={p('replicas')} codec={intCodec} />
+          <Field {...common} label="Min available" path={p('minAvailable')} codec={intCodec} createOnly />
+        </div>
+      </Section>
+      <Section title="Autoscaling (scaleConfig)">
+        <AutoscalingFields base={p('scaleConfig')} props={props} />
+      </Section>
+      <Section title="Topology (per group replica)">
+        <TopologyFields base={p()} props={props} inheritedName={typeof stackTopo === 'string' ? stackTopo : undefined} />
+      </Section>
+      <Section title="MNNVL">
+        <Field {...common} label="MNNVL group (annotation)" path={p('annotations', ANNOTATION_MNNVL_GROUP)} />
+      </Section>
+    </>
+  );
+}
+
+function CliqueInspector(props: InspectorProps & { name: string }) {
+  const { graph, object, findings, onSet } = props;
+  const c = graph.cliques.find((x) => x.name === props.name);
+  if (!c) return null;
+  const common = { object, findings, onSet };
+  const p = (...rest: (string | number)[]) => cliquePath(c.index, ...rest);
+  const ctr = (...rest: (string | number)[]) => p('spec', 'podSpec', 'containers', 0, ...rest);
+  const containers = valueAt(object, p('spec', 'podSpec', 'containers'));
+  const env = valueAt(object, ctr('env'));
+  const envHasRefs = Array.isArray(env) && env.some((e) => isRecord(e) && 'valueFrom' in e);
+  const groupTopo = c.group ? valueAt(object, groupPath(graph.groups.find((g) => g.name === c.group)!.index, 'topologyConstraint', 'topologyName')) : undefined;
+  const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
+  const inherited = [groupTopo, stackTopo].find((v): v is string => typeof v === 'string' && v !== '');
+  const kind = props.kindOf(c.name);
+  const setReplicas = (path: Path, value: unknown) => {
+    // minAvailable that equalled replicas keeps equalling it: a gang of all its pods stays one.
+    if (typeof value === 'number' && c.replicas !== null && c.minAvailable === c.replicas) props.onSetMany([{ path, value }, { path: p('spec', 'minAvailable'), value }]);
+    else onSet(path, value);
+  };
+  return (
+    <>
+      <Section title={`Clique ${c.name}`}>
+        <NameField
+          label="Name"
+          path={p('name')}
+          value={c.name}
+          findings={findings}
+          createOnly
+          budget={(draft) => ({ used: nameBudgetUsed(graph.name, draft, c.group ?? undefined), limit: NAME_BUDGET, detail: c.group ? 'stack + group + clique' : 'stack + clique' })}
+          onCommit={(to) => props.onRenameClique(c.name, to)}
+        />
+        <div className="flex flex-col gap-0.5">
+          <FieldLabel htmlFor="clique-kind" label="Role kind (canvas only)" />
+          <select id="clique-kind" className={inputClass} value={kind} onChange={(e) => props.onSetKind(c.name, e.currentTarget.value as RoleKind)}>
+            {ROLE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {ROLE_KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field {...common} label="Role name" path={p('spec', 'roleName')} createOnly />
+        <div className="grid grid-cols-2 gap-2">
+          <Field {...common} onSet={setReplicas} label="Replicas (pods)" path={p('spec', 'replicas')} codec={intCodec} />
+          <Field {...common} label="Min available" path={p('spec', 'minAvailable')} codec={intCodec} createOnly />
+        </div>
+        <div className="flex flex-col gap-0.5">
+          <FieldLabel htmlFor={fieldId(['group', c.name])} label="Scaling group" createOnly />
+          <select id={fieldId(['group', c.name])} className={inputClass} value={c.group ?? ''} onChange={(e) => props.onMoveToGroup(c.name, e.currentTarget.value || null)}>
+            <option value="">(standalone)</option>
+            {graph.groups.map((g) => (
+              <option key={g.name} value={g.name}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset className="flex flex-col gap-0.5">
+          <legend className="flex items-center text-[11px] font-medium text-zinc-700 dark:text-zinc-300">
+            Starts after
+            <span className="ml-1 rounded bg-zinc-200 px-1 text-[9px] font-semibold uppercase tracking-wide text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">create-only</span>
+          </legend>
+          {graph.cliques.filter((o) => o.name !== c.name).length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">No other cliques.</p>}
+          <div className="flex flex-wrap gap-x-3 gap-y-1">
+            {graph.cliques
+              .filter((o) => o.name !== c.name)
+              .map((o) => (
+                <label key={o.name} className="flex items-center gap-1 text-xs">
+                  <input type="checkbox" checked={c.startsAfter.includes(o.name)} onChange={(e) => props.onToggleStartsAfter(o.name, c.name, e.currentTarget.checked)} />
+                  {o.name}
+                </label>
+              ))}
+          </div>
+          <FieldFindings findings={findings} path={p('spec', 'startsAfter')} />
+        </fieldset>
+      </Section>
+      <Section title="Container">
+        {Array.isArray(containers) && containers.length > 1 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">Showing the first of {containers.length} containers; edit the others in the YAML.</p>}
+        <Field {...common} label="Container name" path={ctr('name')} />
+        <Field {...common} label="Image" path={ctr('image')} />
+        <Field {...common} label="Command (one per line)" path={ctr('command')} codec={linesCodec} multiline />
+        <Field {...common} label="Args (one per line)" path={ctr('args')} codec={linesCodec} multiline />
+        <Field {...common} label="Env (NAME=value per line)" path={ctr('env')} codec={envCodec} multiline readOnlyReason={envHasRefs ? 'Has valueFrom entries: edit them in the YAML.' : undefined} />
+      </Section>
+      <Section title="Resources">
+        <div className="grid grid-cols-3 gap-2">
+          <Field {...common} label="GPU request" path={ctr('resources', 'requests', 'nvidia.com/gpu')} codec={quantityCodec} />
+          <Field {...common} label="CPU request" path={ctr('resources', 'requests', 'cpu')} codec={quantityCodec} />
+          <Field {...common} label="Memory request" path={ctr('resources', 'requests', 'memory')} codec={quantityCodec} />
+          <Field {...common} label="GPU limit" path={ctr('resources', 'limits', 'nvidia.com/gpu')} codec={quantityCodec} />
+          <Field {...common} label="CPU limit" path={ctr('resources', 'limits', 'cpu')} codec={quantityCodec} />
+          <Field {...common} label="Memory limit" path={ctr('resources', 'limits', 'memory')} codec={quantityCodec} />
+        </div>
+      </Section>
+      <Section title="Scheduling">
+        <Field {...common} label="Node selector (key=value per line)" path={p('spec', 'podSpec', 'nodeSelector')} codec={mapCodec} multiline />
+        <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline />
+        <SelectField {...common} label="Scheduler" path={p('spec', 'podSpec', 'schedulerName')} options={SCHEDULER_BACKENDS} emptyLabel="(operator default)" />
+        <Field {...common} label="MNNVL group (annotation)" path={p('annotations', ANNOTATION_MNNVL_GROUP)} />
+      </Section>
+      <Section title="Autoscaling (autoScalingConfig)">
+        {c.group ? (
+          <p className="text-[11px] text-zinc-500 dark:text-zinc-400">Cliques in a scaling group scale with it: use the group’s scaleConfig.</p>
+        ) : (
+          <AutoscalingFields base={p('spec', 'autoScalingConfig')} props={props} />
+        )}
+        <FieldFindings findings={findings} path={p('spec', 'autoScalingConfig')} />
+      </Section>
+      <Section title="Topology (per PodClique)">
+        <TopologyFields base={p()} props={props} inheritedName={inherited} />
+      </Section>
+    </>
+  );
+}
+
+/** Every field of the stack, or of the selected group or clique. */
+export function Inspector(props: InspectorProps) {
+  const s = props.selection;
+  return (
+    <section aria-labelledby="inspector-heading" className="flex min-h-0 flex-col" data-testid="inspector">
+      <h2 id="inspector-heading" className="border-b border-zinc-200 px-3 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
+        Inspector · {s.kind === 'stack' ? 'stack' : `${s.kind} ${s.name}`}
+      </h2>
+      <div className="min-h-0 flex-1 overflow-y-auto pb-4">
+        {s.kind === 'stack' && <StackInspector {...props} />}
+        {s.kind === 'group' && <GroupInspector {...props} name={s.name} />}
+        {s.kind === 'clique' && <CliqueInspector {...props} name={s.name} />}
+      </div>
+    </section>
+  );
+}

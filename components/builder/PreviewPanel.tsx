@@ -1,0 +1,94 @@
+'use client';
+
+import { useMemo } from 'react';
+import type { KubeObject } from '@/lib/grove/meta';
+import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
+import { clusterStateFromObjects } from '@/lib/cluster/fromObjects';
+import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
+import { useConnectionState, useKindObjects } from '@/components/hooks/useClusterStream';
+
+type PreviewOutcome = { kind: 'ok'; preview: PlacementPreview } | { kind: 'failed'; message: string };
+
+/** Where the stack would land on the cluster as the stream shows it now; computed in the browser. */
+export function PreviewPanel({ pcs, onClose }: { pcs: PodCliqueSet; onClose: () => void }) {
+  const nodes = useKindObjects('Node');
+  const pods = useKindObjects('Pod');
+  const bindings = useKindObjects('ClusterTopologyBinding');
+  const connection = useConnectionState();
+  const outcome: PreviewOutcome | null = useMemo(() => {
+    if (nodes.length === 0) return null;
+    try {
+      const state = clusterStateFromObjects({ nodes: nodes as KubeObject[], pods: pods as KubeObject[], clusterTopologyBindings: bindings as KubeObject[] });
+      return { kind: 'ok', preview: previewPodCliqueSet(state, pcs) };
+    } catch (e) {
+      return { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+    }
+  }, [nodes, pods, bindings, pcs]);
+
+  return (
+    <section aria-labelledby="preview-heading" data-testid="preview-panel" className="flex max-h-full min-h-0 flex-col">
+      <div className="flex items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <h2 id="preview-heading" className="text-xs font-semibold">
+          Placement preview
+        </h2>
+        {outcome?.kind === 'ok' && (
+          <span data-testid="preview-summary" className={`text-xs font-medium ${outcome.preview.plan.feasible ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}`}>
+            {outcome.preview.plan.feasible ? 'Every gang fits' : 'Does not fit'} · {outcome.preview.plan.gangs.length} gang(s),{' '}
+            {outcome.preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0)} pod(s) placed
+          </span>
+        )}
+        <button type="button" onClick={onClose} className="ml-auto rounded px-2 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close the preview">
+          Close
+        </button>
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs">
+        {outcome === null && <p className="text-zinc-500 dark:text-zinc-400">{connection.synced ? 'The cluster has no nodes.' : 'Waiting for the cluster…'}</p>}
+        {outcome?.kind === 'failed' && (
+          <p role="alert" className="text-red-700 dark:text-red-400">
+            The preview failed: {outcome.message}
+          </p>
+        )}
+        {outcome?.kind === 'ok' && (
+          <ul className="flex flex-col gap-2" aria-label="Gangs">
+            {outcome.preview.plan.gangs.map((g) => {
+              const gang = outcome.preview.gangs.find((x) => x.name === g.name);
+              const nodesUsed = [...new Set(g.pods.map((p) => p.node))];
+              return (
+                <li key={g.name} data-testid="preview-gang" data-placed={g.placed} className="rounded border border-zinc-200 p-2 dark:border-zinc-800">
+                  <p className="flex flex-wrap items-baseline gap-2">
+                    <span className="font-mono font-semibold">{g.name}</span>
+                    <span className={g.placed ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>{g.placed ? 'placed' : 'not placed'}</span>
+                    <span className="text-zinc-500 dark:text-zinc-400">
+                      {g.pods.length}/{gang ? gang.podGroups.reduce((n, pg) => n + pg.pods.length, 0) : g.pods.length} pods on {nodesUsed.length} node(s)
+                    </span>
+                    {Object.entries(g.domains).map(([level, value]) => (
+                      <span key={level} className="rounded bg-zinc-100 px-1 font-mono dark:bg-zinc-800">
+                        {level}={value}
+                      </span>
+                    ))}
+                  </p>
+                  {g.reason && <p className="mt-1 text-red-700 dark:text-red-400">{g.reason}</p>}
+                  {g.explanation && g.explanation.length > 0 && (
+                    <ul className="mt-1 list-disc pl-4 text-zinc-600 dark:text-zinc-400">
+                      {g.explanation.map((e, i) => (
+                        <li key={i}>
+                          <span className="font-medium">{e.level}</span>: needs {e.needs}; best offers {e.best}. {e.message}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {g.warnings?.map((w, i) => (
+                    <p key={i} className="mt-1 text-amber-700 dark:text-amber-400">
+                      {w}
+                    </p>
+                  ))}
+                  {nodesUsed.length > 0 && <p className="mt-1 truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{nodesUsed.join(', ')}</p>}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

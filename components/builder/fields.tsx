@@ -1,0 +1,319 @@
+'use client';
+/**
+ * Inspector fields: each one is bound to a path in the PodCliqueSet and writes through one callback.
+ * Inputs keep a draft while the text cannot be read as the field's type, so typing never fights the YAML.
+ */
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import type { Path } from '@/lib/builder/document';
+import { concernsField } from '@/lib/builder/findings';
+import type { Finding } from '@/lib/grove/findings';
+import { isRecord, pointer } from '@/lib/grove/meta';
+
+export type SetField = (path: Path, value: unknown) => void;
+
+export function valueAt(object: unknown, path: Path): unknown {
+  let cur: unknown = object;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isRecord(cur)) cur = cur[String(seg)];
+    else return undefined;
+  }
+  return cur;
+}
+
+/** Id of a field's input, so a finding can focus it. */
+export const fieldId = (path: Path) => `field${pointer([...path]).replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+
+interface Codec {
+  format(value: unknown): string;
+  /** undefined deletes the field; an Error keeps the draft and shows why. */
+  parse(text: string): unknown;
+}
+
+export const textCodec: Codec = {
+  format: (v) => (v === undefined || v === null ? '' : String(v)),
+  parse: (t) => (t.trim() === '' ? undefined : t.trim()),
+};
+
+export const intCodec: Codec = {
+  format: (v) => (typeof v === 'number' ? String(v) : v === undefined ? '' : String(v)),
+  parse: (t) => {
+    if (t.trim() === '') return undefined;
+    if (!/^-?\d+$/.test(t.trim())) return new Error('a whole number');
+    return Number(t.trim());
+  },
+};
+
+/** A Kubernetes quantity: numbers stay numbers ("4" GPUs), "500m" / "16Gi" stay strings. */
+export const quantityCodec: Codec = {
+  format: (v) => (v === undefined || v === null ? '' : String(v)),
+  parse: (t) => {
+    const s = t.trim();
+    if (s === '') return undefined;
+    if (/^\d+$/.test(s)) return Number(s);
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkKMGTPE]i?)?$/.test(s)) return new Error('a quantity such as 4, 500m or 16Gi');
+    return s;
+  },
+};
+
+/** One list item per line (command, args). */
+export const linesCodec: Codec = {
+  format: (v) => (Array.isArray(v) ? v.map(String).join('\n') : ''),
+  parse: (t) => {
+    const lines = t.split('\n').filter((l) => l.trim() !== '');
+    return lines.length ? lines : undefined;
+  },
+};
+
+/** `key=value` per line → map (labels, node selector). */
+export const mapCodec: Codec = {
+  format: (v) => (isRecord(v) ? Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join('\n') : ''),
+  parse: (t) => {
+    const out: Record<string, string> = {};
+    for (const line of t.split('\n')) {
+      if (line.trim() === '') continue;
+      const eq = line.indexOf('=');
+      if (eq <= 0) return new Error(`"${line}": write key=value`);
+      out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    }
+    return Object.keys(out).length ? out : undefined;
+  },
+};
+
+/** `NAME=value` per line → env list. Entries with valueFrom cannot be written this way. */
+export const envCodec: Codec = {
+  format: (v) => (Array.isArray(v) ? v.map((e) => (isRecord(e) ? `${String(e.name)}=${e.value === undefined ? '' : String(e.value)}` : '')).join('\n') : ''),
+  parse: (t) => {
+    const out: { name: string; value: string }[] = [];
+    for (const line of t.split('\n')) {
+      if (line.trim() === '') continue;
+      const eq = line.indexOf('=');
+      if (eq <= 0) return new Error(`"${line}": write NAME=value`);
+      out.push({ name: line.slice(0, eq).trim(), value: line.slice(eq + 1) });
+    }
+    return out.length ? out : undefined;
+  },
+};
+
+/** `key[=value][:Effect]` per line → tolerations (operator Exists when there is no value). */
+export const tolerationsCodec: Codec = {
+  format: (v) =>
+    Array.isArray(v)
+      ? v
+          .map((x) => (isRecord(x) ? `${x.key ?? ''}${x.value !== undefined ? `=${String(x.value)}` : ''}${x.effect ? `:${String(x.effect)}` : ''}` : ''))
+          .join('\n')
+      : '',
+  parse: (t) => {
+    const out: Record<string, string>[] = [];
+    for (const line of t.split('\n')) {
+      if (line.trim() === '') continue;
+      const m = /^([^=:]*)(?:=([^:]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(line.trim());
+      if (!m) return new Error(`"${line}": write key=value:Effect (Effect: NoSchedule, PreferNoSchedule or NoExecute)`);
+      const tol: Record<string, string> = {};
+      if (m[1]) tol.key = m[1];
+      if (m[2] !== undefined) {
+        tol.operator = 'Equal';
+        tol.value = m[2];
+      } else tol.operator = 'Exists';
+      if (m[3]) tol.effect = m[3];
+      out.push(tol);
+    }
+    return out.length ? out : undefined;
+  },
+};
+
+interface FieldProps {
+  label: string;
+  path: Path;
+  object: unknown;
+  findings: readonly Finding[];
+  onSet: SetField;
+  codec?: Codec;
+  multiline?: boolean;
+  createOnly?: boolean;
+  help?: ReactNode;
+  placeholder?: string;
+  readOnlyReason?: string;
+}
+
+export function FieldFindings({ findings, path }: { findings: readonly Finding[]; path: Path }) {
+  const mine = findings.filter((f) => concernsField(f.path, path));
+  if (mine.length === 0) return null;
+  return (
+    <ul className="mt-0.5 flex flex-col gap-0.5" data-testid="field-findings">
+      {mine.map((f, i) => (
+        <li key={i} className={`text-[11px] ${f.severity === 'error' ? 'text-red-700 dark:text-red-400' : 'text-amber-700 dark:text-amber-400'}`}>
+          {f.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function CreateOnlyMark() {
+  return (
+    <span
+      className="ml-1 rounded bg-zinc-200 px-1 text-[9px] font-semibold uppercase tracking-wide text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
+      title="Create-only: Grove refuses changes to this field once the PodCliqueSet exists"
+    >
+      create-only
+    </span>
+  );
+}
+
+export function FieldLabel({ htmlFor, label, createOnly }: { htmlFor: string; label: string; createOnly?: boolean }) {
+  return (
+    <label htmlFor={htmlFor} className="flex items-center text-[11px] font-medium text-zinc-700 dark:text-zinc-300">
+      {label}
+      {createOnly && <CreateOnlyMark />}
+    </label>
+  );
+}
+
+export const inputClass =
+  'w-full rounded border border-zinc-300 bg-white px-1.5 py-1 font-mono text-xs text-zinc-900 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100';
+
+export function Field({ label, path, object, findings, onSet, codec = textCodec, multiline, createOnly, help, placeholder, readOnlyReason }: FieldProps) {
+  const id = fieldId(path);
+  const helpId = useId();
+  const external = codec.format(valueAt(object, path));
+  const [draft, setDraft] = useState(external);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(external);
+    setProblem(null);
+  }, [external]);
+  const change = (text: string) => {
+    setDraft(text);
+    const parsed = codec.parse(text);
+    if (parsed instanceof Error) {
+      setProblem(`Expected ${parsed.message}`);
+      return;
+    }
+    setProblem(null);
+    onSet(path, parsed);
+  };
+  const hasError = problem !== null || findings.some((f) => f.severity === 'error' && concernsField(f.path, path));
+  const common = {
+    id,
+    value: draft,
+    placeholder,
+    readOnly: !!readOnlyReason,
+    'aria-invalid': hasError,
+    'aria-describedby': helpId,
+    className: `${inputClass} ${readOnlyReason ? 'opacity-60' : ''}`,
+    'data-path': pointer([...path]),
+  };
+  return (
+    <div className="flex flex-col gap-0.5">
+      <FieldLabel htmlFor={id} label={label} createOnly={createOnly} />
+      {multiline ? (
+        <textarea {...common} rows={Math.min(6, Math.max(2, draft.split('\n').length))} onChange={(e) => change(e.currentTarget.value)} />
+      ) : (
+        <input {...common} type="text" onChange={(e) => change(e.currentTarget.value)} />
+      )}
+      <div id={helpId}>
+        {problem && <p className="text-[11px] text-red-700 dark:text-red-400">{problem}</p>}
+        {readOnlyReason && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{readOnlyReason}</p>}
+        {help && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{help}</p>}
+        <FieldFindings findings={findings} path={path} />
+      </div>
+    </div>
+  );
+}
+
+export function SelectField({
+  label,
+  path,
+  object,
+  findings,
+  onSet,
+  options,
+  createOnly,
+  emptyLabel = '(not set)',
+}: Omit<FieldProps, 'codec' | 'multiline'> & { options: readonly string[]; emptyLabel?: string }) {
+  const id = fieldId(path);
+  const value = valueAt(object, path);
+  const current = typeof value === 'string' ? value : '';
+  const all = current && !options.includes(current) ? [current, ...options] : options;
+  return (
+    <div className="flex flex-col gap-0.5">
+      <FieldLabel htmlFor={id} label={label} createOnly={createOnly} />
+      <select id={id} value={current} onChange={(e) => onSet(path, e.currentTarget.value || undefined)} className={inputClass} data-path={pointer([...path])}>
+        <option value="">{emptyLabel}</option>
+        {all.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+      <FieldFindings findings={findings} path={path} />
+    </div>
+  );
+}
+
+/** A name: edited as a draft, committed on Enter or leaving the field, with the name budget shown while typing. */
+export function NameField({
+  label,
+  path,
+  value,
+  findings,
+  createOnly,
+  budget,
+  onCommit,
+}: {
+  label: string;
+  path: Path;
+  value: string;
+  findings: readonly Finding[];
+  createOnly?: boolean;
+  /** Characters used against the limit, given the draft name. */
+  budget: (draft: string) => { used: number; limit: number; detail: string };
+  onCommit: (name: string) => boolean;
+}) {
+  const id = fieldId(path);
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const b = budget(draft);
+  const over = b.used > b.limit;
+  const commit = () => {
+    if (draft === value) return;
+    if (!onCommit(draft)) setDraft(value);
+  };
+  return (
+    <div className="flex flex-col gap-0.5">
+      <FieldLabel htmlFor={id} label={label} createOnly={createOnly} />
+      <input
+        id={id}
+        type="text"
+        value={draft}
+        onChange={(e) => setDraft(e.currentTarget.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') setDraft(value);
+        }}
+        aria-invalid={over}
+        aria-describedby={`${id}-budget`}
+        className={inputClass}
+        data-path={pointer([...path])}
+      />
+      <p id={`${id}-budget`} data-testid="name-budget" className={`text-[11px] ${over ? 'font-semibold text-red-700 dark:text-red-400' : 'text-zinc-500 dark:text-zinc-400'}`}>
+        Name budget {b.used}/{b.limit} {over ? `— ${b.used - b.limit} too many` : ''} ({b.detail})
+      </p>
+      <FieldFindings findings={findings} path={path} />
+    </div>
+  );
+}
+
+export function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset className="flex flex-col gap-2 border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
+      <legend className="sr-only">{title}</legend>
+      <h3 aria-hidden="true" className="text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
+        {title}
+      </h3>
+      {children}
+    </fieldset>
+  );
+}
