@@ -1,0 +1,98 @@
+'use client';
+/** Delete a PodCliqueSet, after a confirmation that names what goes with it (counted from the store). */
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useRef, useState } from 'react';
+import { plural } from '../../lib/workloads/health';
+import { kubectlDeleteCommand } from '../../lib/workloads/scale';
+import type { DeleteImpact } from '../../lib/workloads/tree';
+import { ActionFailure, deleteObject } from '../hooks/clusterActions';
+import { BUTTON_DANGER, BUTTON_SECONDARY, CommandLine } from './parts';
+import type { PermissionState } from './ScaleControl';
+
+export function impactSentence(impact: DeleteImpact): string {
+  const parts = [plural(impact.podCliques, 'PodClique'), plural(impact.scalingGroups, 'scaling group'), plural(impact.podGangs, 'PodGang'), plural(impact.pods, 'pod')];
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+export function DeleteWorkload({ namespace, name, impact, permission }: { namespace: string; name: string; impact: DeleteImpact; permission: PermissionState }) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const router = useRouter();
+  const id = useId();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open) cancelRef.current?.focus();
+  }, [open]);
+
+  const disabledReason =
+    permission === 'loading' ? 'Checking whether you may delete…' : permission && !permission.allowed ? `You may not delete this PodCliqueSet${permission.reason ? `: ${permission.reason}` : ''}` : undefined;
+
+  const close = () => {
+    setOpen(false);
+    setError(null);
+    requestAnimationFrame(() => openerRef.current?.focus());
+  };
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteObject({ kind: 'PodCliqueSet', namespace, name, dryRun: false });
+      router.push(`/workloads?deleted=${encodeURIComponent(`${namespace}/${name}`)}`);
+    } catch (e) {
+      setError(e instanceof ActionFailure || e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="space-y-2">
+      <button ref={openerRef} type="button" className={BUTTON_DANGER} disabled={!!disabledReason || busy} aria-describedby={disabledReason ? `${id}-reason` : undefined} aria-expanded={open} onClick={() => setOpen(true)}>
+        Delete…
+      </button>
+      {disabledReason && (
+        <p id={`${id}-reason`} className="text-xs text-amber-800 dark:text-amber-300">
+          {disabledReason}
+        </p>
+      )}
+      {open && (
+        <div
+          role="alertdialog"
+          aria-labelledby={`${id}-title`}
+          aria-describedby={`${id}-body`}
+          data-testid="delete-confirm"
+          className="max-w-xl space-y-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm dark:border-red-800 dark:bg-red-950/50"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              close();
+            }
+          }}
+        >
+          <p id={`${id}-title`} className="font-semibold">
+            Delete PodCliqueSet {name}?
+          </p>
+          <p id={`${id}-body`}>
+            Everything it owns goes with it: {impactSentence(impact)}. Running inference on those pods stops.
+          </p>
+          <CommandLine command={kubectlDeleteCommand('PodCliqueSet', namespace, name)} />
+          {error && (
+            <p role="alert" className="text-red-800 dark:text-red-300">
+              Delete failed: {error}
+            </p>
+          )}
+          <div className="flex gap-2">
+            <button type="button" className={BUTTON_DANGER} disabled={busy} onClick={() => void confirm()}>
+              {busy ? 'Deleting…' : `Delete ${name}`}
+            </button>
+            <button ref={cancelRef} type="button" className={BUTTON_SECONDARY} onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,308 @@
+'use client';
+/**
+ * One-click scale of a PodCliqueSet, a scaling group or a standalone PodClique: − / + and a set-to
+ * field open the impact preview (lib/placement/preview on the browser's ClusterState: the new gangs
+ * fit, and where, or why not; the server's dry-run for what only it knows, such as an HPA), the
+ * equivalent kubectl command, and a confirm. After the scale: live progress of the new pods from
+ * gated to ready, and an undo for a few seconds.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import type { Permission } from '../../lib/cluster/capabilities';
+import type { ScaleResult } from '../../lib/cluster/actions';
+import { previewScale, type ScalePreview } from '../../lib/placement/preview';
+import type { GangPlacement } from '../../lib/placement/plan';
+import { plural } from '../../lib/workloads/health';
+import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
+import type { WorkloadTree } from '../../lib/workloads/tree';
+import { ActionFailure, scaleObject } from '../hooks/clusterActions';
+import { BUTTON_PRIMARY, BUTTON_SECONDARY, CommandLine, INPUT, StageBar } from './parts';
+import type { WorkloadData } from './useWorkloadData';
+
+/** How long the undo stays offered after a scale. */
+export const UNDO_WINDOW_MS = 10_000;
+
+export type PermissionState = Permission | 'loading' | undefined;
+
+interface Preview {
+  to: number;
+  impact?: ScalePreview;
+  impactError?: string;
+  dry?: ScaleResult;
+  dryError?: string;
+  checking: boolean;
+}
+
+interface Recent {
+  from: number;
+  to: number;
+  at: number;
+  undone: boolean;
+}
+
+function describeGang(g: GangPlacement): string {
+  if (!g.placed) return `${g.name}: ${g.reason ?? 'does not fit'}`;
+  const nodes = new Set(g.pods.map((p) => p.node)).size;
+  const where = Object.entries(g.domains)
+    .map(([level, value]) => `${level} ${value}`)
+    .join(', ');
+  return `${g.name}: ${g.pods.length} pod${g.pods.length === 1 ? '' : 's'} on ${nodes} node${nodes === 1 ? '' : 's'}${where ? ` in ${where}` : ''}`;
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof ActionFailure) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function ScaleControl({ target, tree, data, permission, label }: { target: ScaleTargetInfo; tree: WorkloadTree; data: WorkloadData; permission: PermissionState; label: string }) {
+  const id = useId();
+  const [draft, setDraft] = useState(String(target.replicas));
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recent, setRecent] = useState<Recent | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const previewRef = useRef<HTMLDivElement>(null);
+  const progressRef = useRef<HTMLDivElement>(null);
+  const requestSeq = useRef(0);
+
+  // Follow the live count while nothing is being edited.
+  useEffect(() => {
+    if (!preview) setDraft(String(target.replicas));
+  }, [target.replicas, preview]);
+
+  // The undo offer expires: tick while it is shown.
+  useEffect(() => {
+    if (!recent || recent.undone) return;
+    const left = recent.at + UNDO_WINDOW_MS - Date.now();
+    if (left <= 0) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [recent]);
+
+  const disabledReason =
+    target.refused ??
+    (permission === 'loading'
+      ? 'Checking whether you may scale…'
+      : permission && !permission.allowed
+        ? `You may not scale ${target.kind} ${target.name}${permission.reason ? `: ${permission.reason}` : ''}`
+        : undefined);
+  const disabled = !!disabledReason;
+
+  const open = (to: number) => {
+    if (disabled || !Number.isInteger(to) || to < 0) return;
+    setDraft(String(to));
+    setError(null);
+    let impact: ScalePreview | undefined;
+    let impactError: string | undefined;
+    if (data.state) {
+      try {
+        impact = previewScale(data.state, data, { kind: target.kind, namespace: target.namespace, name: target.name, replicas: to });
+      } catch (e) {
+        impactError = failureText(e);
+      }
+    } else impactError = data.stateError ?? 'the cluster’s nodes are not loaded yet, so placement cannot be previewed';
+    const seq = ++requestSeq.current;
+    setPreview({ to, checking: true, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}) });
+    scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: true }).then(
+      (dry) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dry, checking: false } : p)),
+      (e: unknown) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dryError: failureText(e), checking: false } : p)),
+    );
+    requestAnimationFrame(() => previewRef.current?.focus());
+  };
+
+  const close = () => {
+    requestSeq.current++;
+    setPreview(null);
+    setDraft(String(target.replicas));
+  };
+
+  const run = async (from: number, to: number, undo: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: false });
+      setRecent({ from, to, at: Date.now(), undone: undo });
+      setNow(Date.now());
+      setPreview(null);
+      requestAnimationFrame(() => progressRef.current?.focus());
+    } catch (e) {
+      setError(failureText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const refusal = preview
+    ? (preview.impact?.refused ??
+      (preview.dry?.hpa ? hpaRefusal(target.kind, target.name, preview.dry.hpa) : undefined) ??
+      (preview.dryError ? `The server refuses: ${preview.dryError}` : undefined))
+    : undefined;
+  const from = target.replicas;
+  const fits = preview?.impact ? preview.impact.plan.feasible : undefined;
+  const progress = recent ? scaleProgress(tree, target, recent.from, recent.to) : undefined;
+  const undoLeft = recent && !recent.undone ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
+  const reasonId = `${id}-reason`;
+  const draftNumber = Number(draft);
+  const draftValid = draft.trim() !== '' && Number.isInteger(draftNumber) && draftNumber >= 0;
+
+  return (
+    <div className="space-y-2" data-testid="scale-control" data-kind={target.kind} data-name={target.name}>
+      <div className="flex flex-wrap items-center gap-1.5">
+        <span className="mr-1 text-xs text-zinc-600 dark:text-zinc-400">{label}</span>
+        <button
+          type="button"
+          className={BUTTON_SECONDARY}
+          aria-label={`Scale ${target.name} down to ${Math.max(0, (preview?.to ?? from) - 1)}`}
+          aria-describedby={disabled ? reasonId : undefined}
+          disabled={disabled || busy || (preview?.to ?? from) <= 0}
+          onClick={() => open((preview?.to ?? from) - 1)}
+        >
+          −
+        </button>
+        <input
+          type="number"
+          min={0}
+          inputMode="numeric"
+          className={`${INPUT} w-16 text-center tabular-nums`}
+          aria-label={`Replicas of ${target.name}`}
+          aria-describedby={disabled ? reasonId : undefined}
+          aria-invalid={!draftValid}
+          value={draft}
+          disabled={disabled || busy}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && draftValid) {
+              e.preventDefault();
+              open(draftNumber);
+            }
+            if (e.key === 'Escape' && preview) {
+              e.preventDefault();
+              close();
+            }
+          }}
+        />
+        <button
+          type="button"
+          className={BUTTON_SECONDARY}
+          aria-label={`Scale ${target.name} up to ${(preview?.to ?? from) + 1}`}
+          aria-describedby={disabled ? reasonId : undefined}
+          disabled={disabled || busy}
+          onClick={() => open((preview?.to ?? from) + 1)}
+        >
+          +
+        </button>
+        <button type="button" className={BUTTON_SECONDARY} disabled={disabled || busy || !draftValid || (draftNumber === from && !preview)} onClick={() => open(draftNumber)}>
+          Set to {draftValid ? draftNumber : '…'}
+        </button>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400">
+          now {from} {target.unit}
+          {from === 1 ? '' : 's'}
+        </span>
+      </div>
+      {disabledReason && (
+        <p id={reasonId} data-testid="scale-disabled-reason" className="text-xs text-amber-800 dark:text-amber-300">
+          {disabledReason}
+        </p>
+      )}
+
+      {preview && (
+        <div
+          ref={previewRef}
+          tabIndex={-1}
+          role="group"
+          aria-label={`Scale preview for ${target.name}`}
+          data-testid="scale-preview"
+          className="space-y-2 rounded-md border border-zinc-300 bg-zinc-50 p-3 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              close();
+            }
+          }}
+        >
+          <p className="font-medium">
+            Scale {target.kind} {target.name} from {from} to {preview.to} {target.unit}
+            {preview.to === 1 ? '' : 's'}
+          </p>
+          {refusal ? (
+            <p data-testid="scale-refused" className="text-red-800 dark:text-red-300">
+              Refused: {refusal}
+            </p>
+          ) : preview.to === from ? (
+            <p className="text-zinc-600 dark:text-zinc-400">No change.</p>
+          ) : preview.to < from ? (
+            <p data-testid="scale-impact">
+              Removes the highest-numbered {target.unit}s: {plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted.
+            </p>
+          ) : preview.impact ? (
+            <div data-testid="scale-impact" data-fits={fits ? 'true' : 'false'}>
+              <p className={fits ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}>
+                {fits ? 'The new pods fit' : 'Does not fit'}: {preview.impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}
+              </p>
+              <ul className="ml-4 list-disc text-xs">
+                {preview.impact.plan.gangs.map((g) => (
+                  <li key={g.name}>{describeGang(g)}</li>
+                ))}
+              </ul>
+              {!fits && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">If you scale anyway, the pods that do not fit stay pending until room is made.</p>}
+            </div>
+          ) : (
+            <p className="text-zinc-600 dark:text-zinc-400">Placement preview unavailable: {preview.impactError}</p>
+          )}
+          {preview.checking && <p className="text-xs text-zinc-600 dark:text-zinc-400">Asking the server (dry run)…</p>}
+          {preview.dry?.warnings?.map((w) => (
+            <p key={w} className="text-xs text-amber-800 dark:text-amber-300">
+              Warning: {w}
+            </p>
+          ))}
+          <CommandLine command={kubectlScaleCommand(target, preview.to)} />
+          <div className="flex gap-2">
+            <button
+              type="button"
+              className={BUTTON_PRIMARY}
+              disabled={!!refusal || busy || preview.to === from || preview.checking}
+              onClick={() => void run(from, preview.to, false)}
+            >
+              {busy ? 'Scaling…' : fits === false ? `Scale anyway to ${preview.to}` : `Confirm scale to ${preview.to}`}
+            </button>
+            <button type="button" className={BUTTON_SECONDARY} onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+
+      {error && (
+        <p role="alert" className="text-xs text-red-800 dark:text-red-300">
+          Scale failed: {error}
+        </p>
+      )}
+
+      {recent && progress && (
+        <div ref={progressRef} tabIndex={-1} data-testid="scale-progress" data-done={progress.done ? 'true' : 'false'} className="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800">
+          <span role="status">
+            {recent.undone ? 'Undid: scaled' : 'Scaled'} {target.name} from {recent.from} to {recent.to}: {progress.summary}
+            {progress.done ? ' ✓' : ''}
+          </span>
+          {recent.to > recent.from && <StageBar counts={progress.counts} label="New pods" />}
+          {undoLeft > 0 && (
+            <button type="button" className={BUTTON_SECONDARY} disabled={busy} onClick={() => void run(recent.to, recent.from, true)}>
+              Undo ({undoLeft}s)
+            </button>
+          )}
+          {(progress.done || recent.undone || undoLeft === 0) && (
+            <button type="button" className={BUTTON_SECONDARY} onClick={() => setRecent(null)} aria-label="Dismiss scale progress">
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Pods a scale-down removes (those of the replicas above the new count). */
+function countPods(tree: WorkloadTree, target: ScaleTargetInfo, from: number, to: number): number {
+  const c = scaleProgress(tree, target, from, to).counts;
+  return Object.values(c).reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,84 @@
+'use client';
+/**
+ * The startup-order graph as plain SVG (a handful of nodes): cliques in columns by dependency depth,
+ * `startsAfter` edges as arrows, each clique coloured by progress, with the same facts as a list for
+ * screen readers and for reading without colour.
+ */
+import type { StartupGraph, StartupProgress } from '../../lib/workloads/startup';
+
+const NODE_W = 168;
+const NODE_H = 46;
+const GAP_X = 56;
+const GAP_Y = 16;
+const PAD = 8;
+
+const FILL: Record<StartupProgress, string> = {
+  waiting: 'fill-zinc-100 stroke-zinc-400 dark:fill-zinc-800 dark:stroke-zinc-500',
+  starting: 'fill-sky-100 stroke-sky-500 dark:fill-sky-950 dark:stroke-sky-400',
+  ready: 'fill-emerald-100 stroke-emerald-600 dark:fill-emerald-950 dark:stroke-emerald-400',
+  blocked: 'fill-red-100 stroke-red-600 dark:fill-red-950 dark:stroke-red-400',
+};
+
+const TYPE_TEXT: Record<string, string> = {
+  CliqueStartupTypeAnyOrder: 'Any order: every clique starts as soon as its pods are scheduled.',
+  CliqueStartupTypeInOrder: 'In order: each clique waits for the one before it to have its minimum of ready pods.',
+  CliqueStartupTypeExplicit: 'Explicit: each clique waits for the cliques it starts after to have their minimum of ready pods.',
+};
+
+export function StartupGraphView({ graph }: { graph: StartupGraph }) {
+  const width = PAD * 2 + graph.columns * NODE_W + Math.max(0, graph.columns - 1) * GAP_X;
+  const height = PAD * 2 + graph.rows * NODE_H + Math.max(0, graph.rows - 1) * GAP_Y;
+  const pos = new Map(graph.nodes.map((n) => [n.clique, { x: PAD + n.column * (NODE_W + GAP_X), y: PAD + n.row * (NODE_H + GAP_Y) }]));
+  return (
+    <div className="space-y-2">
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">{TYPE_TEXT[graph.startupType] ?? graph.startupType}</p>
+      <div className="overflow-x-auto">
+        <svg role="img" aria-label={`Startup order: ${graph.edges.length === 0 ? 'no dependencies' : graph.edges.map((e) => `${e.to} after ${e.from}`).join('; ')}`} width={width} height={height} className="text-zinc-500 dark:text-zinc-400" data-testid="startup-graph">
+          <defs>
+            <marker id="startup-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <path d="M 0 0 L 10 5 L 0 10 z" className="fill-current" />
+            </marker>
+          </defs>
+          {graph.edges.map((e) => {
+            const a = pos.get(e.from);
+            const b = pos.get(e.to);
+            if (!a || !b) return null;
+            const x1 = a.x + NODE_W;
+            const y1 = a.y + NODE_H / 2;
+            const x2 = b.x - 2;
+            const y2 = b.y + NODE_H / 2;
+            const mid = (x1 + x2) / 2;
+            return <path key={`${e.from}->${e.to}`} d={`M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`} className="fill-none stroke-current" strokeWidth={1.5} markerEnd="url(#startup-arrow)" />;
+          })}
+          {graph.nodes.map((n) => {
+            const p = pos.get(n.clique)!;
+            return (
+              <g key={n.clique} transform={`translate(${p.x},${p.y})`} data-clique={n.clique} data-progress={n.progress}>
+                <rect width={NODE_W} height={NODE_H} rx={6} className={FILL[n.progress]} strokeWidth={1.5} />
+                <text x={10} y={18} className="fill-zinc-900 text-[12px] font-semibold dark:fill-zinc-100">
+                  {n.clique}
+                  {n.scalingGroup ? ` (${n.scalingGroup})` : ''}
+                </text>
+                <text x={10} y={36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300">
+                  {n.progress} · {n.ready}/{n.min} ready
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+      <ul className="text-xs text-zinc-700 dark:text-zinc-300" aria-label="Cliques in startup order">
+        {[...graph.nodes]
+          .sort((a, b) => a.column - b.column || a.row - b.row)
+          .map((n) => {
+            const after = graph.edges.filter((e) => e.to === n.clique).map((e) => e.from);
+            return (
+              <li key={n.clique}>
+                <span className="font-mono">{n.clique}</span>: {n.progress}, {n.ready} of {n.min} minimum pods ready{after.length > 0 ? `; starts after ${after.join(', ')}` : ''}
+              </li>
+            );
+          })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+'use client';
+/**
+ * One stack, live: health and scale of the PodCliqueSet, the tree down to pods (with why a pod is not
+ * running), its PodGangs, the startup-order graph, where its pods are, and every event of its objects.
+ */
+import Link from 'next/link';
+import { useEffect, useMemo, useState } from 'react';
+import type { GangPlacement } from '../../lib/placement/plan';
+import { workloadEvents } from '../../lib/workloads/events';
+import { formatAge, workloadHealth } from '../../lib/workloads/health';
+import { placePendingGang, workloadPlacement } from '../../lib/workloads/placement';
+import { pcsScaleTarget } from '../../lib/workloads/scale';
+import { startupGraph } from '../../lib/workloads/startup';
+import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/workloads/tree';
+import { needsPlacement, whyPending, type WhyPending } from '../../lib/workloads/whyPending';
+import { DeleteWorkload } from './DeleteWorkload';
+import { DomainList, GangsTable } from './GangsAndPlacement';
+import { HealthBadge, Section, StageBar, StageLegend } from './parts';
+import { ScaleControl } from './ScaleControl';
+import { StartupGraphView } from './StartupGraphView';
+import { permissionFor, useCapabilities } from './useCapabilities';
+import { useWorkloadData } from './useWorkloadData';
+import { WorkloadEvents } from './WorkloadEvents';
+import { WorkloadTreeView } from './WorkloadTreeView';
+import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
+
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
+  const data = useWorkloadData({ events: true, state: true });
+  const capabilities = useCapabilities(namespace);
+  const now = useNow(5000);
+  const pcs = findPodCliqueSet(data.podCliqueSets, namespace, name);
+  const tree = useMemo(() => (pcs ? buildWorkloadTree(pcs, data) : undefined), [pcs, data]);
+  const events = useMemo(() => (tree ? workloadEvents(tree, data.events) : []), [tree, data.events]);
+  const health = useMemo(() => (tree ? workloadHealth(tree) : undefined), [tree]);
+  const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
+  const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
+  const why = useMemo(() => {
+    const out = new Map<string, WhyPending>();
+    if (!tree) return out;
+    const placements = new Map<string, GangPlacement | undefined>();
+    for (const pod of tree.pods) {
+      let gangPlacement: GangPlacement | undefined;
+      if (needsPlacement(pod.stage) && pod.gang && data.state) {
+        if (!placements.has(pod.gang)) {
+          try {
+            placements.set(pod.gang, placePendingGang(data.state, tree, pod.gang));
+          } catch {
+            placements.set(pod.gang, undefined);
+          }
+        }
+        gangPlacement = placements.get(pod.gang);
+      }
+      const w = whyPending(pod, { tree, events, ...(gangPlacement ? { placement: gangPlacement } : {}) });
+      if (w) out.set(pod.name, w);
+    }
+    return out;
+  }, [tree, events, data.state]);
+
+  if (!pcs || !tree || !health) {
+    return (
+      <div className="space-y-2 p-4">
+        <BackLink />
+        <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
+          {data.synced ? `There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).` : 'Loading the cluster…'}
+        </p>
+      </div>
+    );
+  }
+
+  const scalePermission = (kind: 'PodCliqueSet' | 'PodCliqueScalingGroup' | 'PodClique') => permissionFor(capabilities, kind, 'scale');
+
+  return (
+    <div className="space-y-4 p-4">
+      <BackLink />
+      <header className="flex flex-wrap items-start justify-between gap-4">
+        <div className="space-y-1">
+          <h1 className="text-lg font-semibold tracking-tight">
+            <span className="sr-only">PodCliqueSet </span>
+            {name}
+            <span className="ml-2 text-sm font-normal text-zinc-600 dark:text-zinc-400">in {namespace}</span>
+          </h1>
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            <HealthBadge state={health.state} />
+            <span data-testid="pcs-available">
+              {health.available}/{health.desired} replicas available
+            </span>
+            <span data-testid="pcs-gpus">{health.gpusUsed} GPUs in use</span>
+            <span className="flex items-center gap-2">
+              <StageBar counts={health.pods} label="Pods" />
+              <span data-testid="pcs-pods">
+                {health.pods.ready}/{health.podCount} pods ready
+              </span>
+            </span>
+            <span className="text-zinc-600 dark:text-zinc-400">age {formatAge(health.createdAt, now)}</span>
+          </div>
+          {health.problems.length > 0 && (
+            <ul className="list-disc pl-5 text-xs text-red-800 dark:text-red-300" aria-label="Problems">
+              {health.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          {capabilities.status === 'error' && <p className="text-xs text-zinc-600 dark:text-zinc-400">Could not ask what you may do ({capabilities.message}); the cluster decides when you act.</p>}
+        </div>
+        <DeleteWorkload namespace={namespace} name={name} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} />
+      </header>
+
+      <Section title="Scale" id="scale-heading">
+        <ScaleControl target={pcsScaleTarget(tree)} tree={tree} data={data} permission={scalePermission('PodCliqueSet')} label="PodCliqueSet replicas" />
+      </Section>
+
+      <Section title="Tree" id="tree-heading" actions={<StageLegend />}>
+        <WorkloadTreeView tree={tree} data={data} why={why} permissions={{ PodClique: scalePermission('PodClique'), PodCliqueScalingGroup: scalePermission('PodCliqueScalingGroup') }} />
+      </Section>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Section title="PodGangs" id="gangs-heading">
+          <GangsTable tree={tree} {...(placement ? { placement } : {})} />
+        </Section>
+        <Section title="Startup order" id="startup-heading">
+          {graph && <StartupGraphView graph={graph} />}
+        </Section>
+      </div>
+
+      <Section title="Where its pods are" id="placement-heading">
+        {data.state ? (
+          <div className="space-y-3">
+            <WorkloadMiniHeatmap state={data.state} pods={data.pods} namespace={namespace} name={name} />
+            {placement && <DomainList placement={placement} />}
+          </div>
+        ) : (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{data.stateError ? `The cluster’s nodes could not be read: ${data.stateError}` : 'Loading the nodes…'}</p>
+        )}
+      </Section>
+
+      <Section title={`Events (${events.length})`} id="events-heading">
+        <WorkloadEvents events={events} now={now} />
+      </Section>
+    </div>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link href="/workloads" className="text-xs text-sky-800 underline-offset-2 hover:underline dark:text-sky-300">
+      ← All workloads
+    </Link>
+  );
+}

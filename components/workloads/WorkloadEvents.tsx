@@ -1,0 +1,45 @@
+'use client';
+/** The events of every object in the stack, merged, newest first. */
+import { formatAge } from '../../lib/workloads/health';
+import type { WorkloadEvent } from '../../lib/workloads/events';
+
+const LIMIT = 200;
+
+export function WorkloadEvents({ events, now }: { events: readonly WorkloadEvent[]; now: number }) {
+  if (events.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No events for these objects (the apiserver keeps events for about an hour).</p>;
+  const newest = [...events].reverse().slice(0, LIMIT);
+  return (
+    <div className="max-h-96 overflow-auto">
+      <table className="w-full text-left text-xs" aria-label="Events, newest first">
+        <thead className="sticky top-0 bg-white text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
+          <tr>
+            <th scope="col" className="py-1 pr-3 font-medium">Age</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Type</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Object</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Reason</th>
+            <th scope="col" className="py-1 pr-3 font-medium">Message</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+          {newest.map((e) => (
+            <tr key={e.key} data-testid="event" data-reason={e.reason} className={e.type === 'Warning' ? 'bg-amber-50 dark:bg-amber-950/40' : undefined}>
+              <td className="py-1 pr-3 tabular-nums" title={e.time}>
+                {formatAge(e.time, now)}
+              </td>
+              <td className="py-1 pr-3">{e.type}</td>
+              <td className="py-1 pr-3 font-mono">
+                {e.object.kind}/{e.object.name}
+              </td>
+              <td className="py-1 pr-3">
+                {e.reason}
+                {e.count > 1 ? ` ×${e.count}` : ''}
+              </td>
+              <td className="py-1 pr-3">{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {events.length > LIMIT && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Showing the newest {LIMIT} of {events.length}.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+'use client';
+/**
+ * Every PodCliqueSet of the namespace chosen in the header (or of all namespaces), with its health,
+ * live: available vs desired replicas, pods per stage, GPUs, problems, age. Filter and sort by column.
+ */
+import Link from 'next/link';
+import { useEffect, useMemo, useState } from 'react';
+import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
+import { buildWorkloadTree, podCliqueSetsIn } from '../../lib/workloads/tree';
+import { useSelectedNamespace } from '../hooks/clusterContext';
+import { HealthBadge, INPUT, StageBar, StageLegend } from './parts';
+import { useWorkloadData } from './useWorkloadData';
+
+const COLUMNS: { key: WorkloadSortKey; label: string; numeric?: boolean }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'namespace', label: 'Namespace' },
+  { key: 'health', label: 'Health' },
+  { key: 'available', label: 'Available', numeric: true },
+  { key: 'gpus', label: 'GPUs', numeric: true },
+  { key: 'age', label: 'Age', numeric: true },
+];
+
+/** Re-render every few seconds so ages move on. */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
+
+export function WorkloadList() {
+  const { namespace } = useSelectedNamespace();
+  const [allNamespaces, setAllNamespaces] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<{ key: WorkloadSortKey; direction: 'asc' | 'desc' }>({ key: 'name', direction: 'asc' });
+  const data = useWorkloadData();
+  const now = useNow(5000);
+  const scope = allNamespaces ? null : namespace;
+  // Set by the detail page after a delete (read once: a notice, not state worth a Suspense boundary).
+  const [deleted, setDeleted] = useState<string | null>(null);
+  useEffect(() => {
+    setDeleted(new URLSearchParams(window.location.search).get('deleted'));
+  }, []);
+
+  const rows = useMemo(() => {
+    if (!allNamespaces && namespace === null) return [];
+    return podCliqueSetsIn(data.podCliqueSets, scope).map((pcs) => workloadHealth(buildWorkloadTree(pcs, data)));
+  }, [data, scope, allNamespaces, namespace]);
+  const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
+  const columns = allNamespaces ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
+
+  const toggleSort = (key: WorkloadSortKey) => setSort((s) => (s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: 'asc' }));
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="flex flex-col gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+          Namespaces
+          <select
+            className={INPUT}
+            value={allNamespaces ? 'all' : 'selected'}
+            onChange={(e) => setAllNamespaces(e.target.value === 'all')}
+          >
+            <option value="selected">{namespace ? `Namespace ${namespace} (from the header)` : 'The header’s namespace'}</option>
+            <option value="all">All namespaces</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+          Filter
+          <input
+            type="search"
+            className={`${INPUT} w-64`}
+            placeholder="name, namespace, health or problem"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </label>
+        <div className="ml-auto">
+          <StageLegend />
+        </div>
+      </div>
+
+      {deleted && (
+        <p role="status" data-testid="deleted-notice" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+          Deleted PodCliqueSet {deleted} and everything it owned.
+        </p>
+      )}
+      <p role="status" className="text-xs text-zinc-600 dark:text-zinc-400">
+        {!data.synced && rows.length === 0
+          ? 'Loading the cluster…'
+          : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
+      </p>
+
+      <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
+        <table className="w-full text-left text-sm" aria-label="PodCliqueSets">
+          <thead className="bg-zinc-50 text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
+            <tr>
+              {columns.map((c) => (
+                <th key={c.key} scope="col" aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'} className="px-3 py-2 font-medium">
+                  <button type="button" onClick={() => toggleSort(c.key)} className="inline-flex items-center gap-1 rounded hover:text-zinc-900 dark:hover:text-zinc-100">
+                    {c.label}
+                    <span aria-hidden className="text-[10px]">
+                      {sort.key === c.key ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
+                    </span>
+                  </button>
+                </th>
+              ))}
+              <th scope="col" className="px-3 py-2 font-medium">
+                Pods
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Problems
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
+            {shown.map((r) => (
+              <tr key={`${r.namespace}/${r.name}`} data-testid="workload-row" data-name={r.name} data-namespace={r.namespace}>
+                <td className="px-3 py-2 font-medium">
+                  <Link className="text-sky-800 underline-offset-2 hover:underline dark:text-sky-300" href={`/workloads/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}`}>
+                    {r.name}
+                  </Link>
+                </td>
+                {allNamespaces && <td className="px-3 py-2">{r.namespace}</td>}
+                <td className="px-3 py-2">
+                  <HealthBadge state={r.state} />
+                </td>
+                <td className="px-3 py-2 tabular-nums" data-testid="available">
+                  {r.available}/{r.desired}
+                </td>
+                <td className="px-3 py-2 tabular-nums" data-testid="gpus" title={`${r.gpusUsed} GPUs held by bound pods; ${r.gpusRequested} asked for by all pods`}>
+                  {r.gpusUsed}
+                  {r.gpusRequested !== r.gpusUsed && <span className="text-zinc-500 dark:text-zinc-400"> / {r.gpusRequested}</span>}
+                </td>
+                <td className="px-3 py-2 tabular-nums">{formatAge(r.createdAt, now)}</td>
+                <td className="px-3 py-2">
+                  <div className="flex items-center gap-2">
+                    <StageBar counts={r.pods} label={`Pods of ${r.name}`} />
+                    <span className="tabular-nums text-xs text-zinc-600 dark:text-zinc-400" data-testid="pod-count">
+                      {r.pods.ready}/{r.podCount} ready
+                    </span>
+                  </div>
+                </td>
+                <td className="max-w-md px-3 py-2 text-xs text-zinc-700 dark:text-zinc-300">
+                  {r.problems.length === 0 ? <span className="text-zinc-500 dark:text-zinc-400">—</span> : <span title={r.problems.join('\n')}>{r.problems[0]}{r.problems.length > 1 ? ` (+${r.problems.length - 1} more)` : ''}</span>}
+                </td>
+              </tr>
+            ))}
+            {shown.length === 0 && (
+              <tr>
+                <td colSpan={columns.length + 2} className="px-3 py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
+                  {rows.length === 0 ? (
+                    <>
+                      No PodCliqueSets {scope ? `in namespace ${scope}` : 'in the cluster'}.
+                      {scope && (
+                        <>
+                          {' '}
+                          <button type="button" className="underline" onClick={() => setAllNamespaces(true)}>
+                            Show all namespaces
+                          </button>
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    'Nothing matches the filter.'
+                  )}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

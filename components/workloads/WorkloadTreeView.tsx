@@ -1,0 +1,151 @@
+'use client';
+/**
+ * PodCliqueSet → replica → scaling group → PodClique → Pod, with each pod's stage and, for a pod that
+ * is not ready, why. Scaling groups and standalone PodCliques open their scale control in place.
+ */
+import { useState } from 'react';
+import { podCliqueScaleTarget, scalingGroupScaleTarget } from '../../lib/workloads/scale';
+import type { CliqueNode, ReplicaNode, ScalingGroupNode, WorkloadTree } from '../../lib/workloads/tree';
+import type { WhyPending } from '../../lib/workloads/whyPending';
+import { BUTTON_SECONDARY, StageBadge, StageBar } from './parts';
+import { ScaleControl, type PermissionState } from './ScaleControl';
+import type { WorkloadData } from './useWorkloadData';
+
+export interface TreeViewProps {
+  tree: WorkloadTree;
+  data: WorkloadData;
+  why: ReadonlyMap<string, WhyPending>;
+  permissions: { PodClique: PermissionState; PodCliqueScalingGroup: PermissionState };
+}
+
+export function WorkloadTreeView(props: TreeViewProps) {
+  const { tree } = props;
+  if (tree.replicas.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No replicas: the PodCliqueSet is scaled to zero.</p>;
+  return (
+    <ul className="space-y-4" aria-label={`Replicas of ${tree.name}`}>
+      {tree.replicas.map((r) => (
+        <ReplicaItem key={r.index} replica={r} {...props} />
+      ))}
+    </ul>
+  );
+}
+
+function ReplicaItem({ replica, ...props }: TreeViewProps & { replica: ReplicaNode }) {
+  const total = Object.values(replica.counts).reduce((a, b) => a + b, 0);
+  return (
+    <li data-testid="replica" data-index={replica.index} className="rounded-md border border-zinc-200 dark:border-zinc-800">
+      <div className="flex items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 dark:border-zinc-800 dark:bg-zinc-900">
+        <h3 className="text-sm font-semibold">Replica {replica.index}</h3>
+        <StageBar counts={replica.counts} label={`Pods of replica ${replica.index}`} />
+        <span className="text-xs tabular-nums text-zinc-600 dark:text-zinc-400" data-testid="replica-ready">
+          {replica.counts.ready}/{total} ready
+        </span>
+      </div>
+      <ul className="space-y-2 p-3">
+        {replica.cliques.map((c) => (
+          <CliqueItem key={c.name} clique={c} {...props} />
+        ))}
+        {replica.scalingGroups.map((g) => (
+          <GroupItem key={g.name} group={g} {...props} />
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+function ScaleToggle({ name, open, onToggle }: { name: string; open: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" className={BUTTON_SECONDARY} aria-expanded={open} aria-label={`Scale ${name}`} onClick={onToggle}>
+      Scale…
+    </button>
+  );
+}
+
+function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNode }) {
+  const [open, setOpen] = useState(false);
+  const target = scalingGroupScaleTarget(props.tree, group);
+  return (
+    <li data-testid="scaling-group" data-name={group.name} className="rounded-md border border-dashed border-zinc-300 p-2 dark:border-zinc-700">
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Scaling group</span>
+        <span className="font-mono text-sm">{group.name}</span>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="group-replicas">
+          {group.availableReplicas}/{group.replicas} replicas available (min {group.minAvailable})
+        </span>
+        {group.breached && <span className="text-xs text-amber-800 dark:text-amber-300">MinAvailableBreached: {group.breached.reason}</span>}
+        <span className="ml-auto">
+          <ScaleToggle name={group.name} open={open} onToggle={() => setOpen((o) => !o)} />
+        </span>
+      </div>
+      {open && (
+        <div className="mt-2">
+          <ScaleControl target={target} tree={props.tree} data={props.data} permission={props.permissions.PodCliqueScalingGroup} label="Scaling-group replicas" />
+        </div>
+      )}
+      <ul className="mt-2 space-y-2">
+        {group.replicaNodes.map((n) => (
+          <li key={n.index} data-testid="group-replica" data-index={n.index} className="pl-3">
+            <div className="text-xs text-zinc-600 dark:text-zinc-400">
+              Group replica {n.index}
+              {n.gang ? ` · gang ${n.gang}` : ''}
+              {n.index >= group.minAvailable ? ' (scaled gang)' : ' (in the base gang)'}
+            </div>
+            <ul className="mt-1 space-y-2">
+              {n.cliques.map((c) => (
+                <CliqueItem key={c.name} clique={c} {...props} />
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }) {
+  const [open, setOpen] = useState(false);
+  const target = podCliqueScaleTarget(props.tree, clique);
+  return (
+    <li data-testid="podclique" data-name={clique.name} data-template={clique.template} className="rounded-md bg-zinc-50/60 p-2 dark:bg-zinc-900/60">
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">PodClique</span>
+        <span className="font-mono text-sm">{clique.name}</span>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="clique-ready">
+          {clique.counts.ready}/{clique.pods.length} ready (min {clique.minAvailable})
+        </span>
+        {clique.startsAfter.length > 0 && <span className="text-xs text-zinc-600 dark:text-zinc-400">starts after {clique.startsAfter.join(', ')}</span>}
+        {clique.breached && <span className="text-xs text-amber-800 dark:text-amber-300">MinAvailableBreached: {clique.breached.reason}</span>}
+        <span className="ml-auto">
+          <ScaleToggle name={clique.name} open={open} onToggle={() => setOpen((o) => !o)} />
+        </span>
+      </div>
+      {open && (
+        <div className="mt-2">
+          <ScaleControl target={target} tree={props.tree} data={props.data} permission={props.permissions.PodClique} label="Pods" />
+        </div>
+      )}
+      <ul className="mt-1 divide-y divide-zinc-200 text-xs dark:divide-zinc-800" aria-label={`Pods of ${clique.name}`}>
+        {clique.pods.map((p) => {
+          const why = props.why.get(p.name);
+          return (
+            <li key={p.name} data-testid="pod" data-name={p.name} data-stage={p.stage} className="py-1">
+              <div className="flex flex-wrap items-center gap-2">
+                <StageBadge stage={p.stage} />
+                <span className="font-mono">{p.name}</span>
+                {p.node && <span className="text-zinc-600 dark:text-zinc-400">on {p.node}</span>}
+                {p.gpus > 0 && <span className="text-zinc-600 dark:text-zinc-400">{p.gpus} GPU{p.gpus === 1 ? '' : 's'}</span>}
+              </div>
+              {why && (
+                <p data-testid="why-pending" className="mt-0.5 pl-1 text-zinc-700 dark:text-zinc-300">
+                  <span className="font-medium">Why: </span>
+                  {why.sentence}
+                </p>
+              )}
+            </li>
+          );
+        })}
+        {clique.pods.length === 0 && <li className="py-1 text-zinc-600 dark:text-zinc-400">No pods yet.</li>}
+      </ul>
+    </li>
+  );
+}

@@ -1,0 +1,379 @@
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+
+/**
+ * The Workloads pages against the simulated demo cluster (no kubeconfig in the Playwright server's
+ * environment): three running stacks; the simulator moves pods gated → scheduled → running → ready,
+ * one step per 800 ms tick. Expected counts come from the cluster stream (/api/stream's snapshot), not
+ * from constants. The server is reused between runs, so every stack a test creates has a fresh name
+ * and is deleted again.
+ */
+
+interface Obj {
+  kind?: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; ownerReferences?: { uid: string }[]; uid?: string };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+type Kinds = Record<'PodCliqueSet' | 'PodClique' | 'PodCliqueScalingGroup' | 'PodGang' | 'Pod', Obj[]>;
+
+/**
+ * A snapshot from the cluster stream, read in the page (same-origin, no header needed). The hub's
+ * first snapshot after a server start can precede its upstream lists: ask again until every kind's
+ * watch is live.
+ */
+async function streamSnapshot(page: Page): Promise<Kinds> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const answer = await page.evaluate(
+      () =>
+        new Promise<{ live: boolean; kinds: Record<string, { items: Obj[] }> }>((resolve, reject) => {
+          const source = new EventSource('/api/stream');
+          const timer = setTimeout(() => {
+            source.close();
+            reject(new Error('no snapshot within 15 s'));
+          }, 15_000);
+          source.addEventListener('snapshot', (event) => {
+            clearTimeout(timer);
+            source.close();
+            const data = JSON.parse((event as MessageEvent<string>).data) as { kinds: Record<string, { items: Obj[] }>; states: Record<string, { status: string }> };
+            const states = Object.values(data.states ?? {});
+            resolve({ live: states.length > 0 && states.every((s) => s.status === 'live'), kinds: data.kinds });
+          });
+        }),
+    );
+    if (answer.live) {
+      const get = (k: string) => answer.kinds[k]?.items ?? [];
+      return { PodCliqueSet: get('PodCliqueSet'), PodClique: get('PodClique'), PodCliqueScalingGroup: get('PodCliqueScalingGroup'), PodGang: get('PodGang'), Pod: get('Pod') };
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the stream never reported every watch live');
+}
+
+const partOf = (o: Obj, name: string, ns = 'default') => (o.metadata.namespace ?? 'default') === ns && o.metadata.labels?.['app.kubernetes.io/part-of'] === name;
+const gpusOf = (pod: Obj) =>
+  ((pod.spec?.containers as { resources?: { limits?: Record<string, string>; requests?: Record<string, string> } }[] | undefined) ?? []).reduce(
+    (n, c) => n + Number(c.resources?.limits?.['nvidia.com/gpu'] ?? c.resources?.requests?.['nvidia.com/gpu'] ?? 0),
+    0,
+  );
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
+  });
+  return errors;
+}
+
+async function apply(request: APIRequestContext, yaml: string): Promise<void> {
+  const response = await request.post('/api/apply', { data: yaml, headers: { 'X-Canopy-Request': '1', 'content-type': 'application/yaml' } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+async function remove(request: APIRequestContext, name: string): Promise<void> {
+  await request.post('/api/delete', { data: { kind: 'PodCliqueSet', namespace: 'default', name, dryRun: false }, headers: { 'X-Canopy-Request': '1' } });
+}
+
+/** A small CPU-only stack: a frontend clique and a scaling group (leader + 2 workers), 2 group replicas (one scaled gang). */
+function smallStack(name: string): string {
+  const pod = (n: string) => `{containers: [{name: ${n}, image: busybox, resources: {requests: {cpu: "1", memory: 1Gi}}}]}`;
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: ${name}, namespace: default}
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeExplicit
+    cliques:
+      - name: fe
+        spec: {roleName: fe, replicas: 1, minAvailable: 1, podSpec: ${pod('fe')}}
+      - name: lead
+        spec: {roleName: lead, replicas: 1, minAvailable: 1, podSpec: ${pod('lead')}}
+      - name: wrk
+        spec: {roleName: wrk, replicas: 2, minAvailable: 2, startsAfter: [lead], podSpec: ${pod('wrk')}}
+    podCliqueScalingGroups:
+      - {name: grp, cliqueNames: [lead, wrk], replicas: 2, minAvailable: 1}
+`;
+}
+
+/** A gang larger than any rack: 19 pods × 4 GPUs = 76 GPUs, packed in one rack (a GB200 rack has 72). */
+function tooBigStack(name: string): string {
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: ${name}, namespace: default}
+spec:
+  replicas: 1
+  template:
+    topologyConstraint: {topologyName: demo, pack: {required: rack}}
+    cliques:
+      - name: wide
+        spec:
+          roleName: wide
+          replicas: 19
+          minAvailable: 19
+          podSpec:
+            nodeSelector: {nvidia.com/gpu.product: NVIDIA-GB200}
+            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "4"}}}]
+`;
+}
+
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 36).toString(36)}`;
+
+/** Records every stage a pod row of the page shows (a MutationObserver: stages can last one tick). */
+async function recordStages(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    (window as unknown as { __stages: Set<string> }).__stages = seen;
+    const note = () => document.querySelectorAll('[data-testid="pod"]').forEach((el) => seen.add(el.getAttribute('data-stage') ?? ''));
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
+  });
+}
+
+const stagesSeen = (page: Page) => page.evaluate(() => [...(window as unknown as { __stages: Set<string> }).__stages].sort());
+
+async function tabUntilFocused(page: Page, target: Locator, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error('Tab never reached the target');
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('the list shows every stack of the namespace with counts from the stream; filter and sort', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/workloads');
+  const snap = await streamSnapshot(page);
+  const stacks = snap.PodCliqueSet.filter((p) => (p.metadata.namespace ?? 'default') === 'default');
+  expect(stacks.length).toBeGreaterThanOrEqual(3);
+  const rows = page.getByTestId('workload-row');
+  await expect(rows).toHaveCount(stacks.length, { timeout: 20_000 });
+  for (const pcs of stacks.filter((p) => ['llama-disagg', 'deepseek-wide', 'mixtral-agg'].includes(p.metadata.name))) {
+    const name = pcs.metadata.name;
+    const pods = snap.Pod.filter((p) => partOf(p, name));
+    const row = page.locator(`[data-testid="workload-row"][data-name="${name}"]`);
+    await expect(row.getByTestId('pod-count')).toHaveText(`${pods.length}/${pods.length} ready`);
+    await expect(row.getByTestId('available')).toHaveText(`${(pcs.status as { availableReplicas: number }).availableReplicas}/${(pcs.spec as { replicas: number }).replicas}`);
+    const gpus = pods.filter((p) => p.spec?.nodeName).reduce((n, p) => n + gpusOf(p), 0);
+    await expect(row.getByTestId('gpus')).toHaveText(String(gpus));
+    await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'healthy');
+  }
+
+  // Filter, then sort by GPUs both ways.
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('mixtral');
+  await expect(rows).toHaveCount(1);
+  await page.getByRole('searchbox', { name: 'Filter' }).fill('');
+  await page.getByRole('button', { name: /^GPUs/ }).click();
+  const gpuColumn = async () => (await rows.getByTestId('gpus').allTextContents()).map((t) => Number(t.split('/')[0]));
+  const asc = await gpuColumn();
+  expect(asc).toEqual([...asc].sort((a, b) => a - b));
+  await expect(page.getByRole('columnheader', { name: /GPUs/ })).toHaveAttribute('aria-sort', 'ascending');
+  await page.getByRole('button', { name: /^GPUs/ }).click();
+  await expect(page.getByRole('columnheader', { name: /GPUs/ })).toHaveAttribute('aria-sort', 'descending');
+  const desc = await gpuColumn();
+  expect(desc).toEqual([...desc].sort((a, b) => b - a));
+
+  // All namespaces adds the namespace column.
+  await page.getByLabel('Namespaces').selectOption('all');
+  await expect(page.getByRole('columnheader', { name: /Namespace/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('the detail page shows the tree, gangs, startup order, domains and events of a stack', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/workloads/default/llama-disagg');
+  const snap = await streamSnapshot(page);
+  const pods = snap.Pod.filter((p) => partOf(p, 'llama-disagg'));
+  const cliques = snap.PodClique.filter((p) => partOf(p, 'llama-disagg'));
+  const groups = snap.PodCliqueScalingGroup.filter((p) => partOf(p, 'llama-disagg'));
+  const gangs = snap.PodGang.filter((p) => partOf(p, 'llama-disagg'));
+  await expect(page.getByTestId('pod')).toHaveCount(pods.length, { timeout: 20_000 });
+  await expect(page.getByTestId('podclique')).toHaveCount(cliques.length);
+  await expect(page.getByTestId('scaling-group')).toHaveCount(groups.length);
+  await expect(page.getByTestId('gang')).toHaveCount(gangs.length);
+  for (const g of gangs) {
+    const members = (g.spec?.podgroups as { podReferences: unknown[] }[]).reduce((n, pg) => n + pg.podReferences.length, 0);
+    await expect(page.locator(`[data-testid="gang"][data-name="${g.metadata.name}"]`).getByTestId('gang-pods')).toHaveText(`${members}/${members}`);
+  }
+  // Each pod sits under its own PodClique.
+  for (const c of cliques) {
+    const own = pods.filter((p) => p.metadata.labels?.['grove.io/podclique'] === c.metadata.name).length;
+    await expect(page.locator(`[data-testid="podclique"][data-name="${c.metadata.name}"] [data-testid="pod"]`)).toHaveCount(own);
+  }
+  await expect(page.getByTestId('pcs-pods')).toHaveText(`${pods.length}/${pods.length} pods ready`);
+  await expect(page.getByTestId('startup-graph')).toHaveAttribute('aria-label', /decode after router/);
+  await expect(page.getByTestId('startup-graph').locator('[data-clique="decode"]')).toHaveAttribute('data-progress', 'ready');
+  await expect(page.getByTestId('domain-list').getByTestId('domain').first()).toBeVisible();
+  await expect(page.getByTestId('event').first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a new PodCliqueSet shows its pods going from gated to ready live; scaling its group and its clique', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = unique('wl-small');
+  await page.goto(`/workloads/default/${name}`);
+  await expect(page.getByRole('status').filter({ hasText: `There is no PodCliqueSet ${name}` })).toBeVisible({ timeout: 20_000 });
+  await recordStages(page);
+  try {
+    await apply(request, smallStack(name));
+    // fe 1 + grp 2 × (lead 1 + wrk 2) = 7 pods
+    await expect(page.getByTestId('pod')).toHaveCount(7, { timeout: 15_000 });
+    await expect(page.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(7, { timeout: 30_000 });
+    const seen = await stagesSeen(page);
+    expect(seen).toContain('gated');
+    expect(seen).toContain('ready');
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'healthy', { timeout: 10_000 });
+
+    // A clique inside the scaling group: refused up front, with the reason.
+    const member = page.locator(`[data-testid="podclique"][data-name="${name}-0-grp-0-wrk"]`);
+    await member.getByRole('button', { name: `Scale ${name}-0-grp-0-wrk`, exact: true }).click();
+    await expect(member.getByTestId('scale-disabled-reason')).toContainText(`belongs to scaling group ${name}-0-grp`);
+    await expect(member.getByRole('button', { name: /up to/ })).toBeDisabled();
+
+    // Scale the scaling group 2 → 3: preview (fits), kubectl, confirm, the new group replica reaches ready.
+    const group = page.locator(`[data-testid="scaling-group"][data-name="${name}-0-grp"]`);
+    await group.getByRole('button', { name: `Scale ${name}-0-grp`, exact: true }).click();
+    const control = group.locator('[data-testid="scale-control"][data-kind="PodCliqueScalingGroup"]');
+    await control.getByRole('button', { name: 'Scale ' + name + '-0-grp up to 3' }).click();
+    await expect(control.getByTestId('scale-impact')).toHaveAttribute('data-fits', 'true');
+    await expect(control.getByTestId('kubectl-command')).toHaveText(`kubectl scale podcliquescalinggroups/${name}-0-grp -n default --replicas=3`);
+    await control.getByRole('button', { name: 'Confirm scale to 3' }).click();
+    await expect(control.getByTestId('scale-progress')).toHaveAttribute('data-done', 'true', { timeout: 30_000 });
+    await expect(control.getByTestId('scale-progress')).toContainText('3 of 3 new pods ready');
+    await expect(group.locator('[data-testid="group-replica"][data-index="2"] [data-testid="pod"][data-stage="ready"]')).toHaveCount(3);
+    await expect(page.getByTestId('pod')).toHaveCount(10);
+
+    // A standalone clique scales by pods: fe 1 → 2 by the set-to field.
+    const fe = page.locator(`[data-testid="podclique"][data-name="${name}-0-fe"]`);
+    await fe.getByRole('button', { name: `Scale ${name}-0-fe`, exact: true }).click();
+    await fe.getByRole('spinbutton', { name: `Replicas of ${name}-0-fe` }).fill('2');
+    await fe.getByRole('spinbutton', { name: `Replicas of ${name}-0-fe` }).press('Enter');
+    await expect(fe.getByTestId('kubectl-command')).toHaveText(`kubectl scale podcliques/${name}-0-fe -n default --replicas=2`);
+    await fe.getByRole('button', { name: 'Confirm scale to 2' }).click();
+    await expect(fe.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(2, { timeout: 20_000 });
+  } finally {
+    await remove(request, name);
+  }
+  expect(errors).toEqual([]);
+});
+
+test('keyboard only: scale a PodCliqueSet 1 → 2, watch the second replica reach ready, undo offered', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = unique('wl-kbd');
+  await apply(request, smallStack(name));
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    await expect(page.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(7, { timeout: 30_000 });
+    const control = page.locator(`[data-testid="scale-control"][data-kind="PodCliqueSet"]`);
+    const plus = control.getByRole('button', { name: `Scale ${name} up to 2` });
+    await tabUntilFocused(page, plus);
+    await page.keyboard.press('Enter');
+    const preview = control.getByTestId('scale-preview');
+    await expect(preview).toBeVisible();
+    await expect(preview).toBeFocused();
+    await expect(control.getByTestId('scale-impact')).toHaveAttribute('data-fits', 'true');
+    await expect(control.getByTestId('kubectl-command')).toHaveText(`kubectl scale podcliquesets/${name} -n default --replicas=2`);
+    const confirm = control.getByRole('button', { name: 'Confirm scale to 2' });
+    await expect(confirm).toBeEnabled();
+    await tabUntilFocused(page, confirm, 10);
+    await page.keyboard.press('Enter');
+    const progress = control.getByTestId('scale-progress');
+    await expect(progress).toBeVisible();
+    await expect(progress.getByRole('button', { name: /^Undo/ })).toBeVisible();
+    await expect(page.locator('[data-testid="replica"][data-index="1"]')).toBeVisible({ timeout: 10_000 });
+    await expect(progress).toHaveAttribute('data-done', 'true', { timeout: 30_000 });
+    await expect(page.locator('[data-testid="replica"][data-index="1"] [data-testid="pod"][data-stage="ready"]')).toHaveCount(7);
+    await expect(page.getByTestId('pcs-available')).toHaveText('2/2 replicas available', { timeout: 10_000 });
+  } finally {
+    await remove(request, name);
+  }
+  expect(errors).toEqual([]);
+});
+
+test('a scale that cannot fit shows the preview’s reason before anything changes', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/workloads/default/deepseek-wide');
+  const control = page.locator('[data-testid="scale-control"][data-kind="PodCliqueSet"]');
+  const field = control.getByRole('spinbutton', { name: 'Replicas of deepseek-wide' });
+  await expect(field).toHaveValue('1', { timeout: 20_000 });
+  await field.fill('12');
+  await control.getByRole('button', { name: 'Set to 12' }).click();
+  const impact = control.getByTestId('scale-impact');
+  await expect(impact).toHaveAttribute('data-fits', 'false');
+  await expect(impact).toContainText('Does not fit');
+  await expect(impact).toContainText(/in one rack/);
+  await expect(control.getByRole('button', { name: 'Scale anyway to 12' })).toBeVisible();
+  await control.getByRole('button', { name: 'Cancel' }).click();
+  await expect(control.getByTestId('scale-preview')).toHaveCount(0);
+  await expect(field).toHaveValue('1');
+  await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replicas available');
+  expect(errors).toEqual([]);
+});
+
+test('an unschedulable gang shows why its pods are pending; delete with a confirmation that counts what goes', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = unique('wl-big');
+  await apply(request, tooBigStack(name));
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    const why = page.getByTestId('why-pending').first();
+    await expect(why).toContainText('is pending: the scheduler could not place gang', { timeout: 20_000 });
+    await expect(why).toContainText('the placement engine agrees:');
+    await expect(why).toContainText(/in one rack/);
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'degraded');
+
+    const snap = await streamSnapshot(page);
+    const pods = snap.Pod.filter((p) => partOf(p, name)).length;
+    const cliques = snap.PodClique.filter((p) => partOf(p, name)).length;
+    const gangs = snap.PodGang.filter((p) => partOf(p, name)).length;
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: `Delete PodCliqueSet ${name}?` });
+    await expect(dialog).toContainText(`${cliques} PodClique${cliques === 1 ? '' : 's'}, 0 scaling groups, ${gangs} PodGang${gangs === 1 ? '' : 's'} and ${pods} pods`);
+    await expect(dialog.getByTestId('kubectl-command')).toHaveText(`kubectl delete podcliquesets/${name} -n default`);
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await dialog.getByRole('button', { name: `Delete ${name}` }).click();
+    await expect(page).toHaveURL(/\/workloads\?deleted=/);
+    await expect(page.getByTestId('deleted-notice')).toContainText(`default/${name}`);
+    await expect(page.locator(`[data-testid="workload-row"][data-name="${name}"]`)).toHaveCount(0);
+  } finally {
+    await remove(request, name);
+  }
+  expect(errors.filter((e) => !e.includes('/api/delete'))).toEqual([]);
+});
+
+test('the pages render in dark mode', async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  for (const path of ['/workloads', '/workloads/default/llama-disagg']) {
+    await page.goto(path);
+    await expect(page.locator('html')).toHaveClass(/dark/);
+    await expect(page.locator('h1').first()).toBeVisible();
+    // Dark background, light text (colours through a canvas: Tailwind 4 writes oklch()).
+    const [body, text] = await page.evaluate(() => {
+      const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+      const lum = (css: string) => {
+        ctx.clearRect(0, 0, 1, 1);
+        ctx.fillStyle = css;
+        ctx.fillRect(0, 0, 1, 1);
+        const [r, g, b] = Array.from(ctx.getImageData(0, 0, 1, 1).data).map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      return [lum(getComputedStyle(document.body).backgroundColor), lum(getComputedStyle(document.querySelector('h1')!).color)];
+    });
+    expect(body).toBeLessThan(0.1);
+    expect(text).toBeGreaterThan(0.6);
+  }
+  await expect(page.getByTestId('pod').first()).toBeVisible({ timeout: 20_000 });
+  expect(errors).toEqual([]);
+  await context.close();
+});
