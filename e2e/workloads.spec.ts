@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { collectErrors, luminance, tabUntilFocused } from './support/page';
 
 /**
  * The Workloads pages against the simulated demo cluster (no kubeconfig in the Playwright server's
@@ -56,18 +57,6 @@ const gpusOf = (pod: Obj) =>
     (n, c) => n + Number(c.resources?.limits?.['nvidia.com/gpu'] ?? c.resources?.requests?.['nvidia.com/gpu'] ?? 0),
     0,
   );
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('response', (res) => {
-    if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
-  });
-  return errors;
-}
 
 async function apply(request: APIRequestContext, yaml: string): Promise<void> {
   const response = await request.post('/api/apply', { data: yaml, headers: { 'X-Canopy-Request': '1', 'content-type': 'application/yaml' } });
@@ -135,14 +124,6 @@ async function recordStages(page: Page): Promise<void> {
 }
 
 const stagesSeen = (page: Page) => page.evaluate(() => [...(window as unknown as { __stages: Set<string> }).__stages].sort());
-
-async function tabUntilFocused(page: Page, target: Locator, limit = 80): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    if (await target.evaluate((el) => el === document.activeElement)) return;
-  }
-  throw new Error('Tab never reached the target');
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -272,7 +253,7 @@ test('keyboard only: scale a PodCliqueSet 1 → 2, watch the second replica reac
     await expect(page.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(7, { timeout: 30_000 });
     const control = page.locator(`[data-testid="scale-control"][data-kind="PodCliqueSet"]`);
     const plus = control.getByRole('button', { name: `Scale ${name} up to 2` });
-    await tabUntilFocused(page, plus);
+    await tabUntilFocused(page, plus, 80);
     await page.keyboard.press('Enter');
     const preview = control.getByTestId('scale-preview');
     await expect(preview).toBeVisible();
@@ -355,23 +336,11 @@ test('the pages render in dark mode', async ({ browser }) => {
     await page.goto(path);
     await expect(page.locator('html')).toHaveClass(/dark/);
     await expect(page.locator('h1').first()).toBeVisible();
-    // Dark background, light text (colours through a canvas: Tailwind 4 writes oklch()).
-    const [body, text] = await page.evaluate(() => {
-      const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
-      const lum = (css: string) => {
-        ctx.clearRect(0, 0, 1, 1);
-        ctx.fillStyle = css;
-        ctx.fillRect(0, 0, 1, 1);
-        const [r, g, b] = Array.from(ctx.getImageData(0, 0, 1, 1).data).map((v) => {
-          const c = v / 255;
-          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-        });
-        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-      };
-      return [lum(getComputedStyle(document.body).backgroundColor), lum(getComputedStyle(document.querySelector('h1')!).color)];
-    });
-    expect(body).toBeLessThan(0.1);
-    expect(text).toBeGreaterThan(0.6);
+    expect(await luminance(page.locator('body'))).toBeLessThan(0.1);
+    // The page's panels are dark too (the list's table head, the detail's sections).
+    const panel = path === '/workloads' ? page.getByRole('table', { name: 'PodCliqueSets' }).locator('thead') : page.getByRole('region', { name: 'Scale' });
+    await expect(panel).toBeVisible({ timeout: 20_000 });
+    expect(await luminance(panel)).toBeLessThan(0.1);
   }
   await expect(page.getByTestId('pod').first()).toBeVisible({ timeout: 20_000 });
   expect(errors).toEqual([]);

@@ -15,7 +15,7 @@ import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/wor
 import { needsPlacement, whyPending, type WhyPending } from '../../lib/workloads/whyPending';
 import { DeleteWorkload } from './DeleteWorkload';
 import { DomainList, GangsTable } from './GangsAndPlacement';
-import { HealthBadge, Section, StageBar, StageLegend } from './parts';
+import { HealthBadge, Section, StageBar, StageLegend, useNow } from './parts';
 import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from './useCapabilities';
@@ -24,14 +24,6 @@ import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}
 
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });

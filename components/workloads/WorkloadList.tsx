@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
 import { buildWorkloadTree, podCliqueSetsIn } from '../../lib/workloads/tree';
 import { useSelectedNamespace } from '../hooks/clusterContext';
-import { HealthBadge, INPUT, StageBar, StageLegend } from './parts';
+import { HealthBadge, INPUT, StageBar, StageLegend, useNow } from './parts';
 import { useWorkloadData } from './useWorkloadData';
 
 const COLUMNS: { key: WorkloadSortKey; label: string; numeric?: boolean }[] = [
@@ -20,15 +20,6 @@ const COLUMNS: { key: WorkloadSortKey; label: string; numeric?: boolean }[] = [
   { key: 'age', label: 'Age', numeric: true },
 ];
 
-/** Re-render every few seconds so ages move on. */
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}
 
 export function WorkloadList() {
   const { namespace } = useSelectedNamespace();

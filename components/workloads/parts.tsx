@@ -1,6 +1,6 @@
 'use client';
 /** Small pieces the Workloads pages share: health and stage badges, the stage bar, a copyable command. */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { HealthState } from '../../lib/workloads/health';
 import { LIVE_STAGES, type PodStage, type StageCounts } from '../../lib/workloads/pods';
 
@@ -122,3 +122,13 @@ export const BUTTON_DANGER =
   'rounded-md bg-red-700 px-2.5 py-1 text-xs font-medium text-white hover:bg-red-600 disabled:cursor-not-allowed disabled:opacity-50 dark:bg-red-600 dark:hover:bg-red-500';
 export const INPUT =
   'rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';
+
+/** The wall clock, re-read every `intervalMs` so ages move on. */
+export function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(id);
+  }, [intervalMs]);
+  return now;
+}
