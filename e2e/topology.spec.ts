@@ -54,6 +54,11 @@ function collectErrors(page: Page): string[] {
 
 async function openHeatmap(page: Page, query = ''): Promise<void> {
   await page.goto(`/topology${query}`);
+  await heatmapReady(page);
+}
+
+/** The canvas is drawn from live data and the test hook holds the model. */
+async function heatmapReady(page: Page): Promise<void> {
   await expect(page.getByTestId('heatmap-canvas')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('heatmap-connection')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   await page.waitForFunction(() => !!window.__canopyHeatmap && window.__canopyHeatmap.model.pods.length > 0);
@@ -235,7 +240,7 @@ test('the URL keeps the view: mode, collapsed levels, selection and zoom survive
   expect(new URL(page.url()).searchParams.get('mode')).toBe('workload');
 
   await page.reload();
-  await openHeatmap(page);
+  await heatmapReady(page);
   await expect(page.getByRole('radio', { name: 'By workload' })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'block' })).not.toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'rack' })).toBeChecked();

@@ -1,0 +1,93 @@
+/**
+ * Browser side of the heatmap benchmark (bundled with esbuild into a static page): the real model and
+ * canvas renderer, and the reference — one SVG <rect> per GPU drawn with d3 — measured the same way.
+ * "First paint" = from having the ClusterState to the frame after the drawing was painted
+ * (requestAnimationFrame, then a task: the frame has been produced by then).
+ */
+import { select } from 'd3';
+import type { ClusterState } from '../../lib/cluster/state';
+import { colorCells } from '../../lib/heatmap/colors';
+import { buildHeatmapModel, type HeatmapModel } from '../../lib/heatmap/model';
+import { HeatmapRenderer } from '../../components/heatmap/renderer';
+import { benchCluster, withUpdate } from './clusters';
+
+const WIDTH = 1200;
+const HEIGHT = 700;
+
+const painted = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+function fresh(): HTMLElement {
+  const root = document.getElementById('root')!;
+  root.replaceChildren();
+  return root;
+}
+
+const states = new Map<number, ClusterState>();
+const stateOf = (gpus: 10_000 | 100_000) => {
+  let s = states.get(gpus);
+  if (!s) states.set(gpus, (s = benchCluster(gpus)));
+  return s;
+};
+
+async function canvasFirstPaint(gpus: 10_000 | 100_000): Promise<{ ms: number; modelMs: number; drawMs: number; dom: number; model: HeatmapModel; renderer: HeatmapRenderer }> {
+  const state = stateOf(gpus);
+  const root = fresh();
+  await painted();
+  const t0 = performance.now();
+  const model = buildHeatmapModel(state);
+  const colors = colorCells(model, 'allocation', 'light');
+  const t1 = performance.now();
+  const canvas = document.createElement('canvas');
+  root.append(canvas);
+  const renderer = new HeatmapRenderer(canvas);
+  renderer.resize(WIDTH, HEIGHT);
+  renderer.setTransform(renderer.fitTransform(model.layout));
+  renderer.setInput({ model, colors, theme: 'light', highlight: null, ghosts: null, focusCell: -1 }, { immediate: true });
+  const t2 = performance.now();
+  await painted();
+  const ms = performance.now() - t0;
+  return { ms, modelMs: t1 - t0, drawMs: t2 - t1, dom: document.getElementsByTagName('*').length, model, renderer };
+}
+
+async function canvasUpdate(gpus: 10_000 | 100_000, share: number): Promise<{ applyMs: number; paintMs: number; changedCells: number }> {
+  const { model, renderer } = await canvasFirstPaint(gpus);
+  const next = withUpdate(stateOf(gpus), share);
+  await painted();
+  const t0 = performance.now();
+  const updated = buildHeatmapModel(next, { previousLayout: model.layout });
+  const colors = colorCells(updated, 'allocation', 'light');
+  const changed = renderer.setInput({ model: updated, colors, theme: 'light', highlight: null, ghosts: null, focusCell: -1 });
+  const t1 = performance.now();
+  await painted();
+  const t2 = performance.now();
+  renderer.destroy();
+  return { applyMs: t1 - t0, paintMs: t2 - t0, changedCells: changed?.length ?? -1 };
+}
+
+/** The reference: d3 data join, one <rect> per GPU, same grouping and colours as the canvas. */
+async function svgFirstPaint(gpus: 10_000 | 100_000): Promise<{ ms: number; dom: number }> {
+  const state = stateOf(gpus);
+  const root = fresh();
+  await painted();
+  const t0 = performance.now();
+  const model = buildHeatmapModel(state);
+  const colors = colorCells(model, 'allocation', 'light');
+  const { layout } = model;
+  const k = Math.min(WIDTH / layout.width, HEIGHT / layout.height);
+  const svg = select(root).append('svg').attr('width', WIDTH).attr('height', HEIGHT);
+  const g = svg.append('g').attr('transform', `scale(${k})`);
+  g.selectAll('rect')
+    .data(Array.from({ length: layout.cellCount }, (_, c) => c))
+    .join('rect')
+    .attr('x', (c) => layout.cellX[c]!)
+    .attr('y', (c) => layout.cellY[c]!)
+    .attr('width', 10)
+    .attr('height', 10)
+    .attr('fill', (c) => colors.palette[colors.index[c]!]!);
+  await painted();
+  const ms = performance.now() - t0;
+  return { ms, dom: document.getElementsByTagName('*').length };
+}
+
+const api = { canvasFirstPaint: async (g: 10_000 | 100_000) => { const r = await canvasFirstPaint(g); r.renderer.destroy(); return { ms: r.ms, modelMs: r.modelMs, drawMs: r.drawMs, dom: r.dom }; }, canvasUpdate, svgFirstPaint, warm: (g: 10_000 | 100_000) => void stateOf(g) };
+(window as unknown as { heatmapBench: typeof api }).heatmapBench = api;

@@ -1,0 +1,118 @@
+/**
+ * Heatmap benchmark (`npm run bench -- --only heatmap`): bundles bench/heatmap/page.ts (the real model
+ * and canvas renderer, plus a d3 one-<rect>-per-GPU SVG reference) with esbuild into a static page,
+ * opens it in headless Chromium (/usr/bin/chromium, the Playwright config's flags) and measures, in
+ * the same run: first paint at 10k and 100k GPUs for both, a 1% update, and DOM element counts.
+ * Standalone: `npx tsx bench/heatmap/run.ts` prints the JSON report.
+ */
+import { build } from 'esbuild';
+import { chromium } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+export interface HeatmapSizeReport {
+  gpus: number;
+  canvasFirstPaintMs: number;
+  canvasFirstPaintMinMs: number;
+  modelMs: number;
+  drawMs: number;
+  updateApplyMs: number;
+  updatePaintMs: number;
+  updateChangedCells: number;
+  canvasDomElements: number;
+  svgFirstPaintMs: number | null;
+  svgDomElements: number | null;
+  svgOverCanvas: number | null;
+}
+
+export interface HeatmapReport {
+  browser: string;
+  runs: number;
+  sizes: HeatmapSizeReport[];
+}
+
+export interface HeatmapGoal {
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+type Api = {
+  canvasFirstPaint(g: number): Promise<{ ms: number; modelMs: number; drawMs: number; dom: number }>;
+  canvasUpdate(g: number, share: number): Promise<{ applyMs: number; paintMs: number; changedCells: number }>;
+  svgFirstPaint(g: number): Promise<{ ms: number; dom: number }>;
+  warm(g: number): void;
+};
+
+export async function runHeatmap(log: (msg: string) => void, options: { quick: boolean }): Promise<HeatmapReport> {
+  const entry = fileURLToPath(new URL('./page.ts', import.meta.url));
+  const bundle = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true, logLevel: 'silent' });
+  const script = bundle.outputFiles[0]!.text;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    await page.setContent('<!doctype html><html><body style="margin:0"><div id="root"></div></body></html>');
+    await page.addScriptTag({ content: script });
+    const runs = options.quick ? 3 : 7;
+    const sizes: HeatmapSizeReport[] = [];
+    for (const gpus of [10_000, 100_000]) {
+      await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.warm(g), gpus);
+      const first: { ms: number; modelMs: number; drawMs: number; dom: number }[] = [];
+      await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.canvasFirstPaint(g), gpus); // warm-up (JIT)
+      for (let i = 0; i < runs; i++) first.push(await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.canvasFirstPaint(g), gpus));
+      const updates: { applyMs: number; paintMs: number; changedCells: number }[] = [];
+      for (let i = 0; i < runs; i++) updates.push(await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.canvasUpdate(g, 0.01), gpus));
+      // The SVG reference once per size after one warm-up at 10k (100k takes seconds).
+      const svgRuns = gpus === 10_000 ? runs : 1;
+      const svg: { ms: number; dom: number }[] = [];
+      if (gpus === 10_000) await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.svgFirstPaint(g), gpus);
+      for (let i = 0; i < svgRuns; i++) svg.push(await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.svgFirstPaint(g), gpus));
+      const row: HeatmapSizeReport = {
+        gpus,
+        canvasFirstPaintMs: r1(median(first.map((f) => f.ms))),
+        canvasFirstPaintMinMs: r1(Math.min(...first.map((f) => f.ms))),
+        modelMs: r1(median(first.map((f) => f.modelMs))),
+        drawMs: r1(median(first.map((f) => f.drawMs))),
+        updateApplyMs: r1(median(updates.map((u) => u.applyMs))),
+        updatePaintMs: r1(median(updates.map((u) => u.paintMs))),
+        updateChangedCells: updates[0]!.changedCells,
+        canvasDomElements: first[0]!.dom,
+        svgFirstPaintMs: r1(median(svg.map((s) => s.ms))),
+        svgDomElements: svg[0]!.dom,
+        svgOverCanvas: null,
+      };
+      row.svgOverCanvas = r1(row.svgFirstPaintMs! / row.canvasFirstPaintMs);
+      log(`heatmap ${gpus} GPUs: canvas first paint ${row.canvasFirstPaintMs} ms (model ${row.modelMs}, draw ${row.drawMs}); 1% update ${row.updateApplyMs} ms applied, ${row.updatePaintMs} ms painted (${row.updateChangedCells} cells); SVG ${row.svgFirstPaintMs} ms; DOM ${row.canvasDomElements} vs ${row.svgDomElements}`);
+      sizes.push(row);
+    }
+    return { browser: browser.version(), runs, sizes };
+  } finally {
+    await browser.close();
+  }
+}
+
+export function heatmapGoals(report: HeatmapReport): HeatmapGoal[] {
+  const [s10, s100] = report.sizes;
+  if (!s10 || !s100) return [];
+  return [
+    { goal: 'heatmap: first paint of 10k GPUs ≤ 150 ms', measured: `${s10.canvasFirstPaintMs} ms median (model ${s10.modelMs}, draw ${s10.drawMs})`, met: s10.canvasFirstPaintMs <= 150 },
+    { goal: 'heatmap: first paint of 100k GPUs ≤ 500 ms', measured: `${s100.canvasFirstPaintMs} ms median (model ${s100.modelMs}, draw ${s100.drawMs})`, met: s100.canvasFirstPaintMs <= 500 },
+    { goal: 'heatmap: 1% update of 10k GPUs ≤ 16 ms', measured: `${s10.updateApplyMs} ms to apply (${s10.updateChangedCells} cells), ${s10.updatePaintMs} ms to the painted frame`, met: s10.updateApplyMs <= 16 },
+    { goal: 'heatmap: 1% update of 100k GPUs ≤ 16 ms', measured: `${s100.updateApplyMs} ms to apply (${s100.updateChangedCells} cells), ${s100.updatePaintMs} ms to the painted frame`, met: s100.updateApplyMs <= 16 },
+    { goal: 'heatmap: ≥ 10× faster first paint than one SVG rect per GPU (d3) at 10k', measured: `${s10.svgOverCanvas}× (SVG ${s10.svgFirstPaintMs} ms vs canvas ${s10.canvasFirstPaintMs} ms; at 100k SVG ${s100.svgFirstPaintMs} ms, ${s100.svgOverCanvas}×)`, met: (s10.svgOverCanvas ?? 0) >= 10 },
+    { goal: 'heatmap: DOM elements independent of GPU count', measured: `${s10.canvasDomElements} at 10k, ${s100.canvasDomElements} at 100k (SVG: ${s10.svgDomElements}, ${s100.svgDomElements})`, met: s10.canvasDomElements === s100.canvasDomElements },
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const report = await runHeatmap((m) => process.stderr.write(`${m}\n`), { quick: process.argv.includes('--quick') });
+  process.stdout.write(`${JSON.stringify({ ...report, goals: heatmapGoals(report) }, null, 2)}\n`);
+}
