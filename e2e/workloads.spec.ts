@@ -191,6 +191,10 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
   await expect(page.getByTestId('startup-graph')).toHaveAttribute('aria-label', /decode after router/);
   await expect(page.getByTestId('startup-graph').locator('[data-clique="decode"]')).toHaveAttribute('data-progress', 'ready');
   await expect(page.getByTestId('domain-list').getByTestId('domain').first()).toBeVisible();
+  // The heatmap highlights exactly the GPUs this stack's bound pods hold.
+  const gpus = pods.filter((p) => p.spec?.nodeName).reduce((n, p) => n + gpusOf(p), 0);
+  expect(gpus).toBeGreaterThan(0);
+  await expect(page.getByRole('region', { name: 'Where its pods are' }).getByTestId('mini-heatmap')).toHaveAttribute('data-highlighted-gpus', String(gpus));
   await expect(page.getByTestId('event').first()).toBeVisible();
   expect(errors).toEqual([]);
 });
@@ -230,14 +234,18 @@ test('a new PodCliqueSet shows its pods going from gated to ready live; scaling 
     await expect(group.locator('[data-testid="group-replica"][data-index="2"] [data-testid="pod"][data-stage="ready"]')).toHaveCount(3);
     await expect(page.getByTestId('pod')).toHaveCount(10);
 
-    // A standalone clique scales by pods: fe 1 → 2 by the set-to field.
+    // A standalone clique scales by pods: fe 1 → 2 by the set-to field; then undo it.
     const fe = page.locator(`[data-testid="podclique"][data-name="${name}-0-fe"]`);
     await fe.getByRole('button', { name: `Scale ${name}-0-fe`, exact: true }).click();
     await fe.getByRole('spinbutton', { name: `Replicas of ${name}-0-fe` }).fill('2');
     await fe.getByRole('spinbutton', { name: `Replicas of ${name}-0-fe` }).press('Enter');
     await expect(fe.getByTestId('kubectl-command')).toHaveText(`kubectl scale podcliques/${name}-0-fe -n default --replicas=2`);
     await fe.getByRole('button', { name: 'Confirm scale to 2' }).click();
-    await expect(fe.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(2, { timeout: 20_000 });
+    await expect(fe.getByTestId('pod')).toHaveCount(2, { timeout: 10_000 });
+    await fe.getByRole('button', { name: /^Undo \(\d+s\)$/ }).click();
+    await expect(fe.getByTestId('scale-progress')).toContainText(`Undid: scaled ${name}-0-fe from 2 to 1`);
+    await expect(fe.getByTestId('pod')).toHaveCount(1, { timeout: 10_000 });
+    await expect(fe.getByTestId('scale-progress')).toHaveAttribute('data-done', 'true');
   } finally {
     await remove(request, name);
   }
@@ -277,6 +285,42 @@ test('keyboard only: scale a PodCliqueSet 1 → 2, watch the second replica reac
   expect(errors).toEqual([]);
 });
 
+test('a clique whose HPA owns its replicas is refused with the autoscaler named', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = unique('wl-hpa');
+  await apply(
+    request,
+    `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: ${name}, namespace: default}
+spec:
+  replicas: 1
+  template:
+    cliques:
+      - name: api
+        spec:
+          roleName: api
+          replicas: 1
+          minAvailable: 1
+          autoScalingConfig: {minReplicas: 1, maxReplicas: 4}
+          podSpec: {containers: [{name: api, image: busybox, resources: {requests: {cpu: "1"}}}]}
+`,
+  );
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    const clique = page.locator(`[data-testid="podclique"][data-name="${name}-0-api"]`);
+    await clique.getByRole('button', { name: `Scale ${name}-0-api`, exact: true }).click();
+    await expect(clique.getByTestId('scale-disabled-reason')).toHaveText(
+      `HorizontalPodAutoscaler ${name}-0-api owns the replicas of PodClique ${name}-0-api (between 1 and 4 replicas) and would undo a manual scale; change the autoscaler instead`,
+    );
+    await expect(clique.getByRole('button', { name: /up to/ })).toBeDisabled();
+    await expect(clique.getByRole('spinbutton')).toBeDisabled();
+  } finally {
+    await remove(request, name);
+  }
+  expect(errors).toEqual([]);
+});
+
 test('a scale that cannot fit shows the preview’s reason before anything changes', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto('/workloads/default/deepseek-wide');
@@ -290,6 +334,9 @@ test('a scale that cannot fit shows the preview’s reason before anything chang
   await expect(impact).toContainText('Does not fit');
   await expect(impact).toContainText(/in one rack/);
   await expect(control.getByRole('button', { name: 'Scale anyway to 12' })).toBeVisible();
+  // The preview's plan is drawn on the heatmap: the gangs that fit as ghosts, the rest named.
+  await expect(control.getByTestId('mini-heatmap')).toHaveAttribute('data-ghost-gpus', /^[1-9]\d*$/);
+  await expect(control.getByTestId('mini-heatmap')).toContainText('do not fit');
   await control.getByRole('button', { name: 'Cancel' }).click();
   await expect(control.getByTestId('scale-preview')).toHaveCount(0);
   await expect(field).toHaveValue('1');

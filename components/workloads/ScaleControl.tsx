@@ -8,6 +8,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '../../lib/cluster/capabilities';
+import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { previewScale, type ScalePreview } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
@@ -15,11 +16,14 @@ import { plural } from '../../lib/workloads/health';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
+import { MiniHeatmap } from '../heatmap/MiniHeatmap';
 import { BUTTON_PRIMARY, BUTTON_SECONDARY, CommandLine, INPUT, StageBar } from './parts';
 import type { WorkloadData } from './useWorkloadData';
 
 /** How long the undo stays offered after a scale. */
 export const UNDO_WINDOW_MS = 10_000;
+
+const NO_PODS: readonly KubeObject[] = [];
 
 export type PermissionState = Permission | 'loading' | undefined;
 
@@ -245,6 +249,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
                 ))}
               </ul>
               {!fits && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">If you scale anyway, the pods that do not fit stay pending until room is made.</p>}
+              {data.state && preview.impact.plan.gangs.length > 0 && (
+                <div className="mt-2 max-w-2xl">
+                  <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} />
+                </div>
+              )}
             </div>
           ) : (
             <p className="text-zinc-600 dark:text-zinc-400">Placement preview unavailable: {preview.impactError}</p>

@@ -35,6 +35,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   const health = useMemo(() => (tree ? workloadHealth(tree) : undefined), [tree]);
   const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
   const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
+  const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
   const why = useMemo(() => {
     const out = new Map<string, WhyPending>();
     if (!tree) return out;
@@ -126,7 +127,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
       <Section title="Where its pods are" id="placement-heading">
         {data.state ? (
           <div className="space-y-3">
-            <WorkloadMiniHeatmap state={data.state} pods={data.pods} namespace={namespace} name={name} />
+            <WorkloadMiniHeatmap state={data.state} pods={stackPods} namespace={namespace} name={name} />
             {placement && <DomainList placement={placement} />}
           </div>
         ) : (

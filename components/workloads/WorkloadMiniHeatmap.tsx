@@ -1,11 +1,11 @@
 'use client';
-/**
- * The heatmap of where a stack's pods are. Waits for components/heatmap/MiniHeatmap (being built);
- * until then the per-domain list next to it is the view.
- */
+/** The cluster heatmap with this stack's GPUs highlighted (components/heatmap/MiniHeatmap); the domain list beside it reads the same facts as text. */
+import { useMemo } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
+import { MiniHeatmap } from '../heatmap/MiniHeatmap';
 
-export function WorkloadMiniHeatmap(_props: { state: ClusterState; pods: readonly KubeObject[]; namespace: string; name: string }) {
-  return null;
+export function WorkloadMiniHeatmap({ state, pods, namespace, name }: { state: ClusterState; pods: readonly KubeObject[]; namespace: string; name: string }) {
+  const highlightWorkload = useMemo(() => ({ namespace, name }), [namespace, name]);
+  return <MiniHeatmap state={state} pods={pods} highlightWorkload={highlightWorkload} height={140} />;
 }
