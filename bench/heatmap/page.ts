@@ -7,7 +7,7 @@
 import { select } from 'd3';
 import type { ClusterState } from '../../lib/cluster/state';
 import { colorCells } from '../../lib/heatmap/colors';
-import { buildHeatmapModel, type HeatmapModel } from '../../lib/heatmap/model';
+import { buildHeatmapModel, occupyLayout, type HeatmapModel } from '../../lib/heatmap/model';
 import { HeatmapRenderer } from '../../components/heatmap/renderer';
 import { benchCluster, withUpdate } from './clusters';
 
@@ -54,7 +54,8 @@ async function canvasUpdate(gpus: 10_000 | 100_000, share: number): Promise<{ ap
   const next = withUpdate(stateOf(gpus), share);
   await painted();
   const t0 = performance.now();
-  const updated = buildHeatmapModel(next, { previousLayout: model.layout });
+  // The page's live path: the layout stays, the pods re-occupy it (components/heatmap/TopologyView.tsx).
+  const updated = occupyLayout(model.layout, next);
   const colors = colorCells(updated, 'allocation', 'light');
   const changed = renderer.setInput({ model: updated, colors, theme: 'light', highlight: null, ghosts: null, focusCell: -1 });
   const t1 = performance.now();

@@ -4,7 +4,7 @@
  * numbers are the picture's numbers), with the selected workload's GPUs per domain when one is selected.
  */
 import { useMemo, useState } from 'react';
-import type { HeatmapModel } from '../../lib/heatmap/model';
+import { frameWorkloads, type HeatmapModel } from '../../lib/heatmap/model';
 
 const LIMIT = 300;
 
@@ -66,7 +66,7 @@ export function DomainTable({ model, highlight, selected, onFocusFrame }: { mode
                 <td className={cell}>{s.free}</td>
                 <td className={cell}>{s.unavailable}</td>
                 {selectedPerFrame && <td className={cell}>{selectedPerFrame[frame.index]}</td>}
-                <td className="px-2 py-1 text-xs">{s.workloads.join(', ')}</td>
+                <td className="px-2 py-1 text-xs">{frameWorkloads(model, frame.index).join(', ')}</td>
               </tr>
             );
           })}

@@ -1,7 +1,7 @@
 'use client';
 /** What is under the pointer: a GPU (and the pod holding it), a node, or a domain frame. */
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
-import { NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
+import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 
 export const SLOT_NOTE = 'GPU index assigned by Canopy: Kubernetes does not say which device a pod holds, so pods on a node are sorted by name and given consecutive indices.';
 
@@ -24,7 +24,7 @@ export function HeatmapTooltip({ model, hit, x, y, ghostGang }: { model: Heatmap
       <dl className="grid grid-cols-[auto_1fr] gap-x-3">
         <Row name={frame.level} value={frame.value} />
         <Row name="GPUs" value={`${s.used} used / ${s.gpus} (${s.free} free${s.unavailable ? `, ${s.unavailable} unavailable` : ''})`} />
-        <Row name="Workloads" value={s.workloads.join(', ')} />
+        <Row name="Workloads" value={frameWorkloads(model, hit.frame).join(', ')} />
       </dl>
     );
   } else {

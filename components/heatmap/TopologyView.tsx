@@ -9,17 +9,19 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { clusterStateFromObjects } from '../../lib/cluster/fromObjects';
-import type { ClusterState } from '../../lib/cluster/state';
+import type { ClusterState, PodInfo } from '../../lib/cluster/state';
+import type { KubeObject } from '../../lib/grove/meta';
 import { colorCells, type ColorMode } from '../../lib/heatmap/colors';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
-import { framePath, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
-import { buildHeatmapModel, type HeatmapModel } from '../../lib/heatmap/model';
+import { layoutHeatmap, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
+import { occupyLayout, type HeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay } from '../../lib/heatmap/overlay';
 import { previewFromText } from '../../lib/heatmap/preview';
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
+import { podInfoFromPod } from '../../lib/topology/snapshot';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox } from './Controls';
@@ -48,6 +50,21 @@ declare global {
   interface Window {
     __canopyHeatmap?: Readonly<HeatmapTestHook>;
   }
+}
+
+/** PodInfo per Pod object, kept while the object is (the store hands out the same object until it changes). */
+const podInfoCache = new WeakMap<KubeObject, PodInfo | null>();
+function podInfoOf(pod: KubeObject): PodInfo | null {
+  let info = podInfoCache.get(pod);
+  if (info === undefined) {
+    try {
+      info = podInfoFromPod(pod);
+    } catch {
+      info = null; // counted and reported; one odd pod does not blank the map
+    }
+    podInfoCache.set(pod, info);
+  }
+  return info;
 }
 
 type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'plan'; plan: Plan; title: string };
@@ -122,22 +139,37 @@ export function TopologyView() {
   }, [view, urlRead]);
   const update = useCallback((patch: Partial<HeatmapViewState>) => setView((v) => ({ ...v, ...patch })), []);
 
-  const built = useMemo((): { state: ClusterState } | { error: string } => {
+  // Nodes and bindings change rarely; pods often. The layout (boxes and frames) is rebuilt only from
+  // the former and kept (same object) while its signature holds, so a pod event only re-occupies cells.
+  const built = useMemo((): { base: ClusterState } | { error: string } => {
     try {
-      return { state: clusterStateFromObjects({ nodes, pods, clusterTopologyBindings: bindings }) };
+      return { base: clusterStateFromObjects({ nodes, pods: [], clusterTopologyBindings: bindings }) };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
-  }, [nodes, pods, bindings]);
-  const state = 'state' in built ? built.state : null;
+  }, [nodes, bindings]);
+  const base = 'base' in built ? built.base : null;
+  const podInfos = useMemo(() => {
+    const out: PodInfo[] = [];
+    let unreadable = 0;
+    for (const pod of pods) {
+      const info = podInfoOf(pod);
+      if (info) out.push(info);
+      else unreadable++;
+    }
+    return { pods: out, unreadable };
+  }, [pods]);
+  const state = useMemo(() => (base ? { ...base, pods: podInfos.pods } : null), [base, podInfos]);
   const roleOf = useMemo(() => roleResolver(podCliques, podCliqueSets), [podCliques, podCliqueSets]);
   const lastLayout = useRef<HeatmapLayout | undefined>(undefined);
-  const model = useMemo(() => {
-    if (!state) return null;
-    const next = buildHeatmapModel(state, { topology: view.topology, hiddenLevels: view.hidden, roleOf, previousLayout: lastLayout.current });
-    lastLayout.current = next.layout;
-    return next;
-  }, [state, view.topology, view.hidden, roleOf]);
+  const layout = useMemo(() => {
+    if (!base) return null;
+    const next = layoutHeatmap(base, { topology: view.topology, hiddenLevels: view.hidden });
+    const kept = lastLayout.current?.signature === next.signature ? lastLayout.current : next;
+    lastLayout.current = kept;
+    return kept;
+  }, [base, view.topology, view.hidden]);
+  const model = useMemo(() => (layout && state ? occupyLayout(layout, state, roleOf) : null), [layout, state, roleOf]);
   const colors = useMemo(() => (model ? colorCells(model, view.mode, theme) : null), [model, view.mode, theme]);
   const span = useMemo(() => (model && view.selected ? workloadSpan(model, view.selected) : null), [model, view.selected]);
   const highlight = useMemo(() => {
@@ -280,6 +312,11 @@ export function TopologyView() {
         </p>
         <ConnectionBadge />
       </div>
+      {podInfos.unreadable > 0 && (
+        <p role="status" className="mt-2 text-sm text-amber-800 dark:text-amber-300">
+          {podInfos.unreadable} pod(s) could not be read and are not drawn.
+        </p>
+      )}
       {'error' in built && (
         <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
           The cluster data could not be read: {built.error}

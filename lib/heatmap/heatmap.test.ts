@@ -10,7 +10,8 @@ import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
 import { cellCenter, contains, hitTest } from './hitTest';
 import { CELL, type HeatmapLayout, type Rect } from './layout';
-import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE } from './model';
+import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, occupyLayout } from './model';
+import { gpuDemand, previewFromText } from './preview';
 import { ghostOverlay } from './overlay';
 import { workloadSpan } from './span';
 import { withStacks } from './testkit';
@@ -123,6 +124,28 @@ describe('occupancy', () => {
     expect(model.cellStatus[node1.firstCell + 1]).toBe(CELL_UNAVAILABLE);
     expect(model.workloads).toEqual([{ key: 'default/stack', namespace: 'default', name: 'stack', gpus: 2, pods: [1] }]);
     expect(model.totals).toEqual({ gpus: 16, used: 6, free: 3, unavailable: 7, nodes: 2 });
+  });
+
+  test('workloads per frame: exactly the workloads with a GPU on one of its nodes', () => {
+    const model = buildHeatmapModel(demo());
+    model.layout.frames.forEach((frame, f) => {
+      const expected = new Set<string>();
+      for (const pod of model.pods) {
+        const n = model.layout.nodes.findIndex((b) => b.name === pod.node);
+        if (pod.workload && pod.cellCount > 0 && n >= frame.nodeStart && n < frame.nodeEnd) expected.add(pod.workload);
+      }
+      expect(frameWorkloads(model, f)).toEqual([...expected].sort());
+    });
+  });
+
+  test('re-occupying a kept layout equals building from scratch', () => {
+    const state = demo();
+    const first = buildHeatmapModel(state);
+    const extra = { ...state, pods: state.pods.slice(3) };
+    const again = occupyLayout(first.layout, extra);
+    const scratch = buildHeatmapModel(extra);
+    expect(Array.from(again.cellPod)).toEqual(Array.from(scratch.cellPod));
+    expect(again.frameStats).toEqual(scratch.frameStats);
   });
 
   test('frame totals add up: used + free + unavailable = GPUs, children sum to their parent', () => {
@@ -275,5 +298,60 @@ describe('diff, selection, overlay', () => {
     for (const c of overlay.cells) expect(model.cellPod[c]).toBe(-1);
     expect(overlay.gangs[0]!.outlines).toHaveLength(2);
     expect(overlay.gangs[1]).toMatchObject({ placed: false, reason: 'no rack has 400 GPUs', gpus: 0 });
+  });
+});
+
+describe('preview from text', () => {
+  const yaml = (pods: number, gpus: number) => `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: p
+  namespace: default
+spec:
+  replicas: 1
+  template:
+    topologyConstraint:
+      topologyName: demo
+      pack:
+        required: rack
+    cliques:
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: ${pods}
+          minAvailable: ${pods}
+          podSpec:
+            containers:
+              - name: c
+                image: busybox
+                resources:
+                  limits:
+                    nvidia.com/gpu: "${gpus}"
+`;
+
+  test('a fitting stack: ghosts = GPU demand; an oversized gang: not placed, with a reason per level', () => {
+    const state = demo();
+    const model = buildHeatmapModel(state);
+    const small = previewFromText(state, yaml(2, 4));
+    expect(small.ok).toBe(true);
+    if (!small.ok) return;
+    expect(small.gpus).toBe(8);
+    expect(gpuDemand(small.preview)).toBe(8);
+    expect(ghostOverlay(model, small.preview.plan).cells.length).toBe(8);
+    const huge = previewFromText(state, yaml(20, 4));
+    expect(huge.ok).toBe(true);
+    if (!huge.ok) return;
+    const overlay = ghostOverlay(model, huge.preview.plan);
+    expect(overlay.cells.length).toBe(0);
+    expect(overlay.gangs[0]!.placed).toBe(false);
+    expect(overlay.gangs[0]!.reason).toMatch(/rack/);
+  });
+
+  test('bad text: line:column for YAML errors, a sentence when there is no PodCliqueSet', () => {
+    const broken = previewFromText(demo(), 'kind: PodCliqueSet\nmetadata: [x\n');
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.problems[0]).toMatch(/^line \d+:\d+: /);
+    const other = previewFromText(demo(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+    expect(other).toEqual({ ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet)'] });
   });
 });

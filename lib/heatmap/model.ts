@@ -58,11 +58,9 @@ export interface FrameStats {
   free: number;
   /** Free GPUs on cordoned or NotReady nodes. */
   unavailable: number;
-  /** Workload keys present, sorted. */
-  workloads: string[];
 }
 
-export interface HeatmapTotals extends Omit<FrameStats, 'workloads'> {
+export interface HeatmapTotals extends FrameStats {
   nodes: number;
 }
 
@@ -97,7 +95,36 @@ export function workloadOfPod(pod: Pick<PodInfo, 'namespace' | 'labels'>): strin
   return pcs && pod.labels[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE ? `${pod.namespace}/${pcs}` : '';
 }
 
-const byKey = (a: PodInfo, b: PodInfo): number => (a.namespace === b.namespace ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.namespace < b.namespace ? -1 : 1);
+/** What the model reads from a pod's labels, computed once per PodInfo object (live updates keep unchanged pods' objects). */
+interface PodFacts {
+  key: string;
+  workload: string;
+  podCliqueSet: string;
+  podClique: string;
+  podGang: string;
+}
+const factsCache = new WeakMap<PodInfo, PodFacts>();
+function factsOf(pod: PodInfo): PodFacts {
+  let facts = factsCache.get(pod);
+  if (!facts) {
+    const workload = workloadOfPod(pod);
+    facts = {
+      key: `${pod.namespace}/${pod.name}`,
+      workload,
+      podCliqueSet: workload ? pod.labels[LABEL_PART_OF]! : '',
+      podClique: pod.labels[LABEL_PODCLIQUE] ?? '',
+      podGang: pod.labels[LABEL_PODGANG] ?? '',
+    };
+    factsCache.set(pod, facts);
+  }
+  return facts;
+}
+
+const byKey = (a: PodInfo, b: PodInfo): number => {
+  const ka = factsOf(a).key;
+  const kb = factsOf(b).key;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
 
 export function buildHeatmapModel(state: ClusterState, options: ModelOptions = {}): HeatmapModel {
   let layout = layoutHeatmap(state, options);
@@ -134,19 +161,20 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     let slot = 0;
     for (const pod of list) {
       const take = Math.max(0, Math.min(pod.requests.gpu, box.gpus - slot));
-      const workload = workloadOfPod(pod);
+      const facts = factsOf(pod);
+      const workload = facts.workload;
       const role = roleOf?.(pod) ?? '';
       if (role) roles.add(role);
       const index = pods.length;
       pods.push({
-        key: `${pod.namespace}/${pod.name}`,
+        key: facts.key,
         namespace: pod.namespace,
         name: pod.name,
         node: box.name,
         workload,
-        podCliqueSet: workload ? pod.labels[LABEL_PART_OF]! : '',
-        podClique: pod.labels[LABEL_PODCLIQUE] ?? '',
-        podGang: pod.labels[LABEL_PODGANG] ?? '',
+        podCliqueSet: facts.podCliqueSet,
+        podClique: facts.podClique,
+        podGang: facts.podGang,
         role,
         gpus: pod.requests.gpu,
         firstCell: box.firstCell + slot,
@@ -191,24 +219,13 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     prefix.used[n + 1] = prefix.used[n]! + used;
     prefix.unavailable[n + 1] = prefix.unavailable[n]! + unavailable;
   });
-  const stats = (start: number, end: number): Omit<FrameStats, 'workloads'> => {
+  const stats = (start: number, end: number): FrameStats => {
     const gpus = prefix.gpus[end]! - prefix.gpus[start]!;
     const used = prefix.used[end]! - prefix.used[start]!;
     const unavailable = prefix.unavailable[end]! - prefix.unavailable[start]!;
     return { gpus, used, unavailable, free: gpus - used - unavailable };
   };
-  // Workloads per node once; a frame's set is the union over its nodes.
-  const nodeWorkloads: string[][] = perNode.map(() => []);
-  for (const pod of pods) {
-    if (!pod.workload || pod.cellCount === 0) continue;
-    const list = nodeWorkloads[layout.cellNode[pod.firstCell]!]!;
-    if (!list.includes(pod.workload)) list.push(pod.workload);
-  }
-  const frameStats: FrameStats[] = layout.frames.map((frame) => {
-    const set = new Set<string>();
-    for (let n = frame.nodeStart; n < frame.nodeEnd; n++) for (const w of nodeWorkloads[n]!) set.add(w);
-    return { ...stats(frame.nodeStart, frame.nodeEnd), workloads: [...set].sort() };
-  });
+  const frameStats: FrameStats[] = layout.frames.map((frame) => stats(frame.nodeStart, frame.nodeEnd));
 
   return {
     layout,
@@ -221,6 +238,37 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     frameStats,
     totals: { ...stats(0, count), nodes: count },
   };
+}
+
+const frameWorkloadCache = new WeakMap<HeatmapModel, Map<number, string[]>>();
+
+/**
+ * Workload keys with GPUs in a frame, sorted. Computed on demand (the table and the tooltip ask for a
+ * few frames; a live update of 100k GPUs should not pay for all of them).
+ */
+export function frameWorkloads(model: HeatmapModel, frame: number): string[] {
+  let cache = frameWorkloadCache.get(model);
+  if (!cache) frameWorkloadCache.set(model, (cache = new Map()));
+  let list = cache.get(frame);
+  if (!list) {
+    const f = model.layout.frames[frame];
+    const set = new Set<string>();
+    if (f) {
+      const first = model.layout.nodes[f.nodeStart]?.firstCell ?? 0;
+      const last = f.nodeEnd > f.nodeStart ? model.layout.nodes[f.nodeEnd - 1]!.firstCell + model.layout.nodes[f.nodeEnd - 1]!.gpus : first;
+      let previous = -1;
+      for (let c = first; c < last; c++) {
+        const p = model.cellPod[c]!;
+        if (p < 0 || p === previous) continue;
+        previous = p;
+        const w = model.pods[p]!.workload;
+        if (w) set.add(w);
+      }
+    }
+    list = [...set].sort();
+    cache.set(frame, list);
+  }
+  return list;
 }
 
 /** The pod on a cell, if any. */
