@@ -64,7 +64,7 @@ if (wants('exact')) {
 const saturation: SaturationReport[] = [];
 if (wants('saturation')) {
   const seeds = quick ? [1, 2] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  for (const mix of ['mixed', 'large'] as const) {
+  for (const mix of ['mixed', 'large', 'inference'] as const) {
     log(`saturation (${mix} stream): KAI test shape, 4,096 GPUs, seeds ${seeds.join(',')}`);
     saturation.push(runSaturation([[engine.name, engine.place], ['kai-greedy', kaiGreedy], ['first-fit', firstFit]], seeds, mix, (m) => log(m)));
   }

@@ -37,11 +37,22 @@ const clique = (name: string, replicas: number, gpu: number, extra: Partial<Cliq
 /** Preferred level for a set of `gpus`: the narrowest level that holds it in an empty cluster. */
 const preferFor = (gpus: number): { preferred?: string } => (gpus <= 8 ? { preferred: 'host' } : gpus <= 16 ? { preferred: 'rack' } : {});
 
-/** One PodCliqueSet of the stream: 1–64 GPUs, required rack/block, preferred rack/host. */
-export type StreamMix = 'mixed' | 'large';
+/**
+ * One PodCliqueSet of the stream: 1–64 GPUs, required rack/block, preferred rack/host.
+ * - `mixed` (the issue's goal stream): serving and training gangs alike.
+ * - `large`: only disaggregated serving and training (informative).
+ * - `inference`: inference stacks only, with the multi-node kinds large-model serving has on 8-GPU nodes:
+ *   single-node replicas, two-clique stacks, disaggregated serving, a model split over nodes (TP8 × PP2
+ *   = one whole rack, required rack; PP4 = 32 GPUs, required block) and wide expert-parallel
+ *   disaggregated serving (prefill workers of 2 × 8 GPUs each required in one rack, one decode worker of
+ *   4 × 8 GPUs, all in one block). Added to check whether larger, whole-rack gangs leave a placer more
+ *   room over the greedy than the issue's stream does (informative; the goal line stays on `mixed`).
+ */
+export type StreamMix = 'mixed' | 'large' | 'inference';
 const MIXES = {
   mixed: [['single', 30], ['pair', 20], ['disagg', 25], ['training', 25]],
   large: [['disagg', 50], ['training', 50]],
+  inference: [['single', 35], ['pair', 15], ['disagg', 25], ['multinode', 15], ['wide', 10]],
 } as const;
 
 export function streamPcs(r: Rng, i: number, mix: StreamMix = 'mixed'): PcsSpec {
@@ -76,6 +87,21 @@ export function streamPcs(r: Rng, i: number, mix: StreamMix = 'mixed'): PcsSpec 
         clique('decode', dn, dg),
       ],
       scalingGroups: [{ name: 'dec', cliqueNames: ['decode'], replicas, minAvailable, pack: { required: 'rack', ...preferFor(dn * dg) } }],
+    };
+  }
+  if (kind === 'multinode') {
+    const workers = r.pick([1, 3]);
+    return {
+      name, topologyName: 'kai-test', pack: workers === 1 ? { required: 'rack' } : { required: 'block' },
+      cliques: [clique('leader', 1, 8), clique('worker', workers, 8)],
+    };
+  }
+  if (kind === 'wide') {
+    const prefillWorkers = r.int(1, 2);
+    return {
+      name, topologyName: 'kai-test', pack: { required: 'block' },
+      cliques: [clique('frontend', 1, 0), clique('prefill', 2, 8), clique('decode', 4, 8)],
+      scalingGroups: [{ name: 'pre', cliqueNames: ['prefill'], replicas: prefillWorkers, minAvailable: prefillWorkers, pack: { required: 'rack' } }],
     };
   }
   const workers = r.int(1, 7);
@@ -169,10 +195,33 @@ export function saturate(placerName: string, place: Placer, seed: number, mix: S
   };
 }
 
+/**
+ * An upper bound on what ANY placer can place on a seed's stream before its first rejection. Every placer
+ * rejects, at the latest, the first gang whose all-or-nothing core (minReplicas pods) takes the cores so
+ * far past the cluster's GPUs; before it, a placer holds at most the GPUs of the gangs before it (optional
+ * pods included) and never more than the cluster. Topology, node boundaries and the order of arrival only
+ * lower the real optimum, so the bound is loose: the headroom over a baseline is at most bound / baseline − 1.
+ */
+export function streamBound(seed: number, mix: StreamMix = 'mixed', capacity = totalGpus(kaiShape())): number {
+  const r = rng(seed);
+  let cores = 0;
+  let all = 0;
+  for (let i = 0; ; i++) {
+    for (const gang of gangsOf(streamPcs(r, i, mix))) {
+      cores += gangGpus(gang);
+      if (cores > capacity) return Math.min(all, capacity);
+      all += gangGpus(gang, false);
+    }
+  }
+}
+
 export interface SaturationReport {
   mix: StreamMix;
   seeds: number[];
   totalGpus: number;
+  /** streamBound per seed, and summed over seeds. */
+  bounds: number[];
+  boundTotal: number;
   runs: SaturationResult[];
   /** Per placer, summed over seeds. */
   totals: Record<string, { gpusPlaced: number; gangsPlaced: number; gangsWithPreference: number; insidePreferred: number; preferredShare: number; freeUnusableGpus: number; violations: number }>;
@@ -198,5 +247,8 @@ export function runSaturation(placers: [string, Placer][], seeds: number[], mix:
     t.violations += r.violations;
   }
   for (const t of Object.values(totals)) t.preferredShare = t.gangsWithPreference ? round(t.insidePreferred / t.gangsWithPreference, 4) : 1;
-  return { mix, seeds, totalGpus: totalGpus(kaiShape()), runs, totals };
+  const bounds = seeds.map((seed) => streamBound(seed, mix));
+  const sum = (placer: string) => totals[placer]?.gpusPlaced ?? 0;
+  progress?.(`${mix}: GPUs placed over ${seeds.length} seeds: ${Object.keys(totals).map((p) => `${p} ${sum(p)}`).join(', ')}; stream bound (no placer can exceed) ${bounds.reduce((s, x) => s + x, 0)}`);
+  return { mix, seeds, totalGpus: totalGpus(kaiShape()), bounds, boundTotal: bounds.reduce((s, x) => s + x, 0), runs, totals };
 }

@@ -8,8 +8,18 @@
  *   highest requested-to-available ratio). Without a required level the whole cluster is the last resort.
  * - Subgroups (group configs, constrained pod groups) are placed the same way inside the domain chosen for
  *   their parent, in gang order, greedily; if one cannot be placed the parent moves on to its next domain.
- * - Node order inside a domain: sub-domains of the preferred level with more free GPUs first, nodes in
- *   cluster order inside them; each pod goes on the first node that passes the filters and has room.
+ * - Node order inside a domain: sub-domains of the preferred level with more free GPUs first
+ *   (docs/topology/README.md "Node Ordering Within Domains"); inside a sub-domain, and in the whole domain
+ *   when there is no preferred level, KAI's default node placement strategy, binpack (README "Bin Packing &
+ *   Spread Scheduling"; SchedulingShard placementStrategy gpu/cpu default `binpack`): the fitting node with
+ *   the fewest free GPUs (fewest free CPU for a pod without GPUs), cluster order on ties. Each pod takes the
+ *   best node that passes the filters and has room at the time it is placed.
+ *
+ * Checked against KAI's code as well (pkg/scheduler/actions/common/allocate.go, plugins/topology): a
+ * failed subgroup rolls the parent back to its next candidate domain, candidates are every fitting domain
+ * from the preferred level up to the required one, narrowest level first. KAI orders a level's domains
+ * hierarchically (children sorted under their sorted parent) where the docs say only "less available
+ * resources first"; this baseline follows the docs (global order per level).
  *
  * All-or-nothing over the gang's minReplicas pods; pods above minReplicas are placed best effort in
  * their group's domain afterwards. No search beyond this, no look-ahead: that is the point of a baseline.
@@ -80,7 +90,7 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
     const topology = topologyOf(state, gang);
     const required = gang.podGroups.map((g) => g.pods.slice(0, g.minReplicas));
     const assigned: [ExpandedPod, number][] = [];
-    const groupOrder = new Map<number, number[]>();
+    const groupOrder = new Map<number, number[][]>();
     let lastFailure = '';
 
     const demand = (s: SetNode) => {
@@ -127,13 +137,28 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
       return out;
     };
 
-    const order = (d: number[], prefLevel: number): number[] => {
-      if (prefLevel < 0) return d;
+    /** The domain's nodes as preferred sub-domains, most free GPUs first (one group without a preferred level). */
+    const order = (d: number[], prefLevel: number): number[][] => {
+      if (prefLevel < 0) return [d];
       const subs = byLevel(d, prefLevel);
       const key = topology?.levels[prefLevel]?.key as string;
       const rest = d.filter((i) => (nodes[i] as NodeInfo).labels[key] === undefined);
       subs.sort((a, b) => freeGpu(b) - freeGpu(a));
-      return [...subs.flat(), ...rest];
+      return rest.length ? [...subs, ...rest.map((i) => [i])] : subs;
+    };
+
+    /** The first sub-domain with a node that takes the pod; inside it, binpack (fewest free GPUs, or CPU). */
+    const pickNode = (groups: number[][], pod: ExpandedPod): number | undefined => {
+      const left = pod.requests.gpu > 0 ? free.gpu : free.cpu;
+      for (const g of groups) {
+        let best: number | undefined;
+        for (const j of g) {
+          if (!free.fits(j, pod.requests) || !elig.ok(j, pod.scheduling)) continue;
+          if (best === undefined || left[j]! < left[best]! || (left[j] === left[best] && j < best)) best = j;
+        }
+        if (best !== undefined) return best;
+      }
+      return undefined;
     };
 
     const placeInside = (s: SetNode, d: number[], pref: number): boolean => {
@@ -142,7 +167,7 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
       for (const g of s.direct) {
         groupOrder.set(g, ordered);
         for (const pod of required[g] ?? []) {
-          const i = ordered.find((j) => free.fits(j, pod.requests) && elig.ok(j, pod.scheduling));
+          const i = pickNode(ordered, pod);
           if (i === undefined) {
             lastFailure = `${s.label}: no node left in the chosen domain for pod ${pod.name}`;
             return false;
@@ -179,9 +204,9 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
     }
     const optional: string[] = [];
     gang.podGroups.forEach((g, gi) => {
-      const ordered = groupOrder.get(gi) ?? eligible;
+      const ordered = groupOrder.get(gi) ?? [eligible];
       for (const pod of g.pods.slice(g.minReplicas)) {
-        const i = ordered.find((j) => free.fits(j, pod.requests) && elig.ok(j, pod.scheduling));
+        const i = pickNode(ordered, pod);
         if (i === undefined) optional.push(pod.name);
         else free.take(i, pod.requests), assigned.push([pod, i]);
       }

@@ -12,7 +12,12 @@
  * - each candidate is tried by packing S's constrained children (largest first) and then its own pods
  *   (largest first, each on the node that adds fewest new preferred domains, then best fit, then the
  *   fullest rack) inside it; a failed try is undone and the next candidate tried (bounded backtracking);
- *   after a success, further candidates are tried only while their lower bound could still beat it.
+ *   after a success, further candidates are tried only while their lower bound could still beat it;
+ * - in a candidate wider than P, S fills the P-domains of a fewest-domains cover. Where KAI fills the
+ *   sub-domains with the most room first (and so breaks empty racks), a set without constrained children
+ *   first tries the fullest cover that still needs no more domains, keeping empty domains whole for later
+ *   gangs that need a whole one, then the largest-first cover; the cheaper wins, the fullest on a tie.
+ *   A set with constrained children keeps the largest-first cover, which leaves its children more slack.
  */
 import type { ExpandedPod } from '../grove/gang';
 import type { ClusterIndex, LevelIndex, TopologyIndex } from './cluster-index';
@@ -84,7 +89,12 @@ interface Candidate {
   pen: number;
   rank: number;
   free: number;
+  /** For a candidate wider than the preferred level: which preferred domains to fill (see cover). */
+  fill: Fill;
 }
+
+/** `fullest`: the fullest domains that still need the fewest; `largest`: the largest ones (more slack per pod). */
+type Fill = 'fullest' | 'largest';
 
 const NO_RANK = 0x3fffffff;
 
@@ -255,7 +265,7 @@ export class GangSearch {
   }
 
   /** Lower bound on the preferred-level domains S needs inside these nodes, with the fill order. */
-  private cover(s: WSet, nodes: ArrayLike<number>): { count: number; order: number[] } {
+  private cover(s: WSet, nodes: ArrayLike<number>, fill: Fill = 'fullest'): { count: number; order: number[] } {
     const aggs = this.aggregate(nodes, s.preferred, s);
     const unlabelled = nodes.length > 0 ? this.countUnlabelled(nodes, s.preferred) : 0;
     const units = aggs.map((a) => ({ dom: a.dom, u: this.units(s, a), first: a.nodes[0]! }));
@@ -265,17 +275,54 @@ export class GangSearch {
     let k = 0;
     while (k < units.length && sum < demand) sum += units[k++]!.u;
     if (sum < demand) return { count: k + unlabelled + 1, order: units.map((x) => x.dom) };
-    // The last domain taken: the smallest one that still covers what is left (best fit for the remainder).
-    if (k > 0) {
-      const remainder = demand - (sum - units[k - 1]!.u);
-      let pick = k - 1;
-      for (let j = k; j < units.length; j++) if (units[j]!.u >= remainder && units[j]!.u < units[pick]!.u) pick = j;
-      if (pick !== k - 1) {
-        const [x] = units.splice(pick, 1);
-        units.splice(k - 1, 0, x!);
+    const order = fill === 'fullest' ? this.fullestCover(units, k, demand) : this.largestCover(units, k, demand);
+    return { count: Math.max(1, k), order: order.map((x) => x.dom) };
+  }
+
+  /** The k largest domains, the last one swapped for the smallest that still covers the remainder. */
+  private largestCover<T extends { u: number }>(units: T[], k: number, demand: number): T[] {
+    if (k === 0) return units;
+    const sum = units.slice(0, k).reduce((t, x) => t + x.u, 0);
+    const remainder = demand - (sum - units[k - 1]!.u);
+    let pick = k - 1;
+    for (let j = k; j < units.length; j++) if (units[j]!.u >= remainder && units[j]!.u < units[pick]!.u) pick = j;
+    if (pick === k - 1) return units;
+    const out = units.slice();
+    const [x] = out.splice(pick, 1);
+    out.splice(k - 1, 0, x!);
+    return out;
+  }
+
+  /**
+   * Which k domains to fill, given that k is the fewest that can hold `demand` (units sorted by capacity,
+   * largest first): one at a time, the fullest domain (least capacity) that still lets the domains not
+   * yet taken cover the rest, so a set that spreads fills partly used domains and leaves empty ones whole
+   * for later gangs that need a whole domain. The count stays k. Returns the k domains in fill order,
+   * then the others, largest first.
+   */
+  private fullestCover<T extends { u: number }>(units: T[], k: number, demand: number): T[] {
+    const rest = units.slice();
+    const taken: T[] = [];
+    let left = demand;
+    for (let m = k; m > 0 && left > 0; m--) {
+      // Capacity of the m−1 largest domains still free, with and without the m-th.
+      let top = 0;
+      for (let j = 0; j < m - 1 && j < rest.length; j++) top += rest[j]!.u;
+      const topWithNext = top + (rest[m - 1]?.u ?? 0);
+      let pick = -1;
+      for (let j = rest.length - 1; j >= 0; j--) {
+        const others = j < m - 1 ? topWithNext - rest[j]!.u : top;
+        if (rest[j]!.u + others >= left) {
+          pick = j;
+          break;
+        }
       }
+      if (pick < 0) pick = 0;
+      const [x] = rest.splice(pick, 1);
+      taken.push(x!);
+      left -= x!.u;
     }
-    return { count: Math.max(1, k), order: units.map((x) => x.dom) };
+    return [...taken, ...rest];
   }
 
   private countUnlabelled(nodes: ArrayLike<number>, level: number): number {
@@ -344,7 +391,12 @@ export class GangSearch {
         if (a.usedSize > 0 && !touches) pen++;
         if (a.rank) rank = best;
       }
-      out.push({ nodes, level, dom, estP, pen, rank, free });
+      // Wider than P: the fullest cover first, unless S has constrained children (see the header). The
+      // fullest domains may not take the pods as they come (pod sizes, pods per node), so the largest-first
+      // cover is tried next and the search keeps the cheaper packing (the fullest on a tie).
+      const widened = P >= 0 && level !== P;
+      if (!widened || s.children.length === 0) out.push({ nodes, level, dom, estP, pen, rank, free, fill: 'fullest' });
+      if (widened) out.push({ nodes, level, dom, estP, pen, rank, free, fill: 'largest' });
     };
     const widen = this.widens(s);
     for (let h of hards) {
@@ -374,7 +426,7 @@ export class GangSearch {
       }
       add(h.nodes, R, h.dom, this.cover(s, h.nodes).count, this.sumFree(h.nodes));
     }
-    out.sort((x, y) => x.estP - y.estP || x.pen - y.pen || x.rank - y.rank || y.level - x.level || x.free - y.free || x.nodes[0]! - y.nodes[0]!);
+    out.sort((x, y) => x.estP - y.estP || x.pen - y.pen || x.rank - y.rank || y.level - x.level || x.free - y.free || x.nodes[0]! - y.nodes[0]! || (x.fill === y.fill ? 0 : x.fill === 'fullest' ? -1 : 1));
     return out;
   }
 
@@ -396,6 +448,7 @@ export class GangSearch {
     let best: number[] | null = null;
     let current = false;
     let successes = 0;
+    let counted: number[] | null = null;
     const tiers: (0 | 1)[] = this.widens(s) ? [0, 1] : [0];
     search: for (const tier of tiers) {
       // A success inside one preferred domain is not worth widening for.
@@ -410,11 +463,13 @@ export class GangSearch {
           this.undo(mark);
           current = false;
         }
-        s.rank = s.preferred >= 0 && c.level !== s.preferred ? this.rankFor(s, c.nodes) : null;
+        s.rank = s.preferred >= 0 && c.level !== s.preferred ? this.rankFor(s, c.nodes, c.fill) : null;
         const cost = this.placeContents(s, c.nodes);
         s.rank = null;
         if (cost === null) continue;
-        successes++;
+        // The two fills of one domain count as one success.
+        if (c.nodes !== counted) successes++;
+        counted = c.nodes;
         if (cost < bestCost) {
           bestCost = cost;
           best = [];
@@ -438,10 +493,10 @@ export class GangSearch {
     return bestCost;
   }
 
-  private rankFor(s: WSet, nodes: ArrayLike<number>): Int32Array {
+  private rankFor(s: WSet, nodes: ArrayLike<number>, fill: Fill): Int32Array {
     const lvl = this.level(s.preferred);
     const rank = new Int32Array(lvl.values.length).fill(NO_RANK);
-    const { order } = this.cover(s, nodes);
+    const { order } = this.cover(s, nodes, fill);
     order.forEach((d, i) => {
       rank[d] = i;
     });
@@ -609,7 +664,7 @@ export class GangSearch {
       for (const c of this.candidates(s, hards, tier)) {
         if (--this.steps < 0) return false;
         const saved = s.rank;
-        s.rank = s.preferred >= 0 && c.level !== s.preferred ? this.rankFor(s, c.nodes) : null;
+        s.rank = s.preferred >= 0 && c.level !== s.preferred ? this.rankFor(s, c.nodes, c.fill) : null;
         const ok = this.dfsItems(items, 0, c.nodes, k);
         s.rank = saved;
         if (ok) return true;

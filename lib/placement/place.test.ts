@@ -198,6 +198,23 @@ describe('preferred pack', () => {
     expect(spreadCost(state, gang, g)).toBe(1);
   });
 
+  it('when it must widen, fills partly used racks and keeps empty racks whole (same rack count)', () => {
+    // 1 block × 4 racks × 2 nodes: racks 0 and 1 empty (4 pods of 4 GPUs each), rack 2 takes 3, rack 3 takes 2.
+    // Five pods need two racks either way; racks 3 + 2 leave both empty racks for a later whole-rack gang.
+    const state = nestedCluster(['zone', 'block', 'rack'], [1, 1, 4, 2]);
+    state.pods.push(boundPod('busy-4', 'node-4', 4), boundPod('busy-6', 'node-6', 8));
+    const gang = makeGang({ constraint: { required: 'block', preferred: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 4 }] });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(new Set(nodesOf(g).map((n) => labelOf(state, n, RACK)))).toEqual(new Set(['rack-2', 'rack-3']));
+    expect(spreadCost(state, gang, g)).toBe(1);
+    expectValid(state, [gang], plan);
+    const wholeRack = makeGang({ name: 'next-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2 }] });
+    const second = makeGang({ name: 'then-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2 }] });
+    expect(placeGangs(state, [gang, wholeRack, second]).feasible).toBe(true);
+  });
+
   it('prefers fewer racks over a narrower intermediate level (the shared objective)', () => {
     // 1 zone × 2 blocks × 3 racks × 4 nodes. Free nodes: block-0 racks 2/2/2, block-1 racks 4/1/0.
     // Six 8-GPU pods fit block-0 only across 3 racks (cost 2); across blocks 4 + 2 need 2 racks (cost 1).
