@@ -352,8 +352,11 @@ test('an unschedulable gang shows why its pods are pending; delete with a confir
     await page.goto(`/workloads/default/${name}`);
     const why = page.getByTestId('why-pending').first();
     await expect(why).toContainText('is pending: the scheduler could not place gang', { timeout: 20_000 });
-    await expect(why).toContainText('the placement engine agrees:');
+    await expect(why).toContainText('the placement engine, run on the cluster as it is now, agrees');
     await expect(why).toContainText(/in one rack/);
+    // 19 pods waiting for one reason: said once, the others point to it.
+    await expect(page.getByTestId('why-pending')).toHaveCount(1, { timeout: 10_000 });
+    await expect(why).toContainText('The same holds for the 18 other pending pods of this PodClique.');
     await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'degraded');
 
     const snap = await streamSnapshot(page);

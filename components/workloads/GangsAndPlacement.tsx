@@ -15,7 +15,7 @@ function spanText(spans: Record<string, string[]>): string {
   const spread = levels.find(([, v]) => v.length > 1);
   const parts: string[] = [];
   if (packed) parts.push(`in one ${packed[0]} (${packed[1][0]})`);
-  if (spread) parts.push(`across ${spread[1].length} ${spread[0]}s (${spread[1].join(', ')})`);
+  if (spread) parts.push(`across ${spread[1].length} ${spread[0]}s${spread[1].length <= 4 ? ` (${spread[1].join(', ')})` : ''}`);
   return parts.join(', ');
 }
 

@@ -115,14 +115,13 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
         <WorkloadTreeView tree={tree} data={data} why={why} permissions={{ PodClique: scalePermission('PodClique'), PodCliqueScalingGroup: scalePermission('PodCliqueScalingGroup') }} />
       </Section>
 
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Section title="PodGangs" id="gangs-heading">
-          <GangsTable tree={tree} {...(placement ? { placement } : {})} />
-        </Section>
-        <Section title="Startup order" id="startup-heading">
-          {graph && <StartupGraphView graph={graph} />}
-        </Section>
-      </div>
+      <Section title="PodGangs" id="gangs-heading">
+        <GangsTable tree={tree} {...(placement ? { placement } : {})} />
+      </Section>
+
+      <Section title="Startup order" id="startup-heading">
+        {graph && <StartupGraphView graph={graph} />}
+      </Section>
 
       <Section title="Where its pods are" id="placement-heading">
         {data.state ? (

@@ -105,6 +105,15 @@ function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNod
 function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }) {
   const [open, setOpen] = useState(false);
   const target = podCliqueScaleTarget(props.tree, clique);
+  // Pods of a clique often wait for one reason (a whole gang): say it once, name the others.
+  const sameReason = new Map<string, string[]>();
+  for (const p of clique.pods) {
+    const why = props.why.get(p.name);
+    if (!why) continue;
+    const list = sameReason.get(reasonKey(why));
+    if (list) list.push(p.name);
+    else sameReason.set(reasonKey(why), [p.name]);
+  }
   return (
     <li data-testid="podclique" data-name={clique.name} data-template={clique.template} className="rounded-md bg-zinc-50/60 p-2 dark:bg-zinc-900/60">
       <div className="flex flex-wrap items-center gap-2">
@@ -127,6 +136,8 @@ function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }
       <ul className="mt-1 divide-y divide-zinc-200 text-xs dark:divide-zinc-800" aria-label={`Pods of ${clique.name}`}>
         {clique.pods.map((p) => {
           const why = props.why.get(p.name);
+          const same = why ? sameReason.get(reasonKey(why)) : undefined;
+          const first = same?.[0] === p.name;
           return (
             <li key={p.name} data-testid="pod" data-name={p.name} data-stage={p.stage} className="py-1">
               <div className="flex flex-wrap items-center gap-2">
@@ -135,10 +146,16 @@ function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }
                 {p.node && <span className="text-zinc-600 dark:text-zinc-400">on {p.node}</span>}
                 {p.gpus > 0 && <span className="text-zinc-600 dark:text-zinc-400">{p.gpus} GPU{p.gpus === 1 ? '' : 's'}</span>}
               </div>
-              {why && (
+              {why && first && (
                 <p data-testid="why-pending" className="mt-0.5 pl-1 text-zinc-700 dark:text-zinc-300">
                   <span className="font-medium">Why: </span>
                   {why.sentence}
+                  {same && same.length > 1 ? ` The same holds for the ${same.length - 1} other ${why.stage} pod${same.length === 2 ? '' : 's'} of this PodClique.` : ''}
+                </p>
+              )}
+              {why && !first && same && (
+                <p className="mt-0.5 pl-1 text-zinc-600 dark:text-zinc-400">
+                  {why.stage} for the same reason as {same[0]}.
                 </p>
               )}
             </li>
@@ -148,4 +165,8 @@ function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }
       </ul>
     </li>
   );
+}
+
+function reasonKey(why: WhyPending): string {
+  return `${why.stage}|${why.cluster}|${why.engine ?? ''}`;
 }

@@ -39,7 +39,7 @@ export function whyPending(pod: PodNode, ctx: WhyPendingContext): WhyPending | u
   const gang = pod.gang ? ctx.tree.gangs.find((g) => g.name === pod.gang) : undefined;
   const cluster = clusterReason(pod, gang, ctx);
   const refused = pod.stage === 'pending' && cluster.startsWith('the scheduler could not place');
-  const engine = needsPlacement(pod.stage) && ctx.placement ? engineReason(ctx.placement, gang?.name ?? pod.gang, pod.stage === 'gated' ? 'once ungated, ' : refused ? 'agrees: ' : 'says: ') : undefined;
+  const engine = needsPlacement(pod.stage) && ctx.placement ? engineReason(ctx.placement, gang?.name ?? pod.gang, pod.stage === 'gated' ? 'once ungated, ' : refused ? 'agrees: ' : 'says: ', cluster) : undefined;
   const sentence = `${pod.name} is ${pod.stage}: ${cluster}${engine ? `; ${engine}` : ''}.`;
   return { pod: pod.name, stage: pod.stage, cluster, ...(engine ? { engine } : {}), sentence };
 }
@@ -134,9 +134,11 @@ function latest(events: readonly WorkloadEvent[], match: (e: WorkloadEvent) => b
   return undefined;
 }
 
-function engineReason(placement: GangPlacement, gang: string | undefined, lead: string): string {
+function engineReason(placement: GangPlacement, gang: string | undefined, lead: string, cluster: string): string {
   if (!placement.placed) {
     const reason = placement.reason ?? 'the gang does not fit';
+    // The simulated scheduler reports the engine's own words: say it agrees instead of repeating them.
+    if (lead === 'agrees: ' && cluster.includes(reason)) return 'the placement engine, run on the cluster as it is now, agrees';
     return lead === 'once ungated, ' ? `and once ungated it will not fit either: the placement engine says ${reason}` : `the placement engine ${lead}${reason}`;
   }
   const where = Object.entries(placement.domains)

@@ -279,6 +279,21 @@ describe('why pending', () => {
     expect(why?.cluster).toBe('the scheduler could not place gang too-big-0 (FailedScheduling ×3: the gang needs 76 GPUs in one rack)');
     expect(why?.engine).toMatch(/^the placement engine agrees: .*76 GPUs in one rack.*72/);
     expect(why?.sentence.startsWith(`${tree.pods[0]!.name} is pending: the scheduler could not place gang too-big-0`)).toBe(true);
+    // When the scheduler already quotes the engine (the simulated cluster does), the sentence does not repeat it.
+    const quoted = workloadEvents(tree, [
+      {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'e2', namespace: 'default' },
+        involvedObject: { kind: 'PodGang', name: 'too-big-0', namespace: 'default' },
+        reason: 'FailedScheduling',
+        message: placement!.reason,
+        lastTimestamp: '2026-01-01T00:00:06Z',
+      } as KubeObject,
+    ]);
+    const short = whyPending(tree.pods[0]!, { tree, events: quoted, placement: placement! })!;
+    expect(short.engine).toBe('the placement engine, run on the cluster as it is now, agrees');
+    expect(short.sentence.split(placement!.reason!).length).toBe(2);
   });
 
   it('a gated pod of a scaled gang waits for its base gang; a bound pod waits for its startup parents', () => {
