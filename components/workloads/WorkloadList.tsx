@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
 import { buildWorkloadTree, podCliqueSetsIn } from '../../lib/workloads/tree';
-import { useSelectedNamespace } from '../hooks/clusterContext';
+import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { HealthBadge, INPUT, StageBar, StageLegend, useNow } from './parts';
 import { useWorkloadData } from './useWorkloadData';
 
@@ -28,7 +28,10 @@ export function WorkloadList() {
   const [sort, setSort] = useState<{ key: WorkloadSortKey; direction: 'asc' | 'desc' }>({ key: 'name', direction: 'asc' });
   const data = useWorkloadData();
   const now = useNow(5000);
-  const scope = allNamespaces ? null : namespace;
+  // Without the server's answer there is no header namespace: show every namespace rather than nothing.
+  const { state: context } = useClusterContext();
+  const contextFailed = context.status === 'error';
+  const scope = allNamespaces || contextFailed ? null : namespace;
   // Set by the detail page after a delete (read once: a notice, not state worth a Suspense boundary).
   const [deleted, setDeleted] = useState<string | null>(null);
   useEffect(() => {
@@ -36,11 +39,11 @@ export function WorkloadList() {
   }, []);
 
   const rows = useMemo(() => {
-    if (!allNamespaces && namespace === null) return [];
+    if (!allNamespaces && !contextFailed && namespace === null) return [];
     return podCliqueSetsIn(data.podCliqueSets, scope).map((pcs) => workloadHealth(buildWorkloadTree(pcs, data)));
-  }, [data, scope, allNamespaces, namespace]);
+  }, [data, scope, allNamespaces, contextFailed, namespace]);
   const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
-  const columns = allNamespaces ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
+  const columns = scope === null ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
 
   const toggleSort = (key: WorkloadSortKey) => setSort((s) => (s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: 'asc' }));
 
@@ -76,6 +79,11 @@ export function WorkloadList() {
       {deleted && (
         <p role="status" data-testid="deleted-notice" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
           Deleted PodCliqueSet {deleted} and everything it owned.
+        </p>
+      )}
+      {contextFailed && context.status === 'error' && (
+        <p role="alert" className="text-xs text-amber-800 dark:text-amber-300">
+          Could not ask the server which cluster this is ({context.message}): showing all namespaces.
         </p>
       )}
       <p role="status" className="text-xs text-zinc-600 dark:text-zinc-400">
@@ -114,7 +122,7 @@ export function WorkloadList() {
                     {r.name}
                   </Link>
                 </td>
-                {allNamespaces && <td className="px-3 py-2">{r.namespace}</td>}
+                {scope === null && <td className="px-3 py-2">{r.namespace}</td>}
                 <td className="px-3 py-2">
                   <HealthBadge state={r.state} />
                 </td>
