@@ -282,6 +282,43 @@ test('keyboard: controls reachable, the focused canvas pans and zooms with keys,
   await expect(page.getByTestId('selection-panel')).toHaveCount(0);
 });
 
+test('colour modes: the legend follows the mode (workloads, roles, domain fill) and stays visible', async ({ page }) => {
+  await openHeatmap(page);
+  const legend = page.getByTestId('heatmap-legend');
+  await expect(legend).toContainText('Grove workload');
+  await expect(legend).toContainText('Cordoned / not ready');
+  await page.getByRole('radio', { name: 'By workload' }).check();
+  for (const name of ['default/llama-disagg', 'default/deepseek-wide', 'default/mixtral-agg']) await expect(legend.getByRole('button', { name })).toBeVisible();
+  // A legend entry is a way to select: keyboard users reach it with Tab.
+  await legend.getByRole('button', { name: 'default/mixtral-agg' }).press('Enter');
+  await expect(page.getByTestId('selection-panel')).toContainText('default/mixtral-agg');
+  await page.getByRole('radio', { name: 'By role' }).check();
+  // Roles come from the PodCliques' roleName (pods do not carry it).
+  for (const role of ['decode', 'prefill-leader', 'prefill-worker', 'leader', 'worker']) await expect(legend.getByText(role, { exact: true })).toBeVisible();
+  await page.getByRole('radio', { name: 'Domain fill' }).check();
+  await expect(legend).toContainText('0% used');
+  await expect(legend).toContainText('100% used');
+});
+
+// Last in the file (tests of a file run in order): it changes the simulated cluster, then restores it.
+test('live: a stack applied through the API appears on the map without a reload, and leaves when deleted', async ({ page }) => {
+  await openHeatmap(page);
+  const used = () => page.evaluate(() => window.__canopyHeatmap!.model.totals.used);
+  const before = await used();
+  const headers = { 'content-type': 'application/yaml', 'x-canopy-request': '1' };
+  const applied = await page.request.post('/api/apply', { headers, data: pcsYaml('live-probe', 2, 4) });
+  expect(applied.ok(), await applied.text()).toBe(true);
+  try {
+    await expect.poll(used, { timeout: 15_000 }).toBe(before + 8);
+    await expect(page.getByTestId('heatmap-connection')).toHaveAttribute('data-state', 'live');
+    await expect(page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: /^default\/live-probe / })).toBeVisible();
+  } finally {
+    const deleted = await page.request.post('/api/delete', { headers: { 'content-type': 'application/json', 'x-canopy-request': '1' }, data: { kind: 'PodCliqueSet', namespace: 'default', name: 'live-probe' } });
+    expect(deleted.ok(), await deleted.text()).toBe(true);
+  }
+  await expect.poll(used, { timeout: 15_000 }).toBe(before);
+});
+
 test.describe('dark mode', () => {
   test.use({ colorScheme: 'dark' });
 
