@@ -1,8 +1,9 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
+  applyEdgeChanges,
   applyNodeChanges,
   Background,
   Controls,
@@ -12,6 +13,7 @@ import {
   useReactFlow,
   type Connection,
   type Edge,
+  type EdgeChange,
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
@@ -39,7 +41,7 @@ interface BuilderCanvasProps {
   counts: Record<string, FindingCounts>;
   dark: boolean;
   /** Node to select (and centre on) from outside: a finding clicked, a clique added by keyboard. */
-  focusKey: string | null;
+  focusKey: { key: string; seq: number; pan: boolean } | null;
   onDropItem: (item: RoleKind | 'group', topLeft: Point) => void;
   onConnect: (from: string, to: string) => void;
   /** Absolute top-left corners of the cliques / groups a drag moved. */
@@ -47,7 +49,7 @@ interface BuilderCanvasProps {
   onSelectionChange: (selection: CanvasSelection) => void;
 }
 
-function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string, FindingCounts>, selected: ReadonlySet<string>): BuilderFlowNode[] {
+function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string, FindingCounts>): BuilderFlowNode[] {
   const nodes: BuilderFlowNode[] = [];
   const frames = new Map<string, Point>();
   for (const g of graph.groups) {
@@ -56,11 +58,10 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
     const c = counts[groupKey(g.name)] ?? { errors: 0, warnings: 0 };
     nodes.push({
       id: groupKey(g.name),
-      type: 'group',
+      type: 'frame',
       position: { x: frame.x, y: frame.y },
       data: { name: g.name, replicas: g.replicas, minAvailable: g.minAvailable, members: g.cliqueNames.length, errors: c.errors, warnings: c.warnings, width: frame.width, height: frame.height },
       style: { width: frame.width, height: frame.height },
-      selected: selected.has(groupKey(g.name)),
       zIndex: 0,
       ariaLabel: `scaling group ${g.name}`,
     });
@@ -86,7 +87,6 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
         budgetUsed: nameBudgetUsed(graph.name, c.name, c.group ?? undefined),
         budget: NAME_BUDGET,
       },
-      selected: selected.has(cliqueKey(c.name)),
       zIndex: 1,
       ariaLabel: `clique ${c.name}`,
       width: CLIQUE_SIZE.width,
@@ -96,23 +96,20 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
   return nodes;
 }
 
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Rebuilt nodes keep the selection the user made on the ones they replace. */
+function keepSelection<T extends { id: string; selected?: boolean }>(next: T[], prev: readonly T[]): T[] {
+  const selected = new Set(prev.filter((n) => n.selected).map((n) => n.id));
+  return selected.size === 0 ? next : next.map((n) => (selected.has(n.id) ? { ...n, selected: true } : n));
+}
+
 export function BuilderCanvas({ graph, layout, counts, dark, focusKey, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
   const flow = useReactFlow();
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
-  const derived = useMemo(() => toFlowNodes(graph, layout, counts, selected), [graph, layout, counts, selected]);
-  // Local copy so drags move smoothly; replaced whenever the model changes.
-  const [nodes, setNodes] = useState<BuilderFlowNode[]>(derived);
-  useEffect(() => setNodes(derived), [derived]);
-
-  useEffect(() => {
-    if (!focusKey) return;
-    setSelected(new Set([focusKey]));
-    const node = flow.getNode(focusKey);
-    if (node) void flow.fitView({ nodes: [node], maxZoom: 1.2, duration: 200 });
-  }, [focusKey, flow]);
-
-  const edges: Edge[] = useMemo(
+  const derived = useMemo(() => toFlowNodes(graph, layout, counts), [graph, layout, counts]);
+  const derivedEdges: Edge[] = useMemo(
     () =>
       graph.edges.map((e) => ({
         id: edgeId(e.from, e.to),
@@ -121,29 +118,52 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, onDropIte
         sourceHandle: 'out',
         targetHandle: 'in',
         markerEnd: { type: MarkerType.ArrowClosed },
-        selected: selectedEdges.has(edgeId(e.from, e.to)),
         ariaLabel: `${e.to} starts after ${e.from}`,
         zIndex: 2,
         style: { strokeWidth: 2 },
       })),
-    [graph.edges, selectedEdges],
+    [graph.edges],
   );
+  // Local copies, so drags and selection move smoothly; rebuilt whenever the model changes.
+  const [nodes, setNodes] = useState<BuilderFlowNode[]>(derived);
+  const [edges, setEdges] = useState<Edge[]>(derivedEdges);
+  useEffect(() => setNodes((prev) => keepSelection(derived, prev)), [derived]);
+  useEffect(() => setEdges((prev) => keepSelection(derivedEdges, prev)), [derivedEdges]);
+
+  // `flow` changes identity as the viewport moves; read it through a ref so only a new request refocuses.
+  const flowRef = useRef(flow);
+  flowRef.current = flow;
+  useEffect(() => {
+    if (!focusKey) return;
+    setNodes((prev) => prev.map((n) => (!!n.selected === (n.id === focusKey.key) ? n : { ...n, selected: n.id === focusKey.key })));
+    setEdges((prev) => (prev.some((e) => e.selected) ? prev.map((e) => ({ ...e, selected: false })) : prev));
+    if (!focusKey.pan) return;
+    // After the selection lands: the node exists once the model that holds it has rendered.
+    window.requestAnimationFrame(() => {
+      const node = flowRef.current.getNode(focusKey.key);
+      if (node) void flowRef.current.fitView({ nodes: [node], maxZoom: 1, minZoom: 0.5, duration: 150 });
+    });
+  }, [focusKey]);
 
   const onNodesChange = useCallback((changes: NodeChange<BuilderFlowNode>[]) => {
     setNodes((current) => applyNodeChanges(changes, current));
   }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setEdges((current) => applyEdgeChanges(changes, current));
+  }, []);
 
+  const lastSelection = useRef<CanvasSelection>({ cliques: [], groups: [], edges: [] });
   const handleSelection = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
-      const keys = new Set(ns.map((n) => n.id));
-      setSelected((prev) => (prev.size === keys.size && [...keys].every((k) => prev.has(k)) ? prev : keys));
-      const edgeKeys = new Set(es.map((e) => e.id));
-      setSelectedEdges((prev) => (prev.size === edgeKeys.size && [...edgeKeys].every((k) => prev.has(k)) ? prev : edgeKeys));
-      onSelectionChange({
+      const next: CanvasSelection = {
         cliques: ns.filter((n) => n.type === 'clique').map((n) => n.id.slice('clique:'.length)),
-        groups: ns.filter((n) => n.type === 'group').map((n) => n.id.slice('group:'.length)),
+        groups: ns.filter((n) => n.type === 'frame').map((n) => n.id.slice('group:'.length)),
         edges: es.map((e) => e.id),
-      });
+      };
+      const prev = lastSelection.current;
+      if (sameIds(prev.cliques, next.cliques) && sameIds(prev.groups, next.groups) && sameIds(prev.edges, next.edges)) return;
+      lastSelection.current = next;
+      onSelectionChange(next);
     },
     [onSelectionChange],
   );
@@ -169,6 +189,7 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, onDropIte
         edges={edges}
         nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
         onSelectionChange={handleSelection}
         onConnect={(c: Connection) => {
           if (c.source.startsWith('clique:') && c.target.startsWith('clique:')) onConnect(c.source.slice(7), c.target.slice(7));
@@ -186,7 +207,6 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, onDropIte
         fitView
         fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
         aria-label="Builder canvas"
       >
         <Background />

@@ -119,7 +119,9 @@ function BuilderWorkbenchInner() {
   const [template, setTemplate] = useState<StackTemplate>('multi-node-disaggregated-frontend');
   const [notice, setNotice] = useState<Notice>(null);
   const [selection, setSelection] = useState<CanvasSelection>(EMPTY_SELECTION);
-  const [focus, setFocus] = useState<string | null>(null);
+  const [focusRequest, setFocusRequest] = useState<{ key: string; seq: number; pan: boolean } | null>(null);
+  /** Selects a node on the canvas; `pan` also brings it into view. */
+  const setFocus = useCallback((key: string, pan = true) => setFocusRequest((f) => ({ key, pan, seq: (f?.seq ?? 0) + 1 })), []);
   const [pendingDelete, setPendingDelete] = useState<{ sel: Selection; consequences: string[] } | null>(null);
   const [clipboard, setClipboard] = useState<unknown[]>([]);
   const [panel, setPanel] = useState<Panel>('none');
@@ -253,7 +255,7 @@ function BuilderWorkbenchInner() {
       if (item === 'group') {
         const r = addGroup(workRef.current.text);
         if (applyEdit(r, (lay, name) => ({ ...lay, positions: { ...lay.positions, [groupKey(name!)]: at ?? freeSpot(lay, g) } }))) {
-          setFocus(groupKey(r.note!));
+          setFocus(groupKey(r.note!), !at);
           say(`Added scaling group ${r.note}. Drag cliques into its frame.`);
         }
         return;
@@ -275,7 +277,7 @@ function BuilderWorkbenchInner() {
       }
       const r = addClique(workRef.current.text, { kind: item, flavour, group });
       if (applyEdit(r, (lay, name) => ({ positions: { ...lay.positions, [cliqueKey(name!)]: position }, kinds: { ...lay.kinds, [name!]: item } }))) {
-        if (!at) setFocus(cliqueKey(r.note!));
+        setFocus(cliqueKey(r.note!), !at);
         say(`Added clique ${r.note}${group ? ` to ${group}` : ''}.`);
       }
     },
@@ -422,7 +424,7 @@ function BuilderWorkbenchInner() {
       const ok = applyEdit(renameClique(workRef.current.text, from, to), (l) => renameInLayout(l, 'clique', from, to));
       if (ok) {
         setSelection((s) => ({ ...s, cliques: s.cliques.map((c) => (c === from ? to : c)) }));
-        setFocus(cliqueKey(to));
+        setFocus(cliqueKey(to), false);
       }
       return ok;
     },
@@ -433,7 +435,7 @@ function BuilderWorkbenchInner() {
       const ok = applyEdit(renameGroup(workRef.current.text, from, to), (l) => renameInLayout(l, 'group', from, to));
       if (ok) {
         setSelection((s) => ({ ...s, groups: s.groups.map((c) => (c === from ? to : c)) }));
-        setFocus(groupKey(to));
+        setFocus(groupKey(to), false);
       }
       return ok;
     },
@@ -569,6 +571,8 @@ function BuilderWorkbenchInner() {
   return (
     <div
       className="relative flex min-h-0 flex-1 flex-col"
+      data-testid="builder"
+      data-ready={loaded}
       onDragOverCapture={onFileDragOver}
       onDragLeave={(e) => {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFileDrag(false);
@@ -691,7 +695,7 @@ function BuilderWorkbenchInner() {
         </div>
         <div className="flex min-h-0 flex-col">
           <div className="relative min-h-0 flex-1">
-            <BuilderCanvas graph={graph} layout={layout} counts={counts} dark={dark} focusKey={focus} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} />
+            <BuilderCanvas graph={graph} layout={layout} counts={counts} dark={dark} focusKey={focusRequest} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} />
             {graph.cliques.length === 0 && graph.groups.length === 0 && (
               <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-sm text-zinc-500 dark:text-zinc-400">Drag a clique from the palette, or start from a template.</p>
             )}

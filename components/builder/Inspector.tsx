@@ -10,6 +10,8 @@ import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
 import { CLIQUE_STARTUP_TYPES } from '@/lib/grove/podcliqueset';
 import { SCHEDULER_BACKENDS } from '@/lib/grove/validate/context';
 import {
+  CreateOnlyMark,
+  CreateOnlyNote,
   envCodec,
   Field,
   FieldFindings,
@@ -224,7 +226,8 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
         <fieldset className="flex flex-col gap-0.5">
           <legend className="flex items-center text-[11px] font-medium text-zinc-700 dark:text-zinc-300">
             Starts after
-            <span className="ml-1 rounded bg-zinc-200 px-1 text-[9px] font-semibold uppercase tracking-wide text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">create-only</span>
+            <CreateOnlyMark />
+            <CreateOnlyNote createOnly />
           </legend>
           {graph.cliques.filter((o) => o.name !== c.name).length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">No other cliques.</p>}
           <div className="flex flex-wrap gap-x-3 gap-y-1">

@@ -153,12 +153,18 @@ export function FieldFindings({ findings, path }: { findings: readonly Finding[]
 export function CreateOnlyMark() {
   return (
     <span
+      aria-hidden="true"
       className="ml-1 rounded bg-zinc-200 px-1 text-[9px] font-semibold uppercase tracking-wide text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
       title="Create-only: Grove refuses changes to this field once the PodCliqueSet exists"
     >
       create-only
     </span>
   );
+}
+
+/** Read with the field's description, since the visible mark is hidden from the accessible name. */
+export function CreateOnlyNote({ createOnly }: { createOnly?: boolean }) {
+  return createOnly ? <span className="sr-only">Create-only: cannot be changed once the PodCliqueSet exists.</span> : null;
 }
 
 export function FieldLabel({ htmlFor, label, createOnly }: { htmlFor: string; label: string; createOnly?: boolean }) {
@@ -213,6 +219,7 @@ export function Field({ label, path, object, findings, onSet, codec = textCodec,
         <input {...common} type="text" onChange={(e) => change(e.currentTarget.value)} />
       )}
       <div id={helpId}>
+        <CreateOnlyNote createOnly={createOnly} />
         {problem && <p className="text-[11px] text-red-700 dark:text-red-400">{problem}</p>}
         {readOnlyReason && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{readOnlyReason}</p>}
         {help && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{help}</p>}
@@ -235,11 +242,12 @@ export function SelectField({
   const id = fieldId(path);
   const value = valueAt(object, path);
   const current = typeof value === 'string' ? value : '';
+  const describedBy = `${id}-note`;
   const all = current && !options.includes(current) ? [current, ...options] : options;
   return (
     <div className="flex flex-col gap-0.5">
       <FieldLabel htmlFor={id} label={label} createOnly={createOnly} />
-      <select id={id} value={current} onChange={(e) => onSet(path, e.currentTarget.value || undefined)} className={inputClass} data-path={pointer([...path])}>
+      <select id={id} value={current} aria-describedby={describedBy} onChange={(e) => onSet(path, e.currentTarget.value || undefined)} className={inputClass} data-path={pointer([...path])}>
         <option value="">{emptyLabel}</option>
         {all.map((o) => (
           <option key={o} value={o}>
@@ -247,7 +255,10 @@ export function SelectField({
           </option>
         ))}
       </select>
-      <FieldFindings findings={findings} path={path} />
+      <div id={describedBy}>
+        <CreateOnlyNote createOnly={createOnly} />
+        <FieldFindings findings={findings} path={path} />
+      </div>
     </div>
   );
 }
@@ -299,6 +310,7 @@ export function NameField({
         data-path={pointer([...path])}
       />
       <p id={`${id}-budget`} data-testid="name-budget" className={`text-[11px] ${over ? 'font-semibold text-red-700 dark:text-red-400' : 'text-zinc-500 dark:text-zinc-400'}`}>
+        <CreateOnlyNote createOnly={createOnly} />
         Name budget {b.used}/{b.limit} {over ? `— ${b.used - b.limit} too many` : ''} ({b.detail})
       </p>
       <FieldFindings findings={findings} path={path} />

@@ -29,7 +29,7 @@ export interface GroupNodeData extends Record<string, unknown> {
 }
 
 export type CliqueFlowNode = Node<CliqueNodeData, 'clique'>;
-export type GroupFlowNode = Node<GroupNodeData, 'group'>;
+export type GroupFlowNode = Node<GroupNodeData, 'frame'>;
 export type BuilderFlowNode = CliqueFlowNode | GroupFlowNode;
 
 /** Accent per role kind: a left stripe, readable in both modes. */
@@ -108,4 +108,5 @@ export function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
   );
 }
 
-export const NODE_TYPES = { clique: CliqueNodeView, group: GroupNodeView };
+/** Not `group`: React Flow styles its built-in group type with a border and padding of its own. */
+export const NODE_TYPES = { clique: CliqueNodeView, frame: GroupNodeView };

@@ -1,0 +1,314 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { parse, parseAllDocuments } from 'yaml';
+import { groveRelease } from './fixtures/grove-release';
+
+/**
+ * The PodCliqueSet builder (/builder) on the simulated demo cluster: composing a stack by real mouse
+ * drags, importing and exporting every Grove sample, refusing cycles, undo/redo, keeping work across
+ * a reload and in a share link, dark mode and a keyboard-only path, placement preview and apply.
+ */
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const EXPECTED_MULTINODE = path.join(HERE, 'fixtures', 'builder', 'multinode-disaggregated.yaml');
+
+test.use({ viewport: { width: 1680, height: 1000 } });
+
+const canvas = (page: Page) => page.getByTestId('builder-canvas');
+const clique = (page: Page, name: string) => page.getByTestId(`clique-${name}`);
+const group = (page: Page, name: string) => page.getByTestId(`group-${name}`);
+const inspector = (page: Page) => page.getByTestId('inspector');
+const notice = (page: Page) => page.getByTestId('builder-notice');
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/builder');
+  // Hydrated, and the saved work (or a shared link) read.
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(canvas(page).locator('.react-flow__pane')).toBeVisible();
+}
+
+/** The YAML as the Download button exports it. */
+async function exported(page: Page): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  const file = await download.path();
+  return readFileSync(file, 'utf8');
+}
+
+function yamlObject(text: string): unknown {
+  const docs = parseAllDocuments(text, { version: '1.1' });
+  const objects = (Array.isArray(docs) ? docs : []).map((d) => d.toJS() as unknown).filter((o) => o !== null);
+  return objects.length === 1 ? objects[0] : objects;
+}
+
+/** Drags a palette item onto the canvas with the mouse, dropping at `at` (canvas coordinates) or on `target`'s centre. */
+async function dropFromPalette(page: Page, item: string, at: { x: number; y: number } | Locator, offset?: { x: number; y: number }): Promise<void> {
+  const source = page.getByTestId(`palette-${item}`);
+  if ('x' in at) await source.dragTo(canvas(page), { targetPosition: at });
+  else await source.dragTo(at, offset ? { targetPosition: offset } : undefined);
+}
+
+/** Selects a node by clicking its title. */
+async function select(page: Page, node: Locator): Promise<void> {
+  const box = (await node.boundingBox())!;
+  await page.mouse.click(box.x + 40, box.y + 12);
+}
+
+async function rename(page: Page, to: string): Promise<void> {
+  const field = inspector(page).getByRole('textbox', { name: 'Name', exact: true });
+  await field.fill(to);
+  await field.press('Enter');
+}
+
+/** Draws a startup edge by dragging from `from`'s output handle to `to`'s input handle. */
+async function drawEdge(page: Page, from: string, to: string): Promise<void> {
+  const a = (await page.getByTestId(`handle-out-${from}`).boundingBox())!;
+  const b = (await page.getByTestId(`handle-in-${to}`).boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 30, { steps: 8 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+async function loadTemplate(page: Page, label: string): Promise<void> {
+  await page.locator('#builder-template').selectOption({ label });
+  await page.getByRole('button', { name: 'New from template' }).click();
+  await expect(notice(page)).toContainText('Loaded');
+}
+
+test('an empty canvas built into a multi-node disaggregated stack by drag and drop gives the expected manifest, with no findings', async ({ page }) => {
+  await open(page);
+  await expect(page.locator('[data-testid^="clique-"]')).toHaveCount(0);
+
+  // The stack's name, with the name budget shown while typing.
+  const stackName = inspector(page).getByRole('textbox', { name: 'Name', exact: true });
+  await stackName.fill('llm-disagg');
+  await expect(inspector(page).getByTestId('name-budget').first()).toContainText('/45');
+  await stackName.press('Enter');
+
+  // Router: a frontend clique, renamed.
+  await dropFromPalette(page, 'frontend', { x: 160, y: 110 });
+  await expect(clique(page, 'frontend')).toBeVisible();
+  await select(page, clique(page, 'frontend'));
+  await rename(page, 'router');
+  await expect(clique(page, 'router')).toBeVisible();
+  await inspector(page).getByRole('textbox', { name: 'Role name', exact: true }).fill('router');
+
+  // The prefill scaling group, with a leader and a worker dropped into its frame.
+  await dropFromPalette(page, 'group', { x: 120, y: 300 });
+  await expect(group(page, 'group')).toBeVisible();
+  await select(page, group(page, 'group'));
+  await rename(page, 'prefill');
+  await expect(group(page, 'prefill')).toBeVisible();
+  await dropFromPalette(page, 'prefill-leader', group(page, 'prefill'));
+  await expect(clique(page, 'prefill-leader')).toHaveAttribute('data-group', 'prefill');
+  const frame = (await group(page, 'prefill').boundingBox())!;
+  await dropFromPalette(page, 'prefill-worker', group(page, 'prefill'), { x: frame.width / 2, y: frame.height - 45 });
+  await expect(clique(page, 'prefill-worker')).toHaveAttribute('data-group', 'prefill');
+  await select(page, clique(page, 'prefill-worker'));
+  await inspector(page).getByRole('textbox', { name: 'Replicas (pods)', exact: true }).fill('4');
+  await expect(inspector(page).getByRole('textbox', { name: 'Min available', exact: true })).toHaveValue('4');
+
+  // Decode, standalone.
+  await dropFromPalette(page, 'decode-leader', { x: 520, y: 110 });
+  await select(page, clique(page, 'decode-leader'));
+  await rename(page, 'decode');
+  await inspector(page).getByRole('textbox', { name: 'Role name', exact: true }).fill('decode');
+
+  // The router starts after decode: the first edge switches the startup type to explicit.
+  await drawEdge(page, 'decode', 'router');
+  await expect(notice(page)).toContainText('router now starts after decode');
+  await expect(notice(page)).toContainText('CliqueStartupTypeExplicit');
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(1);
+
+  await expect(page.getByTestId('builder-findings-summary')).toHaveText('No problems');
+  const expected = readFileSync(EXPECTED_MULTINODE, 'utf8');
+  expect(yamlObject(await exported(page))).toEqual(yamlObject(expected));
+});
+
+test('a cycle drawn is refused with a message; delete asks first; undo and redo step through the edits', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  await expect(clique(page, 'frontend')).toBeVisible();
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(2);
+  const before = await exported(page);
+
+  // frontend already starts after pleader: pleader starting after frontend would close a cycle.
+  await drawEdge(page, 'frontend', 'pleader');
+  await expect(notice(page)).toHaveAttribute('data-tone', 'error');
+  await expect(notice(page)).toContainText('cycle');
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(2);
+  expect(await exported(page)).toBe(before);
+
+  // Delete the prefill group: the dialog names what goes with it.
+  await select(page, group(page, 'prefill'));
+  await page.keyboard.press('Delete');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('delete-consequences')).toContainText('scaling group prefill');
+  await expect(dialog.getByTestId('delete-consequences')).toContainText('clique pleader');
+  await expect(dialog.getByTestId('delete-consequences')).toContainText('clique pworker');
+  await expect(dialog.getByTestId('delete-consequences')).toContainText('startup edge: frontend starts after pleader');
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await expect(group(page, 'prefill')).toHaveCount(0);
+  await expect(clique(page, 'pleader')).toHaveCount(0);
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(1);
+  const afterDelete = await exported(page);
+  expect(afterDelete).not.toContain('pleader');
+
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(clique(page, 'pleader')).toBeVisible();
+  expect(yamlObject(await exported(page))).toEqual(yamlObject(before));
+  await page.keyboard.press('ControlOrMeta+Shift+z');
+  await expect(clique(page, 'pleader')).toHaveCount(0);
+  expect(await exported(page)).toBe(afterDelete);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(clique(page, 'pleader')).toBeVisible();
+});
+
+test('work survives a reload and travels in a share link', async ({ page, browser }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node aggregated');
+  await select(page, clique(page, 'worker'));
+  await inspector(page).getByRole('textbox', { name: 'Replicas (pods)', exact: true }).fill('3');
+  await expect(clique(page, 'worker')).toContainText('×3');
+  const text = await exported(page);
+
+  await page.reload();
+  await expect(clique(page, 'worker')).toContainText('×3');
+  await expect(clique(page, 'leader')).toHaveAttribute('data-group', 'model');
+  expect(await exported(page)).toBe(text);
+
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toContain('#pcs=');
+  const other = await browser.newContext({ viewport: { width: 1680, height: 1000 } });
+  const second = await other.newPage();
+  await second.goto(link);
+  await expect(clique(second, 'worker')).toContainText('×3');
+  await expect(notice(second)).toContainText('shared link');
+  expect(await exported(second)).toBe(text);
+  await other.close();
+});
+
+test('findings show on the node and the field, and the list jumps to them', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Single-node disaggregated');
+  await select(page, clique(page, 'decode'));
+  await inspector(page).getByRole('textbox', { name: 'Min available', exact: true }).fill('9');
+  await expect(clique(page, 'decode')).toHaveAttribute('data-errors', '1');
+  await expect(clique(page, 'decode').getByTestId('node-findings')).toHaveText('1 error');
+  await expect(inspector(page).getByTestId('field-findings')).toContainText('must not be greater than replicas');
+
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await expect(page.getByRole('heading', { name: /Inspector · stack/ })).toBeVisible();
+  await page.getByTestId('builder-finding').filter({ hasText: 'minAvailable' }).click();
+  await expect(page.getByRole('heading', { name: /Inspector · clique decode/ })).toBeVisible();
+  await expect(inspector(page).getByRole('textbox', { name: 'Min available', exact: true })).toBeFocused();
+});
+
+test.describe('Grove samples', () => {
+  const samples = groveRelease().sampleFiles;
+
+  test('there are samples to import', () => {
+    expect(samples.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const file of samples) {
+    test(`import and export ${path.basename(file)}`, async ({ page }) => {
+      const text = readFileSync(file, 'utf8');
+      const pcs = parse(text.replace(/^(#.*\n)*---\n/, '')) as {
+        spec: { template: { cliques: { name: string; spec: { startsAfter?: string[] } }[]; podCliqueScalingGroups?: { name: string; cliqueNames: string[] }[] } };
+      };
+      const cliques = pcs.spec.template.cliques;
+      const groups = pcs.spec.template.podCliqueScalingGroups ?? [];
+      const edges = cliques.flatMap((c) => (c.spec.startsAfter ?? []).filter((f) => cliques.some((x) => x.name === f)).map((f) => `${f}->${c.name}`));
+
+      await open(page);
+      await page.getByTestId('builder-file-input').setInputFiles(file);
+      await expect(notice(page)).toContainText(`Loaded ${path.basename(file)}`);
+      await expect(page.locator('[data-testid^="clique-"]')).toHaveCount(cliques.length);
+      for (const c of cliques) {
+        const g = groups.find((x) => x.cliqueNames.includes(c.name));
+        await expect(clique(page, c.name)).toHaveAttribute('data-group', g?.name ?? '');
+      }
+      await expect(page.locator('[data-testid^="group-"]')).toHaveCount(groups.length);
+      const drawn = await canvas(page).locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+      expect(drawn.sort()).toEqual(edges.sort());
+
+      expect(yamlObject(await exported(page))).toEqual(yamlObject(text));
+    });
+  }
+});
+
+test.describe('dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+  test('canvas, nodes and inspector are dark', async ({ page }) => {
+    await open(page);
+    await loadTemplate(page, 'Single-node aggregated');
+    await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+    await expect(canvas(page).locator('.react-flow')).toHaveClass(/\bdark\b/);
+    const luminance = await clique(page, 'worker').evaluate((el) => {
+      const [r, g, b] = getComputedStyle(el).backgroundColor.match(/[\d.]+/g)!.map(Number) as [number, number, number];
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    });
+    expect(luminance).toBeLessThan(0.25);
+  });
+});
+
+test('a stack can be built by keyboard alone', async ({ page }) => {
+  await open(page);
+  // Palette: Enter adds a clique and selects it, so the inspector shows it.
+  await page.getByTestId('palette-prefill-worker').focus();
+  await page.keyboard.press('Enter');
+  await expect(clique(page, 'prefill-worker')).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Inspector · clique prefill-worker/ })).toBeVisible();
+  await inspector(page).getByRole('textbox', { name: 'Replicas (pods)', exact: true }).focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('2');
+  await expect(clique(page, 'prefill-worker')).toContainText('×2');
+
+  await page.getByTestId('palette-frontend').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /Inspector · clique frontend/ })).toBeVisible();
+  // Startup order by keyboard: the "starts after" checkboxes.
+  await inspector(page).getByRole('checkbox', { name: 'prefill-worker' }).focus();
+  await page.keyboard.press('Space');
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(1);
+  // A group, and the worker moved into it, from the inspector's select.
+  await page.getByTestId('palette-group').focus();
+  await page.keyboard.press('Enter');
+  await expect(group(page, 'group')).toBeVisible();
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(group(page, 'group')).toHaveCount(0);
+  await page.keyboard.press('ControlOrMeta+y');
+  await expect(group(page, 'group')).toBeVisible();
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await select(page, clique(page, 'prefill-worker'));
+  await inspector(page).getByRole('combobox', { name: 'Scaling group', exact: true }).selectOption('group');
+  await expect(clique(page, 'prefill-worker')).toHaveAttribute('data-group', 'group');
+  await expect(page.getByTestId('builder-findings-summary')).toHaveText('No problems');
+});
+
+test('preview placement shows every gang placed on the demo cluster; apply shows the dry-run diff first', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  const preview = page.getByTestId('preview-panel');
+  await expect(preview.getByTestId('preview-summary')).toContainText('Every gang fits');
+  const gangs = preview.getByTestId('preview-gang');
+  await expect(gangs.first()).toHaveAttribute('data-placed', 'true');
+  expect(await gangs.count()).toBeGreaterThanOrEqual(1);
+
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const apply = page.getByTestId('apply-panel');
+  await expect(apply.getByTestId('apply-confirm')).toBeDisabled();
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  await expect(apply.getByTestId('apply-results')).toContainText('would be created');
+  await apply.getByTestId('apply-confirm').click();
+  await expect(apply.getByTestId('apply-results')).toContainText('applied');
+  await expect(page.locator('#builder-live option', { hasText: 'default/vllm-mn-disagg' })).toHaveCount(1);
+});
