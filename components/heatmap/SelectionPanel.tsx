@@ -1,9 +1,19 @@
 'use client';
 /** The selected workload: its GPUs, the domains it spans, and its gangs (split ones called out). */
 import type { KubeObject } from '../../lib/grove/meta';
+import { levelValueLabel, type HeatmapLevel } from '../../lib/heatmap/levels';
 import type { WorkloadSpan } from '../../lib/heatmap/span';
 
-export function SelectionPanel({ span, podGangs, onClear }: { span: WorkloadSpan; podGangs: readonly KubeObject[]; onClear: () => void }) {
+export function SelectionPanel({ span, levels, podGangs, onClear }: { span: WorkloadSpan; levels: readonly HeatmapLevel[]; podGangs: readonly KubeObject[]; onClear: () => void }) {
+  const levelOf = (domain: string) => levels.find((l) => l.domain === domain);
+  const plural = (domain: string, count: number) => {
+    const name = levelOf(domain)?.nvlink ? 'NVLink domain' : domain;
+    return `${count} ${name}${count === 1 ? '' : 's'}`;
+  };
+  const values = (domain: string, list: readonly string[]) => {
+    const level = levelOf(domain);
+    return list.map((v) => (level ? levelValueLabel(level, v) : v)).join(', ');
+  };
   const phase = (name: string) => (podGangs.find((g) => g.metadata?.name === name && `${g.metadata?.namespace}/` === span.key.slice(0, span.key.indexOf('/') + 1)) as { status?: { phase?: string } } | undefined)?.status?.phase;
   const split = span.gangs.filter((g) => g.splitAt.length);
   return (
@@ -17,16 +27,15 @@ export function SelectionPanel({ span, podGangs, onClear }: { span: WorkloadSpan
         </button>
       </div>
       <ul className="mt-1">
-        {Object.entries(span.domains).map(([level, values]) => (
+        {Object.entries(span.domains).map(([level, list]) => (
           <li key={level}>
-            Spans {values.length} {level}
-            {values.length === 1 ? '' : 's'}: {values.join(', ')}
+            Spans {plural(level, list.length)}: {values(level, list)}
           </li>
         ))}
       </ul>
       {split.length > 0 && (
         <p role="note" data-testid="split-gangs" className="mt-1 font-medium text-amber-800 dark:text-amber-300">
-          ⚠ {split.map((g) => `gang ${g.name} is split across ${g.splitAt.map((l) => `${g.domains[l]!.length} ${l}s`).join(' and ')}`).join('; ')}
+          ⚠ {split.map((g) => `gang ${g.name} is split across ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${values(l, g.domains[l]!)})`).join(' and ')}`).join('; ')}
         </p>
       )}
       <details className="mt-1">

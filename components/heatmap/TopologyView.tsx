@@ -200,8 +200,9 @@ export function TopologyView() {
     if (!vp || !model) return;
     const cx = vp.x + vp.w / 2;
     const cy = vp.y + vp.h / 2;
-    // The frames around the centre that fill a good part of the view.
-    const path = model.layout.frames.filter((f) => cx >= f.x && cx < f.x + f.w && cy >= f.y && cy < f.y + f.h && (f.w >= vp.w * 0.4 || f.h >= vp.h * 0.4));
+    // The frames around the centre that hold most of what is in view (so the whole cluster in view is just "Cluster").
+    const overlap = (f: Rect) => Math.max(0, Math.min(f.x + f.w, vp.x + vp.w) - Math.max(f.x, vp.x)) * Math.max(0, Math.min(f.y + f.h, vp.y + vp.h) - Math.max(f.y, vp.y));
+    const path = model.layout.frames.filter((f) => cx >= f.x && cx < f.x + f.w && cy >= f.y && cy < f.y + f.h && overlap(f) >= 0.6 * vp.w * vp.h);
     setBreadcrumb(path.map((f) => f.index));
   }, [model]);
 
@@ -371,7 +372,7 @@ export function TopologyView() {
             )}
           </div>
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. GPU indices are assigned by Canopy (pods sorted by name).</p>
-          {view.selected && span && <div className="mt-3"><SelectionPanel span={span} podGangs={podGangs} onClear={() => select(null)} /></div>}
+          {view.selected && span && <div className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} onClear={() => select(null)} /></div>}
           {view.selected && !span && model && (
             <p className="mt-3 text-sm" role="status">
               Workload {view.selected} holds no GPUs on this map.{' '}

@@ -236,7 +236,10 @@ export class HeatmapRenderer {
         const frame = layout.frames[f]!;
         if (!visible(frame)) continue;
         const stats = model.frameStats[f]!;
-        ctx.fillText(`${frame.label} · ${stats.used}/${stats.gpus}`, frame.x + FRAME_PAD, frame.y + 3, Math.max(1, frame.w - 2 * FRAME_PAD));
+        // The label with its count when it fits, else without, else squeezed to the frame.
+        const room = Math.max(1, frame.w - 2 * FRAME_PAD);
+        const full = `${frame.label} · ${stats.used}/${stats.gpus}`;
+        ctx.fillText(ctx.measureText(full).width <= room ? full : frame.label, frame.x + FRAME_PAD, frame.y + 3, room);
       }
     }
 
