@@ -4,26 +4,22 @@ const SECTIONS = [
   {
     href: '/validate',
     title: 'Validate',
-    status: 'Available',
     text: 'Paste or drop a Grove manifest and see what the Grove webhook and CRD schema would say, pinned to the line.',
   },
   {
     href: '/topology',
     title: 'Topology',
-    status: 'Later issue',
-    text: 'A heatmap of the cluster by topology domain, with GPU capacity and use per domain.',
+    text: 'Every GPU of the cluster grouped by zone, block, rack and NVLink domain, live: who holds what, and where a new stack would land.',
   },
   {
     href: '/builder',
     title: 'Builder',
-    status: 'Later issue',
     text: 'Design a PodCliqueSet visually: cliques, scaling groups, startup order and topology packing.',
   },
   {
     href: '/workloads',
     title: 'Workloads',
-    status: 'Later issue',
-    text: 'Live PodCliqueSets, PodCliques, scaling groups and PodGangs, with health and placement.',
+    text: 'Live PodCliqueSets down to their pods and PodGangs: health, startup progress, why a pod is pending, and one-click scaling.',
   },
 ] as const;
 
@@ -42,18 +38,7 @@ export default function HomePage() {
               href={s.href}
               className="block h-full rounded-lg border border-zinc-200 p-4 hover:border-zinc-300 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:border-zinc-700 dark:hover:bg-zinc-900"
             >
-              <span className="flex items-center justify-between gap-2">
-                <span className="text-sm font-semibold">{s.title}</span>
-                <span
-                  className={
-                    s.status === 'Available'
-                      ? 'rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300'
-                      : 'rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300'
-                  }
-                >
-                  {s.status}
-                </span>
-              </span>
+              <span className="text-sm font-semibold">{s.title}</span>
               <span className="mt-1.5 block text-sm text-zinc-600 dark:text-zinc-400">{s.text}</span>
             </Link>
           </li>
