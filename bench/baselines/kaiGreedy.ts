@@ -5,7 +5,8 @@
  * - Domain selection (bin packing): for a constrained set, look at the domains of its preferred level
  *   first, then each broader level up to the required one ("fall back to a higher-level topology
  *   domain"); drop domains whose free resources cannot hold the set; try the rest fullest first (the
- *   highest requested-to-available ratio). Without a required level the whole cluster is the last resort.
+ *   highest requested-to-available ratio: the dominant one over GPUs, CPU and memory, as KAI's code
+ *   computes it). Without a required level the whole cluster is the last resort.
  * - Subgroups (group configs, constrained pod groups) are placed the same way inside the domain chosen for
  *   their parent, in gang order, greedily; if one cannot be placed the parent moves on to its next domain.
  * - Node order inside a domain: sub-domains of the preferred level with more free GPUs first
@@ -96,8 +97,9 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
     const demand = (s: SetNode) => {
       let gpu = 0;
       let cpu = 0;
-      for (const g of s.groups) for (const p of required[g] ?? []) (gpu += p.requests.gpu), (cpu += p.requests.cpuMilli);
-      return { gpu, cpu };
+      let mem = 0;
+      for (const g of s.groups) for (const p of required[g] ?? []) (gpu += p.requests.gpu), (cpu += p.requests.cpuMilli), (mem += p.requests.memory);
+      return { gpu, cpu, mem };
     };
 
     /** Domains of `level` among `cand`; split by the `within` level too, for levels that do not nest. */
@@ -119,19 +121,25 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
     };
     const freeGpu = (d: number[]) => d.reduce((s, i) => s + free.gpu[i]!, 0);
     const freeCpu = (d: number[]) => d.reduce((s, i) => s + free.cpu[i]!, 0);
+    const freeMem = (d: number[]) => d.reduce((s, i) => s + free.mem[i]!, 0);
 
     const candidates = (s: SetNode, cand: number[]): number[][] => {
       const need = demand(s);
-      const holds = (d: number[]) => freeGpu(d) >= need.gpu && freeCpu(d) >= need.cpu;
+      const holds = (d: number[]) => freeGpu(d) >= need.gpu && freeCpu(d) >= need.cpu && freeMem(d) >= need.mem;
       const levels: number[] = [];
       const top = s.requiredLevel >= 0 ? s.requiredLevel : 0;
       if (s.preferredLevel >= top) for (let l = s.preferredLevel; l >= top; l--) levels.push(l);
       else if (s.requiredLevel >= 0) levels.push(s.requiredLevel);
       const out: number[][] = [];
       for (const l of levels) {
-        const ds = byLevel(cand, l, s.requiredLevel).filter(holds);
-        ds.sort((a, b) => freeGpu(a) - freeGpu(b) || freeCpu(a) - freeCpu(b));
-        out.push(...ds);
+        // KAI's ratio: the dominant requested-to-free ratio over GPUs, CPU and memory; highest first (the
+        // fullest domain for this set); ties: fewer free GPUs, then less free CPU, then cluster order.
+        const ratio = (d: number[]) => Math.max(need.gpu > 0 ? need.gpu / freeGpu(d) : 0, need.cpu > 0 ? need.cpu / freeCpu(d) : 0, need.mem > 0 ? need.mem / freeMem(d) : 0);
+        const ds = byLevel(cand, l, s.requiredLevel)
+          .filter(holds)
+          .map((d) => ({ d, r: ratio(d), g: freeGpu(d), c: freeCpu(d) }));
+        ds.sort((a, b) => b.r - a.r || a.g - b.g || a.c - b.c);
+        out.push(...ds.map((x) => x.d));
       }
       if (s.requiredLevel < 0 && holds(cand)) out.push(cand);
       return out;
