@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
 import { formatAge, workloadHealth } from '../../lib/workloads/health';
-import { placePendingGang, workloadPlacement } from '../../lib/workloads/placement';
+import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placement';
 import { pcsScaleTarget } from '../../lib/workloads/scale';
 import { startupGraph } from '../../lib/workloads/startup';
 import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/workloads/tree';
@@ -39,19 +39,18 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   const why = useMemo(() => {
     const out = new Map<string, WhyPending>();
     if (!tree) return out;
-    const placements = new Map<string, GangPlacement | undefined>();
-    for (const pod of tree.pods) {
-      let gangPlacement: GangPlacement | undefined;
-      if (needsPlacement(pod.stage) && pod.gang && data.state) {
-        if (!placements.has(pod.gang)) {
-          try {
-            placements.set(pod.gang, placePendingGang(data.state, tree, pod.gang));
-          } catch {
-            placements.set(pod.gang, undefined);
-          }
-        }
-        gangPlacement = placements.get(pod.gang);
+    // One engine run per waiting gang (the first few, in name order), shared by its pods.
+    const waiting = [...new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!))].sort();
+    let placements = new Map<string, GangPlacement>();
+    if (data.state && waiting.length > 0) {
+      try {
+        placements = placePendingGangs(data.state, tree, waiting);
+      } catch {
+        // An expansion the engine cannot read: the cluster's words alone.
       }
+    }
+    for (const pod of tree.pods) {
+      const gangPlacement = needsPlacement(pod.stage) && pod.gang ? placements.get(pod.gang) : undefined;
       const w = whyPending(pod, { tree, events, ...(gangPlacement ? { placement: gangPlacement } : {}) });
       if (w) out.set(pod.name, w);
     }

@@ -21,12 +21,27 @@ import type { PodNode, WorkloadTree } from './tree';
  * nothing of the gang waits.
  */
 export function pendingGang(tree: WorkloadTree, gangName: string): ExpandedGang | undefined {
+  return pendingGangs(tree, [gangName]).get(gangName);
+}
+
+/** pendingGang for several gangs of one stack, expanding the PodCliqueSet once. */
+export function pendingGangs(tree: WorkloadTree, gangNames: readonly string[]): Map<string, ExpandedGang> {
+  const wanted = new Set(gangNames);
+  const out = new Map<string, ExpandedGang>();
+  if (wanted.size === 0) return out;
   const expanded = expandPodGangs(tree.pcs, {
     scalingGroupReplicas: Object.fromEntries(tree.scalingGroups.map((g) => [g.name, g.replicas])),
     podCliqueReplicas: Object.fromEntries(tree.podCliques.map((c) => [c.name, c.replicas])),
-  }).find((g) => g.name === gangName);
-  if (!expanded) return undefined;
+  }).filter((g) => wanted.has(g.name));
   const cliques = new Map(tree.podCliques.map((c) => [c.name, c]));
+  for (const gang of expanded) {
+    const rest = waitingPart(gang, cliques);
+    if (rest) out.set(gang.name, rest);
+  }
+  return out;
+}
+
+function waitingPart(expanded: ExpandedGang, cliques: ReadonlyMap<string, WorkloadTree['podCliques'][number]>): ExpandedGang | undefined {
   const anyBound = expanded.podGroups.some((pg) => (cliques.get(pg.name)?.pods ?? []).some((p) => p.node));
   const podGroups: ExpandedPodGroup[] = [];
   for (const pg of expanded.podGroups) {
@@ -49,11 +64,23 @@ export function pendingGang(tree: WorkloadTree, gangName: string): ExpandedGang 
   return { ...expanded, podGroups, groupConfigs };
 }
 
+/**
+ * The engine's answer for each waiting gang on `state` (pods already bound count as used), each gang on
+ * its own, as the scheduler retries them one by one. At most `limit` gangs: a large scale-up can leave
+ * hundreds waiting, and the first ones say why.
+ */
+export function placePendingGangs(state: ClusterState, tree: WorkloadTree, gangNames: readonly string[], limit = 20): Map<string, GangPlacement> {
+  const out = new Map<string, GangPlacement>();
+  for (const [name, gang] of pendingGangs(tree, gangNames.slice(0, limit))) {
+    const placed = placeGangs(state, [gang]).gangs[0];
+    if (placed) out.set(name, placed);
+  }
+  return out;
+}
+
 /** The engine's answer for one waiting gang on `state` (pods already bound count as used). */
 export function placePendingGang(state: ClusterState, tree: WorkloadTree, gangName: string): GangPlacement | undefined {
-  const gang = pendingGang(tree, gangName);
-  if (!gang) return undefined;
-  return placeGangs(state, [gang]).gangs[0];
+  return placePendingGangs(state, tree, [gangName]).get(gangName);
 }
 
 /** The topology a stack is placed under: the one its constraints name, else the cluster's first. */

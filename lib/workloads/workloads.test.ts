@@ -6,7 +6,7 @@ import { demoSnapshot, demoStacks, DEMO_GB200 } from '../topology/demo';
 import { GPU_PRODUCT_LABEL } from '../topology/spec';
 import { workloadEvents } from './events';
 import { filterAndSortWorkloads, formatAge, workloadHealth } from './health';
-import { pendingGang, placePendingGang, workloadPlacement } from './placement';
+import { pendingGang, placePendingGang, placePendingGangs, workloadPlacement } from './placement';
 import { podStage } from './pods';
 import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
 import { startupGraph } from './startup';
@@ -320,6 +320,27 @@ describe('why pending', () => {
     expect(placement.placed).toBe(true);
     const why = whyPending(tree.pods.find((p) => p.stage === 'pending')!, { tree, events: [], placement })!;
     expect(why.engine).toMatch(/^the placement engine finds room for gang mixtral-agg-1 now \(2 pods on \d nodes? in .*rack zh0-b0-r\d\), so it should be placed once the scheduler retries$/);
+  });
+});
+
+describe('placePendingGangs', () => {
+  it('answers each waiting gang on its own, up to the limit; a gang with nothing waiting gets no answer', () => {
+    const state = clusterStateFromSnapshot(demoSnapshot());
+    const objects = stackObjects(agg, { stage: () => 'pending' });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const both = placePendingGangs(state, tree, ['mixtral-agg-0', 'mixtral-agg-1']);
+    expect([...both.keys()]).toEqual(['mixtral-agg-0', 'mixtral-agg-1']);
+    // Each alone fits the empty H100 racks (they are not placed against each other).
+    expect([...both.values()].every((g) => g.placed && g.pods.length === 2)).toBe(true);
+    expect([...placePendingGangs(state, tree, ['mixtral-agg-0', 'mixtral-agg-1'], 1).keys()]).toEqual(['mixtral-agg-0']);
+    const running = stackObjects(agg);
+    expect(placePendingGangs(state, buildWorkloadTree(running.pcs, running), ['mixtral-agg-0']).size).toBe(0);
+  });
+
+  it('a gang with some pods bound places only the rest, all of them (its increment)', () => {
+    const objects = stackObjects(agg, { stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'pending' : 'ready') });
+    const gang = pendingGang(buildWorkloadTree(objects.pcs, objects), 'mixtral-agg-0')!;
+    expect(gang.podGroups.map((pg) => [pg.pods.map((p) => p.name), pg.minReplicas])).toEqual([[['mixtral-agg-0-worker-1'], 1]]);
   });
 });
 
