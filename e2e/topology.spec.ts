@@ -282,6 +282,25 @@ test('keyboard: controls reachable, the focused canvas pans and zooms with keys,
   await expect(page.getByTestId('selection-panel')).toHaveCount(0);
 });
 
+test('search for a node zooms to it, and the breadcrumb says where the view is', async ({ page }) => {
+  await openHeatmap(page);
+  const crumbs = page.getByRole('navigation', { name: 'Where you are' });
+  await expect(crumbs.getByRole('button', { name: 'Cluster' })).toBeVisible();
+  await expect(crumbs).not.toContainText('rack'); // the whole cluster in view: no rack named
+  const node = 'h100-zh0-b0-r1-n2';
+  const rack = await page.evaluate((name) => window.__canopyHeatmap!.model.layout.nodes.find((b) => b.name === name)!.domains.rack, node);
+  await page.getByLabel('Find', { exact: true }).fill(node);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('search').getByRole('status')).toContainText(`Node ${node}: 8 GPUs`);
+  await expect(crumbs).toContainText(`rack ${rack}`);
+  await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeGreaterThan(3);
+  await crumbs.getByRole('button', { name: 'Cluster' }).click();
+  await expect(crumbs).not.toContainText('rack');
+  await page.getByLabel('Find', { exact: true }).fill('no-such-thing');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('search').getByRole('status')).toContainText('Nothing matches');
+});
+
 test('colour modes: the legend follows the mode (workloads, roles, domain fill) and stays visible', async ({ page }) => {
   await openHeatmap(page);
   const legend = page.getByTestId('heatmap-legend');

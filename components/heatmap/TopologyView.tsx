@@ -200,9 +200,10 @@ export function TopologyView() {
     if (!vp || !model) return;
     const cx = vp.x + vp.w / 2;
     const cy = vp.y + vp.h / 2;
-    // The frames around the centre that hold most of what is in view (so the whole cluster in view is just "Cluster").
-    const overlap = (f: Rect) => Math.max(0, Math.min(f.x + f.w, vp.x + vp.w) - Math.max(f.x, vp.x)) * Math.max(0, Math.min(f.y + f.h, vp.y + vp.h) - Math.max(f.y, vp.y));
-    const path = model.layout.frames.filter((f) => cx >= f.x && cx < f.x + f.w && cy >= f.y && cy < f.y + f.h && overlap(f) >= 0.6 * vp.w * vp.h);
+    // The frames around the view's centre that are still big in view (≥ 20% of its area): zoomed out,
+    // the broad domains; zoomed into a rack, down to that rack.
+    const area = vp.w * vp.h;
+    const path = model.layout.frames.filter((f) => cx >= f.x && cx < f.x + f.w && cy >= f.y && cy < f.y + f.h && f.w * f.h >= 0.2 * area);
     setBreadcrumb(path.map((f) => f.index));
   }, [model]);
 
