@@ -178,6 +178,7 @@ test('work survives a reload and travels in a share link', async ({ page, browse
   const text = await exported(page);
 
   await page.reload();
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await expect(clique(page, 'worker')).toContainText('×3');
   await expect(clique(page, 'leader')).toHaveAttribute('data-group', 'model');
   expect(await exported(page)).toBe(text);
@@ -188,6 +189,7 @@ test('work survives a reload and travels in a share link', async ({ page, browse
   const other = await browser.newContext({ viewport: { width: 1680, height: 1000 } });
   const second = await other.newPage();
   await second.goto(link);
+  await expect(second.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await expect(clique(second, 'worker')).toContainText('×3');
   await expect(notice(second)).toContainText('shared link');
   expect(await exported(second)).toBe(text);

@@ -42,6 +42,8 @@ interface BuilderCanvasProps {
   dark: boolean;
   /** Node to select (and centre on) from outside: a finding clicked, a clique added by keyboard. */
   focusKey: { key: string; seq: number; pan: boolean } | null;
+  /** Bumped to fit the whole stack into view (after an import or an auto layout). */
+  fitSeq: number;
   onDropItem: (item: RoleKind | 'group', topLeft: Point) => void;
   onConnect: (from: string, to: string) => void;
   /** Absolute top-left corners of the cliques / groups a drag moved. */
@@ -106,7 +108,7 @@ function keepSelection<T extends { id: string; selected?: boolean }>(next: T[], 
   return selected.size === 0 ? next : next.map((n) => (selected.has(n.id) ? { ...n, selected: true } : n));
 }
 
-export function BuilderCanvas({ graph, layout, counts, dark, focusKey, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
+export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
   const flow = useReactFlow();
   const derived = useMemo(() => toFlowNodes(graph, layout, counts), [graph, layout, counts]);
   const derivedEdges: Edge[] = useMemo(
@@ -144,6 +146,12 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, onDropIte
       if (node) void flowRef.current.fitView({ nodes: [node], maxZoom: 1, minZoom: 0.5, duration: 150 });
     });
   }, [focusKey]);
+
+  useEffect(() => {
+    if (fitSeq === 0) return;
+    // Two frames: one for the new nodes to render, one for React Flow to measure them.
+    window.requestAnimationFrame(() => window.requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.1, maxZoom: 1, duration: 0 })));
+  }, [fitSeq]);
 
   const onNodesChange = useCallback((changes: NodeChange<BuilderFlowNode>[]) => {
     setNodes((current) => applyNodeChanges(changes, current));

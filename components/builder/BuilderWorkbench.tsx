@@ -127,6 +127,7 @@ function BuilderWorkbenchInner() {
   const [panel, setPanel] = useState<Panel>('none');
   const [shareLink, setShareLink] = useState<string | null>(null);
   const [laying, setLaying] = useState(false);
+  const [fitSeq, setFitSeq] = useState(0);
   const [fileDrag, setFileDrag] = useState(false);
   const editorRef = useRef<YamlEditorHandle>(null);
   const editorText = useRef('');
@@ -199,7 +200,10 @@ function BuilderWorkbenchInner() {
         }
       }
       if (cancelled) return;
-      if (initial) setHistory(createHistory(initial));
+      if (initial) {
+        setHistory(createHistory(initial));
+        setFitSeq((n) => n + 1);
+      }
       setLoaded(true);
     })();
     return () => {
@@ -328,6 +332,7 @@ function BuilderWorkbenchInner() {
     try {
       const next = await autoLayout(layoutRef.current, graphRef.current);
       commit({ text: workRef.current.text, layout: next });
+      setFitSeq((n) => n + 1);
       say('Laid out by startup order.');
     } catch (e) {
       setNotice({ tone: 'error', text: `Layout failed: ${(e as Error).message}` });
@@ -500,7 +505,9 @@ function BuilderWorkbenchInner() {
       }
       say(`Loaded ${from}. Undo brings back what was here before.`);
       void autoLayout(EMPTY_LAYOUT, graphFromObject(r.object)).then((l) => {
-        if (workRef.current.text === text) setHistory((h) => ({ ...h, present: { text, layout: l } }));
+        if (workRef.current.text !== text) return;
+        setHistory((h) => ({ ...h, present: { text, layout: l } }));
+        setFitSeq((n) => n + 1);
       });
     },
     [commit],
@@ -695,7 +702,7 @@ function BuilderWorkbenchInner() {
         </div>
         <div className="flex min-h-0 flex-col">
           <div className="relative min-h-0 flex-1">
-            <BuilderCanvas graph={graph} layout={layout} counts={counts} dark={dark} focusKey={focusRequest} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} />
+            <BuilderCanvas graph={graph} layout={layout} counts={counts} dark={dark} focusKey={focusRequest} fitSeq={fitSeq} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} />
             {graph.cliques.length === 0 && graph.groups.length === 0 && (
               <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-sm text-zinc-500 dark:text-zinc-400">Drag a clique from the palette, or start from a template.</p>
             )}
