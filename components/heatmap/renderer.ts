@@ -25,7 +25,13 @@ export interface RenderInput {
 export const FLASH_MS = 900;
 const DIM_ALPHA = 0.18;
 /** Below this cell size in device pixels, cells are written as pixel squares (crisp, and ~10× cheaper than fillRect). */
-const PIXEL_MODE = 6;
+const PIXEL_MODE = 12;
+
+/** `front` over `back` at opacity `alpha`, as an opaque ImageData word. */
+function blendWords(front: number, back: number, alpha: number): number {
+  const mix = (shift: number) => Math.round(((front >>> shift) & 255) * alpha + ((back >>> shift) & 255) * (1 - alpha));
+  return ((255 << 24) | (mix(16) << 16) | (mix(8) << 8) | mix(0)) >>> 0;
+}
 
 /** '#rrggbb' or 'rgb(r, g, b)' → an ImageData word (RGBA bytes, little-endian). */
 function packColor(color: string, alpha: number): number {
@@ -257,7 +263,7 @@ export class HeatmapRenderer {
     for (let n = 0; n < layout.nodes.length; n++) {
       const box = layout.nodes[n]!;
       if (!visible(box)) continue;
-      ctx.fillRect(box.x, box.y, box.w, box.h);
+      if (!pixelMode) ctx.fillRect(box.x, box.y, box.w, box.h); // pixel mode writes boxes with the cells
       visibleNodes.push(n);
       if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
     }
@@ -337,14 +343,25 @@ export class HeatmapRenderer {
     }
     const { image, words, layer } = this.pixels;
     words.fill(0);
+    const chrome = CHROME[input.theme];
+    const nodeWord = packColor(chrome.node, 255);
     const lit = colors.palette.map((c) => packColor(c, 255));
-    const dim = colors.palette.map((c) => packColor(c, Math.round(255 * DIM_ALPHA)));
+    // Dimmed cells are pre-blended over the node background, so the layer stays opaque where it draws.
+    const dim = colors.palette.map((c) => blendWords(packColor(c, 255), nodeWord, DIM_ALPHA));
     const { k, x: tx, y: ty } = this.transform;
     const s = k * this.dpr;
     const ox = tx * this.dpr;
     const oy = ty * this.dpr;
     const size = Math.max(1, Math.round(CELL * s));
-    const hatch = packColor(CHROME[input.theme].hatch, 255);
+    for (const n of visibleNodes) {
+      const box = layout.nodes[n]!;
+      const x0 = Math.max(0, Math.floor(box.x * s + ox));
+      const y0 = Math.max(0, Math.floor(box.y * s + oy));
+      const x1 = Math.min(width, Math.floor((box.x + box.w) * s + ox));
+      const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy));
+      for (let y = y0; y < y1; y++) words.fill(nodeWord, y * width + x0, y * width + x1);
+    }
+    const hatch = packColor(chrome.hatch, 255);
     const hatched = new Uint8Array(colors.palette.length);
     if (size >= 4) for (const i of colors.hatched) hatched[i] = 1;
     let drawn = 0;
