@@ -14,6 +14,7 @@ import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE,
 import { gpuDemand, previewFromText } from './preview';
 import { ghostOverlay } from './overlay';
 import { workloadSpan } from './span';
+import { roleResolver } from './roles';
 import { withStacks } from './testkit';
 import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState } from './urlState';
 
@@ -353,5 +354,27 @@ spec:
     if (!broken.ok) expect(broken.problems[0]).toMatch(/^line \d+:\d+: /);
     const other = previewFromText(demo(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
     expect(other).toEqual({ ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet)'] });
+  });
+});
+
+describe('roles', () => {
+  test('from the PodClique object, else from the PodCliqueSet template whose clique name ends the PodClique name', () => {
+    const pod = (podClique: string, pcs = 'llama') => ({ ...boundPod('p', 'n', 1), labels: { [LABEL_PART_OF]: pcs, 'grove.io/podclique': podClique } });
+    const roleOf = roleResolver(
+      [{ metadata: { namespace: 'default', name: 'llama-0-decode' }, spec: { roleName: 'decode-from-object' } } as never],
+      [{ metadata: { namespace: 'default', name: 'llama' }, spec: { template: { cliques: [{ name: 'worker', spec: { roleName: 'prefill-worker' } }, { name: 'decode', spec: { roleName: 'decode' } }] } } } as never],
+    );
+    expect(roleOf(pod('llama-0-decode'))).toBe('decode-from-object');
+    expect(roleOf(pod('llama-0-prefill-1-worker'))).toBe('prefill-worker');
+    expect(roleOf(pod('other-0-worker', 'other'))).toBeUndefined();
+    expect(roleOf(boundPod('plain', 'n', 1))).toBeUndefined();
+  });
+
+  test('the demo stacks: every Grove pod has its clique template’s role', () => {
+    const model = buildHeatmapModel(demo(), {
+      roleOf: roleResolver([], demoStacks()),
+    });
+    expect(model.roles).toEqual(['decode', 'leader', 'prefill-leader', 'prefill-worker', 'router', 'worker']);
+    expect(model.pods.every((p) => !p.workload || p.role)).toBe(true);
   });
 });
