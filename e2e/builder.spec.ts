@@ -304,7 +304,13 @@ test('preview placement shows every gang placed on the demo cluster; apply shows
   const gangs = preview.getByTestId('preview-gang');
   await expect(gangs.first()).toHaveAttribute('data-placed', 'true');
   expect(await gangs.count()).toBeGreaterThanOrEqual(1);
+  await expect(preview.getByTestId('preview-heatmap').locator('canvas').first()).toBeVisible();
 
+  // A name of its own, so the simulated cluster (which lives as long as the server) has no such stack yet.
+  const name = `e2e-${Date.now().toString(36)}`;
+  const stackName = inspector(page).getByRole('textbox', { name: 'Name', exact: true });
+  await stackName.fill(name);
+  await stackName.press('Enter');
   await page.getByRole('button', { name: 'Apply…' }).click();
   const apply = page.getByTestId('apply-panel');
   await expect(apply.getByTestId('apply-confirm')).toBeDisabled();
@@ -312,5 +318,14 @@ test('preview placement shows every gang placed on the demo cluster; apply shows
   await expect(apply.getByTestId('apply-results')).toContainText('would be created');
   await apply.getByTestId('apply-confirm').click();
   await expect(apply.getByTestId('apply-results')).toContainText('applied');
-  await expect(page.locator('#builder-live option', { hasText: 'default/vllm-mn-disagg' })).toHaveCount(1);
+  await expect(page.locator('#builder-live option', { hasText: `default/${name}` })).toHaveCount(1);
+
+  // The preview travels to the topology page through sessionStorage, by its id in the link.
+  await apply.getByRole('button', { name: 'Close apply' }).click();
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await page.getByRole('button', { name: 'Open on the topology page' }).click();
+  await expect(page).toHaveURL(/\/topology\?preview=[a-z0-9]+/);
+  const id = new URL(page.url()).searchParams.get('preview');
+  const stored = await page.evaluate((key) => sessionStorage.getItem(key), `canopy.preview.${id}`);
+  expect(JSON.parse(stored!)).toMatchObject({ kind: 'podcliqueset', yaml: expect.stringContaining(`name: ${name}`) });
 });

@@ -709,7 +709,7 @@ function BuilderWorkbenchInner() {
           </div>
           {panel !== 'none' && (
             <div className="h-[45%] min-h-0 border-t border-zinc-200 dark:border-zinc-800">
-              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} onClose={() => setPanel('none')} />}
+              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} onClose={() => setPanel('none')} />}
               {panel === 'apply' && <ApplyPanel text={work.text} namespace={namespace} errors={errorCount} onClose={() => setPanel('none')} />}
             </div>
           )}

@@ -4,13 +4,18 @@ import { useMemo } from 'react';
 import type { KubeObject } from '@/lib/grove/meta';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
 import { clusterStateFromObjects } from '@/lib/cluster/fromObjects';
+import type { ClusterState } from '@/lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
 import { useConnectionState, useKindObjects } from '@/components/hooks/useClusterStream';
+import { MiniHeatmap } from '@/components/heatmap/MiniHeatmap';
+import { previewHref, storePreviewHandoff } from '@/components/heatmap/previewHandoff';
 
-type PreviewOutcome = { kind: 'ok'; preview: PlacementPreview } | { kind: 'failed'; message: string };
+type PreviewOutcome = { kind: 'ok'; preview: PlacementPreview; state: ClusterState } | { kind: 'failed'; message: string };
+
+const NO_PODS: readonly KubeObject[] = [];
 
 /** Where the stack would land on the cluster as the stream shows it now; computed in the browser. */
-export function PreviewPanel({ pcs, onClose }: { pcs: PodCliqueSet; onClose: () => void }) {
+export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: string; onClose: () => void }) {
   const nodes = useKindObjects('Node');
   const pods = useKindObjects('Pod');
   const bindings = useKindObjects('ClusterTopologyBinding');
@@ -19,7 +24,7 @@ export function PreviewPanel({ pcs, onClose }: { pcs: PodCliqueSet; onClose: () 
     if (nodes.length === 0) return null;
     try {
       const state = clusterStateFromObjects({ nodes: nodes as KubeObject[], pods: pods as KubeObject[], clusterTopologyBindings: bindings as KubeObject[] });
-      return { kind: 'ok', preview: previewPodCliqueSet(state, pcs) };
+      return { kind: 'ok', preview: previewPodCliqueSet(state, pcs), state };
     } catch (e) {
       return { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
     }
@@ -37,7 +42,17 @@ export function PreviewPanel({ pcs, onClose }: { pcs: PodCliqueSet; onClose: () 
             {outcome.preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0)} pod(s) placed
           </span>
         )}
-        <button type="button" onClick={onClose} className="ml-auto rounded px-2 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close the preview">
+        <button
+          type="button"
+          className="ml-auto text-xs font-medium text-blue-700 underline hover:no-underline dark:text-blue-400"
+          onClick={() => {
+            const id = storePreviewHandoff({ kind: 'podcliqueset', yaml: text, title: pcs.metadata?.name ? `builder: ${pcs.metadata.name}` : 'builder' });
+            window.location.assign(previewHref(id));
+          }}
+        >
+          Open on the topology page
+        </button>
+        <button type="button" onClick={onClose} className="rounded px-2 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close the preview">
           Close
         </button>
       </div>
@@ -47,6 +62,11 @@ export function PreviewPanel({ pcs, onClose }: { pcs: PodCliqueSet; onClose: () 
           <p role="alert" className="text-red-700 dark:text-red-400">
             The preview failed: {outcome.message}
           </p>
+        )}
+        {outcome?.kind === 'ok' && (
+          <div className="mb-2" data-testid="preview-heatmap">
+            <MiniHeatmap state={outcome.state} pods={NO_PODS} overlay={outcome.preview.plan} height={120} />
+          </div>
         )}
         {outcome?.kind === 'ok' && (
           <ul className="flex flex-col gap-2" aria-label="Gangs">
