@@ -293,6 +293,14 @@ test('a stack can be built by keyboard alone', async ({ page }) => {
   await inspector(page).getByRole('combobox', { name: 'Scaling group', exact: true }).selectOption('group');
   await expect(clique(page, 'prefill-worker')).toHaveAttribute('data-group', 'group');
   await expect(page.getByTestId('builder-findings-summary')).toHaveText('No problems');
+
+  // Copy and paste: a renamed copy, standalone, with its own roleName.
+  await select(page, clique(page, 'frontend'));
+  await page.keyboard.press('ControlOrMeta+c');
+  await page.keyboard.press('ControlOrMeta+v');
+  await expect(clique(page, 'frontend-2')).toBeVisible();
+  await expect(page.getByTestId('builder-findings-summary')).toHaveText('No problems');
+  expect(yamlObject(await exported(page))).toMatchObject({ spec: { template: { cliques: expect.arrayContaining([expect.objectContaining({ name: 'frontend-2', spec: expect.objectContaining({ roleName: 'frontend-2', startsAfter: ['prefill-worker'] }) })]) } } });
 });
 
 test('preview placement shows every gang placed on the demo cluster; apply shows the dry-run diff first', async ({ page }) => {
