@@ -21,8 +21,12 @@ export interface HoverInfo {
   clientY: number;
 }
 
+export type ZoomOrigin = 'user' | 'initial' | 'refit';
+
 export interface HeatmapCanvasHandle {
   fit(): void;
+  /** The current zoom transform. */
+  transform(): ZoomState | null;
   zoomToRect(rect: Rect): void;
   /** Viewport coordinates of a cell's centre (for tests and tooltips). */
   cellClientPoint(cell: number): { x: number; y: number } | null;
@@ -38,8 +42,11 @@ export interface HeatmapCanvasProps {
   focusCell?: number;
   /** Applied once when the canvas first has a size (from the URL); otherwise the layout is fitted. */
   initialZoom?: ZoomState | null;
-  /** After a zoom or pan gesture settles. */
-  onZoomEnd?: (zoom: ZoomState) => void;
+  /**
+   * After a zoom or pan settles. `origin`: 'user' (pointer, keys, or fit/zoomToRect asked for by the
+   * page on a person's request), 'initial' (the first view), 'refit' (a new grouping refitted the view).
+   */
+  onZoomEnd?: (zoom: ZoomState, origin: ZoomOrigin) => void;
   onHover?: (hover: HoverInfo | null) => void;
   onCellClick?: (cell: number) => void;
   onEscape?: () => void;
@@ -59,6 +66,11 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   const callbacks = useRef(props);
   callbacks.current = props;
   const sized = useRef(false);
+  /** What caused the zoom events since the last settle ('user' wins over the others). */
+  const origin = useRef<ZoomOrigin>('initial');
+  const mark = (o: ZoomOrigin) => {
+    if (origin.current !== 'user') origin.current = o;
+  };
   const layoutSignature = useRef<string | null>(null);
 
   const apply = (t: ZoomState, animate = false) => {
@@ -76,10 +88,13 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   useImperativeHandle(ref, () => ({
     fit() {
       const r = rendererRef.current;
+      mark('user');
       if (r) apply(r.fitTransform(modelRef.current.layout), true);
     },
+    transform: () => rendererRef.current?.getTransform() ?? null,
     zoomToRect(rect) {
       const r = rendererRef.current;
+      mark('user');
       if (r) apply(r.fitTransform(modelRef.current.layout, rect), true);
     },
     cellClientPoint(cell) {
@@ -104,11 +119,16 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     if (interactive) {
       const behaviour = d3zoom<HTMLCanvasElement, unknown>()
         .scaleExtent([1e-3, 200])
-        .on('zoom', (event: { transform: ZoomState }) => {
+        .on('zoom', (event: { transform: ZoomState; sourceEvent: unknown }) => {
           const { k, x, y } = event.transform;
           renderer.setTransform({ k, x, y });
+          if (event.sourceEvent) mark('user'); // wheel, drag, pinch
           clearTimeout(settle);
-          settle = setTimeout(() => callbacks.current.onZoomEnd?.({ k, x, y }), 250);
+          settle = setTimeout(() => {
+            const o = origin.current;
+            origin.current = 'initial';
+            callbacks.current.onZoomEnd?.({ k, x, y }, o);
+          }, 250);
         });
       zoomRef.current = behaviour;
       select(canvas).call(behaviour).on('dblclick.zoom', null);
@@ -146,7 +166,10 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     if (!r) return;
     r.setInput({ model, colors, theme, highlight, ghosts, focusCell });
     const signature = model.layout.visibleLevels.join(',') + '|' + model.layout.topology;
-    if (layoutSignature.current !== null && layoutSignature.current !== signature && sized.current) apply(r.fitTransform(model.layout));
+    if (layoutSignature.current !== null && layoutSignature.current !== signature && sized.current) {
+      mark('refit');
+      apply(r.fitTransform(model.layout));
+    }
     else if (!interactive && sized.current) apply(r.fitTransform(model.layout));
     layoutSignature.current = signature;
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -198,6 +221,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       default:
         return;
     }
+    if (event.key !== 'Escape') mark('user'); // before the zoom settles (250 ms), so it is reported as the person's
     event.preventDefault();
   };
 

@@ -26,7 +26,7 @@ import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox } from './Controls';
 import { DomainTable } from './DomainTable';
-import { HeatmapCanvas, type HeatmapCanvasHandle, type HoverInfo } from './HeatmapCanvas';
+import { HeatmapCanvas, type HeatmapCanvasHandle, type HoverInfo, type ZoomOrigin } from './HeatmapCanvas';
 import { Legend } from './Legend';
 import { PreviewPanel, type PreviewState } from './PreviewPanel';
 import { readPreviewHandoff } from './previewHandoff';
@@ -44,6 +44,8 @@ export interface HeatmapTestHook {
   cellOf(node: string, gpu: number): number;
   /** Viewport (client) coordinates of a cell's centre at the current zoom. */
   cellClientPoint(cell: number): { x: number; y: number } | null;
+  /** The canvas's zoom transform now (view.zoom holds only zooms a person made). */
+  currentZoom(): ZoomState | null;
 }
 
 declare global {
@@ -207,9 +209,12 @@ export function TopologyView() {
     setBreadcrumb(path.map((f) => f.index));
   }, [model]);
 
+  // Only a zoom a person made goes into the URL; a refit after regrouping drops the old one, so a
+  // shared link without a zoom fits the receiver's screen.
   const onZoomEnd = useCallback(
-    (zoom: ZoomState) => {
-      update({ zoom });
+    (zoom: ZoomState, origin: ZoomOrigin) => {
+      if (origin === 'user') update({ zoom });
+      else if (origin === 'refit') update({ zoom: null });
       refreshBreadcrumb();
     },
     [update, refreshBreadcrumb],
@@ -282,6 +287,7 @@ export function TopologyView() {
         return box && gpu >= 0 && gpu < box.gpus ? first! + gpu : -1;
       },
       cellClientPoint: (cell) => canvas.current?.cellClientPoint(cell) ?? null,
+      currentZoom: () => canvas.current?.transform() ?? null,
     };
     window.__canopyHeatmap = Object.freeze(hook);
   }, [model, view, highlightedGpus, ghosts]);
