@@ -267,7 +267,7 @@ test('keyboard: controls reachable, the focused canvas pans and zooms with keys,
   expect(new URL(page.url()).searchParams.get('z')).toBeNull();
   const k0 = (await page.evaluate(() => window.__canopyHeatmap!.currentZoom()))!.k;
   await page.keyboard.press('+');
-  await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeGreaterThan(k0 * 1.2);
+  await expect.poll(async () => (await hook(page)).view.zoom?.k ?? 0).toBeGreaterThan(k0 * 1.2);
   const zoomed = (await hook(page)).view.zoom!;
   await page.keyboard.press('ArrowRight');
   await expect.poll(async () => (await hook(page)).view.zoom!).not.toEqual(zoomed);
