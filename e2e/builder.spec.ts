@@ -212,6 +212,35 @@ test('findings show on the node and the field, and the list jumps to them', asyn
   await expect(inspector(page).getByRole('textbox', { name: 'Min available', exact: true })).toBeFocused();
 });
 
+test('import by paste and export by copy go through the clipboard', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await open(page);
+  const manifest = readFileSync(EXPECTED_MULTINODE, 'utf8');
+  await page.evaluate((t) => navigator.clipboard.writeText(t), manifest);
+  await page.getByRole('button', { name: 'Paste', exact: true }).click();
+  await expect(notice(page)).toContainText('Loaded the clipboard');
+  await expect(clique(page, 'prefill-worker')).toHaveAttribute('data-group', 'prefill');
+  await page.getByRole('button', { name: 'Copy YAML' }).click();
+  await expect(notice(page)).toContainText('copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(manifest);
+});
+
+test('edit a copy of a running stack: renamed, without what the server owns', async ({ page }) => {
+  await open(page);
+  const live = page.locator('#builder-live');
+  await expect(live.locator('option')).not.toHaveCount(1);
+  const value = await live.locator('option').nth(1).getAttribute('value');
+  await live.selectOption(value!);
+  await expect(notice(page)).toContainText(`Loaded a copy of ${value}`);
+  const copy = yamlObject(await exported(page)) as { metadata: Record<string, unknown>; status?: unknown; spec: { template: { cliques: unknown[] } } };
+  expect(copy.metadata.name).toBe(`${value!.split('/')[1]}-copy`);
+  expect(copy.metadata).not.toHaveProperty('uid');
+  expect(copy.metadata).not.toHaveProperty('resourceVersion');
+  expect(copy).not.toHaveProperty('status');
+  await expect(page.locator('[data-testid^="clique-"]')).toHaveCount(copy.spec.template.cliques.length);
+});
+
 test.describe('Grove samples', () => {
   const samples = groveRelease().sampleFiles;
 
@@ -332,7 +361,7 @@ test('preview placement shows every gang placed on the demo cluster; apply shows
   await apply.getByRole('button', { name: 'Close apply' }).click();
   await page.getByRole('button', { name: 'Preview placement' }).click();
   await page.getByRole('button', { name: 'Open on the topology page' }).click();
-  await expect(page).toHaveURL(/\/topology\?preview=[a-z0-9]+/);
+  await expect(page).toHaveURL(/\/topology\?(.*&)?preview=[a-z0-9]+/);
   const id = new URL(page.url()).searchParams.get('preview');
   const stored = await page.evaluate((key) => sessionStorage.getItem(key), `canopy.preview.${id}`);
   expect(JSON.parse(stored!)).toMatchObject({ kind: 'podcliqueset', yaml: expect.stringContaining(`name: ${name}`) });

@@ -17,7 +17,7 @@ import {
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
-import type { BuilderGraph, RoleKind } from '@/lib/builder/graph';
+import { cycleThrough, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { FindingCounts } from '@/lib/builder/findings';
 import { CLIQUE_SIZE, cliqueKey, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
@@ -201,6 +201,14 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
         onSelectionChange={handleSelection}
         onConnect={(c: Connection) => {
           if (c.source.startsWith('clique:') && c.target.startsWith('clique:')) onConnect(c.source.slice(7), c.target.slice(7));
+        }}
+        // A cycle is refused while it is drawn (the handle shows invalid), and said why when dropped.
+        isValidConnection={(c) => c.source !== c.target && !cycleThrough(graph.edges, c.source.slice(7), c.target.slice(7))}
+        onConnectEnd={(_, state) => {
+          if (state.isValid !== false || !state.fromNode || !state.toNode || !state.fromHandle || !state.toHandle) return;
+          if (state.toHandle.type === state.fromHandle.type) return;
+          const [from, to] = state.fromHandle.type === 'source' ? [state.fromNode.id, state.toNode.id] : [state.toNode.id, state.fromNode.id];
+          if (from.startsWith('clique:') && to.startsWith('clique:')) onConnect(from.slice(7), to.slice(7));
         }}
         onNodeDragStop={(_, __, dragged) => {
           onMoved(

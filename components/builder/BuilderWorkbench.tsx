@@ -528,6 +528,16 @@ function BuilderWorkbenchInner() {
     [load],
   );
 
+  const pasteImport = async () => {
+    try {
+      const text = await navigator.clipboard.readText();
+      if (text.trim() === '') setNotice({ tone: 'error', text: 'The clipboard holds no text.' });
+      else load(text, 'the clipboard');
+    } catch {
+      setNotice({ tone: 'error', text: 'The browser refused to read the clipboard: select all in the YAML pane and paste there (Ctrl+A, Ctrl+V).' });
+    }
+  };
+
   const download = () => {
     const blob = new Blob([work.text], { type: 'application/yaml' });
     const a = document.createElement('a');
@@ -628,6 +638,9 @@ function BuilderWorkbenchInner() {
             if (file) void loadFile(file);
           }}
         />
+        <button type="button" className={buttonClass} onClick={() => void pasteImport()} title="Import a manifest from the clipboard (or paste into the YAML pane)">
+          Paste
+        </button>
         <label className="sr-only" htmlFor="builder-live">
           Edit a copy of a running PodCliqueSet
         </label>
