@@ -334,6 +334,22 @@ export function TopologyView() {
         <>
           <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2">
             <ModePicker mode={view.mode} onChange={(mode: ColorMode) => update({ mode })} />
+            {base && base.topologies.length > 1 && (
+              <label className="inline-flex items-center gap-2 text-sm">
+                <span className="font-medium text-zinc-700 dark:text-zinc-300">Binding</span>
+                <select
+                  value={model.layout.topology ?? ''}
+                  onChange={(e) => update({ topology: e.target.value, hidden: [] })}
+                  className="rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+                >
+                  {base.topologies.map((t) => (
+                    <option key={t.name} value={t.name}>
+                      {t.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <LevelPicker levels={model.layout.levels} hidden={view.hidden} onChange={(hidden) => update({ hidden })} />
             <SearchBox suggestions={suggestions} onSearch={onSearch} message={searchMessage} />
           </div>
