@@ -227,7 +227,7 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
       >
         <Background />
         <Controls />
-        <MiniMap pannable zoomable className="!hidden lg:!block" />
+        <MiniMap pannable zoomable style={{ width: 140, height: 90 }} className="!hidden xl:!block" />
       </ReactFlow>
     </div>
   );

@@ -34,12 +34,13 @@ export type BuilderFlowNode = CliqueFlowNode | GroupFlowNode;
 
 /** Accent per role kind: a left stripe, readable in both modes. */
 export const KIND_ACCENT: Record<RoleKind, string> = {
-  frontend: 'border-l-sky-500',
-  'prefill-leader': 'border-l-violet-600',
-  'prefill-worker': 'border-l-violet-400',
-  'decode-leader': 'border-l-emerald-600',
-  'decode-worker': 'border-l-emerald-400',
-  generic: 'border-l-zinc-400',
+  // The dark: variants restate the stripe, which the nodes' dark border colour would otherwise paint over.
+  frontend: 'border-l-sky-500 dark:border-l-sky-400',
+  'prefill-leader': 'border-l-violet-600 dark:border-l-violet-400',
+  'prefill-worker': 'border-l-violet-400 dark:border-l-violet-300',
+  'decode-leader': 'border-l-emerald-600 dark:border-l-emerald-400',
+  'decode-worker': 'border-l-emerald-400 dark:border-l-emerald-300',
+  generic: 'border-l-zinc-400 dark:border-l-zinc-500',
 };
 
 function FindingBadge({ errors, warnings }: { errors: number; warnings: number }) {
