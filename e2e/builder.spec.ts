@@ -241,6 +241,88 @@ test('edit a copy of a running stack: renamed, without what the server owns', as
   await expect(page.locator('[data-testid^="clique-"]')).toHaveCount(copy.spec.template.cliques.length);
 });
 
+const COMMENTED = `# Our team's stack: keep this comment.
+apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: commented
+  namespace: default
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeAnyOrder
+    cliques:
+      - name: web # the front door
+        spec:
+          roleName: web
+          replicas: 2
+          podSpec:
+            containers:
+              - name: app
+                image: nginx:1.27
+                futureField: kept # not in the schema Canopy knows
+`;
+
+test('YAML both ways: the pane drives the canvas, and canvas edits keep comments and unknown fields', async ({ page }) => {
+  await open(page);
+  const editor = page.locator('.cm-content');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await editor.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, COMMENTED);
+  await expect(clique(page, 'web')).toContainText('×2');
+
+  // Typing in the pane: the canvas follows.
+  await page.getByText('replicas: 2').click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('5');
+  await expect(clique(page, 'web')).toContainText('×5');
+
+  // A broken YAML keeps the last readable graph and says where the text is wrong.
+  await page.keyboard.type(': [');
+  await expect(page.getByTestId('builder-yaml-error')).toContainText(/line \d+:\d+/);
+  await expect(clique(page, 'web')).toBeVisible();
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('builder-yaml-error')).toHaveCount(0);
+
+  // Canvas edits: a new clique, a rename and a startup edge; every comment and the unknown field survive.
+  await page.getByTestId('palette-generic').focus();
+  await page.keyboard.press('Enter');
+  await expect(clique(page, 'clique')).toBeVisible();
+  await drawEdge(page, 'clique', 'web');
+  await expect(canvas(page).locator('.react-flow__edge')).toHaveCount(1);
+  await select(page, clique(page, 'clique'));
+  await rename(page, 'cache');
+  await expect(clique(page, 'cache')).toBeVisible();
+  const text = await exported(page);
+  expect(text).toContain("# Our team's stack: keep this comment.");
+  expect(text).toContain('- name: web # the front door');
+  expect(text).toContain('futureField: kept # not in the schema Canopy knows');
+  expect(yamlObject(text)).toMatchObject({
+    spec: { template: { cliqueStartupType: 'CliqueStartupTypeExplicit', cliques: [{ name: 'web', spec: { replicas: 5, startsAfter: ['cache'] } }, { name: 'cache' }] } },
+  });
+});
+
+test('a manifest file dropped on the page is imported', async ({ page }) => {
+  await open(page);
+  const manifest = readFileSync(EXPECTED_MULTINODE, 'utf8');
+  const dataTransfer = await page.evaluateHandle((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'dropped.yaml', { type: 'application/yaml' }));
+    return dt;
+  }, manifest);
+  await canvas(page).dispatchEvent('drop', { dataTransfer });
+  await expect(notice(page)).toContainText('Loaded dropped.yaml');
+  await expect(page.locator('[data-testid^="clique-"]')).toHaveCount(4);
+  expect(await exported(page)).toBe(manifest);
+});
+
 test.describe('Grove samples', () => {
   const samples = groveRelease().sampleFiles;
 
