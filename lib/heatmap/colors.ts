@@ -51,19 +51,20 @@ const ROLE_FIXED: Record<Theme, [RegExp, string][]> = {
   light: [
     [/prefill/, '#e69f00'],
     [/decode/, '#0072b2'],
-    [/router|frontend|gateway/, '#009e73'],
+    // Chosen so prefill, decode and router stay apart under protan-, deuteran- and tritanopia (colors.test.ts).
+    [/router|frontend|gateway/, '#882255'],
     [/leader/, '#cc79a7'],
   ],
   dark: [
     [/prefill/, '#e69f00'],
     [/decode/, '#56b4e9'],
-    [/router|frontend|gateway/, '#2fc79a'],
+    [/router|frontend|gateway/, '#aa4499'],
     [/leader/, '#e8a0c8'],
   ],
 };
 const ROLE_OTHERS: Record<Theme, readonly string[]> = {
-  light: ['#56b4e9', '#d55e00', '#f0e442', '#882255', '#44aa99'],
-  dark: ['#9fd8f2', '#f07f3c', '#f0e442', '#cc5c8f', '#5fc9b4'],
+  light: ['#56b4e9', '#009e73', '#f0e442', '#d55e00', '#44aa99'],
+  dark: ['#9fd8f2', '#2fc79a', '#f0e442', '#f07f3c', '#5fc9b4'],
 };
 
 export const DOMAIN_STEPS = 10;
