@@ -128,6 +128,48 @@ test('an empty canvas built into a multi-node disaggregated stack by drag and dr
   expect(yamlObject(await exported(page))).toEqual(yamlObject(expected));
 });
 
+/** Drags a node by its title with the mouse so that its title lands at `to` (page coordinates). */
+async function dragNode(page: Page, node: Locator, to: { x: number; y: number }): Promise<void> {
+  const box = (await node.boundingBox())!;
+  await page.mouse.move(box.x + 40, box.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 60, box.y + 30, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+test('cliques are dragged out of a scaling group frame and into one; arrow keys move a clique and the move is kept', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node aggregated');
+  await expect(clique(page, 'worker')).toHaveAttribute('data-group', 'model');
+  const frame = (await group(page, 'model').boundingBox())!;
+
+  // Out: drop the worker well below the frame.
+  await dragNode(page, clique(page, 'worker'), { x: frame.x + 60, y: frame.y + frame.height + 140 });
+  await expect(clique(page, 'worker')).toHaveAttribute('data-group', '');
+  await expect(notice(page)).toContainText('worker left model');
+  expect((yamlObject(await exported(page)) as { spec: { template: { podCliqueScalingGroups: { cliqueNames: string[] }[] } } }).spec.template.podCliqueScalingGroups[0]!.cliqueNames).toEqual(['leader']);
+
+  // In again: onto the frame's free slot under the leader.
+  const again = (await group(page, 'model').boundingBox())!;
+  await dragNode(page, clique(page, 'worker'), { x: again.x + 60, y: again.y + again.height - 40 });
+  await expect(clique(page, 'worker')).toHaveAttribute('data-group', 'model');
+  await expect(notice(page)).toContainText('worker joined model');
+
+  // Keyboard: a selected clique moves with the arrow keys; the move is saved and a reload keeps it.
+  const stored = () => page.evaluate(() => (JSON.parse(localStorage.getItem('canopy.builder.work') ?? '{}') as { layout?: { positions: Record<string, { x: number; y: number }> } }).layout?.positions['clique:leader']);
+  await select(page, clique(page, 'leader'));
+  const before = (await stored())!;
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Shift+ArrowDown');
+  await expect.poll(async () => (await stored())!.y).toBeGreaterThan(before.y + 20);
+  const after = (await stored())!;
+  expect(after.x).toBe(before.x);
+  await page.reload();
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(clique(page, 'leader')).toBeVisible();
+  expect(await stored()).toEqual(after);
+});
+
 test('a cycle drawn is refused with a message; delete asks first; undo and redo step through the edits', async ({ page }) => {
   await open(page);
   await loadTemplate(page, 'Multi-node disaggregated with frontend');

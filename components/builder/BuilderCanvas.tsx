@@ -153,9 +153,22 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
     window.requestAnimationFrame(() => window.requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.1, maxZoom: 1, duration: 0 })));
   }, [fitSeq]);
 
-  const onNodesChange = useCallback((changes: NodeChange<BuilderFlowNode>[]) => {
-    setNodes((current) => applyNodeChanges(changes, current));
-  }, []);
+  // A move ends (drag released, or an arrow key pressed on a selected node) with a position change that
+  // is no longer dragging: the one place moves are reported, whether one node, a selection or the keyboard moved them.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<BuilderFlowNode>[]) => {
+      setNodes((current) => applyNodeChanges(changes, current));
+      const moves: { key: string; position: Point }[] = [];
+      for (const c of changes) {
+        if (c.type !== 'position' || c.dragging !== false || !c.position) continue;
+        const node = flowRef.current.getNode(c.id);
+        const parent = node?.parentId ? flowRef.current.getNode(node.parentId) : undefined;
+        moves.push({ key: c.id, position: { x: Math.round(c.position.x + (parent?.position.x ?? 0)), y: Math.round(c.position.y + (parent?.position.y ?? 0)) } });
+      }
+      if (moves.length > 0) onMoved(moves);
+    },
+    [onMoved],
+  );
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     setEdges((current) => applyEdgeChanges(changes, current));
   }, []);
@@ -209,14 +222,6 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
           if (state.toHandle.type === state.fromHandle.type) return;
           const [from, to] = state.fromHandle.type === 'source' ? [state.fromNode.id, state.toNode.id] : [state.toNode.id, state.fromNode.id];
           if (from.startsWith('clique:') && to.startsWith('clique:')) onConnect(from.slice(7), to.slice(7));
-        }}
-        onNodeDragStop={(_, __, dragged) => {
-          onMoved(
-            dragged.map((n) => {
-              const abs = flow.getInternalNode(n.id)?.internals.positionAbsolute ?? n.position;
-              return { key: n.id, position: { x: Math.round(abs.x), y: Math.round(abs.y) } };
-            }),
-          );
         }}
         deleteKeyCode={null}
         colorMode={dark ? 'dark' : 'light'}

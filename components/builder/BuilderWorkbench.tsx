@@ -302,15 +302,16 @@ function BuilderWorkbenchInner() {
       const before = layoutRef.current;
       let l = before;
       for (const m of moves) if (m.key.startsWith('group:')) l = moveGroup(l, g, m.key.slice(6), m.position);
-      const cliqueMoves = moves.filter((m) => m.key.startsWith('clique:'));
-      l = { ...l, positions: { ...l.positions, ...Object.fromEntries(cliqueMoves.map((m) => [m.key, m.position])) } };
       const movedGroups = new Set(moves.filter((m) => m.key.startsWith('group:')).map((m) => m.key.slice(6)));
+      // A clique whose frame moved too went with it (moveGroup placed it).
+      const cliqueMoves = moves.filter((m) => m.key.startsWith('clique:') && !movedGroups.has(g.cliques.find((c) => c.name === m.key.slice(7))?.group ?? ''));
+      l = { ...l, positions: { ...l.positions, ...Object.fromEntries(cliqueMoves.map((m) => [m.key, m.position])) } };
       let text = workRef.current.text;
       const changes: string[] = [];
       for (const m of cliqueMoves) {
         const name = m.key.slice(7);
         const c = g.cliques.find((x) => x.name === name);
-        if (!c || (c.group && movedGroups.has(c.group))) continue;
+        if (!c) continue;
         const target = groupAt(before, g, m.position);
         if (target === c.group) continue;
         const r = moveIntoGroup(text, name, target);
