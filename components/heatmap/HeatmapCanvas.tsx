@@ -81,7 +81,8 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       return;
     }
     const target = zoomIdentity.translate(t.x, t.y).scale(t.k);
-    if (animate) select(canvas).transition().duration(350).call(behaviour.transform, target);
+    const reduceMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (animate && !reduceMotion) select(canvas).transition().duration(350).call(behaviour.transform, target);
     else select(canvas).call(behaviour.transform, target);
   };
 
@@ -239,6 +240,8 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
           interactive
             ? (e) => {
                 const hit = hitAt(e.clientX, e.clientY);
+                // A pointer over a GPU someone holds (click selects its workload), else the pan hand.
+                e.currentTarget.style.cursor = hit?.kind === 'cell' && modelRef.current.cellPod[hit.cell]! >= 0 ? 'pointer' : 'grab';
                 callbacks.current.onHover?.(hit ? { hit, clientX: e.clientX, clientY: e.clientY } : null);
               }
             : undefined
