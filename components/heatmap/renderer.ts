@@ -6,7 +6,7 @@
  */
 import type { CellColors, Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
-import { CELL, CELL_GAP, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
+import { CELL, CELL_GAP, FRAME_HEADER, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
 import { NODE_USABLE, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { ZoomState } from '../../lib/heatmap/urlState';
@@ -24,6 +24,7 @@ export interface RenderInput {
 
 export const FLASH_MS = 900;
 const DIM_ALPHA = 0.18;
+const LABEL_SIZE = 11;
 /** Below this cell size in device pixels, cells are written as pixel squares (crisp, and ~10× cheaper than fillRect). */
 const PIXEL_MODE = 12;
 
@@ -160,6 +161,7 @@ export class HeatmapRenderer {
     if (changed && options.animate !== false && changed.length) this.flash = { cells: changed, start: performance.now() };
     if (samePicture && changed) {
       this.paintCells(changed);
+      this.repaintLabels(before.model, input.model);
       if (this.flash) this.schedule(false);
     } else if (options.immediate) this.draw();
     else this.schedule();
@@ -224,8 +226,7 @@ export class HeatmapRenderer {
     this.applyTransform();
 
     // Frames (pre-order: parents under children), with labels when readable.
-    const labelSize = 11;
-    const showLabels = labelSize * k >= 7;
+    const showLabels = LABEL_SIZE * k >= 7;
     ctx.lineWidth = 1 / k;
     for (const frame of layout.frames) {
       if (!visible(frame)) continue;
@@ -235,18 +236,7 @@ export class HeatmapRenderer {
       ctx.strokeRect(frame.x, frame.y, frame.w, frame.h);
     }
     if (showLabels) {
-      ctx.fillStyle = chrome.label;
-      ctx.font = `600 ${labelSize}px ui-sans-serif, system-ui, sans-serif`;
-      ctx.textBaseline = 'top';
-      for (let f = 0; f < layout.frames.length; f++) {
-        const frame = layout.frames[f]!;
-        if (!visible(frame)) continue;
-        const stats = model.frameStats[f]!;
-        // The label with its count when it fits, else without, else squeezed to the frame.
-        const room = Math.max(1, frame.w - 2 * FRAME_PAD);
-        const full = `${frame.label} · ${stats.used}/${stats.gpus}`;
-        ctx.fillText(ctx.measureText(full).width <= room ? full : frame.label, frame.x + FRAME_PAD, frame.y + 3, room);
-      }
+      for (let f = 0; f < layout.frames.length; f++) if (visible(layout.frames[f]!)) this.drawLabel(model, f, chrome);
     }
 
     // Node boxes and the visible cells, bucketed per colour (and dimmed or not). Cells smaller than
@@ -320,6 +310,36 @@ export class HeatmapRenderer {
     const stats = { cellsDrawn, ms: performance.now() - t0 };
     this.onDraw?.(stats);
     return stats;
+  }
+
+  /** A frame's label with its used/total count (when it fits, else without, else squeezed). */
+  private drawLabel(model: HeatmapModel, f: number, chrome: (typeof CHROME)[Theme]): void {
+    const ctx = this.ctx;
+    const frame = model.layout.frames[f]!;
+    const stats = model.frameStats[f]!;
+    ctx.fillStyle = chrome.label;
+    ctx.font = `600 ${LABEL_SIZE}px ui-sans-serif, system-ui, sans-serif`;
+    ctx.textBaseline = 'top';
+    const room = Math.max(1, frame.w - 2 * FRAME_PAD);
+    const full = `${frame.label} · ${stats.used}/${stats.gpus}`;
+    ctx.fillText(ctx.measureText(full).width <= room ? full : frame.label, frame.x + FRAME_PAD, frame.y + 3, room);
+  }
+
+  /** After an in-place cell repaint: redraw the header strips of frames whose counts changed. */
+  private repaintLabels(before: HeatmapModel, after: HeatmapModel): void {
+    const k = this.transform.k;
+    if (LABEL_SIZE * k < 7) return;
+    const chrome = CHROME[this.input!.theme];
+    this.applyTransform();
+    const inset = 1.5 / k;
+    for (let f = 0; f < after.layout.frames.length; f++) {
+      if (before.frameStats[f]?.used === after.frameStats[f]!.used) continue;
+      const frame = after.layout.frames[f]!;
+      // The header strip above the first row of children belongs to this frame alone.
+      this.ctx.fillStyle = chrome.frameFill[frame.depth % chrome.frameFill.length]!;
+      this.ctx.fillRect(frame.x + inset, frame.y + inset, frame.w - 2 * inset, FRAME_HEADER - inset - 1);
+      this.drawLabel(after, f, chrome);
+    }
   }
 
   /** Cells below this many device pixels are drawn as pixels. */
