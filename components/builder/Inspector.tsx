@@ -176,6 +176,11 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
   const containers = valueAt(object, p('spec', 'podSpec', 'containers'));
   const env = valueAt(object, ctr('env'));
   const envHasRefs = Array.isArray(env) && env.some((e) => isRecord(e) && 'valueFrom' in e);
+  // Fields whose one-line-per-item form would lose something are shown, not edited, here.
+  const multiLine = (v: unknown) => Array.isArray(v) && v.some((x) => typeof x !== 'string' || x.includes('\n'));
+  const tolerations = valueAt(object, p('spec', 'podSpec', 'tolerations'));
+  const tolerationsRich = Array.isArray(tolerations) && tolerations.some((t) => !isRecord(t) || Object.keys(t).some((k) => !['key', 'operator', 'value', 'effect'].includes(k)) || (t.operator === 'Exists' ? t.value !== undefined : t.value === undefined));
+  const inYaml = (what: string) => `${what}: edit it in the YAML.`;
   const groupTopo = c.group ? valueAt(object, groupPath(graph.groups.find((g) => g.name === c.group)!.index, 'topologyConstraint', 'topologyName')) : undefined;
   const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
   const inherited = [groupTopo, stackTopo].find((v): v is string => typeof v === 'string' && v !== '');
@@ -247,9 +252,9 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
         {Array.isArray(containers) && containers.length > 1 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">Showing the first of {containers.length} containers; edit the others in the YAML.</p>}
         <Field {...common} label="Container name" path={ctr('name')} />
         <Field {...common} label="Image" path={ctr('image')} />
-        <Field {...common} label="Command (one per line)" path={ctr('command')} codec={linesCodec} multiline />
-        <Field {...common} label="Args (one per line)" path={ctr('args')} codec={linesCodec} multiline />
-        <Field {...common} label="Env (NAME=value per line)" path={ctr('env')} codec={envCodec} multiline readOnlyReason={envHasRefs ? 'Has valueFrom entries: edit them in the YAML.' : undefined} />
+        <Field {...common} label="Command (one per line)" path={ctr('command')} codec={linesCodec} multiline readOnlyReason={multiLine(valueAt(object, ctr('command'))) ? inYaml('An item spans several lines') : undefined} />
+        <Field {...common} label="Args (one per line)" path={ctr('args')} codec={linesCodec} multiline readOnlyReason={multiLine(valueAt(object, ctr('args'))) ? inYaml('An item spans several lines') : undefined} />
+        <Field {...common} label="Env (NAME=value per line)" path={ctr('env')} codec={envCodec} multiline readOnlyReason={envHasRefs ? inYaml('Some entries come from valueFrom') : undefined} />
       </Section>
       <Section title="Resources">
         <div className="grid grid-cols-3 gap-2">
@@ -263,7 +268,7 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
       </Section>
       <Section title="Scheduling">
         <Field {...common} label="Node selector (key=value per line)" path={p('spec', 'podSpec', 'nodeSelector')} codec={mapCodec} multiline />
-        <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline />
+        <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline readOnlyReason={tolerationsRich ? inYaml('A toleration has more than key, value and effect') : undefined} />
         <SelectField {...common} label="Scheduler" path={p('spec', 'podSpec', 'schedulerName')} options={SCHEDULER_BACKENDS} emptyLabel="(operator default)" />
         <Field {...common} label="MNNVL group (annotation)" path={p('annotations', ANNOTATION_MNNVL_GROUP)} />
       </Section>
