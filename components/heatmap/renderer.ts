@@ -322,7 +322,7 @@ export class HeatmapRenderer {
     ctx.textBaseline = 'top';
     const room = Math.max(1, frame.w - 2 * FRAME_PAD);
     const full = `${frame.label} · ${stats.used}/${stats.gpus}`;
-    ctx.fillText(ctx.measureText(full).width <= room ? full : frame.label, frame.x + FRAME_PAD, frame.y + 3, room);
+    ctx.fillText(ctx.measureText(full).width <= room * 1.15 ? full : frame.label, frame.x + FRAME_PAD, frame.y + 3, room); // a slight squeeze keeps the count
   }
 
   /** After an in-place cell repaint: redraw the header strips of frames whose counts changed. */
