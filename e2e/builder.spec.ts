@@ -15,6 +15,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EXPECTED_MULTINODE = path.join(HERE, 'fixtures', 'builder', 'multinode-disaggregated.yaml');
 
 test.use({ viewport: { width: 1680, height: 1000 } });
+// Several of these tests compose a whole stack by mouse; give them room on a busy 2-core CI machine.
+test.describe.configure({ timeout: 60_000 });
 
 const canvas = (page: Page) => page.getByTestId('builder-canvas');
 const clique = (page: Page, name: string) => page.getByTestId(`clique-${name}`);
