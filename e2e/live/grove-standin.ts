@@ -214,8 +214,10 @@ function changed(current: Record<string, unknown> | undefined, want: Record<stri
   return Object.entries(want).some(([k, v]) => current?.[k] !== v);
 }
 
+/** Already there (409), or its namespace is going away with everything in it (403 "being terminated"). */
 function ignoreConflict(error: unknown): void {
-  if ((error as { status?: number }).status === 409) return;
+  const { status, message } = error as { status?: number; message?: string };
+  if (status === 409 || (status === 403 && /being terminated/.test(message ?? ''))) return;
   throw error;
 }
 
