@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors } from './support/page';
 
 /** The app shell: navigation, the dark/light theme, and getting around by keyboard alone. */
 
@@ -64,14 +65,7 @@ async function backgroundLuminance(page: Page): Promise<number> {
 test.describe('navigation', () => {
   test('the header links to every page, and each page opens with its heading', async ({ page }) => {
     // Hydration mismatches and runtime errors surface as console errors: there should be none.
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
-    });
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('response', (res) => {
-      if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
-    });
+    const errors = collectErrors(page);
     await page.goto('/');
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const name of NAV) await expect(nav.getByRole('link', { name })).toBeVisible();

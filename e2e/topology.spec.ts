@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { collectErrors } from './support/page';
 
 /**
  * The topology heatmap (/topology) against the simulated demo cluster (no kubeconfig in the
@@ -38,19 +39,6 @@ async function snapshot(page: Page): Promise<KubeItem[]> {
 const gpusOfPod = (pod: KubeItem): number =>
   (pod.spec?.containers ?? []).reduce((sum, c) => sum + Number(c.resources?.requests?.['nvidia.com/gpu'] ?? c.resources?.limits?.['nvidia.com/gpu'] ?? 0), 0);
 const running = (pod: KubeItem) => pod.kind === 'Pod' && !!pod.spec?.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
-
-/** Console errors, page errors and failed responses: a page that works has none. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  page.on('response', (res) => {
-    if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`);
-  });
-  return errors;
-}
 
 async function openHeatmap(page: Page, query = ''): Promise<void> {
   await page.goto(`/topology${query}`);

@@ -6,6 +6,7 @@
  */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { readBuilderText, type Path } from '@/lib/builder/document';
 import {
   addClique,
@@ -131,7 +132,6 @@ function BuilderWorkbenchInner() {
   const [fileDrag, setFileDrag] = useState(false);
   const editorRef = useRef<YamlEditorHandle>(null);
   const editorText = useRef('');
-  const fileInput = useRef<HTMLInputElement>(null);
   const dark = useDarkMode();
   const livePcs = useKindObjects('PodCliqueSet');
   const bindings = useKindObjects<ClusterTopologyBinding>('ClusterTopologyBinding');
@@ -622,23 +622,7 @@ function BuilderWorkbenchInner() {
           New from template
         </button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
-        <button type="button" className={buttonClass} onClick={() => fileInput.current?.click()}>
-          Import file…
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".yaml,.yml,.json,application/yaml,text/yaml,text/plain"
-          className="hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          data-testid="builder-file-input"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = '';
-            if (file) void loadFile(file);
-          }}
-        />
+        <ManifestFileButton label="Import file…" className={buttonClass} inputTestId="builder-file-input" onFile={(file) => void loadFile(file)} />
         <button type="button" className={buttonClass} onClick={() => void pasteImport()} title="Import a manifest from the clipboard (or paste into the YAML pane)">
           Paste
         </button>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { checkManifestText } from '@/lib/grove/check';
 import { EXAMPLE_MANIFEST } from './exampleManifest';
 import { FindingsPanel, type PanelState } from './FindingsPanel';
@@ -31,7 +32,6 @@ function hasFiles(e: DragEvent): boolean {
 
 export function ValidateWorkbench() {
   const editorRef = useRef<YamlEditorHandle>(null);
-  const fileInputRef = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const [checkedText, setCheckedText] = useState('');
   const [source, setSource] = useState<string | null>(null);
@@ -115,23 +115,7 @@ export function ValidateWorkbench() {
         <button type="button" onClick={loadExample} className={buttonClass}>
           Load example
         </button>
-        <button type="button" onClick={() => fileInputRef.current?.click()} className={buttonClass}>
-          Open file…
-        </button>
-        <input
-          ref={fileInputRef}
-          type="file"
-          accept=".yaml,.yml,.json,application/yaml,application/x-yaml,text/yaml,text/plain"
-          className="hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          data-testid="manifest-file-input"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = '';
-            if (file) void loadFile(file);
-          }}
-        />
+        <ManifestFileButton label="Open file…" className={buttonClass} inputTestId="manifest-file-input" onFile={(file) => void loadFile(file)} />
         <button
           type="button"
           onClick={() => load('', '')}
