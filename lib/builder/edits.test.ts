@@ -94,6 +94,25 @@ describe('graph edits on the YAML document', () => {
     expect(removed).not.toContain('startsAfter');
   });
 
+  test('addStartsAfter on an InOrder stack keeps the implicit order as startsAfter and checks cycles against it', () => {
+    const inOrder = COMMENTED.replace('CliqueStartupTypeAnyOrder', 'CliqueStartupTypeInOrder');
+    let text = ok(addClique(inOrder, { kind: 'generic', name: 'cache' }));
+    // worker already starts after frontend (implicitly), and cache after worker.
+    expect(addStartsAfter(text, 'frontend', 'worker').ok).toBe(false);
+    const cycle = addStartsAfter(text, 'cache', 'frontend');
+    expect(!cycle.ok && cycle.message).toMatch(/cycle/);
+    const r = addStartsAfter(text, 'frontend', 'cache');
+    expect(r.ok && r.note).toMatch(/in-order sequence is kept/);
+    text = ok(r);
+    expect(parse(text.split('---')[0]!).spec.template.cliqueStartupType).toBe('CliqueStartupTypeExplicit');
+    expect(graphOf(text).edges).toEqual([
+      { from: 'frontend', to: 'worker' },
+      { from: 'worker', to: 'cache' },
+      { from: 'frontend', to: 'cache' },
+    ]);
+    expect(text).toContain('# the front door');
+  });
+
   test('cycleThrough finds transitive cycles', () => {
     const edges = [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }];
     expect(cycleThrough(edges, 'c', 'a')).toEqual(['c', 'b', 'a']);

@@ -5,9 +5,9 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLSeq } from 'yaml';
 import { isRecord } from '../grove/meta';
-import { STARTUP_EXPLICIT } from '../grove/podcliqueset';
+import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeBuilderText, type Path } from './document';
-import { cycleThrough, graphFromObject, type BuilderGraph, type RoleKind } from './graph';
+import { cycleThrough, graphFromObject, type BuilderGraph, type RoleKind, type StartEdge } from './graph';
 import { cliqueForKind, type Flavour } from './templates';
 
 export type EditResult = { ok: true; text: string; note?: string } | { ok: false; message: string };
@@ -189,8 +189,11 @@ export function addStartsAfter(text: string, from: string, to: string): EditResu
   return edit(text, ({ d, graph }) => {
     const target = graph.cliques.find((c) => c.name === to);
     if (!target || !graph.cliques.some((c) => c.name === from)) return { refuse: `both ends must be cliques (${from} → ${to})` };
-    if (target.startsAfter.includes(from)) return { refuse: `${to} already starts after ${from}` };
-    const chain = cycleThrough(graph.edges, from, to);
+    // InOrder starts each clique after the one listed before it; that order must survive the switch to Explicit.
+    const inOrder = graph.startupType === STARTUP_IN_ORDER;
+    const edges = inOrder ? inOrderEdges(graph) : graph.edges;
+    if (edges.some((e) => e.from === from && e.to === to)) return { refuse: `${to} already starts after ${from}` };
+    const chain = cycleThrough(edges, from, to);
     if (chain) {
       return {
         refuse:
@@ -199,13 +202,20 @@ export function addStartsAfter(text: string, from: string, to: string): EditResu
             : `refused: that would be a cycle — ${chain.join(' starts after ')}, so ${to} cannot also start after ${from}`,
       };
     }
+    if (inOrder) for (const e of edges) setOrDelete(d, [...CLIQUES, graph.cliques.find((c) => c.name === e.to)!.index, 'spec', 'startsAfter'], [e.from]);
     const seq = ensureSeq(d, [...CLIQUES, target.index, 'spec', 'startsAfter']);
     seq.items.push(d.createNode(from) as Node);
     if (graph.startupType !== STARTUP_EXPLICIT) {
       setOrDelete(d, [...TEMPLATE, 'cliqueStartupType'], STARTUP_EXPLICIT);
-      return { note: `startup type switched to ${STARTUP_EXPLICIT} (startsAfter is honoured only then)` };
+      const kept = inOrder && edges.length > 0 ? '; the in-order sequence is kept as startsAfter' : '';
+      return { note: `startup type switched to ${STARTUP_EXPLICIT} (startsAfter is honoured only then)${kept}` };
     }
   });
+}
+
+/** The order InOrder implies: each clique starts after the one listed before it. */
+function inOrderEdges(graph: BuilderGraph): StartEdge[] {
+  return graph.cliques.slice(1).map((c, i) => ({ from: graph.cliques[i]!.name, to: c.name }));
 }
 
 export function removeStartsAfter(text: string, from: string, to: string): EditResult {
