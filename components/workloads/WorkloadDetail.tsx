@@ -30,32 +30,39 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   const capabilities = useCapabilities(namespace);
   const now = useNow(5000);
   const pcs = findPodCliqueSet(data.podCliqueSets, namespace, name);
-  const tree = useMemo(() => (pcs ? buildWorkloadTree(pcs, data) : undefined), [pcs, data]);
+  // The tree reads these lists only: an Event, Node or other kind changing must not rebuild it.
+  const { podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods } = data;
+  const tree = useMemo(
+    () => (pcs ? buildWorkloadTree(pcs, { podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods }) : undefined),
+    [pcs, podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods],
+  );
   const events = useMemo(() => (tree ? workloadEvents(tree, data.events) : []), [tree, data.events]);
   const health = useMemo(() => (tree ? workloadHealth(tree) : undefined), [tree]);
   const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
   const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
   const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
+  // One engine run per waiting gang (the first few, in name order), shared by its pods. Apart from
+  // `why` so that an Event arriving reruns only the sentences, not the engine.
+  const placements = useMemo(() => {
+    const waiting = tree ? [...new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!))].sort() : [];
+    if (!tree || !data.state || waiting.length === 0) return new Map<string, GangPlacement>();
+    try {
+      return placePendingGangs(data.state, tree, waiting);
+    } catch {
+      // An expansion the engine cannot read: the cluster's words alone.
+      return new Map<string, GangPlacement>();
+    }
+  }, [tree, data.state]);
   const why = useMemo(() => {
     const out = new Map<string, WhyPending>();
     if (!tree) return out;
-    // One engine run per waiting gang (the first few, in name order), shared by its pods.
-    const waiting = [...new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!))].sort();
-    let placements = new Map<string, GangPlacement>();
-    if (data.state && waiting.length > 0) {
-      try {
-        placements = placePendingGangs(data.state, tree, waiting);
-      } catch {
-        // An expansion the engine cannot read: the cluster's words alone.
-      }
-    }
     for (const pod of tree.pods) {
       const gangPlacement = needsPlacement(pod.stage) && pod.gang ? placements.get(pod.gang) : undefined;
       const w = whyPending(pod, { tree, events, ...(gangPlacement ? { placement: gangPlacement } : {}) });
       if (w) out.set(pod.name, w);
     }
     return out;
-  }, [tree, events, data.state]);
+  }, [tree, events, placements]);
 
   if (!pcs || !tree || !health) {
     return (

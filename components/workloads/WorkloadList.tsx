@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
-import { buildWorkloadTree, podCliqueSetsIn } from '../../lib/workloads/tree';
+import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { HealthBadge, INPUT, StageBar, StageLegend, useNow } from './parts';
 import { useWorkloadData } from './useWorkloadData';
@@ -38,10 +38,12 @@ export function WorkloadList() {
     setDeleted(new URLSearchParams(window.location.search).get('deleted'));
   }, []);
 
+  // Bucketed once per store change, so each stack's tree reads only its own objects.
+  const objectsOf = useMemo(() => indexWorkloadObjects(data), [data]);
   const rows = useMemo(() => {
     if (!allNamespaces && !contextFailed && namespace === null) return [];
-    return podCliqueSetsIn(data.podCliqueSets, scope).map((pcs) => workloadHealth(buildWorkloadTree(pcs, data)));
-  }, [data, scope, allNamespaces, contextFailed, namespace]);
+    return podCliqueSetsIn(data.podCliqueSets, scope).map((pcs) => workloadHealth(buildWorkloadTree(pcs, objectsOf(pcs))));
+  }, [data.podCliqueSets, objectsOf, scope, allNamespaces, contextFailed, namespace]);
   const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
   const columns = scope === null ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
 

@@ -9,6 +9,7 @@
  * for the replica index: scaled PodGangs are offset by minAvailable (§22.13), so labels win.
  */
 import {
+  LABEL_BASE_PODGANG,
   LABEL_MANAGED_BY,
   LABEL_MANAGED_BY_VALUE,
   LABEL_PART_OF,
@@ -305,7 +306,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       return { podClique: pg.name, minReplicas: pg.minReplicas ?? 0, pods: [...referenced, ...labelled] };
     });
     const memberPods = members.flatMap((m) => m.pods);
-    const baseGang = memberPods.map((p) => labelsOf(p.object)['grove.io/base-podgang']).find(Boolean);
+    const baseGang = memberPods.map((p) => labelsOf(p.object)[LABEL_BASE_PODGANG]).find(Boolean);
     const phase = g.status?.phase;
     return {
       name,
@@ -329,6 +330,54 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
     podCliques: cliqueNodes,
     scalingGroups: groupNodes,
     counts: countStages(allPods.map((p) => p.stage)),
+  };
+}
+
+/**
+ * The store's objects bucketed once (by namespace with part-of label, owner uid and PodClique label),
+ * so that building the tree of every PodCliqueSet does not scan every object per stack. Each
+ * stack gets a superset of what `buildWorkloadTree` would keep (it filters again), in store order.
+ */
+export function indexWorkloadObjects(objects: WorkloadObjects): (pcs: PodCliqueSet) => WorkloadObjects {
+  const bucketed = (list: readonly KubeObject[], keysOf: (o: KubeObject) => string[]) => {
+    const buckets = new Map<string, KubeObject[]>();
+    const position = new Map<KubeObject, number>();
+    list.forEach((o, i) => {
+      position.set(o, i);
+      for (const key of keysOf(o)) {
+        const bucket = buckets.get(key);
+        if (bucket) bucket.push(o);
+        else buckets.set(key, [o]);
+      }
+    });
+    // Union of buckets, without repeats, in the store's order (which object wins a tie stays the same).
+    return (keys: string[]): KubeObject[] => {
+      const found = new Set<KubeObject>();
+      for (const key of keys) for (const o of buckets.get(key) ?? []) found.add(o);
+      return [...found].sort((a, b) => position.get(a)! - position.get(b)!);
+    };
+  };
+  const ownerKeys = (o: KubeObject) => (o.metadata?.ownerReferences ?? []).map((r) => `${nsOf(o)}/uid/${r.uid}`);
+  const generatedKeys = (o: KubeObject) => {
+    const partOf = labelsOf(o)[LABEL_PART_OF];
+    return [...ownerKeys(o), ...(partOf !== undefined ? [`${nsOf(o)}/part-of/${partOf}`] : [])];
+  };
+  const podKeys = (o: KubeObject) => {
+    const clique = labelsOf(o)[LABEL_PODCLIQUE];
+    return [...ownerKeys(o), ...(clique !== undefined ? [`${nsOf(o)}/podclique/${clique}`] : [])];
+  };
+  const groupsOf = bucketed(objects.podCliqueScalingGroups, generatedKeys);
+  const cliquesOf = bucketed(objects.podCliques, generatedKeys);
+  const gangsOf = bucketed(objects.podGangs, generatedKeys);
+  const podsOf = bucketed(objects.pods, podKeys);
+  return (pcs) => {
+    const ns = nsOf(pcs);
+    const stackKeys = [`${ns}/uid/${pcs.metadata?.uid ?? ''}`, `${ns}/part-of/${nameOf(pcs)}`];
+    const podCliqueScalingGroups = groupsOf(stackKeys);
+    const groupKeys = podCliqueScalingGroups.flatMap((g) => (g.metadata?.uid ? [`${ns}/uid/${g.metadata.uid}`] : []));
+    const podCliques = cliquesOf([...stackKeys, ...groupKeys]);
+    const pods = podsOf(podCliques.flatMap((c) => [`${ns}/podclique/${nameOf(c)}`, ...(c.metadata?.uid ? [`${ns}/uid/${c.metadata.uid}`] : [])]));
+    return { podCliqueSets: [pcs], podCliques, podCliqueScalingGroups, podGangs: gangsOf(stackKeys), pods };
   };
 }
 

@@ -11,7 +11,7 @@ import { podStage } from './pods';
 import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
 import { startupGraph } from './startup';
 import { podAt, stackObjects } from './testkit';
-import { buildWorkloadTree, deleteImpact } from './tree';
+import { buildWorkloadTree, deleteImpact, indexWorkloadObjects } from './tree';
 import { whyPending } from './whyPending';
 
 const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
@@ -77,6 +77,24 @@ describe('buildWorkloadTree', () => {
     expect(tree.pods).toHaveLength(4);
     expect(tree.replicas.map((r) => r.index)).toEqual([0, 1]);
     expect(tree.gangs.map((g) => g.name)).toEqual(['mixtral-agg-0', 'mixtral-agg-1']);
+  });
+
+  it('the bucketed index gives each stack the same tree as scanning every object (labelled or by owner only)', () => {
+    const stacks = [stackObjects(disagg), stackObjects(wide), stackObjects(agg, { withoutLabels: true }), stackObjects({ ...agg, metadata: { ...agg.metadata, namespace: 'team-b' } })];
+    const all = {
+      podCliqueSets: stacks.flatMap((s) => s.podCliqueSets),
+      podCliques: stacks.flatMap((s) => s.podCliques),
+      podCliqueScalingGroups: stacks.flatMap((s) => s.podCliqueScalingGroups),
+      podGangs: stacks.flatMap((s) => s.podGangs),
+      pods: stacks.flatMap((s) => s.pods),
+    };
+    const objectsOf = indexWorkloadObjects(all);
+    for (const s of stacks) {
+      const own = objectsOf(s.pcs);
+      expect(own.pods.length).toBeLessThan(all.pods.length);
+      expect(buildWorkloadTree(s.pcs, own)).toEqual(buildWorkloadTree(s.pcs, all));
+      expect(buildWorkloadTree(s.pcs, own).pods.length).toBeGreaterThan(0);
+    }
   });
 });
 
