@@ -1,14 +1,8 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { ActionFailure, applyManifest, fetchCapabilities, type ApplyResult } from '@/components/hooks/clusterActions';
-
-type Step =
-  | { kind: 'idle' }
-  | { kind: 'working'; what: string }
-  | { kind: 'diff'; results: ApplyResult[] }
-  | { kind: 'applied'; results: ApplyResult[] }
-  | { kind: 'failed'; message: string; causes: { field?: string; message: string }[] };
+import { useEffect, useRef, useState } from 'react';
+import { ActionFailure, applyManifest, fetchCapabilities } from '@/components/hooks/clusterActions';
+import { applyBlockedReason, settleStep, type ApplyStep } from './applyStep';
 
 function show(v: unknown): string {
   if (v === undefined) return '—';
@@ -19,7 +13,7 @@ function show(v: unknown): string {
 /** Dry-run diff, then apply; disabled with the reason when the user may not. */
 export function ApplyPanel({ text, namespace, errors, onClose }: { text: string; namespace: string; errors: number; onClose: () => void }) {
   const [permission, setPermission] = useState<{ allowed: boolean; reason?: string } | null>(null);
-  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const [step, setStep] = useState<ApplyStep>({ kind: 'idle' });
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -35,21 +29,29 @@ export function ApplyPanel({ text, namespace, errors, onClose }: { text: string;
     return () => ctl.abort();
   }, [namespace]);
 
-  // A changed stack invalidates the diff shown.
-  useEffect(() => setStep({ kind: 'idle' }), [text]);
+  // A changed stack invalidates the diff shown (and any answer still on its way, see settleStep).
+  const textNow = useRef(text);
+  useEffect(() => {
+    textNow.current = text;
+    setStep({ kind: 'idle' });
+  }, [text]);
 
   const run = async (dryRun: boolean) => {
-    setStep({ kind: 'working', what: dryRun ? 'Asking the cluster for a dry run…' : 'Applying…' });
+    // Apply posts exactly the text that was dry-run (applyBlockedReason has checked it is still the one on screen).
+    const sent = !dryRun && step.kind === 'diff' ? step.text : text;
+    setStep({ kind: 'working', what: dryRun ? 'Asking the cluster for a dry run…' : 'Applying…', text: sent });
+    let answered: ApplyStep;
     try {
-      const answer = await applyManifest(text, { dryRun });
-      setStep({ kind: dryRun ? 'diff' : 'applied', results: answer.results });
+      const answer = await applyManifest(sent, { dryRun });
+      answered = { kind: dryRun ? 'diff' : 'applied', results: answer.results, text: sent };
     } catch (e) {
-      setStep(e instanceof ActionFailure ? { kind: 'failed', message: e.message, causes: e.causes } : { kind: 'failed', message: (e as Error).message, causes: [] });
+      answered = e instanceof ActionFailure ? { kind: 'failed', message: e.message, causes: e.causes, text: sent } : { kind: 'failed', message: (e as Error).message, causes: [], text: sent };
     }
+    setStep(settleStep(textNow.current, sent, dryRun, answered));
   };
 
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
-  const applyBlocked = blocked ?? (errors > 0 ? `Fix the ${errors} error(s) first.` : step.kind !== 'diff' ? 'Run the dry run first to see what changes.' : null);
+  const applyBlocked = applyBlockedReason(step, text, blocked, errors);
 
   return (
     <section aria-labelledby="apply-heading" data-testid="apply-panel" className="flex max-h-full min-h-0 flex-col">
