@@ -13,6 +13,7 @@ import type { ScaleResult } from '../../lib/cluster/actions';
 import { previewScale, type ScalePreview } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { plural } from '../../lib/workloads/health';
+import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
@@ -236,7 +237,9 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             <p className="text-zinc-600 dark:text-zinc-400">No change.</p>
           ) : preview.to < from ? (
             <p data-testid="scale-impact">
-              Removes the highest-numbered {target.unit}s: {plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted.
+              {target.kind === 'PodClique'
+                ? `${plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted; pending or unready pods are removed first.`
+                : `Removes the highest-numbered ${target.unit}s: ${plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted.`}
             </p>
           ) : preview.impact ? (
             <div data-testid="scale-impact" data-fits={fits ? 'true' : 'false'}>
@@ -310,8 +313,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   );
 }
 
-/** Pods a scale-down removes (those of the replicas above the new count). */
+/** Pods a scale-down removes (those of the replicas above the new count; for a PodClique, the excess). */
 function countPods(tree: WorkloadTree, target: ScaleTargetInfo, from: number, to: number): number {
-  const c = scaleProgress(tree, target, from, to).counts;
-  return Object.values(c).reduce((a, b) => a + b, 0);
+  return totalStageCount(scaleProgress(tree, target, from, to).counts);
 }

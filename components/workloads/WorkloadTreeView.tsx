@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { podCliqueScaleTarget, scalingGroupScaleTarget } from '../../lib/workloads/scale';
+import { totalStageCount } from '../../lib/workloads/pods';
 import type { CliqueNode, ReplicaNode, ScalingGroupNode, WorkloadTree } from '../../lib/workloads/tree';
 import type { WhyPending } from '../../lib/workloads/whyPending';
 import { BUTTON_SECONDARY, StageBadge, StageBar } from './parts';
@@ -31,7 +32,7 @@ export function WorkloadTreeView(props: TreeViewProps) {
 }
 
 function ReplicaItem({ replica, ...props }: TreeViewProps & { replica: ReplicaNode }) {
-  const total = Object.values(replica.counts).reduce((a, b) => a + b, 0);
+  const total = totalStageCount(replica.counts);
   return (
     <li data-testid="replica" data-index={replica.index} className="rounded-md border border-zinc-200 dark:border-zinc-800">
       <div className="flex items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-3 py-1.5 dark:border-zinc-800 dark:bg-zinc-900">

@@ -2,7 +2,7 @@
 /** Small pieces the Workloads pages share: health and stage badges, the stage bar, a copyable command. */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { HealthState } from '../../lib/workloads/health';
-import { LIVE_STAGES, type PodStage, type StageCounts } from '../../lib/workloads/pods';
+import { LIVE_STAGES, totalStageCount, type PodStage, type StageCounts } from '../../lib/workloads/pods';
 
 const HEALTH_CLASS: Record<HealthState, string> = {
   healthy: 'bg-emerald-100 text-emerald-900 ring-emerald-600/30 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-400/30',
@@ -52,7 +52,7 @@ export function StageBadge({ stage }: { stage: PodStage }) {
 
 /** A stacked bar of pods per stage, with the counts as its accessible name. */
 export function StageBar({ counts, label }: { counts: StageCounts; label?: string }) {
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const total = totalStageCount(counts);
   const stages = [...LIVE_STAGES, 'failed', 'succeeded'] as const;
   const text = stages.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ') || 'no pods';
   return (

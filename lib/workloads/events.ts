@@ -90,8 +90,3 @@ function compareEvents(a: WorkloadEvent, b: WorkloadEvent): number {
   if (ra && rb && /^\d+$/.test(ra) && /^\d+$/.test(rb) && ra !== rb) return ra.length - rb.length || (ra < rb ? -1 : 1);
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
-
-/** The latest events about one object (by kind and name), newest first. */
-export function eventsAbout(events: readonly WorkloadEvent[], kind: string, name: string): WorkloadEvent[] {
-  return events.filter((e) => e.object.kind === kind && e.object.name === name).reverse();
-}

@@ -63,13 +63,13 @@ export function addStageCounts(a: StageCounts, b: StageCounts): StageCounts {
   return out;
 }
 
-/** "3 ready, 1 running, 2 gated": the non-zero stages, furthest first. */
-export function describeStageCounts(counts: StageCounts): string {
-  const parts = [...POD_STAGES]
-    .reverse()
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`);
-  return parts.length > 0 ? parts.join(', ') : 'no pods';
+export function isLiveStage(stage: PodStage): stage is (typeof LIVE_STAGES)[number] {
+  return (LIVE_STAGES as readonly PodStage[]).includes(stage);
+}
+
+/** Pods counted, whatever their stage. */
+export function totalStageCount(counts: StageCounts): number {
+  return POD_STAGES.reduce((n, s) => n + counts[s], 0);
 }
 
 /** GPUs the pod asks for (nvidia.com/gpu, limits count as requests); 0 when the spec is unreadable. */

@@ -9,7 +9,7 @@
  */
 import { KIND_INFO, type ScalableKind } from '../cluster/kinds';
 import { hpaName } from '../grove/naming';
-import { countStages, LIVE_STAGES, type StageCounts } from './pods';
+import { countStages, isLiveStage, LIVE_STAGES, type PodStage, type StageCounts } from './pods';
 import type { CliqueNode, ScalingGroupNode, WorkloadTree } from './tree';
 
 export interface ScaleTargetInfo {
@@ -68,7 +68,8 @@ export function kubectlDeleteCommand(kind: 'PodCliqueSet', namespace: string, na
 }
 
 export interface ScaleProgress {
-  /** Pods of the replicas that come (scale up) or go (scale down), by stage. */
+  /** Pods of the replicas that come (scale up) or go (scale down), by stage; for a PodClique, all its
+   * pods (up) or the ones likely to go (down). */
   counts: StageCounts;
   /** Pods that are expected to be ready at the end (scale up), or still to disappear (scale down). */
   expected: number;
@@ -79,13 +80,13 @@ export interface ScaleProgress {
 
 /**
  * Progress of a scale from `from` to `to` on the live tree: for a scale up, the pods of the added
- * replicas (or the added pods of a PodClique) until each is ready; for a scale down, the pods of the
- * removed ones until they are gone.
+ * replicas until each is ready; for a scale down, the pods of the removed ones (the highest indices)
+ * until they are gone. A PodClique is measured by counts instead (see podCliqueScaleProgress).
  */
 export function scaleProgress(tree: WorkloadTree, target: { kind: ScalableKind; name: string }, from: number, to: number): ScaleProgress {
   const up = to > from;
   const inRange = (i: number) => (up ? i >= from && i < to : i >= to && i < from);
-  let pods: { stage: (typeof LIVE_STAGES)[number] | 'succeeded' | 'failed' }[] = [];
+  let pods: { stage: PodStage }[] = [];
   let expected = 0;
   if (target.kind === 'PodCliqueSet') {
     for (const r of tree.replicas.filter((r) => inRange(r.index))) {
@@ -100,20 +101,48 @@ export function scaleProgress(tree: WorkloadTree, target: { kind: ScalableKind; 
     const perReplica = (config?.cliqueNames ?? []).reduce((n, clique) => n + templateReplicas(tree, clique), 0);
     expected = up ? perReplica * (to - from) : 0;
   } else {
-    const clique = tree.podCliques.find((c) => c.name === target.name);
-    pods = (clique?.pods ?? []).filter((p) => p.podIndex !== undefined && inRange(p.podIndex));
-    expected = up ? to - from : 0;
+    return podCliqueScaleProgress(tree.podCliques.find((c) => c.name === target.name)?.pods ?? [], from, to);
   }
   const counts = countStages(pods.map((p) => p.stage));
   if (up) {
     const done = expected > 0 && counts.ready >= expected;
-    const rest = LIVE_STAGES.filter((s) => s !== 'ready' && counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-    const missing = Math.max(0, expected - pods.length);
-    if (missing > 0) rest.push(`${missing} not created yet`);
-    return { counts, expected, done, summary: `${counts.ready} of ${expected} new pods ready${rest.length > 0 ? ` (${rest.join(', ')})` : ''}` };
+    return { counts, expected, done, summary: readySummary(counts, expected, pods.length, 'new pods') };
   }
   const left = pods.length;
-  return { counts, expected: 0, done: left === 0, summary: left === 0 ? `removed ${Math.abs(from - to)} ${target.kind === 'PodClique' ? 'pod' : 'replica'}${Math.abs(from - to) === 1 ? '' : 's'}` : `${left} pod${left === 1 ? '' : 's'} still to remove` };
+  const removed = from - to;
+  return { counts, expected: 0, done: left === 0, summary: left === 0 ? `removed ${removed} replica${removed === 1 ? '' : 's'}` : `${left} pod${left === 1 ? '' : 's'} still to remove` };
+}
+
+/**
+ * A PodClique's pods are not removed by index: Grove's deletion sort takes pending, then unhealthy,
+ * then old-template pods first, and new pods reuse the holes' indices. So progress is counted: up is
+ * done when `to` pods are ready; down when at most `to` pods are left. The pods a scale-down takes
+ * are guessed as the least advanced ones (what that sort would pick first).
+ */
+function podCliqueScaleProgress(all: readonly { stage: PodStage }[], from: number, to: number): ScaleProgress {
+  const live = all.filter((p) => isLiveStage(p.stage));
+  if (to > from) {
+    const counts = countStages(live.map((p) => p.stage));
+    return { counts, expected: to, done: counts.ready >= to, summary: readySummary(counts, to, live.length, 'pods') };
+  }
+  const rank = (stage: PodStage) => LIVE_STAGES.indexOf(stage as (typeof LIVE_STAGES)[number]);
+  const excess = Math.max(0, live.length - to);
+  const leaving = [...live].sort((a, b) => rank(a.stage) - rank(b.stage)).slice(0, excess);
+  const removed = from - to;
+  return {
+    counts: countStages(leaving.map((p) => p.stage)),
+    expected: 0,
+    done: excess === 0,
+    summary: excess === 0 ? `removed ${removed} pod${removed === 1 ? '' : 's'}` : `${excess} pod${excess === 1 ? '' : 's'} still to remove`,
+  };
+}
+
+/** "3 of 8 new pods ready (2 running, 3 not created yet)". */
+function readySummary(counts: StageCounts, expected: number, created: number, noun: string): string {
+  const rest = LIVE_STAGES.filter((s) => s !== 'ready' && counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  const missing = Math.max(0, expected - created);
+  if (missing > 0) rest.push(`${missing} not created yet`);
+  return `${counts.ready} of ${expected} ${noun} ready${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
 }
 
 /** Pods per clique template (what new PodCliques start with). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX } from '../grove/labels';
 import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
@@ -219,6 +220,26 @@ describe('scale targets', () => {
     const objects = stackObjects(disagg, { scalingGroupReplicas: { 'llama-disagg-0-prefill': 3 }, stage: (h) => (h.startsWith('llama-disagg-0-prefill-2') ? 'scheduled' : 'ready') });
     const tree = buildWorkloadTree(objects.pcs, objects);
     expect(scaleProgress(tree, { kind: 'PodCliqueScalingGroup', name: 'llama-disagg-0-prefill' }, 2, 3).summary).toBe('0 of 4 new pods ready (4 scheduled)');
+  });
+
+  it('scale progress of a PodClique counts pods, not indices: Grove removes pending/unready pods first and refills holes', () => {
+    const decode = { kind: 'PodClique' as const, name: 'llama-disagg-0-decode' };
+    const indexOf = (pod: KubeObject) => Number(pod.metadata?.labels?.[LABEL_PODCLIQUE_POD_INDEX]);
+    const isDecode = (pod: KubeObject) => pod.metadata?.labels?.[LABEL_PODCLIQUE] === decode.name;
+    // 4 → 2 with pod 1 pending: the pending pod and one other go, whatever their index.
+    const before = stackObjects(disagg, { stage: (h) => (h === 'llama-disagg-0-decode-1' ? 'pending' : 'ready') });
+    const down = scaleProgress(buildWorkloadTree(before.pcs, before), decode, 4, 2);
+    expect(down).toMatchObject({ done: false, summary: '2 pods still to remove' });
+    expect(down.counts).toMatchObject({ pending: 1, ready: 1 });
+    // Grove deleted pods 0 and 1 (not the highest): done, though pods 2 and 3 are still there.
+    const after = { ...before, pods: before.pods.filter((p) => !isDecode(p) || indexOf(p) >= 2) };
+    expect(scaleProgress(buildWorkloadTree(after.pcs, after), decode, 4, 2)).toMatchObject({ done: true, summary: 'removed 2 pods' });
+    // 2 → 4 refills indices 0 and 1; pods 2 and 3 (old, ready) do not make it done.
+    const refilling = stackObjects(disagg, { stage: (h) => (h === 'llama-disagg-0-decode-1' ? 'running' : 'ready') });
+    const withoutZero = { ...refilling, pods: refilling.pods.filter((p) => !isDecode(p) || indexOf(p) !== 0) };
+    expect(scaleProgress(buildWorkloadTree(withoutZero.pcs, withoutZero), decode, 2, 4)).toMatchObject({ done: false, expected: 4, summary: '2 of 4 pods ready (1 running, 1 not created yet)' });
+    const ready = stackObjects(disagg);
+    expect(scaleProgress(buildWorkloadTree(ready.pcs, ready), decode, 2, 4)).toMatchObject({ done: true, summary: '4 of 4 pods ready' });
   });
 });
 
