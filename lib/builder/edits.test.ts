@@ -159,6 +159,23 @@ describe('graph edits on the YAML document', () => {
     expect(checkManifestText(after).documents[0]!.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
+  test('delete takes deleted cliques and groups out of resourceSharing filters', () => {
+    let text = ok(addClique(COMMENTED, { kind: 'generic', name: 'cache' }));
+    text = ok(addGroup(text, 'inst'));
+    text = ok(moveIntoGroup(text, 'worker', 'inst'));
+    text = ok(moveIntoGroup(text, 'cache', 'inst'));
+    text = ok(addGroup(text, 'spare'));
+    text = ok(moveIntoGroup(text, 'frontend', 'spare'));
+    text = ok(setField(text, ['spec', 'template', 'resourceSharing'], [{ name: 'shared', scope: 'AllReplicas', filter: { childCliqueNames: ['frontend', 'worker'], childScalingGroupNames: ['inst', 'spare'] } }]));
+    text = ok(setField(text, ['spec', 'template', 'podCliqueScalingGroups', 0, 'resourceSharing'], [{ name: 'per', scope: 'PerReplica', filter: { childCliqueNames: ['worker', 'cache'] } }]));
+    const after = ok(deleteSelection(text, { cliques: ['worker'], groups: ['spare'] }));
+    const t = parse(after.split('---')[0]!).spec.template;
+    expect(t.resourceSharing[0].filter).toEqual({ childScalingGroupNames: ['inst'] });
+    expect(t.podCliqueScalingGroups[0].resourceSharing[0].filter).toEqual({ childCliqueNames: ['cache'] });
+    const messages = checkManifestText(after).documents[0]!.findings.map((f) => f.message);
+    expect(messages.filter((m) => /unknown clique|unknown scaling group|not a member/.test(m))).toEqual([]);
+  });
+
   test('copy and paste renames the copies and keeps edges among them', () => {
     let text = ok(addStartsAfter(COMMENTED, 'worker', 'frontend'));
     const copied = copyCliques(text, ['frontend', 'worker']);

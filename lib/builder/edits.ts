@@ -290,7 +290,7 @@ export function deletionConsequences(graph: BuilderGraph, sel: Selection): strin
   return out;
 }
 
-/** Deletes cliques and scaling groups (with their member cliques) and every reference to what went. */
+/** Deletes cliques and scaling groups (with their member cliques) and every reference to what went (startsAfter, group members, resourceSharing filters). */
 export function deleteSelection(text: string, sel: Selection): EditResult {
   return edit(text, ({ d, graph }) => {
     const doomedCliques = new Set(sel.cliques);
@@ -303,7 +303,14 @@ export function deleteSelection(text: string, sel: Selection): EditResult {
     for (const g of graph.groups) {
       if (doomedGroups.has(g.name)) continue;
       for (const gone of g.cliqueNames.filter((c) => doomedCliques.has(c))) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], gone, false);
+      forEachSharing(d, [...GROUPS, g.index, 'resourceSharing'], (p) => {
+        for (const gone of doomedCliques) removeFromList(d, [...p, 'filter', 'childCliqueNames'], gone, true);
+      });
     }
+    forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => {
+      for (const gone of doomedCliques) removeFromList(d, [...p, 'filter', 'childCliqueNames'], gone, true);
+      for (const gone of doomedGroups) removeFromList(d, [...p, 'filter', 'childScalingGroupNames'], gone, true);
+    });
     // Delete list items from the back so earlier indices stay valid.
     for (const c of [...graph.cliques].reverse()) if (doomedCliques.has(c.name)) d.deleteIn([...CLIQUES, c.index]);
     for (const g of [...graph.groups].reverse()) if (doomedGroups.has(g.name)) d.deleteIn([...GROUPS, g.index]);
