@@ -67,6 +67,15 @@ describe('graph edits on the YAML document', () => {
     }
   });
 
+  test('addClique into a scaling group that does not exist refuses and adds nothing', () => {
+    const r = addClique(COMMENTED, { kind: 'generic', group: 'nope' });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/no scaling group "nope"/);
+    const text = ok(addGroup(COMMENTED, 'inst'));
+    const added = ok(addClique(text, { kind: 'generic', group: 'inst' }));
+    expect(graphOf(added).groups[0]!.cliqueNames).toEqual(['clique']);
+  });
+
   test('cliques added to a blank stack (cliques: []) are written block style', () => {
     let text = ok(addClique(stackText('blank', 'vllm'), { kind: 'prefill-worker' }));
     text = ok(addGroup(text, 'inst'));

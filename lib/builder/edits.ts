@@ -95,7 +95,10 @@ export function addClique(text: string, options: AddCliqueOptions): EditResult {
     if (bad) return { refuse: bad };
     const roleName = uniqueName(template.spec.roleName, graph.cliques.map((c) => c.roleName));
     blockSeq(d, CLIQUES).items.push(d.createNode({ ...template, name, spec: { ...template.spec, roleName } }) as Node);
-    if (options.group) addToGroup(d, graph, name, options.group);
+    if (options.group) {
+      const refused = addToGroup(d, graph, name, options.group);
+      if (refused) return { refuse: refused };
+    }
     return { note: name };
   });
 }
