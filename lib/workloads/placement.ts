@@ -8,6 +8,7 @@ import type { ClusterState, TopologyInfo } from '../cluster/state';
 import type { PodSpec } from '../grove/core';
 import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../grove/expand';
 import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
+import { pickTopology } from '../heatmap/levels';
 import { placeGangs } from '../placement';
 import type { GangPlacement } from '../placement/plan';
 import { buildTopologyTree, naturalCompare, type TopologyDomainSummary } from '../topology/tree';
@@ -83,10 +84,9 @@ export function placePendingGang(state: ClusterState, tree: WorkloadTree, gangNa
   return placePendingGangs(state, tree, [gangName]).get(gangName);
 }
 
-/** The topology a stack is placed under: the one its constraints name, else the cluster's first. */
+/** The topology a stack is placed under: the one its constraints name, else the heatmap's choice. */
 export function workloadTopology(state: ClusterState, tree: WorkloadTree): TopologyInfo | undefined {
-  const named = planPodCliqueSet(tree.pcs).topologyName;
-  return (named ? state.topologies.find((t) => t.name === named) : undefined) ?? state.topologies[0];
+  return pickTopology(state, planPodCliqueSet(tree.pcs).topologyName);
 }
 
 export interface DomainUse {

@@ -397,4 +397,13 @@ describe('workloadPlacement', () => {
     expect(placement.gangs.map((g) => g.boundPods)).toEqual([2, 2]);
     for (const g of placement.gangs) expect(g.spans.host).toHaveLength(2);
   });
+
+  it('a stack naming no topology is shown under the heatmap’s binding (first by name), not the first listed', () => {
+    const demo = clusterStateFromSnapshot(demoSnapshot());
+    const [base] = demo.topologies;
+    const state = { ...demo, topologies: [{ ...base!, name: 'zeta' }, { ...base!, name: 'alpha' }] };
+    const objects = stackObjects(agg);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    expect(workloadPlacement(state, tree).topology).toBe('alpha');
+  });
 });
