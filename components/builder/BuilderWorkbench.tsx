@@ -27,7 +27,7 @@ import {
 } from '@/lib/builder/edits';
 import { countFindings, findingTarget } from '@/lib/builder/findings';
 import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
-import { createHistory, pushHistory, redo, undo, type History } from '@/lib/builder/history';
+import { createHistory, openingHistory, pushHistory, redo, undo, type History } from '@/lib/builder/history';
 import {
   autoLayout,
   cliqueKey,
@@ -175,33 +175,40 @@ function BuilderWorkbenchInner() {
   );
   const errorCount = view?.errors ?? 0;
 
-  // ---- load: a shared link first, else this browser's saved work
+  // ---- load: this browser's saved work, and a shared link's stack on top of it (one undo away)
   useEffect(() => {
     let cancelled = false;
     void (async () => {
       const hash = window.location.hash;
-      let initial: Work | null = null;
+      const stored = loadLocal();
+      const saved: Work | null = stored ? { text: stored.text, layout: stored.layout } : null;
+      let shared: Work | null = null;
+      let sharedFlavour: Flavour | undefined;
+      let message: Notice | null = null;
       if (hash.startsWith(SHARE_PREFIX)) {
         try {
-          const shared = await decodeShare(hash);
-          initial = { text: shared.text, layout: shared.layout };
-          if (shared.flavour) setFlavour(shared.flavour);
-          setNotice({ tone: 'info', text: 'Loaded the stack from the shared link.' });
+          const decoded = await decodeShare(hash);
+          shared = { text: decoded.text, layout: decoded.layout };
+          sharedFlavour = decoded.flavour;
+          message = {
+            tone: 'info',
+            text:
+              saved && saved.text !== shared.text
+                ? 'Loaded the stack from the shared link. Your saved work is kept: Undo (Ctrl+Z) brings it back.'
+                : 'Loaded the stack from the shared link.',
+          };
         } catch (e) {
-          setNotice({ tone: 'error', text: `Could not open the shared link: ${(e as Error).message}` });
+          message = { tone: 'error', text: `Could not open the shared link: ${(e as Error).message}` };
         }
         window.history.replaceState(null, '', window.location.pathname + window.location.search);
       }
-      if (!initial) {
-        const saved = loadLocal();
-        if (saved) {
-          initial = { text: saved.text, layout: saved.layout };
-          if (saved.flavour) setFlavour(saved.flavour);
-        }
-      }
       if (cancelled) return;
-      if (initial) {
-        setHistory(createHistory(initial));
+      const flavourNow = shared ? sharedFlavour : stored?.flavour;
+      if (flavourNow) setFlavour(flavourNow);
+      if (message) setNotice(message);
+      const opening = openingHistory(saved, shared, (a, b) => a.text === b.text);
+      if (opening) {
+        setHistory(opening);
         setFitSeq((n) => n + 1);
       }
       setLoaded(true);

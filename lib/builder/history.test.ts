@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createHistory, HISTORY_LIMIT, pushHistory, redo, undo } from './history';
+import { createHistory, HISTORY_LIMIT, openingHistory, pushHistory, redo, undo } from './history';
 
 describe('undo history', () => {
   test('undo and redo walk back and forth; a new change drops the redo branch', () => {
@@ -40,5 +40,16 @@ describe('undo history', () => {
     for (let i = 1; i <= HISTORY_LIMIT + 50; i++) h = pushHistory(h, i);
     expect(h.past).toHaveLength(HISTORY_LIMIT);
     expect(h.past[0]).toBe(50);
+  });
+
+  test('a shared state opens on top of the saved work, which one undo brings back', () => {
+    const same = (a: string, b: string) => a === b;
+    const h = openingHistory('saved', 'shared', same)!;
+    expect(h.present).toBe('shared');
+    expect(undo(h).present).toBe('saved');
+    expect(openingHistory('saved', 'saved', same)).toEqual(createHistory('saved'));
+    expect(openingHistory(null, 'shared', same)).toEqual(createHistory('shared'));
+    expect(openingHistory('saved', null, same)).toEqual(createHistory('saved'));
+    expect(openingHistory<string>(null, null, same)).toBeNull();
   });
 });

@@ -33,3 +33,14 @@ export function redo<T>(h: History<T>): History<T> {
   if (next === undefined) return h;
   return { past: [...h.past, h.present], present: next, future: h.future.slice(1), lastKey: null };
 }
+
+/**
+ * The history the builder opens with: this browser's saved work, and a shared link's state on top
+ * of it, so opening a link never loses the saved work (one undo brings it back). Null when neither.
+ */
+export function openingHistory<T>(saved: T | null, shared: T | null, same: (a: T, b: T) => boolean): History<T> | null {
+  if (saved === null) return shared === null ? null : createHistory(shared);
+  if (shared === null) return createHistory(saved);
+  if (same(saved, shared)) return createHistory(shared); // nothing of the saved work to keep
+  return pushHistory(createHistory(saved), shared);
+}
