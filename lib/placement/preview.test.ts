@@ -107,7 +107,7 @@ describe('previewScale', () => {
   it('refuses a clique that belongs to a scaling group, naming the group', () => {
     const { state, objects } = running(disaggregated());
     const preview = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-prefill-0-pworker', replicas: 5 });
-    expect(preview.refused).toMatch(/scaling group disagg-0-prefill/);
+    expect(preview.refused).toMatch(/belongs to scaling group disagg-0-prefill\b.*scale disagg-0-prefill instead/);
     expect(preview.plan.gangs).toEqual([]);
   });
 

@@ -93,6 +93,11 @@ export function scalingGroupOfPodClique(podClique: KubeObject): string | undefin
   );
 }
 
+/** Why a PodClique of a scaling group is not scaled by hand (one sentence for the preview and the UI). */
+export function scalingGroupRefusal(podClique: string, group: string): string {
+  return `PodClique ${podClique} belongs to scaling group ${group} (its replicas are the unit): Grove scales its cliques together, so scale ${group} instead`;
+}
+
 /**
  * What scaling `target` to `target.replicas` would add, and where it would land. Refuses what Grove
  * refuses: a PodClique that belongs to a scaling group is scaled through its group.
@@ -106,7 +111,7 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   if (!Number.isInteger(to) || to < 0) return refused(from, to, `replicas must be a whole number ≥ 0, got ${to}`);
   if (kind === 'PodClique') {
     const group = scalingGroupOfPodClique(object);
-    if (group) return refused(from, to, `PodClique ${name} belongs to the scaling group ${group}: Grove scales its cliques together, so scale the PodCliqueScalingGroup instead`);
+    if (group) return refused(from, to, scalingGroupRefusal(name, group));
   }
   const pcsName = kind === 'PodCliqueSet' ? name : owningPodCliqueSet(objects, object);
   const pcs = pcsName ? (find(objects.podCliqueSets, namespace, pcsName) as PodCliqueSet | undefined) : undefined;

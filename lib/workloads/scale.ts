@@ -9,6 +9,7 @@
  */
 import { KIND_INFO, type ScalableKind } from '../cluster/kinds';
 import { hpaName } from '../grove/naming';
+import { scalingGroupOfPodClique, scalingGroupRefusal } from '../placement/preview';
 import { countStages, isLiveStage, LIVE_STAGES, type PodStage, type StageCounts } from './pods';
 import type { CliqueNode, ScalingGroupNode, WorkloadTree } from './tree';
 
@@ -38,12 +39,9 @@ export function scalingGroupScaleTarget(tree: WorkloadTree, group: ScalingGroupN
 
 export function podCliqueScaleTarget(tree: WorkloadTree, clique: CliqueNode): ScaleTargetInfo {
   const target: ScaleTargetInfo = { kind: 'PodClique', namespace: tree.namespace, name: clique.name, unit: 'pod', replicas: clique.replicas };
-  if (clique.scalingGroup) {
-    return {
-      ...target,
-      refused: `PodClique ${clique.name} belongs to scaling group ${clique.scalingGroup.name} (replica ${clique.scalingGroup.replicaIndex}): its size is set per scaling-group replica, so scale ${clique.scalingGroup.name} instead`,
-    };
-  }
+  // The same rule and words as the server's preview (lib/placement/preview).
+  const group = scalingGroupOfPodClique(clique.object);
+  if (group) return { ...target, refused: scalingGroupRefusal(clique.name, group) };
   const template = tree.pcs.spec?.template?.cliques?.find((c) => c.name === clique.template);
   if (template?.spec?.autoScalingConfig) return withHpa(target, hpaName(clique.name), template.spec.autoScalingConfig);
   return target;
