@@ -8,6 +8,7 @@ import type { Path } from '@/lib/builder/document';
 import { concernsField } from '@/lib/builder/findings';
 import type { Finding } from '@/lib/grove/findings';
 import { isRecord, pointer } from '@/lib/grove/meta';
+import { textCodec, type Codec } from './codecs';
 
 export type SetField = (path: Path, value: unknown) => void;
 
@@ -24,103 +25,7 @@ export function valueAt(object: unknown, path: Path): unknown {
 /** Id of a field's input, so a finding can focus it. */
 export const fieldId = (path: Path) => `field${pointer([...path]).replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 
-interface Codec {
-  format(value: unknown): string;
-  /** undefined deletes the field; an Error keeps the draft and shows why. */
-  parse(text: string): unknown;
-}
-
-export const textCodec: Codec = {
-  format: (v) => (v === undefined || v === null ? '' : String(v)),
-  parse: (t) => (t.trim() === '' ? undefined : t.trim()),
-};
-
-export const intCodec: Codec = {
-  format: (v) => (typeof v === 'number' ? String(v) : v === undefined ? '' : String(v)),
-  parse: (t) => {
-    if (t.trim() === '') return undefined;
-    if (!/^-?\d+$/.test(t.trim())) return new Error('a whole number');
-    return Number(t.trim());
-  },
-};
-
-/** A Kubernetes quantity: numbers stay numbers ("4" GPUs), "500m" / "16Gi" stay strings. */
-export const quantityCodec: Codec = {
-  format: (v) => (v === undefined || v === null ? '' : String(v)),
-  parse: (t) => {
-    const s = t.trim();
-    if (s === '') return undefined;
-    if (/^\d+$/.test(s)) return Number(s);
-    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkKMGTPE]i?)?$/.test(s)) return new Error('a quantity such as 4, 500m or 16Gi');
-    return s;
-  },
-};
-
-/** One list item per line (command, args). */
-export const linesCodec: Codec = {
-  format: (v) => (Array.isArray(v) ? v.map(String).join('\n') : ''),
-  parse: (t) => {
-    const lines = t.split('\n').filter((l) => l.trim() !== '');
-    return lines.length ? lines : undefined;
-  },
-};
-
-/** `key=value` per line → map (labels, node selector). */
-export const mapCodec: Codec = {
-  format: (v) => (isRecord(v) ? Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join('\n') : ''),
-  parse: (t) => {
-    const out: Record<string, string> = {};
-    for (const line of t.split('\n')) {
-      if (line.trim() === '') continue;
-      const eq = line.indexOf('=');
-      if (eq <= 0) return new Error(`"${line}": write key=value`);
-      out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-    }
-    return Object.keys(out).length ? out : undefined;
-  },
-};
-
-/** `NAME=value` per line → env list. Entries with valueFrom cannot be written this way. */
-export const envCodec: Codec = {
-  format: (v) => (Array.isArray(v) ? v.map((e) => (isRecord(e) ? `${String(e.name)}=${e.value === undefined ? '' : String(e.value)}` : '')).join('\n') : ''),
-  parse: (t) => {
-    const out: { name: string; value: string }[] = [];
-    for (const line of t.split('\n')) {
-      if (line.trim() === '') continue;
-      const eq = line.indexOf('=');
-      if (eq <= 0) return new Error(`"${line}": write NAME=value`);
-      out.push({ name: line.slice(0, eq).trim(), value: line.slice(eq + 1) });
-    }
-    return out.length ? out : undefined;
-  },
-};
-
-/** `key[=value][:Effect]` per line → tolerations (operator Exists when there is no value). */
-export const tolerationsCodec: Codec = {
-  format: (v) =>
-    Array.isArray(v)
-      ? v
-          .map((x) => (isRecord(x) ? `${x.key ?? ''}${x.value !== undefined ? `=${String(x.value)}` : ''}${x.effect ? `:${String(x.effect)}` : ''}` : ''))
-          .join('\n')
-      : '',
-  parse: (t) => {
-    const out: Record<string, string>[] = [];
-    for (const line of t.split('\n')) {
-      if (line.trim() === '') continue;
-      const m = /^([^=:]*)(?:=([^:]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/.exec(line.trim());
-      if (!m) return new Error(`"${line}": write key=value:Effect (Effect: NoSchedule, PreferNoSchedule or NoExecute)`);
-      const tol: Record<string, string> = {};
-      if (m[1]) tol.key = m[1];
-      if (m[2] !== undefined) {
-        tol.operator = 'Equal';
-        tol.value = m[2];
-      } else tol.operator = 'Exists';
-      if (m[3]) tol.effect = m[3];
-      out.push(tol);
-    }
-    return out.length ? out : undefined;
-  },
-};
+export { envCodec, intCodec, linesCodec, mapCodec, quantityCodec, textCodec, tolerationsCodec } from './codecs';
 
 interface FieldProps {
   label: string;
