@@ -9,10 +9,10 @@ import { buildTopologyTree } from '../topology/tree';
 import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
 import { cellCenter, contains, hitTest } from './hitTest';
-import { CELL, type HeatmapLayout, type Rect } from './layout';
-import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, occupyLayout } from './model';
-import { gpuDemand, previewFromText } from './preview';
-import { ghostOverlay } from './overlay';
+import { boundsOfCells, CELL, CELL_GAP, type HeatmapLayout, type Rect } from './layout';
+import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, occupyLayout, stableLayout } from './model';
+import { gpuDemand, previewFromText, previewInput, readPreviewText } from './preview';
+import { ghostOverlay, sameGhosts } from './overlay';
 import { workloadSpan } from './span';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
@@ -354,6 +354,58 @@ spec:
     if (!broken.ok) expect(broken.problems[0]).toMatch(/^line \d+:\d+: /);
     const other = previewFromText(demo(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
     expect(other).toEqual({ ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet)'] });
+  });
+
+  test('an invalid PodCliqueSet: the validation errors with their line:column and JSON path, no plan', () => {
+    const read = readPreviewText(yaml(2, 4).replace('replicas: 2', 'replicas: -3'));
+    expect(read.ok).toBe(false);
+    if (!read.ok)
+      expect(read.problems).toEqual([
+        'line 17:11: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3',
+        'line 18:11: /spec/template/cliques/0/spec/minAvailable: minAvailable (2) must not be greater than replicas (-3)',
+      ]);
+    expect(previewInput(demo(), read)).toEqual(read);
+  });
+
+  test('text read once, placed on each state: pods taking the free GPUs change the plan, same ghosts compare equal', () => {
+    const read = readPreviewText(yaml(2, 4));
+    expect(read.ok).toBe(true);
+    const state = demo();
+    const model = buildHeatmapModel(state);
+    const first = previewInput(state, read);
+    const again = previewInput(state, read);
+    if (!first.ok || !again.ok) throw new Error('expected a preview');
+    const ghostsA = ghostOverlay(model, first.preview.plan);
+    const ghostsB = ghostOverlay(model, again.preview.plan);
+    expect(ghostsA).not.toBe(ghostsB);
+    expect(sameGhosts(ghostsA, ghostsB)).toBe(true);
+    expect(sameGhosts(ghostsA, null)).toBe(false);
+    const moved = { ...ghostsB, cells: ghostsB.cells.map((c) => c + 1) };
+    expect(sameGhosts(ghostsA, moved)).toBe(false);
+    const otherReason = { ...ghostsB, gangs: ghostsB.gangs.map((g) => ({ ...g, reason: 'changed' })) };
+    expect(sameGhosts(ghostsA, otherReason)).toBe(false);
+  });
+});
+
+describe('layout helpers', () => {
+  test('boundsOfCells: the box of whole cells, grown by the margin; null for none', () => {
+    const { layout } = buildHeatmapModel(demo());
+    expect(boundsOfCells(layout, [])).toBeNull();
+    const c = 5;
+    expect(boundsOfCells(layout, [c], CELL_GAP)).toEqual({ x: layout.cellX[c]! - CELL_GAP, y: layout.cellY[c]! - CELL_GAP, w: CELL + 2 * CELL_GAP, h: CELL + 2 * CELL_GAP });
+    const cells = Int32Array.from([0, 1, 2, layout.cellCount - 1]);
+    const box = boundsOfCells(layout, cells)!;
+    for (const cell of cells) expect(inside({ x: layout.cellX[cell]!, y: layout.cellY[cell]!, w: CELL, h: CELL }, box)).toBe(true);
+  });
+
+  test('stableLayout: the previous layout object while nodes keep its signature, a new one when they do not', () => {
+    const state = demo();
+    const first = stableLayout(state);
+    expect(stableLayout({ ...state, pods: [] }, { previousLayout: first })).toBe(first);
+    expect(buildHeatmapModel(state, { previousLayout: first }).layout).toBe(first);
+    const fewer = stableLayout({ ...state, nodes: state.nodes.slice(1) }, { previousLayout: first });
+    expect(fewer).not.toBe(first);
+    expect(fewer.cellCount).toBe(first.cellCount - Math.max(0, state.nodes[0]!.allocatable.gpu));
   });
 });
 

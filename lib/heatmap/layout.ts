@@ -292,9 +292,18 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   };
 }
 
-/** The frames holding a node, broadest first. */
-export function framePath(layout: HeatmapLayout, frame: number): HeatmapFrame[] {
-  const path: HeatmapFrame[] = [];
-  for (let f = frame; f >= 0; f = layout.frames[f]!.parent) path.unshift(layout.frames[f]!);
-  return path;
+/** The box around some cells (each CELL square), grown by `margin` on every side; null for no cells. */
+export function boundsOfCells(layout: HeatmapLayout, cells: Iterable<number>, margin = 0): Rect | null {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const c of cells) {
+    x0 = Math.min(x0, layout.cellX[c]!);
+    y0 = Math.min(y0, layout.cellY[c]!);
+    x1 = Math.max(x1, layout.cellX[c]! + CELL);
+    y1 = Math.max(y1, layout.cellY[c]! + CELL);
+  }
+  if (x0 === Infinity) return null;
+  return { x: x0 - margin, y: y0 - margin, w: x1 - x0 + 2 * margin, h: y1 - y0 + 2 * margin };
 }

@@ -127,9 +127,13 @@ const byKey = (a: PodInfo, b: PodInfo): number => {
 };
 
 export function buildHeatmapModel(state: ClusterState, options: ModelOptions = {}): HeatmapModel {
-  let layout = layoutHeatmap(state, options);
-  if (options.previousLayout && options.previousLayout.signature === layout.signature) layout = options.previousLayout;
-  return occupyLayout(layout, state, options.roleOf);
+  return occupyLayout(stableLayout(state, options), state, options.roleOf);
+}
+
+/** The state's layout; `options.previousLayout` itself when it still fits (same signature), so the picture stays put. */
+export function stableLayout(state: ClusterState, options: Omit<ModelOptions, 'roleOf'> = {}): HeatmapLayout {
+  const layout = layoutHeatmap(state, options);
+  return options.previousLayout && options.previousLayout.signature === layout.signature ? options.previousLayout : layout;
 }
 
 /** Fill a layout with the state's pods (the part that changes on every pod event). */
@@ -269,10 +273,4 @@ export function frameWorkloads(model: HeatmapModel, frame: number): string[] {
     cache.set(frame, list);
   }
   return list;
-}
-
-/** The pod on a cell, if any. */
-export function podAtCell(model: HeatmapModel, cell: number): HeatmapPod | undefined {
-  const p = model.cellPod[cell];
-  return p === undefined || p < 0 ? undefined : model.pods[p];
 }

@@ -5,7 +5,7 @@
  */
 import type { GangPlacement, Plan } from '../placement/plan';
 import type { Rect } from './layout';
-import { CELL, CELL_GAP } from './layout';
+import { boundsOfCells, CELL_GAP } from './layout';
 import type { HeatmapModel } from './model';
 
 export interface GhostGang {
@@ -69,20 +69,7 @@ export function ghostOverlay(model: HeatmapModel, plan: Plan): GhostOverlay {
         else perNode.set(n!, [c]);
       }
     }
-    const outlines: Rect[] = [...perNode.values()].map((list) => {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (const c of list) {
-        x0 = Math.min(x0, layout.cellX[c]!);
-        y0 = Math.min(y0, layout.cellY[c]!);
-        x1 = Math.max(x1, layout.cellX[c]! + CELL);
-        y1 = Math.max(y1, layout.cellY[c]! + CELL);
-      }
-      const m = CELL_GAP / 2;
-      return { x: x0 - m, y: y0 - m, w: x1 - x0 + 2 * m, h: y1 - y0 + 2 * m };
-    });
+    const outlines: Rect[] = [...perNode.values()].map((list) => boundsOfCells(layout, list, CELL_GAP / 2)!);
     return {
       name: gang.name,
       placed: gang.placed,
@@ -94,4 +81,12 @@ export function ghostOverlay(model: HeatmapModel, plan: Plan): GhostOverlay {
     };
   });
   return { cells: Int32Array.from(cells), cellGang: Int32Array.from(cellGang), gangs, undrawn, feasible: plan.feasible };
+}
+
+/** Whether two overlays draw the same picture (same cells, gangs, outlines and reasons). */
+export function sameGhosts(a: GhostOverlay | null, b: GhostOverlay | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.undrawn !== b.undrawn || a.feasible !== b.feasible || a.cells.length !== b.cells.length || a.gangs.length !== b.gangs.length) return false;
+  for (let i = 0; i < a.cells.length; i++) if (a.cells[i] !== b.cells[i] || a.cellGang[i] !== b.cellGang[i]) return false;
+  return JSON.stringify(a.gangs) === JSON.stringify(b.gangs);
 }

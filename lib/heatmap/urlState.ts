@@ -64,8 +64,3 @@ export function decodeViewState(params: URLSearchParams): HeatmapViewState {
     preview: params.get('preview') || null,
   };
 }
-
-/** Rounds a zoom the way the URL keeps it (so a state compared after a round trip is equal). */
-export function roundZoom(zoom: ZoomState): ZoomState {
-  return { k: round(zoom.k, 4), x: round(zoom.x, 1), y: round(zoom.y, 1) };
-}
