@@ -82,7 +82,7 @@ export default defineConfig({
             stderr: 'pipe' as const,
             env: { CANOPY_BUILD_SERVER_URL: BASE_URL },
             // SIGTERM lets serve.ts stop every control-plane process it started.
-            gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 30_000 },
+            gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 60_000 },
           },
         ]
       : []),

@@ -29,7 +29,7 @@ import {
   SCHEDULING_GATE_PODGANG_PENDING,
 } from '../../lib/grove/labels';
 import type { KubeObject } from '../../lib/grove/meta';
-import { headlessServiceName } from '../../lib/grove/naming';
+import { headlessServiceName, podGenerateName, podHostname } from '../../lib/grove/naming';
 import type { PodClique } from '../../lib/grove/podclique';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
@@ -40,8 +40,6 @@ type Obj = KubeObject & { spec?: any; status?: any };
 
 export interface GroveStandIn {
   stop(): Promise<void>;
-  /** Completed reconcile passes (tests wait on it). */
-  readonly passes: number;
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -50,8 +48,8 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
   const intervalMs = options.intervalMs ?? 250;
   const log = options.log ?? ((line: string) => console.error(`[grove-standin] ${line}`));
   let stopped = false;
-  let passes = 0;
   let lastError = '';
+  const failing = new Set<string>();
   const list = async (kind: WatchedKind): Promise<Obj[]> => (await kubeRequest<{ items: Obj[] }>(kubeConfig, { method: 'GET', path: collectionPath(kind) })).items;
   const create = (kind: WatchedKind, object: Obj) =>
     kubeRequest(kubeConfig, { method: 'POST', path: collectionPath(kind, object.metadata?.namespace), body: { apiVersion: KIND_INFO[kind].apiVersion, kind, ...object } }).catch(ignoreConflict);
@@ -73,6 +71,17 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
     const of = (items: Obj[], ns: string, pcs: string) => items.filter((o) => o.metadata?.namespace === ns && o.metadata?.labels?.[LABEL_PART_OF] === pcs);
     for (const pcs of sets as PodCliqueSet[] & Obj[]) {
       if (pcs.metadata?.deletionTimestamp) continue;
+      // One stack's failure (a spec the expansion refuses, a 422) must not stall the stacks after it.
+      try {
+        await reconcile(pcs);
+      } catch (error) {
+        const message = `${pcs.metadata.namespace}/${pcs.metadata.name}: ${(error as Error).message}`;
+        if (!failing.has(message)) log(`reconcile failed (will retry): ${message}`);
+        failing.add(message);
+      }
+    }
+
+    async function reconcile(pcs: PodCliqueSet & Obj): Promise<void> {
       const ns = pcs.metadata.namespace ?? 'default';
       const name = pcs.metadata.name ?? '';
       const liveGroups = of(groups, ns, name);
@@ -115,10 +124,10 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
           if (have.has(k) || !labels) continue;
           const pcsIndex = Number(labels[LABEL_PCS_REPLICA_INDEX] ?? 0);
           await create('Pod', {
-            metadata: { generateName: `${pclq.metadata.name}-`, namespace: ns, labels: { ...labels }, ownerReferences: [ref({ ...pclq, kind: 'PodClique' })] },
+            metadata: { generateName: podGenerateName(pclq.metadata.name ?? ''), namespace: ns, labels: { ...labels }, ownerReferences: [ref({ ...pclq, kind: 'PodClique' })] },
             spec: {
               ...structuredClone(pclq.spec.podSpec),
-              hostname: `${pclq.metadata.name}-${k}`,
+              hostname: podHostname(pclq.metadata.name ?? '', k),
               subdomain: headlessServiceName(name, pcsIndex),
               terminationGracePeriodSeconds: 0,
               schedulingGates: [{ name: SCHEDULING_GATE_PODGANG_PENDING }],
@@ -188,7 +197,6 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
     while (!stopped) {
       try {
         await pass();
-        passes++;
         lastError = '';
       } catch (error) {
         const message = (error as Error).message;
@@ -200,9 +208,6 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
   })();
 
   return {
-    get passes() {
-      return passes;
-    },
     async stop() {
       stopped = true;
       await loop;

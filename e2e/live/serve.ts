@@ -9,10 +9,13 @@
  * every control-plane process (Playwright sends SIGTERM: see gracefulShutdown in playwright.config.ts).
  */
 import * as k8s from '@kubernetes/client-node';
-import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import { startCluster } from '../cluster/launcher';
+import { ProcessGroup, tailOfFile, type ManagedProcess } from '../cluster/processes';
 import { startGroveStandIn } from './grove-standin';
 import { LIVE_PORT, liveStateFile } from './paths';
 
@@ -27,13 +30,22 @@ const standIn = startGroveStandIn(kubeConfig, { log });
 writeFileSync(liveStateFile(), JSON.stringify({ kubeconfigPath: cluster.kubeconfigPath, pid: process.pid }));
 log(`control plane up; KUBECONFIG=${cluster.kubeconfigPath}`);
 
-let next: ReturnType<typeof spawn> | undefined;
+// Next runs in a ProcessGroup like the control plane: if this process dies, the group's exit hooks kill
+// it too, so no stale server keeps the port for a later run to reuse against a dead cluster.
+const logDir = path.join(tmpdir(), `canopy-e2e-live-${LIVE_PORT}-logs`);
+mkdirSync(logDir, { recursive: true });
+const nextGroup = new ProcessGroup(logDir);
+let next: ManagedProcess | undefined;
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  next?.kill('SIGTERM');
-  await standIn.stop();
+  // Quick before thorough: Playwright SIGKILLs this process group when stopping takes longer than its
+  // gracefulShutdown timeout, and a SIGKILL leaves the (detached) control plane running. So the stand-in
+  // is not awaited (its requests in flight just fail) and Next gets a short grace period.
+  void standIn.stop();
+  await nextGroup.stopAll(5_000);
+  if (code !== 0 && next) log(`next start log (${next.logFile}):\n${tailOfFile(next.logFile, 40)}`);
   await cluster.stop({ keepLogs: code !== 0 });
   rmSync(liveStateFile(), { force: true });
   process.exit(code);
@@ -63,10 +75,12 @@ if (buildServer) {
 
 const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: cluster.kubeconfigPath, NEXT_TELEMETRY_DISABLED: '1' };
 delete env.CANOPY_SIMULATE;
-next = spawn('npx', ['next', 'start', '-H', '127.0.0.1', '-p', String(LIVE_PORT)], { env, stdio: 'inherit' });
-next.on('exit', (code) => {
+const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+next = nextGroup.start('next', process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(LIVE_PORT)], env);
+log(`next start on 127.0.0.1:${LIVE_PORT} (log ${next.logFile})`);
+void next.exited.then(() => {
   if (!stopping) {
-    log(`next start exited with ${code}`);
+    log('next start exited unexpectedly');
     void shutdown(1);
   }
 });
