@@ -149,6 +149,9 @@ describe('graph edits on the YAML document', () => {
     expect(g.edges).toEqual([{ from: 'decode', to: 'frontend' }]);
     expect(renameClique(text, 'decode', 'frontend').ok).toBe(false);
     expect(renameClique(text, 'decode', 'Bad_Name').ok).toBe(false);
+    const long = renameClique(text, 'decode', 'a'.repeat(64));
+    expect(!long.ok && long.message).toMatch(/63 characters/);
+    expect(renameClique(text, 'decode', 'a'.repeat(63)).ok).toBe(true);
     text = ok(renameGroup(text, 'inst', 'dec'));
     expect(graphOf(text).cliques.find((c) => c.name === 'decode')!.group).toBe('dec');
   });

@@ -4,7 +4,7 @@
  * the text alone.
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLSeq } from 'yaml';
-import { isRecord } from '../grove/meta';
+import { dns1123LabelError, isRecord } from '../grove/meta';
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeBuilderText, type Path } from './document';
 import { cycleThrough, graphFromObject, type BuilderGraph, type RoleKind, type StartEdge } from './graph';
@@ -61,8 +61,6 @@ function renameInList(d: Document, path: Path, from: string, to: string): void {
   for (const item of seqAt(d, path)?.items ?? []) if (isScalar(item) && item.value === from) item.value = to;
 }
 
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export function uniqueName(base: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   if (!used.has(base)) return base;
@@ -74,7 +72,8 @@ function allNames(g: BuilderGraph): string[] {
 }
 
 function nameError(name: string, g: BuilderGraph, except?: string): string | null {
-  if (!DNS_LABEL.test(name)) return `"${name}" is not a valid name: lower-case letters, digits and '-', starting and ending with a letter or digit`;
+  const invalid = dns1123LabelError(name);
+  if (invalid) return `"${name}" is not a valid name: it ${invalid}`;
   if (name !== except && allNames(g).includes(name)) return `"${name}" is already taken by another clique or scaling group`;
   return null;
 }
