@@ -122,6 +122,18 @@ describe('graph edits on the YAML document', () => {
     expect(text).toContain('# the front door');
   });
 
+  test('a clique counts GPUs per pod as the scheduler does (requests, limits for the rest, sidecars)', () => {
+    const podSpec = {
+      containers: [
+        { name: 'a', resources: { limits: { 'nvidia.com/gpu': '2' } } },
+        { name: 'b', resources: { requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 1 } } },
+      ],
+      initContainers: [{ name: 'side', restartPolicy: 'Always', resources: { requests: { 'nvidia.com/gpu': 1 } } }],
+    };
+    const pcs = { kind: 'PodCliqueSet', spec: { template: { cliques: [{ name: 'w', spec: { roleName: 'w', podSpec } }, { name: 'half', spec: { podSpec: { containers: 'no' } } }] } } };
+    expect(graphFromObject(pcs).cliques.map((c) => c.gpus)).toEqual([4, 0]);
+  });
+
   test('cycleThrough finds transitive cycles', () => {
     const edges = [{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }];
     expect(cycleThrough(edges, 'c', 'a')).toEqual(['c', 'b', 'a']);

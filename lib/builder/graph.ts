@@ -3,6 +3,7 @@
  * groups are frames that hold cliques, and `startsAfter` entries are edges from the clique that
  * must be ready first to the clique that waits for it.
  */
+import { podRequests } from '../cluster/resources';
 import { isRecord } from '../grove/meta';
 import { STARTUP_ANY_ORDER, type CliqueStartupType } from '../grove/podcliqueset';
 
@@ -59,18 +60,13 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
+/** GPUs one pod of the clique takes, as the scheduler counts them; 0 while the pod spec is half-written. */
 function gpusOf(podSpec: unknown): number {
-  if (!isRecord(podSpec) || !Array.isArray(podSpec.containers)) return 0;
-  let total = 0;
-  for (const c of podSpec.containers) {
-    if (!isRecord(c) || !isRecord(c.resources)) continue;
-    const limits = isRecord(c.resources.limits) ? c.resources.limits : {};
-    const requests = isRecord(c.resources.requests) ? c.resources.requests : {};
-    const v = limits['nvidia.com/gpu'] ?? requests['nvidia.com/gpu'];
-    const n = typeof v === 'number' ? v : Number(v);
-    if (Number.isFinite(n)) total += n;
+  try {
+    return podRequests(podSpec).gpu;
+  } catch {
+    return 0;
   }
-  return total;
 }
 
 /** The graph of a PodCliqueSet object; tolerant of half-written objects (missing parts read as empty). */
