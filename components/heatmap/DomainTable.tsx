@@ -3,12 +3,13 @@
  * The accessible alternative to the canvas: one row per domain frame of the same model (so the
  * numbers are the picture's numbers), with the selected workload's GPUs per domain when one is selected.
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { frameWorkloads, type HeatmapModel } from '../../lib/heatmap/model';
 
 const LIMIT = 300;
 
-export function DomainTable({ model, highlight, selected, onFocusFrame }: { model: HeatmapModel; highlight: Uint8Array | null; selected: string | null; onFocusFrame: (frame: number) => void }) {
+/** Memoised: the page re-renders on every hover move, the table only when its props change. */
+export const DomainTable = memo(function DomainTable({ model, highlight, selected, onFocusFrame }: { model: HeatmapModel; highlight: Uint8Array | null; selected: string | null; onFocusFrame: (frame: number) => void }) {
   const [all, setAll] = useState(false);
   const { layout } = model;
   const selectedPerFrame = useMemo(() => {
@@ -90,4 +91,4 @@ export function DomainTable({ model, highlight, selected, onFocusFrame }: { mode
       )}
     </div>
   );
-}
+});

@@ -72,6 +72,8 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     if (origin.current !== 'user') origin.current = o;
   };
   const layoutSignature = useRef<string | null>(null);
+  /** The layout the non-interactive view was last fitted to (same object while only pods change). */
+  const fittedLayout = useRef<HeatmapModel['layout'] | null>(null);
 
   const apply = (t: ZoomState, animate = false) => {
     const canvas = canvasRef.current;
@@ -140,8 +142,9 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       if (!sized.current && width > 0) {
         sized.current = true;
         const initial = callbacks.current.initialZoom;
+        fittedLayout.current = modelRef.current.layout;
         apply(initial ?? renderer.fitTransform(modelRef.current.layout));
-      }
+      } else if (!interactive && width > 0) apply(renderer.fitTransform(modelRef.current.layout)); // the fitted view follows the box
     });
     observer.observe(box);
     return () => {
@@ -171,7 +174,11 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       mark('refit');
       apply(r.fitTransform(model.layout));
     }
-    else if (!interactive && sized.current) apply(r.fitTransform(model.layout));
+    else if (!interactive && sized.current && fittedLayout.current !== model.layout) {
+      // Refit only for a new layout: a same-transform refit would still repaint everything.
+      fittedLayout.current = model.layout;
+      apply(r.fitTransform(model.layout));
+    }
     layoutSignature.current = signature;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [model, colors, theme, highlight, ghosts, focusCell]);

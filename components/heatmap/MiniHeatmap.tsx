@@ -9,11 +9,12 @@
  * - highlightWorkload: highlight every pod of this PodCliqueSet too.
  * - overlay: a placement Plan (previewPodCliqueSet / previewScale) to draw as ghosts.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import { colorCells } from '../../lib/heatmap/colors';
-import { buildHeatmapModel } from '../../lib/heatmap/model';
+import type { HeatmapLayout } from '../../lib/heatmap/layout';
+import { occupyLayout, stableLayout } from '../../lib/heatmap/model';
 import { ghostOverlay } from '../../lib/heatmap/overlay';
 import type { Plan } from '../../lib/placement/plan';
 import { HeatmapCanvas } from './HeatmapCanvas';
@@ -29,7 +30,16 @@ export interface MiniHeatmapProps {
 
 export function MiniHeatmap({ state, pods, highlightWorkload, overlay, height = 160 }: MiniHeatmapProps) {
   const theme = useTheme();
-  const model = useMemo(() => buildHeatmapModel(state), [state]);
+  // The layout reads only nodes and bindings; a pod change keeps it (same object), so the canvas
+  // patches the changed cells rather than repainting and refitting.
+  const lastLayout = useRef<HeatmapLayout | undefined>(undefined);
+  const { nodes, topologies } = state;
+  const layout = useMemo(() => {
+    const kept = stableLayout({ nodes, topologies, pods: [] }, { previousLayout: lastLayout.current });
+    lastLayout.current = kept;
+    return kept;
+  }, [nodes, topologies]);
+  const model = useMemo(() => occupyLayout(layout, state), [layout, state]);
   const colors = useMemo(() => colorCells(model, 'allocation', theme), [model, theme]);
   const ghosts = useMemo(() => (overlay ? ghostOverlay(model, overlay) : null), [model, overlay]);
   const { highlight, count } = useMemo(() => {

@@ -13,10 +13,10 @@ import type { ClusterState, PodInfo } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import { colorCells, type ColorMode } from '../../lib/heatmap/colors';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
-import { layoutHeatmap, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
-import { occupyLayout, type HeatmapModel } from '../../lib/heatmap/model';
-import { ghostOverlay } from '../../lib/heatmap/overlay';
-import { previewFromText } from '../../lib/heatmap/preview';
+import { boundsOfCells, type HeatmapLayout } from '../../lib/heatmap/layout';
+import { occupyLayout, stableLayout, type HeatmapModel } from '../../lib/heatmap/model';
+import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
+import { previewInput, readPreviewText } from '../../lib/heatmap/preview';
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
@@ -72,23 +72,6 @@ function podInfoOf(pod: KubeObject): PodInfo | null {
 type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'plan'; plan: Plan; title: string };
 
 const CANVAS_HEIGHT = 560;
-
-function boundsOfCells(layout: HeatmapLayout, cells: ArrayLike<number>): Rect | null {
-  if (cells.length === 0) return null;
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i]!;
-    x0 = Math.min(x0, layout.cellX[c]!);
-    y0 = Math.min(y0, layout.cellY[c]!);
-    x1 = Math.max(x1, layout.cellX[c]! + 10);
-    y1 = Math.max(y1, layout.cellY[c]! + 10);
-  }
-  const pad = 40;
-  return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
-}
 
 function ConnectionBadge() {
   const connection = useConnectionState();
@@ -166,8 +149,7 @@ export function TopologyView() {
   const lastLayout = useRef<HeatmapLayout | undefined>(undefined);
   const layout = useMemo(() => {
     if (!base) return null;
-    const next = layoutHeatmap(base, { topology: view.topology, hiddenLevels: view.hidden });
-    const kept = lastLayout.current?.signature === next.signature ? lastLayout.current : next;
+    const kept = stableLayout(base, { topology: view.topology, hiddenLevels: view.hidden, previousLayout: lastLayout.current });
     lastLayout.current = kept;
     return kept;
   }, [base, view.topology, view.hidden]);
@@ -181,15 +163,24 @@ export function TopologyView() {
     return flags;
   }, [model, span, view.selected]);
 
-  // Preview: recomputed on the live state, so ghosts follow the cluster.
+  // Preview: the text is parsed and validated once; only the placement is redone on the live state,
+  // so ghosts follow the cluster. Ghosts that come out the same keep their object, so the canvas can
+  // patch the changed cells instead of repainting everything.
+  const previewRead = useMemo(() => (previewSource?.kind === 'yaml' ? readPreviewText(previewSource.text) : null), [previewSource]);
+  const lastGhosts = useRef<GhostOverlay | null>(null);
   const preview = useMemo((): PreviewState => {
     if (handoffProblem && !previewSource) return { status: 'problems', problems: [handoffProblem] };
     if (!previewSource || !state || !model) return { status: 'none' };
-    if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: ghostOverlay(model, previewSource.plan) };
-    const result = previewFromText(state, previewSource.text);
+    const stable = (next: GhostOverlay): GhostOverlay => {
+      const kept = sameGhosts(lastGhosts.current, next) ? lastGhosts.current! : next;
+      lastGhosts.current = kept;
+      return kept;
+    };
+    if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: stable(ghostOverlay(model, previewSource.plan)) };
+    const result = previewInput(state, previewRead!);
     if (!result.ok) return { status: 'problems', problems: result.problems };
-    return { status: 'ready', title: `${result.namespace}/${result.name}`, demand: result.gpus, ghosts: ghostOverlay(model, result.preview.plan) };
-  }, [previewSource, handoffProblem, state, model]);
+    return { status: 'ready', title: `${result.namespace}/${result.name}`, demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan)) };
+  }, [previewSource, previewRead, handoffProblem, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   const [hover, setHover] = useState<HoverInfo | null>(null);
@@ -240,7 +231,7 @@ export function TopologyView() {
       if (workload) {
         select(workload.key);
         const s = workloadSpan(model, workload.key);
-        const rect = s && boundsOfCells(model.layout, s.cells);
+        const rect = s && boundsOfCells(model.layout, s.cells, 40);
         if (rect) canvas.current?.zoomToRect(rect);
         setSearchMessage(`Workload ${workload.key}: ${workload.gpus} GPUs`);
         return;
@@ -298,10 +289,13 @@ export function TopologyView() {
     return i >= 0 ? ghosts.gangs[ghosts.cellGang[i]!]!.name : undefined;
   };
 
-  const zoomToFrame = (f: number) => {
-    const frame = model?.layout.frames[f];
-    if (frame) canvas.current?.zoomToRect(frame);
-  };
+  const zoomToFrame = useCallback(
+    (f: number) => {
+      const frame = model?.layout.frames[f];
+      if (frame) canvas.current?.zoomToRect(frame);
+    },
+    [model],
+  );
 
   const t = model?.totals;
   const waiting = !connection.synced;

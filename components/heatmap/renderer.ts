@@ -96,7 +96,6 @@ export class HeatmapRenderer {
   private frame = 0;
   private pendingFull = false;
   private flash: { cells: Int32Array; start: number } | null = null;
-  private ghostFlags: Uint8Array | null = null;
   /** Called after each full draw (tests and the benchmark read it). */
   onDraw: ((stats: DrawStats) => void) | null = null;
 
@@ -145,22 +144,20 @@ export class HeatmapRenderer {
   setInput(input: RenderInput, options: { animate?: boolean; immediate?: boolean } = {}): Int32Array | null {
     const before = this.input;
     this.input = input;
-    this.ghostFlags = null;
-    if (input.ghosts?.cells.length) {
-      this.ghostFlags = new Uint8Array(input.model.layout.cellCount);
-      for (const c of input.ghosts.cells) this.ghostFlags[c] = 1;
-    }
     let changed: Int32Array | null = null;
     if (before && before.model !== input.model) {
       const diff = diffModels(before.model, input.model);
       if (!diff.relayout) changed = diff.changed;
     }
-    // Highlight outlines and ghosts span cells: with either, a full repaint is simpler than patching.
+    // Highlight outlines span cells: with one, a full repaint is simpler than patching. Ghosts patch
+    // only when they are the same object (the page keeps it while their content holds), and are
+    // redrawn over the patched cells.
     const samePicture =
       before && changed && before.theme === input.theme && before.ghosts === input.ghosts && before.highlight === null && input.highlight === null && before.focusCell === input.focusCell;
     if (changed && options.animate !== false && changed.length) this.flash = { cells: changed, start: performance.now() };
     if (samePicture && changed) {
       this.paintCells(changed);
+      this.redrawGhosts();
       this.repaintLabels(before.model, input.model);
       if (this.flash) this.schedule(false);
     } else if (options.immediate) this.draw();
@@ -188,6 +185,16 @@ export class HeatmapRenderer {
     this.paintCells(flash.cells);
     this.drawFlash(CHROME[this.input.theme], this.transform.k);
     if (!this.flash) this.paintCells(flash.cells); // faded out: leave the plain cells
+    this.redrawGhosts();
+  }
+
+  /** After an in-place repaint: the ghost cells afresh, then the ghosts over them (outlines may reach into repainted gaps). */
+  private redrawGhosts(): void {
+    const input = this.input;
+    if (!input?.ghosts || (input.ghosts.cells.length === 0 && input.ghosts.gangs.every((g) => g.outlines.length === 0))) return;
+    this.paintCells(input.ghosts.cells);
+    this.applyTransform();
+    this.drawGhosts(input, CHROME[input.theme], this.transform.k);
   }
 
   destroy(): void {
