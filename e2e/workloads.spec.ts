@@ -199,6 +199,24 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
   expect(errors).toEqual([]);
 });
 
+test('a PodClique scale-down preview says pending or unready pods go first, not the highest-numbered', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/workloads/default/llama-disagg');
+  const decode = page.locator('[data-testid="podclique"][data-name="llama-disagg-0-decode"]');
+  await expect(decode.getByTestId('pod')).toHaveCount(4, { timeout: 20_000 });
+  await decode.getByRole('button', { name: 'Scale llama-disagg-0-decode', exact: true }).click();
+  const field = decode.getByRole('spinbutton', { name: 'Replicas of llama-disagg-0-decode' });
+  await field.fill('3');
+  await field.press('Enter');
+  const impact = decode.getByTestId('scale-impact');
+  await expect(impact).toHaveText('1 pod will be deleted; pending or unready pods are removed first.');
+  await expect(impact).not.toContainText('highest-numbered');
+  await decode.getByRole('button', { name: 'Cancel' }).click();
+  await expect(decode.getByTestId('scale-preview')).toHaveCount(0);
+  await expect(decode.getByTestId('pod')).toHaveCount(4);
+  expect(errors).toEqual([]);
+});
+
 test('a new PodCliqueSet shows its pods going from gated to ready live; scaling its group and its clique', async ({ page, request }) => {
   const errors = collectErrors(page);
   const name = unique('wl-small');
