@@ -327,6 +327,38 @@ test('live: a stack applied through the API appears on the map without a reload,
   await expect.poll(used, { timeout: 15_000 }).toBe(before);
 });
 
+test('live: a preview on screen follows pod events: same GPU count, ghosts only on GPUs that stay free', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  await page.getByLabel('Paste or drop a PodCliqueSet').fill(pcsYaml('preview-live', 2, 4));
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  const used = () => page.evaluate(() => window.__canopyHeatmap!.model.totals.used);
+  const ghostsOnFreeCells = () =>
+    page.evaluate(() => {
+      const h = window.__canopyHeatmap!;
+      return h.ghostCells.length > 0 && h.ghostCells.every((c) => h.model.cellPod[c]! < 0);
+    });
+  expect(await ghostsOnFreeCells()).toBe(true);
+  const before = await used();
+  const headers = { 'content-type': 'application/yaml', 'x-canopy-request': '1' };
+  const applied = await page.request.post('/api/apply', { headers, data: pcsYaml('preview-live-neighbour', 2, 4) });
+  expect(applied.ok(), await applied.text()).toBe(true);
+  try {
+    await expect.poll(used, { timeout: 15_000 }).toBe(before + 8);
+    await expect(page.getByTestId('ghost-count')).toHaveText('8');
+    await expect(page.getByTestId('preview-result')).toContainText('the stack asks for 8');
+    expect(await ghostsOnFreeCells()).toBe(true);
+  } finally {
+    const deleted = await page.request.post('/api/delete', { headers: { 'content-type': 'application/json', 'x-canopy-request': '1' }, data: { kind: 'PodCliqueSet', namespace: 'default', name: 'preview-live-neighbour' } });
+    expect(deleted.ok(), await deleted.text()).toBe(true);
+  }
+  await expect.poll(used, { timeout: 15_000 }).toBe(before);
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  expect(await ghostsOnFreeCells()).toBe(true);
+  expect(errors).toEqual([]);
+});
+
 test.describe('dark mode', () => {
   test.use({ colorScheme: 'dark' });
 

@@ -40,6 +40,8 @@ export interface HeatmapTestHook {
   view: HeatmapViewState;
   highlightedGpus: number;
   ghostGpus: number;
+  /** The ghost cells drawn now. */
+  ghostCells: readonly number[];
   /** Cell index of GPU `gpu` of `node`, or -1. */
   cellOf(node: string, gpu: number): number;
   /** Viewport (client) coordinates of a cell's centre at the current zoom. */
@@ -272,6 +274,7 @@ export function TopologyView() {
       view,
       highlightedGpus,
       ghostGpus: ghosts?.cells.length ?? 0,
+      ghostCells: ghosts ? Array.from(ghosts.cells) : [],
       cellOf: (node, gpu) => {
         const first = cellIndex.get(node);
         const box = first === undefined ? undefined : model.layout.nodes[model.layout.cellNode[first]!];
