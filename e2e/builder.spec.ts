@@ -238,6 +238,18 @@ test('work survives a reload and travels in a share link', async ({ page, browse
   await expect(notice(second)).toContainText('shared link');
   expect(await exported(second)).toBe(text);
   await other.close();
+
+  // Opening a link over saved work keeps that work: one undo brings it back.
+  await select(page, clique(page, 'worker'));
+  await inspector(page).getByRole('textbox', { name: 'Replicas (pods)', exact: true }).fill('5');
+  await expect(clique(page, 'worker')).toContainText('×5');
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(clique(page, 'worker')).toContainText('×3');
+  await expect(notice(page)).toContainText('Undo (Ctrl+Z) brings it back');
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(clique(page, 'worker')).toContainText('×5');
 });
 
 test('findings show on the node and the field, and the list jumps to them', async ({ page }) => {
