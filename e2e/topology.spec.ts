@@ -175,6 +175,17 @@ test('selecting a workload highlights exactly its GPUs; clicking a GPU selects i
   await expect(page.getByTestId('selection-panel')).toHaveCount(0);
 });
 
+/** Create a stack of `pods` pods × `gpusPerPod` GPUs in default through the API (as another client would). */
+async function applyStack(page: Page, name: string, pods: number, gpusPerPod: number): Promise<void> {
+  const applied = await page.request.post('/api/apply', { headers: { 'content-type': 'application/yaml', 'x-canopy-request': '1' }, data: pcsYaml(name, pods, gpusPerPod) });
+  expect(applied.ok(), await applied.text()).toBe(true);
+}
+
+async function deleteStack(page: Page, name: string): Promise<void> {
+  const deleted = await page.request.post('/api/delete', { headers: { 'content-type': 'application/json', 'x-canopy-request': '1' }, data: { kind: 'PodCliqueSet', namespace: 'default', name } });
+  expect(deleted.ok(), await deleted.text()).toBe(true);
+}
+
 test('a preview shows one ghost per GPU asked for; one that cannot fit in a rack says why', async ({ page }) => {
   const errors = collectErrors(page);
   await openHeatmap(page);
@@ -313,16 +324,13 @@ test('live: a stack applied through the API appears on the map without a reload,
   await openHeatmap(page);
   const used = () => page.evaluate(() => window.__canopyHeatmap!.model.totals.used);
   const before = await used();
-  const headers = { 'content-type': 'application/yaml', 'x-canopy-request': '1' };
-  const applied = await page.request.post('/api/apply', { headers, data: pcsYaml('live-probe', 2, 4) });
-  expect(applied.ok(), await applied.text()).toBe(true);
+  await applyStack(page, 'live-probe', 2, 4);
   try {
     await expect.poll(used, { timeout: 15_000 }).toBe(before + 8);
     await expect(page.getByTestId('heatmap-connection')).toHaveAttribute('data-state', 'live');
     await expect(page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: /^default\/live-probe / })).toBeVisible();
   } finally {
-    const deleted = await page.request.post('/api/delete', { headers: { 'content-type': 'application/json', 'x-canopy-request': '1' }, data: { kind: 'PodCliqueSet', namespace: 'default', name: 'live-probe' } });
-    expect(deleted.ok(), await deleted.text()).toBe(true);
+    await deleteStack(page, 'live-probe');
   }
   await expect.poll(used, { timeout: 15_000 }).toBe(before);
 });
@@ -341,17 +349,14 @@ test('live: a preview on screen follows pod events: same GPU count, ghosts only 
     });
   expect(await ghostsOnFreeCells()).toBe(true);
   const before = await used();
-  const headers = { 'content-type': 'application/yaml', 'x-canopy-request': '1' };
-  const applied = await page.request.post('/api/apply', { headers, data: pcsYaml('preview-live-neighbour', 2, 4) });
-  expect(applied.ok(), await applied.text()).toBe(true);
+  await applyStack(page, 'preview-live-neighbour', 2, 4);
   try {
     await expect.poll(used, { timeout: 15_000 }).toBe(before + 8);
     await expect(page.getByTestId('ghost-count')).toHaveText('8');
     await expect(page.getByTestId('preview-result')).toContainText('the stack asks for 8');
     expect(await ghostsOnFreeCells()).toBe(true);
   } finally {
-    const deleted = await page.request.post('/api/delete', { headers: { 'content-type': 'application/json', 'x-canopy-request': '1' }, data: { kind: 'PodCliqueSet', namespace: 'default', name: 'preview-live-neighbour' } });
-    expect(deleted.ok(), await deleted.text()).toBe(true);
+    await deleteStack(page, 'preview-live-neighbour');
   }
   await expect.poll(used, { timeout: 15_000 }).toBe(before);
   await expect(page.getByTestId('ghost-count')).toHaveText('8');
