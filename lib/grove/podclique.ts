@@ -1,5 +1,5 @@
 /** PodClique (grove.io/v1alpha1): generated per clique and PCS replica (API-NOTES §3, §9). */
-import { GROVE_API_VERSION } from './labels';
+import { GROVE_API_VERSION, LABEL_PCSG } from './labels';
 import type { Condition, KubeObject, LastError, ObjectMeta } from './meta';
 import type { PodCliqueSpec } from './podcliqueset';
 
@@ -37,4 +37,21 @@ export interface PodClique extends KubeObject {
   metadata: ObjectMeta;
   spec: PodCliqueSpec;
   status?: PodCliqueStatus;
+}
+
+/** The scaling group a PodClique belongs to, if any (its label, else its owner). */
+export function scalingGroupOfPodClique(podClique: KubeObject): string | undefined {
+  return (
+    podClique.metadata?.labels?.[LABEL_PCSG] ||
+    podClique.metadata?.ownerReferences?.find((r) => r.kind === 'PodCliqueScalingGroup')?.name ||
+    undefined
+  );
+}
+
+/**
+ * Why a PodClique of a scaling group is not scaled by hand: Canopy's rule (the group's replicas are the
+ * unit, so its cliques keep their ratio). One sentence for the preview, the UI and both sources.
+ */
+export function scalingGroupRefusal(podClique: string, group: string): string {
+  return `PodClique ${podClique} belongs to scaling group ${group} (its replicas are the unit): Grove scales its cliques together, so scale ${group} instead`;
 }

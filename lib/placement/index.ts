@@ -3,4 +3,4 @@ export { placeGangs, type PlaceOptions } from './place';
 export { spreadCost, constraintSets, resolveTopology } from './sets';
 export * from './filters';
 export type { Plan, GangPlacement, PlannedPod, LevelExplanation } from './plan';
-export { previewPodCliqueSet, previewScale, scalingGroupOfPodClique, type PlacementPreview, type ScalePreview, type ScaleTarget, type GroveObjects } from './preview';
+export { previewPodCliqueSet, previewScale, type PlacementPreview, type ScalePreview, type ScaleTarget, type GroveObjects } from './preview';

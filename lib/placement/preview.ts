@@ -4,12 +4,13 @@
  * browser's, from clusterStateFromObjects, or the server's). Nothing here touches a cluster.
  */
 import type { ScalableKind } from '../cluster/kinds';
-import { LABEL_PART_OF, LABEL_PCSG, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import type { ClusterState, PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
+import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
 import { placeGangs, type PlaceOptions } from './place';
 import type { Plan } from './plan';
 
@@ -82,20 +83,6 @@ function owningPodCliqueSet(objects: GroveObjects, object: KubeObject): string |
   if (owner.kind === 'PodCliqueSet') return owner.name;
   const group = find(objects.podCliqueScalingGroups, object.metadata?.namespace ?? '', owner.name);
   return group ? owningPodCliqueSet(objects, group) : undefined;
-}
-
-/** The scaling group a PodClique belongs to, if any (its label, else its owner). */
-export function scalingGroupOfPodClique(podClique: KubeObject): string | undefined {
-  return (
-    podClique.metadata?.labels?.[LABEL_PCSG] ||
-    podClique.metadata?.ownerReferences?.find((r) => r.kind === 'PodCliqueScalingGroup')?.name ||
-    undefined
-  );
-}
-
-/** Why a PodClique of a scaling group is not scaled by hand (one sentence for the preview and the UI). */
-export function scalingGroupRefusal(podClique: string, group: string): string {
-  return `PodClique ${podClique} belongs to scaling group ${group} (its replicas are the unit): Grove scales its cliques together, so scale ${group} instead`;
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { KIND_INFO, type ScalableKind } from '../cluster/kinds';
 import { hpaName } from '../grove/naming';
-import { scalingGroupOfPodClique, scalingGroupRefusal } from '../placement/preview';
+import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
 import { countStages, isLiveStage, LIVE_STAGES, type PodStage, type StageCounts } from './pods';
 import type { CliqueNode, ScalingGroupNode, WorkloadTree } from './tree';
 

@@ -6,6 +6,7 @@
  */
 import { KIND_INFO, type ScalableKind } from '../../lib/cluster/kinds';
 import { LABEL_PCSG } from '../../lib/grove/labels';
+import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { Connection } from '../kube/connection';
 import { objectPath } from '../kube/paths';
@@ -51,12 +52,12 @@ export async function scaleObject(connection: Connection, kind: ScalableKind, na
     throw new ActionFailure({ status: 422, reason: 'Invalid', message: `replicas must be a whole number from 0 to ${MAX_REPLICAS}`, causes: [{ field: 'spec.replicas', message: 'out of range' }] });
   }
   const object = await kubeRequest<Scalable>(connection.kubeConfig, { method: 'GET', path: objectPath(kind, namespace, name) });
-  const group = kind === 'PodClique' ? object.metadata?.labels?.[LABEL_PCSG] : undefined;
+  const group = kind === 'PodClique' ? scalingGroupOfPodClique(object) : undefined;
   if (group) {
     throw new ActionFailure({
       status: 422,
       reason: 'ScalingGroupMember',
-      message: `PodClique ${name} belongs to the scaling group ${group}: scale the PodCliqueScalingGroup instead (its cliques scale together)`,
+      message: scalingGroupRefusal(name, group),
       causes: [{ field: `metadata.labels["${LABEL_PCSG}"]`, message: `member of PodCliqueScalingGroup ${group}` }],
     });
   }

@@ -453,7 +453,8 @@ describe('scale and delete', () => {
 
     const err = await rejected(s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: false }));
     expect(err.status).toBe(422);
-    expect(err.message).toContain('PodCliqueScalingGroup "disagg-0-prefill"');
+    expect(err.reason).toBe('ScalingGroupMember');
+    expect(err.message).toContain('belongs to scaling group disagg-0-prefill');
     expect((await rejected(s.scale('PodClique', 'default', 'nope', 1, { dryRun: false }))).status).toBe(404);
     expect((await rejected(s.scale('PodCliqueSet', 'default', 'disagg', -1, { dryRun: false }))).status).toBe(422);
     await s.close();

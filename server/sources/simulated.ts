@@ -43,7 +43,7 @@ import {
 } from '../../lib/grove/labels';
 import { isRecord, pointerSegments, type Condition, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
 import { headlessServiceName } from '../../lib/grove/naming';
-import type { PodClique } from '../../lib/grove/podclique';
+import { scalingGroupOfPodClique, scalingGroupRefusal, type PodClique } from '../../lib/grove/podclique';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { PodCliqueScalingGroup } from '../../lib/grove/podcliquescalinggroup';
 import type { PodGang } from '../../lib/grove/podgang';
@@ -464,10 +464,10 @@ export class SimulatedSource implements ClusterSource {
       ]);
     }
     const labels = object.metadata?.labels ?? {};
-    if (kind === 'PodClique' && labels[LABEL_PCSG]) {
-      // Canopy's rule (issue 5): a member's size belongs to its scaling group, whose replicas are the unit.
-      throw actionError(422, 'Invalid', `PodClique "${name}" belongs to PodCliqueScalingGroup "${labels[LABEL_PCSG]}" (replica ${labels[LABEL_PCSG_REPLICA_INDEX] ?? '?'}); scale the scaling group instead`, [
-        { field: 'spec.replicas', message: `member of PodCliqueScalingGroup ${labels[LABEL_PCSG]}` },
+    const group = kind === 'PodClique' ? scalingGroupOfPodClique(object) : undefined;
+    if (group) {
+      throw actionError(422, 'ScalingGroupMember', scalingGroupRefusal(name, group), [
+        { field: `metadata.labels["${LABEL_PCSG}"]`, message: `member of PodCliqueScalingGroup ${group}` },
       ]);
     }
     const from = object.spec.replicas ?? 0;
