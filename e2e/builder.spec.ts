@@ -51,10 +51,12 @@ async function dropFromPalette(page: Page, item: string, at: { x: number; y: num
   else await source.dragTo(at, offset ? { targetPosition: offset } : undefined);
 }
 
-/** Selects a node by clicking its title. */
+/** Selects a node by clicking its title, and waits for the inspector to show it (its fields share labels with the stack's). */
 async function select(page: Page, node: Locator): Promise<void> {
   const box = (await node.boundingBox())!;
   await page.mouse.click(box.x + 40, box.y + 12);
+  const [kind, ...name] = ((await node.getAttribute('data-testid')) ?? '').split('-');
+  await expect(page.getByRole('heading', { name: `Inspector · ${kind} ${name.join('-')}`, exact: true })).toBeVisible();
 }
 
 async function rename(page: Page, to: string): Promise<void> {
