@@ -1,7 +1,7 @@
 'use client';
 /**
- * What components may ask the server to do: apply (with dry-run and diff), scale, delete, "may I",
- * and a server-side placement preview. The only module besides clusterContext.ts that talks to the
+ * What components may ask the server to do: apply (with dry-run and diff), scale, delete and "may I".
+ * Placement previews run in the browser on its own store (lib/placement/preview.ts). The only module besides clusterContext.ts that talks to the
  * routes; components call these functions and never fetch. Every call sends the header the server's
  * CSRF guard asks for (server/http/guard.ts). A refused call throws ActionFailure with the server's
  * words (the apiserver's or a webhook's, verbatim) and the field paths it named.
@@ -11,9 +11,9 @@ import type { Capabilities } from '../../lib/cluster/capabilities';
 import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
 export type { Capabilities } from '../../lib/cluster/capabilities';
 export type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
-import type { PlacementPreview, ScalePreview, ScaleTarget } from '../../lib/placement/preview';
 
-const CSRF_HEADER = { 'X-Canopy-Request': '1' } as const;
+/** The header server/http/guard.ts asks of every mutating request (a cross-site form cannot set it). */
+export const CSRF_HEADER = { 'X-Canopy-Request': '1' } as const;
 
 export class ActionFailure extends Error {
   override readonly name = 'ActionFailure';
@@ -76,9 +76,4 @@ export function deleteObject(request: { kind: WatchedKind; namespace?: string; n
 
 export function fetchCapabilities(namespace: string, signal?: AbortSignal): Promise<Capabilities> {
   return call(`/api/capabilities?namespace=${encodeURIComponent(namespace)}`, { method: 'GET', signal });
-}
-
-/** A preview computed by the server on its own view of the cluster (the browser can also run lib/placement/preview itself). */
-export function previewOnServer(request: { manifest: string } | { scale: ScaleTarget }, signal?: AbortSignal): Promise<PlacementPreview | ScalePreview> {
-  return call('/api/preview', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json', signal });
 }

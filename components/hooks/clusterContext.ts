@@ -12,6 +12,7 @@
  * in a shared URL (a page that wants a shareable filter can still put one in its own query).
  */
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { CSRF_HEADER } from './clusterActions';
 
 /** The part of the server's SourceInfo the UI shows (server/sources/types.ts). */
 export interface ClusterSourceInfo {
@@ -34,7 +35,6 @@ export type ClusterContextState =
   | { status: 'ready'; data: ClusterContextAnswer }
   | { status: 'error'; message: string };
 
-const CSRF_HEADER = { 'X-Canopy-Request': '1' } as const;
 
 /** The server's message from an error answer ({message} JSON), else the status line. */
 async function errorMessage(response: Response): Promise<string> {
