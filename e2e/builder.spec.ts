@@ -44,11 +44,25 @@ function yamlObject(text: string): unknown {
   return objects.length === 1 ? objects[0] : objects;
 }
 
-/** Drags a palette item onto the canvas with the mouse, dropping at `at` (canvas coordinates) or on `target`'s centre. */
+/**
+ * Drags a palette item onto the canvas with the mouse, dropping at `at` (canvas coordinates) or on
+ * `target`'s centre. A real press, a few small moves (which start the HTML5 drag) and a stepped move
+ * to the target: Playwright's one-jump `dragTo` can miss the dragstart on a loaded machine, and then
+ * nothing is dropped.
+ */
 async function dropFromPalette(page: Page, item: string, at: { x: number; y: number } | Locator, offset?: { x: number; y: number }): Promise<void> {
   const source = page.getByTestId(`palette-${item}`);
-  if ('x' in at) await source.dragTo(canvas(page), { targetPosition: at });
-  else await source.dragTo(at, offset ? { targetPosition: offset } : undefined);
+  const target = 'x' in at ? canvas(page) : at;
+  await source.scrollIntoViewIfNeeded();
+  const s = (await source.boundingBox())!;
+  const t = (await target.boundingBox())!;
+  const point = 'x' in at ? at : (offset ?? { x: t.width / 2, y: t.height / 2 });
+  const from = { x: s.x + s.width / 2, y: s.y + s.height / 2 };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 6, from.y + 2, { steps: 3 });
+  await page.mouse.move(t.x + point.x, t.y + point.y, { steps: 10 });
+  await page.mouse.up();
 }
 
 /** Selects a node by clicking its title, and waits for the inspector to show it (its fields share labels with the stack's). */
