@@ -1,14 +1,13 @@
 /**
  * The builder's source of truth is the YAML text. Every graph edit parses it into eemeli/yaml
- * Documents (YAML 1.1, as kubectl reads it), changes the PodCliqueSet document in place with
- * setIn/deleteIn/list edits, and writes the whole file back — so comments, key order, other
+ * Documents (read and written by lib/grove/manifest: YAML 1.1, as kubectl reads it), changes the
+ * PodCliqueSet document in place with setIn/deleteIn/list edits, and writes the whole file back — so comments, key order, other
  * documents and fields the builder knows nothing about survive every edit.
  */
-import { Document, isMap, isSeq, LineCounter, parseAllDocuments, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { isMap, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
+import { documentData, parseYamlDocuments, writeYamlDocuments } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
-
-const YAML_VERSION = '1.1';
 
 export type Path = readonly (string | number)[];
 
@@ -25,33 +24,22 @@ export type ReadResult =
 
 /** Reads the text; refuses (with line:column) text the builder cannot edit without losing something. */
 export function readBuilderText(text: string): ReadResult {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: YAML_VERSION });
-  const list = Array.isArray(documents) ? documents : [];
-  for (const d of list) {
-    const e = d.errors[0];
-    if (e) {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { ok: false, message: e.message.split('\n')[0]!, line: pos.line, column: pos.col };
-    }
-  }
-  const pcsIndex = list.findIndex((d) => {
-    const js = d.toJS({ maxAliasCount: 100 }) as unknown;
-    return isRecord(js) && js.kind === PODCLIQUESET_KIND;
+  const { documents, errors } = parseYamlDocuments(text);
+  const e = errors[0];
+  if (e) return { ok: false, message: e.message, line: e.line, column: e.column };
+  let object: Record<string, unknown> | undefined;
+  const pcsIndex = documents.findIndex((d) => {
+    const js = documentData(d);
+    if (isRecord(js) && js.kind === PODCLIQUESET_KIND) object = js;
+    return object !== undefined;
   });
-  if (pcsIndex < 0) return { ok: false, message: 'no PodCliqueSet in this text (kind: PodCliqueSet)' };
-  const object = list[pcsIndex]!.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
-  return { ok: true, doc: { documents: list, pcsIndex }, object };
+  if (!object) return { ok: false, message: 'no PodCliqueSet in this text (kind: PodCliqueSet)' };
+  return { ok: true, doc: { documents, pcsIndex }, object };
 }
 
 /** The file again; untouched documents come out as they went in. */
 export function writeBuilderText(doc: BuilderDocument): string {
-  return doc.documents
-    .map((d, i) => {
-      const text = d.toString();
-      return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
-    })
-    .join('');
+  return writeYamlDocuments(doc.documents);
 }
 
 export function pcsDocument(doc: BuilderDocument): Document.Parsed {

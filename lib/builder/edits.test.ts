@@ -225,4 +225,9 @@ describe('graph edits on the YAML document', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.message).toMatch(/line \d+:\d+/);
   });
+
+  test('a syntax error in any document is refused at its line:column (the shared YAML read)', () => {
+    const r = readBuilderText('kind: PodCliqueSet\nmetadata: {name: a}\n---\nkind: ConfigMap\nkind: Secret\n');
+    expect(r).toMatchObject({ ok: false, line: 5, column: 1 });
+  });
 });

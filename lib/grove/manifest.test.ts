@@ -1,6 +1,6 @@
 /** Manifest parsing: documents, positions, null pruning (schema.nullPruned), round trips. */
 import { describe, expect, test } from 'vitest';
-import { parseManifests, positionOf, serializeManifests, stringifyObject, stringifyObjects } from './manifest';
+import { documentData, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
 
 const PCS_WITH_NULLS = `# a PodCliqueSet with nulls the apiserver would prune
 apiVersion: grove.io/v1alpha1
@@ -135,5 +135,24 @@ describe('keys that are special in JavaScript', () => {
     const object = parseManifests(text).documents[0]!.object as { metadata: { annotations: Record<string, unknown> } };
     expect(Object.keys(object.metadata.annotations)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(object.metadata.annotations)).toBe(Object.prototype);
+  });
+});
+
+describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () => {
+  test('keeps every document, empty ones too, and writes the file back unchanged', () => {
+    expect(parseYamlDocuments('a: 1\n---\n---\nb: 2\n').documents).toHaveLength(3);
+    const text = '# first\na: 1 # kept\n---\nb: yes\nc: 0755\n';
+    const { documents, errors } = parseYamlDocuments(text);
+    expect(errors).toEqual([]);
+    expect(writeYamlDocuments(documents)).toBe(text);
+    // YAML 1.1, as kubectl reads it: `yes` is a boolean, 0755 octal.
+    expect(documentData(documents[1]!)).toEqual({ b: true, c: 493 });
+  });
+
+  test('syntax errors carry line:column and their document; duplicate keys are errors', () => {
+    const { errors } = parseYamlDocuments('a: 1\n---\nb: 1\nb: 2\n');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: 4, column: 1, document: 1 });
+    expect(errors[0]!.message).toMatch(/unique/i);
   });
 });

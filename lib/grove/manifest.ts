@@ -7,13 +7,19 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type ToJSOptions } from 'yaml';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
 import { isRecord, pointerSegments } from './meta';
 import { pruneNulls } from './schema';
 
 const YAML_VERSION = '1.1';
+
+/** How every YAML document of the app is read: YAML 1.1, duplicate keys refused, errors located by a LineCounter. */
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VERSION } as const;
+
+/** How a document becomes data: aliases allowed, but not an alias bomb. */
+const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 100 };
 
 export interface SourcePosition {
   line: number;
@@ -44,26 +50,49 @@ export interface ParsedManifests {
   lineCounter: LineCounter;
 }
 
-export function parseManifests(text: string): ParsedManifests {
+export interface ParsedYaml {
+  /** Every document of the file, in order, empty ones included (writeYamlDocuments gives the file back). */
+  documents: Document.Parsed[];
+  /** Syntax errors, in order, with line:column and the index of their document. */
+  errors: ParseError[];
+  lineCounter: LineCounter;
+}
+
+/** The one YAML read of the app (the Validate page, the CLI, the builder): documents with positions. */
+export function parseYamlDocuments(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: YAML_VERSION });
-  const list = Array.isArray(docs) ? docs : [];
+  const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS });
+  // parseAllDocuments gives an EmptyStream (not an array) for text without documents.
+  const documents = Array.isArray(docs) ? docs : [];
+  const errors = documents.flatMap((doc, index) =>
+    doc.errors.map((e): ParseError => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { message: e.message.split('\n')[0]!, line: pos.line, column: pos.col, document: index };
+    }),
+  );
+  return { documents, errors, lineCounter };
+}
+
+/** A parsed document as data (read it only when it has no errors). */
+export function documentData(doc: Document.Parsed): unknown {
+  return doc.toJS(TO_JS_OPTIONS);
+}
+
+export function parseManifests(text: string): ParsedManifests {
+  const { documents: list, errors: syntaxErrors, lineCounter } = parseYamlDocuments(text);
   const documents: ManifestDocument[] = [];
   const errors: ParseError[] = [];
   list.forEach((doc, index) => {
     const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
     const start = lineCounter.linePos(startOffset);
-    const docErrors: ParseError[] = doc.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { message: e.message.split('\n')[0]!, line: pos.line, column: pos.col, document: index };
-    });
+    const docErrors = syntaxErrors.filter((e) => e.document === index);
     errors.push(...docErrors);
     // An empty document (a trailing or doubled `---`, as kubectl and helm write) is not an object and not an error.
     if (isEmptyDocument(doc) && docErrors.length === 0) return;
     let object: unknown = null;
     const warnings: Finding[] = [];
     if (docErrors.length === 0) {
-      object = doc.toJS({ maxAliasCount: 100 });
+      object = documentData(doc);
       if (!isRecord(object)) {
         const err = { message: 'a manifest document must be a mapping (a Kubernetes object)', line: start.line, column: start.col, document: index };
         docErrors.push(err);
@@ -129,10 +158,14 @@ export function positionOf(doc: Document.Parsed, ptr: string, lineCounter: LineC
 
 /** Writes the parsed documents back as one file; untouched documents keep their comments and key order. */
 export function serializeManifests(documents: readonly ManifestDocument[]): string {
-  // A document that was written with its own `---` keeps it; the others get one as a separator.
+  return writeYamlDocuments(documents.map((d) => d.yaml));
+}
+
+/** Documents back as one file: a document written with its own `---` keeps it, the others get one as a separator. */
+export function writeYamlDocuments(documents: readonly Document[]): string {
   return documents
     .map((d, i) => {
-      const text = d.yaml.toString();
+      const text = d.toString();
       return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
     })
     .join('');
