@@ -1,7 +1,9 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { ActionFailure, applyManifest, fetchCapabilities } from '@/components/hooks/clusterActions';
+import type { Permission } from '@/lib/cluster/capabilities';
+import { ActionFailure, applyManifest } from '@/components/hooks/clusterActions';
+import { useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
 import { applyBlockedReason, settleStep, type ApplyStep } from './applyStep';
 
 function show(v: unknown): string {
@@ -10,24 +12,21 @@ function show(v: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
+/**
+ * May the user apply a PodCliqueSet here; null while asked. Stricter than the Workloads page's
+ * permissionFor: Apply stays disabled when the server could not say, and every refusal says why.
+ */
+function applyPermission(capabilities: CapabilityState): Permission | null {
+  if (capabilities.status === 'loading') return null;
+  if (capabilities.status === 'error') return { allowed: false, reason: `Could not ask the server: ${capabilities.message}` };
+  if (capabilities.capabilities.readOnly) return { allowed: false, reason: 'Canopy is connected read-only.' };
+  return capabilities.capabilities.kinds.PodCliqueSet?.apply ?? { allowed: false, reason: 'The server did not say whether you may create PodCliqueSets.' };
+}
+
 /** Dry-run diff, then apply; disabled with the reason when the user may not. */
 export function ApplyPanel({ text, namespace, errors, onClose }: { text: string; namespace: string; errors: number; onClose: () => void }) {
-  const [permission, setPermission] = useState<{ allowed: boolean; reason?: string } | null>(null);
+  const permission = applyPermission(useCapabilities(namespace));
   const [step, setStep] = useState<ApplyStep>({ kind: 'idle' });
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    fetchCapabilities(namespace, ctl.signal)
-      .then((caps) => {
-        const p = caps.kinds.PodCliqueSet?.apply;
-        if (caps.readOnly) setPermission({ allowed: false, reason: 'Canopy is connected read-only.' });
-        else setPermission(p ?? { allowed: false, reason: 'The server did not say whether you may create PodCliqueSets.' });
-      })
-      .catch((e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setPermission({ allowed: false, reason: `Could not ask the server: ${(e as Error).message}` });
-      });
-    return () => ctl.abort();
-  }, [namespace]);
 
   // A changed stack invalidates the diff shown (and any answer still on its way, see settleStep).
   const textNow = useRef(text);

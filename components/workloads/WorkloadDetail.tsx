@@ -18,7 +18,7 @@ import { DomainList, GangsTable } from './GangsAndPlacement';
 import { HealthBadge, Section, StageBar, StageLegend, useNow } from './parts';
 import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
-import { permissionFor, useCapabilities } from './useCapabilities';
+import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
 import { useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';

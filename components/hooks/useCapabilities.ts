@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { Capabilities, Permission } from '../../lib/cluster/capabilities';
 import type { WatchedKind } from '../../lib/cluster/kinds';
-import { fetchCapabilities } from '../hooks/clusterActions';
+import { fetchCapabilities } from './clusterActions';
 
 export type CapabilityState = { status: 'loading' } | { status: 'ready'; capabilities: Capabilities } | { status: 'error'; message: string };
 
