@@ -50,6 +50,130 @@ function packColor(color: string, alpha: number): number {
   return ((alpha << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
+/** Device-pixel rectangle [x0, x1) × [y0, y1); empty when x1 <= x0. */
+export interface PixelBounds {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export const emptyBounds = (): PixelBounds => ({ x0: 0, y0: 0, x1: 0, y1: 0 });
+
+/** ImageData words of the pixel path: node background, each palette colour lit and dimmed, the hatch line. */
+export interface PixelWords {
+  node: number;
+  lit: Uint32Array;
+  /** Pre-blended over the node background, so the layer stays opaque where it draws. */
+  dim: Uint32Array;
+  hatch: number;
+  /** 1 per palette index drawn with a diagonal (cordoned / NotReady: not colour alone). */
+  hatched: Uint8Array;
+}
+
+export function pixelWords(colors: CellColors, chrome: { node: string; hatch: string }): PixelWords {
+  const node = packColor(chrome.node, 255);
+  const lit = Uint32Array.from(colors.palette, (c) => packColor(c, 255));
+  const hatched = new Uint8Array(colors.palette.length);
+  for (const i of colors.hatched) hatched[i] = 1;
+  return { node, lit, dim: lit.map((word) => blendWords(word, node, DIM_ALPHA)), hatch: packColor(chrome.hatch, 255), hatched };
+}
+
+export interface PixelJob {
+  /** width × height words, row-major. */
+  words: Uint32Array;
+  width: number;
+  height: number;
+  layout: Pick<HeatmapLayout, 'nodes' | 'cellX' | 'cellY'>;
+  /** nodes[0 .. nodeCount) are the layout nodes to write. */
+  nodes: ArrayLike<number>;
+  nodeCount: number;
+  colorIndex: Uint16Array;
+  highlight: Uint8Array | null;
+  palette: PixelWords;
+  /** Model → device pixels: p × scale + offset. */
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+  /** Set to the bounding box of everything written (clipped to the buffer). */
+  bounds: PixelBounds;
+}
+
+/**
+ * The pixel path: every node's box in the node colour, then its cells as squares of round(CELL × scale)
+ * device pixels (at least 1) at the floor of their scaled corner, clipped to the buffer; a hatched
+ * colour gets its anti-diagonal in the hatch colour when squares are ≥ 4 pixels. Rows are filled with
+ * typed-array fills, not pixel by pixel. Returns the number of cells written (clipped ones included).
+ */
+export function writeNodePixels(job: PixelJob): number {
+  const { words, width, height, layout, nodes, nodeCount, colorIndex, highlight, palette, scale: s, offsetX: ox, offsetY: oy, bounds } = job;
+  const { cellX, cellY } = layout;
+  let bx0 = width;
+  let by0 = height;
+  let bx1 = 0;
+  let by1 = 0;
+  const nodeWord = palette.node;
+  for (let v = 0; v < nodeCount; v++) {
+    const box = layout.nodes[nodes[v]!]!;
+    const x0 = Math.max(0, Math.floor(box.x * s + ox));
+    const y0 = Math.max(0, Math.floor(box.y * s + oy));
+    const x1 = Math.min(width, Math.floor((box.x + box.w) * s + ox));
+    const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy));
+    if (x1 <= x0 || y1 <= y0) continue;
+    for (let y = y0; y < y1; y++) words.fill(nodeWord, y * width + x0, y * width + x1);
+    if (x0 < bx0) bx0 = x0;
+    if (y0 < by0) by0 = y0;
+    if (x1 > bx1) bx1 = x1;
+    if (y1 > by1) by1 = y1;
+  }
+  const size = Math.max(1, Math.round(CELL * s));
+  const diagonals = size >= 4;
+  const { lit, dim, hatch, hatched } = palette;
+  let drawn = 0;
+  for (let v = 0; v < nodeCount; v++) {
+    const box = layout.nodes[nodes[v]!]!;
+    const end = box.firstCell + box.gpus;
+    for (let c = box.firstCell; c < end; c++) {
+      drawn++;
+      const px = Math.floor(cellX[c]! * s + ox);
+      const py = Math.floor(cellY[c]! * s + oy);
+      const x0 = px < 0 ? 0 : px;
+      const y0 = py < 0 ? 0 : py;
+      const x1 = px + size > width ? width : px + size;
+      const y1 = py + size > height ? height : py + size;
+      if (x1 <= x0 || y1 <= y0) continue;
+      const i = colorIndex[c]!;
+      const word = !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!;
+      for (let y = y0, row = y0 * width; y < y1; y++, row += width) {
+        if (x1 - x0 <= 8) for (let x = row + x0; x < row + x1; x++) words[x] = word; // short runs: a loop beats fill()'s call
+        else words.fill(word, row + x0, row + x1);
+      }
+      if (diagonals && hatched[i] === 1) {
+        for (let d = 0; d < size; d++) {
+          const x = px + size - 1 - d;
+          const y = py + d;
+          if (x >= x0 && x < x1 && y >= y0 && y < y1) words[y * width + x] = hatch;
+        }
+      }
+      if (x0 < bx0) bx0 = x0;
+      if (y0 < by0) by0 = y0;
+      if (x1 > bx1) bx1 = x1;
+      if (y1 > by1) by1 = y1;
+    }
+  }
+  bounds.x0 = bx0;
+  bounds.y0 = by0;
+  bounds.x1 = bx1;
+  bounds.y1 = by1;
+  return drawn;
+}
+
+/** Zero the words inside `bounds` (what the last writeNodePixels wrote), leaving the whole buffer zero. */
+export function clearPixels(words: Uint32Array, width: number, bounds: PixelBounds): void {
+  for (let y = bounds.y0; y < bounds.y1; y++) words.fill(0, y * width + bounds.x0, y * width + bounds.x1);
+  bounds.x0 = bounds.y0 = bounds.x1 = bounds.y1 = 0;
+}
+
 const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
   light: {
     background: '#ffffff',
@@ -96,6 +220,8 @@ export class HeatmapRenderer {
   private frame = 0;
   private pendingFull = false;
   private flash: { cells: Int32Array; start: number } | null = null;
+  /** Indices of the nodes on screen (reused across draws). */
+  private visibleNodes = new Int32Array(0);
   /** Called after each full draw (tests and the benchmark read it). */
   onDraw: ((stats: DrawStats) => void) | null = null;
 
@@ -250,28 +376,31 @@ export class HeatmapRenderer {
     // PIXEL_MODE device pixels are written straight into an ImageData (one pass, no path to raster).
     const palette = colors.palette.length;
     const pixelMode = this.isPixelMode();
-    const buckets: number[][] = Array.from({ length: pixelMode ? 0 : 2 * palette }, () => []);
     const hatched: number[] = [];
-    const hatchSet = new Set(colors.hatched);
     let cellsDrawn = 0;
     ctx.fillStyle = chrome.node;
     const unusable: Rect[] = [];
-    const visibleNodes: number[] = [];
+    if (this.visibleNodes.length < layout.nodes.length) this.visibleNodes = new Int32Array(layout.nodes.length);
+    const visibleNodes = this.visibleNodes;
+    let visibleCount = 0;
     for (let n = 0; n < layout.nodes.length; n++) {
       const box = layout.nodes[n]!;
       if (!visible(box)) continue;
       if (!pixelMode) ctx.fillRect(box.x, box.y, box.w, box.h); // pixel mode writes boxes with the cells
-      visibleNodes.push(n);
+      visibleNodes[visibleCount++] = n;
       if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
     }
-    if (pixelMode) cellsDrawn = this.drawPixels(input, visibleNodes);
+    if (pixelMode) cellsDrawn = this.drawPixels(input, visibleNodes, visibleCount);
     else {
-      for (const n of visibleNodes) {
-        const box = layout.nodes[n]!;
+      const buckets: number[][] = Array.from({ length: 2 * palette }, () => []);
+      const isHatched = new Uint8Array(palette);
+      for (const i of colors.hatched) isHatched[i] = 1;
+      for (let v = 0; v < visibleCount; v++) {
+        const box = layout.nodes[visibleNodes[v]!]!;
         for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) {
           const i = colors.index[c]!;
           buckets[!highlight || highlight[c] === 1 ? i : palette + i]!.push(c);
-          if (hatchSet.has(i)) hatched.push(c);
+          if (isHatched[i] === 1) hatched.push(c);
           cellsDrawn++;
         }
       }
@@ -354,11 +483,24 @@ export class HeatmapRenderer {
     return CELL * this.transform.k * this.dpr < PIXEL_MODE;
   }
 
-  private pixels: { image: ImageData; words: Uint32Array; layer: HTMLCanvasElement } | null = null;
+  private pixels: { image: ImageData; words: Uint32Array; layer: HTMLCanvasElement; layerCtx: CanvasRenderingContext2D; dirty: PixelBounds } | null = null;
+  private pixelWords: { colors: CellColors; theme: Theme; words: PixelWords } | null = null;
 
-  private drawPixels(input: RenderInput, visibleNodes: readonly number[]): number {
-    const { model, colors, highlight } = input;
-    const { layout } = model;
+  /** Palette → ImageData words, cached per colours and theme (live updates bring new colours; most draws do not). */
+  private wordsFor(colors: CellColors, theme: Theme): PixelWords {
+    const cached = this.pixelWords;
+    if (cached && cached.colors === colors && cached.theme === theme) return cached.words;
+    const words = pixelWords(colors, CHROME[theme]);
+    this.pixelWords = { colors, theme, words };
+    return words;
+  }
+
+  /**
+   * Nodes and cells as device pixels in an offscreen ImageData, composited over the frames. Only the
+   * region written (the visible nodes' bounding box) is cleared, uploaded and composited: the rest of
+   * the buffer stays zero between draws.
+   */
+  private drawPixels(input: RenderInput, visibleNodes: Int32Array, visibleCount: number): number {
     const width = this.canvas.width;
     const height = this.canvas.height;
     if (!this.pixels || this.pixels.image.width !== width || this.pixels.image.height !== height) {
@@ -366,56 +508,34 @@ export class HeatmapRenderer {
       layer.width = width;
       layer.height = height;
       const image = new ImageData(width, height);
-      this.pixels = { image, words: new Uint32Array(image.data.buffer), layer };
+      this.pixels = { image, words: new Uint32Array(image.data.buffer), layer, layerCtx: layer.getContext('2d')!, dirty: emptyBounds() };
     }
-    const { image, words, layer } = this.pixels;
-    words.fill(0);
-    const chrome = CHROME[input.theme];
-    const nodeWord = packColor(chrome.node, 255);
-    const lit = colors.palette.map((c) => packColor(c, 255));
-    // Dimmed cells are pre-blended over the node background, so the layer stays opaque where it draws.
-    const dim = colors.palette.map((c) => blendWords(packColor(c, 255), nodeWord, DIM_ALPHA));
-    const { k, x: tx, y: ty } = this.transform;
-    const s = k * this.dpr;
-    const ox = tx * this.dpr;
-    const oy = ty * this.dpr;
-    const size = Math.max(1, Math.round(CELL * s));
-    for (const n of visibleNodes) {
-      const box = layout.nodes[n]!;
-      const x0 = Math.max(0, Math.floor(box.x * s + ox));
-      const y0 = Math.max(0, Math.floor(box.y * s + oy));
-      const x1 = Math.min(width, Math.floor((box.x + box.w) * s + ox));
-      const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy));
-      for (let y = y0; y < y1; y++) words.fill(nodeWord, y * width + x0, y * width + x1);
+    const { image, words, layer, layerCtx, dirty } = this.pixels;
+    clearPixels(words, width, dirty);
+    const { k, x, y } = this.transform;
+    const drawn = writeNodePixels({
+      words,
+      width,
+      height,
+      layout: input.model.layout,
+      nodes: visibleNodes,
+      nodeCount: visibleCount,
+      colorIndex: input.colors.index,
+      highlight: input.highlight,
+      palette: this.wordsFor(input.colors, input.theme),
+      scale: k * this.dpr,
+      offsetX: x * this.dpr,
+      offsetY: y * this.dpr,
+      bounds: dirty,
+    });
+    if (dirty.x1 > dirty.x0 && dirty.y1 > dirty.y0) {
+      const w = dirty.x1 - dirty.x0;
+      const h = dirty.y1 - dirty.y0;
+      layerCtx.putImageData(image, 0, 0, dirty.x0, dirty.y0, w, h);
+      this.ctx.setTransform(1, 0, 0, 1, 0, 0);
+      this.ctx.drawImage(layer, dirty.x0, dirty.y0, w, h, dirty.x0, dirty.y0, w, h);
+      this.applyTransform();
     }
-    const hatch = packColor(chrome.hatch, 255);
-    const hatched = new Uint8Array(colors.palette.length);
-    if (size >= 4) for (const i of colors.hatched) hatched[i] = 1;
-    let drawn = 0;
-    for (const n of visibleNodes) {
-      const box = layout.nodes[n]!;
-      for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) {
-        const px = Math.floor(layout.cellX[c]! * s + ox);
-        const py = Math.floor(layout.cellY[c]! * s + oy);
-        const i = colors.index[c]!;
-        const word = (!highlight || highlight[c] === 1 ? lit : dim)[i]!;
-        const diagonal = hatched[i] === 1; // cordoned / NotReady: a diagonal line, not colour alone
-        for (let dy = 0; dy < size; dy++) {
-          const y = py + dy;
-          if (y < 0 || y >= height) continue;
-          const row = y * width;
-          for (let dx = 0; dx < size; dx++) {
-            const x = px + dx;
-            if (x >= 0 && x < width) words[row + x] = diagonal && dx + dy === size - 1 ? hatch : word;
-          }
-        }
-        drawn++;
-      }
-    }
-    layer.getContext('2d')!.putImageData(image, 0, 0);
-    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
-    this.ctx.drawImage(layer, 0, 0);
-    this.applyTransform();
     return drawn;
   }
 

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { colorCells } from '../../lib/heatmap/colors';
+import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
+import { buildHeatmapModel } from '../../lib/heatmap/model';
+import { boundPod, nestedCluster } from '../../lib/placement/testkit';
+import { clearPixels, emptyBounds, pixelWords, writeNodePixels, type PixelWords } from './renderer';
+
+/** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
+function smallModel() {
+  const state = nestedCluster(['rack'], [2, 2], { gpu: 8 });
+  state.nodes[1]!.unschedulable = true;
+  state.pods = [boundPod('a', 'node-0', 3), boundPod('b', 'node-1', 2), boundPod('c', 'node-3', 8)];
+  const model = buildHeatmapModel(state);
+  return { model, colors: colorCells(model, 'allocation', 'light') };
+}
+
+const CHROME = { node: '#ffffff', hatch: '#ffffff' };
+
+/** The plain per-pixel writer (what the renderer did before row fills): the oracle. */
+function referencePixels(width: number, height: number, layout: HeatmapLayout, nodes: number[], index: Uint16Array, highlight: Uint8Array | null, p: PixelWords, s: number, ox: number, oy: number): Uint32Array {
+  const words = new Uint32Array(width * height);
+  for (const n of nodes) {
+    const box = layout.nodes[n]!;
+    const x0 = Math.max(0, Math.floor(box.x * s + ox));
+    const y0 = Math.max(0, Math.floor(box.y * s + oy));
+    const x1 = Math.min(width, Math.floor((box.x + box.w) * s + ox));
+    const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy));
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) words[y * width + x] = p.node;
+  }
+  const size = Math.max(1, Math.round(CELL * s));
+  for (const n of nodes) {
+    const box = layout.nodes[n]!;
+    for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) {
+      const px = Math.floor(layout.cellX[c]! * s + ox);
+      const py = Math.floor(layout.cellY[c]! * s + oy);
+      const i = index[c]!;
+      const word = (!highlight || highlight[c] === 1 ? p.lit : p.dim)[i]!;
+      const diagonal = size >= 4 && p.hatched[i] === 1;
+      for (let dy = 0; dy < size; dy++) {
+        for (let dx = 0; dx < size; dx++) {
+          const x = px + dx;
+          const y = py + dy;
+          if (x >= 0 && x < width && y >= 0 && y < height) words[y * width + x] = diagonal && dx + dy === size - 1 ? p.hatch : word;
+        }
+      }
+    }
+  }
+  return words;
+}
+
+describe('pixel path (writeNodePixels)', () => {
+  test('a cell at scale 1 is exactly its CELL × CELL square of its colour, the node box around it, hatch on the anti-diagonal', () => {
+    const { model, colors } = smallModel();
+    const { layout } = model;
+    const palette = pixelWords(colors, CHROME);
+    const width = Math.ceil(layout.width);
+    const height = Math.ceil(layout.height);
+    const words = new Uint32Array(width * height);
+    const bounds = emptyBounds();
+    const nodes = layout.nodes.map((_, n) => n);
+    const drawn = writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight: null, palette, scale: 1, offsetX: 0, offsetY: 0, bounds });
+    expect(drawn).toBe(32);
+    const at = (x: number, y: number) => words[y * width + x]!;
+    for (let c = 0; c < layout.cellCount; c++) {
+      const x = layout.cellX[c]!;
+      const y = layout.cellY[c]!;
+      const lit = palette.lit[colors.index[c]!]!;
+      const hatched = palette.hatched[colors.index[c]!] === 1;
+      for (let dy = 0; dy < CELL; dy++)
+        for (let dx = 0; dx < CELL; dx++) expect(at(x + dx, y + dy)).toBe(hatched && dx + dy === CELL - 1 ? palette.hatch : lit);
+      // The gap right of / below the cell is node background.
+      expect(at(x + CELL, y)).toBe(palette.node);
+      expect(at(x, y + CELL)).toBe(palette.node);
+    }
+    // The cordoned node's free GPUs are the hatched ones; the others are not.
+    const cordoned = layout.nodes.find((b) => b.name === 'node-1')!;
+    expect(palette.hatched[colors.index[cordoned.firstCell + 2]!]).toBe(1);
+    expect(palette.hatched[colors.index[layout.nodes.find((b) => b.name === 'node-0')!.firstCell + 5]!]).toBe(0);
+    // Outside every node box nothing is written; the bounds are the nodes' bounding box.
+    expect(at(0, 0)).toBe(0);
+    const x0 = Math.min(...layout.nodes.map((b) => b.x));
+    const y1 = Math.max(...layout.nodes.map((b) => b.y + b.h));
+    expect(bounds.x0).toBe(x0);
+    expect(bounds.y1).toBe(y1);
+  });
+
+  test('property: equals the per-pixel oracle at any scale and offset (clipped at every edge), with and without a highlight', () => {
+    const { model, colors } = smallModel();
+    const { layout } = model;
+    const palette = pixelWords(colors, CHROME);
+    const width = 97;
+    const height = 61;
+    const words = new Uint32Array(width * height);
+    const bounds = emptyBounds();
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 1.6, noNaN: true }),
+        fc.double({ min: -150, max: 80, noNaN: true }),
+        fc.double({ min: -150, max: 60, noNaN: true }),
+        fc.option(fc.uint8Array({ minLength: layout.cellCount, maxLength: layout.cellCount, max: 1 }), { nil: null }),
+        fc.subarray(layout.nodes.map((_, n) => n), { minLength: 0 }),
+        (s, ox, oy, highlight, nodes) => {
+          clearPixels(words, width, bounds);
+          expect(words.findIndex((w) => w !== 0)).toBe(-1); // clearing the last bounds leaves the whole buffer zero
+          writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight, palette, scale: s, offsetX: ox, offsetY: oy, bounds });
+          const expected = referencePixels(width, height, layout, nodes, colors.index, highlight, palette, s, ox, oy);
+          expect(words.findIndex((w, i) => w !== expected[i])).toBe(-1);
+          // Every written word lies inside the reported bounds.
+          let outside = 0;
+          for (let y = 0; y < height; y++)
+            for (let x = 0; x < width; x++) if (words[y * width + x] !== 0 && !(x >= bounds.x0 && x < bounds.x1 && y >= bounds.y0 && y < bounds.y1)) outside++;
+          expect(outside).toBe(0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('dimmed colours are the lit ones blended over the node background; words are opaque RGBA', () => {
+    const { colors } = smallModel();
+    const palette = pixelWords(colors, { node: '#000000', hatch: '#ffffff' });
+    // Light-mode Grove blue #0072b2 → bytes r, g, b, a little-endian.
+    const grove = colors.palette.indexOf('#0072b2');
+    expect(palette.lit[grove]).toBe(((255 << 24) | (0xb2 << 16) | (0x72 << 8) | 0x00) >>> 0);
+    const dim = palette.dim[grove]!;
+    expect(dim >>> 24).toBe(255);
+    expect((dim >>> 16) & 255).toBe(Math.round(0xb2 * 0.18));
+    expect(palette.hatch).toBe(0xffffffff);
+  });
+});
