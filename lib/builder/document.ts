@@ -77,6 +77,11 @@ export function setOrDelete(d: Document, path: Path, value: unknown): void {
     (current as { value: unknown }).value = value;
     return;
   }
+  // Parents made here: yaml's setIn cannot go on through a map it created itself in an earlier set of the same edit.
+  for (let i = 1; i < path.length; i++) {
+    const prefix = path.slice(0, i);
+    if (d.getIn(prefix, true) === undefined) d.setIn(prefix, typeof path[i] === 'number' ? new YAMLSeq() : new YAMLMap());
+  }
   d.setIn(path, d.createNode(value));
 }
 

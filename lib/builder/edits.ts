@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLSeq } from 'yaml';
 import { dns1123LabelError, isRecord } from '../grove/meta';
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
+import { containerPath, containersOf, jsonPath, type ContainerList } from './containers';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeBuilderText, type Path } from './document';
 import { cycleThrough, graphFromObject, type BuilderGraph, type RoleKind, type StartEdge } from './graph';
 import { cliqueForKind, type Flavour } from './templates';
@@ -19,6 +20,8 @@ const GROUPS: Path = [...TEMPLATE, 'podCliqueScalingGroups'];
 interface EditContext {
   d: Document;
   graph: BuilderGraph;
+  /** The PodCliqueSet as data, before this edit. */
+  object: Record<string, unknown>;
 }
 
 /** Runs `fn` on the PodCliqueSet document of `text`; `fn` returns a refusal message or a note. */
@@ -26,7 +29,7 @@ function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { not
   const read = readBuilderText(text);
   if (!read.ok) return { ok: false, message: `the YAML cannot be edited from the canvas until it is fixed: ${read.message}${read.line ? ` (line ${read.line}:${read.column})` : ''}` };
   const d = pcsDocument(read.doc);
-  const outcome = fn({ d, graph: graphFromObject(read.object) });
+  const outcome = fn({ d, graph: graphFromObject(read.object), object: read.object });
   if (outcome && 'refuse' in outcome) return { ok: false, message: outcome.refuse };
   return { ok: true, text: writeBuilderText(read.doc), ...(outcome?.note ? { note: outcome.note } : {}) };
 }
@@ -332,6 +335,47 @@ export function setField(text: string, path: Path, value: unknown): EditResult {
 export function setFields(text: string, entries: readonly { path: Path; value: unknown }[]): EditResult {
   return edit(text, ({ d }) => {
     for (const e of entries) setOrDelete(d, e.path, e.value);
+  });
+}
+
+export interface AddContainerOptions {
+  list: ContainerList;
+  /** Default: "sidecar" (app container) or "init", made unique within the pod. */
+  name?: string;
+  image?: string;
+}
+
+/**
+ * Appends a container to a clique's pod template (block style, after the others); returns its
+ * name in `note`. Names are unique across containers and init containers, as the API server wants.
+ * Without an image it is written as `image: ""`, which the inspector flags until one is typed.
+ */
+export function addContainer(text: string, clique: string, options: AddContainerOptions): EditResult {
+  return edit(text, ({ d, graph, object }) => {
+    const c = graph.cliques.find((x) => x.name === clique);
+    if (!c) return { refuse: `there is no clique "${clique}"` };
+    const taken = containersOf(object, c.index).map((x) => x.name);
+    const name = options.name ?? uniqueName(options.list === 'containers' ? 'sidecar' : 'init', taken);
+    const listPath = cliquePath(c.index, 'spec', 'podSpec', options.list);
+    const invalid = dns1123LabelError(name);
+    if (invalid) return { refuse: `${jsonPath(listPath)}: container name "${name}" is not valid: it ${invalid}` };
+    if (taken.includes(name)) return { refuse: `${jsonPath(listPath)}: container name "${name}" is already taken in this pod` };
+    blockSeq(d, listPath).items.push(d.createNode({ name, image: options.image ?? '' }) as Node);
+    return { note: name };
+  });
+}
+
+/** Removes one container of a clique's pod template; refuses the last app container (a pod needs one). */
+export function removeContainer(text: string, clique: string, list: ContainerList, index: number): EditResult {
+  return edit(text, ({ d, graph }) => {
+    const c = graph.cliques.find((x) => x.name === clique);
+    if (!c) return { refuse: `there is no clique "${clique}"` };
+    const listPath = cliquePath(c.index, 'spec', 'podSpec', list);
+    const seq = seqAt(d, listPath);
+    if (!seq || index < 0 || index >= seq.items.length) return { refuse: `${jsonPath(containerPath(c.index, list, index))}: there is no such container` };
+    if (list === 'containers' && seq.items.length === 1) return { refuse: `${jsonPath(listPath)}: a pod needs at least one container, so the last one stays` };
+    seq.items.splice(index, 1);
+    if (seq.items.length === 0) d.deleteIn(listPath);
   });
 }
 

@@ -3,6 +3,7 @@
  * groups are frames that hold cliques, and `startsAfter` entries are edges from the clique that
  * must be ready first to the clique that waits for it.
  */
+import { FieldError } from '../cluster/fieldPath';
 import { podRequests } from '../cluster/resources';
 import { isRecord } from '../grove/meta';
 import { STARTUP_ANY_ORDER, type CliqueStartupType } from '../grove/podcliqueset';
@@ -29,7 +30,10 @@ export interface CliqueNode {
   /** Name of the scaling group holding it, or null when standalone. */
   group: string | null;
   startsAfter: string[];
+  /** GPUs one pod takes, as the scheduler counts them (podRequests: max(containers + sidecars, init containers)). */
   gpus: number;
+  /** Why the GPUs could not be counted (0 shown meanwhile), starting with the JSON path of the field, e.g. `spec.template.cliques[1].spec.podSpec.containers[2].resources.limits`. */
+  gpuError: string | null;
 }
 
 export interface GroupNode {
@@ -60,12 +64,13 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
-/** GPUs one pod of the clique takes, as the scheduler counts them; 0 while the pod spec is half-written. */
-function gpusOf(podSpec: unknown): number {
+/** GPUs one pod of the clique takes, as the scheduler counts them, or why they cannot be counted while the pod spec is half-written. */
+function gpusOf(podSpec: unknown, index: number): { gpus: number; gpuError: string | null } {
   try {
-    return podRequests(podSpec).gpu;
-  } catch {
-    return 0;
+    return { gpus: podRequests(podSpec, `spec.template.cliques[${index}].spec.podSpec`).gpu, gpuError: null };
+  } catch (e) {
+    if (e instanceof FieldError) return { gpus: 0, gpuError: e.message };
+    throw e;
   }
 }
 
@@ -95,7 +100,7 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
         minAvailable: num(s.minAvailable),
         group: groupOf.get(name) ?? null,
         startsAfter: strings(s.startsAfter),
-        gpus: gpusOf(s.podSpec),
+        ...gpusOf(s.podSpec, index),
       },
     ];
   });
