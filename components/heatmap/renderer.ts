@@ -344,6 +344,11 @@ export class HeatmapRenderer {
   /** Repaint the whole canvas now. */
   draw(): DrawStats {
     const t0 = performance.now();
+    // This is the full repaint a scheduled frame would do (resize + setTransform + setInput in one task
+    // used to draw twice); the flash re-schedules itself below.
+    this.pendingFull = false;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
     const ctx = this.ctx;
     const input = this.input;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
