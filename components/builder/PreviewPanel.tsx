@@ -3,10 +3,10 @@
 import { useMemo } from 'react';
 import type { KubeObject } from '@/lib/grove/meta';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
-import { clusterStateFromObjects } from '@/lib/cluster/fromObjects';
 import type { ClusterState } from '@/lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
-import { useConnectionState, useKindObjects } from '@/components/hooks/useClusterStream';
+import { useClusterState } from '@/components/hooks/useClusterState';
+import { useConnectionState } from '@/components/hooks/useClusterStream';
 import { MiniHeatmap } from '@/components/heatmap/MiniHeatmap';
 import { previewHref, storePreviewHandoff } from '@/components/heatmap/previewHandoff';
 
@@ -16,19 +16,17 @@ const NO_PODS: readonly KubeObject[] = [];
 
 /** Where the stack would land on the cluster as the stream shows it now; computed in the browser. */
 export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: string; onClose: () => void }) {
-  const nodes = useKindObjects('Node');
-  const pods = useKindObjects('Pod');
-  const bindings = useKindObjects('ClusterTopologyBinding');
+  const { state, error, unreadablePods } = useClusterState();
   const connection = useConnectionState();
   const outcome: PreviewOutcome | null = useMemo(() => {
-    if (nodes.length === 0) return null;
+    if (error !== null) return { kind: 'failed', message: `the cluster's nodes could not be read: ${error}` };
+    if (!state || state.nodes.length === 0) return null;
     try {
-      const state = clusterStateFromObjects({ nodes: nodes as KubeObject[], pods: pods as KubeObject[], clusterTopologyBindings: bindings as KubeObject[] });
       return { kind: 'ok', preview: previewPodCliqueSet(state, pcs), state };
     } catch (e) {
       return { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
     }
-  }, [nodes, pods, bindings, pcs]);
+  }, [state, error, pcs]);
 
   return (
     <section aria-labelledby="preview-heading" data-testid="preview-panel" className="flex max-h-full min-h-0 flex-col">
@@ -61,6 +59,11 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         {outcome?.kind === 'failed' && (
           <p role="alert" className="text-red-700 dark:text-red-400">
             The preview failed: {outcome.message}
+          </p>
+        )}
+        {outcome?.kind === 'ok' && unreadablePods > 0 && (
+          <p role="status" className="mb-2 text-amber-800 dark:text-amber-300">
+            {unreadablePods} pod(s) could not be read: the GPUs they hold count as free here.
           </p>
         )}
         {outcome?.kind === 'ok' && (

@@ -1,18 +1,18 @@
 'use client';
 /**
  * The cluster objects the Workloads pages read, live from the tab's stream, and the ClusterState the
- * placement engine runs on (rebuilt only when Nodes, Pods or bindings change).
+ * placement engine runs on (the tab's shared one, components/hooks/useClusterState.ts).
  */
 import { useMemo } from 'react';
-import { clusterStateFromObjects } from '../../lib/cluster/fromObjects';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { WorkloadObjects } from '../../lib/workloads/tree';
 import type { KubeObject } from '../../lib/grove/meta';
+import { useClusterState } from '../hooks/useClusterState';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 
 export interface WorkloadData extends WorkloadObjects {
   events: readonly KubeObject[];
-  /** Undefined while the stream has not delivered its first snapshot, or when a node/pod is unreadable. */
+  /** Undefined while the stream has not delivered its nodes, or when a node or binding is unreadable (stateError says why); unreadable pods are left out. */
   state?: ClusterState;
   stateError?: string;
   synced: boolean;
@@ -26,19 +26,12 @@ export function useWorkloadData(options: { events?: boolean; state?: boolean } =
   const podCliqueScalingGroups = useKindObjects('PodCliqueScalingGroup');
   const podGangs = useKindObjects('PodGang');
   const pods = useKindObjects('Pod');
-  const nodes = useKindObjects('Node');
-  const bindings = useKindObjects('ClusterTopologyBinding');
   const allEvents = useKindObjects('Event');
   const connection = useConnectionState();
-  const wantState = options.state ?? false;
-  const built = useMemo((): { state?: ClusterState; error?: string } => {
-    if (!wantState || nodes.length === 0) return {};
-    try {
-      return { state: clusterStateFromObjects({ nodes, pods, clusterTopologyBindings: bindings }) };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
-  }, [wantState, nodes, pods, bindings]);
+  const cluster = useClusterState({ enabled: options.state ?? false });
+  // No nodes yet (the stream has not delivered them): no state, so pages say "loading" rather than "does not fit".
+  const state = cluster.state && cluster.state.nodes.length > 0 ? cluster.state : undefined;
+  const stateError = cluster.error ?? undefined;
   const events = options.events ? allEvents : NO_EVENTS;
   const synced = connection.synced;
   return useMemo(
@@ -49,10 +42,10 @@ export function useWorkloadData(options: { events?: boolean; state?: boolean } =
       podGangs,
       pods,
       events,
-      ...(built.state ? { state: built.state } : {}),
-      ...(built.error ? { stateError: built.error } : {}),
+      ...(state ? { state } : {}),
+      ...(stateError ? { stateError } : {}),
       synced,
     }),
-    [podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods, events, built, synced],
+    [podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods, events, state, stateError, synced],
   );
 }
