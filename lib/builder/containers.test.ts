@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { expandPodGangs } from '../grove/expand';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { readBuilderText } from './document';
-import { containerFindings, containerPath, containersOf, jsonPath } from './containers';
+import { checkManifestText } from '../grove/check';
+import { containerFindings, containerPath, containersOf, jsonPath, withContainerFindings } from './containers';
 import { addContainer, removeContainer, setField, setFields, type EditResult } from './edits';
 import { graphFromObject } from './graph';
 
@@ -21,9 +22,7 @@ spec:
           roleName: frontend
           replicas: 1
           podSpec:
-            containers:
-              - name: app
-                image: busybox
+            containers: [{name: app, image: busybox}]
       - name: worker
         spec:
           roleName: worker
@@ -153,6 +152,22 @@ describe('containerFindings', () => {
   });
 });
 
+describe('withContainerFindings', () => {
+  test('adds them to the PodCliqueSet document of the report, on their lines, in line order', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n${ok(setField(TWO_CONTAINERS, containerPath(1, 'containers', 1, 'image'), undefined))}`;
+    const plain = checkManifestText(text);
+    const report = withContainerFindings(plain, text, 1);
+    const pcs = report.documents.find((d) => d.index === 1)!;
+    const added = pcs.findings.filter((f) => f.rule === 'builder.containerImage');
+    expect(added).toHaveLength(1);
+    // Line of `- name: metrics` in the second document (the image key is gone, so its container item).
+    expect(text.split('\n')[added[0]!.line! - 1]).toContain('- name: metrics');
+    expect(pcs.findings.map((f) => f.line ?? 0)).toEqual([...pcs.findings.map((f) => f.line ?? 0)].sort((a, b) => a - b));
+    expect(report.documents.find((d) => d.index === 0)).toBe(plain.documents.find((d) => d.index === 0));
+    expect(withContainerFindings(checkManifestText(TWO_CONTAINERS), TWO_CONTAINERS, 0)).toEqual(checkManifestText(TWO_CONTAINERS));
+  });
+});
+
 describe('add and remove containers', () => {
   test('an added container goes after the others, block style, with a unique name and an image still to fill in', () => {
     const after = ok(addContainer(TWO_CONTAINERS, 'worker', { list: 'containers' }));
@@ -163,8 +178,8 @@ describe('add and remove containers', () => {
     expect(after).toContain('              - name: sidecar\n                image: ""\n');
     expect(containerFindings(object, 1).map((f) => f.path)).toEqual(['/spec/template/cliques/1/spec/podSpec/containers/2/image']);
     expect(after).toContain('# one NVLink quad');
-    // The frontend's containers are untouched.
-    expect(after).toContain('            containers:\n              - name: app\n                image: busybox\n      - name: worker');
+    // The frontend's flow-style list is untouched.
+    expect(after).toContain('containers: [{name: app, image: busybox}]');
   });
 
   test('an init container can be added where there were none; a taken or invalid name is refused with the JSON path', () => {

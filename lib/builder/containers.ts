@@ -5,7 +5,8 @@
  */
 import { fieldPath } from '../cluster/fieldPath';
 import { RESOURCE_GPU } from '../grove/core';
-import type { Finding } from '../grove/findings';
+import type { Finding, ManifestReport } from '../grove/findings';
+import { documentData, parseYamlDocuments, positionOf } from '../grove/manifest';
 import { isRecord, pointer } from '../grove/meta';
 import type { Path } from './document';
 
@@ -90,4 +91,29 @@ export function containerFindings(pcs: unknown, cliqueIndex: number): Finding[] 
     });
   }
   return out;
+}
+
+/**
+ * The builder's report: the validator's, plus every clique's containerFindings in the PodCliqueSet
+ * document it edits (index `pcsIndex`), placed on their lines, so the list, the node badges, the
+ * editor and the inspector all show them.
+ */
+export function withContainerFindings(report: ManifestReport, text: string, pcsIndex: number): ManifestReport {
+  const target = report.documents.find((d) => d.index === pcsIndex);
+  if (!target) return report;
+  const { documents, lineCounter } = parseYamlDocuments(text);
+  const doc = documents[pcsIndex];
+  if (!doc) return report;
+  const object = documentData(doc);
+  const spec = isRecord(object) && isRecord(object.spec) ? object.spec : {};
+  const cliques = isRecord(spec.template) && Array.isArray(spec.template.cliques) ? spec.template.cliques : [];
+  const extra = cliques.flatMap((_, i) =>
+    containerFindings(object, i).map((f) => {
+      const pos = positionOf(doc, f.path, lineCounter);
+      return pos ? { ...f, line: pos.line, column: pos.column } : f;
+    }),
+  );
+  if (extra.length === 0) return report;
+  const findings = [...target.findings, ...extra].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return { ...report, documents: report.documents.map((d) => (d === target ? { ...d, findings } : d)) };
 }

@@ -141,7 +141,7 @@ describe('keys that are special in JavaScript', () => {
 describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () => {
   test('keeps every document, empty ones too, and writes the file back unchanged', () => {
     expect(parseYamlDocuments('a: 1\n---\n---\nb: 2\n').documents).toHaveLength(3);
-    const text = '# first\na: 1 # kept\n---\nb: yes\nc: 0755\n';
+    const text = '# first\na: 1 # kept\nargs: ["--port", "80"]\nmap: {k: v}\n---\nb: yes\nc: 0755\n';
     const { documents, errors } = parseYamlDocuments(text);
     expect(errors).toEqual([]);
     expect(writeYamlDocuments(documents)).toBe(text);

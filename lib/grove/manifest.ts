@@ -18,6 +18,12 @@ const YAML_VERSION = '1.1';
 /** How every YAML document of the app is read: YAML 1.1, duplicate keys refused, errors located by a LineCounter. */
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VERSION } as const;
 
+/**
+ * How a document is written back. Flow collections without inner padding (`[a, b]`, `{k: v}`), as
+ * Kubernetes manifests write them: an untouched `args: ["--port", "80"]` comes out as it went in.
+ */
+const TO_STRING_OPTIONS = { flowCollectionPadding: false } as const;
+
 /** How a document becomes data: aliases allowed, but not an alias bomb. */
 const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 100 };
 
@@ -165,7 +171,7 @@ export function serializeManifests(documents: readonly ManifestDocument[]): stri
 export function writeYamlDocuments(documents: readonly Document[]): string {
   return documents
     .map((d, i) => {
-      const text = d.toString();
+      const text = d.toString(TO_STRING_OPTIONS);
       return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
     })
     .join('');
