@@ -13,6 +13,7 @@ import { groveRelease } from './fixtures/grove-release';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EXPECTED_MULTINODE = path.join(HERE, 'fixtures', 'builder', 'multinode-disaggregated.yaml');
+const WORKER_WITH_SIDECAR = path.join(HERE, 'fixtures', 'builder', 'worker-with-sidecar.yaml');
 
 test.use({ viewport: { width: 1680, height: 1000 } });
 // Several of these tests compose a whole stack by mouse; give them room on a busy 2-core CI machine.
@@ -393,6 +394,70 @@ test('a manifest file dropped on the page is imported', async ({ page }) => {
   await expect(notice(page)).toContainText('Loaded dropped.yaml');
   await expect(page.locator('[data-testid^="clique-"]')).toHaveCount(4);
   expect(await exported(page)).toBe(manifest);
+});
+
+/** The inspector's fields of one container (each container is a group named after it). */
+const containerGroup = (page: Page, title: string) => inspector(page).getByRole('group', { name: title, exact: true });
+
+async function importFile(page: Page, file: string): Promise<void> {
+  await page.getByTestId('builder-file-input').setInputFiles(file);
+  await expect(notice(page)).toContainText(`Loaded ${path.basename(file)}`);
+}
+
+test('every container of a clique is in the inspector; editing the sidecar’s image changes exactly that line', async ({ page }) => {
+  const manifest = readFileSync(WORKER_WITH_SIDECAR, 'utf8');
+  await open(page);
+  await importFile(page, WORKER_WITH_SIDECAR);
+  await expect(clique(page, 'worker')).toContainText('4 GPU');
+  await select(page, clique(page, 'worker'));
+  await expect(inspector(page).getByTestId('gpus-per-pod')).toContainText('GPU per pod: 4');
+
+  const server = containerGroup(page, 'Container server');
+  const sidecar = containerGroup(page, 'Container metrics');
+  await expect(server.getByRole('textbox', { name: 'Image', exact: true })).toHaveValue('vllm/vllm-openai:v0.10.1.1');
+  await expect(server.getByRole('textbox', { name: 'GPU limit', exact: true })).toHaveValue('4');
+  await expect(sidecar.getByRole('textbox', { name: 'GPU limit', exact: true })).toHaveValue('');
+  await expect(sidecar.getByRole('textbox', { name: 'Args (one per line)', exact: true })).toHaveValue('--port=9400');
+
+  await sidecar.getByRole('textbox', { name: 'Image', exact: true }).fill('prom/exporter:v2');
+  const text = await exported(page);
+  // The one line of the sidecar, nothing else: the server, its flow-style args and every comment as they were.
+  expect(text).toBe(manifest.replace('image: prom/exporter:v1', 'image: prom/exporter:v2'));
+  expect(text).toContain('- name: server # the model server');
+  expect(text).toContain('nvidia.com/gpu: 4 # one NVLink quad');
+});
+
+test('containers are added and removed in the inspector, and the GPUs per pod add up over them', async ({ page }) => {
+  await open(page);
+  await importFile(page, WORKER_WITH_SIDECAR);
+  await select(page, clique(page, 'worker'));
+
+  // An added container has no image yet: its image field takes the focus and says it is required.
+  await inspector(page).getByRole('button', { name: 'Add container', exact: true }).click();
+  await expect(notice(page)).toContainText('Added container sidecar to worker');
+  const added = containerGroup(page, 'Container sidecar');
+  const image = added.getByRole('textbox', { name: 'Image', exact: true });
+  await expect(image).toBeFocused();
+  await expect(added.getByTestId('field-findings')).toContainText('image is required');
+  await page.keyboard.type('busybox:1.37');
+  await expect(added.getByTestId('field-findings')).toHaveCount(0);
+
+  // Two more GPUs on it: the pod now takes 6 (the canvas node too); a request without a limit is flagged at resources.limits.
+  await added.getByRole('textbox', { name: 'GPU request', exact: true }).fill('2');
+  await expect(added.getByTestId('field-findings')).toContainText('needs a limit');
+  await added.getByRole('textbox', { name: 'GPU limit', exact: true }).fill('2');
+  await expect(added.getByTestId('field-findings')).toHaveCount(0);
+  await expect(inspector(page).getByTestId('gpus-per-pod')).toContainText('GPU per pod: 6');
+  await expect(clique(page, 'worker')).toContainText('6 GPU');
+
+  // Removing the added container; the last app container cannot be removed.
+  await added.getByRole('button', { name: 'Remove Container sidecar' }).click();
+  await expect(containerGroup(page, 'Container sidecar')).toHaveCount(0);
+  await expect(inspector(page).getByTestId('gpus-per-pod')).toContainText('GPU per pod: 4');
+  await containerGroup(page, 'Container metrics').getByRole('button', { name: 'Remove Container metrics' }).click();
+  await expect(containerGroup(page, 'Container server').getByRole('button', { name: 'Remove Container server' })).toBeDisabled();
+  const obj = yamlObject(await exported(page)) as { spec: { template: { cliques: { spec: { podSpec: { containers: { name: string }[] } } }[] } } };
+  expect(obj.spec.template.cliques[0]!.spec.podSpec.containers.map((c) => c.name)).toEqual(['server']);
 });
 
 test.describe('Grove samples', () => {

@@ -8,8 +8,10 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { readBuilderText, type Path } from '@/lib/builder/document';
+import { withContainerFindings, type ContainerList } from '@/lib/builder/containers';
 import {
   addClique,
+  addContainer,
   addGroup,
   addStartsAfter,
   copyCliques,
@@ -17,6 +19,7 @@ import {
   deletionConsequences,
   moveIntoGroup,
   pasteCliques,
+  removeContainer,
   removeStartsAfter,
   renameClique,
   renameGroup,
@@ -161,11 +164,11 @@ function BuilderWorkbenchInner() {
   );
   const report = useMemo(() => {
     try {
-      return checkManifestText(work.text, validationContext);
+      return withContainerFindings(checkManifestText(work.text, validationContext), work.text, pcsIndex);
     } catch {
       return null;
     }
-  }, [work.text, validationContext]);
+  }, [work.text, validationContext, pcsIndex]);
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
   const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
@@ -475,6 +478,21 @@ function BuilderWorkbenchInner() {
     },
     [onConnect, applyEdit],
   );
+  const onAddContainer = useCallback(
+    (clique: string, list: ContainerList) => {
+      const r = addContainer(workRef.current.text, clique, { list });
+      if (!applyEdit(r)) return null;
+      say(`Added ${list === 'containers' ? 'container' : 'init container'} ${r.note} to ${clique}: give it an image.`);
+      return r.note!;
+    },
+    [applyEdit],
+  );
+  const onRemoveContainer = useCallback(
+    (clique: string, list: ContainerList, index: number) => {
+      if (applyEdit(removeContainer(workRef.current.text, clique, list, index))) say(`Removed the container from ${clique}. Undo (Ctrl+Z) brings it back.`);
+    },
+    [applyEdit],
+  );
   const onSetKind = useCallback((clique: string, kind: RoleKind) => commit({ text: workRef.current.text, layout: { ...layoutRef.current, kinds: { ...layoutRef.current.kinds, [clique]: kind } } }), [commit]);
 
   // ---- findings: select what it is about, focus its field, show its line
@@ -738,6 +756,8 @@ function BuilderWorkbenchInner() {
             onRenameGroup={onRenameGroup}
             onMoveToGroup={onMoveToGroup}
             onToggleStartsAfter={onToggleStartsAfter}
+            onAddContainer={onAddContainer}
+            onRemoveContainer={onRemoveContainer}
           />
         </div>
         <div className="flex min-h-0 flex-col border-l border-zinc-200 dark:border-zinc-800">

@@ -12,23 +12,21 @@ import { SCHEDULER_BACKENDS } from '@/lib/grove/validate/context';
 import {
   CreateOnlyMark,
   CreateOnlyNote,
-  envCodec,
   Field,
   FieldFindings,
   FieldLabel,
   fieldId,
   inputClass,
   intCodec,
-  linesCodec,
   mapCodec,
   NameField,
-  quantityCodec,
   Section,
   SelectField,
   tolerationsCodec,
   valueAt,
   type SetField,
 } from './fields';
+import { InspectorContainers, type ContainerActions } from './InspectorContainers';
 
 /** Levels per ClusterTopologyBinding name, from the cluster. */
 export type TopologyLevels = Record<string, string[]>;
@@ -48,6 +46,8 @@ export interface InspectorProps {
   onRenameGroup: (from: string, to: string) => boolean;
   onMoveToGroup: (clique: string, group: string | null) => void;
   onToggleStartsAfter: (from: string, to: string, on: boolean) => void;
+  onAddContainer: ContainerActions['onAddContainer'];
+  onRemoveContainer: ContainerActions['onRemoveContainer'];
 }
 
 function TopologyFields({ base, props, inheritedName }: { base: Path; props: InspectorProps; inheritedName?: string }) {
@@ -172,12 +172,6 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
   if (!c) return null;
   const common = { object, findings, onSet };
   const p = (...rest: (string | number)[]) => cliquePath(c.index, ...rest);
-  const ctr = (...rest: (string | number)[]) => p('spec', 'podSpec', 'containers', 0, ...rest);
-  const containers = valueAt(object, p('spec', 'podSpec', 'containers'));
-  const env = valueAt(object, ctr('env'));
-  const envHasRefs = Array.isArray(env) && env.some((e) => isRecord(e) && 'valueFrom' in e);
-  // Fields whose one-line-per-item form would lose something are shown, not edited, here.
-  const multiLine = (v: unknown) => Array.isArray(v) && v.some((x) => typeof x !== 'string' || x.includes('\n'));
   const tolerations = valueAt(object, p('spec', 'podSpec', 'tolerations'));
   const tolerationsRich = Array.isArray(tolerations) && tolerations.some((t) => !isRecord(t) || Object.keys(t).some((k) => !['key', 'operator', 'value', 'effect'].includes(k)) || (t.operator === 'Exists' ? t.value !== undefined : t.value === undefined));
   const inYaml = (what: string) => `${what}: edit it in the YAML.`;
@@ -248,24 +242,7 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
           <FieldFindings findings={findings} path={p('spec', 'startsAfter')} />
         </fieldset>
       </Section>
-      <Section title="Container">
-        {Array.isArray(containers) && containers.length > 1 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">Showing the first of {containers.length} containers; edit the others in the YAML.</p>}
-        <Field {...common} label="Container name" path={ctr('name')} />
-        <Field {...common} label="Image" path={ctr('image')} />
-        <Field {...common} label="Command (one per line)" path={ctr('command')} codec={linesCodec} multiline readOnlyReason={multiLine(valueAt(object, ctr('command'))) ? inYaml('An item spans several lines') : undefined} />
-        <Field {...common} label="Args (one per line)" path={ctr('args')} codec={linesCodec} multiline readOnlyReason={multiLine(valueAt(object, ctr('args'))) ? inYaml('An item spans several lines') : undefined} />
-        <Field {...common} label="Env (NAME=value per line)" path={ctr('env')} codec={envCodec} multiline readOnlyReason={envHasRefs ? inYaml('Some entries come from valueFrom') : undefined} />
-      </Section>
-      <Section title="Resources">
-        <div className="grid grid-cols-3 gap-2">
-          <Field {...common} label="GPU request" path={ctr('resources', 'requests', 'nvidia.com/gpu')} codec={quantityCodec} />
-          <Field {...common} label="CPU request" path={ctr('resources', 'requests', 'cpu')} codec={quantityCodec} />
-          <Field {...common} label="Memory request" path={ctr('resources', 'requests', 'memory')} codec={quantityCodec} />
-          <Field {...common} label="GPU limit" path={ctr('resources', 'limits', 'nvidia.com/gpu')} codec={quantityCodec} />
-          <Field {...common} label="CPU limit" path={ctr('resources', 'limits', 'cpu')} codec={quantityCodec} />
-          <Field {...common} label="Memory limit" path={ctr('resources', 'limits', 'memory')} codec={quantityCodec} />
-        </div>
-      </Section>
+      <InspectorContainers clique={c} object={object} findings={findings} onSet={onSet} onAddContainer={props.onAddContainer} onRemoveContainer={props.onRemoveContainer} />
       <Section title="Scheduling">
         <Field {...common} label="Node selector (key=value per line)" path={p('spec', 'podSpec', 'nodeSelector')} codec={mapCodec} multiline />
         <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline readOnlyReason={tolerationsRich ? inYaml('A toleration has more than key, value and effect') : undefined} />
