@@ -9,7 +9,7 @@ import { buildTopologyTree } from '../topology/tree';
 import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
 import { cellCenter, contains, hitTest } from './hitTest';
-import { boundsOfCells, CELL, CELL_GAP, type HeatmapLayout, type Rect } from './layout';
+import { boundsOfCells, CELL, CELL_GAP, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, occupyLayout, stableLayout } from './model';
 import { gpuDemand, previewFromText, previewInput, readPreviewText } from './preview';
 import { ghostOverlay, sameGhosts } from './overlay';
@@ -406,6 +406,125 @@ describe('layout helpers', () => {
     const fewer = stableLayout({ ...state, nodes: state.nodes.slice(1) }, { previousLayout: first });
     expect(fewer).not.toBe(first);
     expect(fewer.cellCount).toBe(first.cellCount - Math.max(0, state.nodes[0]!.allocatable.gpu));
+  });
+});
+
+describe('layout order and sharing', () => {
+  const zoneKey = 'topology.kubernetes.io/zone';
+  const rackKey = 'topology.kubernetes.io/rack';
+  const twoLevels = [{ domain: 'zone', key: zoneKey }, { domain: 'rack', key: rackKey }];
+  const naturalTuple = (a: string[], b: string[]): number => {
+    for (let i = 0; i < a.length; i++) {
+      const c = a[i]!.localeCompare(b[i]!, 'en', { numeric: true });
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+
+  test('nodes in natural order of their values, level by level, then by name; unlabelled last', () => {
+    const specs: [string, string | null, string | null][] = [
+      ['n10', 'z2', 'r10'],
+      ['n2', 'z10', 'r1'],
+      ['n3', 'z2', 'r9'],
+      ['n1', 'z2', 'r9'],
+      ['n4', null, 'r1'],
+      ['n5', 'z2', null],
+      ['n6', 'z2', 'r10'],
+    ];
+    const nodes = specs.map(([name, zone, rack]) => makeNode(name, { gpu: 4, labels: { ...(zone ? { [zoneKey]: zone } : {}), ...(rack ? { [rackKey]: rack } : {}) } }));
+    const layout = buildHeatmapModel({ nodes, pods: [], topologies: [{ name: 't', levels: twoLevels }] }).layout;
+    expect(layout.nodes.map((b) => b.name)).toEqual(['n1', 'n3', 'n6', 'n10', 'n5', 'n2', 'n4']);
+    expect(layout.frames.map((f) => f.id)).toEqual([
+      'zone=z2',
+      'zone=z2/rack=r9',
+      'zone=z2/rack=r10',
+      'zone=z2/rack=<unlabelled>',
+      'zone=z10',
+      'zone=z10/rack=r1',
+      'zone=<unlabelled>',
+      'zone=<unlabelled>/rack=r1',
+    ]);
+  });
+
+  test('many distinct values on every level (tuple keys too wide for one number) order like the tuples', () => {
+    // 5 levels × 1,703 distinct values each: 1,703^5 > 2^53, so the layout compares tuples level by level.
+    const domains = ['zone', 'block', 'rack', 'row', 'pod'];
+    const keys = domains.map((d) => `example.com/${d}`);
+    const count = 1703;
+    const nodes = Array.from({ length: count }, (_, i) =>
+      makeNode(`n${(i * 7919) % count}`, { gpu: 1, labels: Object.fromEntries(keys.map((k, l) => [k, `v${(i * (l + 3) * 104729) % count}`])) }),
+    );
+    const topologies = [{ name: 't', levels: keys.map((key, l) => ({ domain: domains[l]!, key })) }];
+    const layout = buildHeatmapModel({ nodes, pods: [], topologies }).layout;
+    const tuples = new Map(nodes.map((n) => [n.name, keys.map((k) => n.labels[k]!)]));
+    const tuple = (name: string) => tuples.get(name)!;
+    const expected = nodes
+      .map((n) => n.name)
+      .sort((a, b) => naturalTuple(tuple(a), tuple(b)) || a.localeCompare(b, 'en', { numeric: true }));
+    expect(layout.nodes.map((b) => b.name)).toEqual(expected);
+  });
+
+  test('nodes with the same values share their domains record; the values are each node\'s own', () => {
+    const state = demo();
+    const { layout } = buildHeatmapModel(state);
+    for (const box of layout.nodes) {
+      const node = state.nodes[box.stateIndex]!;
+      for (const level of layout.levels) expect(box.domains[level.domain]).toBe(node.labels[level.key] ?? '<unlabelled>');
+    }
+    const byValues = new Map<string, object>();
+    for (const box of layout.nodes) {
+      const key = JSON.stringify(box.domains);
+      const seen = byValues.get(key);
+      if (seen) expect(box.domains).toBe(seen);
+      else byValues.set(key, box.domains);
+    }
+    expect(byValues.size).toBeLessThan(layout.nodes.length);
+  });
+
+  test('signature: equal for the same boxes, different when a GPU count, a node or the grouping changes', () => {
+    const state = demo();
+    const base = layoutHeatmap(state).signature;
+    expect(layoutHeatmap({ ...state, pods: [] }).signature).toBe(base);
+    const nodes = state.nodes.map((n, i) => (i === 3 ? { ...n, allocatable: { ...n.allocatable, gpu: n.allocatable.gpu - 1 } } : n));
+    expect(layoutHeatmap({ ...state, nodes }).signature).not.toBe(base);
+    expect(layoutHeatmap({ ...state, nodes: state.nodes.slice(1) }).signature).not.toBe(base);
+    expect(layoutHeatmap(state, { hiddenLevels: ['nvlink'] }).signature).not.toBe(base);
+    const relabelled = state.nodes.map((n, i) => (i === 0 ? { ...n, labels: { ...n.labels, 'nvidia.com/gpu.clique': 'other.9' } } : n));
+    expect(layoutHeatmap({ ...state, nodes: relabelled }).signature).not.toBe(base);
+  });
+});
+
+describe('occupancy (property)', () => {
+  test('each node\'s pods take consecutive slots in namespace/name order, whatever order the state lists them in', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ node: fc.integer({ min: 0, max: 5 }), name: fc.integer({ min: 0, max: 50 }), gpus: fc.integer({ min: 0, max: 5 }), terminal: fc.boolean(), bound: fc.boolean() }), { maxLength: 40 }),
+        (specs) => {
+          const state = nestedCluster(['rack'], [2, 2], { gpu: 8 });
+          const seen = new Set<number>();
+          state.pods = specs
+            .filter((s) => !seen.has(s.name) && seen.add(s.name))
+            .map((s) => {
+              const pod = boundPod(`p${s.name}`, s.node < 4 ? `node-${s.node}` : 'elsewhere', s.gpus, {}, s.terminal);
+              return s.bound ? pod : { ...pod, nodeName: undefined };
+            });
+          const model = buildHeatmapModel(state);
+          for (const box of model.layout.nodes) {
+            const held = state.pods
+              .filter((p) => !p.terminal && p.nodeName === box.name)
+              .sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+            const expected: string[] = [];
+            for (const p of held) for (let g = 0; g < p.requests.gpu && expected.length < box.gpus; g++) expected.push(p.name);
+            while (expected.length < box.gpus) expected.push('-');
+            const actual = Array.from({ length: box.gpus }, (_, g) => model.pods[model.cellPod[box.firstCell + g]!]?.name ?? '-');
+            expect(actual).toEqual(expected);
+            expect(model.pods.filter((p) => p.node === box.name).map((p) => p.name)).toEqual(held.map((p) => p.name));
+          }
+          expect(model.pods.length).toBe(state.pods.filter((p) => !p.terminal && p.nodeName?.startsWith('node-')).length);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -53,7 +53,7 @@ export interface HeatmapNodeBox extends Rect {
   gpus: number;
   /** The node's cells are cells[firstCell .. firstCell + gpus), GPU index = offset. */
   firstCell: number;
-  /** Label value per level (all levels, visible or not), UNLABELLED where missing. */
+  /** Label value per level (all levels, visible or not), UNLABELLED where missing. Shared by nodes with the same values: read only. */
   domains: Record<string, string>;
 }
 
@@ -79,8 +79,8 @@ export interface HeatmapLayout {
   height: number;
   /** Nodes without GPUs (not drawn). */
   nodesWithoutGpus: number;
-  /** Equal for two layouts with the same boxes in the same places (names, GPU counts, grouping). */
-  signature: string;
+  /** Equal for two layouts with the same boxes in the same places (names, GPU counts, grouping). Computed on first read. */
+  readonly signature: string;
 }
 
 export interface LayoutOptions {
@@ -97,15 +97,11 @@ export function nodeColumns(gpus: number): number {
   return Math.ceil(Math.sqrt(gpus));
 }
 
-interface Box {
-  w: number;
-  h: number;
-  /** Children offsets relative to the content origin. */
-  place(x: number, y: number): void;
-}
-
-/** Rows that wrap at a width giving roughly `aspect` (width / height); returns the content size. */
-function shelfPack(children: readonly { w: number; h: number }[], aspect: number): { w: number; h: number; at: { x: number; y: number }[] } {
+/**
+ * Shelf-pack `children` in rows that wrap at a width giving roughly `aspect` (width / height): sets
+ * each child's x, y relative to the content origin and returns the content size.
+ */
+function shelfPack(children: readonly Rect[], aspect: number): { w: number; h: number } {
   let area = 0;
   let widest = 0;
   for (const c of children) {
@@ -113,7 +109,6 @@ function shelfPack(children: readonly { w: number; h: number }[], aspect: number
     if (c.w > widest) widest = c.w;
   }
   const target = Math.max(widest, Math.sqrt(area * aspect));
-  const at: { x: number; y: number }[] = [];
   let x = 0;
   let y = 0;
   let rowH = 0;
@@ -124,12 +119,13 @@ function shelfPack(children: readonly { w: number; h: number }[], aspect: number
       y += rowH + CHILD_GAP;
       rowH = 0;
     }
-    at.push({ x, y });
+    c.x = x;
+    c.y = y;
     x += c.w + CHILD_GAP;
     if (x - CHILD_GAP > w) w = x - CHILD_GAP;
     if (c.h > rowH) rowH = c.h;
   }
-  return { w, h: children.length ? y + rowH : 0, at };
+  return { w, h: children.length ? y + rowH : 0 };
 }
 
 function compareValues(a: string, b: string): number {
@@ -139,6 +135,61 @@ function compareValues(a: string, b: string): number {
   return naturalCompare(a, b);
 }
 
+/** A level's distinct label values, each node's value as an index into them, and each value's sort rank. */
+interface LevelValues {
+  values: string[];
+  /** Value id per node. */
+  ids: Int32Array;
+  /** Per value: its position in compareValues order. */
+  rank: Int32Array;
+}
+
+function levelValues(nodes: readonly NodeInfo[], key: string): LevelValues {
+  const idOf = new Map<string, number>();
+  const values: string[] = [];
+  const ids = new Int32Array(nodes.length);
+  let lastValue: string | null = null;
+  let lastId = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    const raw: unknown = nodes[i]!.labels[key];
+    const value = typeof raw === 'string' ? raw : UNLABELLED;
+    if (value !== lastValue) {
+      // Neighbouring nodes mostly share a domain: the map only when the value changes.
+      let id = idOf.get(value);
+      if (id === undefined) {
+        id = values.length;
+        values.push(value);
+        idOf.set(value, id);
+      }
+      lastValue = value;
+      lastId = id;
+    }
+    ids[i] = lastId;
+  }
+  // Sorting the distinct values once replaces string comparisons in the node sort (a few per level, not n log n).
+  const order = values.map((_, id) => id).sort((a, b) => compareValues(values[a]!, values[b]!));
+  const rank = new Int32Array(values.length);
+  order.forEach((id, r) => (rank[id] = r));
+  return { values, ids, rank };
+}
+
+/**
+ * One number per node from a digit per level (mixed radix over the levels' value counts): the value's
+ * sort rank (`byRank`, so keys order like tuples) or its id (equal keys = equal values). Null when
+ * the product of the counts would lose precision.
+ */
+function mixedRadixKeys(levels: readonly LevelValues[], count: number, byRank: boolean): Float64Array | null {
+  let radix = 1;
+  for (const level of levels) radix *= Math.max(1, level.values.length);
+  if (radix > Number.MAX_SAFE_INTEGER) return null;
+  const keys = new Float64Array(count);
+  for (const { values, ids, rank } of levels) {
+    const base = Math.max(1, values.length);
+    for (let i = 0; i < count; i++) keys[i] = keys[i]! * base + (byRank ? rank[ids[i]!]! : ids[i]!);
+  }
+  return keys;
+}
+
 export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}): HeatmapLayout {
   const topology = pickTopology(state, options.topology);
   const levels = heatmapLevels(state, topology);
@@ -146,41 +197,57 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   const visible = levels.filter((level) => !hidden.has(level.domain));
   const depthCount = visible.length;
 
-  // Nodes with GPUs, with their tuple of visible values, in tuple order (then name).
-  const entries: { node: NodeInfo; stateIndex: number; tuple: string[] }[] = [];
-  let nodesWithoutGpus = 0;
+  // Nodes with GPUs, in tuple order of their visible values (then name).
+  const withGpus: NodeInfo[] = [];
+  const stateIndexOf: number[] = [];
   state.nodes.forEach((node, stateIndex) => {
-    if (node.allocatable.gpu <= 0) {
-      nodesWithoutGpus++;
-      return;
+    if (node.allocatable.gpu > 0) {
+      withGpus.push(node);
+      stateIndexOf.push(stateIndex);
     }
-    const tuple = visible.map((level) => {
-      const value: unknown = node.labels[level.key];
-      return typeof value === 'string' ? value : UNLABELLED;
+  });
+  const nodesWithoutGpus = state.nodes.length - withGpus.length;
+  const perLevel = levels.map((level) => levelValues(withGpus, level.key));
+  const visibleValues = visible.map((level) => perLevel[levels.indexOf(level)]!);
+  const order = withGpus.map((_, i) => i);
+  const byName = (a: number, b: number): number => naturalCompare(withGpus[a]!.name, withGpus[b]!.name);
+  const tupleKey = mixedRadixKeys(visibleValues, withGpus.length, true);
+  if (tupleKey) order.sort((a, b) => tupleKey[a]! - tupleKey[b]! || byName(a, b));
+  else {
+    order.sort((a, b) => {
+      for (let d = 0; d < depthCount; d++) {
+        const { ids, rank } = visibleValues[d]!;
+        const c = rank[ids[a]!]! - rank[ids[b]!]!;
+        if (c !== 0) return c;
+      }
+      return byName(a, b);
     });
-    entries.push({ node, stateIndex, tuple });
-  });
-  entries.sort((a, b) => {
-    for (let d = 0; d < depthCount; d++) {
-      const c = compareValues(a.tuple[d]!, b.tuple[d]!);
-      if (c !== 0) return c;
-    }
-    return naturalCompare(a.node.name, b.node.name);
-  });
+  }
+  /** Visible value id at `depth` of the node in sorted position `n`. */
+  const valueAt = (depth: number, n: number): number => visibleValues[depth]!.ids[order[n]!]!;
 
   const frames: HeatmapFrame[] = [];
-  const nodes: HeatmapNodeBox[] = entries.map(({ node, stateIndex }) => {
+  // Nodes with the same values on every level share one (read-only) domains record.
+  const domainsKey = mixedRadixKeys(perLevel, withGpus.length, false);
+  const sharedDomains = new Map<number, Record<string, string>>();
+  const domainsOf = (i: number): Record<string, string> => {
+    let domains = domainsKey ? sharedDomains.get(domainsKey[i]!) : undefined;
+    if (!domains) {
+      domains = {};
+      for (let l = 0; l < levels.length; l++) domains[levels[l]!.domain] = perLevel[l]!.values[perLevel[l]!.ids[i]!]!;
+      if (domainsKey) sharedDomains.set(domainsKey[i]!, domains);
+    }
+    return domains;
+  };
+  const nodes: HeatmapNodeBox[] = order.map((i) => {
+    const node = withGpus[i]!;
     const gpus = node.allocatable.gpu;
     const cols = nodeColumns(gpus);
     const rows = Math.ceil(gpus / cols);
-    const domains: Record<string, string> = {};
-    for (const level of levels) {
-      const value: unknown = node.labels[level.key];
-      domains[level.domain] = typeof value === 'string' ? value : UNLABELLED;
-    }
+    const domains = domainsOf(i);
     return {
       name: node.name,
-      stateIndex,
+      stateIndex: stateIndexOf[i]!,
       frame: -1,
       cols,
       gpus,
@@ -193,25 +260,27 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     };
   });
 
-  // Build the frame tree over contiguous runs of equal tuple prefixes; sizes bottom-up, positions top-down.
-  const group = (depth: number, start: number, end: number, parent: number, idPrefix: string): Box[] => {
+  // The frame tree over contiguous runs of equal tuple prefixes. Sizes bottom-up, each child placed
+  // relative to its parent's content origin; absolute positions in one pre-order pass below.
+  const group = (depth: number, start: number, end: number, parent: number, idPrefix: string): Rect[] => {
     if (depth === depthCount) {
-      return nodes.slice(start, end).map((box) => {
-        box.frame = parent;
-        return { w: box.w, h: box.h, place: (x: number, y: number) => ((box.x = x), (box.y = y)) };
-      });
+      const boxes = nodes.slice(start, end);
+      for (const box of boxes) box.frame = parent;
+      return boxes;
     }
     const level = visible[depth]!;
-    const out: Box[] = [];
+    const { values } = visibleValues[depth]!;
+    const out: HeatmapFrame[] = [];
     let runStart = start;
     while (runStart < end) {
-      const value = entries[runStart]!.tuple[depth]!;
+      const id = valueAt(depth, runStart);
       let runEnd = runStart + 1;
-      while (runEnd < end && entries[runEnd]!.tuple[depth] === value) runEnd++;
-      const id = `${idPrefix}${idPrefix ? '/' : ''}${level.domain}=${value}`;
+      while (runEnd < end && valueAt(depth, runEnd) === id) runEnd++;
+      const value = values[id]!;
+      const frameId = `${idPrefix}${idPrefix ? '/' : ''}${level.domain}=${value}`;
       const frame: HeatmapFrame = {
         index: frames.length,
-        id,
+        id: frameId,
         level: level.domain,
         depth,
         value,
@@ -227,26 +296,28 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
       };
       frames.push(frame);
       for (let i = runStart; i < runEnd; i++) frame.gpus += nodes[i]!.gpus;
-      const children = group(depth + 1, runStart, runEnd, frame.index, id);
-      const packed = shelfPack(children, 1.5);
+      const packed = shelfPack(group(depth + 1, runStart, runEnd, frame.index, frameId), 1.5);
       frame.w = Math.max(packed.w + 2 * FRAME_PAD, 60);
       frame.h = packed.h + FRAME_HEADER + FRAME_PAD;
-      out.push({
-        w: frame.w,
-        h: frame.h,
-        place: (x, y) => {
-          frame.x = x;
-          frame.y = y;
-          children.forEach((child, k) => child.place(x + FRAME_PAD + packed.at[k]!.x, y + FRAME_HEADER + packed.at[k]!.y));
-        },
-      });
+      out.push(frame);
       runStart = runEnd;
     }
     return out;
   };
-  const top = group(0, 0, nodes.length, -1, '');
-  const packed = shelfPack(top, 1.8);
-  top.forEach((box, k) => box.place(packed.at[k]!.x, packed.at[k]!.y));
+  const packed = shelfPack(group(0, 0, nodes.length, -1, ''), 1.8);
+  // Pre-order: a parent is absolute before its children (and nodes) are offset by it.
+  for (const frame of frames) {
+    if (frame.parent < 0) continue;
+    const parent = frames[frame.parent]!;
+    frame.x += parent.x + FRAME_PAD;
+    frame.y += parent.y + FRAME_HEADER;
+  }
+  for (const box of nodes) {
+    if (box.frame < 0) continue;
+    const frame = frames[box.frame]!;
+    box.x += frame.x + FRAME_PAD;
+    box.y += frame.y + FRAME_HEADER;
+  }
 
   // Cells.
   let cellCount = 0;
@@ -268,11 +339,20 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     }
   });
 
-  const signature = [
-    topology?.name ?? '',
-    visible.map((l) => l.domain).join(','),
-    ...entries.map((e) => `${e.node.name}:${e.node.allocatable.gpu}:${e.tuple.join(',')}`),
-  ].join('|');
+  // One entry per node (name, GPUs, visible values); a run of nodes with the same values joins them once.
+  // Built on first read: only a layout compared with another one (live updates) needs it, a first paint does not.
+  const buildSignature = (): string => {
+    const parts: string[] = [topology?.name ?? '', visible.map((l) => l.domain).join(',')];
+    let tupleText = '';
+    for (let n = 0; n < nodes.length; n++) {
+      let same = n > 0;
+      for (let d = 0; same && d < depthCount; d++) same = valueAt(d, n) === valueAt(d, n - 1);
+      if (!same) tupleText = visibleValues.map((v, d) => v.values[valueAt(d, n)]!).join(',');
+      parts.push(`${nodes[n]!.name}:${nodes[n]!.gpus}:${tupleText}`);
+    }
+    return parts.join('|');
+  };
+  let signature: string | null = null;
 
   return {
     topology: topology?.name ?? null,
@@ -288,7 +368,9 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     width: packed.w,
     height: packed.h,
     nodesWithoutGpus,
-    signature,
+    get signature() {
+      return (signature ??= buildSignature());
+    },
   };
 }
 

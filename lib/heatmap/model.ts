@@ -126,6 +126,31 @@ const byKey = (a: PodInfo, b: PodInfo): number => {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 };
 
+const nodeIndexCache = new WeakMap<HeatmapLayout, Map<string, number>>();
+/** Node name → index into layout.nodes, once per layout (a kept layout is re-occupied on every pod event). */
+function nodeIndexOf(layout: HeatmapLayout): Map<string, number> {
+  let index = nodeIndexCache.get(layout);
+  if (!index) {
+    index = new Map();
+    for (let n = 0; n < layout.nodes.length; n++) index.set(layout.nodes[n]!.name, n);
+    nodeIndexCache.set(layout, index);
+  }
+  return index;
+}
+
+/** Sort items[start .. end) in place (insertion sort: a node holds a handful of pods). */
+function sortRange<T>(items: T[], start: number, end: number, compare: (a: T, b: T) => number): void {
+  for (let i = start + 1; i < end; i++) {
+    const item = items[i]!;
+    let j = i - 1;
+    while (j >= start && compare(items[j]!, item) > 0) {
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    items[j + 1] = item;
+  }
+}
+
 export function buildHeatmapModel(state: ClusterState, options: ModelOptions = {}): HeatmapModel {
   return occupyLayout(stableLayout(state, options), state, options.roleOf);
 }
@@ -138,8 +163,7 @@ export function stableLayout(state: ClusterState, options: Omit<ModelOptions, 'r
 
 /** Fill a layout with the state's pods (the part that changes on every pod event). */
 export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?: (pod: PodInfo) => string | undefined): HeatmapModel {
-  const nodeByName = new Map<string, number>();
-  layout.nodes.forEach((box, n) => nodeByName.set(box.name, n));
+  const nodeByName = nodeIndexOf(layout);
   const nodeStatus = new Uint8Array(layout.nodes.length);
   layout.nodes.forEach((box, n) => {
     const node = state.nodes[box.stateIndex];
@@ -147,12 +171,25 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : NODE_USABLE;
   });
 
-  const perNode: PodInfo[][] = Array.from({ length: layout.nodes.length }, () => []);
-  for (const pod of state.pods) {
-    if (pod.terminal || !pod.nodeName) continue;
+  // The pods on each drawn node, grouped by a counting sort (state order within a node): perNode
+  // holds node n's pods at [podStart[n], podStart[n + 1]).
+  const nodeCount = layout.nodes.length;
+  const podNode = new Int32Array(state.pods.length).fill(-1);
+  const podStart = new Int32Array(nodeCount + 1);
+  state.pods.forEach((pod, p) => {
+    if (pod.terminal || !pod.nodeName) return;
     const n = nodeByName.get(pod.nodeName);
-    if (n !== undefined) perNode[n]!.push(pod);
-  }
+    if (n === undefined) return;
+    podNode[p] = n;
+    podStart[n + 1]!++;
+  });
+  for (let n = 0; n < nodeCount; n++) podStart[n + 1]! += podStart[n]!;
+  const perNode: PodInfo[] = new Array<PodInfo>(podStart[nodeCount]!);
+  const fill = podStart.slice(0, nodeCount);
+  state.pods.forEach((pod, p) => {
+    const n = podNode[p]!;
+    if (n >= 0) perNode[fill[n]!++] = pod;
+  });
 
   const cellPod = new Int32Array(layout.cellCount).fill(-1);
   const cellStatus = new Uint8Array(layout.cellCount);
@@ -160,10 +197,12 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
   const workloadPods = new Map<string, number[]>();
   const roles = new Set<string>();
   layout.nodes.forEach((box, n) => {
-    const list = perNode[n]!;
-    if (list.length > 1) list.sort(byKey);
+    const first = podStart[n]!;
+    const end = podStart[n + 1]!;
+    if (end - first > 1) sortRange(perNode, first, end, byKey);
     let slot = 0;
-    for (const pod of list) {
+    for (let q = first; q < end; q++) {
+      const pod = perNode[q]!;
       const take = Math.max(0, Math.min(pod.requests.gpu, box.gpus - slot));
       const facts = factsOf(pod);
       const workload = facts.workload;
