@@ -18,7 +18,7 @@ interface KubeItem {
 
 interface Hook {
   model: {
-    totals: { gpus: number };
+    totals: { gpus: number; used: number; free: number };
     layout: { cellCount: number; cellNode: ArrayLike<number>; cellGpu: ArrayLike<number>; nodes: { name: string; gpus: number; firstCell: number }[] };
     cellPod: ArrayLike<number>;
     pods: { key: string; name: string; workload: string }[];
@@ -28,6 +28,7 @@ interface Hook {
   ghostGpus: number;
   cellOf(node: string, gpu: number): number;
   cellClientPoint(cell: number): { x: number; y: number } | null;
+  focusedCell(): number;
 }
 
 async function snapshot(page: Page): Promise<KubeItem[]> {
@@ -252,7 +253,7 @@ test('the URL keeps the view: mode, collapsed levels, selection and zoom survive
   await expect(page.getByTestId('domain-table').getByRole('rowheader', { name: /^block / })).toHaveCount(0);
 });
 
-test('keyboard: controls reachable, the focused canvas pans and zooms with keys, Escape clears the selection', async ({ page }) => {
+test('keyboard: controls reachable, the focused canvas pans (Shift+arrows) and zooms with keys, Escape clears the selection', async ({ page }) => {
   await openHeatmap(page);
   await page.getByRole('radio', { name: 'Allocation' }).focus();
   await page.keyboard.press('ArrowRight'); // radios move with arrows
@@ -268,7 +269,7 @@ test('keyboard: controls reachable, the focused canvas pans and zooms with keys,
   await page.keyboard.press('+');
   await expect.poll(async () => (await hook(page)).view.zoom?.k ?? 0).toBeGreaterThan(k0 * 1.2);
   const zoomed = (await hook(page)).view.zoom!;
-  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
   await expect.poll(async () => (await hook(page)).view.zoom!).not.toEqual(zoomed);
   await page.keyboard.press('-');
   await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeCloseTo(k0, 3);
@@ -280,6 +281,60 @@ test('keyboard: controls reachable, the focused canvas pans and zooms with keys,
   await canvas.focus();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('selection-panel')).toHaveCount(0);
+});
+
+test('screen readers: the canvas is named with its GPU counts, and the keyboard cursor’s live region names the pod the tooltip names', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const totals = await page.evaluate(() => window.__canopyHeatmap!.model.totals);
+  const canvas = page.getByRole('application', { name: `GPU heatmap: ${totals.gpus} GPUs, ${totals.used} used, ${totals.free} free`, exact: false });
+  await expect(canvas).toHaveAttribute('aria-roledescription', 'GPU heatmap');
+  await expect(canvas).toHaveAccessibleDescription(/Arrow keys step through GPUs/);
+  const live = page.getByTestId('heatmap-cursor');
+  await expect(live).toHaveAttribute('aria-live', 'polite');
+  await expect(live).toHaveText('');
+
+  // The first arrow puts the cursor on the first GPU in view; down goes node by node to a held GPU.
+  await canvas.focus();
+  await page.keyboard.press('ArrowDown');
+  const cursor = () =>
+    page.evaluate(() => {
+      const h = window.__canopyHeatmap!;
+      const c = h.focusedCell();
+      const p = c >= 0 ? h.model.cellPod[c]! : -1;
+      return { cell: c, node: c >= 0 ? h.model.layout.nodes[h.model.layout.cellNode[c]!]!.name : '', gpu: c >= 0 ? h.model.layout.cellGpu[c]! : -1, pod: p >= 0 ? h.model.pods[p]!.key : null };
+    });
+  let at = await cursor();
+  expect(at.cell).toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < 60 && at.pod === null; i++) {
+    await page.keyboard.press('ArrowDown');
+    at = await cursor();
+  }
+  expect(at.pod, 'a held GPU reached with the down arrow').not.toBeNull();
+  await expect(live).toContainText(`Node: ${at.node} `);
+  await expect(live).toContainText(`GPU: ${at.gpu} of`);
+  await expect(live).toContainText(`Pod: ${at.pod}`);
+
+  // The mouse on the same GPU: the tooltip names the same pod.
+  const point = await page.evaluate((cell) => window.__canopyHeatmap!.cellClientPoint(cell), at.cell);
+  await page.mouse.move(point!.x, point!.y);
+  const tooltip = page.getByTestId('heatmap-tooltip');
+  await expect(tooltip).toContainText(at.node);
+  await expect(tooltip).toContainText(at.pod!);
+  const podInTooltip = await tooltip.locator('dt', { hasText: /^Pod$/ }).locator('xpath=following-sibling::dd[1]').textContent();
+  expect(podInTooltip).toBe(at.pod);
+  await expect(live).toContainText(`Pod: ${podInTooltip}`);
+
+  // Right steps one GPU: the region follows; Escape clears the cursor and the region.
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  const next = await cursor();
+  expect(next.cell).toBe(at.cell + 1);
+  await expect(live).toContainText(`Node: ${next.node} `);
+  await expect(live).toContainText(`GPU: ${next.gpu} of`);
+  await page.keyboard.press('Escape');
+  await expect(live).toHaveText('');
+  expect(errors).toEqual([]);
 });
 
 test('search for a node zooms to it, and the breadcrumb says where the view is', async ({ page }) => {

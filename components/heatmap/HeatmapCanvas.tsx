@@ -2,10 +2,14 @@
 /**
  * The heatmap's canvas: HeatmapRenderer inside a resizable box, d3-zoom for wheel/drag/pinch, the
  * pointer and keyboard wired to the model's hit-test. React renders this one element; the GPUs are
- * pixels. Keyboard (canvas focused): arrows pan, + / - zoom, 0 fits, Escape clears the selection.
+ * pixels. Interactive, it is a focusable application (role="application") with a keyboard cursor:
+ * arrows step through GPUs (left/right: GPU order, up/down: node), Home/End the node's first/last GPU,
+ * Enter or Space acts as a click on it, Shift+arrows pan, + / - zoom, 0 fits, Escape clears. A polite
+ * live region under the canvas says what the cursor is on (the tooltip's facts), so a screen reader
+ * user hears what a mouse user reads.
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior } from 'd3';
-import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState } from 'react';
 import type { CellColors, Theme } from '../../lib/heatmap/colors';
 import { cellCenter, hitTest, type HeatmapHit } from '../../lib/heatmap/hitTest';
 import type { Rect } from '../../lib/heatmap/layout';
@@ -13,6 +17,7 @@ import type { HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { ZoomState } from '../../lib/heatmap/urlState';
 import { HeatmapRenderer } from './renderer';
+import { cellAnnouncement } from './Tooltip';
 
 export interface HoverInfo {
   hit: NonNullable<HeatmapHit>;
@@ -31,6 +36,45 @@ export interface HeatmapCanvasHandle {
   /** Viewport coordinates of a cell's centre (for tests and tooltips). */
   cellClientPoint(cell: number): { x: number; y: number } | null;
   viewport(): Rect | null;
+  /** Put the keyboard cursor on a cell (-1: none), e.g. a search result. */
+  setFocusCell(cell: number): void;
+  /** The cell under the keyboard cursor, -1 for none. */
+  focusedCell(): number;
+}
+
+export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU, up and down node by node; Home and End go to the node’s first and last GPU. Enter selects the focused GPU’s workload. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
+
+type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
+const CURSOR_KEYS: ReadonlySet<string> = new Set<CursorKey>(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End']);
+
+/**
+ * Where a cursor key moves the keyboard cursor from `cell` (≥ 0). Cells are in layout order (node by
+ * node, a node's GPUs in index order), so left/right walk GPU by GPU across nodes; up/down go to the
+ * same GPU index (or the last one) on the previous/next node. Stays put at either end.
+ */
+export function stepCell(layout: HeatmapModel['layout'], cell: number, key: CursorKey): number {
+  const node = layout.cellNode[cell]!;
+  const box = layout.nodes[node]!;
+  const gpu = cell - box.firstCell;
+  switch (key) {
+    case 'ArrowLeft':
+      return Math.max(cell - 1, 0);
+    case 'ArrowRight':
+      return Math.min(cell + 1, layout.cellCount - 1);
+    case 'Home':
+      return box.firstCell;
+    case 'End':
+      return box.firstCell + box.gpus - 1;
+    case 'ArrowUp':
+    case 'ArrowDown': {
+      const dir = key === 'ArrowDown' ? 1 : -1;
+      for (let n = node + dir; n >= 0 && n < layout.nodes.length; n += dir) {
+        const next = layout.nodes[n]!;
+        if (next.gpus > 0) return next.firstCell + Math.min(gpu, next.gpus - 1);
+      }
+      return cell;
+    }
+  }
 }
 
 export interface HeatmapCanvasProps {
@@ -57,7 +101,7 @@ export interface HeatmapCanvasProps {
 }
 
 export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>(function HeatmapCanvas(props, ref) {
-  const { model, colors, theme, highlight, ghosts, focusCell = -1, initialZoom, label, height, interactive = true } = props;
+  const { model, colors, theme, highlight, ghosts, initialZoom, label, height, interactive = true } = props;
   const boxRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const rendererRef = useRef<HeatmapRenderer | null>(null);
@@ -65,6 +109,14 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   const modelRef = useRef(model);
   const callbacks = useRef(props);
   callbacks.current = props;
+  // The keyboard cursor belongs to one layout: a new grouping (other cells) drops it. Kept here, not
+  // in the page, so stepping through GPUs re-renders the canvas and its live region only.
+  const [cursor, setCursor] = useState<{ cell: number; layout: HeatmapModel['layout'] | null }>({ cell: -1, layout: null });
+  const focusCell = cursor.layout === model.layout && cursor.cell < model.layout.cellCount ? cursor.cell : -1;
+  const focusRef = useRef(focusCell);
+  focusRef.current = focusCell;
+  const moveCursor = (cell: number) => setCursor({ cell, layout: modelRef.current.layout });
+  const helpId = useId();
   const sized = useRef(false);
   /** What caused the zoom events since the last settle ('user' wins over the others). */
   const origin = useRef<ZoomOrigin>('initial');
@@ -110,6 +162,8 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       return { x: box.left + x * t.k + t.x, y: box.top + y * t.k + t.y };
     },
     viewport: () => rendererRef.current?.viewport() ?? null,
+    setFocusCell: moveCursor,
+    focusedCell: () => focusRef.current,
   }));
 
   // Renderer, d3-zoom and size: once per canvas.
@@ -192,13 +246,44 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     return hitTest(modelRef.current.layout, (clientX - rect.left - t.x) / t.k, (clientY - rect.top - t.y) / t.k);
   };
 
+  /** Pans (no animation) so that the cell is in view, when it is not. */
+  const revealCell = (cell: number) => {
+    const canvas = canvasRef.current;
+    const behaviour = zoomRef.current;
+    const r = rendererRef.current;
+    const vp = r?.viewport();
+    if (!canvas || !behaviour || !vp) return;
+    const { x, y } = cellCenter(modelRef.current.layout, cell);
+    const margin = 12 / r!.getTransform().k;
+    if (x >= vp.x + margin && x <= vp.x + vp.w - margin && y >= vp.y + margin && y <= vp.y + vp.h - margin) return;
+    mark('user');
+    select(canvas).call(behaviour.translateTo, x, y);
+  };
+
+  /** The first GPU in view (the cursor's start), else the first GPU. */
+  const firstCellInView = (): number => {
+    const vp = rendererRef.current?.viewport();
+    const { layout } = modelRef.current;
+    if (vp) for (let c = 0; c < layout.cellCount; c++) if (layout.cellX[c]! >= vp.x && layout.cellX[c]! < vp.x + vp.w && layout.cellY[c]! >= vp.y && layout.cellY[c]! < vp.y + vp.h) return c;
+    return 0;
+  };
+
   const onKeyDown = (event: React.KeyboardEvent<HTMLCanvasElement>) => {
     const canvas = canvasRef.current;
     const behaviour = zoomRef.current;
     const r = rendererRef.current;
-    if (!canvas || !behaviour || !r) return;
+    if (!canvas || !behaviour || !r || event.altKey || event.ctrlKey || event.metaKey) return;
     const step = 60 / r.getTransform().k;
     const sel = select(canvas);
+    if (CURSOR_KEYS.has(event.key) && !event.shiftKey) {
+      if (modelRef.current.layout.cellCount === 0) return;
+      const from = focusRef.current;
+      const to = from < 0 ? firstCellInView() : stepCell(modelRef.current.layout, from, event.key as CursorKey);
+      moveCursor(to);
+      revealCell(to);
+      event.preventDefault();
+      return;
+    }
     switch (event.key) {
       case 'ArrowLeft':
         sel.call(behaviour.translateBy, step, 0);
@@ -223,46 +308,73 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       case '0':
         apply(r.fitTransform(modelRef.current.layout), true);
         break;
+      case 'Enter':
+      case ' ':
+        if (focusRef.current < 0) return;
+        callbacks.current.onCellClick?.(focusRef.current);
+        event.preventDefault();
+        return;
       case 'Escape':
+        moveCursor(-1);
         callbacks.current.onEscape?.();
-        break;
+        event.preventDefault();
+        return;
       default:
         return;
     }
-    if (event.key !== 'Escape') mark('user'); // before the zoom settles (250 ms), so it is reported as the person's
+    mark('user'); // before the zoom settles (250 ms), so it is reported as the person's
     event.preventDefault();
   };
 
   return (
-    <div ref={boxRef} className="relative w-full" style={{ height }}>
-      <canvas
-        ref={canvasRef}
-        role="img"
-        aria-label={label}
-        tabIndex={interactive ? 0 : -1}
-        data-testid="heatmap-canvas"
-        className="block touch-none rounded-md outline-none focus-visible:ring-2 focus-visible:ring-blue-600 dark:focus-visible:ring-blue-400"
-        onKeyDown={interactive ? onKeyDown : undefined}
-        onMouseMove={
-          interactive
-            ? (e) => {
-                const hit = hitAt(e.clientX, e.clientY);
-                // A pointer over a GPU someone holds (click selects its workload), else the pan hand.
-                e.currentTarget.style.cursor = hit?.kind === 'cell' && modelRef.current.cellPod[hit.cell]! >= 0 ? 'pointer' : 'grab';
-                callbacks.current.onHover?.(hit ? { hit, clientX: e.clientX, clientY: e.clientY } : null);
-              }
-            : undefined
-        }
-        onMouseLeave={interactive ? () => callbacks.current.onHover?.(null) : undefined}
-        onClick={
-          interactive
-            ? (e) => {
-                const hit = hitAt(e.clientX, e.clientY);
-                callbacks.current.onCellClick?.(hit?.kind === 'cell' ? hit.cell : -1);
-              }
-            : undefined
-        }
-      />
-    </div>
+    <>
+      <div ref={boxRef} className="relative w-full" style={{ height }}>
+        <canvas
+          ref={canvasRef}
+          role={interactive ? 'application' : 'img'}
+          aria-roledescription={interactive ? 'GPU heatmap' : undefined}
+          aria-label={label}
+          aria-describedby={interactive ? helpId : undefined}
+          tabIndex={interactive ? 0 : -1}
+          data-testid="heatmap-canvas"
+          className="block touch-none rounded-md outline-none focus-visible:ring-2 focus-visible:ring-blue-600 dark:focus-visible:ring-blue-400"
+          onKeyDown={interactive ? onKeyDown : undefined}
+          onMouseMove={
+            interactive
+              ? (e) => {
+                  const hit = hitAt(e.clientX, e.clientY);
+                  // A pointer over a GPU someone holds (click selects its workload), else the pan hand.
+                  e.currentTarget.style.cursor = hit?.kind === 'cell' && modelRef.current.cellPod[hit.cell]! >= 0 ? 'pointer' : 'grab';
+                  callbacks.current.onHover?.(hit ? { hit, clientX: e.clientX, clientY: e.clientY } : null);
+                }
+              : undefined
+          }
+          onMouseLeave={interactive ? () => callbacks.current.onHover?.(null) : undefined}
+          onClick={
+            interactive
+              ? (e) => {
+                  const hit = hitAt(e.clientX, e.clientY);
+                  const cell = hit?.kind === 'cell' ? hit.cell : -1;
+                  moveCursor(cell); // the keys go on from the GPU clicked
+                  callbacks.current.onCellClick?.(cell);
+                }
+              : undefined
+          }
+        />
+      </div>
+      {interactive && (
+        <>
+          <p id={helpId} hidden>
+            {KEYBOARD_HELP}
+          </p>
+          <div className="flex min-h-8 flex-wrap items-center gap-x-2 border-t border-zinc-200 px-2 py-1 text-xs dark:border-zinc-800">
+            <p role="status" aria-live="polite" data-testid="heatmap-cursor" className="text-zinc-800 dark:text-zinc-200">
+              {focusCell >= 0 ? cellAnnouncement(model, focusCell, ghosts) : null}
+            </p>
+            {focusCell < 0 && <span aria-hidden className="text-zinc-500 dark:text-zinc-400">Focus the map, then use the arrow keys to read it GPU by GPU.</span>}
+          </div>
+        </>
+      )}
+    </>
   );
 });

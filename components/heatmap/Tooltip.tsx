@@ -1,11 +1,73 @@
 'use client';
-/** What is under the pointer: a GPU (and the pod holding it), a node, or a domain frame. */
+/**
+ * What is under the pointer or the keyboard cursor: a GPU (and the pod holding it), a node, or a
+ * domain frame. One list of facts (hitFacts) serves the tooltip and the sentence a screen reader hears,
+ * so both always say the same.
+ */
+import { forwardRef, useImperativeHandle, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
-import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
+import { CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
+import type { GhostOverlay } from '../../lib/heatmap/overlay';
+import type { HoverInfo } from './HeatmapCanvas';
 
 export const SLOT_NOTE = 'GPU index assigned by Canopy: Kubernetes does not say which device a pod holds, so pods on a node are sorted by name and given consecutive indices.';
 
-function Row({ name, value }: { name: string; value: string }) {
+export interface HitFact {
+  name: string;
+  value: string;
+}
+
+/** The planned gang drawn as a ghost on `cell`, if any. */
+export function ghostGangAt(ghosts: GhostOverlay | null, cell: number): string | undefined {
+  if (!ghosts) return undefined;
+  const i = ghosts.cells.indexOf(cell);
+  return i >= 0 ? ghosts.gangs[ghosts.cellGang[i]!]!.name : undefined;
+}
+
+/** What a hit shows, as rows; null when the hit does not belong to this model's layout (a stale hover). */
+export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghosts: GhostOverlay | null): HitFact[] | null {
+  const { layout } = model;
+  if (hit.kind === 'frame') {
+    const frame = layout.frames[hit.frame];
+    const s = model.frameStats[hit.frame];
+    if (!frame || !s) return null;
+    return [
+      { name: frame.level, value: frame.value },
+      { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${s.free} free${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
+      { name: 'Workloads', value: frameWorkloads(model, hit.frame).join(', ') },
+    ];
+  }
+  const box = layout.nodes[hit.node];
+  if (!box || (hit.kind === 'cell' && (hit.cell >= layout.cellCount || layout.cellNode[hit.cell] !== hit.node))) return null;
+  const status = model.nodeStatus[hit.node] === NODE_NOT_READY ? 'NotReady' : model.nodeStatus[hit.node] === NODE_CORDONED ? 'cordoned' : 'Ready';
+  const facts: HitFact[] = [{ name: 'Node', value: `${box.name} (${status})` }];
+  if (hit.kind !== 'cell') return facts;
+  const pod = model.pods[model.cellPod[hit.cell]!];
+  facts.push({ name: 'GPU', value: `${hit.gpu} of ${box.gpus}` });
+  facts.push({ name: 'Pod', value: pod ? pod.key : model.cellStatus[hit.cell] === CELL_UNAVAILABLE ? 'none (node unavailable)' : 'free' });
+  if (pod) {
+    facts.push({ name: 'PodClique', value: pod.podClique }, { name: 'PodGang', value: pod.podGang }, { name: 'PodCliqueSet', value: pod.podCliqueSet });
+    if (pod.role) facts.push({ name: 'Role', value: pod.role });
+    facts.push({ name: 'Phase', value: pod.phase });
+  }
+  const ghostGang = ghostGangAt(ghosts, hit.cell);
+  if (ghostGang) facts.push({ name: 'Planned', value: `gang ${ghostGang}` });
+  return facts;
+}
+
+/** The hit of one GPU cell. */
+export function cellHit(model: HeatmapModel, cell: number): NonNullable<HeatmapHit> {
+  return { kind: 'cell', cell, node: model.layout.cellNode[cell]!, gpu: model.layout.cellGpu[cell]! };
+}
+
+/** The facts of one GPU in one sentence, for the keyboard cursor's live region ('' when there is none). */
+export function cellAnnouncement(model: HeatmapModel, cell: number, ghosts: GhostOverlay | null): string {
+  if (cell < 0 || cell >= model.layout.cellCount) return '';
+  const facts = hitFacts(model, cellHit(model, cell), ghosts);
+  return facts ? facts.map((f) => `${f.name}: ${f.value || 'none'}`).join('; ') : '';
+}
+
+function Row({ name, value }: HitFact) {
   return (
     <>
       <dt className="text-zinc-500 dark:text-zinc-400">{name}</dt>
@@ -14,38 +76,9 @@ function Row({ name, value }: { name: string; value: string }) {
   );
 }
 
-export function HeatmapTooltip({ model, hit, x, y, ghostGang }: { model: HeatmapModel; hit: NonNullable<HeatmapHit>; x: number; y: number; ghostGang?: string }) {
-  const { layout } = model;
-  let body: React.ReactNode;
-  if (hit.kind === 'frame') {
-    const frame = layout.frames[hit.frame]!;
-    const s = model.frameStats[hit.frame]!;
-    body = (
-      <dl className="grid grid-cols-[auto_1fr] gap-x-3">
-        <Row name={frame.level} value={frame.value} />
-        <Row name="GPUs" value={`${s.used} used / ${s.gpus} (${s.free} free${s.unavailable ? `, ${s.unavailable} unavailable` : ''})`} />
-        <Row name="Workloads" value={frameWorkloads(model, hit.frame).join(', ')} />
-      </dl>
-    );
-  } else {
-    const n = hit.node;
-    const box = layout.nodes[n]!;
-    const status = model.nodeStatus[n] === NODE_NOT_READY ? 'NotReady' : model.nodeStatus[n] === NODE_CORDONED ? 'cordoned' : 'Ready';
-    const pod = hit.kind === 'cell' ? model.pods[model.cellPod[hit.cell]!] : undefined;
-    body = (
-      <dl className="grid grid-cols-[auto_1fr] gap-x-3">
-        <Row name="Node" value={`${box.name} (${status})`} />
-        {hit.kind === 'cell' && <Row name="GPU" value={`${hit.gpu} of ${box.gpus}`} />}
-        {hit.kind === 'cell' && <Row name="Pod" value={pod ? pod.key : 'free'} />}
-        {pod && <Row name="PodClique" value={pod.podClique} />}
-        {pod && <Row name="PodGang" value={pod.podGang} />}
-        {pod && <Row name="PodCliqueSet" value={pod.podCliqueSet} />}
-        {pod?.role && <Row name="Role" value={pod.role} />}
-        {pod && <Row name="Phase" value={pod.phase} />}
-        {ghostGang && <Row name="Planned" value={`gang ${ghostGang}`} />}
-      </dl>
-    );
-  }
+export function HeatmapTooltip({ model, hit, x, y, ghosts }: { model: HeatmapModel; hit: NonNullable<HeatmapHit>; x: number; y: number; ghosts: GhostOverlay | null }) {
+  const facts = hitFacts(model, hit, ghosts);
+  if (!facts) return null;
   return (
     <div
       role="tooltip"
@@ -53,8 +86,27 @@ export function HeatmapTooltip({ model, hit, x, y, ghostGang }: { model: Heatmap
       className="pointer-events-none fixed z-40 max-w-sm rounded-md border border-zinc-300 bg-white/95 p-2 text-xs text-zinc-900 shadow-lg dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
       style={{ left: x + 14, top: y + 14 }}
     >
-      {body}
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3">
+        {facts.map((f) => (
+          <Row key={f.name} name={f.name} value={f.value} />
+        ))}
+      </dl>
       {hit.kind === 'cell' && <p className="mt-1 max-w-xs text-[10px] leading-snug text-zinc-500 dark:text-zinc-400">{SLOT_NOTE}</p>}
     </div>
   );
 }
+
+export interface HoverTooltipHandle {
+  /** What the pointer is over now (null: nothing, hide). */
+  show(hover: HoverInfo | null): void;
+}
+
+/**
+ * The tooltip that follows the pointer. It owns the hover state, so a mouse move re-renders this
+ * small component only, not the page around the canvas (controls, legend, domain table).
+ */
+export const HoverTooltip = forwardRef<HoverTooltipHandle, { model: HeatmapModel; ghosts: GhostOverlay | null }>(function HoverTooltip({ model, ghosts }, ref) {
+  const [hover, setHover] = useState<HoverInfo | null>(null);
+  useImperativeHandle(ref, () => ({ show: setHover }), []);
+  return hover ? <HeatmapTooltip model={model} hit={hover.hit} x={hover.clientX} y={hover.clientY} ghosts={ghosts} /> : null;
+});

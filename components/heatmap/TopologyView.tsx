@@ -5,14 +5,11 @@
  * cluster stream, with placement previews drawn as ghosts and a table view of the same model.
  *
  * For tests, the plain model is exposed read-only as `window.__canopyHeatmap` (see HeatmapTestHook):
- * the model, the view, the highlighted and ghost GPU counts, and the viewport point of a cell.
+ * the model, the view, the highlighted and ghost GPU counts, the viewport point of a cell, and the
+ * cell under the keyboard cursor.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { clusterStateFromObjects } from '../../lib/cluster/fromObjects';
-import type { ClusterState, PodInfo } from '../../lib/cluster/state';
-import type { KubeObject } from '../../lib/grove/meta';
-import { colorCells, type ColorMode } from '../../lib/heatmap/colors';
-import type { HeatmapHit } from '../../lib/heatmap/hitTest';
+import { COLOR_MODE_LABELS, colorCells, type ColorMode } from '../../lib/heatmap/colors';
 import { boundsOfCells, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { occupyLayout, stableLayout, type HeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
@@ -21,17 +18,17 @@ import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
-import { podInfoFromPod } from '../../lib/topology/snapshot';
+import { useClusterState } from '../hooks/useClusterState';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox } from './Controls';
 import { DomainTable } from './DomainTable';
-import { HeatmapCanvas, type HeatmapCanvasHandle, type HoverInfo, type ZoomOrigin } from './HeatmapCanvas';
+import { HeatmapCanvas, type HeatmapCanvasHandle, type ZoomOrigin } from './HeatmapCanvas';
 import { Legend } from './Legend';
 import { PreviewPanel, type PreviewState } from './PreviewPanel';
 import { readPreviewHandoff } from './previewHandoff';
 import { SelectionPanel } from './SelectionPanel';
-import { HeatmapTooltip } from './Tooltip';
+import { HoverTooltip, type HoverTooltipHandle } from './Tooltip';
 import { useTheme } from './useTheme';
 
 /** What `window.__canopyHeatmap` holds (read-only; for Playwright tests and debugging). */
@@ -48,27 +45,14 @@ export interface HeatmapTestHook {
   cellClientPoint(cell: number): { x: number; y: number } | null;
   /** The canvas's zoom transform now (view.zoom holds only zooms a person made). */
   currentZoom(): ZoomState | null;
+  /** The cell under the keyboard cursor, -1 for none. */
+  focusedCell(): number;
 }
 
 declare global {
   interface Window {
     __canopyHeatmap?: Readonly<HeatmapTestHook>;
   }
-}
-
-/** PodInfo per Pod object, kept while the object is (the store hands out the same object until it changes). */
-const podInfoCache = new WeakMap<KubeObject, PodInfo | null>();
-function podInfoOf(pod: KubeObject): PodInfo | null {
-  let info = podInfoCache.get(pod);
-  if (info === undefined) {
-    try {
-      info = podInfoFromPod(pod);
-    } catch {
-      info = null; // counted and reported; one odd pod does not blank the map
-    }
-    podInfoCache.set(pod, info);
-  }
-  return info;
 }
 
 type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'plan'; plan: Plan; title: string };
@@ -89,15 +73,15 @@ function ConnectionBadge() {
 }
 
 export function TopologyView() {
-  const nodes = useKindObjects('Node');
-  const pods = useKindObjects('Pod');
-  const bindings = useKindObjects('ClusterTopologyBinding');
+  // base (Nodes and bindings) keeps its object across pod events; state is base + the pods, each read once.
+  const { base, state, error: clusterError, unreadablePods } = useClusterState();
   const podCliqueSets = useKindObjects('PodCliqueSet');
   const podCliques = useKindObjects('PodClique');
   const podGangs = useKindObjects('PodGang');
   const connection = useConnectionState();
   const theme = useTheme();
   const canvas = useRef<HeatmapCanvasHandle>(null);
+  const tooltip = useRef<HoverTooltipHandle>(null);
 
   // View state: read from the URL once, written back on every change (replaceState: no history spam).
   const [view, setView] = useState<HeatmapViewState>(DEFAULT_VIEW);
@@ -126,28 +110,9 @@ export function TopologyView() {
   }, [view, urlRead]);
   const update = useCallback((patch: Partial<HeatmapViewState>) => setView((v) => ({ ...v, ...patch })), []);
 
+  const roleOf = useMemo(() => roleResolver(podCliques, podCliqueSets), [podCliques, podCliqueSets]);
   // Nodes and bindings change rarely; pods often. The layout (boxes and frames) is rebuilt only from
   // the former and kept (same object) while its signature holds, so a pod event only re-occupies cells.
-  const built = useMemo((): { base: ClusterState } | { error: string } => {
-    try {
-      return { base: clusterStateFromObjects({ nodes, pods: [], clusterTopologyBindings: bindings }) };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
-  }, [nodes, bindings]);
-  const base = 'base' in built ? built.base : null;
-  const podInfos = useMemo(() => {
-    const out: PodInfo[] = [];
-    let unreadable = 0;
-    for (const pod of pods) {
-      const info = podInfoOf(pod);
-      if (info) out.push(info);
-      else unreadable++;
-    }
-    return { pods: out, unreadable };
-  }, [pods]);
-  const state = useMemo(() => (base ? { ...base, pods: podInfos.pods } : null), [base, podInfos]);
-  const roleOf = useMemo(() => roleResolver(podCliques, podCliqueSets), [podCliques, podCliqueSets]);
   const lastLayout = useRef<HeatmapLayout | undefined>(undefined);
   const layout = useMemo(() => {
     if (!base) return null;
@@ -185,8 +150,8 @@ export function TopologyView() {
   }, [previewSource, previewRead, handoffProblem, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
-  const [hover, setHover] = useState<HoverInfo | null>(null);
-  const [focusCell, setFocusCell] = useState(-1);
+  // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key
+  // must not re-render this page (controls, legend, domain table).
   const [searchMessage, setSearchMessage] = useState<string | null>(null);
   const [breadcrumb, setBreadcrumb] = useState<number[]>([]);
 
@@ -219,7 +184,6 @@ export function TopologyView() {
     (cell: number) => {
       if (!model) return;
       const pod = cell >= 0 ? model.pods[model.cellPod[cell]!] : undefined;
-      setFocusCell(-1);
       select(pod?.workload && pod.workload !== view.selected ? pod.workload : null);
     },
     [model, select, view.selected],
@@ -242,14 +206,14 @@ export function TopologyView() {
       if (pod) {
         if (pod.workload) select(pod.workload);
         const box = model.layout.nodes.find((b) => b.name === pod.node)!;
-        setFocusCell(pod.cellCount ? pod.firstCell : -1);
+        canvas.current?.setFocusCell(pod.cellCount ? pod.firstCell : -1);
         canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
         setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}`);
         return;
       }
       const box = model.layout.nodes.find((b) => b.name.toLowerCase() === q) ?? model.layout.nodes.find((b) => b.name.toLowerCase().includes(q));
       if (box) {
-        setFocusCell(box.firstCell);
+        canvas.current?.setFocusCell(box.firstCell);
         canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
         setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs`);
         return;
@@ -282,15 +246,10 @@ export function TopologyView() {
       },
       cellClientPoint: (cell) => canvas.current?.cellClientPoint(cell) ?? null,
       currentZoom: () => canvas.current?.transform() ?? null,
+      focusedCell: () => canvas.current?.focusedCell() ?? -1,
     };
     window.__canopyHeatmap = Object.freeze(hook);
   }, [model, view, highlightedGpus, ghosts]);
-
-  const ghostGangOf = (hit: HeatmapHit): string | undefined => {
-    if (!ghosts || hit?.kind !== 'cell') return undefined;
-    const i = ghosts.cells.indexOf(hit.cell);
-    return i >= 0 ? ghosts.gangs[ghosts.cellGang[i]!]!.name : undefined;
-  };
 
   const zoomToFrame = useCallback(
     (f: number) => {
@@ -317,14 +276,14 @@ export function TopologyView() {
         </p>
         <ConnectionBadge />
       </div>
-      {podInfos.unreadable > 0 && (
+      {unreadablePods > 0 && (
         <p role="status" className="mt-2 text-sm text-amber-800 dark:text-amber-300">
-          {podInfos.unreadable} pod(s) could not be read and are not drawn.
+          {unreadablePods} pod(s) could not be read and are not drawn.
         </p>
       )}
-      {'error' in built && (
+      {clusterError !== null && (
         <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
-          The cluster data could not be read: {built.error}
+          The cluster data could not be read: {clusterError}
         </p>
       )}
       {model && colors && (
@@ -377,21 +336,17 @@ export function TopologyView() {
                 theme={theme}
                 highlight={highlight}
                 ghosts={ghosts}
-                focusCell={focusCell}
                 initialZoom={view.zoom}
                 onZoomEnd={onZoomEnd}
-                onHover={setHover}
+                onHover={(hover) => tooltip.current?.show(hover)}
                 onCellClick={onCellClick}
-                onEscape={() => {
-                  select(null);
-                  setFocusCell(-1);
-                }}
-                label={`GPU heatmap: ${model.totals.gpus} GPUs in ${model.layout.frames.length} domains, coloured ${view.mode}. Arrow keys pan, plus and minus zoom, 0 fits, Escape clears the selection. The table below has the same numbers.`}
+                onEscape={() => select(null)}
+                label={`GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${model.totals.free} free${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`}
                 height={CANVAS_HEIGHT}
               />
             )}
           </div>
-          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. GPU indices are assigned by Canopy (pods sorted by name).</p>
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. Focused, the map steps through GPUs with the arrow keys (Shift+arrows pan, Enter selects). GPU indices are assigned by Canopy (pods sorted by name).</p>
           {view.selected && span && <div className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} onClear={() => select(null)} /></div>}
           {view.selected && !span && model && (
             <p className="mt-3 text-sm" role="status">
@@ -448,7 +403,7 @@ export function TopologyView() {
           <DomainTable model={model} highlight={highlight} selected={view.selected} onFocusFrame={zoomToFrame} />
         </section>
       )}
-      {hover && model && <HeatmapTooltip model={model} hit={hover.hit} x={hover.clientX} y={hover.clientY} ghostGang={ghostGangOf(hover.hit)} />}
+      {model && <HoverTooltip ref={tooltip} model={model} ghosts={ghosts} />}
     </div>
   );
 }
