@@ -7,9 +7,9 @@ import { boundPod, makeNode } from '../../lib/placement/testkit';
 import { stepCell } from './HeatmapCanvas';
 import { cellAnnouncement, cellHit, hitFacts } from './Tooltip';
 
-// Three nodes of 4, 2 and 4 GPUs; node-a holds a 2-GPU pod (GPUs 0–1), node-c is cordoned.
+// Nodes of 4, 2, 4 and 8 GPUs; node-a holds a 2-GPU pod (GPUs 0–1), node-c is cordoned.
 const state: ClusterState = {
-  nodes: [makeNode('node-a', { gpu: 4 }), makeNode('node-b', { gpu: 2 }), makeNode('node-c', { gpu: 4, unschedulable: true })],
+  nodes: [makeNode('node-a', { gpu: 4 }), makeNode('node-b', { gpu: 2 }), makeNode('node-c', { gpu: 4, unschedulable: true }), makeNode('node-d', { gpu: 8 })],
   pods: [boundPod('trainer-0', 'node-a', 2)],
   topologies: [],
 };
@@ -25,17 +25,20 @@ describe('stepCell (the keyboard cursor)', () => {
     expect(stepCell(layout, layout.cellCount - 1, 'ArrowRight')).toBe(layout.cellCount - 1);
   });
 
-  it('up and down go node by node to the same GPU index, or the last GPU of a smaller node', () => {
-    expect(stepCell(layout, cellOf('node-a', 3), 'ArrowDown')).toBe(cellOf('node-b', 1));
-    expect(stepCell(layout, cellOf('node-b', 1), 'ArrowDown')).toBe(cellOf('node-c', 1));
-    expect(stepCell(layout, cellOf('node-c', 2), 'ArrowUp')).toBe(cellOf('node-b', 1));
-    expect(stepCell(layout, cellOf('node-a', 2), 'ArrowUp')).toBe(cellOf('node-a', 2));
-    expect(stepCell(layout, cellOf('node-c', 2), 'ArrowDown')).toBe(cellOf('node-c', 2));
+  it('up and down go to the GPU drawn nearest above or below, and stay at the edge', () => {
+    // Drawn as: node-a (4) and node-b (2) side by side, node-c (4) under node-a, node-d (8, two rows) under node-c.
+    expect(stepCell(layout, cellOf('node-a', 1), 'ArrowDown')).toBe(cellOf('node-c', 1));
+    expect(stepCell(layout, cellOf('node-b', 0), 'ArrowDown')).toBe(cellOf('node-c', 3));
+    expect(stepCell(layout, cellOf('node-d', 1), 'ArrowDown')).toBe(cellOf('node-d', 5));
+    expect(stepCell(layout, cellOf('node-d', 5), 'ArrowUp')).toBe(cellOf('node-d', 1));
+    expect(stepCell(layout, cellOf('node-c', 2), 'ArrowUp')).toBe(cellOf('node-a', 2));
+    expect(stepCell(layout, cellOf('node-d', 6), 'ArrowDown')).toBe(cellOf('node-d', 6));
+    expect(stepCell(layout, cellOf('node-b', 1), 'ArrowUp')).toBe(cellOf('node-b', 1));
   });
 
   it('Home and End go to the node’s first and last GPU', () => {
     expect(stepCell(layout, cellOf('node-c', 2), 'Home')).toBe(cellOf('node-c', 0));
-    expect(stepCell(layout, cellOf('node-c', 1), 'End')).toBe(cellOf('node-c', 3));
+    expect(stepCell(layout, cellOf('node-d', 1), 'End')).toBe(cellOf('node-d', 7));
   });
 });
 

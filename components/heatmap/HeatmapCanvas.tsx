@@ -3,7 +3,7 @@
  * The heatmap's canvas: HeatmapRenderer inside a resizable box, d3-zoom for wheel/drag/pinch, the
  * pointer and keyboard wired to the model's hit-test. React renders this one element; the GPUs are
  * pixels. Interactive, it is a focusable application (role="application") with a keyboard cursor:
- * arrows step through GPUs (left/right: GPU order, up/down: node), Home/End the node's first/last GPU,
+ * arrows step through GPUs (left/right: GPU order, up/down: the GPU drawn above/below), Home/End the node's first/last GPU,
  * Enter or Space acts as a click on it, Shift+arrows pan, + / - zoom, 0 fits, Escape clears. A polite
  * live region under the canvas says what the cursor is on (the tooltip's facts), so a screen reader
  * user hears what a mouse user reads.
@@ -42,20 +42,19 @@ export interface HeatmapCanvasHandle {
   focusedCell(): number;
 }
 
-export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU, up and down node by node; Home and End go to the node’s first and last GPU. Enter selects the focused GPU’s workload. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
+export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU in node order, up and down to the GPU drawn above or below; Home and End go to the node’s first and last GPU. Enter selects the focused GPU’s workload. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
 
 type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
 const CURSOR_KEYS: ReadonlySet<string> = new Set<CursorKey>(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End']);
 
 /**
  * Where a cursor key moves the keyboard cursor from `cell` (≥ 0). Cells are in layout order (node by
- * node, a node's GPUs in index order), so left/right walk GPU by GPU across nodes; up/down go to the
- * same GPU index (or the last one) on the previous/next node. Stays put at either end.
+ * node, a node's GPUs in index order), so left/right walk GPU by GPU across nodes and reach every GPU;
+ * up/down go to the GPU drawn nearest above/below (a row further down beats one far to the side).
+ * Stays put where there is nothing further.
  */
 export function stepCell(layout: HeatmapModel['layout'], cell: number, key: CursorKey): number {
-  const node = layout.cellNode[cell]!;
-  const box = layout.nodes[node]!;
-  const gpu = cell - box.firstCell;
+  const box = layout.nodes[layout.cellNode[cell]!]!;
   switch (key) {
     case 'ArrowLeft':
       return Math.max(cell - 1, 0);
@@ -68,11 +67,20 @@ export function stepCell(layout: HeatmapModel['layout'], cell: number, key: Curs
     case 'ArrowUp':
     case 'ArrowDown': {
       const dir = key === 'ArrowDown' ? 1 : -1;
-      for (let n = node + dir; n >= 0 && n < layout.nodes.length; n += dir) {
-        const next = layout.nodes[n]!;
-        if (next.gpus > 0) return next.firstCell + Math.min(gpu, next.gpus - 1);
+      const x = layout.cellX[cell]!;
+      const y = layout.cellY[cell]!;
+      let best = cell;
+      let bestScore = Infinity;
+      for (let c = 0; c < layout.cellCount; c++) {
+        const dy = (layout.cellY[c]! - y) * dir;
+        if (dy < 1) continue; // same row, or the other way
+        const score = dy + 4 * Math.abs(layout.cellX[c]! - x);
+        if (score < bestScore) {
+          best = c;
+          bestScore = score;
+        }
       }
-      return cell;
+      return best;
     }
   }
 }
