@@ -12,7 +12,8 @@ export interface HeatmapDiff {
 }
 
 export function diffModels(before: HeatmapModel | null, after: HeatmapModel): HeatmapDiff {
-  if (!before || before.layout.signature !== after.layout.signature) return { relayout: true, changed: new Int32Array(0) };
+  // The same layout object (the live path keeps it) needs no signature: it is built on first read.
+  if (!before || (before.layout !== after.layout && before.layout.signature !== after.layout.signature)) return { relayout: true, changed: new Int32Array(0) };
   const changed: number[] = [];
   const { cellCount } = after.layout;
   for (let c = 0; c < cellCount; c++) {

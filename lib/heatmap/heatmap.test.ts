@@ -492,6 +492,22 @@ describe('layout order and sharing', () => {
     const relabelled = state.nodes.map((n, i) => (i === 0 ? { ...n, labels: { ...n.labels, 'nvidia.com/gpu.clique': 'other.9' } } : n));
     expect(layoutHeatmap({ ...state, nodes: relabelled }).signature).not.toBe(base);
   });
+
+  test('a pod update on the kept layout never builds its signature (the diff sees the same object)', () => {
+    const state = demo();
+    const model = buildHeatmapModel(state);
+    let reads = 0;
+    const layout = Object.defineProperty({ ...model.layout }, 'signature', { get: () => (reads++, model.layout.signature) }) as HeatmapLayout;
+    const before = occupyLayout(layout, state);
+    const gone = state.pods.find((p) => p.requests.gpu > 0 && !p.terminal && p.nodeName);
+    const after = occupyLayout(layout, { ...state, pods: state.pods.filter((p) => p !== gone) });
+    const diff = diffModels(before, after);
+    expect(diff.relayout).toBe(false);
+    expect(diff.changed.length).toBeGreaterThan(0);
+    expect(reads).toBe(0);
+    expect(diffModels(before, buildHeatmapModel(state)).relayout).toBe(false); // another object, same boxes
+    expect(reads).toBe(1);
+  });
 });
 
 describe('occupancy (property)', () => {
