@@ -9,6 +9,7 @@
  */
 import { build } from 'esbuild';
 import { chromium, type CDPSession } from '@playwright/test';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { paintWork, TRACE_CATEGORIES, type PaintWork, type TraceEvent } from './trace';
 
@@ -39,6 +40,8 @@ export interface HeatmapSizeReport {
 export interface HeatmapReport {
   browser: string;
   runs: number;
+  /** os.loadavg() before and after: the figures move with whatever else runs on the machine. */
+  loadAverage: { before: number[]; after: number[] };
   sizes: HeatmapSizeReport[];
 }
 
@@ -84,6 +87,7 @@ async function traced(cdp: CDPSession, measure: () => Promise<unknown>): Promise
 }
 
 export async function runHeatmap(log: (msg: string) => void, options: { quick: boolean }): Promise<HeatmapReport> {
+  const loadBefore = loadavg().map(r1);
   const entry = fileURLToPath(new URL('./page.ts', import.meta.url));
   const bundle = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true, logLevel: 'silent' });
   const script = bundle.outputFiles[0]!.text;
@@ -94,7 +98,7 @@ export async function runHeatmap(log: (msg: string) => void, options: { quick: b
     await page.addScriptTag({ content: script });
     const cdp = await page.context().newCDPSession(page);
     const runs = options.quick ? 3 : 7;
-    const workRuns = options.quick ? 3 : 5;
+    const workRuns = options.quick ? 3 : 7;
     const sizes: HeatmapSizeReport[] = [];
     for (const gpus of [10_000, 100_000]) {
       await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.warm(g), gpus);
@@ -148,7 +152,9 @@ export async function runHeatmap(log: (msg: string) => void, options: { quick: b
       );
       sizes.push(row);
     }
-    return { browser: browser.version(), runs, sizes };
+    const loadAverage = { before: loadBefore, after: loadavg().map(r1) };
+    log(`heatmap: load average ${loadAverage.before.join(' ')} before, ${loadAverage.after.join(' ')} after${Math.max(loadAverage.before[0]!, loadAverage.after[0]!) > 2 ? ' (busy machine: figures are inflated and noisy)' : ''}`);
+    return { browser: browser.version(), runs, loadAverage, sizes };
   } finally {
     await browser.close();
   }
