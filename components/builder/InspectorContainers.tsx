@@ -75,7 +75,7 @@ function ContainerFields({ props, container, removable }: { props: ContainersPro
       <Field {...common} label="Args (one per line)" path={at('args')} codec={linesCodec} multiline readOnlyReason={multiLine(valueAt(object, at('args'))) ? inYaml('An item spans several lines') : undefined} />
       <Field {...common} label="Env (NAME=value per line)" path={at('env')} codec={envCodec} multiline readOnlyReason={envHasRefs ? inYaml('Some entries come from valueFrom') : undefined} />
       {container.list === 'initContainers' && (
-        <SelectField {...common} label="Restart policy" path={at('restartPolicy')} options={['Always']} emptyLabel="(none: an init container that finishes first)" />
+        <SelectField {...common} label="Restart policy" path={at('restartPolicy')} options={['Always']} emptyLabel="(none: finishes first)" />
       )}
       <div className="grid grid-cols-3 gap-2">
         <Field {...common} label="GPU request" path={at('resources', 'requests', 'nvidia.com/gpu')} codec={quantityCodec} />
