@@ -54,6 +54,11 @@ test('work = main-thread busy time from the start to the end of the frame holdin
   assert.equal(work.workMs, 47);
 });
 
+test("cc's commit slice marks the frame as well as DevTools' one", () => {
+  const cc = trace().map((e) => (e.name === 'Commit' ? { ...e, name: 'ProxyMain::BeginMainFrame::commit', cat: 'cc,benchmark' } : e));
+  assert.deepEqual(paintWork(cc), paintWork(trace()));
+});
+
 test('without a traced draw, all raster after the start counts', () => {
   const work = paintWork(trace().filter((e) => e.name !== 'ProxyImpl::ScheduledActionDraw'));
   assert.equal(work.rasterMs, 10);

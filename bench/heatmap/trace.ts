@@ -4,9 +4,9 @@
  * (the wall figure always includes up to one 60 Hz frame of idling, whatever the renderer does).
  *
  * work = main  + raster, where
- *   main   = busy time of the renderer's main thread (the union of its trace slices: script, GC,
- *            style, layout, paint, the 2D canvas flush, commit) from MARK_START to the end of the
- *            task holding the first commit after MARK_DRAWN — the frame that contains the drawing;
+ *   main   = busy time of the renderer's main thread (the union of its trace slices, i.e. its tasks:
+ *            script, GC, style, layout, paint, the 2D canvas flush, commit) from MARK_START to the end
+ *            of the task holding the first commit after MARK_DRAWN — the frame that contains the drawing;
  *   raster = the renderer's raster tasks (RasterTask, on its worker threads) that start between
  *            MARK_START and the end of the first compositor draw after MARK_PAINTED (the harness's
  *            own end), i.e. rasterising that frame's tiles off the main thread (the SVG's rects; a 2D
@@ -67,7 +67,7 @@ export function paintWork(events: readonly TraceEvent[]): PaintWork {
   const { pid, tid } = start; // the marks are made on the renderer's main thread
   const slices = events.filter((e) => e.ph === 'X' && e.pid === pid && e.dur !== undefined);
   const main = slices.filter((e) => e.tid === tid);
-  const commit = main.filter((e) => e.name === 'Commit' && e.ts >= drawn.ts).sort((a, b) => a.ts - b.ts)[0];
+  const commit = main.filter((e) => COMMIT_SLICES.includes(e.name) && e.ts >= drawn.ts).sort((a, b) => a.ts - b.ts)[0];
   if (!commit) throw new Error('trace: no commit on the main thread after the drawing');
   // The frame ends with the top-level task holding that commit (its tail: commit bookkeeping).
   const holder = main.filter((e) => e.ts <= commit.ts && e.ts + e.dur! >= commit.ts + commit.dur!).sort((a, b) => b.dur! - a.dur!)[0]!;
@@ -86,5 +86,13 @@ export function paintWork(events: readonly TraceEvent[]): PaintWork {
   return { mainMs: mainUs / 1000, rasterMs: rasterUs / 1000, workMs: (mainUs + rasterUs) / 1000 };
 }
 
-/** Categories the measure needs: timeline slices (tasks, paint, commit, raster), compositor draws (cc), user-timing marks. */
-export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'toplevel', 'cc'].join(',');
+/**
+ * Categories the measure needs: top-level tasks (every main-thread slice is inside one), the compositor's
+ * frame, raster and draw slices (cc), the user-timing marks. Deliberately not devtools.timeline: its
+ * per-call instrumentation slowed the canvas's traced paints by several ms (the SVG's barely), which
+ * would skew the ratio.
+ */
+export const TRACE_CATEGORIES = ['toplevel', 'cc', 'benchmark', 'blink.user_timing'].join(',');
+
+/** The main thread's commit of a frame: cc's name, or DevTools' when devtools.timeline is traced too. */
+const COMMIT_SLICES = ['ProxyMain::BeginMainFrame::commit', 'Commit'];
