@@ -149,6 +149,14 @@ describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () =>
     expect(documentData(documents[1]!)).toEqual({ b: true, c: 493 });
   });
 
+  test('flow collections keep the padding their document used; a new document is written kubectl-style', () => {
+    const padded = 'command: [ sleep, infinity ]\nmap: { k: v }\n---\nargs: [--port, "80"]\n';
+    expect(writeYamlDocuments(parseYamlDocuments(padded).documents)).toBe(padded);
+    const { documents } = parseYamlDocuments('a: 1\n');
+    documents[0]!.set('args', documents[0]!.createNode(['x', 'z'], { flow: true }));
+    expect(writeYamlDocuments(documents)).toBe('a: 1\nargs: [x, z]\n');
+  });
+
   test('syntax errors carry line:column and their document; duplicate keys are errors', () => {
     const { errors } = parseYamlDocuments('a: 1\n---\nb: 1\nb: 2\n');
     expect(errors).toHaveLength(1);

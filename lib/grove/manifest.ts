@@ -19,10 +19,25 @@ const YAML_VERSION = '1.1';
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VERSION } as const;
 
 /**
- * How a document is written back. Flow collections without inner padding (`[a, b]`, `{k: v}`), as
- * Kubernetes manifests write them: an untouched `args: ["--port", "80"]` comes out as it went in.
+ * How a document is written back: flow collections keep the padding its source used (`[a, b]` as
+ * Kubernetes manifests write them, or `[ a, b ]`), so an untouched `args: ["--port", "80"]` comes
+ * out as it went in. yaml has one switch per document, so the source's majority decides.
  */
-const TO_STRING_OPTIONS = { flowCollectionPadding: false } as const;
+const flowPadding = new WeakMap<Document, boolean>();
+
+function usesFlowPadding(doc: Document, text: string): boolean {
+  let padded = 0;
+  let tight = 0;
+  visit(doc, {
+    Collection(_, node) {
+      if (!node.flow || node.items.length === 0 || !node.range) return;
+      const next = text[node.range[0] + 1] ?? '';
+      if (next === ' ' || next === '\t') padded++;
+      else if (next !== '\n' && next !== '\r') tight++; // a multi-line collection says nothing
+    },
+  });
+  return padded > tight;
+}
 
 /** How a document becomes data: aliases allowed, but not an alias bomb. */
 const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 100 };
@@ -70,6 +85,7 @@ export function parseYamlDocuments(text: string): ParsedYaml {
   const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS });
   // parseAllDocuments gives an EmptyStream (not an array) for text without documents.
   const documents = Array.isArray(docs) ? docs : [];
+  for (const doc of documents) flowPadding.set(doc, usesFlowPadding(doc, text));
   const errors = documents.flatMap((doc, index) =>
     doc.errors.map((e): ParseError => {
       const pos = lineCounter.linePos(e.pos[0]);
@@ -171,7 +187,7 @@ export function serializeManifests(documents: readonly ManifestDocument[]): stri
 export function writeYamlDocuments(documents: readonly Document[]): string {
   return documents
     .map((d, i) => {
-      const text = d.toString(TO_STRING_OPTIONS);
+      const text = d.toString({ flowCollectionPadding: flowPadding.get(d) ?? false });
       return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
     })
     .join('');
