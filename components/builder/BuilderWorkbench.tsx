@@ -8,7 +8,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { readBuilderText, type Path } from '@/lib/builder/document';
-import { withContainerFindings, type ContainerList } from '@/lib/builder/containers';
+import type { ContainerList } from '@/lib/builder/containers';
 import {
   addClique,
   addContainer,
@@ -164,11 +164,11 @@ function BuilderWorkbenchInner() {
   );
   const report = useMemo(() => {
     try {
-      return withContainerFindings(checkManifestText(work.text, validationContext), work.text, pcsIndex);
+      return checkManifestText(work.text, validationContext);
     } catch {
       return null;
     }
-  }, [work.text, validationContext, pcsIndex]);
+  }, [work.text, validationContext]);
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
   const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);

@@ -4,7 +4,7 @@ import { expandPodGangs } from '../grove/expand';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { readBuilderText } from './document';
 import { checkManifestText } from '../grove/check';
-import { containerFindings, containerPath, containersOf, jsonPath, withContainerFindings } from './containers';
+import { containerPath, containersOf, jsonPath } from './containers';
 import { addContainer, removeContainer, setField, setFields, type EditResult } from './edits';
 import { graphFromObject } from './graph';
 
@@ -129,9 +129,16 @@ describe('field edits of one container', () => {
   });
 });
 
-describe('containerFindings', () => {
-  test('a GPU request needs an equal limit; a container needs an image; each at its field', () => {
-    expect(containerFindings(objectOf(TWO_CONTAINERS), 1)).toEqual([]);
+/** The validator's container rules (lib/grove/validate/podcliqueset.ts) as the builder's report carries them. */
+function containerRules(text: string) {
+  return checkManifestText(text)
+    .documents.flatMap((d) => d.findings)
+    .filter((f) => f.rule === 'podSpec.gpuLimit' || f.rule === 'podSpec.containerImage');
+}
+
+describe('container rules in the report', () => {
+  test('a GPU request needs an equal limit; a container needs an image; each at its field and line', () => {
+    expect(containerRules(TWO_CONTAINERS)).toEqual([]);
     const text = ok(
       setFields(TWO_CONTAINERS, [
         { path: containerPath(1, 'containers', 0, 'resources', 'requests', 'nvidia.com/gpu'), value: 2 },
@@ -139,32 +146,19 @@ describe('containerFindings', () => {
         { path: containerPath(1, 'initContainers', 0, 'image'), value: undefined },
       ]),
     );
-    const findings = containerFindings(objectOf(text), 1);
-    expect(findings.map((f) => [f.path, f.rule])).toEqual([
-      ['/spec/template/cliques/1/spec/podSpec/containers/0/resources/requests/nvidia.com~1gpu', 'builder.gpuLimit'],
-      ['/spec/template/cliques/1/spec/podSpec/containers/1/resources/limits', 'builder.gpuLimit'],
-      ['/spec/template/cliques/1/spec/podSpec/initContainers/0/image', 'builder.containerImage'],
+    const findings = containerRules(text);
+    expect(findings.map((f) => [f.path, f.rule]).sort()).toEqual([
+      ['/spec/template/cliques/1/spec/podSpec/containers/0/resources/requests/nvidia.com~1gpu', 'podSpec.gpuLimit'],
+      ['/spec/template/cliques/1/spec/podSpec/containers/1/resources/limits', 'podSpec.gpuLimit'],
+      ['/spec/template/cliques/1/spec/podSpec/initContainers/0/image', 'podSpec.containerImage'],
     ]);
-    expect(findings[0]!.message).toContain('must equal its limit 4');
+    expect(findings.find((f) => f.path.endsWith('requests/nvidia.com~1gpu'))!.message).toContain('must equal its limit 4');
+    // The missing image is pinned to its container item (the image key is gone).
+    const image = findings.find((f) => f.rule === 'podSpec.containerImage')!;
+    expect(text.split('\n')[image.line! - 1]).toContain('- name: fetch-weights');
     // "4" written as a string and 4 as a number are the same quantity.
     const same = ok(setField(TWO_CONTAINERS, containerPath(1, 'containers', 0, 'resources', 'requests', 'nvidia.com/gpu'), '4'));
-    expect(containerFindings(objectOf(same), 1)).toEqual([]);
-  });
-});
-
-describe('withContainerFindings', () => {
-  test('adds them to the PodCliqueSet document of the report, on their lines, in line order', () => {
-    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n${ok(setField(TWO_CONTAINERS, containerPath(1, 'containers', 1, 'image'), undefined))}`;
-    const plain = checkManifestText(text);
-    const report = withContainerFindings(plain, text, 1);
-    const pcs = report.documents.find((d) => d.index === 1)!;
-    const added = pcs.findings.filter((f) => f.rule === 'builder.containerImage');
-    expect(added).toHaveLength(1);
-    // Line of `- name: metrics` in the second document (the image key is gone, so its container item).
-    expect(text.split('\n')[added[0]!.line! - 1]).toContain('- name: metrics');
-    expect(pcs.findings.map((f) => f.line ?? 0)).toEqual([...pcs.findings.map((f) => f.line ?? 0)].sort((a, b) => a - b));
-    expect(report.documents.find((d) => d.index === 0)).toBe(plain.documents.find((d) => d.index === 0));
-    expect(withContainerFindings(checkManifestText(TWO_CONTAINERS), TWO_CONTAINERS, 0)).toEqual(checkManifestText(TWO_CONTAINERS));
+    expect(containerRules(same)).toEqual([]);
   });
 });
 
@@ -176,7 +170,7 @@ describe('add and remove containers', () => {
     const object = objectOf(after);
     expect(containersOf(object, 1).map((c) => c.name)).toEqual(['worker', 'metrics', 'sidecar', 'fetch-weights']);
     expect(after).toContain('              - name: sidecar\n                image: ""\n');
-    expect(containerFindings(object, 1).map((f) => f.path)).toEqual(['/spec/template/cliques/1/spec/podSpec/containers/2/image']);
+    expect(containerRules(after).map((f) => f.path)).toEqual(['/spec/template/cliques/1/spec/podSpec/containers/2/image']);
     expect(after).toContain('# one NVLink quad');
     // The frontend's flow-style list is untouched.
     expect(after).toContain('containers: [{name: app, image: busybox}]');

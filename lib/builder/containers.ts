@@ -4,10 +4,7 @@
  * addressed by its list and index so a field edit is a YAML edit of exactly that container.
  */
 import { fieldPath } from '../cluster/fieldPath';
-import { RESOURCE_GPU } from '../grove/core';
-import type { Finding, ManifestReport } from '../grove/findings';
-import { documentData, parseYamlDocuments, positionOf } from '../grove/manifest';
-import { isRecord, pointer } from '../grove/meta';
+import { isRecord } from '../grove/meta';
 import type { Path } from './document';
 
 export const CONTAINER_LISTS = ['containers', 'initContainers'] as const;
@@ -58,62 +55,4 @@ export function containersOf(pcs: unknown, cliqueIndex: number): ContainerSummar
       return { list, index, name: typeof rec.name === 'string' ? rec.name : '', sidecar: list === 'initContainers' && rec.restartPolicy === 'Always' };
     });
   });
-}
-
-const quantityText = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
-
-/**
- * What the API server would refuse in a clique's containers that the Grove schema lets through,
- * pinned to the field (JSON pointer, like every validator finding):
- * a container without an image, and a GPU request without an equal limit (extended resources
- * cannot be overcommitted: a request needs a limit and must equal it).
- */
-export function containerFindings(pcs: unknown, cliqueIndex: number): Finding[] {
-  const podSpec = podSpecOf(pcs, cliqueIndex);
-  const out: Finding[] = [];
-  for (const list of CONTAINER_LISTS) {
-    const items = Array.isArray(podSpec[list]) ? (podSpec[list] as unknown[]) : [];
-    items.forEach((c, index) => {
-      if (!isRecord(c)) return;
-      const at = (...rest: (string | number)[]) => pointer([...containerPath(cliqueIndex, list, index, ...rest)]);
-      if (typeof c.image !== 'string' || c.image.trim() === '') {
-        out.push({ path: at('image'), rule: 'builder.containerImage', severity: 'error', message: 'image is required: the pod cannot start this container without one' });
-      }
-      const r = isRecord(c.resources) ? c.resources : {};
-      const request = quantityText(isRecord(r.requests) ? r.requests[RESOURCE_GPU] : undefined);
-      const limit = quantityText(isRecord(r.limits) ? r.limits[RESOURCE_GPU] : undefined);
-      if (request === undefined) return;
-      if (limit === undefined) {
-        out.push({ path: at('resources', 'limits'), rule: 'builder.gpuLimit', severity: 'error', message: `${RESOURCE_GPU} request ${request} needs a limit: GPUs cannot be overcommitted, so the limit must be set and equal the request` });
-      } else if (Number(request) !== Number(limit) && request !== limit) {
-        out.push({ path: at('resources', 'requests', RESOURCE_GPU), rule: 'builder.gpuLimit', severity: 'error', message: `${RESOURCE_GPU} request ${request} must equal its limit ${limit}: GPUs cannot be overcommitted` });
-      }
-    });
-  }
-  return out;
-}
-
-/**
- * The builder's report: the validator's, plus every clique's containerFindings in the PodCliqueSet
- * document it edits (index `pcsIndex`), placed on their lines, so the list, the node badges, the
- * editor and the inspector all show them.
- */
-export function withContainerFindings(report: ManifestReport, text: string, pcsIndex: number): ManifestReport {
-  const target = report.documents.find((d) => d.index === pcsIndex);
-  if (!target) return report;
-  const { documents, lineCounter } = parseYamlDocuments(text);
-  const doc = documents[pcsIndex];
-  if (!doc) return report;
-  const object = documentData(doc);
-  const spec = isRecord(object) && isRecord(object.spec) ? object.spec : {};
-  const cliques = isRecord(spec.template) && Array.isArray(spec.template.cliques) ? spec.template.cliques : [];
-  const extra = cliques.flatMap((_, i) =>
-    containerFindings(object, i).map((f) => {
-      const pos = positionOf(doc, f.path, lineCounter);
-      return pos ? { ...f, line: pos.line, column: pos.column } : f;
-    }),
-  );
-  if (extra.length === 0) return report;
-  const findings = [...target.findings, ...extra].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return { ...report, documents: report.documents.map((d) => (d === target ? { ...d, findings } : d)) };
 }

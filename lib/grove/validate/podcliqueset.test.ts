@@ -290,6 +290,28 @@ describe('podSpec (§5.2)', () => {
     const good = pcsWith((p) => ((p.podSpec(WORKER).containers as Json[])[0]!.env = [{ name: 'my.var-1' }, { name: '_X' }]));
     expectNone(validate(good), 'podSpec.envName');
   });
+
+  test('podSpec.containerImage: a container or init container without an image rejected; the fixture has images', () => {
+    const bad = pcsWith((p) => {
+      delete (p.podSpec(WORKER).containers as Json[])[0]!.image;
+      p.podSpec(ROUTER).initContainers = [{ name: 'init', image: '  ' }];
+    });
+    const findings = validate(bad);
+    expectAt(findings, 'podSpec.containerImage', clique(WORKER, 'spec/podSpec/containers/0/image'));
+    expectAt(findings, 'podSpec.containerImage', clique(ROUTER, 'spec/podSpec/initContainers/0/image'));
+    expectNone(validate(validPcs()), 'podSpec.containerImage');
+  });
+
+  test('podSpec.gpuLimit: a GPU request needs a limit equal to it, however the quantity is written', () => {
+    const resources = (r: Json) => pcsWith((p) => ((p.podSpec(WORKER).containers as Json[])[0]!.resources = r));
+    const none = expectOne(validate(resources({ requests: { 'nvidia.com/gpu': 2 } })), 'podSpec.gpuLimit', clique(WORKER, 'spec/podSpec/containers/0/resources/limits'));
+    expect(none.message).toContain('needs a limit');
+    const unequal = expectOne(validate(resources({ requests: { 'nvidia.com/gpu': '2' }, limits: { 'nvidia.com/gpu': 4 } })), 'podSpec.gpuLimit', clique(WORKER, 'spec/podSpec/containers/0/resources/requests/nvidia.com~1gpu'));
+    expect(unequal.message).toContain('must equal its limit 4');
+    expectNone(validate(resources({ requests: { 'nvidia.com/gpu': '2' }, limits: { 'nvidia.com/gpu': 2 } })), 'podSpec.gpuLimit');
+    expectNone(validate(resources({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1000m' } })), 'podSpec.gpuLimit');
+    expectNone(validate(resources({ limits: { 'nvidia.com/gpu': 8 } })), 'podSpec.gpuLimit');
+  });
 });
 
 describe('scaling groups (§5.2)', () => {

@@ -7,7 +7,8 @@ import type { Finding } from '../findings';
 import { ANNOTATION_MNNVL_GROUP, ANNOTATION_VOLCANO_QUEUE, LABEL_KAI_QUEUE, MNNVL_GROUP_NONE } from '../labels';
 import { dns1123LabelError, dns1123SubdomainError, envVarNameError, isRecord, pointer } from '../meta';
 import { NAME_BUDGET } from '../naming';
-import { RESOURCE_GPU } from '../core';
+import { isQuantity, parseQuantity } from '../../cluster/quantity';
+import { RESOURCE_GPU, type Quantity } from '../core';
 import { STARTUP_EXPLICIT } from '../podcliqueset';
 import { DEFAULT_SCHEDULER_PROFILES, type ValidationContext } from './context';
 import { parseGoDuration } from './duration';
@@ -239,6 +240,7 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
   }
   for (const field of ['containers', 'initContainers'] as const) {
     for (const [container, c] of indexed(podSpec[field])) {
+      out.push(...containerPodRules(container, [...base, field, c]));
       for (const [env, e] of indexed(container.env)) {
         const name = str(env.name);
         if (name === undefined) continue;
@@ -248,6 +250,35 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
     }
   }
   return out;
+}
+
+/**
+ * What the API server refuses when the operator creates the pods, though Grove's schema and webhook
+ * let it through (so a stack would be accepted and never start): a container without an image, and
+ * a GPU request without an equal limit (extended resources cannot be overcommitted).
+ */
+function containerPodRules(container: Rec, path: Path): Finding[] {
+  const out: Finding[] = [];
+  if (typeof container.image !== 'string' || container.image.trim() === '') {
+    out.push(err([...path, 'image'], 'podSpec.containerImage', 'image is required: the pod cannot start this container without one'));
+  }
+  const resources = isRecord(container.resources) ? container.resources : {};
+  const request = isRecord(resources.requests) ? resources.requests[RESOURCE_GPU] : undefined;
+  const limit = isRecord(resources.limits) ? resources.limits[RESOURCE_GPU] : undefined;
+  if (!isQuantity(request)) return out; // unset, or not a quantity: the schema pass reports that
+  if (limit === undefined) {
+    out.push(err([...path, 'resources', 'limits'], 'podSpec.gpuLimit', `${RESOURCE_GPU} request ${request} needs a limit: GPUs cannot be overcommitted, so the limit must be set and equal the request`));
+  } else if (isQuantity(limit) && !sameQuantity(request, limit)) {
+    out.push(err([...path, 'resources', 'requests', RESOURCE_GPU], 'podSpec.gpuLimit', `${RESOURCE_GPU} request ${request} must equal its limit ${limit}: GPUs cannot be overcommitted`));
+  }
+  return out;
+}
+
+/** Equal amounts however written ("1", 1, "1000m"); both must be quantities. */
+function sameQuantity(a: Quantity, b: Quantity): boolean {
+  const x = parseQuantity(a);
+  const y = parseQuantity(b);
+  return x.numerator * y.denominator === y.numerator * x.denominator;
 }
 
 function validateScalingGroups(groups: [Rec, number][], cliqueNames: Set<string>): Finding[] {
