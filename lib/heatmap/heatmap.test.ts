@@ -10,7 +10,7 @@ import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
 import { cellCenter, contains, hitTest } from './hitTest';
 import { boundsOfCells, CELL, CELL_GAP, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
-import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, occupyLayout, stableLayout } from './model';
+import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_USABLE, occupyLayout, stableLayout } from './model';
 import { gpuDemand, previewFromText, previewInput, readPreviewText } from './preview';
 import { ghostOverlay, sameGhosts } from './overlay';
 import { workloadSpan } from './span';
@@ -147,6 +147,24 @@ describe('occupancy', () => {
     const scratch = buildHeatmapModel(extra);
     expect(Array.from(again.cellPod)).toEqual(Array.from(scratch.cellPod));
     expect(again.frameStats).toEqual(scratch.frameStats);
+  });
+
+  test('a kept layout meeting the same nodes in another order still reads each node status by name', () => {
+    const state = nestedCluster(['rack'], [1, 2], { gpu: 4 });
+    const [n1, n2] = state.nodes as [ClusterState['nodes'][number], ClusterState['nodes'][number]];
+    n1.unschedulable = true;
+    const first = buildHeatmapModel(state);
+    const reordered: ClusterState = { ...state, nodes: [n2, n1] };
+    const again = buildHeatmapModel(reordered, { previousLayout: first.layout });
+    expect(again.layout).toBe(first.layout); // same signature: the layout is kept, its stateIndex now stale
+    const box1 = first.layout.nodes.findIndex((b) => b.name === n1.name);
+    const box2 = first.layout.nodes.findIndex((b) => b.name === n2.name);
+    expect(again.nodeStatus[box1]).toBe(NODE_CORDONED);
+    expect(again.nodeStatus[box2]).toBe(NODE_USABLE);
+    const cells1 = Array.from(again.cellStatus.slice(first.layout.nodes[box1]!.firstCell, first.layout.nodes[box1]!.firstCell + 4));
+    expect(cells1).toEqual([CELL_UNAVAILABLE, CELL_UNAVAILABLE, CELL_UNAVAILABLE, CELL_UNAVAILABLE]);
+    expect(again.totals).toEqual({ gpus: 8, used: 0, free: 4, unavailable: 4, nodes: 2 });
+    expect(again.totals).toEqual(buildHeatmapModel(reordered).totals);
   });
 
   test('frame totals add up: used + free + unavailable = GPUs, children sum to their parent', () => {

@@ -165,9 +165,17 @@ export function stableLayout(state: ClusterState, options: Omit<ModelOptions, 'r
 export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?: (pod: PodInfo) => string | undefined): HeatmapModel {
   const nodeByName = nodeIndexOf(layout);
   const nodeStatus = new Uint8Array(layout.nodes.length);
+  // A kept layout's stateIndex is stale when the same nodes arrive in another order (a relist after a
+  // reconnect keeps the signature): then look the node up by name, indexing state.nodes once per call.
+  let stateIndexByName: Map<string, number> | undefined;
   layout.nodes.forEach((box, n) => {
-    const node = state.nodes[box.stateIndex];
-    if (!node || node.name !== box.name) return;
+    let node = state.nodes[box.stateIndex];
+    if (node?.name !== box.name) {
+      stateIndexByName ??= new Map(state.nodes.map((candidate, i) => [candidate.name, i] as const));
+      const i = stateIndexByName.get(box.name);
+      node = i === undefined ? undefined : state.nodes[i];
+    }
+    if (!node) return;
     nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : NODE_USABLE;
   });
 
