@@ -149,7 +149,7 @@ describe('container rules in the report', () => {
     const findings = containerRules(text);
     expect(findings.map((f) => [f.path, f.rule]).sort()).toEqual([
       ['/spec/template/cliques/1/spec/podSpec/containers/0/resources/requests/nvidia.com~1gpu', 'podSpec.gpuLimit'],
-      ['/spec/template/cliques/1/spec/podSpec/containers/1/resources/limits', 'podSpec.gpuLimit'],
+      ['/spec/template/cliques/1/spec/podSpec/containers/1/resources/limits/nvidia.com~1gpu', 'podSpec.gpuLimit'],
       ['/spec/template/cliques/1/spec/podSpec/initContainers/0/image', 'podSpec.containerImage'],
     ]);
     expect(findings.find((f) => f.path.endsWith('requests/nvidia.com~1gpu'))!.message).toContain('must equal its limit 4');
@@ -159,6 +159,26 @@ describe('container rules in the report', () => {
     // "4" written as a string and 4 as a number are the same quantity.
     const same = ok(setField(TWO_CONTAINERS, containerPath(1, 'containers', 0, 'resources', 'requests', 'nvidia.com/gpu'), '4'));
     expect(containerRules(same)).toEqual([]);
+  });
+});
+
+describe('edits through keys written with nothing under them', () => {
+  test('an empty `resources:` takes a GPU request and limit in one edit; an edit that cannot be made is refused, not lost', () => {
+    const empty = TWO_CONTAINERS.replace('              - name: metrics # sidecar, no GPU\n                image: prom/exporter:v1\n', '              - name: metrics # sidecar, no GPU\n                image: prom/exporter:v1\n                resources:\n');
+    expect(empty).not.toBe(TWO_CONTAINERS);
+    const text = ok(
+      setFields(empty, [
+        { path: containerPath(1, 'containers', 1, 'resources', 'requests', 'nvidia.com/gpu'), value: 1 },
+        { path: containerPath(1, 'containers', 1, 'resources', 'limits', 'nvidia.com/gpu'), value: 1 },
+      ]),
+    );
+    expect(gpusOf(text, 'worker').gpus).toBe(5);
+    // A scalar where the edit needs a map: a refusal with the reason, and the text stays as it was.
+    const scalar = empty.replace('image: prom/exporter:v1\n                resources:\n', 'image: prom/exporter:v1\n                resources: none\n');
+    expect(scalar).not.toBe(empty);
+    const refused = setField(scalar, containerPath(1, 'containers', 1, 'resources', 'limits', 'nvidia.com/gpu'), 2);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.message).toMatch(/cannot be made/);
   });
 });
 

@@ -4,7 +4,7 @@
  * PodCliqueSet document in place with setIn/deleteIn/list edits, and writes the whole file back — so comments, key order, other
  * documents and fields the builder knows nothing about survive every edit.
  */
-import { isMap, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { documentData, parseYamlDocuments, writeYamlDocuments } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
@@ -77,10 +77,15 @@ export function setOrDelete(d: Document, path: Path, value: unknown): void {
     (current as { value: unknown }).value = value;
     return;
   }
-  // Parents made here: yaml's setIn cannot go on through a map it created itself in an earlier set of the same edit.
+  // Parents made here: yaml's setIn cannot go on through a map it created itself in an earlier set of
+  // the same edit, nor through a key written with nothing under it (`resources:` is a null scalar).
   for (let i = 1; i < path.length; i++) {
     const prefix = path.slice(0, i);
-    if (d.getIn(prefix, true) === undefined) d.setIn(prefix, typeof path[i] === 'number' ? new YAMLSeq() : new YAMLMap());
+    const parent = d.getIn(prefix, true) as Node | undefined;
+    if (parent !== undefined && !(isScalar(parent) && parent.value == null)) continue;
+    const next = path[i]!;
+    if (typeof next === 'number' && next !== 0) throw new Error(`${prefix.join('.')} has no item ${next}`);
+    d.setIn(prefix, typeof next === 'number' ? new YAMLSeq() : new YAMLMap());
   }
   d.setIn(path, d.createNode(value));
 }

@@ -29,7 +29,14 @@ function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { not
   const read = readBuilderText(text);
   if (!read.ok) return { ok: false, message: `the YAML cannot be edited from the canvas until it is fixed: ${read.message}${read.line ? ` (line ${read.line}:${read.column})` : ''}` };
   const d = pcsDocument(read.doc);
-  const outcome = fn({ d, graph: graphFromObject(read.object), object: read.object });
+  let outcome: ReturnType<typeof fn>;
+  try {
+    outcome = fn({ d, graph: graphFromObject(read.object), object: read.object });
+  } catch (e) {
+    // A shape the edit cannot go through (e.g. a scalar where a map is needed): refused with the
+    // reason, never a silent no-op that leaves the typed value on screen and not in the YAML.
+    return { ok: false, message: `this edit cannot be made to the YAML as written: ${(e as Error).message}` };
+  }
   if (outcome && 'refuse' in outcome) return { ok: false, message: outcome.refuse };
   return { ok: true, text: writeBuilderText(read.doc), ...(outcome?.note ? { note: outcome.note } : {}) };
 }
