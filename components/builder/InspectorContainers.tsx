@@ -60,11 +60,11 @@ function ContainerFields({ props, container, removable }: { props: ContainersPro
         )}
         <button
           type="button"
-          className={`${smallButton} ml-auto`}
-          disabled={!removable}
+          className={`${smallButton} ml-auto aria-disabled:cursor-not-allowed aria-disabled:opacity-50`}
+          aria-disabled={!removable}
           title={removable ? undefined : 'A pod needs at least one container'}
-          aria-label={`Remove ${name}`}
-          onClick={() => props.onRemoveContainer(clique.name, container.list, container.index)}
+          aria-label={removable ? `Remove ${name}` : `Remove ${name} (not possible: a pod needs at least one container)`}
+          onClick={() => removable && props.onRemoveContainer(clique.name, container.list, container.index)}
         >
           Remove
         </button>
@@ -85,7 +85,7 @@ function ContainerFields({ props, container, removable }: { props: ContainersPro
         <Field {...common} label="CPU limit" path={at('resources', 'limits', 'cpu')} codec={quantityCodec} />
         <Field {...common} label="Memory limit" path={at('resources', 'limits', 'memory')} codec={quantityCodec} />
       </div>
-      {/* Findings about this container that no field above shows (e.g. a GPU request without a limit, at resources.limits). */}
+      {/* Findings about this container on fields only the YAML pane edits (ports, probes, volumeMounts, …). */}
       <FieldFindings findings={findings.filter((f) => !FIELDS.some((field) => concernsField(f.path, at(...field))))} path={at()} />
     </Section>
   );
@@ -97,20 +97,26 @@ export function InspectorContainers(props: ContainersProps) {
   const containers = containersOf(object, clique.index);
   const appCount = containers.filter((c) => c.list === 'containers').length;
   // After an add, the new container's image field takes the focus: it is the one thing still missing.
-  const [focusNext, setFocusNext] = useState<string | null>(null);
+  // The request is for this clique and its next render only, so it never steals focus later.
+  const [focusNext, setFocusNext] = useState<{ clique: string; id: string; count: number } | null>(null);
   useEffect(() => {
     if (!focusNext) return;
-    const el = document.getElementById(focusNext);
-    if (el) {
-      el.focus();
-      setFocusNext(null);
-    }
-  }, [focusNext, containers.length]);
+    if (focusNext.clique === clique.name && containers.length === focusNext.count) return; // the add has not rendered yet
+    if (focusNext.clique === clique.name) document.getElementById(focusNext.id)?.focus();
+    setFocusNext(null);
+  }, [focusNext, clique.name, containers.length]);
+  // Bumped on remove: the containers after the removed one shift up an index, and must not inherit
+  // the removed one's unsaved drafts.
+  const [generation, setGeneration] = useState(0);
   const add = (list: ContainerList) => {
     const name = props.onAddContainer(clique.name, list);
     if (name === null) return;
     const index = containers.filter((c) => c.list === list).length;
-    setFocusNext(fieldId(containerPath(clique.index, list, index, 'image')));
+    setFocusNext({ clique: clique.name, id: fieldId(containerPath(clique.index, list, index, 'image')), count: containers.length });
+  };
+  const remove: ContainersProps['onRemoveContainer'] = (cliqueName, list, index) => {
+    props.onRemoveContainer(cliqueName, list, index);
+    setGeneration((g) => g + 1);
   };
   const podSpec = ['spec', 'template', 'cliques', clique.index, 'spec', 'podSpec'] as const;
   return (
@@ -121,7 +127,7 @@ export function InspectorContainers(props: ContainersProps) {
           <span className={`block ${noteClass}`}>App containers and sidecars add up; an init container counts alone when it needs more.</span>
         </p>
         {clique.gpuError && (
-          <p role="alert" className="text-[11px] text-red-700 dark:text-red-400">
+          <p role="status" className="text-[11px] text-red-700 dark:text-red-400">
             Cannot count GPUs: {clique.gpuError}
           </p>
         )}
@@ -136,7 +142,7 @@ export function InspectorContainers(props: ContainersProps) {
         </div>
       </Section>
       {containers.map((c) => (
-        <ContainerFields key={`${c.list}-${c.index}`} props={props} container={c} removable={c.list === 'initContainers' || appCount > 1} />
+        <ContainerFields key={`${c.list}-${c.index}-${generation}`} props={{ ...props, onRemoveContainer: remove }} container={c} removable={c.list === 'initContainers' || appCount > 1} />
       ))}
     </>
   );
