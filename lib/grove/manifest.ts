@@ -21,7 +21,8 @@ const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VER
 /**
  * How a document is written back: flow collections keep the padding its source used (`[a, b]` as
  * Kubernetes manifests write them, or `[ a, b ]`), so an untouched `args: ["--port", "80"]` comes
- * out as it went in. yaml has one switch per document, so the source's majority decides.
+ * out as it went in. yaml has one switch per document, so the source's majority decides: a document
+ * that mixes both styles comes back in one of them (and a multi-line flow collection on one line).
  */
 const flowPadding = new WeakMap<Document, boolean>();
 

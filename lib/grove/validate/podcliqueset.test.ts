@@ -304,7 +304,7 @@ describe('podSpec (§5.2)', () => {
 
   test('podSpec.gpuLimit: a GPU request needs a limit equal to it, however the quantity is written', () => {
     const resources = (r: Json) => pcsWith((p) => ((p.podSpec(WORKER).containers as Json[])[0]!.resources = r));
-    const none = expectOne(validate(resources({ requests: { 'nvidia.com/gpu': 2 } })), 'podSpec.gpuLimit', clique(WORKER, 'spec/podSpec/containers/0/resources/limits'));
+    const none = expectOne(validate(resources({ requests: { 'nvidia.com/gpu': 2 } })), 'podSpec.gpuLimit', clique(WORKER, 'spec/podSpec/containers/0/resources/limits/nvidia.com~1gpu'));
     expect(none.message).toContain('needs a limit');
     const unequal = expectOne(validate(resources({ requests: { 'nvidia.com/gpu': '2' }, limits: { 'nvidia.com/gpu': 4 } })), 'podSpec.gpuLimit', clique(WORKER, 'spec/podSpec/containers/0/resources/requests/nvidia.com~1gpu'));
     expect(unequal.message).toContain('must equal its limit 4');

@@ -267,7 +267,7 @@ function containerPodRules(container: Rec, path: Path): Finding[] {
   const limit = isRecord(resources.limits) ? resources.limits[RESOURCE_GPU] : undefined;
   if (!isQuantity(request)) return out; // unset, or not a quantity: the schema pass reports that
   if (limit === undefined) {
-    out.push(err([...path, 'resources', 'limits'], 'podSpec.gpuLimit', `${RESOURCE_GPU} request ${request} needs a limit: GPUs cannot be overcommitted, so the limit must be set and equal the request`));
+    out.push(err([...path, 'resources', 'limits', RESOURCE_GPU], 'podSpec.gpuLimit', `${RESOURCE_GPU} request ${request} needs a limit: GPUs cannot be overcommitted, so the limit must be set and equal the request`));
   } else if (isQuantity(limit) && !sameQuantity(request, limit)) {
     out.push(err([...path, 'resources', 'requests', RESOURCE_GPU], 'podSpec.gpuLimit', `${RESOURCE_GPU} request ${request} must equal its limit ${limit}: GPUs cannot be overcommitted`));
   }
