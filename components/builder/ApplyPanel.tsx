@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Permission } from '@/lib/cluster/capabilities';
 import { ActionFailure, applyManifest } from '@/components/hooks/clusterActions';
-import { useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
+import { permissionFor, useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
 import { applyBlockedReason, settleStep, type ApplyStep } from './applyStep';
 
 function show(v: unknown): string {
@@ -17,10 +17,10 @@ function show(v: unknown): string {
  * permissionFor: Apply stays disabled when the server could not say, and every refusal says why.
  */
 function applyPermission(capabilities: CapabilityState): Permission | null {
-  if (capabilities.status === 'loading') return null;
   if (capabilities.status === 'error') return { allowed: false, reason: `Could not ask the server: ${capabilities.message}` };
-  if (capabilities.capabilities.readOnly) return { allowed: false, reason: 'Canopy is connected read-only.' };
-  return capabilities.capabilities.kinds.PodCliqueSet?.apply ?? { allowed: false, reason: 'The server did not say whether you may create PodCliqueSets.' };
+  const permission = permissionFor(capabilities, 'PodCliqueSet', 'apply');
+  if (permission === 'loading') return null;
+  return permission ?? { allowed: false, reason: 'The server did not say whether you may create PodCliqueSets.' };
 }
 
 /** Dry-run diff, then apply; disabled with the reason when the user may not. */

@@ -252,6 +252,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
                 ))}
               </ul>
               {!fits && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">If you scale anyway, the pods that do not fit stay pending until room is made.</p>}
+              {data.unreadablePods > 0 && (
+                <p role="status" className="mt-1 text-xs text-amber-800 dark:text-amber-300">
+                  {plural(data.unreadablePods, 'pod')} could not be read: the GPUs they hold count as free in this preview.
+                </p>
+              )}
               {data.state && preview.impact.plan.gangs.length > 0 && (
                 <div className="mt-2 max-w-2xl">
                   <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} />

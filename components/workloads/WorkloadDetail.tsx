@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
-import { formatAge, workloadHealth } from '../../lib/workloads/health';
+import { formatAge, plural, workloadHealth } from '../../lib/workloads/health';
 import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placement';
 import { pcsScaleTarget } from '../../lib/workloads/scale';
 import { startupGraph } from '../../lib/workloads/startup';
@@ -133,6 +133,11 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
         {data.state ? (
           <div className="space-y-3">
             <WorkloadMiniHeatmap state={data.state} pods={stackPods} namespace={namespace} name={name} />
+            {data.unreadablePods > 0 && (
+              <p role="status" className="text-xs text-amber-800 dark:text-amber-300">
+                {plural(data.unreadablePods, 'pod')} could not be read: left off this map, with the GPUs held shown as free.
+              </p>
+            )}
             {placement && <DomainList placement={placement} />}
           </div>
         ) : (

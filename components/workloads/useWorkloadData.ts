@@ -15,6 +15,8 @@ export interface WorkloadData extends WorkloadObjects {
   /** Undefined while the stream has not delivered its nodes, or when a node or binding is unreadable (stateError says why); unreadable pods are left out. */
   state?: ClusterState;
   stateError?: string;
+  /** Pods left out of `state` because they could not be read: the GPUs they hold count as free in it. */
+  unreadablePods: number;
   synced: boolean;
 }
 
@@ -34,6 +36,7 @@ export function useWorkloadData(options: { events?: boolean; state?: boolean } =
   const stateError = cluster.error ?? undefined;
   const events = options.events ? allEvents : NO_EVENTS;
   const synced = connection.synced;
+  const unreadablePods = cluster.unreadablePods;
   return useMemo(
     () => ({
       podCliqueSets,
@@ -44,8 +47,9 @@ export function useWorkloadData(options: { events?: boolean; state?: boolean } =
       events,
       ...(state ? { state } : {}),
       ...(stateError ? { stateError } : {}),
+      unreadablePods,
       synced,
     }),
-    [podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods, events, state, stateError, synced],
+    [podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods, events, state, stateError, unreadablePods, synced],
   );
 }
