@@ -91,7 +91,6 @@ export interface HeatmapCanvasProps {
   theme: Theme;
   highlight: Uint8Array | null;
   ghosts: GhostOverlay | null;
-  focusCell?: number;
   /** Applied once when the canvas first has a size (from the URL); otherwise the layout is fitted. */
   initialZoom?: ZoomState | null;
   /**
