@@ -42,7 +42,7 @@ export interface HeatmapCanvasHandle {
   focusedCell(): number;
 }
 
-export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU in node order, up and down to the GPU drawn above or below; Home and End go to the node’s first and last GPU. Enter selects the focused GPU’s workload. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
+export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU in node order, up and down to the GPU drawn above or below; Home and End go to the node’s first and last GPU. Enter or Space acts as a click on the focused GPU: it selects the GPU’s workload, and clears the selection on a GPU of the selected workload or a free GPU. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
 
 type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
 const CURSOR_KEYS: ReadonlySet<string> = new Set<CursorKey>(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End']);
