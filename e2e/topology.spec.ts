@@ -337,6 +337,35 @@ test('screen readers: the canvas is named with its GPU counts, and the keyboard 
   expect(errors).toEqual([]);
 });
 
+test('the live region speaks when the cursor moves, not when the facts under a resting cursor change', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  await page.getByLabel('Paste or drop a PodCliqueSet').fill(pcsYaml('preview-quiet', 2, 4));
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  const ghost = await page.evaluate(() => window.__canopyHeatmap!.ghostCells[0]!);
+  const point = await page.evaluate((cell) => window.__canopyHeatmap!.cellClientPoint(cell), ghost);
+  await page.mouse.click(point!.x, point!.y);
+  expect(await page.evaluate(() => window.__canopyHeatmap!.focusedCell())).toBe(ghost);
+  const live = page.getByTestId('heatmap-cursor');
+  await expect(live).toContainText('Pod: free');
+  await expect(live).toContainText('Planned: gang preview-quiet');
+  const said = await live.textContent();
+
+  // The ghosts go away under the resting cursor: nothing new is announced.
+  await page.getByRole('button', { name: 'Clear preview' }).click();
+  await expect.poll(() => page.evaluate(() => window.__canopyHeatmap!.ghostGpus)).toBe(0);
+  await expect(live).toHaveText(said!);
+
+  // The next move reads the facts afresh.
+  await page.getByTestId('heatmap-canvas').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await expect(live).toContainText('Node: ');
+  await expect(live).not.toContainText('Planned');
+  expect(errors).toEqual([]);
+});
+
 test('search for a node zooms to it, and the breadcrumb says where the view is', async ({ page }) => {
   await openHeatmap(page);
   const crumbs = page.getByRole('navigation', { name: 'Where you are' });

@@ -6,7 +6,9 @@
  * arrows step through GPUs (left/right: GPU order, up/down: the GPU drawn above/below), Home/End the node's first/last GPU,
  * Enter or Space acts as a click on it, Shift+arrows pan, + / - zoom, 0 fits, Escape clears. A polite
  * live region under the canvas says what the cursor is on (the tooltip's facts), so a screen reader
- * user hears what a mouse user reads.
+ * user hears what a mouse user reads. The sentence is written when the cursor moves (a key, a click, a
+ * search), not on every render: on a live cluster a pod or ghost change under a resting cursor would
+ * otherwise be announced unprompted.
  */
 import { select, zoom as d3zoom, zoomIdentity, type ZoomBehavior } from 'd3';
 import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState } from 'react';
@@ -117,12 +119,14 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   const callbacks = useRef(props);
   callbacks.current = props;
   // The keyboard cursor belongs to one layout: a new grouping (other cells) drops it. Kept here, not
-  // in the page, so stepping through GPUs re-renders the canvas and its live region only.
-  const [cursor, setCursor] = useState<{ cell: number; layout: HeatmapModel['layout'] | null }>({ cell: -1, layout: null });
+  // in the page, so stepping through GPUs re-renders the canvas and its live region only. `said` is
+  // the live region's sentence, fixed when the cursor moved (a later pod or ghost change under the
+  // resting cursor is not announced; the next move reads the facts afresh).
+  const [cursor, setCursor] = useState<{ cell: number; layout: HeatmapModel['layout'] | null; said: string }>({ cell: -1, layout: null, said: '' });
   const focusCell = cursor.layout === model.layout && cursor.cell < model.layout.cellCount ? cursor.cell : -1;
   const focusRef = useRef(focusCell);
   focusRef.current = focusCell;
-  const moveCursor = (cell: number) => setCursor({ cell, layout: modelRef.current.layout });
+  const moveCursor = (cell: number) => setCursor({ cell, layout: modelRef.current.layout, said: cellAnnouncement(modelRef.current, cell, callbacks.current.ghosts) });
   const helpId = useId();
   const sized = useRef(false);
   /** What caused the zoom events since the last settle ('user' wins over the others). */
@@ -376,7 +380,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
           </p>
           <div className="flex min-h-8 flex-wrap items-center gap-x-2 border-t border-zinc-200 px-2 py-1 text-xs dark:border-zinc-800">
             <p role="status" aria-live="polite" data-testid="heatmap-cursor" className="text-zinc-800 dark:text-zinc-200">
-              {focusCell >= 0 ? cellAnnouncement(model, focusCell, ghosts) : null}
+              {focusCell >= 0 ? cursor.said : null}
             </p>
             {focusCell < 0 && <span aria-hidden className="text-zinc-500 dark:text-zinc-400">Focus the map, then use the arrow keys to read it GPU by GPU.</span>}
           </div>
