@@ -4,7 +4,7 @@ import { colorCells } from '../../lib/heatmap/colors';
 import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { boundPod, nestedCluster } from '../../lib/placement/testkit';
-import { clearPixels, emptyBounds, pixelWords, writeNodePixels, type PixelWords } from './renderer';
+import { cellPixelSize, clearPixels, devicePixel, emptyBounds, pixelWords, writeCellPixels, writeNodePixels, type PixelWords } from './renderer';
 
 /** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
 function smallModel() {
@@ -114,6 +114,41 @@ describe('pixel path (writeNodePixels)', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  test('property: one cell written on its own (the in-place repaint) is the full draw’s square of it, hatch included, at any scale and offset', () => {
+    const { model, colors } = smallModel();
+    const { layout } = model;
+    const palette = pixelWords(colors, CHROME);
+    const width = Math.ceil(layout.width * 1.6) + 20;
+    const height = Math.ceil(layout.height * 1.6) + 20;
+    const nodes = layout.nodes.map((_, n) => n);
+    fc.assert(
+      fc.property(fc.double({ min: 0.3, max: 1.6, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }), (s, ox, oy) => {
+        const words = new Uint32Array(width * height);
+        writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight: null, palette, scale: s, offsetX: ox, offsetY: oy, bounds: emptyBounds() });
+        const size = cellPixelSize(s);
+        const cell = new Uint32Array(size * size);
+        let hatchedSeen = 0;
+        for (let c = 0; c < layout.cellCount; c++) {
+          const px = devicePixel(layout.cellX[c]!, s, ox);
+          const py = devicePixel(layout.cellY[c]!, s, oy);
+          if (px < 0 || py < 0 || px + size > width || py + size > height) continue;
+          const i = colors.index[c]!;
+          const hatched = palette.hatched[i] === 1;
+          expect(writeCellPixels(cell, size, size, 0, 0, size, palette.lit[i]!, hatched ? palette.hatch : -1)).toBe(true);
+          let differ = 0;
+          for (let dy = 0; dy < size; dy++) for (let dx = 0; dx < size; dx++) if (cell[dy * size + dx] !== words[(py + dy) * width + px + dx]) differ++;
+          expect(differ).toBe(0);
+          if (hatched && size >= 4) {
+            hatchedSeen++;
+            expect(cell[size - 1]).toBe(palette.hatch); // the anti-diagonal's top-right pixel
+          }
+        }
+        if (size >= 4) expect(hatchedSeen).toBeGreaterThan(0);
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -1,8 +1,10 @@
 /**
  * The heatmap's canvas renderer: draws a HeatmapModel (frames, node boxes, GPU cells) at a zoom
- * transform, devicePixelRatio-aware, culling what is off screen, with one Path2D per colour (100k
- * cells are ~20 fills, not 100k). Framework-free, so the React component and the benchmark page share
- * it. Pod changes repaint only the changed cells and flash them briefly; a new layout repaints all.
+ * transform, devicePixelRatio-aware, culling what is off screen. Visible cells are bucketed per colour
+ * (one fillStyle per colour, then a fillRect per cell); below PIXEL_MODE device pixels per cell they are
+ * written straight into an ImageData instead (writeNodePixels). Framework-free, so the React component
+ * and the benchmark page share it. Pod changes repaint only the changed cells and flash them briefly; a
+ * new layout repaints all.
  */
 import type { CellColors, Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
@@ -99,11 +101,42 @@ export interface PixelJob {
   bounds: PixelBounds;
 }
 
+/** Model coordinate → device pixel: floor(p × scale + offset). The full draw and the in-place repaint place cells by this one rule. */
+export const devicePixel = (p: number, scale: number, offset: number): number => Math.floor(p * scale + offset);
+
+/** A cell's side in device pixels at `scale`: round(CELL × scale), at least 1. */
+export const cellPixelSize = (scale: number): number => Math.max(1, Math.round(CELL * scale));
+
+/**
+ * One cell's square of `size` device pixels with its corner at (px, py), clipped to the width × height
+ * buffer; `hatch` ≥ 0 draws the anti-diagonal in that word when the square is ≥ 4 pixels (cordoned /
+ * NotReady: not colour alone). False when nothing of it is inside the buffer.
+ */
+export function writeCellPixels(words: Uint32Array, width: number, height: number, px: number, py: number, size: number, word: number, hatch: number): boolean {
+  const x0 = px < 0 ? 0 : px;
+  const y0 = py < 0 ? 0 : py;
+  const x1 = px + size > width ? width : px + size;
+  const y1 = py + size > height ? height : py + size;
+  if (x1 <= x0 || y1 <= y0) return false;
+  for (let y = y0, row = y0 * width; y < y1; y++, row += width) {
+    if (x1 - x0 <= 8) for (let x = row + x0; x < row + x1; x++) words[x] = word; // short runs: a loop beats fill()'s call
+    else words.fill(word, row + x0, row + x1);
+  }
+  if (hatch >= 0 && size >= 4) {
+    for (let d = 0; d < size; d++) {
+      const x = px + size - 1 - d;
+      const y = py + d;
+      if (x >= x0 && x < x1 && y >= y0 && y < y1) words[y * width + x] = hatch;
+    }
+  }
+  return true;
+}
+
 /**
  * The pixel path: every node's box in the node colour, then its cells as squares of round(CELL × scale)
  * device pixels (at least 1) at the floor of their scaled corner, clipped to the buffer; a hatched
- * colour gets its anti-diagonal in the hatch colour when squares are ≥ 4 pixels. Rows are filled with
- * typed-array fills, not pixel by pixel. Returns the number of cells written (clipped ones included).
+ * colour gets its anti-diagonal in the hatch colour when squares are ≥ 4 pixels (writeCellPixels). Rows
+ * are filled with typed-array fills, not pixel by pixel. Returns the number of cells written (clipped ones included).
  */
 export function writeNodePixels(job: PixelJob): number {
   const { words, width, height, layout, nodes, nodeCount, colorIndex, highlight, palette, scale: s, offsetX: ox, offsetY: oy, bounds } = job;
@@ -126,8 +159,7 @@ export function writeNodePixels(job: PixelJob): number {
     if (x1 > bx1) bx1 = x1;
     if (y1 > by1) by1 = y1;
   }
-  const size = Math.max(1, Math.round(CELL * s));
-  const diagonals = size >= 4;
+  const size = cellPixelSize(s);
   const { lit, dim, hatch, hatched } = palette;
   let drawn = 0;
   for (let v = 0; v < nodeCount; v++) {
@@ -135,30 +167,14 @@ export function writeNodePixels(job: PixelJob): number {
     const end = box.firstCell + box.gpus;
     for (let c = box.firstCell; c < end; c++) {
       drawn++;
-      const px = Math.floor(cellX[c]! * s + ox);
-      const py = Math.floor(cellY[c]! * s + oy);
-      const x0 = px < 0 ? 0 : px;
-      const y0 = py < 0 ? 0 : py;
-      const x1 = px + size > width ? width : px + size;
-      const y1 = py + size > height ? height : py + size;
-      if (x1 <= x0 || y1 <= y0) continue;
+      const px = devicePixel(cellX[c]!, s, ox);
+      const py = devicePixel(cellY[c]!, s, oy);
       const i = colorIndex[c]!;
-      const word = !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!;
-      for (let y = y0, row = y0 * width; y < y1; y++, row += width) {
-        if (x1 - x0 <= 8) for (let x = row + x0; x < row + x1; x++) words[x] = word; // short runs: a loop beats fill()'s call
-        else words.fill(word, row + x0, row + x1);
-      }
-      if (diagonals && hatched[i] === 1) {
-        for (let d = 0; d < size; d++) {
-          const x = px + size - 1 - d;
-          const y = py + d;
-          if (x >= x0 && x < x1 && y >= y0 && y < y1) words[y * width + x] = hatch;
-        }
-      }
-      if (x0 < bx0) bx0 = x0;
-      if (y0 < by0) by0 = y0;
-      if (x1 > bx1) bx1 = x1;
-      if (y1 > by1) by1 = y1;
+      if (!writeCellPixels(words, width, height, px, py, size, !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!, hatched[i] === 1 ? hatch : -1)) continue;
+      if (px < bx0) bx0 = px < 0 ? 0 : px;
+      if (py < by0) by0 = py < 0 ? 0 : py;
+      if (px + size > bx1) bx1 = px + size > width ? width : px + size;
+      if (py + size > by1) by1 = py + size > height ? height : py + size;
     }
   }
   bounds.x0 = bx0;
@@ -418,18 +434,7 @@ export class HeatmapRenderer {
       }
       ctx.globalAlpha = 1;
     }
-    if (hatched.length && CELL * k >= 4) {
-      const path = new Path2D();
-      for (const c of hatched) {
-        const x = layout.cellX[c]!;
-        const y = layout.cellY[c]!;
-        path.moveTo(x, y + CELL);
-        path.lineTo(x + CELL, y);
-      }
-      ctx.strokeStyle = chrome.hatch;
-      ctx.lineWidth = Math.max(1 / k, 1.2);
-      ctx.stroke(path);
-    }
+    this.strokeHatch(layout, hatched, chrome, k);
     if (unusable.length) {
       ctx.strokeStyle = chrome.nodeUnusable;
       ctx.lineWidth = Math.max(1.5 / k, 0.8);
@@ -483,6 +488,12 @@ export class HeatmapRenderer {
     }
   }
 
+  /** Model → device pixels (p × scale + offset), for the pixel path's full draw and in-place repaint alike. */
+  private deviceTransform(): { scale: number; offsetX: number; offsetY: number } {
+    const { k, x, y } = this.transform;
+    return { scale: k * this.dpr, offsetX: x * this.dpr, offsetY: y * this.dpr };
+  }
+
   /** Cells below this many device pixels are drawn as pixels. */
   private isPixelMode(): boolean {
     return CELL * this.transform.k * this.dpr < PIXEL_MODE;
@@ -517,7 +528,6 @@ export class HeatmapRenderer {
     }
     const { image, words, layer, layerCtx, dirty } = this.pixels;
     clearPixels(words, width, dirty);
-    const { k, x, y } = this.transform;
     const drawn = writeNodePixels({
       words,
       width,
@@ -528,9 +538,7 @@ export class HeatmapRenderer {
       colorIndex: input.colors.index,
       highlight: input.highlight,
       palette: this.wordsFor(input.colors, input.theme),
-      scale: k * this.dpr,
-      offsetX: x * this.dpr,
-      offsetY: y * this.dpr,
+      ...this.deviceTransform(),
       bounds: dirty,
     });
     if (dirty.x1 > dirty.x0 && dirty.y1 > dirty.y0) {
@@ -612,52 +620,78 @@ export class HeatmapRenderer {
     this.schedule(false); // keep animating until the flash fades
   }
 
+  /** The vector path's hatch: each cell's anti-diagonal, when cells are ≥ 4 CSS pixels. */
+  private strokeHatch(layout: HeatmapLayout, cells: readonly number[], chrome: (typeof CHROME)[Theme], k: number): void {
+    if (!cells.length || CELL * k < 4) return;
+    const path = new Path2D();
+    for (const c of cells) {
+      const x = layout.cellX[c]!;
+      const y = layout.cellY[c]!;
+      path.moveTo(x, y + CELL);
+      path.lineTo(x + CELL, y);
+    }
+    this.ctx.strokeStyle = chrome.hatch;
+    this.ctx.lineWidth = Math.max(1 / k, 1.2);
+    this.ctx.stroke(path);
+  }
+
+  private cellImage: { image: ImageData; words: Uint32Array } | null = null;
+
   /**
-   * Repaint a few cells in place (the pod-change path): node background around each, then its colour;
-   * in pixel mode, the cell's device pixels. `tint` paints over them with that colour and opacity.
+   * Repaint a few cells in place (the pod-change path): node background around each, then its colour.
+   * In pixel mode, the cell's device pixels exactly as the full draw writes them (devicePixel,
+   * writeCellPixels: same corner, same hatch diagonal), put straight onto the canvas. `tint` paints over
+   * them with that colour and opacity.
    */
   private paintCells(cells: Int32Array, tint?: string, tintAlpha = 0): void {
     const input = this.input!;
     const { model, colors, highlight } = input;
     const { layout } = model;
+    const view = this.viewport();
+    const visible = (x: number, y: number) => !(x > view.x + view.w || x + CELL < view.x || y > view.y + view.h || y + CELL < view.y);
+    if (this.isPixelMode()) {
+      const { scale, offsetX, offsetY } = this.deviceTransform();
+      const size = cellPixelSize(scale);
+      if (this.cellImage?.image.width !== size) {
+        const image = new ImageData(size, size);
+        this.cellImage = { image, words: new Uint32Array(image.data.buffer) };
+      }
+      const { image, words } = this.cellImage;
+      const { lit, dim, hatch, hatched } = this.wordsFor(colors, input.theme);
+      const tintWord = tint ? packColor(tint, 255) : 0;
+      for (const c of cells) {
+        const x = layout.cellX[c]!;
+        const y = layout.cellY[c]!;
+        if (!visible(x, y)) continue;
+        const i = colors.index[c]!;
+        let word = !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!;
+        let line = hatched[i] === 1 ? hatch : -1;
+        if (tint) {
+          word = blendWords(tintWord, word, tintAlpha);
+          if (line >= 0) line = blendWords(tintWord, line, tintAlpha);
+        }
+        writeCellPixels(words, size, size, 0, 0, size, word, line);
+        this.ctx.putImageData(image, devicePixel(x, scale, offsetX), devicePixel(y, scale, offsetY)); // ignores the transform: device pixels
+      }
+      return;
+    }
     const ctx = this.ctx;
     const chrome = CHROME[input.theme];
-    const view = this.viewport();
-    const pixel = this.isPixelMode();
-    const { k, x: tx, y: ty } = this.transform;
-    const d = this.dpr;
-    const size = Math.max(1, Math.round(CELL * k * d));
-    if (pixel) ctx.setTransform(1, 0, 0, 1, 0, 0);
-    else this.applyTransform();
+    this.applyTransform();
     const m = CELL_GAP / 2;
+    const hatched: number[] = [];
     for (const c of cells) {
       const x = layout.cellX[c]!;
       const y = layout.cellY[c]!;
-      if (x > view.x + view.w || x + CELL < view.x || y > view.y + view.h || y + CELL < view.y) continue;
-      const alpha = !highlight || highlight[c] === 1 ? 1 : DIM_ALPHA;
-      const color = colors.palette[colors.index[c]!]!;
-      if (pixel) {
-        const px = Math.floor((x * k + tx) * d);
-        const py = Math.floor((y * k + ty) * d);
-        ctx.fillStyle = chrome.node;
-        ctx.fillRect(px, py, size, size);
-        ctx.globalAlpha = alpha;
-        ctx.fillStyle = color;
-        ctx.fillRect(px, py, size, size);
-        if (tint) {
-          ctx.globalAlpha = tintAlpha;
-          ctx.fillStyle = tint;
-          ctx.fillRect(px, py, size, size);
-        }
-      } else {
-        ctx.fillStyle = chrome.node;
-        ctx.fillRect(x - m, y - m, CELL + 2 * m, CELL + 2 * m);
-        ctx.globalAlpha = alpha;
-        ctx.fillStyle = color;
-        ctx.fillRect(x, y, CELL, CELL);
-      }
+      if (!visible(x, y)) continue;
+      ctx.fillStyle = chrome.node;
+      ctx.fillRect(x - m, y - m, CELL + 2 * m, CELL + 2 * m);
+      ctx.globalAlpha = !highlight || highlight[c] === 1 ? 1 : DIM_ALPHA;
+      ctx.fillStyle = colors.palette[colors.index[c]!]!;
+      ctx.fillRect(x, y, CELL, CELL);
       ctx.globalAlpha = 1;
+      if (colors.hatched.includes(colors.index[c]!)) hatched.push(c);
     }
-    if (pixel) this.applyTransform();
+    this.strokeHatch(layout, hatched, chrome, this.transform.k);
   }
 }
