@@ -87,8 +87,9 @@ export function HeatmapTooltip({ model, hit, x, y, ghosts }: { model: HeatmapMod
       style={{ left: x + 14, top: y + 14 }}
     >
       <dl className="grid grid-cols-[auto_1fr] gap-x-3">
-        {facts.map((f) => (
-          <Row key={f.name} name={f.name} value={f.value} />
+        {facts.map((f, i) => (
+          // By position: a topology level may be named like a fixed row ("GPUs", "Workloads").
+          <Row key={i} name={f.name} value={f.value} />
         ))}
       </dl>
       {hit.kind === 'cell' && <p className="mt-1 max-w-xs text-[10px] leading-snug text-zinc-500 dark:text-zinc-400">{SLOT_NOTE}</p>}
