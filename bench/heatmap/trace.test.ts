@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MARK_DRAWN, MARK_PAINTED, MARK_START } from './marks';
-import { paintWork, unionLength, type TraceEvent } from './trace';
+import { medianRun, paintWork, unionLength, type TraceEvent } from './trace';
 
 const MAIN = { pid: 1, tid: 10 };
 const WORKER = { pid: 1, tid: 11 };
@@ -68,4 +68,14 @@ test('a trace without the marks or without a commit after the drawing is an erro
   assert.throws(() => paintWork(trace().filter((e) => e.name !== MARK_PAINTED)), /mark heatmap:painted/);
   assert.throws(() => paintWork(trace().filter((e) => e.name !== 'Commit')), /no commit/);
   assert.throws(() => paintWork([...trace(), mark(MARK_START, 100)]), /expected one mark heatmap:start, found 2/);
+});
+
+test('medianRun: the run with the median work, with its own split (main + raster = work)', () => {
+  const run = (mainMs: number, rasterMs: number) => ({ mainMs, rasterMs, workMs: mainMs + rasterMs });
+  // Works 40, 25, 45: the median run is the first; medians of the parts would be main 20 + raster 15 = 35, no run's work.
+  const runs = [run(10, 30), run(20, 5), run(30, 15)];
+  assert.deepEqual(medianRun(runs), run(10, 30));
+  assert.deepEqual(medianRun([run(1, 1)]), run(1, 1));
+  assert.deepEqual(medianRun([run(5, 0), run(1, 0)]), run(5, 0)); // even count: the upper middle
+  assert.throws(() => medianRun([]), /no runs/);
 });

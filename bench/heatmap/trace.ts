@@ -13,6 +13,14 @@
  *            canvas is drawn on the main thread and has no tiles).
  * Idle gaps (waiting for vsync) are in no slice and so count nowhere. Both the canvas and the SVG
  * reference are measured the same way, in the same run.
+ *
+ * Left out, for both alike: work on the renderer's compositor thread (tile preparation, activating the
+ * pending tree, the draw itself; its ProxyImpl draw slice only bounds the raster window) and compositing
+ * in the viz (GPU) process. So "work" and the SVG/canvas work ratio cover main thread + raster only, not
+ * every CPU cycle a frame costs.
+ *
+ * Several traced runs per kind are summarised by medianRun: the run with the median work, reported
+ * with its own main/raster split (a median of each part separately would not add up).
  */
 import { MARK_DRAWN, MARK_PAINTED, MARK_START } from './marks';
 
@@ -32,6 +40,13 @@ export interface PaintWork {
   mainMs: number;
   rasterMs: number;
   workMs: number;
+}
+
+/** The run with the median work (the upper middle for an even count), so its main + raster = its work. */
+export function medianRun(works: readonly PaintWork[]): PaintWork {
+  if (!works.length) throw new Error('medianRun: no runs');
+  const sorted = [...works].sort((a, b) => a.workMs - b.workMs);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Total length of the union of [start, end) intervals, each clipped to [from, to). */
