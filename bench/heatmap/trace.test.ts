@@ -1,9 +1,6 @@
-/**
- * The trace-based work measure on synthetic traces (`npx tsx --test bench/heatmap/trace.test.ts`;
- * bench/ is outside the vitest include list).
- */
+/** The trace-based work measure on synthetic traces (part of `npm run test:unit`). */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { MARK_DRAWN, MARK_PAINTED, MARK_START } from './marks';
 import { medianRun, paintWork, unionLength, type TraceEvent } from './trace';
 
