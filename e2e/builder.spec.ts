@@ -56,7 +56,7 @@ async function dropFromPalette(page: Page, item: string, at: { x: number; y: num
   const target = 'x' in at ? canvas(page) : at;
   await source.scrollIntoViewIfNeeded();
   const s = (await source.boundingBox())!;
-  const t = (await target.boundingBox())!;
+  const t = await settledBox(page, target);
   const point = 'x' in at ? at : (offset ?? { x: t.width / 2, y: t.height / 2 });
   const from = { x: s.x + s.width / 2, y: s.y + s.height / 2 };
   await page.mouse.move(from.x, from.y);
@@ -66,9 +66,24 @@ async function dropFromPalette(page: Page, item: string, at: { x: number; y: num
   await page.mouse.up();
 }
 
+/**
+ * The element's box once it has stopped moving: after a load the canvas fits the view a frame or two
+ * later, and a click aimed at the box measured before that lands on the empty pane.
+ */
+async function settledBox(page: Page, target: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let box = await target.boundingBox();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(100);
+    const next = await target.boundingBox();
+    if (box && next && box.x === next.x && box.y === next.y && box.width === next.width && box.height === next.height) return next;
+    box = next;
+  }
+  throw new Error('the element kept moving (or was not there) for 4 s');
+}
+
 /** Selects a node by clicking its title, and waits for the inspector to show it (its fields share labels with the stack's). */
 async function select(page: Page, node: Locator): Promise<void> {
-  const box = (await node.boundingBox())!;
+  const box = await settledBox(page, node);
   await page.mouse.click(box.x + 40, box.y + 12);
   const [kind, ...name] = ((await node.getAttribute('data-testid')) ?? '').split('-');
   await expect(page.getByRole('heading', { name: `Inspector · ${kind} ${name.join('-')}`, exact: true })).toBeVisible();
@@ -82,8 +97,8 @@ async function rename(page: Page, to: string): Promise<void> {
 
 /** Draws a startup edge by dragging from `from`'s output handle to `to`'s input handle. */
 async function drawEdge(page: Page, from: string, to: string): Promise<void> {
-  const a = (await page.getByTestId(`handle-out-${from}`).boundingBox())!;
-  const b = (await page.getByTestId(`handle-in-${to}`).boundingBox())!;
+  const a = await settledBox(page, page.getByTestId(`handle-out-${from}`));
+  const b = await settledBox(page, page.getByTestId(`handle-in-${to}`));
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 30, { steps: 8 });
@@ -123,7 +138,7 @@ test('an empty canvas built into a multi-node disaggregated stack by drag and dr
   await expect(group(page, 'prefill')).toBeVisible();
   await dropFromPalette(page, 'prefill-leader', group(page, 'prefill'));
   await expect(clique(page, 'prefill-leader')).toHaveAttribute('data-group', 'prefill');
-  const frame = (await group(page, 'prefill').boundingBox())!;
+  const frame = await settledBox(page, group(page, 'prefill'));
   await dropFromPalette(page, 'prefill-worker', group(page, 'prefill'), { x: frame.width / 2, y: frame.height - 45 });
   await expect(clique(page, 'prefill-worker')).toHaveAttribute('data-group', 'prefill');
   await select(page, clique(page, 'prefill-worker'));
@@ -149,7 +164,7 @@ test('an empty canvas built into a multi-node disaggregated stack by drag and dr
 
 /** Drags a node by its title with the mouse so that its title lands at `to` (page coordinates). */
 async function dragNode(page: Page, node: Locator, to: { x: number; y: number }): Promise<void> {
-  const box = (await node.boundingBox())!;
+  const box = await settledBox(page, node);
   await page.mouse.move(box.x + 40, box.y + 12);
   await page.mouse.down();
   await page.mouse.move(box.x + 60, box.y + 30, { steps: 4 });
@@ -161,7 +176,7 @@ test('cliques are dragged out of a scaling group frame and into one; arrow keys 
   await open(page);
   await loadTemplate(page, 'Multi-node aggregated');
   await expect(clique(page, 'worker')).toHaveAttribute('data-group', 'model');
-  const frame = (await group(page, 'model').boundingBox())!;
+  const frame = await settledBox(page, group(page, 'model'));
 
   // Out: drop the worker well below the frame.
   await dragNode(page, clique(page, 'worker'), { x: frame.x + 60, y: frame.y + frame.height + 140 });
@@ -170,7 +185,7 @@ test('cliques are dragged out of a scaling group frame and into one; arrow keys 
   expect((yamlObject(await exported(page)) as { spec: { template: { podCliqueScalingGroups: { cliqueNames: string[] }[] } } }).spec.template.podCliqueScalingGroups[0]!.cliqueNames).toEqual(['leader']);
 
   // In again: onto the frame's free slot under the leader.
-  const again = (await group(page, 'model').boundingBox())!;
+  const again = await settledBox(page, group(page, 'model'));
   await dragNode(page, clique(page, 'worker'), { x: again.x + 60, y: again.y + again.height - 40 });
   await expect(clique(page, 'worker')).toHaveAttribute('data-group', 'model');
   await expect(notice(page)).toContainText('worker joined model');
