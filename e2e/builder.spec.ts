@@ -45,25 +45,46 @@ function yamlObject(text: string): unknown {
   return objects.length === 1 ? objects[0] : objects;
 }
 
+/** What the page saw of one mouse drag: installed before it, read after it. */
+const DRAG_PROBE = '__canopyDragProbe';
+
 /**
  * Drags a palette item onto the canvas with the mouse, dropping at `at` (canvas coordinates) or on
- * `target`'s centre. A real press, a few small moves (which start the HTML5 drag) and a stepped move
- * to the target: Playwright's one-jump `dragTo` can miss the dragstart on a loaded machine, and then
- * nothing is dropped.
+ * `target`'s centre: a real press, a few small moves (which start the HTML5 drag) and a stepped move
+ * to the target.
+ *
+ * On a loaded CI machine the browser sometimes delivers no `drop` at all for the first drag of a run
+ * (Playwright intercepts Chromium's drag and can miss its start). That is the harness, not the page,
+ * so the drag is made again, up to 3 times, only when the page saw no drop event; a drop the page saw
+ * but did not act on is left for the test's own assertions to fail.
  */
 async function dropFromPalette(page: Page, item: string, at: { x: number; y: number } | Locator, offset?: { x: number; y: number }): Promise<void> {
   const source = page.getByTestId(`palette-${item}`);
   const target = 'x' in at ? canvas(page) : at;
-  await source.scrollIntoViewIfNeeded();
-  const s = (await source.boundingBox())!;
-  const t = await settledBox(page, target);
-  const point = 'x' in at ? at : (offset ?? { x: t.width / 2, y: t.height / 2 });
-  const from = { x: s.x + s.width / 2, y: s.y + s.height / 2 };
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 6, from.y + 2, { steps: 3 });
-  await page.mouse.move(t.x + point.x, t.y + point.y, { steps: 10 });
-  await page.mouse.up();
+  const seen: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await source.scrollIntoViewIfNeeded();
+    const s = (await source.boundingBox())!;
+    const t = await settledBox(page, target);
+    const point = 'x' in at ? at : (offset ?? { x: t.width / 2, y: t.height / 2 });
+    const from = { x: s.x + s.width / 2, y: s.y + s.height / 2 };
+    await page.evaluate((key) => {
+      const probe = { dragstart: false, drop: false };
+      (window as unknown as Record<string, unknown>)[key] = probe;
+      document.addEventListener('dragstart', () => (probe.dragstart = true), { capture: true, once: true });
+      document.addEventListener('drop', () => (probe.drop = true), { capture: true, once: true });
+    }, DRAG_PROBE);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 6, from.y + 2, { steps: 3 });
+    await page.mouse.move(t.x + point.x, t.y + point.y, { steps: 10 });
+    await page.mouse.up();
+    const probe = await page.evaluate((key) => (window as unknown as Record<string, { dragstart: boolean; drop: boolean }>)[key]!, DRAG_PROBE);
+    if (probe.drop) return;
+    seen.push(`attempt ${attempt}: dragstart ${probe.dragstart ? 'seen' : 'not seen'}, no drop`);
+    await page.keyboard.press('Escape'); // ends a drag the browser may still hold
+  }
+  throw new Error(`dragging palette item ${item}: the browser delivered no drop event (${seen.join('; ')})`);
 }
 
 /**
