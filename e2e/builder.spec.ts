@@ -82,6 +82,7 @@ async function dropFromPalette(page: Page, item: string, at: { x: number; y: num
     const probe = await page.evaluate((key) => (window as unknown as Record<string, { dragstart: boolean; drop: boolean }>)[key]!, DRAG_PROBE);
     if (probe.drop) return;
     seen.push(`attempt ${attempt}: dragstart ${probe.dragstart ? 'seen' : 'not seen'}, no drop`);
+    console.warn(`[builder e2e] palette drag of ${item} delivered no drop; ${seen.at(-1)}; dragging again`);
     await page.keyboard.press('Escape'); // ends a drag the browser may still hold
   }
   throw new Error(`dragging palette item ${item}: the browser delivered no drop event (${seen.join('; ')})`);
