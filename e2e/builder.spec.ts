@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parse, parseAllDocuments } from 'yaml';
 import { groveRelease } from './fixtures/grove-release';
+import { pasteIntoEditor } from './support/page';
 
 /**
  * The PodCliqueSet builder (/builder) on the simulated demo cluster: composing a stack by real mouse
@@ -375,14 +376,7 @@ spec:
 
 test('YAML both ways: the pane drives the canvas, and canvas edits keep comments and unknown fields', async ({ page }) => {
   await open(page);
-  const editor = page.locator('.cm-content');
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await editor.evaluate((el, t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, COMMENTED);
+  await pasteIntoEditor(page.locator('.cm-content'), COMMENTED);
   await expect(clique(page, 'web')).toContainText('×2');
 
   // Typing in the pane: the canvas follows.

@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { pasteIntoEditor } from './support/page';
 
 /**
  * The Validate page: text in, findings out, pinned to lines. The findings come from
@@ -62,17 +63,7 @@ function editorContent(page: Page): Locator {
   return page.locator('.cm-content');
 }
 
-/** Select all and paste, as a user would: a real `paste` event carrying text/plain. */
-async function paste(page: Page, text: string): Promise<void> {
-  const content = editorContent(page);
-  await content.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await content.evaluate((el, t) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', t);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
+const paste = (page: Page, text: string) => pasteIntoEditor(editorContent(page), text);
 
 /** The editor's text, read from the DOM lines (small documents only: no viewport culling). */
 async function editorText(page: Page): Promise<string> {

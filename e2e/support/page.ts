@@ -1,4 +1,4 @@
-/** What browser tests of every page share: error collection, keyboard focus, colour checks. */
+/** What browser tests of every page share: error collection, keyboard focus, colour checks, pasting into an editor. */
 import type { Locator, Page } from '@playwright/test';
 
 /** Console errors, page errors and failed responses: a page that works has none. */
@@ -35,4 +35,15 @@ export async function luminance(target: Locator): Promise<number> {
     });
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   });
+}
+
+/** Selects all of a CodeMirror editor and pastes `text`, as a user would: a real `paste` event carrying text/plain. */
+export async function pasteIntoEditor(editor: Locator, text: string): Promise<void> {
+  await editor.click();
+  await editor.page().keyboard.press('ControlOrMeta+A');
+  await editor.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
 }
