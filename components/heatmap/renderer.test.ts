@@ -4,7 +4,7 @@ import { colorCells } from '../../lib/heatmap/colors';
 import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { boundPod, nestedCluster } from '../../lib/placement/testkit';
-import { cellPixelSize, clearPixels, devicePixel, emptyBounds, pixelWords, writeCellPixels, writeNodePixels, type PixelWords } from './renderer';
+import { cellPixelSize, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeNodePixels, type PixelWords } from './renderer';
 
 /** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
 function smallModel() {
@@ -57,9 +57,8 @@ describe('pixel path (writeNodePixels)', () => {
     const width = Math.ceil(layout.width);
     const height = Math.ceil(layout.height);
     const words = new Uint32Array(width * height);
-    const bounds = emptyBounds();
     const nodes = layout.nodes.map((_, n) => n);
-    const drawn = writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight: null, palette, scale: 1, offsetX: 0, offsetY: 0, bounds });
+    const drawn = writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight: null, palette, scale: 1, offsetX: 0, offsetY: 0 });
     expect(drawn).toBe(32);
     const at = (x: number, y: number) => words[y * width + x]!;
     for (let c = 0; c < layout.cellCount; c++) {
@@ -77,22 +76,16 @@ describe('pixel path (writeNodePixels)', () => {
     const cordoned = layout.nodes.find((b) => b.name === 'node-1')!;
     expect(palette.hatched[colors.index[cordoned.firstCell + 2]!]).toBe(1);
     expect(palette.hatched[colors.index[layout.nodes.find((b) => b.name === 'node-0')!.firstCell + 5]!]).toBe(0);
-    // Outside every node box nothing is written; the bounds are the nodes' bounding box.
+    // Outside every node box nothing is written.
     expect(at(0, 0)).toBe(0);
-    const x0 = Math.min(...layout.nodes.map((b) => b.x));
-    const y1 = Math.max(...layout.nodes.map((b) => b.y + b.h));
-    expect(bounds.x0).toBe(x0);
-    expect(bounds.y1).toBe(y1);
   });
 
-  test('property: equals the per-pixel oracle at any scale and offset (clipped at every edge), with and without a highlight', () => {
+  test('property: equals the per-pixel oracle at any scale and offset (clipped at every edge), with and without a highlight, in a wider buffer', () => {
     const { model, colors } = smallModel();
     const { layout } = model;
     const palette = pixelWords(colors, CHROME);
     const width = 97;
     const height = 61;
-    const words = new Uint32Array(width * height);
-    const bounds = emptyBounds();
     fc.assert(
       fc.property(
         fc.double({ min: 0.05, max: 1.6, noNaN: true }),
@@ -100,17 +93,17 @@ describe('pixel path (writeNodePixels)', () => {
         fc.double({ min: -150, max: 60, noNaN: true }),
         fc.option(fc.uint8Array({ minLength: layout.cellCount, maxLength: layout.cellCount, max: 1 }), { nil: null }),
         fc.subarray(layout.nodes.map((_, n) => n), { minLength: 0 }),
-        (s, ox, oy, highlight, nodes) => {
-          clearPixels(words, width, bounds);
-          expect(words.findIndex((w) => w !== 0)).toBe(-1); // clearing the last bounds leaves the whole buffer zero
-          writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight, palette, scale: s, offsetX: ox, offsetY: oy, bounds });
+        fc.integer({ min: 0, max: 9 }),
+        (s, ox, oy, highlight, nodes, extra) => {
+          // Rows of `stride` words (the renderer's buffer only grows): the first `width` of each row are the picture, the rest untouched.
+          const stride = width + extra;
+          const words = new Uint32Array(stride * (height + 1));
+          writeNodePixels({ words, width, height, stride, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight, palette, scale: s, offsetX: ox, offsetY: oy });
           const expected = referencePixels(width, height, layout, nodes, colors.index, highlight, palette, s, ox, oy);
-          expect(words.findIndex((w, i) => w !== expected[i])).toBe(-1);
-          // Every written word lies inside the reported bounds.
-          let outside = 0;
-          for (let y = 0; y < height; y++)
-            for (let x = 0; x < width; x++) if (words[y * width + x] !== 0 && !(x >= bounds.x0 && x < bounds.x1 && y >= bounds.y0 && y < bounds.y1)) outside++;
-          expect(outside).toBe(0);
+          let differ = 0;
+          for (let y = 0; y < height + 1; y++)
+            for (let x = 0; x < stride; x++) if (words[y * stride + x] !== (x < width && y < height ? expected[y * width + x] : 0)) differ++;
+          expect(differ).toBe(0);
         },
       ),
       { numRuns: 150 },
@@ -127,7 +120,7 @@ describe('pixel path (writeNodePixels)', () => {
     fc.assert(
       fc.property(fc.double({ min: 0.3, max: 1.6, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }), (s, ox, oy) => {
         const words = new Uint32Array(width * height);
-        writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight: null, palette, scale: s, offsetX: ox, offsetY: oy, bounds: emptyBounds() });
+        writeNodePixels({ words, width, height, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight: null, palette, scale: s, offsetX: ox, offsetY: oy });
         const size = cellPixelSize(s);
         const cell = new Uint32Array(size * size);
         let hatchedSeen = 0;
@@ -162,5 +155,52 @@ describe('pixel path (writeNodePixels)', () => {
     expect(dim >>> 24).toBe(255);
     expect((dim >>> 16) & 255).toBe(Math.round(0xb2 * 0.18));
     expect(palette.hatch).toBe(0xffffffff);
+  });
+});
+
+describe('pixel path (writeFramePixels)', () => {
+  /** Painter's algorithm: background, then each frame in pre-order, filled, with its outline. */
+  function paintedFrames(width: number, height: number, layout: HeatmapLayout, words: { background: number; fill: number[]; stroke: number[] }, s: number, ox: number, oy: number): Uint32Array {
+    const out = new Uint32Array(width * height).fill(words.background);
+    for (const frame of layout.frames) {
+      const fx0 = Math.floor(frame.x * s + ox);
+      const fy0 = Math.floor(frame.y * s + oy);
+      const fx1 = Math.floor((frame.x + frame.w) * s + ox);
+      const fy1 = Math.floor((frame.y + frame.h) * s + oy);
+      for (let y = Math.max(0, fy0); y < Math.min(height, fy1); y++)
+        for (let x = Math.max(0, fx0); x < Math.min(width, fx1); x++) {
+          const edge = x === fx0 || x === fx1 - 1 || y === fy0 || y === fy1 - 1;
+          out[y * width + x] = edge ? words.stroke[Math.min(frame.depth, words.stroke.length - 1)]! : words.fill[frame.depth % words.fill.length]!;
+        }
+    }
+    return out;
+  }
+
+  test('property: each pixel written once equals painting every frame over its parents, at any scale and offset, clipped', () => {
+    // Three visible levels, uneven fan-out, so frames nest and shelves hold several siblings.
+    const state = nestedCluster(['zone', 'block', 'rack'], [2, 3, 2, 2], { gpu: 8 });
+    const { layout } = buildHeatmapModel(state);
+    expect(Math.max(...layout.frames.map((f) => f.depth))).toBe(2);
+    const words = { background: 1, fill: [10, 11, 12], stroke: [20, 21] };
+    const width = 83;
+    const height = 71;
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.02, max: 0.6, noNaN: true }),
+        fc.double({ min: -120, max: 60, noNaN: true }),
+        fc.double({ min: -120, max: 60, noNaN: true }),
+        fc.integer({ min: 0, max: 7 }),
+        (s, ox, oy, extra) => {
+          const stride = width + extra;
+          const out = new Uint32Array(stride * height);
+          writeFramePixels({ words: out, width, height, stride, frames: layout.frames, ...words, scale: s, offsetX: ox, offsetY: oy });
+          const expected = paintedFrames(width, height, layout, words, s, ox, oy);
+          let differ = 0;
+          for (let y = 0; y < height; y++) for (let x = 0; x < stride; x++) if (out[y * stride + x] !== (x < width ? expected[y * width + x] : 0)) differ++;
+          expect(differ).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

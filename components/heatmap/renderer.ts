@@ -1,8 +1,9 @@
 /**
  * The heatmap's canvas renderer: draws a HeatmapModel (frames, node boxes, GPU cells) at a zoom
  * transform, devicePixelRatio-aware, culling what is off screen. Visible cells are bucketed per colour
- * (one fillStyle per colour, then a fillRect per cell); below PIXEL_MODE device pixels per cell they are
- * written straight into an ImageData instead (writeNodePixels). Framework-free, so the React component
+ * (one fillStyle per colour, then a fillRect per cell); below PIXEL_MODE device pixels per cell, frames,
+ * node boxes and cells are written straight into one ImageData over the layout's box instead
+ * (writeFramePixels, writeNodePixels), with labels and outlines drawn over it. Framework-free, so the React component
  * and the benchmark page share it. Pod changes repaint only the changed cells and flash them briefly; a
  * new layout repaints all.
  */
@@ -52,16 +53,6 @@ function packColor(color: string, alpha: number): number {
   return ((alpha << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
-/** Device-pixel rectangle [x0, x1) × [y0, y1); empty when x1 <= x0. */
-export interface PixelBounds {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-export const emptyBounds = (): PixelBounds => ({ x0: 0, y0: 0, x1: 0, y1: 0 });
-
 /** ImageData words of the pixel path: node background, each palette colour lit and dimmed, the hatch line. */
 export interface PixelWords {
   node: number;
@@ -82,10 +73,12 @@ export function pixelWords(colors: CellColors, chrome: { node: string; hatch: st
 }
 
 export interface PixelJob {
-  /** width × height words, row-major. */
+  /** Row-major words: `stride` per row, of which the first `width` (and `height` rows) are written. */
   words: Uint32Array;
   width: number;
   height: number;
+  /** Words per row of `words`; `width` when absent. */
+  stride?: number;
   layout: Pick<HeatmapLayout, 'nodes' | 'cellX' | 'cellY'>;
   /** nodes[0 .. nodeCount) are the layout nodes to write. */
   nodes: ArrayLike<number>;
@@ -97,8 +90,6 @@ export interface PixelJob {
   scale: number;
   offsetX: number;
   offsetY: number;
-  /** Set to the bounding box of everything written (clipped to the buffer). */
-  bounds: PixelBounds;
 }
 
 /** Model coordinate → device pixel: floor(p × scale + offset). The full draw and the in-place repaint place cells by this one rule. */
@@ -109,16 +100,16 @@ export const cellPixelSize = (scale: number): number => Math.max(1, Math.round(C
 
 /**
  * One cell's square of `size` device pixels with its corner at (px, py), clipped to the width × height
- * buffer; `hatch` ≥ 0 draws the anti-diagonal in that word when the square is ≥ 4 pixels (cordoned /
- * NotReady: not colour alone). False when nothing of it is inside the buffer.
+ * buffer (rows of `stride` words); `hatch` ≥ 0 draws the anti-diagonal in that word when the square
+ * is ≥ 4 pixels (cordoned / NotReady: not colour alone). False when nothing of it is inside the buffer.
  */
-export function writeCellPixels(words: Uint32Array, width: number, height: number, px: number, py: number, size: number, word: number, hatch: number): boolean {
+export function writeCellPixels(words: Uint32Array, width: number, height: number, px: number, py: number, size: number, word: number, hatch: number, stride = width): boolean {
   const x0 = px < 0 ? 0 : px;
   const y0 = py < 0 ? 0 : py;
   const x1 = px + size > width ? width : px + size;
   const y1 = py + size > height ? height : py + size;
   if (x1 <= x0 || y1 <= y0) return false;
-  for (let y = y0, row = y0 * width; y < y1; y++, row += width) {
+  for (let y = y0, row = y0 * stride; y < y1; y++, row += stride) {
     if (x1 - x0 <= 8) for (let x = row + x0; x < row + x1; x++) words[x] = word; // short runs: a loop beats fill()'s call
     else words.fill(word, row + x0, row + x1);
   }
@@ -126,7 +117,7 @@ export function writeCellPixels(words: Uint32Array, width: number, height: numbe
     for (let d = 0; d < size; d++) {
       const x = px + size - 1 - d;
       const y = py + d;
-      if (x >= x0 && x < x1 && y >= y0 && y < y1) words[y * width + x] = hatch;
+      if (x >= x0 && x < x1 && y >= y0 && y < y1) words[y * stride + x] = hatch;
     }
   }
   return true;
@@ -139,12 +130,8 @@ export function writeCellPixels(words: Uint32Array, width: number, height: numbe
  * are filled with typed-array fills, not pixel by pixel. Returns the number of cells written (clipped ones included).
  */
 export function writeNodePixels(job: PixelJob): number {
-  const { words, width, height, layout, nodes, nodeCount, colorIndex, highlight, palette, scale: s, offsetX: ox, offsetY: oy, bounds } = job;
+  const { words, width, height, stride = width, layout, nodes, nodeCount, colorIndex, highlight, palette, scale: s, offsetX: ox, offsetY: oy } = job;
   const { cellX, cellY } = layout;
-  let bx0 = width;
-  let by0 = height;
-  let bx1 = 0;
-  let by1 = 0;
   const nodeWord = palette.node;
   for (let v = 0; v < nodeCount; v++) {
     const box = layout.nodes[nodes[v]!]!;
@@ -152,12 +139,8 @@ export function writeNodePixels(job: PixelJob): number {
     const y0 = Math.max(0, Math.floor(box.y * s + oy));
     const x1 = Math.min(width, Math.floor((box.x + box.w) * s + ox));
     const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy));
-    if (x1 <= x0 || y1 <= y0) continue;
-    for (let y = y0; y < y1; y++) words.fill(nodeWord, y * width + x0, y * width + x1);
-    if (x0 < bx0) bx0 = x0;
-    if (y0 < by0) by0 = y0;
-    if (x1 > bx1) bx1 = x1;
-    if (y1 > by1) by1 = y1;
+    if (x1 <= x0) continue; // (a negative fill() end would count from the array's end)
+    for (let y = y0; y < y1; y++) words.fill(nodeWord, y * stride + x0, y * stride + x1);
   }
   const size = cellPixelSize(s);
   const { lit, dim, hatch, hatched } = palette;
@@ -167,27 +150,90 @@ export function writeNodePixels(job: PixelJob): number {
     const end = box.firstCell + box.gpus;
     for (let c = box.firstCell; c < end; c++) {
       drawn++;
-      const px = devicePixel(cellX[c]!, s, ox);
-      const py = devicePixel(cellY[c]!, s, oy);
       const i = colorIndex[c]!;
-      if (!writeCellPixels(words, width, height, px, py, size, !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!, hatched[i] === 1 ? hatch : -1)) continue;
-      if (px < bx0) bx0 = px < 0 ? 0 : px;
-      if (py < by0) by0 = py < 0 ? 0 : py;
-      if (px + size > bx1) bx1 = px + size > width ? width : px + size;
-      if (py + size > by1) by1 = py + size > height ? height : py + size;
+      const word = !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!;
+      writeCellPixels(words, width, height, devicePixel(cellX[c]!, s, ox), devicePixel(cellY[c]!, s, oy), size, word, hatched[i] === 1 ? hatch : -1, stride);
     }
   }
-  bounds.x0 = bx0;
-  bounds.y0 = by0;
-  bounds.x1 = bx1;
-  bounds.y1 = by1;
   return drawn;
 }
 
-/** Zero the words inside `bounds` (what the last writeNodePixels wrote), leaving the whole buffer zero. */
-export function clearPixels(words: Uint32Array, width: number, bounds: PixelBounds): void {
-  for (let y = bounds.y0; y < bounds.y1; y++) words.fill(0, y * width + bounds.x0, y * width + bounds.x1);
-  bounds.x0 = bounds.y0 = bounds.x1 = bounds.y1 = 0;
+export interface FramePixelJob {
+  /** As in PixelJob. */
+  words: Uint32Array;
+  width: number;
+  height: number;
+  stride?: number;
+  /** In pre-order (parents before children), as layoutHeatmap lists them. */
+  frames: readonly (Rect & { depth: number })[];
+  background: number;
+  /** Fill word per depth (cycling, as the vector path does) and outline word per depth (the last one repeats for deeper frames). */
+  fill: readonly number[];
+  stroke: readonly number[];
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/**
+ * The pixel path's backdrop: the width × height buffer in the background word, then every frame as its
+ * filled box with a one-pixel outline, by the same device-pixel rule as node boxes (floor of the scaled
+ * edges), clipped to the buffer: the picture of painting frames in pre-order (parents under children).
+ * Only rows where some frame starts, ends or has an outline are painted; every other row equals the
+ * one above it and is copied (one memmove), so the cost is a few hundred rows, not area × depth.
+ */
+export function writeFramePixels(job: FramePixelJob): void {
+  const { words, width, height, stride = width, frames, background, fill, stroke, scale: s, offsetX: ox, offsetY: oy } = job;
+  const n = frames.length;
+  const rect = new Int32Array(4 * n); // unclipped device rects [x0, x1) × [y0, y1)
+  const differs = new Uint8Array(height + 1); // 1: this row may differ from the one above
+  differs[0] = 1;
+  const mark = (y: number) => {
+    if (y > 0 && y < height) differs[y] = 1;
+  };
+  const byTop: number[] = [];
+  for (let f = 0; f < n; f++) {
+    const frame = frames[f]!;
+    const x0 = (rect[4 * f] = Math.floor(frame.x * s + ox));
+    const y0 = (rect[4 * f + 1] = Math.floor(frame.y * s + oy));
+    const x1 = (rect[4 * f + 2] = Math.floor((frame.x + frame.w) * s + ox));
+    const y1 = (rect[4 * f + 3] = Math.floor((frame.y + frame.h) * s + oy));
+    if (x1 <= 0 || x0 >= width || x1 <= x0 || y1 <= Math.max(0, y0) || y0 >= height) continue;
+    byTop.push(f);
+    mark(y0);
+    mark(y0 + 1);
+    mark(y1 - 1);
+    mark(y1);
+  }
+  byTop.sort((a, b) => rect[4 * a + 1]! - rect[4 * b + 1]! || a - b);
+  let next = 0;
+  let active: number[] = [];
+  for (let y = 0, row = 0; y < height; y++, row += stride) {
+    if (!differs[y]) {
+      words.copyWithin(row, row - stride, row - stride + width);
+      continue;
+    }
+    // Frames over this row, in pre-order.
+    let added = false;
+    while (next < byTop.length && rect[4 * byTop[next]! + 1]! <= y) (active.push(byTop[next++]!), (added = true));
+    active = active.filter((f) => rect[4 * f + 3]! > y);
+    if (added) active.sort((a, b) => a - b);
+    words.fill(background, row, row + width);
+    for (const f of active) {
+      const fx0 = rect[4 * f]!;
+      const fx1 = rect[4 * f + 2]!;
+      const x0 = fx0 < 0 ? 0 : fx0;
+      const x1 = fx1 > width ? width : fx1;
+      const depth = frames[f]!.depth;
+      const outline = stroke[depth < stroke.length ? depth : stroke.length - 1]!;
+      if (y === rect[4 * f + 1] || y === rect[4 * f + 3]! - 1) words.fill(outline, row + x0, row + x1);
+      else {
+        words.fill(fill[depth % fill.length]!, row + x0, row + x1);
+        if (x0 === fx0) words[row + x0] = outline;
+        if (x1 === fx1) words[row + x1 - 1] = outline;
+      }
+    }
+  }
 }
 
 const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
@@ -367,52 +413,63 @@ export class HeatmapRenderer {
     this.frame = 0;
     const ctx = this.ctx;
     const input = this.input;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
     const chrome = CHROME[input?.theme ?? 'light'];
-    ctx.fillStyle = chrome.background;
-    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
-    if (!input) return { cellsDrawn: 0, ms: performance.now() - t0 };
+    if (!input) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = chrome.background;
+      ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+      return { cellsDrawn: 0, ms: performance.now() - t0 };
+    }
     const { model, colors, highlight } = input;
     const { layout } = model;
     const k = this.transform.k;
     const view = this.viewport();
     const visible = (r: Rect) => r.x < view.x + view.w && r.x + r.w > view.x && r.y < view.y + view.h && r.y + r.h > view.y;
-    this.applyTransform();
-
-    // Frames (pre-order: parents under children), with labels when readable.
+    // Cells smaller than PIXEL_MODE device pixels: background, frames, node boxes and cells are written
+    // straight into one ImageData and put on the canvas in one call (no path to raster, no second
+    // canvas); labels and outlines are drawn over it as vectors.
+    const pixelMode = this.isPixelMode();
+    if (this.visibleNodes.length < layout.nodes.length) this.visibleNodes = new Int32Array(layout.nodes.length);
+    const visibleNodes = this.visibleNodes;
+    let visibleCount = 0;
+    const unusable: Rect[] = [];
+    for (let n = 0; n < layout.nodes.length; n++) {
+      const box = layout.nodes[n]!;
+      if (!visible(box)) continue;
+      visibleNodes[visibleCount++] = n;
+      if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
+    }
+    let cellsDrawn = 0;
     const showLabels = LABEL_SIZE * k >= 7;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = chrome.background;
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    if (pixelMode) cellsDrawn = this.drawPixels(input, visibleNodes, visibleCount);
+    this.applyTransform();
     ctx.lineWidth = 1 / k;
-    for (const frame of layout.frames) {
-      if (!visible(frame)) continue;
-      ctx.fillStyle = chrome.frameFill[frame.depth % chrome.frameFill.length]!;
-      ctx.fillRect(frame.x, frame.y, frame.w, frame.h);
-      ctx.strokeStyle = chrome.frameStroke[Math.min(frame.depth, chrome.frameStroke.length - 1)]!;
-      ctx.strokeRect(frame.x, frame.y, frame.w, frame.h);
+    if (!pixelMode) {
+      // Frames (pre-order: parents under children).
+      for (const frame of layout.frames) {
+        if (!visible(frame)) continue;
+        ctx.fillStyle = chrome.frameFill[frame.depth % chrome.frameFill.length]!;
+        ctx.fillRect(frame.x, frame.y, frame.w, frame.h);
+        ctx.strokeStyle = chrome.frameStroke[Math.min(frame.depth, chrome.frameStroke.length - 1)]!;
+        ctx.strokeRect(frame.x, frame.y, frame.w, frame.h);
+      }
     }
     if (showLabels) {
       for (let f = 0; f < layout.frames.length; f++) if (visible(layout.frames[f]!)) this.drawLabel(model, f, chrome);
     }
 
-    // Node boxes and the visible cells, bucketed per colour (and dimmed or not). Cells smaller than
-    // PIXEL_MODE device pixels are written straight into an ImageData (one pass, no path to raster).
+    // Node boxes and the visible cells, bucketed per colour (and dimmed or not).
     const palette = colors.palette.length;
-    const pixelMode = this.isPixelMode();
     const hatched: number[] = [];
-    let cellsDrawn = 0;
-    ctx.fillStyle = chrome.node;
-    const unusable: Rect[] = [];
-    if (this.visibleNodes.length < layout.nodes.length) this.visibleNodes = new Int32Array(layout.nodes.length);
-    const visibleNodes = this.visibleNodes;
-    let visibleCount = 0;
-    for (let n = 0; n < layout.nodes.length; n++) {
-      const box = layout.nodes[n]!;
-      if (!visible(box)) continue;
-      if (!pixelMode) ctx.fillRect(box.x, box.y, box.w, box.h); // pixel mode writes boxes with the cells
-      visibleNodes[visibleCount++] = n;
-      if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
-    }
-    if (pixelMode) cellsDrawn = this.drawPixels(input, visibleNodes, visibleCount);
-    else {
+    if (!pixelMode) {
+      ctx.fillStyle = chrome.node;
+      for (let v = 0; v < visibleCount; v++) {
+        const box = layout.nodes[visibleNodes[v]!]!;
+        ctx.fillRect(box.x, box.y, box.w, box.h);
+      }
       const buckets: number[][] = Array.from({ length: 2 * palette }, () => []);
       const isHatched = new Uint8Array(palette);
       for (const i of colors.hatched) isHatched[i] = 1;
@@ -499,8 +556,9 @@ export class HeatmapRenderer {
     return CELL * this.transform.k * this.dpr < PIXEL_MODE;
   }
 
-  private pixels: { image: ImageData; words: Uint32Array; layer: HTMLCanvasElement; layerCtx: CanvasRenderingContext2D; dirty: PixelBounds } | null = null;
+  private pixels: { image: ImageData; words: Uint32Array } | null = null;
   private pixelWords: { colors: CellColors; theme: Theme; words: PixelWords } | null = null;
+  private frameWords: { theme: Theme; background: number; fill: number[]; stroke: number[] } | null = null;
 
   /** Palette → ImageData words, cached per colours and theme (live updates bring new colours; most draws do not). */
   private wordsFor(colors: CellColors, theme: Theme): PixelWords {
@@ -511,44 +569,48 @@ export class HeatmapRenderer {
     return words;
   }
 
+  private frameWordsFor(theme: Theme): { background: number; fill: number[]; stroke: number[] } {
+    if (this.frameWords?.theme !== theme) {
+      const chrome = CHROME[theme];
+      this.frameWords = { theme, background: packColor(chrome.background, 255), fill: chrome.frameFill.map((c) => packColor(c, 255)), stroke: chrome.frameStroke.map((c) => packColor(c, 255)) };
+    }
+    return this.frameWords;
+  }
+
   /**
-   * Nodes and cells as device pixels in an offscreen ImageData, composited over the frames. Only the
-   * region written (the visible nodes' bounding box) is cleared, uploaded and composited: the rest of
-   * the buffer stays zero between draws.
+   * The layout's box on screen as device pixels: background and frames (writeFramePixels), then the
+   * visible nodes and their cells (writeNodePixels), put on the canvas in one call. Only that box is
+   * written and converted (a fitted layout often covers half the canvas); the rest stays the vector
+   * background. The buffer only grows, so zooming does not allocate one per frame.
    */
   private drawPixels(input: RenderInput, visibleNodes: Int32Array, visibleCount: number): number {
-    const width = this.canvas.width;
-    const height = this.canvas.height;
-    if (!this.pixels || this.pixels.image.width !== width || this.pixels.image.height !== height) {
-      const layer = document.createElement('canvas');
-      layer.width = width;
-      layer.height = height;
-      const image = new ImageData(width, height);
-      this.pixels = { image, words: new Uint32Array(image.data.buffer), layer, layerCtx: layer.getContext('2d')!, dirty: emptyBounds() };
+    const { layout } = input.model;
+    const device = this.deviceTransform();
+    const { scale: s, offsetX: ox, offsetY: oy } = device;
+    const x0 = Math.max(0, Math.floor(ox));
+    const y0 = Math.max(0, Math.floor(oy));
+    const x1 = Math.min(this.canvas.width, Math.floor(layout.width * s + ox) + 1);
+    const y1 = Math.min(this.canvas.height, Math.floor(layout.height * s + oy) + 1);
+    if (x1 <= x0 || y1 <= y0) return 0;
+    const width = x1 - x0;
+    const height = y1 - y0;
+    if (!this.pixels || this.pixels.image.width < width || this.pixels.image.height < height) {
+      const image = new ImageData(Math.max(width, this.pixels?.image.width ?? 0), Math.max(height, this.pixels?.image.height ?? 0));
+      this.pixels = { image, words: new Uint32Array(image.data.buffer) };
     }
-    const { image, words, layer, layerCtx, dirty } = this.pixels;
-    clearPixels(words, width, dirty);
+    const { image, words } = this.pixels;
+    const box = { words, width, height, stride: image.width, scale: s, offsetX: ox - x0, offsetY: oy - y0 };
+    writeFramePixels({ ...box, frames: layout.frames, ...this.frameWordsFor(input.theme) });
     const drawn = writeNodePixels({
-      words,
-      width,
-      height,
-      layout: input.model.layout,
+      ...box,
+      layout,
       nodes: visibleNodes,
       nodeCount: visibleCount,
       colorIndex: input.colors.index,
       highlight: input.highlight,
       palette: this.wordsFor(input.colors, input.theme),
-      ...this.deviceTransform(),
-      bounds: dirty,
     });
-    if (dirty.x1 > dirty.x0 && dirty.y1 > dirty.y0) {
-      const w = dirty.x1 - dirty.x0;
-      const h = dirty.y1 - dirty.y0;
-      layerCtx.putImageData(image, 0, 0, dirty.x0, dirty.y0, w, h);
-      this.ctx.setTransform(1, 0, 0, 1, 0, 0);
-      this.ctx.drawImage(layer, dirty.x0, dirty.y0, w, h, dirty.x0, dirty.y0, w, h);
-      this.applyTransform();
-    }
+    this.ctx.putImageData(image, x0, y0, 0, 0, width, height); // device pixels: ignores the transform
     return drawn;
   }
 
