@@ -69,7 +69,7 @@ export function CliqueNodeView({ data, selected }: NodeProps<CliqueFlowNode>) {
         data.errors ? 'border-red-500 dark:border-red-500' : selected ? 'border-blue-500 dark:border-blue-400' : 'border-zinc-300 dark:border-zinc-700'
       } ${selected ? 'ring-2 ring-blue-500/60' : ''}`}
     >
-      <Handle type="target" position={Position.Left} id="in" data-testid={`handle-in-${data.name}`} className="!h-3 !w-3 !bg-zinc-500" aria-label={`${data.name} starts after…`} />
+      <Handle type="target" position={Position.Left} id="in" data-testid={`handle-in-${data.name}`} className="!h-3 !w-3 !bg-zinc-500" title={`${data.name} starts after… (drag from another clique’s right handle)`} />
       <div className="flex items-center gap-1.5">
         <span className="truncate font-semibold text-zinc-900 dark:text-zinc-100">{data.name || '(no name)'}</span>
         <FindingBadge errors={data.errors} warnings={data.warnings} />
@@ -82,7 +82,7 @@ export function CliqueNodeView({ data, selected }: NodeProps<CliqueFlowNode>) {
           {data.budgetUsed}/{data.budget}
         </span>
       </div>
-      <Handle type="source" position={Position.Right} id="out" data-testid={`handle-out-${data.name}`} className="!h-3 !w-3 !bg-blue-600" aria-label={`…start after ${data.name}`} />
+      <Handle type="source" position={Position.Right} id="out" data-testid={`handle-out-${data.name}`} className="!h-3 !w-3 !bg-blue-600" title={`…start after ${data.name} (drag to another clique’s left handle)`} />
     </div>
   );
 }

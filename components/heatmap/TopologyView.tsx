@@ -386,7 +386,7 @@ export function TopologyView() {
                       onClick={() => select(view.selected === w.key ? null : w.key)}
                       className="w-full rounded-md border border-zinc-300 px-2 py-1 text-left hover:bg-zinc-100 aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:border-zinc-700 dark:hover:bg-zinc-800 dark:aria-pressed:bg-blue-950/50"
                     >
-                      {w.key} <span className="text-zinc-500 dark:text-zinc-400">· {w.gpus} GPUs</span>
+                      {w.key} <span className="text-zinc-600 dark:text-zinc-400">· {w.gpus} GPUs</span>
                     </button>
                   </li>
                 ))}

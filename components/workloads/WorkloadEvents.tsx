@@ -9,7 +9,8 @@ export function WorkloadEvents({ events, now }: { events: readonly WorkloadEvent
   if (events.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No events for these objects (the apiserver keeps events for about an hour).</p>;
   const newest = [...events].reverse().slice(0, LIMIT);
   return (
-    <div className="max-h-96 overflow-auto">
+    // Scrolls on its own, so it takes focus: arrow keys scroll it without a mouse.
+    <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label="Events list">
       <table className="w-full text-left text-xs" aria-label="Events, newest first">
         <thead className="sticky top-0 bg-white text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
           <tr>
