@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { rackPackedPcs } from './support/manifests';
 import { pasteIntoEditor } from './support/page';
 
 /**
@@ -111,32 +112,7 @@ const STATES: { name: string; path: string; steps: { did: string; act: (page: Pa
 ];
 
 /** 20 pods × 4 GPUs required in one rack: more than any rack of the demo cluster holds. */
-const UNFITTABLE = `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata:
-  name: a11y-huge
-  namespace: default
-spec:
-  replicas: 1
-  template:
-    topologyConstraint:
-      topologyName: demo
-      pack:
-        required: rack
-    cliques:
-      - name: worker
-        spec:
-          roleName: worker
-          replicas: 20
-          minAvailable: 20
-          podSpec:
-            containers:
-              - name: app
-                image: busybox:1.36
-                resources:
-                  limits:
-                    nvidia.com/gpu: "4"
-`;
+const UNFITTABLE = rackPackedPcs('a11y-huge', 20, 4);
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`${colorScheme} mode`, () => {

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './support/page';
+import { rackPackedPcs } from './support/manifests';
 
 /**
  * The topology heatmap (/topology) against the simulated demo cluster (no kubeconfig in the
@@ -54,35 +55,6 @@ async function heatmapReady(page: Page): Promise<void> {
 }
 
 const hook = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify({ view: window.__canopyHeatmap!.view, highlightedGpus: window.__canopyHeatmap!.highlightedGpus, ghostGpus: window.__canopyHeatmap!.ghostGpus })) as Pick<Hook, 'view' | 'highlightedGpus' | 'ghostGpus'>);
-
-function pcsYaml(name: string, pods: number, gpusPerPod: number): string {
-  return `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata:
-  name: ${name}
-  namespace: default
-spec:
-  replicas: 1
-  template:
-    topologyConstraint:
-      topologyName: demo
-      pack:
-        required: rack
-    cliques:
-      - name: worker
-        spec:
-          roleName: worker
-          replicas: ${pods}
-          minAvailable: ${pods}
-          podSpec:
-            containers:
-              - name: engine
-                image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0
-                resources:
-                  limits:
-                    nvidia.com/gpu: "${gpusPerPod}"
-`;
-}
 
 test('the GPU total on the page equals the nodes’ allocatable nvidia.com/gpu', async ({ page }) => {
   const errors = collectErrors(page);
@@ -178,7 +150,7 @@ test('selecting a workload highlights exactly its GPUs; clicking a GPU selects i
 
 /** Create a stack of `pods` pods × `gpusPerPod` GPUs in default through the API (as another client would). */
 async function applyStack(page: Page, name: string, pods: number, gpusPerPod: number): Promise<void> {
-  const applied = await page.request.post('/api/apply', { headers: { 'content-type': 'application/yaml', 'x-canopy-request': '1' }, data: pcsYaml(name, pods, gpusPerPod) });
+  const applied = await page.request.post('/api/apply', { headers: { 'content-type': 'application/yaml', 'x-canopy-request': '1' }, data: rackPackedPcs(name, pods, gpusPerPod) });
   expect(applied.ok(), await applied.text()).toBe(true);
 }
 
@@ -191,7 +163,7 @@ test('a preview shows one ghost per GPU asked for; one that cannot fit in a rack
   const errors = collectErrors(page);
   await openHeatmap(page);
   const yaml = page.getByLabel('Paste or drop a PodCliqueSet');
-  await yaml.fill(pcsYaml('preview-small', 2, 4));
+  await yaml.fill(rackPackedPcs('preview-small', 2, 4));
   await page.getByRole('button', { name: 'Preview placement' }).click();
   await expect(page.getByTestId('ghost-count')).toHaveText('8');
   expect((await hook(page)).ghostGpus).toBe(8);
@@ -199,7 +171,7 @@ test('a preview shows one ghost per GPU asked for; one that cannot fit in a rack
   await expect(page.getByTestId('heatmap-legend')).toContainText('Planned (preview)');
 
   // 20 pods × 4 GPUs in one rack: the largest rack has 72 GPUs.
-  await yaml.fill(pcsYaml('preview-huge', 20, 4));
+  await yaml.fill(rackPackedPcs('preview-huge', 20, 4));
   await page.getByRole('button', { name: 'Preview placement' }).click();
   const unplaced = page.getByTestId('preview-unplaced');
   await expect(unplaced).toContainText('does not fit');
@@ -218,7 +190,7 @@ test('a preview handed over from another page through sessionStorage is drawn', 
   const id = await page.evaluate((text) => {
     sessionStorage.setItem('canopy.preview.e2e1', JSON.stringify({ kind: 'podcliqueset', yaml: text }));
     return 'e2e1';
-  }, pcsYaml('handed-over', 3, 4));
+  }, rackPackedPcs('handed-over', 3, 4));
   await openHeatmap(page, `?preview=${id}`);
   await expect(page.getByTestId('ghost-count')).toHaveText('12');
   await openHeatmap(page, '?preview=missing');
@@ -340,7 +312,7 @@ test('screen readers: the canvas is named with its GPU counts, and the keyboard 
 test('the live region speaks when the cursor moves, not when the facts under a resting cursor change', async ({ page }) => {
   const errors = collectErrors(page);
   await openHeatmap(page);
-  await page.getByLabel('Paste or drop a PodCliqueSet').fill(pcsYaml('preview-quiet', 2, 4));
+  await page.getByLabel('Paste or drop a PodCliqueSet').fill(rackPackedPcs('preview-quiet', 2, 4));
   await page.getByRole('button', { name: 'Preview placement' }).click();
   await expect(page.getByTestId('ghost-count')).toHaveText('8');
   const ghost = await page.evaluate(() => window.__canopyHeatmap!.ghostCells[0]!);
@@ -422,7 +394,7 @@ test('live: a stack applied through the API appears on the map without a reload,
 test('live: a preview on screen follows pod events: same GPU count, ghosts only on GPUs that stay free', async ({ page }) => {
   const errors = collectErrors(page);
   await openHeatmap(page);
-  await page.getByLabel('Paste or drop a PodCliqueSet').fill(pcsYaml('preview-live', 2, 4));
+  await page.getByLabel('Paste or drop a PodCliqueSet').fill(rackPackedPcs('preview-live', 2, 4));
   await page.getByRole('button', { name: 'Preview placement' }).click();
   await expect(page.getByTestId('ghost-count')).toHaveText('8');
   const used = () => page.evaluate(() => window.__canopyHeatmap!.model.totals.used);

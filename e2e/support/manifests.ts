@@ -1,0 +1,31 @@
+/** Manifests the browser tests paste, preview and apply. */
+
+/** One clique of `pods` pods × `gpusPerPod` GPUs, all required in one rack of the demo topology. */
+export function rackPackedPcs(name: string, pods: number, gpusPerPod: number): string {
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  replicas: 1
+  template:
+    topologyConstraint:
+      topologyName: demo
+      pack:
+        required: rack
+    cliques:
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: ${pods}
+          minAvailable: ${pods}
+          podSpec:
+            containers:
+              - name: engine
+                image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0
+                resources:
+                  limits:
+                    nvidia.com/gpu: "${gpusPerPod}"
+`;
+}
