@@ -65,7 +65,7 @@ async function applyOne(source: ClusterSource, doc: Doc, options: { dryRun: bool
   } catch (error) {
     if (error instanceof ActionFailure || (isRecord(error) && typeof error.status === 'number')) {
       const e = error as unknown as ActionError;
-      throw new DocumentFailure(doc.index, { kind: doc.object.kind ?? null, name: doc.object.metadata?.name ?? null }, { status: e.status, reason: e.reason, message: e.message, causes: e.causes });
+      throw new DocumentFailure(doc.index, { kind: doc.object.kind ?? null, name: doc.object.metadata?.name ?? null }, { status: e.status, reason: e.reason, message: e.message, causes: e.causes, missing: e.missing });
     }
     throw error;
   }
@@ -80,8 +80,10 @@ export async function applyManifests(source: ClusterSource, text: string, option
       previews.push(await applyOne(source, doc, { ...options, dryRun: true }));
     } catch (error) {
       const ns = namespaceOf(doc.object);
-      // Dry-run in a namespace this same file creates: the apiserver answers 404 until it exists.
-      if (error instanceof DocumentFailure && error.status === 404 && ns && created.has(ns)) previews.push(undefined);
+      // Dry-run in a namespace this same file creates: the apiserver answers 404 (namespaces "<ns>") until
+      // it exists. Any other 404 (e.g. the Grove CRDs are not installed) fails the whole file here, before
+      // anything is applied.
+      if (error instanceof DocumentFailure && error.status === 404 && ns && created.has(ns) && error.missing?.resource === 'namespaces' && error.missing.name === ns) previews.push(undefined);
       else throw error;
     }
   }

@@ -21,6 +21,14 @@ describe('actionErrorFromStatus', () => {
     });
   });
 
+  it('says what is missing on a 404 (details.kind and name), and only then', () => {
+    const noNamespace = { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: 'namespaces "apps" not found', details: { name: 'apps', kind: 'namespaces' } };
+    expect(actionErrorFromStatus(404, noNamespace).missing).toEqual({ resource: 'namespaces', name: 'apps' });
+    // No CRD: the apiserver's 404 names no resource.
+    expect(actionErrorFromStatus(404, { kind: 'Status', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource', details: {} }).missing).toBeUndefined();
+    expect(actionErrorFromStatus(409, { reason: 'AlreadyExists', details: { name: 'x', kind: 'podcliquesets' } }).missing).toBeUndefined();
+  });
+
   it('falls back to the body text and a reason from the HTTP status', () => {
     expect(actionErrorFromStatus(502, 'Bad Gateway from the proxy').toJSON()).toEqual({ status: 502, reason: 'InternalError', message: 'Bad Gateway from the proxy' });
     expect(actionErrorFromStatus(403, undefined).toJSON()).toEqual({ status: 403, reason: 'Forbidden', message: 'HTTP 403' });

@@ -9,16 +9,18 @@ export class ActionFailure extends Error implements ActionError {
   readonly status: number;
   readonly reason: string;
   readonly causes?: { field?: string; message: string }[];
+  readonly missing?: { resource: string; name?: string };
 
   constructor(error: ActionError) {
     super(error.message);
     this.status = error.status;
     this.reason = error.reason;
     if (error.causes && error.causes.length > 0) this.causes = error.causes;
+    if (error.missing) this.missing = error.missing;
   }
 
   toJSON(): ActionError {
-    return { status: this.status, reason: this.reason, message: this.message, ...(this.causes ? { causes: this.causes } : {}) };
+    return { status: this.status, reason: this.reason, message: this.message, ...(this.causes ? { causes: this.causes } : {}), ...(this.missing ? { missing: this.missing } : {}) };
   }
 }
 
@@ -33,14 +35,16 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
     reason?: string;
     message?: string;
     code?: number;
-    details?: { causes?: { field?: string; message?: string; reason?: string }[] };
+    details?: { name?: string; kind?: string; causes?: { field?: string; message?: string; reason?: string }[] };
   };
   const message = typeof status.message === 'string' && status.message ? status.message : typeof body === 'string' && body ? body : `HTTP ${httpStatus}`;
   const causes = (status.details?.causes ?? []).map((cause) => ({
     ...(cause.field ? { field: cause.field } : {}),
     message: cause.message ?? cause.reason ?? '',
   }));
-  return new ActionFailure({ status: httpStatus, reason: status.reason || reasonOf(httpStatus), message, causes });
+  // A 404's details.kind is the resource that is missing: a namespace, or (no CRD) the kind's own resource.
+  const missing = httpStatus === 404 && typeof status.details?.kind === 'string' ? { resource: status.details.kind, ...(status.details.name ? { name: status.details.name } : {}) } : undefined;
+  return new ActionFailure({ status: httpStatus, reason: status.reason || reasonOf(httpStatus), message, causes, ...(missing ? { missing } : {}) });
 }
 
 function reasonOf(status: number): string {

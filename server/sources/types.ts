@@ -50,6 +50,8 @@ export interface ActionError {
   message: string;
   /** Field paths the apiserver or a webhook named (e.g. `spec.template.cliques[0].spec.roleName`). */
   causes?: { field?: string; message: string }[];
+  /** On a 404: what the apiserver says does not exist (its Status `details`: resource and name), e.g. `namespaces` "apps". */
+  missing?: { resource: string; name?: string };
 }
 
 import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
