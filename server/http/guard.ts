@@ -1,6 +1,9 @@
 /**
  * Who may call Canopy's routes. The server acts with the kubeconfig's identity, so any page the user
  * visits must not be able to drive it through the user's browser:
+ * - a request addressed to a host that is not loopback or listed in CANOPY_ALLOWED_HOSTS is refused
+ *   (DNS rebinding: a page whose name now resolves to 127.0.0.1 is "same-origin" with itself, so the
+ *   Origin check alone would let it through; `next start` checks no Host);
  * - an `Origin` that is not this host is refused (for every route that reads or changes the cluster);
  *   without Origin, a `Sec-Fetch-Site: cross-site` is refused;
  * - mutating routes also need the header `X-Canopy-Request: 1`: a cross-site HTML form or a "simple"
@@ -10,14 +13,38 @@ export const CANOPY_REQUEST_HEADER = 'x-canopy-request';
 
 export interface GuardRefusal {
   status: 403;
-  reason: 'CrossOrigin' | 'MissingRequestHeader';
+  reason: 'HostNotAllowed' | 'CrossOrigin' | 'MissingRequestHeader';
   message: string;
 }
 
-/** The host the browser addressed (a proxy's X-Forwarded-Host first). */
-function requestHost(request: Request): string | null {
-  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded.toLowerCase();
+export const ALLOWED_HOSTS_SETTING = 'CANOPY_ALLOWED_HOSTS';
+
+/** Hosts allowed on any port without being listed. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** `name[:port]` → name and port (IPv6 in brackets keeps them); null port when none is given. */
+function splitHost(value: string): { name: string; port: string | null } {
+  const host = value.trim().toLowerCase();
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(host);
+  // Anything else (e.g. a bare IPv6 address) is compared whole.
+  return match ? { name: match[1]!, port: match[2] || null } : { name: host, port: null };
+}
+
+/** Loopback on any port, and the entries of CANOPY_ALLOWED_HOSTS (`host` = any port, `host:port` = that port). */
+export function isAllowedHost(host: string, env: Record<string, string | undefined> = process.env): boolean {
+  const { name, port } = splitHost(host);
+  if (!name) return false;
+  if (LOOPBACK_HOSTS.includes(name)) return true;
+  for (const entry of (env[ALLOWED_HOSTS_SETTING] ?? '').split(',')) {
+    if (!entry.trim()) continue;
+    const allowed = splitHost(entry);
+    if (allowed.name === name && (allowed.port === null || allowed.port === port)) return true;
+  }
+  return false;
+}
+
+/** The Host header (else the URL's host), lower-cased. */
+function hostHeader(request: Request): string | null {
   const host = request.headers.get('host');
   if (host) return host.toLowerCase();
   try {
@@ -27,8 +54,43 @@ function requestHost(request: Request): string | null {
   }
 }
 
-/** Null when the request comes from a page of this origin (or from no page at all, e.g. curl); else why not. */
-export function checkOrigin(request: Request): GuardRefusal | null {
+/** A proxy's X-Forwarded-Host values, first (the client's) first. */
+function forwardedHosts(request: Request): string[] {
+  return (request.headers.get('x-forwarded-host') ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** The host the browser addressed (a proxy's X-Forwarded-Host first). */
+function requestHost(request: Request): string | null {
+  return forwardedHosts(request)[0] ?? hostHeader(request);
+}
+
+/**
+ * Null when every host the request names (Host, and each X-Forwarded-Host a proxy passed on) is allowed.
+ * Both are checked: a rebinding page controls neither Host (its own name) nor, behind a proxy that
+ * rewrites Host to 127.0.0.1, the forwarded one.
+ */
+export function checkHost(request: Request, env: Record<string, string | undefined> = process.env): GuardRefusal | null {
+  const host = hostHeader(request);
+  const named = host === null ? forwardedHosts(request) : [host, ...forwardedHosts(request)];
+  const refused = host === null ? '(none)' : named.find((candidate) => !isAllowedHost(candidate, env));
+  if (refused === undefined) return null;
+  return {
+    status: 403,
+    reason: 'HostNotAllowed',
+    message: `requests addressed to host ${refused} are refused: Canopy answers only on localhost, 127.0.0.1 and [::1]; to serve it under another name, list that host (or host:port) in ${ALLOWED_HOSTS_SETTING} (comma-separated)`,
+  };
+}
+
+/**
+ * Null when the request is addressed to an allowed host (checkHost) and comes from a page of this
+ * origin (or from no page at all, e.g. curl); else why not.
+ */
+export function checkOrigin(request: Request, env: Record<string, string | undefined> = process.env): GuardRefusal | null {
+  const badHost = checkHost(request, env);
+  if (badHost) return badHost;
   const origin = request.headers.get('origin');
   const host = requestHost(request);
   if (origin !== null) {
@@ -50,8 +112,8 @@ export function checkOrigin(request: Request): GuardRefusal | null {
 }
 
 /** checkOrigin, plus the custom header every mutating request must carry. */
-export function checkMutation(request: Request): GuardRefusal | null {
-  const origin = checkOrigin(request);
+export function checkMutation(request: Request, env: Record<string, string | undefined> = process.env): GuardRefusal | null {
+  const origin = checkOrigin(request, env);
   if (origin) return origin;
   if (request.headers.get(CANOPY_REQUEST_HEADER) !== '1') {
     return { status: 403, reason: 'MissingRequestHeader', message: `a changing request needs the header X-Canopy-Request: 1` };
