@@ -10,7 +10,7 @@ import type { Finding } from '../../lib/grove/findings';
 import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import { validate, validateUpdate } from '../../lib/grove/validate';
 import type { Connection } from '../kube/connection';
-import { groupPrefix } from '../kube/paths';
+import { groupPrefix, namespaceSegment, pathSegment } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
 import { isStatus, kubeRequest } from '../kube/request';
 import type { ApplyResult } from '../sources/types';
@@ -80,7 +80,7 @@ export async function applyObject(connection: Connection, object: KubeObject, op
   if (typeof name !== 'string' || !name) throw new ActionFailure({ status: 422, reason: 'Invalid', message: 'metadata.name: Required value', causes: [{ field: 'metadata.name', message: 'Required value' }] });
   const given = object.metadata.namespace;
   const namespace: string | undefined = target.namespaced ? (typeof given === 'string' && given ? given : connection.info.namespace) : undefined;
-  const path = `${target.prefix}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${target.plural}/${encodeURIComponent(name)}`;
+  const path = `${target.prefix}${namespaceSegment(namespace)}/${target.plural}/${pathSegment(name, 'name')}`;
   const kubeConfig = connection.kubeConfig;
 
   let before: KubeObject | null = null;
