@@ -39,6 +39,24 @@ describe('openConnection', () => {
     expect(() => openConnection({ env, home: dir, context: 'gamma' })).toThrow('context "gamma" is not in the kubeconfig (known: alpha, beta)');
   });
 
+  it('a kubeconfig that does not parse names the file and the place, never its contents (tokens)', () => {
+    const good = kubeconfig('good', [{ name: 'alpha', server: 'https://alpha.example:6443' }], 'alpha');
+    const broken = path.join(dir, 'broken');
+    writeFileSync(broken, ['apiVersion: v1', 'kind: Config', 'current-context: a', 'users:', '- name: u', '  user:', '    token: s3cr3t-token-abcdef', '   bad: [', 'clusters: []', ''].join('\n'));
+    for (const env of [{ KUBECONFIG: broken }, { KUBECONFIG: [good, broken].join(path.delimiter) }]) {
+      let message = '';
+      try {
+        openConnection({ env, home: dir });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^cannot read kubeconfig .*broken: bad indentation of a mapping entry \(8:4\)$/);
+      expect(message).not.toContain(good);
+      expect(message).not.toContain('s3cr3t');
+      expect(message).not.toContain('\n');
+    }
+  });
+
   it('reads ~/.kube/config when KUBECONFIG is not set, and finds nothing without either', () => {
     expect(openConnection({ env: {}, home: dir })).toBeNull();
     kubeconfig('.kube/config', [{ name: 'home', server: 'https://home.example' }], 'home');

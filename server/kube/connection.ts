@@ -41,22 +41,32 @@ export function kubeconfigFiles(env: Record<string, string | undefined> = proces
   return existsSync(file) ? [file] : [];
 }
 
+/**
+ * Loads one kubeconfig file; a failure names that file and keeps only the first line of the parser's
+ * message (js-yaml's reason with line:column): the lines after it quote the file, credentials included,
+ * and this message reaches the browser.
+ */
+function loadKubeconfigFile(kubeConfig: k8s.KubeConfig, file: string): void {
+  try {
+    kubeConfig.loadFromFile(file);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0]!.trim();
+    throw new ConnectionError(`cannot read kubeconfig ${file}: ${reason || 'unreadable'}`);
+  }
+}
+
 export function openConnection(options: ConnectionOptions = {}): Connection | null {
   const env = options.env ?? process.env;
   const files = kubeconfigFiles(env, options.home ?? homedir());
   const kubeConfig = new k8s.KubeConfig();
   if (files.length > 0) {
-    try {
-      kubeConfig.loadFromFile(files[0]!);
-      for (const file of files.slice(1)) {
-        const more = new k8s.KubeConfig();
-        more.loadFromFile(file);
-        // kubectl: the first file to set current-context wins; clusters/users/contexts merge.
-        kubeConfig.mergeConfig(more, true);
-        if (!kubeConfig.currentContext && more.currentContext) kubeConfig.setCurrentContext(more.currentContext);
-      }
-    } catch (error) {
-      throw new ConnectionError(`cannot read kubeconfig ${files.join(path.delimiter)}: ${(error as Error).message}`);
+    loadKubeconfigFile(kubeConfig, files[0]!);
+    for (const file of files.slice(1)) {
+      const more = new k8s.KubeConfig();
+      loadKubeconfigFile(more, file);
+      // kubectl: the first file to set current-context wins; clusters/users/contexts merge.
+      kubeConfig.mergeConfig(more, true);
+      if (!kubeConfig.currentContext && more.currentContext) kubeConfig.setCurrentContext(more.currentContext);
     }
     const context = options.context ?? kubeConfig.getCurrentContext();
     if (!context) throw new ConnectionError(`kubeconfig ${files[0]} has no current context; choose one with --context`);
