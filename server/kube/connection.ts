@@ -55,19 +55,34 @@ function loadKubeconfigFile(kubeConfig: k8s.KubeConfig, file: string): void {
   }
 }
 
+/** Every file, merged as kubectl merges them. */
+function loadKubeconfig(files: string[]): k8s.KubeConfig {
+  const kubeConfig = new k8s.KubeConfig();
+  loadKubeconfigFile(kubeConfig, files[0]!);
+  for (const file of files.slice(1)) {
+    const more = new k8s.KubeConfig();
+    loadKubeconfigFile(more, file);
+    // kubectl: the first file to set current-context wins; clusters/users/contexts merge.
+    kubeConfig.mergeConfig(more, true);
+    if (!kubeConfig.currentContext && more.currentContext) kubeConfig.setCurrentContext(more.currentContext);
+  }
+  return kubeConfig;
+}
+
+/**
+ * The kubeconfig's context names without opening any of them (empty without a kubeconfig): what to
+ * offer when the current context cannot be used. Throws ConnectionError when a file does not parse.
+ */
+export function kubeconfigContextNames(options: Pick<ConnectionOptions, 'env' | 'home'> = {}): string[] {
+  const files = kubeconfigFiles(options.env ?? process.env, options.home ?? homedir());
+  return files.length > 0 ? loadKubeconfig(files).getContexts().map((c) => c.name) : [];
+}
+
 export function openConnection(options: ConnectionOptions = {}): Connection | null {
   const env = options.env ?? process.env;
   const files = kubeconfigFiles(env, options.home ?? homedir());
-  const kubeConfig = new k8s.KubeConfig();
   if (files.length > 0) {
-    loadKubeconfigFile(kubeConfig, files[0]!);
-    for (const file of files.slice(1)) {
-      const more = new k8s.KubeConfig();
-      loadKubeconfigFile(more, file);
-      // kubectl: the first file to set current-context wins; clusters/users/contexts merge.
-      kubeConfig.mergeConfig(more, true);
-      if (!kubeConfig.currentContext && more.currentContext) kubeConfig.setCurrentContext(more.currentContext);
-    }
+    const kubeConfig = loadKubeconfig(files);
     const context = options.context ?? kubeConfig.getCurrentContext();
     if (!context) throw new ConnectionError(`kubeconfig ${files[0]} has no current context; choose one with --context`);
     const contextObject = kubeConfig.getContextObject(context);
@@ -86,6 +101,7 @@ export function openConnection(options: ConnectionOptions = {}): Connection | nu
   const root = options.serviceAccountRoot ?? '';
   if (env.KUBERNETES_SERVICE_HOST && existsSync(`${root}${SERVICE_ACCOUNT_DIR}/token`)) {
     if (options.context) throw new ConnectionError(`--context ${options.context}: there is no kubeconfig, only the in-cluster service account`);
+    const kubeConfig = new k8s.KubeConfig();
     // client-node reads KUBERNETES_SERVICE_HOST/PORT from process.env itself.
     kubeConfig.loadFromCluster(root);
     const cluster = kubeConfig.getCurrentCluster();

@@ -6,7 +6,7 @@
  * Kept on globalThis so Next.js dev-mode module reloading does not open a second connection.
  */
 import { ActionFailure } from '../actions/errors';
-import { ConnectionError, contextNames, openConnection } from '../kube/connection';
+import { ConnectionError, contextNames, kubeconfigContextNames, kubeconfigFiles, openConnection } from '../kube/connection';
 import { LiveSource } from './live';
 import { simulatedSourceFromSetting } from './simulated-env';
 import type { ClusterSource, SourceInfo } from './types';
@@ -41,9 +41,25 @@ export function getClusterSource(): ClusterSource {
   return state.source;
 }
 
-/** Context names of the kubeconfig in use (empty for in-cluster and simulated). */
+/** A kubeconfig (not a simulation, not in-cluster) whose other contexts may work when the chosen one does not. */
+function hasSwitchableKubeconfig(env: Record<string, string | undefined>): boolean {
+  return !env.CANOPY_SIMULATE && kubeconfigFiles(env).length > 0;
+}
+
+/**
+ * Context names of the kubeconfig in use (empty for in-cluster and simulated). Also when the chosen
+ * context cannot be used (names no cluster, say): those are what a person picks a working one from.
+ */
 export function availableContexts(): string[] {
-  getClusterSource();
+  try {
+    getClusterSource();
+  } catch {
+    try {
+      return hasSwitchableKubeconfig(process.env) ? kubeconfigContextNames({ env: process.env }) : [];
+    } catch {
+      return []; // the kubeconfig itself does not parse: the source's failure says so
+    }
+  }
   return state.contexts ?? [];
 }
 
@@ -57,11 +73,17 @@ export async function setClusterSource(source: ClusterSource | undefined, contex
 
 /**
  * Switches the live cluster to another context of the kubeconfig. Refused when the server runs on a
- * simulated cluster or in-cluster (there is nothing to switch to). The watch hub notices the new source.
+ * simulated cluster or in-cluster (there is nothing to switch to); allowed when the current context
+ * failed but a kubeconfig exists (that is when switching is needed most). The caller resets the watch hub.
  */
 export async function switchContext(context: string): Promise<SourceInfo> {
-  const current = getClusterSource();
-  if (current.info().mode !== 'live' || current.info().name === 'in-cluster') {
+  let current: ClusterSource | undefined;
+  try {
+    current = getClusterSource();
+  } catch (error) {
+    if (!hasSwitchableKubeconfig(process.env)) throw error;
+  }
+  if (current && (current.info().mode !== 'live' || current.info().name === 'in-cluster')) {
     throw new ActionFailure({ status: 409, reason: 'Conflict', message: `this server runs on ${current.info().mode === 'live' ? 'the in-cluster service account' : 'a simulated cluster'}: there is no context to switch to` });
   }
   let connection;

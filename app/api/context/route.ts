@@ -1,10 +1,14 @@
 /**
  * GET /api/context: which cluster this is (live context or simulated scenario), read-only or not, and
- * the kubeconfig's context names (never credentials). POST `{context}`: switch to another context.
+ * the kubeconfig's context names (never credentials). When the cluster cannot be used, the error's
+ * status with `{error, contexts}`: the names are still there to switch to a working context.
+ * POST `{context}`: switch to another context; open streams end at once (their tabs reconnect to the
+ * new cluster instead of showing the old one as live).
  */
 import { readBodyJson } from '../../../server/http/body';
-import { badRequest, errorResponse, refusalResponse } from '../../../server/http/errors';
+import { badRequest, errorResponse, refusalResponse, toActionError } from '../../../server/http/errors';
 import { checkMutation, checkOrigin } from '../../../server/http/guard';
+import { resetWatchHub } from '../../../server/hub';
 import { availableContexts, getClusterSource, switchContext } from '../../../server/sources';
 
 export const dynamic = 'force-dynamic';
@@ -16,7 +20,8 @@ export function GET(request: Request): Response {
   try {
     return Response.json({ source: getClusterSource().info(), contexts: availableContexts() });
   } catch (error) {
-    return errorResponse(error);
+    const failure = toActionError(error);
+    return Response.json({ error: failure, contexts: availableContexts() }, { status: failure.status });
   }
 }
 
@@ -28,7 +33,9 @@ export async function POST(request: Request): Promise<Response> {
   const context = (body as { context?: unknown } | null)?.context;
   if (typeof context !== 'string' || !context || context.length > 253) return badRequest('context must be the name of a kubeconfig context');
   try {
-    return Response.json({ source: await switchContext(context), contexts: availableContexts() });
+    const source = await switchContext(context);
+    resetWatchHub();
+    return Response.json({ source, contexts: availableContexts() });
   } catch (error) {
     return errorResponse(error);
   }
