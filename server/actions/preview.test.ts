@@ -6,12 +6,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as preview } from '../../app/api/preview/route';
+import { MAX_PODS, MAX_REPLICAS } from '../../lib/cluster/limits';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { KubeObject } from '../../lib/grove/meta';
 import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
 import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import { setClusterSource } from '../sources';
 import { createSimulatedSource, type SimulatedSource } from '../sources/simulated';
+import { readPreviewRequest } from './preview';
 
 const FIXTURE = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'e2e', 'cluster', 'fixtures', 'disaggregated-podcliqueset.yaml'), 'utf8').replace(
   /^metadata:\n  name: disagg\n/m,
@@ -62,5 +64,25 @@ describe('POST /api/preview', () => {
     expect((await post({})).status).toBe(422);
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ manifest: FIXTURE }, { ...HEADERS, origin: 'https://evil.example' })).status).toBe(403);
+  });
+
+  it('refuses a scale beyond MAX_REPLICAS when it reads the request, and one beyond the pod budget before expanding it', async () => {
+    const target = { kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' };
+    expect(() => readPreviewRequest({ scale: { ...target, replicas: 1_000_000 } })).toThrow('scale.replicas must be a whole number from 0 to 10,000');
+    const tooMany = await post({ scale: { ...target, replicas: MAX_REPLICAS + 1 } });
+    expect(tooMany.status).toBe(422);
+    expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe('scale.replicas must be a whole number from 0 to 10,000');
+    // The stack runs 1 replica of 7 pods (test above): 2,000 replicas would be 14,000 pods.
+    const overBudget = await post({ scale: { ...target, replicas: 2_000 } });
+    expect(overBudget.status).toBe(422);
+    expect(((await overBudget.json()) as { error: { message: string } }).error.message).toMatch(/^scaling PodCliqueSet disagg to 2,000 replicas would give PodCliqueSet disagg 14,000 pods, over the limit of 5,000 pods/);
+  });
+
+  it('refuses a manifest whose pods are beyond the budget, saying how many and the limit', async () => {
+    const response = await post({ manifest: FIXTURE.replace(/^  replicas: 1$/m, '  replicas: 1000000') });
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as { error: { message: string; causes: { field: string }[] } };
+    expect(error.message).toBe(`PodCliqueSet disagg would create 7,000,000 pods (1,000,000 replicas × 7 pods each), over the limit of ${MAX_PODS.toLocaleString('en-US')} pods per PodCliqueSet that Canopy builds itself (previews and the simulated cluster)`);
+    expect(error.causes).toEqual([{ field: 'spec.replicas', message: '7,000,000 pods, more than 5,000' }]);
   });
 });

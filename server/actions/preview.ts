@@ -4,8 +4,10 @@
  * runs on its own store, fed from the ClusterSource.
  */
 import { SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
+import { REPLICAS_RANGE, isReplicaCount, type PodBudgetRefusal, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
 import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
-import { isRecord } from '../../lib/grove/meta';
+import { LABEL_PART_OF } from '../../lib/grove/labels';
+import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { previewPodCliqueSet, previewScale, type PlacementPreview, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
 import { clusterSnapshot, listAll } from '../kube/snapshot';
@@ -25,18 +27,34 @@ export function readPreviewRequest(body: unknown): PreviewRequest {
     const { kind, namespace, name, replicas } = body.scale;
     if (typeof kind !== 'string' || !(SCALABLE_KINDS as readonly string[]).includes(kind)) throw invalid(`scale.kind must be one of ${SCALABLE_KINDS.join(', ')}`);
     if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) throw invalid('scale.namespace and scale.name are required');
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw invalid('scale.replicas must be a whole number ≥ 0');
+    if (!isReplicaCount(replicas)) throw invalid(`scale.replicas must be ${REPLICAS_RANGE}`);
     return { scale: { kind: kind as ScalableKind, namespace, name, replicas } };
   }
   throw invalid('the body must have exactly one of "manifest" (PodCliqueSet YAML) or "scale" ({kind, namespace, name, replicas})');
+}
+
+/** Why the scale would take its PodCliqueSet past the pod budget; undefined when it would not, or when the objects are missing (previewScale says so). */
+function scaleOverBudget(objects: { podCliqueSets: KubeObject[]; podCliqueScalingGroups: KubeObject[]; podCliques: KubeObject[] }, target: ScaleTarget): PodBudgetRefusal | undefined {
+  const list = target.kind === 'PodCliqueSet' ? objects.podCliqueSets : target.kind === 'PodCliqueScalingGroup' ? objects.podCliqueScalingGroups : objects.podCliques;
+  const inNamespace = (o: KubeObject, name: string | undefined) => o.metadata?.namespace === target.namespace && o.metadata?.name === name;
+  const object = list.find((o) => inNamespace(o, target.name));
+  const pcsName = target.kind === 'PodCliqueSet' ? target.name : object?.metadata?.labels?.[LABEL_PART_OF];
+  const podCliqueSet = objects.podCliqueSets.find((o) => inNamespace(o, pcsName));
+  if (!object || !podCliqueSet) return undefined;
+  const from = (object as { spec?: { replicas?: unknown } }).spec?.replicas;
+  return scalePodBudgetRefusal({ kind: target.kind, object, from: typeof from === 'number' ? from : 0, to: target.replicas, podCliqueSet, podCliques: objects.podCliques });
 }
 
 export async function previewOnSource(source: ClusterSource, request: PreviewRequest): Promise<PlacementPreview | ScalePreview> {
   if ('manifest' in request) {
     const docs = readManifests(request.manifest).filter((d) => d.object.kind === 'PodCliqueSet');
     if (docs.length !== 1) throw invalid(`a placement preview takes exactly one PodCliqueSet (the manifest has ${docs.length})`);
+    const pcs = docs[0]!.object as PodCliqueSet;
+    // Counted from the spec before anything is expanded: a million replicas are refused, not built.
+    const overBudget = podCliqueSetPodBudgetRefusal(pcs);
+    if (overBudget) throw new ActionFailure(overBudget);
     const state = clusterStateFromSnapshot(await clusterSnapshot(source));
-    return previewPodCliqueSet(state, docs[0]!.object as PodCliqueSet);
+    return previewPodCliqueSet(state, pcs);
   }
   const [snapshot, podCliqueSets, podCliqueScalingGroups, podCliques, podGangs] = await Promise.all([
     clusterSnapshot(source),
@@ -45,5 +63,7 @@ export async function previewOnSource(source: ClusterSource, request: PreviewReq
     listAll(source, 'PodClique'),
     listAll(source, 'PodGang'),
   ]);
+  const overBudget = scaleOverBudget({ podCliqueSets, podCliqueScalingGroups, podCliques }, request.scale);
+  if (overBudget) throw new ActionFailure(overBudget);
   return previewScale(clusterStateFromSnapshot(snapshot), { podCliqueSets, podCliqueScalingGroups, podCliques, podGangs }, request.scale);
 }

@@ -5,6 +5,7 @@
  * When an HPA of the same name targets the object, the result says so: it will override a manual scale.
  */
 import { KIND_INFO, type ScalableKind } from '../../lib/cluster/kinds';
+import { MAX_REPLICAS } from '../../lib/cluster/limits';
 import { LABEL_PCSG } from '../../lib/grove/labels';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -25,8 +26,6 @@ interface Scale {
 interface HorizontalPodAutoscaler {
   spec?: { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } };
 }
-
-export const MAX_REPLICAS = 10_000;
 
 /** The HPA that owns `kind/name`'s replica count, if one with the same name targets it. */
 async function owningHpa(connection: Connection, kind: ScalableKind, namespace: string, name: string): Promise<string | undefined> {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import { objectKey } from '../../lib/cluster/kinds';
+import { MAX_PODS, MAX_REPLICAS } from '../../lib/cluster/limits';
 import { expandPodGangs } from '../../lib/grove/expand';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -473,6 +474,45 @@ describe('scale and delete', () => {
     await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false });
     for (const k of ['PodCliqueSet', 'PodClique', 'PodCliqueScalingGroup', 'PodGang', 'Pod'] as const) expect(s.store.count(k), k).toBe(0);
     expect((await rejected(s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false }))).status).toBe(404);
+    await s.close();
+  });
+});
+
+describe('bounds: what one apply or scale may ask the simulator to build', () => {
+  it('refuses a PodCliqueSet beyond the pod budget, dry run or not, counted from the spec before anything is built', async () => {
+    const s = testCluster();
+    const huge = fixture() as any;
+    huge.spec.replicas = 1_000_000;
+    const dry = await rejected(s.apply(huge, { dryRun: true }));
+    expect(dry).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'spec.replicas' }] });
+    expect(dry.message).toBe(
+      `PodCliqueSet disagg would create 7,000,000 pods (1,000,000 replicas × 7 pods each), over the limit of ${MAX_PODS.toLocaleString('en-US')} pods per PodCliqueSet that Canopy builds itself (previews and the simulated cluster)`,
+    );
+    expect((await rejected(s.apply(huge, { dryRun: false }))).message).toBe(dry.message);
+    // An update past the budget is refused too, and the running stack is left as it was.
+    await s.apply(fixture(), { dryRun: false });
+    huge.spec.replicas = 715; // 5,005 pods
+    expect((await rejected(s.apply(huge, { dryRun: false }))).message).toMatch(/would create 5,005 pods/);
+    expect(s.store.count('Pod')).toBe(7);
+    await s.close();
+  });
+
+  it('refuses a scale beyond MAX_REPLICAS, and one that would take the PodCliqueSet beyond the pod budget', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    s.settle();
+    const range = await rejected(s.scale('PodCliqueSet', 'default', 'disagg', MAX_REPLICAS + 1, { dryRun: true }));
+    expect(range).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'spec.replicas', message: 'must be a whole number from 0 to 10,000' }] });
+    for (const dryRun of [true, false]) {
+      const err = await rejected(s.scale('PodCliqueSet', 'default', 'disagg', 2_000, { dryRun }));
+      expect(err.status).toBe(422);
+      expect(err.message).toMatch(/^scaling PodCliqueSet disagg to 2,000 replicas would give PodCliqueSet disagg 14,000 pods, over the limit of 5,000 pods/);
+    }
+    // A scaling group replica adds 4 pods (pleader 1 + pworker 3); a PodClique replica one.
+    expect((await rejected(s.scale('PodCliqueScalingGroup', 'default', 'disagg-0-prefill', 1_250, { dryRun: false }))).message).toMatch(/5,003 pods/);
+    expect((await rejected(s.scale('PodClique', 'default', 'disagg-0-decode', 4_996, { dryRun: false }))).message).toMatch(/5,001 pods/);
+    expect(s.store.count('Pod')).toBe(7);
+    expect(s.store.count('PodGang')).toBe(1);
     await s.close();
   });
 });

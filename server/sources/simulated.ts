@@ -22,6 +22,7 @@ import { mulberry32 } from '../../lib/random';
 import { WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cluster/state';
 import { fieldPath } from '../../lib/cluster/fieldPath';
+import { REPLICAS_RANGE, isReplicaCount, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
 import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
 import type { PodSpec } from '../../lib/grove/core';
 import { planPodCliqueSet, podSchedulingRequirements } from '../../lib/grove/expand';
@@ -373,6 +374,11 @@ export class SimulatedSource implements ClusterSource {
     if (k === 'Pod' && !isRecord((input as { spec?: unknown }).spec)) {
       throw actionError(422, 'Invalid', `Pod "${name}" is invalid: spec: Required value`, [{ field: 'spec', message: 'Required value' }]);
     }
+    if (k === 'PodCliqueSet') {
+      // Counted from the spec before validation or expansion: a million replicas are refused, not built.
+      const overBudget = podCliqueSetPodBudgetRefusal(input);
+      if (overBudget) throw overBudget;
+    }
     if (GROVE_KINDS_GENERATED.has(k)) {
       // Grove's managed-resource protection: users do not write what the operator generates.
       throw actionError(403, 'Forbidden', `${kind} "${name}" is managed by the Grove operator; change its PodCliqueSet (or scale it) instead`);
@@ -458,9 +464,9 @@ export class SimulatedSource implements ClusterSource {
     const key = `${ns}/${name}`;
     const object = this.store.get(kind, key) as (KubeObject & { spec: { replicas?: number } }) | undefined;
     if (!object) throw actionError(404, 'NotFound', `${kind} "${name}" not found`);
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      throw actionError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be a non-negative integer`, [
-        { field: 'spec.replicas', message: 'must be a non-negative integer' },
+    if (!isReplicaCount(replicas)) {
+      throw actionError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be ${REPLICAS_RANGE}`, [
+        { field: 'spec.replicas', message: `must be ${REPLICAS_RANGE}` },
       ]);
     }
     const labels = object.metadata?.labels ?? {};
@@ -471,14 +477,18 @@ export class SimulatedSource implements ClusterSource {
       ]);
     }
     const from = object.spec.replicas ?? 0;
+    const pcsKey = kind === 'PodCliqueSet' ? key : `${ns}/${labels[LABEL_PART_OF] ?? ''}`;
+    const podCliqueSet = this.store.get('PodCliqueSet', pcsKey);
+    // Refused before the operator builds anything: every pod is built in this one thread.
+    const overBudget = podCliqueSet && scalePodBudgetRefusal({ kind, object, from, to: replicas, podCliqueSet, podCliques: this.store.all('PodClique') });
+    if (overBudget) throw overBudget;
     const result: ScaleResult = { kind, namespace: ns, name, from, to: replicas, dryRun };
     if (dryRun || from === replicas) return result;
     object.spec.replicas = replicas;
     object.metadata = { ...object.metadata, generation: (object.metadata?.generation ?? 1) + 1 };
     const stored = this.store.put(kind, object);
     this.event(stored, 'Normal', 'Scaled', `Scaled ${kind} ${name} from ${from} to ${replicas} replicas`, OPERATOR);
-    const pcsKey = kind === 'PodCliqueSet' ? key : `${ns}/${labels[LABEL_PART_OF] ?? ''}`;
-    if (this.store.get('PodCliqueSet', pcsKey)) this.reconcile(pcsKey);
+    if (podCliqueSet) this.reconcile(pcsKey);
     this.updateStatuses();
     return result;
   }

@@ -1,5 +1,6 @@
 /** POST /api/scale `{kind, namespace, name, replicas, dryRun}`: through the /scale subresource. */
 import { SCALABLE_KINDS, type ScalableKind } from '../../../lib/cluster/kinds';
+import { REPLICAS_RANGE, isReplicaCount } from '../../../lib/cluster/limits';
 import { readBodyJson } from '../../../server/http/body';
 import { badRequest, errorResponse, refusalResponse } from '../../../server/http/errors';
 import { checkMutation } from '../../../server/http/guard';
@@ -16,7 +17,7 @@ export async function POST(request: Request): Promise<Response> {
   const { kind, namespace, name, replicas, dryRun } = (body ?? {}) as Record<string, unknown>;
   if (typeof kind !== 'string' || !(SCALABLE_KINDS as readonly string[]).includes(kind)) return badRequest(`kind must be one of ${SCALABLE_KINDS.join(', ')}`);
   if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) return badRequest('namespace and name are required');
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) return badRequest('replicas must be a whole number ≥ 0', 422, 'Invalid');
+  if (!isReplicaCount(replicas)) return badRequest(`replicas must be ${REPLICAS_RANGE}`, 422, 'Invalid');
   try {
     const result = await getClusterSource().scale(kind as ScalableKind, namespace, name, replicas, { dryRun: dryRun === true });
     return Response.json(result);
