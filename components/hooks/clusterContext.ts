@@ -33,18 +33,43 @@ export interface ClusterContextAnswer {
 export type ClusterContextState =
   | { status: 'loading' }
   | { status: 'ready'; data: ClusterContextAnswer }
-  | { status: 'error'; message: string };
+  /** `contexts`: the kubeconfig's contexts when the current one cannot be used (switch to another). */
+  | { status: 'error'; message: string; contexts: string[] };
 
+/** A failed answer of /api/context: the server's message, and the context names it still sent. */
+export class ClusterContextError extends Error {
+  override readonly name = 'ClusterContextError';
+  constructor(
+    message: string,
+    readonly contexts: string[] = [],
+  ) {
+    super(message);
+  }
+}
 
-/** The server's message from an error answer ({message} JSON), else the status line. */
-async function errorMessage(response: Response): Promise<string> {
+/**
+ * The server's message from an error answer body: the routes answer `{error: {message}}`
+ * (server/http/errors.ts); a bare `{message}` is read too; else the status line.
+ */
+export function errorMessageOf(body: unknown, status: number, statusText = ''): string {
+  const record = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; message?: unknown };
+  const nested = typeof record.error === 'object' && record.error !== null ? (record.error as { message?: unknown }).message : undefined;
+  for (const message of [nested, record.error, record.message]) if (typeof message === 'string' && message) return message;
+  return `${status} ${statusText}`.trim();
+}
+
+async function answerError(response: Response): Promise<ClusterContextError> {
+  let body: unknown = null;
   try {
-    const body = (await response.json()) as { message?: unknown };
-    if (typeof body?.message === 'string' && body.message) return body.message;
+    body = await response.json();
   } catch {
     // not JSON
   }
-  return `${response.status} ${response.statusText}`.trim();
+  const contexts = (body as { contexts?: unknown } | null)?.contexts;
+  return new ClusterContextError(
+    errorMessageOf(body, response.status, response.statusText),
+    Array.isArray(contexts) ? contexts.filter((name): name is string => typeof name === 'string') : [],
+  );
 }
 
 function isAnswer(value: unknown): value is ClusterContextAnswer {
@@ -54,7 +79,7 @@ function isAnswer(value: unknown): value is ClusterContextAnswer {
 
 export async function fetchClusterContext(signal?: AbortSignal): Promise<ClusterContextAnswer> {
   const response = await fetch('/api/context', { headers: { accept: 'application/json' }, signal, cache: 'no-store' });
-  if (!response.ok) throw new Error(await errorMessage(response));
+  if (!response.ok) throw await answerError(response);
   const body: unknown = await response.json();
   if (!isAnswer(body)) throw new Error('the server answered /api/context with something unexpected');
   return body;
@@ -66,7 +91,7 @@ export async function postContextSwitch(context: string): Promise<ClusterContext
     headers: { 'content-type': 'application/json', ...CSRF_HEADER },
     body: JSON.stringify({ context }),
   });
-  if (!response.ok) throw new Error(await errorMessage(response));
+  if (!response.ok) throw await answerError(response);
   const body: unknown = await response.json();
   if (!isAnswer(body)) throw new Error('the server answered the context switch with something unexpected');
   return body;
@@ -87,7 +112,9 @@ function setContextState(next: ClusterContextState): void {
 function loadContext(): Promise<void> {
   inFlight ??= fetchClusterContext()
     .then((data) => setContextState({ status: 'ready', data }))
-    .catch((error: unknown) => setContextState({ status: 'error', message: error instanceof Error ? error.message : String(error) }))
+    .catch((error: unknown) =>
+      setContextState({ status: 'error', message: error instanceof Error ? error.message : String(error), contexts: error instanceof ClusterContextError ? error.contexts : [] }),
+    )
     .finally(() => {
       inFlight = null;
     });

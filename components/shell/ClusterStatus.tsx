@@ -195,7 +195,9 @@ function ClusterPanel({
         ) : null}
       </div>
 
-      {data && data.source.mode === 'live' && data.contexts.length > 0 ? <ContextSwitch data={data} /> : null}
+      {data && data.source.mode === 'live' && data.contexts.length > 0 ? <ContextSwitch current={data.source.name} contexts={data.contexts} /> : null}
+      {/* The current context cannot be used: the kubeconfig's others are offered to switch to. */}
+      {state.status === 'error' && state.contexts.length > 0 ? <ContextSwitch current={null} contexts={state.contexts} /> : null}
       {data ? <NamespaceChoice /> : null}
     </div>
   );
@@ -206,15 +208,16 @@ const FIELD =
 const BUTTON =
   'h-8 rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:text-zinc-200 dark:hover:bg-zinc-800';
 
-function ContextSwitch({ data }: { data: ClusterContextAnswer }) {
+/** `current`: the context in use, or null when it failed (then any choice may be switched to). */
+function ContextSwitch({ current, contexts }: { current: string | null; contexts: string[] }) {
   const selectId = useId();
-  const [choice, setChoice] = useState(data.source.name);
+  const [choice, setChoice] = useState(current ?? contexts[0] ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (choice === data.source.name) return;
+    if (choice === current) return;
     setBusy(true);
     setError(null);
     try {
@@ -232,13 +235,13 @@ function ContextSwitch({ data }: { data: ClusterContextAnswer }) {
       </label>
       <div className="mt-1 flex gap-2">
         <select id={selectId} value={choice} onChange={(e) => setChoice(e.target.value)} className={FIELD} disabled={busy}>
-          {data.contexts.map((name) => (
+          {contexts.map((name) => (
             <option key={name} value={name}>
               {name}
             </option>
           ))}
         </select>
-        <button type="submit" className={BUTTON} disabled={busy || choice === data.source.name}>
+        <button type="submit" className={BUTTON} disabled={busy || choice === current}>
           {busy ? 'Switching…' : 'Switch'}
         </button>
       </div>
