@@ -300,6 +300,27 @@ describe('applying the disaggregated fixture', () => {
     await s.close();
   });
 
+  it('apply lists what changes field by field (the Apply panel’s diff): a changed field by its path, nothing when unchanged', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    s.settle();
+    expect((await s.apply(fixture(), { dryRun: false })).changes).toEqual([]);
+    const more = fixture() as any;
+    more.spec.template.cliques[3].spec.replicas = 3; // decode 2 → 3
+    more.metadata.labels = { team: 'inference' };
+    const expected = [
+      { path: 'metadata.labels', new: { team: 'inference' } },
+      { path: 'spec.template.cliques[3].spec.replicas', old: 2, new: 3 },
+    ];
+    const dry = await s.apply(more, { dryRun: true });
+    expect(dry).toMatchObject({ unchanged: false, dryRun: true });
+    expect(dry.changes).toEqual(expected);
+    const applied = await s.apply(more, { dryRun: false });
+    expect(applied.changes).toEqual(expected);
+    expect((await s.apply(more, { dryRun: false })).changes).toEqual([]);
+    await s.close();
+  });
+
   it('a stack that cannot fit stays Pending with a FailedScheduling Event carrying the engine’s reason', async () => {
     const s = testCluster();
     const huge = fixture() as any;

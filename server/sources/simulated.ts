@@ -21,6 +21,7 @@
 import { mulberry32 } from '../../lib/random';
 import { WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cluster/state';
+import { diffObjects } from '../../lib/cluster/diff';
 import { fieldPath } from '../../lib/cluster/fieldPath';
 import { REPLICAS_RANGE, isReplicaCount, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
 import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
@@ -441,7 +442,7 @@ export class SimulatedSource implements ClusterSource {
       if (k === 'PodCliqueSet' || k === 'ClusterTopologyBinding') delete desired.status;
       if (k === 'Pod' && !isRecord(desired.status)) desired.status = { phase: 'Pending', conditions: [] };
     }
-    if (unchanged) return { kind, ...(namespaced ? { namespace: before!.metadata?.namespace ?? 'default' } : {}), name, before, after: before!, dryRun, unchanged: true, warnings };
+    if (unchanged) return { kind, ...(namespaced ? { namespace: before!.metadata?.namespace ?? 'default' } : {}), name, before, after: before!, dryRun, unchanged: true, warnings, changes: [] };
     let after: KubeObject;
     if (dryRun) {
       after = structuredClone(desired);
@@ -455,7 +456,8 @@ export class SimulatedSource implements ClusterSource {
         after = this.store.get('PodCliqueSet', key) ?? after;
       }
     }
-    return { kind, ...(namespaced ? { namespace: desired.metadata?.namespace ?? 'default' } : {}), name, before, after, dryRun, unchanged: false, warnings };
+    // The same field-by-field diff the live apply reports, so the Apply panel shows what changes.
+    return { kind, ...(namespaced ? { namespace: desired.metadata?.namespace ?? 'default' } : {}), name, before, after, dryRun, unchanged: false, warnings, changes: diffObjects(before, after) };
   }
 
   private scaleNow(kind: ScalableKind, namespace: string, name: string, replicas: number, dryRun: boolean): ScaleResult {
