@@ -21,6 +21,7 @@ import { placeGangs } from '../../lib/placement';
 import { DEMO_GPU_COUNT, DEMO_TOPOLOGY_NAME } from '../../lib/topology/demo';
 import { DEFAULT_TEST_TOPOLOGY, GPU_CLIQUE_LABEL } from '../../lib/topology/spec';
 import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { applyManifests } from '../actions/applyManifests';
 import { createSimulatedSource, type SimulatedSource } from './simulated';
 import type { ActionError, WatchEnd, WatchEvent } from './types';
 
@@ -495,6 +496,49 @@ describe('scale and delete', () => {
     await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false });
     for (const k of ['PodCliqueSet', 'PodClique', 'PodCliqueScalingGroup', 'PodGang', 'Pod'] as const) expect(s.store.count(k), k).toBe(0);
     expect((await rejected(s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false }))).status).toBe(404);
+    await s.close();
+  });
+});
+
+describe('Namespaces in a manifest', () => {
+  const namespace = (name: string, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } });
+
+  it('a new Namespace is created, then unchanged; a dry run reports it the same way and keeps nothing', async () => {
+    const s = testCluster();
+    for (let i = 0; i < 2; i++) {
+      const dry = await s.apply(namespace('apps'), { dryRun: true });
+      expect(dry).toMatchObject({ kind: 'Namespace', name: 'apps', before: null, dryRun: true, unchanged: false });
+      expect(dry.namespace).toBeUndefined();
+    }
+    const created = await s.apply(namespace('apps'), { dryRun: false });
+    expect(created).toMatchObject({ kind: 'Namespace', name: 'apps', before: null, dryRun: false, unchanged: false, after: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } } });
+    for (const dryRun of [true, false]) {
+      const again = await s.apply(namespace('apps'), { dryRun });
+      expect(again).toMatchObject({ name: 'apps', unchanged: true, changes: [] });
+      expect(again.before).not.toBeNull();
+    }
+    // A label is a change, listed like any other; the namespaces every cluster has already exist.
+    expect((await s.apply(namespace('apps', { team: 'inference' }), { dryRun: false })).changes).toEqual([{ path: 'metadata.labels', new: { team: 'inference' } }]);
+    expect(await s.apply(namespace('default'), { dryRun: true })).toMatchObject({ unchanged: true });
+    const bad = await rejected(s.apply(namespace('Not_A_Label'), { dryRun: true }));
+    expect(bad).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'metadata.name' }] });
+    expect((await rejected(s.apply({ apiVersion: 'v2', kind: 'Namespace', metadata: { name: 'x' } }, { dryRun: true }))).status).toBe(400);
+    await s.close();
+  });
+
+  it('a Namespace + PodCliqueSet file applies as a whole, the Namespace first, dry run or not', async () => {
+    const s = testCluster();
+    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n---\n${readFileSync(FIXTURE, 'utf8').replace(/^  name: disagg$/m, '  name: disagg\n  namespace: apps')}`;
+    for (const dryRun of [true, false]) {
+      const results = await applyManifests(s, text, { dryRun });
+      expect(results.map((r) => [r.kind, r.namespace, r.name, r.before, r.unchanged])).toEqual([
+        ['Namespace', undefined, 'apps', null, false],
+        ['PodCliqueSet', 'apps', 'disagg', null, false],
+      ]);
+    }
+    expect(s.store.get('PodCliqueSet', 'apps/disagg')).toBeDefined();
+    expect(byLabel(s, 'Pod', 'app.kubernetes.io/part-of', 'disagg').every((p) => p.metadata!.namespace === 'apps')).toBe(true);
+    expect((await applyManifests(s, text, { dryRun: false })).map((r) => r.unchanged)).toEqual([true, true]);
     await s.close();
   });
 });

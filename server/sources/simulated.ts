@@ -3,7 +3,8 @@
  * the demo. It plays four parts, each as small as it can be:
  *   - apiserver: an object store per kind with a global resourceVersion, paginated lists, watches from a
  *     resourceVersion (`gone` once it falls out of the retained history), apply with the webhook's checks
- *     (lib/grove/validate), delete with cascading through ownerReferences, /scale;
+ *     (lib/grove/validate) and a field diff, Namespaces kept by name, delete with cascading through
+ *     ownerReferences, /scale; nothing beyond the pod budget of lib/cluster/limits.ts is built;
  *   - Grove operator: a PodCliqueSet expands with lib/grove/expand-objects (the same code the previews
  *     use) into PodCliques, PodCliqueScalingGroups, PodGangs and pods with the operator's names and
  *     labels; statuses kept as API-NOTES §9 describes;
@@ -43,7 +44,7 @@ import {
   podCliqueSetSelector,
   scalingGroupSelector,
 } from '../../lib/grove/labels';
-import { isRecord, pointerSegments, type Condition, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
+import { dns1123LabelError, isRecord, pointerSegments, type Condition, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
 import { headlessServiceName } from '../../lib/grove/naming';
 import { scalingGroupOfPodClique, scalingGroupRefusal, type PodClique } from '../../lib/grove/podclique';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
@@ -146,6 +147,15 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** What an apply sets (all but status and server metadata), canonical: equal intents mean "unchanged". */
+function appliedIntent(object: KubeObject): string {
+  const { metadata, status: _status, ...rest } = object as KubeObject & { status?: unknown };
+  return canonical({ ...rest, labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {} });
+}
+
+/** Namespaces every cluster has. */
+const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 /** JSON pointer → the apiserver's field path (`spec.template.cliques[0].spec.roleName`). */
 function apiFieldPath(ptr: string): string {
   return pointerSegments(ptr).reduce<string>((p, s) => fieldPath(p, /^\d+$/.test(s) ? Number(s) : s), '');
@@ -169,6 +179,8 @@ export class SimulatedSource implements ClusterSource {
   private readonly expansions = new Map<string, ExpandedObjects>();
   /** Last FailedScheduling reason per PodGang key (one Event per distinct reason, counted on repeats). */
   private readonly failedReasons = new Map<string, string>();
+  /** Namespaces applied by name (see applyNamespace). */
+  private readonly namespaces = new Map<string, KubeObject>();
   /** PodClique keys whose pods were announced as waiting for their parents. */
   private readonly waitingAnnounced = new Set<string>();
   private eventSeq = 0;
@@ -366,6 +378,7 @@ export class SimulatedSource implements ClusterSource {
   private applyNow(input: KubeObject, dryRun: boolean): ApplyResult {
     if (!isRecord(input)) throw actionError(400, 'BadRequest', 'the object must be a JSON object');
     const kind = input.kind;
+    if (input.apiVersion === 'v1' && kind === 'Namespace') return this.applyNamespace(input as KubeObject, dryRun);
     if (typeof kind !== 'string' || !(WATCHED_KINDS as readonly string[]).includes(kind)) {
       throw actionError(400, 'BadRequest', `kind ${JSON.stringify(kind)} is not one the simulated cluster stores (${WATCHED_KINDS.join(', ')})`);
     }
@@ -409,12 +422,7 @@ export class SimulatedSource implements ClusterSource {
 
     // What the mutating webhook stores: a PodCliqueSet with Grove's defaults filled in.
     let desired: KubeObject & Record<string, unknown> = k === 'PodCliqueSet' ? (defaultPodCliqueSet(object as unknown as PodCliqueSet) as unknown as KubeObject & Record<string, unknown>) : object;
-    const intent = (o: KubeObject | null) => {
-      if (!o) return null;
-      const { metadata, status: _s, ...rest } = o as KubeObject & { status?: unknown };
-      return canonical({ ...rest, labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {} });
-    };
-    const unchanged = before !== null && intent(before) === intent(desired);
+    const unchanged = before !== null && appliedIntent(before) === appliedIntent(desired);
     const now = this.timestamp();
     if (before) {
       // Server-side apply of the full intent: the applied fields replace ours; status and server metadata stay.
@@ -458,6 +466,43 @@ export class SimulatedSource implements ClusterSource {
     }
     // The same field-by-field diff the live apply reports, so the Apply panel shows what changes.
     return { kind, ...(namespaced ? { namespace: desired.metadata?.namespace ?? 'default' } : {}), name, before, after, dryRun, unchanged: false, warnings, changes: diffObjects(before, after) };
+  }
+
+  /**
+   * A Namespace, as the live apply takes it, so a manifest can bring its own. Kept by name only (no
+   * page lists or watches them), and not required by the objects in it: a namespace that a stored
+   * object uses, or that every cluster has, exists already.
+   */
+  private applyNamespace(input: KubeObject, dryRun: boolean): ApplyResult {
+    const name = input.metadata?.name;
+    if (typeof name !== 'string' || !name) throw actionError(422, 'Invalid', 'Namespace is invalid: metadata.name: Required value', [{ field: 'metadata.name', message: 'Required value' }]);
+    const nameError = dns1123LabelError(name);
+    if (nameError) throw actionError(422, 'Invalid', `Namespace "${name}" is invalid: metadata.name: Invalid value: "${name}": ${nameError}`, [{ field: 'metadata.name', message: nameError }]);
+    const before = this.existingNamespace(name);
+    const { status: _status, ...applied } = input as KubeObject & { status?: unknown };
+    const { namespace: _namespace, ...metadata } = applied.metadata ?? {};
+    if (before && appliedIntent(before) === appliedIntent(applied)) return { kind: 'Namespace', name, before, after: before, dryRun, unchanged: true, warnings: [], changes: [] };
+    // Server-side apply of the whole intent: labels and annotations as given, uid and creation time kept.
+    const after = before ? { ...applied, metadata: { ...before.metadata, labels: metadata.labels, annotations: metadata.annotations }, status: { phase: 'Active' } } : this.newNamespace({ ...applied, metadata });
+    if (!after.metadata.labels) delete after.metadata.labels;
+    if (!after.metadata.annotations) delete after.metadata.annotations;
+    if (!dryRun) this.namespaces.set(name, after);
+    return { kind: 'Namespace', name, before, after, dryRun, unchanged: false, warnings: [], changes: diffObjects(before, after) };
+  }
+
+  private newNamespace(object: KubeObject): KubeObject & { metadata: ObjectMeta } {
+    return { ...object, metadata: { ...object.metadata, uid: this.uid(), creationTimestamp: this.timestamp() }, status: { phase: 'Active' } } as KubeObject & { metadata: ObjectMeta };
+  }
+
+  /** The Namespace `name`, or null when the cluster does not have it. */
+  private existingNamespace(name: string): KubeObject | null {
+    const known = this.namespaces.get(name);
+    if (known) return known;
+    const inUse = BUILTIN_NAMESPACES.includes(name) || WATCHED_KINDS.some((kind) => this.store.all(kind).some((o) => o.metadata?.namespace === name));
+    if (!inUse) return null;
+    const namespace = this.newNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    this.namespaces.set(name, namespace);
+    return namespace;
   }
 
   private scaleNow(kind: ScalableKind, namespace: string, name: string, replicas: number, dryRun: boolean): ScaleResult {
