@@ -83,6 +83,22 @@ describe('previewPodCliqueSet', () => {
   });
 });
 
+describe('pod budget (browser and server previews alike)', () => {
+  it('a stack of more pods than MAX_PODS is refused with its count, before anything is expanded', () => {
+    const pcs = disaggregated();
+    pcs.spec.replicas = 1_000_000;
+    expect(() => previewPodCliqueSet(emptyCluster(), pcs)).toThrow(/would create 7,000,000 pods .* over the limit of 5,000 pods/);
+  });
+
+  it('a scale that would take its stack past MAX_PODS is refused; one within it is previewed', () => {
+    const { state, objects } = running(disaggregated());
+    const huge = previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 2_000 });
+    expect(huge.refused).toMatch(/would give PodCliqueSet disagg 14,000 pods/);
+    expect(huge.plan.gangs).toEqual([]);
+    expect(previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 3 }).refused).toBeUndefined();
+  });
+});
+
 describe('previewScale', () => {
   it('scaling the PodCliqueSet 1 → 2 places only the new replica’s gang', () => {
     const { state, objects } = running(disaggregated());

@@ -4,6 +4,7 @@
  * browser's, from clusterStateFromObjects, or the server's). Nothing here touches a cluster.
  */
 import type { ScalableKind } from '../cluster/kinds';
+import { podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../cluster/limits';
 import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import type { ClusterState, PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
@@ -22,9 +23,13 @@ export interface PlacementPreview {
 /**
  * Where a PodCliqueSet would land if it were created now. Pods of a PodCliqueSet of the same
  * namespace and name that already runs are taken out of the cluster first: the preview answers
- * "where would this stack land", not "could a second copy of it fit beside the first".
+ * "where would this stack land", not "could a second copy of it fit beside the first". Throws (with
+ * the count and the limit) for a stack of more than MAX_PODS pods.
  */
 export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, options?: PlaceOptions): PlacementPreview {
+  // Counted before anything is built: a typo'd `replicas: 100000` must not freeze the page (or server) expanding it.
+  const overBudget = podCliqueSetPodBudgetRefusal(pcs);
+  if (overBudget) throw new Error(overBudget.message);
   const gangs = expandPodGangs(pcs);
   const name = pcs.metadata?.name ?? '';
   const namespace = pcs.metadata?.namespace ?? 'default';
@@ -104,6 +109,8 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   const pcs = pcsName ? (find(objects.podCliqueSets, namespace, pcsName) as PodCliqueSet | undefined) : undefined;
   if (!pcs) return refused(from, to, `the PodCliqueSet that owns ${kind} ${namespace}/${name} is not in the cluster`);
   if (to <= from) return { from, to, plan: EMPTY_PLAN, gangs: [] };
+  const overBudget = scalePodBudgetRefusal({ kind, object, from, to, podCliqueSet: pcs, podCliques: objects.podCliques });
+  if (overBudget) return refused(from, to, overBudget.message);
 
   // Expand with the replica counts the cluster has now (an HPA may have moved them off the template).
   const live: Required<Pick<ExpandOptions, 'scalingGroupReplicas' | 'podCliqueReplicas'>> = { scalingGroupReplicas: {}, podCliqueReplicas: {} };
