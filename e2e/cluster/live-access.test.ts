@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { capabilities } from '../../server/actions/access';
 import { ActionFailure } from '../../server/actions/errors';
 import { openConnection } from '../../server/kube/connection';
+import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
 import { LiveSource } from '../../server/sources/live';
+import type { WatchEnd } from '../../server/sources/types';
 import { createTestNamespace, testKubeConfig } from './test-helpers';
 
 const kubeConfig = testKubeConfig();
@@ -52,6 +54,15 @@ beforeAll(async () => {
       rules: [{ apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['get', 'list', 'watch'] }],
     },
   });
+  // Cluster-wide list (not watch) of PodGangs: a watch the apiserver refuses after a list it allowed.
+  await rbac.createClusterRole({ body: { metadata: { name: `${namespace}-list-only` }, rules: [{ apiGroups: ['scheduler.grove.io'], resources: ['podgangs'], verbs: ['list'] }] } });
+  await rbac.createClusterRoleBinding({
+    body: {
+      metadata: { name: `${namespace}-list-only` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${namespace}-list-only` },
+      subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace }],
+    },
+  });
   await rbac.createNamespacedRoleBinding({
     namespace,
     body: {
@@ -79,6 +90,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
+  await rbac.deleteClusterRoleBinding({ name: `${namespace}-list-only` });
+  await rbac.deleteClusterRole({ name: `${namespace}-list-only` });
   await core.deleteNamespace({ name: namespace });
 });
 
@@ -108,6 +121,21 @@ describe('a read-only identity', () => {
     expect(apply.message).toContain('cannot patch resource "podcliquesets"');
     const del = await failure(() => viewer.delete('PodCliqueSet', namespace, 'small', { dryRun: false }));
     expect(del.status).toBe(403);
+  });
+
+  it('a kind it may list but not watch ends its watch with the 403, which the hub shows as an error, not a retry', async () => {
+    const page = await viewer.list('PodGang', { limit: 10 });
+    const ended = new Promise<WatchEnd>((resolve) => void viewer.watch('PodGang', page.resourceVersion, () => {}, resolve));
+    const end = await ended;
+    expect(end).toMatchObject({ reason: 'error', status: 403 });
+    const hub = new WatchHub(viewer, { kinds: ['PodGang'], backoff: { baseMs: 50, capMs: 60_000 } });
+    try {
+      hub.subscribe({ snapshot() {}, delta() {}, state() {} } as unknown as HubSubscriber);
+      await expect.poll(() => hub.states().PodGang?.status, { timeout: 10_000 }).toBe('error');
+      expect(hub.states().PodGang).toMatchObject({ retryInMs: 60_000 });
+    } finally {
+      hub.close();
+    }
   });
 
   it('in read-only mode (in-cluster default) refuses writes without asking the apiserver', async () => {

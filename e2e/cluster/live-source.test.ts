@@ -105,5 +105,7 @@ describe('LiveSource', () => {
     expect(watchEndOf(recorded)).toEqual({ reason: 'gone', message: 'too old resource version: 1 (2046)' });
     expect(watchEndOf(Object.assign(new Error('Gone'), { statusCode: 410 })).reason).toBe('gone');
     expect(watchEndOf(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toEqual({ reason: 'error', message: 'connect ECONNREFUSED 127.0.0.1:1' });
+    // A watch the apiserver refuses (client-node's non-200 error) keeps its status for the watcher.
+    expect(watchEndOf(Object.assign(new Error('Forbidden'), { statusCode: 403 }))).toEqual({ reason: 'error', message: 'Forbidden', status: 403 });
   });
 });

@@ -26,7 +26,8 @@ export interface KindWatcherHooks {
 
 /** Failures that retrying soon will not fix (no CRD, no permission): shown as `error`, retried at the cap. */
 function isPermanent(error: unknown): boolean {
-  const status = (error as { status?: unknown; code?: unknown } | null)?.status ?? (error as { code?: unknown } | null)?.code;
+  const e = error as { status?: unknown; statusCode?: unknown; code?: unknown } | null;
+  const status = e?.status ?? e?.statusCode ?? e?.code;
   return status === 401 || status === 403 || status === 404;
 }
 
@@ -172,7 +173,7 @@ export class KindWatcher {
       return;
     }
     const message = end.message ?? (end.reason === 'closed' ? 'watch closed by the server' : 'watch failed');
-    this.retryLater(() => (this.synced ? this.watch(next) : this.relist(next)), message, false);
+    this.retryLater(() => (this.synced ? this.watch(next) : this.relist(next)), message, isPermanent(end));
   }
 
   private fail(error: unknown, phase: 'relist' | 'watch'): void {

@@ -294,6 +294,20 @@ describe('WatchHub', () => {
     expect(h.states().PodGang?.status).toBe('live');
   });
 
+  it('a watch refused for rights or a missing resource is an error retried at the cap, not a quick retry', async () => {
+    const h = hub(['PodGang'], { backoff: { baseMs: 500, capMs: 30_000 } });
+    h.subscribe(new Recorder());
+    await settle();
+    expect(h.states().PodGang?.status).toBe('live');
+    fake.end('PodGang', { reason: 'error', message: 'Forbidden', status: 403 });
+    expect(h.states().PodGang).toMatchObject({ status: 'error', lastError: 'Forbidden', retryInMs: 30_000 });
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(fake.watchCalls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.watchCalls).toHaveLength(2);
+    expect(h.states().PodGang?.status).toBe('live');
+  });
+
   it('keeps one upstream watch per kind for 20 subscribers, all getting the same batches', async () => {
     const kinds: WatchedKind[] = ['Node', 'Pod', 'PodClique'];
     const h = hub(kinds);

@@ -23,11 +23,13 @@ interface KubeListBody {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-/** What a watch's ERROR event or failed request means for the watcher: 410 → relist, anything else → retry. */
+/** What a watch's ERROR event or failed request means for the watcher: 410 → relist, anything else → retry (with its HTTP status). */
 export function watchEndOf(error: unknown): WatchEnd {
   const e = error as { statusCode?: number; code?: number; message?: string; reason?: string } | null | undefined;
   if (e?.statusCode === 410 || e?.code === 410 || e?.reason === 'Expired' || e?.reason === 'Gone') return { reason: 'gone', message: e?.message };
-  return { reason: 'error', message: e?.message ?? String(error) };
+  // A watch answered 401/403/404 (rights or a CRD gone) says so: the watcher treats those as lasting.
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.code === 'number' ? e.code : undefined;
+  return { reason: 'error', message: e?.message ?? String(error), ...(status ? { status } : {}) };
 }
 
 export class LiveSource implements ClusterSource {

@@ -37,6 +37,8 @@ export interface WatchEvent {
 export interface WatchEnd {
   reason: 'gone' | 'error' | 'closed';
   message?: string;
+  /** HTTP status of a failed watch (the response's, or its ERROR event's Status code), when there was one. */
+  status?: number;
 }
 
 export interface WatchHandle {
