@@ -11,6 +11,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COLOR_MODE_LABELS, colorCells, type ColorMode } from '../../lib/heatmap/colors';
 import { boundsOfCells, type HeatmapLayout } from '../../lib/heatmap/layout';
+import { framePathInView } from '../../lib/heatmap/hitTest';
 import { occupyLayout, stableLayout, type HeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
 import { previewInput, readPreviewText } from '../../lib/heatmap/preview';
@@ -158,13 +159,7 @@ export function TopologyView() {
   const refreshBreadcrumb = useCallback(() => {
     const vp = canvas.current?.viewport();
     if (!vp || !model) return;
-    const cx = vp.x + vp.w / 2;
-    const cy = vp.y + vp.h / 2;
-    // The frames around the view's centre that are still big in view (≥ 20% of its area): zoomed out,
-    // the broad domains; zoomed into a rack, down to that rack.
-    const area = vp.w * vp.h;
-    const path = model.layout.frames.filter((f) => cx >= f.x && cx < f.x + f.w && cy >= f.y && cy < f.y + f.h && f.w * f.h >= 0.2 * area);
-    setBreadcrumb(path.map((f) => f.index));
+    setBreadcrumb(framePathInView(model.layout, vp));
   }, [model]);
 
   // Only a zoom a person made goes into the URL; a refit after regrouping drops the old one, so a

@@ -8,7 +8,7 @@ import { clusterStateFromSnapshot } from '../topology/snapshot';
 import { buildTopologyTree } from '../topology/tree';
 import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
-import { cellCenter, contains, hitTest } from './hitTest';
+import { cellCenter, contains, framePathInView, hitTest } from './hitTest';
 import { boundsOfCells, CELL, CELL_GAP, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_USABLE, occupyLayout, stableLayout } from './model';
 import { gpuDemand, previewFromText, previewInput, readPreviewText } from './preview';
@@ -212,6 +212,35 @@ describe('hit-test', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('where the view is (breadcrumb)', () => {
+  const names = (layout: HeatmapLayout, path: number[]) => path.map((f) => layout.frames[f]!.label);
+  const around = (r: Rect, margin: number, aspect = 1.8): Rect => {
+    // A viewport of the page's shape that holds r with a margin, centred on it (what fitting r gives).
+    const w = Math.max(r.w + 2 * margin, (r.h + 2 * margin) * aspect);
+    const h = w / aspect;
+    return { x: r.x + r.w / 2 - w / 2, y: r.y + r.h / 2 - h / 2, w, h };
+  };
+
+  test('the whole cluster in view is no frame at all, whatever sits under its centre', () => {
+    const { layout } = buildHeatmapModel(demo());
+    expect(framePathInView(layout, around({ x: 0, y: 0, w: layout.width, h: layout.height }, 12))).toEqual([]);
+  });
+
+  test('zoomed to a frame: a chain of its ancestors, outermost first, down to it unless its parent is wholly in view too; zoomed to a node: every level down to its innermost frame', () => {
+    const { layout } = buildHeatmapModel(demo());
+    const ancestry = (f: number): number[] => (f < 0 ? [] : [...ancestry(layout.frames[f]!.parent), f]);
+    for (const [f, frame] of layout.frames.entries()) {
+      const path = framePathInView(layout, around(frame, 4));
+      expect(ancestry(f).slice(0, path.length)).toEqual(path); // never a child, never another branch
+    }
+    // A GB200 rack fitted on a wide screen: its block (two racks stacked) is taller than the view, so the rack is named.
+    const rack = layout.frames.findIndex((fr) => fr.level === 'rack' && fr.value === 'z0-b0-r0');
+    expect(names(layout, framePathInView(layout, around(layout.frames[rack]!, 4)))).toEqual(['zone z0', 'block z0-b0', 'rack z0-b0-r0']);
+    const box = layout.nodes.find((b) => b.name.startsWith('h100'))!;
+    expect(framePathInView(layout, around(box, 20))).toEqual(ancestry(box.frame));
   });
 });
 

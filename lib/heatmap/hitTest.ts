@@ -83,3 +83,29 @@ export function hitTest(layout: HeatmapLayout, x: number, y: number): HeatmapHit
 export function cellCenter(layout: HeatmapLayout, cell: number): { x: number; y: number } {
   return { x: layout.cellX[cell]! + CELL / 2, y: layout.cellY[cell]! + CELL / 2 };
 }
+
+/** Share of a rectangle's area that must be on screen for it to count as wholly in view (rounding, margins). */
+const WHOLLY_VISIBLE = 0.95;
+
+function visibleShare(rect: Rect, view: Rect): number {
+  const w = Math.min(rect.x + rect.w, view.x + view.w) - Math.max(rect.x, view.x);
+  const h = Math.min(rect.y + rect.h, view.y + view.h) - Math.max(rect.y, view.y);
+  return w > 0 && h > 0 ? (w * h) / Math.max(rect.w * rect.h, 1e-9) : 0;
+}
+
+/**
+ * Where the view is, for a breadcrumb: the frames around the view's centre, outermost first, that the
+ * view has zoomed into. A frame is on the path when its parent (the whole layout for a top-level
+ * frame) is not wholly in view: with the whole cluster on screen that is no frame ("Cluster"); zoomed
+ * to a zone, that zone; into a rack, every level down to it.
+ */
+export function framePathInView(layout: HeatmapLayout, view: Rect): number[] {
+  const cx = view.x + view.w / 2;
+  const cy = view.y + view.h / 2;
+  const wholly = (f: number) => visibleShare(f < 0 ? { x: 0, y: 0, w: layout.width, h: layout.height } : layout.frames[f]!, view) >= WHOLLY_VISIBLE;
+  const path: number[] = [];
+  layout.frames.forEach((frame, f) => {
+    if (contains(frame, cx, cy) && !wholly(frame.parent)) path.push(f);
+  });
+  return path;
+}
