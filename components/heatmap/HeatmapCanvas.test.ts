@@ -26,9 +26,13 @@ describe('stepCell (the keyboard cursor)', () => {
   });
 
   it('up and down go to the GPU drawn nearest above or below, and stay at the edge', () => {
-    // Drawn as: node-a (4) and node-b (2) side by side, node-c (4) under node-a, node-d (8, two rows) under node-c.
+    // Drawn as two rows: node-a (4) and node-b (2); node-c (4) under node-a and node-d (8, two rows) under node-b.
+    const at = (node: string) => layout.nodes.find((b) => b.name === node)!;
+    expect([at('node-c').x, at('node-d').x]).toEqual([at('node-a').x, at('node-b').x]);
+    expect(at('node-c').y).toBeGreaterThan(at('node-a').y);
     expect(stepCell(layout, cellOf('node-a', 1), 'ArrowDown')).toBe(cellOf('node-c', 1));
-    expect(stepCell(layout, cellOf('node-b', 0), 'ArrowDown')).toBe(cellOf('node-c', 3));
+    expect(stepCell(layout, cellOf('node-b', 0), 'ArrowDown')).toBe(cellOf('node-d', 0));
+    expect(stepCell(layout, cellOf('node-d', 0), 'ArrowUp')).toBe(cellOf('node-b', 0));
     expect(stepCell(layout, cellOf('node-d', 1), 'ArrowDown')).toBe(cellOf('node-d', 5));
     expect(stepCell(layout, cellOf('node-d', 5), 'ArrowUp')).toBe(cellOf('node-d', 1));
     expect(stepCell(layout, cellOf('node-c', 2), 'ArrowUp')).toBe(cellOf('node-a', 2));

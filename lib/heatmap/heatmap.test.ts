@@ -56,6 +56,21 @@ function checkLayout(layout: HeatmapLayout, state: ClusterState): void {
 }
 
 describe('layout', () => {
+  test('a large cluster is laid out for a wide screen (a zone of 5 blocks of 10 racks, 2 zones of 10 blocks of 25 racks, a flat cluster)', () => {
+    for (const [domains, fanOut] of [
+      [['zone', 'block', 'rack'], [1, 5, 10, 25]],
+      [['zone', 'block', 'rack'], [2, 10, 25, 25]],
+      [['block'], [3, 40]],
+      [[], [500]],
+    ] as [string[], number[]][]) {
+      const { layout } = buildHeatmapModel(nestedCluster(domains, fanOut, { gpu: 8 }));
+      const aspect = layout.width / layout.height;
+      // Width / height near the page's (1.8): not the tall column five blocks in rows of two gave.
+      expect(aspect, `${fanOut.join('×')}: ${layout.width.toFixed(0)} × ${layout.height.toFixed(0)}`).toBeGreaterThan(1);
+      expect(aspect).toBeLessThan(3.6);
+    }
+  });
+
   test('the demo cluster: 352 GPUs, zone > block > rack > NVLink frames, invariants hold', () => {
     const state = demo();
     const model = buildHeatmapModel(state);

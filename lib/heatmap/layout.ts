@@ -97,24 +97,19 @@ export function nodeColumns(gpus: number): number {
   return Math.ceil(Math.sqrt(gpus));
 }
 
-/**
- * Shelf-pack `children` in rows that wrap at a width giving roughly `aspect` (width / height): sets
- * each child's x, y relative to the content origin and returns the content size.
- */
-function shelfPack(children: readonly Rect[], aspect: number): { w: number; h: number } {
-  let area = 0;
-  let widest = 0;
-  for (const c of children) {
-    area += (c.w + CHILD_GAP) * (c.h + CHILD_GAP);
-    if (c.w > widest) widest = c.w;
-  }
-  const target = Math.max(widest, Math.sqrt(area * aspect));
+/** Width / height of the screen a layout is fitted to (the topology page's canvas, roughly). */
+const SCREEN_ASPECT = 1.8;
+/** Shapes frames are packed towards, first the usual one; the layout keeps the one that fits SCREEN_ASPECT best. */
+const FRAME_ASPECTS = [1.5, 0.75, 3] as const;
+
+/** Children in rows wrapping at `wrap`: sets each child's x, y relative to the content origin, returns the content size. */
+function shelvesAt(children: readonly Rect[], wrap: number): { w: number; h: number } {
   let x = 0;
   let y = 0;
   let rowH = 0;
   let w = 0;
   for (const c of children) {
-    if (x > 0 && x + c.w > target) {
+    if (x > 0 && x + c.w > wrap) {
       x = 0;
       y += rowH + CHILD_GAP;
       rowH = 0;
@@ -126,6 +121,33 @@ function shelfPack(children: readonly Rect[], aspect: number): { w: number; h: n
     if (c.h > rowH) rowH = c.h;
   }
   return { w, h: children.length ? y + rowH : 0 };
+}
+
+/**
+ * Shelf-pack `children` in rows, wrapping at the width whose result comes closest to `aspect`
+ * (width / height): a few wrap widths around the one an even area suggests are tried, because a
+ * handful of big children (five blocks of a zone) land far from the target with any single guess.
+ * Sets each child's x, y relative to the content origin and returns the content size.
+ */
+function shelfPack(children: readonly Rect[], aspect: number): { w: number; h: number } {
+  let area = 0;
+  let widest = 0;
+  for (const c of children) {
+    area += (c.w + CHILD_GAP) * (c.h + CHILD_GAP);
+    if (c.w > widest) widest = c.w;
+  }
+  const even = Math.sqrt(area * aspect);
+  // The side of the `aspect` box that holds the result: smallest = biggest cells when fitted to it.
+  const miss = (size: { w: number; h: number }) => Math.max(size.w / aspect, size.h);
+  let best = Math.max(widest, even);
+  let bestMiss = miss(shelvesAt(children, best));
+  for (let step = -4; step <= 4; step++) {
+    const wrap = Math.max(widest, even * 2 ** (step / 4));
+    if (wrap === best) continue;
+    const m = miss(shelvesAt(children, wrap));
+    if (m < bestMiss - 1e-9) (best = wrap), (bestMiss = m);
+  }
+  return shelvesAt(children, best);
 }
 
 function compareValues(a: string, b: string): number {
@@ -260,8 +282,9 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     };
   });
 
-  // The frame tree over contiguous runs of equal tuple prefixes. Sizes bottom-up, each child placed
-  // relative to its parent's content origin; absolute positions in one pre-order pass below.
+  // The frame tree over contiguous runs of equal tuple prefixes (pre-order), each frame's children
+  // (frames, or node boxes at the deepest level) kept for packing below.
+  const kids: Rect[][] = [];
   const group = (depth: number, start: number, end: number, parent: number, idPrefix: string): Rect[] => {
     if (depth === depthCount) {
       const boxes = nodes.slice(start, end);
@@ -295,16 +318,40 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
         h: 0,
       };
       frames.push(frame);
+      kids.push([]);
       for (let i = runStart; i < runEnd; i++) frame.gpus += nodes[i]!.gpus;
-      const packed = shelfPack(group(depth + 1, runStart, runEnd, frame.index, frameId), 1.5);
-      frame.w = Math.max(packed.w + 2 * FRAME_PAD, 60);
-      frame.h = packed.h + FRAME_HEADER + FRAME_PAD;
+      kids[frame.index] = group(depth + 1, runStart, runEnd, frame.index, frameId);
       out.push(frame);
       runStart = runEnd;
     }
     return out;
   };
-  const packed = shelfPack(group(0, 0, nodes.length, -1, ''), 1.8);
+  const top = group(0, 0, nodes.length, -1, '');
+  // Sizes bottom-up (reverse pre-order: children before parents), each child placed relative to its
+  // parent's content origin. Frames are packed towards one shape; which shape gives the biggest cells
+  // once the whole layout is fitted to a wide screen depends on the fan-out of every level (five blocks
+  // of a zone, two zones), so a few are tried and the best kept.
+  const packAll = (frameAspect: number) => {
+    for (let f = frames.length - 1; f >= 0; f--) {
+      const frame = frames[f]!;
+      const content = shelfPack(kids[f]!, frameAspect);
+      frame.w = Math.max(content.w + 2 * FRAME_PAD, 60);
+      frame.h = content.h + FRAME_HEADER + FRAME_PAD;
+    }
+    return shelfPack(top, SCREEN_ASPECT);
+  };
+  const fittedSide = (size: { w: number; h: number }) => Math.max(size.w / SCREEN_ASPECT, size.h);
+  let packed = packAll(FRAME_ASPECTS[0]);
+  let bestAspect: number = FRAME_ASPECTS[0];
+  if (frames.length > 1) {
+    let lastAspect: number = FRAME_ASPECTS[0];
+    for (const aspect of FRAME_ASPECTS.slice(1)) {
+      const size = packAll(aspect);
+      lastAspect = aspect;
+      if (fittedSide(size) < fittedSide(packed) - 1e-9) (packed = size), (bestAspect = aspect);
+    }
+    if (lastAspect !== bestAspect) packed = packAll(bestAspect);
+  }
   // Pre-order: a parent is absolute before its children (and nodes) are offset by it.
   for (const frame of frames) {
     if (frame.parent < 0) continue;
