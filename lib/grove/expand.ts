@@ -51,6 +51,7 @@ import {
   type PodCliqueSet,
   type PodCliqueTemplateSpec,
 } from './podcliqueset';
+import { builtReplicas } from './pod-count';
 import { preferredDomain, requiredDomain, type TopologyConstraint } from './topology-constraint';
 
 /** Grove's default scheduler profile when the operator config names none (§13). */
@@ -153,7 +154,7 @@ export function planPodCliqueSet(input: PodCliqueSet, options: ExpandOptions = {
     fqn,
     template: t,
     pcsIndex,
-    replicas: options.podCliqueReplicas?.[fqn] ?? t.spec.replicas,
+    replicas: builtReplicas(options.podCliqueReplicas?.[fqn] ?? t.spec.replicas),
     minAvailable: t.spec.minAvailable ?? t.spec.replicas,
     podGang,
     basePodGang: basePodGangName(name, pcsIndex),
@@ -170,7 +171,10 @@ export function planPodCliqueSet(input: PodCliqueSet, options: ExpandOptions = {
   const baseGangs: PlannedGang[] = [];
   const scaledGangs: PlannedGang[] = [];
   const scalingGroups: PlannedScalingGroup[] = [];
-  for (let i = 0; i < (pcs.spec.replicas ?? 0); i++) {
+  // Every replica count goes through builtReplicas, the rule the pod budget counts by (pod-count.ts):
+  // a loop over a string `replicas` would coerce it and build what the count called 0.
+  const pcsReplicas = builtReplicas(pcs.spec.replicas);
+  for (let i = 0; i < pcsReplicas; i++) {
     const baseName = basePodGangName(name, i);
     const base: PlannedGang = {
       name: baseName,
@@ -184,7 +188,7 @@ export function planPodCliqueSet(input: PodCliqueSet, options: ExpandOptions = {
     for (const g of groups) {
       const fqn = scalingGroupName(name, i, g.name);
       const minAvailable = g.minAvailable ?? 1;
-      const replicas = options.scalingGroupReplicas?.[fqn] ?? options.scalingGroupReplicas?.[g.name] ?? g.replicas ?? 1;
+      const replicas = builtReplicas(options.scalingGroupReplicas?.[fqn] ?? options.scalingGroupReplicas?.[g.name] ?? g.replicas ?? 1);
       scalingGroups.push({ fqn, pcsIndex: i, config: g, replicas, minAvailable });
       // Grove lists replicas 0..minAvailable-1 in the base gang even before they exist; here only
       // replicas that exist are expanded (a PCSG scaled below minAvailable leaves the base gang short).

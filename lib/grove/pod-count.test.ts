@@ -64,6 +64,53 @@ describe('podCliqueSetPodCount', () => {
     );
   });
 
+  it('equals the expansion for replicas of any type: numbers, numeric strings, junk (one rule: a non-number builds nothing)', () => {
+    // Wrong-typed replicas get past the count only if the expansion builds as few: `i < "20000"` coerced used to build 20,000 pods the count called 0.
+    const junk = fc.constantFrom<unknown>('0', '2', '3', ' 2', '1e0', '0x2', '', 'two', true, false, null, [2], ['3'], {}, NaN, -0, -1, 1.5, 2.5, -0.5);
+    const replicas = fc.oneof(fc.integer({ min: -1, max: 3 }), fc.integer({ min: 0, max: 3 }).map(String), junk, fc.constant(undefined));
+    const withReplicas = <T extends object>(o: T, r: unknown): T => (r === undefined ? o : { ...o, replicas: r });
+    const shape = fc.record({
+      replicas,
+      cliques: fc.array(replicas, { minLength: 1, maxLength: 4 }),
+      groups: fc.array(fc.record({ members: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }), replicas }), { maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(shape, ({ replicas, cliques, groups }) => {
+        const template = clique('c', 1);
+        const pcs = {
+          apiVersion: 'grove.io/v1alpha1',
+          kind: 'PodCliqueSet',
+          metadata: { name: 'stack', namespace: 'default' },
+          spec: withReplicas(
+            {
+              template: {
+                cliques: cliques.map((r, i) => ({ name: `c${i}`, spec: withReplicas({ ...template.spec, roleName: `c${i}` }, r) })),
+                podCliqueScalingGroups: groups.map((g, i) => withReplicas({ name: `g${i}`, cliqueNames: g.members.filter((m) => m < cliques.length).map((m) => `c${m}`) }, g.replicas)),
+              },
+            },
+            replicas,
+          ),
+        } as unknown as PodCliqueSet;
+        expect(podCliqueSetPodCount(pcs).pods).toBe(expandedPods(pcs));
+      }),
+    );
+  });
+
+  it('builds nothing for a string replica count anywhere, and counts nothing for it', () => {
+    const pcs = (replicas: unknown, cliqueReplicas: unknown, groupReplicas: unknown) =>
+      ({
+        ...pcsOf(1, [clique('a', 1), clique('b', 1)], [{ name: 'g', cliqueNames: ['b'] }]),
+        spec: {
+          replicas,
+          template: { cliques: [{ ...clique('a', 1), spec: { ...clique('a', 1).spec, replicas: cliqueReplicas } }, clique('b', 1)], podCliqueScalingGroups: [{ name: 'g', cliqueNames: ['b'], replicas: groupReplicas }] },
+        },
+      }) as unknown as PodCliqueSet;
+    for (const p of [pcs('20000', 1, 1), pcs(1, '20000', 0), pcs(1, 0, '20000')]) {
+      expect(podCliqueSetPodCount(p).pods).toBe(expandedPods(p));
+      expect(expandedPods(p)).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('counts a million replicas without building them', () => {
     expect(podCliqueSetPodCount(pcsOf(1_000_000, [clique('a', 1), clique('b', 3)])).pods).toBe(4_000_000);
     expect(podCliqueSetPodCount(pcsOf(1e300, [clique('a', 1e300)])).pods).toBe(Infinity);

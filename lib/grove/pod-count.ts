@@ -3,12 +3,17 @@
  * (standalone clique replicas + Σ scaling group replicas × the group's clique replicas). Arithmetic
  * only, so the count of a `replicas: 1000000` manifest costs what the count of a small one does, and a
  * caller can refuse it before anything is built. Tolerant of malformed input (the count runs before
- * validation): a part of the wrong type counts as the expansion would treat it, or as 0.
+ * validation): a part of the wrong type counts as the expansion builds it, a replica count that is not
+ * a number as 0 (builtReplicas, which the expansion loops over too).
  */
 import { isRecord } from './meta';
 
-/** A replica count as the expansion loops over it (`for (i = 0; i < n; i++)`): ⌈n⌉, 0 for anything not a positive number. */
-function loopCount(value: unknown): number {
+/**
+ * How many replicas Canopy builds for a `replicas` value: ⌈n⌉ for a positive number, 0 for anything
+ * else (a string such as "20000" included; the schema pass reports its type). The one rule for the
+ * count here and for the expansion's loops (expand.ts), so the two cannot disagree.
+ */
+export function builtReplicas(value: unknown): number {
   return typeof value === 'number' && value > 0 ? Math.ceil(value) : 0;
 }
 
@@ -20,7 +25,7 @@ function times(a: number, b: number): number {
 /** A clique's replicas after Grove's defaulting (0 becomes 1). */
 function cliqueReplicas(clique: Record<string, unknown>): number {
   const replicas = isRecord(clique.spec) ? clique.spec.replicas : undefined;
-  return replicas === 0 ? 1 : loopCount(replicas);
+  return replicas === 0 ? 1 : builtReplicas(replicas);
 }
 
 function namesOf(group: Record<string, unknown>): string[] {
@@ -45,7 +50,8 @@ export function podsPerPodCliqueSetReplica(template: unknown): number {
     else perGroupReplica[group]! += cliqueReplicas(clique);
   }
   groups.forEach((g, i) => {
-    pods += times(g.replicas === undefined ? 1 : loopCount(g.replicas), perGroupReplica[i]!);
+    // Absent or null is defaulted to 1 (as defaultPodCliqueSet does).
+    pods += times(builtReplicas(g.replicas ?? 1), perGroupReplica[i]!);
   });
   return pods;
 }
@@ -60,7 +66,7 @@ export function podsPerScalingGroupReplica(template: unknown, cliqueNames: reado
 /** The replica count and pods a PodCliqueSet's spec asks for. */
 export function podCliqueSetPodCount(pcs: unknown): { replicas: number; podsPerReplica: number; pods: number } {
   const spec = isRecord(pcs) && isRecord(pcs.spec) ? pcs.spec : {};
-  const replicas = loopCount(spec.replicas);
+  const replicas = builtReplicas(spec.replicas);
   const podsPerReplica = podsPerPodCliqueSetReplica(spec.template);
   return { replicas, podsPerReplica, pods: times(replicas, podsPerReplica) };
 }

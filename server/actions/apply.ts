@@ -47,7 +47,8 @@ export function pointerToFieldPath(pointer: string): string {
     .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? (path ? `${path}.${part}` : part) : `${path}[${JSON.stringify(part)}]`), '');
 }
 
-function refuseFindings(findings: Finding[]): ActionFailure {
+/** A 422 for findings with errors: the first error's path and message, every error as a cause (at its field path). */
+export function refuseFindings(findings: Finding[]): ActionFailure {
   const errors = findings.filter((f) => f.severity === 'error');
   const first = errors[0]!;
   const where = pointerToFieldPath(first.path);

@@ -85,4 +85,17 @@ describe('POST /api/preview', () => {
     expect(error.message).toBe(`PodCliqueSet disagg would create 7,000,000 pods (1,000,000 replicas × 7 pods each), over the limit of ${MAX_PODS.toLocaleString('en-US')} pods per PodCliqueSet that Canopy builds itself (previews and the simulated cluster)`);
     expect(error.causes).toEqual([{ field: 'spec.replicas', message: '7,000,000 pods, more than 5,000' }]);
   });
+
+  it('refuses an invalid PodCliqueSet with its findings before expanding it: a string replicas is not built', async () => {
+    const response = await post({ manifest: FIXTURE.replace(/^  replicas: 1$/m, '  replicas: "20000"') });
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as { error: { reason: string; message: string; causes: { field?: string; message: string }[] } };
+    expect(error.reason).toBe('Invalid');
+    expect(error.message).toMatch(/^spec\.replicas: /);
+    expect(error.causes).toContainEqual(expect.objectContaining({ field: 'spec.replicas' }));
+    const clique = await post({ manifest: FIXTURE.replace(/^(\s+)minAvailable: 1$/m, '$1minAvailable: -1') });
+    expect(clique.status).toBe(422);
+    const body = (await clique.json()) as { error: { causes: { field?: string; message: string }[] } };
+    expect(body.error.causes).toContainEqual(expect.objectContaining({ field: expect.stringMatching(/^spec\.template\.cliques\[\d+\]\.spec\.minAvailable$/) }));
+  });
 });

@@ -7,11 +7,14 @@ import { SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
 import { REPLICAS_RANGE, isReplicaCount, type PodBudgetRefusal, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
 import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
 import { LABEL_PART_OF } from '../../lib/grove/labels';
+import { hasErrors } from '../../lib/grove/findings';
 import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { previewPodCliqueSet, previewScale, type PlacementPreview, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
+import { validate } from '../../lib/grove/validate';
 import { clusterSnapshot, listAll } from '../kube/snapshot';
 import type { ClusterSource } from '../sources/types';
+import { refuseFindings } from './apply';
 import { readManifests } from './applyManifests';
 import { ActionFailure } from './errors';
 
@@ -50,6 +53,10 @@ export async function previewOnSource(source: ClusterSource, request: PreviewReq
     const docs = readManifests(request.manifest).filter((d) => d.object.kind === 'PodCliqueSet');
     if (docs.length !== 1) throw invalid(`a placement preview takes exactly one PodCliqueSet (the manifest has ${docs.length})`);
     const pcs = docs[0]!.object as PodCliqueSet;
+    // Only a valid PodCliqueSet is expanded: a wrong-typed field (`replicas: "20000"`) is refused with
+    // the validator's errors, as an apply would be, instead of being built by whatever the expansion makes of it.
+    const findings = validate(pcs);
+    if (hasErrors(findings)) throw refuseFindings(findings);
     // Counted from the spec before anything is expanded: a million replicas are refused, not built.
     const overBudget = podCliqueSetPodBudgetRefusal(pcs);
     if (overBudget) throw new ActionFailure(overBudget);
