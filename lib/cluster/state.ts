@@ -7,6 +7,7 @@
  */
 import type { Taint, Toleration, NodeSelectorTerm } from '../grove/core';
 import type { TopologyLevel } from '../grove/clustertopologybinding';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../grove/labels';
 
 /** Resource amounts in integer units: GPUs, CPU millicores, memory bytes, pod slots. */
 export interface Resources {
@@ -43,6 +44,15 @@ export interface PodInfo {
   phase?: string;
   /** Pods that hold no resources any more (Succeeded/Failed) are still listed; placement ignores them. */
   terminal: boolean;
+}
+
+/**
+ * `namespace/pcs` of a pod the Grove operator manages, else ''. Both labels are read: Helm charts and
+ * other tools set `app.kubernetes.io/part-of` too, and such a pod is not the PodCliqueSet's.
+ */
+export function workloadOfPod(pod: Pick<PodInfo, 'namespace' | 'labels'>): string {
+  const pcs = pod.labels[LABEL_PART_OF];
+  return pcs && pod.labels[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE ? `${pod.namespace}/${pcs}` : '';
 }
 
 /** A ClusterTopologyBinding reduced to what placement needs. */

@@ -8,8 +8,8 @@
  * deterministic; the tooltip says the index is assigned this way. Requests beyond a node's GPUs are
  * not drawn (the node's tooltip still counts them).
  */
-import type { ClusterState, PodInfo } from '../cluster/state';
-import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
+import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import { layoutHeatmap, type HeatmapLayout, type LayoutOptions } from './layout';
 
 /** Cell status (allocation mode). */
@@ -87,12 +87,6 @@ export interface ModelOptions extends LayoutOptions {
   roleOf?: (pod: PodInfo) => string | undefined;
   /** Reuse this layout when it still fits the state (same signature): keeps the picture still on pod changes. */
   previousLayout?: HeatmapLayout;
-}
-
-/** `namespace/pcs` of a Grove-managed pod, else ''. */
-export function workloadOfPod(pod: Pick<PodInfo, 'namespace' | 'labels'>): string {
-  const pcs = pod.labels[LABEL_PART_OF];
-  return pcs && pod.labels[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE ? `${pod.namespace}/${pcs}` : '';
 }
 
 /** What the model reads from a pod's labels, computed once per PodInfo object (live updates keep unchanged pods' objects). */

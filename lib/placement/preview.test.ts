@@ -74,6 +74,24 @@ describe('previewPodCliqueSet', () => {
     expect(plan.gangs[0]!.pods.filter((p) => p.gpus === 8).every((p) => !used.has(p.node))).toBe(true);
   });
 
+  it('counts the GPUs of a pod that only shares the stack’s part-of label (a Helm chart’s, not Grove’s)', () => {
+    const pcs = disaggregated();
+    const base = emptyCluster();
+    // Another app's pods fill every node; they carry part-of: disagg as a Helm chart would, managed by Helm.
+    const helm: PodInfo[] = base.nodes.map((n) => ({
+      namespace: 'ns',
+      name: `disagg-tokenizer-${n.name}`,
+      nodeName: n.name,
+      labels: { 'app.kubernetes.io/part-of': 'disagg', 'app.kubernetes.io/managed-by': 'Helm' },
+      requests: { gpu: n.allocatable.gpu, cpuMilli: 0, memory: 0, pods: 1 },
+      phase: 'Running',
+      terminal: false,
+    }));
+    const { plan } = previewPodCliqueSet({ ...base, pods: helm }, pcs);
+    expect(plan.feasible).toBe(false);
+    expect(plan.gangs[0]!.pods).toEqual([]);
+  });
+
   it('says why a stack does not fit', () => {
     const pcs = disaggregated();
     pcs.spec.template.cliques[2]!.spec.replicas = 4; // leader + 4 workers × 8 GPUs = 40 GPUs in one rack of 32

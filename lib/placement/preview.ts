@@ -6,7 +6,7 @@
 import type { ScalableKind } from '../cluster/kinds';
 import { podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../cluster/limits';
 import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
-import type { ClusterState, PodInfo } from '../cluster/state';
+import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
@@ -21,8 +21,8 @@ export interface PlacementPreview {
 }
 
 /**
- * Where a PodCliqueSet would land if it were created now. Pods of a PodCliqueSet of the same
- * namespace and name that already runs are taken out of the cluster first: the preview answers
+ * Where a PodCliqueSet would land if it were created now. Pods the Grove operator runs for a
+ * PodCliqueSet of the same namespace and name are taken out of the cluster first: the preview answers
  * "where would this stack land", not "could a second copy of it fit beside the first". Throws (with
  * the count and the limit) for a stack of more than MAX_PODS pods.
  */
@@ -33,7 +33,9 @@ export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, opti
   const gangs = expandPodGangs(pcs);
   const name = pcs.metadata?.name ?? '';
   const namespace = pcs.metadata?.namespace ?? 'default';
-  const others = state.pods.filter((p) => !(p.namespace === namespace && p.labels[LABEL_PART_OF] === name));
+  // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
+  const workload = `${namespace}/${name}`;
+  const others = state.pods.filter((p) => workloadOfPod(p) !== workload);
   const plan = placeGangs(others.length === state.pods.length ? state : { ...state, pods: others }, gangs, options);
   return { plan, gangs };
 }
