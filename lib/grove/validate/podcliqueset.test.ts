@@ -1,6 +1,7 @@
 /** PodCliqueSet webhook rules (API-NOTES §4, §5.1–5.6) and Canopy's clique-name warning: one rejected and one accepted case each. */
 import { describe, expect, test } from 'vitest';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../podcliqueset';
+import { RESOURCE_GPU } from '../core';
 import { validate, validateUpdate } from '.';
 import {
   clique,
@@ -511,9 +512,18 @@ describe('MNNVL annotation (§5.6)', () => {
     expectNone(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'none' })), { autoMNNVLEnabled: false }), 'mnnvl.disabled');
   });
 
-  test('mnnvl.noGpu: an explicit group on a clique without GPUs rejected; on a GPU clique accepted', () => {
-    expectOne(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }))), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+  test('mnnvl.noGpu: an explicit group on a clique without GPUs is a warning (Grove accepts it and injects no claim); on a GPU clique clean', () => {
+    const noGpu = expectOne(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }))), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'), 'warning');
+    expect(noGpu.message).toMatch(/no ComputeDomain claim/);
     expectClean(validate(pcsWith((p) => (p.clique(DECODE).annotations = { [MNNVL]: 'nvl72' }))));
+    // A GPU on an init container counts (Grove's helper reads containers and initContainers); a zero quantity however written does not.
+    const gpuInit = (gpus: string) =>
+      pcsWith((p) => {
+        p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' };
+        p.podSpec(ROUTER).initContainers = [{ name: 'setup', image: 'busybox', resources: { requests: { [RESOURCE_GPU]: gpus }, limits: { [RESOURCE_GPU]: gpus } } }];
+      });
+    expectNone(validate(gpuInit('1')), 'mnnvl.noGpu');
+    expectOne(validate(gpuInit('0.0')), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'), 'warning');
     // Inherited from the PCS, non-GPU cliques are silently skipped.
     expectClean(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'nvl72' }))));
   });

@@ -438,11 +438,18 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
   return out;
 }
 
+/** A GPU limit or request that is set and not zero ("0", "0.0" and "0m" are zero; a value that is no quantity is the schema's finding, counted as set). */
+const nonZeroGpu = (m: unknown): boolean => {
+  const value = isRecord(m) ? m[RESOURCE_GPU] : undefined;
+  return value !== undefined && !(isQuantity(value) && parseQuantity(value).numerator === 0n);
+};
+
+/** Whether a clique's pods ask for GPUs, as Grove's MNNVL helper reads it: any container or init container with a non-zero limit or request. */
 function requestsGpu(clique: Rec): boolean {
   const podSpec = isRecord(clique.spec) && isRecord(clique.spec.podSpec) ? clique.spec.podSpec : {};
-  return records(podSpec.containers).some((c) => {
+  return [...records(podSpec.containers), ...records(podSpec.initContainers)].some((c) => {
     const r = isRecord(c.resources) ? c.resources : {};
-    return [r.limits, r.requests].some((m) => isRecord(m) && m[RESOURCE_GPU] !== undefined && String(m[RESOURCE_GPU]) !== '0');
+    return nonZeroGpu(r.limits) || nonZeroGpu(r.requests);
   });
 }
 
@@ -457,7 +464,8 @@ function validateMnnvl(pcs: Rec, cliques: [Rec, number][], groups: [Rec, number]
       const why = dns1123LabelError(value);
       if (why) out.push(err(at, 'mnnvl.value', `${ANNOTATION_MNNVL_GROUP} must be "none" or a DNS-1123 label: "${value}" ${why}`));
       else if (ctx.autoMNNVLEnabled === false) out.push(err(at, 'mnnvl.disabled', `${ANNOTATION_MNNVL_GROUP} is set but the operator has network.autoMNNVLEnabled=false`));
-      else if (clique && !requestsGpu(clique)) out.push(err(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so it cannot join MNNVL group "${value}"`));
+      // Grove's webhook accepts it: claims are injected only into cliques with GPUs, so this one is left out.
+      else if (clique && !requestsGpu(clique)) out.push(warn(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so it gets no ComputeDomain claim: MNNVL group "${value}" has no effect on its pods`));
     }
   };
   check(isRecord(pcs.metadata) ? pcs.metadata.annotations : undefined, ['metadata', 'annotations']);
