@@ -8,6 +8,8 @@
  * - pods: Pod objects to highlight (e.g. one stack's pods), by namespace/name; may be empty.
  * - highlightWorkload: highlight every pod of this PodCliqueSet too.
  * - overlay: a placement Plan (previewPodCliqueSet / previewScale) to draw as ghosts.
+ * - overlayReplaces: for a previewPodCliqueSet plan, its `replaces` (the stack's running pods were left
+ *   out of the plan, so ghosts may go on their GPUs); none for a scale-up's plan.
  */
 import { useMemo, useRef } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
@@ -25,10 +27,11 @@ export interface MiniHeatmapProps {
   pods: readonly KubeObject[];
   highlightWorkload?: { namespace: string; name: string };
   overlay?: Plan;
+  overlayReplaces?: string;
   height?: number;
 }
 
-export function MiniHeatmap({ state, pods, highlightWorkload, overlay, height = 160 }: MiniHeatmapProps) {
+export function MiniHeatmap({ state, pods, highlightWorkload, overlay, overlayReplaces, height = 160 }: MiniHeatmapProps) {
   const theme = useTheme();
   // The layout reads only nodes and bindings; a pod change keeps it (same object), so the canvas
   // patches the changed cells rather than repainting and refitting.
@@ -41,7 +44,7 @@ export function MiniHeatmap({ state, pods, highlightWorkload, overlay, height = 
   }, [nodes, topologies]);
   const model = useMemo(() => occupyLayout(layout, state), [layout, state]);
   const colors = useMemo(() => colorCells(model, 'allocation', theme), [model, theme]);
-  const ghosts = useMemo(() => (overlay ? ghostOverlay(model, overlay) : null), [model, overlay]);
+  const ghosts = useMemo(() => (overlay ? ghostOverlay(model, overlay, { replaces: overlayReplaces }) : null), [model, overlay, overlayReplaces]);
   const { highlight, count } = useMemo(() => {
     const keys = new Set(pods.map((p) => `${p.metadata?.namespace ?? 'default'}/${p.metadata?.name ?? ''}`));
     const workload = highlightWorkload ? `${highlightWorkload.namespace}/${highlightWorkload.name}` : null;

@@ -147,7 +147,7 @@ export function TopologyView() {
     if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: stable(ghostOverlay(model, previewSource.plan)) };
     const result = previewInput(state, previewRead!);
     if (!result.ok) return { status: 'problems', problems: result.problems };
-    return { status: 'ready', title: `${result.namespace}/${result.name}`, demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan)) };
+    return { status: 'ready', title: `${result.namespace}/${result.name}`, demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
   }, [previewSource, previewRead, handoffProblem, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 

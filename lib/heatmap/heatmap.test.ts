@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ClusterState } from '../cluster/state';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODGANG } from '../grove/labels';
+import type { PodCliqueSet } from '../grove/podcliqueset';
+import { previewPodCliqueSet } from '../placement/preview';
 import { boundPod, makeNode, nestedCluster } from '../placement/testkit';
 import { demoSnapshot, demoStacks, DEMO_GPU_COUNT } from '../topology/demo';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
@@ -361,6 +363,53 @@ describe('diff, selection, overlay', () => {
     for (const c of overlay.cells) expect(model.cellPod[c]).toBe(-1);
     expect(overlay.gangs[0]!.outlines).toHaveLength(2);
     expect(overlay.gangs[1]).toMatchObject({ placed: false, reason: 'no rack has 400 GPUs', gpus: 0 });
+  });
+});
+
+describe('ghosts of a stack that already runs', () => {
+  // One 8-GPU pod; the stack runs on n0, another app fills n1.
+  const pcs = (): PodCliqueSet => ({
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: 'demo', namespace: 'default' },
+    spec: { replicas: 1, template: { cliques: [{ name: 'w', spec: { roleName: 'w', replicas: 1, podSpec: { containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': '8' } } }] } } }] } },
+  });
+  const running = (): ClusterState => ({
+    nodes: [makeNode('n0'), makeNode('n1')],
+    topologies: [],
+    pods: [
+      { ...boundPod('demo-0-w-abcde', 'n0', 8), labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'demo' } },
+      { ...boundPod('other', 'n1', 8), labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'other' } },
+    ],
+  });
+
+  test('the preview is planned without the stack’s own pods, and its ghosts are drawn on the GPUs those pods hold', () => {
+    const state = running();
+    const preview = previewPodCliqueSet(state, pcs());
+    expect(preview.replaces).toBe('default/demo');
+    expect(preview.plan.gangs[0]!.pods.map((p) => p.node)).toEqual(['n0']);
+    const model = buildHeatmapModel(state);
+    const overlay = ghostOverlay(model, preview.plan, { replaces: preview.replaces });
+    expect(overlay.cells.length).toBe(8);
+    expect(overlay.undrawn).toBe(0);
+    for (const c of overlay.cells) expect(model.pods[model.cellPod[c]!]!.workload).toBe('default/demo');
+  });
+
+  test('without `replaces` (a scale-up keeps the running pods) held GPUs stay taken; another workload’s are never drawn over', () => {
+    const state = running();
+    const model = buildHeatmapModel(state);
+    const plan = { feasible: true, gangs: [{ name: 'g', placed: true, domains: {}, pods: [{ name: 'x', podGroup: 'pg', clique: 'c', node: 'n0', gpus: 8 }, { name: 'y', podGroup: 'pg', clique: 'c', node: 'n1', gpus: 8 }] }] };
+    expect(ghostOverlay(model, plan)).toMatchObject({ undrawn: 16, cells: new Int32Array(0) });
+    const replaced = ghostOverlay(model, plan, { replaces: 'default/demo' });
+    expect(replaced.cells.length).toBe(8);
+    expect(replaced.undrawn).toBe(8);
+  });
+
+  test('the topology page’s text preview says which stack it replaces', () => {
+    const state = running();
+    const text = previewFromText(state, JSON.stringify(pcs())); // JSON is YAML
+    if (!text.ok) throw new Error(text.problems.join('; '));
+    expect(ghostOverlay(buildHeatmapModel(state), text.preview.plan, { replaces: text.preview.replaces }).cells.length).toBe(8);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * A placement plan drawn over the heatmap: each planned pod's GPUs as ghost cells on its node (in the
- * node's free slots after the pods already there, as the model assigns slots), each gang's cells
- * outlined per node, and the gangs that do not fit with their reasons.
+ * node's free slots after the pods already there, as the model assigns slots; a preview of a running
+ * stack also on the slots its own pods hold), each gang's cells outlined per node, and the gangs that
+ * do not fit with their reasons.
  */
 import type { GangPlacement, Plan } from '../placement/plan';
 import type { Rect } from './layout';
@@ -32,8 +33,22 @@ export interface GhostOverlay {
   feasible: boolean;
 }
 
-export function ghostOverlay(model: HeatmapModel, plan: Plan): GhostOverlay {
+export interface GhostOptions {
+  /**
+   * Workload key (`namespace/name`, as HeatmapPod.workload) whose running pods the plan was made
+   * without (PlacementPreview.replaces): the GPUs they hold take ghosts as free ones do. Leave it out
+   * for a plan made beside the running pods (a scale-up).
+   */
+  replaces?: string;
+}
+
+export function ghostOverlay(model: HeatmapModel, plan: Plan, options: GhostOptions = {}): GhostOverlay {
   const { layout } = model;
+  const { replaces } = options;
+  const open = (c: number): boolean => {
+    const p = model.cellPod[c]!;
+    return p < 0 || (!!replaces && model.pods[p]!.workload === replaces);
+  };
   const nodeIndex = new Map<string, number>();
   layout.nodes.forEach((box, n) => nodeIndex.set(box.name, n));
   // Next free slot per node: ghosts go on free cells, in slot order.
@@ -45,7 +60,7 @@ export function ghostOverlay(model: HeatmapModel, plan: Plan): GhostOverlay {
   const nextFree = (n: number): number => {
     const box = layout.nodes[n]!;
     let c = cursor.get(n) ?? box.firstCell;
-    while (c < box.firstCell + box.gpus && (model.cellPod[c]! >= 0 || taken.has(c))) c++;
+    while (c < box.firstCell + box.gpus && (!open(c) || taken.has(c))) c++;
     cursor.set(n, c + 1);
     return c < box.firstCell + box.gpus ? c : -1;
   };

@@ -18,6 +18,11 @@ import type { Plan } from './plan';
 export interface PlacementPreview {
   plan: Plan;
   gangs: ExpandedGang[];
+  /**
+   * `namespace/name` of the PodCliqueSet (the heatmap's workload key): the plan was made with the pods
+   * the operator runs for it taken out, so a drawing of the plan must count their GPUs as free.
+   */
+  replaces: string;
 }
 
 /**
@@ -37,7 +42,7 @@ export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, opti
   const workload = `${namespace}/${name}`;
   const others = state.pods.filter((p) => workloadOfPod(p) !== workload);
   const plan = placeGangs(others.length === state.pods.length ? state : { ...state, pods: others }, gangs, options);
-  return { plan, gangs };
+  return { plan, gangs, replaces: workload };
 }
 
 /** The Grove objects of the cluster, as the watch store holds them. */
