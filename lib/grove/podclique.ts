@@ -49,9 +49,10 @@ export function scalingGroupOfPodClique(podClique: KubeObject): string | undefin
 }
 
 /**
- * Why a PodClique of a scaling group is not scaled by hand: Canopy's rule (the group's replicas are the
- * unit, so its cliques keep their ratio). One sentence for the preview, the UI and both sources.
+ * Why a PodClique of a scaling group is not scaled by hand: Canopy's rule, not Grove's. Grove accepts
+ * `kubectl scale pclq <member>` and keeps that count, but it resizes one replica of the group only, so
+ * the group's replicas no longer have the same shape. One sentence for the preview, the UI and both sources.
  */
 export function scalingGroupRefusal(podClique: string, group: string): string {
-  return `PodClique ${podClique} belongs to scaling group ${group} (its replicas are the unit): Grove scales its cliques together, so scale ${group} instead`;
+  return `PodClique ${podClique} belongs to scaling group ${group} and Canopy does not scale a member on its own: that would change only this replica of the group, and the group's replicas would no longer have the same shape; scale ${group} instead (or kubectl scale pclq ${podClique} if that is really wanted)`;
 }
