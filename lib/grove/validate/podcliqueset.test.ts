@@ -257,12 +257,14 @@ describe('autoscaling (§5.2)', () => {
 });
 
 describe('podSpec (§5.2)', () => {
-  test('podSpec.topologySpreadConstraints: rejected on CREATE, accepted on UPDATE and when empty', () => {
+  test('podSpec.topologySpreadConstraints: rejected on CREATE whenever present (an empty list too: Grove checks non-nil), accepted on UPDATE and when absent or null', () => {
     const tsc = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }];
     const pcs = pcsWith((p) => (p.podSpec(ROUTER).topologySpreadConstraints = tsc));
     expectOne(validate(pcs), 'podSpec.topologySpreadConstraints', clique(ROUTER, 'spec/podSpec/topologySpreadConstraints'));
     expectNone(validateUpdate(pcs, pcs), 'podSpec.topologySpreadConstraints');
-    expectNone(validate(pcsWith((p) => (p.podSpec(ROUTER).topologySpreadConstraints = []))), 'podSpec.topologySpreadConstraints');
+    expectOne(validate(pcsWith((p) => (p.podSpec(ROUTER).topologySpreadConstraints = []))), 'podSpec.topologySpreadConstraints', clique(ROUTER, 'spec/podSpec/topologySpreadConstraints'));
+    expectNone(validate(pcsWith((p) => (p.podSpec(ROUTER).topologySpreadConstraints = null))), 'podSpec.topologySpreadConstraints');
+    expectNone(validate(validPcs()), 'podSpec.topologySpreadConstraints');
   });
 
   test('podSpec.nodeName: rejected on CREATE, accepted on UPDATE and when empty', () => {

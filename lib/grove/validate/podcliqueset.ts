@@ -226,7 +226,8 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
   const out: Finding[] = [];
   const base = cliquePath(i, 'spec', 'podSpec');
   if (op === 'CREATE') {
-    if (Array.isArray(podSpec.topologySpreadConstraints) && podSpec.topologySpreadConstraints.length > 0) {
+    // Grove refuses the field whenever it is non-nil: `[]` included.
+    if (Array.isArray(podSpec.topologySpreadConstraints)) {
       out.push(err([...base, 'topologySpreadConstraints'], 'podSpec.topologySpreadConstraints', 'topologySpreadConstraints must not be set; use topologyConstraint on the clique, scaling group or PodCliqueSet'));
     }
     if (typeof podSpec.nodeName === 'string' && podSpec.nodeName !== '') {
