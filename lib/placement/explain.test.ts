@@ -123,6 +123,38 @@ describe('explanations when a gang is not placed', () => {
     expect(g2.reason).toBe('the gang needs 3 pods of 5 GPUs in one rack; the best rack, rack-0, has 16 GPUs free but room for only 2 of them');
   });
 
+  it('free GPUs split over nodes: a domain reports all its free GPUs, and how many whole pods can use', () => {
+    // Each rack: one node with 4 free and one with 8 (12 free); each zone 24, as the heatmap counts them.
+    const state = nestedCluster(['zone', 'rack'], [2, 2, 2]);
+    for (const n of ['node-0', 'node-2', 'node-4', 'node-6']) state.pods.push(boundPod(`b-${n}`, n, 4));
+    const g = fail(state, {
+      name: 'llm-0',
+      constraint: { required: 'zone' },
+      groups: [
+        { clique: 'r0', replicas: 2, gpu: 8 },
+        { clique: 'r1', replicas: 2, gpu: 8 },
+      ],
+      configs: [
+        { name: 'llm-0-sg-0', cliques: ['r0'], constraint: { required: 'rack' } },
+        { name: 'llm-0-sg-1', cliques: ['r1'], constraint: { required: 'rack' } },
+      ],
+    });
+    expect(g.explanation!.map((e) => e.message)).toEqual([
+      'the gang needs 32 GPUs in one zone; the best zone, zone-0, has 24 GPUs free, only 16 of them on nodes that can take a pod of 8 GPUs',
+      'scaling group replica llm-0-sg-0 needs 16 GPUs in one rack; the best rack, rack-0, has 12 GPUs free, only 8 of them on nodes that can take a pod of 8 GPUs',
+      'scaling group replica llm-0-sg-1 needs 16 GPUs in one rack; the best rack, rack-0, has 12 GPUs free, only 8 of them on nodes that can take a pod of 8 GPUs',
+    ]);
+    expect(g.explanation![0]).toMatchObject({ level: 'zone', best: 'zone-0 has 24 GPUs free, 16 usable' });
+  });
+
+  it('enough free GPUs in the best domain, but split so that too few whole pods fit', () => {
+    // rack-0: 4 + 8 + 4 free = 16; two pods of 8 need 16, but only one node can take one. rack-1: 8 free.
+    const state = nestedCluster(['rack'], [2, 3]);
+    state.pods.push(boundPod('a', 'node-0', 4), boundPod('b', 'node-2', 4), boundPod('d', 'node-4', 8), boundPod('e', 'node-5', 8));
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 2 pods of 8 GPUs in one rack; the best rack, rack-0, has 16 GPUs free but room for only 1 of them');
+  });
+
   it('a scaling-group replica and a podclique name themselves', () => {
     const state = nestedCluster(['block', 'rack'], [2, 2, 2]);
     const g = fail(state, {

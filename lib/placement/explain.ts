@@ -6,7 +6,7 @@
  * enclosing one, and finally the combination.
  */
 import type { ExpandedGang } from '../grove/gang';
-import type { ClusterIndex, TopologyIndex } from './cluster-index';
+import { domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
 import type { GangSearch, WPod, WSet } from './engine';
 import { formatTaint, matchesNodeAffinity, matchesNodeSelector, untoleratedTaint } from './filters';
 import type { LevelExplanation } from './plan';
@@ -182,6 +182,22 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
   };
 }
 
+/**
+ * Free GPUs in domain d on the nodes that take pods at all (Ready, not cordoned): what the heatmap
+ * counts as free there, also on nodes too full for one pod of the set or that its pods may not use.
+ */
+function domainFreeGpu(index: ClusterIndex, level: LevelIndex, d: number): number {
+  let free = 0;
+  for (const n of domainNodes(level, d)) if (index.accepts[n]) free += Math.max(0, index.freeGpu[n]!);
+  return free;
+}
+
+/** "a pod of 8 GPUs" for a one-size set, else "one of its pods". */
+function podSize(s: WSet): string {
+  const sizes = new Set(s.profiles.map((k) => k.gpu));
+  return sizes.size === 1 ? `a pod of ${gpus(s.profiles[0]!.gpu)}` : 'one of its pods';
+}
+
 export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, gang: ExpandedGang, pods: WPod[], sets: WSet[], search: GangSearch): FailureExplanation {
   const out: LevelExplanation[] = [];
   // 1–2: each distinct kind of required pod, on its own.
@@ -236,12 +252,18 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       const single = s.profiles.length === 1;
       let message: string;
       let bestText: string;
+      // best.gpu counts only nodes that can take a pod of s; the domain's free GPUs (as the heatmap shows
+      // them) may be more, split into pieces too small for one pod, or on nodes its pods may not use.
+      const free = best && s.totalGpu > 0 ? domainFreeGpu(index, level, best.dom) : 0;
       if (!best) {
         bestText = 'none';
         message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods`;
-      } else if (single && s.totalGpu > 0 && best.gpu >= s.totalGpu) {
+      } else if (single && s.totalGpu > 0 && free >= s.totalGpu) {
         bestText = `${level.values[best.dom]} fits ${best.cnt[0]} of ${s.all.length} pods`;
-        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(best.gpu)} free but room for only ${best.cnt[0]} of them`;
+        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them`;
+      } else if (free > best.gpu) {
+        bestText = `${level.values[best.dom]} has ${gpus(free)} free, ${best.gpu} usable`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free, only ${best.gpu} of them on nodes that can take ${podSize(s)}`;
       } else {
         const has = amount(s, best.gpu, best.cpu, best.slots);
         bestText = `${level.values[best.dom]} has ${has} free`;
