@@ -315,6 +315,43 @@ describe('podSpec (§5.2)', () => {
     expectNone(validate(resources({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1000m' } })), 'podSpec.gpuLimit');
     expectNone(validate(resources({ limits: { 'nvidia.com/gpu': 8 } })), 'podSpec.gpuLimit');
   });
+
+  // What the apiserver refuses when the operator creates the pods (ValidateResourceRequirements).
+  const withResources = (r: Json, field: 'containers' | 'initContainers' = 'containers') =>
+    pcsWith((p) => (field === 'containers' ? ((p.podSpec(WORKER).containers as Json[])[0]!.resources = r) : (p.podSpec(WORKER).initContainers = [{ name: 'init', image: 'busybox', resources: r }])));
+  const at = (field: string, list: 'requests' | 'limits', resource: string) => clique(WORKER, `spec/podSpec/${field}/0/resources/${list}/${resource.replace('/', '~1')}`);
+
+  test('podSpec.wholeQuantity: an extended resource (nvidia.com/gpu) that is not a whole number rejected, in requests and limits; whole amounts however written and fractional CPU accepted', () => {
+    const findings = validate(withResources({ requests: { 'nvidia.com/gpu': '1.5' }, limits: { 'nvidia.com/gpu': '1.5' } }));
+    expect(withRule(findings, 'podSpec.wholeQuantity').map((f) => [f.path, f.severity])).toEqual([
+      [at('containers', 'requests', 'nvidia.com/gpu'), 'error'],
+      [at('containers', 'limits', 'nvidia.com/gpu'), 'error'],
+    ]);
+    expect(withRule(findings, 'podSpec.wholeQuantity')[0]!.message).toContain('whole number');
+    expectOne(validate(withResources({ limits: { 'nvidia.com/gpu': '500m' } }, 'initContainers')), 'podSpec.wholeQuantity', at('initContainers', 'limits', 'nvidia.com/gpu'));
+    expectOne(validate(withResources({ limits: { 'example.com/fpga': 0.5 } })), 'podSpec.wholeQuantity', at('containers', 'limits', 'example.com/fpga'));
+    expectNone(validate(withResources({ requests: { 'nvidia.com/gpu': '1000m', cpu: '1.5', memory: '0.5Gi' }, limits: { 'nvidia.com/gpu': '1e0', cpu: '2' } })), 'podSpec.wholeQuantity');
+    expectNone(validate(withResources({ limits: { 'kubernetes.io/something': '0.5' } })), 'podSpec.wholeQuantity');
+  });
+
+  test('podSpec.negativeQuantity: a negative request or limit rejected; zero accepted', () => {
+    expectOne(validate(withResources({ requests: { cpu: '-1' } })), 'podSpec.negativeQuantity', at('containers', 'requests', 'cpu'));
+    const limit = expectOne(validate(withResources({ limits: { memory: '-1Gi' } }, 'initContainers')), 'podSpec.negativeQuantity', at('initContainers', 'limits', 'memory'));
+    expect(limit.message).toContain('must not be negative');
+    expectNone(validate(withResources({ requests: { cpu: '0', memory: 0 } })), 'podSpec.negativeQuantity');
+  });
+
+  test('podSpec.requestAboveLimit: a request above its limit rejected, compared exactly; equal or below accepted; GPUs left to podSpec.gpuLimit', () => {
+    const cpu = expectOne(validate(withResources({ requests: { cpu: 2 }, limits: { cpu: 1 } })), 'podSpec.requestAboveLimit', at('containers', 'requests', 'cpu'));
+    expect(cpu.message).toContain('limit 1');
+    expectOne(validate(withResources({ requests: { memory: '1025Mi' }, limits: { memory: '1Gi' } }, 'initContainers')), 'podSpec.requestAboveLimit', at('initContainers', 'requests', 'memory'));
+    expectOne(validate(withResources({ requests: { cpu: '1001m' }, limits: { cpu: '1' } })), 'podSpec.requestAboveLimit', at('containers', 'requests', 'cpu'));
+    expectNone(validate(withResources({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { cpu: '1', memory: '1Gi' } })), 'podSpec.requestAboveLimit');
+    expectNone(validate(withResources({ requests: { cpu: '4' } })), 'podSpec.requestAboveLimit');
+    const gpu = validate(withResources({ requests: { 'nvidia.com/gpu': 2 }, limits: { 'nvidia.com/gpu': 1 } }));
+    expectNone(gpu, 'podSpec.requestAboveLimit');
+    expectOne(gpu, 'podSpec.gpuLimit', at('containers', 'requests', 'nvidia.com/gpu'));
+  });
 });
 
 describe('scaling groups (§5.2)', () => {

@@ -254,9 +254,16 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
 }
 
 /**
+ * Extended resources (a domain-prefixed name outside kubernetes.io, such as nvidia.com/gpu), which
+ * Kubernetes counts in whole units only.
+ */
+const isExtendedResource = (name: string): boolean => name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.');
+
+/**
  * What the API server refuses when the operator creates the pods, though Grove's schema and webhook
- * let it through (so a stack would be accepted and never start): a container without an image, and
- * a GPU request without an equal limit (extended resources cannot be overcommitted).
+ * let it through (so a stack would be accepted and never start): a container without an image, a
+ * negative request or limit, an extended resource that is not a whole number, a request above its
+ * limit, and a GPU request without an equal limit (extended resources cannot be overcommitted).
  */
 function containerPodRules(container: Rec, path: Path): Finding[] {
   const out: Finding[] = [];
@@ -264,6 +271,24 @@ function containerPodRules(container: Rec, path: Path): Finding[] {
     out.push(err([...path, 'image'], 'podSpec.containerImage', 'image is required: the pod cannot start this container without one'));
   }
   const resources = isRecord(container.resources) ? container.resources : {};
+  const limits = isRecord(resources.limits) ? resources.limits : {};
+  for (const list of ['requests', 'limits'] as const) {
+    const amounts = isRecord(resources[list]) ? resources[list] : {};
+    for (const [name, value] of Object.entries(amounts)) {
+      if (!isQuantity(value)) continue; // the schema pass reports it
+      const at = [...path, 'resources', list, name];
+      const amount = parseQuantity(value);
+      if (amount.numerator < 0n) out.push(err(at, 'podSpec.negativeQuantity', `${name} ${list === 'requests' ? 'request' : 'limit'} ${value} must not be negative`));
+      else if (isExtendedResource(name) && amount.numerator % amount.denominator !== 0n) {
+        out.push(err(at, 'podSpec.wholeQuantity', `${name} ${list === 'requests' ? 'request' : 'limit'} ${value} must be a whole number: extended resources are counted in whole units`));
+      }
+      // A GPU request must equal its limit (podSpec.gpuLimit below says so); any other request may not exceed it.
+      const limit = limits[name];
+      if (list === 'requests' && name !== RESOURCE_GPU && isQuantity(limit) && compareQuantities(value, limit) > 0) {
+        out.push(err(at, 'podSpec.requestAboveLimit', `${name} request ${value} must not be above its limit ${limit}`));
+      }
+    }
+  }
   const request = isRecord(resources.requests) ? resources.requests[RESOURCE_GPU] : undefined;
   const limit = isRecord(resources.limits) ? resources.limits[RESOURCE_GPU] : undefined;
   if (!isQuantity(request)) return out; // unset, or not a quantity: the schema pass reports that
@@ -275,12 +300,16 @@ function containerPodRules(container: Rec, path: Path): Finding[] {
   return out;
 }
 
-/** Equal amounts however written ("1", 1, "1000m"); both must be quantities. */
-function sameQuantity(a: Quantity, b: Quantity): boolean {
+/** Sign of a − b, exactly, however either is written ("1", 1, "1000m"); both must be quantities. */
+function compareQuantities(a: Quantity, b: Quantity): number {
   const x = parseQuantity(a);
   const y = parseQuantity(b);
-  return x.numerator * y.denominator === y.numerator * x.denominator;
+  const d = x.numerator * y.denominator - y.numerator * x.denominator; // denominators are positive
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
 }
+
+/** Equal amounts however written; both must be quantities. */
+const sameQuantity = (a: Quantity, b: Quantity): boolean => compareQuantities(a, b) === 0;
 
 function validateScalingGroups(groups: [Rec, number][], cliqueNames: Set<string>): Finding[] {
   const out: Finding[] = [];
