@@ -31,6 +31,31 @@ describe('explanations when a gang is not placed', () => {
     expect(g.reason).toBe('pod llm-0-prefill-0 needs 8 GPUs on one node; the largest free node has 4');
   });
 
+  it('nodes with room that the filters keep the pod off are counted, with the most common reason', () => {
+    // rack-0's two free nodes are tainted for inference; rack-1 is full.
+    const tainted = nestedCluster(['rack'], [2, 2]);
+    for (const n of tainted.nodes.slice(0, 2)) n.taints.push({ key: 'dedicated', value: 'infer', effect: 'NoSchedule' });
+    tainted.pods.push(boundPod('a', 'node-2', 8), boundPod('b', 'node-3', 8));
+    expect(fail(tainted, { name: 'llm-0', groups: [{ clique: 'w', replicas: 1, gpu: 8 }] }).reason).toBe(
+      'pod llm-0-w-0 needs 8 GPUs on one node; the largest free node it may use has 0; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated',
+    );
+
+    // pool=a: n0 (4 free) and n3 (free, cordoned); n1 and n2 (free) are pool=b.
+    const pools = flat(4);
+    pools.nodes.forEach((n, i) => (n.labels.pool = i === 0 || i === 3 ? 'a' : 'b'));
+    pools.nodes[3]!.unschedulable = true;
+    pools.pods.push(boundPod('a', 'n0', 4));
+    expect(fail(pools, { name: 'x-0', groups: [{ clique: 'w', replicas: 1, gpu: 8, scheduling: { nodeSelector: { pool: 'a' } } }] }).reason).toBe(
+      'pod x-0-w-0 needs 8 GPUs on one node; the largest free node it may use has 4; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector pool=a on 2 of them',
+    );
+
+    // A pod without GPUs: the room, not free GPUs.
+    const cpus: ClusterState = { nodes: [makeNode('big', { cpuMilli: 64_000, taints: [{ key: 'a', effect: 'NoExecute' }] }), makeNode('small', { cpuMilli: 16_000 })], pods: [], topologies: [] };
+    expect(fail(cpus, { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, cpuMilli: 32_000 }] }).reason).toBe(
+      'pod x-0-c-0 needs 32 CPUs on one node; the most free on a node it may use is 16 CPUs; room on 1 node it may not use: taint a:NoExecute not tolerated',
+    );
+  });
+
   it('CPU, memory and pod slots on one node', () => {
     expect(fail(flat(2, { cpuMilli: 16_000 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, cpuMilli: 32_000 }] }).reason).toBe(
       'pod x-0-c-0 needs 32 CPUs on one node; the most free on a node is 16 CPUs',

@@ -5,6 +5,7 @@
  * free capacity, each required constraint on its own (broadest first), a required constraint inside its
  * enclosing one, and finally the combination.
  */
+import type { NodeInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
 import type { GangSearch, WPod, WSet } from './engine';
@@ -74,6 +75,42 @@ function affinityText(terms: NonNullable<WPod['pod']['scheduling']['requiredNode
     .join(' or ');
 }
 
+/** What the pod's node selector and required affinity ask for, as words; '' when it asks for neither. */
+function requirementText(req: WPod['pod']['scheduling']): { what: string; hasSel: boolean } {
+  const hasSel = !!req.nodeSelector && Object.keys(req.nodeSelector).length > 0;
+  const hasAff = !!req.requiredNodeAffinity && req.requiredNodeAffinity.length > 0;
+  const what = hasSel && hasAff ? `nodeSelector ${selectorText(req.nodeSelector!)} and the required node affinity` : hasSel ? `nodeSelector ${selectorText(req.nodeSelector!)}` : hasAff ? `the required node affinity (${affinityText(req.requiredNodeAffinity!)})` : '';
+  return { what, hasSel };
+}
+
+/** Why the filters keep a pod off these nodes: each node counted once, by its first failing filter. */
+interface Exclusions {
+  /** Nodes that match the selector and affinity (the rest do not). */
+  matching: number;
+  notReady: number;
+  cordoned: number;
+  /** Untolerated taint (formatted) → nodes, among matching, Ready, uncordoned nodes. */
+  taints: Map<string, number>;
+}
+
+function countExclusions(nodes: Iterable<NodeInfo>, req: WPod['pod']['scheduling']): Exclusions {
+  const out: Exclusions = { matching: 0, notReady: 0, cordoned: 0, taints: new Map() };
+  for (const node of nodes) {
+    if (!matchesNodeSelector(node.labels, req.nodeSelector) || !matchesNodeAffinity(node, req.requiredNodeAffinity)) continue;
+    out.matching++;
+    if (!node.ready) out.notReady++;
+    else if (node.unschedulable) out.cordoned++;
+    else {
+      const t = untoleratedTaint(node.taints, req.tolerations);
+      if (t) out.taints.set(formatTaint(t), (out.taints.get(formatTaint(t)) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/** Taints by nodes, most first (then by name). */
+const taintsByCount = (taints: Map<string, number>): [string, number][] => [...taints.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+
 /** Why no node accepts the pod at all (before resources), or null when some node does. */
 function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | null {
   let eligible = 0;
@@ -82,29 +119,14 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
   const req = pod.pod.scheduling;
   const name = pod.pod.name;
   if (index.n === 0) return { level: 'node', needs: 'a node', best: 'none', message: 'the cluster has no nodes' };
-  const hasSel = !!req.nodeSelector && Object.keys(req.nodeSelector).length > 0;
-  const hasAff = !!req.requiredNodeAffinity && req.requiredNodeAffinity.length > 0;
-  let matching = 0;
-  let cordoned = 0;
-  let notReady = 0;
-  const taints = new Map<string, number>();
-  for (const node of index.nodes) {
-    if (!matchesNodeSelector(node.labels, req.nodeSelector) || !matchesNodeAffinity(node, req.requiredNodeAffinity)) continue;
-    matching++;
-    if (!node.ready) notReady++;
-    else if (node.unschedulable) cordoned++;
-    else {
-      const t = untoleratedTaint(node.taints, req.tolerations);
-      if (t) taints.set(formatTaint(t), (taints.get(formatTaint(t)) ?? 0) + 1);
-    }
-  }
-  const what = hasSel && hasAff ? `nodeSelector ${selectorText(req.nodeSelector!)} and the required node affinity` : hasSel ? `nodeSelector ${selectorText(req.nodeSelector!)}` : hasAff ? `the required node affinity (${affinityText(req.requiredNodeAffinity!)})` : '';
+  const { what, hasSel } = requirementText(req);
+  const { matching, cordoned, notReady, taints } = countExclusions(index.nodes, req);
   const needs = what ? `a node matching ${what}` : 'a node that accepts the pod';
   if (matching === 0) {
     return { level: 'node', needs, best: 'no matching node', message: `pod ${name}: no node matches ${what}` };
   }
   const parts: string[] = [];
-  const taintParts = [...taints.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const taintParts = taintsByCount(taints);
   if (cordoned > 0) parts.push(`${cordoned === matching ? 'are' : `${cordoned} are`} cordoned`);
   if (notReady > 0) parts.push(`${notReady === matching ? 'are' : `${notReady} are`} NotReady`);
   for (const [t, c] of taintParts.slice(0, 3)) parts.push(`${c === matching ? 'carry' : `${c} carry`} taint ${t}, which the pod does not tolerate`);
@@ -125,6 +147,37 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
   return { level: 'node', needs, best: 'no node accepts it', message: `pod ${name}: ${sentences.join('; ')}` };
 }
 
+const hasRoom = (index: ClusterIndex, n: number, pod: WPod): boolean =>
+  index.freeGpu[n]! >= pod.gpu && index.freeCpu[n]! >= pod.cpu && index.freeMem[n]! >= pod.mem && index.freePods[n]! >= pod.slots;
+
+/**
+ * "; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated" ("room on
+ * …" for a pod without GPUs) when nodes with room for the pod are kept from it by its filters, naming
+ * the most common reason; else ''.
+ */
+function excludedWithRoom(index: ClusterIndex, pod: WPod): string {
+  const nodes: NodeInfo[] = [];
+  let free = 0;
+  for (let n = 0; n < index.n; n++) {
+    if (pod.mask[n] || !hasRoom(index, n, pod)) continue;
+    nodes.push(index.nodes[n]!);
+    free += index.freeGpu[n]!;
+  }
+  if (nodes.length === 0) return '';
+  const req = pod.pod.scheduling;
+  const { matching, notReady, cordoned, taints } = countExclusions(nodes, req);
+  const reasons: [string, number][] = [
+    [`not matching ${requirementText(req).what}`, nodes.length - matching],
+    ...taintsByCount(taints).map(([t, c]): [string, number] => [`taint ${t} not tolerated`, c]),
+    ['cordoned', cordoned],
+    ['NotReady', notReady],
+  ];
+  // The most common reason; on a tie, the first listed (the pod's own requirements before the node's state).
+  const [reason, count] = reasons.reduce((top, r) => (r[1] > top[1] ? r : top));
+  const where = `${pod.gpu > 0 ? `${gpus(free)} free` : 'room'} on ${nodesWord(nodes.length)} it may not use`;
+  return `; ${where}: ${reason}${count < nodes.length ? ` on ${count} of them` : ''}`;
+}
+
 /** Why no single node has room for the pod now, or null when one has. */
 function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | null {
   const { freeGpu, freeCpu, freeMem, freePods } = index;
@@ -137,7 +190,7 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
   for (let n = 0; n < index.n; n++) {
     if (!pod.mask[n]) continue;
     eligible++;
-    if (freeGpu[n]! >= pod.gpu && freeCpu[n]! >= pod.cpu && freeMem[n]! >= pod.mem && freePods[n]! >= pod.slots) return null;
+    if (hasRoom(index, n, pod)) return null;
     maxGpu = Math.max(maxGpu, freeGpu[n]!);
     maxCpu = Math.max(maxCpu, freeCpu[n]!);
     maxMem = Math.max(maxMem, freeMem[n]!);
@@ -146,13 +199,14 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
   }
   const name = pod.pod.name;
   const among = eligible < index.n ? ` it may use` : '';
+  const excluded = eligible < index.n ? excludedWithRoom(index, pod) : '';
   if (maxGpu < pod.gpu) {
     const total = allocGpu < pod.gpu ? `; no node${among} has more than ${gpus(allocGpu)} in all` : '';
     return {
       level: 'node',
       needs: `${gpus(pod.gpu)} on one node`,
       best: `${gpus(Math.max(0, maxGpu))} free`,
-      message: `pod ${name} needs ${gpus(pod.gpu)} on one node; the largest free node${among} has ${Math.max(0, maxGpu)}${total}`,
+      message: `pod ${name} needs ${gpus(pod.gpu)} on one node; the largest free node${among} has ${Math.max(0, maxGpu)}${total}${excluded}`,
     };
   }
   if (maxCpu < pod.cpu) {
@@ -160,7 +214,7 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
       level: 'node',
       needs: `${formatCpu(pod.cpu)} on one node`,
       best: `${formatCpu(Math.max(0, maxCpu))} free`,
-      message: `pod ${name} needs ${formatCpu(pod.cpu)} on one node; the most free on a node${among} is ${formatCpu(Math.max(0, maxCpu))}`,
+      message: `pod ${name} needs ${formatCpu(pod.cpu)} on one node; the most free on a node${among} is ${formatCpu(Math.max(0, maxCpu))}${excluded}`,
     };
   }
   if (maxMem < pod.mem) {
@@ -168,17 +222,17 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
       level: 'node',
       needs: `${formatMemory(pod.mem)} memory on one node`,
       best: `${formatMemory(Math.max(0, maxMem))} free`,
-      message: `pod ${name} needs ${formatMemory(pod.mem)} memory on one node; the most free on a node${among} is ${formatMemory(Math.max(0, maxMem))}`,
+      message: `pod ${name} needs ${formatMemory(pod.mem)} memory on one node; the most free on a node${among} is ${formatMemory(Math.max(0, maxMem))}${excluded}`,
     };
   }
   if (maxSlots < pod.slots) {
-    return { level: 'node', needs: 'a free pod slot', best: 'none', message: `pod ${name} needs a pod slot; every node${among} is at its pod limit` };
+    return { level: 'node', needs: 'a free pod slot', best: 'none', message: `pod ${name} needs a pod slot; every node${among} is at its pod limit${excluded}` };
   }
   return {
     level: 'node',
     needs: `${gpus(pod.gpu)}, ${formatCpu(pod.cpu)} and ${formatMemory(pod.mem)} on one node`,
     best: 'no node has all at once',
-    message: `pod ${name} needs ${gpus(pod.gpu)}, ${formatCpu(pod.cpu)} and ${formatMemory(pod.mem)} free on one node; no node${among} has all of them at once`,
+    message: `pod ${name} needs ${gpus(pod.gpu)}, ${formatCpu(pod.cpu)} and ${formatMemory(pod.mem)} free on one node; no node${among} has all of them at once${excluded}`,
   };
 }
 
