@@ -156,9 +156,38 @@ describe('topology constraints on UPDATE (§5.4)', () => {
 
   test('a legacy packDomain-only object may add its missing topologyName; a modern one may not change it', () => {
     const legacy = (p: PcsView) => (p.template.topologyConstraint = { packDomain: 'zone' });
-    expectNone(update((p) => (p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } }), legacy), 'immutable.topologyConstraint');
     expectNone(update((p) => (p.template.topologyConstraint = { topologyName: 'gb200', packDomain: 'zone' }), legacy), 'immutable.topologyConstraint');
     const modern = (p: PcsView) => (p.template.topologyConstraint = { pack: { required: 'zone' } });
-    expectOne(update((p) => (p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } }), modern), 'immutable.topologyConstraint', `${TEMPLATE}/topologyConstraint`);
+    const renamed = expectOne(update((p) => (p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } }), modern), 'immutable.topologyConstraint', `${TEMPLATE}/topologyConstraint`);
+    expect(renamed.message).toContain('topologyName cannot be changed from "" to "gb200"');
+  });
+
+  test('one exception per update, as Grove: the repair keeps packDomain, the migration keeps topologyName; both at once is refused', () => {
+    const legacy = (p: PcsView) => (p.template.topologyConstraint = { packDomain: 'zone' });
+    const both = expectOne(update((p) => (p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } }), legacy), 'immutable.topologyConstraint', `${TEMPLATE}/topologyConstraint`);
+    expect(both.message).toContain('topologyName cannot be changed from "" to "gb200"');
+    // The same end state in two updates: repair (topologyName added, packDomain kept), then migration (packDomain → pack.required).
+    const repaired = (p: PcsView) => (p.template.topologyConstraint = { topologyName: 'gb200', packDomain: 'zone' });
+    expectNone(update(repaired, legacy), 'immutable.topologyConstraint');
+    expectNone(update((p) => (p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } }), repaired), 'immutable.topologyConstraint');
+    // At a clique too.
+    const legacyClique = (p: PcsView) => (p.clique(LEADER).topologyConstraint = { packDomain: 'host' });
+    expectOne(update((p) => (p.clique(LEADER).topologyConstraint = { topologyName: 'gb200', pack: { required: 'host' } }), legacyClique), 'immutable.topologyConstraint', clique(LEADER, 'topologyConstraint'));
+    expectNone(update((p) => (p.clique(LEADER).topologyConstraint = { topologyName: 'gb200', packDomain: 'host' }), legacyClique), 'immutable.topologyConstraint');
+  });
+
+  test('the repair is only for an object whose topologyName is missing: a packDomain-only clique that inherits one may not add it', () => {
+    const inherits = withTopology({ packDomain: 'host' });
+    const added = expectOne(update((p) => (p.clique(LEADER).topologyConstraint = { topologyName: 'gb200', packDomain: 'host' }), inherits), 'immutable.topologyConstraint', clique(LEADER, 'topologyConstraint'));
+    expect(added.message).toContain('topologyName cannot be changed');
+  });
+
+  test('messages say what changed, as Grove does', () => {
+    const base = withTopology({ pack: { required: 'host' } });
+    const message = (edit: (p: PcsView) => void) => update(edit, base).find((f) => f.rule === 'immutable.topologyConstraint')?.message;
+    expect(message((p) => (p.group(PREFILL).topologyConstraint = { pack: { required: 'rack' } }))).toContain('cannot be added after creation');
+    expect(message((p) => delete p.clique(LEADER).topologyConstraint)).toContain('cannot be removed after creation');
+    expect(message((p) => (p.clique(LEADER).topologyConstraint = { pack: { required: 'rack' } }))).toContain('cannot be changed from required="host" preferred="" to required="rack" preferred=""');
+    expect(message((p) => ((p.template.topologyConstraint as Json).topologyName = 'h100'))).toContain('topologyName cannot be changed from "gb200" to "h100"');
   });
 });

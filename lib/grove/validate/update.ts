@@ -36,6 +36,7 @@ export function podCliqueSetImmutability(oldPcs: Rec, newPcs: Rec): Finding[] {
 
   const oldCliques = list(ot.cliques);
   const newCliques = list(nt.cliques);
+  const repair = legacyRepairAllowed(ot);
   const oldNames = oldCliques.map((c) => c.name);
   const newNames = newCliques.map((c) => c.name);
   const sameSet = oldNames.length === newNames.length && oldNames.every((n) => newNames.includes(n));
@@ -60,7 +61,7 @@ export function podCliqueSetImmutability(oldPcs: Rec, newPcs: Rec): Finding[] {
       out.push(err([...base, 'spec', 'podSpec', 'schedulerName'], 'immutable.schedulerName', `podSpec.schedulerName of clique "${String(nc.name)}" is immutable`));
     }
     if (!jsonEqual(oc.resourceSharing, nc.resourceSharing)) out.push(err([...base, 'resourceSharing'], 'immutable.resourceSharing', `resourceSharing of clique "${String(nc.name)}" is immutable`));
-    out.push(...topologyChange(oc.topologyConstraint, nc.topologyConstraint, [...base, 'topologyConstraint']));
+    out.push(...topologyChange(oc.topologyConstraint, nc.topologyConstraint, [...base, 'topologyConstraint'], `PodClique "${String(nc.name)}"`, repair));
     out.push(...mnnvlChange(oc.annotations, nc.annotations, [...base, 'annotations']));
   });
 
@@ -78,39 +79,91 @@ export function podCliqueSetImmutability(oldPcs: Rec, newPcs: Rec): Finding[] {
     if (!jsonEqual(old.cliqueNames, g.cliqueNames)) out.push(err([...base, 'cliqueNames'], 'immutable.scalingGroupCliqueNames', `cliqueNames of scaling group "${String(g.name)}" are immutable`));
     if (!jsonEqual(old.minAvailable, g.minAvailable)) out.push(err([...base, 'minAvailable'], 'immutable.scalingGroupMinAvailable', `minAvailable of scaling group "${String(g.name)}" is immutable`));
     if (!jsonEqual(old.resourceSharing, g.resourceSharing)) out.push(err([...base, 'resourceSharing'], 'immutable.resourceSharing', `resourceSharing of scaling group "${String(g.name)}" is immutable`));
-    out.push(...topologyChange(old.topologyConstraint, g.topologyConstraint, [...base, 'topologyConstraint']));
+    out.push(...topologyChange(old.topologyConstraint, g.topologyConstraint, [...base, 'topologyConstraint'], `PodCliqueScalingGroup "${String(g.name)}"`, repair));
     out.push(...mnnvlChange(old.annotations, g.annotations, [...base, 'annotations']));
   });
 
-  out.push(...topologyChange(ot.topologyConstraint, nt.topologyConstraint, [...TEMPLATE, 'topologyConstraint']));
+  out.push(...topologyChange(ot.topologyConstraint, nt.topologyConstraint, [...TEMPLATE, 'topologyConstraint'], 'PodCliqueSet', repair));
   if (!jsonEqual(ot.resourceClaimTemplates, nt.resourceClaimTemplates)) out.push(err([...TEMPLATE, 'resourceClaimTemplates'], 'immutable.resourceClaimTemplates', 'resourceClaimTemplates are immutable'));
   if (!jsonEqual(ot.resourceSharing, nt.resourceSharing)) out.push(err([...TEMPLATE, 'resourceSharing'], 'immutable.resourceSharing', 'resourceSharing is immutable'));
   out.push(...mnnvlChange(rec(oldPcs.metadata).annotations, rec(newPcs.metadata).annotations, ['metadata', 'annotations']));
   return out;
 }
 
+// Topology constraints are immutable (Grove's validateTopologyConstraintImmutability), with two
+// exceptions that an update may use one at a time: the repair adds the topologyName a legacy
+// packDomain-only constraint lacks (packDomain unchanged), the migration moves packDomain to
+// pack.required (topologyName and both domains unchanged). Both at once is a changed topologyName.
+
+/** A constraint's parts as Grove compares them ("" for unset), or null for no constraint. */
+interface ConstraintParts {
+  topologyName: string;
+  packDomain: string;
+  /** pack.required, else the legacy packDomain. */
+  required: string;
+  preferred: string;
+  packRequired: string;
+}
+
+function constraintParts(c: unknown): ConstraintParts | null {
+  if (!isRecord(c)) return null;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const pack = rec(c.pack);
+  const packDomain = text(c.packDomain);
+  return { topologyName: text(c.topologyName), packDomain, required: text(pack.required) || packDomain, preferred: text(pack.preferred), packRequired: text(pack.required) };
+}
+
+function constraintChanged(o: ConstraintParts | null, n: ConstraintParts | null): boolean {
+  if (!o || !n) return o !== n;
+  return o.topologyName !== n.topologyName || o.packDomain !== n.packDomain || o.required !== n.required || o.preferred !== n.preferred;
+}
+
+const isLegacy = (c: ConstraintParts | null): boolean => !!c && c.topologyName === '' && c.packDomain !== '';
+const isRepair = (o: ConstraintParts | null, n: ConstraintParts | null): boolean => isLegacy(o) && !!n && n.topologyName !== '' && n.packDomain === o!.packDomain;
+const isMigrationAttempt = (o: ConstraintParts | null, n: ConstraintParts | null): boolean => !!o && !!n && o.packDomain !== '' && n.packDomain === '' && n.packRequired !== '';
+const isMigration = (o: ConstraintParts | null, n: ConstraintParts | null): boolean =>
+  isMigrationAttempt(o, n) && o!.topologyName === n!.topologyName && n!.required === o!.packDomain && n!.preferred === o!.preferred;
+
 /**
- * Any change to a topology constraint is refused, except (a) replacing `packDomain: X` by
- * `pack.required: X` with everything else equal and (b) adding the topologyName a legacy
- * packDomain-only constraint lacked.
+ * Whether the old object may use the repair: Grove allows it only when the object has a legacy
+ * constraint and some constrained level resolves to no topologyName after inheritance
+ * (PodCliqueSet → its scaling groups → their cliques; a standalone clique inherits the PodCliqueSet's).
  */
-function topologyChange(oldC: unknown, newC: unknown, path: Path): Finding[] {
-  if (jsonEqual(oldC, newC)) return [];
-  if (isRecord(oldC) && isRecord(newC)) {
-    const o = rec(oldC);
-    const n = rec(newC);
-    const migrated = (x: Rec) => {
-      const pack = { ...rec(x.pack) };
-      if (x.packDomain !== undefined && pack.required === undefined) pack.required = x.packDomain;
-      return { topologyName: x.topologyName, pack };
-    };
-    const legacy = o.packDomain !== undefined;
-    const oldM = migrated(o);
-    const newM = migrated(n);
-    const sameAfterMigration = jsonEqual(oldM.pack, newM.pack) && (jsonEqual(oldM.topologyName, newM.topologyName) || (legacy && o.topologyName === undefined));
-    if (sameAfterMigration && (n.packDomain === undefined || n.packDomain === o.packDomain)) return [];
+function legacyRepairAllowed(template: Rec): boolean {
+  const pcs = constraintParts(template.topologyConstraint);
+  const groups = list(template.podCliqueScalingGroups).map((g) => ({ g, c: constraintParts(g.topologyConstraint) }));
+  const cliques = list(template.cliques).map((q) => ({ q, c: constraintParts(q.topologyConstraint) }));
+  if (![pcs, ...groups.map((x) => x.c), ...cliques.map((x) => x.c)].some(isLegacy)) return false;
+  const pcsName = pcs?.topologyName ?? '';
+  if (pcs && pcsName === '') return true;
+  const groupNameOfClique = new Map<unknown, string>();
+  for (const { g, c } of groups) {
+    if (!c) continue;
+    const name = c.topologyName || pcsName;
+    if (name === '') return true;
+    for (const member of Array.isArray(g.cliqueNames) ? g.cliqueNames : []) if (!groupNameOfClique.has(member)) groupNameOfClique.set(member, name);
   }
-  return [err(path, 'immutable.topologyConstraint', 'topology constraints cannot be added, removed or changed on an existing PodCliqueSet; delete and recreate it instead')];
+  return cliques.some(({ q, c }) => c !== null && (c.topologyName || groupNameOfClique.get(q.name) || pcsName) === '');
+}
+
+function constraintChangeMessage(what: string, o: ConstraintParts | null, n: ConstraintParts | null): string {
+  const renamed = `${what}: topologyName cannot be changed from "${o?.topologyName ?? ''}" to "${n?.topologyName ?? ''}"`;
+  // At the PodCliqueSet level Grove names a changed topologyName before anything else.
+  if (what === 'PodCliqueSet' && (o?.topologyName ?? '') !== (n?.topologyName ?? '')) return renamed;
+  if (!o) return `${what}: topology constraint cannot be added after creation`;
+  if (!n) return `${what}: topology constraint cannot be removed after creation`;
+  if (o.topologyName !== n.topologyName) return renamed;
+  if (isMigrationAttempt(o, n)) {
+    return `${what}: deprecated packDomain can only move to pack.required without changing the required or preferred domain (old required="${o.packDomain}" preferred="${o.preferred}", new required="${n.required}" preferred="${n.preferred}")`;
+  }
+  return `${what}: topology constraint cannot be changed from required="${o.required}" preferred="${o.preferred}" to required="${n.required}" preferred="${n.preferred}"`;
+}
+
+function topologyChange(oldC: unknown, newC: unknown, path: Path, what: string, repairAllowed: boolean): Finding[] {
+  const o = constraintParts(oldC);
+  const n = constraintParts(newC);
+  if (!constraintChanged(o, n) || (repairAllowed && isRepair(o, n)) || isMigration(o, n)) return [];
+  return [err(path, 'immutable.topologyConstraint', `${constraintChangeMessage(what, o, n)}; delete and recreate the PodCliqueSet to change it`)];
 }
 
 function mnnvlChange(oldA: unknown, newA: unknown, path: Path): Finding[] {
