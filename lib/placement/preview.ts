@@ -4,7 +4,7 @@
  * browser's, from clusterStateFromObjects, or the server's). Nothing here touches a cluster.
  */
 import type { ScalableKind } from '../cluster/kinds';
-import { podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../cluster/limits';
+import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
 import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
@@ -34,7 +34,7 @@ export interface PlacementPreview {
 export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, options?: PlaceOptions): PlacementPreview {
   // Counted before anything is built: a typo'd `replicas: 100000` must not freeze the page (or server) expanding it.
   const overBudget = podCliqueSetPodBudgetRefusal(pcs);
-  if (overBudget) throw new Error(overBudget.message);
+  if (overBudget) throw Object.assign(new Error(overBudget.message), overBudget); // status 422 and causes, for a server route
   const gangs = expandPodGangs(pcs);
   const name = pcs.metadata?.name ?? '';
   const namespace = pcs.metadata?.namespace ?? 'default';
@@ -98,8 +98,9 @@ function owningPodCliqueSet(objects: GroveObjects, object: KubeObject): string |
 }
 
 /**
- * What scaling `target` to `target.replicas` would add, and where it would land. Refuses what Grove
- * refuses: a PodClique that belongs to a scaling group is scaled through its group.
+ * What scaling `target` to `target.replicas` would add, and where it would land. Refused (with the
+ * reason, nothing placed): a replica count out of range, a scale past the pod budget, and, by Canopy's
+ * rule, a PodClique that belongs to a scaling group (scale the group instead).
  */
 export function previewScale(state: ClusterState, objects: GroveObjects, target: ScaleTarget, options?: PlaceOptions): ScalePreview {
   const { kind, namespace, name, replicas: to } = target;
@@ -107,7 +108,7 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   const object = find(list, namespace, name);
   if (!object) return refused(0, to, `${kind} ${namespace}/${name} is not in the cluster`);
   const from = object.spec?.replicas ?? 0;
-  if (!Number.isInteger(to) || to < 0) return refused(from, to, `replicas must be a whole number ≥ 0, got ${to}`);
+  if (!isReplicaCount(to)) return refused(from, to, `replicas must be ${REPLICAS_RANGE}, got ${to}`);
   if (kind === 'PodClique') {
     const group = scalingGroupOfPodClique(object);
     if (group) return refused(from, to, scalingGroupRefusal(name, group));

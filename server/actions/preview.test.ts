@@ -66,7 +66,7 @@ describe('POST /api/preview', () => {
     expect((await post({ manifest: FIXTURE }, { ...HEADERS, origin: 'https://evil.example' })).status).toBe(403);
   });
 
-  it('refuses a scale beyond MAX_REPLICAS when it reads the request, and one beyond the pod budget before expanding it', async () => {
+  it('refuses a scale beyond MAX_REPLICAS when it reads the request, and one beyond the pod budget without expanding it', async () => {
     const target = { kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' };
     expect(() => readPreviewRequest({ scale: { ...target, replicas: 1_000_000 } })).toThrow('scale.replicas must be a whole number from 0 to 10,000');
     const tooMany = await post({ scale: { ...target, replicas: MAX_REPLICAS + 1 } });
@@ -74,8 +74,10 @@ describe('POST /api/preview', () => {
     expect(((await tooMany.json()) as { error: { message: string } }).error.message).toBe('scale.replicas must be a whole number from 0 to 10,000');
     // The stack runs 1 replica of 7 pods (test above): 2,000 replicas would be 14,000 pods.
     const overBudget = await post({ scale: { ...target, replicas: 2_000 } });
-    expect(overBudget.status).toBe(422);
-    expect(((await overBudget.json()) as { error: { message: string } }).error.message).toMatch(/^scaling PodCliqueSet disagg to 2,000 replicas would give PodCliqueSet disagg 14,000 pods, over the limit of 5,000 pods/);
+    expect(overBudget.status).toBe(200); // refused as every scale preview refusal is, with nothing placed
+    const body = (await overBudget.json()) as { refused?: string; gangs: unknown[] };
+    expect(body.refused).toMatch(/^scaling PodCliqueSet disagg to 2,000 replicas would give PodCliqueSet disagg 14,000 pods, over the limit of 5,000 pods/);
+    expect(body.gangs).toEqual([]);
   });
 
   it('refuses a manifest whose pods are beyond the budget, saying how many and the limit', async () => {

@@ -4,11 +4,10 @@
  * runs on its own store, fed from the ClusterSource.
  */
 import { SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
-import { REPLICAS_RANGE, isReplicaCount, type PodBudgetRefusal, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
+import { REPLICAS_RANGE, isReplicaCount } from '../../lib/cluster/limits';
 import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
-import { LABEL_PART_OF } from '../../lib/grove/labels';
 import { hasErrors } from '../../lib/grove/findings';
-import { isRecord, type KubeObject } from '../../lib/grove/meta';
+import { isRecord } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { previewPodCliqueSet, previewScale, type PlacementPreview, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
 import { validate } from '../../lib/grove/validate';
@@ -36,18 +35,6 @@ export function readPreviewRequest(body: unknown): PreviewRequest {
   throw invalid('the body must have exactly one of "manifest" (PodCliqueSet YAML) or "scale" ({kind, namespace, name, replicas})');
 }
 
-/** Why the scale would take its PodCliqueSet past the pod budget; undefined when it would not, or when the objects are missing (previewScale says so). */
-function scaleOverBudget(objects: { podCliqueSets: KubeObject[]; podCliqueScalingGroups: KubeObject[]; podCliques: KubeObject[] }, target: ScaleTarget): PodBudgetRefusal | undefined {
-  const list = target.kind === 'PodCliqueSet' ? objects.podCliqueSets : target.kind === 'PodCliqueScalingGroup' ? objects.podCliqueScalingGroups : objects.podCliques;
-  const inNamespace = (o: KubeObject, name: string | undefined) => o.metadata?.namespace === target.namespace && o.metadata?.name === name;
-  const object = list.find((o) => inNamespace(o, target.name));
-  const pcsName = target.kind === 'PodCliqueSet' ? target.name : object?.metadata?.labels?.[LABEL_PART_OF];
-  const podCliqueSet = objects.podCliqueSets.find((o) => inNamespace(o, pcsName));
-  if (!object || !podCliqueSet) return undefined;
-  const from = (object as { spec?: { replicas?: unknown } }).spec?.replicas;
-  return scalePodBudgetRefusal({ kind: target.kind, object, from: typeof from === 'number' ? from : 0, to: target.replicas, podCliqueSet, podCliques: objects.podCliques });
-}
-
 export async function previewOnSource(source: ClusterSource, request: PreviewRequest): Promise<PlacementPreview | ScalePreview> {
   if ('manifest' in request) {
     const docs = readManifests(request.manifest).filter((d) => d.object.kind === 'PodCliqueSet');
@@ -57,9 +44,7 @@ export async function previewOnSource(source: ClusterSource, request: PreviewReq
     // the validator's errors, as an apply would be, instead of being built by whatever the expansion makes of it.
     const findings = validate(pcs);
     if (hasErrors(findings)) throw refuseFindings(findings);
-    // Counted from the spec before anything is expanded: a million replicas are refused, not built.
-    const overBudget = podCliqueSetPodBudgetRefusal(pcs);
-    if (overBudget) throw new ActionFailure(overBudget);
+    // previewPodCliqueSet counts the pods before expanding: a million replicas are refused (422), not built.
     const state = clusterStateFromSnapshot(await clusterSnapshot(source));
     return previewPodCliqueSet(state, pcs);
   }
@@ -70,7 +55,6 @@ export async function previewOnSource(source: ClusterSource, request: PreviewReq
     listAll(source, 'PodClique'),
     listAll(source, 'PodGang'),
   ]);
-  const overBudget = scaleOverBudget({ podCliqueSets, podCliqueScalingGroups, podCliques }, request.scale);
-  if (overBudget) throw new ActionFailure(overBudget);
+  // A scale past the pod budget comes back `refused`, as every other refusal of a scale preview does.
   return previewScale(clusterStateFromSnapshot(snapshot), { podCliqueSets, podCliqueScalingGroups, podCliques, podGangs }, request.scale);
 }

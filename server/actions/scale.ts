@@ -5,12 +5,12 @@
  * When an HPA of the same name targets the object, the result says so: it will override a manual scale.
  */
 import { KIND_INFO, type ScalableKind } from '../../lib/cluster/kinds';
-import { MAX_REPLICAS } from '../../lib/cluster/limits';
+import { isReplicaCount, REPLICAS_RANGE } from '../../lib/cluster/limits';
 import { LABEL_PCSG } from '../../lib/grove/labels';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { Connection } from '../kube/connection';
-import { objectPath } from '../kube/paths';
+import { namespaceSegment, objectPath, pathSegment } from '../kube/paths';
 import { isStatus, kubeRequest } from '../kube/request';
 import type { ScaleResult } from '../sources/types';
 import { ActionFailure } from './errors';
@@ -32,7 +32,7 @@ async function owningHpa(connection: Connection, kind: ScalableKind, namespace: 
   try {
     const hpa = await kubeRequest<HorizontalPodAutoscaler>(connection.kubeConfig, {
       method: 'GET',
-      path: `/apis/autoscaling/v2/namespaces/${encodeURIComponent(namespace)}/horizontalpodautoscalers/${encodeURIComponent(name)}`,
+      path: `/apis/autoscaling/v2/namespaces/${namespaceSegment(namespace)}/horizontalpodautoscalers/${pathSegment(name, 'name')}`,
     });
     const ref = hpa.spec?.scaleTargetRef;
     return ref?.kind === kind && ref.name === name ? name : undefined;
@@ -47,8 +47,8 @@ export async function scaleObject(connection: Connection, kind: ScalableKind, na
   if (!(kind in KIND_INFO) || !['PodCliqueSet', 'PodCliqueScalingGroup', 'PodClique'].includes(kind)) {
     throw new ActionFailure({ status: 400, reason: 'BadRequest', message: `${kind} has no /scale subresource` });
   }
-  if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
-    throw new ActionFailure({ status: 422, reason: 'Invalid', message: `replicas must be a whole number from 0 to ${MAX_REPLICAS}`, causes: [{ field: 'spec.replicas', message: 'out of range' }] });
+  if (!isReplicaCount(replicas)) {
+    throw new ActionFailure({ status: 422, reason: 'Invalid', message: `replicas must be ${REPLICAS_RANGE}`, causes: [{ field: 'spec.replicas', message: `${replicas} is out of range` }] });
   }
   const object = await kubeRequest<Scalable>(connection.kubeConfig, { method: 'GET', path: objectPath(kind, namespace, name) });
   const group = kind === 'PodClique' ? scalingGroupOfPodClique(object) : undefined;
