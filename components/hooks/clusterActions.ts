@@ -29,6 +29,18 @@ export class ActionFailure extends Error {
   }
 }
 
+/** What a route's error answer says (`{error: {message, reason, causes, document}}`, server/http/errors.ts); the status line when it says nothing. */
+export function errorAnswerOf(body: unknown, status: number, statusText = ''): { message: string; reason: string; causes: { field?: string; message: string }[]; document?: number } {
+  const e = (body as { error?: { message?: unknown; reason?: string; causes?: { field?: string; message: string }[]; document?: number } } | null | undefined)?.error;
+  const error = typeof e === 'object' && e !== null ? e : {};
+  return {
+    message: typeof error.message === 'string' && error.message ? error.message : `${status} ${statusText}`.trim(),
+    reason: error.reason ?? 'Error',
+    causes: error.causes ?? [],
+    ...(error.document !== undefined ? { document: error.document } : {}),
+  };
+}
+
 async function call<T>(path: string, init: { method: 'GET' | 'POST'; body?: string; contentType?: string; signal?: AbortSignal }): Promise<T> {
   let response: Response;
   try {
@@ -51,8 +63,8 @@ async function call<T>(path: string, init: { method: 'GET' | 'POST'; body?: stri
     body = undefined;
   }
   if (!response.ok) {
-    const e = (body as { error?: { message?: string; reason?: string; causes?: { field?: string; message: string }[]; document?: number } } | undefined)?.error;
-    throw new ActionFailure(e?.message || `${response.status} ${response.statusText}`.trim(), response.status, e?.reason ?? 'Error', e?.causes ?? [], e?.document);
+    const e = errorAnswerOf(body, response.status, response.statusText);
+    throw new ActionFailure(e.message, response.status, e.reason, e.causes, e.document);
   }
   return body as T;
 }

@@ -1,19 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ClusterContextError, errorMessageOf, fetchClusterContext, postContextSwitch } from './clusterContext';
+import { errorAnswerOf } from './clusterActions';
+import { ClusterContextError, fetchClusterContext, postContextSwitch } from './clusterContext';
 
 // What the routes answer on failure (server/http/errors.ts: `{error: ActionError}`; GET /api/context adds `contexts`).
 const failure = (status: number, statusText: string, body: unknown) => new Response(JSON.stringify(body), { status, statusText, headers: { 'content-type': 'application/json' } });
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('errorMessageOf', () => {
-  it('reads the routes’ {error: {message}}, then a bare {message}, then the status line', () => {
-    expect(errorMessageOf({ error: { status: 404, reason: 'NotFound', message: 'context "x" is not in the kubeconfig' } }, 404, 'Not Found')).toBe('context "x" is not in the kubeconfig');
-    expect(errorMessageOf({ message: 'plain' }, 500)).toBe('plain');
-    expect(errorMessageOf({ error: 'as a string' }, 500)).toBe('as a string');
-    expect(errorMessageOf({ error: { message: '' } }, 503, 'Service Unavailable')).toBe('503 Service Unavailable');
-    expect(errorMessageOf(null, 502, 'Bad Gateway')).toBe('502 Bad Gateway');
-    expect(errorMessageOf('text', 500)).toBe('500');
+describe('errorAnswerOf', () => {
+  it('reads the routes’ {error: {message, reason, causes}}, else the status line', () => {
+    expect(errorAnswerOf({ error: { status: 404, reason: 'NotFound', message: 'context "x" is not in the kubeconfig' } }, 404, 'Not Found')).toEqual({ message: 'context "x" is not in the kubeconfig', reason: 'NotFound', causes: [] });
+    expect(errorAnswerOf({ error: { message: '' } }, 503, 'Service Unavailable').message).toBe('503 Service Unavailable');
+    expect(errorAnswerOf(null, 502, 'Bad Gateway').message).toBe('502 Bad Gateway');
+    expect(errorAnswerOf('text', 500)).toEqual({ message: '500', reason: 'Error', causes: [] });
   });
 });
 

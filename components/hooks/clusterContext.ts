@@ -12,7 +12,7 @@
  * in a shared URL (a page that wants a shareable filter can still put one in its own query).
  */
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
-import { CSRF_HEADER } from './clusterActions';
+import { CSRF_HEADER, errorAnswerOf } from './clusterActions';
 
 /** The part of the server's SourceInfo the UI shows (server/sources/types.ts). */
 export interface ClusterSourceInfo {
@@ -47,17 +47,6 @@ export class ClusterContextError extends Error {
   }
 }
 
-/**
- * The server's message from an error answer body: the routes answer `{error: {message}}`
- * (server/http/errors.ts); a bare `{message}` is read too; else the status line.
- */
-export function errorMessageOf(body: unknown, status: number, statusText = ''): string {
-  const record = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; message?: unknown };
-  const nested = typeof record.error === 'object' && record.error !== null ? (record.error as { message?: unknown }).message : undefined;
-  for (const message of [nested, record.error, record.message]) if (typeof message === 'string' && message) return message;
-  return `${status} ${statusText}`.trim();
-}
-
 async function answerError(response: Response): Promise<ClusterContextError> {
   let body: unknown = null;
   try {
@@ -67,7 +56,7 @@ async function answerError(response: Response): Promise<ClusterContextError> {
   }
   const contexts = (body as { contexts?: unknown } | null)?.contexts;
   return new ClusterContextError(
-    errorMessageOf(body, response.status, response.statusText),
+    errorAnswerOf(body, response.status, response.statusText).message,
     Array.isArray(contexts) ? contexts.filter((name): name is string => typeof name === 'string') : [],
   );
 }
