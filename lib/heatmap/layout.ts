@@ -123,9 +123,12 @@ function shelvesAt(children: readonly Rect[], wrap: number): { w: number; h: num
   return { w, h: children.length ? y + rowH : 0 };
 }
 
+/** The side of the box of shape `aspect` (width / height) that holds `size`: smaller = bigger cells once fitted to it. */
+const fittedSide = (size: { w: number; h: number }, aspect: number): number => Math.max(size.w / aspect, size.h);
+
 /**
- * Shelf-pack `children` in rows, wrapping at the width whose result comes closest to `aspect`
- * (width / height): a few wrap widths around the one an even area suggests are tried, because a
+ * Shelf-pack `children` in rows, wrapping at the width whose result fits a box of shape `aspect`
+ * (width / height) best: a few wrap widths around the one an even area suggests are tried, because a
  * handful of big children (five blocks of a zone) land far from the target with any single guess.
  * Sets each child's x, y relative to the content origin and returns the content size.
  */
@@ -137,8 +140,7 @@ function shelfPack(children: readonly Rect[], aspect: number): { w: number; h: n
     if (c.w > widest) widest = c.w;
   }
   const even = Math.sqrt(area * aspect);
-  // The side of the `aspect` box that holds the result: smallest = biggest cells when fitted to it.
-  const miss = (size: { w: number; h: number }) => Math.max(size.w / aspect, size.h);
+  const miss = (size: { w: number; h: number }) => fittedSide(size, aspect);
   let best = Math.max(widest, even);
   let bestMiss = miss(shelvesAt(children, best));
   for (let step = -4; step <= 4; step++) {
@@ -340,17 +342,15 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     }
     return shelfPack(top, SCREEN_ASPECT);
   };
-  const fittedSide = (size: { w: number; h: number }) => Math.max(size.w / SCREEN_ASPECT, size.h);
   let packed = packAll(FRAME_ASPECTS[0]);
-  let bestAspect: number = FRAME_ASPECTS[0];
   if (frames.length > 1) {
-    let lastAspect: number = FRAME_ASPECTS[0];
+    let bestAspect: number = FRAME_ASPECTS[0];
     for (const aspect of FRAME_ASPECTS.slice(1)) {
       const size = packAll(aspect);
-      lastAspect = aspect;
-      if (fittedSide(size) < fittedSide(packed) - 1e-9) (packed = size), (bestAspect = aspect);
+      if (fittedSide(size, SCREEN_ASPECT) < fittedSide(packed, SCREEN_ASPECT) - 1e-9) (packed = size), (bestAspect = aspect);
     }
-    if (lastAspect !== bestAspect) packed = packAll(bestAspect);
+    // The frames hold the last shape tried: pack again unless that was the best.
+    if (bestAspect !== FRAME_ASPECTS[FRAME_ASPECTS.length - 1]) packed = packAll(bestAspect);
   }
   // Pre-order: a parent is absolute before its children (and nodes) are offset by it.
   for (const frame of frames) {

@@ -239,6 +239,8 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
 /**
  * Free GPUs in domain d on the nodes that take pods at all (Ready, not cordoned): what the heatmap
  * counts as free there, also on nodes too full for one pod of the set or that its pods may not use.
+ * Not LevelIndex.domFreeGpu: that sum lets an over-committed node's negative free cancel others' free
+ * GPUs; here each node counts at least 0, as the heatmap shows it.
  */
 function domainFreeGpu(index: ClusterIndex, level: LevelIndex, d: number): number {
   let free = 0;

@@ -42,7 +42,7 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
     ...(cause.field ? { field: cause.field } : {}),
     message: cause.message ?? cause.reason ?? '',
   }));
-  // A 404's details.kind is the resource that is missing: a namespace, or (no CRD) the kind's own resource.
+  // A 404's details.kind is the resource that is missing (e.g. `namespaces`); the 404 for a kind whose CRD is not installed names none.
   const missing = httpStatus === 404 && typeof status.details?.kind === 'string' ? { resource: status.details.kind, ...(status.details.name ? { name: status.details.name } : {}) } : undefined;
   return new ActionFailure({ status: httpStatus, reason: status.reason || reasonOf(httpStatus), message, causes, ...(missing ? { missing } : {}) });
 }

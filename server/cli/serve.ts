@@ -32,7 +32,7 @@ Options:
 Without --context or --simulate the server uses kubeconfig's current context, the in-cluster service
 account, or else the demo cluster.
 
-The server answers only requests addressed to localhost, 127.0.0.1 or [::1]; behind a proxy or tunnel
+Canopy's API answers only requests addressed to localhost, 127.0.0.1 or [::1]; behind a proxy or tunnel
 under another name, list it in CANOPY_ALLOWED_HOSTS (comma-separated host or host:port).
 `;
 

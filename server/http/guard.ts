@@ -17,7 +17,7 @@ export interface GuardRefusal {
   message: string;
 }
 
-export const ALLOWED_HOSTS_SETTING = 'CANOPY_ALLOWED_HOSTS';
+const ALLOWED_HOSTS_SETTING = 'CANOPY_ALLOWED_HOSTS';
 
 /** Hosts allowed on any port without being listed. */
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];

@@ -36,7 +36,7 @@ export function getWatchHub(source: ClusterSource = getClusterSource()): WatchHu
   return state.hub;
 }
 
-/** Closes and forgets the hub (tests, shutdown). */
+/** Closes and forgets the hub, ending its streams (a context switch, tests, shutdown); the next stream opens a new one. */
 export function resetWatchHub(): void {
   state.hub?.close();
   state.hub = undefined;
