@@ -142,6 +142,8 @@ describe('previewScale', () => {
     const { state, objects } = running(disaggregated());
     const preview = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-prefill-0-pworker', replicas: 5 });
     expect(preview.refused).toMatch(/belongs to scaling group disagg-0-prefill\b.*scale disagg-0-prefill instead/);
+    // At any count: past the pod budget too, it is refused as a member, not for its size.
+    expect(previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-prefill-0-pworker', replicas: 6_000 }).refused).toMatch(/belongs to scaling group disagg-0-prefill\b/);
     expect(preview.plan.gangs).toEqual([]);
   });
 
