@@ -32,7 +32,7 @@ async function owningHpa(connection: Connection, kind: ScalableKind, namespace: 
   try {
     const hpa = await kubeRequest<HorizontalPodAutoscaler>(connection.kubeConfig, {
       method: 'GET',
-      path: `/apis/autoscaling/v2/namespaces/${namespaceSegment(namespace)}/horizontalpodautoscalers/${pathSegment(name, 'name')}`,
+      path: `/apis/autoscaling/v2${namespaceSegment(namespace)}/horizontalpodautoscalers/${pathSegment(name, 'name')}`,
     });
     const ref = hpa.spec?.scaleTargetRef;
     return ref?.kind === kind && ref.name === name ? name : undefined;
