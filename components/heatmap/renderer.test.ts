@@ -17,6 +17,17 @@ function smallModel() {
 
 const CHROME = { node: '#ffffff', hatch: '#ffffff' };
 
+/**
+ * Words of a buffer with rows of `stride` that differ from `expected` (width × height, row-major):
+ * inside the picture it must equal `expected`, past its right or bottom edge it must be untouched (0).
+ */
+function wordsDiffering(words: Uint32Array, stride: number, expected: Uint32Array, width: number, height: number): number {
+  let differ = 0;
+  for (let y = 0; y * stride < words.length; y++)
+    for (let x = 0; x < stride; x++) if (words[y * stride + x] !== (x < width && y < height ? expected[y * width + x] : 0)) differ++;
+  return differ;
+}
+
 /** The plain per-pixel writer (what the renderer did before row fills): the oracle. */
 function referencePixels(width: number, height: number, layout: HeatmapLayout, nodes: number[], index: Uint16Array, highlight: Uint8Array | null, p: PixelWords, s: number, ox: number, oy: number): Uint32Array {
   const words = new Uint32Array(width * height);
@@ -100,10 +111,7 @@ describe('pixel path (writeNodePixels)', () => {
           const words = new Uint32Array(stride * (height + 1));
           writeNodePixels({ words, width, height, stride, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight, palette, scale: s, offsetX: ox, offsetY: oy });
           const expected = referencePixels(width, height, layout, nodes, colors.index, highlight, palette, s, ox, oy);
-          let differ = 0;
-          for (let y = 0; y < height + 1; y++)
-            for (let x = 0; x < stride; x++) if (words[y * stride + x] !== (x < width && y < height ? expected[y * width + x] : 0)) differ++;
-          expect(differ).toBe(0);
+          expect(wordsDiffering(words, stride, expected, width, height)).toBe(0);
         },
       ),
       { numRuns: 150 },
@@ -195,9 +203,7 @@ describe('pixel path (writeFramePixels)', () => {
           const out = new Uint32Array(stride * height);
           writeFramePixels({ words: out, width, height, stride, frames: layout.frames, ...words, scale: s, offsetX: ox, offsetY: oy });
           const expected = paintedFrames(width, height, layout, words, s, ox, oy);
-          let differ = 0;
-          for (let y = 0; y < height; y++) for (let x = 0; x < stride; x++) if (out[y * stride + x] !== (x < width ? expected[y * width + x] : 0)) differ++;
-          expect(differ).toBe(0);
+          expect(wordsDiffering(out, stride, expected, width, height)).toBe(0);
         },
       ),
       { numRuns: 200 },

@@ -186,7 +186,7 @@ export function writeFramePixels(job: FramePixelJob): void {
   const { words, width, height, stride = width, frames, background, fill, stroke, scale: s, offsetX: ox, offsetY: oy } = job;
   const n = frames.length;
   const rect = new Int32Array(4 * n); // unclipped device rects [x0, x1) × [y0, y1)
-  const differs = new Uint8Array(height + 1); // 1: this row may differ from the one above
+  const differs = new Uint8Array(height); // 1: this row may differ from the one above
   differs[0] = 1;
   const mark = (y: number) => {
     if (y > 0 && y < height) differs[y] = 1;
@@ -414,21 +414,15 @@ export class HeatmapRenderer {
     const ctx = this.ctx;
     const input = this.input;
     const chrome = CHROME[input?.theme ?? 'light'];
-    if (!input) {
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.fillStyle = chrome.background;
-      ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
-      return { cellsDrawn: 0, ms: performance.now() - t0 };
-    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = chrome.background;
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    if (!input) return { cellsDrawn: 0, ms: performance.now() - t0 };
     const { model, colors, highlight } = input;
     const { layout } = model;
     const k = this.transform.k;
     const view = this.viewport();
     const visible = (r: Rect) => r.x < view.x + view.w && r.x + r.w > view.x && r.y < view.y + view.h && r.y + r.h > view.y;
-    // Cells smaller than PIXEL_MODE device pixels: background, frames, node boxes and cells are written
-    // straight into one ImageData and put on the canvas in one call (no path to raster, no second
-    // canvas); labels and outlines are drawn over it as vectors.
-    const pixelMode = this.isPixelMode();
     if (this.visibleNodes.length < layout.nodes.length) this.visibleNodes = new Int32Array(layout.nodes.length);
     const visibleNodes = this.visibleNodes;
     let visibleCount = 0;
@@ -439,16 +433,15 @@ export class HeatmapRenderer {
       visibleNodes[visibleCount++] = n;
       if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
     }
-    let cellsDrawn = 0;
-    const showLabels = LABEL_SIZE * k >= 7;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = chrome.background;
-    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
-    if (pixelMode) cellsDrawn = this.drawPixels(input, visibleNodes, visibleCount);
+    // Cells smaller than PIXEL_MODE device pixels: the layout's box (frames, node boxes and cells) is
+    // written straight into one ImageData and put on the canvas in one call (no path to raster, no
+    // second canvas); labels and outlines are drawn over it as vectors.
+    const pixelMode = this.isPixelMode();
+    let cellsDrawn = pixelMode ? this.drawPixels(input, visibleNodes, visibleCount) : 0;
     this.applyTransform();
-    ctx.lineWidth = 1 / k;
     if (!pixelMode) {
       // Frames (pre-order: parents under children).
+      ctx.lineWidth = 1 / k;
       for (const frame of layout.frames) {
         if (!visible(frame)) continue;
         ctx.fillStyle = chrome.frameFill[frame.depth % chrome.frameFill.length]!;
@@ -457,7 +450,7 @@ export class HeatmapRenderer {
         ctx.strokeRect(frame.x, frame.y, frame.w, frame.h);
       }
     }
-    if (showLabels) {
+    if (LABEL_SIZE * k >= 7) {
       for (let f = 0; f < layout.frames.length; f++) if (visible(layout.frames[f]!)) this.drawLabel(model, f, chrome);
     }
 
