@@ -8,7 +8,7 @@
  * Standalone: `npx tsx bench/heatmap/run.ts` prints the JSON report.
  */
 import { build } from 'esbuild';
-import { chromium, type CDPSession } from '@playwright/test';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { medianRun, paintWork, TRACE_CATEGORIES, type PaintWork, type TraceEvent } from './trace';
@@ -45,6 +45,8 @@ export interface HeatmapSizeReport {
 export interface HeatmapReport {
   browser: string;
   runs: number;
+  /** The page's first canvas and first SVG paint of 10k GPUs, before any warm-up (cold JIT): one sample each. */
+  cold10k: { canvasMs: number; svgMs: number };
   /** os.loadavg() before and after: the figures move with whatever else runs on the machine. */
   loadAverage: { before: number[]; after: number[] };
   sizes: HeatmapSizeReport[];
@@ -57,6 +59,8 @@ export interface HeatmapGoal {
 }
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+/** First paints of each kind before the measured ones (V8 optimises the hot loops over the first few). */
+const WARMUPS = 5;
 
 const median = (values: number[]): number => {
   const s = [...values].sort((a, b) => a - b);
@@ -104,27 +108,35 @@ export async function runHeatmap(log: (msg: string) => void, options: { quick: b
     const cdp = await page.context().newCDPSession(page);
     const runs = options.quick ? 3 : 7;
     const workRuns = options.quick ? 3 : 7;
+    const warmups = options.quick ? 2 : WARMUPS;
+    const bench = benchApi(page);
     const sizes: HeatmapSizeReport[] = [];
+    let cold: { canvasMs: number; svgMs: number } | null = null;
     for (const gpus of [10_000, 100_000]) {
-      await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.warm(g), gpus);
+      await bench.warm(gpus);
+      // The page's very first paint of each kind (cold JIT) is kept apart; then warm-ups, then the measured runs.
+      const coldCanvas = await bench.canvasFirstPaint(gpus);
+      for (let i = 1; i < warmups; i++) await bench.canvasFirstPaint(gpus);
       const first: { ms: number; modelMs: number; drawMs: number; dom: number }[] = [];
-      await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.canvasFirstPaint(g), gpus); // warm-up (JIT)
-      for (let i = 0; i < runs; i++) first.push(await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.canvasFirstPaint(g), gpus));
+      for (let i = 0; i < runs; i++) first.push(await bench.canvasFirstPaint(gpus));
       const updates: { applyMs: number; paintMs: number; changedCells: number }[] = [];
-      for (let i = 0; i < runs; i++) updates.push(await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.canvasUpdate(g, 0.01), gpus));
-      // The SVG reference after one warm-up at 10k; 3 runs at 100k (over a second each).
+      for (let i = 0; i < runs; i++) updates.push(await bench.canvasUpdate(gpus, 0.01));
+      // The SVG reference after the same warm-ups at 10k; at 100k (over a second per paint) none, and 3 runs.
       const svgRuns = gpus === 10_000 ? runs : Math.min(runs, 3);
       const svg: { ms: number; dom: number }[] = [];
-      if (gpus === 10_000) await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.svgFirstPaint(g), gpus);
-      for (let i = 0; i < svgRuns; i++) svg.push(await page.evaluate((g) => (window as unknown as { heatmapBench: Api }).heatmapBench.svgFirstPaint(g), gpus));
+      if (gpus === 10_000) {
+        const coldSvg = await bench.svgFirstPaint(gpus);
+        cold = { canvasMs: r1(coldCanvas.ms), svgMs: r1(coldSvg.ms) };
+        for (let i = 1; i < warmups; i++) await bench.svgFirstPaint(gpus);
+      }
+      for (let i = 0; i < svgRuns; i++) svg.push(await bench.svgFirstPaint(gpus));
       // Traced first paints (apart from the timed ones: tracing adds its own overhead), canvas and SVG
       // interleaved so load on the machine hits both alike; the SVG 3 times at 100k (over a second per paint).
       const canvasWork: PaintWork[] = [];
       const svgWork: PaintWork[] = [];
-      const api = (g: number, kind: 'canvasFirstPaint' | 'svgFirstPaint') => () => page.evaluate(([n, k]) => (window as unknown as { heatmapBench: Api }).heatmapBench[k](n), [g, kind] as const);
       for (let i = 0; i < workRuns; i++) {
-        canvasWork.push(await traced(cdp, api(gpus, 'canvasFirstPaint')));
-        if (i < (gpus === 10_000 ? workRuns : Math.min(workRuns, 3))) svgWork.push(await traced(cdp, api(gpus, 'svgFirstPaint')));
+        canvasWork.push(await traced(cdp, () => bench.canvasFirstPaint(gpus)));
+        if (i < (gpus === 10_000 ? workRuns : Math.min(workRuns, 3))) svgWork.push(await traced(cdp, () => bench.svgFirstPaint(gpus)));
       }
       const canvasMedian = medianRun(canvasWork);
       const svgMedian = medianRun(svgWork);
@@ -162,12 +174,22 @@ export async function runHeatmap(log: (msg: string) => void, options: { quick: b
       );
       sizes.push(row);
     }
+    log(`heatmap: the page's first paints of 10000 GPUs, before any warm-up (cold JIT): canvas ${cold!.canvasMs} ms, SVG ${cold!.svgMs} ms wall`);
     const loadAverage = { before: loadBefore, after: loadavg().map(r1) };
     log(`heatmap: load average ${loadAverage.before.join(' ')} before, ${loadAverage.after.join(' ')} after${Math.max(loadAverage.before[0]!, loadAverage.after[0]!) > 2 ? ' (busy machine: figures are inflated and noisy)' : ''}`);
-    return { browser: browser.version(), runs, loadAverage, sizes };
+    return { browser: browser.version(), runs, cold10k: cold!, loadAverage, sizes };
   } finally {
     await browser.close();
   }
+}
+
+/** The page's benchmark API (page.ts), called from here. */
+function benchApi(page: Page): { [K in keyof Api]: (...args: Parameters<Api[K]>) => Promise<Awaited<ReturnType<Api[K]>>> } {
+  const call =
+    <K extends keyof Api>(name: K) =>
+    (...args: Parameters<Api[K]>) =>
+      page.evaluate(([k, a]) => (window as unknown as { heatmapBench: Record<string, (...x: unknown[]) => unknown> }).heatmapBench[k]!(...a), [name, args] as const) as Promise<Awaited<ReturnType<Api[K]>>>;
+  return { canvasFirstPaint: call('canvasFirstPaint'), canvasUpdate: call('canvasUpdate'), svgFirstPaint: call('svgFirstPaint'), warm: call('warm') };
 }
 
 export function heatmapGoals(report: HeatmapReport): HeatmapGoal[] {

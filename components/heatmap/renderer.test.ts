@@ -4,7 +4,7 @@ import { colorCells } from '../../lib/heatmap/colors';
 import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { boundPod, nestedCluster } from '../../lib/placement/testkit';
-import { cellPixelSize, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeNodePixels, type PixelWords } from './renderer';
+import { cellPixelSize, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeLayoutPixels, writeNodePixels, type PixelWords } from './renderer';
 
 /** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
 function smallModel() {
@@ -204,6 +204,53 @@ describe('pixel path (writeFramePixels)', () => {
           writeFramePixels({ words: out, width, height, stride, frames: layout.frames, ...words, scale: s, offsetX: ox, offsetY: oy });
           const expected = paintedFrames(width, height, layout, words, s, ox, oy);
           expect(wordsDiffering(out, stride, expected, width, height)).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('pixel path (writeLayoutPixels: the picture band by band)', () => {
+  test('property: the bands, put where they say, are the picture of one full-height write, at any band height, scale and offset', () => {
+    const state = nestedCluster(['zone', 'block', 'rack'], [2, 3, 2, 2], { gpu: 8 });
+    state.nodes[3]!.unschedulable = true;
+    state.pods = [boundPod('a', 'node-0', 3), boundPod('b', 'node-3', 2), boundPod('c', 'node-5', 8)];
+    const model = buildHeatmapModel(state);
+    const { layout } = model;
+    const colors = colorCells(model, 'allocation', 'light');
+    const palette = pixelWords(colors, CHROME);
+    const frameWords = { background: 1, fill: [10, 11, 12], stroke: [20, 21] };
+    const width = 89;
+    const height = 73;
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.05, max: 1.2, noNaN: true }),
+        fc.double({ min: -150, max: 60, noNaN: true }),
+        fc.double({ min: -150, max: 60, noNaN: true }),
+        fc.integer({ min: 1, max: height + 5 }),
+        fc.option(fc.uint8Array({ minLength: layout.cellCount, maxLength: layout.cellCount, max: 1 }), { nil: null }),
+        fc.subarray(layout.nodes.map((_, n) => n), { minLength: 0 }),
+        (s, ox, oy, bandRows, highlight, nodes) => {
+          const common = { width, layout, nodes, nodeCount: nodes.length, colorIndex: colors.index, highlight, palette, frames: layout.frames, ...frameWords, scale: s, offsetX: ox, offsetY: oy };
+          const whole = new Uint32Array(width * height);
+          writeFramePixels({ ...common, words: whole, height });
+          writeNodePixels({ ...common, words: whole, height });
+
+          const stride = width + 3; // the renderer's band buffer only grows: rows may be wider than the box
+          const band = new Uint32Array(stride * bandRows);
+          const picture = new Uint32Array(width * height);
+          let nextRow = 0;
+          const cells = writeLayoutPixels({ ...common, words: band, height, stride, bandRows }, (firstRow, rows) => {
+            expect(firstRow).toBe(nextRow); // bands in order, no gap, no overlap
+            expect(rows).toBeGreaterThan(0);
+            expect(rows).toBeLessThanOrEqual(bandRows);
+            for (let r = 0; r < rows; r++) picture.set(band.subarray(r * stride, r * stride + width), (firstRow + r) * width);
+            nextRow = firstRow + rows;
+          });
+          expect(nextRow).toBe(height);
+          expect(wordsDiffering(picture, width, whole, width, height)).toBe(0);
+          expect(cells).toBe(nodes.reduce((sum, n) => sum + layout.nodes[n]!.gpus, 0));
         },
       ),
       { numRuns: 200 },

@@ -30,6 +30,8 @@ const DIM_ALPHA = 0.18;
 const LABEL_SIZE = 11;
 /** Below this cell size in device pixels, cells are written as pixel squares (crisp, and ~10× cheaper than fillRect). */
 const PIXEL_MODE = 12;
+/** Words in the pixel path's band buffer (256 KB): rows per band = this / the box's width. */
+const BAND_WORDS = 1 << 16;
 
 /** `front` over `back` at opacity `alpha`, as an opaque ImageData word. */
 function blendWords(front: number, back: number, alpha: number): number {
@@ -90,6 +92,8 @@ export interface PixelJob {
   scale: number;
   offsetX: number;
   offsetY: number;
+  /** The picture row held in the buffer's first row (a band of a taller picture); 0 when absent. */
+  firstRow?: number;
 }
 
 /** Model coordinate → device pixel: floor(p × scale + offset). The full draw and the in-place repaint place cells by this one rule. */
@@ -130,15 +134,15 @@ export function writeCellPixels(words: Uint32Array, width: number, height: numbe
  * are filled with typed-array fills, not pixel by pixel. Returns the number of cells written (clipped ones included).
  */
 export function writeNodePixels(job: PixelJob): number {
-  const { words, width, height, stride = width, layout, nodes, nodeCount, colorIndex, highlight, palette, scale: s, offsetX: ox, offsetY: oy } = job;
+  const { words, width, height, stride = width, layout, nodes, nodeCount, colorIndex, highlight, palette, scale: s, offsetX: ox, offsetY: oy, firstRow: top = 0 } = job;
   const { cellX, cellY } = layout;
   const nodeWord = palette.node;
   for (let v = 0; v < nodeCount; v++) {
     const box = layout.nodes[nodes[v]!]!;
     const x0 = Math.max(0, Math.floor(box.x * s + ox));
-    const y0 = Math.max(0, Math.floor(box.y * s + oy));
+    const y0 = Math.max(0, Math.floor(box.y * s + oy) - top);
     const x1 = Math.min(width, Math.floor((box.x + box.w) * s + ox));
-    const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy));
+    const y1 = Math.min(height, Math.floor((box.y + box.h) * s + oy) - top);
     if (x1 <= x0) continue; // (a negative fill() end would count from the array's end)
     for (let y = y0; y < y1; y++) words.fill(nodeWord, y * stride + x0, y * stride + x1);
   }
@@ -152,7 +156,7 @@ export function writeNodePixels(job: PixelJob): number {
       drawn++;
       const i = colorIndex[c]!;
       const word = !highlight || highlight[c] === 1 ? lit[i]! : dim[i]!;
-      writeCellPixels(words, width, height, devicePixel(cellX[c]!, s, ox), devicePixel(cellY[c]!, s, oy), size, word, hatched[i] === 1 ? hatch : -1, stride);
+      writeCellPixels(words, width, height, devicePixel(cellX[c]!, s, ox), devicePixel(cellY[c]!, s, oy) - top, size, word, hatched[i] === 1 ? hatch : -1, stride);
     }
   }
   return drawn;
@@ -173,6 +177,7 @@ export interface FramePixelJob {
   scale: number;
   offsetX: number;
   offsetY: number;
+  firstRow?: number;
 }
 
 /**
@@ -183,7 +188,7 @@ export interface FramePixelJob {
  * one above it and is copied (one memmove), so the cost is a few hundred rows, not area × depth.
  */
 export function writeFramePixels(job: FramePixelJob): void {
-  const { words, width, height, stride = width, frames, background, fill, stroke, scale: s, offsetX: ox, offsetY: oy } = job;
+  const { words, width, height, stride = width, frames, background, fill, stroke, scale: s, offsetX: ox, offsetY: oy, firstRow: top = 0 } = job;
   const n = frames.length;
   const rect = new Int32Array(4 * n); // unclipped device rects [x0, x1) × [y0, y1)
   const differs = new Uint8Array(height); // 1: this row may differ from the one above
@@ -195,9 +200,9 @@ export function writeFramePixels(job: FramePixelJob): void {
   for (let f = 0; f < n; f++) {
     const frame = frames[f]!;
     const x0 = (rect[4 * f] = Math.floor(frame.x * s + ox));
-    const y0 = (rect[4 * f + 1] = Math.floor(frame.y * s + oy));
+    const y0 = (rect[4 * f + 1] = Math.floor(frame.y * s + oy) - top);
     const x1 = (rect[4 * f + 2] = Math.floor((frame.x + frame.w) * s + ox));
-    const y1 = (rect[4 * f + 3] = Math.floor((frame.y + frame.h) * s + oy));
+    const y1 = (rect[4 * f + 3] = Math.floor((frame.y + frame.h) * s + oy) - top);
     if (x1 <= 0 || x0 >= width || x1 <= x0 || y1 <= Math.max(0, y0) || y0 >= height) continue;
     byTop.push(f);
     mark(y0);
@@ -234,6 +239,58 @@ export function writeFramePixels(job: FramePixelJob): void {
       }
     }
   }
+}
+
+export interface LayoutPixelJob extends Omit<PixelJob, 'firstRow'>, Pick<FramePixelJob, 'frames' | 'background' | 'fill' | 'stroke'> {
+  /** `height` is the whole picture's; `words` holds `bandRows` rows of it (of `stride` words) at a time. */
+  bandRows: number;
+}
+
+/**
+ * The pixel path's whole picture, `bandRows` rows at a time: each band gets its frames
+ * (writeFramePixels), then the node boxes and cells that reach into it (writeNodePixels), in the one
+ * band-sized buffer, and is handed to `put(firstRow, rows)` before the next band overwrites it. Why
+ * bands: a first paint then touches a few hundred KB, not the layout box's megabytes, and fresh memory
+ * costs a page fault per 4 KB (about 2 ms to first fill a 1200 × 600 ImageData in Chromium here).
+ * Nodes are bucketed by the bands they reach, so a cell is visited once, or twice on a band edge. The
+ * picture is the same as one write of the full height (property-tested). Returns the cells of `nodes`.
+ */
+export function writeLayoutPixels(job: LayoutPixelJob, put: (firstRow: number, rows: number) => void): number {
+  const { height, bandRows, layout, nodes, nodeCount, scale: s, offsetY: oy } = job;
+  if (height <= 0) return 0;
+  const rowsPerBand = Math.max(1, Math.floor(bandRows));
+  const bands = Math.ceil(height / rowsPerBand);
+  const reach = cellPixelSize(s); // a cell's square may end past its node box's floored edge by rounding
+  const firstBand = new Int32Array(nodeCount);
+  const lastBand = new Int32Array(nodeCount);
+  const starts = new Int32Array(bands + 1);
+  let cells = 0;
+  for (let v = 0; v < nodeCount; v++) {
+    const box = layout.nodes[nodes[v]!]!;
+    cells += box.gpus;
+    const top = Math.floor(box.y * s + oy);
+    const bottom = Math.floor((box.y + box.h) * s + oy) + reach;
+    if (bottom <= 0 || top >= height) {
+      firstBand[v] = 0;
+      lastBand[v] = -1;
+      continue;
+    }
+    firstBand[v] = Math.max(0, Math.floor(top / rowsPerBand));
+    lastBand[v] = Math.min(bands - 1, Math.floor((bottom - 1) / rowsPerBand));
+    for (let b = firstBand[v]!; b <= lastBand[v]!; b++) starts[b + 1]!++;
+  }
+  for (let b = 0; b < bands; b++) starts[b + 1]! += starts[b]!;
+  const bucket = new Int32Array(starts[bands]!);
+  const fill = starts.slice(0, bands);
+  for (let v = 0; v < nodeCount; v++) for (let b = firstBand[v]!; b <= lastBand[v]!; b++) bucket[fill[b]!++] = nodes[v]!;
+  for (let b = 0; b < bands; b++) {
+    const firstRow = b * rowsPerBand;
+    const rows = Math.min(rowsPerBand, height - firstRow);
+    writeFramePixels({ ...job, height: rows, firstRow });
+    writeNodePixels({ ...job, height: rows, firstRow, nodes: bucket.subarray(starts[b]!, starts[b + 1]!), nodeCount: starts[b + 1]! - starts[b]! });
+    put(firstRow, rows);
+  }
+  return cells;
 }
 
 const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
@@ -416,7 +473,17 @@ export class HeatmapRenderer {
     const chrome = CHROME[input?.theme ?? 'light'];
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = chrome.background;
-    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    // The pixel path covers the layout's box itself: the background goes only around it.
+    const pixelBox = input && this.isPixelMode() ? this.pixelBox(input.model.layout) : null;
+    const { width: cw, height: ch } = this.canvas;
+    if (!pixelBox) ctx.fillRect(0, 0, cw, ch);
+    else {
+      const { x0, y0, x1, y1 } = pixelBox;
+      ctx.fillRect(0, 0, cw, y0);
+      ctx.fillRect(0, y1, cw, ch - y1);
+      ctx.fillRect(0, y0, x0, y1 - y0);
+      ctx.fillRect(x1, y0, cw - x1, y1 - y0);
+    }
     if (!input) return { cellsDrawn: 0, ms: performance.now() - t0 };
     const { model, colors, highlight } = input;
     const { layout } = model;
@@ -434,10 +501,10 @@ export class HeatmapRenderer {
       if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
     }
     // Cells smaller than PIXEL_MODE device pixels: the layout's box (frames, node boxes and cells) is
-    // written straight into one ImageData and put on the canvas in one call (no path to raster, no
+    // written straight into ImageData and put on the canvas band by band (no path to raster, no
     // second canvas); labels and outlines are drawn over it as vectors.
     const pixelMode = this.isPixelMode();
-    let cellsDrawn = pixelMode ? this.drawPixels(input, visibleNodes, visibleCount) : 0;
+    let cellsDrawn = pixelBox ? this.drawPixels(input, pixelBox, visibleNodes, visibleCount) : 0;
     this.applyTransform();
     if (!pixelMode) {
       // Frames (pre-order: parents under children).
@@ -571,40 +638,54 @@ export class HeatmapRenderer {
   }
 
   /**
-   * The layout's box on screen as device pixels: background and frames (writeFramePixels), then the
-   * visible nodes and their cells (writeNodePixels), put on the canvas in one call. Only that box is
-   * written and converted (a fitted layout often covers half the canvas); the rest stays the vector
-   * background. The buffer only grows, so zooming does not allocate one per frame.
+   * The layout's box on screen as device pixels: background and frames, then the visible nodes and
+   * their cells (writeLayoutPixels), put on the canvas band by band. Only that box is written and
+   * converted (a fitted layout often covers half the canvas); the rest stays the vector background.
+   * The band buffer only grows, so zooming does not allocate one per frame.
    */
-  private drawPixels(input: RenderInput, visibleNodes: Int32Array, visibleCount: number): number {
-    const { layout } = input.model;
-    const device = this.deviceTransform();
-    const { scale: s, offsetX: ox, offsetY: oy } = device;
+  /** The layout's box on the canvas, in device pixels [x0, x1) × [y0, y1); null when none of it is on screen. */
+  private pixelBox(layout: HeatmapLayout): { x0: number; y0: number; x1: number; y1: number } | null {
+    const { scale: s, offsetX: ox, offsetY: oy } = this.deviceTransform();
     const x0 = Math.max(0, Math.floor(ox));
     const y0 = Math.max(0, Math.floor(oy));
     const x1 = Math.min(this.canvas.width, Math.floor(layout.width * s + ox) + 1);
     const y1 = Math.min(this.canvas.height, Math.floor(layout.height * s + oy) + 1);
-    if (x1 <= x0 || y1 <= y0) return 0;
+    return x1 > x0 && y1 > y0 ? { x0, y0, x1, y1 } : null;
+  }
+
+  private drawPixels(input: RenderInput, box: { x0: number; y0: number; x1: number; y1: number }, visibleNodes: Int32Array, visibleCount: number): number {
+    const { layout } = input.model;
+    const { scale: s, offsetX: ox, offsetY: oy } = this.deviceTransform();
+    const { x0, y0, x1, y1 } = box;
     const width = x1 - x0;
     const height = y1 - y0;
-    if (!this.pixels || this.pixels.image.width < width || this.pixels.image.height < height) {
-      const image = new ImageData(Math.max(width, this.pixels?.image.width ?? 0), Math.max(height, this.pixels?.image.height ?? 0));
+    const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_WORDS / width)));
+    if (!this.pixels || this.pixels.image.width < width || this.pixels.image.height < bandRows) {
+      const image = new ImageData(Math.max(width, this.pixels?.image.width ?? 0), Math.max(bandRows, this.pixels?.image.height ?? 0));
       this.pixels = { image, words: new Uint32Array(image.data.buffer) };
     }
     const { image, words } = this.pixels;
-    const box = { words, width, height, stride: image.width, scale: s, offsetX: ox - x0, offsetY: oy - y0 };
-    writeFramePixels({ ...box, frames: layout.frames, ...this.frameWordsFor(input.theme) });
-    const drawn = writeNodePixels({
-      ...box,
-      layout,
-      nodes: visibleNodes,
-      nodeCount: visibleCount,
-      colorIndex: input.colors.index,
-      highlight: input.highlight,
-      palette: this.wordsFor(input.colors, input.theme),
-    });
-    this.ctx.putImageData(image, x0, y0, 0, 0, width, height); // device pixels: ignores the transform
-    return drawn;
+    return writeLayoutPixels(
+      {
+        words,
+        width,
+        height,
+        stride: image.width,
+        bandRows,
+        scale: s,
+        offsetX: ox - x0,
+        offsetY: oy - y0,
+        frames: layout.frames,
+        ...this.frameWordsFor(input.theme),
+        layout,
+        nodes: visibleNodes,
+        nodeCount: visibleCount,
+        colorIndex: input.colors.index,
+        highlight: input.highlight,
+        palette: this.wordsFor(input.colors, input.theme),
+      },
+      (firstRow, rows) => this.ctx.putImageData(image, x0, y0 + firstRow, 0, 0, width, rows), // device pixels: ignores the transform
+    );
   }
 
   private drawGhosts(input: RenderInput, chrome: (typeof CHROME)[Theme], k: number): void {
