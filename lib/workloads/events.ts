@@ -42,30 +42,39 @@ export function eventTime(e: EventObject): string {
   return e.series?.lastObservedTime || e.lastTimestamp || e.eventTime || e.firstTimestamp || e.metadata?.creationTimestamp || '';
 }
 
-/** The objects of the tree, keyed both by uid and by `Kind/namespace/name`. */
-function treeObjectKeys(tree: WorkloadTree): Set<string> {
-  const keys = new Set<string>();
+/**
+ * The tree's objects: their uids, and `Kind/namespace/name` → that object's uid ('' when it has none).
+ * An event that names a uid is matched by uid alone: a stack deleted and re-created under the same
+ * name has new uids, and the old incarnation's events must not show on the new one.
+ */
+function treeObjectKeys(tree: WorkloadTree): { uids: Set<string>; names: Map<string, string> } {
+  const uids = new Set<string>();
+  const names = new Map<string, string>();
   const add = (kind: string, o: KubeObject) => {
-    if (o.metadata?.uid) keys.add(`uid:${o.metadata.uid}`);
-    keys.add(`${kind}/${o.metadata?.namespace ?? tree.namespace}/${o.metadata?.name ?? ''}`);
+    const uid = o.metadata?.uid ?? '';
+    if (uid) uids.add(uid);
+    names.set(`${kind}/${o.metadata?.namespace ?? tree.namespace}/${o.metadata?.name ?? ''}`, uid);
   };
   add('PodCliqueSet', tree.pcs);
   for (const g of tree.scalingGroups) add('PodCliqueScalingGroup', g.object);
   for (const c of tree.podCliques) add('PodClique', c.object);
   for (const g of tree.gangs) add('PodGang', g.object);
   for (const p of tree.pods) add('Pod', p.object);
-  return keys;
+  return { uids, names };
 }
 
 /** Events about the tree's objects, oldest first (ties by name, for a stable order). */
 export function workloadEvents(tree: WorkloadTree, events: readonly KubeObject[]): WorkloadEvent[] {
-  const keys = treeObjectKeys(tree);
+  const { uids, names } = treeObjectKeys(tree);
   const out: WorkloadEvent[] = [];
   for (const raw of events as EventObject[]) {
     const inv = raw.involvedObject ?? raw.regarding;
     if (!inv?.name || !inv.kind) continue;
     const ns = inv.namespace ?? raw.metadata?.namespace ?? tree.namespace;
-    if (!(inv.uid && keys.has(`uid:${inv.uid}`)) && !keys.has(`${inv.kind}/${ns}/${inv.name}`)) continue;
+    const uidOfName = names.get(`${inv.kind}/${ns}/${inv.name}`);
+    // By uid when both sides have one; by name only when the event or the object carries none.
+    const about = inv.uid ? uids.has(inv.uid) || uidOfName === '' : uidOfName !== undefined;
+    if (!about) continue;
     const source = raw.reportingComponent || raw.source?.component || raw.reportingController;
     out.push({
       key: `${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`,

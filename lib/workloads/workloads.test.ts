@@ -166,6 +166,31 @@ describe('workloadEvents', () => {
     ];
     expect(workloadEvents(tree, events).map((e) => e.reason)).toEqual(['a', 'b', 'c', 'd']);
   });
+
+  it('a stack deleted and re-created under the same name: the old incarnation’s events (old uids) are not shown', () => {
+    const objects = stackObjects(disagg);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const gang = tree.gangs[0]!;
+    const ev = (name: string, kind: string, obj: string, uid: string | undefined) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: 'default' },
+      involvedObject: { kind, name: obj, namespace: 'default', ...(uid ? { uid } : {}) },
+      reason: name,
+      type: 'Warning',
+      lastTimestamp: '2026-01-01T00:00:01Z',
+    });
+    const events = [
+      ev('old-pcs', 'PodCliqueSet', 'llama-disagg', 'uid-of-the-deleted-one'),
+      ev('old-gang', 'PodGang', gang.name, 'another-old-uid'),
+      ev('new-gang', 'PodGang', gang.name, gang.object.metadata!.uid),
+      ev('no-uid', 'PodCliqueSet', 'llama-disagg', undefined), // an event without a uid is matched by name
+    ];
+    expect(workloadEvents(tree, events).map((e) => e.reason)).toEqual(['new-gang', 'no-uid']);
+    // An object without a uid (a hand-made fixture, an old apiserver) is still matched by name.
+    const bare = buildWorkloadTree({ ...objects.pcs, metadata: { ...objects.pcs.metadata, uid: undefined } }, objects);
+    expect(workloadEvents(bare, [ev('named', 'PodCliqueSet', 'llama-disagg', 'some-uid')]).map((e) => e.reason)).toEqual(['named']);
+  });
 });
 
 describe('scale targets', () => {
