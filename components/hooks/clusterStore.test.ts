@@ -67,6 +67,24 @@ describe('ClusterStore', () => {
     expect(FakeEventSource.all).toHaveLength(2);
   });
 
+  it('a stream that fails while nobody uses it (during the close delay) is reopened by the next user, not left for dead', async () => {
+    const release = store.retain();
+    latest().fire('snapshot', snapshot(1, [pod('a', '5')]));
+    release();
+    latest().fire('error');
+    expect(latest().closed).toBe(true);
+    expect(store.getConnectionState().stream).toBe('idle'); // not 'open': nothing is connected
+    await vi.advanceTimersByTimeAsync(200);
+    store.retain(); // the next page, within the close delay
+    expect(FakeEventSource.all).toHaveLength(2);
+    expect(latest().closed).toBe(false);
+    expect(store.getConnectionState().stream).toBe('reconnecting');
+    latest().fire('snapshot', snapshot(1, [pod('a', '5'), pod('b', '1')]));
+    expect(store.getObjects('Pod').map((o) => o.metadata?.name)).toEqual(['a', 'b']);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(FakeEventSource.all).toHaveLength(2);
+  });
+
   it('loads the snapshot, applies deltas, and changes only the arrays of kinds that changed', () => {
     store.retain();
     latest().fire('snapshot', snapshot(3, [pod('a', '5')], [node('n1')]));

@@ -83,9 +83,9 @@ export class ClusterStore {
     if (this.closeTimer) {
       clearTimeout(this.closeTimer);
       this.closeTimer = null;
-    } else if (this.users === 1 && !this.source && !this.retryTimer) {
-      this.open();
     }
+    // No stream and none coming (never opened, closed, or it failed while nobody was using it): open one.
+    if (this.users === 1 && !this.source && !this.retryTimer) this.open();
     let released = false;
     return () => {
       if (released) return;
@@ -147,7 +147,11 @@ export class ClusterStore {
     this.source?.close();
     this.source = null;
     this.clearTimers();
-    if (this.users === 0) return;
+    if (this.users === 0) {
+      // Nobody to reconnect for: the next retain opens a fresh stream.
+      this.setConnection({ stream: 'idle', retryInMs: undefined });
+      return;
+    }
     const delay = backoffDelay(this.attempt++, this.options.backoff ?? { baseMs: 1_000, capMs: 30_000 }, this.options.random);
     this.setConnection({ stream: 'reconnecting', retryInMs: delay });
     this.retryTimer = setTimeout(() => {
