@@ -212,6 +212,20 @@ describe('scale', () => {
     expect(result.hpa).toBe('disagg-0-router');
     expect(result.warnings?.[0]).toContain('HorizontalPodAutoscaler disagg-0-router');
   });
+
+  it('finds a hand-written HPA whatever its name, and only one that targets this kind in Grove\'s group', async () => {
+    const autoscaling = kubeConfig.makeApiClient(k8s.AutoscalingV2Api);
+    const hpa = (name: string, apiVersion: string, kind: string) => ({
+      namespace,
+      body: { metadata: { name }, spec: { scaleTargetRef: { apiVersion, kind, name: 'disagg' }, minReplicas: 1, maxReplicas: 4 } },
+    });
+    await autoscaling.createNamespacedHorizontalPodAutoscaler(hpa('a-deployment-autoscaler', 'apps/v1', 'Deployment'));
+    expect((await source.scale('PodCliqueSet', namespace, 'disagg', 2, { dryRun: true })).hpa).toBeUndefined();
+    await autoscaling.createNamespacedHorizontalPodAutoscaler(hpa('stack-autoscaler', 'grove.io/v1alpha1', 'PodCliqueSet'));
+    const result = await source.scale('PodCliqueSet', namespace, 'disagg', 2, { dryRun: true });
+    expect(result.hpa).toBe('stack-autoscaler');
+    expect(result.warnings?.[0]).toContain('HorizontalPodAutoscaler stack-autoscaler owns the replica count of PodCliqueSet disagg');
+  });
 });
 
 describe('delete', () => {

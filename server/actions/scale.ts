@@ -2,7 +2,7 @@
  * Scale through the `/scale` subresource (API-NOTES §14): PodCliqueSet, PodCliqueScalingGroup and
  * standalone PodClique. A PodClique that belongs to a scaling group is refused: its replica count is
  * the group's business (scale the PodCliqueScalingGroup instead), and Canopy shows groups as one unit.
- * When an HPA of the same name targets the object, the result says so: it will override a manual scale.
+ * When an HPA targets the object (whatever its name), the result says so: it will override a manual scale.
  */
 import { KIND_INFO, type ScalableKind } from '../../lib/cluster/kinds';
 import { isReplicaCount, REPLICAS_RANGE } from '../../lib/cluster/limits';
@@ -24,23 +24,35 @@ interface Scale {
 }
 
 interface HorizontalPodAutoscaler {
+  metadata?: { name?: string };
   spec?: { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } };
 }
 
-/** The HPA that owns `kind/name`'s replica count, if one with the same name targets it. */
+/** Does the HPA scale `kind/name` of Grove's API group? */
+function targets(hpa: HorizontalPodAutoscaler, kind: ScalableKind, name: string): boolean {
+  const ref = hpa.spec?.scaleTargetRef;
+  return ref?.kind === kind && ref.name === name && (!ref.apiVersion || ref.apiVersion.split('/')[0] === KIND_INFO[kind].group);
+}
+
+/**
+ * The HPA that owns `kind/name`'s replica count, if any: Grove names the ones it makes after the
+ * target, but a hand-written one may have any name, so the namespace's HPAs are listed. Without
+ * permission to list, the same-named one is read instead; without that either, nothing is said.
+ */
 async function owningHpa(connection: Connection, kind: ScalableKind, namespace: string, name: string): Promise<string | undefined> {
-  try {
-    const hpa = await kubeRequest<HorizontalPodAutoscaler>(connection.kubeConfig, {
-      method: 'GET',
-      path: `/apis/autoscaling/v2${namespaceSegment(namespace)}/horizontalpodautoscalers/${pathSegment(name, 'name')}`,
-    });
-    const ref = hpa.spec?.scaleTargetRef;
-    return ref?.kind === kind && ref.name === name ? name : undefined;
-  } catch (error) {
-    // Not found, or not allowed to read HPAs: nothing to say.
-    if (error instanceof ActionFailure && error.status < 500) return undefined;
-    throw error;
-  }
+  const collection = `/apis/autoscaling/v2${namespaceSegment(namespace)}/horizontalpodautoscalers`;
+  const quiet = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof ActionFailure && error.status < 500) return undefined; // not found, or not allowed
+      throw error;
+    }
+  };
+  const list = await quiet(() => kubeRequest<{ items?: HorizontalPodAutoscaler[] }>(connection.kubeConfig, { method: 'GET', path: collection }));
+  if (list) return list.items?.find((hpa) => targets(hpa, kind, name))?.metadata?.name;
+  const same = await quiet(() => kubeRequest<HorizontalPodAutoscaler>(connection.kubeConfig, { method: 'GET', path: `${collection}/${pathSegment(name, 'name')}` }));
+  return same && targets(same, kind, name) ? name : undefined;
 }
 
 export async function scaleObject(connection: Connection, kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
