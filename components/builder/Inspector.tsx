@@ -4,7 +4,6 @@ import type { Path } from '@/lib/builder/document';
 import { cliquePath, groupPath, templatePath } from '@/lib/builder/edits';
 import { ROLE_KINDS, ROLE_KIND_LABELS, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { Finding } from '@/lib/grove/findings';
-import { isRecord } from '@/lib/grove/meta';
 import { ANNOTATION_MNNVL_GROUP } from '@/lib/grove/labels';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
 import { CLIQUE_STARTUP_TYPES } from '@/lib/grove/podcliqueset';
@@ -26,6 +25,7 @@ import {
   valueAt,
   type SetField,
 } from './fields';
+import { tolerationsUnrepresentable } from './codecs';
 import { InspectorContainers, type ContainerActions } from './InspectorContainers';
 
 /** Levels per ClusterTopologyBinding name, from the cluster. */
@@ -172,8 +172,7 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
   if (!c) return null;
   const common = { object, findings, onSet };
   const p = (...rest: (string | number)[]) => cliquePath(c.index, ...rest);
-  const tolerations = valueAt(object, p('spec', 'podSpec', 'tolerations'));
-  const tolerationsRich = Array.isArray(tolerations) && tolerations.some((t) => !isRecord(t) || Object.keys(t).some((k) => !['key', 'operator', 'value', 'effect'].includes(k)) || (t.operator === 'Exists' ? t.value !== undefined : t.value === undefined));
+  const tolerationsProblem = tolerationsUnrepresentable(valueAt(object, p('spec', 'podSpec', 'tolerations')));
   const inYaml = (what: string) => `${what}: edit it in the YAML.`;
   const groupTopo = c.group ? valueAt(object, groupPath(graph.groups.find((g) => g.name === c.group)!.index, 'topologyConstraint', 'topologyName')) : undefined;
   const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
@@ -245,7 +244,7 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
       <InspectorContainers clique={c} object={object} findings={findings} onSet={onSet} onAddContainer={props.onAddContainer} onRemoveContainer={props.onRemoveContainer} />
       <Section title="Scheduling">
         <Field {...common} label="Node selector (key=value per line)" path={p('spec', 'podSpec', 'nodeSelector')} codec={mapCodec} multiline />
-        <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline readOnlyReason={tolerationsRich ? inYaml('A toleration has more than key, value and effect') : undefined} />
+        <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline readOnlyReason={tolerationsProblem ? inYaml(tolerationsProblem) : undefined} />
         <SelectField {...common} label="Scheduler" path={p('spec', 'podSpec', 'schedulerName')} options={SCHEDULER_BACKENDS} emptyLabel="(operator default)" />
         <Field {...common} label="MNNVL group (annotation)" path={p('annotations', ANNOTATION_MNNVL_GROUP)} />
       </Section>

@@ -81,14 +81,44 @@ export const envCodec: Codec = {
   },
 };
 
-/** `key[=value][:Effect]` per line → tolerations (operator Exists when there is no value). */
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const TOLERATION_FIELDS = ['key', 'operator', 'value', 'effect'];
+
+/**
+ * Why a tolerations value cannot be edited as `key[=value][:Effect]` lines without changing it, or
+ * null when tolerationsCodec round-trips it exactly (an empty list reads back as no field, which
+ * means the same). The inspector shows an unrepresentable list read-only instead of rewriting it.
+ */
+export function tolerationsUnrepresentable(v: unknown): string | null {
+  if (v === undefined) return null;
+  if (!Array.isArray(v)) return 'Tolerations are not a list';
+  for (const [i, t] of v.entries()) {
+    const why = tolerationUnrepresentable(t);
+    if (why) return `Toleration ${i + 1} ${why}`;
+  }
+  return null;
+}
+
+/** The line is `key` `=value` `:Effect`, trimmed, split on newlines: what each part may hold follows from that. */
+function tolerationUnrepresentable(t: unknown): string | null {
+  if (!isRecord(t)) return 'is not a mapping';
+  const extra = Object.keys(t).find((k) => !TOLERATION_FIELDS.includes(k));
+  if (extra) return `has ${extra}`;
+  const { key, value, effect, operator } = t;
+  if (key === undefined && value === undefined && effect === undefined) return 'has no key (it tolerates every taint)';
+  if (effect !== undefined && !(typeof effect === 'string' && TAINT_EFFECTS.includes(effect))) return `has effect ${JSON.stringify(effect)}`;
+  if (value !== undefined ? operator !== 'Equal' : operator !== 'Exists') {
+    return operator === undefined ? 'leaves its operator to the default' : `has operator ${JSON.stringify(operator)} ${value !== undefined ? 'with' : 'without'} a value`;
+  }
+  const lastPart = effect !== undefined ? 'effect' : value !== undefined ? 'value' : 'key';
+  if (key !== undefined && (typeof key !== 'string' || key === '' || /[=:\n]|^\s/.test(key) || (lastPart === 'key' && /\s$/.test(key)))) return 'has a key the line form cannot hold';
+  if (value !== undefined && (typeof value !== 'string' || /[:\n]/.test(value) || (lastPart === 'value' && /\s$/.test(value)))) return 'has a value the line form cannot hold';
+  return null;
+}
+
+/** `key[=value][:Effect]` per line → tolerations (operator Exists when there is no value). Only for lists tolerationsUnrepresentable accepts. */
 export const tolerationsCodec: Codec = {
-  format: (v) =>
-    Array.isArray(v)
-      ? v
-          .map((x) => (isRecord(x) ? `${x.key ?? ''}${x.value !== undefined ? `=${String(x.value)}` : ''}${x.effect ? `:${String(x.effect)}` : ''}` : ''))
-          .join('\n')
-      : '',
+  format: (v) => (Array.isArray(v) ? v.map((x) => (isRecord(x) ? `${x.key ?? ''}${x.value !== undefined ? `=${String(x.value)}` : ''}${x.effect ? `:${String(x.effect)}` : ''}` : '')).join('\n') : ''),
   parse: (t) => {
     const out: Record<string, string>[] = [];
     for (const line of t.split('\n')) {
