@@ -157,6 +157,39 @@ describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () =>
     expect(writeYamlDocuments(documents)).toBe('a: 1\nargs: [x, z]\n');
   });
 
+  test('one edit changes only the edited line: long one-line flow maps and long strings are not re-wrapped', () => {
+    const text = [
+      'metadata:',
+      '  name: a',
+      '  annotations: {example.com/owner: inference-platform-team, example.com/runbook: https://runbooks.example.com/serving/llama}',
+      '  labels: {"app.kubernetes.io/name": "llama-serving", "app.kubernetes.io/part-of": "disaggregated-inference"}',
+      'spec:',
+      '  replicas: 1',
+      '  description: "a long double-quoted string that goes on well past the eighty columns yaml folds at by default"',
+      "  note: 'a long single-quoted string that also goes on well past the eighty columns yaml folds at'",
+      '  plain: a long plain string that goes on and on well past the eighty columns yaml folds at by default',
+      '  args: ["--model", "meta-llama/Llama-3.1-70B-Instruct", "--tensor-parallel-size", "8", "--max-model-len", "32768"]',
+      '',
+    ].join('\n');
+    const { documents } = parseYamlDocuments(text);
+    documents[0]!.setIn(['spec', 'replicas'], 2);
+    expect(writeYamlDocuments(documents)).toBe(text.replace('replicas: 1', 'replicas: 2'));
+  });
+
+  test('documents with their own %YAML directive round-trip, edited or not', () => {
+    const text = '%YAML 1.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n...\n%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n';
+    const first = parseYamlDocuments(text);
+    expect(first.errors).toEqual([]);
+    expect(writeYamlDocuments(first.documents)).toBe(text);
+    first.documents[1]!.setIn(['metadata', 'name'], 'c');
+    const again = parseYamlDocuments(writeYamlDocuments(first.documents));
+    expect(again.errors).toEqual([]);
+    expect(again.documents.map((d) => documentData(d))).toEqual([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } },
+    ]);
+  });
+
   test('syntax errors carry line:column and their document; duplicate keys are errors', () => {
     const { errors } = parseYamlDocuments('a: 1\n---\nb: 1\nb: 2\n');
     expect(errors).toHaveLength(1);

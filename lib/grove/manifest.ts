@@ -184,14 +184,23 @@ export function serializeManifests(documents: readonly ManifestDocument[]): stri
   return writeYamlDocuments(documents.map((d) => d.yaml));
 }
 
-/** Documents back as one file: a document written with its own `---` keeps it, the others get one as a separator. */
+/**
+ * Documents back as one file: a document written with its own `---` keeps it, the others get one as a
+ * separator. A document that starts with directives (`%YAML 1.1`) brings its own `---` after them, and
+ * must follow a `...` (a `---` before the directive would make it content).
+ *
+ * `lineWidth: 0`: yaml folds lines at 80 columns by default, so one edit would re-wrap every long
+ * string and explode every long one-line flow map of the file; with no limit, only edited nodes change.
+ */
 export function writeYamlDocuments(documents: readonly Document[]): string {
-  return documents
-    .map((d, i) => {
-      const text = d.toString({ flowCollectionPadding: flowPadding.get(d) ?? false });
-      return i === 0 || text.startsWith('---') ? text : `---\n${text}`;
-    })
-    .join('');
+  let out = '';
+  documents.forEach((d, i) => {
+    const text = d.toString({ flowCollectionPadding: flowPadding.get(d) ?? false, lineWidth: 0 });
+    if (i === 0 || text.startsWith('---')) out += text;
+    else if (text.startsWith('%')) out += /(^|\n)\.\.\.\n$/.test(out) ? text : `...\n${text}`;
+    else out += `---\n${text}`;
+  });
+  return out;
 }
 
 /** YAML text for one object (fresh, no comments to keep). */
