@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { PREVIEW_HANDOFF_PREFIX, previewHref, readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
+import fc from 'fast-check';
+import { ghostOverlay } from '../../lib/heatmap/overlay';
+import { buildHeatmapModel } from '../../lib/heatmap/model';
+import type { Plan } from '../../lib/placement/plan';
+import { nestedCluster } from '../../lib/placement/testkit';
+import { planProblem, PREVIEW_HANDOFF_PREFIX, previewHref, readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
 
 /** sessionStorage's two methods over a Map. */
 function memoryStorage() {
@@ -23,10 +28,86 @@ describe('preview handoff', () => {
     const storage = memoryStorage();
     expect(readPreviewHandoff('nope', storage)).toMatchObject({ ok: false, problem: expect.stringContaining('no preview "nope"') });
     storage.setItem(`${PREVIEW_HANDOFF_PREFIX}bad`, '{not json');
-    expect(readPreviewHandoff('bad', storage)).toMatchObject({ ok: false, problem: expect.stringContaining('is not a PodCliqueSet YAML or a Plan') });
+    expect(readPreviewHandoff('bad', storage)).toMatchObject({ ok: false, problem: expect.stringContaining('could not be read: it is not JSON') });
     storage.setItem(`${PREVIEW_HANDOFF_PREFIX}odd`, JSON.stringify({ kind: 'plan', plan: {} }));
     expect(readPreviewHandoff('odd', storage).ok).toBe(false);
     const blocked = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => undefined };
     expect(readPreviewHandoff('x', blocked)).toMatchObject({ ok: false, problem: expect.stringContaining('blocks sessionStorage') });
+  });
+
+  const goodPlan = (): Plan => ({
+    feasible: false,
+    gangs: [
+      {
+        name: 'g-0',
+        placed: true,
+        domains: { rack: 'rack-0' },
+        pods: [{ name: 'p-0', podGroup: 'w', clique: 'w', node: 'node-0', gpus: 2 }],
+        warnings: ['rack level ignored'],
+        unplacedOptionalPods: ['p-9'],
+      },
+      { name: 'g-1', placed: false, reason: 'too big', explanation: [{ level: 'rack', needs: '64 GPUs', best: '8 GPUs', message: 'no rack has 64 free GPUs' }], domains: {}, pods: [] },
+    ],
+  });
+
+  /** Each malformed payload with the JSON path its problem names. */
+  const malformed: [string, unknown, string][] = [
+    ['a gang without pods (the reported crash)', { kind: 'plan', plan: { feasible: true, gangs: [{ name: 'g' }] } }, '/plan/gangs/0/'],
+    ['pods not a list', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, pods: { 0: {} } }] } }, '/plan/gangs/0/pods: expected a list'],
+    ['a pod that is null', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, pods: [null] }] } }, '/plan/gangs/0/pods/0: expected an object'],
+    ['a pod without a node', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, pods: [{ name: 'p', podGroup: 'w', clique: 'w', gpus: 1 }] }] } }, '/plan/gangs/0/pods/0/node: expected a string'],
+    ['GPUs as a string', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, pods: [{ name: 'p', podGroup: 'w', clique: 'w', node: 'n', gpus: '2' }] }] } }, '/plan/gangs/0/pods/0/gpus'],
+    ['GPUs that would stall the page', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, pods: [{ name: 'p', podGroup: 'w', clique: 'w', node: 'n', gpus: 1e12 }] }] } }, '/plan/gangs/0/pods/0/gpus'],
+    ['negative GPUs', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, pods: [{ name: 'p', podGroup: 'w', clique: 'w', node: 'n', gpus: -1 }] }] } }, '/plan/gangs/0/pods/0/gpus'],
+    ['a gang that is a string', { kind: 'plan', plan: { feasible: true, gangs: ['g'] } }, '/plan/gangs/0: expected an object'],
+    ['the second gang broken', { kind: 'plan', plan: { ...goodPlan(), gangs: [goodPlan().gangs[0]!, { ...goodPlan().gangs[1]!, placed: 'no' }] } }, '/plan/gangs/1/placed'],
+    ['domains with a number', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, domains: { rack: 3 } }] } }, '/plan/gangs/0/domains/rack'],
+    ['explanation rows without a message', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[1]!, explanation: [{ level: 'rack' }] }] } }, '/plan/gangs/0/explanation/0/needs'],
+    ['warnings not strings', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, warnings: [1] }] } }, '/plan/gangs/0/warnings/0'],
+    ['no feasible flag', { kind: 'plan', plan: { gangs: [] } }, '/plan/feasible'],
+    ['a plan that is a list', { kind: 'plan', plan: [] }, '/plan: expected an object'],
+    ['YAML that is not text', { kind: 'podcliqueset', yaml: { kind: 'PodCliqueSet' } }, '/yaml: expected a string'],
+    ['a title that is not text', { kind: 'podcliqueset', yaml: 'x', title: 7 }, '/title'],
+    ['an unknown kind', { kind: 'pcs', yaml: 'x' }, '/kind'],
+    ['null', null, 'expected an object'],
+  ];
+
+  test.each(malformed)('malformed: %s → refused with its JSON path, never handed on', (_, payload, path) => {
+    const storage = memoryStorage();
+    storage.setItem(`${PREVIEW_HANDOFF_PREFIX}bad`, JSON.stringify(payload));
+    const read = readPreviewHandoff('bad', storage);
+    expect(read.ok).toBe(false);
+    if (!read.ok) {
+      expect(read.problem).toContain('preview "bad" could not be read');
+      expect(read.problem).toContain(path);
+    }
+  });
+
+  test('a full Plan (optional fields included) is accepted and draws on the map', () => {
+    const storage = memoryStorage();
+    const id = storePreviewHandoff({ kind: 'plan', plan: goodPlan(), title: 't' }, storage);
+    const read = readPreviewHandoff(id, storage);
+    expect(read).toEqual({ ok: true, payload: { kind: 'plan', plan: goodPlan(), title: 't' } });
+    if (!read.ok || read.payload.kind !== 'plan') return;
+    const overlay = ghostOverlay(buildHeatmapModel(nestedCluster(['rack'], [1, 1], { gpu: 4 })), read.payload.plan);
+    expect(overlay.cells.length).toBe(2);
+  });
+
+  test('property: whatever JSON is stored, reading it never throws, and what it accepts the overlay can draw', () => {
+    const model = buildHeatmapModel(nestedCluster(['rack'], [2, 2], { gpu: 4 }));
+    const pod = fc.record({ name: fc.string(), podGroup: fc.string(), clique: fc.string(), node: fc.constantFrom('node-0', 'node-3', 'elsewhere'), gpus: fc.oneof(fc.nat(6), fc.anything()) }, { requiredKeys: [] });
+    const gang = fc.record({ name: fc.oneof(fc.string(), fc.anything()), placed: fc.boolean(), domains: fc.dictionary(fc.string(), fc.string()), pods: fc.oneof(fc.array(pod), fc.anything()) }, { requiredKeys: [] });
+    const payload = fc.oneof(fc.record({ kind: fc.constant('plan'), plan: fc.record({ feasible: fc.boolean(), gangs: fc.oneof(fc.array(gang), fc.anything()) }, { requiredKeys: [] }) }), fc.jsonValue());
+    fc.assert(
+      fc.property(payload, (value) => {
+        const storage = memoryStorage();
+        storage.setItem(`${PREVIEW_HANDOFF_PREFIX}x`, JSON.stringify(value) ?? 'null');
+        const read = readPreviewHandoff('x', storage);
+        if (read.ok && read.payload.kind === 'plan') {
+          expect(planProblem(read.payload.plan)).toBeNull();
+          expect(() => ghostOverlay(model, read.payload.kind === 'plan' ? read.payload.plan : { feasible: true, gangs: [] })).not.toThrow();
+        }
+      }),
+    );
   });
 });

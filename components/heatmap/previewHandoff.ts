@@ -26,7 +26,66 @@ export function previewHref(id: string): string {
   return `/topology?preview=${encodeURIComponent(id)}`;
 }
 
-/** The stored payload, or a sentence saying why there is none. */
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+/** GPUs of one planned pod: a whole number, bounded so a hand-made entry cannot stall the page drawing ghosts. */
+const MAX_POD_GPUS = 10_000;
+
+/**
+ * The first thing wrong with a stored Plan, as `<JSON path>: <what>`; null when it has the shape the
+ * ghost overlay reads (every gang and pod). Stored data can be anything (another version of the app,
+ * a hand edit), and a Plan that reaches the overlay half-formed would crash the page on every reload.
+ */
+export function planProblem(plan: unknown, path = '/plan'): string | null {
+  if (!isObject(plan)) return `${path}: expected an object`;
+  if (typeof plan.feasible !== 'boolean') return `${path}/feasible: expected true or false`;
+  if (!Array.isArray(plan.gangs)) return `${path}/gangs: expected a list`;
+  for (const [g, gang] of plan.gangs.entries()) {
+    const at = `${path}/gangs/${g}`;
+    if (!isObject(gang)) return `${at}: expected an object`;
+    if (!isString(gang.name)) return `${at}/name: expected a string`;
+    if (typeof gang.placed !== 'boolean') return `${at}/placed: expected true or false`;
+    if (!isObject(gang.domains)) return `${at}/domains: expected an object`;
+    for (const [level, value] of Object.entries(gang.domains)) if (!isString(value)) return `${at}/domains/${level}: expected a string`;
+    if (gang.reason !== undefined && !isString(gang.reason)) return `${at}/reason: expected a string`;
+    for (const key of ['unplacedOptionalPods', 'warnings'] as const) {
+      const list = gang[key];
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) return `${at}/${key}: expected a list`;
+      const bad = list.findIndex((v) => !isString(v));
+      if (bad >= 0) return `${at}/${key}/${bad}: expected a string`;
+    }
+    if (gang.explanation !== undefined) {
+      if (!Array.isArray(gang.explanation)) return `${at}/explanation: expected a list`;
+      for (const [e, entry] of gang.explanation.entries()) {
+        if (!isObject(entry)) return `${at}/explanation/${e}: expected an object`;
+        for (const key of ['level', 'needs', 'best', 'message'] as const) if (!isString(entry[key])) return `${at}/explanation/${e}/${key}: expected a string`;
+      }
+    }
+    if (!Array.isArray(gang.pods)) return `${at}/pods: expected a list`;
+    for (const [p, pod] of gang.pods.entries()) {
+      if (!isObject(pod)) return `${at}/pods/${p}: expected an object`;
+      for (const key of ['name', 'podGroup', 'clique', 'node'] as const) if (!isString(pod[key])) return `${at}/pods/${p}/${key}: expected a string`;
+      if (!Number.isInteger(pod.gpus) || (pod.gpus as number) < 0 || (pod.gpus as number) > MAX_POD_GPUS) return `${at}/pods/${p}/gpus: expected a whole number from 0 to ${MAX_POD_GPUS}`;
+    }
+  }
+  return null;
+}
+
+/** The first thing wrong with a stored payload (see planProblem), null when it can be shown. */
+function payloadProblem(value: unknown): string | null {
+  if (!isObject(value)) return 'expected an object';
+  if (value.title !== undefined && !isString(value.title)) return '/title: expected a string';
+  if (value.kind === 'podcliqueset') return isString(value.yaml) ? null : '/yaml: expected a string';
+  if (value.kind === 'plan') return planProblem(value.plan);
+  return '/kind: expected "podcliqueset" or "plan"';
+}
+
+/**
+ * The stored payload, or a sentence saying why there is none. A payload of the wrong shape is refused
+ * whole, with the JSON path of its first problem: the page then says the preview could not be read.
+ */
 export function readPreviewHandoff(id: string, storage: Storage = session()): { ok: true; payload: PreviewHandoff } | { ok: false; problem: string } {
   let raw: string | null = null;
   try {
@@ -35,12 +94,13 @@ export function readPreviewHandoff(id: string, storage: Storage = session()): { 
     return { ok: false, problem: 'this browser blocks sessionStorage, so the preview from the other page cannot be read' };
   }
   if (raw === null) return { ok: false, problem: `no preview "${id}" in this tab (previews handed over from another page live only in the tab that made them)` };
+  let value: unknown;
   try {
-    const value = JSON.parse(raw) as PreviewHandoff;
-    if (value?.kind === 'podcliqueset' && typeof value.yaml === 'string') return { ok: true, payload: value };
-    if (value?.kind === 'plan' && value.plan && Array.isArray(value.plan.gangs)) return { ok: true, payload: value };
+    value = JSON.parse(raw);
   } catch {
-    // fall through
+    return { ok: false, problem: `preview "${id}" could not be read: it is not JSON (expected a PodCliqueSet YAML or a Plan)` };
   }
-  return { ok: false, problem: `preview "${id}" is not a PodCliqueSet YAML or a Plan` };
+  const problem = payloadProblem(value);
+  if (problem) return { ok: false, problem: `preview "${id}" could not be read: it is not a PodCliqueSet YAML or a Plan (${problem})` };
+  return { ok: true, payload: value as PreviewHandoff };
 }
