@@ -1,5 +1,8 @@
 'use client';
-/** The legend of the current colour mode; in workload mode each entry selects its workload. */
+/**
+ * The legend of the current colour mode; in workload mode each entry selects its workload. When there
+ * are more workloads or roles than colours, colours repeat: those entries say so, and a note explains.
+ */
 import type { LegendEntry } from '../../lib/heatmap/colors';
 
 const HATCH = 'repeating-linear-gradient(135deg, transparent 0 3px, rgba(255,255,255,.85) 3px 4.5px)';
@@ -27,8 +30,14 @@ export function Legend({ entries, selected, onSelect, ghostCount }: { entries: r
           ) : (
             entry.label
           )}
+          {entry.sharedColor && <span className="text-zinc-500 dark:text-zinc-400">(shared colour)</span>}
         </li>
       ))}
+      {entries.some((e) => e.sharedColor) && (
+        <li data-testid="legend-shared-note" className="text-zinc-600 dark:text-zinc-400">
+          More than the palette holds: colours repeat{entries.some((e) => e.sharedColor && e.workload) ? '; select a workload to pick out its cells' : ''}.
+        </li>
+      )}
       <li className="inline-flex items-center gap-1.5">
         <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-dashed border-red-700 dark:border-red-400" />
         Cordoned / NotReady node

@@ -7,7 +7,7 @@
  * and the benchmark page share it. Pod changes repaint only the changed cells and flash them briefly; a
  * new layout repaints all.
  */
-import type { CellColors, Theme } from '../../lib/heatmap/colors';
+import { NODE_BOX, type CellColors, type Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
 import { CELL, CELL_GAP, FRAME_HEADER, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
 import { NODE_USABLE, type HeatmapModel } from '../../lib/heatmap/model';
@@ -299,7 +299,7 @@ const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStro
     frameFill: ['#f4f4f5', '#fafafa', '#f4f4f5', '#fafafa', '#f4f4f5'],
     frameStroke: ['#71717a', '#a1a1aa', '#a1a1aa', '#d4d4d8', '#d4d4d8'],
     label: '#27272a',
-    node: '#ffffff',
+    node: NODE_BOX.light,
     nodeUnusable: '#b91c1c',
     ghost: '#18181b',
     focus: '#2563eb',
@@ -313,7 +313,7 @@ const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStro
     frameFill: ['#18181b', '#111113', '#18181b', '#111113', '#18181b'],
     frameStroke: ['#a1a1aa', '#71717a', '#71717a', '#52525b', '#52525b'],
     label: '#e4e4e7',
-    node: '#0c0c0e',
+    node: NODE_BOX.dark,
     nodeUnusable: '#f87171',
     ghost: '#fafafa',
     focus: '#60a5fa',

@@ -1,8 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE } from './model';
-import { colorCells, roleColor, type Theme } from './colors';
+import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
+import { COLOR_MODES, colorCells, domainFillColor, NODE_BOX, roleColor, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, type Theme } from './colors';
+import { roleResolver } from './roles';
+import { withStacks } from './testkit';
 import { boundPod, nestedCluster } from '../placement/testkit';
-import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../grove/labels';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE } from '../grove/labels';
+import { demoSnapshot, demoStacks } from '../topology/demo';
+import { clusterStateFromSnapshot } from '../topology/snapshot';
+
+const THEMES: Theme[] = ['light', 'dark'];
 
 /** Colour-vision-deficiency simulation (Machado, Oliveira & Fernandes 2009, severity 1), on linear RGB. */
 const CVD: Record<string, number[][]> = {
@@ -50,4 +57,178 @@ describe('colours stay apart for colour-blind eyes, in both themes', () => {
           for (let j = i + 1; j < hexes.length; j++) expect(distance(simulate(hexes[i]!, kind), simulate(hexes[j]!, kind)), `${kind}: ${hexes[i]} vs ${hexes[j]}`).toBeGreaterThan(45);
     });
   }
+});
+
+/** WCAG 2 relative luminance and contrast ratio (the 1.4.11 non-text contrast measure). */
+function luminance(hex: string): number {
+  const [r, g, b] = rgb(hex).map(toLinear) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+/** CIE76 ΔE in CIELAB (D65): how far apart two colours look to normal vision. */
+function deltaE(a: string, b: string): number {
+  const lab = (hex: string) => {
+    const [r, g, b] = rgb(hex).map(toLinear) as [number, number, number];
+    const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
+    const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883].map(f) as [number, number, number];
+    return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
+  };
+  return distance(lab(a), lab(b));
+}
+
+/** The demo cluster with its three stacks and their roles, as the page shows it. */
+const demoModel = (): HeatmapModel => buildHeatmapModel(withStacks(clusterStateFromSnapshot(demoSnapshot()), demoStacks()), { roleOf: roleResolver([], demoStacks()) });
+
+/** One GPU pod per workload `default/<name>`, each with role `role-<i>` when `roles` is set. */
+function manyWorkloads(names: readonly string[], roles = false): HeatmapModel {
+  const state = nestedCluster(['rack'], [1, names.length], { gpu: 2 });
+  state.pods = names.map((name, i) => ({
+    ...boundPod(`${name}-0`, state.nodes[i]!.name, 1),
+    labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: name, [LABEL_PODCLIQUE]: `${name}-0-c` },
+  }));
+  const roleOf = roles ? (pod: { labels: Record<string, string> }) => `role-${names.indexOf(pod.labels[LABEL_PART_OF]!)}` : undefined;
+  return buildHeatmapModel(state, { roleOf });
+}
+
+/** `count` workload names whose keys all hash to the same palette slot. */
+function collidingNames(count: number, theme: Theme): string[] {
+  const size = WORKLOAD_PALETTE[theme].length;
+  const names: string[] = [];
+  for (let i = 0; names.length < count; i++) if (stableHash(`default/w${i}`) % size === 0) names.push(`w${i}`);
+  return names;
+}
+
+const cellColorOf = (model: HeatmapModel, colors: ReturnType<typeof colorCells>, workload: string) =>
+  colors.palette[colors.index[model.pods[model.workloads.find((w) => w.key === workload)!.pods[0]!]!.firstCell]!]!;
+
+describe('by workload: colours never collide while there are no more workloads than colours', () => {
+  for (const theme of THEMES) {
+    test(`demo cluster (${theme}): the three stacks get three different colours, on the canvas and in the legend`, () => {
+      const model = demoModel();
+      const colors = colorCells(model, 'workload', theme);
+      const drawn = model.workloads.map((w) => cellColorOf(model, colors, w.key));
+      expect(new Set(drawn).size).toBe(3);
+      expect(colors.legend.filter((e) => e.workload).map((e) => e.color)).toEqual(drawn);
+    });
+
+    test(`${theme}: workloads whose hash slots collide take the next free slot; the first in key order keeps its own`, () => {
+      const names = collidingNames(WORKLOAD_PALETTE[theme].length, theme);
+      const model = manyWorkloads(names);
+      const colors = colorCells(model, 'workload', theme);
+      const drawn = model.workloads.map((w) => cellColorOf(model, colors, w.key));
+      expect(new Set(drawn).size).toBe(names.length);
+      const first = [...model.workloads.map((w) => w.key)].sort()[0]!;
+      expect(cellColorOf(model, colors, first)).toBe(workloadColor(first, theme));
+      expect(colors.legend.some((e) => e.sharedColor)).toBe(false);
+    });
+  }
+
+  test('property: any ≤ palette-size set of workloads gets distinct colours, the same whatever order they come in (stable across reloads)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z0-9-]{1,12}\/[a-z0-9-]{1,12}$/), { maxLength: WORKLOAD_PALETTE.light.length }), fc.constantFrom(...THEMES), (keys, theme) => {
+        const colors = workloadColors(keys, theme);
+        expect(new Set(colors.values()).size).toBe(keys.length);
+        expect(workloadColors([...keys].reverse(), theme)).toEqual(colors);
+        // One workload alone always has its hash colour.
+        for (const key of keys.slice(0, 1)) expect(workloadColors([key], theme).get(key)).toBe(workloadColor(key, theme));
+      }),
+    );
+  });
+
+  test('past the palette size colours repeat evenly (≤ ⌈n / size⌉ each, every colour used), and the legend marks the shared ones', () => {
+    for (const theme of THEMES) {
+      const size = WORKLOAD_PALETTE[theme].length;
+      for (const count of [size + 1, 2 * size + 3]) {
+        const names = collidingNames(count, theme);
+        const model = manyWorkloads(names);
+        const colors = colorCells(model, 'workload', theme);
+        const uses = new Map<string, number>();
+        for (const w of model.workloads) uses.set(cellColorOf(model, colors, w.key), (uses.get(cellColorOf(model, colors, w.key)) ?? 0) + 1);
+        expect(uses.size).toBe(size);
+        expect(Math.max(...uses.values())).toBeLessThanOrEqual(Math.ceil(count / size));
+        for (const entry of colors.legend.filter((e) => e.workload)) expect(entry.sharedColor ?? false).toBe(uses.get(entry.color)! > 1);
+        expect(workloadColors(names.map((n) => `default/${n}`).reverse(), theme)).toEqual(workloadColors(names.map((n) => `default/${n}`), theme));
+      }
+    }
+  });
+});
+
+describe('by role', () => {
+  for (const theme of THEMES) {
+    test(`${theme}: "No role" has a colour no role can get, apart from free and unavailable, and says no more than it knows`, () => {
+      const model = demoModel();
+      const colors = colorCells(model, 'role', theme);
+      const noRole = colors.legend.find((e) => e.label === 'No role');
+      expect(noRole).toBeDefined();
+      expect(colors.legend.some((e) => /not Grove/.test(e.label))).toBe(false);
+      const roleNames = ['prefill', 'decode', 'router', 'frontend', 'leader', 'worker', 'prefill-leader', ...Array.from({ length: 40 }, (_, i) => `role-${i}`)];
+      const reachable = new Set([...roleNames.map((r) => roleColor(r, theme)), ...roleColors(roleNames, theme).values()]);
+      expect(reachable.has(noRole!.color)).toBe(false);
+      expect([colors.palette[0], colors.palette[1]]).not.toContain(noRole!.color);
+    });
+
+    test(`${theme}: two roles of the same kind (prefill-leader, prefill-worker) get different colours; the first keeps the well-known one`, () => {
+      const colors = roleColors(['prefill-worker', 'prefill-leader', 'decode', 'worker'], theme);
+      expect(colors.get('prefill-leader')).toBe(roleColor('prefill', theme));
+      expect(colors.get('decode')).toBe(roleColor('decode', theme));
+      expect(new Set(colors.values()).size).toBe(4);
+    });
+  }
+
+  test('property: any ≤ 9 roles get distinct colours, whatever order they come in', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z-]{1,12}$/), { maxLength: 9 }), fc.constantFrom(...THEMES), (roles, theme) => {
+        const colors = roleColors(roles, theme);
+        expect(new Set(colors.values()).size).toBe(roles.length);
+        expect(roleColors([...roles].reverse(), theme)).toEqual(colors);
+      }),
+    );
+  });
+});
+
+describe('legends: every entry of every mode has its own colour, in both themes', () => {
+  const models = { demo: demoModel(), 'nine roles': manyWorkloads(collidingNames(9, 'light'), true) };
+  for (const theme of THEMES)
+    for (const mode of COLOR_MODES)
+      for (const [name, model] of Object.entries(models))
+        test(`${mode}, ${theme}, ${name}`, () => {
+          const legend = colorCells(model, mode, theme).legend;
+          const hexes = legend.map((e) => e.color);
+          expect(new Set(hexes).size, hexes.join(' ')).toBe(hexes.length);
+          // Not merely different codes: categorical entries are visibly apart (domain fill is an ordered scale).
+          if (mode !== 'domain')
+            for (let i = 0; i < hexes.length; i++) for (let j = i + 1; j < hexes.length; j++) expect(deltaE(hexes[i]!, hexes[j]!), `${legend[i]!.label} ${hexes[i]} vs ${legend[j]!.label} ${hexes[j]}`).toBeGreaterThan(15);
+        });
+});
+
+describe('contrast: every cell colour has WCAG non-text contrast ≥ 3:1 against the node box of its theme', () => {
+  for (const theme of THEMES) {
+    test(`${theme}: free, unavailable, every palette entry of every mode, both domain-fill ends`, () => {
+      const many = manyWorkloads(collidingNames(30, theme), true);
+      const colors = new Set<string>([...WORKLOAD_PALETTE[theme], ...roleColors(many.roles, theme).values(), domainFillColor(0, theme), domainFillColor(1, theme)]);
+      for (const model of [demoModel(), many]) for (const mode of COLOR_MODES) for (const c of colorCells(model, mode, theme).palette) colors.add(c);
+      for (let s = 0; s <= 10; s++) colors.add(domainFillColor(s / 10, theme));
+      for (const c of colors) expect(c, 'colours are #rrggbb, so their contrast can be measured').toMatch(/^#[0-9a-f]{6}$/);
+      const weak = [...colors].filter((c) => contrast(c, NODE_BOX[theme]) < 3).map((c) => `${c} ${contrast(c, NODE_BOX[theme]).toFixed(2)}:1`);
+      expect(weak).toEqual([]);
+    });
+  }
+
+  test('domain fill runs one way per theme: a fuller domain stands further from the node box', () => {
+    for (const theme of THEMES) {
+      const steps = Array.from({ length: 11 }, (_, s) => contrast(domainFillColor(s / 10, theme), NODE_BOX[theme]));
+      for (let s = 1; s < steps.length; s++) expect(steps[s]!).toBeGreaterThan(steps[s - 1]!);
+    }
+  });
+
+  test('workload and role colours (all of them) and the neutral grey stay apart from free cells under every simulated deficiency', () => {
+    const roleNames = ['prefill', 'decode', 'router', 'leader', ...Array.from({ length: 40 }, (_, i) => `role-${i}`)];
+    for (const theme of THEMES) {
+      const [free, , neutral] = colorCells(demoModel(), 'role', theme).palette as [string, string, string];
+      for (const c of [...WORKLOAD_PALETTE[theme], ...roleColors(roleNames, theme).values(), neutral]) for (const kind of Object.keys(CVD)) expect(distance(simulate(c, kind), simulate(free, kind)), `${theme} ${kind}: ${c} vs free ${free}`).toBeGreaterThan(30);
+    }
+  });
 });

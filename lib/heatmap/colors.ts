@@ -1,10 +1,19 @@
 /**
  * Cell colours per mode, as palette indices per cell (the renderer fills all cells of one colour in a
  * single path) plus the legend. Palettes are colour-blind safe (Okabe–Ito for allocation and roles,
- * Paul Tol's "muted" for workloads, cividis for domain fill), with lighter variants for dark mode.
- * A workload's colour is a hash of its `namespace/name`: stable across reloads and browsers.
+ * after Paul Tol's "muted"/"vibrant" for workloads, cividis for domain fill), one per theme.
+ *
+ * Rules (colors.test.ts checks them for every mode × theme):
+ * - Every cell colour, free cells included, has WCAG non-text contrast ≥ 3:1 against the node box
+ *   (NODE_BOX) of its theme: light-theme colours are dark enough for white, dark-theme colours light
+ *   enough for near-black.
+ * - The entries of one legend never share a colour. Workloads and roles take their hash slot, or the
+ *   next free one when taken (assignSlots), so colours do not collide while there are at most as
+ *   many as the palette holds, and the same set gets the same colours on every reload. Past that,
+ *   colours repeat as evenly as possible (each at most ⌈n / palette size⌉ times) and the legend says
+ *   so; selecting a workload in the legend picks out its cells.
  */
-import { interpolateCividis } from 'd3';
+import { color as parseColor, interpolateCividis } from 'd3';
 import { CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
 
 export const COLOR_MODES = ['allocation', 'workload', 'role', 'domain'] as const;
@@ -25,6 +34,8 @@ export interface LegendEntry {
   hatched?: boolean;
   /** Workload key, for legend entries that select a workload. */
   workload?: string;
+  /** Another entry has the same colour (more workloads or roles than the palette holds). */
+  sharedColor?: boolean;
 }
 
 export interface CellColors {
@@ -36,24 +47,32 @@ export interface CellColors {
   hatched: number[];
 }
 
-const ALLOCATION: Record<Theme, { free: string; grove: string; other: string; unavailable: string }> = {
-  light: { free: '#d4d4d8', grove: '#0072b2', other: '#e69f00', unavailable: '#52525b' },
-  dark: { free: '#3f3f46', grove: '#56b4e9', other: '#e69f00', unavailable: '#a1a1aa' },
+/** The node box the cells sit in (the renderer's CHROME uses these); every cell colour is measured against it. */
+export const NODE_BOX: Record<Theme, string> = { light: '#ffffff', dark: '#0c0c0e' };
+
+/**
+ * `neutral` is an occupied cell the mode does not classify (a pod of no workload, a pod with no known
+ * role): a grey no workload or role gets, apart from free and unavailable (which is also hatched).
+ */
+const ALLOCATION: Record<Theme, { free: string; grove: string; other: string; unavailable: string; neutral: string }> = {
+  light: { free: '#8f8f96', grove: '#0072b2', other: '#d55e00', unavailable: '#27272a', neutral: '#5c5c63' },
+  dark: { free: '#71717a', grove: '#56b4e9', other: '#e69f00', unavailable: '#a1a1aa', neutral: '#e4e4e7' },
 };
 
+/** Index i is the same hue family in both themes: a workload keeps its hue when the theme changes. */
 export const WORKLOAD_PALETTE: Record<Theme, readonly string[]> = {
-  light: ['#332288', '#117733', '#44aa99', '#88ccee', '#ddcc77', '#cc6677', '#aa4499', '#882255', '#999933', '#6699cc'],
-  dark: ['#8f83e6', '#44bb77', '#5fc9b4', '#9fd8f2', '#e6d98f', '#e0899a', '#cc77bb', '#cc5c8f', '#c2c25a', '#8fb3e0'],
+  light: ['#332288', '#0077bb', '#007777', '#117733', '#777711', '#aa6600', '#cc3355', '#882255', '#aa4499'],
+  dark: ['#8f83e6', '#88ccee', '#44aa99', '#44bb77', '#c2c25a', '#ddaa33', '#ff8899', '#cc3366', '#cc77bb'],
 };
 
 /** Well-known roles get fixed colours; other roles hash into the rest of the palette. */
 const ROLE_FIXED: Record<Theme, [RegExp, string][]> = {
   light: [
-    [/prefill/, '#e69f00'],
+    [/prefill/, '#d55e00'],
     [/decode/, '#0072b2'],
     // Chosen so prefill, decode and router stay apart under protan-, deuteran- and tritanopia (colors.test.ts).
     [/router|frontend|gateway/, '#882255'],
-    [/leader/, '#cc79a7'],
+    [/leader/, '#aa4499'],
   ],
   dark: [
     [/prefill/, '#e69f00'],
@@ -63,11 +82,20 @@ const ROLE_FIXED: Record<Theme, [RegExp, string][]> = {
   ],
 };
 const ROLE_OTHERS: Record<Theme, readonly string[]> = {
-  light: ['#56b4e9', '#009e73', '#f0e442', '#d55e00', '#44aa99'],
-  dark: ['#9fd8f2', '#2fc79a', '#f0e442', '#f07f3c', '#5fc9b4'],
+  light: ['#009e73', '#997700', '#332288', '#cc6677', '#117733'],
+  dark: ['#2fc79a', '#f0e442', '#8f83e6', '#ff8899', '#c2c25a'],
 };
 
 export const DOMAIN_STEPS = 10;
+/**
+ * The part of cividis each theme uses for domain fill, so both ends reach 3:1 against the node box:
+ * light keeps the dark end (t ≤ 0.6) and runs it backwards, dark keeps the bright end (t ≥ 0.4). In
+ * both, a fuller domain stands out more from the node box.
+ */
+const DOMAIN_RANGE: Record<Theme, { empty: number; full: number }> = {
+  light: { empty: 0.6, full: 0 },
+  dark: { empty: 0.4, full: 1 },
+};
 
 /** FNV-1a 32-bit: a stable hash of a string. */
 export function stableHash(text: string): number {
@@ -79,11 +107,40 @@ export function stableHash(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * Slots for `keys`, taken in the given order: each key takes the first of its `candidates` (slot
+ * numbers in preference order, covering 0..size-1) used least so far. So no two keys share a slot
+ * while there are ≤ size keys, and past that each slot is used at most ⌈keys / size⌉ times.
+ */
+export function assignSlots(keys: readonly string[], size: number, candidates: (key: string) => readonly number[]): Map<string, number> {
+  const uses = new Array<number>(size).fill(0);
+  const slots = new Map<string, number>();
+  for (const key of keys) {
+    let best = -1;
+    for (const slot of candidates(key)) if (best < 0 || uses[slot]! < uses[best]!) best = slot;
+    uses[best]!++;
+    slots.set(key, best);
+  }
+  return slots;
+}
+
+/** Slot numbers from `start` on, wrapping: start, start+1, …, start−1 (mod size). */
+const rotation = (start: number, size: number): number[] => Array.from({ length: size }, (_, k) => (start + k) % size);
+
+/** The colour a workload prefers (its hash slot); workloadColors gives a taken slot's owner the next free one. */
 export function workloadColor(key: string, theme: Theme): string {
   const palette = WORKLOAD_PALETTE[theme];
   return palette[stableHash(key) % palette.length]!;
 }
 
+/** Colours of a set of workloads: in key order each takes its hash slot, or the next free one (assignSlots). */
+export function workloadColors(keys: readonly string[], theme: Theme): Map<string, string> {
+  const palette = WORKLOAD_PALETTE[theme];
+  const slots = assignSlots([...keys].sort(), palette.length, (key) => rotation(stableHash(key) % palette.length, palette.length));
+  return new Map([...slots].map(([key, slot]) => [key, palette[slot]!]));
+}
+
+/** The colour a role prefers: a well-known role's fixed colour, else a hash slot among the others. */
 export function roleColor(role: string, theme: Theme): string {
   const lower = role.toLowerCase();
   for (const [pattern, color] of ROLE_FIXED[theme]) if (pattern.test(lower)) return color;
@@ -91,10 +148,50 @@ export function roleColor(role: string, theme: Theme): string {
   return others[stableHash(lower) % others.length]!;
 }
 
-/** Colour of a used share (0..1), in DOMAIN_STEPS + 1 steps of cividis (dark = empty, yellow = full). */
-export function domainFillColor(share: number): string {
+/**
+ * Colours of a set of roles, never shared while there are ≤ 9: roles naming a well-known role go
+ * first (in name order) and take its colour; a second one of the same kind (prefill-leader,
+ * prefill-worker) and every other role take a hash slot among the other colours, or the next free
+ * one, and only then a fixed colour no present role claimed.
+ */
+export function roleColors(roles: readonly string[], theme: Theme): Map<string, string> {
+  const fixed = ROLE_FIXED[theme];
+  const others = ROLE_OTHERS[theme];
+  const palette = [...fixed.map(([, color]) => color), ...others];
+  const fixedOf = (role: string) => fixed.findIndex(([pattern]) => pattern.test(role.toLowerCase()));
+  const sorted = [...roles].sort();
+  const order = [...sorted.filter((r) => fixedOf(r) >= 0), ...sorted.filter((r) => fixedOf(r) < 0)];
+  const slots = assignSlots(order, palette.length, (role) => {
+    const own = fixedOf(role);
+    const rest = rotation(stableHash(role.toLowerCase()) % others.length, others.length).map((i) => fixed.length + i);
+    const fixedSlots = rotation(0, fixed.length).filter((i) => i !== own);
+    return own >= 0 ? [own, ...rest, ...fixedSlots] : [...rest, ...fixedSlots];
+  });
+  return new Map([...slots].map(([role, slot]) => [role, palette[slot]!]));
+}
+
+/**
+ * Colour of a used share (0..1), in DOMAIN_STEPS + 1 steps of the theme's part of cividis
+ * (DOMAIN_RANGE). Without a theme: light.
+ */
+export function domainFillColor(share: number, theme: Theme = 'light'): string {
   const step = Math.round(Math.min(1, Math.max(0, share)) * DOMAIN_STEPS);
-  return interpolateCividis(step / DOMAIN_STEPS);
+  const { empty, full } = DOMAIN_RANGE[theme];
+  return parseColor(interpolateCividis(empty + ((full - empty) * step) / DOMAIN_STEPS))!.formatHex();
+}
+
+/** Index of `color` in `palette` past the fixed entries, appended when absent (workloads may share one). */
+function paletteSlot(palette: string[], color: string): number {
+  const at = palette.indexOf(color, 3);
+  return at >= 0 ? at : palette.push(color) - 1;
+}
+
+/** Values that more than one key maps to. */
+function sharedValues(byKey: Map<string, string>): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const value of byKey.values()) (seen.has(value) ? shared : seen).add(value);
+  return shared;
 }
 
 /** Colours of every cell of `model` in `mode`. */
@@ -120,41 +217,42 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme): 
     }
     legend.push({ label: 'Grove workload', color: base.grove }, { label: 'Other pod', color: base.other });
   } else if (mode === 'workload') {
-    palette.push(base.other);
+    palette.push(base.neutral);
     const OTHER = 2;
+    const colorOf = workloadColors(model.workloads.map((w) => w.key), theme);
     const slot = new Map<string, number>();
+    const shared = sharedValues(colorOf);
     for (const w of model.workloads) {
-      const color = workloadColor(w.key, theme);
-      let at = palette.indexOf(color, 3);
-      if (at < 0) at = palette.push(color) - 1;
-      slot.set(w.key, at);
-      legend.push({ label: w.key, color, workload: w.key });
+      const color = colorOf.get(w.key)!;
+      slot.set(w.key, paletteSlot(palette, color));
+      legend.push({ label: w.key, color, workload: w.key, ...(shared.has(color) ? { sharedColor: true } : {}) });
     }
     for (let c = 0; c < cellCount; c++) {
       const p = model.cellPod[c]!;
       index[c] = p < 0 ? neutral(c) : model.pods[p]!.workload ? slot.get(model.pods[p]!.workload)! : OTHER;
     }
-    legend.push({ label: 'Other pod', color: base.other });
+    legend.push({ label: 'Other pod', color: base.neutral });
   } else if (mode === 'role') {
-    palette.push(base.other);
+    palette.push(base.neutral);
     const NO_ROLE = 2;
+    const colorOf = roleColors(model.roles, theme);
     const slot = new Map<string, number>();
+    const shared = sharedValues(colorOf);
     for (const role of model.roles) {
-      const color = roleColor(role, theme);
-      let at = palette.indexOf(color, 3);
-      if (at < 0) at = palette.push(color) - 1;
-      slot.set(role, at);
-      legend.push({ label: role, color });
+      const color = colorOf.get(role)!;
+      slot.set(role, paletteSlot(palette, color));
+      legend.push({ label: role, color, ...(shared.has(color) ? { sharedColor: true } : {}) });
     }
     for (let c = 0; c < cellCount; c++) {
       const p = model.cellPod[c]!;
       index[c] = p < 0 ? neutral(c) : (slot.get(model.pods[p]!.role) ?? NO_ROLE);
     }
-    legend.push({ label: 'No role (not Grove)', color: base.other });
+    // Pods outside Grove and Grove pods whose PodClique role is not known (yet).
+    legend.push({ label: 'No role', color: base.neutral });
   } else {
     // Domain fill: every cell takes the colour of its innermost visible frame's used share.
     const first = palette.length;
-    for (let s = 0; s <= DOMAIN_STEPS; s++) palette.push(domainFillColor(s / DOMAIN_STEPS));
+    for (let s = 0; s <= DOMAIN_STEPS; s++) palette.push(domainFillColor(s / DOMAIN_STEPS, theme));
     const { layout } = model;
     const total = model.totals;
     const frameStep = model.frameStats.map((f) => (f.gpus ? Math.round((f.used / f.gpus) * DOMAIN_STEPS) : 0));
