@@ -177,3 +177,43 @@ describe('previewScale', () => {
     expect(two.plan.gangs[0]!.reason).toBeTruthy();
   });
 });
+
+describe('previewScale: a scale-down below minAvailable', () => {
+  it('a scaling group below its minAvailable: breach named with Grove’s default terminationDelay and the replica that would be gang-terminated', () => {
+    const pcs = disaggregated();
+    pcs.spec.template.podCliqueScalingGroups![0]!.replicas = 2;
+    const { state, objects } = running(pcs);
+    const preview = previewScale(state, objects, { kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'disagg-0-prefill', replicas: 0 });
+    expect(preview.refused).toBeUndefined();
+    expect(preview.breach).toMatchObject({ kind: 'PodCliqueScalingGroup', name: 'disagg-0-prefill', minAvailable: 1, to: 0, podCliqueSet: 'disagg', replicaIndex: 0, terminationDelay: '4h', defaultDelay: true });
+    expect(preview.breach!.message).toMatch(/MinAvailableBreached/);
+    expect(preview.breach!.message).toMatch(/4h \(Grove’s default/);
+    expect(preview.breach!.message).toMatch(/gang-terminates replica 0 of PodCliqueSet disagg/);
+    // Down to the minimum is no breach.
+    expect(previewScale(state, objects, { kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'disagg-0-prefill', replicas: 1 }).breach).toBeUndefined();
+  });
+
+  it('a standalone PodClique below its own minAvailable, with the PodCliqueSet’s terminationDelay; the object’s minAvailable wins over the template', () => {
+    const pcs = disaggregated();
+    pcs.spec.template.terminationDelay = '30m';
+    pcs.spec.template.cliques[3]!.spec.replicas = 4;
+    pcs.spec.template.cliques[3]!.spec.minAvailable = 2;
+    const { state, objects } = running(pcs);
+    const decode = { kind: 'PodClique' as const, namespace: 'ns', name: 'disagg-0-decode' };
+    expect(previewScale(state, objects, { ...decode, replicas: 2 }).breach).toBeUndefined();
+    const one = previewScale(state, objects, { ...decode, replicas: 1 });
+    expect(one.breach).toMatchObject({ kind: 'PodClique', name: 'disagg-0-decode', minAvailable: 2, to: 1, replicaIndex: 0, terminationDelay: '30m', defaultDelay: false });
+    expect(one.breach!.message).toMatch(/^PodClique disagg-0-decode would have 1 pod, below its minAvailable 2/);
+    expect(one.breach!.message).not.toMatch(/default/);
+
+    // The PodClique object says 3 (what the operator copied): that is the threshold, not the template's 2.
+    const edited: GroveObjects = { ...objects, podCliques: objects.podCliques.map((c) => (c.metadata?.name === 'disagg-0-decode' ? ({ ...c, spec: { ...(c as { spec: object }).spec, minAvailable: 3 } } as KubeObject) : c)) };
+    expect(previewScale(state, edited, { ...decode, replicas: 2 }).breach).toMatchObject({ minAvailable: 3, to: 2 });
+  });
+
+  it('a PodCliqueSet scale-down and any scale-up are no breach', () => {
+    const { state, objects } = running(disaggregated());
+    expect(previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 0 }).breach).toBeUndefined();
+    expect(previewScale(state, objects, { kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'disagg-0-prefill', replicas: 2 }).breach).toBeUndefined();
+  });
+});

@@ -5,12 +5,13 @@
  */
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
-import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { LABEL_PART_OF, LABEL_PCS_REPLICA_INDEX, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
-import type { PodCliqueSet } from '../grove/podcliqueset';
+import { DEFAULT_TERMINATION_DELAY, type PodCliqueSet } from '../grove/podcliqueset';
+import { podCliqueName, scalingGroupName } from '../grove/naming';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
 import { placeGangs, type PlaceOptions } from './place';
 import type { Plan } from './plan';
@@ -70,6 +71,31 @@ export interface ScalePreview {
   plan: Plan;
   /** What was placed: new gangs, and for existing gangs a gang of only their new pods. */
   gangs: ExpandedGang[];
+  /** Set when the scale-down takes a scaling group or standalone PodClique below its minAvailable. */
+  breach?: MinAvailableBreach;
+}
+
+/**
+ * A scale-down that leaves a PodCliqueScalingGroup or a standalone PodClique below its minAvailable
+ * (API-NOTES §9, §11): Grove sets MinAvailableBreached=True on it, and once that has lasted
+ * terminationDelay it gang-terminates the whole PodCliqueSet replica (every PodClique of it is
+ * deleted and recreated). Grove's webhooks do not stop such a scale: the validating webhook sees
+ * PodCliqueSets only, and `/scale` of a PodClique or scaling group is not intercepted (§5, §5.8), so
+ * this is a warning for the user to confirm, not a refusal.
+ */
+export interface MinAvailableBreach {
+  kind: 'PodCliqueScalingGroup' | 'PodClique';
+  name: string;
+  minAvailable: number;
+  to: number;
+  podCliqueSet: string;
+  /** The PodCliqueSet replica that would be gang-terminated. */
+  replicaIndex: number;
+  /** The PodCliqueSet's template.terminationDelay, or Grove's default when it names none. */
+  terminationDelay: string;
+  /** True when the PodCliqueSet names no terminationDelay and Grove's default applies. */
+  defaultDelay: boolean;
+  message: string;
 }
 
 interface Scalable extends KubeObject {
@@ -116,7 +142,10 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   const pcsName = kind === 'PodCliqueSet' ? name : owningPodCliqueSet(objects, object);
   const pcs = pcsName ? (find(objects.podCliqueSets, namespace, pcsName) as PodCliqueSet | undefined) : undefined;
   if (!pcs) return refused(from, to, `the PodCliqueSet that owns ${kind} ${namespace}/${name} is not in the cluster`);
-  if (to <= from) return { from, to, plan: EMPTY_PLAN, gangs: [] };
+  if (to <= from) {
+    const breach = kind === 'PodCliqueSet' ? undefined : minAvailableBreach(pcs, object, kind, from, to);
+    return { from, to, plan: EMPTY_PLAN, gangs: [], ...(breach ? { breach } : {}) };
+  }
   const overBudget = scalePodBudgetRefusal({ kind, object, from, to, podCliqueSet: pcs, podCliques: objects.podCliques });
   if (overBudget) return refused(from, to, overBudget.message);
 
@@ -140,6 +169,49 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
 
   const gangs = addedGangs(state, before, after);
   return { from, to, plan: placeGangs(state, gangs, options), gangs };
+}
+
+/** The PodCliqueSet replica an object of it belongs to: its label, else the `<pcs>-<i>-` of its name. */
+function replicaIndexOf(object: KubeObject, pcsName: string): number {
+  const label = object.metadata?.labels?.[LABEL_PCS_REPLICA_INDEX];
+  if (label !== undefined && /^\d+$/.test(label)) return Number(label);
+  const name = object.metadata?.name ?? '';
+  const m = name.startsWith(`${pcsName}-`) ? /^(\d+)-/.exec(name.slice(pcsName.length + 1)) : null;
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Whether scaling `object` (a scaling group or a standalone PodClique of `pcs`) from `from` down to
+ * `to` leaves it below its minAvailable, and what Grove then does (see MinAvailableBreach). The
+ * object's own minAvailable counts (the operator copies it from the template), else the template's,
+ * else Grove's default (1 for a group, the clique's replicas for a clique, §2.4/§2.5). A scale that
+ * does not go down, or stays at or above the minimum, is no breach; nor is a PodCliqueSet scale
+ * (whole replicas go, none is left short).
+ */
+export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 'PodCliqueScalingGroup' | 'PodClique', from: number, to: number): MinAvailableBreach | undefined {
+  if (to >= from) return undefined;
+  const pcsName = pcs.metadata?.name ?? '';
+  const name = object.metadata?.name ?? '';
+  const replicaIndex = replicaIndexOf(object, pcsName);
+  const template = pcs.spec?.template;
+  const own = (object as { spec?: { minAvailable?: number } }).spec?.minAvailable;
+  let minAvailable: number;
+  if (kind === 'PodCliqueScalingGroup') {
+    const config = template?.podCliqueScalingGroups?.find((g) => scalingGroupName(pcsName, replicaIndex, g.name) === name);
+    minAvailable = own ?? config?.minAvailable ?? 1;
+  } else {
+    const clique = template?.cliques?.find((c) => podCliqueName(pcsName, replicaIndex, c.name) === name);
+    minAvailable = own ?? clique?.spec?.minAvailable ?? clique?.spec?.replicas ?? 1;
+  }
+  if (to >= minAvailable) return undefined;
+  const defaultDelay = !template?.terminationDelay;
+  const terminationDelay = template?.terminationDelay || DEFAULT_TERMINATION_DELAY;
+  const count = kind === 'PodClique' ? `${to} pod${to === 1 ? '' : 's'}` : `${to} replica${to === 1 ? '' : 's'}`;
+  const message =
+    `${kind} ${name} would have ${count}, below its minAvailable ${minAvailable}: Grove marks it MinAvailableBreached, ` +
+    `and once that has lasted the terminationDelay of ${terminationDelay}${defaultDelay ? ' (Grove’s default; the PodCliqueSet sets none)' : ''} ` +
+    `it gang-terminates replica ${replicaIndex} of PodCliqueSet ${pcsName}: every PodClique of that replica is deleted and recreated, not only ${name}.`;
+  return { kind, name, minAvailable, to, podCliqueSet: pcsName, replicaIndex, terminationDelay, defaultDelay, message };
 }
 
 /**
