@@ -4,7 +4,7 @@
  * per-domain list built from the topology tree (lib/workloads/placement.ts).
  */
 import type { WorkloadPlacement } from '../../lib/workloads/placement';
-import type { WorkloadTree } from '../../lib/workloads/tree';
+import { gangStateText, type WorkloadTree } from '../../lib/workloads/tree';
 import { StageBar } from './parts';
 
 function spanText(spans: Record<string, string[]>): string {
@@ -28,7 +28,9 @@ export function GangsTable({ tree, placement }: { tree: WorkloadTree; placement?
           <tr>
             <th scope="col" className="py-1 pr-3 font-medium">PodGang</th>
             <th scope="col" className="py-1 pr-3 font-medium">Kind</th>
-            <th scope="col" className="py-1 pr-3 font-medium">Phase</th>
+            <th scope="col" className="py-1 pr-3 font-medium" title="From the members: Scheduled when every pod group has its minimum bound, Running when it has its minimum ready">
+              State
+            </th>
             <th scope="col" className="py-1 pr-3 font-medium">Pods</th>
             <th scope="col" className="py-1 pr-3 font-medium">Members (ready / pods, gang minimum)</th>
             <th scope="col" className="py-1 pr-3 font-medium">Where</th>
@@ -42,7 +44,9 @@ export function GangsTable({ tree, placement }: { tree: WorkloadTree; placement?
               <tr key={g.name} data-testid="gang" data-name={g.name}>
                 <td className="py-1.5 pr-3 font-mono">{g.name}</td>
                 <td className="py-1.5 pr-3">{g.base ? 'base' : `scaled (after ${g.baseGang})`}</td>
-                <td className="py-1.5 pr-3">{g.phase ?? '—'}</td>
+                <td className="py-1.5 pr-3" data-testid="gang-state" data-state={g.state}>
+                  {gangStateText(g)}
+                </td>
                 <td className="py-1.5 pr-3">
                   <div className="flex items-center gap-2">
                     <StageBar counts={g.counts} label={`Pods of gang ${g.name}`} />

@@ -102,10 +102,19 @@ export interface GangMember {
   pods: PodNode[];
 }
 
+/**
+ * A gang's state read from its members, because the Grove operator only ever writes phase Pending
+ * (API-NOTES §9, §22.8) and kube-scheduler/KAI write none: Scheduled when every pod group has at
+ * least minReplicas pods bound, Running when every pod group has at least minReplicas pods Ready.
+ */
+export type GangState = 'Pending' | 'Scheduled' | 'Running';
+
 export interface GangNode {
   name: string;
   /** status.phase (Pending/Starting/Running), or undefined when the scheduler writes none. */
   phase?: string;
+  /** What the members say (see GangState). */
+  state: GangState;
   base: boolean;
   /** For scaled gangs: the base gang (label grove.io/base-podgang on its pods/cliques). */
   baseGang?: string;
@@ -311,6 +320,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
     return {
       name,
       ...(phase ? { phase } : {}),
+      state: gangState(members),
       base: !baseGang || baseGang === name,
       ...(baseGang && baseGang !== name ? { baseGang } : {}),
       members,
@@ -331,6 +341,23 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
     scalingGroups: groupNodes,
     counts: countStages(allPods.map((p) => p.stage)),
   };
+}
+
+const BOUND_STAGES: readonly PodStage[] = ['scheduled', 'running', 'ready'];
+
+export function gangState(members: readonly GangMember[]): GangState {
+  const everyGroupHas = (stages: readonly PodStage[]) => members.every((m) => m.pods.filter((p) => stages.includes(p.stage)).length >= m.minReplicas);
+  if (members.length === 0) return 'Pending';
+  if (everyGroupHas(['ready'])) return 'Running';
+  return everyGroupHas(BOUND_STAGES) ? 'Scheduled' : 'Pending';
+}
+
+/**
+ * The words the gang table shows: the state its members give, and the scheduler's phase beside it
+ * only when that says more than Pending (Grove's own value) and differs from what the members say.
+ */
+export function gangStateText(gang: Pick<GangNode, 'state' | 'phase'>): string {
+  return gang.phase && gang.phase !== 'Pending' && gang.phase !== gang.state ? `${gang.state} (phase ${gang.phase})` : gang.state;
 }
 
 /**

@@ -12,7 +12,7 @@ import { podStage } from './pods';
 import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
 import { startupGraph } from './startup';
 import { podAt, stackObjects } from './testkit';
-import { buildWorkloadTree, deleteImpact, indexWorkloadObjects } from './tree';
+import { buildWorkloadTree, deleteImpact, gangStateText, indexWorkloadObjects } from './tree';
 import { whyPending } from './whyPending';
 
 const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
@@ -430,5 +430,35 @@ describe('workloadPlacement', () => {
     const objects = stackObjects(agg);
     const tree = buildWorkloadTree(objects.pcs, objects);
     expect(workloadPlacement(state, tree).topology).toBe('alpha');
+  });
+});
+
+describe('gang state', () => {
+  it('a Grove gang (phase Pending, as the operator writes it) with every pod ready shows Running; the Pending phase is not shown', () => {
+    const objects = stackObjects(disagg);
+    expect(objects.podGangs.every((g) => (g as { status?: { phase?: string } }).status?.phase === 'Pending')).toBe(true);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    expect(tree.gangs.map((g) => [g.name, g.phase, g.state, gangStateText(g)])).toEqual([
+      ['llama-disagg-0', 'Pending', 'Running', 'Running'],
+      ['llama-disagg-0-prefill-0', 'Pending', 'Running', 'Running'],
+    ]);
+  });
+
+  it('Scheduled when every pod group has minReplicas pods bound, Pending when one has not; pods beyond the minimum do not count', () => {
+    // decode has 4 pods, minAvailable 2: two of them pending still leave the base gang's minimum bound.
+    const stage = (hostname: string) =>
+      /-0-prefill-0-pworker-/.test(hostname) ? 'running' : /-0-decode-[23]$/.test(hostname) ? 'pending' : /-0-prefill-1-/.test(hostname) ? 'gated' : 'ready';
+    const objects = stackObjects(disagg, { stage });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    expect(tree.gangs.map((g) => [g.name, g.state])).toEqual([
+      ['llama-disagg-0', 'Scheduled'],
+      ['llama-disagg-0-prefill-0', 'Pending'],
+    ]);
+  });
+
+  it('a scheduler’s phase that says more than Pending is shown beside the members’ state when they differ', () => {
+    expect(gangStateText({ state: 'Scheduled', phase: 'Starting' })).toBe('Scheduled (phase Starting)');
+    expect(gangStateText({ state: 'Running', phase: 'Running' })).toBe('Running');
+    expect(gangStateText({ state: 'Pending' })).toBe('Pending');
   });
 });
