@@ -2,9 +2,10 @@
 /** The selected workload: its GPUs, the domains it spans, and its gangs (split ones called out). */
 import type { KubeObject } from '../../lib/grove/meta';
 import { levelValueLabel, type HeatmapLevel } from '../../lib/heatmap/levels';
-import type { WorkloadSpan } from '../../lib/heatmap/span';
+import type { GangSpan, WorkloadSpan } from '../../lib/heatmap/span';
 
-export function SelectionPanel({ span, levels, podGangs, onClear }: { span: WorkloadSpan; levels: readonly HeatmapLevel[]; podGangs: readonly KubeObject[]; onClear: () => void }) {
+/** How a selection reads: the domains it spans per visible level, and its split gangs (collapsed levels included). */
+export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[]): { spans: string[]; split: string | null; gangSplit: (gang: GangSpan) => string } {
   const levelOf = (domain: string) => levels.find((l) => l.domain === domain);
   const plural = (domain: string, count: number) => {
     const name = levelOf(domain)?.nvlink ? 'NVLink domain' : domain;
@@ -14,8 +15,21 @@ export function SelectionPanel({ span, levels, podGangs, onClear }: { span: Work
     const level = levelOf(domain);
     return list.map((v) => (level ? levelValueLabel(level, v) : v)).join(', ');
   };
-  const phase = (name: string) => (podGangs.find((g) => g.metadata?.name === name && `${g.metadata?.namespace}/` === span.key.slice(0, span.key.indexOf('/') + 1)) as { status?: { phase?: string } } | undefined)?.status?.phase;
+  // A split at a collapsed level is still a split: it is named, with a word on why the map does not show it.
+  const collapsed = (domain: string) => (domain in span.domains ? '' : `; the ${levelOf(domain)?.nvlink ? 'NVLink' : domain} level is collapsed on the map`);
   const split = span.gangs.filter((g) => g.splitAt.length);
+  return {
+    spans: Object.entries(span.domains).map(([level, list]) => `Spans ${plural(level, list.length)}: ${values(level, list)}`),
+    split: split.length
+      ? split.map((g) => `gang ${g.name} is split across ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${values(l, g.domains[l]!)}${collapsed(l)})`).join(' and ')}`).join('; ')
+      : null,
+    gangSplit: (g) => (g.splitAt.length ? ` — split across ${g.splitAt.join(', ')}` : ''),
+  };
+}
+
+export function SelectionPanel({ span, levels, podGangs, onClear }: { span: WorkloadSpan; levels: readonly HeatmapLevel[]; podGangs: readonly KubeObject[]; onClear: () => void }) {
+  const text = selectionText(span, levels);
+  const phase = (name: string) => (podGangs.find((g) => g.metadata?.name === name && `${g.metadata?.namespace}/` === span.key.slice(0, span.key.indexOf('/') + 1)) as { status?: { phase?: string } } | undefined)?.status?.phase;
   return (
     <section aria-label="Selected workload" data-testid="selection-panel" className="rounded-md border border-blue-300 bg-blue-50 p-3 text-sm dark:border-blue-800 dark:bg-blue-950/40">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -27,15 +41,13 @@ export function SelectionPanel({ span, levels, podGangs, onClear }: { span: Work
         </button>
       </div>
       <ul className="mt-1">
-        {Object.entries(span.domains).map(([level, list]) => (
-          <li key={level}>
-            Spans {plural(level, list.length)}: {values(level, list)}
-          </li>
+        {text.spans.map((line) => (
+          <li key={line}>{line}</li>
         ))}
       </ul>
-      {split.length > 0 && (
+      {text.split && (
         <p role="note" data-testid="split-gangs" className="mt-1 font-medium text-amber-800 dark:text-amber-300">
-          ⚠ {split.map((g) => `gang ${g.name} is split across ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${values(l, g.domains[l]!)})`).join(' and ')}`).join('; ')}
+          ⚠ {text.split}
         </p>
       )}
       <details className="mt-1">
@@ -44,7 +56,7 @@ export function SelectionPanel({ span, levels, podGangs, onClear }: { span: Work
           {span.gangs.map((g) => (
             <li key={g.name}>
               {g.name}: {g.gpus} GPUs{phase(g.name) ? `, ${phase(g.name)}` : ''}
-              {g.splitAt.length ? ` — split across ${g.splitAt.join(', ')}` : ''}
+              {text.gangSplit(g)}
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@
  */
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
+import { isPartialFrame, partOfDomain } from '../../lib/heatmap/layout';
 import { CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { HoverInfo } from './HeatmapCanvas';
@@ -32,7 +33,8 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
     const s = model.frameStats[hit.frame];
     if (!frame || !s) return null;
     return [
-      { name: frame.level, value: frame.value },
+      // The friendly name, as the frame and the domain table show it; a part of a domain says so.
+      { name: frame.level, value: isPartialFrame(frame) ? `${frame.valueLabel} (${partOfDomain(frame)})` : frame.valueLabel },
       { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${s.free} free${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
       { name: 'Workloads', value: frameWorkloads(model, hit.frame).join(', ') },
     ];

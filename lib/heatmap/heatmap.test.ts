@@ -4,14 +4,16 @@ import type { ClusterState } from '../cluster/state';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODGANG } from '../grove/labels';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { previewPodCliqueSet } from '../placement/preview';
-import { boundPod, makeNode, nestedCluster } from '../placement/testkit';
+import { boundPod, groveE2eCluster, makeNode, nestedCluster } from '../placement/testkit';
 import { demoSnapshot, demoStacks, DEMO_GPU_COUNT } from '../topology/demo';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
-import { buildTopologyTree } from '../topology/tree';
+import { GPU_CLIQUE_LABEL } from '../topology/spec';
+import { buildTopologyTree, UNLABELLED } from '../topology/tree';
 import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
 import { cellCenter, contains, framePathInView, hitTest } from './hitTest';
-import { boundsOfCells, CELL, CELL_GAP, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
+import { boundsOfCells, CELL, CELL_GAP, isPartialFrame, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
+import { levelValueLabel, levelValueLabels, NVLINK_LEVEL } from './levels';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_USABLE, occupyLayout, stableLayout } from './model';
 import { gpuDemand, previewFromText, previewInput, readPreviewText } from './preview';
 import { ghostOverlay, sameGhosts } from './overlay';
@@ -676,3 +678,86 @@ describe('roles', () => {
     expect(model.pods.every((p) => !p.workload || p.role)).toBe(true);
   });
 });
+
+describe('split gangs and domain names', () => {
+  const grove = (gang: string) => ({ [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'w', [LABEL_PODGANG]: gang });
+
+  test('a gang split across racks stays split when the rack level is collapsed; the spans list keeps to visible levels', () => {
+    const state = nestedCluster(['zone', 'rack'], [1, 2, 1]);
+    state.pods = [
+      { ...boundPod('p0', 'node-0', 2), labels: grove('w-0') },
+      { ...boundPod('p1', 'node-1', 2), labels: grove('w-0') },
+    ];
+    const shown = workloadSpan(buildHeatmapModel(state), 'default/w')!;
+    expect(shown.gangs[0]!.splitAt).toEqual(['rack']);
+    const collapsed = workloadSpan(buildHeatmapModel(state, { hiddenLevels: ['rack'] }), 'default/w')!;
+    expect(collapsed.domains).toEqual({ zone: ['zone-0'] });
+    expect(collapsed.gangs).toEqual([{ name: 'w-0', gpus: 4, domains: { zone: ['zone-0'], rack: ['rack-0', 'rack-1'] }, splitAt: ['rack'] }]);
+    const flat = workloadSpan(buildHeatmapModel(state, { hiddenLevels: ['zone', 'rack'] }), 'default/w')!;
+    expect(flat.domains).toEqual({});
+    expect(flat.gangs[0]!.splitAt).toEqual(['rack']);
+  });
+
+  /** Two NVL72 racks (own cluster UUIDs, both with clique id 32766) and a third clique with a unique id. */
+  const nvlRacks = (): ClusterState => {
+    const uuidA = '0b2a5c1e-7d4f-4e8a-9c31-5f6e7a8b9c0d';
+    const uuidB = '7f3e9d2c-1b4a-4c5d-8e6f-9a0b1c2d3e4f';
+    const state = nestedCluster(['rack'], [3, 2], { gpu: 4 });
+    const cliques = [`${uuidA}.32766`, `${uuidA}.32766`, `${uuidB}.32766`, `${uuidB}.32766`, `${uuidB}.5`, `${uuidB}.5`];
+    state.nodes = state.nodes.map((node, i) => ({ ...node, labels: { ...node.labels, [GPU_CLIQUE_LABEL]: cliques[i]! } }));
+    return state;
+  };
+
+  test('NVLink domains of different racks with the same clique id get distinct names (a short cluster UUID prefix); a unique id stays short', () => {
+    const { layout } = buildHeatmapModel(nvlRacks());
+    expect(layout.frames.filter((f) => f.level === NVLINK_LEVEL).map((f) => f.label)).toEqual([
+      'nvlink clique 0b2a5c1e…/32766',
+      'nvlink clique 7f3e9d2c…/32766',
+      'nvlink clique 5',
+    ]);
+    const nvlink = layout.levels.find((l) => l.nvlink)!;
+    expect(levelValueLabel(nvlink, '7f3e9d2c-1b4a-4c5d-8e6f-9a0b1c2d3e4f.32766')).toBe('clique 7f3e9d2c…/32766');
+    // Without a layout's names (a level of its own), the short form.
+    expect(levelValueLabel({ ...nvlink, labels: undefined }, '7f3e9d2c-1b4a-4c5d-8e6f-9a0b1c2d3e4f.32766')).toBe('clique 32766');
+  });
+
+  test('levelValueLabels: the prefix grows until the UUIDs differ; every name is unique; non-clique levels keep their values', () => {
+    const nvlink = { domain: NVLINK_LEVEL, key: GPU_CLIQUE_LABEL, nvlink: true };
+    const labels = levelValueLabels(nvlink, ['abcdef01-1111.7', 'abcdef01-2222.7', 'abcdef01-2222.8', 'odd', UNLABELLED]);
+    expect(Object.fromEntries(labels)).toEqual({
+      'abcdef01-1111.7': 'clique abcdef01-1…/7',
+      'abcdef01-2222.7': 'clique abcdef01-2…/7',
+      'abcdef01-2222.8': 'clique 8',
+      odd: 'odd',
+      [UNLABELLED]: '(unlabelled)',
+    });
+    expect(Object.fromEntries(levelValueLabels(nvlink, ['ab.1', 'abc.1']))).toEqual({ 'ab.1': 'clique ab/1', 'abc.1': 'clique abc/1' });
+    expect(Object.fromEntries(levelValueLabels({ domain: 'rack', key: 'r', nvlink: false }, ['x.1', 'y.1']))).toEqual({ 'x.1': 'x.1', 'y.1': 'y.1' });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(fc.stringMatching(/^[0-9a-f-]{1,12}$/), fc.constantFrom('1', '2', '32766')).map(([u, id]) => `${u}.${id}`)), (values) => {
+        expect(new Set(levelValueLabels(nvlink, values).values()).size).toBe(values.length);
+      }),
+    );
+  });
+
+  test('levels that do not nest: a block under two zones is two frames, each labelled as part of the block', () => {
+    const { layout } = buildHeatmapModel(groveE2eCluster(56));
+    const block1 = layout.frames.filter((f) => f.level === 'block' && f.value === 'block-1');
+    expect(block1.map((f) => [f.label, f.gpus, f.domainGpus])).toEqual([
+      ['block block-1 (part: 64 of 160 GPUs)', 64, 160],
+      ['block block-1 (part: 96 of 160 GPUs)', 96, 160],
+    ]);
+    const block0 = layout.frames.find((f) => f.level === 'block' && f.value === 'block-0')!;
+    expect([block0.label, isPartialFrame(block0)]).toEqual(['block block-0', false]);
+    // Every frame: partial exactly when its value has another frame at its level.
+    for (const frame of layout.frames) {
+      const same = layout.frames.filter((f) => f.level === frame.level && f.value === frame.value);
+      expect(isPartialFrame(frame)).toBe(same.length > 1);
+      expect(same.reduce((sum, f) => sum + f.gpus, 0)).toBe(frame.domainGpus);
+    }
+    // Collapsing the zones makes the block whole again.
+    const noZones = buildHeatmapModel(groveE2eCluster(56), { hiddenLevels: ['zone'] }).layout;
+    expect(noZones.frames.filter((f) => f.level === 'block' && f.value === 'block-1').map((f) => f.label)).toEqual(['block block-1']);
+  });
+});
+

@@ -9,7 +9,7 @@
  */
 import type { ClusterState, NodeInfo } from '../cluster/state';
 import { naturalCompare, UNLABELLED } from '../topology/tree';
-import { heatmapLevels, levelValueLabel, pickTopology, type HeatmapLevel } from './levels';
+import { heatmapLevels, levelValueLabels, pickTopology, type HeatmapLevel } from './levels';
 
 export const CELL = 10;
 export const CELL_GAP = 2;
@@ -33,7 +33,11 @@ export interface HeatmapFrame extends Rect {
   level: string;
   /** 0 for the broadest visible level. */
   depth: number;
+  /** The raw label value (UNLABELLED where nodes lack it). */
   value: string;
+  /** The value's name for people, unique among the level's values ("clique 32766", "(unlabelled)"). */
+  valueLabel: string;
+  /** `<level> <valueLabel>`, and when the frame holds only part of its domain, how much of it. */
   label: string;
   /** Index of the enclosing frame, -1 at the top. */
   parent: number;
@@ -41,7 +45,15 @@ export interface HeatmapFrame extends Rect {
   nodeStart: number;
   nodeEnd: number;
   gpus: number;
+  /**
+   * GPUs of the whole domain (level = value) across the layout. Levels need not nest: a block that
+   * straddles two zones is two frames, each holding part of it (gpus < domainGpus).
+   */
+  domainGpus: number;
 }
+
+/** Whether a frame holds only part of its domain (the domain also appears under another parent). */
+export const isPartialFrame = (frame: HeatmapFrame): boolean => frame.gpus < frame.domainGpus;
 
 export interface HeatmapNodeBox extends Rect {
   name: string;
@@ -59,7 +71,7 @@ export interface HeatmapNodeBox extends Rect {
 
 export interface HeatmapLayout {
   topology: string | null;
-  /** Every level the cluster offers, broadest first. */
+  /** Every level the cluster offers, broadest first, with the names of its values in this layout. */
   levels: HeatmapLevel[];
   /** The levels grouped by (the others are collapsed). */
   visibleLevels: string[];
@@ -216,10 +228,8 @@ function mixedRadixKeys(levels: readonly LevelValues[], count: number, byRank: b
 
 export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}): HeatmapLayout {
   const topology = pickTopology(state, options.topology);
-  const levels = heatmapLevels(state, topology);
+  const topologyLevels = heatmapLevels(state, topology);
   const hidden = new Set(options.hiddenLevels ?? []);
-  const visible = levels.filter((level) => !hidden.has(level.domain));
-  const depthCount = visible.length;
 
   // Nodes with GPUs, in tuple order of their visible values (then name).
   const withGpus: NodeInfo[] = [];
@@ -231,8 +241,17 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     }
   });
   const nodesWithoutGpus = state.nodes.length - withGpus.length;
-  const perLevel = levels.map((level) => levelValues(withGpus, level.key));
+  const perLevel = topologyLevels.map((level) => levelValues(withGpus, level.key));
+  const levels = topologyLevels.map((level, l) => ({ ...level, labels: levelValueLabels(level, perLevel[l]!.values) }));
+  const visible = levels.filter((level) => !hidden.has(level.domain));
+  const depthCount = visible.length;
   const visibleValues = visible.map((level) => perLevel[levels.indexOf(level)]!);
+  // GPUs per value of each visible level, over the whole layout (a frame may hold only part of its value's nodes).
+  const valueGpus = visibleValues.map(({ values, ids }) => {
+    const sums = new Float64Array(values.length);
+    for (let i = 0; i < withGpus.length; i++) sums[ids[i]!] = sums[ids[i]!]! + withGpus[i]!.allocatable.gpu;
+    return sums;
+  });
   const order = withGpus.map((_, i) => i);
   const byName = (a: number, b: number): number => naturalCompare(withGpus[a]!.name, withGpus[b]!.name);
   const tupleKey = mixedRadixKeys(visibleValues, withGpus.length, true);
@@ -295,6 +314,7 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     }
     const level = visible[depth]!;
     const { values } = visibleValues[depth]!;
+    const labels = level.labels;
     const out: HeatmapFrame[] = [];
     let runStart = start;
     while (runStart < end) {
@@ -309,11 +329,13 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
         level: level.domain,
         depth,
         value,
-        label: `${level.domain} ${value === UNLABELLED ? '(unlabelled)' : levelValueLabel(level, value)}`,
+        valueLabel: labels.get(value)!,
+        label: '',
         parent,
         nodeStart: runStart,
         nodeEnd: runEnd,
         gpus: 0,
+        domainGpus: valueGpus[depth]![id]!,
         x: 0,
         y: 0,
         w: 0,
@@ -322,6 +344,7 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
       frames.push(frame);
       kids.push([]);
       for (let i = runStart; i < runEnd; i++) frame.gpus += nodes[i]!.gpus;
+      frame.label = `${level.domain} ${frame.valueLabel}${isPartialFrame(frame) ? ` (${partOfDomain(frame)})` : ''}`;
       kids[frame.index] = group(depth + 1, runStart, runEnd, frame.index, frameId);
       out.push(frame);
       runStart = runEnd;
@@ -420,6 +443,9 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     },
   };
 }
+
+/** What part of its domain a partial frame holds: "part: 64 of 160 GPUs". */
+export const partOfDomain = (frame: HeatmapFrame): string => `part: ${frame.gpus} of ${frame.domainGpus} GPUs`;
 
 /** The box around some cells (each CELL square), grown by `margin` on every side; null for no cells. */
 export function boundsOfCells(layout: HeatmapLayout, cells: Iterable<number>, margin = 0): Rect | null {

@@ -6,6 +6,7 @@
  */
 import type { ClusterState, TopologyInfo } from '../cluster/state';
 import { GPU_CLIQUE_LABEL, HOSTNAME_LABEL } from '../topology/spec';
+import { UNLABELLED } from '../topology/tree';
 
 export interface HeatmapLevel {
   /** Topology domain name ("zone", "rack"), or NVLINK_LEVEL. */
@@ -13,6 +14,11 @@ export interface HeatmapLevel {
   /** Node label key holding the level's value. */
   key: string;
   nvlink: boolean;
+  /**
+   * A layout's names for the level's values (set by layoutHeatmap): each unique among the values of
+   * that layout. Without it a value gets its short name (levelValueLabel).
+   */
+  labels?: ReadonlyMap<string, string>;
 }
 
 export const NVLINK_LEVEL = 'nvlink';
@@ -37,9 +43,58 @@ export function heatmapLevels(state: ClusterState, topology: TopologyInfo | unde
   return levels;
 }
 
-/** A clique value is `<clusterUUID>.<cliqueId>`: the id is what a person tells apart. */
-export function levelValueLabel(level: HeatmapLevel, value: string): string {
-  if (!level.nvlink) return value;
+/** A clique value `<clusterUUID>.<cliqueId>` split in two; null for a value of another shape. */
+function cliqueParts(value: string): { uuid: string; id: string } | null {
   const dot = value.lastIndexOf('.');
-  return dot >= 0 && dot < value.length - 1 ? `clique ${value.slice(dot + 1)}` : value;
+  return dot >= 0 && dot < value.length - 1 ? { uuid: value.slice(0, dot), id: value.slice(dot + 1) } : null;
+}
+
+/** A value's name for people: a clique by its id (what a person tells apart), a missing label as "(unlabelled)". */
+function shortValueLabel(level: HeatmapLevel, value: string): string {
+  if (value === UNLABELLED) return '(unlabelled)';
+  if (!level.nvlink) return value;
+  const clique = cliqueParts(value);
+  return clique ? `clique ${clique.id}` : value;
+}
+
+/** The value's name in its layout (unique there, see levelValueLabels), else its short name. */
+export function levelValueLabel(level: HeatmapLevel, value: string): string {
+  return level.labels?.get(value) ?? shortValueLabel(level, value);
+}
+
+/** Shortest UUID prefix that tells these UUIDs apart: 8 characters, more when needed. */
+const UUID_PREFIX = 8;
+function distinctPrefixLength(uuids: readonly string[]): number {
+  const longest = Math.max(...uuids.map((u) => u.length));
+  for (let n = UUID_PREFIX; n < longest; n++) if (new Set(uuids.map((u) => u.slice(0, n))).size === uuids.length) return n;
+  return longest;
+}
+
+/**
+ * Names for a level's values, each unique among `values`. Clique ids repeat across NVL72 racks (each
+ * rack is its own NVLink cluster with its own UUID), so a clique id that several values share gets a
+ * short prefix of its cluster UUID: "clique 0b2a5c1e…/32766".
+ */
+export function levelValueLabels(level: HeatmapLevel, values: readonly string[]): Map<string, string> {
+  const labels = new Map<string, string>();
+  const byLabel = new Map<string, string[]>();
+  for (const value of values) {
+    const label = shortValueLabel(level, value);
+    labels.set(value, label);
+    const same = byLabel.get(label);
+    if (same) same.push(value);
+    else byLabel.set(label, [value]);
+  }
+  for (const same of byLabel.values()) {
+    if (same.length < 2) continue;
+    const parts = same.map((value) => ({ value, clique: cliqueParts(value) }));
+    // Only clique values share a short name (other values are their own name).
+    if (!level.nvlink || parts.some((p) => !p.clique)) continue;
+    const n = distinctPrefixLength(parts.map((p) => p.clique!.uuid));
+    for (const { value, clique } of parts) {
+      const prefix = clique!.uuid.length > n ? `${clique!.uuid.slice(0, n)}…` : clique!.uuid;
+      labels.set(value, `clique ${prefix}/${clique!.id}`);
+    }
+  }
+  return labels;
 }

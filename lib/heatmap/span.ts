@@ -7,9 +7,12 @@ import type { HeatmapModel } from './model';
 export interface GangSpan {
   name: string;
   gpus: number;
-  /** Domain values per visible level. */
+  /** Domain values per level of the layout, visible or collapsed, in layout order. */
   domains: Record<string, string[]>;
-  /** Visible levels at which the gang's pods sit in more than one domain. */
+  /**
+   * Levels at which the gang's pods sit in more than one domain. A split is a fact about the
+   * placement, so collapsed levels count too (hiding racks does not un-split a gang).
+   */
   splitAt: string[];
 }
 
@@ -28,9 +31,12 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
   const workload = model.workloads.find((w) => w.key === key);
   if (!workload) return null;
   const { layout } = model;
-  const levels = layout.visibleLevels;
+  const visible = layout.visibleLevels;
+  // Node boxes carry every level's value, so gangs are judged on all levels.
+  const levels = layout.levels.map((l) => l.domain);
+  const emptySets = (names: readonly string[]): Record<string, Set<string>> => Object.fromEntries(names.map((l) => [l, new Set<string>()]));
   const cells: number[] = [];
-  const domains: Record<string, Set<string>> = Object.fromEntries(levels.map((l) => [l, new Set<string>()]));
+  const domains = emptySets(visible);
   const gangs = new Map<string, { gpus: number; domains: Record<string, Set<string>> }>();
   for (const p of workload.pods) {
     const pod = model.pods[p]!;
@@ -39,23 +45,21 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
     const box = layout.nodes[layout.cellNode[pod.firstCell]!]!;
     const name = pod.podGang || '(no PodGang)';
     let gang = gangs.get(name);
-    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: Object.fromEntries(levels.map((l) => [l, new Set<string>()])) }));
+    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: emptySets(levels) }));
     gang.gpus += pod.cellCount;
-    for (const level of levels) {
-      domains[level]!.add(box.domains[level]!);
-      gang.domains[level]!.add(box.domains[level]!);
-    }
+    for (const level of visible) domains[level]!.add(box.domains[level]!);
+    for (const level of levels) gang.domains[level]!.add(box.domains[level]!);
   }
   cells.sort((a, b) => a - b);
-  const list = (sets: Record<string, Set<string>>): Record<string, string[]> => Object.fromEntries(levels.map((l) => [l, [...sets[l]!]]));
+  const list = (sets: Record<string, Set<string>>, names: readonly string[]): Record<string, string[]> => Object.fromEntries(names.map((l) => [l, [...sets[l]!]]));
   return {
     key,
     cells: Int32Array.from(cells),
     gpus: cells.length,
     pods: workload.pods.length,
-    domains: list(domains),
+    domains: list(domains, visible),
     gangs: [...gangs.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, g]) => ({ name, gpus: g.gpus, domains: list(g.domains), splitAt: levels.filter((l) => g.domains[l]!.size > 1) })),
+      .map(([name, g]) => ({ name, gpus: g.gpus, domains: list(g.domains, levels), splitAt: levels.filter((l) => g.domains[l]!.size > 1) })),
   };
 }
