@@ -1,6 +1,7 @@
 /**
  * LiveSource against the real apiserver: paginated lists, a watch that sees KWOK make a pod Ready,
- * 410 Gone mapped to `gone`, and the bulk (managedFields, last-applied) stripped.
+ * 410 Gone mapped to `gone`, a watch from a version the cluster has not reached (silent), and the bulk
+ * (managedFields, last-applied) stripped.
  */
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,21 @@ describe('LiveSource', () => {
     expect(end.reason).toBe('gone');
     expect(end.message).toMatch(/too old resource version: 2/);
   }, 10_000);
+
+  it('a watch from a resourceVersion the cluster has not reached stays open and silent (why the hub relists after a silent close)', async () => {
+    // E.g. etcd re-created behind the same context. The apiserver neither ends such a watch nor sends
+    // bookmarks on it; the hub (kindWatcher) relists when a watch closes having heard nothing.
+    const heard: WatchEvent[] = [];
+    const ends: WatchEnd[] = [];
+    const handle = await source.watch('PodCliqueSet', '999999999', (event) => heard.push(event), (end) => ends.push(end));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+    } finally {
+      handle.stop();
+    }
+    expect(heard).toEqual([]);
+    expect(ends).toEqual([]);
+  }, 15_000);
 
   it('maps a recorded ERROR event and an HTTP 410 to gone, anything else to error', () => {
     // The Status the apiserver sends as a watch ERROR event for an expired resourceVersion.

@@ -1,8 +1,9 @@
 /**
  * The upstream list+watch of one kind: a paginated list, then a watch from the list's resourceVersion.
- * On 410 Gone (the version left etcd's window) it relists and reconciles, so the hub passes on exact
- * deltas; on any other failure it retries with capped exponential backoff (resuming the watch from the
- * last seen resourceVersion when it has one). Owns its store; reports changes and state to the hub.
+ * On 410 Gone (the version left etcd's window), or when a watch closes having heard nothing, it
+ * relists and reconciles, so the hub passes on exact deltas; on any other failure it retries with
+ * capped exponential backoff (resuming the watch from the last seen resourceVersion when it has one).
+ * Owns its store; reports changes and state to the hub.
  */
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import { backoffDelay, type KindConnectionState } from '../../lib/cluster/stream';
@@ -47,6 +48,8 @@ export class KindWatcher {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private synced = false;
+  /** The current watch has delivered something (an event or a bookmark). */
+  private heard = false;
 
   constructor(
     readonly kind: WatchedKind,
@@ -114,6 +117,7 @@ export class KindWatcher {
 
   private async watch(generation: number): Promise<void> {
     let handle: WatchHandle;
+    this.heard = false;
     try {
       handle = await this.source.watch(
         this.kind,
@@ -137,6 +141,7 @@ export class KindWatcher {
 
   private onEvent(generation: number, event: WatchEvent): void {
     if (!this.current(generation) || !event) return;
+    this.heard = true;
     // A healthy event proves the connection: the next failure starts backing off from the base again.
     this.attempt = 0;
     if (event.type === 'BOOKMARK') {
@@ -165,15 +170,21 @@ export class KindWatcher {
       }
       return;
     }
+    // A watch closed without delivering anything, not even the bookmarks the apiserver sends every
+    // minute and just before its timeout (seen on the test control plane), may be waiting for a
+    // resourceVersion this cluster will not reach for a long time (etcd re-created behind the same
+    // context: the apiserver holds such a watch open, silent). Only a relist recovers from that; a
+    // watch that heard something resumes where it was.
+    const resume = () => (this.synced && !(end.reason === 'closed' && !this.heard) ? this.watch(next) : this.relist(next));
     if (end.reason === 'closed' && this.synced && this.attempt === 0) {
       // The apiserver ends every watch after its timeout (minutes): resume at once and quietly, so
       // the UI does not flash "retrying" on routine reconnects. A close with no event since backs off.
       this.attempt++;
-      void this.watch(next);
+      void resume();
       return;
     }
     const message = end.message ?? (end.reason === 'closed' ? 'watch closed by the server' : 'watch failed');
-    this.retryLater(() => (this.synced ? this.watch(next) : this.relist(next)), message, isPermanent(end));
+    this.retryLater(resume, message, isPermanent(end));
   }
 
   private fail(error: unknown, phase: 'relist' | 'watch'): void {

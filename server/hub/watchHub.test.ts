@@ -274,14 +274,39 @@ describe('WatchHub', () => {
     expect(fake.watchCalls[1]?.resourceVersion).toBe(String(fake.rv));
     expect(h.states().Pod?.status).toBe('live');
     expect(subscriber.log.slice(mark).filter((entry) => entry[0] === 'state' && entry[1].Pod?.status !== 'live')).toHaveLength(0);
-    // Closed again with nothing received in between: now it waits.
+    // Closed again with nothing received in between: now it waits, then lists afresh (a watch that
+    // heard nothing may wait for a resourceVersion the cluster does not have).
     fake.end('Pod', { reason: 'closed' });
     await settle();
     expect(h.states().Pod).toMatchObject({ status: 'retrying', retryInMs: 1_000 });
     expect(fake.watchCalls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.listCalls).toHaveLength(2);
     expect(fake.watchCalls).toHaveLength(3);
+  });
+
+  it('a watch closed without a single event or bookmark is followed by a relist, not a watch from the same version', async () => {
+    // E.g. etcd re-created behind the same context: the hub's resourceVersion is far ahead of the new
+    // cluster's, and the apiserver holds a watch from it open without sending anything.
+    fake.put('Pod', 'old', {}, false);
+    const h = hub();
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    await vi.advanceTimersByTimeAsync(150);
     expect(fake.listCalls).toHaveLength(1);
+    fake.objects.clear();
+    fake.rv = 3; // the new cluster's versions are behind what the hub holds
+    fake.put('Pod', 'new', {}, false); // the silent watch does not hear it
+    const mark = subscriber.log.length;
+    fake.end('Pod', { reason: 'closed' });
+    await settle();
+    expect(fake.listCalls).toHaveLength(2); // at once, and quietly (the first close after events or a list)
+    expect(fake.watchCalls.at(-1)?.resourceVersion).toBe('4');
+    expect(h.states().Pod?.status).toBe('live');
+    await vi.advanceTimersByTimeAsync(150); // the hub batches deltas
+    expect(names(subscriber.deltas.at(-1)?.kinds.Pod).sort()).toEqual(['ADDED new', 'DELETED old']);
+    expect(subscriber.log.slice(mark).filter((entry) => entry[0] === 'state' && entry[1].Pod?.status !== 'live')).toHaveLength(0);
   });
 
   it('marks forbidden or missing kinds as error and retries them at the cap', async () => {
