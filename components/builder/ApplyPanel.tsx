@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Permission } from '@/lib/cluster/capabilities';
 import { ActionFailure, applyManifest } from '@/components/hooks/clusterActions';
 import { permissionFor, useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
-import { applyBlockedReason, settleStep, type ApplyStep } from './applyStep';
+import { applyBlockedReason, settleStep, type ApplyStep, type ApplyTarget } from './applyStep';
 
 function show(v: unknown): string {
   if (v === undefined) return '—';
@@ -23,8 +23,42 @@ function applyPermission(capabilities: CapabilityState): Permission | null {
   return permission ?? { allowed: false, reason: 'The server did not say whether you may create PodCliqueSets.' };
 }
 
-/** Dry-run diff, then apply; disabled with the reason when the user may not. */
-export function ApplyPanel({ text, namespace, errors, onClose }: { text: string; namespace: string; errors: number; onClose: () => void }) {
+interface ApplyPanelProps {
+  text: string;
+  /** Where the server will apply the stack (applyTarget): permission is asked for, and the heading names, that namespace. */
+  target: ApplyTarget;
+  errors: number;
+  onClose: () => void;
+}
+
+/** Dry-run diff, then apply; disabled with the reason when the user may not, or while the namespace is not known. */
+export function ApplyPanel(props: ApplyPanelProps) {
+  const { target, onClose } = props;
+  if (target.status === 'known') return <ApplyToNamespace {...props} namespace={target.namespace} why={target.why} />;
+  return (
+    <section aria-labelledby="apply-heading" data-testid="apply-panel" className="flex max-h-full min-h-0 flex-col">
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
+        <h2 id="apply-heading" className="text-xs font-semibold" data-testid="apply-namespace">
+          Apply
+        </h2>
+        <CloseButton onClose={onClose} />
+      </div>
+      <p data-testid="apply-blocked" role="status" className="px-3 py-2 text-xs text-zinc-600 dark:text-zinc-400">
+        {target.reason}
+      </p>
+    </section>
+  );
+}
+
+function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <button type="button" onClick={onClose} className="ml-auto rounded px-2 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close apply">
+      Close
+    </button>
+  );
+}
+
+function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelProps & { namespace: string; why: string }) {
   const permission = applyPermission(useCapabilities(namespace));
   const [step, setStep] = useState<ApplyStep>({ kind: 'idle' });
 
@@ -55,8 +89,8 @@ export function ApplyPanel({ text, namespace, errors, onClose }: { text: string;
   return (
     <section aria-labelledby="apply-heading" data-testid="apply-panel" className="flex max-h-full min-h-0 flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
-        <h2 id="apply-heading" className="text-xs font-semibold">
-          Apply to namespace {namespace}
+        <h2 id="apply-heading" className="text-xs font-semibold" data-testid="apply-namespace" title={`Namespace ${namespace}: ${why}`}>
+          Apply to namespace {namespace} <span className="font-normal text-zinc-600 dark:text-zinc-400">({why})</span>
         </h2>
         <button type="button" disabled={!!blocked || step.kind === 'working'} onClick={() => void run(true)} className={buttonClass}>
           Dry run (diff)
@@ -64,9 +98,7 @@ export function ApplyPanel({ text, namespace, errors, onClose }: { text: string;
         <button type="button" disabled={!!applyBlocked || step.kind === 'working'} onClick={() => void run(false)} className={buttonClass} data-testid="apply-confirm">
           Apply
         </button>
-        <button type="button" onClick={onClose} className="ml-auto rounded px-2 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close apply">
-          Close
-        </button>
+        <CloseButton onClose={onClose} />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs" role="status" aria-live="polite">
         {applyBlocked && step.kind !== 'applied' && <p data-testid="apply-blocked" className="text-zinc-600 dark:text-zinc-400">{applyBlocked}</p>}

@@ -55,16 +55,19 @@ import { isRecord, type KubeObject } from '@/lib/grove/meta';
 import { stringifyObject } from '@/lib/grove/manifest';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
 import type { ClusterTopologyBinding } from '@/lib/grove/clustertopologybinding';
+import { useClusterContext } from '@/components/hooks/clusterContext';
 import { useKindObjects } from '@/components/hooks/useClusterStream';
 import { viewReport } from '@/components/validate/reportView';
 import { YamlEditor, type YamlEditorHandle } from '@/components/validate/YamlEditor';
 import { ApplyPanel } from './ApplyPanel';
+import { applyTarget } from './applyStep';
 import { BuilderCanvas, type CanvasSelection } from './BuilderCanvas';
 import { FindingsList, type BuilderFinding } from './FindingsList';
 
 import { Inspector, type InspectorProps, type TopologyLevels } from './Inspector';
 import { Palette } from './Palette';
 import { decodeShare, encodeShare, loadLocal, saveLocal, SHARE_PREFIX } from './persistence';
+import { placePasted } from './pastePlacement';
 import { PreviewPanel } from './PreviewPanel';
 
 interface Work {
@@ -378,30 +381,27 @@ function BuilderWorkbenchInner() {
     setSelection(EMPTY_SELECTION);
   }, [pendingDelete, applyEdit]);
 
-  const copy = useCallback(() => {
+  /** Copies the selected cliques (a group's: all its members); false when nothing is selected to copy. */
+  const copy = useCallback((): boolean => {
     const names = [...selection.cliques, ...selection.groups.flatMap((gn) => graphRef.current.groups.find((x) => x.name === gn)?.cliqueNames ?? [])];
-    if (names.length === 0) return;
+    if (names.length === 0) return false;
     setClipboard(copyCliques(workRef.current.text, names));
     say(`Copied ${names.length} clique(s).`);
+    return true;
   }, [selection]);
 
   const paste = useCallback(() => {
     if (clipboard.length === 0) return;
     const r = pasteCliques(workRef.current.text, clipboard);
-    const names = r.ok && r.note ? r.note.split(', ') : [];
-    applyEdit(r, (lay) => {
-      const positions = { ...lay.positions };
-      const kinds = { ...lay.kinds };
-      clipboard.forEach((c, i) => {
-        const orig = isRecord(c) ? String(c.name) : '';
-        const p = lay.positions[cliqueKey(orig)] ?? freeSpot(lay, graphRef.current);
-        if (names[i]) {
-          positions[cliqueKey(names[i]!)] = { x: p.x + 40, y: p.y + 40 };
-          kinds[names[i]!] = kindOf(lay, orig);
-        }
-      });
-      return { positions, kinds };
-    });
+    if (!r.ok) {
+      applyEdit(r);
+      return;
+    }
+    const names = r.note ? r.note.split(', ') : [];
+    const from = clipboard.flatMap((c) => (isRecord(c) && typeof c.name === 'string' ? [c.name] : []));
+    const pasted = names.map((name, i) => ({ name, from: from[i] ?? '' }));
+    const after = readBuilderText(r.text);
+    applyEdit(r, (lay) => placePasted(lay, after.ok ? graphFromObject(after.object) : graphRef.current, pasted));
     if (names.length) say(`Pasted ${names.join(', ')}.`);
   }, [clipboard, applyEdit]);
 
@@ -415,8 +415,11 @@ function BuilderWorkbenchInner() {
       const key = e.key.toLowerCase();
       if (mod && key === 'z' && !e.shiftKey) doUndo();
       else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) doRedo();
-      else if (mod && key === 'c') copy();
-      else if (mod && key === 'v') paste();
+      else if (mod && key === 'c') {
+        // Copying page text (a failure message, the diff) stays the browser's: only a bare selection of nodes is ours.
+        const text = window.getSelection();
+        if ((text && !text.isCollapsed) || !copy()) return;
+      } else if (mod && key === 'v') paste();
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete();
       else if (!mod && e.shiftKey && key === 'l') void runAutoLayout();
       else return;
@@ -609,7 +612,8 @@ function BuilderWorkbenchInner() {
   };
 
   const pcsForPreview = useMemo(() => object as unknown as PodCliqueSet, [object]);
-  const namespace = graph.namespace || 'default';
+  const { state: clusterContext } = useClusterContext();
+  const target = useMemo(() => applyTarget(graph.namespace, clusterContext), [graph.namespace, clusterContext]);
 
   return (
     <div
@@ -733,7 +737,7 @@ function BuilderWorkbenchInner() {
           {panel !== 'none' && (
             <div className="h-[45%] min-h-0 border-t border-zinc-200 dark:border-zinc-800">
               {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} onClose={() => setPanel('none')} />}
-              {panel === 'apply' && <ApplyPanel text={work.text} namespace={namespace} errors={errorCount} onClose={() => setPanel('none')} />}
+              {panel === 'apply' && <ApplyPanel text={work.text} target={target} errors={errorCount} onClose={() => setPanel('none')} />}
             </div>
           )}
           <div className="h-36 min-h-0 border-t border-zinc-200 dark:border-zinc-800">
@@ -746,6 +750,7 @@ function BuilderWorkbenchInner() {
             object={object}
             findings={pcsFindings}
             topologies={topologies}
+            defaultNamespace={clusterContext.status === 'ready' ? clusterContext.data.source.namespace : null}
             selection={inspectorSelection}
             kindOf={(c) => kindOf(layout, c)}
             onSet={onSet}

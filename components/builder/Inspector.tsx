@@ -36,6 +36,8 @@ export interface InspectorProps {
   object: Record<string, unknown>;
   findings: readonly Finding[];
   topologies: TopologyLevels;
+  /** The namespace the server applies a stack without one to (its context's default), when known. */
+  defaultNamespace: string | null;
   selection: { kind: 'stack' } | { kind: 'clique'; name: string } | { kind: 'group'; name: string };
   kindOf: (clique: string) => RoleKind;
   onSet: SetField;
@@ -96,7 +98,7 @@ function StackInspector(props: InspectorProps) {
           budget={(draft) => ({ used: Math.max(0, ...graph.cliques.map((c) => nameBudgetUsed(draft, c.name, c.group ?? undefined))), limit: NAME_BUDGET, detail: worst ? 'longest stack + group + clique name' : 'no cliques yet' })}
           onCommit={props.onRenameStack}
         />
-        <Field {...common} label="Namespace" path={['metadata', 'namespace']} createOnly placeholder="default" />
+        <Field {...common} label="Namespace" path={['metadata', 'namespace']} createOnly placeholder={props.defaultNamespace ?? ''} />
         <Field {...common} label="Replicas" path={['spec', 'replicas']} codec={intCodec} />
         <SelectField {...common} label="Startup order" path={templatePath('cliqueStartupType')} options={CLIQUE_STARTUP_TYPES} createOnly emptyLabel="(default: any order)" />
         <Field {...common} label="Priority class" path={templatePath('priorityClassName')} />

@@ -1,4 +1,22 @@
 import type { ApplyResult } from '@/components/hooks/clusterActions';
+import type { ClusterContextState } from '@/components/hooks/clusterContext';
+
+/** The namespace an apply lands in, and why that one. */
+export type ApplyTarget = { status: 'known'; namespace: string; why: string } | { status: 'unknown'; reason: string };
+
+/**
+ * The namespace the server applies the stack to: the manifest's own, else (server/actions/apply.ts)
+ * the cluster source's default namespace (the kubeconfig context's, not 'default' as such). Unknown
+ * while the source is asked, or when it could not say.
+ */
+export function applyTarget(manifestNamespace: string, context: ClusterContextState): ApplyTarget {
+  if (manifestNamespace) return { status: 'known', namespace: manifestNamespace, why: 'named in the manifest' };
+  if (context.status === 'loading') return { status: 'unknown', reason: 'Asking the server which namespace it applies to…' };
+  if (context.status === 'error') return { status: 'unknown', reason: `The manifest names no namespace, and the server could not say which it would use: ${context.message}. Set metadata.namespace.` };
+  const { source } = context.data;
+  const whose = source.mode === 'live' ? `kubeconfig context ${source.name}` : `simulated cluster ${source.name}`;
+  return { status: 'known', namespace: source.namespace, why: `the manifest names none: the default of the ${whose}` };
+}
 
 /** Where the apply panel is. Steps that came from the cluster carry the text they were asked about. */
 export type ApplyStep =
