@@ -20,7 +20,7 @@ import { ghostOverlay, sameGhosts } from './overlay';
 import { workloadSpan } from './span';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
-import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState } from './urlState';
+import { decodeViewState, DEFAULT_VIEW, encodeViewState, MAX_ZOOM_TRANSLATE, ZOOM_SCALE_EXTENT, type HeatmapViewState } from './urlState';
 
 const demo = (): ClusterState => withStacks(clusterStateFromSnapshot(demoSnapshot()), demoStacks());
 
@@ -268,7 +268,14 @@ describe('URL state', () => {
     mode: fc.constantFrom('allocation', 'workload', 'role', 'domain'),
     hidden: fc.uniqueArray(fc.constantFrom('zone', 'block', 'rack', 'nvlink', 'a-1')).map((a) => a.sort()),
     selected: fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.stringMatching(/^[a-z0-9.-]{1,20}$/)).map(([ns, n]) => `${ns}/${n}`)),
-    zoom: fc.option(fc.record({ k: fc.integer({ min: 1, max: 400_000 }).map((v) => v / 10_000), x: fc.integer({ min: -99999, max: 99999 }).map((v) => v / 10), y: fc.integer({ min: -99999, max: 99999 }).map((v) => v / 10) })),
+    // Every zoom the canvas can make, as the URL rounds it: scale 0.001..200 in 4 digits, translations to ±1e7 in 1.
+    zoom: fc.option(
+      fc.record({
+        k: fc.integer({ min: 10, max: 2_000_000 }).map((v) => v / 10_000),
+        x: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
+        y: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
+      }),
+    ),
     topology: fc.option(fc.stringMatching(/^[a-z0-9-]{1,20}$/)),
     preview: fc.option(fc.stringMatching(/^[a-z0-9]{1,16}$/)),
   }) as fc.Arbitrary<HeatmapViewState>;
@@ -285,6 +292,36 @@ describe('URL state', () => {
   test('the default view is an empty query; garbage falls back to defaults', () => {
     expect(encodeViewState(DEFAULT_VIEW).toString()).toBe('');
     expect(decodeViewState(new URLSearchParams('mode=rainbow&z=0,1,2&sel=noslash&hide=Bad!,rack'))).toEqual({ ...DEFAULT_VIEW, hidden: ['rack'] });
+  });
+
+  test('a hand-edited zoom: the scale is clamped to the canvas limits, a translation beyond reach means the fitted view', () => {
+    const zoomOf = (z: string) => decodeViewState(new URLSearchParams({ z })).zoom;
+    expect(zoomOf('1e-300,0,0')).toEqual({ k: ZOOM_SCALE_EXTENT[0], x: 0, y: 0 });
+    expect(zoomOf('1e9,5,6')).toEqual({ k: ZOOM_SCALE_EXTENT[1], x: 5, y: 6 });
+    expect(zoomOf('0.001,-4.39e+299,0')).toBeNull();
+    expect(zoomOf(`1,0,${MAX_ZOOM_TRANSLATE * 1.01}`)).toBeNull();
+    expect(zoomOf(`1,${-MAX_ZOOM_TRANSLATE},0`)).toEqual({ k: 1, x: -MAX_ZOOM_TRANSLATE, y: 0 });
+    expect(zoomOf('-1,0,0')).toBeNull();
+    expect(zoomOf('Infinity,0,0')).toBeNull();
+    // The reported loop: a tiny scale written back used to round to 0, which then decoded to no zoom.
+    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { k: 1e-300, x: 0, y: 0 } }).get('z')).toBe('0.001,0,0');
+    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { k: 1, x: 1e300, y: 0 } }).get('z')).toBeNull();
+  });
+
+  test('property: any zoom numbers at all decode to a zoom within the limits or none, and encode → decode is then stable', () => {
+    const num = fc.oneof(fc.double(), fc.double({ min: -1e8, max: 1e8, noNaN: true }), fc.constantFrom(0, 1e-300, 1e300, -0));
+    fc.assert(
+      fc.property(num, num, num, (k, x, y) => {
+        const zoom = decodeViewState(new URLSearchParams({ z: `${k},${x},${y}` })).zoom;
+        if (!zoom) return;
+        expect(zoom.k).toBeGreaterThanOrEqual(ZOOM_SCALE_EXTENT[0]);
+        expect(zoom.k).toBeLessThanOrEqual(ZOOM_SCALE_EXTENT[1]);
+        expect(Math.max(Math.abs(zoom.x), Math.abs(zoom.y))).toBeLessThanOrEqual(MAX_ZOOM_TRANSLATE);
+        const once = decodeViewState(encodeViewState({ ...DEFAULT_VIEW, zoom }));
+        expect(once.zoom).not.toBeNull();
+        expect(decodeViewState(encodeViewState(once))).toEqual(once);
+      }),
+    );
   });
 });
 
