@@ -14,7 +14,7 @@ import { boundsOfCells, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { framePathInView } from '../../lib/heatmap/hitTest';
 import { occupyLayout, stableLayout, type HeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
-import { previewInput, readPreviewText } from '../../lib/heatmap/preview';
+import { previewInput, previewTitle, readPreviewText } from '../../lib/heatmap/preview';
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
@@ -147,7 +147,7 @@ export function TopologyView() {
     if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: stable(ghostOverlay(model, previewSource.plan)) };
     const result = previewInput(state, previewRead!);
     if (!result.ok) return { status: 'problems', problems: result.problems };
-    return { status: 'ready', title: `${result.namespace}/${result.name}`, demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
+    return { status: 'ready', title: previewTitle(result), demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
   }, [previewSource, previewRead, handoffProblem, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 

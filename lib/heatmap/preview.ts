@@ -7,34 +7,91 @@
  * text alone (parse once, validate), previewText places the result on a ClusterState.
  */
 import type { ClusterState } from '../cluster/state';
-import { parseManifests, positionOf } from '../grove/manifest';
+import { parseManifests, positionOf, type ManifestDocument } from '../grove/manifest';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { validate } from '../grove/validate';
 import { previewPodCliqueSet, type PlacementPreview } from '../placement/preview';
 
+/**
+ * The preview places one PodCliqueSet (a plan, its ghosts, the stack it replaces). A text with several
+ * (a file of stacks, `kubectl get pcs -o yaml`) is checked whole, and the first is previewed; `notes`
+ * names the others, so nothing is left out without a word.
+ */
 export type TextPreview =
-  | { ok: true; name: string; namespace: string; gpus: number; preview: PlacementPreview }
+  | { ok: true; name: string; namespace: string; gpus: number; preview: PlacementPreview; notes: string[] }
   | { ok: false; problems: string[] };
 
-/** The text's first PodCliqueSet, valid, with the line it starts on; or the problems. */
-export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number } | { ok: false; problems: string[] };
+/** The text's first PodCliqueSet, valid, with the line it starts on, and notes on the rest; or the problems. */
+export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number; notes: string[] } | { ok: false; problems: string[] };
 
 /** GPUs the PodCliqueSet asks for (every pod of every gang, minAvailable or not). */
 export function gpuDemand(preview: PlacementPreview): number {
   return preview.gangs.reduce((sum, gang) => sum + gang.podGroups.reduce((s, pg) => s + pg.pods.reduce((p, pod) => p + pod.requests.gpu, 0), 0), 0);
 }
 
+const PCS_KIND = 'PodCliqueSet';
+
+/** A PodCliqueSet found in the text: its data, its document, and the JSON pointer of it in that document. */
+interface FoundPodCliqueSet {
+  object: Record<string, unknown>;
+  doc: ManifestDocument;
+  /** '' for a document of its own, `/items/<i>` for an item of a List. */
+  pointer: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** PodCliqueSets of the text in order: documents of their own, and the items of a `List` / `PodCliqueSetList`. */
+function podCliqueSetsOf(documents: readonly ManifestDocument[]): FoundPodCliqueSet[] {
+  const found: FoundPodCliqueSet[] = [];
+  for (const doc of documents) {
+    if (!isObject(doc.object)) continue;
+    if (doc.kind === PCS_KIND) found.push({ object: doc.object, doc, pointer: '' });
+    else if (doc.kind?.endsWith('List') && Array.isArray(doc.object.items)) {
+      // A typed list's items may leave out their kind (the list says it); `kubectl get -o yaml` prints a `List` whose items carry theirs.
+      const typed = doc.kind === `${PCS_KIND}List`;
+      doc.object.items.forEach((item, i) => {
+        if (!isObject(item)) return;
+        if (item.kind === PCS_KIND) found.push({ object: item, doc, pointer: `/items/${i}` });
+        else if (typed && item.kind === undefined) found.push({ object: { apiVersion: doc.apiVersion, kind: PCS_KIND, ...item }, doc, pointer: `/items/${i}` });
+      });
+    }
+  }
+  return found;
+}
+
+const nameOf = (object: Record<string, unknown>): string => {
+  const meta = isObject(object.metadata) ? object.metadata : {};
+  return `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : '(no name)'}`;
+};
+
 export function readPreviewText(text: string): PreviewInput {
   const parsed = parseManifests(text);
   if (parsed.errors.length) return { ok: false, problems: parsed.errors.map((e) => `line ${e.line}:${e.column}: ${e.message}`) };
-  const doc = parsed.documents.find((d) => d.kind === 'PodCliqueSet');
-  if (!doc) return { ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet)'] };
-  const errors = validate(doc.object)
-    .filter((f) => f.severity === 'error')
-    .map((f) => ({ f, pos: positionOf(doc.yaml, f.path, parsed.lineCounter) }))
-    .sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0) || (a.pos?.column ?? 0) - (b.pos?.column ?? 0));
-  if (errors.length) return { ok: false, problems: errors.map(({ f, pos }) => `line ${pos?.line ?? doc.line}:${pos?.column ?? 1}: ${f.path ? `${f.path}: ` : ''}${f.message}`) };
-  return { ok: true, pcs: doc.object as PodCliqueSet, line: doc.line };
+  const found = podCliqueSetsOf(parsed.documents);
+  if (!found.length) return { ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet, or a List of them)'] };
+  // Every PodCliqueSet is checked, not only the previewed one: an invalid one further down is not "ok".
+  const several = found.length > 1;
+  const errors = found
+    .flatMap(({ object, doc, pointer }) => {
+      const start = positionOf(doc.yaml, pointer, parsed.lineCounter) ?? { line: doc.line, column: 1 };
+      return validate(object)
+        .filter((f) => f.severity === 'error')
+        .map((f) => ({ f, who: several ? `PodCliqueSet ${nameOf(object)}: ` : '', pos: positionOf(doc.yaml, `${pointer}${f.path}`, parsed.lineCounter) ?? start }));
+    })
+    .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
+  if (errors.length) return { ok: false, problems: errors.map(({ f, who, pos }) => `line ${pos.line}:${pos.column}: ${who}${f.path ? `${f.path}: ` : ''}${f.message}`) };
+  const [first, ...rest] = found;
+  const line = positionOf(first!.doc.yaml, first!.pointer, parsed.lineCounter)?.line ?? first!.doc.line;
+  const notes = rest.length
+    ? [`the text holds ${found.length} PodCliqueSets: only the first, ${nameOf(first!.object)}, is previewed (not previewed: ${rest.map((r) => nameOf(r.object)).join(', ')})`]
+    : [];
+  return { ok: true, pcs: first!.object as unknown as PodCliqueSet, line, notes };
+}
+
+/** The heading of a preview: the stack's name, and what was left out of it. */
+export function previewTitle(preview: Extract<TextPreview, { ok: true }>): string {
+  return `${preview.namespace}/${preview.name}${preview.notes.length ? ` (${preview.notes.join('; ')})` : ''}`;
 }
 
 export function previewInput(state: ClusterState, input: PreviewInput): TextPreview {
@@ -42,7 +99,7 @@ export function previewInput(state: ClusterState, input: PreviewInput): TextPrev
   const { pcs } = input;
   try {
     const preview = previewPodCliqueSet(state, pcs);
-    return { ok: true, name: pcs.metadata?.name ?? '', namespace: pcs.metadata?.namespace ?? 'default', gpus: gpuDemand(preview), preview };
+    return { ok: true, name: pcs.metadata?.name ?? '', namespace: pcs.metadata?.namespace ?? 'default', gpus: gpuDemand(preview), preview, notes: input.notes };
   } catch (error) {
     return { ok: false, problems: [`line ${input.line}:1: ${error instanceof Error ? error.message : String(error)}`] };
   }
