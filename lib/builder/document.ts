@@ -4,10 +4,11 @@
  * PodCliqueSet document in place with setIn/deleteIn/list edits, and writes the whole file back — so comments, key order, other
  * documents and fields the builder knows nothing about survive every edit.
  */
-import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node } from 'yaml';
 import { documentData, parseYamlDocuments, writeYamlDocuments } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
+import { jsonPath } from './containers';
 
 export type Path = readonly (string | number)[];
 
@@ -16,15 +17,23 @@ export interface BuilderDocument {
   documents: Document.Parsed[];
   /** Index (in `documents`) of the PodCliqueSet the builder edits. */
   pcsIndex: number;
+  /** Positions of the file's text (line:column in messages). */
+  lineCounter: LineCounter;
 }
 
 export type ReadResult =
-  | { ok: true; doc: BuilderDocument; object: Record<string, unknown> }
+  | {
+      ok: true;
+      doc: BuilderDocument;
+      object: Record<string, unknown>;
+      /** Why the canvas and inspector must not edit this PodCliqueSet (every edit refuses with it), or null. */
+      editRefusal: string | null;
+    }
   | { ok: false; message: string; line?: number; column?: number };
 
 /** Reads the text; refuses (with line:column) text the builder cannot edit without losing something. */
 export function readBuilderText(text: string): ReadResult {
-  const { documents, errors } = parseYamlDocuments(text);
+  const { documents, errors, lineCounter } = parseYamlDocuments(text);
   const e = errors[0];
   if (e) return { ok: false, message: e.message, line: e.line, column: e.column };
   let object: Record<string, unknown> | undefined;
@@ -34,7 +43,41 @@ export function readBuilderText(text: string): ReadResult {
     return object !== undefined;
   });
   if (!object) return { ok: false, message: 'no PodCliqueSet in this text (kind: PodCliqueSet)' };
-  return { ok: true, doc: { documents, pcsIndex }, object };
+  const doc = { documents, pcsIndex, lineCounter };
+  return { ok: true, doc, object, editRefusal: sharedNodeRefusal(doc, text) };
+}
+
+/**
+ * Aliases (`*pod`) and merge keys (`<<: *base`) make one YAML node stand for several places: an edit
+ * through one place would change the others too, replace what a merge brought in by the one field
+ * edited, or delete the anchor the others still point at. Such a PodCliqueSet is edited in the YAML
+ * pane only; this says so, with the line:column of the first alias or merge key and of its anchor.
+ */
+function sharedNodeRefusal(doc: BuilderDocument, text: string): string | null {
+  const anchors = new Map<string, number>();
+  let first: { offset: number; what: string; anchor?: string } | undefined;
+  visit(pcsDocument(doc), {
+    Node(_, node) {
+      // The node's range starts after its `&name`; the message points at the `&name` itself.
+      if (node.anchor && node.range && !anchors.has(node.anchor)) anchors.set(node.anchor, Math.max(0, text.lastIndexOf(`&${node.anchor}`, node.range[0])));
+      if (isAlias(node) && node.range && (!first || node.range[0] < first.offset)) first = { offset: node.range[0], what: `alias *${node.source}`, anchor: node.source };
+    },
+    Pair(_, pair) {
+      // yaml reads a YAML 1.1 merge key `<<` as a scalar holding a symbol (a quoted "<<" is a plain string key).
+      const key = pair.key;
+      if (isScalar(key) && typeof key.value === 'symbol' && key.range && (!first || key.range[0] < first.offset)) {
+        first = { offset: key.range[0], what: 'merge key <<' };
+      }
+    },
+  });
+  if (!first) return null;
+  const at = (offset: number) => {
+    const p = doc.lineCounter.linePos(offset);
+    return `line ${p.line}:${p.col}`;
+  };
+  const anchorAt = first.anchor !== undefined ? anchors.get(first.anchor) : undefined;
+  const anchor = anchorAt !== undefined ? `, anchor &${first.anchor} at ${at(anchorAt)}` : '';
+  return `this PodCliqueSet shares YAML nodes (${first.what} at ${at(first.offset)}${anchor}), so an edit from the canvas or inspector could change or break the places that share them: edit it in the YAML pane, or write the shared parts out in full`;
 }
 
 /** The file again; untouched documents come out as they went in. */
@@ -64,39 +107,96 @@ export function ensureMap(d: Document, path: Path): YAMLMap {
   return map;
 }
 
-/** Sets a value, or deletes the key when `value` is undefined / empty string; prunes maps left empty. */
+/**
+ * Sets a value, or deletes the key when `value` is undefined / empty string; prunes maps left empty.
+ * Throws, with the JSON path, when the YAML's shape does not let the path be written.
+ */
 export function setOrDelete(d: Document, path: Path, value: unknown): void {
-  if (value === undefined || value === '') {
-    if (d.hasIn(path)) d.deleteIn(path);
-    pruneEmptyParents(d, path.slice(0, -1));
-    return;
+  try {
+    if (value === undefined || value === '') {
+      if (d.hasIn(path)) d.deleteIn(path);
+      pruneEmptyParents(d, path.slice(0, -1));
+      return;
+    }
+    const current = d.getIn(path, true) as Node | undefined;
+    if (current !== undefined && !(isScalar(current) && current.value == null)) {
+      const next = writeInto(d, current, value);
+      if (next !== current) d.setIn(path, next);
+      return;
+    }
+    // Parents made here: yaml's setIn cannot go on through a map it created itself in an earlier set of
+    // the same edit, nor through a key written with nothing under it (`resources:` is a null scalar).
+    for (let i = 1; i < path.length; i++) {
+      const prefix = path.slice(0, i);
+      const parent = d.getIn(prefix, true) as Node | undefined;
+      if (parent !== undefined && !(isScalar(parent) && parent.value == null)) continue;
+      const next = path[i]!;
+      if (typeof next === 'number' && next !== 0) throw new Error(`${jsonPath(prefix)} has no item ${next}`);
+      d.setIn(prefix, typeof next === 'number' ? new YAMLSeq() : new YAMLMap());
+    }
+    d.setIn(path, d.createNode(value));
+  } catch (e) {
+    throw new Error(`${jsonPath(path)}: ${shapeProblem(d, path) ?? (e as Error).message}`);
   }
-  const current = d.getIn(path, true) as Node | undefined;
-  // Keep the scalar node (and so its comment and quoting) when only the value changes.
-  if (current && 'value' in current && (typeof value !== 'object' || value === null)) {
-    (current as { value: unknown }).value = value;
-    return;
-  }
-  // Parents made here: yaml's setIn cannot go on through a map it created itself in an earlier set of
-  // the same edit, nor through a key written with nothing under it (`resources:` is a null scalar).
-  for (let i = 1; i < path.length; i++) {
-    const prefix = path.slice(0, i);
-    const parent = d.getIn(prefix, true) as Node | undefined;
-    if (parent !== undefined && !(isScalar(parent) && parent.value == null)) continue;
-    const next = path[i]!;
-    if (typeof next === 'number' && next !== 0) throw new Error(`${prefix.join('.')} has no item ${next}`);
-    d.setIn(prefix, typeof next === 'number' ? new YAMLSeq() : new YAMLMap());
-  }
-  d.setIn(path, d.createNode(value));
 }
 
-/** Removes maps that became empty by a deletion, up to (not including) the clique / group item. */
+/** The first place on `path` that holds a value where a map or list is needed, in words; null when there is none. */
+function shapeProblem(d: Document, path: Path): string | null {
+  for (let i = 1; i < path.length; i++) {
+    const node = d.getIn(path.slice(0, i), true) as Node | undefined;
+    if (node === undefined || isMap(node) || isSeq(node) || (isScalar(node) && node.value == null)) continue;
+    const held = isScalar(node) ? `the value ${JSON.stringify(node.value)}` : 'an alias';
+    return `${jsonPath(path.slice(0, i))} holds ${held} where a ${typeof path[i] === 'number' ? 'list' : 'map'} is needed: fix it in the YAML pane`;
+  }
+  return null;
+}
+
+/**
+ * `value` written into the existing node: scalars keep their node (so comment and quoting), maps and
+ * lists are changed key by key and item by item, so comments on what did not change survive.
+ * Returns the node to put in place (the same node, or a new one when the kinds differ).
+ */
+function writeInto(d: Document, node: Node, value: unknown): Node {
+  if (value === null || typeof value !== 'object') {
+    if (!isScalar(node)) return d.createNode(value) as Node;
+    if (node.value !== value) node.value = value;
+    return node;
+  }
+  if (Array.isArray(value)) {
+    if (!isSeq(node)) return d.createNode(value) as Node;
+    value.forEach((v, i) => {
+      const item = node.items[i] as Node | undefined;
+      node.items[i] = item === undefined || item === null ? (d.createNode(v) as Node) : writeInto(d, item, v);
+    });
+    node.items.length = value.length;
+    return node;
+  }
+  if (!isMap(node)) return d.createNode(value) as Node;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  const wanted = new Set(entries.map(([k]) => k));
+  node.items = node.items.filter((pair) => wanted.has(keyString(pair.key)));
+  for (const [k, v] of entries) {
+    const pair = node.items.find((p) => keyString(p.key) === k);
+    if (!pair) node.items.push(d.createPair(k, v));
+    else pair.value = pair.value === null || pair.value === undefined ? d.createNode(v) : writeInto(d, pair.value as Node, v);
+  }
+  return node;
+}
+
+function keyString(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/** The maps an emptied child is never pruned from: a PodCliqueSet always has them. */
+const KEPT_MAPS = new Set(['metadata', 'spec', 'spec.template']);
+
+/** Removes maps that became empty by a deletion (`topologyConstraint: {}` is rejected, `annotations: {}` is noise), up to the clique / group item. */
 function pruneEmptyParents(d: Document, path: Path): void {
   for (let p = path; p.length > 0; p = p.slice(0, -1)) {
     if (typeof p[p.length - 1] === 'number') return;
     const node = d.getIn(p, true) as Node | undefined;
     if (!isMap(node) || node.items.length > 0) return;
-    if (p.length <= 3) return; // never remove spec / spec.template
+    if (KEPT_MAPS.has(p.join('.'))) return;
     d.deleteIn(p);
   }
 }

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { checkManifestText } from '../grove/check';
 import { readBuilderText } from './document';
 import { addClique, addGroup, addStartsAfter, copyCliques, deleteSelection, deletionConsequences, moveIntoGroup, pasteCliques, removeStartsAfter, renameClique, renameGroup, setField, type EditResult } from './edits';
-import { cycleThrough, graphFromObject } from './graph';
+import { cycleThrough, edgesOnceExplicit, graphFromObject } from './graph';
 import { stackText } from './templates';
 
 function ok(r: EditResult): string {
@@ -54,7 +54,7 @@ describe('graph edits on the YAML document', () => {
     const g = graphOf(stackText('multi-node-disaggregated-frontend', 'vllm'));
     expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'pleader', 'pworker', 'dleader', 'dworker']);
     expect(g.groups.map((x) => [x.name, x.cliqueNames])).toEqual([['prefill', ['pleader', 'pworker']], ['decode', ['dleader', 'dworker']]]);
-    expect(g.edges).toEqual([{ from: 'pleader', to: 'frontend' }, { from: 'dleader', to: 'frontend' }]);
+    expect(g.edges).toEqual([{ from: 'pleader', to: 'frontend', kind: 'explicit' }, { from: 'dleader', to: 'frontend', kind: 'explicit' }]);
     expect(g.cliques.find((c) => c.name === 'pworker')!.group).toBe('prefill');
   });
 
@@ -90,7 +90,7 @@ describe('graph edits on the YAML document', () => {
     expect(first.ok && first.note).toMatch(/Explicit/);
     const text = ok(first);
     expect(parse(text.split('---')[0]!).spec.template.cliqueStartupType).toBe('CliqueStartupTypeExplicit');
-    expect(graphOf(text).edges).toEqual([{ from: 'worker', to: 'frontend' }]);
+    expect(graphOf(text).edges).toEqual([{ from: 'worker', to: 'frontend', kind: 'explicit' }]);
     const cycle = addStartsAfter(text, 'frontend', 'worker');
     expect(cycle.ok).toBe(false);
     expect(!cycle.ok && cycle.message).toMatch(/cycle/);
@@ -115,9 +115,9 @@ describe('graph edits on the YAML document', () => {
     text = ok(r);
     expect(parse(text.split('---')[0]!).spec.template.cliqueStartupType).toBe('CliqueStartupTypeExplicit');
     expect(graphOf(text).edges).toEqual([
-      { from: 'frontend', to: 'worker' },
-      { from: 'worker', to: 'cache' },
-      { from: 'frontend', to: 'cache' },
+      { from: 'frontend', to: 'worker', kind: 'explicit' },
+      { from: 'worker', to: 'cache', kind: 'explicit' },
+      { from: 'frontend', to: 'cache', kind: 'explicit' },
     ]);
     expect(text).toContain('# the front door');
   });
@@ -158,7 +158,7 @@ describe('graph edits on the YAML document', () => {
     text = ok(renameClique(text, 'worker', 'decode'));
     const g = graphOf(text);
     expect(g.groups[0]!.cliqueNames).toEqual(['decode']);
-    expect(g.edges).toEqual([{ from: 'decode', to: 'frontend' }]);
+    expect(g.edges).toEqual([{ from: 'decode', to: 'frontend', kind: 'explicit' }]);
     expect(renameClique(text, 'decode', 'frontend').ok).toBe(false);
     expect(renameClique(text, 'decode', 'Bad_Name').ok).toBe(false);
     const long = renameClique(text, 'decode', 'a'.repeat(64));
@@ -206,7 +206,7 @@ describe('graph edits on the YAML document', () => {
     text = ok(pasteCliques(text, copied));
     const g = graphOf(text);
     expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'worker', 'frontend-2', 'worker-2']);
-    expect(g.edges).toContainEqual({ from: 'worker-2', to: 'frontend-2' });
+    expect(g.edges).toContainEqual({ from: 'worker-2', to: 'frontend-2', kind: 'explicit' });
     expect(new Set(g.cliques.map((c) => c.roleName)).size).toBe(4);
   });
 
@@ -229,5 +229,93 @@ describe('graph edits on the YAML document', () => {
   test('a syntax error in any document is refused at its line:column (the shared YAML read)', () => {
     const r = readBuilderText('kind: PodCliqueSet\nmetadata: {name: a}\n---\nkind: ConfigMap\nkind: Secret\n');
     expect(r).toMatchObject({ ok: false, line: 5, column: 1 });
+  });
+});
+
+const STACK_HEAD = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: demo, namespace: default}
+spec:
+  replicas: 1
+  template:
+`;
+const clique = (name: string, extra = '') => `      - name: ${name}\n        spec: {roleName: ${name}, replicas: 1${extra}, podSpec: {containers: [{name: app, image: busybox}]}}\n`;
+const stack = (template: string, ...cliques: string[]) => `${STACK_HEAD}${template}    cliques:\n${cliques.join('')}`;
+const errorsOf = (text: string) => checkManifestText(text).documents[0]!.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.path}`);
+
+describe('startup edges as Grove treats them', () => {
+  test('InOrder: the sequence is drawn as implied edges; startsAfter entries it ignores are drawn as ignored, once', () => {
+    const text = stack('    cliqueStartupType: CliqueStartupTypeInOrder\n', clique('a', ', startsAfter: [c]'), clique('b', ', startsAfter: [a]'), clique('c', ', startsAfter: [a]'));
+    expect(graphOf(text).edges).toEqual([
+      { from: 'a', to: 'b', kind: 'implied' },
+      { from: 'b', to: 'c', kind: 'implied' },
+      { from: 'c', to: 'a', kind: 'ignored' },
+      { from: 'a', to: 'c', kind: 'ignored' },
+    ]);
+  });
+
+  test('AnyOrder (also when unset): every startsAfter entry is ignored; Explicit: honoured', () => {
+    const entries = [clique('a'), clique('b', ', startsAfter: [a]')];
+    expect(graphOf(stack('', ...entries)).edges).toEqual([{ from: 'a', to: 'b', kind: 'ignored' }]);
+    expect(graphOf(stack('    cliqueStartupType: CliqueStartupTypeExplicit\n', ...entries)).edges).toEqual([{ from: 'a', to: 'b', kind: 'explicit' }]);
+  });
+
+  test('an implied edge cannot be removed (no startsAfter behind it), and the refusal says what sets it', () => {
+    const text = stack('    cliqueStartupType: CliqueStartupTypeInOrder\n', clique('a'), clique('b'));
+    const r = removeStartsAfter(text, 'a', 'b');
+    expect(!r.ok && r.message).toMatch(/CliqueStartupTypeInOrder follows the order of spec\.template\.cliques/);
+    const missing = removeStartsAfter(stack('', clique('a'), clique('b')), 'a', 'b');
+    expect(!missing.ok && missing.message).toBe('spec.template.cliques[1].spec.startsAfter does not name a');
+  });
+
+  test('InOrder to Explicit: the sequence becomes startsAfter, the ignored entries go, so no cycle is written', () => {
+    const text = stack('    cliqueStartupType: CliqueStartupTypeInOrder\n', clique('a', ', startsAfter: [c]'), clique('b'), clique('c'));
+    expect(edgesOnceExplicit(graphOf(text))).toEqual([{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }]);
+    const after = ok(addStartsAfter(text, 'a', 'c'));
+    expect(graphOf(after).cliques.map((c) => [c.name, c.startsAfter])).toEqual([['a', []], ['b', ['a']], ['c', ['b', 'a']]]);
+    expect(errorsOf(after)).toEqual([]);
+  });
+
+  test('AnyOrder to Explicit: refused when the startsAfter entries already written form a cycle the switch would honour', () => {
+    const text = stack('', clique('a', ', startsAfter: [b]'), clique('b', ', startsAfter: [a]'), clique('c'));
+    const r = addStartsAfter(text, 'c', 'a');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toMatch(/already written, and they form a cycle — (a starts after b starts after a|b starts after a starts after b)/);
+    const self = addStartsAfter(stack('', clique('a', ', startsAfter: [a]'), clique('b')), 'a', 'b');
+    expect(!self.ok && self.message).toMatch(/cycle — a starts after a/);
+  });
+});
+
+describe('deleting what a resourceSharing filter names', () => {
+  const SHARING = `    resourceClaimTemplates:
+      - name: gpus
+        templateSpec: {spec: {devices: {requests: [{name: g, exactly: {deviceClassName: gpu.nvidia.com}}]}}}
+    resourceSharing:
+      - name: gpus
+        scope: PerReplica
+        filter: {childCliqueNames: [a]}
+      - name: both
+        scope: AllReplicas
+        filter: {childCliqueNames: [a, b]}
+`;
+
+  test('an entry left naming no child is said first and removed; the others lose only the deleted name', () => {
+    const text = stack(SHARING, clique('a'), clique('b'));
+    const consequences = deletionConsequences(graphOf(text), { cliques: ['a'], groups: [] });
+    expect(consequences).toContain('resourceSharing gpus loses its last child and is removed (an empty filter is invalid)');
+    expect(consequences.filter((c) => c.includes('both'))).toEqual([]);
+    const after = ok(deleteSelection(text, { cliques: ['a'], groups: [] }));
+    expect(parse(after).spec.template.resourceSharing).toEqual([{ name: 'both', scope: 'AllReplicas', filter: { childCliqueNames: ['b'] } }]);
+    expect(errorsOf(after)).toEqual([]);
+    const none = ok(deleteSelection(after, { cliques: ['b'], groups: [] }));
+    expect(parse(none).spec.template.resourceSharing).toBeUndefined();
+  });
+
+  test('a scaling group entry that loses its last child goes too, unless the group itself is deleted', () => {
+    const text = stack('', clique('a'), clique('b'), clique('c')) + '    podCliqueScalingGroups:\n      - name: g\n        cliqueNames: [a, b]\n        resourceSharing:\n          - {name: only-a, scope: PerReplica, filter: {childCliqueNames: [a]}}\n';
+    expect(deletionConsequences(graphOf(text), { cliques: ['a'], groups: [] })).toContain('resourceSharing only-a of scaling group g loses its last child and is removed (an empty filter is invalid)');
+    expect(deletionConsequences(graphOf(text), { cliques: [], groups: ['g'] }).filter((c) => c.includes('resourceSharing'))).toEqual([]);
+    const after = ok(deleteSelection(text, { cliques: ['a'], groups: [] }));
+    expect(parse(after).spec.template.podCliqueScalingGroups).toEqual([{ name: 'g', cliqueNames: ['b'] }]);
   });
 });

@@ -8,7 +8,7 @@ import { dns1123LabelError, isRecord } from '../grove/meta';
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { containerPath, containersOf, jsonPath, type ContainerList } from './containers';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeBuilderText, type Path } from './document';
-import { cycleThrough, graphFromObject, type BuilderGraph, type RoleKind, type StartEdge } from './graph';
+import { cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type RoleKind, type SharingNode } from './graph';
 import { cliqueForKind, type Flavour } from './templates';
 
 export type EditResult = { ok: true; text: string; note?: string } | { ok: false; message: string };
@@ -28,17 +28,21 @@ interface EditContext {
 function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { note?: string } | void): EditResult {
   const read = readBuilderText(text);
   if (!read.ok) return { ok: false, message: `the YAML cannot be edited from the canvas until it is fixed: ${read.message}${read.line ? ` (line ${read.line}:${read.column})` : ''}` };
+  if (read.editRefusal) return { ok: false, message: read.editRefusal };
   const d = pcsDocument(read.doc);
   let outcome: ReturnType<typeof fn>;
+  let written: string;
   try {
     outcome = fn({ d, graph: graphFromObject(read.object), object: read.object });
+    if (outcome && 'refuse' in outcome) return { ok: false, message: outcome.refuse };
+    written = writeBuilderText(read.doc);
   } catch (e) {
-    // A shape the edit cannot go through (e.g. a scalar where a map is needed): refused with the
-    // reason, never a silent no-op that leaves the typed value on screen and not in the YAML.
+    // A shape the edit cannot go through (e.g. a scalar where a map is needed), or a document that
+    // cannot be written back: refused with the reason, never a silent no-op that leaves the typed
+    // value on screen and not in the YAML, nor an exception in the page.
     return { ok: false, message: `this edit cannot be made to the YAML as written: ${(e as Error).message}` };
   }
-  if (outcome && 'refuse' in outcome) return { ok: false, message: outcome.refuse };
-  return { ok: true, text: writeBuilderText(read.doc), ...(outcome?.note ? { note: outcome.note } : {}) };
+  return { ok: true, text: written, ...(outcome?.note ? { note: outcome.note } : {}) };
 }
 
 /** A list of objects written block style (`cliques: []` from a blank stack would otherwise keep every new clique on flow style). */
@@ -195,16 +199,25 @@ export function moveIntoGroup(text: string, clique: string, group: string | null
 
 /**
  * `to` starts after `from`. Refuses a cycle; switches the startup type to Explicit when it was
- * not (startsAfter is only honoured then), and says so in `note`.
+ * not (startsAfter is only honoured then), and says so in `note`. The cycle check is over the edges
+ * that hold once Explicit (edgesOnceExplicit): under InOrder its sequence, which is written out as
+ * startsAfter (the entries InOrder ignored are dropped); under AnyOrder every startsAfter entry
+ * already written, which the switch starts honouring.
  */
 export function addStartsAfter(text: string, from: string, to: string): EditResult {
   return edit(text, ({ d, graph }) => {
     const target = graph.cliques.find((c) => c.name === to);
     if (!target || !graph.cliques.some((c) => c.name === from)) return { refuse: `both ends must be cliques (${from} → ${to})` };
-    // InOrder starts each clique after the one listed before it; that order must survive the switch to Explicit.
     const inOrder = graph.startupType === STARTUP_IN_ORDER;
-    const edges = inOrder ? inOrderEdges(graph) : graph.edges;
+    const switching = graph.startupType !== STARTUP_EXPLICIT;
+    const edges = edgesOnceExplicit(graph);
     if (edges.some((e) => e.from === from && e.to === to)) return { refuse: `${to} already starts after ${from}` };
+    const existing = switching && !inOrder ? cycleAmong(edges) : null;
+    if (existing) {
+      return {
+        refuse: `refused: a startsAfter needs startup type ${STARTUP_EXPLICIT}, which would honour the startsAfter entries already written, and they form a cycle — ${existing.join(' starts after ')}; remove one of them first`,
+      };
+    }
     const chain = cycleThrough(edges, from, to);
     if (chain) {
       return {
@@ -214,10 +227,14 @@ export function addStartsAfter(text: string, from: string, to: string): EditResu
             : `refused: that would be a cycle — ${chain.join(' starts after ')}, so ${to} cannot also start after ${from}`,
       };
     }
-    if (inOrder) for (const e of edges) setOrDelete(d, [...CLIQUES, graph.cliques.find((c) => c.name === e.to)!.index, 'spec', 'startsAfter'], [e.from]);
+    if (inOrder) {
+      const first = graph.cliques[0];
+      if (first) setOrDelete(d, [...CLIQUES, first.index, 'spec', 'startsAfter'], undefined);
+      for (const e of edges) setOrDelete(d, [...CLIQUES, graph.cliques.find((c) => c.name === e.to)!.index, 'spec', 'startsAfter'], [e.from]);
+    }
     const seq = ensureSeq(d, [...CLIQUES, target.index, 'spec', 'startsAfter']);
     seq.items.push(d.createNode(from) as Node);
-    if (graph.startupType !== STARTUP_EXPLICIT) {
+    if (switching) {
       setOrDelete(d, [...TEMPLATE, 'cliqueStartupType'], STARTUP_EXPLICIT);
       const kept = inOrder && edges.length > 0 ? '; the in-order sequence is kept as startsAfter' : '';
       return { note: `startup type switched to ${STARTUP_EXPLICIT} (startsAfter is honoured only then)${kept}` };
@@ -225,16 +242,20 @@ export function addStartsAfter(text: string, from: string, to: string): EditResu
   });
 }
 
-/** The order InOrder implies: each clique starts after the one listed before it. */
-function inOrderEdges(graph: BuilderGraph): StartEdge[] {
-  return graph.cliques.slice(1).map((c, i) => ({ from: graph.cliques[i]!.name, to: c.name }));
-}
-
+/** Removes `from` from `to`'s startsAfter; refuses an edge with no startsAfter entry behind it (InOrder's sequence). */
 export function removeStartsAfter(text: string, from: string, to: string): EditResult {
   return edit(text, ({ d, graph }) => {
     const target = graph.cliques.find((c) => c.name === to);
     if (!target) return { refuse: `there is no clique "${to}"` };
-    removeFromList(d, [...CLIQUES, target.index, 'spec', 'startsAfter'], from, true);
+    const path = [...CLIQUES, target.index, 'spec', 'startsAfter'];
+    if (!removeFromList(d, path, from, true)) {
+      const implied = graph.edges.some((e) => e.kind === 'implied' && e.from === from && e.to === to);
+      return {
+        refuse: implied
+          ? `${to} starts after ${from} because ${STARTUP_IN_ORDER} follows the order of ${jsonPath(CLIQUES)}: change that order, or the startup type, in the YAML pane`
+          : `${jsonPath(path)} does not name ${from}`,
+      };
+    }
   });
 }
 
@@ -299,7 +320,27 @@ export function deletionConsequences(graph: BuilderGraph, sel: Selection): strin
     const left = g.cliqueNames.filter((c) => !doomed.has(c));
     if (left.length < g.cliqueNames.length && left.length === 0) out.push(`scaling group ${g.name} is left with no cliques`);
   }
+  for (const r of sharingLosingAllChildren(graph, doomed, new Set(sel.groups))) {
+    out.push(`resourceSharing ${r.name}${r.group ? ` of scaling group ${r.group}` : ''} loses its last child and is removed (an empty filter is invalid)`);
+  }
   return out;
+}
+
+/** The resourceSharing entries (outside doomed groups) whose filter names only what is deleted. */
+function sharingLosingAllChildren(graph: BuilderGraph, doomedCliques: ReadonlySet<string>, doomedGroups: ReadonlySet<string>): SharingNode[] {
+  return graph.resourceSharing.filter((r) => {
+    if (r.group !== null && doomedGroups.has(r.group)) return false;
+    const named = r.childCliqueNames.length + r.childScalingGroupNames.length;
+    const left = r.childCliqueNames.filter((c) => !doomedCliques.has(c)).length + r.childScalingGroupNames.filter((g) => !doomedGroups.has(g)).length;
+    return r.filtered && named > 0 && left === 0;
+  });
+}
+
+/** Path of a resourceSharing list: the stack's, or a scaling group's. */
+function sharingListPath(graph: BuilderGraph, group: string | null): Path | null {
+  if (group === null) return [...TEMPLATE, 'resourceSharing'];
+  const g = graph.groups.find((x) => x.name === group);
+  return g ? [...GROUPS, g.index, 'resourceSharing'] : null;
 }
 
 /** Deletes cliques and scaling groups (with their member cliques) and every reference to what went (startsAfter, group members, resourceSharing filters). */
@@ -315,14 +356,22 @@ export function deleteSelection(text: string, sel: Selection): EditResult {
     for (const g of graph.groups) {
       if (doomedGroups.has(g.name)) continue;
       for (const gone of g.cliqueNames.filter((c) => doomedCliques.has(c))) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], gone, false);
-      forEachSharing(d, [...GROUPS, g.index, 'resourceSharing'], (p) => {
-        for (const gone of doomedCliques) removeFromList(d, [...p, 'filter', 'childCliqueNames'], gone, true);
-      });
     }
-    forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => {
-      for (const gone of doomedCliques) removeFromList(d, [...p, 'filter', 'childCliqueNames'], gone, true);
-      for (const gone of doomedGroups) removeFromList(d, [...p, 'filter', 'childScalingGroupNames'], gone, true);
-    });
+    // A filter left naming nothing is invalid (and without it the claim would go to every child), so
+    // an entry that loses all its children goes; the others lose the names of what was deleted.
+    const emptied = new Set(sharingLosingAllChildren(graph, doomedCliques, doomedGroups));
+    for (const r of [...graph.resourceSharing].reverse()) {
+      const list = sharingListPath(graph, r.group);
+      if (!list || (r.group !== null && doomedGroups.has(r.group))) continue;
+      if (emptied.has(r)) {
+        d.deleteIn([...list, r.index]);
+        if (seqAt(d, list)?.items.length === 0) d.deleteIn(list);
+        continue;
+      }
+      const filter = [...list, r.index, 'filter'];
+      for (const gone of doomedCliques) removeFromList(d, [...filter, 'childCliqueNames'], gone, true);
+      for (const gone of doomedGroups) removeFromList(d, [...filter, 'childScalingGroupNames'], gone, true);
+    }
     // Delete list items from the back so earlier indices stay valid.
     for (const c of [...graph.cliques].reverse()) if (doomedCliques.has(c.name)) d.deleteIn([...CLIQUES, c.index]);
     for (const g of [...graph.groups].reverse()) if (doomedGroups.has(g.name)) d.deleteIn([...GROUPS, g.index]);

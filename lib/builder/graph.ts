@@ -6,7 +6,7 @@
 import { FieldError } from '../cluster/fieldPath';
 import { podRequests } from '../cluster/resources';
 import { isRecord } from '../grove/meta';
-import { STARTUP_ANY_ORDER, type CliqueStartupType } from '../grove/podcliqueset';
+import { STARTUP_ANY_ORDER, STARTUP_EXPLICIT, STARTUP_IN_ORDER, type CliqueStartupType } from '../grove/podcliqueset';
 
 export const ROLE_KINDS = ['frontend', 'prefill-leader', 'prefill-worker', 'decode-leader', 'decode-worker', 'generic'] as const;
 export type RoleKind = (typeof ROLE_KINDS)[number];
@@ -50,6 +50,32 @@ export interface StartEdge {
   to: string;
 }
 
+/**
+ * How Grove treats a startup edge of the canvas:
+ * - `explicit`: a startsAfter entry, honoured (cliqueStartupType Explicit); removable.
+ * - `implied`: InOrder starts each clique after the one listed before it; no startsAfter behind it, so
+ *   nothing to remove (the order of cliques[] sets it).
+ * - `ignored`: a startsAfter entry Grove ignores under AnyOrder / InOrder; removable.
+ */
+export type StartEdgeKind = 'explicit' | 'implied' | 'ignored';
+
+export interface GraphEdge extends StartEdge {
+  kind: StartEdgeKind;
+}
+
+/** A resourceSharing entry that names children (its filter), at stack level (`group` null) or in a scaling group. */
+export interface SharingNode {
+  name: string;
+  /** Index in its resourceSharing list. */
+  index: number;
+  /** The scaling group whose resourceSharing holds it, or null for spec.template.resourceSharing. */
+  group: string | null;
+  /** Whether the entry has a filter (without one it shares with every child). */
+  filtered: boolean;
+  childCliqueNames: string[];
+  childScalingGroupNames: string[];
+}
+
 export interface BuilderGraph {
   name: string;
   namespace: string;
@@ -57,7 +83,9 @@ export interface BuilderGraph {
   startupType: CliqueStartupType | string;
   cliques: CliqueNode[];
   groups: GroupNode[];
-  edges: StartEdge[];
+  /** Startup edges as Grove will treat them; one per (from, to) pair. */
+  edges: GraphEdge[];
+  resourceSharing: SharingNode[];
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -81,6 +109,7 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
   const spec = isRecord(o.spec) ? o.spec : {};
   const t = isRecord(spec.template) ? spec.template : {};
   const rawGroups = Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : [];
+  const resourceSharing = [...sharingOf(t.resourceSharing, null), ...rawGroups.flatMap((g) => (isRecord(g) ? sharingOf(g.resourceSharing, str(g.name)) : []))];
   const groups: GroupNode[] = rawGroups.flatMap((g, index) =>
     isRecord(g) ? [{ name: str(g.name), index, cliqueNames: strings(g.cliqueNames), replicas: num(g.replicas), minAvailable: num(g.minAvailable) }] : [],
   );
@@ -104,17 +133,64 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
       },
     ];
   });
-  const known = new Set(cliques.map((c) => c.name));
-  const edges = cliques.flatMap((c) => c.startsAfter.filter((from) => known.has(from)).map((from) => ({ from, to: c.name })));
+  const startupType = str(t.cliqueStartupType) || STARTUP_ANY_ORDER;
   return {
     name: str(meta.name),
     namespace: str(meta.namespace),
     replicas: num(spec.replicas),
-    startupType: str(t.cliqueStartupType) || STARTUP_ANY_ORDER,
+    startupType,
     cliques,
     groups,
-    edges,
+    edges: startEdges(cliques, startupType),
+    resourceSharing,
   };
+}
+
+function sharingOf(list: unknown, group: string | null): SharingNode[] {
+  return (Array.isArray(list) ? list : []).flatMap((r, index) => {
+    if (!isRecord(r)) return [];
+    const filter = isRecord(r.filter) ? r.filter : null;
+    return [{ name: str(r.name), index, group, filtered: filter !== null, childCliqueNames: strings(filter?.childCliqueNames), childScalingGroupNames: strings(filter?.childScalingGroupNames) }];
+  });
+}
+
+/** Every startsAfter entry naming a clique of the stack, as an edge. */
+function startsAfterEdges(cliques: readonly CliqueNode[]): StartEdge[] {
+  const known = new Set(cliques.map((c) => c.name));
+  return cliques.flatMap((c) => c.startsAfter.filter((from) => known.has(from)).map((from) => ({ from, to: c.name })));
+}
+
+/** The order InOrder implies: each clique starts after the one listed before it. */
+function inOrderEdges(cliques: readonly CliqueNode[]): StartEdge[] {
+  return cliques.slice(1).map((c, i) => ({ from: cliques[i]!.name, to: c.name }));
+}
+
+function startEdges(cliques: readonly CliqueNode[], startupType: string): GraphEdge[] {
+  const entries = startsAfterEdges(cliques);
+  if (startupType === STARTUP_EXPLICIT) return entries.map((e) => ({ ...e, kind: 'explicit' }));
+  const implied = startupType === STARTUP_IN_ORDER ? inOrderEdges(cliques).map((e): GraphEdge => ({ ...e, kind: 'implied' })) : [];
+  // An ignored entry that says what InOrder already does is drawn once, as the order Grove keeps.
+  const ignored = entries.filter((e) => !implied.some((i) => i.from === e.from && i.to === e.to)).map((e): GraphEdge => ({ ...e, kind: 'ignored' }));
+  return [...implied, ...ignored];
+}
+
+/**
+ * The startup edges that hold once the stack's startup type is Explicit — what adding a startsAfter
+ * switches it to, so what a new edge must not close a cycle with: under InOrder its sequence (kept as
+ * startsAfter; the entries it ignored are dropped), otherwise every startsAfter entry.
+ */
+export function edgesOnceExplicit(graph: BuilderGraph): StartEdge[] {
+  if (graph.startupType === STARTUP_IN_ORDER) return inOrderEdges(graph.cliques);
+  return startsAfterEdges(graph.cliques);
+}
+
+/** A cycle among the edges (each name starts after the next, back to the first), or null. */
+export function cycleAmong(edges: readonly StartEdge[]): string[] | null {
+  for (const e of edges) {
+    const chain = cycleThrough(edges, e.from, e.to);
+    if (chain) return [...chain, chain[0]!];
+  }
+  return null;
 }
 
 /**

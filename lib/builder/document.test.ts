@@ -1,0 +1,142 @@
+/** Writing into the PodCliqueSet document: shared nodes refused, JSON paths in refusals, emptied maps pruned, comments kept. */
+import { describe, expect, test } from 'vitest';
+import { readBuilderText } from './document';
+import { deleteSelection, setField, setFields, type EditResult } from './edits';
+
+function ok(r: EditResult): string {
+  if (!r.ok) throw new Error(r.message);
+  return r.text;
+}
+function objectOf(text: string): { metadata: Record<string, unknown>; spec: { template: Record<string, any> } } {
+  const r = readBuilderText(text);
+  if (!r.ok) throw new Error(r.message);
+  return r.object as never;
+}
+function refusal(r: EditResult): string {
+  if (r.ok) throw new Error(`expected a refusal, got:\n${r.text}`);
+  return r.message;
+}
+
+const HEAD = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: demo
+  namespace: default
+spec:
+  replicas: 1
+  template:
+`;
+
+// Clique b merges clique a's whole item (`<<: *base`) and overrides only the name.
+const MERGED = `${HEAD}    cliques:
+      - &base
+        name: a
+        spec:
+          roleName: a
+          replicas: 1
+          podSpec:
+            containers: [{name: app, image: busybox}]
+      - <<: *base
+        name: b
+`;
+
+// Clique b's pod template is clique a's (`podSpec: *pod`).
+const ALIASED = `${HEAD}    cliques:
+      - name: a
+        spec:
+          roleName: a
+          replicas: 1
+          podSpec: &pod
+            containers:
+              - {name: app, image: busybox}
+      - name: b
+        spec:
+          roleName: b
+          replicas: 1
+          podSpec: *pod
+`;
+
+const image = (clique: number) => ['spec', 'template', 'cliques', clique, 'spec', 'podSpec', 'containers', 0, 'image'];
+
+describe('a PodCliqueSet with shared YAML nodes is edited in the YAML pane only', () => {
+  test('merge key: editing what a clique merged is refused with where the merge is, and the text stays as it was', () => {
+    const read = readBuilderText(MERGED);
+    if (!read.ok) throw new Error(read.message);
+    // The canvas still shows b as Grove reads it: everything it merged from a.
+    expect(read.object).toMatchObject({ spec: { template: { cliques: [{ name: 'a' }, { name: 'b', spec: { roleName: 'a', replicas: 1 } }] } } });
+    expect(read.editRefusal).toMatch(/merge key << at line 17:9\).*YAML pane/);
+    const r = setField(MERGED, ['spec', 'template', 'cliques', 1, 'spec', 'replicas'], 3);
+    expect(refusal(r)).toBe(read.editRefusal);
+  });
+
+  test('alias: editing either clique, or deleting the anchor holder, is refused with the alias and anchor positions', () => {
+    const message = refusal(setField(ALIASED, image(0), 'nginx'));
+    expect(message).toMatch(/alias \*pod at line 21:20, anchor &pod at line 14:20\).*YAML pane/);
+    expect(refusal(setField(ALIASED, image(1), 'nginx'))).toBe(message);
+    expect(() => deleteSelection(ALIASED, { cliques: ['a'], groups: [] })).not.toThrow();
+    expect(refusal(deleteSelection(ALIASED, { cliques: ['a'], groups: [] }))).toBe(message);
+  });
+
+  test('an anchor nothing refers to does not stop edits', () => {
+    const lone = ALIASED.replace('podSpec: *pod', 'podSpec: {containers: [{name: app, image: busybox}]}');
+    expect(readBuilderText(lone)).toMatchObject({ ok: true, editRefusal: null });
+    expect(objectOf(ok(setField(lone, image(0), 'nginx'))).spec.template.cliques[0].spec.podSpec.containers[0].image).toBe('nginx');
+  });
+});
+
+describe('refusals name the field by its JSON path', () => {
+  test('a value where a map is needed: the path written and the path in the way', () => {
+    const text = `${HEAD}    cliques:\n      - name: a\n        spec: {roleName: a, replicas: 1, podSpec: oops}\n`;
+    const message = refusal(setField(text, image(0), 'nginx'));
+    expect(message).toContain('spec.template.cliques[0].spec.podSpec.containers[0].image:');
+    expect(message).toContain('spec.template.cliques[0].spec.podSpec holds the value "oops" where a map is needed');
+    expect(message).not.toMatch(/Remaining path|Expected YAML collection/);
+  });
+});
+
+describe('maps left empty by a deletion go', () => {
+  test('clearing both stack topology fields removes topologyConstraint (Grove rejects an empty one)', () => {
+    const text = `${HEAD}    topologyConstraint:\n      topologyName: t\n      pack:\n        required: rack\n    cliques:\n      - name: a\n        spec: {roleName: a, replicas: 1, podSpec: {containers: [{name: app, image: busybox}]}}\n`;
+    const cleared = ok(
+      setFields(text, [
+        { path: ['spec', 'template', 'topologyConstraint', 'topologyName'], value: undefined },
+        { path: ['spec', 'template', 'topologyConstraint', 'pack', 'required'], value: '' },
+      ]),
+    );
+    expect(cleared).not.toContain('topologyConstraint');
+    expect(objectOf(cleared).spec.template.cliques).toHaveLength(1);
+  });
+
+  test('removing the last annotation removes annotations; spec and spec.template stay even when emptied', () => {
+    const text = HEAD.replace('  namespace: default\n', '  namespace: default\n  annotations:\n    note: x\n') + '    replicasHint: 1\n';
+    const cleared = ok(setField(text, ['metadata', 'annotations', 'note'], undefined));
+    expect(cleared).not.toContain('annotations');
+    const bare = ok(setField(cleared, ['spec', 'template', 'replicasHint'], undefined));
+    expect(objectOf(bare).spec).toEqual({ replicas: 1, template: {} });
+  });
+});
+
+describe('object edits change only the keys that changed', () => {
+  test('comments on untouched keys of a map survive an edit of the map', () => {
+    const text = HEAD.replace('  namespace: default\n', '  namespace: default\n  labels:\n    team: x # owner\n    tier: gold # billing\n    old: y\n') + '    cliques: []\n';
+    const edited = ok(setField(text, ['metadata', 'labels'], { team: 'x', tier: 'silver', added: 'z' }));
+    expect(edited).toContain('team: x # owner');
+    expect(edited).toContain('tier: silver # billing');
+    expect(edited).not.toContain('old: y');
+    expect(objectOf(edited).metadata.labels).toEqual({ team: 'x', tier: 'silver', added: 'z' });
+  });
+
+  test('lists are changed item by item: a comment on an unchanged item survives, items past the new end go', () => {
+    const text = `${HEAD}    cliques:\n      - name: a\n        spec:\n          roleName: a\n          replicas: 1\n          podSpec:\n            containers: [{name: app, image: busybox}]\n            tolerations:\n              - operator: Exists # any taint\n              - {key: gpu, operator: Equal, value: x}\n              - {key: old, operator: Exists}\n`;
+    const path = ['spec', 'template', 'cliques', 0, 'spec', 'podSpec', 'tolerations'];
+    const edited = ok(setField(text, path, [{ operator: 'Exists' }, { key: 'gpu', operator: 'Equal', value: 'x2' }]));
+    expect(edited).toContain('- operator: Exists # any taint');
+    expect(edited).toContain('{key: gpu, operator: Equal, value: x2}');
+    expect(objectOf(edited).spec.template.cliques[0].spec.podSpec.tolerations).toEqual([{ operator: 'Exists' }, { key: 'gpu', operator: 'Equal', value: 'x2' }]);
+  });
+
+  test('an empty string inside an object value is kept as a value (only a top-level "" deletes)', () => {
+    const text = HEAD.replace('  namespace: default\n', '  namespace: default\n  labels: {a: b}\n') + '    cliques: []\n';
+    expect(objectOf(ok(setField(text, ['metadata', 'labels'], { a: '', c: 'd' }))).metadata.labels).toEqual({ a: '', c: 'd' });
+  });
+});
