@@ -264,6 +264,7 @@ describe('startup edges as Grove treats them', () => {
     const text = stack('    cliqueStartupType: CliqueStartupTypeInOrder\n', clique('a'), clique('b'));
     const r = removeStartsAfter(text, 'a', 'b');
     expect(!r.ok && r.message).toMatch(/CliqueStartupTypeInOrder follows the order of spec\.template\.cliques/);
+    expect(deletionConsequences(graphOf(text), { cliques: ['a'], groups: [] })).toEqual(['clique a']);
     const missing = removeStartsAfter(stack('', clique('a'), clique('b')), 'a', 'b');
     expect(!missing.ok && missing.message).toBe('spec.template.cliques[1].spec.startsAfter does not name a');
   });

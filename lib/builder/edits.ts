@@ -313,6 +313,8 @@ export function deletionConsequences(graph: BuilderGraph, sel: Selection): strin
   }
   for (const c of doomed) out.push(`clique ${c}`);
   for (const e of graph.edges) {
+    // An implied (InOrder) edge is no startsAfter entry: nothing of it is deleted, the sequence closes up.
+    if (e.kind === 'implied') continue;
     if ((doomed.has(e.from) || doomed.has(e.to)) && !(doomed.has(e.from) && doomed.has(e.to))) out.push(`startup edge: ${e.to} starts after ${e.from}`);
   }
   for (const g of graph.groups) {
