@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { collectErrors, luminance, tabUntilFocused } from './support/page';
 
 /**
@@ -125,6 +126,15 @@ async function recordStages(page: Page): Promise<void> {
 
 const stagesSeen = (page: Page) => page.evaluate(() => [...(window as unknown as { __stages: Set<string> }).__stages].sort());
 
+/** The demo's decode clique (4 pods, minAvailable 2) on its stack's page, with its scale control open. */
+async function openDecodeScale(page: Page): Promise<Locator> {
+  await page.goto('/workloads/default/llama-disagg');
+  const decode = page.locator('[data-testid="podclique"][data-name="llama-disagg-0-decode"]');
+  await expect(decode.getByTestId('pod')).toHaveCount(4, { timeout: 20_000 });
+  await decode.getByRole('button', { name: 'Scale llama-disagg-0-decode', exact: true }).click();
+  return decode;
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test('the list shows every stack of the namespace with counts from the stream; filter and sort', async ({ page }) => {
@@ -181,6 +191,8 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
   for (const g of gangs) {
     const members = (g.spec?.podgroups as { podReferences: unknown[] }[]).reduce((n, pg) => n + pg.podReferences.length, 0);
     await expect(page.locator(`[data-testid="gang"][data-name="${g.metadata.name}"]`).getByTestId('gang-pods')).toHaveText(`${members}/${members}`);
+    // Every member ready: the state the members give, whatever phase the scheduler wrote.
+    await expect(page.locator(`[data-testid="gang"][data-name="${g.metadata.name}"]`).getByTestId('gang-state')).toHaveAttribute('data-state', 'Running');
   }
   // Each pod sits under its own PodClique.
   for (const c of cliques) {
@@ -201,10 +213,7 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
 
 test('a PodClique scale-down preview says pending or unready pods go first, not the highest-numbered', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto('/workloads/default/llama-disagg');
-  const decode = page.locator('[data-testid="podclique"][data-name="llama-disagg-0-decode"]');
-  await expect(decode.getByTestId('pod')).toHaveCount(4, { timeout: 20_000 });
-  await decode.getByRole('button', { name: 'Scale llama-disagg-0-decode', exact: true }).click();
+  const decode = await openDecodeScale(page);
   const field = decode.getByRole('spinbutton', { name: 'Replicas of llama-disagg-0-decode' });
   await field.fill('3');
   await field.press('Enter');
@@ -214,6 +223,120 @@ test('a PodClique scale-down preview says pending or unready pods go first, not 
   await decode.getByRole('button', { name: 'Cancel' }).click();
   await expect(decode.getByTestId('scale-preview')).toHaveCount(0);
   await expect(decode.getByTestId('pod')).toHaveCount(4);
+  expect(errors).toEqual([]);
+});
+
+test('a scale-down below minAvailable says what Grove will do and needs a second confirmation, by keyboard', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/workloads/default/llama-disagg');
+  // The prefill scaling group (2 replicas, minAvailable 1) to 0: nothing is scaled, the preview is cancelled.
+  const group = page.locator('[data-testid="scaling-group"][data-name="llama-disagg-0-prefill"]');
+  await group.getByRole('button', { name: 'Scale llama-disagg-0-prefill', exact: true }).click();
+  const control = group.locator('[data-testid="scale-control"][data-kind="PodCliqueScalingGroup"]');
+  const field = control.getByRole('spinbutton', { name: 'Replicas of llama-disagg-0-prefill' });
+  await expect(field).toHaveValue('2', { timeout: 20_000 });
+  await field.fill('0');
+  await field.press('Enter');
+  const preview = control.getByTestId('scale-preview');
+  await expect(preview).toBeFocused();
+  const breach = control.getByTestId('scale-breach');
+  await expect(breach).toContainText('PodCliqueScalingGroup llama-disagg-0-prefill would have 0 replicas, below its minAvailable 1');
+  await expect(breach).toContainText('MinAvailableBreached');
+  await expect(breach).toContainText('terminationDelay of 4h');
+  await expect(breach).toContainText('gang-terminates replica 0 of PodCliqueSet llama-disagg');
+  const confirm = control.getByRole('button', { name: 'Scale below minAvailable to 0' });
+  await expect(confirm).toBeDisabled();
+  // The warning is readable in both themes (axe: WCAG 2.1 A/AA, contrast included).
+  for (const colorScheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveClass(colorScheme === 'dark' ? /\bdark\b/ : /^(?!.*\bdark\b)/);
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="scale-breach"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(violations.map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+  await preview.focus();
+  const acknowledge = breach.getByRole('checkbox', { name: /I understand: scale llama-disagg-0-prefill below its minAvailable of 1 anyway/ });
+  await tabUntilFocused(page, acknowledge, 10);
+  await page.keyboard.press('Space');
+  await expect(acknowledge).toBeChecked();
+  await expect(confirm).toBeEnabled();
+  await tabUntilFocused(page, confirm, 10);
+  await page.keyboard.press('Escape');
+  await expect(preview).toHaveCount(0);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue('2');
+
+  // decode 4 → 1 (minAvailable 2): a standalone PodClique, counted in pods. 4 → 2 is no breach.
+  const decode = page.locator('[data-testid="podclique"][data-name="llama-disagg-0-decode"]');
+  await decode.getByRole('button', { name: 'Scale llama-disagg-0-decode', exact: true }).click();
+  const decodeField = decode.getByRole('spinbutton', { name: 'Replicas of llama-disagg-0-decode' });
+  await decodeField.fill('2');
+  await decodeField.press('Enter');
+  await expect(decode.getByTestId('scale-impact')).toBeVisible();
+  await expect(decode.getByTestId('scale-breach')).toHaveCount(0);
+  await decode.getByRole('button', { name: 'Scale llama-disagg-0-decode down to 1' }).click();
+  await expect(decode.getByTestId('scale-breach')).toContainText('PodClique llama-disagg-0-decode would have 1 pod, below its minAvailable 2');
+  await expect(decode.getByRole('button', { name: 'Scale below minAvailable to 1' })).toBeDisabled();
+  await decode.getByRole('button', { name: 'Cancel' }).click();
+  await expect(decode.getByTestId('pod')).toHaveCount(4);
+  await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replicas available');
+  expect(errors).toEqual([]);
+});
+
+test('closing the scale preview (Escape or Cancel) gives focus back to the control that opened it', async ({ page }) => {
+  const errors = collectErrors(page);
+  const decode = await openDecodeScale(page);
+  const plus = decode.getByRole('button', { name: /^Scale llama-disagg-0-decode up to/ });
+  const preview = decode.getByTestId('scale-preview');
+  const active = () => page.evaluate(() => document.activeElement?.tagName);
+
+  await plus.focus();
+  await page.keyboard.press('Enter');
+  await expect(preview).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(preview).toHaveCount(0);
+  await expect(plus).toBeFocused();
+  expect(await active()).toBe('BUTTON');
+
+  await page.keyboard.press('Enter');
+  await expect(preview).toBeFocused();
+  await tabUntilFocused(page, preview.getByRole('button', { name: 'Cancel' }), 10);
+  await page.keyboard.press('Enter');
+  await expect(preview).toHaveCount(0);
+  await expect(plus).toBeFocused();
+
+  // Opened from the replicas field (Enter): focus goes back to the field.
+  const field = decode.getByRole('spinbutton', { name: 'Replicas of llama-disagg-0-decode' });
+  await field.fill('3');
+  await field.press('Enter');
+  await expect(preview).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue('4');
+  expect(errors).toEqual([]);
+});
+
+test('scaling a standalone clique below minAvailable goes through once acknowledged', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = unique('wl-breach');
+  await apply(request, smallStack(name));
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    const fe = page.locator(`[data-testid="podclique"][data-name="${name}-0-fe"]`);
+    await expect(fe.getByTestId('pod')).toHaveCount(1, { timeout: 20_000 });
+    await fe.getByRole('button', { name: `Scale ${name}-0-fe`, exact: true }).click();
+    await fe.getByRole('button', { name: `Scale ${name}-0-fe down to 0` }).click();
+    await expect(fe.getByTestId('scale-breach')).toContainText(`PodClique ${name}-0-fe would have 0 pods, below its minAvailable 1`);
+    // The apiserver (here the simulator) defaults terminationDelay to 4h, so the stack names it.
+    await expect(fe.getByTestId('scale-breach')).toContainText('terminationDelay of 4h it gang-terminates replica 0');
+    const confirm = fe.getByRole('button', { name: 'Scale below minAvailable to 0' });
+    await expect(confirm).toBeDisabled();
+    await fe.getByRole('checkbox', { name: /I understand/ }).check();
+    await confirm.click();
+    await expect(fe.getByTestId('scale-progress')).toContainText(`Scaled ${name}-0-fe from 1 to 0`);
+    await expect(fe.getByTestId('pod')).toHaveCount(0, { timeout: 10_000 });
+  } finally {
+    await remove(request, name);
+  }
   expect(errors).toEqual([]);
 });
 

@@ -10,7 +10,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
-import { previewScale, type ScalePreview } from '../../lib/placement/preview';
+import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { plural } from '../../lib/workloads/health';
 import { totalStageCount } from '../../lib/workloads/pods';
@@ -35,6 +35,9 @@ interface Preview {
   dry?: ScaleResult;
   dryError?: string;
   checking: boolean;
+  /** The scale-down leaves the target below its minAvailable: confirming needs this ticked first. */
+  breach?: MinAvailableBreach;
+  breachAcknowledged: boolean;
 }
 
 interface Recent {
@@ -68,6 +71,9 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const [now, setNow] = useState(() => Date.now());
   const previewRef = useRef<HTMLDivElement>(null);
   const progressRef = useRef<HTMLDivElement>(null);
+  const fieldRef = useRef<HTMLInputElement>(null);
+  // The control that opened the preview gets focus back when it closes (else focus falls to <body>).
+  const openerRef = useRef<HTMLElement | null>(null);
   const requestSeq = useRef(0);
 
   // Follow the live count while nothing is being edited.
@@ -93,8 +99,9 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
         : undefined);
   const disabled = !!disabledReason;
 
-  const open = (to: number) => {
+  const open = (to: number, opener: HTMLElement) => {
     if (disabled || !Number.isInteger(to) || to < 0) return;
+    openerRef.current = opener;
     setDraft(String(to));
     setError(null);
     let impact: ScalePreview | undefined;
@@ -106,8 +113,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
         impactError = failureText(e);
       }
     } else impactError = data.stateError ?? 'the cluster’s nodes are not loaded yet, so placement cannot be previewed';
+    // Without a placement preview the breach is still known: it needs only the stack's own objects.
+    const breach = impact ? impact.breach : breachWithoutPlacement(tree, target, to);
     const seq = ++requestSeq.current;
-    setPreview({ to, checking: true, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}) });
+    setPreview({ to, checking: true, breachAcknowledged: false, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}), ...(breach ? { breach } : {}) });
     scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: true }).then(
       (dry) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dry, checking: false } : p)),
       (e: unknown) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dryError: failureText(e), checking: false } : p)),
@@ -119,6 +128,12 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     requestSeq.current++;
     setPreview(null);
     setDraft(String(target.replicas));
+    const opener = openerRef.current;
+    requestAnimationFrame(() => {
+      // A − that closing disables (now at 0) cannot take focus: the replicas field can.
+      if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
+      else fieldRef.current?.focus();
+    });
   };
 
   const run = async (from: number, to: number, undo: boolean) => {
@@ -147,6 +162,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const progress = recent ? scaleProgress(tree, target, recent.from, recent.to) : undefined;
   const undoLeft = recent && !recent.undone ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
   const reasonId = `${id}-reason`;
+  const breachId = `${id}-breach`;
   const draftNumber = Number(draft);
   const draftValid = draft.trim() !== '' && Number.isInteger(draftNumber) && draftNumber >= 0;
 
@@ -160,11 +176,12 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           aria-label={`Scale ${target.name} down to ${Math.max(0, (preview?.to ?? from) - 1)}`}
           aria-describedby={disabled ? reasonId : undefined}
           disabled={disabled || busy || (preview?.to ?? from) <= 0}
-          onClick={() => open((preview?.to ?? from) - 1)}
+          onClick={(e) => open((preview?.to ?? from) - 1, e.currentTarget)}
         >
           −
         </button>
         <input
+          ref={fieldRef}
           type="number"
           min={0}
           inputMode="numeric"
@@ -178,7 +195,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           onKeyDown={(e) => {
             if (e.key === 'Enter' && draftValid) {
               e.preventDefault();
-              open(draftNumber);
+              open(draftNumber, e.currentTarget);
             }
             if (e.key === 'Escape' && preview) {
               e.preventDefault();
@@ -192,11 +209,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           aria-label={`Scale ${target.name} up to ${(preview?.to ?? from) + 1}`}
           aria-describedby={disabled ? reasonId : undefined}
           disabled={disabled || busy}
-          onClick={() => open((preview?.to ?? from) + 1)}
+          onClick={(e) => open((preview?.to ?? from) + 1, e.currentTarget)}
         >
           +
         </button>
-        <button type="button" className={BUTTON_SECONDARY} disabled={disabled || busy || !draftValid || (draftNumber === from && !preview)} onClick={() => open(draftNumber)}>
+        <button type="button" className={BUTTON_SECONDARY} disabled={disabled || busy || !draftValid || (draftNumber === from && !preview)} onClick={(e) => open(draftNumber, e.currentTarget)}>
           Set to {draftValid ? draftNumber : '…'}
         </button>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
@@ -266,6 +283,27 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           ) : (
             <p className="text-zinc-600 dark:text-zinc-400">Placement preview unavailable: {preview.impactError}</p>
           )}
+          {preview.breach && !refusal && (
+            <div data-testid="scale-breach" className="space-y-1.5 rounded-md border border-amber-400 bg-amber-50 p-2 text-xs text-amber-950 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-100">
+              <p id={breachId}>
+                <span className="font-semibold">Below minAvailable:</span> {preview.breach.message}
+              </p>
+              <label className="flex items-start gap-2">
+                <input
+                  type="checkbox"
+                  className="mt-0.5"
+                  checked={preview.breachAcknowledged}
+                  onChange={(e) => {
+                    const breachAcknowledged = e.target.checked;
+                    setPreview((p) => (p ? { ...p, breachAcknowledged } : p));
+                  }}
+                />
+                <span>
+                  I understand: scale {target.name} below its minAvailable of {preview.breach.minAvailable} anyway
+                </span>
+              </label>
+            </div>
+          )}
           {preview.checking && <p className="text-xs text-zinc-600 dark:text-zinc-400">Asking the server (dry run)…</p>}
           {preview.dry?.warnings?.map((w) => (
             <p key={w} className="text-xs text-amber-800 dark:text-amber-300">
@@ -277,10 +315,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             <button
               type="button"
               className={BUTTON_PRIMARY}
-              disabled={!!refusal || busy || preview.to === from || preview.checking}
+              disabled={!!refusal || busy || preview.to === from || preview.checking || (!!preview.breach && !preview.breachAcknowledged)}
+              aria-describedby={preview.breach && !refusal ? breachId : undefined}
               onClick={() => void run(from, preview.to, false)}
             >
-              {busy ? 'Scaling…' : fits === false ? `Scale anyway to ${preview.to}` : `Confirm scale to ${preview.to}`}
+              {busy ? 'Scaling…' : preview.breach ? `Scale below minAvailable to ${preview.to}` : fits === false ? `Scale anyway to ${preview.to}` : `Confirm scale to ${preview.to}`}
             </button>
             <button type="button" className={BUTTON_SECONDARY} onClick={close}>
               Cancel
@@ -321,4 +360,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
 /** Pods a scale-down removes (those of the replicas above the new count; for a PodClique, the excess). */
 function countPods(tree: WorkloadTree, target: ScaleTargetInfo, from: number, to: number): number {
   return totalStageCount(scaleProgress(tree, target, from, to).counts);
+}
+
+/** The breach check of previewScale, for when there is no placement preview (the nodes are not loaded). */
+function breachWithoutPlacement(tree: WorkloadTree, target: ScaleTargetInfo, to: number): MinAvailableBreach | undefined {
+  if (target.kind === 'PodCliqueSet') return undefined;
+  const object = target.kind === 'PodCliqueScalingGroup' ? tree.scalingGroups.find((g) => g.name === target.name)?.object : tree.podCliques.find((c) => c.name === target.name)?.object;
+  return object ? minAvailableBreach(tree.pcs, object, target.kind, target.replicas, to) : undefined;
 }
