@@ -7,21 +7,20 @@ import {
   applyNodeChanges,
   Background,
   Controls,
-  MarkerType,
   MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
-  type Edge,
   type EdgeChange,
   type NodeChange,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
-import { cycleThrough, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import { cycleThrough, edgesOnceExplicit, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { FindingCounts } from '@/lib/builder/findings';
 import { CLIQUE_SIZE, cliqueKey, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
-import { NODE_TYPES, type BuilderFlowNode } from './nodes';
+import { toFlowEdges, type StartupFlowEdge } from './flowEdges';
+import { EDGE_TYPES, NODE_TYPES, type BuilderFlowNode } from './nodes';
 
 /** MIME type of a palette drag: the role kind, or "group" for a scaling group. */
 export const PALETTE_MIME = 'application/x-canopy-palette';
@@ -33,7 +32,7 @@ export interface CanvasSelection {
   edges: string[];
 }
 
-export const edgeId = (from: string, to: string) => `${from}->${to}`;
+export { edgeId } from './flowEdges';
 
 interface BuilderCanvasProps {
   graph: BuilderGraph;
@@ -111,24 +110,10 @@ function keepSelection<T extends { id: string; selected?: boolean }>(next: T[], 
 export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
   const flow = useReactFlow();
   const derived = useMemo(() => toFlowNodes(graph, layout, counts), [graph, layout, counts]);
-  const derivedEdges: Edge[] = useMemo(
-    () =>
-      graph.edges.map((e) => ({
-        id: edgeId(e.from, e.to),
-        source: cliqueKey(e.from),
-        target: cliqueKey(e.to),
-        sourceHandle: 'out',
-        targetHandle: 'in',
-        markerEnd: { type: MarkerType.ArrowClosed },
-        ariaLabel: `${e.to} starts after ${e.from}`,
-        zIndex: 2,
-        style: { strokeWidth: 2 },
-      })),
-    [graph.edges],
-  );
+  const derivedEdges = useMemo(() => toFlowEdges(graph), [graph]);
   // Local copies, so drags and selection move smoothly; rebuilt whenever the model changes.
   const [nodes, setNodes] = useState<BuilderFlowNode[]>(derived);
-  const [edges, setEdges] = useState<Edge[]>(derivedEdges);
+  const [edges, setEdges] = useState<StartupFlowEdge[]>(derivedEdges);
   useEffect(() => setNodes((prev) => keepSelection(derived, prev)), [derived]);
   useEffect(() => setEdges((prev) => keepSelection(derivedEdges, prev)), [derivedEdges]);
 
@@ -169,7 +154,7 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
     },
     [onMoved],
   );
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+  const onEdgesChange = useCallback((changes: EdgeChange<StartupFlowEdge>[]) => {
     setEdges((current) => applyEdgeChanges(changes, current));
   }, []);
 
@@ -205,10 +190,11 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
 
   return (
     <div className="h-full w-full" onDragOver={onDragOver} onDrop={onDrop} data-testid="builder-canvas">
-      <ReactFlow<BuilderFlowNode, Edge>
+      <ReactFlow<BuilderFlowNode, StartupFlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onSelectionChange={handleSelection}
@@ -216,7 +202,7 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
           if (c.source.startsWith('clique:') && c.target.startsWith('clique:')) onConnect(c.source.slice(7), c.target.slice(7));
         }}
         // A cycle is refused while it is drawn (the handle shows invalid), and said why when dropped.
-        isValidConnection={(c) => c.source !== c.target && !cycleThrough(graph.edges, c.source.slice(7), c.target.slice(7))}
+        isValidConnection={(c) => c.source !== c.target && !cycleThrough(edgesOnceExplicit(graph), c.source.slice(7), c.target.slice(7))}
         onConnectEnd={(_, state) => {
           if (state.isValid !== false || !state.fromNode || !state.toNode || !state.fromHandle || !state.toHandle) return;
           if (state.toHandle.type === state.fromHandle.type) return;

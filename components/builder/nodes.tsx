@@ -1,8 +1,9 @@
 'use client';
 
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { BaseEdge, getBezierPath, Handle, Position, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import { ROLE_KIND_LABELS, type RoleKind } from '@/lib/builder/graph';
 import { CLIQUE_SIZE } from '@/lib/builder/layout';
+import type { StartupFlowEdge } from './flowEdges';
 
 export interface CliqueNodeData extends Record<string, unknown> {
   name: string;
@@ -111,3 +112,16 @@ export function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
 
 /** Not `group`: React Flow styles its built-in group type with a border and padding of its own. */
 export const NODE_TYPES = { clique: CliqueNodeView, frame: GroupNodeView };
+
+/** A startup edge with its meaning as a tooltip (implied and ignored edges say why they look as they do). */
+export function StartupEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, data, interactionWidth }: EdgeProps<StartupFlowEdge>) {
+  const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  return (
+    <g data-testid={`edge-${id}`} data-kind={data?.kind}>
+      <title>{data?.why}</title>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
+    </g>
+  );
+}
+
+export const EDGE_TYPES = { startup: StartupEdgeView };
