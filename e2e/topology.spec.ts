@@ -357,6 +357,194 @@ test('search for a node zooms to it, and the breadcrumb says where the view is',
   await expect(page.getByRole('search').getByRole('status')).toContainText('Nothing matches');
 });
 
+/**
+ * Lets a test add objects to the page's copy of the cluster as if the server had streamed them (the
+ * simulated cluster's API applies only Grove kinds, and a test must not change its Nodes for the other
+ * tests). Wraps EventSource before the page runs: server deltas pass through with their sequence
+ * numbers shifted past the injected ones, so the client store takes both in order.
+ */
+async function allowStreamInjection(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type Listener = (event: { data?: unknown }) => void;
+    const Native = window.EventSource;
+    let offset = 0;
+    let lastSeq = -1;
+    let deltaListeners: Listener[] = [];
+    window.EventSource = new Proxy(Native, {
+      construct(target, args: ConstructorParameters<typeof EventSource>) {
+        const source = new target(...args);
+        const add = source.addEventListener.bind(source) as (type: string, listener: (event: MessageEvent<string>) => void) => void;
+        deltaListeners = [];
+        source.addEventListener = ((type: string, listener: Listener) => {
+          if (type !== 'delta' && type !== 'snapshot') return add(type, listener);
+          if (type === 'delta') deltaListeners.push(listener);
+          add(type, (event) => {
+            const data = JSON.parse(event.data) as { seq?: number };
+            if (typeof data.seq === 'number') {
+              data.seq += offset;
+              lastSeq = data.seq;
+            }
+            listener({ data: JSON.stringify(data) });
+          });
+        }) as typeof source.addEventListener;
+        return source;
+      },
+    });
+    (window as unknown as { __injectDelta: (kinds: unknown) => void }).__injectDelta = (kinds) => {
+      offset++;
+      lastSeq++;
+      for (const handle of deltaListeners) handle({ data: JSON.stringify({ seq: lastSeq, kinds }) });
+    };
+  });
+}
+
+/** The crumbs after "Cluster", and the view's centre in model units. */
+async function breadcrumbAndCentre(page: Page): Promise<{ crumbs: string[]; centre: { x: number; y: number } }> {
+  const crumbs = (await page.getByRole('navigation', { name: 'Where you are' }).getByRole('button').allTextContents()).slice(1);
+  const centre = await page.evaluate(() => {
+    const t = window.__canopyHeatmap!.currentZoom()!;
+    const box = document.querySelector('[data-testid="heatmap-canvas"]')!.getBoundingClientRect();
+    return { x: (box.width / 2 - t.x) / t.k, y: (box.height / 2 - t.y) / t.k };
+  });
+  return { crumbs, centre };
+}
+
+test('the breadcrumb follows a live change of the layout: a rack added elsewhere does not rename where the view is', async ({ page }) => {
+  const errors = collectErrors(page);
+  await allowStreamInjection(page);
+  await openHeatmap(page);
+  // Zoom into the last GB200 rack by searching one of its nodes.
+  const target = await page.evaluate(() => {
+    const nodes = window.__canopyHeatmap!.model.layout.nodes as unknown as { name: string; domains: Record<string, string> }[];
+    const gb = nodes.filter((b) => b.name.startsWith('gb200-'));
+    return { last: gb.at(-1)!.name, lastRack: gb.at(-1)!.domains.rack!, first: gb[0]!.name, firstRack: gb[0]!.domains.rack! };
+  });
+  expect(target.lastRack).not.toBe(target.firstRack);
+  await page.getByLabel('Find', { exact: true }).fill(target.last);
+  await page.keyboard.press('Enter');
+  const nav = page.getByRole('navigation', { name: 'Where you are' });
+  await expect(nav).toContainText(`rack ${target.lastRack}`);
+  const frameOf = (label: string) => page.evaluate((l) => (window.__canopyHeatmap!.model.layout as unknown as { frames: { label: string; x: number; y: number; w: number; h: number }[] }).frames.filter((f) => f.label === l), label);
+  const zoom = await page.evaluate(() => window.__canopyHeatmap!.currentZoom());
+
+  // Another client adds a node in a new rack sorted before ours (same levels: the view is not refitted).
+  const items = await snapshot(page);
+  const template = items.find((i) => i.kind === 'Node' && i.metadata.name === target.first)!;
+  const rackKey = Object.entries(template.metadata.labels ?? {}).find(([, v]) => v === target.firstRack)![0];
+  const added = structuredClone(template) as KubeItem & { metadata: { resourceVersion?: string; uid?: string } };
+  added.metadata.name = `${target.first}-extra`;
+  added.metadata.labels = { ...added.metadata.labels, [rackKey]: `${target.firstRack}a` };
+  delete added.metadata.resourceVersion;
+  delete added.metadata.uid;
+  await page.evaluate((node) => (window as unknown as { __injectDelta: (kinds: unknown) => void }).__injectDelta({ Node: [{ type: 'ADDED', object: node }] }), added);
+  await page.waitForFunction((name) => window.__canopyHeatmap!.model.layout.nodes.some((b) => b.name === name), added.metadata.name);
+  expect(await page.evaluate(() => window.__canopyHeatmap!.currentZoom())).toEqual(zoom);
+
+  // Every crumb names a domain that holds the view's centre in the new layout.
+  await expect
+    .poll(async () => {
+      const { crumbs, centre } = await breadcrumbAndCentre(page);
+      const holds = await Promise.all(crumbs.map(async (c) => (await frameOf(c)).some((f) => centre.x >= f.x && centre.x < f.x + f.w && centre.y >= f.y && centre.y < f.y + f.h)));
+      return { crumbs, allHoldTheCentre: crumbs.length > 0 && holds.every(Boolean) };
+    })
+    .toMatchObject({ allHoldTheCentre: true });
+  expect((await breadcrumbAndCentre(page)).crumbs.some((c) => c.startsWith('rack '))).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+/** Dispatch a drag of `yaml` (as text, or as a file) onto `testId`: enter, over, then drop. Returns whether the page took the drop (preventDefault: no navigation to the file). */
+async function dropOn(page: Page, testId: string, yaml: string, as: 'text' | 'file', phase: 'over' | 'drop' = 'drop'): Promise<boolean[]> {
+  return page.evaluate(
+    ({ testId, yaml, as, phase }) => {
+      const target = document.querySelector(`[data-testid="${testId}"]`)!;
+      const dataTransfer = new DataTransfer();
+      if (as === 'text') dataTransfer.setData('text/plain', yaml);
+      else dataTransfer.items.add(new File([yaml], 'stack.yaml', { type: 'application/yaml' }));
+      const types = phase === 'drop' ? ['dragenter', 'dragover', 'drop'] : ['dragenter', 'dragover'];
+      return types.map((type) => {
+        const event = new DragEvent(type, { dataTransfer, bubbles: true, cancelable: true });
+        target.dispatchEvent(event);
+        return event.defaultPrevented;
+      });
+    },
+    { testId, yaml, as, phase },
+  );
+}
+
+test('a PodCliqueSet dropped anywhere on the page (the map, the table) is previewed, as text or as a file', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const dropTarget = page.getByTestId('preview-drop-target');
+  await expect(dropTarget).toHaveCount(0);
+
+  // Dragging over the map shows where a drop goes; the browser is told the page takes it.
+  expect(await dropOn(page, 'heatmap-canvas', rackPackedPcs('dropped-text', 2, 4), 'text', 'over')).toEqual([true, true]);
+  await expect(dropTarget).toBeVisible();
+  await expect(dropTarget).toContainText('Drop');
+  await page.getByTestId('heatmap-canvas').dispatchEvent('dragleave', { relatedTarget: null });
+  await expect(dropTarget).toHaveCount(0);
+
+  // Text dropped on the map.
+  expect(await dropOn(page, 'heatmap-canvas', rackPackedPcs('dropped-text', 2, 4), 'text')).toEqual([true, true, true]);
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  expect((await hook(page)).ghostGpus).toBe(8);
+  await expect(page.getByTestId('preview-result')).toContainText('default/dropped-text');
+  await expect(page.getByLabel('Paste or drop a PodCliqueSet')).toHaveValue(/name: dropped-text/);
+  await expect(dropTarget).toHaveCount(0);
+
+  // A file dropped on the table view.
+  expect(await dropOn(page, 'domain-table', rackPackedPcs('dropped-file', 3, 4), 'file')).toEqual([true, true, true]);
+  await expect(page.getByTestId('ghost-count')).toHaveText('12');
+  await expect(page.getByTestId('preview-result')).toContainText('default/dropped-file');
+
+  // The preview panel takes a drop the same way (one handler), replacing the text rather than inserting at the caret.
+  expect(await dropOn(page, 'preview-panel', rackPackedPcs('dropped-panel', 1, 4), 'text')).toEqual([true, true, true]);
+  await expect(page.getByTestId('ghost-count')).toHaveText('4');
+  await expect(page.getByLabel('Paste or drop a PodCliqueSet')).toHaveValue(rackPackedPcs('dropped-panel', 1, 4));
+  expect(errors).toEqual([]);
+});
+
+test('search: a workload name used in two namespaces offers both instead of picking one; namespace/name selects that one', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const copy = rackPackedPcs('mixtral-agg', 1, 4).replace('namespace: default', 'namespace: team-b');
+  const applied = await page.request.post('/api/apply', {
+    headers: { 'content-type': 'application/yaml', 'x-canopy-request': '1' },
+    data: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-b\n---\n${copy}`,
+  });
+  expect(applied.ok(), await applied.text()).toBe(true);
+  try {
+    const workloads = page.getByRole('region', { name: /Workloads/ });
+    await expect(workloads.getByRole('button', { name: /^team-b\/mixtral-agg / })).toBeVisible({ timeout: 15_000 });
+    const search = page.getByRole('search');
+    await page.getByLabel('Find', { exact: true }).fill('mixtral-agg');
+    await page.keyboard.press('Enter');
+    await expect(search.getByRole('status')).toContainText('2 workloads match');
+    const choices = search.getByRole('group', { name: /Workloads matching/ });
+    await expect(choices.getByRole('button')).toHaveText([/^default\/mixtral-agg/, /^team-b\/mixtral-agg/]);
+    // Nothing was picked for the user.
+    await expect(page.getByTestId('selection-panel')).toHaveCount(0);
+    // Keyboard: Tab reaches the choices; Enter picks one.
+    await choices.getByRole('button', { name: /^team-b\/mixtral-agg/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('selection-panel')).toContainText('team-b/mixtral-agg');
+    await expect(choices).toHaveCount(0);
+    await expect(page.getByLabel('Find', { exact: true })).toBeFocused();
+
+    // An exact namespace/name selects that workload, with no choice offered.
+    await page.getByLabel('Find', { exact: true }).fill('default/mixtral-agg');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('selection-panel')).toContainText('default/mixtral-agg');
+    await expect(search.getByRole('group')).toHaveCount(0);
+  } finally {
+    const deleted = await page.request.post('/api/delete', { headers: { 'content-type': 'application/json', 'x-canopy-request': '1' }, data: { kind: 'PodCliqueSet', namespace: 'team-b', name: 'mixtral-agg' } });
+    expect(deleted.ok(), await deleted.text()).toBe(true);
+    // Gone before the next test counts used GPUs.
+    await expect.poll(async () => (await snapshot(page)).filter((i) => running(i) && i.metadata.namespace === 'team-b').length, { timeout: 15_000 }).toBe(0);
+  }
+  expect(errors).toEqual([]);
+});
+
 test('colour modes: the legend follows the mode (workloads, roles, domain fill) and stays visible', async ({ page }) => {
   await openHeatmap(page);
   const legend = page.getByTestId('heatmap-legend');

@@ -1,6 +1,6 @@
 'use client';
 /** Mode, levels and search: plain form controls, all reachable by keyboard. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { COLOR_MODES, COLOR_MODE_LABELS, type ColorMode } from '../../lib/heatmap/colors';
 import type { HeatmapLevel } from '../../lib/heatmap/levels';
 
@@ -45,12 +45,21 @@ export function LevelPicker({ levels, hidden, onChange }: { levels: readonly Hea
   );
 }
 
-export function SearchBox({ suggestions, onSearch, message }: { suggestions: readonly string[]; onSearch: (query: string) => void; message: string | null }) {
+/** Several things a search matched: the person picks one (nothing is picked for them). */
+export interface SearchChoices {
+  /** What was searched for, to name the group. */
+  query: string;
+  options: readonly { key: string; label: string }[];
+  onChoose: (key: string) => void;
+}
+
+export function SearchBox({ suggestions, onSearch, message, choices }: { suggestions: readonly string[]; onSearch: (query: string) => void; message: string | null; choices?: SearchChoices | null }) {
   const [query, setQuery] = useState('');
+  const input = useRef<HTMLInputElement>(null);
   return (
     <form
       role="search"
-      className="flex items-center gap-2 text-sm"
+      className="flex flex-wrap items-center gap-2 text-sm"
       onSubmit={(e) => {
         e.preventDefault();
         onSearch(query.trim());
@@ -60,6 +69,7 @@ export function SearchBox({ suggestions, onSearch, message }: { suggestions: rea
         Find
       </label>
       <input
+        ref={input}
         id="heatmap-search"
         list="heatmap-search-options"
         value={query}
@@ -78,6 +88,24 @@ export function SearchBox({ suggestions, onSearch, message }: { suggestions: rea
       <span role="status" className="text-zinc-600 dark:text-zinc-400">
         {message ?? ''}
       </span>
+      {choices && choices.options.length > 0 && (
+        <div role="group" aria-label={`Workloads matching “${choices.query}”`} className="flex flex-wrap gap-1">
+          {choices.options.map((o) => (
+            <button
+              key={o.key}
+              type="button"
+              onClick={() => {
+                choices.onChoose(o.key);
+                // The choices go away with the pick: focus returns to the search, not to the page's start.
+                input.current?.focus();
+              }}
+              className="rounded-md border border-blue-600 px-2 py-0.5 text-blue-800 hover:bg-blue-50 dark:border-blue-400 dark:text-blue-200 dark:hover:bg-blue-950/50"
+            >
+              {o.label}
+            </button>
+          ))}
+        </div>
+      )}
     </form>
   );
 }

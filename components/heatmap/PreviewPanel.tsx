@@ -3,7 +3,7 @@
  * Placement preview on the map: paste or drop a PodCliqueSet; its planned pods appear as ghost cells,
  * each gang outlined, and a gang that does not fit says why, level by level.
  */
-import { useState } from 'react';
+import { useState, type DragEvent } from 'react';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 
 export type PreviewState =
@@ -11,34 +11,85 @@ export type PreviewState =
   | { status: 'problems'; problems: string[] }
   | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay };
 
-export function PreviewPanel({ text, onText, onPreview, onClear, state }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState }) {
+/** A dropped manifest larger than this is refused unread (a YAML stack is a few kilobytes). */
+const MAX_DROP_BYTES = 2 * 1024 * 1024;
+
+export type DroppedManifest = { ok: true; text: string } | { ok: false; problem: string };
+
+const carriesManifest = (e: DragEvent) => {
+  const types = Array.from(e.dataTransfer.types);
+  return types.includes('Files') || types.includes('text/plain');
+};
+
+/**
+ * The one drop handler of the page: spread on its root, so a PodCliqueSet dropped anywhere (the map,
+ * the table, the panel) is previewed and never opened by the browser in place of the page. Capture
+ * phase: the textarea does not insert a dropped text at the drop point first.
+ */
+export function usePreviewDrop(onDropped: (dropped: DroppedManifest) => void) {
   const [dragging, setDragging] = useState(false);
+  const over = (e: DragEvent) => {
+    if (!carriesManifest(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const handlers = {
+    onDragEnterCapture: over,
+    onDragOverCapture: over,
+    onDragLeaveCapture: (e: DragEvent) => {
+      if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+    },
+    onDropCapture: (e: DragEvent) => {
+      if (!carriesManifest(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setDragging(false);
+      // Read what the event holds now: the DataTransfer is emptied once the handler returns.
+      const file = e.dataTransfer.files[0];
+      const text = e.dataTransfer.getData('text/plain');
+      if (!file) {
+        if (text) onDropped({ ok: true, text });
+        return;
+      }
+      if (file.size > MAX_DROP_BYTES) {
+        onDropped({ ok: false, problem: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; a dropped manifest may be at most 2 MB.` });
+        return;
+      }
+      file.text().then(
+        (read) => onDropped({ ok: true, text: read }),
+        () => onDropped({ ok: false, problem: `Could not read ${file.name}.` }),
+      );
+    },
+  };
+  return { dragging, handlers };
+}
+
+/** Shown over the page while a manifest is dragged over it. */
+export function DropTarget() {
+  return (
+    <div
+      data-testid="preview-drop-target"
+      className="pointer-events-none fixed inset-4 z-50 flex items-center justify-center rounded-lg border-2 border-dashed border-blue-500 bg-blue-50/80 text-sm font-medium text-blue-800 dark:bg-blue-950/70 dark:text-blue-200"
+    >
+      Drop a PodCliqueSet (YAML) to preview where it would land
+    </div>
+  );
+}
+
+export function PreviewPanel({ text, onText, onPreview, onClear, state, dragging }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; dragging: boolean }) {
   const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
   return (
     <section
       aria-labelledby="preview-heading"
+      data-testid="preview-panel"
       className={`rounded-md border p-3 text-sm ${dragging ? 'border-blue-500 bg-blue-50 dark:bg-blue-950/40' : 'border-zinc-300 dark:border-zinc-700'}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={async (e) => {
-        e.preventDefault();
-        setDragging(false);
-        const file = e.dataTransfer.files[0];
-        const dropped = file ? await file.text() : e.dataTransfer.getData('text/plain');
-        if (dropped) {
-          onText(dropped);
-          onPreview(dropped);
-        }
-      }}
     >
       <h2 id="preview-heading" className="font-semibold">
         Where would it land?
       </h2>
       <label htmlFor="preview-yaml" className="mt-1 block text-zinc-600 dark:text-zinc-400">
-        Paste or drop a PodCliqueSet (YAML) to see its planned pods as ghosts on the map.
+        Paste or drop a PodCliqueSet (YAML) to see its planned pods as ghosts on the map (drop it anywhere on the page).
       </label>
       <textarea
         id="preview-yaml"

@@ -22,15 +22,16 @@ import type { Plan } from '../../lib/placement/plan';
 import { useClusterState } from '../hooks/useClusterState';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
-import { LevelPicker, ModePicker, SearchBox } from './Controls';
+import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Controls';
 import { DomainTable } from './DomainTable';
 import { HeatmapCanvas, type HeatmapCanvasHandle, type ZoomOrigin } from './HeatmapCanvas';
 import { Legend } from './Legend';
-import { PreviewPanel, type PreviewState } from './PreviewPanel';
+import { DropTarget, PreviewPanel, usePreviewDrop, type PreviewState } from './PreviewPanel';
 import { readPreviewHandoff } from './previewHandoff';
 import { SelectionPanel } from './SelectionPanel';
 import { HoverTooltip, type HoverTooltipHandle } from './Tooltip';
 import { useTheme } from './useTheme';
+import { matchWorkloads } from './workloadSearch';
 
 /** What `window.__canopyHeatmap` holds (read-only; for Playwright tests and debugging). */
 export interface HeatmapTestHook {
@@ -89,14 +90,15 @@ export function TopologyView() {
   const [urlRead, setUrlRead] = useState(false);
   const [previewText, setPreviewText] = useState('');
   const [previewSource, setPreviewSource] = useState<PreviewSource | null>(null);
-  const [handoffProblem, setHandoffProblem] = useState<string | null>(null);
+  // Why the preview's input could not be used (a lost handoff, an unreadable dropped file).
+  const [inputProblem, setInputProblem] = useState<string | null>(null);
   useEffect(() => {
     const initial = decodeViewState(new URLSearchParams(window.location.search));
     setView(initial);
     setUrlRead(true);
     if (initial.preview) {
       const handoff = readPreviewHandoff(initial.preview);
-      if (!handoff.ok) setHandoffProblem(handoff.problem);
+      if (!handoff.ok) setInputProblem(handoff.problem);
       else if (handoff.payload.kind === 'podcliqueset') {
         setPreviewText(handoff.payload.yaml);
         setPreviewSource({ kind: 'yaml', text: handoff.payload.yaml });
@@ -137,7 +139,7 @@ export function TopologyView() {
   const previewRead = useMemo(() => (previewSource?.kind === 'yaml' ? readPreviewText(previewSource.text) : null), [previewSource]);
   const lastGhosts = useRef<GhostOverlay | null>(null);
   const preview = useMemo((): PreviewState => {
-    if (handoffProblem && !previewSource) return { status: 'problems', problems: [handoffProblem] };
+    if (inputProblem && !previewSource) return { status: 'problems', problems: [inputProblem] };
     if (!previewSource || !state || !model) return { status: 'none' };
     const stable = (next: GhostOverlay): GhostOverlay => {
       const kept = sameGhosts(lastGhosts.current, next) ? lastGhosts.current! : next;
@@ -148,19 +150,24 @@ export function TopologyView() {
     const result = previewInput(state, previewRead!);
     if (!result.ok) return { status: 'problems', problems: result.problems };
     return { status: 'ready', title: previewTitle(result), demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
-  }, [previewSource, previewRead, handoffProblem, state, model]);
+  }, [previewSource, previewRead, inputProblem, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key
   // must not re-render this page (controls, legend, domain table).
   const [searchMessage, setSearchMessage] = useState<string | null>(null);
-  const [breadcrumb, setBreadcrumb] = useState<number[]>([]);
-
+  // Frame indices belong to one layout: they are kept with it, and recomputed whenever the layout
+  // changes (a node added or removed keeps the grouping, so no refit and no zoom event follows).
+  const [breadcrumb, setBreadcrumb] = useState<{ layout: HeatmapLayout | null; path: number[] }>({ layout: null, path: [] });
+  const currentLayout = model?.layout ?? null;
   const refreshBreadcrumb = useCallback(() => {
     const vp = canvas.current?.viewport();
-    if (!vp || !model) return;
-    setBreadcrumb(framePathInView(model.layout, vp));
-  }, [model]);
+    if (!vp || !currentLayout) return;
+    const path = framePathInView(currentLayout, vp);
+    setBreadcrumb((prev) => (prev.layout === currentLayout && prev.path.length === path.length && prev.path.every((f, i) => f === path[i]) ? prev : { layout: currentLayout, path }));
+  }, [currentLayout]);
+  // Runs after the canvas's own effects, so a refit for a new grouping has already moved the view.
+  useEffect(refreshBreadcrumb, [refreshBreadcrumb]);
 
   // Only a zoom a person made goes into the URL; a refit after regrouping drops the old one, so a
   // shared link without a zoom fits the receiver's screen.
@@ -184,19 +191,34 @@ export function TopologyView() {
     [model, select, view.selected],
   );
 
+  const [searchChoices, setSearchChoices] = useState<SearchChoices | null>(null);
+  const showWorkload = useCallback(
+    (key: string) => {
+      const workload = model?.workloads.find((w) => w.key === key);
+      if (!model || !workload) return;
+      setSearchChoices(null);
+      select(workload.key);
+      const s = workloadSpan(model, workload.key);
+      const rect = s && boundsOfCells(model.layout, s.cells, 40);
+      if (rect) canvas.current?.zoomToRect(rect);
+      setSearchMessage(`Workload ${workload.key}: ${workload.gpus} GPUs`);
+    },
+    [model, select],
+  );
+
   const onSearch = useCallback(
     (query: string) => {
       if (!model || !query) return;
-      const q = query.toLowerCase();
-      const workload = model.workloads.find((w) => w.key.toLowerCase() === q || w.name.toLowerCase() === q) ?? model.workloads.find((w) => w.key.toLowerCase().includes(q));
-      if (workload) {
-        select(workload.key);
-        const s = workloadSpan(model, workload.key);
-        const rect = s && boundsOfCells(model.layout, s.cells, 40);
-        if (rect) canvas.current?.zoomToRect(rect);
-        setSearchMessage(`Workload ${workload.key}: ${workload.gpus} GPUs`);
+      setSearchChoices(null);
+      const workloads = matchWorkloads(model.workloads, query);
+      if (workloads.kind === 'one') return showWorkload(workloads.workload.key);
+      if (workloads.kind === 'several') {
+        // The same name in several namespaces (or a fragment of several keys): ask, never pick the first.
+        setSearchMessage(`${workloads.workloads.length} workloads match “${query}”: pick one, or search namespace/name.`);
+        setSearchChoices({ query, options: workloads.workloads.map((w) => ({ key: w.key, label: `${w.key} · ${w.gpus} GPUs` })), onChoose: showWorkload });
         return;
       }
+      const q = query.toLowerCase();
       const pod = model.pods.find((p) => p.key.toLowerCase() === q || p.name.toLowerCase() === q) ?? model.pods.find((p) => p.name.toLowerCase().includes(q));
       if (pod) {
         if (pod.workload) select(pod.workload);
@@ -215,7 +237,7 @@ export function TopologyView() {
       }
       setSearchMessage(`Nothing matches “${query}” (nodes, pods and workloads are searched)`);
     },
-    [model, select],
+    [model, select, showWorkload],
   );
 
   const suggestions = useMemo(() => {
@@ -254,10 +276,25 @@ export function TopologyView() {
     [model],
   );
 
+  const showPreviewOf = useCallback((text: string) => {
+    setInputProblem(null);
+    setPreviewSource({ kind: 'yaml', text });
+  }, []);
+  const drop = usePreviewDrop((dropped) => {
+    if (dropped.ok) {
+      setPreviewText(dropped.text);
+      showPreviewOf(dropped.text);
+    } else {
+      setPreviewSource(null);
+      setInputProblem(dropped.problem);
+    }
+  });
+
   const t = model?.totals;
   const waiting = !connection.synced;
   return (
-    <div className="mx-auto max-w-[1600px] px-4 py-4">
+    <div className="mx-auto max-w-[1600px] px-4 py-4" {...drop.handlers}>
+      {drop.dragging && <DropTarget />}
       <div className="flex flex-wrap items-baseline justify-between gap-3">
         <h1 className="text-xl font-semibold">Topology</h1>
         <p className="text-sm text-zinc-700 dark:text-zinc-300">
@@ -302,7 +339,7 @@ export function TopologyView() {
               </label>
             )}
             <LevelPicker levels={model.layout.levels} hidden={view.hidden} onChange={(hidden) => update({ hidden })} />
-            <SearchBox suggestions={suggestions} onSearch={onSearch} message={searchMessage} />
+            <SearchBox suggestions={suggestions} onSearch={onSearch} message={searchMessage} choices={searchChoices} />
           </div>
           <div className="mt-2">
             <Legend entries={colors.legend} selected={view.selected} onSelect={(w) => select(w === view.selected ? null : w)} ghostCount={ghosts?.cells.length ?? 0} />
@@ -312,7 +349,7 @@ export function TopologyView() {
       <div className="mt-3 grid gap-4 lg:grid-cols-[1fr_22rem]">
         <div className="min-w-0">
           {model && colors && (
-            <Breadcrumb path={breadcrumb.map((f) => model.layout.frames[f]!).filter(Boolean)} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
+            <Breadcrumb path={breadcrumb.layout === model.layout ? breadcrumb.path.map((f) => model.layout.frames[f]!) : []} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
           )}
           <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
             {waiting || !model || !colors ? (
@@ -356,13 +393,11 @@ export function TopologyView() {
           <PreviewPanel
             text={previewText}
             onText={setPreviewText}
-            onPreview={(text) => {
-              setHandoffProblem(null);
-              setPreviewSource({ kind: 'yaml', text });
-            }}
+            onPreview={showPreviewOf}
+            dragging={drop.dragging}
             onClear={() => {
               setPreviewSource(null);
-              setHandoffProblem(null);
+              setInputProblem(null);
               update({ preview: null });
             }}
             state={preview}
