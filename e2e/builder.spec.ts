@@ -616,3 +616,115 @@ test('preview placement shows every gang placed on the demo cluster; apply shows
   const stored = await page.evaluate((key) => sessionStorage.getItem(key), `canopy.preview.${id}`);
   expect(JSON.parse(stored!)).toMatchObject({ kind: 'podcliqueset', yaml: expect.stringContaining(`name: ${name}`) });
 });
+
+test('Ctrl+C / Ctrl+V on a scaling-group member pastes a standalone copy outside the frame', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node aggregated');
+  await select(page, clique(page, 'worker'));
+  await page.keyboard.press('Control+c');
+  await expect(notice(page)).toContainText('Copied 1 clique');
+  await page.keyboard.press('Control+v');
+  await expect(notice(page)).toContainText('Pasted');
+  const name = /Pasted (\S+)\./.exec((await notice(page).textContent()) ?? '')![1]!;
+  const copy = clique(page, name);
+  await expect(copy).toHaveAttribute('data-group', '');
+  // Drawn where it is: outside the frame (a drag starting there would otherwise make it a member).
+  const frame = await settledBox(page, group(page, 'model'));
+  const box = await settledBox(page, copy);
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  expect(centre.x >= frame.x && centre.x <= frame.x + frame.width && centre.y >= frame.y && centre.y <= frame.y + frame.height).toBe(false);
+});
+
+test('Ctrl+C with page text selected copies that text, not the selected clique', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await open(page);
+  await loadTemplate(page, 'Multi-node aggregated');
+  await select(page, clique(page, 'worker'));
+  const text = (await notice(page).textContent())!;
+  // Selected with the mouse, as a user would: the focus leaves the canvas.
+  await notice(page).click({ clickCount: 3 });
+  expect(await page.evaluate(() => window.getSelection()!.toString().trim())).toBe(text);
+  await page.evaluate(() => navigator.clipboard.writeText('before'));
+  // Registered after the builder's own listener, so it sees what that one did to the event.
+  const prevented = page.evaluate(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const onKey = (e: KeyboardEvent) => {
+          if (e.key.toLowerCase() !== 'c') return;
+          window.removeEventListener('keydown', onKey);
+          resolve(e.defaultPrevented);
+        };
+        window.addEventListener('keydown', onKey);
+      }),
+  );
+  await page.keyboard.press('Control+c');
+  expect(await prevented).toBe(false);
+  await expect.poll(() => page.evaluate(async () => (await navigator.clipboard.readText()).trim())).toBe(text);
+  await expect(notice(page)).not.toContainText('Copied');
+
+  // Back on the canvas (the text selection may linger: nodes are not text), Ctrl+C copies the node again.
+  await select(page, clique(page, 'leader'));
+  await page.keyboard.press('Control+c');
+  await expect(notice(page)).toContainText('Copied 1 clique');
+});
+
+test('a stack that names no namespace is checked and applied in the namespace the server uses, and says so', async ({ page }) => {
+  // The server's default namespace (its kubeconfig context's) is team-a here, not "default".
+  await page.route('**/api/context', async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const response = await route.fetch();
+    const body = (await response.json()) as { source: { namespace: string } };
+    body.source.namespace = 'team-a';
+    await route.fulfill({ response, json: body });
+  });
+  await open(page);
+  await loadTemplate(page, 'Single-node aggregated');
+  const namespaceField = inspector(page).getByRole('textbox', { name: 'Namespace', exact: true });
+  await namespaceField.fill('');
+  await namespaceField.press('Enter');
+  await expect.poll(async () => (yamlObject(await exported(page)) as { metadata: Record<string, unknown> }).metadata.namespace).toBeUndefined();
+
+  const asked = page.waitForRequest((r) => r.url().includes('/api/capabilities') && new URL(r.url()).searchParams.get('namespace') === 'team-a');
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const heading = page.getByTestId('apply-namespace');
+  await expect(heading).toContainText('Apply to namespace team-a');
+  await expect(heading).toContainText('the manifest names none');
+  await asked;
+
+  await namespaceField.fill('serving');
+  await namespaceField.press('Enter');
+  await expect(heading).toContainText('Apply to namespace serving (named in the manifest)');
+});
+
+const IN_ORDER = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: ordered
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeInOrder
+    cliques:
+${['a', 'b', 'c'].map((n) => `      - name: ${n}\n        spec:\n          roleName: ${n}\n          replicas: 1\n${n === 'c' ? '          startsAfter: [a]\n' : ''}          podSpec:\n            containers: [{name: app, image: busybox}]\n`).join('')}`;
+
+test('startup edges show how Grove treats them: InOrder’s order dashed and fixed, an ignored startsAfter faded with why', async ({ page }) => {
+  await open(page);
+  await pasteIntoEditor(page.locator('.cm-content'), IN_ORDER);
+  const implied = page.getByTestId('edge-a->b');
+  await expect(implied).toHaveAttribute('data-kind', 'implied');
+  await expect(page.getByTestId('edge-b->c')).toHaveAttribute('data-kind', 'implied');
+  expect(await implied.locator('path.react-flow__edge-path').evaluate((p) => getComputedStyle(p).strokeDasharray)).not.toBe('none');
+  const ignored = page.getByTestId('edge-a->c');
+  await expect(ignored).toHaveAttribute('data-kind', 'ignored');
+  await expect(ignored.locator('title')).toHaveText(/ignores under InOrder/);
+  // An implied edge has no startsAfter to remove: it cannot be selected, so Delete has nothing to act on.
+  await implied.locator('.react-flow__edge-interaction').dispatchEvent('click');
+  await expect(page.getByRole('button', { name: 'Delete…' })).toBeDisabled();
+  // The ignored entry can be removed.
+  await ignored.locator('.react-flow__edge-interaction').dispatchEvent('click');
+  await expect(page.getByRole('button', { name: 'Delete…' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  await expect(notice(page)).toContainText('Removed 1 startup edge');
+  await expect(ignored).toHaveCount(0);
+  await expect(implied).toHaveAttribute('data-kind', 'implied');
+});

@@ -416,9 +416,11 @@ function BuilderWorkbenchInner() {
       if (mod && key === 'z' && !e.shiftKey) doUndo();
       else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) doRedo();
       else if (mod && key === 'c') {
-        // Copying page text (a failure message, the diff) stays the browser's: only a bare selection of nodes is ours.
+        // Copying page text (a failure message, the diff) stays the browser's. Focus on the canvas means
+        // nodes: clicking a node (user-select: none) leaves an earlier text selection in place.
+        const onCanvas = !!(e.target as Element | null)?.closest?.('.react-flow');
         const text = window.getSelection();
-        if ((text && !text.isCollapsed) || !copy()) return;
+        if ((!onCanvas && text && !text.isCollapsed) || !copy()) return;
       } else if (mod && key === 'v') paste();
       else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete();
       else if (!mod && e.shiftKey && key === 'l') void runAutoLayout();
