@@ -728,3 +728,40 @@ test('startup edges show how Grove treats them: InOrder’s order dashed and fix
   await expect(ignored).toHaveCount(0);
   await expect(implied).toHaveAttribute('data-kind', 'implied');
 });
+
+test('a PodCliqueSet that shares YAML nodes (an alias) says up front that canvas edits are off, and refuses them with the place', async ({ page }) => {
+  await open(page);
+  await pasteIntoEditor(
+    page.locator('.cm-content'),
+    [
+      'apiVersion: grove.io/v1alpha1',
+      'kind: PodCliqueSet',
+      'metadata:',
+      '  name: shared',
+      'spec:',
+      '  replicas: 1',
+      '  template:',
+      '    cliques:',
+      '      - name: a',
+      '        spec:',
+      '          roleName: a',
+      '          replicas: 1',
+      '          podSpec: &pod',
+      '            containers:',
+      '              - name: main',
+      '                image: busybox',
+      '      - name: b',
+      '        spec:',
+      '          roleName: b',
+      '          replicas: 1',
+      '          podSpec: *pod',
+      '',
+    ].join('\n'),
+  );
+  await expect(clique(page, 'b')).toBeVisible();
+  await expect(page.getByTestId('builder-edit-refusal')).toContainText(/edits are off: .*alias \*pod at line 21:20/);
+  await select(page, clique(page, 'a'));
+  await rename(page, 'renamed');
+  await expect(notice(page)).toContainText('alias *pod');
+  await expect(clique(page, 'a')).toBeVisible();
+});

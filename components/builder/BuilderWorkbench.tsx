@@ -360,13 +360,19 @@ function BuilderWorkbenchInner() {
     const g = graphRef.current;
     if (selection.edges.length > 0 && selection.cliques.length === 0 && selection.groups.length === 0) {
       let text = workRef.current.text;
+      let removed = 0;
+      const refused: string[] = [];
       for (const id of selection.edges) {
         const [from, to] = id.split('->') as [string, string];
         const r = removeStartsAfter(text, from, to);
-        if (r.ok) text = r.text;
+        if (r.ok) {
+          text = r.text;
+          removed++;
+        } else refused.push(r.message);
       }
-      commit({ text, layout: layoutRef.current });
-      say(`Removed ${selection.edges.length} startup edge(s).`);
+      if (removed > 0) commit({ text, layout: layoutRef.current });
+      if (refused.length > 0) setNotice({ tone: 'error', text: `${removed > 0 ? `Removed ${removed} startup edge(s); ` : ''}${refused.join('; ')}` });
+      else say(`Removed ${removed} startup edge(s).`);
       return;
     }
     const sel: Selection = { cliques: selection.cliques, groups: selection.groups };
@@ -715,6 +721,11 @@ function BuilderWorkbenchInner() {
           <p role="alert" data-testid="builder-yaml-error" className="text-red-700 dark:text-red-400">
             The canvas shows the last readable version: {read.message}
             {read.line ? ` (line ${read.line}:${read.column})` : ''}
+          </p>
+        )}
+        {read.ok && read.editRefusal && (
+          <p role="status" data-testid="builder-edit-refusal" className="text-amber-800 dark:text-amber-300">
+            Canvas and inspector edits are off: {read.editRefusal}
           </p>
         )}
         {shareLink && (
