@@ -326,7 +326,7 @@ describe('URL state', () => {
 });
 
 describe('colours', () => {
-  test('a workload keeps its colour whatever else runs, across themes the index is the same', () => {
+  test('a workload keeps its hash colour unless a workload sorted before it holds that slot (then the next free one), in both themes', () => {
     const full = buildHeatmapModel(demo());
     const key = 'default/llama-disagg';
     const only = buildHeatmapModel({ ...demo(), pods: demo().pods.filter((p) => p.labels[LABEL_PART_OF] === 'llama-disagg') });
