@@ -85,6 +85,19 @@ describe('ClusterStore', () => {
     expect(FakeEventSource.all).toHaveLength(2);
   });
 
+  it('a snapshot in the middle of the stream replaces the objects even when their versions went back (a re-created cluster); a delta could not', () => {
+    store.retain();
+    latest().fire('snapshot', snapshot(7, [pod('a', '900', 'Running')]));
+    latest().fire('delta', { seq: 8, kinds: { Pod: [{ type: 'MODIFIED', object: pod('a', '3', 'Pending') }] } } satisfies StreamDelta);
+    const phases = () => store.getObjects('Pod').map((o) => [o.metadata?.name, (o as KubeObject & { status: { phase: string } }).status.phase]);
+    expect(phases()).toEqual([['a', 'Running']]); // an older version as a delta: refused
+    latest().fire('snapshot', snapshot(8, [pod('a', '3', 'Pending'), pod('b', '4')]));
+    expect(phases()).toEqual([['a', 'Pending'], ['b', 'Pending']]);
+    latest().fire('delta', { seq: 9, kinds: { Pod: [{ type: 'MODIFIED', object: pod('b', '5', 'Running') }] } } satisfies StreamDelta);
+    expect(phases()).toEqual([['a', 'Pending'], ['b', 'Running']]);
+    expect(FakeEventSource.all).toHaveLength(1);
+  });
+
   it('loads the snapshot, applies deltas, and changes only the arrays of kinds that changed', () => {
     store.retain();
     latest().fire('snapshot', snapshot(3, [pod('a', '5')], [node('n1')]));

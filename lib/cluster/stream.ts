@@ -1,7 +1,8 @@
 /**
  * The cluster stream's wire format (server/hub → app/api/stream → components/hooks), shared so both
  * ends agree: a snapshot of every kind, then coalesced delta batches with increasing sequence numbers,
- * and the per-kind connection state of the server's upstream watches. Plain JSON data.
+ * and the per-kind connection state of the server's upstream watches. A snapshot may come again at any
+ * time (the cluster was re-created behind the same context): it replaces everything. Plain JSON data.
  */
 import type { KubeObject } from '../grove/meta';
 import { objectKey, type WatchedKind } from './kinds';

@@ -1,13 +1,14 @@
 /**
  * The upstream list+watch of one kind: a paginated list, then a watch from the list's resourceVersion.
  * On 410 Gone (the version left etcd's window), or when a watch closes having heard nothing, it
- * relists and reconciles, so the hub passes on exact deltas; on any other failure it retries with
- * capped exponential backoff (resuming the watch from the last seen resourceVersion when it has one).
- * Owns its store; reports changes and state to the hub.
+ * relists and reconciles, so the hub passes on exact deltas (or, when the list is older than what it
+ * held — a cluster re-created behind the same context — asks the hub to send everyone a snapshot).
+ * On any other failure it retries with capped exponential backoff (resuming the watch from the last
+ * seen resourceVersion when it has one). Owns its store; reports changes and state to the hub.
  */
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import { backoffDelay, type KindConnectionState } from '../../lib/cluster/stream';
-import { applyWatchEvent, createObjectStore, reconcile, stripBulk, type ObjectStore, type WatchEvent } from '../../lib/cluster/watch';
+import { applyWatchEvent, compareResourceVersions, createObjectStore, reconcile, stripBulk, type ObjectStore, type WatchEvent } from '../../lib/cluster/watch';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ClusterSource, WatchEnd, WatchHandle } from '../sources/types';
 
@@ -23,6 +24,11 @@ export interface KindWatcherHooks {
   onState(state: KindConnectionState): void;
   onWatchCountChange(delta: 1 | -1): void;
   onList(): void;
+  /**
+   * A relist came back older than what the store held (etcd re-created behind the same context):
+   * the store now holds the new cluster, whose objects clients would refuse as stale deltas.
+   */
+  onReset(kind: WatchedKind): void;
 }
 
 /** Failures that retrying soon will not fix (no CRD, no permission): shown as `error`, retried at the cap. */
@@ -108,10 +114,12 @@ export class KindWatcher {
       if (this.current(generation)) this.fail(error, 'relist');
       return;
     }
+    const wentBack = this.synced && compareResourceVersions(this.store.resourceVersion, resourceVersion) === 1;
     const events = reconcile(this.store, { items, resourceVersion });
     this.synced = true;
     items = [];
-    if (events.length > 0) this.hooks.onEvents(this.kind, events);
+    if (wentBack) this.hooks.onReset(this.kind);
+    else if (events.length > 0) this.hooks.onEvents(this.kind, events);
     await this.watch(generation);
   }
 

@@ -1,9 +1,9 @@
 /**
- * One browser's Server-Sent Events stream over the hub: `snapshot` first, then `delta` batches and
- * `state` updates, and a `heartbeat` every 15 s (so proxies keep the connection and the client can
- * tell a dead one). Unsubscribes when the client goes away (the request's abort signal) or when it
- * reads too slowly to keep up: then it closes, and the client reconnects to a fresh snapshot instead of
- * the server buffering without bound.
+ * One browser's Server-Sent Events stream over the hub: `snapshot` first (and again when the hub
+ * resets: KindWatcherHooks.onReset), then `delta` batches and `state` updates, and a `heartbeat`
+ * every 15 s (so proxies keep the connection and the client can tell a dead one). Unsubscribes when
+ * the client goes away (the request's abort signal) or when it reads too slowly to keep up: then it
+ * closes, and the client reconnects to a fresh snapshot instead of the server buffering without bound.
  */
 import { STREAM_EVENTS } from '../../lib/cluster/stream';
 import type { WatchHub } from './watchHub';

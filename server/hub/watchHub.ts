@@ -77,6 +77,13 @@ export class WatchHub {
       onList: () => {
         this.counters.listRequests++;
       },
+      // Deltas from a cluster whose versions went back would be refused by clients as stale: send
+      // everyone the whole picture instead (after what is pending, so sequence numbers stay in order).
+      onReset: () => {
+        this.flush();
+        const snapshot = this.snapshot();
+        this.broadcast((subscriber) => subscriber.snapshot(snapshot));
+      },
     };
     this.watchers = (options.kinds ?? WATCHED_KINDS).map((kind) => new KindWatcher(kind, source, watcherOptions, hooks));
   }
