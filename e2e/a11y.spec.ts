@@ -27,7 +27,7 @@ async function violationsOf(page: Page): Promise<string[]> {
 /** Panels that only appear after an action: each step acts, waits for its result, and is scanned. */
 const STATES: { name: string; path: string; steps: { did: string; act: (page: Page) => Promise<void> }[] }[] = [
   {
-    name: 'topology: a workload selected, a preview that does not fit',
+    name: 'topology: a workload selected, a search with several matches, a preview that does not fit',
     path: '/topology',
     steps: [
       {
@@ -35,6 +35,14 @@ const STATES: { name: string; path: string; steps: { did: string; act: (page: Pa
         act: async (page) => {
           await page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: /^default\/llama-disagg / }).click({ timeout: 20_000 });
           await expect(page.getByTestId('selection-panel')).toContainText('default/llama-disagg');
+        },
+      },
+      {
+        did: 'searched a fragment two workloads share, and got the choice',
+        act: async (page) => {
+          await page.locator('#heatmap-search').fill('agg');
+          await page.locator('#heatmap-search').press('Enter');
+          await expect(page.getByRole('group', { name: /Workloads matching/ }).getByRole('button')).toHaveCount(2);
         },
       },
       {
