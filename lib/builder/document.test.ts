@@ -1,5 +1,6 @@
 /** Writing into the PodCliqueSet document: shared nodes refused, JSON paths in refusals, emptied maps pruned, comments kept. */
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { readBuilderText } from './document';
 import { deleteSelection, setField, setFields, type EditResult } from './edits';
 
@@ -138,5 +139,56 @@ describe('object edits change only the keys that changed', () => {
   test('an empty string inside an object value is kept as a value (only a top-level "" deletes)', () => {
     const text = HEAD.replace('  namespace: default\n', '  namespace: default\n  labels: {a: b}\n') + '    cliques: []\n';
     expect(objectOf(ok(setField(text, ['metadata', 'labels'], { a: '', c: 'd' }))).metadata.labels).toEqual({ a: '', c: 'd' });
+  });
+});
+
+describe('list edits keep each comment with its own item', () => {
+  const ENV = ['spec', 'template', 'cliques', 0, 'spec', 'podSpec', 'containers', 0, 'env'];
+  const withEnv = (items: string) =>
+    `${HEAD}    cliques:\n      - name: a\n        spec:\n          roleName: a\n          replicas: 1\n          podSpec:\n            containers:\n              - name: app\n                image: busybox\n                env:\n${items}`;
+  const envOf = (text: string) => objectOf(text).spec.template.cliques[0].spec.podSpec.containers[0].env;
+
+  test('removing the first env var: the one that stays keeps its comment, the removed one takes its comment along', () => {
+    const text = withEnv('                  - name: FIRST # first: remove me\n                    value: "1"\n                  - name: KEEP # keep: explains KEEP\n                    value: "2"\n');
+    const edited = ok(setField(text, ENV, [{ name: 'KEEP', value: '2' }]));
+    expect(edited).toContain('- name: KEEP # keep: explains KEEP');
+    expect(edited).not.toContain('remove me');
+    expect(envOf(edited)).toEqual([{ name: 'KEEP', value: '2' }]);
+  });
+
+  test('args: removing the first line keeps the comment of the next; an arg edited in place keeps its own', () => {
+    const text = withEnv('                  - {name: X, value: "1"}\n').replace('                image: busybox\n', '                image: busybox\n                args:\n                  - --first # goes\n                  - --port=80 # the port\n                  - --tail # last one\n');
+    const args = ENV.slice(0, -1).concat('args');
+    const removed = ok(setField(text, args, ['--port=80', '--tail']));
+    expect(removed).toContain('- --port=80 # the port');
+    expect(removed).toContain('- --tail # last one');
+    expect(removed).not.toContain('# goes');
+    const edited = ok(setField(text, args, ['--first', '--port=8080', '--tail']));
+    expect(edited).toContain('- --port=8080 # the port');
+    expect(edited).toContain('- --first # goes');
+  });
+
+  test('property: after removing, inserting, reordering or changing values, every surviving item keeps exactly its own comment', () => {
+    const names = fc.uniqueArray(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G'), { minLength: 1, maxLength: 6 });
+    const scenario = names.chain((old) =>
+      fc.record({
+        old: fc.constant(old),
+        // The new list: some old names (any order) and some new ones, each with a value changed or not.
+        next: fc.shuffledSubarray([...old, 'N1', 'N2', 'N3']).chain((picked) => fc.shuffledSubarray(picked, { minLength: picked.length })),
+        changed: fc.uniqueArray(fc.constantFrom(...old), { maxLength: old.length }),
+      }),
+    );
+    fc.assert(
+      fc.property(scenario, ({ old, next, changed }) => {
+        const text = withEnv(old.map((n) => `                  - name: ${n} # about ${n}\n                    value: "${n}-v"\n`).join(''));
+        const wanted = next.map((n) => ({ name: n, value: changed.includes(n) ? `${n}-changed` : `${n}-v` }));
+        const edited = ok(setField(text, ENV, wanted));
+        expect(envOf(edited)).toEqual(wanted);
+        const lines = [...edited.matchAll(/^ {18}- name: (\w+)(?: # (.*))?$/gm)].map((m) => [m[1], m[2]]);
+        expect(lines).toEqual(next.map((n) => [n, old.includes(n) ? `about ${n}` : undefined]));
+        for (const n of old) if (!next.includes(n)) expect(edited).not.toContain(`# about ${n}`);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -152,8 +152,8 @@ function shapeProblem(d: Document, path: Path): string | null {
 }
 
 /**
- * `value` written into the existing node: scalars keep their node (so comment and quoting), maps and
- * lists are changed key by key and item by item, so comments on what did not change survive.
+ * `value` written into the existing node: scalars keep their node (so comment and quoting), maps are
+ * changed key by key and lists item by item (see writeListInto), so comments on what did not change survive.
  * Returns the node to put in place (the same node, or a new one when the kinds differ).
  */
 function writeInto(d: Document, node: Node, value: unknown): Node {
@@ -164,11 +164,7 @@ function writeInto(d: Document, node: Node, value: unknown): Node {
   }
   if (Array.isArray(value)) {
     if (!isSeq(node)) return d.createNode(value) as Node;
-    value.forEach((v, i) => {
-      const item = node.items[i] as Node | undefined;
-      node.items[i] = item === undefined || item === null ? (d.createNode(v) as Node) : writeInto(d, item, v);
-    });
-    node.items.length = value.length;
+    node.items = writeListInto(d, node.items as (Node | null)[], value);
     return node;
   }
   if (!isMap(node)) return d.createNode(value) as Node;
@@ -181,6 +177,59 @@ function writeInto(d: Document, node: Node, value: unknown): Node {
     else pair.value = pair.value === null || pair.value === undefined ? d.createNode(v) : writeInto(d, pair.value as Node, v);
   }
   return node;
+}
+
+/**
+ * The items of a list after writing `values` into it. Old items are matched to new values by what
+ * they are, not where they are, so a comment follows its item when another is removed, inserted or
+ * moved: a map with a `name` (env var, container, port) by that name, anything else by equal content.
+ * A value left unmatched reuses the unmatched old item in the slot right after where its predecessor
+ * came from (an item edited in place keeps its comment and style), except a named map: a new name is a
+ * new item. Everything else gets a new node; old items not reused go, with their comments.
+ */
+function writeListInto(d: Document, items: readonly (Node | null)[], values: readonly unknown[]): Node[] {
+  const keys = items.map((item) => (item == null ? undefined : itemKey(item.toJSON())));
+  const used = new Set<number>();
+  const from = values.map((v) => {
+    const key = itemKey(v);
+    const i = keys.findIndex((k, j) => k === key && !used.has(j));
+    if (i >= 0) used.add(i);
+    return i;
+  });
+  values.forEach((v, j) => {
+    if (from[j]! >= 0 || nameOf(v) !== undefined) return;
+    const after = j === 0 ? -1 : from[j - 1]!;
+    if (j > 0 && after < 0) return; // the predecessor is new itself: so is this
+    const slot = after + 1;
+    const item = items[slot];
+    if (item == null || used.has(slot) || nameOf(item.toJSON()) !== undefined) return;
+    used.add(slot);
+    from[j] = slot;
+  });
+  return values.map((v, j) => {
+    const item = from[j]! >= 0 ? items[from[j]!] : undefined;
+    return item == null ? (d.createNode(v) as Node) : writeInto(d, item, v);
+  });
+}
+
+/** What a list item is matched by: its name for a named map, else its content. */
+function itemKey(value: unknown): string {
+  const name = nameOf(value);
+  return name !== undefined ? `name:${name}` : `json:${canonicalJson(value)}`;
+}
+
+function nameOf(value: unknown): string | undefined {
+  return isRecord(value) && typeof value.name === 'string' ? value.name : undefined;
+}
+
+/** JSON with map keys sorted and undefined fields left out (they are not written). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isRecord(value)) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 function keyString(key: unknown): string {
