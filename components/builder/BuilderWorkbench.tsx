@@ -7,6 +7,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
+import { carriesFiles, readManifestFile } from '../ui/readManifest';
 import { readBuilderText, type Path } from '@/lib/builder/document';
 import type { ContainerList } from '@/lib/builder/containers';
 import {
@@ -80,7 +81,6 @@ type Panel = 'none' | 'preview' | 'apply';
 
 const BLANK: Work = { text: stackText('blank', 'vllm'), layout: EMPTY_LAYOUT };
 const EMPTY_SELECTION: CanvasSelection = { cliques: [], groups: [], edges: [] };
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -552,15 +552,9 @@ function BuilderWorkbenchInner() {
 
   const loadFile = useCallback(
     async (file: File) => {
-      if (file.size > MAX_FILE_BYTES) {
-        setNotice({ tone: 'error', text: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 2 MB.` });
-        return;
-      }
-      try {
-        load(await file.text(), file.name);
-      } catch {
-        setNotice({ tone: 'error', text: `Could not read ${file.name}.` });
-      }
+      const read = await readManifestFile(file);
+      if (read.ok) load(read.text, file.name);
+      else setNotice({ tone: 'error', text: read.problem });
     },
     [load],
   );
@@ -606,12 +600,12 @@ function BuilderWorkbenchInner() {
   };
 
   const onFileDragOver = (e: DragEvent) => {
-    if (!Array.from(e.dataTransfer.types).includes('Files')) return;
+    if (!carriesFiles(e.dataTransfer)) return;
     e.preventDefault();
     setFileDrag(true);
   };
   const onFileDrop = (e: DragEvent) => {
-    if (!Array.from(e.dataTransfer.types).includes('Files')) return;
+    if (!carriesFiles(e.dataTransfer)) return;
     e.preventDefault();
     e.stopPropagation();
     setFileDrag(false);

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
+import { carriesFiles, readManifestFile } from '../ui/readManifest';
 import { checkManifestText } from '@/lib/grove/check';
 import { EXAMPLE_MANIFEST } from './exampleManifest';
 import { FindingsPanel, type PanelState } from './FindingsPanel';
@@ -10,8 +11,6 @@ import { YamlEditor, type YamlEditorHandle } from './YamlEditor';
 
 /** Long enough to skip most keystrokes, short enough to feel live. */
 const CHECK_DELAY_MS = 200;
-/** Manifests are small; anything this big is almost certainly the wrong file. */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 type CheckResult = { kind: 'report'; view: ReportView } | { kind: 'crashed'; message: string };
 
@@ -26,9 +25,7 @@ function runCheck(text: string): CheckResult {
   }
 }
 
-function hasFiles(e: DragEvent): boolean {
-  return Array.from(e.dataTransfer.types).includes('Files');
-}
+const hasFiles = (e: DragEvent): boolean => carriesFiles(e.dataTransfer);
 
 export function ValidateWorkbench() {
   const editorRef = useRef<YamlEditorHandle>(null);
@@ -63,15 +60,9 @@ export function ValidateWorkbench() {
 
   const loadFile = useCallback(
     async (file: File) => {
-      if (file.size > MAX_FILE_BYTES) {
-        setNotice(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 2 MB.`);
-        return;
-      }
-      try {
-        load(await file.text(), file.name);
-      } catch {
-        setNotice(`Could not read ${file.name}.`);
-      }
+      const read = await readManifestFile(file);
+      if (read.ok) load(read.text, file.name);
+      else setNotice(read.problem);
     },
     [load],
   );
