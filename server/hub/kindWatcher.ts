@@ -71,6 +71,23 @@ export class KindWatcher {
     return this.state;
   }
 
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * Lists afresh now, dropping the current watch, without reporting the changes: the hub sends one
+   * snapshot of every kind afterwards (another kind found the cluster re-created). `done` is called
+   * once the list is in the store, or when it fails (the usual retry then takes over).
+   */
+  resync(done: () => void): void {
+    if (!this.running) return done();
+    this.generation++;
+    this.clearTimer();
+    this.closeWatch();
+    void this.relist(this.generation, done);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -96,7 +113,7 @@ export class KindWatcher {
     return this.running && generation === this.generation;
   }
 
-  private async relist(generation: number): Promise<void> {
+  private async relist(generation: number, resynced?: () => void): Promise<void> {
     let items: KubeObject[] = [];
     let resourceVersion = '';
     try {
@@ -104,13 +121,14 @@ export class KindWatcher {
       do {
         this.hooks.onList();
         const page = await this.source.list(this.kind, { limit: this.options.pageSize, ...(next ? { continue: next } : {}) });
-        if (!this.current(generation)) return;
+        if (!this.current(generation)) return resynced?.();
         for (const item of page.items) items.push(stripBulk(item));
         // Every page of one paginated list is served from the first page's snapshot.
         if (!resourceVersion) resourceVersion = page.resourceVersion;
         next = page.continue || undefined;
       } while (next);
     } catch (error) {
+      resynced?.();
       if (this.current(generation)) this.fail(error, 'relist');
       return;
     }
@@ -118,7 +136,8 @@ export class KindWatcher {
     const events = reconcile(this.store, { items, resourceVersion });
     this.synced = true;
     items = [];
-    if (wentBack) this.hooks.onReset(this.kind);
+    if (resynced) resynced();
+    else if (wentBack) this.hooks.onReset(this.kind);
     else if (events.length > 0) this.hooks.onEvents(this.kind, events);
     await this.watch(generation);
   }

@@ -285,34 +285,42 @@ describe('WatchHub', () => {
     expect(fake.watchCalls).toHaveLength(3);
   });
 
-  it('a watch closed without a single event or bookmark is followed by a relist, not a watch from the same version', async () => {
-    // E.g. etcd re-created behind the same context: the hub's resourceVersion is far ahead of the new
-    // cluster's, and the apiserver holds a watch from it open without sending anything.
-    fake.put('Pod', 'old', {}, false);
-    const h = hub();
+  it('a watch closed without a single event or bookmark is followed by a relist; a cluster found re-created is listed afresh for every kind and sent as one snapshot', async () => {
+    // E.g. etcd re-created behind the same context: the hub's resourceVersions are far ahead of the new
+    // cluster's, and the apiserver holds watches from them open without sending anything.
+    fake.put('Pod', 'old-pod', {}, false);
+    fake.put('PodCliqueSet', 'old-pcs', {}, false);
+    const h = hub(['Pod', 'PodCliqueSet']);
     const subscriber = new Recorder();
     h.subscribe(subscriber);
     await settle();
     await vi.advanceTimersByTimeAsync(150);
-    expect(fake.listCalls).toHaveLength(1);
+    expect(fake.listCalls).toHaveLength(2);
     fake.objects.clear();
     fake.rv = 3; // the new cluster's versions are behind what the hub holds
-    fake.put('Pod', 'new', {}, false); // the silent watch does not hear it
+    fake.put('Pod', 'new-pod', {}, false); // the silent watches hear nothing
+    fake.put('PodCliqueSet', 'new-pcs', {}, false);
     const mark = subscriber.log.length;
     fake.end('Pod', { reason: 'closed' });
     await settle();
-    expect(fake.listCalls).toHaveLength(2); // at once, and quietly (the first close after events or a list)
-    expect(fake.watchCalls.at(-1)?.resourceVersion).toBe('4');
-    expect(h.states().Pod?.status).toBe('live');
+    // Pod relisted at once (quietly), found the versions went back, and had PodCliqueSet list afresh too.
+    expect(fake.listCalls.map((call) => call.kind)).toEqual(['Pod', 'PodCliqueSet', 'Pod', 'PodCliqueSet']);
+    expect(fake.watchCalls.slice(-2).map((call) => [call.kind, call.resourceVersion]).sort()).toEqual([['Pod', '5'], ['PodCliqueSet', '5']]);
+    expect(h.stats.upstreamWatches).toBe(2);
     await vi.advanceTimersByTimeAsync(150);
-    // The versions went back, so deltas would be refused by clients as older than what they hold: the
-    // subscribers get a whole new snapshot instead, with the sequence where it was.
+    // Deltas from versions that went back would be refused by clients as stale: one snapshot instead,
+    // with the sequence where it was.
     const after = subscriber.log.slice(mark).filter((entry) => entry[0] !== 'state');
     expect(after.map((entry) => entry[0])).toEqual(['snapshot']);
     const snapshot = after[0]![1] as StreamSnapshot;
-    expect(snapshot.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['new']);
+    expect(snapshot.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['new-pod']);
+    expect(snapshot.kinds.PodCliqueSet?.items.map((item) => item.metadata?.name)).toEqual(['new-pcs']);
     expect(snapshot.seq).toBe(h.snapshot().seq);
-    expect(subscriber.log.slice(mark).filter((entry) => entry[0] === 'state' && entry[1].Pod?.status !== 'live')).toHaveLength(0);
+    expect(subscriber.log.slice(mark).filter((entry) => entry[0] === 'state' && Object.values(entry[1]).some((s) => s?.status !== 'live'))).toHaveLength(0);
+    // Later changes are deltas again.
+    fake.put('PodCliqueSet', 'later');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(names(subscriber.deltas.at(-1)?.kinds.PodCliqueSet)).toEqual(['ADDED later']);
   });
 
   it('marks forbidden or missing kinds as error and retries them at the cap', async () => {

@@ -52,6 +52,8 @@ export class WatchHub {
   private readonly idleStopMs: number;
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The kinds still listing afresh after a reset (onReset), or null. */
+  private resyncing: Set<KindWatcher> | null = null;
   private seq = 0;
   private running = false;
   private readonly counters: HubCounters = { upstreamWatches: 0, subscribers: 0, listRequests: 0, batches: 0 };
@@ -77,13 +79,7 @@ export class WatchHub {
       onList: () => {
         this.counters.listRequests++;
       },
-      // Deltas from a cluster whose versions went back would be refused by clients as stale: send
-      // everyone the whole picture instead (after what is pending, so sequence numbers stay in order).
-      onReset: () => {
-        this.flush();
-        const snapshot = this.snapshot();
-        this.broadcast((subscriber) => subscriber.snapshot(snapshot));
-      },
+      onReset: (kind: WatchedKind) => this.onReset(kind),
     };
     this.watchers = (options.kinds ?? WATCHED_KINDS).map((kind) => new KindWatcher(kind, source, watcherOptions, hooks));
   }
@@ -150,6 +146,7 @@ export class WatchHub {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
     this.coalescer.take();
+    this.resyncing = null;
     for (const watcher of this.watchers) watcher.stop();
   }
 
@@ -159,6 +156,28 @@ export class WatchHub {
     const subscribers = [...this.subscribers];
     this.subscribers.clear();
     for (const subscriber of subscribers) safely(() => subscriber.end?.());
+  }
+
+  /**
+   * One kind's relist came back older than its store: the cluster was re-created behind the same
+   * context. The other kinds' watches are just as stale (silent, from versions the new cluster lacks),
+   * so every kind lists afresh; then subscribers get one snapshot, since deltas from versions that
+   * went back would be refused by their stores as stale. Pending deltas go first, to keep the order.
+   */
+  private onReset(kind: WatchedKind): void {
+    if (this.resyncing) return; // one already under way: its snapshot will carry this kind too
+    const others = this.watchers.filter((watcher) => watcher.kind !== kind && watcher.isRunning);
+    const pending = new Set(others);
+    this.resyncing = pending;
+    const finish = () => {
+      if (pending.size > 0 || this.resyncing !== pending) return;
+      this.resyncing = null;
+      this.flush();
+      const snapshot = this.snapshot();
+      this.broadcast((subscriber) => subscriber.snapshot(snapshot));
+    };
+    for (const watcher of others) watcher.resync(() => (pending.delete(watcher), finish()));
+    finish();
   }
 
   private enqueue(kind: WatchedKind, events: WatchEvent[]): void {
