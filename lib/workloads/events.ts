@@ -42,11 +42,7 @@ export function eventTime(e: EventObject): string {
   return e.series?.lastObservedTime || e.lastTimestamp || e.eventTime || e.firstTimestamp || e.metadata?.creationTimestamp || '';
 }
 
-/**
- * The tree's objects: their uids, and `Kind/namespace/name` → that object's uid ('' when it has none).
- * An event that names a uid is matched by uid alone: a stack deleted and re-created under the same
- * name has new uids, and the old incarnation's events must not show on the new one.
- */
+/** The tree's objects: their uids, and `Kind/namespace/name` → that object's uid ('' when it has none). */
 function treeObjectKeys(tree: WorkloadTree): { uids: Set<string>; names: Map<string, string> } {
   const uids = new Set<string>();
   const names = new Map<string, string>();
@@ -66,15 +62,15 @@ function treeObjectKeys(tree: WorkloadTree): { uids: Set<string>; names: Map<str
 /** Events about the tree's objects, oldest first (ties by name, for a stable order). */
 export function workloadEvents(tree: WorkloadTree, events: readonly KubeObject[]): WorkloadEvent[] {
   const { uids, names } = treeObjectKeys(tree);
+  const pcsCreated = Date.parse(tree.pcs.metadata?.creationTimestamp ?? '');
   const out: WorkloadEvent[] = [];
   for (const raw of events as EventObject[]) {
     const inv = raw.involvedObject ?? raw.regarding;
     if (!inv?.name || !inv.kind) continue;
     const ns = inv.namespace ?? raw.metadata?.namespace ?? tree.namespace;
     const uidOfName = names.get(`${inv.kind}/${ns}/${inv.name}`);
-    // By uid when both sides have one; by name only when the event or the object carries none.
-    const about = inv.uid ? uids.has(inv.uid) || uidOfName === '' : uidOfName !== undefined;
-    if (!about) continue;
+    if (uidOfName === undefined && !(inv.uid && uids.has(inv.uid))) continue;
+    if (inv.uid && uidOfName && inv.uid !== uidOfName && !uids.has(inv.uid) && !sameIncarnation(inv.kind, raw, pcsCreated)) continue;
     const source = raw.reportingComponent || raw.source?.component || raw.reportingController;
     out.push({
       key: `${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`,
@@ -89,6 +85,20 @@ export function workloadEvents(tree: WorkloadTree, events: readonly KubeObject[]
     });
   }
   return out.sort(compareEvents);
+}
+
+/**
+ * Whether an event naming one of the tree's objects under another uid is about this incarnation of the
+ * stack. A PodCliqueSet deleted and re-created under the same name has new uids everywhere: the old
+ * one's events must not show. But gang termination (Grove deletes and recreates every PodClique of a
+ * PCS replica under the same names) gives children new uids within the same PodCliqueSet, whose uid
+ * survives it: their earlier events (AllScheduledReplicasLost…) belong here. So a child's event from
+ * the PodCliqueSet's creation on is this incarnation's; a PodCliqueSet event under another uid never is.
+ */
+function sameIncarnation(kind: string, raw: EventObject, pcsCreated: number): boolean {
+  if (kind === 'PodCliqueSet' || Number.isNaN(pcsCreated)) return false;
+  const at = Date.parse(eventTime(raw));
+  return !Number.isNaN(at) && at >= pcsCreated;
 }
 
 function compareEvents(a: WorkloadEvent, b: WorkloadEvent): number {

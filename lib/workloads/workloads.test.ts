@@ -171,18 +171,19 @@ describe('workloadEvents', () => {
     const objects = stackObjects(disagg);
     const tree = buildWorkloadTree(objects.pcs, objects);
     const gang = tree.gangs[0]!;
-    const ev = (name: string, kind: string, obj: string, uid: string | undefined) => ({
+    // The new PodCliqueSet was created at 2026-01-01T00:00:00Z (testkit); the old one's events are older.
+    const ev = (name: string, kind: string, obj: string, uid: string | undefined, at = '2026-01-01T00:00:01Z') => ({
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace: 'default' },
       involvedObject: { kind, name: obj, namespace: 'default', ...(uid ? { uid } : {}) },
       reason: name,
       type: 'Warning',
-      lastTimestamp: '2026-01-01T00:00:01Z',
+      lastTimestamp: at,
     });
     const events = [
       ev('old-pcs', 'PodCliqueSet', 'llama-disagg', 'uid-of-the-deleted-one'),
-      ev('old-gang', 'PodGang', gang.name, 'another-old-uid'),
+      ev('old-gang', 'PodGang', gang.name, 'another-old-uid', '2025-12-31T23:59:59Z'),
       ev('new-gang', 'PodGang', gang.name, gang.object.metadata!.uid),
       ev('no-uid', 'PodCliqueSet', 'llama-disagg', undefined), // an event without a uid is matched by name
     ];
@@ -190,6 +191,32 @@ describe('workloadEvents', () => {
     // An object without a uid (a hand-made fixture, an old apiserver) is still matched by name.
     const bare = buildWorkloadTree({ ...objects.pcs, metadata: { ...objects.pcs.metadata, uid: undefined } }, objects);
     expect(workloadEvents(bare, [ev('named', 'PodCliqueSet', 'llama-disagg', 'some-uid')]).map((e) => e.reason)).toEqual(['named']);
+  });
+
+  it('PodCliques gang-terminated and recreated under the same names (new uids, same PodCliqueSet): their earlier events still show', () => {
+    const objects = stackObjects(disagg);
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const clique = tree.podCliques[0]!;
+    const ev = (reason: string, kind: string, name: string, uid: string, at: string) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: reason, namespace: 'default' },
+      involvedObject: { kind, name, namespace: 'default', uid },
+      reason,
+      type: 'Warning',
+      lastTimestamp: at,
+    });
+    const events = [
+      // The PodClique before Grove deleted and recreated it: same name, another uid, after the PCS was created.
+      ev('AllScheduledReplicasLost', 'PodClique', clique.name, 'uid-before-gang-termination', '2026-01-01T00:05:00Z'),
+      // Same name and another uid, but before this PodCliqueSet existed: the deleted stack's clique.
+      ev('FromTheDeletedStack', 'PodClique', clique.name, 'uid-of-an-older-stack', '2025-12-31T23:00:00Z'),
+      // The PodCliqueSet's uid survives gang termination: a PCS event under another uid is never this one's.
+      ev('OldPodCliqueSet', 'PodCliqueSet', tree.pcs.metadata!.name!, 'uid-of-the-deleted-one', '2026-01-01T00:05:00Z'),
+    ];
+    expect(workloadEvents(tree, events).map((e) => e.reason)).toEqual(['AllScheduledReplicasLost']);
+    // At the creation second itself the event counts as this incarnation's.
+    expect(workloadEvents(tree, [ev('AtCreation', 'PodClique', clique.name, 'x', '2026-01-01T00:00:00Z')]).map((e) => e.reason)).toEqual(['AtCreation']);
   });
 });
 
