@@ -504,6 +504,71 @@ test('a PodCliqueSet dropped anywhere on the page (the map, the table) is previe
   expect(errors).toEqual([]);
 });
 
+/** Puts a draggable word at the top of the page whose drag carries `text` as text/plain, as a word dragged from another window does. */
+async function addTextSource(page: Page, text: string): Promise<void> {
+  await page.evaluate((text) => {
+    const source = document.createElement('span');
+    source.textContent = text;
+    source.draggable = true;
+    source.dataset.testid = 'text-source';
+    source.style.cssText = 'position:fixed;top:4px;left:4px;z-index:100;padding:4px;background:#ff0;color:#000';
+    source.addEventListener('dragstart', (e) => e.dataTransfer!.setData('text/plain', text));
+    document.body.append(source);
+  }, text);
+}
+
+test('a word dragged onto the Find box lands in the box; the preview YAML is not touched', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const yaml = page.getByLabel('Paste or drop a PodCliqueSet');
+  const pasted = rackPackedPcs('kept-yaml', 1, 4);
+  await yaml.fill(pasted);
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('4');
+
+  // A real (trusted) drag and drop, so the browser's own insertion runs when the page leaves it alone.
+  await addTextSource(page, 'mixtral-agg');
+  const find = page.getByLabel('Find', { exact: true });
+  await page.getByTestId('text-source').dragTo(find);
+  await expect(find).toHaveValue('mixtral-agg');
+  await expect(yaml).toHaveValue(pasted);
+  await expect(page.getByTestId('ghost-count')).toHaveText('4');
+  await expect(page.getByTestId('preview-result')).toContainText('default/kept-yaml');
+  await expect(page.getByTestId('preview-notice')).toHaveCount(0);
+  await expect(page.getByTestId('preview-drop-target')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('a text that is no PodCliqueSet dropped on the map or the panel keeps the YAML and says so; a PodCliqueSet still replaces it', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const yaml = page.getByLabel('Paste or drop a PodCliqueSet');
+  const pasted = rackPackedPcs('kept-yaml', 1, 4);
+  await yaml.fill(pasted);
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('4');
+
+  // Taken by the page (no navigation to a dropped link), but not used.
+  expect(await dropOn(page, 'heatmap-canvas', 'rack-0\t72 GPUs', 'text')).toEqual([true, true, true]);
+  await expect(page.getByTestId('preview-notice')).toContainText('not a PodCliqueSet');
+  await expect(page.getByTestId('preview-notice')).toContainText('kept your YAML');
+  await expect(yaml).toHaveValue(pasted);
+  await expect(page.getByTestId('ghost-count')).toHaveText('4');
+  await expect(page.getByTestId('preview-problems')).toHaveCount(0);
+
+  // YAML of another kind, dropped on the panel itself.
+  expect(await dropOn(page, 'preview-panel', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n', 'text')).toEqual([true, true, true]);
+  await expect(page.getByTestId('preview-notice')).toContainText('kept your YAML');
+  await expect(yaml).toHaveValue(pasted);
+
+  // A PodCliqueSet replaces it, and the notice goes.
+  expect(await dropOn(page, 'heatmap-canvas', rackPackedPcs('dropped-after', 2, 4), 'text')).toEqual([true, true, true]);
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  await expect(yaml).toHaveValue(/name: dropped-after/);
+  await expect(page.getByTestId('preview-notice')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test('search: a workload name used in two namespaces offers both instead of picking one; namespace/name selects that one', async ({ page }) => {
   const errors = collectErrors(page);
   await openHeatmap(page);

@@ -5,31 +5,63 @@
  */
 import { useState, type DragEvent } from 'react';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
+import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
+import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
   | { status: 'none' }
   | { status: 'problems'; problems: string[] }
   | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay };
 
-/** A dropped manifest larger than this is refused unread (a YAML stack is a few kilobytes). */
-const MAX_DROP_BYTES = 2 * 1024 * 1024;
+/** The preview's text field: a drop on it replaces the text; a drop on any other text field is the browser's. */
+export const PREVIEW_FIELD_ID = 'preview-yaml';
 
-export type DroppedManifest = { ok: true; text: string } | { ok: false; problem: string };
+/** What a drop on the page comes to: a manifest to preview, a file that could not be read, or a text that is no manifest. */
+export type PreviewDrop = { kind: 'manifest'; text: string } | { kind: 'unreadable'; problem: string } | { kind: 'kept'; notice: string };
 
-const carriesManifest = (e: DragEvent) => {
-  const types = Array.from(e.dataTransfer.types);
-  return types.includes('Files') || types.includes('text/plain');
-};
+export const NOT_A_MANIFEST = 'The dropped text is not a PodCliqueSet (kind: PodCliqueSet, or a List of them): kept your YAML.';
+
+const TEXT_INPUT_TYPES = new Set(['text', 'search', 'url', 'email', 'tel', 'password', 'number']);
+
+/** The part of a DOM element this module reads (tests pass plain objects). */
+interface FieldLike {
+  id: string;
+  tagName: string;
+  type?: string;
+}
+
+/**
+ * Whether a text drop on `target` is left to the browser: it lands in a text field (the Find box, a
+ * select-all'd input) other than the preview's, where the person meant to put it.
+ */
+export function dropsIntoOtherField(target: EventTarget | null): boolean {
+  const closest = (target as { closest?: (selector: string) => FieldLike | null } | null)?.closest;
+  const field = closest?.call(target, 'textarea, input, [contenteditable]:not([contenteditable="false"])');
+  if (!field || field.id === PREVIEW_FIELD_ID) return false;
+  return field.tagName !== 'INPUT' || TEXT_INPUT_TYPES.has(field.type ?? 'text');
+}
+
+/** A dropped text replaces the preview only when it is a manifest; anything else (a word, a link, table text) leaves the YAML as it is. */
+export function previewTextDrop(text: string): PreviewDrop {
+  return holdsPodCliqueSet(text) ? { kind: 'manifest', text } : { kind: 'kept', notice: NOT_A_MANIFEST };
+}
+
+const textOnly = (data: DataTransfer) => carriesText(data) && !carriesFiles(data);
 
 /**
  * The one drop handler of the page: spread on its root, so a PodCliqueSet dropped anywhere (the map,
- * the table, the panel) is previewed and never opened by the browser in place of the page. Capture
- * phase: the textarea does not insert a dropped text at the drop point first.
+ * the table, the panel) is previewed and a file is never opened by the browser in place of the page.
+ * Capture phase: the textarea does not insert a dropped text at the drop point first. A text dragged
+ * onto another text field is left to the browser, so it lands there.
  */
-export function usePreviewDrop(onDropped: (dropped: DroppedManifest) => void) {
+export function usePreviewDrop(onDropped: (dropped: PreviewDrop) => void) {
   const [dragging, setDragging] = useState(false);
+  const ours = (e: DragEvent) => (carriesFiles(e.dataTransfer) || carriesText(e.dataTransfer)) && !(textOnly(e.dataTransfer) && dropsIntoOtherField(e.target));
   const over = (e: DragEvent) => {
-    if (!carriesManifest(e)) return;
+    if (!ours(e)) {
+      setDragging(false);
+      return;
+    }
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
     setDragging(true);
@@ -41,25 +73,16 @@ export function usePreviewDrop(onDropped: (dropped: DroppedManifest) => void) {
       if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
     },
     onDropCapture: (e: DragEvent) => {
-      if (!carriesManifest(e)) return;
+      setDragging(false);
+      if (!ours(e)) return;
       e.preventDefault();
       e.stopPropagation();
-      setDragging(false);
-      // Read what the event holds now: the DataTransfer is emptied once the handler returns.
-      const file = e.dataTransfer.files[0];
-      const text = e.dataTransfer.getData('text/plain');
-      if (!file) {
-        if (text) onDropped({ ok: true, text });
-        return;
-      }
-      if (file.size > MAX_DROP_BYTES) {
-        onDropped({ ok: false, problem: `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; a dropped manifest may be at most 2 MB.` });
-        return;
-      }
-      file.text().then(
-        (read) => onDropped({ ok: true, text: read }),
-        () => onDropped({ ok: false, problem: `Could not read ${file.name}.` }),
-      );
+      // Taken from the event now: the DataTransfer is emptied once the handler returns.
+      void readDroppedManifest(e.dataTransfer, { text: true })?.then((read) => {
+        if (!read.ok) onDropped({ kind: 'unreadable', problem: read.problem });
+        else if (read.from === 'file') onDropped({ kind: 'manifest', text: read.text });
+        else onDropped(previewTextDrop(read.text));
+      });
     },
   };
   return { dragging, handlers };
@@ -77,7 +100,7 @@ export function DropTarget() {
   );
 }
 
-export function PreviewPanel({ text, onText, onPreview, onClear, state, dragging }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; dragging: boolean }) {
+export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, dragging }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; notice: string | null; dragging: boolean }) {
   const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
   return (
     <section
@@ -88,11 +111,11 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, dragging
       <h2 id="preview-heading" className="font-semibold">
         Where would it land?
       </h2>
-      <label htmlFor="preview-yaml" className="mt-1 block text-zinc-600 dark:text-zinc-400">
+      <label htmlFor={PREVIEW_FIELD_ID} className="mt-1 block text-zinc-600 dark:text-zinc-400">
         Paste or drop a PodCliqueSet (YAML) to see its planned pods as ghosts on the map (drop it anywhere on the page).
       </label>
       <textarea
-        id="preview-yaml"
+        id={PREVIEW_FIELD_ID}
         value={text}
         onChange={(e) => onText(e.target.value)}
         rows={6}
@@ -110,6 +133,11 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, dragging
         )}
       </div>
       <div role="status" aria-live="polite" className="mt-2" data-testid="preview-result">
+        {notice && (
+          <p data-testid="preview-notice" className="mb-1 text-amber-800 dark:text-amber-300">
+            {notice}
+          </p>
+        )}
         {state.status === 'problems' && (
           <ul className="list-disc pl-5 text-red-700 dark:text-red-400" data-testid="preview-problems">
             {state.problems.map((p) => (

@@ -92,6 +92,8 @@ export function TopologyView() {
   const [previewSource, setPreviewSource] = useState<PreviewSource | null>(null);
   // Why the preview's input could not be used (a lost handoff, an unreadable dropped file).
   const [inputProblem, setInputProblem] = useState<string | null>(null);
+  // Why a drop did not replace the preview's text (a text that is no manifest); the text and preview stay.
+  const [dropNotice, setDropNotice] = useState<string | null>(null);
   useEffect(() => {
     const initial = decodeViewState(new URLSearchParams(window.location.search));
     setView(initial);
@@ -278,13 +280,16 @@ export function TopologyView() {
 
   const showPreviewOf = useCallback((text: string) => {
     setInputProblem(null);
+    setDropNotice(null);
     setPreviewSource({ kind: 'yaml', text });
   }, []);
   const drop = usePreviewDrop((dropped) => {
-    if (dropped.ok) {
+    if (dropped.kind === 'manifest') {
       setPreviewText(dropped.text);
       showPreviewOf(dropped.text);
-    } else {
+    } else if (dropped.kind === 'kept') setDropNotice(dropped.notice);
+    else {
+      setDropNotice(null);
       setPreviewSource(null);
       setInputProblem(dropped.problem);
     }
@@ -392,12 +397,17 @@ export function TopologyView() {
         <aside className="flex flex-col gap-4">
           <PreviewPanel
             text={previewText}
-            onText={setPreviewText}
+            onText={(text) => {
+              setPreviewText(text);
+              setDropNotice(null);
+            }}
             onPreview={showPreviewOf}
             dragging={drop.dragging}
+            notice={dropNotice}
             onClear={() => {
               setPreviewSource(null);
               setInputProblem(null);
+              setDropNotice(null);
               update({ preview: null });
             }}
             state={preview}

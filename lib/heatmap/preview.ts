@@ -65,6 +65,15 @@ const nameOf = (object: Record<string, unknown>): string => {
   return `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : '(no name)'}`;
 };
 
+/**
+ * Whether `text` is a manifest the preview takes: it parses and holds a PodCliqueSet (or a List of
+ * them), valid or not. A page decides by it whether a dropped text may replace the user's.
+ */
+export function holdsPodCliqueSet(text: string): boolean {
+  const parsed = parseManifests(text);
+  return parsed.errors.length === 0 && podCliqueSetsOf(parsed.documents).length > 0;
+}
+
 export function readPreviewText(text: string): PreviewInput {
   const parsed = parseManifests(text);
   if (parsed.errors.length) return { ok: false, problems: parsed.errors.map((e) => `line ${e.line}:${e.column}: ${e.message}`) };
