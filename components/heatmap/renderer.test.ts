@@ -4,7 +4,7 @@ import { colorCells } from '../../lib/heatmap/colors';
 import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { boundPod, nestedCluster } from '../../lib/placement/testkit';
-import { cellPixelSize, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeLayoutPixels, writeNodePixels, type PixelWords } from './renderer';
+import { BAND_WORDS, bandBufferSize, cellPixelSize, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeLayoutPixels, writeNodePixels, type PixelWords } from './renderer';
 
 /** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
 function smallModel() {
@@ -254,6 +254,45 @@ describe('pixel path (writeLayoutPixels: the picture band by band)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('bandBufferSize: the pixel path’s band buffer stays within BAND_WORDS over a session', () => {
+  test('a narrow box then a wide one: the wide one gets a buffer of its own width, not the narrow one’s rows (was 2400 × 218 ≈ 2 MB)', () => {
+    const narrow = bandBufferSize(null, 300, 2000);
+    expect(narrow).toEqual({ width: 300, height: 218, bandRows: 218, grow: true });
+    const wide = bandBufferSize(narrow, 2400, 2000);
+    expect(wide.grow).toBe(true);
+    expect(wide.width * wide.height).toBeLessThanOrEqual(BAND_WORDS);
+    expect(wide).toMatchObject({ width: 2400, height: 27, bandRows: 27 });
+  });
+
+  test('a narrower or shorter box keeps the buffer; its band is bounded by the buffer’s rows and the box’s height', () => {
+    const wide = bandBufferSize(null, 2400, 2000);
+    expect(bandBufferSize(wide, 300, 2000)).toEqual({ width: 2400, height: 27, bandRows: 27, grow: false });
+    expect(bandBufferSize(wide, 2400, 10)).toEqual({ width: 2400, height: 27, bandRows: 10, grow: false });
+  });
+
+  test('a box wider than BAND_WORDS gets one row', () => {
+    expect(bandBufferSize(null, BAND_WORDS + 5, 400)).toEqual({ width: BAND_WORDS + 5, height: 1, bandRows: 1, grow: true });
+  });
+
+  test('property: over any sequence of boxes the buffer holds ≤ max(BAND_WORDS, widest box) words, and every band fits in it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ width: fc.integer({ min: 1, max: 100_000 }), height: fc.integer({ min: 1, max: 5000 }) }), { minLength: 1, maxLength: 12 }), (boxes) => {
+        let held: { width: number; height: number } | null = null;
+        let widest = 0;
+        for (const box of boxes) {
+          widest = Math.max(widest, box.width);
+          const next = bandBufferSize(held, box.width, box.height);
+          held = { width: next.width, height: next.height };
+          expect(next.width * next.height).toBeLessThanOrEqual(Math.max(BAND_WORDS, widest));
+          expect(next.width).toBeGreaterThanOrEqual(box.width);
+          expect(next.bandRows).toBeGreaterThanOrEqual(1);
+          expect(next.bandRows).toBeLessThanOrEqual(Math.min(box.height, next.height));
+        }
+      }),
     );
   });
 });

@@ -30,8 +30,21 @@ const DIM_ALPHA = 0.18;
 const LABEL_SIZE = 11;
 /** Below this cell size in device pixels, cells are written as pixel squares (crisp, and ~10× cheaper than fillRect). */
 const PIXEL_MODE = 12;
-/** Words in the pixel path's band buffer (256 KB): rows per band = this / the box's width. */
-const BAND_WORDS = 1 << 16;
+/** Words in the pixel path's band buffer (256 KB): rows per band = this / the buffer's width. */
+export const BAND_WORDS = 1 << 16;
+
+/**
+ * The band buffer for a `width` × `height` box, given the one held (null: none). A buffer at least as
+ * wide is kept (`grow` false), its rows bounding the band; a wider box replaces it with one of `width`
+ * × ⌊BAND_WORDS / width⌋ rows (one row past BAND_WORDS wide). So it never holds more than
+ * max(BAND_WORDS, widest box) words, however widths and heights come in over a session.
+ */
+export function bandBufferSize(held: { width: number; height: number } | null, width: number, height: number): { width: number; height: number; bandRows: number; grow: boolean } {
+  const grow = !held || held.width < width;
+  // Fields read one by one: `held` may be an ImageData, whose width and height are getters a spread would miss.
+  const rows = grow ? Math.max(1, Math.floor(BAND_WORDS / width)) : held.height;
+  return { width: grow ? width : held.width, height: rows, bandRows: Math.max(1, Math.min(height, rows)), grow };
+}
 
 /** `front` over `back` at opacity `alpha`, as an opaque ImageData word. */
 function blendWords(front: number, back: number, alpha: number): number {
@@ -637,12 +650,6 @@ export class HeatmapRenderer {
     return this.frameWords;
   }
 
-  /**
-   * The layout's box on screen as device pixels: background and frames, then the visible nodes and
-   * their cells (writeLayoutPixels), put on the canvas band by band. Only that box is written and
-   * converted (a fitted layout often covers half the canvas); the rest stays the vector background.
-   * The band buffer only grows, so zooming does not allocate one per frame.
-   */
   /** The layout's box on the canvas, in device pixels [x0, x1) × [y0, y1); null when none of it is on screen. */
   private pixelBox(layout: HeatmapLayout): { x0: number; y0: number; x1: number; y1: number } | null {
     const { scale: s, offsetX: ox, offsetY: oy } = this.deviceTransform();
@@ -653,17 +660,24 @@ export class HeatmapRenderer {
     return x1 > x0 && y1 > y0 ? { x0, y0, x1, y1 } : null;
   }
 
+  /**
+   * The layout's box on screen as device pixels: background and frames, then the visible nodes and
+   * their cells (writeLayoutPixels), put on the canvas band by band. Only that box is written and
+   * converted (a fitted layout often covers half the canvas); the rest stays the vector background.
+   * The band buffer is replaced only by a wider box (bandBufferSize), so zooming does not allocate one per frame.
+   */
   private drawPixels(input: RenderInput, box: { x0: number; y0: number; x1: number; y1: number }, visibleNodes: Int32Array, visibleCount: number): number {
     const { layout } = input.model;
     const { scale: s, offsetX: ox, offsetY: oy } = this.deviceTransform();
     const { x0, y0, x1, y1 } = box;
     const width = x1 - x0;
     const height = y1 - y0;
-    const bandRows = Math.max(1, Math.min(height, Math.floor(BAND_WORDS / width)));
-    if (!this.pixels || this.pixels.image.width < width || this.pixels.image.height < bandRows) {
-      const image = new ImageData(Math.max(width, this.pixels?.image.width ?? 0), Math.max(bandRows, this.pixels?.image.height ?? 0));
+    const buffer = bandBufferSize(this.pixels?.image ?? null, width, height);
+    if (!this.pixels || buffer.grow) {
+      const image = new ImageData(buffer.width, buffer.height);
       this.pixels = { image, words: new Uint32Array(image.data.buffer) };
     }
+    const { bandRows } = buffer;
     const { image, words } = this.pixels;
     return writeLayoutPixels(
       {
