@@ -517,14 +517,20 @@ async function addTextSource(page: Page, text: string): Promise<void> {
   }, text);
 }
 
-test('a word dragged onto the Find box lands in the box; the preview YAML is not touched', async ({ page }) => {
-  const errors = collectErrors(page);
+/** Opens the map with a 4-GPU PodCliqueSet pasted and previewed: the YAML a stray drop must not replace. */
+async function openWithPreview(page: Page) {
   await openHeatmap(page);
   const yaml = page.getByLabel('Paste or drop a PodCliqueSet');
   const pasted = rackPackedPcs('kept-yaml', 1, 4);
   await yaml.fill(pasted);
   await page.getByRole('button', { name: 'Preview placement' }).click();
   await expect(page.getByTestId('ghost-count')).toHaveText('4');
+  return { yaml, pasted };
+}
+
+test('a word dragged onto the Find box lands in the box; the preview YAML is not touched', async ({ page }) => {
+  const errors = collectErrors(page);
+  const { yaml, pasted } = await openWithPreview(page);
 
   // A real (trusted) drag and drop, so the browser's own insertion runs when the page leaves it alone.
   await addTextSource(page, 'mixtral-agg');
@@ -541,12 +547,7 @@ test('a word dragged onto the Find box lands in the box; the preview YAML is not
 
 test('a text that is no PodCliqueSet dropped on the map or the panel keeps the YAML and says so; a PodCliqueSet still replaces it', async ({ page }) => {
   const errors = collectErrors(page);
-  await openHeatmap(page);
-  const yaml = page.getByLabel('Paste or drop a PodCliqueSet');
-  const pasted = rackPackedPcs('kept-yaml', 1, 4);
-  await yaml.fill(pasted);
-  await page.getByRole('button', { name: 'Preview placement' }).click();
-  await expect(page.getByTestId('ghost-count')).toHaveText('4');
+  const { yaml, pasted } = await openWithPreview(page);
 
   // Taken by the page (no navigation to a dropped link), but not used.
   expect(await dropOn(page, 'heatmap-canvas', 'rack-0\t72 GPUs', 'text')).toEqual([true, true, true]);
