@@ -9,7 +9,7 @@
  * cell under the keyboard cursor.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { COLOR_MODE_LABELS, colorCells, type ColorMode } from '../../lib/heatmap/colors';
+import { COLOR_MODE_LABELS, colorCells, type ColorMode, type WorkloadSlots } from '../../lib/heatmap/colors';
 import { boundsOfCells, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { framePathInView } from '../../lib/heatmap/hitTest';
 import { occupyLayout, stableLayout, type HeatmapModel } from '../../lib/heatmap/model';
@@ -126,7 +126,12 @@ export function TopologyView() {
     return kept;
   }, [base, view.topology, view.hidden]);
   const model = useMemo(() => (layout && state ? occupyLayout(layout, state, roleOf) : null), [layout, state, roleOf]);
-  const colors = useMemo(() => (model ? colorCells(model, view.mode, theme) : null), [model, view.mode, theme]);
+  // The workloads' colour slots so far: handed back, so a stack that appears never takes an existing one's colour.
+  const workloadSlots = useRef<WorkloadSlots | undefined>(undefined);
+  const colors = useMemo(() => (model ? colorCells(model, view.mode, theme, { workloadSlots: workloadSlots.current }) : null), [model, view.mode, theme]);
+  useEffect(() => {
+    if (colors?.workloadSlots) workloadSlots.current = colors.workloadSlots;
+  }, [colors]);
   const span = useMemo(() => (model && view.selected ? workloadSpan(model, view.selected) : null), [model, view.selected]);
   const highlight = useMemo(() => {
     if (!model || !view.selected) return null;

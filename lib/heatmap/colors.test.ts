@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
-import { COLOR_MODES, colorCells, domainFillColor, NODE_BOX, roleColor, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, type Theme } from './colors';
+import { COLOR_MODES, colorCells, domainFillColor, NODE_BOX, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, workloadSlots, type Theme } from './colors';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
 import { boundPod, nestedCluster } from '../placement/testkit';
@@ -51,7 +51,8 @@ describe('colours stay apart for colour-blind eyes, in both themes', () => {
     });
 
     test(`roles (${theme}): prefill, decode and router differ under every simulated deficiency`, () => {
-      const hexes = ['prefill', 'decode', 'router'].map((r) => roleColor(r, theme));
+      const together = roleColors(['prefill', 'decode', 'router'], theme);
+      const hexes = ['prefill', 'decode', 'router'].map((r) => together.get(r)!);
       for (const kind of Object.keys(CVD))
         for (let i = 0; i < hexes.length; i++)
           for (let j = i + 1; j < hexes.length; j++) expect(distance(simulate(hexes[i]!, kind), simulate(hexes[j]!, kind)), `${kind}: ${hexes[i]} vs ${hexes[j]}`).toBeGreaterThan(45);
@@ -92,6 +93,19 @@ function manyWorkloads(names: readonly string[], roles = false): HeatmapModel {
   const roleOf = roles ? (pod: { labels: Record<string, string> }) => `role-${names.indexOf(pod.labels[LABEL_PART_OF]!)}` : undefined;
   return buildHeatmapModel(state, { roleOf });
 }
+
+/** One GPU pod per workload key (namespace/name). */
+function manyWorkloadsIn(keys: readonly string[]): HeatmapModel {
+  const state = nestedCluster(['rack'], [1, keys.length], { gpu: 2 });
+  state.pods = keys.map((key, i) => {
+    const [namespace, name] = key.split('/') as [string, string];
+    return { ...boundPod(`${name}-0`, state.nodes[i]!.name, 1), namespace, labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: name, [LABEL_PODCLIQUE]: `${name}-0-c` } };
+  });
+  return buildHeatmapModel(state);
+}
+
+/** The colour a role gets alone (a well-known role's fixed colour, else its hash slot among the others). */
+const roleAlone = (role: string, theme: Theme): string => roleColors([role], theme).get(role)!;
 
 /** `count` workload names whose keys all hash to the same palette slot. */
 function collidingNames(count: number, theme: Theme): string[] {
@@ -156,6 +170,57 @@ describe('by workload: colours never collide while there are no more workloads t
   });
 });
 
+describe('by workload: while the page is open a workload keeps its colour when others come', () => {
+  /** A key that sorts before `key` and whose hash slot is `key`'s: alone it would take that colour. */
+  function usurperOf(key: string): string {
+    const size = WORKLOAD_PALETTE.light.length;
+    for (let i = 0; ; i++) if (stableHash(`a-ns/w${i}`) % size === stableHash(key) % size) return `a-ns/w${i}`;
+  }
+
+  for (const theme of THEMES)
+    test(`${theme}: a new stack whose key sorts first and hashes to an existing stack's slot takes a free one instead`, () => {
+      const existing = 'team-b/llama';
+      const newcomer = usurperOf(existing);
+      expect(newcomer < existing).toBe(true);
+      const before = manyWorkloadsIn([existing]);
+      const first = colorCells(before, 'workload', theme);
+      const after = manyWorkloadsIn([existing, newcomer]);
+      // From scratch (a reload) the newcomer, first in key order, takes the slot:
+      expect(cellColorOf(after, colorCells(after, 'workload', theme), existing)).not.toBe(cellColorOf(before, first, existing));
+      // With the slots handed back, the existing stack keeps its colour and the newcomer gets another.
+      const kept = colorCells(after, 'workload', theme, { workloadSlots: first.workloadSlots });
+      expect(cellColorOf(after, kept, existing)).toBe(cellColorOf(before, first, existing));
+      expect(cellColorOf(after, kept, newcomer)).not.toBe(cellColorOf(after, kept, existing));
+      expect(kept.legend.find((e) => e.workload === existing)!.color).toBe(cellColorOf(before, first, existing));
+      expect(kept.workloadSlots!.get(existing)).toBe(first.workloadSlots!.get(existing));
+    });
+
+  test('other modes hand back no slots (the kept ones stay with the page)', () => {
+    expect(colorCells(demoModel(), 'allocation', 'light').workloadSlots).toBeUndefined();
+    expect(colorCells(demoModel(), 'workload', 'light').workloadSlots!.size).toBe(3);
+  });
+
+  test('property: over any sequence of workload sets, a workload present in two sets in a row keeps its slot, and ≤ palette-size sets never share one', () => {
+    const size = WORKLOAD_PALETTE.light.length;
+    fc.assert(
+      fc.property(fc.array(fc.uniqueArray(fc.constantFrom(...Array.from({ length: 14 }, (_, i) => `ns/w${i}`)), { maxLength: size }), { minLength: 1, maxLength: 8 }), (sets) => {
+        let kept: ReadonlyMap<string, number> = new Map();
+        for (const keys of sets) {
+          const slots = workloadSlots(keys, kept);
+          expect([...slots.keys()].sort()).toEqual([...keys].sort());
+          expect(new Set(slots.values()).size).toBe(keys.length);
+          for (const key of keys) if (kept.has(key)) expect(slots.get(key)).toBe(kept.get(key));
+          kept = slots;
+        }
+      }),
+    );
+  });
+
+  test('slots handed back that are out of the palette are ignored (given afresh)', () => {
+    expect(workloadSlots(['ns/a'], new Map([['ns/a', 99]]))).toEqual(workloadSlots(['ns/a']));
+  });
+});
+
 describe('by role', () => {
   for (const theme of THEMES) {
     test(`${theme}: "No role" has a colour no role can get, apart from free and unavailable, and says no more than it knows`, () => {
@@ -165,15 +230,15 @@ describe('by role', () => {
       expect(noRole).toBeDefined();
       expect(colors.legend.some((e) => /not Grove/.test(e.label))).toBe(false);
       const roleNames = ['prefill', 'decode', 'router', 'frontend', 'leader', 'worker', 'prefill-leader', ...Array.from({ length: 40 }, (_, i) => `role-${i}`)];
-      const reachable = new Set([...roleNames.map((r) => roleColor(r, theme)), ...roleColors(roleNames, theme).values()]);
+      const reachable = new Set([...roleNames.map((r) => roleAlone(r, theme)), ...roleColors(roleNames, theme).values()]);
       expect(reachable.has(noRole!.color)).toBe(false);
       expect([colors.palette[0], colors.palette[1]]).not.toContain(noRole!.color);
     });
 
     test(`${theme}: two roles of the same kind (prefill-leader, prefill-worker) get different colours; the first keeps the well-known one`, () => {
       const colors = roleColors(['prefill-worker', 'prefill-leader', 'decode', 'worker'], theme);
-      expect(colors.get('prefill-leader')).toBe(roleColor('prefill', theme));
-      expect(colors.get('decode')).toBe(roleColor('decode', theme));
+      expect(colors.get('prefill-leader')).toBe(roleAlone('prefill', theme));
+      expect(colors.get('decode')).toBe(roleAlone('decode', theme));
       expect(new Set(colors.values()).size).toBe(4);
     });
   }

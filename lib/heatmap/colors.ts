@@ -1,7 +1,8 @@
 /**
  * Cell colours per mode, as palette indices per cell (the renderer fills all cells of one colour in a
- * single path) plus the legend. Palettes are colour-blind safe (Okabe–Ito for allocation and roles,
- * after Paul Tol's "muted"/"vibrant" for workloads, cividis for domain fill), one per theme.
+ * single path) plus the legend. Palettes are colour-blind safe (Okabe–Ito for allocation; for roles,
+ * Okabe–Ito's orange and blue for prefill and decode, the rest from Paul Tol's; after Tol's
+ * "muted"/"vibrant" for workloads; cividis for domain fill), one per theme.
  *
  * Rules (colors.test.ts checks them for every mode × theme):
  * - Every cell colour, free cells included, has WCAG non-text contrast ≥ 3:1 against the node box
@@ -9,7 +10,8 @@
  *   enough for near-black.
  * - The entries of one legend never share a colour. Workloads and roles take their hash slot, or the
  *   next free one when taken (assignSlots), so colours do not collide while there are at most as
- *   many as the palette holds, and the same set gets the same colours on every reload. Past that,
+ *   many as the palette holds, and the same set gets the same colours on every reload. While the page
+ *   is open a workload keeps its colour when others come (colorCells' `workloadSlots`). Past that,
  *   colours repeat as evenly as possible (each at most ⌈n / palette size⌉ times) and the legend says
  *   so; selecting a workload in the legend picks out its cells.
  */
@@ -45,7 +47,12 @@ export interface CellColors {
   legend: LegendEntry[];
   /** Palette indices drawn hatched. */
   hatched: number[];
+  /** By workload: the slot each workload took, to hand back next time so no colour moves. */
+  workloadSlots?: WorkloadSlots;
 }
+
+/** Workload key → its slot in WORKLOAD_PALETTE (the same index in both themes). */
+export type WorkloadSlots = ReadonlyMap<string, number>;
 
 /** The node box the cells sit in (the renderer's CHROME uses these); every cell colour is measured against it. */
 export const NODE_BOX: Record<Theme, string> = { light: '#ffffff', dark: '#0c0c0e' };
@@ -127,25 +134,37 @@ export function assignSlots(keys: readonly string[], size: number, candidates: (
 /** Slot numbers from `start` on, wrapping: start, start+1, …, start−1 (mod size). */
 const rotation = (start: number, size: number): number[] => Array.from({ length: size }, (_, k) => (start + k) % size);
 
-/** The colour a workload prefers (its hash slot); workloadColors gives a taken slot's owner the next free one. */
+/**
+ * The colour a workload prefers, its hash slot: what it gets alone or first in key order. Not used by
+ * the page (workloadSlots is); kept because the tests (colors.test.ts, heatmap.test.ts) state the rule by it.
+ */
 export function workloadColor(key: string, theme: Theme): string {
   const palette = WORKLOAD_PALETTE[theme];
   return palette[stableHash(key) % palette.length]!;
 }
 
-/** Colours of a set of workloads: in key order each takes its hash slot, or the next free one (assignSlots). */
-export function workloadColors(keys: readonly string[], theme: Theme): Map<string, string> {
-  const palette = WORKLOAD_PALETTE[theme];
-  const slots = assignSlots([...keys].sort(), palette.length, (key) => rotation(stableHash(key) % palette.length, palette.length));
-  return new Map([...slots].map(([key, slot]) => [key, palette[slot]!]));
+/**
+ * Slots of a set of workloads. Those `kept` from the last call (while the page is open) keep theirs,
+ * so a new stack whose key sorts first does not take an existing one's colour; the new ones, in key
+ * order, take their hash slot, or the next free one (assignSlots). With nothing kept the same set
+ * gets the same slots whatever order it comes in, so a reload shows the same colours.
+ */
+export function workloadSlots(keys: readonly string[], kept: WorkloadSlots = new Map()): Map<string, number> {
+  const size = WORKLOAD_PALETTE.light.length;
+  const slotOf = (key: string) => kept.get(key);
+  const isKept = (key: string) => {
+    const slot = slotOf(key);
+    return slot !== undefined && Number.isInteger(slot) && slot >= 0 && slot < size;
+  };
+  const sorted = [...new Set(keys)].sort();
+  const order = [...sorted.filter(isKept), ...sorted.filter((k) => !isKept(k))];
+  return assignSlots(order, size, (key) => (isKept(key) ? [slotOf(key)!] : rotation(stableHash(key) % size, size)));
 }
 
-/** The colour a role prefers: a well-known role's fixed colour, else a hash slot among the others. */
-export function roleColor(role: string, theme: Theme): string {
-  const lower = role.toLowerCase();
-  for (const [pattern, color] of ROLE_FIXED[theme]) if (pattern.test(lower)) return color;
-  const others = ROLE_OTHERS[theme];
-  return others[stableHash(lower) % others.length]!;
+/** Colours of a set of workloads (workloadSlots), in `theme`. */
+export function workloadColors(keys: readonly string[], theme: Theme, kept?: WorkloadSlots): Map<string, string> {
+  const palette = WORKLOAD_PALETTE[theme];
+  return new Map([...workloadSlots(keys, kept)].map(([key, slot]) => [key, palette[slot]!]));
 }
 
 /**
@@ -194,8 +213,11 @@ function sharedValues(byKey: Map<string, string>): Set<string> {
   return shared;
 }
 
-/** Colours of every cell of `model` in `mode`. */
-export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme): CellColors {
+/**
+ * Colours of every cell of `model` in `mode`. By workload, `workloadSlots` is what the last call
+ * returned (while the page is open), so workloads keep their colours as others come and go.
+ */
+export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, { workloadSlots: kept }: { workloadSlots?: WorkloadSlots } = {}): CellColors {
   const base = ALLOCATION[theme];
   const { cellCount } = model.layout;
   const index = new Uint16Array(cellCount);
@@ -206,6 +228,7 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme): 
   const hatched = [UNAVAILABLE];
   const status = model.cellStatus;
   const neutral = (c: number): number => (status[c] === CELL_UNAVAILABLE ? UNAVAILABLE : FREE);
+  let given: WorkloadSlots | undefined;
 
   if (mode === 'allocation') {
     palette.push(base.grove, base.other);
@@ -219,7 +242,8 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme): 
   } else if (mode === 'workload') {
     palette.push(base.neutral);
     const OTHER = 2;
-    const colorOf = workloadColors(model.workloads.map((w) => w.key), theme);
+    const workloads = workloadSlots(model.workloads.map((w) => w.key), kept);
+    const colorOf = new Map([...workloads].map(([key, s]) => [key, WORKLOAD_PALETTE[theme][s]!]));
     const slot = new Map<string, number>();
     const shared = sharedValues(colorOf);
     for (const w of model.workloads) {
@@ -232,6 +256,7 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme): 
       index[c] = p < 0 ? neutral(c) : model.pods[p]!.workload ? slot.get(model.pods[p]!.workload)! : OTHER;
     }
     legend.push({ label: 'Other pod', color: base.neutral });
+    given = workloads;
   } else if (mode === 'role') {
     palette.push(base.neutral);
     const NO_ROLE = 2;
@@ -265,5 +290,5 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme): 
     return { palette, index, legend, hatched: [] };
   }
   legend.push({ label: 'Free', color: base.free }, { label: 'Cordoned / not ready', color: base.unavailable, hatched: true });
-  return { palette, index, legend, hatched };
+  return { palette, index, legend, hatched, ...(given ? { workloadSlots: given } : {}) };
 }
