@@ -169,7 +169,7 @@ describe('list edits keep each comment with its own item', () => {
   });
 
   test('property: after removing, inserting, reordering or changing values, every surviving item keeps exactly its own comment', () => {
-    const names = fc.uniqueArray(fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G'), { minLength: 1, maxLength: 6 });
+    const names = fc.uniqueArray(fc.constantFrom<string>('A', 'B', 'C', 'D', 'E', 'F', 'G'), { minLength: 1, maxLength: 6 });
     const scenario = names.chain((old) =>
       fc.record({
         old: fc.constant(old),

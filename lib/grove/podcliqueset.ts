@@ -1,6 +1,7 @@
 /** PodCliqueSet (grove.io/v1alpha1): the object users author (API-NOTES §2, §4, §9). */
 import type { PodSpec } from './core';
-import { GROVE_API_VERSION } from './labels';
+import { GROVE_API_VERSION, LABEL_PCS_REPLICA_INDEX } from './labels';
+import { podCliqueName, scalingGroupName } from './naming';
 import { isRecord, type Condition, type KubeObject, type LastError, type ObjectMeta } from './meta';
 import type { TopologyConstraint } from './topology-constraint';
 
@@ -146,6 +147,53 @@ export function standaloneCliques(template: PodCliqueSetTemplateSpec): PodClique
   return template.cliques.filter((c) => !grouped.has(c.name));
 }
 
+/** CRD default of a scaling group's `minAvailable` (§3). */
+export const DEFAULT_SCALING_GROUP_MIN_AVAILABLE = 1;
+
+/**
+ * A clique template's minAvailable: its own, else Grove's webhook default, the clique's `replicas` as
+ * written (§2.4, §4). Falls back to 1, the least Grove accepts, when neither is a number.
+ */
+export function cliqueTemplateMinAvailable(spec: { minAvailable?: number; replicas?: number } | undefined): number {
+  return spec?.minAvailable ?? spec?.replicas ?? 1;
+}
+
+/** The PodCliqueSet replica an object of it belongs to: its label, else the `<pcs>-<i>` its name starts with (0 when neither says). */
+export function replicaIndexOf(object: KubeObject, pcsName: string): number {
+  const label = object.metadata?.labels?.[LABEL_PCS_REPLICA_INDEX];
+  if (label !== undefined && /^\d+$/.test(label)) return Number(label);
+  const name = object.metadata?.name ?? '';
+  const m = name.startsWith(`${pcsName}-`) ? /^(\d+)(?:-|$)/.exec(name.slice(pcsName.length + 1)) : null;
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * The minAvailable of a live PodClique or PodCliqueScalingGroup of `pcs`: the object's own (the
+ * operator copies it from the template, and it is immutable), else its template's with Grove's
+ * defaults (a clique: the template's replicas; a group: 1), else, for a PodClique whose template is
+ * not found, its own replicas. Never below 1: Grove rejects less.
+ */
+export function minAvailableOf(pcs: PodCliqueSet, object: KubeObject, kind: 'PodClique' | 'PodCliqueScalingGroup'): number {
+  const spec = (object as { spec?: { minAvailable?: number; replicas?: number } }).spec;
+  if (typeof spec?.minAvailable === 'number') return spec.minAvailable;
+  const pcsName = pcs.metadata?.name ?? '';
+  const name = object.metadata?.name ?? '';
+  const index = replicaIndexOf(object, pcsName);
+  const template = pcs.spec?.template;
+  if (kind === 'PodCliqueScalingGroup') {
+    const config = template?.podCliqueScalingGroups?.find((g) => scalingGroupName(pcsName, index, g.name) === name);
+    return config?.minAvailable ?? DEFAULT_SCALING_GROUP_MIN_AVAILABLE;
+  }
+  const clique = template?.cliques?.find((c) => {
+    const group = template.podCliqueScalingGroups?.find((g) => g.cliqueNames?.includes(c.name));
+    if (!group) return podCliqueName(pcsName, index, c.name) === name;
+    // A member is `<pcs>-<i>-<group>-<j>-<clique>`.
+    const prefix = `${scalingGroupName(pcsName, index, group.name)}-`;
+    return name.startsWith(prefix) && name.slice(prefix.length).replace(/^\d+-/, '') === c.name;
+  });
+  return clique ? cliqueTemplateMinAvailable(clique.spec) : cliqueTemplateMinAvailable({ replicas: spec?.replicas });
+}
+
 /**
  * The object as the apiserver stores it after CRD defaults and Grove's defaulting webhook (§4).
  * Pure: returns a deep copy. Tolerant of malformed input (parts of the wrong type are left alone),
@@ -178,7 +226,7 @@ export function defaultPodCliqueSet(pcs: PodCliqueSet): PodCliqueSet {
   for (const group of Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : []) {
     if (!isRecord(group)) continue;
     group.replicas ??= 1;
-    group.minAvailable ??= 1;
+    group.minAvailable ??= DEFAULT_SCALING_GROUP_MIN_AVAILABLE;
     if (isRecord(group.scaleConfig)) group.scaleConfig.minReplicas ??= group.replicas;
   }
   return out;

@@ -5,13 +5,12 @@
  */
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
-import { LABEL_PART_OF, LABEL_PCS_REPLICA_INDEX, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
-import { DEFAULT_TERMINATION_DELAY, type PodCliqueSet } from '../grove/podcliqueset';
-import { podCliqueName, scalingGroupName } from '../grove/naming';
+import { DEFAULT_TERMINATION_DELAY, minAvailableOf, replicaIndexOf, type PodCliqueSet } from '../grove/podcliqueset';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
 import { placeGangs, type PlaceOptions } from './place';
 import type { Plan } from './plan';
@@ -171,20 +170,9 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   return { from, to, plan: placeGangs(state, gangs, options), gangs };
 }
 
-/** The PodCliqueSet replica an object of it belongs to: its label, else the `<pcs>-<i>-` of its name. */
-function replicaIndexOf(object: KubeObject, pcsName: string): number {
-  const label = object.metadata?.labels?.[LABEL_PCS_REPLICA_INDEX];
-  if (label !== undefined && /^\d+$/.test(label)) return Number(label);
-  const name = object.metadata?.name ?? '';
-  const m = name.startsWith(`${pcsName}-`) ? /^(\d+)-/.exec(name.slice(pcsName.length + 1)) : null;
-  return m ? Number(m[1]) : 0;
-}
-
 /**
  * Whether scaling `object` (a scaling group or a standalone PodClique of `pcs`) from `from` down to
- * `to` leaves it below its minAvailable, and what Grove then does (see MinAvailableBreach). The
- * object's own minAvailable counts (the operator copies it from the template), else the template's,
- * else Grove's default (1 for a group, the clique's replicas for a clique, §2.4/§2.5). A scale that
+ * `to` leaves it below its minAvailable (minAvailableOf), and what Grove then does (see MinAvailableBreach). A scale that
  * does not go down, or stays at or above the minimum, is no breach; nor is a PodCliqueSet scale
  * (whole replicas go, none is left short).
  */
@@ -194,15 +182,7 @@ export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 
   const name = object.metadata?.name ?? '';
   const replicaIndex = replicaIndexOf(object, pcsName);
   const template = pcs.spec?.template;
-  const own = (object as { spec?: { minAvailable?: number } }).spec?.minAvailable;
-  let minAvailable: number;
-  if (kind === 'PodCliqueScalingGroup') {
-    const config = template?.podCliqueScalingGroups?.find((g) => scalingGroupName(pcsName, replicaIndex, g.name) === name);
-    minAvailable = own ?? config?.minAvailable ?? 1;
-  } else {
-    const clique = template?.cliques?.find((c) => podCliqueName(pcsName, replicaIndex, c.name) === name);
-    minAvailable = own ?? clique?.spec?.minAvailable ?? clique?.spec?.replicas ?? 1;
-  }
+  const minAvailable = minAvailableOf(pcs, object, kind);
   if (to >= minAvailable) return undefined;
   const defaultDelay = !template?.terminationDelay;
   const terminationDelay = template?.terminationDelay || DEFAULT_TERMINATION_DELAY;

@@ -13,7 +13,6 @@ import {
   LABEL_MANAGED_BY,
   LABEL_MANAGED_BY_VALUE,
   LABEL_PART_OF,
-  LABEL_PCS_REPLICA_INDEX,
   LABEL_PCSG,
   LABEL_PCSG_REPLICA_INDEX,
   LABEL_PODCLIQUE,
@@ -22,7 +21,7 @@ import {
 } from '../grove/labels';
 import type { Condition, KubeObject } from '../grove/meta';
 import type { PodClique } from '../grove/podclique';
-import { STARTUP_EXPLICIT, STARTUP_IN_ORDER, type PodCliqueSet } from '../grove/podcliqueset';
+import { minAvailableOf, replicaIndexOf, STARTUP_EXPLICIT, STARTUP_IN_ORDER, type PodCliqueSet } from '../grove/podcliqueset';
 import type { PodCliqueScalingGroup } from '../grove/podcliquescalinggroup';
 import type { PodGang } from '../grove/podgang';
 import { addStageCounts, countStages, emptyStageCounts, podGpus, podStage, type PodStage, type StageCounts } from './pods';
@@ -147,18 +146,6 @@ function intLabel(o: KubeObject, key: string): number | undefined {
   return Number(v);
 }
 
-/** The replica index from the label, else from the name `<pcs>-<i>-…`. */
-function replicaIndexOf(o: KubeObject, pcsName: string): number {
-  const fromLabel = intLabel(o, LABEL_PCS_REPLICA_INDEX);
-  if (fromLabel !== undefined) return fromLabel;
-  const m = new RegExp(`^${escapeRegExp(pcsName)}-(\\d+)(?:-|$)`).exec(nameOf(o));
-  return m ? Number(m[1]) : 0;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function conditionOf(o: KubeObject, type: string): Condition | undefined {
   const conditions = (o as { status?: { conditions?: Condition[] } }).status?.conditions;
   return Array.isArray(conditions) ? conditions.find((c) => c.type === type) : undefined;
@@ -249,7 +236,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       template: name.startsWith(prefix) ? name.slice(prefix.length) : name,
       pcsIndex,
       replicas: c.spec?.replicas ?? 0,
-      minAvailable: c.spec?.minAvailable ?? c.spec?.replicas ?? 0,
+      minAvailable: minAvailableOf(pcs, c, 'PodClique'),
       ...(group ? { scalingGroup: { name: nameOf(group), replicaIndex: groupIndex ?? 0 } } : {}),
       ...(gang ? { gang } : {}),
       startsAfter: [...(c.spec?.startsAfter ?? [])],
@@ -281,7 +268,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       template: name.startsWith(prefix) ? name.slice(prefix.length) : name,
       pcsIndex,
       replicas: g.spec?.replicas ?? 0,
-      minAvailable: g.spec?.minAvailable ?? 1,
+      minAvailable: minAvailableOf(pcs, g, 'PodCliqueScalingGroup'),
       availableReplicas: g.status?.availableReplicas ?? 0,
       ...(breached ? { breached } : {}),
       replicaNodes,

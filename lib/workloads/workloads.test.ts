@@ -8,6 +8,7 @@ import { GPU_PRODUCT_LABEL } from '../topology/spec';
 import { workloadEvents } from './events';
 import { filterAndSortWorkloads, formatAge, workloadHealth } from './health';
 import { pendingGang, placePendingGang, placePendingGangs, workloadPlacement } from './placement';
+import { minAvailableBreach } from '../placement/preview';
 import { podStage } from './pods';
 import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
 import { startupGraph } from './startup';
@@ -221,6 +222,23 @@ describe('workloadEvents', () => {
 });
 
 describe('scale targets', () => {
+  it('minAvailable without one written: the tree and the scale preview both take Grove’s default (template replicas; 1 for a group)', () => {
+    const bare = structuredClone(disagg);
+    for (const c of bare.spec.template.cliques) delete c.spec.minAvailable;
+    for (const g of bare.spec.template.podCliqueScalingGroups ?? []) delete g.minAvailable;
+    const objects = stackObjects(bare, { podCliqueReplicas: { 'llama-disagg-0-decode': 6 } });
+    for (const o of [...objects.podCliques, ...objects.podCliqueScalingGroups]) delete (o as { spec?: { minAvailable?: number } }).spec?.minAvailable;
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const decode = tree.podCliques.find((c) => c.template === 'decode')!;
+    expect(decode.replicas).toBe(6);
+    expect(decode.minAvailable).toBe(4); // the template's replicas (webhook default), not the scaled count
+    expect(minAvailableBreach(tree.pcs, decode.object, 'PodClique', 6, 3)?.minAvailable).toBe(decode.minAvailable);
+    const group = tree.scalingGroups[0]!;
+    expect(group.minAvailable).toBe(1);
+    expect(minAvailableBreach(tree.pcs, group.object, 'PodCliqueScalingGroup', 2, 0)?.minAvailable).toBe(group.minAvailable);
+    expect(tree.podCliques.find((c) => c.template === 'pworker')!.minAvailable).toBe(3);
+  });
+
   it('PCS and scaling groups scale; a clique inside a scaling group is refused with the group named', () => {
     const objects = stackObjects(disagg);
     const tree = buildWorkloadTree(objects.pcs, objects);
