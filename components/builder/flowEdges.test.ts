@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { graphFromObject } from '../../lib/builder/graph';
 import { toFlowEdges } from './flowEdges';
@@ -19,7 +20,12 @@ describe('startup edges on the canvas', () => {
     const ignored = byId['a->c']!;
     expect(ignored.data!.kind).toBe('ignored');
     expect(ignored.selectable).not.toBe(false);
-    expect(ignored.style!.opacity).toBeLessThan(1);
+    // Told apart by a dash pattern and colour of its own, not by fading (which would lose the contrast).
+    expect(ignored.style!.opacity).toBeUndefined();
+    expect(ignored.style!.strokeDasharray).toBeDefined();
+    expect(ignored.style!.strokeDasharray).not.toBe(byId['a->b']!.style!.strokeDasharray);
+    expect(ignored.style).toHaveProperty('--xy-edge-stroke', 'var(--canopy-edge-ignored)');
+    expect(ignored.markerEnd).toMatchObject({ color: 'var(--canopy-edge-ignored)' });
     expect(ignored.data!.why).toMatch(/ignores under InOrder.*Explicit/);
   });
 
@@ -35,5 +41,50 @@ describe('startup edges on the canvas', () => {
     const edges = toFlowEdges(stack('CliqueStartupTypeAnyOrder', [['a', []], ['b', ['a']]]));
     expect(edges.map((e) => [e.id, e.data!.kind])).toEqual([['a->b', 'ignored']]);
     expect(edges[0]!.data!.why).toMatch(/AnyOrder/);
+  });
+});
+
+/** WCAG 2 relative luminance and contrast ratio (the 1.4.11 non-text contrast measure). */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The custom properties a rule of app/globals.css sets, by its exact selector. */
+function cssVariables(selector: string): Record<string, string> {
+  const css = readFileSync('app/globals.css', 'utf8');
+  const start = css.indexOf(`\n${selector} {`);
+  expect(start, `${selector} in app/globals.css`).toBeGreaterThanOrEqual(0);
+  const body = css.slice(start, css.indexOf('}', start));
+  return Object.fromEntries([...body.matchAll(/(--[\w-]+):\s*([^;]+);/g)].map((m) => [m[1]!, m[2]!.trim()]));
+}
+
+// What an edge is drawn over: the canvas (light: the page's white, React Flow's background is
+// transparent; dark: React Flow's #141414) and a scaling group's frame (bg-zinc-50/70, dark:bg-zinc-900/40).
+const UNDER_EDGES = { light: ['#ffffff', '#fbfbfb'], dark: ['#141414', '#161617'] };
+
+describe('edge colours: WCAG non-text contrast ≥ 3:1 against the canvas in both modes', () => {
+  test.each([
+    ['light', '.react-flow'],
+    ['dark', '.react-flow.dark'],
+  ] as const)('%s (%s)', (mode, selector) => {
+    const vars = cssVariables(selector);
+    const strokes = ['--xy-edge-stroke', '--xy-edge-stroke-selected', '--canopy-edge-ignored'].map((name) => [name, vars[name]] as const);
+    for (const [name, colour] of strokes) {
+      expect(colour, `${name} is #rrggbb, so its contrast can be measured`).toMatch(/^#[0-9a-f]{6}$/);
+      for (const under of UNDER_EDGES[mode]) expect(contrast(colour!, under), `${name} ${colour} on ${under}`).toBeGreaterThanOrEqual(3);
+    }
+    // An ignored edge is told from the others by colour as well as its dots; a selected one stands out.
+    expect(vars['--canopy-edge-ignored']).not.toBe(vars['--xy-edge-stroke']);
+    expect(vars['--xy-edge-stroke-selected']).not.toBe(vars['--xy-edge-stroke']);
+  });
+
+  test('the formula: black on white is 21:1, and the faded edge the review measured is below 3:1', () => {
+    expect(contrast('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrast('#2a2a2a', '#141414')).toBeLessThan(3); // #3e3e3e at 45% over #141414
   });
 });

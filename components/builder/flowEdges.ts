@@ -2,9 +2,10 @@
  * Startup edges as the canvas draws them, by how Grove treats each (lib/builder/graph.ts StartEdgeKind):
  * an explicit startsAfter is a solid arrow; the order InOrder implies is dashed and cannot be selected
  * or deleted (no startsAfter stands behind it: the order of the cliques list does); a startsAfter Grove
- * ignores under AnyOrder / InOrder is faded and says why, and can still be deleted.
+ * ignores under AnyOrder / InOrder is amber and dotted, says why, and can still be deleted.
  */
 import { MarkerType, type Edge } from '@xyflow/react';
+import type { CSSProperties } from 'react';
 import type { BuilderGraph, StartEdgeKind } from '../../lib/builder/graph';
 import { cliqueKey } from '../../lib/builder/layout';
 
@@ -25,6 +26,20 @@ export function edgeWhy(kind: StartEdgeKind, from: string, to: string, startupTy
   return `${to} starts after ${from}`;
 }
 
+/** The ignored edges' colour (app/globals.css, per mode): amber, ≥ 3:1 against the canvas like every edge. */
+const IGNORED_STROKE = 'var(--canopy-edge-ignored)';
+
+/**
+ * Colours come from app/globals.css (`--xy-edge-stroke`, ≥ 3:1 in both modes), never from opacity,
+ * which would take the contrast below 3:1. An ignored edge sets `--xy-edge-stroke` rather than `stroke`,
+ * so selecting it still shows React Flow's selected colour.
+ */
+export const EDGE_STYLES: Record<StartEdgeKind, CSSProperties> = {
+  explicit: { strokeWidth: 2 },
+  implied: { strokeWidth: 2, strokeDasharray: '6 4' },
+  ignored: { strokeWidth: 2, strokeDasharray: '1 5', strokeLinecap: 'round', ['--xy-edge-stroke' as string]: IGNORED_STROKE },
+};
+
 export function toFlowEdges(graph: BuilderGraph): StartupFlowEdge[] {
   return graph.edges.map((e) => {
     const implied = e.kind === 'implied';
@@ -35,13 +50,13 @@ export function toFlowEdges(graph: BuilderGraph): StartupFlowEdge[] {
       target: cliqueKey(e.to),
       sourceHandle: 'out',
       targetHandle: 'in',
-      markerEnd: { type: MarkerType.ArrowClosed },
+      markerEnd: e.kind === 'ignored' ? { type: MarkerType.ArrowClosed, color: IGNORED_STROKE } : { type: MarkerType.ArrowClosed },
       data: { kind: e.kind, why: edgeWhy(e.kind, e.from, e.to, graph.startupType) },
       ariaLabel: edgeWhy(e.kind, e.from, e.to, graph.startupType),
       zIndex: 2,
       // Not selectable, so Delete never targets an edge with no startsAfter entry to remove.
       ...(implied ? { selectable: false, deletable: false } : {}),
-      style: e.kind === 'explicit' ? { strokeWidth: 2 } : implied ? { strokeWidth: 2, strokeDasharray: '6 4' } : { strokeWidth: 1.5, strokeDasharray: '2 4', opacity: 0.45 },
+      style: EDGE_STYLES[e.kind],
     };
   });
 }
