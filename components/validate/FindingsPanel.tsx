@@ -100,7 +100,7 @@ function Body({ state, onSelect, onLoadExample }: FindingsPanelProps) {
       )}
       {view.documents.map((doc) => (
         <Group
-          key={doc.index}
+          key={`${doc.index}:${doc.line}`}
           title={documentLabel(doc)}
           meta={`line ${doc.line}`}
           counts={doc.entries.length === 0 ? 'ok' : `${plural(doc.errors, 'error')}, ${plural(doc.warnings, 'warning')}`}

@@ -85,6 +85,78 @@ describe('parseManifests', () => {
   });
 });
 
+describe('parseManifests: read as kubectl reads', () => {
+  const data = (text: string) => parseManifests(text).documents.map((d) => d.object);
+
+  test('YAML 1.1 timestamps and base-60 numbers are strings, as go-yaml gives them to kubectl', () => {
+    const [cm] = data('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {release: 2024-01-01}\ndata:\n  t: 1:30\n  when: 2001-12-14t21:59:43.10-05:00\n  f: 190:20:30.15\n');
+    expect(cm).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { release: '2024-01-01' } }, data: { t: '1:30', when: '2001-12-14t21:59:43.10-05:00', f: '190:20:30.15' } });
+  });
+
+  test('the rest of YAML 1.1 stays: yes is true, 0755 octal, 0x1F hex, 1_000 a thousand', () => {
+    expect(data('a: yes\nb: 0755\nc: 0x1F\nd: 1_000\ne: "2024-01-01"\n')).toEqual([{ a: true, b: 493, c: 31, d: 1000, e: '2024-01-01' }]);
+  });
+
+  test('an alias bomb is a parse error of its document at its position, not a crash; the other documents are read', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    const parsed = parseManifests(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n${bomb}\n`);
+    expect(parsed.errors).toEqual([{ message: expect.stringContaining('too many alias expansions'), line: 5, column: 1, document: 1 }]);
+    expect(parsed.documents.map((d) => [d.name, d.errors.length])).toEqual([
+      ['a', 0],
+      [null, 1],
+    ]);
+  });
+
+  test('aliases that repeat a container spec a few hundred times are read (go-yaml reads them too)', () => {
+    const spec = '&c {name: app, image: busybox, args: [a, b, c, d, e, f, g, h], env: [{name: A, value: "1"}, {name: B, value: "2"}]}';
+    const text = `items:\n- ${spec}\n${'- *c\n'.repeat(300)}`;
+    expect(parseManifests(text).errors).toEqual([]);
+  });
+
+  test('a v1 List is read item by item: each item a document with its own position, data and warnings', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - apiVersion: v1',
+      '    kind: ConfigMap',
+      '    metadata: {name: a}',
+      '  - apiVersion: grove.io/v1alpha1',
+      '    kind: ClusterTopologyBinding',
+      '    metadata:',
+      '      name: b',
+      '    spec: {levels: [{domain: zone, key: z}], extra: null}',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: c}',
+      '',
+    ].join('\n');
+    const parsed = parseManifests(text);
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.documents.map((d) => [d.index, d.item, d.kind, d.name, d.line])).toEqual([
+      [0, 0, 'ConfigMap', 'a', 4],
+      [0, 1, 'ClusterTopologyBinding', 'b', 7],
+      [1, null, 'ConfigMap', 'c', 13],
+    ]);
+    const binding = parsed.documents[1]!;
+    expect(binding.object).toEqual({ apiVersion: 'grove.io/v1alpha1', kind: 'ClusterTopologyBinding', metadata: { name: 'b' }, spec: { levels: [{ domain: 'zone', key: 'z' }] } });
+    expect(binding.warnings.map((w) => w.path)).toEqual(['/spec/extra']);
+    // Positions are the item's own paths, at their place in the file.
+    expect(positionOf(binding.yaml, '/metadata/name', parsed.lineCounter)).toEqual({ line: 10, column: 7 });
+    expect(positionOf(binding.yaml, '', parsed.lineCounter)).toEqual({ line: 7, column: 5 });
+    // The file is written back once, List and all.
+    expect(serializeManifests(parsed.documents)).toBe(text);
+  });
+
+  test('a List item that is not a mapping is a parse error at the item; an empty List holds nothing', () => {
+    const parsed = parseManifests('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- just text\n');
+    expect(parsed.errors).toEqual([{ message: 'List item 1 must be a mapping (a Kubernetes object)', line: 7, column: 3, document: 0 }]);
+    expect(parsed.documents.map((d) => d.name)).toEqual(['a', null]);
+    expect(parseManifests('apiVersion: v1\nkind: List\nitems: []\n').documents).toEqual([]);
+  });
+});
+
 describe('positionOf', () => {
   const parsed = parseManifests(PCS_WITH_NULLS);
   const doc = parsed.documents[0]!;
@@ -120,7 +192,7 @@ describe('serialising', () => {
   test('stringifyObject / stringifyObjects round-trip through parseManifests', () => {
     const a = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } };
     const shared = { x: 1 };
-    const b = { apiVersion: 'v1', kind: 'List', items: [shared, shared] };
+    const b = { apiVersion: 'example.com/v1', kind: 'Pair', items: [shared, shared] };
     expect(parseManifests(stringifyObject(a)).documents[0]!.object).toEqual(a);
     const both = parseManifests(stringifyObjects([a, b]));
     expect(both.documents.map((d) => d.object)).toEqual([a, b]);

@@ -7,7 +7,7 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type ToJSOptions } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type Tags, type ToJSOptions } from 'yaml';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
 import { isRecord, pointerSegments } from './meta';
@@ -15,8 +15,21 @@ import { pruneNulls } from './schema';
 
 const YAML_VERSION = '1.1';
 
-/** How every YAML document of the app is read: YAML 1.1, duplicate keys refused, errors located by a LineCounter. */
-const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VERSION } as const;
+/**
+ * YAML 1.1 as go-yaml v2 reads it into JSON: no timestamps (`release: 2024-01-01` is a string to
+ * kubectl, go-yaml keeps timestamp-looking values untyped for compatibility) and no base-60 numbers
+ * (`t: 1:30` is a string, go-yaml never had them). Booleans (`yes`), octal (`0755`), hex and `1_000`
+ * stay as YAML 1.1 has them.
+ */
+function kubectlTags(tags: Tags): Tags {
+  return tags.filter((t) => {
+    const tag = typeof t === 'string' ? t : t.tag;
+    return tag !== 'tag:yaml.org,2002:timestamp' && !(typeof t === 'object' && t.format === 'TIME');
+  });
+}
+
+/** How every YAML document of the app is read: YAML 1.1 as kubectl reads it, duplicate keys refused, errors located by a LineCounter. */
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VERSION, customTags: kubectlTags } as const;
 
 /**
  * How a document is written back: flow collections keep the padding its source used (`[a, b]` as
@@ -40,8 +53,15 @@ function usesFlowPadding(doc: Document, text: string): boolean {
   return padded > tight;
 }
 
-/** How a document becomes data: aliases allowed, but not an alias bomb. */
-const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 100 };
+/**
+ * How a document becomes data: aliases allowed, but not an alias bomb. yaml counts an alias as the
+ * nodes it repeats; 10,000 lets real manifests share whole container specs many times over (go-yaml,
+ * kubectl's reader, allows far more) while a billion-laughs document still stops at its first levels.
+ */
+const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 10_000 };
+
+/** What a document that repeats too much through aliases reads as (a parse error at the document). */
+export const ALIAS_BOMB_MESSAGE = 'too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)';
 
 export interface SourcePosition {
   line: number;
@@ -49,20 +69,24 @@ export interface SourcePosition {
 }
 
 export interface ManifestDocument {
-  /** 0-based index in the file. */
+  /** 0-based index of its YAML document in the file (items of one List share their List's). */
   index: number;
+  /** Index in the `items` of the `v1` List it came from (kubectl reads each item as an object of its own); null for a document of its own. */
+  item: number | null;
   /** The document's data; for Grove kinds with nulls pruned. Null for an empty or unreadable document. */
   object: unknown;
   kind: string | null;
   apiVersion: string | null;
   name: string | null;
-  /** 1-based line where the document's content starts. */
+  /** 1-based line where the document's (or List item's) content starts. */
   line: number;
   /** Warnings from reading (pruned nulls). */
   warnings: Finding[];
   errors: ParseError[];
-  /** The YAML AST: positions, comments, and the text to write back. */
+  /** The YAML AST of the object: positions (paths are the object's own, for a List item too). */
   yaml: Document.Parsed;
+  /** The document of the file it came from: `yaml` itself, or the List holding the item. Written back by serializeManifests. */
+  source: Document.Parsed;
 }
 
 export interface ParsedManifests {
@@ -112,41 +136,80 @@ export function parseManifests(text: string): ParsedManifests {
     errors.push(...docErrors);
     // An empty document (a trailing or doubled `---`, as kubectl and helm write) is not an object and not an error.
     if (isEmptyDocument(doc) && docErrors.length === 0) return;
-    let object: unknown = null;
-    const warnings: Finding[] = [];
-    if (docErrors.length === 0) {
-      object = documentData(doc);
-      if (!isRecord(object)) {
-        const err = { message: 'a manifest document must be a mapping (a Kubernetes object)', line: start.line, column: start.col, document: index };
-        docErrors.push(err);
-        errors.push(err);
-        object = null;
-      } else {
-        const schema = GROVE_SCHEMAS[`${String(object.apiVersion)}/${String(object.kind)}`];
-        if (schema) {
-          const result = pruneNulls(object, schema);
-          object = result.value;
-          for (const path of result.pruned) {
-            warnings.push({ path, rule: 'schema.nullPruned', severity: 'warning', message: 'null value removed: the API server prunes null fields (omit the field instead)' });
-          }
-        }
-      }
+    const fail = (message: string, at = start): ManifestDocument => {
+      const err = { message, line: at.line, column: at.col, document: index };
+      errors.push(err);
+      return manifestDocument({ index, item: null, object: null, line: start.line, warnings: [], errors: [...docErrors, err], yaml: doc, source: doc });
+    };
+    if (docErrors.length > 0) {
+      documents.push(manifestDocument({ index, item: null, object: null, line: start.line, warnings: [], errors: docErrors, yaml: doc, source: doc }));
+      return;
     }
-    const rec = isRecord(object) ? object : {};
-    const meta = isRecord(rec.metadata) ? rec.metadata : {};
-    documents.push({
-      index,
-      object,
-      kind: typeof rec.kind === 'string' ? rec.kind : null,
-      apiVersion: typeof rec.apiVersion === 'string' ? rec.apiVersion : null,
-      name: typeof meta.name === 'string' ? meta.name : null,
-      line: start.line,
-      warnings,
-      errors: docErrors,
-      yaml: doc,
-    });
+    let object: unknown;
+    try {
+      object = documentData(doc);
+    } catch (e) {
+      // yaml throws a ReferenceError past maxAliasCount: one document unreadable, not the whole run.
+      if (!(e instanceof Error) || !/alias/i.test(e.message)) throw e;
+      documents.push(fail(ALIAS_BOMB_MESSAGE));
+      return;
+    }
+    if (!isRecord(object)) {
+      documents.push(fail('a manifest document must be a mapping (a Kubernetes object)'));
+      return;
+    }
+    const itemsNode = isV1List(object) ? doc.get('items', true) : undefined;
+    if (isV1List(object) && isSeq(itemsNode)) {
+      object.items.forEach((item, i) => {
+        const node = itemsNode.items[i] as Node;
+        const itemDoc = listItemDocument(doc, node);
+        const at = node.range ? lineCounter.linePos(node.range[0]) : start;
+        if (!isRecord(item)) {
+          const err = { message: `List item ${i} must be a mapping (a Kubernetes object)`, line: at.line, column: at.col, document: index };
+          errors.push(err);
+          documents.push(manifestDocument({ index, item: i, object: null, line: at.line, warnings: [], errors: [err], yaml: itemDoc, source: doc }));
+          return;
+        }
+        documents.push(manifestDocument({ index, item: i, line: at.line, errors: [], yaml: itemDoc, source: doc, ...pruned(item) }));
+      });
+      return;
+    }
+    documents.push(manifestDocument({ index, item: null, line: start.line, errors: [], yaml: doc, source: doc, ...pruned(object) }));
   });
   return { documents, errors, lineCounter };
+}
+
+/** A `v1` List (what `kubectl get -o yaml` prints for several objects): its items are the objects. */
+function isV1List(object: Record<string, unknown>): object is Record<string, unknown> & { items: unknown[] } {
+  return object.apiVersion === 'v1' && object.kind === 'List' && Array.isArray(object.items);
+}
+
+/** A document holding one List item's node (shared, not copied: positions stay the file's). */
+function listItemDocument(list: Document.Parsed, node: Node): Document.Parsed {
+  const doc = new Document(null, { version: YAML_VERSION }) as unknown as Document.Parsed;
+  doc.contents = node as Document.Parsed['contents'];
+  doc.range = (node.range ?? list.range) as Document.Parsed['range'];
+  return doc;
+}
+
+/** A Grove object's data with its null fields pruned, as the apiserver prunes them, and a warning per field. */
+function pruned(object: Record<string, unknown>): { object: unknown; warnings: Finding[] } {
+  const schema = GROVE_SCHEMAS[`${String(object.apiVersion)}/${String(object.kind)}`];
+  if (!schema) return { object, warnings: [] };
+  const result = pruneNulls(object, schema);
+  const warnings = result.pruned.map((path): Finding => ({ path, rule: 'schema.nullPruned', severity: 'warning', message: 'null value removed: the API server prunes null fields (omit the field instead)' }));
+  return { object: result.value, warnings };
+}
+
+function manifestDocument(d: Omit<ManifestDocument, 'kind' | 'apiVersion' | 'name'>): ManifestDocument {
+  const rec = isRecord(d.object) ? d.object : {};
+  const meta = isRecord(rec.metadata) ? rec.metadata : {};
+  return {
+    ...d,
+    kind: typeof rec.kind === 'string' ? rec.kind : null,
+    apiVersion: typeof rec.apiVersion === 'string' ? rec.apiVersion : null,
+    name: typeof meta.name === 'string' ? meta.name : null,
+  };
 }
 
 function isEmptyDocument(doc: Document.Parsed): boolean {
@@ -181,7 +244,8 @@ export function positionOf(doc: Document.Parsed, ptr: string, lineCounter: LineC
 
 /** Writes the parsed documents back as one file; untouched documents keep their comments and key order. */
 export function serializeManifests(documents: readonly ManifestDocument[]): string {
-  return writeYamlDocuments(documents.map((d) => d.yaml));
+  // The items of a List share their source: it is written once.
+  return writeYamlDocuments([...new Set(documents.map((d) => d.source))]);
 }
 
 /**
