@@ -707,7 +707,7 @@ spec:
     cliques:
 ${['a', 'b', 'c'].map((n) => `      - name: ${n}\n        spec:\n          roleName: ${n}\n          replicas: 1\n${n === 'c' ? '          startsAfter: [a]\n' : ''}          podSpec:\n            containers: [{name: app, image: busybox}]\n`).join('')}`;
 
-test('startup edges show how Grove treats them: InOrder’s order dashed and fixed, an ignored startsAfter faded with why', async ({ page }) => {
+test('startup edges show how Grove treats them: InOrder’s order dashed and fixed, an ignored startsAfter dotted amber with why', async ({ page }) => {
   await open(page);
   await pasteIntoEditor(page.locator('.cm-content'), IN_ORDER);
   const implied = page.getByTestId('edge-a->b');

@@ -45,6 +45,8 @@ import {
   topologyGroupConfigName,
 } from './naming';
 import {
+  cliqueTemplateMinAvailable,
+  DEFAULT_SCALING_GROUP_MIN_AVAILABLE,
   defaultPodCliqueSet,
   scalingGroupOf,
   type PodCliqueScalingGroupConfig,
@@ -155,7 +157,7 @@ export function planPodCliqueSet(input: PodCliqueSet, options: ExpandOptions = {
     template: t,
     pcsIndex,
     replicas: builtReplicas(options.podCliqueReplicas?.[fqn] ?? t.spec.replicas),
-    minAvailable: t.spec.minAvailable ?? t.spec.replicas,
+    minAvailable: cliqueTemplateMinAvailable(t.spec),
     podGang,
     basePodGang: basePodGangName(name, pcsIndex),
     ...(sg ? { scalingGroup: sg } : {}),
@@ -187,7 +189,7 @@ export function planPodCliqueSet(input: PodCliqueSet, options: ExpandOptions = {
     baseGangs.push(base);
     for (const g of groups) {
       const fqn = scalingGroupName(name, i, g.name);
-      const minAvailable = g.minAvailable ?? 1;
+      const minAvailable = g.minAvailable ?? DEFAULT_SCALING_GROUP_MIN_AVAILABLE;
       const replicas = builtReplicas(options.scalingGroupReplicas?.[fqn] ?? options.scalingGroupReplicas?.[g.name] ?? g.replicas ?? 1);
       scalingGroups.push({ fqn, pcsIndex: i, config: g, replicas, minAvailable });
       // Grove lists replicas 0..minAvailable-1 in the base gang even before they exist; here only
