@@ -37,11 +37,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     case 'serve':
       return runServe(rest, io);
     case undefined:
+      // No command is a usage error: the usage goes where errors go.
+      io.stderr.write(USAGE);
+      return 2;
     case '-h':
     case '--help':
     case 'help':
       io.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     default:
       io.stderr.write(`canopy: unknown command "${command}"\n\n${USAGE}`);
       return 2;

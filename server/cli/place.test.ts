@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,5 +175,45 @@ describe('canopy place', () => {
     const r = canopy(['place', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: canopy place --cluster SNAPSHOT.json');
+  });
+});
+
+describe('canopy place: the snapshot is the cluster', () => {
+  it("refuses a constraint on a domain or a topology the snapshot's bindings lack, as Grove's webhook would (exit 1)", () => {
+    const galaxy = file('galaxy.yaml', pcs({ workers: 1, gpus: 8, required: 'galaxy' }));
+    const r = canopy(['place', '--cluster', CLUSTER, galaxy]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${galaxy}:11:9: error: PodCliqueSet/serve: /spec/template/topologyConstraint/pack/required: topology domain 'galaxy' does not exist in cluster topology "canopy-test"`);
+    expect(r.stderr).toContain('[topology.unknownDomain]');
+    const nope = file('nope.yaml', pcs({ workers: 1, gpus: 8, required: 'zone' }).replace('topologyName: canopy-test', 'topologyName: nope'));
+    const n = canopy(['place', '--cluster', CLUSTER, nope]);
+    expect(n.code).toBe(1);
+    expect(n.stderr).toContain(`${nope}:9:7: error: PodCliqueSet/serve: /spec/template/topologyConstraint/topologyName: ClusterTopologyBinding "nope" is not in the cluster snapshot (known: "canopy-test")`);
+  });
+
+  it('places the PodCliqueSets of a v1 List (kubectl get pcs -o yaml)', () => {
+    const items = pcs({ workers: 1, gpus: 8 }).split('\n').map((l, i) => (l ? `${i === 0 ? '  - ' : '    '}${l}` : l)).join('\n');
+    const r = canopy(['place', '--cluster', CLUSTER, '-o', 'json', file('list.yaml', `apiVersion: v1\nkind: List\nitems:\n${items}`)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { gangs: { name: string }[] }).gangs.map((g) => g.name)).toEqual(['serve-0']);
+  });
+
+  it('reads a snapshot with a UTF-8 byte-order mark or in UTF-16 (PowerShell 5), and refuses a binary one briefly', () => {
+    const json = readFileSync(CLUSTER, 'utf8');
+    const ok = file('ok4.yaml', pcs({ workers: 1, gpus: 8 }));
+    const bom = file('bom.json', `\uFEFF${json}`);
+    expect(canopy(['place', '--cluster', bom, ok])).toMatchObject({ code: 0, stderr: '' });
+    const utf16 = path.join(dir, 'utf16.json');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]));
+    expect(canopy(['place', '--cluster', utf16, ok])).toMatchObject({ code: 0, stderr: '' });
+    const bin = path.join(dir, 'cluster.bin');
+    writeFileSync(bin, Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 31) % 256)));
+    expect(canopy(['place', '--cluster', bin, ok])).toMatchObject({ code: 2, stderr: `canopy place: ${bin}: not a text file\n` });
+    // Long garbage without NUL bytes: the parser's message is cut, not the whole input echoed.
+    const garbage = canopy(['place', '--cluster', file('garbage.json', `{${'x'.repeat(100_000)}`), ok]);
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr.length).toBeLessThan(300);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ClusterState } from '../../lib/cluster/state';
-import { checkManifestText } from '../../lib/grove/check';
+import { checkManifestText, type ValidationContext } from '../../lib/grove/check';
 import { expandPodGangs } from '../../lib/grove/expand';
 import type { ExpandedGang } from '../../lib/grove/gang';
 import { parseManifests } from '../../lib/grove/manifest';
@@ -14,7 +14,7 @@ import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { placeGangs } from '../../lib/placement';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
-import { InputError, outputFormat, parseCommandArgs, readInput } from './io';
+import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, parseJsonInput, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...
@@ -46,39 +46,47 @@ export interface PlaceJson {
 }
 
 async function readCluster(file: string, io: CliIO): Promise<ClusterState> {
-  const text = await readInput(file, io);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: not JSON: ${(e as Error).message}`, 2);
-  }
+  const json = parseJsonInput(file, await readInput(file, io));
   const result = parseClusterSnapshot(json);
   if (!result.ok) {
-    const lines = result.errors.map((e) => `${file}: ${e.message}`);
+    const lines = result.errors.map((e) => `${file}: ${clip(e.message)}`);
     throw new InputError(lines.join('\n'), 1);
   }
   if (result.state.nodes.length === 0) throw new InputError(`${file}: the snapshot has no nodes (take it with kubectl get nodes,pods,clustertopologybindings -A -o json)`, 1);
   return result.state;
 }
 
+/**
+ * The webhook's view of the snapshot's cluster: its ClusterTopologyBindings, so a constraint naming a
+ * binding or a domain the cluster lacks is refused as Grove would refuse it.
+ */
+function validationContext(state: ClusterState): ValidationContext {
+  return { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])) };
+}
+
+/**
+ * Rules that warn when the validator cannot know the cluster, but are the webhook's errors when the
+ * snapshot is the cluster (it holds every ClusterTopologyBinding).
+ */
+const ERRORS_AGAINST_A_SNAPSHOT = new Set(['topology.unknownTopology']);
+
 /** The PodCliqueSets of one manifest file, or the findings that make it unusable. */
-function readManifests(file: string, text: string): { pcs: PodCliqueSet[]; problems: string[]; unparsable: boolean } {
-  const label = file === '-' ? '<stdin>' : file;
-  const report = checkManifestText(text);
+function readManifests(file: string, text: string, context: ValidationContext): { pcs: PodCliqueSet[]; problems: string[]; unparsable: boolean } {
+  const label = inputLabel(file);
+  const report = checkManifestText(text, context);
   const problems: string[] = [];
-  for (const e of report.parseErrors) problems.push(`${label}:${e.line}:${e.column}: error: ${e.message}`);
+  for (const e of report.parseErrors) problems.push(`${label}:${e.line}:${e.column}: error: ${clip(e.message)}`);
   if (report.parseErrors.length > 0) return { pcs: [], problems, unparsable: true };
   for (const d of report.documents) {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
     for (const f of d.findings) {
-      if (f.severity !== 'error') continue;
+      if (f.severity !== 'error' && !ERRORS_AGAINST_A_SNAPSHOT.has(f.rule)) continue;
       const where = f.line === undefined ? label : `${label}:${f.line}:${f.column}`;
       problems.push(`${where}: error: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
     }
   }
   const pcs = parseManifests(text)
-    .documents.filter((d) => d.kind === 'PodCliqueSet' && d.errors.length === 0)
+    .documents.filter((d) => d.kind === 'PodCliqueSet' && d.apiVersion === 'grove.io/v1alpha1' && d.errors.length === 0)
     .map((d) => d.object as PodCliqueSet);
   return { pcs, problems, unparsable: false };
 }
@@ -171,7 +179,7 @@ export async function runPlace(argv: string[], io: CliIO): Promise<number> {
       code = 2;
       continue;
     }
-    const r = readManifests(file, text);
+    const r = readManifests(file, text, validationContext(state));
     problems.push(...r.problems);
     if (r.unparsable) code = 2;
     else if (r.problems.length > 0 && code === 0) code = 1;

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
-import { InputError, readInput } from './io';
+import { clip, InputError, parseJsonInput, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy serve [--context NAME] [--port N] [--simulate SNAPSHOT.json|demo] [--dev]
@@ -98,15 +98,9 @@ export async function parseServeArgs(argv: string[], io: CliIO): Promise<ServeOp
     else {
       // Read it now, so a wrong path fails here and not in the first browser request.
       const file = path.resolve(values.simulate);
-      const text = await readInput(file, io);
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(`${values.simulate}: not JSON: ${(e as Error).message}`, 2);
-      }
+      const json = parseJsonInput(values.simulate, await readInput(file, io));
       const parsed = parseClusterSnapshot(json);
-      if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `${values.simulate}: ${e.message}`).join('\n'), 1);
+      if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `${values.simulate}: ${clip(e.message)}`).join('\n'), 1);
       if (parsed.state.nodes.length === 0) throw new InputError(`${values.simulate}: the snapshot has no nodes`, 1);
       simulate = file;
     }

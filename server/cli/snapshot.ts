@@ -22,9 +22,13 @@ prints it (without managedFields). Read it with 'canopy place --cluster' or 'can
 
 Options:
       --context NAME   use this kubeconfig context instead of the current one
-  -o, --output FILE    write to FILE instead of standard output
+  -o, --output FILE    write to FILE instead of standard output (always JSON; -o json is refused,
+                       as it would name the file "json")
   -h, --help           show this help
 `;
+
+/** Output formats of the other commands: as a snapshot FILE name they are a mistake. */
+const OUTPUT_FORMATS = new Set(['json', 'yaml', 'text', 'wide', 'name']);
 
 export async function runSnapshot(argv: string[], io: CliIO, env: Record<string, string | undefined> = process.env): Promise<number> {
   const parsed = parseCommandArgs('snapshot', HELP, io, () =>
@@ -37,6 +41,11 @@ export async function runSnapshot(argv: string[], io: CliIO, env: Record<string,
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
+  // Elsewhere -o is a format: `canopy snapshot -o json > cluster.json` would write a file named json.
+  if (values.output !== undefined && OUTPUT_FORMATS.has(values.output)) {
+    io.stderr.write(`canopy snapshot: -o takes a FILE, not a format: snapshot always writes JSON (use > FILE or -o FILE.json)\n`);
+    return 2;
+  }
   let source: LiveSource;
   try {
     const connection = openConnection({ context: values.context, env });

@@ -95,3 +95,103 @@ describe('canopy validate', () => {
     expect(canopy(['frobnicate']).code).toBe(2);
   });
 });
+
+describe('canopy validate: what kubectl would read', () => {
+  it('an unknown grove.io version or kind is an error; other kinds say they were not checked', () => {
+    const p = file('kinds.yaml', GOOD.replace('grove.io/v1alpha1', 'grove.io/v1beta1') + '---\n' + GOOD.replace('kind: PodCliqueSet', 'kind: PodCliqueset') + '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n');
+    const r = canopy(['validate', p]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`${p}:1:1: error: PodCliqueSet/llm: /apiVersion: PodCliqueSet is served as apiVersion grove.io/v1alpha1, not grove.io/v1beta1 [schema.unknownKind]`);
+    expect(lines[1]).toContain(`${p}:17:1: error: PodCliqueset/llm: /kind: grove.io/v1alpha1 has no kind PodCliqueset (did you mean PodCliqueSet?)`);
+    expect(lines[2]).toBe(`${p}: ConfigMap/cm: not checked (not a Grove kind)`);
+    expect(canopy(['validate', file('core.yaml', GOOD.replace('grove.io/v1alpha1', 'v1'))]).code).toBe(1);
+    expect(canopy(['validate', file('nokind.yaml', 'metadata: {name: x}\n')]).code).toBe(1);
+  });
+
+  it('reads the items of a v1 List, each at its own line:column', () => {
+    const items = BAD.split('\n').map((l, i) => (l ? `${i === 0 ? '  - ' : '    '}${l}` : l)).join('\n');
+    const p = file('list.yaml', `apiVersion: v1\nkind: List\nitems:\n${items}`);
+    const r = canopy(['validate', p]);
+    expect(r.code).toBe(1);
+    // The clique's `spec:` key: line 10 of the item, 3 lines into the file and 4 columns in.
+    expect(r.stdout).toBe(`${p}:13:13: error: PodCliqueSet/llm: /spec/template/cliques/0/spec/roleName: roleName is required [schema.required]\n`);
+  });
+
+  it('an alias bomb is a parse error of its file (exit 2); the other files keep their results, -o json too', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    const p = file('bomb.yaml', `${bomb}\n`);
+    const good = file('good-too.yaml', GOOD);
+    const r = canopy(['validate', p, good]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${p}:1:1: error: too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)\n`);
+    expect(r.stdout).toBe(`${good}: PodCliqueSet/llm: ok\n`);
+    const json = canopy(['validate', '-o', 'json', p, good]);
+    expect(json.code).toBe(2);
+    const out = JSON.parse(json.stdout) as { file: string; errors?: { line: number }[]; documents: unknown[] }[];
+    expect(out.map((f) => [f.errors?.[0]?.line ?? null, f.documents.length])).toEqual([
+      [1, 0],
+      [null, 1],
+    ]);
+  });
+
+  it('YAML 1.1 timestamps and base-60 numbers are strings, as kubectl reads them', () => {
+    const r = canopy(['validate', file('y11.yaml', GOOD.replace('  name: llm\n', '  name: llm\n  labels: {release: 2024-01-01, t: "1-30"}\n  annotations: {t: 1:30}\n'))]);
+    expect(r.stdout).toContain('PodCliqueSet/llm: ok');
+    expect(r.code).toBe(0);
+  });
+
+  it('reads UTF-8 with a byte-order mark (columns unshifted) and UTF-16 by its mark; refuses binary briefly', () => {
+    const withBom = file('bom.yaml', '\uFEFF' + GOOD.replace('grove.io/v1alpha1', 'grove.io/v1beta1'));
+    expect(canopy(['validate', withBom]).stdout).toMatch(new RegExp(`^${withBom.replace(/[.]/g, '\\.')}:1:1: error: `));
+    const le = path.join(dir, 'le.yaml');
+    writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD, 'utf16le')]));
+    expect(canopy(['validate', le])).toMatchObject({ code: 0, stdout: `${le}: PodCliqueSet/llm: ok\n` });
+    const be = path.join(dir, 'be.yaml');
+    writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(GOOD, 'utf16le').swap16()]));
+    expect(canopy(['validate', be])).toMatchObject({ code: 0, stdout: `${be}: PodCliqueSet/llm: ok\n` });
+    const bin = path.join(dir, 'random.bin');
+    writeFileSync(bin, Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 256)));
+    const r = canopy(['validate', bin]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${bin}: not a text file\n`);
+    const stdin = canopy(['validate', '-'], 'a: 1\u0000\n');
+    expect(stdin).toMatchObject({ code: 2, stderr: '<stdin>: not a text file\n' });
+  });
+
+  it('an empty file or empty standard input holds no objects: exit 1; - may be given once', () => {
+    const p = file('empty.yaml', '# nothing rendered\n---\n');
+    expect(canopy(['validate', p])).toMatchObject({ code: 1, stdout: '', stderr: `${p}: no Kubernetes objects\n` });
+    expect(canopy(['validate', '-'], '')).toMatchObject({ code: 1, stderr: '<stdin>: no Kubernetes objects\n' });
+    const json = canopy(['validate', '-o', 'json', '-'], '');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual([{ file: '-', documents: [] }]);
+    const twice = canopy(['validate', '-', '-'], GOOD);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('- (standard input) can be given once');
+  });
+
+  it('findings go to standard output, parse errors to standard error', () => {
+    const p = file('mixed.yaml', `${BAD}---\nkind: [\n`);
+    const r = canopy(['validate', p]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`${p}:10:9: error: PodCliqueSet/llm:`);
+    expect(r.stderr).toMatch(new RegExp(`^${p.replace(/[.]/g, '\\.')}:\\d+:\\d+: error: `));
+    expect(r.stderr).not.toContain('roleName');
+  });
+
+  it('ends quietly when the reader closes the pipe early, with the exit status of the result', () => {
+    const docs = Array.from({ length: 3000 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\n`).join('---\n');
+    const p = file('many.yaml', `${docs}---\n${BAD}`);
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" validate "${p}" | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toBe(`${p}: ConfigMap/cm-0: not checked (not a Grove kind)\n`);
+    expect(r.stderr).toBe('rc=1\n');
+  });
+
+  it('no command is a usage error on standard error', () => {
+    const r = canopy([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: canopy <command>');
+  });
+});

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { checkManifestText } from '../../lib/grove/check';
 import type { Finding, ManifestReport } from '../../lib/grove/findings';
-import { InputError, outputFormat, parseCommandArgs, readInput } from './io';
+import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy validate [-o json] FILE...
@@ -17,7 +17,11 @@ Options:
   -o, --output FORMAT   text (default) or json
   -h, --help            show this help
 
-Exit status: 0 no errors, 1 at least one error finding, 2 a file could not be read or parsed.
+Kinds of other API groups are listed as not checked; an apiVersion of a grove.io group that is not a
+Grove kind the validator knows is an error. The items of a v1 List are checked one by one.
+
+Exit status: 0 no errors, 1 at least one error finding or a FILE without any object, 2 a file could
+not be read or parsed.
 `;
 
 interface JsonFinding {
@@ -48,24 +52,28 @@ function toJson(file: string, report: ManifestReport): JsonFileResult {
   return result;
 }
 
-function formatText(result: JsonFileResult): string {
+/** Read and parse errors of a file (for standard error), and its documents' findings (for standard output). */
+function formatText(result: JsonFileResult, checked: readonly boolean[]): { errors: string; findings: string } {
+  const errors: string[] = [];
   const lines: string[] = [];
-  const label = result.file === '-' ? '<stdin>' : result.file;
+  const label = inputLabel(result.file);
   for (const e of result.errors ?? []) {
-    lines.push(e.line === null ? `${label}: error: ${e.message}` : `${label}:${e.line}:${e.column}: error: ${e.message}`);
+    // A read error names its file itself ("cannot read F: …", "F: not a text file").
+    errors.push(e.line === null ? e.message : `${label}:${e.line}:${e.column}: error: ${clip(e.message)}`);
   }
-  for (const d of result.documents) {
+  result.documents.forEach((d, i) => {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
     if (d.findings.length === 0) {
-      lines.push(`${label}: ${what}: ok`);
-      continue;
+      lines.push(`${label}: ${what}: ${checked[i] ? 'ok' : 'not checked (not a Grove kind)'}`);
+      return;
     }
     for (const f of d.findings) {
       const where = f.line === null ? label : `${label}:${f.line}:${f.column}`;
       lines.push(`${where}: ${f.severity}: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
     }
-  }
-  return lines.join('\n') + '\n';
+  });
+  const text = (l: string[]) => (l.length > 0 ? l.join('\n') + '\n' : '');
+  return { errors: text(errors), findings: text(lines) };
 }
 
 export async function runValidate(argv: string[], io: CliIO): Promise<number> {
@@ -84,8 +92,13 @@ export async function runValidate(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`canopy validate: no FILE given (use - for standard input)\n\n${HELP}`);
     return 2;
   }
+  if (files.filter((f) => f === '-').length > 1) {
+    io.stderr.write('canopy validate: - (standard input) can be given once\n');
+    return 2;
+  }
 
-  const results: JsonFileResult[] = [];
+  const results: { json: JsonFileResult; checked: boolean[] }[] = [];
+  const empty: string[] = [];
   let unreadable = false;
   let hasError = false;
   for (const file of files) {
@@ -94,17 +107,30 @@ export async function runValidate(argv: string[], io: CliIO): Promise<number> {
       text = await readInput(file, io);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      results.push({ file, documents: [], errors: [{ message: e.message, line: null, column: null }] });
+      results.push({ json: { file, documents: [], errors: [{ message: e.message, line: null, column: null }] }, checked: [] });
       unreadable = true;
       continue;
     }
-    const result = toJson(file, checkManifestText(text));
+    const report = checkManifestText(text);
+    const result = toJson(file, report);
     if (result.errors) unreadable = true;
+    // Nothing to check is a failure: an empty `helm template | canopy validate -` must not pass.
+    else if (result.documents.length === 0) {
+      empty.push(file);
+      hasError = true;
+    }
     if (result.documents.some((d) => d.findings.some((f) => f.severity === 'error'))) hasError = true;
-    results.push(result);
+    results.push({ json: result, checked: report.documents.map((d) => d.checked) });
   }
 
-  if (format === 'json') io.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  else for (const r of results) (r.errors ? io.stderr : io.stdout).write(formatText(r));
+  if (format === 'json') io.stdout.write(JSON.stringify(results.map((r) => r.json), null, 2) + '\n');
+  else {
+    for (const r of results) {
+      const { errors, findings } = formatText(r.json, r.checked);
+      io.stderr.write(errors);
+      io.stdout.write(findings);
+    }
+  }
+  for (const file of empty) io.stderr.write(`${inputLabel(file)}: no Kubernetes objects\n`);
   return unreadable ? 2 : hasError ? 1 : 0;
 }
