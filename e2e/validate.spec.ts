@@ -177,6 +177,20 @@ test('a file can be opened or dropped, and replaces the text', async ({ page }) 
   await expect(page.getByTestId('findings-summary')).toHaveText('Nothing to check');
 });
 
+test('a file with CRLF line endings gets its findings pinned in the editor at once', async ({ page }) => {
+  // Windows editors write \r\n; CodeMirror keeps \n. The markers must not wait for a keystroke.
+  await page.getByTestId('manifest-file-input').setInputFiles({
+    name: 'windows.yaml',
+    mimeType: 'application/yaml',
+    buffer: Buffer.from(MISSING_ROLE_NAME.replace(/\n/g, '\r\n')),
+  });
+  await expect(page.getByText('Showing windows.yaml')).toBeVisible();
+  await expect(page.locator('[data-finding][data-path="/spec/template/cliques/1/spec/roleName"]')).toHaveAttribute('data-line', String(WORKER_SPEC_LINE));
+  await expect(page.locator('.cm-gutter-lint .cm-lint-marker-error').first()).toBeVisible();
+  expect(await linesOf(page, '.cm-gutter-lint .cm-lint-marker-error')).toContain(WORKER_SPEC_LINE);
+  expect(await linesOf(page, '.cm-lintRange-error')).toContain(WORKER_SPEC_LINE);
+});
+
 test('documents of other kinds are reported as not checked, not as clean', async ({ page }) => {
   await paste(page, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n');
   await expect(page.getByRole('heading', { name: /Service web/ })).toBeVisible();

@@ -49,7 +49,10 @@ export function ValidateWorkbench() {
     return { kind: 'report', view: result.view, pending: text !== checkedText };
   }, [result, text, checkedText]);
 
-  const load = useCallback((content: string, from: string) => {
+  const load = useCallback((raw: string, from: string) => {
+    // CodeMirror keeps `\n` only; a CRLF file held as is would never equal the editor's text, and the
+    // editor pins findings only to the text they were checked on: no markers until a keystroke.
+    const content = raw.replace(/\r\n?/g, '\n');
     editorRef.current?.setText(content);
     // Loaded text is complete: check it now rather than after the typing delay.
     setText(content);
