@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
 import { simulatedSourceFromSetting } from '../sources/simulated-env';
-import { serveCommand } from './serve';
+import { parseServeArgs, serveCommand } from './serve';
 
 // Run as a user runs it; only flag handling is exercised here (starting Next.js is the e2e suite's job).
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
@@ -73,5 +73,27 @@ describe('canopy serve', () => {
     expect(empty.store.count('PodCliqueSet')).toBe(0);
     expect(() => simulatedSourceFromSetting(path.join(dir, 'nope.json'))).toThrow(/cannot read the snapshot/);
     await Promise.all([fromFile.close(), demo.close(), empty.close()]);
+  });
+
+  it('a snapshot with a byte-order mark or in UTF-16 is checked, then served from a UTF-8 copy the server can read', async () => {
+    const json = JSON.stringify(snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY));
+    const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+    const plain = path.join(dir, 'plain.json');
+    writeFileSync(plain, json);
+    expect(await parseServeArgs(['--simulate', plain], io)).toMatchObject({ simulate: plain });
+    for (const [name, bytes] of [
+      ['bom.json', Buffer.from(`\uFEFF${json}`)],
+      ['utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')])],
+    ] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, bytes);
+      const options = await parseServeArgs(['--simulate', file], io);
+      const served = (options as { simulate: string }).simulate;
+      expect(served).not.toBe(file);
+      expect(path.basename(served)).toBe(name);
+      const source = simulatedSourceFromSetting(served, { tickMs: 0 });
+      expect(source.store.count('Node')).toBe(32);
+      await source.close();
+    }
   });
 });

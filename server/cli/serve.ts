@@ -9,6 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
@@ -67,6 +69,17 @@ export function serveCommand(options: ServeOptions, root = PROJECT_ROOT, env: En
 }
 
 /** Flags → options; throws InputError (exit 2 for bad flags and unreadable files, 1 for an unusable snapshot). */
+/**
+ * The server reads the snapshot as plain UTF-8 JSON. A file this command decoded otherwise (a
+ * byte-order mark, UTF-16) is served from a UTF-8 copy of the same name in a temporary directory.
+ */
+async function asPlainUtf8(file: string, text: string): Promise<string> {
+  if ((await readFile(file, 'utf8')) === text) return file;
+  const copy = path.join(await mkdtemp(path.join(tmpdir(), 'canopy-serve-')), path.basename(file));
+  await writeFile(copy, text);
+  return copy;
+}
+
 export async function parseServeArgs(argv: string[], io: CliIO): Promise<ServeOptions | 'help'> {
   let values;
   try {
@@ -98,11 +111,12 @@ export async function parseServeArgs(argv: string[], io: CliIO): Promise<ServeOp
     else {
       // Read it now, so a wrong path fails here and not in the first browser request.
       const file = path.resolve(values.simulate);
-      const json = parseJsonInput(values.simulate, await readInput(file, io));
+      const text = await readInput(file, io);
+      const json = parseJsonInput(values.simulate, text);
       const parsed = parseClusterSnapshot(json);
       if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `${values.simulate}: ${clip(e.message)}`).join('\n'), 1);
       if (parsed.state.nodes.length === 0) throw new InputError(`${values.simulate}: the snapshot has no nodes`, 1);
-      simulate = file;
+      simulate = await asPlainUtf8(file, text);
     }
   }
   return { port, dev: values.dev ?? false, ...(values.context !== undefined ? { context: values.context } : {}), ...(simulate ? { simulate } : {}) };

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Run as a user runs it; only flag handling is exercised here (talking to a cluster is the cluster suite's job).
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
 
-function canopy(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig' } });
+function canopy(args: string[], kubeconfig = '/nonexistent/kubeconfig') {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -24,5 +26,18 @@ describe('canopy snapshot', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('-o, --output FILE');
     expect(r.stdout).toContain('-o json is refused');
+  });
+
+  it('names the resource it could not list (exit 1)', () => {
+    // An apiserver address nothing listens on: every list fails at once.
+    const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'canopy-snapshot-')), 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const r = canopy(['snapshot'], kubeconfig);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^canopy snapshot: cannot list (nodes|pods|clustertopologybindings): ServiceUnavailable: cannot reach the apiserver at 127\.0\.0\.1:1/);
   });
 });

@@ -8,7 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ActionFailure } from '../actions/errors';
 import { ConnectionError, openConnection } from '../kube/connection';
-import { clusterSnapshot } from '../kube/snapshot';
+import { KIND_INFO, type WatchedKind } from '../../lib/cluster/kinds';
+import type { KubeObject } from '../../lib/grove/meta';
+import { kubeList } from '../../lib/topology/snapshot';
+import { listAll, SNAPSHOT_KINDS } from '../kube/snapshot';
 import { LiveSource } from '../sources/live';
 import { parseCommandArgs } from './io';
 import type { CliIO } from './main';
@@ -26,6 +29,24 @@ Options:
                        as it would name the file "json")
   -h, --help           show this help
 `;
+
+/** A list that failed, with the kind it was of: "cannot list pods: Forbidden" says which RBAC rule is missing. */
+class KindListFailure extends Error {
+  constructor(
+    readonly kind: WatchedKind,
+    override readonly cause: unknown,
+  ) {
+    super(`cannot list ${kind}`);
+  }
+}
+
+async function listKind(source: LiveSource, kind: WatchedKind): Promise<KubeObject[]> {
+  try {
+    return await listAll(source, kind);
+  } catch (error) {
+    throw new KindListFailure(kind, error);
+  }
+}
 
 /** Output formats of the other commands: as a snapshot FILE name they are a mistake. */
 const OUTPUT_FORMATS = new Set(['json', 'yaml', 'text', 'wide', 'name']);
@@ -60,13 +81,15 @@ export async function runSnapshot(argv: string[], io: CliIO, env: Record<string,
   }
   let text: string;
   try {
-    const list = await clusterSnapshot(source);
+    const list = kubeList((await Promise.all(SNAPSHOT_KINDS.map((kind) => listKind(source, kind)))).flat());
     text = `${JSON.stringify(list, null, 2)}\n`;
     const counts = new Map<string, number>();
     for (const item of list.items as { kind?: string }[]) counts.set(item.kind ?? '?', (counts.get(item.kind ?? '?') ?? 0) + 1);
     io.stderr.write(`canopy snapshot: ${source.info().name}: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ') || 'nothing'}\n`);
   } catch (error) {
-    io.stderr.write(`canopy snapshot: ${error instanceof ActionFailure ? `${error.reason}: ${error.message}` : String(error)}\n`);
+    const failure = error instanceof KindListFailure ? error.cause : error;
+    const why = failure instanceof ActionFailure ? `${failure.reason}: ${failure.message}` : String(failure);
+    io.stderr.write(`canopy snapshot: ${error instanceof KindListFailure ? `cannot list ${KIND_INFO[error.kind].plural}: ` : ''}${why}\n`);
     return 1;
   } finally {
     await source.close();
