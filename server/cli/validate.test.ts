@@ -62,9 +62,10 @@ describe('canopy validate', () => {
           {
             kind: 'PodCliqueSet',
             name: 'llm',
+            checked: true,
             findings: [{ path: '/spec/template/cliques/0/spec/roleName', rule: 'schema.required', severity: 'error', message: 'roleName is required', line: 10, column: 9 }],
           },
-          { kind: 'ConfigMap', name: 'other', findings: [] },
+          { kind: 'ConfigMap', name: 'other', checked: false, findings: [] },
         ],
       },
     ]);

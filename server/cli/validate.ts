@@ -35,7 +35,8 @@ interface JsonFinding {
 
 interface JsonFileResult {
   file: string;
-  documents: { kind: string | null; name: string | null; findings: JsonFinding[] }[];
+  /** checked: false for kinds of other API groups, which pass through unchecked. */
+  documents: { kind: string | null; name: string | null; checked: boolean; findings: JsonFinding[] }[];
   errors?: { message: string; line: number | null; column: number | null }[];
 }
 
@@ -45,6 +46,7 @@ function toJson(file: string, report: ManifestReport): JsonFileResult {
     documents: report.documents.map((d) => ({
       kind: d.kind,
       name: d.name,
+      checked: d.checked,
       findings: d.findings.map((f) => ({ path: f.path, rule: f.rule, severity: f.severity, message: f.message, line: f.line ?? null, column: f.column ?? null })),
     })),
   };
@@ -53,7 +55,7 @@ function toJson(file: string, report: ManifestReport): JsonFileResult {
 }
 
 /** Read and parse errors of a file (for standard error), and its documents' findings (for standard output). */
-function formatText(result: JsonFileResult, checked: readonly boolean[]): { errors: string; findings: string } {
+function formatText(result: JsonFileResult): { errors: string; findings: string } {
   const errors: string[] = [];
   const lines: string[] = [];
   const label = inputLabel(result.file);
@@ -61,17 +63,17 @@ function formatText(result: JsonFileResult, checked: readonly boolean[]): { erro
     // A read error names its file itself ("cannot read F: …", "F: not a text file").
     errors.push(e.line === null ? e.message : `${label}:${e.line}:${e.column}: error: ${clip(e.message)}`);
   }
-  result.documents.forEach((d, i) => {
+  for (const d of result.documents) {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
     if (d.findings.length === 0) {
-      lines.push(`${label}: ${what}: ${checked[i] ? 'ok' : 'not checked (not a Grove kind)'}`);
-      return;
+      lines.push(`${label}: ${what}: ${d.checked ? 'ok' : 'not checked (not a Grove kind)'}`);
+      continue;
     }
     for (const f of d.findings) {
       const where = f.line === null ? label : `${label}:${f.line}:${f.column}`;
       lines.push(`${where}: ${f.severity}: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
     }
-  });
+  }
   const text = (l: string[]) => (l.length > 0 ? l.join('\n') + '\n' : '');
   return { errors: text(errors), findings: text(lines) };
 }
@@ -97,7 +99,7 @@ export async function runValidate(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
-  const results: { json: JsonFileResult; checked: boolean[] }[] = [];
+  const results: JsonFileResult[] = [];
   const empty: string[] = [];
   let unreadable = false;
   let hasError = false;
@@ -107,12 +109,11 @@ export async function runValidate(argv: string[], io: CliIO): Promise<number> {
       text = await readInput(file, io);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      results.push({ json: { file, documents: [], errors: [{ message: e.message, line: null, column: null }] }, checked: [] });
+      results.push({ file, documents: [], errors: [{ message: e.message, line: null, column: null }] });
       unreadable = true;
       continue;
     }
-    const report = checkManifestText(text);
-    const result = toJson(file, report);
+    const result = toJson(file, checkManifestText(text));
     if (result.errors) unreadable = true;
     // Nothing to check is a failure: an empty `helm template | canopy validate -` must not pass.
     else if (result.documents.length === 0) {
@@ -120,13 +121,13 @@ export async function runValidate(argv: string[], io: CliIO): Promise<number> {
       hasError = true;
     }
     if (result.documents.some((d) => d.findings.some((f) => f.severity === 'error'))) hasError = true;
-    results.push({ json: result, checked: report.documents.map((d) => d.checked) });
+    results.push(result);
   }
 
-  if (format === 'json') io.stdout.write(JSON.stringify(results.map((r) => r.json), null, 2) + '\n');
+  if (format === 'json') io.stdout.write(JSON.stringify(results, null, 2) + '\n');
   else {
     for (const r of results) {
-      const { errors, findings } = formatText(r.json, r.checked);
+      const { errors, findings } = formatText(r);
       io.stderr.write(errors);
       io.stdout.write(findings);
     }
