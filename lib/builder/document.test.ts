@@ -192,3 +192,11 @@ describe('list edits keep each comment with its own item', () => {
     );
   });
 });
+
+test('an alias bomb in the text is refused with where it is, not thrown (the builder page reads every text typed)', () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+  const read = readBuilderText(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n${bomb}\n`);
+  expect(read).toMatchObject({ ok: false, line: 5, column: 1 });
+  expect(read.ok ? '' : read.message).toMatch(/alias/i);
+});
+

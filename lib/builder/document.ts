@@ -37,11 +37,18 @@ export function readBuilderText(text: string): ReadResult {
   const e = errors[0];
   if (e) return { ok: false, message: e.message, line: e.line, column: e.column };
   let object: Record<string, unknown> | undefined;
-  const pcsIndex = documents.findIndex((d) => {
-    const js = documentData(d);
-    if (isRecord(js) && js.kind === PODCLIQUESET_KIND) object = js;
-    return object !== undefined;
-  });
+  let pcsIndex = -1;
+  for (let i = 0; i < documents.length && !object; i++) {
+    let js: unknown;
+    try {
+      js = documentData(documents[i]!);
+    } catch (error) {
+      // e.g. an alias bomb, past the alias limit: refused like a syntax error, where the document starts.
+      const at = lineCounter.linePos(documents[i]!.contents?.range?.[0] ?? 0);
+      return { ok: false, message: (error as Error).message, line: at.line, column: at.col };
+    }
+    if (isRecord(js) && js.kind === PODCLIQUESET_KIND) (object = js), (pcsIndex = i);
+  }
   if (!object) return { ok: false, message: 'no PodCliqueSet in this text (kind: PodCliqueSet)' };
   const doc = { documents, pcsIndex, lineCounter };
   return { ok: true, doc, object, editRefusal: sharedNodeRefusal(doc, text) };
