@@ -4,7 +4,7 @@ import { colorCells } from '../../lib/heatmap/colors';
 import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { boundPod, nestedCluster } from '../../lib/placement/testkit';
-import { BAND_WORDS, bandBufferSize, cellPixelSize, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeLayoutPixels, writeNodePixels, type PixelWords } from './renderer';
+import { BAND_WORDS, bandBufferSize, cellPixelSize, frameLabelText, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeLayoutPixels, writeNodePixels, type PixelWords } from './renderer';
 
 /** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
 function smallModel() {
@@ -296,3 +296,21 @@ describe('bandBufferSize: the pixel path’s band buffer stays within BAND_WORDS
     );
   });
 });
+
+describe('frame header text (frameLabelText)', () => {
+  const frame = { label: 'nvlink clique 4c8e1f2a…/0', valueLabel: 'clique 4c8e1f2a…/0' };
+  const stats = { used: 32, gpus: 32 };
+  const within = (chars: number) => (text: string) => text.length <= chars;
+
+  test('what fits, in order: level, value and count; value and count; level and value; the value', () => {
+    expect(frameLabelText(frame, stats, within(100))).toBe('nvlink clique 4c8e1f2a…/0 · 32/32');
+    expect(frameLabelText(frame, stats, within(26))).toBe('clique 4c8e1f2a…/0 · 32/32');
+    expect(frameLabelText(frame, stats, within(25))).toBe('nvlink clique 4c8e1f2a…/0');
+    expect(frameLabelText(frame, stats, within(19))).toBe('clique 4c8e1f2a…/0');
+  });
+
+  test('nothing fits: the shortest, the value (the canvas squeezes it)', () => {
+    expect(frameLabelText(frame, stats, within(3))).toBe('clique 4c8e1f2a…/0');
+  });
+});
+

@@ -306,6 +306,18 @@ export function writeLayoutPixels(job: LayoutPixelJob, put: (firstRow: number, r
   return cells;
 }
 
+/**
+ * A frame's header text: the first of "level value · used/total", "value · used/total" (the count
+ * matters more than the level's name, which the nesting shows), "level value" and "value" that `fits`;
+ * else the shortest, which the canvas squeezes into the room (a long NVLink name in a narrow frame
+ * reads better shortened than squeezed to a smudge).
+ */
+export function frameLabelText(frame: { label: string; valueLabel: string }, stats: { used: number; gpus: number }, fits: (text: string) => boolean): string {
+  const count = ` · ${stats.used}/${stats.gpus}`;
+  const candidates = [frame.label + count, frame.valueLabel + count, frame.label, frame.valueLabel];
+  return candidates.find(fits) ?? frame.valueLabel;
+}
+
 const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
   light: {
     background: '#ffffff',
@@ -597,8 +609,8 @@ export class HeatmapRenderer {
     ctx.font = `600 ${LABEL_SIZE}px ui-sans-serif, system-ui, sans-serif`;
     ctx.textBaseline = 'top';
     const room = Math.max(1, frame.w - 2 * FRAME_PAD);
-    const full = `${frame.label} · ${stats.used}/${stats.gpus}`;
-    ctx.fillText(ctx.measureText(full).width <= room * 1.15 ? full : frame.label, frame.x + FRAME_PAD, frame.y + 3, room); // a slight squeeze keeps the count
+    const text = frameLabelText(frame, stats, (t) => ctx.measureText(t).width <= room * 1.15); // a slight squeeze is fine
+    ctx.fillText(text, frame.x + FRAME_PAD, frame.y + 3, room);
   }
 
   /** After an in-place cell repaint: redraw the header strips of frames whose counts changed. */
