@@ -4,6 +4,7 @@
  * `/topology?preview=<id>`. Same tab (or a tab opened from it), nothing sent anywhere.
  */
 import type { Plan } from '../../lib/placement/plan';
+import { isRecord } from '../../lib/grove/meta';
 
 export type PreviewHandoff =
   | { kind: 'podcliqueset'; yaml: string; title?: string }
@@ -26,8 +27,6 @@ export function previewHref(id: string): string {
   return `/topology?preview=${encodeURIComponent(id)}`;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 /** GPUs of one planned pod: a whole number, bounded so a hand-made entry cannot stall the page drawing ghosts. */
 const MAX_POD_GPUS = 10_000;
@@ -38,15 +37,15 @@ const MAX_POD_GPUS = 10_000;
  * a hand edit), and a Plan that reaches the overlay half-formed would crash the page on every reload.
  */
 export function planProblem(plan: unknown, path = '/plan'): string | null {
-  if (!isObject(plan)) return `${path}: expected an object`;
+  if (!isRecord(plan)) return `${path}: expected an object`;
   if (typeof plan.feasible !== 'boolean') return `${path}/feasible: expected true or false`;
   if (!Array.isArray(plan.gangs)) return `${path}/gangs: expected a list`;
   for (const [g, gang] of plan.gangs.entries()) {
     const at = `${path}/gangs/${g}`;
-    if (!isObject(gang)) return `${at}: expected an object`;
+    if (!isRecord(gang)) return `${at}: expected an object`;
     if (!isString(gang.name)) return `${at}/name: expected a string`;
     if (typeof gang.placed !== 'boolean') return `${at}/placed: expected true or false`;
-    if (!isObject(gang.domains)) return `${at}/domains: expected an object`;
+    if (!isRecord(gang.domains)) return `${at}/domains: expected an object`;
     for (const [level, value] of Object.entries(gang.domains)) if (!isString(value)) return `${at}/domains/${level}: expected a string`;
     if (gang.reason !== undefined && !isString(gang.reason)) return `${at}/reason: expected a string`;
     for (const key of ['unplacedOptionalPods', 'warnings'] as const) {
@@ -59,13 +58,13 @@ export function planProblem(plan: unknown, path = '/plan'): string | null {
     if (gang.explanation !== undefined) {
       if (!Array.isArray(gang.explanation)) return `${at}/explanation: expected a list`;
       for (const [e, entry] of gang.explanation.entries()) {
-        if (!isObject(entry)) return `${at}/explanation/${e}: expected an object`;
+        if (!isRecord(entry)) return `${at}/explanation/${e}: expected an object`;
         for (const key of ['level', 'needs', 'best', 'message'] as const) if (!isString(entry[key])) return `${at}/explanation/${e}/${key}: expected a string`;
       }
     }
     if (!Array.isArray(gang.pods)) return `${at}/pods: expected a list`;
     for (const [p, pod] of gang.pods.entries()) {
-      if (!isObject(pod)) return `${at}/pods/${p}: expected an object`;
+      if (!isRecord(pod)) return `${at}/pods/${p}: expected an object`;
       for (const key of ['name', 'podGroup', 'clique', 'node'] as const) if (!isString(pod[key])) return `${at}/pods/${p}/${key}: expected a string`;
       if (!Number.isInteger(pod.gpus) || (pod.gpus as number) < 0 || (pod.gpus as number) > MAX_POD_GPUS) return `${at}/pods/${p}/gpus: expected a whole number from 0 to ${MAX_POD_GPUS}`;
     }
@@ -75,7 +74,7 @@ export function planProblem(plan: unknown, path = '/plan'): string | null {
 
 /** The first thing wrong with a stored payload (see planProblem), null when it can be shown. */
 function payloadProblem(value: unknown): string | null {
-  if (!isObject(value)) return 'expected an object';
+  if (!isRecord(value)) return 'expected an object';
   if (value.title !== undefined && !isString(value.title)) return '/title: expected a string';
   if (value.kind === 'podcliqueset') return isString(value.yaml) ? null : '/yaml: expected a string';
   if (value.kind === 'plan') return planProblem(value.plan);

@@ -8,6 +8,7 @@
  */
 import type { ClusterState } from '../cluster/state';
 import { parseManifests, positionOf, type ManifestDocument } from '../grove/manifest';
+import { isRecord } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { validate } from '../grove/validate';
 import { previewPodCliqueSet, type PlacementPreview } from '../placement/preview';
@@ -35,25 +36,23 @@ const PCS_KIND = 'PodCliqueSet';
 interface FoundPodCliqueSet {
   object: Record<string, unknown>;
   doc: ManifestDocument;
-  /** '' for a document of its own, `/items/<i>` for an item of a List. */
+  /** '' for a document of its own, `/items/<i>` for an item of a PodCliqueSetList. */
   pointer: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** PodCliqueSets of the text in order: documents of their own, and the items of a `List` / `PodCliqueSetList`. */
+/**
+ * PodCliqueSets of the text in order: documents of their own (parseManifests already splits a `v1`
+ * List, what `kubectl get -o yaml` prints, into its items), and the items of a typed PodCliqueSetList,
+ * which may leave out their kind (the list says it).
+ */
 function podCliqueSetsOf(documents: readonly ManifestDocument[]): FoundPodCliqueSet[] {
   const found: FoundPodCliqueSet[] = [];
   for (const doc of documents) {
-    if (!isObject(doc.object)) continue;
+    if (!isRecord(doc.object)) continue;
     if (doc.kind === PCS_KIND) found.push({ object: doc.object, doc, pointer: '' });
-    else if (doc.kind?.endsWith('List') && Array.isArray(doc.object.items)) {
-      // A typed list's items may leave out their kind (the list says it); `kubectl get -o yaml` prints a `List` whose items carry theirs.
-      const typed = doc.kind === `${PCS_KIND}List`;
+    else if (doc.kind === `${PCS_KIND}List` && Array.isArray(doc.object.items)) {
       doc.object.items.forEach((item, i) => {
-        if (!isObject(item)) return;
-        if (item.kind === PCS_KIND) found.push({ object: item, doc, pointer: `/items/${i}` });
-        else if (typed && item.kind === undefined) found.push({ object: { apiVersion: doc.apiVersion, kind: PCS_KIND, ...item }, doc, pointer: `/items/${i}` });
+        if (isRecord(item) && (item.kind === PCS_KIND || item.kind === undefined)) found.push({ object: { apiVersion: doc.apiVersion, kind: PCS_KIND, ...item }, doc, pointer: `/items/${i}` });
       });
     }
   }
@@ -61,7 +60,7 @@ function podCliqueSetsOf(documents: readonly ManifestDocument[]): FoundPodClique
 }
 
 const nameOf = (object: Record<string, unknown>): string => {
-  const meta = isObject(object.metadata) ? object.metadata : {};
+  const meta = isRecord(object.metadata) ? object.metadata : {};
   return `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : '(no name)'}`;
 };
 
