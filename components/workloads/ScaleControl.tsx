@@ -113,8 +113,8 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
         impactError = failureText(e);
       }
     } else impactError = data.stateError ?? 'the cluster’s nodes are not loaded yet, so placement cannot be previewed';
-    // Without a placement preview the breach is still known: it needs only the stack's own objects.
-    const breach = impact ? impact.breach : breachWithoutPlacement(tree, target, to);
+    // From the stack's own objects, so it is known even when placement cannot be previewed.
+    const breach = scaleBreach(tree, target, to);
     const seq = ++requestSeq.current;
     setPreview({ to, checking: true, breachAcknowledged: false, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}), ...(breach ? { breach } : {}) });
     scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: true }).then(
@@ -362,8 +362,8 @@ function countPods(tree: WorkloadTree, target: ScaleTargetInfo, from: number, to
   return totalStageCount(scaleProgress(tree, target, from, to).counts);
 }
 
-/** The breach check of previewScale, for when there is no placement preview (the nodes are not loaded). */
-function breachWithoutPlacement(tree: WorkloadTree, target: ScaleTargetInfo, to: number): MinAvailableBreach | undefined {
+/** The minAvailable breach of this scale (minAvailableBreach, as previewScale reports it), from the stack's objects alone. */
+function scaleBreach(tree: WorkloadTree, target: ScaleTargetInfo, to: number): MinAvailableBreach | undefined {
   if (target.kind === 'PodCliqueSet') return undefined;
   const object = target.kind === 'PodCliqueScalingGroup' ? tree.scalingGroups.find((g) => g.name === target.name)?.object : tree.podCliques.find((c) => c.name === target.name)?.object;
   return object ? minAvailableBreach(tree.pcs, object, target.kind, target.replicas, to) : undefined;
