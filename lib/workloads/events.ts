@@ -70,7 +70,8 @@ export function workloadEvents(tree: WorkloadTree, events: readonly KubeObject[]
     const ns = inv.namespace ?? raw.metadata?.namespace ?? tree.namespace;
     const uidOfName = names.get(`${inv.kind}/${ns}/${inv.name}`);
     if (uidOfName === undefined && !(inv.uid && uids.has(inv.uid))) continue;
-    if (inv.uid && uidOfName && inv.uid !== uidOfName && !uids.has(inv.uid) && !sameIncarnation(inv.kind, raw, pcsCreated)) continue;
+    // A uid the tree does not hold, on a name it does (the name's object has a uid to compare with).
+    if (inv.uid && uidOfName && !uids.has(inv.uid) && !sameIncarnation(inv.kind, raw, pcsCreated)) continue;
     const source = raw.reportingComponent || raw.source?.component || raw.reportingController;
     out.push({
       key: `${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`,
