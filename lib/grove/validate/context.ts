@@ -12,6 +12,11 @@ export const TOPOLOGY_AWARE_BACKENDS = ['kai-scheduler'] as const;
 export interface ValidationContext {
   /** ClusterTopologyBindings of the cluster snapshot: name → levels (broadest first). */
   topologies?: Record<string, TopologyLevel[]>;
+  /**
+   * `topologies` is every binding the cluster has (an apiserver's admission view, not a partial
+   * snapshot): a topologyName missing from it is then an error, as Grove's webhook makes it.
+   */
+  topologiesComplete?: boolean;
   /** Operator config `topologyAwareScheduling.enabled`. */
   topologyAwareScheduling?: boolean;
   /** Enabled scheduler profiles. Default: Grove's Helm chart, default-scheduler and kai-scheduler. */
