@@ -548,13 +548,31 @@ describe('MNNVL annotation (§5.6)', () => {
     expectOne(validate(pcs, { autoMNNVLEnabled: false }), 'mnnvl.disabled', '/metadata/annotations/grove.io~1mnnvl-group');
     expectNone(validate(pcs, { autoMNNVLEnabled: true }), 'mnnvl.disabled');
     expectNone(validate(pcs), 'mnnvl.disabled');
-    expectNone(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'none' })), { autoMNNVLEnabled: false }), 'mnnvl.disabled');
   });
 
-  test('mnnvl.noGpu: an explicit group on a clique without GPUs is a warning (Grove accepts it and injects no claim); on a GPU clique clean', () => {
-    const noGpu = expectOne(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }))), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'), 'warning');
-    expect(noGpu.message).toMatch(/no ComputeDomain claim/);
+  test('mnnvl.disabled: "none" is rejected too when autoMNNVLEnabled=false (any value present), wherever it is written; unknown config or enabled accepted', () => {
+    const onPcs = pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'none' }));
+    const f = expectOne(validate(onPcs, { autoMNNVLEnabled: false }), 'mnnvl.disabled', '/metadata/annotations/grove.io~1mnnvl-group');
+    expect(f.message).toMatch(/remove the grove\.io\/mnnvl-group annotation/);
+    const onClique = pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'none' }));
+    expectOne(validate(onClique, { autoMNNVLEnabled: false }), 'mnnvl.disabled', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+    expectClean(validate(onPcs));
+    expectClean(validate(onPcs, { autoMNNVLEnabled: true }));
+    expectClean(validate(onClique, { autoMNNVLEnabled: true }));
+    // An invalid value is both: Grove checks the value and the feature independently.
+    const invalid = validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'NVL_72' })), { autoMNNVLEnabled: false });
+    expectOne(invalid, 'mnnvl.value', '/metadata/annotations/grove.io~1mnnvl-group');
+    expectOne(invalid, 'mnnvl.disabled', '/metadata/annotations/grove.io~1mnnvl-group');
+  });
+
+  test('mnnvl.noGpu: an explicit group on a clique without GPUs is rejected (§5.6); on a GPU clique, as "none", or inherited clean', () => {
+    const noGpu = expectOne(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }))), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+    // The message says what to do.
+    expect(noGpu.message).toMatch(/remove the grove\.io\/mnnvl-group annotation/);
+    expect(noGpu.message).toMatch(/nvidia\.com\/gpu/);
     expectClean(validate(pcsWith((p) => (p.clique(DECODE).annotations = { [MNNVL]: 'nvl72' }))));
+    // "none" opts a clique out: no group, nothing to reject.
+    expectClean(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'none' }))));
     // A GPU on an init container counts (Grove's helper reads containers and initContainers); a zero quantity however written does not.
     const gpuInit = (gpus: string) =>
       pcsWith((p) => {
@@ -562,9 +580,14 @@ describe('MNNVL annotation (§5.6)', () => {
         p.podSpec(ROUTER).initContainers = [{ name: 'setup', image: 'busybox', resources: { requests: { [RESOURCE_GPU]: gpus }, limits: { [RESOURCE_GPU]: gpus } } }];
       });
     expectNone(validate(gpuInit('1')), 'mnnvl.noGpu');
-    expectOne(validate(gpuInit('0.0')), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'), 'warning');
-    // Inherited from the PCS, non-GPU cliques are silently skipped.
+    expectOne(validate(gpuInit('0.0')), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+    // Inherited from the PCS or from a scaling group's config, non-GPU cliques are silently skipped.
     expectClean(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'nvl72' }))));
+    const groupWithCpuMember = pcsWith((p) => {
+      p.group(PREFILL).annotations = { [MNNVL]: 'nvl72' };
+      delete (p.podSpec(LEADER).containers as Json[])[0]!.resources;
+    });
+    expectClean(validate(groupWithCpuMember));
   });
 
   test('MNNVL value rules apply on CREATE only', () => {

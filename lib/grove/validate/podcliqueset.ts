@@ -490,12 +490,14 @@ function validateMnnvl(pcs: Rec, cliques: [Rec, number][], groups: [Rec, number]
     const value = str(annotations[ANNOTATION_MNNVL_GROUP]);
     if (value === undefined) return;
     const at = [...path, ANNOTATION_MNNVL_GROUP];
-    if (value !== MNNVL_GROUP_NONE) {
-      const why = dns1123LabelError(value);
-      if (why) out.push(err(at, 'mnnvl.value', `${ANNOTATION_MNNVL_GROUP} must be "none" or a DNS-1123 label: "${value}" ${why}`));
-      else if (ctx.autoMNNVLEnabled === false) out.push(err(at, 'mnnvl.disabled', `${ANNOTATION_MNNVL_GROUP} is set but the operator has network.autoMNNVLEnabled=false`));
-      // Grove's webhook accepts it: claims are injected only into cliques with GPUs, so this one is left out.
-      else if (clique && !requestsGpu(clique)) out.push(warn(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so it gets no ComputeDomain claim: MNNVL group "${value}" has no effect on its pods`));
+    const why = value === MNNVL_GROUP_NONE ? undefined : dns1123LabelError(value);
+    if (why) out.push(err(at, 'mnnvl.value', `${ANNOTATION_MNNVL_GROUP} must be "none" or a DNS-1123 label: "${value}" ${why}`));
+    // Grove rejects the annotation whatever its value ("none" too) when the feature is off.
+    if (ctx.autoMNNVLEnabled === false) {
+      out.push(err(at, 'mnnvl.disabled', `${ANNOTATION_MNNVL_GROUP} is set ("${value}") but the operator has network.autoMNNVLEnabled=false: remove the ${ANNOTATION_MNNVL_GROUP} annotation or enable MNNVL in the operator configuration`));
+    } else if (!why && value !== MNNVL_GROUP_NONE && clique && !requestsGpu(clique)) {
+      // Only an explicit group on the clique itself: one inherited from the PCS or a scaling group skips non-GPU cliques.
+      out.push(err(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so it cannot join MNNVL group "${value}": remove the ${ANNOTATION_MNNVL_GROUP} annotation from the clique or give it a ${RESOURCE_GPU} request`));
     }
   };
   check(isRecord(pcs.metadata) ? pcs.metadata.annotations : undefined, ['metadata', 'annotations']);
