@@ -120,6 +120,20 @@ describe('topologyName (§5.3)', () => {
     expectOne(validate(constrained(), { topologies: {} }), 'topology.unknownTopology', `${PCS_TC}/topologyName`, 'warning');
     expectNone(validate(constrained(), snapshot), 'topology.unknownTopology');
     expectNone(validate(constrained()), 'topology.unknownTopology');
+    expectNone(validate(constrained(), { ...snapshot, topologiesComplete: false }), 'topology.unknownTopology');
+  });
+
+  test('topology.unknownTopology: an error in Grove\'s words when the bindings are the cluster\'s whole set (topologiesComplete)', () => {
+    const f = expectOne(validate(constrained(), { topologies: { h100: GB200_LEVELS, a100: GB200_LEVELS }, topologiesComplete: true }), 'topology.unknownTopology', `${PCS_TC}/topologyName`);
+    expect(f.message).toContain('ClusterTopologyBinding "gb200" not found');
+    expect(f.message).toContain('known: "h100", "a100"');
+    const none = expectOne(validate(constrained(), { topologies: {}, topologiesComplete: true }), 'topology.unknownTopology', `${PCS_TC}/topologyName`);
+    expect(none.message).toContain('ClusterTopologyBinding "gb200" not found');
+    // Present: no finding; an explicit false is the snapshot's warning.
+    expectNone(validate(constrained(), { ...snapshot, topologiesComplete: true }), 'topology.unknownTopology');
+    expectOne(validate(constrained(), { topologies: { h100: GB200_LEVELS }, topologiesComplete: false }), 'topology.unknownTopology', `${PCS_TC}/topologyName`, 'warning');
+    // On UPDATE the topology is immutable and not checked again.
+    expectNone(validateUpdate(constrained(), constrained(), { topologies: {}, topologiesComplete: true }), 'topology.unknownTopology');
   });
 });
 

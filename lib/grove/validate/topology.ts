@@ -1,7 +1,7 @@
 /**
  * Topology-constraint rules: the CRD's CEL rules on TopologyConstraint, and the PodCliqueSet
- * webhook's topology checks (API-NOTES §2.6, §5.3), plus Canopy's warning for a binding the
- * cluster snapshot lacks.
+ * webhook's topology checks (API-NOTES §2.6, §5.3); a binding missing from a partial cluster
+ * snapshot is only a warning (an error when the context holds every binding).
  */
 import type { TopologyLevel } from '../clustertopologybinding';
 import type { Finding } from '../findings';
@@ -127,7 +127,14 @@ export function validateTopologyConstraints(pcs: Rec, raw: Rec, ctx: ValidationC
     levels = ctx.topologies[topologyName];
     if (!levels) {
       const known = Object.keys(ctx.topologies);
-      out.push(warn([...(names.get(topologyName)!.path), 'topologyName'], 'topology.unknownTopology', `ClusterTopologyBinding "${topologyName}" is not in the cluster snapshot (${known.length ? 'known: ' + known.map((k) => `"${k}"`).join(', ') : 'it has none'}); Grove will reject the PodCliqueSet if the binding does not exist`));
+      const knownList = known.map((k) => `"${k}"`).join(', ');
+      const at = [...names.get(topologyName)!.path, 'topologyName'];
+      // A complete set (the apiserver's view) makes it the webhook's error; a snapshot may just be missing it.
+      if (ctx.topologiesComplete) {
+        out.push(err(at, 'topology.unknownTopology', `ClusterTopologyBinding "${topologyName}" not found (${known.length ? 'known: ' + knownList : 'the cluster has none'})`));
+      } else {
+        out.push(warn(at, 'topology.unknownTopology', `ClusterTopologyBinding "${topologyName}" is not in the cluster snapshot (${known.length ? 'known: ' + knownList : 'it has none'}); Grove will reject the PodCliqueSet if the binding does not exist`));
+      }
     }
   }
   if (levels && op === 'CREATE') {
