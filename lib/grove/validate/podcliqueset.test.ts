@@ -85,8 +85,16 @@ describe('names (§5.1)', () => {
     test('standalone clique: 45 accepted, 46 rejected on the clique name', () => {
       const at = (n: number) => validate(pcsWith((p) => (p.clique(DECODE).name = 'd'.repeat(n - 6))));
       expectNone(at(45), 'pcs.nameBudget');
-      const f = expectOne(at(46), 'pcs.nameBudget', clique(DECODE, 'name'));
+      const over = at(46);
+      const f = expectAt(over, 'pcs.nameBudget', clique(DECODE, 'name'));
       expect(f.message).toContain('combined resource name length 46 exceeds 45-character limit');
+      // Grove reports it on metadata.name too; a standalone clique has no group to blame.
+      const onName = expectAt(over, 'pcs.nameBudget', '/metadata/name');
+      expect(onName.message).toContain('combined resource name length 46 exceeds 45-character limit');
+      expect(withRule(over, 'pcs.nameBudget').map((x) => x.path)).toEqual([clique(DECODE, 'name'), '/metadata/name']);
+      // No name written: nothing to shorten there (the schema reports the missing name).
+      const unnamed = validate(pcsWith((p) => ((p.clique(DECODE).name = 'd'.repeat(46)), delete p.metadata.name)));
+      expect(withRule(unnamed, 'pcs.nameBudget').map((x) => x.path)).toEqual([clique(DECODE, 'name')]);
     });
 
     test('clique in a scaling group: the group name counts; 45 accepted, 46 rejected', () => {
@@ -95,8 +103,32 @@ describe('names (§5.1)', () => {
       expectNone(at(45), 'pcs.nameBudget');
       // Both members (leader and worker are 6 characters each) overflow.
       const over = at(46);
-      expect(withRule(over, 'pcs.nameBudget').map((f) => f.path)).toEqual([clique(LEADER, 'name'), clique(WORKER, 'name')]);
+      // Each clique, and once each the group's name and metadata.name (Grove reports all three).
+      expect(withRule(over, 'pcs.nameBudget').map((f) => f.path)).toEqual([clique(LEADER, 'name'), clique(WORKER, 'name'), group(PREFILL, 'name'), '/metadata/name']);
       expect(withRule(over, 'pcs.nameBudget')[0]!.message).toContain('scaling group');
+      expect(expectAt(over, 'pcs.nameBudget', group(PREFILL, 'name')).message).toContain('combined resource name length 46 exceeds 45-character limit');
+    });
+
+    test('several cliques over: one finding per clique, and one each on the group and metadata.name naming the longest combination', () => {
+      const leader = 'l'.repeat(38); // disagg + prefill + 38 = 51, the longest
+      const over = validate(
+        pcsWith((p) => {
+          p.clique(ROUTER).name = 'r'.repeat(40); // 46
+          p.clique(DECODE).name = 'd'.repeat(42); // 48
+          p.clique(LEADER).name = leader;
+          p.group(PREFILL).cliqueNames = [leader, 'worker'];
+        }),
+      );
+      expect(withRule(over, 'pcs.nameBudget').map((f) => f.path)).toEqual([clique(ROUTER, 'name'), clique(LEADER, 'name'), clique(DECODE, 'name'), group(PREFILL, 'name'), '/metadata/name']);
+      for (const path of [group(PREFILL, 'name'), '/metadata/name']) {
+        const f = expectAt(over, 'pcs.nameBudget', path);
+        expect(f.message).toContain('combined resource name length 51 exceeds 45-character limit');
+        expect(f.message).toContain(`"disagg" + "prefill" + "${leader}"`);
+      }
+      // The group's finding is about its members only: a standalone clique over the budget does not reach it.
+      const standaloneOnly = validate(pcsWith((p) => (p.clique(DECODE).name = 'd'.repeat(60))));
+      expectNone(standaloneOnly.filter((f) => f.path === group(PREFILL, 'name')), 'pcs.nameBudget');
+      expect(expectAt(standaloneOnly, 'pcs.nameBudget', '/metadata/name').message).toContain('combined resource name length 66');
     });
 
     test('a name that fits standalone may overflow inside a group', () => {
@@ -108,7 +140,8 @@ describe('names (§5.1)', () => {
         delete p.cliqueSpec(DECODE).autoScalingConfig;
         p.group(PREFILL).cliqueNames = ['leader', 'worker', name];
       });
-      expectOne(validate(grouped), 'pcs.nameBudget', clique(DECODE, 'name'));
+      expectAt(validate(grouped), 'pcs.nameBudget', clique(DECODE, 'name'));
+      expectAt(validate(grouped), 'pcs.nameBudget', group(PREFILL, 'name'));
     });
   });
 

@@ -68,7 +68,8 @@ export function validatePodCliqueSetRules(pcs: Rec, raw: Rec, ctx: ValidationCon
   const groupOfClique = new Map<string, Rec>();
   for (const [g] of groups) for (const n of strings(g.cliqueNames)) if (!groupOfClique.has(n)) groupOfClique.set(n, g);
 
-  out.push(...validateCliques(cliques, template, rawTemplate, pcsName, groupOfClique, ctx, op));
+  out.push(...validateCliques(cliques, template, rawTemplate, groupOfClique, ctx, op));
+  out.push(...validateNameBudget(cliques, groups, pcsName, groupOfClique));
   out.push(...validateScalingGroups(groups, cliqueNames));
   out.push(...validateResourceSharing(template, cliqueNames, groups));
   out.push(...validateTopologyConstraints(pcs, raw, ctx, op));
@@ -82,7 +83,6 @@ function validateCliques(
   cliques: [Rec, number][],
   template: Rec,
   rawTemplate: Rec,
-  pcsName: string,
   groupOfClique: Map<string, Rec>,
   ctx: ValidationContext,
   op: Operation,
@@ -98,19 +98,6 @@ function validateCliques(
     if (name !== undefined) {
       const why = name === '' ? 'must not be empty' : dns1123SubdomainError(name);
       if (why) out.push(err(cliquePath(i, 'name'), 'pcs.cliqueName', `clique name "${name}" ${why.startsWith('must') ? why : 'is not a valid DNS subdomain: ' + why}`));
-      const group = groupOfClique.get(name);
-      const groupName = group ? (str(group.name) ?? '') : '';
-      const used = pcsName.length + groupName.length + name.length;
-      if (used > NAME_BUDGET) {
-        const parts = group ? `"${pcsName}" + "${groupName}" + "${name}"` : `"${pcsName}" + "${name}"`;
-        out.push(
-          err(
-            cliquePath(i, 'name'),
-            'pcs.nameBudget',
-            `combined resource name length ${used} exceeds 45-character limit required for pod naming (${parts}); shorten the PodCliqueSet, ${group ? 'scaling group or ' : ''}clique name`,
-          ),
-        );
-      }
     }
     out.push(...validateLabels(clique.labels, cliquePath(i, 'labels')));
     out.push(...validateAnnotations(clique.annotations, cliquePath(i, 'annotations')));
@@ -162,6 +149,38 @@ function validateCliques(
     if (isRecord(spec.podSpec)) out.push(...validatePodSpec(spec.podSpec, rawPodSpec, i, op));
   }
   if (explicit) out.push(...startsAfterCycles(cliques));
+  return out;
+}
+
+/**
+ * The pod-naming budget (§5.1). Grove reports an over-long combination on the clique name, the
+ * group name and metadata.name; Canopy says it once per clique, and once on the group and on
+ * metadata.name for the longest combination that reaches them, so one long name does not flood.
+ */
+function validateNameBudget(cliques: [Rec, number][], groups: [Rec, number][], pcsName: string, groupOfClique: Map<string, Rec>): Finding[] {
+  const out: Finding[] = [];
+  const message = (used: number, parts: string[], group: boolean) =>
+    `combined resource name length ${used} exceeds 45-character limit required for pod naming (${parts.map((n) => `"${n}"`).join(' + ')}); shorten the PodCliqueSet, ${group ? 'scaling group or ' : ''}clique name`;
+  type Over = { used: number; parts: string[]; group?: Rec };
+  let longest: Over | undefined;
+  const longestInGroup = new Map<Rec, Over>();
+  for (const [clique, i] of cliques) {
+    const name = str(clique.name);
+    if (name === undefined) continue;
+    const group = groupOfClique.get(name);
+    const parts = group ? [pcsName, str(group.name) ?? '', name] : [pcsName, name];
+    const used = parts.reduce((n, part) => n + part.length, 0);
+    if (used <= NAME_BUDGET) continue;
+    out.push(err(cliquePath(i, 'name'), 'pcs.nameBudget', message(used, parts, !!group)));
+    const over: Over = { used, parts, group };
+    if (!longest || used > longest.used) longest = over;
+    if (group && used > (longestInGroup.get(group)?.used ?? 0)) longestInGroup.set(group, over);
+  }
+  for (const [group, i] of groups) {
+    const over = longestInGroup.get(group);
+    if (over) out.push(err(groupPath(i, 'name'), 'pcs.nameBudget', message(over.used, over.parts, true)));
+  }
+  if (longest && pcsName !== '') out.push(err(['metadata', 'name'], 'pcs.nameBudget', message(longest.used, longest.parts, !!longest.group)));
   return out;
 }
 
