@@ -1,5 +1,7 @@
 /** Manifest parsing: documents, positions, null pruning (schema.nullPruned), round trips. */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { documentData, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
 
 const PCS_WITH_NULLS = `# a PodCliqueSet with nulls the apiserver would prune
@@ -267,5 +269,48 @@ describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () =>
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ line: 4, column: 1, document: 1 });
     expect(errors[0]!.message).toMatch(/unique/i);
+  });
+});
+
+describe('duplicate keys (found in one pass, not by yaml\'s quadratic uniqueKeys)', () => {
+  /** What yaml's own check reports: the reference the one-pass check must equal. */
+  function yamlsOwnDuplicates(text: string): { line: number; column: number; document: number }[] {
+    const lineCounter = new LineCounter();
+    const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, version: '1.1' });
+    return (Array.isArray(docs) ? docs : []).flatMap((doc, document) =>
+      doc.errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { line: pos.line, column: pos.col, document };
+      }),
+    );
+  }
+  const duplicates = (text: string) =>
+    parseYamlDocuments(text)
+      .errors.filter((e) => /unique/.test(e.message))
+      .map(({ line, column, document }) => ({ line, column, document }));
+
+  // Keys from a small pool so duplicates are common; YAML 1.1 spellings that read as the same value
+  // (yes / true, 0x10 / 16) and ones that do not ("1" / 1), block and flow maps, nesting, several documents.
+  const key = fc.constantFrom('a', 'b', 'yes', 'true', 'on', '"true"', '1', '"1"', '0x10', '16', '~', 'null', "'a'");
+  const flowMap = fc.array(fc.tuple(key, fc.nat(9)), { maxLength: 4 }).map((pairs) => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
+  const blockMap = (indent: string) =>
+    fc.array(fc.tuple(key, fc.oneof(fc.nat(9).map(String), flowMap)), { minLength: 1, maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${indent}${k}: ${v}`).join('\n'));
+  const doc = fc.tuple(blockMap(''), fc.option(fc.tuple(key, blockMap('  ')))).map(([top, nested]) => (nested ? `${top}\n${nested[0]}:\n${nested[1]}` : top));
+
+  test('report exactly what yaml\'s uniqueKeys reports, at the same line:column', () => {
+    fc.assert(
+      fc.property(fc.array(doc, { minLength: 1, maxLength: 3 }), (docs) => {
+        const text = `${docs.join('\n---\n')}\n`;
+        expect(duplicates(text)).toEqual(yamlsOwnDuplicates(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a mapping of 60,000 keys with one duplicate at the end is read, and the duplicate found', () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `k${i}: ${i}`);
+    lines.push('k7: again');
+    const { errors } = parseYamlDocuments(lines.join('\n'));
+    expect(errors).toEqual([expect.objectContaining({ line: 60_001, column: 1, message: expect.stringMatching(/unique/) })]);
   });
 });

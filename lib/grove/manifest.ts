@@ -7,7 +7,7 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type Tags, type ToJSOptions } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions } from 'yaml';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
 import { isRecord, pointerSegments } from './meta';
@@ -28,8 +28,38 @@ function kubectlTags(tags: Tags): Tags {
   });
 }
 
-/** How every YAML document of the app is read: YAML 1.1 as kubectl reads it, duplicate keys refused, errors located by a LineCounter. */
-const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, version: YAML_VERSION, customTags: kubectlTags } as const;
+/**
+ * How every YAML document of the app is read: YAML 1.1 as kubectl reads it, errors located by a
+ * LineCounter. Duplicate keys are refused by `addDuplicateKeyErrors`, not by yaml's `uniqueKeys`:
+ * that compares each new key with every earlier one, so a pasted mapping of 60,000 keys took 39 s
+ * and held the server's event loop all that time.
+ */
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, version: YAML_VERSION, customTags: kubectlTags } as const;
+
+/**
+ * yaml's duplicate-key error ("Map keys must be unique", at the later key), found in one pass per
+ * mapping. Same equality as yaml's own check: two scalar keys with the same value (`true` and `yes`
+ * alike in YAML 1.1); other keys are never equal.
+ */
+function addDuplicateKeyErrors(doc: Document.Parsed): void {
+  const found: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) {
+          const start = pair.key.range?.[0] ?? 0;
+          found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        } else seen.add(pair.key.value);
+      }
+    },
+  });
+  if (found.length === 0) return;
+  doc.errors.push(...found);
+  doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
 
 /**
  * How a document is written back: flow collections keep the padding its source used (`[a, b]` as
@@ -110,7 +140,10 @@ export function parseYamlDocuments(text: string): ParsedYaml {
   const docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS });
   // parseAllDocuments gives an EmptyStream (not an array) for text without documents.
   const documents = Array.isArray(docs) ? docs : [];
-  for (const doc of documents) flowPadding.set(doc, usesFlowPadding(doc, text));
+  for (const doc of documents) {
+    addDuplicateKeyErrors(doc);
+    flowPadding.set(doc, usesFlowPadding(doc, text));
+  }
   const errors = documents.flatMap((doc, index) =>
     doc.errors.map((e): ParseError => {
       const pos = lineCounter.linePos(e.pos[0]);
