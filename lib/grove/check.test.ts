@@ -1,6 +1,7 @@
 /** checkManifestText: findings pinned to line:column, parse errors with their position. */
 import { describe, expect, test } from 'vitest';
-import { checkManifestText } from './check';
+import type { Finding } from './findings';
+import { capFindings, checkManifestText, MAX_FINDINGS_PER_DOCUMENT } from './check';
 
 const PCS = `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
@@ -90,3 +91,28 @@ describe('checkManifestText: which documents are checked', () => {
     ]);
   });
 });
+
+describe('a document with too many findings', () => {
+  test('lists the first ones and one finding that counts the rest, with their line', () => {
+    // 700 cliques with the same two mistakes (no roleName; an invalid name): 1,400+ errors.
+    const cliques = Array.from({ length: 700 }, () => '      - {name: Bad_Name, spec: {replicas: 1}}').join('\n');
+    const text = `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: big}\nspec:\n  replicas: 1\n  template:\n    cliques:\n${cliques}\n`;
+    const [doc] = checkManifestText(text).documents;
+    expect(doc!.findings).toHaveLength(MAX_FINDINGS_PER_DOCUMENT + 1);
+    const summary = doc!.findings.find((f) => f.rule === 'report.truncated');
+    expect(summary).toMatchObject({ severity: 'error', line: 1, column: 1 });
+    expect(summary!.message).toMatch(/^\d+ more findings \(\d+ of them errors\) are not listed/);
+    expect(doc!.findings.filter((f) => f.rule !== 'report.truncated').every((f) => typeof f.line === 'number')).toBe(true);
+  });
+
+  test('errors are listed before warnings are; nothing is capped at or under the limit', () => {
+    const finding = (severity: Finding['severity'], i: number): Finding => ({ path: `/x/${i}`, rule: 'r', severity, message: String(i) });
+    const many = [...Array.from({ length: 5 }, (_, i) => finding('warning', i)), ...Array.from({ length: 3 }, (_, i) => finding('error', i))];
+    expect(capFindings(many, 8)).toEqual(many);
+    const capped = capFindings(many, 4);
+    expect(capped.slice(0, 3).every((f) => f.severity === 'error')).toBe(true);
+    expect(capped[3]).toMatchObject({ severity: 'warning', message: '0' });
+    expect(capped[4]).toMatchObject({ rule: 'report.truncated', severity: 'warning', message: expect.stringMatching(/^4 more findings \(warnings\)/) });
+  });
+});
+
