@@ -95,6 +95,25 @@ test.describe('navigation', () => {
   });
 });
 
+test.describe('framing', () => {
+  test('another site cannot frame a page (its clicks would be same-origin Scale or Delete requests)', async ({ page, baseURL }) => {
+    const workloads = await page.request.get('/workloads');
+    expect(workloads.headers()['x-frame-options']).toBe('DENY');
+    expect(workloads.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    // A real cross-origin page that frames the workloads page: Chromium must refuse to show it.
+    await page.route('http://elsewhere.test/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>elsewhere</title><iframe id="victim" onload="document.title = 'framed'" src="${baseURL}/workloads" width="800" height="600"></iframe>` }),
+    );
+    await page.goto('http://elsewhere.test/');
+    // The iframe's load event fires either way: with the page in it, or with Chromium's error page.
+    await expect(page).toHaveTitle('framed', { timeout: 15_000 });
+    const frame = page.frameLocator('#victim');
+    expect(page.frames().map((f) => f.url())).not.toContain(`${baseURL}/workloads`);
+    await expect(frame.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+    await expect(frame.getByRole('heading', { name: 'Workloads' })).toHaveCount(0);
+  });
+});
+
 test.describe('theme', () => {
   test('defaults to the OS preference', async ({ browser }) => {
     for (const colorScheme of ['dark', 'light'] as const) {
