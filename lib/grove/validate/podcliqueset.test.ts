@@ -1,4 +1,5 @@
 /** PodCliqueSet webhook rules (API-NOTES §4, §5.1–5.6) and Canopy's clique-name warning: one rejected and one accepted case each. */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../podcliqueset';
 import { RESOURCE_GPU } from '../core';
@@ -155,6 +156,25 @@ describe('names (§5.1)', () => {
     expect(f.message).toContain('"router"');
     // A shared prefix is harmless: templates are resolved by suffix.
     expectNone(validate(pcsWith((p) => (p.clique(DECODE).name = 'router-b'))), 'canopy.cliqueNameSuffix');
+  });
+
+  test('canopy.cliqueNameSuffix: the same findings, in the same order, as comparing every pair of names', () => {
+    const suffixFindings = (names: string[]) =>
+      validate({ apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSet', metadata: { name: 's' }, spec: { replicas: 1, template: { cliques: names.map((name) => ({ name })) } } })
+        .filter((f) => f.rule === 'canopy.cliqueNameSuffix')
+        .map((f) => `${f.path} ${f.message}`);
+    const pairwise = (names: string[]) =>
+      names.flatMap((a) =>
+        names.flatMap((b, j) => (b.length > a.length && b.endsWith(a) ? [`/spec/template/cliques/${j}/name clique name "${b}" ends with another clique's name "${a}"`] : [])),
+      );
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'ba', 'aba', 'cba', 'b', 'router', 'prerouter', 'x-router', 'r'), { maxLength: 8 }), (names) => {
+        const got = suffixFindings(names);
+        // validate() drops repeated findings (a name that appears twice is one finding, not two).
+        expect(got.map((g) => g.slice(0, g.indexOf(':')))).toEqual([...new Set(pairwise(names))]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

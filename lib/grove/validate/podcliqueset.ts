@@ -530,14 +530,24 @@ function validateMnnvl(pcs: Rec, cliques: [Rec, number][], groups: [Rec, number]
  * list order, so `worker` listed before `pworker` can hand `…-pworker` the wrong template.
  */
 function warnCliqueNameSuffixes(cliques: [Rec, number][]): Finding[] {
-  const out: Finding[] = [];
   const named = cliques.flatMap(([c, i]) => (str(c.name) ? [{ name: str(c.name)!, i }] : []));
-  for (const a of named) {
-    for (const b of named) {
-      if (a.i !== b.i && b.name.length > a.name.length && b.name.endsWith(a.name)) {
-        out.push(warn(cliquePath(b.i, 'name'), 'canopy.cliqueNameSuffix', `clique name "${b.name}" ends with another clique's name "${a.name}": the operator resolves templates by name suffix and may pick the wrong one; rename one of them`));
-      }
-    }
-  }
-  return out;
+  // Positions in `named` of each name, so each name's suffixes are looked up instead of compared with
+  // every other name (quadratic in cliques: 40,000 of them took 14 s).
+  const at = new Map<string, number[]>();
+  named.forEach(({ name }, k) => {
+    const ks = at.get(name);
+    if (ks) ks.push(k);
+    else at.set(name, [k]);
+  });
+  const pairs: [number, number][] = [];
+  named.forEach(({ name }, kb) => {
+    for (let cut = 1; cut < name.length; cut++) for (const ka of at.get(name.slice(cut)) ?? []) pairs.push([ka, kb]);
+  });
+  // In the order of the pairwise comparison this replaces: by the shorter name's position, then the longer's.
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return pairs.map(([ka, kb]) => {
+    const a = named[ka]!;
+    const b = named[kb]!;
+    return warn(cliquePath(b.i, 'name'), 'canopy.cliqueNameSuffix', `clique name "${b.name}" ends with another clique's name "${a.name}": the operator resolves templates by name suffix and may pick the wrong one; rename one of them`);
+  });
 }
