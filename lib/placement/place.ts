@@ -2,12 +2,15 @@
  * placeGangs: gangs in order, each all-or-nothing, each consuming capacity for the next.
  * Phase 1 places every pod group's minimum (the search in engine.ts); phase 2 adds the pods beyond
  * minReplicas one by one where they fit inside the domains the gang's required constraints fixed.
+ * With `bySchedulerName`, a gang whose scheduler is kube-scheduler is placed pod by pod instead
+ * (placeIndependently): no all-or-nothing, no topology constraints (backend.ts).
  */
 import type { ClusterState } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { ClusterIndex, domainNodes, type TopologyIndex } from './cluster-index';
 import { GangSearch, type Profile, type WPod, type WSet } from './engine';
 import { explainFailure } from './explain';
+import { independentPlacementNote, placesPodsIndependently, schedulerNameOf } from './backend';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
 import { chainsOf, constraintSets, resolveTopology, type PlaceOptions } from './sets';
 
@@ -24,11 +27,73 @@ export function placeGangs(state: ClusterState, gangs: readonly ExpandedGang[], 
       const message = `waits for its base gang ${gang.baseGang}, which is not placed (Grove gates a scaled gang until its base gang is scheduled)`;
       return { name: gang.name, placed: false, reason: message, explanation: [{ level: 'gang', needs: `base gang ${gang.baseGang} placed`, best: 'not placed', message }], domains: {}, pods: [] };
     }
-    const g = placeGang(index, gang, options);
-    if (g.placed) placed.add(gang.name);
+    const schedulerName = schedulerNameOf(gang);
+    const independent = options?.bySchedulerName === true && placesPodsIndependently(schedulerName);
+    const g = independent ? placeIndependentlyOn(index, gang, schedulerName, options) : placeGang(index, gang, options);
+    // Grove ungates a scaled gang once each PodClique of its base gang has its minimum scheduled (§11).
+    if (g.placed || (independent && minimumsMet(gang, g))) placed.add(gang.name);
     return g;
   });
   return { feasible: out.every((g) => g.placed), gangs: out };
+}
+
+/**
+ * Where kube-scheduler would put the gang's pods: each on its own, in pod-group and pod-index order,
+ * each consuming capacity for the next, with the topology constraints ignored (API-NOTES §13). A pod
+ * that does not fit is left out (it stays Pending) while its siblings are placed. `placed` is true
+ * when every pod fits; the node chosen for each pod is the engine's choice for a one-pod gang.
+ */
+export function placeIndependently(state: ClusterState, gang: ExpandedGang, options?: Omit<PlaceOptions, 'bySchedulerName' | 'topology'>): GangPlacement {
+  return placeIndependentlyOn(new ClusterIndex(state), gang, schedulerNameOf(gang), options);
+}
+
+function placeIndependentlyOn(index: ClusterIndex, gang: ExpandedGang, schedulerName: string, options: PlaceOptions | undefined): GangPlacement {
+  const podOptions: PlaceOptions = options?.budget !== undefined ? { budget: options.budget } : {};
+  const pods: PlannedPod[] = [];
+  const unplaced: string[] = [];
+  let failure: GangPlacement | undefined;
+  let domains: Record<string, string> | undefined;
+  for (const group of gang.podGroups) {
+    for (const pod of [...group.pods].sort((a, b) => a.podIndex - b.podIndex)) {
+      // A gang of one pod with no constraint: what kube-scheduler sees of it.
+      const single: ExpandedGang = {
+        name: gang.name,
+        namespace: gang.namespace,
+        podCliqueSet: gang.podCliqueSet,
+        pcsIndex: gang.pcsIndex,
+        base: gang.base,
+        groupConfigs: [],
+        podGroups: [{ name: group.name, clique: group.clique, minReplicas: 1, pods: [pod] }],
+        labels: gang.labels,
+      };
+      const r = placeGang(index, single, podOptions);
+      if (!r.placed) {
+        unplaced.push(pod.name);
+        failure ??= r;
+        continue;
+      }
+      pods.push(...r.pods);
+      // The domains every placed pod shares.
+      domains = domains === undefined ? { ...r.domains } : Object.fromEntries(Object.entries(domains).filter(([k, v]) => r.domains[k] === v));
+    }
+  }
+  const reason = failure ? `${unplaced.length === 1 ? '1 pod does' : `${unplaced.length} pods do`} not fit, ${unplaced[0]} first: ${failure.reason ?? 'no node fits it'}` : undefined;
+  return {
+    name: gang.name,
+    placed: unplaced.length === 0,
+    independent: true,
+    ...(reason ? { reason } : {}),
+    ...(failure?.explanation ? { explanation: failure.explanation } : {}),
+    domains: domains ?? {},
+    pods,
+    ...(unplaced.length > 0 ? { unplacedPods: unplaced } : {}),
+    warnings: [independentPlacementNote(gang, schedulerName)],
+  };
+}
+
+/** Does every pod group of the gang have at least its minimum placed? */
+function minimumsMet(gang: ExpandedGang, placement: GangPlacement): boolean {
+  return gang.podGroups.every((g) => placement.pods.filter((p) => p.podGroup === g.name).length >= g.minReplicas);
 }
 
 /** Default search effort: generous on small clusters, a few dozen candidate domains on large ones. */

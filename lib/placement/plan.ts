@@ -33,6 +33,14 @@ export interface GangPlacement {
   unplacedOptionalPods?: string[];
   /** Constraints that were ignored (a domain the binding lacks, no binding at all), as sentences. */
   warnings?: string[];
+  /**
+   * Set when the gang's scheduler places each pod on its own (kube-scheduler, see backend.ts): there is
+   * no all-or-nothing, so `pods` lists the pods that fit even when `placed` is false (placed = every pod
+   * fits), and `unplacedPods` the ones that stay Pending.
+   */
+  independent?: true;
+  /** With `independent`: pods that did not fit (the reason is the first one's). */
+  unplacedPods?: string[];
 }
 
 export interface Plan {

@@ -12,12 +12,26 @@ import { previewPodCliqueSet, previewScale, type GroveObjects } from './preview'
 const RACK = 'topology.kubernetes.io/rack';
 const engine = (gpus: number) => ({ name: 'engine', image: 'registry.invalid/engine:test', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } });
 
-/** Router + a prefill scaling group (leader + 3 workers, 8 GPUs each, required rack) + 2 decode pods. */
-function disaggregated(pack: { required?: string; preferred?: string } = { preferred: 'zone' }): PodCliqueSet {
+/** The pods of every clique name `schedulerName` (Grove: one scheduler per PodCliqueSet). */
+function withScheduler(pcs: PodCliqueSet, schedulerName: string): PodCliqueSet {
+  for (const c of pcs.spec.template.cliques) c.spec.podSpec = { ...c.spec.podSpec, schedulerName };
+  return pcs;
+}
+
+/**
+ * Router + a prefill scaling group (leader + 3 workers, 8 GPUs each, required rack) + 2 decode pods, on
+ * kai-scheduler (gangs and topology honoured) unless another scheduler is named.
+ */
+function disaggregated(pack: { required?: string; preferred?: string } = { preferred: 'zone' }, schedulerName = 'kai-scheduler'): PodCliqueSet {
+  const pcs = disaggregatedOn(pack);
+  return schedulerName === 'default-scheduler' ? pcs : withScheduler(pcs, schedulerName);
+}
+
+function disaggregatedOn(pack: { required?: string; preferred?: string }): PodCliqueSet {
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: { name: 'disagg', namespace: 'ns' },
+    metadata: { name: 'disagg', namespace: 'ns', labels: { 'kai.scheduler/queue': 'default-queue' } },
     spec: {
       replicas: 1,
       template: {

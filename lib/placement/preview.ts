@@ -2,6 +2,9 @@
  * Placement previews: "where would this stack land" and "where would the pods of this scale-up land",
  * answered by the same placeGangs the simulated cluster schedules with, on a ClusterState (the
  * browser's, from clusterStateFromObjects, or the server's). Nothing here touches a cluster.
+ * Each gang is placed as its scheduler would (PlaceOptions.bySchedulerName, on unless a caller turns it
+ * off): a default-scheduler stack pod by pod with its topology constraints ignored, a kai-scheduler
+ * stack as gangs; the plan's warnings say which.
  */
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
@@ -41,7 +44,7 @@ export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, opti
   // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
   const workload = `${namespace}/${name}`;
   const others = state.pods.filter((p) => workloadOfPod(p) !== workload);
-  const plan = placeGangs(others.length === state.pods.length ? state : { ...state, pods: others }, gangs, options);
+  const plan = placeGangs(others.length === state.pods.length ? state : { ...state, pods: others }, gangs, { bySchedulerName: true, ...options });
   return { plan, gangs, replaces: workload };
 }
 
@@ -167,7 +170,7 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
         : expandPodGangs(pcs, { ...live, podCliqueReplicas: { ...live.podCliqueReplicas, [name]: to } });
 
   const gangs = addedGangs(state, before, after);
-  return { from, to, plan: placeGangs(state, gangs, options), gangs };
+  return { from, to, plan: placeGangs(state, gangs, { bySchedulerName: true, ...options }), gangs };
 }
 
 /**

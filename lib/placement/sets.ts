@@ -14,6 +14,13 @@ export interface PlaceOptions {
    * plan found so far. Default scales with the cluster (more on small clusters).
    */
   budget?: number;
+  /**
+   * Place each gang as the scheduler Grove resolved for it would (its `grove.io/scheduler-name` label,
+   * see backend.ts): a default-scheduler gang pod by pod, without topology constraints; any other as a
+   * gang. Off by default: without it every gang is placed by the gang rule (what KAI does), which the
+   * benchmarks and `canopy place` measure. The previews and the simulated cluster turn it on.
+   */
+  bySchedulerName?: boolean;
 }
 
 export type SetKind = 'gang' | 'groupConfig' | 'podGroup';

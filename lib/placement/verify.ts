@@ -100,9 +100,11 @@ export function verifyPlan(state: ClusterState, gangs: ExpandedGang[], plan: Pla
   };
   for (const p of state.pods) if (!p.terminal && p.nodeName) use(p.nodeName, demand(p.requests));
 
-  const byName = new Map(gangs.map((g) => [g.name, g]));
   const seenGangs = new Set<string>();
-  const placedGangs = new Set(plan.gangs.filter((g) => g.placed).map((g) => g.name));
+  const byName = new Map(gangs.map((g) => [g.name, g]));
+  // Scheduled, as Grove ungates scaled gangs: placed, or (placed pod by pod) each pod group's minimum placed.
+  const minimumsPlaced = (gp: GangPlacement) => !!byName.get(gp.name)?.podGroups.every((g) => gp.pods.filter((p) => p.podGroup === g.name).length >= g.minReplicas);
+  const placedGangs = new Set(plan.gangs.filter((g) => g.placed || (g.independent && minimumsPlaced(g))).map((g) => g.name));
   const overflowReported = new Set<string>();
 
   for (const gp of plan.gangs) {
@@ -116,7 +118,8 @@ export function verifyPlan(state: ClusterState, gangs: ExpandedGang[], plan: Pla
       continue;
     }
     seenGangs.add(gp.name);
-    if (!gp.placed) {
+    // A gang placed pod by pod (kube-scheduler) lists the pods that fit even when not all did.
+    if (!gp.placed && !gp.independent) {
       if (gp.pods.length > 0) out.push({ gang: gp.name, rule: 'unplaced-has-pods', message: `gang ${gp.name} is not placed but lists ${gp.pods.length} pod(s)` });
       if (!gp.reason) out.push({ gang: gp.name, rule: 'missing-reason', message: `gang ${gp.name} is not placed and gives no reason` });
       continue;
@@ -183,17 +186,20 @@ function verifyPlacedGang(
     }
   }
 
-  for (const g of gang.podGroups) {
+  if (!gp.placed && !gp.reason) out.push({ gang: gang.name, rule: 'missing-reason', message: `gang ${gang.name} is not placed and gives no reason` });
+  // Without gang scheduling there is no minimum to hold, and the topology constraints are ignored.
+  for (const g of gp.independent ? [] : gang.podGroups) {
     const n = perGroup.get(g.name) ?? 0;
     if (n < g.minReplicas) {
       out.push({ gang: gang.name, rule: 'min-replicas', message: `pod group ${g.name} has ${n} pod(s) placed, below minReplicas ${g.minReplicas}` });
     }
   }
-  const optional = new Set(gp.unplacedOptionalPods ?? []);
+  const optional = new Set(gp.independent ? (gp.unplacedPods ?? []) : (gp.unplacedOptionalPods ?? []));
+  const listName = gp.independent ? 'an unplaced pod' : 'an unplaced optional pod';
   for (const name of pods.keys()) {
     const placed = nodeOfPod.has(name);
     if (placed === optional.has(name)) {
-      const why = placed ? 'is placed and also listed as an unplaced optional pod' : 'is neither placed nor listed as an unplaced optional pod';
+      const why = placed ? `is placed and also listed as ${listName}` : `is neither placed nor listed as ${listName}`;
       out.push({ gang: gang.name, pod: name, rule: 'optional-unaccounted', message: `pod ${name} ${why}` });
     }
   }
@@ -201,7 +207,7 @@ function verifyPlacedGang(
   const topology = topologyOf(state, gang);
   const groupOf = new Map<string, string>();
   for (const g of gang.podGroups) for (const p of g.pods) groupOf.set(p.name, g.name);
-  for (const set of constrainedSets(gang)) {
+  for (const set of gp.independent ? [] : constrainedSets(gang)) {
     const key = levelKey(topology, set.constraint.required);
     if (key === undefined) continue;
     const members = new Set(set.podGroups);
