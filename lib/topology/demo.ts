@@ -3,7 +3,14 @@
  * GPUs, one NVLink domain per rack) plus an H100 zone (8-GPU nodes, NVLink inside the node), under ONE
  * ClusterTopologyBinding whose levels (zone > block > rack > host) fit both; and a few running stacks
  * (PodCliqueSets) so the demo never starts empty. Pure data: no I/O.
+ *
+ * The stacks pack by topology, which only a topology-aware gang scheduler does (API-NOTES §12, §13):
+ * their pods name kai-scheduler, and the PodCliqueSets carry the KAI queue label Grove's webhook
+ * requires for it (§5.5). The binding needs no schedulerTopologyBindings entry: Grove creates KAI's
+ * Topology of the same name itself for a binding without one (§12; an entry would point at a Topology
+ * managed elsewhere).
  */
+import { LABEL_KAI_QUEUE } from '../grove/labels';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { DEFAULT_TEST_TOPOLOGY, GPU_PRODUCT_LABEL, gpuCount, nodesFromTopologySpec, topologyBindingFromSpec, type TopologySpec } from './spec';
 import { kubeList, type KubeList } from './snapshot';
@@ -42,11 +49,19 @@ export const DEMO_H100: TopologySpec = {
 
 export const DEMO_GPU_COUNT = gpuCount(DEMO_GB200) + gpuCount(DEMO_H100);
 
+/** The scheduler of the demo stacks' pods: KAI, Grove's topology-aware gang scheduler. */
+export const DEMO_SCHEDULER_NAME = 'kai-scheduler';
+/** The KAI queue the demo stacks run in (label `kai.scheduler/queue`). */
+export const DEMO_KAI_QUEUE = 'default-queue';
+const kaiQueue = { [LABEL_KAI_QUEUE]: DEMO_KAI_QUEUE };
+
 const engine = (gpus: number, product: string, image = 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0') => ({
+  schedulerName: DEMO_SCHEDULER_NAME,
   nodeSelector: { [GPU_PRODUCT_LABEL]: product },
   containers: [{ name: 'engine', image, resources: { limits: { 'nvidia.com/gpu': String(gpus) }, requests: { cpu: '16', memory: '128Gi' } } }],
 });
 const cpuOnly = (name: string) => ({
+  schedulerName: DEMO_SCHEDULER_NAME,
   containers: [{ name, image: 'nvcr.io/nvidia/ai-dynamo/frontend:0.4.0', resources: { requests: { cpu: '2', memory: '4Gi' } } }],
 });
 
@@ -56,7 +71,7 @@ function disaggregated(): PodCliqueSet {
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: { name: 'llama-disagg', namespace: 'default', labels: { app: 'llama-disagg' } },
+    metadata: { name: 'llama-disagg', namespace: 'default', labels: { app: 'llama-disagg', ...kaiQueue } },
     spec: {
       replicas: 1,
       template: {
@@ -82,7 +97,7 @@ function wideEp(): PodCliqueSet {
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: { name: 'deepseek-wide', namespace: 'default', labels: { app: 'deepseek-wide' } },
+    metadata: { name: 'deepseek-wide', namespace: 'default', labels: { app: 'deepseek-wide', ...kaiQueue } },
     spec: {
       replicas: 1,
       template: {
@@ -102,7 +117,7 @@ function aggregated(): PodCliqueSet {
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: { name: 'mixtral-agg', namespace: 'default', labels: { app: 'mixtral-agg' } },
+    metadata: { name: 'mixtral-agg', namespace: 'default', labels: { app: 'mixtral-agg', ...kaiQueue } },
     spec: {
       replicas: 2,
       template: {
