@@ -27,6 +27,13 @@ import type { ActionError, WatchEnd, WatchEvent } from './types';
 
 const FIXTURE = path.resolve(import.meta.dirname, '..', '..', 'e2e', 'cluster', 'fixtures', 'disaggregated-podcliqueset.yaml');
 const fixture = (): PodCliqueSet => parseManifests(readFileSync(FIXTURE, 'utf8')).documents[0]!.object as PodCliqueSet;
+/** The fixture on kai-scheduler (gangs and topology honoured), with the KAI queue label Grove requires for it. */
+const kaiFixture = (): PodCliqueSet => {
+  const pcs = fixture();
+  pcs.metadata.labels = { ...pcs.metadata.labels, 'kai.scheduler/queue': 'default-queue' };
+  for (const c of pcs.spec.template.cliques) c.spec.podSpec = { ...c.spec.podSpec, schedulerName: 'kai-scheduler' };
+  return pcs;
+};
 
 type Obj = KubeObject & { spec?: any; status?: any; [k: string]: any };
 
@@ -195,7 +202,7 @@ describe('applying the disaggregated fixture', () => {
 
   it('moves every pod gated → scheduled → running → ready, children only after their parents are ready', async () => {
     const s = testCluster();
-    await s.apply(fixture(), { dryRun: false });
+    await s.apply(kaiFixture(), { dryRun: false });
     const readyAt = new Map<string, number>();
     const runningAt = new Map<string, number>();
     const phases = new Set<string>();
@@ -232,7 +239,10 @@ describe('applying the disaggregated fixture', () => {
       'app.kubernetes.io/managed-by=grove-operator,app.kubernetes.io/part-of=disagg,grove.io/podclique=disagg-0-router',
     );
     expect((s.store.get('PodCliqueScalingGroup', 'default/disagg-0-prefill') as Obj).status).toMatchObject({ replicas: 1, scheduledReplicas: 1, availableReplicas: 1 });
-    expect((s.store.get('PodGang', 'default/disagg-0') as Obj).status.phase).toBe('Running');
+    // The PodGang keeps what the operator writes (API-NOTES §9): phase Pending and Initialized, nothing a scheduler would add.
+    const gangStatus = (s.store.get('PodGang', 'default/disagg-0') as Obj).status;
+    expect(gangStatus.phase).toBe('Pending');
+    expect(gangStatus.conditions).toEqual([expect.objectContaining({ type: 'Initialized', status: 'True', reason: 'PodGangPodsCreated' })]);
     const reasons = all(s, 'Event').map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['Created', 'SuccessfulCreate', 'Scheduled', 'WaitingForParents']));
     await s.close();
@@ -244,6 +254,25 @@ describe('applying the disaggregated fixture', () => {
     const decode = s.store.get('PodClique', 'default/disagg-0-decode') as Obj;
     expect(decode.status).toMatchObject({ replicas: 2, readyReplicas: 0, scheduledReplicas: 0, scheduleGatedReplicas: 2 });
     expect(decode.status.conditions[1]).toMatchObject({ type: 'MinAvailableBreached', status: 'True', reason: 'ScheduledReplicasBelowMinAvailable' });
+    await s.close();
+  });
+
+  it('refuses a PodCliqueSet naming a ClusterTopologyBinding the cluster lacks, as Grove’s webhook does (API-NOTES §5.3)', async () => {
+    const s = testCluster();
+    const pcs = fixture() as any;
+    pcs.spec.template.topologyConstraint.topologyName = 'no-such-binding';
+    for (const dryRun of [true, false]) {
+      const err = await rejected(s.apply(pcs, { dryRun }));
+      expect(err.status).toBe(422);
+      expect(err.reason).toBe('Invalid');
+      expect(err.message).toContain('ClusterTopologyBinding "no-such-binding" not found');
+    }
+    expect(s.store.count('PodCliqueSet')).toBe(0);
+    expect(s.store.count('Pod')).toBe(0);
+    // Once the binding exists, the same manifest is admitted.
+    const binding = s.store.get('ClusterTopologyBinding', 'canopy-test') as Obj;
+    await s.apply({ apiVersion: binding.apiVersion, kind: 'ClusterTopologyBinding', metadata: { name: 'no-such-binding' }, spec: binding.spec } as Obj, { dryRun: false });
+    expect((await s.apply(pcs, { dryRun: false })).after.metadata?.name).toBe('disagg');
     await s.close();
   });
 
@@ -322,18 +351,23 @@ describe('applying the disaggregated fixture', () => {
     await s.close();
   });
 
-  it('a stack that cannot fit stays Pending with a FailedScheduling Event carrying the engine’s reason', async () => {
+  /** The fixture as `huge`, its decode pods asking 16 GPUs (no 8-GPU node holds one), applied and settled. */
+  async function appliedHuge(pcs: PodCliqueSet): Promise<SimulatedSource> {
     const s = testCluster();
-    const huge = fixture() as any;
+    const huge = pcs as any;
     huge.metadata.name = 'huge';
-    // 16 GPUs per pod: no 8-GPU node can hold one.
     huge.spec.template.cliques[3].spec.podSpec.containers[0].resources.limits['nvidia.com/gpu'] = '16';
     await s.apply(huge, { dryRun: false });
-    s.settle(20);
+    s.settle(40);
+    return s;
+  }
+
+  it('a stack that cannot fit stays Pending with a FailedScheduling Event carrying the engine’s reason', async () => {
+    const s = await appliedHuge(kaiFixture());
     const pods = all(s, 'Pod');
     expect(pods).toHaveLength(7);
     expect(pods.every((p) => !p.spec.nodeName && p.status.phase === 'Pending')).toBe(true);
-    const expected = placeGangs(s.clusterState(), expandPodGangs(s.store.get('PodCliqueSet', 'default/huge') as PodCliqueSet)).gangs[0]!;
+    const expected = placeGangs(s.clusterState(), expandPodGangs(s.store.get('PodCliqueSet', 'default/huge') as PodCliqueSet), { bySchedulerName: true }).gangs[0]!;
     expect(expected.placed).toBe(false);
     const events = all(s, 'Event').filter((e) => e.reason === 'FailedScheduling');
     expect(events).toHaveLength(1);
@@ -346,6 +380,45 @@ describe('applying the disaggregated fixture', () => {
     s.settle();
     expect(all(s, 'Pod').every(ready)).toBe(true);
     await s.close();
+  });
+
+  it('on default-scheduler (no schedulerName) the pods that fit run while the rest stay Pending: no gang, no all-or-nothing', async () => {
+    const s = await appliedHuge(fixture());
+    const pods = all(s, 'Pod');
+    expect(pods).toHaveLength(7);
+    const decode = pods.filter((p) => p.metadata!.labels!['grove.io/podclique'] === 'huge-0-decode');
+    const others = pods.filter((p) => !decode.includes(p));
+    expect(decode.every((p) => !p.spec.nodeName && p.status.phase === 'Pending')).toBe(true);
+    expect(others.every(ready)).toBe(true);
+    expect(decode[0]!.status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }));
+    const failed = all(s, 'Event').filter((e) => e.reason === 'FailedScheduling');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.message).toMatch(/^2 pods do not fit, huge-0-decode-\d first: /);
+    expect((s.store.get('PodGang', 'default/huge-0') as Obj).status.phase).toBe('Pending');
+    await s.close();
+  });
+
+  it('on default-scheduler the topology constraints are ignored: a prefill group no rack can hold still runs', async () => {
+    const gb = (s: SimulatedSource) => new Set(byLabel(s, 'Pod', 'grove.io/podcliquescalinggroup', 'disagg-0-prefill').map((p) => p.spec.nodeName?.replace(/-n\d+$/, '')));
+    // 1 leader + 4 workers × 8 GPUs = 40 GPUs, required in one rack of 32.
+    const wide = (pcs: any) => {
+      pcs.spec.template.cliques[2].spec.replicas = 4;
+      pcs.spec.template.cliques[2].spec.minAvailable = 4;
+      return pcs;
+    };
+    const kube = testCluster();
+    await kube.apply(wide(fixture()), { dryRun: false });
+    kube.settle();
+    expect(all(kube, 'Pod').every(ready)).toBe(true);
+    expect(gb(kube).size).toBeGreaterThan(1);
+    await kube.close();
+
+    const kai = testCluster();
+    await kai.apply(wide(kaiFixture()), { dryRun: false });
+    kai.settle(40);
+    expect(all(kai, 'Pod').some(ready)).toBe(false);
+    expect(all(kai, 'Event').find((e) => e.reason === 'FailedScheduling')?.message).toMatch(/rack/);
+    await kai.close();
   });
 });
 
@@ -462,7 +535,7 @@ describe('scale and delete', () => {
     await s.close();
   });
 
-  it('a standalone PodClique 2 → 3 adds one pod with the next index; a PCSG member is refused with the reason', async () => {
+  it('a standalone PodClique 2 → 3 adds one pod with the next index', async () => {
     const s = await running();
     const before = snapshotNames(s);
     await s.scale('PodClique', 'default', 'disagg-0-decode', 3, { dryRun: false });
@@ -474,12 +547,31 @@ describe('scale and delete', () => {
     await s.scale('PodClique', 'default', 'disagg-0-decode', 2, { dryRun: false });
     expect(snapshotNames(s)).toEqual(before);
 
-    const err = await rejected(s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: false }));
-    expect(err.status).toBe(422);
-    expect(err.reason).toBe('ScalingGroupMember');
-    expect(err.message).toContain('belongs to scaling group disagg-0-prefill');
     expect((await rejected(s.scale('PodClique', 'default', 'nope', 1, { dryRun: false }))).status).toBe(404);
     expect((await rejected(s.scale('PodCliqueSet', 'default', 'disagg', -1, { dryRun: false }))).status).toBe(422);
+    await s.close();
+  });
+
+  it('a PodClique of a scaling group is scaled like the real apiserver does (API-NOTES §14): accepted, its pods follow', async () => {
+    const s = await running();
+    const before = snapshotNames(s);
+    const member = 'disagg-0-prefill-0-pworker';
+    const dry = await s.scale('PodClique', 'default', member, 5, { dryRun: true });
+    expect(dry).toMatchObject({ kind: 'PodClique', name: member, from: 3, to: 5, dryRun: true });
+    expect(snapshotNames(s)).toEqual(before);
+    const result = await s.scale('PodClique', 'default', member, 5, { dryRun: false });
+    expect(result).toMatchObject({ from: 3, to: 5, dryRun: false });
+    const pclq = s.store.get('PodClique', `default/${member}`) as Obj;
+    expect(pclq.spec.replicas).toBe(5);
+    expect(pclq.metadata!.generation).toBe(2);
+    expect(diff(snapshotNames(s), before)).toEqual({ PodClique: [], PodCliqueScalingGroup: [], PodGang: [], Pod: [`${member}-3`, `${member}-4`] });
+    // The group itself is untouched: same replicas, the other member as it was.
+    expect((s.store.get('PodCliqueScalingGroup', 'default/disagg-0-prefill') as Obj).spec.replicas).toBe(1);
+    expect((s.store.get('PodClique', 'default/disagg-0-prefill-0-pleader') as Obj).spec.replicas).toBe(1);
+    s.settle();
+    expect(all(s, 'Pod').every(ready)).toBe(true);
+    await s.scale('PodClique', 'default', member, 3, { dryRun: false });
+    expect(snapshotNames(s)).toEqual(before);
     await s.close();
   });
 

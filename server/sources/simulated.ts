@@ -8,9 +8,11 @@
  *   - Grove operator: a PodCliqueSet expands with lib/grove/expand-objects (the same code the previews
  *     use) into PodCliques, PodCliqueScalingGroups, PodGangs and pods with the operator's names and
  *     labels; statuses kept as API-NOTES §9 describes;
- *   - gang scheduler: whole PodGangs placed with lib/placement on the ClusterState built from the stored
- *     Nodes and Pods (lib/topology/snapshot.ts); a gang that does not fit stays Pending with a
- *     FailedScheduling Event carrying the engine's reason;
+ *   - scheduler: PodGangs placed with lib/placement on the ClusterState built from the stored Nodes and
+ *     Pods (lib/topology/snapshot.ts), as the gang's scheduler would (API-NOTES §13): a kai-scheduler
+ *     gang whole, with its topology constraints, or not at all; a default-scheduler gang pod by pod,
+ *     constraints ignored (kube-scheduler has neither gangs nor topology). What does not fit stays
+ *     Pending with a FailedScheduling Event carrying the engine's reason;
  *   - kubelet: scheduled → running (after the startup-order parents have ≥ minAvailable Ready pods, what
  *     grove-initc waits for) → ready.
  * Each pod moves at most one step per tick (gated → ungated → scheduled → running → ready), so a person
@@ -46,7 +48,7 @@ import {
 } from '../../lib/grove/labels';
 import { dns1123LabelError, isRecord, pointerSegments, type Condition, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
 import { headlessServiceName } from '../../lib/grove/naming';
-import { scalingGroupOfPodClique, scalingGroupRefusal, type PodClique } from '../../lib/grove/podclique';
+import type { PodClique } from '../../lib/grove/podclique';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { PodCliqueScalingGroup } from '../../lib/grove/podcliquescalinggroup';
 import type { PodGang } from '../../lib/grove/podgang';
@@ -405,7 +407,8 @@ export class SimulatedSource implements ClusterSource {
     const key = objectKey(object);
     const before = this.store.get(k, key) ?? null;
 
-    const ctx = { topologies: this.topologyLevels(), topologyAwareScheduling: true };
+    // The apiserver knows every binding: a topologyName naming none is refused, as Grove's webhook does (§5.3).
+    const ctx = { topologies: this.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: true };
     const strip = (o: KubeObject) => {
       const { status: _status, ...rest } = o as KubeObject & { status?: unknown };
       return rest;
@@ -517,12 +520,9 @@ export class SimulatedSource implements ClusterSource {
       ]);
     }
     const labels = object.metadata?.labels ?? {};
-    const group = kind === 'PodClique' ? scalingGroupOfPodClique(object) : undefined;
-    if (group) {
-      throw actionError(422, 'ScalingGroupMember', scalingGroupRefusal(name, group), [
-        { field: `metadata.labels["${LABEL_PCSG}"]`, message: `member of PodCliqueScalingGroup ${group}` },
-      ]);
-    }
+    // A PodClique of a scaling group scales like a standalone one (API-NOTES §14, `kubectl scale pclq
+    // <pcs>-<i>-<sg>-<j>-<clique>`): the operator builds pods for the PodClique's own spec.replicas.
+    // Canopy's advice to scale the group instead is a policy of its action layer, not the apiserver's.
     const from = object.spec.replicas ?? 0;
     const pcsKey = kind === 'PodCliqueSet' ? key : `${ns}/${labels[LABEL_PART_OF] ?? ''}`;
     const podCliqueSet = this.store.get('PodCliqueSet', pcsKey);
@@ -906,7 +906,7 @@ export class SimulatedSource implements ClusterSource {
       gangs.push({ name: p.metadata.name, namespace: ns, podCliqueSet: '', pcsIndex: 0, base: true, groupConfigs: [], podGroups: [{ name: p.metadata.name, clique: p.metadata.name, minReplicas: 1, pods: [pod] }], labels: {} });
     }
     if (gangs.length === 0) return;
-    const plan = placeGangs(this.clusterState(), gangs);
+    const plan = placeGangs(this.clusterState(), gangs, { bySchedulerName: true });
     const now = this.timestamp();
     plan.gangs.forEach((g, i) => {
       const gang = gangs[i]!;
@@ -914,8 +914,9 @@ export class SimulatedSource implements ClusterSource {
       const lookup = (name: string) => (loner ? loner : byHost.get(`${gang.namespace}/${name}`));
       const gangKey = `${gang.namespace}/${gang.name}`;
       const gangObject = loner ?? this.store.get('PodGang', gangKey);
-      if (g.placed) {
-        this.failedReasons.delete(gangKey);
+      // A gang scheduler binds the whole gang or nothing; kube-scheduler binds each pod that fits.
+      if (g.placed || g.independent) {
+        if (g.placed) this.failedReasons.delete(gangKey);
         for (const pp of g.pods) {
           const pod = lookup(pp.name);
           if (!pod) continue;
@@ -931,9 +932,11 @@ export class SimulatedSource implements ClusterSource {
           this.event(gangObject, 'Normal', 'Scheduled', `Placed ${g.pods.length} pod${g.pods.length > 1 ? 's' : ''} on ${nodes.length} node${nodes.length > 1 ? 's' : ''}${where ? ` (${where})` : ''}`, SCHEDULER);
         }
         for (const name of g.unplacedOptionalPods ?? []) this.markUnschedulable(lookup(name), 'a pod beyond the gang minimum did not fit next to its gang', now);
-      } else {
+      }
+      if (!g.placed) {
         const reason = g.reason ?? 'the gang does not fit';
-        for (const pg of gang.podGroups) for (const p of pg.pods) this.markUnschedulable(lookup(p.name), reason, now);
+        const pending = g.independent ? (g.unplacedPods ?? []) : gang.podGroups.flatMap((pg) => pg.pods.map((p) => p.name));
+        for (const name of pending) this.markUnschedulable(lookup(name), reason, now);
         const reasonKey = loner ? `pod:${gangKey}` : gangKey;
         if (gangObject && this.failedReasons.get(reasonKey) !== reason) {
           this.failedReasons.set(reasonKey, reason);
@@ -1063,20 +1066,13 @@ export class SimulatedSource implements ClusterSource {
       });
     }
 
-    // PodGang phase: Grove itself only writes Pending + Initialized; a gang scheduler moves it on (§9).
+    // PodGang status is what the operator writes, and only that: phase Pending and Initialized once every
+    // pod exists (API-NOTES §9, §22.8). Neither kube-scheduler nor KAI moves it on; readers derive a
+    // gang's state from its member pods (lib/workloads gangState).
+    // The operator builds every pod of a gang in the same reconcile that writes the gang (syncPodGangs), so Initialized is True.
     for (const g of this.store.all('PodGang') as PodGang[]) {
-      const ns = g.metadata.namespace ?? 'default';
-      const scheduled = this.gangScheduled(idx, g);
-      const ready = g.spec.podgroups.every((pg) => this.cliqueCounts(idx, `${ns}/${pg.name}`).ready >= pg.minReplicas);
-      const phase = scheduled ? (ready ? 'Running' : 'Starting') : 'Pending';
-      const prev = g.status?.conditions;
-      const conditions: Condition[] = [
-        this.condition(prev, 'Initialized', 'True', 'PodGangPodsCreated', 'All pods of the PodGang have been created'),
-        scheduled
-          ? this.condition(prev, 'Scheduled', 'True', 'GangScheduled', 'every pod group has its minimum of pods scheduled')
-          : this.condition(prev, 'Scheduled', 'False', 'GangNotScheduled', this.failedReasons.get(objectKey(g)) ?? 'waiting for the gang scheduler'),
-      ];
-      this.putIfChanged('PodGang', g, { ...(g.status ?? {}), phase, conditions });
+      const conditions: Condition[] = [this.condition(g.status?.conditions, 'Initialized', 'True', 'PodGangPodsCreated', 'All pods of the PodGang have been created')];
+      this.putIfChanged('PodGang', g, { ...(g.status ?? {}), phase: 'Pending', conditions });
     }
   }
 }
