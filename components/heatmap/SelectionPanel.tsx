@@ -1,8 +1,36 @@
 'use client';
-/** The selected workload: its GPUs, the domains it spans, and its gangs (split ones called out). */
+/** The selected workload: its GPUs, the domains it spans, and its gangs (split ones called out, each with the state its pods give). */
+import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
 import type { KubeObject } from '../../lib/grove/meta';
+import type { PodGang } from '../../lib/grove/podgang';
 import { levelValueLabel, type HeatmapLevel } from '../../lib/heatmap/levels';
 import type { GangSpan, WorkloadSpan } from '../../lib/heatmap/span';
+import { podGpus, podStage } from '../../lib/workloads/pods';
+import { gangState, type GangMember, type GangState } from '../../lib/workloads/tree';
+import { useKindObjects } from '../hooks/useClusterStream';
+
+/**
+ * A PodGang's state from its member pods (lib/workloads gangState), not from status.phase: the Grove
+ * operator only ever writes phase Pending and no scheduler writes more (API-NOTES §9, §22.8).
+ * Members are the pods its pod groups reference, and pods labelled with the gang and the pod group
+ * that are not referenced yet.
+ */
+export function podGangState(gang: KubeObject, pods: readonly KubeObject[]): GangState {
+  const g = gang as Partial<PodGang>;
+  const name = g.metadata?.name ?? '';
+  const ns = g.metadata?.namespace ?? 'default';
+  const inNamespace = pods.filter((p) => (p.metadata?.namespace ?? 'default') === ns);
+  const members: GangMember[] = (g.spec?.podgroups ?? []).map((pg) => {
+    const referenced = new Set((pg.podReferences ?? []).map((r) => r.name));
+    const own = inNamespace.filter((p) => referenced.has(p.metadata?.name ?? '') || (p.metadata?.labels?.[LABEL_PODGANG] === name && p.metadata?.labels?.[LABEL_PODCLIQUE] === pg.name));
+    return {
+      podClique: pg.name,
+      minReplicas: pg.minReplicas ?? 0,
+      pods: own.map((p) => ({ name: p.metadata?.name ?? '', namespace: ns, stage: podStage(p), podClique: pg.name, gang: name, gpus: podGpus(p), object: p })),
+    };
+  });
+  return gangState(members);
+}
 
 /** How a selection reads: the domains it spans per visible level, and its split gangs (collapsed levels included). */
 export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[]): { spans: string[]; split: string | null; gangSplit: (gang: GangSpan) => string } {
@@ -27,9 +55,28 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
   };
 }
 
-export function SelectionPanel({ span, levels, podGangs, onClear }: { span: WorkloadSpan; levels: readonly HeatmapLevel[]; podGangs: readonly KubeObject[]; onClear: () => void }) {
+export function SelectionPanel({
+  span,
+  levels,
+  podGangs,
+  pods,
+  onClear,
+}: {
+  span: WorkloadSpan;
+  levels: readonly HeatmapLevel[];
+  podGangs: readonly KubeObject[];
+  /** The cluster's pods (default: the stream's), for each gang's state. */
+  pods?: readonly KubeObject[];
+  onClear: () => void;
+}) {
+  const streamedPods = useKindObjects('Pod');
+  const allPods = pods ?? streamedPods;
   const text = selectionText(span, levels);
-  const phase = (name: string) => (podGangs.find((g) => g.metadata?.name === name && `${g.metadata?.namespace}/` === span.key.slice(0, span.key.indexOf('/') + 1)) as { status?: { phase?: string } } | undefined)?.status?.phase;
+  const namespace = span.key.slice(0, span.key.indexOf('/'));
+  const state = (name: string) => {
+    const gang = podGangs.find((g) => g.metadata?.name === name && (g.metadata?.namespace ?? 'default') === namespace);
+    return gang ? podGangState(gang, allPods) : undefined;
+  };
   return (
     <section aria-label="Selected workload" data-testid="selection-panel" className="rounded-md border border-blue-300 bg-blue-50 p-3 text-sm dark:border-blue-800 dark:bg-blue-950/40">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -55,7 +102,7 @@ export function SelectionPanel({ span, levels, podGangs, onClear }: { span: Work
         <ul className="ml-4 list-disc">
           {span.gangs.map((g) => (
             <li key={g.name}>
-              {g.name}: {g.gpus} GPUs{phase(g.name) ? `, ${phase(g.name)}` : ''}
+              {g.name}: {g.gpus} GPUs{state(g.name) ? `, ${state(g.name)}` : ''}
               {text.gangSplit(g)}
             </li>
           ))}

@@ -1,0 +1,76 @@
+/**
+ * The selection panel's gang states come from the member pods (lib/workloads gangState), never from
+ * PodGang status.phase, which Grove leaves at Pending (API-NOTES §9, §22.8).
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, test } from 'vitest';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
+import type { KubeObject } from '../../lib/grove/meta';
+import { buildHeatmapModel } from '../../lib/heatmap/model';
+import { workloadSpan } from '../../lib/heatmap/span';
+import { boundPod, nestedCluster } from '../../lib/placement/testkit';
+import { podGangState, SelectionPanel } from './SelectionPanel';
+
+type Stage = 'gated' | 'pending' | 'scheduled' | 'ready';
+
+/** A pod of gang w-0, pod group w-0-worker, at `stage`. */
+function pod(name: string, stage: Stage, referenced = true): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: referenced ? {} : { [LABEL_PODGANG]: 'w-0', [LABEL_PODCLIQUE]: 'w-0-worker' } },
+    spec: {
+      containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': '2' } } }],
+      ...(stage === 'gated' ? { schedulingGates: [{ name: 'grove.io/podgang-pending-creation' }] } : {}),
+      ...(stage === 'scheduled' || stage === 'ready' ? { nodeName: 'node-0' } : {}),
+    },
+    status: { phase: stage === 'ready' ? 'Running' : 'Pending', conditions: stage === 'ready' ? [{ type: 'Ready', status: 'True' }] : [] },
+  } as KubeObject;
+}
+
+/** PodGang w-0 as the operator writes it: phase Pending (or what a test claims), referencing `refs`, minimum 2. */
+function gang(refs: string[], phase = 'Pending'): KubeObject {
+  return {
+    apiVersion: 'scheduler.grove.io/v1alpha1',
+    kind: 'PodGang',
+    metadata: { name: 'w-0', namespace: 'default' },
+    spec: { podgroups: [{ name: 'w-0-worker', minReplicas: 2, podReferences: refs.map((name) => ({ namespace: 'default', name })) }] },
+    status: { phase, conditions: [{ type: 'Initialized', status: 'True', reason: 'PodGangPodsCreated' }] },
+  } as KubeObject;
+}
+
+describe('podGangState', () => {
+  test('reads the members: Pending while below the minimum bound, Scheduled once bound, Running once Ready', () => {
+    const g = gang(['a', 'b']);
+    expect(podGangState(g, [pod('a', 'gated'), pod('b', 'gated')])).toBe('Pending');
+    expect(podGangState(g, [pod('a', 'scheduled'), pod('b', 'pending')])).toBe('Pending');
+    expect(podGangState(g, [pod('a', 'scheduled'), pod('b', 'scheduled')])).toBe('Scheduled');
+    expect(podGangState(g, [pod('a', 'ready'), pod('b', 'ready')])).toBe('Running');
+  });
+
+  test('ignores status.phase, and counts labelled pods the gang does not reference yet', () => {
+    expect(podGangState(gang(['a', 'b'], 'Running'), [pod('a', 'gated'), pod('b', 'gated')])).toBe('Pending');
+    expect(podGangState(gang(['a']), [pod('a', 'ready'), pod('b', 'ready', false)])).toBe('Running');
+    // A pod of another namespace with the same name is not a member.
+    const elsewhere = { ...pod('b', 'ready'), metadata: { name: 'b', namespace: 'other' } } as KubeObject;
+    expect(podGangState(gang(['a', 'b']), [pod('a', 'ready'), elsewhere])).toBe('Pending');
+  });
+});
+
+describe('SelectionPanel', () => {
+  test('shows each gang with the state its pods give, though the PodGang says Pending', () => {
+    const state = nestedCluster(['zone', 'rack'], [1, 2, 1]);
+    const labels = { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'w', [LABEL_PODGANG]: 'w-0' };
+    state.pods = [
+      { ...boundPod('a', 'node-0', 2), labels },
+      { ...boundPod('b', 'node-1', 2), labels },
+    ];
+    const model = buildHeatmapModel(state);
+    const span = workloadSpan(model, 'default/w')!;
+    const render = (pods: KubeObject[]) =>
+      renderToStaticMarkup(createElement(SelectionPanel, { span, levels: model.layout.levels, podGangs: [gang(['a', 'b'])], pods, onClear: () => undefined })).replace(/<[^>]+>/g, '');
+    expect(render([pod('a', 'ready'), pod('b', 'ready')])).toContain('w-0: 4 GPUs, Running');
+    expect(render([pod('a', 'scheduled'), pod('b', 'scheduled')])).toContain('w-0: 4 GPUs, Scheduled');
+  });
+});
