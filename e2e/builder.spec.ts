@@ -765,3 +765,55 @@ test('a PodCliqueSet that shares YAML nodes (an alias) says up front that canvas
   await expect(notice(page)).toContainText('alias *pod');
   await expect(clique(page, 'a')).toBeVisible();
 });
+
+test('the delete dialog is modal: Tab stays in it, Escape closes it, focus goes back to the node (or the next one once deleted)', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  const frontend = canvas(page).locator('.react-flow__node').filter({ has: page.getByTestId('clique-frontend') });
+  await select(page, clique(page, 'frontend'));
+  await expect(frontend).toBeFocused();
+  await page.keyboard.press('Delete');
+  const dialog = page.getByRole('dialog', { name: /^Delete \d+ item/ });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Delete' })).toBeFocused();
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Tab');
+    // Chromium may pass through the browser's own UI between the last and the first control: never the page behind.
+    expect(await page.evaluate(() => { const a = document.activeElement; return !a || a === document.body || !!a.closest('dialog'); })).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(frontend).toBeFocused();
+  await expect(clique(page, 'frontend')).toBeVisible();
+
+  await page.keyboard.press('Delete');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(clique(page, 'frontend')).toHaveCount(0);
+  await expect(canvas(page).locator('.react-flow__node:focus')).toHaveCount(1);
+});
+
+test('Dry run and Apply keep keyboard focus while they work; once applied, a link leads to the workload', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  const name = `e2e-focus-${Date.now().toString(36)}`;
+  await rename(page, name);
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const apply = page.getByTestId('apply-panel');
+  const dryRun = apply.getByRole('button', { name: 'Dry run (diff)' });
+  await expect(dryRun).toBeEnabled();
+  await dryRun.focus();
+  await page.keyboard.press('Enter');
+  await expect(apply.getByTestId('apply-results')).toContainText('would be created');
+  await expect(dryRun).toBeFocused();
+  const confirm = apply.getByTestId('apply-confirm');
+  await confirm.focus();
+  await page.keyboard.press('Enter');
+  await expect(apply.getByTestId('apply-results')).toContainText('applied');
+  await expect(confirm).toBeFocused();
+  await expect(confirm).toBeDisabled();
+  const watch = apply.getByRole('link', { name: 'Watch it start on Workloads' });
+  await expect(watch).toHaveAttribute('href', `/workloads/default/${name}`);
+  await watch.click();
+  await expect(page).toHaveURL(new RegExp(`/workloads/default/${name}$`));
+});

@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import Link from 'next/link';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '@/lib/cluster/capabilities';
 import { ActionFailure, applyManifest } from '@/components/hooks/clusterActions';
 import { permissionFor, useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
@@ -85,6 +86,10 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
 
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
   const applyBlocked = applyBlockedReason(step, text, blocked, errors);
+  const working = step.kind === 'working';
+  const dryRunOff = !!blocked || working;
+  const applyOff = !!applyBlocked || working;
+  const reasonId = useId();
 
   return (
     <section aria-labelledby="apply-heading" data-testid="apply-panel" className="flex max-h-full min-h-0 flex-col">
@@ -92,16 +97,35 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
         <h2 id="apply-heading" className="text-xs font-semibold" data-testid="apply-namespace" title={`Namespace ${namespace}: ${why}`}>
           Apply to namespace {namespace} <span className="font-normal text-zinc-600 dark:text-zinc-400">({why})</span>
         </h2>
-        <button type="button" disabled={!!blocked || step.kind === 'working'} onClick={() => void run(true)} className={buttonClass}>
+        {/* aria-disabled, not disabled: a button that disables itself while it works (or once it has
+            applied) would drop keyboard focus to <body>. Presses are ignored instead. */}
+        <button
+          type="button"
+          aria-disabled={dryRunOff}
+          aria-describedby={blocked ? reasonId : undefined}
+          onClick={() => {
+            if (!dryRunOff) void run(true);
+          }}
+          className={buttonClass}
+        >
           Dry run (diff)
         </button>
-        <button type="button" disabled={!!applyBlocked || step.kind === 'working'} onClick={() => void run(false)} className={buttonClass} data-testid="apply-confirm">
+        <button
+          type="button"
+          aria-disabled={applyOff}
+          aria-describedby={applyBlocked && step.kind !== 'applied' ? reasonId : undefined}
+          onClick={() => {
+            if (!applyOff) void run(false);
+          }}
+          className={buttonClass}
+          data-testid="apply-confirm"
+        >
           Apply
         </button>
         <CloseButton onClose={onClose} />
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs" role="status" aria-live="polite">
-        {applyBlocked && step.kind !== 'applied' && <p data-testid="apply-blocked" className="text-zinc-600 dark:text-zinc-400">{applyBlocked}</p>}
+        {applyBlocked && step.kind !== 'applied' && <p id={reasonId} data-testid="apply-blocked" className="text-zinc-600 dark:text-zinc-400">{applyBlocked}</p>}
         {step.kind === 'working' && <p>{step.what}</p>}
         {step.kind === 'failed' && (
           <div role="alert" className="text-red-700 dark:text-red-400">
@@ -124,6 +148,11 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
                   {r.kind} {r.namespace ? `${r.namespace}/` : ''}
                   {r.name}: {step.kind === 'applied' ? 'applied' : r.before === null ? 'would be created' : r.unchanged ? 'unchanged' : `${r.changes?.length ?? 0} change(s)`}
                 </p>
+                {step.kind === 'applied' && r.kind === 'PodCliqueSet' && (
+                  <Link href={`/workloads/${encodeURIComponent(r.namespace || namespace)}/${encodeURIComponent(r.name)}`} className="text-blue-700 underline hover:no-underline dark:text-blue-400" data-testid="apply-watch">
+                    Watch it start on Workloads
+                  </Link>
+                )}
                 {r.warnings.map((w, i) => (
                   <p key={i} className="text-amber-700 dark:text-amber-400">
                     {w}
@@ -152,4 +181,4 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
 }
 
 const buttonClass =
-  'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2.5 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';
+  'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2.5 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 aria-disabled:cursor-not-allowed aria-disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';

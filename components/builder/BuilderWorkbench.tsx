@@ -85,7 +85,7 @@ const EMPTY_SELECTION: CanvasSelection = { cliques: [], groups: [], edges: [] };
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el || !el.closest) return false;
-  return !!el.closest('input, textarea, select, [contenteditable="true"], .cm-editor, [role="dialog"]');
+  return !!el.closest('input, textarea, select, [contenteditable="true"], .cm-editor, dialog, [role="dialog"]');
 }
 
 function useDarkMode(): boolean {
@@ -786,30 +786,72 @@ function BuilderWorkbenchInner() {
         </div>
       )}
 
-      {pendingDelete && (
-        <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/40" onKeyDown={(e) => e.key === 'Escape' && setPendingDelete(null)}>
-          <div role="dialog" aria-modal="true" aria-labelledby="delete-title" className="w-96 rounded-lg border border-zinc-200 bg-white p-4 shadow-xl dark:border-zinc-700 dark:bg-zinc-900">
-            <h2 id="delete-title" className="text-sm font-semibold">
-              Delete {pendingDelete.consequences.length} item(s)?
-            </h2>
-            <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">This goes with it:</p>
-            <ul className="mt-1 list-disc pl-5 text-xs" data-testid="delete-consequences">
-              {pendingDelete.consequences.map((c) => (
-                <li key={c}>{c}</li>
-              ))}
-            </ul>
-            <div className="mt-4 flex justify-end gap-2">
-              <button type="button" className={buttonClass} onClick={() => setPendingDelete(null)}>
-                Cancel
-              </button>
-              <button type="button" autoFocus className={`${buttonClass} !border-red-600 !text-red-700 dark:!text-red-400`} onClick={confirmDelete}>
-                Delete
-              </button>
-            </div>
-          </div>
-        </div>
-      )}
+      {pendingDelete && <DeleteDialog consequences={pendingDelete.consequences} onCancel={() => setPendingDelete(null)} onConfirm={confirmDelete} />}
     </div>
+  );
+}
+
+/**
+ * The delete confirmation, a native modal <dialog>: the browser keeps Tab inside it and closes it on
+ * Escape from anywhere. Focus goes back to what opened it, or, when that was deleted (or disabled), to a node left on
+ * the canvas (else the palette), never to <body>.
+ */
+function DeleteDialog({ consequences, onCancel, onConfirm }: { consequences: string[]; onCancel: () => void; onConfirm: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (ref.current && !ref.current.open) ref.current.showModal();
+    confirmRef.current?.focus();
+    return () => {
+      // Over the next frames: the edit re-renders the canvas, and React Flow drops the deleted nodes a few
+      // renders later (a focused node that goes leaves focus on <body>). Stops once focus is somewhere else.
+      let frames = 0;
+      let placed: HTMLElement | null = null;
+      const settle = () => {
+        const active = document.activeElement;
+        if (placed && active !== placed && active && active !== document.body) return;
+        // The toolbar's Delete… is disabled once its selection is gone: it cannot take focus either.
+        const target =
+          opener?.isConnected && !opener.matches(':disabled')
+            ? opener
+            : (document.querySelector<HTMLElement>('[data-testid="builder-canvas"] .react-flow__node') ?? document.querySelector<HTMLElement>('[data-testid^="palette-"]'));
+        if (target && target !== active) target.focus();
+        placed = target;
+        if (++frames < 20) requestAnimationFrame(settle);
+      };
+      requestAnimationFrame(settle);
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby="delete-title"
+      data-testid="builder-delete-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+      className="m-auto w-96 rounded-lg border border-zinc-200 bg-white p-4 text-zinc-900 shadow-xl backdrop:bg-black/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+    >
+      <h2 id="delete-title" className="text-sm font-semibold">
+        Delete {consequences.length} item(s)?
+      </h2>
+      <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">This goes with it:</p>
+      <ul className="mt-1 list-disc pl-5 text-xs" data-testid="delete-consequences">
+        {consequences.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+      <div className="mt-4 flex justify-end gap-2">
+        <button type="button" className={buttonClass} onClick={onCancel}>
+          Cancel
+        </button>
+        <button ref={confirmRef} type="button" className={`${buttonClass} !border-red-600 !text-red-700 dark:!text-red-400`} onClick={onConfirm}>
+          Delete
+        </button>
+      </div>
+    </dialog>
   );
 }
 

@@ -82,7 +82,7 @@ export function FieldLabel({ htmlFor, label, createOnly }: { htmlFor: string; la
 }
 
 export const inputClass =
-  'w-full rounded border border-zinc-300 bg-white px-1.5 py-1 font-mono text-xs text-zinc-900 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100';
+  'w-full rounded border border-zinc-300 bg-white px-1.5 py-1 font-mono text-xs text-zinc-900 placeholder:text-zinc-500 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100 dark:placeholder:text-zinc-400';
 
 export function Field({ label, path, object, findings, onSet, codec = textCodec, multiline, createOnly, help, placeholder, readOnlyReason }: FieldProps) {
   const id = fieldId(path);
