@@ -537,3 +537,43 @@ test('the pages render in dark mode', async ({ browser }) => {
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('after a scale is undone and its progress dismissed, focus is on the + button, not the page', async ({ page, request }) => {
+  const name = unique('wl-dismiss');
+  await apply(request, smallStack(name));
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    const fe = page.locator(`[data-testid="podclique"][data-name="${name}-0-fe"]`);
+    await expect(fe.getByTestId('pod')).toHaveCount(1, { timeout: 20_000 });
+    await fe.getByRole('button', { name: `Scale ${name}-0-fe`, exact: true }).click();
+    await fe.getByRole('button', { name: `Scale ${name}-0-fe up to 2` }).click();
+    await fe.getByRole('button', { name: 'Confirm scale to 2' }).click();
+    await fe.getByRole('button', { name: /^Undo \(\d+s\)$/ }).click();
+    await expect(fe.getByTestId('scale-progress')).toContainText(`Undid: scaled ${name}-0-fe from 2 to 1`);
+    const dismiss = fe.getByRole('button', { name: 'Dismiss scale progress' });
+    await dismiss.focus();
+    await page.keyboard.press('Enter');
+    await expect(fe.getByTestId('scale-progress')).toHaveCount(0);
+    await expect(fe.getByRole('button', { name: new RegExp(`^Scale ${name}-0-fe up to`) })).toBeFocused();
+  } finally {
+    await remove(request, name);
+  }
+});
+
+test('the delete confirmation is modal: Tab stays in it, Escape closes it and focus returns to Delete…', async ({ page }) => {
+  await page.goto('/workloads/default/llama-disagg');
+  const opener = page.getByRole('button', { name: 'Delete…' });
+  await expect(opener).toBeEnabled({ timeout: 20_000 });
+  await opener.click();
+  const dialog = page.getByRole('alertdialog', { name: 'Delete PodCliqueSet llama-disagg?' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    // Chromium may pass through the browser's own UI between the last and the first control: never the page behind.
+    expect(await page.evaluate(() => { const a = document.activeElement; return !a || a === document.body || !!a.closest('dialog'); })).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(opener).toBeFocused();
+});

@@ -22,8 +22,12 @@ export function DeleteWorkload({ namespace, name, impact, permission }: { namesp
   const id = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  // A native modal: the browser keeps Tab inside it and the page behind inert; Escape is its cancel event.
   useEffect(() => {
-    if (open) cancelRef.current?.focus();
+    if (!open) return;
+    if (dialogRef.current && !dialogRef.current.open) dialogRef.current.showModal();
+    cancelRef.current?.focus();
   }, [open]);
 
   const disabledReason =
@@ -58,17 +62,16 @@ export function DeleteWorkload({ namespace, name, impact, permission }: { namesp
         </p>
       )}
       {open && (
-        <div
+        <dialog
+          ref={dialogRef}
           role="alertdialog"
           aria-labelledby={`${id}-title`}
           aria-describedby={`${id}-body`}
           data-testid="delete-confirm"
-          className="max-w-xl space-y-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm dark:border-red-800 dark:bg-red-950/50"
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              e.preventDefault();
-              close();
-            }
+          className="m-auto max-w-xl space-y-2 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-zinc-900 backdrop:bg-black/40 dark:border-red-800 dark:bg-red-950 dark:text-zinc-100"
+          onCancel={(e) => {
+            e.preventDefault();
+            if (!busy) close();
           }}
         >
           <p id={`${id}-title`} className="font-semibold">
@@ -91,7 +94,7 @@ export function DeleteWorkload({ namespace, name, impact, permission }: { namesp
               Cancel
             </button>
           </div>
-        </div>
+        </dialog>
       )}
     </div>
   );

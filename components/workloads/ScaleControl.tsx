@@ -72,6 +72,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const previewRef = useRef<HTMLDivElement>(null);
   const progressRef = useRef<HTMLDivElement>(null);
   const fieldRef = useRef<HTMLInputElement>(null);
+  const plusRef = useRef<HTMLButtonElement>(null);
   // The control that opened the preview gets focus back when it closes (else focus falls to <body>).
   const openerRef = useRef<HTMLElement | null>(null);
   const requestSeq = useRef(0);
@@ -122,6 +123,16 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       (e: unknown) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dryError: failureText(e), checking: false } : p)),
     );
     requestAnimationFrame(() => previewRef.current?.focus());
+  };
+
+  // The progress (and the Dismiss button in it) goes away: focus moves to + (else the field), not <body>.
+  const dismiss = () => {
+    setRecent(null);
+    requestAnimationFrame(() => {
+      const plus = plusRef.current;
+      if (plus && !plus.disabled) plus.focus();
+      else fieldRef.current?.focus();
+    });
   };
 
   const close = () => {
@@ -204,6 +215,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           }}
         />
         <button
+          ref={plusRef}
           type="button"
           className={BUTTON_SECONDARY}
           aria-label={`Scale ${target.name} up to ${(preview?.to ?? from) + 1}`}
@@ -347,7 +359,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             </button>
           )}
           {(progress.done || recent.undone || undoLeft === 0) && (
-            <button type="button" className={BUTTON_SECONDARY} onClick={() => setRecent(null)} aria-label="Dismiss scale progress">
+            <button type="button" className={BUTTON_SECONDARY} onClick={dismiss} aria-label="Dismiss scale progress">
               Dismiss
             </button>
           )}
