@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { rackPackedPcs } from './support/manifests';
-import { pasteIntoEditor } from './support/page';
+import { pasteIntoEditor, tabUntilFocused } from './support/page';
 
 /**
  * Every page, in light and in dark mode, scanned with axe-core (WCAG 2.1 A/AA rules, colour contrast
@@ -148,5 +148,123 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await context.close();
       });
     }
+  });
+}
+
+/**
+ * Contrast ratio (WCAG) of two CSS colours as the page computes them (any syntax: rgb, oklch…),
+ * the second being what the first is drawn on; measured in the page through a canvas.
+ */
+async function contrastIn(page: Page, pairs: [string, string][]): Promise<number[]> {
+  return page.evaluate((list) => {
+    const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+    const lum = (color: string) => {
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = color;
+      ctx.fillRect(0, 0, 1, 1);
+      const [r, g, b] = Array.from(ctx.getImageData(0, 0, 1, 1).data).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    return list.map(([a, b]) => {
+      const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+      return (hi! + 0.05) / (lo! + 0.05);
+    });
+  }, pairs);
+}
+
+/** The first opaque background colour at or behind `target` (white if none). */
+function backgroundOf(target: Locator): Promise<string> {
+  return target.evaluate((el) => {
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      if (bg && bg !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(bg)) return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  });
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`${colorScheme} mode: focus, placeholders, editor colours`, () => {
+    test.use({ colorScheme, viewport: { width: 1680, height: 1000 } });
+
+    test('a builder node focused by Tab shows the focus ring, ≥ 3:1 against the canvas; no attribution tab stop; the minimap is hidden from assistive tech and readable', async ({ page }) => {
+      await page.goto('/builder');
+      await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+      await page.locator('#builder-template').selectOption({ label: 'Multi-node disaggregated with frontend' });
+      await page.getByRole('button', { name: 'New from template' }).click();
+      const node = page.locator('.react-flow__node').first();
+      await expect(node).toBeVisible();
+      await page.locator('#builder-template').focus();
+      await tabUntilFocused(page, node, 80);
+      const ring = await node.evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor };
+      });
+      expect(ring.style).not.toBe('none');
+      expect(ring.width).toBeGreaterThanOrEqual(2);
+      const [ratio] = await contrastIn(page, [[ring.color, await backgroundOf(page.locator('.react-flow'))]]);
+      expect(ratio).toBeGreaterThanOrEqual(3);
+      // The same ring on a scaling-group frame.
+      const frame = page.locator('.react-flow__node-frame').first();
+      await frame.focus();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      await expect(frame).toBeFocused();
+      expect(await frame.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+
+      await expect(page.locator('.react-flow__attribution')).toHaveCount(0);
+      const minimap = page.locator('.react-flow__minimap');
+      await expect(minimap).toBeVisible();
+      expect(await minimap.evaluate((el) => !!el.closest('[aria-hidden="true"]'))).toBe(true);
+      const fill = await minimap.locator('.react-flow__minimap-node').first().evaluate((el) => getComputedStyle(el).fill);
+      const [nodeRatio] = await contrastIn(page, [[fill, await minimap.evaluate((el) => getComputedStyle(el).backgroundColor)]]);
+      expect(nodeRatio).toBeGreaterThanOrEqual(3);
+    });
+
+    test('placeholders are ≥ 4.5:1 on their fields: topology search, builder inspector, workloads filter', async ({ page }) => {
+      const fields: { path: string; field: (page: Page) => Locator }[] = [
+        { path: '/topology', field: (p) => p.locator('#heatmap-search') },
+        { path: '/builder', field: (p) => p.getByTestId('inspector').locator('input[placeholder]:not([placeholder=""])').first() },
+        { path: '/workloads', field: (p) => p.getByPlaceholder('name, namespace, health or problem') },
+      ];
+      for (const { path, field } of fields) {
+        await page.goto(path);
+        const input = field(page);
+        await expect(input).toBeVisible({ timeout: 30_000 });
+        const color = await input.evaluate((el) => getComputedStyle(el, '::placeholder').color);
+        const [ratio] = await contrastIn(page, [[color, await backgroundOf(input)]]);
+        expect(ratio, `${path} placeholder ${color}`).toBeGreaterThanOrEqual(4.5);
+      }
+    });
+
+    test('every editor text colour is ≥ 4.5:1 on the selection, and the lint panel’s selected row is readable', async ({ page }) => {
+      await page.goto('/validate');
+      const editor = page.locator('.cm-content');
+      await expect(editor).toBeVisible();
+      const pairs = await page.evaluate(() => {
+        const css = getComputedStyle(document.documentElement);
+        const v = (name: string) => css.getPropertyValue(name).trim();
+        return ['--cm-fg', '--cm-gutter-fg', '--cm-key', '--cm-string', '--cm-atom', '--cm-comment', '--cm-punct', '--cm-error', '--cm-warning'].map((n) => [n, v(n), v('--cm-selection')] as const);
+      });
+      const ratios = await contrastIn(page, pairs.map(([, fg, bg]) => [fg, bg]));
+      pairs.forEach(([name], i) => expect(ratios[i], `${name} on --cm-selection`).toBeGreaterThanOrEqual(4.5));
+
+      await pasteIntoEditor(editor, UNFITTABLE.replace('roleName: worker\n', ''));
+      await expect(page.locator('[data-finding]').first()).toBeVisible();
+      await editor.click();
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.cm-panel-lint ul [aria-selected]');
+      await expect(row).toBeVisible();
+      await expect(page.locator('.cm-panel-lint ul')).toBeFocused();
+      const texts = await row.evaluate((li) =>
+        [li, ...Array.from(li.querySelectorAll<HTMLElement>('*'))].filter((el) => Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())).map((el) => getComputedStyle(el).color),
+      );
+      expect(texts.length).toBeGreaterThan(0);
+      const bg = await backgroundOf(row);
+      for (const r of await contrastIn(page, texts.map((c) => [c, bg]))) expect(r).toBeGreaterThanOrEqual(4.5);
+    });
   });
 }

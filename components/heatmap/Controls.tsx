@@ -75,7 +75,7 @@ export function SearchBox({ suggestions, onSearch, message, choices }: { suggest
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         placeholder="node, pod or workload"
-        className="w-56 rounded-md border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+        className="w-56 rounded-md border border-zinc-300 bg-white px-2 py-1 placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
       />
       <datalist id="heatmap-search-options">
         {suggestions.map((s) => (

@@ -43,6 +43,13 @@ const chrome = EditorView.theme({
   '.cm-diagnostic-error': { borderLeftColor: 'var(--cm-error)' },
   '.cm-diagnostic-warning': { borderLeftColor: 'var(--cm-warning)' },
   '.cm-diagnosticSource': { color: 'var(--cm-gutter-fg)', opacity: '1' },
+  // The lint panel's selected row (Ctrl-Shift-M): CodeMirror paints it #ddd / #444, or the system
+  // Highlight while the list has focus, under text coloured for the panel. The selection colours
+  // instead, on which every --cm-* text colour is ≥ 4.5:1 (app/globals.css).
+  '.cm-panel.cm-panel-lint ul [aria-selected], .cm-panel.cm-panel-lint ul:focus [aria-selected]': {
+    backgroundColor: 'var(--cm-selection)',
+    color: 'var(--cm-fg)',
+  },
   '.cm-panels': { backgroundColor: 'var(--cm-gutter-bg)', color: 'var(--cm-fg)' },
   '.cm-panels.cm-panels-bottom': { borderTop: '1px solid var(--cm-border)' },
   '.cm-panels.cm-panels-top': { borderBottom: '1px solid var(--cm-border)' },
