@@ -85,6 +85,17 @@ describe('default-scheduler: pod by pod, topology ignored', () => {
     expect(kai.plan.gangs[0]!.independent).toBeUndefined();
   });
 
+  it('a one-pod gang that does not fit gives the engine’s reason as it is', () => {
+    const state = cluster();
+    const gang = expandPodGangs(wide(1))[0]!;
+    gang.podGroups = gang.podGroups.filter((g) => g.clique === 'leader');
+    gang.podGroups[0]!.pods[0]!.requests = { ...gang.podGroups[0]!.pods[0]!.requests, gpu: 16 };
+    const g = placeIndependently(state, gang);
+    expect(g).toMatchObject({ placed: false, independent: true, unplacedPods: ['wide-0-leader-0'], pods: [] });
+    expect(g.reason).not.toMatch(/pods? do(es)? not fit, /);
+    expect(g.reason).toMatch(/GPU/);
+  });
+
   it('placeIndependently answers for one gang, whatever its label', () => {
     const state = cluster();
     const g = placeIndependently(state, expandPodGangs(wide(4, 'kai-scheduler'))[0]!);

@@ -77,7 +77,9 @@ function placeIndependentlyOn(index: ClusterIndex, gang: ExpandedGang, scheduler
       domains = domains === undefined ? { ...r.domains } : Object.fromEntries(Object.entries(domains).filter(([k, v]) => r.domains[k] === v));
     }
   }
-  const reason = failure ? `${unplaced.length === 1 ? '1 pod does' : `${unplaced.length} pods do`} not fit, ${unplaced[0]} first: ${failure.reason ?? 'no node fits it'}` : undefined;
+  const why = failure?.reason ?? 'no node fits it';
+  // A gang of one pod (a pod outside any PodGang) reads as kube-scheduler's own message.
+  const reason = !failure ? undefined : unplaced.length + pods.length === 1 ? why : `${unplaced.length === 1 ? '1 pod does' : `${unplaced.length} pods do`} not fit, ${unplaced[0]} first: ${why}`;
   return {
     name: gang.name,
     placed: unplaced.length === 0,
