@@ -90,11 +90,11 @@ spec:
 `;
 }
 
-/** A gang larger than any rack: 19 pods × 4 GPUs = 76 GPUs, packed in one rack (a GB200 rack has 72). */
+/** A gang larger than any rack: 19 pods × 4 GPUs = 76 GPUs, packed in one rack (a GB200 rack has 72), on kai-scheduler (default-scheduler ignores packing). */
 function tooBigStack(name: string): string {
   return `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
-metadata: {name: ${name}, namespace: default}
+metadata: {name: ${name}, namespace: default, labels: {kai.scheduler/queue: default-queue}}
 spec:
   replicas: 1
   template:
@@ -106,6 +106,7 @@ spec:
           replicas: 19
           minAvailable: 19
           podSpec:
+            schedulerName: kai-scheduler
             nodeSelector: {nvidia.com/gpu.product: NVIDIA-GB200}
             containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "4"}}}]
 `;

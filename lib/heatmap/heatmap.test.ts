@@ -453,11 +453,14 @@ describe('ghosts of a stack that already runs', () => {
 });
 
 describe('preview from text', () => {
+  // On kai-scheduler: default-scheduler would ignore the rack packing (and not gang-schedule).
   const yaml = (pods: number, gpus: number) => `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
 metadata:
   name: p
   namespace: default
+  labels:
+    kai.scheduler/queue: default-queue
 spec:
   replicas: 1
   template:
@@ -472,6 +475,7 @@ spec:
           replicas: ${pods}
           minAvailable: ${pods}
           podSpec:
+            schedulerName: kai-scheduler
             containers:
               - name: c
                 image: busybox
@@ -511,8 +515,8 @@ spec:
     expect(read.ok).toBe(false);
     if (!read.ok)
       expect(read.problems).toEqual([
-        'line 17:11: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3',
-        'line 18:11: /spec/template/cliques/0/spec/minAvailable: minAvailable (2) must not be greater than replicas (-3)',
+        'line 19:11: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3',
+        'line 20:11: /spec/template/cliques/0/spec/minAvailable: minAvailable (2) must not be greater than replicas (-3)',
       ]);
     expect(previewInput(demo(), read)).toEqual(read);
   });
@@ -538,7 +542,7 @@ spec:
     // The second is invalid: its error, with its absolute line (the first document has 25 lines and a ---).
     const bad = readPreviewText(`${yaml(2, 4)}---\n${named(yaml(2, 4), 'q').replace('replicas: 2', 'replicas: -3')}`);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.problems[0]).toBe('line 43:11: PodCliqueSet default/q: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3');
+    if (!bad.ok) expect(bad.problems[0]).toBe('line 48:11: PodCliqueSet default/q: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3');
   });
 
   test('a List (kubectl get pcs -o yaml) is read item by item, errors at their absolute line:column; a PodCliqueSetList item may leave out its kind', () => {
@@ -552,7 +556,7 @@ spec:
     // Item 0 starts on line 6, so its replicas (line 17 of its own text) is on line 22, one column in (the item's indent).
     const bad = readPreviewText(list.replace('replicas: 2', 'replicas: -3'));
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.problems[0]).toBe('line 22:13: PodCliqueSet default/p: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3');
+    if (!bad.ok) expect(bad.problems[0]).toBe('line 24:13: PodCliqueSet default/p: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3');
     const typed = `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSetList\nitems:\n${asListItem(yaml(2, 4).replace(/^apiVersion: .*\nkind: PodCliqueSet\n/, ''))}`;
     const fromTyped = readPreviewText(typed);
     expect(fromTyped.ok && fromTyped.pcs.kind).toBe('PodCliqueSet');
