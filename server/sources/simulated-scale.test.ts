@@ -1,7 +1,8 @@
 /**
  * `/scale` of a PodClique that belongs to a scaling group, at the two layers (API-NOTES §14): the
- * apiserver (here the simulated one) accepts it, as the real one does; Canopy's live action layer
- * refuses it by its own policy (scale the group instead) before it sends the PATCH.
+ * apiserver (here the simulated one's scaleAsApiserver) accepts it, as the real one does; Canopy
+ * refuses it by its own policy (scale the group instead): the live action layer before it sends the
+ * PATCH, the simulated source's scale() (what /api/scale calls) the same way.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -67,7 +68,8 @@ describe('simulated apiserver', () => {
       },
     } as KubeObject;
     await s.apply(pcs, { dryRun: false });
-    const result = await s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: false });
+    await expect(s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: false })).rejects.toMatchObject({ status: 422, reason: 'ScalingGroupMember' });
+    const result = await s.scaleAsApiserver('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: false });
     expect(result).toMatchObject({ from: 3, to: 5 });
     expect((s.store.get('PodClique', 'default/disagg-0-prefill-0-pworker') as { spec: { replicas: number } }).spec.replicas).toBe(5);
     expect(s.store.all('Pod').filter((p) => p.metadata?.labels?.['grove.io/podclique'] === 'disagg-0-prefill-0-pworker')).toHaveLength(5);

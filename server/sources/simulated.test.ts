@@ -552,14 +552,23 @@ describe('scale and delete', () => {
     await s.close();
   });
 
+  it('Canopy scales a scaling group, not one of its members (the same refusal as the live action layer)', async () => {
+    const s = await running();
+    const failure = await rejected(s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', 5, { dryRun: true }));
+    expect(failure).toMatchObject({ status: 422, reason: 'ScalingGroupMember' });
+    expect(failure.message).toContain('disagg-0-prefill');
+    expect((s.store.get('PodClique', 'default/disagg-0-prefill-0-pworker') as Obj).spec.replicas).toBe(3);
+    await s.close();
+  });
+
   it('a PodClique of a scaling group is scaled like the real apiserver does (API-NOTES §14): accepted, its pods follow', async () => {
     const s = await running();
     const before = snapshotNames(s);
     const member = 'disagg-0-prefill-0-pworker';
-    const dry = await s.scale('PodClique', 'default', member, 5, { dryRun: true });
+    const dry = await s.scaleAsApiserver('PodClique', 'default', member, 5, { dryRun: true });
     expect(dry).toMatchObject({ kind: 'PodClique', name: member, from: 3, to: 5, dryRun: true });
     expect(snapshotNames(s)).toEqual(before);
-    const result = await s.scale('PodClique', 'default', member, 5, { dryRun: false });
+    const result = await s.scaleAsApiserver('PodClique', 'default', member, 5, { dryRun: false });
     expect(result).toMatchObject({ from: 3, to: 5, dryRun: false });
     const pclq = s.store.get('PodClique', `default/${member}`) as Obj;
     expect(pclq.spec.replicas).toBe(5);
@@ -570,7 +579,7 @@ describe('scale and delete', () => {
     expect((s.store.get('PodClique', 'default/disagg-0-prefill-0-pleader') as Obj).spec.replicas).toBe(1);
     s.settle();
     expect(all(s, 'Pod').every(ready)).toBe(true);
-    await s.scale('PodClique', 'default', member, 3, { dryRun: false });
+    await s.scaleAsApiserver('PodClique', 'default', member, 3, { dryRun: false });
     expect(snapshotNames(s)).toEqual(before);
     await s.close();
   });

@@ -48,7 +48,7 @@ import {
 } from '../../lib/grove/labels';
 import { dns1123LabelError, isRecord, pointerSegments, type Condition, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
 import { headlessServiceName } from '../../lib/grove/naming';
-import type { PodClique } from '../../lib/grove/podclique';
+import { scalingGroupOfPodClique, scalingGroupRefusal, type PodClique } from '../../lib/grove/podclique';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { PodCliqueScalingGroup } from '../../lib/grove/podcliquescalinggroup';
 import type { PodGang } from '../../lib/grove/podgang';
@@ -276,6 +276,20 @@ export class SimulatedSource implements ClusterSource {
   }
 
   async scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
+    // Canopy's own policy, as the live source's action layer (server/actions/scale.ts) applies it: a
+    // scaling group's member is scaled with its group. The simulated apiserver itself accepts it (scaleAsApiserver).
+    if (kind === 'PodClique') {
+      const object = this.store.get('PodClique', `${namespace || 'default'}/${name}`);
+      const group = object && scalingGroupOfPodClique(object);
+      if (group) {
+        throw actionError(422, 'ScalingGroupMember', scalingGroupRefusal(name, group), [{ field: `metadata.labels["${LABEL_PCSG}"]`, message: `member of PodCliqueScalingGroup ${group}` }]);
+      }
+    }
+    return this.scaleNow(kind, namespace, name, replicas, options.dryRun);
+  }
+
+  /** The /scale subresource as the apiserver answers it (`kubectl scale`), without Canopy's policy on top. */
+  async scaleAsApiserver(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
     return this.scaleNow(kind, namespace, name, replicas, options.dryRun);
   }
 
