@@ -73,7 +73,8 @@ function waitingPart(expanded: ExpandedGang, cliques: ReadonlyMap<string, Worklo
 export function placePendingGangs(state: ClusterState, tree: WorkloadTree, gangNames: readonly string[], limit = 20): Map<string, GangPlacement> {
   const out = new Map<string, GangPlacement>();
   for (const [name, gang] of pendingGangs(tree, gangNames.slice(0, limit))) {
-    const placed = placeGangs(state, [gang]).gangs[0];
+    // As its scheduler would: a default-scheduler gang pod by pod with its constraints ignored (as the simulator and previews do).
+    const placed = placeGangs(state, [gang], { bySchedulerName: true }).gangs[0];
     if (placed) out.set(name, placed);
   }
   return out;

@@ -335,12 +335,12 @@ describe('startupGraph', () => {
   });
 });
 
-/** A gang larger than any rack (19 pods × 4 GPUs = 76 > 72 per GB200 rack), packed in one rack. */
-function tooBig(): PodCliqueSet {
+/** A gang larger than any rack (19 pods × 4 GPUs = 76 > 72 per GB200 rack), packed in one rack, on kai-scheduler (or another scheduler). */
+function tooBig(schedulerName = 'kai-scheduler'): PodCliqueSet {
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: { name: 'too-big', namespace: 'default' },
+    metadata: { name: 'too-big', namespace: 'default', labels: { 'kai.scheduler/queue': 'default-queue' } },
     spec: {
       replicas: 1,
       template: {
@@ -352,7 +352,7 @@ function tooBig(): PodCliqueSet {
               roleName: 'worker',
               replicas: 19,
               minAvailable: 19,
-              podSpec: { nodeSelector: { [GPU_PRODUCT_LABEL]: DEMO_GB200.gpuProduct }, containers: [{ name: 'w', image: 'x', resources: { limits: { 'nvidia.com/gpu': '4' } } }] },
+              podSpec: { schedulerName, nodeSelector: { [GPU_PRODUCT_LABEL]: DEMO_GB200.gpuProduct }, containers: [{ name: 'w', image: 'x', resources: { limits: { 'nvidia.com/gpu': '4' } } }] },
             },
           },
         ],
@@ -363,6 +363,15 @@ function tooBig(): PodCliqueSet {
 
 describe('why pending', () => {
   const state = clusterStateFromSnapshot(demoSnapshot());
+
+  it('the engine answers as the gang’s scheduler would: default-scheduler ignores the rack packing and places pod by pod', () => {
+    const objects = stackObjects(tooBig('default-scheduler'), { stage: () => 'pending' });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const placement = placePendingGang(state, tree, 'too-big-0');
+    expect(placement).toMatchObject({ placed: true, independent: true });
+    expect(placement!.pods).toHaveLength(19);
+    expect(new Set(placement!.pods.map((p) => p.node)).size).toBeGreaterThan(1);
+  });
 
   it('an unschedulable gang: the scheduler’s words and the engine’s reason in one sentence', () => {
     const objects = stackObjects(tooBig(), { stage: () => 'pending' });
