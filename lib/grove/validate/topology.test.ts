@@ -8,8 +8,21 @@ const GROUP_TC = group(PREFILL, 'topologyConstraint');
 const snapshot: ValidationContext = { topologies: { gb200: GB200_LEVELS } };
 
 /** validPcs() with topology constraints: PCS `zone`, group `rack`, worker `host`, all inheriting the name. */
+/** Every clique on kai-scheduler (the backend that honours constraints; default-scheduler ignores them), with its queue. */
+function onKai(p: PcsView): void {
+  p.metadata.labels = { ...(p.metadata.labels as Json | undefined), 'kai.scheduler/queue': 'team-a' };
+  (p.template.cliques as unknown[]).forEach((_, i) => (p.podSpec(i).schedulerName = 'kai-scheduler'));
+}
+
+/** Back on the operator's default profile: no schedulerName, no queue. */
+function onDefaultProfile(p: PcsView): void {
+  delete (p.metadata.labels as Json)['kai.scheduler/queue'];
+  (p.template.cliques as unknown[]).forEach((_, i) => delete p.podSpec(i).schedulerName);
+}
+
 function constrained(edit?: (p: PcsView) => void): Json {
   return pcsWith((p) => {
+    onKai(p);
     p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'zone' } };
     p.group(PREFILL).topologyConstraint = { pack: { required: 'rack' } };
     p.clique(WORKER).topologyConstraint = { pack: { required: 'host' } };
@@ -64,12 +77,31 @@ describe('operator configuration and backend (§5.3)', () => {
 
   test('topology.backendUnsupported: volcano and lpx-scheduler reject constraints; default-scheduler and KAI accept them', () => {
     for (const backend of ['volcano', 'lpx-scheduler']) {
-      const findings = validate(constrained(), { schedulerProfiles: ['default-scheduler', backend], defaultSchedulerProfile: backend });
+      const findings = validate(constrained(onDefaultProfile), { schedulerProfiles: ['default-scheduler', backend], defaultSchedulerProfile: backend });
       expect(withRule(findings, 'topology.backendUnsupported').map((f) => f.path)).toEqual([PCS_TC, GROUP_TC, clique(WORKER, 'topologyConstraint')]);
     }
     expectNone(validate(constrained()), 'topology.backendUnsupported');
-    const kai = constrained((p) => ((p.metadata.labels as Json)['kai.scheduler/queue'] = 'team-a'));
+    const kai = constrained((p) => {
+      onDefaultProfile(p);
+      (p.metadata.labels as Json)['kai.scheduler/queue'] = 'team-a';
+    });
     expectClean(validate(kai, { defaultSchedulerProfile: 'kai-scheduler' }));
+  });
+
+  test('topology.ignoredByScheduler: on default-scheduler, one warning at the first constraint; none on kai-scheduler or without constraints', () => {
+    const onDefault = validate(constrained(onDefaultProfile));
+    expect(withRule(onDefault, 'topology.ignoredByScheduler').map((f) => [f.path, f.severity])).toEqual([[PCS_TC, 'warning']]);
+    expect(withRule(onDefault, 'topology.ignoredByScheduler')[0]!.message).toContain('kai-scheduler');
+    // Only a clique constrained: the warning sits there.
+    const cliqueOnly = constrained((p) => {
+      onDefaultProfile(p);
+      delete p.template.topologyConstraint;
+      delete p.group(PREFILL).topologyConstraint;
+      p.clique(WORKER).topologyConstraint = { topologyName: 'gb200', pack: { required: 'host' } };
+    });
+    expect(withRule(validate(cliqueOnly), 'topology.ignoredByScheduler').map((f) => f.path)).toEqual([clique(WORKER, 'topologyConstraint')]);
+    expectNone(validate(constrained()), 'topology.ignoredByScheduler');
+    expectNone(validate(pcsWith(() => {})), 'topology.ignoredByScheduler');
   });
 
   test('on UPDATE the create-time topology checks are not repeated (constraints are immutable)', () => {

@@ -102,6 +102,18 @@ export function validateTopologyConstraints(pcs: Rec, raw: Rec, ctx: ValidationC
   if (backend === 'volcano' || backend === 'lpx-scheduler') {
     for (const site of sites) out.push(err(site.path, 'topology.backendUnsupported', `the ${backend} scheduler backend does not support topology constraints`));
   }
+  // Grove accepts constraints on default-scheduler but kube-scheduler never reads them (API-NOTES §5.3,
+  // §13): said once per PodCliqueSet, at its first constraint, so a stack written as rack-packed does not
+  // silently spread.
+  if (backend === 'default-scheduler' && sites.length > 0) {
+    out.push(
+      warn(
+        sites[0]!.path,
+        'topology.ignoredByScheduler',
+        'default-scheduler (kube-scheduler) ignores topology constraints and does not gang-schedule: Grove accepts them, but each pod is placed on its own wherever it fits; for topology-aware placement set schedulerName: kai-scheduler in the pod specs (with a kai.scheduler/queue label)',
+      ),
+    );
+  }
 
   // topologyName: required where it cannot be inherited; all effective names equal.
   const names = new Map<string, ConstraintSite>();
