@@ -17,7 +17,7 @@
  * Objective: min Σ_s (Σ_d u[s][d] − 1) = spreadCost.
  */
 import type { Highs } from 'highs';
-import type { ClusterState, NodeInfo, Resources } from '../lib/cluster/state';
+import type { ClusterState, NodeInfo, Resources, ScalarResource } from '../lib/cluster/state';
 import type { ExpandedGang } from '../lib/grove/gang';
 import type { GangPlacement } from '../lib/placement/plan';
 import { constrainedSets, levelKey, topologyOf } from '../lib/placement/verify';
@@ -44,7 +44,7 @@ interface Model {
   y: Map<string, [number, number]>;
 }
 
-const RES: (keyof Resources)[] = ['gpu', 'cpuMilli', 'memory', 'pods'];
+const RES: ScalarResource[] = ['gpu', 'cpuMilli', 'memory', 'pods'];
 
 function freeResources(state: ClusterState): Map<string, Resources> {
   const free = new Map<string, Resources>(state.nodes.map((n) => [n.name, { ...n.allocatable }]));

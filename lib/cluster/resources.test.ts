@@ -34,6 +34,7 @@ describe('resourcesFromMap', () => {
       cpuMilli: 500,
       memory: GI,
       pods: 110,
+      extended: { 'ephemeral-storage': 100 * GI },
     });
     expect(thrown(() => resourcesFromMap({ 'hugepages-2Mi': 'lots' }, 'm')).message).toBe('m["hugepages-2Mi"]: "lots" is not a quantity');
   });
@@ -105,5 +106,27 @@ describe('podRequests', () => {
     expect(thrown(() => podRequests({ containers: {} }, 'spec')).message).toBe('spec.containers: must be a list of containers, got an object');
     expect(thrown(() => podRequests({ containers: [], initContainers: [3] })).message).toBe('spec.initContainers[0]: must be a container object, got number 3');
     expect(thrown(() => podRequests({ containers: [], overhead: { memory: '-1' } })).message).toBe('spec.overhead.memory: "-1" must not be negative');
+  });
+});
+
+describe('extended resources', () => {
+  it('pod requests carry extended resources, ephemeral-storage and hugepages, defaulted from limits', () => {
+    const r = podRequests({
+      containers: [
+        { resources: { requests: { cpu: '1', 'rdma/ib': '1', 'ephemeral-storage': '10Gi' }, limits: { 'rdma/ib': '1', 'hugepages-2Mi': '1Gi' } } },
+        { resources: { limits: { 'rdma/ib': '2', 'example.com/fpga': '1' } } },
+      ],
+    });
+    expect(r.extended).toEqual({ 'rdma/ib': 3, 'ephemeral-storage': 10 * 2 ** 30, 'hugepages-2Mi': 2 ** 30, 'example.com/fpga': 1 });
+    expect(r.gpu).toBe(0);
+  });
+
+  it('node allocatable carries them; a pod without any has no extended map', () => {
+    expect(resourcesFromMap({ cpu: '4', 'rdma/ib': '2', 'nvidia.com/gpu': '8' }, 'status.allocatable').extended).toEqual({ 'rdma/ib': 2 });
+    expect(podRequests({ containers: [{ resources: { requests: { cpu: '1', 'nvidia.com/gpu': '1' } } }] }).extended).toBeUndefined();
+  });
+
+  it('a broken extended quantity names its field', () => {
+    expect(() => podRequests({ containers: [{ resources: { requests: { 'rdma/ib': 'lots' } } }] })).toThrow(/spec\.containers\[0\]\.resources\.requests\["?rdma\/ib"?\]|rdma\/ib/);
   });
 });

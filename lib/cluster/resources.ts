@@ -19,17 +19,60 @@ export function zeroResources(): Resources {
   return { gpu: 0, cpuMilli: 0, memory: 0, pods: 0 };
 }
 
+/**
+ * Resources other than cpu, memory, nvidia.com/gpu and pods that the fit check still counts: extended
+ * resources (a name with a domain, such as rdma/ib), ephemeral-storage and hugepages-<size>.
+ */
+export function isExtendedResource(name: string): boolean {
+  return (name.includes('/') && name !== RESOURCE_GPU) || name === 'ephemeral-storage' || name.startsWith('hugepages-');
+}
+
+/** Combine two extended maps per name; undefined when both are absent. */
+function mergeExtended(a: Resources['extended'], b: Resources['extended'], op: (x: number, y: number) => number): Resources['extended'] {
+  if (!a && !b) return undefined;
+  const out: Record<string, number> = { ...a };
+  for (const [name, v] of Object.entries(b ?? {})) out[name] = op(out[name] ?? 0, v);
+  if (a && b) for (const name of Object.keys(a)) if (!(name in b)) out[name] = op(a[name]!, 0);
+  return out;
+}
+
+function withExtended(r: Omit<Resources, 'extended'>, extended: Resources['extended']): Resources {
+  return extended && Object.keys(extended).length > 0 ? { ...r, extended } : r;
+}
+
 export function addResources(a: Resources, b: Resources): Resources {
-  return { gpu: a.gpu + b.gpu, cpuMilli: a.cpuMilli + b.cpuMilli, memory: a.memory + b.memory, pods: a.pods + b.pods };
+  return withExtended(
+    { gpu: a.gpu + b.gpu, cpuMilli: a.cpuMilli + b.cpuMilli, memory: a.memory + b.memory, pods: a.pods + b.pods },
+    mergeExtended(a.extended, b.extended, (x, y) => x + y),
+  );
 }
 
 export function maxResources(a: Resources, b: Resources): Resources {
-  return {
-    gpu: Math.max(a.gpu, b.gpu),
-    cpuMilli: Math.max(a.cpuMilli, b.cpuMilli),
-    memory: Math.max(a.memory, b.memory),
-    pods: Math.max(a.pods, b.pods),
-  };
+  return withExtended(
+    {
+      gpu: Math.max(a.gpu, b.gpu),
+      cpuMilli: Math.max(a.cpuMilli, b.cpuMilli),
+      memory: Math.max(a.memory, b.memory),
+      pods: Math.max(a.pods, b.pods),
+    },
+    mergeExtended(a.extended, b.extended, Math.max),
+  );
+}
+
+/** The amount of one resource by its Kubernetes name (0 when absent). */
+export function resourceAmount(r: Resources, name: string): number {
+  switch (name) {
+    case RESOURCE_CPU:
+      return r.cpuMilli;
+    case RESOURCE_MEMORY:
+      return r.memory;
+    case RESOURCE_GPU:
+      return r.gpu;
+    case RESOURCE_PODS:
+      return r.pods;
+    default:
+      return r.extended?.[name] ?? 0;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,6 +94,8 @@ function quantityAt(path: string, name: string, value: unknown): number | undefi
       case RESOURCE_PODS:
         return wholeCount(value);
       default:
+        // Extended resources are whole counts in the pod spec; allocatable may say "1k". Value() rounding.
+        if (isExtendedResource(name)) return bytes(value);
         parseQuantity(value); // other resources are not tracked, but a broken one is still an error
         return undefined;
     }
@@ -81,6 +126,7 @@ function setResource(out: Mutable<Resources>, name: string, amount: number): voi
   else if (name === RESOURCE_MEMORY) out.memory = amount;
   else if (name === RESOURCE_GPU) out.gpu = amount;
   else if (name === RESOURCE_PODS) out.pods = amount;
+  else out.extended = { ...out.extended, [name]: amount };
 }
 
 /**
@@ -97,13 +143,21 @@ export function containerRequests(resources: unknown, path: string): Resources {
   const limitMap = isRecord(resources.limits) ? resources.limits : {};
   const has = (name: string): boolean => Object.hasOwn(requestMap, name);
   const limited = (name: string): boolean => Object.hasOwn(limitMap, name);
-  return {
-    gpu: has(RESOURCE_GPU) || !limited(RESOURCE_GPU) ? requests.gpu : limits.gpu,
-    cpuMilli: has(RESOURCE_CPU) || !limited(RESOURCE_CPU) ? requests.cpuMilli : limits.cpuMilli,
-    memory: has(RESOURCE_MEMORY) || !limited(RESOURCE_MEMORY) ? requests.memory : limits.memory,
-    // "pods" is not a container resource; it is added once per pod below.
-    pods: 0,
-  };
+  let extended: Record<string, number> | undefined;
+  for (const name of new Set([...Object.keys(requests.extended ?? {}), ...Object.keys(limits.extended ?? {})])) {
+    const v = has(name) || !limited(name) ? (requests.extended?.[name] ?? 0) : limits.extended![name]!;
+    if (v > 0) (extended ??= {})[name] = v;
+  }
+  return withExtended(
+    {
+      gpu: has(RESOURCE_GPU) || !limited(RESOURCE_GPU) ? requests.gpu : limits.gpu,
+      cpuMilli: has(RESOURCE_CPU) || !limited(RESOURCE_CPU) ? requests.cpuMilli : limits.cpuMilli,
+      memory: has(RESOURCE_MEMORY) || !limited(RESOURCE_MEMORY) ? requests.memory : limits.memory,
+      // "pods" is not a container resource; it is added once per pod below.
+      pods: 0,
+    },
+    extended,
+  );
 }
 
 function containers(value: unknown, path: string): Record<string, unknown>[] {

@@ -15,7 +15,16 @@ export interface Resources {
   cpuMilli: number;
   memory: number;
   pods: number;
+  /**
+   * Other resources the scheduler's fit check counts, by name, in whole units (bytes for
+   * ephemeral-storage and hugepages-*): extended resources such as `rdma/ib`. Absent when there are
+   * none, so the common case costs nothing.
+   */
+  extended?: Readonly<Record<string, number>>;
 }
+
+/** The resources every node and pod carries (not the optional extended map). */
+export type ScalarResource = Exclude<keyof Resources, 'extended'>;
 
 export const ZERO_RESOURCES: Resources = Object.freeze({ gpu: 0, cpuMilli: 0, memory: 0, pods: 0 });
 

@@ -100,6 +100,35 @@ function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
   return u;
 }
 
+/** Free extended resources after the bound pods; only nodes and pods that carry any pay for it. */
+function extendedUsageFor(state: ClusterState, nodeIndex: Map<string, number>): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  const n = state.nodes.length;
+  const of = (name: string): Float64Array => {
+    let f = out.get(name);
+    if (!f) {
+      f = new Float64Array(n);
+      out.set(name, f);
+    }
+    return f;
+  };
+  for (let i = 0; i < n; i++) {
+    const ext = state.nodes[i]!.allocatable.extended;
+    if (ext) for (const name in ext) of(name)[i] = ext[name]!;
+  }
+  for (const pod of state.pods) {
+    const ext = pod.requests.extended;
+    if (!ext || pod.terminal || !pod.nodeName) continue;
+    const i = nodeIndex.get(pod.nodeName);
+    if (i === undefined) continue;
+    for (const name in ext) {
+      const f = of(name);
+      f[i] = f[i]! - ext[name]!;
+    }
+  }
+  return out;
+}
+
 function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
   const n = nodes.length;
   const nodeDom = new Int32Array(n).fill(-1);
@@ -156,6 +185,11 @@ export class ClusterIndex {
   readonly freeCpu: Float64Array;
   readonly freeMem: Float64Array;
   readonly freePods: Float64Array;
+  /**
+   * Free amount per node of each extended resource (rdma/ib, ephemeral-storage, …) some node offers;
+   * empty on most clusters. extFree adds a resource no node offers (all zero) when a pod asks for it.
+   */
+  readonly freeExt: Map<string, Float64Array>;
   /** Ready and not cordoned. */
   readonly accepts: Uint8Array;
   private readonly static: StaticNodes;
@@ -173,6 +207,17 @@ export class ClusterIndex {
     this.freeCpu = u.cpu.slice();
     this.freeMem = u.mem.slice();
     this.freePods = u.pods.slice();
+    this.freeExt = extendedUsageFor(state, this.nodeIndex);
+  }
+
+  /** Free amounts of one extended resource per node (zeros when no node offers it). */
+  extFree(name: string): Float64Array {
+    let f = this.freeExt.get(name);
+    if (!f) {
+      f = new Float64Array(this.n);
+      this.freeExt.set(name, f);
+    }
+    return f;
   }
 
   /** Nodes that pass every non-resource filter for these requirements (1) or not (0). */

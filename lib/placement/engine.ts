@@ -23,11 +23,26 @@ import type { ExpandedPod } from '../grove/gang';
 import type { ClusterIndex, LevelIndex, TopologyIndex } from './cluster-index';
 import type { ConstraintSetSpec } from './sets';
 
+/** One extended resource a pod asks for, with the index's free amounts of it per node. */
+export interface ExtDemand {
+  name: string;
+  amount: number;
+  free: Float64Array;
+}
+
+/** Does node n have room for every extended resource the pod asks for? */
+export function extFits(ext: readonly ExtDemand[], n: number): boolean {
+  for (const e of ext) if (e.free[n]! < e.amount) return false;
+  return true;
+}
+
 export interface Profile {
   gpu: number;
   cpu: number;
   mem: number;
   slots: number;
+  /** Extended resources (null for the common pod that asks for none: it pays nothing for them). */
+  ext: ExtDemand[] | null;
   mask: Uint8Array;
   count: number;
 }
@@ -41,6 +56,7 @@ export interface WPod {
   cpu: number;
   mem: number;
   slots: number;
+  ext: ExtDemand[] | null;
   mask: Uint8Array;
   /** Constrained set ids holding the pod, outermost first. */
   chain: number[];
@@ -123,6 +139,7 @@ export class GangSearch {
   assign(p: number, n: number): void {
     const pod = this.pods[p]!;
     this.idx.apply(n, pod.gpu, pod.cpu, pod.mem, pod.slots, 1);
+    if (pod.ext) for (const e of pod.ext) e.free[n] = e.free[n]! - e.amount;
     pod.node = n;
     for (const sid of pod.chain) {
       const s = this.sets[sid]!;
@@ -146,6 +163,7 @@ export class GangSearch {
     const pod = this.pods[p]!;
     const n = pod.node;
     this.idx.apply(n, pod.gpu, pod.cpu, pod.mem, pod.slots, -1);
+    if (pod.ext) for (const e of pod.ext) e.free[n] = e.free[n]! + e.amount;
     pod.node = -1;
     for (const sid of pod.chain) {
       const s = this.sets[sid]!;
@@ -222,6 +240,7 @@ export class GangSearch {
         if (pk.cpu > 0) cnt = Math.min(cnt, Math.floor(c / pk.cpu));
         if (pk.mem > 0) cnt = Math.min(cnt, Math.floor(m / pk.mem));
         if (pk.slots > 0) cnt = Math.min(cnt, Math.floor(sl / pk.slots));
+        if (pk.ext) for (const e of pk.ext) cnt = Math.min(cnt, Math.floor(e.free[n]! / e.amount));
         if (cnt <= 0) continue;
         if (a === undefined) {
           if (lvl) {
@@ -584,6 +603,7 @@ export class GangSearch {
       if (!mask[n]) continue;
       const left = freeGpu[n]! - pod.gpu;
       if (left < 0 || freeCpu[n]! < pod.cpu || freeMem[n]! < pod.mem || freePods[n]! < pod.slots) continue;
+      if (pod.ext && !extFits(pod.ext, n)) continue;
       for (let h = 0; h < hardSets.length; h++) {
         const d = hardDom[h]![n]!;
         if (d < 0) continue outer;
@@ -724,6 +744,7 @@ export class GangSearch {
     const idx = this.idx;
     let sig = `${idx.freeGpu[n]}|${idx.freeCpu[n]}|${idx.freeMem[n]}|${idx.freePods[n]}|${this.flex ? this.flex[n] : 0}|${this.flexId ? this.flexId[n] : 0}`;
     if (this.topo) for (const level of this.topo.levels) if (!level.perNode) sig += `|${level.nodeDom[n]}`;
+    for (const f of idx.freeExt.values()) sig += `|${f[n]}`;
     return sig;
   }
 

@@ -46,7 +46,7 @@ describe('explanations when a gang is not placed', () => {
     pools.nodes[3]!.unschedulable = true;
     pools.pods.push(boundPod('a', 'n0', 4));
     expect(fail(pools, { name: 'x-0', groups: [{ clique: 'w', replicas: 1, gpu: 8, scheduling: { nodeSelector: { pool: 'a' } } }] }).reason).toBe(
-      'pod x-0-w-0 needs 8 GPUs on one node; the largest free node it may use has 4; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector pool=a on 2 of them',
+      'pod x-0-w-0 needs 8 GPUs on one node; the largest free node it may use has 4; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector pool=a on 2, cordoned on 1',
     );
 
     // A pod without GPUs: the room, not free GPUs.
@@ -63,7 +63,7 @@ describe('explanations when a gang is not placed', () => {
     expect(fail(flat(2, { memory: 64 * GiB }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, memory: 100 * GiB }] }).reason).toBe(
       'pod x-0-c-0 needs 100Gi memory on one node; the most free on a node is 64Gi',
     );
-    expect(fail(flat(1, { pods: 0 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0 }] }).reason).toBe('pod x-0-c-0 needs a pod slot; every node is at its pod limit');
+    expect(fail(flat(1, { pods: 0 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0 }] }).reason).toBe('pod x-0-c-0 needs a pod slot; every node is at its pod limit (0)');
   });
 
   it('no node matches the nodeSelector, and some that carry the label are cordoned', () => {
@@ -73,7 +73,7 @@ describe('explanations when a gang is not placed', () => {
       state.nodes[i]!.unschedulable = true;
     }
     const g = fail(state, { name: 'llm-0', groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { 'nvidia.com/gpu.product': 'H100' } } }] });
-    expect(g.reason).toBe('pod llm-0-w-0: no node matches nodeSelector nvidia.com/gpu.product=H100 (3 nodes carry that label but are cordoned)');
+    expect(g.reason).toBe('pod llm-0-w-0: the 3 nodes with nvidia.com/gpu.product=H100 are cordoned');
     const none = fail(flat(2), { name: 'llm-0', groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { 'nvidia.com/gpu.product': 'H100' } } }] });
     expect(none.reason).toBe('pod llm-0-w-0: no node matches nodeSelector nvidia.com/gpu.product=H100');
   });
@@ -86,7 +86,7 @@ describe('explanations when a gang is not placed', () => {
     state.nodes[2]!.taints.push({ key: 'dedicated', value: 'infra', effect: 'NoSchedule' });
     state.nodes[3]!.taints.push({ key: 'dedicated', value: 'infra', effect: 'NoSchedule' });
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 1, scheduling: { nodeSelector: { pool: 'a' } } }] });
-    expect(g.reason).toBe('pod x-0-w-0: no node matches nodeSelector pool=a (4 nodes carry that label but 1 are cordoned; 1 are NotReady; 2 carry taint dedicated=infra:NoSchedule, which the pod does not tolerate)');
+    expect(g.reason).toBe('pod x-0-w-0: of the 4 nodes with pool=a, 1 is cordoned, 1 is NotReady and 2 carry taint dedicated=infra:NoSchedule, which the pod does not tolerate');
   });
 
   it('required node affinity that nothing matches', () => {
@@ -117,7 +117,7 @@ describe('explanations when a gang is not placed', () => {
     const state = flat(4);
     state.pods.push(boundPod('a', 'n0', 8));
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 4, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 32 GPUs for 4 pods for its minimum; 24 GPUs are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 32 GPUs for 4 pods for its minimum; only 24 GPUs are free on the nodes its pods may use');
     expect(g.explanation![0]!.level).toBe('cluster');
   });
 
@@ -125,7 +125,7 @@ describe('explanations when a gang is not placed', () => {
     const state = flat(4);
     for (const n of ['n1', 'n2', 'n3']) state.pods.push(boundPod(`b-${n}`, n, 2));
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 3 pods of 8 GPUs for its minimum; the free GPUs (26) are split so that only 1 such pods fit');
+    expect(g.reason).toBe('the gang needs 3 pods of 8 GPUs for its minimum; only 1 such pod fits: the nodes its pods may use have 8, 6, 6 and 6 GPUs free');
   });
 
   it('needs N GPUs in one rack; names the largest free rack', () => {
@@ -223,7 +223,7 @@ describe('explanations when a gang is not placed', () => {
         { clique: 'b', replicas: 1, gpu: 4, scheduling: pin },
       ],
     });
-    expect(g.reason).toBe('the gang needs 12 GPUs for 2 pods for its minimum; 8 GPUs are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 12 GPUs for 2 pods for its minimum; only 8 GPUs are free on the nodes its pods may use; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector kubernetes.io/hostname=node-0');
   });
 
   it('parts that fit alone but not together', () => {

@@ -8,7 +8,7 @@
 import type { NodeInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
-import type { GangSearch, WPod, WSet } from './engine';
+import { extFits, type GangSearch, type Profile, type WPod, type WSet } from './engine';
 import { formatTaint, matchesNodeAffinity, matchesNodeSelector, untoleratedTaint } from './filters';
 import type { LevelExplanation } from './plan';
 
@@ -39,6 +39,11 @@ export function formatMemory(bytes: number): string {
 }
 
 const gpus = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
+
+/** "a", "a and b", "a, b and c". */
+export function joinAnd(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
 const nodesWord = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
 
 function whoOf(s: WSet): string {
@@ -125,18 +130,21 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
   if (matching === 0) {
     return { level: 'node', needs, best: 'no matching node', message: `pod ${name}: no node matches ${what}` };
   }
-  const parts: string[] = [];
   const taintParts = taintsByCount(taints);
-  if (cordoned > 0) parts.push(`${cordoned === matching ? 'are' : `${cordoned} are`} cordoned`);
-  if (notReady > 0) parts.push(`${notReady === matching ? 'are' : `${notReady} are`} NotReady`);
-  for (const [t, c] of taintParts.slice(0, 3)) parts.push(`${c === matching ? 'carry' : `${c} carry`} taint ${t}, which the pod does not tolerate`);
   if (what) {
-    const carry = hasSel ? 'carry that label' : 'match it';
+    // Each reason with its count: "are cordoned" when it covers every matching node, else "1 is cordoned".
+    const verb = (c: number, one: string, many: string) => (c === matching ? (matching === 1 ? one : many) : `${c} ${c === 1 ? one : many}`);
+    const parts: string[] = [];
+    if (cordoned > 0) parts.push(verb(cordoned, 'is cordoned', 'are cordoned'));
+    if (notReady > 0) parts.push(verb(notReady, 'is NotReady', 'are NotReady'));
+    for (const [t, c] of taintParts.slice(0, 3)) parts.push(`${verb(c, 'carries', 'carry')} taint ${t}, which the pod does not tolerate`);
+    const nodesWith = `${matching === 1 ? 'the one node' : `the ${matching} nodes`} ${hasSel && !req.requiredNodeAffinity?.length ? `with ${selectorText(req.nodeSelector!)}` : `matching ${what}`}`;
+    const whole = parts.length === 1 && !/^\d/.test(parts[0]!);
     return {
       level: 'node',
       needs,
       best: `${nodesWord(matching)} match but accept no pods`,
-      message: `pod ${name}: no node matches ${what} (${nodesWord(matching)} ${carry} but ${parts.join('; ')})`,
+      message: whole ? `pod ${name}: ${nodesWith} ${parts[0]}` : `pod ${name}: of ${nodesWith}, ${joinAnd(parts)}`,
     };
   }
   // No selector: every node is excluded by readiness or taints.
@@ -148,7 +156,7 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
 }
 
 const hasRoom = (index: ClusterIndex, n: number, pod: WPod): boolean =>
-  index.freeGpu[n]! >= pod.gpu && index.freeCpu[n]! >= pod.cpu && index.freeMem[n]! >= pod.mem && index.freePods[n]! >= pod.slots;
+  index.freeGpu[n]! >= pod.gpu && index.freeCpu[n]! >= pod.cpu && index.freeMem[n]! >= pod.mem && index.freePods[n]! >= pod.slots && (!pod.ext || extFits(pod.ext, n));
 
 /**
  * "; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated" ("room on
@@ -172,10 +180,11 @@ function excludedWithRoom(index: ClusterIndex, pod: WPod): string {
     ['cordoned', cordoned],
     ['NotReady', notReady],
   ];
-  // The most common reason; on a tie, the first listed (the pod's own requirements before the node's state).
-  const [reason, count] = reasons.reduce((top, r) => (r[1] > top[1] ? r : top));
+  // Every reason, most common first (on a tie, the pod's own requirements before the node's state).
+  const named = reasons.filter((r) => r[1] > 0).sort((a, b) => b[1] - a[1]);
+  const why = named.length === 1 && named[0]![1] === nodes.length ? named[0]![0] : named.map(([r, c]) => `${r} on ${c}`).join(', ');
   const where = `${pod.gpu > 0 ? `${gpus(free)} free` : 'room'} on ${nodesWord(nodes.length)} it may not use`;
-  return `; ${where}: ${reason}${count < nodes.length ? ` on ${count} of them` : ''}`;
+  return `; ${where}: ${why}`;
 }
 
 /** Why no single node has room for the pod now, or null when one has. */
@@ -200,6 +209,20 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
   const name = pod.pod.name;
   const among = eligible < index.n ? ` it may use` : '';
   const excluded = eligible < index.n ? excludedWithRoom(index, pod) : '';
+  for (const e of pod.ext ?? []) {
+    // An extended resource (rdma/ib …) no usable node has free: name it, and how many nodes offer any.
+    let offer = 0;
+    let most = 0;
+    for (let n = 0; n < index.n; n++) {
+      if (!pod.mask[n]) continue;
+      if ((index.nodes[n]!.allocatable.extended?.[e.name] ?? 0) > 0) offer++;
+      most = Math.max(most, e.free[n]!);
+    }
+    if (most >= e.amount) continue;
+    const full = offer === 1 ? 'and it is full' : offer === 2 ? 'both full' : 'all full';
+    const tail = offer === 0 ? `no node${among} has any` : most > 0 ? `the most free on a node${among} is ${most}` : `only ${nodesWord(offer)}${among} ${offer === 1 ? 'has' : 'have'} any, ${full}`;
+    return { level: 'node', needs: `${e.amount} ${e.name} on one node`, best: `${most} free`, message: `pod ${name} needs ${e.amount} ${e.name}; ${tail}${excluded}` };
+  }
   if (maxGpu < pod.gpu) {
     const total = allocGpu < pod.gpu ? `; no node${among} has more than ${gpus(allocGpu)} in all` : '';
     return {
@@ -226,7 +249,10 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
     };
   }
   if (maxSlots < pod.slots) {
-    return { level: 'node', needs: 'a free pod slot', best: 'none', message: `pod ${name} needs a pod slot; every node${among} is at its pod limit${excluded}` };
+    const limits = new Set<number>();
+    for (let n = 0; n < index.n; n++) if (pod.mask[n]) limits.add(index.nodes[n]!.allocatable.pods);
+    const limitText = [...limits].sort((a, b) => a - b).slice(0, 4).join(', ');
+    return { level: 'node', needs: 'a free pod slot', best: 'none', message: `pod ${name} needs a pod slot; every node${among} is at its pod limit (${limitText})${excluded}` };
   }
   return {
     level: 'node',
@@ -254,6 +280,124 @@ function podSize(s: WSet): string {
   return sizes.size === 1 ? `a pod of ${gpus(s.profiles[0]!.gpu)}` : 'one of its pods';
 }
 
+
+/** One resource dimension of a set's demand, for saying which one ran out. */
+interface Dim {
+  /** What a pod of profile k needs of it. */
+  need(k: Profile): number;
+  free(n: number): number;
+  /** "8 CPUs", "64Gi memory", "1 rdma/ib". */
+  amount(v: number): string;
+  /** The bare number, for lists ("4, 4 and 16 CPUs"). */
+  bare(v: number): string;
+  unit: string;
+  gpu?: true;
+}
+
+function dimsOf(index: ClusterIndex, s: WSet): Dim[] {
+  const cpuBare = (v: number) => (v % 1000 === 0 ? String(v / 1000) : (v / 1000).toFixed(1));
+  const dims: Dim[] = [
+    { need: (k) => k.gpu, free: (n) => index.freeGpu[n]!, amount: gpus, bare: String, unit: 'GPUs', gpu: true },
+    { need: (k) => k.cpu, free: (n) => index.freeCpu[n]!, amount: formatCpu, bare: cpuBare, unit: 'CPUs' },
+    { need: (k) => k.mem, free: (n) => index.freeMem[n]!, amount: (v) => `${formatMemory(v)} memory`, bare: formatMemory, unit: 'memory' },
+    { need: (k) => k.slots, free: (n) => index.freePods[n]!, amount: (v) => `${v} pod slot${v === 1 ? '' : 's'}`, bare: String, unit: 'pod slots' },
+  ];
+  const names = new Set<string>();
+  for (const k of s.profiles) for (const e of k.ext ?? []) names.add(e.name);
+  for (const name of names) {
+    const free = index.extFree(name);
+    dims.push({ need: (k) => k.ext?.find((e) => e.name === name)?.amount ?? 0, free: (n) => free[n]!, amount: (v) => `${v} ${name}`, bare: String, unit: name });
+  }
+  return dims;
+}
+
+const isAre = (dim: Dim, v: number) => (dim.unit === 'memory' || v === 1 || dim.amount(v).endsWith('m CPU') ? 'is' : 'are');
+
+interface Shortage {
+  dim: Dim;
+  /** total: less is free than the set needs in all; split: enough in all, but in pieces too small. */
+  kind: 'total' | 'split';
+  need: number;
+  free: number;
+  /** split: pods that fit by this resource alone. */
+  fit: number;
+  /** split: free amounts of the nodes with any, largest first, as words. */
+  list: string;
+}
+
+/**
+ * Which resource keeps set s out of these nodes: the one with less free than s needs in all (the
+ * scarcest), else, for a one-size set, the one whose free amounts are split into pieces too small for
+ * enough whole pods. Nodes count only where a pod of s may go. null when no single resource explains it.
+ */
+function shortageOf(index: ClusterIndex, s: WSet, nodes: ArrayLike<number>): Shortage | null {
+  const masks = [...new Set(s.profiles.map((k) => k.mask))];
+  const usable: number[] = [];
+  for (let i = 0; i < nodes.length; i++) if (masks.some((m) => m[nodes[i]!])) usable.push(nodes[i]!);
+  let worst: Shortage | null = null;
+  const dims = dimsOf(index, s);
+  for (const dim of dims) {
+    let need = 0;
+    for (const k of s.profiles) need += k.count * dim.need(k);
+    if (need === 0) continue;
+    let free = 0;
+    for (const n of usable) free += Math.max(0, dim.free(n));
+    if (free < need && (!worst || free / need < worst.free / worst.need)) worst = { dim, kind: 'total', need, free, fit: 0, list: '' };
+  }
+  if (worst || s.profiles.length !== 1) return worst;
+  const k = s.profiles[0]!;
+  for (const dim of dims) {
+    const per = dim.need(k);
+    if (per === 0) continue;
+    let fit = 0;
+    const frees: number[] = [];
+    for (const n of usable) {
+      if (!k.mask[n]) continue;
+      const f = Math.max(0, dim.free(n));
+      fit += Math.floor(f / per);
+      if (f > 0) frees.push(f);
+    }
+    if (fit >= k.count || (worst && fit >= worst.fit)) continue;
+    frees.sort((a, b) => b - a);
+    const shown = frees.slice(0, 8).map(dim.bare);
+    const more = frees.length > 8 ? [`${frees.length - 8} more`] : [];
+    const list = frees.length === 0 ? '' : `${joinAnd([...shown, ...more])} ${dim.unit}`;
+    worst = { dim, kind: 'split', need: per, free: frees.reduce((a, b) => a + b, 0), fit, list };
+  }
+  return worst;
+}
+
+/** "needs 6 pods of 8 CPUs …; only 4 such pods fit: the nodes have 16, 16, 4 and 4 CPUs free". */
+function shortageText(s: WSet, sh: Shortage, nodesPhrase: string): string {
+  if (sh.kind === 'total') return `only ${sh.dim.amount(sh.free)} ${isAre(sh.dim, sh.free)} free on ${nodesPhrase}`;
+  const fits = sh.fit === 1 ? '1 such pod fits' : `${sh.fit} such pods fit`;
+  return `only ${fits}: ${sh.list ? `${nodesPhrase} have ${sh.list} free` : `${nodesPhrase} have no ${sh.dim.unit} free`}`;
+}
+
+/** What s needs, in the resource that ran short: "6 pods of 8 CPUs" or "48 CPUs". */
+function shortNeed(s: WSet, sh: Shortage): string {
+  if (sh.kind === 'split') return `${s.all.length} pod${s.all.length === 1 ? '' : 's'} of ${sh.dim.amount(sh.need)}`;
+  return `${sh.dim.amount(sh.need)} for ${s.all.length} pod${s.all.length === 1 ? '' : 's'}`;
+}
+
+/**
+ * Nodes its pods may use that lack the level's label but have room for a pod of s, as a clause:
+ * " (2 nodes with 16 free GPUs lack the rack label topology.kubernetes.io/rack)", else ''.
+ */
+function unlabelledRoom(index: ClusterIndex, level: LevelIndex, s: WSet, pods: WPod[]): string {
+  const sample = pods[s.all[0]!]!;
+  let count = 0;
+  let free = 0;
+  for (let n = 0; n < index.n; n++) {
+    if (level.nodeDom[n]! >= 0 || !sample.mask[n] || !hasRoom(index, n, sample)) continue;
+    count++;
+    free += Math.max(0, index.freeGpu[n]!);
+  }
+  if (count === 0) return '';
+  const what = s.totalGpu > 0 ? ` with ${free} free GPU${free === 1 ? '' : 's'}` : ' with room';
+  return ` (${nodesWord(count)}${what} ${count === 1 ? 'lacks' : 'lack'} the ${level.domain} label ${level.key})`;
+}
+
 export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, gang: ExpandedGang, pods: WPod[], sets: WSet[], search: GangSearch): FailureExplanation {
   const out: LevelExplanation[] = [];
   // 1–2: each distinct kind of required pod, on its own.
@@ -274,24 +418,23 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   if (out.length === 0 && root.all.length > 0) {
     const agg = search.aggregate(all, -1, root)[0];
     if (!agg || !search.fits(root, agg)) {
-      // Free capacity on every node some pod of the gang may use (also nodes too full for any pod).
-      let gpu = 0;
-      let cpu = 0;
-      let slots = 0;
-      const masks = [...new Set(root.profiles.map((k) => k.mask))];
-      for (let n = 0; n < index.n; n++) {
-        if (!masks.some((m) => m[n])) continue;
-        gpu += Math.max(0, index.freeGpu[n]!);
-        cpu += Math.max(0, index.freeCpu[n]!);
-        slots += Math.max(0, index.freePods[n]!);
+      const sh = shortageOf(index, root, all);
+      const sample = pods[root.all[0]!]!;
+      // Room on nodes the gang may not use (taints, cordons, NotReady, its selector), said alongside.
+      const excluded = excludedWithRoom(index, sample);
+      let needs: string;
+      let have: string;
+      let message: string;
+      if (sh) {
+        needs = shortNeed(root, sh);
+        have = sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`;
+        message = `the gang needs ${needs} for its minimum; ${shortageText(root, sh, 'the nodes its pods may use')}${excluded}`;
+      } else {
+        needs = `${root.all.length} pods`;
+        have = `room for ${agg ? search.units(root, agg) : 0}`;
+        message = `the gang needs ${root.all.length} pods for its minimum; no node has room for their GPUs, CPU, memory and pod slots at once, beyond ${agg ? search.units(root, agg) : 0}${excluded}`;
       }
-      const have = amount(root, gpu, cpu, slots);
-      const single = root.profiles.length === 1 && root.totalGpu > 0 && gpu >= root.totalGpu;
-      const needs = `${amount(root, root.totalGpu, root.totalCpu, root.totalSlots)} for ${root.all.length} pod${root.all.length === 1 ? '' : 's'}`;
-      const message = single
-        ? `the gang needs ${root.all.length} pods of ${gpus(root.profiles[0]!.gpu)} for its minimum; the free GPUs (${gpu}) are split so that only ${agg ? agg.cnt[0] : 0} such pods fit`
-        : `the gang needs ${needs} for its minimum; ${have} ${root.totalGpu > 0 || root.totalCpu === 0 ? 'are' : 'is'} free on the nodes its pods may use`;
-      out.push({ level: 'cluster', needs, best: `${have} free`, message });
+      out.push({ level: 'cluster', needs, best: have, message });
     }
   }
 
@@ -311,19 +454,28 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       // best.gpu counts only nodes that can take a pod of s; the domain's free GPUs (as the heatmap shows
       // them) may be more, split into pieces too small for one pod, or on nodes its pods may not use.
       const free = best && s.totalGpu > 0 ? domainFreeGpu(index, level, best.dom) : 0;
-      if (!best) {
+      const unlabelled = unlabelledRoom(index, level, s, pods);
+      const sh = best ? shortageOf(index, s, domainNodes(level, best.dom)) : null;
+      if (!best && level.values.length === 0) {
+        bestText = `no node has the ${level.domain} label`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no node carries the ${level.domain} label ${level.key}${unlabelled.replace(/ lacks? the .*\)$/, (m) => (m.startsWith(' lacks') ? ' lacks it)' : ' lack it)'))}`;
+      } else if (!best) {
         bestText = 'none';
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods${unlabelled}`;
+      } else if (sh && !sh.dim.gpu) {
+        // CPU, memory, pod slots or an extended resource ran out in the best domain: say so, not GPUs.
+        bestText = `${level.values[best.dom]} has ${sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`}`;
+        message = `${whoOf(s)} needs ${shortNeed(s, sh)} in one ${level.domain}; in the best ${level.domain}, ${level.values[best.dom]}, ${shortageText(s, sh, 'its nodes')}${unlabelled}`;
       } else if (single && s.totalGpu > 0 && free >= s.totalGpu) {
         bestText = `${level.values[best.dom]} fits ${best.cnt[0]} of ${s.all.length} pods`;
-        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them`;
+        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them${unlabelled}`;
       } else if (free > best.gpu) {
         bestText = `${level.values[best.dom]} has ${gpus(free)} free, ${best.gpu} usable`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free, only ${best.gpu} of them on nodes that can take ${podSize(s)}`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free, only ${best.gpu} of them on nodes that can take ${podSize(s)}${unlabelled}`;
       } else {
         const has = amount(s, best.gpu, best.cpu, best.slots);
         bestText = `${level.values[best.dom]} has ${has} free`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the largest free ${level.domain}, ${level.values[best.dom]}, has ${has.replace(/ GPUs?$/, '')}`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the largest free ${level.domain}, ${level.values[best.dom]}, has ${has.replace(/ GPUs?$/, '')}${unlabelled}`;
       }
       out.push({ level: level.domain, needs: `${needAmt} in one ${level.domain}`, best: bestText, message });
     }
@@ -376,7 +528,16 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
     const constrained = sets.filter((s) => s.id !== 0 && s.required >= 0 && s.all.length > 0);
     const parts = constrained.length > 0 ? `its ${constrained.length} constrained groups (${constrained.map((s) => `${s.name} in one ${topo!.levels[s.required]!.domain}`).join(', ')})` : 'its pods';
     const where = hardLevel ? `any one ${hardLevel}` : 'the free nodes';
-    const message = `the gang's pods fit each constraint on its own, but ${parts} cannot all be packed into ${where} at once; free capacity there or relax a constraint`;
+    // Say which resource is short in the best domain of the gang's own required level, when one is.
+    let inBest = '';
+    if (hardLevel) {
+      const level = topo!.levels[root.required]!;
+      let best: ReturnType<GangSearch['aggregate']>[number] | undefined;
+      for (const a of search.aggregate(all, root.required, root)) if (!best || search.units(root, a) > search.units(root, best)) best = a;
+      const sh = best ? shortageOf(index, root, domainNodes(level, best.dom)) : null;
+      if (best && sh) inBest = ` (in the best ${hardLevel}, ${level.values[best.dom]}, ${sh.kind === 'total' ? `the gang needs ${sh.dim.amount(sh.need)} and ` : ''}${shortageText(root, sh, 'its nodes')})`;
+    }
+    const message = `the gang's pods fit each constraint on its own, but ${parts} cannot all be packed into ${where} at once${inBest}; free capacity there or relax a constraint`;
     out.push({ level: hardLevel ?? 'cluster', needs: `all ${root.all.length} required pods together`, best: 'no combination found', message });
   }
   void gang;

@@ -5,10 +5,10 @@
  * With `bySchedulerName`, a gang whose scheduler is kube-scheduler is placed pod by pod instead
  * (placeIndependently): no all-or-nothing, no topology constraints (backend.ts).
  */
-import type { ClusterState } from '../cluster/state';
+import type { ClusterState, Resources } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { ClusterIndex, domainNodes, type TopologyIndex } from './cluster-index';
-import { GangSearch, type Profile, type WPod, type WSet } from './engine';
+import { GangSearch, type ExtDemand, type Profile, type WPod, type WSet } from './engine';
 import { explainFailure } from './explain';
 import { independentPlacementNote, placesPodsIndependently, schedulerNameOf } from './backend';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
@@ -108,6 +108,17 @@ function defaultSteps(nodes: number): number {
   return Math.max(2_000, Math.min(50_000, Math.floor(5_000_000 / Math.max(1, nodes))));
 }
 
+const extKey = (ext: readonly ExtDemand[]): string => ext.map((e) => `${e.name}=${e.amount}`).join(',');
+
+/** The extended resources a pod asks for, bound to the index's free arrays; null when none. */
+export function extDemands(index: ClusterIndex, requests: Resources): ExtDemand[] | null {
+  const ext = requests.extended;
+  if (!ext) return null;
+  const out: ExtDemand[] = [];
+  for (const name of Object.keys(ext).sort()) if (ext[name]! > 0) out.push({ name, amount: ext[name]!, free: index.extFree(name) });
+  return out.length > 0 ? out : null;
+}
+
 export function buildProfiles(pods: readonly WPod[], members: readonly number[]): Profile[] {
   const byKey = new Map<string, Profile>();
   const maskIds = new Map<Uint8Array, number>();
@@ -118,10 +129,10 @@ export function buildProfiles(pods: readonly WPod[], members: readonly number[])
       m = maskIds.size;
       maskIds.set(pod.mask, m);
     }
-    const key = `${pod.gpu}|${pod.cpu}|${pod.mem}|${pod.slots}|${m}`;
+    const key = `${pod.gpu}|${pod.cpu}|${pod.mem}|${pod.slots}|${m}${pod.ext ? `|${extKey(pod.ext)}` : ''}`;
     const k = byKey.get(key);
     if (k) k.count++;
-    else byKey.set(key, { gpu: pod.gpu, cpu: pod.cpu, mem: pod.mem, slots: pod.slots, mask: pod.mask, count: 1 });
+    else byKey.set(key, { gpu: pod.gpu, cpu: pod.cpu, mem: pod.mem, slots: pod.slots, ext: pod.ext, mask: pod.mask, count: 1 });
   }
   return [...byKey.values()];
 }
@@ -153,6 +164,7 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
         cpu: pod.requests.cpuMilli,
         mem: pod.requests.memory,
         slots: pod.requests.pods,
+        ext: extDemands(index, pod.requests),
         mask: index.mask(pod.scheduling),
         chain: chains[gi]!,
         node: -1,
@@ -297,6 +309,13 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
       if (first < 0) continue;
       if (pods.every((p) => p.node < 0 || level.nodeDom[p.node] === first)) domains[level.domain] = level.values[first]!;
     }
+  }
+  // A preferred pack the placement could not keep: say how far it spread.
+  for (const s of sets) {
+    if (s.preferred < 0 || s.usedSize <= 1) continue;
+    const domain = topo!.levels[s.preferred]!.domain;
+    const who = s.kind === 'gang' ? '' : ` for ${s.kind === 'groupConfig' ? 'scaling group replica' : 'podclique'} ${s.name}`;
+    warnings.push(`preferred ${domain} not met${who}: spread over ${s.usedSize} ${domain}s`);
   }
   return {
     name: gang.name,

@@ -13,7 +13,7 @@
  *   only one in the state); a domain the binding lacks is dropped, as Grove drops it;
  * - `preferred` is an objective, not a rule: it is not checked here.
  */
-import type { ClusterState, NodeInfo, Resources, TopologyInfo } from '../cluster/state';
+import type { ClusterState, NodeInfo, Resources, ScalarResource, TopologyInfo } from '../cluster/state';
 import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
 import type { GangPlacement, Plan } from './plan';
 import { rejectNode, type NodeFilterRule } from './verifyFilters';
@@ -76,7 +76,7 @@ export function levelKey(topology: TopologyInfo | undefined, domain: string | un
   return topology.levels.find((l) => l.domain === domain)?.key;
 }
 
-const RESOURCE_NAMES: [keyof Resources, string][] = [
+const RESOURCE_NAMES: [ScalarResource, string][] = [
   ['gpu', 'nvidia.com/gpu'],
   ['cpuMilli', 'cpu (millicores)'],
   ['memory', 'memory (bytes)'],
@@ -85,7 +85,7 @@ const RESOURCE_NAMES: [keyof Resources, string][] = [
 
 /** Every pod takes one pod slot even when its requests forget to say so. */
 function demand(r: Resources): Resources {
-  return { gpu: r.gpu, cpuMilli: r.cpuMilli, memory: r.memory, pods: Math.max(1, r.pods) };
+  return { gpu: r.gpu, cpuMilli: r.cpuMilli, memory: r.memory, pods: Math.max(1, r.pods), ...(r.extended ? { extended: r.extended } : {}) };
 }
 
 export function verifyPlan(state: ClusterState, gangs: ExpandedGang[], plan: Plan): Violation[] {
@@ -94,7 +94,12 @@ export function verifyPlan(state: ClusterState, gangs: ExpandedGang[], plan: Pla
   const used = new Map<string, Resources>();
   const use = (node: string, r: Resources): Resources => {
     const cur = used.get(node) ?? { gpu: 0, cpuMilli: 0, memory: 0, pods: 0 };
-    const next = { gpu: cur.gpu + r.gpu, cpuMilli: cur.cpuMilli + r.cpuMilli, memory: cur.memory + r.memory, pods: cur.pods + r.pods };
+    const next: Resources = { gpu: cur.gpu + r.gpu, cpuMilli: cur.cpuMilli + r.cpuMilli, memory: cur.memory + r.memory, pods: cur.pods + r.pods };
+    if (cur.extended || r.extended) {
+      const ext: Record<string, number> = { ...cur.extended };
+      for (const [name, v] of Object.entries(r.extended ?? {})) ext[name] = (ext[name] ?? 0) + v;
+      next.extended = ext;
+    }
     used.set(node, next);
     return next;
   };
@@ -182,6 +187,15 @@ function verifyPlacedGang(
       if (total[res] > node.allocatable[res] && !overflowReported.has(key)) {
         overflowReported.add(key);
         v('capacity', `node ${node.name} is over its ${label}: ${total[res]} requested > ${node.allocatable[res]} allocatable, once pod ${pp.name} is added`);
+      }
+    }
+    // Extended resources: only pods that ask for some are checked; a node without the resource has 0.
+    for (const name of Object.keys(pod.requests.extended ?? {})) {
+      const key = `${node.name}/${name}`;
+      const has = node.allocatable.extended?.[name] ?? 0;
+      if (total.extended![name]! > has && !overflowReported.has(key)) {
+        overflowReported.add(key);
+        v('capacity', `node ${node.name} is over its ${name}: ${total.extended![name]} requested > ${has} allocatable, once pod ${pp.name} is added`);
       }
     }
   }

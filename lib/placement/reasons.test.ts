@@ -1,0 +1,169 @@
+/**
+ * Reasons a person can act on: the resource that actually ran out is named with its numbers
+ * (extended resources, CPU, memory, pod slots, not GPUs by default), capacity the gang may not use is
+ * said with every reason, and missing topology labels are not reported as "no room".
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClusterState, NodeInfo } from '../cluster/state';
+import { placeGangs } from './index';
+import type { GangPlacement } from './plan';
+import { boundPod, GiB, makeGang, makeNode, nestedCluster, type GangSpec } from './testkit';
+import { verifyPlan } from './verify';
+
+const TAINT = { key: 'dedicated', value: 'infer', effect: 'NoSchedule' as const };
+
+function place(state: ClusterState, spec: GangSpec): GangPlacement {
+  return placeGangs(state, [makeGang(spec)]).gangs[0]!;
+}
+
+function fail(state: ClusterState, spec: GangSpec): GangPlacement {
+  const g = place(state, spec);
+  expect(g.placed).toBe(false);
+  expect(g.reason).toBe(g.explanation![0]!.message);
+  return g;
+}
+
+/** A gang whose pods also ask for extended resources. */
+function withExtended(spec: GangSpec, extended: Record<string, number>): ReturnType<typeof makeGang> {
+  const gang = makeGang(spec);
+  for (const group of gang.podGroups) for (const pod of group.pods) pod.requests = { ...pod.requests, extended };
+  return gang;
+}
+
+/** Two racks of two 8-GPU nodes; the last `rdma` nodes offer one rdma/ib each. */
+function rdmaCluster(rdma: number): ClusterState {
+  const state = nestedCluster(['rack'], [2, 2]);
+  state.nodes.forEach((n: NodeInfo, i) => {
+    if (i >= 4 - rdma) n.allocatable = { ...n.allocatable, extended: { 'rdma/ib': 1 } };
+  });
+  return state;
+}
+
+describe('extended resources', () => {
+  it('a pod asking for rdma/ib goes only to nodes that have one free', () => {
+    const state = rdmaCluster(2);
+    const gang = withExtended({ name: 'ib-0', groups: [{ clique: 'w', replicas: 2, gpu: 8 }] }, { 'rdma/ib': 1 });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(true);
+    expect(plan.gangs[0]!.pods.map((p) => p.node).sort()).toEqual(['node-2', 'node-3']);
+    expect(verifyPlan(state, [gang], plan)).toEqual([]);
+  });
+
+  it('a gang needing more rdma/ib than the cluster has is refused, naming the resource', () => {
+    const gang = withExtended({ name: 'ib-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] }, { 'rdma/ib': 1 });
+    const g = placeGangs(rdmaCluster(2), [gang]).gangs[0]!;
+    expect(g.placed).toBe(false);
+    expect(g.reason).toBe('the gang needs 3 rdma/ib for 3 pods for its minimum; only 2 rdma/ib are free on the nodes its pods may use');
+    expect(g.reason).not.toMatch(/GPU/);
+  });
+
+  it('a pod whose extended resource is used up everywhere names it and how many nodes have any', () => {
+    const state = rdmaCluster(2);
+    state.pods.push({ ...boundPod('a', 'node-2', 0), requests: { gpu: 0, cpuMilli: 0, memory: 0, pods: 1, extended: { 'rdma/ib': 1 } } });
+    state.pods.push({ ...boundPod('b', 'node-3', 0), requests: { gpu: 0, cpuMilli: 0, memory: 0, pods: 1, extended: { 'rdma/ib': 1 } } });
+    const gang = withExtended({ name: 'ib-0', groups: [{ clique: 'w', replicas: 1, gpu: 8 }] }, { 'rdma/ib': 1 });
+    const g = placeGangs(state, [gang]).gangs[0]!;
+    expect(g.reason).toBe('pod ib-0-w-0 needs 1 rdma/ib; only 2 nodes have any, both full');
+    const none = placeGangs(rdmaCluster(0), [gang]).gangs[0]!;
+    expect(none.reason).toBe('pod ib-0-w-0 needs 1 rdma/ib; no node has any');
+  });
+
+  it('the verifier flags a pod put on a node without the extended resource', () => {
+    const state = rdmaCluster(0);
+    const gang = withExtended({ name: 'ib-0', groups: [{ clique: 'w', replicas: 1, gpu: 8 }] }, { 'rdma/ib': 1 });
+    const plan = { feasible: true, gangs: [{ name: 'ib-0', placed: true, domains: {}, pods: [{ name: 'ib-0-w-0', podGroup: 'ib-0-w', clique: 'w', node: 'node-0', gpus: 8 }] }] };
+    const v = verifyPlan(state, [gang], plan);
+    expect(v.map((x) => x.rule)).toContain('capacity');
+    expect(v.find((x) => x.rule === 'capacity')!.message).toMatch(/over its rdma\/ib: 1 requested > 0 allocatable/);
+  });
+});
+
+describe('the resource that ran out is named, not GPUs', () => {
+  /** Four nodes of 16 CPUs; the first two have 12 CPUs taken. */
+  function cpuCluster(hogs = 2): ClusterState {
+    const state = nestedCluster(['rack'], [2, 2], { cpuMilli: 16_000 });
+    for (let i = 0; i < hogs; i++) state.pods.push(boundPod(`hog-${i}`, `node-${i}`, 0, { cpuMilli: 12_000 }));
+    return state;
+  }
+
+  it('CPU split into pieces too small: the free CPUs are listed', () => {
+    const g = fail(cpuCluster(), { name: 'cpu-0', groups: [{ clique: 'w', replicas: 5, gpu: 2, cpuMilli: 8000 }] });
+    expect(g.reason).toBe('the gang needs 5 pods of 8 CPUs for its minimum; only 4 such pods fit: the nodes its pods may use have 16, 16, 4 and 4 CPUs free');
+  });
+
+  it('CPU short in total: no contradiction between need and free', () => {
+    const g = fail(cpuCluster(), { name: 'cpu-0', groups: [{ clique: 'w', replicas: 6, gpu: 1, cpuMilli: 7000 }] });
+    expect(g.reason).toBe('the gang needs 42 CPUs for 6 pods for its minimum; only 40 CPUs are free on the nodes its pods may use');
+  });
+
+  it('memory is named with its numbers', () => {
+    const state = nestedCluster(['rack'], [2, 2], { memory: 128 * GiB });
+    const g = fail(state, { name: 'mem-0', groups: [{ clique: 'w', replicas: 5, gpu: 1, memory: 100 * GiB }] });
+    expect(g.reason).toBe('the gang needs 5 pods of 100Gi memory for its minimum; only 4 such pods fit: the nodes its pods may use have 128Gi, 128Gi, 128Gi and 128Gi memory free');
+  });
+
+  it('pod slots: the pod limit is said', () => {
+    const state: ClusterState = { nodes: [makeNode('a', { pods: 2 }), makeNode('b', { pods: 2 })], pods: [], topologies: [] };
+    state.pods.push(boundPod('p1', 'a', 0), boundPod('p2', 'a', 0), boundPod('p3', 'b', 0));
+    const g = fail(state, { name: 's-0', groups: [{ clique: 'w', replicas: 2, gpu: 1 }] });
+    expect(g.reason).toBe('the gang needs 2 pod slots for 2 pods for its minimum; only 1 pod slot is free on the nodes its pods may use');
+    state.pods.push(boundPod('p4', 'b', 0));
+    expect(fail(state, { name: 's-0', groups: [{ clique: 'w', replicas: 1, gpu: 1 }] }).reason).toBe('pod s-0-w-0 needs a pod slot; every node is at its pod limit (2)');
+  });
+
+  it('one GPU pod that fits says "1 such pod fits"', () => {
+    const state = nestedCluster(['rack'], [1, 3]);
+    state.pods.push(boundPod('a', 'node-1', 4), boundPod('b', 'node-2', 4));
+    const g = fail(state, { name: 'g-0', groups: [{ clique: 'w', replicas: 2, gpu: 8, cpuMilli: 1000 }] });
+    expect(g.reason).toBe('the gang needs 2 pods of 8 GPUs for its minimum; only 1 such pod fits: the nodes its pods may use have 8, 4 and 4 GPUs free');
+  });
+
+  it('at a rack: CPU short in the best rack is said, not GPU fragmentation', () => {
+    const g = fail(cpuCluster(1), { name: 'cpu-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 2, cpuMilli: 8000 }] });
+    expect(g.reason).toBe('the gang needs 40 CPUs for 5 pods in one rack; in the best rack, rack-1, only 32 CPUs are free on its nodes');
+    const split = fail(cpuCluster(1), { name: 'cpu-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 2, cpuMilli: 9000 }] });
+    expect(split.reason).toBe('the gang needs 3 pods of 9 CPUs in one rack; in the best rack, rack-1, only 2 such pods fit: its nodes have 16 and 16 CPUs free');
+  });
+});
+
+describe('capacity the gang may not use is said, with every reason', () => {
+  it('tainted nodes left out are named at cluster level', () => {
+    const state = nestedCluster(['rack'], [2, 2]);
+    for (const n of state.nodes.slice(0, 2)) n.taints.push(TAINT);
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 24 GPUs for 3 pods for its minimum; only 16 GPUs are free on the nodes its pods may use; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated');
+  });
+
+  it('cordoned and NotReady are both named', () => {
+    const state = nestedCluster(['rack'], [2, 2]);
+    state.nodes[0]!.unschedulable = true;
+    state.nodes[1]!.ready = false;
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toMatch(/; 16 GPUs free on 2 nodes it may not use: (cordoned on 1, NotReady on 1|NotReady on 1, cordoned on 1)$/);
+  });
+});
+
+describe('topology labels', () => {
+  it('no node carries the level label: said, not "no room"', () => {
+    const state: ClusterState = { nodes: [makeNode('bare-0'), makeNode('bare-1')], pods: [], topologies: nestedCluster(['rack'], [1, 1]).topologies };
+    const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 16 GPUs in one rack; no node carries the rack label topology.kubernetes.io/rack (2 nodes with 16 free GPUs lack it)');
+  });
+
+  it('unlabelled free capacity is mentioned beside the labelled racks', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.nodes.push(makeNode('bare-0'));
+    const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toMatch(/\(1 node with 8 free GPUs lacks the rack label topology\.kubernetes\.io\/rack\)$/);
+  });
+});
+
+describe('placed gangs', () => {
+  it('a preferred pack that was not met says so', () => {
+    const g = place(nestedCluster(['rack'], [2, 2]), { name: 'x-0', constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.placed).toBe(true);
+    expect(g.warnings).toContain('preferred rack not met: spread over 2 racks');
+    const met = place(nestedCluster(['rack'], [2, 2]), { name: 'x-0', constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    expect(met.warnings).toBeUndefined();
+  });
+});
