@@ -19,6 +19,8 @@ export interface KindConnectionState {
   lastError?: string;
   /** When retrying: how long until the next attempt (ms). */
   retryInMs?: number;
+  /** Listed and watched in this namespace only: the server's identity may not list the kind cluster-wide. */
+  namespace?: string;
 }
 
 export type ConnectionStates = Partial<Record<WatchedKind, KindConnectionState>>;

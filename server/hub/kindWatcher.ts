@@ -252,7 +252,9 @@ export class KindWatcher {
 
   private setState(next: Omit<KindConnectionState, 'kind' | 'since'>): void {
     const changed = next.status !== this.state.status;
-    this.state = { kind: this.kind, ...next, since: changed ? this.options.now() : this.state.since };
+    // Read on every change: the source learns a kind's scope from its first list (live: a 403 cluster-wide).
+    const namespace = this.source.namespaceOf?.(this.kind);
+    this.state = { kind: this.kind, ...next, since: changed ? this.options.now() : this.state.since, ...(namespace !== undefined ? { namespace } : {}) };
     this.hooks.onState(this.state);
   }
 }

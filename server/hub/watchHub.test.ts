@@ -333,6 +333,22 @@ describe('WatchHub', () => {
     expect(h.states().PodGang?.status).toBe('live');
   });
 
+  it("a kind the source lists in one namespace only says so in its state, from the first list on", async () => {
+    const scoped = new Map<WatchedKind, string>();
+    const list = fake.source.list;
+    // As the live source does: the first list learns the kind is namespace-scoped.
+    const source: ClusterSource = { ...fake.source, namespaceOf: (kind) => scoped.get(kind), list: async (kind, options) => (kind === 'Pod' && scoped.set('Pod', 'team-a'), list(kind, options)) };
+    const h = new WatchHub(source, { kinds: ['Pod', 'Node'], random: () => 1 });
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    expect(h.states().Pod?.namespace).toBeUndefined();
+    await settle();
+    expect(h.states().Pod).toMatchObject({ status: 'live', namespace: 'team-a' });
+    expect(h.states().Node).toMatchObject({ status: 'live' });
+    expect(h.states().Node).not.toHaveProperty('namespace');
+    expect(subscriber.lastState?.Pod?.namespace).toBe('team-a');
+  });
+
   it('a watch refused for rights or a missing resource is an error retried at the cap, not a quick retry', async () => {
     const h = hub(['PodGang'], { backoff: { baseMs: 500, capMs: 30_000 } });
     h.subscribe(new Recorder());

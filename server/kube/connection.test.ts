@@ -39,6 +39,13 @@ describe('openConnection', () => {
     expect(() => openConnection({ env, home: dir, context: 'gamma' })).toThrow('context "gamma" is not in the kubeconfig (known: alpha, beta)');
   });
 
+  it("CANOPY_NAMESPACE replaces the context's namespace; a value that is not a namespace name is refused", () => {
+    const file = kubeconfig('ns', [{ name: 'alpha', server: 'https://alpha.example:6443', namespace: 'team-a' }], 'alpha');
+    expect(openConnection({ env: { KUBECONFIG: file, CANOPY_NAMESPACE: 'team-b' }, home: dir })!.info.namespace).toBe('team-b');
+    expect(openConnection({ env: { KUBECONFIG: file, CANOPY_NAMESPACE: '  ' }, home: dir })!.info.namespace).toBe('team-a');
+    expect(() => openConnection({ env: { KUBECONFIG: file, CANOPY_NAMESPACE: 'Team_B' }, home: dir })).toThrow('CANOPY_NAMESPACE "Team_B" is not a namespace name');
+  });
+
   it('a kubeconfig that does not parse names the file and the place, never its contents (tokens)', () => {
     const good = kubeconfig('good', [{ name: 'alpha', server: 'https://alpha.example:6443' }], 'alpha');
     const broken = path.join(dir, 'broken');

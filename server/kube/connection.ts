@@ -14,7 +14,7 @@ import type { SourceInfo } from '../sources/types';
 export interface ConnectionOptions {
   /** Context to use instead of the kubeconfig's current one. */
   context?: string;
-  /** Environment to read (KUBECONFIG, KUBERNETES_SERVICE_HOST, CANOPY_ALLOW_WRITES); default process.env. */
+  /** Environment to read (KUBECONFIG, KUBERNETES_SERVICE_HOST, CANOPY_ALLOW_WRITES, CANOPY_NAMESPACE); default process.env. */
   env?: Record<string, string | undefined>;
   /** Home directory for ~/.kube/config; default os.homedir(). */
   home?: string;
@@ -78,8 +78,23 @@ export function kubeconfigContextNames(options: Pick<ConnectionOptions, 'env' | 
   return files.length > 0 ? loadKubeconfig(files).getContexts().map((c) => c.name) : [];
 }
 
+/**
+ * CANOPY_NAMESPACE, when set, instead of the context's namespace (as `kubectl --namespace` would): the
+ * default namespace of actions, and the one namespace a kind is listed in when it may not be listed
+ * cluster-wide (server/sources/live.ts).
+ */
+function namespaceSetting(env: Record<string, string | undefined>): string | undefined {
+  const value = env.CANOPY_NAMESPACE?.trim();
+  if (!value) return undefined;
+  if (value.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+    throw new ConnectionError(`CANOPY_NAMESPACE ${JSON.stringify(value)} is not a namespace name (lower-case letters, digits and dashes, at most 63)`);
+  }
+  return value;
+}
+
 export function openConnection(options: ConnectionOptions = {}): Connection | null {
   const env = options.env ?? process.env;
+  const namespaceOverride = namespaceSetting(env);
   const files = kubeconfigFiles(env, options.home ?? homedir());
   if (files.length > 0) {
     const kubeConfig = loadKubeconfig(files);
@@ -95,7 +110,7 @@ export function openConnection(options: ConnectionOptions = {}): Connection | nu
     if (!cluster) throw new ConnectionError(`context "${context}" names no cluster that the kubeconfig defines`);
     return {
       kubeConfig,
-      info: { mode: 'live', name: context, server: cluster.server, namespace: contextObject.namespace ?? 'default', readOnly: false },
+      info: { mode: 'live', name: context, server: cluster.server, namespace: namespaceOverride ?? contextObject.namespace ?? 'default', readOnly: false },
     };
   }
   const root = options.serviceAccountRoot ?? '';
@@ -112,7 +127,7 @@ export function openConnection(options: ConnectionOptions = {}): Connection | nu
         mode: 'live',
         name: 'in-cluster',
         server: cluster?.server,
-        namespace: namespace || 'default',
+        namespace: namespaceOverride ?? (namespace || 'default'),
         readOnly: env.CANOPY_ALLOW_WRITES !== 'true',
       },
     };

@@ -3,9 +3,13 @@
  * through client-node's Watch, and the actions of server/actions. Every object handed out has
  * managedFields and kubectl's last-applied annotation stripped, and carries apiVersion/kind (list
  * items come without them).
+ *
+ * Namespace-scoped identities (a Role + RoleBinding in a team namespace, no ClusterRole) may not list
+ * namespaced kinds cluster-wide: on that 403 the kind is listed and watched in one namespace instead
+ * (CANOPY_NAMESPACE, else the context's), for as long as this source lives, as Headlamp does.
  */
 import * as k8s from '@kubernetes/client-node';
-import { KIND_INFO, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
+import { KIND_INFO, WATCHED_KINDS, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import type { KubeObject } from '../../lib/grove/meta';
 import { applyObject } from '../actions/apply';
 import { canI } from '../actions/access';
@@ -15,7 +19,7 @@ import { scaleObject } from '../actions/scale';
 import type { Connection } from '../kube/connection';
 import { collectionPath } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
-import { kubeRequest } from '../kube/request';
+import { isStatus, kubeRequest } from '../kube/request';
 import type { AccessQuestion, ApplyResult, ClusterSource, ListPage, ScaleResult, SourceInfo, WatchEnd, WatchEvent, WatchHandle } from './types';
 
 interface KubeListBody {
@@ -32,23 +36,63 @@ export function watchEndOf(error: unknown): WatchEnd {
   return { reason: 'error', message: e?.message ?? String(error), ...(status ? { status } : {}) };
 }
 
+/**
+ * Whether a refused cluster-wide list of `kind` is worth retrying in one namespace: a 403 of a
+ * namespaced kind, on a list's first page (a continue token belongs to the cluster-wide list; the
+ * watcher relists from the start after a failure anyway). Cluster-scoped kinds keep their 403.
+ */
+export function fallsBackToNamespace(kind: WatchedKind, error: unknown, options: { continue?: string }): boolean {
+  return KIND_INFO[kind].namespaced && !options.continue && isStatus(error, 403);
+}
+
 export class LiveSource implements ClusterSource {
   /** stop() of every open watch: close() ends them all, silently, like their owners' stop(). */
   private readonly watches = new Set<() => void>();
+  /** Kinds refused cluster-wide, and the namespace they are listed and watched in instead. */
+  private readonly scoped = new Map<WatchedKind, string>();
   private closed = false;
 
   constructor(readonly connection: Connection) {}
 
   info(): SourceInfo {
-    return { ...this.connection.info };
+    const info: SourceInfo = { ...this.connection.info };
+    const kinds = WATCHED_KINDS.filter((kind) => this.scoped.has(kind));
+    if (kinds.length > 0) info.scope = { namespace: this.connection.info.namespace, kinds };
+    return info;
+  }
+
+  namespaceOf(kind: WatchedKind): string | undefined {
+    return this.scoped.get(kind);
   }
 
   async list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage> {
     this.refuseWhenClosed();
+    const scopedTo = this.scoped.get(kind);
+    if (scopedTo !== undefined) return this.listIn(kind, scopedTo, options);
+    try {
+      return await this.listIn(kind, undefined, options);
+    } catch (error) {
+      if (!fallsBackToNamespace(kind, error, options)) throw error;
+      const namespace = this.connection.info.namespace;
+      let page: ListPage;
+      try {
+        page = await this.listIn(kind, namespace, options);
+      } catch (inner) {
+        if (!isStatus(inner, 403)) throw inner;
+        // Both refused: say so once, with the apiserver's words for the namespace.
+        const message = `may not list ${KIND_INFO[kind].plural} cluster-wide, nor in namespace ${namespace}: ${(inner as Error).message}`;
+        throw new ActionFailure({ status: 403, reason: 'Forbidden', message });
+      }
+      this.scoped.set(kind, namespace);
+      return page;
+    }
+  }
+
+  private async listIn(kind: WatchedKind, namespace: string | undefined, options: { limit: number; continue?: string }): Promise<ListPage> {
     const info = KIND_INFO[kind];
     const body = await kubeRequest<KubeListBody>(this.connection.kubeConfig, {
       method: 'GET',
-      path: collectionPath(kind),
+      path: collectionPath(kind, namespace),
       query: { limit: options.limit, continue: options.continue || undefined },
       timeoutMs: 60_000,
     });
@@ -69,7 +113,8 @@ export class LiveSource implements ClusterSource {
     let controllerRef: AbortController | undefined;
     const watcher = new k8s.Watch(this.connection.kubeConfig);
     const controller = await watcher.watch(
-      collectionPath(kind),
+      // The list's scope: a namespace-scoped kind's resourceVersion came from a list of that namespace.
+      collectionPath(kind, this.scoped.get(kind)),
       // timeoutSeconds as client-go's reflector does (5–10 min): the apiserver ends the watch cleanly
       // ('closed', the caller re-watches from its last resourceVersion), so a half-open connection
       // that delivers nothing cannot stall a kind forever.

@@ -17,6 +17,17 @@ export interface SourceInfo {
   namespace: string;
   /** True when the server refuses every mutating action (e.g. in-cluster without opt-in). */
   readOnly: boolean;
+  /**
+   * Live: the namespaced kinds this identity may not list cluster-wide (403), listed and watched in
+   * one namespace instead. Set once such a fallback happened (after the first lists), absent before.
+   */
+  scope?: NamespaceScope;
+}
+
+/** Kinds listed and watched in `namespace` only, because a cluster-wide list of them was refused. */
+export interface NamespaceScope {
+  namespace: string;
+  kinds: WatchedKind[];
 }
 
 export interface ListPage {
@@ -76,6 +87,8 @@ export interface ClusterSource {
   list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage>;
   /** Watch from `resourceVersion` with bookmarks; `onEnd` is called once when the watch stops for any reason but stop(). */
   watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle>;
+  /** The one namespace `kind` is listed and watched in, when it is not listed cluster-wide (live: after a 403). */
+  namespaceOf?(kind: WatchedKind): string | undefined;
   /** Server-side apply with field manager `canopy` (dry-run when asked). Throws ActionError. */
   apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult>;
   delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void>;
