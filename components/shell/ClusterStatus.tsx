@@ -6,8 +6,8 @@
  * strip under the header that says plainly when the cluster is simulated, or that there is none.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { WATCHED_KINDS } from '../../lib/cluster/kinds';
-import type { ConnectionStatus } from '../../lib/cluster/stream';
+import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
+import type { ConnectionStates, ConnectionStatus, KindConnectionState } from '../../lib/cluster/stream';
 import {
   isValidNamespace,
   switchClusterContext,
@@ -18,7 +18,7 @@ import {
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 
-type Tone = 'ok' | 'wait' | 'bad';
+type Tone = 'ok' | 'limited' | 'wait' | 'bad';
 
 export interface ConnectionSummary {
   tone: Tone;
@@ -26,6 +26,40 @@ export interface ConnectionSummary {
   label: string;
   /** A sentence for the panel and the tooltip. */
   detail: string;
+}
+
+/** A kind the server's identity may not list at all: its watch is a lasting 403, not a passing failure. */
+function isForbidden(state: KindConnectionState | undefined): boolean {
+  return state?.status === 'error' && /forbidden|\b403\b/i.test(state.lastError ?? '');
+}
+
+/** What the server's identity may not read, from the per-kind states of the stream. */
+export interface AccessLimits {
+  /** Kinds listed in one namespace only (a cluster-wide list was refused), and that namespace. */
+  scope: { namespace: string; kinds: WatchedKind[] } | null;
+  /** Kinds refused outright (403). */
+  forbidden: WatchedKind[];
+}
+
+export function accessLimits(kinds: ConnectionStates): AccessLimits {
+  const scoped = WATCHED_KINDS.filter((kind) => kinds[kind]?.namespace);
+  return {
+    scope: scoped.length > 0 ? { namespace: kinds[scoped[0]!]!.namespace!, kinds: scoped } : null,
+    forbidden: WATCHED_KINDS.filter((kind) => isForbidden(kinds[kind])),
+  };
+}
+
+const plural = (kind: WatchedKind) => `${kind}s`;
+
+/** The limits as sentences for a person: which namespace, what may not be listed, what that costs. */
+export function accessSentences(limits: AccessLimits): string[] {
+  const out: string[] = [];
+  if (limits.scope) out.push(`Namespace ${limits.scope.namespace} only: you may not list ${limits.scope.kinds.map(plural).join(', ')} cluster-wide.`);
+  if (limits.forbidden.length > 0) {
+    const cost = limits.forbidden.includes('Node') ? ', so the topology page cannot show GPUs' : '';
+    out.push(`You may not list ${limits.forbidden.map(plural).join(', ')}${cost}.`);
+  }
+  return out;
 }
 
 /** The tab's stream state, folded with the server's upstream watches, as one word and a sentence. */
@@ -39,7 +73,8 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
     };
   }
   if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting', detail: 'Waiting for the first snapshot of the cluster.' };
-  const troubled = Object.values(state.kinds).filter((k) => k && k.status !== 'live');
+  // Kinds refused for rights are not retrying in any useful sense: they are the limits of this identity.
+  const troubled = Object.values(state.kinds).filter((k) => k && k.status !== 'live' && !isForbidden(k));
   if (troubled.length > 0) {
     const names = troubled.map((k) => k!.kind).join(', ');
     const why = troubled.find((k) => k?.lastError)?.lastError;
@@ -49,11 +84,17 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
       detail: `Connected to Canopy, but its watch of ${names} is not live; it keeps retrying.${why ? ` Last error: ${why}` : ''}`,
     };
   }
-  return { tone: 'ok', label: 'Live', detail: 'Connected: changes in the cluster appear as they happen.' };
+  const limits = accessLimits(state.kinds);
+  if (limits.forbidden.length > 0) {
+    return { tone: 'limited', label: 'Limited', detail: ['Connected, with what this identity may read.', ...accessSentences(limits)].join(' ') };
+  }
+  const scope = limits.scope ? ` ${accessSentences(limits)[0]}` : '';
+  return { tone: 'ok', label: 'Live', detail: `Connected: changes in the cluster appear as they happen.${scope}` };
 }
 
 const DOT: Record<Tone, string> = {
   ok: 'bg-emerald-500',
+  limited: 'bg-amber-500',
   wait: 'bg-amber-400 animate-pulse motion-reduce:animate-none',
   bad: 'bg-red-500',
 };
@@ -183,11 +224,12 @@ function ClusterPanel({
             {WATCHED_KINDS.map((kind) => {
               const k = connection.kinds[kind];
               if (!k) return null;
+              const forbidden = isForbidden(k);
               return (
-                <li key={kind} className="flex items-center gap-1.5" title={k.lastError}>
-                  <StatusDot tone={KIND_TONE[k.status]} />
+                <li key={kind} className="flex items-center gap-1.5" title={k.lastError ?? (k.namespace ? `namespace ${k.namespace} only` : undefined)}>
+                  <StatusDot tone={forbidden ? 'limited' : KIND_TONE[k.status]} />
                   <span className="truncate">{kind}</span>
-                  <span className="ml-auto text-zinc-500 dark:text-zinc-400">{k.status}</span>
+                  <span className="ml-auto text-zinc-500 dark:text-zinc-400">{forbidden ? 'forbidden' : k.namespace && k.status === 'live' ? `live in ${k.namespace}` : k.status}</span>
                 </li>
               );
             })}
@@ -318,9 +360,14 @@ function NamespaceForm({ namespace, known, onChoose }: { namespace: string | nul
   );
 }
 
-/** The strip under the header: said plainly when the cluster is simulated, or when there is none. */
+/**
+ * The strip under the header: said plainly when the cluster is simulated, when there is none, or
+ * when the live cluster is seen through an identity with limited rights (one namespace, no Nodes).
+ */
 export function ClusterBanner() {
   const { state } = useClusterContext();
+  const connection = useConnectionState();
+  const limits = accessSentences(accessLimits(connection.kinds));
   if (state.status === 'error') {
     return (
       <div role="alert" className="border-b border-red-300 bg-red-50 px-4 py-1.5 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200">
@@ -328,7 +375,19 @@ export function ClusterBanner() {
       </div>
     );
   }
-  if (state.status !== 'ready' || state.data.source.mode !== 'simulated') return null;
+  if (state.status !== 'ready') return null;
+  if (state.data.source.mode !== 'simulated') {
+    if (limits.length === 0) return null;
+    return (
+      <div
+        role="status"
+        data-testid="access-banner"
+        className="border-b border-amber-300 bg-amber-50 px-4 py-1.5 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100"
+      >
+        {limits.join(' ')}
+      </div>
+    );
+  }
   return (
     <div
       role="status"

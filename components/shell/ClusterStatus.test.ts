@@ -1,0 +1,66 @@
+/**
+ * What the cluster control says about an identity with limited rights, from the stream's per-kind
+ * states: kinds listed in one namespace only, kinds refused outright (Nodes: no GPUs on the topology page).
+ */
+import { describe, expect, it } from 'vitest';
+import type { ConnectionStates } from '../../lib/cluster/stream';
+import type { ClientConnectionState } from '../hooks/clusterStore';
+import { accessLimits, accessSentences, summariseConnection } from './ClusterStatus';
+
+const NODES_FORBIDDEN = 'nodes is forbidden: User "system:serviceaccount:team-a:member" cannot list resource "nodes" in API group "" at the cluster scope';
+
+const teamA: ConnectionStates = {
+  Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, retryInMs: 30_000 },
+  Pod: { kind: 'Pod', status: 'live', since: 1, namespace: 'team-a' },
+  PodCliqueSet: { kind: 'PodCliqueSet', status: 'live', since: 1, namespace: 'team-a' },
+  ClusterTopologyBinding: { kind: 'ClusterTopologyBinding', status: 'error', since: 1, lastError: 'clustertopologybindings.grove.io is forbidden: …' },
+};
+
+const open = (kinds: ConnectionStates): ClientConnectionState => ({ stream: 'open', synced: true, kinds });
+
+describe('access limits', () => {
+  it('names the namespace and the kinds not listed cluster-wide, and what forbidden Nodes cost', () => {
+    const limits = accessLimits(teamA);
+    expect(limits).toEqual({ scope: { namespace: 'team-a', kinds: ['Pod', 'PodCliqueSet'] }, forbidden: ['Node', 'ClusterTopologyBinding'] });
+    expect(accessSentences(limits)).toEqual([
+      'Namespace team-a only: you may not list Pods, PodCliqueSets cluster-wide.',
+      'You may not list Nodes, ClusterTopologyBindings, so the topology page cannot show GPUs.',
+    ]);
+  });
+
+  it('says nothing for a cluster-wide identity, and nothing of GPUs when only other kinds are refused', () => {
+    expect(accessSentences(accessLimits({ Pod: { kind: 'Pod', status: 'live', since: 1 } }))).toEqual([]);
+    const events = accessLimits({ Event: { kind: 'Event', status: 'error', since: 1, lastError: 'may not list events cluster-wide, nor in namespace team-a: events is forbidden' } });
+    expect(accessSentences(events)).toEqual(['You may not list Events.']);
+  });
+
+  it('a missing CRD (404 error) or a passing failure is not a limit of rights', () => {
+    const limits = accessLimits({
+      PodGang: { kind: 'PodGang', status: 'error', since: 1, lastError: 'the server could not find the requested resource' },
+      Pod: { kind: 'Pod', status: 'retrying', since: 1, lastError: 'forbidden by a proxy?' },
+    });
+    expect(limits.forbidden).toEqual([]);
+  });
+});
+
+describe('summariseConnection', () => {
+  it('is Limited, not Retrying, when the only kinds not live are refused for rights', () => {
+    const summary = summariseConnection(open(teamA));
+    expect(summary).toMatchObject({ tone: 'limited', label: 'Limited' });
+    expect(summary.detail).toContain('Namespace team-a only');
+    expect(summary.detail).toContain('the topology page cannot show GPUs');
+  });
+
+  it('is Live with the namespace said when every kind is live but some in one namespace', () => {
+    const summary = summariseConnection(open({ Pod: teamA.Pod, PodCliqueSet: teamA.PodCliqueSet }));
+    expect(summary).toMatchObject({ tone: 'ok', label: 'Live' });
+    expect(summary.detail).toContain('Namespace team-a only: you may not list Pods, PodCliqueSets cluster-wide.');
+  });
+
+  it('still says Retrying for a kind that is failing for another reason, naming only that kind', () => {
+    const summary = summariseConnection(open({ ...teamA, Event: { kind: 'Event', status: 'retrying', since: 1, lastError: 'connection reset' } }));
+    expect(summary.label).toBe('Retrying');
+    expect(summary.detail).toContain('its watch of Event is not live');
+    expect(summary.detail).not.toContain('Node');
+  });
+});
