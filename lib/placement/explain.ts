@@ -263,6 +263,25 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
 }
 
 /**
+ * Why an optional pod (above minReplicas) found no node among `where`, the nodes its gang's required
+ * domains leave it: the filter or resource it fails there. `pinned` names those domains ("rack r1"), ''
+ * when the pod may go anywhere.
+ */
+export function explainOptional(index: ClusterIndex, pod: WPod, where: ArrayLike<number>, pinned: string): string {
+  let mask = pod.mask;
+  if (pinned) {
+    mask = new Uint8Array(index.n);
+    for (let i = 0; i < where.length; i++) mask[where[i]!] = pod.mask[where[i]!]!;
+  }
+  const inside: WPod = { ...pod, mask };
+  const e = (pinned ? null : filterExplanation(index, pod)) ?? resourceExplanation(index, inside);
+  let why = e ? e.message.replace(/^pod \S+:? /, '') : 'no node has room for it';
+  // Outside the pinned domain is not "may not use" for a filter's reason: leave that clause out.
+  if (pinned) why = why.replace(/; (\d+ GPUs? free|room) on \d+ nodes? it may not use:.*$/, '');
+  return pinned ? `it must stay in ${pinned} with the gang's required pods, and there it ${why.startsWith('needs') ? why : `cannot go: ${why}`}` : why;
+}
+
+/**
  * Free GPUs in domain d on the nodes that take pods at all (Ready, not cordoned): what the heatmap
  * counts as free there, also on nodes too full for one pod of the set or that its pods may not use.
  * Not LevelIndex.domFreeGpu: that sum lets an over-committed node's negative free cancel others' free

@@ -9,7 +9,7 @@ import type { ClusterState, Resources } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { ClusterIndex, domainNodes, type TopologyIndex } from './cluster-index';
 import { GangSearch, type ExtDemand, type Profile, type WPod, type WSet } from './engine';
-import { explainFailure } from './explain';
+import { explainFailure, explainOptional } from './explain';
 import { independentPlacementNote, placesPodsIndependently, schedulerNameOf } from './backend';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
 import { chainsOf, constraintSets, resolveTopology, type PlaceOptions } from './sets';
@@ -278,16 +278,23 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
 
   // Phase 2: the pods beyond minReplicas, best effort, group by group in pod order.
   const unplacedOptional: string[] = [];
+  let optionalReason: string | undefined;
   pods.forEach((pod, p) => {
     if (pod.required) return;
     let where: ArrayLike<number> = scope;
+    const pins: string[] = [];
     for (const sid of pod.chain) {
       const s = sets[sid]!;
-      if (s.required >= 0 && s.hardDom >= 0) where = domainNodes(topo!.levels[s.required]!, s.hardDom);
+      if (s.required >= 0 && s.hardDom >= 0) {
+        const level = topo!.levels[s.required]!;
+        where = domainNodes(level, s.hardDom);
+        pins.push(`${level.domain} ${level.values[s.hardDom]}`);
+      }
     }
     const n = search.bestNode(p, where, true);
     if (n < 0) {
       unplacedOptional.push(pod.pod.name);
+      optionalReason ??= `${pod.pod.name}: ${explainOptional(index, pod, where, pins[pins.length - 1] ?? '')}`;
       return;
     }
     search.assign(p, n);
@@ -322,7 +329,7 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
     placed: true,
     domains,
     pods: planned,
-    ...(unplacedOptional.length > 0 ? { unplacedOptionalPods: unplacedOptional } : {}),
+    ...(unplacedOptional.length > 0 ? { unplacedOptionalPods: unplacedOptional, unplacedOptionalReason: optionalReason! } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -31,6 +31,8 @@ export interface GangPlacement {
   pods: PlannedPod[];
   /** Pods beyond minReplicas that did not fit (best effort, the gang is still placed). */
   unplacedOptionalPods?: string[];
+  /** With unplacedOptionalPods: why the first of them did not fit ("serve-0-w-3: needs 8 GPUs …"). */
+  unplacedOptionalReason?: string;
   /** Constraints that were ignored (a domain the binding lacks, no binding at all), as sentences. */
   warnings?: string[];
   /**

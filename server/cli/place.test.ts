@@ -22,14 +22,17 @@ function file(name: string, text: string): string {
   return p;
 }
 
-function pcs(o: { name?: string; workers: number; gpus: number; required?: string; preferred?: string }): string {
+/** A router and `workers` GPU workers; on kai-scheduler (gangs, topology) unless `scheduler` says otherwise ('' names none). */
+function pcs(o: { name?: string; workers: number; gpus: number; required?: string; preferred?: string; scheduler?: string; minAvailable?: number }): string {
+  const scheduler = o.scheduler ?? 'kai-scheduler';
+  const schedulerLine = scheduler ? `            schedulerName: ${scheduler}\n` : '';
   const pack = [o.required ? `        required: ${o.required}` : '', o.preferred ? `        preferred: ${o.preferred}` : ''].filter(Boolean).join('\n');
   const constraint = pack ? `    topologyConstraint:\n      topologyName: canopy-test\n      pack:\n${pack}\n` : '';
   return `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
 metadata:
   name: ${o.name ?? 'serve'}
-spec:
+${scheduler === 'kai-scheduler' ? '  labels: {kai.scheduler/queue: default}\n' : ''}spec:
   replicas: 1
   template:
 ${constraint}    cliques:
@@ -38,13 +41,13 @@ ${constraint}    cliques:
           roleName: router
           replicas: 1
           podSpec:
-            containers: [{name: router, image: busybox, resources: {requests: {cpu: "2", memory: 4Gi}}}]
+${schedulerLine}            containers: [{name: router, image: busybox, resources: {requests: {cpu: "2", memory: 4Gi}}}]
       - name: worker
         spec:
           roleName: worker
           replicas: ${o.workers}
-          podSpec:
-            containers:
+${o.minAvailable !== undefined ? `          minAvailable: ${o.minAvailable}\n` : ''}          podSpec:
+${schedulerLine}            containers:
               - name: worker
                 image: busybox
                 resources: {requests: {cpu: "8", memory: 64Gi, nvidia.com/gpu: "${o.gpus}"}, limits: {nvidia.com/gpu: "${o.gpus}"}}
@@ -102,7 +105,17 @@ describe('canopy place', () => {
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout)).toEqual({
       feasible: false,
-      gangs: [{ name: 'serve-0', placed: false, reason: 'the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16', domains: {}, pods: [] }],
+      gangs: [
+        {
+          name: 'serve-0',
+          placed: false,
+          reason: 'the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16',
+          domains: {},
+          pods: [],
+          // An optional addition: the explanation per level the text output prints too.
+          explanation: [{ level: 'rack', needs: '24 GPUs in one rack', best: 'z1-b0-r0 has 16 GPUs free', message: 'the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16' }],
+        },
+      ],
     });
     const text = canopy(['place', '--cluster', CLUSTER, p]);
     expect(text.code).toBe(3);
@@ -124,6 +137,46 @@ describe('canopy place', () => {
     expect(out.gangs[1]!.reason).toBe('the gang needs 24 GPUs for 4 pods for its minimum; only 20 GPUs are free on the nodes its pods may use');
   });
 
+  it('models a stack on default-scheduler pod by pod, as the dashboard does, and says which scheduler it modelled', () => {
+    // Rack-packed 3 × 8 GPUs does not fit one rack; kube-scheduler ignores the constraint and places each pod.
+    const p = file('default.yaml', pcs({ workers: 3, gpus: 8, required: 'rack', scheduler: '' }));
+    const json = canopy(['place', '--cluster', CLUSTER, '-o', 'json', p]);
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    const g = (JSON.parse(json.stdout) as { gangs: Record<string, unknown>[] }).gangs[0]!;
+    expect(g).toMatchObject({ name: 'serve-0', placed: true, independent: true });
+    expect((g.pods as unknown[]).length).toBe(4);
+    expect(g.warnings).toEqual([expect.stringMatching(/^default-scheduler \(kube-scheduler\) ignores the topology constraints and does not gang-schedule/)]);
+    const text = canopy(['place', '--cluster', CLUSTER, p]);
+    expect(text.stdout).toContain('serve-0: placed pod by pod, 4 pods, 24 GPUs');
+    expect(text.stdout).toContain('  warning: default-scheduler (kube-scheduler) ignores the topology constraints');
+    // The same stack on kai-scheduler is a gang, refused.
+    expect(canopy(['place', '--cluster', CLUSTER, file('kai.yaml', pcs({ workers: 3, gpus: 8, required: 'rack' }))]).code).toBe(3);
+  });
+
+  it('a default-scheduler stack too large for the cluster is partly placed: the pending pods and why', () => {
+    const p = file('default-big.yaml', pcs({ workers: 8, gpus: 8, scheduler: 'default-scheduler' }));
+    const json = canopy(['place', '--cluster', CLUSTER, '-o', 'json', p]);
+    expect(json.code).toBe(3);
+    const g = (JSON.parse(json.stdout) as { gangs: Record<string, unknown>[] }).gangs[0]!;
+    expect(g).toMatchObject({ placed: false, independent: true, unplacedPods: ['serve-0-worker-6', 'serve-0-worker-7'] });
+    const text = canopy(['place', '--cluster', CLUSTER, p]);
+    expect(text.stdout).toContain('serve-0: partly placed, 7 pods, 48 GPUs; pending: serve-0-worker-6, serve-0-worker-7');
+    expect(text.stdout).toMatch(/ {2}why pending: 2 pods do not fit, serve-0-worker-6 first: /);
+  });
+
+  it('JSON and text list the pods above minAvailable that did not fit, and why', () => {
+    // minAvailable 2 of 5 workers in one rack: the rack with two free nodes takes 2, the rest find no room there.
+    const p = file('optional.yaml', pcs({ workers: 5, gpus: 8, required: 'rack', minAvailable: 2 }));
+    const json = canopy(['place', '--cluster', CLUSTER, '-o', 'json', p]);
+    expect(json.code).toBe(0);
+    const g = (JSON.parse(json.stdout) as { gangs: Record<string, unknown>[] }).gangs[0]!;
+    expect(g.unplacedOptionalPods).toEqual(['serve-0-worker-2', 'serve-0-worker-3', 'serve-0-worker-4']);
+    expect(g.unplacedOptionalReason).toMatch(/^serve-0-worker-2: it must stay in rack z1-b0-r\d with the gang's required pods, and there it needs 8 GPUs on one node; the largest free node it may use has 0$/);
+    const text = canopy(['place', '--cluster', CLUSTER, p]);
+    expect(text.stdout).toContain('  not placed (above minAvailable, best effort): serve-0-worker-2, serve-0-worker-3, serve-0-worker-4\n    why: serve-0-worker-2: it must stay in rack');
+  });
+
   it('reads the manifests from standard input for -', () => {
     const r = canopy(['place', '--cluster', CLUSTER, '-o', 'json', '-'], pcs({ workers: 1, gpus: 8 }));
     expect(r.code).toBe(0);
@@ -135,7 +188,7 @@ describe('canopy place', () => {
     const r = canopy(['place', '--cluster', CLUSTER, p]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`${p}:16:9: error: PodCliqueSet/serve: /spec/template/cliques/1/spec/roleName: roleName is required [schema.required]\n`);
+    expect(r.stderr).toBe(`${p}:18:9: error: PodCliqueSet/serve: /spec/template/cliques/1/spec/roleName: roleName is required [schema.required]\n`);
   });
 
   it('exits 1 when no PodCliqueSet is given', () => {
@@ -184,12 +237,12 @@ describe('canopy place: the snapshot is the cluster', () => {
     const r = canopy(['place', '--cluster', CLUSTER, galaxy]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${galaxy}:11:9: error: PodCliqueSet/serve: /spec/template/topologyConstraint/pack/required: topology domain 'galaxy' does not exist in cluster topology "canopy-test"`);
+    expect(r.stderr).toContain(`${galaxy}:12:9: error: PodCliqueSet/serve: /spec/template/topologyConstraint/pack/required: topology domain 'galaxy' does not exist in cluster topology "canopy-test"`);
     expect(r.stderr).toContain('[topology.unknownDomain]');
     const nope = file('nope.yaml', pcs({ workers: 1, gpus: 8, required: 'zone' }).replace('topologyName: canopy-test', 'topologyName: nope'));
     const n = canopy(['place', '--cluster', CLUSTER, nope]);
     expect(n.code).toBe(1);
-    expect(n.stderr).toContain(`${nope}:9:7: error: PodCliqueSet/serve: /spec/template/topologyConstraint/topologyName: ClusterTopologyBinding "nope" is not in the cluster snapshot (known: "canopy-test")`);
+    expect(n.stderr).toContain(`${nope}:10:7: error: PodCliqueSet/serve: /spec/template/topologyConstraint/topologyName: ClusterTopologyBinding "nope" is not in the cluster snapshot (known: "canopy-test")`);
   });
 
   it('places the PodCliqueSets of a v1 List (kubectl get pcs -o yaml)', () => {

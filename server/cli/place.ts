@@ -20,9 +20,11 @@ import type { CliIO } from './main';
 const HELP = `Usage: canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...
 
 Places every PodGang of the PodCliqueSets in PCS.yaml (multi-document YAML; - reads standard input)
-on the cluster in SNAPSHOT.json, as a topology-aware gang scheduler would: gangs in order, each all
-or nothing, pods already bound in the snapshot counting as used. SNAPSHOT.json is a Kubernetes List
-as printed by:
+on the cluster in SNAPSHOT.json as the stack's scheduler would: gangs in order, pods already bound in
+the snapshot counting as used. A stack whose pods name schedulerName kai-scheduler is placed as
+gangs, each all or nothing, with its topology constraints; one on default-scheduler (kube-scheduler,
+also when its pods name no scheduler) pod by pod, with the constraints ignored, and a warning says so.
+SNAPSHOT.json is a Kubernetes List as printed by:
   kubectl get nodes,pods,clustertopologybindings -A -o json
 
 Options:
@@ -42,6 +44,16 @@ export interface PlaceJson {
     reason?: string;
     domains: Record<string, string>;
     pods: { name: string; clique: string; node: string; gpus: number }[];
+    /** Optional additions (absent when empty): why at each level, for a gang not placed. */
+    explanation?: { level: string; needs: string; best: string; message: string }[];
+    /** Pods above minAvailable that did not fit, and why the first did not. */
+    unplacedOptionalPods?: string[];
+    unplacedOptionalReason?: string;
+    /** The scheduler places each pod on its own (default-scheduler): the pods that stay Pending. */
+    independent?: true;
+    unplacedPods?: string[];
+    /** Constraints ignored, the scheduler modelled, a preferred pack not met. */
+    warnings?: string[];
   }[];
 }
 
@@ -100,22 +112,41 @@ export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]):
       ...(g.reason !== undefined ? { reason: g.reason } : {}),
       domains: g.domains,
       pods: g.pods.map((p) => ({ name: p.name, clique: p.clique, node: p.node, gpus: p.gpus })),
+      ...(!g.placed && g.explanation?.length ? { explanation: g.explanation.map(({ level, needs, best, message }) => ({ level, needs, best, message })) } : {}),
+      ...(g.unplacedOptionalPods?.length ? { unplacedOptionalPods: g.unplacedOptionalPods } : {}),
+      ...(g.unplacedOptionalReason ? { unplacedOptionalReason: g.unplacedOptionalReason } : {}),
+      ...(g.independent ? { independent: true as const } : {}),
+      ...(g.unplacedPods?.length ? { unplacedPods: g.unplacedPods } : {}),
+      ...(g.warnings?.length ? { warnings: g.warnings } : {}),
     })),
   };
+}
+
+function podLines(g: GangPlacement): string[] {
+  return g.pods.map((p) => `  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${p.gpus} GPU${p.gpus === 1 ? '' : 's'})` : ''}`);
 }
 
 function formatText(gangs: readonly GangPlacement[]): string {
   const lines: string[] = [];
   for (const g of gangs) {
+    const gpus = g.pods.reduce((s, p) => s + p.gpus, 0);
+    const size = `${g.pods.length} pod${g.pods.length === 1 ? '' : 's'}, ${gpus} GPU${gpus === 1 ? '' : 's'}`;
     if (g.placed) {
       const where = Object.entries(g.domains)
         .filter(([d]) => d !== 'host')
         .map(([d, v]) => `${d} ${v}`)
         .join(', ');
-      const gpus = g.pods.reduce((s, p) => s + p.gpus, 0);
-      lines.push(`${g.name}: placed, ${g.pods.length} pod${g.pods.length === 1 ? '' : 's'}, ${gpus} GPU${gpus === 1 ? '' : 's'}${where ? ` in ${where}` : ''}`);
-      for (const p of g.pods) lines.push(`  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${p.gpus} GPU${p.gpus === 1 ? '' : 's'})` : ''}`);
-      if (g.unplacedOptionalPods?.length) lines.push(`  not placed (above minAvailable, best effort): ${g.unplacedOptionalPods.join(', ')}`);
+      lines.push(`${g.name}: placed${g.independent ? ' pod by pod' : ''}, ${size}${where ? ` in ${where}` : ''}`);
+      lines.push(...podLines(g));
+      if (g.unplacedOptionalPods?.length) {
+        lines.push(`  not placed (above minAvailable, best effort): ${g.unplacedOptionalPods.join(', ')}`);
+        if (g.unplacedOptionalReason) lines.push(`    why: ${g.unplacedOptionalReason}`);
+      }
+    } else if (g.independent && g.pods.length > 0) {
+      // Pod by pod: the pods that fit run, the rest stay Pending.
+      lines.push(`${g.name}: partly placed, ${size}; pending: ${(g.unplacedPods ?? []).join(', ')}`);
+      lines.push(...podLines(g));
+      lines.push(`  why pending: ${g.reason ?? 'no reason given'}`);
     } else {
       lines.push(`${g.name}: NOT placed: ${g.reason ?? 'no reason given'}`);
       for (const e of (g.explanation ?? []).slice(1)) lines.push(`  also (${e.level}): ${e.message}`);
@@ -195,7 +226,8 @@ export async function runPlace(argv: string[], io: CliIO): Promise<number> {
   }
 
   const gangs: ExpandedGang[] = all.flatMap((pcs) => expandPodGangs(pcs));
-  const plan = placeGangs(state, gangs);
+  // As the dashboard's preview and the simulator do: each gang as its resolved scheduler places it.
+  const plan = placeGangs(state, gangs, { bySchedulerName: true });
   if (format === 'json') io.stdout.write(JSON.stringify(toPlaceJson(plan.feasible, plan.gangs), null, 2) + '\n');
   else io.stdout.write(formatText(plan.gangs));
   return plan.feasible ? 0 : 3;
