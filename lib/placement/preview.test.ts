@@ -188,7 +188,22 @@ describe('previewScale', () => {
 
     const two = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 3 });
     expect(two.plan.feasible).toBe(false);
-    expect(two.plan.gangs[0]!.reason).toBeTruthy();
+    // Worded as the constraint the user wrote, not as a nodeSelector they never wrote.
+    expect(two.plan.gangs[0]!.reason).toBe(`must join rack ${home} where disagg-0 runs (required rack); ${home} has 8 free GPUs`);
+    expect(two.plan.gangs[0]!.explanation![0]).toMatchObject({ level: 'rack', needs: `room in rack ${home}` });
+  });
+
+  it('a default-scheduler stack is not pinned to its running replica’s rack: kube-scheduler ignores the constraint', () => {
+    const pcs = disaggregated({ required: 'rack' }, 'default-scheduler');
+    pcs.spec.template.cliques[2]!.spec.replicas = 1;
+    pcs.spec.template.cliques[3]!.spec.replicas = 1;
+    const { state, objects } = running(pcs);
+    const two = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 3 });
+    expect(two.plan.feasible).toBe(true);
+    expect(two.plan.gangs[0]!.pods).toHaveLength(2);
+    expect(two.gangs[0]!.podGroups[0]!.pods.every((p) => !p.scheduling.nodeSelector?.[RACK])).toBe(true);
+    expect(two.plan.gangs[0]!.warnings![0]).toMatch(/^default-scheduler \(kube-scheduler\)/);
+    expect(JSON.stringify(two.plan)).not.toMatch(/nodeSelector/);
   });
 });
 
