@@ -34,7 +34,6 @@ describe('resourcesFromMap', () => {
       cpuMilli: 500,
       memory: GI,
       pods: 110,
-      extended: { 'ephemeral-storage': 100 * GI },
     });
     expect(thrown(() => resourcesFromMap({ 'hugepages-2Mi': 'lots' }, 'm')).message).toBe('m["hugepages-2Mi"]: "lots" is not a quantity');
   });
@@ -110,14 +109,14 @@ describe('podRequests', () => {
 });
 
 describe('extended resources', () => {
-  it('pod requests carry extended resources, ephemeral-storage and hugepages, defaulted from limits', () => {
+  it('pod requests carry extended resources, defaulted from limits; ephemeral-storage and hugepages are not tracked', () => {
     const r = podRequests({
       containers: [
         { resources: { requests: { cpu: '1', 'rdma/ib': '1', 'ephemeral-storage': '10Gi' }, limits: { 'rdma/ib': '1', 'hugepages-2Mi': '1Gi' } } },
         { resources: { limits: { 'rdma/ib': '2', 'example.com/fpga': '1' } } },
       ],
     });
-    expect(r.extended).toEqual({ 'rdma/ib': 3, 'ephemeral-storage': 10 * 2 ** 30, 'hugepages-2Mi': 2 ** 30, 'example.com/fpga': 1 });
+    expect(r.extended).toEqual({ 'rdma/ib': 3, 'example.com/fpga': 1 });
     expect(r.gpu).toBe(0);
   });
 

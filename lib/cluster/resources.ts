@@ -21,10 +21,12 @@ export function zeroResources(): Resources {
 
 /**
  * Resources other than cpu, memory, nvidia.com/gpu and pods that the fit check still counts: extended
- * resources (a name with a domain, such as rdma/ib), ephemeral-storage and hugepages-<size>.
+ * resources, named with a domain (rdma/ib, example.com/fpga). ephemeral-storage and hugepages-<size>
+ * are not tracked: every node reports them, so every node and every plan would carry them, while GPU
+ * pods seldom request them.
  */
 export function isExtendedResource(name: string): boolean {
-  return (name.includes('/') && name !== RESOURCE_GPU) || name === 'ephemeral-storage' || name.startsWith('hugepages-');
+  return name.includes('/') && name !== RESOURCE_GPU;
 }
 
 /** Combine two extended maps per name; undefined when both are absent. */

@@ -16,9 +16,9 @@ export interface Resources {
   memory: number;
   pods: number;
   /**
-   * Other resources the scheduler's fit check counts, by name, in whole units (bytes for
-   * ephemeral-storage and hugepages-*): extended resources such as `rdma/ib`. Absent when there are
-   * none, so the common case costs nothing.
+   * Extended resources the scheduler's fit check counts, by name, in whole units (`rdma/ib`,
+   * `example.com/fpga`; see isExtendedResource). Absent when there are none, so the common case costs
+   * nothing.
    */
   extended?: Readonly<Record<string, number>>;
 }

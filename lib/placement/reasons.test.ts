@@ -9,6 +9,7 @@ import { placeGangs } from './index';
 import type { GangPlacement } from './plan';
 import { boundPod, GiB, makeGang, makeNode, nestedCluster, type GangSpec } from './testkit';
 import { verifyPlan } from './verify';
+import { parseClusterSnapshot } from '../topology/snapshot';
 
 const TAINT = { key: 'dedicated', value: 'infer', effect: 'NoSchedule' as const };
 
@@ -165,5 +166,22 @@ describe('placed gangs', () => {
     expect(g.warnings).toContain('preferred rack not met: spread over 2 racks');
     const met = place(nestedCluster(['rack'], [2, 2]), { name: 'x-0', constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
     expect(met.warnings).toBeUndefined();
+  });
+});
+
+describe('extended resources from a cluster snapshot', () => {
+  it('node allocatable and pod requests read from kubectl JSON carry rdma/ib', () => {
+    const node = (name: string, extra: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+      status: { allocatable: { cpu: '64', memory: '512Gi', pods: '110', 'nvidia.com/gpu': '8', ...extra } },
+    });
+    const snapshot = { apiVersion: 'v1', kind: 'List', items: [node('plain', {}), node('ib', { 'rdma/ib': '1' })] };
+    const parsed = parseClusterSnapshot(snapshot);
+    if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+    expect(parsed.state.nodes.find((n) => n.name === 'ib')!.allocatable.extended).toEqual({ 'rdma/ib': 1 });
+    const gang = withExtended({ name: 'ib-0', groups: [{ clique: 'w', replicas: 1, gpu: 8 }] }, { 'rdma/ib': 1 });
+    expect(placeGangs(parsed.state, [gang]).gangs[0]!.pods[0]!.node).toBe('ib');
   });
 });

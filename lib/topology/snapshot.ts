@@ -137,6 +137,8 @@ export function nodeInfoFromNode(node: unknown, path = ''): NodeInfo {
       cpuMilli: pick(RESOURCE_CPU, allocatable.cpuMilli, capacity.cpuMilli),
       memory: pick(RESOURCE_MEMORY, allocatable.memory, capacity.memory),
       pods: pick(RESOURCE_PODS, allocatable.pods, capacity.pods),
+      // Extended resources (rdma/ib …), with the same fallback to capacity per name.
+      ...(allocatable.extended || capacity.extended ? { extended: { ...capacity.extended, ...allocatable.extended } } : {}),
     },
     taints: taints(spec, specPath),
     unschedulable,
