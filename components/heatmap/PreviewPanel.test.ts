@@ -2,8 +2,14 @@
  * Drops on the topology page: which dropped texts may replace the preview's YAML, and which drops are
  * left to the browser (a text field other than the preview's).
  */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, test } from 'vitest';
-import { dropsIntoOtherField, NOT_A_MANIFEST, PREVIEW_FIELD_ID, previewTextDrop } from './PreviewPanel';
+import { buildHeatmapModel } from '../../lib/heatmap/model';
+import { ghostOverlay, type GhostGang, type GhostOverlay } from '../../lib/heatmap/overlay';
+import { placeGangs } from '../../lib/placement';
+import { makeGang, nestedCluster } from '../../lib/placement/testkit';
+import { dropsIntoOtherField, gangNotes, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop } from './PreviewPanel';
 
 const PCS = 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: dropped\nspec:\n  replicas: 1\n';
 
@@ -51,5 +57,53 @@ describe('dropsIntoOtherField: a text dropped on another text field is the brows
     expect(dropsIntoOtherField(at({ tagName: 'INPUT', type: 'checkbox' }) as unknown as EventTarget)).toBe(false);
     expect(dropsIntoOtherField(at(null) as unknown as EventTarget)).toBe(false);
     expect(dropsIntoOtherField(null)).toBe(false);
+  });
+});
+
+describe('the panel says the plan’s notes: the scheduler modelled, pods left Pending or above minAvailable', () => {
+  const ghosts = (gangs: GhostGang[]): GhostOverlay => ({ cells: new Int32Array(0), cellGang: new Int32Array(0), gangs, undrawn: 0, feasible: gangs.every((g) => g.placed) });
+  const gang = (o: Partial<GhostGang>): GhostGang => ({ name: 's-0', placed: true, gpus: 8, outlines: [], domains: {}, ...o });
+  const NOTE = 'default-scheduler (kube-scheduler) does not gang-schedule: each pod of s-0 is placed on its own';
+  const render = (gangs: GhostGang[]) =>
+    renderToStaticMarkup(
+      createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state: { status: 'ready', title: 's', demand: 8, ghosts: ghosts(gangs) }, notice: null, dragging: false }),
+    );
+
+  test('a placed gang’s warning is shown', () => {
+    expect(gangNotes([gang({ warnings: [NOTE] })])).toEqual([{ gang: 's-0', kind: 'warning', text: `s-0: ${NOTE}` }]);
+    const html = render([gang({ warnings: [NOTE] })]);
+    expect(html).toContain('data-testid="preview-notes"');
+    expect(html).toContain(NOTE);
+  });
+
+  test('a gang placed pod by pod with pods left Pending: which, and why, with its explanation', () => {
+    const g = gang({ placed: false, independent: true, unplacedPods: ['s-0-w-2'], reason: '1 pod does not fit, s-0-w-2 first: no room', explanation: [{ level: 'node', needs: '8 GPUs on one node', best: '0 free', message: 'no room' }], warnings: [NOTE] });
+    expect(gangNotes([g]).map((n) => n.kind)).toEqual(['pending', 'warning']);
+    expect(gangNotes([g])[0]!.text).toBe('1 pod of s-0 would stay Pending, the others run: s-0-w-2');
+    const html = render([g]);
+    expect(html).toContain('Not every pod of s-0 fits: 1 pod does not fit, s-0-w-2 first: no room');
+    expect(html).not.toContain('Gang s-0 does not fit');
+  });
+
+  test('pods above minAvailable left out, with the reason', () => {
+    const g = gang({ unplacedOptionalPods: ['s-0-w-4'], unplacedOptionalReason: 's-0-w-4: needs 8 GPUs on one node; the largest free node has 0' });
+    expect(gangNotes([g])).toEqual([{ gang: 's-0', kind: 'optional', text: '1 pod of s-0 above minAvailable not placed (s-0-w-4): s-0-w-4: needs 8 GPUs on one node; the largest free node has 0' }]);
+  });
+
+  test('no notes, no list', () => {
+    expect(gangNotes([gang({})])).toEqual([]);
+    expect(render([gang({})])).not.toContain('preview-notes');
+  });
+});
+
+describe('from plan to panel: the default-scheduler note reaches the notes', () => {
+  test('a gang on default-scheduler is placed pod by pod and the panel says which scheduler was modelled', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    const plan = placeGangs(state, [makeGang({ name: 's-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] })], { bySchedulerName: true });
+    const overlay = ghostOverlay(buildHeatmapModel(state), plan);
+    const notes = gangNotes(overlay.gangs);
+    expect(notes.map((n) => n.kind)).toEqual(['pending', 'warning']);
+    expect(notes[0]!.text).toBe('1 pod of s-0 would stay Pending, the others run: s-0-w-2');
+    expect(notes[1]!.text).toMatch(/^s-0: default-scheduler \(kube-scheduler\) ignores the topology constraints and does not gang-schedule/);
   });
 });

@@ -1,10 +1,11 @@
 'use client';
 /**
  * Placement preview on the map: paste or drop a PodCliqueSet; its planned pods appear as ghost cells,
- * each gang outlined, and a gang that does not fit says why, level by level.
+ * each gang outlined, and a gang that does not fit says why, level by level. The plan's notes (the
+ * scheduler modelled, pods left Pending or above minAvailable) are listed too.
  */
 import { useState, type DragEvent } from 'react';
-import type { GhostOverlay } from '../../lib/heatmap/overlay';
+import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
@@ -100,8 +101,37 @@ export function DropTarget() {
   );
 }
 
+/** A line the panel says about a gang beyond "does not fit": a note on how it was modelled, or pods left out. */
+export interface GangNote {
+  gang: string;
+  kind: 'warning' | 'pending' | 'optional';
+  text: string;
+}
+
+/**
+ * What the panel says about each gang besides the reasons of gangs that do not fit: pods a pod-by-pod
+ * scheduler leaves Pending (the gang is partly placed), pods above minAvailable left out and why, and the
+ * plan's warnings (the scheduler modelled, constraints ignored, a preferred pack not met).
+ */
+export function gangNotes(gangs: readonly GhostGang[]): GangNote[] {
+  const out: GangNote[] = [];
+  for (const g of gangs) {
+    if (g.independent && g.unplacedPods?.length) {
+      const n = g.unplacedPods.length;
+      out.push({ gang: g.name, kind: 'pending', text: `${n} pod${n === 1 ? '' : 's'} of ${g.name} would stay Pending, the others run: ${g.unplacedPods.join(', ')}` });
+    }
+    if (g.unplacedOptionalPods?.length) {
+      const n = g.unplacedOptionalPods.length;
+      out.push({ gang: g.name, kind: 'optional', text: `${n} pod${n === 1 ? '' : 's'} of ${g.name} above minAvailable not placed (${g.unplacedOptionalPods.join(', ')})${g.unplacedOptionalReason ? `: ${g.unplacedOptionalReason}` : ''}` });
+    }
+    for (const w of g.warnings ?? []) out.push({ gang: g.name, kind: 'warning', text: `${g.name}: ${w}` });
+  }
+  return out;
+}
+
 export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, dragging }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; notice: string | null; dragging: boolean }) {
   const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
+  const notes = state.status === 'ready' ? gangNotes(state.ghosts.gangs) : [];
   return (
     <section
       aria-labelledby="preview-heading"
@@ -152,12 +182,21 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
               {state.demand !== null ? ` (the stack asks for ${state.demand})` : ''} in {state.ghosts.gangs.filter((g) => g.placed).length} of {state.ghosts.gangs.length} gangs.
               {state.ghosts.undrawn > 0 ? ` ${state.ghosts.undrawn} planned GPUs have no cell on the map.` : ''}
             </p>
+            {notes.length > 0 && (
+              <ul data-testid="preview-notes" className="mt-1 list-disc pl-5 text-amber-900 dark:text-amber-200">
+                {notes.map((n) => (
+                  <li key={`${n.kind}-${n.text}`} data-kind={n.kind}>
+                    {n.text}
+                  </li>
+                ))}
+              </ul>
+            )}
             {unplaced.length > 0 && (
               <div data-testid="preview-unplaced" className="mt-1 text-red-800 dark:text-red-300">
                 {unplaced.map((gang) => (
                   <div key={gang.name} className="mt-1">
                     <p className="font-medium">
-                      Gang {gang.name} does not fit: {gang.reason ?? 'no reason given'}
+                      {gang.independent ? `Not every pod of ${gang.name} fits` : `Gang ${gang.name} does not fit`}: {gang.reason ?? 'no reason given'}
                     </p>
                     {gang.explanation && gang.explanation.length > 0 && (
                       <table className="mt-1 text-xs">

@@ -47,6 +47,8 @@ describe('preview handoff', () => {
         unplacedOptionalPods: ['p-9'],
       },
       { name: 'g-1', placed: false, reason: 'too big', explanation: [{ level: 'rack', needs: '64 GPUs', best: '8 GPUs', message: 'no rack has 64 free GPUs' }], domains: {}, pods: [] },
+      // Placed pod by pod (default-scheduler): one pod runs, one stays Pending.
+      { name: 'g-2', placed: false, independent: true, reason: '1 pod does not fit', domains: {}, pods: [{ name: 'q-0', podGroup: 'w', clique: 'w', node: 'node-1', gpus: 8 }], unplacedPods: ['q-1'], unplacedOptionalReason: 'q-9: no room' },
     ],
   });
 
@@ -64,6 +66,10 @@ describe('preview handoff', () => {
     ['domains with a number', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, domains: { rack: 3 } }] } }, '/plan/gangs/0/domains/rack'],
     ['explanation rows without a message', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[1]!, explanation: [{ level: 'rack' }] }] } }, '/plan/gangs/0/explanation/0/needs'],
     ['warnings not strings', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, warnings: [1] }] } }, '/plan/gangs/0/warnings/0'],
+    ['unplacedPods not strings', { kind: 'plan', plan: { ...goodPlan(), gangs: [goodPlan().gangs[2]!, { ...goodPlan().gangs[2]!, unplacedPods: [3] }] } }, '/plan/gangs/1/unplacedPods/0'],
+    ['unplacedPods on a gang not placed pod by pod', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[1]!, unplacedPods: ['p-1'] }] } }, '/plan/gangs/0/unplacedPods: only a gang placed pod by pod'],
+    ['independent not true', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[2]!, independent: 'yes' }] } }, '/plan/gangs/0/independent'],
+    ['unplacedOptionalReason not text', { kind: 'plan', plan: { ...goodPlan(), gangs: [{ ...goodPlan().gangs[0]!, unplacedOptionalReason: 1 }] } }, '/plan/gangs/0/unplacedOptionalReason'],
     ['no feasible flag', { kind: 'plan', plan: { gangs: [] } }, '/plan/feasible'],
     ['a plan that is a list', { kind: 'plan', plan: [] }, '/plan: expected an object'],
     ['YAML that is not text', { kind: 'podcliqueset', yaml: { kind: 'PodCliqueSet' } }, '/yaml: expected a string'],

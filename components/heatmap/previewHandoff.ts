@@ -48,7 +48,11 @@ export function planProblem(plan: unknown, path = '/plan'): string | null {
     if (!isRecord(gang.domains)) return `${at}/domains: expected an object`;
     for (const [level, value] of Object.entries(gang.domains)) if (!isString(value)) return `${at}/domains/${level}: expected a string`;
     if (gang.reason !== undefined && !isString(gang.reason)) return `${at}/reason: expected a string`;
-    for (const key of ['unplacedOptionalPods', 'warnings'] as const) {
+    if (gang.unplacedOptionalReason !== undefined && !isString(gang.unplacedOptionalReason)) return `${at}/unplacedOptionalReason: expected a string`;
+    // A gang placed pod by pod (independent) lists the pods that stay Pending in unplacedPods.
+    if (gang.independent !== undefined && gang.independent !== true) return `${at}/independent: expected true when present`;
+    if (gang.unplacedPods !== undefined && gang.independent !== true) return `${at}/unplacedPods: only a gang placed pod by pod (independent: true) lists them`;
+    for (const key of ['unplacedOptionalPods', 'warnings', 'unplacedPods'] as const) {
       const list = gang[key];
       if (list === undefined) continue;
       if (!Array.isArray(list)) return `${at}/${key}: expected a list`;

@@ -14,6 +14,12 @@ export interface GhostGang {
   placed: boolean;
   reason?: string;
   explanation?: GangPlacement['explanation'];
+  /** From the plan, for the preview panel: notes (the scheduler modelled …), pods left out and why. */
+  warnings?: string[];
+  independent?: true;
+  unplacedPods?: string[];
+  unplacedOptionalPods?: string[];
+  unplacedOptionalReason?: string;
   /** GPUs the gang's placed pods take. */
   gpus: number;
   /** Bounding boxes of its ghost cells, one per node. */
@@ -90,6 +96,11 @@ export function ghostOverlay(model: HeatmapModel, plan: Plan, options: GhostOpti
       placed: gang.placed,
       ...(gang.reason ? { reason: gang.reason } : {}),
       ...(gang.explanation ? { explanation: gang.explanation } : {}),
+      ...(gang.warnings?.length ? { warnings: gang.warnings } : {}),
+      ...(gang.independent ? { independent: true as const } : {}),
+      ...(gang.unplacedPods?.length ? { unplacedPods: gang.unplacedPods } : {}),
+      ...(gang.unplacedOptionalPods?.length ? { unplacedOptionalPods: gang.unplacedOptionalPods } : {}),
+      ...(gang.unplacedOptionalReason ? { unplacedOptionalReason: gang.unplacedOptionalReason } : {}),
       gpus,
       outlines,
       domains: gang.domains,
