@@ -117,7 +117,7 @@ describe('explanations when a gang is not placed', () => {
     const state = flat(4);
     state.pods.push(boundPod('a', 'n0', 8));
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 4, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 32 GPUs for 4 pods for its minimum; only 24 GPUs are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 32 GPUs for the 4 pods of its minimum; only 24 GPUs are free on the nodes its pods may use');
     expect(g.explanation![0]!.level).toBe('cluster');
   });
 
@@ -223,7 +223,7 @@ describe('explanations when a gang is not placed', () => {
         { clique: 'b', replicas: 1, gpu: 4, scheduling: pin },
       ],
     });
-    expect(g.reason).toBe('the gang needs 12 GPUs for 2 pods for its minimum; only 8 GPUs are free on the nodes its pods may use; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector kubernetes.io/hostname=node-0');
+    expect(g.reason).toBe('the gang needs 12 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector kubernetes.io/hostname=node-0');
   });
 
   it('parts that fit alone but not together', () => {

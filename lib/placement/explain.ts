@@ -447,11 +447,13 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       if (sh) {
         needs = shortNeed(root, sh);
         have = sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`;
-        message = `the gang needs ${needs} for its minimum; ${shortageText(root, sh, 'the nodes its pods may use')}${excluded}`;
+        const pods = root.all.length === 1 ? 'the one pod' : `the ${root.all.length} pods`;
+        const what = sh.kind === 'split' ? `${needs} for its minimum` : `${sh.dim.amount(sh.need)} for ${pods} of its minimum`;
+        message = `the gang needs ${what}; ${shortageText(root, sh, 'the nodes its pods may use')}${excluded}`;
       } else {
         needs = `${root.all.length} pods`;
         have = `room for ${agg ? search.units(root, agg) : 0}`;
-        message = `the gang needs ${root.all.length} pods for its minimum; no node has room for their GPUs, CPU, memory and pod slots at once, beyond ${agg ? search.units(root, agg) : 0}${excluded}`;
+        message = `the gang needs ${root.all.length} pods for its minimum; the nodes its pods may use have room for them in GPUs, CPU, memory and pod slots one by one, but not for all of them at once${excluded}`;
       }
       out.push({ level: 'cluster', needs, best: have, message });
     }

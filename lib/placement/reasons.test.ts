@@ -54,7 +54,7 @@ describe('extended resources', () => {
     const gang = withExtended({ name: 'ib-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] }, { 'rdma/ib': 1 });
     const g = placeGangs(rdmaCluster(2), [gang]).gangs[0]!;
     expect(g.placed).toBe(false);
-    expect(g.reason).toBe('the gang needs 3 rdma/ib for 3 pods for its minimum; only 2 rdma/ib are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 3 rdma/ib for the 3 pods of its minimum; only 2 rdma/ib are free on the nodes its pods may use');
     expect(g.reason).not.toMatch(/GPU/);
   });
 
@@ -94,7 +94,7 @@ describe('the resource that ran out is named, not GPUs', () => {
 
   it('CPU short in total: no contradiction between need and free', () => {
     const g = fail(cpuCluster(), { name: 'cpu-0', groups: [{ clique: 'w', replicas: 6, gpu: 1, cpuMilli: 7000 }] });
-    expect(g.reason).toBe('the gang needs 42 CPUs for 6 pods for its minimum; only 40 CPUs are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 42 CPUs for the 6 pods of its minimum; only 40 CPUs are free on the nodes its pods may use');
   });
 
   it('memory is named with its numbers', () => {
@@ -107,7 +107,7 @@ describe('the resource that ran out is named, not GPUs', () => {
     const state: ClusterState = { nodes: [makeNode('a', { pods: 2 }), makeNode('b', { pods: 2 })], pods: [], topologies: [] };
     state.pods.push(boundPod('p1', 'a', 0), boundPod('p2', 'a', 0), boundPod('p3', 'b', 0));
     const g = fail(state, { name: 's-0', groups: [{ clique: 'w', replicas: 2, gpu: 1 }] });
-    expect(g.reason).toBe('the gang needs 2 pod slots for 2 pods for its minimum; only 1 pod slot is free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 2 pod slots for the 2 pods of its minimum; only 1 pod slot is free on the nodes its pods may use');
     state.pods.push(boundPod('p4', 'b', 0));
     expect(fail(state, { name: 's-0', groups: [{ clique: 'w', replicas: 1, gpu: 1 }] }).reason).toBe('pod s-0-w-0 needs a pod slot; every node is at its pod limit (2)');
   });
@@ -132,7 +132,7 @@ describe('capacity the gang may not use is said, with every reason', () => {
     const state = nestedCluster(['rack'], [2, 2]);
     for (const n of state.nodes.slice(0, 2)) n.taints.push(TAINT);
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 24 GPUs for 3 pods for its minimum; only 16 GPUs are free on the nodes its pods may use; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated');
+    expect(g.reason).toBe('the gang needs 24 GPUs for the 3 pods of its minimum; only 16 GPUs are free on the nodes its pods may use; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated');
   });
 
   it('cordoned and NotReady are both named', () => {
