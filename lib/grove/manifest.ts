@@ -39,18 +39,18 @@ const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, version: YAML_VE
 /**
  * yaml's duplicate-key error ("Map keys must be unique", at the later key), found in one pass per
  * mapping. Same equality as yaml's own check: two scalar keys with the same value (`true` and `yes`
- * alike in YAML 1.1); other keys are never equal.
+ * alike in YAML 1.1; `.nan` never equals itself there); other keys are never equal.
  */
-function addDuplicateKeyErrors(doc: Document.Parsed): void {
+function addDuplicateKeyErrors(doc: Document.Parsed, text: string): void {
   const found: YAMLParseError[] = [];
   visit(doc, {
     Map(_, map) {
       if (map.items.length < 2) return;
       const seen = new Set<unknown>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
+        if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
         if (seen.has(pair.key.value)) {
-          const start = pair.key.range?.[0] ?? 0;
+          const start = keyStart(pair.key.range, text);
           found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
         } else seen.add(pair.key.value);
       }
@@ -59,6 +59,27 @@ function addDuplicateKeyErrors(doc: Document.Parsed): void {
   if (found.length === 0) return;
   doc.errors.push(...found);
   doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/**
+ * Where yaml puts a key's error: at the key, or for an empty key (`: 1`, `? ` with nothing after it,
+ * whose empty range sits before any blank lines and comments) at the `:` that follows it.
+ */
+function keyStart(range: readonly number[] | null | undefined, text: string): number {
+  const start = range?.[0] ?? 0;
+  if (!range || range[1] !== start) return start;
+  let i = start;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === ':') return i;
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r' && c !== '?') return start;
+    i++;
+  }
+  return start;
 }
 
 /**
@@ -141,7 +162,7 @@ export function parseYamlDocuments(text: string): ParsedYaml {
   // parseAllDocuments gives an EmptyStream (not an array) for text without documents.
   const documents = Array.isArray(docs) ? docs : [];
   for (const doc of documents) {
-    addDuplicateKeyErrors(doc);
+    addDuplicateKeyErrors(doc, text);
     flowPadding.set(doc, usesFlowPadding(doc, text));
   }
   const errors = documents.flatMap((doc, index) =>
