@@ -558,6 +558,8 @@ describe('scale and delete', () => {
     expect(failure).toMatchObject({ status: 422, reason: 'ScalingGroupMember' });
     expect(failure.message).toContain('disagg-0-prefill');
     expect((s.store.get('PodClique', 'default/disagg-0-prefill-0-pworker') as Obj).spec.replicas).toBe(3);
+    // In the live action layer's order: a replica count out of range is refused as such first.
+    expect(await rejected(s.scale('PodClique', 'default', 'disagg-0-prefill-0-pworker', -1, { dryRun: true }))).toMatchObject({ status: 422, reason: 'Invalid' });
     await s.close();
   });
 

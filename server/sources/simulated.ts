@@ -278,7 +278,8 @@ export class SimulatedSource implements ClusterSource {
   async scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
     // Canopy's own policy, as the live source's action layer (server/actions/scale.ts) applies it: a
     // scaling group's member is scaled with its group. The simulated apiserver itself accepts it (scaleAsApiserver).
-    if (kind === 'PodClique') {
+    // After the checks the live path makes first (a replica count out of range, then a missing object).
+    if (kind === 'PodClique' && isReplicaCount(replicas)) {
       const object = this.store.get('PodClique', `${namespace || 'default'}/${name}`);
       const group = object && scalingGroupOfPodClique(object);
       if (group) {
