@@ -111,7 +111,10 @@ describe('the other routes', () => {
     const nodes = new Set((await core.listNode()).items.map((n) => n.metadata!.name!));
     expect(stackBody.plan.gangs[0]!.pods.every((p) => nodes.has(p.node))).toBe(true);
 
-    const tooBig = await preview(post('/api/preview', JSON.stringify({ manifest: pcsOnly.replace('replicas: 3\n          minAvailable: 3', 'replicas: 9\n          minAvailable: 9') })));
+    // On kai-scheduler (the preview models the stack's scheduler; default-scheduler would ignore the rack packing).
+    const onKai = pcsOnly.replace(/^metadata:\n/m, 'metadata:\n  labels: {kai.scheduler/queue: default-queue}\n').replaceAll('          podSpec:\n', '          podSpec:\n            schedulerName: kai-scheduler\n');
+    expect(onKai.match(/schedulerName: kai-scheduler/g)).toHaveLength(4);
+    const tooBig = await preview(post('/api/preview', JSON.stringify({ manifest: onKai.replace('replicas: 3\n          minAvailable: 3', 'replicas: 9\n          minAvailable: 9') })));
     const tooBigBody = (await tooBig.json()) as { plan: { feasible: boolean; gangs: { reason?: string }[] } };
     expect(tooBigBody.plan.feasible).toBe(false);
     expect(tooBigBody.plan.gangs[0]!.reason).toMatch(/rack/);
