@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { rackPackedPcs } from './support/manifests';
 import { collectErrors } from './support/page';
 
 /**
@@ -9,37 +10,9 @@ import { collectErrors } from './support/page';
 
 const HEADERS = { 'x-canopy-request': '1' };
 
-/** `pods` pods × `gpus` GPUs required in one rack of the demo binding, on `schedulerName` (none: Grove's default). */
-function stack(name: string, pods: number, gpus: number, schedulerName?: string, topologyName = 'demo'): string {
-  return `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata:
-  name: ${name}
-  namespace: default
-  labels:
-    kai.scheduler/queue: default-queue
-spec:
-  replicas: 1
-  template:
-    topologyConstraint:
-      topologyName: ${topologyName}
-      pack:
-        required: rack
-    cliques:
-      - name: worker
-        spec:
-          roleName: worker
-          replicas: ${pods}
-          minAvailable: ${pods}
-          podSpec:
-${schedulerName ? `            schedulerName: ${schedulerName}\n` : ''}            containers:
-              - name: engine
-                image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0
-                resources:
-                  limits:
-                    nvidia.com/gpu: "${gpus}"
-`;
-}
+/** `pods` pods × `gpus` GPUs required in one rack of `topologyName`, on `schedulerName` (none: Grove's default). */
+const stack = (name: string, pods: number, gpus: number, schedulerName?: string, topologyName = 'demo'): string =>
+  rackPackedPcs(name, pods, gpus, { schedulerName: schedulerName ?? null, topologyName });
 
 interface Preview {
   plan: { feasible: boolean; gangs: { name: string; placed: boolean; reason?: string; warnings?: string[]; independent?: boolean; pods: { node: string }[] }[] };

@@ -1,10 +1,12 @@
 /** Manifests the browser tests paste, preview and apply. */
 
 /**
- * One clique of `pods` pods × `gpusPerPod` GPUs, all required in one rack of the demo topology, on
- * kai-scheduler (with the queue Grove requires for it): default-scheduler ignores topology packing.
+ * One clique of `pods` pods × `gpusPerPod` GPUs, all required in one rack of `topologyName`, on
+ * kai-scheduler (with the queue Grove requires for it) unless told otherwise: default-scheduler
+ * ignores topology packing. `schedulerName: null` writes none (Grove's default profile).
  */
-export function rackPackedPcs(name: string, pods: number, gpusPerPod: number): string {
+export function rackPackedPcs(name: string, pods: number, gpusPerPod: number, options: { schedulerName?: string | null; topologyName?: string } = {}): string {
+  const schedulerName = options.schedulerName === undefined ? 'kai-scheduler' : options.schedulerName;
   return `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
 metadata:
@@ -16,7 +18,7 @@ spec:
   replicas: 1
   template:
     topologyConstraint:
-      topologyName: demo
+      topologyName: ${options.topologyName ?? 'demo'}
       pack:
         required: rack
     cliques:
@@ -26,8 +28,7 @@ spec:
           replicas: ${pods}
           minAvailable: ${pods}
           podSpec:
-            schedulerName: kai-scheduler
-            containers:
+${schedulerName ? `            schedulerName: ${schedulerName}\n` : ''}            containers:
               - name: engine
                 image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.0
                 resources:
