@@ -645,20 +645,19 @@ test('Ctrl+C with page text selected copies that text, not the selected clique',
   await notice(page).click({ clickCount: 3 });
   expect(await page.evaluate(() => window.getSelection()!.toString().trim())).toBe(text);
   await page.evaluate(() => navigator.clipboard.writeText('before'));
-  // Registered after the builder's own listener, so it sees what that one did to the event.
-  const prevented = page.evaluate(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const onKey = (e: KeyboardEvent) => {
-          if (e.key.toLowerCase() !== 'c') return;
-          window.removeEventListener('keydown', onKey);
-          resolve(e.defaultPrevented);
-        };
-        window.addEventListener('keydown', onKey);
-      }),
-  );
+  // Registered after the builder's own listener, so it sees what that one did to the event; awaited
+  // before the key is pressed (a listener still on its way to the page would miss the key).
+  await page.evaluate(() => {
+    const seen = window as unknown as { copyPrevented?: boolean };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() !== 'c') return;
+      window.removeEventListener('keydown', onKey);
+      seen.copyPrevented = e.defaultPrevented;
+    };
+    window.addEventListener('keydown', onKey);
+  });
   await page.keyboard.press('Control+c');
-  expect(await prevented).toBe(false);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { copyPrevented?: boolean }).copyPrevented)).toBe(false);
   await expect.poll(() => page.evaluate(async () => (await navigator.clipboard.readText()).trim())).toBe(text);
   await expect(notice(page)).not.toContainText('Copied');
 
