@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parse, parseAllDocuments } from 'yaml';
 import { groveRelease } from './fixtures/grove-release';
-import { pasteIntoEditor } from './support/page';
+import { expectTabStaysInDialog, pasteIntoEditor } from './support/page';
 
 /**
  * The PodCliqueSet builder (/builder) on the simulated demo cluster: composing a stack by real mouse
@@ -775,11 +775,7 @@ test('the delete dialog is modal: Tab stays in it, Escape closes it, focus goes 
   const dialog = page.getByRole('dialog', { name: /^Delete \d+ item/ });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Delete' })).toBeFocused();
-  for (let i = 0; i < 5; i++) {
-    await page.keyboard.press('Tab');
-    // Chromium may pass through the browser's own UI between the last and the first control: never the page behind.
-    expect(await page.evaluate(() => { const a = document.activeElement; return !a || a === document.body || !!a.closest('dialog'); })).toBe(true);
-  }
+  await expectTabStaysInDialog(page, 5);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(frontend).toBeFocused();

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { collectErrors, luminance, tabUntilFocused } from './support/page';
+import { collectErrors, expectTabStaysInDialog, luminance, tabUntilFocused } from './support/page';
 
 /**
  * The Workloads pages against the simulated demo cluster (no kubeconfig in the Playwright server's
@@ -571,11 +571,7 @@ test('the delete confirmation is modal: Tab stays in it, Escape closes it and fo
   const dialog = page.getByRole('alertdialog', { name: 'Delete PodCliqueSet llama-disagg?' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
-  for (let i = 0; i < 6; i++) {
-    await page.keyboard.press('Tab');
-    // Chromium may pass through the browser's own UI between the last and the first control: never the page behind.
-    expect(await page.evaluate(() => { const a = document.activeElement; return !a || a === document.body || !!a.closest('dialog'); })).toBe(true);
-  }
+  await expectTabStaysInDialog(page, 6);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
   await expect(opener).toBeFocused();

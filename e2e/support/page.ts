@@ -1,5 +1,5 @@
 /** What browser tests of every page share: error collection, keyboard focus, colour checks, pasting into an editor. */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Console errors, page errors and failed responses: a page that works has none. */
 export function collectErrors(page: Page): string[] {
@@ -47,3 +47,15 @@ export async function pasteIntoEditor(editor: Locator, text: string): Promise<vo
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   }, text);
 }
+
+/**
+ * Presses Tab `presses` times and checks focus never reaches the page behind an open modal <dialog>
+ * (Chromium may pass through its own UI, i.e. body, between the last and the first control).
+ */
+export async function expectTabStaysInDialog(page: Page, presses: number): Promise<void> {
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => { const a = document.activeElement; return !a || a === document.body || !!a.closest('dialog'); })).toBe(true);
+  }
+}
+
