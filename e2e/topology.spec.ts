@@ -76,6 +76,50 @@ test('the GPU total on the page equals the nodes’ allocatable nvidia.com/gpu',
   expect(errors).toEqual([]);
 });
 
+test('the first picture is drawn at the canvas’s own size, and a resize never leaves the canvas blank for a frame', async ({ page }) => {
+  // Every pixel upload (the renderer's ImageData bands) with the canvas's size at the time.
+  await page.addInitScript(() => {
+    const uploads: { width: number; height: number }[] = [];
+    (window as unknown as { __uploads: typeof uploads }).__uploads = uploads;
+    const put = CanvasRenderingContext2D.prototype.putImageData;
+    CanvasRenderingContext2D.prototype.putImageData = function (this: CanvasRenderingContext2D, ...args: Parameters<typeof put>) {
+      uploads.push({ width: this.canvas.width, height: this.canvas.height });
+      return put.apply(this, args);
+    } as typeof put;
+  });
+  await openHeatmap(page);
+  const uploads = await page.evaluate(() => (window as unknown as { __uploads: { width: number; height: number }[] }).__uploads);
+  expect(uploads.length).toBeGreaterThan(0);
+  // Not once at the element's default 300 × 150, before it had its size (a draw thrown away).
+  expect(uploads.filter((u) => u.width === 300 && u.height === 150)).toEqual([]);
+
+  // Resizing clears a canvas. The page's ResizeObserver must redraw before that frame is painted:
+  // an observer made later is called after it in the same frame, still before paint, and reads it.
+  const coloursAfterResize = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=heatmap-canvas]')!;
+        const box = canvas.parentElement!;
+        let initial = true;
+        const observer = new ResizeObserver(() => {
+          if (initial) {
+            // The first call reports the size it has; the resize comes after it, in a task of its own.
+            initial = false;
+            setTimeout(() => void (box.style.width = `${Math.round(box.clientWidth * 0.8)}px`), 0);
+            return;
+          }
+          observer.disconnect();
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          const colours = new Set<number>();
+          for (let i = 0; i < data.length; i += 4 * 13) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+          resolve(colours.size);
+        });
+        observer.observe(box);
+      }),
+  );
+  expect(coloursAfterResize).toBeGreaterThan(3);
+});
+
 test('hovering a GPU with the mouse names the pod the server has on that GPU', async ({ page }) => {
   await openHeatmap(page);
   const items = await snapshot(page);

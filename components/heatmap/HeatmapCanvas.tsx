@@ -210,6 +210,9 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
         fittedLayout.current = modelRef.current.layout;
         apply(initial ?? renderer.fitTransform(modelRef.current.layout));
       } else if (!interactive && width > 0) apply(renderer.fitTransform(modelRef.current.layout)); // the fitted view follows the box
+      // Observers run after layout and before paint: drawing now shows the picture in this frame,
+      // where a frame later would first show the canvas blank (resizing clears it).
+      renderer.flush();
     });
     observer.observe(box);
     return () => {
@@ -225,7 +228,10 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
 
   useEffect(() => {
     const r = rendererRef.current;
-    if (r && sized.current) r.resize(boxRef.current!.clientWidth, height);
+    if (r && sized.current) {
+      r.resize(boxRef.current!.clientWidth, height);
+      r.flush();
+    }
   }, [height]);
 
   // New data: repaint (changed cells only when just pods changed). A new grouping refits the view.

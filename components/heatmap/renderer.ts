@@ -430,15 +430,25 @@ export class HeatmapRenderer {
       this.redrawGhosts();
       this.repaintLabels(before.model, input.model);
       if (this.flash) this.schedule(false);
-    } else if (options.immediate) this.draw();
+    } else if (options.immediate && this.cssWidth > 0) this.draw();
     else this.schedule();
     return changed;
+  }
+
+  /**
+   * Draw now what the next frame would draw, if a full repaint is pending. For callers inside the
+   * rendering steps (a ResizeObserver callback runs after layout, before paint): a resize clears the
+   * canvas, and waiting for the next frame would show it blank for one.
+   */
+  flush(): void {
+    if (this.pendingFull && this.cssWidth > 0) this.draw();
   }
 
   /** Next animation frame: a full repaint, or (full = false) only the flashing cells. */
   private schedule(full = true): void {
     if (full) this.pendingFull = true;
-    if (this.frame) return;
+    // No size yet (the canvas is still 300 × 150): the first resize brings the first draw.
+    if (this.frame || this.cssWidth === 0) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       if (this.pendingFull) {
