@@ -146,6 +146,42 @@ describe('topologyName (§5.3)', () => {
     expectNone(validate(constrained((p) => ((p.group(PREFILL).topologyConstraint as Json).topologyName = 'gb200'))), 'topology.nameMismatch');
   });
 
+  test('one mismatched topologyName is flagged where it is written; the other constraints are still checked against their binding', () => {
+    // The worker names another binding; the PCS packs at rack, the group at block (broader) preferring numa (not in gb200).
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'block', preferred: 'numa' } };
+      p.clique(WORKER).topologyConstraint = { topologyName: 'h100', pack: { required: 'host' } };
+    });
+    const findings = validate(pcs, snapshot);
+    expectOne(findings, 'topology.nameMismatch', clique(WORKER, 'topologyConstraint/topologyName'));
+    const missing = expectOne(findings, 'topology.unknownTopology', clique(WORKER, 'topologyConstraint/topologyName'), 'warning');
+    expect(missing.message).toContain('"h100"');
+    expectOne(findings, 'topology.unknownDomain', `${GROUP_TC}/pack/preferred`);
+    const narrower = expectOne(findings, 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'error');
+    expect(narrower.message).not.toContain('no binding');
+    // The worker's own binding, when the snapshot has it, checks the worker's domains (h100 has no numa, gb200 has no nvlink).
+    const h100: ValidationContext = { topologies: { gb200: GB200_LEVELS, h100: [{ domain: 'zone', key: 'z' }, { domain: 'host', key: 'h' }] } };
+    const both = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.clique(WORKER).topologyConstraint = { topologyName: 'h100', pack: { required: 'host', preferred: 'rack' } };
+    });
+    const checked = validate(both, h100);
+    expectNone(checked, 'topology.unknownTopology');
+    expect(expectOne(checked, 'topology.unknownDomain', clique(WORKER, 'topologyConstraint/pack/preferred')).message).toContain('"h100"');
+    // Constraints naming different bindings are not compared with each other (rack vs h100's host is no hierarchy).
+    expectNone(checked, 'topology.narrowerThanParent');
+  });
+
+  test('without the named binding in the snapshot the hierarchy warning names the missing binding', () => {
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
+    });
+    const f = expectOne(validate(pcs, { topologies: { h100: GB200_LEVELS } }), 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'warning');
+    expect(f.message).toContain('no binding "gb200"');
+  });
+
   test('topology.unknownTopology: a binding the snapshot lacks is a warning; without a snapshot nothing is said', () => {
     const f = expectOne(validate(constrained(), { topologies: { h100: GB200_LEVELS } }), 'topology.unknownTopology', `${PCS_TC}/topologyName`, 'warning');
     expect(f.message).toContain('"h100"');

@@ -116,54 +116,72 @@ export function validateTopologyConstraints(pcs: Rec, raw: Rec, ctx: ValidationC
   }
 
   // topologyName: required where it cannot be inherited; all effective names equal.
-  const names = new Map<string, ConstraintSite>();
+  const nameOf = new Map<ConstraintSite, string>();
+  const firstSiteOf = new Map<string, ConstraintSite>();
   for (const site of sites) {
     const name = effectiveTopologyName(site);
     if (!name) {
       out.push(err([...site.path, 'topologyName'], 'topology.nameRequired', `topologyName is required when topologyConstraint is set and cannot be inherited (${site.what})`));
       continue;
     }
-    if (!names.has(name)) names.set(name, site);
+    nameOf.set(site, name);
+    if (!firstSiteOf.has(name)) firstSiteOf.set(name, site);
   }
-  if (names.size > 1) {
-    const [firstName] = names.keys();
-    for (const [name, site] of names) {
+  if (firstSiteOf.size > 1) {
+    const [firstName] = firstSiteOf.keys();
+    for (const [name, site] of firstSiteOf) {
       if (name !== firstName) out.push(err([...site.path, 'topologyName'], 'topology.nameMismatch', `all topologyConstraint.topologyName values within a PodCliqueSet must match in the current implementation: "${name}" differs from "${firstName}"`));
     }
   }
 
-  // Domains: against the binding when the snapshot has it; else by the well-known order, as a warning.
-  const topologyName = names.size === 1 ? [...names.keys()][0]! : undefined;
-  let levels: TopologyLevel[] | undefined;
-  if (topologyName && ctx.topologies) {
-    levels = ctx.topologies[topologyName];
-    if (!levels) {
-      const known = Object.keys(ctx.topologies);
-      const knownList = known.map((k) => `"${k}"`).join(', ');
-      const at = [...names.get(topologyName)!.path, 'topologyName'];
+  // Each constraint is checked against the binding it names, so one mismatched name (flagged above)
+  // does not switch off the checks of the others; domains only when the snapshot has that binding.
+  const levelsOf = new Map<string, TopologyLevel[]>();
+  if (ctx.topologies) {
+    const known = Object.keys(ctx.topologies);
+    const knownList = known.map((k) => `"${k}"`).join(', ');
+    for (const [name, site] of firstSiteOf) {
+      const levels = ctx.topologies[name];
+      if (levels) {
+        levelsOf.set(name, levels);
+        continue;
+      }
+      const at = [...site.path, 'topologyName'];
       // A complete set (the apiserver's view) makes it the webhook's error; a snapshot may just be missing it.
       if (ctx.topologiesComplete) {
-        out.push(err(at, 'topology.unknownTopology', `ClusterTopologyBinding "${topologyName}" not found (${known.length ? 'known: ' + knownList : 'the cluster has none'})`));
+        out.push(err(at, 'topology.unknownTopology', `ClusterTopologyBinding "${name}" not found (${known.length ? 'known: ' + knownList : 'the cluster has none'})`));
       } else {
-        out.push(warn(at, 'topology.unknownTopology', `ClusterTopologyBinding "${topologyName}" is not in the cluster snapshot (${known.length ? 'known: ' + knownList : 'it has none'}); Grove will reject the PodCliqueSet if the binding does not exist`));
+        out.push(warn(at, 'topology.unknownTopology', `ClusterTopologyBinding "${name}" is not in the cluster snapshot (${known.length ? 'known: ' + knownList : 'it has none'}); Grove will reject the PodCliqueSet if the binding does not exist`));
       }
     }
   }
-  if (levels && op === 'CREATE') {
+  for (const site of sites) {
+    const name = nameOf.get(site);
+    const levels = name !== undefined ? levelsOf.get(name) : undefined;
+    if (!levels) continue;
     const domains = levels.map((l) => l.domain);
-    for (const site of sites) {
-      for (const [field, value] of domainFields(site.constraint)) {
-        if (!domains.includes(value)) {
-          out.push(err([...site.path, ...field], 'topology.unknownDomain', `topology domain '${value}' does not exist in cluster topology "${topologyName}" [${domains.join(', ')}]`));
-        }
+    for (const [field, value] of domainFields(site.constraint)) {
+      if (!domains.includes(value)) {
+        out.push(err([...site.path, ...field], 'topology.unknownDomain', `topology domain '${value}' does not exist in cluster topology "${name}" [${domains.join(', ')}]`));
       }
     }
   }
-  const order: readonly string[] = levels ? levels.map((l) => l.domain) : WELL_KNOWN_DOMAINS;
-  const confident = levels !== undefined;
-  for (const site of sites) out.push(...hierarchyRules(site, order, confident));
+  for (const site of sites) {
+    const name = nameOf.get(site);
+    const levels = name !== undefined ? levelsOf.get(name) : undefined;
+    // Domains of two different bindings have no common order: only ancestors naming the same one are
+    // compared (a different name is already the nameMismatch error).
+    const ancestors = [site.parent, site.grandparent].filter((a): a is ConstraintSite => !!a && nameOf.get(a) === name);
+    const judged: Judged = levels
+      ? { order: levels.map((l) => l.domain), confident: true }
+      : { order: WELL_KNOWN_DOMAINS, confident: false, why: ctx.topologies && name !== undefined ? `the cluster snapshot has no binding "${name}" to check against` : 'the cluster snapshot has no binding to check against' };
+    out.push(...hierarchyRules(site, ancestors, judged));
+  }
   return out;
 }
+
+/** The order domains are compared by: the binding's levels, or (not confident) the well-known order and why. */
+type Judged = { order: readonly string[]; confident: true } | { order: readonly string[]; confident: false; why: string };
 
 function domainFields(c: Rec): [Path, string][] {
   const out: [Path, string][] = [];
@@ -198,12 +216,11 @@ function celRules(site: ConstraintSite, op: Operation): Finding[] {
   return out;
 }
 
-function hierarchyRules(site: ConstraintSite, order: readonly string[], confident: boolean): Finding[] {
+function hierarchyRules(site: ConstraintSite, ancestors: readonly ConstraintSite[], judged: Judged): Finding[] {
   const out: Finding[] = [];
-  const rank = (d: string | undefined) => (d === undefined ? -1 : order.indexOf(d));
-  const severity = confident ? 'error' : 'warning';
-  const note = confident ? '' : ' (judged by the usual order region > zone > datacenter > block > rack > host > numa; the cluster snapshot has no binding to check against)';
-  const ancestors = [site.parent, site.grandparent].filter((a): a is ConstraintSite => !!a);
+  const rank = (d: string | undefined) => (d === undefined ? -1 : judged.order.indexOf(d));
+  const severity = judged.confident ? 'error' : 'warning';
+  const note = judged.confident ? '' : ` (judged by the usual order region > zone > datacenter > block > rack > host > numa; ${judged.why})`;
   for (const [kind, get] of [
     ['required', requiredOf],
     ['preferred', preferredOf],
