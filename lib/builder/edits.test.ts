@@ -151,6 +151,19 @@ describe('graph edits on the YAML document', () => {
     expect(graphOf(text).cliques.every((c) => c.group === null)).toBe(true);
   });
 
+  test('moving into and out of a group keeps the member list as written: flow stays flow, block stays block', () => {
+    const groups = (lists: string) => `${COMMENTED.split('---')[0]}    podCliqueScalingGroups:\n${lists}`;
+    const flow = groups('      - name: inst\n        cliqueNames: [worker] # members\n        replicas: 1\n');
+    let text = ok(moveIntoGroup(flow, 'frontend', 'inst'));
+    expect(text).toContain('cliqueNames: [worker, frontend] # members');
+    text = ok(moveIntoGroup(text, 'worker', null));
+    expect(text).toContain('cliqueNames: [frontend] # members');
+    const block = groups('      - name: inst\n        cliqueNames:\n          - worker\n        replicas: 1\n');
+    expect(ok(moveIntoGroup(block, 'frontend', 'inst'))).toContain('cliqueNames:\n          - worker\n          - frontend\n');
+    // An empty list (`[]`, as addGroup writes it) gets its first member block style.
+    expect(ok(moveIntoGroup(ok(addGroup(COMMENTED, 'g')), 'worker', 'g'))).toMatch(/cliqueNames:\n\s+- worker\n/);
+  });
+
   test('renameClique keeps references; rename refuses taken and invalid names', () => {
     let text = ok(addGroup(COMMENTED, 'inst'));
     text = ok(moveIntoGroup(text, 'worker', 'inst'));

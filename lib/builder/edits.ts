@@ -177,7 +177,8 @@ function addToGroup(d: Document, graph: BuilderGraph, clique: string, group: str
   const target = graph.groups.find((g) => g.name === group);
   if (!target) return `there is no scaling group "${group}"`;
   const seq = ensureSeq(d, [...GROUPS, target.index, 'cliqueNames']);
-  seq.flow = false;
+  // The list keeps the style it is written in (`[prefill, decode]` stays flow); an empty `[]` gets block style.
+  if (seq.items.length === 0) seq.flow = false;
   if (!scalarStrings(seq).includes(clique)) seq.items.push(d.createNode(clique) as Node);
   return null;
 }
