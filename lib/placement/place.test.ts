@@ -277,6 +277,28 @@ describe('gang minimum and optional pods', () => {
     expect(g.unplacedOptionalPods).toEqual(['pcs-0-a-1']);
   });
 
+  it('tries the whole gang first: a minimum placed alone must not take the room its optional pods need', () => {
+    // One rack of 4 empty 8-GPU hosts; prefill (2 × 4 GPUs, packed in one host) and decode (2 × 4 GPUs)
+    // in a rack-packed scaling group, minimum 1 each. The minimum alone would put prefill-0 and decode-0
+    // on one host (best fit), leaving prefill-1 no room beside prefill-0.
+    const state = nestedCluster(['rack'], [1, 4]);
+    const gang = makeGang({
+      configs: [{ name: 'pcs-0-workers', cliques: ['prefill', 'decode'], constraint: { required: 'rack' } }],
+      groups: [
+        { clique: 'prefill', replicas: 2, min: 1, gpu: 4, constraint: { required: 'host' } },
+        { clique: 'decode', replicas: 2, min: 1, gpu: 4 },
+      ],
+    });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.unplacedOptionalPods).toBeUndefined();
+    expect(g.pods).toHaveLength(4);
+    const nodeOf = (pod: string) => g.pods.find((p) => p.name === pod)!.node;
+    expect(nodeOf('pcs-0-prefill-1')).toBe(nodeOf('pcs-0-prefill-0'));
+    expectValid(state, [gang], plan);
+  });
+
   it('keeps optional pods inside the required domain', () => {
     const state = small();
     const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 6, min: 2 }] });

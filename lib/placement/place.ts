@@ -1,7 +1,8 @@
 /**
  * placeGangs: gangs in order, each all-or-nothing, each consuming capacity for the next.
- * Phase 1 places every pod group's minimum (the search in engine.ts); phase 2 adds the pods beyond
- * minReplicas one by one where they fit inside the domains the gang's required constraints fixed.
+ * A gang is first tried whole, every pod including those beyond minReplicas, all or nothing (the search
+ * in engine.ts). When that fails, phase 1 places every pod group's minimum and phase 2 adds the pods
+ * beyond minReplicas one by one where they fit inside the domains the gang's required constraints fixed.
  * With `bySchedulerName`, a gang whose scheduler is kube-scheduler is placed pod by pod instead
  * (placeIndependently): no all-or-nothing, no topology constraints (backend.ts).
  */
@@ -146,33 +147,9 @@ export function byDemand(pods: readonly WPod[]) {
   };
 }
 
-function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOptions | undefined): GangPlacement {
-  const { topology, warnings } = resolveTopology(index.state, gang, options);
-  const specs = constraintSets(gang, topology, warnings);
-  const chains = chainsOf(gang, specs);
-  const topo: TopologyIndex | null = topology ? index.topology(topology) : null;
-
-  const pods: WPod[] = [];
-  gang.podGroups.forEach((group, gi) => {
-    const ordered = [...group.pods].sort((a, b) => a.podIndex - b.podIndex);
-    ordered.forEach((pod, i) => {
-      pods.push({
-        pod,
-        group: gi,
-        required: i < group.minReplicas,
-        gpu: pod.requests.gpu,
-        cpu: pod.requests.cpuMilli,
-        mem: pod.requests.memory,
-        slots: pod.requests.pods,
-        ext: extDemands(index, pod.requests),
-        mask: index.mask(pod.scheduling),
-        chain: chains[gi]!,
-        node: -1,
-      });
-    });
-  });
+/** The gang's constrained sets, holding the pods marked `required` (the ones this search must place). */
+function buildSets(specs: ReturnType<typeof constraintSets>, pods: readonly WPod[], topo: TopologyIndex | null): WSet[] {
   const order = byDemand(pods);
-
   const sets: WSet[] = specs.map((spec, id) => ({
     ...spec,
     id,
@@ -215,7 +192,34 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
       return (y.required >= 0 ? 1 : 0) - (x.required >= 0 ? 1 : 0) || y.totalGpu - x.totalGpu || y.totalCpu - x.totalCpu || y.all.length - x.all.length || a - b;
     });
   }
+  return sets;
+}
 
+function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOptions | undefined): GangPlacement {
+  const { topology, warnings } = resolveTopology(index.state, gang, options);
+  const specs = constraintSets(gang, topology, warnings);
+  const chains = chainsOf(gang, specs);
+  const topo: TopologyIndex | null = topology ? index.topology(topology) : null;
+
+  const pods: WPod[] = [];
+  gang.podGroups.forEach((group, gi) => {
+    const ordered = [...group.pods].sort((a, b) => a.podIndex - b.podIndex);
+    ordered.forEach((pod, i) => {
+      pods.push({
+        pod,
+        group: gi,
+        required: i < group.minReplicas,
+        gpu: pod.requests.gpu,
+        cpu: pod.requests.cpuMilli,
+        mem: pod.requests.memory,
+        slots: pod.requests.pods,
+        ext: extDemands(index, pod.requests),
+        mask: index.mask(pod.scheduling),
+        chain: chains[gi]!,
+        node: -1,
+      });
+    });
+  });
   const fail = (why: ReturnType<typeof explainFailure>): GangPlacement => ({
     name: gang.name,
     placed: false,
@@ -246,10 +250,13 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
   }
   const scope = scopeAll.subarray(0, count);
 
-  const search = new GangSearch(index, topo, pods, sets, options?.budget ?? defaultBudget(index.n));
+  const budget = options?.budget ?? defaultBudget(index.n);
+  // Per node, how many of the gang's eligibility masks include it and which (only with more than one).
+  let flex: Uint8Array | null = null;
+  let flexId: Int32Array | null = null;
   if (masks.length > 1) {
-    const flex = new Uint8Array(index.n);
-    const flexId = new Int32Array(index.n);
+    flex = new Uint8Array(index.n);
+    flexId = new Int32Array(index.n);
     for (let n = 0; n < index.n; n++) {
       let c = 0;
       let id = 0;
@@ -262,12 +269,38 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
       flex[n] = c;
       flexId[n] = id;
     }
+  }
+  const searchOver = (sets: WSet[]): GangSearch => {
+    const search = new GangSearch(index, topo, pods, sets, budget);
     search.flex = flex;
     search.flexId = flexId;
+    return search;
+  };
+
+  // First the whole gang, optional pods too, all or nothing in one choice of domains: placing the minimum
+  // first may take the room its optional pods need (a host-packed clique whose second pod finds its host
+  // shared with another clique's pod). Greedy only: the depth-first fallback is kept for the minimum, so
+  // a whole gang that does not fit costs one greedy pass more, not a second exhaustive search.
+  const optional = pods.filter((p) => !p.required);
+  let sets: WSet[] = [];
+  let search: GangSearch | null = null;
+  if (optional.length > 0) {
+    for (const p of optional) p.required = true;
+    sets = buildSets(specs, pods, topo);
+    search = searchOver(sets);
+    if (search.placeSet(0, scope) === null) {
+      for (const p of optional) p.required = false;
+      search = null;
+    }
   }
-  const cost = search.placeSet(0, scope);
-  if (cost === null && !search.placeExhaustive(scope, options?.budget ? options.budget * 50 : defaultSteps(index.n))) {
-    return fail(explainFailure(index, topo, gang, pods, sets, search));
+  // Phase 1: every pod group's minimum (greedy, then depth-first within a step budget).
+  if (search === null) {
+    sets = buildSets(specs, pods, topo);
+    search = searchOver(sets);
+    const cost = search.placeSet(0, scope);
+    if (cost === null && !search.placeExhaustive(scope, options?.budget ? options.budget * 50 : defaultSteps(index.n))) {
+      return fail(explainFailure(index, topo, gang, pods, sets, search));
+    }
   }
 
   // Fix each required domain from the pods placed so far.
