@@ -1,25 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import type { KubeObject } from '../../lib/grove/meta';
-import { ClusterStore, type EventSourceLike } from './clusterStore';
-
-class FakeEventSource implements EventSourceLike {
-  static all: FakeEventSource[] = [];
-  closed = false;
-  private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
-  constructor(readonly url: string) {
-    FakeEventSource.all.push(this);
-  }
-  addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  close(): void {
-    this.closed = true;
-  }
-  fire(type: string, data?: unknown): void {
-    for (const listener of this.listeners.get(type) ?? []) listener(data === undefined ? {} : { data: JSON.stringify(data) });
-  }
-}
+import { ClusterStore } from './clusterStore';
+import { FakeEventSource } from './fakeEventSource';
 
 const pod = (name: string, rv: string, phase = 'Pending'): KubeObject => ({ kind: 'Pod', metadata: { namespace: 'ns', name, resourceVersion: rv }, status: { phase } } as KubeObject);
 const node = (name: string): KubeObject => ({ kind: 'Node', metadata: { name, resourceVersion: '1' } });
@@ -161,8 +144,51 @@ describe('ClusterStore', () => {
   it('ignores messages that are not JSON', () => {
     store.retain();
     const source = latest();
-    for (const listener of ['snapshot', 'delta']) (source as unknown as { listeners: Map<string, ((e: { data?: unknown }) => void)[]> }).listeners.get(listener)![0]!({ data: '{not json' });
+    for (const listener of ['snapshot', 'delta']) source.listeners.get(listener)![0]!({ data: '{not json' });
     expect(store.getObjects('Pod')).toEqual([]);
     expect(store.getConnectionState().synced).toBe(false);
+  });
+
+  it('remembers which kinds were live once, across later states', () => {
+    store.retain();
+    latest().fire('snapshot', { ...snapshot(1, []), states: { Pod: { kind: 'Pod', status: 'connecting', since: 1 }, Node: { kind: 'Node', status: 'live', since: 1 } } });
+    expect(store.getConnectionState().everLive).toEqual({ Node: true });
+    latest().fire('state', { Pod: { kind: 'Pod', status: 'live', since: 2 }, Node: { kind: 'Node', status: 'connecting', since: 2 } });
+    latest().fire('state', { Pod: { kind: 'Pod', status: 'connecting', since: 3 }, Node: { kind: 'Node', status: 'connecting', since: 3 } });
+    expect(store.getConnectionState().everLive).toEqual({ Node: true, Pod: true });
+  });
+
+  it('hands its data to another tab as a snapshot only while open and synced', async () => {
+    store.retain();
+    expect(store.currentSnapshot()).toBeNull();
+    latest().fire('snapshot', snapshot(3, [pod('a', '5')], [node('n1')]));
+    latest().fire('delta', { seq: 4, kinds: { Pod: [{ type: 'ADDED', object: pod('b', '11') }] } } satisfies StreamDelta);
+    const copy = store.currentSnapshot()!;
+    expect(copy.seq).toBe(4);
+    expect(copy.kinds.Pod).toEqual({ resourceVersion: '11', items: [pod('a', '5'), pod('b', '11')] });
+    expect(copy.kinds.Node?.items).toEqual([node('n1')]);
+    expect(copy.states).toEqual(snapshot(3, []).states);
+    // A copy fed to a fresh store gives the same objects.
+    const other = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url) });
+    other.retain();
+    latest().fire('snapshot', JSON.parse(JSON.stringify(copy)));
+    expect(other.getObjects('Pod')).toEqual(store.getObjects('Pod'));
+    FakeEventSource.all[0]!.fire('error');
+    expect(store.currentSnapshot()).toBeNull();
+  });
+
+  it('reopen swaps the source at once, keeping data and status; without a stream it waits for the next user', () => {
+    expect(() => store.reopen()).not.toThrow();
+    expect(FakeEventSource.all).toHaveLength(0);
+    store.retain();
+    latest().fire('snapshot', snapshot(1, [pod('a', '5')]));
+    const first = latest();
+    store.reopen();
+    expect(first.closed).toBe(true);
+    expect(FakeEventSource.all).toHaveLength(2);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+    expect(store.getObjects('Pod')).toHaveLength(1);
+    first.fire('delta', { seq: 2, kinds: { Pod: [{ type: 'ADDED', object: pod('z', '9') }] } } satisfies StreamDelta);
+    expect(store.getObjects('Pod')).toHaveLength(1); // the old source is not heard any more
   });
 });

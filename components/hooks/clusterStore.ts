@@ -1,5 +1,6 @@
 /**
- * The browser's copy of the cluster: one EventSource on /api/stream per tab, one ObjectStore per kind
+ * The browser's copy of the cluster: one stream per tab (an EventSource on /api/stream, or the one
+ * another tab holds, relayed: streamRelay.ts; `createEventSource` decides which), one ObjectStore per kind
  * updated with the same applyWatchEvent/reconcile as the server's hub (lib/cluster/watch), and
  * immutable per-kind arrays for useSyncExternalStore (a kind's array changes identity only when that
  * kind changed, so unrelated views do not re-render). Framework-free so it is tested in Node.
@@ -26,6 +27,11 @@ export interface ClientConnectionState {
   synced: boolean;
   /** When reconnecting: delay before the next attempt (ms). */
   retryInMs?: number;
+  /**
+   * Kinds whose upstream watch this tab has seen live at least once: a kind still `connecting` that
+   * never was is starting up, not in trouble.
+   */
+  everLive?: Partial<Record<WatchedKind, true>>;
 }
 
 export interface ClusterStoreOptions {
@@ -102,9 +108,32 @@ export class ClusterStore {
     };
   }
 
-  private open(): void {
+  /**
+   * Replaces the stream's source at once, keeping the data and the status (this tab just became the one
+   * holding the stream for the browser, or stopped being it): the new source starts with a snapshot.
+   * Does nothing while no stream is wanted; the next retain opens one.
+   */
+  reopen(): void {
+    if (!this.source && !this.retryTimer) return;
+    this.source?.close();
+    this.source = null;
+    this.open(true);
+  }
+
+  /**
+   * The tab's copy of the cluster as a stream snapshot, for another tab that starts following this
+   * one; null unless this tab's stream is open and synced (the follower then waits for the next one).
+   */
+  currentSnapshot(): StreamSnapshot | null {
+    if (this.connection.stream !== 'open' || !this.connection.synced) return null;
+    const kinds: StreamSnapshot['kinds'] = {};
+    for (const [kind, store] of this.stores) kinds[kind] = { resourceVersion: store.resourceVersion, items: [...this.getObjects(kind)] };
+    return { seq: this.seq, kinds, states: this.connection.kinds };
+  }
+
+  private open(keepStatus = false): void {
     this.clearTimers();
-    this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined });
+    if (!keepStatus) this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined });
     let source: EventSourceLike;
     try {
       source = this.options.createEventSource(this.options.url ?? '/api/stream');
@@ -206,7 +235,12 @@ export class ClusterStore {
   }
 
   private setConnection(patch: Partial<ClientConnectionState>): void {
-    this.connection = { ...this.connection, ...patch };
+    const next = { ...this.connection, ...patch };
+    if (patch.kinds) {
+      const newlyLive = WATCHED_KINDS.filter((kind) => patch.kinds![kind]?.status === 'live' && !next.everLive?.[kind]);
+      if (newlyLive.length > 0) next.everLive = { ...next.everLive, ...Object.fromEntries(newlyLive.map((kind) => [kind, true])) };
+    }
+    this.connection = next;
     this.emit();
   }
 

@@ -1,18 +1,33 @@
 'use client';
 /**
- * Cluster data for components: the only way a component reads the cluster. One ClusterStore (one
- * EventSource on /api/stream) per tab, opened while any component uses these hooks.
+ * Cluster data for components: the only way a component reads the cluster. One ClusterStore per tab,
+ * streaming while any component uses these hooks; one EventSource on /api/stream per browser, held by
+ * the tab that leads and relayed to the others (streamRelay.ts). Without BroadcastChannel or Web Locks
+ * (an insecure origin, an old browser) each tab opens its own.
  */
 import { useEffect, useSyncExternalStore } from 'react';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore, type ClientConnectionState } from './clusterStore';
+import { createBrowserRelay } from './streamRelay';
 
 let tabStore: ClusterStore | null = null;
 
 function getTabStore(): ClusterStore {
-  tabStore ??= new ClusterStore({ createEventSource: (url) => new EventSource(url) });
-  return tabStore;
+  if (tabStore) return tabStore;
+  const openEventSource = (url: string) => new EventSource(url);
+  const relay = createBrowserRelay(openEventSource);
+  const store = new ClusterStore({ createEventSource: relay ? relay.createEventSource : openEventSource });
+  relay?.start({
+    currentSnapshot: () => store.currentSnapshot(),
+    becameLeader: () => {
+      // The leader streams for every tab, whether or not its own page uses the cluster: never released.
+      store.reopen();
+      store.retain();
+    },
+  });
+  tabStore = store;
+  return store;
 }
 
 const SERVER_EMPTY: readonly KubeObject[] = Object.freeze([]);

@@ -63,4 +63,28 @@ describe('summariseConnection', () => {
     expect(summary.detail).toContain('its watch of Event is not live');
     expect(summary.detail).not.toContain('Node');
   });
+
+  it('says Connecting…, neutral, for kinds before their first list, not Retrying', () => {
+    const starting: ConnectionStates = {
+      Pod: { kind: 'Pod', status: 'live', since: 1 },
+      PodGang: { kind: 'PodGang', status: 'connecting', since: 1 },
+      Event: { kind: 'Event', status: 'connecting', since: 1 },
+    };
+    const summary = summariseConnection(open(starting));
+    expect(summary).toMatchObject({ tone: 'wait', label: 'Connecting…' });
+    expect(summary.detail).toContain('first list of PodGang, Event');
+    // One kind truly failing still wins over the ones starting.
+    expect(summariseConnection(open({ ...starting, Node: { kind: 'Node', status: 'retrying', since: 1, lastError: 'connection reset' } })).label).toBe('Retrying');
+  });
+
+  it('says Retrying for a kind connecting again after it was live here, or after an error', () => {
+    const relisting: ConnectionStates = { Pod: { kind: 'Pod', status: 'connecting', since: 2 } };
+    expect(summariseConnection({ ...open(relisting), everLive: { Pod: true } }).label).toBe('Retrying');
+    expect(summariseConnection(open({ Pod: { kind: 'Pod', status: 'connecting', since: 2, lastError: 'connection refused' } })).label).toBe('Retrying');
+    expect(summariseConnection({ ...open(relisting), everLive: { Node: true } }).label).toBe('Connecting…');
+  });
+
+  it('says Connecting… before the first snapshot whatever the kinds say', () => {
+    expect(summariseConnection({ stream: 'connecting', synced: false, kinds: {} })).toMatchObject({ tone: 'wait', label: 'Connecting…' });
+  });
 });

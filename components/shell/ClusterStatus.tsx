@@ -72,9 +72,12 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
       detail: secs !== null ? `The stream to Canopy dropped; retrying in ${secs} s.` : 'The stream to Canopy dropped; reconnecting.',
     };
   }
-  if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting', detail: 'Waiting for the first snapshot of the cluster.' };
-  // Kinds refused for rights are not retrying in any useful sense: they are the limits of this identity.
-  const troubled = Object.values(state.kinds).filter((k) => k && k.status !== 'live' && !isForbidden(k));
+  if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting…', detail: 'Waiting for the first snapshot of the cluster.' };
+  const kinds = Object.values(state.kinds).filter((k): k is KindConnectionState => !!k);
+  // A kind before its first list (never live here, no error yet) is starting up, not in trouble; and
+  // kinds refused for rights are not retrying in any useful sense: they are the limits of this identity.
+  const starting = kinds.filter((k) => k.status === 'connecting' && !k.lastError && !state.everLive?.[k.kind]);
+  const troubled = kinds.filter((k) => k.status !== 'live' && !isForbidden(k) && !starting.includes(k));
   if (troubled.length > 0) {
     const names = troubled.map((k) => k!.kind).join(', ');
     const why = troubled.find((k) => k?.lastError)?.lastError;
@@ -83,6 +86,9 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
       label: 'Retrying',
       detail: `Connected to Canopy, but its watch of ${names} is not live; it keeps retrying.${why ? ` Last error: ${why}` : ''}`,
     };
+  }
+  if (starting.length > 0) {
+    return { tone: 'wait', label: 'Connecting…', detail: `Connected to Canopy; waiting for its first list of ${starting.map((k) => k.kind).join(', ')}.` };
   }
   const limits = accessLimits(state.kinds);
   if (limits.forbidden.length > 0) {
@@ -95,7 +101,8 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
 const DOT: Record<Tone, string> = {
   ok: 'bg-emerald-500',
   limited: 'bg-amber-500',
-  wait: 'bg-amber-400 animate-pulse motion-reduce:animate-none',
+  // Not yet known is neither good nor bad: grey, pulsing while it lasts.
+  wait: 'bg-zinc-400 animate-pulse motion-reduce:animate-none dark:bg-zinc-500',
   bad: 'bg-red-500',
 };
 
@@ -151,7 +158,7 @@ export function ClusterStatus() {
         aria-controls={panelId}
         title={[data?.source.server, summary.detail].filter(Boolean).join('\n')}
         onClick={() => setOpen((o) => !o)}
-        data-connection={summary.label.toLowerCase()}
+        data-connection={summary.label.replace('…', '').toLowerCase()}
         className="inline-flex h-8 max-w-[22rem] items-center gap-2 rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
       >
         <span className="sr-only">Cluster:</span>

@@ -1,0 +1,239 @@
+/**
+ * The tab relay: message routing, the follower's stand-in EventSource, and several tabs (each a
+ * ClusterStore + StreamRelay) sharing one stream through an in-memory BroadcastChannel and lock
+ * manager that behave like the browser's (async delivery, never to the sender; locks granted in
+ * request order, released when the holder's promise settles).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import type { KubeObject } from '../../lib/grove/meta';
+import { ClusterStore } from './clusterStore';
+import { FakeEventSource } from './fakeEventSource';
+import { RelayedEventSource, routeRelayMessage, StreamRelay, type LockManagerLike, type RelayChannel, type RelayMessage } from './streamRelay';
+
+const openSources = () => FakeEventSource.all.filter((source) => !source.closed);
+
+/** A BroadcastChannel per tab on one bus: delivery is asynchronous, in order, and never to the sender. */
+class Bus {
+  readonly channels = new Set<FakeChannel>();
+  readonly sent: RelayMessage[] = [];
+}
+class FakeChannel implements RelayChannel {
+  private readonly listeners = new Set<(event: { data: unknown }) => void>();
+  constructor(private readonly bus: Bus) {
+    bus.channels.add(this);
+  }
+  postMessage(message: RelayMessage): void {
+    this.bus.sent.push(message);
+    const copy = structuredClone(message);
+    for (const channel of this.bus.channels) if (channel !== this) queueMicrotask(() => channel.listeners.forEach((l) => l({ data: copy })));
+  }
+  addEventListener(_type: 'message', listener: (event: { data: unknown }) => void): void {
+    this.listeners.add(listener);
+  }
+  removeEventListener(_type: 'message', listener: (event: { data: unknown }) => void): void {
+    this.listeners.delete(listener);
+  }
+}
+
+/** navigator.locks for one exclusive lock name. */
+class FakeLocks implements LockManagerLike {
+  private held = false;
+  private readonly queue: (() => Promise<unknown>)[] = [];
+  request(_name: string, callback: () => Promise<unknown>): Promise<unknown> {
+    this.queue.push(callback);
+    queueMicrotask(() => this.grant());
+    return Promise.resolve();
+  }
+  private grant(): void {
+    if (this.held) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.held = true;
+    void next().finally(() => {
+      this.held = false;
+      this.grant();
+    });
+  }
+}
+
+const pod = (name: string, rv: string, phase = 'Pending'): KubeObject => ({ kind: 'Pod', metadata: { namespace: 'ns', name, resourceVersion: rv }, status: { phase } } as KubeObject);
+const snapshot = (seq: number, pods: KubeObject[]): StreamSnapshot => ({
+  seq,
+  kinds: { Pod: { resourceVersion: String(seq), items: pods } },
+  states: { Pod: { kind: 'Pod', status: 'live', since: 1 } },
+});
+const podNames = (store: ClusterStore) => store.getObjects('Pod').map((o) => `${o.metadata?.name}:${(o as { status?: { phase?: string } }).status?.phase}`);
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+interface Tab {
+  name: string;
+  store: ClusterStore;
+  relay: StreamRelay;
+}
+
+let bus: Bus;
+let locks: FakeLocks;
+function openTab(name: string): Tab {
+  const relay = new StreamRelay({ tabId: name, channel: new FakeChannel(bus), locks, openEventSource: (url) => new FakeEventSource(url, name) });
+  const store = new ClusterStore({ createEventSource: relay.createEventSource, random: () => 1, backoff: { baseMs: 1_000, capMs: 4_000 } });
+  relay.start({
+    currentSnapshot: () => store.currentSnapshot(),
+    becameLeader: () => {
+      store.reopen();
+      store.retain();
+    },
+  });
+  store.retain(); // the page's components
+  return { name, store, relay };
+}
+
+/** `count` tabs, the first leading, all synced to one snapshot of `pods`. */
+async function openSyncedTabs(count: number, pods: KubeObject[]): Promise<{ tabs: Tab[]; stream: FakeEventSource }> {
+  const tabs = Array.from({ length: count }, (_, i) => openTab(`t${i + 1}`));
+  await flush();
+  const stream = openSources()[0]!;
+  stream.fire('snapshot', snapshot(1, pods));
+  await flush();
+  return { tabs, stream };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeEventSource.all = [];
+  bus = new Bus();
+  locks = new FakeLocks();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('routeRelayMessage', () => {
+  const leader = { id: 'a', role: 'leader' as const };
+  const follower = { id: 'b', role: 'follower' as const };
+  it('the leader answers hellos from others and ignores relayed events', () => {
+    expect(routeRelayMessage({ type: 'hello', from: 'b' }, leader)).toEqual({ do: 'answer-hello', to: 'b' });
+    expect(routeRelayMessage({ type: 'hello', from: 'a' }, leader)).toEqual({ do: 'ignore' });
+    expect(routeRelayMessage({ type: 'event', event: 'delta', data: '{}' }, leader)).toEqual({ do: 'ignore' });
+  });
+  it('a follower takes events for everyone or for itself, and ignores hellos and events for other tabs', () => {
+    expect(routeRelayMessage({ type: 'event', event: 'delta', data: '{"seq":1}' }, follower)).toEqual({ do: 'deliver', event: 'delta', data: '{"seq":1}' });
+    expect(routeRelayMessage({ type: 'event', event: 'snapshot', data: '{}', to: 'b' }, follower)).toMatchObject({ do: 'deliver', event: 'snapshot' });
+    expect(routeRelayMessage({ type: 'event', event: 'snapshot', data: '{}', to: 'c' }, follower)).toEqual({ do: 'ignore' });
+    expect(routeRelayMessage({ type: 'event', event: 'error' }, follower)).toEqual({ do: 'deliver', event: 'error', data: undefined });
+    expect(routeRelayMessage({ type: 'hello', from: 'c' }, follower)).toEqual({ do: 'ignore' });
+  });
+  it('ignores anything malformed or unknown', () => {
+    for (const message of [null, 'hello', { type: 'hello' }, { type: 'event' }, { type: 'event', event: 'delta', data: 5 }, { type: 'event', event: 'open-window' }, { type: 'bye', from: 'c' }]) {
+      expect(routeRelayMessage(message, follower)).toEqual({ do: 'ignore' });
+    }
+  });
+});
+
+describe('RelayedEventSource', () => {
+  it('drops deltas until the first snapshot, then passes everything; nothing once closed', () => {
+    const onClose = vi.fn();
+    const source = new RelayedEventSource(onClose);
+    const seen: string[] = [];
+    for (const type of ['snapshot', 'delta', 'heartbeat']) source.addEventListener(type, (event) => seen.push(`${type}:${event.data ?? ''}`));
+    source.deliver('delta', '1');
+    source.deliver('heartbeat');
+    source.deliver('snapshot', 's');
+    source.deliver('delta', '2');
+    expect(seen).toEqual(['heartbeat:', 'snapshot:s', 'delta:2']);
+    source.close();
+    source.close();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    source.deliver('delta', '3');
+    expect(seen).toHaveLength(3);
+  });
+});
+
+describe('StreamRelay: tabs sharing one stream', () => {
+  it('eight tabs open one EventSource; every tab gets the snapshot and the deltas', async () => {
+    const tabs = Array.from({ length: 8 }, (_, i) => openTab(`t${i + 1}`));
+    await flush();
+    expect(tabs.map((tab) => tab.relay.role)).toEqual(['leader', ...Array(7).fill('follower')]);
+    expect(openSources()).toHaveLength(1);
+    const [stream] = openSources();
+    expect(stream!.owner).toBe('t1');
+    stream!.fire('snapshot', snapshot(1, [pod('a', '5')]));
+    await flush();
+    for (const tab of tabs) {
+      expect(tab.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+      expect(podNames(tab.store)).toEqual(['a:Pending']);
+    }
+    stream!.fire('delta', { seq: 2, kinds: { Pod: [{ type: 'MODIFIED', object: pod('a', '6', 'Running') }] } } satisfies StreamDelta);
+    await flush();
+    for (const tab of tabs) expect(podNames(tab.store)).toEqual(['a:Running']);
+    expect(FakeEventSource.all).toHaveLength(1);
+  });
+
+  it('a tab opened later is answered with the leader’s snapshot (to it alone) and then follows the deltas', async () => {
+    const [first, second] = [openTab('t1'), openTab('t2')];
+    await flush();
+    const stream = openSources()[0]!;
+    stream.fire('snapshot', snapshot(4, [pod('a', '5')]));
+    stream.fire('delta', { seq: 5, kinds: { Pod: [{ type: 'ADDED', object: pod('b', '7') }] } } satisfies StreamDelta);
+    await flush();
+    const sentBefore = bus.sent.length;
+    const late = openTab('t3');
+    await flush();
+    expect(podNames(late.store)).toEqual(['a:Pending', 'b:Pending']);
+    expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true, everLive: { Pod: true } });
+    const answers = bus.sent.slice(sentBefore).filter((m) => m.type === 'event');
+    expect(answers).toEqual([expect.objectContaining({ event: 'snapshot', to: 't3' })]);
+    expect((JSON.parse((answers[0] as { data: string }).data) as StreamSnapshot).seq).toBe(5);
+    // The next batch continues the sequence for the late tab too (no gap, so no reconnect).
+    stream.fire('delta', { seq: 6, kinds: { Pod: [{ type: 'DELETED', object: pod('a', '8') }] } } satisfies StreamDelta);
+    await flush();
+    for (const tab of [first, second, late]) expect(podNames(tab.store)).toEqual(['b:Pending']);
+    expect(FakeEventSource.all).toHaveLength(1);
+  });
+
+  it('when the leader closes, the next tab opens the one stream; changes after that reach every remaining tab', async () => {
+    const { tabs } = await openSyncedTabs(3, [pod('a', '5')]);
+    tabs[0]!.relay.stop(); // the leader's tab closes: the browser releases its lock
+    await flush();
+    expect(tabs[1]!.relay.role).toBe('leader');
+    expect(tabs[2]!.relay.role).toBe('follower');
+    const streams = openSources().filter((source) => source.owner !== 't1');
+    expect(streams.map((source) => source.owner)).toEqual(['t2']);
+    // The new leader's tab does not flash "reconnecting" while it takes over.
+    expect(tabs[1]!.store.getConnectionState().stream).toBe('open');
+    streams[0]!.fire('snapshot', snapshot(9, [pod('a', '5'), pod('c', '9', 'Running')]));
+    streams[0]!.fire('delta', { seq: 10, kinds: { Pod: [{ type: 'MODIFIED', object: pod('a', '10', 'Running') }] } } satisfies StreamDelta);
+    await flush();
+    for (const tab of tabs.slice(1)) expect(podNames(tab.store)).toEqual(['a:Running', 'c:Running']);
+  });
+
+  it('the leader’s stream failing sends every tab into backoff; they recover from the leader’s next snapshot', async () => {
+    const { tabs, stream } = await openSyncedTabs(2, [pod('a', '5')]);
+    stream.fire('error');
+    await flush();
+    for (const tab of tabs) expect(tab.store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryInMs: 1_000 });
+    // Follower hellos during the outage are not answered with stale data.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tabs[1]!.store.getConnectionState().stream).toBe('reconnecting');
+    const again = openSources();
+    expect(again.map((source) => source.owner)).toEqual(['t1']);
+    again[0]!.fire('snapshot', snapshot(1, [pod('a', '5'), pod('b', '6')]));
+    await flush();
+    for (const tab of tabs) {
+      expect(tab.store.getConnectionState().stream).toBe('open');
+      expect(podNames(tab.store)).toEqual(['a:Pending', 'b:Pending']);
+    }
+  });
+
+  it('a follower that misses a batch asks again and is answered with a snapshot', async () => {
+    const { tabs } = await openSyncedTabs(2, [pod('a', '5')]);
+    // Only the follower sees a gap (a batch from elsewhere; the leader ignores relayed events): it
+    // backs off, then says hello.
+    new FakeChannel(bus).postMessage({ type: 'event', event: 'delta', data: JSON.stringify({ seq: 7, kinds: {} }) });
+    await flush();
+    expect(tabs[1]!.store.getConnectionState().stream).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tabs[1]!.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+    expect(openSources()).toHaveLength(1);
+  });
+});
