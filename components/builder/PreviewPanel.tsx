@@ -5,6 +5,7 @@ import type { KubeObject } from '@/lib/grove/meta';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
 import type { ClusterState } from '@/lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
+import { pendingPodsNote, planFit, podsLeftOut, unplacedOptionalNote } from '@/lib/workloads/planNotes';
 import { useClusterState } from '@/components/hooks/useClusterState';
 import { useConnectionState } from '@/components/hooks/useClusterStream';
 import { MiniHeatmap } from '@/components/heatmap/MiniHeatmap';
@@ -34,12 +35,7 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         <h2 id="preview-heading" className="text-xs font-semibold">
           Placement preview
         </h2>
-        {outcome?.kind === 'ok' && (
-          <span data-testid="preview-summary" className={`text-xs font-medium ${outcome.preview.plan.feasible ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}`}>
-            {outcome.preview.plan.feasible ? 'Every gang fits' : 'Does not fit'} · {outcome.preview.plan.gangs.length} gang(s),{' '}
-            {outcome.preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0)} pod(s) placed
-          </span>
-        )}
+        {outcome?.kind === 'ok' && <PreviewSummary preview={outcome.preview} />}
         <button
           type="button"
           className="ml-auto text-xs font-medium text-blue-700 underline hover:no-underline dark:text-blue-400"
@@ -91,6 +87,14 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
                     ))}
                   </p>
                   {g.reason && <p className="mt-1 text-red-700 dark:text-red-400">{g.reason}</p>}
+                  {[unplacedOptionalNote(g), pendingPodsNote(g)].map(
+                    (note) =>
+                      note && (
+                        <p key={note} data-testid="preview-gang-note" className="mt-1 text-amber-800 dark:text-amber-300">
+                          {note}
+                        </p>
+                      ),
+                  )}
                   {g.explanation && g.explanation.length > 0 && (
                     <ul className="mt-1 list-disc pl-4 text-zinc-600 dark:text-zinc-400">
                       {g.explanation.map((e, i) => (
@@ -113,5 +117,20 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         )}
       </div>
     </section>
+  );
+}
+
+/** "Every gang fits", but not when pods above minAvailable are left out: then how many, beside the pod count. */
+function PreviewSummary({ preview }: { preview: PlacementPreview }) {
+  const fit = planFit(preview.plan);
+  const placed = preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0);
+  const total = preview.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
+  const leftOut = podsLeftOut(preview.plan.gangs);
+  const verdict = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${leftOut} pod${leftOut === 1 ? '' : 's'} not placed` : 'Does not fit';
+  const colour = fit === 'all' ? 'text-emerald-700 dark:text-emerald-400' : fit === 'partial' ? 'text-amber-800 dark:text-amber-300' : 'text-red-700 dark:text-red-400';
+  return (
+    <span data-testid="preview-summary" data-fit={fit} className={`text-xs font-medium ${colour}`}>
+      {verdict} · {preview.plan.gangs.length} gang(s), {placed === total ? placed : `${placed} of ${total}`} pod(s) placed
+    </span>
   );
 }

@@ -13,6 +13,7 @@ import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { plural } from '../../lib/workloads/health';
+import { pendingPodsNote, planFit, podsLeftOut, podTally, unplacedOptionalNote } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import type { WorkloadTree } from '../../lib/workloads/tree';
@@ -47,13 +48,22 @@ interface Recent {
   undone: boolean;
 }
 
+/** One line per gang of the plan: where its new pods land (how many of them), or why it does not fit. */
 function describeGang(g: GangPlacement): string {
-  if (!g.placed) return `${g.name}: ${g.reason ?? 'does not fit'}`;
+  if (!g.placed && !g.independent) return `${g.name}: ${g.reason ?? 'does not fit'}`;
   const nodes = new Set(g.pods.map((p) => p.node)).size;
   const where = Object.entries(g.domains)
     .map(([level, value]) => `${level} ${value}`)
     .join(', ');
-  return `${g.name}: ${g.pods.length} pod${g.pods.length === 1 ? '' : 's'} on ${nodes} node${nodes === 1 ? '' : 's'}${where ? ` in ${where}` : ''}`;
+  const { placed, total } = podTally(g);
+  const count = total === placed ? plural(total, 'pod') : `${placed} of ${plural(total, 'pod')}`;
+  const rest = !g.placed && g.reason ? `; the others: ${g.reason}` : '';
+  return `${g.name}: ${count} on ${plural(nodes, 'node')}${where ? ` in ${where}` : ''}${rest}`;
+}
+
+/** The plan's notes on a gang: pods above minAvailable left out and why, pods left Pending (lib/workloads/planNotes). */
+function gangNotes(g: GangPlacement): string[] {
+  return [unplacedOptionalNote(g), pendingPodsNote(g)].filter((n): n is string => !!n);
 }
 
 function failureText(error: unknown): string {
@@ -169,7 +179,9 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       (preview.dryError ? `The server refuses: ${preview.dryError}` : undefined))
     : undefined;
   const from = target.replicas;
-  const fits = preview?.impact ? preview.impact.plan.feasible : undefined;
+  const fit = preview?.impact ? planFit(preview.impact.plan) : undefined;
+  const fits = fit === undefined ? undefined : fit !== 'none';
+  const leftOut = preview?.impact ? podsLeftOut(preview.impact.plan.gangs) : 0;
   const progress = recent ? scaleProgress(tree, target, recent.from, recent.to) : undefined;
   const undoLeft = recent && !recent.undone ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
   const reasonId = `${id}-reason`;
@@ -271,16 +283,28 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
                 : `Removes the highest-numbered ${target.unit}s: ${plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted.`}
             </p>
           ) : preview.impact ? (
-            <div data-testid="scale-impact" data-fits={fits ? 'true' : 'false'}>
-              <p className={fits ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}>
-                {fits ? 'The new pods fit' : 'Does not fit'}: {preview.impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}
+            <div data-testid="scale-impact" data-fits={fit === 'all' ? 'true' : fit === 'partial' ? 'partial' : 'false'}>
+              <p className={fit === 'all' ? 'text-emerald-800 dark:text-emerald-300' : fit === 'partial' ? 'text-amber-800 dark:text-amber-300' : 'text-red-800 dark:text-red-300'}>
+                {fit === 'all'
+                  ? `The new pods fit: ${preview.impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}`
+                  : fit === 'partial'
+                    ? `The gangs fit, but ${plural(leftOut, 'new pod')} will not be placed:`
+                    : 'Does not fit:'}
               </p>
               <ul className="ml-4 list-disc text-xs">
                 {preview.impact.plan.gangs.map((g) => (
-                  <li key={g.name}>{describeGang(g)}</li>
+                  <li key={g.name}>
+                    {describeGang(g)}
+                    {gangNotes(g).map((note) => (
+                      <p key={note} data-testid="scale-left-out" className="text-amber-800 dark:text-amber-300">
+                        {note}
+                      </p>
+                    ))}
+                  </li>
                 ))}
               </ul>
-              {!fits && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">If you scale anyway, the pods that do not fit stay pending until room is made.</p>}
+              {fit === 'none' && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">If you scale anyway, the pods that do not fit stay pending until room is made.</p>}
+              {fit === 'partial' && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">The gangs start without them; those pods stay pending until room is made.</p>}
               {data.unreadablePods > 0 && (
                 <p role="status" className="mt-1 text-xs text-amber-800 dark:text-amber-300">
                   {plural(data.unreadablePods, 'pod')} could not be read: the GPUs they hold count as free in this preview.

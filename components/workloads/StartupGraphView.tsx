@@ -4,9 +4,9 @@
  * `startsAfter` edges as arrows, each clique coloured by progress, with the same facts as a list for
  * screen readers and for reading without colour.
  */
-import type { StartupGraph, StartupProgress } from '../../lib/workloads/startup';
+import { startupNodeText, type StartupGraph, type StartupProgress } from '../../lib/workloads/startup';
 
-const NODE_W = 168;
+const NODE_W = 200;
 const NODE_H = 46;
 const GAP_X = 56;
 const GAP_Y = 16;
@@ -52,6 +52,7 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
           })}
           {graph.nodes.map((n) => {
             const p = pos.get(n.clique)!;
+            const text = startupNodeText(n);
             return (
               <g key={n.clique} transform={`translate(${p.x},${p.y})`} data-clique={n.clique} data-progress={n.progress}>
                 <rect width={NODE_W} height={NODE_H} rx={6} className={FILL[n.progress]} strokeWidth={1.5} />
@@ -59,8 +60,8 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
                   {n.clique}
                   {n.scalingGroup ? ` (${n.scalingGroup})` : ''}
                 </text>
-                <text x={10} y={36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300">
-                  {n.progress} · {n.ready}/{n.min} ready
+                <text x={10} y={36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300" data-testid="startup-node-text">
+                  {text.word} · {text.counts} · {text.gate}
                 </text>
               </g>
             );
@@ -72,9 +73,12 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
           .sort((a, b) => a.column - b.column || a.row - b.row)
           .map((n) => {
             const after = graph.edges.filter((e) => e.to === n.clique).map((e) => e.from);
+            const text = startupNodeText(n);
             return (
-              <li key={n.clique}>
-                <span className="font-mono">{n.clique}</span>: {n.progress}, {n.ready} of {n.min} minimum pods ready{after.length > 0 ? `; starts after ${after.join(', ')}` : ''}
+              <li key={n.clique} data-testid="startup-item" data-clique={n.clique}>
+                <span className="font-mono">{n.clique}</span>: {text.word}, {n.ready} of {n.pods} pods ready; startup gate: {n.gate} ready pod{n.gate === 1 ? '' : 's'}
+                {n.replicas > 1 ? ' in each replica' : ''}
+                {after.length > 0 ? `; starts after ${after.join(', ')}` : ''}
               </li>
             );
           })}

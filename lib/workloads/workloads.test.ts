@@ -323,8 +323,10 @@ describe('startupGraph', () => {
     ]);
     const by = Object.fromEntries(g.nodes.map((n) => [n.clique, n]));
     expect([by.router!.column, by.decode!.column, by.pleader!.column, by.pworker!.column]).toEqual([0, 1, 0, 1]);
-    expect(by.pworker).toMatchObject({ progress: 'waiting', ready: 0, min: 6, scalingGroup: 'prefill' });
-    expect(by.decode).toMatchObject({ progress: 'ready', ready: 2, min: 2 });
+    // pworker: 6 pods over 2 group replicas; dependents watch the base gang's 3 (group minAvailable 1).
+    expect(by.pworker).toMatchObject({ progress: 'waiting', ready: 0, pods: 6, gate: 3, scalingGroup: 'prefill' });
+    // decode: every pod counts as ready (4 of 4), not capped at its minAvailable of 2.
+    expect(by.decode).toMatchObject({ progress: 'ready', ready: 4, pods: 4, gate: 2 });
   });
 
   it('InOrder chains the cliques in template order; AnyOrder has no edges', () => {
