@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
-import { formatAge, plural, workloadHealth } from '../../lib/workloads/health';
+import { formatAge, plural, workloadHealth, type HealthSeverity } from '../../lib/workloads/health';
 import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placement';
 import { pcsScaleTarget } from '../../lib/workloads/scale';
 import { startupGraph } from '../../lib/workloads/startup';
@@ -25,6 +25,12 @@ import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
 
+const NOTE_CLASS: Record<HealthSeverity, string> = {
+  problem: 'text-red-800 dark:text-red-300',
+  warning: 'text-amber-800 dark:text-amber-300',
+  info: 'text-zinc-700 dark:text-zinc-300',
+};
+
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });
   const capabilities = useCapabilities(namespace);
@@ -37,7 +43,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
     [pcs, podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods],
   );
   const events = useMemo(() => (tree ? workloadEvents(tree, data.events) : []), [tree, data.events]);
-  const health = useMemo(() => (tree ? workloadHealth(tree) : undefined), [tree]);
+  const health = useMemo(() => (tree ? workloadHealth(tree, data.state) : undefined), [tree, data.state]);
   const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
   const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
   const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
@@ -101,10 +107,12 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
             </span>
             <span className="text-zinc-600 dark:text-zinc-400">age {formatAge(health.createdAt, now)}</span>
           </div>
-          {health.problems.length > 0 && (
-            <ul className="list-disc pl-5 text-xs text-red-800 dark:text-red-300" aria-label="Problems">
-              {health.problems.map((p) => (
-                <li key={p}>{p}</li>
+          {health.notes.length > 0 && (
+            <ul className="list-disc pl-5 text-xs" aria-label="Problems">
+              {health.notes.map((n) => (
+                <li key={n.text} data-testid="health-note" data-severity={n.severity} className={NOTE_CLASS[n.severity]}>
+                  {n.text}
+                </li>
               ))}
             </ul>
           )}

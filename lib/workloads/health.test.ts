@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../grove/meta';
+import type { PodCliqueSet } from '../grove/podcliqueset';
+import { demoSnapshot, demoStacks } from '../topology/demo';
+import { clusterStateFromSnapshot } from '../topology/snapshot';
+import { requiredDomainSpans, workloadHealth } from './health';
+import { stackObjects } from './testkit';
+import { buildWorkloadTree } from './tree';
+
+const [disagg, , agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
+
+type Objects = ReturnType<typeof stackObjects>;
+const health = (o: Objects, state?: Parameters<typeof workloadHealth>[1]) => workloadHealth(buildWorkloadTree(o.pcs, o), state);
+const hostname = (pod: KubeObject) => pod.metadata!.name!.replace(/-x\d+$/, '');
+
+/** Marks a PodClique or scaling group MinAvailableBreached=True with `reason`, as the operator does. */
+function breach(objects: Objects, kind: 'podCliques' | 'podCliqueScalingGroups', name: string, reason: string): void {
+  const o = objects[kind].find((x) => x.metadata?.name === name) as KubeObject & { status?: Record<string, unknown> };
+  o.status = { ...o.status, conditions: [{ type: 'MinAvailableBreached', status: 'True', reason, message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+}
+
+/** The pod's PodScheduled condition dropped: Pending, and the scheduler has not said no (yet). */
+function notYetTried(objects: Objects, host: string): void {
+  const pod = objects.pods.find((p) => hostname(p) === host) as KubeObject & { status: { conditions: { type: string }[] } };
+  pod.status.conditions = pod.status.conditions.filter((c) => c.type !== 'PodScheduled');
+}
+
+describe('workloadHealth: starting is not degraded', () => {
+  it('a new stack whose pods are gated, just created or starting is progressing, with one calm note and no MinAvailableBreached wording', () => {
+    const stages: Record<string, 'gated' | 'pending' | 'scheduled' | 'running'> = { 'mixtral-agg-0-worker-0': 'gated', 'mixtral-agg-0-worker-1': 'pending', 'mixtral-agg-1-worker-0': 'scheduled', 'mixtral-agg-1-worker-1': 'running' };
+    const o = stackObjects(agg, { stage: (h) => stages[h]! });
+    notYetTried(o, 'mixtral-agg-0-worker-1');
+    breach(o, 'podCliques', 'mixtral-agg-0-worker', 'ScheduledReplicasBelowMinAvailable');
+    breach(o, 'podCliques', 'mixtral-agg-1-worker', 'InsufficientReadyPods');
+    const h = health(o);
+    expect(h.state).toBe('progressing');
+    expect(h.notes).toEqual([{ severity: 'info', text: 'Starting: 0 of 4 pods ready; below minAvailable until their pods are ready: mixtral-agg-0-worker, mixtral-agg-1-worker' }]);
+    expect(h.problems.join(' ')).not.toMatch(/MinAvailableBreached|unschedulable/);
+  });
+
+  it('an unschedulable pod above minAvailable is a warning naming the pod and the scheduler’s reason; the stack is healthy', () => {
+    // decode: 4 pods, minAvailable 2; one left unschedulable while 3 run.
+    const o = stackObjects(disagg, { stage: (h) => (h === 'llama-disagg-0-decode-3' ? 'pending' : 'ready') });
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    const h = health(o);
+    expect(h.state).toBe('healthy');
+    expect(h.notes).toHaveLength(1);
+    expect(h.notes[0]!.severity).toBe('warning');
+    expect(h.notes[0]!.text).toMatch(/^1 pod above minAvailable not scheduled \(llama-disagg-0-decode-3-x\d+\): 0\/8 nodes are available; the gang runs without it$/);
+  });
+
+  it('unschedulable pods of a scaled gang are a warning too: the base gang runs', () => {
+    const o = stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-prefill-1-') ? 'pending' : 'ready') });
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    const h = health(o);
+    expect(h.state).toBe('healthy');
+    expect(h.notes.map((n) => n.severity)).toEqual(['warning']);
+    expect(h.notes[0]!.text).toMatch(/^4 pods above minAvailable not scheduled \(llama-disagg-0-prefill-1-pleader-0-x\d+, .* and 1 more\)/);
+  });
+
+  it('a gang minimum that cannot be scheduled is degraded, as before', () => {
+    const o = stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') });
+    expect(health(o)).toMatchObject({ state: 'degraded', problems: ['2 pods unschedulable (gang mixtral-agg-1)'] });
+  });
+
+  it('a crash-looping pod is degraded, and the breach it causes keeps its condition wording', () => {
+    const o = stackObjects(agg, { stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'running' : 'ready') });
+    const pod = o.pods.find((p) => hostname(p) === 'mixtral-agg-0-worker-1') as KubeObject & { status: Record<string, unknown> };
+    pod.status.containerStatuses = [{ name: 'engine', ready: false, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } } }];
+    breach(o, 'podCliques', 'mixtral-agg-0-worker', 'InsufficientReadyPods');
+    const h = health(o);
+    expect(h.state).toBe('degraded');
+    expect(h.notes.map((n) => [n.severity, n.text.replace(/-x\d+/g, '')])).toEqual([
+      ['problem', '1 pod not starting: mixtral-agg-0-worker-1 (engine: CrashLoopBackOff)'],
+      ['warning', 'PodClique mixtral-agg-0-worker: MinAvailableBreached (InsufficientReadyPods)'],
+    ]);
+  });
+});
+
+describe('workloadHealth: a gang spread past its required domain', () => {
+  const state = clusterStateFromSnapshot(demoSnapshot());
+  const h100 = (rack: number, n: number) => `h100-zh0-b0-r${rack}-n${n}`;
+
+  it('names the gang, the level and the domains it spans; packed gangs are fine', () => {
+    // mixtral-agg requires one rack per gang: gang 0 split over racks r0 and r1, gang 1 packed in r1.
+    const nodes: Record<string, string> = { 'mixtral-agg-0-worker-0': h100(0, 0), 'mixtral-agg-0-worker-1': h100(1, 0), 'mixtral-agg-1-worker-0': h100(1, 1), 'mixtral-agg-1-worker-1': h100(1, 2) };
+    const o = stackObjects(agg, { node: (h) => nodes[h]! });
+    o.pcs.status = { availableReplicas: 2, updatedReplicas: 2 };
+    expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual(['Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack']);
+    const h = health(o, state);
+    expect(h.state).toBe('degraded');
+    expect(h.problems).toEqual(['Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack']);
+    // Without the cluster state there is nothing to compare with.
+    expect(health(o).state).toBe('healthy');
+  });
+
+  it('checks a scaling group’s required domain per group replica (the base gang’s group config, a scaled gang)', () => {
+    const gb = (rack: number, n: number) => `gb200-z0-b0-r${rack}-n${n}`;
+    // llama-disagg: prefill group (required rack); replica 0's pworker-2 lands in the other rack.
+    const o = stackObjects(disagg, { node: (h, n) => (h === 'llama-disagg-0-prefill-0-pworker-2' ? gb(1, 17) : gb(0, n)) });
+    expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual([
+      'Scaling-group replica llama-disagg-0-prefill-0 of gang llama-disagg-0 spans 2 racks (z0-b0-r0, z0-b0-r1) though it requires one rack',
+    ]);
+  });
+
+  it('a default-scheduler stack is not checked: kube-scheduler ignores the constraints', () => {
+    const plain = structuredClone(agg);
+    delete (plain.spec!.template!.cliques[0]!.spec!.podSpec as { schedulerName?: string }).schedulerName;
+    const o = stackObjects(plain, { node: (_h, n) => h100(n % 2, n) });
+    expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual([]);
+  });
+});
