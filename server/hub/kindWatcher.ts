@@ -29,6 +29,8 @@ export interface KindWatcherHooks {
    * the store now holds the new cluster, whose objects clients would refuse as stale deltas.
    */
   onReset(kind: WatchedKind): void;
+  /** `settled` became true (once per start()). */
+  onSettled(kind: WatchedKind): void;
 }
 
 /** Failures that retrying soon will not fix (no CRD, no permission): shown as `error`, retried at the cap. */
@@ -54,6 +56,8 @@ export class KindWatcher {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   private synced = false;
+  /** Since start(): the first list is in the store and its watch open, or a list or watch failed. */
+  private settledSinceStart = false;
   /** The current watch has delivered something (an event or a bookmark). */
   private heard = false;
 
@@ -73,6 +77,16 @@ export class KindWatcher {
 
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /**
+   * Whether this kind has something to tell a new subscriber: since start(), its first list came back
+   * and the watch is open (the store is the cluster, the state `live`), or a list or watch failed (the
+   * state says why). Before that the store is empty only because nothing was asked yet, and must not
+   * be shown as an empty cluster.
+   */
+  get settled(): boolean {
+    return this.settledSinceStart;
   }
 
   /**
@@ -105,6 +119,7 @@ export class KindWatcher {
     this.store.objects.clear();
     this.store.resourceVersion = '';
     this.synced = false;
+    this.settledSinceStart = false;
     this.attempt = 0;
     this.setState({ status: 'connecting' });
   }
@@ -164,6 +179,7 @@ export class KindWatcher {
     this.handle = handle;
     this.hooks.onWatchCountChange(1);
     this.setState({ status: 'live' });
+    this.settle();
   }
 
   private onEvent(generation: number, event: WatchEvent): void {
@@ -224,6 +240,7 @@ export class KindWatcher {
     const delay = permanent ? this.options.backoff.capMs : backoffDelay(this.attempt, this.options.backoff, this.options.random);
     this.attempt++;
     this.setState({ status: permanent ? 'error' : 'retrying', lastError: message, retryInMs: delay });
+    this.settle();
     this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -231,6 +248,12 @@ export class KindWatcher {
       if (this.state.status !== 'error') this.setState({ status: 'connecting', lastError: message });
       void run();
     }, delay);
+  }
+
+  private settle(): void {
+    if (this.settledSinceStart) return;
+    this.settledSinceStart = true;
+    this.hooks.onSettled(this.kind);
   }
 
   private closeWatch(): void {

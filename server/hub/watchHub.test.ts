@@ -16,6 +16,8 @@ class FakeSource {
   readonly active = new Set<{ kind: WatchedKind; onEvent: (e: SourceEvent) => void; onEnd: (e: WatchEnd) => void }>();
   listFailures: unknown[] = [];
   watchFailures: unknown[] = [];
+  /** Lists of these kinds wait for the promise (a slow apiserver). */
+  readonly listGates = new Map<WatchedKind, Promise<void>>();
 
   put(kind: WatchedKind, name: string, extra: Record<string, unknown> = {}, notify = true): KubeObject {
     const object = { kind, metadata: { namespace: kind === 'Node' ? undefined : 'ns', name, resourceVersion: String(++this.rv), managedFields: [{}] }, ...extra } as KubeObject;
@@ -61,6 +63,7 @@ class FakeSource {
     info: () => ({ mode: 'simulated', name: 'fake', namespace: 'default', readOnly: true }),
     list: async (kind, options): Promise<ListPage> => {
       this.listCalls.push({ kind, ...options });
+      await this.listGates.get(kind);
       if (this.listFailures.length > 0) throw this.listFailures.shift();
       const all = [...this.kindMap(kind).values()].sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
       const start = options.continue ? Number(options.continue) : 0;
@@ -96,6 +99,9 @@ class Recorder implements HubSubscriber {
   }
   state(states: ConnectionStates): void {
     this.log.push(['state', states]);
+  }
+  get snapshots(): StreamSnapshot[] {
+    return this.log.filter((entry) => entry[0] === 'snapshot').map((entry) => entry[1] as StreamSnapshot);
   }
   get deltas(): StreamDelta[] {
     return this.log.filter((entry) => entry[0] === 'delta').map((entry) => entry[1] as StreamDelta);
@@ -137,10 +143,110 @@ describe('WatchHub', () => {
     expect(fake.watchCalls).toEqual([{ kind: 'Pod', resourceVersion: '1300' }]);
     expect(h.snapshot().kinds.Pod?.items).toHaveLength(1_200);
     expect(h.states().Pod?.status).toBe('live');
-    // The list arrives as ADDED deltas for subscribers that joined before it, with bulk stripped.
+    // The list arrives in the first snapshot of the subscriber that started the hub, with bulk stripped.
     await vi.advanceTimersByTimeAsync(150);
-    expect(subscriber.deltas[0]?.kinds.Pod).toHaveLength(1_200);
-    expect(subscriber.deltas[0]?.kinds.Pod?.[0]?.object.metadata).not.toHaveProperty('managedFields');
+    expect(subscriber.snapshots).toHaveLength(1);
+    expect(subscriber.snapshots[0]?.kinds.Pod?.items).toHaveLength(1_200);
+    expect(subscriber.snapshots[0]?.kinds.Pod?.items[0]?.metadata).not.toHaveProperty('managedFields');
+    expect(subscriber.deltas).toEqual([]);
+  });
+
+  it('a cold hub sends the first snapshot once every kind has listed or failed, never empty stores as the cluster', async () => {
+    fake.put('Pod', 'a', {}, false);
+    fake.put('Node', 'n1', {}, false);
+    let releasePods = () => {};
+    fake.listGates.set('Pod', new Promise<void>((resolve) => (releasePods = resolve)));
+    fake.listFailures = [Object.assign(new Error('podgangs is forbidden'), { status: 403 })];
+    const h = hub(['PodGang', 'Node', 'Pod'], { backoff: { baseMs: 500, capMs: 30_000 } });
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Node listed, PodGang failed, Pod still listing: no snapshot yet, only states.
+    expect(subscriber.snapshots).toHaveLength(0);
+    expect(subscriber.lastState).toMatchObject({ Node: { status: 'live' }, PodGang: { status: 'error' }, Pod: { status: 'connecting' } });
+    releasePods();
+    await settle();
+    expect(subscriber.snapshots).toHaveLength(1);
+    const snapshot = subscriber.snapshots[0]!;
+    expect(snapshot.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['a']);
+    expect(snapshot.kinds.Node?.items.map((item) => item.metadata?.name)).toEqual(['n1']);
+    // A failed kind's error travels in the snapshot's states.
+    expect(snapshot.states.PodGang).toMatchObject({ status: 'error', lastError: 'podgangs is forbidden' });
+    // Its first snapshot already holds the lists: no delta repeats them.
+    await vi.advanceTimersByTimeAsync(150);
+    expect(subscriber.deltas).toEqual([]);
+    expect(h.stats.batches).toBe(0);
+    fake.put('Pod', 'b');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(subscriber.deltas.map((delta) => [delta.seq, names(delta.kinds.Pod)])).toEqual([[snapshot.seq + 1, ['ADDED b']]]);
+  });
+
+  it('waits for a slow kind at most firstSnapshotTimeoutMs, then sends it `connecting` and empty, and its list later as a delta', async () => {
+    fake.put('Pod', 'a', {}, false);
+    fake.put('Node', 'n1', {}, false);
+    let releaseNodes = () => {};
+    fake.listGates.set('Node', new Promise<void>((resolve) => (releaseNodes = resolve)));
+    const h = hub(['Pod', 'Node'], { firstSnapshotTimeoutMs: 10_000 });
+    const early = new Recorder();
+    h.subscribe(early);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(early.snapshots).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(early.snapshots).toHaveLength(1);
+    expect(early.snapshots[0]?.kinds.Pod?.items).toHaveLength(1);
+    expect(early.snapshots[0]?.kinds.Node?.items).toEqual([]);
+    expect(early.snapshots[0]?.states.Node?.status).toBe('connecting');
+    // A subscriber arriving now waits for Node too (its own bound); the early one gets deltas meanwhile.
+    const late = new Recorder();
+    h.subscribe(late);
+    fake.put('Pod', 'b');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(names(early.deltas.at(-1)?.kinds.Pod)).toEqual(['ADDED b']);
+    expect(late.snapshots).toHaveLength(0);
+    expect(late.deltas).toEqual([]);
+    releaseNodes();
+    await settle();
+    expect(late.snapshots).toHaveLength(1);
+    expect(late.snapshots[0]?.kinds.Node?.items.map((item) => item.metadata?.name)).toEqual(['n1']);
+    expect(late.snapshots[0]?.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['a', 'b']);
+    await vi.advanceTimersByTimeAsync(150);
+    // The early subscriber, told Node was still connecting, gets its list as ADDED deltas, in sequence.
+    expect(names(early.deltas.at(-1)?.kinds.Node)).toEqual(['ADDED n1']);
+    expect(early.deltas.map((delta) => delta.seq)).toEqual([early.snapshots[0]!.seq + 1, early.snapshots[0]!.seq + 2]);
+    expect(late.deltas.map((delta) => delta.seq)).toEqual([late.snapshots[0]!.seq + 1]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('subscribers arriving while nothing changed share one snapshot object; any change makes a new one', async () => {
+    fake.put('Pod', 'a', {}, false);
+    const h = hub(['Pod', 'Node']);
+    const first = new Recorder();
+    h.subscribe(first);
+    await settle();
+    const second = new Recorder();
+    const third = new Recorder();
+    h.subscribe(second);
+    h.subscribe(third);
+    expect(second.snapshots[0]).toBe(first.snapshots[0]);
+    expect(third.snapshots[0]).toBe(first.snapshots[0]);
+    // An event (even before its batch goes out) is a change.
+    fake.put('Pod', 'b');
+    const fourth = new Recorder();
+    h.subscribe(fourth);
+    expect(fourth.snapshots[0]).not.toBe(first.snapshots[0]);
+    expect(fourth.snapshots[0]?.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['a', 'b']);
+    // The batch going out moves the sequence: a new snapshot again.
+    await vi.advanceTimersByTimeAsync(150);
+    const fifth = new Recorder();
+    h.subscribe(fifth);
+    expect(fifth.snapshots[0]).not.toBe(fourth.snapshots[0]);
+    expect(fifth.snapshots[0]?.seq).toBe(fourth.snapshots[0]!.seq + 1);
+    // A state change is a change too.
+    fake.end('Node', { reason: 'error', message: 'connection reset' });
+    const sixth = new Recorder();
+    h.subscribe(sixth);
+    expect(sixth.snapshots[0]).not.toBe(fifth.snapshots[0]);
+    expect(sixth.snapshots[0]?.states.Node?.status).toBe('retrying');
   });
 
   it('sends the snapshot first, then deltas with increasing sequence numbers', async () => {

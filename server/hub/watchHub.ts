@@ -4,6 +4,11 @@
  * event per object within a ~150 ms window, numbered by an increasing sequence), and connection-state
  * updates. Starts upstream on the first subscriber; stops it a while after the last one leaves, so a
  * page reload does not pay for a full relist.
+ *
+ * A subscriber's first snapshot waits until every kind has listed once (or failed: its state says
+ * why), at most `firstSnapshotTimeoutMs`: a snapshot of stores that were never filled would tell the
+ * browser the cluster is empty. Subscribers arriving while nothing changed share one snapshot object,
+ * so the streams encode it once (server/hub/sse.ts encodeMessage).
  */
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
 import { EventCoalescer, type ConnectionStates, type KindConnectionState, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
@@ -19,6 +24,11 @@ export interface WatchHubOptions {
   batchMs?: number;
   /** How long upstream watches outlive the last subscriber. */
   idleStopMs?: number;
+  /**
+   * Longest wait of a new subscriber for kinds still listing (a slow apiserver): then it gets what
+   * there is, those kinds empty and `connecting`, and their lists arrive later as deltas.
+   */
+  firstSnapshotTimeoutMs?: number;
   backoff?: { baseMs: number; capMs: number };
   random?: () => number;
   now?: () => number;
@@ -42,16 +52,23 @@ export interface HubCounters {
   batches: number;
 }
 
-export const HUB_DEFAULTS = { pageSize: 500, batchMs: 150, idleStopMs: 30_000, backoff: { baseMs: 500, capMs: 30_000 } } as const;
+export const HUB_DEFAULTS = { pageSize: 500, batchMs: 150, idleStopMs: 30_000, firstSnapshotTimeoutMs: 10_000, backoff: { baseMs: 500, capMs: 30_000 } } as const;
 
 export class WatchHub {
   private readonly watchers: KindWatcher[];
   private readonly subscribers = new Set<HubSubscriber>();
+  /** Subscribers still waiting for their first snapshot: they get states, not deltas. */
+  private readonly waiting = new Set<HubSubscriber>();
   private readonly coalescer = new EventCoalescer();
   private readonly batchMs: number;
   private readonly idleStopMs: number;
+  private readonly firstSnapshotTimeoutMs: number;
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  private waitTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped on every change a snapshot shows (events, states, a reset, a stop): keys `shared`. */
+  private revision = 0;
+  private shared: { key: string; snapshot: StreamSnapshot } | null = null;
   /** The kinds still listing afresh after a reset (onReset), or null. */
   private resyncing: Set<KindWatcher> | null = null;
   private seq = 0;
@@ -64,6 +81,7 @@ export class WatchHub {
   ) {
     this.batchMs = options.batchMs ?? HUB_DEFAULTS.batchMs;
     this.idleStopMs = options.idleStopMs ?? HUB_DEFAULTS.idleStopMs;
+    this.firstSnapshotTimeoutMs = options.firstSnapshotTimeoutMs ?? HUB_DEFAULTS.firstSnapshotTimeoutMs;
     const watcherOptions = {
       pageSize: options.pageSize ?? HUB_DEFAULTS.pageSize,
       backoff: options.backoff ?? HUB_DEFAULTS.backoff,
@@ -72,7 +90,10 @@ export class WatchHub {
     };
     const hooks = {
       onEvents: (kind: WatchedKind, events: WatchEvent[]) => this.enqueue(kind, events),
-      onState: (_state: KindConnectionState) => this.broadcast((subscriber) => subscriber.state(this.states())),
+      onState: (_state: KindConnectionState) => {
+        this.revision++;
+        this.broadcast((subscriber) => subscriber.state(this.states()), true);
+      },
       onWatchCountChange: (delta: 1 | -1) => {
         this.counters.upstreamWatches += delta;
       },
@@ -80,6 +101,7 @@ export class WatchHub {
         this.counters.listRequests++;
       },
       onReset: (kind: WatchedKind) => this.onReset(kind),
+      onSettled: () => this.serveWaiting(false),
     };
     this.watchers = (options.kinds ?? WATCHED_KINDS).map((kind) => new KindWatcher(kind, source, watcherOptions, hooks));
   }
@@ -101,27 +123,40 @@ export class WatchHub {
   /**
    * Every store as it is now. Events already applied but not yet batched are included, and the next
    * batch repeats them: applying an event twice is harmless (same resourceVersion, same object).
+   * The same object until something changes (callers must not modify it): one encoding serves every
+   * stream that asks meanwhile (with 10k GPUs a snapshot is ~5.5 MB and ~70 ms to encode).
    */
   snapshot(): StreamSnapshot {
+    const key = `${this.seq}/${this.revision}/${this.watchers.map((watcher) => watcher.store.resourceVersion).join(',')}`;
+    if (this.shared?.key === key) return this.shared.snapshot;
     const kinds: StreamSnapshot['kinds'] = {};
     for (const watcher of this.watchers) kinds[watcher.kind] = { resourceVersion: watcher.store.resourceVersion, items: storeItems(watcher.store) };
-    return { seq: this.seq, kinds, states: this.states() };
+    const snapshot: StreamSnapshot = { seq: this.seq, kinds, states: this.states() };
+    this.shared = { key, snapshot };
+    return snapshot;
   }
 
-  /** Adds a subscriber: it gets the snapshot now, then deltas and states. Returns the unsubscribe. */
+  /**
+   * Adds a subscriber: it gets the snapshot once every kind has listed (or failed; at most
+   * `firstSnapshotTimeoutMs`), states meanwhile, then deltas and states. Returns the unsubscribe.
+   */
   subscribe(subscriber: HubSubscriber): () => void {
     this.subscribers.add(subscriber);
     if (this.idleTimer) {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
+    this.waiting.add(subscriber);
     this.start();
-    safely(() => subscriber.snapshot(this.snapshot()));
+    if (this.waiting.has(subscriber)) this.serveWaiting(false);
+    if (this.waiting.size > 0 && !this.waitTimer) this.waitTimer = setTimeout(() => this.serveWaiting(true), this.firstSnapshotTimeoutMs);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
       this.subscribers.delete(subscriber);
+      this.waiting.delete(subscriber);
+      if (this.waiting.size === 0) this.clearWaitTimer();
       if (this.subscribers.size === 0 && this.running && !this.idleTimer) {
         this.idleTimer = setTimeout(() => {
           this.idleTimer = null;
@@ -148,14 +183,38 @@ export class WatchHub {
     this.coalescer.take();
     this.resyncing = null;
     for (const watcher of this.watchers) watcher.stop();
+    this.revision++;
+    this.shared = null;
   }
 
   /** Stops upstream and ends every subscriber's stream: for a hub whose source is being replaced. */
   close(): void {
     this.stop();
+    this.clearWaitTimer();
+    this.waiting.clear();
     const subscribers = [...this.subscribers];
     this.subscribers.clear();
     for (const subscriber of subscribers) safely(() => subscriber.end?.());
+  }
+
+  /**
+   * Sends the waiting subscribers their first snapshot, one shared object: once every kind has
+   * settled (KindWatcher.settled), or when `force`d by the time bound (kinds still listing are then
+   * empty and `connecting` in it; their lists reach these subscribers as deltas).
+   */
+  private serveWaiting(force: boolean): void {
+    if (this.waiting.size === 0) return;
+    if (!force && !this.watchers.every((watcher) => watcher.settled)) return;
+    this.clearWaitTimer();
+    const served = [...this.waiting];
+    this.waiting.clear();
+    const snapshot = this.snapshot();
+    for (const subscriber of served) safely(() => subscriber.snapshot(snapshot));
+  }
+
+  private clearWaitTimer(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
   }
 
   /**
@@ -173,14 +232,19 @@ export class WatchHub {
       if (pending.size > 0 || this.resyncing !== pending) return;
       this.resyncing = null;
       this.flush();
+      this.revision++;
       const snapshot = this.snapshot();
       this.broadcast((subscriber) => subscriber.snapshot(snapshot));
+      this.serveWaiting(false);
     };
     for (const watcher of others) watcher.resync(() => (pending.delete(watcher), finish()));
     finish();
   }
 
   private enqueue(kind: WatchedKind, events: WatchEvent[]): void {
+    this.revision++;
+    // Nobody past their first snapshot: whoever is waiting gets these in it (no 5 MB delta of a cold list).
+    if (this.subscribers.size === this.waiting.size) return;
     for (const event of events) this.coalescer.add(kind, event);
     if (!this.batchTimer && this.coalescer.size > 0) this.batchTimer = setTimeout(() => this.flush(), this.batchMs);
   }
@@ -195,8 +259,9 @@ export class WatchHub {
     this.broadcast((subscriber) => subscriber.delta(delta));
   }
 
-  private broadcast(send: (subscriber: HubSubscriber) => void): void {
-    for (const subscriber of [...this.subscribers]) safely(() => send(subscriber));
+  /** To every subscriber past its first snapshot; states go to waiting ones too (`includeWaiting`). */
+  private broadcast(send: (subscriber: HubSubscriber) => void, includeWaiting = false): void {
+    for (const subscriber of [...this.subscribers]) if (includeWaiting || !this.waiting.has(subscriber)) safely(() => send(subscriber));
   }
 }
 
