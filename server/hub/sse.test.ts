@@ -74,16 +74,59 @@ describe('createEventStream', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('unsubscribes when the reader cancels, and closes a stream whose reader falls too far behind', async () => {
+  it('unsubscribes when the reader cancels', async () => {
     const hub = new FakeHub();
     const reader = createEventStream(hub, new AbortController().signal).getReader();
     await reader.cancel();
     expect(hub.unsubscribed).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
 
-    const slowHub = new FakeHub();
-    createEventStream(slowHub, new AbortController().signal, { maxQueued: 5 });
-    for (let seq = 1; seq <= 10; seq++) slowHub.subscriber?.delta({ seq, kinds: {} });
-    expect(slowHub.unsubscribed).toBe(1);
+/** A delta of about `bytes` bytes once encoded. */
+const bigDelta = (seq: number, bytes: number) => ({ seq, kinds: {}, pad: 'x'.repeat(bytes) });
+
+describe('a reader that cannot keep up', () => {
+  it('is cut off once more than maxQueuedBytes wait for it, however few messages that is; the queue is dropped', async () => {
+    const hub = new FakeHub();
+    const reader = createEventStream(hub, new AbortController().signal, { maxQueuedBytes: 1_000_000 }).getReader();
+    // Nine 100 kB batches: under the bound, still subscribed.
+    for (let seq = 1; seq <= 9; seq++) hub.subscriber!.delta(bigDelta(seq, 100_000));
+    expect(hub.unsubscribed).toBe(0);
+    // The tenth passes 1 MB (12 messages): the stream fails, and the reader learns it at once instead of
+    // draining a megabyte of stale batches first.
+    hub.subscriber!.delta(bigDelta(10, 100_000));
+    expect(hub.unsubscribed).toBe(1);
+    await expect(reader.read()).rejects.toThrow(/reads too slowly .* bytes queued/);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('is cut off when the oldest message it has not taken is older than maxQueuedAgeMs (heartbeats keep checking)', async () => {
+    let t = 0;
+    const hub = new FakeHub();
+    createEventStream(hub, new AbortController().signal, { maxQueuedAgeMs: 30_000, now: () => t });
+    // Nothing read since the snapshot; small messages only, far from the byte bound.
+    hub.subscriber!.delta({ seq: 1, kinds: {} });
+    t = 29_000;
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(hub.unsubscribed).toBe(0);
+    t = 31_000;
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(hub.unsubscribed).toBe(1);
+  });
+
+  it('a reader that keeps up gets any amount, and one message larger than the bound (a big snapshot) still goes', async () => {
+    const hub = new FakeHub();
+    const reader = createEventStream(hub, new AbortController().signal, { maxQueuedBytes: 100_000 }).getReader();
+    await readAll(reader, 2);
+    hub.subscriber!.snapshot({ seq: 0, kinds: {}, states: {}, pad: 'x'.repeat(500_000) } as StreamSnapshot);
+    expect((await reader.read()).value?.byteLength).toBeGreaterThan(500_000);
+    for (let seq = 1; seq <= 50; seq++) {
+      hub.subscriber!.delta(bigDelta(seq, 60_000));
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toContain(`"seq":${seq}`);
+    }
+    expect(hub.unsubscribed).toBe(0);
   });
 });
 

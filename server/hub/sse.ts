@@ -3,17 +3,23 @@
  * resets: KindWatcherHooks.onReset), then `delta` batches and `state` updates, and a `heartbeat`
  * every 15 s (so proxies keep the connection and the client can tell a dead one). Unsubscribes when
  * the client goes away (the request's abort signal) or when it reads too slowly to keep up: then it
- * closes, and the client reconnects to a fresh snapshot instead of the server buffering without bound.
+ * fails the stream (dropping what is queued), and the client reconnects to a fresh snapshot instead of
+ * the server buffering without bound. "Too slow" is measured in bytes and in age, not messages: one
+ * batch of a 1000-pod change is ~1 MB and a snapshot of 10k GPUs ~5.5 MB.
  */
 import { STREAM_EVENTS } from '../../lib/cluster/stream';
 import type { WatchHub } from './watchHub';
 
 export interface EventStreamOptions {
   heartbeatMs?: number;
-  /** Messages queued for a slow reader before the stream is closed. */
-  maxQueued?: number;
+  /** Bytes queued for a slow reader beyond which the stream is closed (one message alone always goes). */
+  maxQueuedBytes?: number;
+  /** Age of the oldest message still queued (the reader took nothing since) beyond which the stream is closed. */
+  maxQueuedAgeMs?: number;
   now?: () => number;
 }
+
+export const SSE_DEFAULTS = { heartbeatMs: 15_000, maxQueuedBytes: 16 * 1024 * 1024, maxQueuedAgeMs: 30_000 } as const;
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -43,10 +49,17 @@ export function encodeMessage(event: string, data: unknown): Uint8Array {
 }
 
 export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: AbortSignal, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const maxQueued = options.maxQueued ?? 1_000;
+  const heartbeatMs = options.heartbeatMs ?? SSE_DEFAULTS.heartbeatMs;
+  const maxQueuedBytes = options.maxQueuedBytes ?? SSE_DEFAULTS.maxQueuedBytes;
+  const maxQueuedAgeMs = options.maxQueuedAgeMs ?? SSE_DEFAULTS.maxQueuedAgeMs;
   const now = options.now ?? Date.now;
-  let cleanup = () => {};
+  // Messages wait here, not in the stream's own queue, so their bytes and age are known: the stream
+  // (high-water mark 0) pulls one message each time its reader — the HTTP response, which waits for
+  // the socket to drain — wants one.
+  const queue: { bytes: Uint8Array; at: number }[] = [];
+  let queuedBytes = 0;
+  let wanted = false;
+  let cleanup = (_why?: Error) => {};
 
   return new ReadableStream<Uint8Array>(
     {
@@ -54,46 +67,70 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
         let closed = false;
         let unsubscribe = () => {};
         let heartbeat: ReturnType<typeof setInterval> | undefined;
-        const close = () => {
+        /** Ends the stream: cleanly (the client left, the hub closed), or failed with `why` (a reader too slow). */
+        const close = (why?: Error) => {
           if (closed) return;
           closed = true;
           unsubscribe();
           if (heartbeat) clearInterval(heartbeat);
-          signal.removeEventListener('abort', close);
+          signal.removeEventListener('abort', onAbort);
+          queue.length = 0;
+          queuedBytes = 0;
           try {
-            controller.close();
+            // An error drops what the response still buffers at once; a close would wait for a stalled reader.
+            if (why) controller.error(why);
+            else controller.close();
           } catch {
             // Already closed or errored by the reader going away.
           }
         };
+        const onAbort = () => close();
         cleanup = close;
-        const send = (event: string, data: unknown) => {
-          if (closed) return;
-          if ((controller.desiredSize ?? 0) < -maxQueued) {
-            close();
+        const push = (bytes: Uint8Array) => {
+          if (wanted) {
+            wanted = false;
+            controller.enqueue(bytes);
             return;
           }
-          controller.enqueue(encodeMessage(event, data));
+          queue.push({ bytes, at: now() });
+          queuedBytes += bytes.byteLength;
+        };
+        const send = (event: string, data: unknown) => {
+          if (closed) return;
+          push(encodeMessage(event, data));
+          const oldest = queue[0];
+          if (queue.length > 1 && (queuedBytes > maxQueuedBytes || now() - oldest!.at > maxQueuedAgeMs)) {
+            close(new Error(`the client reads too slowly (${queue.length} messages, ${queuedBytes} bytes queued, the oldest for ${now() - oldest!.at} ms): closing its stream`));
+          }
         };
         if (signal.aborted) {
           close();
           return;
         }
-        signal.addEventListener('abort', close);
+        signal.addEventListener('abort', onAbort);
         // A retry hint for EventSource's own reconnect; the client store adds its own backoff on top.
-        controller.enqueue(encoder.encode('retry: 2000\n\n'));
+        push(encoder.encode('retry: 2000\n\n'));
         unsubscribe = hub.subscribe({
           snapshot: (snapshot) => send(STREAM_EVENTS.snapshot, snapshot),
           delta: (delta) => send(STREAM_EVENTS.delta, delta),
           state: (states) => send(STREAM_EVENTS.state, states),
-          end: close,
+          end: () => close(),
         });
         heartbeat = setInterval(() => send(STREAM_EVENTS.heartbeat, { t: now() }), heartbeatMs);
+      },
+      pull(controller) {
+        const next = queue.shift();
+        if (!next) {
+          wanted = true;
+          return;
+        }
+        queuedBytes -= next.bytes.byteLength;
+        controller.enqueue(next.bytes);
       },
       cancel() {
         cleanup();
       },
     },
-    { highWaterMark: 1 },
+    { highWaterMark: 0 },
   );
 }
