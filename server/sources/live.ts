@@ -1,8 +1,7 @@
 /**
  * The live cluster as a ClusterSource: raw JSON from the apiserver (server/kube/request), watches
- * through client-node's Watch, and the actions of server/actions. Every object handed out has
- * managedFields and kubectl's last-applied annotation stripped, and carries apiVersion/kind (list
- * items come without them).
+ * through client-node's Watch, and the actions of server/actions. Every object handed out is trimmed
+ * of what no view reads (trimForViews) and carries apiVersion/kind (list items come without them).
  *
  * Namespace-scoped identities (a Role + RoleBinding in a team namespace, no ClusterRole) may not list
  * namespaced kinds cluster-wide: on that 403 the kind is listed and watched in one namespace instead
@@ -25,6 +24,19 @@ import type { AccessQuestion, ApplyResult, ClusterSource, ListPage, ScaleResult,
 interface KubeListBody {
   items?: KubeObject[];
   metadata?: { resourceVersion?: string; continue?: string };
+}
+
+/**
+ * Drops what no view reads and what is large on real clusters: managedFields and kubectl's
+ * last-applied annotation (stripBulk), and a Node's `status.images` (every image on the node with its
+ * digests and sizes: tens of kB on a GPU node, sent to every tab). Never mutates its input.
+ */
+export function trimForViews<T extends KubeObject>(object: T): T {
+  const stripped = stripBulk(object);
+  const status = (stripped as { status?: unknown }).status;
+  if (stripped.kind !== 'Node' || !status || typeof status !== 'object' || !('images' in status)) return stripped;
+  const { images: _images, ...rest } = status as Record<string, unknown>;
+  return { ...stripped, status: rest };
 }
 
 /** What a watch's ERROR event or failed request means for the watcher: 410 → relist, anything else → retry (with its HTTP status). */
@@ -96,7 +108,7 @@ export class LiveSource implements ClusterSource {
       query: { limit: options.limit, continue: options.continue || undefined },
       timeoutMs: 60_000,
     });
-    const items = (body.items ?? []).map((item) => stripBulk({ apiVersion: info.apiVersion, kind, ...item }));
+    const items = (body.items ?? []).map((item) => trimForViews({ apiVersion: info.apiVersion, kind, ...item }));
     return { items, resourceVersion: body.metadata?.resourceVersion ?? '', ...(body.metadata?.continue ? { continue: body.metadata.continue } : {}) };
   }
 
@@ -129,7 +141,7 @@ export class LiveSource implements ClusterSource {
         }
         if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK') return;
         const obj = object as KubeObject;
-        onEvent({ type, object: type === 'BOOKMARK' ? obj : stripBulk({ ...obj, apiVersion: obj.apiVersion ?? info.apiVersion, kind: obj.kind ?? kind }) });
+        onEvent({ type, object: type === 'BOOKMARK' ? obj : trimForViews({ ...obj, apiVersion: obj.apiVersion ?? info.apiVersion, kind: obj.kind ?? kind }) });
       },
       (error: unknown) => {
         if (error === null || error === undefined) end({ reason: 'closed' });
