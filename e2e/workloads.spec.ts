@@ -203,6 +203,16 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
   await expect(page.getByTestId('pcs-pods')).toHaveText(`${pods.length}/${pods.length} pods ready`);
   await expect(page.getByTestId('startup-graph')).toHaveAttribute('aria-label', /decode after router/);
   await expect(page.getByTestId('startup-graph').locator('[data-clique="decode"]')).toHaveAttribute('data-progress', 'ready');
+  // Ready pods out of pods (not capped at minAvailable), and the startup gate apart: decode's minAvailable
+  // is 2; pworker's gate is its base-gang PodClique's 3, though both prefill group replicas count as pods.
+  const podsOf = (match: (clique: string) => boolean) => pods.filter((p) => match(p.metadata.labels?.['grove.io/podclique'] ?? '')).length;
+  const decodePods = podsOf((c) => c === 'llama-disagg-0-decode');
+  const workerPods = podsOf((c) => /^llama-disagg-0-prefill-\d+-pworker$/.test(c));
+  expect(workerPods).toBeGreaterThan(3);
+  const nodeText = (clique: string) => page.getByTestId('startup-graph').locator(`[data-clique="${clique}"] [data-testid="startup-node-text"]`);
+  await expect(nodeText('decode')).toHaveText(`ready · ${decodePods}/${decodePods} ready · gate: 2`);
+  await expect(nodeText('pworker')).toHaveText(`ready · ${workerPods}/${workerPods} ready · gate: 3`);
+  await expect(page.locator('[data-testid="startup-item"][data-clique="decode"]')).toContainText(`${decodePods} of ${decodePods} pods ready; startup gate: 2 ready pods`);
   await expect(page.getByTestId('domain-list').getByTestId('domain').first()).toBeVisible();
   // The heatmap highlights exactly the GPUs this stack's bound pods hold.
   const gpus = pods.filter((p) => p.spec?.nodeName).reduce((n, p) => n + gpusOf(p), 0);
@@ -388,6 +398,75 @@ test('a new PodCliqueSet shows its pods going from gated to ready live; scaling 
     await expect(fe.getByTestId('scale-progress')).toContainText(`Undid: scaled ${name}-0-fe from 2 to 1`);
     await expect(fe.getByTestId('pod')).toHaveCount(1, { timeout: 10_000 });
     await expect(fe.getByTestId('scale-progress')).toHaveAttribute('data-done', 'true');
+  } finally {
+    await remove(request, name);
+  }
+  expect(errors).toEqual([]);
+});
+
+/**
+ * One clique of 2 pods × 8 GPUs, minAvailable 1, packed in one host (an H100 node has 8): the second
+ * pod is above minAvailable and never fits beside the first.
+ */
+function optionalPodStack(name: string): string {
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: ${name}, namespace: default, labels: {kai.scheduler/queue: default-queue}}
+spec:
+  replicas: 1
+  template:
+    topologyConstraint: {topologyName: demo, pack: {required: zone}}
+    cliques:
+      - name: eng
+        topologyConstraint: {pack: {required: host}}
+        spec:
+          roleName: eng
+          replicas: 2
+          minAvailable: 1
+          podSpec:
+            schedulerName: kai-scheduler
+            nodeSelector: {nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3}
+            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "8"}}}]
+`;
+}
+
+test('a new stack whose pod above minAvailable cannot be placed is never Degraded: Starting, then a warning that names the pod; its scale preview names the new pod left out', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = unique('wl-opt');
+  await page.goto(`/workloads/default/${name}`);
+  await expect(page.getByRole('status').filter({ hasText: `There is no PodCliqueSet ${name}` })).toBeVisible({ timeout: 20_000 });
+  // Every health state and note the header shows, however briefly.
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    (window as unknown as { __health: Set<string> }).__health = seen;
+    const note = () => {
+      document.querySelectorAll('[data-health]').forEach((el) => seen.add(`state:${el.getAttribute('data-health')}`));
+      document.querySelectorAll('[data-testid="health-note"]').forEach((el) => seen.add(`${el.getAttribute('data-severity')}:${el.textContent}`));
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  try {
+    await apply(request, optionalPodStack(name));
+    const warning = page.locator('[data-testid="health-note"][data-severity="warning"]');
+    await expect(warning).toContainText(new RegExp(`^1 pod above minAvailable not scheduled \\(${name}-0-eng-\\w+\\): .+; the gang runs without it$`), { timeout: 20_000 });
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'healthy', { timeout: 20_000 });
+    const seen = await page.evaluate(() => [...(window as unknown as { __health: Set<string> }).__health]);
+    expect(seen).not.toContain('state:degraded');
+    expect(seen.filter((s) => s.startsWith('problem:'))).toEqual([]);
+    expect(seen.some((s) => s.startsWith('info:Starting: '))).toBe(true);
+    expect(seen.join('\n')).not.toContain('MinAvailableBreached');
+
+    // A second replica: its gang fits, its pod above minAvailable does not, and the preview says which and why.
+    const control = page.locator('[data-testid="scale-control"][data-kind="PodCliqueSet"]');
+    await control.getByRole('button', { name: `Scale ${name} up to 2` }).click();
+    const impact = control.getByTestId('scale-impact');
+    await expect(impact).toHaveAttribute('data-fits', 'partial');
+    await expect(impact).toContainText('The gangs fit, but 1 new pod will not be placed');
+    await expect(impact).toContainText(`${name}-1: 1 of 2 pods on 1 node`);
+    await expect(impact.getByTestId('scale-left-out')).toHaveText(new RegExp(`^1 pod of ${name}-1 above minAvailable not placed \\(${name}-1-eng-1\\): .+`));
+    await expect(impact).not.toContainText('The new pods fit');
+    await expect(control.getByRole('button', { name: 'Confirm scale to 2' })).toBeEnabled();
+    await control.getByRole('button', { name: 'Cancel' }).click();
   } finally {
     await remove(request, name);
   }
