@@ -220,6 +220,9 @@ describe('scale', () => {
       body: { metadata: { name }, spec: { scaleTargetRef: { apiVersion, kind, name: 'disagg' }, minReplicas: 1, maxReplicas: 4 } },
     });
     await autoscaling.createNamespacedHorizontalPodAutoscaler(hpa('a-deployment-autoscaler', 'apps/v1', 'Deployment'));
+    // Same kind and name, another API group: only the group tells it from Grove's PodCliqueSet. Its name
+    // sorts before stack-autoscaler, so a check without the group would also pick it below.
+    await autoscaling.createNamespacedHorizontalPodAutoscaler(hpa('example-autoscaler', 'example.com/v1', 'PodCliqueSet'));
     expect((await source.scale('PodCliqueSet', namespace, 'disagg', 2, { dryRun: true })).hpa).toBeUndefined();
     await autoscaling.createNamespacedHorizontalPodAutoscaler(hpa('stack-autoscaler', 'grove.io/v1alpha1', 'PodCliqueSet'));
     const result = await source.scale('PodCliqueSet', namespace, 'disagg', 2, { dryRun: true });

@@ -1,8 +1,12 @@
 /**
  * The replica bound of a scale, at each door: POST /api/scale (over the simulated source, which also
  * keeps its pod budget) and the live scale, which refuses before it asks the apiserver anything.
+ * And which HPA the live scale names as the owner of the replica count (over a fake apiserver).
  */
+import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as scale } from '../../app/api/scale/route';
@@ -62,5 +66,76 @@ describe('live scale', () => {
       status: 422,
       message: 'replicas must be a whole number from 0 to 10,000',
     });
+  });
+});
+
+describe('live scale: the HPA that owns the replica count', () => {
+  type Hpa = { metadata: { name: string }; spec: { scaleTargetRef: { apiVersion?: string; kind: string; name: string } } };
+  const hpa = (name: string, apiVersion: string | undefined, kind: string, target = 'disagg'): Hpa => ({
+    metadata: { name },
+    spec: { scaleTargetRef: { ...(apiVersion === undefined ? {} : { apiVersion }), kind, name: target } },
+  });
+  /** Same kind and name as the target, in another API group: not Grove's PodCliqueSet. */
+  const DECOY = hpa('foreign-autoscaler', 'example.com/v1', 'PodCliqueSet');
+  const HPAS = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
+
+  let hpas: Hpa[] = [];
+  let mayList = true;
+  let apiserver: http.Server;
+  let connection: Connection;
+  beforeAll(async () => {
+    apiserver = http.createServer((req, res) => {
+      const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const url = req.url?.split('?')[0] ?? '';
+      if (req.method === 'GET' && url === HPAS) {
+        if (mayList) return reply(200, { items: hpas });
+        return reply(403, { kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403, message: 'cannot list horizontalpodautoscalers' });
+      }
+      if (req.method === 'GET' && url.startsWith(`${HPAS}/`)) {
+        const found = hpas.find((h) => h.metadata.name === url.slice(HPAS.length + 1));
+        return found ? reply(200, found) : reply(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' });
+      }
+      if (req.method === 'GET' && url === '/apis/grove.io/v1alpha1/namespaces/default/podcliquesets/disagg') return reply(200, { metadata: { name: 'disagg' }, spec: { replicas: 1 } });
+      if (req.method === 'PATCH' && url === '/apis/grove.io/v1alpha1/namespaces/default/podcliquesets/disagg/scale') return reply(200, { spec: { replicas: 2 } });
+      reply(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: `unexpected ${req.method} ${url}` });
+    });
+    await new Promise<void>((resolve) => apiserver.listen(0, '127.0.0.1', resolve));
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${(apiserver.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'ctx', cluster: 'c', user: 'u', namespace: 'default' }],
+      currentContext: 'ctx',
+    });
+    connection = { kubeConfig, info: { mode: 'live', name: 'ctx', server: 'http://127.0.0.1', namespace: 'default', readOnly: false } };
+  });
+  afterAll(() => new Promise((resolve) => apiserver.close(resolve)));
+  const scaleDisagg = () => scaleObject(connection, 'PodCliqueSet', 'default', 'disagg', 2, { dryRun: true });
+
+  it('passes over an HPA of a same-named PodCliqueSet kind in another API group, and names the one in grove.io', async () => {
+    mayList = true;
+    hpas = [DECOY];
+    const alone = await scaleDisagg();
+    expect(alone).toMatchObject({ from: 1, to: 2 });
+    expect(alone.hpa).toBeUndefined();
+    expect(alone.warnings).toBeUndefined();
+    hpas = [DECOY, hpa('stack-autoscaler', 'grove.io/v1alpha1', 'PodCliqueSet')];
+    const owned = await scaleDisagg();
+    expect(owned.hpa).toBe('stack-autoscaler');
+    expect(owned.warnings).toEqual(['HorizontalPodAutoscaler stack-autoscaler owns the replica count of PodCliqueSet disagg: it will override a manual scale']);
+  });
+
+  it('an HPA without an apiVersion in its target counts; one of another kind does not', async () => {
+    mayList = true;
+    hpas = [hpa('deployment-autoscaler', 'apps/v1', 'Deployment'), hpa('bare', undefined, 'PodCliqueSet')];
+    expect((await scaleDisagg()).hpa).toBe('bare');
+  });
+
+  it('without permission to list, reads the same-named HPA and still checks its group', async () => {
+    mayList = false;
+    hpas = [{ ...DECOY, metadata: { name: 'disagg' } }];
+    expect((await scaleDisagg()).hpa).toBeUndefined();
+    hpas = [hpa('disagg', 'grove.io/v1alpha1', 'PodCliqueSet')];
+    expect((await scaleDisagg()).hpa).toBe('disagg');
   });
 });
