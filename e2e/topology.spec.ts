@@ -241,6 +241,127 @@ test('a preview handed over from another page through sessionStorage is drawn', 
   await expect(page.getByTestId('preview-problems')).toContainText('no preview "missing"');
 });
 
+/** One clique of `pods` × `gpusPerPod` GPUs required in one host: more than any host of the demo has, so the preview explains why, level by level. */
+function hostPackedPcs(name: string, pods: number, gpusPerPod: number): string {
+  return rackPackedPcs(name, pods, gpusPerPod).replace('required: rack', 'required: host');
+}
+
+const previewField = (page: Page) => page.getByLabel('Paste or drop a PodCliqueSet');
+const ghostCells = (page: Page) => page.evaluate(() => [...(window.__canopyHeatmap?.ghostCells ?? [])]);
+/** The "Level / Needs / Best offer / Why" rows of the gangs that do not fit, as text. */
+const explanationRows = (page: Page) => page.getByTestId('preview-unplaced').locator('tbody tr').allInnerTexts();
+
+test('a preview pasted on /topology is in its URL: the link opened in a new browser context shows the same ghosts', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const text = rackPackedPcs('shared-link', 3, 4);
+  await previewField(page).fill(text);
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('12');
+  // The manifest travels in the fragment (never sent to the server), compressed: not in the query.
+  await expect(page).toHaveURL(/\/topology#preview=[A-Za-z0-9_-]+$/);
+  await expect(page.getByTestId('preview-share')).toHaveAttribute('data-share', 'link');
+  const link = page.url();
+  expect(link.length).toBeLessThan(text.length);
+
+  // A new context shares no sessionStorage with this one: only the link carries the preview.
+  const other = await browser.newContext();
+  try {
+    const fresh = await other.newPage();
+    const freshErrors = collectErrors(fresh);
+    await fresh.goto(link);
+    await heatmapReady(fresh);
+    await expect(fresh.getByTestId('ghost-count')).toHaveText('12');
+    await expect(previewField(fresh)).toHaveValue(text);
+    await expect(fresh.getByTestId('preview-result')).toContainText('default/shared-link');
+    await expect.poll(async () => JSON.stringify(await ghostCells(fresh)) === JSON.stringify(await ghostCells(page))).toBe(true);
+    expect((await ghostCells(fresh)).length).toBe(12);
+    // Reloaded, the link still holds it.
+    await fresh.reload();
+    await heatmapReady(fresh);
+    await expect(fresh.getByTestId('ghost-count')).toHaveText('12');
+    expect(freshErrors).toEqual([]);
+  } finally {
+    await other.close();
+  }
+
+  await page.getByRole('button', { name: 'Clear preview' }).click();
+  await expect(page).toHaveURL(/\/topology$/);
+  expect(errors).toEqual([]);
+});
+
+test('a preview link cut short or changed says it could not be read', async ({ page }) => {
+  await openHeatmap(page);
+  await previewField(page).fill(rackPackedPcs('cut-link', 2, 4));
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page).toHaveURL(/#preview=/);
+  const data = new URL(page.url()).hash.slice('#preview='.length);
+
+  // A link cut short, opened in a fresh page.
+  await page.goto('about:blank');
+  await openHeatmap(page, `#preview=${data.slice(0, -4)}`);
+  await expect(page.getByTestId('preview-problems')).toContainText('The preview in this link could not be read: its data is not complete deflate-compressed text');
+  await expect(page.getByTestId('ghost-count')).toHaveCount(0);
+  // A changed link pasted into the same tab's address bar (only the fragment changes: no reload).
+  await page.evaluate((bad) => (window.location.hash = `#preview=${bad}`), `${data.slice(0, 3)}*${data.slice(4)}`);
+  await expect(page.getByTestId('preview-problems')).toContainText('The preview in this link could not be read: it is not base64url text');
+  // And a good one after it is shown.
+  await page.evaluate((good) => (window.location.hash = `#preview=${good}`), data);
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  await expect(page.getByTestId('preview-problems')).toHaveCount(0);
+});
+
+test('a preview too large for a link stays in the tab, and says so', async ({ page }) => {
+  // A manifest with a long comment no compressor can shrink: over the link's cap.
+  let seed = 7;
+  const noise = Array.from({ length: 40_000 }, () => String.fromCharCode(97 + (((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % 26))).join('');
+  await openHeatmap(page);
+  await previewField(page).fill(`# ${noise}\n${rackPackedPcs('too-big-for-a-link', 2, 4)}`);
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  await expect(page.getByTestId('preview-share')).toHaveAttribute('data-share', 'tab');
+  await expect(page.getByTestId('preview-share')).toContainText('too large to share in a link');
+  await expect(page).toHaveURL(/\?preview=[a-z0-9]+$/);
+  await page.reload();
+  await heatmapReady(page);
+  await expect(page.getByTestId('ghost-count')).toHaveText('8');
+  await expect(page.getByTestId('preview-share')).toContainText('it stays in this tab only');
+});
+
+test('a handoff from the builder waits for the cluster, then shows only the real explanation rows (the same as pasting the YAML)', async ({ page }) => {
+  const errors = collectErrors(page);
+  const text = hostPackedPcs('handoff-explained', 4, 4);
+  // What pasting the same YAML on this page explains.
+  await openHeatmap(page);
+  await previewField(page).fill(text);
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  await expect(page.getByTestId('preview-unplaced')).toContainText('does not fit');
+  const pasted = await explanationRows(page);
+  expect(pasted.length).toBeGreaterThan(0);
+
+  // The builder's handoff (components/builder: storePreviewHandoff, then /topology?preview=<id>), with
+  // the stream held back so the page surely reads the handoff before the cluster has loaded.
+  await page.evaluate((yaml) => sessionStorage.setItem('canopy.preview.builder1', JSON.stringify({ kind: 'podcliqueset', yaml, title: 'builder: handoff-explained' })), text);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/stream**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/topology?preview=builder1');
+  await expect(page.getByTestId('preview-waiting')).toContainText('Waiting for the cluster');
+  await expect(page.getByTestId('preview-unplaced')).toHaveCount(0);
+  release();
+  await heatmapReady(page);
+  await expect(page.getByTestId('preview-unplaced')).toContainText('does not fit');
+  await expect.poll(() => explanationRows(page)).toEqual(pasted);
+  expect((await explanationRows(page)).join('\n')).not.toContain('the cluster has no nodes');
+  // The handoff landed in the URL as a link.
+  await expect(page).toHaveURL(/\/topology#preview=[A-Za-z0-9_-]+$/);
+  await page.unroute('**/api/stream**');
+  expect(errors).toEqual([]);
+});
+
 test('the URL keeps the view: mode, collapsed levels, selection and zoom survive a reload', async ({ page }) => {
   await openHeatmap(page);
   await page.getByRole('radio', { name: 'By workload' }).check();

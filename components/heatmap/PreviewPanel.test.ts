@@ -9,7 +9,7 @@ import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay, type GhostGang, type GhostOverlay } from '../../lib/heatmap/overlay';
 import { placeGangs } from '../../lib/placement';
 import { makeGang, nestedCluster } from '../../lib/placement/testkit';
-import { dropsIntoOtherField, gangNotes, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop } from './PreviewPanel';
+import { clusterWaitReason, dropsIntoOtherField, gangNotes, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
 
 const PCS = 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: dropped\nspec:\n  replicas: 1\n';
 
@@ -105,5 +105,50 @@ describe('from plan to panel: the default-scheduler note reaches the notes', () 
     expect(notes.map((n) => n.kind)).toEqual(['pending', 'warning']);
     expect(notes[0]!.text).toBe('1 pod of s-0 would stay Pending, the others run: s-0-w-2');
     expect(notes[1]!.text).toMatch(/^s-0: default-scheduler \(kube-scheduler\) ignores the topology constraints and does not gang-schedule/);
+  });
+});
+
+describe('no plan before the cluster has loaded (a plan on the empty cluster says "the cluster has no nodes")', () => {
+  const nodeState = (status: 'connecting' | 'live' | 'retrying' | 'error', lastError?: string) => ({ Node: { kind: 'Node' as const, status, since: 0, lastError } });
+
+  test('waits before the first snapshot, and while an empty Node list is still loading or failing', () => {
+    expect(clusterWaitReason({ synced: false, kinds: {} }, 0)).toMatch(/^Waiting for the cluster/);
+    expect(clusterWaitReason({ synced: false, kinds: nodeState('live') }, 12)).toMatch(/^Waiting for the cluster/);
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('connecting') }, 0)).toMatch(/their list is loading/);
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('error', 'nodes is forbidden') }, 0)).toMatch(/their list is error: nodes is forbidden/);
+  });
+
+  test('places once synced: nodes present, or a live empty list (a cluster without nodes, which the preview then says)', () => {
+    expect(clusterWaitReason({ synced: true, kinds: {} }, 3)).toBeNull();
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('retrying') }, 3)).toBeNull();
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('live') }, 0)).toBeNull();
+    expect(clusterWaitReason({ synced: true, kinds: {} }, 0)).toBeNull();
+  });
+
+  const render = (state: PreviewState, share?: PreviewShare) =>
+    renderToStaticMarkup(createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state, notice: null, dragging: false, share }));
+
+  test('the panel says it is waiting, offers Clear, and draws no table', () => {
+    const html = render({ status: 'waiting', message: 'Waiting for the cluster: the preview is placed once its nodes have loaded.' });
+    expect(html).toContain('data-testid="preview-waiting"');
+    expect(html).toContain('Waiting for the cluster');
+    expect(html).toContain('Clear preview');
+    expect(html).not.toContain('<table');
+  });
+
+  test('two equal explanation rows are both drawn (rows are keyed by position, not text)', () => {
+    const row = { level: 'node', needs: 'a node', best: 'none', message: 'the cluster has no nodes' };
+    const gangs: GhostGang[] = [{ name: 's-0', placed: false, gpus: 8, outlines: [], domains: {}, reason: 'r', explanation: [row, row] }];
+    const html = render({ status: 'ready', title: 's', demand: 8, ghosts: { cells: new Int32Array(0), cellGang: new Int32Array(0), gangs, undrawn: 0, feasible: false } });
+    expect(html.match(/the cluster has no nodes/g)).toHaveLength(2);
+  });
+
+  test('the share line: a link to copy, or why the preview stays in the tab', () => {
+    expect(render({ status: 'none' })).not.toContain('preview-share');
+    expect(render({ status: 'none' }, { kind: 'link' })).toContain('Copy link');
+    const tab = render({ status: 'none' }, { kind: 'tab', message: 'This preview is too large to share in a link (20.0 KiB compressed): it stays in this tab only.' });
+    expect(tab).toContain('data-share="tab"');
+    expect(tab).toContain('too large to share in a link');
+    expect(tab).not.toContain('Copy link');
   });
 });

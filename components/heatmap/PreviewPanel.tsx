@@ -7,12 +7,33 @@
 import { useState, type DragEvent } from 'react';
 import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
+import type { ClientConnectionState } from '../hooks/clusterStore';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
   | { status: 'none' }
+  /** A preview is asked for, but cannot be placed yet (the cluster or the link is still loading). */
+  | { status: 'waiting'; message: string }
   | { status: 'problems'; problems: string[] }
   | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay };
+
+/** Whether the preview is in the page's URL: a link that reproduces it, or kept in this tab only (and why). */
+export type PreviewShare = { kind: 'none' } | { kind: 'link' } | { kind: 'tab'; message: string };
+
+/**
+ * Why a preview cannot be placed yet, or null when the cluster is loaded. Before the stream's first
+ * snapshot the tab's cluster is empty, and a plan made on it says "the cluster has no nodes" for a
+ * stack that fits. After it, an empty Node list whose watch is not live yet is still loading; an
+ * empty list that is live is a cluster without nodes, and the preview says so.
+ */
+export function clusterWaitReason(connection: Pick<ClientConnectionState, 'synced' | 'kinds'>, nodeCount: number): string | null {
+  if (!connection.synced) return 'Waiting for the cluster: the preview is placed once its nodes have loaded.';
+  const nodes = connection.kinds.Node;
+  if (nodeCount === 0 && nodes && nodes.status !== 'live') {
+    return `Waiting for the cluster's nodes (their list is ${nodes.status === 'connecting' ? 'loading' : nodes.status}${nodes.lastError ? `: ${nodes.lastError}` : ''}): the preview is placed once they have loaded.`;
+  }
+  return null;
+}
 
 /** The preview's text field: a drop on it replaces the text; a drop on any other text field is the browser's. */
 export const PREVIEW_FIELD_ID = 'preview-yaml';
@@ -129,7 +150,42 @@ export function gangNotes(gangs: readonly GhostGang[]): GangNote[] {
   return out;
 }
 
-export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, dragging }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; notice: string | null; dragging: boolean }) {
+/** Copies the page's address (which carries the preview) and says whether that worked. */
+function CopyLinkButton() {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = async () => {
+    try {
+      // navigator.clipboard is missing on a page served over plain http from another host: the catch says so.
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied('Link copied.');
+    } catch {
+      setCopied('Could not copy: copy the address from the address bar.');
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={() => void copy()} className="rounded-md border border-zinc-300 px-2 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+        Copy link
+      </button>
+      {copied && <span className="ml-2 text-xs">{copied}</span>}
+    </>
+  );
+}
+
+function ShareLine({ share }: { share: PreviewShare }) {
+  if (share.kind === 'none') return null;
+  return share.kind === 'link' ? (
+    <p data-testid="preview-share" data-share="link" className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
+      This page&apos;s address carries the preview: a link to it shows the same ghosts. <CopyLinkButton />
+    </p>
+  ) : (
+    <p data-testid="preview-share" data-share="tab" className="mt-2 text-xs text-amber-800 dark:text-amber-300">
+      {share.message}
+    </p>
+  );
+}
+
+export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, dragging, share = { kind: 'none' } }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; notice: string | null; dragging: boolean; share?: PreviewShare }) {
   const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
   const notes = state.status === 'ready' ? gangNotes(state.ghosts.gangs) : [];
   return (
@@ -166,6 +222,11 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
         {notice && (
           <p data-testid="preview-notice" className="mb-1 text-amber-800 dark:text-amber-300">
             {notice}
+          </p>
+        )}
+        {state.status === 'waiting' && (
+          <p data-testid="preview-waiting" className="text-zinc-700 dark:text-zinc-300">
+            {state.message}
           </p>
         )}
         {state.status === 'problems' && (
@@ -209,8 +270,9 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
                           </tr>
                         </thead>
                         <tbody>
-                          {gang.explanation.map((e) => (
-                            <tr key={`${e.level}-${e.message}`}>
+                          {/* Keyed by position: two rows may say the same, and a duplicate key leaves stale rows behind. */}
+                          {gang.explanation.map((e, i) => (
+                            <tr key={i}>
                               <td className="pr-2">{e.level}</td>
                               <td className="pr-2">{e.needs}</td>
                               <td className="pr-2">{e.best}</td>
@@ -227,6 +289,7 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
           </div>
         )}
       </div>
+      <ShareLine share={share} />
     </section>
   );
 }

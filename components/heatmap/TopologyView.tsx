@@ -17,7 +17,7 @@ import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/o
 import { previewInput, previewTitle, readPreviewText } from '../../lib/heatmap/preview';
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
-import { decodeViewState, DEFAULT_VIEW, encodeViewState, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
+import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
 import { useClusterState } from '../hooks/useClusterState';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
@@ -26,8 +26,8 @@ import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Contro
 import { DomainTable } from './DomainTable';
 import { HeatmapCanvas, type HeatmapCanvasHandle, type ZoomOrigin } from './HeatmapCanvas';
 import { Legend } from './Legend';
-import { DropTarget, PreviewPanel, usePreviewDrop, type PreviewState } from './PreviewPanel';
-import { readPreviewHandoff } from './previewHandoff';
+import { clusterWaitReason, DropTarget, PreviewPanel, usePreviewDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
+import { readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
 import { SelectionPanel } from './SelectionPanel';
 import { HoverTooltip, type HoverTooltipHandle } from './Tooltip';
 import { useTheme } from './useTheme';
@@ -80,6 +80,7 @@ export function TopologyView() {
   const podCliqueSets = useKindObjects('PodCliqueSet');
   const podCliques = useKindObjects('PodClique');
   const podGangs = useKindObjects('PodGang');
+  const nodeObjects = useKindObjects('Node');
   const connection = useConnectionState();
   const theme = useTheme();
   const canvas = useRef<HeatmapCanvasHandle>(null);
@@ -90,30 +91,122 @@ export function TopologyView() {
   const [urlRead, setUrlRead] = useState(false);
   const [previewText, setPreviewText] = useState('');
   const [previewSource, setPreviewSource] = useState<PreviewSource | null>(null);
-  // Why the preview's input could not be used (a lost handoff, an unreadable dropped file).
+  // Why the preview's input could not be used (a lost handoff, an unreadable dropped file or link).
   const [inputProblem, setInputProblem] = useState<string | null>(null);
   // Why a drop did not replace the preview's text (a text that is no manifest); the text and preview stay.
   const [dropNotice, setDropNotice] = useState<string | null>(null);
+  // The previewed manifest as the URL fragment carries it (#preview=<data>), so a link reproduces the
+  // preview in any browser. A link that could not be read stays in the address until replaced or cleared.
+  const [sharedData, setSharedData] = useState<string | null>(null);
+  const [share, setShare] = useState<PreviewShare>({ kind: 'none' });
+  const [readingLink, setReadingLink] = useState(false);
+  // Encoding and decoding are asynchronous: each start takes a number, and only the latest one lands.
+  const shareSeq = useRef(0);
+  const sharedDataNow = useRef<string | null>(null);
+  useEffect(() => {
+    sharedDataNow.current = sharedData;
+  }, [sharedData]);
+  const update = useCallback((patch: Partial<HeatmapViewState>) => setView((v) => ({ ...v, ...patch })), []);
+
+  /** Puts a previewed text into the URL; one too large for a link is kept in this tab (sessionStorage, `?preview=<id>`). */
+  const sharePreview = useCallback(
+    (text: string, handoffId: string | null) => {
+      const seq = ++shareSeq.current;
+      setReadingLink(false);
+      void encodeSharedPreview(text)
+        .catch(() => ({ ok: false as const, problem: 'This browser cannot compress the preview for a link (no CompressionStream)' }))
+        .then((encoded) => {
+          if (seq !== shareSeq.current) return;
+          if (encoded.ok) {
+            setSharedData(encoded.data);
+            setShare({ kind: 'link' });
+            update({ preview: null });
+            return;
+          }
+          setSharedData(null);
+          let id = handoffId;
+          try {
+            id ??= storePreviewHandoff({ kind: 'podcliqueset', yaml: text });
+          } catch {
+            // sessionStorage blocked or full: the preview lives on this page only.
+          }
+          update({ preview: id });
+          setShare({ kind: 'tab', message: `${encoded.problem}: ${id ? 'it stays in this tab only (a reload keeps it).' : 'it stays on this page only (this browser does not let the page keep it across a reload).'}` });
+        });
+    },
+    [update],
+  );
+  /** Shows the preview a link's fragment carries, or says why it cannot be read. */
+  const openLink = useCallback(
+    (data: string) => {
+      const seq = ++shareSeq.current;
+      setSharedData(data);
+      setShare({ kind: 'none' });
+      setDropNotice(null);
+      setReadingLink(true);
+      void decodeSharedPreview(data).then((read) => {
+        if (seq !== shareSeq.current) return;
+        setReadingLink(false);
+        if (read.ok) {
+          setInputProblem(null);
+          setPreviewText(read.text);
+          setPreviewSource({ kind: 'yaml', text: read.text });
+          setShare({ kind: 'link' });
+          update({ preview: null });
+        } else {
+          setPreviewSource(null);
+          setInputProblem(read.problem);
+        }
+      });
+    },
+    [update],
+  );
+  const clearPreview = useCallback(() => {
+    shareSeq.current++;
+    setPreviewSource(null);
+    setInputProblem(null);
+    setDropNotice(null);
+    setReadingLink(false);
+    setSharedData(null);
+    setShare({ kind: 'none' });
+    update({ preview: null });
+  }, [update]);
+
   useEffect(() => {
     const initial = decodeViewState(new URLSearchParams(window.location.search));
     setView(initial);
     setUrlRead(true);
-    if (initial.preview) {
+    const linked = previewDataOfHash(window.location.hash);
+    // A link's own preview wins over a tab-local handoff id next to it.
+    if (linked !== null) openLink(linked);
+    else if (initial.preview) {
       const handoff = readPreviewHandoff(initial.preview);
       if (!handoff.ok) setInputProblem(handoff.problem);
       else if (handoff.payload.kind === 'podcliqueset') {
         setPreviewText(handoff.payload.yaml);
         setPreviewSource({ kind: 'yaml', text: handoff.payload.yaml });
-      } else setPreviewSource({ kind: 'plan', plan: handoff.payload.plan, title: handoff.payload.title ?? 'Plan from another page' });
+        sharePreview(handoff.payload.yaml, initial.preview);
+      } else {
+        setPreviewSource({ kind: 'plan', plan: handoff.payload.plan, title: handoff.payload.title ?? 'Plan from another page' });
+        setShare({ kind: 'tab', message: 'This plan came from another page: it stays in this tab only (a link carries a PodCliqueSet, not a plan).' });
+      }
     }
-  }, []);
+    // Another link pasted into this tab's address bar changes only the fragment: no reload, so follow it here.
+    const onHashChange = () => {
+      const next = previewDataOfHash(window.location.hash);
+      if (next === sharedDataNow.current) return;
+      if (next !== null) openLink(next);
+      else clearPreview();
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [openLink, sharePreview, clearPreview]);
   useEffect(() => {
     if (!urlRead) return;
     const query = encodeViewState(view).toString();
-    const url = `${window.location.pathname}${query ? `?${query}` : ''}`;
-    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, '', url);
-  }, [view, urlRead]);
-  const update = useCallback((patch: Partial<HeatmapViewState>) => setView((v) => ({ ...v, ...patch })), []);
+    const url = `${window.location.pathname}${query ? `?${query}` : ''}${previewHash(sharedData)}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(window.history.state, '', url);
+  }, [view, urlRead, sharedData]);
 
   const roleOf = useMemo(() => roleResolver(podCliques, podCliqueSets), [podCliques, podCliqueSets]);
   // Nodes and bindings change rarely; pods often. The layout (boxes and frames) is rebuilt only from
@@ -143,11 +236,16 @@ export function TopologyView() {
   // Preview: the text is parsed and validated once; only the placement is redone on the live state,
   // so ghosts follow the cluster. Ghosts that come out the same keep their object, so the canvas can
   // patch the changed cells instead of repainting everything.
+  // No plan is made before the cluster has loaded: one made on the empty cluster of a tab that just
+  // opened says "the cluster has no nodes" for a stack that fits (a handoff or a link is read at once).
   const previewRead = useMemo(() => (previewSource?.kind === 'yaml' ? readPreviewText(previewSource.text) : null), [previewSource]);
   const lastGhosts = useRef<GhostOverlay | null>(null);
+  const clusterWait = clusterWaitReason(connection, nodeObjects.length);
   const preview = useMemo((): PreviewState => {
+    if (readingLink) return { status: 'waiting', message: 'Reading the preview from the link…' };
     if (inputProblem && !previewSource) return { status: 'problems', problems: [inputProblem] };
-    if (!previewSource || !state || !model) return { status: 'none' };
+    if (!previewSource) return { status: 'none' };
+    if (clusterWait || !state || !model) return { status: 'waiting', message: clusterWait ?? 'Waiting for readable cluster data: the preview is placed once the nodes can be read.' };
     const stable = (next: GhostOverlay): GhostOverlay => {
       const kept = sameGhosts(lastGhosts.current, next) ? lastGhosts.current! : next;
       lastGhosts.current = kept;
@@ -157,7 +255,7 @@ export function TopologyView() {
     const result = previewInput(state, previewRead!);
     if (!result.ok) return { status: 'problems', problems: result.problems };
     return { status: 'ready', title: previewTitle(result), demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
-  }, [previewSource, previewRead, inputProblem, state, model]);
+  }, [previewSource, previewRead, inputProblem, readingLink, clusterWait, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key
@@ -283,19 +381,22 @@ export function TopologyView() {
     [model],
   );
 
-  const showPreviewOf = useCallback((text: string) => {
-    setInputProblem(null);
-    setDropNotice(null);
-    setPreviewSource({ kind: 'yaml', text });
-  }, []);
+  const showPreviewOf = useCallback(
+    (text: string) => {
+      setInputProblem(null);
+      setDropNotice(null);
+      setPreviewSource({ kind: 'yaml', text });
+      sharePreview(text, null);
+    },
+    [sharePreview],
+  );
   const drop = usePreviewDrop((dropped) => {
     if (dropped.kind === 'manifest') {
       setPreviewText(dropped.text);
       showPreviewOf(dropped.text);
     } else if (dropped.kind === 'kept') setDropNotice(dropped.notice);
     else {
-      setDropNotice(null);
-      setPreviewSource(null);
+      clearPreview();
       setInputProblem(dropped.problem);
     }
   });
@@ -409,13 +510,9 @@ export function TopologyView() {
             onPreview={showPreviewOf}
             dragging={drop.dragging}
             notice={dropNotice}
-            onClear={() => {
-              setPreviewSource(null);
-              setInputProblem(null);
-              setDropNotice(null);
-              update({ preview: null });
-            }}
+            onClear={clearPreview}
             state={preview}
+            share={share}
           />
           {model && (
             <section aria-labelledby="workloads-heading" className="text-sm">

@@ -1,7 +1,8 @@
 /**
  * The heatmap view in the URL, so a view can be shared: colour mode, collapsed levels, selected
- * workload, zoom, binding and preview handoff id. Unknown or malformed values fall back to the
- * default rather than failing the page; encode(decode(x)) keeps every valid view.
+ * workload, zoom, binding and preview handoff id in the query; the previewed manifest itself in the
+ * fragment (see encodeSharedPreview). Unknown or malformed values fall back to the default rather than
+ * failing the page; encode(decode(x)) keeps every valid view.
  */
 import { COLOR_MODES, type ColorMode } from './colors';
 
@@ -83,4 +84,113 @@ export function decodeViewState(params: URLSearchParams): HeatmapViewState {
     topology: params.get('topo') || null,
     preview: params.get('preview') || null,
   };
+}
+
+/*
+ * A previewed manifest in the URL's fragment (`#preview=<data>`), so a link reproduces the preview in
+ * any browser: the fragment is never sent to the server, and <data> is the YAML's UTF-8, compressed
+ * (deflate-raw) and written in base64url. CompressionStream is in every current browser and in Node.
+ */
+
+/** The fragment's key: `/topology#preview=<data>`. */
+export const PREVIEW_FRAGMENT_KEY = 'preview';
+/** Longest <data> a link carries (characters): longer links get cut by chat tools, mail and tickets. */
+export const MAX_SHARED_PREVIEW_CHARS = 16_000;
+/**
+ * Any text of at most this many UTF-8 bytes fits in a link, whatever it holds: deflate's worst case
+ * (stored blocks) adds 5 bytes per 64 KiB block, and base64url makes 4 characters of 3 bytes.
+ */
+export const SHARED_PREVIEW_ALWAYS_FITS_BYTES = Math.floor((MAX_SHARED_PREVIEW_CHARS * 3) / 4) - 64;
+/** The most a shared preview inflates to: 16 000 characters of well-compressed data could otherwise be many megabytes. */
+export const MAX_SHARED_PREVIEW_TEXT_BYTES = 2 ** 21;
+
+export type SharedPreviewEncoding = { ok: true; data: string } | { ok: false; problem: string };
+export type SharedPreviewDecoding = { ok: true; text: string } | { ok: false; problem: string };
+
+const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** The bytes of a base64url text, or null when it is none (a character outside the alphabet, a cut-off length). */
+function fromBase64Url(text: string): Uint8Array | null {
+  if (!BASE64URL.test(text) || text.length % 4 === 1) return null;
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** `bytes` through a (de)compression stream; 'too-large' as soon as the output passes `limit` bytes. Rejects on corrupt input. */
+async function throughStream(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array | 'too-large'> {
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/**
+ * The URL data of a previewed text, or why it cannot go into a link (too large: the page then keeps
+ * the preview in the tab; the sentence has no full stop, so the page can add what it does instead). Text is stored as UTF-8, so an unpaired surrogate (never in a YAML file)
+ * comes back as U+FFFD; every other string comes back as it was.
+ */
+export async function encodeSharedPreview(text: string): Promise<SharedPreviewEncoding> {
+  const bytes = new TextEncoder().encode(text);
+  const tooLarge = (size: string) => ({ ok: false as const, problem: `This preview is too large to share in a link (${size}; a link holds up to ${kib(MAX_SHARED_PREVIEW_CHARS)} compressed)` });
+  if (bytes.length > MAX_SHARED_PREVIEW_TEXT_BYTES) return tooLarge(`${kib(bytes.length)} of text`);
+  const packed = await throughStream(bytes, new CompressionStream('deflate-raw'), Infinity);
+  const data = toBase64Url(packed as Uint8Array);
+  if (data.length > MAX_SHARED_PREVIEW_CHARS) return tooLarge(`${kib(data.length)} compressed`);
+  return { ok: true, data };
+}
+
+/** The text a link's preview data holds, or a sentence saying why it cannot be read. Never rejects. */
+export async function decodeSharedPreview(data: string): Promise<SharedPreviewDecoding> {
+  const fail = (why: string) => ({ ok: false as const, problem: `The preview in this link could not be read: ${why}.` });
+  if (!data) return fail('the link has "#preview=" with nothing after it');
+  if (data.length > MAX_SHARED_PREVIEW_CHARS) return fail(`it is longer (${data.length} characters) than a preview link can be (${MAX_SHARED_PREVIEW_CHARS})`);
+  const bytes = fromBase64Url(data);
+  if (!bytes) return fail('it is not base64url text (the link may have been cut short or changed)');
+  let inflated: Uint8Array | 'too-large';
+  try {
+    inflated = await throughStream(bytes, new DecompressionStream('deflate-raw'), MAX_SHARED_PREVIEW_TEXT_BYTES);
+  } catch {
+    return fail('its data is not complete deflate-compressed text (the link may have been cut short or changed)');
+  }
+  if (inflated === 'too-large') return fail(`it expands to more than ${kib(MAX_SHARED_PREVIEW_TEXT_BYTES)}`);
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(inflated) };
+  } catch {
+    return fail('its data is not UTF-8 text');
+  }
+}
+
+/** The preview data in a URL fragment (`#preview=<data>`, other keys ignored), or null when it has none. */
+export function previewDataOfHash(hash: string): string | null {
+  return new URLSearchParams(hash.replace(/^#/, '')).get(PREVIEW_FRAGMENT_KEY);
+}
+
+/** The URL fragment carrying `data` ('' for none). base64url needs no escaping. */
+export function previewHash(data: string | null): string {
+  return data === null ? '' : `#${PREVIEW_FRAGMENT_KEY}=${data}`;
 }
