@@ -635,6 +635,35 @@ test('Ctrl+C / Ctrl+V on a scaling-group member pastes a standalone copy outside
   expect(centre.x >= frame.x && centre.x <= frame.x + frame.width && centre.y >= frame.y && centre.y <= frame.y + frame.height).toBe(false);
 });
 
+test('Ctrl+C / Ctrl+V on a scaling group pastes a new group holding copies of its members, with its settings', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  await select(page, group(page, 'prefill'));
+  await page.keyboard.press('Control+c');
+  await expect(notice(page)).toContainText('Copied 1 scaling group(s) and 2 clique(s).');
+  await page.keyboard.press('Control+v');
+  // Only the members are copied: the frontend starts after pleader but is no member.
+  await expect(notice(page)).toHaveText('Pasted scaling group prefill-2 (pleader-2, pworker-2).');
+  await expect(group(page, 'prefill-2')).toBeVisible();
+  await expect(clique(page, 'frontend-2')).toHaveCount(0);
+  for (const member of ['pleader-2', 'pworker-2']) await expect(clique(page, member)).toHaveAttribute('data-group', 'prefill-2');
+  // The copy is selected, and drawn clear of the other frames.
+  await expect(page.getByRole('heading', { name: 'Inspector · group prefill-2', exact: true })).toBeVisible();
+  const copy = await settledBox(page, group(page, 'prefill-2'));
+  for (const other of ['prefill', 'decode']) {
+    const b = await settledBox(page, group(page, other));
+    const apart = copy.x >= b.x + b.width || b.x >= copy.x + copy.width || copy.y >= b.y + b.height || b.y >= copy.y + copy.height;
+    expect(apart, `prefill-2 overlaps ${other}`).toBe(true);
+  }
+  await expect(page.getByTestId('builder-findings-summary')).toHaveText('No problems');
+  const t = (yamlObject(await exported(page)) as { spec: { template: { cliques: { name: string; spec: Record<string, unknown> }[]; podCliqueScalingGroups: Record<string, unknown>[] } } }).spec.template;
+  const [original, , pasted] = t.podCliqueScalingGroups;
+  expect(pasted).toEqual({ ...original, name: 'prefill-2', cliqueNames: ['pleader-2', 'pworker-2'] });
+  const spec = (name: string) => t.cliques.find((c) => c.name === name)!.spec;
+  expect(spec('pworker-2')).toEqual({ ...spec('pworker'), roleName: 'pworker-2' });
+  expect(t.cliques.map((c) => c.name)).toEqual(['frontend', 'pleader', 'pworker', 'dleader', 'dworker', 'pleader-2', 'pworker-2']);
+});
+
 test('Ctrl+C with page text selected copies that text, not the selected clique', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await open(page);

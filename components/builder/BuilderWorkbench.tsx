@@ -15,17 +15,18 @@ import {
   addContainer,
   addGroup,
   addStartsAfter,
-  copyCliques,
+  copySelection,
   deleteSelection,
   deletionConsequences,
   moveIntoGroup,
-  pasteCliques,
+  pasteClipboard,
   removeContainer,
   removeStartsAfter,
   renameClique,
   renameGroup,
   setField,
   setFields,
+  type BuilderClipboard,
   type EditResult,
   type Selection,
 } from '@/lib/builder/edits';
@@ -45,6 +46,7 @@ import {
   groupKey,
   kindOf,
   moveGroup,
+  placePastedGroups,
   pruneLayout,
   renameInLayout,
   type Layout,
@@ -130,7 +132,7 @@ function BuilderWorkbenchInner() {
   /** Selects a node on the canvas; `pan` also brings it into view. */
   const setFocus = useCallback((key: string, pan = true) => setFocusRequest((f) => ({ key, pan, seq: (f?.seq ?? 0) + 1 })), []);
   const [pendingDelete, setPendingDelete] = useState<{ sel: Selection; consequences: string[] } | null>(null);
-  const [clipboard, setClipboard] = useState<unknown[]>([]);
+  const [clipboard, setClipboard] = useState<BuilderClipboard>({ cliques: [], groups: [] });
   const [panel, setPanel] = useState<Panel>('none');
   const [shareLink, setShareLink] = useState<string | null>(null);
   const [laying, setLaying] = useState(false);
@@ -387,29 +389,39 @@ function BuilderWorkbenchInner() {
     setSelection(EMPTY_SELECTION);
   }, [pendingDelete, applyEdit]);
 
-  /** Copies the selected cliques (a group's: all its members); false when nothing is selected to copy. */
+  /** Copies the selected cliques, and the selected groups whole (with their members); false when nothing is selected to copy. */
   const copy = useCallback((): boolean => {
-    const names = [...selection.cliques, ...selection.groups.flatMap((gn) => graphRef.current.groups.find((x) => x.name === gn)?.cliqueNames ?? [])];
-    if (names.length === 0) return false;
-    setClipboard(copyCliques(workRef.current.text, names));
-    say(`Copied ${names.length} clique(s).`);
+    const copied = copySelection(workRef.current.text, { cliques: selection.cliques, groups: selection.groups });
+    if (copied.cliques.length + copied.groups.length === 0) return false;
+    setClipboard(copied);
+    const groups = copied.groups.length ? `${copied.groups.length} scaling group(s) and ` : '';
+    say(`Copied ${groups}${copied.cliques.length} clique(s).`);
     return true;
   }, [selection]);
 
   const paste = useCallback(() => {
-    if (clipboard.length === 0) return;
-    const r = pasteCliques(workRef.current.text, clipboard);
+    if (clipboard.cliques.length + clipboard.groups.length === 0) return;
+    const r = pasteClipboard(workRef.current.text, clipboard);
     if (!r.ok) {
       applyEdit(r);
       return;
     }
-    const names = r.note ? r.note.split(', ') : [];
-    const from = clipboard.flatMap((c) => (isRecord(c) && typeof c.name === 'string' ? [c.name] : []));
-    const pasted = names.map((name, i) => ({ name, from: from[i] ?? '' }));
     const after = readBuilderText(r.text);
-    applyEdit(r, (lay) => placePasted(lay, after.ok ? graphFromObject(after.object) : graphRef.current, pasted));
-    if (names.length) say(`Pasted ${names.join(', ')}.`);
-  }, [clipboard, applyEdit]);
+    const g = after.ok ? graphFromObject(after.object) : graphRef.current;
+    const members = new Set(r.groups.flatMap((p) => g.groups.find((x) => x.name === p.name)?.cliqueNames ?? []));
+    const standalone = r.cliques.filter((c) => !members.has(c.name));
+    // Groups first: a group not yet placed would be an empty frame at the default spot, which a standalone copy could land in.
+    applyEdit(r, (lay) => placePasted(placePastedGroups(lay, g, r.groups, r.cliques), g, standalone));
+    const said = [
+      ...r.groups.map((p) => {
+        const copies = g.groups.find((x) => x.name === p.name)?.cliqueNames ?? [];
+        return `scaling group ${p.name}${copies.length ? ` (${copies.join(', ')})` : ''}`;
+      }),
+      ...standalone.map((c) => c.name),
+    ];
+    if (r.groups.length === 1) setFocus(groupKey(r.groups[0]!.name));
+    if (said.length) say(`Pasted ${said.join(', ')}.`);
+  }, [clipboard, applyEdit, setFocus]);
 
   const doUndo = useCallback(() => setHistory((h) => undo(h)), []);
   const doRedo = useCallback(() => setHistory((h) => redo(h)), []);

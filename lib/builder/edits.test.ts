@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { checkManifestText } from '../grove/check';
 import { readBuilderText } from './document';
-import { addClique, addGroup, addStartsAfter, copyCliques, deleteSelection, deletionConsequences, moveIntoGroup, pasteCliques, removeStartsAfter, renameClique, renameGroup, setField, type EditResult } from './edits';
+import { addClique, addGroup, addStartsAfter, copyCliques, copySelection, deleteSelection, deletionConsequences, moveIntoGroup, pasteCliques, pasteClipboard, removeStartsAfter, renameClique, renameGroup, setField, type EditResult, type PasteResult } from './edits';
 import { cycleThrough, edgesOnceExplicit, graphFromObject } from './graph';
 import { stackText } from './templates';
 
@@ -48,6 +48,38 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: other} # another document
 `;
+
+/** Router in front of a scaling group of prefill + decode (flow member list, group settings, a sharing filter). */
+const WORKERS_STACK = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: ux}
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeExplicit
+    topologyConstraint: {topologyName: demo, pack: {required: zone}}
+    cliques:
+      - name: router
+        spec: {roleName: router, replicas: 1, startsAfter: [prefill, decode], podSpec: {containers: [{name: app, image: busybox}]}}
+      - name: prefill
+        topologyConstraint: {pack: {required: host}}
+        spec: {roleName: prefill, replicas: 2, minAvailable: 1, podSpec: {containers: [{name: app, image: busybox}]}}
+      - name: decode
+        spec: {roleName: decode, replicas: 3, minAvailable: 2, startsAfter: [prefill], podSpec: {containers: [{name: app, image: busybox}]}}
+    podCliqueScalingGroups:
+      - name: workers
+        cliqueNames: [prefill, decode]
+        replicas: 2
+        minAvailable: 1
+        topologyConstraint: {pack: {required: rack}}
+        resourceSharing:
+          - {name: kv, scope: PerReplica, filter: {childCliqueNames: [prefill]}}
+`;
+
+function pasted(r: PasteResult) {
+  if (!r.ok) throw new Error(r.message);
+  return r;
+}
 
 describe('graph edits on the YAML document', () => {
   test('graph of a PodCliqueSet: cliques, groups, edges', () => {
@@ -221,6 +253,48 @@ describe('graph edits on the YAML document', () => {
     expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'worker', 'frontend-2', 'worker-2']);
     expect(g.edges).toContainEqual({ from: 'worker-2', to: 'frontend-2', kind: 'explicit' });
     expect(new Set(g.cliques.map((c) => c.roleName)).size).toBe(4);
+  });
+
+  test('copying a selected scaling group pastes a new group holding copies of its members, with its settings', () => {
+    const text = `${WORKERS_STACK}`;
+    const clip = copySelection(text, { cliques: [], groups: ['workers'] });
+    expect(clip.groups).toHaveLength(1);
+    // Only the members: the router is no member, even though it starts after them.
+    expect(clip.cliques.map((c) => (c as { name: string }).name)).toEqual(['prefill', 'decode']);
+    const r = pasted(pasteClipboard(text, clip));
+    expect(r.groups).toEqual([{ name: 'workers-2', from: 'workers' }]);
+    expect(r.cliques).toEqual([{ name: 'prefill-2', from: 'prefill' }, { name: 'decode-2', from: 'decode' }]);
+    const t = parse(r.text).spec.template;
+    expect(t.podCliqueScalingGroups).toHaveLength(2);
+    expect(t.podCliqueScalingGroups[0]).toEqual(parse(text).spec.template.podCliqueScalingGroups[0]);
+    expect(t.podCliqueScalingGroups[1]).toEqual({
+      name: 'workers-2',
+      cliqueNames: ['prefill-2', 'decode-2'],
+      replicas: 2,
+      minAvailable: 1,
+      topologyConstraint: { pack: { required: 'rack' } },
+      resourceSharing: [{ name: 'kv', scope: 'PerReplica', filter: { childCliqueNames: ['prefill-2'] } }],
+    });
+    const g = graphOf(r.text);
+    expect(g.cliques.map((c) => [c.name, c.group])).toEqual([['router', null], ['prefill', 'workers'], ['decode', 'workers'], ['prefill-2', 'workers-2'], ['decode-2', 'workers-2']]);
+    // startsAfter between two copied cliques is remapped to the copies; the clique settings come along.
+    expect(g.cliques.find((c) => c.name === 'decode-2')).toMatchObject({ startsAfter: ['prefill-2'], replicas: 3, minAvailable: 2, roleName: 'decode-2' });
+    expect(t.cliques[3].topologyConstraint).toEqual({ pack: { required: 'host' } });
+    // The copy lists its members in the style of the original's list.
+    expect(r.text).toContain('cliqueNames: [prefill-2, decode-2]');
+    // The file is still valid (unique names and roleNames, members exist, sharing filter names members).
+    expect(checkManifestText(r.text).documents[0]!.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // Pasting again gives the next free names; a clique selected with its group is copied once.
+    const twice = pasted(pasteClipboard(r.text, copySelection(r.text, { cliques: ['decode'], groups: ['workers'] })));
+    expect(twice.groups).toEqual([{ name: 'workers-3', from: 'workers' }]);
+    expect(parse(twice.text).spec.template.podCliqueScalingGroups[2].cliqueNames).toEqual(['prefill-3', 'decode-3']);
+    expect(graphOf(twice.text).cliques).toHaveLength(7);
+  });
+
+  test('a pasted group gets a name unique among cliques and groups alike', () => {
+    const text = ok(addClique(WORKERS_STACK, { kind: 'generic', name: 'workers-2' }));
+    const r = pasted(pasteClipboard(text, copySelection(text, { cliques: [], groups: ['workers'] })));
+    expect(r.groups[0]!.name).toBe('workers-3');
   });
 
   test('setField sets and deletes, keeping neighbours', () => {

@@ -116,49 +116,138 @@ export function addClique(text: string, options: AddCliqueOptions): EditResult {
   });
 }
 
-/** Pastes copies of clique objects (from copyCliques), renamed to be unique; startsAfter kept only between pasted or existing cliques. */
-export function pasteCliques(text: string, cliques: readonly unknown[]): EditResult {
-  return edit(text, ({ d, graph }) => {
+/** What Ctrl+C holds, as plain data: scaling groups copied whole, and cliques (a copied group's members among them). */
+export interface BuilderClipboard {
+  cliques: unknown[];
+  groups: unknown[];
+}
+
+/** A pasted copy's name and the name of what it was copied from. */
+export interface Pasted {
+  name: string;
+  from: string;
+}
+
+export type PasteResult = { ok: true; text: string; note?: string; cliques: Pasted[]; groups: Pasted[] } | { ok: false; message: string };
+
+const namedRecords = (list: readonly unknown[]): (Record<string, unknown> & { name: string })[] =>
+  list.filter((x): x is Record<string, unknown> & { name: string } => isRecord(x) && typeof x.name === 'string');
+
+/** Names of `list` mapped through `renames`; names with no copy are dropped. */
+function renamedNames(list: unknown, renames: ReadonlyMap<string, string>): string[] {
+  return (Array.isArray(list) ? list : []).flatMap((n) => (typeof n === 'string' && renames.has(n) ? [renames.get(n)!] : []));
+}
+
+/** A copied clique, renamed: its own roleName (made unique), startsAfter remapped to the copies (or kept, naming a clique that stays). */
+function cliqueCopy(c: Record<string, unknown>, name: string, renames: ReadonlyMap<string, string>, existing: ReadonlySet<string>, roles: string[]): Record<string, unknown> {
+  const copy = structuredClone(c) as Record<string, unknown> & { spec?: Record<string, unknown> };
+  copy.name = name;
+  if (isRecord(copy.spec)) {
+    if (typeof copy.spec.roleName === 'string') {
+      copy.spec.roleName = uniqueName(copy.spec.roleName, roles);
+      roles.push(copy.spec.roleName as string);
+    }
+    if (Array.isArray(copy.spec.startsAfter)) {
+      const after = (copy.spec.startsAfter as unknown[])
+        .filter((s): s is string => typeof s === 'string')
+        .map((s) => renames.get(s) ?? (existing.has(s) ? s : null))
+        .filter((s): s is string => s !== null);
+      if (after.length > 0) copy.spec.startsAfter = after;
+      else delete copy.spec.startsAfter;
+    }
+  }
+  return copy;
+}
+
+/**
+ * A copied scaling group, renamed, holding the copies of its members (replicas, minAvailable,
+ * topologyConstraint and the rest kept); its resourceSharing filters name the copies, and an entry
+ * left naming none goes (an empty filter is invalid).
+ */
+function groupCopy(g: Record<string, unknown>, name: string, renames: ReadonlyMap<string, string>): Record<string, unknown> {
+  const copy = structuredClone(g);
+  copy.name = name;
+  copy.cliqueNames = renamedNames(g.cliqueNames, renames);
+  if (Array.isArray(copy.resourceSharing)) {
+    copy.resourceSharing = copy.resourceSharing.flatMap((r: unknown) => {
+      if (!isRecord(r) || !isRecord(r.filter)) return [r];
+      const named = Array.isArray(r.filter.childCliqueNames) ? r.filter.childCliqueNames.length : 0;
+      const kept = renamedNames(r.filter.childCliqueNames, renames);
+      if (named > 0 && kept.length === 0) return [];
+      return [{ ...r, filter: { ...r.filter, ...(named > 0 ? { childCliqueNames: kept } : {}) } }];
+    });
+    if ((copy.resourceSharing as unknown[]).length === 0) delete copy.resourceSharing;
+  }
+  return copy;
+}
+
+/**
+ * Pastes a clipboard (from copySelection): every clique and group renamed to be unique, each group
+ * holding the copies of its members; startsAfter kept only between pasted or existing cliques.
+ * `note` lists the pasted cliques' names.
+ */
+export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResult {
+  const pastedCliques: Pasted[] = [];
+  const pastedGroups: Pasted[] = [];
+  const r = edit(text, ({ d, graph }) => {
+    const cliques = namedRecords(clip.cliques);
+    const groups = namedRecords(clip.groups);
     const taken = allNames(graph);
     const renames = new Map<string, string>();
-    for (const c of cliques) {
-      if (!isRecord(c) || typeof c.name !== 'string') continue;
-      const n = uniqueName(c.name, [...taken, ...renames.values()]);
-      renames.set(c.name, n);
-    }
+    for (const c of cliques) if (!renames.has(c.name)) renames.set(c.name, uniqueName(c.name, [...taken, ...renames.values()]));
+    const groupRenames = new Map<string, string>();
+    for (const g of groups) if (!groupRenames.has(g.name)) groupRenames.set(g.name, uniqueName(g.name, [...taken, ...renames.values(), ...groupRenames.values()]));
     const roles = graph.cliques.map((c) => c.roleName);
-    const seq = blockSeq(d, CLIQUES);
     const existing = new Set(graph.cliques.map((c) => c.name));
-    for (const c of cliques) {
-      if (!isRecord(c) || typeof c.name !== 'string') continue;
-      const copy = structuredClone(c) as Record<string, unknown> & { spec?: Record<string, unknown> };
-      copy.name = renames.get(c.name)!;
-      if (isRecord(copy.spec)) {
-        if (typeof copy.spec.roleName === 'string') {
-          copy.spec.roleName = uniqueName(copy.spec.roleName, roles);
-          roles.push(copy.spec.roleName as string);
-        }
-        if (Array.isArray(copy.spec.startsAfter)) {
-          const after = (copy.spec.startsAfter as unknown[])
-            .filter((s): s is string => typeof s === 'string')
-            .map((s) => renames.get(s) ?? (existing.has(s) ? s : null))
-            .filter((s): s is string => s !== null);
-          if (after.length > 0) copy.spec.startsAfter = after;
-          else delete copy.spec.startsAfter;
-        }
-      }
-      seq.items.push(d.createNode(copy) as Node);
+    const cliqueSeq = blockSeq(d, CLIQUES);
+    for (const [from, name] of renames) {
+      const c = cliques.find((x) => x.name === from)!;
+      cliqueSeq.items.push(d.createNode(cliqueCopy(c, name, renames, existing, roles)) as Node);
+      pastedCliques.push({ name, from });
     }
-    return { note: [...renames.values()].join(', ') };
+    if (groupRenames.size > 0) {
+      const groupSeq = blockSeq(d, GROUPS);
+      for (const [from, name] of groupRenames) {
+        const node = d.createNode(groupCopy(groups.find((x) => x.name === from)!, name, renames)) as Node;
+        // The members are listed in the style of the original's list when it is still in the file (`[a, b]` stays flow).
+        const original = graph.groups.find((x) => x.name === from);
+        const members = isMap(node) ? node.get('cliqueNames', true) : undefined;
+        if (original && isSeq(members) && seqAt(d, [...GROUPS, original.index, 'cliqueNames'])?.flow) members.flow = true;
+        groupSeq.items.push(node);
+        pastedGroups.push({ name, from });
+      }
+    }
+    return { note: pastedCliques.map((p) => p.name).join(', ') };
   });
+  return r.ok ? { ...r, cliques: pastedCliques, groups: pastedGroups } : r;
+}
+
+/** Pastes copies of clique objects (from copyCliques), renamed to be unique; startsAfter kept only between pasted or existing cliques. */
+export function pasteCliques(text: string, cliques: readonly unknown[]): EditResult {
+  const r = pasteClipboard(text, { cliques: [...cliques], groups: [] });
+  return r.ok ? { ok: true, text: r.text, ...(r.note ? { note: r.note } : {}) } : r;
+}
+
+function templateOf(object: Record<string, unknown>): Record<string, unknown> {
+  return isRecord(object.spec) && isRecord(object.spec.template) ? object.spec.template : {};
 }
 
 /** The clique objects named, as plain data, for the clipboard. */
 export function copyCliques(text: string, names: readonly string[]): unknown[] {
   const read = readBuilderText(text);
   if (!read.ok) return [];
-  const t = isRecord(read.object.spec) && isRecord(read.object.spec.template) ? read.object.spec.template : {};
+  const t = templateOf(read.object);
   return (Array.isArray(t.cliques) ? t.cliques : []).filter((c) => isRecord(c) && names.includes(String(c.name)));
+}
+
+/** The selection as plain data for the clipboard: selected groups whole, with their members, and the selected cliques (each once). */
+export function copySelection(text: string, sel: Selection): BuilderClipboard {
+  const read = readBuilderText(text);
+  if (!read.ok) return { cliques: [], groups: [] };
+  const t = templateOf(read.object);
+  const groups = (Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : []).filter((g) => isRecord(g) && sel.groups.includes(String(g.name)));
+  const members = groups.flatMap((g) => (isRecord(g) && Array.isArray(g.cliqueNames) ? g.cliqueNames.map(String) : []));
+  return { cliques: copyCliques(text, [...sel.cliques, ...members]), groups };
 }
 
 /** Adds an (empty) scaling group; returns its name in `note`. */

@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { readBuilderText } from './document';
 import { graphFromObject } from './graph';
-import { autoLayout, CLIQUE_SIZE, cliqueKey, completeLayout, EMPTY_LAYOUT, groupAt, groupFrame, groupKey, moveGroup, renameInLayout } from './layout';
+import { copySelection, pasteClipboard } from './edits';
+import { autoLayout, CLIQUE_SIZE, cliqueKey, completeLayout, EMPTY_LAYOUT, groupAt, groupFrame, groupKey, moveGroup, placePastedGroups, renameInLayout } from './layout';
 import { stackText } from './templates';
 
-function graph() {
-  const r = readBuilderText(stackText('multi-node-disaggregated-frontend', 'sglang'));
+function graph(text = stackText('multi-node-disaggregated-frontend', 'sglang')) {
+  const r = readBuilderText(text);
   if (!r.ok) throw new Error(r.message);
   return graphFromObject(r.object);
 }
@@ -43,5 +44,30 @@ describe('layout', () => {
     expect(groupFrame(moved, g, 'prefill')).toMatchObject({ x: frame.x + 100, y: frame.y + 50 });
     const renamed = renameInLayout(moved, 'group', 'prefill', 'pf');
     expect(renamed.positions[groupKey('pf')]).toEqual(moved.positions[groupKey('prefill')]);
+  });
+
+  test('a pasted scaling group goes right of everything, its member copies arranged in its frame as the originals are in theirs', () => {
+    const text = stackText('multi-node-disaggregated-frontend', 'sglang');
+    const before = graph(text);
+    const l = completeLayout(EMPTY_LAYOUT, before);
+    const r = pasteClipboard(text, copySelection(text, { cliques: [], groups: ['prefill'] }));
+    if (!r.ok) throw new Error(r.message);
+    const after = graph(r.text);
+    const placed = placePastedGroups(l, after, r.groups, r.cliques);
+    const frame = groupFrame(placed, after, 'prefill-2');
+    const source = groupFrame(l, before, 'prefill');
+    expect(frame).toMatchObject({ width: source.width, height: source.height });
+    // Clear of every frame and clique already drawn.
+    for (const g of before.groups) expect(frame.x).toBeGreaterThan(groupFrame(l, before, g.name).x + groupFrame(l, before, g.name).width);
+    for (const c of before.cliques) expect(frame.x).toBeGreaterThan(l.positions[cliqueKey(c.name)]!.x + CLIQUE_SIZE.width);
+    for (const { name, from } of r.cliques) {
+      const p = placed.positions[cliqueKey(name)]!;
+      const o = l.positions[cliqueKey(from)]!;
+      expect({ dx: p.x - frame.x, dy: p.y - frame.y }).toEqual({ dx: o.x - source.x, dy: o.y - source.y });
+      expect(groupAt(placed, after, p)).toBe('prefill-2');
+      expect(placed.kinds[name]).toBe(l.kinds[from]);
+    }
+    // Nothing that was there moved.
+    for (const [k, v] of Object.entries(l.positions)) expect(placed.positions[k]).toEqual(v);
   });
 });

@@ -89,6 +89,37 @@ export function groupAt(layout: Layout, graph: BuilderGraph, at: Point): string 
   return null;
 }
 
+/**
+ * The layout with each pasted scaling group placed right of everything, its member copies laid out
+ * inside its frame as the originals sit in theirs, each with its original's role kind. `graph` is the
+ * stack after the paste; `cliques` pairs each pasted clique with the clique it was copied from.
+ */
+export function placePastedGroups(layout: Layout, graph: BuilderGraph, groups: readonly { name: string; from: string }[], cliques: readonly { name: string; from: string }[]): Layout {
+  const origin = new Map(cliques.map((c) => [c.name, c.from]));
+  // A group not placed yet would count as an empty frame at the default spot.
+  const unplaced = new Set(groups.map((g) => g.name));
+  let next: Layout = { positions: { ...layout.positions }, kinds: { ...layout.kinds } };
+  for (const { name, from } of groups) {
+    const source = groupFrame(layout, graph, from);
+    unplaced.delete(name);
+    const spot = freeSpot(next, { ...graph, groups: graph.groups.filter((g) => !unplaced.has(g.name)) });
+    const positions = { ...next.positions, [groupKey(name)]: spot };
+    const kinds = { ...next.kinds };
+    const members = graph.groups.find((g) => g.name === name)?.cliqueNames ?? [];
+    members.forEach((member, i) => {
+      const was = origin.get(member) ?? member;
+      const at = layout.positions[cliqueKey(was)];
+      // Where the original sits in its frame; a member with no position goes below the others.
+      positions[cliqueKey(member)] = at
+        ? { x: spot.x + at.x - source.x, y: spot.y + at.y - source.y }
+        : { x: spot.x + GROUP_PADDING, y: spot.y + GROUP_HEADER + GROUP_PADDING + i * (CLIQUE_SIZE.height + 24) };
+      kinds[member] = kindOf(layout, was);
+    });
+    next = { positions, kinds };
+  }
+  return next;
+}
+
 /** Gives every clique and group without a position one (imports, YAML edits). */
 export function completeLayout(layout: Layout, graph: BuilderGraph): Layout {
   const positions = { ...layout.positions };
