@@ -5,43 +5,33 @@
  * (Before the fix, DELETE of PodCliqueSet "." went out as DELETE …/namespaces/default/podcliquesets/,
  * which the apiserver serves as deletecollection.)
  */
-import * as k8s from '@kubernetes/client-node';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST as apply } from '../../app/api/apply/route';
 import { POST as deleteRoute } from '../../app/api/delete/route';
 import { POST as scale } from '../../app/api/scale/route';
 import { setClusterSource } from '../sources';
 import { LiveSource } from '../sources/live';
+import { startFakeApiserver, type FakeApiserver } from './fakeApiserver';
 
 const HEADERS = { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000', 'x-canopy-request': '1', 'content-type': 'application/json' };
 const post = (path: string, body: unknown) =>
   new Request(`http://127.0.0.1:3000${path}`, { method: 'POST', headers: HEADERS, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 let seen: string[] = [];
-let apiserver: http.Server;
+let apiserver: FakeApiserver;
 beforeAll(async () => {
-  apiserver = http.createServer((req, res) => {
+  apiserver = await startFakeApiserver((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
-  await new Promise<void>((resolve) => apiserver.listen(0, '127.0.0.1', resolve));
-  const kubeConfig = new k8s.KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(apiserver.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u', namespace: 'default' }],
-    currentContext: 'ctx',
-  });
-  await setClusterSource(new LiveSource({ kubeConfig, info: { mode: 'live', name: 'ctx', server: 'http://127.0.0.1', namespace: 'default', readOnly: false } }));
+  await setClusterSource(new LiveSource(apiserver.connection({ namespace: 'default' })));
 });
 beforeEach(() => {
   seen = [];
 });
 afterAll(async () => {
   await setClusterSource(undefined);
-  await new Promise((resolve) => apiserver.close(resolve));
+  await apiserver.close();
 });
 
 async function errorOf(response: Response): Promise<{ status: number; message: string }> {

@@ -3,10 +3,7 @@
  * keeps its pod budget) and the live scale, which refuses before it asks the apiserver anything.
  * And which HPA the live scale names as the owner of the replica count (over a fake apiserver).
  */
-import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as scale } from '../../app/api/scale/route';
@@ -18,6 +15,7 @@ import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import type { Connection } from '../kube/connection';
 import { setClusterSource } from '../sources';
 import { createSimulatedSource, type SimulatedSource } from '../sources/simulated';
+import { startFakeApiserver, type FakeApiserver } from './fakeApiserver';
 import { scaleObject } from './scale';
 
 const FIXTURE = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'e2e', 'cluster', 'fixtures', 'disaggregated-podcliqueset.yaml'), 'utf8');
@@ -81,10 +79,10 @@ describe('live scale: the HPA that owns the replica count', () => {
 
   let hpas: Hpa[] = [];
   let mayList = true;
-  let apiserver: http.Server;
+  let apiserver: FakeApiserver;
   let connection: Connection;
   beforeAll(async () => {
-    apiserver = http.createServer((req, res) => {
+    apiserver = await startFakeApiserver((req, res) => {
       const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       const url = req.url?.split('?')[0] ?? '';
       if (req.method === 'GET' && url === HPAS) {
@@ -99,17 +97,9 @@ describe('live scale: the HPA that owns the replica count', () => {
       if (req.method === 'PATCH' && url === '/apis/grove.io/v1alpha1/namespaces/default/podcliquesets/disagg/scale') return reply(200, { spec: { replicas: 2 } });
       reply(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: `unexpected ${req.method} ${url}` });
     });
-    await new Promise<void>((resolve) => apiserver.listen(0, '127.0.0.1', resolve));
-    const kubeConfig = new k8s.KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(apiserver.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'ctx', cluster: 'c', user: 'u', namespace: 'default' }],
-      currentContext: 'ctx',
-    });
-    connection = { kubeConfig, info: { mode: 'live', name: 'ctx', server: 'http://127.0.0.1', namespace: 'default', readOnly: false } };
+    connection = apiserver.connection({ namespace: 'default' });
   });
-  afterAll(() => new Promise((resolve) => apiserver.close(resolve)));
+  afterAll(() => apiserver.close());
   const scaleDisagg = () => scaleObject(connection, 'PodCliqueSet', 'default', 'disagg', 2, { dryRun: true });
 
   it('passes over an HPA of a same-named PodCliqueSet kind in another API group, and names the one in grove.io', async () => {
