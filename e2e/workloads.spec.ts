@@ -90,27 +90,30 @@ spec:
 `;
 }
 
-/** A gang larger than any rack: 19 pods × 4 GPUs = 76 GPUs, packed in one rack (a GB200 rack has 72), on kai-scheduler (default-scheduler ignores packing). */
-function tooBigStack(name: string): string {
+/** A kai-scheduler stack of one GPU clique: `replicas` pods × `gpus` GPUs on `product` nodes, the stack packed in `pack`, the clique in `cliquePack`. */
+function gpuStack(name: string, o: { clique: string; replicas: number; minAvailable: number; gpus: number; product: string; pack: string; cliquePack?: string }): string {
   return `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
 metadata: {name: ${name}, namespace: default, labels: {kai.scheduler/queue: default-queue}}
 spec:
   replicas: 1
   template:
-    topologyConstraint: {topologyName: demo, pack: {required: rack}}
+    topologyConstraint: {topologyName: demo, pack: {required: ${o.pack}}}
     cliques:
-      - name: wide
+      - name: ${o.clique}${o.cliquePack ? `\n        topologyConstraint: {pack: {required: ${o.cliquePack}}}` : ''}
         spec:
-          roleName: wide
-          replicas: 19
-          minAvailable: 19
+          roleName: ${o.clique}
+          replicas: ${o.replicas}
+          minAvailable: ${o.minAvailable}
           podSpec:
             schedulerName: kai-scheduler
-            nodeSelector: {nvidia.com/gpu.product: NVIDIA-GB200}
-            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "4"}}}]
+            nodeSelector: {nvidia.com/gpu.product: ${o.product}}
+            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "${o.gpus}"}}}]
 `;
 }
+
+/** A gang larger than any rack: 19 pods × 4 GPUs = 76 GPUs, packed in one rack (a GB200 rack has 72), on kai-scheduler (default-scheduler ignores packing). */
+const tooBigStack = (name: string) => gpuStack(name, { clique: 'wide', replicas: 19, minAvailable: 19, gpus: 4, product: 'NVIDIA-GB200', pack: 'rack' });
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 36).toString(36)}`;
 
@@ -408,27 +411,7 @@ test('a new PodCliqueSet shows its pods going from gated to ready live; scaling 
  * One clique of 2 pods × 8 GPUs, minAvailable 1, packed in one host (an H100 node has 8): the second
  * pod is above minAvailable and never fits beside the first.
  */
-function optionalPodStack(name: string): string {
-  return `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata: {name: ${name}, namespace: default, labels: {kai.scheduler/queue: default-queue}}
-spec:
-  replicas: 1
-  template:
-    topologyConstraint: {topologyName: demo, pack: {required: zone}}
-    cliques:
-      - name: eng
-        topologyConstraint: {pack: {required: host}}
-        spec:
-          roleName: eng
-          replicas: 2
-          minAvailable: 1
-          podSpec:
-            schedulerName: kai-scheduler
-            nodeSelector: {nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3}
-            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "8"}}}]
-`;
-}
+const optionalPodStack = (name: string) => gpuStack(name, { clique: 'eng', replicas: 2, minAvailable: 1, gpus: 8, product: 'NVIDIA-H100-80GB-HBM3', pack: 'zone', cliquePack: 'host' });
 
 test('a new stack whose pod above minAvailable cannot be placed is never Degraded: Starting, then a warning that names the pod; its scale preview names the new pod left out', async ({ page, request }) => {
   const errors = collectErrors(page);
