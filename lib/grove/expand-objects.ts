@@ -194,7 +194,7 @@ export function startupDependencies(plan: ExpansionPlan, p: PlannedPodClique): s
   }
   const sg = p.scalingGroup;
   if (sg && sg.replicaIndex >= sg.minAvailable) {
-    return parents.filter((n) => sg.config.cliqueNames.includes(n)).map((n) => `${sg.fqn}-${sg.replicaIndex}-${n}`);
+    return parents.filter((n) => sg.config.cliqueNames.includes(n)).map((n) => scalingGroupPodCliqueName(plan.name, p.pcsIndex, sg.config.name, sg.replicaIndex, n));
   }
   return parents.flatMap((n) => baseGangPodCliqueNames(plan.name, template, p.pcsIndex, n));
 }

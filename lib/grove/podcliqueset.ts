@@ -138,7 +138,8 @@ export const CONDITION_TOPOLOGY_LEVELS_UNAVAILABLE = 'TopologyLevelsUnavailable'
 
 /** Which scaling group (if any) a clique template belongs to. */
 export function scalingGroupOf(template: PodCliqueSetTemplateSpec, cliqueName: string): PodCliqueScalingGroupConfig | undefined {
-  return template.podCliqueScalingGroups?.find((g) => g.cliqueNames.includes(cliqueName));
+  // `?.`: live and hand-written objects may lack cliqueNames (the validator reports it; readers go on).
+  return template.podCliqueScalingGroups?.find((g) => g.cliqueNames?.includes(cliqueName));
 }
 
 /** Cliques that belong to no scaling group. */
@@ -185,7 +186,7 @@ export function minAvailableOf(pcs: PodCliqueSet, object: KubeObject, kind: 'Pod
     return config?.minAvailable ?? DEFAULT_SCALING_GROUP_MIN_AVAILABLE;
   }
   const clique = template?.cliques?.find((c) => {
-    const group = template.podCliqueScalingGroups?.find((g) => g.cliqueNames?.includes(c.name));
+    const group = scalingGroupOf(template, c.name);
     if (!group) return podCliqueName(pcsName, index, c.name) === name;
     // A member is `<pcs>-<i>-<group>-<j>-<clique>`.
     const prefix = `${scalingGroupName(pcsName, index, group.name)}-`;

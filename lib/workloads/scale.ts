@@ -10,6 +10,7 @@
 import { KIND_INFO, type ScalableKind } from '../cluster/kinds';
 import { hpaName } from '../grove/naming';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
+import { scalingGroupOf } from '../grove/podcliqueset';
 import { countStages, isLiveStage, LIVE_STAGES, type PodStage, type StageCounts } from './pods';
 import type { CliqueNode, ScalingGroupNode, WorkloadTree } from './tree';
 
@@ -151,9 +152,9 @@ function templateReplicas(tree: WorkloadTree, clique: string): number {
 /** Pods of one new PCS replica: its PodCliques and scaling groups start from the template (§3). */
 function templatePodsPerReplica(tree: WorkloadTree): number {
   const template = tree.pcs.spec?.template;
-  const groups = template?.podCliqueScalingGroups ?? [];
-  return (template?.cliques ?? []).reduce((n, c) => {
-    const group = groups.find((g) => g.cliqueNames.includes(c.name));
+  if (!template) return 0;
+  return (template.cliques ?? []).reduce((n, c) => {
+    const group = scalingGroupOf(template, c.name);
     return n + (c.spec?.replicas ?? 0) * (group ? (group.replicas ?? 1) : 1);
   }, 0);
 }
