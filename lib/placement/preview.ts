@@ -8,16 +8,16 @@
  */
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
-import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
-import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
+import { LABEL_PART_OF } from '../grove/labels';
+import { workloadOfPod, type ClusterState } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
-import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../grove/gang';
+import type { ExpandedGang } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
 import { DEFAULT_TERMINATION_DELAY, minAvailableOf, replicaIndexOf, type PodCliqueSet } from '../grove/podcliqueset';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
-import { placesPodsIndependently, schedulerNameOf } from './backend';
+import { pinning, pinsRunningGang, type Pin, type Pinning } from './pin';
 import { placeGangs, type PlaceOptions } from './place';
-import type { GangPlacement, Plan } from './plan';
+import type { Plan } from './plan';
 
 export interface PlacementPreview {
   plan: Plan;
@@ -173,41 +173,11 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   const placeOptions: PlaceOptions = { bySchedulerName: true, ...options };
   // Only a gang scheduler keeps new pods in the running gang's required domains; kube-scheduler places
   // each pod on its own with the constraints ignored, so nothing is pinned there.
-  const asGang = (gang: ExpandedGang) => !(placeOptions.bySchedulerName && placesPodsIndependently(schedulerNameOf(gang)));
-  const { gangs, pins } = addedGangs(state, before, after, asGang);
+  const asGang = (gang: ExpandedGang) => !placeOptions.bySchedulerName || pinsRunningGang(gang);
+  const runningGangs = pinning(state);
+  const { gangs, pins } = addedGangs(runningGangs, before, after, asGang);
   const plan = placeGangs(state, gangs, placeOptions);
-  return { from, to, plan: { ...plan, gangs: plan.gangs.map((g) => explainPin(state, g, pins.get(g.name))) }, gangs };
-}
-
-/** A required domain the new pods of a running gang must join. */
-interface Pin {
-  domain: string;
-  key: string;
-  value: string;
-  /** The gang or pod group already running there. */
-  runs: string;
-}
-
-/**
- * A pinned gang that does not fit: the reason says it must join the running gang's domain and what that
- * domain has free, ahead of the engine's words (which only see a node selector the user never wrote).
- */
-function explainPin(state: ClusterState, g: GangPlacement, pins: readonly Pin[] | undefined): GangPlacement {
-  if (!pins || pins.length === 0 || g.placed) return g;
-  const pin = pins[pins.length - 1]!;
-  let gpu = 0;
-  for (const node of state.nodes) {
-    if (node.labels[pin.key] !== pin.value || !node.ready || node.unschedulable) continue;
-    let free = node.allocatable.gpu;
-    for (const p of state.pods) if (p.nodeName === node.name && !p.terminal) free -= p.requests.gpu;
-    gpu += Math.max(0, free);
-  }
-  const message = `must join ${pin.domain} ${pin.value} where ${pin.runs} runs (required ${pin.domain}); ${pin.value} has ${gpu} free GPU${gpu === 1 ? '' : 's'}`;
-  return {
-    ...g,
-    reason: message,
-    explanation: [{ level: pin.domain, needs: `room in ${pin.domain} ${pin.value}`, best: `${gpu} GPUs free`, message }, ...(g.explanation ?? [])],
-  };
+  return { from, to, plan: { ...plan, gangs: plan.gangs.map((g) => runningGangs.explain(g, pins.get(g.name))) }, gangs };
 }
 
 /**
@@ -235,12 +205,11 @@ export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 
 }
 
 /**
- * The gangs of `after` that `before` lacks, whole; and for gangs both have, a gang of only the pods
- * `before` lacks. Under a gang scheduler (asGang) those pods must join their running gang's domains, so
- * each required constraint that already holds pods pins the new ones to that domain with a node
- * selector, and `pins` says which (explainPin words the reason); kube-scheduler pins nothing.
+ * The gangs of `after` that `before` lacks, whole; and for gangs both have, their increment: a gang of
+ * only the pods `before` lacks, which under a gang scheduler (asGang) must join the domains where the
+ * gang already runs (pin.ts; `pins` says which, for explain).
  */
-function addedGangs(state: ClusterState, before: readonly ExpandedGang[], after: readonly ExpandedGang[], asGang: (gang: ExpandedGang) => boolean): { gangs: ExpandedGang[]; pins: Map<string, Pin[]> } {
+function addedGangs(pins: Pinning, before: readonly ExpandedGang[], after: readonly ExpandedGang[], asGang: (gang: ExpandedGang) => boolean): { gangs: ExpandedGang[]; pins: Map<string, Pin[]> } {
   const beforeGangs = new Set(before.map((g) => g.name));
   const beforePods = new Set(before.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => p.name))));
   const out: ExpandedGang[] = [];
@@ -250,47 +219,10 @@ function addedGangs(state: ClusterState, before: readonly ExpandedGang[], after:
       out.push(gang);
       continue;
     }
-    const running = state.pods.filter((p) => !p.terminal && p.nodeName && p.namespace === gang.namespace && p.labels[LABEL_PODGANG] === gang.name);
-    const keyOf = levelKeys(state, gang);
-    const pinGang = asGang(gang);
-    const gangPins: Pin[] = [];
-    const podGroups = gang.podGroups.flatMap((group) => {
-      const pods = group.pods.filter((p) => !beforePods.has(p.name));
-      if (pods.length === 0) return [];
-      if (!pinGang) return [{ ...group, minReplicas: pods.length, pods }];
-      const pins = [
-        pinFor(state, running, gang.topologyConstraint, keyOf, gang.name),
-        pinFor(state, running.filter((p) => p.labels[LABEL_PODCLIQUE] === group.name), group.topologyConstraint, keyOf, group.name),
-      ].filter((x): x is Pin => x !== undefined);
-      for (const pin of pins) if (!gangPins.some((x) => x.key === pin.key && x.value === pin.value)) gangPins.push(pin);
-      const selector = Object.fromEntries(pins.map((x) => [x.key, x.value]));
-      return [{ ...group, minReplicas: pods.length, pods: pods.map((p) => pinned(p, selector)) }];
-    });
-    if (podGroups.length === 0) continue;
-    const names = new Set(podGroups.map((g) => g.name));
-    const groupConfigs = gang.groupConfigs.map((c) => ({ ...c, podGroupNames: c.podGroupNames.filter((n) => names.has(n)) })).filter((c) => c.podGroupNames.length > 0);
-    out.push({ ...gang, podGroups, groupConfigs });
-    if (gangPins.length > 0) pinsOf.set(gang.name, gangPins);
+    const increment = pins.increment(gang, (group) => group.pods.filter((p) => !beforePods.has(p.name)), { pin: asGang(gang) });
+    if (!increment) continue;
+    out.push(increment.gang);
+    if (increment.pins.length > 0) pinsOf.set(gang.name, increment.pins);
   }
   return { gangs: out, pins: pinsOf };
-}
-
-function levelKeys(state: ClusterState, gang: ExpandedGang): (domain: string) => string | undefined {
-  const topology = gang.topologyName ? state.topologies.find((t) => t.name === gang.topologyName) : state.topologies.length === 1 ? state.topologies[0] : undefined;
-  return (domain) => topology?.levels.find((l) => l.domain === domain)?.key;
-}
-
-/** The required level's domain when every running pod of the set sits in one domain of it. */
-function pinFor(state: ClusterState, running: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, keyOf: (domain: string) => string | undefined, runs: string): Pin | undefined {
-  const domain = constraint?.required;
-  const key = domain ? keyOf(domain) : undefined;
-  if (!domain || !key || running.length === 0) return undefined;
-  const values = new Set(running.map((p) => state.nodes.find((n) => n.name === p.nodeName)?.labels[key]));
-  const [value] = values;
-  return values.size === 1 && value !== undefined ? { domain, key, value, runs } : undefined;
-}
-
-function pinned(pod: ExpandedPod, pins: Record<string, string>): ExpandedPod {
-  if (Object.keys(pins).length === 0) return pod;
-  return { ...pod, scheduling: { ...pod.scheduling, nodeSelector: { ...pod.scheduling.nodeSelector, ...pins } } };
 }

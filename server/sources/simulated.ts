@@ -11,8 +11,10 @@
  *   - scheduler: PodGangs placed with lib/placement on the ClusterState built from the stored Nodes and
  *     Pods (lib/topology/snapshot.ts), as the gang's scheduler would (API-NOTES §13): a kai-scheduler
  *     gang whole, with its topology constraints, or not at all; a default-scheduler gang pod by pod,
- *     constraints ignored (kube-scheduler has neither gangs nor topology). What does not fit stays
- *     Pending with a FailedScheduling Event carrying the engine's reason;
+ *     constraints ignored (kube-scheduler has neither gangs nor topology). The new pods of a gang that
+ *     runs already (beyond a minimum, or added by a scale) join the required domains its running pods
+ *     occupy under a gang scheduler (lib/placement/pin.ts, as the scale preview). What does not fit
+ *     stays Pending with a FailedScheduling Event carrying the engine's reason (or the domain to join);
  *   - kubelet: scheduled → running (after the startup-order parents have ≥ minAvailable Ready pods, what
  *     grove-initc waits for) → ready.
  * Each pod moves at most one step per tick (gated → ungated → scheduled → running → ready), so a person
@@ -31,7 +33,7 @@ import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
 import type { PodSpec } from '../../lib/grove/core';
 import { planPodCliqueSet, podSchedulingRequirements } from '../../lib/grove/expand';
 import { expandPodCliqueSet, type ExpandedObjects } from '../../lib/grove/expand-objects';
-import type { ExpandedGang } from '../../lib/grove/gang';
+import type { ExpandedGang, ExpandedPodGroup } from '../../lib/grove/gang';
 import {
   LABEL_MANAGED_BY,
   LABEL_MANAGED_BY_VALUE,
@@ -54,6 +56,7 @@ import type { PodCliqueScalingGroup } from '../../lib/grove/podcliquescalinggrou
 import type { PodGang } from '../../lib/grove/podgang';
 import { validate, validateUpdate } from '../../lib/grove/validate';
 import { placeGangs } from '../../lib/placement';
+import { pinning, pinsRunningGang, type Pin } from '../../lib/placement/pin';
 import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
 import { nodeInfoFromNode, parseClusterSnapshot, podInfoFromPod, topologyInfoFromBinding } from '../../lib/topology/snapshot';
 import { ObjectStore, actionError, isActionError } from './simulated-store';
@@ -884,29 +887,41 @@ export class SimulatedSource implements ClusterSource {
     // Creation order, as a queue-less gang scheduler would take them.
     const order = (g: PodGang) => this.gangOrder.get(objectKey(g)) ?? Number.MAX_SAFE_INTEGER;
     const gangObjects = (this.store.all('PodGang') as PodGang[]).slice().sort((a, b) => order(a) - order(b));
-    const idx = this.snapshotIndex();
+    const state = this.clusterState();
+    const runningGangs = pinning(state);
     const gangs: ExpandedGang[] = [];
+    /** Per gang of `gangs`: the running domains its new pods are pinned to (for the reason when they do not fit). */
+    const pins: Pin[][] = [];
     for (const obj of gangObjects) {
       const ns = obj.metadata.namespace ?? 'default';
       const pcsKey = `${ns}/${obj.metadata.labels?.[LABEL_PART_OF] ?? ''}`;
-      const expanded = this.expansions.get(pcsKey)?.gangs.find((g) => g.name === obj.metadata.name);
-      if (!expanded) continue;
-      const anyBound = expanded.podGroups.some((pg) => (idx.pods.get(`${ns}/${pg.name}`) ?? []).some(podBound));
-      const podGroups = expanded.podGroups
-        .map((pg) => {
-          // What the real pods ask for: after a template change the PodClique (and so its pods) may
-          // differ from today's expansion of the PodCliqueSet.
-          const pods = pg.pods.flatMap((p) => {
-            const real = byHost.get(`${ns}/${p.name}`);
-            return real ? [{ ...p, requests: podInfoFromPod(real).requests, scheduling: podSchedulingRequirements(real.spec) }] : [];
-          });
-          // A gang placed before only adds the new pods; they all have to fit (they are the gang's increment).
-          return { ...pg, pods, minReplicas: anyBound ? pods.length : Math.min(pg.minReplicas, pods.length) };
-        })
-        .filter((pg) => pg.pods.length > 0);
+      const found = this.expansions.get(pcsKey)?.gangs.find((g) => g.name === obj.metadata.name);
+      if (!found) continue;
+      // A scaled gang's pods are ungated only once its base gang is scheduled (kubeletStep, §11): that
+      // wait is over, so the base gang's own pods still pending (beyond its minimum, or pinned and not
+      // fitting) must not hold the scaled gang back, as placeGangs would for a base gang in the same call.
+      const { baseGang: _ungated, ...expanded } = found;
+      // What the real pods ask for: after a template change the PodClique (and so its pods) may differ
+      // from today's expansion of the PodCliqueSet.
+      const waiting = (pg: ExpandedPodGroup) =>
+        pg.pods.flatMap((p) => {
+          const real = byHost.get(`${ns}/${p.name}`);
+          return real ? [{ ...p, requests: podInfoFromPod(real).requests, scheduling: podSchedulingRequirements(real.spec) }] : [];
+        });
+      if (runningGangs.running(ns, expanded.name).length > 0) {
+        // A gang placed before only adds its new pods: they all have to fit (its minimum runs already),
+        // and under a gang scheduler inside the required domains where the gang already runs.
+        const increment = runningGangs.increment(expanded, waiting, { pin: pinsRunningGang(expanded) });
+        if (!increment) continue;
+        gangs.push(increment.gang);
+        pins.push(increment.pins);
+        continue;
+      }
+      const podGroups = expanded.podGroups.map((pg) => ({ ...pg, pods: waiting(pg) })).filter((pg) => pg.pods.length > 0).map((pg) => ({ ...pg, minReplicas: Math.min(pg.minReplicas, pg.pods.length) }));
       if (podGroups.length === 0) continue;
       const names = new Set(podGroups.map((pg) => pg.name));
       gangs.push({ ...expanded, podGroups, groupConfigs: expanded.groupConfigs.map((c) => ({ ...c, podGroupNames: c.podGroupNames.filter((n) => names.has(n)) })).filter((c) => c.podGroupNames.length > 0) });
+      pins.push([]);
     }
     const grouped = gangs.length;
     for (const p of loners) {
@@ -921,10 +936,11 @@ export class SimulatedSource implements ClusterSource {
       gangs.push({ name: p.metadata.name, namespace: ns, podCliqueSet: '', pcsIndex: 0, base: true, groupConfigs: [], podGroups: [{ name: p.metadata.name, clique: p.metadata.name, minReplicas: 1, pods: [pod] }], labels: {} });
     }
     if (gangs.length === 0) return;
-    const plan = placeGangs(this.clusterState(), gangs, { bySchedulerName: true });
+    const plan = placeGangs(state, gangs, { bySchedulerName: true });
     const now = this.timestamp();
-    plan.gangs.forEach((g, i) => {
+    plan.gangs.forEach((placement, i) => {
       const gang = gangs[i]!;
+      const g = runningGangs.explain(placement, pins[i]);
       const loner = i >= grouped ? loners[i - grouped] : undefined;
       const lookup = (name: string) => (loner ? loner : byHost.get(`${gang.namespace}/${name}`));
       const gangKey = `${gang.namespace}/${gang.name}`;

@@ -1,0 +1,201 @@
+/**
+ * Pins: where the new pods of a gang that already runs must go. A gang scheduler (KAI) places the new
+ * pods of a PodGroup with running pods so that each required topology constraint holds for old and new
+ * pods together: the new pods go inside the domain, at the constraint's level, that the running pods of
+ * the constraint's scope occupy — the whole gang's pods for the PodGang's constraint, the group's pods
+ * for a group config's (a scaling-group replica in the base gang), the pod group's for a clique's.
+ * kube-scheduler ignores topology constraints, so nothing is pinned for it (backend.ts).
+ * One rule for the scale preview (preview.ts) and the simulated scheduler (server/sources/simulated.ts),
+ * so the two never disagree about where a scale-up may land.
+ */
+import type { ClusterState, NodeInfo, PodInfo } from '../cluster/state';
+import type { NodeSelectorTerm } from '../grove/core';
+import type { ExpandedGang, ExpandedPod, ExpandedPodGroup, GangTopologyConstraint } from '../grove/gang';
+import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { placesPodsIndependently, schedulerNameOf } from './backend';
+import type { GangPlacement } from './plan';
+
+/** Whose running pods a pin follows: the PodGang's constraint, a group config's, or a pod group's (clique's). */
+export type PinScope = 'gang' | 'group config' | 'pod group';
+
+/** A required domain the new pods of a running gang must join. */
+export interface Pin {
+  scope: PinScope;
+  /** The constraint's level (a domain name of the binding, e.g. "rack"). */
+  domain: string;
+  /** The level's node label key. */
+  key: string;
+  /** The domain the running pods occupy (the key's value). */
+  value: string;
+  /** The gang, group config or pod group already running there. */
+  runs: string;
+  /** GPUs the new pods held to this pin ask for. */
+  gpus: number;
+}
+
+/** What is left to place of a running gang: its new pods, pinned, and the pins that hold them. */
+export interface GangIncrement {
+  /**
+   * The gang with only the new pods; each pod group needs all of them (they are the gang's increment,
+   * its minimum is already running), and every pod carries its pins as node constraints.
+   */
+  gang: ExpandedGang;
+  /** One pin per scope that has one: the gang's first, then per pod group its group configs' and its own. */
+  pins: Pin[];
+}
+
+/** Does the gang's scheduler keep a running gang's new pods in its required domains? Gang schedulers do; kube-scheduler does not. */
+export function pinsRunningGang(gang: Pick<ExpandedGang, 'labels'>): boolean {
+  return !placesPodsIndependently(schedulerNameOf(gang));
+}
+
+export interface Pinning {
+  /** The running (bound, not terminal) pods of the gang `namespace/name`. */
+  running(namespace: string, gang: string): readonly PodInfo[];
+  /**
+   * The increment of `gang`: per pod group the pods `newPods` gives (groups without any are left out,
+   * and so is a gang without any: undefined). With `pin`, every required constraint whose scope has
+   * running pods all in one domain of its level pins the scope's new pods there.
+   */
+  increment(gang: ExpandedGang, newPods: (group: ExpandedPodGroup) => readonly ExpandedPod[], options: { pin: boolean }): GangIncrement | undefined;
+  /**
+   * A pinned gang that did not fit: the reason says which running domain it must join and what that
+   * domain has free, ahead of the engine's words (which only see node constraints the user never wrote).
+   * A placed gang, or one without pins, is returned as it is.
+   */
+  explain(placement: GangPlacement, pins: readonly Pin[] | undefined): GangPlacement;
+}
+
+/** Pins over one ClusterState: its running pods and free GPUs are indexed once for every gang asked about. */
+export function pinning(state: ClusterState): Pinning {
+  const nodes = new Map<string, NodeInfo>(state.nodes.map((n) => [n.name, n]));
+  const runningByGang = new Map<string, PodInfo[]>();
+  const usedGpus = new Map<string, number>();
+  for (const p of state.pods) {
+    if (p.terminal || !p.nodeName) continue;
+    usedGpus.set(p.nodeName, (usedGpus.get(p.nodeName) ?? 0) + p.requests.gpu);
+    const gang = p.labels[LABEL_PODGANG];
+    if (!gang) continue;
+    const key = `${p.namespace}/${gang}`;
+    const list = runningByGang.get(key);
+    if (list) list.push(p);
+    else runningByGang.set(key, [p]);
+  }
+  const running = (namespace: string, gang: string) => runningByGang.get(`${namespace}/${gang}`) ?? [];
+
+  /** The domain of the constraint's required level when every running pod of the scope sits in one. */
+  const domainOf = (pods: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, keyOf: (domain: string) => string | undefined) => {
+    const domain = constraint?.required;
+    const key = domain ? keyOf(domain) : undefined;
+    if (!domain || !key || pods.length === 0) return undefined;
+    const values = new Set(pods.map((p) => nodes.get(p.nodeName!)?.labels[key]));
+    const [value] = values;
+    // Running pods already split across domains (placed before the constraint, or by hand): nothing to join.
+    return values.size === 1 && value !== undefined ? { domain, key, value } : undefined;
+  };
+
+  const freeGpus = (pin: Pin) => {
+    let gpu = 0;
+    for (const node of state.nodes) {
+      if (node.labels[pin.key] !== pin.value || !node.ready || node.unschedulable) continue;
+      gpu += Math.max(0, node.allocatable.gpu - (usedGpus.get(node.name) ?? 0));
+    }
+    return gpu;
+  };
+
+  return {
+    running,
+    increment(gang, newPods, options) {
+      const gangRunning = running(gang.namespace, gang.name);
+      const keyOf = levelKeys(state, gang);
+      const pinOn = options.pin && gangRunning.length > 0;
+      // One pin per scope, computed once; its GPUs add up over the new pods it holds.
+      const scopes = new Map<string, Pin | null>();
+      const scopePin = (id: string, make: () => Omit<Pin, 'gpus'> | undefined): Pin | undefined => {
+        if (!scopes.has(id)) {
+          const pin = make();
+          scopes.set(id, pin ? { ...pin, gpus: 0 } : null);
+        }
+        return scopes.get(id) ?? undefined;
+      };
+      const scopeOf = (scope: PinScope, runs: string, pods: readonly PodInfo[], constraint: GangTopologyConstraint | undefined) => () => {
+        const at = domainOf(pods, constraint, keyOf);
+        return at ? { scope, runs, ...at } : undefined;
+      };
+      const podGroups = gang.podGroups.flatMap((group) => {
+        const pods = newPods(group);
+        if (pods.length === 0) return [];
+        if (!pinOn) return [{ ...group, minReplicas: pods.length, pods: [...pods] }];
+        const inGroups = (names: readonly string[]) => gangRunning.filter((p) => names.includes(p.labels[LABEL_PODCLIQUE] ?? ''));
+        const pins = [
+          scopePin('gang', scopeOf('gang', gang.name, gangRunning, gang.topologyConstraint)),
+          ...gang.groupConfigs
+            .filter((c) => c.podGroupNames.includes(group.name))
+            .map((c) => scopePin(`config/${c.name}`, scopeOf('group config', c.name, inGroups(c.podGroupNames), c.topologyConstraint))),
+          scopePin(`group/${group.name}`, scopeOf('pod group', group.name, inGroups([group.name]), group.topologyConstraint)),
+        ].filter((x): x is Pin => x !== undefined);
+        const gpus = pods.reduce((n, p) => n + p.requests.gpu, 0);
+        for (const pin of pins) pin.gpus += gpus;
+        return [{ ...group, minReplicas: pods.length, pods: pods.map((p) => pinned(p, pins)) }];
+      });
+      if (podGroups.length === 0) return undefined;
+      const names = new Set(podGroups.map((g) => g.name));
+      const groupConfigs = gang.groupConfigs.map((c) => ({ ...c, podGroupNames: c.podGroupNames.filter((n) => names.has(n)) })).filter((c) => c.podGroupNames.length > 0);
+      // Scopes were first met gang, then group configs, then pod groups: the order the pins keep.
+      const pins = [...scopes.values()].filter((x): x is Pin => x !== null);
+      return { gang: { ...gang, podGroups, groupConfigs }, pins };
+    },
+    explain(placement, pins) {
+      if (!pins || pins.length === 0 || placement.placed) return placement;
+      // The pin to name: the one whose domain lacks the GPUs its new pods ask for, the narrowest of
+      // those; when none lacks GPUs (CPU, memory, a filter), the narrowest pin.
+      const depth = levelDepth(state);
+      const free = pins.map((pin) => ({ pin, gpu: freeGpus(pin) }));
+      const narrowest = (list: typeof free) => list.reduce((a, b) => (depth(b.pin) >= depth(a.pin) ? b : a));
+      const short = free.filter((x) => x.gpu < x.pin.gpus);
+      const { pin, gpu } = narrowest(short.length > 0 ? short : free);
+      const message = `must join ${pin.domain} ${pin.value} where ${pin.runs} runs (required ${pin.domain}); ${pin.value} has ${gpu} free GPU${gpu === 1 ? '' : 's'}`;
+      return {
+        ...placement,
+        reason: message,
+        explanation: [{ level: pin.domain, needs: `room in ${pin.domain} ${pin.value}`, best: `${gpu} GPUs free`, message }, ...(placement.explanation ?? [])],
+      };
+    },
+  };
+}
+
+/** domain → node label key, from the gang's ClusterTopologyBinding (or the cluster's only one). */
+function levelKeys(state: ClusterState, gang: ExpandedGang): (domain: string) => string | undefined {
+  const topology = gang.topologyName ? state.topologies.find((t) => t.name === gang.topologyName) : state.topologies.length === 1 ? state.topologies[0] : undefined;
+  return (domain) => topology?.levels.find((l) => l.domain === domain)?.key;
+}
+
+/** How narrow a pin's level is: its index among the levels (broadest first) of the binding that has it. */
+function levelDepth(state: ClusterState): (pin: Pin) => number {
+  return (pin) => {
+    for (const t of state.topologies) {
+      const i = t.levels.findIndex((l) => l.key === pin.key && l.domain === pin.domain);
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+}
+
+/**
+ * The pod with its pins as node constraints: a nodeSelector entry each, unless the pod's own
+ * nodeSelector names the same key with another value; then the pin is ANDed into every required
+ * node-affinity term instead, so both must hold (and the pod cannot be placed), as for the real pod.
+ */
+export function pinned(pod: ExpandedPod, pins: readonly Pick<Pin, 'key' | 'value'>[]): ExpandedPod {
+  if (pins.length === 0) return pod;
+  const own = pod.scheduling.nodeSelector ?? {};
+  const clash = pins.filter((p) => own[p.key] !== undefined && own[p.key] !== p.value);
+  const selector = { ...own, ...Object.fromEntries(pins.filter((p) => !clash.includes(p)).map((p) => [p.key, p.value])) };
+  const scheduling = { ...pod.scheduling, nodeSelector: selector };
+  if (clash.length > 0) {
+    const terms: NodeSelectorTerm[] = pod.scheduling.requiredNodeAffinity?.length ? pod.scheduling.requiredNodeAffinity : [{}];
+    const expressions = clash.map((p) => ({ key: p.key, operator: 'In', values: [p.value] }));
+    scheduling.requiredNodeAffinity = terms.map((t) => ({ ...t, matchExpressions: [...(t.matchExpressions ?? []), ...expressions] }));
+  }
+  return { ...pod, scheduling };
+}
