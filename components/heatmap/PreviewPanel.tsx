@@ -176,7 +176,7 @@ function ShareLine({ share }: { share: PreviewShare }) {
   if (share.kind === 'none') return null;
   return share.kind === 'link' ? (
     <p data-testid="preview-share" data-share="link" className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
-      This page&apos;s address carries the preview: a link to it shows the same ghosts. <CopyLinkButton />
+      This page&apos;s address carries this YAML: a link to it reproduces the preview in any browser. <CopyLinkButton />
     </p>
   ) : (
     <p data-testid="preview-share" data-share="tab" className="mt-2 text-xs text-amber-800 dark:text-amber-300">
@@ -230,7 +230,7 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
           </p>
         )}
         {state.status === 'problems' && (
-          <ul className="list-disc pl-5 text-red-700 dark:text-red-400" data-testid="preview-problems">
+          <ul className="list-disc pl-5 text-red-700 [overflow-wrap:anywhere] dark:text-red-400" data-testid="preview-problems">
             {state.problems.map((p) => (
               <li key={p}>{p}</li>
             ))}
