@@ -216,6 +216,14 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
   await expect(nodeText('decode')).toHaveText(`ready · ${decodePods}/${decodePods} ready · gate: 2`);
   await expect(nodeText('pworker')).toHaveText(`ready · ${workerPods}/${workerPods} ready · gate: 3`);
   await expect(page.locator('[data-testid="startup-item"][data-clique="decode"]')).toContainText(`${decodePods} of ${decodePods} pods ready; startup gate: 2 ready pods`);
+  // Every node's lines fit inside its box.
+  const overflow = await page.getByTestId('startup-graph').evaluate((svg) =>
+    [...svg.querySelectorAll('g[data-clique]')].flatMap((g) => {
+      const box = Number(g.querySelector('rect')!.getAttribute('width'));
+      return [...g.querySelectorAll('text')].filter((t) => 10 + (t as SVGTextElement).getComputedTextLength() > box).map((t) => t.textContent);
+    }),
+  );
+  expect(overflow).toEqual([]);
   await expect(page.getByTestId('domain-list').getByTestId('domain').first()).toBeVisible();
   // The heatmap highlights exactly the GPUs this stack's bound pods hold.
   const gpus = pods.filter((p) => p.spec?.nodeName).reduce((n, p) => n + gpusOf(p), 0);

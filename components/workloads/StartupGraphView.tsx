@@ -6,7 +6,9 @@
  */
 import { startupNodeText, type StartupGraph, type StartupProgress } from '../../lib/workloads/startup';
 
-const NODE_W = 200;
+const MIN_NODE_W = 168;
+/** Width of one character of the node's 11–12 px text, generously: a node is as wide as its longest line. */
+const CHAR_W = 6.6;
 const NODE_H = 46;
 const GAP_X = 56;
 const GAP_Y = 16;
@@ -26,6 +28,13 @@ const TYPE_TEXT: Record<string, string> = {
 };
 
 export function StartupGraphView({ graph }: { graph: StartupGraph }) {
+  const labels = new Map(
+    graph.nodes.map((n) => {
+      const t = startupNodeText(n);
+      return [n.clique, { title: `${n.clique}${n.scalingGroup ? ` (${n.scalingGroup})` : ''}`, line: `${t.word} · ${t.counts} · ${t.gate}` }];
+    }),
+  );
+  const NODE_W = Math.max(MIN_NODE_W, 20 + Math.ceil(CHAR_W * Math.max(0, ...[...labels.values()].flatMap((l) => [l.title.length, l.line.length]))));
   const width = PAD * 2 + graph.columns * NODE_W + Math.max(0, graph.columns - 1) * GAP_X;
   const height = PAD * 2 + graph.rows * NODE_H + Math.max(0, graph.rows - 1) * GAP_Y;
   const pos = new Map(graph.nodes.map((n) => [n.clique, { x: PAD + n.column * (NODE_W + GAP_X), y: PAD + n.row * (NODE_H + GAP_Y) }]));
@@ -52,16 +61,15 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
           })}
           {graph.nodes.map((n) => {
             const p = pos.get(n.clique)!;
-            const text = startupNodeText(n);
+            const label = labels.get(n.clique)!;
             return (
               <g key={n.clique} transform={`translate(${p.x},${p.y})`} data-clique={n.clique} data-progress={n.progress}>
                 <rect width={NODE_W} height={NODE_H} rx={6} className={FILL[n.progress]} strokeWidth={1.5} />
                 <text x={10} y={18} className="fill-zinc-900 text-[12px] font-semibold dark:fill-zinc-100">
-                  {n.clique}
-                  {n.scalingGroup ? ` (${n.scalingGroup})` : ''}
+                  {label.title}
                 </text>
                 <text x={10} y={36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300" data-testid="startup-node-text">
-                  {text.word} · {text.counts} · {text.gate}
+                  {label.line}
                 </text>
               </g>
             );
