@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FieldError, fieldPath } from './fieldPath';
-import { containerRequests, podRequests, resourcesFromMap } from './resources';
+import { containerRequests, isExtendedResourceName, podRequests, resourcesFromMap } from './resources';
 
 const MI = 1024 ** 2;
 const GI = 1024 ** 3;
@@ -123,6 +123,19 @@ describe('extended resources', () => {
   it('node allocatable carries them; a pod without any has no extended map', () => {
     expect(resourcesFromMap({ cpu: '4', 'rdma/ib': '2', 'nvidia.com/gpu': '8' }, 'status.allocatable').extended).toEqual({ 'rdma/ib': 2 });
     expect(podRequests({ containers: [{ resources: { requests: { cpu: '1', 'nvidia.com/gpu': '1' } } }] }).extended).toBeUndefined();
+  });
+
+  it('isExtendedResourceName is Kubernetes\' rule: a domain outside kubernetes.io, no "requests." prefix, a qualified name', () => {
+    for (const name of ['nvidia.com/gpu', 'rdma/ib', 'example.com/fpga', 'hardware-vendor.example/foo', 'example.com/a_b.c']) expect(isExtendedResourceName(name), name).toBe(true);
+    for (const name of ['cpu', 'memory', 'pods', 'ephemeral-storage', 'hugepages-2Mi', 'kubernetes.io/something', 'example.kubernetes.io/foo', 'requests.example.com/foo', 'Example.com/foo', 'example.com/', 'example.com/-x', 'a/b/c', `example.com/${'x'.repeat(64)}`]) {
+      expect(isExtendedResourceName(name), name).toBe(false);
+    }
+  });
+
+  it('placement tracks the extended resources other than the GPU (its own field), and nothing under kubernetes.io', () => {
+    const r = resourcesFromMap({ 'nvidia.com/gpu': '8', 'example.com/fpga': '2', 'example.kubernetes.io/foo': '3', 'Bad.Domain/x': '1' }, 'status.allocatable');
+    expect(r.gpu).toBe(8);
+    expect(r.extended).toEqual({ 'example.com/fpga': 2 });
   });
 
   it('a broken extended quantity names its field', () => {

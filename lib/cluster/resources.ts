@@ -5,6 +5,7 @@
  * all call podRequests.
  */
 import { RESOURCE_GPU } from '../grove/core';
+import { qualifiedNameError } from '../grove/meta';
 import { FieldError, fieldPath } from './fieldPath';
 import { QuantityError, bytes, cpuMillis, parseQuantity, wholeCount } from './quantity';
 import type { Resources } from './state';
@@ -20,13 +21,24 @@ export function zeroResources(): Resources {
 }
 
 /**
- * Resources other than cpu, memory, nvidia.com/gpu and pods that the fit check still counts: extended
- * resources, named with a domain (rdma/ib, example.com/fpga). ephemeral-storage and hugepages-<size>
- * are not tracked: every node reports them, so every node and every plan would carry them, while GPU
- * pods seldom request them.
+ * Kubernetes' IsExtendedResourceName (pkg/apis/core/v1/helper): a name with a domain outside
+ * kubernetes.io and its subdomains (nvidia.com/gpu, rdma/ib, example.com/fpga), not starting with
+ * quota's "requests." prefix, and still a qualified name with that prefix. The apiserver takes such
+ * resources in whole units only and never overcommits them.
  */
-export function isExtendedResource(name: string): boolean {
-  return name.includes('/') && name !== RESOURCE_GPU;
+export function isExtendedResourceName(name: string): boolean {
+  if (!name.includes('/') || name.includes('kubernetes.io/') || name.startsWith('requests.')) return false;
+  return qualifiedNameError(`requests.${name}`) === null;
+}
+
+/**
+ * Whether placement keeps `name` in Resources.extended: an extended resource other than the GPU
+ * (which has its own field). ephemeral-storage and hugepages-<size> are not tracked: every node
+ * reports them, so every node and every plan would carry them, while GPU pods seldom request them;
+ * names under *.kubernetes.io/ are not extended resources and no device plugin advertises one.
+ */
+function isTrackedExtendedResource(name: string): boolean {
+  return name !== RESOURCE_GPU && isExtendedResourceName(name);
 }
 
 /** Combine two extended maps per name; undefined when both are absent. */
@@ -61,22 +73,6 @@ export function maxResources(a: Resources, b: Resources): Resources {
   );
 }
 
-/** The amount of one resource by its Kubernetes name (0 when absent). */
-export function resourceAmount(r: Resources, name: string): number {
-  switch (name) {
-    case RESOURCE_CPU:
-      return r.cpuMilli;
-    case RESOURCE_MEMORY:
-      return r.memory;
-    case RESOURCE_GPU:
-      return r.gpu;
-    case RESOURCE_PODS:
-      return r.pods;
-    default:
-      return r.extended?.[name] ?? 0;
-  }
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -97,7 +93,7 @@ function quantityAt(path: string, name: string, value: unknown): number | undefi
         return wholeCount(value);
       default:
         // Extended resources are whole counts in the pod spec; allocatable may say "1k". Value() rounding.
-        if (isExtendedResource(name)) return bytes(value);
+        if (isTrackedExtendedResource(name)) return bytes(value);
         parseQuantity(value); // other resources are not tracked, but a broken one is still an error
         return undefined;
     }

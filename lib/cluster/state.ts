@@ -17,7 +17,7 @@ export interface Resources {
   pods: number;
   /**
    * Extended resources the scheduler's fit check counts, by name, in whole units (`rdma/ib`,
-   * `example.com/fpga`; see isExtendedResource). Absent when there are none, so the common case costs
+   * `example.com/fpga`; see isExtendedResourceName). Absent when there are none, so the common case costs
    * nothing.
    */
   extended?: Readonly<Record<string, number>>;
@@ -25,8 +25,6 @@ export interface Resources {
 
 /** The resources every node and pod carries (not the optional extended map). */
 export type ScalarResource = Exclude<keyof Resources, 'extended'>;
-
-export const ZERO_RESOURCES: Resources = Object.freeze({ gpu: 0, cpuMilli: 0, memory: 0, pods: 0 });
 
 export interface NodeInfo {
   name: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { RESOURCE_GPU } from '../grove/core';
 import {
   DEFAULT_TEST_TOPOLOGY,
   GPU_CLIQUE_LABEL,
   GPU_PRODUCT_LABEL,
-  GPU_RESOURCE,
   HOSTNAME_LABEL,
   gpuCount,
   nodeCount,
@@ -30,7 +30,7 @@ describe('DEFAULT_TEST_TOPOLOGY', () => {
     expect(nodeCount(DEFAULT_TEST_TOPOLOGY)).toBe(32);
     expect(gpuCount(DEFAULT_TEST_TOPOLOGY)).toBe(256);
     expect(nodes).toHaveLength(32);
-    const totalGpus = nodes.reduce((sum, node) => sum + Number(node.status.allocatable[GPU_RESOURCE]), 0);
+    const totalGpus = nodes.reduce((sum, node) => sum + Number(node.status.allocatable[RESOURCE_GPU]), 0);
     expect(totalGpus).toBe(256);
     expect(groupBy(nodes, (node) => node.metadata.labels[ZONE_KEY]!).size).toBe(2);
     expect(groupBy(nodes, (node) => node.metadata.labels[BLOCK_KEY]!).size).toBe(4);
@@ -59,8 +59,8 @@ describe('DEFAULT_TEST_TOPOLOGY', () => {
 
   it('sets capacity and allocatable for GPUs, cpu, memory and pods', () => {
     expect(nodes[5]!.status).toEqual({
-      capacity: { cpu: '128', memory: '1Ti', pods: '110', [GPU_RESOURCE]: '8' },
-      allocatable: { cpu: '128', memory: '1Ti', pods: '110', [GPU_RESOURCE]: '8' },
+      capacity: { cpu: '128', memory: '1Ti', pods: '110', [RESOURCE_GPU]: '8' },
+      allocatable: { cpu: '128', memory: '1Ti', pods: '110', [RESOURCE_GPU]: '8' },
     });
   });
 

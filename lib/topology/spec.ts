@@ -5,6 +5,7 @@
  *
  * Pure data in, plain JSON objects out: no fs, no network, nothing outside lib/.
  */
+import { RESOURCE_GPU } from '../grove/core';
 
 /** One level of the hierarchy, broadest first. The last level is the node itself. */
 export interface TopologyLevelSpec {
@@ -43,7 +44,8 @@ export interface TopologySpec {
 }
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
-export const GPU_RESOURCE = 'nvidia.com/gpu';
+/** @deprecated The one GPU resource name is RESOURCE_GPU (lib/grove/core); this alias serves e2e/cluster imports. */
+export const GPU_RESOURCE = RESOURCE_GPU;
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 export const GPU_COUNT_LABEL = 'nvidia.com/gpu.count';
 export const GPU_CLIQUE_LABEL = 'nvidia.com/gpu.clique';
@@ -212,7 +214,7 @@ export function nodesFromTopologySpec(spec: TopologySpec): NodeManifest[] {
     cpu: spec.nodeResources.cpu,
     memory: spec.nodeResources.memory,
     pods: String(spec.nodeResources.pods),
-    [GPU_RESOURCE]: String(spec.gpusPerNode),
+    [RESOURCE_GPU]: String(spec.gpusPerNode),
   };
 
   return nodePaths(spec).map((path, nodeIndex) => {

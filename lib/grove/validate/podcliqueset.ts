@@ -8,6 +8,7 @@ import { ANNOTATION_MNNVL_GROUP, ANNOTATION_VOLCANO_QUEUE, LABEL_KAI_QUEUE, MNNV
 import { dns1123LabelError, dns1123SubdomainError, envVarNameError, isRecord, pointer } from '../meta';
 import { NAME_BUDGET } from '../naming';
 import { isQuantity, parseQuantity } from '../../cluster/quantity';
+import { isExtendedResourceName } from '../../cluster/resources';
 import { RESOURCE_GPU, type Quantity } from '../core';
 import { STARTUP_EXPLICIT } from '../podcliqueset';
 import { DEFAULT_SCHEDULER_PROFILES, type ValidationContext } from './context';
@@ -273,12 +274,6 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
 }
 
 /**
- * Extended resources (a domain-prefixed name outside kubernetes.io, such as nvidia.com/gpu), which
- * Kubernetes counts in whole units only.
- */
-const isExtendedResource = (name: string): boolean => name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.');
-
-/**
  * What the API server refuses when the operator creates the pods, though Grove's schema and webhook
  * let it through (so a stack would be accepted and never start): a container without an image, a
  * negative request or limit, an extended resource that is not a whole number, a request above its
@@ -298,7 +293,7 @@ function containerPodRules(container: Rec, path: Path): Finding[] {
       const at = [...path, 'resources', list, name];
       const amount = parseQuantity(value);
       if (amount.numerator < 0n) out.push(err(at, 'podSpec.negativeQuantity', `${name} ${list === 'requests' ? 'request' : 'limit'} ${value} must not be negative`));
-      else if (isExtendedResource(name) && amount.numerator % amount.denominator !== 0n) {
+      else if (isExtendedResourceName(name) && amount.numerator % amount.denominator !== 0n) {
         out.push(err(at, 'podSpec.wholeQuantity', `${name} ${list === 'requests' ? 'request' : 'limit'} ${value} must be a whole number: extended resources are counted in whole units`));
       }
       // A GPU request must equal its limit (podSpec.gpuLimit below says so); any other request may not exceed it.
