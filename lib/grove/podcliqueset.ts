@@ -142,12 +142,6 @@ export function scalingGroupOf(template: PodCliqueSetTemplateSpec, cliqueName: s
   return template.podCliqueScalingGroups?.find((g) => g.cliqueNames?.includes(cliqueName));
 }
 
-/** Cliques that belong to no scaling group. */
-export function standaloneCliques(template: PodCliqueSetTemplateSpec): PodCliqueTemplateSpec[] {
-  const grouped = new Set((template.podCliqueScalingGroups ?? []).flatMap((g) => g.cliqueNames));
-  return template.cliques.filter((c) => !grouped.has(c.name));
-}
-
 /** CRD default of a scaling group's `minAvailable` (§3). */
 export const DEFAULT_SCALING_GROUP_MIN_AVAILABLE = 1;
 

@@ -161,10 +161,18 @@ export function workloadSlots(keys: readonly string[], kept: WorkloadSlots = new
   return assignSlots(order, size, (key) => (isKept(key) ? [slotOf(key)!] : rotation(stableHash(key) % size, size)));
 }
 
-/** Colours of a set of workloads (workloadSlots), in `theme`. */
-export function workloadColors(keys: readonly string[], theme: Theme, kept?: WorkloadSlots): Map<string, string> {
+/** The colours of workload slots in `theme`. */
+function slotColors(slots: ReadonlyMap<string, number>, theme: Theme): Map<string, string> {
   const palette = WORKLOAD_PALETTE[theme];
-  return new Map([...workloadSlots(keys, kept)].map(([key, slot]) => [key, palette[slot]!]));
+  return new Map([...slots].map(([key, slot]) => [key, palette[slot]!]));
+}
+
+/**
+ * Colours of a set of workloads (workloadSlots), in `theme`. colorCells keeps the slots, so the page
+ * goes through slotColors; kept because the tests (colors.test.ts) state the colour rule by it.
+ */
+export function workloadColors(keys: readonly string[], theme: Theme, kept?: WorkloadSlots): Map<string, string> {
+  return slotColors(workloadSlots(keys, kept), theme);
 }
 
 /**
@@ -243,7 +251,7 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
     palette.push(base.neutral);
     const OTHER = 2;
     const workloads = workloadSlots(model.workloads.map((w) => w.key), kept);
-    const colorOf = new Map([...workloads].map(([key, s]) => [key, WORKLOAD_PALETTE[theme][s]!]));
+    const colorOf = slotColors(workloads, theme);
     const slot = new Map<string, number>();
     const shared = sharedValues(colorOf);
     for (const w of model.workloads) {

@@ -24,10 +24,6 @@ export class ActionFailure extends Error implements ActionError {
   }
 }
 
-export function isActionFailure(error: unknown): error is ActionFailure {
-  return error instanceof ActionFailure;
-}
-
 /** An ActionError from a `metav1.Status` body (or whatever the apiserver sent instead). */
 export function actionErrorFromStatus(httpStatus: number, body: unknown): ActionFailure {
   const status = (typeof body === 'object' && body !== null ? body : {}) as {
