@@ -18,10 +18,10 @@ function fail(state: ClusterState, spec: GangSpec): GangPlacement {
 }
 
 describe('explanations when a gang is not placed', () => {
-  it('a pod larger than any node', () => {
+  it('a pod larger than any node: capacity, not free room, and what to change', () => {
     const g = fail(flat(4), { name: 'llm-0', groups: [{ clique: 'prefill', replicas: 1, gpu: 16 }] });
-    expect(g.reason).toBe('pod llm-0-prefill-0 needs 16 GPUs on one node; the largest free node has 8; no node has more than 8 GPUs in all');
-    expect(g.explanation![0]).toMatchObject({ level: 'node', needs: '16 GPUs on one node', best: '8 GPUs free' });
+    expect(g.reason).toBe('pod llm-0-prefill-0 needs 16 GPUs on one node, but no node in the cluster has 16 GPUs even when empty (the largest has 8); use smaller pods');
+    expect(g.explanation![0]).toMatchObject({ level: 'node', needs: '16 GPUs on one node', best: 'the largest node has 8 GPUs even when empty', exceedsCapacity: true });
   });
 
   it('a pod larger than any free node', () => {
@@ -29,6 +29,7 @@ describe('explanations when a gang is not placed', () => {
     state.pods.push(boundPod('a', 'n0', 4), boundPod('b', 'n1', 6));
     const g = fail(state, { name: 'llm-0', groups: [{ clique: 'prefill', replicas: 1, gpu: 8 }] });
     expect(g.reason).toBe('pod llm-0-prefill-0 needs 8 GPUs on one node; the largest free node has 4');
+    expect(g.explanation![0]!.exceedsCapacity).toBeUndefined();
   });
 
   it('nodes with room that the filters keep the pod off are counted, with the most common reason', () => {
@@ -52,16 +53,24 @@ describe('explanations when a gang is not placed', () => {
     // A pod without GPUs: the room, not free GPUs.
     const cpus: ClusterState = { nodes: [makeNode('big', { cpuMilli: 64_000, taints: [{ key: 'a', effect: 'NoExecute' }] }), makeNode('small', { cpuMilli: 16_000 })], pods: [], topologies: [] };
     expect(fail(cpus, { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, cpuMilli: 32_000 }] }).reason).toBe(
-      'pod x-0-c-0 needs 32 CPUs on one node; the most free on a node it may use is 16 CPUs; room on 1 node it may not use: taint a:NoExecute not tolerated',
+      'pod x-0-c-0 needs 32 CPUs on one node, but no node it may use has 32 CPUs even when empty (the largest has 16 CPUs); use smaller pods; room on 1 node it may not use: taint a:NoExecute not tolerated',
     );
   });
 
   it('CPU, memory and pod slots on one node', () => {
+    // Busy nodes: free room.
+    const cpuBusy = flat(2, { cpuMilli: 64_000 });
+    cpuBusy.pods.push(boundPod('a', 'n0', 0, { cpuMilli: 48_000 }), boundPod('b', 'n1', 0, { cpuMilli: 48_000 }));
+    expect(fail(cpuBusy, { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, cpuMilli: 32_000 }] }).reason).toBe('pod x-0-c-0 needs 32 CPUs on one node; the most free on a node is 16 CPUs');
+    const memBusy = flat(2, { memory: 128 * GiB });
+    memBusy.pods.push(boundPod('a', 'n0', 0, { memory: 64 * GiB }), boundPod('b', 'n1', 0, { memory: 64 * GiB }));
+    expect(fail(memBusy, { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, memory: 100 * GiB }] }).reason).toBe('pod x-0-c-0 needs 100Gi memory on one node; the most free on a node is 64Gi');
+    // Nodes too small even when empty: capacity.
     expect(fail(flat(2, { cpuMilli: 16_000 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, cpuMilli: 32_000 }] }).reason).toBe(
-      'pod x-0-c-0 needs 32 CPUs on one node; the most free on a node is 16 CPUs',
+      'pod x-0-c-0 needs 32 CPUs on one node, but no node in the cluster has 32 CPUs even when empty (the largest has 16 CPUs); use smaller pods',
     );
     expect(fail(flat(2, { memory: 64 * GiB }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0, memory: 100 * GiB }] }).reason).toBe(
-      'pod x-0-c-0 needs 100Gi memory on one node; the most free on a node is 64Gi',
+      'pod x-0-c-0 needs 100Gi memory on one node, but no node in the cluster has 100Gi memory even when empty (the largest has 64Gi memory); use smaller pods',
     );
     expect(fail(flat(1, { pods: 0 }), { name: 'x-0', groups: [{ clique: 'c', replicas: 1, gpu: 0 }] }).reason).toBe('pod x-0-c-0 needs a pod slot; every node is at its pod limit (0)');
   });
@@ -144,8 +153,11 @@ describe('explanations when a gang is not placed', () => {
     const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
     // No single node fits an 8-GPU pod: the node-level message is the most specific.
     expect(g.reason).toBe('pod llm-0-w-0 needs 8 GPUs on one node; the largest free node has 4');
-    const g2 = fail(nestedCluster(['rack'], [2, 2]), { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 5 }] });
-    expect(g2.reason).toBe('the gang needs 3 pods of 5 GPUs in one rack; the best rack, rack-0, has 16 GPUs free but room for only 2 of them');
+    // Racks of three 8-GPU nodes hold three pods of 5 when empty; a busy node in each leaves room for two.
+    const racks = nestedCluster(['rack'], [2, 3]);
+    racks.pods.push(boundPod('a', 'node-2', 4), boundPod('b', 'node-5', 4));
+    const g2 = fail(racks, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 5 }] });
+    expect(g2.reason).toBe('the gang needs 3 pods of 5 GPUs in one rack; the best rack, rack-0, has 20 GPUs free but room for only 2 of them');
   });
 
   it('free GPUs split over nodes: a domain reports all its free GPUs, and how many whole pods can use', () => {
@@ -187,9 +199,11 @@ describe('explanations when a gang is not placed', () => {
       groups: [{ clique: 'l', replicas: 3 }],
       configs: [{ name: 'llm-0-prefill-0', cliques: ['l'], constraint: { required: 'rack' } }],
     });
-    expect(g.reason).toBe('scaling group replica llm-0-prefill-0 needs 24 GPUs in one rack; the largest free rack, rack-0, has 16');
+    expect(g.reason).toBe(
+      'scaling group replica llm-0-prefill-0 needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, rack-0, has 16); loosen the pack to block or use fewer or smaller pods',
+    );
     const c = fail(state, { name: 'llm-0', groups: [{ clique: 'w', replicas: 3, constraint: { required: 'rack' } }] });
-    expect(c.reason).toBe('podclique llm-0-w needs 24 GPUs in one rack; the largest free rack, rack-0, has 16');
+    expect(c.reason).toBe('podclique llm-0-w needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, rack-0, has 16); loosen the pack to block or use fewer or smaller pods');
   });
 
   it('a rack inside the gang block', () => {
@@ -223,7 +237,10 @@ describe('explanations when a gang is not placed', () => {
         { clique: 'b', replicas: 1, gpu: 4, scheduling: pin },
       ],
     });
-    expect(g.reason).toBe('the gang needs 12 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector kubernetes.io/hostname=node-0');
+    expect(g.reason).toBe(
+      'the gang needs 12 GPUs for the 2 pods of its minimum, but the nodes its pods may use have only 8 GPUs even when empty; use fewer or smaller pods; 24 GPUs free on 3 nodes it may not use: not matching nodeSelector kubernetes.io/hostname=node-0',
+    );
+    expect(g.explanation![0]).toMatchObject({ level: 'cluster', exceedsCapacity: true });
   });
 
   it('parts that fit alone but not together', () => {
@@ -245,5 +262,50 @@ describe('explanations when a gang is not placed', () => {
     expect(formatCpu(2500)).toBe('2500m CPU');
     expect(formatMemory(1.5 * GiB)).toBe('1.5Gi');
     expect(formatMemory(512)).toBe('512B');
+  });
+});
+
+describe('a gang that can never fit says so: capacity, not free room', () => {
+  it('a host-packed clique larger than any host: no host has it even when empty; loosen the pack or use fewer or smaller pods', () => {
+    // 2 racks × 4 hosts of 8 GPUs; 4 pods × 4 GPUs packed in one host need 16.
+    const state = nestedCluster(['zone', 'rack'], [1, 2, 4]);
+    const g = fail(state, { name: 'llm-0', groups: [{ clique: 'w', replicas: 4, gpu: 4, constraint: { required: 'host' } }] });
+    expect(g.reason).toBe('podclique llm-0-w needs 16 GPUs in one host, but no host in the cluster has 16 GPUs even when empty (the largest has 8); loosen the pack to rack or use fewer or smaller pods');
+    expect(g.explanation![0]).toMatchObject({ level: 'host', needs: '16 GPUs in one host', best: 'the largest host has 8 GPUs even when empty', exceedsCapacity: true });
+    expect(g.reason).not.toMatch(/free/);
+  });
+
+  it('the same clique on 16-GPU hosts that are busy: the largest free host, not capacity', () => {
+    const state = nestedCluster(['zone', 'rack'], [1, 2, 4], { gpu: 16 });
+    for (const n of state.nodes) state.pods.push(boundPod(`b-${n.name}`, n.name, 8));
+    const g = fail(state, { name: 'llm-0', groups: [{ clique: 'w', replicas: 4, gpu: 4, constraint: { required: 'host' } }] });
+    expect(g.reason).toBe('podclique llm-0-w needs 16 GPUs in one host; the largest free host, node-0, has 8');
+    expect(g.explanation![0]!.exceedsCapacity).toBeUndefined();
+  });
+
+  it('at a rack: the narrowest wider level that holds it is named; with none, the pack is to be dropped', () => {
+    const state = nestedCluster(['zone', 'rack'], [2, 2, 2]);
+    // 40 GPUs: more than a rack (16) and a zone (32) hold; the cluster (64) would.
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 8 }] });
+    expect(g.reason).toBe(
+      'the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 16); no wider level holds it either: drop the required rack pack or use fewer or smaller pods',
+    );
+    const z = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(z.reason).toMatch(/, but no rack in the cluster has 24 GPUs even when empty \(the largest, rack-0, has 16\); loosen the pack to zone or use fewer or smaller pods$/);
+  });
+
+  it('more than the whole cluster holds', () => {
+    const g = fail(nestedCluster(['rack'], [2, 2]), { name: 'llm-0', groups: [{ clique: 'w', replicas: 5, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 40 GPUs for the 5 pods of its minimum, but the cluster has only 32 GPUs even when empty; use fewer or smaller pods');
+    expect(g.explanation![0]).toMatchObject({ level: 'cluster', exceedsCapacity: true });
+  });
+
+  it('NotReady and cordoned nodes count as capacity (they come back)', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.nodes[0]!.ready = false;
+    state.nodes[0]!.taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
+    state.nodes[1]!.unschedulable = true;
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    expect(g.explanation!.some((e) => e.exceedsCapacity)).toBe(false);
   });
 });

@@ -155,6 +155,56 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
   return { level: 'node', needs, best: 'no node accepts it', message: `pod ${name}: ${sentences.join('; ')}` };
 }
 
+/**
+ * The nodes a pod with these requirements may ever use: its node selector, required affinity and
+ * taints. NotReady and cordoned nodes count, and so do the taints Kubernetes itself puts on and takes
+ * off with a node's condition (node.kubernetes.io/not-ready, unreachable, …): that changes, capacity does not.
+ */
+function everUsable(index: ClusterIndex, req: WPod['pod']['scheduling']): Uint8Array {
+  const m = new Uint8Array(index.n);
+  for (let n = 0; n < index.n; n++) {
+    const node = index.nodes[n]!;
+    const taints = node.taints.filter((t) => !t.key.startsWith('node.kubernetes.io/'));
+    m[n] = matchesNodeSelector(node.labels, req.nodeSelector) && matchesNodeAffinity(node, req.requiredNodeAffinity) && untoleratedTaint(taints, req.tolerations) === undefined ? 1 : 0;
+  }
+  return m;
+}
+
+/** " in the cluster" when a pod may use every node, else " it may use". */
+function everScope(ever: Uint8Array, who = 'it'): string {
+  return ever.every((v) => v === 1) ? ' in the cluster' : ` ${who} may use`;
+}
+
+/**
+ * Why the pod fits no node even with nothing running (its request exceeds every usable node's
+ * allocatable GPUs, CPU or memory), or null. `ever`: the nodes it may ever use.
+ */
+function nodeCapacityExplanation(index: ClusterIndex, pod: WPod, ever: Uint8Array, excluded: string): LevelExplanation | null {
+  const dims: [need: number, cap: (n: NodeInfo) => number, amount: (v: number) => string][] = [
+    [pod.gpu, (n) => n.allocatable.gpu, gpus],
+    [pod.cpu, (n) => n.allocatable.cpuMilli, formatCpu],
+    [pod.mem, (n) => n.allocatable.memory, (v) => `${formatMemory(v)} memory`],
+  ];
+  let usable = 0;
+  for (let n = 0; n < index.n; n++) usable += ever[n]!;
+  if (usable === 0) return null;
+  for (const [need, cap, amount] of dims) {
+    if (need <= 0) continue;
+    let most = 0;
+    for (let n = 0; n < index.n; n++) if (ever[n]) most = Math.max(most, cap(index.nodes[n]!));
+    if (most >= need) continue;
+    const largest = most > 0 ? `the largest has ${amount(most).replace(/ GPUs?$/, '')}` : `none has any`;
+    return {
+      level: 'node',
+      needs: `${amount(need)} on one node`,
+      best: `the largest node has ${amount(most)} even when empty`,
+      message: `pod ${pod.pod.name} needs ${amount(need)} on one node, but no node${everScope(ever)} has ${amount(need)} even when empty (${largest}); use smaller pods${excluded}`,
+      exceedsCapacity: true,
+    };
+  }
+  return null;
+}
+
 const hasRoom = (index: ClusterIndex, n: number, pod: WPod): boolean =>
   index.freeGpu[n]! >= pod.gpu && index.freeCpu[n]! >= pod.cpu && index.freeMem[n]! >= pod.mem && index.freePods[n]! >= pod.slots && (!pod.ext || extFits(pod.ext, n));
 
@@ -188,13 +238,12 @@ function excludedWithRoom(index: ClusterIndex, pod: WPod): string {
 }
 
 /** Why no single node has room for the pod now, or null when one has. */
-function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | null {
+function resourceExplanation(index: ClusterIndex, pod: WPod, ever: Uint8Array = everUsable(index, pod.pod.scheduling)): LevelExplanation | null {
   const { freeGpu, freeCpu, freeMem, freePods } = index;
   let maxGpu = 0;
   let maxCpu = 0;
   let maxMem = 0;
   let maxSlots = 0;
-  let allocGpu = 0;
   let eligible = 0;
   for (let n = 0; n < index.n; n++) {
     if (!pod.mask[n]) continue;
@@ -204,11 +253,13 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
     maxCpu = Math.max(maxCpu, freeCpu[n]!);
     maxMem = Math.max(maxMem, freeMem[n]!);
     maxSlots = Math.max(maxSlots, freePods[n]!);
-    allocGpu = Math.max(allocGpu, index.nodes[n]!.allocatable.gpu);
   }
   const name = pod.pod.name;
   const among = eligible < index.n ? ` it may use` : '';
   const excluded = eligible < index.n ? excludedWithRoom(index, pod) : '';
+  // Too large for any node even when empty: say so first, it is not a matter of waiting.
+  const never = nodeCapacityExplanation(index, pod, ever, excluded);
+  if (never) return never;
   for (const e of pod.ext ?? []) {
     // An extended resource (rdma/ib …) no usable node has free: name it, and how many nodes offer any.
     let offer = 0;
@@ -224,12 +275,11 @@ function resourceExplanation(index: ClusterIndex, pod: WPod): LevelExplanation |
     return { level: 'node', needs: `${e.amount} ${e.name} on one node`, best: `${most} free`, message: `pod ${name} needs ${e.amount} ${e.name}; ${tail}${excluded}` };
   }
   if (maxGpu < pod.gpu) {
-    const total = allocGpu < pod.gpu ? `; no node${among} has more than ${gpus(allocGpu)} in all` : '';
     return {
       level: 'node',
       needs: `${gpus(pod.gpu)} on one node`,
       best: `${gpus(Math.max(0, maxGpu))} free`,
-      message: `pod ${name} needs ${gpus(pod.gpu)} on one node; the largest free node${among} has ${Math.max(0, maxGpu)}${total}${excluded}`,
+      message: `pod ${name} needs ${gpus(pod.gpu)} on one node; the largest free node${among} has ${Math.max(0, maxGpu)}${excluded}`,
     };
   }
   if (maxCpu < pod.cpu) {
@@ -274,7 +324,13 @@ export function explainOptional(index: ClusterIndex, pod: WPod, where: ArrayLike
     for (let i = 0; i < where.length; i++) mask[where[i]!] = pod.mask[where[i]!]!;
   }
   const inside: WPod = { ...pod, mask };
-  const e = (pinned ? null : filterExplanation(index, pod)) ?? resourceExplanation(index, inside);
+  const ever = everUsable(index, pod.pod.scheduling);
+  if (pinned) {
+    const within = new Uint8Array(index.n);
+    for (let i = 0; i < where.length; i++) within[where[i]!] = ever[where[i]!]!;
+    ever.set(within);
+  }
+  const e = (pinned ? null : filterExplanation(index, pod)) ?? resourceExplanation(index, inside, ever);
   let why = e ? e.message.replace(/^pod \S+:? /, '') : 'no node has room for it';
   // Outside the pinned domain is not "may not use" for a filter's reason: leave that clause out.
   if (pinned) why = why.replace(/; (\d+ GPUs? free|room) on \d+ nodes? it may not use:.*$/, '');
@@ -417,6 +473,137 @@ function unlabelledRoom(index: ClusterIndex, level: LevelIndex, s: WSet, pods: W
   return ` (${nodesWord(count)}${what} ${count === 1 ? 'lacks' : 'lack'} the ${level.domain} label ${level.key})`;
 }
 
+/** A set's room in one domain on the empty cluster (the search's aggregate without its nodes): allocatable, not free, on the nodes its pods may ever use. */
+type EmptyAgg = Omit<ReturnType<GangSearch['aggregate']>[number], 'nodes'>;
+
+/** Per profile of s, the nodes its pods may ever use (everUsable of a pod of that profile). */
+function everByProfile(index: ClusterIndex, s: WSet, pods: readonly WPod[]): Uint8Array[] {
+  const byMask = new Map<Uint8Array, Uint8Array>();
+  for (const p of s.all) {
+    const pod = pods[p]!;
+    if (!byMask.has(pod.mask)) byMask.set(pod.mask, everUsable(index, pod.pod.scheduling));
+  }
+  return s.profiles.map((k) => byMask.get(k.mask)!);
+}
+
+/** s's room per domain of `level` (null: the whole cluster as one) with nothing running. */
+function emptyAggregate(index: ClusterIndex, level: LevelIndex | null, s: WSet, ever: readonly Uint8Array[]): EmptyAgg[] {
+  const aggs = new Map<number, EmptyAgg>();
+  for (let n = 0; n < index.n; n++) {
+    const d = level ? level.nodeDom[n]! : 0;
+    if (d < 0) continue;
+    const a = index.nodes[n]!.allocatable;
+    let agg: EmptyAgg | undefined;
+    s.profiles.forEach((k, i) => {
+      if (!ever[i]![n]) return;
+      let cnt = k.count;
+      if (k.gpu > 0) cnt = Math.min(cnt, Math.floor(a.gpu / k.gpu));
+      if (k.cpu > 0) cnt = Math.min(cnt, Math.floor(a.cpuMilli / k.cpu));
+      if (k.mem > 0) cnt = Math.min(cnt, Math.floor(a.memory / k.mem));
+      if (k.slots > 0) cnt = Math.min(cnt, Math.floor(a.pods / k.slots));
+      for (const e of k.ext ?? []) cnt = Math.min(cnt, Math.floor((a.extended?.[e.name] ?? 0) / e.amount));
+      agg = aggs.get(d);
+      if (!agg) aggs.set(d, (agg = { dom: d, cnt: new Array<number>(s.profiles.length).fill(0), gpu: 0, cpu: 0, mem: 0, slots: 0 }));
+      agg.cnt[i] = agg.cnt[i]! + Math.max(0, cnt);
+    });
+    if (!agg) continue;
+    agg.gpu += a.gpu;
+    agg.cpu += a.cpuMilli;
+    agg.mem += a.memory;
+    agg.slots += a.pods;
+  }
+  return [...aggs.values()];
+}
+
+const fitsEmpty = (s: WSet, a: EmptyAgg): boolean =>
+  s.profiles.every((k, i) => a.cnt[i]! >= k.count) && a.gpu >= s.totalGpu && a.cpu >= s.totalCpu && a.mem >= s.totalMem && a.slots >= s.totalSlots;
+
+/** Of an empty domain's totals, the one that falls short of s's need, with how to say it. */
+function capacityShortfall(s: WSet, aggs: readonly EmptyAgg[]): { need: string; most: string; best: EmptyAgg } | null {
+  const dims: [need: number, have: (a: EmptyAgg) => number, amount: (v: number) => string][] = [
+    [s.totalGpu, (a) => a.gpu, gpus],
+    [s.totalCpu, (a) => a.cpu, formatCpu],
+    [s.totalMem, (a) => a.mem, (v) => `${formatMemory(v)} memory`],
+    [s.totalSlots, (a) => a.slots, (v) => `${v} pod slot${v === 1 ? '' : 's'}`],
+  ];
+  for (const [need, have, amount] of dims) {
+    if (need <= 0) continue;
+    let best = aggs[0]!;
+    for (const a of aggs) if (have(a) > have(best)) best = a;
+    if (have(best) < need) return { need: amount(need), most: amount(have(best)), best };
+  }
+  return null;
+}
+
+/** What to change when s fits no domain of level L even when empty: the narrowest wider level that holds it. */
+function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever: readonly Uint8Array[], L: number): string {
+  for (let w = L - 1; w >= 0; w--) {
+    const level = topo.levels[w]!;
+    if (emptyAggregate(index, level, s, ever).some((a) => fitsEmpty(s, a))) return `loosen the pack to ${level.domain} or use fewer or smaller pods`;
+  }
+  if (emptyAggregate(index, null, s, ever).some((a) => fitsEmpty(s, a))) return `${L > 0 ? 'no wider level holds it either: ' : ''}drop the required ${topo.levels[L]!.domain} pack or use fewer or smaller pods`;
+  return 'use fewer or smaller pods: the nodes its pods may use do not hold it even when empty';
+}
+
+/** A pod of profile k by the request that limits how many fit in domain d when empty: "8 GPUs", "9 CPUs". */
+function limitingRequest(index: ClusterIndex, level: LevelIndex, d: number, k: Profile, ever: Uint8Array): string {
+  const dims: [need: number, cap: (n: NodeInfo) => number, amount: (v: number) => string][] = [
+    [k.gpu, (n) => n.allocatable.gpu, gpus],
+    [k.cpu, (n) => n.allocatable.cpuMilli, formatCpu],
+    [k.mem, (n) => n.allocatable.memory, (v) => `${formatMemory(v)} memory`],
+    [k.slots, (n) => n.allocatable.pods, (v) => `${v} pod slot${v === 1 ? '' : 's'}`],
+  ];
+  let text = gpus(k.gpu);
+  let fewest = Infinity;
+  for (const [need, cap, amount] of dims) {
+    if (need <= 0) continue;
+    let fit = 0;
+    for (const n of domainNodes(level, d)) if (ever[n]) fit += Math.floor(cap(index.nodes[n]!) / need);
+    if (fit < fewest) {
+      fewest = fit;
+      text = amount(need);
+    }
+  }
+  return text;
+}
+
+/**
+ * Why set s fits no domain of level L even with nothing running, or null when one would hold it: the
+ * need against the largest domain's capacity, not its free room, and what to change.
+ */
+function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[], L: number): LevelExplanation | null {
+  const level = topo.levels[L]!;
+  const ever = everByProfile(index, s, pods);
+  const aggs = emptyAggregate(index, level, s, ever);
+  if (aggs.length === 0 || aggs.some((a) => fitsEmpty(s, a))) return null;
+  const union = new Uint8Array(index.n);
+  for (const m of ever) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
+  const where = `no ${level.domain}${everScope(union, 'its pods')}`;
+  const advice = capacityAdvice(index, topo, s, ever, L);
+  const unlabelled = unlabelledRoom(index, level, s, pods);
+  const short = capacityShortfall(s, aggs);
+  let message: string;
+  let needs: string;
+  let best: string;
+  if (short) {
+    const value = level.perNode ? '' : `, ${level.values[short.best.dom]},`;
+    needs = `${short.need} in one ${level.domain}`;
+    best = `the largest ${level.domain} has ${short.most} even when empty`;
+    message = `${whoOf(s)} needs ${short.need} in one ${level.domain}, but ${where} has ${short.need} even when empty (the largest${value} has ${short.most.replace(/ GPUs?$/, '')})${unlabelled}; ${advice}`;
+  } else {
+    // Enough in all, but not in pieces whole pods fit (pods per node, pod sizes).
+    const k = s.profiles.length === 1 ? 0 : s.profiles.findIndex((p, i) => aggs.every((a) => a.cnt[i]! < p.count));
+    let bestAgg = aggs[0]!;
+    for (const a of aggs) if (a.cnt[Math.max(0, k)]! > bestAgg.cnt[Math.max(0, k)]!) bestAgg = a;
+    const what = k >= 0 ? `${s.profiles[k]!.count} pods of ${limitingRequest(index, level, bestAgg.dom, s.profiles[k]!, ever[k]!)}` : `its ${s.all.length} pods`;
+    const most = k >= 0 ? `at most ${bestAgg.cnt[k]} fit in ${level.values[bestAgg.dom]}` : `not all at once`;
+    needs = `${what} in one ${level.domain}`;
+    best = `${most}, even when empty`;
+    message = `${whoOf(s)} needs ${what} in one ${level.domain}, but ${where} holds that many even when empty (${most})${unlabelled}; ${advice}`;
+  }
+  return { level: level.domain, needs, best, message, exceedsCapacity: true };
+}
+
 export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, gang: ExpandedGang, pods: WPod[], sets: WSet[], search: GangSearch): FailureExplanation {
   const out: LevelExplanation[] = [];
   // 1–2: each distinct kind of required pod, on its own.
@@ -432,30 +619,40 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   const all = new Int32Array(index.n);
   for (let n = 0; n < index.n; n++) all[n] = n;
 
-  // 3: the gang's minimum against the free capacity it may use.
+  // 3: the gang's minimum against the capacity (with nothing running), then the free capacity, it may use.
   const root = sets[0]!;
   if (out.length === 0 && root.all.length > 0) {
     const agg = search.aggregate(all, -1, root)[0];
     if (!agg || !search.fits(root, agg)) {
-      const sh = shortageOf(index, root, all);
-      const sample = pods[root.all[0]!]!;
       // Room on nodes the gang may not use (taints, cordons, NotReady, its selector), said alongside.
-      const excluded = excludedWithRoom(index, sample);
+      const excluded = excludedWithRoom(index, pods[root.all[0]!]!);
+      const podsText = root.all.length === 1 ? 'the one pod' : `the ${root.all.length} pods`;
+      const ever = everByProfile(index, root, pods);
+      const empty = emptyAggregate(index, null, root, ever)[0];
+      const never = empty && !fitsEmpty(root, empty) ? capacityShortfall(root, [empty]) : null;
+      const sh = never ? null : shortageOf(index, root, all);
       let needs: string;
       let have: string;
       let message: string;
-      if (sh) {
+      if (never) {
+        // More than the nodes it may use hold with nothing running: no wait makes room.
+        const union = new Uint8Array(index.n);
+        for (const m of ever) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
+        const where = everScope(union, 'its pods') === ' in the cluster' ? 'the cluster has' : 'the nodes its pods may use have';
+        needs = `${never.need} for ${podsText}`;
+        have = `${never.most} in all, even when empty`;
+        message = `the gang needs ${never.need} for ${podsText} of its minimum, but ${where} only ${never.most} even when empty; use fewer or smaller pods${excluded}`;
+      } else if (sh) {
         needs = shortNeed(root, sh);
         have = sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`;
-        const pods = root.all.length === 1 ? 'the one pod' : `the ${root.all.length} pods`;
-        const what = sh.kind === 'split' ? `${needs} for its minimum` : `${sh.dim.amount(sh.need)} for ${pods} of its minimum`;
+        const what = sh.kind === 'split' ? `${needs} for its minimum` : `${sh.dim.amount(sh.need)} for ${podsText} of its minimum`;
         message = `the gang needs ${what}; ${shortageText(root, sh, 'the nodes its pods may use')}${excluded}`;
       } else {
         needs = `${root.all.length} pods`;
         have = `room for ${agg ? search.units(root, agg) : 0}`;
         message = `the gang needs ${root.all.length} pods for its minimum; the nodes its pods may use have room for them in GPUs, CPU, memory and pod slots one by one, but not for all of them at once${excluded}`;
       }
-      out.push({ level: 'cluster', needs, best: have, message });
+      out.push({ level: 'cluster', needs, best: have, message, ...(never ? { exceedsCapacity: true as const } : {}) });
     }
   }
 
@@ -466,6 +663,11 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       const level = topo.levels[s.required]!;
       const aggs = search.aggregate(all, s.required, s);
       if (aggs.some((a) => search.fits(s, a))) continue;
+      const never = levelCapacityExplanation(index, topo, s, pods, s.required);
+      if (never) {
+        out.push(never);
+        continue;
+      }
       let best = aggs[0];
       for (const a of aggs) if (best && search.units(s, a) > search.units(s, best)) best = a;
       const needAmt = amount(s, s.totalGpu, s.totalCpu, s.totalSlots);

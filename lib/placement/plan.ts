@@ -18,6 +18,11 @@ export interface LevelExplanation {
   best: string;
   /** One sentence a person can act on. */
   message: string;
+  /**
+   * Set when the need exceeds what any domain of this level holds even with nothing running (capacity,
+   * not free room): waiting for other workloads to finish does not help; the request must change.
+   */
+  exceedsCapacity?: true;
 }
 
 export interface GangPlacement {

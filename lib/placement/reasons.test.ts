@@ -120,10 +120,27 @@ describe('the resource that ran out is named, not GPUs', () => {
   });
 
   it('at a rack: CPU short in the best rack is said, not GPU fragmentation', () => {
+    // Racks of three 16-CPU nodes (48 CPUs each, enough when empty); a hog holds 12 CPUs in each rack.
+    const racks = nestedCluster(['rack'], [2, 3], { cpuMilli: 16_000 });
+    racks.pods.push(boundPod('hog-0', 'node-0', 0, { cpuMilli: 12_000 }), boundPod('hog-1', 'node-3', 0, { cpuMilli: 12_000 }));
+    const g = fail(racks, { name: 'cpu-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 2, cpuMilli: 8000 }] });
+    expect(g.reason).toBe('the gang needs 40 CPUs for 5 pods in one rack; in the best rack, rack-0, only 36 CPUs are free on its nodes');
+    expect(g.explanation![0]!.exceedsCapacity).toBeUndefined();
+    const split = fail(racks, { name: 'cpu-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 2, cpuMilli: 9000 }] });
+    expect(split.reason).toBe('the gang needs 3 pods of 9 CPUs in one rack; in the best rack, rack-0, only 2 such pods fit: its nodes have 16, 16 and 4 CPUs free');
+  });
+
+  it('at a rack: CPU beyond what any rack has even when empty is said as capacity', () => {
+    // Racks of two 16-CPU nodes: 32 CPUs each with nothing running.
     const g = fail(cpuCluster(1), { name: 'cpu-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 2, cpuMilli: 8000 }] });
-    expect(g.reason).toBe('the gang needs 40 CPUs for 5 pods in one rack; in the best rack, rack-1, only 32 CPUs are free on its nodes');
+    expect(g.reason).toBe(
+      'the gang needs 40 CPUs in one rack, but no rack in the cluster has 40 CPUs even when empty (the largest, rack-0, has 32 CPUs); drop the required rack pack or use fewer or smaller pods',
+    );
+    expect(g.explanation![0]).toMatchObject({ level: 'rack', needs: '40 CPUs in one rack', exceedsCapacity: true });
     const split = fail(cpuCluster(1), { name: 'cpu-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 2, cpuMilli: 9000 }] });
-    expect(split.reason).toBe('the gang needs 3 pods of 9 CPUs in one rack; in the best rack, rack-1, only 2 such pods fit: its nodes have 16 and 16 CPUs free');
+    expect(split.reason).toBe(
+      'the gang needs 3 pods of 9 CPUs in one rack, but no rack in the cluster holds that many even when empty (at most 2 fit in rack-0); drop the required rack pack or use fewer or smaller pods',
+    );
   });
 });
 
@@ -132,7 +149,17 @@ describe('capacity the gang may not use is said, with every reason', () => {
     const state = nestedCluster(['rack'], [2, 2]);
     for (const n of state.nodes.slice(0, 2)) n.taints.push(TAINT);
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 24 GPUs for the 3 pods of its minimum; only 16 GPUs are free on the nodes its pods may use; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated');
+    // The tainted nodes are not counted as capacity the gang could ever use: its minimum is more than the rest hold.
+    expect(g.reason).toBe(
+      'the gang needs 24 GPUs for the 3 pods of its minimum, but the nodes its pods may use have only 16 GPUs even when empty; use fewer or smaller pods; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated',
+    );
+    // With a third untainted node busy instead, it is a matter of free room, said as such.
+    const busy = nestedCluster(['rack'], [1, 5]);
+    for (const n of busy.nodes.slice(0, 2)) n.taints.push(TAINT);
+    busy.pods.push(boundPod('b', 'node-2', 8));
+    expect(fail(busy, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] }).reason).toBe(
+      'the gang needs 24 GPUs for the 3 pods of its minimum; only 16 GPUs are free on the nodes its pods may use; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated',
+    );
   });
 
   it('cordoned and NotReady are both named', () => {
@@ -155,7 +182,7 @@ describe('topology labels', () => {
     const state = nestedCluster(['rack'], [1, 2]);
     state.nodes.push(makeNode('bare-0'));
     const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
-    expect(g.reason).toMatch(/\(1 node with 8 free GPUs lacks the rack label topology\.kubernetes\.io\/rack\)$/);
+    expect(g.reason).toMatch(/\(the largest, rack-0, has 16\) \(1 node with 8 free GPUs lacks the rack label topology\.kubernetes\.io\/rack\); drop the required rack pack or use fewer or smaller pods$/);
   });
 });
 

@@ -139,6 +139,11 @@ function engineReason(placement: GangPlacement, gang: string | undefined, lead: 
     const reason = placement.reason ?? 'the gang does not fit';
     // The simulated scheduler reports the engine's own words: say it agrees instead of repeating them.
     if (lead === 'agrees: ' && cluster.includes(reason)) return 'the placement engine, run on the cluster as it is now, agrees';
+    // Larger than the cluster holds even when empty: not a wait for room, the request must change.
+    if (placement.explanation?.[0]?.exceedsCapacity) {
+      if (lead === 'once ungated, ') return `and once ungated it will not fit either, however much room frees up: the placement engine says ${reason}`;
+      if (lead === 'says: ') return `it will not be placed however long it waits: the placement engine says ${reason}`;
+    }
     return lead === 'once ungated, ' ? `and once ungated it will not fit either: the placement engine says ${reason}` : `the placement engine ${lead}${reason}`;
   }
   const where = Object.entries(placement.domains)

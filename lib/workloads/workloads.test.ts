@@ -9,6 +9,7 @@ import { workloadEvents } from './events';
 import { filterAndSortWorkloads, formatAge, workloadHealth } from './health';
 import { pendingGang, placePendingGang, placePendingGangs, workloadPlacement } from './placement';
 import { minAvailableBreach } from '../placement/preview';
+import type { GangPlacement } from '../placement/plan';
 import { podStage } from './pods';
 import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
 import { startupGraph } from './startup';
@@ -440,6 +441,34 @@ describe('why pending', () => {
     expect(placement.placed).toBe(true);
     const why = whyPending(tree.pods.find((p) => p.stage === 'pending')!, { tree, events: [], placement })!;
     expect(why.engine).toMatch(/^the placement engine finds room for gang mixtral-agg-1 now \(2 pods on \d nodes? in .*rack zh0-b0-r\d\), so it should be placed once the scheduler retries$/);
+  });
+
+  // A gang that can never fit (more than any rack holds even when empty) reads differently from one waiting for room.
+  const asIfBusy = (p: GangPlacement): GangPlacement => ({ ...p, explanation: p.explanation!.map(({ exceedsCapacity: _, ...e }) => e) });
+
+  it('a pending pod whose gang exceeds every rack even when empty: it will not be placed however long it waits', () => {
+    const objects = stackObjects(tooBig(), { stage: () => 'pending' });
+    // Ungated, with no verdict from the scheduler yet.
+    for (const pod of objects.pods) (pod as { status: { conditions: unknown[] } }).status.conditions = [];
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const placement = placePendingGang(state, tree, 'too-big-0')!;
+    expect(placement.explanation![0]!.exceedsCapacity).toBe(true);
+    const why = whyPending(tree.pods[0]!, { tree, events: [], placement })!;
+    expect(why.engine).toMatch(
+      /^it will not be placed however long it waits: the placement engine says the gang needs 76 GPUs in one rack, but no rack its pods may use has 76 GPUs even when empty \(the largest, \S+, has 72\); .*use fewer or smaller pods$/,
+    );
+    expect(why.sentence).toBe(`${tree.pods[0]!.name} is pending: it is ungated and waits for the scheduler to place gang too-big-0; ${why.engine}.`);
+    // Waiting for room reads as before.
+    expect(whyPending(tree.pods[0]!, { tree, events: [], placement: asIfBusy(placement) })!.engine).toBe(`the placement engine says: ${placement.reason}`);
+  });
+
+  it('a gated pod of such a gang: once ungated it will not fit either, however much room frees up', () => {
+    const objects = stackObjects(tooBig(), { stage: () => 'gated' });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const placement = placePendingGang(state, tree, 'too-big-0')!;
+    const why = whyPending(tree.pods[0]!, { tree, events: [], placement })!;
+    expect(why.engine).toBe(`and once ungated it will not fit either, however much room frees up: the placement engine says ${placement.reason}`);
+    expect(whyPending(tree.pods[0]!, { tree, events: [], placement: asIfBusy(placement) })!.engine).toBe(`and once ungated it will not fit either: the placement engine says ${placement.reason}`);
   });
 });
 
