@@ -8,6 +8,7 @@ import { useState, type DragEvent } from 'react';
 import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import type { ClientConnectionState } from '../hooks/clusterStore';
+import { pendingPodsNote, unplacedOptionalNote } from '../../lib/workloads/planNotes';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
@@ -137,14 +138,10 @@ export interface GangNote {
 export function gangNotes(gangs: readonly GhostGang[]): GangNote[] {
   const out: GangNote[] = [];
   for (const g of gangs) {
-    if (g.independent && g.unplacedPods?.length) {
-      const n = g.unplacedPods.length;
-      out.push({ gang: g.name, kind: 'pending', text: `${n} pod${n === 1 ? '' : 's'} of ${g.name} would stay Pending, the others run: ${g.unplacedPods.join(', ')}` });
-    }
-    if (g.unplacedOptionalPods?.length) {
-      const n = g.unplacedOptionalPods.length;
-      out.push({ gang: g.name, kind: 'optional', text: `${n} pod${n === 1 ? '' : 's'} of ${g.name} above minAvailable not placed (${g.unplacedOptionalPods.join(', ')})${g.unplacedOptionalReason ? `: ${g.unplacedOptionalReason}` : ''}` });
-    }
+    const pending = pendingPodsNote(g);
+    if (pending) out.push({ gang: g.name, kind: 'pending', text: pending });
+    const optional = unplacedOptionalNote(g);
+    if (optional) out.push({ gang: g.name, kind: 'optional', text: optional });
     for (const w of g.warnings ?? []) out.push({ gang: g.name, kind: 'warning', text: `${g.name}: ${w}` });
   }
   return out;
