@@ -209,11 +209,21 @@ describe('WatchHub', () => {
     expect(late.snapshots).toHaveLength(1);
     expect(late.snapshots[0]?.kinds.Node?.items.map((item) => item.metadata?.name)).toEqual(['n1']);
     expect(late.snapshots[0]?.kinds.Pod?.items.map((item) => item.metadata?.name)).toEqual(['a', 'b']);
-    await vi.advanceTimersByTimeAsync(150);
-    // The early subscriber, told Node was still connecting, gets its list as ADDED deltas, in sequence.
+    // The early subscriber, told Node was still connecting, gets its list as ADDED deltas, in sequence,
+    // and before the state that says Node is live.
     expect(names(early.deltas.at(-1)?.kinds.Node)).toEqual(['ADDED n1']);
+    const listAt = early.log.findIndex((entry) => entry[0] === 'delta' && entry[1].kinds.Node !== undefined);
+    const liveAt = early.log.findIndex((entry) => entry[0] === 'state' && entry[1].Node?.status === 'live');
+    expect(listAt).toBeGreaterThan(-1);
+    expect(liveAt).toBeGreaterThan(listAt);
+    await vi.advanceTimersByTimeAsync(150);
     expect(early.deltas.map((delta) => delta.seq)).toEqual([early.snapshots[0]!.seq + 1, early.snapshots[0]!.seq + 2]);
-    expect(late.deltas.map((delta) => delta.seq)).toEqual([late.snapshots[0]!.seq + 1]);
+    // The late one's snapshot came after that delta and holds it; from here both get the same batches.
+    expect(late.snapshots[0]?.seq).toBe(early.deltas.at(-1)?.seq);
+    expect(late.deltas).toEqual([]);
+    fake.put('Node', 'n2');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(late.deltas).toEqual([early.deltas.at(-1)]);
     expect(vi.getTimerCount()).toBe(0);
   });
 

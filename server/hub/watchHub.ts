@@ -92,6 +92,9 @@ export class WatchHub {
       onEvents: (kind: WatchedKind, events: WatchEvent[]) => this.enqueue(kind, events),
       onState: (_state: KindConnectionState) => {
         this.revision++;
+        // Pending events go first: when a kind says `live`, its list has already reached subscribers
+        // (a client may show a kind `connecting` without lastError as still loading, not as empty).
+        this.flush();
         this.broadcast((subscriber) => subscriber.state(this.states()), true);
       },
       onWatchCountChange: (delta: 1 | -1) => {
