@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors } from './support/page';
+import { collectErrors, luminance, tabUntilFocused } from './support/page';
 
 /** The app shell: navigation, the dark/light theme, and getting around by keyboard alone. */
 
@@ -24,42 +24,20 @@ spec:
                 image: busybox:1.36
 `;
 
-/** A short description of the focused element, for following the Tab order. */
-async function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el || el === document.body) return 'body';
-    if (el.classList.contains('cm-content')) return 'editor';
-    if (el.hasAttribute('data-finding')) return 'finding';
-    return `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`;
-  });
-}
-
-/** Presses Tab until `want` is focused (at most `limit` times) and returns everything passed on the way. */
-async function tabTo(page: Page, want: string, limit = 30): Promise<string[]> {
-  const seen: string[] = [];
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    const now = await focused(page);
-    seen.push(now);
-    if (now === want) return seen;
-  }
-  throw new Error(`Tab never reached ${want}; saw ${seen.join(' → ')}`);
-}
-
-/** Relative luminance (0 black … 1 white) of any CSS colour, resolved by the browser itself. */
-async function backgroundLuminance(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const colour = getComputedStyle(document.body).backgroundColor;
-    const ctx = document.createElement('canvas').getContext('2d')!;
-    ctx.fillStyle = colour;
-    ctx.fillRect(0, 0, 1, 1);
-    const [r, g, b] = Array.from(ctx.getImageData(0, 0, 1, 1).data).map((v) => {
-      const c = v / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+/**
+ * Starts recording each element that takes focus, described as `tag:label` ('editor' for CodeMirror),
+ * to follow the Tab order; the returned function reads what was recorded so far.
+ */
+async function recordFocusOrder(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const order: string[] = [];
+    (window as unknown as { __focusOrder: string[] }).__focusOrder = order;
+    document.addEventListener('focusin', (event) => {
+      const el = event.target as HTMLElement;
+      order.push(el.classList.contains('cm-content') ? 'editor' : `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`);
     });
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
   });
+  return () => page.evaluate(() => (window as unknown as { __focusOrder: string[] }).__focusOrder);
 }
 
 test.describe('navigation', () => {
@@ -143,24 +121,24 @@ test.describe('theme', () => {
     await page.goto('/validate');
     const html = page.locator('html');
     await expect(html).not.toHaveClass(/\bdark\b/);
-    expect(await backgroundLuminance(page)).toBeGreaterThan(0.8);
+    expect(await luminance(page.locator('body'))).toBeGreaterThan(0.8);
 
     const toggle = page.getByRole('button', { name: 'Dark mode' });
     await expect(toggle).toHaveAttribute('aria-pressed', 'false');
-    await tabTo(page, 'button:Dark mode');
+    await tabUntilFocused(page, toggle);
     await expect(toggle).toBeFocused();
     await page.keyboard.press('Enter');
 
     await expect(html).toHaveClass(/\bdark\b/);
     await expect(toggle).toHaveAttribute('aria-pressed', 'true');
-    expect(await backgroundLuminance(page)).toBeLessThan(0.05);
+    expect(await luminance(page.locator('body'))).toBeLessThan(0.05);
     expect(await page.evaluate(() => localStorage.getItem('canopy-theme'))).toBe('dark');
 
     await page.reload();
     await expect(html).toHaveClass(/\bdark\b/);
     expect(await page.evaluate(() => (window as unknown as { __classAtBody?: string }).__classAtBody)).toMatch(/\bdark\b/);
     await expect(page.getByRole('button', { name: 'Dark mode' })).toHaveAttribute('aria-pressed', 'true');
-    expect(await backgroundLuminance(page)).toBeLessThan(0.05);
+    expect(await luminance(page.locator('body'))).toBeLessThan(0.05);
 
     // And back with Space, which a toggle button must honour too.
     await page.getByRole('button', { name: 'Dark mode' }).focus();
@@ -177,7 +155,9 @@ test('keyboard only: Tab reaches the nav, the editor and the findings; Enter ope
   await page.goto('/validate');
   await expect(page.locator('.cm-content')).toBeVisible();
 
-  const toEditor = await tabTo(page, 'editor');
+  const focusOrder = await recordFocusOrder(page);
+  await tabUntilFocused(page, page.locator('.cm-content'));
+  const toEditor = await focusOrder();
   for (const name of NAV) expect(toEditor).toContain(`a:${name}`);
   expect(toEditor.indexOf('a:Topology')).toBeLessThan(toEditor.indexOf('a:Validate'));
   expect(toEditor).toContain('button:Dark mode');
@@ -187,7 +167,7 @@ test('keyboard only: Tab reaches the nav, the editor and the findings; Enter ope
   const finding = page.locator('[data-finding][data-path="/spec/template/cliques/0/spec/roleName"]');
   await expect(finding).toHaveAttribute('data-line', '11');
 
-  await tabTo(page, 'finding', 5);
+  await tabUntilFocused(page, finding, 5);
   await expect(finding).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('.cm-content')).toBeFocused();
