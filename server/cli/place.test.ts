@@ -109,17 +109,18 @@ describe('canopy place', () => {
         {
           name: 'serve-0',
           placed: false,
-          reason: 'the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16',
+          reason: 'the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, z0-b0-r0, has 16); loosen the pack to block or use fewer or smaller pods',
           domains: {},
           pods: [],
           // An optional addition: the explanation per level the text output prints too.
-          explanation: [{ level: 'rack', needs: '24 GPUs in one rack', best: 'z1-b0-r0 has 16 GPUs free', message: 'the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16' }],
+          // A rack holds 16 GPUs even when empty: capacity, not free room.
+          explanation: [{ level: 'rack', needs: '24 GPUs in one rack', best: 'the largest rack has 16 GPUs even when empty', message: 'the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, z0-b0-r0, has 16); loosen the pack to block or use fewer or smaller pods' }],
         },
       ],
     });
     const text = canopy(['place', '--cluster', CLUSTER, p]);
     expect(text.code).toBe(3);
-    expect(text.stdout).toContain('serve-0: NOT placed: the gang needs 24 GPUs in one rack; the largest free rack, z1-b0-r0, has 16');
+    expect(text.stdout).toContain('serve-0: NOT placed: the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, z0-b0-r0, has 16); loosen the pack to block or use fewer or smaller pods');
     expect(text.stdout).toContain('0 of 1 gang placed');
   });
 
