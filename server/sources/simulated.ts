@@ -37,7 +37,9 @@ import type { ExpandedGang, ExpandedPodGroup } from '../../lib/grove/gang';
 import {
   LABEL_MANAGED_BY,
   LABEL_MANAGED_BY_VALUE,
+  LABEL_BASE_PODGANG,
   LABEL_PART_OF,
+  LABEL_PCS_REPLICA_INDEX,
   LABEL_PCSG,
   LABEL_PCSG_REPLICA_INDEX,
   LABEL_PODCLIQUE,
@@ -49,7 +51,7 @@ import {
   scalingGroupSelector,
 } from '../../lib/grove/labels';
 import { dns1123LabelError, isRecord, pointerSegments, type Condition, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
-import { headlessServiceName } from '../../lib/grove/naming';
+import { headlessServiceName, podGenerateName, podHostname } from '../../lib/grove/naming';
 import { scalingGroupOfPodClique, scalingGroupRefusal, type PodClique } from '../../lib/grove/podclique';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { PodCliqueScalingGroup } from '../../lib/grove/podcliquescalinggroup';
@@ -708,11 +710,12 @@ export class SimulatedSource implements ClusterSource {
   private createPod(pcs: PodCliqueSet, pclq: PodClique, index: number, labels: Record<string, string>): SimPod {
     const ns = pclq.metadata.namespace ?? 'default';
     const fqn = pclq.metadata.name ?? '';
-    let name = `${fqn}-${this.suffix()}`;
-    while (this.store.get('Pod', `${ns}/${name}`)) name = `${fqn}-${this.suffix()}`;
-    const pcsIndex = Number(labels['grove.io/podcliqueset-replica-index'] ?? '0');
+    // generateName + a random suffix, as the apiserver names them.
+    let name = `${podGenerateName(fqn)}${this.suffix()}`;
+    while (this.store.get('Pod', `${ns}/${name}`)) name = `${podGenerateName(fqn)}${this.suffix()}`;
+    const pcsIndex = Number(labels[LABEL_PCS_REPLICA_INDEX] ?? '0');
     const spec = structuredClone(pclq.spec.podSpec) as SimPod['spec'];
-    spec.hostname = `${fqn}-${index}`;
+    spec.hostname = podHostname(fqn, index);
     spec.subdomain = headlessServiceName(pcs.metadata.name ?? '', pcsIndex);
     spec.schedulingGates = [{ name: SCHEDULING_GATE_PODGANG_PENDING }];
     const pod: SimPod = {
@@ -720,7 +723,7 @@ export class SimulatedSource implements ClusterSource {
       kind: 'Pod',
       metadata: {
         name,
-        generateName: `${fqn}-`,
+        generateName: podGenerateName(fqn),
         namespace: ns,
         uid: this.uid(),
         creationTimestamp: this.timestamp(),
@@ -820,7 +823,7 @@ export class SimulatedSource implements ClusterSource {
         if (!gang) continue;
         const referenced = gang.spec.podgroups.some((pg) => pg.podReferences.some((r) => r.name === original.metadata.name));
         if (!referenced) continue;
-        const base = original.metadata.labels?.['grove.io/base-podgang'];
+        const base = original.metadata.labels?.[LABEL_BASE_PODGANG];
         if (base) {
           const baseGang = gangs.get(`${ns}/${base}`);
           if (!baseGang || !this.gangScheduled(idx, baseGang)) continue;
@@ -1074,8 +1077,8 @@ export class SimulatedSource implements ClusterSource {
       const expanded = this.expansions.get(objectKey(pcs));
       let available = 0;
       for (let i = 0; i < replicas; i++) {
-        const cliques = expanded?.podCliques.filter((c) => c.metadata.labels?.['grove.io/podcliqueset-replica-index'] === String(i) && !c.metadata.labels?.[LABEL_PCSG]) ?? [];
-        const groups = expanded?.scalingGroups.filter((g) => g.metadata.labels?.['grove.io/podcliqueset-replica-index'] === String(i)) ?? [];
+        const cliques = expanded?.podCliques.filter((c) => c.metadata.labels?.[LABEL_PCS_REPLICA_INDEX] === String(i) && !c.metadata.labels?.[LABEL_PCSG]) ?? [];
+        const groups = expanded?.scalingGroups.filter((g) => g.metadata.labels?.[LABEL_PCS_REPLICA_INDEX] === String(i)) ?? [];
         if (cliques.every((c) => cliqueOk.get(objectKey(c))?.available) && groups.every((g) => groupAvailable.get(objectKey(g)))) available++;
       }
       const topologyName = planPodCliqueSet(pcs).topologyName;
