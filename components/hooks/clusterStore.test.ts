@@ -158,6 +158,85 @@ describe('ClusterStore', () => {
     expect(store.getConnectionState().everLive).toEqual({ Node: true, Pod: true });
   });
 
+  describe('loading kinds', () => {
+    const state = (kind: 'Pod' | 'Node' | 'PodCliqueSet', status: 'connecting' | 'live' | 'retrying' | 'error', since: number, lastError?: string) => ({
+      kind,
+      status,
+      since,
+      ...(lastError ? { lastError } : {}),
+    });
+    const listing = (seq: number): StreamSnapshot => ({
+      seq,
+      kinds: { Node: { resourceVersion: '3', items: [node('n1')] } },
+      states: { PodCliqueSet: state('PodCliqueSet', 'connecting', 1), Pod: state('Pod', 'connecting', 1), Node: state('Node', 'live', 1) },
+    });
+    const loading = () => store.getConnectionState().loading;
+
+    it('a kind the snapshot sends connecting (no error) is loading until its state goes live, after its list arrived as a delta', () => {
+      store.retain();
+      expect(loading()).toBeUndefined(); // before any snapshot: nothing known per kind (synced is false)
+      latest().fire('snapshot', listing(1));
+      expect(loading()).toEqual({ PodCliqueSet: true, Pod: true });
+      latest().fire('delta', { seq: 2, kinds: { Pod: [{ type: 'ADDED', object: pod('a', '4') }] } } satisfies StreamDelta);
+      expect(store.getObjects('Pod')).toHaveLength(1);
+      expect(loading()).toEqual({ PodCliqueSet: true, Pod: true }); // objects so far are not the whole list
+      latest().fire('state', { ...listing(0).states, Pod: state('Pod', 'live', 2) });
+      expect(loading()).toEqual({ PodCliqueSet: true });
+      latest().fire('state', { ...listing(0).states, Pod: state('Pod', 'live', 2), PodCliqueSet: state('PodCliqueSet', 'live', 3) });
+      expect(loading()).toEqual({});
+    });
+
+    it('a kind whose list failed is not loading but errored, also while it retries (connecting with its lastError)', () => {
+      store.retain();
+      latest().fire('snapshot', listing(1));
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'retrying', 2, 'connection refused') });
+      expect(loading()).toEqual({ Pod: true });
+      expect(store.getConnectionState().kinds.PodCliqueSet).toMatchObject({ status: 'retrying', lastError: 'connection refused' });
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'connecting', 3, 'connection refused') });
+      expect(loading()).toEqual({ Pod: true });
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'error', 4, 'forbidden') });
+      expect(loading()?.PodCliqueSet).toBeUndefined();
+    });
+
+    it('a kind relisting after it was live (connecting again, no error) is not loading: its data stays what it was', () => {
+      store.retain();
+      latest().fire('snapshot', listing(1));
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'live', 2) });
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'connecting', 3) });
+      expect(loading()).toEqual({ Pod: true });
+    });
+
+    it('a reconnect starts over: a kind live before is loading again until the new stream says it is live (everLive remembers it)', async () => {
+      store.retain();
+      latest().fire('snapshot', { ...listing(1), states: { PodCliqueSet: state('PodCliqueSet', 'live', 1), Pod: state('Pod', 'live', 1), Node: state('Node', 'live', 1) } });
+      expect(loading()).toEqual({});
+      latest().fire('error');
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(FakeEventSource.all).toHaveLength(2);
+      latest().fire('snapshot', listing(1)); // the server restarted: PodCliqueSet and Pod list afresh
+      expect(loading()).toEqual({ PodCliqueSet: true, Pod: true });
+      expect(store.getConnectionState().everLive).toMatchObject({ PodCliqueSet: true, Pod: true });
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'live', 5), Pod: state('Pod', 'live', 5) });
+      expect(loading()).toEqual({});
+    });
+
+    it('another tab fed this tab’s snapshot tells the same kinds loading, including one relisting after it was live here', () => {
+      store.retain();
+      latest().fire('snapshot', listing(1));
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'live', 2) });
+      latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'connecting', 3) });
+      const copy = store.currentSnapshot()!;
+      const follower = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url) });
+      follower.retain();
+      latest().fire('snapshot', JSON.parse(JSON.stringify(copy)));
+      expect(follower.getConnectionState().loading).toEqual({ Pod: true });
+      expect(follower.getConnectionState().loading).toEqual(loading());
+      // The stream's own snapshot (no such field) reads the states alone; a malformed field counts for nothing.
+      latest().fire('snapshot', { ...listing(1), liveSinceSnapshot: { PodCliqueSet: 'yes', Pod: 1 } });
+      expect(follower.getConnectionState().loading).toEqual({ PodCliqueSet: true, Pod: true });
+    });
+  });
+
   it('hands its data to another tab as a snapshot only while open and synced', async () => {
     store.retain();
     expect(store.currentSnapshot()).toBeNull();

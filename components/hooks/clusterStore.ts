@@ -32,6 +32,40 @@ export interface ClientConnectionState {
    * never was is starting up, not in trouble.
    */
   everLive?: Partial<Record<WatchedKind, true>>;
+  /**
+   * Kinds still loading: `connecting` with no lastError and not live since this stream's snapshot. The
+   * hub may send a kind empty while its first list runs (its objects follow as deltas, then `live`), so
+   * an empty list of such a kind means "not loaded yet", not "none". Unlike everLive, a reconnect's
+   * snapshot starts this over.
+   */
+  loading?: Partial<Record<WatchedKind, true>>;
+}
+
+type KindFlags = Partial<Record<WatchedKind, true>>;
+
+/**
+ * A snapshot as one tab hands it to another (streamRelay.ts): the stream's, plus the kinds the giving
+ * tab has seen live since its own snapshot, so the taking tab tells loading kinds the same way (a kind
+ * relisting after it was live is not loading there either).
+ */
+export interface StoreSnapshot extends StreamSnapshot {
+  liveSinceSnapshot?: KindFlags;
+}
+
+/** Which kinds are loading: `connecting` without an error, and not live since the snapshot. */
+function loadingKinds(states: ConnectionStates, liveSinceSnapshot: ReadonlySet<WatchedKind>): KindFlags {
+  const loading: KindFlags = {};
+  for (const kind of WATCHED_KINDS) {
+    const state = states[kind];
+    if (state?.status === 'connecting' && !state.lastError && !liveSinceSnapshot.has(kind)) loading[kind] = true;
+  }
+  return loading;
+}
+
+/** The kinds flagged in a relayed snapshot's field (from another tab, so read with care). */
+function readKindFlags(value: unknown): WatchedKind[] {
+  if (!value || typeof value !== 'object') return [];
+  return WATCHED_KINDS.filter((kind) => (value as Record<string, unknown>)[kind] === true);
 }
 
 export interface ClusterStoreOptions {
@@ -62,6 +96,8 @@ export class ClusterStore {
   private attempt = 0;
   private seq = -1;
   private users = 0;
+  /** Kinds whose watch was live at or after this stream's latest snapshot. */
+  private liveSinceSnapshot = new Set<WatchedKind>();
 
   constructor(private readonly options: ClusterStoreOptions) {}
 
@@ -124,11 +160,12 @@ export class ClusterStore {
    * The tab's copy of the cluster as a stream snapshot, for another tab that starts following this
    * one; null unless this tab's stream is open and synced (the follower then waits for the next one).
    */
-  currentSnapshot(): StreamSnapshot | null {
+  currentSnapshot(): StoreSnapshot | null {
     if (this.connection.stream !== 'open' || !this.connection.synced) return null;
     const kinds: StreamSnapshot['kinds'] = {};
     for (const [kind, store] of this.stores) kinds[kind] = { resourceVersion: store.resourceVersion, items: [...this.getObjects(kind)] };
-    return { seq: this.seq, kinds, states: this.connection.kinds };
+    const liveSinceSnapshot = Object.fromEntries([...this.liveSinceSnapshot].map((kind) => [kind, true])) as KindFlags;
+    return { seq: this.seq, kinds, states: this.connection.kinds, liveSinceSnapshot };
   }
 
   private open(keepStatus = false): void {
@@ -202,8 +239,10 @@ export class ClusterStore {
   }
 
   /** A snapshot is the truth: reconcile every kind to it (only kinds that differ are re-rendered). */
-  private onSnapshot(snapshot: StreamSnapshot): void {
+  private onSnapshot(snapshot: StoreSnapshot): void {
     this.attempt = 0;
+    // A new snapshot (a reconnect, a new leader) starts loading over; another tab's copy says what it saw.
+    this.liveSinceSnapshot = new Set(readKindFlags(snapshot.liveSinceSnapshot));
     this.seq = typeof snapshot.seq === 'number' ? snapshot.seq : -1;
     for (const [kind, store] of this.stores) {
       const fresh = snapshot.kinds?.[kind] ?? { resourceVersion: '', items: [] };
@@ -237,8 +276,11 @@ export class ClusterStore {
   private setConnection(patch: Partial<ClientConnectionState>): void {
     const next = { ...this.connection, ...patch };
     if (patch.kinds) {
-      const newlyLive = WATCHED_KINDS.filter((kind) => patch.kinds![kind]?.status === 'live' && !next.everLive?.[kind]);
+      const live = WATCHED_KINDS.filter((kind) => patch.kinds![kind]?.status === 'live');
+      const newlyLive = live.filter((kind) => !next.everLive?.[kind]);
       if (newlyLive.length > 0) next.everLive = { ...next.everLive, ...Object.fromEntries(newlyLive.map((kind) => [kind, true])) };
+      for (const kind of live) this.liveSinceSnapshot.add(kind);
+      next.loading = loadingKinds(patch.kinds, this.liveSinceSnapshot);
     }
     this.connection = next;
     this.emit();

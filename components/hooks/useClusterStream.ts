@@ -55,3 +55,17 @@ export function useConnectionState(): ClientConnectionState {
   const store = useClusterStream();
   return useSyncExternalStore(store.subscribe, store.getConnectionState, () => SERVER_STATE);
 }
+
+/**
+ * True while `kind`'s first list since this stream's snapshot is still running (the server sent it
+ * empty, `connecting`): its empty list means "not loaded yet", so pages say loading, not "none".
+ * Re-renders only when the answer changes.
+ */
+export function useKindLoading(kind: WatchedKind): boolean {
+  const store = useClusterStream();
+  return useSyncExternalStore(
+    store.subscribe,
+    () => store.getConnectionState().loading?.[kind] === true,
+    () => false,
+  );
+}
