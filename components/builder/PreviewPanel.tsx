@@ -7,7 +7,7 @@ import type { ClusterState } from '@/lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
 import { pendingPodsNote, planFit, podsLeftOut, unplacedOptionalNote } from '@/lib/workloads/planNotes';
 import { useClusterState } from '@/components/hooks/useClusterState';
-import { useConnectionState } from '@/components/hooks/useClusterStream';
+import { useConnectionState, useKindLoading } from '@/components/hooks/useClusterStream';
 import { MiniHeatmap } from '@/components/heatmap/MiniHeatmap';
 import { previewHref, storePreviewHandoff } from '@/components/heatmap/previewHandoff';
 
@@ -19,6 +19,7 @@ const NO_PODS: readonly KubeObject[] = [];
 export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: string; onClose: () => void }) {
   const { state, error, unreadablePods } = useClusterState();
   const connection = useConnectionState();
+  const nodesListing = useKindLoading('Node');
   const outcome: PreviewOutcome | null = useMemo(() => {
     if (error !== null) return { kind: 'failed', message: `the cluster's nodes could not be read: ${error}` };
     if (!state || state.nodes.length === 0) return null;
@@ -51,7 +52,11 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         </button>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs">
-        {outcome === null && <p className="text-zinc-500 dark:text-zinc-400">{connection.synced ? 'The cluster has no nodes.' : 'Waiting for the cluster…'}</p>}
+        {outcome === null && (
+          <p role="status" className="text-zinc-500 dark:text-zinc-400">
+            {!connection.synced ? 'Waiting for the cluster…' : nodesListing ? 'Loading the cluster’s nodes…' : 'The cluster has no nodes.'}
+          </p>
+        )}
         {outcome?.kind === 'failed' && (
           <p role="alert" className="text-red-700 dark:text-red-400">
             The preview failed: {outcome.message}

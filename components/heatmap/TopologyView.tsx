@@ -20,7 +20,7 @@ import { workloadSpan } from '../../lib/heatmap/span';
 import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
 import { useClusterState } from '../hooks/useClusterState';
-import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
+import { useConnectionState, useKindLoading, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Controls';
 import { DomainTable } from './DomainTable';
@@ -82,6 +82,7 @@ export function TopologyView() {
   const podGangs = useKindObjects('PodGang');
   const nodeObjects = useKindObjects('Node');
   const connection = useConnectionState();
+  const nodesListing = useKindLoading('Node');
   const theme = useTheme();
   const canvas = useRef<HeatmapCanvasHandle>(null);
   const tooltip = useRef<HoverTooltipHandle>(null);
@@ -402,7 +403,8 @@ export function TopologyView() {
   });
 
   const t = model?.totals;
-  const waiting = !connection.synced;
+  // Nodes sent empty while their first list runs would read as "no nodes with GPUs".
+  const waiting = !connection.synced || (nodesListing && nodeObjects.length === 0);
   return (
     <div className="mx-auto max-w-[1600px] px-4 py-4" {...drop.handlers}>
       {drop.dragging && <DropTarget />}
@@ -465,7 +467,7 @@ export function TopologyView() {
           <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
             {waiting || !model || !colors ? (
               <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: CANVAS_HEIGHT }} role="status">
-                {waiting ? 'Loading the cluster…' : 'No cluster data.'}
+                {!connection.synced ? 'Loading the cluster…' : waiting ? 'Loading the cluster’s nodes…' : 'No cluster data.'}
               </p>
             ) : model.layout.cellCount === 0 ? (
               <p className="flex items-center justify-center text-sm" style={{ height: CANVAS_HEIGHT }}>

@@ -19,6 +19,7 @@ import { HealthBadge, Section, StageBar, StageLegend, useNow } from './parts';
 import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
+import { useKindLoading } from '../hooks/useClusterStream';
 import { useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
@@ -33,6 +34,8 @@ const NOTE_CLASS: Record<HealthSeverity, string> = {
 
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });
+  // Not found while the PodCliqueSets' first list still runs is not "deleted".
+  const listing = useKindLoading('PodCliqueSet');
   const capabilities = useCapabilities(namespace);
   const now = useNow(5000);
   const pcs = findPodCliqueSet(data.podCliqueSets, namespace, name);
@@ -75,7 +78,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
       <div className="space-y-2 p-4">
         <BackLink />
         <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
-          {data.synced ? `There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).` : 'Loading the cluster…'}
+          {!data.synced ? 'Loading the cluster…' : listing ? 'Loading PodCliqueSets…' : `There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`}
         </p>
       </div>
     );

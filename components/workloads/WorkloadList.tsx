@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
 import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
+import { useKindLoading } from '../hooks/useClusterStream';
 import { HealthBadge, INPUT, StageBar, StageLegend, useNow } from './parts';
 import { useWorkloadData } from './useWorkloadData';
 
@@ -27,6 +28,8 @@ export function WorkloadList() {
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: WorkloadSortKey; direction: 'asc' | 'desc' }>({ key: 'name', direction: 'asc' });
   const data = useWorkloadData();
+  // The server sent PodCliqueSets empty while their first list runs: "0 of 0" would be a false answer.
+  const listing = useKindLoading('PodCliqueSet');
   const now = useNow(5000);
   // Without the server's answer there is no header namespace: show every namespace rather than nothing.
   const { state: context } = useClusterContext();
@@ -91,7 +94,9 @@ export function WorkloadList() {
       <p role="status" className="text-xs text-zinc-600 dark:text-zinc-400">
         {!data.synced && rows.length === 0
           ? 'Loading the cluster…'
-          : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
+          : listing
+            ? 'Loading PodCliqueSets…'
+            : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
       </p>
 
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
@@ -152,7 +157,9 @@ export function WorkloadList() {
             {shown.length === 0 && (
               <tr>
                 <td colSpan={columns.length + 2} className="px-3 py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
-                  {rows.length === 0 ? (
+                  {listing ? (
+                    'Loading…'
+                  ) : rows.length === 0 ? (
                     <>
                       No PodCliqueSets {scope ? `in namespace ${scope}` : 'in the cluster'}.
                       {scope && (
