@@ -2,10 +2,10 @@ import * as k8s from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_TEST_TOPOLOGY,
-  GPU_RESOURCE,
   nodesFromTopologySpec,
   topologyBindingFromSpec,
 } from '../../lib/topology/spec';
+import { RESOURCE_GPU as GPU_RESOURCE } from '../../lib/grove/core';
 import { VERSIONS } from './binaries';
 import { testKubeConfig } from './test-helpers';
 

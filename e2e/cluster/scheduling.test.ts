@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GPU_RESOURCE } from '../../lib/topology/spec';
+import { RESOURCE_GPU as GPU_RESOURCE } from '../../lib/grove/core';
 import { createTestNamespace, eventually, gpuPod, isNotFound, podIsReady, testKubeConfig } from './test-helpers';
 
 const kubeConfig = testKubeConfig();

@@ -105,15 +105,6 @@ export function ensureSeq(d: Document, path: Path): YAMLSeq {
   return seq;
 }
 
-/** The map at `path`, created when missing. */
-export function ensureMap(d: Document, path: Path): YAMLMap {
-  const existing = d.getIn(path, true) as Node | undefined;
-  if (isMap(existing)) return existing;
-  const map = new YAMLMap();
-  d.setIn(path, map);
-  return map;
-}
-
 /**
  * Sets a value, or deletes the key when `value` is undefined / empty string; prunes maps left empty.
  * Throws, with the JSON path, when the YAML's shape does not let the path be written.

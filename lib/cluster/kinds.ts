@@ -40,6 +40,8 @@ export const KIND_INFO: Record<WatchedKind, KindInfo> = {
 export const SCALABLE_KINDS = ['PodCliqueSet', 'PodCliqueScalingGroup', 'PodClique'] as const;
 export type ScalableKind = (typeof SCALABLE_KINDS)[number];
 
+export const isScalableKind = (kind: unknown): kind is ScalableKind => typeof kind === 'string' && (SCALABLE_KINDS as readonly string[]).includes(kind);
+
 export function isWatchedKind(kind: string): kind is WatchedKind {
   return (WATCHED_KINDS as readonly string[]).includes(kind);
 }

@@ -44,8 +44,6 @@ export interface TopologySpec {
 }
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
-/** @deprecated The one GPU resource name is RESOURCE_GPU (lib/grove/core); this alias serves e2e/cluster imports. */
-export const GPU_RESOURCE = RESOURCE_GPU;
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 export const GPU_COUNT_LABEL = 'nvidia.com/gpu.count';
 export const GPU_CLIQUE_LABEL = 'nvidia.com/gpu.clique';

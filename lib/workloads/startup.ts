@@ -4,7 +4,7 @@
  * carries its progress over every PodClique of that template (all replicas), and a layered layout
  * (column = longest path from a root) small enough to draw as plain SVG.
  */
-import { STARTUP_ANY_ORDER, type CliqueStartupType } from '../grove/podcliqueset';
+import { STARTUP_ANY_ORDER, scalingGroupOf, type CliqueStartupType } from '../grove/podcliqueset';
 import { isLiveStage, isUnschedulable } from './pods';
 import { startupEdges, type StartupEdge, type WorkloadTree } from './tree';
 
@@ -78,7 +78,7 @@ export function startupGraph(tree: WorkloadTree): StartupGraph {
     const pods = instances.flatMap((p) => p.pods).filter((p) => isLiveStage(p.stage));
     const ready = pods.filter((p) => p.stage === 'ready').length;
     const started = pods.some((p) => p.stage === 'running' || p.stage === 'ready');
-    const group = template?.podCliqueScalingGroups?.find((g) => g.cliqueNames.includes(c.name))?.name;
+    const group = template ? scalingGroupOf(template, c.name)?.name : undefined;
     const gateOpen = gating.length > 0 && gating.every((p) => p.counts.ready >= p.minAvailable);
     let progress: StartupProgress;
     if (gateOpen) progress = 'ready';

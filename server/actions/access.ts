@@ -3,7 +3,7 @@
  * disable its buttons (apply, delete, scale per Grove kind in a namespace). Asking never widens
  * rights: the apiserver answers for the kubeconfig's own identity.
  */
-import { KIND_INFO, SCALABLE_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
+import { KIND_INFO, isScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import type { Connection } from '../kube/connection';
 import { kubeRequest } from '../kube/request';
 import type { AccessQuestion, ClusterSource } from '../sources/types';
@@ -44,7 +44,7 @@ export async function capabilities(source: ClusterSource, namespace: string): Pr
   };
   const entries = await Promise.all(
     ACTION_KINDS.map(async (kind): Promise<[WatchedKind, KindCapabilities]> => {
-      const scalable = (SCALABLE_KINDS as readonly string[]).includes(kind);
+      const scalable = isScalableKind(kind);
       const [apply, del, scale] = await Promise.all([
         both(ask('create', kind), ask('patch', kind)),
         ask('delete', kind),

@@ -3,7 +3,7 @@
  * cluster") and for clients that do not hold the cluster. The same lib/placement previews the browser
  * runs on its own store, fed from the ClusterSource.
  */
-import { SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
+import { isScalableKind, SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
 import { REPLICAS_RANGE, isReplicaCount } from '../../lib/cluster/limits';
 import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
 import { hasErrors } from '../../lib/grove/findings';
@@ -27,7 +27,7 @@ export function readPreviewRequest(body: unknown): PreviewRequest {
   if (typeof body.manifest === 'string' && body.scale === undefined) return { manifest: body.manifest };
   if (isRecord(body.scale) && body.manifest === undefined) {
     const { kind, namespace, name, replicas } = body.scale;
-    if (typeof kind !== 'string' || !(SCALABLE_KINDS as readonly string[]).includes(kind)) throw invalid(`scale.kind must be one of ${SCALABLE_KINDS.join(', ')}`);
+    if (!isScalableKind(kind)) throw invalid(`scale.kind must be one of ${SCALABLE_KINDS.join(', ')}`);
     if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) throw invalid('scale.namespace and scale.name are required');
     if (!isReplicaCount(replicas)) throw invalid(`scale.replicas must be ${REPLICAS_RANGE}`);
     return { scale: { kind: kind as ScalableKind, namespace, name, replicas } };

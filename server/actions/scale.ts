@@ -4,7 +4,7 @@
  * the group's business (scale the PodCliqueScalingGroup instead), and Canopy shows groups as one unit.
  * When an HPA targets the object (whatever its name), the result says so: it will override a manual scale.
  */
-import { KIND_INFO, SCALABLE_KINDS, type ScalableKind } from '../../lib/cluster/kinds';
+import { KIND_INFO, isScalableKind, type ScalableKind } from '../../lib/cluster/kinds';
 import { isReplicaCount, REPLICAS_RANGE } from '../../lib/cluster/limits';
 import { LABEL_PCSG } from '../../lib/grove/labels';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
@@ -56,7 +56,7 @@ async function owningHpa(connection: Connection, kind: ScalableKind, namespace: 
 }
 
 export async function scaleObject(connection: Connection, kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
-  if (!(SCALABLE_KINDS as readonly string[]).includes(kind)) {
+  if (!isScalableKind(kind)) {
     throw new ActionFailure({ status: 400, reason: 'BadRequest', message: `${kind} has no /scale subresource` });
   }
   if (!isReplicaCount(replicas)) {

@@ -196,6 +196,3 @@ export class LiveSource implements ClusterSource {
   }
 }
 
-export function createLiveSource(connection: Connection): LiveSource {
-  return new LiveSource(connection);
-}

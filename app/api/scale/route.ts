@@ -1,5 +1,5 @@
 /** POST /api/scale `{kind, namespace, name, replicas, dryRun}`: through the /scale subresource. */
-import { SCALABLE_KINDS, type ScalableKind } from '../../../lib/cluster/kinds';
+import { isScalableKind, SCALABLE_KINDS, type ScalableKind } from '../../../lib/cluster/kinds';
 import { REPLICAS_RANGE, isReplicaCount } from '../../../lib/cluster/limits';
 import { readBodyJson } from '../../../server/http/body';
 import { badRequest, errorResponse, refusalResponse } from '../../../server/http/errors';
@@ -15,7 +15,7 @@ export async function POST(request: Request): Promise<Response> {
   const body = await readBodyJson(request, 16 * 1024);
   if (body instanceof Response) return body;
   const { kind, namespace, name, replicas, dryRun } = (body ?? {}) as Record<string, unknown>;
-  if (typeof kind !== 'string' || !(SCALABLE_KINDS as readonly string[]).includes(kind)) return badRequest(`kind must be one of ${SCALABLE_KINDS.join(', ')}`);
+  if (!isScalableKind(kind)) return badRequest(`kind must be one of ${SCALABLE_KINDS.join(', ')}`);
   if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) return badRequest('namespace and name are required');
   if (!isReplicaCount(replicas)) return badRequest(`replicas must be ${REPLICAS_RANGE}`, 422, 'Invalid');
   try {
