@@ -110,3 +110,39 @@ describe('workloadHealth: a gang spread past its required domain', () => {
     expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual([]);
   });
 });
+
+describe('workloadHealth: the operator’s own signals', () => {
+  const ready = () => {
+    const o = stackObjects(agg, { stage: () => 'ready' });
+    o.pcs.status = { availableReplicas: 2, updatedReplicas: 2 };
+    return o;
+  };
+  const withStatus = (o: Objects, extra: Record<string, unknown>) => void (o.pcs.status = { availableReplicas: 2, updatedReplicas: 2, ...extra });
+
+  it('every pod ready and available: healthy with no notes (the baseline the cases below change)', () => {
+    expect(health(ready())).toMatchObject({ state: 'healthy', notes: [] });
+  });
+
+  it('an operator error in status.lastErrors is a problem: degraded, with its code and description', () => {
+    const o = ready();
+    withStatus(o, { lastErrors: [{ code: 'ERR_SYNC_FAILED', description: 'could not create PodGang', observedAt: '2026-01-01T00:00:00Z' }] });
+    expect(health(o)).toMatchObject({ state: 'degraded', notes: [{ severity: 'problem', text: 'ERR_SYNC_FAILED: could not create PodGang' }] });
+  });
+
+  it('a MinAvailableBreached condition keeps the stack from healthy even when every pod reads ready', () => {
+    const o = ready();
+    breach(o, 'podCliques', 'mixtral-agg-0-worker', 'InsufficientReadyPods');
+    expect(health(o).state).toBe('progressing');
+  });
+
+  it('TopologyLevelsUnavailable warns while it is not False, and says nothing once it is False', () => {
+    const withCondition = (status: 'True' | 'False' | 'Unknown') => {
+      const o = ready();
+      withStatus(o, { conditions: [{ type: 'TopologyLevelsUnavailable', status, reason: 'LevelsMissing', message: 'rack is not a level of binding demo', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
+      return health(o).notes;
+    };
+    expect(withCondition('True')).toEqual([{ severity: 'warning', text: 'TopologyLevelsUnavailable (LevelsMissing): rack is not a level of binding demo' }]);
+    expect(withCondition('Unknown')).toHaveLength(1);
+    expect(withCondition('False')).toEqual([]);
+  });
+});
