@@ -6,9 +6,11 @@ import type { HubSubscriber } from './watchHub';
 class FakeHub {
   subscriber: HubSubscriber | null = null;
   unsubscribed = 0;
+  /** What a warm hub hands a new subscriber at once, inside subscribe(). */
+  constructor(private readonly first: StreamSnapshot = { seq: 0, kinds: {}, states: {} }) {}
   subscribe(subscriber: HubSubscriber): () => void {
     this.subscriber = subscriber;
-    subscriber.snapshot({ seq: 0, kinds: {}, states: {} } satisfies StreamSnapshot);
+    subscriber.snapshot(this.first);
     return () => {
       this.unsubscribed++;
       this.subscriber = null;
@@ -127,6 +129,26 @@ describe('a reader that cannot keep up', () => {
       expect(new TextDecoder().decode(value)).toContain(`"seq":${seq}`);
     }
     expect(hub.unsubscribed).toBe(0);
+  });
+});
+
+describe('a first snapshot larger than the bound', () => {
+  it('is sent: a warm hub hands it over inside subscribe, before any read, and it is still the one message waiting', async () => {
+    const hub = new FakeHub({ seq: 0, kinds: {}, states: {}, pad: 'x'.repeat(500_000) } as StreamSnapshot);
+    const reader = createEventStream(hub, new AbortController().signal, { maxQueuedBytes: 100_000 }).getReader();
+    const text = await readAll(reader, 2);
+    expect(text.startsWith('retry: 2000\n\nevent: snapshot\n')).toBe(true);
+    expect(text.length).toBeGreaterThan(500_000);
+    expect(hub.unsubscribed).toBe(0);
+  });
+
+  it('a stream closed inside subscribe unsubscribes and starts no heartbeat', async () => {
+    // The hub ends the subscription at once (it is closing): nothing may stay behind.
+    const hub = { unsubscribed: 0, subscribe(subscriber: HubSubscriber) { subscriber.end!(); return () => void this.unsubscribed++; } };
+    const reader = createEventStream(hub, new AbortController().signal).getReader();
+    await readAll(reader, 3);
+    expect(hub.unsubscribed).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

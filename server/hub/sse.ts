@@ -108,14 +108,22 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
           return;
         }
         signal.addEventListener('abort', onAbort);
-        // A retry hint for EventSource's own reconnect; the client store adds its own backoff on top.
-        push(encoder.encode('retry: 2000\n\n'));
+        // A retry hint for EventSource's own reconnect (the client store adds its own backoff on top),
+        // straight into the stream: in the counted queue it would make a warm hub's first snapshot,
+        // handed over inside subscribe() before any read, a second message, cut off when large.
+        controller.enqueue(encoder.encode('retry: 2000\n\n'));
         unsubscribe = hub.subscribe({
           snapshot: (snapshot) => send(STREAM_EVENTS.snapshot, snapshot),
           delta: (delta) => send(STREAM_EVENTS.delta, delta),
           state: (states) => send(STREAM_EVENTS.state, states),
           end: () => close(),
         });
+        // Closed inside subscribe() (the hub ending, a reader already too slow): close() ran while
+        // `unsubscribe` was still the no-op, so the hub would keep this subscriber; and no heartbeat.
+        if (closed) {
+          unsubscribe();
+          return;
+        }
         heartbeat = setInterval(() => send(STREAM_EVENTS.heartbeat, { t: now() }), heartbeatMs);
       },
       pull(controller) {
