@@ -24,6 +24,12 @@ describe('explanations when a gang is not placed', () => {
     expect(g.explanation![0]).toMatchObject({ level: 'node', needs: '16 GPUs on one node', best: 'the largest node has 8 GPUs even when empty', exceedsCapacity: true });
   });
 
+  it('an empty cluster is said once, not once per kind of pod', () => {
+    const g = fail(flat(0), { name: 'llm-0', groups: [{ clique: 'prefill', replicas: 1, gpu: 8 }, { clique: 'decode', replicas: 2, gpu: 4 }, { clique: 'router', replicas: 1, gpu: 0 }] });
+    expect(g.explanation!.filter((e) => e.message === 'the cluster has no nodes')).toHaveLength(1);
+    expect(g.reason).toBe('the cluster has no nodes');
+  });
+
   it('a pod larger than any free node', () => {
     const state = flat(2);
     state.pods.push(boundPod('a', 'n0', 4), boundPod('b', 'n1', 6));

@@ -610,6 +610,8 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   const seen = new Set<string>();
   for (const pod of pods) {
     if (!pod.required) continue;
+    // No nodes at all: one row says so, not one per kind of pod.
+    if (index.n === 0 && out.length > 0) break;
     const key = `${pod.group}|${pod.gpu}|${pod.cpu}|${pod.mem}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -114,7 +114,7 @@ describe('canopy place', () => {
           pods: [],
           // An optional addition: the explanation per level the text output prints too.
           // A rack holds 16 GPUs even when empty: capacity, not free room.
-          explanation: [{ level: 'rack', needs: '24 GPUs in one rack', best: 'the largest rack has 16 GPUs even when empty', message: 'the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, z0-b0-r0, has 16); loosen the pack to block or use fewer or smaller pods' }],
+          explanation: [{ level: 'rack', needs: '24 GPUs in one rack', best: 'the largest rack has 16 GPUs even when empty', message: 'the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, z0-b0-r0, has 16); loosen the pack to block or use fewer or smaller pods', exceedsCapacity: true }],
         },
       ],
     });

@@ -45,7 +45,8 @@ export interface PlaceJson {
     domains: Record<string, string>;
     pods: { name: string; clique: string; node: string; gpus: number }[];
     /** Optional additions (absent when empty): why at each level, for a gang not placed. */
-    explanation?: { level: string; needs: string; best: string; message: string }[];
+    /** `exceedsCapacity`: the need is more than that level's largest domain holds even when empty (waiting will not help). */
+    explanation?: { level: string; needs: string; best: string; message: string; exceedsCapacity?: true }[];
     /** Pods above minAvailable that did not fit, and why the first did not. */
     unplacedOptionalPods?: string[];
     unplacedOptionalReason?: string;
@@ -112,7 +113,7 @@ export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]):
       ...(g.reason !== undefined ? { reason: g.reason } : {}),
       domains: g.domains,
       pods: g.pods.map((p) => ({ name: p.name, clique: p.clique, node: p.node, gpus: p.gpus })),
-      ...(!g.placed && g.explanation?.length ? { explanation: g.explanation.map(({ level, needs, best, message }) => ({ level, needs, best, message })) } : {}),
+      ...(!g.placed && g.explanation?.length ? { explanation: g.explanation.map(({ level, needs, best, message, exceedsCapacity }) => ({ level, needs, best, message, ...(exceedsCapacity ? { exceedsCapacity: true as const } : {}) })) } : {}),
       ...(g.unplacedOptionalPods?.length ? { unplacedOptionalPods: g.unplacedOptionalPods } : {}),
       ...(g.unplacedOptionalReason ? { unplacedOptionalReason: g.unplacedOptionalReason } : {}),
       ...(g.independent ? { independent: true as const } : {}),
