@@ -5,8 +5,11 @@
  */
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
-import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
-import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn } from '../../lib/workloads/tree';
+import type { ClusterState } from '../../lib/cluster/state';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
+import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type WorkloadObjects } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { useKindLoading } from '../hooks/useClusterStream';
 import { HealthBadge, INPUT, StageBar, StageLegend, useNow } from './parts';
@@ -21,13 +24,44 @@ const COLUMNS: { key: WorkloadSortKey; label: string; numeric?: boolean }[] = [
   { key: 'age', label: 'Age', numeric: true },
 ];
 
+type RowInputs = Omit<WorkloadObjects, 'podCliqueSets'> & { state: ClusterState | undefined };
+const LISTS = ['podCliques', 'podCliqueScalingGroups', 'podGangs', 'pods'] as const;
+const sameList = (a: readonly KubeObject[], b: readonly KubeObject[]) => a.length === b.length && a.every((o, i) => o === b[i]);
+
+/**
+ * The list's rows: each stack's health as its detail page computes it (with the ClusterState, so a gang
+ * spread past its required domain is Degraded here too), rebuilt per stack only when that stack's
+ * objects or the cluster's nodes or topologies change. The store hands out the same object until it
+ * changes, so a pod event rebuilds the one stack it belongs to, not every row. Health reads the state's
+ * nodes and topologies only (requiredDomainSpans), so a new `state` with the same two keeps a row.
+ */
+export function createWorkloadRows(): (stacks: readonly PodCliqueSet[], objectsOf: (pcs: PodCliqueSet) => WorkloadObjects, state: ClusterState | undefined) => WorkloadHealth[] {
+  let cache = new Map<PodCliqueSet, { inputs: RowInputs; row: WorkloadHealth }>();
+  const unchanged = (a: RowInputs, b: RowInputs) =>
+    a.state?.nodes === b.state?.nodes && a.state?.topologies === b.state?.topologies && LISTS.every((k) => sameList(a[k], b[k]));
+  return (stacks, objectsOf, state) => {
+    const next = new Map<PodCliqueSet, { inputs: RowInputs; row: WorkloadHealth }>();
+    const rows = stacks.map((pcs) => {
+      const objects = objectsOf(pcs);
+      const inputs: RowInputs = { podCliques: objects.podCliques, podCliqueScalingGroups: objects.podCliqueScalingGroups, podGangs: objects.podGangs, pods: objects.pods, state };
+      const hit = cache.get(pcs);
+      const entry = hit && unchanged(hit.inputs, inputs) ? hit : { inputs, row: workloadHealth(buildWorkloadTree(pcs, objects), state) };
+      next.set(pcs, entry);
+      return entry.row;
+    });
+    cache = next; // stacks gone from the list drop out of the cache
+    return rows;
+  };
+}
 
 export function WorkloadList() {
   const { namespace } = useSelectedNamespace();
   const [allNamespaces, setAllNamespaces] = useState(false);
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<{ key: WorkloadSortKey; direction: 'asc' | 'desc' }>({ key: 'name', direction: 'asc' });
-  const data = useWorkloadData();
+  // With the ClusterState, as the detail page: the list and a stack's page say the same health.
+  const data = useWorkloadData({ state: true });
+  const workloadRows = useMemo(() => createWorkloadRows(), []);
   // The server sent PodCliqueSets empty while their first list runs: "0 of 0" would be a false answer.
   const listing = useKindLoading('PodCliqueSet');
   const now = useNow(5000);
@@ -45,8 +79,8 @@ export function WorkloadList() {
   const objectsOf = useMemo(() => indexWorkloadObjects(data), [data]);
   const rows = useMemo(() => {
     if (!allNamespaces && !contextFailed && namespace === null) return [];
-    return podCliqueSetsIn(data.podCliqueSets, scope).map((pcs) => workloadHealth(buildWorkloadTree(pcs, objectsOf(pcs))));
-  }, [data.podCliqueSets, objectsOf, scope, allNamespaces, contextFailed, namespace]);
+    return workloadRows(podCliqueSetsIn(data.podCliqueSets, scope), objectsOf, data.state);
+  }, [workloadRows, data.podCliqueSets, data.state, objectsOf, scope, allNamespaces, contextFailed, namespace]);
   const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
   const columns = scope === null ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
+import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
+import { workloadHealth } from '../../lib/workloads/health';
+import { stackObjects } from '../../lib/workloads/testkit';
+import { buildWorkloadTree, indexWorkloadObjects, type WorkloadObjects } from '../../lib/workloads/tree';
+import { createWorkloadRows } from './WorkloadList';
+
+const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
+const state = clusterStateFromSnapshot(demoSnapshot());
+const h100 = (rack: number, n: number) => `h100-zh0-b0-r${rack}-n${n}`;
+const gb200 = (rack: number, n: number) => `gb200-z0-b0-r${rack}-n${n}`;
+const SPREAD = 'Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack';
+
+/** The three demo stacks as the store holds them: mixtral-agg's gang 0 split over two racks, the others packed. */
+function cluster() {
+  const nodes: Record<string, string> = { 'mixtral-agg-0-worker-0': h100(0, 0), 'mixtral-agg-0-worker-1': h100(1, 0), 'mixtral-agg-1-worker-0': h100(1, 1), 'mixtral-agg-1-worker-1': h100(1, 2) };
+  const stacks = [stackObjects(agg, { node: (h) => nodes[h]! }), stackObjects(disagg, { node: (_h, n) => gb200(0, n % 18) }), stackObjects(wide, { node: (_h, n) => gb200(1, n % 18) })];
+  for (const s of stacks) s.pcs.status = { availableReplicas: s.pcs.spec.replicas, updatedReplicas: s.pcs.spec.replicas };
+  const all = (k: keyof WorkloadObjects) => stacks.flatMap((s) => s[k]);
+  const objects: WorkloadObjects = { podCliqueSets: all('podCliqueSets'), podCliques: all('podCliques'), podCliqueScalingGroups: all('podCliqueScalingGroups'), podGangs: all('podGangs'), pods: all('pods') };
+  return { stacks: stacks.map((s) => s.pcs), objects };
+}
+
+describe('the workload list’s rows (createWorkloadRows)', () => {
+  it('read a gang spread past its required rack as Degraded, as the stack’s page does; without the cluster state it cannot tell', () => {
+    const { stacks, objects } = cluster();
+    const rows = createWorkloadRows()(stacks, indexWorkloadObjects(objects), state);
+    expect(rows.map((r) => [r.name, r.state])).toEqual([
+      ['mixtral-agg', 'degraded'],
+      ['llama-disagg', 'healthy'],
+      ['deepseek-wide', 'healthy'],
+    ]);
+    expect(rows[0]!.problems).toEqual([SPREAD]);
+    // The detail page's computation (the whole store, the state) gives the same answer per stack.
+    for (const [i, pcs] of stacks.entries()) expect(rows[i]).toEqual(workloadHealth(buildWorkloadTree(pcs, objects), state));
+    // What the list said before it asked for the state: healthy.
+    expect(createWorkloadRows()(stacks, indexWorkloadObjects(objects), undefined)[0]!.state).toBe('healthy');
+  });
+
+  it('rebuild only the stack whose objects changed: a pod event elsewhere, or a new state with the same nodes, keeps a row', () => {
+    const { stacks, objects } = cluster();
+    const rowsOf = createWorkloadRows();
+    const before = rowsOf(stacks, indexWorkloadObjects(objects), state);
+
+    // A new store snapshot (new lists) and a new state (new pods, same nodes and topologies): nothing of the stacks changed.
+    const same = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: [...objects.pods] }), { ...state, pods: [...state.pods] });
+    same.forEach((row, i) => expect(row).toBe(before[i]));
+
+    // mixtral-agg's stray pod moved into the other pods' rack: its row is rebuilt (healthy), the others are kept.
+    const stray = objects.pods.find((p) => p.metadata?.name?.startsWith('mixtral-agg-0-worker-1-'))! as KubeObject & { spec: { nodeName: string } };
+    const moved = { ...stray, spec: { ...stray.spec, nodeName: h100(0, 1) } };
+    const after = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: objects.pods.map((p) => (p === stray ? moved : p)) }), state);
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[0]).toMatchObject({ name: 'mixtral-agg', state: 'healthy', problems: [] });
+    expect(after.slice(1)).toEqual(before.slice(1));
+    after.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
+
+    // New nodes (labels may have changed): every row is computed again.
+    const relabelled = rowsOf(stacks, indexWorkloadObjects(objects), { ...state, nodes: [...state.nodes] });
+    relabelled.forEach((row, i) => expect(row).not.toBe(before[i]));
+    expect(relabelled[0]!.problems).toEqual([SPREAD]);
+  });
+});

@@ -1,0 +1,109 @@
+import { expect, test, type Page } from '@playwright/test';
+import { collectErrors } from './support/page';
+import { rackPackedPcs } from './support/manifests';
+
+/**
+ * The workload list computes health as a stack's own page does, with the cluster's nodes and topology:
+ * a gang whose pods span more than the domain its constraint requires is Degraded in both places.
+ *
+ * The simulator pins a gang to one domain and the apiserver takes no Pods or bindings from Canopy, so
+ * the spread is made in the stream instead: a kai-scheduler stack is applied and runs packed in one rack,
+ * then the tab is answered with the cluster's own snapshot in which one of its pods sits in another rack.
+ */
+
+type Obj = { kind?: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: Record<string, unknown> & { nodeName?: string; levels?: { domain: string; key: string }[] } };
+type Snapshot = { seq: number; kinds: Record<string, { resourceVersion: string; items: Obj[] }>; states: Record<string, { status: string }> };
+
+const STREAM = '**/api/stream**';
+const MUTATE = { 'X-Canopy-Request': '1' };
+const rowOf = (page: Page, name: string) => page.locator(`[data-testid="workload-row"][data-name="${name}"]`);
+
+/** The server's first stream snapshot once every watch is live (the tab reads the same). */
+async function liveSnapshot(page: Page): Promise<Snapshot> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const snapshot = await page.evaluate(
+      () =>
+        new Promise<Snapshot>((resolve, reject) => {
+          const source = new EventSource('/api/stream');
+          const timer = setTimeout(() => (source.close(), reject(new Error('no snapshot within 15 s'))), 15_000);
+          source.addEventListener('snapshot', (event) => {
+            clearTimeout(timer);
+            source.close();
+            resolve(JSON.parse((event as MessageEvent<string>).data) as Snapshot);
+          });
+        }),
+    );
+    const states = Object.values(snapshot.states ?? {});
+    if (states.length > 0 && states.every((s) => s.status === 'live')) return snapshot;
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the stream never reported every watch live');
+}
+
+test('a gang spread over two racks though it requires one is Degraded in the list and on its page, with the same problem', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = 'spread-h4';
+  const applied = await request.post('/api/apply', { data: rackPackedPcs(name, 2, 1), headers: { ...MUTATE, 'content-type': 'application/yaml' } });
+  expect(applied.status(), await applied.text()).toBe(200);
+  try {
+    // As the simulator places it: both pods in one rack, and the list says healthy.
+    await page.goto('/workloads');
+    await expect(rowOf(page, name).getByTestId('pod-count')).toHaveText('2/2 ready', { timeout: 30_000 });
+    await expect(rowOf(page, name).locator('[data-health]')).toHaveAttribute('data-health', 'healthy');
+
+    const snapshot = await liveSnapshot(page);
+    const items = (kind: string) => snapshot.kinds[kind]?.items ?? [];
+    const rackKey = items('ClusterTopologyBinding')
+      .find((b) => b.metadata.name === 'demo')!
+      .spec!.levels!.find((l) => l.domain === 'rack')!.key;
+    const rackOf = new Map(items('Node').map((n) => [n.metadata.name, n.metadata.labels?.[rackKey]]));
+    const pods = items('Pod').filter((p) => p.metadata.labels?.['app.kubernetes.io/part-of'] === name);
+    expect(pods).toHaveLength(2);
+    const [first, second] = pods as [Obj, Obj];
+    const packedRack = rackOf.get(first.spec!.nodeName!)!;
+    expect(rackOf.get(second.spec!.nodeName!)).toBe(packedRack);
+    // The second pod moved to a node of another rack, as a scheduler ignoring the constraint would bind it.
+    const elsewhere = [...rackOf].find(([, rack]) => rack && rack !== packedRack)!;
+    second.spec!.nodeName = elsewhere[0];
+    const racks = [packedRack, elsewhere[1]!].sort().join(', ');
+    const problem = `Gang ${name}-0 spans 2 racks (${racks}) though it requires one rack`;
+    const body = `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+    await page.route(STREAM, (route) => route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }, body }));
+
+    await page.reload();
+    const row = rowOf(page, name);
+    await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'degraded', { timeout: 15_000 });
+    await expect(row.getByTitle(problem)).toHaveText(problem);
+
+    await row.getByRole('link', { name }).click();
+    await expect(page).toHaveURL(new RegExp(`/workloads/default/${name}$`));
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'degraded', { timeout: 15_000 });
+    await expect(page.locator('[data-testid="health-note"][data-severity="problem"]')).toHaveText([problem]);
+  } finally {
+    await page.unroute(STREAM);
+    await request.post('/api/delete', { data: { kind: 'PodCliqueSet', namespace: 'default', name, dryRun: false }, headers: MUTATE });
+  }
+  expect(errors).toEqual([]);
+});
+
+test('each demo stack reads the same health in the list as on its own page; the list renders promptly', async ({ page }) => {
+  const errors = collectErrors(page);
+  const started = Date.now();
+  await page.goto('/workloads');
+  const rows = page.getByTestId('workload-row');
+  await expect(rows.first()).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('status').filter({ hasText: /PodCliqueSets? in namespace/ })).toBeVisible();
+  const rendered = Date.now() - started;
+  test.info().annotations.push({ type: 'list rendered (ms)', description: String(rendered) });
+  expect(rendered).toBeLessThan(10_000);
+
+  const listed = await rows.evaluateAll((trs) =>
+    trs.map((tr) => ({ name: tr.getAttribute('data-name')!, namespace: tr.getAttribute('data-namespace')!, health: tr.querySelector('[data-health]')!.getAttribute('data-health')! })),
+  );
+  expect(listed.map((r) => r.name)).toEqual(expect.arrayContaining(['llama-disagg', 'deepseek-wide', 'mixtral-agg']));
+  for (const stack of listed) {
+    await page.goto(`/workloads/${stack.namespace}/${stack.name}`);
+    await expect(page.locator('[data-health]').first(), `${stack.name} on its page`).toHaveAttribute('data-health', stack.health, { timeout: 15_000 });
+  }
+  expect(errors).toEqual([]);
+});
