@@ -10,10 +10,10 @@ import { accessLimits, accessSentences, summariseConnection } from './ClusterSta
 const NODES_FORBIDDEN = 'nodes is forbidden: User "system:serviceaccount:team-a:member" cannot list resource "nodes" in API group "" at the cluster scope';
 
 const teamA: ConnectionStates = {
-  Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, retryInMs: 30_000 },
+  Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, httpStatus: 403, retryInMs: 30_000 },
   Pod: { kind: 'Pod', status: 'live', since: 1, namespace: 'team-a' },
   PodCliqueSet: { kind: 'PodCliqueSet', status: 'live', since: 1, namespace: 'team-a' },
-  ClusterTopologyBinding: { kind: 'ClusterTopologyBinding', status: 'error', since: 1, lastError: 'clustertopologybindings.grove.io is forbidden: …' },
+  ClusterTopologyBinding: { kind: 'ClusterTopologyBinding', status: 'error', since: 1, lastError: 'clustertopologybindings.grove.io is forbidden: …', httpStatus: 403 },
 };
 
 const open = (kinds: ConnectionStates): ClientConnectionState => ({ stream: 'open', synced: true, kinds });
@@ -30,16 +30,28 @@ describe('access limits', () => {
 
   it('says nothing for a cluster-wide identity, and nothing of GPUs when only other kinds are refused', () => {
     expect(accessSentences(accessLimits({ Pod: { kind: 'Pod', status: 'live', since: 1 } }))).toEqual([]);
-    const events = accessLimits({ Event: { kind: 'Event', status: 'error', since: 1, lastError: 'may not list events cluster-wide, nor in namespace team-a: events is forbidden' } });
+    const events = accessLimits({ Event: { kind: 'Event', status: 'error', since: 1, lastError: 'may not list events cluster-wide, nor in namespace team-a: events is forbidden', httpStatus: 403 } });
     expect(accessSentences(events)).toEqual(['You may not list Events.']);
   });
 
   it('a missing CRD (404 error) or a passing failure is not a limit of rights', () => {
     const limits = accessLimits({
-      PodGang: { kind: 'PodGang', status: 'error', since: 1, lastError: 'the server could not find the requested resource' },
+      PodGang: { kind: 'PodGang', status: 'error', since: 1, lastError: 'the server could not find the requested resource', httpStatus: 404 },
       Pod: { kind: 'Pod', status: 'retrying', since: 1, lastError: 'forbidden by a proxy?' },
     });
     expect(limits.forbidden).toEqual([]);
+  });
+
+  it('goes by the HTTP status the apiserver answered, not by the words of the error', () => {
+    // A 403 is a refusal whatever its message says.
+    expect(accessLimits({ Node: { kind: 'Node', status: 'error', since: 1, lastError: 'Unauthorized access denied', httpStatus: 403 } }).forbidden).toEqual(['Node']);
+    // "forbidden" or "403" in the text without a 403 status (a proxy's page, a webhook's message) is not.
+    const worded: ConnectionStates = {
+      Node: { kind: 'Node', status: 'error', since: 1, lastError: 'nodes is forbidden: User "alice" cannot list resource "nodes"' },
+      PodGang: { kind: 'PodGang', status: 'error', since: 1, lastError: 'upstream said 403 forbidden', httpStatus: 404 },
+    };
+    expect(accessLimits(worded).forbidden).toEqual([]);
+    expect(summariseConnection(open(worded))).toMatchObject({ tone: 'bad', label: 'Retrying' });
   });
 });
 

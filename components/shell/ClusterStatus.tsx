@@ -28,9 +28,13 @@ export interface ConnectionSummary {
   detail: string;
 }
 
-/** A kind the server's identity may not list at all: its watch is a lasting 403, not a passing failure. */
+/**
+ * A kind the server's identity may not list at all: its watch is a lasting 403, not a passing failure.
+ * The status the apiserver answered, not the wording of the error (a proxy's "forbidden" page is not
+ * a refusal of rights); the stream comes from this same server version, which always sets it.
+ */
 function isForbidden(state: KindConnectionState | undefined): boolean {
-  return state?.status === 'error' && /forbidden|\b403\b/i.test(state.lastError ?? '');
+  return state?.status === 'error' && state.httpStatus === 403;
 }
 
 /** What the server's identity may not read, from the per-kind states of the stream. */

@@ -17,6 +17,11 @@ export interface KindConnectionState {
   /** Epoch milliseconds since which `status` holds. */
   since: number;
   lastError?: string;
+  /**
+   * The HTTP status of the last error, when the apiserver answered one (403: this identity may not
+   * list the kind; 404: its CRD is not installed; 410: the resourceVersion expired). Absent when live.
+   */
+  httpStatus?: number;
   /** When retrying: how long until the next attempt (ms). */
   retryInMs?: number;
   /** Listed and watched in this namespace only: the server's identity may not list the kind cluster-wide. */

@@ -33,11 +33,22 @@ export interface KindWatcherHooks {
   onSettled(kind: WatchedKind): void;
 }
 
+/**
+ * The HTTP status an error carries, if any: ActionFailure and WatchEnd say `status`, client-node
+ * `statusCode`, a metav1.Status `code` (its `status` is the word "Failure"); the first that is one.
+ */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; code?: unknown };
+  for (const value of [e.status, e.statusCode, e.code]) {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599) return value;
+  }
+  return undefined;
+}
+
 /** Failures that retrying soon will not fix (no CRD, no permission): shown as `error`, retried at the cap. */
-function isPermanent(error: unknown): boolean {
-  const e = error as { status?: unknown; statusCode?: unknown; code?: unknown } | null;
-  const status = e?.status ?? e?.statusCode ?? e?.code;
-  return status === 401 || status === 403 || status === 404;
+function isPermanent(httpStatus: number | undefined): boolean {
+  return httpStatus === 401 || httpStatus === 403 || httpStatus === 404;
 }
 
 function describe(error: unknown): string {
@@ -204,12 +215,13 @@ export class KindWatcher {
     if (end.reason === 'gone') {
       // 410: our resourceVersion is older than etcd keeps. Only a relist can catch up; reconcile
       // turns it into deltas. The first relist is immediate; repeated ones back off.
-      this.setState({ status: 'connecting', lastError: end.message ?? 'resourceVersion expired (410 Gone); relisting' });
+      const httpStatus = end.status ?? 410;
+      this.setState({ status: 'connecting', lastError: end.message ?? 'resourceVersion expired (410 Gone); relisting', httpStatus });
       if (this.attempt === 0) {
         this.attempt++;
         void this.relist(next);
       } else {
-        this.retryLater(() => this.relist(next), end.message ?? 'resourceVersion expired (410 Gone)', false);
+        this.retryLater(() => this.relist(next), end.message ?? 'resourceVersion expired (410 Gone)', httpStatus);
       }
       return;
     }
@@ -227,25 +239,28 @@ export class KindWatcher {
       return;
     }
     const message = end.message ?? (end.reason === 'closed' ? 'watch closed by the server' : 'watch failed');
-    this.retryLater(resume, message, isPermanent(end));
+    this.retryLater(resume, message, httpStatusOf(end));
   }
 
   private fail(error: unknown, phase: 'relist' | 'watch'): void {
     this.generation++;
     const next = this.generation;
-    this.retryLater(() => (phase === 'watch' && this.synced ? this.watch(next) : this.relist(next)), describe(error), isPermanent(error));
+    this.retryLater(() => (phase === 'watch' && this.synced ? this.watch(next) : this.relist(next)), describe(error), httpStatusOf(error));
   }
 
-  private retryLater(run: () => Promise<void>, message: string, permanent: boolean): void {
+  /** `httpStatus`: of the failure, when the apiserver answered one; kept in the state until the kind is live again. */
+  private retryLater(run: () => Promise<void>, message: string, httpStatus: number | undefined): void {
+    const permanent = isPermanent(httpStatus);
+    const failure = { lastError: message, ...(httpStatus !== undefined ? { httpStatus } : {}) };
     const delay = permanent ? this.options.backoff.capMs : backoffDelay(this.attempt, this.options.backoff, this.options.random);
     this.attempt++;
-    this.setState({ status: permanent ? 'error' : 'retrying', lastError: message, retryInMs: delay });
+    this.setState({ status: permanent ? 'error' : 'retrying', ...failure, retryInMs: delay });
     this.settle();
     this.clearTimer();
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.running) return;
-      if (this.state.status !== 'error') this.setState({ status: 'connecting', lastError: message });
+      if (this.state.status !== 'error') this.setState({ status: 'connecting', ...failure });
       void run();
     }, delay);
   }

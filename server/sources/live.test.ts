@@ -1,13 +1,15 @@
 /**
  * The live source's namespace fallback, over a recording HTTP apiserver: a namespaced kind refused
  * cluster-wide (403) is listed and watched in the context's namespace from then on; a cluster-scoped
- * kind keeps its 403; a kind refused in the namespace too fails with both said.
+ * kind keeps its 403; a kind refused in the namespace too fails with both said, still as a 403, which
+ * the hub's stream states carry as httpStatus (what the header reads to say "forbidden").
  */
 import * as k8s from '@kubernetes/client-node';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ActionFailure } from '../actions/errors';
+import { WatchHub } from '../hub/watchHub';
 import { fallsBackToNamespace, LiveSource } from './live';
 import type { WatchEvent } from './types';
 
@@ -136,5 +138,23 @@ describe('LiveSource namespace fallback', () => {
   it('does not fall back on a later page (its continue token is the cluster-wide list’s)', async () => {
     await expect(source.list('Pod', { limit: 500, continue: 'tok' })).rejects.toMatchObject({ status: 403 });
     expect(seen).toEqual(['/api/v1/pods']);
+  });
+
+  it('the refusals reach the stream states as httpStatus 403; the kind live in the namespace has none', async () => {
+    const hub = new WatchHub(source, { kinds: ['Pod', 'Node', 'Event'], backoff: { baseMs: 100, capMs: 60_000 } });
+    try {
+      hub.subscribe({ snapshot() {}, delta() {}, state() {} });
+      for (let i = 0; i < 200 && !(hub.states().Pod?.status === 'live' && hub.states().Node?.status === 'error' && hub.states().Event?.status === 'error'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const states = hub.states();
+      expect(states.Node).toMatchObject({ status: 'error', httpStatus: 403, retryInMs: 60_000, lastError: expect.stringContaining('nodes is forbidden') });
+      expect(states.Event).toMatchObject({ status: 'error', httpStatus: 403, lastError: expect.stringMatching(/^may not list events cluster-wide, nor in namespace team-a/) });
+      expect(states.Pod).toMatchObject({ status: 'live', namespace: 'team-a' });
+      expect(states.Pod).not.toHaveProperty('httpStatus');
+    } finally {
+      hub.close();
+      await source.close();
+    }
   });
 });
