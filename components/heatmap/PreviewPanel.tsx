@@ -164,7 +164,10 @@ function CopyLinkButton() {
       <button type="button" onClick={() => void copy()} className="rounded-md border border-zinc-300 px-2 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
         Copy link
       </button>
-      {copied && <span className="ml-2 text-xs">{copied}</span>}
+      {/* Always in the page, so that a screen reader announces the result when it appears. */}
+      <span role="status" data-testid="copy-link-result" className="ml-2 text-xs text-zinc-700 dark:text-zinc-300">
+        {copied}
+      </span>
     </>
   );
 }
