@@ -88,14 +88,27 @@ test('a gang spread over two racks though it requires one is Degraded in the lis
 
 test('each demo stack reads the same health in the list as on its own page; the list renders promptly', async ({ page }) => {
   const errors = collectErrors(page);
-  const started = Date.now();
+  // When the tab's stream delivers its first snapshot: the list's own work is what follows it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __snapshotAt?: number; EventSource: typeof EventSource };
+    const Base = w.EventSource;
+    w.EventSource = class extends Base {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        this.addEventListener('snapshot', () => void (w.__snapshotAt ??= performance.now()));
+      }
+    };
+  });
   await page.goto('/workloads');
   const rows = page.getByTestId('workload-row');
   await expect(rows.first()).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole('status').filter({ hasText: /PodCliqueSets? in namespace/ })).toBeVisible();
-  const rendered = Date.now() - started;
-  test.info().annotations.push({ type: 'list rendered (ms)', description: String(rendered) });
-  expect(rendered).toBeLessThan(10_000);
+  const { snapshotAt, shownAt } = await page.evaluate(() => ({ snapshotAt: (window as unknown as { __snapshotAt?: number }).__snapshotAt, shownAt: performance.now() }));
+  expect(snapshotAt).toBeDefined();
+  const rendered = Math.round(shownAt - snapshotAt!);
+  test.info().annotations.push({ type: 'rows shown after the first snapshot (ms)', description: String(rendered) });
+  // Generous on two shared cores: the rows' own computation is 4–10 ms for the demo's stacks.
+  expect(rendered).toBeLessThan(3_000);
 
   const listed = await rows.evaluateAll((trs) =>
     trs.map((tr) => ({ name: tr.getAttribute('data-name')!, namespace: tr.getAttribute('data-namespace')!, health: tr.querySelector('[data-health]')!.getAttribute('data-health')! })),

@@ -18,7 +18,7 @@ const SPREAD = 'Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though i
 function cluster() {
   const nodes: Record<string, string> = { 'mixtral-agg-0-worker-0': h100(0, 0), 'mixtral-agg-0-worker-1': h100(1, 0), 'mixtral-agg-1-worker-0': h100(1, 1), 'mixtral-agg-1-worker-1': h100(1, 2) };
   const stacks = [stackObjects(agg, { node: (h) => nodes[h]! }), stackObjects(disagg, { node: (_h, n) => gb200(0, n % 18) }), stackObjects(wide, { node: (_h, n) => gb200(1, n % 18) })];
-  for (const s of stacks) s.pcs.status = { availableReplicas: s.pcs.spec.replicas, updatedReplicas: s.pcs.spec.replicas };
+  for (const s of stacks) s.pcs.status = { availableReplicas: s.pcs.spec.replicas ?? 1, updatedReplicas: s.pcs.spec.replicas ?? 1 };
   const all = (k: keyof WorkloadObjects) => stacks.flatMap((s) => s[k]);
   const objects: WorkloadObjects = { podCliqueSets: all('podCliqueSets'), podCliques: all('podCliques'), podCliqueScalingGroups: all('podCliqueScalingGroups'), podGangs: all('podGangs'), pods: all('pods') };
   return { stacks: stacks.map((s) => s.pcs), objects };
