@@ -1,0 +1,259 @@
+/**
+ * The simulated apiserver: apply with the Grove webhook's checks and defaults (lib/grove/validate,
+ * defaultPodCliqueSet) and a field diff, Namespaces kept by name, delete with cascading through
+ * ownerReferences, the /scale subresource, and loading a cluster snapshot into the store. Nothing
+ * beyond the pod budget of lib/cluster/limits.ts is built. Writes to a PodCliqueSet hand over to the
+ * operator (simulated-operator.ts) in the same call, as the real operator would react to the watch.
+ */
+import { WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
+import { diffObjects } from '../../lib/cluster/diff';
+import { fieldPath } from '../../lib/cluster/fieldPath';
+import { REPLICAS_RANGE, isReplicaCount, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../../lib/grove/labels';
+import { dns1123LabelError, isRecord, pointerSegments, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
+import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { validate, validateUpdate } from '../../lib/grove/validate';
+import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import { OPERATOR, canonical, type SimPod, type SimulatedCluster } from './simulated-cluster';
+import { reconcile, updateStatuses } from './simulated-operator';
+import { actionError } from './simulated-store';
+import type { ApplyResult, ScaleResult } from './types';
+
+const GROVE_KINDS_GENERATED = new Set<WatchedKind>(['PodClique', 'PodCliqueScalingGroup', 'PodGang']);
+
+/** Namespaces every cluster has. */
+const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** What an apply sets (all but status and server metadata), canonical: equal intents mean "unchanged". */
+function appliedIntent(object: KubeObject): string {
+  const { metadata, status: _status, ...rest } = object as KubeObject & { status?: unknown };
+  return canonical({ ...rest, labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {} });
+}
+
+/** JSON pointer → the apiserver's field path (`spec.template.cliques[0].spec.roleName`). */
+function apiFieldPath(ptr: string): string {
+  return pointerSegments(ptr).reduce<string>((p, s) => fieldPath(p, /^\d+$/.test(s) ? Number(s) : s), '');
+}
+
+export function assertKind(kind: string): asserts kind is WatchedKind {
+  if (!(WATCHED_KINDS as readonly string[]).includes(kind)) throw actionError(400, 'BadRequest', `unknown kind "${kind}"`);
+}
+
+/** The store key of an object: its name for the cluster-scoped kinds, `namespace/name` for the others. */
+export function keyOf(kind: WatchedKind, namespace: string | undefined, name: string): string {
+  return kind === 'Node' || kind === 'ClusterTopologyBinding' ? name : `${namespace || 'default'}/${name}`;
+}
+
+/** Server-side apply of one object (or its dry run): checks, defaults, store write, and the operator's reconcile of a PodCliqueSet. */
+export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boolean): ApplyResult {
+  if (!isRecord(input)) throw actionError(400, 'BadRequest', 'the object must be a JSON object');
+  const kind = input.kind;
+  if (input.apiVersion === 'v1' && kind === 'Namespace') return applyNamespace(sim, input as KubeObject, dryRun);
+  if (typeof kind !== 'string' || !(WATCHED_KINDS as readonly string[]).includes(kind)) {
+    throw actionError(400, 'BadRequest', `kind ${JSON.stringify(kind)} is not one the simulated cluster stores (${WATCHED_KINDS.join(', ')})`);
+  }
+  const k = kind as WatchedKind;
+  const name = (input as KubeObject).metadata?.name;
+  if (!name) throw actionError(422, 'Invalid', `${kind} is invalid: metadata.name: Required value`, [{ field: 'metadata.name', message: 'Required value' }]);
+  if (k === 'Pod' && !isRecord((input as { spec?: unknown }).spec)) {
+    throw actionError(422, 'Invalid', `Pod "${name}" is invalid: spec: Required value`, [{ field: 'spec', message: 'Required value' }]);
+  }
+  if (k === 'PodCliqueSet') {
+    // Counted from the spec before validation or expansion: a million replicas are refused, not built.
+    const overBudget = podCliqueSetPodBudgetRefusal(input);
+    if (overBudget) throw overBudget;
+  }
+  if (GROVE_KINDS_GENERATED.has(k)) {
+    // Grove's managed-resource protection: users do not write what the operator generates.
+    throw actionError(403, 'Forbidden', `${kind} "${name}" is managed by the Grove operator; change its PodCliqueSet (or scale it) instead`);
+  }
+  const namespaced = k !== 'Node' && k !== 'ClusterTopologyBinding';
+  const object = structuredClone(input) as KubeObject & Record<string, unknown>;
+  object.metadata = { ...object.metadata };
+  if (namespaced) object.metadata.namespace ||= 'default';
+  else delete object.metadata.namespace;
+  const key = objectKey(object);
+  const before = sim.store.get(k, key) ?? null;
+
+  // The apiserver knows every binding: a topologyName naming none is refused, as Grove's webhook does (§5.3).
+  const ctx = { topologies: sim.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: true };
+  const strip = (o: KubeObject) => {
+    const { status: _status, ...rest } = o as KubeObject & { status?: unknown };
+    return rest;
+  };
+  const findings = before ? validateUpdate(strip(before), object, ctx) : validate(object, ctx);
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    const causes = errors.map((f) => ({ field: apiFieldPath(f.path), message: f.message }));
+    const group = object.apiVersion?.split('/')[0] ?? '';
+    const what = group.includes('.') ? `${kind}.${group}` : kind;
+    throw actionError(422, 'Invalid', `${what} "${name}" is invalid: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join('; ')}`, causes);
+  }
+  const warnings = findings.filter((f) => f.severity === 'warning').map((f) => (f.path ? `${apiFieldPath(f.path)}: ${f.message}` : f.message));
+
+  // What the mutating webhook stores: a PodCliqueSet with Grove's defaults filled in.
+  let desired: KubeObject & Record<string, unknown> = k === 'PodCliqueSet' ? (defaultPodCliqueSet(object as unknown as PodCliqueSet) as unknown as KubeObject & Record<string, unknown>) : object;
+  const unchanged = before !== null && appliedIntent(before) === appliedIntent(desired);
+  const now = sim.timestamp();
+  if (before) {
+    // Server-side apply of the full intent: the applied fields replace ours; status and server metadata stay.
+    const meta = before.metadata ?? {};
+    desired = {
+      ...desired,
+      metadata: {
+        ...meta,
+        labels: desired.metadata?.labels,
+        annotations: desired.metadata?.annotations,
+        generation: unchanged ? meta.generation : (meta.generation ?? 1) + 1,
+      },
+    };
+    if (!desired.metadata!.labels) delete desired.metadata!.labels;
+    if (!desired.metadata!.annotations) delete desired.metadata!.annotations;
+    // Status is a subresource of the Grove kinds: apply never writes it. Core kinds take it as given.
+    const st = (before as { status?: unknown }).status;
+    const statusSubresource = k === 'PodCliqueSet' || k === 'ClusterTopologyBinding';
+    if (statusSubresource) {
+      if (st === undefined) delete desired.status;
+      else desired.status = st;
+    } else if (!('status' in object) && st !== undefined) desired.status = st;
+  } else {
+    desired.metadata = { ...desired.metadata, uid: sim.uid(), creationTimestamp: now, generation: 1 };
+    if (k === 'PodCliqueSet' || k === 'ClusterTopologyBinding') delete desired.status;
+    if (k === 'Pod' && !isRecord(desired.status)) desired.status = { phase: 'Pending', conditions: [] };
+  }
+  if (unchanged) return { kind, ...(namespaced ? { namespace: before!.metadata?.namespace ?? 'default' } : {}), name, before, after: before!, dryRun, unchanged: true, warnings, changes: [] };
+  let after: KubeObject;
+  if (dryRun) {
+    after = structuredClone(desired);
+    after.metadata = { ...after.metadata, resourceVersion: before?.metadata?.resourceVersion ?? '' };
+  } else {
+    after = sim.store.put(k, desired);
+    if (k === 'PodCliqueSet') {
+      sim.event(after, 'Normal', before ? 'Updated' : 'Created', `${before ? 'Updated' : 'Created'} PodCliqueSet ${name} (generation ${after.metadata?.generation})`, OPERATOR);
+      reconcile(sim, key);
+      updateStatuses(sim);
+      after = sim.store.get('PodCliqueSet', key) ?? after;
+    }
+  }
+  // The same field-by-field diff the live apply reports, so the Apply panel shows what changes.
+  return { kind, ...(namespaced ? { namespace: desired.metadata?.namespace ?? 'default' } : {}), name, before, after, dryRun, unchanged: false, warnings, changes: diffObjects(before, after) };
+}
+
+/**
+ * A Namespace, as the live apply takes it, so a manifest can bring its own. Kept by name only (no
+ * page lists or watches them), and not required by the objects in it: a namespace that a stored
+ * object uses, or that every cluster has, exists already.
+ */
+function applyNamespace(sim: SimulatedCluster, input: KubeObject, dryRun: boolean): ApplyResult {
+  const name = input.metadata?.name;
+  if (typeof name !== 'string' || !name) throw actionError(422, 'Invalid', 'Namespace is invalid: metadata.name: Required value', [{ field: 'metadata.name', message: 'Required value' }]);
+  const nameError = dns1123LabelError(name);
+  if (nameError) throw actionError(422, 'Invalid', `Namespace "${name}" is invalid: metadata.name: Invalid value: "${name}": ${nameError}`, [{ field: 'metadata.name', message: nameError }]);
+  const before = existingNamespace(sim, name);
+  const { status: _status, ...applied } = input as KubeObject & { status?: unknown };
+  const { namespace: _namespace, ...metadata } = applied.metadata ?? {};
+  if (before && appliedIntent(before) === appliedIntent(applied)) return { kind: 'Namespace', name, before, after: before, dryRun, unchanged: true, warnings: [], changes: [] };
+  // Server-side apply of the whole intent: labels and annotations as given, uid and creation time kept.
+  const after = before ? { ...applied, metadata: { ...before.metadata, labels: metadata.labels, annotations: metadata.annotations }, status: { phase: 'Active' } } : newNamespace(sim, { ...applied, metadata });
+  if (!after.metadata.labels) delete after.metadata.labels;
+  if (!after.metadata.annotations) delete after.metadata.annotations;
+  if (!dryRun) sim.namespaces.set(name, after);
+  return { kind: 'Namespace', name, before, after, dryRun, unchanged: false, warnings: [], changes: diffObjects(before, after) };
+}
+
+function newNamespace(sim: SimulatedCluster, object: KubeObject): KubeObject & { metadata: ObjectMeta } {
+  return { ...object, metadata: { ...object.metadata, uid: sim.uid(), creationTimestamp: sim.timestamp() }, status: { phase: 'Active' } } as KubeObject & { metadata: ObjectMeta };
+}
+
+/** The Namespace `name`, or null when the cluster does not have it. */
+function existingNamespace(sim: SimulatedCluster, name: string): KubeObject | null {
+  const known = sim.namespaces.get(name);
+  if (known) return known;
+  const inUse = BUILTIN_NAMESPACES.includes(name) || WATCHED_KINDS.some((kind) => sim.store.all(kind).some((o) => o.metadata?.namespace === name));
+  if (!inUse) return null;
+  const namespace = newNamespace(sim, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  sim.namespaces.set(name, namespace);
+  return namespace;
+}
+
+/** The /scale subresource: range and pod-budget checks, then the new replica count and the operator's reconcile. */
+export function scaleNow(sim: SimulatedCluster, kind: ScalableKind, namespace: string, name: string, replicas: number, dryRun: boolean): ScaleResult {
+  if (kind !== 'PodCliqueSet' && kind !== 'PodCliqueScalingGroup' && kind !== 'PodClique') throw actionError(400, 'BadRequest', `${String(kind)} has no /scale subresource`);
+  const ns = namespace || 'default';
+  const key = `${ns}/${name}`;
+  const object = sim.store.get(kind, key) as (KubeObject & { spec: { replicas?: number } }) | undefined;
+  if (!object) throw actionError(404, 'NotFound', `${kind} "${name}" not found`);
+  if (!isReplicaCount(replicas)) {
+    throw actionError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be ${REPLICAS_RANGE}`, [
+      { field: 'spec.replicas', message: `must be ${REPLICAS_RANGE}` },
+    ]);
+  }
+  const labels = object.metadata?.labels ?? {};
+  // A PodClique of a scaling group scales like a standalone one (API-NOTES §14, `kubectl scale pclq
+  // <pcs>-<i>-<sg>-<j>-<clique>`): the operator builds pods for the PodClique's own spec.replicas.
+  // Canopy's advice to scale the group instead is a policy of its action layer, not the apiserver's.
+  const from = object.spec.replicas ?? 0;
+  const pcsKey = kind === 'PodCliqueSet' ? key : `${ns}/${labels[LABEL_PART_OF] ?? ''}`;
+  const podCliqueSet = sim.store.get('PodCliqueSet', pcsKey);
+  // Refused before the operator builds anything: every pod is built in this one thread.
+  const overBudget = podCliqueSet && scalePodBudgetRefusal({ kind, object, from, to: replicas, podCliqueSet, podCliques: sim.store.all('PodClique') });
+  if (overBudget) throw overBudget;
+  const result: ScaleResult = { kind, namespace: ns, name, from, to: replicas, dryRun };
+  if (dryRun || from === replicas) return result;
+  object.spec.replicas = replicas;
+  object.metadata = { ...object.metadata, generation: (object.metadata?.generation ?? 1) + 1 };
+  const stored = sim.store.put(kind, object);
+  sim.event(stored, 'Normal', 'Scaled', `Scaled ${kind} ${name} from ${from} to ${replicas} replicas`, OPERATOR);
+  if (podCliqueSet) reconcile(sim, pcsKey);
+  updateStatuses(sim);
+  return result;
+}
+
+/** The Nodes, Pods and ClusterTopologyBindings of a cluster snapshot (a kubectl List) into the store, each with a uid and without managedFields. */
+export function loadSnapshot(sim: SimulatedCluster, snapshot: unknown): void {
+  const parsed = parseClusterSnapshot(snapshot);
+  if (!parsed.ok) throw new Error(`invalid cluster snapshot: ${parsed.errors.map((e) => e.message).slice(0, 5).join('; ')}`);
+  const items = (snapshot as { items: unknown[] }).items;
+  const listKind = (snapshot as { kind?: string }).kind?.replace(/List$/, '');
+  for (const item of items) {
+    if (!isRecord(item)) continue;
+    const kind = typeof item.kind === 'string' ? item.kind : listKind;
+    if (kind !== 'Node' && kind !== 'Pod' && kind !== 'ClusterTopologyBinding') continue;
+    const o = structuredClone(item) as KubeObject;
+    o.kind = kind;
+    o.apiVersion ??= kind === 'ClusterTopologyBinding' ? 'grove.io/v1alpha1' : 'v1';
+    o.metadata = { ...o.metadata };
+    delete (o.metadata as { managedFields?: unknown }).managedFields;
+    o.metadata.uid ??= sim.uid();
+    if (kind === 'Pod') o.metadata.namespace ||= 'default';
+    sim.store.put(kind, o);
+  }
+}
+
+/** DELETE: the object and what it owns; the operator rebuilds what it still wants (a hand-deleted child, a deleted Node's pods). */
+export function deleteNow(sim: SimulatedCluster, kind: WatchedKind, namespace: string | undefined, name: string, dryRun: boolean): void {
+  assertKind(kind);
+  const key = keyOf(kind, namespace, name);
+  const existing = sim.store.get(kind, key);
+  if (!existing) throw actionError(404, 'NotFound', `${kind} "${name}" not found`);
+  if (dryRun) return;
+  sim.deleteTree(kind, key);
+  if (kind === 'Node') {
+    // The pod garbage collector removes pods bound to a node that no longer exists; their owners recreate them.
+    const orphans = (sim.store.all('Pod') as SimPod[]).filter((p) => p.spec?.nodeName === name);
+    for (const p of orphans) sim.deleteTree('Pod', objectKey(p));
+    const owners = new Set(orphans.map((p) => `${p.metadata.namespace}/${p.metadata.labels?.[LABEL_PART_OF] ?? ''}`));
+    for (const pcsKey of owners) if (sim.store.get('PodCliqueSet', pcsKey)) reconcile(sim, pcsKey);
+  }
+  // The operator recreates what it owns when a child is deleted by hand.
+  const partOf = existing.metadata?.labels?.[LABEL_PART_OF];
+  if (kind !== 'PodCliqueSet' && partOf && existing.metadata?.labels?.[LABEL_MANAGED_BY] === LABEL_MANAGED_BY_VALUE) {
+    const pcsKey = `${existing.metadata?.namespace ?? 'default'}/${partOf}`;
+    if (sim.store.get('PodCliqueSet', pcsKey)) reconcile(sim, pcsKey);
+  }
+  if (kind === 'PodCliqueSet') {
+    sim.expansions.delete(key);
+    sim.event(existing, 'Normal', 'Deleted', `Deleted PodCliqueSet ${name} and every object it owned`, OPERATOR);
+  }
+  updateStatuses(sim);
+}
