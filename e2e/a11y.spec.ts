@@ -300,6 +300,11 @@ async function expectNoViolations(page: Page, after: string): Promise<void> {
   expect(found, `after "${after}":\n${found.join('\n')}`).toEqual([]);
 }
 
+/** Each health note's severity and the word its generated text (::before, shown and read by screen readers) puts before it. */
+function severityWords(notes: Locator): Promise<string[]> {
+  return notes.locator('[data-testid="health-note"]').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-severity')} ${getComputedStyle(li, '::before').content}`));
+}
+
 const HEADERS = { 'x-canopy-request': '1' };
 
 async function applyYaml(request: APIRequestContext, yaml: string): Promise<void> {
@@ -395,15 +400,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
         const problem = page.locator('[data-testid="health-note"][data-severity="problem"]').first();
         await expect(problem).toBeVisible({ timeout: 30_000 });
         await expectNoViolations(page, 'a problem note shown');
-        await expectReadable(page, page.getByRole('list', { name: 'Problems' }), 'problem notes');
+        const problems = page.getByRole('list', { name: 'Problems' });
+        // The severity is in words a screen reader reads, not the colour alone.
+        expect(await severityWords(problems)).toContain('problem "Problem: "');
+        await expectReadable(page, problems, 'problem notes');
 
         // A stack whose pod above minAvailable cannot be placed: a warning note.
         await page.goto(`/workloads/default/${partial}`);
         const warning = page.locator('[data-testid="health-note"][data-severity="warning"]');
         await expect(warning).toContainText('above minAvailable not scheduled', { timeout: 30_000 });
         const notes = page.getByRole('list', { name: 'Problems' });
-        // The severity is in the words, not the colour alone.
-        await expect(notes).toContainText(/not scheduled/);
+        expect(await severityWords(notes)).toContain('warning "Warning: "');
         await expectNoViolations(page, 'a warning note shown');
         await expectReadable(page, notes, 'warning notes');
 

@@ -26,10 +26,11 @@ import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
 
+// The severity in words as well as colour (generated text: seen, and read by screen readers, yet not part of the note's own text).
 const NOTE_CLASS: Record<HealthSeverity, string> = {
-  problem: 'text-red-800 dark:text-red-300',
-  warning: 'text-amber-800 dark:text-amber-300',
-  info: 'text-zinc-700 dark:text-zinc-300',
+  problem: "text-red-800 dark:text-red-300 before:font-semibold before:content-['Problem:_']",
+  warning: "text-amber-800 dark:text-amber-300 before:font-semibold before:content-['Warning:_']",
+  info: "text-zinc-700 dark:text-zinc-300 before:font-semibold before:content-['Note:_']",
 };
 
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
