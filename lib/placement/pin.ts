@@ -5,7 +5,7 @@
  * the constraint's scope occupy — the whole gang's pods for the PodGang's constraint, the group's pods
  * for a group config's (a scaling-group replica in the base gang), the pod group's for a clique's.
  * kube-scheduler ignores topology constraints, so nothing is pinned for it (backend.ts).
- * One rule for the scale preview (preview.ts) and the simulated scheduler (server/sources/simulated.ts),
+ * One rule for the scale preview (preview.ts) and the simulated scheduler (server/sources/simulated-scheduler.ts),
  * so the two never disagree about where a scale-up may land.
  */
 import type { ClusterState, NodeInfo, PodInfo } from '../cluster/state';
