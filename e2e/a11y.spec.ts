@@ -400,7 +400,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         const problem = page.locator('[data-testid="health-note"][data-severity="problem"]').first();
         await expect(problem).toBeVisible({ timeout: 30_000 });
         await expectNoViolations(page, 'a problem note shown');
-        const problems = page.getByRole('list', { name: 'Problems' });
+        const problems = page.getByRole('list', { name: 'Health notes' });
         // The severity is in words a screen reader reads, not the colour alone.
         expect(await severityWords(problems)).toContain('problem "Problem: "');
         await expectReadable(page, problems, 'problem notes');
@@ -409,7 +409,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         await page.goto(`/workloads/default/${partial}`);
         const warning = page.locator('[data-testid="health-note"][data-severity="warning"]');
         await expect(warning).toContainText('above minAvailable not scheduled', { timeout: 30_000 });
-        const notes = page.getByRole('list', { name: 'Problems' });
+        const notes = page.getByRole('list', { name: 'Health notes' });
         expect(await severityWords(notes)).toContain('warning "Warning: "');
         await expectNoViolations(page, 'a warning note shown');
         await expectReadable(page, notes, 'warning notes');

@@ -112,7 +112,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
             <span className="text-zinc-600 dark:text-zinc-400">age {formatAge(health.createdAt, now)}</span>
           </div>
           {health.notes.length > 0 && (
-            <ul className="list-disc pl-5 text-xs" aria-label="Problems">
+            <ul className="list-disc pl-5 text-xs" aria-label="Health notes">
               {health.notes.map((n) => (
                 <li key={n.text} data-testid="health-note" data-severity={n.severity} className={NOTE_CLASS[n.severity]}>
                   {n.text}
