@@ -149,13 +149,13 @@ describe('ClusterStore', () => {
     expect(store.getConnectionState().synced).toBe(false);
   });
 
-  it('remembers which kinds were live once, across later states', () => {
+  it('remembers which kinds were live since the snapshot, across later states: those relisting are not loading', () => {
     store.retain();
     latest().fire('snapshot', { ...snapshot(1, []), states: { Pod: { kind: 'Pod', status: 'connecting', since: 1 }, Node: { kind: 'Node', status: 'live', since: 1 } } });
-    expect(store.getConnectionState().everLive).toEqual({ Node: true });
+    expect(store.getConnectionState().loading).toEqual({ Pod: true });
     latest().fire('state', { Pod: { kind: 'Pod', status: 'live', since: 2 }, Node: { kind: 'Node', status: 'connecting', since: 2 } });
     latest().fire('state', { Pod: { kind: 'Pod', status: 'connecting', since: 3 }, Node: { kind: 'Node', status: 'connecting', since: 3 } });
-    expect(store.getConnectionState().everLive).toEqual({ Node: true, Pod: true });
+    expect(store.getConnectionState().loading).toEqual({});
   });
 
   describe('loading kinds', () => {
@@ -206,7 +206,7 @@ describe('ClusterStore', () => {
       expect(loading()).toEqual({ Pod: true });
     });
 
-    it('a reconnect starts over: a kind live before is loading again until the new stream says it is live (everLive remembers it)', async () => {
+    it('a reconnect starts over: a kind live before is loading again until the new stream says it is live', async () => {
       store.retain();
       latest().fire('snapshot', { ...listing(1), states: { PodCliqueSet: state('PodCliqueSet', 'live', 1), Pod: state('Pod', 'live', 1), Node: state('Node', 'live', 1) } });
       expect(loading()).toEqual({});
@@ -215,7 +215,6 @@ describe('ClusterStore', () => {
       expect(FakeEventSource.all).toHaveLength(2);
       latest().fire('snapshot', listing(1)); // the server restarted: PodCliqueSet and Pod list afresh
       expect(loading()).toEqual({ PodCliqueSet: true, Pod: true });
-      expect(store.getConnectionState().everLive).toMatchObject({ PodCliqueSet: true, Pod: true });
       latest().fire('state', { ...listing(0).states, PodCliqueSet: state('PodCliqueSet', 'live', 5), Pod: state('Pod', 'live', 5) });
       expect(loading()).toEqual({});
     });

@@ -28,15 +28,10 @@ export interface ClientConnectionState {
   /** When reconnecting: delay before the next attempt (ms). */
   retryInMs?: number;
   /**
-   * Kinds whose upstream watch this tab has seen live at least once: a kind still `connecting` that
-   * never was is starting up, not in trouble.
-   */
-  everLive?: Partial<Record<WatchedKind, true>>;
-  /**
    * Kinds still loading: `connecting` with no lastError and not live since this stream's snapshot. The
    * hub may send a kind empty while its first list runs (its objects follow as deltas, then `live`), so
-   * an empty list of such a kind means "not loaded yet", not "none". Unlike everLive, a reconnect's
-   * snapshot starts this over.
+   * an empty list of such a kind means "not loaded yet", not "none", and the header says it is starting
+   * up, not in trouble. A reconnect's snapshot starts this over.
    */
   loading?: Partial<Record<WatchedKind, true>>;
 }
@@ -277,8 +272,6 @@ export class ClusterStore {
     const next = { ...this.connection, ...patch };
     if (patch.kinds) {
       const live = WATCHED_KINDS.filter((kind) => patch.kinds![kind]?.status === 'live');
-      const newlyLive = live.filter((kind) => !next.everLive?.[kind]);
-      if (newlyLive.length > 0) next.everLive = { ...next.everLive, ...Object.fromEntries(newlyLive.map((kind) => [kind, true])) };
       for (const kind of live) this.liveSinceSnapshot.add(kind);
       next.loading = loadingKinds(patch.kinds, this.liveSinceSnapshot);
     }

@@ -180,7 +180,7 @@ describe('StreamRelay: tabs sharing one stream', () => {
     const late = openTab('t3');
     await flush();
     expect(podNames(late.store)).toEqual(['a:Pending', 'b:Pending']);
-    expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true, everLive: { Pod: true } });
+    expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true, loading: {} });
     const answers = bus.sent.slice(sentBefore).filter((m) => m.type === 'event');
     expect(answers).toEqual([expect.objectContaining({ event: 'snapshot', to: 't3' })]);
     expect((JSON.parse((answers[0] as { data: string }).data) as StreamSnapshot).seq).toBe(5);

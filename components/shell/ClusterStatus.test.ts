@@ -82,18 +82,18 @@ describe('summariseConnection', () => {
       PodGang: { kind: 'PodGang', status: 'connecting', since: 1 },
       Event: { kind: 'Event', status: 'connecting', since: 1 },
     };
-    const summary = summariseConnection(open(starting));
+    const summary = summariseConnection({ ...open(starting), loading: { PodGang: true, Event: true } });
     expect(summary).toMatchObject({ tone: 'wait', label: 'Connecting…' });
     expect(summary.detail).toContain('first list of PodGang, Event');
     // One kind truly failing still wins over the ones starting.
-    expect(summariseConnection(open({ ...starting, Node: { kind: 'Node', status: 'retrying', since: 1, lastError: 'connection reset' } })).label).toBe('Retrying');
+    expect(summariseConnection({ ...open({ ...starting, Node: { kind: 'Node', status: 'retrying', since: 1, lastError: 'connection reset' } }), loading: { PodGang: true, Event: true } }).label).toBe('Retrying');
   });
 
   it('says Retrying for a kind connecting again after it was live here, or after an error', () => {
     const relisting: ConnectionStates = { Pod: { kind: 'Pod', status: 'connecting', since: 2 } };
-    expect(summariseConnection({ ...open(relisting), everLive: { Pod: true } }).label).toBe('Retrying');
+    expect(summariseConnection({ ...open(relisting), loading: {} }).label).toBe('Retrying');
     expect(summariseConnection(open({ Pod: { kind: 'Pod', status: 'connecting', since: 2, lastError: 'connection refused' } })).label).toBe('Retrying');
-    expect(summariseConnection({ ...open(relisting), everLive: { Node: true } }).label).toBe('Connecting…');
+    expect(summariseConnection({ ...open(relisting), loading: { Pod: true } }).label).toBe('Connecting…');
   });
 
   it('says Connecting… before the first snapshot whatever the kinds say', () => {

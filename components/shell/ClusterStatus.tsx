@@ -78,9 +78,10 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
   }
   if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting…', detail: 'Waiting for the first snapshot of the cluster.' };
   const kinds = Object.values(state.kinds).filter((k): k is KindConnectionState => !!k);
-  // A kind before its first list (never live here, no error yet) is starting up, not in trouble; and
+  // A kind before its first list (the store's `loading`: no error, not live since this stream's snapshot)
+  // is starting up, not in trouble; and
   // kinds refused for rights are not retrying in any useful sense: they are the limits of this identity.
-  const starting = kinds.filter((k) => k.status === 'connecting' && !k.lastError && !state.everLive?.[k.kind]);
+  const starting = kinds.filter((k) => state.loading?.[k.kind]);
   const troubled = kinds.filter((k) => k.status !== 'live' && !isForbidden(k) && !starting.includes(k));
   if (troubled.length > 0) {
     const names = troubled.map((k) => k!.kind).join(', ');
