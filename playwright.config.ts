@@ -68,7 +68,7 @@ export default defineConfig({
       timeout: 240_000,
       stdout: 'pipe',
       stderr: 'pipe',
-      env: { NEXT_TELEMETRY_DISABLED: '1', CANOPY_SIMULATE: 'demo' },
+      env: { NEXT_TELEMETRY_DISABLED: '1', CANOPY_SIMULATE: 'demo', CANOPY_ALLOWED_HOSTS: 'canopy.test' },
     },
     ...(LIVE
       ? [

@@ -8,33 +8,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore } from './clusterStore';
+import { FakeBus, FakeChannel, TabTimers } from './electionFakes';
 import { FakeEventSource } from './fakeEventSource';
-import { RelayedEventSource, routeRelayMessage, StreamRelay, type LockManagerLike, type RelayChannel, type RelayMessage } from './streamRelay';
+import { ChannelElection, ELECTION_TIMING, lockElection, type ElectionMessage, type LeaderElection, type LockManagerLike } from './streamElection';
+import { RelayedEventSource, routeRelayMessage, StreamRelay, type RelayMessage } from './streamRelay';
 
 const openSources = () => FakeEventSource.all.filter((source) => !source.closed);
-
-/** A BroadcastChannel per tab on one bus: delivery is asynchronous, in order, and never to the sender. */
-class Bus {
-  readonly channels = new Set<FakeChannel>();
-  readonly sent: RelayMessage[] = [];
-}
-class FakeChannel implements RelayChannel {
-  private readonly listeners = new Set<(event: { data: unknown }) => void>();
-  constructor(private readonly bus: Bus) {
-    bus.channels.add(this);
-  }
-  postMessage(message: RelayMessage): void {
-    this.bus.sent.push(message);
-    const copy = structuredClone(message);
-    for (const channel of this.bus.channels) if (channel !== this) queueMicrotask(() => channel.listeners.forEach((l) => l({ data: copy })));
-  }
-  addEventListener(_type: 'message', listener: (event: { data: unknown }) => void): void {
-    this.listeners.add(listener);
-  }
-  removeEventListener(_type: 'message', listener: (event: { data: unknown }) => void): void {
-    this.listeners.delete(listener);
-  }
-}
 
 /** navigator.locks for one exclusive lock name. */
 class FakeLocks implements LockManagerLike {
@@ -70,12 +49,26 @@ interface Tab {
   name: string;
   store: ClusterStore;
   relay: StreamRelay;
+  /** The tab's relay channel; with the channel election, also its election channel and timers. */
+  channel: FakeChannel<RelayMessage>;
+  election?: { channel: FakeChannel<ElectionMessage>; timers: TabTimers; election: ChannelElection };
 }
 
-let bus: Bus;
+let bus: FakeBus<RelayMessage>;
 let locks: FakeLocks;
+/** With `electionBus`, the tabs elect by heartbeats on it (no Web Locks); else by the fake lock. */
+let electionBus: FakeBus<ElectionMessage> | null;
 function openTab(name: string): Tab {
-  const relay = new StreamRelay({ tabId: name, channel: new FakeChannel(bus), locks, openEventSource: (url) => new FakeEventSource(url, name) });
+  const channel = new FakeChannel(bus);
+  let election: LeaderElection = lockElection(locks, 'canopy:test');
+  let channelElection: Tab['election'];
+  if (electionBus) {
+    const timers = new TabTimers();
+    const electionChannel = new FakeChannel(electionBus);
+    channelElection = { channel: electionChannel, timers, election: new ChannelElection({ id: name, channel: electionChannel, timers }) };
+    election = channelElection.election;
+  }
+  const relay = new StreamRelay({ tabId: name, channel, election, openEventSource: (url) => new FakeEventSource(url, name) });
   const store = new ClusterStore({ createEventSource: relay.createEventSource, random: () => 1, backoff: { baseMs: 1_000, capMs: 4_000 } });
   relay.start({
     currentSnapshot: () => store.currentSnapshot(),
@@ -85,7 +78,7 @@ function openTab(name: string): Tab {
     },
   });
   store.retain(); // the page's components
-  return { name, store, relay };
+  return { name, store, relay, channel, election: channelElection };
 }
 
 /** `count` tabs, the first leading, all synced to one snapshot of `pods`. */
@@ -101,8 +94,9 @@ async function openSyncedTabs(count: number, pods: KubeObject[]): Promise<{ tabs
 beforeEach(() => {
   vi.useFakeTimers();
   FakeEventSource.all = [];
-  bus = new Bus();
+  bus = new FakeBus();
   locks = new FakeLocks();
+  electionBus = null;
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -235,5 +229,102 @@ describe('StreamRelay: tabs sharing one stream', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(tabs[1]!.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
     expect(openSources()).toHaveLength(1);
+  });
+});
+
+describe('StreamRelay without Web Locks (insecure origins): the tabs elect by heartbeats', () => {
+  const { heartbeatMs, silenceMs, claimMs } = ELECTION_TIMING;
+  beforeEach(() => {
+    electionBus = new FakeBus();
+  });
+
+  /** `count` tabs opened one after another, the first leading, all synced to one snapshot of `pods`. */
+  async function openElectedTabs(count: number, pods: KubeObject[]): Promise<{ tabs: Tab[]; stream: FakeEventSource }> {
+    const tabs: Tab[] = [];
+    for (let i = 0; i < count; i++) {
+      tabs.push(openTab(`t${i + 1}`));
+      await vi.advanceTimersByTimeAsync(i === 0 ? claimMs : 10);
+      if (i === 0) openSources()[0]!.fire('snapshot', snapshot(1, pods));
+    }
+    await flush();
+    return { tabs, stream: openSources()[0]! };
+  }
+
+  /** Freezes a tab as a background page is frozen: nothing of it runs, what comes in waits. */
+  const freeze = (tab: Tab) => [tab.channel, tab.election!.channel, tab.election!.timers].forEach((part) => part.freeze());
+  const thaw = (tab: Tab) => [tab.channel, tab.election!.channel, tab.election!.timers].forEach((part) => part.thaw());
+
+  it('eight tabs open one EventSource, the first tab’s; followers open none and every tab gets the data', async () => {
+    const { tabs, stream } = await openElectedTabs(8, [pod('a', '5')]);
+    expect(tabs.map((tab) => tab.relay.role)).toEqual(['leader', ...Array(7).fill('follower')]);
+    expect(FakeEventSource.all.map((source) => source.owner)).toEqual(['t1']);
+    stream.fire('delta', { seq: 2, kinds: { Pod: [{ type: 'MODIFIED', object: pod('a', '6', 'Running') }] } } satisfies StreamDelta);
+    await flush();
+    for (const tab of tabs) {
+      expect(tab.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+      expect(podNames(tab.store)).toEqual(['a:Running']);
+    }
+    await vi.advanceTimersByTimeAsync(10 * silenceMs);
+    expect(FakeEventSource.all.map((source) => source.owner)).toEqual(['t1']);
+  });
+
+  it('when the leading tab closes, the oldest other tab opens the one stream within a claim', async () => {
+    const { tabs } = await openElectedTabs(4, [pod('a', '5')]);
+    tabs[0]!.relay.stop();
+    await vi.advanceTimersByTimeAsync(claimMs);
+    expect(tabs.slice(1).map((tab) => tab.relay.role)).toEqual(['leader', 'follower', 'follower']);
+    expect(openSources().map((source) => source.owner)).toEqual(['t2']);
+    expect(tabs[1]!.store.getConnectionState().stream).toBe('open');
+    openSources()[0]!.fire('snapshot', snapshot(9, [pod('a', '9', 'Running')]));
+    await flush();
+    for (const tab of tabs.slice(1)) expect(podNames(tab.store)).toEqual(['a:Running']);
+  });
+
+  it('a frozen leader is replaced within seconds; thawed, it closes its stream and follows the new leader’s data', async () => {
+    const { tabs, stream } = await openElectedTabs(3, [pod('a', '5')]);
+    const old = tabs[0]!;
+    freeze(old);
+    await vi.advanceTimersByTimeAsync(silenceMs + heartbeatMs + claimMs);
+    // The first to notice the silence takes over.
+    const next = tabs.find((tab) => tab !== old && tab.relay.role === 'leader')!;
+    const other = tabs.find((tab) => tab !== old && tab !== next)!;
+    expect(other.relay.role).toBe('follower');
+    const fresh = openSources().find((source) => source.owner === next.name)!;
+    fresh.fire('snapshot', snapshot(20, [pod('a', '20', 'Running'), pod('b', '21')]));
+    await flush();
+    expect(podNames(other.store)).toEqual(['a:Running', 'b:Pending']);
+    // Back from frozen: for a moment two leaders; the older term steps down.
+    thaw(old);
+    await vi.advanceTimersByTimeAsync(heartbeatMs);
+    expect(old.relay.role).toBe('follower');
+    expect(stream.closed).toBe(true);
+    expect(openSources()).toEqual([fresh]);
+    // It asked the new leader for its data (a hello) and has it; later changes reach it too.
+    expect(podNames(old.store)).toEqual(['a:Running', 'b:Pending']);
+    fresh.fire('delta', { seq: 21, kinds: { Pod: [{ type: 'DELETED', object: pod('b', '22') }] } } satisfies StreamDelta);
+    await flush();
+    for (const tab of tabs) {
+      expect(podNames(tab.store)).toEqual(['a:Running']);
+      expect(tab.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+    }
+  });
+
+  it('two tabs that both lead (claims that crossed unheard) settle on one stream: the lower id keeps it', async () => {
+    const second = openTab('t2');
+    await vi.advanceTimersByTimeAsync(claimMs);
+    openSources()[0]!.fire('snapshot', snapshot(1, [pod('from-t2', '1')]));
+    const first = openTab('t1');
+    first.election!.channel.partitioned = true;
+    await vi.advanceTimersByTimeAsync(claimMs);
+    expect([first.relay.role, second.relay.role]).toEqual(['leader', 'leader']);
+    expect(openSources().map((source) => source.owner)).toEqual(['t2', 't1']);
+    first.election!.channel.partitioned = false;
+    await vi.advanceTimersByTimeAsync(heartbeatMs);
+    expect([first.relay.role, second.relay.role]).toEqual(['leader', 'follower']);
+    const [kept] = openSources();
+    expect(openSources().map((source) => source.owner)).toEqual(['t1']);
+    kept!.fire('snapshot', snapshot(3, [pod('from-t1', '3')]));
+    await flush();
+    for (const tab of [first, second]) expect(podNames(tab.store)).toEqual(['from-t1:Pending']);
   });
 });

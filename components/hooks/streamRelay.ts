@@ -3,16 +3,19 @@
  * connections per host, and an EventSource holds one for good: with a stream per tab the seventh tab
  * never loads and every fetch of the others waits behind the streams.
  *
- * The tabs elect a leader with a Web Lock (STREAM_LOCK): the holder opens the one EventSource and posts
- * every message it receives on a BroadcastChannel (STREAM_CHANNEL); the others queue for the lock and
- * feed their own ClusterStore from the channel. When the leader's tab closes the browser releases the
- * lock, the next tab in the queue takes it and opens a stream, whose first message (a snapshot) reaches
- * every follower. A follower that starts (or restarts) says "hello"; the leader answers it alone with a
- * snapshot of its own store, and until a snapshot arrives the follower drops deltas (they would apply to
- * an empty store). Framework-free: the channel, the locks and the EventSource are passed in (fakes in tests).
+ * The tabs elect a leader (streamElection.ts: a Web Lock, STREAM_LOCK, where the browser has them; else
+ * heartbeats on a BroadcastChannel, for Canopy served over plain http): the leader opens the one
+ * EventSource and posts every message it receives on a BroadcastChannel (STREAM_CHANNEL); the others
+ * feed their own ClusterStore from the channel. When the leader's tab closes another tab is elected and
+ * opens a stream, whose first message (a snapshot) reaches every follower. A follower that starts (or
+ * restarts) says "hello"; the leader answers it alone with a snapshot of its own store, and until a
+ * snapshot arrives the follower drops deltas (they would apply to an empty store). A leader that loses
+ * its place (two leaders for a moment, without locks) closes its stream and follows the other the same
+ * way. Framework-free: the channel, the election and the EventSource are passed in (fakes in tests).
  */
 import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
 import type { EventSourceLike } from './clusterStore';
+import { ChannelElection, ELECTION_CHANNEL, lockElection, type ElectionChannel, type LeaderElection } from './streamElection';
 
 export const STREAM_LOCK = 'canopy:cluster-stream';
 export const STREAM_CHANNEL = 'canopy:cluster-stream';
@@ -28,11 +31,6 @@ export interface RelayChannel {
   postMessage(message: RelayMessage): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-}
-
-/** The part of navigator.locks the relay uses: the callback holds the lock until its promise settles. */
-export interface LockManagerLike {
-  request(name: string, callback: () => Promise<unknown>): Promise<unknown>;
 }
 
 /** What the relay needs from its tab's store. */
@@ -88,6 +86,11 @@ export class RelayedEventSource implements EventSourceLike {
     this.onClose(this);
   }
 
+  /** Drops deltas again until the next snapshot (a new stream's numbering starts with its snapshot). */
+  resync(): void {
+    this.synced = false;
+  }
+
   /** One relayed message; deltas before the first snapshot are dropped (nothing to apply them to). */
   deliver(event: string, data?: string): void {
     if (this.closed) return;
@@ -100,8 +103,8 @@ export class RelayedEventSource implements EventSourceLike {
 export interface StreamRelayOptions {
   tabId: string;
   channel: RelayChannel;
-  locks: LockManagerLike;
-  lockName?: string;
+  /** Who leads: lockElection where Web Locks exist, else a ChannelElection. */
+  election: LeaderElection;
   /** Opens the real stream (only ever called while this tab leads). */
   openEventSource: (url: string) => EventSourceLike;
 }
@@ -110,7 +113,8 @@ export class StreamRelay {
   private roleNow: RelayRole = 'idle';
   private host: RelayHost | null = null;
   private readonly followers = new Set<RelayedEventSource>();
-  private resign: (() => void) | null = null;
+  /** While leading: the real stream, and the source this tab's own store reads it through. */
+  private leading: { stream: EventSourceLike; own: RelayedEventSource } | null = null;
 
   constructor(private readonly options: StreamRelayOptions) {}
 
@@ -118,52 +122,80 @@ export class StreamRelay {
     return this.roleNow;
   }
 
-  /** Joins the election (queues for the lock) and starts listening to the channel. */
+  /** Joins the election and starts listening to the channel. */
   start(host: RelayHost): void {
     if (this.roleNow !== 'idle') return;
     this.host = host;
     this.roleNow = 'follower';
     this.options.channel.addEventListener('message', this.onMessage);
-    this.options.locks
-      .request(this.options.lockName ?? STREAM_LOCK, () => {
-        if (this.roleNow === 'stopped') return Promise.resolve();
-        this.roleNow = 'leader';
-        // Followers of this tab's own store are switched to the real stream by the host.
-        this.host?.becameLeader();
-        return new Promise<void>((resolve) => (this.resign = resolve));
-      })
-      .catch(() => {
-        // Locks refused (e.g. the document went away): stay a follower; the stale timer recovers.
-      });
+    this.options.election.join({ lead: this.lead, follow: this.follow });
   }
 
-  /** Leaves the election and the channel (the browser does this by itself when the tab closes). */
+  /** Leaves the election and the channel (with a lock the browser does this by itself when the tab closes). */
   stop(): void {
     this.roleNow = 'stopped';
     this.options.channel.removeEventListener('message', this.onMessage);
     for (const source of [...this.followers]) source.close();
-    this.resign?.();
-    this.resign = null;
+    this.leading?.own.close();
+    this.options.election.leave();
   }
 
   /** The store's EventSource factory: the real stream (relayed to the others) when leading, else the channel. */
   createEventSource = (url: string): EventSourceLike => {
     if (this.roleNow === 'leader') return this.relayed(this.options.openEventSource(url));
-    const source = new RelayedEventSource((closed) => this.followers.delete(closed));
+    return this.follower();
+  };
+
+  private follower(source = new RelayedEventSource(this.forget)): RelayedEventSource {
     this.followers.add(source);
     this.options.channel.postMessage({ type: 'hello', from: this.options.tabId });
     return source;
+  }
+
+  /** A source closed by its store: gone from the followers, and if it read the real stream, that closes too. */
+  private readonly forget = (source: RelayedEventSource): void => {
+    this.followers.delete(source);
+    if (this.leading?.own !== source) return;
+    this.leading.stream.close();
+    this.leading = null;
   };
 
-  private relayed(source: EventSourceLike): EventSourceLike {
+  private relayed(stream: EventSourceLike): EventSourceLike {
+    this.leading?.own.close();
+    const own = new RelayedEventSource(this.forget);
+    this.leading = { stream, own };
     for (const event of RELAYED_EVENTS) {
-      source.addEventListener(event, (message) => {
-        if (this.roleNow !== 'leader') return;
-        this.options.channel.postMessage({ type: 'event', event, ...(typeof message.data === 'string' ? { data: message.data } : {}) });
+      stream.addEventListener(event, (message) => {
+        if (this.leading?.stream !== stream) return;
+        const data = typeof message.data === 'string' ? message.data : undefined;
+        this.options.channel.postMessage({ type: 'event', event, ...(data === undefined ? {} : { data }) });
+        own.deliver(event, data);
       });
     }
-    return source;
+    return own;
   }
+
+  private readonly lead = (): void => {
+    if (this.roleNow !== 'follower') return;
+    this.roleNow = 'leader';
+    // Followers of this tab's own store are switched to the real stream by the host.
+    this.host?.becameLeader();
+  };
+
+  /**
+   * Another tab leads now: close the real stream and keep the store's source, fed from the channel from
+   * the other leader's snapshot on (asked for with a hello; the store keeps its data meanwhile).
+   */
+  private readonly follow = (): void => {
+    if (this.roleNow !== 'leader') return;
+    this.roleNow = 'follower';
+    const leading = this.leading;
+    this.leading = null;
+    if (!leading) return;
+    leading.stream.close();
+    leading.own.resync();
+    this.follower(leading.own);
+  };
 
   private readonly onMessage = (event: { data: unknown }): void => {
     const action = routeRelayMessage(event.data, { id: this.options.tabId, role: this.roleNow });
@@ -176,15 +208,47 @@ export class StreamRelay {
   };
 }
 
-/** A relay when this browser has what it needs (BroadcastChannel, Web Locks: secure contexts only), else null. */
+/**
+ * A channel election for this tab that steps down while the page is hidden for good or frozen (its tab
+ * closing, going into the back/forward cache, frozen in the background), so another tab takes over at
+ * once instead of after the silence, and joins again when the page comes back.
+ */
+function browserChannelElection(tabId: string): ChannelElection {
+  const election = new ChannelElection({ id: tabId, channel: new BroadcastChannel(ELECTION_CHANNEL) as unknown as ElectionChannel });
+  let paused = false;
+  const pause = () => {
+    if (election.state === 'out') return;
+    paused = true;
+    election.leave();
+  };
+  const resume = () => {
+    if (!paused) return;
+    paused = false;
+    election.rejoin();
+  };
+  window.addEventListener('pagehide', pause);
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) resume();
+  });
+  document.addEventListener('freeze', pause);
+  document.addEventListener('resume', resume);
+  return election;
+}
+
+/**
+ * A relay when this browser has a BroadcastChannel, else null. Web Locks elect the leader where they
+ * exist (secure contexts only); elsewhere heartbeats on a channel do.
+ */
 export function createBrowserRelay(openEventSource: (url: string) => EventSourceLike): StreamRelay | null {
   // Also null on the server (pages render there too; Node has a BroadcastChannel of its own).
-  if (typeof window === 'undefined' || typeof BroadcastChannel !== 'function' || !navigator.locks?.request) return null;
-  const locks = navigator.locks;
+  if (typeof window === 'undefined' || typeof BroadcastChannel !== 'function') return null;
+  // Ordered by start time: the channel election prefers the older tab, as the lock's queue does.
+  const tabId = `${Date.now().toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2)}`;
+  const locks = typeof navigator.locks?.request === 'function' ? navigator.locks : null;
   return new StreamRelay({
-    tabId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+    tabId,
     channel: new BroadcastChannel(STREAM_CHANNEL) as unknown as RelayChannel,
-    locks: { request: (name, callback) => locks.request(name, callback) },
+    election: locks ? lockElection({ request: (name, callback) => locks.request(name, callback) }, STREAM_LOCK) : browserChannelElection(tabId),
     openEventSource,
   });
 }

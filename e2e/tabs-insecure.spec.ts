@@ -1,0 +1,107 @@
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { rackPackedPcs } from './support/manifests';
+import { collectErrors } from './support/page';
+
+/**
+ * Many tabs sharing one /api/stream where Web Locks do not exist: Canopy served over plain http under a
+ * name (CANOPY_ALLOWED_HOSTS, as on a jump host) is not a secure context, so the tabs elect the tab
+ * holding the stream by heartbeats on a BroadcastChannel (components/hooks/streamElection.ts). Chromium
+ * allows six HTTP/1.1 connections per host: a stream per tab would leave the seventh tab without one and
+ * every request of the others waiting. The e2e webServer lists canopy.test in CANOPY_ALLOWED_HOSTS, and
+ * this browser resolves canopy.test to the server's 127.0.0.1. See tabs.spec.ts for the secure origin.
+ */
+
+const TABS = 8;
+const HOST = 'canopy.test';
+
+/** A small stack: one pod of one GPU. */
+const probe = (name: string) => rackPackedPcs(name, 1, 1);
+
+/**
+ * A mutating request sent by the page (so it waits in the browser's connection pool as the app's own
+ * actions do), answered with its status, or `timeout`.
+ */
+function postFromPage(page: Page, path: string, body: string, contentType: string): Promise<string> {
+  return page.evaluate(
+    async ({ path, body, contentType }) => {
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 10_000));
+      const response = fetch(path, { method: 'POST', body, headers: { 'X-Canopy-Request': '1', 'content-type': contentType } });
+      return Promise.race([response.then(async (r) => (r.ok ? String(r.status) : `${r.status} ${await r.text()}`)), timeout]);
+    },
+    { path, body, contentType },
+  );
+}
+
+const connectionState = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Cluster:/ }).getByTestId('connection-state');
+const row = (page: Page, name: string) => page.locator(`[data-testid="workload-row"][data-namespace="default"][data-name="${name}"]`);
+const isStream = (url: string) => new URL(url).pathname.startsWith('/api/stream');
+
+test('eight tabs on an insecure origin share one stream without Web Locks; closing the leading tab hands it on', async ({ launchOptions, baseURL }) => {
+  test.setTimeout(180_000);
+  const origin = `http://${HOST}:${new URL(baseURL!).port}`;
+  const browser: Browser = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), `--host-resolver-rules=MAP ${HOST} 127.0.0.1`] });
+  const context = await browser.newContext({ baseURL: origin });
+  const streamsBy = new Map<Page, number>();
+  context.on('request', (request) => {
+    if (!isStream(request.url())) return;
+    const page = request.frame().page();
+    streamsBy.set(page, (streamsBy.get(page) ?? 0) + 1);
+  });
+  const streams = () => [...streamsBy.values()].reduce((a, b) => a + b, 0);
+  const suffix = Date.now().toString(36);
+  const [first, second] = [`tabs-insecure-a-${suffix}`, `tabs-insecure-b-${suffix}`];
+  const pages: Page[] = [];
+  const errors: string[][] = [];
+  try {
+    for (let i = 0; i < TABS; i++) {
+      const page = await context.newPage();
+      errors.push(collectErrors(page));
+      await page.goto('/workloads', { timeout: 30_000 });
+      if (i === 0) {
+        // The point of this spec: no secure context, so no navigator.locks.
+        expect(await page.evaluate(() => ({ secure: window.isSecureContext, locks: 'locks' in navigator, channel: typeof BroadcastChannel }))).toEqual({ secure: false, locks: false, channel: 'function' });
+      }
+      await expect(connectionState(page)).toHaveText('Live', { timeout: 30_000 });
+      pages.push(page);
+    }
+    // One stream for the whole profile, held by the first tab.
+    expect(streams()).toBe(1);
+    expect(streamsBy.get(pages[0]!)).toBe(1);
+
+    // The first tab's actions are answered, and every tab sees their result through the one stream.
+    expect(await postFromPage(pages[0]!, '/api/apply', probe(first), 'application/yaml')).toBe('200');
+    const scale = { kind: 'PodCliqueSet', namespace: 'default', name: first, replicas: 2, dryRun: false };
+    expect(await postFromPage(pages[0]!, '/api/scale', JSON.stringify(scale), 'application/json')).toBe('200');
+    for (const page of pages) await expect(row(page, first).getByTestId('available')).toHaveText(/\/2$/, { timeout: 15_000 });
+
+    // The leading tab closes: another tab opens the stream (one), within a few seconds.
+    const closedAt = Date.now();
+    const handedOver = context.waitForEvent('request', { predicate: (request) => isStream(request.url()), timeout: 15_000 });
+    await pages[0]!.close();
+    const next = (await handedOver).frame().page();
+    expect(Date.now() - closedAt).toBeLessThan(8_000);
+    const rest = pages.slice(1);
+    expect(rest).toContain(next);
+
+    // A change made from the last tab after that reaches every remaining tab.
+    const last = rest.at(-1)!;
+    expect(await postFromPage(last, '/api/apply', probe(second), 'application/yaml')).toBe('200');
+    for (const page of rest) {
+      await expect(row(page, second)).toHaveCount(1, { timeout: 15_000 });
+      await expect(connectionState(page)).toHaveText('Live');
+    }
+    expect(streams()).toBe(2);
+
+    for (const name of [first, second]) {
+      const removal = { kind: 'PodCliqueSet', namespace: 'default', name, dryRun: false };
+      expect(await postFromPage(last, '/api/delete', JSON.stringify(removal), 'application/json')).toBe('200');
+    }
+    for (const page of rest) await expect(row(page, first)).toHaveCount(0, { timeout: 15_000 });
+    // Still one stream after all that: no follower opened one of its own.
+    expect(streams()).toBe(2);
+    expect(errors.flat()).toEqual([]);
+  } finally {
+    await context.close();
+    await browser.close();
+  }
+});
