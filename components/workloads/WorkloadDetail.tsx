@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
-import { formatAge, plural, workloadHealth, type HealthSeverity } from '../../lib/workloads/health';
+import { formatAge, plural, workloadHealth } from '../../lib/workloads/health';
 import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placement';
 import { pcsScaleTarget } from '../../lib/workloads/scale';
 import { startupGraph } from '../../lib/workloads/startup';
@@ -15,30 +15,25 @@ import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/wor
 import { needsPlacement, whyPending, type WhyPending } from '../../lib/workloads/whyPending';
 import { DeleteWorkload } from './DeleteWorkload';
 import { DomainList, GangsTable } from './GangsAndPlacement';
-import { HealthBadge, Section, StageBar, StageLegend, useNow } from './parts';
+import { HealthBadge, NOTE_CLASS, noteTitle, Section, StageBar, StageLegend } from './parts';
 import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
 import { useKindLoading } from '../hooks/useClusterStream';
+import { useNow } from '../hooks/useNow';
 import { useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
 
-// The severity in words as well as colour (generated text: seen, and read by screen readers, yet not part of the note's own text).
-const NOTE_CLASS: Record<HealthSeverity, string> = {
-  problem: "text-red-800 dark:text-red-300 before:font-semibold before:content-['Problem:_']",
-  warning: "text-amber-800 dark:text-amber-300 before:font-semibold before:content-['Warning:_']",
-  info: "text-zinc-700 dark:text-zinc-300 before:font-semibold before:content-['Note:_']",
-};
-
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });
   // Not found while the PodCliqueSets' first list still runs is not "deleted".
   const listing = useKindLoading('PodCliqueSet');
   const capabilities = useCapabilities(namespace);
-  const now = useNow(5000);
+  // One clock for ages and health: a stack stuck starting turns into a warning as time passes, without a reload.
+  const now = useNow();
   const pcs = findPodCliqueSet(data.podCliqueSets, namespace, name);
   // The tree reads these lists only: an Event, Node or other kind changing must not rebuild it.
   const { podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods } = data;
@@ -47,7 +42,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
     [pcs, podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods],
   );
   const events = useMemo(() => (tree ? workloadEvents(tree, data.events) : []), [tree, data.events]);
-  const health = useMemo(() => (tree ? workloadHealth(tree, data.state) : undefined), [tree, data.state]);
+  const health = useMemo(() => (tree ? workloadHealth(tree, data.state, now) : undefined), [tree, data.state, now]);
   const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
   const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
   const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
@@ -114,7 +109,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
           {health.notes.length > 0 && (
             <ul className="list-disc pl-5 text-xs" aria-label="Health notes">
               {health.notes.map((n) => (
-                <li key={n.text} data-testid="health-note" data-severity={n.severity} className={NOTE_CLASS[n.severity]}>
+                <li key={n.text} data-testid="health-note" data-severity={n.severity} className={NOTE_CLASS[n.severity]} title={noteTitle(n)}>
                   {n.text}
                 </li>
               ))}

@@ -12,6 +12,7 @@ const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliq
 const state = clusterStateFromSnapshot(demoSnapshot());
 const h100 = (rack: number, n: number) => `h100-zh0-b0-r${rack}-n${n}`;
 const gb200 = (rack: number, n: number) => `gb200-z0-b0-r${rack}-n${n}`;
+const NOW = Date.parse('2026-01-01T00:05:00Z');
 const SPREAD = 'Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack';
 
 /** The three demo stacks as the store holds them: mixtral-agg's gang 0 split over two racks, the others packed. */
@@ -27,7 +28,7 @@ function cluster() {
 describe('the workload list’s rows (createWorkloadRows)', () => {
   it('read a gang spread past its required rack as Degraded, as the stack’s page does; without the cluster state it cannot tell', () => {
     const { stacks, objects } = cluster();
-    const rows = createWorkloadRows()(stacks, indexWorkloadObjects(objects), state);
+    const rows = createWorkloadRows()(stacks, indexWorkloadObjects(objects), state, NOW);
     expect(rows.map((r) => [r.name, r.state])).toEqual([
       ['mixtral-agg', 'degraded'],
       ['llama-disagg', 'healthy'],
@@ -35,32 +36,56 @@ describe('the workload list’s rows (createWorkloadRows)', () => {
     ]);
     expect(rows[0]!.problems).toEqual([SPREAD]);
     // The detail page's computation (the whole store, the state) gives the same answer per stack.
-    for (const [i, pcs] of stacks.entries()) expect(rows[i]).toEqual(workloadHealth(buildWorkloadTree(pcs, objects), state));
+    for (const [i, pcs] of stacks.entries()) expect(rows[i]).toEqual(workloadHealth(buildWorkloadTree(pcs, objects), state, NOW));
     // What the list said before it asked for the state: healthy.
-    expect(createWorkloadRows()(stacks, indexWorkloadObjects(objects), undefined)[0]!.state).toBe('healthy');
+    expect(createWorkloadRows()(stacks, indexWorkloadObjects(objects), undefined, NOW)[0]!.state).toBe('healthy');
   });
 
   it('rebuild only the stack whose objects changed: a pod event elsewhere, or a new state with the same nodes, keeps a row', () => {
     const { stacks, objects } = cluster();
     const rowsOf = createWorkloadRows();
-    const before = rowsOf(stacks, indexWorkloadObjects(objects), state);
+    const before = rowsOf(stacks, indexWorkloadObjects(objects), state, NOW);
 
     // A new store snapshot (new lists) and a new state (new pods, same nodes and topologies): nothing of the stacks changed.
-    const same = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: [...objects.pods] }), { ...state, pods: [...state.pods] });
+    const same = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: [...objects.pods] }), { ...state, pods: [...state.pods] }, NOW);
     same.forEach((row, i) => expect(row).toBe(before[i]));
 
     // mixtral-agg's stray pod moved into the other pods' rack: its row is rebuilt (healthy), the others are kept.
     const stray = objects.pods.find((p) => p.metadata?.name?.startsWith('mixtral-agg-0-worker-1-'))! as KubeObject & { spec: { nodeName: string } };
     const moved = { ...stray, spec: { ...stray.spec, nodeName: h100(0, 1) } };
-    const after = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: objects.pods.map((p) => (p === stray ? moved : p)) }), state);
+    const after = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: objects.pods.map((p) => (p === stray ? moved : p)) }), state, NOW);
     expect(after[0]).not.toBe(before[0]);
     expect(after[0]).toMatchObject({ name: 'mixtral-agg', state: 'healthy', problems: [] });
     expect(after.slice(1)).toEqual(before.slice(1));
     after.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
 
     // New nodes (labels may have changed): every row is computed again.
-    const relabelled = rowsOf(stacks, indexWorkloadObjects(objects), { ...state, nodes: [...state.nodes] });
+    const relabelled = rowsOf(stacks, indexWorkloadObjects(objects), { ...state, nodes: [...state.nodes] }, NOW);
     relabelled.forEach((row, i) => expect(row).not.toBe(before[i]));
     expect(relabelled[0]!.problems).toEqual([SPREAD]);
+  });
+
+  it('rebuild a starting stack’s row when only time passes (its age and weight move on); a settled stack’s row is kept', () => {
+    const { stacks, objects } = cluster();
+    // mixtral-agg's pods are Running but not Ready since 00:00 (its gangs are bound in one rack each here).
+    const packed: Record<string, string> = { 'mixtral-agg-0': h100(0, 0), 'mixtral-agg-1': h100(1, 0) };
+    const starting = objects.pods.map((p) => {
+      if (!p.metadata?.name?.startsWith('mixtral-agg-')) return p;
+      const pod = structuredClone(p) as KubeObject & { spec: { nodeName: string }; status: { conditions: { type: string; status: string; lastTransitionTime?: string }[] } };
+      pod.spec.nodeName = packed[pod.metadata!.name!.slice(0, 'mixtral-agg-0'.length)]!;
+      pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' } : c));
+      return pod;
+    });
+    const index = indexWorkloadObjects({ ...objects, pods: starting });
+    const rowsOf = createWorkloadRows();
+    const before = rowsOf(stacks, index, state, NOW);
+    expect(before[0]).toMatchObject({ name: 'mixtral-agg', state: 'progressing', timeDependent: true, notes: [{ severity: 'info', text: 'Starting for 5m: 0 of 4 pods ready' }] });
+
+    const later = rowsOf(stacks, index, state, NOW + 6 * 60_000);
+    expect(later[0]).not.toBe(before[0]);
+    expect(later[0]!.notes[0]).toMatchObject({ severity: 'warning', text: expect.stringMatching(/^Starting for 11m: 0 of 4 pods ready; mixtral-agg-0-worker-0-x\d+ Running 11m/) });
+    // The settled stacks do not depend on the clock: the same rows.
+    expect(before.slice(1).map((r) => r.timeDependent)).toEqual([false, false]);
+    later.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
   });
 });

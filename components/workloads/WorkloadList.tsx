@@ -12,7 +12,8 @@ import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth,
 import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type WorkloadObjects } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { useKindLoading } from '../hooks/useClusterStream';
-import { HealthBadge, INPUT, StageBar, StageLegend, useNow } from './parts';
+import { useNow } from '../hooks/useNow';
+import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend } from './parts';
 import { useWorkloadData } from './useWorkloadData';
 
 const COLUMNS: { key: WorkloadSortKey; label: string; numeric?: boolean }[] = [
@@ -34,18 +35,21 @@ const sameList = (a: readonly KubeObject[], b: readonly KubeObject[]) => a.lengt
  * objects or the cluster's nodes or topologies change. The store hands out the same object until it
  * changes, so a pod event rebuilds the one stack it belongs to, not every row. Health reads the state's
  * nodes and topologies only (requiredDomainSpans), so a new `state` with the same two keeps a row.
+ * Time alone rebuilds only the rows whose health depends on it (timeDependent: a stack starting or
+ * waiting ages, and may cross a threshold); a settled stack's row is kept across clock ticks.
  */
-export function createWorkloadRows(): (stacks: readonly PodCliqueSet[], objectsOf: (pcs: PodCliqueSet) => WorkloadObjects, state: ClusterState | undefined) => WorkloadHealth[] {
-  let cache = new Map<PodCliqueSet, { inputs: RowInputs; row: WorkloadHealth }>();
+export function createWorkloadRows(): (stacks: readonly PodCliqueSet[], objectsOf: (pcs: PodCliqueSet) => WorkloadObjects, state: ClusterState | undefined, now: number) => WorkloadHealth[] {
+  let cache = new Map<PodCliqueSet, { inputs: RowInputs; now: number; row: WorkloadHealth }>();
   const unchanged = (a: RowInputs, b: RowInputs) =>
     a.state?.nodes === b.state?.nodes && a.state?.topologies === b.state?.topologies && LISTS.every((k) => sameList(a[k], b[k]));
-  return (stacks, objectsOf, state) => {
-    const next = new Map<PodCliqueSet, { inputs: RowInputs; row: WorkloadHealth }>();
+  return (stacks, objectsOf, state, now) => {
+    const next = new Map<PodCliqueSet, { inputs: RowInputs; now: number; row: WorkloadHealth }>();
     const rows = stacks.map((pcs) => {
       const objects = objectsOf(pcs);
       const inputs: RowInputs = { podCliques: objects.podCliques, podCliqueScalingGroups: objects.podCliqueScalingGroups, podGangs: objects.podGangs, pods: objects.pods, state };
       const hit = cache.get(pcs);
-      const entry = hit && unchanged(hit.inputs, inputs) ? hit : { inputs, row: workloadHealth(buildWorkloadTree(pcs, objects), state) };
+      const fresh = hit && unchanged(hit.inputs, inputs) && (hit.now === now || !hit.row.timeDependent);
+      const entry = fresh ? hit : { inputs, now, row: workloadHealth(buildWorkloadTree(pcs, objects), state, now) };
       next.set(pcs, entry);
       return entry.row;
     });
@@ -64,7 +68,8 @@ export function WorkloadList() {
   const workloadRows = useMemo(() => createWorkloadRows(), []);
   // The server sent PodCliqueSets empty while their first list runs: "0 of 0" would be a false answer.
   const listing = useKindLoading('PodCliqueSet');
-  const now = useNow(5000);
+  // The same clock as the stack's page: ages move on, and a stack stuck starting turns into a warning here too.
+  const now = useNow();
   // Without the server's answer there is no header namespace: show every namespace rather than nothing.
   const { state: context } = useClusterContext();
   const contextFailed = context.status === 'error';
@@ -79,8 +84,8 @@ export function WorkloadList() {
   const objectsOf = useMemo(() => indexWorkloadObjects(data), [data]);
   const rows = useMemo(() => {
     if (!allNamespaces && !contextFailed && namespace === null) return [];
-    return workloadRows(podCliqueSetsIn(data.podCliqueSets, scope), objectsOf, data.state);
-  }, [workloadRows, data.podCliqueSets, data.state, objectsOf, scope, allNamespaces, contextFailed, namespace]);
+    return workloadRows(podCliqueSetsIn(data.podCliqueSets, scope), objectsOf, data.state, now);
+  }, [workloadRows, data.podCliqueSets, data.state, objectsOf, scope, allNamespaces, contextFailed, namespace, now]);
   const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
   const columns = scope === null ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
 
@@ -184,7 +189,14 @@ export function WorkloadList() {
                   </div>
                 </td>
                 <td className="max-w-md px-3 py-2 text-xs text-zinc-700 dark:text-zinc-300">
-                  {r.problems.length === 0 ? <span className="text-zinc-500 dark:text-zinc-400">—</span> : <span title={r.problems.join('\n')}>{r.problems[0]}{r.problems.length > 1 ? ` (+${r.problems.length - 1} more)` : ''}</span>}
+                  {r.notes.length === 0 ? (
+                    <span className="text-zinc-500 dark:text-zinc-400">—</span>
+                  ) : (
+                    <span data-testid="health-summary" data-severity={r.notes[0]!.severity} className={NOTE_CLASS[r.notes[0]!.severity]} title={r.problems.join('\n')}>
+                      {r.problems[0]}
+                      {r.problems.length > 1 ? ` (+${r.problems.length - 1} more)` : ''}
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

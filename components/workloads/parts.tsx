@@ -1,7 +1,7 @@
 'use client';
 /** Small pieces the Workloads pages share: health and stage badges, the stage bar, a copyable command. */
-import { useEffect, useState, type ReactNode } from 'react';
-import type { HealthState } from '../../lib/workloads/health';
+import { useState, type ReactNode } from 'react';
+import type { HealthNote, HealthSeverity, HealthState } from '../../lib/workloads/health';
 import { LIVE_STAGES, totalStageCount, type PodStage, type StageCounts } from '../../lib/workloads/pods';
 
 const HEALTH_CLASS: Record<HealthState, string> = {
@@ -20,6 +20,16 @@ export function HealthBadge({ state }: { state: HealthState }) {
     </span>
   );
 }
+
+// The severity in words as well as colour (generated text: seen, and read by screen readers, yet not part of the note's own text).
+export const NOTE_CLASS: Record<HealthSeverity, string> = {
+  problem: "text-red-800 dark:text-red-300 before:font-semibold before:content-['Problem:_']",
+  warning: "text-amber-800 dark:text-amber-300 before:font-semibold before:content-['Warning:_']",
+  info: "text-zinc-700 dark:text-zinc-300 before:font-semibold before:content-['Note:_']",
+};
+
+/** A note that ages says since when on hover (the browser's local time). */
+export const noteTitle = (n: HealthNote): string | undefined => (n.since ? `since ${new Date(n.since).toLocaleString()}` : undefined);
 
 /** Fill colour per stage (bars, graph nodes); the word is always shown or labelled next to it. */
 export const STAGE_FILL: Record<PodStage, string> = {
@@ -122,13 +132,3 @@ export const BUTTON_DANGER =
   'rounded-md bg-red-700 px-2.5 py-1 text-xs font-medium text-white hover:bg-red-600 disabled:cursor-not-allowed disabled:opacity-50 dark:bg-red-600 dark:hover:bg-red-500';
 export const INPUT =
   'rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-400';
-
-/** The wall clock, re-read every `intervalMs` so ages move on. */
-export function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}

@@ -36,3 +36,25 @@ ${schedulerName ? `            schedulerName: ${schedulerName}\n` : ''}         
                     nvidia.com/gpu: "${gpusPerPod}"
 `;
 }
+
+/** A kai-scheduler stack of one GPU clique: `replicas` pods × `gpus` GPUs on `product` nodes, the stack packed in `pack`, the clique in `cliquePack`. */
+export function gpuStack(name: string, o: { clique: string; replicas: number; minAvailable: number; gpus: number; product: string; pack: string; cliquePack?: string }): string {
+  return `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: ${name}, namespace: default, labels: {kai.scheduler/queue: default-queue}}
+spec:
+  replicas: 1
+  template:
+    topologyConstraint: {topologyName: demo, pack: {required: ${o.pack}}}
+    cliques:
+      - name: ${o.clique}${o.cliquePack ? `\n        topologyConstraint: {pack: {required: ${o.cliquePack}}}` : ''}
+        spec:
+          roleName: ${o.clique}
+          replicas: ${o.replicas}
+          minAvailable: ${o.minAvailable}
+          podSpec:
+            schedulerName: kai-scheduler
+            nodeSelector: {nvidia.com/gpu.product: ${o.product}}
+            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "${o.gpus}"}}}]
+`;
+}

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { demoSnapshot, demoStacks } from '../topology/demo';
+import { GPU_PRODUCT_LABEL } from '../topology/spec';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
-import { requiredDomainSpans, workloadHealth } from './health';
+import { PROGRESS_DEADLINE_MS, requiredDomainSpans, UNSCHEDULABLE_GRACE_MS, workloadHealth } from './health';
 import { stackObjects } from './testkit';
 import { buildWorkloadTree } from './tree';
 
 const [disagg, , agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
 
 type Objects = ReturnType<typeof stackObjects>;
-const health = (o: Objects, state?: Parameters<typeof workloadHealth>[1]) => workloadHealth(buildWorkloadTree(o.pcs, o), state);
+const health = (o: Objects, state?: Parameters<typeof workloadHealth>[1], now?: number) => workloadHealth(buildWorkloadTree(o.pcs, o), state, now);
 const hostname = (pod: KubeObject) => pod.metadata!.name!.replace(/-x\d+$/, '');
 
 /** Marks a PodClique or scaling group MinAvailableBreached=True with `reason`, as the operator does. */
@@ -60,7 +61,8 @@ describe('workloadHealth: starting is not degraded', () => {
 
   it('a gang minimum that cannot be scheduled is degraded, as before', () => {
     const o = stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') });
-    expect(health(o)).toMatchObject({ state: 'degraded', problems: ['2 pods unschedulable (gang mixtral-agg-1)'] });
+    // No clock (or no timestamps): nothing tells a new refusal from an old one, so it is a problem at once.
+    expect(health(o)).toMatchObject({ state: 'degraded', problems: ['2 pods unschedulable (gang mixtral-agg-1): 0/8 nodes are available'] });
   });
 
   it('a crash-looping pod is degraded, and the breach it causes keeps its condition wording', () => {
@@ -144,5 +146,98 @@ describe('workloadHealth: the operator’s own signals', () => {
     expect(withCondition('True')).toEqual([{ severity: 'warning', text: 'TopologyLevelsUnavailable (LevelsMissing): rack is not a level of binding demo' }]);
     expect(withCondition('Unknown')).toHaveLength(1);
     expect(withCondition('False')).toEqual([]);
+  });
+});
+
+describe('workloadHealth: time (the caller’s now against the pods’ timestamps)', () => {
+  const T0 = Date.parse('2026-01-01T00:00:00Z');
+  const at = (ms: number) => T0 + ms;
+  const SECOND = 1000;
+  const MINUTE = 60 * SECOND;
+  const state = clusterStateFromSnapshot(demoSnapshot());
+  // mixtral-agg on the demo's H100 nodes, each gang packed in its rack as it requires.
+  const onH100 = (h: string, n: number) => `h100-zh0-b0-r${h.startsWith('mixtral-agg-1') ? 1 : 0}-n${n % 4}`;
+
+  /** Every pod created at T0 (as the apiserver stamps it); Ready=False pods went unready at T0 too. */
+  function created(o: Objects, iso = '2026-01-01T00:00:00Z'): Objects {
+    for (const pod of o.pods as (KubeObject & { status: { conditions: { type: string; status: string; lastTransitionTime?: string }[] } })[]) {
+      pod.metadata = { ...pod.metadata, creationTimestamp: iso };
+      pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' && c.status === 'False' ? { ...c, lastTransitionTime: iso } : c));
+    }
+    return o;
+  }
+  // mixtral-agg's gang 1 (2 pods, its minimum) refused by the scheduler; gang 0 ready.
+  const refusedGang = () => {
+    const o = created(stackObjects(agg, { node: onH100, stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') }));
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    return o;
+  };
+
+  it('a refused gang minimum is starting (a note naming the pod, its age and the scheduler’s words) until the grace period ends', () => {
+    const h = health(refusedGang(), state, at(UNSCHEDULABLE_GRACE_MS - SECOND));
+    expect(h.state).toBe('progressing');
+    expect(h.notes).toHaveLength(1);
+    expect(h.notes[0]).toMatchObject({ severity: 'info', since: '2026-01-01T00:00:00.000Z' });
+    expect(h.notes[0]!.text).toMatch(/^Starting for 119s: 2 of 4 pods ready; mixtral-agg-1-worker-0-x\d+ Pending 119s: Unschedulable: 0\/8 nodes are available \(and 1 more waiting\)$/);
+    expect(h.timeDependent).toBe(true);
+  });
+
+  it('…a warning once it has waited UNSCHEDULABLE_GRACE_MS (the stack still progressing), a problem past PROGRESS_DEADLINE_MS (degraded)', () => {
+    const warned = health(refusedGang(), state, at(UNSCHEDULABLE_GRACE_MS + MINUTE));
+    expect(warned.state).toBe('progressing');
+    expect(warned.notes).toEqual([{ severity: 'warning', text: '2 pods unschedulable for 3m (gang mixtral-agg-1): 0/8 nodes are available', since: '2026-01-01T00:00:00.000Z' }]);
+    expect(health(refusedGang(), state, at(PROGRESS_DEADLINE_MS - SECOND)).notes.map((n) => n.severity)).toEqual(['warning']);
+
+    const late = health(refusedGang(), state, at(PROGRESS_DEADLINE_MS));
+    expect(late.state).toBe('degraded');
+    expect(late.notes).toEqual([{ severity: 'problem', text: '2 pods unschedulable for 10m (gang mixtral-agg-1): 0/8 nodes are available', since: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('a refused gang minimum that would not fit even on the empty cluster is a problem at once: waiting cannot help', () => {
+    const nowhere = structuredClone(agg);
+    nowhere.spec!.template!.cliques[0]!.spec!.podSpec!.nodeSelector = { [GPU_PRODUCT_LABEL]: 'NVIDIA-B300' };
+    const o = created(stackObjects(nowhere, { node: onH100, stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') }));
+    const h = health(o, state, at(5 * SECOND));
+    expect(h.state).toBe('degraded');
+    expect(h.notes).toEqual([{ severity: 'problem', text: '2 pods unschedulable for 5s (gang mixtral-agg-1): 0/8 nodes are available; gang mixtral-agg-1 would not fit even on an empty cluster', since: '2026-01-01T00:00:00.000Z' }]);
+    // The same pods on the demo's H100 nodes fit the empty cluster: starting, as above.
+    expect(health(refusedGang(), state, at(5 * SECOND)).notes.map((n) => n.severity)).toEqual(['info']);
+    // Without the cluster state the engine cannot tell: the clock alone weighs it.
+    expect(health(o, undefined, at(5 * SECOND)).state).toBe('progressing');
+  });
+
+  it('a stack still starting after PROGRESS_DEADLINE_MS is a warning naming its longest-waiting pod; before it, a note with its age', () => {
+    // Bound, containers started, not Ready (a model still loading).
+    const loading = () => {
+      const o = created(stackObjects(agg, { node: onH100, stage: (h) => (h === 'mixtral-agg-0-worker-0' ? 'ready' : 'running') }));
+      o.pcs.status = { availableReplicas: 0, updatedReplicas: 2 };
+      return o;
+    };
+    const early = health(loading(), state, at(PROGRESS_DEADLINE_MS - SECOND));
+    expect(early.state).toBe('progressing');
+    expect(early.notes).toEqual([{ severity: 'info', text: 'Starting for 9m59s: 1 of 4 pods ready', since: '2026-01-01T00:00:00.000Z' }]);
+
+    const late = health(loading(), state, at(PROGRESS_DEADLINE_MS + 2 * MINUTE));
+    expect(late.state).toBe('progressing');
+    expect(late.notes).toHaveLength(1);
+    expect(late.notes[0]!.severity).toBe('warning');
+    expect(late.notes[0]!.text).toMatch(/^Starting for 12m: 1 of 4 pods ready; mixtral-agg-0-worker-1-x\d+ Running 12m \(and 2 more waiting\)$/);
+  });
+
+  it('a pod that was ready and dropped out waits from its Ready transition, not from its creation days ago', () => {
+    const o = created(stackObjects(agg, { node: onH100, stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'running' : 'ready') }), '2025-12-29T00:00:00Z');
+    const pod = o.pods.find((p) => hostname(p) === 'mixtral-agg-0-worker-1') as KubeObject & { status: { conditions: { type: string; lastTransitionTime?: string }[] } };
+    pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, lastTransitionTime: '2026-01-01T00:00:00Z' } : c));
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 2 };
+    expect(health(o, state, at(90 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 90s: 3 of 4 pods ready', since: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('a settled stack does not depend on the clock; without a clock no note says an age', () => {
+    const ready = created(stackObjects(agg, { node: onH100, stage: () => 'ready' }));
+    ready.pcs.status = { availableReplicas: 2, updatedReplicas: 2 };
+    expect(health(ready, state, at(PROGRESS_DEADLINE_MS * 10))).toMatchObject({ state: 'healthy', notes: [], timeDependent: false });
+    const starting = created(stackObjects(agg, { node: onH100, stage: () => 'running' }));
+    expect(health(starting, state).notes).toEqual([{ severity: 'info', text: 'Starting: 0 of 4 pods ready' }]);
+    expect(health(starting, state).timeDependent).toBe(false);
   });
 });

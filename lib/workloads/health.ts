@@ -8,13 +8,21 @@
  * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning: the
  * gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
  * scheduled, failed or crashing pods, operator errors, a gang spread past its required domain.
+ *
+ * Time matters, as it does to anyone reading `kubectl get pods`: the caller passes `now` (ms; lib/ reads
+ * no clock) and the notes say how long pods have waited, from the timestamps the objects carry. A gang
+ * minimum the scheduler refused is part of starting for its first minutes (an autoscaler may be adding
+ * nodes, other pods may be leaving), then a warning, then a problem; at once a problem when it would not
+ * fit even on an empty cluster (waiting cannot help). A stack still starting past the progress deadline
+ * is a warning. Without `now` (or without timestamps) nothing is aged, and a refused gang minimum is a
+ * problem at once, as it always was.
  */
-import type { ClusterState } from '../cluster/state';
+import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
 import { expandPodGangs } from '../grove/expand';
 import type { Condition, LastError } from '../grove/meta';
 import { placesPodsIndependently, schedulerNameOf } from '../placement/backend';
 import { isLiveStage, isUnschedulable, podCondition, type PodObject, type StageCounts } from './pods';
-import { workloadTopology } from './placement';
+import { placePendingGangs, workloadTopology } from './placement';
 import type { CliqueNode, PodNode, WorkloadTree } from './tree';
 
 export const HEALTH_STATES = ['degraded', 'progressing', 'healthy', 'idle'] as const;
@@ -26,7 +34,25 @@ export type HealthSeverity = 'problem' | 'warning' | 'info';
 export interface HealthNote {
   severity: HealthSeverity;
   text: string;
+  /** When what the note ages began (RFC 3339), for notes that say how long: a page can show the moment. */
+  since?: string;
 }
+
+/**
+ * How long a refused gang minimum reads as still starting. kube-scheduler's backoff for an unschedulable
+ * pod tops out at 10 s and KAI retries every cycle, so after 2 minutes the gang has been tried a dozen
+ * times on the cluster as it is: no longer a queue hiccup, worth a warning (an autoscaler may still be
+ * bringing nodes, so not yet a problem).
+ */
+export const UNSCHEDULABLE_GRACE_MS = 2 * 60_000;
+
+/**
+ * Kubernetes' own patience: a Deployment's default progressDeadlineSeconds is 600 s, after which
+ * `kubectl rollout status` gives up and Argo CD calls it Degraded. Inference images (tens of GB) and
+ * model loads take minutes, so a shorter deadline would flag ordinary cold starts. A stack still
+ * starting past it gets a warning; a gang minimum still refused past it is a problem.
+ */
+export const PROGRESS_DEADLINE_MS = 10 * 60_000;
 
 export interface WorkloadHealth {
   namespace: string;
@@ -45,6 +71,8 @@ export interface WorkloadHealth {
   pods: StageCounts;
   podCount: number;
   createdAt?: string;
+  /** A note's text or weight depends on `now` (an age, a threshold): recompute as the clock moves. */
+  timeDependent: boolean;
 }
 
 /** Container waiting reasons that mean the pod will not start by itself. */
@@ -62,17 +90,53 @@ export function stuckReason(pod: PodNode): string | undefined {
 const MAX_NAMED = 3;
 const named = (names: readonly string[]) => (names.length <= MAX_NAMED ? names.join(', ') : `${names.slice(0, MAX_NAMED).join(', ')} and ${names.length - MAX_NAMED} more`);
 
+const STATUS_WORD: Partial<Record<PodNode['stage'], string>> = { gated: 'SchedulingGated', pending: 'Pending', scheduled: 'Scheduled', running: 'Running' };
+const parseTime = (t: string | undefined): number | undefined => {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+};
+
+/**
+ * Since when (ms) a live pod has been on its way to Ready: since its Ready condition went False (a pod
+ * that was ready and dropped out waits from then, not from its creation), else since it was created
+ * (Pending pods carry no Ready condition: their wait is their age, kubectl's AGE column).
+ */
+export function notReadySince(pod: PodNode): number | undefined {
+  const ready = podCondition(pod.object, 'Ready');
+  return (ready?.status === 'False' ? parseTime(ready.lastTransitionTime) : undefined) ?? parseTime(pod.object.metadata?.creationTimestamp) ?? parseTime(podCondition(pod.object, 'PodScheduled')?.lastTransitionTime);
+}
+
+/** What a pod waits for, in the cluster's words: its first False condition on the road to Ready ("Unschedulable: 0/8 nodes are available"). */
+export function waitingReason(pod: PodNode): string | undefined {
+  for (const type of ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready']) {
+    const c = podCondition(pod.object, type);
+    if (c?.status === 'False') return [c.reason, c.message].filter(Boolean).join(': ') || undefined;
+  }
+  return undefined;
+}
+
 /**
  * What a stack's health says, from its tree. With `state` (the ClusterState the pods are bound in),
- * gangs spread across more than their required topology domain are problems too.
+ * gangs spread across more than their required topology domain are problems too, and a refused gang
+ * minimum that would not fit even on the empty cluster is one at once. With `now` (ms since the epoch,
+ * the caller's clock), notes say how long pods have waited and weigh more as time passes.
  */
-export function workloadHealth(tree: WorkloadTree, state?: ClusterState): WorkloadHealth {
+export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: number): WorkloadHealth {
   const { pcs } = tree;
   const desired = pcs.spec?.replicas ?? 0;
   const available = pcs.status?.availableReplicas ?? 0;
   const live = tree.pods.filter((p) => isLiveStage(p.stage));
   const notes: HealthNote[] = [];
-  const add = (severity: HealthSeverity, text: string) => notes.push({ severity, text });
+  const add = (severity: HealthSeverity, text: string, since?: number) => notes.push({ severity, text, ...(since !== undefined ? { since: new Date(since).toISOString() } : {}) });
+  let timeDependent = false;
+  // How long since `since`, when both it and the clock are known.
+  const waited = (since: number | undefined) => (since !== undefined && now !== undefined ? Math.max(0, now - since) : undefined);
+  const aged = (since: number | undefined) => {
+    const ms = waited(since);
+    if (ms === undefined) return '';
+    timeDependent = true;
+    return ` for ${formatDuration(ms)}`;
+  };
 
   // Unschedulable pods: above the minimum (their clique has minAvailable bound, or a scaled gang) or of it.
   const cliqueOf = new Map(tree.podCliques.map((c) => [c.name, c]));
@@ -80,14 +144,32 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState): Worklo
   const boundIn = (c: CliqueNode | undefined) => (c ? c.pods.filter((p) => p.node && isLiveStage(p.stage)).length : 0);
   const refused = live.filter((p) => isUnschedulable(p.object));
   const optional = refused.filter((p) => (p.gang && scaledGangs.has(p.gang)) || boundIn(cliqueOf.get(p.podClique)) >= (cliqueOf.get(p.podClique)?.minAvailable ?? Infinity));
-  const required = refused.filter((p) => !optional.includes(p));
+  // A refused gang minimum weighs by how long it has waited; unaged, or one that never fits, is a problem now.
+  const neverFits = state && now !== undefined ? gangsThatNeverFit(state, tree, refused.filter((p) => !optional.includes(p))) : new Set<string>();
+  const refusedWeight = (p: PodNode): HealthSeverity => {
+    const ms = waited(notReadySince(p));
+    if (ms === undefined || ms >= PROGRESS_DEADLINE_MS || (p.gang && neverFits.has(p.gang))) return 'problem';
+    return ms >= UNSCHEDULABLE_GRACE_MS ? 'warning' : 'info';
+  };
+  const required = refused.filter((p) => !optional.includes(p)).map((p) => ({ pod: p, weight: refusedWeight(p) }));
+  const refusedYoung = required.filter((r) => r.weight === 'info').map((r) => r.pod);
   const stuck = live.map((p) => ({ pod: p, reason: stuckReason(p) })).filter((s): s is { pod: PodNode; reason: string } => !!s.reason);
   const failed = tree.pods.filter((p) => p.stage === 'failed');
-  const troubled = new Set([...required, ...stuck.map((s) => s.pod), ...failed]);
+  const troubled = new Set([...required.filter((r) => r.weight !== 'info').map((r) => r.pod), ...stuck.map((s) => s.pod), ...failed]);
 
-  if (required.length > 0) {
-    const gangs = [...new Set(required.map((p) => p.gang).filter(Boolean))];
-    add('problem', `${plural(required.length, 'pod')} unschedulable${gangs.length > 0 ? ` (gang ${gangs.join(', ')})` : ''}`);
+  for (const weight of ['problem', 'warning'] as const) {
+    const pods = required.filter((r) => r.weight === weight).map((r) => r.pod);
+    if (pods.length === 0) continue;
+    const gangs = [...new Set(pods.map((p) => p.gang).filter((g): g is string => !!g))];
+    const oldest = oldestFirst(pods)[0]!;
+    const since = notReadySince(oldest);
+    const message = podCondition(oldest.object, 'PodScheduled')?.message;
+    const never = gangs.filter((g) => neverFits.has(g));
+    add(
+      weight,
+      `${plural(pods.length, 'pod')} unschedulable${aged(since)}${gangs.length > 0 ? ` (gang ${gangs.join(', ')})` : ''}${message ? `: ${message}` : ''}${never.length > 0 ? `; gang ${never.join(', ')} would not fit even on an empty cluster` : ''}`,
+      waited(since) !== undefined ? since : undefined,
+    );
   }
   if (failed.length > 0) add('problem', `${plural(failed.length, 'pod')} failed`);
   if (stuck.length > 0) add('problem', `${plural(stuck.length, 'pod')} not starting: ${named(stuck.map((s) => `${s.pod.name} (${s.reason})`))}`);
@@ -118,7 +200,20 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState): Worklo
   if (starting.length > 0) {
     const waiting = breached.filter(breachStarting).map((b) => b.name);
     const ready = live.filter((p) => p.stage === 'ready').length;
-    add('info', `Starting: ${ready} of ${plural(live.length, 'pod')} ready${waiting.length > 0 ? `; below minAvailable until their pods are ready: ${named(waiting)}` : ''}`);
+    // The stack has been starting since its longest-waiting pod began to wait.
+    const longest = oldestFirst(starting)[0]!;
+    const since = notReadySince(longest);
+    const ms = waited(since);
+    const late = ms !== undefined && ms >= PROGRESS_DEADLINE_MS;
+    // Who holds it up, with age and reason: the scheduler's refusals while young, the longest wait once late.
+    const holdup = refusedYoung.length > 0 ? oldestFirst(refusedYoung)[0]! : late ? longest : undefined;
+    const others = holdup ? (refusedYoung.length > 0 ? refusedYoung.length : starting.length) - 1 : 0;
+    const holdupText = holdup ? `; ${podWait(holdup, waited(notReadySince(holdup)))}${others > 0 ? ` (and ${others} more waiting)` : ''}` : '';
+    add(
+      late ? 'warning' : 'info',
+      `Starting${aged(since)}: ${ready} of ${plural(live.length, 'pod')} ready${holdupText}${waiting.length > 0 ? `; below minAvailable until their pods are ready: ${named(waiting)}` : ''}`,
+      ms !== undefined ? since : undefined,
+    );
   }
 
   let health: HealthState;
@@ -142,7 +237,55 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState): Worklo
     pods: tree.counts,
     podCount: tree.pods.length,
     ...(pcs.metadata?.creationTimestamp ? { createdAt: pcs.metadata.creationTimestamp } : {}),
+    timeDependent,
   };
+}
+
+/** Longest-waiting first (unknown times last), then by name: the same pod leads on every render. */
+function oldestFirst(pods: readonly PodNode[]): PodNode[] {
+  return pods
+    .map((p) => ({ p, since: notReadySince(p) ?? Infinity }))
+    .sort((a, b) => a.since - b.since || a.p.name.localeCompare(b.p.name))
+    .map((x) => x.p);
+}
+
+/** One pod's wait as `kubectl get pods` would put it: "decode-0 Pending 12m: Unschedulable: 0/8 nodes are available". */
+function podWait(pod: PodNode, ms: number | undefined): string {
+  const reason = waitingReason(pod);
+  return `${pod.name} ${STATUS_WORD[pod.stage] ?? pod.stage}${ms !== undefined ? ` ${formatDuration(ms)}` : ''}${reason ? `: ${reason}` : ''}`;
+}
+
+// Per node list and topology list (what an empty cluster is made of), per PodCliqueSet: the engine's
+// verdict for a gang's waiting pods, so a stuck stack re-read every clock tick runs the engine once.
+const neverFitMemo = new WeakMap<readonly NodeInfo[], WeakMap<readonly TopologyInfo[], WeakMap<object, Map<string, boolean>>>>();
+
+/**
+ * Gangs of `refused` pods the placement engine cannot place even on `state` emptied of every pod: no
+ * wait makes room, the request must change (what `canopy place` reports as exceedsCapacity).
+ */
+export function gangsThatNeverFit(state: ClusterState, tree: WorkloadTree, refused: readonly PodNode[]): Set<string> {
+  const gangs = [...new Set(refused.map((p) => p.gang).filter((g): g is string => !!g))].sort();
+  const out = new Set<string>();
+  if (gangs.length === 0) return out;
+  let byTopologies = neverFitMemo.get(state.nodes);
+  if (!byTopologies) neverFitMemo.set(state.nodes, (byTopologies = new WeakMap()));
+  let byPcs = byTopologies.get(state.topologies);
+  if (!byPcs) byTopologies.set(state.topologies, (byPcs = new WeakMap()));
+  let verdicts = byPcs.get(tree.pcs);
+  if (!verdicts) byPcs.set(tree.pcs, (verdicts = new Map()));
+  const keyOf = (gang: string) => `${gang}|${refused.filter((p) => p.gang === gang).map((p) => p.name).sort().join(',')}`;
+  const unknown = gangs.filter((g) => !verdicts.has(keyOf(g)));
+  if (unknown.length > 0) {
+    let placed: Map<string, { placed: boolean }>;
+    try {
+      placed = placePendingGangs({ ...state, pods: [] }, tree, unknown, unknown.length);
+    } catch {
+      placed = new Map(); // an expansion the engine cannot read: no verdict, the clock decides
+    }
+    for (const g of unknown) verdicts.set(keyOf(g), placed.get(g)?.placed === false);
+  }
+  for (const g of gangs) if (verdicts.get(keyOf(g))) out.add(g);
+  return out;
 }
 
 /**
@@ -189,10 +332,13 @@ export function plural(n: number, word: string): string {
 
 /** kubectl's AGE column: 45s, 12m, 5h, 3d (two units below a few days: 2d4h, 1h30m, 5m10s). */
 export function formatAge(createdAt: string | undefined, now: number): string {
-  if (!createdAt) return '—';
-  const t = Date.parse(createdAt);
-  if (Number.isNaN(t)) return '—';
-  const s = Math.max(0, Math.floor((now - t) / 1000));
+  const t = parseTime(createdAt);
+  return t === undefined ? '—' : formatDuration(now - t);
+}
+
+/** A duration as kubectl prints ages (see formatAge); negative (clock skew) reads as 0s. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;

@@ -115,7 +115,7 @@ describe('workloadHealth', () => {
     const stuck = stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') });
     const h = workloadHealth(buildWorkloadTree(stuck.pcs, stuck));
     expect(h.state).toBe('degraded');
-    expect(h.problems[0]).toBe('2 pods unschedulable (gang mixtral-agg-1)');
+    expect(h.problems[0]).toBe('2 pods unschedulable (gang mixtral-agg-1): 0/8 nodes are available');
   });
 
   it('filters by text and sorts by a column, both ways', () => {

@@ -1,0 +1,79 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { gpuStack } from './support/manifests';
+import { collectErrors } from './support/page';
+
+/**
+ * Workload health has a clock: a stack the scheduler cannot place yet says how long it has waited,
+ * and weighs more as time passes, in the list and on its page, without a reload. Against the simulated
+ * demo; the page's clock is Playwright's (installed before the page loads, then fast-forwarded), the
+ * pods' timestamps are the simulator's real ones.
+ *
+ * The stack: 8 pods × 8 H100 GPUs packed in one zone. The demo's H100 zone has 8 such nodes, so it
+ * fits the empty cluster (waiting can help: not a problem at once), but mixtral-agg holds 4 of them.
+ */
+const waitingStack = (name: string) => gpuStack(name, { clique: 'eng', replicas: 8, minAvailable: 8, gpus: 8, product: 'NVIDIA-H100-80GB-HBM3', pack: 'zone' });
+
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 36).toString(36)}`;
+
+async function apply(request: APIRequestContext, yaml: string): Promise<void> {
+  const response = await request.post('/api/apply', { data: yaml, headers: { 'X-Canopy-Request': '1', 'content-type': 'application/yaml' } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+async function remove(request: APIRequestContext, name: string): Promise<void> {
+  await request.post('/api/delete', { data: { kind: 'PodCliqueSet', namespace: 'default', name, dryRun: false }, headers: { 'X-Canopy-Request': '1' } });
+}
+
+test('a stack that cannot be placed yet: a note with its age, a warning after 2 minutes, Degraded after 10, in the list and on its page', async ({ page, request }) => {
+  test.slow();
+  const errors = collectErrors(page);
+  const name = unique('hc-wait');
+  // Before any page script runs, so every timer and Date.now() of the app is the test's.
+  await page.clock.install();
+  await apply(request, waitingStack(name));
+  try {
+    await page.goto('/workloads');
+    const row = page.locator(`[data-testid="workload-row"][data-name="${name}"]`);
+    const summary = row.getByTestId('health-summary');
+    // Just refused: still starting, an info note naming a pod with its age and the scheduler's words.
+    await expect(summary).toHaveText(new RegExp(`^Starting for \\d+s: 0 of 8 pods ready; ${name}-0-eng-\\w+ Pending \\d+s: Unschedulable: the gang needs .+ \\(and 7 more waiting\\)`), { timeout: 20_000 });
+    await expect(summary).toHaveAttribute('data-severity', 'info');
+    await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'progressing');
+
+    await row.getByRole('link', { name }).click();
+    await expect(page).toHaveURL(new RegExp(`/workloads/default/${name}$`));
+    const notes = page.getByTestId('health-note');
+    await expect(notes).toHaveCount(1, { timeout: 15_000 });
+    await expect(notes.first()).toHaveAttribute('data-severity', 'info');
+    await expect(notes.first()).toHaveText(/^Starting for \d+s: 0 of 8 pods ready; /);
+    // Since when, as a moment (the browser's local time) on hover.
+    await expect(notes.first()).toHaveAttribute('title', /^since .+/);
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'progressing');
+
+    // Three minutes on, no reload: the refusal is a warning with its age; the stack still progressing.
+    await page.clock.fastForward('03:00');
+    const unschedulable = new RegExp(`^8 pods unschedulable for 3m(\\d+s)? \\(gang ${name}-0\\): .+`);
+    const first = notes.first();
+    await expect(first).toHaveAttribute('data-severity', 'warning');
+    await expect(first).toHaveText(unschedulable);
+    await expect(page.locator('[data-testid="health-note"][data-severity="info"]')).toHaveCount(0);
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'progressing');
+
+    // The list says the same.
+    await page.getByRole('link', { name: '← All workloads' }).click();
+    await expect(summary).toHaveAttribute('data-severity', 'warning', { timeout: 15_000 });
+    await expect(summary).toHaveText(unschedulable);
+
+    // Past the progress deadline: a problem, and the stack Degraded, here and on its page.
+    await page.clock.fastForward('08:00');
+    await expect(summary).toHaveAttribute('data-severity', 'problem');
+    await expect(summary).toHaveText(new RegExp(`^8 pods unschedulable for 11m \\(gang ${name}-0\\): .+`));
+    await expect(row.locator('[data-health]')).toHaveAttribute('data-health', 'degraded');
+    await row.getByRole('link', { name }).click();
+    await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'degraded', { timeout: 15_000 });
+    await expect(notes.first()).toHaveAttribute('data-severity', 'problem');
+  } finally {
+    await remove(request, name);
+  }
+  expect(errors).toEqual([]);
+});
