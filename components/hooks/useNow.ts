@@ -4,7 +4,7 @@
  * without a reload. lib/ never reads the clock: pages pass this `now` into it. Every component asking
  * for the same interval shares one timer and sees the same instant, so a list and a page header agree.
  */
-import { useCallback, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 
 /** Often enough that a "2m" age or a threshold crossing shows within seconds, rarely enough to cost nothing. */
 export const NOW_TICK_MS = 15_000;
@@ -15,43 +15,48 @@ interface Ticker {
   timer?: ReturnType<typeof setInterval>;
 }
 
-const tickers = new Map<number, Ticker>();
-
-function tickerFor(intervalMs: number): Ticker {
-  let t = tickers.get(intervalMs);
-  if (!t) tickers.set(intervalMs, (t = { now: Date.now(), listeners: new Set() }));
-  return t;
+export interface NowStore {
+  subscribe(listener: () => void): () => void;
+  snapshot(): number;
 }
 
-function subscribe(intervalMs: number, listener: () => void): () => void {
-  const t = tickerFor(intervalMs);
-  t.listeners.add(listener);
-  if (!t.timer) {
-    t.now = Date.now();
-    t.timer = setInterval(() => {
-      t.now = Date.now();
-      for (const l of t.listeners) l();
-    }, intervalMs);
-  }
-  return () => {
-    t.listeners.delete(listener);
-    if (t.listeners.size === 0 && t.timer) {
-      clearInterval(t.timer);
-      delete t.timer;
-    }
+const stores = new Map<number, NowStore>();
+
+/** The one clock of interval `intervalMs` (what useNow reads): a timer runs only while someone listens. */
+export function nowStore(intervalMs: number): NowStore {
+  let store = stores.get(intervalMs);
+  if (store) return store;
+  const t: Ticker = { now: Date.now(), listeners: new Set() };
+  store = {
+    subscribe(listener) {
+      t.listeners.add(listener);
+      if (!t.timer) {
+        t.now = Date.now();
+        t.timer = setInterval(() => {
+          t.now = Date.now();
+          for (const l of t.listeners) l();
+        }, intervalMs);
+      }
+      return () => {
+        t.listeners.delete(listener);
+        if (t.listeners.size === 0 && t.timer) {
+          clearInterval(t.timer);
+          delete t.timer;
+        }
+      };
+    },
+    snapshot() {
+      // Nobody listening (a page's first render): a value older than one tick is stale, read the clock.
+      // Within one tick the same value, so React's repeated reads of one render agree.
+      if (!t.timer && Date.now() - t.now >= intervalMs) t.now = Date.now();
+      return t.now;
+    },
   };
-}
-
-function snapshot(intervalMs: number): number {
-  const t = tickerFor(intervalMs);
-  // Nobody subscribed (the first render of a page): a value older than one tick is stale, read the clock.
-  // Within one tick the same value, so React's repeated reads of one render agree.
-  if (!t.timer && Date.now() - t.now >= intervalMs) t.now = Date.now();
-  return t.now;
+  stores.set(intervalMs, store);
+  return store;
 }
 
 export function useNow(intervalMs: number = NOW_TICK_MS): number {
-  const sub = useCallback((listener: () => void) => subscribe(intervalMs, listener), [intervalMs]);
-  const get = useCallback(() => snapshot(intervalMs), [intervalMs]);
-  return useSyncExternalStore(sub, get, get);
+  const store = nowStore(intervalMs);
+  return useSyncExternalStore(store.subscribe, store.snapshot, store.snapshot);
 }
