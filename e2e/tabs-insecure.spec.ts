@@ -1,4 +1,5 @@
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { ELECTION_CHANNEL } from '../components/hooks/streamElection';
 import { rackPackedPcs } from './support/manifests';
 import { collectErrors } from './support/page';
 
@@ -36,7 +37,7 @@ const connectionState = (page: Page) => page.getByRole('banner').getByRole('butt
 const row = (page: Page, name: string) => page.locator(`[data-testid="workload-row"][data-namespace="default"][data-name="${name}"]`);
 const isStream = (url: string) => new URL(url).pathname.startsWith('/api/stream');
 
-test('eight tabs on an insecure origin share one stream without Web Locks; closing the leading tab hands it on', async ({ launchOptions, baseURL }) => {
+test('eight tabs on an insecure origin share one stream without Web Locks; a leading tab that closes or freezes hands it on', async ({ launchOptions, baseURL }) => {
   test.setTimeout(180_000);
   const origin = `http://${HOST}:${new URL(baseURL!).port}`;
   const browser: Browser = await chromium.launch({ ...launchOptions, args: [...(launchOptions.args ?? []), `--host-resolver-rules=MAP ${HOST} 127.0.0.1`] });
@@ -74,14 +75,19 @@ test('eight tabs on an insecure origin share one stream without Web Locks; closi
     expect(await postFromPage(pages[0]!, '/api/scale', JSON.stringify(scale), 'application/json')).toBe('200');
     for (const page of pages) await expect(row(page, first).getByTestId('available')).toHaveText(/\/2$/, { timeout: 15_000 });
 
+    /** Does `action` and waits for the tab that opens the next stream: it, and how long that took. */
+    const handOver = async (action: () => Promise<unknown>): Promise<{ next: Page; tookMs: number }> => {
+      const started = Date.now();
+      const request = context.waitForEvent('request', { predicate: (r) => isStream(r.url()), timeout: 15_000 });
+      await action();
+      return { next: (await request).frame().page(), tookMs: Date.now() - started };
+    };
+
     // The leading tab closes: another tab opens the stream (one), within a few seconds.
-    const closedAt = Date.now();
-    const handedOver = context.waitForEvent('request', { predicate: (request) => isStream(request.url()), timeout: 15_000 });
-    await pages[0]!.close();
-    const next = (await handedOver).frame().page();
-    expect(Date.now() - closedAt).toBeLessThan(8_000);
+    const closing = await handOver(() => pages[0]!.close());
+    expect(closing.tookMs).toBeLessThan(8_000);
     const rest = pages.slice(1);
-    expect(rest).toContain(next);
+    expect(rest).toContain(closing.next);
 
     // A change made from the last tab after that reaches every remaining tab.
     const last = rest.at(-1)!;
@@ -92,13 +98,44 @@ test('eight tabs on an insecure origin share one stream without Web Locks; closi
     }
     expect(streams()).toBe(2);
 
+    // The leading tab stops running without a word (frozen or hung: its script paused in the debugger,
+    // so no heartbeats, no answers, no freeze event): after its silence another takes over.
+    const frozen = closing.next;
+    const debug = await context.newCDPSession(frozen);
+    await debug.send('Debugger.enable');
+    const freezing = await handOver(() => debug.send('Debugger.pause'));
+    expect(freezing.tookMs).toBeLessThan(8_000);
+    expect(freezing.next).not.toBe(frozen);
+    const awake = rest.filter((page) => page !== frozen);
+    const actor = awake.at(-1)!;
     for (const name of [first, second]) {
       const removal = { kind: 'PodCliqueSet', namespace: 'default', name, dryRun: false };
-      expect(await postFromPage(last, '/api/delete', JSON.stringify(removal), 'application/json')).toBe('200');
+      expect(await postFromPage(actor, '/api/delete', JSON.stringify(removal), 'application/json')).toBe('200');
     }
-    for (const page of rest) await expect(row(page, first)).toHaveCount(0, { timeout: 15_000 });
-    // Still one stream after all that: no follower opened one of its own.
-    expect(streams()).toBe(2);
+    for (const page of awake) await expect(row(page, second)).toHaveCount(0, { timeout: 15_000 });
+
+    // Back, it still thinks it leads for a moment; it hears the newer leader, steps down, and catches up
+    // on what it missed. Then one tab alone says it leads.
+    await debug.send('Debugger.resume');
+    await expect(row(frozen, second)).toHaveCount(0, { timeout: 15_000 });
+    const leadersHeard = await actor.evaluate(async (name) => {
+      const channel = new BroadcastChannel(name);
+      const heard = new Set<string>();
+      channel.onmessage = (event: MessageEvent<{ type?: string; from?: string }>) => {
+        if (event.data.type === 'leader' && event.data.from) heard.add(event.data.from);
+      };
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      channel.close();
+      return heard.size;
+    }, ELECTION_CHANNEL);
+    expect(leadersHeard).toBe(1);
+    for (const page of rest) {
+      await expect(row(page, first)).toHaveCount(0);
+      await expect(connectionState(page)).toHaveText('Live');
+    }
+    // Still one stream at a time: no follower opened one of its own.
+    expect(streams()).toBe(3);
+    expect(streamsBy.get(freezing.next)).toBe(1);
     expect(errors.flat()).toEqual([]);
   } finally {
     await context.close();

@@ -223,13 +223,32 @@ describe('ChannelElection', () => {
     expect(await untilSoleLeader('t2', 6_000)).toBeLessThanOrEqual(silenceMs + 2 * 1_000);
   });
 
+  it('a hidden follower whose timers were held back claims as soon as its page is shown (check)', async () => {
+    for (const id of ['t1', 't2']) joinTab(id);
+    await wait(claimMs);
+    const follower = tabs[1]!;
+    follower.timers.clampMs = 60_000;
+    kill(tabs[0]!);
+    await wait(silenceMs + claimMs);
+    expect(follower.election.state).toBe('follower'); // its silence timer waits for the next minute
+    follower.timers.clampMs = 0; // shown: timers run on time again
+    follower.election.check();
+    expect(follower.election.state).toBe('candidate');
+    await wait(claimMs);
+    expect(leaders()).toEqual(['t2']);
+    // Nothing to do for a tab whose deadline has not come.
+    const sent = bus.sent.length;
+    follower.election.check();
+    expect(bus.sent.length).toBe(sent);
+  });
+
   it('a tab that left and joins again follows the leader there is, and can lead again later', async () => {
     for (const id of ['t1', 't2']) joinTab(id);
     await wait(claimMs);
     const [first, second] = tabs as [Tab, Tab];
     first.election.leave();
     await untilSoleLeader('t2', claimMs + 100);
-    first.election.rejoin();
+    first.election.join({ lead: () => first.told.push('lead'), follow: () => first.told.push('follow') });
     await wait(0);
     expect(first.election.state).toBe('follower');
     expect(first.election.leader).toBe('t2');
@@ -296,5 +315,22 @@ describe('lockElection', () => {
     await wait(0);
     expect(told).toEqual(['a lead', 'a follow', 'c lead']);
     expect(locks.holder()).toBe(1);
+  });
+
+  it('joining twice queues once; after leaving, joining again queues anew', async () => {
+    const locks = fakeLocks();
+    const request = vi.spyOn(locks, 'request');
+    const election = lockElection(locks, 'x');
+    const told: string[] = [];
+    const events = { lead: () => told.push('lead'), follow: () => told.push('follow') };
+    election.join(events);
+    election.join(events);
+    await wait(0);
+    expect(request).toHaveBeenCalledTimes(1);
+    election.leave();
+    election.join(events);
+    await wait(0);
+    expect(request).toHaveBeenCalledTimes(2);
+    expect(told).toEqual(['lead', 'follow', 'lead']);
   });
 });

@@ -38,7 +38,7 @@ export interface ElectionEvents {
 }
 
 export interface LeaderElection {
-  /** Takes part; `events` say when this tab starts and stops leading. */
+  /** Takes part (nothing more while it does); `events` say when this tab starts and stops leading. */
   join(events: ElectionEvents): void;
   /** Stops taking part; a leader steps down first (`follow`) so another can take over. */
   leave(): void;
@@ -49,8 +49,11 @@ export function lockElection(locks: LockManagerLike, name: string): LeaderElecti
   let release: (() => void) | null = null;
   // Each join's request; a request granted after its join was left just gives the lock back.
   let joined = 0;
+  let taking = false;
   return {
     join(events) {
+      if (taking) return;
+      taking = true;
       const generation = ++joined;
       locks
         .request(name, () => {
@@ -68,6 +71,7 @@ export function lockElection(locks: LockManagerLike, name: string): LeaderElecti
         });
     },
     leave() {
+      taking = false;
       joined++;
       const leading = release;
       release = null;
@@ -171,11 +175,6 @@ export class ChannelElection implements LeaderElection {
     this.claim();
   }
 
-  /** Joins again after `leave`, with the events of the last join. */
-  rejoin(): void {
-    if (this.events) this.join(this.events);
-  }
-
   leave(): void {
     if (this.stateNow === 'out') return;
     const wasLeader = this.stateNow === 'leader';
@@ -216,6 +215,14 @@ export class ChannelElection implements LeaderElection {
     this.lastHeard = this.now();
     this.wakeAt(this.lastHeard + this.timing.silenceMs);
     if (wasLeader) this.events?.follow();
+  }
+
+  /**
+   * Looks at the deadlines now (the tab became visible: its timers may have been held back for up to a
+   * minute while it was hidden).
+   */
+  check(): void {
+    if (this.stateNow !== 'leader' && this.stateNow !== 'out' && this.now() >= this.deadline) this.onTimer();
   }
 
   private readonly onTimer = (): void => {

@@ -309,6 +309,34 @@ describe('StreamRelay without Web Locks (insecure origins): the tabs elect by he
     }
   });
 
+  it('a leader whose page is frozen steps down at once; back, it asks the new leader for the data it missed', async () => {
+    const { tabs, stream } = await openElectedTabs(3, [pod('a', '5')]);
+    const [old, next] = tabs as [Tab, Tab];
+    old.relay.pause(); // the page's freeze event
+    expect(stream.closed).toBe(true);
+    old.channel.partitioned = true; // a frozen page may miss what is broadcast meanwhile
+    await vi.advanceTimersByTimeAsync(claimMs);
+    expect(next.relay.role).toBe('leader'); // at once (a resign), not after the silence
+    const fresh = openSources()[0]!;
+    expect(fresh.owner).toBe('t2');
+    fresh.fire('snapshot', snapshot(30, [pod('a', '30', 'Running')]));
+    await flush();
+    old.channel.partitioned = false;
+    await flush();
+    expect(podNames(old.store)).toEqual(['a:Pending']);
+    old.relay.resume();
+    await vi.advanceTimersByTimeAsync(claimMs);
+    expect(old.relay.role).toBe('follower');
+    expect(podNames(old.store)).toEqual(['a:Running']);
+    expect(openSources()).toEqual([fresh]);
+    // Resuming twice, or a tab never paused, does nothing more.
+    const sent = bus.sent.length;
+    old.relay.resume();
+    tabs[2]!.relay.resume();
+    await flush();
+    expect(bus.sent.length).toBe(sent);
+  });
+
   it('two tabs that both lead (claims that crossed unheard) settle on one stream: the lower id keeps it', async () => {
     const second = openTab('t2');
     await vi.advanceTimersByTimeAsync(claimMs);

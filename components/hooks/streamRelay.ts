@@ -113,6 +113,8 @@ export class StreamRelay {
   private roleNow: RelayRole = 'idle';
   private host: RelayHost | null = null;
   private readonly followers = new Set<RelayedEventSource>();
+  /** Out of the election while the page is hidden for good or frozen (see `pause`). */
+  private paused = false;
   /** While leading: the real stream, and the source this tab's own store reads it through. */
   private leading: { stream: EventSourceLike; own: RelayedEventSource } | null = null;
 
@@ -138,6 +140,25 @@ export class StreamRelay {
     for (const source of [...this.followers]) source.close();
     this.leading?.own.close();
     this.options.election.leave();
+  }
+
+  /**
+   * The page is going away or being frozen: step down (a leader closes its stream and says so, and
+   * another tab takes over at once rather than after the silence). Without locks only: a Web Lock is
+   * freed by the browser when a tab goes.
+   */
+  pause(): void {
+    if (this.roleNow === 'idle' || this.roleNow === 'stopped') return;
+    this.paused = true;
+    this.options.election.leave();
+  }
+
+  /** Back from `pause`: take part again, and ask the leader for its data (what it sent meanwhile may be lost). */
+  resume(): void {
+    if (!this.paused || this.roleNow === 'stopped') return;
+    this.paused = false;
+    this.options.election.join({ lead: this.lead, follow: this.follow });
+    if (this.followers.size > 0) this.options.channel.postMessage({ type: 'hello', from: this.options.tabId });
   }
 
   /** The store's EventSource factory: the real stream (relayed to the others) when leading, else the channel. */
@@ -209,33 +230,6 @@ export class StreamRelay {
 }
 
 /**
- * A channel election for this tab that steps down while the page is hidden for good or frozen (its tab
- * closing, going into the back/forward cache, frozen in the background), so another tab takes over at
- * once instead of after the silence, and joins again when the page comes back.
- */
-function browserChannelElection(tabId: string): ChannelElection {
-  const election = new ChannelElection({ id: tabId, channel: new BroadcastChannel(ELECTION_CHANNEL) as unknown as ElectionChannel });
-  let paused = false;
-  const pause = () => {
-    if (election.state === 'out') return;
-    paused = true;
-    election.leave();
-  };
-  const resume = () => {
-    if (!paused) return;
-    paused = false;
-    election.rejoin();
-  };
-  window.addEventListener('pagehide', pause);
-  window.addEventListener('pageshow', (event) => {
-    if (event.persisted) resume();
-  });
-  document.addEventListener('freeze', pause);
-  document.addEventListener('resume', resume);
-  return election;
-}
-
-/**
  * A relay when this browser has a BroadcastChannel, else null. Web Locks elect the leader where they
  * exist (secure contexts only); elsewhere heartbeats on a channel do.
  */
@@ -244,11 +238,20 @@ export function createBrowserRelay(openEventSource: (url: string) => EventSource
   if (typeof window === 'undefined' || typeof BroadcastChannel !== 'function') return null;
   // Ordered by start time: the channel election prefers the older tab, as the lock's queue does.
   const tabId = `${Date.now().toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2)}`;
+  const channel = new BroadcastChannel(STREAM_CHANNEL) as unknown as RelayChannel;
   const locks = typeof navigator.locks?.request === 'function' ? navigator.locks : null;
-  return new StreamRelay({
-    tabId,
-    channel: new BroadcastChannel(STREAM_CHANNEL) as unknown as RelayChannel,
-    election: locks ? lockElection({ request: (name, callback) => locks.request(name, callback) }, STREAM_LOCK) : browserChannelElection(tabId),
-    openEventSource,
+  if (locks) return new StreamRelay({ tabId, channel, election: lockElection({ request: (name, callback) => locks.request(name, callback) }, STREAM_LOCK), openEventSource });
+  const election = new ChannelElection({ id: tabId, channel: new BroadcastChannel(ELECTION_CHANNEL) as unknown as ElectionChannel });
+  const relay = new StreamRelay({ tabId, channel, election, openEventSource });
+  // Step down while the page is hidden for good (closing, or into the back/forward cache) or frozen.
+  window.addEventListener('pagehide', () => relay.pause());
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) relay.resume();
   });
+  document.addEventListener('freeze', () => relay.pause());
+  document.addEventListener('resume', () => relay.resume());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') election.check();
+  });
+  return relay;
 }
