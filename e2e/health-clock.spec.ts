@@ -57,6 +57,9 @@ test('a stack that cannot be placed yet: a note with its age, a warning after 2 
     await expect(first).toHaveAttribute('data-severity', 'warning');
     await expect(first).toHaveText(unschedulable);
     await expect(page.locator('[data-testid="health-note"][data-severity="info"]')).toHaveCount(0);
+    // Each waiting pod of the tree says for how long, as `kubectl get pods` would.
+    await expect(page.getByTestId('pod-waiting')).toHaveCount(8);
+    await expect(page.getByTestId('pod-waiting').first()).toHaveText(/^for 3m(\d+s)?$/);
     await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'progressing');
 
     // The list says the same.

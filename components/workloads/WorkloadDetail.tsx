@@ -125,7 +125,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
       </Section>
 
       <Section title="Tree" id="tree-heading" actions={<StageLegend />}>
-        <WorkloadTreeView tree={tree} data={data} why={why} permissions={{ PodClique: scalePermission('PodClique'), PodCliqueScalingGroup: scalePermission('PodCliqueScalingGroup') }} />
+        <WorkloadTreeView tree={tree} data={data} why={why} now={now} permissions={{ PodClique: scalePermission('PodClique'), PodCliqueScalingGroup: scalePermission('PodCliqueScalingGroup') }} />
       </Section>
 
       <Section title="PodGangs" id="gangs-heading">

@@ -1,11 +1,12 @@
 'use client';
 /**
  * PodCliqueSet → replica → scaling group → PodClique → Pod, with each pod's stage and, for a pod that
- * is not ready, why. Scaling groups and standalone PodCliques open their scale control in place.
+ * is not ready, how long it has waited and why. Scaling groups and standalone PodCliques open their scale control in place.
  */
 import { useState } from 'react';
 import { podCliqueScaleTarget, scalingGroupScaleTarget } from '../../lib/workloads/scale';
-import { totalStageCount } from '../../lib/workloads/pods';
+import { formatDuration, notReadySince } from '../../lib/workloads/health';
+import { isLiveStage, totalStageCount } from '../../lib/workloads/pods';
 import type { CliqueNode, ReplicaNode, ScalingGroupNode, WorkloadTree } from '../../lib/workloads/tree';
 import type { WhyPending } from '../../lib/workloads/whyPending';
 import { BUTTON_SECONDARY, StageBadge, StageBar } from './parts';
@@ -17,6 +18,8 @@ export interface TreeViewProps {
   data: WorkloadData;
   why: ReadonlyMap<string, WhyPending>;
   permissions: { PodClique: PermissionState; PodCliqueScalingGroup: PermissionState };
+  /** The page's clock (ms): a pod not ready says for how long, as the health notes do. */
+  now: number;
 }
 
 export function WorkloadTreeView(props: TreeViewProps) {
@@ -139,10 +142,16 @@ function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }
           const why = props.why.get(p.name);
           const same = why ? sameReason.get(reasonKey(why)) : undefined;
           const first = same?.[0] === p.name;
+          const since = p.stage !== 'ready' && isLiveStage(p.stage) ? notReadySince(p) : undefined;
           return (
             <li key={p.name} data-testid="pod" data-name={p.name} data-stage={p.stage} className="py-1">
               <div className="flex flex-wrap items-center gap-2">
                 <StageBadge stage={p.stage} />
+                {since !== undefined && (
+                  <span data-testid="pod-waiting" className="tabular-nums text-zinc-600 dark:text-zinc-400" title={`not ready since ${new Date(since).toLocaleString()}`}>
+                    for {formatDuration(props.now - since)}
+                  </span>
+                )}
                 <span className="font-mono">{p.name}</span>
                 {p.node && <span className="text-zinc-600 dark:text-zinc-400">on {p.node}</span>}
                 {p.gpus > 0 && <span className="text-zinc-600 dark:text-zinc-400">{p.gpus} GPU{p.gpus === 1 ? '' : 's'}</span>}
