@@ -111,18 +111,24 @@ describe('from plan to panel: the default-scheduler note reaches the notes', () 
 describe('no plan before the cluster has loaded (a plan on the empty cluster says "the cluster has no nodes")', () => {
   const nodeState = (status: 'connecting' | 'live' | 'retrying' | 'error', lastError?: string) => ({ Node: { kind: 'Node' as const, status, since: 0, lastError } });
 
-  test('waits before the first snapshot, and while an empty Node list is still loading or failing', () => {
-    expect(clusterWaitReason({ synced: false, kinds: {} }, 0)).toMatch(/^Waiting for the cluster/);
-    expect(clusterWaitReason({ synced: false, kinds: nodeState('live') }, 12)).toMatch(/^Waiting for the cluster/);
-    expect(clusterWaitReason({ synced: true, kinds: nodeState('connecting') }, 0)).toMatch(/their list is loading/);
-    expect(clusterWaitReason({ synced: true, kinds: nodeState('error', 'nodes is forbidden') }, 0)).toMatch(/their list is error: nodes is forbidden/);
+  test('waits before the first snapshot, and while an empty Node list is still loading', () => {
+    expect(clusterWaitReason({ synced: false, kinds: {} }, 0)).toMatchObject({ status: 'waiting', message: expect.stringMatching(/^Waiting for the cluster/) });
+    expect(clusterWaitReason({ synced: false, kinds: nodeState('live') }, 12)).toMatchObject({ status: 'waiting', message: expect.stringMatching(/^Waiting for the cluster/) });
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('connecting'), loading: { Node: true } }, 0)).toMatchObject({ status: 'waiting', message: expect.stringMatching(/their list is loading/) });
   });
 
-  test('places once synced: nodes present, or a live empty list (a cluster without nodes, which the preview then says)', () => {
-    expect(clusterWaitReason({ synced: true, kinds: {} }, 3)).toBeNull();
-    expect(clusterWaitReason({ synced: true, kinds: nodeState('retrying') }, 3)).toBeNull();
-    expect(clusterWaitReason({ synced: true, kinds: nodeState('live') }, 0)).toBeNull();
-    expect(clusterWaitReason({ synced: true, kinds: {} }, 0)).toBeNull();
+  test('Nodes this identity may not list, or whose list fails, are said with why: not "waiting" for ever', () => {
+    const forbidden = { Node: { kind: 'Node' as const, status: 'error' as const, since: 0, httpStatus: 403, lastError: 'nodes is forbidden: User "viewer" cannot list resource "nodes"' } };
+    expect(clusterWaitReason({ synced: true, kinds: forbidden }, 0)).toEqual({
+      status: 'unavailable',
+      message: 'No placement preview: you may not list Nodes, so the cluster’s nodes cannot be read (nodes is forbidden: User "viewer" cannot list resource "nodes").',
+    });
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('retrying', 'Unauthorized') }, 0)).toEqual({
+      status: 'unavailable',
+      message: 'No placement preview: the cluster’s Nodes could not be listed (Unauthorized); Canopy keeps retrying, and places the preview once they can be read.',
+    });
+    // Still `connecting` but with an error: failed, not loading.
+    expect(clusterWaitReason({ synced: true, kinds: nodeState('connecting', 'connect ECONNREFUSED') }, 0)).toMatchObject({ status: 'unavailable' });
   });
 
   const render = (state: PreviewState, share?: PreviewShare) =>

@@ -8,6 +8,7 @@ import { useState, type DragEvent } from 'react';
 import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import type { ClientConnectionState } from '../hooks/clusterStore';
+import { kindAvailability } from '../hooks/kindAvailability';
 import { pendingPodsNote, unplacedOptionalNote } from '../../lib/workloads/planNotes';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
@@ -21,19 +22,33 @@ export type PreviewState =
 /** Whether the preview is in the page's URL: a link that reproduces it, or kept in this tab only (and why). */
 export type PreviewShare = { kind: 'none' } | { kind: 'link' } | { kind: 'tab'; message: string };
 
+/** Why a preview is not placed: the cluster is still loading (`waiting`), or its nodes cannot be read (`unavailable`: waiting will not help). */
+export interface ClusterWait {
+  status: 'waiting' | 'unavailable';
+  message: string;
+}
+
 /**
- * Why a preview cannot be placed yet, or null when the cluster is loaded. Before the stream's first
+ * Why a preview cannot be placed, or null when the cluster is loaded. Before the stream's first
  * snapshot the tab's cluster is empty, and a plan made on it says "the cluster has no nodes" for a
- * stack that fits. After it, an empty Node list whose watch is not live yet is still loading; an
- * empty list that is live is a cluster without nodes, and the preview says so.
+ * stack that fits. After it, an empty Node list still loading is waited for; one this identity may not
+ * list (403) or whose list fails is said, with why (it may never load); an empty list that is live is
+ * a cluster without nodes, and the preview says so.
  */
-export function clusterWaitReason(connection: Pick<ClientConnectionState, 'synced' | 'kinds'>, nodeCount: number): string | null {
-  if (!connection.synced) return 'Waiting for the cluster: the preview is placed once its nodes have loaded.';
-  const nodes = connection.kinds.Node;
-  if (nodeCount === 0 && nodes && nodes.status !== 'live') {
-    return `Waiting for the cluster's nodes (their list is ${nodes.status === 'connecting' ? 'loading' : nodes.status}${nodes.lastError ? `: ${nodes.lastError}` : ''}): the preview is placed once they have loaded.`;
+export function clusterWaitReason(connection: Pick<ClientConnectionState, 'synced' | 'kinds' | 'loading'>, nodeCount: number): ClusterWait | null {
+  if (!connection.synced) return { status: 'waiting', message: 'Waiting for the cluster: the preview is placed once its nodes have loaded.' };
+  if (nodeCount > 0) return null;
+  const nodes = kindAvailability(connection, 'Node');
+  switch (nodes.status) {
+    case 'live':
+      return null;
+    case 'loading':
+      return { status: 'waiting', message: 'Waiting for the cluster’s nodes (their list is loading): the preview is placed once they have loaded.' };
+    case 'forbidden':
+      return { status: 'unavailable', message: `No placement preview: you may not list Nodes, so the cluster’s nodes cannot be read${nodes.error ? ` (${nodes.error.replace(/\.$/, '')})` : ''}.` };
+    case 'failed':
+      return { status: 'unavailable', message: `No placement preview: the cluster’s Nodes could not be listed (${nodes.error.replace(/\.$/, '')}); Canopy keeps retrying, and places the preview once they can be read.` };
   }
-  return null;
 }
 
 /** The preview's text field: a drop on it replaces the text; a drop on any other text field is the browser's. */

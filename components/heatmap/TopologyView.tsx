@@ -20,7 +20,9 @@ import { workloadSpan } from '../../lib/heatmap/span';
 import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
 import { useClusterState } from '../hooks/useClusterState';
-import { useConnectionState, useKindLoading, useKindObjects } from '../hooks/useClusterStream';
+import type { ClientConnectionState } from '../hooks/clusterStore';
+import { kindPlural, unavailableText, type KindAvailability } from '../hooks/kindAvailability';
+import { useConnectionState, useKindAvailability, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Controls';
 import { DomainTable } from './DomainTable';
@@ -61,13 +63,36 @@ type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'plan'; plan: Plan
 
 const CANVAS_HEIGHT = 560;
 
+/**
+ * The map's own data state: the browser ↔ Canopy stream and the two kinds the map is drawn from,
+ * Nodes and Pods. Live only when all three are; otherwise the word says which is not and why (the
+ * header's status covers every kind; this says what the map shown rests on).
+ */
+export function heatmapDataState(connection: Pick<ClientConnectionState, 'stream' | 'synced' | 'retryInMs'>, nodes: KindAvailability, pods: KindAvailability): { state: string; word: string } {
+  if (connection.stream === 'reconnecting') return { state: 'reconnecting', word: `Reconnecting${connection.retryInMs ? ` in ${Math.ceil(connection.retryInMs / 1000)} s` : ''}` };
+  if (connection.stream !== 'open' || !connection.synced) return { state: connection.stream, word: connection.synced ? 'Paused' : 'Connecting…' };
+  const kinds = [['Node', nodes] as const, ['Pod', pods] as const];
+  const forbidden = kinds.filter(([, a]) => a.status === 'forbidden').map(([k]) => kindPlural(k));
+  const failed = kinds.filter(([, a]) => a.status === 'failed');
+  const loading = kinds.filter(([, a]) => a.status === 'loading').map(([k]) => kindPlural(k));
+  if (forbidden.length > 0) return { state: 'forbidden', word: `Not readable: you may not list ${forbidden.join(' or ')}` };
+  if (failed.length > 0) {
+    const why = failed.map(([k, a]) => `${kindPlural(k)}: ${a.status === 'failed' ? a.error : ''}`).join('; ');
+    return { state: 'failed', word: `Retrying: could not list ${why}` };
+  }
+  if (loading.length > 0) return { state: 'loading', word: `Loading ${loading.join(' and ')}…` };
+  return { state: 'live', word: 'Live' };
+}
+
 function ConnectionBadge() {
   const connection = useConnectionState();
-  const live = connection.stream === 'open' && connection.synced;
-  const word = live ? 'Live' : connection.stream === 'reconnecting' ? `Reconnecting${connection.retryInMs ? ` in ${Math.ceil(connection.retryInMs / 1000)} s` : ''}` : connection.synced ? 'Paused' : 'Connecting…';
+  const nodes = useKindAvailability('Node');
+  const pods = useKindAvailability('Pod');
+  const { state, word } = heatmapDataState(connection, nodes, pods);
+  const live = state === 'live';
   return (
-    <span role="status" data-testid="heatmap-connection" data-state={live ? 'live' : connection.stream} className="inline-flex items-center gap-1.5 text-sm">
-      <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${live ? 'bg-emerald-600 dark:bg-emerald-400' : 'bg-amber-500'}`} />
+    <span role="status" data-testid="heatmap-connection" data-state={state} className="inline-flex max-w-prose items-center gap-1.5 text-sm [overflow-wrap:anywhere]">
+      <span aria-hidden className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ${live ? 'bg-emerald-600 dark:bg-emerald-400' : state === 'forbidden' || state === 'failed' ? 'bg-red-600 dark:bg-red-400' : 'bg-amber-500'}`} />
       <span className="sr-only">Heatmap data: </span>
       {word}
     </span>
@@ -82,7 +107,8 @@ export function TopologyView() {
   const podGangs = useKindObjects('PodGang');
   const nodeObjects = useKindObjects('Node');
   const connection = useConnectionState();
-  const nodesListing = useKindLoading('Node');
+  const nodesAvailable = useKindAvailability('Node');
+  const podsAvailable = useKindAvailability('Pod');
   const theme = useTheme();
   const canvas = useRef<HeatmapCanvasHandle>(null);
   const tooltip = useRef<HoverTooltipHandle>(null);
@@ -241,12 +267,17 @@ export function TopologyView() {
   // opened says "the cluster has no nodes" for a stack that fits (a handoff or a link is read at once).
   const previewRead = useMemo(() => (previewSource?.kind === 'yaml' ? readPreviewText(previewSource.text) : null), [previewSource]);
   const lastGhosts = useRef<GhostOverlay | null>(null);
-  const clusterWait = clusterWaitReason(connection, nodeObjects.length);
+  // As plain strings, so the preview is not redone on every render (a new object each time).
+  const { status: clusterWaitStatus, message: clusterWaitMessage } = clusterWaitReason(connection, nodeObjects.length) ?? {};
   const preview = useMemo((): PreviewState => {
     if (readingLink) return { status: 'waiting', message: 'Reading the preview from the link…' };
     if (inputProblem && !previewSource) return { status: 'problems', problems: [inputProblem] };
     if (!previewSource) return { status: 'none' };
-    if (clusterWait || !state || !model) return { status: 'waiting', message: clusterWait ?? 'Waiting for readable cluster data: the preview is placed once the nodes can be read.' };
+    if (clusterWaitStatus === 'unavailable') return { status: 'problems', problems: [clusterWaitMessage!] };
+    if (clusterWaitStatus === 'waiting') return { status: 'waiting', message: clusterWaitMessage! };
+    // Nodes or bindings that do not read as a cluster will not by waiting: say why, once.
+    if (clusterError !== null) return { status: 'problems', problems: [`No placement preview: the cluster data could not be read (${clusterError}).`] };
+    if (!state || !model) return { status: 'waiting', message: 'Waiting for readable cluster data: the preview is placed once the nodes can be read.' };
     const stable = (next: GhostOverlay): GhostOverlay => {
       const kept = sameGhosts(lastGhosts.current, next) ? lastGhosts.current! : next;
       lastGhosts.current = kept;
@@ -256,7 +287,7 @@ export function TopologyView() {
     const result = previewInput(state, previewRead!);
     if (!result.ok) return { status: 'problems', problems: result.problems };
     return { status: 'ready', title: previewTitle(result), demand: result.gpus, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
-  }, [previewSource, previewRead, inputProblem, readingLink, clusterWait, state, model]);
+  }, [previewSource, previewRead, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key
@@ -402,9 +433,14 @@ export function TopologyView() {
     }
   });
 
-  const t = model?.totals;
-  // Nodes sent empty while their first list runs would read as "no nodes with GPUs".
-  const waiting = !connection.synced || (nodesListing && nodeObjects.length === 0);
+  // Nodes sent empty while their first list runs would read as "no nodes with GPUs"; and so would
+  // Nodes this identity may not list, or whose list fails: say which, never "0 GPUs".
+  const nodesMissing = nodeObjects.length === 0 ? unavailableText('Node', nodesAvailable) : null;
+  const waiting = !connection.synced || (nodesAvailable.status === 'loading' && nodeObjects.length === 0);
+  const nodesUnreadable = nodesMissing !== null && !waiting;
+  const t = nodesUnreadable ? undefined : model?.totals;
+  // Workloads come from the pods: none listed is not "Workloads (0)".
+  const podsMissing = unavailableText('Pod', podsAvailable);
   return (
     <div className="mx-auto max-w-[1600px] px-4 py-4" {...drop.handlers}>
       {drop.dragging && <DropTarget />}
@@ -465,7 +501,13 @@ export function TopologyView() {
             <Breadcrumb path={breadcrumb.layout === model.layout ? breadcrumb.path.map((f) => model.layout.frames[f]!) : []} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
           )}
           <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
-            {waiting || !model || !colors ? (
+            {nodesUnreadable ? (
+              <p className="flex items-center justify-center px-4 text-center text-sm text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" style={{ height: CANVAS_HEIGHT }} role="status" data-testid="heatmap-unavailable">
+                {nodesAvailable.status === 'forbidden'
+                  ? `You may not list Nodes, so the map cannot show the cluster’s GPUs${nodesAvailable.error ? ` (${nodesAvailable.error.replace(/\.$/, '')})` : ''}.`
+                  : `${nodesMissing} The map shows the GPUs once the nodes can be read.`}
+              </p>
+            ) : waiting || !model || !colors ? (
               <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: CANVAS_HEIGHT }} role="status">
                 {!connection.synced ? 'Loading the cluster…' : waiting ? 'Loading the cluster’s nodes…' : 'No cluster data.'}
               </p>
@@ -516,11 +558,16 @@ export function TopologyView() {
             state={preview}
             share={share}
           />
-          {model && (
+          {model && !nodesUnreadable && (
             <section aria-labelledby="workloads-heading" className="text-sm">
               <h2 id="workloads-heading" className="font-semibold">
-                Workloads ({model.workloads.length})
+                Workloads{podsMissing && model.workloads.length === 0 ? '' : ` (${model.workloads.length})`}
               </h2>
+              {podsMissing && (
+                <p className="mt-1 text-xs text-amber-800 dark:text-amber-300" data-testid="workloads-unavailable">
+                  {podsMissing} Workloads are found from their pods{model.workloads.length > 0 ? ': this list may be out of date.' : '.'}
+                </p>
+              )}
               <ul className="mt-1 flex flex-col gap-1">
                 {model.workloads.map((w) => (
                   <li key={w.key}>

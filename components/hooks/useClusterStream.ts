@@ -5,11 +5,12 @@
  * the tab that leads and relayed to the others (streamRelay.ts). Without BroadcastChannel or Web Locks
  * (an insecure origin, an old browser) each tab opens its own.
  */
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore, type ClientConnectionState } from './clusterStore';
 import { createBrowserRelay } from './streamRelay';
+import { kindAvailability, type KindAvailability } from './kindAvailability';
 
 let tabStore: ClusterStore | null = null;
 
@@ -68,4 +69,24 @@ export function useKindLoading(kind: WatchedKind): boolean {
     () => store.getConnectionState().loading?.[kind] === true,
     () => false,
   );
+}
+
+/**
+ * Whether `kind`'s list can be believed: live, loading, forbidden (403) or failed (the last error);
+ * kindAvailability.ts. An empty list that is not live is never "none". Re-renders only when it changes.
+ */
+export function useKindAvailability(kind: WatchedKind): KindAvailability {
+  return useKindAvailabilities([kind])[kind];
+}
+
+/** useKindAvailability for several kinds at once, by kind; `kinds` is read on every render (keep it constant). */
+export function useKindAvailabilities<K extends WatchedKind>(kinds: readonly K[]): Readonly<Record<K, KindAvailability>> {
+  const store = useClusterStream();
+  // A string snapshot compares by value, so a change of another kind does not re-render.
+  const key = useSyncExternalStore(
+    store.subscribe,
+    () => JSON.stringify(kinds.map((kind) => [kind, kindAvailability(store.getConnectionState(), kind)])),
+    () => JSON.stringify(kinds.map((kind) => [kind, { status: 'loading' }])),
+  );
+  return useMemo(() => Object.fromEntries(JSON.parse(key) as [K, KindAvailability][]) as Record<K, KindAvailability>, [key]);
 }

@@ -5,7 +5,7 @@
  */
 import type { WorkloadPlacement } from '../../lib/workloads/placement';
 import { gangStateText, type WorkloadTree } from '../../lib/workloads/tree';
-import { StageBar } from './parts';
+import { StageBar, UNAVAILABLE_CLASS } from './parts';
 
 function spanText(spans: Record<string, string[]>): string {
   const levels = Object.entries(spans).filter(([, values]) => values.length > 0);
@@ -19,10 +19,20 @@ function spanText(spans: Record<string, string[]>): string {
   return parts.join(', ');
 }
 
-export function GangsTable({ tree, placement }: { tree: WorkloadTree; placement?: WorkloadPlacement }) {
-  if (tree.gangs.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No PodGangs.</p>;
+/**
+ * `unavailable`: why the PodGang list is not the cluster's (kindAvailability.ts unavailableText), said
+ * instead of "No PodGangs" (a list this identity may not read is not empty), and above a stale table.
+ */
+export function GangsTable({ tree, placement, unavailable }: { tree: WorkloadTree; placement?: WorkloadPlacement; unavailable?: string | null }) {
+  if (tree.gangs.length === 0)
+    return (
+      <p className={`text-sm ${unavailable ? UNAVAILABLE_CLASS : 'text-zinc-600 dark:text-zinc-400'}`} data-testid="gangs-empty">
+        {unavailable ?? 'No PodGangs.'}
+      </p>
+    );
   return (
     <div className="overflow-x-auto">
+      {unavailable && <p className={`text-xs ${UNAVAILABLE_CLASS}`}>{unavailable} The PodGangs below may be out of date.</p>}
       <table className="w-full text-left text-xs" aria-label="PodGangs">
         <thead className="text-zinc-600 dark:text-zinc-400">
           <tr>

@@ -2,15 +2,23 @@
 /** The events of every object in the stack, merged, newest first. */
 import { formatAge } from '../../lib/workloads/health';
 import type { WorkloadEvent } from '../../lib/workloads/events';
+import { UNAVAILABLE_CLASS } from './parts';
 
 const LIMIT = 200;
 
-export function WorkloadEvents({ events, now }: { events: readonly WorkloadEvent[]; now: number }) {
-  if (events.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No events for these objects (the apiserver keeps events for about an hour).</p>;
+/** `unavailable`: why the Event list is not the cluster's (kindAvailability.ts), said instead of "No events". */
+export function WorkloadEvents({ events, now, unavailable }: { events: readonly WorkloadEvent[]; now: number; unavailable?: string | null }) {
+  if (events.length === 0)
+    return (
+      <p className={`text-sm ${unavailable ? UNAVAILABLE_CLASS : 'text-zinc-600 dark:text-zinc-400'}`} data-testid="events-empty">
+        {unavailable ?? 'No events for these objects (the apiserver keeps events for about an hour).'}
+      </p>
+    );
   const newest = [...events].reverse().slice(0, LIMIT);
   return (
     // Scrolls on its own, so it takes focus: arrow keys scroll it without a mouse.
     <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label="Events list">
+      {unavailable && <p className={`text-xs ${UNAVAILABLE_CLASS}`}>{unavailable} The events below may be out of date.</p>}
       <table className="w-full text-left text-xs" aria-label="Events, newest first">
         <thead className="sticky top-0 bg-white text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
           <tr>

@@ -28,6 +28,9 @@ export const NOTE_CLASS: Record<HealthSeverity, string> = {
   info: "text-zinc-700 dark:text-zinc-300 before:font-semibold before:content-['Note:_']",
 };
 
+/** A list Canopy could not read (kindAvailability.ts): said in amber, apart from a list that is really empty. */
+export const UNAVAILABLE_CLASS = 'text-amber-800 dark:text-amber-300';
+
 /** A note that ages says since when on hover (the browser's local time). */
 export const noteTitle = (n: HealthNote): string | undefined => (n.since ? `since ${new Date(n.since).toLocaleString()}` : undefined);
 

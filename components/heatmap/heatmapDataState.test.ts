@@ -1,0 +1,25 @@
+import { describe, expect, test } from 'vitest';
+import { heatmapDataState } from './TopologyView';
+
+const open = { stream: 'open' as const, synced: true };
+const live = { status: 'live' as const };
+
+describe('the topology page’s badge says what the map rests on: the stream, Nodes and Pods', () => {
+  test('Live only when the stream is open and both kinds are live', () => {
+    expect(heatmapDataState(open, live, live)).toEqual({ state: 'live', word: 'Live' });
+  });
+
+  test('every kind failing (a bad token) is not Live, though the stream to Canopy is open', () => {
+    expect(heatmapDataState(open, { status: 'failed', error: 'Unauthorized' }, { status: 'failed', error: 'Unauthorized' })).toEqual({
+      state: 'failed',
+      word: 'Retrying: could not list Nodes: Unauthorized; Pods: Unauthorized',
+    });
+  });
+
+  test('Nodes refused say so; Pods loading say loading; the stream’s own state comes first', () => {
+    expect(heatmapDataState(open, { status: 'forbidden' }, live)).toEqual({ state: 'forbidden', word: 'Not readable: you may not list Nodes' });
+    expect(heatmapDataState(open, live, { status: 'loading' })).toEqual({ state: 'loading', word: 'Loading Pods…' });
+    expect(heatmapDataState({ stream: 'reconnecting', synced: true, retryInMs: 2_000 }, live, live)).toEqual({ state: 'reconnecting', word: 'Reconnecting in 2 s' });
+    expect(heatmapDataState({ stream: 'connecting', synced: false }, live, live).word).toBe('Connecting…');
+  });
+});

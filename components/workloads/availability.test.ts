@@ -1,0 +1,55 @@
+/** A list Canopy could not read is said as such, never as "none" (kindAvailability.ts). */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, test } from 'vitest';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { stackObjects } from '../../lib/workloads/testkit';
+import { buildWorkloadTree } from '../../lib/workloads/tree';
+import { unavailableText } from '../hooks/kindAvailability';
+import { GangsTable } from './GangsAndPlacement';
+import { nodesStateError } from './useWorkloadData';
+import { WorkloadEvents } from './WorkloadEvents';
+
+const pcs = {
+  apiVersion: 'grove.io/v1alpha1',
+  kind: 'PodCliqueSet',
+  metadata: { name: 'disagg', namespace: 'team-a' },
+  spec: { replicas: 1, template: { cliques: [{ name: 'w', spec: { replicas: 1, podSpec: { containers: [{ name: 'w', image: 'x' }] } } }] } },
+} as PodCliqueSet;
+
+const text = (html: string) => html.replace(/<[^>]+>/g, '');
+
+describe('the stack page’s lists when a kind cannot be read', () => {
+  const objects = stackObjects(pcs);
+  // The viewer's store: PodGangs refused, so none arrive.
+  const tree = buildWorkloadTree(pcs, { ...objects, podGangs: [] });
+
+  test('PodGangs this identity may not list: "You may not list PodGangs in team-a.", not "No PodGangs."', () => {
+    const html = renderToStaticMarkup(createElement(GangsTable, { tree, unavailable: unavailableText('PodGang', { status: 'forbidden' }, 'team-a') }));
+    expect(text(html)).toBe('You may not list PodGangs in team-a.');
+    expect(text(renderToStaticMarkup(createElement(GangsTable, { tree })))).toBe('No PodGangs.');
+  });
+
+  test('Events whose list failed say why, not "No events for these objects"', () => {
+    const html = renderToStaticMarkup(createElement(WorkloadEvents, { events: [], now: 0, unavailable: unavailableText('Event', { status: 'failed', error: 'Unauthorized' }, 'team-a') }));
+    expect(text(html)).toBe('Could not list Events in team-a: Unauthorized.');
+    expect(text(html)).not.toMatch(/No events/);
+  });
+
+  test('a table still shown while its kind fails says it may be out of date', () => {
+    const withGangs = buildWorkloadTree(pcs, objects);
+    expect(withGangs.gangs.length).toBeGreaterThan(0);
+    const html = renderToStaticMarkup(createElement(GangsTable, { tree: withGangs, unavailable: 'Could not list PodGangs in team-a: Unauthorized.' }));
+    expect(text(html)).toContain('Could not list PodGangs in team-a: Unauthorized. The PodGangs below may be out of date.');
+  });
+});
+
+describe('nodesStateError: the nodes that will not come by waiting', () => {
+  test('refused, failing, or a live empty list each say why; loading or present nodes say nothing', () => {
+    expect(nodesStateError({ status: 'forbidden' }, 0)).toBe('you may not list Nodes, so the cluster’s nodes cannot be read');
+    expect(nodesStateError({ status: 'failed', error: 'Unauthorized' }, 0)).toBe('the cluster’s Nodes could not be listed (Unauthorized); Canopy keeps retrying');
+    expect(nodesStateError({ status: 'live' }, 0)).toBe('the cluster has no nodes');
+    expect(nodesStateError({ status: 'loading' }, 0)).toBeNull();
+    expect(nodesStateError({ status: 'forbidden' }, 3)).toBeNull();
+  });
+});
