@@ -562,8 +562,11 @@ test('an unschedulable gang shows why its pods are pending; delete with a confir
     await expect(dialog.getByTestId('kubectl-command')).toHaveText(`kubectl delete podcliquesets/${name} -n default`);
     await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
     await dialog.getByRole('button', { name: `Delete ${name}` }).click();
-    await expect(page).toHaveURL(/\/workloads\?deleted=/);
-    await expect(page.getByTestId('deleted-notice')).toContainText(`default/${name}`);
+    // Accepted is not gone: the page stays on the stack (in its own namespace) until the PodCliqueSet is gone.
+    await expect(page.getByRole('status').filter({ hasText: `There is no PodCliqueSet ${name} in namespace default` })).toBeVisible({ timeout: 20_000 });
+    await expect(page).toHaveURL(new RegExp(`/workloads/default/${name}$`));
+    await page.goto('/workloads');
+    await expect(page.getByTestId('workload-row').first()).toBeVisible({ timeout: 20_000 });
     await expect(page.locator(`[data-testid="workload-row"][data-name="${name}"]`)).toHaveCount(0);
   } finally {
     await remove(request, name);

@@ -1,9 +1,13 @@
 'use client';
-/** Delete a PodCliqueSet, after a confirmation that names what goes with it (counted from the store). */
-import { useRouter } from 'next/navigation';
+/**
+ * Delete a PodCliqueSet, after a confirmation that names what goes with it (counted from the store).
+ * The apiserver accepts a foreground delete at once and the teardown follows (lib/workloads/deletion.ts):
+ * the page says the deletion was accepted and stays on the stack, which shows Deleting until it is gone.
+ */
 import { useEffect, useId, useRef, useState } from 'react';
 import { plural } from '../../lib/workloads/health';
 import { kubectlDeleteCommand } from '../../lib/workloads/scale';
+import { deletingRefusal, type WorkloadDeletion } from '../../lib/workloads/deletion';
 import type { DeleteImpact } from '../../lib/workloads/tree';
 import { ActionFailure, deleteObject } from '../hooks/clusterActions';
 import { BUTTON_DANGER, BUTTON_SECONDARY, CommandLine } from './parts';
@@ -14,11 +18,30 @@ export function impactSentence(impact: DeleteImpact): string {
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
-export function DeleteWorkload({ namespace, name, impact, permission }: { namespace: string; name: string; impact: DeleteImpact; permission: PermissionState }) {
+/** What the page says once the apiserver has accepted the delete: the teardown is still to come. */
+export function deletionAcceptedText(namespace: string, name: string): string {
+  return `Deletion of PodCliqueSet ${namespace}/${name} accepted; teardown in progress. This page follows it until the PodCliqueSet is gone.`;
+}
+
+export function DeleteWorkload({
+  namespace,
+  name,
+  impact,
+  permission,
+  deletion,
+}: {
+  namespace: string;
+  name: string;
+  impact: DeleteImpact;
+  permission: PermissionState;
+  /** Set while the PodCliqueSet is being deleted (it has a deletionTimestamp): no second delete. */
+  deletion?: WorkloadDeletion;
+}) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const router = useRouter();
+  const [accepted, setAccepted] = useState(false);
+  const acceptedRef = useRef<HTMLParagraphElement>(null);
   const id = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
@@ -30,8 +53,13 @@ export function DeleteWorkload({ namespace, name, impact, permission }: { namesp
     cancelRef.current?.focus();
   }, [open]);
 
-  const disabledReason =
-    permission === 'loading' ? 'Checking whether you may delete…' : permission && !permission.allowed ? `You may not delete this PodCliqueSet${permission.reason ? `: ${permission.reason}` : ''}` : undefined;
+  const disabledReason = deletion
+    ? deletingRefusal({ namespace, name }, deletion)
+    : permission === 'loading'
+      ? 'Checking whether you may delete…'
+      : permission && !permission.allowed
+        ? `You may not delete this PodCliqueSet${permission.reason ? `: ${permission.reason}` : ''}`
+        : undefined;
 
   const close = () => {
     setOpen(false);
@@ -44,7 +72,11 @@ export function DeleteWorkload({ namespace, name, impact, permission }: { namesp
     setError(null);
     try {
       await deleteObject({ kind: 'PodCliqueSet', namespace, name, dryRun: false });
-      router.push(`/workloads?deleted=${encodeURIComponent(`${namespace}/${name}`)}`);
+      // Accepted is not gone: the object stays, Deleting, while what it owns is torn down. Stay here.
+      setAccepted(true);
+      setBusy(false);
+      setOpen(false);
+      requestAnimationFrame(() => acceptedRef.current?.focus());
     } catch (e) {
       setError(e instanceof ActionFailure || e instanceof Error ? e.message : String(e));
       setBusy(false);
@@ -53,11 +85,16 @@ export function DeleteWorkload({ namespace, name, impact, permission }: { namesp
 
   return (
     <div className="space-y-2">
-      <button ref={openerRef} type="button" className={BUTTON_DANGER} disabled={!!disabledReason || busy} aria-describedby={disabledReason ? `${id}-reason` : undefined} aria-expanded={open} onClick={() => setOpen(true)}>
+      <button ref={openerRef} type="button" className={BUTTON_DANGER} disabled={!!disabledReason || busy || accepted} aria-describedby={disabledReason ? `${id}-reason` : undefined} aria-expanded={open} onClick={() => setOpen(true)}>
         Delete…
       </button>
+      {accepted && (
+        <p ref={acceptedRef} tabIndex={-1} role="status" data-testid="delete-accepted" className="max-w-md text-xs text-zinc-700 dark:text-zinc-300">
+          {deletionAcceptedText(namespace, name)}
+        </p>
+      )}
       {disabledReason && (
-        <p id={`${id}-reason`} className="text-xs text-amber-800 dark:text-amber-300">
+        <p id={`${id}-reason`} data-testid="delete-disabled-reason" className="max-w-md text-xs text-amber-800 dark:text-amber-300">
           {disabledReason}
         </p>
       )}

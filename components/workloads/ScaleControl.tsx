@@ -16,6 +16,7 @@ import { plural } from '../../lib/workloads/health';
 import { pendingPodsNote, planFit, podsLeftOut, podTally, unplacedOptionalNote } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
+import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion';
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
 import { MiniHeatmap } from '../heatmap/MiniHeatmap';
@@ -101,7 +102,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     return () => clearInterval(t);
   }, [recent]);
 
+  // A stack being deleted is torn down by the garbage collector: a scale would fight it.
+  const deletion = workloadDeletion(tree);
   const disabledReason =
+    (deletion ? deletingRefusal(tree, deletion) : undefined) ??
     target.refused ??
     (permission === 'loading'
       ? 'Checking whether you may scale…'
@@ -351,7 +355,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             <button
               type="button"
               className={BUTTON_PRIMARY}
-              disabled={!!refusal || busy || preview.to === from || preview.checking || (!!preview.breach && !preview.breachAcknowledged)}
+              disabled={disabled || !!refusal || busy || preview.to === from || preview.checking || (!!preview.breach && !preview.breachAcknowledged)}
               aria-describedby={preview.breach && !refusal ? breachId : undefined}
               onClick={() => void run(from, preview.to, false)}
             >
