@@ -7,7 +7,8 @@
  * a problem, nor is the MinAvailableBreached Grove sets while they start: the stack is progressing.
  * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning: the
  * gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
- * scheduled, failed or crashing pods, operator errors, a gang spread past its required domain.
+ * scheduled (see the clock below), failed or crashing pods, operator errors, a gang spread past its
+ * required domain.
  *
  * Time matters, as it does to anyone reading `kubectl get pods`: the caller passes `now` (ms; lib/ reads
  * no clock) and the notes say how long pods have waited, from the timestamps the objects carry. A gang
@@ -39,10 +40,10 @@ export interface HealthNote {
 }
 
 /**
- * How long a refused gang minimum reads as still starting. kube-scheduler's backoff for an unschedulable
- * pod tops out at 10 s and KAI retries every cycle, so after 2 minutes the gang has been tried a dozen
- * times on the cluster as it is: no longer a queue hiccup, worth a warning (an autoscaler may still be
- * bringing nodes, so not yet a problem).
+ * How long a refused gang minimum reads as still starting. Schedulers retry a refused pod as soon as
+ * the cluster changes in a way that could make room (KAI every scheduling cycle, about a second), so a
+ * refusal still standing after 2 minutes is no queue hiccup: worth a warning. An autoscaler may still
+ * be bringing nodes (that takes minutes), so not yet a problem.
  */
 export const UNSCHEDULABLE_GRACE_MS = 2 * 60_000;
 
