@@ -6,33 +6,52 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { KindConnectionState } from '../../lib/cluster/stream';
-import type { ClusterSource, ListPage, WatchEnd } from '../sources/types';
+import type { ClusterSource, ListPage, WatchEnd, WatchEvent } from '../sources/types';
 import { httpStatusOf, KindWatcher } from './kindWatcher';
 
-/** A source whose lists fail with the queued errors, then succeed (empty); watches stay open until ended. */
+/**
+ * A source whose lists fail with the queued errors, then succeed (empty); watches fail to open with
+ * their queued errors, then stay open until ended.
+ */
 function fakeSource() {
   const failures: unknown[] = [];
+  const watchFailures: unknown[] = [];
   const ends: ((end: WatchEnd) => void)[] = [];
+  const emits: ((event: WatchEvent) => void)[] = [];
   let lists = 0;
+  let watches = 0;
   const source = {
     list: async (): Promise<ListPage> => {
       lists++;
       if (failures.length > 0) throw failures.shift();
       return { items: [], resourceVersion: '7' };
     },
-    watch: async (_kind: WatchedKind, _rv: string, _onEvent: unknown, onEnd: (end: WatchEnd) => void) => {
+    watch: async (_kind: WatchedKind, _rv: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void) => {
+      watches++;
+      if (watchFailures.length > 0) throw watchFailures.shift();
       ends.push(onEnd);
+      emits.push(onEvent);
       return { stop: () => {} };
     },
   } as unknown as ClusterSource;
-  return { source, failures, endWatch: (end: WatchEnd) => ends.at(-1)!(end), lists: () => lists };
+  return {
+    source,
+    failures,
+    watchFailures,
+    endWatch: (end: WatchEnd) => ends.at(-1)!(end),
+    emit: (event: WatchEvent) => emits.at(-1)!(event),
+    lists: () => lists,
+    watches: () => watches,
+  };
 }
+
+const bookmark = (resourceVersion: string): WatchEvent => ({ type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'Node', metadata: { resourceVersion } } });
 
 const BACKOFF = { baseMs: 1_000, capMs: 30_000 };
 
 function startWatcher(source: ClusterSource) {
   const states: KindConnectionState[] = [];
-  const watcher = new KindWatcher('Node', source, { pageSize: 100, backoff: BACKOFF, random: () => 1, now: () => 0 }, {
+  const watcher = new KindWatcher('Node', source, { pageSize: 100, backoff: BACKOFF, random: () => 1, now: () => Date.now() }, {
     onEvents: () => {},
     onState: (state) => states.push(state),
     onWatchCountChange: () => {},
@@ -105,21 +124,143 @@ describe('KindWatcher httpStatus', () => {
     watcher.stop();
   });
 
-  it("takes a watch's status: a 403 end is an error with 403, a 410 end relists saying 410", async () => {
+  it("takes a watch's status: a 403 end is an error with 403; a 410 end relists at once, not shown as a failure", async () => {
     const fake = fakeSource();
-    const { watcher } = startWatcher(fake.source);
+    const { watcher, states } = startWatcher(fake.source);
     await vi.advanceTimersByTimeAsync(0);
     expect(watcher.connectionState.status).toBe('live');
 
+    const before = states.length;
     fake.endWatch({ reason: 'gone', message: 'too old resource version' });
-    expect(watcher.connectionState).toMatchObject({ status: 'connecting', httpStatus: 410 });
     await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists()).toBe(2);
     expect(watcher.connectionState.status).toBe('live');
-    expect(watcher.connectionState).not.toHaveProperty('httpStatus');
+    expect(states.slice(before).filter((state) => state.status !== 'live' || state.lastError)).toEqual([]);
 
     fake.endWatch({ reason: 'error', message: 'Forbidden', status: 403 });
     expect(watcher.connectionState).toMatchObject({ status: 'error', httpStatus: 403, lastError: 'Forbidden', retryInMs: BACKOFF.capMs });
     watcher.stop();
     expect(watcher.connectionState).not.toHaveProperty('httpStatus');
+  });
+});
+
+describe('KindWatcher after an outage (apiserver restarted)', () => {
+  it('relists at once on the first 410 although the outage had raised the backoff, and never shows the 410', async () => {
+    const fake = fakeSource();
+    const { watcher, states } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(watcher.connectionState.status).toBe('live');
+
+    // The apiserver dies: the watch ends, and reopening it is refused five times (backoff 1, 2, 4, 8, 16 s).
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    fake.watchFailures.push(refused(), refused(), refused(), refused());
+    fake.endWatch({ reason: 'error', message: 'socket hang up' });
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000 + 8_000 + 16_000);
+    // Back: the watch from the old resourceVersion opens, then the new watch cache answers 410.
+    expect(watcher.connectionState.status).toBe('live');
+    expect(fake.lists()).toBe(1);
+    const before = states.length;
+    fake.endWatch({ reason: 'gone', message: 'too old resource version: 2321 (2325)' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists()).toBe(2);
+    expect(watcher.connectionState).toMatchObject({ status: 'live' });
+    expect(watcher.connectionState).not.toHaveProperty('lastError');
+    expect(states.slice(before).some((state) => state.lastError?.includes('too old'))).toBe(false);
+    watcher.stop();
+  });
+
+  it('backs off on 410s in a row (nothing heard between them), and an event starts afresh', async () => {
+    const fake = fakeSource();
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+
+    fake.endWatch({ reason: 'gone', message: 'too old resource version' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists()).toBe(2);
+    // The fresh list's watch is refused as too old too: now it is worth saying, and waiting.
+    fake.endWatch({ reason: 'gone', message: 'too old resource version' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists()).toBe(2);
+    expect(watcher.connectionState).toMatchObject({ status: 'retrying', httpStatus: 410, lastError: 'too old resource version', retryInMs: BACKOFF.baseMs });
+    await vi.advanceTimersByTimeAsync(BACKOFF.baseMs);
+    expect(fake.lists()).toBe(3);
+    expect(watcher.connectionState.status).toBe('live');
+    fake.endWatch({ reason: 'gone' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(watcher.connectionState).toMatchObject({ status: 'retrying', retryInMs: 2 * BACKOFF.baseMs });
+    await vi.advanceTimersByTimeAsync(2 * BACKOFF.baseMs);
+    expect(fake.lists()).toBe(4);
+
+    // Heard something: the next 410 is routine again.
+    fake.emit(bookmark('9'));
+    fake.endWatch({ reason: 'gone' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists()).toBe(5);
+    expect(watcher.connectionState.status).toBe('live');
+    watcher.stop();
+  });
+});
+
+describe('KindWatcher stall and health', () => {
+  it('restarts (relists) a watch silent, not even a bookmark, for longer than the limit', async () => {
+    const fake = fakeSource();
+    const { watcher, states } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    const limit = 150_000;
+
+    await vi.advanceTimersByTimeAsync(100_000);
+    expect(watcher.checkStall(Date.now(), limit)).toBe(false);
+    fake.emit(bookmark('8'));
+    await vi.advanceTimersByTimeAsync(140_000);
+    expect(watcher.checkStall(Date.now(), limit)).toBe(false); // 140 s since the bookmark
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(watcher.checkStall(Date.now(), limit)).toBe(true);
+    expect(states.at(-1)).toMatchObject({ status: 'retrying', lastError: 'watch stalled: no event or bookmark for 160 s; relisting' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.lists()).toBe(2);
+    expect(fake.watches()).toBe(2);
+    expect(watcher.connectionState.status).toBe('live');
+    // The new watch counts from when it opened.
+    expect(watcher.checkStall(Date.now(), limit)).toBe(false);
+    watcher.stop();
+  });
+
+  it('shows a failed health probe on a live kind, and is live again when it answers', async () => {
+    const fake = fakeSource();
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    watcher.suspect('the apiserver is not answering its health check: no answer within 5s');
+    expect(watcher.connectionState).toMatchObject({ status: 'retrying', lastError: expect.stringContaining('health check') });
+    watcher.suspect('the apiserver is not answering its health check: connect ECONNREFUSED');
+    expect(watcher.connectionState.lastError).toContain('ECONNREFUSED');
+    watcher.clearSuspicion();
+    expect(watcher.connectionState.status).toBe('live');
+    expect(watcher.connectionState).not.toHaveProperty('lastError');
+    expect(fake.watches()).toBe(1); // the open watch carried on
+    watcher.stop();
+  });
+
+  it('keeps a failing kind its own error, and retries it at once when the probe answers again', async () => {
+    const fake = fakeSource();
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    fake.watchFailures.push(refused(), refused(), refused(), refused());
+    fake.endWatch({ reason: 'error', message: 'socket hang up' });
+    await vi.advanceTimersByTimeAsync(1_000 + 2_000 + 4_000 + 8_000);
+    expect(watcher.connectionState).toMatchObject({ status: 'retrying', retryInMs: 16_000, lastError: 'connect ECONNREFUSED' });
+    watcher.suspect('the apiserver is not answering its health check');
+    expect(watcher.connectionState.lastError).toBe('connect ECONNREFUSED');
+    const watchesBefore = fake.watches();
+    // Back, but still starting: the first attempt is refused (429), and retried from the base delay.
+    fake.watchFailures.push(Object.assign(new Error('Too Many Requests'), { statusCode: 429 }));
+    watcher.clearSuspicion();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.watches()).toBe(watchesBefore + 1);
+    expect(watcher.connectionState).toMatchObject({ status: 'retrying', httpStatus: 429, retryInMs: BACKOFF.baseMs });
+    await vi.advanceTimersByTimeAsync(BACKOFF.baseMs);
+    expect(fake.watches()).toBe(watchesBefore + 2);
+    expect(watcher.connectionState.status).toBe('live');
+    watcher.stop();
   });
 });

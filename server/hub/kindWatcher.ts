@@ -3,8 +3,13 @@
  * On 410 Gone (the version left etcd's window), or when a watch closes having heard nothing, it
  * relists and reconciles, so the hub passes on exact deltas (or, when the list is older than what it
  * held — a cluster re-created behind the same context — asks the hub to send everyone a snapshot).
- * On any other failure it retries with capped exponential backoff (resuming the watch from the last
- * seen resourceVersion when it has one). Owns its store; reports changes and state to the hub.
+ * The first 410 after a good list relists at once and quietly (routine after an apiserver restart);
+ * 410s in a row back off. On any other failure it retries with capped exponential backoff (resuming
+ * the watch from the last seen resourceVersion when it has one); a successful list or event starts
+ * the backoff afresh. The hub may also find a watch stalled (silent past the bookmark interval: it
+ * relists) or the apiserver not answering its health probe (suspect: shown as retrying with the
+ * reason until the probe answers again, when any pending retry runs at once).
+ * Owns its store; reports changes and state to the hub.
  */
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import { backoffDelay, type KindConnectionState } from '../../lib/cluster/stream';
@@ -71,6 +76,14 @@ export class KindWatcher {
   private settledSinceStart = false;
   /** The current watch has delivered something (an event or a bookmark). */
   private heard = false;
+  /** When the current watch opened or last delivered something (options.now()). */
+  private lastHeardAt = 0;
+  /** 410s in a row with nothing heard between them: the first relists at once, the next ones back off. */
+  private goneStreak = 0;
+  /** The pending retry timer's callback, so that it can be run early (retryNow). */
+  private pending: (() => void) | null = null;
+  /** The state shown says the health probe failed (set by suspect(), cleared by any other state). */
+  private suspectShown = false;
 
   constructor(
     readonly kind: WatchedKind,
@@ -132,6 +145,7 @@ export class KindWatcher {
     this.synced = false;
     this.settledSinceStart = false;
     this.attempt = 0;
+    this.goneStreak = 0;
     this.setState({ status: 'connecting' });
   }
 
@@ -161,6 +175,8 @@ export class KindWatcher {
     const wentBack = this.synced && compareResourceVersions(this.store.resourceVersion, resourceVersion) === 1;
     const events = reconcile(this.store, { items, resourceVersion });
     this.synced = true;
+    // The apiserver answered in full: what fails next (a 410 on the new watch) starts from the base again.
+    this.attempt = 0;
     items = [];
     if (resynced) resynced();
     else if (wentBack) this.hooks.onReset(this.kind);
@@ -188,16 +204,66 @@ export class KindWatcher {
       return;
     }
     this.handle = handle;
+    this.lastHeardAt = this.options.now();
     this.hooks.onWatchCountChange(1);
     this.setState({ status: 'live' });
     this.settle();
   }
 
+  /**
+   * Restarts the watch (a relist) when it has heard nothing, not even a bookmark, for longer than
+   * `limitMs`: a frozen apiserver or a half-open connection keeps a watch open and silent until its
+   * timeoutSeconds (5–10 min). Returns whether it did. The hub calls this on its health tick.
+   */
+  checkStall(now: number, limitMs: number): boolean {
+    if (!this.running || !this.handle || now - this.lastHeardAt <= limitMs) return false;
+    const silentS = Math.round((now - this.lastHeardAt) / 1000);
+    this.generation++;
+    this.closeWatch();
+    const next = this.generation;
+    this.setState({ status: 'retrying', lastError: `watch stalled: no event or bookmark for ${silentS} s; relisting` });
+    void this.relist(next);
+    return true;
+  }
+
+  /**
+   * The hub's health probe failed (`reason`): a live kind is shown as retrying with it (its watch
+   * stays open: if the apiserver was only slow, the watch carries on and nothing was lost). A kind
+   * already failing keeps its own error.
+   */
+  suspect(reason: string): void {
+    if (!this.running || !this.handle || (this.state.status !== 'live' && !this.suspectShown)) return;
+    this.setState({ status: 'retrying', lastError: reason });
+    this.suspectShown = true;
+  }
+
+  /**
+   * The probe answers again after failing: a suspected open watch is live again, and a pending retry
+   * runs now, backing off from the base again (the backoff grew while the apiserver was away; a
+   * restarted apiserver still refuses a while, 503 and 429, until its CRDs and rights are loaded).
+   */
+  clearSuspicion(): void {
+    if (!this.running) return;
+    this.attempt = 0;
+    if (this.suspectShown && this.handle) this.setState({ status: 'live' });
+    else this.retryNow();
+  }
+
+  /** Runs the pending retry at once (the apiserver is back: no need to sit out the backoff). */
+  retryNow(): void {
+    const fire = this.pending;
+    if (!fire) return;
+    this.clearTimer();
+    fire();
+  }
+
   private onEvent(generation: number, event: WatchEvent): void {
     if (!this.current(generation) || !event) return;
     this.heard = true;
+    this.lastHeardAt = this.options.now();
     // A healthy event proves the connection: the next failure starts backing off from the base again.
     this.attempt = 0;
+    this.goneStreak = 0;
     if (event.type === 'BOOKMARK') {
       applyWatchEvent(this.store, event);
       return;
@@ -213,16 +279,16 @@ export class KindWatcher {
     this.closeWatch();
     const next = this.generation;
     if (end.reason === 'gone') {
-      // 410: our resourceVersion is older than etcd keeps. Only a relist can catch up; reconcile
-      // turns it into deltas. The first relist is immediate; repeated ones back off.
-      const httpStatus = end.status ?? 410;
-      this.setState({ status: 'connecting', lastError: end.message ?? 'resourceVersion expired (410 Gone); relisting', httpStatus });
-      if (this.attempt === 0) {
-        this.attempt++;
+      // 410: our resourceVersion is older than etcd keeps (routine after an apiserver restart: its
+      // watch cache starts at the current version). Only a relist can catch up; reconcile turns it
+      // into deltas. Not a failure: the first relist is immediate and quiet (the store stays what
+      // the cluster was a moment ago); only 410s in a row, nothing heard between them, back off.
+      if (this.goneStreak++ === 0) {
         void this.relist(next);
-      } else {
-        this.retryLater(() => this.relist(next), end.message ?? 'resourceVersion expired (410 Gone)', httpStatus);
+        return;
       }
+      const delay = backoffDelay(this.goneStreak - 2, this.options.backoff, this.options.random);
+      this.retryLater(() => this.relist(next), end.message ?? 'resourceVersion expired (410 Gone)', end.status ?? 410, delay);
       return;
     }
     // A watch closed without delivering anything, not even the bookmarks the apiserver sends every
@@ -248,21 +314,27 @@ export class KindWatcher {
     this.retryLater(() => (phase === 'watch' && this.synced ? this.watch(next) : this.relist(next)), describe(error), httpStatusOf(error));
   }
 
-  /** `httpStatus`: of the failure, when the apiserver answered one; kept in the state until the kind is live again. */
-  private retryLater(run: () => Promise<void>, message: string, httpStatus: number | undefined): void {
+  /**
+   * `httpStatus`: of the failure, when the apiserver answered one; kept in the state until the kind is
+   * live again. `delayMs`: instead of the backoff by `attempt`.
+   */
+  private retryLater(run: () => Promise<void>, message: string, httpStatus: number | undefined, delayMs?: number): void {
     const permanent = isPermanent(httpStatus);
     const failure = { lastError: message, ...(httpStatus !== undefined ? { httpStatus } : {}) };
-    const delay = permanent ? this.options.backoff.capMs : backoffDelay(this.attempt, this.options.backoff, this.options.random);
+    const delay = permanent ? this.options.backoff.capMs : (delayMs ?? backoffDelay(this.attempt, this.options.backoff, this.options.random));
     this.attempt++;
     this.setState({ status: permanent ? 'error' : 'retrying', ...failure, retryInMs: delay });
     this.settle();
     this.clearTimer();
-    this.timer = setTimeout(() => {
+    const fire = () => {
       this.timer = null;
+      this.pending = null;
       if (!this.running) return;
       if (this.state.status !== 'error') this.setState({ status: 'connecting', ...failure });
       void run();
-    }, delay);
+    };
+    this.pending = fire;
+    this.timer = setTimeout(fire, delay);
   }
 
   private settle(): void {
@@ -286,10 +358,12 @@ export class KindWatcher {
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.pending = null;
   }
 
   private setState(next: Omit<KindConnectionState, 'kind' | 'since'>): void {
     const changed = next.status !== this.state.status;
+    this.suspectShown = false;
     // Read on every change: the source learns a kind's scope from its first list (live: a 403 cluster-wide).
     const namespace = this.source.namespaceOf?.(this.kind);
     this.state = { kind: this.kind, ...next, since: changed ? this.options.now() : this.state.since, ...(namespace !== undefined ? { namespace } : {}) };

@@ -9,6 +9,12 @@
  * why), at most `firstSnapshotTimeoutMs`: a snapshot of stores that were never filled would tell the
  * browser the cluster is empty. Subscribers arriving while nothing changed share one snapshot object,
  * so the streams encode it once (server/hub/sse.ts encodeMessage).
+ *
+ * While running, a health tick every `probeIntervalMs` (one timer for the hub, one request per source,
+ * not per kind) asks the source's probe (live: /readyz): on failure the live kinds show as retrying with
+ * the reason, and when it answers again pending retries run at once. The same tick restarts a kind's
+ * watch that heard nothing, not even a bookmark, for `stallAfterMs` (a frozen apiserver keeps watches
+ * open and silent until their timeoutSeconds, 5–10 min).
  */
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
 import { EventCoalescer, type ConnectionStates, type KindConnectionState, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
@@ -32,6 +38,15 @@ export interface WatchHubOptions {
   backoff?: { baseMs: number; capMs: number };
   random?: () => number;
   now?: () => number;
+  /** Period of the health tick (probe + stall check). */
+  probeIntervalMs?: number;
+  /** How long the source's probe may take before it counts as failed. */
+  probeTimeoutMs?: number;
+  /**
+   * A watch silent this long is restarted. Default: 2.5 × the source's bookmarkIntervalMs (the
+   * apiserver's bookmarks come about every minute, with jitter), none for a source without one.
+   */
+  stallAfterMs?: number;
 }
 
 export interface HubSubscriber {
@@ -52,7 +67,15 @@ export interface HubCounters {
   batches: number;
 }
 
-export const HUB_DEFAULTS = { pageSize: 500, batchMs: 150, idleStopMs: 30_000, firstSnapshotTimeoutMs: 10_000, backoff: { baseMs: 500, capMs: 30_000 } } as const;
+export const HUB_DEFAULTS = {
+  pageSize: 500,
+  batchMs: 150,
+  idleStopMs: 30_000,
+  firstSnapshotTimeoutMs: 10_000,
+  backoff: { baseMs: 500, capMs: 30_000 },
+  probeIntervalMs: 15_000,
+  probeTimeoutMs: 5_000,
+} as const;
 
 export class WatchHub {
   private readonly watchers: KindWatcher[];
@@ -73,6 +96,14 @@ export class WatchHub {
   private resyncing: Set<KindWatcher> | null = null;
   private seq = 0;
   private running = false;
+  private readonly probeIntervalMs: number;
+  private readonly probeTimeoutMs: number;
+  private readonly stallAfterMs: number | undefined;
+  private readonly now: () => number;
+  private healthTimer: ReturnType<typeof setInterval> | null = null;
+  private probing = false;
+  /** The last probe's failure, until one succeeds. */
+  private unhealthy: string | null = null;
   private readonly counters: HubCounters = { upstreamWatches: 0, subscribers: 0, listRequests: 0, batches: 0 };
 
   constructor(
@@ -82,6 +113,10 @@ export class WatchHub {
     this.batchMs = options.batchMs ?? HUB_DEFAULTS.batchMs;
     this.idleStopMs = options.idleStopMs ?? HUB_DEFAULTS.idleStopMs;
     this.firstSnapshotTimeoutMs = options.firstSnapshotTimeoutMs ?? HUB_DEFAULTS.firstSnapshotTimeoutMs;
+    this.probeIntervalMs = options.probeIntervalMs ?? HUB_DEFAULTS.probeIntervalMs;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? HUB_DEFAULTS.probeTimeoutMs;
+    this.stallAfterMs = options.stallAfterMs ?? (source.bookmarkIntervalMs ? 2.5 * source.bookmarkIntervalMs : undefined);
+    this.now = options.now ?? Date.now;
     const watcherOptions = {
       pageSize: options.pageSize ?? HUB_DEFAULTS.pageSize,
       backoff: options.backoff ?? HUB_DEFAULTS.backoff,
@@ -173,6 +208,36 @@ export class WatchHub {
     if (this.running) return;
     this.running = true;
     for (const watcher of this.watchers) watcher.start();
+    if (this.source.probe || this.stallAfterMs !== undefined) {
+      this.healthTimer = setInterval(() => void this.checkHealth(), this.probeIntervalMs);
+      this.healthTimer.unref?.();
+    }
+  }
+
+  /** The last health probe's failure (the apiserver not answering), or null. */
+  get healthProblem(): string | null {
+    return this.unhealthy;
+  }
+
+  /** One health tick: restart silent watches, then probe the source (one request, whatever the kinds). */
+  async checkHealth(): Promise<void> {
+    if (!this.running) return;
+    if (this.stallAfterMs !== undefined) for (const watcher of this.watchers) watcher.checkStall(this.now(), this.stallAfterMs);
+    if (!this.source.probe || this.probing) return;
+    this.probing = true;
+    let failure: string | null = null;
+    try {
+      await this.source.probe(this.probeTimeoutMs);
+    } catch (error) {
+      failure = `the apiserver is not answering its health check: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.probing = false;
+    }
+    if (!this.running) return;
+    const recovered = failure === null && this.unhealthy !== null;
+    this.unhealthy = failure;
+    if (failure !== null) for (const watcher of this.watchers) watcher.suspect(failure);
+    else if (recovered) for (const watcher of this.watchers) watcher.clearSuspicion();
   }
 
   /** Stops every upstream watch now (subscribers stay, and get `connecting` states). */
@@ -181,6 +246,9 @@ export class WatchHub {
     this.idleTimer = null;
     if (!this.running) return;
     this.running = false;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = null;
+    this.unhealthy = null;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
     this.coalescer.take();

@@ -57,11 +57,29 @@ export function fallsBackToNamespace(kind: WatchedKind, error: unknown, options:
   return KIND_INFO[kind].namespaced && !options.continue && isStatus(error, 403);
 }
 
+/**
+ * The apiserver's words for a failed /readyz: its failing checks (`[-]etcd failed: reason withheld`),
+ * else the first line; "HTTP 500" when it said nothing.
+ */
+export function readyzFailure(httpStatus: number, message: string): string {
+  const failed = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('[-]'))
+    .map((line) => line.slice(3));
+  const said = failed.length > 0 ? failed.join('; ') : (message.split('\n')[0] ?? '').trim();
+  return `/readyz answered ${httpStatus}${said && said !== `HTTP ${httpStatus}` ? `: ${said}` : ''}`;
+}
+
 export class LiveSource implements ClusterSource {
+  /** kube-apiserver sends every watch with allowWatchBookmarks a BOOKMARK about once a minute (its watch cache's bookmark frequency). */
+  readonly bookmarkIntervalMs = 60_000;
   /** stop() of every open watch: close() ends them all, silently, like their owners' stop(). */
   private readonly watches = new Set<() => void>();
   /** Kinds refused cluster-wide, and the namespace they are listed and watched in instead. */
   private readonly scoped = new Map<WatchedKind, string>();
+  /** Kinds refused cluster-wide and in the fallback namespace too: the namespace that was tried. */
+  private readonly refusedIn = new Map<WatchedKind, string>();
   private closed = false;
 
   constructor(readonly connection: Connection) {}
@@ -73,8 +91,9 @@ export class LiveSource implements ClusterSource {
     return info;
   }
 
+  /** The namespace `kind` is listed in, or, when that was refused too, the one tried (so the header can name it). */
   namespaceOf(kind: WatchedKind): string | undefined {
-    return this.scoped.get(kind);
+    return this.scoped.get(kind) ?? this.refusedIn.get(kind);
   }
 
   async list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage> {
@@ -91,11 +110,13 @@ export class LiveSource implements ClusterSource {
         page = await this.listIn(kind, namespace, options);
       } catch (inner) {
         if (!isStatus(inner, 403)) throw inner;
+        this.refusedIn.set(kind, namespace);
         // Both refused: say so once, with the apiserver's words for the namespace.
         const message = `may not list ${KIND_INFO[kind].plural} cluster-wide, nor in namespace ${namespace}: ${(inner as Error).message}`;
         throw new ActionFailure({ status: 403, reason: 'Forbidden', message });
       }
       this.scoped.set(kind, namespace);
+      this.refusedIn.delete(kind);
       return page;
     }
   }
@@ -157,6 +178,26 @@ export class LiveSource implements ClusterSource {
     };
     this.watches.add(stop);
     return { stop };
+  }
+
+  /**
+   * Resolves when the apiserver answers `GET /readyz` with 200 within `timeoutMs`. A 401/403 also
+   * proves it answers (an identity without the public-info-viewer binding): the watches say what
+   * that identity may do. A frozen apiserver, one shutting down (refusing connections, or 500 while
+   * draining) or an unreachable one rejects with the reason.
+   */
+  async probe(timeoutMs: number): Promise<void> {
+    this.refuseWhenClosed();
+    try {
+      await kubeRequest(this.connection.kubeConfig, { method: 'GET', path: '/readyz', timeoutMs });
+    } catch (error) {
+      if (isStatus(error, 401) || isStatus(error, 403)) return;
+      // 503 with ServiceUnavailable from kubeRequest itself: no answer at all (its message says why).
+      if (error instanceof ActionFailure && !(error.status === 503 && error.reason === 'ServiceUnavailable' && error.message.startsWith('cannot reach'))) {
+        throw new Error(readyzFailure(error.status, error.message));
+      }
+      throw error;
+    }
   }
 
   apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {

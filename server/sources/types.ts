@@ -87,8 +87,22 @@ export interface ClusterSource {
   list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage>;
   /** Watch from `resourceVersion` with bookmarks; `onEnd` is called once when the watch stops for any reason but stop(). */
   watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle>;
-  /** The one namespace `kind` is listed and watched in, when it is not listed cluster-wide (live: after a 403). */
+  /**
+   * The one namespace `kind` is listed and watched in, when it is not listed cluster-wide (live: after a
+   * 403); live also names the namespace tried when that was refused as well (the kind's state is then a 403).
+   */
   namespaceOf?(kind: WatchedKind): string | undefined;
+  /**
+   * Resolves when the cluster's API answers its health check (live: `GET /readyz`) within `timeoutMs`;
+   * rejects with the reason otherwise. The hub probes with it periodically: an open watch cannot tell
+   * a quiet cluster from a frozen apiserver.
+   */
+  probe?(timeoutMs: number): Promise<void>;
+  /**
+   * How often the source sends every watch a BOOKMARK even when nothing changes (live: the apiserver,
+   * about every minute). When set, the hub restarts a watch that heard nothing for well over that.
+   */
+  readonly bookmarkIntervalMs?: number;
   /** Server-side apply with field manager `canopy` (dry-run when asked). Throws ActionError. */
   apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult>;
   delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void>;
