@@ -61,6 +61,24 @@ describe('canopy serve', () => {
     expect(serveCommand({ port: 3000, dev: true }, root, {}).mode).toBe('development');
   });
 
+  it('looks for the build where next.config.ts puts it: CANOPY_DIST_DIR when set', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'canopy-root-'));
+    mkdirSync(path.join(root, '.next-x'));
+    writeFileSync(path.join(root, '.next-x', 'BUILD_ID'), 'x');
+    const withDir = serveCommand({ port: 3000, dev: false }, root, { CANOPY_DIST_DIR: '.next-x' });
+    expect(withDir.mode).toBe('production');
+    expect(withDir.args[1]).toBe('start');
+    // The child reads the same setting (next start finds the build there).
+    expect(withDir.env.CANOPY_DIST_DIR).toBe('.next-x');
+    // Without it, .next has no build: development.
+    expect(serveCommand({ port: 3000, dev: false }, root, {}).mode).toBe('development');
+    // A build in .next does not count when CANOPY_DIST_DIR names another, empty directory.
+    mkdirSync(path.join(root, '.next'));
+    writeFileSync(path.join(root, '.next', 'BUILD_ID'), 'x');
+    expect(serveCommand({ port: 3000, dev: false }, root, { CANOPY_DIST_DIR: '.next-empty' }).mode).toBe('development');
+    expect(serveCommand({ port: 3000, dev: false }, root, { CANOPY_DIST_DIR: path.join(root, '.next-x') }).mode).toBe('production');
+  });
+
   it('CANOPY_SIMULATE selects the demo, the empty demo cluster, or a snapshot file', async () => {
     const file = path.join(dir, 'cluster.json');
     writeFileSync(file, JSON.stringify(snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY)));

@@ -1,6 +1,7 @@
 /**
  * `canopy serve [--context X] [--port N] [--simulate SNAPSHOT.json|demo] [--dev]`
- * Starts the Next.js app on 127.0.0.1:N — the production build when .next holds one, else `next dev` —
+ * Starts the Next.js app on 127.0.0.1:N — the production build when the build directory (.next, or
+ * CANOPY_DIST_DIR as next.config.ts reads it) holds one, else `next dev` —
  * and tells the server which cluster to use through the environment:
  *   CANOPY_SIMULATE=<absolute path of a snapshot | demo>   the simulated cluster
  *   CANOPY_CONTEXT=<kubeconfig context>                     a live cluster through that context
@@ -19,8 +20,8 @@ import type { CliIO } from './main';
 
 const HELP = `Usage: canopy serve [--context NAME] [--port N] [--simulate SNAPSHOT.json|demo] [--dev]
 
-Starts the Canopy dashboard on http://127.0.0.1:N (production build if one exists under .next,
-otherwise the Next.js development server).
+Starts the Canopy dashboard on http://127.0.0.1:N (production build if one exists under .next, or
+under CANOPY_DIST_DIR when that is set, otherwise the Next.js development server).
 
 Options:
       --context NAME      use this kubeconfig context (sets CANOPY_CONTEXT)
@@ -51,9 +52,14 @@ type Env = Record<string, string | undefined>;
 /** The project root (where package.json and .next live). */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/** Where `next build` put its output and `next start` looks for it: next.config.ts's distDir, relative to the root. */
+export function distDirOf(root: string, env: Env): string {
+  return path.resolve(root, env.CANOPY_DIST_DIR || '.next');
+}
+
 /** The command, arguments and environment that start the app (pure, for tests). */
 export function serveCommand(options: ServeOptions, root = PROJECT_ROOT, env: Env = process.env): { command: string; args: string[]; env: Env; mode: 'production' | 'development' } {
-  const production = !options.dev && existsSync(path.join(root, '.next', 'BUILD_ID'));
+  const production = !options.dev && existsSync(path.join(distDirOf(root, env), 'BUILD_ID'));
   const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   const childEnv: Env = { ...env };
   delete childEnv.CANOPY_SIMULATE;
