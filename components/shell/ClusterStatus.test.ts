@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStates } from '../../lib/cluster/stream';
 import type { ClientConnectionState } from '../hooks/clusterStore';
-import { accessLimits, accessSentences, summariseConnection } from './ClusterStatus';
+import { accessLimits, accessSentences, clusterProblem, NAMESPACE_HINT, problemSentences, summariseConnection } from './ClusterStatus';
 
 const NODES_FORBIDDEN = 'nodes is forbidden: User "system:serviceaccount:team-a:member" cannot list resource "nodes" in API group "" at the cluster scope';
 
@@ -21,7 +21,7 @@ const open = (kinds: ConnectionStates): ClientConnectionState => ({ stream: 'ope
 describe('access limits', () => {
   it('names the namespace and the kinds not listed cluster-wide, and what forbidden Nodes cost', () => {
     const limits = accessLimits(teamA);
-    expect(limits).toEqual({ scope: { namespace: 'team-a', kinds: ['Pod', 'PodCliqueSet'] }, forbidden: ['Node', 'ClusterTopologyBinding'] });
+    expect(limits).toEqual({ scope: { namespace: 'team-a', kinds: ['Pod', 'PodCliqueSet'] }, forbidden: ['Node', 'ClusterTopologyBinding'], refusedIn: null });
     expect(accessSentences(limits)).toEqual([
       'Namespace team-a only: you may not list Pods, PodCliqueSets cluster-wide.',
       'You may not list Nodes, ClusterTopologyBindings, so the topology page cannot show GPUs.',
@@ -98,5 +98,80 @@ describe('summariseConnection', () => {
 
   it('says Connecting… before the first snapshot whatever the kinds say', () => {
     expect(summariseConnection({ stream: 'connecting', synced: false, kinds: {} })).toMatchObject({ tone: 'wait', label: 'Connecting…' });
+  });
+});
+
+describe('a namespace-scoped identity whose namespace was refused too', () => {
+  // The context has no namespace: the server tried `default`, where this identity may read nothing.
+  const refused = (kind: 'Pod' | 'PodCliqueSet') => ({
+    kind,
+    status: 'error' as const,
+    since: 1,
+    httpStatus: 403,
+    namespace: 'default',
+    lastError: `may not list ${kind.toLowerCase()}s cluster-wide, nor in namespace default: forbidden`,
+  });
+  const kinds: ConnectionStates = {
+    Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, httpStatus: 403 },
+    Pod: refused('Pod'),
+    PodCliqueSet: refused('PodCliqueSet'),
+  };
+
+  it('says which namespace was tried and how to change it, and is not mistaken for a scope', () => {
+    const limits = accessLimits(kinds);
+    expect(limits).toEqual({ scope: null, forbidden: ['Node', 'Pod', 'PodCliqueSet'], refusedIn: { namespace: 'default', kinds: ['Pod', 'PodCliqueSet'] } });
+    expect(accessSentences(limits)).toEqual([
+      'You may not list Pods, PodCliqueSets, neither cluster-wide nor in namespace default (the only namespace tried).',
+      'You may not list Nodes, so the topology page cannot show GPUs.',
+      NAMESPACE_HINT,
+    ]);
+    expect(NAMESPACE_HINT).toContain('CANOPY_NAMESPACE=<namespace>');
+    expect(NAMESPACE_HINT).toContain('kubectl config set-context --current --namespace=<namespace>');
+    expect(summariseConnection(open(kinds))).toMatchObject({ label: 'Limited', detail: expect.stringContaining('nor in namespace default') });
+  });
+});
+
+describe('cluster problems (the banner)', () => {
+  const every = (state: { status: 'retrying' | 'error' | 'connecting'; lastError: string; httpStatus?: number }): ConnectionStates => ({
+    Node: { kind: 'Node', since: 1, ...state },
+    Pod: { kind: 'Pod', since: 1, ...state },
+    PodCliqueSet: { kind: 'PodCliqueSet', since: 1, ...state },
+  });
+  const source = { name: 'prod-east', server: 'https://10.0.0.1:6443' };
+
+  it('says refused credentials plainly: 401, the context, what to do, and that Canopy keeps retrying', () => {
+    const problem = clusterProblem(every({ status: 'error', lastError: 'Unauthorized', httpStatus: 401 }));
+    expect(problem).toEqual({ kind: 'unauthorized', message: 'Unauthorized' });
+    const text = problemSentences(problem!, source).join(' ');
+    expect(text).toContain('refused Canopy’s credentials (401 Unauthorized) for context “prod-east”');
+    expect(text).toMatch(/Refresh them .* restart Canopy/);
+    expect(text).toContain('keeps retrying');
+  });
+
+  it('says an unreachable API server with its address and the reason, and names a TLS failure', () => {
+    const refused = clusterProblem(every({ status: 'retrying', lastError: 'cannot reach the apiserver at 10.0.0.1:6443: connect ECONNREFUSED 10.0.0.1:6443', httpStatus: 503 }));
+    expect(refused).toMatchObject({ kind: 'unreachable', tls: false });
+    expect(problemSentences(refused!, source)).toEqual([
+      'The cluster’s API server at https://10.0.0.1:6443 (context “prod-east”) does not answer Canopy: connect ECONNREFUSED 10.0.0.1:6443.',
+      'Canopy keeps retrying; what is shown may be out of date.',
+    ]);
+    // A watch's failure carries no HTTP status; the CA of the kubeconfig does not sign the server's certificate.
+    const wrongCa = clusterProblem(every({ status: 'retrying', lastError: 'self-signed certificate in certificate chain' }));
+    expect(wrongCa).toMatchObject({ kind: 'unreachable', tls: true });
+    expect(problemSentences(wrongCa!, source)[1]).toMatch(/certificate is not trusted: check the certificate-authority/);
+    // The hub's health probe failing (a frozen apiserver) reads the same way.
+    const frozen = clusterProblem(every({ status: 'retrying', lastError: 'the apiserver is not answering its health check: cannot reach the apiserver at 10.0.0.1:6443: no answer from 10.0.0.1:6443 within 5s' }));
+    expect(problemSentences(frozen!, source)[0]).toBe('The cluster’s API server at https://10.0.0.1:6443 (context “prod-east”) does not answer Canopy: no answer from 10.0.0.1:6443 within 5s.');
+  });
+
+  it('is no problem while any kind is live, for answers of the apiserver (500, 403), or before any failure', () => {
+    const kinds = every({ status: 'retrying', lastError: 'connect ECONNREFUSED' });
+    expect(clusterProblem({ ...kinds, Pod: { kind: 'Pod', status: 'live', since: 1 } })).toBeNull();
+    expect(clusterProblem(every({ status: 'retrying', lastError: 'etcdserver: request timed out', httpStatus: 500 }))).toBeNull();
+    expect(clusterProblem({ Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, httpStatus: 403 } })).toBeNull();
+    expect(clusterProblem({ Node: { kind: 'Node', status: 'connecting', since: 1 } })).toBeNull();
+    expect(clusterProblem({})).toBeNull();
+    // Kinds refused for rights keep their 403 meanwhile: the others' failures still say unreachable.
+    expect(clusterProblem({ ...kinds, Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, httpStatus: 403 } })).toMatchObject({ kind: 'unreachable' });
   });
 });

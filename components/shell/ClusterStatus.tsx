@@ -43,27 +43,93 @@ export interface AccessLimits {
   scope: { namespace: string; kinds: WatchedKind[] } | null;
   /** Kinds refused outright (403). */
   forbidden: WatchedKind[];
+  /**
+   * Of `forbidden`, the namespaced kinds refused cluster-wide and in the one namespace the server
+   * tried too (CANOPY_NAMESPACE, else the context's namespace, else `default`), and that namespace.
+   */
+  refusedIn: { namespace: string; kinds: WatchedKind[] } | null;
 }
 
 export function accessLimits(kinds: ConnectionStates): AccessLimits {
-  const scoped = WATCHED_KINDS.filter((kind) => kinds[kind]?.namespace);
+  const forbidden = WATCHED_KINDS.filter((kind) => isForbidden(kinds[kind]));
+  // A kind's namespace: where it is listed when live; on a 403, the namespace that was tried as well.
+  const scoped = WATCHED_KINDS.filter((kind) => kinds[kind]?.namespace && !forbidden.includes(kind));
+  const refused = forbidden.filter((kind) => kinds[kind]?.namespace);
   return {
     scope: scoped.length > 0 ? { namespace: kinds[scoped[0]!]!.namespace!, kinds: scoped } : null,
-    forbidden: WATCHED_KINDS.filter((kind) => isForbidden(kinds[kind])),
+    forbidden,
+    refusedIn: refused.length > 0 ? { namespace: kinds[refused[0]!]!.namespace!, kinds: refused } : null,
   };
 }
 
 const plural = (kind: WatchedKind) => `${kind}s`;
 
+/** How a person changes the one namespace the server lists in (the header's choice only filters the views). */
+export const NAMESPACE_HINT =
+  'To use another namespace, start Canopy with CANOPY_NAMESPACE=<namespace>, or set the context’s namespace (kubectl config set-context --current --namespace=<namespace>) and restart Canopy; the namespace chosen in the header only filters what is shown.';
+
 /** The limits as sentences for a person: which namespace, what may not be listed, what that costs. */
 export function accessSentences(limits: AccessLimits): string[] {
   const out: string[] = [];
   if (limits.scope) out.push(`Namespace ${limits.scope.namespace} only: you may not list ${limits.scope.kinds.map(plural).join(', ')} cluster-wide.`);
-  if (limits.forbidden.length > 0) {
-    const cost = limits.forbidden.includes('Node') ? ', so the topology page cannot show GPUs' : '';
-    out.push(`You may not list ${limits.forbidden.map(plural).join(', ')}${cost}.`);
+  const refusedIn = limits.refusedIn;
+  if (refusedIn) out.push(`You may not list ${refusedIn.kinds.map(plural).join(', ')}, neither cluster-wide nor in namespace ${refusedIn.namespace} (the only namespace tried).`);
+  const others = limits.forbidden.filter((kind) => !refusedIn?.kinds.includes(kind));
+  if (others.length > 0) {
+    const cost = others.includes('Node') ? ', so the topology page cannot show GPUs' : '';
+    out.push(`You may not list ${others.map(plural).join(', ')}${cost}.`);
   }
+  if (refusedIn) out.push(NAMESPACE_HINT);
   return out;
+}
+
+/** The cluster cannot be used at all: its credentials are refused, or its API server does not answer. */
+export type ClusterProblem = { kind: 'unauthorized'; message: string } | { kind: 'unreachable'; reason: string; tls: boolean };
+
+/** Failures of a connection that reached no apiserver answer (refused, timed out, TLS), or of its health probe. */
+function isNoAnswer(state: KindConnectionState): boolean {
+  if (state.httpStatus === undefined) return true;
+  return state.httpStatus === 503 && /cannot reach|not answering/.test(state.lastError ?? '');
+}
+
+const TLS_ERROR = /certificate|self[- ]signed|altname|unable to verify|\bSSL\b|\bTLS\b/i;
+
+/**
+ * Whether the stream's kinds say the whole cluster is out of reach: any kind refused with 401 (the
+ * credentials: every request fails alike), or no kind live and every failing one without an answer
+ * from the apiserver (kinds refused for rights before keep their 403 and do not count).
+ */
+export function clusterProblem(kinds: ConnectionStates): ClusterProblem | null {
+  const states = Object.values(kinds).filter((k): k is KindConnectionState => !!k);
+  const unauthorized = states.find((k) => k.status !== 'live' && k.httpStatus === 401);
+  if (unauthorized) return { kind: 'unauthorized', message: unauthorized.lastError ?? 'Unauthorized' };
+  if (states.length === 0 || states.some((k) => k.status === 'live')) return null;
+  const failing = states.filter((k) => k.lastError && !isForbidden(k) && !(k.status === 'error' && k.httpStatus === 404));
+  if (failing.length === 0 || !failing.every(isNoAnswer)) return null;
+  const tls = failing.find((k) => TLS_ERROR.test(k.lastError!));
+  return { kind: 'unreachable', reason: (tls ?? failing[0]!).lastError!, tls: !!tls };
+}
+
+/** The problem as sentences: what happened, what to do, and that Canopy keeps retrying. */
+export function problemSentences(problem: ClusterProblem, source: { name: string; server?: string }): string[] {
+  if (problem.kind === 'unauthorized') {
+    return [
+      `The cluster refused Canopy’s credentials (401 Unauthorized) for context “${source.name}”: its token or client certificate has probably expired or been revoked.`,
+      'Refresh them (log in again or renew the token in the kubeconfig) and restart Canopy.',
+      'Canopy keeps retrying every 30 s, which is enough when the context gets its token from a command.',
+    ];
+  }
+  const at = source.server ? ` at ${source.server}` : '';
+  // The kind's error repeats what the sentence says already ("cannot reach the apiserver at host:port: …").
+  const reason = problem.reason
+    .replace(/^the apiserver is not answering its health check: /, '')
+    .replace(/^cannot reach the apiserver at \S+: /, '')
+    .replace(/\.$/, '');
+  return [
+    `The cluster’s API server${at} (context “${source.name}”) does not answer Canopy: ${reason}.`,
+    ...(problem.tls ? ['Its certificate is not trusted: check the certificate-authority and the server address of this context in the kubeconfig.'] : []),
+    'Canopy keeps retrying; what is shown may be out of date.',
+  ];
 }
 
 /** The tab's stream state, folded with the server's upstream watches, as one word and a sentence. */
@@ -380,6 +446,7 @@ export function ClusterBanner() {
   const { state } = useClusterContext();
   const connection = useConnectionState();
   const limits = accessSentences(accessLimits(connection.kinds));
+  const problem = clusterProblem(connection.kinds);
   if (state.status === 'error') {
     return (
       <div role="alert" className="border-b border-red-300 bg-red-50 px-4 py-1.5 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200">
@@ -389,6 +456,18 @@ export function ClusterBanner() {
   }
   if (state.status !== 'ready') return null;
   if (state.data.source.mode !== 'simulated') {
+    if (problem) {
+      return (
+        <div
+          role="alert"
+          data-testid="cluster-problem-banner"
+          data-problem={problem.kind}
+          className="border-b border-red-300 bg-red-50 px-4 py-1.5 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-200"
+        >
+          {problemSentences(problem, state.data.source).join(' ')}
+        </div>
+      );
+    }
     if (limits.length === 0) return null;
     return (
       <div

@@ -127,12 +127,14 @@ describe('LiveSource namespace fallback', () => {
     expect(source.info().scope).toBeUndefined();
   });
 
-  it('says both when the namespace refuses too, and does not scope the kind', async () => {
+  it('says both when the namespace refuses too, does not scope the kind, and names the namespace tried', async () => {
     await expect(source.list('Event', { limit: 500 })).rejects.toMatchObject({
       status: 403,
       message: expect.stringMatching(/^may not list events cluster-wide, nor in namespace team-a: events "team-a" is forbidden/),
     });
-    expect(source.namespaceOf('Event')).toBeUndefined();
+    // Not scoped (info().scope), but the namespace tried is named, for the header to say which.
+    expect(source.info().scope).toBeUndefined();
+    expect(source.namespaceOf('Event')).toBe('team-a');
   });
 
   it('does not fall back on a later page (its continue token is the cluster-wide list’s)', async () => {
