@@ -9,7 +9,8 @@ import { formatDuration, notReadySince } from '../../lib/workloads/health';
 import { isLiveStage, totalStageCount } from '../../lib/workloads/pods';
 import type { CliqueNode, ReplicaNode, ScalingGroupNode, WorkloadTree } from '../../lib/workloads/tree';
 import type { WhyPending } from '../../lib/workloads/whyPending';
-import { BUTTON_SECONDARY, StageBadge, StageBar } from './parts';
+import { BUTTON_SECONDARY, StageBadge, StageBar, UNAVAILABLE_CLASS } from './parts';
+import { unavailableText } from '../hooks/kindAvailability';
 import { ScaleControl, type PermissionState } from './ScaleControl';
 import type { WorkloadData } from './useWorkloadData';
 
@@ -74,14 +75,23 @@ function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNod
         <span className="text-xs uppercase tracking-wide text-zinc-500 dark:text-zinc-400">Scaling group</span>
         <span className="font-mono text-sm">{group.name}</span>
         <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="group-replicas">
-          {group.availableReplicas}/{group.replicas} replicas available (min {group.minAvailable})
+          {group.unread ? `${group.replicas} replica${group.replicas === 1 ? '' : 's'} seen (min ${group.minAvailable}); available unknown` : `${group.availableReplicas}/${group.replicas} replicas available (min ${group.minAvailable})`}
         </span>
         {group.breached && <span className="text-xs text-amber-800 dark:text-amber-300">MinAvailableBreached: {group.breached.reason}</span>}
-        <span className="ml-auto">
-          <ScaleToggle name={group.name} open={open} onToggle={() => setOpen((o) => !o)} />
-        </span>
+        {!group.unread && (
+          <span className="ml-auto">
+            <ScaleToggle name={group.name} open={open} onToggle={() => setOpen((o) => !o)} />
+          </span>
+        )}
       </div>
-      {open && (
+      {group.unread && (
+        // Known from its members' label only: its own count and state are not, so it is not scaled from here.
+        <p className={`mt-1 text-xs ${UNAVAILABLE_CLASS}`} data-testid="group-unread">
+          {unavailableText('PodCliqueScalingGroup', props.data.availability.PodCliqueScalingGroup, props.tree.namespace) ?? 'This PodCliqueScalingGroup is not in the cluster’s list.'} Its members are shown from
+          their PodCliques; it is not scaled from here.
+        </p>
+      )}
+      {open && !group.unread && (
         <div className="mt-2">
           <ScaleControl target={target} tree={props.tree} data={props.data} permission={props.permissions.PodCliqueScalingGroup} label="Scaling-group replicas" />
         </div>

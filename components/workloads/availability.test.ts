@@ -9,6 +9,8 @@ import { unavailableText } from '../hooks/kindAvailability';
 import { GangsTable } from './GangsAndPlacement';
 import { nodesStateError } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
+import { WorkloadTreeView } from './WorkloadTreeView';
+import type { WorkloadData } from './useWorkloadData';
 
 const pcs = {
   apiVersion: 'grove.io/v1alpha1',
@@ -51,5 +53,36 @@ describe('nodesStateError: the nodes that will not come by waiting', () => {
     expect(nodesStateError({ status: 'live' }, 0)).toBe('the cluster has no nodes');
     expect(nodesStateError({ status: 'loading' }, 0)).toBeNull();
     expect(nodesStateError({ status: 'forbidden' }, 3)).toBeNull();
+  });
+});
+
+describe('the tree when PodCliqueScalingGroups cannot be read', () => {
+  const grouped = {
+    ...pcs,
+    spec: {
+      replicas: 1,
+      template: {
+        cliques: [
+          { name: 'pleader', spec: { replicas: 1, podSpec: { containers: [{ name: 'l', image: 'x' }] } } },
+          { name: 'pworker', spec: { replicas: 3, podSpec: { containers: [{ name: 'w', image: 'x' }] } } },
+        ],
+        podCliqueScalingGroups: [{ name: 'prefill', cliqueNames: ['pleader', 'pworker'], replicas: 1 }],
+      },
+    },
+  } as PodCliqueSet;
+
+  test('members stay in their group (from the label), which says it could not be read and offers no scale', () => {
+    const objects = stackObjects(grouped);
+    const tree = buildWorkloadTree(objects.pcs, { ...objects, podCliqueScalingGroups: [] });
+    const data = { ...objects, events: [], unreadablePods: 0, synced: true, availability: { PodCliqueScalingGroup: { status: 'forbidden' } } } as unknown as WorkloadData;
+    const html = renderToStaticMarkup(
+      createElement(WorkloadTreeView, { tree, data, why: new Map(), now: 0, permissions: { PodClique: undefined, PodCliqueScalingGroup: undefined } }),
+    );
+    expect(html).toContain('data-testid="scaling-group" data-name="disagg-0-prefill"');
+    expect(text(html)).toContain('1 replica seen (min 1); available unknown');
+    expect(text(html)).toContain('You may not list PodCliqueScalingGroups in team-a. Its members are shown from their PodCliques; it is not scaled from here.');
+    expect(html).not.toContain('aria-label="Scale disagg-0-prefill"');
+    // The members are not standalone cliques of the replica.
+    expect(tree.replicas[0]!.cliques).toEqual([]);
   });
 });

@@ -53,3 +53,32 @@ describe('startupGraph: ready pods out of pods, the gate apart', () => {
     expect(nodeOf(objects, 'router')).toMatchObject({ ready: 0, pods: 0, progress: 'waiting' });
   });
 });
+
+describe('PodCliqueScalingGroups this identity may not read: membership from the PodCliques’ label', () => {
+  // The viewer's store: PodCliques and pods, no PodCliqueScalingGroup.
+  const unreadGroups = (objects: ReturnType<typeof stackObjects>) => ({ ...objects, podCliqueScalingGroups: [] });
+
+  it('the startup node of a group member counts its pods and gate as when the group is read', () => {
+    const objects = stackObjects(stack);
+    const read = startupGraph(buildWorkloadTree(objects.pcs, objects)).nodes;
+    const unread = startupGraph(buildWorkloadTree(objects.pcs, unreadGroups(objects))).nodes;
+    expect(unread).toEqual(read);
+    // Not "waiting · 0/0 ready · gate: 0".
+    expect(startupNodeText(unread.find((n) => n.clique === 'prefill')!)).toEqual({ word: 'ready', counts: '2/2 ready', gate: 'gate: 1' });
+  });
+
+  it('the tree keeps members inside a stand-in for their group, never as standalone cliques', () => {
+    const objects = stackObjects(stack, { scalingGroupReplicas: { 'ux-0-workers': 2 } });
+    const tree = buildWorkloadTree(objects.pcs, unreadGroups(objects));
+    expect(tree.replicas[0]!.cliques.map((c) => c.name)).toEqual(['ux-0-router']);
+    const group = tree.replicas[0]!.scalingGroups[0]!;
+    expect(group).toMatchObject({ name: 'ux-0-workers', template: 'workers', unread: true, replicas: 2, minAvailable: 1 });
+    expect(group.replicaNodes.map((r) => r.cliques.map((c) => c.template))).toEqual([
+      ['decode', 'prefill'],
+      ['decode', 'prefill'],
+    ]);
+    expect(tree.podCliques.find((c) => c.name === 'ux-0-workers-1-prefill')).toMatchObject({ template: 'prefill', scalingGroup: { name: 'ux-0-workers', replicaIndex: 1 } });
+    // Read, the group is no stand-in.
+    expect(buildWorkloadTree(objects.pcs, objects).scalingGroups[0]!.unread).toBeUndefined();
+  });
+});

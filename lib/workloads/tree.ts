@@ -9,6 +9,7 @@
  * for the replica index: scaled PodGangs are offset by minAvailable (§22.13), so labels win.
  */
 import {
+  GROVE_API_VERSION,
   LABEL_BASE_PODGANG,
   LABEL_MANAGED_BY,
   LABEL_MANAGED_BY_VALUE,
@@ -20,9 +21,9 @@ import {
   LABEL_PODGANG,
 } from '../grove/labels';
 import type { Condition, KubeObject } from '../grove/meta';
-import type { PodClique } from '../grove/podclique';
+import { scalingGroupOfPodClique, type PodClique } from '../grove/podclique';
 import { minAvailableOf, replicaIndexOf, STARTUP_EXPLICIT, STARTUP_IN_ORDER, type PodCliqueSet } from '../grove/podcliqueset';
-import type { PodCliqueScalingGroup } from '../grove/podcliquescalinggroup';
+import { PCSG_KIND, type PodCliqueScalingGroup } from '../grove/podcliquescalinggroup';
 import type { PodGang } from '../grove/podgang';
 import { addStageCounts, countStages, emptyStageCounts, podGpus, podStage, type PodStage, type StageCounts } from './pods';
 
@@ -81,6 +82,12 @@ export interface ScalingGroupNode {
   replicas: number;
   minAvailable: number;
   availableReplicas: number;
+  /**
+   * The PodCliqueScalingGroup itself was not in the store (this identity may not list the kind, or its
+   * list failed): the node stands for it from its member PodCliques' `grove.io/podcliquescalinggroup`
+   * label, `replicas` counts their replica indices, `availableReplicas` and the conditions are unknown.
+   */
+  unread?: true;
   breached?: Condition;
   replicaNodes: ScalingGroupReplicaNode[];
   counts: StageCounts;
@@ -214,20 +221,21 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
   }
   for (const list of podsByClique.values()) list.sort((a, b) => (a.podIndex ?? 0) - (b.podIndex ?? 0) || compareNames(a, b));
 
-  const groupByName = new Map(pcsgObjects.map((g) => [nameOf(g), g]));
   const groupByUid = new Map(pcsgObjects.filter((g) => g.metadata.uid).map((g) => [g.metadata.uid!, g]));
-  const groupOf = (c: PodClique): PodCliqueScalingGroup | undefined => {
-    const labelled = labelsOf(c)[LABEL_PCSG];
-    if (labelled) return groupByName.get(labelled);
-    return (c.metadata.ownerReferences ?? []).map((r) => groupByUid.get(r.uid)).find(Boolean);
+  // The group a PodClique is a member of: its label (what the operator writes), else an ownerReference.
+  // Known even when the PodCliqueScalingGroups themselves cannot be read, so a member is never shown
+  // as a standalone clique.
+  const groupNameOf = (c: PodClique): string | undefined => {
+    const owner = (c.metadata.ownerReferences ?? []).map((r) => groupByUid.get(r.uid)).find(Boolean);
+    return labelsOf(c)[LABEL_PCSG] || (owner ? nameOf(owner) : scalingGroupOfPodClique(c));
   };
 
   const cliqueNodes: CliqueNode[] = pclqObjects.map((c) => {
     const name = nameOf(c);
     const pcsIndex = replicaIndexOf(c, pcsName);
-    const group = groupOf(c);
-    const groupIndex = group ? (intLabel(c, LABEL_PCSG_REPLICA_INDEX) ?? Number(/^-(\d+)-/.exec(name.slice(nameOf(group).length))?.[1] ?? 0)) : undefined;
-    const prefix = group ? `${nameOf(group)}-${groupIndex}-` : `${pcsName}-${pcsIndex}-`;
+    const group = groupNameOf(c);
+    const groupIndex = group ? (intLabel(c, LABEL_PCSG_REPLICA_INDEX) ?? Number(/^-(\d+)-/.exec(name.slice(group.length))?.[1] ?? 0)) : undefined;
+    const prefix = group ? `${group}-${groupIndex}-` : `${pcsName}-${pcsIndex}-`;
     const pods = podsByClique.get(name) ?? [];
     const gang = labelsOf(c)[LABEL_PODGANG] ?? pods.find((p) => p.gang)?.gang;
     const breached = breachedOf(c);
@@ -237,7 +245,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       pcsIndex,
       replicas: c.spec?.replicas ?? 0,
       minAvailable: minAvailableOf(pcs, c, 'PodClique'),
-      ...(group ? { scalingGroup: { name: nameOf(group), replicaIndex: groupIndex ?? 0 } } : {}),
+      ...(group ? { scalingGroup: { name: group, replicaIndex: groupIndex ?? 0 } } : {}),
       ...(gang ? { gang } : {}),
       startsAfter: [...(c.spec?.startsAfter ?? [])],
       ...(breached ? { breached } : {}),
@@ -248,10 +256,23 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
   });
   cliqueNodes.sort(compareNames);
 
-  const groupNodes: ScalingGroupNode[] = pcsgObjects.map((g) => {
-    const name = nameOf(g);
-    const pcsIndex = replicaIndexOf(g, pcsName);
+  // Groups named by their members but not in the store (not readable): stand-ins from the members.
+  const readGroups = new Set(pcsgObjects.map(nameOf));
+  const unreadGroups = [...new Set(cliqueNodes.flatMap((c) => (c.scalingGroup && !readGroups.has(c.scalingGroup.name) ? [c.scalingGroup.name] : [])))];
+  const standIns = unreadGroups.map((name): PodCliqueScalingGroup => {
     const members = cliqueNodes.filter((c) => c.scalingGroup?.name === name);
+    return {
+      apiVersion: GROVE_API_VERSION,
+      kind: PCSG_KIND,
+      metadata: { name, namespace: ns },
+      spec: { replicas: new Set(members.map((c) => c.scalingGroup!.replicaIndex)).size, cliqueNames: [...new Set(members.map((c) => c.template))].sort() },
+    };
+  });
+  const groupNodes: ScalingGroupNode[] = [...pcsgObjects, ...standIns].map((g) => {
+    const name = nameOf(g);
+    const unread = !readGroups.has(name);
+    const members = cliqueNodes.filter((c) => c.scalingGroup?.name === name);
+    const pcsIndex = unread ? (members[0]?.pcsIndex ?? 0) : replicaIndexOf(g, pcsName);
     const indices = new Set<number>(members.map((c) => c.scalingGroup!.replicaIndex));
     for (let j = 0; j < (g.spec?.replicas ?? 0); j++) indices.add(j);
     const replicaNodes = [...indices]
@@ -270,6 +291,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       replicas: g.spec?.replicas ?? 0,
       minAvailable: minAvailableOf(pcs, g, 'PodCliqueScalingGroup'),
       availableReplicas: g.status?.availableReplicas ?? 0,
+      ...(unread ? { unread: true as const } : {}),
       ...(breached ? { breached } : {}),
       replicaNodes,
       counts: members.reduce((acc, c) => addStageCounts(acc, c.counts), emptyStageCounts()),
