@@ -3,9 +3,22 @@
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '@/lib/cluster/capabilities';
-import { ActionFailure, applyManifest } from '@/components/hooks/clusterActions';
+import { applyManifest } from '@/components/hooks/clusterActions';
 import { permissionFor, useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
-import { applyBlockedReason, settleStep, type ApplyStep, type ApplyTarget } from './applyStep';
+import {
+  applyBlockedReason,
+  documentHint,
+  documentName,
+  failedStep,
+  fieldConflicts,
+  kubectlForceApply,
+  messageAndCauses,
+  progressLines,
+  settleStep,
+  type ApplyStep,
+  type ApplyTarget,
+  type FieldConflict,
+} from './applyStep';
 
 function show(v: unknown): string {
   if (v === undefined) return '—';
@@ -70,22 +83,25 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
     setStep({ kind: 'idle' });
   }, [text]);
 
-  const run = async (dryRun: boolean) => {
+  const run = async (dryRun: boolean, force = false) => {
     // Apply posts exactly the text that was dry-run (applyBlockedReason has checked it is still the one on screen).
-    const sent = !dryRun && step.kind === 'diff' ? step.text : text;
-    setStep({ kind: 'working', what: dryRun ? 'Asking the cluster for a dry run…' : 'Applying…', text: sent });
+    const sent = !dryRun && (step.kind === 'diff' || step.kind === 'failed') ? step.text : text;
+    setStep({ kind: 'working', what: dryRun ? 'Asking the cluster for a dry run…' : force ? 'Applying with force (taking ownership)…' : 'Applying…', text: sent });
     let answered: ApplyStep;
     try {
-      const answer = await applyManifest(sent, { dryRun });
+      const answer = await applyManifest(sent, { dryRun, force });
       answered = { kind: dryRun ? 'diff' : 'applied', results: answer.results, text: sent };
     } catch (e) {
-      answered = e instanceof ActionFailure ? { kind: 'failed', message: e.message, causes: e.causes, text: sent } : { kind: 'failed', message: (e as Error).message, causes: [], text: sent };
+      answered = failedStep(e, dryRun, sent);
     }
     setStep(settleStep(textNow.current, sent, dryRun, answered));
   };
 
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
   const applyBlocked = applyBlockedReason(step, text, blocked, errors);
+  const conflicts = fieldConflicts(step);
+  // Force is offered only for a 409 about the text on screen, when nothing else blocks applying it.
+  const forceOffered = conflicts.length > 0 && step.kind === 'failed' && step.text === text && !blocked && errors === 0;
   const working = step.kind === 'working';
   const dryRunOff = !!blocked || working;
   const applyOff = !!applyBlocked || working;
@@ -127,19 +143,8 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs" role="status" aria-live="polite">
         {applyBlocked && step.kind !== 'applied' && <p id={reasonId} data-testid="apply-blocked" className="text-zinc-600 dark:text-zinc-400">{applyBlocked}</p>}
         {step.kind === 'working' && <p>{step.what}</p>}
-        {step.kind === 'failed' && (
-          <div role="alert" className="text-red-700 dark:text-red-400">
-            <p>{step.message}</p>
-            <ul className="list-disc pl-4">
-              {step.causes.map((c, i) => (
-                <li key={i}>
-                  {c.field && <span className="font-mono">{c.field}: </span>}
-                  {c.message}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        {step.kind === 'failed' && <Failure step={step} />}
+        {step.kind === 'failed' && conflicts.length > 0 && <Conflicts conflicts={conflicts} offered={forceOffered} working={working} onForce={() => void run(false, true)} />}
         {(step.kind === 'diff' || step.kind === 'applied') && (
           <ul className="flex flex-col gap-2" data-testid="apply-results">
             {step.results.map((r) => (
@@ -177,6 +182,113 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
         )}
       </div>
     </section>
+  );
+}
+
+/** A refusal: which document, what was applied before it (a real apply stops part-way), the message and its causes, each once. */
+function Failure({ step }: { step: Extract<ApplyStep, { kind: 'failed' }> }) {
+  const lines = progressLines(step);
+  const { lead, causes } = messageAndCauses(step.message, step.causes);
+  const hint = documentHint(step);
+  const what = step.dryRun ? 'The dry run was refused' : 'Apply was refused';
+  return (
+    <div role="alert" data-testid="apply-failure" className="flex flex-col gap-1 text-red-700 dark:text-red-400">
+      {lines.length > 0 ? (
+        <>
+          <p className="font-medium">
+            Apply stopped at document {step.object!.document + 1} ({documentName(step.object!)}); what it applied before stays applied:
+          </p>
+          <ul className="list-disc pl-4" data-testid="apply-progress">
+            {lines.map((l) => (
+              <li key={l.document} data-outcome={l.outcome} className={l.outcome === 'refused' ? '' : 'text-zinc-800 dark:text-zinc-200'}>
+                {l.text}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <>
+          {step.object && (
+            <p className="font-medium" data-testid="apply-failed-document">
+              {what}: document {step.object.document + 1} ({documentName(step.object)})
+            </p>
+          )}
+          {lead && <p>{lead}</p>}
+        </>
+      )}
+      {causes.length > 0 && (
+        <ul className="list-disc pl-4">
+          {causes.map((c, i) => (
+            <li key={i}>
+              {c.field && <span className="font-mono">{c.field}: </span>}
+              {c.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {hint && <p className="text-zinc-700 dark:text-zinc-300" data-testid="apply-hint">{hint}</p>}
+    </div>
+  );
+}
+
+/** A 409 from server-side apply: the fields another manager set, and applying with force after a confirm that says what it does. */
+function Conflicts({ conflicts, offered, working, onForce }: { conflicts: FieldConflict[]; offered: boolean; working: boolean; onForce: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const fields = conflicts.map((c) => c.field).join(', ');
+  return (
+    <div className="mt-2 flex flex-col gap-1" data-testid="apply-conflicts">
+      <table className="w-full font-mono text-[11px]">
+        <thead>
+          <tr className="text-left font-sans text-zinc-600 dark:text-zinc-400">
+            <th className="pr-2 font-medium">Field</th>
+            <th className="font-medium">Last set by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {conflicts.map((c) => (
+            <tr key={c.field} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className="py-0.5 pr-2">{c.field}</td>
+              <td>{c.manager}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {offered && !confirming && (
+        <button type="button" aria-disabled={working} onClick={() => !working && setConfirming(true)} className={`${buttonClass} self-start`}>
+          Apply and take ownership (force)…
+        </button>
+      )}
+      {offered && confirming && (
+        <div role="group" aria-label="Confirm apply with force" className="flex flex-col gap-1 rounded border border-amber-400 p-2 dark:border-amber-600" data-testid="apply-force-confirm">
+          <p>
+            Applying with force sets {fields} to this manifest&apos;s values and makes Canopy&apos;s apply their owner: the other manager&apos;s values are overwritten, and a later scale or apply by it
+            conflicts in turn. The kubectl equivalent:
+          </p>
+          <code className="block rounded bg-zinc-100 px-1 py-0.5 font-mono text-[11px] dark:bg-zinc-900" data-testid="apply-force-kubectl">
+            {kubectlForceApply()}
+          </code>
+          <div className="flex gap-2">
+            <button
+              type="button"
+              autoFocus
+              aria-disabled={working}
+              onClick={() => {
+                if (working) return;
+                setConfirming(false);
+                onForce();
+              }}
+              className={buttonClass}
+              data-testid="apply-force"
+            >
+              Take ownership and apply
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} className={buttonClass}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
   );
 }
 

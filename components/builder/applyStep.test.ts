@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
-import { applyBlockedReason, applyTarget, settleStep, type ApplyStep } from './applyStep';
+import { ActionFailure } from '../hooks/clusterActions';
+import { applyBlockedReason, applyTarget, documentHint, failedStep, fieldConflicts, kubectlForceApply, messageAndCauses, progressLines, settleStep, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -28,5 +29,71 @@ describe('apply panel steps', () => {
     expect(applyTarget('', { status: 'error', message: 'no kubeconfig', contexts: [] })).toMatchObject({ status: 'unknown', reason: expect.stringContaining('no kubeconfig') });
     // The manifest's own namespace needs no answer from the server.
     expect(applyTarget('serving', { status: 'loading' })).toMatchObject({ status: 'known', namespace: 'serving' });
+  });
+});
+
+type Failed = Extract<ApplyStep, { kind: 'failed' }>;
+const failed = (over: Partial<Failed>): Failed => ({ kind: 'failed', dryRun: false, status: 422, message: 'refused', causes: [], text: 'a', ...over });
+
+describe('a failed apply', () => {
+  test('after a refused Apply the panel does not ask for "the dry run first"', () => {
+    const partWay = failed({ progress: { applied: [{ document: 0, kind: 'Namespace', name: 'p', outcome: 'created' }], notAttempted: [] }, object: { document: 1, kind: 'PodCliqueSet', name: 'x' } });
+    expect(applyBlockedReason(partWay, 'a', null, 0)).toMatch(/^Apply stopped part-way: what it applied stays applied/);
+    expect(applyBlockedReason(failed({}), 'a', null, 0)).toMatch(/^Apply was refused and changed nothing/);
+    expect(applyBlockedReason(failed({ dryRun: true }), 'a', null, 0)).toMatch(/^The dry run was refused/);
+    for (const step of [partWay, failed({}), failed({ dryRun: true })]) expect(applyBlockedReason(step, 'a', null, 0)).not.toMatch(/dry run first/);
+    // About another text: the dry run is what to do.
+    expect(applyBlockedReason(failed({}), 'b', null, 0)).toMatch(/dry run first/);
+  });
+
+  test('says what was applied, what was refused and what was not attempted', () => {
+    const step = failed({
+      status: 422,
+      message: 'ValidatingAdmissionPolicy max-pcs-replicas denied: at most 3 replicas',
+      object: { document: 1, kind: 'PodCliqueSet', namespace: 'partial2', name: 'disagg' },
+      progress: { applied: [{ document: 0, kind: 'Namespace', name: 'partial2', outcome: 'created' }], notAttempted: [{ document: 2, kind: 'PodCliqueSet', namespace: 'partial2', name: 'other' }] },
+    });
+    expect(progressLines(step).map((l) => l.text)).toEqual([
+      'Namespace partial2: created',
+      'PodCliqueSet partial2/disagg: refused — ValidatingAdmissionPolicy max-pcs-replicas denied: at most 3 replicas',
+      'PodCliqueSet partial2/other: not attempted',
+    ]);
+    expect(progressLines({ ...step, dryRun: true })).toEqual([]);
+    expect(progressLines(failed({}))).toEqual([]);
+  });
+
+  test('the message and a cause that repeats it are shown once, the cause with its path', () => {
+    expect(messageAndCauses('spec.replicas: must be ≥ 0', [{ field: 'spec.replicas', message: 'must be ≥ 0' }])).toEqual({ lead: '', causes: [{ field: 'spec.replicas', message: 'must be ≥ 0' }] });
+    expect(messageAndCauses('PodCliqueSet.grove.io "x" is invalid: spec.replicas: Required value', [{ field: 'spec.replicas', message: 'Required value' }]).lead).toBe('PodCliqueSet.grove.io "x" is invalid');
+    expect(messageAndCauses('at most 3 replicas', [{ message: 'at most 3 replicas' }])).toEqual({ lead: '', causes: [{ message: 'at most 3 replicas' }] });
+    const two = [{ field: 'a', message: 'x' }, { field: 'b', message: 'y' }];
+    expect(messageAndCauses('a: x (and 1 more)', two)).toEqual({ lead: 'a: x (and 1 more)', causes: two });
+    expect(messageAndCauses('something else', [{ field: 'a', message: 'x' }]).lead).toBe('something else');
+  });
+
+  test('a 409 lists the conflicting fields with their managers; force is what kubectl --force-conflicts does', () => {
+    const conflict = failed({
+      status: 409,
+      dryRun: true,
+      message: 'Apply failed with 1 conflict: conflict with "canopy" with subresource "scale" using grove.io/v1alpha1: .spec.replicas',
+      causes: [{ field: '.spec.replicas', message: 'conflict with "canopy" with subresource "scale" using grove.io/v1alpha1' }],
+    });
+    expect(fieldConflicts(conflict)).toEqual([{ field: 'spec.replicas', manager: '"canopy" with subresource "scale" using grove.io/v1alpha1' }]);
+    expect(fieldConflicts({ ...conflict, causes: [] })).toEqual([{ field: 'spec.replicas', manager: '"canopy" with subresource "scale" using grove.io/v1alpha1' }]);
+    expect(fieldConflicts(failed({ status: 422 }))).toEqual([]);
+    expect(applyBlockedReason(conflict, 'a', null, 0)).toMatch(/take ownership of them \(force\)/);
+    expect(kubectlForceApply()).toBe('kubectl apply --server-side --force-conflicts --field-manager=canopy -f manifest.yaml');
+  });
+
+  test('a 403 on a bundled Namespace names the document and hints to remove it', () => {
+    const step = failed({ status: 403, dryRun: true, object: { document: 0, kind: 'Namespace', name: 'team-a' }, message: 'namespaces "team-a" is forbidden' });
+    expect(documentHint(step)).toBe('You may not create or read Namespaces. If namespace team-a exists already, remove document 1 (Namespace team-a) from the manifest and apply the rest.');
+    expect(documentHint({ ...step, status: 422 })).toBeNull();
+  });
+
+  test('the failed step keeps what the server said about the manifest', () => {
+    const e = new ActionFailure('no', 403, 'Forbidden', [], { document: 0, object: { document: 0, kind: 'Namespace', name: 'n' } });
+    expect(failedStep(e, true, 't')).toEqual({ kind: 'failed', dryRun: true, status: 403, message: 'no', causes: [], text: 't', document: 0, object: { document: 0, kind: 'Namespace', name: 'n' } });
+    expect(failedStep(new Error('boom'), false, 't')).toMatchObject({ kind: 'failed', status: 0, message: 'boom' });
   });
 });

@@ -1,4 +1,4 @@
-import type { ApplyResult } from '@/components/hooks/clusterActions';
+import { ActionFailure, type ApplyResult, type ManifestDocumentRef, type ManifestFailureDetails } from '../hooks/clusterActions';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
 
 /** The namespace an apply lands in, and why that one. */
@@ -24,7 +24,15 @@ export type ApplyStep =
   | { kind: 'working'; what: string; text: string }
   | { kind: 'diff'; results: ApplyResult[]; text: string }
   | { kind: 'applied'; results: ApplyResult[]; text: string }
-  | { kind: 'failed'; message: string; causes: { field?: string; message: string }[]; text: string };
+  | ({ kind: 'failed'; dryRun: boolean; status: number; message: string; causes: Cause[]; text: string } & ManifestFailureDetails);
+
+type Cause = { field?: string; message: string };
+
+/** The failed step for what a dry run (or an apply) of `text` threw. */
+export function failedStep(error: unknown, dryRun: boolean, text: string): ApplyStep {
+  if (error instanceof ActionFailure) return { kind: 'failed', dryRun, status: error.status, message: error.message, causes: error.causes, text, ...error.details };
+  return { kind: 'failed', dryRun, status: 0, message: error instanceof Error ? error.message : String(error), causes: [], text };
+}
 
 /**
  * Why Apply is disabled now, or null when it may be pressed: only after a dry run of exactly the
@@ -33,8 +41,81 @@ export type ApplyStep =
 export function applyBlockedReason(step: ApplyStep, text: string, blocked: string | null, errors: number): string | null {
   if (blocked) return blocked;
   if (errors > 0) return `Fix the ${errors} error(s) first.`;
+  if (step.kind === 'failed' && step.text === text) {
+    if (fieldConflicts(step).length > 0) return 'Fields of this manifest were last set by another field manager: take ownership of them (force) below, or change the manifest and run the dry run again.';
+    if (step.dryRun) return 'The dry run was refused: change the manifest, then run the dry run again.';
+    return step.progress && step.progress.applied.length > 0
+      ? 'Apply stopped part-way: what it applied stays applied. Change the manifest, then run the dry run again to see what the cluster holds now.'
+      : 'Apply was refused and changed nothing. Change the manifest, then run the dry run again.';
+  }
   if (step.kind !== 'diff' || step.text !== text) return 'Run the dry run first to see what changes.';
   return null;
+}
+
+/** `Namespace partial2`, `PodCliqueSet apps/disagg`: a document as the panel names it. */
+export function documentName(ref: ManifestDocumentRef): string {
+  return `${ref.kind ?? 'object'} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? '(no name)'}`;
+}
+
+/** One line per document of a real apply that stopped part-way: applied (how), refused (why), not attempted. */
+export function progressLines(step: Extract<ApplyStep, { kind: 'failed' }>): { document: number; text: string; outcome: 'created' | 'configured' | 'unchanged' | 'refused' | 'not attempted' }[] {
+  if (!step.progress || step.dryRun) return [];
+  const { applied, notAttempted } = step.progress;
+  // One document and nothing else: there is no progress to tell.
+  if (applied.length === 0 && notAttempted.length === 0) return [];
+  const { lead } = messageAndCauses(step.message, step.causes);
+  const refused = step.object ? [{ document: step.object.document, text: `${documentName(step.object)}: refused${lead ? ` — ${lead}` : ':'}`, outcome: 'refused' as const }] : [];
+  return [
+    ...applied.map((d) => ({ document: d.document, text: `${documentName(d)}: ${d.outcome}`, outcome: d.outcome })),
+    ...refused,
+    ...notAttempted.map((d) => ({ document: d.document, text: `${documentName(d)}: not attempted`, outcome: 'not attempted' as const })),
+  ];
+}
+
+/**
+ * The message and the causes to show, each once: when the only cause is what the message ends with
+ * (the apiserver's `… is invalid: spec.x: Required value`, or Canopy's own `spec.x: …`), the message
+ * keeps only its lead and the cause is shown with its field path.
+ */
+export function messageAndCauses(message: string, causes: Cause[]): { lead: string; causes: Cause[] } {
+  const [only] = causes;
+  if (causes.length !== 1 || !only) return { lead: message, causes };
+  const forms = [only.field ? `${only.field}: ${only.message}` : null, only.field ? `.${only.field}: ${only.message}` : null, only.message].filter((f): f is string => !!f);
+  const repeated = forms.find((f) => message.endsWith(f));
+  if (!repeated) return { lead: message, causes };
+  return { lead: message.slice(0, message.length - repeated.length).replace(/[\s:;,-]+$/, ''), causes };
+}
+
+/** A field another manager set, as the apiserver's 409 names it (cause field `.spec.replicas`, message `conflict with "canopy" with subresource "scale" …`). */
+export interface FieldConflict {
+  field: string;
+  manager: string;
+}
+
+/** The conflicting fields of a 409 from server-side apply, with the manager that set each; none for any other failure. */
+export function fieldConflicts(step: ApplyStep): FieldConflict[] {
+  if (step.kind !== 'failed' || step.status !== 409) return [];
+  const fromCauses = step.causes
+    .filter((c) => c.field && /^conflict with /.test(c.message))
+    .map((c) => ({ field: c.field!.replace(/^\./, ''), manager: c.message.replace(/^conflict with /, '') }));
+  if (fromCauses.length > 0) return fromCauses;
+  // Without causes: the one-conflict message `Apply failed with 1 conflict: conflict with "m": .spec.x`.
+  const one = /conflict with (.+): \.?([^\s]+)$/.exec(step.message);
+  return one ? [{ field: one[2]!, manager: one[1]! }] : [];
+}
+
+/** What Canopy's forced apply is, as a kubectl command (Canopy applies with field manager `canopy`). */
+export function kubectlForceApply(file = 'manifest.yaml'): string {
+  return `kubectl apply --server-side --force-conflicts --field-manager=canopy -f ${file}`;
+}
+
+/** Why the refused document may be left out: a bundled Namespace the user may not create (it may exist already). */
+export function documentHint(step: Extract<ApplyStep, { kind: 'failed' }>): string | null {
+  const object = step.object;
+  if (!object || step.status !== 403) return null;
+  const where = `document ${object.document + 1} (${documentName(object)})`;
+  if (object.kind === 'Namespace') return `You may not create or read Namespaces. If namespace ${object.name} exists already, remove ${where} from the manifest and apply the rest.`;
+  return `You may not apply ${where}: remove it from the manifest, or ask for the permission.`;
 }
 
 /**

@@ -8,9 +8,19 @@
  */
 import type { ScalableKind, WatchedKind } from '../../lib/cluster/kinds';
 import type { Capabilities } from '../../lib/cluster/capabilities';
-import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
+import type { ApplyProgress, ApplyResult, ManifestDocumentRef, ScaleResult } from '../../lib/cluster/actions';
 export type { Capabilities } from '../../lib/cluster/capabilities';
-export type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
+export type { ApplyProgress, ApplyResult, ManifestDocumentRef, ScaleResult } from '../../lib/cluster/actions';
+
+/** What a refusal about a manifest adds (server/http/errors.ts): which document, and how far a real apply got before it. */
+export interface ManifestFailureDetails {
+  /** Which document of a manifest (0-based) the failure is about. */
+  document?: number;
+  /** That document's kind and name. */
+  object?: ManifestDocumentRef;
+  /** A real apply refused part-way: what it had applied, and what it did not attempt. */
+  progress?: ApplyProgress;
+}
 
 /** The header server/http/guard.ts asks of every mutating request (a cross-site form cannot set it). */
 export const CSRF_HEADER = { 'X-Canopy-Request': '1' } as const;
@@ -22,22 +32,28 @@ export class ActionFailure extends Error {
     readonly status: number,
     readonly reason: string,
     readonly causes: { field?: string; message: string }[] = [],
-    /** Which document of a manifest (0-based) the failure is about. */
-    readonly document?: number,
+    readonly details: ManifestFailureDetails = {},
   ) {
     super(message);
   }
+
+  /** Which document of a manifest (0-based) the failure is about. */
+  get document(): number | undefined {
+    return this.details.document;
+  }
 }
 
-/** What a route's error answer says (`{error: {message, reason, causes, document}}`, server/http/errors.ts); the status line when it says nothing. */
-export function errorAnswerOf(body: unknown, status: number, statusText = ''): { message: string; reason: string; causes: { field?: string; message: string }[]; document?: number } {
-  const e = (body as { error?: { message?: unknown; reason?: string; causes?: { field?: string; message: string }[]; document?: number } } | null | undefined)?.error;
+/** What a route's error answer says (`{error: {message, reason, causes, document, object, progress}}`, server/http/errors.ts); the status line when it says nothing. */
+export function errorAnswerOf(body: unknown, status: number, statusText = ''): { message: string; reason: string; causes: { field?: string; message: string }[] } & ManifestFailureDetails {
+  const e = (body as { error?: { message?: unknown; reason?: string; causes?: { field?: string; message: string }[] } & ManifestFailureDetails } | null | undefined)?.error;
   const error = typeof e === 'object' && e !== null ? e : {};
   return {
     message: typeof error.message === 'string' && error.message ? error.message : `${status} ${statusText}`.trim(),
     reason: error.reason ?? 'Error',
     causes: error.causes ?? [],
-    ...(error.document !== undefined ? { document: error.document } : {}),
+    ...(typeof error.document === 'number' ? { document: error.document } : {}),
+    ...(typeof error.object === 'object' && error.object !== null ? { object: error.object } : {}),
+    ...(typeof error.progress === 'object' && error.progress !== null && Array.isArray(error.progress.applied) && Array.isArray(error.progress.notAttempted) ? { progress: error.progress } : {}),
   };
 }
 
@@ -64,7 +80,8 @@ async function call<T>(path: string, init: { method: 'GET' | 'POST'; body?: stri
   }
   if (!response.ok) {
     const e = errorAnswerOf(body, response.status, response.statusText);
-    throw new ActionFailure(e.message, response.status, e.reason, e.causes, e.document);
+    const { message, reason, causes, ...details } = e;
+    throw new ActionFailure(message, response.status, reason, causes, details);
   }
   return body as T;
 }

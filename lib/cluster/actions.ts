@@ -33,3 +33,20 @@ export interface ScaleResult {
   hpa?: string;
   warnings?: string[];
 }
+
+/** One document of a manifest file (0-based index in file order), named by kind and name. */
+export interface ManifestDocumentRef {
+  document: number;
+  kind: string | null;
+  namespace?: string;
+  name: string | null;
+}
+
+/**
+ * How far a real apply of a manifest got before a document was refused: documents are applied one
+ * by one (no transaction), so what was applied before the refusal stays applied.
+ */
+export interface ApplyProgress {
+  applied: (ManifestDocumentRef & { outcome: 'created' | 'configured' | 'unchanged' })[];
+  notAttempted: ManifestDocumentRef[];
+}

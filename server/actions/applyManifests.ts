@@ -2,28 +2,35 @@
  * Apply a manifest file (YAML or JSON, one or more documents) to any ClusterSource: Namespaces
  * first, then the rest in file order. Every document is dry-run before anything is changed, so a
  * bad document refuses the whole file (the one exception: an object in a Namespace the same file
- * creates cannot be dry-run before that Namespace exists; it is checked when it is applied).
+ * creates cannot be dry-run before that Namespace exists: Canopy's validator checks it, the apiserver
+ * when it is applied). Documents are then applied one by one, with no transaction: when one is refused,
+ * the failure says which were applied before it and which were not attempted (ApplyProgress).
  */
 import { parseManifests } from '../../lib/grove/manifest';
+import type { ApplyProgress, ManifestDocumentRef } from '../../lib/cluster/actions';
 import { isRecord, type KubeObject } from '../../lib/grove/meta';
+import { validate } from '../../lib/grove/validate';
 import type { ActionError, ApplyResult, ClusterSource } from '../sources/types';
-import { isApplicable } from './apply';
+import { isApplicable, pointerToFieldPath, refuseFindings } from './apply';
 import { ActionFailure } from './errors';
 
 export const MAX_DOCUMENTS = 100;
 
 /** An ActionError about one document of the file (0-based index as parseManifests counts). */
 export class DocumentFailure extends ActionFailure {
+  /** Set when a real apply was under way: what it had applied, and what it did not attempt. */
+  progress?: ApplyProgress;
+
   constructor(
     readonly document: number,
-    readonly object: { kind: string | null; name: string | null },
+    readonly object: { kind: string | null; namespace?: string; name: string | null },
     error: ActionError,
   ) {
     super(error);
   }
 
-  override toJSON(): ActionError & { document: number } {
-    return { ...super.toJSON(), document: this.document };
+  override toJSON(): ActionError & { document: number; object: ManifestDocumentRef; progress?: ApplyProgress } {
+    return { ...super.toJSON(), document: this.document, object: { document: this.document, ...this.object }, ...(this.progress ? { progress: this.progress } : {}) };
   }
 }
 
@@ -59,15 +66,24 @@ function namespaceOf(object: KubeObject): string | undefined {
   return isRecord(object.metadata) && typeof object.metadata.namespace === 'string' ? object.metadata.namespace : undefined;
 }
 
+function refOf(doc: Doc): ManifestDocumentRef {
+  const namespace = namespaceOf(doc.object);
+  return { document: doc.index, kind: doc.object.kind ?? null, ...(namespace ? { namespace } : {}), name: doc.object.metadata?.name ?? null };
+}
+
 async function applyOne(source: ClusterSource, doc: Doc, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
   try {
     return await source.apply(doc.object, options);
   } catch (error) {
     if (error instanceof ActionFailure || (isRecord(error) && typeof error.status === 'number')) {
       const e = error as unknown as ActionError;
-      throw new DocumentFailure(doc.index, { kind: doc.object.kind ?? null, name: doc.object.metadata?.name ?? null }, { status: e.status, reason: e.reason, message: e.message, causes: e.causes, missing: e.missing });
+      const { document: _document, ...object } = refOf(doc);
+      throw new DocumentFailure(doc.index, object, { status: e.status, reason: e.reason, message: e.message, causes: e.causes, missing: e.missing });
     }
-    throw error;
+    if (options.dryRun) throw error;
+    // Mid-apply (e.g. the connection dropped): still a failure about this document, so the progress can be told.
+    const { document: _document, ...object } = refOf(doc);
+    throw new DocumentFailure(doc.index, object, { status: 500, reason: 'InternalError', message: error instanceof Error ? error.message : String(error) });
   }
 }
 
@@ -87,16 +103,37 @@ export async function applyManifests(source: ClusterSource, text: string, option
       else throw error;
     }
   }
-  if (options.dryRun) {
-    return docs.map((doc, i) => previews[i] ?? pendingNamespaceResult(doc));
-  }
+  const checked = docs.map((doc, i) => previews[i] ?? pendingNamespaceResult(doc));
+  if (options.dryRun) return checked;
   const results: ApplyResult[] = [];
-  for (const doc of docs) results.push(await applyOne(source, doc, { ...options, dryRun: false }));
+  for (const [i, doc] of docs.entries()) {
+    try {
+      results.push(await applyOne(source, doc, { ...options, dryRun: false }));
+    } catch (error) {
+      if (error instanceof DocumentFailure) {
+        error.progress = {
+          applied: results.map((r, j) => ({ ...refOf(docs[j]!), outcome: r.unchanged ? 'unchanged' : r.before === null ? 'created' : 'configured' })),
+          notAttempted: docs.slice(i + 1).map(refOf),
+        };
+      }
+      throw error;
+    }
+  }
   return results;
 }
 
-/** What a dry run says about an object whose namespace does not exist yet. */
+/**
+ * What a dry run says about an object whose namespace does not exist yet: the apiserver cannot be
+ * asked, but Canopy's validator can (its errors refuse the file now, before the Namespace is created;
+ * its warnings are shown as for any other object).
+ */
 function pendingNamespaceResult(doc: Doc): ApplyResult {
+  const findings = validate(doc.object);
+  if (findings.some((f) => f.severity === 'error')) {
+    const { document: _document, ...object } = refOf(doc);
+    throw new DocumentFailure(doc.index, object, refuseFindings(findings).toJSON());
+  }
+  const warnings = findings.filter((f) => f.severity === 'warning').map((f) => (f.path ? `${pointerToFieldPath(f.path)}: ${f.message}` : f.message));
   return {
     kind: String(doc.object.kind),
     namespace: namespaceOf(doc.object),
@@ -105,6 +142,6 @@ function pendingNamespaceResult(doc: Doc): ApplyResult {
     after: doc.object,
     dryRun: true,
     unchanged: false,
-    warnings: [`not dry-run by the apiserver: its namespace ${namespaceOf(doc.object)} is created by this same manifest`],
+    warnings: [`not dry-run by the apiserver: its namespace ${namespaceOf(doc.object)} is created by this same manifest`, ...warnings],
   };
 }

@@ -15,3 +15,21 @@ describe('errorResponse', () => {
     expect(toActionError(new Error('boom'))).toEqual({ status: 500, reason: 'InternalError', message: 'boom' });
   });
 });
+
+describe('a manifest failure', () => {
+  it('keeps the document, its kind and name, and how far a real apply got', async () => {
+    const { DocumentFailure } = await import('../actions/applyManifests');
+    const failure = new DocumentFailure(1, { kind: 'PodCliqueSet', namespace: 'partial2', name: 'disagg' }, { status: 422, reason: 'Invalid', message: 'at most 3 replicas' });
+    failure.progress = { applied: [{ document: 0, kind: 'Namespace', name: 'partial2', outcome: 'created' }], notAttempted: [] };
+    expect(await errorResponse(failure).json()).toEqual({
+      error: {
+        status: 422,
+        reason: 'Invalid',
+        message: 'at most 3 replicas',
+        document: 1,
+        object: { document: 1, kind: 'PodCliqueSet', namespace: 'partial2', name: 'disagg' },
+        progress: { applied: [{ document: 0, kind: 'Namespace', name: 'partial2', outcome: 'created' }], notAttempted: [] },
+      },
+    });
+  });
+});

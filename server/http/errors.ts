@@ -2,6 +2,7 @@
  * One place where failures become HTTP answers: an ActionError (from the apiserver, a webhook, the
  * simulator or Canopy's own checks) keeps its status and words; anything else is a 500 with a message.
  */
+import type { ApplyProgress, ManifestDocumentRef } from '../../lib/cluster/actions';
 import type { ActionError } from '../sources/types';
 import type { GuardRefusal } from './guard';
 
@@ -16,17 +17,28 @@ export function isActionErrorLike(error: unknown): error is ActionError {
   );
 }
 
-/** The error as plain data; `document` (which document of a manifest) is kept when the error names one. */
-export function toActionError(error: unknown): ActionError & { document?: number } {
+/** What an answer about a manifest adds to an ActionError: the document it is about, and how far a real apply got. */
+export interface ManifestErrorDetails {
+  document?: number;
+  object?: ManifestDocumentRef;
+  progress?: ApplyProgress;
+}
+
+/** The error as plain data; `document`, `object` and `progress` (server/actions/applyManifests.ts) are kept when the error has them. */
+export function toActionError(error: unknown): ActionError & ManifestErrorDetails {
   if (isActionErrorLike(error)) {
     const { status, reason, message, causes } = error;
-    const document = (error as { document?: unknown }).document;
+    const withJson = error as { toJSON?: () => ManifestErrorDetails };
+    const json: ManifestErrorDetails = typeof withJson.toJSON === 'function' ? withJson.toJSON() : (error as ManifestErrorDetails);
+    const { document, object, progress } = json;
     return {
       status,
       reason: reason || 'Error',
       message,
       ...(causes && causes.length > 0 ? { causes } : {}),
       ...(typeof document === 'number' ? { document } : {}),
+      ...(object ? { object } : {}),
+      ...(progress ? { progress } : {}),
     };
   }
   return { status: 500, reason: 'InternalError', message: error instanceof Error ? error.message : String(error) };

@@ -4,6 +4,8 @@
  * ownerReferences, the /scale subresource, and loading a cluster snapshot into the store. Nothing
  * beyond the pod budget of lib/cluster/limits.ts is built. Writes to a PodCliqueSet hand over to the
  * operator (simulated-operator.ts) in the same call, as the real operator would react to the watch.
+ * Server-side apply's field ownership is kept per object (FieldOwners), enough for its 409: applying a
+ * new value to a field another manager set last (e.g. spec.replicas after a /scale) conflicts unless forced.
  */
 import { WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import { diffObjects } from '../../lib/cluster/diff';
@@ -44,8 +46,99 @@ export function keyOf(kind: WatchedKind, namespace: string | undefined, name: st
   return kind === 'Node' || kind === 'ClusterTopologyBinding' ? name : `${namespace || 'default'}/${name}`;
 }
 
+/** A field manager as the apiserver's managedFields entry names it: server-side apply, or an update (here: through /scale). */
+interface FieldManager {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  subresource?: string;
+  apiVersion?: string;
+}
+
+const managerKey = (m: FieldManager) => `${m.manager}\u0000${m.operation}\u0000${m.subresource ?? ''}`;
+
+/** As the apiserver prints a manager in a conflict (`"canopy" with subresource "scale" using grove.io/v1alpha1`). */
+function printManager(m: FieldManager): string {
+  const named = `${JSON.stringify(m.manager)}${m.subresource ? ` with subresource ${JSON.stringify(m.subresource)}` : ''}`;
+  return m.operation === 'Update' && m.apiVersion ? `${named} using ${m.apiVersion}` : named;
+}
+
+/** Per object (`kind/key`): field path → the managers that own it. */
+type FieldOwners = Map<string, Map<string, Map<string, FieldManager>>>;
+const fieldOwnersOf = new WeakMap<SimulatedCluster, FieldOwners>();
+
+function ownersOf(sim: SimulatedCluster, kind: WatchedKind, key: string): Map<string, Map<string, FieldManager>> {
+  let all = fieldOwnersOf.get(sim);
+  if (!all) fieldOwnersOf.set(sim, (all = new Map()));
+  let owners = all.get(`${kind}/${key}`);
+  if (!owners) all.set(`${kind}/${key}`, (owners = new Map()));
+  return owners;
+}
+
+/**
+ * The fields an object sets, as the apiserver writes their paths (`.spec.replicas`,
+ * `.spec.template.cliques[name="router"].spec.replicas`), each with its value (canonical JSON).
+ * Lists of named objects are keyed by name, as Grove's list-map types are; other lists are one field.
+ * Server-owned metadata and status are not anyone's intent.
+ */
+function fieldsOf(object: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (value: unknown, path: string) => {
+    if (isRecord(value) && Object.keys(value).length > 0) {
+      for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+    } else if (Array.isArray(value) && value.length > 0 && value.every((v) => isRecord(v) && typeof v.name === 'string')) {
+      for (const item of value as Record<string, unknown>[]) {
+        const { name, ...rest } = item;
+        const at = `${path}[name=${JSON.stringify(name)}]`;
+        out.set(`${at}.name`, canonical(name));
+        walk(rest, at);
+      }
+    } else out.set(path, canonical(value));
+  };
+  if (!isRecord(object)) return out;
+  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = object;
+  const meta = isRecord(metadata) ? metadata : {};
+  if (isRecord(meta.labels)) walk(meta.labels, '.metadata.labels');
+  if (isRecord(meta.annotations)) walk(meta.annotations, '.metadata.annotations');
+  walk(rest, '');
+  return out;
+}
+
+/**
+ * Server-side apply's conflict check and ownership update for `applied` by `manager`: a field whose
+ * value changes and that another manager owns is a conflict (409), unless forced, which takes it
+ * over. Fields the manager applied before and applies no more are released.
+ */
+function claimFields(owners: Map<string, Map<string, FieldManager>>, before: KubeObject | null, applied: KubeObject, manager: FieldManager, force: boolean, apiVersion: string, commit: boolean): void {
+  const fields = fieldsOf(applied);
+  const current = before ? fieldsOf(before) : new Map<string, string>();
+  const me = managerKey(manager);
+  const changed = (path: string, value: string) => current.get(path) !== value;
+  const conflicts: { path: string; other: FieldManager }[] = [];
+  for (const [path, value] of fields) {
+    if (!changed(path, value)) continue;
+    for (const [key, other] of owners.get(path) ?? []) if (key !== me) conflicts.push({ path, other });
+  }
+  if (conflicts.length > 0 && !force) {
+    const causes = conflicts.map((c) => ({ field: c.path, message: `conflict with ${printManager(c.other)}` }));
+    const message =
+      conflicts.length === 1
+        ? `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.other)}: ${conflicts[0]!.path}`
+        : `Apply failed with ${conflicts.length} conflicts: ${[...new Set(conflicts.map((c) => printManager(c.other)))].sort().map((m) => [`conflicts with ${m}:`, ...conflicts.filter((c) => printManager(c.other) === m).map((c) => `- ${c.path}`)].join('\n')).join('\n')}`;
+    throw actionError(409, 'Conflict', message, causes);
+  }
+  if (!commit) return;
+  for (const [path, set] of owners) if (!fields.has(path)) set.delete(me);
+  for (const [path, value] of fields) {
+    // A changed (or forced) field has one owner now; an unchanged one is shared.
+    const set = changed(path, value) || force ? new Map<string, FieldManager>() : (owners.get(path) ?? new Map<string, FieldManager>());
+    set.set(me, { ...manager, apiVersion });
+    owners.set(path, set);
+  }
+  for (const [path, set] of owners) if (set.size === 0) owners.delete(path);
+}
+
 /** Server-side apply of one object (or its dry run): checks, defaults, store write, and the operator's reconcile of a PodCliqueSet. */
-export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boolean): ApplyResult {
+export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boolean, options: { force?: boolean; fieldManager?: string } = {}): ApplyResult {
   if (!isRecord(input)) throw actionError(400, 'BadRequest', 'the object must be a JSON object');
   const kind = input.kind;
   if (input.apiVersion === 'v1' && kind === 'Namespace') return applyNamespace(sim, input as KubeObject, dryRun);
@@ -90,6 +183,11 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
     throw actionError(422, 'Invalid', `${what} "${name}" is invalid: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join('; ')}`, causes);
   }
   const warnings = findings.filter((f) => f.severity === 'warning').map((f) => (f.path ? `${apiFieldPath(f.path)}: ${f.message}` : f.message));
+
+  // Field ownership: on create, the object's fields have no owner yet (a deleted object's owners go with it).
+  const owners = ownersOf(sim, k, key);
+  if (!before) owners.clear();
+  claimFields(owners, before, object, { manager: options.fieldManager ?? 'canopy', operation: 'Apply' }, options.force === true, String(object.apiVersion), !dryRun);
 
   // What the mutating webhook stores: a PodCliqueSet with Grove's defaults filled in.
   let desired: KubeObject & Record<string, unknown> = k === 'PodCliqueSet' ? (defaultPodCliqueSet(object as unknown as PodCliqueSet) as unknown as KubeObject & Record<string, unknown>) : object;
@@ -176,6 +274,9 @@ function existingNamespace(sim: SimulatedCluster, name: string): KubeObject | nu
   return namespace;
 }
 
+/** Canopy's scale (server/actions/scale.ts): a merge patch of /scale with field manager `canopy`. */
+const SCALE_MANAGER: FieldManager = { manager: 'canopy', operation: 'Update', subresource: 'scale' };
+
 /** The /scale subresource: range and pod-budget checks, then the new replica count and the operator's reconcile. */
 export function scaleNow(sim: SimulatedCluster, kind: ScalableKind, namespace: string, name: string, replicas: number, dryRun: boolean): ScaleResult {
   if (kind !== 'PodCliqueSet' && kind !== 'PodCliqueScalingGroup' && kind !== 'PodClique') throw actionError(400, 'BadRequest', `${String(kind)} has no /scale subresource`);
@@ -200,6 +301,8 @@ export function scaleNow(sim: SimulatedCluster, kind: ScalableKind, namespace: s
   if (overBudget) throw overBudget;
   const result: ScaleResult = { kind, namespace: ns, name, from, to: replicas, dryRun };
   if (dryRun || from === replicas) return result;
+  // An update through /scale: its manager now owns spec.replicas alone (a later apply of another value conflicts).
+  ownersOf(sim, kind, key).set('.spec.replicas', new Map([[managerKey(SCALE_MANAGER), { ...SCALE_MANAGER, apiVersion: object.apiVersion }]]));
   object.spec.replicas = replicas;
   object.metadata = { ...object.metadata, generation: (object.metadata?.generation ?? 1) + 1 };
   const stored = sim.store.put(kind, object);

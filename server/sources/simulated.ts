@@ -138,8 +138,8 @@ export class SimulatedSource implements ClusterSource {
     return this.store.watch(kind, resourceVersion, onEvent, onEnd);
   }
 
-  async apply(object: KubeObject, options: { dryRun: boolean }): Promise<ApplyResult> {
-    return applyNow(this.sim, object, options.dryRun);
+  async apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
+    return applyNow(this.sim, object, options.dryRun, { force: options.force });
   }
 
   async delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void> {

@@ -1,0 +1,91 @@
+/**
+ * The simulated apiserver's server-side apply field ownership: the 409 the real apiserver answers
+ * when an apply would change a field another manager set last, and taking it over with force.
+ */
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/grove/meta';
+import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
+import { applyNow } from './simulated-apiserver';
+import { createSimulatedSource } from './simulated';
+import type { ActionError } from './types';
+
+function stack(replicas: number, extra: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: 'infer', namespace: 'team-a' },
+    spec: {
+      replicas,
+      template: { cliques: [{ name: 'engine', spec: { roleName: 'engine', replicas: 1, minAvailable: 1, podSpec: { containers: [{ name: 'engine', image: 'registry.invalid/engine:1' }] } } }], ...extra },
+    },
+  } as KubeObject;
+}
+
+async function refusal(call: () => Promise<unknown> | unknown): Promise<ActionError> {
+  try {
+    await call();
+  } catch (error) {
+    return error as ActionError;
+  }
+  throw new Error('expected a refusal');
+}
+
+const source = () => createSimulatedSource({ snapshot: snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY), tickMs: 0, seed: 5 });
+
+describe('server-side apply field ownership', () => {
+  it('re-applying after a /scale conflicts on spec.replicas (409, as the real apiserver), and force takes it back', async () => {
+    const s = source();
+    await s.apply(stack(1), { dryRun: false });
+    await s.scale('PodCliqueSet', 'team-a', 'infer', 2, { dryRun: false });
+
+    for (const dryRun of [true, false]) {
+      const e = await refusal(() => s.apply(stack(1), { dryRun }));
+      expect(e).toMatchObject({
+        status: 409,
+        reason: 'Conflict',
+        message: 'Apply failed with 1 conflict: conflict with "canopy" with subresource "scale" using grove.io/v1alpha1: .spec.replicas',
+        causes: [{ field: '.spec.replicas', message: 'conflict with "canopy" with subresource "scale" using grove.io/v1alpha1' }],
+      });
+    }
+    // Refused: nothing was scaled down.
+    expect(await currentReplicas(s)).toBe(2);
+
+    // The same value as the scale set: no conflict (shared ownership), and nothing changes.
+    expect((await s.apply(stack(2), { dryRun: true })).unchanged).toBe(true);
+    // Other fields are Canopy's apply's own: changing them is no conflict.
+    expect((await s.apply(stack(2, { terminationDelay: '1h' }), { dryRun: true })).changes?.length).toBeGreaterThan(0);
+
+    const forced = await s.apply(stack(1), { dryRun: false, force: true });
+    expect(forced.changes).toContainEqual(expect.objectContaining({ path: 'spec.replicas', old: 2, new: 1 }));
+    expect(await currentReplicas(s)).toBe(1);
+    // Owned by the apply now: a plain apply of a new value goes through.
+    expect((await s.apply(stack(3), { dryRun: true })).changes).toContainEqual(expect.objectContaining({ path: 'spec.replicas', old: 1, new: 3 }));
+  });
+
+  it('fields another manager applied conflict, each named with its manager; a fresh object has no owners', async () => {
+    const s = source();
+    const sim = (s as unknown as { sim: Parameters<typeof applyNow>[0] }).sim;
+    applyNow(sim, stack(1, { terminationDelay: '2h' }), false, { fieldManager: 'kubectl' });
+    const e = await refusal(() => applyNow(sim, stack(2, { terminationDelay: '3h' }), true));
+    expect(e.status).toBe(409);
+    expect(e.causes).toEqual([
+      { field: '.spec.replicas', message: 'conflict with "kubectl"' },
+      { field: '.spec.template.terminationDelay', message: 'conflict with "kubectl"' },
+    ]);
+    expect(e.message).toBe('Apply failed with 2 conflicts: conflicts with "kubectl":\n- .spec.replicas\n- .spec.template.terminationDelay');
+    // Keyed by clique name, as Grove's list-map: a changed clique field names its clique.
+    const renamed = stack(1, { terminationDelay: '2h' }) as KubeObject & { spec: { template: { cliques: { spec: { replicas: number } }[] } } };
+    renamed.spec.template.cliques[0]!.spec.replicas = 2;
+    expect((await refusal(() => applyNow(sim, renamed, true))).causes).toEqual([{ field: '.spec.template.cliques[name="engine"].spec.replicas', message: 'conflict with "kubectl"' }]);
+
+    await s.delete('PodCliqueSet', 'team-a', 'infer', { dryRun: false });
+    expect(applyNow(sim, stack(2), false).before).toBeNull();
+  });
+});
+
+async function currentReplicas(s: ReturnType<typeof source>): Promise<number | undefined> {
+  const page = await s.list('PodCliqueSet', { limit: 500 });
+  const pcs = page.items.find((o) => o.metadata?.name === 'infer') as (KubeObject & { spec: { replicas?: number } }) | undefined;
+  return pcs?.spec.replicas;
+}
