@@ -102,3 +102,11 @@ export class TabTimers {
     for (let timer = this.due.shift(); timer; timer = this.due.shift()) timer.callback();
   }
 }
+
+/** localStorage for one browser profile, in memory. */
+export class FakeStorage {
+  readonly items = new Map<string, string>();
+  getItem = (key: string): string | null => this.items.get(key) ?? null;
+  setItem = (key: string, value: string): void => void this.items.set(key, value);
+  removeItem = (key: string): void => void this.items.delete(key);
+}

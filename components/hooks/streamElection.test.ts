@@ -4,8 +4,8 @@
  * and vitest's fake clock; and the Web Lock election's join/leave.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeBus, FakeChannel, TabTimers } from './electionFakes';
-import { ChannelElection, ELECTION_TIMING, lockElection, outranks, type ElectionMessage, type LockManagerLike } from './streamElection';
+import { FakeBus, FakeChannel, FakeStorage, TabTimers } from './electionFakes';
+import { ChannelElection, ELECTION_TIMING, LEADER_NOTE_KEY, localStorageNote, lockElection, outranks, type ElectionMessage, type LeaderNote, type LockManagerLike } from './streamElection';
 
 const { heartbeatMs, silenceMs, claimMs } = ELECTION_TIMING;
 
@@ -23,12 +23,12 @@ interface Tab {
 let bus: FakeBus<ElectionMessage>;
 let tabs: Tab[];
 
-/** A tab joins; `partitioned`: cut off from the others from the start. */
-function joinTab(id: string, partitioned = false): Tab {
+/** A tab joins; `partitioned`: cut off from the others from the start; `note`: where leaders note heartbeats. */
+function joinTab(id: string, partitioned = false, note?: LeaderNote): Tab {
   const channel = new FakeChannel(bus);
   channel.partitioned = partitioned;
   const timers = new TabTimers();
-  const election = new ChannelElection({ id, channel, timers });
+  const election = new ChannelElection({ id, channel, timers, note });
   const tab: Tab = { id, channel, timers, election, told: [] };
   election.join({ lead: () => tab.told.push('lead'), follow: () => tab.told.push('follow') });
   tabs.push(tab);
@@ -274,6 +274,77 @@ describe('ChannelElection', () => {
     await wait(5 * silenceMs);
     expect(bus.sent.length).toBe(sent + 1);
     expect(tab.election.state).toBe('out');
+  });
+});
+
+describe('ChannelElection with the leader’s note (localStorage)', () => {
+  let storage: FakeStorage;
+  let note: LeaderNote;
+  beforeEach(() => {
+    vi.setSystemTime(0);
+    storage = new FakeStorage();
+    note = localStorageNote(storage);
+  });
+  const claimsBy = (id: string) => bus.sent.filter((m) => m.type === 'claim' && m.from === id);
+
+  it('a tab that opens while a leader is noted follows it without a claim, even if the leader is too busy to answer in time', async () => {
+    const first = joinTab('t1', false, note);
+    await wait(claimMs);
+    expect(note.read()).toEqual({ from: 't1', term: 1, at: claimMs });
+    await wait(heartbeatMs);
+    expect(note.read()?.at).toBe(claimMs + heartbeatMs);
+    // The leader's page is busy (a long render on a loaded machine) while another tab opens.
+    freeze(first);
+    const second = joinTab('t2', false, note);
+    expect(second.election.state).toBe('follower');
+    expect(second.election.leader).toBe('t1');
+    await wait(2 * claimMs);
+    expect(claimsBy('t2')).toEqual([]);
+    expect(second.told).toEqual([]);
+    thaw(first);
+    await wait(5 * silenceMs);
+    expect(leaders()).toEqual(['t1']);
+    expect([first.told, second.told]).toEqual([['lead'], []]);
+  });
+
+  it('a note from a leader gone silent is no reason to wait: the tab claims at once', async () => {
+    const first = joinTab('t1', false, note);
+    await wait(claimMs);
+    kill(first);
+    await wait(silenceMs);
+    const second = joinTab('t2', false, note);
+    expect(second.election.state).toBe('candidate');
+    expect(claimsBy('t2')).toHaveLength(1);
+    await wait(claimMs);
+    expect(leaders()).toEqual(['t2']);
+    expect(note.read()).toMatchObject({ from: 't2', term: 2 });
+  });
+
+  it('a leader that leaves takes its note away; the next leader notes its own', async () => {
+    const [first] = [joinTab('t1', false, note), joinTab('t2', false, note)];
+    await wait(claimMs);
+    first!.election.leave();
+    expect(note.read()).toBeNull();
+    await wait(claimMs);
+    expect(note.read()).toMatchObject({ from: 't2', term: 2 });
+  });
+
+  it('localStorageNote reads nothing from malformed or unreadable storage, and a write that fails is no error', () => {
+    for (const stored of ['not json', '{"from":"t1","term":"1","at":5}', '{"from":"t1","term":1}', '[]']) {
+      storage.items.set(LEADER_NOTE_KEY, stored);
+      expect(note.read()).toBeNull();
+    }
+    const refusing = localStorageNote({
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    });
+    expect(refusing.read()).toBeNull();
+    expect(() => refusing.write({ from: 't1', term: 1, at: 0 })).not.toThrow();
   });
 });
 

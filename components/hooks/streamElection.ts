@@ -9,7 +9,9 @@
  *
  * The channel election, per tab: a tab joins as a candidate and posts a claim; a leader that hears a
  * claim answers with its heartbeat at once, and a candidate that hears any leader follows it. A claim
- * nobody answers within `claimMs` makes the candidate the leader. A follower that hears no leader for
+ * nobody answers within `claimMs` makes the candidate the leader. A leader also notes each heartbeat
+ * in localStorage, so a tab that opens while one leads follows it without a claim (a leader too busy
+ * to answer within `claimMs`, on a loaded machine, would otherwise see a second leader start). A follower that hears no leader for
  * `silenceMs` claims again (a closed or frozen leader). A leader leaving (tab closing, page frozen)
  * says so and the others claim at once.
  *
@@ -110,10 +112,55 @@ export const ELECTION_TIMING: ElectionTiming = { heartbeatMs: 1_000, silenceMs: 
 
 export type ElectionState = 'out' | 'candidate' | 'follower' | 'leader';
 
+/** A leader's latest heartbeat, as noted for tabs that open later. */
+export interface NotedLeader {
+  from: string;
+  term: number;
+  at: number;
+}
+
+/** Where the leader notes its heartbeats (localStorage in the browser: shared by the tabs, and synchronous). */
+export interface LeaderNote {
+  read(): NotedLeader | null;
+  write(leader: NotedLeader | null): void;
+}
+
+export const LEADER_NOTE_KEY = 'canopy:cluster-stream-leader';
+
+function isNotedLeader(value: unknown): value is NotedLeader {
+  if (!value || typeof value !== 'object') return false;
+  const note = value as Record<string, unknown>;
+  return typeof note.from === 'string' && Number.isSafeInteger(note.term) && Number.isFinite(note.at);
+}
+
+/** The leader's note in localStorage; none when storage is unavailable (then every tab asks). */
+export function localStorageNote(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>, key = LEADER_NOTE_KEY): LeaderNote {
+  return {
+    read() {
+      try {
+        const note: unknown = JSON.parse(storage.getItem(key) ?? 'null');
+        return isNotedLeader(note) ? note : null;
+      } catch {
+        return null;
+      }
+    },
+    write(leader) {
+      try {
+        if (leader) storage.setItem(key, JSON.stringify(leader));
+        else storage.removeItem(key);
+      } catch {
+        // Storage full or refused: tabs that open ask on the channel instead.
+      }
+    },
+  };
+}
+
 export interface ChannelElectionOptions {
   /** This tab's id: unique, and ordered by start time so the lower id is the older tab. */
   id: string;
   channel: ElectionChannel;
+  /** Where leaders note their heartbeats; without one, a tab that opens always claims first. */
+  note?: LeaderNote;
   now?: () => number;
   timers?: ElectionTimers;
   timing?: Partial<ElectionTiming>;
@@ -172,7 +219,12 @@ export class ChannelElection implements LeaderElection {
     if (this.stateNow !== 'out') return;
     this.events = events;
     this.options.channel.addEventListener('message', this.onMessage);
-    this.claim();
+    // A leader heard from lately (by its note): follow it, and claim only if it stays silent.
+    // A leader gone silent is outranked by this tab's claim, should it wake: its term counts as seen.
+    const noted = this.options.note?.read();
+    if (noted) this.term = Math.max(this.term, noted.term);
+    if (noted && noted.from !== this.options.id && this.now() - noted.at < this.timing.silenceMs) this.follow(noted, noted.at);
+    else this.claim();
   }
 
   leave(): void {
@@ -184,6 +236,7 @@ export class ChannelElection implements LeaderElection {
     this.options.channel.removeEventListener('message', this.onMessage);
     if (wasLeader) {
       this.post('resign');
+      if (this.options.note?.read()?.from === this.options.id) this.options.note.write(null);
       this.events?.follow();
     }
   }
@@ -204,15 +257,21 @@ export class ChannelElection implements LeaderElection {
   }
 
   private heartbeat(): void {
-    this.post('leader');
+    this.announce();
     this.wakeAt(this.now() + this.timing.heartbeatMs);
   }
 
-  private follow(leader: Rank | null): void {
+  /** A leader's heartbeat: on the channel, and in the note for tabs that open later. */
+  private announce(): void {
+    this.post('leader');
+    this.options.note?.write({ from: this.options.id, term: this.ownTerm, at: this.now() });
+  }
+
+  private follow(leader: Rank | null, heardAt = this.now()): void {
     const wasLeader = this.stateNow === 'leader';
     this.stateNow = 'follower';
-    this.leaderNow = leader;
-    this.lastHeard = this.now();
+    this.leaderNow = leader ? { from: leader.from, term: leader.term } : null;
+    this.lastHeard = heardAt;
     this.wakeAt(this.lastHeard + this.timing.silenceMs);
     if (wasLeader) this.events?.follow();
   }
@@ -250,7 +309,7 @@ export class ChannelElection implements LeaderElection {
     if (this.stateNow === 'leader') {
       // Two leaders: the lower-ranked steps down; the higher answers so the other learns at once.
       if (outranks(message, self)) this.follow(message);
-      else this.post('leader');
+      else this.announce();
       return;
     }
     // A candidate follows any leader (a live leader keeps its place against claims); a follower keeps
@@ -258,7 +317,7 @@ export class ChannelElection implements LeaderElection {
     if (this.stateNow === 'candidate' || !this.leaderNow || message.from === this.leaderNow.from || outranks(message, this.leaderNow)) {
       if (this.stateNow === 'candidate') this.follow(message);
       else {
-        this.leaderNow = message;
+        this.leaderNow = { from: message.from, term: message.term };
         this.lastHeard = this.now();
         this.deadline = this.lastHeard + this.timing.silenceMs;
       }
@@ -266,7 +325,7 @@ export class ChannelElection implements LeaderElection {
   }
 
   private onClaim(message: Rank, self: Rank): void {
-    if (this.stateNow === 'leader') this.post('leader');
+    if (this.stateNow === 'leader') this.announce();
     else if (this.stateNow === 'candidate') {
       // Claims crossing: the lower-ranked candidate waits for the other's heartbeat; the higher one
       // repeats its claim for a candidate that started after it spoke.

@@ -8,9 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore } from './clusterStore';
-import { FakeBus, FakeChannel, TabTimers } from './electionFakes';
+import { FakeBus, FakeChannel, FakeStorage, TabTimers } from './electionFakes';
 import { FakeEventSource } from './fakeEventSource';
-import { ChannelElection, ELECTION_TIMING, lockElection, type ElectionMessage, type LeaderElection, type LockManagerLike } from './streamElection';
+import { ChannelElection, ELECTION_TIMING, localStorageNote, lockElection, type ElectionMessage, type LeaderElection, type LockManagerLike } from './streamElection';
 import { RelayedEventSource, routeRelayMessage, StreamRelay, type RelayMessage } from './streamRelay';
 
 const openSources = () => FakeEventSource.all.filter((source) => !source.closed);
@@ -56,8 +56,9 @@ interface Tab {
 
 let bus: FakeBus<RelayMessage>;
 let locks: FakeLocks;
-/** With `electionBus`, the tabs elect by heartbeats on it (no Web Locks); else by the fake lock. */
+/** With `electionBus`, the tabs elect by heartbeats on it (no Web Locks; leaders noted in `storage`); else by the fake lock. */
 let electionBus: FakeBus<ElectionMessage> | null;
+let storage: FakeStorage;
 function openTab(name: string): Tab {
   const channel = new FakeChannel(bus);
   let election: LeaderElection = lockElection(locks, 'canopy:test');
@@ -65,7 +66,8 @@ function openTab(name: string): Tab {
   if (electionBus) {
     const timers = new TabTimers();
     const electionChannel = new FakeChannel(electionBus);
-    channelElection = { channel: electionChannel, timers, election: new ChannelElection({ id: name, channel: electionChannel, timers }) };
+    const byHeartbeats = new ChannelElection({ id: name, channel: electionChannel, timers, note: localStorageNote(storage) });
+    channelElection = { channel: electionChannel, timers, election: byHeartbeats };
     election = channelElection.election;
   }
   const relay = new StreamRelay({ tabId: name, channel, election, openEventSource: (url) => new FakeEventSource(url, name) });
@@ -236,6 +238,7 @@ describe('StreamRelay without Web Locks (insecure origins): the tabs elect by he
   const { heartbeatMs, silenceMs, claimMs } = ELECTION_TIMING;
   beforeEach(() => {
     electionBus = new FakeBus();
+    storage = new FakeStorage();
   });
 
   /** `count` tabs opened one after another, the first leading, all synced to one snapshot of `pods`. */
@@ -341,6 +344,7 @@ describe('StreamRelay without Web Locks (insecure origins): the tabs elect by he
     const second = openTab('t2');
     await vi.advanceTimersByTimeAsync(claimMs);
     openSources()[0]!.fire('snapshot', snapshot(1, [pod('from-t2', '1')]));
+    storage.items.clear(); // t1 read the note before t2 wrote it
     const first = openTab('t1');
     first.election!.channel.partitioned = true;
     await vi.advanceTimersByTimeAsync(claimMs);

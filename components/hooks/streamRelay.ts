@@ -15,7 +15,7 @@
  */
 import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
 import type { EventSourceLike } from './clusterStore';
-import { ChannelElection, ELECTION_CHANNEL, lockElection, type ElectionChannel, type LeaderElection } from './streamElection';
+import { ChannelElection, ELECTION_CHANNEL, localStorageNote, lockElection, type ElectionChannel, type LeaderElection, type LeaderNote } from './streamElection';
 
 export const STREAM_LOCK = 'canopy:cluster-stream';
 export const STREAM_CHANNEL = 'canopy:cluster-stream';
@@ -241,7 +241,13 @@ export function createBrowserRelay(openEventSource: (url: string) => EventSource
   const channel = new BroadcastChannel(STREAM_CHANNEL) as unknown as RelayChannel;
   const locks = typeof navigator.locks?.request === 'function' ? navigator.locks : null;
   if (locks) return new StreamRelay({ tabId, channel, election: lockElection({ request: (name, callback) => locks.request(name, callback) }, STREAM_LOCK), openEventSource });
-  const election = new ChannelElection({ id: tabId, channel: new BroadcastChannel(ELECTION_CHANNEL) as unknown as ElectionChannel });
+  let note: LeaderNote | undefined;
+  try {
+    note = localStorageNote(window.localStorage);
+  } catch {
+    // Storage disabled (reading window.localStorage throws): tabs that open ask on the channel.
+  }
+  const election = new ChannelElection({ id: tabId, channel: new BroadcastChannel(ELECTION_CHANNEL) as unknown as ElectionChannel, note });
   const relay = new StreamRelay({ tabId, channel, election, openEventSource });
   // Step down while the page is hidden for good (closing, or into the back/forward cache) or frozen.
   window.addEventListener('pagehide', () => relay.pause());
