@@ -5,7 +5,7 @@
  * documents and fields the builder knows nothing about survive every edit.
  */
 import { isAlias, isMap, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { documentData, parseYamlDocuments, writeYamlDocuments } from '../grove/manifest';
+import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
 import { jsonPath } from './containers';
@@ -87,9 +87,180 @@ function sharedNodeRefusal(doc: BuilderDocument, text: string): string | null {
   return `this PodCliqueSet shares YAML nodes (${first.what} at ${at(first.offset)}${anchor}), so an edit from the canvas or inspector could change or break the places that share them: edit it in the YAML pane, or write the shared parts out in full`;
 }
 
-/** The file again; untouched documents come out as they went in. */
+/** The file again as yaml writes it (each document in the style it was read in, see WriteStyle). */
 export function writeBuilderText(doc: BuilderDocument): string {
   return writeYamlDocuments(doc.documents);
+}
+
+/**
+ * Runs `change` on the documents read from `text` and gives the file back with only the lines the
+ * change made different: every other line exactly as it was (indentation, `["a","b"]` spacing, `#`
+ * comment spacing, blank lines holding blanks — what yaml's writer cannot keep).
+ *
+ * How: yaml writes the file before and after the change (`before`, `after`); their line diff is
+ * where the change is. The lines of `before` are matched to the lines of `text` ignoring blanks (the
+ * two differ only in layout), and each changed run of lines replaces the matching run of `text`,
+ * shifted to the indentation `text` uses there. A run whose ends cannot be matched grows by a line
+ * until they can. The result must read back as exactly what the change made (same data, comments
+ * and styles); if it does not, the file comes back as yaml writes it, never wrong.
+ */
+export function writeEdited(doc: BuilderDocument, text: string, change: () => void): string {
+  const before = writeBuilderText(doc);
+  change();
+  const after = writeBuilderText(doc);
+  if (after === before) return text;
+  const spliced = spliceLines(text, before, after);
+  if (spliced === null) return after;
+  const styles = doc.documents.map(writeStyleOf);
+  const reread = parseYamlDocuments(spliced);
+  return reread.errors.length === 0 && writeYamlDocuments(reread.documents, styles) === after ? spliced : after;
+}
+
+/** `text` with the line changes from `before` to `after` applied (see writeEdited); null when they cannot be placed. */
+export function spliceLines(text: string, before: string, after: string): string | null {
+  const crlf = text.includes('\r\n');
+  const t = text.split('\n');
+  const s0 = before.split('\n');
+  const s1 = after.split('\n');
+  const equal = matchLines(s0, s1, (x) => x);
+  const placed = matchLines(s0, t, (x) => x.replace(/\s+/g, ''));
+  if (!equal || !placed) return null;
+  const inAfter = new Map(equal);
+  const inText = new Map(placed);
+  // An anchor: a line of `before` that the change left alone and that is found in `text`.
+  const anchor = (x: number) => inAfter.has(x) && inText.has(x);
+  const runs: [number, number][] = [];
+  let a = 0;
+  let c = 0;
+  for (const [b, d] of [...equal, [s0.length, s1.length] as const]) {
+    if (b > a || d > c) {
+      let lo = a;
+      let hi = b;
+      while (lo > 0 && !anchor(lo - 1)) lo--;
+      while (hi < s0.length && !anchor(hi)) hi++;
+      const last = runs[runs.length - 1];
+      if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+      else runs.push([lo, hi]);
+    }
+    a = b + 1;
+    c = d + 1;
+  }
+  const out: string[] = [];
+  let copied = 0; // lines of `text` already in `out`
+  for (const [lo, hi] of runs) {
+    const tStart = lo === 0 ? 0 : inText.get(lo - 1)! + 1;
+    const tEnd = hi === s0.length ? t.length : inText.get(hi)!;
+    const from = lo === 0 ? 0 : inAfter.get(lo - 1)! + 1;
+    const to = hi === s0.length ? s1.length : inAfter.get(hi)!;
+    if (tStart < copied || tEnd < tStart) return null;
+    out.push(...t.slice(copied, tStart));
+    const lines = s1.slice(from, to);
+    const shift = indentShift(lines, s0, t, inText, lo, hi, anchor);
+    lines.forEach((line, i) => {
+      // A line changed in place (as many lines before as after) keeps the text's own lead: its indent and `-   `.
+      const old = hi - lo === to - from && inText.has(lo + i) ? t[inText.get(lo + i)!]! : null;
+      const lead = leadOf(line);
+      const written = old !== null && leadOf(s0[lo + i]!) === lead ? leadOf(old.replace(/\r$/, '')) + line.slice(lead.length) : reindent(line, shift);
+      out.push(written + (crlf && line !== '' ? '\r' : ''));
+    });
+    copied = tEnd;
+  }
+  out.push(...t.slice(copied));
+  return out.join('\n');
+}
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/** A line's indent and list dashes (`    -   `). */
+const leadOf = (line: string) => /^[ \t]*(?:-[ \t]+)*/.exec(line)![0];
+
+/**
+ * How far `text` indents the lines of a run further than yaml does: measured on the nearest anchor
+ * above (else below) the run at the indentation of the run's first line (a sibling or the parent's
+ * sibling), so a file indenting by 4 gets new lines at its own depth.
+ */
+function indentShift(lines: readonly string[], s0: readonly string[], t: readonly string[], inText: ReadonlyMap<number, number>, lo: number, hi: number, anchor: (x: number) => boolean): number {
+  const first = lines.find((l) => l.trim() !== '');
+  if (first === undefined) return 0;
+  const want = indentOf(first);
+  const measure = (x: number) => (anchor(x) && s0[x]!.trim() !== '' && indentOf(s0[x]!) === want ? indentOf(t[inText.get(x)!]!) - want : null);
+  for (let x = lo - 1; x >= 0; x--) {
+    const m = measure(x);
+    if (m !== null) return m;
+  }
+  for (let x = hi; x < s0.length; x++) {
+    const m = measure(x);
+    if (m !== null) return m;
+  }
+  return 0;
+}
+
+function reindent(line: string, shift: number): string {
+  if (shift === 0 || line.trim() === '') return line;
+  return shift > 0 ? ' '.repeat(shift) + line : line.slice(Math.min(-shift, indentOf(line)));
+}
+
+/** Diffs past this many changed lines are not spliced (the file is written whole instead). */
+const MAX_LINE_DIFF = 4000;
+
+/**
+ * The equal lines of `x` and `y` (compared through `key`) as index pairs in order: a shortest edit
+ * script (Myers' O((N+M)D) diff), or null past MAX_LINE_DIFF differences.
+ */
+export function matchLines(x: readonly string[], y: readonly string[], key: (line: string) => string): [number, number][] | null {
+  const xs = x.map(key);
+  const ys = y.map(key);
+  // Equal heads and tails are matched directly; the diff runs on what is between.
+  let head = 0;
+  while (head < xs.length && head < ys.length && xs[head] === ys[head]) head++;
+  let tail = 0;
+  while (tail < xs.length - head && tail < ys.length - head && xs[xs.length - 1 - tail] === ys[ys.length - 1 - tail]) tail++;
+  const n = xs.length - head - tail;
+  const m = ys.length - head - tail;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < head; i++) pairs.push([i, i]);
+  const trace: Int32Array[] = [];
+  const max = n + m;
+  const v = new Int32Array(2 * max + 2);
+  let found = max === 0;
+  for (let dist = 0; dist <= max && !found; dist++) {
+    if (dist > MAX_LINE_DIFF) return null;
+    for (let k = -dist; k <= dist; k += 2) {
+      const down = k === -dist || (k !== dist && v[max + k - 1]! < v[max + k + 1]!);
+      let i = down ? v[max + k + 1]! : v[max + k - 1]! + 1;
+      let j = i - k;
+      while (i < n && j < m && xs[head + i] === ys[head + j]) (i++, j++);
+      v[max + k] = i;
+      if (i >= n && j >= m) found = true;
+    }
+    trace.push(v.slice(max - dist, max + dist + 1));
+    if (found) break;
+  }
+  // Walk back through the trace for the snakes (runs of equal lines).
+  const middle: [number, number][] = [];
+  let i = n;
+  let j = m;
+  for (let dist = trace.length - 1; dist >= 0 && (i > 0 || j > 0); dist--) {
+    const k = i - j;
+    const at = (row: Int32Array, kk: number, dd: number) => row[kk + dd]!;
+    let prevK: number;
+    if (dist === 0) prevK = 0;
+    else {
+      const prev = trace[dist - 1]!;
+      const down = k === -dist || (k !== dist && at(prev, k - 1, dist - 1) < at(prev, k + 1, dist - 1));
+      prevK = down ? k + 1 : k - 1;
+    }
+    const prevI = dist === 0 ? 0 : at(trace[dist - 1]!, prevK, dist - 1);
+    const prevJ = prevI - prevK;
+    const startI = dist === 0 ? 0 : prevK === k + 1 ? prevI : prevI + 1;
+    const startJ = startI - k;
+    while (i > startI && j > startJ) middle.push([head + --i, head + --j]);
+    i = prevI;
+    j = prevJ;
+  }
+  pairs.push(...middle.reverse());
+  for (let t = tail; t > 0; t--) pairs.push([xs.length - t, ys.length - t]);
+  return pairs;
 }
 
 export function pcsDocument(doc: BuilderDocument): Document.Parsed {
@@ -147,6 +318,11 @@ function shapeProblem(d: Document, path: Path): string | null {
     return `${jsonPath(path.slice(0, i))} holds ${held} where a ${typeof path[i] === 'number' ? 'list' : 'map'} is needed: fix it in the YAML pane`;
   }
   return null;
+}
+
+/** `value` written into `node` as an edit writes it (see writeInto): what did not change keeps its node, comment and style. */
+export function writeValue(d: Document, node: Node, value: unknown): Node {
+  return writeInto(d, node, value);
 }
 
 /**

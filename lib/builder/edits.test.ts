@@ -407,3 +407,169 @@ describe('deleting what a resourceSharing filter names', () => {
     expect(parse(after).spec.template.podCliqueScalingGroups).toEqual([{ name: 'g', cliqueNames: ['b'] }]);
   });
 });
+
+/** A KAI stack: every clique on kai-scheduler, the queue on the PodCliqueSet. */
+const KAI_STACK = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: kai
+  labels: {kai.scheduler/queue: inference}
+spec:
+  replicas: 1
+  template:
+    cliques:
+      - name: frontend
+        spec:
+          roleName: frontend
+          replicas: 1
+          podSpec:
+            schedulerName: kai-scheduler
+            containers: [{name: app, image: busybox}]
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: 2
+          podSpec:
+            schedulerName: kai-scheduler
+            containers: [{name: app, image: busybox}]
+`;
+
+describe('a clique added from the palette joins the stack as it is', () => {
+  const rules = (text: string) => checkManifestText(text).documents.flatMap((d) => d.findings.map((f) => f.rule));
+
+  test('it takes the scheduler every clique uses, so the stack keeps one scheduler; the queue stays where it was', () => {
+    const text = ok(addClique(KAI_STACK, { kind: 'decode-worker' }));
+    const added = (parse(text) as any).spec.template.cliques[2];
+    expect(added.spec.podSpec.schedulerName).toBe('kai-scheduler');
+    expect(Object.keys(added.spec.podSpec)[0]).toBe('schedulerName');
+    // The queue label is not copied onto the clique: KAI reads the PodCliqueSet's.
+    expect(added.labels).toBeUndefined();
+    expect(rules(text)).not.toContain('pcs.schedulerMismatch');
+    expect(rules(text)).not.toContain('scheduler.kaiQueue');
+  });
+
+  test('a stack on the default scheduler, or one whose cliques disagree, gets no schedulerName', () => {
+    for (const stack of [COMMENTED, KAI_STACK.replace('schedulerName: kai-scheduler', 'schedulerName: default-scheduler')]) {
+      const text = ok(addClique(stack, { kind: 'generic' }));
+      const cliques = (parse(text.split('\n---\n')[0]!) as any).spec.template.cliques;
+      expect(cliques.at(-1).spec.podSpec.schedulerName).toBeUndefined();
+    }
+  });
+});
+
+/** Cliques in commented sections; a flow limits map with a line comment. */
+const SECTIONS = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: sections}
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeExplicit
+    cliques:
+      # --- router ---
+      - name: router
+        spec: {roleName: router, replicas: 1, podSpec: {containers: [{name: app, image: busybox}]}}
+      - name: router2
+        spec: {roleName: router2, replicas: 1, podSpec: {containers: [{name: app, image: busybox}]}}
+      # --- prefill: leader + workers ---
+      - name: pleader
+        spec:
+          roleName: pleader
+          replicas: 1
+          podSpec:
+            containers:
+              - name: main
+                image: vllm
+                env:
+                  - name: LEADER_ADDR
+                    value: "$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-0.$(GROVE_HEADLESS_SERVICE)"
+                resources:
+                  limits: {nvidia.com/gpu: 4} # 4 GPUs per pod
+      - name: pworker
+        spec:
+          roleName: pworker
+          replicas: 2
+          startsAfter: [pleader] # workers join the leader
+          podSpec:
+            containers:
+              - name: main
+                image: vllm
+                env:
+                  - {name: LEADER_ADDR, value: "$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-0.$(GROVE_HEADLESS_SERVICE)"}
+                  - {name: LEADER_HOST, value: pleader-0}
+      # --- decode ---
+      - name: decode
+        spec: {roleName: decode, replicas: 1, podSpec: {containers: [{name: app, image: busybox}]}}
+    podCliqueScalingGroups:
+      - name: prefill
+        cliqueNames: [pleader, pworker]
+        replicas: 1
+`;
+
+/** The lines of `after` that are not in `before` and the reverse (as sets: enough for these edits). */
+function lineChanges(before: string, after: string): { added: string[]; removed: string[] } {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  return { added: b.filter((l) => !a.includes(l)), removed: a.filter((l) => !b.includes(l)) };
+}
+
+describe('deleting the first clique of a commented section', () => {
+  test('the section heading moves to the clique that now starts the section', () => {
+    const text = ok(deleteSelection(SECTIONS, { cliques: ['pleader'], groups: [] }));
+    expect(text).toContain('      # --- prefill: leader + workers ---\n      - name: pworker\n');
+    const router = ok(deleteSelection(SECTIONS, { cliques: ['router'], groups: [] }));
+    expect(router).toContain('    cliques:\n      # --- router ---\n      - name: router2\n');
+  });
+
+  test('a section deleted whole takes its heading with it; the next section keeps its own', () => {
+    const text = ok(deleteSelection(SECTIONS, { cliques: ['pleader', 'pworker'], groups: [] }));
+    expect(text).not.toContain('# --- prefill');
+    expect(text).toContain('      # --- decode ---\n      - name: decode\n');
+    expect(text.match(/# ---/g)).toHaveLength(2);
+    const both = ok(deleteSelection(SECTIONS, { cliques: ['router', 'router2'], groups: [] }));
+    expect(both).toContain('    cliques:\n      # --- prefill: leader + workers ---\n      - name: pleader\n');
+    expect(both.match(/# ---/g)).toHaveLength(2);
+  });
+});
+
+describe('copies and renames keep what the YAML says', () => {
+  test('a pasted copy keeps flow maps and comments of the original, not its section heading', () => {
+    const clip = copySelection(SECTIONS, { cliques: ['pleader', 'pworker'], groups: [] });
+    const text = pasted(pasteClipboard(SECTIONS, clip)).text;
+    expect(text.match(/limits: \{nvidia\.com\/gpu: 4\} # 4 GPUs per pod/g)).toHaveLength(2);
+    expect(text).toContain('startsAfter: [pleader-2] # workers join the leader');
+    expect(text.match(/- \{name: LEADER_ADDR, value: /g)).toHaveLength(2);
+    expect(text.match(/# --- prefill/g)).toHaveLength(1);
+    // Only lines were added.
+    expect(lineChanges(SECTIONS, text).removed).toEqual([]);
+  });
+
+  test('a copy addresses the copies of the cliques copied with it; other values stay', () => {
+    const r = pasted(pasteClipboard(SECTIONS, copySelection(SECTIONS, { cliques: ['pleader', 'pworker'], groups: [] })));
+    const copies = (parse(r.text) as any).spec.template.cliques.slice(-2);
+    const env = (c: any) => Object.fromEntries(c.spec.podSpec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env(copies[0]).LEADER_ADDR).toBe('$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-2-0.$(GROVE_HEADLESS_SERVICE)');
+    expect(env(copies[1])).toEqual({ LEADER_ADDR: '$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-2-0.$(GROVE_HEADLESS_SERVICE)', LEADER_HOST: 'pleader-0' });
+    expect(r.note).toBe("pleader-2, pworker-2; pod addresses in env values point to the copies: pleader-2's LEADER_ADDR, pworker-2's LEADER_ADDR");
+    // A copy of pworker alone still addresses the leader that stays.
+    const alone = pasted(pasteClipboard(SECTIONS, copySelection(SECTIONS, { cliques: ['pworker'], groups: [] })));
+    expect(env((parse(alone.text) as any).spec.template.cliques.at(-1)).LEADER_ADDR).toContain('-pleader-0.');
+  });
+
+  test('a rename updates the pod addresses in env values of the stack and says so; nothing else that looks alike', () => {
+    const r = renameClique(SECTIONS, 'pleader', 'pfl');
+    if (!r.ok) throw new Error(r.message);
+    expect(lineChanges(SECTIONS, r.text).added).toEqual([
+      '      - name: pfl',
+      '                    value: "$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pfl-0.$(GROVE_HEADLESS_SERVICE)"',
+      '          startsAfter: [pfl] # workers join the leader',
+      '                  - {name: LEADER_ADDR, value: "$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pfl-0.$(GROVE_HEADLESS_SERVICE)"}',
+      '        cliqueNames: [pfl, pworker]',
+    ]);
+    expect(r.note).toBe("pleader renamed to pfl; its pods' addresses updated in pfl's LEADER_ADDR, pworker's LEADER_ADDR");
+    // The hostname written out is an address too; another clique whose name ends like it is not.
+    const written = SECTIONS.replace('value: pleader-0}', 'value: "sections-0-prefill-1-pleader-3.sections-0.default.svc.cluster.local $(A)-x-pleader-0 $(A)-pleader-sidecar-0"}');
+    const env = (renameClique(written, 'pleader', 'pfl') as { text: string }).text;
+    expect(env).toContain('"sections-0-prefill-1-pfl-3.sections-0.default.svc.cluster.local $(A)-x-pleader-0 $(A)-pleader-sidecar-0"');
+  });
+});

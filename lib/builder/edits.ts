@@ -6,8 +6,8 @@
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLSeq } from 'yaml';
 import { dns1123LabelError, isRecord } from '../grove/meta';
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
-import { containerPath, containersOf, jsonPath, type ContainerList } from './containers';
-import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeBuilderText, type Path } from './document';
+import { CONTAINER_LISTS, containerPath, containersOf, jsonPath, type ContainerList } from './containers';
+import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
 import { cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type RoleKind, type SharingNode } from './graph';
 import { cliqueForKind, type Flavour } from './templates';
 
@@ -30,12 +30,15 @@ function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { not
   if (!read.ok) return { ok: false, message: `the YAML cannot be edited from the canvas until it is fixed: ${read.message}${read.line ? ` (line ${read.line}:${read.column})` : ''}` };
   if (read.editRefusal) return { ok: false, message: read.editRefusal };
   const d = pcsDocument(read.doc);
-  let outcome: ReturnType<typeof fn>;
+  let outcome: ReturnType<typeof fn> | undefined;
   let written: string;
   try {
-    outcome = fn({ d, graph: graphFromObject(read.object), object: read.object });
+    const ran: { outcome?: ReturnType<typeof fn> } = {};
+    written = writeEdited(read.doc, text, () => {
+      ran.outcome = fn({ d, graph: graphFromObject(read.object), object: read.object });
+    });
+    outcome = ran.outcome;
     if (outcome && 'refuse' in outcome) return { ok: false, message: outcome.refuse };
-    written = writeBuilderText(read.doc);
   } catch (e) {
     // A shape the edit cannot go through (e.g. a scalar where a map is needed), or a document that
     // cannot be written back: refused with the reason, never a silent no-op that leaves the typed
@@ -101,8 +104,8 @@ export interface AddCliqueOptions {
 
 /** Adds a clique of a role kind with that kind's defaults; returns its (unique) name in `note`. */
 export function addClique(text: string, options: AddCliqueOptions): EditResult {
-  return edit(text, ({ d, graph }) => {
-    const template = cliqueForKind(options.kind, options.flavour ?? 'vllm');
+  return edit(text, ({ d, graph, object }) => {
+    const template = cliqueForKind(options.kind, options.flavour ?? 'vllm', stackScheduler(object));
     const name = options.name ?? uniqueName(template.name, allNames(graph));
     const bad = nameError(name, graph);
     if (bad) return { refuse: bad };
@@ -116,10 +119,24 @@ export function addClique(text: string, options: AddCliqueOptions): EditResult {
   });
 }
 
+/**
+ * The schedulerName every clique of the stack sets, for a clique added to it (Grove wants one
+ * scheduler per PodCliqueSet); undefined when they set none (the default profile) or disagree. The
+ * KAI queue is not copied: KAI reads it from the PodCliqueSet or any clique, so the stack's one serves.
+ */
+function stackScheduler(object: Record<string, unknown>): string | undefined {
+  const cliques = templateOf(object).cliques;
+  const names = new Set((Array.isArray(cliques) ? cliques : []).map((c) => (isRecord(c) && isRecord(c.spec) && isRecord(c.spec.podSpec) && typeof c.spec.podSpec.schedulerName === 'string' ? c.spec.podSpec.schedulerName : '')));
+  const [only] = names;
+  return names.size === 1 && only ? only : undefined;
+}
+
 /** What Ctrl+C holds, as plain data: scaling groups copied whole, and cliques (a copied group's members among them). */
 export interface BuilderClipboard {
   cliques: unknown[];
   groups: unknown[];
+  /** The text they were copied from: the copies are made of its YAML nodes, so they keep flow style and comments. */
+  source?: string;
 }
 
 /** A pasted copy's name and the name of what it was copied from. */
@@ -189,7 +206,7 @@ function groupCopy(g: Record<string, unknown>, name: string, renames: ReadonlyMa
 export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResult {
   const pastedCliques: Pasted[] = [];
   const pastedGroups: Pasted[] = [];
-  const r = edit(text, ({ d, graph }) => {
+  const r = edit(text, ({ d, graph, object }) => {
     const cliques = namedRecords(clip.cliques);
     const groups = namedRecords(clip.groups);
     const taken = allNames(graph);
@@ -200,15 +217,19 @@ export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResul
     const roles = graph.cliques.map((c) => c.roleName);
     const existing = new Set(graph.cliques.map((c) => c.name));
     const cliqueSeq = blockSeq(d, CLIQUES);
+    const sourceNodes = clipboardNodes(clip.source);
+    const firstCopy = cliqueSeq.items.length;
     for (const [from, name] of renames) {
       const c = cliques.find((x) => x.name === from)!;
-      cliqueSeq.items.push(d.createNode(cliqueCopy(c, name, renames, existing, roles)) as Node);
+      cliqueSeq.items.push(copyNode(d, sourceNodes?.cliques.get(from), cliqueCopy(c, name, renames, existing, roles)));
       pastedCliques.push({ name, from });
     }
+    const copies = pastedCliques.map((_, i) => firstCopy + i);
+    const addresses = renameAddresses(d, copies, addressPattern(object, graph), renames);
     if (groupRenames.size > 0) {
       const groupSeq = blockSeq(d, GROUPS);
       for (const [from, name] of groupRenames) {
-        const node = d.createNode(groupCopy(groups.find((x) => x.name === from)!, name, renames)) as Node;
+        const node = copyNode(d, sourceNodes?.groups.get(from), groupCopy(groups.find((x) => x.name === from)!, name, renames));
         // The members are listed in the style of the original's list when it is still in the file (`[a, b]` stays flow).
         const original = graph.groups.find((x) => x.name === from);
         const members = isMap(node) ? node.get('cliqueNames', true) : undefined;
@@ -217,9 +238,33 @@ export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResul
         pastedGroups.push({ name, from });
       }
     }
-    return { note: pastedCliques.map((p) => p.name).join(', ') };
+    const names = pastedCliques.map((p) => p.name).join(', ');
+    return { note: addresses.length > 0 ? `${names}; pod addresses in env values point to the copies: ${addresses.join(', ')}` : names };
   });
   return r.ok ? { ...r, cliques: pastedCliques, groups: pastedGroups } : r;
+}
+
+/** The YAML nodes of the cliques and groups of a copied text, by name; null when it cannot be read or shares nodes. */
+function clipboardNodes(source: string | undefined): { cliques: Map<string, Node>; groups: Map<string, Node> } | null {
+  if (source === undefined) return null;
+  const read = readBuilderText(source);
+  if (!read.ok || read.editRefusal) return null;
+  const d = pcsDocument(read.doc);
+  const byName = (path: Path) => new Map((seqAt(d, path)?.items ?? []).flatMap((n) => (isMap(n) && typeof n.get('name') === 'string' ? [[n.get('name') as string, n as Node] as const] : [])));
+  return { cliques: byName(CLIQUES), groups: byName(GROUPS) };
+}
+
+/**
+ * A pasted item: a clone of the copied YAML node (its flow maps and comments kept) with the copy's
+ * data written into it, or a new node from the data when the original is not at hand. The heading
+ * comment above the original stays with the original's section.
+ */
+function copyNode(d: Document, original: Node | undefined, data: Record<string, unknown>): Node {
+  if (!original) return d.createNode(data) as Node;
+  const clone = original.clone() as Node;
+  clone.commentBefore = undefined;
+  clone.spaceBefore = undefined;
+  return writeValue(d, clone, data);
 }
 
 /** Pastes copies of clique objects (from copyCliques), renamed to be unique; startsAfter kept only between pasted or existing cliques. */
@@ -247,7 +292,7 @@ export function copySelection(text: string, sel: Selection): BuilderClipboard {
   const t = templateOf(read.object);
   const groups = (Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : []).filter((g) => isRecord(g) && sel.groups.includes(String(g.name)));
   const members = groups.flatMap((g) => (isRecord(g) && Array.isArray(g.cliqueNames) ? g.cliqueNames.map(String) : []));
-  return { cliques: copyCliques(text, [...sel.cliques, ...members]), groups };
+  return { cliques: copyCliques(text, [...sel.cliques, ...members]), groups, source: text };
 }
 
 /** Adds an (empty) scaling group; returns its name in `note`. */
@@ -349,9 +394,12 @@ export function removeStartsAfter(text: string, from: string, to: string): EditR
   });
 }
 
-/** Renames a clique and every reference to it (startsAfter, scaling-group members, resourceSharing filters). */
+/**
+ * Renames a clique and every reference to it (startsAfter, scaling-group members, resourceSharing
+ * filters, and its pods' addresses in env values, see renameAddresses); `note` says which env values changed.
+ */
 export function renameClique(text: string, from: string, to: string): EditResult {
-  return edit(text, ({ d, graph }) => {
+  return edit(text, ({ d, graph, object }) => {
     const c = graph.cliques.find((x) => x.name === from);
     if (!c) return { refuse: `there is no clique "${from}"` };
     if (from === to) return;
@@ -364,7 +412,53 @@ export function renameClique(text: string, from: string, to: string): EditResult
       forEachSharing(d, [...GROUPS, g.index, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childCliqueNames'], from, to));
     }
     forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childCliqueNames'], from, to));
+    const changed = renameAddresses(d, graph.cliques.map((x) => x.index), addressPattern(object, graph), new Map([[from, to]]));
+    if (changed.length > 0) return { note: `${from} renamed to ${to}; its pods' addresses updated in ${changed.join(', ')}` };
   });
+}
+
+/**
+ * Where an env value addresses a clique's pod: Grove's sibling address
+ * `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-<clique>-<podIndex>` (or through `$(GROVE_PCS_NAME)-$(GROVE_PCS_INDEX)`),
+ * or the pod's hostname written out, `<pcs>-<i>-[<group>-<j>-]<clique>-<podIndex>`. Only these: a
+ * clique name elsewhere in a value (`decode-worker` when `worker` is renamed, a model name) is not one.
+ * Group 1 is what comes before the clique name, group 2 the name.
+ */
+function addressPattern(object: Record<string, unknown>, graph: BuilderGraph): (names: readonly string[]) => RegExp {
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const meta = isRecord(object.metadata) ? object.metadata : {};
+  const pcs = typeof meta.name === 'string' && meta.name ? esc(meta.name) : null;
+  const groups = graph.groups.map((g) => esc(g.name)).join('|');
+  const written = pcs ? `|(?<![a-z0-9.-])${pcs}-\\d+-${groups ? `(?:(?:${groups})-\\d+-)?` : ''}` : '';
+  return (names) => new RegExp(`(\\)-${written})(${names.map(esc).join('|')})(?=-\\d+(?![a-z0-9-]))`, 'g');
+}
+
+/**
+ * Renames clique names (`renames`) where env values of the cliques at `indices` address their pods
+ * (see addressPattern); returns where, as `clique/container/VAR` in words.
+ */
+function renameAddresses(d: Document, indices: readonly number[], pattern: (names: readonly string[]) => RegExp, renames: ReadonlyMap<string, string>): string[] {
+  if (renames.size === 0) return [];
+  const re = pattern([...renames.keys()]);
+  const changed: string[] = [];
+  for (const i of indices) {
+    for (const list of CONTAINER_LISTS) {
+      seqAt(d, cliquePath(i, 'spec', 'podSpec', list))?.items.forEach((container) => {
+        const env = isMap(container) ? container.get('env', true) : undefined;
+        if (!isSeq(env)) return;
+        for (const item of env.items) {
+          const value = isMap(item) ? item.get('value', true) : undefined;
+          if (!isScalar(value) || typeof value.value !== 'string') continue;
+          const next = value.value.replace(re, (_, before: string, name: string) => before + (renames.get(name) ?? name));
+          if (next === value.value) continue;
+          value.value = next;
+          const clique = String(d.getIn(cliquePath(i, 'name')));
+          changed.push(`${clique}'s ${isMap(item) ? String(item.get('name')) : '?'}`);
+        }
+      });
+    }
+  }
+  return changed;
 }
 
 export function renameGroup(text: string, from: string, to: string): EditResult {
@@ -464,12 +558,35 @@ export function deleteSelection(text: string, sel: Selection): EditResult {
       for (const gone of doomedCliques) removeFromList(d, [...filter, 'childCliqueNames'], gone, true);
       for (const gone of doomedGroups) removeFromList(d, [...filter, 'childScalingGroupNames'], gone, true);
     }
-    // Delete list items from the back so earlier indices stay valid.
-    for (const c of [...graph.cliques].reverse()) if (doomedCliques.has(c.name)) d.deleteIn([...CLIQUES, c.index]);
-    for (const g of [...graph.groups].reverse()) if (doomedGroups.has(g.name)) d.deleteIn([...GROUPS, g.index]);
+    deleteItems(seqAt(d, CLIQUES), new Set(graph.cliques.filter((c) => doomedCliques.has(c.name)).map((c) => c.index)));
+    deleteItems(seqAt(d, GROUPS), new Set(graph.groups.filter((g) => doomedGroups.has(g.name)).map((g) => g.index)));
     const groups = seqAt(d, GROUPS);
     if (groups && groups.items.length === 0) d.deleteIn(GROUPS);
   });
+}
+
+/**
+ * Removes the items at `doomed` from a list. A comment above a removed item heads a section
+ * (`# --- prefill: leader + workers ---`): it moves to the next item that stays when that item has
+ * no comment of its own (the section goes on), and goes with the item otherwise (the section is gone).
+ * The first item's comment is the list's own (yaml reads it as the list's commentBefore).
+ */
+function deleteItems(seq: YAMLSeq | null, doomed: ReadonlySet<number>): void {
+  if (!seq || doomed.size === 0) return;
+  const items = seq.items as Node[];
+  const comments = items.map((item, i) => (i === 0 ? (seq.commentBefore ?? item.commentBefore) : item.commentBefore) || undefined);
+  for (const i of doomed) {
+    if (!comments[i]) continue;
+    if (i === 0) seq.commentBefore = undefined;
+    items[i]!.commentBefore = undefined;
+    // The section runs on to the next commented item; its first item that stays takes the heading.
+    for (let j = i + 1; j < items.length && !comments[j]; j++) {
+      if (doomed.has(j)) continue;
+      items[j]!.commentBefore = comments[i];
+      break;
+    }
+  }
+  seq.items = items.filter((_, i) => !doomed.has(i));
 }
 
 /** Sets (or with undefined / '' deletes) one field of the PodCliqueSet; the inspector's single way to write. */

@@ -101,7 +101,17 @@ const KIND_DEFAULTS: Record<RoleKind, { name: string; role: 'aggregated' | 'pref
 };
 
 /** The clique the palette drops for a role kind. */
-export function cliqueForKind(kind: RoleKind, flavour: Flavour): PodCliqueTemplateSpec {
+/**
+ * The clique the palette drops for a role kind. `schedulerName`: the stack's own (every clique of a
+ * PodCliqueSet must resolve to the same scheduler), written first in the pod spec; none for the default.
+ */
+export function cliqueForKind(kind: RoleKind, flavour: Flavour, schedulerName?: string): PodCliqueTemplateSpec {
+  const made = paletteClique(kind, flavour);
+  if (schedulerName) made.spec.podSpec = { schedulerName, ...made.spec.podSpec };
+  return made;
+}
+
+function paletteClique(kind: RoleKind, flavour: Flavour): PodCliqueTemplateSpec {
   const f = FLAVOUR_SPECS[flavour];
   const d = KIND_DEFAULTS[kind];
   if (d.role === 'router') return clique(d.name, d.name, 1, container('router', f.routerImage, f.router, 0));

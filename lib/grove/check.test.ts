@@ -116,3 +116,45 @@ describe('a document with too many findings', () => {
   });
 });
 
+
+describe('a ClusterTopologyBinding in the same file', () => {
+  const BINDING = `apiVersion: grove.io/v1alpha1
+kind: ClusterTopologyBinding
+metadata: {name: gb200}
+spec:
+  levels:
+    - {domain: zone, key: topology.kubernetes.io/zone}
+    - {domain: block, key: example.com/block}
+    - {domain: rack, key: example.com/rack}
+    - {domain: host, key: kubernetes.io/hostname}
+`;
+  const packed = (name: string, stack: string, clique: string) => `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: packed, labels: {kai.scheduler/queue: team}}
+spec:
+  replicas: 1
+  template:
+    topologyConstraint: {topologyName: ${name}, pack: {required: ${stack}}}
+    cliques:
+      - name: a
+        topologyConstraint: {pack: {required: ${clique}}}
+        spec: {roleName: a, replicas: 1, podSpec: {schedulerName: kai-scheduler, containers: [{name: app, image: busybox}]}}
+`;
+  const findings = (text: string, context = {}) => checkManifestText(text, context).documents.flatMap((d) => d.findings.map((f) => `${f.severity} ${f.rule}`));
+  const snapshot = { topologies: { demo: [{ domain: 'zone' as const, key: 'z' }, { domain: 'host' as const, key: 'h' }] } };
+
+  test('is known to the PodCliqueSets of the file, next to the cluster snapshot\'s', () => {
+    expect(findings(`${BINDING}---\n${packed('gb200', 'block', 'host')}`, snapshot)).toEqual([]);
+    // Its order decides: zone is broader than the stack's block, an error (not a warning for want of a binding).
+    expect(findings(`${BINDING}---\n${packed('gb200', 'block', 'zone')}`, snapshot)).toEqual(['error topology.narrowerThanParent']);
+    expect(findings(`${BINDING}---\n${packed('gb200', 'block', 'datacenter')}`, snapshot)).toEqual(['error topology.unknownDomain']);
+    // Without it, the snapshot lacks gb200.
+    expect(findings(packed('gb200', 'block', 'host'), snapshot)).toEqual(['warning topology.unknownTopology']);
+  });
+
+  test('without a cluster snapshot it is what the PodCliqueSet is checked against, when it is all the PodCliqueSet names', () => {
+    expect(findings(`${BINDING}---\n${packed('gb200', 'block', 'zone')}`)).toEqual(['error topology.narrowerThanParent']);
+    // A topology the file does not hold: nothing is known about it, so nothing is claimed.
+    expect(findings(`${BINDING}---\n${packed('other', 'block', 'zone')}`)).not.toContain('warning topology.unknownTopology');
+  });
+});

@@ -2,8 +2,11 @@
  * Manifest text → report: parse, validate each document, pin findings to lines. The one entry
  * point the Validate page and `canopy validate` share.
  */
+import { CLUSTER_TOPOLOGY_BINDING_KIND, type TopologyLevel } from './clustertopologybinding';
 import type { DocumentReport, Finding, ManifestReport } from './findings';
-import { parseManifests, positionOf } from './manifest';
+import { GROVE_API_VERSION } from './labels';
+import { parseManifests, positionOf, type ManifestDocument } from './manifest';
+import { isRecord } from './meta';
 import { isGroveObject, validate, type ValidationContext } from './validate';
 
 export type { ValidationContext } from './validate';
@@ -34,10 +37,11 @@ export function capFindings(findings: readonly Finding[], max = MAX_FINDINGS_PER
 
 export function checkManifestText(text: string, context: ValidationContext = {}): ManifestReport {
   const parsed = parseManifests(text);
+  const own = fileBindings(parsed.documents);
   const documents: DocumentReport[] = parsed.documents
     .filter((d) => d.errors.length === 0)
     .map((d) => {
-      const findings: Finding[] = capFindings([...d.warnings, ...validate(d.object, context)]).map((f) => {
+      const findings: Finding[] = capFindings([...d.warnings, ...validate(d.object, withFileBindings(context, own, d.object))]).map((f) => {
         const pos = positionOf(d.yaml, f.path, parsed.lineCounter);
         return pos ? { ...f, line: pos.line, column: pos.column } : f;
       });
@@ -45,4 +49,43 @@ export function checkManifestText(text: string, context: ValidationContext = {})
       return { index: d.index, apiVersion: d.apiVersion, kind: d.kind, name: d.name, checked: isGroveObject(d.object), line: d.line, findings };
     });
   return { documents, parseErrors: parsed.errors };
+}
+
+/** The ClusterTopologyBindings of a text (name → levels), for the builder's topology choices. */
+export function fileTopologyBindings(text: string): Record<string, TopologyLevel[]> {
+  // Most texts hold none: not parsed again for nothing.
+  return text.includes(CLUSTER_TOPOLOGY_BINDING_KIND) ? fileBindings(parseManifests(text).documents) : {};
+}
+
+/** The ClusterTopologyBindings of the file itself (name → levels): applied with it, so a PodCliqueSet of the file may name them. */
+function fileBindings(documents: readonly ManifestDocument[]): Record<string, TopologyLevel[]> {
+  const out: Record<string, TopologyLevel[]> = {};
+  for (const d of documents) {
+    if (d.errors.length > 0 || d.kind !== CLUSTER_TOPOLOGY_BINDING_KIND || d.apiVersion !== GROVE_API_VERSION || !d.name || !isRecord(d.object)) continue;
+    const spec = isRecord(d.object.spec) ? d.object.spec : {};
+    const levels = Array.isArray(spec.levels) ? spec.levels : [];
+    // A binding whose levels are malformed is reported on its own document; it describes no order to check against.
+    if (levels.length === 0 || !levels.every((l) => isRecord(l) && typeof l.domain === 'string' && typeof l.key === 'string')) continue;
+    out[d.name] = levels as TopologyLevel[];
+  }
+  return out;
+}
+
+/**
+ * The context for one object with the file's own bindings added (they win over the cluster's of the
+ * same name: they are what applying the file makes). Without a cluster snapshot the rules that need one
+ * stay off, unless every topology the object names is in the file: then the file says all there is to check.
+ */
+function withFileBindings(context: ValidationContext, own: Record<string, TopologyLevel[]>, object: unknown): ValidationContext {
+  if (Object.keys(own).length === 0) return context;
+  if (context.topologies) return { ...context, topologies: { ...context.topologies, ...own } };
+  const named = topologyNames(object);
+  return named.length > 0 && named.every((n) => n in own) ? { ...context, topologies: own } : context;
+}
+
+/** Every topologyName a PodCliqueSet's constraints name. */
+function topologyNames(object: unknown): string[] {
+  const template = isRecord(object) && isRecord(object.spec) && isRecord(object.spec.template) ? object.spec.template : {};
+  const holders = [template, ...(Array.isArray(template.cliques) ? template.cliques : []), ...(Array.isArray(template.podCliqueScalingGroups) ? template.podCliqueScalingGroups : [])];
+  return holders.flatMap((h) => (isRecord(h) && isRecord(h.topologyConstraint) && typeof h.topologyConstraint.topologyName === 'string' ? [h.topologyConstraint.topologyName] : []));
 }

@@ -231,6 +231,14 @@ describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () =>
     expect(writeYamlDocuments(documents)).toBe('a: 1\nargs: [x, z]\n');
   });
 
+  test('block lists keep the indent their document used: at the key\'s own indent (kubectl get -o yaml) or under it', () => {
+    const flush = 'spec:\n  cliques:\n  - name: a\n    env:\n    - {name: X, value: "1"}\n  - name: b\n---\nitems:\n  - a\n  - b\n';
+    const { documents } = parseYamlDocuments(flush);
+    expect(writeYamlDocuments(documents)).toBe(flush);
+    documents[0]!.setIn(['spec', 'cliques', 1, 'name'], 'c');
+    expect(writeYamlDocuments(documents)).toBe(flush.replace('name: b', 'name: c'));
+  });
+
   test('one edit changes only the edited line: long one-line flow maps and long strings are not re-wrapped', () => {
     const text = [
       'metadata:',
@@ -308,6 +316,15 @@ describe('duplicate keys (found in one pass, not by yaml\'s quadratic uniqueKeys
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('the error names the key and the JSON path of its map', () => {
+    const text = 'a: 1\nspec:\n  template:\n    cliques:\n      - name: x\n        spec: {replicas: 1, "nvidia.com/gpu": {b: 1, b: 2}}\n        name: y\na: 2\n';
+    expect(parseYamlDocuments(text).errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      '6:54 Map keys must be unique: "b" is a key twice in spec.template.cliques[0].spec["nvidia.com/gpu"]',
+      '7:9 Map keys must be unique: "name" is a key twice in spec.template.cliques[0]',
+      '8:1 Map keys must be unique: "a" is a key twice in the top-level map',
+    ]);
   });
 
   test('a mapping of 60,000 keys with one duplicate at the end is read, and the duplicate found', () => {

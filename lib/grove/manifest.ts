@@ -7,7 +7,8 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions } from 'yaml';
+import { fieldPath } from '../cluster/fieldPath';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
 import { isRecord, pointerSegments } from './meta';
@@ -44,14 +45,16 @@ const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, version: YAML_VE
 function addDuplicateKeyErrors(doc: Document.Parsed, text: string): void {
   const found: YAMLParseError[] = [];
   visit(doc, {
-    Map(_, map) {
+    Map(_, map, ancestors) {
       if (map.items.length < 2) return;
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         if (!isScalar(pair.key) || Number.isNaN(pair.key.value)) continue;
         if (seen.has(pair.key.value)) {
           const start = keyStart(pair.key.range, text);
-          found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+          const key = pair.key.range ? text.slice(pair.key.range[0], pair.key.range[1]) : String(pair.key.value);
+          const where = mapPath([...ancestors, map]);
+          found.push(new YAMLParseError([start, start + 1], 'DUPLICATE_KEY', `Map keys must be unique: ${JSON.stringify(key)} is a key twice in ${where === '' ? 'the top-level map' : where}`));
         } else seen.add(pair.key.value);
       }
     },
@@ -59,6 +62,16 @@ function addDuplicateKeyErrors(doc: Document.Parsed, text: string): void {
   if (found.length === 0) return;
   doc.errors.push(...found);
   doc.errors.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/** The JSON path (`spec.template.cliques[1].spec`) of the last of `nodes`, a chain of ancestors from the document down. */
+function mapPath(nodes: readonly unknown[]): string {
+  let path = '';
+  nodes.forEach((node, i) => {
+    if (isPair(node)) path = fieldPath(path, isScalar(node.key) ? String(node.key.value) : String(node.key));
+    else if (isSeq(node)) path = fieldPath(path, node.items.indexOf(nodes[i + 1] as Node));
+  });
+  return path;
 }
 
 /**
@@ -83,16 +96,35 @@ function keyStart(range: readonly number[] | null | undefined, text: string): nu
 }
 
 /**
- * How a document is written back: flow collections keep the padding its source used (`[a, b]` as
- * Kubernetes manifests write them, or `[ a, b ]`), so an untouched `args: ["--port", "80"]` comes
- * out as it went in. yaml has one switch per document, so the source's majority decides: a document
- * that mixes both styles comes back in one of them (and a multi-line flow collection on one line).
+ * How a document is written back, as its source wrote it where yaml has a switch for it (one per
+ * document, so the source's majority decides):
+ * - `flowCollectionPadding`: `[a, b]` as Kubernetes manifests write them, or `[ a, b ]`;
+ * - `indentSeq`: a block list indented under its key, or at the key's own indent (`cliques:` then
+ *   `- name:` below it, as `kubectl get -o yaml` and most Grove samples write it).
+ * What yaml has no switch for (`["a","b"]` without a space, comment spacing, blank lines holding
+ * blanks) the builder keeps by writing only the lines an edit changed (lib/builder/document.ts).
  */
-const flowPadding = new WeakMap<Document, boolean>();
+export interface WriteStyle {
+  flowCollectionPadding: boolean;
+  indentSeq: boolean;
+}
 
-function usesFlowPadding(doc: Document, text: string): boolean {
+const writeStyles = new WeakMap<Document, WriteStyle>();
+
+/** yaml's own defaults, for a document that was not read from text. */
+const DEFAULT_WRITE_STYLE: WriteStyle = { flowCollectionPadding: false, indentSeq: true };
+
+/** The style a document is written back in (detected when it was read). */
+export function writeStyleOf(doc: Document): WriteStyle {
+  return writeStyles.get(doc) ?? DEFAULT_WRITE_STYLE;
+}
+
+function detectWriteStyle(doc: Document, text: string): WriteStyle {
   let padded = 0;
   let tight = 0;
+  let indented = 0;
+  let flush = 0;
+  const column = (offset: number) => offset - (text.lastIndexOf('\n', offset - 1) + 1);
   visit(doc, {
     Collection(_, node) {
       if (!node.flow || node.items.length === 0 || !node.range) return;
@@ -100,8 +132,16 @@ function usesFlowPadding(doc: Document, text: string): boolean {
       if (next === ' ' || next === '\t') padded++;
       else if (next !== '\n' && next !== '\r') tight++; // a multi-line collection says nothing
     },
+    Pair(_, pair) {
+      const seq = pair.value;
+      if (!isSeq(seq) || seq.flow || !seq.range || !isScalar(pair.key) || !pair.key.range) return;
+      const key = column(pair.key.range[0]);
+      const dash = column(seq.range[0]);
+      if (dash === key) flush++;
+      else if (dash > key) indented++;
+    },
   });
-  return padded > tight;
+  return { flowCollectionPadding: padded > tight, indentSeq: flush === 0 || indented >= flush };
 }
 
 /**
@@ -163,7 +203,7 @@ export function parseYamlDocuments(text: string): ParsedYaml {
   const documents = Array.isArray(docs) ? docs : [];
   for (const doc of documents) {
     addDuplicateKeyErrors(doc, text);
-    flowPadding.set(doc, usesFlowPadding(doc, text));
+    writeStyles.set(doc, detectWriteStyle(doc, text));
   }
   const errors = documents.flatMap((doc, index) =>
     doc.errors.map((e): ParseError => {
@@ -309,11 +349,12 @@ export function serializeManifests(documents: readonly ManifestDocument[]): stri
  *
  * `lineWidth: 0`: yaml folds lines at 80 columns by default, so one edit would re-wrap every long
  * string and explode every long one-line flow map of the file; with no limit, only edited nodes change.
+ * `styles` (default: each document's own, see WriteStyle) is given to write a re-read copy as the original was.
  */
-export function writeYamlDocuments(documents: readonly Document[]): string {
+export function writeYamlDocuments(documents: readonly Document[], styles: readonly WriteStyle[] = documents.map(writeStyleOf)): string {
   let out = '';
   documents.forEach((d, i) => {
-    const text = d.toString({ flowCollectionPadding: flowPadding.get(d) ?? false, lineWidth: 0 });
+    const text = d.toString({ ...(styles[i] ?? DEFAULT_WRITE_STYLE), lineWidth: 0 });
     if (i === 0 || text.startsWith('---')) out += text;
     else if (text.startsWith('%')) out += /(^|\n)\.\.\.\n$/.test(out) ? text : `...\n${text}`;
     else out += `---\n${text}`;

@@ -512,6 +512,10 @@ describe('scheduler backend (§5.2, §5.5)', () => {
 
   test('pcs.schedulerMismatch: cliques resolving to different schedulers rejected; explicit default-scheduler = empty accepted', () => {
     expectOne(validate(pcsWith((p) => (p.podSpec(DECODE).schedulerName = KAI))), 'pcs.schedulerMismatch', clique(DECODE, 'spec/podSpec/schedulerName'));
+    // The message names the cliques, and says when one resolves through the default profile.
+    expect(withRule(validate(pcsWith((p) => (p.podSpec(DECODE).schedulerName = KAI))), 'pcs.schedulerMismatch')[0]!.message).toBe(
+      'all cliques must use the same scheduler: clique decode resolves to "kai-scheduler", clique router (no schedulerName: the default profile) to "default-scheduler"',
+    );
     expectNone(validate(pcsWith((p) => (p.podSpec(DECODE).schedulerName = 'default-scheduler'))), 'pcs.schedulerMismatch');
   });
 

@@ -422,12 +422,18 @@ function validateResourceSharing(template: Rec, cliqueNames: Set<string>, groups
 }
 
 /** The backend a PodCliqueSet resolves to, from its cliques' schedulerName (empty = default profile). */
-export function resolvedSchedulerNames(cliques: [Rec, number][], ctx: ValidationContext): { name: string; index: number }[] {
+export function resolvedSchedulerNames(cliques: [Rec, number][], ctx: ValidationContext): { name: string; index: number; defaulted?: boolean }[] {
   const fallback = ctx.defaultSchedulerProfile ?? 'default-scheduler';
   return cliques.map(([c, i]) => {
     const podSpec = isRecord(c.spec) && isRecord(c.spec.podSpec) ? c.spec.podSpec : {};
-    return { name: str(podSpec.schedulerName) || fallback, index: i };
+    return { name: str(podSpec.schedulerName) || fallback, index: i, ...(str(podSpec.schedulerName) ? {} : { defaulted: true }) };
   });
+}
+
+/** A clique in a message: its name, else its index. */
+function cliqueLabel(c: Rec | undefined, index: number): string {
+  const name = c ? str(c.name) : '';
+  return name ? `clique ${name}` : `clique ${index}`;
 }
 
 function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: ValidationContext): Finding[] {
@@ -438,7 +444,8 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
   const first = resolved[0]!;
   for (const r of resolved) {
     if (r.name !== first.name) {
-      out.push(err(cliquePath(r.index, 'spec', 'podSpec', 'schedulerName'), 'pcs.schedulerMismatch', `all cliques must use the same scheduler: clique ${r.index} resolves to "${r.name}", clique ${first.index} to "${first.name}"`));
+      const label = (x: { index: number; defaulted?: boolean }) => `${cliqueLabel(cliques.find(([, i]) => i === x.index)?.[0], x.index)}${x.defaulted ? ' (no schedulerName: the default profile)' : ''}`;
+      out.push(err(cliquePath(r.index, 'spec', 'podSpec', 'schedulerName'), 'pcs.schedulerMismatch', `all cliques must use the same scheduler: ${label(r)} resolves to "${r.name}", ${label(first)} to "${first.name}"`));
     } else if (!profiles.includes(r.name)) {
       out.push(err(cliquePath(r.index, 'spec', 'podSpec', 'schedulerName'), 'pcs.schedulerNotEnabled', `schedulerName must be an enabled scheduler backend: "${r.name}" is not one of ${profiles.map((p) => `"${p}"`).join(', ')}`));
     }
