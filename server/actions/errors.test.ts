@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { warningsOf } from '../kube/request';
 import { pointerToFieldPath } from './apply';
-import { actionErrorFromStatus } from './errors';
+import { actionErrorFromStatus, strictFieldCauses } from './errors';
 
 describe('actionErrorFromStatus', () => {
   it("keeps the apiserver's Status verbatim, causes with their field paths", () => {
@@ -45,5 +45,19 @@ describe('helpers', () => {
   it('reads Warning headers', () => {
     expect(warningsOf(['299 - "unknown field \\"spec.x\\""', '299 - "a", 299 - "b"'])).toEqual(['unknown field "spec.x"', 'a', 'b']);
     expect(warningsOf(undefined)).toEqual([]);
+  });
+});
+
+describe('strict field validation', () => {
+  it('reads the field paths out of the message when the Status has no causes', () => {
+    const message = 'failed to create typed patch object (grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.bogusField: field not declared in schema';
+    expect(actionErrorFromStatus(500, { kind: 'Status', status: 'Failure', reason: 'InternalError', code: 500, message }).toJSON()).toEqual({
+      status: 500,
+      reason: 'InternalError',
+      message,
+      causes: [{ field: 'spec.template.bogusField', message: 'field not declared in schema' }],
+    });
+    expect(strictFieldCauses('x: .spec.a: field not declared in schema\n.spec.b[0].c: field not declared in schema').map((c) => c.field)).toEqual(['spec.a', 'spec.b[0].c']);
+    expect(strictFieldCauses('spec.replicas: Invalid value')).toEqual([]);
   });
 });

@@ -34,13 +34,22 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
     details?: { name?: string; kind?: string; causes?: { field?: string; message?: string; reason?: string }[] };
   };
   const message = typeof status.message === 'string' && status.message ? status.message : typeof body === 'string' && body ? body : `HTTP ${httpStatus}`;
-  const causes = (status.details?.causes ?? []).map((cause) => ({
+  const given = (status.details?.causes ?? []).map((cause) => ({
     ...(cause.field ? { field: cause.field } : {}),
     message: cause.message ?? cause.reason ?? '',
   }));
+  const causes = given.length > 0 ? given : strictFieldCauses(message);
   // A 404's details.kind is the resource that is missing (e.g. `namespaces`); the 404 for a kind whose CRD is not installed names none.
   const missing = httpStatus === 404 && typeof status.details?.kind === 'string' ? { resource: status.details.kind, ...(status.details.name ? { name: status.details.name } : {}) } : undefined;
   return new ActionFailure({ status: httpStatus, reason: status.reason || reasonOf(httpStatus), message, causes, ...(missing ? { missing } : {}) });
+}
+
+/**
+ * The fields a strict field validation names only in its message (`failed to create typed patch
+ * object (…): .spec.template.bogusField: field not declared in schema`, no details.causes), as causes.
+ */
+export function strictFieldCauses(message: string): { field: string; message: string }[] {
+  return [...message.matchAll(/(?:^|\s)\.(\S+?): (field not declared in schema)/g)].map((m) => ({ field: m[1]!, message: m[2]! }));
 }
 
 function reasonOf(status: number): string {

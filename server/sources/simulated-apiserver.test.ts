@@ -89,3 +89,25 @@ async function currentReplicas(s: ReturnType<typeof source>): Promise<number | u
   const pcs = page.items.find((o) => o.metadata?.name === 'infer') as (KubeObject & { spec: { replicas?: number } }) | undefined;
   return pcs?.spec.replicas;
 }
+
+describe('strict field validation', () => {
+  it('refuses a field the schema does not declare as the real apiserver does (500, the path in the message), and stores nothing', async () => {
+    const s = source();
+    const typo = stack(1, { bogusField: 1 });
+    const e = await refusal(() => s.apply(typo, { dryRun: true }));
+    expect(e).toEqual({
+      status: 500,
+      reason: 'InternalError',
+      message: 'failed to create typed patch object (team-a/infer; grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.bogusField: field not declared in schema',
+    });
+    await refusal(() => s.apply(typo, { dryRun: false }));
+    expect(await currentReplicas(s)).toBeUndefined();
+
+    const inClique = stack(1) as KubeObject & { spec: { template: { cliques: { spec: Record<string, unknown> }[] } } };
+    inClique.spec.template.cliques[0]!.spec.gpus = 8;
+    (inClique.spec as Record<string, unknown>).replicaz = 2;
+    expect((await refusal(() => s.apply(inClique, { dryRun: true }))).message).toBe(
+      'failed to create typed patch object (team-a/infer; grove.io/v1alpha1, Kind=PodCliqueSet): errors:\n  .spec.template.cliques[name="engine"].spec.gpus: field not declared in schema\n  .spec.replicaz: field not declared in schema',
+    );
+  });
+});

@@ -13,7 +13,9 @@ import { fieldPath } from '../../lib/cluster/fieldPath';
 import { REPLICAS_RANGE, isReplicaCount, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../../lib/grove/labels';
 import { dns1123LabelError, isRecord, pointerSegments, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
+import { GROVE_SCHEMAS } from '../../lib/grove/crd-schemas';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
+import type { Schema } from '../../lib/grove/schema';
 import { validate, validateUpdate } from '../../lib/grove/validate';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
 import { OPERATOR, canonical, type SimPod, type SimulatedCluster } from './simulated-cluster';
@@ -74,32 +76,56 @@ function ownersOf(sim: SimulatedCluster, kind: WatchedKind, key: string): Map<st
   return owners;
 }
 
+/** The schema of a Grove kind's child `segment`, as the CRD declares it (undefined where it is not modelled). */
+function childSchema(schema: Schema | undefined, segment: string | number): Schema | undefined {
+  if (!schema) return undefined;
+  if (schema.type === 'array') return typeof segment === 'number' ? schema.items : undefined;
+  if (schema.type === 'object') return (Object.hasOwn(schema.properties ?? {}, String(segment)) ? schema.properties![String(segment)] : undefined) ?? schema.values;
+  return undefined;
+}
+
+/** `[name="router"]` for an item of a list-map (its keys), `[i]` for any other list's item, as structured-merge-diff writes them. */
+function itemSegment(schema: Schema | undefined, item: unknown, index: number): string {
+  const keys = schema?.type === 'array' ? schema.listMapKeys : undefined;
+  if (!keys || !isRecord(item)) return `[${index}]`;
+  return `[${keys.filter((k) => item[k] !== undefined).map((k) => `${k}=${JSON.stringify(item[k])}`).join(',')}]`;
+}
+
+/** A JSON pointer into `object` as the apiserver writes a field path (`.spec.template.cliques[name="router"].spec.gpus`). */
+function structuredPath(object: KubeObject, ptr: string): string {
+  let schema: Schema | undefined = GROVE_SCHEMAS[`${String(object.apiVersion)}/${String(object.kind)}`];
+  let value: unknown = object;
+  let path = '';
+  for (const raw of pointerSegments(ptr)) {
+    const segment = Array.isArray(value) && /^\d+$/.test(raw) ? Number(raw) : raw;
+    path += typeof segment === 'number' ? itemSegment(schema, (value as unknown[])[segment], segment) : `.${segment}`;
+    schema = childSchema(schema, segment);
+    value = isRecord(value) || Array.isArray(value) ? (value as Record<string | number, unknown>)[segment] : undefined;
+  }
+  return path;
+}
+
 /**
  * The fields an object sets, as the apiserver writes their paths (`.spec.replicas`,
  * `.spec.template.cliques[name="router"].spec.replicas`), each with its value (canonical JSON).
- * Lists of named objects are keyed by name, as Grove's list-map types are; other lists are one field.
- * Server-owned metadata and status are not anyone's intent.
+ * Items of a list-map are fields of their own (keyed as the CRD declares); any other list is one
+ * field (atomic). Server-owned metadata and status are not anyone's intent.
  */
 function fieldsOf(object: unknown): Map<string, string> {
   const out = new Map<string, string>();
-  const walk = (value: unknown, path: string) => {
+  const walk = (value: unknown, schema: Schema | undefined, path: string) => {
     if (isRecord(value) && Object.keys(value).length > 0) {
-      for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
-    } else if (Array.isArray(value) && value.length > 0 && value.every((v) => isRecord(v) && typeof v.name === 'string')) {
-      for (const item of value as Record<string, unknown>[]) {
-        const { name, ...rest } = item;
-        const at = `${path}[name=${JSON.stringify(name)}]`;
-        out.set(`${at}.name`, canonical(name));
-        walk(rest, at);
-      }
+      for (const [k, v] of Object.entries(value)) walk(v, childSchema(schema, k), `${path}.${k}`);
+    } else if (Array.isArray(value) && value.length > 0 && schema?.type === 'array' && schema.listMapKeys) {
+      value.forEach((item, i) => walk(item, schema.items, `${path}${itemSegment(schema, item, i)}`));
     } else out.set(path, canonical(value));
   };
   if (!isRecord(object)) return out;
   const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = object;
   const meta = isRecord(metadata) ? metadata : {};
-  if (isRecord(meta.labels)) walk(meta.labels, '.metadata.labels');
-  if (isRecord(meta.annotations)) walk(meta.annotations, '.metadata.annotations');
-  walk(rest, '');
+  if (isRecord(meta.labels)) walk(meta.labels, undefined, '.metadata.labels');
+  if (isRecord(meta.annotations)) walk(meta.annotations, undefined, '.metadata.annotations');
+  walk(rest, GROVE_SCHEMAS[`${String(object.apiVersion)}/${String(object.kind)}`], '');
   return out;
 }
 
@@ -175,6 +201,14 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
     return rest;
   };
   const findings = before ? validateUpdate(strip(before), object, ctx) : validate(object, ctx);
+  // Canopy's apply asks for fieldValidation=Strict (server/actions/apply.ts): the apiserver refuses a
+  // field its schema does not declare, as a 500 naming it in the message only.
+  const unknown = findings.filter((f) => f.rule === 'schema.unknownField').map((f) => `${structuredPath(object, f.path)}: field not declared in schema`);
+  if (unknown.length > 0) {
+    const group = String(object.apiVersion);
+    const listed = unknown.length === 1 ? unknown[0] : ['errors:', ...unknown.map((u) => `  ${u}`)].join('\n');
+    throw actionError(500, 'InternalError', `failed to create typed patch object (${namespaced ? object.metadata.namespace : ''}/${name}; ${group}, Kind=${kind}): ${listed}`);
+  }
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     const causes = errors.map((f) => ({ field: apiFieldPath(f.path), message: f.message }));
