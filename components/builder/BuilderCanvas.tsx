@@ -13,11 +13,12 @@ import {
   type Connection,
   type EdgeChange,
   type NodeChange,
+  type OnNodeDrag,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { cycleThrough, edgesOnceExplicit, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { FindingCounts } from '@/lib/builder/findings';
-import { CLIQUE_SIZE, cliqueKey, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
+import { CLIQUE_SIZE, cliqueKey, groupAt, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
 import { toFlowEdges, type StartupFlowEdge } from './flowEdges';
 import { EDGE_TYPES, NODE_TYPES, type BuilderFlowNode } from './nodes';
@@ -33,6 +34,21 @@ export interface CanvasSelection {
 }
 
 export { edgeId } from './flowEdges';
+
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+
+/**
+ * Stacking: frames at the back, startup edges over them, cliques in front, so a click on a clique is
+ * never taken by an edge passing under it (React Flow would otherwise raise edges of grouped cliques
+ * above them). Set by hand (zIndexMode manual): selection does not restack.
+ */
+const FRAME_Z = 0;
+const EDGE_Z = 1;
+const CLIQUE_Z = 2;
+/** Pixels either side of an edge's line that still pick it (React Flow's default, 20, covered nodes' edges). */
+const EDGE_HIT_WIDTH = 10;
+/** The frame a dragged clique would join on release. */
+const DROP_TARGET_CLASS = 'canopy-drop-target rounded-lg ring-4 ring-blue-500/80 dark:ring-blue-400/80';
 
 /** Minimap colours per mode (backgrounds: React Flow's #fff / #141414). */
 const MINIMAP_LIGHT = { nodeColor: '#52525b', nodeStrokeColor: '#18181b', maskColor: 'rgb(82 82 91 / 0.3)', maskStrokeColor: '#2563eb' };
@@ -67,7 +83,7 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
       position: { x: frame.x, y: frame.y },
       data: { name: g.name, replicas: g.replicas, minAvailable: g.minAvailable, members: g.cliqueNames.length, errors: c.errors, warnings: c.warnings, width: frame.width, height: frame.height },
       style: { width: frame.width, height: frame.height },
-      zIndex: 0,
+      zIndex: FRAME_Z,
       ariaLabel: `scaling group ${g.name}`,
     });
   }
@@ -92,7 +108,7 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
         budgetUsed: nameBudgetUsed(graph.name, c.name, c.group ?? undefined),
         budget: NAME_BUDGET,
       },
-      zIndex: 1,
+      zIndex: CLIQUE_Z,
       ariaLabel: `clique ${c.name}`,
       width: CLIQUE_SIZE.width,
       height: CLIQUE_SIZE.height,
@@ -105,20 +121,79 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** Rebuilt nodes keep the selection the user made on the ones they replace. */
-function keepSelection<T extends { id: string; selected?: boolean }>(next: T[], prev: readonly T[]): T[] {
-  const selected = new Set(prev.filter((n) => n.selected).map((n) => n.id));
-  return selected.size === 0 ? next : next.map((n) => (selected.has(n.id) ? { ...n, selected: true } : n));
+/**
+ * The frames with the drop-target mark on `target` only. Touches nothing else: rebuilding the dragged
+ * clique mid-drag would put it back where the drag started.
+ */
+function markDropTarget(nodes: BuilderFlowNode[], target: string | null): BuilderFlowNode[] {
+  let changed = false;
+  const next = nodes.map((n) => {
+    if (n.type !== 'frame' || (n.data.name === target) === (n.className === DROP_TARGET_CLASS)) return n;
+    changed = true;
+    const { className: _drop, ...rest } = n;
+    return n.data.name === target ? { ...rest, className: DROP_TARGET_CLASS } : rest;
+  });
+  return changed ? next : nodes;
+}
+
+function shallowEqual(a: object | undefined, b: object | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+type DrawnItem = { id: string; selected?: boolean; position?: Point; data?: object; style?: object } & Record<string, unknown>;
+
+/** Whether a rebuilt node or edge draws the same as the one it replaces (React Flow's measurements and selection aside). */
+function drawsSame(next: DrawnItem, prev: DrawnItem): boolean {
+  for (const key of Object.keys(next)) {
+    const a = next[key];
+    const b = prev[key];
+    if (key === 'position' || key === 'data' || key === 'style' || key === 'markerEnd') {
+      if (!shallowEqual(a as object | undefined, b as object | undefined)) return false;
+    } else if (!Object.is(a, b)) return false;
+  }
+  // Something dropped (a clique that left its group has no parentId): not the same.
+  return Object.keys(prev).every((key) => key in next || REACT_FLOW_KEYS.has(key));
+}
+
+/** What React Flow adds to the nodes and edges it is given. */
+const REACT_FLOW_KEYS = new Set(['measured', 'selected', 'dragging', 'resizing']);
+
+/**
+ * Rebuilt nodes keep the selection the user made on the ones they replace, and a node or edge that
+ * draws the same stays the very object it was, so React Flow redraws only what changed (a YAML edit
+ * to one clique of forty redraws one).
+ */
+function keepSelection<T extends DrawnItem>(next: T[], prev: readonly T[]): T[] {
+  const before = new Map(prev.map((n) => [n.id, n]));
+  let same = next.length === prev.length;
+  const out = next.map((n, i) => {
+    const old = before.get(n.id);
+    if (old && drawsSame(n, old)) {
+      if (prev[i] !== old) same = false;
+      return old;
+    }
+    same = false;
+    return old?.selected ? { ...n, selected: true } : n;
+  });
+  return same ? (prev as T[]) : out;
 }
 
 export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
   const flow = useReactFlow();
+  // While a clique is dragged: the frame it would join if released now (membership goes by its centre).
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const dropTargetRef = useRef(dropTarget);
+  dropTargetRef.current = dropTarget;
   const derived = useMemo(() => toFlowNodes(graph, layout, counts), [graph, layout, counts]);
-  const derivedEdges = useMemo(() => toFlowEdges(graph), [graph]);
+  const derivedEdges = useMemo(() => toFlowEdges(graph).map((e) => ({ ...e, zIndex: EDGE_Z, interactionWidth: EDGE_HIT_WIDTH })), [graph]);
   // Local copies, so drags and selection move smoothly; rebuilt whenever the model changes.
   const [nodes, setNodes] = useState<BuilderFlowNode[]>(derived);
   const [edges, setEdges] = useState<StartupFlowEdge[]>(derivedEdges);
-  useEffect(() => setNodes((prev) => keepSelection(derived, prev)), [derived]);
+  useEffect(() => setNodes((prev) => markDropTarget(keepSelection(derived, prev), dropTargetRef.current)), [derived]);
+  useEffect(() => setNodes((prev) => markDropTarget(prev, dropTarget)), [dropTarget]);
   useEffect(() => setEdges((prev) => keepSelection(derivedEdges, prev)), [derivedEdges]);
 
   // `flow` changes identity as the viewport moves; read it through a ref so only a new request refocuses.
@@ -162,6 +237,17 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
     setEdges((current) => applyEdgeChanges(changes, current));
   }, []);
 
+  const onNodeDrag: OnNodeDrag<BuilderFlowNode> = useCallback(
+    (_, node) => {
+      if (node.type !== 'clique') return;
+      const at = flowRef.current.getInternalNode(node.id)?.internals.positionAbsolute;
+      const target = at ? groupAt(layout, graph, at) : null;
+      setDropTarget((t) => (t === target ? t : target));
+    },
+    [layout, graph],
+  );
+  const onNodeDragStop = useCallback(() => setDropTarget(null), []);
+
   const lastSelection = useRef<CanvasSelection>({ cliques: [], groups: [], edges: [] });
   const handleSelection = useCallback(
     ({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
@@ -201,6 +287,11 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onNodeDrag={onNodeDrag}
+        onNodeDragStop={onNodeDragStop}
+        zIndexMode="manual"
+        // Shift+click adds to the selection too (Shift+drag on the pane still draws a selection box).
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         onSelectionChange={handleSelection}
         onConnect={(c: Connection) => {
           if (c.source.startsWith('clique:') && c.target.startsWith('clique:')) onConnect(c.source.slice(7), c.target.slice(7));
@@ -217,7 +308,7 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
         colorMode={dark ? 'dark' : 'light'}
         fitView
         fitViewOptions={{ maxZoom: 1 }}
-        minZoom={0.2}
+        minZoom={0.1}
         aria-label="Builder canvas"
         // The attribution link was an extra tab stop at 2.85:1; React Flow's MIT licence allows hiding it.
         proOptions={{ hideAttribution: true }}

@@ -5,7 +5,7 @@
  * are read back into the graph, and undo/redo steps over (text, layout) pairs.
  */
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { carriesFiles, readManifestFile } from '../ui/readManifest';
 import { readBuilderText, type Path } from '@/lib/builder/document';
@@ -32,7 +32,7 @@ import {
 } from '@/lib/builder/edits';
 import { countFindings, findingTarget } from '@/lib/builder/findings';
 import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
-import { createHistory, openingHistory, pushHistory, redo, undo, type History } from '@/lib/builder/history';
+import { createHistory, NO_TYPING, openingHistory, pushHistory, redo, typingStep, undo, type History } from '@/lib/builder/history';
 import {
   autoLayout,
   cliqueKey,
@@ -45,6 +45,7 @@ import {
   groupFrame,
   groupKey,
   kindOf,
+  layoutNewCliques,
   moveGroup,
   placePastedGroups,
   pruneLayout,
@@ -61,7 +62,7 @@ import type { ClusterTopologyBinding } from '@/lib/grove/clustertopologybinding'
 import { useClusterContext } from '@/components/hooks/clusterContext';
 import { useKindObjects } from '@/components/hooks/useClusterStream';
 import { viewReport } from '@/components/validate/reportView';
-import { YamlEditor, type YamlEditorHandle } from '@/components/validate/YamlEditor';
+import { YamlEditor, type TypedChange, type YamlEditorHandle } from '@/components/validate/YamlEditor';
 import { ApplyPanel } from './ApplyPanel';
 import { applyTarget } from './applyStep';
 import { BuilderCanvas, type CanvasSelection } from './BuilderCanvas';
@@ -69,7 +70,7 @@ import { FindingsList, type BuilderFinding } from './FindingsList';
 
 import { Inspector, type InspectorProps, type TopologyLevels } from './Inspector';
 import { Palette } from './Palette';
-import { decodeShare, encodeShare, loadLocal, saveLocal, SHARE_PREFIX } from './persistence';
+import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY, type SavedWork } from './persistence';
 import { placePasted } from './pastePlacement';
 import { PreviewPanel } from './PreviewPanel';
 
@@ -83,6 +84,9 @@ type Panel = 'none' | 'preview' | 'apply';
 
 const BLANK: Work = { text: stackText('blank', 'vllm'), layout: EMPTY_LAYOUT };
 const EMPTY_SELECTION: CanvasSelection = { cliques: [], groups: [], edges: [] };
+/** How long typing in the YAML pane pauses before the canvas and findings follow it. */
+const READ_AFTER_TYPING_MS = 150;
+const sameWork = (a: Work, b: Work) => a.text === b.text && JSON.stringify(a.layout) === JSON.stringify(b.layout);
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -148,8 +152,25 @@ function BuilderWorkbenchInner() {
   const workRef = useRef(work);
   workRef.current = work;
 
+  // ---- what is read of the text: a change typed in the YAML pane is read once typing pauses (reading a
+  // big stack, checking it and redrawing the canvas on every key made typing lag); any other change at once.
+  const typedText = useRef<string | null>(null);
+  const [typedSettled, setTypedSettled] = useState<string | null>(null);
+  const lastReadText = useRef(work.text);
+  const typingPending = work.text === typedText.current && typedSettled !== work.text;
+  const readText = typingPending ? lastReadText.current : work.text;
+  lastReadText.current = readText;
+  useEffect(() => {
+    if (!typingPending) return;
+    const text = work.text;
+    const timer = window.setTimeout(() => startTransition(() => setTypedSettled(text)), READ_AFTER_TYPING_MS);
+    return () => window.clearTimeout(timer);
+  }, [typingPending, work.text]);
+  // The findings (a second parse and the whole validation) follow the canvas, behind any new input.
+  const reportText = useDeferredValue(readText);
+
   // ---- derived: graph (last readable one while the YAML is broken), layout, findings
-  const read = useMemo(() => readBuilderText(work.text), [work.text]);
+  const read = useMemo(() => readBuilderText(readText), [readText]);
   const lastGood = useRef<{ graph: BuilderGraph; object: Record<string, unknown>; pcsIndex: number }>({ graph: graphFromObject({}), object: {}, pcsIndex: 0 });
   if (read.ok && lastGood.current.object !== read.object) lastGood.current = { graph: graphFromObject(read.object), object: read.object, pcsIndex: read.doc.pcsIndex };
   const { graph, object, pcsIndex } = lastGood.current;
@@ -169,11 +190,11 @@ function BuilderWorkbenchInner() {
   );
   const report = useMemo(() => {
     try {
-      return checkManifestText(work.text, validationContext);
+      return checkManifestText(reportText, validationContext);
     } catch {
       return null;
     }
-  }, [work.text, validationContext]);
+  }, [reportText, validationContext]);
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
   const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
@@ -214,7 +235,10 @@ function BuilderWorkbenchInner() {
       const flavourNow = shared ? sharedFlavour : stored?.flavour;
       if (flavourNow) setFlavour(flavourNow);
       if (message) setNotice(message);
-      const opening = openingHistory(saved, shared, (a, b) => a.text === b.text);
+      baseRev.current = revOf(stored);
+      // Back from another page in this tab: the undo history of this same work comes back with it.
+      const session = saved && !shared ? loadSessionHistory(saved, sameWork) : null;
+      const opening = session ?? openingHistory(saved, shared, (a, b) => a.text === b.text);
       if (opening) {
         setHistory(opening);
         setFitSeq((n) => n + 1);
@@ -226,29 +250,111 @@ function BuilderWorkbenchInner() {
     };
   }, []);
 
+  // ---- saving, and other tabs: each save carries a revision; a tab never silently writes over a draft
+  // another tab saved after it last read or wrote, and hears (a `storage` event) when one does.
+  const baseRev = useRef(0);
+  const [conflict, setConflict] = useState<SavedWork | null>(null);
   useEffect(() => {
-    if (loaded) saveLocal({ text: work.text, layout: work.layout, flavour });
-  }, [loaded, work, flavour]);
+    if (!loaded || conflict) return;
+    const r = saveDraft({ text: work.text, layout: work.layout, flavour }, baseRev.current);
+    if (r.saved) baseRev.current = r.rev;
+    else setConflict(r.theirs);
+  }, [loaded, work, flavour, conflict]);
+  useEffect(() => {
+    const onStorage = (e: StorageEvent) => {
+      if (e.key !== STORAGE_KEY) return;
+      const theirs = readDraft(e.newValue);
+      if (!theirs || revOf(theirs) <= baseRev.current) return;
+      if (sameWork(theirs, workRef.current)) baseRev.current = revOf(theirs);
+      else setConflict(theirs);
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
+  useEffect(() => {
+    if (!conflict) return;
+    // This tab's work is not saved while the choice is open: leaving would lose it.
+    const onLeave = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
+  }, [conflict]);
 
-  // ---- the YAML pane follows the text when the change came from elsewhere
+  // The undo history outlives a visit to another page in this tab (the builder unmounts).
+  const historyRef = useRef(history);
+  historyRef.current = history;
+  useEffect(() => {
+    if (!loaded) return;
+    const keep = () => saveSessionHistory(historyRef.current);
+    window.addEventListener('pagehide', keep);
+    return () => {
+      window.removeEventListener('pagehide', keep);
+      keep();
+    };
+  }, [loaded]);
+
+  // ---- the YAML pane follows the text when the change came from elsewhere (by the smallest change:
+  // its cursor, scroll and folds stay)
   useEffect(() => {
     if (work.text === editorText.current) return;
     editorText.current = work.text;
-    editorRef.current?.setText(work.text);
+    editorRef.current?.syncText(work.text);
   }, [work.text]);
 
   const commit = useCallback((next: Work, coalesce: string | null = null) => {
     setHistory((h) => (h.present.text === next.text && h.present.layout === next.layout ? h : pushHistory(h, next, coalesce)));
   }, []);
 
+  const typing = useRef(NO_TYPING);
   const onYamlChange = useCallback(
-    (next: string) => {
+    (next: string, change: TypedChange) => {
       editorText.current = next;
       if (next === workRef.current.text) return;
-      commit({ text: next, layout: layoutRef.current }, 'yaml');
+      typedText.current = next;
+      // One undo step per run of typing: a pause or a jump of the cursor starts the next.
+      const step = typingStep(typing.current, performance.now(), change.jumped, 'yaml');
+      typing.current = step.runs;
+      // The layout as stored: cliques the text adds stay without a position until they are laid out.
+      commit({ text: next, layout: workRef.current.layout }, step.key);
     },
     [commit],
   );
+
+  // ---- cliques the text gained without a position (pasted or typed in the YAML pane, an import) are
+  // laid out by startup order; what was placed stays. A whole new stack is laid out and fitted to view.
+  useEffect(() => {
+    // Only once the canvas shows this very text (not while typing waits to be read).
+    if (!loaded || !read.ok || readText !== workRef.current.text) return;
+    const text = readText;
+    const base = pruneLayout(work.layout, graph);
+    const unplaced = graph.cliques.filter((c) => !base.positions[cliqueKey(c.name)]);
+    if (unplaced.length === 0) return;
+    const whole = unplaced.length === graph.cliques.length;
+    let cancelled = false;
+    void layoutNewCliques(base, graph).then((l) => {
+      if (cancelled || !l || workRef.current.text !== text) return;
+      setHistory((h) => (h.present.text === text ? { ...h, present: { text, layout: l } } : h));
+      if (whole) setFitSeq((n) => n + 1);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [loaded, read.ok, readText, graph, work.layout]);
+
+  const loadTheirs = () => {
+    if (!conflict) return;
+    baseRev.current = revOf(conflict);
+    // A step like any other: Undo brings this tab's version back.
+    commit({ text: conflict.text, layout: conflict.layout });
+    if (conflict.flavour) setFlavour(conflict.flavour);
+    setConflict(null);
+    say("Loaded the other tab's version. Undo (Ctrl+Z) brings this tab's back.");
+  };
+  const keepMine = () => {
+    const r = saveDraft({ text: work.text, layout: work.layout, flavour }, baseRev.current, { force: true });
+    if (r.saved) baseRev.current = r.rev;
+    setConflict(null);
+    say("Kept this tab's version; it is saved now (the other tab is told).");
+  };
 
   /** Commits an edit's text (and a layout derived for it), or shows why it was refused. */
   const applyEdit = useCallback(
@@ -552,12 +658,8 @@ function BuilderWorkbenchInner() {
         setNotice({ tone: 'error', text: `Loaded ${from}, but the canvas cannot show it: ${r.message}${r.line ? ` (line ${r.line}:${r.column})` : ''}. Fix it in the YAML pane.` });
         return;
       }
+      // Laid out (and fitted to view) by the effect that places cliques with no position.
       say(`Loaded ${from}. Undo brings back what was here before.`);
-      void autoLayout(EMPTY_LAYOUT, graphFromObject(r.object)).then((l) => {
-        if (workRef.current.text !== text) return;
-        setHistory((h) => ({ ...h, present: { text, layout: l } }));
-        setFitSeq((n) => n + 1);
-      });
     },
     [commit],
   );
@@ -723,6 +825,17 @@ function BuilderWorkbenchInner() {
         <p role={notice?.tone === 'error' ? 'alert' : 'status'} data-testid="builder-notice" data-tone={notice?.tone ?? ''} className={notice?.tone === 'error' ? 'text-red-700 dark:text-red-400' : 'text-zinc-600 dark:text-zinc-400'}>
           {notice?.text ?? ''}
         </p>
+        {conflict && (
+          <div role="alert" data-testid="builder-conflict" className="flex items-center gap-2 text-amber-800 dark:text-amber-300">
+            <span>{"Another tab saved a newer version of this draft; this tab's changes are not saved until you choose."}</span>
+            <button type="button" className={buttonClass} onClick={loadTheirs}>
+              {"Load the other tab's version"}
+            </button>
+            <button type="button" className={buttonClass} onClick={keepMine}>
+              Keep mine
+            </button>
+          </div>
+        )}
         {!read.ok && (
           <p role="alert" data-testid="builder-yaml-error" className="text-red-700 dark:text-red-400">
             The canvas shows the last readable version: {read.message}
@@ -738,7 +851,7 @@ function BuilderWorkbenchInner() {
           <input readOnly value={shareLink} aria-label="Share link" data-testid="share-link" className="ml-auto w-72 rounded border border-zinc-300 bg-transparent px-1 font-mono text-[11px] dark:border-zinc-700" onFocus={(e) => e.currentTarget.select()} />
         )}
         <p id="builder-keys" className="ml-auto hidden text-[11px] text-zinc-500 xl:block dark:text-zinc-400">
-          Ctrl+Z / Ctrl+Shift+Z undo/redo · Ctrl+C / Ctrl+V copy/paste · Delete · Shift+L layout
+          Ctrl+Z / Ctrl+Shift+Z undo/redo · Shift+click adds to the selection · Ctrl+C / Ctrl+V copy/paste · Delete · Shift+L layout
         </p>
       </div>
 
@@ -787,7 +900,7 @@ function BuilderWorkbenchInner() {
         <div className="flex min-h-0 flex-col border-l border-zinc-200 dark:border-zinc-800">
           <h2 className="border-b border-zinc-200 px-3 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">YAML</h2>
           <div className="min-h-0 flex-1">
-            <YamlEditor ref={editorRef} onChange={onYamlChange} entries={view?.all ?? []} entriesText={work.text} ariaLabel="PodCliqueSet YAML" ariaDescribedBy="builder-keys" />
+            <YamlEditor ref={editorRef} onChange={onYamlChange} onUndo={doUndo} onRedo={doRedo} entries={view?.all ?? []} entriesText={reportText} ariaLabel="PodCliqueSet YAML" ariaDescribedBy="builder-keys" />
           </div>
         </div>
       </div>

@@ -11,20 +11,36 @@ export interface SavedWork {
   text: string;
   layout: Layout;
   flavour?: Flavour;
+  /**
+   * The draft's revision in this browser: each save writes one more than the draft it replaces, so a
+   * tab can tell that another tab saved since it last read or wrote (drafts saved before this existed read as 0).
+   */
+  rev?: number;
 }
 
-const STORAGE_KEY = 'canopy.builder.work';
+export const STORAGE_KEY = 'canopy.builder.work';
 export const SHARE_PREFIX = '#pcs=';
+
+/** The part of Storage a draft needs (localStorage; a fake in tests). */
+export type DraftStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
 function isSavedWork(v: unknown): v is SavedWork {
   const w = v as SavedWork | null;
   return !!w && typeof w === 'object' && typeof w.text === 'string' && !!w.layout && typeof w.layout.positions === 'object' && typeof w.layout.kinds === 'object';
 }
 
-export function loadLocal(): SavedWork | null {
+function browserStorage(): DraftStorage | null {
   try {
-    const raw = window.localStorage.getItem(STORAGE_KEY);
-    if (!raw) return null;
+    return window.localStorage;
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+/** A stored draft as read from its raw JSON (a `storage` event's newValue, or the stored item). */
+export function readDraft(raw: string | null | undefined): SavedWork | null {
+  if (!raw) return null;
+  try {
     const parsed: unknown = JSON.parse(raw);
     return isSavedWork(parsed) ? parsed : null;
   } catch {
@@ -32,12 +48,41 @@ export function loadLocal(): SavedWork | null {
   }
 }
 
-export function saveLocal(work: SavedWork): void {
+export const revOf = (w: SavedWork | null): number => (w && typeof w.rev === 'number' ? w.rev : 0);
+
+export function loadLocal(storage: DraftStorage | null = browserStorage()): SavedWork | null {
   try {
-    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(work));
+    return readDraft(storage?.getItem(STORAGE_KEY));
+  } catch {
+    return null;
+  }
+}
+
+export type SaveOutcome =
+  /** Saved as revision `rev`, or nothing to save (the same work is stored). */
+  | { saved: true; rev: number }
+  /** Another tab saved a newer draft since `baseRev`: nothing written, theirs is left in place. */
+  | { saved: false; theirs: SavedWork };
+
+const sameWork = (a: SavedWork, b: SavedWork) => a.text === b.text && JSON.stringify(a.layout) === JSON.stringify(b.layout) && a.flavour === b.flavour;
+
+/**
+ * Saves this tab's work over the draft it last read or wrote (revision `baseRev`). When another tab
+ * has saved a newer one since, it is not overwritten: the caller says so and lets the user choose.
+ * With `force` (the user chose to keep theirs), writes over it all the same, as the newest revision.
+ */
+export function saveDraft(work: SavedWork, baseRev: number, { force = false, storage = browserStorage() }: { force?: boolean; storage?: DraftStorage | null } = {}): SaveOutcome {
+  const stored = loadLocal(storage);
+  const storedRev = revOf(stored);
+  if (stored && sameWork(stored, work)) return { saved: true, rev: storedRev };
+  if (stored && storedRev > baseRev && !force) return { saved: false, theirs: stored };
+  const rev = Math.max(storedRev, baseRev) + 1;
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify({ ...work, rev }));
   } catch {
     // Storage full or disabled (private mode): the work still lives in the page and the share link.
   }
+  return { saved: true, rev };
 }
 
 function toBase64Url(bytes: Uint8Array): string {
@@ -73,4 +118,40 @@ export async function decodeShare(hash: string): Promise<SavedWork> {
   }
   if (!isSavedWork(parsed)) throw new Error('the shared link does not hold a builder stack');
   return parsed;
+}
+
+const HISTORY_KEY = 'canopy.builder.history';
+/** Steps kept for the session: enough to undo across a visit to another page, small enough for sessionStorage. */
+export const SESSION_HISTORY_STEPS = 50;
+
+function sessionStore(): DraftStorage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keeps the undo history for this tab's session, so that going to another page and back (the builder
+ * unmounts) does not lose it. Only the last SESSION_HISTORY_STEPS steps each way.
+ */
+export function saveSessionHistory<T>(h: { past: T[]; present: T; future: T[] }, storage: DraftStorage | null = sessionStore()): void {
+  try {
+    storage?.setItem(HISTORY_KEY, JSON.stringify({ past: h.past.slice(-SESSION_HISTORY_STEPS), present: h.present, future: h.future.slice(0, SESSION_HISTORY_STEPS) }));
+  } catch {
+    // Too big for the session's storage: the history lives as long as the page, as before.
+  }
+}
+
+/** The session's history, when its present is `present` (else it belongs to other work: ignored). */
+export function loadSessionHistory<T>(present: T, same: (a: T, b: T) => boolean, storage: DraftStorage | null = sessionStore()): { past: T[]; present: T; future: T[]; lastKey: null } | null {
+  try {
+    const h = JSON.parse(storage?.getItem(HISTORY_KEY) ?? 'null') as { past?: unknown; present?: unknown; future?: unknown } | null;
+    if (!h || !Array.isArray(h.past) || !Array.isArray(h.future) || h.present === undefined) return null;
+    if (!same(h.present as T, present)) return null;
+    return { past: h.past as T[], present, future: h.future as T[], lastKey: null };
+  } catch {
+    return null;
+  }
 }

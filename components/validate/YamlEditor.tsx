@@ -2,7 +2,7 @@
 
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { basicSetup } from 'codemirror';
-import { Compartment, EditorState } from '@codemirror/state';
+import { Compartment, EditorState, Prec, Transaction } from '@codemirror/state';
 import { EditorView, placeholder } from '@codemirror/view';
 import { indentUnit } from '@codemirror/language';
 import { yaml } from '@codemirror/lang-yaml';
@@ -12,16 +12,37 @@ import { editorTheme } from './editorTheme';
 import type { FindingEntry } from './reportView';
 
 export interface YamlEditorHandle {
-  /** Replaces the whole text (undoable) and puts the cursor at the top. */
+  /**
+   * Replaces the whole text and puts the cursor at the top (a file loaded). Undoable in the editor,
+   * unless the page keeps the history (`onUndo`).
+   */
   setText(text: string): void;
+  /**
+   * Brings the editor to `text` made elsewhere (a canvas edit, an undo) by the smallest change: the
+   * cursor, scroll position and folds stay where they were. Never in the editor's own undo history.
+   */
+  syncText(text: string): void;
   /** Moves the cursor to a 1-based line/column, scrolls it into view and focuses the editor. */
   focusAt(line: number, column: number): void;
+}
+
+/** What the page needs to know of a change typed in the editor, to group typing into undo steps. */
+export interface TypedChange {
+  /** The cursor moved (click, arrows, search) since the previous change, or the change is away from it. */
+  jumped: boolean;
 }
 
 interface YamlEditorProps {
   ref?: Ref<YamlEditorHandle>;
   /** Called with the full text after every change. */
-  onChange: (text: string) => void;
+  onChange: (text: string, change: TypedChange) => void;
+  /**
+   * When given, the page keeps the one undo history (text edited here and elsewhere, in one order):
+   * Mod-Z / Mod-Shift-Z / Mod-Y in the editor call these, and text set from outside never enters
+   * CodeMirror's own history (which would otherwise undo past what was loaded, down to the empty editor).
+   */
+  onUndo?: () => void;
+  onRedo?: () => void;
   /** Entries to pin as diagnostics, and the exact text they were computed from. */
   entries: readonly FindingEntry[];
   entriesText: string;
@@ -33,21 +54,68 @@ function isDarkPage(): boolean {
   return document.documentElement.classList.contains('dark');
 }
 
-export function YamlEditor({ ref, onChange, entries, entriesText, ariaLabel, ariaDescribedBy }: YamlEditorProps) {
+/**
+ * The one change that turns `from` into `to`: what lies between their common start and common end.
+ * Null when they are equal.
+ */
+export function minimalChange(from: string, to: string): { from: number; to: number; insert: string } | null {
+  if (from === to) return null;
+  const max = Math.min(from.length, to.length);
+  let start = 0;
+  while (start < max && from.charCodeAt(start) === to.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && from.charCodeAt(from.length - 1 - end) === to.charCodeAt(to.length - 1 - end)) end++;
+  return { from: start, to: from.length - end, insert: to.slice(start, to.length - end) };
+}
+
+export function YamlEditor({ ref, onChange, onUndo, onRedo, entries, entriesText, ariaLabel, ariaDescribedBy }: YamlEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const historyRef = useRef({ onUndo, onRedo });
+  historyRef.current = { onUndo, onRedo };
+  const pageHistory = !!onUndo;
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
     const darkness = new Compartment();
+    /** Where the last typed change ended, and whether the cursor moved on its own since. */
+    let typedEnd = -1;
+    let moved = false;
+    const toPage = (which: 'onUndo' | 'onRedo') => () => {
+      const run = historyRef.current[which];
+      if (!run) return false;
+      run();
+      return true;
+    };
     const view = new EditorView({
       parent: host,
       state: EditorState.create({
         doc: '',
         extensions: [
+          // Ahead of basicSetup's history keys: with the page's history, undo and redo go to the page (read
+          // as the page's own shortcuts are, so Ctrl+Shift+Z is redo whichever case the key reports).
+          Prec.highest(
+            EditorView.domEventHandlers({
+              keydown(e) {
+                if (!(e.ctrlKey || e.metaKey) || e.altKey) return false;
+                const key = e.key.toLowerCase();
+                const which = key === 'z' ? (e.shiftKey ? 'onRedo' : 'onUndo') : key === 'y' && !e.shiftKey ? 'onRedo' : null;
+                if (!which || !historyRef.current[which]) return false;
+                e.preventDefault();
+                return toPage(which)();
+              },
+              // The browser's Edit menu / undo gestures arrive as beforeinput, not as keys.
+              beforeinput(e) {
+                const which = e.inputType === 'historyUndo' ? 'onUndo' : e.inputType === 'historyRedo' ? 'onRedo' : null;
+                if (!which || !historyRef.current[which]) return false;
+                e.preventDefault();
+                return toPage(which)();
+              },
+            }),
+          ),
           basicSetup,
           yaml(),
           indentUnit.of('  '),
@@ -64,7 +132,22 @@ export function YamlEditor({ ref, onChange, entries, entriesText, ariaLabel, ari
             ...(ariaDescribedBy ? { 'aria-describedby': ariaDescribedBy } : {}),
           }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+            if (!update.docChanged) {
+              if (update.selectionSet) moved = true;
+              return;
+            }
+            const typed = update.transactions.some((tr) => tr.isUserEvent('input') || tr.isUserEvent('delete') || tr.isUserEvent('move'));
+            let first = -1;
+            let end = -1;
+            update.changes.iterChangedRanges((fromA, _toA, _fromB, toB) => {
+              if (first < 0) first = fromA;
+              end = toB;
+            });
+            // Typing on from where the last change ended is one run; anything else starts a new one.
+            const jumped = moved || typedEnd < 0 || Math.abs(first - typedEnd) > 1;
+            typedEnd = typed ? end : -1;
+            moved = false;
+            onChangeRef.current(update.state.doc.toString(), { jumped });
           }),
         ],
       }),
@@ -103,7 +186,15 @@ export function YamlEditor({ ref, onChange, entries, entriesText, ariaLabel, ari
           changes: { from: 0, to: view.state.doc.length, insert: text },
           selection: { anchor: 0 },
           scrollIntoView: true,
+          ...(pageHistory ? { annotations: Transaction.addToHistory.of(false) } : {}),
         });
+      },
+      syncText(text: string) {
+        const view = viewRef.current;
+        if (!view) return;
+        const change = minimalChange(view.state.doc.toString(), text);
+        if (!change) return;
+        view.dispatch({ changes: change, annotations: Transaction.addToHistory.of(false) });
       },
       focusAt(line: number, column: number) {
         const view = viewRef.current;
@@ -117,7 +208,7 @@ export function YamlEditor({ ref, onChange, entries, entriesText, ariaLabel, ari
         view.focus();
       },
     }),
-    [],
+    [pageHistory],
   );
 
   return (

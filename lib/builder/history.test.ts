@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { createHistory, HISTORY_LIMIT, openingHistory, pushHistory, redo, undo } from './history';
+import { createHistory, HISTORY_LIMIT, NO_TYPING, openingHistory, pushHistory, redo, typingStep, TYPING_PAUSE_MS, undo } from './history';
 
 describe('undo history', () => {
   test('undo and redo walk back and forth; a new change drops the redo branch', () => {
@@ -51,5 +51,36 @@ describe('undo history', () => {
     expect(openingHistory(null, 'shared', same)).toEqual(createHistory('shared'));
     expect(openingHistory('saved', null, same)).toEqual(createHistory('saved'));
     expect(openingHistory<string>(null, null, same)).toBeNull();
+  });
+});
+
+describe('typing runs', () => {
+  test('typing goes on in one step; a pause of TYPING_PAUSE_MS or a jump of the cursor starts the next', () => {
+    let runs = NO_TYPING;
+    const keys: string[] = [];
+    const type = (at: number, jumped = false) => {
+      const step = typingStep(runs, at, jumped);
+      runs = step.runs;
+      keys.push(step.key);
+    };
+    type(0, true);
+    type(200);
+    type(900);
+    type(900 + TYPING_PAUSE_MS); // paused
+    type(900 + TYPING_PAUSE_MS + 100);
+    type(900 + TYPING_PAUSE_MS + 200, true); // jumped
+    expect(keys).toEqual(['typing:1', 'typing:1', 'typing:1', 'typing:2', 'typing:2', 'typing:3']);
+  });
+
+  test('two typed edits 2.5 s apart undo one at a time', () => {
+    let h = createHistory('a');
+    let runs = NO_TYPING;
+    for (const [text, at] of [['ab', 0], ['abc', 100], ['abcd', 2600]] as const) {
+      const step = typingStep(runs, at, false);
+      runs = step.runs;
+      h = pushHistory(h, text, step.key);
+    }
+    expect(undo(h).present).toBe('abc');
+    expect(undo(undo(h)).present).toBe('a');
   });
 });

@@ -44,3 +44,24 @@ export function openingHistory<T>(saved: T | null, shared: T | null, same: (a: T
   if (same(saved, shared)) return createHistory(shared); // nothing of the saved work to keep
   return pushHistory(createHistory(saved), shared);
 }
+
+/** A pause in typing this long ends an undo step. */
+export const TYPING_PAUSE_MS = 1000;
+
+/** Runs of typing, so that one undo takes back one run rather than all typing since the last other change. */
+export interface TypingRuns {
+  /** When the last typed change came (ms, any monotonic clock). */
+  at: number;
+  run: number;
+}
+
+export const NO_TYPING: TypingRuns = { at: -Infinity, run: 0 };
+
+/**
+ * The coalescing key of a typed change: the same as the previous change's while typing goes on, a new
+ * one after a pause of TYPING_PAUSE_MS or when the cursor jumped elsewhere first.
+ */
+export function typingStep(runs: TypingRuns, now: number, jumped: boolean, prefix = 'typing'): { runs: TypingRuns; key: string } {
+  const run = jumped || now - runs.at >= TYPING_PAUSE_MS ? runs.run + 1 : runs.run;
+  return { runs: { at: now, run }, key: `${prefix}:${run}` };
+}

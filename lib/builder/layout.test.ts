@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { readBuilderText } from './document';
 import { graphFromObject } from './graph';
 import { copySelection, pasteClipboard } from './edits';
-import { autoLayout, CLIQUE_SIZE, cliqueKey, completeLayout, EMPTY_LAYOUT, groupAt, groupFrame, groupKey, moveGroup, placePastedGroups, renameInLayout } from './layout';
+import { autoLayout, CLIQUE_SIZE, cliqueKey, completeLayout, EMPTY_LAYOUT, groupAt, groupFrame, groupKey, layoutBounds, layoutNewCliques, moveGroup, placePastedGroups, renameInLayout, WRAP_ASPECT } from './layout';
 import { stackText } from './templates';
 
 function graph(text = stackText('multi-node-disaggregated-frontend', 'sglang')) {
@@ -70,4 +70,58 @@ describe('layout', () => {
     // Nothing that was there moved.
     for (const [k, v] of Object.entries(l.positions)) expect(placed.positions[k]).toEqual(v);
   });
+});
+
+/** A chain of `fronts` frontends, each with a scaling group of four cliques after it. */
+function chainStack(fronts: number): string {
+  const lines = ['apiVersion: grove.io/v1alpha1', 'kind: PodCliqueSet', 'metadata: {name: big}', 'spec:', '  template:', '    cliqueStartupType: CliqueStartupTypeExplicit', '    cliques:'];
+  const one = (name: string, after: string | null) => `      - {name: ${name}, spec: {roleName: ${name}, replicas: 1, ${after ? `startsAfter: [${after}], ` : ''}podSpec: {containers: [{name: main, image: busybox}]}}}`;
+  for (let i = 0; i < fronts; i++) lines.push(one(`fe${i}`, i ? `fe${i - 1}` : null));
+  for (let g = 0; g < fronts; g++) for (const [k, role] of ['lead', 'wa', 'wb', 'wc'].entries()) lines.push(one(`g${g}${role}`, k ? `g${g}lead` : `fe${g}`));
+  lines.push('    podCliqueScalingGroups:');
+  for (let g = 0; g < fronts; g++) lines.push(`      - {name: grp${g}, cliqueNames: [g${g}lead, g${g}wa, g${g}wb, g${g}wc]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+describe('laying out what has no position', () => {
+  test('nothing placed: the whole stack is laid out by startup order', async () => {
+    const g = graph();
+    const l = (await layoutNewCliques(EMPTY_LAYOUT, g))!;
+    for (const e of g.edges) expect(l.positions[cliqueKey(e.from)]!.x + CLIQUE_SIZE.width).toBeLessThanOrEqual(l.positions[cliqueKey(e.to)]!.x);
+    expect(await layoutNewCliques(l, g)).toBeNull();
+  });
+
+  test('placed cliques stay; new cliques go right of everything, in startup order', async () => {
+    const text = stackText('multi-node-disaggregated-frontend', 'sglang');
+    const before = graph(text);
+    const l = await autoLayout(EMPTY_LAYOUT, before);
+    const added = text.replace(
+      '    podCliqueScalingGroups:',
+      [
+        '      - {name: router, spec: {roleName: router, replicas: 1, startsAfter: [frontend], podSpec: {containers: [{name: main, image: busybox}]}}}',
+        '      - {name: cache, spec: {roleName: cache, replicas: 1, startsAfter: [router], podSpec: {containers: [{name: main, image: busybox}]}}}',
+        '    podCliqueScalingGroups:',
+      ].join('\n'),
+    );
+    expect(added).not.toBe(text);
+    const after = graph(added);
+    const next = (await layoutNewCliques(l, after))!;
+    for (const c of before.cliques) expect(next.positions[cliqueKey(c.name)]).toEqual(l.positions[cliqueKey(c.name)]);
+    const router = next.positions[cliqueKey('router')]!;
+    const cache = next.positions[cliqueKey('cache')]!;
+    expect(router.x + CLIQUE_SIZE.width).toBeLessThanOrEqual(cache.x);
+    const right = Math.max(...before.cliques.map((c) => l.positions[cliqueKey(c.name)]!.x + CLIQUE_SIZE.width), ...before.groups.map((x) => groupFrame(l, before, x.name).x + groupFrame(l, before, x.name).width));
+    expect(router.x).toBeGreaterThan(right);
+    for (const c of after.cliques) expect(after.cliques.filter((o) => o !== c).some((o) => overlaps(next.positions[cliqueKey(c.name)]!, next.positions[cliqueKey(o.name)]!))).toBe(false);
+  });
+
+  test('a big stack laid out as a long chain is wrapped into rows that fit a screen, without overlaps', async () => {
+    const g = graph(chainStack(8));
+    expect(g.cliques).toHaveLength(40);
+    const l = await autoLayout(EMPTY_LAYOUT, g);
+    const box = layoutBounds(l, g);
+    expect(box.width).toBeLessThanOrEqual(WRAP_ASPECT * box.height);
+    for (const c of g.cliques) expect(g.cliques.filter((o) => o !== c).some((o) => overlaps(l.positions[cliqueKey(c.name)]!, l.positions[cliqueKey(o.name)]!))).toBe(false);
+    for (const grp of g.groups) for (const c of grp.cliqueNames) expect(groupAt(l, g, l.positions[cliqueKey(c)]!)).toBe(grp.name);
+  }, 30_000);
 });

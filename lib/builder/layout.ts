@@ -197,11 +197,39 @@ interface ElkNode {
   edges?: { id: string; sources: string[]; targets: string[] }[];
 }
 
+/** A laid-out stack wider than this many times its height, and wider than WRAP_WIDTH, is wrapped into rows. */
+export const WRAP_ASPECT = 3;
+/** About ten cards side by side: narrower strips fit a screen at a readable zoom as they are. */
+export const WRAP_WIDTH = 2400;
+
+/** The box around every clique and frame placed in `positions`. */
+export function layoutBounds(layout: Layout, graph: BuilderGraph): Rect {
+  const boxes: Rect[] = [
+    ...graph.cliques.flatMap((c) => {
+      const p = layout.positions[cliqueKey(c.name)];
+      return p ? [{ ...p, ...CLIQUE_SIZE }] : [];
+    }),
+    ...graph.groups.map((g) => groupFrame(layout, graph, g.name)),
+  ];
+  if (boxes.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  return { x, y, width: Math.max(...boxes.map((b) => b.x + b.width)) - x, height: Math.max(...boxes.map((b) => b.y + b.height)) - y };
+}
+
 /**
  * Layered layout (elkjs): startup order left to right, each scaling group a compound node.
- * Returns a new layout with every clique and group placed.
+ * Returns a new layout with every clique and group placed. A big stack that comes out as one long
+ * strip (a chain of frontends, each with its groups) is wrapped into rows, so that fitting it into
+ * view leaves its cards readable.
  */
 export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<Layout> {
+  const strip = await layered(layout, graph, false);
+  const box = layoutBounds(strip, graph);
+  return box.width > WRAP_WIDTH && box.width > WRAP_ASPECT * box.height ? layered(layout, graph, true) : strip;
+}
+
+async function layered(layout: Layout, graph: BuilderGraph, wrap: boolean): Promise<Layout> {
   const elk = new ELK();
   const grouped = new Set(graph.groups.flatMap((g) => g.cliqueNames));
   const cliqueNode = (name: string): ElkNode => ({ id: cliqueKey(name), ...CLIQUE_SIZE });
@@ -213,6 +241,7 @@ export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<L
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.spacing.nodeNode': '40',
       'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+      ...(wrap ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': '1.6' } : {}),
     },
     children: [
       ...graph.groups.map((g) => ({
@@ -236,5 +265,47 @@ export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<L
     }
   };
   walk(out, 0, 0);
+  return { ...layout, positions };
+}
+
+/**
+ * Positions for the cliques `layout` has none for (a stack pasted or typed into the YAML pane, an
+ * import), by startup order, leaving every placed clique where it is. With nothing placed, the whole
+ * stack is laid out. Otherwise a new member of a group already drawn goes to the bottom of its frame,
+ * and the other new cliques (with their new groups) are laid out among themselves, right of everything.
+ * Null when every clique has a position.
+ */
+export async function layoutNewCliques(layout: Layout, graph: BuilderGraph): Promise<Layout | null> {
+  const isPlaced = (name: string) => !!layout.positions[cliqueKey(name)];
+  const unplaced = graph.cliques.filter((c) => !isPlaced(c.name));
+  if (unplaced.length === 0) return null;
+  if (unplaced.length === graph.cliques.length) return autoLayout(layout, graph);
+  const positions = { ...layout.positions };
+  const rest = new Set(unplaced.map((c) => c.name));
+  const exists = new Set(graph.cliques.map((c) => c.name));
+  for (const g of graph.groups) {
+    if (!g.cliqueNames.some(isPlaced)) continue;
+    for (const name of g.cliqueNames) {
+      if (!rest.has(name)) continue;
+      const frame = groupFrame({ ...layout, positions }, graph, g.name);
+      positions[cliqueKey(name)] = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
+      rest.delete(name);
+    }
+  }
+  if (rest.size === 0) return { ...layout, positions };
+  const newGroups = new Set(graph.groups.filter((g) => g.cliqueNames.some((c) => rest.has(c)) && g.cliqueNames.every((c) => rest.has(c) || !exists.has(c))).map((g) => g.name));
+  const part: BuilderGraph = {
+    ...graph,
+    cliques: graph.cliques.filter((c) => rest.has(c.name)),
+    groups: graph.groups.filter((g) => newGroups.has(g.name)),
+    edges: graph.edges.filter((e) => rest.has(e.from) && rest.has(e.to)),
+  };
+  const placed: BuilderGraph = { ...graph, cliques: graph.cliques.filter((c) => !rest.has(c.name)), groups: graph.groups.filter((g) => !newGroups.has(g.name)) };
+  const spot = freeSpot({ ...layout, positions }, placed);
+  const laid = await autoLayout(EMPTY_LAYOUT, part);
+  const points = Object.values(laid.positions);
+  const minX = Math.min(...points.map((p) => p.x));
+  const minY = Math.min(...points.map((p) => p.y));
+  for (const [key, p] of Object.entries(laid.positions)) positions[key] = { x: p.x - minX + spot.x, y: p.y - minY + spot.y };
   return { ...layout, positions };
 }
