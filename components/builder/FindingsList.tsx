@@ -1,7 +1,15 @@
 'use client';
 
-import type { FindingTarget } from '@/lib/builder/findings';
-import type { FindingEntry } from '@/components/validate/reportView';
+// Relative, not '@/': vitest (which tests findingPath) has no path alias.
+import type { FindingTarget } from '../../lib/builder/findings';
+import { fieldPath } from '../../lib/cluster/fieldPath';
+import { pointerSegments } from '../../lib/grove/meta';
+import type { FindingEntry } from '../validate/reportView';
+
+/** A finding's JSON pointer as a JSON path (`/spec/template/cliques/2/spec/replicas` → `spec.template.cliques[2].spec.replicas`). */
+export function findingPath(pointer: string): string {
+  return pointerSegments(pointer).reduce<string>((path, s) => fieldPath(path, /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s), '');
+}
 
 export interface BuilderFinding {
   entry: FindingEntry;
@@ -46,7 +54,14 @@ export function FindingsList({ findings, pending, onJump }: { findings: readonly
               <span className="shrink-0 text-zinc-500 dark:text-zinc-400">
                 {f.target.kind === 'stack' ? 'stack' : `${f.target.kind} ${f.target.name}`} · {f.entry.line}:{f.entry.column}
               </span>
-              <span className="min-w-0 text-zinc-800 dark:text-zinc-200">{f.entry.message}</span>
+              <span className="min-w-0 text-zinc-800 dark:text-zinc-200">
+                {f.entry.path ? (
+                  <code data-testid="builder-finding-path" className="mr-1.5 break-all font-mono text-[11px] text-zinc-600 dark:text-zinc-400">
+                    {findingPath(f.entry.path)}
+                  </code>
+                ) : null}
+                {f.entry.message}
+              </span>
             </button>
           </li>
         ))}

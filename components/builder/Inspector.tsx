@@ -1,9 +1,13 @@
 'use client';
 
+import { useMemo } from 'react';
 import type { Path } from '@/lib/builder/document';
 import { cliquePath, groupPath, templatePath } from '@/lib/builder/edits';
 import { ROLE_KINDS, ROLE_KIND_LABELS, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import { fileTopologyBindings } from '@/lib/grove/check';
 import type { Finding } from '@/lib/grove/findings';
+import { pointer } from '@/lib/grove/meta';
+import { preferredDomain, requiredDomain, type TopologyConstraint } from '@/lib/grove/topology-constraint';
 import { ANNOTATION_MNNVL_GROUP } from '@/lib/grove/labels';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
 import { CLIQUE_STARTUP_TYPES } from '@/lib/grove/podcliqueset';
@@ -36,6 +40,8 @@ export interface InspectorProps {
   object: Record<string, unknown>;
   findings: readonly Finding[];
   topologies: TopologyLevels;
+  /** The whole YAML text: its own ClusterTopologyBindings are offered next to the cluster's. */
+  documentText?: string;
   /** The namespace the server applies a stack without one to (its context's default), when known. */
   defaultNamespace: string | null;
   selection: { kind: 'stack' } | { kind: 'clique'; name: string } | { kind: 'group'; name: string };
@@ -52,22 +58,80 @@ export interface InspectorProps {
   onRemoveContainer: ContainerActions['onRemoveContainer'];
 }
 
-function TopologyFields({ base, props, inheritedName }: { base: Path; props: InspectorProps; inheritedName?: string }) {
-  const { object, findings, onSet, topologies } = props;
+/** A constraint above this one (the stack's, a group's): its pack must not be narrower than this one's. */
+interface ParentConstraint {
+  what: string;
+  base: Path;
+}
+
+function TopologyFields({ base, props, inheritedName, parents = [] }: { base: Path; props: InspectorProps; inheritedName?: string; parents?: readonly ParentConstraint[] }) {
+  const { object, findings, onSet } = props;
+  const topologies = useTopologies(props);
   const own = valueAt(object, [...base, 'topologyConstraint', 'topologyName']);
   const name = typeof own === 'string' && own ? own : inheritedName;
-  const levels = (name && topologies[name]) || [...new Set(Object.values(topologies).flat())];
+  const known = name ? topologies[name] : undefined;
+  const levels = known || [...new Set(Object.values(topologies).flat())];
   const common = { object, findings, onSet };
+  /** Why a level cannot be chosen here: it is broader than a parent's level of the same kind (only judged with the binding's order). */
+  const refusal = (kind: 'required' | 'preferred') => (level: string) => {
+    if (!known) return null;
+    for (const parent of parents) {
+      const constraint = valueAt(object, [...parent.base, 'topologyConstraint']) as TopologyConstraint | undefined;
+      const theirs = kind === 'required' ? requiredDomain(constraint) : preferredDomain(constraint);
+      if (theirs && known.indexOf(theirs) > known.indexOf(level) && known.includes(level)) return `broader than ${parent.what}'s ${kind} ${theirs}`;
+    }
+    return null;
+  };
   return (
     <>
       <SelectField {...common} label="Topology (ClusterTopologyBinding)" path={[...base, 'topologyConstraint', 'topologyName']} options={Object.keys(topologies)} createOnly emptyLabel={inheritedName ? `(inherit ${inheritedName})` : '(none)'} />
       <div className="grid grid-cols-2 gap-2">
-        <SelectField {...common} label="Pack required" path={[...base, 'topologyConstraint', 'pack', 'required']} options={levels} emptyLabel="(none)" />
-        <SelectField {...common} label="Pack preferred" path={[...base, 'topologyConstraint', 'pack', 'preferred']} options={levels} emptyLabel="(none)" />
+        <PackSelect {...common} label="Pack required" path={[...base, 'topologyConstraint', 'pack', 'required']} options={levels} refusal={refusal('required')} />
+        <PackSelect {...common} label="Pack preferred" path={[...base, 'topologyConstraint', 'pack', 'preferred']} options={levels} refusal={refusal('preferred')} />
       </div>
       {Object.keys(topologies).length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">The cluster has no ClusterTopologyBinding: levels are free text in the YAML.</p>}
     </>
   );
+}
+
+/**
+ * A pack level: SelectField's control, with the levels a parent's constraint rules out disabled and
+ * saying why (`zone — broader than the stack's required block`); a value already written stays choosable.
+ */
+function PackSelect({ label, path, object, findings, onSet, options, refusal }: { label: string; path: Path; object: Record<string, unknown>; findings: readonly Finding[]; onSet: SetField; options: readonly string[]; refusal: (level: string) => string | null }) {
+  const id = fieldId(path);
+  const value = valueAt(object, path);
+  const current = typeof value === 'string' ? value : '';
+  const all = current && !options.includes(current) ? [current, ...options] : options;
+  return (
+    <div className="flex flex-col gap-0.5">
+      <FieldLabel htmlFor={id} label={label} />
+      <select id={id} value={current} aria-describedby={`${id}-note`} onChange={(e) => onSet(path, e.currentTarget.value || undefined)} className={inputClass} data-path={pointer([...path])}>
+        <option value="">(none)</option>
+        {all.map((o) => {
+          const why = o === current ? null : refusal(o);
+          return (
+            <option key={o} value={o} disabled={why !== null} title={why ?? undefined}>
+              {why ? `${o} — ${why}` : o}
+            </option>
+          );
+        })}
+      </select>
+      <div id={`${id}-note`}>
+        <FieldFindings findings={findings} path={path} />
+      </div>
+    </div>
+  );
+}
+
+/** The cluster's bindings and the document's own (a binding in the same file is applied with it, and wins). */
+function useTopologies(props: InspectorProps): TopologyLevels {
+  const { topologies, documentText } = props;
+  return useMemo(() => {
+    const own = documentText ? fileTopologyBindings(documentText) : {};
+    if (Object.keys(own).length === 0) return topologies;
+    return { ...topologies, ...Object.fromEntries(Object.entries(own).map(([name, levels]) => [name, levels.map((l) => l.domain)])) };
+  }, [topologies, documentText]);
 }
 
 function AutoscalingFields({ base, props }: { base: Path; props: InspectorProps }) {
@@ -159,7 +223,7 @@ function GroupInspector(props: InspectorProps & { name: string }) {
         <AutoscalingFields base={p('scaleConfig')} props={props} />
       </Section>
       <Section title="Topology (per group replica)">
-        <TopologyFields base={p()} props={props} inheritedName={typeof stackTopo === 'string' ? stackTopo : undefined} />
+        <TopologyFields base={p()} props={props} inheritedName={typeof stackTopo === 'string' ? stackTopo : undefined} parents={[{ what: 'the stack', base: templatePath() }]} />
       </Section>
       <Section title="MNNVL">
         <Field {...common} label="MNNVL group (annotation)" path={p('annotations', ANNOTATION_MNNVL_GROUP)} />
@@ -176,7 +240,8 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
   const p = (...rest: (string | number)[]) => cliquePath(c.index, ...rest);
   const tolerationsProblem = tolerationsUnrepresentable(valueAt(object, p('spec', 'podSpec', 'tolerations')));
   const inYaml = (what: string) => `${what}: edit it in the YAML.`;
-  const groupTopo = c.group ? valueAt(object, groupPath(graph.groups.find((g) => g.name === c.group)!.index, 'topologyConstraint', 'topologyName')) : undefined;
+  const groupIndex = c.group ? graph.groups.find((g) => g.name === c.group)?.index : undefined;
+  const groupTopo = groupIndex !== undefined ? valueAt(object, groupPath(groupIndex, 'topologyConstraint', 'topologyName')) : undefined;
   const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
   const inherited = [groupTopo, stackTopo].find((v): v is string => typeof v === 'string' && v !== '');
   const kind = props.kindOf(c.name);
@@ -259,7 +324,12 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
         <FieldFindings findings={findings} path={p('spec', 'autoScalingConfig')} />
       </Section>
       <Section title="Topology (per PodClique)">
-        <TopologyFields base={p()} props={props} inheritedName={inherited} />
+        <TopologyFields
+          base={p()}
+          props={props}
+          inheritedName={inherited}
+          parents={[...(groupIndex !== undefined ? [{ what: `group ${c.group}`, base: groupPath(groupIndex) }] : []), { what: 'the stack', base: templatePath() }]}
+        />
       </Section>
     </>
   );
