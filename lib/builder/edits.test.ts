@@ -550,7 +550,8 @@ describe('copies and renames keep what the YAML says', () => {
     const env = (c: any) => Object.fromEntries(c.spec.podSpec.containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env(copies[0]).LEADER_ADDR).toBe('$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-2-0.$(GROVE_HEADLESS_SERVICE)');
     expect(env(copies[1])).toEqual({ LEADER_ADDR: '$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-2-0.$(GROVE_HEADLESS_SERVICE)', LEADER_HOST: 'pleader-0' });
-    expect(r.note).toBe("pleader-2, pworker-2; pod addresses in env values point to the copies: pleader-2's LEADER_ADDR, pworker-2's LEADER_ADDR");
+    expect(r.note).toBe('pleader-2, pworker-2');
+    expect(r.readdressed).toEqual(["pleader-2's LEADER_ADDR", "pworker-2's LEADER_ADDR"]);
     // A copy of pworker alone still addresses the leader that stays.
     const alone = pasted(pasteClipboard(SECTIONS, copySelection(SECTIONS, { cliques: ['pworker'], groups: [] })));
     expect(env((parse(alone.text) as any).spec.template.cliques.at(-1)).LEADER_ADDR).toContain('-pleader-0.');

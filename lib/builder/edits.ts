@@ -145,7 +145,17 @@ export interface Pasted {
   from: string;
 }
 
-export type PasteResult = { ok: true; text: string; note?: string; cliques: Pasted[]; groups: Pasted[] } | { ok: false; message: string };
+export type PasteResult =
+  | {
+      ok: true;
+      text: string;
+      note?: string;
+      cliques: Pasted[];
+      groups: Pasted[];
+      /** Env values of the copies changed to address the copies' pods (`pleader-2's LEADER_ADDR`), see addressPattern. */
+      readdressed: string[];
+    }
+  | { ok: false; message: string };
 
 const namedRecords = (list: readonly unknown[]): (Record<string, unknown> & { name: string })[] =>
   list.filter((x): x is Record<string, unknown> & { name: string } => isRecord(x) && typeof x.name === 'string');
@@ -206,6 +216,7 @@ function groupCopy(g: Record<string, unknown>, name: string, renames: ReadonlyMa
 export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResult {
   const pastedCliques: Pasted[] = [];
   const pastedGroups: Pasted[] = [];
+  const readdressed: string[] = [];
   const r = edit(text, ({ d, graph, object }) => {
     const cliques = namedRecords(clip.cliques);
     const groups = namedRecords(clip.groups);
@@ -238,10 +249,10 @@ export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResul
         pastedGroups.push({ name, from });
       }
     }
-    const names = pastedCliques.map((p) => p.name).join(', ');
-    return { note: addresses.length > 0 ? `${names}; pod addresses in env values point to the copies: ${addresses.join(', ')}` : names };
+    readdressed.push(...addresses);
+    return { note: pastedCliques.map((p) => p.name).join(', ') };
   });
-  return r.ok ? { ...r, cliques: pastedCliques, groups: pastedGroups } : r;
+  return r.ok ? { ...r, cliques: pastedCliques, groups: pastedGroups, readdressed } : r;
 }
 
 /** The YAML nodes of the cliques and groups of a copied text, by name; null when it cannot be read or shares nodes. */
