@@ -11,9 +11,9 @@
  * claim answers with its heartbeat at once, and a candidate that hears any leader follows it. A claim
  * nobody answers within `claimMs` makes the candidate the leader. A leader also notes each heartbeat
  * in localStorage, so a tab that opens while one leads follows it without a claim (a leader too busy
- * to answer within `claimMs`, on a loaded machine, would otherwise see a second leader start). A follower that hears no leader for
- * `silenceMs` claims again (a closed or frozen leader). A leader leaving (tab closing, page frozen)
- * says so and the others claim at once.
+ * to answer within `claimMs`, on a loaded machine, would otherwise see a second leader start). A
+ * follower that hears no leader for `silenceMs` claims again (a closed or frozen leader). A leader
+ * leaving (tab closing, page frozen) says so and the others claim at once.
  *
  * Two leaders (a frozen leader waking up, two claims crossing) settle by rank: the higher term wins, then
  * the lower id (ids start with the tab's start time, so the older tab). Claims carry the highest term
@@ -23,7 +23,7 @@
  * tab hidden for minutes to about one wake-up a minute, so a hidden leader's heartbeats may be far
  * apart: claims are answered from the message handler (not throttled), so a live leader keeps its
  * place however slow its timers are, and only one that does not answer at all is replaced.
- * Framework-free: the channel, the clock and the timers are passed in (fakes in tests).
+ * Framework-free: the channel, the note, the clock and the timers are passed in (fakes in tests).
  */
 
 /** The part of navigator.locks an election needs: the callback holds the lock until its promise settles. */
