@@ -1,0 +1,71 @@
+import { expect, test, type Page } from '@playwright/test';
+import { pasteIntoEditor } from './support/page';
+
+/**
+ * The builder's inspector on the simulated demo cluster (binding "demo": zone > block > rack > host):
+ * pack levels a parent constraint rules out are offered disabled with the reason, and each finding
+ * names its field by JSON path.
+ */
+
+test.use({ viewport: { width: 1680, height: 1000 } });
+test.describe.configure({ timeout: 60_000 });
+
+const STACK = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: packed
+  labels: {kai.scheduler/queue: team}
+spec:
+  replicas: 1
+  template:
+    topologyConstraint: {topologyName: demo, pack: {required: block}}
+    cliques:
+      - name: lead
+        spec: {roleName: lead, replicas: 1, podSpec: {schedulerName: kai-scheduler, containers: [{name: app, image: busybox}]}}
+      - name: work
+        spec: {roleName: work, replicas: "2", podSpec: {schedulerName: kai-scheduler, containers: [{name: app, image: busybox}]}}
+    podCliqueScalingGroups:
+      - name: inst
+        cliqueNames: [lead, work]
+        replicas: 1
+        topologyConstraint: {pack: {required: rack}}
+`;
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await pasteIntoEditor(page.locator('.cm-content'), STACK);
+  await expect(page.getByTestId('clique-work')).toBeVisible();
+}
+
+async function select(page: Page, testId: string, heading: string): Promise<void> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  await page.mouse.click(box.x + 40, box.y + 12);
+  await expect(page.getByRole('heading', { name: `Inspector · ${heading}`, exact: true })).toBeVisible();
+}
+
+test('pack levels broader than a parent constraint are disabled and say why', async ({ page }) => {
+  await open(page);
+  await select(page, 'clique-lead', 'clique lead');
+  const required = page.getByTestId('inspector').getByRole('combobox', { name: 'Pack required', exact: true });
+  // The group packs at rack and the stack at block: zone and block are broader than rack.
+  await expect(required.locator('option[value="zone"]')).toBeDisabled();
+  await expect(required.locator('option[value="zone"]')).toHaveText("zone — broader than group inst's required rack");
+  await expect(required.locator('option[value="block"]')).toBeDisabled();
+  await expect(required.locator('option[value="rack"]')).toBeEnabled();
+  await expect(required.locator('option[value="host"]')).toBeEnabled();
+  await required.selectOption('host');
+  await expect(page.locator('.cm-content')).toContainText('required: host');
+
+  // The group only has the stack above it.
+  await select(page, 'group-inst', 'group inst');
+  const groupRequired = page.getByTestId('inspector').getByRole('combobox', { name: 'Pack required', exact: true });
+  await expect(groupRequired.locator('option[value="zone"]')).toHaveText("zone — broader than the stack's required block");
+  await expect(groupRequired.locator('option[value="block"]')).toBeEnabled();
+});
+
+test('a finding names its field by JSON path', async ({ page }) => {
+  await open(page);
+  const finding = page.getByTestId('builder-finding').filter({ hasText: 'integer' });
+  await expect(finding.getByTestId('builder-finding-path')).toHaveText('spec.template.cliques[1].spec.replicas');
+});
