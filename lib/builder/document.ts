@@ -1,8 +1,9 @@
 /**
  * The builder's source of truth is the YAML text. Every graph edit parses it into eemeli/yaml
  * Documents (read and written by lib/grove/manifest: YAML 1.1, as kubectl reads it), changes the
- * PodCliqueSet document in place with setIn/deleteIn/list edits, and writes the whole file back — so comments, key order, other
- * documents and fields the builder knows nothing about survive every edit.
+ * PodCliqueSet document in place with setIn/deleteIn/list edits, and writes back only the lines the
+ * edit changed (writeEdited) — so comments, key order, layout, other documents and fields the builder
+ * knows nothing about survive every edit.
  */
 import { isAlias, isMap, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node } from 'yaml';
 import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments } from '../grove/manifest';
