@@ -50,7 +50,7 @@ test('the workload list says Loading while PodCliqueSets are listing, not "0 of 
   expect(errors).toEqual([]);
 });
 
-test('an empty PodCliqueSet list that is live, or failed, is not loading: the list says none', async ({ page }) => {
+test('an empty PodCliqueSet list that is live is not loading: the list says none; one that failed says why, not none', async ({ page }) => {
   await answerStream(page, {});
   await page.goto('/workloads');
   await expect(listStatus(page)).toHaveText(/^0 of 0 PodCliqueSets /);
@@ -59,8 +59,9 @@ test('an empty PodCliqueSet list that is live, or failed, is not loading: the li
   await page.unroute(STREAM);
   await answerStream(page, { PodCliqueSet: { status: 'error', lastError: 'podcliquesets.grove.io is forbidden' } });
   await page.reload();
-  await expect(listStatus(page)).toHaveText(/^0 of 0 PodCliqueSets /);
+  await expect(listStatus(page)).toHaveText(/^Could not list PodCliqueSets in \S+: podcliquesets.grove.io is forbidden\.$/);
   await expect(page.getByText('Loading PodCliqueSets…')).toHaveCount(0);
+  await expect(page.getByText(/^No PodCliqueSets/)).toHaveCount(0);
 });
 
 test('a stack’s page says Loading while PodCliqueSets are listing, and "there is no" only once they have listed', async ({ page }) => {

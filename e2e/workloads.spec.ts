@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { gpuStack } from './support/manifests';
 import { collectErrors, expectTabStaysInDialog, luminance, tabUntilFocused } from './support/page';
+import { liveStreamSnapshot } from './support/stream';
 
 /**
  * The Workloads pages against the simulated demo cluster (no kubeconfig in the Playwright server's
@@ -20,37 +21,11 @@ interface Obj {
 
 type Kinds = Record<'PodCliqueSet' | 'PodClique' | 'PodCliqueScalingGroup' | 'PodGang' | 'Pod', Obj[]>;
 
-/**
- * A snapshot from the cluster stream, read in the page (same-origin, no header needed). The hub's
- * first snapshot after a server start can precede its upstream lists: ask again until every kind's
- * watch is live.
- */
+/** A snapshot from the cluster stream with every watch live (support/stream.ts), by kind. */
 async function streamSnapshot(page: Page): Promise<Kinds> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const answer = await page.evaluate(
-      () =>
-        new Promise<{ live: boolean; kinds: Record<string, { items: Obj[] }> }>((resolve, reject) => {
-          const source = new EventSource('/api/stream');
-          const timer = setTimeout(() => {
-            source.close();
-            reject(new Error('no snapshot within 15 s'));
-          }, 15_000);
-          source.addEventListener('snapshot', (event) => {
-            clearTimeout(timer);
-            source.close();
-            const data = JSON.parse((event as MessageEvent<string>).data) as { kinds: Record<string, { items: Obj[] }>; states: Record<string, { status: string }> };
-            const states = Object.values(data.states ?? {});
-            resolve({ live: states.length > 0 && states.every((s) => s.status === 'live'), kinds: data.kinds });
-          });
-        }),
-    );
-    if (answer.live) {
-      const get = (k: string) => answer.kinds[k]?.items ?? [];
-      return { PodCliqueSet: get('PodCliqueSet'), PodClique: get('PodClique'), PodCliqueScalingGroup: get('PodCliqueScalingGroup'), PodGang: get('PodGang'), Pod: get('Pod') };
-    }
-    await page.waitForTimeout(500);
-  }
-  throw new Error('the stream never reported every watch live');
+  const snapshot = await liveStreamSnapshot(page);
+  const get = (k: keyof Kinds) => (snapshot.kinds[k]?.items ?? []) as unknown as Obj[];
+  return { PodCliqueSet: get('PodCliqueSet'), PodClique: get('PodClique'), PodCliqueScalingGroup: get('PodCliqueScalingGroup'), PodGang: get('PodGang'), Pod: get('Pod') };
 }
 
 const partOf = (o: Obj, name: string, ns = 'default') => (o.metadata.namespace ?? 'default') === ns && o.metadata.labels?.['app.kubernetes.io/part-of'] === name;

@@ -4,22 +4,23 @@
  * running), its PodGangs, the startup-order graph, where its pods are, and every event of its objects.
  */
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
 import { formatAge, plural, workloadHealth } from '../../lib/workloads/health';
 import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placement';
 import { pcsScaleTarget } from '../../lib/workloads/scale';
+import { workloadDeletion } from '../../lib/workloads/deletion';
 import { startupGraph } from '../../lib/workloads/startup';
 import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/workloads/tree';
 import { needsPlacement, whyPending, type WhyPending } from '../../lib/workloads/whyPending';
 import { DeleteWorkload } from './DeleteWorkload';
 import { DomainList, GangsTable } from './GangsAndPlacement';
-import { HealthBadge, NOTE_CLASS, noteTitle, Section, StageBar, StageLegend } from './parts';
+import { HealthBadge, NOTE_CLASS, noteTitle, Section, StageBar, StageLegend, UNAVAILABLE_CLASS } from './parts';
 import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
-import { useKindLoading } from '../hooks/useClusterStream';
+import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
 import { useNow } from '../hooks/useNow';
 import { useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
@@ -29,8 +30,10 @@ import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });
-  // Not found while the PodCliqueSets' first list still runs is not "deleted".
-  const listing = useKindLoading('PodCliqueSet');
+  // Not found while the PodCliqueSets' first list still runs is not "deleted"; nor is it when they
+  // may not be listed, or their list fails.
+  const listing = data.availability.PodCliqueSet.status === 'loading';
+  const unlisted = unavailableText('PodCliqueSet', data.availability.PodCliqueSet, namespace);
   const capabilities = useCapabilities(namespace);
   // One clock for ages and health: a stack stuck starting turns into a warning as time passes, without a reload.
   const now = useNow();
@@ -45,6 +48,11 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   const health = useMemo(() => (tree ? workloadHealth(tree, data.state, now) : undefined), [tree, data.state, now]);
   const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
   const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
+  const deletion = useMemo(() => (tree ? workloadDeletion(tree) : undefined), [tree]);
+  // Seen being deleted on this page: once it is gone, that is what "not found" means (state adjusted
+  // while rendering, React's pattern for what follows from a prop).
+  const [sawDeleting, setSawDeleting] = useState(false);
+  if (deletion && !sawDeleting) setSawDeleting(true);
   const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
   // One engine run per waiting gang (the first few, in name order), shared by its pods. Apart from
   // `why` so that an Event arriving reruns only the sentences, not the engine.
@@ -74,13 +82,24 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
       <div className="space-y-2 p-4">
         <BackLink />
         <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
-          {!data.synced ? 'Loading the cluster…' : listing ? 'Loading PodCliqueSets…' : `There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`}
+          {!data.synced
+            ? 'Loading the cluster…'
+            : listing
+              ? 'Loading PodCliqueSets…'
+              : unlisted && !pcs
+                ? unlisted
+                : sawDeleting
+                  ? `PodCliqueSet ${name} in namespace ${namespace} is gone: deleted, with everything it owned.`
+                  : `There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`}
         </p>
       </div>
     );
   }
 
   const scalePermission = (kind: 'PodCliqueSet' | 'PodCliqueScalingGroup' | 'PodClique') => permissionFor(capabilities, kind, 'scale');
+  const missing = (kind: 'PodGang' | 'Event') => unavailableText(kind, data.availability[kind], namespace);
+  // The tree, the health and the startup order are read from PodCliques and pods: without them they are partial.
+  const treeMissing = firstUnavailable((['PodClique', 'Pod'] as const).map((kind) => [kind, data.availability[kind]] as const), namespace);
 
   return (
     <div className="space-y-4 p-4">
@@ -115,9 +134,14 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
               ))}
             </ul>
           )}
+          {treeMissing && (
+            <p data-testid="health-partial" className={`text-xs ${UNAVAILABLE_CLASS}`}>
+              {treeMissing.text} Health and counts are read without them.
+            </p>
+          )}
           {capabilities.status === 'error' && <p className="text-xs text-zinc-600 dark:text-zinc-400">Could not ask what you may do ({capabilities.message}); the cluster decides when you act.</p>}
         </div>
-        <DeleteWorkload namespace={namespace} name={name} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} />
+        <DeleteWorkload namespace={namespace} name={name} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} {...(deletion ? { deletion } : {})} />
       </header>
 
       <Section title="Scale" id="scale-heading">
@@ -129,10 +153,11 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
       </Section>
 
       <Section title="PodGangs" id="gangs-heading">
-        <GangsTable tree={tree} {...(placement ? { placement } : {})} />
+        <GangsTable tree={tree} unavailable={missing('PodGang')} {...(placement ? { placement } : {})} />
       </Section>
 
       <Section title="Startup order" id="startup-heading">
+        {treeMissing && <p className={`mb-2 text-xs ${UNAVAILABLE_CLASS}`}>Progress unknown: {treeMissing.text}</p>}
         {graph && <StartupGraphView graph={graph} />}
       </Section>
 
@@ -148,12 +173,14 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
             {placement && <DomainList placement={placement} />}
           </div>
         ) : (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400">{data.stateError ? `The cluster’s nodes could not be read: ${data.stateError}` : 'Loading the nodes…'}</p>
+          <p data-testid="placement-unavailable" className={`text-sm ${data.stateError ? UNAVAILABLE_CLASS : 'text-zinc-600 dark:text-zinc-400'}`}>
+            {data.stateError ? `Not shown: ${data.stateError.replace(/\.$/, '')}.` : 'Loading the nodes…'}
+          </p>
         )}
       </Section>
 
       <Section title={`Events (${events.length})`} id="events-heading">
-        <WorkloadEvents events={events} now={now} />
+        <WorkloadEvents events={events} now={now} unavailable={missing('Event')} />
       </Section>
     </div>
   );

@@ -4,17 +4,20 @@
  * live: available vs desired replicas, pods per stage, GPUs, problems, age. Filter and sort by column.
  */
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
 import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type WorkloadObjects } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
-import { useKindLoading } from '../hooks/useClusterStream';
+import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
 import { useNow } from '../hooks/useNow';
-import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend } from './parts';
+import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend, UNAVAILABLE_CLASS } from './parts';
 import { useWorkloadData } from './useWorkloadData';
+
+/** The kinds a row's health is read from, besides its PodCliqueSet. */
+const HEALTH_KINDS = ['Pod', 'PodClique', 'PodGang', 'PodCliqueScalingGroup'] as const;
 
 const COLUMNS: { key: WorkloadSortKey; label: string; numeric?: boolean }[] = [
   { key: 'name', label: 'Name' },
@@ -66,19 +69,18 @@ export function WorkloadList() {
   // With the ClusterState, as the detail page: the list and a stack's page say the same health.
   const data = useWorkloadData({ state: true });
   const workloadRows = useMemo(() => createWorkloadRows(), []);
-  // The server sent PodCliqueSets empty while their first list runs: "0 of 0" would be a false answer.
-  const listing = useKindLoading('PodCliqueSet');
+  // The server sent PodCliqueSets empty while their first list runs: "0 of 0" would be a false answer;
+  // and so would "none" for a list this identity may not read, or that fails (a bad token: 401).
+  const listing = data.availability.PodCliqueSet.status === 'loading';
   // The same clock as the stack's page: ages move on, and a stack stuck starting turns into a warning here too.
   const now = useNow();
   // Without the server's answer there is no header namespace: show every namespace rather than nothing.
   const { state: context } = useClusterContext();
   const contextFailed = context.status === 'error';
   const scope = allNamespaces || contextFailed ? null : namespace;
-  // Set by the detail page after a delete (read once: a notice, not state worth a Suspense boundary).
-  const [deleted, setDeleted] = useState<string | null>(null);
-  useEffect(() => {
-    setDeleted(new URLSearchParams(window.location.search).get('deleted'));
-  }, []);
+  const unlisted = unavailableText('PodCliqueSet', data.availability.PodCliqueSet, scope);
+  // The health of each row is read from these too: one that cannot be read makes it partial.
+  const partial = firstUnavailable(HEALTH_KINDS.map((kind) => [kind, data.availability[kind]] as const), scope);
 
   // Bucketed once per store change, so each stack's tree reads only its own objects.
   const objectsOf = useMemo(() => indexWorkloadObjects(data), [data]);
@@ -120,11 +122,6 @@ export function WorkloadList() {
         </div>
       </div>
 
-      {deleted && (
-        <p role="status" data-testid="deleted-notice" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-          Deleted PodCliqueSet {deleted} and everything it owned.
-        </p>
-      )}
       {contextFailed && context.status === 'error' && (
         <p role="alert" className="text-xs text-amber-800 dark:text-amber-300">
           Could not ask the server which cluster this is ({context.message}): showing all namespaces.
@@ -135,8 +132,15 @@ export function WorkloadList() {
           ? 'Loading the cluster…'
           : listing
             ? 'Loading PodCliqueSets…'
-            : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
+            : unlisted && rows.length === 0
+              ? unlisted
+              : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.${unlisted ? ` ${unlisted} The list may be out of date.` : ''}`}
       </p>
+      {!unlisted && partial && partial.availability.status !== 'loading' && rows.length > 0 && (
+        <p data-testid="health-partial" className={`text-xs ${UNAVAILABLE_CLASS}`}>
+          {partial.text} Health, counts and problems below are read without them.
+        </p>
+      )}
 
       <div className="overflow-x-auto rounded-lg border border-zinc-200 dark:border-zinc-800">
         <table className="w-full text-left text-sm" aria-label="PodCliqueSets">
@@ -202,9 +206,11 @@ export function WorkloadList() {
             ))}
             {shown.length === 0 && (
               <tr>
-                <td colSpan={columns.length + 2} className="px-3 py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
+                <td colSpan={columns.length + 2} className={`px-3 py-6 text-center text-sm ${unlisted && rows.length === 0 ? UNAVAILABLE_CLASS : 'text-zinc-600 dark:text-zinc-400'}`}>
                   {listing ? (
                     'Loading…'
+                  ) : unlisted && rows.length === 0 ? (
+                    unlisted
                   ) : rows.length === 0 ? (
                     <>
                       No PodCliqueSets {scope ? `in namespace ${scope}` : 'in the cluster'}.

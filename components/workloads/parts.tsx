@@ -9,9 +9,10 @@ const HEALTH_CLASS: Record<HealthState, string> = {
   progressing: 'bg-sky-100 text-sky-900 ring-sky-600/30 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-400/30',
   degraded: 'bg-red-100 text-red-900 ring-red-600/30 dark:bg-red-950 dark:text-red-200 dark:ring-red-400/30',
   idle: 'bg-zinc-100 text-zinc-800 ring-zinc-500/30 dark:bg-zinc-800 dark:text-zinc-200 dark:ring-zinc-400/30',
+  deleting: 'bg-violet-100 text-violet-900 ring-violet-600/30 dark:bg-violet-950 dark:text-violet-200 dark:ring-violet-400/30',
 };
 
-const HEALTH_WORD: Record<HealthState, string> = { healthy: 'Healthy', progressing: 'Progressing', degraded: 'Degraded', idle: 'Scaled to zero' };
+const HEALTH_WORD: Record<HealthState, string> = { healthy: 'Healthy', progressing: 'Progressing', degraded: 'Degraded', idle: 'Scaled to zero', deleting: 'Deleting' };
 
 export function HealthBadge({ state }: { state: HealthState }) {
   return (

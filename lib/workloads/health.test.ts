@@ -241,3 +241,17 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     expect(health(starting, state).timeDependent).toBe(false);
   });
 });
+
+describe('workloadHealth: a PodCliqueSet being deleted', () => {
+  it('is Deleting, not Healthy, and says what is left first', () => {
+    const o = stackObjects(agg);
+    const pcs = o.pcs;
+    pcs.status = { ...pcs.status, availableReplicas: pcs.spec.replicas ?? 0 } as PodCliqueSet['status'];
+    expect(health(o).state).toBe('healthy');
+    pcs.metadata = { ...pcs.metadata, deletionTimestamp: '2026-11-30T12:00:00Z', finalizers: ['foregroundDeletion'] };
+    for (const pod of o.pods) pod.metadata = { ...pod.metadata, deletionTimestamp: '2026-11-30T12:00:01Z' };
+    const h = health(o);
+    expect(h.state).toBe('deleting');
+    expect(h.notes[0]).toEqual({ severity: 'info', text: `Deleting: ${o.pods.length} pods terminating`, since: '2026-11-30T12:00:00Z' });
+  });
+});

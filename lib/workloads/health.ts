@@ -23,10 +23,12 @@ import { expandPodGangs } from '../grove/expand';
 import type { Condition, LastError } from '../grove/meta';
 import { placesPodsIndependently, schedulerNameOf } from '../placement/backend';
 import { isLiveStage, isUnschedulable, podCondition, type PodObject, type StageCounts } from './pods';
+import { workloadDeletion } from './deletion';
 import { placePendingGangs, workloadTopology } from './placement';
 import type { CliqueNode, PodNode, WorkloadTree } from './tree';
 
-export const HEALTH_STATES = ['degraded', 'progressing', 'healthy', 'idle'] as const;
+/** deleting: the PodCliqueSet has a deletionTimestamp and its teardown is under way (lib/workloads/deletion.ts); it outranks the rest. */
+export const HEALTH_STATES = ['degraded', 'deleting', 'progressing', 'healthy', 'idle'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
 /** problem: needs a person (makes the stack degraded); warning: worth knowing, the stack runs; info: what is going on. */
@@ -217,14 +219,18 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     );
   }
 
+  // Being deleted: whatever else holds, the stack is going away, and that is said first.
+  const deletion = workloadDeletion(tree);
   let health: HealthState;
-  if (desired === 0 && live.length === 0) health = 'idle';
+  if (deletion) health = 'deleting';
+  else if (desired === 0 && live.length === 0) health = 'idle';
   else if (notes.some((n) => n.severity === 'problem')) health = 'degraded';
   else if (available >= desired && breached.length === 0 && starting.length === 0) health = 'healthy';
   else health = 'progressing';
 
   const order: HealthSeverity[] = ['problem', 'warning', 'info'];
   const sorted = order.flatMap((severity) => notes.filter((n) => n.severity === severity));
+  if (deletion) sorted.unshift({ severity: 'info', text: deletion.text, since: deletion.since });
   return {
     namespace: tree.namespace,
     name: tree.name,
