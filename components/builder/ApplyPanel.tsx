@@ -8,7 +8,7 @@ import { permissionFor, useCapabilities, type CapabilityState } from '@/componen
 import {
   applyBlockedReason,
   documentHint,
-  documentName,
+  documentLabel,
   failedStep,
   fieldConflicts,
   kubectlForceApply,
@@ -196,7 +196,7 @@ function Failure({ step }: { step: Extract<ApplyStep, { kind: 'failed' }> }) {
       {lines.length > 0 ? (
         <>
           <p className="font-medium">
-            Apply stopped at document {step.object!.document + 1} ({documentName(step.object!)}); what it applied before stays applied:
+            Apply stopped at {documentLabel(step.object!)}; what it applied before stays applied:
           </p>
           <ul className="list-disc pl-4" data-testid="apply-progress">
             {lines.map((l) => (
@@ -210,7 +210,7 @@ function Failure({ step }: { step: Extract<ApplyStep, { kind: 'failed' }> }) {
         <>
           {step.object && (
             <p className="font-medium" data-testid="apply-failed-document">
-              {what}: document {step.object.document + 1} ({documentName(step.object)})
+              {what}: {documentLabel(step.object)}
             </p>
           )}
           {lead && <p>{lead}</p>}

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { ActionFailure } from '../hooks/clusterActions';
-import { applyBlockedReason, applyTarget, documentHint, failedStep, fieldConflicts, kubectlForceApply, messageAndCauses, progressLines, settleStep, type ApplyStep } from './applyStep';
+import { applyBlockedReason, applyTarget, documentHint, documentLabel, failedStep, fieldConflicts, kubectlForceApply, messageAndCauses, progressLines, settleStep, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -89,6 +89,7 @@ describe('a failed apply', () => {
     const step = failed({ status: 403, dryRun: true, object: { document: 0, kind: 'Namespace', name: 'team-a' }, message: 'namespaces "team-a" is forbidden' });
     expect(documentHint(step)).toBe('You may not create or read Namespaces. If namespace team-a exists already, remove document 1 (Namespace team-a) from the manifest and apply the rest.');
     expect(documentHint({ ...step, status: 422 })).toBeNull();
+    expect(documentLabel({ document: 2, kind: null, name: null })).toBe('document 3');
   });
 
   test('the failed step keeps what the server said about the manifest', () => {

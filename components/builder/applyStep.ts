@@ -109,11 +109,16 @@ export function kubectlForceApply(file = 'manifest.yaml'): string {
   return `kubectl apply --server-side --force-conflicts --field-manager=canopy -f ${file}`;
 }
 
+/** `document 2 (PodCliqueSet apps/disagg)`; `document 2` for one whose kind and name are not known (it did not parse). */
+export function documentLabel(ref: ManifestDocumentRef): string {
+  return `document ${ref.document + 1}${ref.kind || ref.name ? ` (${documentName(ref)})` : ''}`;
+}
+
 /** Why the refused document may be left out: a bundled Namespace the user may not create (it may exist already). */
 export function documentHint(step: Extract<ApplyStep, { kind: 'failed' }>): string | null {
   const object = step.object;
   if (!object || step.status !== 403) return null;
-  const where = `document ${object.document + 1} (${documentName(object)})`;
+  const where = documentLabel(object);
   if (object.kind === 'Namespace') return `You may not create or read Namespaces. If namespace ${object.name} exists already, remove ${where} from the manifest and apply the rest.`;
   return `You may not apply ${where}: remove it from the manifest, or ask for the permission.`;
 }
