@@ -127,6 +127,8 @@ test('a viewer (PodGangs, Events, Nodes, scaling groups refused): the stack page
   await expect(page.getByTestId('heatmap-connection')).toHaveAttribute('data-state', 'forbidden');
   await expect(page.getByTestId('heatmap-unavailable')).toContainText('You may not list Nodes, so the map cannot show the cluster’s GPUs');
   await expect(page.getByText(/no nodes with GPUs|Workloads \(0\)/)).toHaveCount(0);
+  // No empty map furniture (colour modes, an empty table) around nodes that cannot be read.
+  await expect(page.getByRole('heading', { name: 'Table view' })).toHaveCount(0);
   // The preview says it cannot be placed, and why: not "waiting for the nodes".
   const yaml = `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: probe, namespace: default}\nspec:\n  replicas: 1\n  template:\n    cliques:\n      - name: w\n        spec: {replicas: 1, podSpec: {containers: [{name: w, image: x, resources: {limits: {nvidia.com/gpu: "1"}}}]}}\n`;
   await page.locator('#preview-yaml').fill(yaml);

@@ -467,7 +467,7 @@ export function TopologyView() {
           The cluster data could not be read: {clusterError}
         </p>
       )}
-      {model && colors && (
+      {model && colors && !nodesUnreadable && (
         <>
           <div className="mt-3 flex flex-wrap items-center gap-x-6 gap-y-2">
             <ModePicker mode={view.mode} onChange={(mode: ColorMode) => update({ mode })} />
@@ -497,7 +497,7 @@ export function TopologyView() {
       )}
       <div className="mt-3 grid gap-4 lg:grid-cols-[1fr_22rem]">
         <div className="min-w-0">
-          {model && colors && (
+          {model && colors && !nodesUnreadable && (
             <Breadcrumb path={breadcrumb.layout === model.layout ? breadcrumb.path.map((f) => model.layout.frames[f]!) : []} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
           )}
           <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
@@ -586,7 +586,7 @@ export function TopologyView() {
           )}
         </aside>
       </div>
-      {model && (
+      {model && !nodesUnreadable && (
         <section aria-labelledby="table-heading" className="mt-6">
           <h2 id="table-heading" className="mb-1 font-semibold">
             Table view
