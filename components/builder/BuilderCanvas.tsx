@@ -1,7 +1,7 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -181,7 +181,8 @@ function keepSelection<T extends DrawnItem>(next: T[], prev: readonly T[]): T[] 
   return same ? (prev as T[]) : out;
 }
 
-export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
+/** Memoised: typing in the YAML pane re-renders the workbench on every key, and the canvas only needs to when its model does. */
+export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
   const flow = useReactFlow();
   // While a clique is dragged: the frame it would join if released now (membership goes by its centre).
   const [dropTarget, setDropTarget] = useState<string | null>(null);
@@ -323,4 +324,4 @@ export function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, o
       </ReactFlow>
     </div>
   );
-}
+});
