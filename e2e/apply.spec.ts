@@ -8,32 +8,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { smallStack } from './support/stack';
 
 const HEADERS = { 'X-Canopy-Request': '1' };
 
-function stack(namespace: string, name: string, replicas: number, extraTemplate = ''): string {
-  return `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-spec:
-  replicas: ${replicas}
-  template:${extraTemplate}
-    cliques:
-      - name: engine
-        spec:
-          roleName: engine
-          replicas: 1
-          minAvailable: 1
-          podSpec:
-            containers:
-              - name: engine
-                image: registry.invalid/canopy/engine:test
-                resources:
-                  requests: {cpu: 100m}
-`;
-}
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 
@@ -55,7 +33,7 @@ async function openApply(page: Page, manifest: string, file: string) {
 
 test('a 409 after a scale lists the field and its manager; force applies after a confirm that says what it does', async ({ page, request }) => {
   const name = unique('infer');
-  const manifest = stack('team-a', name, 1);
+  const manifest = smallStack('team-a', name, 1);
   await post(request, '/api/apply', manifest, 'application/yaml');
   await post(request, '/api/scale', { kind: 'PodCliqueSet', namespace: 'team-a', name, replicas: 2, dryRun: false }, 'application/json');
 
@@ -83,7 +61,7 @@ test('a 409 after a scale lists the field and its manager; force applies after a
 });
 
 test('an unknown field is refused by the dry run, its path shown once', async ({ page }) => {
-  const apply = await openApply(page, stack('team-a', unique('typo'), 1, '\n    bogusField: 1'), test.info().outputPath('typo.yaml'));
+  const apply = await openApply(page, smallStack('team-a', unique('typo'), 1, '\n    bogusField: 1'), test.info().outputPath('typo.yaml'));
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
   const failure = apply.getByTestId('apply-failure');
   await expect(failure.getByRole('listitem')).toHaveText('spec.template.bogusField: field not declared in schema');
@@ -93,7 +71,7 @@ test('an unknown field is refused by the dry run, its path shown once', async ({
 
 test('an Apply refused part-way says what it created, what was refused and what was not attempted', async ({ page }) => {
   const namespace = unique('partial');
-  const manifest = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`, stack(namespace, 'disagg', 5)].join('---\n');
+  const manifest = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`, smallStack(namespace, 'disagg', 5)].join('---\n');
   const refusal = 'ValidatingAdmissionPolicy \'max-pcs-replicas\' with binding \'max-pcs-replicas\' denied request: at most 3 replicas per PodCliqueSet in this cluster';
   // The real apply as a cluster with such a policy answers it (e2e/cluster/apply-partial.test.ts); the dry run is the simulated one's.
   await page.route('**/api/apply', (route) =>
@@ -130,7 +108,7 @@ test('an Apply refused part-way says what it created, what was refused and what 
 
 test('a 403 on a bundled Namespace names the document and says it may be removed', async ({ page }) => {
   const namespace = unique('nsdoc');
-  const manifest = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`, stack(namespace, 'infer', 1)].join('---\n');
+  const manifest = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`, smallStack(namespace, 'infer', 1)].join('---\n');
   const message = `namespaces "${namespace}" is forbidden: User "dev" cannot get resource "namespaces" in API group "" in the namespace "${namespace}"`;
   await page.route('**/api/apply**', (route) =>
     route.fulfill({ status: 403, json: { error: { status: 403, reason: 'Forbidden', message, document: 0, object: { document: 0, kind: 'Namespace', name: namespace } } } }),

@@ -17,6 +17,7 @@ import { openConnection } from '../../server/kube/connection';
 import { setClusterSource } from '../../server/sources';
 import { LiveSource } from '../../server/sources/live';
 import { createTestNamespace, eventually, testKubeConfig } from './test-helpers';
+import { smallStack } from '../support/stack';
 
 const kubeConfig = testKubeConfig();
 const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
@@ -33,27 +34,6 @@ const POLICY = `${PREFIX}-max-replicas`;
 const created: string[] = [];
 let probeNamespace = '';
 
-function podCliqueSet(namespace: string, name: string, replicas: number, extraTemplate = ''): string {
-  return `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-spec:
-  replicas: ${replicas}
-  template:${extraTemplate}
-    cliques:
-      - name: engine
-        spec:
-          roleName: engine
-          replicas: 1
-          minAvailable: 1
-          podSpec:
-            containers:
-              - name: engine
-                image: registry.invalid/canopy/engine:test
-`;
-}
 
 interface ErrorAnswer {
   error: { status: number; reason: string; message: string; causes?: { field?: string; message: string }[]; document?: number; object?: unknown; progress?: unknown };
@@ -87,13 +67,13 @@ describe('a multi-document apply refused part-way', () => {
   it('says the Namespace it created, the document refused and those not attempted', async () => {
     // The apiserver enforces a new policy within a moment: wait until a dry run in the probe namespace is refused.
     await eventually('the admission policy to be enforced', async () => {
-      const response = await post('?dryRun=true', podCliqueSet(probeNamespace, 'probe', 5));
+      const response = await post('?dryRun=true', smallStack(probeNamespace, 'probe', 5));
       return response.status === 422 ? true : undefined;
     });
 
     const namespace = `${PREFIX}-new`;
     created.push(namespace);
-    const manifest = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`, podCliqueSet(namespace, 'disagg', 5), podCliqueSet(namespace, 'after', 1)].join('---\n');
+    const manifest = [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`, smallStack(namespace, 'disagg', 5), smallStack(namespace, 'after', 1)].join('---\n');
 
     // The dry run cannot ask about objects in a namespace that does not exist yet.
     const dry = await post('?dryRun=true', manifest);
@@ -117,7 +97,7 @@ describe('a multi-document apply refused part-way', () => {
 
 describe('an apply after a scale', () => {
   it("is a 409 naming .spec.replicas and the /scale manager; force takes the field over", async () => {
-    const manifest = podCliqueSet(probeNamespace, 'infer', 1);
+    const manifest = smallStack(probeNamespace, 'infer', 1);
     expect((await post('', manifest)).status).toBe(200);
     const scaled = await postScale({ kind: 'PodCliqueSet', namespace: probeNamespace, name: 'infer', replicas: 2, dryRun: false });
     expect(scaled.status).toBe(200);
@@ -145,7 +125,7 @@ describe('an apply after a scale', () => {
 
 describe('an unknown field', () => {
   it('is refused under strict field validation, its path read into causes', async () => {
-    const response = await post('?dryRun=true', podCliqueSet(probeNamespace, 'typo', 1, '\n    bogusField: 1'));
+    const response = await post('?dryRun=true', smallStack(probeNamespace, 'typo', 1, '\n    bogusField: 1'));
     const { error } = (await response.json()) as ErrorAnswer;
     // The simulated apiserver answers the same (server/sources/simulated-apiserver.test.ts).
     expect({ status: response.status, reason: error.reason }).toEqual({ status: 500, reason: 'InternalError' });
@@ -153,7 +133,7 @@ describe('an unknown field', () => {
     expect(error.causes).toEqual([{ field: 'spec.template.bogusField', message: 'field not declared in schema' }]);
 
     // In a clique (a list keyed by name) and in a scaling group (an atomic list): how the apiserver writes each path.
-    const inClique = podCliqueSet(probeNamespace, 'typo', 1).replace('          minAvailable: 1\n', '          minAvailable: 1\n          gpus: 8\n');
+    const inClique = smallStack(probeNamespace, 'typo', 1).replace('          minAvailable: 1\n', '          minAvailable: 1\n          gpus: 8\n');
     const clique = (await (await post('?dryRun=true', inClique)).json()) as ErrorAnswer;
     expect(clique.error.message).toMatch(/: \.spec\.template\.cliques\[name="engine"\]\.spec\.gpus: field not declared in schema$/);
     expect(clique.error.causes).toEqual([{ field: 'spec.template.cliques[name="engine"].spec.gpus', message: 'field not declared in schema' }]);
