@@ -135,6 +135,16 @@ test('a viewer (PodGangs, Events, Nodes, scaling groups refused): the stack page
   await page.getByRole('button', { name: /^Preview/ }).first().click();
   await expect(page.getByTestId('preview-problems')).toContainText('No placement preview: you may not list Nodes, so the cluster’s nodes cannot be read');
   await expect(page.getByText(/Waiting for the cluster’s nodes/)).toHaveCount(0);
+
+  // The builder's preview too: nodes that cannot be read are said, not "Loading the cluster’s nodes…".
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await page.locator('#builder-template').selectOption({ label: 'Multi-node disaggregated with frontend' });
+  await page.getByRole('button', { name: 'New from template' }).click();
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  const builderPreview = page.getByTestId('preview-panel');
+  await expect(builderPreview.getByRole('alert')).toHaveText('No preview: You may not list Nodes.');
+  await expect(builderPreview.getByText(/Loading the cluster’s nodes|has no nodes/)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -7,7 +7,8 @@ import type { ClusterState } from '@/lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
 import { pendingPodsNote, planFit, podsLeftOut, unplacedOptionalNote } from '@/lib/workloads/planNotes';
 import { useClusterState } from '@/components/hooks/useClusterState';
-import { useConnectionState, useKindLoading } from '@/components/hooks/useClusterStream';
+import { useConnectionState, useKindAvailability } from '@/components/hooks/useClusterStream';
+import { unavailableText } from '@/components/hooks/kindAvailability';
 import { MiniHeatmap } from '@/components/heatmap/MiniHeatmap';
 import { previewHref, storePreviewHandoff } from '@/components/heatmap/previewHandoff';
 
@@ -19,7 +20,7 @@ const NO_PODS: readonly KubeObject[] = [];
 export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: string; onClose: () => void }) {
   const { state, error, unreadablePods } = useClusterState();
   const connection = useConnectionState();
-  const nodesListing = useKindLoading('Node');
+  const nodes = useKindAvailability('Node');
   const outcome: PreviewOutcome | null = useMemo(() => {
     if (error !== null) return { kind: 'failed', message: `the cluster's nodes could not be read: ${error}` };
     if (!state || state.nodes.length === 0) return null;
@@ -52,9 +53,15 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         </button>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2 text-xs">
-        {outcome === null && (
+        {outcome === null && (nodes.status === 'forbidden' || nodes.status === 'failed') && (
+          // Nodes that cannot be read will not arrive by waiting: say why, not "Loading…".
+          <p role="alert" className="text-red-700 dark:text-red-400">
+            No preview: {unavailableText('Node', nodes)}
+          </p>
+        )}
+        {outcome === null && nodes.status !== 'forbidden' && nodes.status !== 'failed' && (
           <p role="status" className="text-zinc-500 dark:text-zinc-400">
-            {!connection.synced ? 'Waiting for the cluster…' : nodesListing ? 'Loading the cluster’s nodes…' : 'The cluster has no nodes.'}
+            {!connection.synced ? 'Waiting for the cluster…' : nodes.status === 'loading' ? 'Loading the cluster’s nodes…' : 'The cluster has no nodes.'}
           </p>
         )}
         {outcome?.kind === 'failed' && (

@@ -2,8 +2,8 @@
 /**
  * Cluster data for components: the only way a component reads the cluster. One ClusterStore per tab,
  * streaming while any component uses these hooks; one EventSource on /api/stream per browser, held by
- * the tab that leads and relayed to the others (streamRelay.ts). Without BroadcastChannel or Web Locks
- * (an insecure origin, an old browser) each tab opens its own.
+ * the tab that leads and relayed to the others (streamRelay.ts; Web Locks elect the leader where the
+ * origin is secure, heartbeats on the channel elsewhere). Without BroadcastChannel each tab opens its own.
  */
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { WatchedKind } from '../../lib/cluster/kinds';
@@ -55,20 +55,6 @@ export function useKindObjects<T extends KubeObject = KubeObject>(kind: WatchedK
 export function useConnectionState(): ClientConnectionState {
   const store = useClusterStream();
   return useSyncExternalStore(store.subscribe, store.getConnectionState, () => SERVER_STATE);
-}
-
-/**
- * True while `kind`'s first list since this stream's snapshot is still running (the server sent it
- * empty, `connecting`): its empty list means "not loaded yet", so pages say loading, not "none".
- * Re-renders only when the answer changes.
- */
-export function useKindLoading(kind: WatchedKind): boolean {
-  const store = useClusterStream();
-  return useSyncExternalStore(
-    store.subscribe,
-    () => store.getConnectionState().loading?.[kind] === true,
-    () => false,
-  );
 }
 
 /**

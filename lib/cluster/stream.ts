@@ -24,7 +24,10 @@ export interface KindConnectionState {
   httpStatus?: number;
   /** When retrying: how long until the next attempt (ms). */
   retryInMs?: number;
-  /** Listed and watched in this namespace only: the server's identity may not list the kind cluster-wide. */
+  /**
+   * Listed and watched in this namespace only: the server's identity may not list the kind cluster-wide.
+   * On a 403 it is the namespace that was tried (refused there too).
+   */
   namespace?: string;
 }
 
