@@ -69,3 +69,40 @@ test('a finding names its field by JSON path', async ({ page }) => {
   const finding = page.getByTestId('builder-finding').filter({ hasText: 'integer' });
   await expect(finding.getByTestId('builder-finding-path')).toHaveText('spec.template.cliques[1].spec.replicas');
 });
+
+test('a ClusterTopologyBinding in the same file is offered in the topology choices', async ({ page }) => {
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  const binding = `apiVersion: grove.io/v1alpha1
+kind: ClusterTopologyBinding
+metadata: {name: gb200}
+spec:
+  levels: [{domain: zone, key: topology.kubernetes.io/zone}, {domain: rack, key: example.com/rack}]
+---
+`;
+  await pasteIntoEditor(page.locator('.cm-content'), binding + STACK.replace('topologyName: demo', 'topologyName: gb200'));
+  await expect(page.getByTestId('clique-work')).toBeVisible();
+  await select(page, 'group-inst', 'group inst');
+  const topology = page.getByTestId('inspector').getByRole('combobox', { name: 'Topology (ClusterTopologyBinding)', exact: true });
+  await expect(topology.locator('option[value="gb200"]')).toHaveCount(1);
+  await expect(topology.locator('option[value="demo"]')).toHaveCount(1);
+});
+
+test('renaming a clique rewrites the env values that address its pods, and says so', async ({ page }) => {
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  const withAddress = STACK.replace(
+    '{name: app, image: busybox}]}}\n    podCliqueScalingGroups',
+    '{name: app, image: busybox, env: [{name: LEADER_ADDR, value: "$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-lead-0.$(GROVE_HEADLESS_SERVICE)"}]}]}}\n    podCliqueScalingGroups',
+  );
+  expect(withAddress).toContain('LEADER_ADDR');
+  await pasteIntoEditor(page.locator('.cm-content'), withAddress);
+  await expect(page.getByTestId('clique-work')).toBeVisible();
+  await select(page, 'clique-lead', 'clique lead');
+  const name = page.getByTestId('inspector').getByRole('textbox', { name: 'Name', exact: true });
+  await name.fill('leader');
+  await name.press('Enter');
+  await expect(page.getByTestId('clique-leader')).toBeVisible();
+  await expect(page.getByTestId('builder-notice')).toHaveText("lead renamed to leader; its pods' addresses updated in work's LEADER_ADDR.");
+  await expect(page.locator('.cm-content')).toContainText('$(GROVE_PCSG_INDEX)-leader-0.');
+});

@@ -526,7 +526,7 @@ function BuilderWorkbenchInner() {
       ...standalone.map((c) => c.name),
     ];
     if (r.groups.length === 1) setFocus(groupKey(r.groups[0]!.name));
-    if (said.length) say(`Pasted ${said.join(', ')}.`);
+    if (said.length) say(`Pasted ${said.join(', ')}.${r.readdressed.length ? ` Pod addresses in the copies' env values now point at the copies: ${r.readdressed.join(', ')}.` : ''}`);
   }, [clipboard, applyEdit, setFocus]);
 
   const doUndo = useCallback(() => setHistory((h) => undo(h)), []);
@@ -566,7 +566,10 @@ function BuilderWorkbenchInner() {
   const onSetMany = useCallback((entries: { path: Path; value: unknown }[]) => applyEdit(setFields(workRef.current.text, entries), undefined, `fields:${entries.map((e) => e.path.join('/')).join(',')}`), [applyEdit]);
   const onRenameClique = useCallback(
     (from: string, to: string) => {
-      const ok = applyEdit(renameClique(workRef.current.text, from, to), (l) => renameInLayout(l, 'clique', from, to));
+      const r = renameClique(workRef.current.text, from, to);
+      const ok = applyEdit(r, (l) => renameInLayout(l, 'clique', from, to));
+      // The note names env values that addressed the renamed clique's pods and were rewritten with it.
+      if (ok && r.ok && r.note) say(`${r.note}.`);
       if (ok) {
         setSelection((s) => ({ ...s, cliques: s.cliques.map((c) => (c === from ? to : c)) }));
         setFocus(cliqueKey(to), false);
@@ -882,6 +885,7 @@ function BuilderWorkbenchInner() {
             object={object}
             findings={pcsFindings}
             topologies={topologies}
+            documentText={readText}
             defaultNamespace={clusterContext.status === 'ready' ? clusterContext.data.source.namespace : null}
             selection={inspectorSelection}
             kindOf={(c) => kindOf(layout, c)}
