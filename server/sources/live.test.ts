@@ -137,6 +137,21 @@ describe('LiveSource namespace fallback', () => {
     expect(source.namespaceOf('Event')).toBe('team-a');
   });
 
+  it('names no namespace once the kind refused everywhere may be listed cluster-wide', async () => {
+    await expect(source.list('Event', { limit: 500 })).rejects.toMatchObject({ status: 403 });
+    expect(source.namespaceOf('Event')).toBe('team-a');
+    const refused = ROUTES['/api/v1/events'];
+    ROUTES['/api/v1/events'] = [200, list([pod('team-b', 'granted')])];
+    try {
+      const page = await source.list('Event', { limit: 500 });
+      expect(page.items.map((item) => item.metadata?.name)).toEqual(['granted']);
+      expect(source.namespaceOf('Event')).toBeUndefined();
+      expect(source.info().scope).toBeUndefined();
+    } finally {
+      ROUTES['/api/v1/events'] = refused;
+    }
+  });
+
   it('does not fall back on a later page (its continue token is the cluster-wide list’s)', async () => {
     await expect(source.list('Pod', { limit: 500, continue: 'tok' })).rejects.toMatchObject({ status: 403 });
     expect(seen).toEqual(['/api/v1/pods']);

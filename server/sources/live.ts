@@ -101,7 +101,10 @@ export class LiveSource implements ClusterSource {
     const scopedTo = this.scoped.get(kind);
     if (scopedTo !== undefined) return this.listIn(kind, scopedTo, options);
     try {
-      return await this.listIn(kind, undefined, options);
+      const page = await this.listIn(kind, undefined, options);
+      // Rights granted since a refusal: the kind is listed cluster-wide now, so no namespace is named.
+      this.refusedIn.delete(kind);
+      return page;
     } catch (error) {
       if (!fallsBackToNamespace(kind, error, options)) throw error;
       const namespace = this.connection.info.namespace;
