@@ -557,6 +557,26 @@ describe('copies and renames keep what the YAML says', () => {
     expect(env((parse(alone.text) as any).spec.template.cliques.at(-1)).LEADER_ADDR).toContain('-pleader-0.');
   });
 
+  test("a copied scaling group's written-out hostnames name the copy of the group; a loose copy's, no group", () => {
+    const fqdn = (host: string) => `${host}.sections-0.default.svc.cluster.local`;
+    const text = SECTIONS.replace('value: pleader-0}', `value: "${fqdn('sections-0-prefill-0-pleader-0')} ${fqdn('other-0-prefill-0-pleader-0')}"}`);
+    const hostOf = (r: PasteResult & { ok: true }) => (parse(r.text) as any).spec.template.cliques.at(-1).spec.podSpec.containers[0].env[1].value;
+    const group = pasted(pasteClipboard(text, copySelection(text, { cliques: [], groups: ['prefill'] })));
+    expect(group.groups).toEqual([{ name: 'prefill-2', from: 'prefill' }]);
+    // Another stack's pod is no address of these cliques: it stays.
+    expect(hostOf(group)).toBe(`${fqdn('sections-0-prefill-2-0-pleader-2-0')} ${fqdn('other-0-prefill-0-pleader-0')}`);
+    expect(group.readdressed).toEqual(["pleader-2's LEADER_ADDR", "pworker-2's LEADER_ADDR", "pworker-2's LEADER_HOST"]);
+    // The copied cliques without their group are standalone: their pods are `<pcs>-<i>-<clique>-<k>`.
+    const loose = pasted(pasteClipboard(text, copySelection(text, { cliques: ['pleader', 'pworker'], groups: [] })));
+    expect(hostOf(loose)).toBe(`${fqdn('sections-0-pleader-2-0')} ${fqdn('other-0-prefill-0-pleader-0')}`);
+    // Pasted where the names are free, nothing is renamed, and nothing is said to be.
+    const clip = copySelection(text, { cliques: [], groups: ['prefill'] });
+    const back = pasted(pasteClipboard(ok(deleteSelection(text, { cliques: [], groups: ['prefill'] })), clip));
+    expect(back.groups).toEqual([{ name: 'prefill', from: 'prefill' }]);
+    expect(hostOf(back)).toBe(`${fqdn('sections-0-prefill-0-pleader-0')} ${fqdn('other-0-prefill-0-pleader-0')}`);
+    expect(back.readdressed).toEqual([]);
+  });
+
   test('a rename updates the pod addresses in env values of the stack and says so; nothing else that looks alike', () => {
     const r = renameClique(SECTIONS, 'pleader', 'pfl');
     if (!r.ok) throw new Error(r.message);

@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLSeq } from 'yaml';
 import { dns1123LabelError, isRecord } from '../grove/meta';
+import { podCliqueName, podHostname, scalingGroupPodCliqueName } from '../grove/naming';
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { CONTAINER_LISTS, containerPath, containersOf, jsonPath, type ContainerList } from './containers';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
@@ -236,7 +237,11 @@ export function pasteClipboard(text: string, clip: BuilderClipboard): PasteResul
       pastedCliques.push({ name, from });
     }
     const copies = pastedCliques.map((_, i) => firstCopy + i);
-    const addresses = renameAddresses(d, copies, addressPattern(object, graph), renames);
+    // A copy's pods live in the copy of its group (a clique copied loose, in none): written-out hostnames name that group.
+    const copiedGroupOf = new Map<string, string>();
+    for (const g of groups) for (const member of renamedNames(g.cliqueNames, renames)) if (!copiedGroupOf.has(member)) copiedGroupOf.set(member, groupRenames.get(g.name)!);
+    const pattern = addressPattern(object, [...graph.groups.map((g) => g.name), ...groups.map((g) => g.name)]);
+    const addresses = renameAddresses(d, copies, pattern, renames, (clique) => copiedGroupOf.get(clique) ?? null);
     if (groupRenames.size > 0) {
       const groupSeq = blockSeq(d, GROUPS);
       for (const [from, name] of groupRenames) {
@@ -423,7 +428,7 @@ export function renameClique(text: string, from: string, to: string): EditResult
       forEachSharing(d, [...GROUPS, g.index, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childCliqueNames'], from, to));
     }
     forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childCliqueNames'], from, to));
-    const changed = renameAddresses(d, graph.cliques.map((x) => x.index), addressPattern(object, graph), new Map([[from, to]]));
+    const changed = renameAddresses(d, graph.cliques.map((x) => x.index), addressPattern(object, graph.groups.map((g) => g.name)), new Map([[from, to]]), () => c.group);
     if (changed.length > 0) return { note: `${from} renamed to ${to}; its pods' addresses updated in ${changed.join(', ')}` };
   });
 }
@@ -431,26 +436,48 @@ export function renameClique(text: string, from: string, to: string): EditResult
 /**
  * Where an env value addresses a clique's pod: Grove's sibling address
  * `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-<clique>-<podIndex>` (or through `$(GROVE_PCS_NAME)-$(GROVE_PCS_INDEX)`),
- * or the pod's hostname written out, `<pcs>-<i>-[<group>-<j>-]<clique>-<podIndex>`. Only these: a
- * clique name elsewhere in a value (`decode-worker` when `worker` is renamed, a model name) is not one.
- * Group 1 is what comes before the clique name, group 2 the name.
+ * or the pod's hostname written out, `<pcs>-<i>-[<group>-<j>-]<clique>-<podIndex>` (naming.ts), the
+ * group one of `groups`. Only these: a clique name elsewhere in a value (`decode-worker` when `worker`
+ * is renamed, a model name) is not one. Named groups: `sibling` (the clique of a sibling address), or
+ * `pcs`, `pcsIndex`, `group`, `groupIndex`, `clique`, `pod` of a written hostname.
  */
-function addressPattern(object: Record<string, unknown>, graph: BuilderGraph): (names: readonly string[]) => RegExp {
+function addressPattern(object: Record<string, unknown>, groups: readonly string[]): (names: readonly string[]) => RegExp {
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const meta = isRecord(object.metadata) ? object.metadata : {};
   const pcs = typeof meta.name === 'string' && meta.name ? esc(meta.name) : null;
-  const groups = graph.groups.map((g) => esc(g.name)).join('|');
-  const written = pcs ? `|(?<![a-z0-9.-])${pcs}-\\d+-${groups ? `(?:(?:${groups})-\\d+-)?` : ''}` : '';
-  return (names) => new RegExp(`(\\)-${written})(${names.map(esc).join('|')})(?=-\\d+(?![a-z0-9-]))`, 'g');
+  const groupNames = [...new Set(groups)].map(esc).join('|');
+  return (names) => {
+    const cliques = names.map(esc).join('|');
+    const groupPart = groupNames ? `(?:(?<group>${groupNames})-(?<groupIndex>\\d+)-)?` : '';
+    const written = pcs ? `|(?<![a-z0-9.-])(?<pcs>${pcs})-(?<pcsIndex>\\d+)-${groupPart}(?<clique>${cliques})-(?<pod>\\d+)(?![a-z0-9-])` : '';
+    return new RegExp(`\\)-(?<sibling>${cliques})(?=-\\d+(?![a-z0-9-]))${written}`, 'g');
+  };
 }
 
 /**
  * Renames clique names (`renames`) where env values of the cliques at `indices` address their pods
- * (see addressPattern); returns where, as `clique/container/VAR` in words.
+ * (see addressPattern); a written-out hostname is made anew (naming.ts) with the group `groupOf` the
+ * renamed clique is in after the edit (none: a standalone clique's hostname). Returns where values
+ * changed, as `clique's VAR`.
  */
-function renameAddresses(d: Document, indices: readonly number[], pattern: (names: readonly string[]) => RegExp, renames: ReadonlyMap<string, string>): string[] {
+function renameAddresses(
+  d: Document,
+  indices: readonly number[],
+  pattern: (names: readonly string[]) => RegExp,
+  renames: ReadonlyMap<string, string>,
+  groupOf: (clique: string) => string | null,
+): string[] {
   if (renames.size === 0) return [];
   const re = pattern([...renames.keys()]);
+  const readdress = (...args: unknown[]): string => {
+    const m = args.at(-1) as Record<string, string | undefined>;
+    if (m.sibling !== undefined) return `)-${renames.get(m.sibling) ?? m.sibling}`;
+    const clique = renames.get(m.clique!) ?? m.clique!;
+    const group = m.group === undefined ? null : groupOf(clique);
+    const pcsIndex = Number(m.pcsIndex);
+    const podClique = group === null ? podCliqueName(m.pcs!, pcsIndex, clique) : scalingGroupPodCliqueName(m.pcs!, pcsIndex, group, Number(m.groupIndex), clique);
+    return podHostname(podClique, Number(m.pod));
+  };
   const changed: string[] = [];
   for (const i of indices) {
     for (const list of CONTAINER_LISTS) {
@@ -460,7 +487,7 @@ function renameAddresses(d: Document, indices: readonly number[], pattern: (name
         for (const item of env.items) {
           const value = isMap(item) ? item.get('value', true) : undefined;
           if (!isScalar(value) || typeof value.value !== 'string') continue;
-          const next = value.value.replace(re, (_, before: string, name: string) => before + (renames.get(name) ?? name));
+          const next = value.value.replace(re, readdress);
           if (next === value.value) continue;
           value.value = next;
           const clique = String(d.getIn(cliquePath(i, 'name')));
