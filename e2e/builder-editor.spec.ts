@@ -4,8 +4,8 @@ import { pasteIntoEditor } from './support/page';
 /**
  * The builder's YAML pane and canvas as one editor: one undo history for typing and canvas edits
  * (which never undoes past what was loaded), canvas edits that leave the pane's cursor and scroll
- * alone, two tabs that do not silently overwrite each other's draft, stacks pasted into the pane laid
- * out by startup order, and the canvas's selection and drop feedback.
+ * alone, two tabs that never lose each other's draft (nor their own across a visit to another page),
+ * stacks pasted into the pane laid out by startup order, and the canvas's selection and drop feedback.
  */
 
 test.use({ viewport: { width: 1680, height: 1000 } });
@@ -237,45 +237,82 @@ test('a canvas edit leaves the YAML pane where it was: cursor line and scroll', 
   expect(Math.abs(after.scroll - before.scroll)).toBeLessThan(5);
 });
 
-test('two tabs: a newer draft saved in the other tab is announced, never silently overwritten', async ({ context }) => {
+test('two tabs: a tab with no edits of its own since it last saved follows the other tab, one Undo from its own version', async ({ context }) => {
   const a = await context.newPage();
   await openWithDraft(a, ORDERED);
   const b = await context.newPage();
   await open(b);
   await expect(clique(b, 'worker')).toBeVisible();
 
-  // A edits: its draft is saved; B, still on the old text, hears of it.
+  // A edits; B, with nothing of its own, takes A's version without asking (and without a leave warning).
   await select(a, 'clique:frontend');
   await setField(a, 'Replicas (pods)', '8');
   await expect.poll(() => savedText(a)).toContain('replicas: 8');
-  const conflictB = b.getByTestId('builder-conflict');
-  await expect(conflictB).toBeVisible();
-  await expect(conflictB).toContainText('Another tab saved a newer version');
+  await expect(clique(b, 'frontend')).toContainText('×8');
+  await expect(b.getByTestId('builder-conflict')).toHaveCount(0);
 
-  // B edits anyway: A's draft stays saved (B's edit is kept in B until B chooses).
+  // B's Undo brings its own last version back, saved as the newest; A, with nothing new of its own, follows.
+  await undoButton(b).click();
+  await expect(clique(b, 'frontend')).toContainText('×2');
+  await expect.poll(() => savedText(b)).not.toContain('replicas: 8');
+  await expect(clique(a, 'frontend')).toContainText('×2');
+  await expect(a.getByTestId('builder-conflict')).toHaveCount(0);
+  await expect(b.getByTestId('builder-conflict')).toHaveCount(0);
+});
+
+test("two tabs: a tab's own unsaved edits survive a visit to another page while the other tab's newer draft waits; neither is lost", async ({ context }) => {
+  const a = await context.newPage();
+  await openWithDraft(a, ORDERED);
+  const b = await context.newPage();
+  // B hears of A's saves only when the test lets it: both tabs edit before hearing of each other (the race
+  // that leaves a tab with edits of its own behind a newer draft).
+  await b.addInitScript(() => {
+    window.addEventListener('storage', (e) => {
+      if ((window as { holdStorage?: boolean }).holdStorage) e.stopImmediatePropagation();
+    });
+  });
+  await open(b);
+  await expect(clique(b, 'worker')).toBeVisible();
+  await b.evaluate(() => ((window as { holdStorage?: boolean }).holdStorage = true));
+
+  await select(a, 'clique:frontend');
+  await setField(a, 'Replicas (pods)', '8');
+  await expect.poll(() => savedText(a)).toContain('replicas: 8');
+
+  // B edits: its save finds A's newer draft, which is not overwritten; B is asked.
   await cursorAfter(b, 'name: order');
   await b.keyboard.type('-b');
   await expect.poll(() => paneText(b)).toContain('name: order-b');
-  await b.waitForTimeout(500);
+  const conflictB = b.getByTestId('builder-conflict');
+  await expect(conflictB).toBeVisible();
+  await expect(conflictB).toContainText('Another tab saved a newer version');
   expect(await savedText(b)).toContain('replicas: 8');
   expect(await savedText(b)).not.toContain('order-b');
 
-  // B keeps its own: saved now, and A is told in turn.
+  // To another page by the header's link (no unload) and back: B's edit is still there, still in conflict.
+  await b.getByRole('link', { name: 'Workloads' }).first().click();
+  await b.waitForURL(/\/workloads/);
+  await b.getByRole('link', { name: 'Builder' }).first().click();
+  await b.waitForURL(/\/builder/);
+  await expect(b.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect.poll(() => paneText(b)).toContain('name: order-b');
+  await expect(conflictB).toBeVisible();
+  expect(await savedText(b)).toContain('replicas: 8');
+  // Its undo history came back with it.
+  await undoButton(b).click();
+  await expect.poll(() => paneText(b)).not.toContain('order-b');
+  await b.getByRole('button', { name: 'Redo', exact: true }).click();
+  await expect.poll(() => paneText(b)).toContain('name: order-b');
+
+  // B keeps its own: saved now; A, with nothing of its own since its save, follows, its version one Undo away.
   await conflictB.getByRole('button', { name: 'Keep mine' }).click();
   await expect(conflictB).toBeHidden();
   await expect.poll(() => savedText(b)).toContain('order-b');
-  const conflictA = a.getByTestId('builder-conflict');
-  await expect(conflictA).toBeVisible();
-
-  // A takes B's version; Undo brings A's own back.
-  await conflictA.getByRole('button', { name: "Load the other tab's version" }).click();
-  await expect(conflictA).toBeHidden();
   await expect.poll(() => paneText(a)).toContain('name: order-b');
-  await expect(clique(a, 'frontend')).toContainText('×2');
+  await expect(a.getByTestId('builder-conflict')).toHaveCount(0);
   await undoButton(a).click();
   await expect(clique(a, 'frontend')).toContainText('×8');
-  await expect.poll(() => savedText(a)).toContain('replicas: 8');
-  await expect(conflictB).toBeVisible();
+  await expect.poll(() => paneText(a)).not.toContain('order-b');
 });
 
 test('a stack pasted into the YAML pane is laid out by startup order; a clique under an edge still takes the click', async ({ page }) => {

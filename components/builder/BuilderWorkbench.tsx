@@ -70,7 +70,7 @@ import { FindingsList, type BuilderFinding } from './FindingsList';
 
 import { Inspector, type InspectorProps, type TopologyLevels } from './Inspector';
 import { Palette } from './Palette';
-import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY, type SavedWork } from './persistence';
+import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, sameWork, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY, type SavedWork } from './persistence';
 import { placePasted } from './pastePlacement';
 import { PreviewPanel } from './PreviewPanel';
 
@@ -86,7 +86,8 @@ const BLANK: Work = { text: stackText('blank', 'vllm'), layout: EMPTY_LAYOUT };
 const EMPTY_SELECTION: CanvasSelection = { cliques: [], groups: [], edges: [] };
 /** How long typing in the YAML pane pauses before the canvas and findings follow it. */
 const READ_AFTER_TYPING_MS = 150;
-const sameWork = (a: Work, b: Work) => a.text === b.text && JSON.stringify(a.layout) === JSON.stringify(b.layout);
+/** The undo step of drafts taken from other tabs: a run of them is one step. */
+const OTHER_TAB_STEP = 'other-tab';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -232,13 +233,16 @@ function BuilderWorkbenchInner() {
         window.history.replaceState(null, '', window.location.pathname + window.location.search);
       }
       if (cancelled) return;
-      const flavourNow = shared ? sharedFlavour : stored?.flavour;
+      // Back from another page in this tab (or reloaded): its undo history comes back. When its work is
+      // not the stored draft, which another tab saved meanwhile, this tab's work opens and the user chooses.
+      const session = shared ? null : loadSessionHistory(stored);
+      const flavourNow = session ? session.flavour : shared ? sharedFlavour : stored?.flavour;
       if (flavourNow) setFlavour(flavourNow);
       if (message) setNotice(message);
-      baseRev.current = revOf(stored);
-      // Back from another page in this tab: the undo history of this same work comes back with it.
-      const session = saved && !shared ? loadSessionHistory(saved, sameWork) : null;
-      const opening = session ?? openingHistory(saved, shared, (a, b) => a.text === b.text);
+      baseRev.current = session ? session.baseRev : revOf(stored);
+      synced.current = session ? (session.conflict ? null : { ...session.history.present, flavour: session.flavour }) : stored;
+      if (session?.conflict) setConflict(session.conflict);
+      const opening = session?.history ?? openingHistory(saved, shared, (a, b) => a.text === b.text);
       if (opening) {
         setHistory(opening);
         setFitSeq((n) => n + 1);
@@ -251,22 +255,40 @@ function BuilderWorkbenchInner() {
   }, []);
 
   // ---- saving, and other tabs: each save carries a revision; a tab never silently writes over a draft
-  // another tab saved after it last read or wrote, and hears (a `storage` event) when one does.
+  // another tab saved after it last read or wrote, and hears (a `storage` event) when one does: with
+  // nothing of its own since, it takes that draft; with edits of its own, the user chooses.
   const baseRev = useRef(0);
+  /** The draft at baseRev as this tab last read or wrote it (null while its work differs from it). */
+  const synced = useRef<SavedWork | null>(null);
+  const flavourRef = useRef(flavour);
+  flavourRef.current = flavour;
   const [conflict, setConflict] = useState<SavedWork | null>(null);
   useEffect(() => {
     if (!loaded || conflict) return;
-    const r = saveDraft({ text: work.text, layout: work.layout, flavour }, baseRev.current);
-    if (r.saved) baseRev.current = r.rev;
-    else setConflict(r.theirs);
+    const mine = { text: work.text, layout: work.layout, flavour };
+    const r = saveDraft(mine, baseRev.current);
+    if (r.saved) {
+      baseRev.current = r.rev;
+      synced.current = mine;
+    } else setConflict(r.theirs);
   }, [loaded, work, flavour, conflict]);
   useEffect(() => {
     const onStorage = (e: StorageEvent) => {
       if (e.key !== STORAGE_KEY) return;
       const theirs = readDraft(e.newValue);
       if (!theirs || revOf(theirs) <= baseRev.current) return;
-      if (sameWork(theirs, workRef.current)) baseRev.current = revOf(theirs);
-      else setConflict(theirs);
+      const mine = { ...workRef.current, flavour: flavourRef.current };
+      if (sameWork(theirs, mine)) {
+        baseRev.current = revOf(theirs);
+        synced.current = theirs;
+      } else if (synced.current && sameWork(synced.current, mine)) {
+        // Nothing of this tab's own since it last saved or read: nothing to choose between, theirs is
+        // taken. As an undo step (one for a run of them), so that this tab's last version is one Undo away.
+        baseRev.current = revOf(theirs);
+        synced.current = theirs;
+        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout }, OTHER_TAB_STEP));
+        if (theirs.flavour) setFlavour(theirs.flavour);
+      } else setConflict(theirs);
     };
     window.addEventListener('storage', onStorage);
     return () => window.removeEventListener('storage', onStorage);
@@ -284,7 +306,7 @@ function BuilderWorkbenchInner() {
   historyRef.current = history;
   useEffect(() => {
     if (!loaded) return;
-    const keep = () => saveSessionHistory(historyRef.current);
+    const keep = () => saveSessionHistory(historyRef.current, { baseRev: baseRev.current, flavour: flavourRef.current });
     window.addEventListener('pagehide', keep);
     return () => {
       window.removeEventListener('pagehide', keep);
@@ -343,6 +365,7 @@ function BuilderWorkbenchInner() {
   const loadTheirs = () => {
     if (!conflict) return;
     baseRev.current = revOf(conflict);
+    synced.current = conflict;
     // A step like any other: Undo brings this tab's version back.
     commit({ text: conflict.text, layout: conflict.layout });
     if (conflict.flavour) setFlavour(conflict.flavour);
@@ -350,10 +373,14 @@ function BuilderWorkbenchInner() {
     say("Loaded the other tab's version. Undo (Ctrl+Z) brings this tab's back.");
   };
   const keepMine = () => {
-    const r = saveDraft({ text: work.text, layout: work.layout, flavour }, baseRev.current, { force: true });
-    if (r.saved) baseRev.current = r.rev;
+    const mine = { text: work.text, layout: work.layout, flavour };
+    const r = saveDraft(mine, baseRev.current, { force: true });
+    if (r.saved) {
+      baseRev.current = r.rev;
+      synced.current = mine;
+    }
     setConflict(null);
-    say("Kept this tab's version; it is saved now (the other tab is told).");
+    say("Kept this tab's version; it is saved now (another tab with edits of its own is asked, others follow).");
   };
 
   /** Commits an edit's text (and a layout derived for it), or shows why it was refused. */

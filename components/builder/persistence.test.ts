@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY } from './persistence';
+import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, sameWork, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY } from './persistence';
 
 describe('share links', () => {
   test('round-trip the YAML (comments and all) and the layout, compressed', async () => {
@@ -61,11 +61,58 @@ describe('drafts saved from several tabs', () => {
     expect(readDraft('{broken')).toBeNull();
   });
 
-  test('the session keeps the undo history of the work it belongs to', () => {
-    const storage = memoryStorage();
-    const same = (x: string, y: string) => x === y;
-    saveSessionHistory({ past: ['a', 'b'], present: 'c', future: ['d'] }, storage);
-    expect(loadSessionHistory('c', same, storage)).toEqual({ past: ['a', 'b'], present: 'c', future: ['d'], lastKey: null });
-    expect(loadSessionHistory('other', same, storage)).toBeNull();
+  test('one rule for the same work: text, layout and flavour', () => {
+    expect(sameWork(work('a'), work('a'))).toBe(true);
+    expect(sameWork(work('a'), work('b'))).toBe(false);
+    expect(sameWork({ ...work('a'), flavour: 'vllm' }, { ...work('a'), flavour: 'sglang' })).toBe(false);
+    expect(sameWork(work('a'), { text: 'a', layout: { positions: { 'clique:x': { x: 1, y: 2 } }, kinds: {} } })).toBe(false);
+  });
+});
+
+describe('the undo history kept for the session', () => {
+  const history = (present: string, past: string[] = [], future: string[] = []) => ({ past: past.map(work), present: work(present), future: future.map(work) });
+
+  test('comes back with the stored draft it belongs to, at its revision', () => {
+    const session = memoryStorage();
+    saveSessionHistory(history('c', ['a', 'b'], ['d']), { baseRev: 3, flavour: 'vllm' }, session);
+    expect(loadSessionHistory({ ...work('c'), flavour: 'vllm', rev: 3 }, session)).toEqual({
+      history: { past: [work('a'), work('b')], present: work('c'), future: [work('d')], lastKey: null },
+      baseRev: 3,
+      flavour: 'vllm',
+      conflict: null,
+    });
+  });
+
+  test('work left unsaved while another tab saved a newer draft is not dropped: it opens, in conflict with theirs', () => {
+    const drafts = memoryStorage();
+    const session = memoryStorage();
+    saveDraft({ ...work('base'), flavour: 'vllm' }, 0, { storage: drafts }); // rev 1, read by both tabs
+    saveDraft({ ...work('theirs'), flavour: 'vllm' }, 1, { storage: drafts }); // rev 2, the other tab
+    // This tab typed while the choice was open (nothing saved) and went to another page.
+    saveSessionHistory(history('mine', ['base']), { baseRev: 1, flavour: 'sglang' }, session);
+    const back = loadSessionHistory(loadLocal(drafts), session);
+    expect(back?.history.present).toEqual(work('mine'));
+    expect(back?.history.past).toEqual([work('base')]);
+    expect(back?.flavour).toBe('sglang');
+    expect(back?.baseRev).toBe(1);
+    expect(back?.conflict).toMatchObject({ text: 'theirs', rev: 2 });
+    // Theirs is still stored: a save based on the session's revision does not overwrite it.
+    expect(saveDraft({ ...work('mine'), flavour: 'sglang' }, back!.baseRev, { storage: drafts }).saved).toBe(false);
+    expect(loadLocal(drafts)?.text).toBe('theirs');
+  });
+
+  test("work that differs from a draft no newer than its base (this tab's own save failed) opens without a conflict", () => {
+    const session = memoryStorage();
+    saveSessionHistory(history('mine'), { baseRev: 2, flavour: 'vllm' }, session);
+    const back = loadSessionHistory({ ...work('older'), flavour: 'vllm', rev: 2 }, session);
+    expect(back).toMatchObject({ history: { present: work('mine') }, baseRev: 2, conflict: null });
+    expect(loadSessionHistory(null, session)?.history.present).toEqual(work('mine'));
+  });
+
+  test('nothing kept, or something unreadable: no history', () => {
+    const session = memoryStorage();
+    expect(loadSessionHistory(work('a'), session)).toBeNull();
+    session.setItem('canopy.builder.history', '{"past": [], "present": "x", "future": []}');
+    expect(loadSessionHistory(work('a'), session)).toBeNull();
   });
 });

@@ -64,7 +64,11 @@ export type SaveOutcome =
   /** Another tab saved a newer draft since `baseRev`: nothing written, theirs is left in place. */
   | { saved: false; theirs: SavedWork };
 
-const sameWork = (a: SavedWork, b: SavedWork) => a.text === b.text && JSON.stringify(a.layout) === JSON.stringify(b.layout) && a.flavour === b.flavour;
+/**
+ * Whether two drafts are the same work: text, layout and flavour. The flavour counts: it is saved with
+ * the draft and restored with it, so a change of flavour alone is a change to save and to hear of.
+ */
+export const sameWork = (a: SavedWork, b: SavedWork) => a.text === b.text && a.flavour === b.flavour && JSON.stringify(a.layout) === JSON.stringify(b.layout);
 
 /**
  * Saves this tab's work over the draft it last read or wrote (revision `baseRev`). When another tab
@@ -132,26 +136,64 @@ function sessionStore(): DraftStorage | null {
   }
 }
 
+/** An undo step: the work without its flavour (the flavour is not undone). */
+export type DraftStep = Pick<SavedWork, 'text' | 'layout'>;
+
+/** Where this tab's work stood when it left: the draft revision it last read or wrote, and its flavour. */
+export interface SessionBase {
+  baseRev: number;
+  flavour?: Flavour;
+}
+
 /**
  * Keeps the undo history for this tab's session, so that going to another page and back (the builder
- * unmounts) does not lose it. Only the last SESSION_HISTORY_STEPS steps each way.
+ * unmounts) does not lose it. Only the last SESSION_HISTORY_STEPS steps each way. With it, the draft
+ * revision the tab's work was based on: a tab that leaves while its work is unsaved (another tab saved
+ * a newer draft, the choice was open) finds it again on return.
  */
-export function saveSessionHistory<T>(h: { past: T[]; present: T; future: T[] }, storage: DraftStorage | null = sessionStore()): void {
+export function saveSessionHistory(h: { past: DraftStep[]; present: DraftStep; future: DraftStep[] }, base: SessionBase, storage: DraftStorage | null = sessionStore()): void {
   try {
-    storage?.setItem(HISTORY_KEY, JSON.stringify({ past: h.past.slice(-SESSION_HISTORY_STEPS), present: h.present, future: h.future.slice(0, SESSION_HISTORY_STEPS) }));
+    storage?.setItem(HISTORY_KEY, JSON.stringify({ past: h.past.slice(-SESSION_HISTORY_STEPS), present: h.present, future: h.future.slice(0, SESSION_HISTORY_STEPS), ...base }));
   } catch {
     // Too big for the session's storage: the history lives as long as the page, as before.
   }
 }
 
-/** The session's history, when its present is `present` (else it belongs to other work: ignored). */
-export function loadSessionHistory<T>(present: T, same: (a: T, b: T) => boolean, storage: DraftStorage | null = sessionStore()): { past: T[]; present: T; future: T[]; lastKey: null } | null {
+export interface SessionHistory {
+  history: { past: DraftStep[]; present: DraftStep; future: DraftStep[]; lastKey: null };
+  baseRev: number;
+  flavour?: Flavour;
+  /**
+   * The stored draft, when it is not the session's work and was saved (by another tab) after the
+   * session's base: neither is dropped, the session's work opens and the user chooses. Null otherwise.
+   */
+  conflict: SavedWork | null;
+}
+
+/**
+ * The session's history against the stored draft. Its present is the same work: the history, at the
+ * stored revision. Not the same and the draft is newer than the session's base: the session's work
+ * (this tab's, unsaved) and the draft in conflict. Not the same and the draft no newer (the tab's save
+ * failed, or it is the tab's own older draft): the session's work, which is then saved.
+ */
+export function loadSessionHistory(stored: SavedWork | null, storage: DraftStorage | null = sessionStore()): SessionHistory | null {
   try {
-    const h = JSON.parse(storage?.getItem(HISTORY_KEY) ?? 'null') as { past?: unknown; present?: unknown; future?: unknown } | null;
-    if (!h || !Array.isArray(h.past) || !Array.isArray(h.future) || h.present === undefined) return null;
-    if (!same(h.present as T, present)) return null;
-    return { past: h.past as T[], present, future: h.future as T[], lastKey: null };
+    const h = JSON.parse(storage?.getItem(HISTORY_KEY) ?? 'null') as { past?: unknown; present?: unknown; future?: unknown; baseRev?: unknown; flavour?: Flavour } | null;
+    if (!h || !Array.isArray(h.past) || !Array.isArray(h.future) || !isDraftStep(h.present)) return null;
+    const past = h.past.filter(isDraftStep);
+    const future = h.future.filter(isDraftStep);
+    const baseRev = typeof h.baseRev === 'number' ? h.baseRev : 0;
+    // A session kept before sessions carried the flavour: the draft's.
+    const flavour = 'flavour' in h ? h.flavour : stored?.flavour;
+    const mine: SavedWork = { text: h.present.text, layout: h.present.layout, flavour };
+    if (stored && sameWork(mine, stored)) return { history: { past, present: { text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
+    const theirs = stored && revOf(stored) > baseRev ? stored : null;
+    return { history: { past, present: h.present, future, lastKey: null }, baseRev, flavour, conflict: theirs };
   } catch {
     return null;
   }
+}
+
+function isDraftStep(v: unknown): v is DraftStep {
+  return isSavedWork(v);
 }
