@@ -1,9 +1,9 @@
 /**
  * The Builder's Apply panel against the simulated cluster: a 409 after a scale (the simulated
- * apiserver keeps server-side apply's field ownership) resolved by applying with force after a
- * confirm; an unknown field refused with its path; and, with the route's answer stood in for (the
- * simulated dry run catches what its real apply would refuse), a multi-document apply refused
- * part-way and a 403 on a bundled Namespace.
+ * apiserver keeps server-side apply's field ownership) resolved by a dry run with force, whose
+ * diff alone offers the apply with force, after a confirm; an unknown field refused with its path;
+ * and, with the route's answer stood in for (the simulated dry run catches what its real apply would
+ * refuse), a multi-document apply refused part-way and a 403 on a bundled Namespace.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,11 +31,13 @@ async function openApply(page: Page, manifest: string, file: string) {
   return page.getByTestId('apply-panel');
 }
 
-test('a 409 after a scale lists the field and its manager; force applies after a confirm that says what it does', async ({ page, request }) => {
+test('a 409 after a scale lists the field and its manager; force applies only from the diff of a dry run with force, after a confirm', async ({ page, request }) => {
   const name = unique('infer');
   const manifest = smallStack('team-a', name, 1);
   await post(request, '/api/apply', manifest, 'application/yaml');
   await post(request, '/api/scale', { kind: 'PodCliqueSet', namespace: 'team-a', name, replicas: 2, dryRun: false }, 'application/json');
+  // Whether the scale still owns spec.replicas: a plain dry run of the manifest conflicts (409) until a forced apply takes it over.
+  const plainDryRun = async () => (await request.post('/api/apply?dryRun=true', { headers: { ...HEADERS, 'content-type': 'application/yaml' }, data: manifest })).status();
 
   const apply = await openApply(page, manifest, test.info().outputPath('infer.yaml'));
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
@@ -45,10 +47,21 @@ test('a 409 after a scale lists the field and its manager; force applies after a
   await expect(apply.getByTestId('apply-results')).toHaveCount(0);
   await expect(apply.getByTestId('apply-confirm')).toBeDisabled();
   await expect(apply.getByTestId('apply-blocked')).toContainText('take ownership of them (force)');
+  // The 409 offers no apply with force: only the dry run with force.
+  await expect(apply.getByTestId('apply-force')).toHaveCount(0);
 
-  await conflicts.getByRole('button', { name: 'Apply and take ownership (force)…' }).click();
+  await conflicts.getByRole('button', { name: 'Take ownership: dry run with force' }).press('Enter');
+  // The forced dry run's diff: what a forced apply changes, and whose fields it takes over; nothing applied yet.
+  await expect(apply.getByTestId('apply-force-diff')).toContainText('takes ownership of spec.replicas (last set by "canopy" with subresource "scale"');
+  await expect(apply.getByTestId('apply-results').getByRole('row', { name: /^spec\.replicas / }).getByRole('cell')).toHaveText(['spec.replicas', '2', '1']);
+  expect(await plainDryRun()).toBe(409);
+  const applyButton = apply.getByTestId('apply-confirm');
+  await expect(applyButton).toHaveText('Apply with force…');
+  await expect(applyButton).toBeFocused();
+
+  await page.keyboard.press('Enter');
   const confirm = apply.getByTestId('apply-force-confirm');
-  await expect(confirm).toContainText("sets spec.replicas to this manifest's values");
+  await expect(confirm).toContainText('moves these fields to Canopy\'s apply: spec.replicas (last set by "canopy" with subresource "scale"');
   await expect(apply.getByTestId('apply-force-kubectl')).toHaveText('kubectl apply --server-side --force-conflicts --field-manager=canopy -f manifest.yaml');
   await expect(apply.getByTestId('apply-force')).toBeFocused();
   await page.keyboard.press('Enter');

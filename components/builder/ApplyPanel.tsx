@@ -11,8 +11,10 @@ import {
   documentLabel,
   failedStep,
   fieldConflicts,
+  forceStage,
   kubectlForceApply,
   messageAndCauses,
+  ownershipChanges,
   progressLines,
   settleStep,
   type ApplyStep,
@@ -83,14 +85,20 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
     setStep({ kind: 'idle' });
   }, [text]);
 
+  // A forced apply is made only from the diff of a dry run with force (forceStage), so what it changes has been shown.
+  const [confirmingForce, setConfirmingForce] = useState<ApplyStep | null>(null);
+
   const run = async (dryRun: boolean, force = false) => {
     // Apply posts exactly the text that was dry-run (applyBlockedReason has checked it is still the one on screen).
     const sent = !dryRun && (step.kind === 'diff' || step.kind === 'failed') ? step.text : text;
-    setStep({ kind: 'working', what: dryRun ? 'Asking the cluster for a dry run…' : force ? 'Applying with force (taking ownership)…' : 'Applying…', text: sent });
+    // The forced dry run carries the 409's fields on to its diff, for the confirm of the forced apply.
+    const takesOwnership = force && dryRun ? fieldConflicts(step) : undefined;
+    const what = dryRun ? (force ? 'Asking the cluster for a dry run with force (taking ownership)…' : 'Asking the cluster for a dry run…') : force ? 'Applying with force (taking ownership)…' : 'Applying…';
+    setStep({ kind: 'working', what, text: sent });
     let answered: ApplyStep;
     try {
       const answer = await applyManifest(sent, { dryRun, force });
-      answered = { kind: dryRun ? 'diff' : 'applied', results: answer.results, text: sent };
+      answered = dryRun ? { kind: 'diff', results: answer.results, text: sent, ...(takesOwnership ? { takesOwnership } : {}) } : { kind: 'applied', results: answer.results, text: sent };
     } catch (e) {
       answered = failedStep(e, dryRun, sent);
     }
@@ -100,12 +108,13 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
   const applyBlocked = applyBlockedReason(step, text, blocked, errors);
   const conflicts = fieldConflicts(step);
-  // Force is offered only for a 409 about the text on screen, when nothing else blocks applying it.
-  const forceOffered = conflicts.length > 0 && step.kind === 'failed' && step.text === text && !blocked && errors === 0;
+  const force = forceStage(step, text, blocked, errors);
+  const confirming = force === 'apply' && confirmingForce === step;
   const working = step.kind === 'working';
   const dryRunOff = !!blocked || working;
   const applyOff = !!applyBlocked || working;
   const reasonId = useId();
+  const applyButton = useRef<HTMLButtonElement>(null);
 
   return (
     <section aria-labelledby="apply-heading" data-testid="apply-panel" className="flex max-h-full min-h-0 flex-col">
@@ -130,13 +139,17 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
           type="button"
           aria-disabled={applyOff}
           aria-describedby={applyBlocked && step.kind !== 'applied' ? reasonId : undefined}
+          ref={applyButton}
+          aria-expanded={force === 'apply' ? confirming : undefined}
           onClick={() => {
-            if (!applyOff) void run(false);
+            if (applyOff) return;
+            if (force === 'apply') setConfirmingForce(step);
+            else void run(false);
           }}
           className={buttonClass}
           data-testid="apply-confirm"
         >
-          Apply
+          {force === 'apply' ? 'Apply with force…' : 'Apply'}
         </button>
         <CloseButton onClose={onClose} />
       </div>
@@ -144,7 +157,19 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
         {applyBlocked && step.kind !== 'applied' && <p id={reasonId} data-testid="apply-blocked" className="text-zinc-600 dark:text-zinc-400">{applyBlocked}</p>}
         {step.kind === 'working' && <p>{step.what}</p>}
         {step.kind === 'failed' && <Failure step={step} />}
-        {step.kind === 'failed' && conflicts.length > 0 && <Conflicts conflicts={conflicts} offered={forceOffered} working={working} onForce={() => void run(false, true)} />}
+        {step.kind === 'failed' && conflicts.length > 0 && (
+          <Conflicts conflicts={conflicts} offered={force === 'dry-run'} onDryRun={() => {
+              // The button goes with the 409; focus waits on Apply, which the forced diff turns into "Apply with force…".
+              applyButton.current?.focus();
+              void run(true, true);
+            }}
+          />
+        )}
+        {step.kind === 'diff' && step.takesOwnership && (
+          <p className="mb-2 font-medium" data-testid="apply-force-diff">
+            Dry run with force: applying it takes ownership of {ownershipChanges(step.takesOwnership)}.
+          </p>
+        )}
         {(step.kind === 'diff' || step.kind === 'applied') && (
           <ul className="flex flex-col gap-2" data-testid="apply-results">
             {step.results.map((r) => (
@@ -179,6 +204,16 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
               </li>
             ))}
           </ul>
+        )}
+        {confirming && step.kind === 'diff' && step.takesOwnership && (
+          <ForceConfirm
+            conflicts={step.takesOwnership}
+            onConfirm={() => {
+              setConfirmingForce(null);
+              void run(false, true);
+            }}
+            onCancel={() => setConfirmingForce(null)}
+          />
         )}
       </div>
     </section>
@@ -231,10 +266,8 @@ function Failure({ step }: { step: Extract<ApplyStep, { kind: 'failed' }> }) {
   );
 }
 
-/** A 409 from server-side apply: the fields another manager set, and applying with force after a confirm that says what it does. */
-function Conflicts({ conflicts, offered, working, onForce }: { conflicts: FieldConflict[]; offered: boolean; working: boolean; onForce: () => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const fields = conflicts.map((c) => c.field).join(', ');
+/** A 409 from server-side apply: the fields another manager set, and a dry run with force that shows what taking them over changes. */
+function Conflicts({ conflicts, offered, onDryRun }: { conflicts: FieldConflict[]; offered: boolean; onDryRun: () => void }) {
   return (
     <div className="mt-2 flex flex-col gap-1" data-testid="apply-conflicts">
       <table className="w-full font-mono text-[11px]">
@@ -253,41 +286,34 @@ function Conflicts({ conflicts, offered, working, onForce }: { conflicts: FieldC
           ))}
         </tbody>
       </table>
-      {offered && !confirming && (
-        <button type="button" aria-disabled={working} onClick={() => !working && setConfirming(true)} className={`${buttonClass} self-start`}>
-          Apply and take ownership (force)…
+      {offered && (
+        <button type="button" onClick={onDryRun} className={`${buttonClass} self-start`} data-testid="apply-force-dry-run">
+          Take ownership: dry run with force
         </button>
       )}
-      {offered && confirming && (
-        <div role="group" aria-label="Confirm apply with force" className="flex flex-col gap-1 rounded border border-amber-400 p-2 dark:border-amber-600" data-testid="apply-force-confirm">
-          <p>
-            Applying with force sets {fields} to this manifest&apos;s values and makes Canopy&apos;s apply their owner: the other manager&apos;s values are overwritten, and a later scale or apply by it
-            conflicts in turn. The kubectl equivalent:
-          </p>
-          <code className="block rounded bg-zinc-100 px-1 py-0.5 font-mono text-[11px] dark:bg-zinc-900" data-testid="apply-force-kubectl">
-            {kubectlForceApply()}
-          </code>
-          <div className="flex gap-2">
-            <button
-              type="button"
-              autoFocus
-              aria-disabled={working}
-              onClick={() => {
-                if (working) return;
-                setConfirming(false);
-                onForce();
-              }}
-              className={buttonClass}
-              data-testid="apply-force"
-            >
-              Take ownership and apply
-            </button>
-            <button type="button" onClick={() => setConfirming(false)} className={buttonClass}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
+    </div>
+  );
+}
+
+/** The confirm of an apply with force, from its reviewed diff: which fields change owner, and what that does. */
+function ForceConfirm({ conflicts, onConfirm, onCancel }: { conflicts: FieldConflict[]; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <div role="group" aria-label="Confirm apply with force" className="mt-2 flex flex-col gap-1 rounded border border-amber-400 p-2 dark:border-amber-600" data-testid="apply-force-confirm">
+      <p>
+        Applying with force makes the changes above and moves these fields to Canopy&apos;s apply: {ownershipChanges(conflicts)}. The other manager&apos;s values are overwritten, and a later scale or apply by it
+        conflicts in turn. The kubectl equivalent:
+      </p>
+      <code className="block rounded bg-zinc-100 px-1 py-0.5 font-mono text-[11px] dark:bg-zinc-900" data-testid="apply-force-kubectl">
+        {kubectlForceApply()}
+      </code>
+      <div className="flex gap-2">
+        <button type="button" autoFocus onClick={onConfirm} className={buttonClass} data-testid="apply-force">
+          Take ownership and apply
+        </button>
+        <button type="button" onClick={onCancel} className={buttonClass}>
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }

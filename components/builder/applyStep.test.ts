@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { ActionFailure } from '../hooks/clusterActions';
-import { applyBlockedReason, applyTarget, documentHint, documentLabel, failedStep, fieldConflicts, kubectlForceApply, messageAndCauses, progressLines, settleStep, type ApplyStep } from './applyStep';
+import { applyBlockedReason, applyTarget, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, progressLines, settleStep, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -83,6 +83,26 @@ describe('a failed apply', () => {
     expect(fieldConflicts(failed({ status: 422 }))).toEqual([]);
     expect(applyBlockedReason(conflict, 'a', null, 0)).toMatch(/take ownership of them \(force\)/);
     expect(kubectlForceApply()).toBe('kubectl apply --server-side --force-conflicts --field-manager=canopy -f manifest.yaml');
+  });
+
+  test('taking ownership goes through a dry run with force: the forced apply is offered only from its diff', () => {
+    const scaled = { field: 'spec.replicas', manager: '"canopy" with subresource "scale" using grove.io/v1alpha1' };
+    const conflict = failed({ status: 409, dryRun: true, message: 'Apply failed with 1 conflict', causes: [{ field: '.spec.replicas', message: `conflict with ${scaled.manager}` }] });
+    // A 409, from the dry run or from an apply, offers the forced dry run, never the forced apply.
+    expect(forceStage(conflict, 'a', null, 0)).toBe('dry-run');
+    expect(forceStage({ ...conflict, dryRun: false }, 'a', null, 0)).toBe('dry-run');
+    const forcedDiff: ApplyStep = { kind: 'diff', results: [], text: 'a', takesOwnership: fieldConflicts(conflict) };
+    expect(forceStage(forcedDiff, 'a', null, 0)).toBe('apply');
+    expect(applyBlockedReason(forcedDiff, 'a', null, 0)).toBeNull();
+    expect(ownershipChanges(forcedDiff.kind === 'diff' ? forcedDiff.takesOwnership! : [])).toBe(`spec.replicas (last set by ${scaled.manager})`);
+    // A plain diff, a text since changed, a block or errors: no force.
+    expect(forceStage(diffOf('a'), 'a', null, 0)).toBeNull();
+    expect(forceStage(forcedDiff, 'b', null, 0)).toBeNull();
+    expect(forceStage(conflict, 'b', null, 0)).toBeNull();
+    expect(forceStage(forcedDiff, 'a', 'read-only', 0)).toBeNull();
+    expect(forceStage(conflict, 'a', null, 1)).toBeNull();
+    expect(forceStage(failed({ status: 422, dryRun: true }), 'a', null, 0)).toBeNull();
+    expect(forceStage({ kind: 'applied', results: [], text: 'a' }, 'a', null, 0)).toBeNull();
   });
 
   test('a 403 on a bundled Namespace names the document and hints to remove it', () => {

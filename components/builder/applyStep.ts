@@ -22,7 +22,8 @@ export function applyTarget(manifestNamespace: string, context: ClusterContextSt
 export type ApplyStep =
   | { kind: 'idle' }
   | { kind: 'working'; what: string; text: string }
-  | { kind: 'diff'; results: ApplyResult[]; text: string }
+  /** `takesOwnership`: a dry run with force, and the fields (from the 409 before it) whose owner it changes to Canopy's apply. */
+  | { kind: 'diff'; results: ApplyResult[]; text: string; takesOwnership?: FieldConflict[] }
   | { kind: 'applied'; results: ApplyResult[]; text: string }
   | ({ kind: 'failed'; dryRun: boolean; status: number; message: string; causes: Cause[]; text: string } & ManifestFailureDetails);
 
@@ -42,7 +43,7 @@ export function applyBlockedReason(step: ApplyStep, text: string, blocked: strin
   if (blocked) return blocked;
   if (errors > 0) return `Fix the ${errors} error(s) first.`;
   if (step.kind === 'failed' && step.text === text) {
-    if (fieldConflicts(step).length > 0) return 'Fields of this manifest were last set by another field manager: take ownership of them (force) below, or change the manifest and run the dry run again.';
+    if (fieldConflicts(step).length > 0) return 'Fields of this manifest were last set by another field manager: take ownership of them (force) below, after a dry run with force shows what that changes; or change the manifest and run the dry run again.';
     if (step.dryRun) return 'The dry run was refused: change the manifest, then run the dry run again.';
     return step.progress && step.progress.applied.length > 0
       ? 'Apply stopped part-way: what it applied stays applied. Change the manifest, then run the dry run again to see what the cluster holds now.'
@@ -102,6 +103,22 @@ export function fieldConflicts(step: ApplyStep): FieldConflict[] {
   // Without causes: the one-conflict message `Apply failed with 1 conflict: conflict with "m": .spec.x`.
   const one = /conflict with (.+): \.?([^\s]+)$/.exec(step.message);
   return one ? [{ field: one[2]!, manager: one[1]! }] : [];
+}
+
+/**
+ * What taking ownership (force) may do now, for the text on screen: after a 409 (from a dry run or an
+ * apply), a dry run with force, whose diff shows what a forced apply would change; from that diff,
+ * and only from it, the apply with force. Null when neither (another text, or something blocks).
+ */
+export function forceStage(step: ApplyStep, text: string, blocked: string | null, errors: number): 'dry-run' | 'apply' | null {
+  if (blocked || errors > 0 || step.kind === 'working' || step.kind === 'idle' || step.text !== text) return null;
+  if (step.kind === 'diff') return step.takesOwnership ? 'apply' : null;
+  return fieldConflicts(step).length > 0 ? 'dry-run' : null;
+}
+
+/** The fields a forced apply of the reviewed diff takes over, in words: `spec.replicas (last set by "canopy" with subresource "scale")`. */
+export function ownershipChanges(conflicts: readonly FieldConflict[]): string {
+  return conflicts.map((c) => `${c.field} (last set by ${c.manager})`).join(', ');
 }
 
 /** What Canopy's forced apply is, as a kubectl command (Canopy applies with field manager `canopy`). */
