@@ -577,6 +577,17 @@ describe('copies and renames keep what the YAML says', () => {
     expect(back.readdressed).toEqual([]);
   });
 
+  test("renaming a scaling group renames the group part of its pods' written-out hostnames, and says where", () => {
+    const host = 'sections-0-prefill-1-pleader-0.sections-0.default.svc.cluster.local';
+    const text = SECTIONS.replace('value: pleader-0}', `value: "${host} sections-0-decode-0"}`);
+    const r = renameGroup(text, 'prefill', 'pf');
+    if (!r.ok) throw new Error(r.message);
+    expect(lineChanges(text, r.text).added).toEqual([`                  - {name: LEADER_HOST, value: "sections-0-pf-1-pleader-0.sections-0.default.svc.cluster.local sections-0-decode-0"}`, '      - name: pf']);
+    expect(r.note).toBe("prefill renamed to pf; its pods' addresses updated in pworker's LEADER_HOST");
+    // Nothing written out through the group: nothing said.
+    expect((renameGroup(SECTIONS, 'prefill', 'pf') as { note?: string }).note).toBeUndefined();
+  });
+
   test('a rename updates the pod addresses in env values of the stack and says so; nothing else that looks alike', () => {
     const r = renameClique(SECTIONS, 'pleader', 'pfl');
     if (!r.ok) throw new Error(r.message);

@@ -499,8 +499,12 @@ function renameAddresses(
   return changed;
 }
 
+/**
+ * Renames a scaling group, its references in resourceSharing filters, and the group part of its
+ * members' pod hostnames written out in env values (see renameAddresses); `note` says which env values changed.
+ */
 export function renameGroup(text: string, from: string, to: string): EditResult {
-  return edit(text, ({ d, graph }) => {
+  return edit(text, ({ d, graph, object }) => {
     const g = graph.groups.find((x) => x.name === from);
     if (!g) return { refuse: `there is no scaling group "${from}"` };
     if (from === to) return;
@@ -508,6 +512,10 @@ export function renameGroup(text: string, from: string, to: string): EditResult 
     if (bad) return { refuse: bad };
     setOrDelete(d, [...GROUPS, g.index, 'name'], to);
     forEachSharing(d, [...TEMPLATE, 'resourceSharing'], (p) => renameInList(d, [...p, 'filter', 'childScalingGroupNames'], from, to));
+    // The members keep their names: only hostnames written through `from` are made anew, through `to`.
+    const members = new Map(g.cliqueNames.map((c) => [c, c]));
+    const changed = renameAddresses(d, graph.cliques.map((x) => x.index), addressPattern(object, [from]), members, () => to);
+    if (changed.length > 0) return { note: `${from} renamed to ${to}; its pods' addresses updated in ${changed.join(', ')}` };
   });
 }
 
