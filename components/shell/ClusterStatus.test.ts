@@ -164,6 +164,21 @@ describe('cluster problems (the banner)', () => {
     expect(problemSentences(frozen!, source)[0]).toBe('The cluster’s API server at https://10.0.0.1:6443 (context “prod-east”) does not answer Canopy: no answer from 10.0.0.1:6443 within 5s.');
   });
 
+  it('says an API server that answers "not ready" reports so, with its failing checks, not that it does not answer', () => {
+    const lastError = 'the apiserver reports not ready: etcd failed: reason withheld (/readyz answered 500)';
+    const problem = clusterProblem(every({ status: 'retrying', lastError }));
+    expect(problem).toEqual({ kind: 'notReady', reason: 'etcd failed: reason withheld (/readyz answered 500)' });
+    expect(problemSentences(problem!, source)).toEqual([
+      'The cluster’s API server at https://10.0.0.1:6443 (context “prod-east”) reports not ready: etcd failed: reason withheld (/readyz answered 500).',
+      'Canopy keeps retrying; what is shown may be out of date.',
+    ]);
+    // Some kinds suspected, others failing without an answer (a watch reset): still its own words.
+    const mixed = { ...every({ status: 'retrying', lastError: 'socket hang up' }), Pod: { kind: 'Pod' as const, status: 'retrying' as const, since: 1, lastError } };
+    expect(clusterProblem(mixed)).toMatchObject({ kind: 'notReady' });
+    // While a watch still streams (the hub suspects only quiet ones) there is no problem to shout about.
+    expect(clusterProblem({ ...every({ status: 'retrying', lastError }), Node: { kind: 'Node', status: 'live', since: 1 } })).toBeNull();
+  });
+
   it('is no problem while any kind is live, for answers of the apiserver (500, 403), or before any failure', () => {
     const kinds = every({ status: 'retrying', lastError: 'connect ECONNREFUSED' });
     expect(clusterProblem({ ...kinds, Pod: { kind: 'Pod', status: 'live', since: 1 } })).toBeNull();

@@ -16,6 +16,7 @@ import {
   type ClusterContextAnswer,
 } from '../hooks/clusterContext';
 import type { ClientConnectionState } from '../hooks/clusterStore';
+import { kindPlural } from '../hooks/kindAvailability';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 
 type Tone = 'ok' | 'limited' | 'wait' | 'bad';
@@ -62,8 +63,6 @@ export function accessLimits(kinds: ConnectionStates): AccessLimits {
   };
 }
 
-const plural = (kind: WatchedKind) => `${kind}s`;
-
 /** How a person changes the one namespace the server lists in (the header's choice only filters the views). */
 export const NAMESPACE_HINT =
   'To use another namespace, start Canopy with CANOPY_NAMESPACE=<namespace>, or set the context’s namespace (kubectl config set-context --current --namespace=<namespace>) and restart Canopy; the namespace chosen in the header only filters what is shown.';
@@ -71,23 +70,37 @@ export const NAMESPACE_HINT =
 /** The limits as sentences for a person: which namespace, what may not be listed, what that costs. */
 export function accessSentences(limits: AccessLimits): string[] {
   const out: string[] = [];
-  if (limits.scope) out.push(`Namespace ${limits.scope.namespace} only: you may not list ${limits.scope.kinds.map(plural).join(', ')} cluster-wide.`);
+  if (limits.scope) out.push(`Namespace ${limits.scope.namespace} only: you may not list ${limits.scope.kinds.map(kindPlural).join(', ')} cluster-wide.`);
   const refusedIn = limits.refusedIn;
-  if (refusedIn) out.push(`You may not list ${refusedIn.kinds.map(plural).join(', ')}, neither cluster-wide nor in namespace ${refusedIn.namespace} (the only namespace tried).`);
+  if (refusedIn) out.push(`You may not list ${refusedIn.kinds.map(kindPlural).join(', ')}, neither cluster-wide nor in namespace ${refusedIn.namespace} (the only namespace tried).`);
   const others = limits.forbidden.filter((kind) => !refusedIn?.kinds.includes(kind));
   if (others.length > 0) {
     const cost = others.includes('Node') ? ', so the topology page cannot show GPUs' : '';
-    out.push(`You may not list ${others.map(plural).join(', ')}${cost}.`);
+    out.push(`You may not list ${others.map(kindPlural).join(', ')}${cost}.`);
   }
   if (refusedIn) out.push(NAMESPACE_HINT);
   return out;
 }
 
-/** The cluster cannot be used at all: its credentials are refused, or its API server does not answer. */
-export type ClusterProblem = { kind: 'unauthorized'; message: string } | { kind: 'unreachable'; reason: string; tls: boolean };
+/**
+ * The cluster cannot be used at all: its credentials are refused, its API server does not answer, or
+ * it answers that it is not ready (its health check's failing checks, e.g. etcd) and no watch streams.
+ */
+export type ClusterProblem =
+  | { kind: 'unauthorized'; message: string }
+  | { kind: 'unreachable'; reason: string; tls: boolean }
+  | { kind: 'notReady'; reason: string };
+
+/** The hub's wording when the apiserver answers its health check with a 5xx (server/hub/watchHub.ts). */
+const NOT_READY = /^the apiserver reports not ready: /;
+
+function reportsNotReady(state: KindConnectionState): boolean {
+  return NOT_READY.test(state.lastError ?? '');
+}
 
 /** Failures of a connection that reached no apiserver answer (refused, timed out, TLS), or of its health probe. */
 function isNoAnswer(state: KindConnectionState): boolean {
+  if (reportsNotReady(state)) return false;
   if (state.httpStatus === undefined) return true;
   return state.httpStatus === 503 && /cannot reach|not answering/.test(state.lastError ?? '');
 }
@@ -97,7 +110,8 @@ const TLS_ERROR = /certificate|self[- ]signed|altname|unable to verify|\bSSL\b|\
 /**
  * Whether the stream's kinds say the whole cluster is out of reach: any kind refused with 401 (the
  * credentials: every request fails alike), or no kind live and every failing one without an answer
- * from the apiserver (kinds refused for rights before keep their 403 and do not count).
+ * from the apiserver or suspected by its health check reporting not ready (kinds refused for rights
+ * before keep their 403 and do not count).
  */
 export function clusterProblem(kinds: ConnectionStates): ClusterProblem | null {
   const states = Object.values(kinds).filter((k): k is KindConnectionState => !!k);
@@ -105,7 +119,10 @@ export function clusterProblem(kinds: ConnectionStates): ClusterProblem | null {
   if (unauthorized) return { kind: 'unauthorized', message: unauthorized.lastError ?? 'Unauthorized' };
   if (states.length === 0 || states.some((k) => k.status === 'live')) return null;
   const failing = states.filter((k) => k.lastError && !isForbidden(k) && !(k.status === 'error' && k.httpStatus === 404));
-  if (failing.length === 0 || !failing.every(isNoAnswer)) return null;
+  if (failing.length === 0 || !failing.every((k) => isNoAnswer(k) || reportsNotReady(k))) return null;
+  // It answers, so it is reachable: say what it reports rather than "does not answer".
+  const notReady = failing.find(reportsNotReady);
+  if (notReady) return { kind: 'notReady', reason: notReady.lastError!.replace(NOT_READY, '') };
   const tls = failing.find((k) => TLS_ERROR.test(k.lastError!));
   return { kind: 'unreachable', reason: (tls ?? failing[0]!).lastError!, tls: !!tls };
 }
@@ -120,6 +137,9 @@ export function problemSentences(problem: ClusterProblem, source: { name: string
     ];
   }
   const at = source.server ? ` at ${source.server}` : '';
+  if (problem.kind === 'notReady') {
+    return [`The cluster’s API server${at} (context “${source.name}”) reports not ready: ${problem.reason.replace(/\.$/, '')}.`, 'Canopy keeps retrying; what is shown may be out of date.'];
+  }
   // The kind's error repeats what the sentence says already ("cannot reach the apiserver at host:port: …").
   const reason = problem.reason
     .replace(/^the apiserver is not answering its health check: /, '')

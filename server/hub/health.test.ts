@@ -1,7 +1,7 @@
 /**
- * The hub's health tick: one probe of the source per tick whatever the number of kinds; a failed probe
- * shows every live kind as retrying with the reason (watches stay open), an answer makes them live
- * again; a watch silent past `stallAfterMs` is restarted; sources with a bookmark interval get a stall
+ * The hub's health tick: one probe of the source per tick whatever the number of kinds; a probe with
+ * no answer shows every live kind as retrying with the reason (watches stay open), an answer makes them
+ * live again; an apiserver that answers "not ready" (a 5xx) makes only quiet watches suspect; a watch silent past `stallAfterMs` is restarted; sources with a bookmark interval get a stall
  * limit of 2.5 intervals, those without none.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +39,9 @@ function fakeSource(options: { bookmarkIntervalMs?: number; probe?: boolean } = 
   return { source, calls, open, failProbe: (error: Error | null) => (probeFailure = error) };
 }
 
+/** What the live source's probe rejects with on a 5xx (NotReadyError): the hub reads only `notReady`. */
+const notReady = (message: string) => Object.assign(new Error(message), { notReady: true });
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -73,6 +76,52 @@ describe('WatchHub health', () => {
     hub.stop();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(fake.calls.probes).toBe(2); // no probing while stopped
+  });
+
+  it('on "not ready" (the apiserver answers 5xx) suspects only watches quiet for 1.5 bookmark intervals, worded so', async () => {
+    const fake = fakeSource({ bookmarkIntervalMs: 60_000 });
+    const hub = new WatchHub(fake.source, { kinds: KINDS, probeIntervalMs: 15_000 });
+    hub.subscribe({ snapshot() {}, delta() {}, state() {} });
+    await vi.advanceTimersByTimeAsync(60_000);
+    fake.open.get('Node')!.onEvent({ type: 'BOOKMARK', object: { apiVersion: 'v1', kind: 'Node', metadata: { resourceVersion: '6' } } });
+    fake.failProbe(notReady('etcd failed: reason withheld (/readyz answered 500)'));
+    await vi.advanceTimersByTimeAsync(15_000); // 75 s: every watch heard something within 90 s
+    expect(statuses(hub)).toEqual(['live', 'live', 'live']);
+    expect(hub.healthProblem).toBe('the apiserver reports not ready: etcd failed: reason withheld (/readyz answered 500)');
+    await vi.advanceTimersByTimeAsync(30_000); // 105 s: Pod and PodCliqueSet silent since 0, Node for 45 s
+    expect(statuses(hub)).toEqual(['live', 'retrying', 'retrying']);
+    expect(hub.states().Pod?.lastError).toBe('the apiserver reports not ready: etcd failed: reason withheld (/readyz answered 500)');
+
+    fake.failProbe(null);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(statuses(hub)).toEqual(['live', 'live', 'live']);
+    hub.stop();
+  });
+
+  it('makes streaming watches suspected for no answer live again once the apiserver answers, even "not ready"', async () => {
+    const fake = fakeSource({ bookmarkIntervalMs: 60_000 });
+    const hub = new WatchHub(fake.source, { kinds: KINDS, probeIntervalMs: 15_000 });
+    hub.subscribe({ snapshot() {}, delta() {}, state() {} });
+    await vi.advanceTimersByTimeAsync(0);
+    fake.failProbe(new Error('cannot reach the apiserver at 127.0.0.1:6443: no answer from 127.0.0.1:6443 within 5s'));
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(statuses(hub)).toEqual(['retrying', 'retrying', 'retrying']);
+    fake.failProbe(notReady('/readyz answered 500'));
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(statuses(hub)).toEqual(['live', 'live', 'live']);
+    hub.stop();
+  });
+
+  it('without bookmarks (silence says nothing) "not ready" suspects every open watch', async () => {
+    const fake = fakeSource();
+    const hub = new WatchHub(fake.source, { kinds: KINDS, probeIntervalMs: 15_000 });
+    hub.subscribe({ snapshot() {}, delta() {}, state() {} });
+    await vi.advanceTimersByTimeAsync(0);
+    fake.failProbe(notReady('/readyz answered 503'));
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(statuses(hub)).toEqual(['retrying', 'retrying', 'retrying']);
+    expect(hub.states().Node?.lastError).toBe('the apiserver reports not ready: /readyz answered 503');
+    hub.stop();
   });
 
   it('restarts a watch silent for 2.5 bookmark intervals, and keeps one that heard a bookmark', async () => {

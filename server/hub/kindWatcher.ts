@@ -226,6 +226,11 @@ export class KindWatcher {
     return true;
   }
 
+  /** How long the open watch has heard nothing, not even a bookmark; null while no watch is open. */
+  silentForMs(now: number): number | null {
+    return this.running && this.handle ? now - this.lastHeardAt : null;
+  }
+
   /**
    * The hub's health probe failed (`reason`): a live kind is shown as retrying with it (its watch
    * stays open: if the apiserver was only slow, the watch carries on and nothing was lost). A kind

@@ -11,10 +11,13 @@
  * so the streams encode it once (server/hub/sse.ts encodeMessage).
  *
  * While running, a health tick every `probeIntervalMs` (one timer for the hub, one request per source,
- * not per kind) asks the source's probe (live: /readyz): on failure the live kinds show as retrying with
- * the reason, and when it answers again pending retries run at once. The same tick restarts a kind's
- * watch that heard nothing, not even a bookmark, for `stallAfterMs` (a frozen apiserver keeps watches
- * open and silent until their timeoutSeconds, 5–10 min).
+ * not per kind) asks the source's probe (live: /readyz). When it gets no answer the live kinds show as
+ * retrying with the reason ("not answering"). When the apiserver answers but reports not ready (the
+ * probe rejects with an error whose `notReady` is true: live, a 5xx) only kinds whose watch is quiet
+ * too (nothing heard for `quietAfterMs`) do, worded "reports not ready": one failing check, or an
+ * apiserver draining, may leave the watches streaming. When it answers again pending retries run at
+ * once. The same tick restarts a kind's watch that heard nothing, not even a bookmark, for
+ * `stallAfterMs` (a frozen apiserver keeps watches open and silent until their timeoutSeconds, 5–10 min).
  */
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
 import { EventCoalescer, type ConnectionStates, type KindConnectionState, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
@@ -47,6 +50,12 @@ export interface WatchHubOptions {
    * apiserver's bookmarks come about every minute, with jitter), none for a source without one.
    */
   stallAfterMs?: number;
+  /**
+   * While the probe reports not ready, a watch silent this long is suspect too. Default: 1.5 × the
+   * source's bookmarkIntervalMs (a streaming watch hears a bookmark about every interval); without
+   * one silence says nothing, so every open watch is.
+   */
+  quietAfterMs?: number;
 }
 
 export interface HubSubscriber {
@@ -99,6 +108,7 @@ export class WatchHub {
   private readonly probeIntervalMs: number;
   private readonly probeTimeoutMs: number;
   private readonly stallAfterMs: number | undefined;
+  private readonly quietAfterMs: number | undefined;
   private readonly now: () => number;
   private healthTimer: ReturnType<typeof setInterval> | null = null;
   private probing = false;
@@ -116,6 +126,7 @@ export class WatchHub {
     this.probeIntervalMs = options.probeIntervalMs ?? HUB_DEFAULTS.probeIntervalMs;
     this.probeTimeoutMs = options.probeTimeoutMs ?? HUB_DEFAULTS.probeTimeoutMs;
     this.stallAfterMs = options.stallAfterMs ?? (source.bookmarkIntervalMs ? 2.5 * source.bookmarkIntervalMs : undefined);
+    this.quietAfterMs = options.quietAfterMs ?? (source.bookmarkIntervalMs ? 1.5 * source.bookmarkIntervalMs : undefined);
     this.now = options.now ?? Date.now;
     const watcherOptions = {
       pageSize: options.pageSize ?? HUB_DEFAULTS.pageSize,
@@ -214,30 +225,49 @@ export class WatchHub {
     }
   }
 
-  /** The last health probe's failure (the apiserver not answering), or null. */
+  /** The last health probe's failure (the apiserver not answering, or reporting not ready), or null. */
   get healthProblem(): string | null {
     return this.unhealthy;
   }
 
-  /** One health tick: restart silent watches, then probe the source (one request, whatever the kinds). */
+  /**
+   * One health tick: restart silent watches, then probe the source (one request, whatever the kinds).
+   * No answer: every open watch is suspect. Not ready: only the quiet ones; the others are live (again).
+   */
   async checkHealth(): Promise<void> {
     if (!this.running) return;
     if (this.stallAfterMs !== undefined) for (const watcher of this.watchers) watcher.checkStall(this.now(), this.stallAfterMs);
     if (!this.source.probe || this.probing) return;
     this.probing = true;
     let failure: string | null = null;
+    let notReady = false;
     try {
       await this.source.probe(this.probeTimeoutMs);
     } catch (error) {
-      failure = `the apiserver is not answering its health check: ${error instanceof Error ? error.message : String(error)}`;
+      notReady = reportsNotReady(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      failure = notReady ? `the apiserver reports not ready: ${reason}` : `the apiserver is not answering its health check: ${reason}`;
     } finally {
       this.probing = false;
     }
     if (!this.running) return;
-    const recovered = failure === null && this.unhealthy !== null;
+    const wasUnhealthy = this.unhealthy !== null;
     this.unhealthy = failure;
-    if (failure !== null) for (const watcher of this.watchers) watcher.suspect(failure);
-    else if (recovered) for (const watcher of this.watchers) watcher.clearSuspicion();
+    if (failure === null) {
+      if (wasUnhealthy) for (const watcher of this.watchers) watcher.clearSuspicion();
+      return;
+    }
+    const now = this.now();
+    for (const watcher of this.watchers) {
+      if (!notReady || this.isQuiet(watcher, now)) watcher.suspect(failure);
+      else if (wasUnhealthy) watcher.clearSuspicion();
+    }
+  }
+
+  /** The kind's watch heard nothing for `quietAfterMs` (or no watch is open, or silence cannot be told from quiet). */
+  private isQuiet(watcher: KindWatcher, now: number): boolean {
+    const silent = watcher.silentForMs(now);
+    return silent === null || this.quietAfterMs === undefined || silent > this.quietAfterMs;
   }
 
   /** Stops every upstream watch now (subscribers stay, and get `connecting` states). */
@@ -334,6 +364,11 @@ export class WatchHub {
   private broadcast(send: (subscriber: HubSubscriber) => void, includeWaiting = false): void {
     for (const subscriber of [...this.subscribers]) if (includeWaiting || !this.waiting.has(subscriber)) safely(() => send(subscriber));
   }
+}
+
+/** A probe's rejection saying the apiserver answered but is not ready (live: NotReadyError, a 5xx), not that it is silent. */
+function reportsNotReady(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { notReady?: unknown }).notReady === true;
 }
 
 /** One subscriber's failure (a closed stream) must not starve the others. */

@@ -1,15 +1,17 @@
 /**
  * The live source's health probe (`GET /readyz`) over a scripted HTTP apiserver: ready, not ready
- * (its failing checks said), refusing the identity (it answers: healthy), silent (frozen: the
- * timeout), gone (connection refused).
+ * (5xx: a NotReadyError with its failing checks), refusing the identity or not passing /readyz on
+ * (it answers: healthy; after a 404 it asks /version), silent (frozen: the timeout), gone
+ * (connection refused).
  */
 import * as k8s from '@kubernetes/client-node';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveSource, readyzFailure } from './live';
+import { LiveSource, NotReadyError, notReadyReason } from './live';
 
-let answer: (res: http.ServerResponse) => void = (res) => res.end('ok');
+let answer: (res: http.ServerResponse, path: string) => void = (res) => res.end('ok');
+let asked: string[] = [];
 let apiserver: http.Server;
 
 function sourceFor(port: number): LiveSource {
@@ -25,8 +27,9 @@ function sourceFor(port: number): LiveSource {
 
 beforeAll(async () => {
   apiserver = http.createServer((req, res) => {
-    if (req.url !== '/readyz') return void res.writeHead(404).end();
-    answer(res);
+    asked.push(req.url ?? '');
+    if (req.url !== '/readyz' && req.url !== '/version') return void res.writeHead(404).end();
+    answer(res, req.url);
   });
   await new Promise<void>((resolve) => apiserver.listen(0, '127.0.0.1', resolve));
 });
@@ -45,15 +48,34 @@ describe('LiveSource.probe', () => {
     await expect(sourceFor(port()).probe(2_000)).resolves.toBeUndefined();
   });
 
-  it("rejects with the failing checks when the apiserver is not ready (draining, etcd gone)", async () => {
+  it('resolves on a 404 (a proxy that does not pass /readyz on) and asks /version from then on', async () => {
+    const source = sourceFor(port());
+    asked = [];
+    answer = (res, path) => (path === '/readyz' ? res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found') : res.writeHead(200).end('{"major":"1"}'));
+    await expect(source.probe(2_000)).resolves.toBeUndefined();
+    await expect(source.probe(2_000)).resolves.toBeUndefined();
+    expect(asked).toEqual(['/readyz', '/version']);
+    // /version answering 5xx is as not ready as /readyz, and says which path answered.
+    answer = (res) => res.writeHead(502, { 'content-type': 'text/plain' }).end('Bad Gateway');
+    await expect(source.probe(2_000)).rejects.toThrow('Bad Gateway (/version answered 502)');
+  });
+
+  it('rejects with a NotReadyError naming the failing checks when the apiserver answers 5xx (draining, etcd gone)', async () => {
     answer = (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('[+]ping ok\n[-]etcd failed: reason withheld\n[-]shutdown failed: reason withheld\nreadyz check failed');
-    await expect(sourceFor(port()).probe(2_000)).rejects.toThrow('/readyz answered 500: etcd failed: reason withheld; shutdown failed: reason withheld');
+    const failure = await sourceFor(port()).probe(2_000).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(NotReadyError);
+    expect(failure).toMatchObject({ notReady: true, message: 'etcd failed: reason withheld; shutdown failed: reason withheld (/readyz answered 500)' });
   });
 
   it('rejects within the timeout when the apiserver does not answer (frozen)', async () => {
     answer = () => {}; // never answers
     const started = Date.now();
-    await expect(sourceFor(port()).probe(300)).rejects.toThrow(/no answer from 127\.0\.0\.1:\d+ within 0\.3s/);
+    const failure = await sourceFor(port()).probe(300).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ message: expect.stringMatching(/no answer from 127\.0\.0\.1:\d+ within 0\.3s/) });
+    expect(failure).not.toBeInstanceOf(NotReadyError);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -66,10 +88,10 @@ describe('LiveSource.probe', () => {
   });
 });
 
-describe('readyzFailure', () => {
-  it('names the failing checks, else the first line, else only the status', () => {
-    expect(readyzFailure(500, '[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed')).toBe('/readyz answered 500: etcd failed: reason withheld');
-    expect(readyzFailure(502, 'Bad Gateway\n<html>')).toBe('/readyz answered 502: Bad Gateway');
-    expect(readyzFailure(500, 'HTTP 500')).toBe('/readyz answered 500');
+describe('notReadyReason', () => {
+  it('names the failing checks, else the first line, else only the path and status', () => {
+    expect(notReadyReason('/readyz', 500, '[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed')).toBe('etcd failed: reason withheld (/readyz answered 500)');
+    expect(notReadyReason('/readyz', 502, 'Bad Gateway\n<html>')).toBe('Bad Gateway (/readyz answered 502)');
+    expect(notReadyReason('/readyz', 500, 'HTTP 500')).toBe('/readyz answered 500');
   });
 });

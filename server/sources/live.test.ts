@@ -140,7 +140,7 @@ describe('LiveSource namespace fallback', () => {
   it('names no namespace once the kind refused everywhere may be listed cluster-wide', async () => {
     await expect(source.list('Event', { limit: 500 })).rejects.toMatchObject({ status: 403 });
     expect(source.namespaceOf('Event')).toBe('team-a');
-    const refused = ROUTES['/api/v1/events'];
+    const refused = ROUTES['/api/v1/events']!;
     ROUTES['/api/v1/events'] = [200, list([pod('team-b', 'granted')])];
     try {
       const page = await source.list('Event', { limit: 500 });

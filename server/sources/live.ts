@@ -58,17 +58,33 @@ export function fallsBackToNamespace(kind: WatchedKind, error: unknown, options:
 }
 
 /**
- * The apiserver's words for a failed /readyz: its failing checks (`[-]etcd failed: reason withheld`),
- * else the first line; "HTTP 500" when it said nothing.
+ * The apiserver's words for a health check that answered 5xx: its failing checks (`[-]etcd failed:
+ * reason withheld`), else the first line, then the path and status: "etcd failed: reason withheld
+ * (/readyz answered 500)"; only "/readyz answered 500" when it said nothing.
  */
-export function readyzFailure(httpStatus: number, message: string): string {
+export function notReadyReason(path: string, httpStatus: number, message: string): string {
   const failed = message
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.startsWith('[-]'))
     .map((line) => line.slice(3));
   const said = failed.length > 0 ? failed.join('; ') : (message.split('\n')[0] ?? '').trim();
-  return `/readyz answered ${httpStatus}${said && said !== `HTTP ${httpStatus}` ? `: ${said}` : ''}`;
+  const answered = `${path} answered ${httpStatus}`;
+  return said && said !== `HTTP ${httpStatus}` ? `${said} (${answered})` : answered;
+}
+
+/**
+ * The probe's rejection when the apiserver answered but reports itself not ready (5xx): the hub
+ * reads `notReady` (duck-typed, so it need not import a source) and then suspects only kinds whose
+ * watch is quiet too, since one failing check (or a draining apiserver) may leave watches streaming.
+ */
+export class NotReadyError extends Error {
+  readonly notReady = true;
+}
+
+/** kubeRequest's own 503 for a request that got no HTTP answer (refused, timed out, TLS), not an apiserver's 503. */
+function isNoAnswer(error: ActionFailure): boolean {
+  return error.status === 503 && error.reason === 'ServiceUnavailable' && /^(cannot reach|the kubeconfig has no current cluster)/.test(error.message);
 }
 
 export class LiveSource implements ClusterSource {
@@ -81,6 +97,8 @@ export class LiveSource implements ClusterSource {
   /** Kinds refused cluster-wide and in the fallback namespace too: the namespace that was tried. */
   private readonly refusedIn = new Map<WatchedKind, string>();
   private closed = false;
+  /** What probe() asks: /readyz, or /version once /readyz answered 404. */
+  private probePath: '/readyz' | '/version' = '/readyz';
 
   constructor(readonly connection: Connection) {}
 
@@ -184,22 +202,22 @@ export class LiveSource implements ClusterSource {
   }
 
   /**
-   * Resolves when the apiserver answers `GET /readyz` with 200 within `timeoutMs`. A 401/403 also
-   * proves it answers (an identity without the public-info-viewer binding): the watches say what
-   * that identity may do. A frozen apiserver, one shutting down (refusing connections, or 500 while
-   * draining) or an unreachable one rejects with the reason.
+   * Resolves when the apiserver answers its health check within `timeoutMs` with anything but a 5xx:
+   * 200, and also a 401/403 (an identity without the public-info-viewer binding) or a 404 (a proxy
+   * that does not pass /readyz on; the probe asks `GET /version` from then on) prove it answers, and
+   * the watches say what the identity may do. A 5xx rejects with a NotReadyError naming the failing
+   * checks (draining, etcd gone); no answer at all (frozen, refusing connections, unreachable) rejects
+   * with kubeRequest's reason.
    */
   async probe(timeoutMs: number): Promise<void> {
     this.refuseWhenClosed();
+    const path = this.probePath;
     try {
-      await kubeRequest(this.connection.kubeConfig, { method: 'GET', path: '/readyz', timeoutMs });
+      await kubeRequest(this.connection.kubeConfig, { method: 'GET', path, timeoutMs });
     } catch (error) {
-      if (isStatus(error, 401) || isStatus(error, 403)) return;
-      // 503 with ServiceUnavailable from kubeRequest itself: no answer at all (its message says why).
-      if (error instanceof ActionFailure && !(error.status === 503 && error.reason === 'ServiceUnavailable' && error.message.startsWith('cannot reach'))) {
-        throw new Error(readyzFailure(error.status, error.message));
-      }
-      throw error;
+      if (!(error instanceof ActionFailure) || isNoAnswer(error)) throw error;
+      if (error.status >= 500) throw new NotReadyError(notReadyReason(path, error.status, error.message));
+      if (error.status === 404) this.probePath = '/version';
     }
   }
 
