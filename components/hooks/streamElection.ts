@@ -9,10 +9,11 @@
  *
  * The channel election, per tab: a tab joins as a candidate and posts a claim; a leader that hears a
  * claim answers with its heartbeat at once, and a candidate that hears any leader follows it. A claim
- * nobody answers within `claimMs` makes the candidate the leader. A leader also notes each heartbeat
- * in localStorage, so a tab that opens while one leads follows it without a claim (a leader too busy
- * to answer within `claimMs`, on a loaded machine, would otherwise see a second leader start). A
- * follower that hears no leader for `silenceMs` claims again (a closed or frozen leader). A leader
+ * nobody answers within `claimMs` makes the candidate the leader. A leader also notes itself in
+ * localStorage, every `noteEveryMs` (each write fires a `storage` event in every other tab, so not on
+ * every heartbeat) and at once when the note does not name it, so a tab that opens while one leads
+ * follows it without a claim (a leader too busy to answer within `claimMs`, on a loaded machine, would
+ * otherwise see a second leader start). A note counts for `noteEveryMs + silenceMs`. A follower that hears no leader for `silenceMs` claims again (a closed or frozen leader). A leader
  * leaving (tab closing, page frozen) says so and the others claim at once.
  *
  * Two leaders (a frozen leader waking up, two claims crossing) settle by rank: the higher term wins, then
@@ -106,9 +107,11 @@ export interface ElectionTiming {
   silenceMs: number;
   /** How long a claim waits for a leader's answer or a higher-ranked claim. */
   claimMs: number;
+  /** How often a leader rewrites its note (a few heartbeats: each write is a `storage` event in every other tab). */
+  noteEveryMs: number;
 }
 
-export const ELECTION_TIMING: ElectionTiming = { heartbeatMs: 1_000, silenceMs: 3_000, claimMs: 750 };
+export const ELECTION_TIMING: ElectionTiming = { heartbeatMs: 1_000, silenceMs: 3_000, claimMs: 750, noteEveryMs: 5_000 };
 
 export type ElectionState = 'out' | 'candidate' | 'follower' | 'leader';
 
@@ -221,9 +224,11 @@ export class ChannelElection implements LeaderElection {
     this.options.channel.addEventListener('message', this.onMessage);
     // A leader heard from lately (by its note): follow it, and claim only if it stays silent.
     // A leader gone silent is outranked by this tab's claim, should it wake: its term counts as seen.
+    // A live leader's note is up to `noteEveryMs` old (plus a late timer), so it counts for that plus
+    // the silence a follower allows; following it, the tab gives the leader that silence from now.
     const noted = this.options.note?.read();
     if (noted) this.term = Math.max(this.term, noted.term);
-    if (noted && noted.from !== this.options.id && this.now() - noted.at < this.timing.silenceMs) this.follow(noted, noted.at);
+    if (noted && noted.from !== this.options.id && this.now() - noted.at < this.timing.noteEveryMs + this.timing.silenceMs) this.follow(noted);
     else this.claim();
   }
 
@@ -261,10 +266,18 @@ export class ChannelElection implements LeaderElection {
     this.wakeAt(this.now() + this.timing.heartbeatMs);
   }
 
-  /** A leader's heartbeat: on the channel, and in the note for tabs that open later. */
+  /**
+   * A leader's heartbeat: on the channel, and in the note for tabs that open later when the note is
+   * `noteEveryMs` old or does not name this tab at this term (none yet, or another tab's).
+   */
   private announce(): void {
     this.post('leader');
-    this.options.note?.write({ from: this.options.id, term: this.ownTerm, at: this.now() });
+    const note = this.options.note;
+    if (!note) return;
+    const now = this.now();
+    const noted = note.read();
+    if (noted?.from === this.options.id && noted.term === this.ownTerm && now - noted.at < this.timing.noteEveryMs) return;
+    note.write({ from: this.options.id, term: this.ownTerm, at: now });
   }
 
   private follow(leader: Rank | null, heardAt = this.now()): void {
