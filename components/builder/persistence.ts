@@ -173,8 +173,9 @@ export interface SessionHistory {
 /**
  * The session's history against the stored draft. Its present is the same work: the history, at the
  * stored revision. Not the same and the draft is newer than the session's base: the session's work
- * (this tab's, unsaved) and the draft in conflict. Not the same and the draft no newer (the tab's save
- * failed, or it is the tab's own older draft): the session's work, which is then saved.
+ * (this tab's, unsaved) and the draft in conflict. Not the same and the draft no newer than the base: the
+ * draft was put there outside the builder (storage cleared, a draft from before revisions): it opens and
+ * the session is not used. No draft at all: the session's work.
  */
 export function loadSessionHistory(stored: SavedWork | null, storage: DraftStorage | null = sessionStore()): SessionHistory | null {
   try {
@@ -187,8 +188,8 @@ export function loadSessionHistory(stored: SavedWork | null, storage: DraftStora
     const flavour = 'flavour' in h ? h.flavour : stored?.flavour;
     const mine: SavedWork = { text: h.present.text, layout: h.present.layout, flavour };
     if (stored && sameWork(mine, stored)) return { history: { past, present: { text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
-    const theirs = stored && revOf(stored) > baseRev ? stored : null;
-    return { history: { past, present: h.present, future, lastKey: null }, baseRev, flavour, conflict: theirs };
+    if (stored && revOf(stored) <= baseRev) return null;
+    return { history: { past, present: h.present, future, lastKey: null }, baseRev, flavour, conflict: stored };
   } catch {
     return null;
   }
