@@ -106,3 +106,22 @@ test('renaming a clique rewrites the env values that address its pods, and says 
   await expect(page.getByTestId('builder-notice')).toHaveText("lead renamed to leader; its pods' addresses updated in work's LEADER_ADDR.");
   await expect(page.locator('.cm-content')).toContainText('$(GROVE_PCSG_INDEX)-leader-0.');
 });
+
+test('renaming a scaling group rewrites written-out pod addresses of its members, and says so', async ({ page }) => {
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  const withHost = STACK.replace(
+    '{name: app, image: busybox}]}}\n    podCliqueScalingGroups',
+    '{name: app, image: busybox, env: [{name: LEADER_ADDR, value: "packed-0-inst-0-lead-0.packed-0"}]}]}}\n    podCliqueScalingGroups',
+  );
+  expect(withHost).toContain('LEADER_ADDR');
+  await pasteIntoEditor(page.locator('.cm-content'), withHost);
+  await expect(page.getByTestId('clique-work')).toBeVisible();
+  await select(page, 'group-inst', 'group inst');
+  const name = page.getByTestId('inspector').getByRole('textbox', { name: 'Name', exact: true });
+  await name.fill('grp');
+  await name.press('Enter');
+  await expect(page.getByTestId('group-grp')).toBeVisible();
+  await expect(page.getByTestId('builder-notice')).toHaveText("inst renamed to grp; its pods' addresses updated in work's LEADER_ADDR.");
+  await expect(page.locator('.cm-content')).toContainText('packed-0-grp-0-lead-0.packed-0');
+});

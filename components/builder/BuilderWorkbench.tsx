@@ -607,7 +607,10 @@ function BuilderWorkbenchInner() {
   );
   const onRenameGroup = useCallback(
     (from: string, to: string) => {
-      const ok = applyEdit(renameGroup(workRef.current.text, from, to), (l) => renameInLayout(l, 'group', from, to));
+      const r = renameGroup(workRef.current.text, from, to);
+      const ok = applyEdit(r, (l) => renameInLayout(l, 'group', from, to));
+      // As for a clique: the note names written-out pod addresses rewritten with the group's name.
+      if (ok && r.ok && r.note) say(`${r.note}.`);
       if (ok) {
         setSelection((s) => ({ ...s, groups: s.groups.map((c) => (c === from ? to : c)) }));
         setFocus(groupKey(to), false);
