@@ -95,7 +95,8 @@ export interface ClusterSource {
   /**
    * Resolves when the cluster's API answers its health check (live: `GET /readyz`) within `timeoutMs`;
    * rejects with the reason otherwise. The hub probes with it periodically: an open watch cannot tell
-   * a quiet cluster from a frozen apiserver.
+   * a quiet cluster from a frozen apiserver. An error carrying `notReady: true` means it answered but
+   * reports not ready (a 5xx): the hub then suspects only watches that are also quiet.
    */
   probe?(timeoutMs: number): Promise<void>;
   /**
