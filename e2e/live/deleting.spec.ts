@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect, test } from '@playwright/test';
 import { parseManifests } from '../../lib/grove/manifest';
+import { smallStack } from '../support/stack';
 import { createNamespace, liveKubeConfig, PODCLIQUESETS } from './helpers';
 
 /**
@@ -12,21 +13,9 @@ import { createNamespace, liveKubeConfig, PODCLIQUESETS } from './helpers';
  */
 const HOLD = 'canopy.test/hold';
 
+/** The stack: one replica of a two-pod clique, so one pod can hold the teardown while the other goes. */
 function stack(namespace: string): object {
-  return parseManifests(`apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata: {name: held, namespace: ${namespace}}
-spec:
-  replicas: 1
-  template:
-    cliques:
-      - name: engine
-        spec:
-          roleName: engine
-          replicas: 2
-          podSpec:
-            containers: [{name: engine, image: registry.invalid/canopy/engine:test}]
-`).documents[0]!.object as object;
+  return parseManifests(smallStack(namespace, 'held', 1, '', { replicas: 2 })).documents[0]!.object as object;
 }
 
 test('a PodCliqueSet whose teardown a finalizer holds is Deleting until it is gone; Delete says the deletion was accepted and stays on the stack', async ({ page }) => {

@@ -1,6 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect, test } from '@playwright/test';
 import { parseManifests } from '../../lib/grove/manifest';
+import { smallStack } from '../support/stack';
 import { createNamespace, disaggregatedManifest, isReady, liveKubeConfig, PODCLIQUESETS } from './helpers';
 
 /**
@@ -74,27 +75,7 @@ test('a pod no node can hold says why it is pending, in the scheduler’s words 
   try {
     // 16 GPUs in one pod: every node of the test cluster has 8. (kube-scheduler is not topology-aware, so a
     // gang too large for a rack would still be placed here; the simulated test covers that case.)
-    await createPcs(
-      custom,
-      namespace,
-      `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata: {name: huge, namespace: ${namespace}}
-spec:
-  replicas: 1
-  template:
-    cliques:
-      - name: engine
-        spec:
-          roleName: engine
-          replicas: 1
-          podSpec:
-            containers:
-              - name: engine
-                image: registry.invalid/canopy/engine:test
-                resources: {limits: {nvidia.com/gpu: "16"}}
-`,
-    );
+    await createPcs(custom, namespace, smallStack(namespace, 'huge', 1, '', { resources: 'limits: {nvidia.com/gpu: "16"}' }));
     await page.goto(`/workloads/${namespace}/huge`);
     const why = page.getByTestId('why-pending').first();
     await expect(why).toContainText('is pending: the scheduler could not place', { timeout: 60_000 });
