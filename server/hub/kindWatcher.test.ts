@@ -20,11 +20,13 @@ function fakeSource() {
   const emits: ((event: WatchEvent) => void)[] = [];
   let lists = 0;
   let watches = 0;
+  /** What a successful list returns. */
+  const listed: ListPage = { items: [], resourceVersion: '7' };
   const source = {
     list: async (): Promise<ListPage> => {
       lists++;
       if (failures.length > 0) throw failures.shift();
-      return { items: [], resourceVersion: '7' };
+      return { ...listed, items: [...listed.items] };
     },
     watch: async (_kind: WatchedKind, _rv: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void) => {
       watches++;
@@ -36,6 +38,7 @@ function fakeSource() {
   } as unknown as ClusterSource;
   return {
     source,
+    listed,
     failures,
     watchFailures,
     endWatch: (end: WatchEnd) => ends.at(-1)!(end),
@@ -49,9 +52,9 @@ const bookmark = (resourceVersion: string): WatchEvent => ({ type: 'BOOKMARK', o
 
 const BACKOFF = { baseMs: 1_000, capMs: 30_000 };
 
-function startWatcher(source: ClusterSource) {
+function startWatcher(source: ClusterSource, now: () => number = () => Date.now()) {
   const states: KindConnectionState[] = [];
-  const watcher = new KindWatcher('Node', source, { pageSize: 100, backoff: BACKOFF, random: () => 1, now: () => Date.now() }, {
+  const watcher = new KindWatcher('Node', source, { pageSize: 100, backoff: BACKOFF, random: () => 1, now }, {
     onEvents: () => {},
     onState: (state) => states.push(state),
     onWatchCountChange: () => {},
@@ -222,6 +225,110 @@ describe('KindWatcher stall and health', () => {
     expect(watcher.connectionState.status).toBe('live');
     // The new watch counts from when it opened.
     expect(watcher.checkStall(Date.now(), limit)).toBe(false);
+    watcher.stop();
+  });
+
+  /** The hub's health tick: checkStall every 15 s for `totalMs`; the times (ms from the first tick's start) of the stall relists. */
+  async function ticks(watcher: KindWatcher, limitMs: number, totalMs: number): Promise<number[]> {
+    const started = Date.now();
+    const relists: number[] = [];
+    for (let t = 0; t < totalMs; t += 15_000) {
+      await vi.advanceTimersByTimeAsync(15_000);
+      if (watcher.checkStall(Date.now(), limitMs)) relists.push(Date.now() - started);
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    return relists;
+  }
+
+  it('a watch that is only quiet (no changes, no bookmarks from this apiserver) is not relisted every limit: the silence allowed doubles while relists find nothing missed', async () => {
+    const fake = fakeSource();
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    const limit = 150_000;
+    // Ticks at 15 s: silent past 150 s at 165 s; then past 300 s of the next watch (at 480 s), then 600 s (at 1095 s).
+    const relists = await ticks(watcher, limit, 30 * 60_000);
+    expect(relists).toEqual([165_000, 480_000, 1_095_000]);
+    expect(fake.lists()).toBe(1 + 3);
+    expect(watcher.connectionState.status).toBe('live');
+    // Anything heard (a bookmark, once this apiserver sends them) brings the limit back to 2.5 intervals.
+    fake.emit(bookmark('8'));
+    expect(await ticks(watcher, limit, 165_000)).toEqual([165_000]);
+    watcher.stop();
+  });
+
+  it('a stall relist that finds changes the silent watch missed (a half-open connection) keeps the limit where it was', async () => {
+    const fake = fakeSource();
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    const limit = 150_000;
+    const node = (name: string, resourceVersion: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, resourceVersion } });
+    // Each time the watch hangs, a node was added meanwhile that it never told.
+    let added = 0;
+    const relists: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      fake.listed.items.push(node(`n${++added}`, String(10 + added)));
+      fake.listed.resourceVersion = String(10 + added);
+      relists.push(...(await ticks(watcher, limit, 165_000)));
+    }
+    expect(relists).toEqual([165_000, 165_000, 165_000]);
+    expect(watcher.store.objects.size).toBe(3);
+    watcher.stop();
+  });
+
+  it('counts silence from the open watch: events and bookmarks restart it; null while no watch is open (listing, retrying, stopped)', async () => {
+    const fake = fakeSource();
+    let listGate: () => void = () => {};
+    const list = fake.source.list.bind(fake.source);
+    fake.source.list = async (...args) => {
+      await new Promise<void>((resolve) => (listGate = resolve));
+      return list(...args);
+    };
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(watcher.silentForMs(Date.now())).toBeNull(); // still listing
+    listGate();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(watcher.silentForMs(Date.now())).toBe(0); // the watch just opened: the list counts as heard
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(watcher.silentForMs(Date.now())).toBe(40_000);
+    fake.emit({ type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'a', resourceVersion: '8' } } });
+    expect(watcher.silentForMs(Date.now())).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    fake.emit(bookmark('9'));
+    expect(watcher.silentForMs(Date.now())).toBe(0);
+    // The watch fails: nothing open while it waits to retry; the resumed watch counts from its opening.
+    fake.endWatch({ reason: 'error', message: 'socket hang up' });
+    expect(watcher.silentForMs(Date.now())).toBeNull();
+    await vi.advanceTimersByTimeAsync(BACKOFF.baseMs);
+    expect(fake.watches()).toBe(2);
+    expect(watcher.silentForMs(Date.now())).toBe(0);
+    await vi.advanceTimersByTimeAsync(7_000);
+    expect(watcher.silentForMs(Date.now())).toBe(7_000);
+    watcher.stop();
+    expect(watcher.silentForMs(Date.now())).toBeNull();
+    watcher.start();
+    expect(watcher.silentForMs(Date.now())).toBeNull();
+    listGate();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(watcher.silentForMs(Date.now())).toBe(0);
+    watcher.stop();
+  });
+
+  it('a clock stepped back (the injected now) neither reports negative silence nor puts off the stall check until it catches up', async () => {
+    const fake = fakeSource();
+    let clock = 10 * 3_600_000;
+    const { watcher } = startWatcher(fake.source, () => clock);
+    await vi.advanceTimersByTimeAsync(0);
+    clock -= 3_600_000; // an hour back (NTP step)
+    expect(watcher.silentForMs(clock)).toBe(0);
+    const limit = 150_000;
+    let relistedAfter: number | null = null;
+    for (let waited = 15_000; waited <= 3_600_000 && relistedAfter === null; waited += 15_000) {
+      clock += 15_000;
+      if (watcher.checkStall(clock, limit)) relistedAfter = waited;
+    }
+    // Silence counted from the first tick after the step (15 s): past 150 s at the tick of 180 s, not an hour on.
+    expect(relistedAfter).toBe(180_000);
     watcher.stop();
   });
 

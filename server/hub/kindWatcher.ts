@@ -78,6 +78,12 @@ export class KindWatcher {
   private heard = false;
   /** When the current watch opened or last delivered something (options.now()). */
   private lastHeardAt = 0;
+  /**
+   * Stall relists in a row that found nothing the silent watch had missed, nothing heard since: each
+   * doubles the silence checkStall allows. A watch of a kind that does not change, on an apiserver that
+   * sends no bookmarks (watch cache off, a proxy, before periodic bookmarks), is silent and healthy.
+   */
+  private quietStalls = 0;
   /** 410s in a row with nothing heard between them: the first relists at once, the next ones back off. */
   private goneStreak = 0;
   /** The pending retry timer's callback, so that it can be run early (retryNow). */
@@ -146,6 +152,7 @@ export class KindWatcher {
     this.settledSinceStart = false;
     this.attempt = 0;
     this.goneStreak = 0;
+    this.quietStalls = 0;
     this.setState({ status: 'connecting' });
   }
 
@@ -177,6 +184,8 @@ export class KindWatcher {
     this.synced = true;
     // The apiserver answered in full: what fails next (a 410 on the new watch) starts from the base again.
     this.attempt = 0;
+    // Changes no watch told: silence may mean a stall again.
+    if (events.length > 0 || wentBack) this.quietStalls = 0;
     items = [];
     if (resynced) resynced();
     else if (wentBack) this.hooks.onReset(this.kind);
@@ -214,10 +223,17 @@ export class KindWatcher {
    * Restarts the watch (a relist) when it has heard nothing, not even a bookmark, for longer than
    * `limitMs`: a frozen apiserver or a half-open connection keeps a watch open and silent until its
    * timeoutSeconds (5–10 min). Returns whether it did. The hub calls this on its health tick.
+   * After a relist that found nothing missed, the next watch may stay silent twice as long, and so on
+   * until it hears something or a relist finds changes (see `quietStalls`): a quiet kind is not
+   * relisted, and shown retrying, every `limitMs`.
    */
   checkStall(now: number, limitMs: number): boolean {
-    if (!this.running || !this.handle || now - this.lastHeardAt <= limitMs) return false;
+    if (!this.running || !this.handle) return false;
+    // The clock was set back: count the silence from now, not from a moment still to come.
+    if (now < this.lastHeardAt) this.lastHeardAt = now;
+    if (now - this.lastHeardAt <= limitMs * 2 ** this.quietStalls) return false;
     const silentS = Math.round((now - this.lastHeardAt) / 1000);
+    this.quietStalls++;
     this.generation++;
     this.closeWatch();
     const next = this.generation;
@@ -228,7 +244,7 @@ export class KindWatcher {
 
   /** How long the open watch has heard nothing, not even a bookmark; null while no watch is open. */
   silentForMs(now: number): number | null {
-    return this.running && this.handle ? now - this.lastHeardAt : null;
+    return this.running && this.handle ? Math.max(0, now - this.lastHeardAt) : null;
   }
 
   /**
@@ -269,6 +285,7 @@ export class KindWatcher {
     // A healthy event proves the connection: the next failure starts backing off from the base again.
     this.attempt = 0;
     this.goneStreak = 0;
+    this.quietStalls = 0;
     if (event.type === 'BOOKMARK') {
       applyWatchEvent(this.store, event);
       return;

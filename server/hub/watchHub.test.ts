@@ -439,6 +439,25 @@ describe('WatchHub', () => {
     expect(names(subscriber.deltas.at(-1)?.kinds.PodCliqueSet)).toEqual(['ADDED later']);
   });
 
+  it('a kind that is only quiet, on an apiserver that sends no bookmarks, is not relisted (and shown retrying) every 2.5 intervals: a busy kind beside it never is', async () => {
+    const h = new WatchHub({ ...fake.source, bookmarkIntervalMs: 60_000 }, { kinds: ['Pod', 'ClusterTopologyBinding'], random: () => 1, probeIntervalMs: 15_000 });
+    const subscriber = new Recorder();
+    h.subscribe(subscriber);
+    await settle();
+    for (let second = 0; second < 60 * 60; second += 30) {
+      fake.put('Pod', `p${second % 300}`); // a pod changes every 30 s
+      await vi.advanceTimersByTimeAsync(30_000);
+    }
+    const listsOf = (kind: WatchedKind) => fake.listCalls.filter((call) => call.kind === kind).length;
+    expect(listsOf('Pod')).toBe(1);
+    // Silent past 150 s, then 300 s, 600 s, 1200 s of each new watch: four relists in an hour, not 21.
+    expect(listsOf('ClusterTopologyBinding')).toBe(1 + 4);
+    const stalls = subscriber.log.filter((entry) => entry[0] === 'state' && entry[1].ClusterTopologyBinding?.lastError?.startsWith('watch stalled'));
+    expect(stalls).toHaveLength(4);
+    expect(h.states().ClusterTopologyBinding?.status).toBe('live');
+    h.stop();
+  });
+
   it('marks forbidden or missing kinds as error and retries them at the cap', async () => {
     fake.listFailures = [Object.assign(new Error('the server could not find the requested resource'), { status: 404 })];
     const h = hub(['PodGang'], { backoff: { baseMs: 500, capMs: 30_000 } });

@@ -17,7 +17,10 @@
  * too (nothing heard for `quietAfterMs`) do, worded "reports not ready": one failing check, or an
  * apiserver draining, may leave the watches streaming. When it answers again pending retries run at
  * once. The same tick restarts a kind's watch that heard nothing, not even a bookmark, for
- * `stallAfterMs` (a frozen apiserver keeps watches open and silent until their timeoutSeconds, 5–10 min).
+ * `stallAfterMs` (a frozen apiserver keeps watches open and silent until their timeoutSeconds, 5–10 min);
+ * after a restart that found nothing missed, the next watch may stay silent twice as long, and so on
+ * until it hears something (KindWatcher.checkStall): a kind that does not change, on an apiserver that
+ * sends no bookmarks, is not relisted every 2.5 intervals.
  */
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
 import { EventCoalescer, type ConnectionStates, type KindConnectionState, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
