@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { chainedStackText } from '../lib/builder/sampleStacks';
 import { pasteIntoEditor } from './support/page';
 
 /**
@@ -51,28 +52,7 @@ spec:
         replicas: 1
 `;
 
-/** A chain of `fronts` frontends, each with a scaling group of four cliques after it: long, and wide when laid out. */
-function bigStack(fronts: number): string {
-  const lines = ['apiVersion: grove.io/v1alpha1', 'kind: PodCliqueSet', 'metadata: {name: big, namespace: default}', 'spec:', '  replicas: 1', '  template:', '    cliqueStartupType: CliqueStartupTypeExplicit', '    cliques:'];
-  const one = (name: string, after: string | null) => [
-    `      # ${name}`,
-    `      - name: ${name}`,
-    '        spec:',
-    `          roleName: ${name}`,
-    '          replicas: 2',
-    '          minAvailable: 1',
-    ...(after ? [`          startsAfter: [${after}]`] : []),
-    '          podSpec:',
-    '            containers:',
-    '              - name: main',
-    '                image: busybox',
-  ];
-  for (let i = 0; i < fronts; i++) lines.push(...one(`fe${i}`, i ? `fe${i - 1}` : null));
-  for (let g = 0; g < fronts; g++) for (const [k, role] of ['lead', 'wa', 'wb', 'wc'].entries()) lines.push(...one(`g${g}${role}`, k ? `g${g}lead` : `fe${g}`));
-  lines.push('    podCliqueScalingGroups:');
-  for (let g = 0; g < fronts; g++) lines.push(`      - name: grp${g}`, `        cliqueNames: [g${g}lead, g${g}wa, g${g}wb, g${g}wc]`, '        replicas: 1');
-  return `${lines.join('\n')}\n`;
-}
+const bigStack = chainedStackText;
 
 async function open(page: Page): Promise<void> {
   await page.goto('/builder');

@@ -8,7 +8,8 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { carriesFiles, readManifestFile } from '../ui/readManifest';
-import { readBuilderText, type Path } from '@/lib/builder/document';
+import type { Path } from '@/lib/builder/document';
+import { RevisionReads } from '@/lib/builder/revision';
 import type { ContainerList } from '@/lib/builder/containers';
 import {
   addClique,
@@ -54,7 +55,6 @@ import {
   type Point,
 } from '@/lib/builder/layout';
 import { FLAVOUR_LABELS, FLAVOURS, STACK_TEMPLATE_LABELS, STACK_TEMPLATES, stackText, type Flavour, type StackTemplate } from '@/lib/builder/templates';
-import { checkManifestText } from '@/lib/grove/check';
 import { isRecord, type KubeObject } from '@/lib/grove/meta';
 import { stringifyObject } from '@/lib/grove/manifest';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
@@ -167,11 +167,14 @@ function BuilderWorkbenchInner() {
     const timer = window.setTimeout(() => startTransition(() => setTypedSettled(text)), READ_AFTER_TYPING_MS);
     return () => window.clearTimeout(timer);
   }, [typingPending, work.text]);
-  // The findings (a second parse and the whole validation) follow the canvas, behind any new input.
+  // The findings (the whole validation) follow the canvas, behind any new input.
   const reportText = useDeferredValue(readText);
+  // One parse per text, for the canvas and the findings both.
+  const [reads] = useState(() => new RevisionReads());
 
   // ---- derived: graph (last readable one while the YAML is broken), layout, findings
-  const read = useMemo(() => readBuilderText(readText), [readText]);
+  const read = useMemo(() => reads.read(readText), [reads, readText]);
+  const fileTopologies = useMemo(() => reads.topologyBindings(readText), [reads, readText]);
   const lastGood = useRef<{ graph: BuilderGraph; object: Record<string, unknown>; pcsIndex: number }>({ graph: graphFromObject({}), object: {}, pcsIndex: 0 });
   if (read.ok && lastGood.current.object !== read.object) lastGood.current = { graph: graphFromObject(read.object), object: read.object, pcsIndex: read.doc.pcsIndex };
   const { graph, object, pcsIndex } = lastGood.current;
@@ -191,11 +194,11 @@ function BuilderWorkbenchInner() {
   );
   const report = useMemo(() => {
     try {
-      return checkManifestText(reportText, validationContext);
+      return reads.check(reportText, validationContext);
     } catch {
       return null;
     }
-  }, [reportText, validationContext]);
+  }, [reads, reportText, validationContext]);
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
   const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
@@ -539,7 +542,7 @@ function BuilderWorkbenchInner() {
       applyEdit(r);
       return;
     }
-    const after = readBuilderText(r.text);
+    const after = reads.read(r.text);
     const g = after.ok ? graphFromObject(after.object) : graphRef.current;
     const members = new Set(r.groups.flatMap((p) => g.groups.find((x) => x.name === p.name)?.cliqueNames ?? []));
     const standalone = r.cliques.filter((c) => !members.has(c.name));
@@ -554,7 +557,7 @@ function BuilderWorkbenchInner() {
     ];
     if (r.groups.length === 1) setFocus(groupKey(r.groups[0]!.name));
     if (said.length) say(`Pasted ${said.join(', ')}.${r.readdressed.length ? ` Pod addresses in the copies' env values now point at the copies: ${r.readdressed.join(', ')}.` : ''}`);
-  }, [clipboard, applyEdit, setFocus]);
+  }, [clipboard, applyEdit, setFocus, reads]);
 
   const doUndo = useCallback(() => setHistory((h) => undo(h)), []);
   const doRedo = useCallback(() => setHistory((h) => redo(h)), []);
@@ -683,7 +686,7 @@ function BuilderWorkbenchInner() {
   // ---- import, export, templates, share
   const load = useCallback(
     (text: string, from: string) => {
-      const r = readBuilderText(text);
+      const r = reads.read(text);
       const next: Work = { text, layout: EMPTY_LAYOUT };
       commit(next);
       setSelection(EMPTY_SELECTION);
@@ -694,7 +697,7 @@ function BuilderWorkbenchInner() {
       // Laid out (and fitted to view) by the effect that places cliques with no position.
       say(`Loaded ${from}. Undo brings back what was here before.`);
     },
-    [commit],
+    [commit, reads],
   );
 
   const loadFile = useCallback(
@@ -915,7 +918,7 @@ function BuilderWorkbenchInner() {
             object={object}
             findings={pcsFindings}
             topologies={topologies}
-            documentText={readText}
+            fileTopologies={fileTopologies}
             defaultNamespace={clusterContext.status === 'ready' ? clusterContext.data.source.namespace : null}
             selection={inspectorSelection}
             kindOf={(c) => kindOf(layout, c)}

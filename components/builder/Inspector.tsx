@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import type { Path } from '@/lib/builder/document';
 import { cliquePath, groupPath, templatePath } from '@/lib/builder/edits';
 import { ROLE_KINDS, ROLE_KIND_LABELS, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
-import { fileTopologyBindings } from '@/lib/grove/check';
+import type { TopologyLevel } from '@/lib/grove/clustertopologybinding';
 import type { Finding } from '@/lib/grove/findings';
 import { pointer } from '@/lib/grove/meta';
 import { preferredDomain, requiredDomain, type TopologyConstraint } from '@/lib/grove/topology-constraint';
@@ -40,8 +40,8 @@ export interface InspectorProps {
   object: Record<string, unknown>;
   findings: readonly Finding[];
   topologies: TopologyLevels;
-  /** The whole YAML text: its own ClusterTopologyBindings are offered next to the cluster's. */
-  documentText?: string;
+  /** The YAML text's own ClusterTopologyBindings (name → levels): offered next to the cluster's. */
+  fileTopologies?: Record<string, TopologyLevel[]>;
   /** The namespace the server applies a stack without one to (its context's default), when known. */
   defaultNamespace: string | null;
   selection: { kind: 'stack' } | { kind: 'clique'; name: string } | { kind: 'group'; name: string };
@@ -126,12 +126,12 @@ function PackSelect({ label, path, object, findings, onSet, options, refusal }: 
 
 /** The cluster's bindings and the document's own (a binding in the same file is applied with it, and wins). */
 function useTopologies(props: InspectorProps): TopologyLevels {
-  const { topologies, documentText } = props;
+  const { topologies, fileTopologies } = props;
   return useMemo(() => {
-    const own = documentText ? fileTopologyBindings(documentText) : {};
+    const own = fileTopologies ?? {};
     if (Object.keys(own).length === 0) return topologies;
     return { ...topologies, ...Object.fromEntries(Object.entries(own).map(([name, levels]) => [name, levels.map((l) => l.domain)])) };
-  }, [topologies, documentText]);
+  }, [topologies, fileTopologies]);
 }
 
 function AutoscalingFields({ base, props }: { base: Path; props: InspectorProps }) {

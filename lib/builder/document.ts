@@ -6,7 +6,7 @@
  * knows nothing about survive every edit.
  */
 import { isAlias, isMap, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments } from '../grove/manifest';
+import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
 import { jsonPath } from './containers';
@@ -34,7 +34,15 @@ export type ReadResult =
 
 /** Reads the text; refuses (with line:column) text the builder cannot edit without losing something. */
 export function readBuilderText(text: string): ReadResult {
-  const { documents, errors, lineCounter } = parseYamlDocuments(text);
+  return readParsedText(parseYamlDocuments(text), text);
+}
+
+/**
+ * readBuilderText on a text already parsed by parseYamlDocuments (see lib/builder/revision.ts). The
+ * documents are the parse's own: an edit changes them in place, so edits read their text afresh.
+ */
+export function readParsedText(parsed: ParsedYaml, text: string): ReadResult {
+  const { documents, errors, lineCounter } = parsed;
   const e = errors[0];
   if (e) return { ok: false, message: e.message, line: e.line, column: e.column };
   let object: Record<string, unknown> | undefined;

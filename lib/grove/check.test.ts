@@ -1,7 +1,8 @@
 /** checkManifestText: findings pinned to line:column, parse errors with their position. */
 import { describe, expect, test } from 'vitest';
 import type { Finding } from './findings';
-import { capFindings, checkManifestText, MAX_FINDINGS_PER_DOCUMENT } from './check';
+import { capFindings, checkManifests, checkManifestText, fileTopologyBindings, manifestTopologyBindings, MAX_FINDINGS_PER_DOCUMENT } from './check';
+import { manifestsOfYaml, parseYamlDocuments } from './manifest';
 
 const PCS = `apiVersion: grove.io/v1alpha1
 kind: PodCliqueSet
@@ -156,5 +157,20 @@ spec:
     expect(findings(`${BINDING}---\n${packed('gb200', 'block', 'zone')}`)).toEqual(['error topology.narrowerThanParent']);
     // A topology the file does not hold: nothing is known about it, so nothing is claimed.
     expect(findings(`${BINDING}---\n${packed('other', 'block', 'zone')}`)).not.toContain('warning topology.unknownTopology');
+  });
+});
+
+describe('checkManifests: the same check on a text parsed once elsewhere', () => {
+  test('gives checkManifestText\'s report, and reads the parse it is given (nothing parsed again)', () => {
+    const binding = 'apiVersion: grove.io/v1alpha1\nkind: ClusterTopologyBinding\nmetadata: {name: racks}\nspec: {levels: [{domain: rack, key: r}]}\n';
+    const text = `${PCS}---\n${binding}`;
+    const yaml = parseYamlDocuments(text);
+    const manifests = manifestsOfYaml(yaml);
+    expect(manifests.documents[0]!.source).toBe(yaml.documents[0]);
+    const report = checkManifests(manifests);
+    expect(report).toEqual(checkManifestText(text));
+    expect(report.documents[0]!.findings.some((f) => f.rule === 'schema.required' && f.line !== undefined)).toBe(true);
+    expect(manifestTopologyBindings(manifests)).toEqual(fileTopologyBindings(text));
+    expect(Object.keys(manifestTopologyBindings(manifests))).toEqual(['racks']);
   });
 });

@@ -5,7 +5,7 @@
 import { CLUSTER_TOPOLOGY_BINDING_KIND, type TopologyLevel } from './clustertopologybinding';
 import type { DocumentReport, Finding, ManifestReport } from './findings';
 import { GROVE_API_VERSION } from './labels';
-import { parseManifests, positionOf, type ManifestDocument } from './manifest';
+import { parseManifests, positionOf, type ManifestDocument, type ParsedManifests } from './manifest';
 import { isRecord } from './meta';
 import { isGroveObject, validate, type ValidationContext } from './validate';
 
@@ -36,7 +36,11 @@ export function capFindings(findings: readonly Finding[], max = MAX_FINDINGS_PER
 }
 
 export function checkManifestText(text: string, context: ValidationContext = {}): ManifestReport {
-  const parsed = parseManifests(text);
+  return checkManifests(parseManifests(text), context);
+}
+
+/** checkManifestText on a text already parsed (parseManifests / manifestsOfYaml): the builder parses each revision once for its canvas and its findings. */
+export function checkManifests(parsed: ParsedManifests, context: ValidationContext = {}): ManifestReport {
   const own = fileBindings(parsed.documents);
   const documents: DocumentReport[] = parsed.documents
     .filter((d) => d.errors.length === 0)
@@ -55,6 +59,11 @@ export function checkManifestText(text: string, context: ValidationContext = {})
 export function fileTopologyBindings(text: string): Record<string, TopologyLevel[]> {
   // Most texts hold none: not parsed again for nothing.
   return text.includes(CLUSTER_TOPOLOGY_BINDING_KIND) ? fileBindings(parseManifests(text).documents) : {};
+}
+
+/** fileTopologyBindings of a text already parsed. */
+export function manifestTopologyBindings(parsed: ParsedManifests): Record<string, TopologyLevel[]> {
+  return fileBindings(parsed.documents);
 }
 
 /** The ClusterTopologyBindings of the file itself (name → levels): applied with it, so a PodCliqueSet of the file may name them. */

@@ -220,7 +220,12 @@ export function documentData(doc: Document.Parsed): unknown {
 }
 
 export function parseManifests(text: string): ParsedManifests {
-  const { documents: list, errors: syntaxErrors, lineCounter } = parseYamlDocuments(text);
+  return manifestsOfYaml(parseYamlDocuments(text));
+}
+
+/** The manifests of a text already read by parseYamlDocuments (the builder reads each revision once for its canvas and its findings). */
+export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
+  const { documents: list, errors: syntaxErrors, lineCounter } = parsed;
   const documents: ManifestDocument[] = [];
   const errors: ParseError[] = [];
   list.forEach((doc, index) => {
