@@ -5,7 +5,7 @@
  * the page says the deletion was accepted and stays on the stack, which shows Deleting until it is gone.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { plural } from '../../lib/workloads/health';
+import { plural } from '../../lib/workloads/plural';
 import { kubectlDeleteCommand } from '../../lib/workloads/scale';
 import { deletingRefusal, type WorkloadDeletion } from '../../lib/workloads/deletion';
 import type { DeleteImpact } from '../../lib/workloads/tree';

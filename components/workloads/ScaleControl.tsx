@@ -12,7 +12,7 @@ import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
-import { plural } from '../../lib/workloads/health';
+import { plural } from '../../lib/workloads/plural';
 import { pendingPodsNote, planFit, podsLeftOut, podTally, unplacedOptionalNote } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';

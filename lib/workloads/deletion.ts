@@ -6,6 +6,7 @@
  * deleted again; this says what is left.
  */
 import type { KubeObject } from '../grove/meta';
+import { plural } from './plural';
 import type { WorkloadTree } from './tree';
 
 export interface WorkloadDeletion {
@@ -23,7 +24,6 @@ export interface WorkloadDeletion {
   text: string;
 }
 
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const deletionOf = (o: KubeObject) => o.metadata?.deletionTimestamp;
 
 /** What is left of a stack being deleted, or undefined when its PodCliqueSet is not being deleted. */
@@ -41,9 +41,9 @@ export function workloadDeletion(tree: WorkloadTree): WorkloadDeletion | undefin
     podGangs: tree.gangs.length,
   };
   let what: string;
-  if (pods > 0) what = terminatingPods === pods ? `${count(pods, 'pod')} terminating` : `${count(pods, 'pod')} left${terminatingPods > 0 ? `, ${terminatingPods} terminating` : ''}`;
+  if (pods > 0) what = terminatingPods === pods ? `${plural(pods, 'pod')} terminating` : `${plural(pods, 'pod')} left${terminatingPods > 0 ? `, ${terminatingPods} terminating` : ''}`;
   else if (left.podCliques + left.scalingGroups + left.podGangs > 0)
-    what = `${[count(left.podCliques, 'PodClique'), count(left.scalingGroups, 'scaling group'), count(left.podGangs, 'PodGang')].filter((s) => !s.startsWith('0 ')).join(', ')} left`;
+    what = `${[plural(left.podCliques, 'PodClique'), plural(left.scalingGroups, 'scaling group'), plural(left.podGangs, 'PodGang')].filter((s) => !s.startsWith('0 ')).join(', ')} left`;
   else what = finalizers.length > 0 ? `waiting for finalizer${finalizers.length === 1 ? '' : 's'} ${finalizers.join(', ')}` : 'almost gone';
   return { since, ...left, finalizers, text: `Deleting: ${what}` };
 }

@@ -24,6 +24,7 @@ import type { Condition, LastError } from '../grove/meta';
 import { placesPodsIndependently, schedulerNameOf } from '../placement/backend';
 import { isLiveStage, isUnschedulable, podCondition, type PodObject, type StageCounts } from './pods';
 import { workloadDeletion } from './deletion';
+import { plural } from './plural';
 import { placePendingGangs, workloadTopology } from './placement';
 import type { CliqueNode, PodNode, WorkloadTree } from './tree';
 
@@ -331,10 +332,6 @@ export function requiredDomainSpans(state: ClusterState, tree: WorkloadTree): st
     for (const pg of gang.podGroups) check(`PodClique ${pg.name} of gang ${gang.name}`, [pg.name], pg.topologyConstraint?.required);
   }
   return out;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** kubectl's AGE column: 45s, 12m, 5h, 3d (two units below a few days: 2d4h, 1h30m, 5m10s). */

@@ -2,6 +2,7 @@
 export * from './pods';
 export * from './tree';
 export * from './health';
+export * from './plural';
 export * from './events';
 export * from './scale';
 export * from './placement';
