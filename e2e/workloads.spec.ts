@@ -393,7 +393,7 @@ test('a new stack whose pod above minAvailable cannot be placed is never Degrade
   try {
     await apply(request, optionalPodStack(name));
     const warning = page.locator('[data-testid="health-note"][data-severity="warning"]');
-    await expect(warning).toContainText(new RegExp(`^1 pod above minAvailable not scheduled \\(${name}-0-eng-\\w+\\): .+; the gang runs without it$`), { timeout: 20_000 });
+    await expect(warning).toContainText(new RegExp(`^1 pod above minAvailable not scheduled: ${name}-0-eng-\\w+ Pending \\d+[smhd]\\S*: Unschedulable: .+; the gang runs without it$`), { timeout: 20_000 });
     await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'healthy', { timeout: 20_000 });
     const seen = await page.evaluate(() => [...(window as unknown as { __health: Set<string> }).__health]);
     expect(seen).not.toContain('state:degraded');

@@ -47,7 +47,7 @@ describe('workloadHealth: starting is not degraded', () => {
     expect(h.state).toBe('healthy');
     expect(h.notes).toHaveLength(1);
     expect(h.notes[0]!.severity).toBe('warning');
-    expect(h.notes[0]!.text).toMatch(/^1 pod above minAvailable not scheduled \(llama-disagg-0-decode-3-x\d+\): 0\/8 nodes are available; the gang runs without it$/);
+    expect(h.notes[0]!.text).toMatch(/^1 pod above minAvailable not scheduled: llama-disagg-0-decode-3-x\d+ Pending: Unschedulable: 0\/8 nodes are available; the gang runs without it$/);
   });
 
   it('unschedulable pods of a scaled gang are a warning too: the base gang runs', () => {
@@ -56,7 +56,7 @@ describe('workloadHealth: starting is not degraded', () => {
     const h = health(o);
     expect(h.state).toBe('healthy');
     expect(h.notes.map((n) => n.severity)).toEqual(['warning']);
-    expect(h.notes[0]!.text).toMatch(/^4 pods above minAvailable not scheduled \(llama-disagg-0-prefill-1-pleader-0-x\d+, .* and 1 more\)/);
+    expect(h.notes[0]!.text).toMatch(/^4 pods above minAvailable not scheduled: llama-disagg-0-prefill-1-pleader-0-x\d+ Pending: Unschedulable: 0\/8 nodes are available \(also llama-disagg-0-prefill-1-pworker-\d-x\d+, .+\); the gang runs without them$/);
   });
 
   it('a gang minimum that cannot be scheduled is degraded, as before', () => {
@@ -230,6 +230,23 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, lastTransitionTime: '2026-01-01T00:00:00Z' } : c));
     o.pcs.status = { availableReplicas: 1, updatedReplicas: 2 };
     expect(health(o, state, at(90 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 90s: 3 of 4 pods ready', since: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('an unschedulable pod above minAvailable says how long it has waited (its own timestamps), the longest-waiting first, and ages with the clock', () => {
+    // decode: 4 pods, minAvailable 2; decode-2 and decode-3 refused while the others run, decode-3 created a minute later.
+    const o = created(stackObjects(disagg, { stage: (h) => (h === 'llama-disagg-0-decode-2' || h === 'llama-disagg-0-decode-3' ? 'pending' : 'ready') }));
+    const later = o.pods.find((p) => hostname(p) === 'llama-disagg-0-decode-3')!;
+    later.metadata = { ...later.metadata, creationTimestamp: new Date(at(MINUTE)).toISOString() };
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    const h = health(o, undefined, at(4 * MINUTE));
+    expect(h.state).toBe('healthy');
+    expect(h.notes).toHaveLength(1);
+    expect(h.notes[0]).toMatchObject({ severity: 'warning', since: '2026-01-01T00:00:00.000Z' });
+    expect(h.notes[0]!.text).toMatch(/^2 pods above minAvailable not scheduled: llama-disagg-0-decode-2-x\d+ Pending 4m: Unschedulable: 0\/8 nodes are available \(also llama-disagg-0-decode-3-x\d+\); the gang runs without them$/);
+    expect(h.timeDependent).toBe(true);
+    // The clock moves on: the same pods, an older wait.
+    expect(health(o, undefined, at(12 * MINUTE)).notes[0]!.text).toContain('decode-2-x');
+    expect(health(o, undefined, at(12 * MINUTE)).notes[0]!.text).toMatch(/ Pending 12m: /);
   });
 
   it('a settled stack does not depend on the clock; without a clock no note says an age', () => {

@@ -5,8 +5,8 @@
  *
  * Pods on their way (gated, Pending without an Unschedulable condition yet, bound and starting) are not
  * a problem, nor is the MinAvailableBreached Grove sets while they start: the stack is progressing.
- * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning: the
- * gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
+ * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning, with
+ * how long it has waited: the gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
  * scheduled (see the clock below), failed or crashing pods, operator errors, a gang spread past its
  * required domain.
  *
@@ -193,8 +193,16 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   for (const b of breached.filter((x) => !breachStarting(x))) add('warning', `${b.kind} ${b.name}: MinAvailableBreached (${b.c.reason})`);
 
   if (optional.length > 0) {
-    const message = podCondition(optional[0]!.object, 'PodScheduled')?.message;
-    add('warning', `${plural(optional.length, 'pod')} above minAvailable not scheduled (${named(optional.map((p) => p.name))})${message ? `: ${message}` : ''}; the gang runs without ${optional.length === 1 ? 'it' : 'them'}`);
+    // The longest-waiting one with its age and the scheduler's words, as `kubectl get pods` would put it; the others named.
+    const [longest, ...others] = oldestFirst(optional);
+    const since = notReadySince(longest!);
+    const ms = waited(since);
+    if (ms !== undefined) timeDependent = true;
+    add(
+      'warning',
+      `${plural(optional.length, 'pod')} above minAvailable not scheduled: ${podWait(longest!, ms)}${others.length > 0 ? ` (also ${named(others.map((p) => p.name))})` : ''}; the gang runs without ${optional.length === 1 ? 'it' : 'them'}`,
+      ms !== undefined ? since : undefined,
+    );
   }
   for (const c of pcs.status?.conditions ?? []) {
     if (c.type === 'TopologyLevelsUnavailable' && c.status !== 'False') add('warning', `TopologyLevelsUnavailable (${c.reason}): ${c.message}`);
