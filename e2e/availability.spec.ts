@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { WATCHED_KINDS, type WatchedKind } from '../lib/cluster/kinds';
-import type { KindConnectionState, StreamSnapshot } from '../lib/cluster/stream';
+import type { ConnectionStates, KindConnectionState, StreamSnapshot } from '../lib/cluster/stream';
 import type { KubeObject } from '../lib/grove/meta';
 import { collectErrors } from './support/page';
 import { liveStreamSnapshot } from './support/stream';
@@ -23,15 +23,23 @@ async function liveSnapshot(page: Page): Promise<StreamSnapshot> {
 
 type Refusals = Partial<Record<WatchedKind, Pick<KindConnectionState, 'status' | 'httpStatus' | 'lastError'>>>;
 
+/** Every kind's connection state: the `refused` ones as given, the others live. */
+function kindStates(refused: Refusals): ConnectionStates {
+  return Object.fromEntries(WATCHED_KINDS.map((kind) => [kind, { kind, since: Date.now(), ...(refused[kind] ?? { status: 'live' }) }]));
+}
+
 /** `snapshot` with the `refused` kinds emptied and in the state given, as the stream's snapshot data. */
 function answer(snapshot: StreamSnapshot, refused: Refusals): string {
-  const out: StreamSnapshot = { seq: 0, kinds: {}, states: {} };
-  for (const kind of WATCHED_KINDS) {
-    const state = refused[kind];
-    out.kinds[kind] = state ? { resourceVersion: '1', items: [] } : snapshot.kinds[kind]!;
-    out.states[kind] = { kind, since: Date.now(), ...(state ?? { status: 'live' }) };
-  }
+  const out: StreamSnapshot = { seq: 0, kinds: {}, states: kindStates(refused) };
+  for (const kind of WATCHED_KINDS) out.kinds[kind] = refused[kind] ? { resourceVersion: '1', items: [] } : snapshot.kinds[kind]!;
   return JSON.stringify(out);
+}
+
+/** The held-open stream reports `failing` kinds in error from now on (the server's `state` event); their objects stay in the tab's store. */
+async function failKinds(page: Page, failing: Refusals): Promise<void> {
+  await page.evaluate((data) => {
+    for (const stream of (window as unknown as { __heldStreams: { emit(type: string, data: string): void }[] }).__heldStreams) stream.emit('state', data);
+  }, JSON.stringify(kindStates(failing)));
 }
 
 /** From the next navigation on, /api/stream opens a stand-in that sends `data` as its snapshot and stays open. */
@@ -41,9 +49,14 @@ async function serveStream(page: Page, data: string): Promise<void> {
     class HeldStream {
       private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
       constructor(readonly url: string) {
+        const held = window as unknown as { __heldStreams?: HeldStream[] };
+        (held.__heldStreams ??= []).push(this);
         setTimeout(() => this.listeners.get('snapshot')?.forEach((listener) => listener({ data: snapshot })), 50);
         // Heartbeats, as the server sends them: a silent stream is reconnected after a while.
         setInterval(() => this.listeners.get('heartbeat')?.forEach((listener) => listener({ data: '{}' })), 10_000);
+      }
+      emit(type: string, data: string) {
+        this.listeners.get(type)?.forEach((listener) => listener({ data }));
       }
       addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
         this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
@@ -145,6 +158,43 @@ test('a viewer (PodGangs, Events, Nodes, scaling groups refused): the stack page
   const builderPreview = page.getByTestId('preview-panel');
   await expect(builderPreview.getByRole('alert')).toHaveText('No preview: You may not list Nodes.');
   await expect(builderPreview.getByText(/Loading the cluster’s nodes|has no nodes/)).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('kinds that fail after they were live keep their last objects: every list shown from them says it may be out of date, in the same words', async ({ page }) => {
+  const errors = collectErrors(page);
+  const snapshot = await liveSnapshot(page);
+  await serveStream(page, answer(snapshot, {}));
+  const timedOut = { status: 'error' as const, httpStatus: 500, lastError: 'etcdserver: request timed out' };
+  const FAILING: Refusals = { PodCliqueSet: unauthorized, PodClique: unauthorized, Pod: timedOut, PodCliqueScalingGroup: unauthorized, PodGang: unauthorized, Event: unauthorized };
+  const stale = (rows: string) => page.locator(`[data-testid="stale-list"][data-rows="${rows}"]`);
+
+  await page.goto('/workloads');
+  const row = page.locator(`[data-testid="workload-row"][data-name="${STACK}"]`);
+  await expect(row).toBeVisible();
+  await expect(page.getByTestId('stale-list')).toHaveCount(0);
+  await failKinds(page, FAILING);
+  await expect(stale('PodCliqueSets')).toHaveText(/^Could not list PodCliqueSets in \S+: Unauthorized\. The PodCliqueSets below may be out of date\.$/);
+  await expect(row).toBeVisible();
+
+  await page.goto(`/workloads/default/${STACK}`);
+  await expect(page.locator('[data-testid="gang"]').first()).toBeVisible();
+  await expect(page.getByTestId('stale-list')).toHaveCount(0);
+  await failKinds(page, FAILING);
+  await expect(page.getByTestId('pcs-stale')).toHaveText('Could not list PodCliqueSets in default: Unauthorized. This PodCliqueSet is shown as it was last listed: it may be out of date.');
+  await expect(page.getByTestId('health-partial')).toHaveText('Could not list PodCliques in default: Unauthorized. Health and counts are read from what was last listed: they may be out of date.');
+  await expect(stale('PodCliques')).toHaveText('Could not list PodCliques in default: Unauthorized. The PodCliques below may be out of date.');
+  await expect(stale('pods')).toHaveText('Could not list Pods in default: etcdserver: request timed out. The pods below may be out of date.');
+  await expect(stale('scaling groups')).toHaveText('Could not list PodCliqueScalingGroups in default: Unauthorized. The scaling groups below may be out of date.');
+  await expect(stale('PodGangs')).toHaveText('Could not list PodGangs in default: Unauthorized. The PodGangs below may be out of date.');
+  // The rows are still there, beside the line.
+  await expect(page.locator('[data-testid="gang"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="pod"]').first()).toBeVisible();
+  const events = page.getByRole('region', { name: 'Events list' });
+  if ((await page.getByTestId('events-empty').count()) === 0) {
+    await expect(events.locator('[data-testid="event"]').first()).toBeVisible();
+    await expect(stale('events')).toHaveText('Could not list Events in default: Unauthorized. The events below may be out of date.');
+  } else await expect(page.getByTestId('events-empty')).toHaveText('Could not list Events in default: Unauthorized.');
   expect(errors).toEqual([]);
 });
 

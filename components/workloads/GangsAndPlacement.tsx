@@ -5,7 +5,7 @@
  */
 import type { WorkloadPlacement } from '../../lib/workloads/placement';
 import { gangStateText, type WorkloadTree } from '../../lib/workloads/tree';
-import { StageBar, UNAVAILABLE_CLASS } from './parts';
+import { StageBar, StaleListNote, UNAVAILABLE_CLASS } from './parts';
 
 function spanText(spans: Record<string, string[]>): string {
   const levels = Object.entries(spans).filter(([, values]) => values.length > 0);
@@ -32,7 +32,7 @@ export function GangsTable({ tree, placement, unavailable }: { tree: WorkloadTre
     );
   return (
     <div className="overflow-x-auto">
-      {unavailable && <p className={`text-xs ${UNAVAILABLE_CLASS}`}>{unavailable} The PodGangs below may be out of date.</p>}
+      <StaleListNote unavailable={unavailable} rows="PodGangs" />
       <table className="w-full text-left text-xs" aria-label="PodGangs">
         <thead className="text-zinc-600 dark:text-zinc-400">
           <tr>

@@ -23,7 +23,7 @@ import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
 import { useNow } from '../hooks/useNow';
-import { useWorkloadData } from './useWorkloadData';
+import { keptObjects, useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
@@ -137,7 +137,13 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
           )}
           {treeMissing && (
             <p data-testid="health-partial" className={`text-xs ${UNAVAILABLE_CLASS}`}>
-              {treeMissing.text} Health and counts are read without them.
+              {treeMissing.text} Health and counts are read {keptObjects(data, treeMissing.kind) ? 'from what was last listed: they may be out of date' : 'without them'}.
+            </p>
+          )}
+          {unlisted && (
+            // The PodCliqueSet kept from a list that fails now: its spec and status may have moved on.
+            <p data-testid="pcs-stale" className={`text-xs ${UNAVAILABLE_CLASS}`}>
+              {unlisted} This PodCliqueSet is shown as it was last listed: it may be out of date.
             </p>
           )}
           {capabilities.status === 'error' && <p className="text-xs text-zinc-600 dark:text-zinc-400">Could not ask what you may do ({capabilities.message}); the cluster decides when you act.</p>}

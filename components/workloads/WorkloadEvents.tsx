@@ -2,7 +2,7 @@
 /** The events of every object in the stack, merged, newest first. */
 import { formatAge } from '../../lib/workloads/health';
 import type { WorkloadEvent } from '../../lib/workloads/events';
-import { UNAVAILABLE_CLASS } from './parts';
+import { StaleListNote, UNAVAILABLE_CLASS } from './parts';
 
 const LIMIT = 200;
 
@@ -18,7 +18,7 @@ export function WorkloadEvents({ events, now, unavailable }: { events: readonly 
   return (
     // Scrolls on its own, so it takes focus: arrow keys scroll it without a mouse.
     <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label="Events list">
-      {unavailable && <p className={`text-xs ${UNAVAILABLE_CLASS}`}>{unavailable} The events below may be out of date.</p>}
+      <StaleListNote unavailable={unavailable} rows="events" />
       <table className="w-full text-left text-xs" aria-label="Events, newest first">
         <thead className="sticky top-0 bg-white text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
           <tr>

@@ -13,8 +13,8 @@ import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type Workload
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
 import { useNow } from '../hooks/useNow';
-import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend, UNAVAILABLE_CLASS } from './parts';
-import { useWorkloadData } from './useWorkloadData';
+import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend, StaleListNote, UNAVAILABLE_CLASS } from './parts';
+import { keptObjects, useWorkloadData } from './useWorkloadData';
 
 /** The kinds a row's health is read from, besides its PodCliqueSet. */
 const HEALTH_KINDS = ['Pod', 'PodClique', 'PodGang', 'PodCliqueScalingGroup'] as const;
@@ -134,11 +134,12 @@ export function WorkloadList() {
             ? 'Loading PodCliqueSets…'
             : unlisted && rows.length === 0
               ? unlisted
-              : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.${unlisted ? ` ${unlisted} The list may be out of date.` : ''}`}
+              : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
       </p>
+      {rows.length > 0 && <StaleListNote unavailable={unlisted} rows="PodCliqueSets" />}
       {!unlisted && partial && partial.availability.status !== 'loading' && rows.length > 0 && (
         <p data-testid="health-partial" className={`text-xs ${UNAVAILABLE_CLASS}`}>
-          {partial.text} Health, counts and problems below are read without them.
+          {partial.text} Health, counts and problems below are read {keptObjects(data, partial.kind) ? 'from what was last listed: they may be out of date' : 'without them'}.
         </p>
       )}
 

@@ -9,7 +9,7 @@ import { formatDuration, notReadySince } from '../../lib/workloads/health';
 import { isLiveStage, totalStageCount } from '../../lib/workloads/pods';
 import type { CliqueNode, ReplicaNode, ScalingGroupNode, WorkloadTree } from '../../lib/workloads/tree';
 import type { WhyPending } from '../../lib/workloads/whyPending';
-import { BUTTON_SECONDARY, StageBadge, StageBar, UNAVAILABLE_CLASS } from './parts';
+import { BUTTON_SECONDARY, StageBadge, StageBar, StaleListNote, UNAVAILABLE_CLASS } from './parts';
 import { unavailableText } from '../hooks/kindAvailability';
 import { ScaleControl, type PermissionState } from './ScaleControl';
 import type { WorkloadData } from './useWorkloadData';
@@ -24,14 +24,22 @@ export interface TreeViewProps {
 }
 
 export function WorkloadTreeView(props: TreeViewProps) {
-  const { tree } = props;
+  const { tree, data } = props;
   if (tree.replicas.length === 0) return <p className="text-sm text-zinc-600 dark:text-zinc-400">No replicas: the PodCliqueSet is scaled to zero.</p>;
+  // Rows kept from a kind that cannot be read now (it failed after it was live) are said to be so; a
+  // scaling group not in the list at all says so itself (group-unread).
+  const stale = (kind: 'PodClique' | 'Pod' | 'PodCliqueScalingGroup', shown: boolean) => (shown ? unavailableText(kind, data.availability[kind], tree.namespace) : null);
   return (
-    <ul className="space-y-4" aria-label={`Replicas of ${tree.name}`}>
-      {tree.replicas.map((r) => (
-        <ReplicaItem key={r.index} replica={r} {...props} />
-      ))}
-    </ul>
+    <div className="space-y-2">
+      <StaleListNote unavailable={stale('PodClique', tree.podCliques.length > 0)} rows="PodCliques" />
+      <StaleListNote unavailable={stale('Pod', tree.pods.length > 0)} rows="pods" />
+      <StaleListNote unavailable={stale('PodCliqueScalingGroup', tree.scalingGroups.some((g) => !g.unread))} rows="scaling groups" />
+      <ul className="space-y-4" aria-label={`Replicas of ${tree.name}`}>
+        {tree.replicas.map((r) => (
+          <ReplicaItem key={r.index} replica={r} {...props} />
+        ))}
+      </ul>
+    </div>
   );
 }
 

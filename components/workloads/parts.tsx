@@ -32,6 +32,24 @@ export const NOTE_CLASS: Record<HealthSeverity, string> = {
 /** A list Canopy could not read (kindAvailability.ts): said in amber, apart from a list that is really empty. */
 export const UNAVAILABLE_CLASS = 'text-amber-800 dark:text-amber-300';
 
+/** The sentence beside rows kept from a kind that cannot be read now: "Could not list Pods in team-a: Unauthorized. The pods below may be out of date." */
+export const staleListText = (unavailable: string, rows: string): string => `${unavailable} The ${rows} below may be out of date.`;
+
+/**
+ * Said beside a list still shown while its kind is not live: a kind that went from live to failing (or
+ * refused) keeps its last objects in the tab's store, which may no longer be the cluster's. `unavailable`
+ * is kindAvailability.ts's sentence for the kind (unavailableText), null when it is live: nothing is
+ * said. `rows`: what the list shows, as the sentence names them ("PodGangs", "pods", "events").
+ */
+export function StaleListNote({ unavailable, rows }: { unavailable: string | null | undefined; rows: string }) {
+  if (!unavailable) return null;
+  return (
+    <p data-testid="stale-list" data-rows={rows} className={`text-xs ${UNAVAILABLE_CLASS}`}>
+      {staleListText(unavailable, rows)}
+    </p>
+  );
+}
+
 /** A note that ages says since when on hover (the browser's local time). */
 export const noteTitle = (n: HealthNote): string | undefined => (n.since ? `since ${new Date(n.since).toLocaleString()}` : undefined);
 

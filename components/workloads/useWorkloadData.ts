@@ -4,6 +4,7 @@
  * placement engine runs on (the tab's shared one, components/hooks/useClusterState.ts).
  */
 import { useMemo } from 'react';
+import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { WorkloadObjects } from '../../lib/workloads/tree';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -33,6 +34,18 @@ export interface WorkloadData extends WorkloadObjects {
 }
 
 const NO_EVENTS: readonly KubeObject[] = Object.freeze([]);
+
+const LIST_OF = { PodCliqueSet: 'podCliqueSets', PodClique: 'podCliques', PodCliqueScalingGroup: 'podCliqueScalingGroups', PodGang: 'podGangs', Pod: 'pods', Event: 'events' } as const;
+
+/**
+ * Whether the store still holds objects of `kind`: a kind that cannot be read now but was listed
+ * before keeps its last objects (what is shown may be out of date), one never listed has none (what is
+ * shown is read without it).
+ */
+export function keptObjects(data: Pick<WorkloadData, (typeof LIST_OF)[keyof typeof LIST_OF]>, kind: WatchedKind): boolean {
+  const list = kind in LIST_OF ? LIST_OF[kind as keyof typeof LIST_OF] : undefined;
+  return list !== undefined && data[list].length > 0;
+}
 
 /**
  * Why the cluster's nodes cannot be had, when waiting will not bring them: the Node list is refused or
