@@ -315,3 +315,128 @@ describe('a gang that can never fit says so: capacity, not free room', () => {
     expect(g.explanation!.some((e) => e.exceedsCapacity)).toBe(false);
   });
 });
+
+/** The reviewer's cluster: 32 nodes of 8 GPUs, zone › block › rack › host, racks of 4 nodes (32 GPUs). */
+function reviewCluster(): ClusterState {
+  return nestedCluster(['zone', 'block', 'rack'], [2, 2, 2, 4]);
+}
+
+/** Busy every node with GPU pods so that only `free` (node → GPUs) stays free; others are full. */
+function leaveFree(state: ClusterState, free: Record<string, number>): ClusterState {
+  for (const n of state.nodes) {
+    const used = n.allocatable.gpu - (free[n.name] ?? 0);
+    if (used > 0) state.pods.push(boundPod(`busy-${n.name}`, n.name, used));
+  }
+  return state;
+}
+
+/** Taint a node so that the test gangs (which tolerate nothing) may not use it. */
+function taintNode(state: ClusterState, name: string): void {
+  state.nodes.find((n) => n.name === name)!.taints.push({ key: 'dedicated', value: 'infer', effect: 'NoSchedule' });
+}
+
+describe('a stack that can never fit is said first, on a busy cluster too', () => {
+  const rackGang: GangSpec = { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 8 }] };
+  const rackNever =
+    'the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 32); loosen the pack to block or use fewer or smaller pods';
+
+  it('idle: the rack capacity alone', () => {
+    const g = fail(reviewCluster(), rackGang);
+    expect(g.explanation).toEqual([{ level: 'rack', needs: '40 GPUs in one rack', best: 'the largest rack has 32 GPUs even when empty', message: rackNever, exceedsCapacity: true }]);
+  });
+
+  it('12 GPUs free: the rack capacity first, the free room kept after it', () => {
+    const g = fail(leaveFree(reviewCluster(), { 'node-00': 8, 'node-17': 4 }), rackGang);
+    expect(g.reason).toBe(rackNever);
+    expect(g.explanation!.map((e) => [e.level, e.message, e.exceedsCapacity ?? false])).toEqual([
+      ['rack', rackNever, true],
+      ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use', false],
+    ]);
+  });
+
+  it('no free node large enough for one pod: the rack capacity first, then the node', () => {
+    const g = fail(leaveFree(reviewCluster(), { 'node-00': 4, 'node-09': 4, 'node-17': 4 }), rackGang);
+    expect(g.explanation!.map((e) => [e.level, e.message])).toEqual([
+      ['rack', rackNever],
+      ['node', 'pod llm-0-w-0 needs 8 GPUs on one node; the largest free node has 4'],
+    ]);
+  });
+
+  it('more than the whole cluster holds, with no free node large enough: the cluster capacity first', () => {
+    const state = flat(4);
+    for (const n of state.nodes) state.pods.push(boundPod(`b-${n.name}`, n.name, 4));
+    const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 5, gpu: 8 }] });
+    expect(g.explanation!.map((e) => [e.level, e.message, e.exceedsCapacity ?? false])).toEqual([
+      ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum, but the cluster has only 32 GPUs even when empty; use fewer or smaller pods', true],
+      ['node', 'pod x-0-w-0 needs 8 GPUs on one node; the largest free node has 4', false],
+    ]);
+  });
+
+  it('a pod no node matches is not also reported as a rack without capacity', () => {
+    const g = fail(reviewCluster(), {
+      name: 'x-0',
+      constraint: { required: 'rack' },
+      groups: [
+        { clique: 'a', replicas: 2, gpu: 8, scheduling: { nodeSelector: { pool: 'none' } } },
+        { clique: 'b', replicas: 2, gpu: 8 },
+      ],
+    });
+    expect(g.explanation!.map((e) => e.message)).toEqual(['pod x-0-a-0: no node matches nodeSelector pool=none']);
+  });
+});
+
+describe('the best domain named is the one with the most room, and free GPUs it cannot use are explained', () => {
+  it('a tie on usable GPUs goes to the domain with more free, whose unusable GPUs are said', () => {
+    // rack-0: 8, 8, 8 free (24). rack-5: 8, 8, 8 free and 4 on a node the gang may not use (28). Others full.
+    const state = leaveFree(reviewCluster(), { 'node-00': 8, 'node-01': 8, 'node-02': 8, 'node-20': 8, 'node-21': 8, 'node-22': 8, 'node-23': 4 });
+    taintNode(state, 'node-23');
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 8, gpu: 4 }] });
+    expect(g.reason).toBe(
+      'the gang needs 32 GPUs in one rack; the best rack, rack-5, has 28 GPUs free, only 24 of them usable: 4 on 1 node its pods may not use (taint dedicated=infer:NoSchedule not tolerated)',
+    );
+    expect(g.explanation![0]).toMatchObject({ level: 'rack', best: 'rack-5 has 28 GPUs free, 24 usable' });
+  });
+
+  it('free GPUs on nodes its pods may not use and on nodes with no room for a pod are said apart', () => {
+    // rack-1: 8, 8 free, 4 on a tainted node and 6 on a node too full for a pod of 8 (26); rack-2: 8, 8 (16). Others full.
+    const state = leaveFree(reviewCluster(), { 'node-04': 8, 'node-05': 8, 'node-06': 4, 'node-07': 6, 'node-08': 8, 'node-09': 8 });
+    taintNode(state, 'node-06');
+    const g = fail(state, {
+      name: 'llm-0',
+      constraint: { required: 'rack' },
+      groups: [
+        { clique: 'a', replicas: 2, gpu: 8 },
+        { clique: 'b', replicas: 2, gpu: 8 },
+      ],
+    });
+    expect(g.reason).toBe(
+      'the gang needs 32 GPUs in one rack; the best rack, rack-1, has 26 GPUs free, only 16 of them usable: 4 on 1 node its pods may not use (taint dedicated=infer:NoSchedule not tolerated) and 6 on 1 node with no room for a pod of 8 GPUs',
+    );
+  });
+
+  it('one size of pod: room for too few of them, and the free GPUs its pods may not use said after', () => {
+    // rack-2: 8, 8 free and 8 on a tainted node (24 free, room for 2 pods of 8); other racks full.
+    const state = leaveFree(reviewCluster(), { 'node-08': 8, 'node-09': 8, 'node-10': 8 });
+    taintNode(state, 'node-10');
+    state.nodes.push(makeNode('spare-0'), makeNode('spare-1'));
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe(
+      'the gang needs 3 pods of 8 GPUs in one rack; the best rack, rack-2, has 24 GPUs free but room for only 2 of them; 8 on 1 node its pods may not use (taint dedicated=infer:NoSchedule not tolerated) (2 nodes with 16 free GPUs lack the rack label topology.kubernetes.io/rack)',
+    );
+  });
+
+  it('"the largest free" is the domain with the most usable GPUs, not the one with room for most pods', () => {
+    // rack-0: 8 and 8 free (16, room for 2 pods of 5); rack-1: 5, 5 and 5 free (15, room for 3). Others full.
+    const state = leaveFree(reviewCluster(), { 'node-00': 8, 'node-01': 8, 'node-04': 5, 'node-05': 5, 'node-06': 5 });
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 4, gpu: 5 }] });
+    expect(g.reason).toBe('the gang needs 20 GPUs in one rack; the largest free rack, rack-0, has 16');
+  });
+
+  it('an exact tie is broken by name', () => {
+    // rack-1 and rack-7 both keep 16 free; the nodes are listed last rack first.
+    const state = leaveFree(reviewCluster(), { 'node-28': 8, 'node-29': 8, 'node-04': 8, 'node-05': 8 });
+    state.nodes.reverse();
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 24 GPUs in one rack; the largest free rack, rack-1, has 16');
+  });
+});

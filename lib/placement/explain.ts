@@ -3,7 +3,9 @@
  * failed (the index is back to its state before the gang). Checks go from the most specific cause to
  * the least: a pod no node accepts (filters), a pod no node has room for, the gang's total against the
  * free capacity, each required constraint on its own (broadest first), a required constraint inside its
- * enclosing one, and finally the combination.
+ * enclosing one, and finally the combination. That the gang can never fit (more than a node, the
+ * cluster or every domain of a required level holds even when empty) is checked whatever else was found,
+ * and listed first: no wait helps, the request must change.
  */
 import type { NodeInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
@@ -39,6 +41,9 @@ export function formatMemory(bytes: number): string {
 }
 
 const gpus = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
+
+/** Domain names in natural order: rack-2 before rack-10. */
+const byName = new Intl.Collator('en', { numeric: true }).compare;
 
 /** "a", "a and b", "a, b and c". */
 export function joinAnd(parts: readonly string[]): string {
@@ -222,7 +227,15 @@ function excludedWithRoom(index: ClusterIndex, pod: WPod): string {
     free += index.freeGpu[n]!;
   }
   if (nodes.length === 0) return '';
-  const req = pod.pod.scheduling;
+  const where = `${pod.gpu > 0 ? `${gpus(free)} free` : 'room'} on ${nodesWord(nodes.length)} it may not use`;
+  return `; ${where}: ${exclusionReasons(nodes, pod.pod.scheduling)}`;
+}
+
+/**
+ * Why a pod with these requirements may not use these nodes: "taint dedicated=infer:NoSchedule not
+ * tolerated" when one reason covers them all, else each with its count ("not matching … on 2, cordoned on 1").
+ */
+function exclusionReasons(nodes: readonly NodeInfo[], req: WPod['pod']['scheduling']): string {
   const { matching, notReady, cordoned, taints } = countExclusions(nodes, req);
   const reasons: [string, number][] = [
     [`not matching ${requirementText(req).what}`, nodes.length - matching],
@@ -232,9 +245,7 @@ function excludedWithRoom(index: ClusterIndex, pod: WPod): string {
   ];
   // Every reason, most common first (on a tie, the pod's own requirements before the node's state).
   const named = reasons.filter((r) => r[1] > 0).sort((a, b) => b[1] - a[1]);
-  const why = named.length === 1 && named[0]![1] === nodes.length ? named[0]![0] : named.map(([r, c]) => `${r} on ${c}`).join(', ');
-  const where = `${pod.gpu > 0 ? `${gpus(free)} free` : 'room'} on ${nodesWord(nodes.length)} it may not use`;
-  return `; ${where}: ${why}`;
+  return named.length === 1 && named[0]![1] === nodes.length ? named[0]![0] : named.map(([r, c]) => `${r} on ${c}`).join(', ');
 }
 
 /** Why no single node has room for the pod now, or null when one has. */
@@ -349,6 +360,39 @@ function domainFreeGpu(index: ClusterIndex, level: LevelIndex, d: number): numbe
   return free;
 }
 
+/**
+ * A domain's free GPUs that set s cannot use now, as a clause: those on nodes its pods may not use (with
+ * why) and those on nodes with no room for one of its pods ("4 on 1 node its pods may not use (taint …
+ * not tolerated) and 6 on 1 node with no room for a pod of 8 GPUs"). `usable`: the nodes of the domain
+ * that can take a pod of s now (the search's aggregate). Nodes that take no pods at all are not counted,
+ * as domainFreeGpu does not count them.
+ */
+function unusableFree(index: ClusterIndex, level: LevelIndex, d: number, s: WSet, pods: readonly WPod[], usable: readonly number[]): { excluded: number; text: string } {
+  const inUse = new Set(usable);
+  const excludedNodes: NodeInfo[] = [];
+  let excluded = 0;
+  let noRoom = 0;
+  let noRoomNodes = 0;
+  for (const n of domainNodes(level, d)) {
+    const free = index.freeGpu[n]!;
+    if (!index.accepts[n] || free <= 0 || inUse.has(n)) continue;
+    if (s.profiles.some((k) => k.mask[n])) {
+      noRoom += free;
+      noRoomNodes++;
+    } else {
+      excluded += free;
+      excludedNodes.push(index.nodes[n]!);
+    }
+  }
+  const parts: string[] = [];
+  if (excluded > 0) {
+    const why = exclusionReasons(excludedNodes, pods[s.all[0]!]!.pod.scheduling);
+    parts.push(`${excluded} on ${nodesWord(excludedNodes.length)} its pods may not use${why ? ` (${why})` : ''}`);
+  }
+  if (noRoom > 0) parts.push(`${noRoom} on ${nodesWord(noRoomNodes)} with no room for ${podSize(s)}`);
+  return { excluded, text: joinAnd(parts) };
+}
+
 /** "a pod of 8 GPUs" for a one-size set, else "one of its pods". */
 function podSize(s: WSet): string {
   const sizes = new Set(s.profiles.map((k) => k.gpu));
@@ -396,7 +440,7 @@ interface Shortage {
   free: number;
   /** split: pods that fit by this resource alone. */
   fit: number;
-  /** split: free amounts of the nodes with any, largest first, as words. */
+  /** split: free amounts of the nodes with any, largest first, as words ("8, 6 and 6 GPUs free"). */
   list: string;
 }
 
@@ -434,9 +478,10 @@ function shortageOf(index: ClusterIndex, s: WSet, nodes: ArrayLike<number>): Sho
     }
     if (fit >= k.count || (worst && fit >= worst.fit)) continue;
     frees.sort((a, b) => b - a);
-    const shown = frees.slice(0, 8).map(dim.bare);
-    const more = frees.length > 8 ? [`${frees.length - 8} more`] : [];
-    const list = frees.length === 0 ? '' : `${joinAnd([...shown, ...more])} ${dim.unit}`;
+    // Eight amounts at most; the rest summed with their nodes counted: "…, 4 and 4 GPUs free, plus 192 on 48 more nodes".
+    const rest = frees.slice(8);
+    const more = rest.length > 0 ? `, plus ${dim.bare(rest.reduce((a, b) => a + b, 0))} on ${rest.length} more node${rest.length === 1 ? '' : 's'}` : '';
+    const list = frees.length === 0 ? '' : `${joinAnd(frees.slice(0, 8).map(dim.bare))} ${dim.unit} free${more}`;
     worst = { dim, kind: 'split', need: per, free: frees.reduce((a, b) => a + b, 0), fit, list };
   }
   return worst;
@@ -446,7 +491,7 @@ function shortageOf(index: ClusterIndex, s: WSet, nodes: ArrayLike<number>): Sho
 function shortageText(s: WSet, sh: Shortage, nodesPhrase: string): string {
   if (sh.kind === 'total') return `only ${sh.dim.amount(sh.free)} ${isAre(sh.dim, sh.free)} free on ${nodesPhrase}`;
   const fits = sh.fit === 1 ? '1 such pod fits' : `${sh.fit} such pods fit`;
-  return `only ${fits}: ${sh.list ? `${nodesPhrase} have ${sh.list} free` : `${nodesPhrase} have no ${sh.dim.unit} free`}`;
+  return `only ${fits}: ${sh.list ? `${nodesPhrase} have ${sh.list}` : `${nodesPhrase} have no ${sh.dim.unit} free`}`;
 }
 
 /** What s needs, in the resource that ran short: "6 pods of 8 CPUs" or "48 CPUs". */
@@ -518,6 +563,16 @@ function emptyAggregate(index: ClusterIndex, level: LevelIndex | null, s: WSet, 
 const fitsEmpty = (s: WSet, a: EmptyAgg): boolean =>
   s.profiles.every((k, i) => a.cnt[i]! >= k.count) && a.gpu >= s.totalGpu && a.cpu >= s.totalCpu && a.mem >= s.totalMem && a.slots >= s.totalSlots;
 
+/**
+ * Whether a pod of each of s's profiles fits some node it may ever use, when empty. When one does not,
+ * that pod's own explanation (no node matches, larger than any node) says why, and a domain's capacity
+ * would only repeat it less precisely.
+ */
+function eachPodFitsANode(index: ClusterIndex, s: WSet, ever: readonly Uint8Array[]): boolean {
+  const whole = emptyAggregate(index, null, s, ever)[0];
+  return !!whole && s.profiles.every((k, i) => k.count === 0 || whole.cnt[i]! > 0);
+}
+
 /** Of an empty domain's totals, the one that falls short of s's need, with how to say it. */
 function capacityShortfall(s: WSet, aggs: readonly EmptyAgg[]): { need: string; most: string; best: EmptyAgg } | null {
   const dims: [need: number, have: (a: EmptyAgg) => number, amount: (v: number) => string][] = [
@@ -574,6 +629,7 @@ function limitingRequest(index: ClusterIndex, level: LevelIndex, d: number, k: P
 function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[], L: number): LevelExplanation | null {
   const level = topo.levels[L]!;
   const ever = everByProfile(index, s, pods);
+  if (!eachPodFitsANode(index, s, ever)) return null;
   const aggs = emptyAggregate(index, level, s, ever);
   if (aggs.length === 0 || aggs.some((a) => fitsEmpty(s, a))) return null;
   const union = new Uint8Array(index.n);
@@ -622,16 +678,17 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   for (let n = 0; n < index.n; n++) all[n] = n;
 
   // 3: the gang's minimum against the capacity (with nothing running), then the free capacity, it may use.
+  // The capacity even when a pod's own reason was found: that no wait makes room is said in any case.
   const root = sets[0]!;
-  if (out.length === 0 && root.all.length > 0) {
+  const rootEver = root.all.length > 0 ? everByProfile(index, root, pods) : [];
+  const empty = root.all.length > 0 ? emptyAggregate(index, null, root, rootEver)[0] : undefined;
+  const never = empty && !fitsEmpty(root, empty) && eachPodFitsANode(index, root, rootEver) ? capacityShortfall(root, [empty]) : null;
+  if ((out.length === 0 || never) && root.all.length > 0) {
     const agg = search.aggregate(all, -1, root)[0];
     if (!agg || !search.fits(root, agg)) {
       // Room on nodes the gang may not use (taints, cordons, NotReady, its selector), said alongside.
       const excluded = excludedWithRoom(index, pods[root.all[0]!]!);
       const podsText = root.all.length === 1 ? 'the one pod' : `the ${root.all.length} pods`;
-      const ever = everByProfile(index, root, pods);
-      const empty = emptyAggregate(index, null, root, ever)[0];
-      const never = empty && !fitsEmpty(root, empty) ? capacityShortfall(root, [empty]) : null;
       const sh = never ? null : shortageOf(index, root, all);
       let needs: string;
       let have: string;
@@ -639,7 +696,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       if (never) {
         // More than the nodes it may use hold with nothing running: no wait makes room.
         const union = new Uint8Array(index.n);
-        for (const m of ever) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
+        for (const m of rootEver) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
         const where = everScope(union, 'its pods') === ' in the cluster' ? 'the cluster has' : 'the nodes its pods may use have';
         needs = `${never.need} for ${podsText}`;
         have = `${never.most} in all, even when empty`;
@@ -658,8 +715,11 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
     }
   }
 
-  // 4: each required constraint on its own, broadest level first, then inside its enclosing one.
-  if (out.length === 0 && topo) {
+  // 4: each required constraint on its own, broadest level first, then inside its enclosing one. That a
+  // level's domains cannot hold it even when empty is said whatever was found before; their free room
+  // only when nothing was.
+  const freeRoom = out.length === 0;
+  if (topo) {
     const order = sets.filter((s) => s.required >= 0 && s.all.length > 0).sort((a, b) => a.required - b.required || a.id - b.id);
     for (const s of order) {
       const level = topo.levels[s.required]!;
@@ -670,15 +730,21 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
         out.push(never);
         continue;
       }
-      let best = aggs[0];
-      for (const a of aggs) if (best && search.units(s, a) > search.units(s, best)) best = a;
+      if (!freeRoom) continue;
+      // best.gpu counts only nodes that can take a pod of s; the domain's free GPUs (as the heatmap shows
+      // them) may be more, split into pieces too small for one pod, or on nodes its pods may not use.
+      // The best: most usable GPUs (so "the largest free" is true), then most room for s, then most free, then by name.
+      const gpuFirst = s.totalGpu > 0;
+      const ranked = aggs
+        .map((a) => ({ a, usable: gpuFirst ? a.gpu : 0, units: search.units(s, a), free: gpuFirst ? domainFreeGpu(index, level, a.dom) : 0 }))
+        .sort((x, y) => y.usable - x.usable || y.units - x.units || y.free - x.free || byName(level.values[x.a.dom]!, level.values[y.a.dom]!));
+      const best = ranked[0]?.a;
+      const free = ranked[0]?.free ?? 0;
       const needAmt = amount(s, s.totalGpu, s.totalCpu, s.totalSlots);
       const single = s.profiles.length === 1;
       let message: string;
       let bestText: string;
-      // best.gpu counts only nodes that can take a pod of s; the domain's free GPUs (as the heatmap shows
-      // them) may be more, split into pieces too small for one pod, or on nodes its pods may not use.
-      const free = best && s.totalGpu > 0 ? domainFreeGpu(index, level, best.dom) : 0;
+      const unusable = best && free > best.gpu ? unusableFree(index, level, best.dom, s, pods, best.nodes) : { excluded: 0, text: '' };
       const unlabelled = unlabelledRoom(index, level, s, pods);
       const sh = best ? shortageOf(index, s, domainNodes(level, best.dom)) : null;
       if (!best && level.values.length === 0) {
@@ -693,10 +759,13 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
         message = `${whoOf(s)} needs ${shortNeed(s, sh)} in one ${level.domain}; in the best ${level.domain}, ${level.values[best.dom]}, ${shortageText(s, sh, 'its nodes')}${unlabelled}`;
       } else if (single && s.totalGpu > 0 && free >= s.totalGpu) {
         bestText = `${level.values[best.dom]} fits ${best.cnt[0]} of ${s.all.length} pods`;
-        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them${unlabelled}`;
+        const notUsable = unusable.excluded > 0 ? `; ${unusable.text}` : '';
+        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them${notUsable}${unlabelled}`;
       } else if (free > best.gpu) {
         bestText = `${level.values[best.dom]} has ${gpus(free)} free, ${best.gpu} usable`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free, only ${best.gpu} of them on nodes that can take ${podSize(s)}${unlabelled}`;
+        // Only "too full" needs no more words; nodes its pods may not use are named with why.
+        const which = unusable.excluded > 0 ? `usable: ${unusable.text}` : `on nodes that can take ${podSize(s)}`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free, only ${best.gpu} of them ${which}${unlabelled}`;
       } else {
         const has = amount(s, best.gpu, best.cpu, best.slots);
         bestText = `${level.values[best.dom]} has ${has} free`;
@@ -766,5 +835,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
     out.push({ level: hardLevel ?? 'cluster', needs: `all ${root.all.length} required pods together`, best: 'no combination found', message });
   }
   void gang;
-  return { reason: out[0]!.message, explanation: out };
+  // What no wait can change first: it is the one to act on; the reasons about free room keep their order after it.
+  const ordered = [...out.filter((e) => e.exceedsCapacity), ...out.filter((e) => !e.exceedsCapacity)];
+  return { reason: ordered[0]!.message, explanation: ordered };
 }

@@ -212,3 +212,20 @@ describe('extended resources from a cluster snapshot', () => {
     expect(placeGangs(parsed.state, [gang]).gangs[0]!.pods[0]!.node).toBe('ib');
   });
 });
+
+describe('long lists of free amounts', () => {
+  it('past eight nodes the rest are summed, in the unit of the list, not counted as if they were GPUs', () => {
+    // node-00 has 8 GPUs free, the other 11 nodes 6 each: only one pod of 8 fits.
+    const state = nestedCluster(['rack'], [1, 12]);
+    for (const n of state.nodes.slice(1)) state.pods.push(boundPod(`b-${n.name}`, n.name, 2));
+    const g = fail(state, { name: 'g-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 3 pods of 8 GPUs for its minimum; only 1 such pod fits: the nodes its pods may use have 8, 6, 6, 6, 6, 6, 6 and 6 GPUs free, plus 24 on 4 more nodes');
+  });
+
+  it('CPU: the rest summed in CPUs', () => {
+    const state = nestedCluster(['rack'], [1, 10], { cpuMilli: 16_000 });
+    for (const n of state.nodes.slice(1)) state.pods.push(boundPod(`hog-${n.name}`, n.name, 0, { cpuMilli: 12_000 }));
+    const g = fail(state, { name: 'cpu-0', groups: [{ clique: 'w', replicas: 3, gpu: 1, cpuMilli: 8000 }] });
+    expect(g.reason).toBe('the gang needs 3 pods of 8 CPUs for its minimum; only 2 such pods fit: the nodes its pods may use have 16, 4, 4, 4, 4, 4, 4 and 4 CPUs free, plus 8 on 2 more nodes');
+  });
+});
