@@ -11,10 +11,14 @@
  * claim answers with its heartbeat at once, and a candidate that hears any leader follows it. A claim
  * nobody answers within `claimMs` makes the candidate the leader. A leader also notes itself in
  * localStorage, every `noteEveryMs` (each write fires a `storage` event in every other tab, so not on
- * every heartbeat) and at once when the note does not name it, so a tab that opens while one leads
- * follows it without a claim (a leader too busy to answer within `claimMs`, on a loaded machine, would
- * otherwise see a second leader start). A note counts for `noteEveryMs + silenceMs`. A follower that hears no leader for `silenceMs` claims again (a closed or frozen leader). A leader
- * leaving (tab closing, page frozen) says so and the others claim at once.
+ * every heartbeat) and at once when it starts leading or the note does not name it, and takes its note
+ * away when it leaves. So a tab that opens while one leads follows it without a claim (a leader too busy
+ * to answer within `claimMs`, on a loaded machine, would otherwise see a second leader start), and a tab
+ * that finds no note at all leads at once: no tab leads, and a lone tab goes live as fast as with a
+ * Web Lock. A note counts for `noteEveryMs + silenceMs`; a tab that finds an older one claims (its
+ * leader may be hidden, its timers a minute apart, yet answers). A follower that hears no leader for
+ * `silenceMs` claims again (a closed or frozen leader). A leader leaving (tab closing, page frozen) says
+ * so and the others claim at once.
  *
  * Two leaders (a frozen leader waking up, two claims crossing) settle by rank: the higher term wins, then
  * the lower id (ids start with the tab's start time, so the older tab). Claims carry the highest term
@@ -226,10 +230,19 @@ export class ChannelElection implements LeaderElection {
     // A leader gone silent is outranked by this tab's claim, should it wake: its term counts as seen.
     // A live leader's note is up to `noteEveryMs` old (plus a late timer), so it counts for that plus
     // the silence a follower allows; following it, the tab gives the leader that silence from now.
+    // No note at all: no tab leads (a leader notes itself the moment it leads, and takes its note away
+    // when it leaves), so this one leads without waiting a claim out. Tabs opening in the same instant
+    // may all read no note and all lead: they hear each other's heartbeats and settle by rank.
     const noted = this.options.note?.read();
     if (noted) this.term = Math.max(this.term, noted.term);
     if (noted && noted.from !== this.options.id && this.now() - noted.at < this.timing.noteEveryMs + this.timing.silenceMs) this.follow(noted);
+    else if (this.options.note && noted === null) this.leadAtOnce();
     else this.claim();
+  }
+
+  private leadAtOnce(): void {
+    this.ownTerm = ++this.term;
+    this.lead();
   }
 
   leave(): void {

@@ -10,7 +10,7 @@ import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore } from './clusterStore';
 import { FakeBus, FakeChannel, FakeStorage, TabTimers } from './electionFakes';
 import { FakeEventSource } from './fakeEventSource';
-import { ChannelElection, ELECTION_TIMING, localStorageNote, lockElection, type ElectionMessage, type LeaderElection, type LockManagerLike } from './streamElection';
+import { ChannelElection, ELECTION_TIMING, localStorageNote, lockElection, type ElectionMessage, type LeaderElection, type LeaderNote, type LockManagerLike } from './streamElection';
 import { RelayedEventSource, routeRelayMessage, StreamRelay, type RelayMessage } from './streamRelay';
 
 const openSources = () => FakeEventSource.all.filter((source) => !source.closed);
@@ -59,14 +59,16 @@ let locks: FakeLocks;
 /** With `electionBus`, the tabs elect by heartbeats on it (no Web Locks; leaders noted in `storage`); else by the fake lock. */
 let electionBus: FakeBus<ElectionMessage> | null;
 let storage: FakeStorage;
-function openTab(name: string): Tab {
+/** `note`: the tab's view of the leader's note (default: `storage`'s); `partitioned`: its election channel cut off from the start. */
+function openTab(name: string, options: { note?: LeaderNote; partitioned?: boolean } = {}): Tab {
   const channel = new FakeChannel(bus);
   let election: LeaderElection = lockElection(locks, 'canopy:test');
   let channelElection: Tab['election'];
   if (electionBus) {
     const timers = new TabTimers();
     const electionChannel = new FakeChannel(electionBus);
-    const byHeartbeats = new ChannelElection({ id: name, channel: electionChannel, timers, note: localStorageNote(storage) });
+    electionChannel.partitioned = options.partitioned ?? false;
+    const byHeartbeats = new ChannelElection({ id: name, channel: electionChannel, timers, note: options.note ?? localStorageNote(storage) });
     channelElection = { channel: electionChannel, timers, election: byHeartbeats };
     election = channelElection.election;
   }
@@ -345,8 +347,7 @@ describe('StreamRelay without Web Locks (insecure origins): the tabs elect by he
     await vi.advanceTimersByTimeAsync(claimMs);
     openSources()[0]!.fire('snapshot', snapshot(1, [pod('from-t2', '1')]));
     storage.items.clear(); // t1 read the note before t2 wrote it
-    const first = openTab('t1');
-    first.election!.channel.partitioned = true;
+    const first = openTab('t1', { partitioned: true });
     await vi.advanceTimersByTimeAsync(claimMs);
     expect([first.relay.role, second.relay.role]).toEqual(['leader', 'leader']);
     expect(openSources().map((source) => source.owner)).toEqual(['t2', 't1']);
@@ -358,5 +359,36 @@ describe('StreamRelay without Web Locks (insecure origins): the tabs elect by he
     kept!.fire('snapshot', snapshot(3, [pod('from-t1', '3')]));
     await flush();
     for (const tab of [first, second]) expect(podNames(tab.store)).toEqual(['from-t1:Pending']);
+  });
+
+  it('a lone tab opens its stream at once, without waiting a claim out', async () => {
+    const tab = openTab('t1');
+    expect(tab.relay.role).toBe('leader');
+    expect(openSources().map((source) => source.owner)).toEqual(['t1']);
+    expect(electionBus!.sent.filter((m) => m.type === 'claim')).toEqual([]);
+  });
+
+  it('eight tabs opened in the same instant, none seeing another’s note, settle on one stream within a heartbeat; every tab gets its data', async () => {
+    const lagging = (): LeaderNote => {
+      const shared = localStorageNote(storage);
+      let first = true;
+      return { read: () => (first ? ((first = false), null) : shared.read()), write: (leader) => shared.write(leader) };
+    };
+    const tabs = ['t5', 't2', 't8', 't1', 't7', 't3', 't6', 't4'].map((name) => openTab(name, { note: lagging() }));
+    // Each found no leader, so each leads and opens a stream.
+    expect(tabs.every((tab) => tab.relay.role === 'leader')).toBe(true);
+    expect(openSources()).toHaveLength(8);
+    await vi.advanceTimersByTimeAsync(heartbeatMs);
+    expect(openSources().map((source) => source.owner)).toEqual(['t1']);
+    expect(tabs.filter((tab) => tab.relay.role === 'leader').map((tab) => tab.name)).toEqual(['t1']);
+    openSources()[0]!.fire('snapshot', snapshot(4, [pod('a', '4', 'Running')]));
+    await flush();
+    for (const tab of tabs) {
+      expect(podNames(tab.store)).toEqual(['a:Running']);
+      expect(tab.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+    }
+    await vi.advanceTimersByTimeAsync(10 * silenceMs);
+    expect(openSources().map((source) => source.owner)).toEqual(['t1']);
+    expect(FakeEventSource.all).toHaveLength(8);
   });
 });
