@@ -4,9 +4,16 @@
  * numbers are the picture's numbers), with the selected workload's GPUs per domain when one is selected.
  */
 import { memo, useMemo, useState } from 'react';
-import { frameWorkloads, type HeatmapModel } from '../../lib/heatmap/model';
+import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 
 const LIMIT = 300;
+
+/** Nodes with NoSchedule/NoExecute taints, in layout order; a cordoned or NotReady one says so (its GPUs count as unavailable). */
+export function taintedNodes(model: HeatmapModel): { node: string; taints: readonly string[]; status: string }[] {
+  return [...model.nodeTaints.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([n, taints]) => ({ node: model.layout.nodes[n]!.name, taints, status: model.nodeStatus[n] === NODE_NOT_READY ? 'NotReady' : model.nodeStatus[n] === NODE_CORDONED ? 'cordoned' : '' }));
+}
 
 /** Memoised: the page re-renders on every hover move, the table only when its props change. */
 export const DomainTable = memo(function DomainTable({ model, highlight, selected, onFocusFrame }: { model: HeatmapModel; highlight: Uint8Array | null; selected: string | null; onFocusFrame: (frame: number) => void }) {
@@ -28,6 +35,7 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
   const highlighted = highlight ? highlight.reduce((s, v) => s + v, 0) : 0;
   const frames = all ? layout.frames : layout.frames.slice(0, LIMIT);
   const t = model.totals;
+  const tainted = useMemo(() => taintedNodes(model), [model]);
   const cell = 'px-2 py-1 text-right tabular-nums';
   return (
     <div className="overflow-x-auto">
@@ -47,6 +55,9 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
             <th scope="col" className={cell}>GPUs</th>
             <th scope="col" className={cell}>Used</th>
             <th scope="col" className={cell}>Free</th>
+            <th scope="col" className={cell} title="Free GPUs on nodes with a NoSchedule or NoExecute taint: free only for pods that tolerate it">
+              Free, tainted
+            </th>
             <th scope="col" className={cell}>Unavailable</th>
             {selectedPerFrame && <th scope="col" className={cell}>Selected</th>}
             <th scope="col" className="px-2 py-1">Workloads</th>
@@ -65,6 +76,7 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
                 <td className={cell}>{s.gpus}</td>
                 <td className={cell}>{s.used}</td>
                 <td className={cell}>{s.free}</td>
+                <td className={cell}>{s.tainted}</td>
                 <td className={cell}>{s.unavailable}</td>
                 {selectedPerFrame && <td className={cell}>{selectedPerFrame[frame.index]}</td>}
                 <td className="px-2 py-1 text-xs">{frameWorkloads(model, frame.index).join(', ')}</td>
@@ -78,12 +90,27 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
             <td className={cell} data-testid="table-total-gpus">{t.gpus}</td>
             <td className={cell}>{t.used}</td>
             <td className={cell}>{t.free}</td>
+            <td className={cell} data-testid="table-total-tainted">{t.tainted}</td>
             <td className={cell}>{t.unavailable}</td>
             {selectedPerFrame && <td className={cell}>{highlighted}</td>}
             <td className="px-2 py-1 text-xs">{model.workloads.length} workloads</td>
           </tr>
         </tfoot>
       </table>
+      {tainted.length > 0 && (
+        <div className="mt-2 text-sm" data-testid="tainted-nodes">
+          <h3 className="font-medium">Tainted nodes ({tainted.length})</h3>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">Their free GPUs are counted under “Free, tainted”: only pods that tolerate the taints may use them.</p>
+          <ul className="ml-4 list-disc">
+            {tainted.slice(0, LIMIT).map(({ node, taints, status }) => (
+              <li key={node}>
+                {node}
+                {status ? ` (${status})` : ''}: {taints.join(', ')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {!all && layout.frames.length > LIMIT && (
         <button type="button" className="mt-2 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" onClick={() => setAll(true)}>
           Show all {layout.frames.length} domains

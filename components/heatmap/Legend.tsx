@@ -42,6 +42,10 @@ export function Legend({ entries, selected, onSelect, ghostCount }: { entries: r
         <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-dashed border-red-700 dark:border-red-400" />
         Cordoned / NotReady node
       </li>
+      <li className="inline-flex items-center gap-1.5" data-testid="legend-tainted-node">
+        <span aria-hidden className="inline-block h-3 w-3 rounded-sm border-2 border-dotted border-[#8a2f6b] dark:border-[#d7b5ff]" />
+        Tainted node (NoSchedule / NoExecute)
+      </li>
       {ghostCount > 0 && (
         <li className="inline-flex items-center gap-1.5">
           <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-dashed border-zinc-900 bg-zinc-900/40 dark:border-zinc-50 dark:bg-zinc-50/40" />

@@ -1,6 +1,12 @@
 'use client';
-/** The selected workload: its GPUs, the domains it spans, and its gangs (split ones called out, each with the state its pods give). */
+/**
+ * The selected workload: its GPUs and pending pods, the domains it spans, the pack constraints its
+ * placement breaks (required: a problem; preferred: a note), and its gangs (each with the state its pods give).
+ */
+import Link from 'next/link';
+import { useMemo } from 'react';
 import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
+import { checkGangConstraints, type ConstraintCheck } from '../../lib/heatmap/constraints';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
 import { levelValueLabel, type HeatmapLevel } from '../../lib/heatmap/levels';
@@ -32,8 +38,30 @@ export function podGangState(gang: KubeObject, pods: readonly KubeObject[]): Gan
   return gangState(members);
 }
 
-/** How a selection reads: the domains it spans per visible level, and its split gangs (collapsed levels included). */
-export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[]): { spans: string[]; split: string | null; gangSplit: (gang: GangSpan) => string } {
+/** "5 pods pending, 40 GPUs waiting" (null when none is pending). */
+export function pendingText(span: Pick<WorkloadSpan, 'pendingPods' | 'pendingGpus'>): string | null {
+  if (span.pendingPods === 0) return null;
+  return `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending, ${span.pendingGpus} GPU${span.pendingGpus === 1 ? '' : 's'} waiting`;
+}
+
+export interface SelectionText {
+  spans: string[];
+  /** Required pack constraints the placement breaks (a problem: ⚠). */
+  problems: string | null;
+  /** Preferred pack constraints not met (a note). */
+  notes: string | null;
+  /** Gangs spread over several domains with no required constraint broken: information only. */
+  split: string | null;
+  gangSplit: (gang: GangSpan) => string;
+}
+
+/**
+ * How a selection reads: the domains it spans per visible level; the pack constraints its placement
+ * breaks, required ones as problems and preferred ones as notes, each naming where it is written
+ * (PodCliqueSet, scaling group, clique), its level and the domains the pods are on; and gangs spread
+ * over several domains (collapsed levels included) as plain facts when no required pack forbids it.
+ */
+export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[], checks: readonly ConstraintCheck[] = []): SelectionText {
   const levelOf = (domain: string) => levels.find((l) => l.domain === domain);
   const plural = (domain: string, count: number) => {
     const name = levelOf(domain)?.nvlink ? 'NVLink domain' : domain;
@@ -45,13 +73,35 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
   };
   // A split at a collapsed level is still a split: it is named, with a word on why the map does not show it.
   const collapsed = (domain: string) => (domain in span.domains ? '' : `; the ${levelOf(domain)?.nvlink ? 'NVLink' : domain} level is collapsed on the map`);
-  const split = span.gangs.filter((g) => g.splitAt.length);
+  const unmet = (strength: ConstraintCheck['strength']) => checks.filter((c) => !c.met && c.strength === strength);
+  const broken = (list: ConstraintCheck[]) =>
+    list.length
+      ? list
+          .map((c) => {
+            const subject = c.scope === 'PodCliqueSet' ? `PodCliqueSet ${c.subject}` : `${c.scope} ${c.subject}`;
+            const where = `pods on ${plural(c.level, c.domains.length)} (${c.domains.join(', ')}${collapsed(c.level)})`;
+            return `${c.strength} ${c.level} pack of ${subject} not met in gang ${c.gang}: ${where}`;
+          })
+          .join('; ')
+      : null;
+  const required = unmet('required');
+  const brokenGangs = new Set(required.map((c) => c.gang));
+  const constrained = new Set(checks.map((c) => c.gang));
+  // A gang whose broken required pack is already said is not said again as a spread.
+  const spread = span.gangs.filter((g) => g.splitAt.length && !brokenGangs.has(g.name));
   return {
     spans: Object.entries(span.domains).map(([level, list]) => `Spans ${plural(level, list.length)}: ${values(level, list)}`),
-    split: split.length
-      ? split.map((g) => `gang ${g.name} is split across ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${values(l, g.domains[l]!)}${collapsed(l)})`).join(' and ')}`).join('; ')
+    problems: broken(required),
+    notes: broken(unmet('preferred')),
+    split: spread.length
+      ? spread
+          .map(
+            (g) =>
+              `gang ${g.name} spans ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${values(l, g.domains[l]!)}${collapsed(l)})`).join(' and ')}${constrained.has(g.name) ? '' : ' (it has no pack constraint)'}`,
+          )
+          .join('; ')
       : null,
-    gangSplit: (g) => (g.splitAt.length ? ` — split across ${g.splitAt.join(', ')}` : ''),
+    gangSplit: (g) => (g.splitAt.length ? ` — spans several ${g.splitAt.map((l) => (levelOf(l)?.nvlink ? 'NVLink domains' : `${l}s`)).join(', ')}${brokenGangs.has(g.name) ? ' (breaks a required pack)' : ''}` : ''),
   };
 }
 
@@ -71,7 +121,9 @@ export function SelectionPanel({
 }) {
   const streamedPods = useKindObjects('Pod');
   const allPods = pods ?? streamedPods;
-  const text = selectionText(span, levels);
+  const checks = useMemo(() => checkGangConstraints(span, levels, podGangs), [span, levels, podGangs]);
+  const text = selectionText(span, levels, checks);
+  const pending = pendingText(span);
   const namespace = span.key.slice(0, span.key.indexOf('/'));
   const state = (name: string) => {
     const gang = podGangs.find((g) => g.metadata?.name === name && (g.metadata?.namespace ?? 'default') === namespace);
@@ -81,7 +133,8 @@ export function SelectionPanel({
     <section aria-label="Selected workload" data-testid="selection-panel" className="rounded-md border border-blue-300 bg-blue-50 p-3 text-sm dark:border-blue-800 dark:bg-blue-950/40">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="font-semibold">
-          {span.key} · <span data-testid="selection-gpus">{span.gpus}</span> GPUs on {span.pods} pods
+          {span.key} · {span.pods === 0 ? <span data-testid="selection-gpus" data-gpus="0">no GPUs yet</span> : <><span data-testid="selection-gpus">{span.gpus}</span> GPUs on {span.pods} pods</>}
+          {pending && <span data-testid="selection-pending"> · {pending}</span>}
         </h2>
         <button type="button" onClick={onClear} className="rounded-md border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">
           Clear selection (Esc)
@@ -92,9 +145,27 @@ export function SelectionPanel({
           <li key={line}>{line}</li>
         ))}
       </ul>
+      {span.pods === 0 && pending && (
+        <p className="mt-1" data-testid="selection-only-pending">
+          None of its pods is bound to a node yet, so it holds no GPUs on this map.{' '}
+          <Link href={`/workloads/${encodeURIComponent(namespace)}/${encodeURIComponent(span.key.slice(namespace.length + 1))}`} className="text-blue-700 underline hover:no-underline dark:text-blue-400">
+            Why its pods wait (workloads page)
+          </Link>
+        </p>
+      )}
+      {text.problems && (
+        <p role="note" data-testid="constraint-problems" className="mt-1 font-medium text-red-800 dark:text-red-300">
+          ⚠ {text.problems}
+        </p>
+      )}
+      {text.notes && (
+        <p role="note" data-testid="constraint-notes" className="mt-1 text-amber-900 dark:text-amber-200">
+          Note: {text.notes}
+        </p>
+      )}
       {text.split && (
-        <p role="note" data-testid="split-gangs" className="mt-1 font-medium text-amber-800 dark:text-amber-300">
-          ⚠ {text.split}
+        <p role="note" data-testid="split-gangs" className="mt-1 text-zinc-700 dark:text-zinc-300">
+          {text.split}
         </p>
       )}
       <details className="mt-1">

@@ -7,7 +7,7 @@
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
 import { isPartialFrame, partOfDomain } from '../../lib/heatmap/layout';
-import { CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
+import { CELL_TAINTED, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { HoverInfo } from './HeatmapCanvas';
 
@@ -35,18 +35,24 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
     return [
       // The friendly name, as the frame and the domain table show it; a part of a domain says so.
       { name: frame.level, value: isPartialFrame(frame) ? `${frame.valueLabel} (${partOfDomain(frame)})` : frame.valueLabel },
-      { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${s.free} free${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
+      { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${s.free} free${s.tainted ? `, ${s.tainted} free on tainted nodes` : ''}${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
       { name: 'Workloads', value: frameWorkloads(model, hit.frame).join(', ') },
     ];
   }
   const box = layout.nodes[hit.node];
   if (!box || (hit.kind === 'cell' && (hit.cell >= layout.cellCount || layout.cellNode[hit.cell] !== hit.node))) return null;
   const status = model.nodeStatus[hit.node] === NODE_NOT_READY ? 'NotReady' : model.nodeStatus[hit.node] === NODE_CORDONED ? 'cordoned' : 'Ready';
-  const facts: HitFact[] = [{ name: 'Node', value: `${box.name} (${status})` }];
+  const taints = model.nodeTaints.get(hit.node);
+  const facts: HitFact[] = [{ name: 'Node', value: `${box.name} (${status}${taints ? ', tainted' : ''})` }];
+  if (taints) facts.push({ name: 'Taints', value: taints.join(', ') });
   if (hit.kind !== 'cell') return facts;
   const pod = model.pods[model.cellPod[hit.cell]!];
+  const cellStatus = model.cellStatus[hit.cell];
   facts.push({ name: 'GPU', value: `${hit.gpu} of ${box.gpus}` });
-  facts.push({ name: 'Pod', value: pod ? pod.key : model.cellStatus[hit.cell] === CELL_UNAVAILABLE ? 'none (node unavailable)' : 'free' });
+  facts.push({
+    name: 'Pod',
+    value: pod ? pod.key : cellStatus === CELL_UNAVAILABLE ? 'none (node unavailable)' : cellStatus === CELL_TAINTED ? 'none (free only for pods that tolerate the node’s taints)' : 'free',
+  });
   if (pod) {
     facts.push({ name: 'PodClique', value: pod.podClique }, { name: 'PodGang', value: pod.podGang }, { name: 'PodCliqueSet', value: pod.podCliqueSet });
     if (pod.role) facts.push({ name: 'Role', value: pod.role });

@@ -338,7 +338,7 @@ export function TopologyView() {
       const s = workloadSpan(model, workload.key);
       const rect = s && boundsOfCells(model.layout, s.cells, 40);
       if (rect) canvas.current?.zoomToRect(rect);
-      setSearchMessage(`Workload ${workload.key}: ${workload.gpus} GPUs`);
+      setSearchMessage(`Workload ${workload.key}: ${workload.pods.length ? `${workload.gpus} GPUs` : 'no GPUs yet'}${workload.pendingPods ? `, ${workload.pendingPods} pods pending (${workload.pendingGpus} GPUs waiting)` : ''}`);
     },
     [model, select],
   );
@@ -449,7 +449,7 @@ export function TopologyView() {
         <p className="text-sm text-zinc-700 dark:text-zinc-300">
           {t ? (
             <>
-              <strong data-testid="gpu-total">{t.gpus}</strong> GPUs · {t.used} used · {t.free} free · {t.unavailable} unavailable · {t.nodes} nodes
+              <strong data-testid="gpu-total">{t.gpus}</strong> GPUs · {t.used} used · {t.free} free{t.tainted ? <span data-testid="gpu-free-tainted"> · {t.tainted} free on tainted nodes</span> : null} · {t.unavailable} unavailable · {t.nodes} nodes
               {model && model.layout.nodesWithoutGpus > 0 ? ` (+${model.layout.nodesWithoutGpus} without GPUs, not shown)` : ''}
               {model?.layout.topology ? ` · binding ${model.layout.topology}` : ' · no ClusterTopologyBinding'}
             </>
@@ -528,7 +528,7 @@ export function TopologyView() {
                 onHover={(hover) => tooltip.current?.show(hover)}
                 onCellClick={onCellClick}
                 onEscape={() => select(null)}
-                label={`GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${model.totals.free} free${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`}
+                label={`GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${model.totals.free} free${model.totals.tainted ? `, ${model.totals.tainted} free on tainted nodes` : ''}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`}
                 height={CANVAS_HEIGHT}
               />
             )}
@@ -577,7 +577,7 @@ export function TopologyView() {
                       onClick={() => select(view.selected === w.key ? null : w.key)}
                       className="w-full rounded-md border border-zinc-300 px-2 py-1 text-left hover:bg-zinc-100 aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:border-zinc-700 dark:hover:bg-zinc-800 dark:aria-pressed:bg-blue-950/50"
                     >
-                      {w.key} <span className="text-zinc-600 dark:text-zinc-400">· {w.gpus} GPUs</span>
+                      {w.key} <span className="text-zinc-600 dark:text-zinc-400">· {w.gpus} GPUs{w.pendingPods ? `, ${w.pendingPods} pods pending` : ''}</span>
                     </button>
                   </li>
                 ))}

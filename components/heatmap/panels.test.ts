@@ -37,12 +37,14 @@ describe('selection panel', () => {
     state.pods = gangOnFirstTwoNodes();
     const shown = selectionPanelText(buildHeatmapModel(state));
     expect(shown).toContain('Spans 2 racks: rack-0, rack-1');
-    expect(shown).toContain('⚠ gang w-0 is split across 2 racks (rack-0, rack-1)');
+    // No PodGang constraint: a spread is a fact, not a problem (no ⚠).
+    expect(shown).toContain('gang w-0 spans 2 racks (rack-0, rack-1) (it has no pack constraint)');
+    expect(shown).not.toContain('⚠');
     const collapsed = selectionPanelText(buildHeatmapModel(state, { hiddenLevels: ['rack'] }));
     expect(collapsed).toContain('Spans 1 zone: zone-0');
     expect(collapsed).not.toContain('Spans 2 racks');
-    expect(collapsed).toContain('⚠ gang w-0 is split across 2 racks (rack-0, rack-1; the rack level is collapsed on the map)');
-    expect(collapsed).toContain('w-0: 4 GPUs — split across rack');
+    expect(collapsed).toContain('gang w-0 spans 2 racks (rack-0, rack-1; the rack level is collapsed on the map)');
+    expect(collapsed).toContain('w-0: 4 GPUs — spans several racks');
   });
 
   test('NVLink domains of two racks with the same clique id are told apart', () => {
@@ -52,7 +54,7 @@ describe('selection panel', () => {
     state.pods = gangOnFirstTwoNodes();
     const panel = selectionPanelText(buildHeatmapModel(state));
     expect(panel).toContain('Spans 2 NVLink domains: clique 0b2a5c1e…/32766, clique 4c8e1f2a…/32766');
-    expect(panel).toContain('split across 2 racks (rack-0, rack-1) and 2 NVLink domains (clique 0b2a5c1e…/32766, clique 4c8e1f2a…/32766)');
+    expect(panel).toContain('spans 2 racks (rack-0, rack-1) and 2 NVLink domains (clique 0b2a5c1e…/32766, clique 4c8e1f2a…/32766)');
   });
 });
 

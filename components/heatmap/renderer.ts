@@ -10,7 +10,7 @@
 import { NODE_BOX, type CellColors, type Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
 import { CELL, CELL_GAP, FRAME_HEADER, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
-import { NODE_USABLE, type HeatmapModel } from '../../lib/heatmap/model';
+import { NODE_TAINTED, NODE_USABLE, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { ZoomState } from '../../lib/heatmap/urlState';
 
@@ -107,6 +107,13 @@ export interface PixelJob {
   offsetY: number;
   /** The picture row held in the buffer's first row (a band of a taller picture); 0 when absent. */
   firstRow?: number;
+}
+
+function sameNodeStatus(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Model coordinate → device pixel: floor(p × scale + offset). The full draw and the in-place repaint place cells by this one rule. */
@@ -318,7 +325,7 @@ export function frameLabelText(frame: { label: string; valueLabel: string }, sta
   return candidates.find(fits) ?? frame.valueLabel;
 }
 
-const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
+const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; nodeTainted: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
   light: {
     background: '#ffffff',
     frameFill: ['#f4f4f5', '#fafafa', '#f4f4f5', '#fafafa', '#f4f4f5'],
@@ -326,6 +333,7 @@ const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStro
     label: '#27272a',
     node: NODE_BOX.light,
     nodeUnusable: '#b91c1c',
+    nodeTainted: '#8a2f6b',
     ghost: '#18181b',
     focus: '#2563eb',
     flash: '#d946ef',
@@ -340,6 +348,7 @@ const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStro
     label: '#e4e4e7',
     node: NODE_BOX.dark,
     nodeUnusable: '#f87171',
+    nodeTainted: '#d7b5ff',
     ghost: '#fafafa',
     focus: '#60a5fa',
     flash: '#f0abfc',
@@ -422,8 +431,9 @@ export class HeatmapRenderer {
     // Highlight outlines span cells: with one, a full repaint is simpler than patching. Ghosts patch
     // only when they are the same object (the page keeps it while their content holds), and are
     // redrawn over the patched cells.
+    // A node cordoned, tainted or back changes its outline, which the in-place cell repaint does not draw.
     const samePicture =
-      before && changed && before.theme === input.theme && before.ghosts === input.ghosts && before.highlight === null && input.highlight === null && before.focusCell === input.focusCell;
+      before && changed && sameNodeStatus(before.model.nodeStatus, input.model.nodeStatus) && before.theme === input.theme && before.ghosts === input.ghosts && before.highlight === null && input.highlight === null && before.focusCell === input.focusCell;
     if (changed && options.animate !== false && changed.length) this.flash = { cells: changed, start: performance.now() };
     if (samePicture && changed) {
       this.paintCells(changed);
@@ -529,11 +539,14 @@ export class HeatmapRenderer {
     const visibleNodes = this.visibleNodes;
     let visibleCount = 0;
     const unusable: Rect[] = [];
+    const tainted: Rect[] = [];
     for (let n = 0; n < layout.nodes.length; n++) {
       const box = layout.nodes[n]!;
       if (!visible(box)) continue;
       visibleNodes[visibleCount++] = n;
-      if (model.nodeStatus[n] !== NODE_USABLE) unusable.push(box);
+      const status = model.nodeStatus[n];
+      if (status === NODE_TAINTED) tainted.push(box);
+      else if (status !== NODE_USABLE) unusable.push(box);
     }
     // Cells smaller than PIXEL_MODE device pixels: the layout's box (frames, node boxes and cells) is
     // written straight into ImageData and put on the canvas band by band (no path to raster, no
@@ -587,13 +600,9 @@ export class HeatmapRenderer {
       ctx.globalAlpha = 1;
     }
     this.strokeHatch(layout, hatched, chrome, k);
-    if (unusable.length) {
-      ctx.strokeStyle = chrome.nodeUnusable;
-      ctx.lineWidth = Math.max(1.5 / k, 0.8);
-      ctx.setLineDash([3, 2]);
-      for (const box of unusable) ctx.strokeRect(box.x + 0.5, box.y + 0.5, box.w - 1, box.h - 1);
-      ctx.setLineDash([]);
-    }
+    this.strokeNodes(unusable, chrome.nodeUnusable, [3, 2], k);
+    // Tainted nodes: a dotted outline (the cordoned one is dashed), so the marker is a shape, not only a colour.
+    this.strokeNodes(tainted, chrome.nodeTainted, [1, 1.5], k);
     // Highlighted cells get an outline too, so selection does not rely on contrast alone.
     if (highlight && CELL * k >= 3) {
       const path = new Path2D();
@@ -790,6 +799,17 @@ export class HeatmapRenderer {
     this.ctx.stroke(path);
     this.ctx.globalAlpha = 1;
     this.schedule(false); // keep animating until the flash fades
+  }
+
+  /** Outlines of node boxes with a dash pattern (cordoned / NotReady dashed, tainted dotted). */
+  private strokeNodes(boxes: readonly Rect[], color: string, dash: number[], k: number): void {
+    if (!boxes.length) return;
+    const ctx = this.ctx;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = Math.max(1.5 / k, 0.8);
+    ctx.setLineDash(dash);
+    for (const box of boxes) ctx.strokeRect(box.x + 0.5, box.y + 0.5, box.w - 1, box.h - 1);
+    ctx.setLineDash([]);
   }
 
   /** The vector path's hatch: each cell's anti-diagonal, when cells are ≥ 4 CSS pixels. */

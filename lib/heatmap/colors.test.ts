@@ -292,7 +292,7 @@ describe('contrast: every cell colour has WCAG non-text contrast ≥ 3:1 against
   test('workload and role colours (all of them) and the neutral grey stay apart from free cells under every simulated deficiency', () => {
     const roleNames = ['prefill', 'decode', 'router', 'leader', ...Array.from({ length: 40 }, (_, i) => `role-${i}`)];
     for (const theme of THEMES) {
-      const [free, , neutral] = colorCells(demoModel(), 'role', theme).palette as [string, string, string];
+      const [free, , , neutral] = colorCells(demoModel(), 'role', theme).palette as [string, string, string, string];
       for (const c of [...WORKLOAD_PALETTE[theme], ...roleColors(roleNames, theme).values(), neutral]) for (const kind of Object.keys(CVD)) expect(distance(simulate(c, kind), simulate(free, kind)), `${theme} ${kind}: ${c} vs free ${free}`).toBeGreaterThan(30);
     }
   });

@@ -16,7 +16,7 @@
  *   so; selecting a workload in the legend picks out its cells.
  */
 import { color as parseColor, interpolateCividis } from 'd3';
-import { CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
+import { CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_TAINTED, CELL_UNAVAILABLE, type HeatmapModel } from './model';
 
 export const COLOR_MODES = ['allocation', 'workload', 'role', 'domain'] as const;
 export type ColorMode = (typeof COLOR_MODES)[number];
@@ -34,6 +34,8 @@ export interface LegendEntry {
   color: string;
   /** Drawn with a diagonal hatch (cordoned / NotReady), so it is not told apart by colour alone. */
   hatched?: boolean;
+  /** Free on a tainted node: its node is outlined with a dotted line too (not colour alone). */
+  tainted?: boolean;
   /** Workload key, for legend entries that select a workload. */
   workload?: string;
   /** Another entry has the same colour (more workloads or roles than the palette holds). */
@@ -61,10 +63,16 @@ export const NODE_BOX: Record<Theme, string> = { light: '#ffffff', dark: '#0c0c0
  * `neutral` is an occupied cell the mode does not classify (a pod of no workload, a pod with no known
  * role): a grey no workload or role gets, apart from free and unavailable (which is also hatched).
  */
-const ALLOCATION: Record<Theme, { free: string; grove: string; other: string; unavailable: string; neutral: string }> = {
-  light: { free: '#8f8f96', grove: '#0072b2', other: '#d55e00', unavailable: '#27272a', neutral: '#5c5c63' },
-  dark: { free: '#71717a', grove: '#56b4e9', other: '#e69f00', unavailable: '#a1a1aa', neutral: '#e4e4e7' },
+/**
+ * `tainted` is a free cell on a node with a NoSchedule/NoExecute taint (free only for pods that
+ * tolerate it): Okabe–Ito's reddish purple (light) and a lavender (dark), and its node gets a dotted outline as well.
+ */
+const ALLOCATION: Record<Theme, { free: string; grove: string; other: string; unavailable: string; neutral: string; tainted: string }> = {
+  light: { free: '#8f8f96', grove: '#0072b2', other: '#d55e00', unavailable: '#27272a', neutral: '#5c5c63', tainted: '#b0588f' },
+  dark: { free: '#71717a', grove: '#56b4e9', other: '#e69f00', unavailable: '#a1a1aa', neutral: '#e4e4e7', tainted: '#d7b5ff' },
 };
+
+export const TAINTED_LEGEND = 'Free on a tainted node (only for pods that tolerate it)';
 
 /** Index i is the same hue family in both themes: a workload keeps its hue when the theme changes. */
 export const WORKLOAD_PALETTE: Record<Theme, readonly string[]> = {
@@ -207,9 +215,12 @@ export function domainFillColor(share: number, theme: Theme = 'light'): string {
   return parseColor(interpolateCividis(empty + ((full - empty) * step) / DOMAIN_STEPS))!.formatHex();
 }
 
+/** Free, unavailable and tainted-free come first in every palette but domain fill's. */
+const FIXED_SLOTS = 3;
+
 /** Index of `color` in `palette` past the fixed entries, appended when absent (workloads may share one). */
 function paletteSlot(palette: string[], color: string): number {
-  const at = palette.indexOf(color, 3);
+  const at = palette.indexOf(color, FIXED_SLOTS + 1);
   return at >= 0 ? at : palette.push(color) - 1;
 }
 
@@ -229,32 +240,35 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
   const base = ALLOCATION[theme];
   const { cellCount } = model.layout;
   const index = new Uint16Array(cellCount);
-  const palette: string[] = [base.free, base.unavailable];
+  const palette: string[] = [base.free, base.unavailable, base.tainted];
   const FREE = 0;
   const UNAVAILABLE = 1;
+  const TAINTED = 2;
   const legend: LegendEntry[] = [];
   const hatched = [UNAVAILABLE];
   const status = model.cellStatus;
-  const neutral = (c: number): number => (status[c] === CELL_UNAVAILABLE ? UNAVAILABLE : FREE);
+  const neutral = (c: number): number => (status[c] === CELL_UNAVAILABLE ? UNAVAILABLE : status[c] === CELL_TAINTED ? TAINTED : FREE);
   let given: WorkloadSlots | undefined;
 
   if (mode === 'allocation') {
     palette.push(base.grove, base.other);
-    const GROVE = 2;
-    const OTHER = 3;
+    const GROVE = FIXED_SLOTS;
+    const OTHER = FIXED_SLOTS + 1;
     for (let c = 0; c < cellCount; c++) {
       const s = status[c]!;
-      index[c] = s === CELL_GROVE ? GROVE : s === CELL_OTHER ? OTHER : s === CELL_FREE ? FREE : UNAVAILABLE;
+      index[c] = s === CELL_GROVE ? GROVE : s === CELL_OTHER ? OTHER : s === CELL_FREE ? FREE : s === CELL_TAINTED ? TAINTED : UNAVAILABLE;
     }
     legend.push({ label: 'Grove workload', color: base.grove }, { label: 'Other pod', color: base.other });
   } else if (mode === 'workload') {
     palette.push(base.neutral);
-    const OTHER = 2;
-    const workloads = workloadSlots(model.workloads.map((w) => w.key), kept);
+    const OTHER = FIXED_SLOTS;
+    // Workloads with only pending pods have no cells: no colour, no legend entry.
+    const onMap = model.workloads.filter((w) => w.pods.length > 0);
+    const workloads = workloadSlots(onMap.map((w) => w.key), kept);
     const colorOf = slotColors(workloads, theme);
     const slot = new Map<string, number>();
     const shared = sharedValues(colorOf);
-    for (const w of model.workloads) {
+    for (const w of onMap) {
       const color = colorOf.get(w.key)!;
       slot.set(w.key, paletteSlot(palette, color));
       legend.push({ label: w.key, color, workload: w.key, ...(shared.has(color) ? { sharedColor: true } : {}) });
@@ -267,7 +281,7 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
     given = workloads;
   } else if (mode === 'role') {
     palette.push(base.neutral);
-    const NO_ROLE = 2;
+    const NO_ROLE = FIXED_SLOTS;
     const colorOf = roleColors(model.roles, theme);
     const slot = new Map<string, number>();
     const shared = sharedValues(colorOf);
@@ -297,6 +311,6 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
     for (const s of [0, 2, 4, 6, 8, 10]) legend.push({ label: `${s * 10}% used`, color: palette[first + s]! });
     return { palette, index, legend, hatched: [] };
   }
-  legend.push({ label: 'Free', color: base.free }, { label: 'Cordoned / not ready', color: base.unavailable, hatched: true });
+  legend.push({ label: 'Free', color: base.free }, { label: TAINTED_LEGEND, color: base.tainted, tainted: true }, { label: 'Cordoned / not ready', color: base.unavailable, hatched: true });
   return { palette, index, legend, hatched, ...(given ? { workloadSlots: given } : {}) };
 }

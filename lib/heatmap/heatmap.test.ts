@@ -142,8 +142,8 @@ describe('occupancy', () => {
     expect(Array.from(model.cellStatus.slice(node0.firstCell, node0.firstCell + 8))).toEqual([2, 2, 2, 1, 1, 0, 0, 0].map((s) => [CELL_FREE, CELL_GROVE, CELL_OTHER][s]));
     expect(model.cellStatus[node1.firstCell]).toBe(CELL_OTHER);
     expect(model.cellStatus[node1.firstCell + 1]).toBe(CELL_UNAVAILABLE);
-    expect(model.workloads).toEqual([{ key: 'default/stack', namespace: 'default', name: 'stack', gpus: 2, pods: [1] }]);
-    expect(model.totals).toEqual({ gpus: 16, used: 6, free: 3, unavailable: 7, nodes: 2 });
+    expect(model.workloads).toEqual([{ key: 'default/stack', namespace: 'default', name: 'stack', gpus: 2, pods: [1], pendingPods: 0, pendingGpus: 0 }]);
+    expect(model.totals).toEqual({ gpus: 16, used: 6, free: 3, unavailable: 7, tainted: 0, nodes: 2 });
   });
 
   test('workloads per frame: exactly the workloads with a GPU on one of its nodes', () => {
@@ -182,7 +182,7 @@ describe('occupancy', () => {
     expect(again.nodeStatus[box2]).toBe(NODE_USABLE);
     const cells1 = Array.from(again.cellStatus.slice(first.layout.nodes[box1]!.firstCell, first.layout.nodes[box1]!.firstCell + 4));
     expect(cells1).toEqual([CELL_UNAVAILABLE, CELL_UNAVAILABLE, CELL_UNAVAILABLE, CELL_UNAVAILABLE]);
-    expect(again.totals).toEqual({ gpus: 8, used: 0, free: 4, unavailable: 4, nodes: 2 });
+    expect(again.totals).toEqual({ gpus: 8, used: 0, free: 4, unavailable: 4, tainted: 0, nodes: 2 });
     expect(again.totals).toEqual(buildHeatmapModel(reordered).totals);
   });
 
@@ -378,7 +378,7 @@ describe('diff, selection, overlay', () => {
     const span = workloadSpan(buildHeatmapModel(state), 'default/w')!;
     expect(span.gpus).toBe(7);
     expect(span.domains.rack).toEqual(['rack-0', 'rack-1']);
-    expect(span.gangs).toEqual([
+    expect(span.gangs).toMatchObject([
       { name: 'w-0', gpus: 6, domains: { rack: ['rack-0', 'rack-1'] }, splitAt: ['rack'] },
       { name: 'w-1', gpus: 1, domains: { rack: ['rack-1'] }, splitAt: [] },
     ]);
@@ -778,7 +778,7 @@ describe('split gangs and domain names', () => {
     expect(shown.gangs[0]!.splitAt).toEqual(['rack']);
     const collapsed = workloadSpan(buildHeatmapModel(state, { hiddenLevels: ['rack'] }), 'default/w')!;
     expect(collapsed.domains).toEqual({ zone: ['zone-0'] });
-    expect(collapsed.gangs).toEqual([{ name: 'w-0', gpus: 4, domains: { zone: ['zone-0'], rack: ['rack-0', 'rack-1'] }, splitAt: ['rack'] }]);
+    expect(collapsed.gangs).toMatchObject([{ name: 'w-0', gpus: 4, domains: { zone: ['zone-0'], rack: ['rack-0', 'rack-1'] }, splitAt: ['rack'] }]);
     const flat = workloadSpan(buildHeatmapModel(state, { hiddenLevels: ['zone', 'rack'] }), 'default/w')!;
     expect(flat.domains).toEqual({});
     expect(flat.gangs[0]!.splitAt).toEqual(['rack']);

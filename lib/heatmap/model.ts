@@ -18,10 +18,27 @@ export const CELL_GROVE = 1;
 export const CELL_OTHER = 2;
 /** Free, but on a cordoned or NotReady node. */
 export const CELL_UNAVAILABLE = 3;
+/** Free, on a node with a NoSchedule/NoExecute taint: free only for pods that tolerate it. */
+export const CELL_TAINTED = 4;
 
 export const NODE_USABLE = 0;
 export const NODE_CORDONED = 1;
 export const NODE_NOT_READY = 2;
+/** Ready and schedulable, but with a NoSchedule/NoExecute taint (cordoned and NotReady win). */
+export const NODE_TAINTED = 3;
+
+/** Taint effects that keep a pod that does not tolerate them off a node (PreferNoSchedule only discourages). */
+const BLOCKING_EFFECTS = new Set(['NoSchedule', 'NoExecute']);
+/**
+ * Taints Kubernetes itself puts on cordoned (unschedulable) and NotReady/unreachable nodes: the node's
+ * status already says these, so they do not make a node "tainted" here.
+ */
+const STATUS_TAINTS = new Set(['node.kubernetes.io/unschedulable', 'node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+
+/** A taint as kubectl writes it: key=value:Effect (key:Effect without a value). */
+export function taintText(taint: { key: string; value?: string; effect: string }): string {
+  return `${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}`;
+}
 
 export interface HeatmapPod {
   /** `namespace/name`. */
@@ -48,8 +65,11 @@ export interface HeatmapWorkload {
   name: string;
   /** GPU cells its pods hold. */
   gpus: number;
-  /** Indices into model.pods. */
+  /** Indices into model.pods (bound pods only). */
   pods: number[];
+  /** Its pods not bound to a node yet (not terminal), and the GPUs they ask for. */
+  pendingPods: number;
+  pendingGpus: number;
 }
 
 export interface FrameStats {
@@ -58,6 +78,8 @@ export interface FrameStats {
   free: number;
   /** Free GPUs on cordoned or NotReady nodes. */
   unavailable: number;
+  /** Free GPUs on (usable) nodes with a NoSchedule/NoExecute taint: free only for pods that tolerate it; not in `free`. */
+  tainted: number;
 }
 
 export interface HeatmapTotals extends FrameStats {
@@ -69,8 +91,10 @@ export interface HeatmapModel {
   /** Index into pods, -1 when free. */
   cellPod: Int32Array;
   cellStatus: Uint8Array;
-  /** Per layout node: NODE_USABLE / NODE_CORDONED / NODE_NOT_READY (NotReady wins). */
+  /** Per layout node: NODE_USABLE / NODE_CORDONED / NODE_NOT_READY / NODE_TAINTED (NotReady, then cordoned win). */
   nodeStatus: Uint8Array;
+  /** Layout node index → its NoSchedule/NoExecute taints (taintText), for nodes that have any, whatever their status. */
+  nodeTaints: ReadonlyMap<number, readonly string[]>;
   /** Pods bound to a drawn node, in slot order; terminal pods are left out. */
   pods: HeatmapPod[];
   /** Sorted by key. */
@@ -159,6 +183,7 @@ export function stableLayout(state: ClusterState, options: Omit<ModelOptions, 'r
 export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?: (pod: PodInfo) => string | undefined): HeatmapModel {
   const nodeByName = nodeIndexOf(layout);
   const nodeStatus = new Uint8Array(layout.nodes.length);
+  const nodeTaints = new Map<number, string[]>();
   // A kept layout's stateIndex is stale when the same nodes arrive in another order (a relist after a
   // reconnect keeps the signature): then look the node up by name, indexing state.nodes once per call.
   let stateIndexByName: Map<string, number> | undefined;
@@ -170,7 +195,9 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
       node = i === undefined ? undefined : state.nodes[i];
     }
     if (!node) return;
-    nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : NODE_USABLE;
+    const blocking = node.taints.length ? node.taints.filter((t) => BLOCKING_EFFECTS.has(t.effect) && !STATUS_TAINTS.has(t.key)).map(taintText) : [];
+    if (blocking.length) nodeTaints.set(n, blocking);
+    nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : blocking.length ? NODE_TAINTED : NODE_USABLE;
   });
 
   // The pods on each drawn node, grouped by a counting sort (state order within a node): perNode
@@ -178,8 +205,20 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
   const nodeCount = layout.nodes.length;
   const podNode = new Int32Array(state.pods.length).fill(-1);
   const podStart = new Int32Array(nodeCount + 1);
+  // Pods not bound yet, per workload: the GPUs they wait for are drawn nowhere, so they are counted.
+  const pending = new Map<string, { pods: number; gpus: number }>();
   state.pods.forEach((pod, p) => {
-    if (pod.terminal || !pod.nodeName) return;
+    if (pod.terminal) return;
+    if (!pod.nodeName) {
+      const workload = factsOf(pod).workload;
+      if (!workload) return;
+      const count = pending.get(workload);
+      if (count) {
+        count.pods++;
+        count.gpus += pod.requests.gpu;
+      } else pending.set(workload, { pods: 1, gpus: pod.requests.gpu });
+      return;
+    }
     const n = nodeByName.get(pod.nodeName);
     if (n === undefined) return;
     podNode[p] = n;
@@ -239,36 +278,52 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
       slot += take;
     }
     if (nodeStatus[n] !== NODE_USABLE) {
-      for (let c = box.firstCell + slot; c < box.firstCell + box.gpus; c++) cellStatus[c] = CELL_UNAVAILABLE;
+      const free = nodeStatus[n] === NODE_TAINTED ? CELL_TAINTED : CELL_UNAVAILABLE;
+      for (let c = box.firstCell + slot; c < box.firstCell + box.gpus; c++) cellStatus[c] = free;
     }
   });
 
+  // A workload whose pods are all pending is listed too (no GPUs yet), so it can be found and selected.
+  for (const key of pending.keys()) if (!workloadPods.has(key)) workloadPods.set(key, []);
   const workloads: HeatmapWorkload[] = [...workloadPods.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, members]) => {
       const slash = key.indexOf('/');
-      return { key, namespace: key.slice(0, slash), name: key.slice(slash + 1), gpus: members.reduce((s, p) => s + pods[p]!.cellCount, 0), pods: members };
+      const waiting = pending.get(key);
+      return {
+        key,
+        namespace: key.slice(0, slash),
+        name: key.slice(slash + 1),
+        gpus: members.reduce((s, p) => s + pods[p]!.cellCount, 0),
+        pods: members,
+        pendingPods: waiting?.pods ?? 0,
+        pendingGpus: waiting?.gpus ?? 0,
+      };
     });
 
   // Per-node counts, then per frame over its contiguous node range (prefix sums).
   const count = layout.nodes.length;
-  const prefix = { gpus: new Float64Array(count + 1), used: new Float64Array(count + 1), unavailable: new Float64Array(count + 1) };
+  const prefix = { gpus: new Float64Array(count + 1), used: new Float64Array(count + 1), unavailable: new Float64Array(count + 1), tainted: new Float64Array(count + 1) };
   layout.nodes.forEach((box, n) => {
     let used = 0;
     let unavailable = 0;
+    let tainted = 0;
     for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) {
       if (cellPod[c]! >= 0) used++;
       else if (cellStatus[c] === CELL_UNAVAILABLE) unavailable++;
+      else if (cellStatus[c] === CELL_TAINTED) tainted++;
     }
     prefix.gpus[n + 1] = prefix.gpus[n]! + box.gpus;
     prefix.used[n + 1] = prefix.used[n]! + used;
     prefix.unavailable[n + 1] = prefix.unavailable[n]! + unavailable;
+    prefix.tainted[n + 1] = prefix.tainted[n]! + tainted;
   });
   const stats = (start: number, end: number): FrameStats => {
     const gpus = prefix.gpus[end]! - prefix.gpus[start]!;
     const used = prefix.used[end]! - prefix.used[start]!;
     const unavailable = prefix.unavailable[end]! - prefix.unavailable[start]!;
-    return { gpus, used, unavailable, free: gpus - used - unavailable };
+    const tainted = prefix.tainted[end]! - prefix.tainted[start]!;
+    return { gpus, used, unavailable, tainted, free: gpus - used - unavailable - tainted };
   };
   const frameStats: FrameStats[] = layout.frames.map((frame) => stats(frame.nodeStart, frame.nodeEnd));
 
@@ -277,6 +332,7 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     cellPod,
     cellStatus,
     nodeStatus,
+    nodeTaints,
     pods,
     workloads,
     roles: [...roles].sort(),

@@ -14,6 +14,8 @@ export interface GangSpan {
    * placement, so collapsed levels count too (hiding racks does not un-split a gang).
    */
   splitAt: string[];
+  /** Its pods on the map: PodClique (full name) and the node's domain per layout level. */
+  members: { podClique: string; domains: Readonly<Record<string, string>> }[];
 }
 
 export interface WorkloadSpan {
@@ -21,7 +23,11 @@ export interface WorkloadSpan {
   /** Highlighted cells. */
   cells: Int32Array;
   gpus: number;
+  /** Bound pods (on the map). */
   pods: number;
+  /** Pods not bound to a node yet, and the GPUs they ask for (drawn nowhere). */
+  pendingPods: number;
+  pendingGpus: number;
   /** Domain values per visible level, in layout order. */
   domains: Record<string, string[]>;
   gangs: GangSpan[];
@@ -37,7 +43,7 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
   const emptySets = (names: readonly string[]): Record<string, Set<string>> => Object.fromEntries(names.map((l) => [l, new Set<string>()]));
   const cells: number[] = [];
   const domains = emptySets(visible);
-  const gangs = new Map<string, { gpus: number; domains: Record<string, Set<string>> }>();
+  const gangs = new Map<string, { gpus: number; domains: Record<string, Set<string>>; members: GangSpan['members'] }>();
   for (const p of workload.pods) {
     const pod = model.pods[p]!;
     for (let k = 0; k < pod.cellCount; k++) cells.push(pod.firstCell + k);
@@ -45,8 +51,9 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
     const box = layout.nodes[layout.cellNode[pod.firstCell]!]!;
     const name = pod.podGang || '(no PodGang)';
     let gang = gangs.get(name);
-    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: emptySets(levels) }));
+    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: emptySets(levels), members: [] }));
     gang.gpus += pod.cellCount;
+    gang.members.push({ podClique: pod.podClique, domains: box.domains });
     for (const level of visible) domains[level]!.add(box.domains[level]!);
     for (const level of levels) gang.domains[level]!.add(box.domains[level]!);
   }
@@ -57,9 +64,11 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
     cells: Int32Array.from(cells),
     gpus: cells.length,
     pods: workload.pods.length,
+    pendingPods: workload.pendingPods,
+    pendingGpus: workload.pendingGpus,
     domains: list(domains, visible),
     gangs: [...gangs.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, g]) => ({ name, gpus: g.gpus, domains: list(g.domains, levels), splitAt: levels.filter((l) => g.domains[l]!.size > 1) })),
+      .map(([name, g]) => ({ name, gpus: g.gpus, domains: list(g.domains, levels), splitAt: levels.filter((l) => g.domains[l]!.size > 1), members: g.members })),
   };
 }

@@ -1,0 +1,167 @@
+/**
+ * What the map knows beyond who holds each GPU: NoSchedule/NoExecute taints on nodes (their free GPUs
+ * counted apart), pods not bound yet per workload, and whether a gang keeps the pack constraints its
+ * PodGang carries where its pods are now.
+ */
+import { describe, expect, test } from 'vitest';
+import type { PodInfo } from '../cluster/state';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import type { KubeObject } from '../grove/meta';
+import { boundPod, nestedCluster } from '../placement/testkit';
+import { colorCells, TAINTED_LEGEND } from './colors';
+import { checkGangConstraints } from './constraints';
+import { buildHeatmapModel, CELL_FREE, CELL_TAINTED, CELL_UNAVAILABLE, NODE_CORDONED, NODE_TAINTED, NODE_USABLE } from './model';
+import { workloadSpan } from './span';
+
+const grove = (pcs: string, gang: string, clique = `${pcs}-0-worker`) => ({ [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: pcs, [LABEL_PODGANG]: gang, [LABEL_PODCLIQUE]: clique });
+const pendingPod = (name: string, gpu: number, labels: Record<string, string>): PodInfo => ({ ...boundPod(name, '', gpu), nodeName: undefined, phase: 'Pending', labels });
+
+describe('taints', () => {
+  test('a node with a NoSchedule taint: its free GPUs are counted apart from free, its cells and status say so, the taint is named', () => {
+    const state = nestedCluster(['rack'], [1, 3]);
+    state.nodes[1]!.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+    // PreferNoSchedule only discourages: such a node stays plainly free.
+    state.nodes[2]!.taints = [{ key: 'soft', effect: 'PreferNoSchedule' }];
+    state.pods = [boundPod('a', 'node-1', 2)];
+    const model = buildHeatmapModel(state);
+    expect(Array.from(model.nodeStatus)).toEqual([NODE_USABLE, NODE_TAINTED, NODE_USABLE]);
+    expect(model.nodeTaints.get(1)).toEqual(['dedicated=infer:NoSchedule']);
+    expect(model.nodeTaints.has(2)).toBe(false);
+    const first = model.layout.nodes[1]!.firstCell;
+    expect(model.cellStatus[first + 2]).toBe(CELL_TAINTED);
+    expect(model.cellStatus[model.layout.nodes[2]!.firstCell]).toBe(CELL_FREE);
+    expect(model.totals).toMatchObject({ gpus: 24, used: 2, tainted: 6, free: 16, unavailable: 0 });
+  });
+
+  test('NoExecute counts too; a cordoned node stays unavailable (the stronger word) but keeps its taint named; the status taints Kubernetes adds are not counted as taints', () => {
+    const state = nestedCluster(['rack'], [1, 3]);
+    state.nodes[0]!.taints = [{ key: 'gpu-maintenance', effect: 'NoExecute' }];
+    state.nodes[1]!.unschedulable = true;
+    state.nodes[1]!.taints = [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }, { key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+    state.nodes[2]!.taints = [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }];
+    const model = buildHeatmapModel(state);
+    expect(Array.from(model.nodeStatus)).toEqual([NODE_TAINTED, NODE_CORDONED, NODE_USABLE]);
+    expect(model.nodeTaints.get(0)).toEqual(['gpu-maintenance:NoExecute']);
+    expect(model.nodeTaints.get(1)).toEqual(['dedicated=infer:NoSchedule']);
+    expect(model.nodeTaints.has(2)).toBe(false);
+    expect(model.cellStatus[model.layout.nodes[1]!.firstCell]).toBe(CELL_UNAVAILABLE);
+    expect(model.totals).toMatchObject({ tainted: 8, unavailable: 8, free: 8 });
+    expect(model.frameStats[0]).toMatchObject({ tainted: 8, unavailable: 8, free: 8 });
+  });
+
+  test('every colour mode but domain fill draws tainted free cells in their own colour, and the legend has an entry for it, in both themes', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.nodes[1]!.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+    const model = buildHeatmapModel(state);
+    for (const theme of ['light', 'dark'] as const)
+      for (const mode of ['allocation', 'workload', 'role'] as const) {
+        const colors = colorCells(model, mode, theme);
+        const tainted = colors.palette[colors.index[model.layout.nodes[1]!.firstCell]!]!;
+        const free = colors.palette[colors.index[0]!]!;
+        expect(tainted).not.toBe(free);
+        expect(colors.legend.find((e) => e.label === TAINTED_LEGEND)).toMatchObject({ color: tainted, tainted: true });
+      }
+  });
+});
+
+describe('pending pods', () => {
+  test('a workload counts its pods not bound yet and the GPUs they ask for; one with only pending pods is listed with no GPUs', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.pods = [
+      { ...boundPod('many-0', 'node-0', 8), labels: grove('many', 'many-0') },
+      pendingPod('many-1', 8, grove('many', 'many-0')),
+      pendingPod('many-2', 8, grove('many', 'many-0')),
+      pendingPod('fitkai-0', 6, grove('fitkai', 'fitkai-0')),
+      pendingPod('fitkai-1', 6, grove('fitkai', 'fitkai-0')),
+      // Not Grove's: no workload to count it under.
+      pendingPod('loose', 1, {}),
+      // Terminal pods wait for nothing.
+      { ...pendingPod('done', 4, grove('fitkai', 'fitkai-0')), terminal: true, phase: 'Failed' },
+    ];
+    const model = buildHeatmapModel(state);
+    expect(model.workloads.map((w) => ({ key: w.key, gpus: w.gpus, pods: w.pods.length, pendingPods: w.pendingPods, pendingGpus: w.pendingGpus }))).toEqual([
+      { key: 'default/fitkai', gpus: 0, pods: 0, pendingPods: 2, pendingGpus: 12 },
+      { key: 'default/many', gpus: 8, pods: 1, pendingPods: 2, pendingGpus: 16 },
+    ]);
+    expect(workloadSpan(model, 'default/many')).toMatchObject({ gpus: 8, pods: 1, pendingPods: 2, pendingGpus: 16 });
+    expect(workloadSpan(model, 'default/fitkai')).toMatchObject({ gpus: 0, pods: 0, pendingPods: 2, pendingGpus: 12, gangs: [] });
+    // No cells, no colour: the legend by workload lists only workloads on the map.
+    expect(colorCells(model, 'workload', 'light').legend.filter((e) => e.workload).map((e) => e.workload)).toEqual(['default/many']);
+  });
+});
+
+/** PodGang `name` with one clique group per name in `cliques`, optional constraints (label keys). */
+function podGang(name: string, o: { gang?: string; groups?: { name: string; cliques: string[]; required?: string; preferred?: string }[]; cliques: { name: string; required?: string }[] }): KubeObject {
+  const pack = (required?: string, preferred?: string) => (required || preferred ? { topologyConstraint: { packConstraint: { ...(required ? { required } : {}), ...(preferred ? { preferred } : {}) } } } : {});
+  return {
+    apiVersion: 'scheduler.grove.io/v1alpha1',
+    kind: 'PodGang',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      podgroups: o.cliques.map((c) => ({ name: c.name, minReplicas: 1, podReferences: [], ...pack(c.required) })),
+      ...pack(o.gang),
+      ...(o.groups ? { topologyConstraintGroupConfigs: o.groups.map((g) => ({ name: g.name, podGroupNames: g.cliques, ...pack(g.required, g.preferred) })) } : {}),
+    },
+  } as KubeObject;
+}
+
+describe('pack constraints of the gangs, where their pods are', () => {
+  // 2 zones × 2 racks × 1 node of 8 GPUs.
+  const cluster = () => nestedCluster(['zone', 'rack'], [2, 2, 1]);
+
+  test('a scaling group whose required rack pack is broken is named with its level and the racks it spans; the PodCliqueSet’s met zone pack is not', () => {
+    const state = cluster();
+    const leader = 'disagg-0-prefill-0-pleader';
+    const worker = 'disagg-0-prefill-0-pworker';
+    state.pods = [
+      { ...boundPod('l', 'node-0', 4), labels: grove('disagg', 'disagg-0', leader) },
+      { ...boundPod('w1', 'node-1', 4), labels: grove('disagg', 'disagg-0', worker) },
+      { ...boundPod('w2', 'node-2', 4), labels: grove('disagg', 'disagg-0', worker) },
+      { ...boundPod('d', 'node-0', 4), labels: grove('disagg', 'disagg-0', 'disagg-0-decode') },
+    ];
+    const model = buildHeatmapModel(state);
+    const key = (domain: string) => model.layout.levels.find((l) => l.domain === domain)!.key;
+    const gang = podGang('disagg-0', {
+      gang: undefined,
+      groups: [{ name: 'disagg-0-prefill-0', cliques: [leader, worker], required: key('rack') }],
+      cliques: [{ name: leader }, { name: worker }, { name: 'disagg-0-decode', required: key('rack') }],
+    });
+    const checks = checkGangConstraints(workloadSpan(model, 'default/disagg')!, model.layout.levels, [gang]);
+    expect(checks).toEqual([
+      { gang: 'disagg-0', scope: 'scaling group', subject: 'prefill', strength: 'required', level: 'rack', domains: ['rack-0', 'rack-1', 'rack-2'], met: false },
+      { gang: 'disagg-0', scope: 'clique', subject: 'decode', strength: 'required', level: 'rack', domains: ['rack-0'], met: true },
+    ]);
+  });
+
+  test('the PodCliqueSet’s own pack, preferred ones, and a gang with no PodGang in the stream (no checks)', () => {
+    const state = cluster();
+    state.pods = [
+      { ...boundPod('a', 'node-0', 8), labels: grove('w', 'w-0') },
+      { ...boundPod('b', 'node-2', 8), labels: grove('w', 'w-0') },
+      { ...boundPod('c', 'node-3', 8), labels: grove('w', 'w-1') },
+    ];
+    const model = buildHeatmapModel(state);
+    const key = (domain: string) => model.layout.levels.find((l) => l.domain === domain)!.key;
+    const gang = podGang('w-0', { gang: key('zone'), groups: [{ name: 'w-0-g-0', cliques: ['w-0-worker'], preferred: key('rack') }], cliques: [{ name: 'w-0-worker' }] });
+    const checks = checkGangConstraints(workloadSpan(model, 'default/w')!, model.layout.levels, [gang]);
+    expect(checks).toEqual([
+      { gang: 'w-0', scope: 'PodCliqueSet', subject: 'w', strength: 'required', level: 'zone', domains: ['zone-0', 'zone-1'], met: false },
+      { gang: 'w-0', scope: 'scaling group', subject: 'g', strength: 'preferred', level: 'rack', domains: ['rack-0', 'rack-2'], met: false },
+    ]);
+  });
+
+  test('racks of the same name in two zones are two racks', () => {
+    const state = cluster();
+    // Rack labels that repeat per zone (r0, r1 in each): a pack is judged on the domain, not the bare value.
+    const rackKey = state.topologies[0]!.levels.find((l) => l.domain === 'rack')!.key;
+    state.nodes.forEach((node, i) => (node.labels[rackKey] = `r${i % 2}`));
+    state.pods = [
+      { ...boundPod('a', 'node-0', 8), labels: grove('w', 'w-0') },
+      { ...boundPod('b', 'node-2', 8), labels: grove('w', 'w-0') },
+    ];
+    const model = buildHeatmapModel(state);
+    const checks = checkGangConstraints(workloadSpan(model, 'default/w')!, model.layout.levels, [podGang('w-0', { gang: rackKey, cliques: [{ name: 'w-0-worker' }] })]);
+    expect(checks).toMatchObject([{ scope: 'PodCliqueSet', level: 'rack', met: false }]);
+    expect(checks[0]!.domains).toHaveLength(2);
+  });
+});
