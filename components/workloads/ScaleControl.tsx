@@ -11,9 +11,8 @@ import type { Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
-import type { GangPlacement } from '../../lib/placement/plan';
 import { plural } from '../../lib/workloads/plural';
-import { pendingPodsNote, planFit, podsLeftOut, podTally, unplacedOptionalNote } from '../../lib/workloads/planNotes';
+import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion';
@@ -47,24 +46,6 @@ interface Recent {
   to: number;
   at: number;
   undone: boolean;
-}
-
-/** One line per gang of the plan: where its new pods land (how many of them), or why it does not fit. */
-function describeGang(g: GangPlacement): string {
-  if (!g.placed && !g.independent) return `${g.name}: ${g.reason ?? 'does not fit'}`;
-  const nodes = new Set(g.pods.map((p) => p.node)).size;
-  const where = Object.entries(g.domains)
-    .map(([level, value]) => `${level} ${value}`)
-    .join(', ');
-  const { placed, total } = podTally(g);
-  const count = total === placed ? plural(total, 'pod') : `${placed} of ${plural(total, 'pod')}`;
-  const rest = !g.placed && g.reason ? `; the others: ${g.reason}` : '';
-  return `${g.name}: ${count} on ${plural(nodes, 'node')}${where ? ` in ${where}` : ''}${rest}`;
-}
-
-/** The plan's notes on a gang: pods above minAvailable left out and why, pods left Pending (lib/workloads/planNotes). */
-function gangNotes(g: GangPlacement): string[] {
-  return [unplacedOptionalNote(g), pendingPodsNote(g)].filter((n): n is string => !!n);
 }
 
 function failureText(error: unknown): string {
@@ -298,10 +279,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
               <ul className="ml-4 list-disc text-xs">
                 {preview.impact.plan.gangs.map((g) => (
                   <li key={g.name}>
-                    {describeGang(g)}
-                    {gangNotes(g).map((note) => (
-                      <p key={note} data-testid="scale-left-out" className="text-amber-800 dark:text-amber-300">
-                        {note}
+                    {gangPlacementLine(g)}
+                    {gangPlanNotes(g).map((note) => (
+                      <p key={note.text} data-testid={note.kind === 'warning' ? 'scale-plan-warning' : 'scale-left-out'} className="text-amber-800 dark:text-amber-300">
+                        {note.text}
                       </p>
                     ))}
                   </li>

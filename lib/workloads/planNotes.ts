@@ -1,9 +1,11 @@
 /**
  * What a placement plan says about a gang besides "placed" or "does not fit", in one wording for every
- * preview (scale, builder, topology): pods above minAvailable left out and why, and pods a pod-by-pod
- * scheduler leaves Pending. Pure; takes the plan's own fields.
+ * preview (scale, builder, topology): pods above minAvailable left out and why, pods a pod-by-pod
+ * scheduler leaves Pending, the plan's warnings (the engine's own sentences, as the CLI and the other
+ * previews print them), and where the pods land. Pure; takes the plan's own fields.
  */
 import type { GangPlacement, Plan } from '../placement/plan';
+import { plural } from './plural';
 
 type GangFacts = Pick<GangPlacement, 'name' | 'independent' | 'unplacedPods' | 'unplacedOptionalPods' | 'unplacedOptionalReason'>;
 
@@ -42,4 +44,40 @@ export function planFit(plan: Pick<Plan, 'feasible' | 'gangs'>): PlanFit {
 /** Pods the plan places for a gang, out of the pods it tried (placed + left out above minAvailable or Pending). */
 export function podTally(g: GangFacts & Pick<GangPlacement, 'pods'>): { placed: number; total: number } {
   return { placed: g.pods.length, total: g.pods.length + leftOutOf(g) };
+}
+
+/**
+ * The plan's warnings on a gang, word for word as `canopy place` and the topology and builder previews
+ * show them: the scheduler that ignores the topology constraints and does not gang-schedule, a
+ * constraint dropped (a level or binding missing), a preferred pack not met.
+ */
+export function planWarnings(g: Pick<GangPlacement, 'warnings'>): string[] {
+  return [...new Set(g.warnings ?? [])];
+}
+
+/** Everything the plan says about a gang beyond where it lands: pods left out above minAvailable, pods left Pending, then its warnings. */
+export function gangPlanNotes(g: GangFacts & Pick<GangPlacement, 'warnings'>): { kind: 'left-out' | 'warning'; text: string }[] {
+  const leftOut = [unplacedOptionalNote(g), pendingPodsNote(g)].filter((n): n is string => !!n).map((text) => ({ kind: 'left-out' as const, text }));
+  return [...leftOut, ...planWarnings(g).map((text) => ({ kind: 'warning' as const, text }))];
+}
+
+/**
+ * One line per gang of a preview: how many of its pods land on how many nodes, and the domains only when
+ * the plan chose them (a gang scheduler keeping a constraint). A gang placed pod by pod (kube-scheduler)
+ * or with no constraint has no domain: its nodes are one placement the scheduler might make, not a fact,
+ * so the line says who picks. A gang that does not fit says why.
+ */
+export function gangPlacementLine(g: GangFacts & Pick<GangPlacement, 'placed' | 'reason' | 'domains' | 'pods'>): string {
+  if (!g.placed && !g.independent) return `${g.name}: ${g.reason ?? 'does not fit'}`;
+  const nodes = new Set(g.pods.map((p) => p.node)).size;
+  const where = g.independent
+    ? ''
+    : Object.entries(g.domains)
+        .map(([level, value]) => `${level} ${value}`)
+        .join(', ');
+  const { placed, total } = podTally(g);
+  const count = total === placed ? plural(total, 'pod') : `${placed} of ${plural(total, 'pod')}`;
+  const who = g.independent ? '; the default scheduler picks the nodes' : '';
+  const rest = !g.placed && g.reason ? `; the others: ${g.reason}` : '';
+  return `${g.name}: ${count} on ${plural(nodes, 'node')}${where ? ` in ${where}` : ''}${who}${rest}`;
 }
