@@ -13,7 +13,7 @@ const state = clusterStateFromSnapshot(demoSnapshot());
 const h100 = (rack: number, n: number) => `h100-zh0-b0-r${rack}-n${n}`;
 const gb200 = (rack: number, n: number) => `gb200-z0-b0-r${rack}-n${n}`;
 const NOW = Date.parse('2026-01-01T00:05:00Z');
-const SPREAD = 'Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack';
+const SPREAD = 'Required rack pack of PodCliqueSet mixtral-agg (replica 0, gang mixtral-agg-0) not met: pods on 2 racks (zh0-b0-r0, zh0-b0-r1)';
 
 /** The three demo stacks as the store holds them: mixtral-agg's gang 0 split over two racks, the others packed. */
 function cluster() {

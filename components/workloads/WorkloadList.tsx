@@ -33,11 +33,11 @@ const LISTS = ['podCliques', 'podCliqueScalingGroups', 'podGangs', 'pods'] as co
 const sameList = (a: readonly KubeObject[], b: readonly KubeObject[]) => a.length === b.length && a.every((o, i) => o === b[i]);
 
 /**
- * The list's rows: each stack's health as its detail page computes it (with the ClusterState, so a gang
- * spread past its required domain is Degraded here too), rebuilt per stack only when that stack's
+ * The list's rows: each stack's health as its detail page computes it (with the ClusterState, so a
+ * required pack its pods do not keep to is Degraded here too), rebuilt per stack only when that stack's
  * objects or the cluster's nodes or topologies change. The store hands out the same object until it
  * changes, so a pod event rebuilds the one stack it belongs to, not every row. Health reads the state's
- * nodes and topologies only (requiredDomainSpans), so a new `state` with the same two keeps a row.
+ * nodes and topologies only (unmetRequiredPacks), so a new `state` with the same two keeps a row.
  * Time alone rebuilds only the rows whose health depends on it (timeDependent: a stack starting or
  * waiting ages, and may cross a threshold); a settled stack's row is kept across clock ticks.
  */

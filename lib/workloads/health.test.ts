@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
-import { demoSnapshot, demoStacks } from '../topology/demo';
+import { DEMO_GB200, demoSnapshot, demoStacks } from '../topology/demo';
 import { GPU_PRODUCT_LABEL } from '../topology/spec';
-import { clusterStateFromSnapshot } from '../topology/snapshot';
-import { PROGRESS_DEADLINE_MS, requiredDomainSpans, UNSCHEDULABLE_GRACE_MS, workloadHealth } from './health';
+import { clusterStateFromSnapshot, snapshotFromTopologySpec } from '../topology/snapshot';
+import { PROGRESS_DEADLINE_MS, UNSCHEDULABLE_GRACE_MS, workloadHealth } from './health';
+import { unmetRequiredPacks } from './packs';
 import { stackObjects } from './testkit';
 import { buildWorkloadTree } from './tree';
 
@@ -88,10 +89,10 @@ describe('workloadHealth: a gang spread past its required domain', () => {
     const nodes: Record<string, string> = { 'mixtral-agg-0-worker-0': h100(0, 0), 'mixtral-agg-0-worker-1': h100(1, 0), 'mixtral-agg-1-worker-0': h100(1, 1), 'mixtral-agg-1-worker-1': h100(1, 2) };
     const o = stackObjects(agg, { node: (h) => nodes[h]! });
     o.pcs.status = { availableReplicas: 2, updatedReplicas: 2 };
-    expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual(['Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack']);
+    expect(unmetRequiredPacks(state, buildWorkloadTree(o.pcs, o)).map((p) => p.text)).toEqual(['Required rack pack of PodCliqueSet mixtral-agg (replica 0, gang mixtral-agg-0) not met: pods on 2 racks (zh0-b0-r0, zh0-b0-r1)']);
     const h = health(o, state);
     expect(h.state).toBe('degraded');
-    expect(h.problems).toEqual(['Gang mixtral-agg-0 spans 2 racks (zh0-b0-r0, zh0-b0-r1) though it requires one rack']);
+    expect(h.problems).toEqual(['Required rack pack of PodCliqueSet mixtral-agg (replica 0, gang mixtral-agg-0) not met: pods on 2 racks (zh0-b0-r0, zh0-b0-r1)']);
     // Without the cluster state there is nothing to compare with.
     expect(health(o).state).toBe('healthy');
   });
@@ -100,16 +101,93 @@ describe('workloadHealth: a gang spread past its required domain', () => {
     const gb = (rack: number, n: number) => `gb200-z0-b0-r${rack}-n${n}`;
     // llama-disagg: prefill group (required rack); replica 0's pworker-2 lands in the other rack.
     const o = stackObjects(disagg, { node: (h, n) => (h === 'llama-disagg-0-prefill-0-pworker-2' ? gb(1, 17) : gb(0, n)) });
-    expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual([
-      'Scaling-group replica llama-disagg-0-prefill-0 of gang llama-disagg-0 spans 2 racks (z0-b0-r0, z0-b0-r1) though it requires one rack',
+    expect(unmetRequiredPacks(state, buildWorkloadTree(o.pcs, o))).toEqual([
+      {
+        owner: 'scaling group',
+        ownerName: 'prefill',
+        replica: 'replica llama-disagg-0-prefill-0',
+        domain: 'rack',
+        domains: ['z0-b0-r0', 'z0-b0-r1'],
+        text: 'Required rack pack of scaling group prefill (replica llama-disagg-0-prefill-0) not met: pods on 2 racks (z0-b0-r0, z0-b0-r1)',
+      },
     ]);
   });
 
-  it('a default-scheduler stack is not checked: kube-scheduler ignores the constraints', () => {
+  it('a default-scheduler stack is checked too (kube-scheduler ignores the constraints: that is why they break), and the note says so', () => {
     const plain = structuredClone(agg);
     delete (plain.spec!.template!.cliques[0]!.spec!.podSpec as { schedulerName?: string }).schedulerName;
     const o = stackObjects(plain, { node: (_h, n) => h100(n % 2, n) });
-    expect(requiredDomainSpans(state, buildWorkloadTree(o.pcs, o))).toEqual([]);
+    expect(unmetRequiredPacks(state, buildWorkloadTree(o.pcs, o)).map((p) => [p.replica, p.ignoredBy])).toEqual([
+      ['replica 0, gang mixtral-agg-0', 'default-scheduler'],
+      ['replica 1, gang mixtral-agg-1', 'default-scheduler'],
+    ]);
+  });
+});
+
+describe('workloadHealth: every required pack checked where the pods are, whatever the scheduler', () => {
+  // The reviewer's cluster: GB200 racks in two zones (z0, z1), the default kube-scheduler, which ignores Grove's constraints.
+  const twoZones = clusterStateFromSnapshot(snapshotFromTopologySpec({ ...DEMO_GB200, levels: DEMO_GB200.levels.map((l, i) => (i === 0 ? { ...l, fanOut: 2 } : l)) }));
+  const gb = (zone: number, rack: number, n: number) => `gb200-z${zone}-b0-r${rack}-n${n}`;
+  const defaultScheduler = (pcs: PodCliqueSet) => {
+    const plain = structuredClone(pcs);
+    for (const c of plain.spec!.template!.cliques) delete (c.spec!.podSpec as { schedulerName?: string }).schedulerName;
+    return plain;
+  };
+  // Prefill replica 0 (its group config in the base gang) lands on three racks of two zones; everything else in z0-b0-r0.
+  const prefillRacks: Record<string, string> = {
+    'llama-disagg-0-prefill-0-pleader-0': gb(1, 0, 0),
+    'llama-disagg-0-prefill-0-pworker-0': gb(0, 1, 0),
+    'llama-disagg-0-prefill-0-pworker-1': gb(0, 0, 1),
+    'llama-disagg-0-prefill-0-pworker-2': gb(0, 0, 2),
+  };
+  const spread = (pcs: PodCliqueSet) => stackObjects(pcs, { node: (h, n) => prefillRacks[h] ?? gb(0, 0, 3 + n) });
+
+  it('a default-scheduler stack whose scaling group breaks its required rack pack is degraded, naming the constraint, its level and the racks', () => {
+    const o = spread(defaultScheduler(disagg));
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    const h = health(o, twoZones);
+    expect(h.state).toBe('degraded');
+    expect(h.problems).toEqual([
+      'Required rack pack of scaling group prefill (replica llama-disagg-0-prefill-0) not met: pods on 3 racks (z0-b0-r0, z0-b0-r1, z1-b0-r0); default-scheduler ignores topology constraints',
+    ]);
+  });
+
+  it('the same spread under kai-scheduler is a problem too, without the scheduler remark', () => {
+    const o = spread(disagg);
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    expect(health(o, twoZones).problems).toEqual(['Required rack pack of scaling group prefill (replica llama-disagg-0-prefill-0) not met: pods on 3 racks (z0-b0-r0, z0-b0-r1, z1-b0-r0)']);
+  });
+
+  it('a scaled gang’s scaling-group pack, a PodCliqueSet pack and a clique pack are each checked and named by level', () => {
+    const pcs = defaultScheduler(disagg);
+    pcs.spec!.template!.topologyConstraint = { topologyName: 'demo', pack: { required: 'zone' } };
+    pcs.spec!.template!.cliques.find((c) => c.name === 'decode')!.topologyConstraint = { pack: { required: 'block' } };
+    const nodes: Record<string, string> = {
+      // prefill replica 1 is its own (scaled) gang: split over two racks.
+      'llama-disagg-0-prefill-1-pleader-0': gb(0, 1, 5),
+      'llama-disagg-0-prefill-1-pworker-0': gb(0, 0, 5),
+      // decode over two blocks, and one pod in zone z1: the base gang leaves its zone.
+      'llama-disagg-0-decode-3': 'gb200-z1-b1-r0-n0',
+      'llama-disagg-0-decode-2': 'gb200-z0-b1-r0-n0',
+    };
+    const o = stackObjects(pcs, { node: (h, n) => nodes[h] ?? gb(0, 0, 6 + n) });
+    expect(health(o, twoZones).problems).toEqual([
+      'Required zone pack of PodCliqueSet llama-disagg (replica 0, gang llama-disagg-0) not met: pods on 2 zones (z0, z1); default-scheduler ignores topology constraints',
+      'Required block pack of PodClique decode (llama-disagg-0-decode) not met: pods on 3 blocks (z0-b0, z0-b1, z1-b1); default-scheduler ignores topology constraints',
+      'Required rack pack of scaling group prefill (replica llama-disagg-0-prefill-1) not met: pods on 2 racks (z0-b0-r0, z0-b0-r1); default-scheduler ignores topology constraints',
+    ]);
+  });
+
+  it('a preferred pack not met and a gang without constraints spread over zones are not problems', () => {
+    // llama-disagg prefers one block for the whole stack: decode in another zone breaks only that preference.
+    const o = stackObjects(disagg, { node: (h, n) => (h.startsWith('llama-disagg-0-decode') ? `gb200-z1-b1-r1-n${n}` : gb(0, 0, n)) });
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    expect(health(o, twoZones)).toMatchObject({ state: 'healthy', problems: [] });
+    const loose = defaultScheduler(agg);
+    delete loose.spec!.template!.topologyConstraint;
+    const l = stackObjects(loose, { node: (_h, n) => (n % 2 ? gb(1, 1, n) : gb(0, 0, n)) });
+    l.pcs.status = { availableReplicas: 2, updatedReplicas: 2 };
+    expect(health(l, twoZones)).toMatchObject({ state: 'healthy', problems: [] });
   });
 });
 

@@ -7,8 +7,8 @@
  * a problem, nor is the MinAvailableBreached Grove sets while they start: the stack is progressing.
  * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning, with
  * how long it has waited: the gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
- * scheduled (see the clock below), failed or crashing pods, operator errors, a gang spread past its
- * required domain.
+ * scheduled (see the clock below), failed or crashing pods, operator errors, a required topology pack
+ * (of the PodCliqueSet, a scaling-group replica or a clique) its pods do not keep to (packs.ts).
  *
  * Time matters, as it does to anyone reading `kubectl get pods`: the caller passes `now` (ms; lib/ reads
  * no clock) and the notes say how long pods have waited, from the timestamps the objects carry. A gang
@@ -19,13 +19,12 @@
  * problem at once, as it always was.
  */
 import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
-import { expandPodGangs } from '../grove/expand';
 import type { Condition, LastError } from '../grove/meta';
-import { placesPodsIndependently, schedulerNameOf } from '../placement/backend';
 import { isLiveStage, isUnschedulable, podCondition, type PodObject, type StageCounts } from './pods';
 import { workloadDeletion } from './deletion';
 import { plural } from './plural';
-import { placePendingGangs, workloadTopology } from './placement';
+import { placePendingGangs } from './placement';
+import { unmetRequiredPacks } from './packs';
 import type { CliqueNode, PodNode, WorkloadTree } from './tree';
 
 /** deleting: the PodCliqueSet has a deletionTimestamp and its teardown is under way (lib/workloads/deletion.ts); it outranks the rest. */
@@ -121,7 +120,7 @@ export function waitingReason(pod: PodNode): string | undefined {
 
 /**
  * What a stack's health says, from its tree. With `state` (the ClusterState the pods are bound in),
- * gangs spread across more than their required topology domain are problems too, and a refused gang
+ * required packs its pods do not keep to are problems too (whatever the scheduler), and a refused gang
  * minimum that would not fit even on the empty cluster is one at once. With `now` (ms since the epoch,
  * the caller's clock), notes say how long pods have waited and weigh more as time passes.
  */
@@ -179,8 +178,8 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   if (stuck.length > 0) add('problem', `${plural(stuck.length, 'pod')} not starting: ${named(stuck.map((s) => `${s.pod.name} (${s.reason})`))}`);
   const lastErrors: LastError[] = pcs.status?.lastErrors ?? [];
   for (const e of lastErrors) add('problem', `${e.code}: ${e.description}`);
-  const spans = state ? requiredDomainSpans(state, tree) : [];
-  for (const s of spans) add('problem', s);
+  // Every required pack (PodCliqueSet, scaling-group replica, clique) against where the pods are, whatever the scheduler.
+  for (const p of state ? unmetRequiredPacks(state, tree) : []) add('problem', p.text);
 
   // A breach is calm while the pods it counts are on their way; with one of them failing it says so.
   const breached: { kind: string; name: string; c: Condition; pods: PodNode[] }[] = [
@@ -301,44 +300,6 @@ export function gangsThatNeverFit(state: ClusterState, tree: WorkloadTree, refus
     for (const g of unknown) verdicts.set(keyOf(g), placed.get(g)?.placed === false);
   }
   for (const g of gangs) if (verdicts.get(keyOf(g))) out.add(g);
-  return out;
-}
-
-/**
- * Gangs (and the parts of them a constraint packs: a scaling-group replica, a PodClique) whose bound
- * pods lie in more than one domain of the level their `pack.required` names, one sentence each with
- * the domains. Only for gang schedulers: kube-scheduler places pod by pod and ignores the constraints.
- */
-export function requiredDomainSpans(state: ClusterState, tree: WorkloadTree): string[] {
-  const topology = workloadTopology(state, tree);
-  if (!topology) return [];
-  const keyOf = new Map(topology.levels.map((l) => [l.domain, l.key]));
-  const labelsOf = new Map(state.nodes.map((n) => [n.name, n.labels]));
-  const boundPods = new Map(tree.podCliques.map((c) => [c.name, c.pods.filter((p) => p.node && isLiveStage(p.stage))]));
-  let gangs;
-  try {
-    gangs = expandPodGangs(tree.pcs, {
-      scalingGroupReplicas: Object.fromEntries(tree.scalingGroups.map((g) => [g.name, g.replicas])),
-      podCliqueReplicas: Object.fromEntries(tree.podCliques.map((c) => [c.name, c.replicas])),
-    });
-  } catch {
-    return []; // a PodCliqueSet the expansion cannot read: nothing to compare with
-  }
-  const out: string[] = [];
-  for (const gang of gangs) {
-    if (placesPodsIndependently(schedulerNameOf(gang))) continue;
-    const check = (what: string, podGroupNames: readonly string[], level: string | undefined) => {
-      const key = level ? keyOf.get(level) : undefined;
-      if (!level || !key) return; // no such level in the binding: Grove drops the constraint
-      const values = new Set<string>();
-      for (const name of podGroupNames) for (const p of boundPods.get(name) ?? []) values.add(labelsOf.get(p.node!)?.[key] ?? `(node ${p.node} without ${key})`);
-      if (values.size > 1) out.push(`${what} spans ${values.size} ${level}s (${[...values].sort().join(', ')}) though it requires one ${level}`);
-    };
-    const all = gang.podGroups.map((pg) => pg.name);
-    check(`Gang ${gang.name}`, all, gang.topologyConstraint?.required);
-    for (const c of gang.groupConfigs) check(`Scaling-group replica ${c.name} of gang ${gang.name}`, c.podGroupNames, c.topologyConstraint?.required);
-    for (const pg of gang.podGroups) check(`PodClique ${pg.name} of gang ${gang.name}`, [pg.name], pg.topologyConstraint?.required);
-  }
   return out;
 }
 
