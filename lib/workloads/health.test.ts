@@ -173,9 +173,20 @@ describe('workloadHealth: every required pack checked where the pods are, whatev
     const o = stackObjects(pcs, { node: (h, n) => nodes[h] ?? gb(0, 0, 6 + n) });
     expect(health(o, twoZones).problems).toEqual([
       'Required zone pack of PodCliqueSet llama-disagg (replica 0, gang llama-disagg-0) not met: pods on 2 zones (z0, z1); default-scheduler ignores topology constraints',
-      'Required block pack of PodClique decode (llama-disagg-0-decode) not met: pods on 3 blocks (z0-b0, z0-b1, z1-b1); default-scheduler ignores topology constraints',
+      'Required block pack of clique decode (llama-disagg-0-decode) not met: pods on 3 blocks (z0-b0, z0-b1, z1-b1); default-scheduler ignores topology constraints',
       'Required rack pack of scaling group prefill (replica llama-disagg-0-prefill-1) not met: pods on 2 racks (z0-b0-r0, z0-b0-r1); default-scheduler ignores topology constraints',
     ]);
+  });
+
+  it('racks of two zones that carry the same rack label are two racks, named with their zone', () => {
+    // A cluster whose rack label is only unique within a zone: z1's rack relabelled with z0's value.
+    const relabelled = structuredClone(twoZones);
+    const rackKey = relabelled.topologies[0]!.levels.find((l) => l.domain === 'rack')!.key;
+    for (const n of relabelled.nodes) if (n.labels[rackKey] === 'z1-b0-r0') n.labels[rackKey] = 'z0-b0-r0';
+    const nodes: Record<string, string> = { 'llama-disagg-0-prefill-0-pleader-0': gb(1, 0, 0) };
+    const o = stackObjects(disagg, { node: (h, n) => nodes[h] ?? gb(0, 0, n) });
+    expect(unmetRequiredPacks(relabelled, buildWorkloadTree(o.pcs, o)).map((p) => p.domains)).toEqual([['z0/z0-b0/z0-b0-r0', 'z1/z1-b0/z0-b0-r0']]);
+    expect(unmetRequiredPacks(twoZones, buildWorkloadTree(o.pcs, o)).map((p) => p.domains)).toEqual([['z0-b0-r0', 'z1-b0-r0']]);
   });
 
   it('a preferred pack not met and a gang without constraints spread over zones are not problems', () => {

@@ -18,12 +18,12 @@ import { isLiveStage, type PodObject } from './pods';
 import { workloadTopology } from './placement';
 import type { PodNode, WorkloadTree } from './tree';
 
-export type PackOwnerKind = 'PodCliqueSet' | 'scaling group' | 'PodClique';
+export type PackOwnerKind = 'PodCliqueSet' | 'scaling group' | 'clique';
 
 export interface UnmetPack {
   /** Which level of the manifest the constraint is written at. */
   owner: PackOwnerKind;
-  /** Its name in the manifest: the PodCliqueSet, the scaling group or clique template name. */
+  /** Its name in the manifest: the PodCliqueSet, the scaling group or clique template name (the topology page's words: lib/heatmap/constraints.ts). */
   ownerName: string;
   /** Which replica of it broke the pack: "replica 0, gang x-0", "replica x-0-prefill-1", "x-0-decode". */
   replica: string;
@@ -41,7 +41,7 @@ export interface UnmetPack {
 export function unmetRequiredPacks(state: ClusterState, tree: WorkloadTree): UnmetPack[] {
   const topology = workloadTopology(state, tree);
   if (!topology) return [];
-  const keyOf = new Map(topology.levels.map((l) => [l.domain, l.key]));
+  const depthOf = new Map(topology.levels.map((l, i) => [l.domain, i]));
   const labelsOf = new Map(state.nodes.map((n) => [n.name, n.labels]));
   const boundPods = new Map(tree.podCliques.map((c) => [c.name, c.pods.filter((p) => p.node && isLiveStage(p.stage))]));
   let plan;
@@ -55,16 +55,23 @@ export function unmetRequiredPacks(state: ClusterState, tree: WorkloadTree): Unm
   }
   const out: UnmetPack[] = [];
   const check = (owner: PackOwnerKind, ownerName: string, replica: string, podCliques: readonly string[], domain: string | undefined) => {
-    const key = domain ? keyOf.get(domain) : undefined;
-    if (!domain || !key) return; // no such level in the binding: Grove drops the constraint
+    const depth = domain ? depthOf.get(domain) : undefined;
+    if (!domain || depth === undefined) return; // no such level in the binding: Grove drops the constraint
+    const key = topology.levels[depth]!.key;
     const pods = podCliques.flatMap((name) => boundPods.get(name) ?? []);
-    const values = new Set<string>();
+    // A domain is its values from the top level down (rack r1 of zone a is not rack r1 of zone b).
+    const paths = new Map<string, string[]>();
     for (const p of pods) {
       const labels = labelsOf.get(p.node!);
-      if (labels) values.add(labels[key] ?? `(node ${p.node} without ${key})`); // a node the state does not know yet: no verdict
+      if (!labels) continue; // a node the state does not know yet: no verdict
+      const path = topology.levels.slice(0, depth + 1).map((l) => labels[l.key] ?? '');
+      if (!labels[key]) path[depth] = `(node ${p.node} without ${key})`;
+      paths.set(path.join('\u0000'), path);
     }
-    if (values.size <= 1) return;
-    const domains = [...values].sort(naturalCompare);
+    if (paths.size <= 1) return;
+    // Named by the level's value, or by the path where two domains share a value.
+    const values = [...paths.values()].map((path) => path[depth]!);
+    const domains = [...paths.values()].map((path) => (values.filter((v) => v === path[depth]).length > 1 ? path.filter(Boolean).join('/') : path[depth]!)).sort(naturalCompare);
     const ignoredBy = ignoringScheduler(pods, plan.schedulerName);
     const text = `Required ${domain} pack of ${owner} ${ownerName} (${replica}) not met: pods on ${domains.length} ${domain}s (${domains.join(', ')})${ignoredBy ? `; ${ignoredBy} ignores topology constraints` : ''}`;
     out.push({ owner, ownerName, replica, domain, domains, ...(ignoredBy ? { ignoredBy } : {}), text });
@@ -76,7 +83,7 @@ export function unmetRequiredPacks(state: ClusterState, tree: WorkloadTree): Unm
     if (sg?.config.topologyConstraint) check('scaling group', sg.config.name, `replica ${sg.fqn}-${sg.replicaIndex}`, all, requiredDomain(gang.constraint));
     else check('PodCliqueSet', plan.name, `replica ${gang.pcsIndex}, gang ${gang.name}`, all, requiredDomain(gang.constraint));
     for (const c of gang.groupConfigs) check('scaling group', scalingGroupOf(gang, c.podGroupNames) ?? c.name, `replica ${c.name}`, c.podGroupNames, requiredDomain(c.constraint));
-    for (const pc of gang.podCliques) check('PodClique', pc.template.name, pc.fqn, [pc.fqn], requiredDomain(pc.template.topologyConstraint));
+    for (const pc of gang.podCliques) check('clique', pc.template.name, pc.fqn, [pc.fqn], requiredDomain(pc.template.topologyConstraint));
   }
   return out;
 }
