@@ -99,3 +99,45 @@ test('the banner and the control read in dark and in light mode', async ({ brows
     await context.close();
   }
 });
+
+test('Access says what this identity may do in the header’s namespace, from its access review (full in the demo; a viewer’s answer is read only)', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/validate');
+  await expect(clusterButton(page)).toContainText('Simulated: demo', { timeout: 20_000 });
+  await clusterButton(page).click();
+  const access = page.getByRole('group', { name: 'Cluster connection' }).getByTestId('cluster-access');
+  await expect(access).toHaveText('Read and write: this identity may create, scale and delete PodCliqueSets in default');
+
+  // A namespace-scoped viewer in team-a: the server is not read-only, but every change is refused to it.
+  await page.evaluate(() => localStorage.setItem('canopy-namespace:simulated:demo', 'team-a'));
+  const asked: string[] = [];
+  await page.route('**/api/capabilities**', async (route) => {
+    const namespace = new URL(route.request().url()).searchParams.get('namespace') ?? '';
+    asked.push(namespace);
+    const no = { allowed: false, reason: 'RBAC: not allowed' };
+    const stacks = { apply: no, delete: no, scale: no };
+    await route.fulfill({ json: { namespace, readOnly: false, kinds: { PodCliqueSet: stacks, PodClique: stacks, PodCliqueScalingGroup: stacks, ClusterTopologyBinding: { apply: no, delete: no } } } });
+  });
+  await page.reload();
+  await expect(clusterButton(page)).toContainText('Simulated: demo', { timeout: 20_000 });
+  await clusterButton(page).click();
+  await expect(access).toHaveText('Read only (this identity may not create, scale or delete PodCliqueSets in team-a)');
+  expect(asked).toEqual(['team-a']);
+
+  // One that may scale but not create or delete is said as such.
+  await page.unroute('**/api/capabilities**');
+  await page.route('**/api/capabilities**', (route) =>
+    route.fulfill({ json: { namespace: 'team-a', readOnly: false, kinds: { PodCliqueSet: { apply: { allowed: false }, delete: { allowed: false }, scale: { allowed: true } } } } }),
+  );
+  await page.keyboard.press('Escape');
+  await clusterButton(page).click();
+  await expect(access).toHaveText('Limited: this identity may scale PodCliqueSets in team-a, but not create or delete them');
+
+  // The server's own read-only mode keeps its wording.
+  await page.unroute('**/api/capabilities**');
+  await page.route('**/api/capabilities**', (route) => route.fulfill({ json: { namespace: 'team-a', readOnly: true, kinds: {} } }));
+  await page.keyboard.press('Escape');
+  await clusterButton(page).click();
+  await expect(access).toHaveText('Read-only: changes are refused');
+  expect(errors).toEqual([]);
+});

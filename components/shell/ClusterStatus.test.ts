@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStates } from '../../lib/cluster/stream';
 import type { ClientConnectionState } from '../hooks/clusterStore';
-import { accessLimits, accessSentences, clusterProblem, NAMESPACE_HINT, problemSentences, summariseConnection } from './ClusterStatus';
+import type { Capabilities, KindCapabilities } from '../../lib/cluster/capabilities';
+import { accessLimits, accessSentences, accessSummary, SERVER_READ_ONLY, clusterProblem, NAMESPACE_HINT, problemSentences, summariseConnection } from './ClusterStatus';
 
 const NODES_FORBIDDEN = 'nodes is forbidden: User "system:serviceaccount:team-a:member" cannot list resource "nodes" in API group "" at the cluster scope';
 
@@ -188,5 +189,32 @@ describe('cluster problems (the banner)', () => {
     expect(clusterProblem({})).toBeNull();
     // Kinds refused for rights keep their 403 meanwhile: the others' failures still say unreachable.
     expect(clusterProblem({ ...kinds, Node: { kind: 'Node', status: 'error', since: 1, lastError: NODES_FORBIDDEN, httpStatus: 403 } })).toMatchObject({ kind: 'unreachable' });
+  });
+});
+
+describe('accessSummary: what this identity may do, from its access review, not the server setting', () => {
+  const no = { allowed: false, reason: 'RBAC: not allowed' };
+  const yes = { allowed: true };
+  const answer = (stacks: KindCapabilities | undefined, readOnly = false): Capabilities => ({ namespace: 'team-a', readOnly, kinds: stacks ? { PodCliqueSet: stacks } : {} });
+  const ready = (capabilities: Capabilities) => ({ status: 'ready' as const, capabilities });
+
+  it('a viewer that may not create, scale or delete is read only, in the namespace asked about', () => {
+    expect(accessSummary(ready(answer({ apply: no, scale: no, delete: no })), 'team-a')).toBe('Read only (this identity may not create, scale or delete PodCliqueSets in team-a)');
+  });
+
+  it('full rights read and write; partial rights name both sides', () => {
+    expect(accessSummary(ready(answer({ apply: yes, scale: yes, delete: yes })), 'default')).toBe('Read and write: this identity may create, scale and delete PodCliqueSets in default');
+    expect(accessSummary(ready(answer({ apply: no, scale: yes, delete: no })), 'team-a')).toBe('Limited: this identity may scale PodCliqueSets in team-a, but not create or delete them');
+    expect(accessSummary(ready(answer({ apply: yes, scale: yes, delete: no })), 'team-a')).toBe('Limited: this identity may create and scale PodCliqueSets in team-a, but not delete them');
+  });
+
+  it('the server’s read-only mode keeps its wording, whatever the identity may do', () => {
+    expect(accessSummary(ready(answer({ apply: yes, scale: yes, delete: yes }, true)), 'team-a')).toBe(SERVER_READ_ONLY);
+  });
+
+  it('while asking, on failure, or with no answer for PodCliqueSets it says so, never "read and write"', () => {
+    expect(accessSummary({ status: 'loading' }, 'team-a')).toBe('Checking what this identity may do in team-a…');
+    expect(accessSummary({ status: 'error', message: 'The server refuses: Unauthorized.' }, 'team-a')).toBe('Not known: could not ask what this identity may do in team-a (The server refuses: Unauthorized)');
+    expect(accessSummary(ready(answer(undefined)), 'team-a')).toBe('Not known: the server did not say what this identity may do with PodCliqueSets in team-a');
   });
 });

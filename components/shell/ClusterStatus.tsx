@@ -16,6 +16,7 @@ import {
   type ClusterContextAnswer,
 } from '../hooks/clusterContext';
 import type { ClientConnectionState } from '../hooks/clusterStore';
+import { useCapabilities, type CapabilityState } from '../hooks/useCapabilities';
 import { kindPlural } from '../hooks/kindAvailability';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
 
@@ -80,6 +81,37 @@ export function accessSentences(limits: AccessLimits): string[] {
   }
   if (refusedIn) out.push(NAMESPACE_HINT);
   return out;
+}
+
+/** The server's own read-only mode (CANOPY_READ_ONLY): every change is refused, whoever asks. */
+export const SERVER_READ_ONLY = 'Read-only: changes are refused';
+
+/** "a", "a and b", "a, b and c" (`word`: "and" / "or"). */
+function list(items: readonly string[], word: 'and' | 'or'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
+}
+
+/**
+ * What this identity may do with stacks in `namespace`, from the same access checks (SelfSubjectAccessReview,
+ * /api/capabilities) that enable the stack page's Scale and Delete and the builder's Apply: not the
+ * server's setting alone, which says nothing of the identity's rights.
+ */
+export function accessSummary(capabilities: CapabilityState, namespace: string): string {
+  if (capabilities.status === 'loading') return `Checking what this identity may do in ${namespace}…`;
+  if (capabilities.status === 'error') return `Not known: could not ask what this identity may do in ${namespace} (${capabilities.message.replace(/\.$/, '')})`;
+  if (capabilities.capabilities.readOnly) return SERVER_READ_ONLY;
+  const stacks = capabilities.capabilities.kinds.PodCliqueSet;
+  if (!stacks) return `Not known: the server did not say what this identity may do with PodCliqueSets in ${namespace}`;
+  const actions = [
+    ['create', stacks?.apply],
+    ['scale', stacks?.scale],
+    ['delete', stacks?.delete],
+  ] as const;
+  const allowed = actions.filter(([, permission]) => permission?.allowed).map(([verb]) => verb);
+  const refused = actions.filter(([, permission]) => !permission?.allowed).map(([verb]) => verb);
+  if (refused.length === 0) return `Read and write: this identity may ${list(allowed, 'and')} PodCliqueSets in ${namespace}`;
+  if (allowed.length === 0) return `Read only (this identity may not ${list(refused, 'or')} PodCliqueSets in ${namespace})`;
+  return `Limited: this identity may ${list(allowed, 'and')} PodCliqueSets in ${namespace}, but not ${list(refused, 'or')} them`;
 }
 
 /**
@@ -307,7 +339,7 @@ function ClusterPanel({
             </>
           ) : null}
           <dt className="text-zinc-500 dark:text-zinc-400">Access</dt>
-          <dd>{data.source.readOnly ? 'Read-only: changes are refused' : 'Read and write'}</dd>
+          <dd data-testid="cluster-access">{data.source.readOnly ? SERVER_READ_ONLY : <IdentityAccess fallbackNamespace={data.source.namespace} />}</dd>
         </dl>
       ) : null}
 
@@ -341,6 +373,12 @@ function ClusterPanel({
       {data ? <NamespaceChoice /> : null}
     </div>
   );
+}
+
+/** Asked only while the panel is open, for the namespace chosen in the header. */
+function IdentityAccess({ fallbackNamespace }: { fallbackNamespace: string }) {
+  const namespace = useSelectedNamespace().namespace ?? fallbackNamespace;
+  return <>{accessSummary(useCapabilities(namespace), namespace)}</>;
 }
 
 const FIELD =
