@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parse, parseAllDocuments } from 'yaml';
+import { WATCHED_KINDS } from '../lib/cluster/kinds';
+import type { ConnectionStatus, StreamSnapshot } from '../lib/cluster/stream';
 import { groveRelease } from './fixtures/grove-release';
 import { expectTabStaysInDialog, pasteIntoEditor } from './support/page';
 
@@ -839,4 +841,72 @@ test('Dry run and Apply keep keyboard focus while they work; once applied, a lin
   await expect(watch).toHaveAttribute('href', `/workloads/default/${name}`);
   await watch.click();
   await expect(page).toHaveURL(new RegExp(`/workloads/default/${name}$`));
+});
+
+/** From the next navigation on, /api/stream answers one snapshot: every kind live and empty, but ClusterTopologyBinding in `state`. */
+async function answerStreamWithBindings(page: Page, state: { status: ConnectionStatus; lastError?: string; httpStatus?: number }): Promise<void> {
+  const snapshot: StreamSnapshot = { seq: 0, kinds: {}, states: {} };
+  for (const kind of WATCHED_KINDS) {
+    snapshot.kinds[kind] = { resourceVersion: '1', items: [] };
+    snapshot.states[kind] = { kind, since: Date.now(), ...(kind === 'ClusterTopologyBinding' ? state : { status: 'live' as const }) };
+  }
+  await page.route('**/api/stream**', (route) =>
+    route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }, body: `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n` }),
+  );
+}
+
+test('with no right to list ClusterTopologyBindings the inspector says so (or that they load, or why they failed), never that the cluster has none', async ({ page }) => {
+  const note = inspector(page).getByTestId('topology-note').first();
+  await answerStreamWithBindings(page, { status: 'error', httpStatus: 403, lastError: 'clustertopologybindings.grove.io is forbidden: User "viewer" cannot list resource' });
+  await open(page);
+  await loadTemplate(page, 'Single-node aggregated');
+  await expect(note).toHaveText('You may not list ClusterTopologyBindings, so levels are free text in the YAML.');
+  await expect(note).toHaveAttribute('data-availability', 'forbidden');
+
+  await page.unroute('**/api/stream**');
+  await answerStreamWithBindings(page, { status: 'connecting' });
+  await page.reload();
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(note).toHaveText('Loading ClusterTopologyBindings…');
+
+  await page.unroute('**/api/stream**');
+  await answerStreamWithBindings(page, { status: 'retrying', lastError: 'the server could not find the requested resource' });
+  await page.reload();
+  await expect(note).toHaveText('Could not list ClusterTopologyBindings: the server could not find the requested resource, so levels are free text in the YAML.');
+
+  // A live, empty list is the one case where the cluster has none.
+  await page.unroute('**/api/stream**');
+  await answerStreamWithBindings(page, { status: 'live' });
+  await page.reload();
+  await expect(note).toHaveText('The cluster has no ClusterTopologyBinding: levels are free text in the YAML.');
+
+  // The demo cluster's own stream: its binding is offered, and no note.
+  await page.unroute('**/api/stream**');
+  await page.reload();
+  await expect(inspector(page).getByRole('combobox', { name: 'Topology (ClusterTopologyBinding)' }).first().locator('option')).not.toHaveCount(1);
+  await expect(inspector(page).getByTestId('topology-note')).toHaveCount(0);
+});
+
+test('a new stack is written in the namespace chosen in the header; a draft of the user’s keeps its own', async ({ page }) => {
+  // The header's namespace for the demo cluster (components/hooks/clusterContext.ts keeps it per cluster).
+  await page.addInitScript(() => localStorage.setItem('canopy-namespace:simulated:demo', 'team-a'));
+  const namespaceOf = async () => (yamlObject(await exported(page)) as { metadata: { namespace?: string } }).metadata.namespace;
+  await open(page);
+  // The blank start nobody has touched.
+  await expect.poll(namespaceOf).toBe('team-a');
+  await loadTemplate(page, 'Multi-node aggregated');
+  expect(await namespaceOf()).toBe('team-a');
+  await expect(page.getByRole('button', { name: 'Apply…' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  await expect(page.getByTestId('apply-namespace')).toContainText('Apply to namespace team-a');
+
+  // Work of the user's own in another namespace is not rewritten when the page opens again.
+  const namespaceField = inspector(page).getByRole('textbox', { name: 'Namespace', exact: true });
+  await namespaceField.fill('serving');
+  await namespaceField.press('Enter');
+  await expect.poll(namespaceOf).toBe('serving');
+  await page.reload();
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(clique(page, 'worker')).toBeVisible();
+  expect(await namespaceOf()).toBe('serving');
 });

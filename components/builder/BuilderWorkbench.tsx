@@ -54,13 +54,13 @@ import {
   type Layout,
   type Point,
 } from '@/lib/builder/layout';
-import { FLAVOUR_LABELS, FLAVOURS, STACK_TEMPLATE_LABELS, STACK_TEMPLATES, stackText, type Flavour, type StackTemplate } from '@/lib/builder/templates';
+import { FLAVOUR_LABELS, FLAVOURS, STACK_TEMPLATE_LABELS, STACK_TEMPLATES, stackText, untouchedBlankNamespace, type Flavour, type StackTemplate } from '@/lib/builder/templates';
 import { isRecord, type KubeObject } from '@/lib/grove/meta';
 import { stringifyObject } from '@/lib/grove/manifest';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
 import type { ClusterTopologyBinding } from '@/lib/grove/clustertopologybinding';
-import { useClusterContext } from '@/components/hooks/clusterContext';
-import { useKindObjects } from '@/components/hooks/useClusterStream';
+import { useClusterContext, useSelectedNamespace } from '@/components/hooks/clusterContext';
+import { useKindAvailability, useKindObjects } from '@/components/hooks/useClusterStream';
 import { viewReport } from '@/components/validate/reportView';
 import { YamlEditor, type TypedChange, type YamlEditorHandle } from '@/components/validate/YamlEditor';
 import { ApplyPanel } from './ApplyPanel';
@@ -148,6 +148,7 @@ function BuilderWorkbenchInner() {
   const dark = useDarkMode();
   const livePcs = useKindObjects('PodCliqueSet');
   const bindings = useKindObjects<ClusterTopologyBinding>('ClusterTopologyBinding');
+  const bindingsAvailability = useKindAvailability('ClusterTopologyBinding');
 
   const work = history.present;
   const workRef = useRef(work);
@@ -256,6 +257,21 @@ function BuilderWorkbenchInner() {
       cancelled = true;
     };
   }, []);
+
+  // ---- a new stack is written in the header's namespace (for a namespace-scoped identity, the one it
+  // may write to), not in "default". An untouched blank start (no edit to undo) follows it too; drafts
+  // with anything of the user's in them are left as they are.
+  const { namespace: selectedNamespace } = useSelectedNamespace();
+  const newStackNamespace = selectedNamespace ?? undefined;
+  useEffect(() => {
+    if (!loaded || !selectedNamespace) return;
+    setHistory((h) => {
+      if (h.past.length > 0 || h.future.length > 0) return h;
+      const namespace = untouchedBlankNamespace(h.present.text);
+      if (namespace === null || namespace === selectedNamespace) return h;
+      return { ...h, present: { text: stackText('blank', 'vllm', selectedNamespace), layout: h.present.layout } };
+    });
+  }, [loaded, selectedNamespace]);
 
   // ---- saving, and other tabs: each save carries a revision; a tab never silently writes over a draft
   // another tab saved after it last read or wrote, and hears (a `storage` event) when one does: with
@@ -799,7 +815,7 @@ function BuilderWorkbenchInner() {
             </option>
           ))}
         </select>
-        <button type="button" className={buttonClass} onClick={() => load(stackText(template, flavour), `the ${STACK_TEMPLATE_LABELS[template]} (${FLAVOUR_LABELS[flavour]}) template`)}>
+        <button type="button" className={buttonClass} onClick={() => load(stackText(template, flavour, newStackNamespace), `the ${STACK_TEMPLATE_LABELS[template]} (${FLAVOUR_LABELS[flavour]}) template`)}>
           New from template
         </button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
@@ -918,6 +934,7 @@ function BuilderWorkbenchInner() {
             object={object}
             findings={pcsFindings}
             topologies={topologies}
+            topologyAvailability={bindingsAvailability}
             fileTopologies={fileTopologies}
             defaultNamespace={clusterContext.status === 'ready' ? clusterContext.data.source.namespace : null}
             selection={inspectorSelection}

@@ -31,6 +31,8 @@ import {
 } from './fields';
 import { tolerationsUnrepresentable } from './codecs';
 import { InspectorContainers, type ContainerActions } from './InspectorContainers';
+import { topologyNote } from './topologyNote';
+import type { KindAvailability } from '@/components/hooks/kindAvailability';
 
 /** Levels per ClusterTopologyBinding name, from the cluster. */
 export type TopologyLevels = Record<string, string[]>;
@@ -40,6 +42,8 @@ export interface InspectorProps {
   object: Record<string, unknown>;
   findings: readonly Finding[];
   topologies: TopologyLevels;
+  /** Whether the cluster's ClusterTopologyBinding list can be believed (an empty one is "none" only when live). */
+  topologyAvailability: KindAvailability;
   /** The YAML text's own ClusterTopologyBindings (name → levels): offered next to the cluster's. */
   fileTopologies?: Record<string, TopologyLevel[]>;
   /** The namespace the server applies a stack without one to (its context's default), when known. */
@@ -89,8 +93,18 @@ function TopologyFields({ base, props, inheritedName, parents = [] }: { base: Pa
         <PackSelect {...common} label="Pack required" path={[...base, 'topologyConstraint', 'pack', 'required']} options={levels} refusal={refusal('required')} />
         <PackSelect {...common} label="Pack preferred" path={[...base, 'topologyConstraint', 'pack', 'preferred']} options={levels} refusal={refusal('preferred')} />
       </div>
-      {Object.keys(topologies).length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">The cluster has no ClusterTopologyBinding: levels are free text in the YAML.</p>}
+      <TopologyNote {...props} />
     </>
+  );
+}
+
+function TopologyNote({ topologies, fileTopologies, topologyAvailability }: InspectorProps) {
+  const note = topologyNote(topologyAvailability, { cluster: Object.keys(topologies).length, file: Object.keys(fileTopologies ?? {}).length });
+  if (!note) return null;
+  return (
+    <p className="text-[11px] text-zinc-500 dark:text-zinc-400" data-testid="topology-note" data-availability={topologyAvailability.status}>
+      {note}
+    </p>
   );
 }
 

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { checkManifestText } from '../grove/check';
 import { ROLE_KINDS } from './graph';
 import { addClique } from './edits';
-import { FLAVOURS, STACK_TEMPLATES, stackText } from './templates';
+import { parse } from 'yaml';
+import { FLAVOURS, STACK_TEMPLATES, stackText, untouchedBlankNamespace } from './templates';
 
 describe('templates', () => {
   // Blank has no cliques yet, which Grove refuses ("at least one PodClique"): it is a canvas, not a stack.
@@ -27,5 +28,21 @@ describe('templates', () => {
       if (!r.ok) throw new Error(r.message);
       expect(checkManifestText(r.text).documents[0]!.findings, kind).toEqual([]);
     }
+  });
+
+  test.each(STACK_TEMPLATES)('%s is written in the namespace asked for, "default" when none is', (t) => {
+    expect((parse(stackText(t, 'vllm', 'team-a')) as { metadata: { namespace: string } }).metadata.namespace).toBe('team-a');
+    expect((parse(stackText(t, 'vllm')) as { metadata: { namespace: string } }).metadata.namespace).toBe('default');
+  });
+
+  test('an untouched blank is recognised with its namespace; any edit makes it work of its own', () => {
+    expect(untouchedBlankNamespace(stackText('blank', 'vllm'))).toBe('default');
+    expect(untouchedBlankNamespace(stackText('blank', 'sglang', 'team-a'))).toBe('team-a');
+    const withClique = addClique(stackText('blank', 'vllm'), { kind: 'prefill-worker' });
+    if (!withClique.ok) throw new Error(withClique.message);
+    expect(untouchedBlankNamespace(withClique.text)).toBeNull();
+    expect(untouchedBlankNamespace(stackText('blank', 'vllm').replace('my-stack', 'mine'))).toBeNull();
+    expect(untouchedBlankNamespace(`# kept\n${stackText('blank', 'vllm')}`)).toBeNull();
+    expect(untouchedBlankNamespace(stackText('single-node-aggregated', 'vllm'))).toBeNull();
   });
 });

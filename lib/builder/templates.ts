@@ -135,11 +135,14 @@ export const STACK_TEMPLATE_LABELS: Record<StackTemplate, string> = {
   'multi-node-disaggregated-frontend': 'Multi-node disaggregated with frontend',
 };
 
-function pcs(name: string, template: Record<string, unknown>) {
+/** The namespace a new stack is written in when the page has none chosen. */
+export const DEFAULT_STACK_NAMESPACE = 'default';
+
+function pcs(name: string, namespace: string, template: Record<string, unknown>) {
   return {
     apiVersion: 'grove.io/v1alpha1',
     kind: 'PodCliqueSet',
-    metadata: { name, namespace: 'default' },
+    metadata: { name, namespace },
     spec: { replicas: 1, template: { cliqueStartupType: 'CliqueStartupTypeAnyOrder', terminationDelay: '4h', ...template } },
   };
 }
@@ -148,28 +151,28 @@ function withStartsAfter(c: PodCliqueTemplateSpec, startsAfter: string[]): PodCl
   return { ...c, spec: { ...c.spec, startsAfter } };
 }
 
-/** A whole stack as a PodCliqueSet object. */
-export function stackObject(kind: StackTemplate, flavour: Flavour): Record<string, unknown> {
+/** A whole stack as a PodCliqueSet object, in `namespace`. */
+export function stackObject(kind: StackTemplate, flavour: Flavour, namespace: string = DEFAULT_STACK_NAMESPACE): Record<string, unknown> {
   const f = FLAVOUR_SPECS[flavour];
   const r = f.ratios;
   const serving = (name: string, role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single', replicas: number) =>
     clique(name, name, replicas, container(role, f.image, f.serve(role, part), GPUS_PER_POD));
   switch (kind) {
     case 'blank':
-      return pcs('my-stack', { cliques: [] });
+      return pcs('my-stack', namespace, { cliques: [] });
     case 'single-node-aggregated':
-      return pcs(`${flavour}-agg`, { cliques: [serving('worker', 'aggregated', 'single', 2)] });
+      return pcs(`${flavour}-agg`, namespace, { cliques: [serving('worker', 'aggregated', 'single', 2)] });
     case 'single-node-disaggregated':
-      return pcs(`${flavour}-disagg`, {
+      return pcs(`${flavour}-disagg`, namespace, {
         cliques: [serving('prefill', 'prefill', 'single', r.prefillGroups), serving('decode', 'decode', 'single', r.decodeWorkers)],
       });
     case 'multi-node-aggregated':
-      return pcs(`${flavour}-mn-agg`, {
+      return pcs(`${flavour}-mn-agg`, namespace, {
         cliques: [serving('leader', 'aggregated', 'leader', 1), serving('worker', 'aggregated', 'worker', r.multiNodeWorkers)],
         podCliqueScalingGroups: [{ name: 'model', cliqueNames: ['leader', 'worker'], replicas: 1, minAvailable: 1 }],
       });
     case 'multi-node-disaggregated-frontend':
-      return pcs(`${flavour}-mn-disagg`, {
+      return pcs(`${flavour}-mn-disagg`, namespace, {
         cliqueStartupType: 'CliqueStartupTypeExplicit',
         cliques: [
           withStartsAfter(clique('frontend', 'frontend', 2, container('router', f.routerImage, f.router, 0)), ['pleader', 'dleader']),
@@ -186,7 +189,17 @@ export function stackObject(kind: StackTemplate, flavour: Flavour): Record<strin
   }
 }
 
-export function stackText(kind: StackTemplate, flavour: Flavour): string {
+export function stackText(kind: StackTemplate, flavour: Flavour, namespace: string = DEFAULT_STACK_NAMESPACE): string {
   const header = kind === 'blank' ? '' : `# ${STACK_TEMPLATE_LABELS[kind]} (${FLAVOUR_LABELS[flavour]}), from the Canopy builder.\n`;
-  return header + stringifyObject(stackObject(kind, flavour));
+  return header + stringifyObject(stackObject(kind, flavour, namespace));
+}
+
+/**
+ * The namespace of `text` when it is the blank stack exactly as stackText writes it (untouched: no
+ * clique, no edit), else null. Such a text is a starting point, not someone's work, so it may follow
+ * the namespace the page has chosen.
+ */
+export function untouchedBlankNamespace(text: string): string | null {
+  const namespace = /^ {2}namespace: (\S+)$/m.exec(text)?.[1];
+  return namespace !== undefined && text === stackText('blank', 'vllm', namespace) ? namespace : null;
 }
