@@ -170,9 +170,10 @@ test('selecting a workload highlights exactly its GPUs; clicking a GPU selects i
     await expect(page.getByTestId('selection-gpus')).toHaveText(String(expected));
     expect((await hook(page)).highlightedGpus).toBe(expected);
     // The table's "Selected" column adds up to the same count over the broadest level.
-    const perZone = await page.getByTestId('domain-table').locator('tbody tr').evaluateAll((rows) =>
-      rows.filter((r) => /^zone /.test(r.querySelector('th')?.textContent ?? '')).reduce((s, r) => s + Number(r.querySelectorAll('td')[4]?.textContent ?? 0), 0),
-    );
+    const perZone = await page.getByTestId('domain-table').evaluate((table) => {
+      const column = [...table.querySelectorAll('thead th')].findIndex((th) => th.textContent === 'Selected') - 1; // the row header is a th
+      return [...table.querySelectorAll('tbody tr')].filter((r) => /^zone /.test(r.querySelector('th')?.textContent ?? '')).reduce((s, r) => s + Number(r.querySelectorAll('td')[column]?.textContent ?? 0), 0);
+    });
     expect(perZone).toBe(expected);
   }
 
@@ -795,6 +796,112 @@ test('colour modes: the legend follows the mode (workloads, roles, domain fill) 
   await page.getByRole('radio', { name: 'Domain fill' }).check();
   await expect(legend).toContainText('0% used');
   await expect(legend).toContainText('100% used');
+});
+
+/** Injects one changed object of `kind` into the page's stream, as a watch event would bring it. */
+async function injectModified(page: Page, kind: string, object: unknown): Promise<void> {
+  await page.evaluate(({ kind, object }) => (window as unknown as { __injectDelta: (kinds: unknown) => void }).__injectDelta({ [kind]: [{ type: 'MODIFIED', object }] }), { kind, object });
+}
+
+/** RGB of the canvas pixel at the centre of `cell`. */
+async function cellPixel(page: Page, cell: number): Promise<number[]> {
+  return page.evaluate((cell) => {
+    const canvas = document.querySelector('[data-testid="heatmap-canvas"]') as HTMLCanvasElement;
+    const p = window.__canopyHeatmap!.cellClientPoint(cell)!;
+    const box = canvas.getBoundingClientRect();
+    const ratio = canvas.width / box.width;
+    return Array.from(canvas.getContext('2d')!.getImageData(Math.round((p.x - box.left) * ratio), Math.round((p.y - box.top) * ratio), 1, 1).data).slice(0, 3);
+  }, cell);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`taints (${colorScheme})`, () => {
+    test.use({ colorScheme });
+    test('a node tainted NoSchedule: its free GPUs are counted apart in the header and the table, drawn in their own colour, and the tooltip names the taint', async ({ page }) => {
+      const errors = collectErrors(page);
+      await allowStreamInjection(page);
+      await openHeatmap(page);
+      // A node with no pod on it: all its GPUs are free.
+      const target = await page.evaluate(() => {
+        const h = window.__canopyHeatmap!;
+        const free = h.model.layout.nodes.filter((b) => Array.from({ length: b.gpus }, (_, g) => h.model.cellPod[b.firstCell + g]!).every((p) => p < 0));
+        return { node: free.at(-1)!.name, gpus: free.at(-1)!.gpus, firstCell: free.at(-1)!.firstCell, otherFree: free[0]!.firstCell, freeBefore: h.model.totals.free };
+      });
+      await expect(page.getByTestId('gpu-free-tainted')).toHaveCount(0);
+      const freeBefore = await page.evaluate(() => window.__canopyHeatmap!.model.totals.free);
+      const untaintedPixel = await cellPixel(page, target.firstCell);
+      const node = (await snapshot(page)).find((i) => i.kind === 'Node' && i.metadata.name === target.node)! as KubeItem & { spec?: { taints?: unknown[] } };
+      await injectModified(page, 'Node', { ...node, spec: { ...node.spec, taints: [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }] } });
+
+      await expect(page.getByTestId('gpu-free-tainted')).toHaveText(` · ${target.gpus} free on tainted nodes`);
+      expect(await page.evaluate(() => window.__canopyHeatmap!.model.totals.free)).toBe(freeBefore - target.gpus);
+      await expect(page.getByTestId('table-total-tainted')).toHaveText(String(target.gpus));
+      await expect(page.getByTestId('tainted-nodes')).toContainText(`${target.node}: dedicated=infer:NoSchedule`);
+      await expect(page.getByTestId('legend-tainted-node')).toBeVisible();
+      await expect(page.getByTestId('heatmap-legend')).toContainText('Free on a tainted node');
+      // Its free cells are no longer drawn as free ones.
+      await expect.poll(() => cellPixel(page, target.firstCell)).not.toEqual(untaintedPixel);
+      expect(await cellPixel(page, target.otherFree)).toEqual(untaintedPixel);
+      // The legend's marker stands out from the page in this theme.
+      const marker = await page.getByTestId('legend-tainted-node').locator('span').first().evaluate((el) => getComputedStyle(el).borderTopColor);
+      const [r, g, b] = marker.match(/\d+/g)!.map(Number);
+      const lum = (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+      if (colorScheme === 'dark') expect(lum).toBeGreaterThan(0.5);
+      else expect(lum).toBeLessThan(0.35);
+
+      const point = await page.evaluate((cell) => window.__canopyHeatmap!.cellClientPoint(cell), target.firstCell);
+      await page.mouse.move(point!.x, point!.y);
+      const tooltip = page.getByTestId('heatmap-tooltip');
+      await expect(tooltip).toContainText(`${target.node} (Ready, tainted)`);
+      await expect(tooltip).toContainText('dedicated=infer:NoSchedule');
+      await expect(tooltip).toContainText('free only for pods that tolerate');
+      expect(errors).toEqual([]);
+    });
+  });
+}
+
+test('a stack whose pods are all pending is found by search; its selection says it has no GPUs yet and how many pods and GPUs wait', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  // 20 pods × 4 GPUs required in one rack: no rack has 80 GPUs, so the gang waits whole.
+  await applyStack(page, 'fitkai-e2e', 20, 4);
+  try {
+    await expect.poll(() => page.evaluate(() => (window.__canopyHeatmap!.model as unknown as { workloads: { key: string; pendingPods: number }[] }).workloads.find((w) => w.key === 'default/fitkai-e2e')?.pendingPods ?? 0), { timeout: 15_000 }).toBe(20);
+    await page.getByLabel('Find', { exact: true }).fill('fitkai');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('search').getByRole('status')).toContainText('Workload default/fitkai-e2e: no GPUs yet, 20 pods pending (80 GPUs waiting)');
+    const panel = page.getByTestId('selection-panel');
+    await expect(panel).toContainText('default/fitkai-e2e · no GPUs yet · 20 pods pending, 80 GPUs waiting');
+    await expect(panel.getByRole('link', { name: /Why its pods wait/ })).toHaveAttribute('href', '/workloads/default/fitkai-e2e');
+    await expect(page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: /^default\/fitkai-e2e · 0 GPUs, 20 pods pending/ })).toBeVisible();
+  } finally {
+    await deleteStack(page, 'fitkai-e2e');
+  }
+  expect(errors).toEqual([]);
+});
+
+test('a required rack pack broken where the pods are is a problem in the selection panel; met, it is not', async ({ page }) => {
+  const errors = collectErrors(page);
+  await allowStreamInjection(page);
+  await openHeatmap(page);
+  const panel = page.getByTestId('selection-panel');
+  await page.getByLabel('Find', { exact: true }).fill('default/llama-disagg');
+  await page.keyboard.press('Enter');
+  await expect(panel).toContainText('default/llama-disagg');
+  await expect(panel).not.toContainText('⚠');
+  // Another scheduler moved one prefill worker to a rack of its own (what the default scheduler does).
+  const move = await page.evaluate(() => {
+    const h = window.__canopyHeatmap!;
+    const model = h.model as unknown as { pods: { name: string; node: string; podClique: string; workload: string }[]; layout: { nodes: { name: string; gpus: number; firstCell: number; domains: Record<string, string> }[] } };
+    const worker = model.pods.find((p) => p.workload === 'default/llama-disagg' && /-prefill-\d+-pworker$/.test(p.podClique))!;
+    const rackOf = (name: string) => model.layout.nodes.find((b) => b.name === name)!.domains.rack;
+    const to = model.layout.nodes.find((b) => b.domains.rack !== rackOf(worker.node) && b.name.startsWith('gb200-') && Array.from({ length: b.gpus }, (_, g) => h.model.cellPod[b.firstCell + g]!).every((p) => p < 0))!;
+    return { pod: worker.name, to: to.name };
+  });
+  const pod = (await snapshot(page)).find((i) => i.kind === 'Pod' && i.metadata.name === move.pod)!;
+  await injectModified(page, 'Pod', { ...pod, spec: { ...pod.spec, nodeName: move.to } });
+  await expect(panel.getByTestId('constraint-problems')).toContainText(/⚠ required rack pack of scaling group prefill not met in gang llama-disagg-\d: pods on 2 racks/);
+  expect(errors).toEqual([]);
 });
 
 // Last in the file (tests of a file run in order): it changes the simulated cluster, then restores it.
