@@ -17,7 +17,8 @@ import { grant, serviceAccountKubeconfig } from './identity';
  *
  * The page asks the apiserver up front (SelfSubjectAccessReview) and disables Scale; the apiserver's own
  * 403 is reached when a right is withdrawn after the page asked, which the last test does for real
- * (a second Role granting scale, deleted while the page is open).
+ * (a second Role granting scale, deleted while the page is open). The cluster panel's Access line and
+ * the builder (its topology note, a new stack's namespace) speak of this identity too.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -111,6 +112,29 @@ test('the topology page says the nodes cannot be read, never "0 GPUs"', async ({
     `You may not list Nodes, so the map cannot show the cluster’s GPUs (nodes is forbidden: User "system:serviceaccount:${namespace}:${VIEWER}" cannot list resource "nodes" in API group "" at the cluster scope).`,
   );
   await expect(page.getByTestId('gpu-total')).toHaveCount(0);
+});
+
+test('the cluster panel says what the viewer may do (read only), not the server’s read-write setting', async ({ page }) => {
+  await at(page, '/workloads');
+  const status = page.getByRole('button', { name: /^Cluster:/ });
+  await expect(status.getByTestId('connection-state')).toHaveText('Limited');
+  await status.click();
+  await expect(page.getByRole('group', { name: 'Cluster connection' }).getByTestId('cluster-access')).toHaveText(
+    `Read only (this identity may not create, scale or delete PodCliqueSets in ${namespace})`,
+  );
+});
+
+test('the builder says the viewer may not list ClusterTopologyBindings (not that there are none), and a new stack is in the viewer’s namespace', async ({ page }) => {
+  await at(page, '/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  const yaml = page.locator('.cm-content');
+  // The untouched blank start, then a template: both in the namespace the header has chosen (the viewer's).
+  await expect(yaml).toContainText(`namespace: ${namespace}`);
+  await page.locator('#builder-template').selectOption({ label: 'Single-node aggregated' });
+  await page.getByRole('button', { name: 'New from template' }).click();
+  await expect(yaml).toContainText(`namespace: ${namespace}`);
+  await expect(yaml).not.toContainText('namespace: default');
+  await expect(page.getByTestId('inspector').getByTestId('topology-note').first()).toHaveText('You may not list ClusterTopologyBindings, so levels are free text in the YAML.');
 });
 
 test('Scale and Delete are refused up front, from the viewer’s own access review', async ({ page }) => {
