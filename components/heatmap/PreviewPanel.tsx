@@ -17,7 +17,21 @@ export type PreviewState =
   /** A preview is asked for, but cannot be placed yet (the cluster or the link is still loading). */
   | { status: 'waiting'; message: string }
   | { status: 'problems'; problems: string[] }
-  | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay };
+  | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay; running?: readonly RunningGangLine[] };
+
+/** A gang of the previewed stack that already runs: kept where it is, not re-placed, drawn as the cluster draws it (no ghosts). */
+export interface RunningGangLine {
+  name: string;
+  pods: number;
+  gpus: number;
+  /** Nothing of it is planned; otherwise its new pods are in the plan (ghosts) under the same name. */
+  complete: boolean;
+}
+
+/** What the panel says of a running gang. */
+export function runningGangText(g: RunningGangLine): string {
+  return `${g.name}: running (${g.pods} pod${g.pods === 1 ? '' : 's'}, ${g.gpus} GPU${g.gpus === 1 ? '' : 's'}), not re-placed${g.complete ? '' : '; only its new pods are planned'}`;
+}
 
 /** Whether the preview is in the page's URL: a link that reproduces it, or kept in this tab only (and why). */
 export type PreviewShare = { kind: 'none' } | { kind: 'link' } | { kind: 'tab'; message: string };
@@ -203,6 +217,8 @@ function ShareLine({ share }: { share: PreviewShare }) {
 export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, dragging, share = { kind: 'none' } }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; notice: string | null; dragging: boolean; share?: PreviewShare }) {
   const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
   const notes = state.status === 'ready' ? gangNotes(state.ghosts.gangs) : [];
+  const running = state.status === 'ready' ? (state.running ?? []) : [];
+  const runningGpus = running.reduce((n, g) => n + g.gpus, 0);
   return (
     <section
       aria-labelledby="preview-heading"
@@ -255,9 +271,19 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
           <div>
             <p>
               <strong>{state.title}</strong>: <span data-testid="ghost-count">{state.ghosts.cells.length}</span> planned GPUs shown as ghosts
-              {state.demand !== null ? ` (the stack asks for ${state.demand})` : ''} in {state.ghosts.gangs.filter((g) => g.placed).length} of {state.ghosts.gangs.length} gangs.
+              {state.demand !== null ? ` (the stack asks for ${state.demand}${runningGpus > 0 ? `; ${runningGpus} of them run already` : ''})` : ''} in {state.ghosts.gangs.filter((g) => g.placed).length} of {state.ghosts.gangs.length}{' '}
+              {running.length > 0 ? 'gangs to place' : 'gangs'}.
               {state.ghosts.undrawn > 0 ? ` ${state.ghosts.undrawn} planned GPUs have no cell on the map.` : ''}
             </p>
+            {running.length > 0 && (
+              <ul data-testid="preview-running" className="mt-1 list-disc pl-5 text-zinc-700 dark:text-zinc-300">
+                {running.map((g) => (
+                  <li key={g.name} data-gang={g.name}>
+                    {runningGangText(g)}
+                  </li>
+                ))}
+              </ul>
+            )}
             {notes.length > 0 && (
               <ul data-testid="preview-notes" className="mt-1 list-disc pl-5 text-amber-900 dark:text-amber-200">
                 {notes.map((n) => (

@@ -14,7 +14,8 @@ import { validate } from '../grove/validate';
 import { previewPodCliqueSet, type PlacementPreview } from '../placement/preview';
 
 /**
- * The preview places one PodCliqueSet (a plan, its ghosts, the stack it replaces). A text with several
+ * The preview places one PodCliqueSet as an apply of it would go (a plan of what is not running yet, its
+ * ghosts, and the gangs of the stack that already run, kept where they are). A text with several
  * (a file of stacks, `kubectl get pcs -o yaml`) is checked whole, and the first is previewed; `notes`
  * names the others, so nothing is left out without a word.
  */
@@ -25,9 +26,9 @@ export type TextPreview =
 /** The text's first PodCliqueSet, valid, with the line it starts on, and notes on the rest; or the problems. */
 export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number; notes: string[] } | { ok: false; problems: string[] };
 
-/** GPUs the PodCliqueSet asks for (every pod of every gang, minAvailable or not). */
+/** GPUs the PodCliqueSet asks for (every pod of every gang, minAvailable or not, running or not). */
 export function gpuDemand(preview: PlacementPreview): number {
-  return preview.gangs.reduce((sum, gang) => sum + gang.podGroups.reduce((s, pg) => s + pg.pods.reduce((p, pod) => p + pod.requests.gpu, 0), 0), 0);
+  return preview.all.reduce((sum, gang) => sum + gang.podGroups.reduce((s, pg) => s + pg.pods.reduce((p, pod) => p + pod.requests.gpu, 0), 0), 0);
 }
 
 const PCS_KIND = 'PodCliqueSet';
@@ -102,9 +103,18 @@ export function previewTitle(preview: Extract<TextPreview, { ok: true }>): strin
   return `${preview.namespace}/${preview.name}${preview.notes.length ? ` (${preview.notes.join('; ')})` : ''}`;
 }
 
+/**
+ * Findings the webhook makes errors once the cluster's ClusterTopologyBindings are known (the text
+ * alone cannot know them): a topologyName the cluster lacks is refused by Grove ("ClusterTopologyBinding
+ * … not found"), so it is no preview, as `canopy place` refuses it.
+ */
+const REFUSED_BY_THE_CLUSTER = new Set(['topology.unknownTopology']);
+
 export function previewInput(state: ClusterState, input: PreviewInput): TextPreview {
   if (!input.ok) return input;
   const { pcs } = input;
+  const refused = validate(pcs, { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])) }).filter((f) => REFUSED_BY_THE_CLUSTER.has(f.rule));
+  if (refused.length > 0) return { ok: false, problems: refused.map((f) => `line ${input.line}:1: ${f.path ? `${f.path}: ` : ''}${f.message} [${f.rule}]`) };
   try {
     const preview = previewPodCliqueSet(state, pcs);
     return { ok: true, name: pcs.metadata?.name ?? '', namespace: pcs.metadata?.namespace ?? 'default', gpus: gpuDemand(preview), preview, notes: input.notes };

@@ -11,7 +11,7 @@ import type { ExpandedGang } from '../grove/gang';
 import { ClusterIndex, domainNodes, type TopologyIndex } from './cluster-index';
 import { GangSearch, type ExtDemand, type Profile, type WPod, type WSet } from './engine';
 import { explainFailure, explainOptional } from './explain';
-import { independentPlacementNote, placesPodsIndependently, schedulerNameOf } from './backend';
+import { hasTopologyConstraint, independentPlacementNote, placesPodsIndependently, schedulerNameOf } from './backend';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
 import { chainsOf, constraintSets, resolveTopology, type PlaceOptions } from './sets';
 
@@ -53,7 +53,6 @@ function placeIndependentlyOn(index: ClusterIndex, gang: ExpandedGang, scheduler
   const pods: PlannedPod[] = [];
   const unplaced: string[] = [];
   let failure: GangPlacement | undefined;
-  let domains: Record<string, string> | undefined;
   for (const group of gang.podGroups) {
     for (const pod of [...group.pods].sort((a, b) => a.podIndex - b.podIndex)) {
       // A gang of one pod with no constraint: what kube-scheduler sees of it.
@@ -74,8 +73,6 @@ function placeIndependentlyOn(index: ClusterIndex, gang: ExpandedGang, scheduler
         continue;
       }
       pods.push(...r.pods);
-      // The domains every placed pod shares.
-      domains = domains === undefined ? { ...r.domains } : Object.fromEntries(Object.entries(domains).filter(([k, v]) => r.domains[k] === v));
     }
   }
   const why = failure?.reason ?? 'no node fits it';
@@ -87,7 +84,8 @@ function placeIndependentlyOn(index: ClusterIndex, gang: ExpandedGang, scheduler
     independent: true,
     ...(reason ? { reason } : {}),
     ...(failure?.explanation ? { explanation: failure.explanation } : {}),
-    domains: domains ?? {},
+    // No domain is chosen: kube-scheduler scores nodes on its own, and these nodes are one placement it might pick.
+    domains: {},
     pods,
     ...(unplaced.length > 0 ? { unplacedPods: unplaced } : {}),
     warnings: [independentPlacementNote(gang, schedulerName)],
@@ -343,7 +341,8 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
     planned.push({ name: pod.pod.name, podGroup: gang.podGroups[pod.group]!.name, clique: pod.pod.clique, node: index.nodes[pod.node]!.name, gpus: pod.gpu });
   }
   const domains: Record<string, string> = {};
-  if (topo && planned.length > 0) {
+  // Only a constraint chooses a domain; without one the nodes are just where the pods fit, not a domain the scheduler keeps to.
+  if (topo && planned.length > 0 && hasTopologyConstraint(gang)) {
     for (const level of topo.levels) {
       const first = level.nodeDom[pods.find((p) => p.node >= 0)!.node]!;
       if (first < 0) continue;

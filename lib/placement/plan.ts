@@ -6,6 +6,8 @@ export interface PlannedPod {
   clique: string;
   node: string;
   gpus: number;
+  /** Already bound on the cluster (its real name and node): kept where it is, not planned. */
+  running?: true;
 }
 
 /** Why a gang does not fit, at one topology level (or at node level for resources/filters). */
@@ -31,9 +33,18 @@ export interface GangPlacement {
   /** When not placed: the one-line reason (the most specific explanation's message). */
   reason?: string;
   explanation?: LevelExplanation[];
-  /** Domain value chosen per topology level, for the gang as a whole, where it lies in one domain. */
+  /**
+   * Domain value chosen per topology level, for the gang as a whole, where it lies in one domain. Empty
+   * when no domain was chosen: a gang without topology constraints, or one placed pod by pod (kube-scheduler
+   * picks nodes by its own scoring; the pods' nodes are one placement it might make).
+   */
   domains: Record<string, string>;
   pods: PlannedPod[];
+  /**
+   * The gang already runs on the cluster (an apply of a stack that exists): its running pods are listed
+   * with `running` and kept where they are; the others, if any, are its planned new pods.
+   */
+  running?: true;
   /** Pods beyond minReplicas that did not fit (best effort, the gang is still placed). */
   unplacedOptionalPods?: string[];
   /** With unplacedOptionalPods: why the first of them did not fit ("serve-0-w-3: needs 8 GPUs …"). */

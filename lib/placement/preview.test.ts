@@ -76,16 +76,70 @@ describe('previewPodCliqueSet', () => {
     expect(gpusOf(plan)).toBe(6 * 8);
   });
 
-  it('leaves out the pods of the same stack already running, and counts everyone else’s', () => {
+  it('a stack that runs, applied as it is: its gang is reported running where it is, nothing is planned; another stack counts its pods', () => {
     const pcs = disaggregated();
     const { state } = running(pcs);
-    expect(previewPodCliqueSet(state, pcs).plan.feasible).toBe(true);
+    const same = previewPodCliqueSet(state, pcs);
+    expect(same.plan).toEqual({ feasible: true, gangs: [] });
+    expect(same.running.map((r) => [r.name, r.complete, r.pods.length])).toEqual([['disagg-0', true, 7]]);
+    const nodeOf = new Map(state.pods.map((p) => [p.name, p.nodeName]));
+    for (const p of same.running[0]!.pods) expect(p).toMatchObject({ node: nodeOf.get(p.name), running: true });
+    expect(same.replaces).toBeUndefined();
     // A stack of another name must fit beside it: 48 + 48 of 256 GPUs.
     const other = { ...pcs, metadata: { ...pcs.metadata, name: 'other' } };
     const { plan } = previewPodCliqueSet(state, other);
     expect(plan.feasible).toBe(true);
     const used = new Set(state.pods.map((p) => p.nodeName));
     expect(plan.gangs[0]!.pods.filter((p) => p.gpus === 8).every((p) => !used.has(p.node))).toBe(true);
+  });
+
+  it('one more replica of a stack that runs: only the new gangs are planned, on GPUs the running pods leave free; the same answer as previewScale', () => {
+    const pcs = disaggregated();
+    const { state, objects } = running(pcs);
+    const three = { ...pcs, spec: { ...pcs.spec, replicas: 3 } };
+    const apply = previewPodCliqueSet(state, three);
+    expect(apply.running.map((r) => [r.name, r.complete])).toEqual([['disagg-0', true]]);
+    expect(apply.plan.gangs.map((g) => [g.name, g.placed, g.pods.length])).toEqual([
+      ['disagg-1', true, 7],
+      ['disagg-2', true, 7],
+    ]);
+    expect(gpusOf(apply.plan)).toBe(2 * 48);
+    expect(apply.all.map((g) => g.name)).toEqual(['disagg-0', 'disagg-1', 'disagg-2']);
+    // No GPU is planned twice: a node's running GPUs plus its planned ones stay within what it has.
+    const used = new Map<string, number>();
+    for (const p of state.pods) used.set(p.nodeName!, (used.get(p.nodeName!) ?? 0) + p.requests.gpu);
+    for (const p of apply.plan.gangs.flatMap((g) => g.pods)) used.set(p.node, (used.get(p.node) ?? 0) + p.gpus);
+    for (const n of state.nodes) expect(used.get(n.name) ?? 0).toBeLessThanOrEqual(n.allocatable.gpu);
+    const scale = previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 3 });
+    expect(apply.plan).toEqual(scale.plan);
+  });
+
+  it('more pods in a running gang: its running pods are kept and only the new ones planned; a new worker must join the group’s rack', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    const decode = structuredClone(pcs);
+    decode.spec.template.cliques[3]!.spec.replicas = 3; // a third decode pod
+    const apply = previewPodCliqueSet(state, decode);
+    expect(apply.running).toEqual([expect.objectContaining({ name: 'disagg-0', complete: false })]);
+    expect(apply.running[0]!.pods).toHaveLength(7);
+    expect(apply.plan.gangs.map((g) => [g.name, g.placed, g.pods.map((p) => p.name)])).toEqual([['disagg-0', true, ['disagg-0-decode-2']]]);
+    // A fourth prefill worker: its scaling-group replica requires one rack, and the running leader + 3 workers fill theirs (32 GPUs).
+    const worker = structuredClone(pcs);
+    worker.spec.template.cliques[2]!.spec.replicas = 4;
+    const full = previewPodCliqueSet(state, worker);
+    expect(full.plan.feasible).toBe(false);
+    const leader = state.pods.find((p) => p.name.startsWith('disagg-0-prefill-0-pleader'))!;
+    const rack = state.nodes.find((n) => n.name === leader.nodeName)!.labels[RACK];
+    expect(full.plan.gangs[0]!.reason).toContain(`must join rack ${rack}`);
+  });
+
+  it('fewer replicas than run: the gangs the apply deletes are taken out, nothing is planned, and the drawing may reuse their GPUs', () => {
+    const pcs = { ...disaggregated(), spec: { ...disaggregated().spec, replicas: 2 } };
+    const { state } = running(pcs);
+    const one = previewPodCliqueSet(state, { ...pcs, spec: { ...pcs.spec, replicas: 1 } });
+    expect(one.plan.gangs).toEqual([]);
+    expect(one.running.map((r) => r.name)).toEqual(['disagg-0']);
+    expect(one.replaces).toBe('ns/disagg');
   });
 
   it('counts the GPUs of a pod that only shares the stack’s part-of label (a Helm chart’s, not Grove’s)', () => {

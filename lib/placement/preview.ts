@@ -8,45 +8,143 @@
  */
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
-import { LABEL_PART_OF } from '../grove/labels';
-import { workloadOfPod, type ClusterState } from '../cluster/state';
+import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX } from '../grove/labels';
+import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
-import type { ExpandedGang } from '../grove/gang';
+import type { ExpandedGang, ExpandedPod } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
 import { DEFAULT_TERMINATION_DELAY, minAvailableOf, replicaIndexOf, type PodCliqueSet } from '../grove/podcliqueset';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
-import { pinning, pinsRunningGang, type Pin, type Pinning } from './pin';
+import { pinning, pinsRunningGang, type Pin } from './pin';
 import { placeGangs, type PlaceOptions } from './place';
-import type { Plan } from './plan';
+import type { GangPlacement, Plan, PlannedPod } from './plan';
+import { hasTopologyConstraint } from './backend';
 
 export interface PlacementPreview {
+  /** The placement of what applying the manifest adds: gangs not running yet whole, and the pods a running gang lacks. */
   plan: Plan;
+  /** What was placed: new gangs, and for running gangs a gang of only their new pods (as ScalePreview.gangs). */
   gangs: ExpandedGang[];
+  /** Every gang the manifest describes, in order: what the stack asks for in all. */
+  all: ExpandedGang[];
+  /** Gangs of the manifest that already run on the cluster: kept where they are, not re-placed. */
+  running: RunningGang[];
   /**
-   * `namespace/name` of the PodCliqueSet (the heatmap's workload key): the plan was made with the pods
-   * the operator runs for it taken out, so a drawing of the plan must count their GPUs as free.
+   * `namespace/name` of the PodCliqueSet (the heatmap's workload key), set only when the apply deletes
+   * some of its running pods (fewer replicas, a clique dropped): the plan was made with those taken out,
+   * so a drawing of the plan may count their GPUs as free.
    */
-  replaces: string;
+  replaces?: string;
+}
+
+/** A gang of the manifest that already runs (its PodGang's pods are bound): where its pods are. */
+export interface RunningGang {
+  name: string;
+  /** Its bound pods the apply keeps, with their real names and nodes (each `running`). */
+  pods: PlannedPod[];
+  /** The domain per level its running pods share, for a gang with a topology constraint (as GangPlacement.domains). */
+  domains: Record<string, string>;
+  /** Every pod the manifest asks of it runs: nothing of it is planned. Otherwise its new pods are in the plan under the same name. */
+  complete: boolean;
 }
 
 /**
- * Where a PodCliqueSet would land if it were created now. Pods the Grove operator runs for a
- * PodCliqueSet of the same namespace and name are taken out of the cluster first: the preview answers
- * "where would this stack land", not "could a second copy of it fit beside the first". Throws (with
- * the count and the limit) for a stack of more than MAX_PODS pods.
+ * Where a PodCliqueSet would land if it were applied now (previewApply of one stack). Throws (with the
+ * count and the limit) for a stack of more than MAX_PODS pods.
  */
 export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, options?: PlaceOptions): PlacementPreview {
-  // Counted before anything is built: a typo'd `replicas: 100000` must not freeze the page (or server) expanding it.
-  const overBudget = podCliqueSetPodBudgetRefusal(pcs);
-  if (overBudget) throw Object.assign(new Error(overBudget.message), overBudget); // status 422 and causes, for a server route
-  const gangs = expandPodGangs(pcs);
-  const name = pcs.metadata?.name ?? '';
-  const namespace = pcs.metadata?.namespace ?? 'default';
-  // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
-  const workload = `${namespace}/${name}`;
-  const others = state.pods.filter((p) => workloadOfPod(p) !== workload);
-  const plan = placeGangs(others.length === state.pods.length ? state : { ...state, pods: others }, gangs, { bySchedulerName: true, ...options });
-  return { plan, gangs, replaces: workload };
+  return previewApply(state, [pcs], options);
+}
+
+/**
+ * What applying these PodCliqueSets would do, as one answer for the CLI, the topology page and the
+ * builder. A stack of the same namespace and name that already runs keeps its running gangs where they
+ * are (Grove does not reschedule bound pods on an apply): its pods are matched to the manifest's by
+ * Grove's labels (PodClique name and pod index), only the gangs and pods not running are planned (a
+ * running gang's new pods held to its domains, as previewScale does), and the running ones are reported
+ * in `running`. Its pods the manifest no longer has (fewer replicas, a clique dropped) are deleted by
+ * the apply: they are taken out before planning. A new stack is planned whole. Stacks are planned in
+ * order, each consuming capacity for the next. Throws for a stack of more than MAX_PODS pods.
+ */
+export function previewApply(state: ClusterState, stacks: readonly PodCliqueSet[], options?: PlaceOptions): PlacementPreview {
+  const all: ExpandedGang[] = [];
+  const runningKeys = new Set<string>();
+  const removed = new Set<PodInfo>();
+  const replaced: string[] = [];
+  for (const pcs of stacks) {
+    // Counted before anything is built: a typo'd `replicas: 100000` must not freeze the page (or server) expanding it.
+    const overBudget = podCliqueSetPodBudgetRefusal(pcs);
+    if (overBudget) throw Object.assign(new Error(overBudget.message), overBudget); // status 422 and causes, for a server route
+    const gangs = expandPodGangs(pcs);
+    all.push(...gangs);
+    // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
+    const workload = `${pcs.metadata?.namespace ?? 'default'}/${pcs.metadata?.name ?? ''}`;
+    const wanted = new Set(gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map(podKey))));
+    let deletes = false;
+    for (const p of state.pods) {
+      if (p.terminal || workloadOfPod(p) !== workload) continue;
+      const key = runningPodKey(p);
+      if (key !== undefined && wanted.has(key)) {
+        if (p.nodeName) runningKeys.add(key);
+      } else {
+        removed.add(p);
+        deletes = true;
+      }
+    }
+    if (deletes) replaced.push(workload);
+  }
+  const kept = removed.size === 0 ? state : { ...state, pods: state.pods.filter((p) => !removed.has(p)) };
+  const { plan, gangs, runningPods } = placeAdditions(kept, all, (pod) => !runningKeys.has(podKey(pod)), options);
+  const running = all
+    .filter((g) => runningPods.has(g.name))
+    .map((g) => {
+      const pods = runningPods.get(g.name)!;
+      return { name: g.name, pods, domains: sharedDomains(kept, g, pods), complete: !plan.gangs.some((p) => p.name === g.name) };
+    });
+  return { plan, gangs, all, running, ...(replaced.length === 1 ? { replaces: replaced[0] } : {}) };
+}
+
+/**
+ * Every gang of the apply in the manifest's order, as one list: a gang that runs and lacks nothing as
+ * running (its pods where they are, `running` each), one that runs and gains pods as its placement with
+ * its running pods first, a new gang as planned. `placed` of a running gang with nothing new is true.
+ */
+export function applyGangs(preview: PlacementPreview): GangPlacement[] {
+  const planned = new Map(preview.plan.gangs.map((g) => [g.name, g]));
+  const running = new Map(preview.running.map((r) => [r.name, r]));
+  return preview.all.flatMap((gang): GangPlacement[] => {
+    const plan = planned.get(gang.name);
+    const run = running.get(gang.name);
+    if (!run) return plan ? [plan] : [];
+    if (!plan) return [{ name: gang.name, placed: true, running: true, domains: run.domains, pods: run.pods }];
+    // The domains the new pods and the running ones share.
+    const domains = Object.fromEntries(Object.entries(plan.domains).filter(([level, value]) => run.domains[level] === value));
+    return [{ ...plan, running: true, domains, pods: [...run.pods, ...plan.pods] }];
+  });
+}
+
+/** The domain per level that all `pods` share, for a gang with a topology constraint; none for one without. */
+function sharedDomains(state: ClusterState, gang: ExpandedGang, pods: readonly PlannedPod[]): Record<string, string> {
+  const topology = gang.topologyName ? state.topologies.find((t) => t.name === gang.topologyName) : state.topologies.length === 1 ? state.topologies[0] : undefined;
+  if (!topology || pods.length === 0 || !hasTopologyConstraint(gang) || !pinsRunningGang(gang)) return {};
+  const nodes = new Map(state.nodes.map((n) => [n.name, n]));
+  const out: Record<string, string> = {};
+  for (const level of topology.levels) {
+    const values = new Set(pods.map((p) => nodes.get(p.node)?.labels[level.key]));
+    const [value] = values;
+    if (values.size === 1 && value !== undefined) out[level.domain] = value;
+  }
+  return out;
+}
+
+/** A pod of a stack, as Grove labels it: namespace, PodClique and pod index. */
+const podKey = (pod: ExpandedPod) => `${pod.namespace}/${pod.podClique}/${pod.podIndex}`;
+
+/** podKey of a pod on the cluster, from the labels Grove puts on it; undefined for a pod without them. */
+function runningPodKey(pod: PodInfo): string | undefined {
+  const clique = pod.labels[LABEL_PODCLIQUE];
+  const index = pod.labels[LABEL_PODCLIQUE_POD_INDEX];
+  return clique && index !== undefined && /^\d+$/.test(index) ? `${pod.namespace}/${clique}/${Number(index)}` : undefined;
 }
 
 /** The Grove objects of the cluster, as the watch store holds them. */
@@ -170,14 +268,9 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
         ? expandPodGangs(pcs, { ...live, scalingGroupReplicas: { ...live.scalingGroupReplicas, [name]: to } })
         : expandPodGangs(pcs, { ...live, podCliqueReplicas: { ...live.podCliqueReplicas, [name]: to } });
 
-  const placeOptions: PlaceOptions = { bySchedulerName: true, ...options };
-  // Only a gang scheduler keeps new pods in the running gang's required domains; kube-scheduler places
-  // each pod on its own with the constraints ignored, so nothing is pinned there.
-  const asGang = (gang: ExpandedGang) => !placeOptions.bySchedulerName || pinsRunningGang(gang);
-  const runningGangs = pinning(state);
-  const { gangs, pins } = addedGangs(runningGangs, before, after, asGang);
-  const plan = placeGangs(state, gangs, placeOptions);
-  return { from, to, plan: { ...plan, gangs: plan.gangs.map((g) => runningGangs.explain(g, pins.get(g.name))) }, gangs };
+  const beforePods = new Set(before.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => p.name))));
+  const { plan, gangs } = placeAdditions(state, after, (pod) => !beforePods.has(pod.name), options);
+  return { from, to, plan, gangs };
 }
 
 /**
@@ -205,24 +298,40 @@ export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 
 }
 
 /**
- * The gangs of `after` that `before` lacks, whole; and for gangs both have, their increment: a gang of
- * only the pods `before` lacks, which under a gang scheduler (asGang) must join the domains where the
- * gang already runs (pin.ts; `pins` says which, for explain).
+ * Places what `gangs` add to the cluster: a gang none of whose pods is old (isNew false) whole, and for a
+ * gang with old pods its increment, a gang of only the new pods, which under a gang scheduler must join
+ * the domains where the gang already runs (pin.ts; the reason of one that does not fit names the
+ * domain). A gang with no new pod is left out. One rule for a scale (previewScale) and an apply (previewApply).
+ * `runningPods`: per gang, its pods bound on the cluster (the ones an increment joins).
  */
-function addedGangs(pins: Pinning, before: readonly ExpandedGang[], after: readonly ExpandedGang[], asGang: (gang: ExpandedGang) => boolean): { gangs: ExpandedGang[]; pins: Map<string, Pin[]> } {
-  const beforeGangs = new Set(before.map((g) => g.name));
-  const beforePods = new Set(before.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => p.name))));
+function placeAdditions(state: ClusterState, gangs: readonly ExpandedGang[], isNew: (pod: ExpandedPod) => boolean, options: PlaceOptions | undefined): { plan: Plan; gangs: ExpandedGang[]; runningPods: Map<string, PlannedPod[]> } {
+  const placeOptions: PlaceOptions = { bySchedulerName: true, ...options };
+  // Only a gang scheduler keeps new pods in the running gang's required domains; kube-scheduler places
+  // each pod on its own with the constraints ignored, so nothing is pinned there.
+  const asGang = (gang: ExpandedGang) => !placeOptions.bySchedulerName || pinsRunningGang(gang);
+  const pins = pinning(state);
   const out: ExpandedGang[] = [];
   const pinsOf = new Map<string, Pin[]>();
-  for (const gang of after) {
-    if (!beforeGangs.has(gang.name)) {
+  const runningPods = new Map<string, PlannedPod[]>();
+  for (const gang of gangs) {
+    const bound = pins.running(gang.namespace, gang.name);
+    if (bound.length > 0) runningPods.set(gang.name, bound.map((p) => plannedPodOf(p, gang)));
+    if (gang.podGroups.every((g) => g.pods.every(isNew))) {
       out.push(gang);
       continue;
     }
-    const increment = pins.increment(gang, (group) => group.pods.filter((p) => !beforePods.has(p.name)), { pin: asGang(gang) });
+    const increment = pins.increment(gang, (group) => group.pods.filter(isNew), { pin: asGang(gang) });
     if (!increment) continue;
     out.push(increment.gang);
     if (increment.pins.length > 0) pinsOf.set(gang.name, increment.pins);
   }
-  return { gangs: out, pins: pinsOf };
+  const plan = placeGangs(state, out, placeOptions);
+  return { plan: { ...plan, gangs: plan.gangs.map((g) => pins.explain(g, pinsOf.get(g.name))) }, gangs: out, runningPods };
+}
+
+/** A bound pod of a running gang, in the plan's terms (its real name and node). */
+function plannedPodOf(pod: PodInfo, gang: ExpandedGang): PlannedPod {
+  const podGroup = pod.labels[LABEL_PODCLIQUE] ?? '';
+  const clique = gang.podGroups.find((g) => g.name === podGroup)?.clique ?? podGroup;
+  return { name: pod.name, podGroup, clique, node: pod.nodeName ?? '', gpus: pod.requests.gpu, running: true };
 }

@@ -142,14 +142,18 @@ describe('canopy place', () => {
     // Rack-packed 3 × 8 GPUs does not fit one rack; kube-scheduler ignores the constraint and places each pod.
     const p = file('default.yaml', pcs({ workers: 3, gpus: 8, required: 'rack', scheduler: '' }));
     const json = canopy(['place', '--cluster', CLUSTER, '-o', 'json', p]);
-    expect(json.stderr).toBe('');
+    // canopy validate's warning, on standard error: the scheduler ignores the constraint.
+    expect(json.stderr).toMatch(/^\S+default\.yaml:\d+:\d+: warning: PodCliqueSet\/serve: \/spec\/template\/topologyConstraint: default-scheduler \(kube-scheduler\) ignores topology constraints .*\[topology\.ignoredByScheduler\]\n$/);
     expect(json.code).toBe(0);
     const g = (JSON.parse(json.stdout) as { gangs: Record<string, unknown>[] }).gangs[0]!;
     expect(g).toMatchObject({ name: 'serve-0', placed: true, independent: true });
     expect((g.pods as unknown[]).length).toBe(4);
     expect(g.warnings).toEqual([expect.stringMatching(/^default-scheduler \(kube-scheduler\) ignores the topology constraints and does not gang-schedule/)]);
     const text = canopy(['place', '--cluster', CLUSTER, p]);
-    expect(text.stdout).toContain('serve-0: placed pod by pod, 4 pods, 24 GPUs');
+    // No domain was chosen: kube-scheduler scores nodes on its own, the nodes are one placement it might make.
+    expect(g.domains).toEqual({});
+    expect(text.stdout).toContain('serve-0: placed pod by pod, 4 pods, 24 GPUs\n');
+    expect(text.stdout).toContain('  note: these nodes are one possible placement: the default scheduler picks nodes by its own scoring');
     expect(text.stdout).toContain('  warning: default-scheduler (kube-scheduler) ignores the topology constraints');
     // The same stack on kai-scheduler is a gang, refused.
     expect(canopy(['place', '--cluster', CLUSTER, file('kai.yaml', pcs({ workers: 3, gpus: 8, required: 'rack' }))]).code).toBe(3);
@@ -269,5 +273,78 @@ describe('canopy place: the snapshot is the cluster', () => {
     const garbage = canopy(['place', '--cluster', file('garbage.json', `{${'x'.repeat(100_000)}`), ok]);
     expect(garbage.code).toBe(2);
     expect(garbage.stderr.length).toBeLessThan(300);
+  });
+
+  // serve (1 replica: gang serve-0 = router + 2 workers of 8 GPUs, required zone) runs in z1 (fixtures/README.md).
+  const RUNNING = path.resolve(import.meta.dirname, 'fixtures', 'cluster-running.json');
+  const serve = (replicas: number, workers = 2) => pcs({ workers, gpus: 8, required: 'zone' }).replace('  replicas: 1\n', `  replicas: ${replicas}\n`);
+  type Json = { feasible: boolean; gangs: { name: string; placed: boolean; running?: true; domains: Record<string, string>; pods: { name: string; clique: string; node: string; gpus: number; running?: true }[] }[] };
+  const RUNNING_PODS = [
+    { name: 'serve-0-router-x7k2p', clique: 'router', node: 'gpu-z1-b0-r0-n0', gpus: 0, running: true },
+    { name: 'serve-0-worker-q9d4m', clique: 'worker', node: 'gpu-z1-b0-r0-n0', gpus: 8, running: true },
+    { name: 'serve-0-worker-b3n8v', clique: 'worker', node: 'gpu-z1-b0-r0-n1', gpus: 8, running: true },
+  ];
+
+  it('a stack that runs, with one more replica: the running gang is reported as running where it is, only the new gang is placed', () => {
+    const p = file('serve2.yaml', serve(2));
+    const r = canopy(['place', '--cluster', RUNNING, '-o', 'json', p]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Json;
+    expect(out.feasible).toBe(true);
+    expect(out.gangs.map((g) => g.name)).toEqual(['serve-0', 'serve-1']);
+    expect(out.gangs[0]).toEqual({ name: 'serve-0', placed: true, running: true, domains: { zone: 'z1', block: 'z1-b0', rack: 'z1-b0-r0' }, pods: RUNNING_PODS });
+    const added = out.gangs[1]!;
+    expect(added.running).toBeUndefined();
+    expect(added.placed).toBe(true);
+    expect(added.pods.map((q) => q.name)).toEqual(['serve-1-router-0', 'serve-1-worker-0', 'serve-1-worker-1']);
+    // The running pods hold z1-b0-r0's GPUs: the new workers go elsewhere, and nothing lands on a full node.
+    for (const q of added.pods.filter((x) => x.gpus > 0)) expect(['gpu-z1-b0-r0-n0', 'gpu-z1-b0-r0-n1']).not.toContain(q.node);
+    expect(added.pods.every((q) => q.running === undefined)).toBe(true);
+
+    const text = canopy(['place', '--cluster', RUNNING, p]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed\n  serve-0-router-x7k2p -> gpu-z1-b0-r0-n0, running\n');
+    expect(text.stdout).toContain('serve-1: placed, 3 pods, 16 GPUs');
+    expect(text.stdout).toContain('1 of 1 gang placed (1 more running, not re-placed)\n');
+  });
+
+  it('a stack that runs, unchanged: nothing is placed, exit 0; more replicas than fit: exit 3 with the running gang still running', () => {
+    const same = canopy(['place', '--cluster', RUNNING, '-o', 'json', file('serve1.yaml', serve(1))]);
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout)).toEqual({ feasible: true, gangs: [{ name: 'serve-0', placed: true, running: true, domains: { zone: 'z1', block: 'z1-b0', rack: 'z1-b0-r0' }, pods: RUNNING_PODS }] });
+    // z1 is full after serve-1 (16 of its 32 GPUs run, serve-1 takes the other 16); z0 takes serve-2 and serve-3, serve-4 fits nowhere.
+    const many = canopy(['place', '--cluster', RUNNING, '-o', 'json', file('serve5.yaml', serve(5))]);
+    expect(many.code).toBe(3);
+    const out = JSON.parse(many.stdout) as Json;
+    expect(out.gangs.map((g) => [g.name, g.placed, g.running ?? false])).toEqual([
+      ['serve-0', true, true],
+      ['serve-1', true, false],
+      ['serve-2', true, false],
+      ['serve-3', true, false],
+      ['serve-4', false, false],
+    ]);
+  });
+
+  it('a running gang with more clique replicas: its running pods are kept, only the new pod is placed, held to the gang’s zone', () => {
+    const r = canopy(['place', '--cluster', RUNNING, '-o', 'json', file('serve-w3.yaml', serve(1, 3))]);
+    expect(r.code).toBe(0);
+    const [g] = (JSON.parse(r.stdout) as Json).gangs;
+    expect(g!.running).toBe(true);
+    expect(g!.pods.slice(0, 3)).toEqual(RUNNING_PODS);
+    expect(g!.pods.slice(3)).toEqual([expect.objectContaining({ name: 'serve-0-worker-2', clique: 'worker', gpus: 8 })]);
+    expect(g!.pods[3]!.node).toMatch(/^gpu-z1-/);
+  });
+
+  it('prints validation warnings on standard error, as canopy validate does, and still places (exit 0)', () => {
+    const text = pcs({ workers: 1, gpus: 8 }).replace('          roleName: worker\n', '          roleName: worker\n          topologyConstraint: {pack: {required: rack}}\n');
+    const p = file('unknown-field.yaml', text);
+    const placed = canopy(['place', '--cluster', CLUSTER, p]);
+    const validated = canopy(['validate', p]);
+    expect(placed.code).toBe(0);
+    expect(placed.stdout).toContain('1 of 1 gang placed');
+    const warning = validated.stdout.split('\n').find((l) => l.includes(': warning: '))!;
+    expect(warning).toMatch(/unknown field "topologyConstraint".*Canopy's apply refuses it/);
+    expect(placed.stderr).toBe(`${warning}\n`);
   });
 });

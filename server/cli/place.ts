@@ -7,11 +7,9 @@
 import { parseArgs } from 'node:util';
 import type { ClusterState } from '../../lib/cluster/state';
 import { checkManifestText, type ValidationContext } from '../../lib/grove/check';
-import { expandPodGangs } from '../../lib/grove/expand';
-import type { ExpandedGang } from '../../lib/grove/gang';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
-import { placeGangs } from '../../lib/placement';
+import { applyGangs, previewApply } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
 import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, parseJsonInput, readInput } from './io';
@@ -21,9 +19,13 @@ const HELP = `Usage: canopy place --cluster SNAPSHOT.json [-o json] PCS.yaml...
 
 Places every PodGang of the PodCliqueSets in PCS.yaml (multi-document YAML; - reads standard input)
 on the cluster in SNAPSHOT.json as the stack's scheduler would: gangs in order, pods already bound in
-the snapshot counting as used. A stack whose pods name schedulerName kai-scheduler is placed as
+the snapshot counting as used. A stack that already runs there (same namespace and name) is answered
+as an apply of it would go: its running gangs stay where they are and are listed as running, not
+re-placed; only its gangs and pods not running yet are placed. A stack whose pods name schedulerName kai-scheduler is placed as
 gangs, each all or nothing, with its topology constraints; one on default-scheduler (kube-scheduler,
-also when its pods name no scheduler) pod by pod, with the constraints ignored, and a warning says so.
+also when its pods name no scheduler) pod by pod, with the constraints ignored, and a warning says so:
+the nodes shown are one placement kube-scheduler might pick (it scores nodes on its own), no domain is
+chosen. Validation warnings are printed on standard error, as canopy validate prints them.
 SNAPSHOT.json is a Kubernetes List as printed by:
   kubectl get nodes,pods,clustertopologybindings -A -o json
 
@@ -43,7 +45,10 @@ export interface PlaceJson {
     placed: boolean;
     reason?: string;
     domains: Record<string, string>;
-    pods: { name: string; clique: string; node: string; gpus: number }[];
+    /** `running`: the pod is already bound there (its real name and node), kept by the apply. */
+    pods: { name: string; clique: string; node: string; gpus: number; running?: true }[];
+    /** The gang already runs on the cluster: its running pods are kept, not re-placed. */
+    running?: true;
     /** Optional additions (absent when empty): why at each level, for a gang not placed. */
     /** `exceedsCapacity`: the need is more than that level's largest domain holds even when empty (waiting will not help). */
     explanation?: { level: string; needs: string; best: string; message: string; exceedsCapacity?: true }[];
@@ -84,24 +89,26 @@ function validationContext(state: ClusterState): ValidationContext {
 const ERRORS_AGAINST_A_SNAPSHOT = new Set(['topology.unknownTopology']);
 
 /** The PodCliqueSets of one manifest file, or the findings that make it unusable. */
-function readManifests(file: string, text: string, context: ValidationContext): { pcs: PodCliqueSet[]; problems: string[]; unparsable: boolean } {
+function readManifests(file: string, text: string, context: ValidationContext): { pcs: PodCliqueSet[]; problems: string[]; warnings: string[]; unparsable: boolean } {
   const label = inputLabel(file);
   const report = checkManifestText(text, context);
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const e of report.parseErrors) problems.push(`${label}:${e.line}:${e.column}: error: ${clip(e.message)}`);
-  if (report.parseErrors.length > 0) return { pcs: [], problems, unparsable: true };
+  if (report.parseErrors.length > 0) return { pcs: [], problems, warnings, unparsable: true };
   for (const d of report.documents) {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
     for (const f of d.findings) {
-      if (f.severity !== 'error' && !ERRORS_AGAINST_A_SNAPSHOT.has(f.rule)) continue;
+      const error = f.severity === 'error' || ERRORS_AGAINST_A_SNAPSHOT.has(f.rule);
       const where = f.line === undefined ? label : `${label}:${f.line}:${f.column}`;
-      problems.push(`${where}: error: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
+      // The same line canopy validate prints for the finding.
+      (error ? problems : warnings).push(`${where}: ${error ? 'error' : f.severity}: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
     }
   }
   const pcs = parseManifests(text)
     .documents.filter((d) => d.kind === 'PodCliqueSet' && d.apiVersion === 'grove.io/v1alpha1' && d.errors.length === 0)
     .map((d) => d.object as PodCliqueSet);
-  return { pcs, problems, unparsable: false };
+  return { pcs, problems, warnings, unparsable: false };
 }
 
 export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]): PlaceJson {
@@ -112,7 +119,8 @@ export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]):
       placed: g.placed,
       ...(g.reason !== undefined ? { reason: g.reason } : {}),
       domains: g.domains,
-      pods: g.pods.map((p) => ({ name: p.name, clique: p.clique, node: p.node, gpus: p.gpus })),
+      pods: g.pods.map((p) => ({ name: p.name, clique: p.clique, node: p.node, gpus: p.gpus, ...(p.running ? { running: true as const } : {}) })),
+      ...(g.running ? { running: true as const } : {}),
       ...(!g.placed && g.explanation?.length ? { explanation: g.explanation.map(({ level, needs, best, message, exceedsCapacity }) => ({ level, needs, best, message, ...(exceedsCapacity ? { exceedsCapacity: true as const } : {}) })) } : {}),
       ...(g.unplacedOptionalPods?.length ? { unplacedOptionalPods: g.unplacedOptionalPods } : {}),
       ...(g.unplacedOptionalReason ? { unplacedOptionalReason: g.unplacedOptionalReason } : {}),
@@ -123,22 +131,40 @@ export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]):
   };
 }
 
-function podLines(g: GangPlacement): string[] {
-  return g.pods.map((p) => `  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${p.gpus} GPU${p.gpus === 1 ? '' : 's'})` : ''}`);
+const gpuText = (gpus: number) => `${gpus} GPU${gpus === 1 ? '' : 's'}`;
+const sizeText = (pods: readonly { gpus: number }[]) => `${pods.length} pod${pods.length === 1 ? '' : 's'}, ${gpuText(pods.reduce((s, p) => s + p.gpus, 0))}`;
+
+function podLines(pods: readonly GangPlacement['pods'][number][]): string[] {
+  return pods.map((p) => `  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${gpuText(p.gpus)})` : ''}${p.running ? ', running' : ''}`);
 }
 
-function formatText(gangs: readonly GangPlacement[]): string {
+/** Why a placement's nodes are not a promise: no domain was chosen, the scheduler (or the engine) picked nodes that fit. */
+function onePlacementNote(g: GangPlacement): string | undefined {
+  if (!g.placed && !(g.independent && g.pods.length > 0)) return undefined;
+  if (g.independent) return 'these nodes are one possible placement: the default scheduler picks nodes by its own scoring, no domain is chosen';
+  if (Object.keys(g.domains).length === 0 && g.pods.length > 1) return 'no topology constraint: these nodes are one possible placement, no domain is chosen';
+  return undefined;
+}
+
+function formatText(all: readonly GangPlacement[]): string {
   const lines: string[] = [];
-  for (const g of gangs) {
-    const gpus = g.pods.reduce((s, p) => s + p.gpus, 0);
-    const size = `${g.pods.length} pod${g.pods.length === 1 ? '' : 's'}, ${gpus} GPU${gpus === 1 ? '' : 's'}`;
+  for (const whole of all) {
+    // A running gang: its running pods are kept; what is left to place (if anything) is its new pods.
+    const kept = whole.pods.filter((p) => p.running);
+    if (whole.running) {
+      lines.push(`${whole.name}: running (${sizeText(kept)}), not re-placed`);
+      lines.push(...podLines(kept));
+      if (kept.length === whole.pods.length) continue;
+    }
+    const g = whole.running ? { ...whole, name: `${whole.name} (new pods)`, pods: whole.pods.filter((p) => !p.running) } : whole;
+    const size = sizeText(g.pods);
     if (g.placed) {
       const where = Object.entries(g.domains)
         .filter(([d]) => d !== 'host')
         .map(([d, v]) => `${d} ${v}`)
         .join(', ');
       lines.push(`${g.name}: placed${g.independent ? ' pod by pod' : ''}, ${size}${where ? ` in ${where}` : ''}`);
-      lines.push(...podLines(g));
+      lines.push(...podLines(g.pods));
       if (g.unplacedOptionalPods?.length) {
         lines.push(`  not placed (above minAvailable, best effort): ${g.unplacedOptionalPods.join(', ')}`);
         if (g.unplacedOptionalReason) lines.push(`    why: ${g.unplacedOptionalReason}`);
@@ -146,16 +172,20 @@ function formatText(gangs: readonly GangPlacement[]): string {
     } else if (g.independent && g.pods.length > 0) {
       // Pod by pod: the pods that fit run, the rest stay Pending.
       lines.push(`${g.name}: partly placed, ${size}; pending: ${(g.unplacedPods ?? []).join(', ')}`);
-      lines.push(...podLines(g));
+      lines.push(...podLines(g.pods));
       lines.push(`  why pending: ${g.reason ?? 'no reason given'}`);
     } else {
       lines.push(`${g.name}: NOT placed: ${g.reason ?? 'no reason given'}`);
       for (const e of (g.explanation ?? []).slice(1)) lines.push(`  also (${e.level}): ${e.message}`);
     }
+    const note = onePlacementNote(g);
+    if (note) lines.push(`  note: ${note}`);
     for (const w of g.warnings ?? []) lines.push(`  warning: ${w}`);
   }
+  const gangs = all.filter((g) => !g.running || g.pods.some((p) => !p.running));
+  const running = all.length - gangs.length;
   const placed = gangs.filter((g) => g.placed).length;
-  lines.push(`${placed} of ${gangs.length} gang${gangs.length === 1 ? '' : 's'} placed`);
+  lines.push(`${placed} of ${gangs.length} gang${gangs.length === 1 ? '' : 's'} placed${running > 0 ? ` (${running} more running, not re-placed)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
@@ -200,6 +230,7 @@ export async function runPlace(argv: string[], io: CliIO): Promise<number> {
 
   const all: PodCliqueSet[] = [];
   const problems: string[] = [];
+  const warnings: string[] = [];
   let code: 0 | 1 | 2 = 0;
   for (const file of files) {
     let text: string;
@@ -213,6 +244,7 @@ export async function runPlace(argv: string[], io: CliIO): Promise<number> {
     }
     const r = readManifests(file, text, validationContext(state));
     problems.push(...r.problems);
+    warnings.push(...r.warnings);
     if (r.unparsable) code = 2;
     else if (r.problems.length > 0 && code === 0) code = 1;
     all.push(...r.pcs);
@@ -222,14 +254,22 @@ export async function runPlace(argv: string[], io: CliIO): Promise<number> {
     code = 1;
   }
   if (code !== 0) {
-    io.stderr.write(problems.join('\n') + '\n');
+    io.stderr.write([...problems, ...warnings].join('\n') + '\n');
     return code;
   }
+  if (warnings.length > 0) io.stderr.write(warnings.join('\n') + '\n');
 
-  const gangs: ExpandedGang[] = all.flatMap((pcs) => expandPodGangs(pcs));
-  // As the dashboard's preview and the simulator do: each gang as its resolved scheduler places it.
-  const plan = placeGangs(state, gangs, { bySchedulerName: true });
-  if (format === 'json') io.stdout.write(JSON.stringify(toPlaceJson(plan.feasible, plan.gangs), null, 2) + '\n');
-  else io.stdout.write(formatText(plan.gangs));
-  return plan.feasible ? 0 : 3;
+  // The dashboard's own answer (topology and builder previews): an apply of these stacks, each gang as
+  // its resolved scheduler places it, a stack's running gangs kept where they are.
+  let preview;
+  try {
+    preview = previewApply(state, all);
+  } catch (e) {
+    io.stderr.write(`canopy place: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  const gangs = applyGangs(preview);
+  if (format === 'json') io.stdout.write(JSON.stringify(toPlaceJson(preview.plan.feasible, gangs), null, 2) + '\n');
+  else io.stdout.write(formatText(gangs));
+  return preview.plan.feasible ? 0 : 3;
 }
