@@ -275,6 +275,11 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
               {running.length > 0 ? 'gangs to place' : 'gangs'}.
               {state.ghosts.undrawn > 0 ? ` ${state.ghosts.undrawn} planned GPUs have no cell on the map.` : ''}
             </p>
+            {state.ghosts.gangs.some((g) => g.independent && g.gpus > 0) && (
+              <p data-testid="preview-one-placement" className="mt-1 text-zinc-700 dark:text-zinc-300">
+                Ghosts of {state.ghosts.gangs.filter((g) => g.independent && g.gpus > 0).map((g) => g.name).join(', ')} are one possible placement: the default scheduler places each pod on its own and picks nodes by its own scoring.
+              </p>
+            )}
             {running.length > 0 && (
               <ul data-testid="preview-running" className="mt-1 list-disc pl-5 text-zinc-700 dark:text-zinc-300">
                 {running.map((g) => (
