@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { KindConnectionState } from '../../lib/cluster/stream';
 import type { ClusterSource, ListPage, WatchEnd, WatchEvent } from '../sources/types';
-import { httpStatusOf, KindWatcher } from './kindWatcher';
+import { httpStatusOf, KindWatcher, LONGEST_WATCH_MS } from './kindWatcher';
 
 /**
  * A source whose lists fail with the queued errors, then succeed (empty); watches fail to open with
@@ -253,6 +253,18 @@ describe('KindWatcher stall and health', () => {
     // Anything heard (a bookmark, once this apiserver sends them) brings the limit back to 2.5 intervals.
     fake.emit(bookmark('8'));
     expect(await ticks(watcher, limit, 165_000)).toEqual([165_000]);
+    watcher.stop();
+  });
+
+  it('the silence allowed stops doubling at the longest watch timeout plus the limit, so a watch that hangs after many quiet relists is still caught', async () => {
+    const fake = fakeSource();
+    const { watcher } = startWatcher(fake.source);
+    await vi.advanceTimersByTimeAsync(0);
+    const limit = 150_000;
+    // 150, 300, 600 s allowed, then capped at 600 + 150 s (a healthy watch reopens, and is heard, within 600 s).
+    const relists = await ticks(watcher, limit, 60 * 60_000);
+    expect(relists).toEqual([165_000, 480_000, 1_095_000, 1_860_000, 2_625_000, 3_390_000]);
+    expect(LONGEST_WATCH_MS).toBe(600_000);
     watcher.stop();
   });
 

@@ -15,7 +15,10 @@ import type { WatchedKind } from '../../lib/cluster/kinds';
 import { backoffDelay, type KindConnectionState } from '../../lib/cluster/stream';
 import { applyWatchEvent, compareResourceVersions, createObjectStore, reconcile, stripBulk, type ObjectStore, type WatchEvent } from '../../lib/cluster/watch';
 import type { KubeObject } from '../../lib/grove/meta';
-import type { ClusterSource, WatchEnd, WatchHandle } from '../sources/types';
+import { WATCH_TIMEOUT_SECONDS, type ClusterSource, type WatchEnd, type WatchHandle } from '../sources/types';
+
+/** The longest a healthy watch stays open: the apiserver ends it at its timeoutSeconds. */
+export const LONGEST_WATCH_MS = WATCH_TIMEOUT_SECONDS.max * 1000;
 
 export interface KindWatcherOptions {
   pageSize: number;
@@ -231,7 +234,10 @@ export class KindWatcher {
     if (!this.running || !this.handle) return false;
     // The clock was set back: count the silence from now, not from a moment still to come.
     if (now < this.lastHeardAt) this.lastHeardAt = now;
-    if (now - this.lastHeardAt <= limitMs * 2 ** this.quietStalls) return false;
+    // Capped: a healthy watch ends by its timeout and reopens (heard) within LONGEST_WATCH_MS, so past
+    // that plus the limit the silence is a hang, however many quiet relists came before.
+    const allowedMs = Math.min(limitMs * 2 ** this.quietStalls, LONGEST_WATCH_MS + limitMs);
+    if (now - this.lastHeardAt <= allowedMs) return false;
     const silentS = Math.round((now - this.lastHeardAt) / 1000);
     this.quietStalls++;
     this.generation++;

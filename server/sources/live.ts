@@ -19,7 +19,7 @@ import type { Connection } from '../kube/connection';
 import { collectionPath } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
 import { isStatus, kubeRequest } from '../kube/request';
-import type { AccessQuestion, ApplyResult, ClusterSource, ListPage, ScaleResult, SourceInfo, WatchEnd, WatchEvent, WatchHandle } from './types';
+import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type ListPage, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
 
 interface KubeListBody {
   items?: KubeObject[];
@@ -172,7 +172,7 @@ export class LiveSource implements ClusterSource {
       // timeoutSeconds as client-go's reflector does (5–10 min): the apiserver ends the watch cleanly
       // ('closed', the caller re-watches from its last resourceVersion), so a half-open connection
       // that delivers nothing cannot stall a kind forever.
-      { resourceVersion: resourceVersion || undefined, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) },
+      { resourceVersion: resourceVersion || undefined, allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_SECONDS.min + Math.floor(Math.random() * (WATCH_TIMEOUT_SECONDS.max - WATCH_TIMEOUT_SECONDS.min)) },
       (type: string, object: unknown) => {
         if (ended || stopped) return;
         if (type === 'ERROR') {

@@ -113,3 +113,9 @@ export interface ClusterSource {
   can(question: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
   close(): Promise<void>;
 }
+
+/**
+ * A watch's timeoutSeconds, as client-go's reflector picks it: 5–10 min, at random so watches do not
+ * all end together. The apiserver then ends the watch cleanly and the watcher re-watches.
+ */
+export const WATCH_TIMEOUT_SECONDS = { min: 300, max: 600 } as const;
