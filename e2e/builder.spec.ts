@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { WATCHED_KINDS } from '../lib/cluster/kinds';
+import { demoStacks } from '../lib/topology/demo';
 import type { ConnectionStatus, StreamSnapshot } from '../lib/cluster/stream';
 import { groveRelease } from './fixtures/grove-release';
 import { expectTabStaysInDialog, pasteIntoEditor } from './support/page';
@@ -616,6 +617,29 @@ test('preview placement shows every gang placed on the demo cluster; apply shows
   await page.getByRole('button', { name: 'Open on the topology page' }).click();
   await expect(page).toHaveURL(/\/topology#preview=[A-Za-z0-9_-]+$/);
   await expect(page.locator('#preview-yaml')).toHaveValue(new RegExp(`name: ${name}\\b`));
+});
+
+test('a running demo stack pasted with one more replica: the preview names its running gangs and plans only the new one', async ({ page }) => {
+  await open(page);
+  // The demo's mixtral-agg as it runs (2 replicas: gangs mixtral-agg-0 and -1, 2 pods × 8 GPUs each), one replica more.
+  const mixtral = structuredClone(demoStacks().find((s) => s.metadata?.name === 'mixtral-agg')!);
+  mixtral.spec.replicas = 3;
+  await pasteIntoEditor(page.locator('.cm-content'), stringify(mixtral));
+  await expect(clique(page, 'worker')).toBeVisible();
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  const preview = page.getByTestId('preview-panel');
+  // The old panel listed only the plan's gangs, with no word about the two that run.
+  await expect(preview.getByTestId('preview-running').locator('li')).toHaveText([
+    'mixtral-agg-0: running (2 pods, 16 GPUs), not re-placed',
+    'mixtral-agg-1: running (2 pods, 16 GPUs), not re-placed',
+  ]);
+  const gangs = preview.getByTestId('preview-gang');
+  await expect(gangs).toHaveCount(1);
+  await expect(gangs).toHaveAttribute('data-gang', 'mixtral-agg-2');
+  await expect(gangs).toHaveAttribute('data-placed', 'true');
+  // The placement line in the words of the scale preview and `canopy place` (gangPlacementText).
+  await expect(gangs.getByTestId('preview-gang-line')).toHaveText(/^2 pods on [12] nodes?( in .+)?$/);
+  await expect(preview.getByTestId('preview-summary')).toHaveText('Every gang fits · 1 gang(s), 2 pod(s) placed (2 more running, not re-placed)');
 });
 
 test('Ctrl+C / Ctrl+V on a scaling-group member pastes a standalone copy outside the frame', async ({ page }) => {

@@ -5,7 +5,7 @@ import type { KubeObject } from '@/lib/grove/meta';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
 import type { ClusterState } from '@/lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
-import { pendingPodsNote, planFit, podsLeftOut, unplacedOptionalNote } from '@/lib/workloads/planNotes';
+import { gangPlacementText, gangPlanNotes, planFit, podsLeftOut, runningGangFacts, runningGangLine } from '@/lib/workloads/planNotes';
 import { useClusterState } from '@/components/hooks/useClusterState';
 import { useConnectionState, useKindAvailability } from '@/components/hooks/useClusterStream';
 import { unavailableText } from '@/components/hooks/kindAvailability';
@@ -79,34 +79,38 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
             <MiniHeatmap state={outcome.state} pods={NO_PODS} overlay={outcome.preview.plan} overlayReplaces={outcome.preview.replaces} height={120} />
           </div>
         )}
+        {outcome?.kind === 'ok' && outcome.preview.running.length > 0 && (
+          // A stack that already runs keeps its running gangs where they are: named, not planned again.
+          <ul data-testid="preview-running" aria-label="Running gangs" className="mb-2 flex flex-col gap-1 text-zinc-700 dark:text-zinc-300">
+            {outcome.preview.running.map((r) => (
+              <li key={r.name} data-gang={r.name} className="rounded border border-zinc-200 px-2 py-1 dark:border-zinc-800">
+                {runningGangLine(runningGangFacts(r))}
+              </li>
+            ))}
+          </ul>
+        )}
         {outcome?.kind === 'ok' && (
           <ul className="flex flex-col gap-2" aria-label="Gangs">
             {outcome.preview.plan.gangs.map((g) => {
-              const gang = outcome.preview.gangs.find((x) => x.name === g.name);
               const nodesUsed = [...new Set(g.pods.map((p) => p.node))];
               return (
-                <li key={g.name} data-testid="preview-gang" data-placed={g.placed} className="rounded border border-zinc-200 p-2 dark:border-zinc-800">
+                <li key={g.name} data-testid="preview-gang" data-gang={g.name} data-placed={g.placed} className="rounded border border-zinc-200 p-2 dark:border-zinc-800">
                   <p className="flex flex-wrap items-baseline gap-2">
                     <span className="font-mono font-semibold">{g.name}</span>
                     <span className={g.placed ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}>{g.placed ? 'placed' : 'not placed'}</span>
-                    <span className="text-zinc-500 dark:text-zinc-400">
-                      {g.pods.length}/{gang ? gang.podGroups.reduce((n, pg) => n + pg.pods.length, 0) : g.pods.length} pods on {nodesUsed.length} node(s)
+                    <span data-testid="preview-gang-line" className={g.placed ? 'text-zinc-500 dark:text-zinc-400' : 'text-red-700 dark:text-red-400'}>
+                      {gangPlacementText(g)}
                     </span>
-                    {Object.entries(g.domains).map(([level, value]) => (
-                      <span key={level} className="rounded bg-zinc-100 px-1 font-mono dark:bg-zinc-800">
-                        {level}={value}
-                      </span>
-                    ))}
                   </p>
-                  {g.reason && <p className="mt-1 text-red-700 dark:text-red-400">{g.reason}</p>}
-                  {[unplacedOptionalNote(g), pendingPodsNote(g)].map(
-                    (note) =>
-                      note && (
-                        <p key={note} data-testid="preview-gang-note" className="mt-1 text-amber-800 dark:text-amber-300">
-                          {note}
-                        </p>
-                      ),
-                  )}
+                  {gangPlanNotes(g).map((note) => (
+                    <p
+                      key={`${note.kind}-${note.text}`}
+                      data-testid={note.kind === 'warning' ? 'preview-gang-warning' : 'preview-gang-note'}
+                      className={`mt-1 ${note.kind === 'warning' ? 'text-amber-700 dark:text-amber-400' : 'text-amber-800 dark:text-amber-300'}`}
+                    >
+                      {note.text}
+                    </p>
+                  ))}
                   {g.explanation && g.explanation.length > 0 && (
                     <ul className="mt-1 list-disc pl-4 text-zinc-600 dark:text-zinc-400">
                       {g.explanation.map((e, i) => (
@@ -116,11 +120,6 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
                       ))}
                     </ul>
                   )}
-                  {g.warnings?.map((w, i) => (
-                    <p key={i} className="mt-1 text-amber-700 dark:text-amber-400">
-                      {w}
-                    </p>
-                  ))}
                   {nodesUsed.length > 0 && <p className="mt-1 truncate font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{nodesUsed.join(', ')}</p>}
                 </li>
               );
@@ -132,17 +131,20 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
   );
 }
 
-/** "Every gang fits", but not when pods above minAvailable are left out: then how many, beside the pod count. */
+/** "Every gang fits", but not when pods above minAvailable are left out: then how many, beside the pod count; and the running gangs kept. */
 function PreviewSummary({ preview }: { preview: PlacementPreview }) {
   const fit = planFit(preview.plan);
   const placed = preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0);
   const total = preview.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
   const leftOut = podsLeftOut(preview.plan.gangs);
+  // As `canopy place` counts them: running gangs with nothing new (one that gains pods is in the plan too).
+  const runningOnly = preview.running.filter((r) => r.complete).length;
   const verdict = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${leftOut} pod${leftOut === 1 ? '' : 's'} not placed` : 'Does not fit';
   const colour = fit === 'all' ? 'text-emerald-700 dark:text-emerald-400' : fit === 'partial' ? 'text-amber-800 dark:text-amber-300' : 'text-red-700 dark:text-red-400';
   return (
     <span data-testid="preview-summary" data-fit={fit} className={`text-xs font-medium ${colour}`}>
       {verdict} · {preview.plan.gangs.length} gang(s), {placed === total ? placed : `${placed} of ${total}`} pod(s) placed
+      {runningOnly > 0 ? ` (${runningOnly} more running, not re-placed)` : ''}
     </span>
   );
 }

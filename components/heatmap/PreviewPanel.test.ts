@@ -78,7 +78,7 @@ describe('the panel says the plan’s notes: the scheduler modelled, pods left P
 
   test('a gang placed pod by pod with pods left Pending: which, and why, with its explanation', () => {
     const g = gang({ placed: false, independent: true, unplacedPods: ['s-0-w-2'], reason: '1 pod does not fit, s-0-w-2 first: no room', explanation: [{ level: 'node', needs: '8 GPUs on one node', best: '0 free', message: 'no room' }], warnings: [NOTE] });
-    expect(gangNotes([g]).map((n) => n.kind)).toEqual(['pending', 'warning']);
+    expect(gangNotes([g]).map((n) => n.kind)).toEqual(['left-out', 'warning']);
     expect(gangNotes([g])[0]!.text).toBe('1 pod of s-0 would stay Pending, the others run: s-0-w-2');
     const html = render([g]);
     expect(html).toContain('Not every pod of s-0 fits: 1 pod does not fit, s-0-w-2 first: no room');
@@ -87,7 +87,7 @@ describe('the panel says the plan’s notes: the scheduler modelled, pods left P
 
   test('pods above minAvailable left out, with the reason', () => {
     const g = gang({ unplacedOptionalPods: ['s-0-w-4'], unplacedOptionalReason: 's-0-w-4: needs 8 GPUs on one node; the largest free node has 0' });
-    expect(gangNotes([g])).toEqual([{ gang: 's-0', kind: 'optional', text: '1 pod of s-0 above minAvailable not placed (s-0-w-4): s-0-w-4: needs 8 GPUs on one node; the largest free node has 0' }]);
+    expect(gangNotes([g])).toEqual([{ gang: 's-0', kind: 'left-out', text: '1 pod of s-0 above minAvailable not placed (s-0-w-4): s-0-w-4: needs 8 GPUs on one node; the largest free node has 0' }]);
   });
 
   test('no notes, no list', () => {
@@ -102,7 +102,7 @@ describe('from plan to panel: the default-scheduler note reaches the notes', () 
     const plan = placeGangs(state, [makeGang({ name: 's-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] })], { bySchedulerName: true });
     const overlay = ghostOverlay(buildHeatmapModel(state), plan);
     const notes = gangNotes(overlay.gangs);
-    expect(notes.map((n) => n.kind)).toEqual(['pending', 'warning']);
+    expect(notes.map((n) => n.kind)).toEqual(['left-out', 'warning']);
     expect(notes[0]!.text).toBe('1 pod of s-0 would stay Pending, the others run: s-0-w-2');
     expect(notes[1]!.text).toMatch(/^s-0: default-scheduler \(kube-scheduler\) ignores the topology constraints and does not gang-schedule/);
   });

@@ -9,7 +9,7 @@ import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import { kindAvailability } from '../hooks/kindAvailability';
-import { pendingPodsNote, unplacedOptionalNote } from '../../lib/workloads/planNotes';
+import { gangPlanNotes, runningGangLine, type RunningGangFacts } from '../../lib/workloads/planNotes';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
@@ -20,18 +20,10 @@ export type PreviewState =
   | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay; running?: readonly RunningGangLine[] };
 
 /** A gang of the previewed stack that already runs: kept where it is, not re-placed, drawn as the cluster draws it (no ghosts). */
-export interface RunningGangLine {
-  name: string;
-  pods: number;
-  gpus: number;
-  /** Nothing of it is planned; otherwise its new pods are in the plan (ghosts) under the same name. */
-  complete: boolean;
-}
+export type RunningGangLine = RunningGangFacts;
 
-/** What the panel says of a running gang. */
-export function runningGangText(g: RunningGangLine): string {
-  return `${g.name}: running (${g.pods} pod${g.pods === 1 ? '' : 's'}, ${g.gpus} GPU${g.gpus === 1 ? '' : 's'}), not re-placed${g.complete ? '' : '; only its new pods are planned'}`;
-}
+/** What the panel says of a running gang: the words of every preview (runningGangLine). */
+export const runningGangText = runningGangLine;
 
 /** Whether the preview is in the page's URL: a link that reproduces it, or kept in this tab only (and why). */
 export type PreviewShare = { kind: 'none' } | { kind: 'link' } | { kind: 'tab'; message: string };
@@ -152,28 +144,21 @@ export function DropTarget() {
   );
 }
 
-/** A line the panel says about a gang beyond "does not fit": a note on how it was modelled, or pods left out. */
+/** A line the panel says about a gang beyond "does not fit": pods left out, or a warning of the plan. */
 export interface GangNote {
   gang: string;
-  kind: 'warning' | 'pending' | 'optional';
+  kind: 'left-out' | 'warning';
   text: string;
 }
 
 /**
- * What the panel says about each gang besides the reasons of gangs that do not fit: pods a pod-by-pod
- * scheduler leaves Pending (the gang is partly placed), pods above minAvailable left out and why, and the
- * plan's warnings (the scheduler modelled, constraints ignored, a preferred pack not met).
+ * What the panel says about each gang besides the reasons of gangs that do not fit, in the words of
+ * every preview (gangPlanNotes): pods above minAvailable left out and why, pods a pod-by-pod scheduler
+ * leaves Pending, then the plan's warnings (the scheduler modelled, constraints ignored, a preferred
+ * pack not met). The list is flat, so a warning is led by its gang's name.
  */
 export function gangNotes(gangs: readonly GhostGang[]): GangNote[] {
-  const out: GangNote[] = [];
-  for (const g of gangs) {
-    const pending = pendingPodsNote(g);
-    if (pending) out.push({ gang: g.name, kind: 'pending', text: pending });
-    const optional = unplacedOptionalNote(g);
-    if (optional) out.push({ gang: g.name, kind: 'optional', text: optional });
-    for (const w of g.warnings ?? []) out.push({ gang: g.name, kind: 'warning', text: `${g.name}: ${w}` });
-  }
-  return out;
+  return gangs.flatMap((g) => gangPlanNotes(g).map((n) => ({ gang: g.name, kind: n.kind, text: n.kind === 'warning' ? `${g.name}: ${n.text}` : n.text })));
 }
 
 /** Copies the page's address (which carries the preview) and says whether that worked. */

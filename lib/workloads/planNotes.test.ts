@@ -4,7 +4,7 @@ import type { GangPlacement } from '../placement/plan';
 import { previewScale } from '../placement/preview';
 import { demoSnapshot, demoStacks } from '../topology/demo';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
-import { gangPlacementLine, gangPlanNotes, pendingPodsNote, planFit, planWarnings, podsLeftOut, podTally, unplacedOptionalNote } from './planNotes';
+import { gangPlacementLine, gangPlacementText, gangPlanNotes, pendingPodsNote, planFit, planWarnings, podsLeftOut, podTally, runningGangFacts, runningGangLine, unplacedOptionalNote } from './planNotes';
 import { stackObjects } from './testkit';
 
 const pod = (name: string) => ({ name, podGroup: 'g', clique: 'c', node: 'n1', gpus: 4 });
@@ -81,5 +81,28 @@ describe('plan notes: where a gang lands, and the plan’s warnings', () => {
     expect(gangPlanNotes(gang).filter((n) => n.kind === 'warning').map((n) => n.text)).toContain(
       'default-scheduler (kube-scheduler) ignores the topology constraints and does not gang-schedule: each pod of llama-disagg-1 is placed on its own, and a pod that does not fit stays Pending while the others run (use kai-scheduler for gang and topology-aware placement)',
     );
+  });
+});
+
+describe('plan notes: a gang of the stack that already runs', () => {
+  it('is named running with its pods and GPUs, not re-placed; one that gains pods says only those are planned', () => {
+    expect(runningGangLine({ name: 'serve-0', pods: 3, gpus: 16, complete: true })).toBe('serve-0: running (3 pods, 16 GPUs), not re-placed');
+    expect(runningGangLine({ name: 'serve-0', pods: 1, gpus: 1, complete: false })).toBe('serve-0: running (1 pod, 1 GPU), not re-placed; only its new pods are planned');
+  });
+
+  it('counts a running gang from its kept pods: their number and GPUs', () => {
+    const kept = [
+      { ...pod('mixtral-agg-0-worker-0'), gpus: 8, running: true as const },
+      { ...pod('mixtral-agg-0-worker-1'), node: 'n2', gpus: 8, running: true as const },
+    ];
+    expect(runningGangFacts({ name: 'mixtral-agg-0', pods: kept, complete: true })).toEqual({ name: 'mixtral-agg-0', pods: 2, gpus: 16, complete: true });
+    expect(runningGangLine(runningGangFacts({ name: 'mixtral-agg-0', pods: kept, complete: true }))).toBe('mixtral-agg-0: running (2 pods, 16 GPUs), not re-placed');
+  });
+
+  it('the placement text is the line without the gang’s name', () => {
+    for (const g of [placed, partial, independent, { ...placed, placed: false, reason: 'needs 8 GPUs in one rack', pods: [] }]) {
+      expect(`${g.name}: ${gangPlacementText(g)}`).toBe(gangPlacementLine(g));
+    }
+    expect(gangPlacementText({ ...placed, placed: false, reason: undefined, pods: [] })).toBe('does not fit');
   });
 });

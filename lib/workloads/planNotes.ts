@@ -5,6 +5,7 @@
  * previews print them), and where the pods land. Pure; takes the plan's own fields.
  */
 import type { GangPlacement, Plan } from '../placement/plan';
+import type { RunningGang } from '../placement/preview';
 import { plural } from './plural';
 
 type GangFacts = Pick<GangPlacement, 'name' | 'independent' | 'unplacedPods' | 'unplacedOptionalPods' | 'unplacedOptionalReason'>;
@@ -68,7 +69,12 @@ export function gangPlanNotes(g: GangFacts & Pick<GangPlacement, 'warnings'>): {
  * so the line says who picks. A gang that does not fit says why.
  */
 export function gangPlacementLine(g: GangFacts & Pick<GangPlacement, 'placed' | 'reason' | 'domains' | 'pods'>): string {
-  if (!g.placed && !g.independent) return `${g.name}: ${g.reason ?? 'does not fit'}`;
+  return `${g.name}: ${gangPlacementText(g)}`;
+}
+
+/** gangPlacementLine without the gang's name, for a panel that shows the name on its own. */
+export function gangPlacementText(g: GangFacts & Pick<GangPlacement, 'placed' | 'reason' | 'domains' | 'pods'>): string {
+  if (!g.placed && !g.independent) return g.reason ?? 'does not fit';
   const nodes = new Set(g.pods.map((p) => p.node)).size;
   const where = g.independent
     ? ''
@@ -79,5 +85,27 @@ export function gangPlacementLine(g: GangFacts & Pick<GangPlacement, 'placed' | 
   const count = total === placed ? plural(total, 'pod') : `${placed} of ${plural(total, 'pod')}`;
   const who = g.independent ? '; the default scheduler picks the nodes' : '';
   const rest = !g.placed && g.reason ? `; the others: ${g.reason}` : '';
-  return `${g.name}: ${count} on ${plural(nodes, 'node')}${where ? ` in ${where}` : ''}${who}${rest}`;
+  return `${count} on ${plural(nodes, 'node')}${where ? ` in ${where}` : ''}${who}${rest}`;
+}
+
+/** A gang of the stack that already runs, as a preview names it: its name, its running pods and their GPUs. */
+export interface RunningGangFacts {
+  name: string;
+  pods: number;
+  gpus: number;
+  /** Nothing of it is planned; otherwise its new pods are in the plan under the same name. */
+  complete: boolean;
+}
+
+/** The counts of a previewApply running gang (its kept pods and their GPUs). */
+export function runningGangFacts(g: Pick<RunningGang, 'name' | 'pods' | 'complete'>): RunningGangFacts {
+  return { name: g.name, pods: g.pods.length, gpus: g.pods.reduce((n, p) => n + p.gpus, 0), complete: g.complete };
+}
+
+/**
+ * "mixtral-agg-0: running (2 pods, 16 GPUs), not re-placed", as `canopy place` says it, for every preview
+ * of a stack that already runs; a running gang that gains pods adds that only those are planned.
+ */
+export function runningGangLine(g: RunningGangFacts): string {
+  return `${g.name}: running (${plural(g.pods, 'pod')}, ${plural(g.gpus, 'GPU')}), not re-placed${g.complete ? '' : '; only its new pods are planned'}`;
 }
