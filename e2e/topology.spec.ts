@@ -900,7 +900,7 @@ test('a required rack pack broken where the pods are is a problem in the selecti
   });
   const pod = (await snapshot(page)).find((i) => i.kind === 'Pod' && i.metadata.name === move.pod)!;
   await injectModified(page, 'Pod', { ...pod, spec: { ...pod.spec, nodeName: move.to } });
-  await expect(panel.getByTestId('constraint-problems')).toContainText(/⚠ required rack pack of scaling group prefill not met in gang llama-disagg-\d: pods on 2 racks/);
+  await expect(panel.getByTestId('constraint-problems')).toContainText(/⚠ Required rack pack of scaling group prefill \(replica llama-disagg-\d-prefill-\d\) not met: pods on 2 racks/);
   expect(errors).toEqual([]);
 });
 

@@ -74,19 +74,11 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
   // A split at a collapsed level is still a split: it is named, with a word on why the map does not show it.
   const collapsed = (domain: string) => (domain in span.domains ? '' : `; the ${levelOf(domain)?.nvlink ? 'NVLink' : domain} level is collapsed on the map`);
   const unmet = (strength: ConstraintCheck['strength']) => checks.filter((c) => !c.met && c.strength === strength);
-  const broken = (list: ConstraintCheck[]) =>
-    list.length
-      ? list
-          .map((c) => {
-            const subject = c.scope === 'PodCliqueSet' ? `PodCliqueSet ${c.subject}` : `${c.scope} ${c.subject}`;
-            const where = `pods on ${plural(c.level, c.domains.length)} (${c.domains.join(', ')}${collapsed(c.level)})`;
-            return `${c.strength} ${c.level} pack of ${subject} not met in gang ${c.gang}: ${where}`;
-          })
-          .join('; ')
-      : null;
+  // Each check's sentence is the workloads health's (lib/topology/packs.ts); the map adds why a split may not show.
+  const broken = (list: ConstraintCheck[]) => (list.length ? list.map((c) => `${c.text}${collapsed(c.domain)}`).join('; ') : null);
   const required = unmet('required');
-  const brokenGangs = new Set(required.map((c) => c.gang));
-  const constrained = new Set(checks.map((c) => c.gang));
+  const brokenGangs = new Set(required.map((c) => c.constraint.gang));
+  const constrained = new Set(checks.map((c) => c.constraint.gang));
   // A gang whose broken required pack is already said is not said again as a spread.
   const spread = span.gangs.filter((g) => g.splitAt.length && !brokenGangs.has(g.name));
   return {

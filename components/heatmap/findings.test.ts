@@ -105,7 +105,7 @@ describe('pack constraints in the selection panel', () => {
         topologyConstraintGroupConfigs: [{ name: 'disagg-0-prefill-0', podGroupNames: [pleader, pworker], topologyConstraint: { packConstraint: { required: rack } } }],
       }),
     ]);
-    expect(shown).toContain('⚠ required rack pack of scaling group prefill not met in gang disagg-0: pods on 3 racks (rack-0, rack-1, rack-2)');
+    expect(shown).toContain('⚠ Required rack pack of scaling group prefill (replica disagg-0-prefill-0) not met: pods on 3 racks (rack-0, rack-1, rack-2)');
     // Said once, as the problem, not again as a plain spread.
     expect(shown).not.toContain('gang disagg-0 spans');
     expect(shown).toMatch(/disagg-0: 12 GPUs(, \w+)? — spans several zones, racks \(breaks a required pack\)/);
@@ -123,7 +123,7 @@ describe('pack constraints in the selection panel', () => {
     const key = (domain: string) => model.layout.levels.find((l) => l.domain === domain)!.key;
     const shown = panel(model, 'default/w', [gang('w-0', { podgroups: [{ name: 'w-0-worker', minReplicas: 2, podReferences: [], topologyConstraint: { packConstraint: { preferred: key('rack') } } }], topologyConstraint: { packConstraint: { required: key('zone') } } })]);
     expect(shown).not.toContain('⚠');
-    expect(shown).toContain('Note: preferred rack pack of clique worker not met in gang w-0: pods on 2 racks (rack-0, rack-1)');
+    expect(shown).toContain('Note: Preferred rack pack of clique worker (w-0-worker) not met: pods on 2 racks (rack-0, rack-1)');
     expect(shown).toContain('gang w-0 spans 2 racks (rack-0, rack-1)');
     expect(shown).not.toContain('it has no pack constraint');
   });

@@ -1,6 +1,7 @@
 /**
- * Whether a workload's gangs keep their pack constraints where their pods are now. The constraints are
- * the PodGangs' (spec.topologyConstraint for the whole PodCliqueSet replica, topologyConstraintGroupConfigs
+ * Whether a workload's gangs keep their pack constraints where their pods are now, judged by the one
+ * pack check (lib/topology/packs.ts checkPacks, as the workloads health). The constraints are the
+ * PodGangs' (spec.topologyConstraint for the whole PodCliqueSet replica, topologyConstraintGroupConfigs
  * for scaling groups, podgroups[].topologyConstraint for cliques), which carry node label keys; the
  * pods' domains come from the heatmap's node boxes. A scheduler that ignores topology (the default
  * scheduler) can break a required pack: that is a problem; a gang without constraints spread over
@@ -8,23 +9,17 @@
  */
 import type { KubeObject } from '../grove/meta';
 import type { PodGang, PodGangTopologyConstraint } from '../grove/podgang';
+import { checkPacks, type PackCheck, type PackConstraint, type PackLevel } from '../topology/packs';
+import { UNLABELLED } from '../topology/tree';
 import { levelValueLabel, type HeatmapLevel } from './levels';
 import type { GangSpan, WorkloadSpan } from './span';
 
-export type ConstraintScope = 'PodCliqueSet' | 'scaling group' | 'clique';
-
-export interface ConstraintCheck {
+/** A pack constraint of one PodGang (`gang`), with the gang's pods on the map it covers. */
+export interface GangPackConstraint extends PackConstraint {
   gang: string;
-  scope: ConstraintScope;
-  /** The PodCliqueSet, the scaling group or the clique the constraint is written on (names within the PodCliqueSet). */
-  subject: string;
-  strength: 'required' | 'preferred';
-  /** The level's domain name ("rack"), or the label key when the layout has no such level. */
-  level: string;
-  /** Values (as the layout names them) of the domains the constrained pods sit in, in layout order. */
-  domains: string[];
-  met: boolean;
 }
+
+export type ConstraintCheck = PackCheck<GangPackConstraint>;
 
 /** The part of a name after `<pcs>-<index>-`: a clique's or a group config's own name. */
 function ownName(name: string, pcs: string): string {
@@ -39,52 +34,36 @@ function ownName(name: string, pcs: string): string {
  * cannot be judged and is left out.
  */
 export function checkGangConstraints(span: WorkloadSpan, levels: readonly HeatmapLevel[], podGangs: readonly KubeObject[]): ConstraintCheck[] {
+  // PodGangs, not the PodCliqueSet spec: this page shows what Grove handed the scheduler (a level the binding lacks is already dropped there).
   const slash = span.key.indexOf('/');
   const namespace = span.key.slice(0, slash);
   const pcs = span.key.slice(slash + 1);
-  const checks: ConstraintCheck[] = [];
+  const constraints: GangPackConstraint[] = [];
+  const nodeLabels = new Map<string, Record<string, string>>();
   for (const gangSpan of span.gangs) {
     const gang = podGangs.find((g) => g.metadata?.name === gangSpan.name && (g.metadata?.namespace ?? 'default') === namespace) as Partial<PodGang> | undefined;
     const spec = gang?.spec;
     if (!spec) continue;
+    // The node labels of the map's levels, as the node boxes hold them (a missing label is left out).
+    for (const m of gangSpan.members) nodeLabels.set(m.node, Object.fromEntries(levels.filter((l) => m.domains[l.domain] !== undefined && m.domains[l.domain] !== UNLABELLED).map((l) => [l.key, m.domains[l.domain]!])));
     type Member = GangSpan['members'][number];
-    const judge = (scope: ConstraintScope, subject: string, constraint: PodGangTopologyConstraint | undefined, members: Member[]) => {
+    const add = (owner: PackConstraint['owner'], ownerName: string, replica: string, constraint: PodGangTopologyConstraint | undefined, members: Member[]) => {
       const pack = constraint?.packConstraint;
-      if (!pack || members.length === 0) return;
-      for (const strength of ['required', 'preferred'] as const) {
-        const key = pack[strength];
-        if (!key) continue;
-        const depth = levels.findIndex((l) => l.key === key);
-        if (depth < 0) continue;
-        const found = domainsOf(levels, depth, members.map((m) => m.domains));
-        checks.push({ gang: gangSpan.name, scope, subject, strength, level: levels[depth]!.domain, domains: found.labels, met: found.count <= 1 });
-      }
+      const level = (key: string | undefined) => levels.find((l) => l.key === key)?.domain;
+      const required = level(pack?.required);
+      const preferred = level(pack?.preferred);
+      if ((required || preferred) && members.length) constraints.push({ gang: gangSpan.name, owner, ownerName, replica, ...(required ? { required } : {}), ...(preferred ? { preferred } : {}), pods: members });
     };
-    judge('PodCliqueSet', pcs, spec.topologyConstraint, gangSpan.members);
+    const pcsIndex = /^-(\d+)/.exec(gangSpan.name.slice(pcs.length))?.[1] ?? '?';
+    add('PodCliqueSet', pcs, `replica ${pcsIndex}, gang ${gangSpan.name}`, spec.topologyConstraint, gangSpan.members);
     for (const config of spec.topologyConstraintGroupConfigs ?? []) {
       const names = new Set(config.podGroupNames);
-      judge('scaling group', ownName(config.name, pcs).replace(/-\d+$/, ''), config.topologyConstraint, gangSpan.members.filter((m) => names.has(m.podClique)));
+      add('scaling group', ownName(config.name, pcs).replace(/-\d+$/, ''), `replica ${config.name}`, config.topologyConstraint, gangSpan.members.filter((m) => names.has(m.podClique)));
     }
     for (const group of spec.podgroups ?? []) {
-      judge('clique', ownName(group.name, pcs), group.topologyConstraint, gangSpan.members.filter((m) => m.podClique === group.name));
+      add('clique', ownName(group.name, pcs), group.name, group.topologyConstraint, gangSpan.members.filter((m) => m.podClique === group.name));
     }
   }
-  return checks;
-}
-
-/**
- * The distinct domains at levels[depth] of the given node domain maps. A domain is told apart by its
- * values from the top level down to it (rack r1 of zone a is not rack r1 of zone b).
- */
-function domainsOf(levels: readonly HeatmapLevel[], depth: number, nodes: readonly Readonly<Record<string, string>>[]): { count: number; labels: string[] } {
-  const level = levels[depth]!;
-  const seen = new Map<string, string>();
-  for (const domains of nodes) {
-    const path = levels.slice(0, depth + 1).map((l) => domains[l.domain] ?? '').join('\u0000');
-    if (!seen.has(path)) {
-      const value = domains[level.domain] ?? '';
-      seen.set(path, levelValueLabel(level, value));
-    }
-  }
-  return { count: seen.size, labels: [...seen.values()] };
+  const packLevels: PackLevel[] = levels.map((l) => ({ domain: l.domain, key: l.key, ...(l.nvlink ? { noun: 'NVLink domain' } : {}), valueName: (v: string) => levelValueLabel(l, v) }));
+  return checkPacks(constraints, (node) => nodeLabels.get(node), packLevels);
 }

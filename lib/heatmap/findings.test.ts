@@ -127,10 +127,11 @@ describe('pack constraints of the gangs, where their pods are', () => {
       cliques: [{ name: leader }, { name: worker }, { name: 'disagg-0-decode', required: key('rack') }],
     });
     const checks = checkGangConstraints(workloadSpan(model, 'default/disagg')!, model.layout.levels, [gang]);
-    expect(checks).toEqual([
-      { gang: 'disagg-0', scope: 'scaling group', subject: 'prefill', strength: 'required', level: 'rack', domains: ['rack-0', 'rack-1', 'rack-2'], met: false },
-      { gang: 'disagg-0', scope: 'clique', subject: 'decode', strength: 'required', level: 'rack', domains: ['rack-0'], met: true },
+    expect(checks.map(({ constraint: { gang, owner, ownerName, replica }, strength, domain, domains, met }) => ({ gang, owner, ownerName, replica, strength, domain, domains, met }))).toEqual([
+      { gang: 'disagg-0', owner: 'scaling group', ownerName: 'prefill', replica: 'replica disagg-0-prefill-0', strength: 'required', domain: 'rack', domains: ['rack-0', 'rack-1', 'rack-2'], met: false },
+      { gang: 'disagg-0', owner: 'clique', ownerName: 'decode', replica: 'disagg-0-decode', strength: 'required', domain: 'rack', domains: ['rack-0'], met: true },
     ]);
+    expect(checks[0]!.text).toBe('Required rack pack of scaling group prefill (replica disagg-0-prefill-0) not met: pods on 3 racks (rack-0, rack-1, rack-2)');
   });
 
   test('the PodCliqueSet’s own pack, preferred ones, and a gang with no PodGang in the stream (no checks)', () => {
@@ -144,10 +145,11 @@ describe('pack constraints of the gangs, where their pods are', () => {
     const key = (domain: string) => model.layout.levels.find((l) => l.domain === domain)!.key;
     const gang = podGang('w-0', { gang: key('zone'), groups: [{ name: 'w-0-g-0', cliques: ['w-0-worker'], preferred: key('rack') }], cliques: [{ name: 'w-0-worker' }] });
     const checks = checkGangConstraints(workloadSpan(model, 'default/w')!, model.layout.levels, [gang]);
-    expect(checks).toEqual([
-      { gang: 'w-0', scope: 'PodCliqueSet', subject: 'w', strength: 'required', level: 'zone', domains: ['zone-0', 'zone-1'], met: false },
-      { gang: 'w-0', scope: 'scaling group', subject: 'g', strength: 'preferred', level: 'rack', domains: ['rack-0', 'rack-2'], met: false },
+    expect(checks.map((c) => c.text)).toEqual([
+      'Required zone pack of PodCliqueSet w (replica 0, gang w-0) not met: pods on 2 zones (zone-0, zone-1)',
+      'Preferred rack pack of scaling group g (replica w-0-g-0) not met: pods on 2 racks (rack-0, rack-2)',
     ]);
+    expect(checks.map((c) => c.constraint.gang)).toEqual(['w-0', 'w-0']);
   });
 
   test('racks of the same name in two zones are two racks', () => {
@@ -161,7 +163,8 @@ describe('pack constraints of the gangs, where their pods are', () => {
     ];
     const model = buildHeatmapModel(state);
     const checks = checkGangConstraints(workloadSpan(model, 'default/w')!, model.layout.levels, [podGang('w-0', { gang: rackKey, cliques: [{ name: 'w-0-worker' }] })]);
-    expect(checks).toMatchObject([{ scope: 'PodCliqueSet', level: 'rack', met: false }]);
-    expect(checks[0]!.domains).toHaveLength(2);
+    expect(checks).toMatchObject([{ constraint: { owner: 'PodCliqueSet' }, domain: 'rack', met: false }]);
+    // Both racks are called r0: each is named by its path from the zone down.
+    expect(checks[0]!.domains).toEqual(['zone-0/r0', 'zone-1/r0']);
   });
 });

@@ -14,8 +14,8 @@ export interface GangSpan {
    * placement, so collapsed levels count too (hiding racks does not un-split a gang).
    */
   splitAt: string[];
-  /** Its pods on the map: PodClique (full name) and the node's domain per layout level. */
-  members: { podClique: string; domains: Readonly<Record<string, string>> }[];
+  /** Its pods on the map: PodClique (full name), node, and the node's domain per layout level. */
+  members: { podClique: string; node: string; domains: Readonly<Record<string, string>> }[];
 }
 
 export interface WorkloadSpan {
@@ -53,7 +53,7 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
     let gang = gangs.get(name);
     if (!gang) gangs.set(name, (gang = { gpus: 0, domains: emptySets(levels), members: [] }));
     gang.gpus += pod.cellCount;
-    gang.members.push({ podClique: pod.podClique, domains: box.domains });
+    gang.members.push({ podClique: pod.podClique, node: box.name, domains: box.domains });
     for (const level of visible) domains[level]!.add(box.domains[level]!);
     for (const level of levels) gang.domains[level]!.add(box.domains[level]!);
   }
