@@ -288,7 +288,7 @@ export function TopologyView() {
     if (!result.ok) return { status: 'problems', problems: result.problems };
     // Ghosts for what the apply adds only: the stack's running gangs stay as the map draws them, and are named.
     const running = result.preview.running.map((g) => ({ name: g.name, pods: g.pods.length, gpus: g.pods.reduce((n, p) => n + p.gpus, 0), complete: g.complete }));
-    return { status: 'ready', title: previewTitle(result), demand: result.gpus, running, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces })) };
+    return { status: 'ready', title: previewTitle(result), demand: result.gpus, running, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces, running: result.preview.running })) };
   }, [previewSource, previewRead, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ClusterState } from '../cluster/state';
-import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODGANG } from '../grove/labels';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX, LABEL_PODGANG } from '../grove/labels';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { previewPodCliqueSet } from '../placement/preview';
 import { boundPod, groveE2eCluster, makeNode, nestedCluster } from '../placement/testkit';
@@ -422,16 +422,46 @@ describe('ghosts of a stack that already runs', () => {
     ],
   });
 
-  test('the preview is planned without the stack’s own pods, and its ghosts are drawn on the GPUs those pods hold', () => {
+  test('a running pod the manifest does not have (no Grove pod index to match) is deleted by the apply: planned without it, ghosts on its GPUs', () => {
     const state = running();
     const preview = previewPodCliqueSet(state, pcs());
     expect(preview.replaces).toBe('default/demo');
+    expect(preview.running).toEqual([]);
     expect(preview.plan.gangs[0]!.pods.map((p) => p.node)).toEqual(['n0']);
     const model = buildHeatmapModel(state);
-    const overlay = ghostOverlay(model, preview.plan, { replaces: preview.replaces });
+    const overlay = ghostOverlay(model, preview.plan, { replaces: preview.replaces, running: preview.running });
     expect(overlay.cells.length).toBe(8);
     expect(overlay.undrawn).toBe(0);
     for (const c of overlay.cells) expect(model.pods[model.cellPod[c]!]!.workload).toBe('default/demo');
+  });
+
+  // The stack's pods as Grove labels them: PodClique demo-0-w, pod index i.
+  const grovePod = (name: string, node: string, index: number) => ({
+    ...boundPod(name, node, 8),
+    labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'demo', [LABEL_PODCLIQUE]: 'demo-0-w', [LABEL_PODCLIQUE_POD_INDEX]: String(index) },
+  });
+
+  test('a running gang the manifest keeps is not re-planned: nothing to draw, nothing replaced', () => {
+    const state: ClusterState = { ...running(), pods: [grovePod('demo-0-w-abcde', 'n0', 0), running().pods[1]!] };
+    const preview = previewPodCliqueSet(state, pcs());
+    expect(preview.replaces).toBeUndefined();
+    expect(preview.plan.gangs).toEqual([]);
+    expect(preview.running.map((g) => g.pods.map((p) => [p.name, p.node]))).toEqual([[['demo-0-w-abcde', 'n0']]]);
+    expect(ghostOverlay(buildHeatmapModel(state), preview.plan, { replaces: preview.replaces, running: preview.running }).cells.length).toBe(0);
+  });
+
+  test('an apply that deletes one pod of a stack and keeps another frees only the deleted pod’s GPUs', () => {
+    // Two replicas run (n0, n1); the manifest keeps one, so the apply deletes pod index 1 on n1.
+    const state: ClusterState = { nodes: [makeNode('n0'), makeNode('n1')], topologies: [], pods: [grovePod('demo-0-w-aaaaa', 'n0', 0), grovePod('demo-0-w-bbbbb', 'n1', 1)] };
+    const preview = previewPodCliqueSet(state, pcs());
+    expect(preview.replaces).toBe('default/demo');
+    expect(preview.running.flatMap((g) => g.pods.map((p) => p.name))).toEqual(['demo-0-w-aaaaa']);
+    const model = buildHeatmapModel(state);
+    // A plan asking for 8 GPUs on each node: only n1's (the deleted pod's) are free to draw on.
+    const plan = { feasible: true, gangs: [{ name: 'g', placed: true, domains: {}, pods: [{ name: 'x', podGroup: 'pg', clique: 'c', node: 'n0', gpus: 8 }, { name: 'y', podGroup: 'pg', clique: 'c', node: 'n1', gpus: 8 }] }] };
+    const overlay = ghostOverlay(model, plan, { replaces: preview.replaces, running: preview.running });
+    expect(overlay.undrawn).toBe(8);
+    expect([...overlay.cells].map((c) => model.pods[model.cellPod[c]!]!.name)).toEqual(Array(8).fill('demo-0-w-bbbbb'));
   });
 
   test('without `replaces` (a scale-up keeps the running pods) held GPUs stay taken; another workload’s are never drawn over', () => {

@@ -1,7 +1,7 @@
 /**
  * A placement plan drawn over the heatmap: each planned pod's GPUs as ghost cells on its node (in the
- * node's free slots after the pods already there, as the model assigns slots; a preview of a running
- * stack also on the slots its own pods hold), each gang's cells outlined per node, and the gangs that
+ * node's free slots after the pods already there, as the model assigns slots; a preview of an apply
+ * that deletes pods of a running stack also on the slots those pods hold), each gang's cells outlined per node, and the gangs that
  * do not fit with their reasons.
  */
 import type { GangPlacement, Plan } from '../placement/plan';
@@ -41,19 +41,28 @@ export interface GhostOverlay {
 
 export interface GhostOptions {
   /**
-   * Workload key (`namespace/name`, as HeatmapPod.workload) whose running pods the plan was made
-   * without (PlacementPreview.replaces): the GPUs they hold take ghosts as free ones do. Leave it out
-   * for a plan made beside the running pods (a scale-up).
+   * Workload key (`namespace/name`, as HeatmapPod.workload) some of whose running pods the apply
+   * deletes (PlacementPreview.replaces): the GPUs those pods hold take ghosts as free ones do. Leave it
+   * out for a plan made beside the running pods (a scale-up).
    */
   replaces?: string;
+  /**
+   * The gangs the apply keeps running (PlacementPreview.running): their pods are not deleted, so their
+   * GPUs stay taken even with `replaces`. Without it every pod of `replaces` counts as deleted.
+   */
+  running?: readonly { pods: readonly { name: string }[] }[];
 }
 
 export function ghostOverlay(model: HeatmapModel, plan: Plan, options: GhostOptions = {}): GhostOverlay {
   const { layout } = model;
   const { replaces } = options;
+  const kept = new Set((options.running ?? []).flatMap((g) => g.pods.map((p) => p.name)));
+  // Free: no pod, or a pod of `replaces` the apply deletes (not one of its kept running pods).
   const open = (c: number): boolean => {
     const p = model.cellPod[c]!;
-    return p < 0 || (!!replaces && model.pods[p]!.workload === replaces);
+    if (p < 0) return true;
+    const pod = model.pods[p]!;
+    return !!replaces && pod.workload === replaces && !kept.has(pod.name);
   };
   const nodeIndex = new Map<string, number>();
   layout.nodes.forEach((box, n) => nodeIndex.set(box.name, n));
