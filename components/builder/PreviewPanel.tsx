@@ -76,7 +76,7 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         )}
         {outcome?.kind === 'ok' && (
           <div className="mb-2" data-testid="preview-heatmap">
-            <MiniHeatmap state={outcome.state} pods={NO_PODS} overlay={outcome.preview.plan} overlayReplaces={outcome.preview.replaces} height={120} />
+            <MiniHeatmap state={outcome.state} pods={NO_PODS} overlay={outcome.preview.plan} overlayReplaces={outcome.preview.replaces} overlayRunning={outcome.preview.running} height={120} />
           </div>
         )}
         {outcome?.kind === 'ok' && outcome.preview.running.length > 0 && (

@@ -10,6 +10,7 @@
  * - overlay: a placement Plan (previewPodCliqueSet / previewScale) to draw as ghosts.
  * - overlayReplaces: for a previewPodCliqueSet plan, its `replaces` (the stack's running pods were left
  *   out of the plan, so ghosts may go on their GPUs); none for a scale-up's plan.
+ * - overlayRunning: with overlayReplaces, the preview's `running` gangs: their pods are kept, so their GPUs stay taken.
  */
 import { useMemo, useRef } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
@@ -17,7 +18,7 @@ import type { KubeObject } from '../../lib/grove/meta';
 import { colorCells } from '../../lib/heatmap/colors';
 import type { HeatmapLayout } from '../../lib/heatmap/layout';
 import { occupyLayout, stableLayout } from '../../lib/heatmap/model';
-import { ghostOverlay } from '../../lib/heatmap/overlay';
+import { ghostOverlay, type GhostOptions } from '../../lib/heatmap/overlay';
 import type { Plan } from '../../lib/placement/plan';
 import { HeatmapCanvas } from './HeatmapCanvas';
 import { useTheme } from './useTheme';
@@ -28,10 +29,11 @@ export interface MiniHeatmapProps {
   highlightWorkload?: { namespace: string; name: string };
   overlay?: Plan;
   overlayReplaces?: string;
+  overlayRunning?: GhostOptions['running'];
   height?: number;
 }
 
-export function MiniHeatmap({ state, pods, highlightWorkload, overlay, overlayReplaces, height = 160 }: MiniHeatmapProps) {
+export function MiniHeatmap({ state, pods, highlightWorkload, overlay, overlayReplaces, overlayRunning, height = 160 }: MiniHeatmapProps) {
   const theme = useTheme();
   // The layout reads only nodes and bindings; a pod change keeps it (same object), so the canvas
   // patches the changed cells rather than repainting and refitting.
@@ -44,7 +46,7 @@ export function MiniHeatmap({ state, pods, highlightWorkload, overlay, overlayRe
   }, [nodes, topologies]);
   const model = useMemo(() => occupyLayout(layout, state), [layout, state]);
   const colors = useMemo(() => colorCells(model, 'allocation', theme), [model, theme]);
-  const ghosts = useMemo(() => (overlay ? ghostOverlay(model, overlay, { replaces: overlayReplaces }) : null), [model, overlay, overlayReplaces]);
+  const ghosts = useMemo(() => (overlay ? ghostOverlay(model, overlay, { replaces: overlayReplaces, running: overlayRunning }) : null), [model, overlay, overlayReplaces, overlayRunning]);
   const { highlight, count } = useMemo(() => {
     const keys = new Set(pods.map((p) => `${p.metadata?.namespace ?? 'default'}/${p.metadata?.name ?? ''}`));
     const workload = highlightWorkload ? `${highlightWorkload.namespace}/${highlightWorkload.name}` : null;
