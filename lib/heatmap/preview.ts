@@ -110,9 +110,14 @@ export function previewTitle(preview: Extract<TextPreview, { ok: true }>): strin
  */
 const REFUSED_BY_THE_CLUSTER = new Set(['topology.unknownTopology']);
 
-export function previewInput(state: ClusterState, input: PreviewInput): TextPreview {
+/**
+ * `namespace`: the namespace the page has selected, where `kubectl apply` (and Canopy's apply) puts a
+ * manifest that names none; without it such a manifest is previewed in `default`. A manifest that
+ * names its namespace keeps it.
+ */
+export function previewInput(state: ClusterState, input: PreviewInput, namespace?: string | null): TextPreview {
   if (!input.ok) return input;
-  const { pcs } = input;
+  const pcs = namespace && !input.pcs.metadata?.namespace ? { ...input.pcs, metadata: { ...input.pcs.metadata, namespace } } : input.pcs;
   const refused = validate(pcs, { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])) }).filter((f) => REFUSED_BY_THE_CLUSTER.has(f.rule));
   if (refused.length > 0) return { ok: false, problems: refused.map((f) => `line ${input.line}:1: ${f.path ? `${f.path}: ` : ''}${f.message} [${f.rule}]`) };
   try {
@@ -123,6 +128,6 @@ export function previewInput(state: ClusterState, input: PreviewInput): TextPrev
   }
 }
 
-export function previewFromText(state: ClusterState, text: string): TextPreview {
-  return previewInput(state, readPreviewText(text));
+export function previewFromText(state: ClusterState, text: string, namespace?: string | null): TextPreview {
+  return previewInput(state, readPreviewText(text), namespace);
 }

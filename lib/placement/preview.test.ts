@@ -7,7 +7,8 @@ import { scaledPodGangName } from '../grove/naming';
 import { clusterStateFromSnapshot, snapshotFromTopologySpec } from '../topology/snapshot';
 import { DEFAULT_TEST_TOPOLOGY } from '../topology/spec';
 import { placeGangs } from './place';
-import { previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
+import { previewFromText } from '../heatmap/preview';
+import { applyGangs, previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
 
 const RACK = 'topology.kubernetes.io/rack';
 const engine = (gpus: number) => ({ name: 'engine', image: 'registry.invalid/engine:test', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } });
@@ -166,6 +167,92 @@ describe('previewPodCliqueSet', () => {
     const { plan } = previewPodCliqueSet(emptyCluster(), pcs);
     expect(plan.feasible).toBe(false);
     expect(plan.gangs[0]!.reason).toMatch(/rack/);
+  });
+});
+
+describe('previewApply: which pods of a running stack count', () => {
+  /** disagg with its prefill scaling group at 2 replicas, minAvailable 1: replica 1 is the scaled gang disagg-0-prefill-0. */
+  const twoPrefill = () => {
+    const pcs = disaggregated({ required: 'zone' });
+    pcs.spec.template.podCliqueScalingGroups![0] = { ...pcs.spec.template.podCliqueScalingGroups![0]!, replicas: 2, minAvailable: 1 };
+    return pcs;
+  };
+
+  it('a pod whose grove.io/podgang label names another gang than the manifest is counted where its PodClique and index put it, and said so', () => {
+    const pcs = twoPrefill();
+    const { state } = running(pcs);
+    const scaled = scaledPodGangName('disagg', 0, 'prefill', 1, 1);
+    // The replica-1 pods still carry the base gang's label (the split moved): by label they are disagg-0's.
+    const moved = state.pods.filter((p) => p.labels['grove.io/podgang'] === scaled);
+    expect(moved).toHaveLength(4);
+    const relabelled = { ...state, pods: state.pods.map((p) => (moved.includes(p) ? { ...p, labels: { ...p.labels, 'grove.io/podgang': 'disagg-0' } } : p)) };
+    const apply = previewPodCliqueSet(relabelled, pcs);
+    expect(apply.plan.gangs).toEqual([]);
+    expect(apply.running.map((r) => [r.name, r.pods.length, r.complete])).toEqual([
+      ['disagg-0', 7, true],
+      [scaled, 4, true],
+    ]);
+    expect(apply.running[1]!.regrouped?.map((r) => r.label)).toEqual(['disagg-0', 'disagg-0', 'disagg-0', 'disagg-0']);
+    expect(applyGangs(apply)[1]!.warnings?.[0]).toMatch(/labelled grove\.io\/podgang=disagg-0: counted in disagg-0-prefill-0 by its PodClique and pod index/);
+    // Every pod of the manifest is either kept or planned, once.
+    const kept = apply.running.flatMap((r) => r.pods.map((p) => p.name));
+    expect(new Set(kept).size).toBe(11);
+  });
+
+  it('a terminating pod and its replacement (same PodClique and index) count once: the bound Running one', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    const decode = state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode' && p.labels['grove.io/podclique-pod-index'] === '0')!;
+    // The replacement is created before the old pod is gone: bound but not started yet, another suffix.
+    const replacement: PodInfo = { ...decode, name: `${decode.name}-new`, phase: 'Pending' };
+    const apply = previewPodCliqueSet({ ...state, pods: [replacement, ...state.pods] }, pcs);
+    expect(apply.plan.gangs).toEqual([]);
+    expect(apply.running[0]!.pods).toHaveLength(7);
+    expect(apply.running[0]!.pods.map((p) => p.name)).toContain(decode.name);
+    expect(apply.running[0]!.pods.map((p) => p.name)).not.toContain(replacement.name);
+    // An unbound replacement beside the running pod is no pod to plan either.
+    const unbound = previewPodCliqueSet({ ...state, pods: [...state.pods, { ...replacement, nodeName: undefined }] }, pcs);
+    expect(unbound.plan.gangs).toEqual([]);
+    expect(unbound.pending).toEqual({});
+    expect(unbound.running[0]!.pods).toHaveLength(7);
+  });
+
+  it('a pod that exists but is not bound (Pending) is planned and named as pending, not as a new pod', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    const waiting = state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode' && p.labels['grove.io/podclique-pod-index'] === '1')!;
+    const apply = previewPodCliqueSet({ ...state, pods: state.pods.map((p) => (p === waiting ? { ...p, nodeName: undefined, phase: 'Pending' } : p)) }, pcs);
+    expect(apply.pending).toEqual({ 'disagg-0': [waiting.name] });
+    expect(apply.running[0]!.pods).toHaveLength(6);
+    expect(apply.plan.gangs.map((g) => [g.name, g.placed, g.pods.map((p) => p.name)])).toEqual([['disagg-0', true, ['disagg-0-decode-1']]]);
+    expect(applyGangs(apply)[0]).toMatchObject({ name: 'disagg-0', running: true, placed: true, pendingPods: [waiting.name] });
+  });
+
+  it('a running gang whose pods not running yet do not fit: not placed, its running pods kept and the refused pods listed', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    const worker = structuredClone(pcs);
+    worker.spec.template.cliques[2]!.spec.replicas = 4; // the prefill rack is full
+    const [gang] = applyGangs(previewPodCliqueSet(state, worker));
+    expect(gang).toMatchObject({ name: 'disagg-0', running: true, placed: false, unplacedPods: ['disagg-0-prefill-0-pworker-3'] });
+    expect(gang!.pods.every((p) => p.running)).toBe(true);
+    expect(gang!.reason).toMatch(/must join rack/);
+  });
+});
+
+describe('previewFromText: the namespace of a manifest that names none', () => {
+  it('is the namespace the page has selected, where the apply puts it; one the manifest names is kept', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    const { namespace: _, ...meta } = pcs.metadata;
+    const text = JSON.stringify({ ...pcs, metadata: meta });
+    const selected = previewFromText(state, text, 'ns');
+    expect(selected).toMatchObject({ ok: true, namespace: 'ns' });
+    if (selected.ok) expect(selected.preview.running.map((r) => r.name)).toEqual(['disagg-0']);
+    const unselected = previewFromText(state, text);
+    expect(unselected).toMatchObject({ ok: true, namespace: 'default' });
+    if (unselected.ok) expect(unselected.preview.running).toEqual([]);
+    expect(previewFromText(state, JSON.stringify(pcs), 'other')).toMatchObject({ ok: true, namespace: 'ns' });
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
-import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX } from '../grove/labels';
+import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX, LABEL_PODGANG } from '../grove/labels';
 import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod } from '../grove/gang';
@@ -35,6 +35,11 @@ export interface PlacementPreview {
    * so a drawing of the plan may count their GPUs as free.
    */
   replaces?: string;
+  /**
+   * Per gang, the real names of its pods that exist on the cluster but are not bound to a node yet
+   * (Pending): the preview plans them with the pods the apply creates, as "pods not running yet".
+   */
+  pending: Record<string, string[]>;
 }
 
 /** A gang of the manifest that already runs (its PodGang's pods are bound): where its pods are. */
@@ -46,6 +51,12 @@ export interface RunningGang {
   domains: Record<string, string>;
   /** Every pod the manifest asks of it runs: nothing of it is planned. Otherwise its new pods are in the plan under the same name. */
   complete: boolean;
+  /**
+   * Its pods (matched by PodClique and pod index) whose grove.io/podgang label names another gang, or
+   * none: Grove moves a scaling-group replica between the base gang and a scaled one when the split
+   * changes. They are counted in this gang, where the manifest puts them.
+   */
+  regrouped?: { pod: string; label: string }[];
 }
 
 /**
@@ -71,6 +82,12 @@ export function previewApply(state: ClusterState, stacks: readonly PodCliqueSet[
   const runningKeys = new Set<string>();
   const removed = new Set<PodInfo>();
   const replaced: string[] = [];
+  /** The pod kept per key of a running gang, with the gang of the manifest its key belongs to. */
+  const matched = new Map<PodInfo, string>();
+  /** Pods that share a key with the one kept (a terminating pod and its replacement): not the gang's. */
+  const duplicates = new Set<PodInfo>();
+  const pending: Record<string, string[]> = {};
+  const regrouped = new Map<string, { pod: string; label: string }[]>();
   for (const pcs of stacks) {
     // Counted before anything is built: a typo'd `replicas: 100000` must not freeze the page (or server) expanding it.
     const overBudget = podCliqueSetPodBudgetRefusal(pcs);
@@ -79,47 +96,109 @@ export function previewApply(state: ClusterState, stacks: readonly PodCliqueSet[
     all.push(...gangs);
     // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
     const workload = `${pcs.metadata?.namespace ?? 'default'}/${pcs.metadata?.name ?? ''}`;
-    const wanted = new Set(gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map(podKey))));
+    // Which gang of the manifest each pod key belongs to: the running gang is built from these matches,
+    // not from the pods' grove.io/podgang label, so a pod is never both kept and planned, or neither.
+    const gangOfKey = new Map(gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => [podKey(p), g.name] as const))));
+    const byKey = new Map<string, PodInfo[]>();
     let deletes = false;
     for (const p of state.pods) {
       if (p.terminal || workloadOfPod(p) !== workload) continue;
       const key = runningPodKey(p);
-      if (key !== undefined && wanted.has(key)) {
-        if (p.nodeName) runningKeys.add(key);
+      if (key !== undefined && gangOfKey.has(key)) {
+        const list = byKey.get(key);
+        if (list) list.push(p);
+        else byKey.set(key, [p]);
       } else {
         removed.add(p);
         deletes = true;
       }
     }
+    for (const [key, pods] of byKey) {
+      const gang = gangOfKey.get(key)!;
+      // Grove names pods with a random suffix: a terminating pod and its replacement share the key. One counts.
+      const pod = pods.reduce((best, p) => (podRank(p) > podRank(best) ? p : best));
+      for (const p of pods) if (p !== pod) duplicates.add(p);
+      if (!pod.nodeName) {
+        // Created but not bound yet (Pending): the scheduler still has to place it, so the preview does too.
+        (pending[gang] ??= []).push(pod.name);
+        continue;
+      }
+      runningKeys.add(key);
+      matched.set(pod, gang);
+      const label = pod.labels[LABEL_PODGANG];
+      if (label !== gang) {
+        const list = regrouped.get(gang) ?? [];
+        list.push({ pod: pod.name, label: label ?? '' });
+        regrouped.set(gang, list);
+      }
+    }
     if (deletes) replaced.push(workload);
   }
-  const kept = removed.size === 0 ? state : { ...state, pods: state.pods.filter((p) => !removed.has(p)) };
+  // Each kept pod is labelled with the gang the manifest puts it in, and a duplicate with none: the
+  // running gangs (and the domains their new pods must join) are exactly the pods matched by key.
+  // A duplicate still holds its node's resources until it is gone.
+  const relabel = (p: PodInfo): PodInfo => {
+    const gang = matched.get(p);
+    if (gang !== undefined) return p.labels[LABEL_PODGANG] === gang ? p : { ...p, labels: { ...p.labels, [LABEL_PODGANG]: gang } };
+    if (duplicates.has(p)) {
+      const { [LABEL_PODGANG]: _, ...labels } = p.labels;
+      return { ...p, labels };
+    }
+    return p;
+  };
+  const kept = { ...state, pods: state.pods.filter((p) => !removed.has(p)).map(relabel) };
   const { plan, gangs, runningPods } = placeAdditions(kept, all, (pod) => !runningKeys.has(podKey(pod)), options);
   const running = all
     .filter((g) => runningPods.has(g.name))
-    .map((g) => {
+    .map((g): RunningGang => {
       const pods = runningPods.get(g.name)!;
-      return { name: g.name, pods, domains: sharedDomains(kept, g, pods), complete: !plan.gangs.some((p) => p.name === g.name) };
+      const moved = regrouped.get(g.name);
+      return { name: g.name, pods, domains: sharedDomains(kept, g, pods), complete: !plan.gangs.some((p) => p.name === g.name), ...(moved ? { regrouped: moved } : {}) };
     });
-  return { plan, gangs, all, running, ...(replaced.length === 1 ? { replaces: replaced[0] } : {}) };
+  return { plan, gangs, all, running, pending, ...(replaced.length === 1 ? { replaces: replaced[0] } : {}) };
+}
+
+/** Which of several pods with one key counts: a bound and Running one first, then a bound one, then any. */
+function podRank(pod: PodInfo): number {
+  return (pod.nodeName ? 2 : 0) + (pod.phase === 'Running' ? 1 : 0);
+}
+
+/** A gang of the apply (applyGangs): its placement, and its pods that exist but are not bound yet. */
+export interface ApplyGang extends GangPlacement {
+  /** Real names of its pods created on the cluster but still Pending (not bound): planned with the rest. */
+  pendingPods?: string[];
 }
 
 /**
  * Every gang of the apply in the manifest's order, as one list: a gang that runs and lacks nothing as
  * running (its pods where they are, `running` each), one that runs and gains pods as its placement with
  * its running pods first, a new gang as planned. `placed` of a running gang with nothing new is true.
+ * A running gang whose pods not running yet do not fit is `placed: false` with the reason, its running
+ * pods, and those pods in `unplacedPods` (a gang scheduler places none of them).
  */
-export function applyGangs(preview: PlacementPreview): GangPlacement[] {
+export function applyGangs(preview: PlacementPreview): ApplyGang[] {
   const planned = new Map(preview.plan.gangs.map((g) => [g.name, g]));
+  const increments = new Map(preview.gangs.map((g) => [g.name, g]));
   const running = new Map(preview.running.map((r) => [r.name, r]));
-  return preview.all.flatMap((gang): GangPlacement[] => {
+  return preview.all.flatMap((gang): ApplyGang[] => {
     const plan = planned.get(gang.name);
     const run = running.get(gang.name);
-    if (!run) return plan ? [plan] : [];
-    if (!plan) return [{ name: gang.name, placed: true, running: true, domains: run.domains, pods: run.pods }];
+    const pendingPods = preview.pending[gang.name];
+    const extra = pendingPods?.length ? { pendingPods } : {};
+    if (!run) return plan ? [{ ...plan, ...extra }] : [];
+    const warnings = (run.regrouped ?? []).map(
+      (r) =>
+        `pod ${r.pod} is labelled ${LABEL_PODGANG}=${r.label || '(none)'}: counted in ${gang.name} by its PodClique and pod index, where the manifest puts it (Grove moves a scaling-group replica between the base and a scaled gang when the split changes)`,
+    );
+    const withWarnings = (list: readonly string[] | undefined) => (list?.length || warnings.length ? { warnings: [...warnings, ...(list ?? [])] } : {});
+    if (!plan) return [{ name: gang.name, placed: true, running: true, domains: run.domains, pods: run.pods, ...withWarnings(undefined), ...extra }];
     // The domains the new pods and the running ones share.
     const domains = Object.fromEntries(Object.entries(plan.domains).filter(([level, value]) => run.domains[level] === value));
-    return [{ ...plan, running: true, domains, pods: [...run.pods, ...plan.pods] }];
+    // The pods not running yet that the plan did not place: none of them under a gang scheduler when they do not fit.
+    const placedNames = new Set(plan.pods.map((p) => p.name));
+    const wanted = increments.get(gang.name)?.podGroups.flatMap((pg) => pg.pods.map((p) => p.name)) ?? [];
+    const unplacedPods = [...new Set([...(plan.unplacedPods ?? []), ...wanted.filter((n) => !placedNames.has(n) && !(plan.unplacedOptionalPods ?? []).includes(n))])];
+    return [{ ...plan, running: true, domains, pods: [...run.pods, ...plan.pods], ...(unplacedPods.length ? { unplacedPods } : {}), ...withWarnings(plan.warnings), ...extra }];
   });
 }
 

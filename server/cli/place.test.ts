@@ -336,6 +336,65 @@ describe('canopy place: the snapshot is the cluster', () => {
     expect(g!.pods[3]!.node).toMatch(/^gpu-z1-/);
   });
 
+  it('a running gang whose pods not running yet do not fit is NOT placed, with its reason and the pods it could not place (text and JSON)', () => {
+    // 5 workers instead of 2: the 3 new ones need 24 GPUs and must join z1, which has 16 free.
+    const p = file('serve-w5.yaml', serve(1, 5));
+    const text = canopy(['place', '--cluster', RUNNING, p]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed\n');
+    expect(text.stdout).toContain('serve-0 (pods not running yet): NOT placed: must join zone z1 where serve-0 runs (required zone); z1 has 16 free GPUs\n');
+    expect(text.stdout).toContain('  not placed: serve-0-worker-2, serve-0-worker-3, serve-0-worker-4\n');
+    expect(text.stdout).toMatch(/\n0 of 1 gang placed\n$/);
+    const json = canopy(['place', '--cluster', RUNNING, '-o', 'json', p]);
+    expect(json.code).toBe(3);
+    const out = JSON.parse(json.stdout) as { feasible: boolean; gangs: (Json['gangs'][number] & { reason?: string; unplacedPods?: string[] })[] };
+    expect(out.feasible).toBe(false);
+    expect(out.gangs).toHaveLength(1);
+    expect(out.gangs[0]).toMatchObject({ name: 'serve-0', placed: false, running: true, pods: RUNNING_PODS, unplacedPods: ['serve-0-worker-2', 'serve-0-worker-3', 'serve-0-worker-4'] });
+    expect(out.gangs[0]!.reason).toMatch(/must join zone z1 .* 16 free GPUs/);
+  });
+
+  /** cluster-running.json with its pods changed by `edit` (a copy in the test's directory). */
+  type SnapshotPod = { kind: string; metadata: { name: string }; spec: { nodeName?: string }; status: { phase: string } };
+  function runningWith(name: string, edit: (pods: SnapshotPod[], add: (pod: SnapshotPod) => void) => void): string {
+    const list = JSON.parse(readFileSync(RUNNING, 'utf8')) as { items: SnapshotPod[] };
+    edit(
+      list.items.filter((i) => i.kind === 'Pod'),
+      (pod) => list.items.unshift(pod),
+    );
+    return file(name, JSON.stringify(list));
+  }
+
+  it('a pod created but not bound yet is planned as a pod not running yet and named Pending, not called new', () => {
+    const snapshot = runningWith('pending.json', (pods) => {
+      const w = pods.find((p) => p.metadata.name === 'serve-0-worker-b3n8v')!;
+      delete w.spec.nodeName;
+      w.status.phase = 'Pending';
+    });
+    const r = canopy(['place', '--cluster', snapshot, file('serve1p.yaml', serve(1))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('serve-0: running (2 pods, 8 GPUs), not re-placed\n');
+    expect(r.stdout).toContain('serve-0 (pods not running yet): placed, 1 pod, 8 GPUs in zone z1');
+    expect(r.stdout).toContain('  already created, Pending (not bound to a node): serve-0-worker-b3n8v\n');
+    expect(r.stdout).not.toContain('new pods');
+    const json = JSON.parse(canopy(['place', '--cluster', snapshot, '-o', 'json', file('serve1p.yaml', serve(1))]).stdout) as { gangs: { pendingPods?: string[] }[] };
+    expect(json.gangs[0]!.pendingPods).toEqual(['serve-0-worker-b3n8v']);
+  });
+
+  it('a terminating pod and its replacement (same PodClique and index, other suffix) count once', () => {
+    const snapshot = runningWith('replaced.json', (pods, add) => {
+      // The replacement is bound to the same node but not started yet; listed first, so order does not pick it.
+      const replacement = structuredClone(pods.find((p) => p.metadata.name === 'serve-0-worker-b3n8v')!);
+      replacement.metadata.name = 'serve-0-worker-zz9kq';
+      replacement.status.phase = 'Pending';
+      add(replacement);
+    });
+    const r = canopy(['place', '--cluster', snapshot, file('serve1d.yaml', serve(1))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed\n');
+    expect(r.stdout).not.toContain('serve-0-worker-zz9kq');
+  });
+
   it('prints validation warnings on standard error, as canopy validate does, and still places (exit 0)', () => {
     const text = pcs({ workers: 1, gpus: 8 }).replace('          roleName: worker\n', '          roleName: worker\n          topologyConstraint: {pack: {required: rack}}\n');
     const p = file('unknown-field.yaml', text);

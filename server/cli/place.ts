@@ -9,7 +9,7 @@ import type { ClusterState } from '../../lib/cluster/state';
 import { checkManifestText, type ValidationContext } from '../../lib/grove/check';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
-import { applyGangs, previewApply } from '../../lib/placement/preview';
+import { applyGangs, previewApply, type ApplyGang } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
 import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, parseJsonInput, readInput } from './io';
@@ -55,9 +55,15 @@ export interface PlaceJson {
     /** Pods above minAvailable that did not fit, and why the first did not. */
     unplacedOptionalPods?: string[];
     unplacedOptionalReason?: string;
-    /** The scheduler places each pod on its own (default-scheduler): the pods that stay Pending. */
+    /** The scheduler places each pod on its own (default-scheduler). */
     independent?: true;
+    /**
+     * Pods that would stay Pending: with `independent`, the ones that did not fit; for a `running` gang
+     * not placed, its pods not running yet (none placed, the gang scheduler places them all or none).
+     */
     unplacedPods?: string[];
+    /** Pods of a gang that exist on the cluster but are not bound yet (real names): planned with the rest. */
+    pendingPods?: string[];
     /** Constraints ignored, the scheduler modelled, a preferred pack not met. */
     warnings?: string[];
   }[];
@@ -111,7 +117,7 @@ function readManifests(file: string, text: string, context: ValidationContext): 
   return { pcs, problems, warnings, unparsable: false };
 }
 
-export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]): PlaceJson {
+export function toPlaceJson(feasible: boolean, gangs: readonly ApplyGang[]): PlaceJson {
   return {
     feasible,
     gangs: gangs.map((g) => ({
@@ -126,6 +132,7 @@ export function toPlaceJson(feasible: boolean, gangs: readonly GangPlacement[]):
       ...(g.unplacedOptionalReason ? { unplacedOptionalReason: g.unplacedOptionalReason } : {}),
       ...(g.independent ? { independent: true as const } : {}),
       ...(g.unplacedPods?.length ? { unplacedPods: g.unplacedPods } : {}),
+      ...(g.pendingPods?.length ? { pendingPods: g.pendingPods } : {}),
       ...(g.warnings?.length ? { warnings: g.warnings } : {}),
     })),
   };
@@ -146,17 +153,23 @@ function onePlacementNote(g: GangPlacement): string | undefined {
   return undefined;
 }
 
-function formatText(all: readonly GangPlacement[]): string {
+/** A running gang with nothing to add: every pod the manifest asks of it runs. */
+const runsWhole = (g: ApplyGang) => g.running && g.placed && g.pods.every((p) => p.running) && !g.unplacedPods?.length;
+
+function formatText(all: readonly ApplyGang[]): string {
   const lines: string[] = [];
   for (const whole of all) {
-    // A running gang: its running pods are kept; what is left to place (if anything) is its new pods.
+    // A running gang: its running pods are kept; what is left to place (if anything) is its pods not running yet.
     const kept = whole.pods.filter((p) => p.running);
     if (whole.running) {
       lines.push(`${whole.name}: running (${sizeText(kept)}), not re-placed`);
       lines.push(...podLines(kept));
-      if (kept.length === whole.pods.length) continue;
+      if (runsWhole(whole)) {
+        for (const w of whole.warnings ?? []) lines.push(`  warning: ${w}`);
+        continue;
+      }
     }
-    const g = whole.running ? { ...whole, name: `${whole.name} (new pods)`, pods: whole.pods.filter((p) => !p.running) } : whole;
+    const g = whole.running ? { ...whole, name: `${whole.name} (pods not running yet)`, pods: whole.pods.filter((p) => !p.running) } : whole;
     const size = sizeText(g.pods);
     if (g.placed) {
       const where = Object.entries(g.domains)
@@ -177,12 +190,14 @@ function formatText(all: readonly GangPlacement[]): string {
     } else {
       lines.push(`${g.name}: NOT placed: ${g.reason ?? 'no reason given'}`);
       for (const e of (g.explanation ?? []).slice(1)) lines.push(`  also (${e.level}): ${e.message}`);
+      if (g.running && g.unplacedPods?.length) lines.push(`  not placed: ${g.unplacedPods.join(', ')}`);
     }
+    if (g.pendingPods?.length) lines.push(`  already created, Pending (not bound to a node): ${g.pendingPods.join(', ')}`);
     const note = onePlacementNote(g);
     if (note) lines.push(`  note: ${note}`);
     for (const w of g.warnings ?? []) lines.push(`  warning: ${w}`);
   }
-  const gangs = all.filter((g) => !g.running || g.pods.some((p) => !p.running));
+  const gangs = all.filter((g) => !runsWhole(g));
   const running = all.length - gangs.length;
   const placed = gangs.filter((g) => g.placed).length;
   lines.push(`${placed} of ${gangs.length} gang${gangs.length === 1 ? '' : 's'} placed${running > 0 ? ` (${running} more running, not re-placed)` : ''}`);
