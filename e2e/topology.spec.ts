@@ -817,7 +817,7 @@ async function cellPixel(page: Page, cell: number): Promise<number[]> {
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`taints (${colorScheme})`, () => {
     test.use({ colorScheme });
-    test('a node tainted NoSchedule: its free GPUs are counted apart in the header and the table, drawn in their own colour, and the tooltip names the taint', async ({ page }) => {
+    test('a node tainted NoSchedule: its free GPUs stay free and are counted as the tainted part of them in the header and the table, drawn in their own colour, and the tooltip names the taint; a taint on every GPU node is said once and marks none', async ({ page }) => {
       const errors = collectErrors(page);
       await allowStreamInjection(page);
       await openHeatmap(page);
@@ -833,8 +833,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const node = (await snapshot(page)).find((i) => i.kind === 'Node' && i.metadata.name === target.node)! as KubeItem & { spec?: { taints?: unknown[] } };
       await injectModified(page, 'Node', { ...node, spec: { ...node.spec, taints: [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }] } });
 
-      await expect(page.getByTestId('gpu-free-tainted')).toHaveText(` · ${target.gpus} free on tainted nodes`);
-      expect(await page.evaluate(() => window.__canopyHeatmap!.model.totals.free)).toBe(freeBefore - target.gpus);
+      await expect(page.getByTestId('gpu-free-tainted')).toHaveText(`, ${target.gpus} of them on tainted nodes`);
+      expect(await page.evaluate(() => window.__canopyHeatmap!.model.totals.free)).toBe(freeBefore);
       await expect(page.getByTestId('table-total-tainted')).toHaveText(String(target.gpus));
       await expect(page.getByTestId('tainted-nodes')).toContainText(`${target.node}: dedicated=infer:NoSchedule`);
       await expect(page.getByTestId('legend-tainted-node')).toBeVisible();
@@ -855,6 +855,21 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(tooltip).toContainText(`${target.node} (Ready, tainted)`);
       await expect(tooltip).toContainText('dedicated=infer:NoSchedule');
       await expect(tooltip).toContainText('free only for pods that tolerate');
+      await expect(page.getByTestId('legend-cluster-taints')).toHaveCount(0);
+
+      // GKE: every GPU node gets nvidia.com/gpu=present:NoSchedule. It is said once and marks no node;
+      // the one node with a taint of its own stays marked, by that taint alone.
+      const gpuTaint = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
+      const nodes = (await snapshot(page)).filter((i) => i.kind === 'Node') as (KubeItem & { spec?: { taints?: unknown[] } })[];
+      const events = nodes.map((n) => ({ type: 'MODIFIED', object: { ...n, spec: { ...n.spec, taints: n.metadata.name === target.node ? [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }, gpuTaint] : [gpuTaint] } } }));
+      await page.evaluate((events) => (window as unknown as { __injectDelta: (kinds: unknown) => void }).__injectDelta({ Node: events }), events);
+      const note = 'All GPU nodes carry nvidia.com/gpu=present:NoSchedule: pods need a toleration for nvidia.com/gpu=present:NoSchedule';
+      await expect(page.getByTestId('legend-cluster-taints')).toContainText(note);
+      await expect(page.getByTestId('cluster-taints')).toContainText(note);
+      await expect(page.getByTestId('gpu-free-tainted')).toHaveText(`, ${target.gpus} of them on tainted nodes`);
+      await expect(page.getByTestId('tainted-nodes')).toContainText('Tainted nodes (1)');
+      await expect(page.getByTestId('tainted-nodes')).toContainText(`${target.node}: dedicated=infer:NoSchedule`);
+      expect(await cellPixel(page, target.otherFree)).toEqual(untaintedPixel);
       expect(errors).toEqual([]);
     });
   });

@@ -5,10 +5,11 @@
  */
 import { memo, useMemo, useState } from 'react';
 import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
+import { clusterTaintsText } from '../../lib/heatmap/taints';
 
 const LIMIT = 300;
 
-/** Nodes with NoSchedule/NoExecute taints, in layout order; a cordoned or NotReady one says so (its GPUs count as unavailable). */
+/** Nodes with NoSchedule/NoExecute taints not every GPU node carries, in layout order; a cordoned or NotReady one says so (its GPUs count as unavailable). */
 export function taintedNodes(model: HeatmapModel): { node: string; taints: readonly string[]; status: string }[] {
   return [...model.nodeTaints.entries()]
     .sort(([a], [b]) => a - b)
@@ -36,6 +37,7 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
   const frames = all ? layout.frames : layout.frames.slice(0, LIMIT);
   const t = model.totals;
   const tainted = useMemo(() => taintedNodes(model), [model]);
+  const clusterTaintNote = clusterTaintsText(model.clusterTaints);
   const cell = 'px-2 py-1 text-right tabular-nums';
   return (
     <div className="overflow-x-auto">
@@ -55,8 +57,8 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
             <th scope="col" className={cell}>GPUs</th>
             <th scope="col" className={cell}>Used</th>
             <th scope="col" className={cell}>Free</th>
-            <th scope="col" className={cell} title="Free GPUs on nodes with a NoSchedule or NoExecute taint: free only for pods that tolerate it">
-              Free, tainted
+            <th scope="col" className={cell} title="Of the free GPUs, those on nodes with a NoSchedule or NoExecute taint not every GPU node carries: free only for pods that tolerate it">
+              Of free, on tainted nodes
             </th>
             <th scope="col" className={cell}>Unavailable</th>
             {selectedPerFrame && <th scope="col" className={cell}>Selected</th>}
@@ -100,7 +102,7 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
       {tainted.length > 0 && (
         <div className="mt-2 text-sm" data-testid="tainted-nodes">
           <h3 className="font-medium">Tainted nodes ({tainted.length})</h3>
-          <p className="text-xs text-zinc-600 dark:text-zinc-400">Their free GPUs are counted under “Free, tainted”: only pods that tolerate the taints may use them.</p>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">Their free GPUs are part of “Free” and counted again under “Of free, on tainted nodes”: only pods that tolerate the taints may use them.</p>
           <ul className="ml-4 list-disc">
             {tainted.slice(0, LIMIT).map(({ node, taints, status }) => (
               <li key={node}>
@@ -110,6 +112,11 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
             ))}
           </ul>
         </div>
+      )}
+      {clusterTaintNote && (
+        <p className="mt-2 text-sm" data-testid="cluster-taints">
+          {clusterTaintNote}.
+        </p>
       )}
       {!all && layout.frames.length > LIMIT && (
         <button type="button" className="mt-2 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" onClick={() => setAll(true)}>

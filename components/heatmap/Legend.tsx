@@ -4,6 +4,7 @@
  * are more workloads or roles than colours, colours repeat: those entries say so, and a note explains.
  */
 import type { LegendEntry } from '../../lib/heatmap/colors';
+import { clusterTaintsText } from '../../lib/heatmap/taints';
 
 const HATCH = 'repeating-linear-gradient(135deg, transparent 0 3px, rgba(255,255,255,.85) 3px 4.5px)';
 
@@ -17,7 +18,21 @@ export function Swatch({ color, hatched }: { color: string; hatched?: boolean })
   );
 }
 
-export function Legend({ entries, selected, onSelect, ghostCount }: { entries: readonly LegendEntry[]; selected: string | null; onSelect: (workload: string) => void; ghostCount: number }) {
+export function Legend({
+  entries,
+  selected,
+  onSelect,
+  ghostCount,
+  clusterTaints = [],
+}: {
+  entries: readonly LegendEntry[];
+  selected: string | null;
+  onSelect: (workload: string) => void;
+  ghostCount: number;
+  /** Taints every GPU node carries (model.clusterTaints): said once here, not marked on the nodes. */
+  clusterTaints?: readonly string[];
+}) {
+  const clusterTaintNote = clusterTaintsText(clusterTaints);
   return (
     <ul aria-label="Legend" data-testid="heatmap-legend" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-zinc-700 dark:text-zinc-300">
       {entries.map((entry) => (
@@ -44,8 +59,13 @@ export function Legend({ entries, selected, onSelect, ghostCount }: { entries: r
       </li>
       <li className="inline-flex items-center gap-1.5" data-testid="legend-tainted-node">
         <span aria-hidden className="inline-block h-3 w-3 rounded-sm border-2 border-dotted border-[#8a2f6b] dark:border-[#d7b5ff]" />
-        Tainted node (NoSchedule / NoExecute)
+        Tainted node (NoSchedule / NoExecute, not on every GPU node)
       </li>
+      {clusterTaintNote && (
+        <li data-testid="legend-cluster-taints" className="text-zinc-600 dark:text-zinc-400">
+          {clusterTaintNote}.
+        </li>
+      )}
       {ghostCount > 0 && (
         <li className="inline-flex items-center gap-1.5">
           <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-dashed border-zinc-900 bg-zinc-900/40 dark:border-zinc-50 dark:bg-zinc-50/40" />

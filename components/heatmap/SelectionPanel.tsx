@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
-import { checkGangConstraints, type ConstraintCheck } from '../../lib/heatmap/constraints';
+import { checkGangConstraints, podGangIndex, type ConstraintCheck } from '../../lib/heatmap/constraints';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
 import { levelValueLabel, type HeatmapLevel } from '../../lib/heatmap/levels';
@@ -117,8 +117,9 @@ export function SelectionPanel({
   const text = selectionText(span, levels, checks);
   const pending = pendingText(span);
   const namespace = span.key.slice(0, span.key.indexOf('/'));
+  const gangs = podGangIndex(podGangs);
   const state = (name: string) => {
-    const gang = podGangs.find((g) => g.metadata?.name === name && (g.metadata?.namespace ?? 'default') === namespace);
+    const gang = gangs.get(`${namespace}/${name}`);
     return gang ? podGangState(gang, allPods) : undefined;
   };
   return (
@@ -163,12 +164,15 @@ export function SelectionPanel({
       <details className="mt-1">
         <summary>Gangs ({span.gangs.length})</summary>
         <ul className="ml-4 list-disc">
-          {span.gangs.map((g) => (
-            <li key={g.name}>
-              {g.name}: {g.gpus} GPUs{state(g.name) ? `, ${state(g.name)}` : ''}
-              {text.gangSplit(g)}
-            </li>
-          ))}
+          {span.gangs.map((g) => {
+            const status = state(g.name);
+            return (
+              <li key={g.name}>
+                {g.name}: {g.gpus} GPUs{status ? `, ${status}` : ''}
+                {text.gangSplit(g)}
+              </li>
+            );
+          })}
         </ul>
       </details>
     </section>

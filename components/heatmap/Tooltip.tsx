@@ -7,6 +7,7 @@
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
 import { isPartialFrame, partOfDomain } from '../../lib/heatmap/layout';
+import { freeText } from '../../lib/heatmap/taints';
 import { CELL_TAINTED, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { HoverInfo } from './HeatmapCanvas';
@@ -35,7 +36,7 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
     return [
       // The friendly name, as the frame and the domain table show it; a part of a domain says so.
       { name: frame.level, value: isPartialFrame(frame) ? `${frame.valueLabel} (${partOfDomain(frame)})` : frame.valueLabel },
-      { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${s.free} free${s.tainted ? `, ${s.tainted} free on tainted nodes` : ''}${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
+      { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${freeText(s)}${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
       { name: 'Workloads', value: frameWorkloads(model, hit.frame).join(', ') },
     ];
   }

@@ -17,6 +17,7 @@ import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/o
 import { previewInput, previewTitle, readPreviewText } from '../../lib/heatmap/preview';
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
+import { freeText, taintedPartText } from '../../lib/heatmap/taints';
 import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
 import { useClusterState } from '../hooks/useClusterState';
@@ -451,7 +452,7 @@ export function TopologyView() {
         <p className="text-sm text-zinc-700 dark:text-zinc-300">
           {t ? (
             <>
-              <strong data-testid="gpu-total">{t.gpus}</strong> GPUs · {t.used} used · {t.free} free{t.tainted ? <span data-testid="gpu-free-tainted"> · {t.tainted} free on tainted nodes</span> : null} · {t.unavailable} unavailable · {t.nodes} nodes
+              <strong data-testid="gpu-total">{t.gpus}</strong> GPUs · {t.used} used · {t.free} free{t.tainted ? <span data-testid="gpu-free-tainted">, {taintedPartText(t.tainted)}</span> : null} · {t.unavailable} unavailable · {t.nodes} nodes
               {model && model.layout.nodesWithoutGpus > 0 ? ` (+${model.layout.nodesWithoutGpus} without GPUs, not shown)` : ''}
               {model?.layout.topology ? ` · binding ${model.layout.topology}` : ' · no ClusterTopologyBinding'}
             </>
@@ -493,7 +494,7 @@ export function TopologyView() {
             <SearchBox suggestions={suggestions} onSearch={onSearch} message={searchMessage} choices={searchChoices} />
           </div>
           <div className="mt-2">
-            <Legend entries={colors.legend} selected={view.selected} onSelect={(w) => select(w === view.selected ? null : w)} ghostCount={ghosts?.cells.length ?? 0} />
+            <Legend entries={colors.legend} selected={view.selected} onSelect={(w) => select(w === view.selected ? null : w)} ghostCount={ghosts?.cells.length ?? 0} clusterTaints={model.clusterTaints} />
           </div>
         </>
       )}
@@ -530,7 +531,7 @@ export function TopologyView() {
                 onHover={(hover) => tooltip.current?.show(hover)}
                 onCellClick={onCellClick}
                 onEscape={() => select(null)}
-                label={`GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${model.totals.free} free${model.totals.tainted ? `, ${model.totals.tainted} free on tainted nodes` : ''}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`}
+                label={`GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${freeText(model.totals)}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`}
                 height={CANVAS_HEIGHT}
               />
             )}

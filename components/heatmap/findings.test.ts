@@ -44,19 +44,37 @@ describe('a tainted node', () => {
     expect(sentence).not.toContain('Pod: free');
     // The untainted node's GPU is still plainly free.
     expect(cellAnnouncement(model, model.layout.nodes.find((b) => b.name !== 'gpu-z0-b1-r1-n1')!.firstCell, null)).toContain('Pod: free');
-    // The frame holding both counts the tainted node's GPUs apart.
-    expect(hitFacts(model, { kind: 'frame', frame: 0 }, null)![1]!.value).toBe('0 used / 16 (8 free, 8 free on tainted nodes)');
+    // The frame holding both counts the tainted node's GPUs as a part of its free ones.
+    expect(hitFacts(model, { kind: 'frame', frame: 0 }, null)![1]!.value).toBe('0 used / 16 (16 free, 8 of them on tainted nodes)');
   });
 
   test('the table counts them in their own column and lists the node with its taints; the legend has a tainted-node marker', () => {
     const model = tainted();
     const table = text(renderToStaticMarkup(createElement(DomainTable, { model, highlight: null, selected: null, onFocusFrame: () => undefined })));
-    expect(table).toContain('Free, tainted');
+    expect(table).toContain('Of free, on tainted nodes');
+    expect(table).not.toContain('All GPU nodes carry');
     expect(table).toContain('Tainted nodes (1)');
     expect(table).toContain('gpu-z0-b1-r1-n1: dedicated=infer:NoSchedule');
     const legend = text(renderToStaticMarkup(createElement(Legend, { entries: colorCells(model, 'allocation', 'light').legend, selected: null, onSelect: () => undefined, ghostCount: 0 })));
-    expect(legend).toContain('Tainted node (NoSchedule / NoExecute)');
+    expect(legend).toContain('Tainted node (NoSchedule / NoExecute');
     expect(legend).toContain('Free on a tainted node');
+    expect(legend).not.toContain('All GPU nodes carry');
+  });
+
+  test('GKE-like: a taint on every GPU node is said once in the legend and under the table, with no node listed as tainted and every free GPU plainly free', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    for (const node of state.nodes) node.taints = [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }];
+    const model = buildHeatmapModel(state);
+    const note = 'All GPU nodes carry nvidia.com/gpu=present:NoSchedule: pods need a toleration for nvidia.com/gpu=present:NoSchedule';
+    const table = text(renderToStaticMarkup(createElement(DomainTable, { model, highlight: null, selected: null, onFocusFrame: () => undefined })));
+    expect(table).toContain(note);
+    expect(table).not.toContain('Tainted nodes (');
+    const legend = text(renderToStaticMarkup(createElement(Legend, { entries: colorCells(model, 'allocation', 'light').legend, selected: null, onSelect: () => undefined, ghostCount: 0, clusterTaints: model.clusterTaints })));
+    expect(legend).toContain(note);
+    expect(hitFacts(model, { kind: 'frame', frame: 0 }, null)![1]!.value).toBe('0 used / 16 (16 free)');
+    const sentence = cellAnnouncement(model, model.layout.nodes[1]!.firstCell, null);
+    expect(sentence).toContain('Pod: free');
+    expect(sentence).not.toContain('tainted');
   });
 });
 

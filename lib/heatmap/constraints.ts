@@ -21,6 +21,21 @@ export interface GangPackConstraint extends PackConstraint {
 
 export type ConstraintCheck = PackCheck<GangPackConstraint>;
 
+const podGangIndexCache = new WeakMap<readonly KubeObject[], ReadonlyMap<string, KubeObject>>();
+
+/**
+ * PodGangs by `namespace/name` (no namespace: default), built once per podGangs array (the stream hands
+ * a new array on each PodGang event): a selected workload's gangs are looked up, not searched for.
+ */
+export function podGangIndex(podGangs: readonly KubeObject[]): ReadonlyMap<string, KubeObject> {
+  let index = podGangIndexCache.get(podGangs);
+  if (!index) {
+    index = new Map(podGangs.map((g) => [`${g.metadata?.namespace ?? 'default'}/${g.metadata?.name ?? ''}`, g] as const));
+    podGangIndexCache.set(podGangs, index);
+  }
+  return index;
+}
+
 /** The part of a name after `<pcs>-<index>-`: a clique's or a group config's own name. */
 function ownName(name: string, pcs: string): string {
   const prefix = new RegExp(`^${pcs.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d+-`);
@@ -40,8 +55,9 @@ export function checkGangConstraints(span: WorkloadSpan, levels: readonly Heatma
   const pcs = span.key.slice(slash + 1);
   const constraints: GangPackConstraint[] = [];
   const nodeLabels = new Map<string, Record<string, string>>();
+  const gangs = podGangIndex(podGangs);
   for (const gangSpan of span.gangs) {
-    const gang = podGangs.find((g) => g.metadata?.name === gangSpan.name && (g.metadata?.namespace ?? 'default') === namespace) as Partial<PodGang> | undefined;
+    const gang = gangs.get(`${namespace}/${gangSpan.name}`) as Partial<PodGang> | undefined;
     const spec = gang?.spec;
     if (!spec) continue;
     // The node labels of the map's levels, as the node boxes hold them (a missing label is left out).

@@ -9,7 +9,7 @@ import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQU
 import type { KubeObject } from '../grove/meta';
 import { boundPod, nestedCluster } from '../placement/testkit';
 import { colorCells, TAINTED_LEGEND } from './colors';
-import { checkGangConstraints } from './constraints';
+import { checkGangConstraints, podGangIndex } from './constraints';
 import { buildHeatmapModel, CELL_FREE, CELL_TAINTED, CELL_UNAVAILABLE, NODE_CORDONED, NODE_TAINTED, NODE_USABLE } from './model';
 import { workloadSpan } from './span';
 
@@ -17,7 +17,7 @@ const grove = (pcs: string, gang: string, clique = `${pcs}-0-worker`) => ({ [LAB
 const pendingPod = (name: string, gpu: number, labels: Record<string, string>): PodInfo => ({ ...boundPod(name, '', gpu), nodeName: undefined, phase: 'Pending', labels });
 
 describe('taints', () => {
-  test('a node with a NoSchedule taint: its free GPUs are counted apart from free, its cells and status say so, the taint is named', () => {
+  test('a node with a NoSchedule taint: its free GPUs stay in free and are counted as the tainted part of it, its cells and status say so, the taint is named', () => {
     const state = nestedCluster(['rack'], [1, 3]);
     state.nodes[1]!.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
     // PreferNoSchedule only discourages: such a node stays plainly free.
@@ -30,7 +30,8 @@ describe('taints', () => {
     const first = model.layout.nodes[1]!.firstCell;
     expect(model.cellStatus[first + 2]).toBe(CELL_TAINTED);
     expect(model.cellStatus[model.layout.nodes[2]!.firstCell]).toBe(CELL_FREE);
-    expect(model.totals).toMatchObject({ gpus: 24, used: 2, tainted: 6, free: 16, unavailable: 0 });
+    expect(model.totals).toMatchObject({ gpus: 24, used: 2, tainted: 6, free: 22, unavailable: 0 });
+    expect(model.clusterTaints).toEqual([]);
   });
 
   test('NoExecute counts too; a cordoned node stays unavailable (the stronger word) but keeps its taint named; the status taints Kubernetes adds are not counted as taints', () => {
@@ -45,8 +46,39 @@ describe('taints', () => {
     expect(model.nodeTaints.get(1)).toEqual(['dedicated=infer:NoSchedule']);
     expect(model.nodeTaints.has(2)).toBe(false);
     expect(model.cellStatus[model.layout.nodes[1]!.firstCell]).toBe(CELL_UNAVAILABLE);
-    expect(model.totals).toMatchObject({ tainted: 8, unavailable: 8, free: 8 });
-    expect(model.frameStats[0]).toMatchObject({ tainted: 8, unavailable: 8, free: 8 });
+    expect(model.totals).toMatchObject({ tainted: 8, unavailable: 8, free: 16 });
+    expect(model.frameStats[0]).toMatchObject({ tainted: 8, unavailable: 8, free: 16 });
+  });
+
+  test('GKE-like: every GPU node carries nvidia.com/gpu=present:NoSchedule, so no node is marked tainted and all free GPUs are plainly free; the taint is named once as cluster-wide', () => {
+    const state = nestedCluster(['rack'], [2, 2]);
+    for (const node of state.nodes) node.taints = [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }];
+    state.pods = [boundPod('a', 'node-0', 8)];
+    const model = buildHeatmapModel(state);
+    expect(model.clusterTaints).toEqual(['nvidia.com/gpu=present:NoSchedule']);
+    expect(Array.from(model.nodeStatus)).toEqual([NODE_USABLE, NODE_USABLE, NODE_USABLE, NODE_USABLE]);
+    expect(model.nodeTaints.size).toBe(0);
+    expect(model.cellStatus[model.layout.nodes[1]!.firstCell]).toBe(CELL_FREE);
+    expect(model.totals).toMatchObject({ gpus: 32, used: 8, free: 24, tainted: 0, unavailable: 0 });
+  });
+
+  test('a dedicated pool on a GKE-like cluster: the node with a taint the others lack is marked (by that taint alone), its free GPUs stay in free as the tainted part', () => {
+    const state = nestedCluster(['rack'], [2, 2]);
+    for (const node of state.nodes) node.taints = [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }];
+    state.nodes[3]!.taints.push({ key: 'dedicated', value: 'infer', effect: 'NoSchedule' });
+    const model = buildHeatmapModel(state);
+    expect(model.clusterTaints).toEqual(['nvidia.com/gpu=present:NoSchedule']);
+    expect(Array.from(model.nodeStatus)).toEqual([NODE_USABLE, NODE_USABLE, NODE_USABLE, NODE_TAINTED]);
+    expect([...model.nodeTaints]).toEqual([[3, ['dedicated=infer:NoSchedule']]]);
+    expect(model.cellStatus[model.layout.nodes[3]!.firstCell]).toBe(CELL_TAINTED);
+    expect(model.totals).toMatchObject({ gpus: 32, free: 32, tainted: 8 });
+    expect(model.frameStats[1]).toMatchObject({ gpus: 16, free: 16, tainted: 8 });
+    // One node without the GPU taint: it is no longer cluster-wide, and the nodes carrying it are marked.
+    state.nodes[0]!.taints = [];
+    const mixed = buildHeatmapModel(state);
+    expect(mixed.clusterTaints).toEqual([]);
+    expect(Array.from(mixed.nodeStatus)).toEqual([NODE_USABLE, NODE_TAINTED, NODE_TAINTED, NODE_TAINTED]);
+    expect(mixed.totals).toMatchObject({ free: 32, tainted: 24 });
   });
 
   test('every colour mode but domain fill draws tainted free cells in their own colour, and the legend has an entry for it, in both themes', () => {
@@ -150,6 +182,28 @@ describe('pack constraints of the gangs, where their pods are', () => {
       'Preferred rack pack of scaling group g (replica w-0-g-0) not met: pods on 2 racks (rack-0, rack-2)',
     ]);
     expect(checks.map((c) => c.constraint.gang)).toEqual(['w-0', 'w-0']);
+  });
+
+  test('PodGangs are looked up by namespace and name: a PodGang of the same name in another namespace is not the workload’s', () => {
+    const state = cluster();
+    state.pods = [
+      { ...boundPod('a', 'node-0', 8), labels: grove('w', 'w-0') },
+      { ...boundPod('b', 'node-2', 8), labels: grove('w', 'w-0') },
+    ];
+    const model = buildHeatmapModel(state);
+    const zoneKey = model.layout.levels.find((l) => l.domain === 'zone')!.key;
+    const own = podGang('w-0', { gang: zoneKey, cliques: [{ name: 'w-0-worker' }] });
+    const other = { ...podGang('w-0', { cliques: [{ name: 'w-0-worker' }] }), metadata: { name: 'w-0', namespace: 'team-b' } } as KubeObject;
+    const span = workloadSpan(model, 'default/w')!;
+    // Whichever comes first in the stream, the default namespace's gang (with its zone pack) is judged.
+    for (const podGangs of [[other, own], [own, other]]) expect(checkGangConstraints(span, model.layout.levels, podGangs).map((c) => c.constraint.gang)).toEqual(['w-0']);
+    expect(checkGangConstraints(span, model.layout.levels, [other])).toEqual([]);
+    const index = podGangIndex([other, own]);
+    expect(index.get('default/w-0')).toBe(own);
+    expect(index.get('team-b/w-0')).toBe(other);
+    // Built once per array: the same array gives the same map.
+    const list = [own, other];
+    expect(podGangIndex(list)).toBe(podGangIndex(list));
   });
 
   test('racks of the same name in two zones are two racks', () => {

@@ -18,13 +18,16 @@ export const CELL_GROVE = 1;
 export const CELL_OTHER = 2;
 /** Free, but on a cordoned or NotReady node. */
 export const CELL_UNAVAILABLE = 3;
-/** Free, on a node with a NoSchedule/NoExecute taint: free only for pods that tolerate it. */
+/**
+ * Free, on a node with a NoSchedule/NoExecute taint that not every GPU node carries (a dedicated pool):
+ * free only for pods that tolerate it. Still counted in `free`.
+ */
 export const CELL_TAINTED = 4;
 
 export const NODE_USABLE = 0;
 export const NODE_CORDONED = 1;
 export const NODE_NOT_READY = 2;
-/** Ready and schedulable, but with a NoSchedule/NoExecute taint (cordoned and NotReady win). */
+/** Ready and schedulable, but with a NoSchedule/NoExecute taint not every GPU node carries (cordoned and NotReady win). */
 export const NODE_TAINTED = 3;
 
 /** Taint effects that keep a pod that does not tolerate them off a node (PreferNoSchedule only discourages). */
@@ -78,7 +81,10 @@ export interface FrameStats {
   free: number;
   /** Free GPUs on cordoned or NotReady nodes. */
   unavailable: number;
-  /** Free GPUs on (usable) nodes with a NoSchedule/NoExecute taint: free only for pods that tolerate it; not in `free`. */
+  /**
+   * Of `free`, the GPUs on (usable) nodes with a NoSchedule/NoExecute taint only some GPU nodes carry:
+   * free only for pods that tolerate it. A subset of `free`, not apart from it.
+   */
   tainted: number;
 }
 
@@ -93,8 +99,17 @@ export interface HeatmapModel {
   cellStatus: Uint8Array;
   /** Per layout node: NODE_USABLE / NODE_CORDONED / NODE_NOT_READY / NODE_TAINTED (NotReady, then cordoned win). */
   nodeStatus: Uint8Array;
-  /** Layout node index → its NoSchedule/NoExecute taints (taintText), for nodes that have any, whatever their status. */
+  /**
+   * Layout node index → its NoSchedule/NoExecute taints (taintText) other than the cluster-wide ones,
+   * for nodes that have any, whatever their status.
+   */
   nodeTaints: ReadonlyMap<number, readonly string[]>;
+  /**
+   * NoSchedule/NoExecute taints every GPU node carries (GKE's nvidia.com/gpu=present:NoSchedule, an AKS
+   * GPU pool's sku=gpu:NoSchedule): every GPU workload tolerates them, so they mark no node as tainted;
+   * the page says once that pods need a toleration for them. Sorted; empty when there is none.
+   */
+  clusterTaints: readonly string[];
   /** Pods bound to a drawn node, in slot order; terminal pods are left out. */
   pods: HeatmapPod[];
   /** Sorted by key. */
@@ -183,7 +198,7 @@ export function stableLayout(state: ClusterState, options: Omit<ModelOptions, 'r
 export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?: (pod: PodInfo) => string | undefined): HeatmapModel {
   const nodeByName = nodeIndexOf(layout);
   const nodeStatus = new Uint8Array(layout.nodes.length);
-  const nodeTaints = new Map<number, string[]>();
+  const blockingByNode = new Map<number, string[]>();
   // A kept layout's stateIndex is stale when the same nodes arrive in another order (a relist after a
   // reconnect keeps the signature): then look the node up by name, indexing state.nodes once per call.
   let stateIndexByName: Map<string, number> | undefined;
@@ -196,9 +211,18 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     }
     if (!node) return;
     const blocking = node.taints.length ? node.taints.filter((t) => BLOCKING_EFFECTS.has(t.effect) && !STATUS_TAINTS.has(t.key)).map(taintText) : [];
-    if (blocking.length) nodeTaints.set(n, blocking);
-    nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : blocking.length ? NODE_TAINTED : NODE_USABLE;
+    if (blocking.length) blockingByNode.set(n, blocking);
+    nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : NODE_USABLE;
   });
+  // A taint on every GPU node marks none of them: the rest are the node's own (a dedicated pool).
+  const clusterTaints = clusterWideTaints(layout, blockingByNode);
+  const nodeTaints = new Map<number, string[]>();
+  for (const [n, blocking] of blockingByNode) {
+    const own = clusterTaints.length ? blocking.filter((t) => !clusterTaints.includes(t)) : blocking;
+    if (!own.length) continue;
+    nodeTaints.set(n, own);
+    if (nodeStatus[n] === NODE_USABLE) nodeStatus[n] = NODE_TAINTED;
+  }
 
   // The pods on each drawn node, grouped by a counting sort (state order within a node): perNode
   // holds node n's pods at [podStart[n], podStart[n + 1]).
@@ -323,7 +347,7 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     const used = prefix.used[end]! - prefix.used[start]!;
     const unavailable = prefix.unavailable[end]! - prefix.unavailable[start]!;
     const tainted = prefix.tainted[end]! - prefix.tainted[start]!;
-    return { gpus, used, unavailable, tainted, free: gpus - used - unavailable - tainted };
+    return { gpus, used, unavailable, tainted, free: gpus - used - unavailable };
   };
   const frameStats: FrameStats[] = layout.frames.map((frame) => stats(frame.nodeStart, frame.nodeEnd));
 
@@ -333,12 +357,26 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
     cellStatus,
     nodeStatus,
     nodeTaints,
+    clusterTaints,
     pods,
     workloads,
     roles: [...roles].sort(),
     frameStats,
     totals: { ...stats(0, count), nodes: count },
   };
+}
+
+/** The blocking taints every GPU node of the layout carries, sorted (none when some GPU node has no taint). */
+function clusterWideTaints(layout: HeatmapLayout, blockingByNode: ReadonlyMap<number, readonly string[]>): string[] {
+  let common: Set<string> | undefined;
+  for (let n = 0; n < layout.nodes.length; n++) {
+    if (layout.nodes[n]!.gpus === 0) continue;
+    const blocking = blockingByNode.get(n);
+    if (!blocking) return [];
+    common = common ? new Set(blocking.filter((t) => common!.has(t))) : new Set(blocking);
+    if (!common.size) return [];
+  }
+  return common ? [...common].sort() : [];
 }
 
 const frameWorkloadCache = new WeakMap<HeatmapModel, Map<number, string[]>>();
