@@ -70,3 +70,27 @@ test('a stack naming a ClusterTopologyBinding the cluster lacks is refused as Gr
   expect(await page.evaluate(() => window.__canopyHeatmap!.ghostCells.length)).toBe(0);
   expect(errors).toEqual([]);
 });
+
+test('a manifest that names no namespace is previewed in the header’s namespace, as applying it there would be', async ({ page }) => {
+  const errors = collectErrors(page);
+  const noNamespace = mixtral((pcs) => {
+    pcs.spec.replicas = 3;
+    delete pcs.metadata!.namespace;
+  });
+  // Header on default (where the demo's mixtral-agg runs): the apply grows the running stack.
+  await openTopology(page);
+  await preview(page, noNamespace);
+  await expect(page.getByTestId('ghost-count')).toHaveText('16');
+  await expect(page.getByTestId('preview-running').locator('li')).toHaveCount(2);
+
+  // Header on team-a (components/hooks/clusterContext.ts keeps it per cluster): a new stack there, every
+  // gang to place (beside the running 32 GPUs of default/mixtral-agg the H100 zone holds two more of them).
+  await page.evaluate(() => localStorage.setItem('canopy-namespace:simulated:demo', 'team-a'));
+  await openTopology(page);
+  await preview(page, noNamespace);
+  await expect(page.getByTestId('preview-result')).toContainText('3 gangs');
+  await expect(page.getByTestId('preview-result')).not.toContainText('run already');
+  await expect(page.getByTestId('preview-running')).toHaveCount(0);
+  await expect(page.getByTestId('ghost-count')).toHaveText('32');
+  expect(errors).toEqual([]);
+});

@@ -20,6 +20,8 @@ import { workloadSpan } from '../../lib/heatmap/span';
 import { freeText, taintedPartText } from '../../lib/heatmap/taints';
 import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
 import type { Plan } from '../../lib/placement/plan';
+import { runningGangFacts } from '../../lib/workloads/planNotes';
+import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import { kindPlural, unavailableText, type KindAvailability } from '../hooks/kindAvailability';
@@ -266,6 +268,7 @@ export function TopologyView() {
   // patch the changed cells instead of repainting everything.
   // No plan is made before the cluster has loaded: one made on the empty cluster of a tab that just
   // opened says "the cluster has no nodes" for a stack that fits (a handoff or a link is read at once).
+  const { namespace: previewNamespace } = useSelectedNamespace();
   const previewRead = useMemo(() => (previewSource?.kind === 'yaml' ? readPreviewText(previewSource.text) : null), [previewSource]);
   const lastGhosts = useRef<GhostOverlay | null>(null);
   // As plain strings, so the preview is not redone on every render (a new object each time).
@@ -285,12 +288,13 @@ export function TopologyView() {
       return kept;
     };
     if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: stable(ghostOverlay(model, previewSource.plan)) };
-    const result = previewInput(state, previewRead!);
+    // A manifest that names no namespace is applied in the header's namespace (kubectl's -n), so it previews there.
+    const result = previewInput(state, previewRead!, previewNamespace ?? undefined);
     if (!result.ok) return { status: 'problems', problems: result.problems };
     // Ghosts for what the apply adds only: the stack's running gangs stay as the map draws them, and are named.
-    const running = result.preview.running.map((g) => ({ name: g.name, pods: g.pods.length, gpus: g.pods.reduce((n, p) => n + p.gpus, 0), complete: g.complete }));
+    const running = result.preview.running.map(runningGangFacts);
     return { status: 'ready', title: previewTitle(result), demand: result.gpus, running, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces, running: result.preview.running })) };
-  }, [previewSource, previewRead, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model]);
+  }, [previewSource, previewRead, previewNamespace, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key

@@ -57,7 +57,10 @@ export interface GangPlacement {
    * fits), and `unplacedPods` the ones that stay Pending.
    */
   independent?: true;
-  /** With `independent`: pods that did not fit (the reason is the first one's). */
+  /**
+   * With `independent`: pods that did not fit (the reason is the first one's). Also on a running gang
+   * that an apply grows (preview.ts previewApply) when its new pods do not fit: those pods.
+   */
   unplacedPods?: string[];
 }
 

@@ -87,7 +87,7 @@ describe('plan notes: where a gang lands, and the plan’s warnings', () => {
 describe('plan notes: a gang of the stack that already runs', () => {
   it('is named running with its pods and GPUs, not re-placed; one that gains pods says only those are planned', () => {
     expect(runningGangLine({ name: 'serve-0', pods: 3, gpus: 16, complete: true })).toBe('serve-0: running (3 pods, 16 GPUs), not re-placed');
-    expect(runningGangLine({ name: 'serve-0', pods: 1, gpus: 1, complete: false })).toBe('serve-0: running (1 pod, 1 GPU), not re-placed; only its new pods are planned');
+    expect(runningGangLine({ name: 'serve-0', pods: 1, gpus: 1, complete: false })).toBe('serve-0: running (1 pod, 1 GPU), not re-placed; only its pods not running yet are planned');
   });
 
   it('counts a running gang from its kept pods: their number and GPUs', () => {

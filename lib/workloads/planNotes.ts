@@ -107,5 +107,5 @@ export function runningGangFacts(g: Pick<RunningGang, 'name' | 'pods' | 'complet
  * of a stack that already runs; a running gang that gains pods adds that only those are planned.
  */
 export function runningGangLine(g: RunningGangFacts): string {
-  return `${g.name}: running (${plural(g.pods, 'pod')}, ${plural(g.gpus, 'GPU')}), not re-placed${g.complete ? '' : '; only its new pods are planned'}`;
+  return `${g.name}: running (${plural(g.pods, 'pod')}, ${plural(g.gpus, 'GPU')}), not re-placed${g.complete ? '' : '; only its pods not running yet are planned'}`;
 }
