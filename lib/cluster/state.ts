@@ -51,6 +51,13 @@ export interface PodInfo {
   phase?: string;
   /** Pods that hold no resources any more (Succeeded/Failed) are still listed; placement ignores them. */
   terminal: boolean;
+  /**
+   * Deleted and going away (metadata.deletionTimestamp set: kubectl's "Terminating"). It still holds its
+   * node's resources until it is gone, so placement counts it; where a replacement with the same Grove
+   * PodClique and pod index exists, the replacement is the one that counts (lib/placement/preview.ts).
+   * Absent means not terminating (set only when true, as snapshot.ts podInfoFromPod does).
+   */
+  terminating?: boolean;
 }
 
 /**

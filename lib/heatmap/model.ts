@@ -60,6 +60,8 @@ export interface HeatmapPod {
   firstCell: number;
   cellCount: number;
   phase: string;
+  /** Deleted and going away (deletionTimestamp): it still holds its GPUs until it is gone. */
+  terminating: boolean;
 }
 
 export interface HeatmapWorkload {
@@ -70,7 +72,7 @@ export interface HeatmapWorkload {
   gpus: number;
   /** Indices into model.pods (bound pods only). */
   pods: number[];
-  /** Its pods not bound to a node yet (not terminal), and the GPUs they ask for. */
+  /** Its pods not bound to a node yet (not terminal, not terminating), and the GPUs they ask for. */
   pendingPods: number;
   pendingGpus: number;
 }
@@ -234,6 +236,8 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
   state.pods.forEach((pod, p) => {
     if (pod.terminal) return;
     if (!pod.nodeName) {
+      // A pod deleted before it was bound waits for nothing: it goes, and its replacement (if any) is counted.
+      if (pod.terminating) return;
       const workload = factsOf(pod).workload;
       if (!workload) return;
       const count = pending.get(workload);
@@ -288,6 +292,7 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
         firstCell: box.firstCell + slot,
         cellCount: take,
         phase: pod.phase ?? '',
+        terminating: pod.terminating === true,
       });
       if (workload) {
         const members = workloadPods.get(workload);

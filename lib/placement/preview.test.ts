@@ -5,6 +5,7 @@ import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { scaledPodGangName } from '../grove/naming';
 import { clusterStateFromSnapshot, snapshotFromTopologySpec } from '../topology/snapshot';
+import { clusterStateFromObjects } from '../cluster/fromObjects';
 import { DEFAULT_TEST_TOPOLOGY } from '../topology/spec';
 import { placeGangs } from './place';
 import { previewFromText } from '../heatmap/preview';
@@ -215,6 +216,36 @@ describe('previewApply: which pods of a running stack count', () => {
     expect(unbound.plan.gangs).toEqual([]);
     expect(unbound.pending).toEqual({});
     expect(unbound.running[0]!.pods).toHaveLength(7);
+  });
+
+  it('a terminating pod (deletionTimestamp) and its Running replacement: the replacement counts, wherever they are listed', () => {
+    const pcs = disaggregated();
+    const { state } = running(pcs);
+    const at = (index: string) => state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode' && p.labels['grove.io/podclique-pod-index'] === index)!;
+    const old: PodInfo = { ...at('0'), terminating: true };
+    // Both run: Grove created the replacement (another suffix) and it was bound and started before the old pod is gone.
+    const replacement: PodInfo = { ...at('0'), name: `${at('0').name}-new`, nodeName: at('1').nodeName };
+    for (const pods of [[old, replacement], [replacement, old]]) {
+      const apply = previewPodCliqueSet({ ...state, pods: [...pods, ...state.pods.filter((p) => p !== at('0'))] }, pcs);
+      expect(apply.plan.gangs).toEqual([]);
+      const kept = apply.running[0]!.pods;
+      expect(kept).toHaveLength(7);
+      expect(kept.find((p) => p.podGroup === 'disagg-0-decode' && p.name.endsWith('-new'))).toMatchObject({ name: replacement.name, node: at('1').nodeName });
+      expect(kept.map((p) => p.name)).not.toContain(old.name);
+    }
+    // A terminating pod beside a replacement not bound yet: the replacement is the one still to place.
+    const unbound = previewPodCliqueSet({ ...state, pods: [old, { ...replacement, nodeName: undefined, phase: 'Pending' }, ...state.pods.filter((p) => p !== at('0'))] }, pcs);
+    expect(unbound.pending).toEqual({ 'disagg-0': [replacement.name] });
+    expect(unbound.running[0]!.pods.map((p) => p.name)).not.toContain(old.name);
+  });
+
+  it('the cluster state read from objects marks a pod with a deletionTimestamp as terminating, and no other', () => {
+    const pod = (name: string, metadata: Record<string, unknown> = {}): KubeObject => ({ metadata: { name, namespace: 'ns', ...metadata }, spec: { nodeName: 'n', containers: [] }, status: { phase: 'Running' } }) as KubeObject;
+    const { pods } = clusterStateFromObjects({ nodes: [], clusterTopologyBindings: [], pods: [pod('going', { deletionTimestamp: '2026-11-30T18:00:00Z' }), pod('staying')] });
+    expect(pods.map((p) => [p.name, p.terminating ?? false])).toEqual([
+      ['going', true],
+      ['staying', false],
+    ]);
   });
 
   it('a pod that exists but is not bound (Pending) is planned and named as pending, not as a new pod', () => {

@@ -158,9 +158,13 @@ export function previewApply(state: ClusterState, stacks: readonly PodCliqueSet[
   return { plan, gangs, all, running, pending, ...(replaced.length === 1 ? { replaces: replaced[0] } : {}) };
 }
 
-/** Which of several pods with one key counts: a bound and Running one first, then a bound one, then any. */
+/**
+ * Which of several pods with one key counts: one not terminating first (the old pod is going away, its
+ * replacement is what the gang keeps, even when both run), then a bound and Running one, then a bound
+ * one, then any.
+ */
 function podRank(pod: PodInfo): number {
-  return (pod.nodeName ? 2 : 0) + (pod.phase === 'Running' ? 1 : 0);
+  return (pod.terminating ? 0 : 4) + (pod.nodeName ? 2 : 0) + (pod.phase === 'Running' ? 1 : 0);
 }
 
 /** A gang of the apply (applyGangs): its placement, and its pods that exist but are not bound yet. */

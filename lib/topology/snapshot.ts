@@ -168,6 +168,8 @@ export function podInfoFromPod(pod: unknown, path = ''): PodInfo {
   };
   if (nodeName) info.nodeName = nodeName;
   if (phase !== undefined) info.phase = phase;
+  // Its presence is what counts (kubectl prints such a pod as Terminating).
+  if (optionalString(metadata, 'deletionTimestamp', metaPath)) info.terminating = true;
   return info;
 }
 
