@@ -16,6 +16,7 @@ import type { WatchedKind } from '../../lib/cluster/kinds';
 import { WatchHub } from '../../server/hub/watchHub';
 import { openConnection } from '../../server/kube/connection';
 import { LiveSource } from '../../server/sources/live';
+import { grant, serviceAccountToken } from '../support/identities';
 import { createTestNamespace, eventually, testKubeConfig } from './test-helpers';
 
 const KINDS: WatchedKind[] = ['Node', 'Pod', 'PodCliqueSet'];
@@ -100,17 +101,9 @@ describe('a cluster that will not serve Canopy', () => {
   });
 
   it('a namespace-scoped identity whose context has no namespace: the banner names `default` and how to change it', async () => {
-    await core.createNamespacedServiceAccount({ namespace: team, body: { metadata: { name: 'member' } } });
-    await rbac.createNamespacedRole({
-      namespace: team,
-      body: { metadata: { name: 'reader' }, rules: [{ apiGroups: ['', 'grove.io'], resources: ['pods', 'podcliquesets'], verbs: ['get', 'list', 'watch'] }] },
-    });
-    await rbac.createNamespacedRoleBinding({
-      namespace: team,
-      body: { metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'member', namespace: team }] },
-    });
-    const token = await core.createNamespacedServiceAccountToken({ name: 'member', namespace: team, body: { spec: { audiences: [], expirationSeconds: 600 } } });
-    const live = sourceWith('member', {}, { token: token.status!.token });
+    await grant(rbac, team, 'member', 'reader', [{ apiGroups: ['', 'grove.io'], resources: ['pods', 'podcliquesets'], verbs: ['get', 'list', 'watch'] }]);
+    const token = await serviceAccountToken(core, team, 'member', 600);
+    const live = sourceWith('member', {}, { token });
     expect(live.info().namespace).toBe('default');
     const states = await settledStates(live);
     expect(states.Pod).toMatchObject({ status: 'error', httpStatus: 403, namespace: 'default' });
@@ -124,7 +117,7 @@ describe('a cluster that will not serve Canopy', () => {
     // And with the team namespace set (CANOPY_NAMESPACE or the context's), the same identity is served there.
     hub!.close();
     await live.close();
-    const scoped = sourceWith('member-team', {}, { token: token.status!.token }, team);
+    const scoped = sourceWith('member-team', {}, { token }, team);
     source = scoped;
     hub = new WatchHub(scoped, { kinds: KINDS, backoff: { baseMs: 200, capMs: 60_000 } });
     hub.subscribe({ snapshot() {}, delta() {}, state() {} });

@@ -3,7 +3,7 @@
  * UI reads are off, and an attempt anyway comes back as the apiserver's 403 text.
  */
 import * as k8s from '@kubernetes/client-node';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,6 +13,7 @@ import { openConnection } from '../../server/kube/connection';
 import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
 import { LiveSource } from '../../server/sources/live';
 import type { WatchEnd } from '../../server/sources/types';
+import { grant, serviceAccountKubeconfig } from '../support/identities';
 import { createTestNamespace, testKubeConfig } from './test-helpers';
 
 const kubeConfig = testKubeConfig();
@@ -46,14 +47,9 @@ async function failure(call: () => Promise<unknown>): Promise<ActionFailure> {
 
 beforeAll(async () => {
   namespace = await createTestNamespace(core, 'live-access');
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'viewer' } } });
-  await rbac.createNamespacedRole({
-    namespace,
-    body: {
-      metadata: { name: 'grove-viewer' },
-      rules: [{ apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['get', 'list', 'watch'] }],
-    },
-  });
+  await grant(rbac, namespace, 'viewer', 'grove-viewer', [
+    { apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['get', 'list', 'watch'] },
+  ]);
   // Cluster-wide list (not watch) of PodGangs: a watch the apiserver refuses after a list it allowed.
   await rbac.createClusterRole({ body: { metadata: { name: `${namespace}-list-only` }, rules: [{ apiGroups: ['scheduler.grove.io'], resources: ['podgangs'], verbs: ['list'] }] } });
   await rbac.createClusterRoleBinding({
@@ -63,25 +59,8 @@ beforeAll(async () => {
       subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace }],
     },
   });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name: 'grove-viewer' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'grove-viewer' },
-      subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace }],
-    },
-  });
-  const token = await core.createNamespacedServiceAccountToken({ name: 'viewer', namespace, body: { spec: { audiences: [], expirationSeconds: 600 } } });
-  const cluster = kubeConfig.getCurrentCluster()!;
-  const viewerConfig = new k8s.KubeConfig();
-  viewerConfig.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: 'viewer', token: token.status!.token }],
-    contexts: [{ name: 'viewer', cluster: cluster.name, user: 'viewer', namespace }],
-    currentContext: 'viewer',
-  });
   dir = mkdtempSync(path.join(tmpdir(), 'canopy-viewer-'));
-  writeFileSync(path.join(dir, 'config'), viewerConfig.exportConfig(), { mode: 0o600 });
+  await serviceAccountKubeconfig(kubeConfig, namespace, 'viewer', path.join(dir, 'config'), { expirationSeconds: 600 });
   const viewerConnection = openConnection({ env: { KUBECONFIG: path.join(dir, 'config') } })!;
   expect(viewerConnection.info).toMatchObject({ name: 'viewer', namespace });
   viewer = new LiveSource(viewerConnection);

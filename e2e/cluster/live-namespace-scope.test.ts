@@ -5,7 +5,7 @@
  * their 403 as an error state; SourceInfo (GET /api/context) and each kind's stream state name the scope.
  */
 import * as k8s from '@kubernetes/client-node';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { WatchHub, type HubSubscriber } from '../../server/hub/watchHub';
 import { openConnection } from '../../server/kube/connection';
 import { setClusterSource } from '../../server/sources';
 import { LiveSource } from '../../server/sources/live';
+import { grant, serviceAccountKubeconfig } from '../support/identities';
 import { createTestNamespace, eventually, gpuPod, testKubeConfig } from './test-helpers';
 
 const TEAM = 'team-a';
@@ -52,37 +53,13 @@ class Recorder implements HubSubscriber {
 beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: TEAM } } });
   other = await createTestNamespace(core, 'other-team');
-  await core.createNamespacedServiceAccount({ namespace: TEAM, body: { metadata: { name: 'member' } } });
-  await rbac.createNamespacedRole({
-    namespace: TEAM,
-    body: {
-      metadata: { name: 'team-reader' },
-      rules: [
-        { apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['scheduler.grove.io'], resources: ['podgangs'], verbs: ['get', 'list', 'watch'] },
-      ],
-    },
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace: TEAM,
-    body: {
-      metadata: { name: 'team-reader' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'team-reader' },
-      subjects: [{ kind: 'ServiceAccount', name: 'member', namespace: TEAM }],
-    },
-  });
-  const token = await core.createNamespacedServiceAccountToken({ name: 'member', namespace: TEAM, body: { spec: { audiences: [], expirationSeconds: 600 } } });
-  const cluster = kubeConfig.getCurrentCluster()!;
-  const memberConfig = new k8s.KubeConfig();
-  memberConfig.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: 'member', token: token.status!.token }],
-    contexts: [{ name: 'team', cluster: cluster.name, user: 'member', namespace: TEAM }],
-    currentContext: 'team',
-  });
+  await grant(rbac, TEAM, 'member', 'team-reader', [
+    { apiGroups: [''], resources: ['pods', 'events'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['scheduler.grove.io'], resources: ['podgangs'], verbs: ['get', 'list', 'watch'] },
+  ]);
   dir = mkdtempSync(path.join(tmpdir(), 'canopy-team-'));
-  writeFileSync(path.join(dir, 'config'), memberConfig.exportConfig(), { mode: 0o600 });
+  await serviceAccountKubeconfig(kubeConfig, TEAM, 'member', path.join(dir, 'config'), { context: 'team', expirationSeconds: 600 });
   const connection = openConnection({ env: { KUBECONFIG: path.join(dir, 'config') } })!;
   expect(connection.info).toMatchObject({ name: 'team', namespace: TEAM });
   viewer = new LiveSource(connection);

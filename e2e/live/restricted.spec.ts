@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseManifests } from '../../lib/grove/manifest';
+import { grant, serviceAccountKubeconfig } from '../support/identities';
 import { smallStack } from '../support/stack';
 import { startCanopyServer, type CanopyServer } from './canopyServer';
 import { createNamespace, liveKubeConfig, PODCLIQUESETS } from './helpers';
-import { grant, serviceAccountKubeconfig } from './identity';
 
 /**
  * Canopy as a platform user runs it: a ServiceAccount whose Role lets it read pods, events and the
