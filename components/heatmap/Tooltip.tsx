@@ -7,7 +7,7 @@
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
 import { isPartialFrame, partOfDomain } from '../../lib/heatmap/layout';
-import { freeText } from '../../lib/heatmap/taints';
+import { freeText, nodeTaintsText } from '../../lib/heatmap/taints';
 import { CELL_TAINTED, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import type { HoverInfo } from './HeatmapCanvas';
@@ -17,6 +17,8 @@ export const SLOT_NOTE = 'GPU index assigned by Canopy: Kubernetes does not say 
 export interface HitFact {
   name: string;
   value: string;
+  /** Said after the value and drawn quieter: context that marks nothing (a taint every GPU node carries). */
+  aside?: string;
 }
 
 /** The planned gang drawn as a ghost on `cell`, if any. */
@@ -45,7 +47,10 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
   const status = model.nodeStatus[hit.node] === NODE_NOT_READY ? 'NotReady' : model.nodeStatus[hit.node] === NODE_CORDONED ? 'cordoned' : 'Ready';
   const taints = model.nodeTaints.get(hit.node);
   const facts: HitFact[] = [{ name: 'Node', value: `${box.name} (${status}${taints ? ', tainted' : ''})` }];
-  if (taints) facts.push({ name: 'Taints', value: taints.join(', ') });
+  // Only the node's own taints make it "tainted"; the cluster-wide ones are named too (a person hovering
+  // a node should see every taint a pod must tolerate there), as such and quieter.
+  const taintText = nodeTaintsText(taints, box.gpus > 0 ? model.clusterTaints : []);
+  if (taintText) facts.push({ name: 'Taints', value: taintText.own, ...(taintText.clusterWide ? { aside: taintText.clusterWide } : {}) });
   if (hit.kind !== 'cell') return facts;
   const pod = model.pods[model.cellPod[hit.cell]!];
   const cellStatus = model.cellStatus[hit.cell];
@@ -57,7 +62,7 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
   if (pod) {
     facts.push({ name: 'PodClique', value: pod.podClique }, { name: 'PodGang', value: pod.podGang }, { name: 'PodCliqueSet', value: pod.podCliqueSet });
     if (pod.role) facts.push({ name: 'Role', value: pod.role });
-    facts.push({ name: 'Phase', value: pod.phase });
+    facts.push({ name: 'Phase', value: pod.terminating ? `${pod.phase || 'unknown'}, terminating (deleted; holds its GPUs until it is gone)` : pod.phase });
   }
   const ghostGang = ghostGangAt(ghosts, hit.cell);
   if (ghostGang) facts.push({ name: 'Planned', value: `gang ${ghostGang}` });
@@ -73,14 +78,20 @@ export function cellHit(model: HeatmapModel, cell: number): NonNullable<HeatmapH
 export function cellAnnouncement(model: HeatmapModel, cell: number, ghosts: GhostOverlay | null): string {
   if (cell < 0 || cell >= model.layout.cellCount) return '';
   const facts = hitFacts(model, cellHit(model, cell), ghosts);
-  return facts ? facts.map((f) => `${f.name}: ${f.value || 'none'}`).join('; ') : '';
+  return facts ? facts.map((f) => `${f.name}: ${factText(f) || 'none'}`).join('; ') : '';
 }
 
-function Row({ name, value }: HitFact) {
+/** A fact's value with its aside, as one text. */
+const factText = (f: HitFact): string => [f.value, f.aside].filter(Boolean).join(', ');
+
+function Row({ name, value, aside }: HitFact) {
   return (
     <>
       <dt className="text-zinc-500 dark:text-zinc-400">{name}</dt>
-      <dd className="font-mono break-all">{value || '—'}</dd>
+      <dd className="font-mono break-all">
+        {value || (aside ? '' : '—')}
+        {aside && <span className="text-zinc-500 dark:text-zinc-400">{value ? ', ' : ''}{aside}</span>}
+      </dd>
     </>
   );
 }
@@ -98,7 +109,7 @@ export function HeatmapTooltip({ model, hit, x, y, ghosts }: { model: HeatmapMod
       <dl className="grid grid-cols-[auto_1fr] gap-x-3">
         {facts.map((f, i) => (
           // By position: a topology level may be named like a fixed row ("GPUs", "Workloads").
-          <Row key={i} name={f.name} value={f.value} />
+          <Row key={i} {...f} />
         ))}
       </dl>
       {hit.kind === 'cell' && <p className="mt-1 max-w-xs text-[10px] leading-snug text-zinc-500 dark:text-zinc-400">{SLOT_NOTE}</p>}

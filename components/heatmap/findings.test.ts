@@ -15,7 +15,7 @@ import { boundPod, nestedCluster } from '../../lib/placement/testkit';
 import { DomainTable } from './DomainTable';
 import { Legend } from './Legend';
 import { SelectionPanel } from './SelectionPanel';
-import { cellAnnouncement, hitFacts } from './Tooltip';
+import { cellAnnouncement, HeatmapTooltip, hitFacts } from './Tooltip';
 import { colorCells } from '../../lib/heatmap/colors';
 
 const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/&quot;/g, '"');
@@ -144,5 +144,48 @@ describe('pack constraints in the selection panel', () => {
     expect(shown).toContain('Note: Preferred rack pack of clique worker (w-0-worker) not met: pods on 2 racks (rack-0, rack-1)');
     expect(shown).toContain('gang w-0 spans 2 racks (rack-0, rack-1)');
     expect(shown).not.toContain('it has no pack constraint');
+  });
+});
+
+describe('the tooltip of a node on a cluster whose GPU nodes all carry a taint', () => {
+  const gke = () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    for (const node of state.nodes) node.taints = [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }];
+    return state;
+  };
+
+  test('names the cluster-wide taint as such, after the node’s own, without calling the node tainted', () => {
+    const model = buildHeatmapModel(gke());
+    const sentence = cellAnnouncement(model, model.layout.nodes[1]!.firstCell, null);
+    expect(sentence).toContain('Taints: nvidia.com/gpu=present:NoSchedule (on every GPU node)');
+    expect(sentence).toContain(`Node: ${model.layout.nodes[1]!.name} (Ready)`);
+    // A node hovered (not a cell) says it too.
+    expect(hitFacts(model, { kind: 'node', node: 0 }, null)).toContainEqual({ name: 'Taints', value: '', aside: 'nvidia.com/gpu=present:NoSchedule (on every GPU node)' });
+
+    const pool = gke();
+    pool.nodes[1]!.taints.push({ key: 'dedicated', value: 'infer', effect: 'NoSchedule' });
+    const dedicated = buildHeatmapModel(pool);
+    const own = cellAnnouncement(dedicated, dedicated.layout.nodes[1]!.firstCell, null);
+    expect(own).toContain(`Node: ${dedicated.layout.nodes[1]!.name} (Ready, tainted)`);
+    expect(own).toContain('Taints: dedicated=infer:NoSchedule, nvidia.com/gpu=present:NoSchedule (on every GPU node)');
+  });
+
+  test('the tooltip draws the cluster-wide taint quieter than the node’s own', () => {
+    const pool = gke();
+    pool.nodes[1]!.taints.push({ key: 'dedicated', value: 'infer', effect: 'NoSchedule' });
+    const model = buildHeatmapModel(pool);
+    const html = renderToStaticMarkup(createElement(HeatmapTooltip, { model, hit: { kind: 'node', node: 1 }, x: 0, y: 0, ghosts: null }));
+    const row = /<dd[^>]*>dedicated=infer:NoSchedule<span class="([^"]*)">, nvidia\.com\/gpu=present:NoSchedule \(on every GPU node\)<\/span><\/dd>/.exec(html);
+    expect(row, html).not.toBeNull();
+    expect(row![1]).toContain('text-zinc-500');
+  });
+
+  test('a terminating pod’s phase says it is terminating', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.pods = [{ ...boundPod('old', 'node-0', 8), labels: grove('w', 'w-0'), terminating: true }, { ...boundPod('new', 'node-1', 8), labels: grove('w', 'w-0') }];
+    const model = buildHeatmapModel(state);
+    const firstCellOf = (node: string) => model.layout.nodes.find((b) => b.name === node)!.firstCell;
+    expect(cellAnnouncement(model, firstCellOf('node-0'), null)).toMatch(/Pod: default\/old; .*Phase: Running, terminating/);
+    expect(cellAnnouncement(model, firstCellOf('node-1'), null)).toMatch(/Pod: default\/new; .*Phase: Running$/);
   });
 });

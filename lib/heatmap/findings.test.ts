@@ -12,6 +12,7 @@ import { colorCells, TAINTED_LEGEND } from './colors';
 import { checkGangConstraints, podGangIndex } from './constraints';
 import { buildHeatmapModel, CELL_FREE, CELL_TAINTED, CELL_UNAVAILABLE, NODE_CORDONED, NODE_TAINTED, NODE_USABLE } from './model';
 import { workloadSpan } from './span';
+import { nodeTaintsText } from './taints';
 
 const grove = (pcs: string, gang: string, clique = `${pcs}-0-worker`) => ({ [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: pcs, [LABEL_PODGANG]: gang, [LABEL_PODCLIQUE]: clique });
 const pendingPod = (name: string, gpu: number, labels: Record<string, string>): PodInfo => ({ ...boundPod(name, '', gpu), nodeName: undefined, phase: 'Pending', labels });
@@ -119,6 +120,33 @@ describe('pending pods', () => {
     expect(workloadSpan(model, 'default/fitkai')).toMatchObject({ gpus: 0, pods: 0, pendingPods: 2, pendingGpus: 12, gangs: [] });
     // No cells, no colour: the legend by workload lists only workloads on the map.
     expect(colorCells(model, 'workload', 'light').legend.filter((e) => e.workload).map((e) => e.workload)).toEqual(['default/many']);
+  });
+
+  test('a terminating pod: bound, it still holds its GPUs and is marked terminating; not bound, it waits for nothing and is not counted pending', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.pods = [
+      { ...boundPod('w-0-old', 'node-0', 8), labels: grove('w', 'w-0'), terminating: true },
+      { ...boundPod('w-0-new', 'node-1', 8), labels: grove('w', 'w-0') },
+      { ...pendingPod('w-1-gone', 8, grove('w', 'w-0')), terminating: true },
+      pendingPod('w-1-next', 8, grove('w', 'w-0')),
+    ];
+    const model = buildHeatmapModel(state);
+    expect(model.pods.map((p) => [p.name, p.terminating])).toEqual([
+      ['w-0-old', true],
+      ['w-0-new', false],
+    ]);
+    expect(model.totals.used).toBe(16);
+    expect(model.workloads).toMatchObject([{ key: 'default/w', gpus: 16, pendingPods: 1, pendingGpus: 8 }]);
+  });
+});
+
+describe('nodeTaintsText', () => {
+  test('a node’s own taints, then the cluster-wide ones said as such; null when there is neither', () => {
+    expect(nodeTaintsText(['dedicated=infer:NoSchedule'], ['nvidia.com/gpu=present:NoSchedule'])).toEqual({ own: 'dedicated=infer:NoSchedule', clusterWide: 'nvidia.com/gpu=present:NoSchedule (on every GPU node)' });
+    expect(nodeTaintsText(undefined, ['a:NoSchedule', 'b=c:NoExecute'])).toEqual({ own: '', clusterWide: 'a:NoSchedule, b=c:NoExecute (on every GPU node)' });
+    expect(nodeTaintsText(['dedicated=infer:NoSchedule'], [])).toEqual({ own: 'dedicated=infer:NoSchedule', clusterWide: '' });
+    expect(nodeTaintsText(undefined, [])).toBeNull();
+    expect(nodeTaintsText([], [])).toBeNull();
   });
 });
 
