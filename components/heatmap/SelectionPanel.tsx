@@ -5,6 +5,7 @@
  */
 import Link from 'next/link';
 import { useMemo } from 'react';
+import type { ClusterState } from '../../lib/cluster/state';
 import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
 import { checkGangConstraints, podGangIndex, type ConstraintCheck } from '../../lib/heatmap/constraints';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -102,6 +103,7 @@ export function SelectionPanel({
   levels,
   podGangs,
   pods,
+  cluster,
   onClear,
 }: {
   span: WorkloadSpan;
@@ -109,11 +111,13 @@ export function SelectionPanel({
   podGangs: readonly KubeObject[];
   /** The cluster's pods (default: the stream's), for each gang's state. */
   pods?: readonly KubeObject[];
+  /** The cluster state: packs are judged on every bound pod of a gang (CPU-only ones too), not only those on the map. */
+  cluster?: Pick<ClusterState, 'nodes' | 'pods'>;
   onClear: () => void;
 }) {
   const streamedPods = useKindObjects('Pod');
   const allPods = pods ?? streamedPods;
-  const checks = useMemo(() => checkGangConstraints(span, levels, podGangs), [span, levels, podGangs]);
+  const checks = useMemo(() => checkGangConstraints(span, levels, podGangs, cluster), [span, levels, podGangs, cluster]);
   const text = selectionText(span, levels, checks);
   const pending = pendingText(span);
   const namespace = span.key.slice(0, span.key.indexOf('/'));

@@ -541,7 +541,7 @@ export function TopologyView() {
             )}
           </div>
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. Focused, the map steps through GPUs with the arrow keys (Shift+arrows pan, Enter or Space acts as a click). GPU indices are assigned by Canopy (pods sorted by name).</p>
-          {view.selected && span && <div className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} onClear={() => select(null)} /></div>}
+          {view.selected && span && <div className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} cluster={state ?? undefined} onClear={() => select(null)} /></div>}
           {view.selected && !span && model && (
             <p className="mt-3 text-sm" role="status">
               Workload {view.selected} holds no GPUs on this map.{' '}

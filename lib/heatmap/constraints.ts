@@ -3,10 +3,13 @@
  * pack check (lib/topology/packs.ts checkPacks, as the workloads health). The constraints are the
  * PodGangs' (spec.topologyConstraint for the whole PodCliqueSet replica, topologyConstraintGroupConfigs
  * for scaling groups, podgroups[].topologyConstraint for cliques), which carry node label keys; the
- * pods' domains come from the heatmap's node boxes. A scheduler that ignores topology (the default
- * scheduler) can break a required pack: that is a problem; a gang without constraints spread over
- * several domains is not.
+ * pods are every bound pod of the gang in the cluster state (a CPU-only router too, which holds no cell
+ * on the map: the health judges it, so this page does), their domains their nodes' labels. A scheduler
+ * that ignores topology (the default scheduler) can break a required pack: that is a problem; a gang
+ * without constraints spread over several domains is not.
  */
+import { workloadOfPod, type ClusterState, type NodeInfo } from '../cluster/state';
+import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
 import type { KubeObject } from '../grove/meta';
 import type { PodGang, PodGangTopologyConstraint } from '../grove/podgang';
 import { checkPacks, type PackCheck, type PackConstraint, type PackLevel } from '../topology/packs';
@@ -42,27 +45,50 @@ function ownName(name: string, pcs: string): string {
   return name.replace(prefix, '');
 }
 
+/** A bound pod of a gang: its PodClique (full name) and node. */
+type Member = Pick<GangSpan['members'][number], 'podClique' | 'node'>;
+
+/** Per PodGang name, the bound (not terminal) pods of `workload` in the cluster, GPU or not. */
+function gangMembers(workload: string, pods: ClusterState['pods']): Map<string, Member[]> {
+  const out = new Map<string, Member[]>();
+  for (const pod of pods) {
+    if (pod.terminal || !pod.nodeName || workloadOfPod(pod) !== workload) continue;
+    const gang = pod.labels[LABEL_PODGANG] || '(no PodGang)';
+    const member = { podClique: pod.labels[LABEL_PODCLIQUE] ?? '', node: pod.nodeName };
+    const list = out.get(gang);
+    if (list) list.push(member);
+    else out.set(gang, [member]);
+  }
+  return out;
+}
+
+const nodeLabelsCache = new WeakMap<readonly NodeInfo[], ReadonlyMap<string, Readonly<Record<string, string>>>>();
+/** Node name → labels, once per nodes array (a pod event keeps the nodes). */
+function nodeLabelsOf(nodes: readonly NodeInfo[]): ReadonlyMap<string, Readonly<Record<string, string>>> {
+  let index = nodeLabelsCache.get(nodes);
+  if (!index) nodeLabelsCache.set(nodes, (index = new Map(nodes.map((n) => [n.name, n.labels] as const))));
+  return index;
+}
+
 /**
  * Every pack constraint of the selected workload's gangs, checked against where the gang's pods are
- * bound (span.gangs: pods on the map; pods not bound yet are not judged). A PodGang not (yet) in
- * `podGangs` gives no checks. Levels are matched by label key; a key the layout has no level for
- * cannot be judged and is left out.
+ * bound: with `cluster`, every bound pod of the gang there, CPU-only ones too (as the workloads health
+ * judges them); without it, the pods on the map (span.gangs: GPU pods only). Pods not bound yet are not
+ * judged. A PodGang not (yet) in `podGangs` gives no checks. Levels are matched by label key; a key the
+ * layout has no level for cannot be judged and is left out.
  */
-export function checkGangConstraints(span: WorkloadSpan, levels: readonly HeatmapLevel[], podGangs: readonly KubeObject[]): ConstraintCheck[] {
+export function checkGangConstraints(span: WorkloadSpan, levels: readonly HeatmapLevel[], podGangs: readonly KubeObject[], cluster?: Pick<ClusterState, 'nodes' | 'pods'>): ConstraintCheck[] {
   // PodGangs, not the PodCliqueSet spec: this page shows what Grove handed the scheduler (a level the binding lacks is already dropped there).
   const slash = span.key.indexOf('/');
   const namespace = span.key.slice(0, slash);
   const pcs = span.key.slice(slash + 1);
   const constraints: GangPackConstraint[] = [];
-  const nodeLabels = new Map<string, Record<string, string>>();
   const gangs = podGangIndex(podGangs);
-  for (const gangSpan of span.gangs) {
+  const gangSpans = cluster ? [...gangMembers(span.key, cluster.pods)].map(([name, members]) => ({ name, members })).sort((a, b) => (a.name < b.name ? -1 : 1)) : span.gangs;
+  for (const gangSpan of gangSpans) {
     const gang = gangs.get(`${namespace}/${gangSpan.name}`) as Partial<PodGang> | undefined;
     const spec = gang?.spec;
     if (!spec) continue;
-    // The node labels of the map's levels, as the node boxes hold them (a missing label is left out).
-    for (const m of gangSpan.members) nodeLabels.set(m.node, Object.fromEntries(levels.filter((l) => m.domains[l.domain] !== undefined && m.domains[l.domain] !== UNLABELLED).map((l) => [l.key, m.domains[l.domain]!])));
-    type Member = GangSpan['members'][number];
     const add = (owner: PackConstraint['owner'], ownerName: string, replica: string, constraint: PodGangTopologyConstraint | undefined, members: Member[]) => {
       const pack = constraint?.packConstraint;
       const level = (key: string | undefined) => levels.find((l) => l.key === key)?.domain;
@@ -81,5 +107,13 @@ export function checkGangConstraints(span: WorkloadSpan, levels: readonly Heatma
     }
   }
   const packLevels: PackLevel[] = levels.map((l) => ({ domain: l.domain, key: l.key, ...(l.nvlink ? { noun: 'NVLink domain' } : {}), valueName: (v: string) => levelValueLabel(l, v) }));
+  const nodeLabels = cluster ? nodeLabelsOf(cluster.nodes) : spanNodeLabels(span, levels);
   return checkPacks(constraints, (node) => nodeLabels.get(node), packLevels);
+}
+
+/** Without the cluster: the node labels of the map's levels, as the span's node boxes hold them (a missing label is left out). */
+function spanNodeLabels(span: WorkloadSpan, levels: readonly HeatmapLevel[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const m of span.gangs.flatMap((g) => g.members)) out.set(m.node, Object.fromEntries(levels.filter((l) => m.domains[l.domain] !== undefined && m.domains[l.domain] !== UNLABELLED).map((l) => [l.key, m.domains[l.domain]!])));
+  return out;
 }

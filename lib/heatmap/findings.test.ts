@@ -11,6 +11,13 @@ import { boundPod, nestedCluster } from '../placement/testkit';
 import { colorCells, TAINTED_LEGEND } from './colors';
 import { checkGangConstraints, podGangIndex } from './constraints';
 import { buildHeatmapModel, CELL_FREE, CELL_TAINTED, CELL_UNAVAILABLE, NODE_CORDONED, NODE_TAINTED, NODE_USABLE } from './model';
+import { expandPodCliqueSet } from '../grove/expand-objects';
+import type { PodCliqueSet } from '../grove/podcliqueset';
+import { DEMO_TOPOLOGY_NAME, demoSnapshot } from '../topology/demo';
+import { clusterStateFromSnapshot, podInfoFromPod } from '../topology/snapshot';
+import { unmetRequiredPacks } from '../workloads/packs';
+import { stackObjects } from '../workloads/testkit';
+import { buildWorkloadTree } from '../workloads/tree';
 import { workloadSpan } from './span';
 import { nodeTaintsText } from './taints';
 
@@ -232,6 +239,46 @@ describe('pack constraints of the gangs, where their pods are', () => {
     // Built once per array: the same array gives the same map.
     const list = [own, other];
     expect(podGangIndex(list)).toBe(podGangIndex(list));
+  });
+
+  test('a CPU-only router outside the gang’s required rack breaks the pack here as in the workloads health; without the cluster state only the GPU pods were judged', () => {
+    // Router (CPU only) + 2 workers of 8 GPUs, the whole replica required in one rack; the router runs in the rack next door.
+    const pcs = {
+      apiVersion: 'grove.io/v1alpha1',
+      kind: 'PodCliqueSet',
+      metadata: { name: 'serve', namespace: 'default' },
+      spec: {
+        replicas: 1,
+        template: {
+          topologyConstraint: { topologyName: DEMO_TOPOLOGY_NAME, pack: { required: 'rack' } },
+          cliques: [
+            { name: 'router', spec: { roleName: 'router', replicas: 1, podSpec: { schedulerName: 'kai-scheduler', containers: [{ name: 'router', image: 'r', resources: { requests: { cpu: '2' } } }] } } },
+            { name: 'worker', spec: { roleName: 'worker', replicas: 2, podSpec: { schedulerName: 'kai-scheduler', containers: [{ name: 'engine', image: 'e', resources: { limits: { 'nvidia.com/gpu': '8' } } }] } } },
+          ],
+        },
+      },
+    } as PodCliqueSet;
+    const node = (name: string) => (name.includes('router') ? 'h100-zh0-b0-r1-n0' : `h100-zh0-b0-r0-n${name.endsWith('1') ? 1 : 0}`);
+    const o = stackObjects(pcs, { node });
+    const base = clusterStateFromSnapshot(demoSnapshot());
+    const state = { ...base, pods: o.pods.map((p) => podInfoFromPod(p)) };
+    const health = unmetRequiredPacks(state, buildWorkloadTree(o.pcs, o)).map((p) => p.text);
+    expect(health).toEqual(['Required rack pack of PodCliqueSet serve (replica 0, gang serve-0) not met: pods on 2 racks (zh0-b0-r0, zh0-b0-r1)']);
+
+    const model = buildHeatmapModel(state);
+    const span = workloadSpan(model, 'default/serve')!;
+    // The map holds the workers only: the router has no cell.
+    expect(span.gangs.flatMap((g) => g.members.map((m) => m.node))).toEqual(['h100-zh0-b0-r0-n0', 'h100-zh0-b0-r0-n1']);
+    // The PodGangs as Grove writes them with topology-aware scheduling on: constraints as node label keys.
+    const podGangs = expandPodCliqueSet(o.pcs, { levels: base.topologies.find((t) => t.name === DEMO_TOPOLOGY_NAME)!.levels }).podGangs;
+    const topology = checkGangConstraints(span, model.layout.levels, podGangs, state);
+    expect(topology.filter((c) => !c.met).map((c) => c.text)).toEqual(health);
+    expect(topology.filter((c) => !c.met)[0]!.constraint.pods).toHaveLength(3);
+    // From the map alone (no cluster state) the router is not seen and the pack looks met.
+    expect(checkGangConstraints(span, model.layout.levels, podGangs).map((c) => c.met)).toEqual([true]);
+    // A gang whose pods all sit in the rack: met, here and in the health.
+    const packed = { ...state, pods: o.pods.map((p) => podInfoFromPod(p)).map((p) => (p.name.includes('router') ? { ...p, nodeName: 'h100-zh0-b0-r0-n2' } : p)) };
+    expect(checkGangConstraints(span, model.layout.levels, podGangs, packed).map((c) => c.met)).toEqual([true]);
   });
 
   test('racks of the same name in two zones are two racks', () => {
