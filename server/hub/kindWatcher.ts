@@ -99,6 +99,11 @@ export class KindWatcher {
     private readonly source: ClusterSource,
     private readonly options: KindWatcherOptions,
     private readonly hooks: KindWatcherHooks,
+    /**
+     * Lists and watches in this namespace only (a kind the source watches in one namespace, for the
+     * browsers that chose this one); absent: as the source decides (cluster-wide, or its fallback).
+     */
+    readonly namespace?: string,
   ) {
     this.store = createObjectStore(kind);
     this.state = { kind, status: 'connecting', since: options.now() };
@@ -170,7 +175,7 @@ export class KindWatcher {
       let next: string | undefined;
       do {
         this.hooks.onList();
-        const page = await this.source.list(this.kind, { limit: this.options.pageSize, ...(next ? { continue: next } : {}) });
+        const page = await this.source.list(this.kind, { limit: this.options.pageSize, ...(next ? { continue: next } : {}), ...(this.namespace !== undefined ? { namespace: this.namespace } : {}) });
         if (!this.current(generation)) return resynced?.();
         for (const item of page.items) items.push(stripBulk(item));
         // Every page of one paginated list is served from the first page's snapshot.
@@ -205,6 +210,7 @@ export class KindWatcher {
         this.store.resourceVersion,
         (event) => this.onEvent(generation, event),
         (end) => this.onEnd(generation, end),
+        ...(this.namespace !== undefined ? [{ namespace: this.namespace }] : []),
       );
     } catch (error) {
       if (this.current(generation)) this.fail(error, 'watch');
@@ -393,7 +399,7 @@ export class KindWatcher {
     const changed = next.status !== this.state.status;
     this.suspectShown = false;
     // Read on every change: the source learns a kind's scope from its first list (live: a 403 cluster-wide).
-    const namespace = this.source.namespaceOf?.(this.kind);
+    const namespace = this.namespace ?? this.source.namespaceOf?.(this.kind);
     this.state = { kind: this.kind, ...next, since: changed ? this.options.now() : this.state.since, ...(namespace !== undefined ? { namespace } : {}) };
     this.hooks.onState(this.state);
   }

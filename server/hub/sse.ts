@@ -17,6 +17,8 @@ export interface EventStreamOptions {
   /** Age of the oldest message still queued (the reader took nothing since) beyond which the stream is closed. */
   maxQueuedAgeMs?: number;
   now?: () => number;
+  /** The namespace the browser chose (WatchHub.subscribe). */
+  namespace?: string;
 }
 
 export const SSE_DEFAULTS = { heartbeatMs: 15_000, maxQueuedBytes: 16 * 1024 * 1024, maxQueuedAgeMs: 30_000 } as const;
@@ -117,7 +119,7 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
           delta: (delta) => send(STREAM_EVENTS.delta, delta),
           state: (states) => send(STREAM_EVENTS.state, states),
           end: () => close(),
-        });
+        }, options.namespace !== undefined ? { namespace: options.namespace } : {});
         // Closed inside subscribe() (the hub ending, a reader already too slow): close() ran while
         // `unsubscribe` was still the no-op, so the hub would keep this subscriber; and no heartbeat.
         if (closed) {

@@ -23,10 +23,10 @@
  * sends no bookmarks, is not relisted every 2.5 intervals.
  */
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
-import { EventCoalescer, type ConnectionStates, type KindConnectionState, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
+import { EventCoalescer, type ConnectionStates, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
 import { storeItems, type WatchEvent } from '../../lib/cluster/watch';
 import type { ClusterSource } from '../sources/types';
-import { KindWatcher } from './kindWatcher';
+import { KindWatcher, type KindWatcherOptions } from './kindWatcher';
 
 export interface WatchHubOptions {
   kinds?: readonly WatchedKind[];
@@ -89,24 +89,60 @@ export const HUB_DEFAULTS = {
   probeTimeoutMs: 5_000,
 } as const;
 
+/**
+ * The subscribers that chose one namespace (or none), and what they are shown: per kind, the watcher
+ * whose store they see (the hub's own, or one of this view's in its namespace), and their own batches,
+ * numbered in their own sequence (a stream's deltas follow its snapshot, whatever other views do).
+ */
+interface View {
+  /** The namespace these subscribers chose; undefined: none (the source's choice for every kind). */
+  readonly namespace: string | undefined;
+  readonly subscribers: Set<HubSubscriber>;
+  /** Subscribers waiting for a snapshot (their first, or the next after a kind changed watcher): states, no deltas. */
+  readonly waiting: Set<HubSubscriber>;
+  /** Per kind, the watcher this view shows: one of `hub.watchers`, or one of `own`. */
+  readonly shown: Map<WatchedKind, KindWatcher>;
+  /** Watchers of kinds the source lists in one namespace only, in this view's namespace instead. */
+  readonly own: Map<WatchedKind, KindWatcher>;
+  readonly coalescer: EventCoalescer;
+  seq: number;
+  shared: { key: string; snapshot: StreamSnapshot } | null;
+  waitTimer: ReturnType<typeof setTimeout> | null;
+  /** Runs once the view has had no subscriber for idleStopMs: stops its own watchers, forgets it. */
+  idleTimer: ReturnType<typeof setTimeout> | null;
+}
+
+export interface SubscribeOptions {
+  /**
+   * The namespace the browser chose. Kinds the source lists in one namespace only (the identity may not
+   * list them cluster-wide: ClusterSource.namespaceOf) are listed and watched in this one for it, by a
+   * watcher shared with every subscriber of the same namespace; kinds listed cluster-wide are the same
+   * for everyone (the browser filters them).
+   */
+  namespace?: string;
+}
+
 export class WatchHub {
+  /** One per kind: cluster-wide, or where the source falls back to (live: its one namespace). */
   private readonly watchers: KindWatcher[];
-  private readonly subscribers = new Set<HubSubscriber>();
-  /** Subscribers still waiting for their first snapshot: they get states, not deltas. */
-  private readonly waiting = new Set<HubSubscriber>();
-  private readonly coalescer = new EventCoalescer();
+  private readonly kinds: readonly WatchedKind[];
+  /**
+   * By namespace: a namespace's view exists while some kind is watched there for its subscribers; those
+   * that chose no namespace, or one where every kind is shown from the hub's own watchers, share ''.
+   */
+  private readonly views = new Map<string, View>();
+  /** Every subscriber: the namespace it chose, and the view it is in now. */
+  private readonly placed = new Map<HubSubscriber, { namespace: string | undefined; view: View }>();
+  private readonly watcherOptions: KindWatcherOptions;
   private readonly batchMs: number;
   private readonly idleStopMs: number;
   private readonly firstSnapshotTimeoutMs: number;
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
-  private waitTimer: ReturnType<typeof setTimeout> | null = null;
   /** Bumped on every change a snapshot shows (events, states, a reset, a stop): keys `shared`. */
   private revision = 0;
-  private shared: { key: string; snapshot: StreamSnapshot } | null = null;
-  /** The kinds still listing afresh after a reset (onReset), or null. */
+  /** The watchers still listing afresh after a reset (onReset), or null. */
   private resyncing: Set<KindWatcher> | null = null;
-  private seq = 0;
   private running = false;
   private readonly probeIntervalMs: number;
   private readonly probeTimeoutMs: number;
@@ -131,101 +167,279 @@ export class WatchHub {
     this.stallAfterMs = options.stallAfterMs ?? (source.bookmarkIntervalMs ? 2.5 * source.bookmarkIntervalMs : undefined);
     this.quietAfterMs = options.quietAfterMs ?? (source.bookmarkIntervalMs ? 1.5 * source.bookmarkIntervalMs : undefined);
     this.now = options.now ?? Date.now;
-    const watcherOptions = {
+    this.watcherOptions = {
       pageSize: options.pageSize ?? HUB_DEFAULTS.pageSize,
       backoff: options.backoff ?? HUB_DEFAULTS.backoff,
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
     };
-    const hooks = {
-      onEvents: (kind: WatchedKind, events: WatchEvent[]) => this.enqueue(kind, events),
-      onState: (_state: KindConnectionState) => {
-        this.revision++;
-        // Pending events go first: when a kind says `live`, its list has already reached subscribers
-        // (a client may show a kind `connecting` without lastError as still loading, not as empty).
-        this.flush();
-        this.broadcast((subscriber) => subscriber.state(this.states()), true);
+    this.kinds = options.kinds ?? WATCHED_KINDS;
+    this.watchers = this.kinds.map((kind) => this.makeWatcher(kind));
+  }
+
+  private makeWatcher(kind: WatchedKind, namespace?: string): KindWatcher {
+    const watcher: KindWatcher = new KindWatcher(
+      kind,
+      this.source,
+      this.watcherOptions,
+      {
+        onEvents: (_kind, events) => this.enqueue(watcher, events),
+        onState: () => this.onState(watcher),
+        onWatchCountChange: (delta: 1 | -1) => {
+          this.counters.upstreamWatches += delta;
+        },
+        onList: () => {
+          this.counters.listRequests++;
+        },
+        onReset: () => this.onReset(watcher),
+        onSettled: () => {
+          for (const view of [...this.views.values()]) this.serveWaiting(view, false);
+        },
       },
-      onWatchCountChange: (delta: 1 | -1) => {
-        this.counters.upstreamWatches += delta;
-      },
-      onList: () => {
-        this.counters.listRequests++;
-      },
-      onReset: (kind: WatchedKind) => this.onReset(kind),
-      onSettled: () => this.serveWaiting(false),
-    };
-    this.watchers = (options.kinds ?? WATCHED_KINDS).map((kind) => new KindWatcher(kind, source, watcherOptions, hooks));
+      namespace,
+    );
+    return watcher;
   }
 
   get stats(): Readonly<HubCounters> {
-    return { ...this.counters, subscribers: this.subscribers.size };
+    return { ...this.counters, subscribers: this.placed.size };
   }
 
   get isRunning(): boolean {
     return this.running;
   }
 
-  states(): ConnectionStates {
+  /** The namespaces chosen by subscribers now, with the kinds watched in each for them (not the hub's own). */
+  get namespaceWatches(): Record<string, WatchedKind[]> {
+    const out: Record<string, WatchedKind[]> = {};
+    for (const view of this.views.values()) if (view.namespace !== undefined && view.own.size > 0) out[view.namespace] = [...view.own.keys()];
+    return out;
+  }
+
+  /** The states subscribers of `namespace` see (none, or a namespace nobody streams: the hub's own watchers'). */
+  states(namespace?: string): ConnectionStates {
+    return this.statesOf(this.shownBy(namespace));
+  }
+
+  private statesOf(shown: ReadonlyMap<WatchedKind, KindWatcher>): ConnectionStates {
     const states: ConnectionStates = {};
-    for (const watcher of this.watchers) states[watcher.kind] = watcher.connectionState;
+    for (const [kind, watcher] of shown) states[kind] = watcher.connectionState;
     return states;
   }
 
+  private shownBy(namespace: string | undefined): ReadonlyMap<WatchedKind, KindWatcher> {
+    return this.views.get(this.viewKey(namespace))?.shown ?? new Map(this.watchers.map((watcher) => [watcher.kind, watcher]));
+  }
+
+  /** The view subscribers of `namespace` belong in: theirs when some kind is watched there for them, else ''. */
+  private viewKey(namespace: string | undefined): string {
+    return namespace !== undefined && this.kinds.some((kind) => this.wantsOwn(namespace, kind)) ? namespace : '';
+  }
+
   /**
-   * Every store as it is now. Events already applied but not yet batched are included, and the next
-   * batch repeats them: applying an event twice is harmless (same resourceVersion, same object).
-   * The same object until something changes (callers must not modify it): one encoding serves every
-   * stream that asks meanwhile (with 10k GPUs a snapshot is ~5.5 MB and ~70 ms to encode).
+   * Every store subscribers of `namespace` see, as it is now (see `states` for a namespace nobody
+   * streams). Events already applied but not yet batched are included, and the next batch repeats
+   * them: applying an event twice is harmless (same resourceVersion, same object). The same object
+   * until something changes (callers must not modify it): one encoding serves every stream that asks
+   * meanwhile (with 10k GPUs a snapshot is ~5.5 MB and ~70 ms to encode).
    */
-  snapshot(): StreamSnapshot {
-    const key = `${this.seq}/${this.revision}/${this.watchers.map((watcher) => watcher.store.resourceVersion).join(',')}`;
-    if (this.shared?.key === key) return this.shared.snapshot;
+  snapshot(namespace?: string): StreamSnapshot {
+    return this.snapshotOf(this.views.get(this.viewKey(namespace)) ?? (this.unviewed ??= this.newView(undefined)));
+  }
+
+  /** What a namespace nobody streams is shown (snapshot()): the hub's own watchers. */
+  private unviewed: View | null = null;
+
+  private snapshotOf(view: View): StreamSnapshot {
+    const shown = [...view.shown.values()];
+    const key = `${view.seq}/${this.revision}/${shown.map((watcher) => watcher.store.resourceVersion).join(',')}`;
+    if (view.shared?.key === key) return view.shared.snapshot;
     const kinds: StreamSnapshot['kinds'] = {};
-    for (const watcher of this.watchers) kinds[watcher.kind] = { resourceVersion: watcher.store.resourceVersion, items: storeItems(watcher.store) };
-    const snapshot: StreamSnapshot = { seq: this.seq, kinds, states: this.states() };
-    this.shared = { key, snapshot };
+    for (const watcher of shown) kinds[watcher.kind] = { resourceVersion: watcher.store.resourceVersion, items: storeItems(watcher.store) };
+    const snapshot: StreamSnapshot = { seq: view.seq, kinds, states: this.statesOf(view.shown) };
+    view.shared = { key, snapshot };
     return snapshot;
   }
 
   /**
-   * Adds a subscriber: it gets the snapshot once every kind has listed (or failed; at most
+   * Adds a subscriber: it gets the snapshot once every kind it is shown has listed (or failed; at most
    * `firstSnapshotTimeoutMs`), states meanwhile, then deltas and states. Returns the unsubscribe.
    */
-  subscribe(subscriber: HubSubscriber): () => void {
-    this.subscribers.add(subscriber);
+  subscribe(subscriber: HubSubscriber, options: SubscribeOptions = {}): () => void {
     if (this.idleTimer) {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
-    this.waiting.add(subscriber);
+    const view = this.viewFor(options.namespace);
+    this.placed.set(subscriber, { namespace: options.namespace, view });
+    this.join(subscriber, view);
     this.start();
-    if (this.waiting.has(subscriber)) this.serveWaiting(false);
-    if (this.waiting.size > 0 && !this.waitTimer) this.waitTimer = setTimeout(() => this.serveWaiting(true), this.firstSnapshotTimeoutMs);
+    // Starting may have moved it (a kind's scope already known to the source): wherever it is now.
+    const placed = this.placed.get(subscriber)!.view;
+    if (placed.waiting.has(subscriber)) this.serveWaiting(placed, false);
+    this.armWaitTimer(placed);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
-      this.subscribers.delete(subscriber);
-      this.waiting.delete(subscriber);
-      if (this.waiting.size === 0) this.clearWaitTimer();
-      if (this.subscribers.size === 0 && this.running && !this.idleTimer) {
+      const entry = this.placed.get(subscriber);
+      this.placed.delete(subscriber);
+      if (entry) this.leave(subscriber, entry.view);
+      if (this.placed.size === 0 && this.running && !this.idleTimer) {
         this.idleTimer = setTimeout(() => {
           this.idleTimer = null;
-          if (this.subscribers.size === 0) this.stop();
+          if (this.placed.size === 0) this.stop();
         }, this.idleStopMs);
       }
     };
+  }
+
+  /** The view for subscribers of `namespace`, made when there is none. */
+  private viewFor(namespace: string | undefined): View {
+    const key = this.viewKey(namespace);
+    let view = this.views.get(key);
+    if (!view) {
+      view = this.newView(key === '' ? undefined : key);
+      this.views.set(key, view);
+    }
+    return view;
+  }
+
+  /** `subscriber` joins `view`, waiting for a snapshot of it; the view's own watchers start (again). */
+  private join(subscriber: HubSubscriber, view: View): void {
+    view.subscribers.add(subscriber);
+    view.waiting.add(subscriber);
+    if (view.idleTimer) clearTimeout(view.idleTimer);
+    view.idleTimer = null;
+    if (this.running) for (const watcher of view.own.values()) watcher.start();
+  }
+
+  private leave(subscriber: HubSubscriber, view: View): void {
+    view.subscribers.delete(subscriber);
+    view.waiting.delete(subscriber);
+    if (view.waiting.size === 0) this.clearWaitTimer(view);
+    if (view.subscribers.size === 0) this.releaseLater(view);
+  }
+
+  /**
+   * After the source learnt (or changed its mind about) where a kind is listed: each subscriber into the
+   * view its namespace now calls for (moved ones wait for a snapshot of their new view), and each
+   * view's kinds pointed at the watchers they should be shown.
+   */
+  private regroup(): void {
+    const moved = new Set<View>();
+    for (const [subscriber, entry] of this.placed) {
+      const view = this.viewFor(entry.namespace);
+      if (view === entry.view) continue;
+      this.leave(subscriber, entry.view);
+      entry.view = view;
+      this.join(subscriber, view);
+      moved.add(view);
+    }
+    for (const view of [...this.views.values()]) this.resolve(view);
+    for (const view of moved) {
+      this.serveWaiting(view, false);
+      this.armWaitTimer(view);
+    }
+  }
+
+  /** A view of `namespace`, each kind resolved (not registered: the caller keeps it or not). */
+  private newView(namespace: string | undefined): View {
+    const view: View = {
+      namespace,
+      subscribers: new Set(),
+      waiting: new Set(),
+      shown: new Map(this.watchers.map((watcher) => [watcher.kind, watcher])),
+      own: new Map(),
+      coalescer: new EventCoalescer(),
+      seq: 0,
+      shared: null,
+      waitTimer: null,
+      idleTimer: null,
+    };
+    this.resolve(view);
+    return view;
+  }
+
+  /**
+   * Whether `view` is shown `kind` from a watcher of its own namespace: the source lists the kind in one
+   * namespace only (or was refused in that one too) and the view chose another.
+   */
+  private wantsOwn(namespace: string | undefined, kind: WatchedKind): boolean {
+    if (namespace === undefined) return false;
+    const scopedTo = this.source.namespaceOf?.(kind);
+    return scopedTo !== undefined && scopedTo !== namespace;
+  }
+
+  /**
+   * Points each kind of `view` at the watcher it should be shown: its own one in its namespace for
+   * kinds the source lists in one namespace (learnt from the hub's first list of the kind, or changed
+   * since by rights granted or withdrawn), else the hub's. A subscriber already served is sent a new
+   * snapshot once the kinds that changed watcher have listed (they wait for it as for a first one).
+   */
+  private resolve(view: View): void {
+    let changed = false;
+    for (const base of this.watchers) {
+      const kind = base.kind;
+      const own = view.own.get(kind);
+      if (this.wantsOwn(view.namespace, kind)) {
+        if (own) continue;
+        const created = this.makeWatcher(kind, view.namespace);
+        view.own.set(kind, created);
+        view.shown.set(kind, created);
+        changed = true;
+        if (this.running && view.subscribers.size > 0) created.start();
+      } else if (own) {
+        view.own.delete(kind);
+        view.shown.set(kind, base);
+        changed = true;
+        own.stop();
+      }
+    }
+    if (!changed || view.subscribers.size === 0) return;
+    this.revision++;
+    this.flushView(view);
+    for (const subscriber of view.subscribers) view.waiting.add(subscriber);
+    this.serveWaiting(view, false);
+    this.armWaitTimer(view);
+  }
+
+  /** The last subscriber of `view` left: its own watchers stop after idleStopMs unless one comes back. */
+  private releaseLater(view: View): void {
+    this.clearWaitTimer(view);
+    if (view.idleTimer) clearTimeout(view.idleTimer);
+    view.idleTimer = setTimeout(() => {
+      view.idleTimer = null;
+      if (view.subscribers.size === 0) this.forget(view);
+    }, this.idleStopMs);
+  }
+
+  private forget(view: View): void {
+    if (view.idleTimer) clearTimeout(view.idleTimer);
+    view.idleTimer = null;
+    this.clearWaitTimer(view);
+    if (this.views.get(view.namespace ?? '') === view) this.views.delete(view.namespace ?? '');
+    const own = [...view.own.values()];
+    view.own.clear();
+    for (const watcher of own) watcher.stop();
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     for (const watcher of this.watchers) watcher.start();
+    for (const view of [...this.views.values()]) if (view.subscribers.size > 0) for (const watcher of view.own.values()) watcher.start();
     if (this.source.probe || this.stallAfterMs !== undefined) {
       this.healthTimer = setInterval(() => void this.checkHealth(), this.probeIntervalMs);
       this.healthTimer.unref?.();
     }
+  }
+
+  /** The hub's watchers and every view's own. */
+  private allWatchers(): KindWatcher[] {
+    const all = [...this.watchers];
+    for (const view of this.views.values()) all.push(...view.own.values());
+    return all;
   }
 
   /** The last health probe's failure (the apiserver not answering, or reporting not ready), or null. */
@@ -239,7 +453,7 @@ export class WatchHub {
    */
   async checkHealth(): Promise<void> {
     if (!this.running) return;
-    if (this.stallAfterMs !== undefined) for (const watcher of this.watchers) watcher.checkStall(this.now(), this.stallAfterMs);
+    if (this.stallAfterMs !== undefined) for (const watcher of this.allWatchers()) watcher.checkStall(this.now(), this.stallAfterMs);
     if (!this.source.probe || this.probing) return;
     this.probing = true;
     let failure: string | null = null;
@@ -257,11 +471,11 @@ export class WatchHub {
     const wasUnhealthy = this.unhealthy !== null;
     this.unhealthy = failure;
     if (failure === null) {
-      if (wasUnhealthy) for (const watcher of this.watchers) watcher.clearSuspicion();
+      if (wasUnhealthy) for (const watcher of this.allWatchers()) watcher.clearSuspicion();
       return;
     }
     const now = this.now();
-    for (const watcher of this.watchers) {
+    for (const watcher of this.allWatchers()) {
       if (!notReady || this.isQuiet(watcher, now)) watcher.suspect(failure);
       else if (wasUnhealthy) watcher.clearSuspicion();
     }
@@ -284,52 +498,77 @@ export class WatchHub {
     this.unhealthy = null;
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
-    this.coalescer.take();
     this.resyncing = null;
-    for (const watcher of this.watchers) watcher.stop();
+    for (const view of [...this.views.values()]) {
+      view.coalescer.take();
+      view.shared = null;
+      if (view.subscribers.size === 0) this.forget(view);
+    }
+    for (const watcher of this.allWatchers()) watcher.stop();
     this.revision++;
-    this.shared = null;
   }
 
   /** Stops upstream and ends every subscriber's stream: for a hub whose source is being replaced. */
   close(): void {
     this.stop();
-    this.clearWaitTimer();
-    this.waiting.clear();
-    const subscribers = [...this.subscribers];
-    this.subscribers.clear();
+    const subscribers = [...this.placed.keys()];
+    this.placed.clear();
+    for (const view of [...this.views.values()]) {
+      view.subscribers.clear();
+      view.waiting.clear();
+      this.forget(view);
+    }
     for (const subscriber of subscribers) safely(() => subscriber.end?.());
   }
 
   /**
-   * Sends the waiting subscribers their first snapshot, one shared object: once every kind has
-   * settled (KindWatcher.settled), or when `force`d by the time bound (kinds still listing are then
-   * empty and `connecting` in it; their lists reach these subscribers as deltas).
+   * Sends the waiting subscribers of `view` their snapshot, one shared object: once every kind they are
+   * shown has settled (KindWatcher.settled), or when `force`d by the time bound (kinds still listing
+   * are then empty and `connecting` in it; their lists reach these subscribers as deltas).
    */
-  private serveWaiting(force: boolean): void {
-    if (this.waiting.size === 0) return;
-    if (!force && !this.watchers.every((watcher) => watcher.settled)) return;
-    this.clearWaitTimer();
-    const served = [...this.waiting];
-    this.waiting.clear();
-    const snapshot = this.snapshot();
+  private serveWaiting(view: View, force: boolean): void {
+    if (view.waiting.size === 0) return;
+    if (!force && ![...view.shown.values()].every((watcher) => watcher.settled)) return;
+    this.clearWaitTimer(view);
+    const served = [...view.waiting];
+    view.waiting.clear();
+    const snapshot = this.snapshotOf(view);
     for (const subscriber of served) safely(() => subscriber.snapshot(snapshot));
   }
 
-  private clearWaitTimer(): void {
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waitTimer = null;
+  private armWaitTimer(view: View): void {
+    if (view.waiting.size > 0 && !view.waitTimer) view.waitTimer = setTimeout(() => ((view.waitTimer = null), this.serveWaiting(view, true)), this.firstSnapshotTimeoutMs);
+  }
+
+  private clearWaitTimer(view: View): void {
+    if (view.waitTimer) clearTimeout(view.waitTimer);
+    view.waitTimer = null;
+  }
+
+  private onState(watcher: KindWatcher): void {
+    this.revision++;
+    // The source learns a kind's scope from the hub's own list of it (live: a 403 cluster-wide), and
+    // may change its mind (rights granted or withdrawn): views of another namespace follow.
+    if (this.watchers.includes(watcher)) this.regroup();
+    // Pending events go first: when a kind says `live`, its list has already reached subscribers
+    // (a client may show a kind `connecting` without lastError as still loading, not as empty).
+    this.flush();
+    for (const view of [...this.views.values()]) {
+      if (view.shown.get(watcher.kind) !== watcher) continue;
+      const states = this.statesOf(view.shown);
+      for (const subscriber of [...view.subscribers]) safely(() => subscriber.state(states));
+    }
   }
 
   /**
    * One kind's relist came back older than its store: the cluster was re-created behind the same
-   * context. The other kinds' watches are just as stale (silent, from versions the new cluster lacks),
-   * so every kind lists afresh; then subscribers get one snapshot, since deltas from versions that
-   * went back would be refused by their stores as stale. Pending deltas go first, to keep the order.
+   * context. The other watchers are just as stale (silent, from versions the new cluster lacks), so
+   * every one lists afresh; then subscribers get one snapshot, since deltas from versions that went
+   * back would be refused by their stores as stale. Pending deltas go first, to keep the order.
    */
-  private onReset(kind: WatchedKind): void {
+  private onReset(from: KindWatcher): void {
     if (this.resyncing) return; // one already under way: its snapshot will carry this kind too
-    const others = this.watchers.filter((watcher) => watcher.kind !== kind && watcher.isRunning);
+    const others = this.allWatchers().filter((watcher) => watcher !== from && watcher.isRunning);
     const pending = new Set(others);
     this.resyncing = pending;
     const finish = () => {
@@ -337,35 +576,40 @@ export class WatchHub {
       this.resyncing = null;
       this.flush();
       this.revision++;
-      const snapshot = this.snapshot();
-      this.broadcast((subscriber) => subscriber.snapshot(snapshot));
-      this.serveWaiting(false);
+      for (const view of [...this.views.values()]) {
+        const snapshot = this.snapshotOf(view);
+        for (const subscriber of [...view.subscribers]) if (!view.waiting.has(subscriber)) safely(() => subscriber.snapshot(snapshot));
+        this.serveWaiting(view, false);
+      }
     };
     for (const watcher of others) watcher.resync(() => (pending.delete(watcher), finish()));
     finish();
   }
 
-  private enqueue(kind: WatchedKind, events: WatchEvent[]): void {
+  private enqueue(watcher: KindWatcher, events: WatchEvent[]): void {
     this.revision++;
-    // Nobody past their first snapshot: whoever is waiting gets these in it (no 5 MB delta of a cold list).
-    if (this.subscribers.size === this.waiting.size) return;
-    for (const event of events) this.coalescer.add(kind, event);
-    if (!this.batchTimer && this.coalescer.size > 0) this.batchTimer = setTimeout(() => this.flush(), this.batchMs);
+    let queued = false;
+    for (const view of this.views.values()) {
+      // Nobody of the view past their first snapshot: whoever is waiting gets these in it (no 5 MB delta of a cold list).
+      if (view.shown.get(watcher.kind) !== watcher || view.subscribers.size === view.waiting.size) continue;
+      for (const event of events) view.coalescer.add(watcher.kind, event);
+      queued ||= view.coalescer.size > 0;
+    }
+    if (!this.batchTimer && queued) this.batchTimer = setTimeout(() => this.flush(), this.batchMs);
   }
 
-  /** Sends the pending batch now (the timer calls this; tests and shutdown may too). */
+  /** Sends the pending batches now (the timer calls this; tests and shutdown may too). */
   flush(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
-    if (this.coalescer.size === 0) return;
-    const delta: StreamDelta = { seq: ++this.seq, kinds: this.coalescer.take() };
-    this.counters.batches++;
-    this.broadcast((subscriber) => subscriber.delta(delta));
+    for (const view of [...this.views.values()]) this.flushView(view);
   }
 
-  /** To every subscriber past its first snapshot; states go to waiting ones too (`includeWaiting`). */
-  private broadcast(send: (subscriber: HubSubscriber) => void, includeWaiting = false): void {
-    for (const subscriber of [...this.subscribers]) if (includeWaiting || !this.waiting.has(subscriber)) safely(() => send(subscriber));
+  private flushView(view: View): void {
+    if (view.coalescer.size === 0) return;
+    const delta: StreamDelta = { seq: ++view.seq, kinds: view.coalescer.take() };
+    this.counters.batches++;
+    for (const subscriber of [...view.subscribers]) if (!view.waiting.has(subscriber)) safely(() => subscriber.delta(delta));
   }
 }
 

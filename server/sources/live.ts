@@ -5,7 +5,8 @@
  *
  * Namespace-scoped identities (a Role + RoleBinding in a team namespace, no ClusterRole) may not list
  * namespaced kinds cluster-wide: on that 403 the kind is listed and watched in one namespace instead
- * (CANOPY_NAMESPACE, else the context's), for as long as this source lives, as Headlamp does.
+ * (CANOPY_NAMESPACE, else the context's), for as long as this source lives, as Headlamp does. The hub
+ * may then also list and watch such a kind in the namespace a browser chose (ListOptions.namespace).
  */
 import * as k8s from '@kubernetes/client-node';
 import { KIND_INFO, WATCHED_KINDS, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
@@ -19,7 +20,7 @@ import type { Connection } from '../kube/connection';
 import { collectionPath } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
 import { isStatus, kubeRequest } from '../kube/request';
-import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type ListPage, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
+import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type ListOptions, type ListPage, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
 
 interface KubeListBody {
   items?: KubeObject[];
@@ -114,8 +115,11 @@ export class LiveSource implements ClusterSource {
     return this.scoped.get(kind) ?? this.refusedIn.get(kind);
   }
 
-  async list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage> {
+  async list(kind: WatchedKind, options: ListOptions): Promise<ListPage> {
     this.refuseWhenClosed();
+    // A namespace the browser chose (the hub asks only for kinds scoped to one): that one, with the
+    // identity's own rights; a 403 there is that namespace's answer, and changes nothing remembered.
+    if (options.namespace !== undefined) return this.listIn(kind, options.namespace, options);
     const scopedTo = this.scoped.get(kind);
     if (scopedTo !== undefined) return this.listIn(kind, scopedTo, options);
     try {
@@ -154,7 +158,7 @@ export class LiveSource implements ClusterSource {
     return { items, resourceVersion: body.metadata?.resourceVersion ?? '', ...(body.metadata?.continue ? { continue: body.metadata.continue } : {}) };
   }
 
-  async watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle> {
+  async watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void, scope: { namespace?: string } = {}): Promise<WatchHandle> {
     this.refuseWhenClosed();
     const info = KIND_INFO[kind];
     let ended = false;
@@ -168,7 +172,7 @@ export class LiveSource implements ClusterSource {
     const watcher = new k8s.Watch(this.connection.kubeConfig);
     const controller = await watcher.watch(
       // The list's scope: a namespace-scoped kind's resourceVersion came from a list of that namespace.
-      collectionPath(kind, this.scoped.get(kind)),
+      collectionPath(kind, scope.namespace ?? this.scoped.get(kind)),
       // timeoutSeconds as client-go's reflector does (5–10 min): the apiserver ends the watch cleanly
       // ('closed', the caller re-watches from its last resourceVersion), so a half-open connection
       // that delivers nothing cannot stall a kind forever.

@@ -30,6 +30,13 @@ export interface NamespaceScope {
   kinds: WatchedKind[];
 }
 
+export interface ListOptions {
+  limit: number;
+  continue?: string;
+  /** List in this namespace only (see ClusterSource.list). */
+  namespace?: string;
+}
+
 export interface ListPage {
   items: KubeObject[];
   resourceVersion: string;
@@ -84,9 +91,17 @@ export interface AccessQuestion {
 
 export interface ClusterSource {
   info(): SourceInfo;
-  list(kind: WatchedKind, options: { limit: number; continue?: string }): Promise<ListPage>;
-  /** Watch from `resourceVersion` with bookmarks; `onEnd` is called once when the watch stops for any reason but stop(). */
-  watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void): Promise<WatchHandle>;
+  /**
+   * One page of `kind`. `namespace`: in that namespace only, exactly (no fallback, nothing remembered);
+   * the hub asks it for a kind the source names a namespace for (namespaceOf), when a browser chose
+   * another namespace. A source that never names one (simulated) is never asked.
+   */
+  list(kind: WatchedKind, options: ListOptions): Promise<ListPage>;
+  /**
+   * Watch from `resourceVersion` with bookmarks; `onEnd` is called once when the watch stops for any
+   * reason but stop(). `scope.namespace`: in that namespace only, as the list it continues.
+   */
+  watch(kind: WatchedKind, resourceVersion: string, onEvent: (event: WatchEvent) => void, onEnd: (end: WatchEnd) => void, scope?: { namespace?: string }): Promise<WatchHandle>;
   /**
    * The one namespace `kind` is listed and watched in, when it is not listed cluster-wide (live: after a
    * 403); live also names the namespace tried when that was refused as well (the kind's state is then a 403).

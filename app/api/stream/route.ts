@@ -1,9 +1,12 @@
 /**
  * GET /api/stream: the cluster as Server-Sent Events (snapshot, then coalesced deltas, connection
- * states, heartbeats) from the process-wide watch hub. One stream per browser tab; same origin only.
+ * states, heartbeats) from the process-wide watch hub. One stream per browser; same origin only.
+ * `?namespace=&cluster=`: the namespace chosen in the header (server/hub/streamRequest.ts), which kinds
+ * this identity may list in one namespace only are watched in.
  */
 import { getWatchHub } from '../../../server/hub';
 import { createEventStream, SSE_HEADERS } from '../../../server/hub/sse';
+import { streamNamespace } from '../../../server/hub/streamRequest';
 import { errorResponse, refusalResponse } from '../../../server/http/errors';
 import { checkOrigin } from '../../../server/http/guard';
 
@@ -14,7 +17,9 @@ export function GET(request: Request): Response {
   const refusal = checkOrigin(request);
   if (refusal) return refusalResponse(refusal);
   try {
-    return new Response(createEventStream(getWatchHub(), request.signal), { headers: SSE_HEADERS });
+    const hub = getWatchHub();
+    const namespace = streamNamespace(new URL(request.url).searchParams, hub.source.info());
+    return new Response(createEventStream(hub, request.signal, namespace !== undefined ? { namespace } : {}), { headers: SSE_HEADERS });
   } catch (error) {
     return errorResponse(error);
   }

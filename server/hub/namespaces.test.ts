@@ -1,0 +1,231 @@
+/**
+ * Per-namespace watchers for kinds the source lists in one namespace only (an identity with Roles in
+ * some namespaces, no ClusterRole): the stream follows the namespace the browser chose. A fake source
+ * behaves as the live one does: a cluster-wide list of a namespaced kind is refused (403) and falls back
+ * to its own namespace (team-a), remembered (namespaceOf); a list or watch given a namespace asks exactly
+ * there, refused where the identity has no Role (team-c).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { objectKey, type WatchedKind } from '../../lib/cluster/kinds';
+import type { ConnectionStates, StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { ClusterSource, ListOptions, WatchEnd, WatchEvent } from '../sources/types';
+import { WatchHub, type HubSubscriber } from './watchHub';
+
+const HOME = 'team-a';
+const ALLOWED = new Set(['team-a', 'team-b']);
+
+const notUsed = (): never => {
+  throw new Error('not used');
+};
+const forbidden = (where: string) => Object.assign(new Error(`podcliquesets is forbidden in ${where}`), { status: 403 });
+
+class ScopedSource {
+  rv = 10;
+  readonly objects: KubeObject[] = [];
+  readonly scoped = new Map<WatchedKind, string>();
+  readonly lists: string[] = [];
+  readonly watches = new Set<{ kind: WatchedKind; namespace?: string; onEvent: (event: WatchEvent) => void; onEnd: (end: WatchEnd) => void }>();
+
+  put(kind: WatchedKind, namespace: string | undefined, name: string, notify = true): void {
+    const object = { kind, metadata: { name, ...(namespace ? { namespace } : {}), resourceVersion: String(++this.rv) } } as KubeObject;
+    this.objects.push(object);
+    if (!notify) return;
+    for (const watch of [...this.watches]) {
+      if (watch.kind !== kind) continue;
+      const where = watch.namespace ?? this.scoped.get(kind);
+      if (where === undefined || where === namespace) watch.onEvent({ type: 'ADDED', object });
+    }
+  }
+
+  /** Open watches as `kind@namespace` (`kind@*` cluster-wide), sorted. */
+  open(): string[] {
+    return [...this.watches].map((watch) => `${watch.kind}@${watch.namespace ?? this.scoped.get(watch.kind) ?? '*'}`).sort();
+  }
+
+  private page(kind: WatchedKind, namespace: string | undefined) {
+    const items = this.objects.filter((object) => object.kind === kind && (namespace === undefined || object.metadata?.namespace === namespace));
+    return { items, resourceVersion: String(this.rv) };
+  }
+
+  readonly source: ClusterSource = {
+    info: () => ({ mode: 'live', name: 'team', namespace: HOME, readOnly: false }),
+    namespaceOf: (kind) => this.scoped.get(kind),
+    list: async (kind, options: ListOptions) => {
+      const namespaced = kind !== 'Node';
+      const where = options.namespace ?? this.scoped.get(kind);
+      this.lists.push(`${kind}@${where ?? '*'}`);
+      if (!namespaced) return this.page(kind, undefined);
+      if (where === undefined) {
+        this.scoped.set(kind, HOME);
+        return this.page(kind, HOME);
+      }
+      if (!ALLOWED.has(where)) throw forbidden(where);
+      return this.page(kind, where);
+    },
+    watch: async (kind, _resourceVersion, onEvent, onEnd, scope) => {
+      const watch = { kind, ...(scope?.namespace !== undefined ? { namespace: scope.namespace } : {}), onEvent, onEnd };
+      this.watches.add(watch);
+      return { stop: () => this.watches.delete(watch) };
+    },
+    // Actions: not what the hub does.
+    apply: notUsed,
+    delete: notUsed,
+    scale: notUsed,
+    can: notUsed,
+    close: async () => {},
+  };
+}
+
+class Recorder implements HubSubscriber {
+  readonly snapshots: StreamSnapshot[] = [];
+  readonly deltas: StreamDelta[] = [];
+  readonly states: ConnectionStates[] = [];
+  snapshot(snapshot: StreamSnapshot): void {
+    this.snapshots.push(snapshot);
+  }
+  delta(delta: StreamDelta): void {
+    this.deltas.push(delta);
+  }
+  state(states: ConnectionStates): void {
+    this.states.push(states);
+  }
+  keys(kind: WatchedKind): string[] {
+    return (this.snapshots.at(-1)?.kinds[kind]?.items ?? []).map(objectKey);
+  }
+  deltaKeys(kind: WatchedKind): string[] {
+    return this.deltas.flatMap((delta) => (delta.kinds[kind] ?? []).map((event) => objectKey(event.object)));
+  }
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+let fake: ScopedSource;
+beforeEach(() => {
+  vi.useFakeTimers();
+  fake = new ScopedSource();
+  for (const namespace of ['team-a', 'team-b', 'team-c']) fake.put('PodCliqueSet', namespace, `pcs-${namespace}`, false);
+  fake.put('Node', undefined, 'n1', false);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const hub = () => new WatchHub(fake.source, { kinds: ['PodCliqueSet', 'Node'], idleStopMs: 30_000, random: () => 1 });
+
+describe('WatchHub: kinds watched in one namespace follow the namespace a subscriber chose', () => {
+  it('starts a watcher in team-b for its first subscriber: its snapshot holds team-b, not the fallback namespace', async () => {
+    const h = hub();
+    const teamB = new Recorder();
+    h.subscribe(teamB, { namespace: 'team-b' });
+    await settle();
+    expect(teamB.snapshots).toHaveLength(1);
+    expect(teamB.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
+    expect(teamB.snapshots[0]!.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: 'team-b' });
+    // Cluster-wide kinds are the hub's one watch, the same for everyone.
+    expect(teamB.keys('Node')).toEqual(['n1']);
+    expect(teamB.snapshots[0]!.states.Node).not.toHaveProperty('namespace');
+    expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a', 'PodCliqueSet@team-b']);
+    expect(h.namespaceWatches).toEqual({ 'team-b': ['PodCliqueSet'] });
+    // A subscriber that names no namespace (or the source's own) sees the fallback namespace.
+    const plain = new Recorder();
+    h.subscribe(plain);
+    const home = new Recorder();
+    h.subscribe(home, { namespace: HOME });
+    expect(plain.keys('PodCliqueSet')).toEqual(['team-a/pcs-team-a']);
+    expect(home.keys('PodCliqueSet')).toEqual(['team-a/pcs-team-a']);
+    expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a', 'PodCliqueSet@team-b']);
+  });
+
+  it('shares one watcher per namespace; a late subscriber gets a snapshot at once, with what changed since; deltas go to that namespace only', async () => {
+    const h = hub();
+    const first = new Recorder();
+    const teamA = new Recorder();
+    h.subscribe(first, { namespace: 'team-b' });
+    h.subscribe(teamA, { namespace: HOME });
+    await settle();
+    const listsBefore = fake.lists.length;
+    fake.put('PodCliqueSet', 'team-b', 'later');
+    fake.put('PodCliqueSet', 'team-a', 'home-later');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(first.deltaKeys('PodCliqueSet')).toEqual(['team-b/later']);
+    expect(teamA.deltaKeys('PodCliqueSet')).toEqual(['team-a/home-later']);
+    const late = new Recorder();
+    h.subscribe(late, { namespace: 'team-b' });
+    expect(late.snapshots).toHaveLength(1);
+    expect(late.keys('PodCliqueSet')).toEqual(['team-b/later', 'team-b/pcs-team-b']);
+    expect(late.snapshots[0]!.seq).toBe(first.deltas.at(-1)!.seq);
+    expect(fake.lists.length).toBe(listsBefore);
+    expect(fake.open().filter((watch) => watch === 'PodCliqueSet@team-b')).toHaveLength(1);
+    fake.put('PodCliqueSet', 'team-b', 'third');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(late.deltas).toEqual([first.deltas.at(-1)]);
+    expect(teamA.deltaKeys('PodCliqueSet')).toEqual(['team-a/home-later']);
+  });
+
+  it('stops a namespace watcher idleStopMs after its last subscriber leaves, unless one comes back', async () => {
+    const h = hub();
+    const stay = new Recorder();
+    h.subscribe(stay);
+    const leaveB = h.subscribe(new Recorder(), { namespace: 'team-b' });
+    const leaveB2 = h.subscribe(new Recorder(), { namespace: 'team-b' });
+    await settle();
+    leaveB();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fake.open()).toContain('PodCliqueSet@team-b');
+    leaveB2();
+    await vi.advanceTimersByTimeAsync(29_000);
+    // Back within the delay (a reload): the same watch, no new list.
+    const listsBefore = fake.lists.length;
+    const back = new Recorder();
+    const leaveBack = h.subscribe(back, { namespace: 'team-b' });
+    expect(back.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
+    expect(fake.lists.length).toBe(listsBefore);
+    leaveBack();
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(fake.open()).toContain('PodCliqueSet@team-b');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a']);
+    expect(h.namespaceWatches).toEqual({});
+    expect(h.isRunning).toBe(true);
+    // The one left still gets its deltas.
+    fake.put('PodCliqueSet', 'team-a', 'more');
+    await vi.advanceTimersByTimeAsync(150);
+    expect(stay.deltaKeys('PodCliqueSet')).toEqual(['team-a/more']);
+    // A new subscriber of team-b lists afresh.
+    const again = new Recorder();
+    h.subscribe(again, { namespace: 'team-b' });
+    await settle();
+    expect(fake.lists.at(-1)).toBe('PodCliqueSet@team-b');
+    expect(again.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
+  });
+
+  it('a namespace where the identity may not list the kind is a 403 naming it, and does not hold back the snapshot', async () => {
+    const h = hub();
+    const teamC = new Recorder();
+    h.subscribe(teamC, { namespace: 'team-c' });
+    await settle();
+    expect(teamC.snapshots).toHaveLength(1);
+    expect(teamC.keys('PodCliqueSet')).toEqual([]);
+    expect(teamC.snapshots[0]!.states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 403, namespace: 'team-c', lastError: 'podcliquesets is forbidden in team-c' });
+    expect(teamC.keys('Node')).toEqual(['n1']);
+    // The fallback namespace's watch is unaffected.
+    expect(h.states().PodCliqueSet).toMatchObject({ status: 'live', namespace: HOME });
+  });
+
+  it('a source that lists every kind cluster-wide gets one watch per kind whatever the namespaces chosen', async () => {
+    fake.source.namespaceOf = undefined;
+    const open = fake.source.list;
+    fake.source.list = (kind, options) => (kind === 'PodCliqueSet' && !options.namespace ? Promise.resolve({ items: fake.objects.filter((o) => o.kind === kind), resourceVersion: '99' }) : open(kind, options));
+    const h = hub();
+    const b = new Recorder();
+    const c = new Recorder();
+    h.subscribe(b, { namespace: 'team-b' });
+    h.subscribe(c, { namespace: 'team-c' });
+    await settle();
+    expect(b.keys('PodCliqueSet')).toEqual(['team-a/pcs-team-a', 'team-b/pcs-team-b', 'team-c/pcs-team-c']);
+    expect(c.snapshots[0]).toBe(b.snapshots[0]);
+    expect(fake.lists).toEqual(['Node@*']);
+    expect(fake.watches.size).toBe(2);
+    expect(h.namespaceWatches).toEqual({});
+  });
+});
