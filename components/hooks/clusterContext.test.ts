@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorAnswerOf } from './clusterActions';
-import { ClusterContextError, fetchClusterContext, postContextSwitch } from './clusterContext';
+import { ClusterContextError, fetchClusterContext, onStreamNamespaceChange, postContextSwitch, streamNamespaceChoice, streamUrl } from './clusterContext';
 
 // What the routes answer on failure (server/http/errors.ts: `{error: ActionError}`; GET /api/context adds `contexts`).
 const failure = (status: number, statusText: string, body: unknown) => new Response(JSON.stringify(body), { status, statusText, headers: { 'content-type': 'application/json' } });
@@ -33,5 +33,41 @@ describe('the /api/context client', () => {
   it('a body that is not JSON falls back to the status line', async () => {
     vi.stubGlobal('fetch', async () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }));
     await expect(fetchClusterContext()).rejects.toThrow('502 Bad Gateway');
+  });
+});
+
+describe('the namespace the stream follows', () => {
+  /** A window with localStorage and events, enough for the choice (no DOM in these tests). */
+  function fakeWindow(): Map<string, string> {
+    const storage = new Map<string, string>();
+    const target = new EventTarget();
+    vi.stubGlobal('window', {
+      localStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) },
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+      dispatchEvent: target.dispatchEvent.bind(target),
+    });
+    return storage;
+  }
+
+  it('asks for the header’s namespace of the cluster this server serves, and again when it is chosen', async () => {
+    const storage = fakeWindow();
+    storage.set('canopy-namespace:live:team', 'team-b');
+    vi.stubGlobal('fetch', async () => Response.json({ source: { mode: 'live', name: 'team', namespace: 'team-a', readOnly: false }, contexts: ['team'] }));
+    // Before the cluster is known and with no earlier choice: none (the server's own namespace).
+    expect(streamNamespaceChoice()).toBeNull();
+    expect(streamUrl(null)).toBe('/api/stream');
+    const heard: (string | undefined)[] = [];
+    const stop = onStreamNamespaceChange(() => heard.push(streamNamespaceChoice()?.namespace));
+    await vi.waitFor(() => expect(heard).toEqual(['team-b']));
+    expect(streamNamespaceChoice()).toEqual({ namespace: 'team-b', cluster: 'live:team' });
+    expect(streamUrl(streamNamespaceChoice())).toBe('/api/stream?namespace=team-b&cluster=live%3Ateam');
+    // Remembered for a reload, read before /api/context answers.
+    expect(JSON.parse(storage.get('canopy-stream-namespace')!)).toEqual({ namespace: 'team-b', cluster: 'live:team' });
+    // Chosen in another tab: the storage event.
+    storage.set('canopy-namespace:live:team', 'team-c');
+    window.dispatchEvent(new Event('storage'));
+    expect(heard.at(-1)).toBe('team-c');
+    stop();
   });
 });

@@ -95,6 +95,7 @@ const contextListeners = new Set<() => void>();
 
 function setContextState(next: ClusterContextState): void {
   contextState = next;
+  if (next.status === 'ready') rememberStreamChoice();
   for (const listener of contextListeners) listener();
 }
 
@@ -197,4 +198,76 @@ export function useSelectedNamespace(): { namespace: string | null; setNamespace
     [key],
   );
   return { namespace, setNamespace };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The namespace the cluster stream follows
+
+/**
+ * Which namespace the tab's stream asks the server to watch (kinds this identity may list in one
+ * namespace only are watched in the chosen one: server/hub/streamRequest.ts), and for which cluster.
+ */
+export interface StreamNamespaceChoice {
+  namespace: string;
+  /** `<mode>:<name>` of the cluster it was chosen for: the server ignores a choice made for another. */
+  cluster: string;
+}
+
+/** The last choice made with the cluster known, for a stream opened before /api/context answers (a reload). */
+const LAST_STREAM_CHOICE_KEY = 'canopy-stream-namespace';
+
+function choiceFor(source: Pick<ClusterSourceInfo, 'mode' | 'name' | 'namespace'>): StreamNamespaceChoice {
+  const stored = readStored(namespaceStorageKey(source));
+  return { namespace: stored && isValidNamespace(stored) ? stored : source.namespace, cluster: `${source.mode}:${source.name}` };
+}
+
+function rememberStreamChoice(): void {
+  if (contextState.status !== 'ready' || typeof window === 'undefined') return;
+  const choice = JSON.stringify(choiceFor(contextState.data.source));
+  try {
+    if (window.localStorage.getItem(LAST_STREAM_CHOICE_KEY) !== choice) window.localStorage.setItem(LAST_STREAM_CHOICE_KEY, choice);
+  } catch {
+    // Storage disabled: a reload asks without a namespace, then again once the cluster is known.
+  }
+}
+
+/**
+ * The namespace the stream should follow now: the header's choice for the cluster this server serves
+ * (its default namespace until one is chosen); before /api/context has answered, the last choice this
+ * browser made (a reload: most likely the same cluster); null when there is none yet.
+ */
+export function streamNamespaceChoice(): StreamNamespaceChoice | null {
+  if (typeof window === 'undefined') return null;
+  if (contextState.status === 'ready') return choiceFor(contextState.data.source);
+  try {
+    const last = JSON.parse(window.localStorage.getItem(LAST_STREAM_CHOICE_KEY) ?? 'null') as Partial<StreamNamespaceChoice> | null;
+    if (last && typeof last.cluster === 'string' && typeof last.namespace === 'string' && isValidNamespace(last.namespace)) return { namespace: last.namespace, cluster: last.cluster };
+  } catch {
+    // Unreadable or not JSON: none.
+  }
+  return null;
+}
+
+/**
+ * Calls `listener` when the stream's namespace may have changed: a choice in this tab or another (the
+ * `storage` event), or the cluster becoming known. Starts loading /api/context (the choice is per cluster).
+ */
+export function onStreamNamespaceChange(listener: () => void): () => void {
+  const changed = () => {
+    rememberStreamChoice();
+    listener();
+  };
+  const unsubscribeContext = subscribeContext(changed);
+  const unsubscribeNamespace = subscribeNamespace(changed);
+  if (contextState.status !== 'ready') void loadContext();
+  return () => {
+    unsubscribeContext();
+    unsubscribeNamespace();
+  };
+}
+
+/** The stream's URL for a choice: `/api/stream?namespace=…&cluster=…`, or plain without one. */
+export function streamUrl(choice: StreamNamespaceChoice | null): string {
+  if (!choice) return '/api/stream';
+  return `/api/stream?${new URLSearchParams({ namespace: choice.namespace, cluster: choice.cluster })}`;
 }

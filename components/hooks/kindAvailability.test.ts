@@ -55,6 +55,30 @@ describe('kindAvailability', () => {
   });
 });
 
+describe('kindAvailability across a namespace switch', () => {
+  const scoped = (namespace: string, extra: Partial<ConnectionStates['Pod']> = {}): ConnectionStates => ({
+    PodCliqueSet: { kind: 'PodCliqueSet', status: 'live', since: 1, namespace, ...extra },
+    Node: { kind: 'Node', status: 'live', since: 1 },
+  });
+
+  it('a kind still watched in the namespace chosen before is loading, not live (its empty list is not "none")', () => {
+    expect(kindAvailability(states(scoped('team-a')), 'PodCliqueSet', 'team-b')).toEqual({ status: 'loading' });
+    expect(kindAvailability(states(scoped('team-a', { status: 'error', httpStatus: 403, lastError: 'forbidden' })), 'PodCliqueSet', 'team-b')).toEqual({ status: 'loading' });
+    // Cluster-wide kinds carry no namespace: the switch does not touch them.
+    expect(kindAvailability(states(scoped('team-a')), 'Node', 'team-b')).toEqual({ status: 'live' });
+  });
+
+  it('once the stream watches the chosen namespace, its state is believed: live, or refused there', () => {
+    expect(kindAvailability(states(scoped('team-b')), 'PodCliqueSet', 'team-b')).toEqual({ status: 'live' });
+    expect(kindAvailability(states(scoped('team-c', { status: 'error', httpStatus: 403, lastError: 'podcliquesets is forbidden' })), 'PodCliqueSet', 'team-c')).toEqual({
+      status: 'forbidden',
+      error: 'podcliquesets is forbidden',
+    });
+    // No choice known yet (the cluster not known): the state as it is.
+    expect(kindAvailability(states(scoped('team-a')), 'PodCliqueSet', null)).toEqual({ status: 'live' });
+  });
+});
+
 describe('unavailableText', () => {
   it('says who may not list what, or why the list failed, never that there are none', () => {
     expect(unavailableText('PodGang', { status: 'forbidden' }, 'team-a')).toBe('You may not list PodGangs in team-a.');

@@ -19,10 +19,15 @@ export type KindAvailability =
 export const LIVE: KindAvailability = Object.freeze({ status: 'live' });
 const LOADING: KindAvailability = Object.freeze({ status: 'loading' });
 
-/** The availability of `kind` in this connection state. */
-export function kindAvailability(connection: Pick<ClientConnectionState, 'synced' | 'kinds' | 'loading'>, kind: WatchedKind): KindAvailability {
+/**
+ * The availability of `kind` in this connection state. `selectedNamespace`: the namespace chosen in the
+ * header; a kind the server watches in one namespace (its state names it) that is another one was
+ * watched for the previous choice, and the stream for this one is on its way: loading, not "none".
+ */
+export function kindAvailability(connection: Pick<ClientConnectionState, 'synced' | 'kinds' | 'loading'>, kind: WatchedKind, selectedNamespace?: string | null): KindAvailability {
   if (!connection.synced) return LOADING;
   const state = connection.kinds[kind];
+  if (state?.namespace !== undefined && selectedNamespace && state.namespace !== selectedNamespace) return LOADING;
   // A server that reports no state for the kind: its snapshot is all there is to go on.
   if (!state || state.status === 'live') return LIVE;
   if (connection.loading?.[kind]) return LOADING;

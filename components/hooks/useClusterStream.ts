@@ -11,6 +11,7 @@ import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore, type ClientConnectionState } from './clusterStore';
 import { createBrowserRelay } from './streamRelay';
 import { kindAvailability, type KindAvailability } from './kindAvailability';
+import { onStreamNamespaceChange, streamNamespaceChoice, streamUrl, useSelectedNamespace } from './clusterContext';
 
 let tabStore: ClusterStore | null = null;
 
@@ -18,7 +19,24 @@ function getTabStore(): ClusterStore {
   if (tabStore) return tabStore;
   const openEventSource = (url: string) => new EventSource(url);
   const relay = createBrowserRelay(openEventSource);
-  const store = new ClusterStore({ createEventSource: relay ? relay.createEventSource : openEventSource });
+  // The namespace the stream asked for; every (re)open asks for the current choice.
+  let asked = streamNamespaceChoice();
+  const store = new ClusterStore({
+    createEventSource: relay ? relay.createEventSource : openEventSource,
+    get url() {
+      asked = streamNamespaceChoice();
+      return streamUrl(asked);
+    },
+  });
+  // Another namespace chosen (here or in another tab: they share it through localStorage), or the
+  // cluster now known: the tab holding the stream opens one for it. The store keeps its data until the
+  // new snapshot; kinds watched in the old namespace read as loading meanwhile (kindAvailability).
+  // Followers wait for the holder's new snapshot, relayed: asking it now would get the old one.
+  onStreamNamespaceChange(() => {
+    const next = streamNamespaceChoice();
+    if (next?.namespace === asked?.namespace && next?.cluster === asked?.cluster) return;
+    if (!relay || relay.role === 'leader') store.reopen();
+  });
   relay?.start({
     currentSnapshot: () => store.currentSnapshot(),
     becameLeader: () => {
@@ -59,7 +77,8 @@ export function useConnectionState(): ClientConnectionState {
 
 /**
  * Whether `kind`'s list can be believed: live, loading, forbidden (403) or failed (the last error);
- * kindAvailability.ts. An empty list that is not live is never "none". Re-renders only when it changes.
+ * kindAvailability.ts. An empty list that is not live is never "none", nor is a kind still watched in
+ * the namespace chosen before (the stream for the new one is on its way). Re-renders only when it changes.
  */
 export function useKindAvailability(kind: WatchedKind): KindAvailability {
   return useKindAvailabilities([kind])[kind];
@@ -68,10 +87,11 @@ export function useKindAvailability(kind: WatchedKind): KindAvailability {
 /** useKindAvailability for several kinds at once, by kind; `kinds` is read on every render (keep it constant). */
 export function useKindAvailabilities<K extends WatchedKind>(kinds: readonly K[]): Readonly<Record<K, KindAvailability>> {
   const store = useClusterStream();
+  const { namespace } = useSelectedNamespace();
   // A string snapshot compares by value, so a change of another kind does not re-render.
   const key = useSyncExternalStore(
     store.subscribe,
-    () => JSON.stringify(kinds.map((kind) => [kind, kindAvailability(store.getConnectionState(), kind)])),
+    () => JSON.stringify(kinds.map((kind) => [kind, kindAvailability(store.getConnectionState(), kind, namespace)])),
     () => JSON.stringify(kinds.map((kind) => [kind, { status: 'loading' }])),
   );
   return useMemo(() => Object.fromEntries(JSON.parse(key) as [K, KindAvailability][]) as Record<K, KindAvailability>, [key]);

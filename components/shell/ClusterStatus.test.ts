@@ -126,6 +126,7 @@ describe('a namespace-scoped identity whose namespace was refused too', () => {
       'You may not list Nodes, so the topology page cannot show GPUs.',
       NAMESPACE_HINT,
     ]);
+    expect(NAMESPACE_HINT).toContain('Choose a namespace where this identity may list them under Namespace in the cluster panel');
     expect(NAMESPACE_HINT).toContain('CANOPY_NAMESPACE=<namespace>');
     expect(NAMESPACE_HINT).toContain('kubectl config set-context --current --namespace=<namespace>');
     expect(summariseConnection(open(kinds))).toMatchObject({ label: 'Limited', detail: expect.stringContaining('nor in namespace default') });

@@ -64,9 +64,13 @@ export function accessLimits(kinds: ConnectionStates): AccessLimits {
   };
 }
 
-/** How a person changes the one namespace the server lists in (the header's choice only filters the views). */
+/**
+ * How a person gets such kinds listed: the namespace chosen in the header is where the server lists and
+ * watches them for this browser (with this identity's rights only); the server's own namespace is where
+ * it starts before one is chosen.
+ */
 export const NAMESPACE_HINT =
-  'To use another namespace, start Canopy with CANOPY_NAMESPACE=<namespace>, or set the context’s namespace (kubectl config set-context --current --namespace=<namespace>) and restart Canopy; the namespace chosen in the header only filters what is shown.';
+  'Choose a namespace where this identity may list them under Namespace in the cluster panel: Canopy then lists and watches them there. Before one is chosen it uses CANOPY_NAMESPACE=<namespace>, else the context’s namespace (kubectl config set-context --current --namespace=<namespace>).';
 
 /** The limits as sentences for a person: which namespace, what may not be listed, what that costs. */
 export function accessSentences(limits: AccessLimits): string[] {
