@@ -140,6 +140,8 @@ describe('applying the disaggregated fixture', () => {
       'app.kubernetes.io/component': 'pcs-podclique',
       'grove.io/podcliqueset-replica-index': '0',
       'grove.io/podgang': 'disagg-0',
+      // Grove's label (§7); the simulator's value is its own hash of the same template fields.
+      'grove.io/pod-template-hash': expect.stringMatching(/^[bcdfghjklmnpqrstvwxz2456789]+$/),
     });
     expect(router.metadata!.ownerReferences![0]).toMatchObject({ kind: 'PodCliqueSet', uid: pcs.metadata!.uid });
     const worker = s.store.get('PodClique', 'default/disagg-0-prefill-0-pworker') as Obj;
@@ -151,6 +153,7 @@ describe('applying the disaggregated fixture', () => {
       'grove.io/podgang': 'disagg-0',
       'grove.io/podcliquescalinggroup': 'disagg-0-prefill',
       'grove.io/podcliquescalinggroup-replica-index': '0',
+      'grove.io/pod-template-hash': expect.stringMatching(/^[bcdfghjklmnpqrstvwxz2456789]+$/),
     });
     expect(worker.metadata!.ownerReferences![0]).toMatchObject({ kind: 'PodCliqueScalingGroup', name: 'disagg-0-prefill', uid: pcsg.metadata!.uid });
     expect(worker.spec.startsAfter).toEqual(['disagg-0-prefill-0-pleader']);

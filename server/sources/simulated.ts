@@ -9,7 +9,8 @@
  *     pod budget of lib/cluster/limits.ts is built;
  *   - Grove operator (simulated-operator.ts): a PodCliqueSet expands with lib/grove/expand-objects (the
  *     same code the previews use) into PodCliques, PodCliqueScalingGroups, PodGangs and pods with the
- *     operator's names and labels; statuses kept as API-NOTES §9 describes;
+ *     operator's names and labels; statuses kept as API-NOTES §9 describes; a template change rolls out
+ *     as Grove's RollingRecreate does, one PodCliqueSet replica at a time, a step per tick;
  *   - scheduler (simulated-scheduler.ts): PodGangs placed with lib/placement on the ClusterState built from
  *     the stored Nodes and Pods (lib/topology/snapshot.ts), as the gang's scheduler would (API-NOTES §13):
  *     a kai-scheduler gang whole, with its topology constraints, or not at all; a default-scheduler gang
@@ -23,8 +24,7 @@
  * can watch it; `tickMs: 0` turns the timer off and tests drive it with step()/settle().
  * This class only wires them together: the ClusterSource calls, Canopy's scale policy, and the clock.
  *
- * Left out on purpose: rolling updates of existing PodCliques when a PodCliqueSet's template changes
- * (new PodCliques get the new template), gang termination, HPAs, node failures, preemption.
+ * Left out on purpose: gang termination, HPAs, node failures, preemption.
  */
 import { mulberry32 } from '../../lib/random';
 import type { ScalableKind, WatchedKind } from '../../lib/cluster/kinds';
@@ -37,7 +37,7 @@ import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
 import { applyNow, assertKind, deleteNow, loadSnapshot, scaleNow } from './simulated-apiserver';
 import { SimulatedCluster } from './simulated-cluster';
 import { kubeletStep } from './simulated-kubelet';
-import { updateStatuses } from './simulated-operator';
+import { operatorStep } from './simulated-operator';
 import { clusterState, schedulerStep } from './simulated-scheduler';
 import { ObjectStore, actionError, isActionError } from './simulated-store';
 import type {
@@ -184,7 +184,7 @@ export class SimulatedSource implements ClusterSource {
     const before = this.store.resourceVersion;
     kubeletStep(this.sim);
     schedulerStep(this.sim);
-    updateStatuses(this.sim);
+    operatorStep(this.sim);
     return this.store.resourceVersion - before;
   }
 
