@@ -1,0 +1,156 @@
+/**
+ * A platform engineer's identity with Roles in two team namespaces and no ClusterRole: the streams
+ * follow the namespace each browser chose. Through the real route (GET /api/stream?namespace=&cluster=)
+ * and the live source against the real apiserver: a stream for team B sees B's PodCliqueSet (and one
+ * created later, as a delta), a stream for team A does not; a stream for team C, where the identity has
+ * no Role, gets the 403 the pages show as "You may not list PodCliqueSets in C."; the header's scope line
+ * names the namespace each stream watches. The server lists only with the identity's own token.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { GET as streamRoute } from '../../app/api/stream/route';
+import { kindAvailability, unavailableText } from '../../components/hooks/kindAvailability';
+import { accessLimits, accessSentences } from '../../components/shell/ClusterStatus';
+import { objectKey } from '../../lib/cluster/kinds';
+import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import { configureWatchHub, resetWatchHub } from '../../server/hub';
+import { openConnection } from '../../server/kube/connection';
+import { setClusterSource } from '../../server/sources';
+import { LiveSource } from '../../server/sources/live';
+import { smallStack } from '../support/stack';
+import { grant, serviceAccountKubeconfig } from '../support/identities';
+import { createTestNamespace, eventually, testKubeConfig } from './test-helpers';
+
+const ORIGIN = 'http://127.0.0.1:3000';
+const CONTEXT = 'platform';
+const admin = testKubeConfig();
+const core = admin.makeApiClient(k8s.CoreV1Api);
+const rbac = admin.makeApiClient(k8s.RbacAuthorizationV1Api);
+const customObjects = admin.makeApiClient(k8s.CustomObjectsApi);
+const READ: k8s.V1PolicyRule[] = [
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['grove.io'], resources: ['podcliquesets'], verbs: ['get', 'list', 'watch'] },
+];
+let a = '';
+let b = '';
+let c = '';
+let dir = '';
+let viewer: LiveSource | undefined;
+const streams: { close(): void }[] = [];
+
+/** One browser's stream through the route: its first snapshot, and the deltas after it. */
+function openStream(query: Record<string, string>) {
+  const abort = new AbortController();
+  const response = streamRoute(new Request(`${ORIGIN}/api/stream?${new URLSearchParams(query)}`, { headers: { host: '127.0.0.1:3000' }, signal: abort.signal }));
+  expect(response.status).toBe(200);
+  const deltas: StreamDelta[] = [];
+  let resolveSnapshot: (snapshot: StreamSnapshot) => void = () => {};
+  const snapshot = new Promise<StreamSnapshot>((resolve) => (resolveSnapshot = resolve));
+  void (async () => {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event === 'snapshot') resolveSnapshot(JSON.parse(data!) as StreamSnapshot);
+        if (event === 'delta') deltas.push(JSON.parse(data!) as StreamDelta);
+      }
+    }
+  })();
+  const stream = { snapshot, deltas, close: () => abort.abort() };
+  streams.push(stream);
+  return stream;
+}
+
+const pcsKeys = (snapshot: StreamSnapshot) => (snapshot.kinds.PodCliqueSet?.items ?? []).map(objectKey);
+const stack = (namespace: string, name: string) =>
+  customObjects.createNamespacedCustomObject({ group: 'grove.io', version: 'v1alpha1', plural: 'podcliquesets', namespace, body: parse(smallStack(namespace, name, 1)) as object });
+
+beforeAll(async () => {
+  [a, b, c] = (await Promise.all(['team-a', 'team-b', 'team-c'].map((prefix) => createTestNamespace(core, prefix)))) as [string, string, string];
+  dir = mkdtempSync(path.join(tmpdir(), 'canopy-platform-'));
+  const file = path.join(dir, 'config');
+  // The account lives in A; Roles in A and B (B's binding names the account in A), none in C.
+  await serviceAccountKubeconfig(admin, a, 'platform', file, { context: CONTEXT });
+  await grant(rbac, a, 'platform', 'reader', READ);
+  await rbac.createNamespacedRole({ namespace: b, body: { metadata: { name: 'reader' }, rules: READ } });
+  await rbac.createNamespacedRoleBinding({
+    namespace: b,
+    body: { metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'platform', namespace: a }] },
+  });
+  for (const namespace of [a, b, c]) await stack(namespace, `pcs-${namespace}`);
+  viewer = new LiveSource(openConnection({ env: { KUBECONFIG: file } })!);
+  expect(viewer.info()).toMatchObject({ mode: 'live', name: CONTEXT, namespace: a });
+  resetWatchHub();
+  configureWatchHub({ kinds: ['Pod', 'PodCliqueSet'], backoff: { baseMs: 200, capMs: 60_000 } });
+  await setClusterSource(viewer);
+});
+
+afterAll(async () => {
+  for (const stream of streams) stream.close();
+  resetWatchHub();
+  configureWatchHub(undefined);
+  await setClusterSource(undefined);
+  await viewer?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const namespace of [a, b, c]) if (namespace) await core.deleteNamespace({ name: namespace }).catch(() => {});
+});
+
+describe('streams of a namespace-scoped identity follow the namespace each browser chose', () => {
+  it('a stream for B sees B’s PodCliqueSet and later ones; a stream for A does not; the scope line names each one’s namespace', async () => {
+    const cluster = `live:${CONTEXT}`;
+    const streamB = openStream({ namespace: b, cluster });
+    const first = await streamB.snapshot;
+    expect(pcsKeys(first)).toEqual([`${b}/pcs-${b}`]);
+    expect(first.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: b });
+    expect(kindAvailability({ synced: true, kinds: first.states }, 'PodCliqueSet', b)).toEqual({ status: 'live' });
+    expect(accessSentences(accessLimits(first.states))[0]).toBe(`Namespace ${b} only: you may not list Pods, PodCliqueSets cluster-wide.`);
+
+    const streamA = openStream({ namespace: a, cluster });
+    const home = await streamA.snapshot;
+    expect(pcsKeys(home)).toEqual([`${a}/pcs-${a}`]);
+    expect(home.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: a });
+    expect(accessSentences(accessLimits(home.states))[0]).toBe(`Namespace ${a} only: you may not list Pods, PodCliqueSets cluster-wide.`);
+
+    // A second browser on B shares B's watch: at once, the same objects.
+    const streamB2 = openStream({ namespace: b, cluster });
+    expect(pcsKeys(await streamB2.snapshot)).toEqual([`${b}/pcs-${b}`]);
+
+    await stack(b, 'later');
+    const inB = (deltas: StreamDelta[]) => deltas.some((delta) => delta.kinds.PodCliqueSet?.some((event) => objectKey(event.object) === `${b}/later`));
+    await eventually('the later PodCliqueSet in B as a delta of both B streams', async () => (inB(streamB.deltas) && inB(streamB2.deltas) ? true : undefined), 15_000);
+    await stack(a, 'later');
+    await eventually('the later PodCliqueSet in A as a delta of the A stream', async () =>
+      streamA.deltas.some((delta) => delta.kinds.PodCliqueSet?.some((event) => objectKey(event.object) === `${a}/later`)) ? true : undefined,
+    15_000);
+    // A's stream never saw B's objects.
+    const seenByA = streamA.deltas.flatMap((delta) => (delta.kinds.PodCliqueSet ?? []).map((event) => event.object.metadata?.namespace));
+    expect(new Set(seenByA)).toEqual(new Set([a]));
+    expect(streamB.deltas.flatMap((delta) => (delta.kinds.PodCliqueSet ?? []).map((event) => event.object.metadata?.namespace))).not.toContain(a);
+  });
+
+  it('a stream for C, where the identity has no Role, gets the 403 the pages show; a choice made for another cluster is ignored', async () => {
+    const streamC = openStream({ namespace: c, cluster: `live:${CONTEXT}` });
+    const snapshot = await streamC.snapshot;
+    expect(pcsKeys(snapshot)).toEqual([]);
+    expect(snapshot.states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 403, namespace: c });
+    expect(snapshot.states.PodCliqueSet?.lastError).toMatch(new RegExp(`podcliquesets.grove.io is forbidden: .* cannot list resource "podcliquesets" .* in the namespace "${c}"`));
+    const availability = kindAvailability({ synced: true, kinds: snapshot.states }, 'PodCliqueSet', c);
+    expect(availability.status).toBe('forbidden');
+    expect(unavailableText('PodCliqueSet', availability, c)).toBe(`You may not list PodCliqueSets in ${c}.`);
+
+    const elsewhere = openStream({ namespace: b, cluster: 'live:another-context' });
+    expect(pcsKeys(await elsewhere.snapshot)).toEqual([`${a}/later`, `${a}/pcs-${a}`]);
+  });
+});
