@@ -10,6 +10,14 @@
  * browser the cluster is empty. Subscribers arriving while nothing changed share one snapshot object,
  * so the streams encode it once (server/hub/sse.ts encodeMessage).
  *
+ * Kinds the source lists in one namespace only (live: an identity refused cluster-wide, see
+ * ClusterSource.namespaceOf) follow the namespace each subscriber chose (subscribe's `namespace`, from
+ * the browser's header): subscribers of a namespace other than the source's share a view with its own
+ * KindWatcher per such kind in that namespace (started with the view's first subscriber, stopped
+ * idleStopMs after its last), its own batches and sequence; everyone else shares the '' view. Kinds
+ * listed cluster-wide stay one watcher for all views (the browser filters them). A subscriber whose
+ * view changes (the source learnt a kind's scope from its first list) waits for the new view's snapshot.
+ *
  * While running, a health tick every `probeIntervalMs` (one timer for the hub, one request per source,
  * not per kind) asks the source's probe (live: /readyz). When it gets no answer the live kinds show as
  * retrying with the reason ("not answering"). When the apiserver answers but reports not ready (the
