@@ -29,14 +29,21 @@ function getTabStore(): ClusterStore {
     },
   });
   // Another namespace chosen (here or in another tab: they share it through localStorage), or the
-  // cluster now known: the tab holding the stream opens one for it. The store keeps its data until the
-  // new snapshot; kinds watched in the old namespace read as loading meanwhile (kindAvailability).
-  // Followers wait for the holder's new snapshot, relayed: asking it now would get the old one.
-  onStreamNamespaceChange(() => {
+  // cluster now known: the tab holding the stream opens one for it, when the stream shows a kind
+  // watched in another namespace (for every other kind the choice changes nothing the server sends,
+  // so a first visit, which asks before it knows the cluster, does not pay a second snapshot). The
+  // store keeps its data until the new snapshot; kinds watched in the old namespace read as loading
+  // meanwhile (kindAvailability). Followers wait for the holder's new snapshot, relayed: asking it
+  // now would get the old one.
+  const follow = () => {
     const next = streamNamespaceChoice();
-    if (next?.namespace === asked?.namespace && next?.cluster === asked?.cluster) return;
-    if (!relay || relay.role === 'leader') store.reopen();
-  });
+    if (!next || (next.namespace === asked?.namespace && next.cluster === asked?.cluster)) return;
+    if (relay && relay.role !== 'leader') return;
+    const kinds = Object.values(store.getConnectionState().kinds);
+    if (kinds.some((state) => state?.namespace !== undefined && state.namespace !== next.namespace)) store.reopen();
+  };
+  onStreamNamespaceChange(follow);
+  store.subscribe(follow);
   relay?.start({
     currentSnapshot: () => store.currentSnapshot(),
     becameLeader: () => {
