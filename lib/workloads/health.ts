@@ -17,6 +17,12 @@
  * fit even on an empty cluster (waiting cannot help). A stack still starting past the progress deadline
  * is a warning. Without `now` (or without timestamps) nothing is aged, and a refused gang minimum is a
  * problem at once, as it always was.
+ *
+ * A rolling update Grove drives (a template change under RollingRecreate: status.updateProgress
+ * started and not ended, one PodCliqueSet replica at a time) reads "Updating: N of M replicas updated",
+ * with the replica being updated and what in it is being replaced, in place of "Starting": its pods are
+ * replaced on purpose. Grove marks the updating PodCliques and scaling groups MinAvailableBreached
+ * Unknown/UpdateInProgress, which is not a breach (tree.ts reads only True).
  */
 import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
 import type { Condition, LastError } from '../grove/meta';
@@ -76,6 +82,46 @@ export interface WorkloadHealth {
   createdAt?: string;
   /** A note's text or weight depends on `now` (an age, a threshold): recompute as the clock moves. */
   timeDependent: boolean;
+}
+
+/** A rolling update under way, as the PodCliqueSet's status tells it (Grove's isAutoUpdateInProgress). */
+export interface RollingUpdate {
+  /** status.updatedReplicas: replicas available on the new template. */
+  updated: number;
+  desired: number;
+  /** status.updateProgress.currentlyUpdating[0].replicaIndex, when Grove has picked one. */
+  replica?: number;
+  /** updateProgress.updateStartedAt. */
+  since?: string;
+  /** What the replica is replacing now: "pod <name>", "<scaling group> replica <j>". */
+  replacing: string[];
+}
+
+export function rollingUpdateOf(tree: WorkloadTree): RollingUpdate | undefined {
+  const { pcs } = tree;
+  const progress = pcs.status?.updateProgress;
+  // OnDelete ends its update at once (pods take the template when deleted): nothing runs.
+  if (!progress || progress.updateEndedAt || pcs.spec?.updateStrategy?.type === 'OnDelete') return undefined;
+  const replica = progress.currentlyUpdating?.[0]?.replicaIndex;
+  const replacing: string[] = [];
+  if (replica !== undefined) {
+    for (const c of tree.podCliques) {
+      const p = c.object.status?.updateProgress;
+      if (c.pcsIndex === replica && !c.scalingGroup && p && !p.updateEndedAt && p.readyPodsSelectedToUpdate?.current) replacing.push(`pod ${p.readyPodsSelectedToUpdate.current}`);
+    }
+    for (const g of tree.scalingGroups) {
+      const p = g.object.status?.updateProgress;
+      const j = p?.readyReplicaIndicesSelectedToUpdate?.current;
+      if (g.pcsIndex === replica && p && !p.updateEndedAt && j !== undefined) replacing.push(`${g.name} replica ${j}`);
+    }
+  }
+  return {
+    updated: pcs.status?.updatedReplicas ?? 0,
+    desired: pcs.spec?.replicas ?? 0,
+    ...(replica !== undefined ? { replica } : {}),
+    ...(progress.updateStartedAt ? { since: progress.updateStartedAt } : {}),
+    replacing,
+  };
 }
 
 /** Container waiting reasons that mean the pod will not start by itself. */
@@ -208,6 +254,13 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   }
 
   const starting = live.filter((p) => p.stage !== 'ready' && !troubled.has(p) && !optional.includes(p));
+  const update = rollingUpdateOf(tree);
+  if (update) {
+    const since = parseTime(update.since);
+    const ready = live.filter((p) => p.stage === 'ready').length;
+    const where = update.replica !== undefined ? `; replica ${update.replica} being updated${update.replacing.length > 0 ? ` (replacing ${named(update.replacing)})` : ''}` : '';
+    add('info', `Updating${aged(since)}: ${update.updated} of ${plural(update.desired, 'replica')} updated${where}; ${ready} of ${plural(live.length, 'pod')} ready`, waited(since) !== undefined ? since : undefined);
+  }
   if (starting.length > 0) {
     const waiting = breached.filter(breachStarting).map((b) => b.name);
     const ready = live.filter((p) => p.stage === 'ready').length;
@@ -220,11 +273,14 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     const holdup = refusedYoung.length > 0 ? oldestFirst(refusedYoung)[0]! : late ? longest : undefined;
     const others = holdup ? (refusedYoung.length > 0 ? refusedYoung.length : starting.length) - 1 : 0;
     const holdupText = holdup ? `; ${podWait(holdup, waited(notReadySince(holdup)))}${others > 0 ? ` (and ${others} more waiting)` : ''}` : '';
-    add(
-      late ? 'warning' : 'info',
-      `Starting${aged(since)}: ${ready} of ${plural(live.length, 'pod')} ready${holdupText}${waiting.length > 0 ? `; below minAvailable until their pods are ready: ${named(waiting)}` : ''}`,
-      ms !== undefined ? since : undefined,
-    );
+    // Mid-update the Updating note speaks for pods on their way; a pod late past the deadline is still a warning.
+    if (!update || late || refusedYoung.length > 0) {
+      add(
+        late ? 'warning' : 'info',
+        `Starting${aged(since)}: ${ready} of ${plural(live.length, 'pod')} ready${holdupText}${waiting.length > 0 ? `; below minAvailable until their pods are ready: ${named(waiting)}` : ''}`,
+        ms !== undefined ? since : undefined,
+      );
+    }
   }
 
   // Being deleted: whatever else holds, the stack is going away, and that is said first.
@@ -233,7 +289,7 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   if (deletion) health = 'deleting';
   else if (desired === 0 && live.length === 0) health = 'idle';
   else if (notes.some((n) => n.severity === 'problem')) health = 'degraded';
-  else if (available >= desired && breached.length === 0 && starting.length === 0) health = 'healthy';
+  else if (available >= desired && breached.length === 0 && starting.length === 0 && !update) health = 'healthy';
   else health = 'progressing';
 
   const order: HealthSeverity[] = ['problem', 'warning', 'info'];
