@@ -255,7 +255,8 @@ function rollingUpdate(sim: SimulatedCluster, pcs: PodCliqueSet): PodCliqueSet {
   const now = sim.timestamp();
   const current = progress.currentlyUpdating?.[0];
   let changed = false;
-  if (!current || replicaDone(current.replicaIndex)) {
+  // A replica scaled away while updating is left as Grove leaves it: it is no longer among the replicas.
+  if (!current || current.replicaIndex >= (pcs.spec.replicas ?? 0) || replicaDone(current.replicaIndex)) {
     if (current && !current.updateEndedAt) current.updateEndedAt = now;
     // Next: a replica with no scheduled pods first, then by index (Grove also prefers breached replicas; gang termination is not simulated).
     const scheduled = (i: number) => (sim.store.all('Pod') as SimPod[]).filter((p) => p.metadata.namespace === ns && p.metadata.labels?.[LABEL_PART_OF] === pcsName && replicaOf(p) === String(i) && podBound(p)).length;

@@ -119,6 +119,21 @@ describe('a template change rolls out as Grove’s RollingRecreate', () => {
     await s.close();
   });
 
+  it('ends the update when the replica being updated is scaled away', async () => {
+    const s = testCluster();
+    await s.apply(fixture(2), { dryRun: false });
+    s.settle();
+    await s.apply(withImage(fixture(2), 'example.com/new:2'), { dryRun: false });
+    for (let i = 0; i < 200 && get(s, 'PodCliqueSet', 'disagg').status.updateProgress.currentlyUpdating?.[0]?.replicaIndex !== 1; i++) s.step();
+    expect(get(s, 'PodCliqueSet', 'disagg').status.updateProgress.currentlyUpdating).toEqual([expect.objectContaining({ replicaIndex: 1 })]);
+    await s.scale('PodCliqueSet', 'default', 'disagg', 1, { dryRun: false });
+    s.settle();
+    const pcs = get(s, 'PodCliqueSet', 'disagg');
+    expect(pcs.status).toMatchObject({ replicas: 1, availableReplicas: 1, updatedReplicas: 1, updateProgress: { updateEndedAt: expect.any(String) } });
+    expect(new Set(all(s, 'Pod').map(image))).toEqual(new Set(['example.com/new:2']));
+    await s.close();
+  });
+
   it('starts no update when the pod templates are unchanged (a PodCliqueSet label change)', async () => {
     const s = testCluster();
     await s.apply(fixture(), { dryRun: false });
