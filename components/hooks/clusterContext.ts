@@ -253,6 +253,8 @@ export function streamNamespaceChoice(): StreamNamespaceChoice | null {
  * `storage` event), or the cluster becoming known. Starts loading /api/context (the choice is per cluster).
  */
 export function onStreamNamespaceChange(listener: () => void): () => void {
+  // Pages render on the server too: no choice there, nothing to follow.
+  if (typeof window === 'undefined') return () => {};
   const changed = () => {
     rememberStreamChoice();
     listener();
