@@ -74,7 +74,11 @@ export default defineConfig({
       ? [
           {
             // Waits for the build above, then serves the same build against a real control plane.
-            command: 'npx tsx e2e/live/serve.ts',
+            // Node itself with tsx's loader, not `npx tsx`: the tsx CLI is a parent process that relays
+            // SIGTERM to the script and SIGKILLs it when the script does not confirm within ~30 ms twice
+            // (a busy or CPU-starved event loop at teardown). SIGKILLed, serve.ts cannot stop Next and the
+            // control plane, which run detached (their own process groups), so both stayed up on the port.
+            command: `"${process.execPath}" --import tsx e2e/live/serve.ts`,
             url: LIVE_URL,
             reuseExistingServer: !process.env.CI,
             timeout: 900_000,

@@ -6,10 +6,12 @@
  * until that server answers, so the two never build at once.
  *
  * Tests find the kubeconfig through liveKubeconfigPath(). SIGTERM/SIGINT stop Next, the stand-in and
- * every control-plane process (Playwright sends SIGTERM: see gracefulShutdown in playwright.config.ts).
+ * every control-plane process (Playwright sends SIGTERM: see gracefulShutdown in playwright.config.ts),
+ * and so does the end of stdin (Playwright gone without a signal). Run by node with tsx's loader, never
+ * through the tsx CLI (see the command in playwright.config.ts).
  */
 import * as k8s from '@kubernetes/client-node';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +54,18 @@ async function shutdown(code: number): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
+// Playwright holds the write end of our stdin: it closes when Playwright ends however it ends (also
+// SIGKILLed, or on a CI step timeout, with no signal for us), and then nobody else would stop the
+// detached Next and control plane. Only a pipe (Node's child_process makes it a socket pair): a
+// terminal's stdin or /dev/null says nothing of that.
+const stdin = fstatSync(0);
+if (stdin.isFIFO() || stdin.isSocket()) {
+  process.stdin.on('close', () => {
+    if (!stopping) log('stdin closed: Playwright is gone; stopping');
+    void shutdown(0);
+  });
+  process.stdin.resume();
+}
 for (const managed of cluster.processes) {
   void managed.exited.then(() => {
     if (!stopping) {
