@@ -4,7 +4,7 @@
  * scheduler leaves Pending, the plan's warnings (the engine's own sentences, as the CLI and the other
  * previews print them), and where the pods land. Pure; takes the plan's own fields.
  */
-import type { GangPlacement, Plan } from '../placement/plan';
+import type { GangPlacement, Plan, PlannedPod } from '../placement/plan';
 import type { RunningGang } from '../placement/preview';
 import { plural } from './plural';
 
@@ -97,8 +97,11 @@ export interface RunningGangFacts {
   complete: boolean;
 }
 
-/** The counts of a previewApply running gang (its kept pods and their GPUs). */
-export function runningGangFacts(g: Pick<RunningGang, 'name' | 'pods' | 'complete'>): RunningGangFacts {
+/**
+ * The counts of a running gang (its kept pods and their GPUs): a previewApply RunningGang, or an
+ * applyGangs gang's running pods as `canopy place` prints them.
+ */
+export function runningGangFacts(g: Pick<RunningGang, 'name' | 'complete'> & { pods: readonly Pick<PlannedPod, 'gpus'>[] }): RunningGangFacts {
   return { name: g.name, pods: g.pods.length, gpus: g.pods.reduce((n, p) => n + p.gpus, 0), complete: g.complete };
 }
 

@@ -3,6 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../lib/grove/manifest';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { previewApply } from '../../lib/placement/preview';
+import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
+import { runningGangFacts, runningGangLine } from '../../lib/workloads/planNotes';
 
 // The CLI is run as a user runs it: the bin launcher in a child process.
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
@@ -336,12 +341,27 @@ describe('canopy place: the snapshot is the cluster', () => {
     expect(g!.pods[3]!.node).toMatch(/^gpu-z1-/);
   });
 
+  it('says a running gang in the words of the topology and scale previews (planNotes runningGangLine on previewApply of the same snapshot)', () => {
+    const state = clusterStateFromSnapshot(JSON.parse(readFileSync(RUNNING, 'utf8')));
+    for (const [name, text] of [
+      ['serve1.yaml', serve(1)],
+      ['serve-w3.yaml', serve(1, 3)],
+    ] as const) {
+      const preview = previewApply(state, [parseManifests(text).documents[0]!.object as PodCliqueSet]);
+      const lines = preview.running.map((r) => runningGangLine(runningGangFacts(r)));
+      expect(lines).toHaveLength(1);
+      const r = canopy(['place', '--cluster', RUNNING, file(name, text)]);
+      expect(r.stdout.split('\n')).toContain(lines[0]);
+    }
+    expect(canopy(['place', '--cluster', RUNNING, file('serve-w3.yaml', serve(1, 3))]).stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed; only its pods not running yet are planned\n');
+  });
+
   it('a running gang whose pods not running yet do not fit is NOT placed, with its reason and the pods it could not place (text and JSON)', () => {
     // 5 workers instead of 2: the 3 new ones need 24 GPUs and must join z1, which has 16 free.
     const p = file('serve-w5.yaml', serve(1, 5));
     const text = canopy(['place', '--cluster', RUNNING, p]);
     expect(text.code).toBe(3);
-    expect(text.stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed\n');
+    expect(text.stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed; only its pods not running yet are planned\n');
     expect(text.stdout).toContain('serve-0 (pods not running yet): NOT placed: must join zone z1 where serve-0 runs (required zone); z1 has 16 free GPUs\n');
     expect(text.stdout).toContain('  not placed: serve-0-worker-2, serve-0-worker-3, serve-0-worker-4\n');
     expect(text.stdout).toMatch(/\n0 of 1 gang placed\n$/);
@@ -373,7 +393,7 @@ describe('canopy place: the snapshot is the cluster', () => {
     });
     const r = canopy(['place', '--cluster', snapshot, file('serve1p.yaml', serve(1))]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('serve-0: running (2 pods, 8 GPUs), not re-placed\n');
+    expect(r.stdout).toContain('serve-0: running (2 pods, 8 GPUs), not re-placed; only its pods not running yet are planned\n');
     expect(r.stdout).toContain('serve-0 (pods not running yet): placed, 1 pod, 8 GPUs in zone z1');
     expect(r.stdout).toContain('  already created, Pending (not bound to a node): serve-0-worker-b3n8v\n');
     expect(r.stdout).not.toContain('new pods');
@@ -393,6 +413,22 @@ describe('canopy place: the snapshot is the cluster', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('serve-0: running (3 pods, 16 GPUs), not re-placed\n');
     expect(r.stdout).not.toContain('serve-0-worker-zz9kq');
+  });
+
+  it('a terminating pod (metadata.deletionTimestamp) listed before its Running replacement: the replacement is the gang’s', () => {
+    const snapshot = runningWith('terminating.json', (pods, add) => {
+      const worker = pods.find((p) => p.metadata.name === 'serve-0-worker-b3n8v')!;
+      // The old pod, still Running on its node but deleted, comes first in the list...
+      add({ ...structuredClone(worker), metadata: { ...worker.metadata, deletionTimestamp: '2026-11-30T18:00:00Z' } as SnapshotPod['metadata'] });
+      // ...and its replacement (another suffix) was bound to another node of the zone and runs.
+      worker.metadata.name = 'serve-0-worker-zz9kq';
+      worker.spec.nodeName = 'gpu-z1-b0-r1-n0';
+    });
+    const r = canopy(['place', '--cluster', snapshot, '-o', 'json', file('serve1t.yaml', serve(1))]);
+    expect(r.code).toBe(0);
+    const [g] = (JSON.parse(r.stdout) as Json).gangs;
+    expect(g).toMatchObject({ name: 'serve-0', placed: true, running: true });
+    expect(g!.pods).toEqual([RUNNING_PODS[0], RUNNING_PODS[1], { name: 'serve-0-worker-zz9kq', clique: 'worker', node: 'gpu-z1-b0-r1-n0', gpus: 8, running: true }]);
   });
 
   it('prints validation warnings on standard error, as canopy validate does, and still places (exit 0)', () => {

@@ -12,6 +12,7 @@ import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { applyGangs, previewApply, type ApplyGang } from '../../lib/placement/preview';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import { runningGangFacts, runningGangLine } from '../../lib/workloads/planNotes';
 import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, parseJsonInput, readInput } from './io';
 import type { CliIO } from './main';
 
@@ -154,7 +155,7 @@ function onePlacementNote(g: GangPlacement): string | undefined {
 }
 
 /** A running gang with nothing to add: every pod the manifest asks of it runs. */
-const runsWhole = (g: ApplyGang) => g.running && g.placed && g.pods.every((p) => p.running) && !g.unplacedPods?.length;
+const runsWhole = (g: ApplyGang): boolean => !!g.running && g.placed && g.pods.every((p) => p.running) && !g.unplacedPods?.length;
 
 function formatText(all: readonly ApplyGang[]): string {
   const lines: string[] = [];
@@ -162,7 +163,8 @@ function formatText(all: readonly ApplyGang[]): string {
     // A running gang: its running pods are kept; what is left to place (if anything) is its pods not running yet.
     const kept = whole.pods.filter((p) => p.running);
     if (whole.running) {
-      lines.push(`${whole.name}: running (${sizeText(kept)}), not re-placed`);
+      // The topology and scale previews' sentence, from the same facts.
+      lines.push(runningGangLine(runningGangFacts({ name: whole.name, pods: kept, complete: runsWhole(whole) })));
       lines.push(...podLines(kept));
       if (runsWhole(whole)) {
         for (const w of whole.warnings ?? []) lines.push(`  warning: ${w}`);
