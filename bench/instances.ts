@@ -1,6 +1,7 @@
 /**
- * Random small instances for the exact comparison: ≤ 32 nodes, 2–4 topology levels (sometimes not
- * nesting, sometimes a node missing a label), 1–3 standalone cliques plus a scaling group, required and
+ * Random small instances for the exact comparison: ≤ 32 nodes, 2–4 topology levels (sometimes with
+ * label values shared by several parents, several domains of one value since a domain is a label path;
+ * sometimes a node missing a label), 1–3 standalone cliques plus a scaling group, required and
  * preferred constraints at PCS / scaling-group / clique level, clique and scaling-group minAvailable,
  * existing usage, and now and then taints, cordoned or NotReady nodes, selectors and affinity.
  * Deterministic: instance k of seed s is always the same.
@@ -58,13 +59,13 @@ export function exactInstance(seed: number, id: number): ExactInstance {
   const domains = state.topologies[0]!.levels.map((l) => l.domain);
   if (podSlots < 110) tags.push('pod-slots');
 
-  // Levels that do not nest: one level's values cut across its parents (Grove's e2e hierarchy does this).
+  // Label values shared by several parents (Grove's e2e hierarchy does this): each (parent, value) is its own domain.
   const inner = s.levels.slice(1);
   if (inner.length > 0 && r.chance(0.15)) {
     const level = r.pick(inner);
     const values = r.int(2, 4);
     for (const n of state.nodes) n.labels[level.key] = `x-${level.domain}-${r.int(0, values - 1)}`;
-    tags.push('non-nesting');
+    tags.push('shared-values');
   }
   if (r.chance(0.05)) {
     const key = r.pick(state.topologies[0]!.levels).key;

@@ -12,15 +12,17 @@
  *   z[s][d] ∈ {0,1}     constrained set s with a required level uses domain d (exactly one)
  *   u[s][d] ∈ {0,1}     set s with a preferred level occupies domain d of that level
  * Constraints: Σ_n y[g][n] = minReplicas(g); per node and resource Σ_g req·y ≤ free;
- *   Σ_{g∈s, n∈d} y[g][n] ≤ M_s·z[s][d]; Σ_d z[s][d] = 1; nodes without the required label get y = 0;
- *   Σ_{g∈s, n∈d} y[g][n] ≤ M_s·u[s][d] (a node without the preferred label is a domain of its own).
+ *   Σ_{g∈s, n∈d} y[g][n] ≤ M_s·z[s][d]; Σ_d z[s][d] = 1; nodes without a label of the required level's
+ *   path get y = 0; Σ_{g∈s, n∈d} y[g][n] ≤ M_s·u[s][d] (a node without a label of the preferred
+ *   level's path is a domain of its own).
+ * A domain d is a label path (the verifier's nodeDomainPath): rack-1 of zone z0 and of zone z1 are two.
  * Objective: min Σ_s (Σ_d u[s][d] − 1) = spreadCost.
  */
 import type { Highs } from 'highs';
 import type { ClusterState, NodeInfo, Resources, ScalarResource } from '../lib/cluster/state';
 import type { ExpandedGang } from '../lib/grove/gang';
 import type { GangPlacement } from '../lib/placement/plan';
-import { constrainedSets, levelKey, topologyOf } from '../lib/placement/verify';
+import { constrainedSets, nodeDomainPath, pathLevels, topologyOf } from '../lib/placement/verify';
 import { rejectNode } from '../lib/placement/verifyFilters';
 
 export interface MilpResult {
@@ -80,8 +82,8 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
   }
   const sets = constrainedSets(gang).map((s) => ({
     groups: s.podGroups.map((n) => gang.podGroups.findIndex((g) => g.name === n)).filter((i) => i >= 0),
-    req: levelKey(topology, s.constraint.required),
-    pref: levelKey(topology, s.constraint.preferred),
+    req: pathLevels(topology, s.constraint.required),
+    pref: pathLevels(topology, s.constraint.preferred),
   }));
 
   const y = new Map<string, [number, number]>();
@@ -104,7 +106,7 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
         const need = r === 'pods' ? Math.max(1, pod.requests.pods) : pod.requests[r];
         if (need > 0) ub = Math.min(ub, Math.floor(f[r] / need));
       }
-      for (const s of sets) if (s.req !== undefined && s.groups.includes(gi) && node.labels[s.req] === undefined) ub = 0;
+      for (const s of sets) if (s.req !== undefined && s.groups.includes(gi) && nodeDomainPath(node.labels, s.req) === undefined) ub = 0;
       if (ub <= 0) return;
       const v = yName(gi, ni);
       y.set(v, [gi, ni]);
@@ -137,12 +139,12 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
   sets.forEach((s, si) => {
     const size = s.groups.reduce((t, gi) => t + (groups[gi]?.m ?? 0), 0);
     if (size === 0) return;
-    const domainsOf = (key: string, own: boolean) => {
+    const domainsOf = (levels: NonNullable<typeof s.req>, own: boolean) => {
       const ds = new Map<string, string[]>();
       for (const [v, [gi, ni]] of y) {
         if (!s.groups.includes(gi)) continue;
         const node = nodes[ni] as NodeInfo;
-        const d = node.labels[key] ?? (own ? `\u0000${node.name}` : undefined);
+        const d = nodeDomainPath(node.labels, levels) ?? (own ? `\u0000${node.name}` : undefined);
         if (d === undefined) continue;
         ds.set(d, [...(ds.get(d) ?? []), v]);
       }

@@ -8,7 +8,7 @@
 import type { ClusterState } from '../lib/cluster/state';
 import type { ExpandedGang } from '../lib/grove/gang';
 import type { GangPlacement } from '../lib/placement/plan';
-import { verifyPlan } from '../lib/placement/verify';
+import { nodeDomainPath, verifyPlan } from '../lib/placement/verify';
 import type { Placer } from './baselines/common';
 import { gangGpus } from './baselines/common';
 import { buildCluster, GI, resources, totalGpus } from './lib/cluster';
@@ -162,15 +162,17 @@ export function saturate(placerName: string, place: Placer, seed: number, mix: S
   const usedOn = new Map<string, number>();
   for (const p of state.pods) if (p.nodeName) usedOn.set(p.nodeName, (usedOn.get(p.nodeName) ?? 0) + p.requests.gpu);
   const freeByLevel: SaturationResult['freeByLevel'] = {};
-  for (const level of initial.topologies[0]!.levels) {
+  const levels = initial.topologies[0]!.levels;
+  levels.forEach((level, depth) => {
+    // Per domain, i.e. per label path (rack-1 of zone z0 and of zone z1 are two).
     const free = new Map<string, number>();
     for (const n of initial.nodes) {
-      const v = n.labels[level.key] as string;
+      const v = nodeDomainPath(n.labels, levels.slice(0, depth + 1)) ?? `\u0000${n.name}`;
       free.set(v, (free.get(v) ?? 0) + n.allocatable.gpu - (usedOn.get(n.name) ?? 0));
     }
     const xs = [...free.values()];
     freeByLevel[level.domain] = { domainsWithFree: xs.filter((x) => x > 0).length, maxFree: Math.max(0, ...xs) };
-  }
+  });
   const violations = verifyPlan(initial, gangs, { feasible: rejected === undefined, gangs: placements });
   const byRule: Record<string, number> = {};
   for (const v of violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;

@@ -94,14 +94,19 @@ export class Eligibility {
   }
 }
 
-/** The topology level values shared by every placed pod (the plan's `domains`). */
+/**
+ * The topology level values shared by every placed pod (the plan's `domains`), broadest first, down to
+ * the first level where they differ: a domain is a label path, so below that the same value names
+ * different domains.
+ */
 export function commonDomains(state: ClusterState, gang: ExpandedGang, nodes: NodeInfo[]): Record<string, string> {
   const out: Record<string, string> = {};
   const topology = topologyOf(state, gang);
   if (!topology || nodes.length === 0) return out;
   for (const level of topology.levels) {
     const v = nodes[0]?.labels[level.key];
-    if (v !== undefined && nodes.every((n) => n.labels[level.key] === v)) out[level.domain] = v;
+    if (v === undefined || !nodes.every((n) => n.labels[level.key] === v)) break;
+    out[level.domain] = v;
   }
   return out;
 }

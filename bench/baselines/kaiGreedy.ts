@@ -28,7 +28,7 @@
 import type { ClusterState, NodeInfo, TopologyInfo } from '../../lib/cluster/state';
 import type { ExpandedGang, ExpandedPod, GangTopologyConstraint } from '../../lib/grove/gang';
 import type { GangPlacement, Plan } from '../../lib/placement/plan';
-import { topologyOf } from '../../lib/placement/verify';
+import { nodeDomainPath, topologyOf } from '../../lib/placement/verify';
 import { commonDomains, Eligibility, FreeIndex, plannedPod, unplaced } from './common';
 
 interface SetNode {
@@ -102,17 +102,13 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
       return { gpu, cpu, mem };
     };
 
-    /** Domains of `level` among `cand`; split by the `within` level too, for levels that do not nest. */
-    const byLevel = (cand: number[], level: number, within = -1): number[][] => {
-      const key = topology?.levels[level]?.key as string;
-      const outer = within >= 0 ? (topology?.levels[within]?.key as string) : undefined;
+    /** Domains of `level` among `cand`: label paths, as KAI's calcDomainId (rack-1 of zone z0 and of zone z1 are two). */
+    const pathOf = (i: number, level: number) => nodeDomainPath((nodes[i] as NodeInfo).labels, topology?.levels.slice(0, level + 1) ?? []);
+    const byLevel = (cand: number[], level: number): number[][] => {
       const groups = new Map<string, number[]>();
       for (const i of cand) {
-        const labels = (nodes[i] as NodeInfo).labels;
-        const o = outer === undefined ? '' : labels[outer];
-        const l = labels[key];
-        if (l === undefined || o === undefined) continue;
-        const v = `${o}\u0000${l}`;
+        const v = pathOf(i, level);
+        if (v === undefined) continue;
         const list = groups.get(v);
         if (list) list.push(i);
         else groups.set(v, [i]);
@@ -135,7 +131,7 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
         // KAI's ratio: the dominant requested-to-free ratio over GPUs, CPU and memory; highest first (the
         // fullest domain for this set); ties: fewer free GPUs, then less free CPU, then cluster order.
         const ratio = (d: number[]) => Math.max(need.gpu > 0 ? need.gpu / freeGpu(d) : 0, need.cpu > 0 ? need.cpu / freeCpu(d) : 0, need.mem > 0 ? need.mem / freeMem(d) : 0);
-        const ds = byLevel(cand, l, s.requiredLevel)
+        const ds = byLevel(cand, l)
           .filter(holds)
           .map((d) => ({ d, r: ratio(d), g: freeGpu(d), c: freeCpu(d) }));
         ds.sort((a, b) => b.r - a.r || a.g - b.g || a.c - b.c);
@@ -149,8 +145,7 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
     const order = (d: number[], prefLevel: number): number[][] => {
       if (prefLevel < 0) return [d];
       const subs = byLevel(d, prefLevel);
-      const key = topology?.levels[prefLevel]?.key as string;
-      const rest = d.filter((i) => (nodes[i] as NodeInfo).labels[key] === undefined);
+      const rest = d.filter((i) => pathOf(i, prefLevel) === undefined);
       subs.sort((a, b) => freeGpu(b) - freeGpu(a));
       return rest.length ? [...subs, ...rest.map((i) => [i])] : subs;
     };

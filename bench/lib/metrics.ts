@@ -1,13 +1,14 @@
 /**
  * Benchmark-side measures of a plan, written independently of the engine:
  * - spreadCost: Σ over constrained sets with a preferred level P of (distinct level-P domains the set's
- *   placed pods occupy − 1). A node without P's label counts as a domain of its own.
+ *   placed pods occupy − 1). A domain is a label path (rack-1 of zone z0 and of zone z1 are two); a
+ *   node without a label of P's path counts as a domain of its own.
  * - insidePreferred: every preferred-constrained set of the gang sits in one domain of its level.
  */
 import type { ClusterState, NodeInfo } from '../../lib/cluster/state';
 import type { ExpandedGang } from '../../lib/grove/gang';
 import type { GangPlacement, Plan } from '../../lib/placement/plan';
-import { constrainedSets, levelKey, topologyOf } from '../../lib/placement/verify';
+import { constrainedSets, nodeDomainPath, pathLevels, topologyOf } from '../../lib/placement/verify';
 import { existingPod } from './cluster';
 
 function preferredSpreads(state: ClusterState, nodes: Map<string, NodeInfo>, gang: ExpandedGang, gp: GangPlacement): number[] {
@@ -16,14 +17,15 @@ function preferredSpreads(state: ClusterState, nodes: Map<string, NodeInfo>, gan
   for (const g of gang.podGroups) for (const p of g.pods) groupOf.set(p.name, g.name);
   const spreads: number[] = [];
   for (const set of constrainedSets(gang)) {
-    const key = levelKey(topology, set.constraint.preferred);
-    if (key === undefined) continue;
+    const levels = pathLevels(topology, set.constraint.preferred);
+    if (levels === undefined) continue;
     const members = new Set(set.podGroups);
     const domains = new Set<string>();
     for (const pp of gp.pods) {
       if (!members.has(groupOf.get(pp.name) ?? '')) continue;
-      const value = nodes.get(pp.node)?.labels[key];
-      domains.add(value === undefined ? `\u0000node:${pp.node}` : value);
+      const node = nodes.get(pp.node);
+      const path = node && nodeDomainPath(node.labels, levels);
+      domains.add(path === undefined ? `\u0000node:${pp.node}` : path);
     }
     if (domains.size > 0) spreads.push(domains.size - 1);
   }

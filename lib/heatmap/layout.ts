@@ -8,6 +8,7 @@
  * Cells live in flat typed arrays: 100k GPUs are 100k entries, not 100k objects.
  */
 import type { ClusterState, NodeInfo } from '../cluster/state';
+import { childDomainId } from '../topology/domainPath';
 import { naturalCompare, UNLABELLED } from '../topology/tree';
 import { heatmapLevels, levelValueLabels, pickTopology, type HeatmapLevel } from './levels';
 
@@ -28,7 +29,7 @@ export interface Rect {
 
 export interface HeatmapFrame extends Rect {
   index: number;
-  /** `level=value` per level from the root, joined by "/": unique in the layout. */
+  /** `level=value` per visible level from the root, joined by "/" (lib/topology/domainPath.ts): unique in the layout, the domain's id when no broader level is hidden. */
   id: string;
   level: string;
   /** 0 for the broadest visible level. */
@@ -322,7 +323,7 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
       let runEnd = runStart + 1;
       while (runEnd < end && valueAt(depth, runEnd) === id) runEnd++;
       const value = values[id]!;
-      const frameId = `${idPrefix}${idPrefix ? '/' : ''}${level.domain}=${value}`;
+      const frameId = childDomainId(idPrefix, level.domain, value);
       const frame: HeatmapFrame = {
         index: frames.length,
         id: frameId,

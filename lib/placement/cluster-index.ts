@@ -1,7 +1,9 @@
 /**
  * The per-call index of a ClusterState the engine works on: free resources in typed arrays, node →
  * domain per topology level, per-domain free GPU sums kept up to date on every assignment, and one
- * eligibility mask per distinct set of pod requirements. Built afresh on every placeGangs call:
+ * eligibility mask per distinct set of pod requirements. A domain is its label path from the broadest
+ * level down (lib/topology/domainPath.ts, KAI's calcDomainId): rack-1 of zone z0 and rack-1 of zone z1
+ * are two racks, and every domain lies in one domain of each broader level. Built afresh on every placeGangs call:
  * callers (the simulator, the live store) may change nodes and pods in place, and a cache keyed by
  * the arrays would then answer from stale data; the build is a few ms at 100k GPUs.
  */
@@ -11,10 +13,19 @@ import { nodePassesFilters, requirementsKey } from './filters';
 export interface LevelIndex {
   domain: string;
   key: string;
-  /** Domain id of each node, -1 when the node lacks the label. */
+  /**
+   * Domain id of each node, -1 when the node lacks the label of this level or of a broader one: KAI
+   * leaves a node without its labels out of the topology, so it is in no domain of such a level.
+   */
   nodeDom: Int32Array;
-  /** Label value per domain id. */
+  /** Label value per domain id (not unique: rack-1 may be in two zones; see domainName). */
   values: string[];
+  /** Domain id in the level above per domain id; null at the broadest level. */
+  parentDom: Int32Array | null;
+  /** The level above (null at the broadest). */
+  up: LevelIndex | null;
+  /** Per domain id: another domain of this level carries the same value (its name needs its parent). */
+  sharedValue: Uint8Array;
   /** Node indexes grouped by domain id (ascending inside each): domain d is order[start[d]..start[d+1]). */
   order: Int32Array;
   start: Int32Array;
@@ -38,9 +49,21 @@ export interface TopologyIndex {
 interface StaticLevel {
   nodeDom: Int32Array;
   values: string[];
+  parentDom: Int32Array | null;
+  sharedValue: Uint8Array;
   order: Int32Array;
   start: Int32Array;
   perNode: boolean;
+}
+
+/**
+ * A domain's name for people: its label value, with its parent's name where the value is not unique
+ * in the level ("rack-1 in zone z0", "rack-1 in block b0 in zone z1").
+ */
+export function domainName(level: Pick<LevelIndex, 'values' | 'sharedValue' | 'parentDom' | 'up'>, d: number): string {
+  const value = level.values[d]!;
+  if (!level.sharedValue[d] || !level.up || !level.parentDom) return value;
+  return `${value} in ${level.up.domain} ${domainName(level.up, level.parentDom[d]!)}`;
 }
 
 /** The nodes of domain d at a level, ascending. */
@@ -129,13 +152,15 @@ function extendedUsageFor(state: ClusterState, nodeIndex: Map<string, number>): 
   return out;
 }
 
-function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
+/** One level's domains: a domain per (domain of the level above, label value), i.e. per label path. */
+function staticLevel(nodes: readonly NodeInfo[], key: string, above: StaticLevel | null): StaticLevel {
   const n = nodes.length;
   const nodeDom = new Int32Array(n).fill(-1);
   const values: string[] = [];
+  const parents: number[] = [];
   // A hostname level: every node its own domain, valued by its name. No map needed.
   let byName = true;
-  for (let i = 0; i < n && byName; i++) if (nodes[i]!.labels[key] !== nodes[i]!.name) byName = false;
+  for (let i = 0; i < n && byName; i++) if (nodes[i]!.labels[key] !== nodes[i]!.name || (above && above.nodeDom[i]! < 0)) byName = false;
   if (byName) {
     const order = new Int32Array(n);
     const start = new Int32Array(n + 1);
@@ -146,20 +171,26 @@ function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
       start[i + 1] = i + 1;
     }
     // Duplicate node names would break "one domain per node"; the snapshot reader rejects them.
-    return { nodeDom, values, order, start, perNode: true };
+    return { nodeDom, values, order, start, perNode: true, parentDom: above ? above.nodeDom.slice() : null, sharedValue: new Uint8Array(n) };
   }
   const ids = new Map<string, number>();
   const counts: number[] = [];
+  const seen = new Map<string, number>();
   let labelled = 0;
   for (let i = 0; i < n; i++) {
     const v = nodes[i]!.labels[key];
     if (v === undefined) continue;
-    let id = ids.get(v);
+    const p = above ? above.nodeDom[i]! : 0;
+    if (p < 0) continue; // a broader label is missing: outside the topology
+    const path = `${p}\u0000${v}`;
+    let id = ids.get(path);
     if (id === undefined) {
       id = values.length;
-      ids.set(v, id);
+      ids.set(path, id);
       values.push(v);
+      parents.push(p);
       counts.push(0);
+      seen.set(v, (seen.get(v) ?? 0) + 1);
     }
     nodeDom[i] = id;
     counts[id]!++;
@@ -174,7 +205,8 @@ function staticLevel(nodes: readonly NodeInfo[], key: string): StaticLevel {
     const id = nodeDom[i]!;
     if (id >= 0) order[fill[id]!++] = i;
   }
-  return { nodeDom, values, order, start, perNode: d === labelled };
+  const sharedValue = Uint8Array.from(values, (v) => (seen.get(v)! > 1 ? 1 : 0));
+  return { nodeDom, values, order, start, perNode: d === labelled, parentDom: above ? Int32Array.from(parents) : null, sharedValue };
 }
 
 export class ClusterIndex {
@@ -235,12 +267,18 @@ export class ClusterIndex {
   topology(info: TopologyInfo): TopologyIndex {
     let t = this.topologies.get(info.name);
     if (t && t.info === info) return t;
+    let above: StaticLevel | null = null;
+    let up: LevelIndex | null = null;
+    let path = '';
     const levels = info.levels.map((level): LevelIndex => {
-      let st = this.static.levels.get(level.key);
+      // Cached by the keys of the path: the same key under other broader levels makes other domains.
+      path += `${level.key}\n`;
+      let st = this.static.levels.get(path);
       if (!st) {
-        st = staticLevel(this.nodes, level.key);
-        this.static.levels.set(level.key, st);
+        st = staticLevel(this.nodes, level.key, above);
+        this.static.levels.set(path, st);
       }
+      above = st;
       const d = st.values.length;
       const domFreeGpu = new Float64Array(d);
       const nodeDom = st.nodeDom;
@@ -248,7 +286,8 @@ export class ClusterIndex {
         const id = nodeDom[i]!;
         if (id >= 0 && this.accepts[i]) domFreeGpu[id] = domFreeGpu[id]! + this.freeGpu[i]!;
       }
-      return { domain: level.domain, key: level.key, nodeDom, values: st.values, order: st.order, start: st.start, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
+      up = { domain: level.domain, key: level.key, nodeDom, values: st.values, parentDom: st.parentDom, up, sharedValue: st.sharedValue, order: st.order, start: st.start, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
+      return up;
     });
     let fragLevel = -1;
     for (let l = levels.length - 1; l >= 0; l--) {

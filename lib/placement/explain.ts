@@ -9,7 +9,7 @@
  */
 import type { NodeInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
-import { domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
+import { domainName, domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
 import { extFits, type GangSearch, type Profile, type WPod, type WSet } from './engine';
 import { formatTaint, matchesNodeAffinity, matchesNodeSelector, untoleratedTaint } from './filters';
 import type { LevelExplanation } from './plan';
@@ -501,21 +501,34 @@ function shortNeed(s: WSet, sh: Shortage): string {
 }
 
 /**
- * Nodes its pods may use that lack the level's label but have room for a pod of s, as a clause:
- * " (2 nodes with 16 free GPUs lack the rack label topology.kubernetes.io/rack)", else ''.
+ * Nodes its pods may use that are in no domain of the level (they lack its label, or a broader level's:
+ * a domain is a label path) but have room for a pod of s, as a clause:
+ * " (2 nodes with 16 free GPUs lack the rack label topology.kubernetes.io/rack)", else ''. A node that
+ * has the level's label is said to lack the broadest label it lacks.
  */
 function unlabelledRoom(index: ClusterIndex, level: LevelIndex, s: WSet, pods: WPod[]): string {
   const sample = pods[s.all[0]!]!;
   let count = 0;
   let free = 0;
+  const lacking = new Set<LevelIndex>();
   for (let n = 0; n < index.n; n++) {
     if (level.nodeDom[n]! >= 0 || !sample.mask[n] || !hasRoom(index, n, sample)) continue;
     count++;
     free += Math.max(0, index.freeGpu[n]!);
+    // Its own label when it lacks that; else the broadest label it lacks.
+    let lacks = level;
+    if (index.nodes[n]!.labels[level.key] !== undefined) for (let l: LevelIndex | null = level.up; l; l = l.up) if (l.nodeDom[n]! < 0) lacks = l;
+    lacking.add(lacks);
   }
   if (count === 0) return '';
   const what = s.totalGpu > 0 ? ` with ${free} free GPU${free === 1 ? '' : 's'}` : ' with room';
-  return ` (${nodesWord(count)}${what} ${count === 1 ? 'lacks' : 'lack'} the ${level.domain} label ${level.key})`;
+  const lacks = count === 1 ? 'lacks' : 'lack';
+  if (lacking.size === 1 && !lacking.has(level)) {
+    const [l] = lacking;
+    return ` (${nodesWord(count)}${what} ${lacks} the ${l!.domain} label ${l!.key}, so ${count === 1 ? 'it is' : 'they are'} in no ${level.domain})`;
+  }
+  const broader = lacking.size > 1 ? ' or a broader level\'s' : '';
+  return ` (${nodesWord(count)}${what} ${lacks} the ${level.domain} label ${level.key}${broader})`;
 }
 
 /** A set's room in one domain on the empty cluster (the search's aggregate without its nodes): allocatable, not free, on the nodes its pods may ever use. */
@@ -642,7 +655,7 @@ function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: W
   let needs: string;
   let best: string;
   if (short) {
-    const value = level.perNode ? '' : `, ${level.values[short.best.dom]},`;
+    const value = level.perNode ? '' : `, ${domainName(level, short.best.dom)},`;
     needs = `${short.need} in one ${level.domain}`;
     best = `the largest ${level.domain} has ${short.most} even when empty`;
     message = `${whoOf(s)} needs ${short.need} in one ${level.domain}, but ${where} has ${short.need} even when empty (the largest${value} has ${short.most.replace(/ GPUs?$/, '')})${unlabelled}; ${advice}`;
@@ -652,7 +665,7 @@ function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: W
     let bestAgg = aggs[0]!;
     for (const a of aggs) if (a.cnt[Math.max(0, k)]! > bestAgg.cnt[Math.max(0, k)]!) bestAgg = a;
     const what = k >= 0 ? `${s.profiles[k]!.count} pods of ${limitingRequest(index, level, bestAgg.dom, s.profiles[k]!, ever[k]!)}` : `its ${s.all.length} pods`;
-    const most = k >= 0 ? `at most ${bestAgg.cnt[k]} fit in ${level.values[bestAgg.dom]}` : `not all at once`;
+    const most = k >= 0 ? `at most ${bestAgg.cnt[k]} fit in ${domainName(level, bestAgg.dom)}` : `not all at once`;
     needs = `${what} in one ${level.domain}`;
     best = `${most}, even when empty`;
     message = `${whoOf(s)} needs ${what} in one ${level.domain}, but ${where} holds that many even when empty (${most})${unlabelled}; ${advice}`;
@@ -737,7 +750,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       const gpuFirst = s.totalGpu > 0;
       const ranked = aggs
         .map((a) => ({ a, usable: gpuFirst ? a.gpu : 0, units: search.units(s, a), free: gpuFirst ? domainFreeGpu(index, level, a.dom) : 0 }))
-        .sort((x, y) => y.usable - x.usable || y.units - x.units || y.free - x.free || byName(level.values[x.a.dom]!, level.values[y.a.dom]!));
+        .sort((x, y) => y.usable - x.usable || y.units - x.units || y.free - x.free || byName(domainName(level, x.a.dom), domainName(level, y.a.dom)));
       const best = ranked[0]?.a;
       const free = ranked[0]?.free ?? 0;
       const needAmt = amount(s, s.totalGpu, s.totalCpu, s.totalSlots);
@@ -747,7 +760,11 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       const unusable = best && free > best.gpu ? unusableFree(index, level, best.dom, s, pods, best.nodes) : { excluded: 0, text: '' };
       const unlabelled = unlabelledRoom(index, level, s, pods);
       const sh = best ? shortageOf(index, s, domainNodes(level, best.dom)) : null;
-      if (!best && level.values.length === 0) {
+      if (!best && level.values.length === 0 && (unlabelled.includes(', so ') || unlabelled.includes(" or a broader level's"))) {
+        // Nodes carry the level's label but lack a broader one: outside the topology, in no domain (KAI).
+        bestText = `no node is in a ${level.domain}`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no node is in a ${level.domain}${unlabelled}`;
+      } else if (!best && level.values.length === 0) {
         bestText = `no node has the ${level.domain} label`;
         message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no node carries the ${level.domain} label ${level.key}${unlabelled.replace(/ lacks? the .*\)$/, (m) => (m.startsWith(' lacks') ? ' lacks it)' : ' lack it)'))}`;
       } else if (!best) {
@@ -755,21 +772,21 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
         message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods${unlabelled}`;
       } else if (sh && !sh.dim.gpu) {
         // CPU, memory, pod slots or an extended resource ran out in the best domain: say so, not GPUs.
-        bestText = `${level.values[best.dom]} has ${sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`}`;
-        message = `${whoOf(s)} needs ${shortNeed(s, sh)} in one ${level.domain}; in the best ${level.domain}, ${level.values[best.dom]}, ${shortageText(s, sh, 'its nodes')}${unlabelled}`;
+        bestText = `${domainName(level, best.dom)} has ${sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`}`;
+        message = `${whoOf(s)} needs ${shortNeed(s, sh)} in one ${level.domain}; in the best ${level.domain}, ${domainName(level, best.dom)}, ${shortageText(s, sh, 'its nodes')}${unlabelled}`;
       } else if (single && s.totalGpu > 0 && free >= s.totalGpu) {
-        bestText = `${level.values[best.dom]} fits ${best.cnt[0]} of ${s.all.length} pods`;
+        bestText = `${domainName(level, best.dom)} fits ${best.cnt[0]} of ${s.all.length} pods`;
         const notUsable = unusable.excluded > 0 ? `; ${unusable.text}` : '';
-        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them${notUsable}${unlabelled}`;
+        message = `${whoOf(s)} needs ${s.all.length} pods of ${gpus(s.profiles[0]!.gpu)} in one ${level.domain}; the best ${level.domain}, ${domainName(level, best.dom)}, has ${gpus(free)} free but room for only ${best.cnt[0]} of them${notUsable}${unlabelled}`;
       } else if (free > best.gpu) {
-        bestText = `${level.values[best.dom]} has ${gpus(free)} free, ${best.gpu} usable`;
+        bestText = `${domainName(level, best.dom)} has ${gpus(free)} free, ${best.gpu} usable`;
         // Only "too full" needs no more words; nodes its pods may not use are named with why.
         const which = unusable.excluded > 0 ? `usable: ${unusable.text}` : `on nodes that can take ${podSize(s)}`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${level.values[best.dom]}, has ${gpus(free)} free, only ${best.gpu} of them ${which}${unlabelled}`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the best ${level.domain}, ${domainName(level, best.dom)}, has ${gpus(free)} free, only ${best.gpu} of them ${which}${unlabelled}`;
       } else {
         const has = amount(s, best.gpu, best.cpu, best.slots);
-        bestText = `${level.values[best.dom]} has ${has} free`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the largest free ${level.domain}, ${level.values[best.dom]}, has ${has.replace(/ GPUs?$/, '')}${unlabelled}`;
+        bestText = `${domainName(level, best.dom)} has ${has} free`;
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the largest free ${level.domain}, ${domainName(level, best.dom)}, has ${has.replace(/ GPUs?$/, '')}${unlabelled}`;
       }
       out.push({ level: level.domain, needs: `${needAmt} in one ${level.domain}`, best: bestText, message });
     }
@@ -798,8 +815,9 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
           const u = search.units(s, ia);
           if (u > bestUnits) {
             bestUnits = u;
-            bestOuter = outer.values[oa.dom]!;
-            bestInner = inner.values[ia.dom]!;
+            bestOuter = domainName(outer, oa.dom);
+            // Said with its outer domain: the value names it unless a level between them repeats it.
+            bestInner = inner.up === outer ? inner.values[ia.dom]! : domainName(inner, ia.dom);
           }
         }
         if (found) break;
@@ -829,7 +847,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       let best: ReturnType<GangSearch['aggregate']>[number] | undefined;
       for (const a of search.aggregate(all, root.required, root)) if (!best || search.units(root, a) > search.units(root, best)) best = a;
       const sh = best ? shortageOf(index, root, domainNodes(level, best.dom)) : null;
-      if (best && sh) inBest = ` (in the best ${hardLevel}, ${level.values[best.dom]}, ${sh.kind === 'total' ? `the gang needs ${sh.dim.amount(sh.need)} and ` : ''}${shortageText(root, sh, 'its nodes')})`;
+      if (best && sh) inBest = ` (in the best ${hardLevel}, ${domainName(level, best.dom)}, ${sh.kind === 'total' ? `the gang needs ${sh.dim.amount(sh.need)} and ` : ''}${shortageText(root, sh, 'its nodes')})`;
     }
     const message = `the gang's pods fit each constraint on its own, but ${parts} cannot all be packed into ${where} at once${inBest}; free capacity there or relax a constraint`;
     out.push({ level: hardLevel ?? 'cluster', needs: `all ${root.all.length} required pods together`, best: 'no combination found', message });

@@ -74,8 +74,9 @@ describe('pinning: which running pods each scope follows', () => {
       { scope: 'gang', domain: 'block', value: 'z0-b1', runs: 'p-0', gpus: 4 },
       { scope: 'pod group', domain: 'host', value: at['p-0-a-0'], runs: 'p-0-a', gpus: 2 },
     ]);
-    expect(selectorOf(inc.gang, 'p-0-a-1')).toEqual({ [BLOCK]: 'z0-b1', [HOST]: at['p-0-a-0'] });
-    expect(selectorOf(inc.gang, 'p-0-b-1')).toEqual({ [BLOCK]: 'z0-b1' });
+    // A pin holds the new pods to its domain's whole label path (a domain is its path, as KAI sees it).
+    expect(selectorOf(inc.gang, 'p-0-a-1')).toEqual({ [ZONE]: 'z0', [BLOCK]: 'z0-b1', [RACK]: 'z0-b1-r1', [HOST]: at['p-0-a-0'] });
+    expect(selectorOf(inc.gang, 'p-0-b-1')).toEqual({ [ZONE]: 'z0', [BLOCK]: 'z0-b1' });
 
     // Placed, each new pod lands where it was pinned, though the rest of the cluster is empty.
     const plan = placeGangs(state, [inc.gang], { bySchedulerName: true });
@@ -99,7 +100,7 @@ describe('pinning: which running pods each scope follows', () => {
     const inc = pinning(state).increment(gang, notIn(at), { pin: true })!;
 
     expect(inc.pins.map(({ scope, domain, value, runs }) => ({ scope, domain, value, runs }))).toEqual([{ scope: 'group config', domain: 'rack', value: 'z1-b0-r1', runs: 'p-0-sg-0' }]);
-    expect(selectorOf(inc.gang, 'p-0-sg-0-w-1')).toEqual({ [RACK]: 'z1-b0-r1' });
+    expect(selectorOf(inc.gang, 'p-0-sg-0-w-1')).toEqual({ [ZONE]: 'z1', [BLOCK]: 'z1-b0', [RACK]: 'z1-b0-r1' });
     for (const pod of ['p-0-sg-1-l-0', 'p-0-sg-1-w-0', 'p-0-sg-1-w-1']) expect(selectorOf(inc.gang, pod)).toEqual({});
     // The increment keeps both group configs (each still has new pods), so replica 1 packs by itself.
     expect(inc.gang.groupConfigs.map((c) => [c.name, c.podGroupNames])).toEqual([
@@ -130,8 +131,8 @@ describe('pinning: which running pods each scope follows', () => {
       ['group config', 'rack', 'z1-b1-r0'],
       ['pod group', 'host', leader],
     ]);
-    expect(selectorOf(inc.gang, 'p-0-sg-0-l-1')).toEqual({ [ZONE]: 'z1', [RACK]: 'z1-b1-r0', [HOST]: leader });
-    expect(selectorOf(inc.gang, 'p-0-sg-0-w-1')).toEqual({ [ZONE]: 'z1', [RACK]: 'z1-b1-r0' });
+    expect(selectorOf(inc.gang, 'p-0-sg-0-l-1')).toEqual({ [ZONE]: 'z1', [BLOCK]: 'z1-b1', [RACK]: 'z1-b1-r0', [HOST]: leader });
+    expect(selectorOf(inc.gang, 'p-0-sg-0-w-1')).toEqual({ [ZONE]: 'z1', [BLOCK]: 'z1-b1', [RACK]: 'z1-b1-r0' });
   });
 
   it('no pin: under default-scheduler, for a preferred-only constraint, for running pods already split across domains, or for a gang with none running', () => {
@@ -210,10 +211,30 @@ describe('pinning.explain', () => {
     expect(pins.explain(failed, inc.pins).reason).toBe('must join block z0-b0 where p-0 runs (required block); z0-b0 has 7 free GPUs');
   });
 
+  it('pins to the label path: rack values shared by two zones hold the new pods in the running pods’ zone, and are named with it', () => {
+    const gang = expandPodGangs(pcsOf({ cliques: [clique('a', 3, 8)] }, { required: 'rack' }))[0]!;
+    const base = empty();
+    // Rack values that repeat per zone: "r0"/"r1" in z0 and in z1 (blocks too), as a cluster may label them.
+    for (const n of base.nodes) (n.labels[BLOCK] = n.labels[BLOCK]!.replace(/^z\d-/, '')), (n.labels[RACK] = n.labels[RACK]!.replace(/^z\d-b\d-/, ''));
+    const at = { 'p-0-a-0': base.nodes.find((n) => n.labels[ZONE] === 'z0' && n.labels[BLOCK] === 'b0' && n.labels[RACK] === 'r0')!.name };
+    // Only z1's b0/r0 has room left: the same values, another rack.
+    const busy: PodInfo[] = base.nodes
+      .filter((n) => n.name !== at['p-0-a-0'] && !(n.labels[ZONE] === 'z1' && n.labels[BLOCK] === 'b0' && n.labels[RACK] === 'r0'))
+      .map((n, i) => ({ namespace: 'ns', name: `other-${i}`, nodeName: n.name, labels: {}, requests: { gpu: 8, cpuMilli: 0, memory: 0, pods: 1 }, phase: 'Running', terminal: false }));
+    const running = withRunning(base, gang, at);
+    const state = { ...running, pods: [...running.pods, ...busy] };
+    const pins = pinning(state);
+    const inc = pins.increment(gang, notIn(at), { pin: true })!;
+    expect(selectorOf(inc.gang, 'p-0-a-1')).toEqual({ [ZONE]: 'z0', [BLOCK]: 'b0', [RACK]: 'r0' });
+    const plan = placeGangs(state, [inc.gang]);
+    expect(plan.feasible).toBe(false);
+    expect(pins.explain(plan.gangs[0]!, inc.pins).reason).toBe('must join rack r0 in block b0 in zone z0 where p-0 runs (required rack); r0 in block b0 in zone z0 has 0 free GPUs');
+  });
+
   it('leaves a placed gang, and one without pins, as they are', () => {
     const pins = pinning(empty());
     const placed: GangPlacement = { ...failed, placed: true, reason: undefined };
-    expect(pins.explain(placed, [{ scope: 'gang', domain: 'block', key: BLOCK, value: 'z0-b0', runs: 'p-0', gpus: 8 }])).toBe(placed);
+    expect(pins.explain(placed, [{ scope: 'gang', domain: 'block', key: BLOCK, value: 'z0-b0', path: [{ domain: 'block', key: BLOCK, value: 'z0-b0' }], runs: 'p-0', gpus: 8 }])).toBe(placed);
     expect(pins.explain(failed, [])).toBe(failed);
     expect(pins.explain(failed, undefined)).toBe(failed);
   });

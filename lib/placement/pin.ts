@@ -12,6 +12,7 @@ import type { ClusterState, NodeInfo, PodInfo } from '../cluster/state';
 import type { NodeSelectorTerm } from '../grove/core';
 import type { ExpandedGang, ExpandedPod, ExpandedPodGroup, GangTopologyConstraint } from '../grove/gang';
 import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../grove/labels';
+import { domainId, labelPath } from '../topology/domainPath';
 import { placesPodsIndependently, schedulerNameOf } from './backend';
 import type { GangPlacement } from './plan';
 
@@ -27,6 +28,12 @@ export interface Pin {
   key: string;
   /** The domain the running pods occupy (the key's value). */
   value: string;
+  /**
+   * The domain's label path, broadest level first, ending with `key`=`value`: a domain is its path (as
+   * KAI sees it), so the new pods are held to every step of it, not to the value alone (rack-1 of zone
+   * z0, not any rack-1).
+   */
+  path: { domain: string; key: string; value: string }[];
   /** The gang, group config or pod group already running there. */
   runs: string;
   /** GPUs the new pods held to this pin ask for. */
@@ -83,21 +90,42 @@ export function pinning(state: ClusterState): Pinning {
   }
   const running = (namespace: string, gang: string) => runningByGang.get(`${namespace}/${gang}`) ?? [];
 
-  /** The domain of the constraint's required level when every running pod of the scope sits in one. */
-  const domainOf = (pods: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, keyOf: (domain: string) => string | undefined) => {
+  /** The domain (label path) of the constraint's required level when every running pod of the scope sits in one. */
+  const domainOf = (pods: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, levelsTo: (domain: string) => { domain: string; key: string }[] | undefined) => {
     const domain = constraint?.required;
-    const key = domain ? keyOf(domain) : undefined;
-    if (!domain || !key || pods.length === 0) return undefined;
-    const values = new Set(pods.map((p) => nodes.get(p.nodeName!)?.labels[key]));
-    const [value] = values;
+    const levels = domain ? levelsTo(domain) : undefined;
+    if (!domain || !levels || pods.length === 0) return undefined;
+    const paths = new Map<string, { domain: string; key: string; value: string }[]>();
+    for (const p of pods) {
+      const labels = nodes.get(p.nodeName!)?.labels;
+      const values = labels && labelPath(labels, levels, levels.length - 1);
+      if (!values) return undefined; // a pod outside the topology: no domain to join
+      paths.set(domainId(levels, values), levels.map((l, i) => ({ domain: l.domain, key: l.key, value: values[i]! })));
+    }
     // Running pods already split across domains (placed before the constraint, or by hand): nothing to join.
-    return values.size === 1 && value !== undefined ? { domain, key, value } : undefined;
+    if (paths.size !== 1) return undefined;
+    const [path] = paths.values();
+    const own = path![path!.length - 1]!;
+    return { domain, key: own.key, value: own.value, path: path! };
+  };
+
+  const inPath = (node: NodeInfo, pin: Pin) => pin.path.every((step) => node.labels[step.key] === step.value);
+
+  /** The pinned domain for people: its value, with its parents while another domain shares the value ("rack-1 in zone z0"). */
+  const pinName = (pin: Pin): string => {
+    let name = pin.value;
+    for (let i = pin.path.length - 2; i >= 0; i--) {
+      const shared = state.nodes.some((node) => node.labels[pin.key] === pin.value && pin.path.slice(i + 1).every((s) => node.labels[s.key] === s.value) && node.labels[pin.path[i]!.key] !== pin.path[i]!.value);
+      if (!shared) break;
+      name += ` in ${pin.path[i]!.domain} ${pin.path[i]!.value}`;
+    }
+    return name;
   };
 
   const freeGpus = (pin: Pin) => {
     let gpu = 0;
     for (const node of state.nodes) {
-      if (node.labels[pin.key] !== pin.value || !node.ready || node.unschedulable) continue;
+      if (!inPath(node, pin) || !node.ready || node.unschedulable) continue;
       gpu += Math.max(0, node.allocatable.gpu - (usedGpus.get(node.name) ?? 0));
     }
     return gpu;
@@ -107,7 +135,7 @@ export function pinning(state: ClusterState): Pinning {
     running,
     increment(gang, newPods, options) {
       const gangRunning = running(gang.namespace, gang.name);
-      const keyOf = levelKeys(state, gang);
+      const keyOf = levelPaths(state, gang);
       const pinOn = options.pin && gangRunning.length > 0;
       // One pin per scope, computed once; its GPUs add up over the new pods it holds.
       const scopes = new Map<string, Pin | null>();
@@ -136,7 +164,8 @@ export function pinning(state: ClusterState): Pinning {
         ].filter((x): x is Pin => x !== undefined);
         const gpus = pods.reduce((n, p) => n + p.requests.gpu, 0);
         for (const pin of pins) pin.gpus += gpus;
-        return [{ ...group, minReplicas: pods.length, pods: pods.map((p) => pinned(p, pins)) }];
+        const steps = pins.flatMap((pin) => pin.path);
+        return [{ ...group, minReplicas: pods.length, pods: pods.map((p) => pinned(p, steps)) }];
       });
       if (podGroups.length === 0) return undefined;
       const names = new Set(podGroups.map((g) => g.name));
@@ -154,20 +183,24 @@ export function pinning(state: ClusterState): Pinning {
       const narrowest = (list: typeof free) => list.reduce((a, b) => (depth(b.pin) >= depth(a.pin) ? b : a));
       const short = free.filter((x) => x.gpu < x.pin.gpus);
       const { pin, gpu } = narrowest(short.length > 0 ? short : free);
-      const message = `must join ${pin.domain} ${pin.value} where ${pin.runs} runs (required ${pin.domain}); ${pin.value} has ${gpu} free GPU${gpu === 1 ? '' : 's'}`;
+      const name = pinName(pin);
+      const message = `must join ${pin.domain} ${name} where ${pin.runs} runs (required ${pin.domain}); ${name} has ${gpu} free GPU${gpu === 1 ? '' : 's'}`;
       return {
         ...placement,
         reason: message,
-        explanation: [{ level: pin.domain, needs: `room in ${pin.domain} ${pin.value}`, best: `${gpu} GPUs free`, message }, ...(placement.explanation ?? [])],
+        explanation: [{ level: pin.domain, needs: `room in ${pin.domain} ${name}`, best: `${gpu} GPUs free`, message }, ...(placement.explanation ?? [])],
       };
     },
   };
 }
 
-/** domain → node label key, from the gang's ClusterTopologyBinding (or the cluster's only one). */
-function levelKeys(state: ClusterState, gang: ExpandedGang): (domain: string) => string | undefined {
+/** domain → the levels of its label path (broadest first, ending with it), from the gang's ClusterTopologyBinding (or the cluster's only one). */
+function levelPaths(state: ClusterState, gang: ExpandedGang): (domain: string) => { domain: string; key: string }[] | undefined {
   const topology = gang.topologyName ? state.topologies.find((t) => t.name === gang.topologyName) : state.topologies.length === 1 ? state.topologies[0] : undefined;
-  return (domain) => topology?.levels.find((l) => l.domain === domain)?.key;
+  return (domain) => {
+    const depth = topology ? topology.levels.findIndex((l) => l.domain === domain) : -1;
+    return depth < 0 ? undefined : topology!.levels.slice(0, depth + 1);
+  };
 }
 
 /** How narrow a pin's level is: its index among the levels (broadest first) of the binding that has it. */
@@ -182,7 +215,7 @@ function levelDepth(state: ClusterState): (pin: Pin) => number {
 }
 
 /**
- * The pod with its pins as node constraints: a nodeSelector entry each, unless the pod's own
+ * The pod with its pins as node constraints (each step of a pin's label path): a nodeSelector entry each, unless the pod's own
  * nodeSelector names the same key with another value; then the pin is ANDed into every required
  * node-affinity term instead, so both must hold (and the pod cannot be placed), as for the real pod.
  */

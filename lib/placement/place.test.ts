@@ -325,20 +325,26 @@ describe('gang minimum and optional pods', () => {
   });
 });
 
-describe('levels that do not nest (Grove e2e: zone-<i/28>, block-<i/20>, rack-<i/7>)', () => {
-  it('a required rack is one rack label value, whatever block or zone its nodes carry', () => {
+describe('label values shared by two parents (Grove e2e: zone-<i/28>, block-<i/20>, rack-<i/7>): a domain is its label path, as KAI', () => {
+  it('a required rack is one label path: rack-2 of block-0 (6 nodes) and rack-2 of block-1 (1 node) are two racks', () => {
     const state = groveE2eCluster(56);
     const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 7 }] });
     const plan = placeGangs(state, [gang]);
     const g = plan.gangs[0]!;
     expect(g.placed).toBe(true);
     expect(g.domains.rack).toMatch(/^rack-\d+$/);
+    const labels = new Map(state.nodes.map((n) => [n.name, n.labels]));
+    const paths = new Set(g.pods.map((p) => ['zone', 'block', 'rack'].map((l) => labels.get(p.node)![`kubernetes.io/${l}`]).join('/')));
+    expect(paths.size).toBe(1);
     expectValid(state, [gang], plan);
+    // Only whole racks of 7 nodes hold 7 pods of 8 GPUs: with room left only on rack-2's nodes (14…20, two racks) and 6 of rack-6's, none does.
+    for (const n of state.nodes) if (!/^worker-(1[4-9]|20|4[2-7])$/.test(n.name)) n.allocatable = { ...n.allocatable, gpu: 0 };
+    expect(placeGangs(state, [gang]).feasible).toBe(false);
   });
 
   it('a required block and a required rack together use the intersection of both', () => {
     const state = groveE2eCluster(56);
-    // block-0 = worker-0…19 covers rack-0, rack-1 and part of rack-2 (worker-14…19): 6 nodes of rack-2.
+    // block-0 = worker-0…19 holds rack-0, rack-1 and its own rack-2 (worker-14…19: 6 nodes).
     const gang = makeGang({ constraint: { required: 'block' }, groups: [{ clique: 'w', replicas: 6, constraint: { required: 'rack' } }, { clique: 'x', replicas: 14 }] });
     const plan = placeGangs(state, [gang]);
     expect(plan.gangs[0]!.placed).toBe(true);
@@ -348,7 +354,7 @@ describe('levels that do not nest (Grove e2e: zone-<i/28>, block-<i/20>, rack-<i
     expectValid(state, gangs, p2);
   });
 
-  it('nodes without the level label are in no domain of that level', () => {
+  it('nodes without the level label are in no domain of that level, nor of a narrower one', () => {
     const state = groveE2eCluster(14);
     for (const n of state.nodes.slice(0, 7)) delete n.labels['kubernetes.io/rack'];
     const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 7 }] });
@@ -356,6 +362,13 @@ describe('levels that do not nest (Grove e2e: zone-<i/28>, block-<i/20>, rack-<i
     expect(g.domains.rack).toBe('rack-1');
     const tooMany = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 8 }] });
     expect(placeGangs(state, [tooMany]).feasible).toBe(false);
+    // Without a zone label, rack-1's nodes are outside the topology (KAI): no rack is left for the gang.
+    for (const n of state.nodes.slice(7)) delete n.labels['kubernetes.io/zone'];
+    const g2 = placeGangs(state, [gang]).gangs[0]!;
+    expect(g2.placed).toBe(false);
+    expect(g2.reason).toBe("the gang needs 56 GPUs in one rack; no node is in a rack (14 nodes with 112 free GPUs lack the rack label kubernetes.io/rack or a broader level's)");
+    for (const n of state.nodes.slice(0, 7)) n.labels['kubernetes.io/rack'] = 'rack-0';
+    expect(placeGangs(state, [tooMany]).gangs[0]!.reason).toBe('the gang needs 64 GPUs in one rack, but no rack in the cluster has 64 GPUs even when empty (the largest, rack-0, has 56) (7 nodes with 56 free GPUs lack the zone label kubernetes.io/zone, so they are in no rack); no wider level holds it either: drop the required rack pack or use fewer or smaller pods');
   });
 });
 

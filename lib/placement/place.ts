@@ -8,7 +8,7 @@
  */
 import type { ClusterState, Resources } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
-import { ClusterIndex, domainNodes, type TopologyIndex } from './cluster-index';
+import { ClusterIndex, domainName, domainNodes, type TopologyIndex } from './cluster-index';
 import { GangSearch, type ExtDemand, type Profile, type WPod, type WSet } from './engine';
 import { explainFailure, explainOptional } from './explain';
 import { hasTopologyConstraint, independentPlacementNote, placesPodsIndependently, schedulerNameOf } from './backend';
@@ -319,7 +319,7 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
       if (s.required >= 0 && s.hardDom >= 0) {
         const level = topo!.levels[s.required]!;
         where = domainNodes(level, s.hardDom);
-        pins.push(`${level.domain} ${level.values[s.hardDom]}`);
+        pins.push(`${level.domain} ${domainName(level, s.hardDom)}`);
       }
     }
     const n = search.bestNode(p, where, true);
@@ -342,6 +342,7 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
   }
   const domains: Record<string, string> = {};
   // Only a constraint chooses a domain; without one the nodes are just where the pods fit, not a domain the scheduler keeps to.
+  // Label values per level: one domain at a level is one at every broader level too, so the values name its path.
   if (topo && planned.length > 0 && hasTopologyConstraint(gang)) {
     for (const level of topo.levels) {
       const first = level.nodeDom[pods.find((p) => p.node >= 0)!.node]!;

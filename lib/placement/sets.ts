@@ -5,6 +5,7 @@
  */
 import type { ClusterState, TopologyInfo } from '../cluster/state';
 import type { ExpandedGang, GangTopologyConstraint } from '../grove/gang';
+import { domainId, labelPath } from '../topology/domainPath';
 
 export interface PlaceOptions {
   /** ClusterTopologyBinding to use; defaults to the gang's topologyName, else the only binding in the state. */
@@ -121,8 +122,8 @@ export function chainsOf(gang: ExpandedGang, sets: readonly ConstraintSetSpec[])
 
 /**
  * The objective shared with the benchmark's exact solver (lower is better): over every constrained set S
- * with a preferred level P, the number of distinct level-P domains S's placed pods occupy, minus one.
- * A node without the level's label counts as a domain of its own. Unplaced gangs cost 0.
+ * with a preferred level P, the number of distinct level-P domains (label paths) S's placed pods occupy,
+ * minus one. A node without the label of P or of a broader level counts as a domain of its own. Unplaced gangs cost 0.
  */
 export function spreadCost(
   state: ClusterState,
@@ -139,14 +140,14 @@ export function spreadCost(
   let cost = 0;
   for (const s of sets) {
     if (s.preferred < 0) continue;
-    const key = topology.levels[s.preferred]!.key;
     const members = new Set(s.podGroups);
     const domains = new Set<string>();
     for (const p of placement.pods) {
       const gi = groupIndex.get(p.podGroup);
       if (gi === undefined || !members.has(gi)) continue;
-      const v = labelsOf.get(p.node)?.[key];
-      domains.add(v === undefined ? `\u0000node:${p.node}` : `=${v}`);
+      const labels = labelsOf.get(p.node);
+      const path = labels && labelPath(labels, topology.levels, s.preferred);
+      domains.add(path ? domainId(topology.levels, path) : `\u0000node:${p.node}`);
     }
     if (domains.size > 0) cost += domains.size - 1;
   }

@@ -6,9 +6,12 @@
  * Semantics, per API-NOTES §11–§12:
  * - gangs are checked in plan order; capacity counts non-terminal bound pods of the state plus every
  *   pod of the gangs placed earlier in the plan (cpu, memory, GPUs and pod slots);
+ * - a domain is its label path, the label values of the binding's levels from the broadest down to its
+ *   own (as KAI Scheduler's calcDomainId): rack-1 of zone z0 and rack-1 of zone z1 are two racks;
  * - a `required` pack constraint (gang, group config or pod group) holds when all placed pods of the
- *   set are on nodes carrying the level's label key with one value; a node without the label is in
- *   no domain, so a constrained pod on it is a violation;
+ *   set are on nodes with one label path down to the level; a node that lacks the label of the level
+ *   or of a broader one is in no domain (KAI leaves it out of the topology), so a constrained pod on it
+ *   is a violation;
  * - constraint domains map to label keys through the gang's ClusterTopologyBinding (by name, or the
  *   only one in the state); a domain the binding lacks is dropped, as Grove drops it;
  * - `preferred` is an objective, not a rule: it is not checked here.
@@ -74,6 +77,26 @@ export function topologyOf(state: ClusterState, gang: ExpandedGang): TopologyInf
 export function levelKey(topology: TopologyInfo | undefined, domain: string | undefined): string | undefined {
   if (!topology || domain === undefined) return undefined;
   return topology.levels.find((l) => l.domain === domain)?.key;
+}
+
+/** The levels of a domain's label path: the binding's levels from the broadest down to `domain`; undefined when the binding lacks it. */
+export function pathLevels(topology: TopologyInfo | undefined, domain: string | undefined): TopologyInfo['levels'] | undefined {
+  if (!topology || domain === undefined) return undefined;
+  const depth = topology.levels.findIndex((l) => l.domain === domain);
+  return depth < 0 ? undefined : topology.levels.slice(0, depth + 1);
+}
+
+/**
+ * A node's domain at the last of `levels` as a string, "zone=z0/rack=rack-1", or undefined when it
+ * lacks one of the labels (written here, not shared with the engine: the verifier is independent).
+ */
+export function nodeDomainPath(labels: Readonly<Record<string, string>>, levels: TopologyInfo['levels']): string | undefined {
+  const steps: string[] = [];
+  for (const level of levels) {
+    if (!Object.prototype.hasOwnProperty.call(labels, level.key)) return undefined;
+    steps.push(`${level.domain}=${labels[level.key]}`);
+  }
+  return steps.join('/');
 }
 
 const RESOURCE_NAMES: [ScalarResource, string][] = [
@@ -222,18 +245,19 @@ function verifyPlacedGang(
   const groupOf = new Map<string, string>();
   for (const g of gang.podGroups) for (const p of g.pods) groupOf.set(p.name, g.name);
   for (const set of gp.independent ? [] : constrainedSets(gang)) {
-    const key = levelKey(topology, set.constraint.required);
-    if (key === undefined) continue;
+    const levels = pathLevels(topology, set.constraint.required);
+    if (levels === undefined) continue;
     const members = new Set(set.podGroups);
     const values = new Map<string, string>();
     for (const [podName, nodeName] of nodeOfPod) {
       if (!members.has(groupOf.get(podName) ?? '')) continue;
       const node = nodes.get(nodeName);
       if (!node) continue;
-      const value = node.labels[key];
-      if (value === undefined) {
-        out.push({ gang: gang.name, pod: podName, rule: 'pack-required', message: `${set.label} requires one ${set.constraint.required}, but pod ${podName} is on node ${nodeName}, which has no ${key} label` });
-      } else if (!values.has(value)) values.set(value, podName);
+      const path = nodeDomainPath(node.labels, levels);
+      if (path === undefined) {
+        const missing = levels.filter((l) => !Object.prototype.hasOwnProperty.call(node.labels, l.key)).map((l) => l.key);
+        out.push({ gang: gang.name, pod: podName, rule: 'pack-required', message: `${set.label} requires one ${set.constraint.required}, but pod ${podName} is on node ${nodeName}, which has no ${missing.join(', ')} label` });
+      } else if (!values.has(path)) values.set(path, podName);
     }
     if (values.size > 1) {
       const list = [...values.keys()].sort().join(', ');

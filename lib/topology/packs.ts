@@ -4,10 +4,11 @@
  * page's selection (lib/heatmap/constraints.ts, from the PodGangs). Each caller maps its constraints to
  * PackConstraint; the verdict and its sentence are the same on both pages.
  *
- * A domain is its label values from the binding's top level down to the constraint's level, so rack r1
- * of zone a and rack r1 of zone b are two racks (named "a/r1", "b/r1" when their names clash).
+ * A domain is its label path (lib/topology/domainPath.ts, the identity the placement engine and KAI use),
+ * so rack r1 of zone a and rack r1 of zone b are two racks (named "a/r1", "b/r1" when their names clash).
  */
-import { naturalCompare } from './tree';
+import { domainId } from './domainPath';
+import { naturalCompare, UNLABELLED } from './tree';
 
 export type PackOwnerKind = 'PodCliqueSet' | 'scaling group' | 'clique';
 
@@ -86,11 +87,11 @@ function domainNames(
     if (!pod.node) continue;
     const labels = nodeLabels(pod.node);
     if (!labels) continue; // a node not known yet: no verdict
-    const values = levels.slice(0, depth + 1).map((l) => labels[l.key] ?? '');
-    const path = values.map((v, i) => (v ? (levels[i]!.valueName?.(v) ?? v) : ''));
+    const values = levels.slice(0, depth + 1).map((l) => labels[l.key] ?? UNLABELLED);
+    const path = values.map((v, i) => (v !== UNLABELLED ? (levels[i]!.valueName?.(v) ?? v) : ''));
     // A node without the level's label is a domain of its own (it is not in the pack's domain).
-    if (!labels[key]) values[depth] = path[depth] = `(node ${pod.node} without ${key})`;
-    paths.set(values.join('\u0000'), path);
+    if (labels[key] === undefined) values[depth] = path[depth] = `(node ${pod.node} without ${key})`;
+    paths.set(domainId(levels, values), path);
   }
   const named = [...paths.values()];
   const names = named.map((path) => path[depth]!);

@@ -58,7 +58,7 @@ const options = { time: 3000, warmupTime: 500, warmupIterations: 20 };
 describe('buildTopologyTree, 12,500 nodes / 100k GPUs / 25,000 pods', () => {
   bench('build (totals, free per domain via freeIn)', () => {
     const tree = buildTopologyTree(state, topology);
-    tree.freeIn('rack', 'rack-7');
+    tree.freeIn(tree.domainOf('gpu-0', 'rack')!.id);
   }, options);
 
   bench('build + rack domain objects', () => {

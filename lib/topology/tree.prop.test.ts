@@ -104,17 +104,22 @@ describe('TopologyTree accounting (property)', () => {
         expect(tree.totals.capacity).toEqual(sum(state.nodes.map((node) => node.allocatable)));
 
         for (const level of tree.levels) {
-          const all = [...tree.domains(level.domain), ...(tree.unlabelled(level.domain) ? [tree.unlabelled(level.domain)!] : [])];
+          const all = [...tree.domains(level.domain), ...tree.unlabelled(level.domain)];
           for (const field of ['capacity', 'requested', 'used', 'free', 'unusable'] as const) {
             expect(sum(all.map((domain) => domain[field])), `${level.domain}.${field}`).toEqual(tree.totals[field]);
           }
           expect(all.reduce((count, domain) => count + domain.nodeCount, 0)).toBe(state.nodes.length);
-          expect(level.unlabelledNodeCount).toBe(state.nodes.filter((node) => !(level.key in node.labels)).length);
+          const broader = tree.levels.slice(0, level.index + 1);
+          // The label path of a node down to this level, written independently of the tree's ids.
+          const pathOf = (node: NodeInfo, depth = level.index) => broader.slice(0, depth + 1).map((l) => `${l.domain}=${node.labels[l.key] ?? UNLABELLED}`).join('/');
+          expect(level.unlabelledNodeCount).toBe(state.nodes.filter((node) => broader.some((l) => !(l.key in node.labels))).length);
+          expect(new Set(all.map((domain) => domain.id)).size).toBe(all.length);
 
           for (const domain of all) {
-            // Each domain holds exactly the nodes with its label value (or without the label).
-            const members = state.nodes.filter((node) => (node.labels[level.key] ?? UNLABELLED) === domain.value).map((node) => node.name);
+            // Each domain holds exactly the nodes with its label path; it is unlabelled when the path lacks a label.
+            const members = state.nodes.filter((node) => pathOf(node) === domain.id).map((node) => node.name);
             expect(domain.nodes).toEqual(members);
+            expect(domain.unlabelled).toBe(domain.id.includes(UNLABELLED));
             expect(domain.free).toEqual(sum(members.map((name) => free.get(name)!)));
             for (const name of RESOURCE_NAMES) {
               expect(domain.free[name] + domain.used[name] + domain.unusable[name]).toBe(domain.capacity[name]);
@@ -123,14 +128,11 @@ describe('TopologyTree accounting (property)', () => {
             expect(domain.maxFreeGpusOnNode).toBe(Math.max(0, ...usable.map((node) => free.get(node.name)!.gpu)));
             expect(domain.usableNodeCount).toBe(usable.length);
 
-            // Parents: the broader level's values of this domain's nodes, whatever the level order suggests.
-            const broader = tree.levels[level.index - 1];
-            const parentValues = new Set(
-              broader ? state.nodes.filter((node) => members.includes(node.name)).map((node) => node.labels[broader.key] ?? UNLABELLED) : [],
-            );
-            expect(new Set(domain.parents)).toEqual(new Set([...parentValues].map((value) => `${broader?.domain}=${value}`)));
+            // One parent: the path one level up; the domain's nodes are among the parent's.
+            const first = state.nodes.find((node) => node.name === members[0])!;
+            expect(domain.parent).toBe(level.index === 0 ? null : pathOf(first, level.index - 1));
+            if (domain.parent) expect(domain.nodes.every((node) => tree.nodesIn(domain.parent!).includes(node))).toBe(true);
           }
-          expect(level.nestsInParent).toBe(all.every((domain) => domain.parents.length <= 1));
         }
 
         for (const name of RESOURCE_NAMES) {

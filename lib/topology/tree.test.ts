@@ -35,12 +35,12 @@ describe('the default test topology (2 zones × 2 blocks × 2 racks × 4 nodes �
   };
   const tree = buildTopologyTree(cordoned, cordoned.topologies[0]!);
 
-  it('has the binding levels, broadest first, all nesting', () => {
+  it('has the binding levels, broadest first', () => {
     expect(tree.levels).toEqual([
-      { index: 0, domain: 'zone', key: 'topology.kubernetes.io/zone', domainCount: 2, unlabelledNodeCount: 0, nestsInParent: true },
-      { index: 1, domain: 'block', key: 'topology.kubernetes.io/block', domainCount: 4, unlabelledNodeCount: 0, nestsInParent: true },
-      { index: 2, domain: 'rack', key: 'topology.kubernetes.io/rack', domainCount: 8, unlabelledNodeCount: 0, nestsInParent: true },
-      { index: 3, domain: 'host', key: 'kubernetes.io/hostname', domainCount: 32, unlabelledNodeCount: 0, nestsInParent: true },
+      { index: 0, domain: 'zone', key: 'topology.kubernetes.io/zone', domainCount: 2, unlabelledNodeCount: 0 },
+      { index: 1, domain: 'block', key: 'topology.kubernetes.io/block', domainCount: 4, unlabelledNodeCount: 0 },
+      { index: 2, domain: 'rack', key: 'topology.kubernetes.io/rack', domainCount: 8, unlabelledNodeCount: 0 },
+      { index: 3, domain: 'host', key: 'kubernetes.io/hostname', domainCount: 32, unlabelledNodeCount: 0 },
     ]);
   });
 
@@ -73,19 +73,19 @@ describe('the default test topology (2 zones × 2 blocks × 2 racks × 4 nodes �
       'z1-b1-r0': 32,
       'z1-b1-r1': 30,
     });
-    expect(tree.freeIn('rack', 'z0-b0-r0')).toEqual({ gpu: 20, cpuMilli: 4 * 128_000 - 2000, memory: 4 * TIB, pods: 4 * 110 - 2 });
+    expect(tree.freeIn('zone=z0/block=z0-b0/rack=z0-b0-r0')).toEqual({ gpu: 20, cpuMilli: 4 * 128_000 - 2000, memory: 4 * TIB, pods: 4 * 110 - 2 });
   });
 
   it('one rack in detail', () => {
-    expect(tree.domain('rack', 'z0-b1-r0')).toEqual({
-      id: 'rack=z0-b1-r0',
+    expect(tree.domain('zone=z0/block=z0-b1/rack=z0-b1-r0')).toEqual({
+      id: 'zone=z0/block=z0-b1/rack=z0-b1-r0',
       level: 'rack',
       levelIndex: 2,
       key: 'topology.kubernetes.io/rack',
       value: 'z0-b1-r0',
       unlabelled: false,
-      parents: ['block=z0-b1'],
-      children: ['host=gpu-z0-b1-r0-n0', 'host=gpu-z0-b1-r0-n1', 'host=gpu-z0-b1-r0-n2', 'host=gpu-z0-b1-r0-n3'],
+      parent: 'zone=z0/block=z0-b1',
+      children: [0, 1, 2, 3].map((k) => `zone=z0/block=z0-b1/rack=z0-b1-r0/host=gpu-z0-b1-r0-n${k}`),
       nodes: ['gpu-z0-b1-r0-n0', 'gpu-z0-b1-r0-n1', 'gpu-z0-b1-r0-n2', 'gpu-z0-b1-r0-n3'],
       nodeCount: 4,
       usableNodeCount: 3,
@@ -102,19 +102,20 @@ describe('the default test topology (2 zones × 2 blocks × 2 racks × 4 nodes �
   });
 
   it('largest free GPUs on one node, per domain', () => {
-    expect(tree.domain('host', 'gpu-z0-b0-r0-n1')?.maxFreeGpusOnNode).toBe(4);
-    expect(tree.domain('host', 'gpu-z0-b0-r0-n0')?.maxFreeGpusOnNode).toBe(0);
-    expect(tree.domain('host', 'gpu-z0-b1-r0-n0')?.maxFreeGpusOnNode).toBe(0); // cordoned
-    expect(tree.domain('zone', 'z1')?.maxFreeGpusOnNode).toBe(8);
+    expect(tree.domainOf('gpu-z0-b0-r0-n1', 'host')?.maxFreeGpusOnNode).toBe(4);
+    expect(tree.domainOf('gpu-z0-b0-r0-n0', 'host')?.maxFreeGpusOnNode).toBe(0);
+    expect(tree.domainOf('gpu-z0-b1-r0-n0', 'host')?.maxFreeGpusOnNode).toBe(0); // cordoned
+    expect(tree.domain('zone=z1')?.maxFreeGpusOnNode).toBe(8);
   });
 
   it('answers node and domain look-ups', () => {
-    expect(tree.nodesIn('block', 'z1-b0')).toHaveLength(8);
-    expect(tree.nodesIn('block', 'nope')).toEqual([]);
-    expect(tree.freeIn('block', 'nope')).toEqual({ gpu: 0, cpuMilli: 0, memory: 0, pods: 0 });
-    expect(tree.domain('zone', 'nope')).toBeUndefined();
-    expect(tree.unlabelled('zone')).toBeUndefined();
-    expect(tree.domainOf('gpu-z1-b1-r1-n3', 'block')?.id).toBe('block=z1-b1');
+    expect(tree.nodesIn('zone=z1/block=z1-b0')).toHaveLength(8);
+    expect(tree.nodesIn('block=z1-b0')).toEqual([]); // an id is the whole path
+    expect(tree.freeIn('zone=z1/block=nope')).toEqual({ gpu: 0, cpuMilli: 0, memory: 0, pods: 0 });
+    expect(tree.domain('zone=nope')).toBeUndefined();
+    expect(tree.unlabelled('zone')).toEqual([]);
+    expect(tree.domainOf('gpu-z1-b1-r1-n3', 'block')?.id).toBe('zone=z1/block=z1-b1');
+    expect(tree.domainOf('gpu-z1-b1-r1-n3', 'host')?.id).toBe('zone=z1/block=z1-b1/rack=z1-b1-r1/host=gpu-z1-b1-r1-n3');
     expect(tree.node('gpu-z1-b1-r1-n3')).toMatchObject({
       usable: true,
       free: { gpu: 6 },
@@ -161,52 +162,63 @@ function grovee2eState(count: number): { state: ClusterState; topology: Topology
   return { state: { nodes, pods: [], topologies: [topology] }, topology };
 }
 
-describe("Grove's e2e hierarchy, which does not nest", () => {
+describe("Grove's e2e hierarchy: a value shared by two parents is two domains (label paths, as KAI)", () => {
   const { state, topology } = grovee2eState(100);
   const tree = buildTopologyTree(state, topology);
 
-  it('block-1 spans zone-0 and zone-1', () => {
-    const block1 = tree.domain('block', 'block-1')!;
-    expect(block1.parents).toEqual(['zone=zone-0', 'zone=zone-1']);
-    expect(block1.nodes).toEqual(Array.from({ length: 20 }, (_, k) => `kwok-node-${20 + k}`));
-    // 8 of its nodes (20..27) are in zone-0, 12 (28..39) in zone-1.
-    expect(block1.nodes.filter((node) => tree.domainOf(node, 'zone')?.value === 'zone-0')).toHaveLength(8);
-    expect(tree.domain('zone', 'zone-0')!.children).toEqual(['block=block-0', 'block=block-1']);
-    expect(tree.domain('zone', 'zone-1')!.children).toEqual(['block=block-1', 'block=block-2']);
+  it('block-1 under zone-0 and block-1 under zone-1 are two blocks', () => {
+    const inZone0 = tree.domain('zone=zone-0/block=block-1')!;
+    const inZone1 = tree.domain('zone=zone-1/block=block-1')!;
+    expect([inZone0.value, inZone0.parent, inZone1.value, inZone1.parent]).toEqual(['block-1', 'zone=zone-0', 'block-1', 'zone=zone-1']);
+    // Nodes 20..27 are in zone-0, 28..39 in zone-1.
+    expect(inZone0.nodes).toEqual(Array.from({ length: 8 }, (_, k) => `kwok-node-${20 + k}`));
+    expect(inZone1.nodes).toEqual(Array.from({ length: 12 }, (_, k) => `kwok-node-${28 + k}`));
+    expect(tree.domain('zone=zone-0')!.children).toEqual(['zone=zone-0/block=block-0', 'zone=zone-0/block=block-1']);
+    expect(tree.domain('zone=zone-1')!.children).toEqual(['zone=zone-1/block=block-1', 'zone=zone-1/block=block-2']);
+    expect(tree.domain('block=block-1')).toBeUndefined();
   });
 
-  it('rack-2 spans block-0 and block-1; rack-3 sits in block-0 only; racks span zones too', () => {
-    expect(tree.domain('rack', 'rack-2')!.parents).toEqual(['block=block-0', 'block=block-1']);
-    expect(tree.domain('rack', 'rack-3')!.parents).toEqual(['block=block-1']);
-    expect(tree.domain('rack', 'rack-1')!.parents).toEqual(['block=block-0']);
-    // rack-4 = nodes 28..34: block-1, zone-1; rack-8 = 56..62: zone-2 only, block-2 (40..59) and block-3 (60..79).
-    expect(tree.domain('rack', 'rack-8')!.parents).toEqual(['block=block-2', 'block=block-3']);
+  it('rack-2 is two racks (in block-0 and in block-1); rack-3 one; each rack has one parent', () => {
+    expect(tree.domains('rack').filter((r) => r.value === 'rack-2').map((r) => [r.id, r.nodes.length])).toEqual([
+      ['zone=zone-0/block=block-0/rack=rack-2', 6],
+      ['zone=zone-0/block=block-1/rack=rack-2', 1],
+    ]);
+    expect(tree.domains('rack').filter((r) => r.value === 'rack-3').map((r) => r.parent)).toEqual(['zone=zone-0/block=block-1']);
+    // rack-8 = nodes 56..62: zone-2, block-2 (40..59) and block-3 (60..79): two racks.
+    expect(tree.domains('rack').filter((r) => r.value === 'rack-8').map((r) => r.parent)).toEqual(['zone=zone-2/block=block-2', 'zone=zone-2/block=block-3']);
     expect(tree.domainOf('kwok-node-27', 'zone')?.value).toBe('zone-0');
-    expect(tree.domainOf('kwok-node-27', 'rack')?.value).toBe('rack-3');
-    expect(tree.domainOf('kwok-node-28', 'rack')?.value).toBe('rack-4');
+    expect(tree.domainOf('kwok-node-27', 'rack')?.id).toBe('zone=zone-0/block=block-1/rack=rack-3');
+    expect(tree.domainOf('kwok-node-28', 'rack')?.id).toBe('zone=zone-1/block=block-1/rack=rack-4');
   });
 
-  it('says which levels nest', () => {
-    expect(tree.levels.map((level) => [level.domain, level.nestsInParent, level.domainCount])).toEqual([
-      ['zone', true, 4],
-      ['block', false, 5],
-      ['rack', false, 15],
-      ['host', true, 100],
+  it('counts the domains per level by path', () => {
+    expect(tree.levels.map((level) => [level.domain, level.domainCount])).toEqual([
+      ['zone', 4],
+      ['block', 8], // block-0; block-1 ×2 (zone-0, zone-1); block-2 ×2 (zone-1, zone-2); block-3; block-4 ×2 (zone-2, zone-3)
+      ['rack', 19],
+      ['host', 100],
     ]);
   });
 
-  it('still adds up per level', () => {
+  it('still adds up per level, and every domain lies in its parent', () => {
     for (const level of tree.levels) {
       const gpus = tree.domains(level.domain).reduce((sum, domain) => sum + domain.free.gpu, 0);
       expect(gpus, level.domain).toBe(800);
+      for (const domain of tree.domains(level.domain)) {
+        if (!domain.parent) continue;
+        const parent = new Set(tree.nodesIn(domain.parent));
+        expect(domain.nodes.every((node) => parent.has(node)), domain.id).toBe(true);
+      }
     }
-    expect(tree.freeIn('zone', 'zone-3')).toMatchObject({ gpu: 16 * 8 }); // nodes 84..99
+    expect(tree.freeIn('zone=zone-3')).toMatchObject({ gpu: 16 * 8 }); // nodes 84..99
   });
 
-  it('orders domains naturally (rack-2 before rack-10)', () => {
+  it('orders domains by path, naturally (rack-2 before rack-10)', () => {
     expect(tree.domains('rack').map((rack) => rack.value).slice(0, 12)).toEqual(
-      ['rack-0', 'rack-1', 'rack-2', 'rack-3', 'rack-4', 'rack-5', 'rack-6', 'rack-7', 'rack-8', 'rack-9', 'rack-10', 'rack-11'],
+      ['rack-0', 'rack-1', 'rack-2', 'rack-2', 'rack-3', 'rack-4', 'rack-5', 'rack-5', 'rack-6', 'rack-7', 'rack-8', 'rack-8'],
     );
+    const zoneOrder = tree.domains('zone').map((z) => z.value);
+    expect(zoneOrder).toEqual(['zone-0', 'zone-1', 'zone-2', 'zone-3']);
     expect(['r10', 'r9', 'r09', 'a', 'r1x', 'r1']
       .sort(naturalCompare)).toEqual(['a', 'r1', 'r1x', 'r09', 'r9', 'r10']);
   });
@@ -219,26 +231,33 @@ describe('nodes without a level label', () => {
   delete state.nodes[9]!.labels['kubernetes.io/zone'];
   const tree = buildTopologyTree(state, topology);
 
-  it('go into an explicit unlabelled bucket per level, not dropped', () => {
-    const bucket = tree.unlabelled('rack')!;
-    expect(bucket).toMatchObject({ id: `rack=${UNLABELLED}`, value: UNLABELLED, unlabelled: true, nodes: ['kwok-node-7', 'kwok-node-8', 'kwok-node-9'] });
-    expect(bucket.free.gpu).toBe(24);
-    expect(bucket.parents).toEqual(['block=block-0']);
+  it('go into an unlabelled bucket per parent path, not dropped; what lies below a bucket is unlabelled too', () => {
+    const buckets = tree.unlabelled('rack');
+    expect(buckets.map((b) => [b.id, b.value, b.nodes])).toEqual([
+      [`zone=zone-0/block=block-0/rack=${UNLABELLED}`, UNLABELLED, ['kwok-node-7', 'kwok-node-8']],
+      [`zone=${UNLABELLED}/block=block-0/rack=${UNLABELLED}`, UNLABELLED, ['kwok-node-9']],
+    ]);
+    expect(buckets[0]!.free.gpu).toBe(16);
+    expect(buckets[0]!.parent).toBe('zone=zone-0/block=block-0');
+    // Node 9 lacks its zone: its block-0 is not zone-0's block-0, and is outside the topology.
+    expect(tree.unlabelled('block').map((b) => [b.id, b.value, b.unlabelled])).toEqual([[`zone=${UNLABELLED}/block=block-0`, 'block-0', true]]);
     expect(tree.levels[2]).toMatchObject({ domain: 'rack', domainCount: 1, unlabelledNodeCount: 3 });
+    expect(tree.levels[1]).toMatchObject({ domain: 'block', domainCount: 1, unlabelledNodeCount: 1 });
     expect(tree.levels[0]).toMatchObject({ domain: 'zone', domainCount: 1, unlabelledNodeCount: 1 });
-    expect(tree.nodesIn('rack', UNLABELLED)).toEqual(['kwok-node-7', 'kwok-node-8', 'kwok-node-9']);
+    expect(tree.nodesIn(`zone=zone-0/block=block-0/rack=${UNLABELLED}`)).toEqual(['kwok-node-7', 'kwok-node-8']);
     expect(tree.node('kwok-node-9')?.domains).toEqual({ zone: UNLABELLED, block: 'block-0', rack: UNLABELLED, host: 'kwok-node-9' });
   });
 
   it('are not among the domains a placement may choose', () => {
     expect(tree.domains('rack').map((rack) => rack.value)).toEqual(['rack-0']);
-    expect(tree.domain('block', 'block-0')!.parents).toEqual(['zone=zone-0', `zone=${UNLABELLED}`]);
+    expect(tree.domains('block').map((block) => [block.id, block.nodes.length])).toEqual([['zone=zone-0/block=block-0', 9]]);
+    expect(tree.domains('host')).toHaveLength(7);
   });
 
   it('an empty label value is a value, not a missing label', () => {
     const withEmpty: ClusterState = { ...state, nodes: state.nodes.map((node, i) => (i === 0 ? { ...node, labels: { ...node.labels, 'kubernetes.io/zone': '' } } : node)) };
     const t = buildTopologyTree(withEmpty, topology);
-    expect(t.domain('zone', '')?.nodes).toEqual(['kwok-node-0']);
+    expect(t.domain('zone=')?.nodes).toEqual(['kwok-node-0']);
     expect(t.levels[0]?.unlabelledNodeCount).toBe(1);
   });
 });
@@ -263,8 +282,8 @@ describe('the kubectl fixture', () => {
 
   it('puts gpu-c (no rack label) in the unlabelled rack bucket', () => {
     expect(tree.domains('rack').map((rack) => [rack.value, rack.nodes])).toEqual([['rack-1', ['gpu-a', 'gpu-b']]]);
-    expect(tree.unlabelled('rack')).toMatchObject({ nodes: ['gpu-c'], notReadyNodeCount: 1, parents: ['zone=zone-b'], unusable: { gpu: 4 } });
-    expect(tree.domain('zone', 'zone-a')).toMatchObject({ free: { gpu: 2 }, unusable: { gpu: 8 }, used: { gpu: 6 } });
+    expect(tree.unlabelled('rack')).toMatchObject([{ nodes: ['gpu-c'], notReadyNodeCount: 1, parent: 'zone=zone-b', unusable: { gpu: 4 } }]);
+    expect(tree.domain('zone=zone-a')).toMatchObject({ free: { gpu: 2 }, unusable: { gpu: 8 }, used: { gpu: 6 } });
   });
 });
 

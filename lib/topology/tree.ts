@@ -1,11 +1,18 @@
 /**
  * TopologyTree: a ClusterState seen through one topology (ClusterTopologyBinding levels, broadest
- * first). Per level, the domains (one per label value) with their nodes, capacity, use and free
- * resources, and links to the domains of the levels around them.
+ * first). Per level, the domains with their nodes, capacity, use and free resources, and links to the
+ * domains of the levels around them.
  *
- * Levels need not nest. Grove's own e2e cluster labels node i zone-<i/28>, block-<i/20>, rack-<i/7>
- * (API-NOTES §21), so block-1 spans zone-0 and zone-1. A domain therefore has a list of parents (a
- * DAG, not a tree); containment is always decided per node, never inferred from the level order.
+ * A domain is its label path (lib/topology/domainPath.ts), as KAI Scheduler identifies it: the values
+ * of the levels from the broadest down to its own. So the domains always nest, each with exactly one
+ * parent, whatever the labels: Grove's own e2e cluster labels node i zone-<i/28>, block-<i/20>,
+ * rack-<i/7> (API-NOTES §21), and its block-1 is two blocks, block-1 under zone-0 and block-1 under
+ * zone-1, as KAI sees them. `value` keeps the label value alone (what people see on the node).
+ *
+ * Nodes that lack a level's label: KAI leaves a node that lacks any level's label out of the topology.
+ * The tree still shows and counts every node (the heatmap draws them, totals must add up), so such a
+ * node sits in an UNLABELLED bucket at that level, one per parent path, and every domain below a bucket
+ * is flagged `unlabelled` too: outside the topology, as KAI sees it, and not listed by `domains()`.
  *
  * Accounting, per node and resource (so it adds up exactly at every level):
  *   capacity = allocatable
@@ -20,29 +27,31 @@
  * are rounded to a few bytes; GPU, CPU and pod counts stay exact at any real size.
  *
  * Speed: the engine builds this for 12,500 nodes. Everything is aggregated in flat Float64Arrays
- * (STRIDE numbers per node and per domain): one pass over the nodes for the narrowest level that
- * needs it, then levels that nest roll up from the level below; domain objects, node lists and
- * parent/child links are only materialised per level on first request (see tree.bench.ts).
+ * (STRIDE numbers per node and per domain): one pass over the nodes for the narrowest level, then each
+ * level rolls up from the one below (domains nest); domain objects, ids, node lists and child links
+ * are only materialised per level on first request (see tree.bench.ts).
  */
 import type { ClusterState, NodeInfo, Resources, TopologyInfo } from '../cluster/state';
+import { childDomainId } from './domainPath';
 
 /** The value of the bucket holding the nodes that lack a level's label ('<' is not legal in a label value). */
 export const UNLABELLED = '<unlabelled>';
 
 export interface TopologyDomainSummary {
-  /** `<level>=<value>`, e.g. "rack=rack-2" (unique across the tree). */
+  /** The label path, `<level>=<value>` per level from the broadest, e.g. "zone=z0/rack=rack-2" (unique across the tree). */
   id: string;
   /** Topology domain name of the level, e.g. "rack". */
   level: string;
   levelIndex: number;
   /** Node label key of the level. */
   key: string;
-  /** Label value, or UNLABELLED for the bucket of nodes without the label. */
+  /** Label value (not unique: rack-1 may be in two zones), or UNLABELLED for the bucket of nodes without the label. */
   value: string;
+  /** Its path lacks a label (this level's or a broader one's): outside the topology, as KAI sees it. */
   unlabelled: boolean;
-  /** Ids of the domains one level broader that share at least one node with this one (several when levels do not nest). */
-  parents: string[];
-  /** Ids of the domains one level narrower that share at least one node with this one. */
+  /** Id of the domain one level broader that holds it; null at the broadest level. */
+  parent: string | null;
+  /** Ids of the domains one level narrower inside it, in natural order of their values. */
   children: string[];
   /** Node names, in ClusterState order. */
   nodes: string[];
@@ -67,12 +76,10 @@ export interface TopologyLevelSummary {
   index: number;
   domain: string;
   key: string;
-  /** Labelled domains (the unlabelled bucket not included). */
+  /** Domains whose path has every label (the unlabelled ones not included). */
   domainCount: number;
-  /** Nodes without this level's label (they sit in the UNLABELLED bucket). */
+  /** Nodes that lack this level's label or a broader one's (they sit in domains flagged unlabelled). */
   unlabelledNodeCount: number;
-  /** Every domain of this level has at most one parent in the level above (true for the broadest level). */
-  nestsInParent: boolean;
 }
 
 export interface TopologyTotals {
@@ -109,14 +116,14 @@ export interface TopologyTree {
   topology: TopologyInfo;
   levels: TopologyLevelSummary[];
   totals: TopologyTotals;
-  /** Labelled domains of a level, in natural order of their values (rack-2 before rack-10). */
+  /** Domains of a level whose path has every label, in natural order of their paths (rack-2 before rack-10 in a zone). */
   domains(level: string): readonly TopologyDomainSummary[];
-  /** One domain; `value` may be UNLABELLED. */
-  domain(level: string, value: string): TopologyDomainSummary | undefined;
-  /** The bucket of nodes without the level's label, if any. */
-  unlabelled(level: string): TopologyDomainSummary | undefined;
-  nodesIn(level: string, value: string): readonly string[];
-  freeIn(level: string, value: string): Resources;
+  /** One domain by its id (the label path, "zone=z0/rack=rack-2"); any level, unlabelled ones too. */
+  domain(id: string): TopologyDomainSummary | undefined;
+  /** The domains of a level whose path lacks a label (buckets, and what lies below them), in path order. */
+  unlabelled(level: string): readonly TopologyDomainSummary[];
+  nodesIn(id: string): readonly string[];
+  freeIn(id: string): Resources;
   /** The domain of a level that holds a node. */
   domainOf(node: string, level: string): TopologyDomainSummary | undefined;
   node(name: string): NodeUsage | undefined;
@@ -199,22 +206,24 @@ function writeResources(values: Float64Array, base: number, resources: Resources
 interface LevelIndex {
   domain: string;
   key: string;
-  /** Label value per domain index; the unlabelled bucket has value UNLABELLED. */
+  /** Label value per domain index (UNLABELLED for a bucket). Not unique: a value may repeat under other parents. */
   values: string[];
-  byValue: Map<string, number>;
   /** Domain index per node. */
   ofNode: Int32Array;
-  /** Domain index (in the level above) per domain, when every domain lies in one domain above; else null. */
+  /** Domain index in the level above per domain (one: domains are label paths); null at the broadest level. */
   parentOf: Int32Array | null;
+  /** Per domain: its path lacks a label (this level's or a broader one's). */
+  unlabelled: Uint8Array;
   /** STRIDE slots per domain. */
   sums: Float64Array;
-  unlabelled: number;
-  /** Built on first use: node names per domain, domain links, domain objects. */
+  /** Built on first use: ids, path order, node names, children, domain objects. */
+  ids?: string[];
+  rank?: Int32Array;
   members?: string[][];
-  parents?: number[][];
   children?: number[][];
   summaries?: TopologyDomainSummary[];
   sorted?: TopologyDomainSummary[];
+  buckets?: TopologyDomainSummary[];
 }
 
 /** Build the tree of `state` under `topology` (one of state.topologies, or any TopologyInfo). */
@@ -264,69 +273,59 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
     perNode[base + MAX_FREE_GPUS] = perNode[base + FREE * R + GPU]!;
   }
 
-  // Per level: assign domains (pass 1), then aggregate (pass 2).
+  // Per level, broadest first: a domain per (parent domain, label value), i.e. per label path.
   const uniqueNames = nodeIndex.size === n;
   let names: string[] | undefined;
-  const levels: LevelIndex[] = topology.levels.map(({ domain, key }) => {
+  const levels: LevelIndex[] = [];
+  for (const { domain, key } of topology.levels) {
+    const above = levels[levels.length - 1];
     // The host level (kubernetes.io/hostname = node name on every node): one domain per node, in
-    // node order, indexed by the node map itself: saves 25,000 map operations at 12,500 nodes.
+    // node order, each in its node's domain above: saves 25,000 map operations at 12,500 nodes.
     if (uniqueNames && nodes.every((node) => node.labels[key] === node.name)) {
       names ??= nodes.map((node) => node.name);
       const ofNode = new Int32Array(n);
       for (let i = 0; i < n; i++) ofNode[i] = i;
-      return { domain, key, values: names, byValue: nodeIndex, ofNode, parentOf: null, sums: new Float64Array(n * STRIDE), unlabelled: -1 };
+      const unlabelled = new Uint8Array(n);
+      if (above) for (let i = 0; i < n; i++) unlabelled[i] = above.unlabelled[above.ofNode[i]!]!;
+      levels.push({ domain, key, values: names, ofNode, parentOf: above ? above.ofNode.slice() : null, unlabelled, sums: new Float64Array(n * STRIDE) });
+      continue;
     }
-    const byValue = new Map<string, number>();
+    // Per parent domain, its children by value.
+    const byValue: Map<string, number>[] = [];
     const values: string[] = [];
+    const parents: number[] = [];
     const ofNode = new Int32Array(n);
-    let unlabelled = -1;
+    let lastParent = -1;
     let lastValue: string | undefined;
     let lastD = -1;
     for (let i = 0; i < n; i++) {
+      const p = above ? above.ofNode[i]! : 0;
       // typeof: labels are own string properties; "constructor" & co. inherited from Object are not labels.
-      const value: unknown = nodes[i]!.labels[key];
+      const raw: unknown = nodes[i]!.labels[key];
+      const value = typeof raw === 'string' ? raw : UNLABELLED;
       let d: number;
-      if (typeof value !== 'string') {
-        if (unlabelled < 0) {
-          unlabelled = values.length;
-          values.push(UNLABELLED);
-        }
-        d = unlabelled;
-      } else if (value === lastValue) {
-        d = lastD; // neighbouring nodes usually share zone, block and rack: skip the map
-      } else {
-        const known = byValue.get(value);
+      if (value === lastValue && p === lastParent) d = lastD; // neighbouring nodes usually share zone, block and rack: skip the map
+      else {
+        const children = (byValue[p] ??= new Map());
+        const known = children.get(value);
         if (known === undefined) {
           d = values.length;
-          byValue.set(value, d);
+          children.set(value, d);
           values.push(value);
+          parents.push(p);
         } else d = known;
+        lastParent = p;
         lastValue = value;
         lastD = d;
       }
       ofNode[i] = d;
     }
-    if (unlabelled >= 0) byValue.set(UNLABELLED, unlabelled);
-    return { domain, key, values, byValue, ofNode, parentOf: null, sums: new Float64Array(values.length * STRIDE), unlabelled };
-  });
-
-  // A level nests in the one above when no domain of it meets two domains above (checked per node).
-  for (let l = 1; l < levels.length; l++) {
-    const level = levels[l]!;
-    const broad = levels[l - 1]!;
-    const parentOf = new Int32Array(level.values.length).fill(-1);
-    let nests = true;
-    for (let i = 0; i < n && nests; i++) {
-      const c = level.ofNode[i]!;
-      const p = broad.ofNode[i]!;
-      if (parentOf[c] === -1) parentOf[c] = p;
-      else if (parentOf[c] !== p) nests = false;
-    }
-    level.parentOf = nests ? parentOf : null;
+    const unlabelled = new Uint8Array(values.length);
+    for (let d = 0; d < values.length; d++) unlabelled[d] = values[d] === UNLABELLED || (above !== undefined && above.unlabelled[parents[d]!] === 1) ? 1 : 0;
+    levels.push({ domain, key, values, ofNode, parentOf: above ? Int32Array.from(parents) : null, unlabelled, sums: new Float64Array(values.length * STRIDE) });
   }
 
-  // Aggregate, narrowest level first: from the nodes, or (cheaper) from the domains of the level
-  // below when that level nests in this one.
+  // Aggregate, narrowest level first: from the nodes, then each level from the domains of the level below.
   const accumulate = (into: Float64Array, to: number, from: Float64Array, at: number): void => {
     for (let s = 0; s < MAX_FREE_GPUS; s++) into[to + s] = into[to + s]! + from[at + s]!;
     if (from[at + MAX_FREE_GPUS]! > into[to + MAX_FREE_GPUS]!) into[to + MAX_FREE_GPUS] = from[at + MAX_FREE_GPUS]!;
@@ -334,15 +333,14 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
   for (let l = levels.length - 1; l >= 0; l--) {
     const level = levels[l]!;
     const below = levels[l + 1];
-    if (below?.parentOf) {
-      for (let c = 0; c < below.values.length; c++) accumulate(level.sums, below.parentOf[c]! * STRIDE, below.sums, c * STRIDE);
+    if (below) {
+      for (let c = 0; c < below.values.length; c++) accumulate(level.sums, below.parentOf![c]! * STRIDE, below.sums, c * STRIDE);
     } else if (level.values.length === n && level.ofNode.every((d, i) => d === i)) {
       level.sums.set(perNode); // one domain per node, in node order (the host level)
     } else {
       for (let i = 0; i < n; i++) accumulate(level.sums, level.ofNode[i]! * STRIDE, perNode, i * STRIDE);
     }
   }
-  const nestsInParent = levels.map((level, l) => l === 0 || level.parentOf !== null);
 
   /** Node names per domain of a level (built on first use). */
   const membersOf = (level: LevelIndex): string[][] => {
@@ -354,69 +352,88 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
     return level.members;
   };
 
-  /** Parents (domains of level l−1) and children (of level l+1) per domain of level l, from the pairs that share a node. */
-  const linksOf = (l: number): { parents: number[][]; children: number[][] } => {
+  /** Ids (label paths) per domain of level l. */
+  const idsOf = (l: number): string[] => {
     const level = levels[l]!;
-    if (!level.parents || !level.children) {
-      const link = (broad: LevelIndex | undefined, narrow: LevelIndex | undefined, up: boolean): number[][] => {
-        const own = up ? narrow! : broad!;
-        const lists: number[][] = Array.from({ length: own.values.length }, () => []);
-        if (!broad || !narrow) return lists;
-        const width = narrow.values.length;
-        const seen = new Set<number>();
-        for (let i = 0; i < n; i++) {
-          const p = broad.ofNode[i]!;
-          const c = narrow.ofNode[i]!;
-          const pair = p * width + c;
-          if (seen.has(pair)) continue;
-          seen.add(pair);
-          if (up) lists[c]!.push(p);
-          else lists[p]!.push(c);
-        }
-        return lists;
-      };
-      level.parents = link(levels[l - 1], level, true);
-      level.children = link(level, levels[l + 1], false);
+    if (!level.ids) {
+      const up = l > 0 ? idsOf(l - 1) : null;
+      level.ids = level.values.map((value, d) => childDomainId(up ? up[level.parentOf![d]!]! : '', level.domain, value));
     }
-    return { parents: level.parents, children: level.children };
+    return level.ids;
+  };
+
+  /** Position of each domain of level l in path order: parent's order, then natural order of the values, buckets last. */
+  const rankOf = (l: number): Int32Array => {
+    const level = levels[l]!;
+    if (!level.rank) {
+      const up = l > 0 ? rankOf(l - 1) : null;
+      const order = level.values.map((_, d) => d);
+      const values = level.values;
+      order.sort((a, b) => {
+        if (up) {
+          const byParent = up[level.parentOf![a]!]! - up[level.parentOf![b]!]!;
+          if (byParent !== 0) return byParent;
+        }
+        const x = values[a]!;
+        const y = values[b]!;
+        return x === UNLABELLED ? (y === UNLABELLED ? 0 : 1) : y === UNLABELLED ? -1 : naturalCompare(x, y);
+      });
+      const rank = new Int32Array(values.length);
+      order.forEach((d, i) => {
+        rank[d] = i;
+      });
+      level.rank = rank;
+    }
+    return level.rank;
+  };
+
+  /** Children (domains of level l+1) per domain of level l, in path order. */
+  const childrenOf = (l: number): number[][] => {
+    const level = levels[l]!;
+    if (!level.children) {
+      const below = levels[l + 1];
+      const lists: number[][] = Array.from({ length: level.values.length }, () => []);
+      if (below) {
+        for (let c = 0; c < below.values.length; c++) lists[below.parentOf![c]!]!.push(c);
+        const rank = rankOf(l + 1);
+        for (const list of lists) if (list.length > 1) list.sort((a, b) => rank[a]! - rank[b]!);
+      }
+      level.children = lists;
+    }
+    return level.children;
   };
 
   const levelByName = new Map<string, number>();
   topology.levels.forEach((level, index) => {
     if (!levelByName.has(level.domain)) levelByName.set(level.domain, index);
   });
-  const levelOf = (level: string): LevelIndex => {
+  const levelIndexOf = (level: string): number => {
     const index = levelByName.get(level);
     if (index === undefined) {
       throw new Error(`unknown topology level "${level}" in "${topology.name}"; its levels are ${topology.levels.map((l) => l.domain).join(', ')}`);
     }
-    return levels[index]!;
+    return index;
   };
-  const idOf = (level: LevelIndex, d: number): string => `${level.domain}=${level.values[d]!}`;
 
   const summaries = (l: number): TopologyDomainSummary[] => {
     const level = levels[l]!;
     if (level.summaries) return level.summaries;
-    const above = levels[l - 1];
-    const below = levels[l + 1];
-    // Linked domains in natural order of their values, the unlabelled bucket last.
-    const order = (other: LevelIndex) => (a: number, b: number): number =>
-      a === other.unlabelled ? 1 : b === other.unlabelled ? -1 : naturalCompare(other.values[a]!, other.values[b]!);
-    const ids = (other: LevelIndex, indices: number[]): string[] =>
-      (indices.length <= 1 ? indices : indices.slice().sort(order(other))).map((index) => idOf(other, index));
-    const { parents, children } = linksOf(l);
+    const ids = idsOf(l);
+    const upIds = l > 0 ? idsOf(l - 1) : null;
+    const downIds = l + 1 < levels.length ? idsOf(l + 1) : null;
+    const children = childrenOf(l);
     const members = membersOf(level);
     level.summaries = level.values.map((value, d) => {
       const base = d * STRIDE;
       return {
-        id: idOf(level, d),
+        id: ids[d]!,
         level: level.domain,
         levelIndex: l,
         key: level.key,
         value,
-        unlabelled: d === level.unlabelled,
-        parents: above ? ids(above, parents[d]!) : [],
-        children: below ? ids(below, children[d]!) : [],
+        unlabelled: level.unlabelled[d] === 1,
+        parent: upIds ? upIds[level.parentOf![d]!]! : null,
+        children: downIds ? children[d]!.map((c) => downIds[c]!) : [],
         nodes: members[d]!,
         nodeCount: level.sums[base + NODES]!,
         usableNodeCount: level.sums[base + USABLE_NODES]!,
@@ -433,16 +450,33 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
     });
     return level.summaries;
   };
-  const sortedDomains = (level: LevelIndex): TopologyDomainSummary[] => {
-    if (!level.sorted) {
-      const all = summaries(levels.indexOf(level));
-      level.sorted = all.filter((s) => !s.unlabelled).sort((a, b) => naturalCompare(a.value, b.value));
+  /** The level's domains in path order, split into labelled ones and unlabelled ones. */
+  const inPathOrder = (l: number): { sorted: TopologyDomainSummary[]; buckets: TopologyDomainSummary[] } => {
+    const level = levels[l]!;
+    if (!level.sorted || !level.buckets) {
+      const rank = rankOf(l);
+      const all = summaries(l)
+        .map((s, d) => ({ s, r: rank[d]! }))
+        .sort((a, b) => a.r - b.r)
+        .map((x) => x.s);
+      level.sorted = all.filter((s) => !s.unlabelled);
+      level.buckets = all.filter((s) => s.unlabelled);
     }
-    return level.sorted;
+    return { sorted: level.sorted, buckets: level.buckets };
   };
 
-  // Totals: every node is in exactly one domain of a level (or its unlabelled bucket), so the broadest
-  // level's domains add up to the cluster; without levels, add up the nodes.
+  // Ids to (level, domain), built on the first lookup by id.
+  let byId: Map<string, [number, number]> | undefined;
+  const find = (id: string): [number, number] | undefined => {
+    if (!byId) {
+      byId = new Map();
+      for (let l = 0; l < levels.length; l++) idsOf(l).forEach((key, d) => byId!.set(key, [l, d]));
+    }
+    return byId.get(id);
+  };
+
+  // Totals: every node is in exactly one domain of a level, so the broadest level's domains add up to
+  // the cluster; without levels, add up the nodes.
   const total = new Float64Array(STRIDE);
   const first = levels[0];
   if (first) for (let d = 0; d < first.values.length; d++) accumulate(total, 0, first.sums, d * STRIDE);
@@ -462,42 +496,38 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
     maxFreeGpusOnNode: total[MAX_FREE_GPUS]!,
   };
 
-  const levelSummaries: TopologyLevelSummary[] = levels.map((level, index) => ({
-    index,
-    domain: level.domain,
-    key: level.key,
-    domainCount: level.values.length - (level.unlabelled >= 0 ? 1 : 0),
-    unlabelledNodeCount: level.unlabelled >= 0 ? level.sums[level.unlabelled * STRIDE + NODES]! : 0,
-    nestsInParent: nestsInParent[index]!,
-  }));
-
-  const domain = (level: string, value: string): TopologyDomainSummary | undefined => {
-    const index = levelOf(level);
-    const d = index.byValue.get(value);
-    return d === undefined ? undefined : summaries(levels.indexOf(index))[d];
-  };
+  const levelSummaries: TopologyLevelSummary[] = levels.map((level, index) => {
+    let domainCount = 0;
+    let unlabelledNodeCount = 0;
+    for (let d = 0; d < level.values.length; d++) {
+      if (level.unlabelled[d]) unlabelledNodeCount += level.sums[d * STRIDE + NODES]!;
+      else domainCount++;
+    }
+    return { index, domain: level.domain, key: level.key, domainCount, unlabelledNodeCount };
+  });
 
   return {
     topology: { name: topology.name, levels: topology.levels.map(({ domain: name, key }) => ({ domain: name, key })) },
     levels: levelSummaries,
     totals,
-    domains: (level) => sortedDomains(levelOf(level)),
-    domain,
-    unlabelled: (level) => domain(level, UNLABELLED),
-    nodesIn(level, value) {
-      const index = levelOf(level);
-      const d = index.byValue.get(value);
-      return d === undefined ? [] : membersOf(index)[d]!;
+    domains: (level) => inPathOrder(levelIndexOf(level)).sorted,
+    domain(id) {
+      const at = find(id);
+      return at && summaries(at[0])[at[1]];
     },
-    freeIn(level, value) {
-      const index = levelOf(level);
-      const d = index.byValue.get(value);
-      return d === undefined ? { gpu: 0, cpuMilli: 0, memory: 0, pods: 0 } : resourcesAt(index.sums, d * STRIDE + FREE * R);
+    unlabelled: (level) => inPathOrder(levelIndexOf(level)).buckets,
+    nodesIn(id) {
+      const at = find(id);
+      return at ? membersOf(levels[at[0]]!)[at[1]]! : [];
+    },
+    freeIn(id) {
+      const at = find(id);
+      return at ? resourcesAt(levels[at[0]]!.sums, at[1] * STRIDE + FREE * R) : { gpu: 0, cpuMilli: 0, memory: 0, pods: 0 };
     },
     domainOf(node, level) {
-      const index = levelOf(level);
+      const l = levelIndexOf(level);
       const i = nodeIndex.get(node);
-      return i === undefined ? undefined : summaries(levels.indexOf(index))[index.ofNode[i]!];
+      return i === undefined ? undefined : summaries(l)[levels[l]!.ofNode[i]!];
     },
     node(name) {
       const i = nodeIndex.get(name);
@@ -521,9 +551,8 @@ export function buildTopologyTree(state: ClusterState, topology: TopologyInfo): 
       return {
         topology: this.topology,
         levels: levelSummaries.map((summary, index) => {
-          const level = levels[index]!;
-          const bucket = level.unlabelled >= 0 ? [summaries(index)[level.unlabelled]!] : [];
-          return { ...summary, domains: [...sortedDomains(level), ...bucket] };
+          const { sorted, buckets } = inPathOrder(index);
+          return { ...summary, domains: [...sorted, ...buckets] };
         }),
         totals,
       };
