@@ -111,3 +111,34 @@ describe('strict field validation', () => {
     );
   });
 });
+
+describe("the validator's findings on apply", () => {
+  /** The stack with more cliques (each a copy of `engine` under another name and roleName) and annotations on the first. */
+  function withCliques(roleNames: string[], annotations?: Record<string, string>): KubeObject {
+    const base = stack(1) as KubeObject & { spec: { template: { cliques: Record<string, unknown>[] } } };
+    const engine = base.spec.template.cliques[0]!;
+    base.spec.template.cliques = roleNames.map((roleName, i) => ({
+      ...structuredClone(engine),
+      name: i === 0 ? 'engine' : `engine${i}`,
+      spec: { ...(structuredClone(engine.spec) as Record<string, unknown>), roleName },
+      ...(i === 0 && annotations ? { annotations } : {}),
+    }));
+    return base;
+  }
+
+  it('accepts an MNNVL group on a clique without GPUs, as Grove does, and passes the warning on; the group stays on the stored object', async () => {
+    const s = source();
+    const result = await s.apply(withCliques(['engine'], { 'grove.io/mnnvl-group': 'fabric' }), { dryRun: false });
+    expect(result.warnings).toEqual([expect.stringMatching(/^spec\.template\.cliques\[0\]\.annotations\["grove\.io\/mnnvl-group"\]: .*MNNVL group "fabric" has no effect/)]);
+    const page = await s.list('PodCliqueSet', { limit: 500 });
+    const stored = page.items.find((o) => o.metadata?.name === 'infer') as (KubeObject & { spec: { template: { cliques: { annotations?: Record<string, string> }[] } } }) | undefined;
+    expect(stored?.spec.template.cliques[0]!.annotations).toEqual({ 'grove.io/mnnvl-group': 'fabric' });
+  });
+
+  it('refuses two cliques with an empty roleName (422 on the later one), as Grove does, and stores nothing', async () => {
+    const s = source();
+    const e = await refusal(() => s.apply(withCliques(['', '']), { dryRun: false }));
+    expect(e).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'spec.template.cliques[1].spec.roleName', message: 'roleName "" is already used by clique 0; roleNames must be unique' }] });
+    expect(await currentReplicas(s)).toBeUndefined();
+  });
+});

@@ -151,6 +151,19 @@ describe('names (§5.1)', () => {
     expectNone(validate(validPcs()), 'pcs.roleNameUnique');
   });
 
+  test('pcs.roleNameUnique: two empty roleNames are duplicates too (Grove compares every clique\'s roleName, "" included); omitted ones are left to schema.required', () => {
+    const empty = pcsWith((p) => ((p.cliqueSpec(ROUTER).roleName = ''), (p.cliqueSpec(DECODE).roleName = '')));
+    const f = expectOne(validate(empty), 'pcs.roleNameUnique', clique(DECODE, 'spec/roleName'));
+    expect(f.message).toBe(`roleName "" is already used by clique ${ROUTER}; roleNames must be unique`);
+    // One empty roleName duplicates nothing.
+    expectNone(validate(pcsWith((p) => (p.cliqueSpec(ROUTER).roleName = ''))), 'pcs.roleNameUnique');
+    // The CRD requires roleName: an omitted one is refused by the schema before any webhook sees it.
+    const omitted = validate(pcsWith((p) => (delete p.cliqueSpec(ROUTER).roleName, delete p.cliqueSpec(DECODE).roleName)));
+    expectNone(omitted, 'pcs.roleNameUnique');
+    expectAt(omitted, 'schema.required', clique(ROUTER, 'spec/roleName'));
+    expectAt(omitted, 'schema.required', clique(DECODE, 'spec/roleName'));
+  });
+
   test('canopy.cliqueNameSuffix: one clique name ending with another warned on the longer one; unrelated names accepted', () => {
     const f = expectOne(validate(pcsWith((p) => (p.clique(DECODE).name = 'prerouter'))), 'canopy.cliqueNameSuffix', clique(DECODE, 'name'), 'warning');
     expect(f.message).toContain('"router"');
@@ -527,14 +540,18 @@ describe('scheduler backend (§5.2, §5.5)', () => {
     expect(withRule(validate(validPcs(), { schedulerProfiles: ['default-scheduler'], defaultSchedulerProfile: 'lpx-scheduler' }), 'pcs.schedulerNotEnabled')).toHaveLength(4);
   });
 
-  test('scheduler.kaiQueue: kai-scheduler without a queue rejected; a queue label on the PCS or on cliques accepted', () => {
+  test('scheduler.kaiQueue: kai-scheduler without a queue warned (Grove v0.1.0-alpha.11 accepts it, newer Grove refuses it); a queue label on the PCS or on cliques accepted', () => {
     const kai = pcsWith(allOn(KAI));
-    expectOne(validate(kai), 'scheduler.kaiQueue', '/metadata/labels');
+    const f = expectOne(validate(kai), 'scheduler.kaiQueue', '/metadata/labels', 'warning');
+    expect(f.message).toMatch(/add label "kai\.scheduler\/queue" to the PodCliqueSet/);
+    expect(f.message).toMatch(/after v0\.1\.0-alpha\.11/);
+    expect(f.message).toMatch(/"default-queue"/);
+    expect(validate(kai).filter((x) => x.severity === 'error')).toEqual([]);
     expectNone(validate(pcsWith((p) => (allOn(KAI)(p), ((p.metadata.labels as Json)[QUEUE] = 'team-a')))), 'scheduler.kaiQueue');
     expectNone(validate(pcsWith((p) => (allOn(KAI)(p), (p.metadata.annotations = { [QUEUE]: 'team-a' })))), 'scheduler.kaiQueue');
     expectNone(validate(pcsWith((p) => (allOn(KAI)(p), (p.clique(DECODE).labels = { [QUEUE]: 'team-a' })))), 'scheduler.kaiQueue');
     // The default profile decides for cliques without schedulerName.
-    expectOne(validate(validPcs(), { defaultSchedulerProfile: KAI }), 'scheduler.kaiQueue', '/metadata/labels');
+    expectOne(validate(validPcs(), { defaultSchedulerProfile: KAI }), 'scheduler.kaiQueue', '/metadata/labels', 'warning');
     // Other backends need no KAI queue.
     expectNone(validate(validPcs()), 'scheduler.kaiQueue');
   });
@@ -587,8 +604,34 @@ describe('scheduler backend (§5.2, §5.5)', () => {
         p.metadata.annotations = { 'scheduling.grove.io/volcano-queue': 'team-a' };
         p.clique(DECODE).annotations = { 'scheduling.grove.io/volcano-queue': cliqueQueue };
       });
-    expectOne(validate(pcs('team-b'), volcanoCtx), 'scheduler.volcanoQueueConflict', '/metadata/annotations');
+    const f = expectOne(validate(pcs('team-b'), volcanoCtx), 'scheduler.volcanoQueueConflict', clique(DECODE, 'annotations/scheduling.grove.io~1volcano-queue'));
+    expect(f.message).toBe('Volcano queue "team-b" on clique decode conflicts with "team-a" on the PodCliqueSet: remove one or make them equal');
     expectClean(validate(pcs('team-a'), volcanoCtx));
+    // Grove trims the values before comparing them.
+    expectClean(validate(pcs(' team-a '), volcanoCtx));
+  });
+
+  test('scheduler.volcanoQueueConflict: a clique without the annotation resolves to Volcano\'s "default" queue, and every clique must resolve to the same queue', () => {
+    const VQ = 'scheduling.grove.io/volcano-queue';
+    // One clique names q1, the others name nothing (= "default"): refused on each clique that differs from the first.
+    const mixed = pcsWith((p) => (allOn('volcano')(p), (p.clique(ROUTER).annotations = { [VQ]: 'q1' })));
+    const found = withRule(validate(mixed, volcanoCtx), 'scheduler.volcanoQueueConflict');
+    expect(found.map((x) => [x.path, x.severity])).toEqual([1, 2, 3].map((i) => [clique(i, 'annotations/scheduling.grove.io~1volcano-queue'), 'error']));
+    expect(found[0]!.message).toBe(
+      'clique leader resolves to Volcano queue "default" (no scheduling.grove.io/volcano-queue annotation) but clique router to "q1": all cliques of a PodCliqueSet on volcano must resolve to the same queue; set the annotation on the PodCliqueSet instead, or the same value on every clique',
+    );
+    // The same when the unannotated clique comes first.
+    const later = pcsWith((p) => (allOn('volcano')(p), (p.clique(DECODE).annotations = { [VQ]: 'q1' })));
+    expectOne(validate(later, volcanoCtx), 'scheduler.volcanoQueueConflict', clique(DECODE, 'annotations/scheduling.grove.io~1volcano-queue'));
+    // Two cliques naming different queues.
+    const two = pcsWith((p) => (allOn('volcano')(p), [0, 1, 2].forEach((i) => (p.clique(i).annotations = { [VQ]: 'q1' })), (p.clique(DECODE).annotations = { [VQ]: 'q2' })));
+    expectOne(validate(two, volcanoCtx), 'scheduler.volcanoQueueConflict', clique(DECODE, 'annotations/scheduling.grove.io~1volcano-queue'));
+    // Writing "default" is the same as writing nothing.
+    expectClean(validate(pcsWith((p) => (allOn('volcano')(p), (p.clique(ROUTER).annotations = { [VQ]: 'default' }))), volcanoCtx));
+    // A queue on the PodCliqueSet is every unannotated clique's queue.
+    expectClean(validate(pcsWith((p) => (allOn('volcano')(p), (p.metadata.annotations = { [VQ]: 'q1' }), (p.clique(ROUTER).annotations = { [VQ]: 'q1' }))), volcanoCtx));
+    // Another backend does not read the annotation.
+    expectNone(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [VQ]: 'q1' }))), 'scheduler.volcanoQueueConflict');
   });
 });
 
@@ -607,26 +650,35 @@ describe('MNNVL annotation (§5.6)', () => {
     expectNone(validate(pcs), 'mnnvl.disabled');
   });
 
-  test('mnnvl.disabled: "none" is rejected too when autoMNNVLEnabled=false (any value present), wherever it is written; unknown config or enabled accepted', () => {
+  test('mnnvl.disabled: "none" (the opt-out) is accepted when autoMNNVLEnabled=false, wherever it is written; a group value rejected there', () => {
     const onPcs = pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'none' }));
-    const f = expectOne(validate(onPcs, { autoMNNVLEnabled: false }), 'mnnvl.disabled', '/metadata/annotations/grove.io~1mnnvl-group');
-    expect(f.message).toMatch(/remove the grove\.io\/mnnvl-group annotation/);
+    expectClean(validate(onPcs, { autoMNNVLEnabled: false }));
     const onClique = pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'none' }));
-    expectOne(validate(onClique, { autoMNNVLEnabled: false }), 'mnnvl.disabled', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+    expectClean(validate(onClique, { autoMNNVLEnabled: false }));
+    const onGroup = pcsWith((p) => (p.group(PREFILL).annotations = { [MNNVL]: 'none' }));
+    expectClean(validate(onGroup, { autoMNNVLEnabled: false }));
     expectClean(validate(onPcs));
     expectClean(validate(onPcs, { autoMNNVLEnabled: true }));
-    expectClean(validate(onClique, { autoMNNVLEnabled: true }));
+    const grouped = pcsWith((p) => (p.clique(DECODE).annotations = { [MNNVL]: 'nvl72' }));
+    const f = expectOne(validate(grouped, { autoMNNVLEnabled: false }), 'mnnvl.disabled', clique(DECODE, 'annotations/grove.io~1mnnvl-group'));
+    expect(f.message).toMatch(/remove the grove\.io\/mnnvl-group annotation/);
+    expect(f.message).toMatch(/"none"/);
     // An invalid value is both: Grove checks the value and the feature independently.
     const invalid = validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'NVL_72' })), { autoMNNVLEnabled: false });
     expectOne(invalid, 'mnnvl.value', '/metadata/annotations/grove.io~1mnnvl-group');
     expectOne(invalid, 'mnnvl.disabled', '/metadata/annotations/grove.io~1mnnvl-group');
   });
 
-  test('mnnvl.noGpu: an explicit group on a clique without GPUs is rejected (§5.6); on a GPU clique, as "none", or inherited clean', () => {
-    const noGpu = expectOne(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }))), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
-    // The message says what to do.
+  test('mnnvl.noGpu: an explicit group on a clique without GPUs is a warning (Grove accepts it and skips the clique); on a GPU clique, as "none", or inherited clean', () => {
+    const annotated = pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'nvl72' }));
+    const noGpu = expectOne(validate(annotated), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'), 'warning');
+    expect(validate(annotated).filter((f) => f.severity === 'error')).toEqual([]);
+    // The message says what it means and what to do.
+    expect(noGpu.message).toMatch(/MNNVL group "nvl72" has no effect/);
     expect(noGpu.message).toMatch(/remove the grove\.io\/mnnvl-group annotation/);
     expect(noGpu.message).toMatch(/nvidia\.com\/gpu/);
+    // With the feature off the value is refused (mnnvl.disabled); no warning on top.
+    expectNone(validate(annotated, { autoMNNVLEnabled: false }), 'mnnvl.noGpu');
     expectClean(validate(pcsWith((p) => (p.clique(DECODE).annotations = { [MNNVL]: 'nvl72' }))));
     // "none" opts a clique out: no group, nothing to reject.
     expectClean(validate(pcsWith((p) => (p.clique(ROUTER).annotations = { [MNNVL]: 'none' }))));
@@ -637,7 +689,7 @@ describe('MNNVL annotation (§5.6)', () => {
         p.podSpec(ROUTER).initContainers = [{ name: 'setup', image: 'busybox', resources: { requests: { [RESOURCE_GPU]: gpus }, limits: { [RESOURCE_GPU]: gpus } } }];
       });
     expectNone(validate(gpuInit('1')), 'mnnvl.noGpu');
-    expectOne(validate(gpuInit('0.0')), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'));
+    expectOne(validate(gpuInit('0.0')), 'mnnvl.noGpu', clique(ROUTER, 'annotations/grove.io~1mnnvl-group'), 'warning');
     // Inherited from the PCS or from a scaling group's config, non-GPU cliques are silently skipped.
     expectClean(validate(pcsWith((p) => (p.metadata.annotations = { [MNNVL]: 'nvl72' }))));
     const groupWithCpuMember = pcsWith((p) => {

@@ -20,6 +20,8 @@ type Path = (string | number)[];
 type Rec = Record<string, unknown>;
 
 const TEMPLATE: Path = ['spec', 'template'];
+/** The queue Grove's Volcano backend gives a clique without a queue annotation (volcano/queue.go). */
+const VOLCANO_DEFAULT_QUEUE = 'default';
 const cliquePath = (i: number, ...rest: Path): Path => [...TEMPLATE, 'cliques', i, ...rest];
 const groupPath = (i: number, ...rest: Path): Path => [...TEMPLATE, 'podCliqueScalingGroups', i, ...rest];
 
@@ -105,8 +107,9 @@ function validateCliques(
 
     const spec = isRecord(clique.spec) ? clique.spec : undefined;
     if (!spec) continue;
+    // Grove compares every clique's roleName, "" included; an omitted one is the schema's finding (the CRD requires it).
     const roleName = str(spec.roleName);
-    if (roleName) {
+    if (roleName !== undefined) {
       const first = roleNames.get(roleName);
       if (first !== undefined) out.push(err(cliquePath(i, 'spec', 'roleName'), 'pcs.roleNameUnique', `roleName "${roleName}" is already used by clique ${first}; roleNames must be unique`));
       else roleNames.set(roleName, i);
@@ -453,12 +456,6 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
   const backend = first.name;
   const meta = isRecord(pcs.metadata) ? pcs.metadata : {};
   const pcsAnnotations = isRecord(meta.annotations) ? meta.annotations : {};
-  const cliqueValues = (key: string, where: 'labels' | 'annotations') =>
-    cliques.flatMap(([c, i]) => {
-      const m = isRecord(c[where]) ? (c[where] as Rec) : {};
-      const v = str(m[key]);
-      return v ? [{ value: v, index: i }] : [];
-    });
   // KAI resolves one queue per object: its label, else its annotation (an empty value counts as unset).
   const kaiQueueOf = (o: Rec) => str(isRecord(o.labels) ? o.labels[LABEL_KAI_QUEUE] : undefined) || str(isRecord(o.annotations) ? o.annotations[LABEL_KAI_QUEUE] : undefined) || undefined;
 
@@ -469,22 +466,62 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
       return value ? [{ value, index: i }] : [];
     });
     if (!pcsQueue && cliqueQueues.length === 0) {
-      out.push(err(['metadata', 'labels'], 'scheduler.kaiQueue', `no KAI queue is configured: add label "${LABEL_KAI_QUEUE}" to the PodCliqueSet`));
+      // A warning: Grove v0.1.0-alpha.11 (the release Canopy targets) accepts it, and KAI's pod-grouper puts the
+      // pods in its fallback queue; Grove's KAI backend refuses it only after that release.
+      out.push(
+        warn(
+          ['metadata', 'labels'],
+          'scheduler.kaiQueue',
+          `no KAI queue is configured: KAI then puts the pods in its fallback queue "default-queue" (they stay pending if that queue does not exist), and Grove after v0.1.0-alpha.11 refuses the PodCliqueSet; add label "${LABEL_KAI_QUEUE}" to the PodCliqueSet`,
+        ),
+      );
     }
     const values = new Set([...(pcsQueue ? [pcsQueue] : []), ...cliqueQueues.map((q) => q.value)]);
     if (values.size > 1) {
       out.push(err(['metadata', 'labels', LABEL_KAI_QUEUE], 'scheduler.kaiQueueConflict', `conflicting KAI queues: ${[...values].map((v) => `"${v}"`).join(', ')}; use one queue per PodCliqueSet`));
     }
   } else if (backend === 'volcano') {
-    const pcsQueue = str(pcsAnnotations[ANNOTATION_VOLCANO_QUEUE]);
-    const cliqueQueues = cliqueValues(ANNOTATION_VOLCANO_QUEUE, 'annotations');
-    for (const q of [...(pcsQueue ? [{ value: pcsQueue, index: -1 }] : []), ...cliqueQueues]) {
-      const why = dns1123SubdomainError(q.value);
-      const path: Path = q.index < 0 ? ['metadata', 'annotations', ANNOTATION_VOLCANO_QUEUE] : cliquePath(q.index, 'annotations', ANNOTATION_VOLCANO_QUEUE);
-      if (why) out.push(err(path, 'scheduler.volcanoQueue', `Volcano queue "${q.value}" is not a valid name: ${why}`));
+    out.push(...validateVolcanoQueues(pcsAnnotations, cliques));
+  }
+  return out;
+}
+
+/**
+ * Grove's Volcano backend: each clique's queue is its annotation, else the PodCliqueSet's, else
+ * Volcano's "default" (values trimmed); a clique's and the PodCliqueSet's queue must agree, and every
+ * clique must resolve to the same queue. Reported on the clique, as Grove does.
+ */
+function validateVolcanoQueues(pcsAnnotations: Rec, cliques: [Rec, number][]): Finding[] {
+  const out: Finding[] = [];
+  const queueOf = (annotations: unknown) => (isRecord(annotations) ? str(annotations[ANNOTATION_VOLCANO_QUEUE])?.trim() : undefined) || '';
+  const checkName = (queue: string, path: Path) => {
+    const why = queue ? dns1123SubdomainError(queue) : undefined;
+    if (why) out.push(err(path, 'scheduler.volcanoQueue', `Volcano queue "${queue}" is not a valid name: ${why}`));
+  };
+  const pcsQueue = queueOf(pcsAnnotations);
+  checkName(pcsQueue, ['metadata', 'annotations', ANNOTATION_VOLCANO_QUEUE]);
+  let first: { queue: string; clique: Rec; index: number; written: boolean } | undefined;
+  const described = (x: { queue: string; clique: Rec; index: number; written: boolean }) =>
+    `${cliqueLabel(x.clique, x.index)} ${x === first ? 'to' : 'resolves to Volcano queue'} "${x.queue}"${x.written ? '' : pcsQueue ? ' (from the PodCliqueSet)' : ` (no ${ANNOTATION_VOLCANO_QUEUE} annotation)`}`;
+  for (const [c, i] of cliques) {
+    const path = cliquePath(i, 'annotations', ANNOTATION_VOLCANO_QUEUE);
+    const own = queueOf(c.annotations);
+    checkName(own, path);
+    if (own && pcsQueue && own !== pcsQueue) {
+      out.push(err(path, 'scheduler.volcanoQueueConflict', `Volcano queue "${own}" on ${cliqueLabel(c, i)} conflicts with "${pcsQueue}" on the PodCliqueSet: remove one or make them equal`));
+      continue;
     }
-    const values = new Set([...(pcsQueue ? [pcsQueue] : []), ...cliqueQueues.map((q) => q.value)]);
-    if (values.size > 1) out.push(err(['metadata', 'annotations'], 'scheduler.volcanoQueueConflict', `conflicting Volcano queues: ${[...values].map((v) => `"${v}"`).join(', ')}`));
+    const resolved = { queue: own || pcsQueue || VOLCANO_DEFAULT_QUEUE, clique: c, index: i, written: own !== '' };
+    if (!first) first = resolved;
+    else if (resolved.queue !== first.queue) {
+      out.push(
+        err(
+          path,
+          'scheduler.volcanoQueueConflict',
+          `${described(resolved)} but ${described(first)}: all cliques of a PodCliqueSet on volcano must resolve to the same queue; set the annotation on the PodCliqueSet instead, or the same value on every clique`,
+        ),
+      );
+    }
   }
   return out;
 }
@@ -513,12 +550,13 @@ function validateMnnvl(pcs: Rec, cliques: [Rec, number][], groups: [Rec, number]
     const at = [...path, ANNOTATION_MNNVL_GROUP];
     const why = value === MNNVL_GROUP_NONE ? undefined : dns1123LabelError(value);
     if (why) out.push(err(at, 'mnnvl.value', `${ANNOTATION_MNNVL_GROUP} must be "none" or a DNS-1123 label: "${value}" ${why}`));
-    // Grove rejects the annotation whatever its value ("none" too) when the feature is off.
-    if (ctx.autoMNNVLEnabled === false) {
-      out.push(err(at, 'mnnvl.disabled', `${ANNOTATION_MNNVL_GROUP} is set ("${value}") but the operator has network.autoMNNVLEnabled=false: remove the ${ANNOTATION_MNNVL_GROUP} annotation or enable MNNVL in the operator configuration`));
+    // With the feature off Grove refuses every value but the opt-out "none", which is always allowed.
+    if (ctx.autoMNNVLEnabled === false && value !== MNNVL_GROUP_NONE) {
+      out.push(err(at, 'mnnvl.disabled', `${ANNOTATION_MNNVL_GROUP} is set ("${value}") but the operator has network.autoMNNVLEnabled=false: remove the ${ANNOTATION_MNNVL_GROUP} annotation (or set it to "${MNNVL_GROUP_NONE}") or enable MNNVL in the operator configuration`));
     } else if (!why && value !== MNNVL_GROUP_NONE && clique && !requestsGpu(clique)) {
-      // Only an explicit group on the clique itself: one inherited from the PCS or a scaling group skips non-GPU cliques.
-      out.push(err(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so it cannot join MNNVL group "${value}": remove the ${ANNOTATION_MNNVL_GROUP} annotation from the clique or give it a ${RESOURCE_GPU} request`));
+      // Grove accepts it and leaves the clique out of the ComputeDomains (no claim injected): a warning, and only
+      // for a group written on the clique itself, since one inherited from the PCS or a scaling group is meant for the GPU cliques.
+      out.push(warn(at, 'mnnvl.noGpu', `clique requests no ${RESOURCE_GPU}, so MNNVL group "${value}" has no effect on it (Grove accepts the annotation but gives the clique's pods no ComputeDomain): remove the ${ANNOTATION_MNNVL_GROUP} annotation from the clique or give it a ${RESOURCE_GPU} request`));
     }
   };
   check(isRecord(pcs.metadata) ? pcs.metadata.annotations : undefined, ['metadata', 'annotations']);
