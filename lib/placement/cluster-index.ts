@@ -177,21 +177,27 @@ function staticLevel(nodes: readonly NodeInfo[], key: string, above: StaticLevel
   const counts: number[] = [];
   const seen = new Map<string, number>();
   let labelled = 0;
+  let lastP = -1;
+  let lastV: string | undefined;
+  let lastId = -1;
   for (let i = 0; i < n; i++) {
     const v = nodes[i]!.labels[key];
     if (v === undefined) continue;
     const p = above ? above.nodeDom[i]! : 0;
     if (p < 0) continue; // a broader label is missing: outside the topology
-    const path = `${p}\u0000${v}`;
-    let id = ids.get(path);
+    // Neighbouring nodes usually share zone, block and rack: skip the map.
+    let id = v === lastV && p === lastP ? lastId : ids.get(`${p}\u0000${v}`);
     if (id === undefined) {
       id = values.length;
-      ids.set(path, id);
+      ids.set(`${p}\u0000${v}`, id);
       values.push(v);
       parents.push(p);
       counts.push(0);
       seen.set(v, (seen.get(v) ?? 0) + 1);
     }
+    lastP = p;
+    lastV = v;
+    lastId = id;
     nodeDom[i] = id;
     counts[id]!++;
     labelled++;
