@@ -2,12 +2,39 @@
 /**
  * The accessible alternative to the canvas: one row per domain frame of the same model (so the
  * numbers are the picture's numbers), with the selected workload's GPUs per domain when one is selected.
+ *
+ * A large cluster has tens of thousands of domains: the first LIMIT rows are plain rows; "Show all"
+ * renders only the rows in view of a scrolling box (@tanstack/react-virtual), and the table says how
+ * many rows it has and where each shown row is (aria-rowcount / aria-rowindex), so screen readers
+ * still read it as one table. A row's workloads are looked up only when the row is rendered.
  */
-import { memo, useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useMemo, useRef, useState, type RefObject } from 'react';
 import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import { clusterTaintsText } from '../../lib/heatmap/taints';
+import { count } from './headerSummary';
 
-const LIMIT = 300;
+/** Rows (domains, tainted nodes) shown before "Show all". */
+export const LIMIT = 300;
+/** Height of the scrolling box of a list shown in full, and a row's height before it is measured. */
+const SCROLL_HEIGHT = 600;
+const ROW_ESTIMATE = 29;
+/** Rows rendered beyond the box's edges, so a short scroll shows no blank rows. */
+const OVERSCAN = 12;
+
+/** A virtualiser over `count` rows in the box `scroller`; a first render (and the server's) shows the first box-full. */
+function useRows(rowCount: number, scroller: RefObject<HTMLDivElement | null>) {
+  return useVirtualizer({ count: rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_ESTIMATE, overscan: OVERSCAN, initialRect: { width: 0, height: SCROLL_HEIGHT } });
+}
+
+/** The blank space standing for rows not rendered above or below (hidden from screen readers: aria-rowcount counts them). */
+function Spacer({ height, columns }: { height: number; columns: number }) {
+  return height > 0 ? (
+    <tr aria-hidden="true">
+      <td colSpan={columns} style={{ height, padding: 0 }} />
+    </tr>
+  ) : null;
+}
 
 /** Nodes with NoSchedule/NoExecute taints not every GPU node carries, in layout order; a cordoned or NotReady one says so (its GPUs count as unavailable). */
 export function taintedNodes(model: HeatmapModel): { node: string; taints: readonly string[]; status: string }[] {
@@ -17,8 +44,21 @@ export function taintedNodes(model: HeatmapModel): { node: string; taints: reado
 }
 
 /** Memoised: the page re-renders on every hover move, the table only when its props change. */
-export const DomainTable = memo(function DomainTable({ model, highlight, selected, onFocusFrame }: { model: HeatmapModel; highlight: Uint8Array | null; selected: string | null; onFocusFrame: (frame: number) => void }) {
-  const [all, setAll] = useState(false);
+export const DomainTable = memo(function DomainTable({
+  model,
+  highlight,
+  selected,
+  onFocusFrame,
+  initialShowAll = false,
+}: {
+  model: HeatmapModel;
+  highlight: Uint8Array | null;
+  selected: string | null;
+  onFocusFrame: (frame: number) => void;
+  /** Start with every domain and tainted node shown (tests; the page starts with LIMIT). */
+  initialShowAll?: boolean;
+}) {
+  const [all, setAll] = useState(initialShowAll);
   const { layout } = model;
   const selectedPerFrame = useMemo(() => {
     if (!highlight) return null;
@@ -34,95 +74,151 @@ export const DomainTable = memo(function DomainTable({ model, highlight, selecte
     });
   }, [layout, highlight]);
   const highlighted = highlight ? highlight.reduce((s, v) => s + v, 0) : 0;
-  const frames = all ? layout.frames : layout.frames.slice(0, LIMIT);
+  const shown = all ? layout.frames.length : Math.min(LIMIT, layout.frames.length);
+  // Only a list longer than LIMIT is windowed; a short one is plain rows (nothing to scroll inside).
+  const windowed = shown > LIMIT;
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useRows(windowed ? shown : 0, scroller);
+  const items = windowed ? rows.getVirtualItems() : null;
+  const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
+  const columns = selectedPerFrame ? 8 : 7;
   const t = model.totals;
   const tainted = useMemo(() => taintedNodes(model), [model]);
   const clusterTaintNote = clusterTaintsText(model.clusterTaints);
   const cell = 'px-2 py-1 text-right tabular-nums';
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full border-collapse text-sm" data-testid="domain-table">
-        <caption className="mb-1 text-left text-sm text-zinc-600 dark:text-zinc-400">
-          GPUs per topology domain ({layout.visibleLevels.length ? layout.visibleLevels.join(' › ') : 'no levels shown'}), the same numbers as the map.
-          {selected && (
-            <>
-              {' '}
-              Selected workload <strong>{selected}</strong>: <span data-testid="highlighted-gpus">{highlighted}</span> GPUs highlighted.
-            </>
-          )}
-        </caption>
-        <thead>
-          <tr className="border-b border-zinc-300 text-left dark:border-zinc-700">
-            <th scope="col" className="px-2 py-1">Domain</th>
-            <th scope="col" className={cell}>GPUs</th>
-            <th scope="col" className={cell}>Used</th>
-            <th scope="col" className={cell}>Free</th>
-            <th scope="col" className={cell} title="Of the free GPUs, those on nodes with a NoSchedule or NoExecute taint not every GPU node carries: free only for pods that tolerate it">
-              Of free, on tainted nodes
-            </th>
-            <th scope="col" className={cell}>Unavailable</th>
-            {selectedPerFrame && <th scope="col" className={cell}>Selected</th>}
-            <th scope="col" className="px-2 py-1">Workloads</th>
-          </tr>
-        </thead>
-        <tbody>
-          {frames.map((frame) => {
-            const s = model.frameStats[frame.index]!;
-            return (
-              <tr key={frame.id} data-domain={frame.id} className="border-b border-zinc-100 dark:border-zinc-800">
-                <th scope="row" className="px-2 py-1 text-left font-normal" style={{ paddingLeft: `${0.5 + frame.depth * 1.25}rem` }}>
-                  <button type="button" className="underline decoration-dotted underline-offset-2" onClick={() => onFocusFrame(frame.index)} title={frame.value}>
-                    {frame.label}
-                  </button>
-                </th>
-                <td className={cell}>{s.gpus}</td>
-                <td className={cell}>{s.used}</td>
-                <td className={cell}>{s.free}</td>
-                <td className={cell}>{s.tainted}</td>
-                <td className={cell}>{s.unavailable}</td>
-                {selectedPerFrame && <td className={cell}>{selectedPerFrame[frame.index]}</td>}
-                <td className="px-2 py-1 text-xs">{frameWorkloads(model, frame.index).join(', ')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-        <tfoot>
-          <tr className="border-t border-zinc-300 font-semibold dark:border-zinc-700">
-            <th scope="row" className="px-2 py-1 text-left">All ({t.nodes} nodes)</th>
-            <td className={cell} data-testid="table-total-gpus">{t.gpus}</td>
-            <td className={cell}>{t.used}</td>
-            <td className={cell}>{t.free}</td>
-            <td className={cell} data-testid="table-total-tainted">{t.tainted}</td>
-            <td className={cell}>{t.unavailable}</td>
-            {selectedPerFrame && <td className={cell}>{highlighted}</td>}
-            <td className="px-2 py-1 text-xs">{model.workloads.length} workloads</td>
-          </tr>
-        </tfoot>
-      </table>
-      {tainted.length > 0 && (
-        <div className="mt-2 text-sm" data-testid="tainted-nodes">
-          <h3 className="font-medium">Tainted nodes ({tainted.length})</h3>
-          <p className="text-xs text-zinc-600 dark:text-zinc-400">Their free GPUs are part of “Free” and counted again under “Of free, on tainted nodes”: only pods that tolerate the taints may use them.</p>
-          <ul className="ml-4 list-disc">
-            {tainted.slice(0, LIMIT).map(({ node, taints, status }) => (
-              <li key={node}>
-                {node}
-                {status ? ` (${status})` : ''}: {taints.join(', ')}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {clusterTaintNote && (
-        <p className="mt-2 text-sm" data-testid="cluster-taints">
-          {clusterTaintNote}.
-        </p>
-      )}
+    <div>
+      <div
+        ref={scroller}
+        className={windowed ? 'overflow-auto' : 'overflow-x-auto'}
+        style={windowed ? { maxHeight: SCROLL_HEIGHT } : undefined}
+        {...(windowed ? { tabIndex: 0, role: 'region', 'aria-label': `Table of ${count(shown)} domains: scroll for more rows` } : {})}
+        data-testid="domain-table-scroller"
+      >
+        <table className="w-full border-collapse text-sm" data-testid="domain-table" {...(windowed ? { 'aria-rowcount': shown + 2 } : {})}>
+          <caption className="mb-1 text-left text-sm text-zinc-600 dark:text-zinc-400">
+            GPUs per topology domain ({layout.visibleLevels.length ? layout.visibleLevels.join(' › ') : 'no levels shown'}), the same numbers as the map.
+            {shown < layout.frames.length && ` The first ${count(shown)} of ${count(layout.frames.length)} domains are shown.`}
+            {selected && (
+              <>
+                {' '}
+                Selected workload <strong>{selected}</strong>: <span data-testid="highlighted-gpus">{highlighted}</span> GPUs highlighted.
+              </>
+            )}
+          </caption>
+          <thead className={windowed ? 'sticky top-0 z-10 bg-white dark:bg-zinc-950' : undefined}>
+            <tr className="border-b border-zinc-300 text-left dark:border-zinc-700" {...(windowed ? { 'aria-rowindex': 1 } : {})}>
+              <th scope="col" className="px-2 py-1">Domain</th>
+              <th scope="col" className={cell}>GPUs</th>
+              <th scope="col" className={cell}>Used</th>
+              <th scope="col" className={cell}>Free</th>
+              <th scope="col" className={cell} title="Of the free GPUs, those on nodes with a NoSchedule or NoExecute taint not every GPU node carries: free only for pods that tolerate it">
+                Of free, on tainted nodes
+              </th>
+              <th scope="col" className={cell}>Unavailable</th>
+              {selectedPerFrame && <th scope="col" className={cell}>Selected</th>}
+              <th scope="col" className="px-2 py-1">Workloads</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items && <Spacer height={items[0]?.start ?? 0} columns={columns} />}
+            {indices.map((i) => {
+              const frame = layout.frames[i]!;
+              const s = model.frameStats[frame.index]!;
+              return (
+                <tr
+                  key={frame.id}
+                  data-domain={frame.id}
+                  className="border-b border-zinc-100 dark:border-zinc-800"
+                  {...(items ? { 'aria-rowindex': i + 2, 'data-index': i, ref: rows.measureElement } : {})}
+                >
+                  <th scope="row" className="px-2 py-1 text-left font-normal" style={{ paddingLeft: `${0.5 + frame.depth * 1.25}rem` }}>
+                    <button type="button" className="underline decoration-dotted underline-offset-2" onClick={() => onFocusFrame(frame.index)} title={frame.value}>
+                      {frame.label}
+                    </button>
+                  </th>
+                  <td className={cell}>{s.gpus}</td>
+                  <td className={cell}>{s.used}</td>
+                  <td className={cell}>{s.free}</td>
+                  <td className={cell}>{s.tainted}</td>
+                  <td className={cell}>{s.unavailable}</td>
+                  {selectedPerFrame && <td className={cell}>{selectedPerFrame[frame.index]}</td>}
+                  <td className="px-2 py-1 text-xs">{frameWorkloads(model, frame.index).join(', ')}</td>
+                </tr>
+              );
+            })}
+            {items && <Spacer height={rows.getTotalSize() - (items[items.length - 1]?.end ?? 0)} columns={columns} />}
+          </tbody>
+          <tfoot className={windowed ? 'sticky bottom-0 z-10 bg-white dark:bg-zinc-950' : undefined}>
+            <tr className="border-t border-zinc-300 font-semibold dark:border-zinc-700" {...(windowed ? { 'aria-rowindex': shown + 2 } : {})}>
+              <th scope="row" className="px-2 py-1 text-left">All ({t.nodes} nodes)</th>
+              <td className={cell} data-testid="table-total-gpus">{t.gpus}</td>
+              <td className={cell}>{t.used}</td>
+              <td className={cell}>{t.free}</td>
+              <td className={cell} data-testid="table-total-tainted">{t.tainted}</td>
+              <td className={cell}>{t.unavailable}</td>
+              {selectedPerFrame && <td className={cell}>{highlighted}</td>}
+              <td className="px-2 py-1 text-xs">{model.workloads.length} workloads</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
       {!all && layout.frames.length > LIMIT && (
         <button type="button" className="mt-2 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" onClick={() => setAll(true)}>
           Show all {layout.frames.length} domains
         </button>
       )}
+      {tainted.length > 0 && <TaintedNodes tainted={tainted} showAll={all} />}
+      {clusterTaintNote && (
+        <p className="mt-2 text-sm" data-testid="cluster-taints">
+          {clusterTaintNote}.
+        </p>
+      )}
     </div>
   );
 });
+
+/** The tainted nodes: the first LIMIT, all of them (windowed) after either "Show all". */
+function TaintedNodes({ tainted, showAll }: { tainted: ReturnType<typeof taintedNodes>; showAll: boolean }) {
+  const [own, setOwn] = useState(false);
+  const all = showAll || own;
+  const shown = all ? tainted.length : Math.min(LIMIT, tainted.length);
+  const windowed = shown > LIMIT;
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useRows(windowed ? shown : 0, scroller);
+  const items = windowed ? rows.getVirtualItems() : null;
+  const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
+  const top = items?.[0]?.start ?? 0;
+  const bottom = items ? rows.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
+  return (
+    <div className="mt-2 text-sm" data-testid="tainted-nodes">
+      <h3 className="font-medium">Tainted nodes ({count(tainted.length)})</h3>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">Their free GPUs are part of “Free” and counted again under “Of free, on tainted nodes”: only pods that tolerate the taints may use them.</p>
+      <div
+        ref={scroller}
+        style={windowed ? { maxHeight: SCROLL_HEIGHT, overflowY: 'auto' } : undefined}
+        {...(windowed ? { tabIndex: 0, role: 'region', 'aria-label': `List of ${count(shown)} tainted nodes: scroll for more` } : {})}
+      >
+        <ul className="ml-4 list-disc" style={windowed ? { paddingTop: top, paddingBottom: bottom } : undefined}>
+          {indices.map((i) => {
+            const { node, taints, status } = tainted[i]!;
+            return (
+              <li key={node} {...(items ? { 'aria-setsize': shown, 'aria-posinset': i + 1, 'data-index': i, ref: rows.measureElement } : {})}>
+                {node}
+                {status ? ` (${status})` : ''}: {taints.join(', ')}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+      {!all && tainted.length > LIMIT && (
+        <p className="mt-1 text-xs" data-testid="tainted-nodes-cut">
+          {count(LIMIT)} of {count(tainted.length)} shown.{' '}
+          <button type="button" className="rounded-md border border-zinc-300 px-2 py-0.5 dark:border-zinc-700" onClick={() => setOwn(true)}>
+            Show all {count(tainted.length)} tainted nodes
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
