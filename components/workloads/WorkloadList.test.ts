@@ -28,7 +28,7 @@ function cluster() {
 describe('the workload list’s rows (createWorkloadRows)', () => {
   it('read a gang spread past its required rack as Degraded, as the stack’s page does; without the cluster state it cannot tell', () => {
     const { stacks, objects } = cluster();
-    const rows = createWorkloadRows()(stacks, indexWorkloadObjects(objects), state, NOW);
+    const rows = createWorkloadRows()(stacks, indexWorkloadObjects(objects), state, NOW).rows;
     expect(rows.map((r) => [r.name, r.state])).toEqual([
       ['mixtral-agg', 'degraded'],
       ['llama-disagg', 'healthy'],
@@ -38,29 +38,29 @@ describe('the workload list’s rows (createWorkloadRows)', () => {
     // The detail page's computation (the whole store, the state) gives the same answer per stack.
     for (const [i, pcs] of stacks.entries()) expect(rows[i]).toEqual(workloadHealth(buildWorkloadTree(pcs, objects), state, NOW));
     // What the list said before it asked for the state: healthy.
-    expect(createWorkloadRows()(stacks, indexWorkloadObjects(objects), undefined, NOW)[0]!.state).toBe('healthy');
+    expect(createWorkloadRows()(stacks, indexWorkloadObjects(objects), undefined, NOW).rows[0]!.state).toBe('healthy');
   });
 
   it('rebuild only the stack whose objects changed: a pod event elsewhere, or a new state with the same nodes, keeps a row', () => {
     const { stacks, objects } = cluster();
     const rowsOf = createWorkloadRows();
-    const before = rowsOf(stacks, indexWorkloadObjects(objects), state, NOW);
+    const before = rowsOf(stacks, indexWorkloadObjects(objects), state, NOW).rows;
 
     // A new store snapshot (new lists) and a new state (new pods, same nodes and topologies): nothing of the stacks changed.
-    const same = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: [...objects.pods] }), { ...state, pods: [...state.pods] }, NOW);
+    const same = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: [...objects.pods] }), { ...state, pods: [...state.pods] }, NOW).rows;
     same.forEach((row, i) => expect(row).toBe(before[i]));
 
     // mixtral-agg's stray pod moved into the other pods' rack: its row is rebuilt (healthy), the others are kept.
     const stray = objects.pods.find((p) => p.metadata?.name?.startsWith('mixtral-agg-0-worker-1-'))! as KubeObject & { spec: { nodeName: string } };
     const moved = { ...stray, spec: { ...stray.spec, nodeName: h100(0, 1) } };
-    const after = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: objects.pods.map((p) => (p === stray ? moved : p)) }), state, NOW);
+    const after = rowsOf(stacks, indexWorkloadObjects({ ...objects, pods: objects.pods.map((p) => (p === stray ? moved : p)) }), state, NOW).rows;
     expect(after[0]).not.toBe(before[0]);
     expect(after[0]).toMatchObject({ name: 'mixtral-agg', state: 'healthy', problems: [] });
     expect(after.slice(1)).toEqual(before.slice(1));
     after.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
 
     // New nodes (labels may have changed): every row is computed again.
-    const relabelled = rowsOf(stacks, indexWorkloadObjects(objects), { ...state, nodes: [...state.nodes] }, NOW);
+    const relabelled = rowsOf(stacks, indexWorkloadObjects(objects), { ...state, nodes: [...state.nodes] }, NOW).rows;
     relabelled.forEach((row, i) => expect(row).not.toBe(before[i]));
     expect(relabelled[0]!.problems).toEqual([SPREAD]);
   });
@@ -78,14 +78,81 @@ describe('the workload list’s rows (createWorkloadRows)', () => {
     });
     const index = indexWorkloadObjects({ ...objects, pods: starting });
     const rowsOf = createWorkloadRows();
-    const before = rowsOf(stacks, index, state, NOW);
+    const before = rowsOf(stacks, index, state, NOW).rows;
     expect(before[0]).toMatchObject({ name: 'mixtral-agg', state: 'progressing', timeDependent: true, notes: [{ severity: 'info', text: 'Starting for 5m: 0 of 4 pods ready' }] });
 
-    const later = rowsOf(stacks, index, state, NOW + 6 * 60_000);
+    const later = rowsOf(stacks, index, state, NOW + 6 * 60_000).rows;
     expect(later[0]).not.toBe(before[0]);
     expect(later[0]!.notes[0]).toMatchObject({ severity: 'warning', text: expect.stringMatching(/^Starting for 11m: 0 of 4 pods ready; mixtral-agg-0-worker-0-x\d+ Running 11m/) });
     // The settled stacks do not depend on the clock: the same rows.
     expect(before.slice(1).map((r) => r.timeDependent)).toEqual([false, false]);
     later.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
+  });
+});
+
+/** Nine stacks: the demo's three in three namespaces, each built by the operator's objects, one store. */
+function nineStacks() {
+  const stacks = ['default', 'team-a', 'team-b'].flatMap((namespace) => [agg, disagg, wide].map((pcs) => stackObjects({ ...pcs, metadata: { ...pcs.metadata, namespace } })));
+  const all = (k: keyof WorkloadObjects) => stacks.flatMap((s) => s[k]);
+  const objects: WorkloadObjects = { podCliqueSets: all('podCliqueSets'), podCliques: all('podCliques'), podCliqueScalingGroups: all('podCliqueScalingGroups'), podGangs: all('podGangs'), pods: all('pods') };
+  return { stacks: stacks.map((s) => s.pcs), objects };
+}
+
+/** createWorkloadRows with its row computation counted per stack (namespace/name). */
+function countedRows() {
+  const computed: string[] = [];
+  const rowsOf = createWorkloadRows((pcs, objects, st, now) => {
+    computed.push(`${pcs.metadata.namespace}/${pcs.metadata.name}`);
+    return workloadHealth(buildWorkloadTree(pcs, objects), st, now);
+  });
+  return { rowsOf, computed };
+}
+
+describe('the workload list’s rows: work per store revision', () => {
+  it('a pod of one stack changing recomputes that stack’s row only (counted), with the same rows as computing all again', () => {
+    const { stacks, objects } = nineStacks();
+    const { rowsOf, computed } = countedRows();
+    const before = rowsOf(stacks, indexWorkloadObjects(objects), state, NOW);
+    expect(before.pending).toBe(0);
+    expect(computed).toHaveLength(9);
+
+    const pod = objects.pods.find((p) => p.metadata?.namespace === 'team-a' && p.metadata?.name?.startsWith('llama-disagg-0-decode-'))! as KubeObject & { status: { phase: string; conditions: unknown[] } };
+    const failed = { ...pod, metadata: { ...pod.metadata, resourceVersion: '2' }, status: { ...pod.status, phase: 'Failed' } };
+    const changed = { ...objects, pods: objects.pods.map((p) => (p === pod ? failed : p)) };
+    computed.length = 0;
+    const after = rowsOf(stacks, indexWorkloadObjects(changed), { ...state, pods: [...state.pods] }, NOW);
+    expect(computed).toEqual(['team-a/llama-disagg']);
+    const fresh = createWorkloadRows()(stacks, indexWorkloadObjects(changed), state, NOW).rows;
+    expect(after.rows).toEqual(fresh);
+    expect(after.rows.find((r) => r.namespace === 'team-a' && r.name === 'llama-disagg')).toMatchObject({ state: 'degraded', problems: expect.arrayContaining(['1 pod failed']) });
+
+    // The same store again (a new index of the same objects): nothing recomputed.
+    computed.length = 0;
+    rowsOf(stacks, indexWorkloadObjects(changed), state, NOW);
+    expect(computed).toEqual([]);
+  });
+
+  it('with a time budget, computes a slice per call and says how many are pending; the last slice gives the rows of one full call', () => {
+    const { stacks, objects } = nineStacks();
+    const index = indexWorkloadObjects(objects);
+    const { rowsOf, computed } = countedRows();
+    // A budget that is always spent: one row per call (each call makes progress).
+    const spent = () => false;
+    const slices = [];
+    for (let call = 0; call < 20; call++) {
+      const r = rowsOf(stacks, index, state, NOW, spent);
+      slices.push([r.rows.length, r.pending]);
+      if (r.pending === 0) break;
+    }
+    expect(slices).toEqual(Array.from({ length: 9 }, (_, i) => [i + 1, 8 - i]));
+    expect(computed).toHaveLength(9);
+    expect(rowsOf(stacks, index, state, NOW, spent).rows).toEqual(createWorkloadRows()(stacks, index, state, NOW).rows);
+
+    // New nodes: every row is due again; while it waits for its turn a stack keeps its last row.
+    const relabelled = { ...state, nodes: [...state.nodes] };
+    const first = rowsOf(stacks, index, relabelled, NOW, spent);
+    expect(first).toMatchObject({ pending: 8 });
+    expect(first.rows).toHaveLength(9);
+    expect(first.rows.map((r) => r.name)).toEqual(stacks.map((s) => s.metadata.name));
   });
 });

@@ -4,7 +4,7 @@
  * live: available vs desired replicas, pods per stage, GPUs, problems, age. Filter and sort by column.
  */
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
@@ -32,6 +32,17 @@ type RowInputs = Omit<WorkloadObjects, 'podCliqueSets'> & { state: ClusterState 
 const LISTS = ['podCliques', 'podCliqueScalingGroups', 'podGangs', 'pods'] as const;
 const sameList = (a: readonly KubeObject[], b: readonly KubeObject[]) => a.length === b.length && a.every((o, i) => o === b[i]);
 
+/** One row computed from its stack's objects (the list's health, as the stack's page reads it). */
+export type WorkloadRowOf = (pcs: PodCliqueSet, objects: WorkloadObjects, state: ClusterState | undefined, now: number) => WorkloadHealth;
+const rowOfStack: WorkloadRowOf = (pcs, objects, state, now) => workloadHealth(buildWorkloadTree(pcs, objects), state, now);
+
+export interface WorkloadRows {
+  /** A row per stack whose row is known, in the stacks' order (the one computed last when it is being recomputed). */
+  rows: WorkloadHealth[];
+  /** Stacks still to be computed for these inputs (left for a next call when `timeLeft` said stop). */
+  pending: number;
+}
+
 /**
  * The list's rows: each stack's health as its detail page computes it (with the ClusterState, so a
  * required pack its pods do not keep to is Degraded here too), rebuilt per stack only when that stack's
@@ -40,26 +51,47 @@ const sameList = (a: readonly KubeObject[], b: readonly KubeObject[]) => a.lengt
  * nodes and topologies only (unmetRequiredPacks), so a new `state` with the same two keeps a row.
  * Time alone rebuilds only the rows whose health depends on it (timeDependent: a stack starting or
  * waiting ages, and may cross a threshold); a settled stack's row is kept across clock ticks.
+ *
+ * With `timeLeft`, a call stops computing once it says no (after at least one row) and reports how many
+ * are pending: the page computes 300 stacks a slice at a time, between which the browser paints and
+ * answers input, instead of freezing for seconds on a large cluster.
  */
-export function createWorkloadRows(): (stacks: readonly PodCliqueSet[], objectsOf: (pcs: PodCliqueSet) => WorkloadObjects, state: ClusterState | undefined, now: number) => WorkloadHealth[] {
-  let cache = new Map<PodCliqueSet, { inputs: RowInputs; now: number; row: WorkloadHealth }>();
+export function createWorkloadRows(rowOf: WorkloadRowOf = rowOfStack) {
+  type Entry = { inputs: RowInputs; now: number; row: WorkloadHealth };
+  let cache = new Map<PodCliqueSet, Entry>();
   const unchanged = (a: RowInputs, b: RowInputs) =>
     a.state?.nodes === b.state?.nodes && a.state?.topologies === b.state?.topologies && LISTS.every((k) => sameList(a[k], b[k]));
-  return (stacks, objectsOf, state, now) => {
-    const next = new Map<PodCliqueSet, { inputs: RowInputs; now: number; row: WorkloadHealth }>();
-    const rows = stacks.map((pcs) => {
+  return (stacks: readonly PodCliqueSet[], objectsOf: (pcs: PodCliqueSet) => WorkloadObjects, state: ClusterState | undefined, now: number, timeLeft?: () => boolean): WorkloadRows => {
+    const next = new Map<PodCliqueSet, Entry>();
+    const rows: WorkloadHealth[] = [];
+    let computed = 0;
+    let pending = 0;
+    for (const pcs of stacks) {
       const objects = objectsOf(pcs);
       const inputs: RowInputs = { podCliques: objects.podCliques, podCliqueScalingGroups: objects.podCliqueScalingGroups, podGangs: objects.podGangs, pods: objects.pods, state };
       const hit = cache.get(pcs);
       const fresh = hit && unchanged(hit.inputs, inputs) && (hit.now === now || !hit.row.timeDependent);
-      const entry = fresh ? hit : { inputs, now, row: workloadHealth(buildWorkloadTree(pcs, objects), state, now) };
-      next.set(pcs, entry);
-      return entry.row;
-    });
+      let entry = fresh ? hit : undefined;
+      if (!entry && (computed === 0 || !timeLeft || timeLeft())) {
+        entry = { inputs, now, row: rowOf(pcs, objects, state, now) };
+        computed++;
+      }
+      if (entry) next.set(pcs, entry);
+      else {
+        pending++;
+        // Its last row stands until its turn comes (kept in the cache as it was, so it is recomputed then).
+        if (hit) next.set(pcs, hit);
+      }
+      const row = entry?.row ?? hit?.row;
+      if (row) rows.push(row);
+    }
     cache = next; // stacks gone from the list drop out of the cache
-    return rows;
+    return { rows, pending };
   };
 }
+
+/** How long one slice of the list's rows may run before the browser gets the thread back. */
+const ROWS_SLICE_MS = 40;
 
 export function WorkloadList() {
   const { namespace } = useSelectedNamespace();
@@ -82,12 +114,30 @@ export function WorkloadList() {
   // The health of each row is read from these too: one that cannot be read makes it partial.
   const partial = firstUnavailable(HEALTH_KINDS.map((kind) => [kind, data.availability[kind]] as const), scope);
 
-  // Bucketed once per store change, so each stack's tree reads only its own objects.
-  const objectsOf = useMemo(() => indexWorkloadObjects(data), [data]);
-  const rows = useMemo(() => {
-    if (!allNamespaces && !contextFailed && namespace === null) return [];
-    return workloadRows(podCliqueSetsIn(data.podCliqueSets, scope), objectsOf, data.state, now);
-  }, [workloadRows, data.podCliqueSets, data.state, objectsOf, scope, allNamespaces, contextFailed, namespace, now]);
+  // Bucketed once per store revision of the kinds a tree reads (not on an availability or state change),
+  // so each stack's tree reads only its own objects.
+  const { podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods } = data;
+  const objectsOf = useMemo(
+    () => indexWorkloadObjects({ podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods }),
+    [podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods],
+  );
+  // Rows are computed a slice at a time (ROWS_SLICE_MS): each slice renders what is known so far, then
+  // asks for the next one after the browser has painted, until none is pending.
+  const [slice, setSlice] = useState(0);
+  const stacks = useMemo(() => (!allNamespaces && !contextFailed && namespace === null ? [] : podCliqueSetsIn(podCliqueSets, scope)), [podCliqueSets, scope, allNamespaces, contextFailed, namespace]);
+  const { rows, pending } = useMemo(() => {
+    const until = performance.now() + ROWS_SLICE_MS;
+    return workloadRows(stacks, objectsOf, data.state, now, () => performance.now() < until);
+    // `slice` only asks for the next slice of the same inputs (it is read by nothing else).
+  }, [workloadRows, stacks, data.state, objectsOf, now, slice]);
+  useEffect(() => {
+    if (pending === 0) return;
+    const next = setTimeout(() => setSlice((n) => n + 1), 0);
+    return () => clearTimeout(next);
+  }, [rows, pending]);
+  // Stacks without a row yet (the first slices of a large list): said as progress. A stack being
+  // recomputed keeps its last row meanwhile, so a clock tick or new nodes do not blank the list.
+  const unread = stacks.length - rows.length;
   const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
   const columns = scope === null ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
 
@@ -134,7 +184,9 @@ export function WorkloadList() {
             ? 'Loading PodCliqueSets…'
             : unlisted && rows.length === 0
               ? unlisted
-              : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
+              : unread > 0
+                ? `Reading the health of ${stacks.length} PodCliqueSets${scope ? ` in namespace ${scope}` : ' in all namespaces'}: ${rows.length} done…`
+                : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
       </p>
       {rows.length > 0 && <StaleListNote unavailable={unlisted} rows="PodCliqueSets" />}
       {!unlisted && partial && partial.availability.status !== 'loading' && rows.length > 0 && (
@@ -208,7 +260,7 @@ export function WorkloadList() {
             {shown.length === 0 && (
               <tr>
                 <td colSpan={columns.length + 2} className={`px-3 py-6 text-center text-sm ${unlisted && rows.length === 0 ? UNAVAILABLE_CLASS : 'text-zinc-600 dark:text-zinc-400'}`}>
-                  {listing ? (
+                  {listing || unread > 0 ? (
                     'Loading…'
                   ) : unlisted && rows.length === 0 ? (
                     unlisted

@@ -370,51 +370,80 @@ export function gangStateText(gang: Pick<GangNode, 'state' | 'phase'>): string {
 }
 
 /**
- * The store's objects bucketed once (by namespace with part-of label, owner uid and PodClique label),
- * so that building the tree of every PodCliqueSet does not scan every object per stack. Each
- * stack gets a superset of what `buildWorkloadTree` would keep (it filters again), in store order.
+ * The store's objects grouped by stack in one pass per kind, so that building the tree of every
+ * PodCliqueSet does not scan every object per stack (300 stacks × 20,000 pods). An object goes to the
+ * stacks its keys name, as buildWorkloadTree matches them: a PodCliqueScalingGroup or PodGang by an
+ * ownerReference to the PodCliqueSet's uid or its part-of label; a PodClique by those or an
+ * ownerReference to one of the stack's scaling groups; a pod by its PodClique label or an ownerReference
+ * to one of the stack's PodCliques. Each stack gets a superset of what `buildWorkloadTree` keeps (it
+ * filters again), in store order, and the same lists on every ask. A PodCliqueSet not in
+ * `objects.podCliqueSets` is gathered on its own when asked for.
  */
 export function indexWorkloadObjects(objects: WorkloadObjects): (pcs: PodCliqueSet) => WorkloadObjects {
-  const bucketed = (list: readonly KubeObject[], keysOf: (o: KubeObject) => string[]) => {
-    const buckets = new Map<string, KubeObject[]>();
-    const position = new Map<KubeObject, number>();
-    list.forEach((o, i) => {
-      position.set(o, i);
-      for (const key of keysOf(o)) {
-        const bucket = buckets.get(key);
-        if (bucket) bucket.push(o);
-        else buckets.set(key, [o]);
-      }
-    });
-    // Union of buckets, without repeats, in the store's order (which object wins a tie stays the same).
-    return (keys: string[]): KubeObject[] => {
-      const found = new Set<KubeObject>();
-      for (const key of keys) for (const o of buckets.get(key) ?? []) found.add(o);
-      return [...found].sort((a, b) => position.get(a)! - position.get(b)!);
-    };
-  };
-  const ownerKeys = (o: KubeObject) => (o.metadata?.ownerReferences ?? []).map((r) => `${nsOf(o)}/uid/${r.uid}`);
-  const generatedKeys = (o: KubeObject) => {
-    const partOf = labelsOf(o)[LABEL_PART_OF];
-    return [...ownerKeys(o), ...(partOf !== undefined ? [`${nsOf(o)}/part-of/${partOf}`] : [])];
-  };
-  const podKeys = (o: KubeObject) => {
-    const clique = labelsOf(o)[LABEL_PODCLIQUE];
-    return [...ownerKeys(o), ...(clique !== undefined ? [`${nsOf(o)}/podclique/${clique}`] : [])];
-  };
-  const groupsOf = bucketed(objects.podCliqueScalingGroups, generatedKeys);
-  const cliquesOf = bucketed(objects.podCliques, generatedKeys);
-  const gangsOf = bucketed(objects.podGangs, generatedKeys);
-  const podsOf = bucketed(objects.pods, podKeys);
+  const grouped = groupByStack(objects, objects.podCliqueSets as PodCliqueSet[]);
   return (pcs) => {
-    const ns = nsOf(pcs);
-    const stackKeys = [`${ns}/uid/${pcs.metadata?.uid ?? ''}`, `${ns}/part-of/${nameOf(pcs)}`];
-    const podCliqueScalingGroups = groupsOf(stackKeys);
-    const groupKeys = podCliqueScalingGroups.flatMap((g) => (g.metadata?.uid ? [`${ns}/uid/${g.metadata.uid}`] : []));
-    const podCliques = cliquesOf([...stackKeys, ...groupKeys]);
-    const pods = podsOf(podCliques.flatMap((c) => [`${ns}/podclique/${nameOf(c)}`, ...(c.metadata?.uid ? [`${ns}/uid/${c.metadata.uid}`] : [])]));
-    return { podCliqueSets: [pcs], podCliques, podCliqueScalingGroups, podGangs: gangsOf(stackKeys), pods };
+    let own = grouped.get(pcs);
+    if (!own) grouped.set(pcs, (own = groupByStack(objects, [pcs]).get(pcs)!));
+    return own;
   };
+}
+
+const uidKey = (ns: string, uid: string) => `${ns}/uid/${uid}`;
+const ownerKeys = (o: KubeObject) => (o.metadata?.ownerReferences ?? []).map((r) => uidKey(nsOf(o), r.uid));
+function generatedKeys(o: KubeObject): string[] {
+  const partOf = labelsOf(o)[LABEL_PART_OF];
+  const keys = ownerKeys(o);
+  return partOf !== undefined ? [...keys, `${nsOf(o)}/part-of/${partOf}`] : keys;
+}
+function podKeys(o: KubeObject): string[] {
+  const clique = labelsOf(o)[LABEL_PODCLIQUE];
+  const keys = ownerKeys(o);
+  return clique !== undefined ? [...keys, `${nsOf(o)}/podclique/${clique}`] : keys;
+}
+
+function groupByStack(objects: WorkloadObjects, stacks: readonly PodCliqueSet[]): Map<PodCliqueSet, WorkloadObjects> {
+  const out = new Map<PodCliqueSet, WorkloadObjects>();
+  type Own = { podCliques: KubeObject[]; podCliqueScalingGroups: KubeObject[]; podGangs: KubeObject[]; pods: KubeObject[] };
+  const stackKeys = new Map<string, Own[]>();
+  const addKey = (map: Map<string, Own[]>, key: string, owns: readonly Own[]) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [...owns]);
+    else for (const o of owns) if (!list.includes(o)) list.push(o);
+  };
+  for (const pcs of stacks) {
+    const own: Own = { podCliques: [], podCliqueScalingGroups: [], podGangs: [], pods: [] };
+    out.set(pcs, { podCliqueSets: [pcs], ...own });
+    const ns = nsOf(pcs);
+    addKey(stackKeys, uidKey(ns, pcs.metadata?.uid ?? ''), [own]);
+    addKey(stackKeys, `${ns}/part-of/${nameOf(pcs)}`, [own]);
+  }
+  // Each object once per stack it names, in store order.
+  const place = (list: readonly KubeObject[], keysOf: (o: KubeObject) => string[], map: ReadonlyMap<string, Own[]>, kind: keyof Own, then?: (o: KubeObject, owns: Own[]) => void) => {
+    for (const o of list) {
+      let owns: Own[] | undefined;
+      for (const key of keysOf(o)) {
+        for (const own of map.get(key) ?? []) {
+          if (!owns) owns = [own];
+          else if (!owns.includes(own)) owns.push(own);
+        }
+      }
+      if (!owns) continue;
+      for (const own of owns) own[kind].push(o);
+      then?.(o, owns);
+    }
+  };
+  const cliqueOwners = new Map([...stackKeys].map(([key, owns]) => [key, [...owns]]));
+  place(objects.podCliqueScalingGroups, generatedKeys, stackKeys, 'podCliqueScalingGroups', (g, owns) => {
+    if (g.metadata?.uid) addKey(cliqueOwners, uidKey(nsOf(g), g.metadata.uid), owns);
+  });
+  const podOwners = new Map<string, Own[]>();
+  place(objects.podCliques, generatedKeys, cliqueOwners, 'podCliques', (c, owns) => {
+    addKey(podOwners, `${nsOf(c)}/podclique/${nameOf(c)}`, owns);
+    if (c.metadata?.uid) addKey(podOwners, uidKey(nsOf(c), c.metadata.uid), owns);
+  });
+  place(objects.pods, podKeys, podOwners, 'pods');
+  place(objects.podGangs, generatedKeys, stackKeys, 'podGangs');
+  return out;
 }
 
 /** Clique template names in the order they start: InOrder and Explicit give edges, AnyOrder none. */
