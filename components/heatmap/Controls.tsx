@@ -53,7 +53,23 @@ export interface SearchChoices {
   onChoose: (key: string) => void;
 }
 
-export function SearchBox({ suggestions, onSearch, message, choices }: { suggestions: readonly string[]; onSearch: (query: string) => void; message: string | null; choices?: SearchChoices | null }) {
+export function SearchBox({
+  suggestions,
+  onSearch,
+  message,
+  choices,
+  onQueryChange,
+  suggestionsNote,
+}: {
+  suggestions: readonly string[];
+  onSearch: (query: string) => void;
+  message: string | null;
+  choices?: SearchChoices | null;
+  /** The text typed so far, for suggestions that narrow as it grows. */
+  onQueryChange?: (query: string) => void;
+  /** Why some names are not suggested (the list is cut), shown under the box. */
+  suggestionsNote?: string | null;
+}) {
   const [query, setQuery] = useState('');
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -73,7 +89,11 @@ export function SearchBox({ suggestions, onSearch, message, choices }: { suggest
         id="heatmap-search"
         list="heatmap-search-options"
         value={query}
-        onChange={(e) => setQuery(e.target.value)}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          onQueryChange?.(e.target.value);
+        }}
+        aria-describedby={suggestionsNote ? 'heatmap-search-note' : undefined}
         placeholder="node, pod or workload"
         className="w-56 rounded-md border border-zinc-300 bg-white px-2 py-1 placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
       />
@@ -88,6 +108,11 @@ export function SearchBox({ suggestions, onSearch, message, choices }: { suggest
       <span role="status" className="text-zinc-600 dark:text-zinc-400">
         {message ?? ''}
       </span>
+      {suggestionsNote && (
+        <span id="heatmap-search-note" className="w-full text-xs text-zinc-600 dark:text-zinc-400" data-testid="search-suggestions-note">
+          {suggestionsNote}
+        </span>
+      )}
       {choices && choices.options.length > 0 && (
         <div role="group" aria-label={`Workloads matching “${choices.query}”`} className="flex flex-wrap gap-1">
           {choices.options.map((o) => (

@@ -29,6 +29,7 @@ import { useConnectionState, useKindAvailability, useKindObjects } from '../hook
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Controls';
 import { DomainTable } from './DomainTable';
+import { bindingText, nodesLoadingText, searchSuggestions } from './headerSummary';
 import { HeatmapCanvas, type HeatmapCanvasHandle, type ZoomOrigin } from './HeatmapCanvas';
 import { Legend } from './Legend';
 import { clusterWaitReason, DropTarget, PreviewPanel, usePreviewDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
@@ -112,6 +113,7 @@ export function TopologyView() {
   const connection = useConnectionState();
   const nodesAvailable = useKindAvailability('Node');
   const podsAvailable = useKindAvailability('Pod');
+  const bindingsAvailable = useKindAvailability('ClusterTopologyBinding');
   const theme = useTheme();
   const canvas = useRef<HeatmapCanvasHandle>(null);
   const tooltip = useRef<HoverTooltipHandle>(null);
@@ -384,10 +386,16 @@ export function TopologyView() {
     [model, select, showWorkload],
   );
 
-  const suggestions = useMemo(() => {
-    if (!model) return [];
-    return [...model.workloads.map((w) => w.key), ...model.layout.nodes.slice(0, 300).map((b) => b.name), ...model.pods.slice(0, 300).map((p) => p.name)];
-  }, [model]);
+  // Suggestions narrow as the query grows; a cut list says so (a large cluster has far more names than a list can hold).
+  const [searchQuery, setSearchQuery] = useState('');
+  const suggestionNames = useMemo(
+    () => (model ? { workloads: model.workloads.map((w) => w.key), nodes: model.layout.nodes.map((b) => b.name), pods: model.pods.map((p) => p.name) } : null),
+    [model],
+  );
+  const suggestions = useMemo(
+    () => (suggestionNames ? searchSuggestions(suggestionNames.workloads, suggestionNames.nodes, suggestionNames.pods, searchQuery) : { options: [], note: null }),
+    [suggestionNames, searchQuery],
+  );
 
   const highlightedGpus = span?.gpus ?? 0;
   useEffect(() => {
@@ -445,7 +453,9 @@ export function TopologyView() {
   const nodesMissing = nodeObjects.length === 0 ? unavailableText('Node', nodesAvailable) : null;
   const waiting = !connection.synced || (nodesAvailable.status === 'loading' && nodeObjects.length === 0);
   const nodesUnreadable = nodesMissing !== null && !waiting;
-  const t = nodesUnreadable ? undefined : model?.totals;
+  // Totals only of live Nodes: a list still arriving adds up to part of the cluster, an empty one to zeros.
+  const nodesLoading = nodesLoadingText(connection.synced, nodesAvailable, nodeObjects.length);
+  const t = nodesUnreadable || nodesLoading ? undefined : model?.totals;
   // Workloads come from the pods: none listed is not "Workloads (0)".
   const podsMissing = unavailableText('Pod', podsAvailable);
   return (
@@ -453,12 +463,14 @@ export function TopologyView() {
       {drop.dragging && <DropTarget />}
       <div className="flex flex-wrap items-baseline justify-between gap-3">
         <h1 className="text-xl font-semibold">Topology</h1>
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">
-          {t ? (
+        <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="topology-summary">
+          {nodesLoading ? (
+            <span data-testid="nodes-loading">{nodesLoading}</span>
+          ) : t ? (
             <>
               <strong data-testid="gpu-total">{t.gpus}</strong> GPUs · {t.used} used · {t.free} free{t.tainted ? <span data-testid="gpu-free-tainted">, {taintedPartText(t.tainted)}</span> : null} · {t.unavailable} unavailable · {t.nodes} nodes
               {model && model.layout.nodesWithoutGpus > 0 ? ` (+${model.layout.nodesWithoutGpus} without GPUs, not shown)` : ''}
-              {model?.layout.topology ? ` · binding ${model.layout.topology}` : ' · no ClusterTopologyBinding'}
+              {` · ${bindingText(model?.layout.topology, bindingsAvailable)}`}
             </>
           ) : null}
         </p>
@@ -495,7 +507,7 @@ export function TopologyView() {
               </label>
             )}
             <LevelPicker levels={model.layout.levels} hidden={view.hidden} onChange={(hidden) => update({ hidden })} />
-            <SearchBox suggestions={suggestions} onSearch={onSearch} message={searchMessage} choices={searchChoices} />
+            <SearchBox suggestions={suggestions.options} suggestionsNote={suggestions.note} onQueryChange={setSearchQuery} onSearch={onSearch} message={searchMessage} choices={searchChoices} />
           </div>
           <div className="mt-2">
             <Legend entries={colors.legend} selected={view.selected} onSelect={(w) => select(w === view.selected ? null : w)} ghostCount={ghosts?.cells.length ?? 0} clusterTaints={model.clusterTaints} />
@@ -535,7 +547,11 @@ export function TopologyView() {
                 onHover={(hover) => tooltip.current?.show(hover)}
                 onCellClick={onCellClick}
                 onEscape={() => select(null)}
-                label={`GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${freeText(model.totals)}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`}
+                label={
+                  nodesLoading
+                    ? `GPU heatmap of the nodes loaded so far (${nodesLoading}); colours: ${COLOR_MODE_LABELS[view.mode]}.`
+                    : `GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${freeText(model.totals)}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`
+                }
                 height={CANVAS_HEIGHT}
               />
             )}
@@ -568,7 +584,7 @@ export function TopologyView() {
           {model && !nodesUnreadable && (
             <section aria-labelledby="workloads-heading" className="text-sm">
               <h2 id="workloads-heading" className="font-semibold">
-                Workloads{podsMissing && model.workloads.length === 0 ? '' : ` (${model.workloads.length})`}
+                Workloads{podsMissing ? '' : ` (${model.workloads.length})`}
               </h2>
               {podsMissing && (
                 <p className="mt-1 text-xs text-amber-800 dark:text-amber-300" data-testid="workloads-unavailable">
@@ -598,7 +614,13 @@ export function TopologyView() {
           <h2 id="table-heading" className="mb-1 font-semibold">
             Table view
           </h2>
-          <DomainTable model={model} highlight={highlight} selected={view.selected} onFocusFrame={zoomToFrame} />
+          {nodesLoading ? (
+            <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="domain-table-loading">
+              {nodesLoading} The table shows every domain’s GPUs once the nodes have loaded.
+            </p>
+          ) : (
+            <DomainTable model={model} highlight={highlight} selected={view.selected} onFocusFrame={zoomToFrame} />
+          )}
         </section>
       )}
       {model && <HoverTooltip ref={tooltip} model={model} ghosts={ghosts} />}

@@ -1,0 +1,171 @@
+import { expect, test, type Page } from '@playwright/test';
+import { WATCHED_KINDS, type WatchedKind } from '../lib/cluster/kinds';
+import type { ConnectionStatus, StreamSnapshot } from '../lib/cluster/stream';
+import type { KubeObject } from '../lib/grove/meta';
+import { collectErrors } from './support/page';
+
+/**
+ * The topology page on a cluster too large to list at once, and while its nodes load. The page's
+ * stream is an EventSource stand-in that stays open (as the real one does) and sends the snapshots the
+ * test gives it: no page of another helper's is needed, and no real cluster of that size.
+ */
+
+type States = Partial<Record<WatchedKind, ConnectionStatus>>;
+
+/** A snapshot of `nodes` (every other kind empty); kinds in `states` in that state, the others live. */
+function snapshotOf(nodes: KubeObject[], states: States = {}): string {
+  const snapshot: StreamSnapshot = { seq: 0, kinds: {}, states: {} };
+  for (const kind of WATCHED_KINDS) {
+    snapshot.kinds[kind] = { resourceVersion: '1', items: kind === 'Node' ? nodes : [] };
+    snapshot.states[kind] = { kind, since: Date.now(), status: states[kind] ?? 'live' };
+  }
+  return JSON.stringify(snapshot);
+}
+
+/** `count` 4-GPU nodes, each its own NVLink clique (so its own domain); every other one tainted. */
+function gpuNodes(count: number): KubeObject[] {
+  return Array.from({ length: count }, (_, i) => {
+    const name = `gpu-node-${i}`;
+    return {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, uid: `uid-${i}`, resourceVersion: '1', labels: { 'kubernetes.io/hostname': name, 'nvidia.com/gpu.clique': `clique-${i}` } },
+      spec: i % 2 === 0 ? { taints: [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }] } : {},
+      status: { allocatable: { 'nvidia.com/gpu': '4', cpu: '64', memory: '512Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+    } as KubeObject;
+  });
+}
+
+/** From the next navigation on, /api/stream opens a stand-in that sends `first` as its snapshot and stays open. */
+async function holdStream(page: Page, first: string): Promise<void> {
+  await page.addInitScript((snapshot) => {
+    const Real = window.EventSource;
+    class HeldStream {
+      private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
+      constructor(readonly url: string) {
+        const held = window as unknown as { __heldStreams?: HeldStream[] };
+        (held.__heldStreams ??= []).push(this);
+        setTimeout(() => this.emit('snapshot', snapshot), 50);
+        setInterval(() => this.emit('heartbeat', '{}'), 10_000);
+      }
+      emit(type: string, data: string) {
+        this.listeners.get(type)?.forEach((listener) => listener({ data }));
+      }
+      addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
+        this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+      }
+      close() {}
+    }
+    window.EventSource = function (url: string | URL, init?: EventSourceInit) {
+      return String(url).includes('/api/stream') ? new HeldStream(String(url)) : new Real(url, init);
+    } as unknown as typeof EventSource;
+  }, first);
+}
+
+/** The held stream sends another snapshot (a reconnect's, or the next step of the list). */
+async function sendSnapshot(page: Page, data: string): Promise<void> {
+  await page.evaluate((snapshot) => {
+    for (const stream of (window as unknown as { __heldStreams: { emit(type: string, data: string): void }[] }).__heldStreams) stream.emit('snapshot', snapshot);
+  }, data);
+}
+
+test('while the nodes load the header says "Loading nodes…" (with how many so far), never 0 GPUs or "no ClusterTopologyBinding"', async ({ page }) => {
+  const errors = collectErrors(page);
+  const nodes = gpuNodes(12);
+  await holdStream(page, snapshotOf([], { Node: 'connecting', ClusterTopologyBinding: 'connecting' }));
+  await page.goto('/topology');
+  const summary = page.getByTestId('topology-summary');
+  await expect(summary).toHaveText('Loading nodes…');
+  await expect(page.getByTestId('gpu-total')).toHaveCount(0);
+  await expect(page.getByText(/\b0 GPUs\b|no ClusterTopologyBinding|All \(0 nodes\)/)).toHaveCount(0);
+
+  // Part of the list has arrived: a count, still no totals (they would be a part of the cluster's).
+  await sendSnapshot(page, snapshotOf(nodes.slice(0, 5), { Node: 'connecting', ClusterTopologyBinding: 'connecting' }));
+  await expect(summary).toHaveText('Loading nodes… 5 so far');
+  await expect(page.getByTestId('gpu-total')).toHaveCount(0);
+  await expect(page.getByTestId('domain-table-loading')).toContainText('Loading nodes… 5 so far');
+  await expect(page.getByTestId('domain-table')).toHaveCount(0);
+
+  // Nodes live, bindings still listing: the totals, and the bindings said to be loading, not absent.
+  await sendSnapshot(page, snapshotOf(nodes, { ClusterTopologyBinding: 'connecting' }));
+  await expect(page.getByTestId('gpu-total')).toHaveText('48');
+  await expect(summary).toContainText('12 nodes');
+  await expect(summary).toContainText('Loading ClusterTopologyBindings…');
+  await expect(summary).not.toContainText('no ClusterTopologyBinding');
+
+  // Bindings live and none: now it is a fact.
+  await sendSnapshot(page, snapshotOf(nodes));
+  await expect(summary).toContainText('no ClusterTopologyBinding');
+  await expect(page.getByTestId('table-total-gpus')).toHaveText('48');
+  expect(errors).toEqual([]);
+});
+
+test.describe('a cluster of 1,200 nodes (1,200 domains, 600 tainted)', () => {
+  test.beforeEach(async ({ page }) => {
+    await holdStream(page, snapshotOf(gpuNodes(1_200)));
+    await page.goto('/topology');
+    await expect(page.getByTestId('gpu-total')).toHaveText('4800', { timeout: 30_000 });
+  });
+
+  test('"Show all" renders only the rows in view, the table counts all of them, and the keyboard reaches the last', async ({ page }) => {
+    const errors = collectErrors(page);
+    const table = page.getByTestId('domain-table');
+    const rendered = table.locator('tbody tr[data-domain]');
+    await expect(rendered).toHaveCount(300);
+    await expect(table.locator('caption')).toContainText('The first 300 of 1,200 domains are shown.');
+    await page.getByRole('button', { name: 'Show all 1200 domains' }).click();
+
+    await expect(table).toHaveAttribute('aria-rowcount', '1202');
+    await expect(table.getByRole('rowheader').first()).toBeVisible();
+    const count = await rendered.count();
+    expect(count).toBeGreaterThan(10);
+    expect(count).toBeLessThan(150);
+    // Still a table a screen reader reads: rows with cells, each shown row saying where it is.
+    await expect(rendered.first()).toHaveAttribute('aria-rowindex', '2');
+    await expect(table.getByRole('row').first().getByRole('columnheader', { name: 'GPUs' })).toBeVisible();
+
+    // The scrolling box takes focus; End scrolls it to the last domain, which is then rendered.
+    const scroller = page.getByRole('region', { name: /^Table of 1,200 domains/ });
+    await scroller.focus();
+    await expect(scroller).toBeFocused();
+    await page.keyboard.press('End');
+    const last = table.locator('tbody tr[aria-rowindex="1201"]');
+    await expect(last).toBeVisible();
+    await expect(last.getByRole('rowheader')).toHaveText(/^nvlink clique-/);
+    expect(await rendered.count()).toBeLessThan(150);
+    // The totals row stays the table's last row.
+    await expect(table.locator('tfoot tr')).toHaveAttribute('aria-rowindex', '1202');
+    await expect(page.getByTestId('table-total-gpus')).toHaveText('4800');
+
+    // The tainted nodes follow "Show all": every one of them, windowed too.
+    const tainted = page.getByTestId('tainted-nodes');
+    await expect(tainted).toContainText('Tainted nodes (600)');
+    await expect(page.getByTestId('tainted-nodes-cut')).toHaveCount(0);
+    await expect(tainted.locator('li').first()).toHaveAttribute('aria-setsize', '600');
+    expect(errors).toEqual([]);
+  });
+
+  test('the tainted-node list cut to 300 says so and shows the rest on request', async ({ page }) => {
+    const tainted = page.getByTestId('tainted-nodes');
+    await expect(tainted).toContainText('Tainted nodes (600)');
+    await expect(tainted.locator('li')).toHaveCount(300);
+    await expect(page.getByTestId('tainted-nodes-cut')).toContainText('300 of 600 shown.');
+    await page.getByRole('button', { name: 'Show all 600 tainted nodes' }).click();
+    await expect(page.getByTestId('tainted-nodes-cut')).toHaveCount(0);
+    const list = page.getByRole('region', { name: /^List of 600 tainted nodes/ });
+    await list.evaluate((box) => box.scrollTo(0, box.scrollHeight));
+    await expect(tainted.locator('li[aria-posinset="600"]')).toBeVisible();
+    await expect(tainted.locator('li[aria-posinset="600"]')).toContainText('dedicated=infer:NoSchedule');
+    expect(await tainted.locator('li').count()).toBeLessThan(150);
+  });
+
+  test('search suggestions say when they are cut, and narrow as the query grows', async ({ page }) => {
+    const note = page.getByTestId('search-suggestions-note');
+    await expect(note).toHaveText('Suggestions: first 300 of 1,200 nodes; type more to narrow.');
+    await expect(page.locator('#heatmap-search-options option')).toHaveCount(300);
+    await page.locator('#heatmap-search').fill('gpu-node-11');
+    // gpu-node-11, -110 … -119, -1100 … -1199
+    await expect(page.locator('#heatmap-search-options option')).toHaveCount(111);
+    await expect(note).toHaveCount(0);
+  });
+});
