@@ -199,6 +199,25 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
     expect(again.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
   });
 
+  it('a subscriber of team-b hears its snapshot before any state saying team-b is live (a reopened browser holds team-a’s objects until then)', async () => {
+    const h = hub();
+    h.subscribe(new Recorder());
+    await settle();
+    const order: string[] = [];
+    h.subscribe(
+      {
+        snapshot: (snapshot) => order.push(`snapshot ${snapshot.states.PodCliqueSet?.status} ${snapshot.states.PodCliqueSet?.namespace}`),
+        delta: () => {},
+        state: (states) => order.push(`state ${states.PodCliqueSet?.status} ${states.PodCliqueSet?.namespace}`),
+      },
+      { namespace: 'team-b' },
+    );
+    await settle();
+    const snapshotAt = order.indexOf('snapshot live team-b');
+    expect(snapshotAt).toBeGreaterThan(-1);
+    expect(order.slice(0, snapshotAt).filter((entry) => entry.startsWith('state live'))).toEqual([]);
+  });
+
   it('a namespace where the identity may not list the kind is a 403 naming it, and does not hold back the snapshot', async () => {
     const h = hub();
     const teamC = new Recorder();

@@ -564,8 +564,31 @@ export class WatchHub {
     for (const view of [...this.views.values()]) {
       if (view.shown.get(watcher.kind) !== watcher) continue;
       const states = this.statesOf(view.shown);
-      for (const subscriber of [...view.subscribers]) safely(() => subscriber.state(states));
+      for (const subscriber of [...view.subscribers]) {
+        if (view.waiting.has(subscriber)) this.stateAfterSnapshot(view, subscriber);
+        else safely(() => subscriber.state(states));
+      }
     }
+  }
+
+  /** Subscribers with a state pending (stateAfterSnapshot). */
+  private readonly statePending = new Set<HubSubscriber>();
+
+  /**
+   * A waiting subscriber's state, a moment later: a kind says `live` just before it settles, and if that
+   * serves the snapshot, the snapshot goes first. A browser that already shows another namespace's
+   * objects (a stream reopened for a new choice) would otherwise hear "live in team-b" while it still
+   * holds team-a's objects, and show "none" in team-b until the snapshot.
+   */
+  private stateAfterSnapshot(view: View, subscriber: HubSubscriber): void {
+    if (this.statePending.has(subscriber)) return;
+    this.statePending.add(subscriber);
+    queueMicrotask(() => {
+      this.statePending.delete(subscriber);
+      if (this.placed.get(subscriber)?.view !== view) return;
+      const states = this.statesOf(view.shown);
+      safely(() => subscriber.state(states));
+    });
   }
 
   /**
