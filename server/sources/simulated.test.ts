@@ -27,7 +27,7 @@ import type { ActionError, WatchEnd, WatchEvent } from './types';
 
 const FIXTURE = path.resolve(import.meta.dirname, '..', '..', 'e2e', 'cluster', 'fixtures', 'disaggregated-podcliqueset.yaml');
 const fixture = (): PodCliqueSet => parseManifests(readFileSync(FIXTURE, 'utf8')).documents[0]!.object as PodCliqueSet;
-/** The fixture on kai-scheduler (gangs and topology honoured), with the KAI queue label Grove requires for it. */
+/** The fixture on kai-scheduler (gangs and topology honoured), with a KAI queue label: Grove v0.1.0-alpha.11 does not require one (newer Grove does), but without it KAI uses its fallback "default-queue". */
 const kaiFixture = (): PodCliqueSet => {
   const pcs = fixture();
   pcs.metadata.labels = { ...pcs.metadata.labels, 'kai.scheduler/queue': 'default-queue' };

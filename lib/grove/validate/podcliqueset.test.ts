@@ -556,19 +556,35 @@ describe('scheduler backend (§5.2, §5.5)', () => {
     expectNone(validate(validPcs()), 'scheduler.kaiQueue');
   });
 
-  test('scheduler.kaiQueueConflict: two different queues rejected; labels win over annotations on the same object', () => {
+  test('scheduler.kaiQueueConflict: two different queues warned, not an error (Grove v0.1.0-alpha.11 accepts them, newer Grove refuses them), saying which queue KAI uses; labels win over annotations on the same object', () => {
     const conflict = pcsWith((p) => {
       allOn(KAI)(p);
       p.clique(ROUTER).labels = { [QUEUE]: 'team-a' };
       p.clique(DECODE).labels = { [QUEUE]: 'team-b' };
     });
-    expectOne(validate(conflict), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`);
+    const f = expectOne(validate(conflict), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`, 'warning');
+    expect(f.message).toContain('conflicting KAI queues: "team-a", "team-b"');
+    // No queue label on the PodCliqueSet: KAI takes each PodGang's queue from one of its pods.
+    expect(f.message).toContain('the pods may land in different queues');
+    expect(f.message).toMatch(/after v0\.1\.0-alpha\.11 refuses/);
+    // Nothing blocks Apply.
+    expect(validate(conflict).filter((x) => x.severity === 'error')).toEqual([]);
     const pcsVsClique = pcsWith((p) => {
       allOn(KAI)(p);
       (p.metadata.labels as Json)[QUEUE] = 'team-a';
       p.clique(DECODE).annotations = { [QUEUE]: 'team-b' };
     });
-    expectOne(validate(pcsVsClique), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`);
+    const g = expectOne(validate(pcsVsClique), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`, 'warning');
+    // The PodCliqueSet's label reaches every PodGang (Grove copies it), and KAI reads the PodGang's first.
+    expect(g.message).toContain(`KAI puts every pod in the PodCliqueSet's queue "team-a"`);
+    expect(g.message).not.toContain('may land in different queues');
+    // A queue only in the PodCliqueSet's annotation is not on the PodGang's labels: KAI does not read it.
+    const annotatedPcs = pcsWith((p) => {
+      allOn(KAI)(p);
+      p.metadata.annotations = { [QUEUE]: 'team-a' };
+      p.clique(DECODE).labels = { [QUEUE]: 'team-b' };
+    });
+    expect(expectOne(validate(annotatedPcs), 'scheduler.kaiQueueConflict', `/metadata/labels/kai.scheduler~1queue`, 'warning').message).toContain('may land in different queues');
     // Grove resolves each object's queue label first, annotation only as a fallback.
     const precedence = pcsWith((p) => {
       allOn(KAI)(p);

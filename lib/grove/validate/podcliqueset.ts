@@ -478,7 +478,20 @@ function validateSchedulerBackend(pcs: Rec, cliques: [Rec, number][], ctx: Valid
     }
     const values = new Set([...(pcsQueue ? [pcsQueue] : []), ...cliqueQueues.map((q) => q.value)]);
     if (values.size > 1) {
-      out.push(err(['metadata', 'labels', LABEL_KAI_QUEUE], 'scheduler.kaiQueueConflict', `conflicting KAI queues: ${[...values].map((v) => `"${v}"`).join(', ')}; use one queue per PodCliqueSet`));
+      // A warning: Grove v0.1.0-alpha.11's KAI backend accepts it (its ValidatePodCliqueSet returns nil). KAI's
+      // pod-grouper gives each PodGang one queue, from labels only (DefaultGrouper.CalcPodGroupQueue): the
+      // PodGang's, which Grove copies from the PodCliqueSet, else that of the first of its pods it groups.
+      const pcsLabel = isRecord(meta.labels) ? str(meta.labels[LABEL_KAI_QUEUE]) : undefined;
+      const landing = pcsLabel
+        ? `KAI puts every pod in the PodCliqueSet's queue "${pcsLabel}" (Grove copies its labels onto each PodGang) and ignores the cliques' queues`
+        : `KAI takes each PodGang's queue from the label of the first of its pods it sees, so the pods may land in different queues`;
+      out.push(
+        warn(
+          ['metadata', 'labels', LABEL_KAI_QUEUE],
+          'scheduler.kaiQueueConflict',
+          `conflicting KAI queues: ${[...values].map((v) => `"${v}"`).join(', ')}: ${landing}; Grove after v0.1.0-alpha.11 refuses the PodCliqueSet. Use one queue per PodCliqueSet`,
+        ),
+      );
     }
   } else if (backend === 'volcano') {
     out.push(...validateVolcanoQueues(pcsAnnotations, cliques));
