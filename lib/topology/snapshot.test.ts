@@ -4,11 +4,13 @@ import kubectlSmall from './fixtures/kubectl-small.json';
 import {
   SnapshotError,
   clusterStateFromSnapshot,
+  ignoredKindsNote,
   kubeList,
   nodeInfoFromNode,
   parseClusterSnapshot,
   podInfoFromPod,
   snapshotFromTopologySpec,
+  snapshotObjects,
 } from './snapshot';
 import { DEFAULT_TEST_TOPOLOGY, nodesFromTopologySpec } from './spec';
 
@@ -344,5 +346,40 @@ describe('snapshotFromTopologySpec', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('snapshotObjects: what the simulated cluster loads from a snapshot', () => {
+  const pcs = { apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSet', metadata: { name: 'infer', namespace: 'team' }, spec: { replicas: 1 } };
+  const base = () => snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY).items;
+
+  it("keeps every watched kind (Grove's too) with its JSON path, and counts the rest per kind, most first", () => {
+    const items = [
+      ...base(),
+      pcs,
+      { apiVersion: 'scheduler.grove.io/v1alpha1', kind: 'PodGang', metadata: { name: 'infer-0', namespace: 'team' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } },
+      ...Array.from({ length: 3 }, (_, i) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `d${i}` } })),
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e' } },
+    ];
+    const { objects, ignored } = snapshotObjects(kubeList(items));
+    const kinds = objects.map((o) => o.kind);
+    expect(kinds.filter((k) => k === 'Node')).toHaveLength(32);
+    expect(kinds.filter((k) => k !== 'Node')).toEqual(['ClusterTopologyBinding', 'PodCliqueSet', 'PodGang']);
+    expect(objects.find((o) => o.kind === 'PodCliqueSet')).toEqual({ kind: 'PodCliqueSet', object: pcs, path: 'items[33]' });
+    expect(ignored).toEqual([['Deployment', 3], ['Event (events.k8s.io/v1)', 1], ['Service', 1]]);
+    expect(ignoredKindsNote(ignored)).toBe('ignored 5 items of kinds Canopy does not simulate: Deployment (3), Event (events.k8s.io/v1) (1), Service (1)');
+    expect(ignoredKindsNote([])).toBeUndefined();
+  });
+
+  it('sets the kind of a typed list’s items, and asks for a name', () => {
+    const { kind: _kind, apiVersion: _apiVersion, ...bare } = pcs;
+    expect(snapshotObjects({ apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSetList', items: [bare] }).objects).toEqual([{ kind: 'PodCliqueSet', object: { ...bare, kind: 'PodCliqueSet', apiVersion: 'grove.io/v1alpha1' }, path: 'items[0]' }]);
+    expect(() => snapshotObjects(kubeList([...base(), { ...pcs, metadata: { namespace: 'team' } }]))).toThrow('invalid cluster snapshot: items[33].metadata.name: is required');
+  });
+
+  it('leaves what canopy place reads as it was: the same ClusterState with Grove objects in the file', () => {
+    const plain = clusterStateFromSnapshot(kubeList(base()));
+    expect(clusterStateFromSnapshot(kubeList([...base(), pcs, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }]))).toEqual(plain);
   });
 });

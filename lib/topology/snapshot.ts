@@ -2,9 +2,11 @@
  * Cluster snapshot: a Kubernetes `List` exactly as
  *   kubectl get nodes,pods,clustertopologybindings -A -o json
  * prints it, turned into ClusterState (and built from a topology spec, so the simulator, the tests
- * and a user's real cluster share one file format). Kinds other than Node, Pod and
- * ClusterTopologyBinding are ignored. Every problem names its JSON path.
+ * and a user's real cluster share one file format). ClusterState reads Nodes, Pods and
+ * ClusterTopologyBindings and ignores other kinds; snapshotObjects hands the simulator every kind it
+ * serves (lib/cluster/kinds.ts), Grove's included, and counts what it ignores. Every problem names its JSON path.
  */
+import { KIND_INFO, WATCHED_KINDS, type WatchedKind } from '../cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../cluster/state';
 import { RESOURCE_GPU, type Taint } from '../grove/core';
 import { FieldError, fieldPath } from '../cluster/fieldPath';
@@ -191,37 +193,101 @@ export function topologyInfoFromBinding(binding: unknown, path = ''): TopologyIn
 
 type ItemKind = 'Node' | 'Pod' | 'ClusterTopologyBinding';
 
-/** The kind we read an item as, or undefined to skip it (other kinds, other API groups). */
-function itemKind(item: unknown, listKind: string | undefined): ItemKind | undefined {
+/** The kind an item is named as: its own, or its typed list's (NodeList items carry no kind). */
+function namedKind(item: Json, listKind: string | undefined): string | undefined {
+  return typeof item.kind === 'string' ? item.kind : listKind?.replace(/List$/, '');
+}
+
+/** The watched kind an item is, or undefined (other kinds, or a watched kind's name in another API group). */
+function watchedKindOf(item: unknown, listKind: string | undefined): WatchedKind | undefined {
   if (!isRecord(item)) return undefined;
-  // Typed lists straight from the API (NodeList, PodList) leave kind/apiVersion off their items.
-  const kind = typeof item.kind === 'string' ? item.kind : listKind?.replace(/List$/, '');
+  const kind = namedKind(item, listKind);
+  if (kind === undefined || !(WATCHED_KINDS as readonly string[]).includes(kind)) return undefined;
+  const info = KIND_INFO[kind as WatchedKind];
   const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : undefined;
-  if (kind === 'Node' || kind === 'Pod') return apiVersion === undefined || apiVersion === 'v1' ? kind : undefined;
-  if (kind === 'ClusterTopologyBinding') {
-    return apiVersion === undefined || apiVersion.startsWith(GROVE_GROUP) ? kind : undefined;
-  }
-  return undefined;
+  // A Grove kind of any version of its group (the stored version may move on); core kinds are v1.
+  const sameGroup = apiVersion === undefined || (info.group === '' ? apiVersion === info.apiVersion : apiVersion.startsWith(`${info.group}/`));
+  return sameGroup ? (kind as WatchedKind) : undefined;
+}
+
+/** The kind we read an item as for ClusterState, or undefined to skip it (other kinds, other API groups). */
+function itemKind(item: unknown, listKind: string | undefined): ItemKind | undefined {
+  const kind = watchedKindOf(item, listKind);
+  return kind === 'Node' || kind === 'Pod' || kind === 'ClusterTopologyBinding' ? kind : undefined;
+}
+
+/** The items of a snapshot (a List, a typed list, or one object), or the problem with its shape. */
+function snapshotItems(snapshot: unknown): { items: unknown[]; itemsPath: string; listKind: string | undefined } | { error: FieldError } {
+  if (!isRecord(snapshot)) return { error: new FieldError('', `a cluster snapshot must be a Kubernetes List object, got ${describe(snapshot)}`) };
+  const listKind = typeof snapshot.kind === 'string' ? snapshot.kind : undefined;
+  // `kubectl get node NAME -o json` prints the object itself; read it as a one-item list.
+  if (listKind !== undefined && !listKind.endsWith('List') && itemKind(snapshot, undefined)) return { items: [snapshot], itemsPath: '', listKind };
+  if (Array.isArray(snapshot.items)) return { items: snapshot.items, itemsPath: 'items', listKind };
+  const problem = snapshot.items === undefined ? 'is required (a cluster snapshot is a Kubernetes List)' : `must be a list, got ${describe(snapshot.items)}`;
+  return { error: new FieldError('items', problem) };
+}
+
+/** An object of a snapshot that the simulated cluster serves, with its JSON path in the file. */
+export interface SnapshotObject {
+  kind: WatchedKind;
+  object: Json & { metadata: Json & { name: string } };
+  path: string;
+}
+
+/** What a snapshot holds for the simulator: its objects of every watched kind, and the count per kind of what it leaves out. */
+export interface SnapshotObjects {
+  objects: SnapshotObject[];
+  /** Kind (with its apiVersion when a watched kind's name is of another group) → items left out, most first. */
+  ignored: [string, number][];
+}
+
+/**
+ * Every item of a snapshot of a kind the simulated cluster serves (Nodes, Pods, bindings, Grove's kinds,
+ * Events), with its kind set (items of typed lists carry none); the others counted per kind. Nodes,
+ * Pods and bindings must also read as ClusterState (parseClusterSnapshot); an object of another watched
+ * kind needs a metadata.name. Throws SnapshotError with every problem's JSON path.
+ */
+export function snapshotObjects(snapshot: unknown): SnapshotObjects {
+  const parsed = parseClusterSnapshot(snapshot);
+  if (!parsed.ok) throw new SnapshotError(parsed.errors);
+  const found = snapshotItems(snapshot);
+  if ('error' in found) throw new SnapshotError([found.error]);
+  const objects: SnapshotObject[] = [];
+  const ignored = new Map<string, number>();
+  const errors: FieldError[] = [];
+  found.items.forEach((item, index) => {
+    const path = found.itemsPath === '' ? '' : fieldPath(found.itemsPath, index);
+    const kind = watchedKindOf(item, found.listKind);
+    if (!kind) {
+      const named = isRecord(item) ? namedKind(item, found.listKind) : undefined;
+      const what = named === undefined ? `an item that is not an object with a kind` : (WATCHED_KINDS as readonly string[]).includes(named) ? `${named} (${String((item as Json).apiVersion)})` : named;
+      ignored.set(what, (ignored.get(what) ?? 0) + 1);
+      return;
+    }
+    const object = item as Json;
+    const metadata = isRecord(object.metadata) ? object.metadata : undefined;
+    if (typeof metadata?.name !== 'string' || metadata.name === '') {
+      if (errors.length < MAX_ERRORS) errors.push(new FieldError(fieldPath(fieldPath(path, 'metadata'), 'name'), 'is required'));
+      return;
+    }
+    objects.push({ kind, object: { ...object, metadata: { ...metadata, name: metadata.name }, kind, apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : KIND_INFO[kind].apiVersion }, path });
+  });
+  if (errors.length > 0) throw new SnapshotError(errors);
+  return { objects, ignored: [...ignored].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) };
+}
+
+/** "ignored 12 items of kinds Canopy does not simulate: Deployment (10), Service (2)", or undefined when none were. */
+export function ignoredKindsNote(ignored: SnapshotObjects['ignored']): string | undefined {
+  const total = ignored.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return undefined;
+  return `ignored ${total} item${total === 1 ? '' : 's'} of kinds Canopy does not simulate: ${ignored.map(([kind, n]) => `${kind} (${n})`).join(', ')}`;
 }
 
 /** Read a snapshot, collecting every problem instead of stopping at the first. */
 export function parseClusterSnapshot(snapshot: unknown): SnapshotResult {
-  if (!isRecord(snapshot)) {
-    return { ok: false, errors: [new FieldError('', `a cluster snapshot must be a Kubernetes List object, got ${describe(snapshot)}`)] };
-  }
-  const listKind = typeof snapshot.kind === 'string' ? snapshot.kind : undefined;
-  let items: unknown[];
-  let itemsPath = 'items';
-  if (listKind !== undefined && !listKind.endsWith('List') && itemKind(snapshot, undefined)) {
-    // `kubectl get node NAME -o json` prints the object itself; read it as a one-item list.
-    items = [snapshot];
-    itemsPath = '';
-  } else if (Array.isArray(snapshot.items)) {
-    items = snapshot.items;
-  } else {
-    const problem = snapshot.items === undefined ? 'is required (a cluster snapshot is a Kubernetes List)' : `must be a list, got ${describe(snapshot.items)}`;
-    return { ok: false, errors: [new FieldError('items', problem)] };
-  }
+  const found = snapshotItems(snapshot);
+  if ('error' in found) return { ok: false, errors: [found.error] };
+  const { items, itemsPath, listKind } = found;
 
   const state: ClusterState = { nodes: [], pods: [], topologies: [] };
   const errors: FieldError[] = [];

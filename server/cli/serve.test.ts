@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
-import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { demoStacks } from '../../lib/topology/demo';
+import { kubeList, snapshotFromTopologySpec } from '../../lib/topology/snapshot';
 import { simulatedSourceFromSetting } from '../sources/simulated-env';
 import { parseServeArgs, serveCommand } from './serve';
 
@@ -113,5 +114,27 @@ describe('canopy serve', () => {
       expect(source.store.count('Node')).toBe(32);
       await source.close();
     }
+  });
+
+  it('a snapshot with Grove stacks serves them, and the kinds Canopy does not simulate are counted once on stderr', async () => {
+    // A demo stack without its topology constraints (the demo's binding is not this cluster's).
+    const pcs = JSON.parse(JSON.stringify(demoStacks()[0]!, (key, value) => (key === 'topologyConstraint' ? undefined : value)));
+    const items = [
+      ...snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY).items,
+      pcs,
+      ...Array.from({ length: 10 }, (_, i) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `d${i}`, namespace: 'default' } })),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's0', namespace: 'default' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's1', namespace: 'default' } },
+    ];
+    const file = path.join(dir, 'with-grove.json');
+    writeFileSync(file, JSON.stringify(kubeList(items)));
+    let stderr = '';
+    const io = { stdin: process.stdin, stdout: process.stdout, stderr: { write: (text: string) => ((stderr += text), true) } as unknown as NodeJS.WriteStream };
+    expect(await parseServeArgs(['--simulate', file], io)).toMatchObject({ simulate: file });
+    expect(stderr).toBe(`canopy serve: ${file}: ignored 12 items of kinds Canopy does not simulate: Deployment (10), Service (2)\n`);
+    const source = simulatedSourceFromSetting(file, { tickMs: 0 });
+    expect(source.store.all('PodCliqueSet').map((o) => o.metadata?.name)).toEqual([pcs.metadata.name]);
+    expect(source.store.count('Pod')).toBeGreaterThan(0);
+    await source.close();
   });
 });

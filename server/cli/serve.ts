@@ -14,7 +14,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import { SnapshotError, ignoredKindsNote, snapshotObjects } from '../../lib/topology/snapshot';
 import { clip, InputError, parseJsonInput, readInput } from './io';
 import type { CliIO } from './main';
 
@@ -26,8 +26,10 @@ under CANOPY_DIST_DIR when that is set, otherwise the Next.js development server
 Options:
       --context NAME      use this kubeconfig context (sets CANOPY_CONTEXT)
   -p, --port N            port to listen on (default 3000)
-      --simulate FILE     run on a simulated cluster built from a snapshot (a Kubernetes List as printed
-                          by kubectl get nodes,pods,clustertopologybindings -A -o json), or "demo" for the
+      --simulate FILE     run on a simulated cluster built from a snapshot (a Kubernetes List as written
+                          by canopy snapshot, or printed by kubectl get nodes,pods,clustertopologybindings,
+                          podcliquesets,podcliques,podcliquescalinggroups,podgangs -A -o json: its Grove
+                          stacks are adopted; other kinds are ignored and counted), or "demo" for the
                           built-in demo cluster (sets CANOPY_SIMULATE)
       --dev               use the development server even when a production build exists
   -h, --help              show this help
@@ -119,9 +121,17 @@ export async function parseServeArgs(argv: string[], io: CliIO): Promise<ServeOp
       const file = path.resolve(values.simulate);
       const text = await readInput(file, io);
       const json = parseJsonInput(values.simulate, text);
-      const parsed = parseClusterSnapshot(json);
-      if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `${values.simulate}: ${clip(e.message)}`).join('\n'), 1);
-      if (parsed.state.nodes.length === 0) throw new InputError(`${values.simulate}: the snapshot has no nodes`, 1);
+      let contents;
+      try {
+        contents = snapshotObjects(json);
+      } catch (e) {
+        if (!(e instanceof SnapshotError)) throw e;
+        throw new InputError(e.errors.map((x) => `${values.simulate}: ${clip(x.message)}`).join('\n'), 1);
+      }
+      if (!contents.objects.some((o) => o.kind === 'Node')) throw new InputError(`${values.simulate}: the snapshot has no nodes`, 1);
+      // Said here, once: the server loading it stays quiet about them.
+      const ignored = ignoredKindsNote(contents.ignored);
+      if (ignored) io.stderr.write(`canopy serve: ${values.simulate}: ${ignored}\n`);
       simulate = await asPlainUtf8(file, text);
     }
   }

@@ -3,6 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { WatchedKind } from '../../lib/cluster/kinds';
+import { snapshotObjects } from '../../lib/topology/snapshot';
+import { ActionFailure } from '../actions/errors';
+import { createSimulatedSource } from '../sources/simulated';
+import type { ClusterSource } from '../sources/types';
+import { snapshotList } from './snapshot';
 
 // Run as a user runs it; only flag handling is exercised here (talking to a cluster is the cluster suite's job).
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
@@ -38,6 +44,41 @@ describe('canopy snapshot', () => {
     const r = canopy(['snapshot'], kubeconfig);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^canopy snapshot: cannot list (nodes|pods|clustertopologybindings): ServiceUnavailable: cannot reach the apiserver at 127\.0\.0\.1:1/);
+    expect(r.stderr).toMatch(/^canopy snapshot: cannot list (nodes|pods|clustertopologybindings|podcliquesets|podcliques|podcliquescalinggroups|podgangs): ServiceUnavailable: cannot reach the apiserver at 127\.0\.0\.1:1/);
+  });
+});
+
+describe('snapshotList (what canopy snapshot writes)', () => {
+  const kindsOf = (items: unknown[]) => [...new Set(items.map((o) => (o as { kind: string }).kind))].sort();
+
+  it("holds the cluster's Grove objects, so serve --simulate runs its stacks: the demo's, once each", async () => {
+    const live = createSimulatedSource({ scenario: 'demo', tickMs: 0, seed: 5 });
+    const { list, notServed } = await snapshotList(live);
+    expect(notServed).toEqual([]);
+    expect(kindsOf(list.items)).toEqual(['ClusterTopologyBinding', 'Node', 'Pod', 'PodClique', 'PodCliqueScalingGroup', 'PodCliqueSet', 'PodGang']);
+    expect(snapshotObjects(list).ignored).toEqual([]);
+    const whatIf = createSimulatedSource({ snapshot: JSON.parse(JSON.stringify(list)), tickMs: 0, seed: 6 });
+    for (const kind of ['PodCliqueSet', 'PodClique', 'PodGang', 'Pod'] as const) expect(whatIf.store.count(kind), kind).toBe(live.store.count(kind));
+    await Promise.all([live.close(), whatIf.close()]);
+  });
+
+  it('leaves out the Grove kinds a cluster without Grove does not serve (404), and fails on any other refusal', async () => {
+    const live = createSimulatedSource({ scenario: 'empty', tickMs: 0 });
+    const failing = (kind: WatchedKind, status: number): ClusterSource =>
+      new Proxy(live, {
+        get: (target, prop, receiver) =>
+          prop === 'list'
+            ? async (k: WatchedKind, options: { limit: number }) => {
+                if (k === kind) throw new ActionFailure({ status, reason: status === 404 ? 'NotFound' : 'Forbidden', message: 'the server could not find the requested resource' });
+                return target.list(k, options);
+              }
+            : Reflect.get(target, prop, receiver),
+      }) as ClusterSource;
+    const { list, notServed } = await snapshotList(failing('PodGang', 404));
+    expect(notServed).toEqual(['PodGang']);
+    expect(kindsOf(list.items)).toEqual(['ClusterTopologyBinding', 'Node']);
+    await expect(snapshotList(failing('PodCliqueSet', 403))).rejects.toThrow('cannot list PodCliqueSet');
+    await expect(snapshotList(failing('Pod', 404))).rejects.toThrow('cannot list Pod');
+    await live.close();
   });
 });

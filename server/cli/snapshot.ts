@@ -1,7 +1,9 @@
 /**
  * `canopy snapshot [--context NAME] [-o FILE]`
  * Writes the live cluster as the snapshot List that `canopy place --cluster` and
- * `canopy serve --simulate` read: every Node, Pod and ClusterTopologyBinding, managedFields stripped.
+ * `canopy serve --simulate` read: every Node, Pod and ClusterTopologyBinding, and Grove's
+ * PodCliqueSets, PodCliques, PodCliqueScalingGroups and PodGangs (what a what-if of the running
+ * stacks needs; place reads only the first three), managedFields stripped.
  * Exit 0: written; 1: no cluster, or the apiserver refused; 2: bad flags or an unwritable file.
  */
 import { writeFile } from 'node:fs/promises';
@@ -9,19 +11,22 @@ import { parseArgs } from 'node:util';
 import { ActionFailure } from '../actions/errors';
 import { ConnectionError, openConnection } from '../kube/connection';
 import { KIND_INFO, type WatchedKind } from '../../lib/cluster/kinds';
+import type { KubeList } from '../../lib/topology/snapshot';
 import type { KubeObject } from '../../lib/grove/meta';
 import { kubeList } from '../../lib/topology/snapshot';
 import { listAll, SNAPSHOT_KINDS } from '../kube/snapshot';
 import { LiveSource } from '../sources/live';
+import type { ClusterSource } from '../sources/types';
 import { parseCommandArgs } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy snapshot [--context NAME] [-o FILE] > cluster.json
 
 Writes the cluster of the kubeconfig (KUBECONFIG or ~/.kube/config, or the in-cluster service account)
-as a Kubernetes List of its Nodes, Pods and ClusterTopologyBindings, as
-  kubectl get nodes,pods,clustertopologybindings -A -o json
-prints it (without managedFields). Read it with 'canopy place --cluster' or 'canopy serve --simulate'.
+as a Kubernetes List of its Nodes, Pods, ClusterTopologyBindings and Grove objects, as
+  kubectl get nodes,pods,clustertopologybindings,podcliquesets,podcliques,podcliquescalinggroups,podgangs -A -o json
+prints it (without managedFields; without Grove's kinds when Grove is not installed). Read it with
+'canopy place --cluster' or 'canopy serve --simulate' (which runs its Grove stacks).
 
 Options:
       --context NAME   use this kubeconfig context instead of the current one
@@ -40,12 +45,26 @@ class KindListFailure extends Error {
   }
 }
 
-async function listKind(source: LiveSource, kind: WatchedKind): Promise<KubeObject[]> {
+/** Grove's kinds, after what `canopy place` reads: `canopy serve --simulate` adopts the stacks they make up. */
+const GROVE_SNAPSHOT_KINDS: WatchedKind[] = ['PodCliqueSet', 'PodClique', 'PodCliqueScalingGroup', 'PodGang'];
+
+/** A kind the cluster does not serve: its list is a 404 (Grove's CRDs not installed). */
+const notServed = (error: unknown) => error instanceof ActionFailure && error.status === 404;
+
+async function listKind(source: ClusterSource, kind: WatchedKind): Promise<KubeObject[] | 'not served'> {
   try {
     return await listAll(source, kind);
   } catch (error) {
+    if (GROVE_SNAPSHOT_KINDS.includes(kind) && notServed(error)) return 'not served';
     throw new KindListFailure(kind, error);
   }
+}
+
+/** The snapshot of a cluster: its Nodes, Pods, bindings and Grove objects, and the Grove kinds it does not serve. */
+export async function snapshotList(source: ClusterSource): Promise<{ list: KubeList; notServed: WatchedKind[] }> {
+  const kinds = [...SNAPSHOT_KINDS, ...GROVE_SNAPSHOT_KINDS];
+  const lists = await Promise.all(kinds.map((kind) => listKind(source, kind)));
+  return { list: kubeList(lists.flatMap((l) => (l === 'not served' ? [] : l))), notServed: kinds.filter((_, i) => lists[i] === 'not served') };
 }
 
 /** Output formats of the other commands: as a snapshot FILE name they are a mistake. */
@@ -81,8 +100,9 @@ export async function runSnapshot(argv: string[], io: CliIO, env: Record<string,
   }
   let text: string;
   try {
-    const list = kubeList((await Promise.all(SNAPSHOT_KINDS.map((kind) => listKind(source, kind)))).flat());
+    const { list, notServed } = await snapshotList(source);
     text = `${JSON.stringify(list, null, 2)}\n`;
+    if (notServed.length > 0) io.stderr.write(`canopy snapshot: the cluster does not serve ${notServed.map((k) => KIND_INFO[k].plural).join(', ')} (Grove is not installed?): the snapshot has no Grove objects\n`);
     const counts = new Map<string, number>();
     for (const item of list.items as { kind?: string }[]) counts.set(item.kind ?? '?', (counts.get(item.kind ?? '?') ?? 0) + 1);
     io.stderr.write(`canopy snapshot: ${source.info().name}: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ') || 'nothing'}\n`);

@@ -1,25 +1,27 @@
 /**
  * The simulated apiserver: apply with the Grove webhook's checks and defaults (lib/grove/validate,
  * defaultPodCliqueSet) and a field diff, Namespaces kept by name, delete with cascading through
- * ownerReferences, the /scale subresource, and loading a cluster snapshot into the store. Nothing
+ * ownerReferences, the /scale subresource, and loading a cluster snapshot into the store (Grove's objects adopted). Nothing
  * beyond the pod budget of lib/cluster/limits.ts is built. Writes to a PodCliqueSet hand over to the
  * operator (simulated-operator.ts) in the same call, as the real operator would react to the watch.
  * Server-side apply's field ownership is kept per object (FieldOwners), enough for its 409: applying a
  * new value to a field another manager set last (e.g. spec.replicas after a /scale) conflicts unless forced.
  */
-import { WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
+import { KIND_INFO, WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import { diffObjects } from '../../lib/cluster/diff';
 import { fieldPath } from '../../lib/cluster/fieldPath';
 import { REPLICAS_RANGE, isReplicaCount, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
-import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../../lib/grove/labels';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_POD_TEMPLATE_HASH } from '../../lib/grove/labels';
 import { dns1123LabelError, isRecord, pointerSegments, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
 import { GROVE_SCHEMAS } from '../../lib/grove/crd-schemas';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { Schema } from '../../lib/grove/schema';
 import { validate, validateUpdate } from '../../lib/grove/validate';
-import { parseClusterSnapshot } from '../../lib/topology/snapshot';
+import type { PodClique } from '../../lib/grove/podclique';
+import type { PodCliqueScalingGroup } from '../../lib/grove/podcliquescalinggroup';
+import { SnapshotError, snapshotObjects } from '../../lib/topology/snapshot';
 import { OPERATOR, canonical, type SimPod, type SimulatedCluster } from './simulated-cluster';
-import { reconcile, updateStatuses } from './simulated-operator';
+import { expectedPodTemplateHash, reconcile, templateHashes, updateStatuses } from './simulated-operator';
 import { actionError } from './simulated-store';
 import type { ApplyResult, ScaleResult } from './types';
 
@@ -34,9 +36,9 @@ function appliedIntent(object: KubeObject): string {
   return canonical({ ...rest, labels: metadata?.labels ?? {}, annotations: metadata?.annotations ?? {} });
 }
 
-/** JSON pointer → the apiserver's field path (`spec.template.cliques[0].spec.roleName`). */
-function apiFieldPath(ptr: string): string {
-  return pointerSegments(ptr).reduce<string>((p, s) => fieldPath(p, /^\d+$/.test(s) ? Number(s) : s), '');
+/** JSON pointer → the apiserver's field path (`spec.template.cliques[0].spec.roleName`), under `base` (`items[3]`) if given. */
+function apiFieldPath(ptr: string, base = ''): string {
+  return pointerSegments(ptr).reduce<string>((p, s) => fieldPath(p, /^\d+$/.test(s) ? Number(s) : s), base);
 }
 
 export function assertKind(kind: string): asserts kind is WatchedKind {
@@ -346,26 +348,102 @@ export function scaleNow(sim: SimulatedCluster, kind: ScalableKind, namespace: s
   return result;
 }
 
-/** The Nodes, Pods and ClusterTopologyBindings of a cluster snapshot (a kubectl List) into the store, each with a uid and without managedFields. */
-export function loadSnapshot(sim: SimulatedCluster, snapshot: unknown): void {
-  const parsed = parseClusterSnapshot(snapshot);
-  if (!parsed.ok) throw new Error(`invalid cluster snapshot: ${parsed.errors.map((e) => e.message).slice(0, 5).join('; ')}`);
-  const items = (snapshot as { items: unknown[] }).items;
-  const listKind = (snapshot as { kind?: string }).kind?.replace(/List$/, '');
-  for (const item of items) {
-    if (!isRecord(item)) continue;
-    const kind = typeof item.kind === 'string' ? item.kind : listKind;
-    if (kind !== 'Node' && kind !== 'Pod' && kind !== 'ClusterTopologyBinding') continue;
-    const o = structuredClone(item) as KubeObject;
-    o.kind = kind;
-    o.apiVersion ??= kind === 'ClusterTopologyBinding' ? 'grove.io/v1alpha1' : 'v1';
+/** What loading a snapshot left out: items of kinds Canopy does not simulate, counted per kind (most first). */
+export interface SnapshotLoad {
+  ignored: [string, number][];
+}
+
+/**
+ * A cluster snapshot (a kubectl List) into the store: every object of a kind the simulated apiserver
+ * serves, each with a uid and without managedFields; other kinds are counted in the answer. The Grove
+ * operator adopts the PodCliqueSets it holds (reconcile): the PodCliques, scaling groups, PodGangs and
+ * pods of the snapshot are found by their names and labels, as Grove finds its own, and only what is
+ * missing is built. Grove's template hashes are read as the simulator's own (adoptTemplateHashes), so a
+ * stack at its template stays put instead of rolling. Throws on an unreadable snapshot and on a
+ * PodCliqueSet the webhook would refuse (with the item's JSON path).
+ */
+export function loadSnapshot(sim: SimulatedCluster, snapshot: unknown): SnapshotLoad {
+  let contents;
+  try {
+    contents = snapshotObjects(snapshot);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw new Error(`invalid cluster snapshot: ${e.errors.map((x) => x.message).slice(0, 5).join('; ')}`);
+    throw e;
+  }
+  // Bindings first: a PodCliqueSet is checked against the topologies of the cluster.
+  const order = (kind: WatchedKind) => (kind === 'ClusterTopologyBinding' ? 0 : kind === 'Node' ? 1 : 2);
+  const objects = [...contents.objects].sort((a, b) => order(a.kind) - order(b.kind));
+  const podCliqueSets: string[] = [];
+  for (const { kind, object: item, path } of objects) {
+    let o = structuredClone(item) as unknown as KubeObject;
     o.metadata = { ...o.metadata };
     delete (o.metadata as { managedFields?: unknown }).managedFields;
     o.metadata.uid ??= sim.uid();
-    if (kind === 'Pod') o.metadata.namespace ||= 'default';
+    if (KIND_INFO[kind].namespaced) o.metadata.namespace ||= 'default';
+    else delete o.metadata.namespace;
+    if (kind === 'PodCliqueSet') {
+      const { status: _status, ...intent } = o as KubeObject & { status?: unknown };
+      const errors = validate(intent, { topologies: sim.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: true }).filter((f) => f.severity === 'error');
+      const overBudget = podCliqueSetPodBudgetRefusal(o);
+      if (errors.length > 0 || overBudget) {
+        const problems = errors.length > 0 ? errors.map((f) => `${apiFieldPath(f.path, path)}: ${f.message}`) : [`${path}: ${overBudget!.message}`];
+        throw new Error(`invalid cluster snapshot: PodCliqueSet ${objectKey(o)} would be refused: ${problems.slice(0, 5).join('; ')}`);
+      }
+      // What Grove's mutating webhook stored; a real cluster's object has its defaults already.
+      o = defaultPodCliqueSet(o as unknown as PodCliqueSet) as unknown as KubeObject;
+      o.metadata!.generation ??= 1;
+      podCliqueSets.push(objectKey(o));
+    }
     sim.store.put(kind, o);
   }
+  // The scheduler takes PodGangs in creation order; the snapshot's come before any the operator adds.
+  const created = (o: KubeObject) => o.metadata?.creationTimestamp ?? '';
+  const gangs = [...sim.store.all('PodGang')].sort((a, b) => created(a).localeCompare(created(b)) || objectKey(a).localeCompare(objectKey(b)));
+  for (const g of gangs) sim.gangOrder.set(objectKey(g), ++sim.gangSeq);
+  for (const key of podCliqueSets) adoptTemplateHashes(sim, key);
+  for (const key of podCliqueSets) reconcile(sim, key);
+  if (podCliqueSets.length > 0) updateStatuses(sim);
+  return { ignored: contents.ignored };
 }
+
+/**
+ * Grove's template hashes (status.currentGenerationHash, grove.io/pod-template-hash and the hashes in
+ * the statuses) rewritten as the simulator's, which never equal Grove's (simulated-operator.ts): read
+ * as they are, every adopted stack would look changed and roll. A PodClique's label is its current
+ * template's hash, so its pods carrying that value are current and the others (an update under way) stay old.
+ */
+function adoptTemplateHashes(sim: SimulatedCluster, pcsKey: string): void {
+  const pcs = sim.store.get('PodCliqueSet', pcsKey) as PodCliqueSet | undefined;
+  if (!pcs) return;
+  const ns = pcs.metadata.namespace ?? 'default';
+  const ours = templateHashes(pcs).generation;
+  const theirs = pcs.status?.currentGenerationHash;
+  const generation = (value: string | undefined) => (value !== undefined && value === theirs ? ours : value);
+  if (theirs !== undefined && theirs !== ours) sim.store.put('PodCliqueSet', { ...pcs, status: { ...pcs.status, currentGenerationHash: ours } } as KubeObject);
+  const mine = (o: KubeObject) => o.metadata?.namespace === ns && o.metadata?.labels?.[LABEL_PART_OF] === pcs.metadata.name;
+  for (const g of sim.store.all('PodCliqueScalingGroup').filter(mine) as PodCliqueScalingGroup[]) {
+    if (!g.status) continue;
+    const status = { ...g.status, currentPodCliqueSetGenerationHash: generation(g.status.currentPodCliqueSetGenerationHash) };
+    if (g.status.updateProgress) status.updateProgress = { ...g.status.updateProgress, podCliqueSetGenerationHash: generation(g.status.updateProgress.podCliqueSetGenerationHash) };
+    if (canonical(status) !== canonical(g.status)) sim.store.put('PodCliqueScalingGroup', { ...g, status } as KubeObject);
+  }
+  const podsByClique = sim.podsByClique(ns);
+  for (const c of sim.store.all('PodClique').filter(mine) as PodClique[]) {
+    const expected = expectedPodTemplateHash(pcs, c);
+    const label = c.metadata.labels?.[LABEL_POD_TEMPLATE_HASH];
+    const template = (value: string | undefined) => (expected !== undefined && value !== undefined && value === label ? expected : value);
+    const status = c.status && { ...c.status, currentPodTemplateHash: template(c.status.currentPodTemplateHash), currentPodCliqueSetGenerationHash: generation(c.status.currentPodCliqueSetGenerationHash) };
+    if (status?.updateProgress) status.updateProgress = { ...status.updateProgress, podTemplateHash: template(status.updateProgress.podTemplateHash) ?? '', podCliqueSetGenerationHash: generation(status.updateProgress.podCliqueSetGenerationHash) ?? '' };
+    const labels = label !== undefined && expected !== undefined ? { ...c.metadata.labels, [LABEL_POD_TEMPLATE_HASH]: expected } : c.metadata.labels;
+    if (canonical(status) !== canonical(c.status) || canonical(labels) !== canonical(c.metadata.labels)) sim.store.put('PodClique', { ...c, metadata: { ...c.metadata, labels }, ...(status ? { status: defined(status) } : {}) } as KubeObject);
+    if (label === undefined || expected === undefined || label === expected) continue;
+    for (const p of podsByClique.get(c.metadata.name ?? '') ?? []) {
+      if (p.metadata.labels[LABEL_POD_TEMPLATE_HASH] === label) sim.store.put('Pod', { ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, [LABEL_POD_TEMPLATE_HASH]: expected } } });
+    }
+  }
+}
+
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** DELETE: the object and what it owns; the operator rebuilds what it still wants (a hand-deleted child, a deleted Node's pods). */
 export function deleteNow(sim: SimulatedCluster, kind: WatchedKind, namespace: string | undefined, name: string, dryRun: boolean): void {

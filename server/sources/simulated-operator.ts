@@ -100,7 +100,7 @@ function templateCliqueName(pcsName: string, pclq: KubeObject): string | undefin
   return name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
 }
 
-function expectedPodTemplateHash(pcs: PodCliqueSet, pclq: KubeObject): string | undefined {
+export function expectedPodTemplateHash(pcs: PodCliqueSet, pclq: KubeObject): string | undefined {
   const clique = templateCliqueName(pcs.metadata.name ?? '', pclq);
   return clique === undefined ? undefined : templateHashes(pcs).cliques.get(clique);
 }
