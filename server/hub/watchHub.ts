@@ -587,6 +587,9 @@ export class WatchHub {
       this.statePending.delete(subscriber);
       if (this.placed.get(subscriber)?.view !== view) return;
       const states = this.statesOf(view.shown);
+      // Until its snapshot, a kind of the view's own namespace is still loading for it, even once live:
+      // its other own kinds may list a while longer, and the objects it holds are another namespace's.
+      if (view.waiting.has(subscriber)) for (const kind of view.own.keys()) if (states[kind]?.status === 'live') states[kind] = { ...states[kind]!, status: 'connecting' };
       safely(() => subscriber.state(states));
     });
   }
