@@ -6,7 +6,6 @@
  */
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
-import { isPartialFrame, partOfDomain } from '../../lib/heatmap/layout';
 import { freeText, nodeTaintsText } from '../../lib/heatmap/taints';
 import { CELL_TAINTED, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
@@ -36,8 +35,8 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
     const s = model.frameStats[hit.frame];
     if (!frame || !s) return null;
     return [
-      // The friendly name, as the frame and the domain table show it; a part of a domain says so.
-      { name: frame.level, value: isPartialFrame(frame) ? `${frame.valueLabel} (${partOfDomain(frame)})` : frame.valueLabel },
+      // The friendly name, as the frame and the domain table show it.
+      { name: frame.level, value: frame.valueLabel },
       { name: 'GPUs', value: `${s.used} used / ${s.gpus} (${freeText(s)}${s.unavailable ? `, ${s.unavailable} unavailable` : ''})` },
       { name: 'Workloads', value: frameWorkloads(model, hit.frame).join(', ') },
     ];

@@ -59,18 +59,19 @@ describe('selection panel', () => {
 });
 
 describe('frame tooltip and domain table', () => {
-  test('a block under two zones: the tooltip and the table say which part of the block a frame holds', () => {
+  test('two blocks labelled block-1 in two zones: the tooltip and the table name each as a whole block, never a part of one', () => {
     const model = buildHeatmapModel(groveE2eCluster(56));
-    const parts = model.layout.frames.filter((f) => f.level === 'block' && f.value === 'block-1');
-    expect(parts.map((f) => frameFact(model, f.index))).toEqual([
-      { name: 'block', value: 'block-1 (part: 64 of 160 GPUs)' },
-      { name: 'block', value: 'block-1 (part: 96 of 160 GPUs)' },
+    const blocks = model.layout.frames.filter((f) => f.level === 'block' && f.value === 'block-1');
+    expect(blocks.map((f) => frameFact(model, f.index))).toEqual([
+      { name: 'block', value: 'block-1' },
+      { name: 'block', value: 'block-1' },
     ]);
-    const whole = model.layout.frames.find((f) => f.level === 'block' && f.value === 'block-0')!;
-    expect(frameFact(model, whole.index)).toEqual({ name: 'block', value: 'block-0' });
-    const table = text(renderToStaticMarkup(createElement(DomainTable, { model, highlight: null, selected: null, onFocusFrame: () => undefined })));
-    expect(table).toContain('block block-1 (part: 64 of 160 GPUs)');
-    expect(table).toContain('block block-1 (part: 96 of 160 GPUs)');
+    // Each tooltip counts its own block's GPUs (8 and 12 nodes of 8 GPUs).
+    expect(blocks.map((f) => model.frameStats[f.index]!.gpus)).toEqual([64, 96]);
+    const markup = renderToStaticMarkup(createElement(DomainTable, { model, highlight: null, selected: null, onFocusFrame: () => undefined }));
+    // Two rows named exactly "block block-1" (a cell's whole text), nothing about parts.
+    expect(markup.match(/>block block-1</g)).toHaveLength(2);
+    expect(text(markup)).not.toContain('part:');
   });
 
   test('the tooltip names a clique and an unlabelled domain as the frame does, not by the raw label value', () => {

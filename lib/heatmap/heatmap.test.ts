@@ -12,7 +12,7 @@ import { buildTopologyTree, UNLABELLED } from '../topology/tree';
 import { colorCells, stableHash, workloadColor } from './colors';
 import { diffModels } from './diff';
 import { cellCenter, contains, framePathInView, hitTest } from './hitTest';
-import { boundsOfCells, CELL, CELL_GAP, isPartialFrame, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
+import { boundsOfCells, CELL, CELL_GAP, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
 import { levelValueLabel, levelValueLabels, NVLINK_LEVEL } from './levels';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_USABLE, occupyLayout, stableLayout } from './model';
 import { gpuDemand, previewFromText, previewInput, previewTitle, readPreviewText } from './preview';
@@ -856,24 +856,23 @@ describe('split gangs and domain names', () => {
     );
   });
 
-  test('levels that do not nest: a block under two zones is two frames, each labelled as part of the block', () => {
-    const { layout } = buildHeatmapModel(groveE2eCluster(56));
+  test('a value repeated under two zones (Grove e2e labels) is two domains: two frames, each a whole block with its own GPUs, none called a part', () => {
+    const state = groveE2eCluster(56);
+    const { layout } = buildHeatmapModel(state);
     const block1 = layout.frames.filter((f) => f.level === 'block' && f.value === 'block-1');
-    expect(block1.map((f) => [f.label, f.gpus, f.domainGpus])).toEqual([
-      ['block block-1 (part: 64 of 160 GPUs)', 64, 160],
-      ['block block-1 (part: 96 of 160 GPUs)', 96, 160],
+    expect(block1.map((f) => [f.id, f.label, f.gpus])).toEqual([
+      ['zone=zone-0/block=block-1', 'block block-1', 64],
+      ['zone=zone-1/block=block-1', 'block block-1', 96],
     ]);
-    const block0 = layout.frames.find((f) => f.level === 'block' && f.value === 'block-0')!;
-    expect([block0.label, isPartialFrame(block0)]).toEqual(['block block-0', false]);
-    // Every frame: partial exactly when its value has another frame at its level.
+    // Every frame holds all of its domain (the topology tree's, by the same label-path id) and says no more than its name.
+    const tree = buildTopologyTree(state, state.topologies[0]!);
     for (const frame of layout.frames) {
-      const same = layout.frames.filter((f) => f.level === frame.level && f.value === frame.value);
-      expect(isPartialFrame(frame)).toBe(same.length > 1);
-      expect(same.reduce((sum, f) => sum + f.gpus, 0)).toBe(frame.domainGpus);
+      expect(frame.gpus, frame.id).toBe(tree.domain(frame.id)!.capacity.gpu);
+      expect(frame.label).toBe(`${frame.level} ${frame.valueLabel}`);
     }
-    // Collapsing the zones makes the block whole again.
+    // Collapsing the zones merges the two blocks labelled block-1 into one frame.
     const noZones = buildHeatmapModel(groveE2eCluster(56), { hiddenLevels: ['zone'] }).layout;
-    expect(noZones.frames.filter((f) => f.level === 'block' && f.value === 'block-1').map((f) => f.label)).toEqual(['block block-1']);
+    expect(noZones.frames.filter((f) => f.level === 'block' && f.value === 'block-1').map((f) => [f.label, f.gpus])).toEqual([['block block-1', 160]]);
   });
 });
 

@@ -1,8 +1,11 @@
 /**
- * Heatmap layout: nodes grouped by their tuple of visible-level label values (levels need not nest,
- * see lib/topology/tree.ts, but grouping by the tuple prefix always yields a proper tree), each group
- * a labelled frame, each node a box of GPU cells. Children are shelf-packed (rows that wrap at a width
- * chosen for a roughly 3:2 frame), so nothing overlaps and every cell lies inside its node and frames.
+ * Heatmap layout: nodes grouped by their tuple of visible-level label values, broadest first, each
+ * group a labelled frame, each node a box of GPU cells. A frame is a label path (lib/topology/domainPath.ts),
+ * as a domain is: with every broader level shown it is one whole domain, so block-1 of zone z0 and
+ * block-1 of zone z1 are two frames, each with all of its block's GPUs. Collapsing a broader level
+ * merges what it told apart (block-1 of both zones in one frame): a frame never holds part of a domain.
+ * Children are shelf-packed (rows that wrap at a width chosen for a roughly 3:2 frame), so nothing
+ * overlaps and every cell lies inside its node and frames.
  *
  * Coordinates are abstract "model units" (a cell is CELL units wide); the renderer scales them.
  * Cells live in flat typed arrays: 100k GPUs are 100k entries, not 100k objects.
@@ -38,23 +41,16 @@ export interface HeatmapFrame extends Rect {
   value: string;
   /** The value's name for people, unique among the level's values ("clique 32766", "(unlabelled)"). */
   valueLabel: string;
-  /** `<level> <valueLabel>`, and when the frame holds only part of its domain, how much of it. */
+  /** `<level> <valueLabel>`. */
   label: string;
   /** Index of the enclosing frame, -1 at the top. */
   parent: number;
   /** The frame's nodes are layout.nodes[nodeStart .. nodeEnd). */
   nodeStart: number;
   nodeEnd: number;
+  /** GPUs of the frame's nodes: all of its domain's (of its domains', when a broader level is collapsed). */
   gpus: number;
-  /**
-   * GPUs of the whole domain (level = value) across the layout. Levels need not nest: a block that
-   * straddles two zones is two frames, each holding part of it (gpus < domainGpus).
-   */
-  domainGpus: number;
 }
-
-/** Whether a frame holds only part of its domain (the domain also appears under another parent). */
-export const isPartialFrame = (frame: HeatmapFrame): boolean => frame.gpus < frame.domainGpus;
 
 export interface HeatmapNodeBox extends Rect {
   name: string;
@@ -247,12 +243,6 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   const visible = levels.filter((level) => !hidden.has(level.domain));
   const depthCount = visible.length;
   const visibleValues = visible.map((level) => perLevel[levels.indexOf(level)]!);
-  // GPUs per value of each visible level, over the whole layout (a frame may hold only part of its value's nodes).
-  const valueGpus = visibleValues.map(({ values, ids }) => {
-    const sums = new Float64Array(values.length);
-    for (let i = 0; i < withGpus.length; i++) sums[ids[i]!] = sums[ids[i]!]! + withGpus[i]!.allocatable.gpu;
-    return sums;
-  });
   const order = withGpus.map((_, i) => i);
   const byName = (a: number, b: number): number => naturalCompare(withGpus[a]!.name, withGpus[b]!.name);
   const tupleKey = mixedRadixKeys(visibleValues, withGpus.length, true);
@@ -336,7 +326,6 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
         nodeStart: runStart,
         nodeEnd: runEnd,
         gpus: 0,
-        domainGpus: valueGpus[depth]![id]!,
         x: 0,
         y: 0,
         w: 0,
@@ -345,7 +334,7 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
       frames.push(frame);
       kids.push([]);
       for (let i = runStart; i < runEnd; i++) frame.gpus += nodes[i]!.gpus;
-      frame.label = `${level.domain} ${frame.valueLabel}${isPartialFrame(frame) ? ` (${partOfDomain(frame)})` : ''}`;
+      frame.label = `${level.domain} ${frame.valueLabel}`;
       kids[frame.index] = group(depth + 1, runStart, runEnd, frame.index, frameId);
       out.push(frame);
       runStart = runEnd;
@@ -444,9 +433,6 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
     },
   };
 }
-
-/** What part of its domain a partial frame holds: "part: 64 of 160 GPUs". */
-export const partOfDomain = (frame: HeatmapFrame): string => `part: ${frame.gpus} of ${frame.domainGpus} GPUs`;
 
 /** The box around some cells (each CELL square), grown by `margin` on every side; null for no cells. */
 export function boundsOfCells(layout: HeatmapLayout, cells: Iterable<number>, margin = 0): Rect | null {
