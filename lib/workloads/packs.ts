@@ -10,7 +10,7 @@
  * racks, its NVLink traffic over the network). Preferred packs are best effort and not checked here; a
  * gang without a required pack may spread freely.
  */
-import type { ClusterState } from '../cluster/state';
+import type { ClusterState, NodeInfo } from '../cluster/state';
 import { planPodCliqueSet, type PlannedGang } from '../grove/expand';
 import { requiredDomain } from '../grove/topology-constraint';
 import { placesPodsIndependently } from '../placement/backend';
@@ -45,7 +45,6 @@ export interface UnmetPack {
 export function unmetRequiredPacks(state: ClusterState, tree: WorkloadTree): UnmetPack[] {
   const topology = workloadTopology(state, tree);
   if (!topology) return [];
-  const labelsOf = new Map(state.nodes.map((n) => [n.name, n.labels]));
   const boundPods = new Map(tree.podCliques.map((c) => [c.name, c.pods.filter((p) => p.node && isLiveStage(p.stage))]));
   let plan;
   try {
@@ -69,12 +68,23 @@ export function unmetRequiredPacks(state: ClusterState, tree: WorkloadTree): Unm
     for (const c of gang.groupConfigs) add('scaling group', scalingGroupOf(gang, c.podGroupNames) ?? c.name, `replica ${c.name}`, c.podGroupNames, requiredDomain(c.constraint));
     for (const pc of gang.podCliques) add('clique', pc.template.name, pc.fqn, [pc.fqn], requiredDomain(pc.template.topologyConstraint));
   }
+  if (constraints.length === 0) return [];
+  const labelsOf = nodeLabelsByName(state.nodes);
   return checkPacks(constraints, (node) => labelsOf.get(node), topology.levels)
     .filter((c) => !c.met)
     .map(({ constraint: { owner, ownerName, replica, pods }, domain, domains, text }) => {
       const ignoredBy = ignoringScheduler(pods, plan.schedulerName);
       return { owner, ownerName, replica, domain, domains, ...(ignoredBy ? { ignoredBy } : {}), text: `${text}${ignoredBy ? `; ${ignoredBy} ignores topology constraints` : ''}` };
     });
+}
+
+// One map per nodes array (the store keeps the array while no node changes): 300 stacks read it for
+// one list, and building it per stack was most of the workloads list's first load at 12,500 nodes.
+const labelsMemo = new WeakMap<readonly NodeInfo[], Map<string, Record<string, string>>>();
+function nodeLabelsByName(nodes: readonly NodeInfo[]): Map<string, Record<string, string>> {
+  let labels = labelsMemo.get(nodes);
+  if (!labels) labelsMemo.set(nodes, (labels = new Map(nodes.map((n) => [n.name, n.labels]))));
+  return labels;
 }
 
 /** The scaling group (template name) a base gang's group config packs. */
