@@ -2,10 +2,10 @@
  * GET /api/stream: the cluster as Server-Sent Events (snapshot, then coalesced deltas, connection
  * states, heartbeats) from the process-wide watch hub. One stream per browser; same origin only.
  * `?namespace=&cluster=`: the namespace chosen in the header (server/hub/streamRequest.ts), which kinds
- * this identity may list in one namespace only are watched in.
+ * this identity may list in one namespace only are watched in. Gzipped (flushed per message) when accepted.
  */
 import { getWatchHub } from '../../../server/hub';
-import { createEventStream, SSE_HEADERS } from '../../../server/hub/sse';
+import { createEventStream, eventStreamResponse } from '../../../server/hub/sse';
 import { streamNamespace } from '../../../server/hub/streamRequest';
 import { errorResponse, refusalResponse } from '../../../server/http/errors';
 import { checkOrigin } from '../../../server/http/guard';
@@ -19,7 +19,8 @@ export function GET(request: Request): Response {
   try {
     const hub = getWatchHub();
     const namespace = streamNamespace(new URL(request.url).searchParams, hub.source.info());
-    return new Response(createEventStream(hub, request.signal, namespace !== undefined ? { namespace } : {}), { headers: SSE_HEADERS });
+    const stream = createEventStream(hub, request.signal, namespace !== undefined ? { namespace } : {});
+    return eventStreamResponse(stream, request.headers.get('accept-encoding'));
   } catch (error) {
     return errorResponse(error);
   }
