@@ -56,11 +56,20 @@ interface StaticLevel {
   perNode: boolean;
 }
 
+/** What domainName reads of a level (a LevelIndex, or the same facts built from a TopologyTree). */
+export interface NamedLevel {
+  domain: string;
+  values: readonly string[];
+  sharedValue: Uint8Array;
+  parentDom: Int32Array | null;
+  up: NamedLevel | null;
+}
+
 /**
  * A domain's name for people: its label value, with its parent's name where the value is not unique
  * in the level ("rack-1 in zone z0", "rack-1 in block b0 in zone z1").
  */
-export function domainName(level: Pick<LevelIndex, 'values' | 'sharedValue' | 'parentDom' | 'up'>, d: number): string {
+export function domainName(level: NamedLevel, d: number): string {
   const value = level.values[d]!;
   if (!level.sharedValue[d] || !level.up || !level.parentDom) return value;
   return `${value} in ${level.up.domain} ${domainName(level.up, level.parentDom[d]!)}`;

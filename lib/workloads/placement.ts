@@ -10,8 +10,9 @@ import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../
 import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
 import { pickTopology } from '../heatmap/levels';
 import { placeGangs } from '../placement';
+import { domainName, type NamedLevel } from '../placement/cluster-index';
 import type { GangPlacement } from '../placement/plan';
-import { buildTopologyTree, naturalCompare, type TopologyDomainSummary } from '../topology/tree';
+import { buildTopologyTree, naturalCompare, UNLABELLED, type TopologyDomainSummary, type TopologyTree } from '../topology/tree';
 import type { PodNode, WorkloadTree } from './tree';
 
 /**
@@ -91,8 +92,13 @@ export function workloadTopology(state: ClusterState, tree: WorkloadTree): Topol
 }
 
 export interface DomainUse {
+  /** The domain's label path ("zone=z1/rack=rack-1", lib/topology/domainPath.ts): two racks labelled rack-1 in two zones are two entries. */
+  id: string;
   level: string;
+  /** The label value (not unique in the level). */
   value: string;
+  /** For people: the value, with its parent where another domain of the level has the same value ("rack-1 in zone z1"). */
+  name: string;
   /** This stack's bound pods in the domain. */
   pods: number;
   /** GPUs those pods hold. */
@@ -108,7 +114,7 @@ export interface WorkloadPlacement {
   topology?: string;
   /** Per level, broadest first: the domains that hold at least one of the stack's pods. */
   levels: { level: string; domains: DomainUse[] }[];
-  /** Per gang: the domains its bound pods span, per level (one value = packed in one domain). */
+  /** Per gang: the names (DomainUse.name) of the domains its bound pods span, per level (one = packed in one domain). */
   gangs: { name: string; spans: Record<string, string[]>; boundPods: number; pods: number }[];
   /** Bound pods on a node the state does not know. */
   unknownNodePods: number;
@@ -122,8 +128,9 @@ export function workloadPlacement(state: ClusterState, tree: WorkloadTree): Work
     return { levels: [], gangs: tree.gangs.map((g) => ({ name: g.name, spans: {}, boundPods: 0, pods: g.members.reduce((n, m) => n + m.pods.length, 0) })), unknownNodePods: 0 };
   }
   const topo = buildTopologyTree(state, topology);
+  const nameOf = domainNamer(state, topo);
   let unknownNodePods = 0;
-  const perLevel = topology.levels.map((l) => ({ level: l.domain, byValue: new Map<string, { pods: PodNode[]; summary: TopologyDomainSummary }>() }));
+  const perLevel = topology.levels.map((l) => ({ level: l.domain, byId: new Map<string, { pods: PodNode[]; summary: TopologyDomainSummary }>() }));
   for (const pod of bound) {
     if (!topo.node(pod.node!)) {
       unknownNodePods++;
@@ -132,18 +139,20 @@ export function workloadPlacement(state: ClusterState, tree: WorkloadTree): Work
     for (const l of perLevel) {
       const d = topo.domainOf(pod.node!, l.level);
       if (!d) continue;
-      const entry = l.byValue.get(d.value);
+      const entry = l.byId.get(d.id);
       if (entry) entry.pods.push(pod);
-      else l.byValue.set(d.value, { pods: [pod], summary: d });
+      else l.byId.set(d.id, { pods: [pod], summary: d });
     }
   }
   const levels = perLevel.map((l) => ({
     level: l.level,
-    domains: [...l.byValue.entries()]
-      .sort(([a], [b]) => naturalCompare(a, b))
-      .map(([value, { pods, summary }]) => ({
+    domains: [...l.byId.values()]
+      .sort((a, b) => comparePaths(a.summary, b.summary))
+      .map(({ pods, summary }) => ({
+        id: summary.id,
         level: l.level,
-        value,
+        value: summary.value,
+        name: nameOf(summary),
         pods: pods.length,
         gpus: pods.reduce((n, p) => n + p.gpus, 0),
         capacityGpus: summary.capacity.gpu,
@@ -156,9 +165,59 @@ export function workloadPlacement(state: ClusterState, tree: WorkloadTree): Work
     const gBound = pods.filter((p) => p.node && topo.node(p.node));
     const spans: Record<string, string[]> = {};
     for (const l of topology.levels) {
-      spans[l.domain] = [...new Set(gBound.map((p) => topo.domainOf(p.node!, l.domain)?.value).filter((v): v is string => !!v))].sort(naturalCompare);
+      const domains = new Map<string, TopologyDomainSummary>();
+      for (const p of gBound) {
+        const d = topo.domainOf(p.node!, l.domain);
+        if (d) domains.set(d.id, d);
+      }
+      spans[l.domain] = [...domains.values()].sort(comparePaths).map(nameOf);
     }
     return { name: g.name, spans, boundPods: gBound.length, pods: pods.length };
   });
   return { topology: topology.name, levels, gangs, unknownNodePods };
+}
+
+/**
+ * Each domain's name for people, as domainName (lib/placement/cluster-index.ts) gives it: the tree's
+ * domains as the NamedLevels it reads, so a rack-1 whose value repeats in another zone is called
+ * "rack-1 in zone z1" here as in the engine's messages. One pass over the nodes (no sort of every
+ * domain: a hostname level has one per node).
+ */
+function domainNamer(state: ClusterState, topo: TopologyTree): (d: TopologyDomainSummary) => string {
+  const indexOf = new Map<string, number>();
+  const named = topo.levels.map((level) => ({ domain: level.domain, values: [] as string[], shared: [] as number[], parents: [] as number[], firstWithValue: new Map<string, number>() }));
+  for (const node of state.nodes) {
+    named.forEach((level, l) => {
+      const d = topo.domainOf(node.name, level.domain);
+      if (!d || indexOf.has(d.id)) return;
+      const i = level.values.length;
+      indexOf.set(d.id, i);
+      level.values.push(d.value);
+      // Broadest level first: the parent was met with this node, if not before.
+      level.parents.push(d.parent === null ? -1 : indexOf.get(d.parent)!);
+      const first = level.firstWithValue.get(d.value);
+      if (first === undefined) (level.firstWithValue.set(d.value, i), level.shared.push(0));
+      else (level.shared.push(1), (level.shared[first] = 1));
+    });
+  }
+  const levels: NamedLevel[] = [];
+  named.forEach((level, l) => {
+    levels.push({ domain: level.domain, values: level.values, sharedValue: Uint8Array.from(level.shared), parentDom: l > 0 ? Int32Array.from(level.parents) : null, up: levels[l - 1] ?? null });
+  });
+  return (d) => domainName(levels[d.levelIndex]!, indexOf.get(d.id)!);
+}
+
+/** Path order of two domains of one level, as the topology tree lists them: by each step's value, broadest first (unlabelled last). */
+function comparePaths(a: TopologyDomainSummary, b: TopologyDomainSummary): number {
+  const as = a.id.split('/');
+  const bs = b.id.split('/');
+  for (let i = 0; i < as.length && i < bs.length; i++) {
+    const av = as[i]!.slice(as[i]!.indexOf('=') + 1);
+    const bv = bs[i]!.slice(bs[i]!.indexOf('=') + 1);
+    if (av === bv) continue;
+    if (av === UNLABELLED) return 1;
+    if (bv === UNLABELLED) return -1;
+    return naturalCompare(av, bv);
+  }
+  return as.length - bs.length;
 }

@@ -508,6 +508,40 @@ describe('workloadPlacement', () => {
     for (const g of placement.gangs) expect(g.spans.host).toHaveLength(2);
   });
 
+  it('two racks labelled rack-1 in two zones are two domains (keyed by label path, named with their parent), for the list and for each gang’s span', () => {
+    const demo = clusterStateFromSnapshot(demoSnapshot());
+    const h100 = demo.nodes.filter((n) => n.name.startsWith('h100-')).slice(0, 4);
+    // Grove-e2e-style labels: values repeat under other parents. h100[0..1] z0/b-1/rack-1, h100[2] z1/b-1/rack-1, h100[3] z1/b-1/rack-2.
+    const relabel = ['z0', 'z0', 'z1', 'z1'].map((zone, i) => ({ zone, block: 'b-1', rack: i === 3 ? 'rack-2' : 'rack-1' }));
+    const state = {
+      ...demo,
+      nodes: demo.nodes.map((node) => {
+        const i = h100.indexOf(node);
+        if (i < 0) return node;
+        const l = relabel[i]!;
+        return { ...node, labels: { ...node.labels, 'topology.kubernetes.io/zone': l.zone, 'topology.kubernetes.io/block': l.block, 'topology.kubernetes.io/rack': l.rack } };
+      }),
+    };
+    // Pod n on h100[[0, 2, 1, 3][n]]: each gang (two pods) has one pod in each zone.
+    const objects = stackObjects(agg, { node: (_h, n) => h100[[0, 2, 1, 3][n]!]!.name });
+    const placement = workloadPlacement(state, buildWorkloadTree(objects.pcs, objects));
+    const rack = placement.levels.find((l) => l.level === 'rack')!;
+    expect(rack.domains.map((d) => [d.id, d.value, d.name, d.pods, d.capacityGpus])).toEqual([
+      ['zone=z0/block=b-1/rack=rack-1', 'rack-1', 'rack-1 in block b-1 in zone z0', 2, 16],
+      ['zone=z1/block=b-1/rack=rack-1', 'rack-1', 'rack-1 in block b-1 in zone z1', 1, 8],
+      ['zone=z1/block=b-1/rack=rack-2', 'rack-2', 'rack-2', 1, 8],
+    ]);
+    expect(placement.levels.find((l) => l.level === 'block')!.domains.map((d) => [d.name, d.pods])).toEqual([
+      ['b-1 in zone z0', 2],
+      ['b-1 in zone z1', 2],
+    ]);
+    // Neither gang is packed in one rack or one block, though its racks share a value.
+    expect(placement.gangs.map((g) => [g.spans.zone, g.spans.block, g.spans.rack])).toEqual([
+      [['z0', 'z1'], ['b-1 in zone z0', 'b-1 in zone z1'], ['rack-1 in block b-1 in zone z0', 'rack-1 in block b-1 in zone z1']],
+      [['z0', 'z1'], ['b-1 in zone z0', 'b-1 in zone z1'], ['rack-1 in block b-1 in zone z0', 'rack-2']],
+    ]);
+  });
+
   it('a stack naming no topology is shown under the heatmap’s binding (first by name), not the first listed', () => {
     const demo = clusterStateFromSnapshot(demoSnapshot());
     const [base] = demo.topologies;
