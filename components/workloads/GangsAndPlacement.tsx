@@ -101,8 +101,8 @@ export function DomainList({ placement }: { placement: WorkloadPlacement }) {
             <h3 className="font-medium capitalize">{l.level}</h3>
             <ul className="ml-3">
               {l.domains.map((d) => (
-                <li key={d.value} data-testid="domain" data-level={l.level} data-value={d.value}>
-                  <span className="font-mono">{d.value}</span>: {d.pods} pod{d.pods === 1 ? '' : 's'}, {d.gpus} GPU{d.gpus === 1 ? '' : 's'} of this stack; {d.freeGpus} of {d.capacityGpus} GPUs free
+                <li key={d.id} data-testid="domain" data-level={l.level} data-value={d.value}>
+                  <span className="font-mono">{d.name}</span>: {d.pods} pod{d.pods === 1 ? '' : 's'}, {d.gpus} GPU{d.gpus === 1 ? '' : 's'} of this stack; {d.freeGpus} of {d.capacityGpus} GPUs free
                   {d.gangs.length > 0 ? `; gangs ${d.gangs.join(', ')}` : ''}
                 </li>
               ))}
