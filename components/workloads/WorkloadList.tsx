@@ -12,6 +12,7 @@ import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth,
 import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type WorkloadObjects } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
+import { useConnectionState } from '../hooks/useClusterStream';
 import { useNow } from '../hooks/useNow';
 import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend, StaleListNote, UNAVAILABLE_CLASS } from './parts';
 import { keptObjects, useWorkloadData } from './useWorkloadData';
@@ -111,6 +112,10 @@ export function WorkloadList() {
   const contextFailed = context.status === 'error';
   const scope = allNamespaces || contextFailed ? null : namespace;
   const unlisted = unavailableText('PodCliqueSet', data.availability.PodCliqueSet, scope);
+  // An identity that may list PodCliqueSets in one namespace only has them watched there (the header's
+  // choice): "all namespaces" would claim more than the list holds.
+  const watchedIn = useConnectionState().kinds.PodCliqueSet?.namespace;
+  const where = scope ? ` in namespace ${scope}` : watchedIn ? ` in namespace ${watchedIn} (the only one this identity may list them in)` : ' in all namespaces';
   // The health of each row is read from these too: one that cannot be read makes it partial.
   const partial = firstUnavailable(HEALTH_KINDS.map((kind) => [kind, data.availability[kind]] as const), scope);
 
@@ -185,8 +190,8 @@ export function WorkloadList() {
             : unlisted && rows.length === 0
               ? unlisted
               : unread > 0
-                ? `Reading the health of ${stacks.length} PodCliqueSets${scope ? ` in namespace ${scope}` : ' in all namespaces'}: ${rows.length} done…`
-                : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${scope ? ` in namespace ${scope}` : ' in all namespaces'}${filter ? ` match “${filter}”` : ''}.`}
+                ? `Reading the health of ${stacks.length} PodCliqueSets${where}: ${rows.length} done…`
+                : `${shown.length} of ${rows.length} PodCliqueSet${rows.length === 1 ? '' : 's'}${where}${filter ? ` match “${filter}”` : ''}.`}
       </p>
       {rows.length > 0 && <StaleListNote unavailable={unlisted} rows="PodCliqueSets" />}
       {!unlisted && partial && partial.availability.status !== 'loading' && rows.length > 0 && (

@@ -102,6 +102,8 @@ test('the header names the namespace scope, and the admin’s stack in that name
   await page.getByLabel('Namespaces').selectOption('all');
   await expect(page.locator(`[data-testid="workload-row"][data-name="${STACK}"]`)).toHaveCount(1);
   await expect(page.locator(`[data-testid="workload-row"][data-namespace="${elsewhere}"]`)).toHaveCount(0);
+  // …and the count says where it was listed, not "in all namespaces".
+  await expect(page.getByText(`1 of 1 PodCliqueSet in namespace ${namespace} (the only one this identity may list them in).`, { exact: true })).toBeVisible();
 });
 
 test('the topology page says the nodes cannot be read, never "0 GPUs"', async ({ page }) => {
