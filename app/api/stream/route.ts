@@ -2,7 +2,8 @@
  * GET /api/stream: the cluster as Server-Sent Events (snapshot, then coalesced deltas, connection
  * states, heartbeats) from the process-wide watch hub. One stream per browser; same origin only.
  * `?namespace=&cluster=`: the namespace chosen in the header (server/hub/streamRequest.ts), which kinds
- * this identity may list in one namespace only are watched in. Gzipped (flushed per message) when accepted.
+ * this identity may list in one namespace only are watched in.
+ * Gzipped by Next's compression (flushed per message) when the browser accepts it (server/hub/sse.ts).
  */
 import { getWatchHub } from '../../../server/hub';
 import { createEventStream, eventStreamResponse } from '../../../server/hub/sse';
@@ -20,7 +21,7 @@ export function GET(request: Request): Response {
     const hub = getWatchHub();
     const namespace = streamNamespace(new URL(request.url).searchParams, hub.source.info());
     const stream = createEventStream(hub, request.signal, namespace !== undefined ? { namespace } : {});
-    return eventStreamResponse(stream, request.headers.get('accept-encoding'));
+    return eventStreamResponse(stream);
   } catch (error) {
     return errorResponse(error);
   }
