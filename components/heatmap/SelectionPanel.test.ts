@@ -9,7 +9,7 @@ import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQU
 import type { KubeObject } from '../../lib/grove/meta';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { workloadSpan } from '../../lib/heatmap/span';
-import { boundPod, nestedCluster } from '../../lib/placement/testkit';
+import { boundPod, groveE2eCluster, nestedCluster } from '../../lib/placement/testkit';
 import { podGangState, SelectionPanel } from './SelectionPanel';
 
 type Stage = 'gated' | 'pending' | 'scheduled' | 'ready';
@@ -72,5 +72,28 @@ describe('SelectionPanel', () => {
       renderToStaticMarkup(createElement(SelectionPanel, { span, levels: model.layout.levels, podGangs: [gang(['a', 'b'])], pods, onClear: () => undefined })).replace(/<[^>]+>/g, '');
     expect(render([pod('a', 'ready'), pod('b', 'ready')])).toContain('w-0: 4 GPUs, Running');
     expect(render([pod('a', 'scheduled'), pod('b', 'scheduled')])).toContain('w-0: 4 GPUs, Scheduled');
+  });
+
+  test('two blocks labelled block-1 in two zones are two blocks, named apart, as the map draws them', () => {
+    // Grove e2e labels: worker-20 is zone-0/block-1/rack-2, worker-30 zone-1/block-1/rack-4.
+    const state = groveE2eCluster(56);
+    const labels = { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'w', [LABEL_PODGANG]: 'w-0' };
+    state.pods = [
+      { ...boundPod('a', 'worker-20', 2), labels },
+      { ...boundPod('b', 'worker-30', 2), labels },
+    ];
+    const render = (hiddenLevels: string[]) => {
+      const model = buildHeatmapModel(state, { hiddenLevels });
+      const span = workloadSpan(model, 'default/w')!;
+      return renderToStaticMarkup(createElement(SelectionPanel, { span, levels: model.layout.levels, podGangs: [], pods: [], onClear: () => undefined })).replace(/<[^>]+>/g, '');
+    };
+    const shown = render([]);
+    expect(shown).toContain('Spans 2 blocks: block-1 in zone zone-0, block-1 in zone zone-1');
+    expect(shown).toContain('gang w-0 spans 2 zones (zone-0, zone-1) and 2 blocks (block-1 in zone zone-0, block-1 in zone zone-1) and 2 racks (rack-2 in block block-1 in zone zone-0, rack-4)');
+    expect(shown).toContain('w-0: 4 GPUs — spans several zones, blocks, racks');
+    // Zones collapsed: the map draws one block-1 frame, the panel says one block; the gang is still split across the two.
+    const collapsed = render(['zone']);
+    expect(collapsed).toContain('Spans 1 block: block-1');
+    expect(collapsed).toContain('2 blocks (block-1 in zone zone-0, block-1 in zone zone-1)');
   });
 });

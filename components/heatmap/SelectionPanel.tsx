@@ -10,7 +10,7 @@ import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
 import { checkGangConstraints, podGangIndex, type ConstraintCheck } from '../../lib/heatmap/constraints';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
-import { levelValueLabel, type HeatmapLevel } from '../../lib/heatmap/levels';
+import type { HeatmapLevel } from '../../lib/heatmap/levels';
 import type { GangSpan, WorkloadSpan } from '../../lib/heatmap/span';
 import { podGpus, podStage } from '../../lib/workloads/pods';
 import { gangState, type GangMember, type GangState } from '../../lib/workloads/tree';
@@ -68,10 +68,8 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
     const name = levelOf(domain)?.nvlink ? 'NVLink domain' : domain;
     return `${count} ${name}${count === 1 ? '' : 's'}`;
   };
-  const values = (domain: string, list: readonly string[]) => {
-    const level = levelOf(domain);
-    return list.map((v) => (level ? levelValueLabel(level, v) : v)).join(', ');
-  };
+  // The span's names are already for people: labelled, and told apart where a value repeats ("block-1 in zone zone-0").
+  const names = (list: readonly string[]) => list.join(', ');
   // A split at a collapsed level is still a split: it is named, with a word on why the map does not show it.
   const collapsed = (domain: string) => (domain in span.domains ? '' : `; the ${levelOf(domain)?.nvlink ? 'NVLink' : domain} level is collapsed on the map`);
   const unmet = (strength: ConstraintCheck['strength']) => checks.filter((c) => !c.met && c.strength === strength);
@@ -83,14 +81,14 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
   // A gang whose broken required pack is already said is not said again as a spread.
   const spread = span.gangs.filter((g) => g.splitAt.length && !brokenGangs.has(g.name));
   return {
-    spans: Object.entries(span.domains).map(([level, list]) => `Spans ${plural(level, list.length)}: ${values(level, list)}`),
+    spans: Object.entries(span.domains).map(([level, list]) => `Spans ${plural(level, list.length)}: ${names(list)}`),
     problems: broken(required),
     notes: broken(unmet('preferred')),
     split: spread.length
       ? spread
           .map(
             (g) =>
-              `gang ${g.name} spans ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${values(l, g.domains[l]!)}${collapsed(l)})`).join(' and ')}${constrained.has(g.name) ? '' : ' (it has no pack constraint)'}`,
+              `gang ${g.name} spans ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${names(g.domains[l]!)}${collapsed(l)})`).join(' and ')}${constrained.has(g.name) ? '' : ' (it has no pack constraint)'}`,
           )
           .join('; ')
       : null,

@@ -1,20 +1,30 @@
 /**
  * Where a workload is: its GPU cells, the domains it spans per visible level, and per gang whether the
  * gang is split across domains of a level (a gang split across racks is what a person wants called out).
+ * A domain is its label path (lib/topology/domainPath.ts), not its value: a gang on block-1 of zone-0
+ * and block-1 of zone-1 spans two blocks.
  */
+import { domainName, type NamedLevel } from '../placement/cluster-index';
+import { childDomainId } from '../topology/domainPath';
+import type { HeatmapLayout, HeatmapNodeBox } from './layout';
+import { levelValueLabel, type HeatmapLevel } from './levels';
 import type { HeatmapModel } from './model';
 
 export interface GangSpan {
   name: string;
   gpus: number;
-  /** Domain values per level of the layout, visible or collapsed, in layout order. */
+  /**
+   * Names of the domains its pods are on, per level of the layout (visible or collapsed, in layout
+   * order), in map order. A domain is its path over all levels, so a collapsed broader level still
+   * tells block-1 of zone-0 from block-1 of zone-1 ("block-1 in zone zone-0"; see domainName).
+   */
   domains: Record<string, string[]>;
   /**
    * Levels at which the gang's pods sit in more than one domain. A split is a fact about the
-   * placement, so collapsed levels count too (hiding racks does not un-split a gang).
+   * placement, so collapsed levels count too (hiding racks, or the zones above them, does not un-split a gang).
    */
   splitAt: string[];
-  /** Its pods on the map: PodClique (full name), node, and the node's domain per layout level. */
+  /** Its pods on the map: PodClique (full name), node, and the node's domain (label value) per layout level. */
   members: { podClique: string; node: string; domains: Readonly<Record<string, string>> }[];
 }
 
@@ -28,37 +38,113 @@ export interface WorkloadSpan {
   /** Pods not bound to a node yet, and the GPUs they ask for (drawn nowhere). */
   pendingPods: number;
   pendingGpus: number;
-  /** Domain values per visible level, in layout order. */
+  /**
+   * Names of the frames it is in, per visible level (layout order), in map order: a frame is a path
+   * over the visible levels (HeatmapFrame.id), so two block-1 frames are two entries, named apart
+   * ("block-1 in zone zone-0"), and with the zone level collapsed they are the one frame the map draws.
+   */
   domains: Record<string, string[]>;
   gangs: GangSpan[];
+}
+
+/** Domains over some levels of a layout: each box's path id per level, and each id's name for people. */
+interface PathNames {
+  /** Per distinct domains record of the layout's boxes (records are shared): its path id at each level. */
+  idsOf: Map<Readonly<Record<string, string>>, string[]>;
+  nameOf: Map<string, string>;
+}
+
+/**
+ * Paths over `levels` of the layout's boxes and their names, as domainName (lib/placement/cluster-index.ts)
+ * gives them: the value's label in the layout, with its parent's name where another domain of the level
+ * has the same value. One pass over the distinct domains records (not over every node).
+ */
+function pathNames(layout: HeatmapLayout, levels: readonly HeatmapLevel[]): PathNames {
+  const named = levels.map((level) => ({ domain: level.domain, values: [] as string[], shared: [] as number[], parents: [] as number[], firstWithValue: new Map<string, number>() }));
+  const where = new Map<string, { level: number; index: number }>();
+  const idsOf = new Map<Readonly<Record<string, string>>, string[]>();
+  for (const box of layout.nodes) {
+    if (idsOf.has(box.domains)) continue;
+    const ids: string[] = [];
+    let parent = '';
+    levels.forEach((level, l) => {
+      const value = box.domains[level.domain]!;
+      const id = childDomainId(parent, level.domain, value);
+      ids.push(id);
+      if (!where.has(id)) {
+        const n = named[l]!;
+        const index = n.values.length;
+        where.set(id, { level: l, index });
+        n.values.push(levelValueLabel(level, value));
+        n.parents.push(l > 0 ? where.get(parent)!.index : -1);
+        const first = n.firstWithValue.get(value);
+        if (first === undefined) (n.firstWithValue.set(value, index), n.shared.push(0));
+        else (n.shared.push(1), (n.shared[first] = 1));
+      }
+      parent = id;
+    });
+    idsOf.set(box.domains, ids);
+  }
+  const namedLevels: NamedLevel[] = [];
+  named.forEach((n, l) => namedLevels.push({ domain: n.domain, values: n.values, sharedValue: Uint8Array.from(n.shared), parentDom: l > 0 ? Int32Array.from(n.parents) : null, up: namedLevels[l - 1] ?? null }));
+  const nameOf = new Map<string, string>();
+  for (const [id, { level, index }] of where) nameOf.set(id, domainName(namedLevels[level]!, index));
+  return { idsOf, nameOf };
+}
+
+/** Per layout: paths over the visible levels (the frames) and over all levels (the domains). */
+const pathNamesCache = new WeakMap<HeatmapLayout, { visible: PathNames; all: PathNames }>();
+function layoutPathNames(layout: HeatmapLayout): { visible: PathNames; all: PathNames } {
+  let cached = pathNamesCache.get(layout);
+  if (!cached) {
+    const all = pathNames(layout, layout.levels);
+    const visible = layout.visibleLevels.length === layout.levels.length ? all : pathNames(layout, layout.levels.filter((l) => layout.visibleLevels.includes(l.domain)));
+    pathNamesCache.set(layout, (cached = { visible, all }));
+  }
+  return cached;
+}
+
+/** Domains met per level: path id → the first layout node (map order) it was met on. */
+type DomainSets = Map<string, number>[];
+const emptySets = (count: number): DomainSets => Array.from({ length: count }, () => new Map<string, number>());
+function addBox(sets: DomainSets, names: PathNames, box: HeatmapNodeBox, boxIndex: number): void {
+  const ids = names.idsOf.get(box.domains)!;
+  ids.forEach((id, l) => {
+    const seen = sets[l]!.get(id);
+    if (seen === undefined || boxIndex < seen) sets[l]!.set(id, boxIndex);
+  });
+}
+/** Each level's domain names, in map order. */
+function namesPerLevel(sets: DomainSets, names: PathNames, levels: readonly string[]): Record<string, string[]> {
+  return Object.fromEntries(levels.map((level, l) => [level, [...sets[l]!.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => names.nameOf.get(id)!)]));
 }
 
 export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | null {
   const workload = model.workloads.find((w) => w.key === key);
   if (!workload) return null;
   const { layout } = model;
-  const visible = layout.visibleLevels;
+  const visible = layout.levels.filter((l) => layout.visibleLevels.includes(l.domain)).map((l) => l.domain);
   // Node boxes carry every level's value, so gangs are judged on all levels.
   const levels = layout.levels.map((l) => l.domain);
-  const emptySets = (names: readonly string[]): Record<string, Set<string>> => Object.fromEntries(names.map((l) => [l, new Set<string>()]));
+  const names = layoutPathNames(layout);
   const cells: number[] = [];
-  const domains = emptySets(visible);
-  const gangs = new Map<string, { gpus: number; domains: Record<string, Set<string>>; members: GangSpan['members'] }>();
+  const domains = emptySets(visible.length);
+  const gangs = new Map<string, { gpus: number; domains: DomainSets; members: GangSpan['members'] }>();
   for (const p of workload.pods) {
     const pod = model.pods[p]!;
     for (let k = 0; k < pod.cellCount; k++) cells.push(pod.firstCell + k);
     if (pod.cellCount === 0) continue; // a CPU-only pod holds no cell and spans nothing on this map
-    const box = layout.nodes[layout.cellNode[pod.firstCell]!]!;
+    const boxIndex = layout.cellNode[pod.firstCell]!;
+    const box = layout.nodes[boxIndex]!;
     const name = pod.podGang || '(no PodGang)';
     let gang = gangs.get(name);
-    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: emptySets(levels), members: [] }));
+    if (!gang) gangs.set(name, (gang = { gpus: 0, domains: emptySets(levels.length), members: [] }));
     gang.gpus += pod.cellCount;
     gang.members.push({ podClique: pod.podClique, node: box.name, domains: box.domains });
-    for (const level of visible) domains[level]!.add(box.domains[level]!);
-    for (const level of levels) gang.domains[level]!.add(box.domains[level]!);
+    addBox(domains, names.visible, box, boxIndex);
+    addBox(gang.domains, names.all, box, boxIndex);
   }
   cells.sort((a, b) => a - b);
-  const list = (sets: Record<string, Set<string>>, names: readonly string[]): Record<string, string[]> => Object.fromEntries(names.map((l) => [l, [...sets[l]!]]));
   return {
     key,
     cells: Int32Array.from(cells),
@@ -66,9 +152,9 @@ export function workloadSpan(model: HeatmapModel, key: string): WorkloadSpan | n
     pods: workload.pods.length,
     pendingPods: workload.pendingPods,
     pendingGpus: workload.pendingGpus,
-    domains: list(domains, visible),
+    domains: namesPerLevel(domains, names.visible, visible),
     gangs: [...gangs.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, g]) => ({ name, gpus: g.gpus, domains: list(g.domains, levels), splitAt: levels.filter((l) => g.domains[l]!.size > 1), members: g.members })),
+      .map(([name, g]) => ({ name, gpus: g.gpus, domains: namesPerLevel(g.domains, names.all, levels), splitAt: levels.filter((_, l) => g.domains[l]!.size > 1), members: g.members })),
   };
 }
