@@ -10,6 +10,8 @@ import { DEFAULT_TEST_TOPOLOGY } from '../topology/spec';
 import { placeGangs } from './place';
 import { previewFromText } from '../heatmap/preview';
 import { applyGangs, previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
+import { makeNode, topologyOf } from './testkit';
+import { gangPlacementText } from '../workloads/planNotes';
 
 const RACK = 'topology.kubernetes.io/rack';
 const engine = (gpus: number) => ({ name: 'engine', image: 'registry.invalid/engine:test', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } });
@@ -416,5 +418,53 @@ describe('previewScale: a scale-down below minAvailable', () => {
     const { state, objects } = running(disaggregated());
     expect(previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 0 }).breach).toBeUndefined();
     expect(previewScale(state, objects, { kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'disagg-0-prefill', replicas: 2 }).breach).toBeUndefined();
+  });
+});
+
+describe('previewApply: a running gang\'s domains are label paths', () => {
+  /** Zones z0 and z1, each with one rack labelled rack-1 of one 8-GPU node: two racks with one value. */
+  const twoRack1s = (): ClusterState => ({
+    nodes: ['z0', 'z1'].map((zone) => makeNode(`${zone}-n`, { gpu: 8, labels: { 'topology.kubernetes.io/zone': zone, [RACK]: 'rack-1' } })),
+    pods: [],
+    topologies: [topologyOf('two-zones', ['zone', 'rack', 'host'])],
+  });
+  /** Gang two-0: 2 pods of 8 GPUs, rack preferred, on kai-scheduler (a gang scheduler: its running pods' domains count). */
+  const pcs = (): PodCliqueSet =>
+    withScheduler(
+      {
+        apiVersion: 'grove.io/v1alpha1',
+        kind: 'PodCliqueSet',
+        metadata: { name: 'two', namespace: 'ns' },
+        spec: { replicas: 1, template: { topologyConstraint: { topologyName: 'two-zones', pack: { preferred: 'rack' } }, cliques: [{ name: 'w', spec: { roleName: 'w', replicas: 2, podSpec: { containers: [engine(8)] } } }] } },
+      } as PodCliqueSet,
+      'kai-scheduler',
+    );
+  /** The cluster with the gang's pods bound: pod index → node (a pod left out does not exist yet). */
+  const withPods = (nodeOf: Record<number, string>): ClusterState => {
+    const state = twoRack1s();
+    const pods = expandPodCliqueSet(pcs()).gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods));
+    state.pods = pods.flatMap((p, i): PodInfo[] => (nodeOf[i] ? [{ namespace: p.namespace, name: p.name, nodeName: nodeOf[i], labels: p.labels, requests: p.requests, phase: 'Running', terminal: false }] : []));
+    return state;
+  };
+
+  it('a gang running on rack-1 of z0 and rack-1 of z1 shares no domain: not "in rack rack-1"', () => {
+    const apply = previewPodCliqueSet(withPods({ 0: 'z0-n', 1: 'z1-n' }), pcs());
+    expect(apply.plan.gangs).toEqual([]);
+    expect(apply.running.map((r) => [r.name, r.domains, r.complete])).toEqual([['two-0', {}, true]]);
+    const [gang] = applyGangs(apply);
+    expect(gang!.domains).toEqual({});
+    expect(gangPlacementText(gang!)).toBe('2 pods on 2 nodes');
+    // One pod running: its zone, rack and node.
+    expect(previewPodCliqueSet(withPods({ 0: 'z0-n' }), pcs()).running[0]!.domains).toEqual({ zone: 'z0', rack: 'rack-1', host: 'z0-n' });
+  });
+
+  it('running pods in z0/rack-1 and a new pod planned in z1/rack-1 share no rack: the plan\'s domains are cut at the first level that differs', () => {
+    const apply = previewPodCliqueSet(withPods({ 0: 'z0-n' }), pcs());
+    expect(apply.running[0]!.domains).toEqual({ zone: 'z0', rack: 'rack-1', host: 'z0-n' });
+    // z0's node is full: the new pod goes to the rack-1 of z1.
+    expect(apply.plan.gangs.map((g) => [g.name, g.pods.map((p) => p.node), g.domains])).toEqual([['two-0', ['z1-n'], { zone: 'z1', rack: 'rack-1', host: 'z1-n' }]]);
+    const [gang] = applyGangs(apply);
+    expect(gang!.domains).toEqual({});
+    expect(gangPlacementText(gang!)).not.toContain('rack-1');
   });
 });

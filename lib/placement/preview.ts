@@ -196,8 +196,9 @@ export function applyGangs(preview: PlacementPreview): ApplyGang[] {
     );
     const withWarnings = (list: readonly string[] | undefined) => (list?.length || warnings.length ? { warnings: [...warnings, ...(list ?? [])] } : {});
     if (!plan) return [{ name: gang.name, placed: true, running: true, domains: run.domains, pods: run.pods, ...withWarnings(undefined), ...extra }];
-    // The domains the new pods and the running ones share.
-    const domains = Object.fromEntries(Object.entries(plan.domains).filter(([level, value]) => run.domains[level] === value));
+    // The domains the new pods and the running ones share: both are paths from the broadest level, so
+    // the shared part is their common prefix (the same rack value under another zone is another rack).
+    const domains = sharedPrefix(plan.domains, run.domains);
     // The pods not running yet that the plan did not place: none of them under a gang scheduler when they do not fit.
     const placedNames = new Set(plan.pods.map((p) => p.name));
     const wanted = increments.get(gang.name)?.podGroups.flatMap((pg) => pg.pods.map((p) => p.name)) ?? [];
@@ -206,16 +207,31 @@ export function applyGangs(preview: PlacementPreview): ApplyGang[] {
   });
 }
 
-/** The domain per level that all `pods` share, for a gang with a topology constraint; none for one without. */
+/**
+ * The domain per level that all `pods` share, for a gang with a topology constraint; none for one
+ * without. A domain is its label path (lib/topology/domainPath.ts): the pods share a rack only if they
+ * share its zone too, so the levels are read from the broadest down and the first whose values differ
+ * (or that a pod's node lacks) ends it: pods on rack-1 of zone z0 and rack-1 of zone z1 share nothing.
+ */
 function sharedDomains(state: ClusterState, gang: ExpandedGang, pods: readonly PlannedPod[]): Record<string, string> {
   const topology = gang.topologyName ? state.topologies.find((t) => t.name === gang.topologyName) : state.topologies.length === 1 ? state.topologies[0] : undefined;
   if (!topology || pods.length === 0 || !hasTopologyConstraint(gang) || !pinsRunningGang(gang)) return {};
   const nodes = new Map(state.nodes.map((n) => [n.name, n]));
   const out: Record<string, string> = {};
   for (const level of topology.levels) {
-    const values = new Set(pods.map((p) => nodes.get(p.node)?.labels[level.key]));
-    const [value] = values;
-    if (values.size === 1 && value !== undefined) out[level.domain] = value;
+    const value = nodes.get(pods[0]!.node)?.labels[level.key];
+    if (value === undefined || !pods.every((p) => nodes.get(p.node)?.labels[level.key] === value)) break;
+    out[level.domain] = value;
+  }
+  return out;
+}
+
+/** The levels, broadest first, at which two domain paths (level → value, in level order) agree, up to the first where they do not. */
+function sharedPrefix(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [level, value] of Object.entries(a)) {
+    if (b[level] !== value) break;
+    out[level] = value;
   }
   return out;
 }
