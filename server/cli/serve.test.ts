@@ -7,7 +7,8 @@ import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import { demoStacks } from '../../lib/topology/demo';
 import { kubeList, snapshotFromTopologySpec } from '../../lib/topology/snapshot';
 import { simulatedSourceFromSetting } from '../sources/simulated-env';
-import { parseServeArgs, serveCommand } from './serve';
+import { InputError } from './io';
+import { parseServeArgs, runServe, serveCommand } from './serve';
 
 // Run as a user runs it; only flag handling is exercised here (starting Next.js is the e2e suite's job).
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
@@ -45,6 +46,26 @@ describe('canopy serve', () => {
     const r = canopy(['serve', '--simulate', empty]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no nodes');
+  });
+
+  it('a snapshot the simulated cluster would refuse exits 1 with the server\'s message and the item path, before Next.js starts', async () => {
+    // A stack packed into a level the snapshot's ClusterTopologyBinding does not have.
+    const pcs = JSON.parse(JSON.stringify(demoStacks()[0]!, (key, value) => (key === 'topologyConstraint' ? undefined : value)));
+    pcs.spec.template.topologyConstraint = { topologyName: DEFAULT_TEST_TOPOLOGY.name, pack: { required: 'superpod' } };
+    const snapshot = kubeList([...snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY).items, pcs]);
+    const file = path.join(dir, 'refused.json');
+    writeFileSync(file, JSON.stringify(snapshot));
+    const refusal = `invalid cluster snapshot: PodCliqueSet default/llama-disagg would be refused: items[${snapshot.items.length - 1}].spec.template.topologyConstraint.pack.required: topology domain 'superpod' does not exist in cluster topology "canopy-test"`;
+    // The server's own words (one rule): the simulated source refuses the same file the same way.
+    expect(() => simulatedSourceFromSetting(file, { tickMs: 0 })).toThrow(refusal);
+    let stderr = '';
+    const io = { stdin: process.stdin, stdout: process.stdout, stderr: { write: (text: string) => ((stderr += text), true) } as unknown as NodeJS.WriteStream };
+    const parsed = await parseServeArgs(['--simulate', file], io).catch((e: unknown) => e);
+    expect(parsed).toBeInstanceOf(InputError);
+    expect(parsed).toMatchObject({ code: 1, message: expect.stringContaining(`${file}: ${refusal}`) });
+    // Said on stderr and exit 1, without starting Next.js (that would not return).
+    expect(await runServe(['--simulate', file, '--port', '1'], io)).toBe(1);
+    expect(stderr).toBe(`canopy serve: ${file}: ${refusal} [zone, block, rack, host]\n`);
   });
 
   it('starts next start when a build exists, next dev otherwise, with the source in the environment', () => {

@@ -6,7 +6,8 @@
  *   CANOPY_SIMULATE=<absolute path of a snapshot | demo>   the simulated cluster
  *   CANOPY_CONTEXT=<kubeconfig context>                     a live cluster through that context
  * With neither, the server decides (kubeconfig's current context, in-cluster, else the demo).
- * Exit status: the app's; 2 for bad flags or an unreadable snapshot, 1 for a snapshot that is not a cluster.
+ * Exit status: the app's; 2 for bad flags or an unreadable snapshot, 1 for a snapshot that is not a cluster
+ * or that the simulated cluster would refuse (a PodCliqueSet its webhook refuses).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SnapshotError, ignoredKindsNote, snapshotObjects } from '../../lib/topology/snapshot';
+import { createSimulatedSource } from '../sources/simulated';
 import { clip, InputError, parseJsonInput, readInput } from './io';
 import type { CliIO } from './main';
 
@@ -76,7 +78,6 @@ export function serveCommand(options: ServeOptions, root = PROJECT_ROOT, env: En
   };
 }
 
-/** Flags → options; throws InputError (exit 2 for bad flags and unreadable files, 1 for an unusable snapshot). */
 /**
  * The server reads the snapshot as plain UTF-8 JSON. A file this command decoded otherwise (a
  * byte-order mark, UTF-16) is served from a UTF-8 copy of the same name in a temporary directory.
@@ -88,6 +89,23 @@ async function asPlainUtf8(file: string, text: string): Promise<string> {
   return copy;
 }
 
+/**
+ * The server's own check, run here: the snapshot is loaded into a throwaway simulated cluster, as the
+ * server will load it (a PodCliqueSet the webhook would refuse, with its item path). Refused here, it
+ * exits 1 before Next.js starts instead of every route answering 503.
+ */
+function refusalOfSnapshot(name: string, json: unknown): void {
+  let trial;
+  try {
+    trial = createSimulatedSource({ snapshot: json, tickMs: 0 });
+  } catch (e) {
+    // Not clipped: the server's message is bounded (at most five problems) and its end says what is wrong.
+    throw new InputError(`${name}: ${(e as Error).message.replace(/[\r\n]+/g, ' ')}`, 1);
+  }
+  void trial.close();
+}
+
+/** Flags → options; throws InputError (exit 2 for bad flags and unreadable files, 1 for an unusable snapshot). */
 export async function parseServeArgs(argv: string[], io: CliIO): Promise<ServeOptions | 'help'> {
   let values;
   try {
@@ -129,6 +147,7 @@ export async function parseServeArgs(argv: string[], io: CliIO): Promise<ServeOp
         throw new InputError(e.errors.map((x) => `${values.simulate}: ${clip(x.message)}`).join('\n'), 1);
       }
       if (!contents.objects.some((o) => o.kind === 'Node')) throw new InputError(`${values.simulate}: the snapshot has no nodes`, 1);
+      refusalOfSnapshot(values.simulate, json);
       // Said here, once: the server loading it stays quiet about them.
       const ignored = ignoredKindsNote(contents.ignored);
       if (ignored) io.stderr.write(`canopy serve: ${values.simulate}: ${ignored}\n`);
