@@ -6,10 +6,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET, POST } from '../../app/api/context/route';
+import { demoStacks } from '../../lib/topology/demo';
+import { kubeList, snapshotFromTopologySpec } from '../../lib/topology/snapshot';
+import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
+import { ActionFailure } from '../actions/errors';
 import { configureWatchHub, getWatchHub, resetWatchHub } from '../hub';
 import { availableContexts, getClusterSource, setClusterSource, switchContext } from './index';
+
+// Counts the reads of CANOPY_SIMULATE's snapshot (each one reads, parses and checks the whole file).
+const snapshotReads = vi.hoisted(() => ({ count: 0 }));
+vi.mock('./simulated-env', async (importOriginal) => {
+  const original = await importOriginal<typeof import('./simulated-env')>();
+  return {
+    ...original,
+    simulatedSourceFromSetting: (...args: Parameters<typeof original.simulatedSourceFromSetting>) => {
+      snapshotReads.count++;
+      return original.simulatedSourceFromSetting(...args);
+    },
+  };
+});
 
 const HEADERS = { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000', 'x-canopy-request': '1', 'content-type': 'application/json' };
 const get = () => GET(new Request('http://127.0.0.1:3000/api/context', { headers: { host: '127.0.0.1:3000' } }));
@@ -109,5 +126,40 @@ describe('a kubeconfig whose current context is broken', () => {
     process.env.CANOPY_SIMULATE = path.join(dir, 'missing.json');
     expect((await post('good')).status).toBe(503);
     expect(availableContexts()).toEqual([]);
+  });
+});
+
+describe('a snapshot the simulated cluster refuses', () => {
+  it('is read once: every later request says the same failure from memory, until the file changes', async () => {
+    const cluster = snapshotFromTopologySpec(DEFAULT_TEST_TOPOLOGY);
+    // A stack packed into a level the snapshot's ClusterTopologyBinding does not have.
+    const pcs = JSON.parse(JSON.stringify(demoStacks()[0]!, (key, value) => (key === 'topologyConstraint' ? undefined : value)));
+    pcs.spec.template.topologyConstraint = { topologyName: DEFAULT_TEST_TOPOLOGY.name, pack: { required: 'superpod' } };
+    const file = path.join(dir, 'refused.json');
+    writeFileSync(file, JSON.stringify(kubeList([...cluster.items, pcs])));
+    process.env.CANOPY_SIMULATE = file;
+    const before = snapshotReads.count;
+    const refusal = /^no cluster: invalid cluster snapshot: PodCliqueSet default\/llama-disagg would be refused: items\[\d+\]\.spec\.template\.topologyConstraint\.pack\.required: topology domain 'superpod' does not exist/;
+    const failures = Array.from({ length: 3 }, () => {
+      try {
+        getClusterSource();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    });
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(ActionFailure);
+      expect(failure).toMatchObject({ status: 503, reason: 'NoCluster', message: expect.stringMatching(refusal) });
+    }
+    const response = get();
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(refusal);
+    expect(snapshotReads.count - before).toBe(1);
+
+    // Replaced by a snapshot the simulator takes: read again, and served.
+    writeFileSync(file, JSON.stringify(cluster));
+    expect(getClusterSource().info()).toMatchObject({ mode: 'simulated', name: 'refused' });
+    expect(snapshotReads.count - before).toBe(2);
   });
 });

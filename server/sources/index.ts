@@ -5,6 +5,7 @@
  *   neither                        → the simulated demo cluster (the UI shows a banner saying so)
  * Kept on globalThis so Next.js dev-mode module reloading does not open a second connection.
  */
+import { statSync } from 'node:fs';
 import { ActionFailure } from '../actions/errors';
 import { ConnectionError, contextNames, kubeconfigContextNames, kubeconfigFiles, openConnection } from '../kube/connection';
 import { LiveSource } from './live';
@@ -14,6 +15,8 @@ import type { ClusterSource, SourceInfo } from './types';
 interface SourceSlot {
   source?: ClusterSource;
   contexts?: string[];
+  /** The last simulation that could not start, and why: said again from here until its file changes. */
+  failedSimulation?: { key: string; failure: ActionFailure };
 }
 
 const slot = globalThis as typeof globalThis & { __canopyClusterSource?: SourceSlot };
@@ -26,16 +29,40 @@ function chooseSource(env: Record<string, string | undefined>): { source: Cluste
   return { source: simulatedSourceFromSetting('demo'), contexts: [] };
 }
 
-/** The process-wide source; a kubeconfig that cannot be used is a 503 with the reason (never a silent fallback). */
+/**
+ * Which simulation CANOPY_SIMULATE names, down to the file's version (size and modification time), so a
+ * snapshot that failed is not read again until it is replaced. Undefined when no simulation is asked for.
+ */
+function simulationKey(env: Record<string, string | undefined>): string | undefined {
+  const setting = env.CANOPY_SIMULATE;
+  if (!setting) return undefined;
+  try {
+    const { size, mtimeMs } = statSync(setting.trim());
+    return `${setting}\0${size}\0${mtimeMs}`;
+  } catch {
+    return `${setting}\0unreadable`; // demo, empty, or a file not there (yet)
+  }
+}
+
+/**
+ * The process-wide source; a kubeconfig that cannot be used is a 503 with the reason (never a silent
+ * fallback). A snapshot the simulator refuses stays refused: the failure is kept for that file, since
+ * reading, parsing and checking it again (tens of MB at scale) on every request would change nothing.
+ */
 export function getClusterSource(): ClusterSource {
   if (!state.source) {
+    const key = simulationKey(process.env);
+    if (key !== undefined && state.failedSimulation?.key === key) throw new ActionFailure(state.failedSimulation.failure.toJSON());
     try {
       const chosen = chooseSource(process.env);
       state.source = chosen.source;
       state.contexts = chosen.contexts;
+      state.failedSimulation = undefined;
     } catch (error) {
       const message = error instanceof ConnectionError || error instanceof Error ? error.message : String(error);
-      throw new ActionFailure({ status: 503, reason: 'NoCluster', message: `no cluster: ${message}` });
+      const failure = new ActionFailure({ status: 503, reason: 'NoCluster', message: `no cluster: ${message}` });
+      if (key !== undefined) state.failedSimulation = { key, failure };
+      throw failure;
     }
   }
   return state.source;
@@ -68,6 +95,7 @@ export async function setClusterSource(source: ClusterSource | undefined, contex
   const old = state.source;
   state.source = source;
   state.contexts = contexts;
+  state.failedSimulation = undefined;
   if (old && old !== source) await old.close();
 }
 
