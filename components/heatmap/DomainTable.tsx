@@ -9,7 +9,7 @@
  * still read it as one table. A row's workloads are looked up only when the row is rendered.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef, useState, type RefObject } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
 import { clusterTaintsText } from '../../lib/heatmap/taints';
 import { count } from './headerSummary';
@@ -78,6 +78,7 @@ export const DomainTable = memo(function DomainTable({
   // Only a list longer than LIMIT is windowed; a short one is plain rows (nothing to scroll inside).
   const windowed = shown > LIMIT;
   const scroller = useRef<HTMLDivElement>(null);
+  const showAll = useFocusAfterShowAll(scroller, windowed, () => setAll(true));
   const rows = useRows(windowed ? shown : 0, scroller);
   const items = windowed ? rows.getVirtualItems() : null;
   const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
@@ -164,7 +165,7 @@ export const DomainTable = memo(function DomainTable({
         </table>
       </div>
       {!all && layout.frames.length > LIMIT && (
-        <button type="button" className="mt-2 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" onClick={() => setAll(true)}>
+        <button type="button" className="mt-2 rounded-md border border-zinc-300 px-2 py-1 text-sm dark:border-zinc-700" onClick={showAll}>
           Show all {layout.frames.length} domains
         </button>
       )}
@@ -178,6 +179,22 @@ export const DomainTable = memo(function DomainTable({
   );
 });
 
+/**
+ * A "Show all" button removes itself: the keyboard's focus moves to the scrolling box that replaces the
+ * cut list (focusable and named), not back to the page's start.
+ */
+function useFocusAfterShowAll(scroller: RefObject<HTMLDivElement | null>, windowed: boolean, show: () => void): () => void {
+  const asked = useRef(false);
+  useEffect(() => {
+    if (windowed && asked.current) scroller.current?.focus();
+    asked.current = false;
+  }, [windowed, scroller]);
+  return () => {
+    asked.current = true;
+    show();
+  };
+}
+
 /** The tainted nodes: the first LIMIT, all of them (windowed) after either "Show all". */
 function TaintedNodes({ tainted, showAll }: { tainted: ReturnType<typeof taintedNodes>; showAll: boolean }) {
   const [own, setOwn] = useState(false);
@@ -185,6 +202,7 @@ function TaintedNodes({ tainted, showAll }: { tainted: ReturnType<typeof tainted
   const shown = all ? tainted.length : Math.min(LIMIT, tainted.length);
   const windowed = shown > LIMIT;
   const scroller = useRef<HTMLDivElement>(null);
+  const showAllTainted = useFocusAfterShowAll(scroller, windowed, () => setOwn(true));
   const rows = useRows(windowed ? shown : 0, scroller);
   const items = windowed ? rows.getVirtualItems() : null;
   const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
@@ -214,7 +232,7 @@ function TaintedNodes({ tainted, showAll }: { tainted: ReturnType<typeof tainted
       {!all && tainted.length > LIMIT && (
         <p className="mt-1 text-xs" data-testid="tainted-nodes-cut">
           {count(LIMIT)} of {count(tainted.length)} shown.{' '}
-          <button type="button" className="rounded-md border border-zinc-300 px-2 py-0.5 dark:border-zinc-700" onClick={() => setOwn(true)}>
+          <button type="button" className="rounded-md border border-zinc-300 px-2 py-0.5 dark:border-zinc-700" onClick={showAllTainted}>
             Show all {count(tainted.length)} tainted nodes
           </button>
         </p>
