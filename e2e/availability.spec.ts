@@ -3,7 +3,7 @@ import { WATCHED_KINDS, type WatchedKind } from '../lib/cluster/kinds';
 import type { ConnectionStates, KindConnectionState, StreamSnapshot } from '../lib/cluster/stream';
 import type { KubeObject } from '../lib/grove/meta';
 import { collectErrors } from './support/page';
-import { liveStreamSnapshot } from './support/stream';
+import { emitToHeldStreams, holdStream, liveStreamSnapshot } from './support/stream';
 
 /**
  * A list Canopy could not read is never shown as "there are none", and what can never load is not
@@ -37,36 +37,7 @@ function answer(snapshot: StreamSnapshot, refused: Refusals): string {
 
 /** The held-open stream reports `failing` kinds in error from now on (the server's `state` event); their objects stay in the tab's store. */
 async function failKinds(page: Page, failing: Refusals): Promise<void> {
-  await page.evaluate((data) => {
-    for (const stream of (window as unknown as { __heldStreams: { emit(type: string, data: string): void }[] }).__heldStreams) stream.emit('state', data);
-  }, JSON.stringify(kindStates(failing)));
-}
-
-/** From the next navigation on, /api/stream opens a stand-in that sends `data` as its snapshot and stays open. */
-async function serveStream(page: Page, data: string): Promise<void> {
-  await page.addInitScript((snapshot) => {
-    const Real = window.EventSource;
-    class HeldStream {
-      private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
-      constructor(readonly url: string) {
-        const held = window as unknown as { __heldStreams?: HeldStream[] };
-        (held.__heldStreams ??= []).push(this);
-        setTimeout(() => this.listeners.get('snapshot')?.forEach((listener) => listener({ data: snapshot })), 50);
-        // Heartbeats, as the server sends them: a silent stream is reconnected after a while.
-        setInterval(() => this.listeners.get('heartbeat')?.forEach((listener) => listener({ data: '{}' })), 10_000);
-      }
-      emit(type: string, data: string) {
-        this.listeners.get(type)?.forEach((listener) => listener({ data }));
-      }
-      addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
-        this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-      }
-      close() {}
-    }
-    window.EventSource = function (url: string | URL, init?: EventSourceInit) {
-      return String(url).includes('/api/stream') ? new HeldStream(String(url)) : new Real(url, init);
-    } as unknown as typeof EventSource;
-  }, data);
+  await emitToHeldStreams(page, 'state', JSON.stringify(kindStates(failing)));
 }
 
 const forbidden = (plural: string) => ({ status: 'error' as const, httpStatus: 403, lastError: `${plural} is forbidden: User "viewer" cannot list resource "${plural}"` });
@@ -85,7 +56,7 @@ const BAD_TOKEN: Refusals = Object.fromEntries(WATCHED_KINDS.map((kind) => [kind
 test('a bad token (401 on every kind): the pages say the lists could not be read, not that there are none', async ({ page }) => {
   const errors = collectErrors(page);
   const snapshot = await liveSnapshot(page);
-  await serveStream(page, answer(snapshot, BAD_TOKEN));
+  await holdStream(page, answer(snapshot, BAD_TOKEN));
 
   await page.goto('/workloads');
   const status = page.getByRole('status').filter({ hasText: /PodCliqueSet/ });
@@ -111,7 +82,7 @@ test('a bad token (401 on every kind): the pages say the lists could not be read
 test('a viewer (PodGangs, Events, Nodes, scaling groups refused): the stack page says what it may not read, and nothing waits for ever', async ({ page }) => {
   const errors = collectErrors(page);
   const snapshot = await liveSnapshot(page);
-  await serveStream(page, answer(snapshot, VIEWER));
+  await holdStream(page, answer(snapshot, VIEWER));
   await page.goto(`/workloads/default/${STACK}`);
 
   await expect(page.getByTestId('gangs-empty')).toHaveText('You may not list PodGangs in default.');
@@ -164,7 +135,7 @@ test('a viewer (PodGangs, Events, Nodes, scaling groups refused): the stack page
 test('kinds that fail after they were live keep their last objects: every list shown from them says it may be out of date, in the same words', async ({ page }) => {
   const errors = collectErrors(page);
   const snapshot = await liveSnapshot(page);
-  await serveStream(page, answer(snapshot, {}));
+  await holdStream(page, answer(snapshot, {}));
   const timedOut = { status: 'error' as const, httpStatus: 500, lastError: 'etcdserver: request timed out' };
   const FAILING: Refusals = { PodCliqueSet: unauthorized, PodClique: unauthorized, Pod: timedOut, PodCliqueScalingGroup: unauthorized, PodGang: unauthorized, Event: unauthorized };
   const stale = (rows: string) => page.locator(`[data-testid="stale-list"][data-rows="${rows}"]`);
@@ -208,7 +179,7 @@ test('a PodCliqueSet being deleted is Deleting, with what is left; Scale and Del
   kinds.Pod = { ...kinds.Pod!, items: kinds.Pod!.items.map((o) => (ofStack(o) ? deleting(o) : o)) };
   const pods = kinds.Pod.items.filter(ofStack).length;
   expect(pods).toBeGreaterThan(0);
-  await serveStream(page, answer({ ...snapshot, kinds }, {}));
+  await holdStream(page, answer({ ...snapshot, kinds }, {}));
 
   await page.goto('/workloads');
   const row = page.locator(`[data-testid="workload-row"][data-name="${STACK}"]`);

@@ -3,6 +3,7 @@ import { WATCHED_KINDS, type WatchedKind } from '../lib/cluster/kinds';
 import type { ConnectionStatus, StreamSnapshot } from '../lib/cluster/stream';
 import type { KubeObject } from '../lib/grove/meta';
 import { collectErrors } from './support/page';
+import { emitToHeldStreams, holdStream } from './support/stream';
 
 /**
  * The topology page on a cluster too large to list at once, and while its nodes load. The page's
@@ -36,37 +37,9 @@ function gpuNodes(count: number): KubeObject[] {
   });
 }
 
-/** From the next navigation on, /api/stream opens a stand-in that sends `first` as its snapshot and stays open. */
-async function holdStream(page: Page, first: string): Promise<void> {
-  await page.addInitScript((snapshot) => {
-    const Real = window.EventSource;
-    class HeldStream {
-      private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
-      constructor(readonly url: string) {
-        const held = window as unknown as { __heldStreams?: HeldStream[] };
-        (held.__heldStreams ??= []).push(this);
-        setTimeout(() => this.emit('snapshot', snapshot), 50);
-        setInterval(() => this.emit('heartbeat', '{}'), 10_000);
-      }
-      emit(type: string, data: string) {
-        this.listeners.get(type)?.forEach((listener) => listener({ data }));
-      }
-      addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
-        this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-      }
-      close() {}
-    }
-    window.EventSource = function (url: string | URL, init?: EventSourceInit) {
-      return String(url).includes('/api/stream') ? new HeldStream(String(url)) : new Real(url, init);
-    } as unknown as typeof EventSource;
-  }, first);
-}
-
 /** The held stream sends another snapshot (a reconnect's, or the next step of the list). */
 async function sendSnapshot(page: Page, data: string): Promise<void> {
-  await page.evaluate((snapshot) => {
-    for (const stream of (window as unknown as { __heldStreams: { emit(type: string, data: string): void }[] }).__heldStreams) stream.emit('snapshot', snapshot);
-  }, data);
+  await emitToHeldStreams(page, 'snapshot', data);
 }
 
 test('while the nodes load the header says "Loading nodes…" (with how many so far), never 0 GPUs or "no ClusterTopologyBinding"', async ({ page }) => {

@@ -29,3 +29,47 @@ export async function liveStreamSnapshot(page: Page): Promise<StreamSnapshot> {
   }
   throw new Error('the stream never reported every watch live');
 }
+
+/*
+ * A stand-in for the page's /api/stream: the page's EventSource for it is replaced, from the next
+ * navigation on, by one that sends a given snapshot, heartbeats, and whatever a test emits next
+ * (`emitToHeldStreams`), and never closes. For pages in states the real server cannot be put in on
+ * cue (refused kinds, a list half arrived, thousands of nodes).
+ */
+
+/** From the next navigation on, /api/stream opens a stand-in that sends `snapshot` first and stays open. */
+export async function holdStream(page: Page, snapshot: string): Promise<void> {
+  await page.addInitScript((first) => {
+    const Real = window.EventSource;
+    class HeldStream {
+      private readonly listeners = new Map<string, ((event: { data?: unknown }) => void)[]>();
+      constructor(readonly url: string) {
+        const held = window as unknown as { __heldStreams?: HeldStream[] };
+        (held.__heldStreams ??= []).push(this);
+        setTimeout(() => this.emit('snapshot', first), 50);
+        // Heartbeats, as the server sends them: a silent stream is reconnected after a while.
+        setInterval(() => this.emit('heartbeat', '{}'), 10_000);
+      }
+      emit(type: string, data: string) {
+        this.listeners.get(type)?.forEach((listener) => listener({ data }));
+      }
+      addEventListener(type: string, listener: (event: { data?: unknown }) => void) {
+        this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+      }
+      close() {}
+    }
+    window.EventSource = function (url: string | URL, init?: EventSourceInit) {
+      return String(url).includes('/api/stream') ? new HeldStream(String(url)) : new Real(url, init);
+    } as unknown as typeof EventSource;
+  }, snapshot);
+}
+
+/** Every held stream of the page sends a `type` event with `data` (a state, the next snapshot). */
+export async function emitToHeldStreams(page: Page, type: string, data: string): Promise<void> {
+  await page.evaluate(
+    ([eventType, payload]) => {
+      for (const stream of (window as unknown as { __heldStreams: { emit(type: string, data: string): void }[] }).__heldStreams) stream.emit(eventType, payload);
+    },
+    [type, data] as const,
+  );
+}
