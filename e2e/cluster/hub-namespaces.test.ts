@@ -22,6 +22,7 @@ import { openConnection } from '../../server/kube/connection';
 import { setClusterSource } from '../../server/sources';
 import { LiveSource } from '../../server/sources/live';
 import { smallStack } from '../support/stack';
+import { readServerSentEvents } from '../support/stream';
 import { grant, serviceAccountKubeconfig } from '../support/identities';
 import { createTestNamespace, eventually, testKubeConfig } from './test-helpers';
 
@@ -50,24 +51,10 @@ function openStream(query: Record<string, string>) {
   const deltas: StreamDelta[] = [];
   let resolveSnapshot: (snapshot: StreamSnapshot) => void = () => {};
   const snapshot = new Promise<StreamSnapshot>((resolve) => (resolveSnapshot = resolve));
-  void (async () => {
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event === 'snapshot') resolveSnapshot(JSON.parse(data!) as StreamSnapshot);
-        if (event === 'delta') deltas.push(JSON.parse(data!) as StreamDelta);
-      }
-    }
-  })();
+  void readServerSentEvents(response.body!, (event, data) => {
+    if (event === 'snapshot') resolveSnapshot(JSON.parse(data!) as StreamSnapshot);
+    if (event === 'delta') deltas.push(JSON.parse(data!) as StreamDelta);
+  });
   const stream = { snapshot, deltas, close: () => abort.abort() };
   streams.push(stream);
   return stream;

@@ -13,6 +13,7 @@ import { GET as streamRoute } from '../../app/api/stream/route';
 import { ClusterStore, type EventSourceLike } from '../../components/hooks/clusterStore';
 import { resetWatchHub } from '../../server/hub';
 import { setClusterSource } from '../../server/sources';
+import { readServerSentEvents } from '../support/stream';
 import { liveTestSource } from './hub-adapter';
 import { createTestNamespace, eventually, testKubeConfig } from './test-helpers';
 
@@ -30,22 +31,9 @@ class RouteEventSource implements EventSourceLike {
     void this.pump(response);
   }
   private async pump(response: Response): Promise<void> {
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event) for (const listener of this.listeners.get(event) ?? []) listener({ data });
-      }
-    }
+    await readServerSentEvents(response.body!, (event, data) => {
+      for (const listener of this.listeners.get(event) ?? []) listener({ data });
+    });
   }
   addEventListener(type: string, listener: (event: { data?: unknown }) => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);

@@ -73,3 +73,24 @@ export async function emitToHeldStreams(page: Page, type: string, data: string):
     [type, data] as const,
   );
 }
+
+/**
+ * Reads a Server-Sent Events body (the stream route's Response) as the browser's EventSource would,
+ * calling `onEvent` per message with its event name and data; resolves when the body ends or is aborted.
+ */
+export async function readServerSentEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: string | undefined) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      if (event) onEvent(event, /^data: (.*)$/m.exec(block)?.[1]);
+    }
+  }
+}
