@@ -4,7 +4,7 @@
  * A domain is its label path (lib/topology/domainPath.ts), not its value: a gang on block-1 of zone-0
  * and block-1 of zone-1 spans two blocks.
  */
-import { domainName, type NamedLevel } from '../placement/cluster-index';
+import { domainNameBook } from '../placement/cluster-index';
 import { childDomainId } from '../topology/domainPath';
 import type { HeatmapLayout, HeatmapNodeBox } from './layout';
 import { levelValueLabel, type HeatmapLevel } from './levels';
@@ -60,8 +60,7 @@ interface PathNames {
  * has the same value. One pass over the distinct domains records (not over every node).
  */
 function pathNames(layout: HeatmapLayout, levels: readonly HeatmapLevel[]): PathNames {
-  const named = levels.map((level) => ({ domain: level.domain, values: [] as string[], shared: [] as number[], parents: [] as number[], firstWithValue: new Map<string, number>() }));
-  const where = new Map<string, { level: number; index: number }>();
+  const book = domainNameBook(levels.map((level) => level.domain));
   const idsOf = new Map<Readonly<Record<string, string>>, string[]>();
   for (const box of layout.nodes) {
     if (idsOf.has(box.domains)) continue;
@@ -71,24 +70,13 @@ function pathNames(layout: HeatmapLayout, levels: readonly HeatmapLevel[]): Path
       const value = box.domains[level.domain]!;
       const id = childDomainId(parent, level.domain, value);
       ids.push(id);
-      if (!where.has(id)) {
-        const n = named[l]!;
-        const index = n.values.length;
-        where.set(id, { level: l, index });
-        n.values.push(levelValueLabel(level, value));
-        n.parents.push(l > 0 ? where.get(parent)!.index : -1);
-        const first = n.firstWithValue.get(value);
-        if (first === undefined) (n.firstWithValue.set(value, index), n.shared.push(0));
-        else (n.shared.push(1), (n.shared[first] = 1));
-      }
+      book.add(l, id, value, l > 0 ? parent : null, levelValueLabel(level, value));
       parent = id;
     });
     idsOf.set(box.domains, ids);
   }
-  const namedLevels: NamedLevel[] = [];
-  named.forEach((n, l) => namedLevels.push({ domain: n.domain, values: n.values, sharedValue: Uint8Array.from(n.shared), parentDom: l > 0 ? Int32Array.from(n.parents) : null, up: namedLevels[l - 1] ?? null }));
   const nameOf = new Map<string, string>();
-  for (const [id, { level, index }] of where) nameOf.set(id, domainName(namedLevels[level]!, index));
+  for (const ids of idsOf.values()) for (const id of ids) if (!nameOf.has(id)) nameOf.set(id, book.nameOf(id));
   return { idsOf, nameOf };
 }
 

@@ -75,6 +75,45 @@ export function domainName(level: NamedLevel, d: number): string {
   return `${value} in ${level.up.domain} ${domainName(level.up, level.parentDom[d]!)}`;
 }
 
+/**
+ * Names for domains met one by one (broadest level first along each path), as domainName gives them:
+ * for callers that hold domains by path id rather than a LevelIndex (the workloads panel, the heatmap's
+ * spans). `value` decides whether a name is shared; `label` is what is shown (the value by default).
+ */
+export function domainNameBook(levelDomains: readonly string[]): {
+  add(level: number, id: string, value: string, parentId: string | null, label?: string): void;
+  has(id: string): boolean;
+  nameOf(id: string): string;
+} {
+  const where = new Map<string, { level: number; index: number }>();
+  const named = levelDomains.map((domain) => ({ domain, labels: [] as string[], shared: [] as number[], parents: [] as number[], firstWithValue: new Map<string, number>() }));
+  let levels: NamedLevel[] | null = null;
+  return {
+    add(level, id, value, parentId, label = value) {
+      if (where.has(id)) return;
+      const n = named[level]!;
+      const index = n.labels.length;
+      where.set(id, { level, index });
+      n.labels.push(label);
+      n.parents.push(parentId === null ? -1 : where.get(parentId)!.index);
+      const first = n.firstWithValue.get(value);
+      if (first === undefined) (n.firstWithValue.set(value, index), n.shared.push(0));
+      else (n.shared.push(1), (n.shared[first] = 1));
+      levels = null;
+    },
+    has: (id) => where.has(id),
+    nameOf(id) {
+      if (!levels) {
+        const built: NamedLevel[] = [];
+        named.forEach((n, l) => built.push({ domain: n.domain, values: n.labels, sharedValue: Uint8Array.from(n.shared), parentDom: l > 0 ? Int32Array.from(n.parents) : null, up: built[l - 1] ?? null }));
+        levels = built;
+      }
+      const at = where.get(id)!;
+      return domainName(levels[at.level]!, at.index);
+    },
+  };
+}
+
 /** The nodes of domain d at a level, ascending. */
 export function domainNodes(level: Pick<LevelIndex, 'order' | 'start'>, d: number): Int32Array {
   return level.order.subarray(level.start[d]!, level.start[d + 1]!);

@@ -10,7 +10,7 @@ import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../
 import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
 import { pickTopology } from '../heatmap/levels';
 import { placeGangs } from '../placement';
-import { domainName, type NamedLevel } from '../placement/cluster-index';
+import { domainNameBook } from '../placement/cluster-index';
 import type { GangPlacement } from '../placement/plan';
 import { buildTopologyTree, naturalCompare, UNLABELLED, type TopologyDomainSummary, type TopologyTree } from '../topology/tree';
 import type { PodNode, WorkloadTree } from './tree';
@@ -184,27 +184,15 @@ export function workloadPlacement(state: ClusterState, tree: WorkloadTree): Work
  * domain: a hostname level has one per node).
  */
 function domainNamer(state: ClusterState, topo: TopologyTree): (d: TopologyDomainSummary) => string {
-  const indexOf = new Map<string, number>();
-  const named = topo.levels.map((level) => ({ domain: level.domain, values: [] as string[], shared: [] as number[], parents: [] as number[], firstWithValue: new Map<string, number>() }));
+  const book = domainNameBook(topo.levels.map((level) => level.domain));
   for (const node of state.nodes) {
-    named.forEach((level, l) => {
+    topo.levels.forEach((level, l) => {
       const d = topo.domainOf(node.name, level.domain);
-      if (!d || indexOf.has(d.id)) return;
-      const i = level.values.length;
-      indexOf.set(d.id, i);
-      level.values.push(d.value);
       // Broadest level first: the parent was met with this node, if not before.
-      level.parents.push(d.parent === null ? -1 : indexOf.get(d.parent)!);
-      const first = level.firstWithValue.get(d.value);
-      if (first === undefined) (level.firstWithValue.set(d.value, i), level.shared.push(0));
-      else (level.shared.push(1), (level.shared[first] = 1));
+      if (d && !book.has(d.id)) book.add(l, d.id, d.value, d.parent);
     });
   }
-  const levels: NamedLevel[] = [];
-  named.forEach((level, l) => {
-    levels.push({ domain: level.domain, values: level.values, sharedValue: Uint8Array.from(level.shared), parentDom: l > 0 ? Int32Array.from(level.parents) : null, up: levels[l - 1] ?? null });
-  });
-  return (d) => domainName(levels[d.levelIndex]!, indexOf.get(d.id)!);
+  return (d) => book.nameOf(d.id);
 }
 
 /** Path order of two domains of one level, as the topology tree lists them: by each step's value, broadest first (unlabelled last). */
