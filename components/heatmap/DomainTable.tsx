@@ -27,6 +27,21 @@ function useRows(rowCount: number, scroller: RefObject<HTMLDivElement | null>) {
   return useVirtualizer({ count: rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_ESTIMATE, overscan: OVERSCAN, initialRect: { width: 0, height: SCROLL_HEIGHT } });
 }
 
+/**
+ * A list cut to LIMIT rows until "Show all": then every row, windowed (only the rows in view of the
+ * scrolling box are rendered). A short list is plain rows (nothing to scroll inside). `indices`: the rows to render.
+ */
+function useCutList(total: number, all: boolean, show: () => void) {
+  const shown = all ? total : Math.min(LIMIT, total);
+  const windowed = shown > LIMIT;
+  const scroller = useRef<HTMLDivElement>(null);
+  const showAll = useFocusAfterShowAll(scroller, windowed, show);
+  const rows = useRows(windowed ? shown : 0, scroller);
+  const items = windowed ? rows.getVirtualItems() : null;
+  const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
+  return { shown, windowed, scroller, showAll, rows, items, indices };
+}
+
 /** The blank space standing for rows not rendered above or below (hidden from screen readers: aria-rowcount counts them). */
 function Spacer({ height, columns }: { height: number; columns: number }) {
   return height > 0 ? (
@@ -74,14 +89,7 @@ export const DomainTable = memo(function DomainTable({
     });
   }, [layout, highlight]);
   const highlighted = highlight ? highlight.reduce((s, v) => s + v, 0) : 0;
-  const shown = all ? layout.frames.length : Math.min(LIMIT, layout.frames.length);
-  // Only a list longer than LIMIT is windowed; a short one is plain rows (nothing to scroll inside).
-  const windowed = shown > LIMIT;
-  const scroller = useRef<HTMLDivElement>(null);
-  const showAll = useFocusAfterShowAll(scroller, windowed, () => setAll(true));
-  const rows = useRows(windowed ? shown : 0, scroller);
-  const items = windowed ? rows.getVirtualItems() : null;
-  const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
+  const { shown, windowed, scroller, showAll, rows, items, indices } = useCutList(layout.frames.length, all, () => setAll(true));
   const columns = selectedPerFrame ? 8 : 7;
   const t = model.totals;
   const tainted = useMemo(() => taintedNodes(model), [model]);
@@ -199,13 +207,7 @@ function useFocusAfterShowAll(scroller: RefObject<HTMLDivElement | null>, window
 function TaintedNodes({ tainted, showAll }: { tainted: ReturnType<typeof taintedNodes>; showAll: boolean }) {
   const [own, setOwn] = useState(false);
   const all = showAll || own;
-  const shown = all ? tainted.length : Math.min(LIMIT, tainted.length);
-  const windowed = shown > LIMIT;
-  const scroller = useRef<HTMLDivElement>(null);
-  const showAllTainted = useFocusAfterShowAll(scroller, windowed, () => setOwn(true));
-  const rows = useRows(windowed ? shown : 0, scroller);
-  const items = windowed ? rows.getVirtualItems() : null;
-  const indices = items ? items.map((item) => item.index) : Array.from({ length: shown }, (_, i) => i);
+  const { shown, windowed, scroller, showAll: showAllTainted, rows, items, indices } = useCutList(tainted.length, all, () => setOwn(true));
   const top = items?.[0]?.start ?? 0;
   const bottom = items ? rows.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
   return (
