@@ -40,6 +40,21 @@ describe('workloadHealth: starting is not degraded', () => {
     expect(h.problems.join(' ')).not.toMatch(/MinAvailableBreached|unschedulable/);
   });
 
+  it('a clique or scaling group with nothing scheduled (Grove: MinAvailableBreached False/InsufficientScheduled…) reads as below minAvailable while starting, not as a breach', () => {
+    const o = stackObjects(disagg, { stage: () => 'gated' });
+    const notBreached = (kind: 'podCliques' | 'podCliqueScalingGroups', name: string, reason: string) => {
+      const x = o[kind].find((y) => y.metadata?.name === name) as KubeObject & { status?: Record<string, unknown> };
+      x.status = { ...x.status, conditions: [{ type: 'MinAvailableBreached', status: 'False', reason, message: 'Scheduled replicas 0 (MinAvailable 1); gang termination suppressed', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+    };
+    notBreached('podCliques', 'llama-disagg-0-router', 'InsufficientScheduledPods');
+    notBreached('podCliqueScalingGroups', 'llama-disagg-0-prefill', 'InsufficientScheduledPodCliqueScalingGroupReplicas');
+    const h = health(o);
+    expect(h.state).toBe('progressing');
+    expect(h.notes).toHaveLength(1);
+    expect(h.notes[0]!.text).toMatch(/^Starting: 0 of \d+ pods ready; below minAvailable until their pods are ready: llama-disagg-0-router, llama-disagg-0-prefill$/);
+    expect(h.problems.join(' ')).not.toMatch(/MinAvailableBreached/);
+  });
+
   it('an unschedulable pod above minAvailable is a warning naming the pod and the scheduler’s reason; the stack is healthy', () => {
     // decode: 4 pods, minAvailable 2; one left unschedulable while 3 run.
     const o = stackObjects(disagg, { stage: (h) => (h === 'llama-disagg-0-decode-3' ? 'pending' : 'ready') });

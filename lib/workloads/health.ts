@@ -97,6 +97,16 @@ export interface RollingUpdate {
   replacing: string[];
 }
 
+/**
+ * Grove's MinAvailableBreached False for a PodClique or scaling group with nothing scheduled
+ * (InsufficientScheduledPods, InsufficientScheduledPodCliqueScalingGroupReplicas): below minAvailable,
+ * yet no breach, as gang termination would only bring back the same Pending pods.
+ */
+function nothingScheduled(o: { status?: { conditions?: Condition[] } }): boolean {
+  const c = o.status?.conditions?.find((x) => x.type === 'MinAvailableBreached');
+  return c?.status === 'False' && /^InsufficientScheduled/.test(c.reason ?? '');
+}
+
 export function rollingUpdateOf(tree: WorkloadTree): RollingUpdate | undefined {
   const { pcs } = tree;
   const progress = pcs.status?.updateProgress;
@@ -262,7 +272,9 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     add('info', `Updating${aged(since)}: ${update.updated} of ${plural(update.desired, 'replica')} updated${where}; ${ready} of ${plural(live.length, 'pod')} ready`, waited(since) !== undefined ? since : undefined);
   }
   if (starting.length > 0) {
-    const waiting = breached.filter(breachStarting).map((b) => b.name);
+    // Below minAvailable too: nothing of it scheduled yet, which Grove does not call a breach (MinAvailableBreached False/InsufficientScheduled…).
+    const calm = new Set(breached.filter(breachStarting).map((b) => b.name));
+    const waiting = [...tree.podCliques, ...tree.scalingGroups].filter((x) => calm.has(x.name) || nothingScheduled(x.object)).map((x) => x.name);
     const ready = live.filter((p) => p.stage === 'ready').length;
     // The stack has been starting since its longest-waiting pod began to wait.
     const longest = oldestFirst(starting)[0]!;

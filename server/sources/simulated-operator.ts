@@ -540,13 +540,18 @@ export function updateStatuses(sim: SimulatedCluster): void {
     // updatedReplicas: pods carrying the hash the update targets, else the current one (mutateUpdatedReplica).
     const target = pclq.status?.updateProgress?.podTemplateHash ?? hashes.currentPodTemplateHash;
     const updated = target ? pods.filter((p) => p.metadata.labels?.[LABEL_POD_TEMPLATE_HASH] === target).length : (pclq.status?.updatedReplicas ?? 0);
+    // podclique/reconcilestatus.go computeMinAvailableBreachedCondition: nothing scheduled is no breach
+    // (startup, or every pod lost: Grove suppresses gang termination, recreating would bring the same Pending pods).
+    const readyOrStarting = scheduled - startedNotReady;
     const breached = updateRunning(pclq)
       ? condition(sim, prev, 'MinAvailableBreached', 'Unknown', 'UpdateInProgress', 'Update is in progress', gen)
       : scheduled < min
-        ? condition(sim, prev, 'MinAvailableBreached', 'True', 'ScheduledReplicasBelowMinAvailable', `${scheduled} scheduled pods, below minAvailable ${min}`, gen)
-        : scheduled - startedNotReady < min
-          ? condition(sim, prev, 'MinAvailableBreached', 'True', 'InsufficientReadyPods', `${scheduled - startedNotReady} pods not failing or starting, below minAvailable ${min}`, gen)
-          : condition(sim, prev, 'MinAvailableBreached', 'False', 'SufficientReadyPods', `enough pods are ready or starting (minAvailable ${min})`, gen);
+        ? scheduled === 0
+          ? condition(sim, prev, 'MinAvailableBreached', 'False', 'InsufficientScheduledPods', `Scheduled replicas 0 (MinAvailable ${min}); gang termination suppressed to avoid recreating Pending pods against the same cluster state`, gen)
+          : condition(sim, prev, 'MinAvailableBreached', 'True', 'ScheduledReplicasBelowMinAvailable', `Scheduled replicas (${scheduled}) below MinAvailable (${min})`, gen)
+        : readyOrStarting < min
+          ? condition(sim, prev, 'MinAvailableBreached', 'True', 'InsufficientReadyPods', `Insufficient ready or starting pods. expected at least: ${min}, found: ${readyOrStarting}`, gen)
+          : condition(sim, prev, 'MinAvailableBreached', 'False', 'SufficientReadyPods', `Either sufficient ready or starting pods found. expected at least: ${min}, found: ${readyOrStarting}`, gen);
     const status: PodCliqueStatus = defined({
       observedGeneration: gen,
       replicas: pods.length,
@@ -559,8 +564,8 @@ export function updateStatuses(sim: SimulatedCluster): void {
       updateProgress: pclq.status?.updateProgress,
       conditions: [
         scheduled >= min
-          ? condition(sim, prev, 'PodCliqueScheduled', 'True', 'SufficientScheduledPods', `${scheduled} of ${pods.length} pods scheduled (minAvailable ${min})`, gen)
-          : condition(sim, prev, 'PodCliqueScheduled', 'False', 'InsufficientScheduledPods', `${scheduled} of ${pods.length} pods scheduled, below minAvailable ${min}`, gen),
+          ? condition(sim, prev, 'PodCliqueScheduled', 'True', 'SufficientScheduledPods', `Sufficient scheduled pods found. expected at least: ${min}, found: ${scheduled}`, gen)
+          : condition(sim, prev, 'PodCliqueScheduled', 'False', 'InsufficientScheduledPods', `Insufficient scheduled pods. expected at least: ${min}, found: ${scheduled}`, gen),
         breached,
       ],
     });

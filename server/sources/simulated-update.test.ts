@@ -13,6 +13,8 @@ import type { WatchedKind } from '../../lib/cluster/kinds';
 import { snapshotFromTopologySpec } from '../../lib/topology/snapshot';
 import { DEFAULT_TEST_TOPOLOGY, topologyBindingFromSpec } from '../../lib/topology/spec';
 import { createSimulatedSource, type SimulatedSource } from './simulated';
+import { SimulatedCluster } from './simulated-cluster';
+import { updateStatuses } from './simulated-operator';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
@@ -228,6 +230,42 @@ describe('a scaling group’s MinAvailableBreached counts replicas with a breach
     expect(seenStarting).toBe(true);
     s.settle();
     expect(condition(group(), 'MinAvailableBreached')).toMatchObject({ status: 'False', reason: 'SufficientAvailablePodCliqueScalingGroupReplicas' });
+    await s.close();
+  });
+});
+
+describe('a PodClique’s MinAvailableBreached counts scheduled pods only (Grove’s podclique computeMinAvailableBreachedCondition)', () => {
+  /** Takes a pod off its node, as a lost node leaves it: Pending, no longer scheduled. */
+  const unbind = (s: SimulatedSource, pod: Obj) => {
+    delete pod.spec.nodeName;
+    pod.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/32 nodes are available' }] };
+    s.store.put('Pod', pod);
+  };
+  const recompute = (s: SimulatedSource) => updateStatuses(new SimulatedCluster(s.store, () => 0.5, () => new Date(), 1000));
+
+  it('False/InsufficientScheduledPods with none scheduled (at start and once all are lost), True/ScheduledReplicasBelowMinAvailable with some, Grove’s words', async () => {
+    const s = testCluster();
+    await s.apply(fixture(), { dryRun: false });
+    // At start: every pod gated, none scheduled. Grove does not call that a breach (gang termination would only recreate Pending pods).
+    expect(condition(get(s, 'PodClique', 'disagg-0-decode'), 'MinAvailableBreached')).toMatchObject({
+      status: 'False',
+      reason: 'InsufficientScheduledPods',
+      message: 'Scheduled replicas 0 (MinAvailable 2); gang termination suppressed to avoid recreating Pending pods against the same cluster state',
+    });
+    expect(condition(get(s, 'PodClique', 'disagg-0-decode'), 'PodCliqueScheduled')).toMatchObject({ status: 'False', reason: 'InsufficientScheduledPods', message: 'Insufficient scheduled pods. expected at least: 2, found: 0' });
+    s.settle();
+    expect(condition(get(s, 'PodClique', 'disagg-0-decode'), 'MinAvailableBreached')).toMatchObject({ status: 'False', reason: 'SufficientReadyPods', message: 'Either sufficient ready or starting pods found. expected at least: 2, found: 2' });
+    expect(condition(get(s, 'PodClique', 'disagg-0-decode'), 'PodCliqueScheduled')).toMatchObject({ status: 'True', reason: 'SufficientScheduledPods', message: 'Sufficient scheduled pods found. expected at least: 2, found: 2' });
+
+    // One of the two pods lost: 0 < scheduled < minAvailable is a breach.
+    const [first, second] = podsOf(s, 'disagg-0-decode');
+    unbind(s, first);
+    recompute(s);
+    expect(condition(get(s, 'PodClique', 'disagg-0-decode'), 'MinAvailableBreached')).toMatchObject({ status: 'True', reason: 'ScheduledReplicasBelowMinAvailable', message: 'Scheduled replicas (1) below MinAvailable (2)' });
+    // Both lost: not breached again, as at start.
+    unbind(s, second);
+    recompute(s);
+    expect(condition(get(s, 'PodClique', 'disagg-0-decode'), 'MinAvailableBreached')).toMatchObject({ status: 'False', reason: 'InsufficientScheduledPods' });
     await s.close();
   });
 });

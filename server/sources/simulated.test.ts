@@ -251,12 +251,12 @@ describe('applying the disaggregated fixture', () => {
     await s.close();
   });
 
-  it('right after apply the PodClique reports its pods as schedule-gated and MinAvailable breached', async () => {
+  it('right after apply the PodClique reports its pods as schedule-gated, and (nothing scheduled) not MinAvailableBreached, as Grove says', async () => {
     const s = testCluster();
     await s.apply(fixture(), { dryRun: false });
     const decode = s.store.get('PodClique', 'default/disagg-0-decode') as Obj;
     expect(decode.status).toMatchObject({ replicas: 2, readyReplicas: 0, scheduledReplicas: 0, scheduleGatedReplicas: 2 });
-    expect(decode.status.conditions[1]).toMatchObject({ type: 'MinAvailableBreached', status: 'True', reason: 'ScheduledReplicasBelowMinAvailable' });
+    expect(decode.status.conditions[1]).toMatchObject({ type: 'MinAvailableBreached', status: 'False', reason: 'InsufficientScheduledPods' });
     await s.close();
   });
 
