@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSimulatedSource } from '../sources/simulated';
-import { getWatchHub, resetWatchHub } from './index';
+import { getWatchHub, namespaceViewLimit, resetWatchHub } from './index';
 
 afterEach(() => resetWatchHub());
 
@@ -19,5 +19,20 @@ describe('getWatchHub', () => {
     expect(hub.isRunning).toBe(false);
     await first.close();
     await second.close();
+  });
+});
+
+describe('namespaceViewLimit', () => {
+  it('reads CANOPY_MAX_WATCHED_NAMESPACES, 32 when unset or empty', () => {
+    expect(namespaceViewLimit({})).toBe(32);
+    expect(namespaceViewLimit({ CANOPY_MAX_WATCHED_NAMESPACES: ' ' })).toBe(32);
+    expect(namespaceViewLimit({ CANOPY_MAX_WATCHED_NAMESPACES: '2' })).toBe(2);
+    expect(namespaceViewLimit({ CANOPY_MAX_WATCHED_NAMESPACES: ' 100 ' })).toBe(100);
+  });
+
+  it('refuses what is not a whole number of at least 1, naming the setting', () => {
+    for (const bad of ['0', '-1', '2.5', 'ten', '1e3']) {
+      expect(() => namespaceViewLimit({ CANOPY_MAX_WATCHED_NAMESPACES: bad })).toThrow(`CANOPY_MAX_WATCHED_NAMESPACES="${bad}" is not a whole number of at least 1`);
+    }
   });
 });

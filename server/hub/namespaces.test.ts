@@ -10,7 +10,7 @@ import { objectKey, type WatchedKind } from '../../lib/cluster/kinds';
 import type { ConnectionStates, StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ClusterSource, ListOptions, WatchEnd, WatchEvent } from '../sources/types';
-import { WatchHub, type HubSubscriber } from './watchHub';
+import { namespaceLimitMessage, WatchHub, type HubSubscriber, type WatchHubOptions } from './watchHub';
 
 const HOME = 'team-a';
 const ALLOWED = new Set(['team-a', 'team-b']);
@@ -110,7 +110,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const hub = () => new WatchHub(fake.source, { kinds: ['PodCliqueSet', 'Node'], idleStopMs: 30_000, random: () => 1 });
+const hub = (options: WatchHubOptions = {}) => new WatchHub(fake.source, { kinds: ['PodCliqueSet', 'Node'], idleStopMs: 30_000, random: () => 1, ...options });
 
 describe('WatchHub: kinds watched in one namespace follow the namespace a subscriber chose', () => {
   it('starts a watcher in team-b for its first subscriber: its snapshot holds team-b, not the fallback namespace', async () => {
@@ -246,5 +246,96 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
     expect(fake.lists).toEqual(['Node@*']);
     expect(fake.watches.size).toBe(2);
     expect(h.namespaceWatches).toEqual({});
+  });
+
+  describe('at most maxNamespaceViews namespaces are watched at once', () => {
+    const refusedState = (namespace: string, limit: number) => ({ status: 'error', httpStatus: 429, namespace, lastError: namespaceLimitMessage(limit) });
+
+    it('refuses a new namespace past the cap with a 429 in its kinds’ states, reuses an open one, and admits the refused one as soon as a stream closes', async () => {
+      const h = hub({ maxNamespaceViews: 1 });
+      const teamC = new Recorder();
+      const leaveC = h.subscribe(teamC, { namespace: 'team-c' });
+      await settle();
+      // Refused there (403): a view holding a watcher that retries, no open watch.
+      expect(h.namespaceWatches).toEqual({ 'team-c': ['PodCliqueSet'] });
+      // The home namespace is the hub's own watcher, no namespace view: never refused.
+      const home = new Recorder();
+      h.subscribe(home, { namespace: HOME });
+      expect(home.keys('PodCliqueSet')).toEqual(['team-a/pcs-team-a']);
+
+      const teamB = new Recorder();
+      h.subscribe(teamB, { namespace: 'team-b' });
+      await settle();
+      expect(teamB.snapshots).toHaveLength(1);
+      expect(teamB.keys('PodCliqueSet')).toEqual([]);
+      expect(teamB.snapshots[0]!.states.PodCliqueSet).toMatchObject(refusedState('team-b', 1));
+      expect(namespaceLimitMessage(1)).toBe('Canopy is already watching 1 namespace (the limit, CANOPY_MAX_WATCHED_NAMESPACES); close a tab watching another namespace or raise the limit');
+      // Kinds listed cluster-wide are shown as to everyone.
+      expect(teamB.keys('Node')).toEqual(['n1']);
+      expect(teamB.snapshots[0]!.states.Node).toMatchObject({ status: 'live' });
+      expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a']);
+      expect(h.namespaceWatches).toEqual({ 'team-c': ['PodCliqueSet'] });
+      // Another subscriber of the namespace already watched shares its view: not counted twice.
+      const teamC2 = new Recorder();
+      const leaveC2 = h.subscribe(teamC2, { namespace: 'team-c' });
+      expect(teamC2.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 403, namespace: 'team-c' });
+      // The refused subscriber sees nothing of the home namespace it sits beside.
+      fake.put('PodCliqueSet', HOME, 'home-later');
+      fake.put('Node', undefined, 'n2');
+      await vi.advanceTimersByTimeAsync(150);
+      expect(home.deltaKeys('PodCliqueSet')).toEqual(['team-a/home-later']);
+      expect(teamB.deltaKeys('PodCliqueSet')).toEqual([]);
+      expect(teamB.deltaKeys('Node')).toEqual(['n2']);
+      expect(teamB.states.every((states) => states.PodCliqueSet?.httpStatus === 429)).toBe(true);
+
+      // One of two team-c streams closing frees nothing; the last one frees the place at once (no idleStopMs wait).
+      leaveC();
+      await settle();
+      expect(teamB.snapshots).toHaveLength(1);
+      leaveC2();
+      await settle();
+      expect(teamB.snapshots).toHaveLength(2);
+      expect(teamB.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
+      expect(teamB.snapshots[1]!.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: 'team-b' });
+      expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a', 'PodCliqueSet@team-b']);
+      expect(h.namespaceWatches).toEqual({ 'team-b': ['PodCliqueSet'] });
+      // Now team-c is the one past the cap.
+      const teamCAgain = new Recorder();
+      h.subscribe(teamCAgain, { namespace: 'team-c' });
+      await settle();
+      expect(teamCAgain.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject(refusedState('team-c', 1));
+    });
+
+    it('applies the cap when the hub learns a kind’s scope after its subscribers came (a cold hub): one watched, the other refused', async () => {
+      const h = hub({ maxNamespaceViews: 1 });
+      const teamB = new Recorder();
+      const teamC = new Recorder();
+      const leaveB = h.subscribe(teamB, { namespace: 'team-b' });
+      h.subscribe(teamC, { namespace: 'team-c' });
+      await settle();
+      expect(teamB.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: 'team-b' });
+      expect(teamB.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
+      expect(teamC.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject(refusedState('team-c', 1));
+      expect(teamC.keys('PodCliqueSet')).toEqual([]);
+      expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a', 'PodCliqueSet@team-b']);
+      leaveB();
+      await settle();
+      expect(teamC.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 403, namespace: 'team-c' });
+      expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a']);
+      expect(h.namespaceWatches).toEqual({ 'team-c': ['PodCliqueSet'] });
+    });
+
+    it('defaults to 32 namespaces', async () => {
+      const h = hub();
+      const leave = Array.from({ length: 33 }, (_, i) => {
+        fake.put('PodCliqueSet', `ns-${i}`, 'pcs', false);
+        const recorder = new Recorder();
+        return { recorder, leave: h.subscribe(recorder, { namespace: `ns-${i}` }) };
+      });
+      await settle();
+      expect(Object.keys(h.namespaceWatches)).toHaveLength(32);
+      expect(leave[31]!.recorder.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject({ namespace: 'ns-31' });
+      expect(leave[32]!.recorder.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject(refusedState('ns-32', 32));
+    });
   });
 });

@@ -18,6 +18,14 @@
  * listed cluster-wide stay one watcher for all views (the browser filters them). A subscriber whose
  * view changes (the source learnt a kind's scope from its first list) waits for the new view's snapshot.
  *
+ * Such namespace views are capped (`maxNamespaceViews`, CANOPY_MAX_WATCHED_NAMESPACES): each costs one
+ * upstream watch per such kind, and any allowed browser may choose any namespace. A view left by its last
+ * subscriber still counts until another namespace needs its place; then it is stopped at once. A
+ * subscriber of a namespace that finds every place taken is refused, not dropped: it is shown the ''
+ * view with those kinds empty and in error (HTTP status 429, the message saying the limit), which every
+ * page already shows per kind ("Could not list PodCliqueSets in team-d: Canopy is already watching …"),
+ * and it gets its namespace's view, with a snapshot, as soon as a place is free.
+ *
  * While running, a health tick every `probeIntervalMs` (one timer for the hub, one request per source,
  * not per kind) asks the source's probe (live: /readyz). When it gets no answer the live kinds show as
  * retrying with the reason ("not answering"). When the apiserver answers but reports not ready (the
@@ -67,6 +75,8 @@ export interface WatchHubOptions {
    * one silence says nothing, so every open watch is.
    */
   quietAfterMs?: number;
+  /** Namespace views open at once (see the module comment); default HUB_DEFAULTS.maxNamespaceViews. */
+  maxNamespaceViews?: number;
 }
 
 export interface HubSubscriber {
@@ -95,7 +105,26 @@ export const HUB_DEFAULTS = {
   backoff: { baseMs: 500, capMs: 30_000 },
   probeIntervalMs: 15_000,
   probeTimeoutMs: 5_000,
+  maxNamespaceViews: 32,
 } as const;
+
+/** The setting that overrides HUB_DEFAULTS.maxNamespaceViews (read by server/hub/index.ts). */
+export const NAMESPACE_LIMIT_ENV = 'CANOPY_MAX_WATCHED_NAMESPACES';
+
+/** Why a subscriber's namespace is not watched: every namespace view is taken (HTTP 429 in its kinds' states). */
+export function namespaceLimitMessage(limit: number): string {
+  return `Canopy is already watching ${limit} namespace${limit === 1 ? '' : 's'} (the limit, ${NAMESPACE_LIMIT_ENV}); close a tab watching another namespace or raise the limit`;
+}
+
+/** Where a subscriber is: the namespace it chose, its view, and what sits in that view's sets for it. */
+interface Placement {
+  namespace: string | undefined;
+  view: View;
+  /** Refused a view of its namespace (the cap): in the '' view, through a filter (`member`). */
+  refused: boolean;
+  /** The subscriber itself, or when refused the filter that shows its namespace's kinds as refused. */
+  member: HubSubscriber;
+}
 
 /**
  * The subscribers that chose one namespace (or none), and what they are shown: per kind, the watcher
@@ -140,7 +169,8 @@ export class WatchHub {
    */
   private readonly views = new Map<string, View>();
   /** Every subscriber: the namespace it chose, and the view it is in now. */
-  private readonly placed = new Map<HubSubscriber, { namespace: string | undefined; view: View }>();
+  private readonly placed = new Map<HubSubscriber, Placement>();
+  private readonly maxNamespaceViews: number;
   private readonly watcherOptions: KindWatcherOptions;
   private readonly batchMs: number;
   private readonly idleStopMs: number;
@@ -175,6 +205,7 @@ export class WatchHub {
     this.stallAfterMs = options.stallAfterMs ?? (source.bookmarkIntervalMs ? 2.5 * source.bookmarkIntervalMs : undefined);
     this.quietAfterMs = options.quietAfterMs ?? (source.bookmarkIntervalMs ? 1.5 * source.bookmarkIntervalMs : undefined);
     this.now = options.now ?? Date.now;
+    this.maxNamespaceViews = options.maxNamespaceViews ?? HUB_DEFAULTS.maxNamespaceViews;
     this.watcherOptions = {
       pageSize: options.pageSize ?? HUB_DEFAULTS.pageSize,
       backoff: options.backoff ?? HUB_DEFAULTS.backoff,
@@ -278,27 +309,79 @@ export class WatchHub {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
-    const view = this.viewFor(options.namespace);
-    this.placed.set(subscriber, { namespace: options.namespace, view });
-    this.join(subscriber, view);
+    const entry = this.place(subscriber, options.namespace);
+    this.placed.set(subscriber, entry);
+    this.join(entry.member, entry.view);
     this.start();
     // Starting may have moved it (a kind's scope already known to the source): wherever it is now.
-    const placed = this.placed.get(subscriber)!.view;
-    if (placed.waiting.has(subscriber)) this.serveWaiting(placed, false);
-    this.armWaitTimer(placed);
+    const placed = this.placed.get(subscriber)!;
+    if (placed.view.waiting.has(placed.member)) this.serveWaiting(placed.view, false);
+    this.armWaitTimer(placed.view);
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
       const entry = this.placed.get(subscriber);
       this.placed.delete(subscriber);
-      if (entry) this.leave(subscriber, entry.view);
+      if (entry) this.leave(entry.member, entry.view);
+      // Its place may be what a refused subscriber waits for.
+      if ([...this.placed.values()].some((other) => other.refused)) this.regroup();
       if (this.placed.size === 0 && this.running && !this.idleTimer) {
         this.idleTimer = setTimeout(() => {
           this.idleTimer = null;
           if (this.placed.size === 0) this.stop();
         }, this.idleStopMs);
       }
+    };
+  }
+
+  /**
+   * Where a subscriber of `namespace` goes: its namespace's view (made when there is none and the cap
+   * leaves room: a view nobody uses any more gives up its place), or, refused, the '' view.
+   */
+  private place(subscriber: HubSubscriber, namespace: string | undefined): Placement {
+    const key = this.viewKey(namespace);
+    if (key === '' || this.views.has(key) || this.roomForView()) return { namespace, view: this.viewFor(namespace), refused: false, member: subscriber };
+    return { namespace, view: this.viewFor(undefined), refused: true, member: this.refusedMember(subscriber, namespace!) };
+  }
+
+  /** Whether one more namespace view fits under the cap, after stopping a view nobody uses to make room. */
+  private roomForView(): boolean {
+    const namespaceViews = [...this.views.values()].filter((view) => view.namespace !== undefined);
+    if (namespaceViews.length < this.maxNamespaceViews) return true;
+    const unused = namespaceViews.find((view) => view.subscribers.size === 0);
+    if (!unused) return false;
+    this.forget(unused);
+    return true;
+  }
+
+  /**
+   * What stands for a refused subscriber in the '' view: its messages, with the kinds it would be shown
+   * from its namespace's watchers (wantsOwn) empty, their deltas left out, and their states a 429 error
+   * naming that namespace (so the browser shows the message, not the source's own namespace's objects).
+   */
+  private refusedMember(subscriber: HubSubscriber, namespace: string): HubSubscriber {
+    const since = this.now();
+    const lastError = namespaceLimitMessage(this.maxNamespaceViews);
+    const refusedKinds = () => this.kinds.filter((kind) => this.wantsOwn(namespace, kind));
+    const withRefusals = (states: ConnectionStates): ConnectionStates => {
+      const out = { ...states };
+      for (const kind of refusedKinds()) out[kind] = { kind, status: 'error', since, lastError, httpStatus: 429, namespace };
+      return out;
+    };
+    return {
+      snapshot: (snapshot) => {
+        const kinds = { ...snapshot.kinds };
+        for (const kind of refusedKinds()) kinds[kind] = { resourceVersion: '', items: [] };
+        subscriber.snapshot({ seq: snapshot.seq, kinds, states: withRefusals(snapshot.states) });
+      },
+      delta: (delta) => {
+        const kinds = { ...delta.kinds };
+        for (const kind of refusedKinds()) delete kinds[kind];
+        subscriber.delta({ seq: delta.seq, kinds });
+      },
+      state: (states) => subscriber.state(withRefusals(states)),
+      end: () => subscriber.end?.(),
     };
   }
 
@@ -336,13 +419,16 @@ export class WatchHub {
    */
   private regroup(): void {
     const moved = new Set<View>();
-    for (const [subscriber, entry] of this.placed) {
-      const view = this.viewFor(entry.namespace);
-      if (view === entry.view) continue;
-      this.leave(subscriber, entry.view);
-      entry.view = view;
-      this.join(subscriber, view);
-      moved.add(view);
+    // The refused last: a place the others free by moving (rights granted) is theirs.
+    const entries = [...this.placed].sort(([, x], [, y]) => Number(x.refused) - Number(y.refused));
+    for (const [subscriber, entry] of entries) {
+      if (!entry.refused && entry.view === this.views.get(this.viewKey(entry.namespace))) continue;
+      const next = this.place(subscriber, entry.namespace);
+      if (next.view === entry.view && next.refused === entry.refused) continue;
+      this.leave(entry.member, entry.view);
+      Object.assign(entry, next);
+      this.join(entry.member, entry.view);
+      moved.add(entry.view);
     }
     for (const view of [...this.views.values()]) this.resolve(view);
     for (const view of moved) {
@@ -585,7 +671,7 @@ export class WatchHub {
     this.statePending.add(subscriber);
     queueMicrotask(() => {
       this.statePending.delete(subscriber);
-      if (this.placed.get(subscriber)?.view !== view) return;
+      if (!view.subscribers.has(subscriber)) return; // moved or gone meanwhile
       const states = this.statesOf(view.shown);
       // Until its snapshot, a kind of the view's own namespace is still loading for it, even once live:
       // its other own kinds may list a while longer, and the objects it holds are another namespace's.
