@@ -4,7 +4,7 @@
  * current ClusterState; and where the stack's pods are, per topology domain.
  */
 import { podRequests } from '../cluster/resources';
-import type { ClusterState, TopologyInfo } from '../cluster/state';
+import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../cluster/state';
 import type { PodSpec } from '../grove/core';
 import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../grove/expand';
 import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
@@ -120,30 +120,126 @@ export interface WorkloadPlacement {
   unknownNodePods: number;
 }
 
-/** Where the stack's pods are, per topology level, and which domains each gang spans. */
+/**
+ * What the panel reads from the nodes and the binding alone: the topology tree of the nodes with no
+ * pods (each domain's capacity is right, nothing is used, so `free` is the usable capacity), each
+ * domain's name for people, and each node's domain per level. Memoised on the nodes array and the
+ * TopologyInfo object, which the tab's ClusterState keeps while only pods change
+ * (components/hooks/useClusterState.ts): a pod event anywhere in the cluster does not rebuild it (at
+ * 12,500 nodes that rebuild, host domains and names included, was 0.1–0.5 s per event).
+ */
+export interface NodeTopology {
+  /** Built from the nodes only: use it for ids, values, parents, node lists and capacity, not for use or free. */
+  tree: TopologyTree;
+  /** The domain's name for people, as domainName gives it ("rack-1 in zone z1" where the value repeats). */
+  nameOf(d: TopologyDomainSummary): string;
+  /** Index in the nodes of each name (the first node of a name that repeats, as the tree counts pods). */
+  nodeIndex: ReadonlyMap<string, number>;
+  /** Per level (binding order), the domain of each node, by node index. */
+  domainAt: readonly (readonly TopologyDomainSummary[])[];
+}
+
+const nodeTopologyMemo = new WeakMap<readonly NodeInfo[], WeakMap<TopologyInfo, NodeTopology>>();
+
+/** The NodeTopology of `nodes` under `topology`, built once per (nodes array, topology object). */
+export function nodeTopology(nodes: readonly NodeInfo[], topology: TopologyInfo): NodeTopology {
+  let byTopology = nodeTopologyMemo.get(nodes);
+  if (!byTopology) nodeTopologyMemo.set(nodes, (byTopology = new WeakMap()));
+  let built = byTopology.get(topology);
+  if (!built) byTopology.set(topology, (built = buildNodeTopology(nodes, topology)));
+  return built;
+}
+
+/**
+ * Names come from one pass over the nodes (no sort of every domain: a hostname level has one per node),
+ * the tree's domains read as the NamedLevels domainNameBook (lib/placement/cluster-index.ts) takes, so a
+ * domain is named here as in the engine's messages.
+ */
+function buildNodeTopology(nodes: readonly NodeInfo[], topology: TopologyInfo): NodeTopology {
+  const tree = buildTopologyTree({ nodes: nodes as NodeInfo[], pods: [], topologies: [topology] }, topology);
+  const nodeIndex = new Map<string, number>();
+  for (let i = nodes.length - 1; i >= 0; i--) nodeIndex.set(nodes[i]!.name, i); // backwards: a repeated name maps to its first node
+  const book = domainNameBook(tree.levels.map((level) => level.domain));
+  // A level named twice in a binding reads as its first, as the tree's domainOf does: one shared array.
+  const byName = new Map<string, TopologyDomainSummary[]>();
+  const domainAt = tree.levels.map((level) => byName.get(level.domain) ?? byName.set(level.domain, new Array<TopologyDomainSummary>(nodes.length)).get(level.domain)!);
+  nodes.forEach((node, i) => {
+    tree.levels.forEach((level, l) => {
+      const d = tree.domainOf(node.name, level.domain)!;
+      domainAt[l]![i] = d;
+      // Broadest level first: the parent was met with this node, if not before.
+      if (!book.has(d.id)) book.add(l, d.id, d.value, d.parent);
+    });
+  });
+  return { tree, nameOf: (d) => book.nameOf(d.id), nodeIndex, domainAt };
+}
+
+/**
+ * Free GPUs (any workload) of each domain in `wanted`, by domain object of `topo`, as the full topology
+ * tree counts them (lib/topology/tree.ts): per usable node, allocatable − min(requested, allocatable).
+ * The node-only tree's free is the usable capacity, so only the nodes that hold pods are read: one pass
+ * over the pods, none over the nodes.
+ */
+function freeGpusIn(nodes: readonly NodeInfo[], pods: readonly PodInfo[], topo: NodeTopology, wanted: ReadonlySet<TopologyDomainSummary>): Map<TopologyDomainSummary, number> {
+  const free = new Map<TopologyDomainSummary, number>();
+  for (const d of wanted) free.set(d, d.free.gpu);
+  const levels = [...new Set(topo.domainAt)]; // a level named twice is one array: count it once
+  // Typed arrays, not maps: this runs on every pod event, over every pod of the cluster.
+  const requested = new Float64Array(nodes.length);
+  const held = new Uint8Array(nodes.length);
+  const holding: number[] = [];
+  for (const pod of pods) {
+    if (pod.terminal || !pod.nodeName) continue;
+    const i = topo.nodeIndex.get(pod.nodeName);
+    if (i === undefined) continue;
+    if (held[i] === 0) (held[i] = 1), holding.push(i);
+    requested[i] = requested[i]! + pod.requests.gpu;
+  }
+  for (const i of holding) {
+    const node = nodes[i]!;
+    if (!node.ready || node.unschedulable) continue; // its capacity is unusable, never free
+    const used = Math.min(requested[i]!, node.allocatable.gpu);
+    for (const level of levels) {
+      const d = level[i]!;
+      const left = free.get(d);
+      if (left !== undefined) free.set(d, left - used);
+    }
+  }
+  return free;
+}
+
+/**
+ * Where the stack's pods are, per topology level, and which domains each gang spans. The node-derived
+ * part is shared across pod changes (nodeTopology); what pods change is read from `state.pods` once.
+ */
 export function workloadPlacement(state: ClusterState, tree: WorkloadTree): WorkloadPlacement {
   const topology = workloadTopology(state, tree);
   const bound = tree.pods.filter((p) => p.node && p.stage !== 'succeeded' && p.stage !== 'failed');
   if (!topology) {
     return { levels: [], gangs: tree.gangs.map((g) => ({ name: g.name, spans: {}, boundPods: 0, pods: g.members.reduce((n, m) => n + m.pods.length, 0) })), unknownNodePods: 0 };
   }
-  const topo = buildTopologyTree(state, topology);
-  const nameOf = domainNamer(state, topo);
+  const topo = nodeTopology(state.nodes, topology);
+  const { nameOf } = topo;
+  const domainOf = (node: string, l: number) => {
+    const i = topo.nodeIndex.get(node);
+    return i === undefined ? undefined : topo.domainAt[l]![i];
+  };
   let unknownNodePods = 0;
   const perLevel = topology.levels.map((l) => ({ level: l.domain, byId: new Map<string, { pods: PodNode[]; summary: TopologyDomainSummary }>() }));
   for (const pod of bound) {
-    if (!topo.node(pod.node!)) {
+    if (!topo.nodeIndex.has(pod.node!)) {
       unknownNodePods++;
       continue;
     }
-    for (const l of perLevel) {
-      const d = topo.domainOf(pod.node!, l.level);
-      if (!d) continue;
+    perLevel.forEach((l, index) => {
+      const d = domainOf(pod.node!, index);
+      if (!d) return;
       const entry = l.byId.get(d.id);
       if (entry) entry.pods.push(pod);
       else l.byId.set(d.id, { pods: [pod], summary: d });
-    }
+    });
   }
+  const free = freeGpusIn(state.nodes, state.pods, topo, new Set(perLevel.flatMap((l) => [...l.byId.values()].map((e) => e.summary))));
   const levels = perLevel.map((l) => ({
     level: l.level,
     domains: [...l.byId.values()]
@@ -156,43 +252,25 @@ export function workloadPlacement(state: ClusterState, tree: WorkloadTree): Work
         pods: pods.length,
         gpus: pods.reduce((n, p) => n + p.gpus, 0),
         capacityGpus: summary.capacity.gpu,
-        freeGpus: summary.free.gpu,
+        freeGpus: free.get(summary)!,
         gangs: [...new Set(pods.map((p) => p.gang).filter((g): g is string => !!g))].sort(),
       })),
   }));
   const gangs = tree.gangs.map((g) => {
     const pods = g.members.flatMap((m) => m.pods);
-    const gBound = pods.filter((p) => p.node && topo.node(p.node));
+    const gBound = pods.filter((p) => p.node && topo.nodeIndex.has(p.node));
     const spans: Record<string, string[]> = {};
-    for (const l of topology.levels) {
+    topology.levels.forEach((l, index) => {
       const domains = new Map<string, TopologyDomainSummary>();
       for (const p of gBound) {
-        const d = topo.domainOf(p.node!, l.domain);
+        const d = domainOf(p.node!, index);
         if (d) domains.set(d.id, d);
       }
       spans[l.domain] = [...domains.values()].sort(comparePaths).map(nameOf);
-    }
+    });
     return { name: g.name, spans, boundPods: gBound.length, pods: pods.length };
   });
   return { topology: topology.name, levels, gangs, unknownNodePods };
-}
-
-/**
- * Each domain's name for people, as domainName (lib/placement/cluster-index.ts) gives it: the tree's
- * domains as the NamedLevels it reads, so a rack-1 whose value repeats in another zone is called
- * "rack-1 in zone z1" here as in the engine's messages. One pass over the nodes (no sort of every
- * domain: a hostname level has one per node).
- */
-function domainNamer(state: ClusterState, topo: TopologyTree): (d: TopologyDomainSummary) => string {
-  const book = domainNameBook(topo.levels.map((level) => level.domain));
-  for (const node of state.nodes) {
-    topo.levels.forEach((level, l) => {
-      const d = topo.domainOf(node.name, level.domain);
-      // Broadest level first: the parent was met with this node, if not before.
-      if (d && !book.has(d.id)) book.add(l, d.id, d.value, d.parent);
-    });
-  }
-  return (d) => book.nameOf(d.id);
 }
 
 /** Path order of two domains of one level, as the topology tree lists them: by each step's value, broadest first (unlabelled last). */
