@@ -197,7 +197,7 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
   const before = sim.store.get(k, key) ?? null;
 
   // The apiserver knows every binding: a topologyName naming none is refused, as Grove's webhook does (§5.3).
-  const ctx = { topologies: sim.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: true };
+  const ctx = { topologies: sim.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: sim.topologyAwareScheduling };
   const strip = (o: KubeObject) => {
     const { status: _status, ...rest } = o as KubeObject & { status?: unknown };
     return rest;
@@ -383,6 +383,8 @@ export function loadSnapshot(sim: SimulatedCluster, snapshot: unknown): Snapshot
     else delete o.metadata.namespace;
     if (kind === 'PodCliqueSet') {
       const { status: _status, ...intent } = o as KubeObject & { status?: unknown };
+      // Validated as a create with topology-aware scheduling on whatever the setting: a PodCliqueSet in a
+      // snapshot exists already, and Grove keeps running those created before TAS was switched off.
       const errors = validate(intent, { topologies: sim.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: true }).filter((f) => f.severity === 'error');
       const overBudget = podCliqueSetPodBudgetRefusal(o);
       if (errors.length > 0 || overBudget) {

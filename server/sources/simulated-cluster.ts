@@ -91,6 +91,12 @@ export class SimulatedCluster {
   /** PodGang key → creation sequence (the scheduler's queue order). */
   readonly gangOrder = new Map<string, number>();
   gangSeq = 0;
+  /**
+   * Grove's operator config `topologyAwareScheduling.enabled` (OperatorConfiguration in the chart's
+   * ConfigMap). The chart's default is false; the simulator runs with it on unless told otherwise
+   * (SimulatedSourceOptions.topologyAwareScheduling), as Canopy's topology views assume.
+   */
+  topologyAwareScheduling = true;
   private eventSeq = 0;
 
   constructor(

@@ -110,20 +110,43 @@ const autoUpdate = (pcs: PodCliqueSet) => pcs.spec.updateStrategy?.type !== 'OnD
 const rollingUpdateInProgress = (pcs: PodCliqueSet) => autoUpdate(pcs) && !!pcs.status?.updateProgress && !pcs.status.updateProgress.updateEndedAt;
 const updateRunning = (o: { status?: { updateProgress?: { updateEndedAt?: string } } }) => !!o.status?.updateProgress && !o.status.updateProgress.updateEndedAt;
 
+/**
+ * The update bookkeeping of one reconcile, before the objects are synced: a new generation hash starts an
+ * update, a RollingRecreate under way moves one step (deleting old-template pods or scaling-group
+ * replicas for the sync to recreate), OnDelete records the new hashes. Also run by the live tests' Grove
+ * stand-in (e2e/live/grove-standin.ts) over the objects it lists, so both roll out alike.
+ */
+export function rolloutStep(sim: SimulatedCluster, pcs: PodCliqueSet): PodCliqueSet {
+  pcs = processGenerationHash(sim, pcs);
+  if (rollingUpdateInProgress(pcs)) return rollingUpdate(sim, pcs);
+  if (!autoUpdate(pcs)) markOnDeleteUpdates(sim, pcs);
+  return pcs;
+}
+
+/** A generated PodClique's labels: the expansion's plus grove.io/pod-template-hash of its clique template. */
+export function podCliqueLabels(pcs: PodCliqueSet, pclq: KubeObject): Record<string, string> {
+  const hash = expectedPodTemplateHash(pcs, pclq);
+  return { ...pclq.metadata?.labels, ...(hash ? { [LABEL_POD_TEMPLATE_HASH]: hash } : {}) };
+}
+
+/** Whether CreateOrPatch brings an existing PodClique to the template: under RollingRecreate a scaling group's PodCliques are recreated instead (its sync only creates). */
+export function followsTemplateInPlace(pcs: PodCliqueSet, pclq: KubeObject): boolean {
+  return !pclq.metadata?.labels?.[LABEL_PCSG] || !autoUpdate(pcs);
+}
+
 /** Make the generated objects of one PodCliqueSet match its expansion with the live replica counts. */
 export function reconcile(sim: SimulatedCluster, pcsKey: string): void {
   let pcs = sim.store.get('PodCliqueSet', pcsKey) as PodCliqueSet | undefined;
   if (!pcs) return;
-  pcs = processGenerationHash(sim, pcs);
+  pcs = rolloutStep(sim, pcs);
   const ns = pcs.metadata.namespace ?? 'default';
   const pcsName = pcs.metadata.name ?? '';
-  if (rollingUpdateInProgress(pcs)) pcs = rollingUpdate(sim, pcs);
-  else if (!autoUpdate(pcs)) markOnDeleteUpdates(sim, pcs);
   const liveGroups = children<PodCliqueScalingGroup>(sim, 'PodCliqueScalingGroup', ns, pcsName);
   const liveCliques = children<PodClique>(sim, 'PodClique', ns, pcsName);
   const topologyName = planPodCliqueSet(pcs).topologyName;
-  const levels = topologyName ? sim.topologyLevels()[topologyName] : undefined;
-  const expanded = expandPodCliqueSet(pcs, {
+  // Topology-aware scheduling off: Grove builds PodGangs without constraints (createTopologyPackConstraint), and nothing packs.
+  const levels = topologyName && sim.topologyAwareScheduling ? sim.topologyLevels()[topologyName] : undefined;
+  const expanded = expandPodCliqueSet(sim.topologyAwareScheduling ? pcs : withoutTopologyConstraints(pcs), {
     scalingGroupReplicas: Object.fromEntries(liveGroups.map((g) => [g.metadata.name ?? '', g.spec.replicas])),
     podCliqueReplicas: Object.fromEntries(liveCliques.map((c) => [c.metadata.name ?? '', c.spec.replicas])),
     ...(levels ? { levels } : {}),
@@ -151,12 +174,10 @@ export function reconcile(sim: SimulatedCluster, pcsKey: string): void {
   for (const c of expanded.podCliques) {
     const key = objectKey(c);
     const group = c.metadata.labels?.[LABEL_PCSG];
-    const hash = expectedPodTemplateHash(pcs, c);
-    const labels = { ...c.metadata.labels, ...(hash ? { [LABEL_POD_TEMPLATE_HASH]: hash } : {}) };
+    const labels = podCliqueLabels(pcs, c);
     const existing = sim.store.get('PodClique', key) as PodClique | undefined;
     if (existing) {
-      // Under RollingRecreate a scaling group's PodCliques are recreated, not patched (its sync only creates).
-      if (!group || !autoUpdate(pcs)) patchGenerated(sim, 'PodClique', existing, labels, c.metadata.annotations, { ...c.spec, replicas: existing.spec.replicas });
+      if (followsTemplateInPlace(pcs, c)) patchGenerated(sim, 'PodClique', existing, labels, c.metadata.annotations, { ...c.spec, replicas: existing.spec.replicas });
       continue;
     }
     const owner = group ? sim.store.get('PodCliqueScalingGroup', `${ns}/${group}`) : undefined;
@@ -184,6 +205,22 @@ export function reconcile(sim: SimulatedCluster, pcsKey: string): void {
     if (extra.length > 0) sim.event(pclq, 'Normal', 'SuccessfulDelete', `Deleted pod${extra.length > 1 ? 's' : ''}: ${extra.map((p) => p.metadata.name).join(', ')}`, OPERATOR);
   }
   syncPodGangs(sim, pcs, expanded);
+}
+
+/** The PodCliqueSet with no topologyConstraint at any level: what the gangs are built from with topology-aware scheduling off. */
+function withoutTopologyConstraints(pcs: PodCliqueSet): PodCliqueSet {
+  const { topologyConstraint: _pcs, ...template } = pcs.spec.template;
+  return {
+    ...pcs,
+    spec: {
+      ...pcs.spec,
+      template: {
+        ...template,
+        cliques: (template.cliques ?? []).map(({ topologyConstraint: _c, ...c }) => c),
+        ...(template.podCliqueScalingGroups ? { podCliqueScalingGroups: template.podCliqueScalingGroups.map(({ topologyConstraint: _g, ...g }) => g) } : {}),
+      },
+    },
+  };
 }
 
 /** Patch labels, annotations and spec of a generated object when they differ (generation + 1, as the apiserver counts spec changes). */
@@ -473,17 +510,19 @@ function putIfChanged(sim: SimulatedCluster, kind: WatchedKind, object: KubeObje
 }
 
 /**
- * TopologyLevelsUnavailable as Grove computes it with topology-aware scheduling on, as the simulator
- * always runs (podcliqueset/reconcilestatus.go computeTopologyLevelsUnavailableCondition): False without
- * constraints, Unknown when the topologyName or its ClusterTopologyBinding is missing, True when a domain
- * the constraints name is not a level of the binding.
+ * TopologyLevelsUnavailable as Grove computes it (podcliqueset/reconcilestatus.go
+ * mutateTopologyLevelUnavailableConditions). Topology-aware scheduling on: False without constraints,
+ * Unknown when the topologyName or its ClusterTopologyBinding is missing, True when a domain the
+ * constraints name is not a level of the binding. Off: Unknown/TopologyAwareSchedulingDisabled when
+ * constraints are there, else no condition at all.
  */
-function topologyLevelsCondition(sim: SimulatedCluster, pcs: PodCliqueSet, bindings: Record<string, TopologyLevel[]>): Condition {
+function topologyLevelsCondition(sim: SimulatedCluster, pcs: PodCliqueSet, bindings: Record<string, TopologyLevel[]>): Condition | undefined {
   const t = pcs.spec.template;
   const gen = pcs.metadata.generation;
   const at = (status: Condition['status'], reason: string, message: string) => condition(sim, pcs.status?.conditions, 'TopologyLevelsUnavailable', status, reason, message, gen);
   // Grove's order: the PodCliqueSet, its cliques, its scaling groups (the topologyName is looked for in PCS, groups, cliques).
   const constraints = [t.topologyConstraint, ...(t.cliques ?? []).map((c) => c.topologyConstraint), ...(t.podCliqueScalingGroups ?? []).map((g) => g.topologyConstraint)].filter((c): c is TopologyConstraint => !!c);
+  if (!sim.topologyAwareScheduling) return constraints.length > 0 ? at('Unknown', 'TopologyAwareSchedulingDisabled', 'Topology constraints are defined but Topology Aware Scheduling is disabled') : undefined;
   if (constraints.length === 0) return at('False', 'AllClusterTopologyLevelsAvailable', 'No topology constraints defined');
   const topologyName = [t.topologyConstraint, ...(t.podCliqueScalingGroups ?? []).map((g) => g.topologyConstraint), ...(t.cliques ?? []).map((c) => c.topologyConstraint)].find((c) => c?.topologyName)?.topologyName;
   if (!topologyName) return at('Unknown', 'TopologyNameMissing', 'PodCliqueSet topology constraints must include topologyName');
@@ -681,7 +720,7 @@ export function updateStatuses(sim: SimulatedCluster): void {
       updateProgress: progress
         ? { ...progress, updatedPodCliquesCount: updatedPodCliques, totalPodCliquesCount: totalPodCliques, updatedPodCliqueScalingGroupsCount: updatedGroups, totalPodCliqueScalingGroupsCount: totalGroups }
         : undefined,
-      conditions: [topologyLevelsCondition(sim, pcs, bindings)],
+      conditions: [topologyLevelsCondition(sim, pcs, bindings)].filter((c) => c !== undefined),
     }));
   }
 

@@ -69,6 +69,14 @@ export interface SimulatedSourceOptions {
   historyLimit?: number;
   /** Events kept in the store; the oldest are deleted beyond it (default 1,000). */
   maxEvents?: number;
+  /**
+   * Grove's operator config topologyAwareScheduling.enabled (default here: true; Grove's Helm chart
+   * default: false). Off, as Grove at v0.1.0-alpha.11: a new PodCliqueSet with a topologyConstraint is
+   * refused (the webhook's "topology constraints are not allowed when Topology Aware Scheduling is
+   * disabled"); one already there (a snapshot's) keeps running, its PodGangs without topology
+   * constraints and its status TopologyLevelsUnavailable Unknown/TopologyAwareSchedulingDisabled.
+   */
+  topologyAwareScheduling?: boolean;
 }
 
 /** info() of the simulator: what it is, and that it allows every action (there are no users to authorise). */
@@ -90,6 +98,7 @@ export class SimulatedSource implements ClusterSource {
   constructor(options: SimulatedSourceOptions = {}) {
     this.store = new ObjectStore(options.historyLimit ?? 20_000);
     this.sim = new SimulatedCluster(this.store, mulberry32(options.seed ?? Date.now() % 2 ** 31), options.now ?? (() => new Date()), options.maxEvents ?? 1000);
+    this.sim.topologyAwareScheduling = options.topologyAwareScheduling ?? true;
     const scenario = options.scenario ?? 'demo';
     this.scenarioName = options.name ?? (options.snapshot !== undefined ? 'snapshot' : scenario);
     if (options.snapshot !== undefined) loadSnapshot(this.sim, options.snapshot);
