@@ -3,7 +3,10 @@
  * domain per topology level, per-domain free GPU sums kept up to date on every assignment, and one
  * eligibility mask per distinct set of pod requirements. A domain is its label path from the broadest
  * level down (lib/topology/domainPath.ts, KAI's calcDomainId): rack-1 of zone z0 and rack-1 of zone z1
- * are two racks, and every domain lies in one domain of each broader level. Built afresh on every placeGangs call:
+ * are two racks, and every domain lies in one domain of each broader level. A node that lacks the label
+ * of any level of the binding is in no domain at all, as in KAI's topology tree (plugins/topology
+ * addNodeDataToTopology skips it: isNodePartOfTopology), and no pod of a topology-constrained set may use
+ * it (constrainedMask). Built afresh on every placeGangs call:
  * callers (the simulator, the live store) may change nodes and pods in place, and a cache keyed by
  * the arrays would then answer from stale data; the build is a few ms at 100k GPUs.
  */
@@ -14,8 +17,8 @@ export interface LevelIndex {
   domain: string;
   key: string;
   /**
-   * Domain id of each node, -1 when the node lacks the label of this level or of a broader one: KAI
-   * leaves a node without its labels out of the topology, so it is in no domain of such a level.
+   * Domain id of each node, -1 when the node lacks the label of any level of the binding (broader or
+   * narrower): KAI leaves a node without all its labels out of the topology, so it is in no domain.
    */
   nodeDom: Int32Array;
   /** Label value per domain id (not unique: rack-1 may be in two zones; see domainName). */
@@ -42,6 +45,11 @@ export interface LevelIndex {
 export interface TopologyIndex {
   info: TopologyInfo;
   levels: LevelIndex[];
+  /**
+   * Per node: it carries the label of every level (1), so it is part of the topology, or not (0). KAI
+   * uses no other node for a pod whose gang, scaling group or clique has a topology constraint.
+   */
+  inTopology: Uint8Array;
   /** Narrowest level whose domains hold several nodes: used to keep whole racks free. -1 if none. */
   fragLevel: number;
 }
@@ -125,6 +133,8 @@ interface StaticNodes {
   accepts: Uint8Array;
   masks: Map<string, Uint8Array>;
   levels: Map<string, StaticLevel>;
+  /** Nodes with every label of a binding's levels, by the binding's label keys. */
+  inTopology: Map<string, Uint8Array>;
 }
 
 /** Free resources after the bound pods. */
@@ -144,7 +154,7 @@ function staticFor(nodes: readonly NodeInfo[]): StaticNodes {
     if (!nodeIndex.has(node.name)) nodeIndex.set(node.name, i);
     accepts[i] = node.ready && !node.unschedulable ? 1 : 0;
   }
-  const s: StaticNodes = { nodeIndex, accepts, masks: new Map(), levels: new Map() };
+  const s: StaticNodes = { nodeIndex, accepts, masks: new Map(), levels: new Map(), inTopology: new Map() };
   return s;
 }
 
@@ -200,15 +210,31 @@ function extendedUsageFor(state: ClusterState, nodeIndex: Map<string, number>): 
   return out;
 }
 
-/** One level's domains: a domain per (domain of the level above, label value), i.e. per label path. */
-function staticLevel(nodes: readonly NodeInfo[], key: string, above: StaticLevel | null): StaticLevel {
+/** Per node: it carries every one of these label keys. */
+function carriesAll(nodes: readonly NodeInfo[], keys: readonly string[]): Uint8Array {
+  const out = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const labels = nodes[i]!.labels;
+    let all = 1;
+    // typeof: labels are own string properties; "constructor" & co. inherited from Object are not labels.
+    for (const key of keys) if (typeof labels[key] !== 'string') all = 0;
+    out[i] = all;
+  }
+  return out;
+}
+
+/**
+ * One level's domains: a domain per (domain of the level above, label value), i.e. per label path, over
+ * the nodes `inTopology` (those with every level's label).
+ */
+function staticLevel(nodes: readonly NodeInfo[], key: string, above: StaticLevel | null, inTopology: Uint8Array): StaticLevel {
   const n = nodes.length;
   const nodeDom = new Int32Array(n).fill(-1);
   const values: string[] = [];
   const parents: number[] = [];
   // A hostname level: every node its own domain, valued by its name. No map needed.
   let byName = true;
-  for (let i = 0; i < n && byName; i++) if (nodes[i]!.labels[key] !== nodes[i]!.name || (above && above.nodeDom[i]! < 0)) byName = false;
+  for (let i = 0; i < n && byName; i++) if (nodes[i]!.labels[key] !== nodes[i]!.name || !inTopology[i]) byName = false;
   if (byName) {
     const order = new Int32Array(n);
     const start = new Int32Array(n + 1);
@@ -229,10 +255,9 @@ function staticLevel(nodes: readonly NodeInfo[], key: string, above: StaticLevel
   let lastV: string | undefined;
   let lastId = -1;
   for (let i = 0; i < n; i++) {
-    const v = nodes[i]!.labels[key];
-    if (v === undefined) continue;
+    if (!inTopology[i]) continue; // a level's label is missing: outside the topology
+    const v = nodes[i]!.labels[key]!;
     const p = above ? above.nodeDom[i]! : 0;
-    if (p < 0) continue; // a broader label is missing: outside the topology
     // Neighbouring nodes usually share zone, block and rack: skip the map.
     let id = v === lastV && p === lastP ? lastId : ids.get(`${p}\u0000${v}`);
     if (id === undefined) {
@@ -318,18 +343,42 @@ export class ClusterIndex {
     return m;
   }
 
+  /**
+   * Nodes that pass every non-resource filter for these requirements and are part of the topology (1):
+   * where KAI may put a pod of a topology-constrained set (its subSetNodesFn keeps only the nodes with
+   * every level's label, for the set and every set inside it).
+   */
+  constrainedMask(req: PodSchedulingRequirements | undefined, topo: TopologyIndex): Uint8Array {
+    const key = `${topo.info.levels.map((l) => l.key).join('\n')}\u0000${requirementsKey(req)}`;
+    let m = this.static.masks.get(key);
+    if (m) return m;
+    const base = this.mask(req);
+    m = new Uint8Array(this.n);
+    for (let i = 0; i < this.n; i++) m[i] = base[i]! & topo.inTopology[i]!;
+    this.static.masks.set(key, m);
+    return m;
+  }
+
   topology(info: TopologyInfo): TopologyIndex {
     let t = this.topologies.get(info.name);
     if (t && t.info === info) return t;
+    // Which nodes are in the topology depends on every level's key, so the levels are cached under all of them.
+    const keys = info.levels.map((l) => l.key);
+    const all = `${keys.join('\n')}\u0000`;
+    let inTopology = this.static.inTopology.get(all);
+    if (!inTopology) {
+      inTopology = carriesAll(this.nodes, keys);
+      this.static.inTopology.set(all, inTopology);
+    }
     let above: StaticLevel | null = null;
     let up: LevelIndex | null = null;
-    let path = '';
+    let path = all;
     const levels = info.levels.map((level): LevelIndex => {
       // Cached by the keys of the path: the same key under other broader levels makes other domains.
       path += `${level.key}\n`;
       let st = this.static.levels.get(path);
       if (!st) {
-        st = staticLevel(this.nodes, level.key, above);
+        st = staticLevel(this.nodes, level.key, above, inTopology);
         this.static.levels.set(path, st);
       }
       above = st;
@@ -350,7 +399,7 @@ export class ClusterIndex {
         break;
       }
     }
-    t = { info, levels, fragLevel };
+    t = { info, levels, inTopology, fragLevel };
     this.topologies.set(info.name, t);
     return t;
   }

@@ -127,3 +127,39 @@ describe('explanations name a domain whose value is not unique with its parent',
     expect(g.unplacedOptionalReason).toContain('rack-0 in block b1 in zone z1');
   });
 });
+
+describe('a node without the label of every level is in no domain, even of a level whose label it has', () => {
+  it('property: zone-packed or zone-preferred gangs never use a zone’s rackless nodes; gangs without a constraint may', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const r = rng(seed);
+        const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+        const state = sharedRackValues(int(1, 2), int(1, 2), int(1, 3), 8);
+        const rackless = new Set<string>();
+        for (const n of state.nodes) {
+          if (r() < 0.35) {
+            delete n.labels[RACK];
+            rackless.add(n.name);
+          }
+        }
+        const gangs: ExpandedGang[] = [];
+        for (let i = 0; i < int(1, 4); i++) {
+          const kind = int(0, 2);
+          const constraint = kind === 0 ? { required: 'zone' } : kind === 1 ? { preferred: 'zone' } : undefined;
+          gangs.push(makeGang({ name: `g${i}-0`, topologyName: 'topo', ...(constraint ? { constraint } : {}), groups: [{ clique: 'w', replicas: int(1, 4), gpu: [4, 8][int(0, 1)]! }] }));
+        }
+        const plan = placeGangs(state, gangs);
+        expect(verifyPlan(state, gangs, plan)).toEqual([]);
+        plan.gangs.forEach((gp, i) => {
+          if (gangs[i]!.topologyConstraint) for (const p of gp.pods) expect(rackless.has(p.node), `${p.name} on ${p.node}`).toBe(false);
+        });
+        // With every labelled node full, a gang without a constraint still finds the rackless nodes.
+        const full: ClusterState = { ...state, pods: state.nodes.filter((n) => !rackless.has(n.name)).map((n, k) => ({ namespace: 'default', name: `busy-${k}`, nodeName: n.name, labels: {}, requests: { gpu: 8, cpuMilli: 0, memory: 0, pods: 1 }, phase: 'Running', terminal: false })) };
+        const one = (constraint?: { required: string }) => makeGang({ name: 'h-0', topologyName: 'topo', ...(constraint ? { constraint } : {}), groups: [{ clique: 'w', replicas: 1, gpu: 8 }] });
+        expect(placeGangs(full, [one()]).gangs[0]!.placed).toBe(rackless.size > 0);
+        expect(placeGangs(full, [one({ required: 'zone' })]).gangs[0]!.placed).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -57,7 +57,13 @@ export interface WPod {
   mem: number;
   slots: number;
   ext: ExtDemand[] | null;
+  /** Nodes the pod may use: its filters, and the topology's nodes when topologyNodes is set. */
   mask: Uint8Array;
+  /**
+   * The nodes with every level's label (TopologyIndex.inTopology) when a set holding the pod has a
+   * topology constraint: KAI uses no other node for it. null when no set holding it is constrained.
+   */
+  topologyNodes: Uint8Array | null;
   /** Constrained set ids holding the pod, outermost first. */
   chain: number[];
   node: number;
@@ -78,8 +84,7 @@ export interface WSet extends ConstraintSetSpec {
   totalSlots: number;
   /** Pods placed per preferred-level domain (index = domain id). */
   usedArr: Int32Array | null;
-  /** Same for pods on nodes without the preferred level's label (key = node index). */
-  usedOther: Map<number, number>;
+  /** Preferred-level domains in use. */
   usedSize: number;
   /** Order in which to fill the preferred level's domains, while S is being packed wider than one. */
   rank: Int32Array | null;
@@ -144,16 +149,11 @@ export class GangSearch {
     for (const sid of pod.chain) {
       const s = this.sets[sid]!;
       if (s.preferred < 0) continue;
+      // d >= 0: a pod of a constrained set only goes to nodes in the topology (its mask), in a domain of every level.
       const d = this.level(s.preferred).nodeDom[n]!;
-      if (d >= 0) {
-        const u = s.usedArr!;
-        if (u[d]! === 0) s.usedSize++;
-        u[d] = u[d]! + 1;
-      } else {
-        const c = s.usedOther.get(n) ?? 0;
-        if (c === 0) s.usedSize++;
-        s.usedOther.set(n, c + 1);
-      }
+      const u = s.usedArr!;
+      if (u[d]! === 0) s.usedSize++;
+      u[d] = u[d]! + 1;
     }
     this.log.push(p);
   }
@@ -169,17 +169,9 @@ export class GangSearch {
       const s = this.sets[sid]!;
       if (s.preferred < 0) continue;
       const d = this.level(s.preferred).nodeDom[n]!;
-      if (d >= 0) {
-        const u = s.usedArr!;
-        u[d] = u[d]! - 1;
-        if (u[d] === 0) s.usedSize--;
-      } else {
-        const c = s.usedOther.get(n)! - 1;
-        if (c === 0) {
-          s.usedOther.delete(n);
-          s.usedSize--;
-        } else s.usedOther.set(n, c);
-      }
+      const u = s.usedArr!;
+      u[d] = u[d]! - 1;
+      if (u[d] === 0) s.usedSize--;
     }
   }
 
@@ -286,14 +278,13 @@ export class GangSearch {
   /** Lower bound on the preferred-level domains S needs inside these nodes, with the fill order. */
   private cover(s: WSet, nodes: ArrayLike<number>, fill: Fill = 'fullest'): { count: number; order: number[] } {
     const aggs = this.aggregate(nodes, s.preferred, s);
-    const unlabelled = nodes.length > 0 ? this.countUnlabelled(nodes, s.preferred) : 0;
     const units = aggs.map((a) => ({ dom: a.dom, u: this.units(s, a), first: a.nodes[0]! }));
     units.sort((x, y) => y.u - x.u || x.first - y.first);
     const demand = this.demandUnits(s);
     let sum = 0;
     let k = 0;
     while (k < units.length && sum < demand) sum += units[k++]!.u;
-    if (sum < demand) return { count: k + unlabelled + 1, order: units.map((x) => x.dom) };
+    if (sum < demand) return { count: k + 1, order: units.map((x) => x.dom) };
     const order = fill === 'fullest' ? this.fullestCover(units, k, demand) : this.largestCover(units, k, demand);
     return { count: Math.max(1, k), order: order.map((x) => x.dom) };
   }
@@ -342,13 +333,6 @@ export class GangSearch {
       left -= x!.u;
     }
     return [...taken, ...rest];
-  }
-
-  private countUnlabelled(nodes: ArrayLike<number>, level: number): number {
-    const dom = this.level(level).nodeDom;
-    let c = 0;
-    for (let i = 0; i < nodes.length; i++) if (dom[nodes[i]!]! < 0) c++;
-    return c;
   }
 
   // ---- search --------------------------------------------------------------------------------
@@ -614,8 +598,7 @@ export class GangSearch {
       for (let j = 0; j < prefSets.length; j++) {
         const s = prefSets[j]!;
         if (s.usedSize === 0) continue;
-        const d = prefDom[j]![n]!;
-        if (d >= 0 ? s.usedArr![d] === 0 : !s.usedOther.has(n)) marg++;
+        if (s.usedArr![prefDom[j]![n]!] === 0) marg++;
       }
       let rank = 0;
       if (rankDom) {

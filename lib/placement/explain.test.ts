@@ -415,13 +415,14 @@ describe('the best domain named is the one with the most room, and free GPUs it 
   });
 
   it('one size of pod: room for too few of them, and the free GPUs its pods may not use said after', () => {
-    // rack-2: 8, 8 free and 8 on a tainted node (24 free, room for 2 pods of 8); other racks full.
-    const state = leaveFree(reviewCluster(), { 'node-08': 8, 'node-09': 8, 'node-10': 8 });
+    // rack-2: 8, 8 free and 8 on a tainted node (24 free, room for 2 pods of 8); rack-0 and rack-1 keep 8 each; other racks full.
+    const state = leaveFree(reviewCluster(), { 'node-08': 8, 'node-09': 8, 'node-10': 8, 'node-00': 8, 'node-04': 8 });
     taintNode(state, 'node-10');
+    // Nodes without the topology's labels: outside it, so not used for the rack-packed gang (KAI).
     state.nodes.push(makeNode('spare-0'), makeNode('spare-1'));
     const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
     expect(g.reason).toBe(
-      'the gang needs 3 pods of 8 GPUs in one rack; the best rack, rack-2, has 24 GPUs free but room for only 2 of them; 8 on 1 node its pods may not use (taint dedicated=infer:NoSchedule not tolerated) (2 nodes with 16 free GPUs lack the rack label topology.kubernetes.io/rack)',
+      'the gang needs 3 pods of 8 GPUs in one rack; the best rack, rack-2, has 24 GPUs free but room for only 2 of them; 8 on 1 node its pods may not use (taint dedicated=infer:NoSchedule not tolerated) (2 nodes with 16 free GPUs lack the zone, block and rack labels (topology.kubernetes.io/zone, topology.kubernetes.io/block, topology.kubernetes.io/rack) and are not used for topology-constrained gangs)',
     );
   });
 

@@ -122,13 +122,18 @@ function countExclusions(nodes: Iterable<NodeInfo>, req: WPod['pod']['scheduling
 const taintsByCount = (taints: Map<string, number>): [string, number][] => [...taints.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
 /** Why no node accepts the pod at all (before resources), or null when some node does. */
-function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | null {
+function filterExplanation(index: ClusterIndex, topo: TopologyIndex | null, pod: WPod): LevelExplanation | null {
   let eligible = 0;
   for (let n = 0; n < index.n; n++) if (pod.mask[n]) eligible++;
   if (eligible > 0) return null;
   const req = pod.pod.scheduling;
   const name = pod.pod.name;
   if (index.n === 0) return { level: 'node', needs: 'a node', best: 'none', message: 'the cluster has no nodes' };
+  // Its filters accept some nodes, but none is in the topology its constraint needs: say which labels they lack.
+  const outside = outsideTopology(index, pod);
+  if (outside.length > 0 && topo) {
+    return { level: 'node', needs: 'a node in the topology', best: `${nodesWord(outside.length)} outside it`, message: `pod ${name}: no node that accepts it is in the topology; ${outsideTopologyText(index, topo, outside, false)}` };
+  }
   const { what, hasSel } = requirementText(req);
   const { matching, cordoned, notReady, taints } = countExclusions(index.nodes, req);
   const needs = what ? `a node matching ${what}` : 'a node that accepts the pod';
@@ -161,18 +166,68 @@ function filterExplanation(index: ClusterIndex, pod: WPod): LevelExplanation | n
 }
 
 /**
- * The nodes a pod with these requirements may ever use: its node selector, required affinity and
- * taints. NotReady and cordoned nodes count, and so do the taints Kubernetes itself puts on and takes
- * off with a node's condition (node.kubernetes.io/not-ready, unreachable, …): that changes, capacity does not.
+ * The nodes a pod may ever use: its node selector, required affinity and taints, and for a pod of a
+ * topology-constrained set the nodes in the topology. NotReady and cordoned nodes count, and so do the
+ * taints Kubernetes itself puts on and takes off with a node's condition (node.kubernetes.io/not-ready,
+ * unreachable, …): that changes, capacity does not.
  */
-function everUsable(index: ClusterIndex, req: WPod['pod']['scheduling']): Uint8Array {
+function everUsable(index: ClusterIndex, pod: WPod): Uint8Array {
+  const req = pod.pod.scheduling;
   const m = new Uint8Array(index.n);
   for (let n = 0; n < index.n; n++) {
     const node = index.nodes[n]!;
+    if (pod.topologyNodes && !pod.topologyNodes[n]) continue;
     const taints = node.taints.filter((t) => !t.key.startsWith('node.kubernetes.io/'));
     m[n] = matchesNodeSelector(node.labels, req.nodeSelector) && matchesNodeAffinity(node, req.requiredNodeAffinity) && untoleratedTaint(taints, req.tolerations) === undefined ? 1 : 0;
   }
   return m;
+}
+
+/**
+ * The nodes its own filters let the pod use (and `also` admits) that a topology constraint keeps it off:
+ * they lack a level's label, so they are outside the topology (KAI). Empty for a pod without a constraint.
+ */
+function outsideTopology(index: ClusterIndex, pod: WPod, also: (n: number) => boolean = () => true): number[] {
+  const inTopology = pod.topologyNodes;
+  if (!inTopology) return [];
+  const filters = index.mask(pod.pod.scheduling);
+  const out: number[] = [];
+  for (let n = 0; n < index.n; n++) if (filters[n] && !inTopology[n] && also(n)) out.push(n);
+  return out;
+}
+
+/**
+ * Nodes outside the topology, by the labels they lack, as a clause a person can act on: "3 nodes with
+ * 24 free GPUs lack the rack label (topology.kubernetes.io/rack) and are not used for topology-constrained
+ * gangs". KAI builds its topology tree only from nodes with every level's label (isNodePartOfTopology)
+ * and gives a constrained gang, scaling group or clique no other node. `free`: say their free GPUs.
+ */
+function outsideTopologyText(index: ClusterIndex, topo: TopologyIndex, nodes: readonly number[], free: boolean): string {
+  const levels = topo.info.levels;
+  // Nodes grouped by the labels they lack (level indexes), the larger group first.
+  const groups = new Map<string, { missing: number[]; count: number }>();
+  let gpu = 0;
+  for (const n of nodes) {
+    const labels = index.nodes[n]!.labels;
+    const missing = levels.flatMap((l, i) => (typeof labels[l.key] !== 'string' ? [i] : []));
+    const key = missing.join(',');
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { missing, count: 1 });
+    gpu += Math.max(0, index.freeGpu[n]!);
+  }
+  const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.missing[0]! - b.missing[0]!);
+  const lacks = (c: number) => (c === 1 ? 'lacks' : 'lack');
+  // "the rack label (topology.kubernetes.io/rack)", "the zone and rack labels (topology.kubernetes.io/zone, topology.kubernetes.io/rack)".
+  const labelsText = (missing: number[]) =>
+    `the ${joinAnd(missing.map((i) => levels[i]!.domain))} label${missing.length === 1 ? '' : 's'} (${missing.map((i) => levels[i]!.key).join(', ')})`;
+  const subject = `${nodesWord(nodes.length)}${free ? (gpu > 0 ? ` with ${gpu} free GPU${gpu === 1 ? '' : 's'}` : ' with room') : ''}`;
+  const notUsed = `${nodes.length === 1 ? 'is' : 'are'} not used for topology-constrained gangs`;
+  if (sorted.length === 1) return `${subject} ${lacks(nodes.length)} ${labelsText(sorted[0]!.missing)} and ${notUsed}`;
+  const shown = sorted.slice(0, 3).map((g) => `${g.count} ${lacks(g.count)} ${labelsText(g.missing)}`);
+  const rest = sorted.slice(3).reduce((t, g) => t + g.count, 0);
+  if (rest > 0) shown.push(`${rest} more lack other labels`);
+  return `${subject} lack topology labels and ${notUsed}: ${joinAnd(shown)}`;
 }
 
 /** " in the cluster" when a pod may use every node, else " it may use". */
@@ -216,19 +271,25 @@ const hasRoom = (index: ClusterIndex, n: number, pod: WPod): boolean =>
 /**
  * "; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated" ("room on
  * …" for a pod without GPUs) when nodes with room for the pod are kept from it by its filters, naming
- * the most common reason; else ''.
+ * the most common reason; then, when nodes with room are kept from it only by its topology constraint,
+ * "; 3 nodes with 24 free GPUs lack the rack label (…) and are not used for topology-constrained gangs"
+ * (with `topo`); else ''.
  */
-function excludedWithRoom(index: ClusterIndex, pod: WPod): string {
+function excludedWithRoom(index: ClusterIndex, topo: TopologyIndex | null, pod: WPod): string {
+  const filters = index.mask(pod.pod.scheduling);
   const nodes: NodeInfo[] = [];
   let free = 0;
   for (let n = 0; n < index.n; n++) {
-    if (pod.mask[n] || !hasRoom(index, n, pod)) continue;
+    // Nodes its filters accept are kept off by the topology alone: said on their own, below.
+    if (pod.mask[n] || filters[n] || !hasRoom(index, n, pod)) continue;
     nodes.push(index.nodes[n]!);
     free += index.freeGpu[n]!;
   }
-  if (nodes.length === 0) return '';
+  const outside = outsideTopology(index, pod, (n) => hasRoom(index, n, pod));
+  const labels = outside.length > 0 && topo ? `; ${outsideTopologyText(index, topo, outside, true)}` : '';
+  if (nodes.length === 0) return labels;
   const where = `${pod.gpu > 0 ? `${gpus(free)} free` : 'room'} on ${nodesWord(nodes.length)} it may not use`;
-  return `; ${where}: ${exclusionReasons(nodes, pod.pod.scheduling)}`;
+  return `; ${where}: ${exclusionReasons(nodes, pod.pod.scheduling)}${labels}`;
 }
 
 /**
@@ -249,7 +310,7 @@ function exclusionReasons(nodes: readonly NodeInfo[], req: WPod['pod']['scheduli
 }
 
 /** Why no single node has room for the pod now, or null when one has. */
-function resourceExplanation(index: ClusterIndex, pod: WPod, ever: Uint8Array = everUsable(index, pod.pod.scheduling)): LevelExplanation | null {
+function resourceExplanation(index: ClusterIndex, topo: TopologyIndex | null, pod: WPod, ever: Uint8Array = everUsable(index, pod)): LevelExplanation | null {
   const { freeGpu, freeCpu, freeMem, freePods } = index;
   let maxGpu = 0;
   let maxCpu = 0;
@@ -267,7 +328,7 @@ function resourceExplanation(index: ClusterIndex, pod: WPod, ever: Uint8Array = 
   }
   const name = pod.pod.name;
   const among = eligible < index.n ? ` it may use` : '';
-  const excluded = eligible < index.n ? excludedWithRoom(index, pod) : '';
+  const excluded = eligible < index.n ? excludedWithRoom(index, topo, pod) : '';
   // Too large for any node even when empty: say so first, it is not a matter of waiting.
   const never = nodeCapacityExplanation(index, pod, ever, excluded);
   if (never) return never;
@@ -328,20 +389,21 @@ function resourceExplanation(index: ClusterIndex, pod: WPod, ever: Uint8Array = 
  * domains leave it: the filter or resource it fails there. `pinned` names those domains ("rack r1"), ''
  * when the pod may go anywhere.
  */
-export function explainOptional(index: ClusterIndex, pod: WPod, where: ArrayLike<number>, pinned: string): string {
+export function explainOptional(index: ClusterIndex, topo: TopologyIndex | null, pod: WPod, where: ArrayLike<number>, pinned: string): string {
   let mask = pod.mask;
   if (pinned) {
     mask = new Uint8Array(index.n);
     for (let i = 0; i < where.length; i++) mask[where[i]!] = pod.mask[where[i]!]!;
   }
   const inside: WPod = { ...pod, mask };
-  const ever = everUsable(index, pod.pod.scheduling);
+  const ever = everUsable(index, pod);
   if (pinned) {
     const within = new Uint8Array(index.n);
     for (let i = 0; i < where.length; i++) within[where[i]!] = ever[where[i]!]!;
     ever.set(within);
   }
-  const e = (pinned ? null : filterExplanation(index, pod)) ?? resourceExplanation(index, inside, ever);
+  // Inside a pinned domain every node is in the topology: nodes outside it are not worth naming.
+  const e = (pinned ? null : filterExplanation(index, topo, pod)) ?? resourceExplanation(index, pinned ? null : topo, inside, ever);
   let why = e ? e.message.replace(/^pod \S+:? /, '') : 'no node has room for it';
   // Outside the pinned domain is not "may not use" for a filter's reason: leave that clause out.
   if (pinned) why = why.replace(/; (\d+ GPUs? free|room) on \d+ nodes? it may not use:.*$/, '');
@@ -501,34 +563,15 @@ function shortNeed(s: WSet, sh: Shortage): string {
 }
 
 /**
- * Nodes its pods may use that are in no domain of the level (they lack its label, or a broader level's:
- * a domain is a label path) but have room for a pod of s, as a clause:
- * " (2 nodes with 16 free GPUs lack the rack label topology.kubernetes.io/rack)", else ''. A node that
- * has the level's label is said to lack the broadest label it lacks.
+ * Nodes the filters of s's pods accept, with room for one of them, that are outside the topology (they
+ * lack a level's label, so they are in no domain and no constrained set may use them), as a clause:
+ * " (2 nodes with 16 free GPUs lack the rack label (topology.kubernetes.io/rack) and are not used for
+ * topology-constrained gangs)", else ''.
  */
-function unlabelledRoom(index: ClusterIndex, level: LevelIndex, s: WSet, pods: WPod[]): string {
+function unlabelledRoom(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[]): string {
   const sample = pods[s.all[0]!]!;
-  let count = 0;
-  let free = 0;
-  const lacking = new Set<LevelIndex>();
-  for (let n = 0; n < index.n; n++) {
-    if (level.nodeDom[n]! >= 0 || !sample.mask[n] || !hasRoom(index, n, sample)) continue;
-    count++;
-    free += Math.max(0, index.freeGpu[n]!);
-    // Its own label when it lacks that; else the broadest label it lacks.
-    let lacks = level;
-    if (index.nodes[n]!.labels[level.key] !== undefined) for (let l: LevelIndex | null = level.up; l; l = l.up) if (l.nodeDom[n]! < 0) lacks = l;
-    lacking.add(lacks);
-  }
-  if (count === 0) return '';
-  const what = s.totalGpu > 0 ? ` with ${free} free GPU${free === 1 ? '' : 's'}` : ' with room';
-  const lacks = count === 1 ? 'lacks' : 'lack';
-  if (lacking.size === 1 && !lacking.has(level)) {
-    const [l] = lacking;
-    return ` (${nodesWord(count)}${what} ${lacks} the ${l!.domain} label ${l!.key}, so ${count === 1 ? 'it is' : 'they are'} in no ${level.domain})`;
-  }
-  const broader = lacking.size > 1 ? ' or a broader level\'s' : '';
-  return ` (${nodesWord(count)}${what} ${lacks} the ${level.domain} label ${level.key}${broader})`;
+  const outside = outsideTopology(index, sample, (n) => hasRoom(index, n, sample));
+  return outside.length > 0 ? ` (${outsideTopologyText(index, topo, outside, true)})` : '';
 }
 
 /** A set's room in one domain on the empty cluster (the search's aggregate without its nodes): allocatable, not free, on the nodes its pods may ever use. */
@@ -539,7 +582,7 @@ function everByProfile(index: ClusterIndex, s: WSet, pods: readonly WPod[]): Uin
   const byMask = new Map<Uint8Array, Uint8Array>();
   for (const p of s.all) {
     const pod = pods[p]!;
-    if (!byMask.has(pod.mask)) byMask.set(pod.mask, everUsable(index, pod.pod.scheduling));
+    if (!byMask.has(pod.mask)) byMask.set(pod.mask, everUsable(index, pod));
   }
   return s.profiles.map((k) => byMask.get(k.mask)!);
 }
@@ -649,7 +692,7 @@ function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: W
   for (const m of ever) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
   const where = `no ${level.domain}${everScope(union, 'its pods')}`;
   const advice = capacityAdvice(index, topo, s, ever, L);
-  const unlabelled = unlabelledRoom(index, level, s, pods);
+  const unlabelled = unlabelledRoom(index, topo, s, pods);
   const short = capacityShortfall(s, aggs);
   let message: string;
   let needs: string;
@@ -684,7 +727,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
     const key = `${pod.group}|${pod.gpu}|${pod.cpu}|${pod.mem}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const e = filterExplanation(index, pod) ?? resourceExplanation(index, pod);
+    const e = filterExplanation(index, topo, pod) ?? resourceExplanation(index, topo, pod);
     if (e) out.push(e);
   }
   const all = new Int32Array(index.n);
@@ -700,7 +743,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
     const agg = search.aggregate(all, -1, root)[0];
     if (!agg || !search.fits(root, agg)) {
       // Room on nodes the gang may not use (taints, cordons, NotReady, its selector), said alongside.
-      const excluded = excludedWithRoom(index, pods[root.all[0]!]!);
+      const excluded = excludedWithRoom(index, topo, pods[root.all[0]!]!);
       const podsText = root.all.length === 1 ? 'the one pod' : `the ${root.all.length} pods`;
       const sh = never ? null : shortageOf(index, root, all);
       let needs: string;
@@ -758,16 +801,10 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       let message: string;
       let bestText: string;
       const unusable = best && free > best.gpu ? unusableFree(index, level, best.dom, s, pods, best.nodes) : { excluded: 0, text: '' };
-      const unlabelled = unlabelledRoom(index, level, s, pods);
+      const unlabelled = unlabelledRoom(index, topo, s, pods);
       const sh = best ? shortageOf(index, s, domainNodes(level, best.dom)) : null;
-      if (!best && level.values.length === 0 && (unlabelled.includes(', so ') || unlabelled.includes(" or a broader level's"))) {
-        // Nodes carry the level's label but lack a broader one: outside the topology, in no domain (KAI).
-        bestText = `no node is in a ${level.domain}`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no node is in a ${level.domain}${unlabelled}`;
-      } else if (!best && level.values.length === 0) {
-        bestText = `no node has the ${level.domain} label`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no node carries the ${level.domain} label ${level.key}${unlabelled.replace(/ lacks? the .*\)$/, (m) => (m.startsWith(' lacks') ? ' lacks it)' : ' lack it)'))}`;
-      } else if (!best) {
+      // No node in the topology at all leaves each pod of s without a node: said above, per pod (filterExplanation).
+      if (!best) {
         bestText = 'none';
         message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods${unlabelled}`;
       } else if (sh && !sh.dim.gpu) {

@@ -36,7 +36,8 @@ function instance(seed: number, o: { maxNodes: number; maxGangs: number; maxRepl
     const labels: Record<string, string> = crossing
       ? { [KEYS.zone!]: `z${Math.floor(i / 5)}`, [KEYS.block!]: `b${Math.floor(i / 3)}`, [KEYS.rack!]: `r${Math.floor(i / 2)}` }
       : { [KEYS.zone!]: `z${Math.floor(i / 8)}`, [KEYS.block!]: `b${Math.floor(i / 4)}`, [KEYS.rack!]: `r${Math.floor(i / 2)}` };
-    if (chance(0.05)) delete labels[pick([KEYS.zone!, KEYS.block!, KEYS.rack!])];
+    // Some nodes lack a level's label (a narrow one too): outside the topology for constrained gangs (KAI).
+    if (chance(0.1)) delete labels[pick([KEYS.zone!, KEYS.block!, KEYS.rack!])];
     if (chance(0.3)) labels.pool = pick(['a', 'b']);
     nodes.push(
       makeNode(`n${i}`, {
@@ -140,6 +141,12 @@ function check(state: ClusterState, gangs: ExpandedGang[], plan: Plan): string[]
       ...gang.groupConfigs.map((c) => ({ groups: c.podGroupNames, c: c.topologyConstraint })),
       ...gang.podGroups.map((g) => ({ groups: [g.name], c: g.topologyConstraint })),
     ];
+    // A pod under any constraint (required or preferred) only on a node with every level's label.
+    const allKeys = state.topologies[0]!.levels.map((l) => l.key);
+    for (const pp of gp.pods) {
+      const constrained = sets.some((s) => (s.c?.required || s.c?.preferred) && s.groups.includes(pp.podGroup));
+      if (constrained && allKeys.some((k) => !(k in node.get(pp.node)!.labels))) problems.push(`${pp.name}: constrained, on ${pp.node} outside the topology`);
+    }
     for (const s of sets) {
       if (!s.c?.required) continue;
       const key = levelKey(s.c.required);

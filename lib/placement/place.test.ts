@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '../cluster/state';
 import { placeGangs, spreadCost } from './index';
 import type { GangPlacement, Plan } from './plan';
-import { boundPod, GiB, groveE2eCluster, makeGang, makeNode, nestedCluster, topologyOf } from './testkit';
+import { boundPod, GiB, groveE2eCluster, makeGang, makeNode, nestedCluster, topologyOf, type GangSpec } from './testkit';
 import { verifyPlan } from './verify';
 
 /** 2 zones × 2 blocks × 2 racks × 4 nodes × 8 GPUs: node-00…node-31, rack-<i/4>, block-<i/8>, zone-<i/16>. */
@@ -354,7 +354,7 @@ describe('label values shared by two parents (Grove e2e: zone-<i/28>, block-<i/2
     expectValid(state, gangs, p2);
   });
 
-  it('nodes without the level label are in no domain of that level, nor of a narrower one', () => {
+  it('nodes without the label of any level are outside the topology: no domain holds them', () => {
     const state = groveE2eCluster(14);
     for (const n of state.nodes.slice(0, 7)) delete n.labels['kubernetes.io/rack'];
     const gang = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 7 }] });
@@ -362,13 +362,93 @@ describe('label values shared by two parents (Grove e2e: zone-<i/28>, block-<i/2
     expect(g.domains.rack).toBe('rack-1');
     const tooMany = makeGang({ constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 8 }] });
     expect(placeGangs(state, [tooMany]).feasible).toBe(false);
-    // Without a zone label, rack-1's nodes are outside the topology (KAI): no rack is left for the gang.
+    // Without a zone label, rack-1's nodes are outside the topology (KAI): no node is left for the gang.
     for (const n of state.nodes.slice(7)) delete n.labels['kubernetes.io/zone'];
     const g2 = placeGangs(state, [gang]).gangs[0]!;
     expect(g2.placed).toBe(false);
-    expect(g2.reason).toBe("the gang needs 56 GPUs in one rack; no node is in a rack (14 nodes with 112 free GPUs lack the rack label kubernetes.io/rack or a broader level's)");
+    expect(g2.reason).toBe(
+      'pod pcs-0-w-0: no node that accepts it is in the topology; 14 nodes lack topology labels and are not used for topology-constrained gangs: 7 lack the zone label (kubernetes.io/zone) and 7 lack the rack label (kubernetes.io/rack)',
+    );
     for (const n of state.nodes.slice(0, 7)) n.labels['kubernetes.io/rack'] = 'rack-0';
-    expect(placeGangs(state, [tooMany]).gangs[0]!.reason).toBe('the gang needs 64 GPUs in one rack, but no rack in the cluster has 64 GPUs even when empty (the largest, rack-0, has 56) (7 nodes with 56 free GPUs lack the zone label kubernetes.io/zone, so they are in no rack); no wider level holds it either: drop the required rack pack or use fewer or smaller pods');
+    expect(placeGangs(state, [tooMany]).gangs[0]!.reason).toBe(
+      'the gang needs 64 GPUs for the 8 pods of its minimum, but the nodes its pods may use have only 56 GPUs even when empty; use fewer or smaller pods; 7 nodes with 56 free GPUs lack the zone label (kubernetes.io/zone) and are not used for topology-constrained gangs',
+    );
+  });
+});
+
+describe('nodes outside the topology (KAI: a node without the label of every level is in no domain)', () => {
+  const ZONE = 'example.com/zone';
+  const RACK = 'example.com/rack';
+  /** Zone z0: rack r0 with two 8-GPU nodes, and a third 8-GPU node with the zone label but no rack label. */
+  function zoneWithRacklessNode(): ClusterState {
+    const nodes = [
+      makeNode('r0-a', { labels: { [ZONE]: 'z0', [RACK]: 'r0' } }),
+      makeNode('r0-b', { labels: { [ZONE]: 'z0', [RACK]: 'r0' } }),
+      makeNode('rackless', { labels: { [ZONE]: 'z0' } }),
+    ];
+    const levels = [{ domain: 'zone', key: ZONE }, { domain: 'rack', key: RACK }, { domain: 'host', key: 'kubernetes.io/hostname' }];
+    return { nodes, pods: [], topologies: [{ name: 'topo', levels }] };
+  }
+  const three = (extra: Partial<GangSpec>) => makeGang({ name: 'x-0', topologyName: 'topo', groups: [{ clique: 'w', replicas: 3, gpu: 8 }], ...extra });
+
+  it('a zone-packed gang does not use a node with the zone label but no rack label', () => {
+    const state = zoneWithRacklessNode();
+    const gang = three({ constraint: { required: 'zone' } });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(false);
+    expect(plan.gangs[0]!.reason).toContain('1 node with 8 free GPUs lacks the rack label (example.com/rack) and is not used for topology-constrained gangs');
+    expect(verifyPlan(state, [gang], plan)).toEqual([]);
+    // Two pods fit the two labelled nodes.
+    const two = makeGang({ name: 'y-0', topologyName: 'topo', constraint: { required: 'zone' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    const g = placeGangs(state, [two]).gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.pods.map((p) => p.node).sort()).toEqual(['r0-a', 'r0-b']);
+  });
+
+  it('a preferred constraint alone keeps the gang off it too', () => {
+    const state = zoneWithRacklessNode();
+    const gang = three({ constraint: { preferred: 'rack' } });
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(false);
+    expect(plan.gangs[0]!.reason).toContain('1 node with 8 free GPUs lacks the rack label (example.com/rack) and is not used for topology-constrained gangs');
+    expect(verifyPlan(state, [gang], plan)).toEqual([]);
+  });
+
+  it('a gang without a constraint uses it', () => {
+    const state = zoneWithRacklessNode();
+    const gang = three({});
+    const plan = placeGangs(state, [gang]);
+    expect(plan.gangs[0]!.placed).toBe(true);
+    expect(plan.gangs[0]!.pods.map((p) => p.node).sort()).toEqual(['r0-a', 'r0-b', 'rackless']);
+    expect(verifyPlan(state, [gang], plan)).toEqual([]);
+  });
+
+  it('in a gang whose one clique is constrained, only the unconstrained clique may use it', () => {
+    const state = zoneWithRacklessNode();
+    const gang = makeGang({
+      name: 'x-0',
+      topologyName: 'topo',
+      groups: [
+        { clique: 'free', replicas: 1, gpu: 8 },
+        { clique: 'packed', replicas: 2, gpu: 8, constraint: { required: 'rack' } },
+      ],
+    });
+    const plan = placeGangs(state, [gang]);
+    const g = plan.gangs[0]!;
+    expect(g.placed).toBe(true);
+    expect(g.pods.find((p) => p.clique === 'free')!.node).toBe('rackless');
+    expect(g.pods.filter((p) => p.clique === 'packed').map((p) => p.node).sort()).toEqual(['r0-a', 'r0-b']);
+    expect(verifyPlan(state, [gang], plan)).toEqual([]);
+    // With the clique's constraint on the whole gang, the three pods no longer fit.
+    const whole = makeGang({ name: 'y-0', topologyName: 'topo', constraint: { required: 'zone' }, groups: [{ clique: 'free', replicas: 1, gpu: 8 }, { clique: 'packed', replicas: 2, gpu: 8, constraint: { required: 'rack' } }] });
+    expect(placeGangs(state, [whole]).gangs[0]!.placed).toBe(false);
+  });
+
+  it('a label with an empty value is a label: the node is in the topology (KAI checks that the key is present)', () => {
+    const state = zoneWithRacklessNode();
+    state.nodes[2]!.labels[RACK] = '';
+    const plan = placeGangs(state, [three({ constraint: { required: 'zone' } })]);
+    expect(plan.gangs[0]!.placed).toBe(true);
   });
 });
 

@@ -160,7 +160,6 @@ function buildSets(specs: ReturnType<typeof constraintSets>, pods: readonly WPod
     totalMem: 0,
     totalSlots: 0,
     usedArr: spec.preferred >= 0 && topo ? new Int32Array(topo.levels[spec.preferred]!.values.length) : null,
-    usedOther: new Map(),
     usedSize: 0,
     rank: null,
     hardDom: -1,
@@ -202,6 +201,9 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
   const pods: WPod[] = [];
   gang.podGroups.forEach((group, gi) => {
     const ordered = [...group.pods].sort((a, b) => a.podIndex - b.podIndex);
+    // KAI filters the nodes of a set with a topology constraint down to those with every level's label,
+    // and the sets inside it choose among those: a pod under any constrained set is held to them.
+    const constrained = topo !== null && chains[gi]!.some((sid) => specs[sid]!.required >= 0 || specs[sid]!.preferred >= 0);
     ordered.forEach((pod, i) => {
       pods.push({
         pod,
@@ -212,7 +214,8 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
         mem: pod.requests.memory,
         slots: pod.requests.pods,
         ext: extDemands(index, pod.requests),
-        mask: index.mask(pod.scheduling),
+        mask: constrained ? index.constrainedMask(pod.scheduling, topo) : index.mask(pod.scheduling),
+        topologyNodes: constrained ? topo.inTopology : null,
         chain: chains[gi]!,
         node: -1,
       });
@@ -325,7 +328,7 @@ function placeGang(index: ClusterIndex, gang: ExpandedGang, options: PlaceOption
     const n = search.bestNode(p, where, true);
     if (n < 0) {
       unplacedOptional.push(pod.pod.name);
-      optionalReason ??= `${pod.pod.name}: ${explainOptional(index, pod, where, pins[pins.length - 1] ?? '')}`;
+      optionalReason ??= `${pod.pod.name}: ${explainOptional(index, topo, pod, where, pins[pins.length - 1] ?? '')}`;
       return;
     }
     search.assign(p, n);

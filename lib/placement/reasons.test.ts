@@ -175,14 +175,48 @@ describe('topology labels', () => {
   it('no node carries the level label: said, not "no room"', () => {
     const state: ClusterState = { nodes: [makeNode('bare-0'), makeNode('bare-1')], pods: [], topologies: nestedCluster(['rack'], [1, 1]).topologies };
     const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 16 GPUs in one rack; no node carries the rack label topology.kubernetes.io/rack (2 nodes with 16 free GPUs lack it)');
+    expect(g.reason).toBe('pod x-0-w-0: no node that accepts it is in the topology; 2 nodes lack the rack label (topology.kubernetes.io/rack) and are not used for topology-constrained gangs');
   });
 
-  it('unlabelled free capacity is mentioned beside the labelled racks', () => {
+  it('unlabelled free capacity is mentioned: the nodes are not used for a topology-constrained gang', () => {
     const state = nestedCluster(['rack'], [1, 2]);
     state.nodes.push(makeNode('bare-0'));
     const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
-    expect(g.reason).toMatch(/\(the largest, rack-0, has 16\) \(1 node with 8 free GPUs lacks the rack label topology\.kubernetes\.io\/rack\); drop the required rack pack or use fewer or smaller pods$/);
+    expect(g.reason).toBe(
+      'the gang needs 24 GPUs for the 3 pods of its minimum, but the nodes its pods may use have only 16 GPUs even when empty; use fewer or smaller pods; 1 node with 8 free GPUs lacks the rack label (topology.kubernetes.io/rack) and is not used for topology-constrained gangs',
+    );
+    // The rack level's own row says it beside the largest rack.
+    expect(g.explanation!.find((e) => e.level === 'rack')!.message).toMatch(/\(the largest, rack-0, has 16\) \(1 node with 8 free GPUs lacks the rack label \(topology\.kubernetes\.io\/rack\) and is not used for topology-constrained gangs\); use fewer or smaller pods: the nodes its pods may use do not hold it even when empty$/);
+  });
+
+  it('nodes lacking different labels are counted per label, so a person knows what to add', () => {
+    // Racks r0 (2 nodes) in zone z0; 3 nodes lack the rack label, 1 lacks the zone label too.
+    const levels = [{ domain: 'zone', key: 'topology.kubernetes.io/zone' }, { domain: 'rack', key: 'topology.kubernetes.io/rack' }, { domain: 'host', key: 'kubernetes.io/hostname' }];
+    const zone = { 'topology.kubernetes.io/zone': 'z0' };
+    const nodes = [
+      makeNode('a', { labels: { ...zone, 'topology.kubernetes.io/rack': 'r0' } }),
+      makeNode('b', { labels: { ...zone, 'topology.kubernetes.io/rack': 'r0' } }),
+      makeNode('c', { labels: zone }),
+      makeNode('d', { labels: zone }),
+      makeNode('e'),
+    ];
+    const state: ClusterState = { nodes, pods: [], topologies: [{ name: 'grove-topology', levels }] };
+    const g = fail(state, { name: 'x-0', constraint: { preferred: 'rack' }, groups: [{ clique: 'w', replicas: 4, gpu: 8 }] });
+    expect(g.reason).toBe(
+      'the gang needs 32 GPUs for the 4 pods of its minimum, but the nodes its pods may use have only 16 GPUs even when empty; use fewer or smaller pods; 3 nodes with 24 free GPUs lack topology labels and are not used for topology-constrained gangs: 2 lack the rack label (topology.kubernetes.io/rack) and 1 lacks the zone and rack labels (topology.kubernetes.io/zone, topology.kubernetes.io/rack)',
+    );
+    // Without a constraint the gang uses them all.
+    expect(place(state, { name: 'y-0', groups: [{ clique: 'w', replicas: 4, gpu: 8 }] }).placed).toBe(true);
+  });
+
+  it('free room now short (not capacity) names the nodes outside the topology beside the taints', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    state.pods.push(boundPod('busy', 'node-0', 8));
+    state.nodes.push(makeNode('bare-0'), makeNode('bare-1'), makeNode('bare-2'));
+    const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
+    expect(g.reason).toBe(
+      'the gang needs 16 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use; 3 nodes with 24 free GPUs lack the rack label (topology.kubernetes.io/rack) and are not used for topology-constrained gangs',
+    );
   });
 });
 

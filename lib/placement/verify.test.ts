@@ -61,7 +61,7 @@ function rules(v: Violation[]): VerifyRule[] {
 
 const ALL_RULES: VerifyRule[] = [
   'plan-gangs', 'feasible-mismatch', 'unknown-pod', 'duplicate-pod', 'pod-mismatch', 'unknown-node', 'node-unschedulable',
-  'node-not-ready', 'node-selector', 'node-affinity', 'taint', 'capacity', 'pack-required', 'domain-mismatch', 'min-replicas',
+  'node-not-ready', 'node-selector', 'node-affinity', 'taint', 'capacity', 'topology-label', 'pack-required', 'domain-mismatch', 'min-replicas',
   'optional-unaccounted', 'unplaced-has-pods', 'missing-reason', 'base-gang-unplaced',
 ];
 
@@ -163,7 +163,38 @@ describe('verifyPlan', () => {
   it('puts a node without the level label in no domain', () => {
     const s = cluster();
     delete s.nodes[0]!.labels['x/rack'];
-    expect(rules(verifyPlan(s, [g1], plan(placed(g1, ['n-b0-r0-0', 'n-b0-r0-1']))))).toEqual(['pack-required']);
+    const v = verifyPlan(s, [g1], plan(placed(g1, ['n-b0-r0-0', 'n-b0-r0-1'])));
+    // Reported once, as outside the topology, not again as a broken pack.
+    expect(v.map((x) => [x.rule, x.pod])).toEqual([['topology-label', 'g1-w-0']]);
+    expect(v[0]!.message).toBe('gang has a topology constraint, but pod g1-w-0 is on node n-b0-r0-0, which has no x/rack label and so is outside topology topo');
+  });
+
+  it('keeps every pod under a topology constraint, required or preferred, off a node that lacks any level label (KAI)', () => {
+    const s = cluster();
+    // n-b0-r0-0 keeps its block label but loses its rack label: still outside the topology.
+    delete s.nodes[0]!.labels['x/rack'];
+    const blockPacked = gang('g', [group('g', 'w', 2, 4)], { topologyConstraint: { required: 'block' } });
+    expect(rules(verifyPlan(s, [blockPacked], plan(placed(blockPacked, ['n-b0-r0-0', 'n-b0-r0-1']))))).toEqual(['topology-label']);
+    const preferred = gang('g', [group('g', 'w', 2, 4)], { topologyConstraint: { preferred: 'rack' } });
+    expect(rules(verifyPlan(s, [preferred], plan(placed(preferred, ['n-b0-r0-0', 'n-b0-r0-1']))))).toEqual(['topology-label']);
+    // A clique's constraint holds its own pods to the topology, not its sibling's.
+    const clique = gang('g', [group('g', 'free', 1, 4), group('g', 'packed', 1, 4, 1, { topologyConstraint: { required: 'rack' } })]);
+    expect(verifyPlan(s, [clique], plan(placed(clique, ['n-b0-r0-0', 'n-b0-r0-1'])))).toEqual([]);
+    expect(rules(verifyPlan(s, [clique], plan(placed(clique, ['n-b0-r0-1', 'n-b0-r0-0']))))).toEqual(['topology-label']);
+    // A group config's constraint holds the pod groups it names.
+    const config = gang('g', [group('g', 'a', 1, 4), group('g', 'b', 1, 4)], { groupConfigs: [{ name: 'g-sg-0', podGroupNames: ['g-b'], topologyConstraint: { preferred: 'host' } }] });
+    expect(verifyPlan(s, [config], plan(placed(config, ['n-b0-r0-0', 'n-b0-r0-1'])))).toEqual([]);
+    expect(rules(verifyPlan(s, [config], plan(placed(config, ['n-b0-r0-1', 'n-b0-r0-0']))))).toEqual(['topology-label']);
+    // Without any constraint, or with one on a level the binding lacks (Grove drops it), the node is fine.
+    const free = gang('g', [group('g', 'w', 2, 4)]);
+    expect(verifyPlan(s, [free], plan(placed(free, ['n-b0-r0-0', 'n-b0-r0-1'])))).toEqual([]);
+    const dropped = gang('g', [group('g', 'w', 2, 4)], { topologyConstraint: { required: 'zone' } });
+    expect(verifyPlan(s, [dropped], plan(placed(dropped, ['n-b0-r0-0', 'n-b0-r0-1'])))).toEqual([]);
+    // A gang placed pod by pod (kube-scheduler) ignores its constraints.
+    expect(verifyPlan(s, [preferred], plan({ ...placed(preferred, ['n-b0-r0-0', 'n-b0-r0-1']), independent: true }))).toEqual([]);
+    // An empty value is a label: the key is what counts.
+    s.nodes[0]!.labels['x/rack'] = '';
+    expect(verifyPlan(s, [preferred], plan(placed(preferred, ['n-b0-r0-0', 'n-b0-r0-1'])))).toEqual([]);
   });
 
   it('drops constraints whose domain the binding lacks (as Grove does)', () => {

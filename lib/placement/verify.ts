@@ -8,10 +8,13 @@
  *   pod of the gangs placed earlier in the plan (cpu, memory, GPUs and pod slots);
  * - a domain is its label path, the label values of the binding's levels from the broadest down to its
  *   own (as KAI Scheduler's calcDomainId): rack-1 of zone z0 and rack-1 of zone z1 are two racks;
+ * - a node that lacks the label of any level of the binding is outside the topology: KAI builds its
+ *   topology tree only from nodes with every level's label (plugins/topology isNodePartOfTopology) and
+ *   gives a set with a topology constraint, required or preferred, and every set inside it, no other
+ *   node. A pod under such a constraint on such a node is a violation (`topology-label`); a pod under
+ *   none may use it;
  * - a `required` pack constraint (gang, group config or pod group) holds when all placed pods of the
- *   set are on nodes with one label path down to the level; a node that lacks the label of the level
- *   or of a broader one is in no domain (KAI leaves it out of the topology), so a constrained pod on it
- *   is a violation;
+ *   set are on nodes with one label path down to the level;
  * - constraint domains map to label keys through the gang's ClusterTopologyBinding (by name, or the
  *   only one in the state); a domain the binding lacks is dropped, as Grove drops it;
  * - `preferred` is an objective, not a rule: it is not checked here.
@@ -30,6 +33,7 @@ export type VerifyRule =
   | 'unknown-node'
   | NodeFilterRule
   | 'capacity'
+  | 'topology-label'
   | 'pack-required'
   | 'domain-mismatch'
   | 'min-replicas'
@@ -244,20 +248,35 @@ function verifyPlacedGang(
   const topology = topologyOf(state, gang);
   const groupOf = new Map<string, string>();
   for (const g of gang.podGroups) for (const p of g.pods) groupOf.set(p.name, g.name);
-  for (const set of gp.independent ? [] : constrainedSets(gang)) {
+  const sets = gp.independent ? [] : constrainedSets(gang);
+  // A set constrains only through a level the binding has (Grove drops the others).
+  const binds = (set: ConstrainedSet) => pathLevels(topology, set.constraint.required) !== undefined || pathLevels(topology, set.constraint.preferred) !== undefined;
+  const outside = new Set<string>();
+  for (const [podName, nodeName] of nodeOfPod) {
+    const node = nodes.get(nodeName);
+    const set = node && sets.find((x) => binds(x) && x.podGroups.includes(groupOf.get(podName) ?? ''));
+    if (!node || !set || !topology) continue;
+    const missing = topology.levels.filter((l) => !Object.prototype.hasOwnProperty.call(node.labels, l.key)).map((l) => l.key);
+    if (missing.length === 0) continue;
+    outside.add(podName);
+    out.push({
+      gang: gang.name,
+      pod: podName,
+      rule: 'topology-label',
+      message: `${set.label} has a topology constraint, but pod ${podName} is on node ${nodeName}, which has no ${missing.join(', ')} label and so is outside topology ${topology.name}`,
+    });
+  }
+  for (const set of sets) {
     const levels = pathLevels(topology, set.constraint.required);
     if (levels === undefined) continue;
     const members = new Set(set.podGroups);
     const values = new Map<string, string>();
     for (const [podName, nodeName] of nodeOfPod) {
-      if (!members.has(groupOf.get(podName) ?? '')) continue;
+      // A pod outside the topology is reported above, once.
+      if (!members.has(groupOf.get(podName) ?? '') || outside.has(podName)) continue;
       const node = nodes.get(nodeName);
-      if (!node) continue;
-      const path = nodeDomainPath(node.labels, levels);
-      if (path === undefined) {
-        const missing = levels.filter((l) => !Object.prototype.hasOwnProperty.call(node.labels, l.key)).map((l) => l.key);
-        out.push({ gang: gang.name, pod: podName, rule: 'pack-required', message: `${set.label} requires one ${set.constraint.required}, but pod ${podName} is on node ${nodeName}, which has no ${missing.join(', ')} label` });
-      } else if (!values.has(path)) values.set(path, podName);
+      const path = node && nodeDomainPath(node.labels, levels);
+      if (path !== undefined && !values.has(path)) values.set(path, podName);
     }
     if (values.size > 1) {
       const list = [...values.keys()].sort().join(', ');
