@@ -12,9 +12,10 @@
  *   z[s][d] ∈ {0,1}     constrained set s with a required level uses domain d (exactly one)
  *   u[s][d] ∈ {0,1}     set s with a preferred level occupies domain d of that level
  * Constraints: Σ_n y[g][n] = minReplicas(g); per node and resource Σ_g req·y ≤ free;
- *   Σ_{g∈s, n∈d} y[g][n] ≤ M_s·z[s][d]; Σ_d z[s][d] = 1; nodes without a label of the required level's
- *   path get y = 0; Σ_{g∈s, n∈d} y[g][n] ≤ M_s·u[s][d] (a node without a label of the preferred
- *   level's path is a domain of its own).
+ *   Σ_{g∈s, n∈d} y[g][n] ≤ M_s·z[s][d]; Σ_d z[s][d] = 1; Σ_{g∈s, n∈d} y[g][n] ≤ M_s·u[s][d];
+ *   a group inside any set with a required or preferred level gets y = 0 on a node that lacks the label
+ *   of any level of the binding (KAI leaves such a node out of the topology, as the verifier's
+ *   `topology-label` rule says), so every node such a group may use has a domain at every level.
  * A domain d is a label path (the verifier's nodeDomainPath): rack-1 of zone z0 and of zone z1 are two.
  * Objective: min Σ_s (Σ_d u[s][d] − 1) = spreadCost.
  */
@@ -85,6 +86,8 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
     req: pathLevels(topology, s.constraint.required),
     pref: pathLevels(topology, s.constraint.preferred),
   }));
+  const inTopology = (node: NodeInfo) => !!topology && nodeDomainPath(node.labels, topology.levels) !== undefined;
+  const bound = groups.map((_, gi) => sets.some((s) => (s.req !== undefined || s.pref !== undefined) && s.groups.includes(gi)));
 
   const y = new Map<string, [number, number]>();
   const yName = (gi: number, ni: number) => `y${gi}_${ni}`;
@@ -106,7 +109,7 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
         const need = r === 'pods' ? Math.max(1, pod.requests.pods) : pod.requests[r];
         if (need > 0) ub = Math.min(ub, Math.floor(f[r] / need));
       }
-      for (const s of sets) if (s.req !== undefined && s.groups.includes(gi) && nodeDomainPath(node.labels, s.req) === undefined) ub = 0;
+      if (bound[gi] && !inTopology(node)) ub = 0;
       if (ub <= 0) return;
       const v = yName(gi, ni);
       y.set(v, [gi, ni]);
@@ -139,19 +142,18 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
   sets.forEach((s, si) => {
     const size = s.groups.reduce((t, gi) => t + (groups[gi]?.m ?? 0), 0);
     if (size === 0) return;
-    const domainsOf = (levels: NonNullable<typeof s.req>, own: boolean) => {
+    const domainsOf = (levels: NonNullable<typeof s.req>) => {
       const ds = new Map<string, string[]>();
       for (const [v, [gi, ni]] of y) {
         if (!s.groups.includes(gi)) continue;
-        const node = nodes[ni] as NodeInfo;
-        const d = nodeDomainPath(node.labels, levels) ?? (own ? `\u0000${node.name}` : undefined);
-        if (d === undefined) continue;
+        // Defined: the set's groups have y only on nodes in the topology.
+        const d = nodeDomainPath((nodes[ni] as NodeInfo).labels, levels) as string;
         ds.set(d, [...(ds.get(d) ?? []), v]);
       }
       return [...ds.values()];
     };
     if (s.req !== undefined) {
-      const ds = domainsOf(s.req, false);
+      const ds = domainsOf(s.req);
       if (ds.length === 0) throw Object.assign(new Error('no domain'), { infeasible: `a required set has no domain with an eligible node` });
       const zs = ds.map((vars, di) => {
         const z = `z${si}_${di}`;
@@ -163,7 +165,7 @@ export function buildModel(state: ClusterState, gang: ExpandedGang): Model | { i
     }
     if (s.pref !== undefined) {
       constant -= 1;
-      domainsOf(s.pref, true).forEach((vars, di) => {
+      domainsOf(s.pref).forEach((vars, di) => {
         const u = `u${si}_${di}`;
         binaries.push(u);
         objective.push([1, u]);

@@ -18,7 +18,9 @@
  *
  * Checked against KAI's code as well (pkg/scheduler/actions/common/allocate.go, plugins/topology): a
  * failed subgroup rolls the parent back to its next candidate domain, candidates are every fitting domain
- * from the preferred level up to the required one, narrowest level first. KAI orders a level's domains
+ * from the preferred level up to the required one, narrowest level first; a constrained set (and every
+ * set inside it) uses only nodes with the label of every level (subSetNodesFn keeps the nodes
+ * isNodePartOfTopology accepts). KAI orders a level's domains
  * hierarchically (children sorted under their sorted parent) where the docs say only "less available
  * resources first"; this baseline follows the docs (global order per level).
  *
@@ -141,13 +143,15 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
       return out;
     };
 
-    /** The domain's nodes as preferred sub-domains, most free GPUs first (one group without a preferred level). */
+    /**
+     * The domain's nodes as preferred sub-domains, most free GPUs first (one group without a preferred
+     * level). A preferred level comes from a constrained set, whose domain holds only nodes in the topology.
+     */
     const order = (d: number[], prefLevel: number): number[][] => {
       if (prefLevel < 0) return [d];
       const subs = byLevel(d, prefLevel);
-      const rest = d.filter((i) => pathOf(i, prefLevel) === undefined);
       subs.sort((a, b) => freeGpu(b) - freeGpu(a));
-      return rest.length ? [...subs, ...rest.map((i) => [i])] : subs;
+      return subs;
     };
 
     /** The first sub-domain with a node that takes the pod; inside it, binpack (fewest free GPUs, or CPU). */
@@ -182,9 +186,10 @@ export function kaiGreedy(state: ClusterState, gangs: ExpandedGang[]): Plan {
       return true;
     };
 
+    const inTopology = (i: number) => !!topology && nodeDomainPath((nodes[i] as NodeInfo).labels, topology.levels) !== undefined;
     const placeSet = (s: SetNode, cand: number[], inheritedPref: number): boolean => {
       const pref = s.preferredLevel >= 0 ? s.preferredLevel : inheritedPref;
-      const ds = candidates(s, cand);
+      const ds = candidates(s, s.requiredLevel >= 0 || s.preferredLevel >= 0 ? cand.filter(inTopology) : cand);
       if (ds.length === 0) lastFailure = `${s.label}: no domain has ${demand(s).gpu} free GPUs`;
       for (const d of ds) {
         const mark = free.mark();
