@@ -5,6 +5,8 @@
  * created later, as a delta), a stream for team A does not; a stream for team C, where the identity has
  * no Role, gets the 403 the pages show as "You may not list PodCliqueSets in C."; the header's scope line
  * names the namespace each stream watches. The server lists only with the identity's own token.
+ * With CANOPY_MAX_WATCHED_NAMESPACES=2, a stream for a third namespace D while B and C are watched gets
+ * the limit's message in its kinds' states (HTTP status 429), and D's objects once C's stream closes.
  */
 import * as k8s from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,23 +41,31 @@ const READ: k8s.V1PolicyRule[] = [
 let a = '';
 let b = '';
 let c = '';
+let d = '';
 let dir = '';
 let viewer: LiveSource | undefined;
 const streams: { close(): void }[] = [];
 
-/** One browser's stream through the route: its first snapshot, and the deltas after it. */
+const LIMIT_ENV = 'CANOPY_MAX_WATCHED_NAMESPACES';
+const limitBefore = process.env[LIMIT_ENV];
+
+/** One browser's stream through the route: its first snapshot, every snapshot, and the deltas after the first. */
 function openStream(query: Record<string, string>) {
   const abort = new AbortController();
   const response = streamRoute(new Request(`${ORIGIN}/api/stream?${new URLSearchParams(query)}`, { headers: { host: '127.0.0.1:3000' }, signal: abort.signal }));
   expect(response.status).toBe(200);
   const deltas: StreamDelta[] = [];
+  const snapshots: StreamSnapshot[] = [];
   let resolveSnapshot: (snapshot: StreamSnapshot) => void = () => {};
   const snapshot = new Promise<StreamSnapshot>((resolve) => (resolveSnapshot = resolve));
   void readServerSentEvents(response.body!, (event, data) => {
-    if (event === 'snapshot') resolveSnapshot(JSON.parse(data!) as StreamSnapshot);
+    if (event === 'snapshot') {
+      snapshots.push(JSON.parse(data!) as StreamSnapshot);
+      resolveSnapshot(snapshots[0]!);
+    }
     if (event === 'delta') deltas.push(JSON.parse(data!) as StreamDelta);
   });
-  const stream = { snapshot, deltas, close: () => abort.abort() };
+  const stream = { snapshot, snapshots, deltas, close: () => abort.abort() };
   streams.push(stream);
   return stream;
 }
@@ -65,20 +75,25 @@ const stack = (namespace: string, name: string) =>
   customObjects.createNamespacedCustomObject({ group: 'grove.io', version: 'v1alpha1', plural: 'podcliquesets', namespace, body: parse(smallStack(namespace, name, 1)) as object });
 
 beforeAll(async () => {
-  [a, b, c] = (await Promise.all(['team-a', 'team-b', 'team-c'].map((prefix) => createTestNamespace(core, prefix)))) as [string, string, string];
+  [a, b, c, d] = (await Promise.all(['team-a', 'team-b', 'team-c', 'team-d'].map((prefix) => createTestNamespace(core, prefix)))) as [string, string, string, string];
   dir = mkdtempSync(path.join(tmpdir(), 'canopy-platform-'));
   const file = path.join(dir, 'config');
   // The account lives in A; Roles in A and B (B's binding names the account in A), none in C.
   await serviceAccountKubeconfig(admin, a, 'platform', file, { context: CONTEXT });
   await grant(rbac, a, 'platform', 'reader', READ);
-  await rbac.createNamespacedRole({ namespace: b, body: { metadata: { name: 'reader' }, rules: READ } });
-  await rbac.createNamespacedRoleBinding({
-    namespace: b,
-    body: { metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'platform', namespace: a }] },
-  });
-  for (const namespace of [a, b, c]) await stack(namespace, `pcs-${namespace}`);
+  // B's and D's bindings name the account in A.
+  for (const namespace of [b, d]) {
+    await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'reader' }, rules: READ } });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: { metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'platform', namespace: a }] },
+    });
+  }
+  for (const namespace of [a, b, c, d]) await stack(namespace, `pcs-${namespace}`);
   viewer = new LiveSource(openConnection({ env: { KUBECONFIG: file } })!);
   expect(viewer.info()).toMatchObject({ mode: 'live', name: CONTEXT, namespace: a });
+  // Read by the hub the route makes (server/hub/index.ts): B and C fit, a third namespace does not.
+  process.env[LIMIT_ENV] = '2';
   resetWatchHub();
   configureWatchHub({ kinds: ['Pod', 'PodCliqueSet'], backoff: { baseMs: 200, capMs: 60_000 } });
   await setClusterSource(viewer);
@@ -88,10 +103,12 @@ afterAll(async () => {
   for (const stream of streams) stream.close();
   resetWatchHub();
   configureWatchHub(undefined);
+  if (limitBefore === undefined) delete process.env[LIMIT_ENV];
+  else process.env[LIMIT_ENV] = limitBefore;
   await setClusterSource(undefined);
   await viewer?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  for (const namespace of [a, b, c]) if (namespace) await core.deleteNamespace({ name: namespace }).catch(() => {});
+  for (const namespace of [a, b, c, d]) if (namespace) await core.deleteNamespace({ name: namespace }).catch(() => {});
 });
 
 describe('streams of a namespace-scoped identity follow the namespace each browser chose', () => {
@@ -144,5 +161,37 @@ describe('streams of a namespace-scoped identity follow the namespace each brows
     const keys = pcsKeys(await elsewhere.snapshot);
     expect(keys).toContain(`${a}/pcs-${a}`);
     expect([...keys].sort()).toEqual(inA.items.map((o) => `${a}/${o.metadata.name}`).sort());
+  });
+
+  it('past CANOPY_MAX_WATCHED_NAMESPACES a new namespace gets the limit’s message (429) in its states; closing a stream frees its place at once', async () => {
+    const cluster = `live:${CONTEXT}`;
+    // From no stream at all (this test runs alone too): views nobody uses give up their place.
+    for (const stream of streams.splice(0)) stream.close();
+    const streamB = openStream({ namespace: b, cluster });
+    const streamC = openStream({ namespace: c, cluster });
+    expect((await streamB.snapshot).states.PodCliqueSet).toMatchObject({ status: 'live', namespace: b });
+    expect((await streamC.snapshot).states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 403, namespace: c });
+
+    const message = 'Canopy is already watching 2 namespaces (the limit, CANOPY_MAX_WATCHED_NAMESPACES); close a tab watching another namespace or raise the limit';
+    const streamD = openStream({ namespace: d, cluster });
+    const refused = await streamD.snapshot;
+    expect(pcsKeys(refused)).toEqual([]);
+    for (const kind of ['Pod', 'PodCliqueSet'] as const) expect(refused.states[kind]).toMatchObject({ status: 'error', httpStatus: 429, namespace: d, lastError: message });
+    const availability = kindAvailability({ synced: true, kinds: refused.states }, 'PodCliqueSet', d);
+    expect(unavailableText('PodCliqueSet', availability, d)).toBe(`Could not list PodCliqueSets in ${d}: ${message}.`);
+    // A namespace already watched is shared, not counted again (B holds a later one when the first test ran).
+    const streamB2 = openStream({ namespace: b, cluster });
+    expect(pcsKeys(await streamB2.snapshot)).toContain(`${b}/pcs-${b}`);
+
+    streamC.close();
+    const admitted = await eventually('D’s stream gets D’s PodCliqueSet once C’s stream closed', async () => {
+      const last = streamD.snapshots.at(-1)!;
+      return streamD.snapshots.length > 1 && last.states.PodCliqueSet?.status === 'live' ? last : undefined;
+    }, 15_000);
+    expect(pcsKeys(admitted)).toEqual([`${d}/pcs-${d}`]);
+    expect(admitted.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: d });
+    // C is now the one past the limit.
+    const again = openStream({ namespace: c, cluster });
+    expect((await again.snapshot).states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 429, namespace: c, lastError: message });
   });
 });
