@@ -15,6 +15,13 @@ import { createNamespace, liveKubeConfig, PODCLIQUESETS } from './helpers';
  * serves the build with that kubeconfig. Choosing B in the header's cluster panel shows B's stack (the
  * server now watches B for this browser), and the banner names B; C says the identity may not list
  * PodCliqueSets there.
+ *
+ * Two tabs of one browser share the choice (localStorage, per cluster) and one stream (the tab holding
+ * it relays to the other): a choice in either tab moves both, and this needs a namespace-scoped identity,
+ * since only then does the choice change what the server sends (in the simulated cluster every kind is
+ * listed cluster-wide and a tab only filters what it already has). The server runs with
+ * CANOPY_MAX_WATCHED_NAMESPACES=1: a second browser choosing another namespace is told so, and gets it
+ * when the first browser leaves.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -80,7 +87,15 @@ test.beforeAll(async () => {
     body: { metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: ACCOUNT, namespace: a }] },
   });
   for (const ns of [a, b, c]) await custom.createNamespacedCustomObject({ ...PODCLIQUESETS, namespace: ns, body: parseManifests(smallStack(ns, 'stack', 1)).documents[0]!.object as object });
-  server = await startCanopyServer(kubeconfigPath);
+  // startCanopyServer passes this process's environment on; put back at once for other specs of this worker.
+  const limitBefore = process.env.CANOPY_MAX_WATCHED_NAMESPACES;
+  process.env.CANOPY_MAX_WATCHED_NAMESPACES = '1';
+  try {
+    server = await startCanopyServer(kubeconfigPath);
+  } finally {
+    if (limitBefore === undefined) delete process.env.CANOPY_MAX_WATCHED_NAMESPACES;
+    else process.env.CANOPY_MAX_WATCHED_NAMESPACES = limitBefore;
+  }
 });
 
 test.afterAll(async () => {
@@ -114,3 +129,66 @@ test('choosing team B in the header shows B’s stack, never "none" while it loa
   await expect(row(page, b)).toHaveCount(0);
   await expect(banner(page)).toContainText(`neither cluster-wide nor in namespace ${c}`);
 });
+
+/** The namespace the header's cluster panel shows as chosen. */
+async function chosenIn(page: Page): Promise<string> {
+  await page.getByRole('button', { name: /^Cluster:/ }).click();
+  const value = await page.getByRole('group', { name: 'Cluster connection' }).getByLabel('Namespace', { exact: true }).inputValue();
+  await page.keyboard.press('Escape');
+  return value;
+}
+
+test('a second tab follows the namespace chosen in the first (B’s stack, the banner naming B), and the first follows one chosen in the second', async ({ context }) => {
+  const first = await context.newPage();
+  await at(first, '/workloads');
+  await expect(row(first, a)).toBeVisible();
+  const second = await context.newPage();
+  await at(second, '/workloads');
+  await expect(row(second, a)).toBeVisible();
+
+  await choose(first, b);
+  for (const page of [first, second]) {
+    await expect(row(page, b)).toBeVisible();
+    await expect(row(page, a)).toHaveCount(0);
+    await expect(page.getByText(`1 of 1 PodCliqueSet in namespace ${b}.`, { exact: true })).toBeVisible();
+    await expect(banner(page)).toContainText(scopeLine(b));
+  }
+  expect(await chosenIn(second)).toBe(b);
+
+  // The other way round: whichever tab holds the stream, the choice moves both.
+  await choose(second, a);
+  for (const page of [second, first]) {
+    await expect(row(page, a)).toBeVisible();
+    await expect(row(page, b)).toHaveCount(0);
+    await expect(banner(page)).toContainText(scopeLine(a));
+  }
+  expect(await chosenIn(first)).toBe(a);
+});
+
+test('past CANOPY_MAX_WATCHED_NAMESPACES (1 here) a second browser choosing C is told the limit, and gets C once the first browser, on B, leaves', async ({ browser }) => {
+  const one = await browser.newContext();
+  const two = await browser.newContext();
+  try {
+    const onB = await one.newPage();
+    await at(onB, '/workloads');
+    await choose(onB, b);
+    await expect(row(onB, b)).toBeVisible();
+
+    const onC = await two.newPage();
+    await at(onC, '/workloads');
+    await expect(row(onC, a)).toBeVisible();
+    await choose(onC, c);
+    const limit = 'Canopy is already watching 1 namespace (the limit, CANOPY_MAX_WATCHED_NAMESPACES); close a tab watching another namespace or raise the limit';
+    await expect(onC.getByRole('status').filter({ hasText: `Could not list PodCliqueSets in ${c}: ${limit}.` })).toBeVisible();
+    await expect(row(onC, a)).toHaveCount(0);
+    // The first browser keeps B.
+    await expect(row(onB, b)).toBeVisible();
+
+    await one.close();
+    await expect(onC.getByRole('status').filter({ hasText: `You may not list PodCliqueSets in ${c}.` })).toBeVisible();
+  } finally {
+    await one.close().catch(() => {});
+    await two.close();
+  }
+});
+
