@@ -11,13 +11,20 @@
  * object, kube-scheduler binds the pods, KWOK runs them and marks them Ready, and the garbage
  * collector deletes what a deleted PodCliqueSet owned.
  *
+ * Template changes roll out as the simulated operator rolls them out (Grove's RollingRecreate, or
+ * OnDelete): existing standalone PodCliques are patched to the template with grove.io/pod-template-hash,
+ * and each pass runs the simulator's own update and status bookkeeping (rolloutStep and updateStatuses
+ * of server/sources/simulated-operator.ts) over the objects just listed, in a scratch simulated store,
+ * then writes back what it changed: status patches and the deletions of old-template pods and
+ * scaling-group replicas, which the next pass recreates from the new template.
+ *
  * What it does not do (the real operator does): startup ordering (no grove-initc init container),
- * rolling updates, gang-aware scheduling (kube-scheduler places pods one by one), webhooks. Tests that
- * use it must not assert those.
+ * gang-aware scheduling (kube-scheduler places pods one by one), webhooks. Tests that use it must not
+ * assert those.
  */
 import type * as k8s from '@kubernetes/client-node';
-import { KIND_INFO, type WatchedKind } from '../../lib/cluster/kinds';
-import { expandPodCliqueSet } from '../../lib/grove/expand-objects';
+import { KIND_INFO, objectKey, type WatchedKind } from '../../lib/cluster/kinds';
+import { expandPodCliqueSet, type ExpandedObjects } from '../../lib/grove/expand-objects';
 import { planPodCliqueSet } from '../../lib/grove/expand';
 import {
   LABEL_PART_OF,
@@ -26,15 +33,19 @@ import {
   LABEL_PODCLIQUE,
   LABEL_PODCLIQUE_POD_INDEX,
   LABEL_PODGANG,
+  LABEL_POD_TEMPLATE_HASH,
   SCHEDULING_GATE_PODGANG_PENDING,
 } from '../../lib/grove/labels';
-import type { KubeObject } from '../../lib/grove/meta';
+import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import { headlessServiceName, podGenerateName, podHostname } from '../../lib/grove/naming';
 import type { PodClique } from '../../lib/grove/podclique';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
 import { kubeRequest } from '../../server/kube/request';
 import { collectionPath, objectPath } from '../../server/kube/paths';
+import { canonical, SimulatedCluster } from '../../server/sources/simulated-cluster';
+import { followsTemplateInPlace, podCliqueLabels, rolloutStep, updateStatuses } from '../../server/sources/simulated-operator';
+import { ObjectStore } from '../../server/sources/simulated-store';
 
 type Obj = KubeObject & { spec?: any; status?: any };
 
@@ -56,7 +67,7 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
   const remove = (kind: WatchedKind, object: Obj) =>
     kubeRequest(kubeConfig, { method: 'DELETE', path: objectPath(kind, object.metadata?.namespace, object.metadata?.name ?? ''), body: { propagationPolicy: 'Background' } }).catch(ignoreNotFound);
   const patch = (kind: WatchedKind, object: Obj, body: unknown, subresource?: string) =>
-    kubeRequest(kubeConfig, { method: 'PATCH', path: objectPath(kind, object.metadata?.namespace, object.metadata?.name ?? '', subresource), body, contentType: MERGE_PATCH }).catch(ignoreNotFound);
+    kubeRequest<Obj>(kubeConfig, { method: 'PATCH', path: objectPath(kind, object.metadata?.namespace, object.metadata?.name ?? '', subresource), body, contentType: MERGE_PATCH }).catch(ignoreNotFound);
 
   async function pass(): Promise<void> {
     const [sets, groups, cliques, gangs, pods, bindings] = await Promise.all([
@@ -69,6 +80,7 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
     ]);
     const levelsOf = new Map(bindings.map((b) => [b.metadata?.name ?? '', (b.spec?.levels ?? []) as TopologyLevel[]]));
     const of = (items: Obj[], ns: string, pcs: string) => items.filter((o) => o.metadata?.namespace === ns && o.metadata?.labels?.[LABEL_PART_OF] === pcs);
+    const expansions = new Map<string, ExpandedObjects>();
     for (const pcs of sets as PodCliqueSet[] & Obj[]) {
       if (pcs.metadata?.deletionTimestamp) continue;
       // One stack's failure (a spec the expansion refuses, a 422) must not stall the stacks after it.
@@ -80,6 +92,7 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
         failing.add(message);
       }
     }
+    await bookkeeping({ PodCliqueSet: sets, PodCliqueScalingGroup: groups, PodClique: cliques, PodGang: gangs, Pod: pods, ClusterTopologyBinding: bindings }, expansions);
 
     async function reconcile(pcs: PodCliqueSet & Obj): Promise<void> {
       const ns = pcs.metadata.namespace ?? 'default';
@@ -94,6 +107,7 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
         podCliqueReplicas: Object.fromEntries(liveCliques.map((c) => [c.metadata?.name ?? '', c.spec?.replicas ?? 0])),
         ...(levels ? { levels } : {}),
       });
+      expansions.set(objectKey(pcs), want);
       const ref = (o: Obj) => ({ apiVersion: o.apiVersion ?? KIND_INFO[o.kind as WatchedKind].apiVersion, kind: o.kind ?? '', name: o.metadata?.name ?? '', uid: o.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true });
       const pcsRef = ref({ ...pcs, kind: 'PodCliqueSet' });
 
@@ -105,10 +119,21 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
       for (const g of of(gangs, ns, name)) if (!wantGangs.has(g.metadata?.name)) await remove('PodGang', g);
       for (const g of want.scalingGroups) if (!liveGroups.some((x) => x.metadata?.name === g.metadata.name)) await create('PodCliqueScalingGroup', { ...g, metadata: { ...g.metadata, ownerReferences: [pcsRef] } });
       for (const c of want.podCliques) {
-        if (liveCliques.some((x) => x.metadata?.name === c.metadata.name)) continue;
+        const labels = podCliqueLabels(pcs, c);
+        const index = liveCliques.findIndex((x) => x.metadata?.name === c.metadata.name);
+        const existing = liveCliques[index];
+        if (existing) {
+          // CreateOrPatch as the simulator does it: the template's pod spec and hash, the live replicas kept.
+          const from = { labels: existing.metadata?.labels, podSpec: existing.spec?.podSpec };
+          if (followsTemplateInPlace(pcs, c) && canonical(from) !== canonical({ labels, podSpec: c.spec.podSpec })) {
+            const patched = await patch('PodClique', existing, { metadata: { labels: mergePatchOf(from.labels, labels) }, spec: { podSpec: mergePatchOf(from.podSpec, c.spec.podSpec) } });
+            if (patched) liveCliques[index] = patched; // its new pods take the new template in this pass
+          }
+          continue;
+        }
         const group = liveGroups.find((g) => g.metadata?.name === c.metadata.labels?.[LABEL_PCSG]);
         if (c.metadata.labels?.[LABEL_PCSG] && !group) continue; // next pass, once its group exists
-        await create('PodClique', { ...c, metadata: { ...c.metadata, ownerReferences: [group ? ref({ ...group, kind: 'PodCliqueScalingGroup' }) : pcsRef] } });
+        await create('PodClique', { ...c, metadata: { ...c.metadata, labels, ownerReferences: [group ? ref({ ...group, kind: 'PodCliqueScalingGroup' }) : pcsRef] } });
       }
 
       // Pods per live PodClique: the lowest missing indices, the highest beyond spec.replicas removed.
@@ -123,8 +148,9 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
           const labels = podLabels.get(`${pclq.metadata.name}/${k}`);
           if (have.has(k) || !labels) continue;
           const pcsIndex = Number(labels[LABEL_PCS_REPLICA_INDEX] ?? 0);
+          const hash = pclq.metadata.labels?.[LABEL_POD_TEMPLATE_HASH];
           await create('Pod', {
-            metadata: { generateName: podGenerateName(pclq.metadata.name ?? ''), namespace: ns, labels: { ...labels }, ownerReferences: [ref({ ...pclq, kind: 'PodClique' })] },
+            metadata: { generateName: podGenerateName(pclq.metadata.name ?? ''), namespace: ns, labels: { ...labels, ...(hash ? { [LABEL_POD_TEMPLATE_HASH]: hash } : {}) }, ownerReferences: [ref({ ...pclq, kind: 'PodClique' })] },
             spec: {
               ...structuredClone(pclq.spec.podSpec),
               hostname: podHostname(pclq.metadata.name ?? '', k),
@@ -155,41 +181,34 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
           if (gated && p.metadata?.labels?.[LABEL_PODGANG] === g.metadata.name) await patch('Pod', p, { spec: { schedulingGates: null } });
         }
       }
+    }
+  }
 
-      // Replica counts in status, as the pages read them.
-      const ready = (p: Obj) => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-      const cliqueOk = new Map<string, boolean>();
-      for (const pclq of liveCliques) {
-        const mine = livePods.filter((p) => p.metadata?.labels?.[LABEL_PODCLIQUE] === pclq.metadata?.name);
-        const readyCount = mine.filter(ready).length;
-        const min = pclq.spec?.minAvailable ?? pclq.spec?.replicas ?? 0;
-        cliqueOk.set(pclq.metadata?.name ?? '', readyCount >= min);
-        const status = {
-          replicas: mine.length,
-          readyReplicas: readyCount,
-          scheduledReplicas: mine.filter((p) => p.spec?.nodeName).length,
-          scheduleGatedReplicas: mine.filter((p) => (p.spec?.schedulingGates ?? []).length > 0).length,
-        };
-        if (changed(pclq.status, status)) await patch('PodClique', pclq, { status }, 'status');
+  /**
+   * The simulator's operator bookkeeping over what this pass listed: the rollout step of every
+   * PodCliqueSet, then every status, computed in a scratch simulated store; written back as status merge
+   * patches and deletions (the simulator's events stay in the scratch store).
+   */
+  async function bookkeeping(listed: Partial<Record<WatchedKind, Obj[]>>, expansions: Map<string, ExpandedObjects>): Promise<void> {
+    const scratch = new SimulatedCluster(new ObjectStore(), Math.random, () => new Date(), 1_000);
+    for (const [kind, items] of Object.entries(listed) as [WatchedKind, Obj[]][]) {
+      for (const o of items) {
+        if (o.metadata?.deletionTimestamp) continue;
+        // The simulator reads a pod's conditions as a list; a pod just created may not have one yet.
+        const object = kind === 'Pod' ? { ...o, status: { phase: 'Pending', ...o.status, conditions: o.status?.conditions ?? [] } } : o;
+        scratch.store.put(kind, { apiVersion: KIND_INFO[kind].apiVersion, kind, ...object });
       }
-      const groupOk = new Map<string, boolean>();
-      for (const g of liveGroups) {
-        const replicas = g.spec?.replicas ?? 1;
-        let available = 0;
-        for (let j = 0; j < replicas; j++) if ((g.spec?.cliqueNames ?? []).every((c: string) => cliqueOk.get(`${g.metadata?.name}-${j}-${c}`))) available++;
-        groupOk.set(g.metadata?.name ?? '', available >= (g.spec?.minAvailable ?? 1));
-        const status = { replicas, availableReplicas: available };
-        if (changed(g.status, status)) await patch('PodCliqueScalingGroup', g, { status }, 'status');
+    }
+    for (const [key, expanded] of expansions) scratch.expansions.set(key, expanded);
+    for (const pcs of scratch.store.all('PodCliqueSet') as PodCliqueSet[]) if (expansions.has(objectKey(pcs))) rolloutStep(scratch, pcs);
+    updateStatuses(scratch);
+    for (const kind of ['PodCliqueSet', 'PodCliqueScalingGroup', 'PodClique', 'PodGang', 'Pod'] as const) {
+      for (const before of listed[kind] ?? []) {
+        if (before.metadata?.deletionTimestamp) continue;
+        const after = scratch.store.get(kind, objectKey(before)) as Obj | undefined;
+        if (!after) await remove(kind, before);
+        else if (kind !== 'Pod' && canonical(after.status) !== canonical(before.status)) await patch(kind, before, { status: mergePatchOf(before.status, after.status) }, 'status');
       }
-      let available = 0;
-      for (let i = 0; i < (pcs.spec.replicas ?? 0); i++) {
-        const at = (o: { metadata?: { labels?: Record<string, string> } }) => o.metadata?.labels?.[LABEL_PCS_REPLICA_INDEX] === String(i);
-        const standalone = want.podCliques.filter((c) => at(c) && !c.metadata.labels?.[LABEL_PCSG]);
-        const groupsAt = want.scalingGroups.filter(at);
-        if (standalone.every((c) => cliqueOk.get(c.metadata.name ?? '')) && groupsAt.every((g) => groupOk.get(g.metadata.name ?? ''))) available++;
-      }
-      const status = { replicas: pcs.spec.replicas ?? 0, availableReplicas: available, updatedReplicas: pcs.spec.replicas ?? 0 };
-      if (changed(pcs.status, status)) await patch('PodCliqueSet', pcs, { status }, 'status');
     }
   }
 
@@ -215,8 +234,13 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
   };
 }
 
-function changed(current: Record<string, unknown> | undefined, want: Record<string, unknown>): boolean {
-  return Object.entries(want).some(([k, v]) => current?.[k] !== v);
+/** An RFC 7386 merge patch turning `from` into `to`: changed keys, and null for those `to` lacks. */
+function mergePatchOf(from: unknown, to: unknown): unknown {
+  if (!isRecord(from) || !isRecord(to)) return to ?? null;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(from)) if (to[k] === undefined) out[k] = null;
+  for (const [k, v] of Object.entries(to)) if (v !== undefined && canonical(from[k]) !== canonical(v)) out[k] = mergePatchOf(from[k], v);
+  return out;
 }
 
 /** Already there (409), or its namespace is going away with everything in it (403 "being terminated"). */
