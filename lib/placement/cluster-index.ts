@@ -6,9 +6,15 @@
  * are two racks, and every domain lies in one domain of each broader level. A node that lacks the label
  * of any level of the binding is in no domain at all, as in KAI's topology tree (plugins/topology
  * addNodeDataToTopology skips it: isNodePartOfTopology), and no pod of a topology-constrained set may use
- * it (constrainedMask). Built afresh on every placeGangs call:
- * callers (the simulator, the live store) may change nodes and pods in place, and a cache keyed by
- * the arrays would then answer from stale data; the build is a few ms at 100k GPUs.
+ * it (constrainedMask).
+ *
+ * Two parts. What the pods use is read afresh on every placement call (one pass over the pods) and kept
+ * up to date by the engine's assignments. What depends only on the nodes (labels → domains, eligibility
+ * masks, sorted node orders: NodeTables) is built per call too, unless the caller passes tables of its
+ * own: sharedNodeTables memoises them on the nodes array, for callers whose nodes array and NodeInfo
+ * objects are never changed in place (the page's ClusterState keeps the array while only pods change).
+ * The simulator and tests may change nodes in place, so sharing is never the default: a cache keyed by
+ * the array would then answer from stale data.
  */
 import type { ClusterState, NodeInfo, PodInfo, PodSchedulingRequirements, TopologyInfo } from '../cluster/state';
 import { nodePassesFilters, requirementsKey } from './filters';
@@ -54,7 +60,8 @@ export interface TopologyIndex {
   fragLevel: number;
 }
 
-interface StaticLevel {
+/** One level's domains over the nodes (see staticLevel): NodeTables keeps them per binding. */
+export interface StaticLevel {
   nodeDom: Int32Array;
   values: string[];
   parentDom: Int32Array | null;
@@ -127,17 +134,31 @@ export function domainNodes(level: Pick<LevelIndex, 'order' | 'start'>, d: numbe
   return level.order.subarray(level.start[d]!, level.start[d + 1]!);
 }
 
-/** What depends only on the nodes (labels, taints, readiness). */
-interface StaticNodes {
-  nodeIndex: Map<string, number>;
-  accepts: Uint8Array;
-  masks: Map<string, Uint8Array>;
-  levels: Map<string, StaticLevel>;
+/**
+ * What depends only on the nodes (labels, taints, readiness, allocatable): read-only for the engine, so
+ * every index over the same nodes may share it. The domains of a binding's levels and the eligibility
+ * masks are added on first use, under the binding's label keys and the pods' requirements.
+ */
+export interface NodeTables {
+  /** The array these tables were built from (an index checks it is given the same one). */
+  readonly nodes: readonly NodeInfo[];
+  readonly nodeIndex: Map<string, number>;
+  /** Ready and not cordoned. */
+  readonly accepts: Uint8Array;
+  /** Allocatable per node: where every index's free amounts start. */
+  readonly allocatable: Usage;
+  /** Allocatable per node of each extended resource some node offers, in the order the nodes name them. */
+  readonly extAllocatable: ReadonlyMap<string, Float64Array>;
+  readonly masks: Map<string, Uint8Array>;
+  /** Per level, by the label keys of the binding's levels down to it (see ClusterIndex.topology). */
+  readonly levels: Map<string, StaticLevel>;
   /** Nodes with every label of a binding's levels, by the binding's label keys. */
-  inTopology: Map<string, Uint8Array>;
+  readonly inTopology: Map<string, Uint8Array>;
+  /** ClusterIndex.nodeDerived's values, by their `within` (the map itself for none), then key. */
+  readonly derived: WeakMap<object, Map<string, unknown>>;
 }
 
-/** Free resources after the bound pods. */
+/** Free resources after the bound pods (or, in NodeTables, before any). */
 interface Usage {
   gpu: Float64Array;
   cpu: Float64Array;
@@ -145,30 +166,50 @@ interface Usage {
   pods: Float64Array;
 }
 
-function staticFor(nodes: readonly NodeInfo[]): StaticNodes {
+/** NodeTables of `nodes`, built afresh. */
+export function buildNodeTables(nodes: readonly NodeInfo[]): NodeTables {
   const n = nodes.length;
   const nodeIndex = new Map<string, number>();
   const accepts = new Uint8Array(n);
+  const allocatable: Usage = { gpu: new Float64Array(n), cpu: new Float64Array(n), mem: new Float64Array(n), pods: new Float64Array(n) };
+  const extAllocatable = new Map<string, Float64Array>();
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     if (!nodeIndex.has(node.name)) nodeIndex.set(node.name, i);
     accepts[i] = node.ready && !node.unschedulable ? 1 : 0;
+    const a = node.allocatable;
+    allocatable.gpu[i] = a.gpu;
+    allocatable.cpu[i] = a.cpuMilli;
+    allocatable.mem[i] = a.memory;
+    allocatable.pods[i] = a.pods;
+    const ext = a.extended;
+    if (!ext) continue;
+    for (const name in ext) {
+      let f = extAllocatable.get(name);
+      if (!f) extAllocatable.set(name, (f = new Float64Array(n)));
+      f[i] = ext[name]!;
+    }
   }
-  const s: StaticNodes = { nodeIndex, accepts, masks: new Map(), levels: new Map(), inTopology: new Map() };
-  return s;
+  return { nodes, nodeIndex, accepts, allocatable, extAllocatable, masks: new Map(), levels: new Map(), inTopology: new Map(), derived: new WeakMap() };
 }
 
-function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
-  const nodes = state.nodes;
-  const n = nodes.length;
-  const u: Usage = { gpu: new Float64Array(n), cpu: new Float64Array(n), mem: new Float64Array(n), pods: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const a = nodes[i]!.allocatable;
-    u.gpu[i] = a.gpu;
-    u.cpu[i] = a.cpuMilli;
-    u.mem[i] = a.memory;
-    u.pods[i] = a.pods;
-  }
+const sharedTables = new WeakMap<readonly NodeInfo[], NodeTables>();
+
+/**
+ * NodeTables of `nodes`, built once per nodes array and kept while the array lives, with every
+ * binding's domains and every requirement's mask built so far: placement calls that differ only in
+ * their pods share them. Only for a nodes array whose NodeInfo objects are never changed in place (a
+ * relabelled node must come in a new array, as the client store hands it out).
+ */
+export function sharedNodeTables(nodes: readonly NodeInfo[]): NodeTables {
+  let tables = sharedTables.get(nodes);
+  if (!tables) sharedTables.set(nodes, (tables = buildNodeTables(nodes)));
+  return tables;
+}
+
+function usageFor(state: ClusterState, tables: NodeTables): Usage {
+  const { nodeIndex, allocatable } = tables;
+  const u: Usage = { gpu: allocatable.gpu.slice(), cpu: allocatable.cpu.slice(), mem: allocatable.mem.slice(), pods: allocatable.pods.slice() };
   for (const pod of state.pods) {
     if (pod.terminal || !pod.nodeName) continue;
     const i = nodeIndex.get(pod.nodeName);
@@ -182,9 +223,11 @@ function usageFor(state: ClusterState, nodeIndex: Map<string, number>): Usage {
 }
 
 /** Free extended resources after the bound pods; only nodes and pods that carry any pay for it. */
-function extendedUsageFor(state: ClusterState, nodeIndex: Map<string, number>): Map<string, Float64Array> {
+function extendedUsageFor(state: ClusterState, tables: NodeTables): Map<string, Float64Array> {
+  const { nodeIndex } = tables;
   const out = new Map<string, Float64Array>();
-  const n = state.nodes.length;
+  for (const [name, f] of tables.extAllocatable) out.set(name, f.slice());
+  const n = tables.nodes.length;
   const of = (name: string): Float64Array => {
     let f = out.get(name);
     if (!f) {
@@ -193,10 +236,6 @@ function extendedUsageFor(state: ClusterState, nodeIndex: Map<string, number>): 
     }
     return f;
   };
-  for (let i = 0; i < n; i++) {
-    const ext = state.nodes[i]!.allocatable.extended;
-    if (ext) for (const name in ext) of(name)[i] = ext[name]!;
-  }
   for (const pod of state.pods) {
     const ext = pod.requests.extended;
     if (!ext || pod.terminal || !pod.nodeName) continue;
@@ -303,22 +342,63 @@ export class ClusterIndex {
   readonly freeExt: Map<string, Float64Array>;
   /** Ready and not cordoned. */
   readonly accepts: Uint8Array;
-  private readonly static: StaticNodes;
+  /** What depends only on the nodes: built for this index, or shared (sharedNodeTables). */
+  readonly tables: NodeTables;
+  /** Free amounts after the state's pods alone, before any assignment: what reset returns to. */
+  private readonly bound: Usage;
+  private readonly boundExt: ReadonlyMap<string, Float64Array>;
   private readonly topologies = new Map<string, TopologyIndex>();
+  /** Per level of a kept topology, its free GPU sums after the state's pods alone (see reset). */
+  private readonly boundDomFree = new WeakMap<LevelIndex, Float64Array>();
 
-  constructor(readonly state: ClusterState) {
+  constructor(
+    readonly state: ClusterState,
+    tables: NodeTables = buildNodeTables(state.nodes),
+  ) {
+    if (tables.nodes !== state.nodes) throw new Error('ClusterIndex: the node tables were built from another nodes array than the state’s');
     const nodes = state.nodes;
     this.n = nodes.length;
     this.nodes = nodes;
-    this.static = staticFor(nodes);
-    this.nodeIndex = this.static.nodeIndex;
-    this.accepts = this.static.accepts;
-    const u = usageFor(state, this.nodeIndex);
-    this.freeGpu = u.gpu.slice();
-    this.freeCpu = u.cpu.slice();
-    this.freeMem = u.mem.slice();
-    this.freePods = u.pods.slice();
-    this.freeExt = extendedUsageFor(state, this.nodeIndex);
+    this.tables = tables;
+    this.nodeIndex = tables.nodeIndex;
+    this.accepts = tables.accepts;
+    this.bound = usageFor(state, tables);
+    this.freeGpu = this.bound.gpu.slice();
+    this.freeCpu = this.bound.cpu.slice();
+    this.freeMem = this.bound.mem.slice();
+    this.freePods = this.bound.pods.slice();
+    this.boundExt = extendedUsageFor(state, tables);
+    this.freeExt = new Map([...this.boundExt].map(([name, f]) => [name, f.slice()]));
+  }
+
+  /**
+   * Back to the state's pods alone, as a fresh index over the same state: every assignment given back,
+   * the extended resources only pods of earlier gangs asked for forgotten, and the topologies' free GPU
+   * sums counted again. For placing several gangs each on its own with one index (placeEachGang):
+   * a copy of the free arrays instead of a pass over every pod of the cluster per gang.
+   */
+  reset(): void {
+    this.freeGpu.set(this.bound.gpu);
+    this.freeCpu.set(this.bound.cpu);
+    this.freeMem.set(this.bound.mem);
+    this.freePods.set(this.bound.pods);
+    for (const [name, f] of this.freeExt) {
+      const bound = this.boundExt.get(name);
+      if (bound) f.set(bound);
+      else this.freeExt.delete(name);
+    }
+    // Kept, with each level's free GPU sums as a fresh index counts them from the state's pods (counted
+    // once, then copied: the free arrays are the state's again here).
+    for (const t of this.topologies.values()) {
+      for (const level of t.levels) {
+        let bound = this.boundDomFree.get(level);
+        if (!bound) {
+          this.sumDomainFree(level.nodeDom, level.domFreeGpu);
+          this.boundDomFree.set(level, (bound = level.domFreeGpu.slice()));
+        }
+        level.domFreeGpu.set(bound);
+      }
+    }
   }
 
   /** Free amounts of one extended resource per node (zeros when no node offers it). */
@@ -334,12 +414,12 @@ export class ClusterIndex {
   /** Nodes that pass every non-resource filter for these requirements (1) or not (0). */
   mask(req: PodSchedulingRequirements | undefined): Uint8Array {
     const key = requirementsKey(req);
-    let m = this.static.masks.get(key);
+    let m = this.tables.masks.get(key);
     if (m) return m;
     m = new Uint8Array(this.n);
     const r = req ?? {};
     for (let i = 0; i < this.n; i++) m[i] = this.accepts[i] && nodePassesFilters(this.nodes[i]!, r) ? 1 : 0;
-    this.static.masks.set(key, m);
+    this.tables.masks.set(key, m);
     return m;
   }
 
@@ -350,12 +430,12 @@ export class ClusterIndex {
    */
   constrainedMask(req: PodSchedulingRequirements | undefined, topo: TopologyIndex): Uint8Array {
     const key = `${topo.info.levels.map((l) => l.key).join('\n')}\u0000${requirementsKey(req)}`;
-    let m = this.static.masks.get(key);
+    let m = this.tables.masks.get(key);
     if (m) return m;
     const base = this.mask(req);
     m = new Uint8Array(this.n);
     for (let i = 0; i < this.n; i++) m[i] = base[i]! & topo.inTopology[i]!;
-    this.static.masks.set(key, m);
+    this.tables.masks.set(key, m);
     return m;
   }
 
@@ -365,10 +445,10 @@ export class ClusterIndex {
     // Which nodes are in the topology depends on every level's key, so the levels are cached under all of them.
     const keys = info.levels.map((l) => l.key);
     const all = `${keys.join('\n')}\u0000`;
-    let inTopology = this.static.inTopology.get(all);
+    let inTopology = this.tables.inTopology.get(all);
     if (!inTopology) {
       inTopology = carriesAll(this.nodes, keys);
-      this.static.inTopology.set(all, inTopology);
+      this.tables.inTopology.set(all, inTopology);
     }
     let above: StaticLevel | null = null;
     let up: LevelIndex | null = null;
@@ -376,20 +456,16 @@ export class ClusterIndex {
     const levels = info.levels.map((level): LevelIndex => {
       // Cached by the keys of the path: the same key under other broader levels makes other domains.
       path += `${level.key}\n`;
-      let st = this.static.levels.get(path);
+      let st = this.tables.levels.get(path);
       if (!st) {
         st = staticLevel(this.nodes, level.key, above, inTopology);
-        this.static.levels.set(path, st);
+        this.tables.levels.set(path, st);
       }
       above = st;
       const d = st.values.length;
       const domFreeGpu = new Float64Array(d);
-      const nodeDom = st.nodeDom;
-      for (let i = 0; i < this.n; i++) {
-        const id = nodeDom[i]!;
-        if (id >= 0 && this.accepts[i]) domFreeGpu[id] = domFreeGpu[id]! + this.freeGpu[i]!;
-      }
-      up = { domain: level.domain, key: level.key, nodeDom, values: st.values, parentDom: st.parentDom, up, sharedValue: st.sharedValue, order: st.order, start: st.start, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
+      this.sumDomainFree(st.nodeDom, domFreeGpu);
+      up = { domain: level.domain, key: level.key, nodeDom: st.nodeDom, values: st.values, parentDom: st.parentDom, up, sharedValue: st.sharedValue, order: st.order, start: st.start, domFreeGpu, stamp: new Int32Array(d), slot: new Int32Array(d), epoch: 0, perNode: st.perNode };
       return up;
     });
     let fragLevel = -1;
@@ -402,6 +478,31 @@ export class ClusterIndex {
     t = { info, levels, inTopology, fragLevel };
     this.topologies.set(info.name, t);
     return t;
+  }
+
+  /** Free GPUs per domain of a level: the sum over its nodes that accept pods, in node order. */
+  private sumDomainFree(nodeDom: Int32Array, out: Float64Array): void {
+    out.fill(0);
+    for (let i = 0; i < this.n; i++) {
+      const id = nodeDom[i]!;
+      if (id >= 0 && this.accepts[i]) out[id] = out[id]! + this.freeGpu[i]!;
+    }
+  }
+
+  /**
+   * A value that depends on the nodes alone (an explanation's table of eligible nodes, say), built once
+   * per NodeTables under `key` and `within`: with shared tables, once for every call over the same nodes.
+   * `within` is compared by identity (a mask of these tables, or null). The value is shared: read it,
+   * never change it.
+   */
+  nodeDerived<T>(key: string, within: object | null, build: () => T): T {
+    const scope = within ?? this.tables.derived;
+    let byKey = this.tables.derived.get(scope);
+    if (!byKey) this.tables.derived.set(scope, (byKey = new Map()));
+    if (byKey.has(key)) return byKey.get(key) as T;
+    const value = build();
+    byKey.set(key, value);
+    return value;
   }
 
   /** Take (sign 1) or give back (sign -1) a pod's requests on node i. */

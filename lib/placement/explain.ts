@@ -11,7 +11,7 @@ import type { NodeInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { domainName, domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
 import { extFits, type GangSearch, type Profile, type WPod, type WSet } from './engine';
-import { formatTaint, matchesNodeAffinity, matchesNodeSelector, untoleratedTaint } from './filters';
+import { formatTaint, matchesNodeAffinity, matchesNodeSelector, requirementsKey, untoleratedTaint } from './filters';
 import type { LevelExplanation } from './plan';
 
 export interface FailureExplanation {
@@ -135,7 +135,7 @@ function filterExplanation(index: ClusterIndex, topo: TopologyIndex | null, pod:
     return { level: 'node', needs: 'a node in the topology', best: `${nodesWord(outside.length)} outside it`, message: `pod ${name}: no node that accepts it is in the topology; ${outsideTopologyText(index, topo, outside, false)}` };
   }
   const { what, hasSel } = requirementText(req);
-  const { matching, cordoned, notReady, taints } = countExclusions(index.nodes, req);
+  const { matching, cordoned, notReady, taints } = index.nodeDerived(`exclusions\u0000${requirementsKey(req)}`, null, () => countExclusions(index.nodes, req));
   const needs = what ? `a node matching ${what}` : 'a node that accepts the pod';
   if (matching === 0) {
     return { level: 'node', needs, best: 'no matching node', message: `pod ${name}: no node matches ${what}` };
@@ -173,14 +173,17 @@ function filterExplanation(index: ClusterIndex, topo: TopologyIndex | null, pod:
  */
 function everUsable(index: ClusterIndex, pod: WPod): Uint8Array {
   const req = pod.pod.scheduling;
-  const m = new Uint8Array(index.n);
-  for (let n = 0; n < index.n; n++) {
-    const node = index.nodes[n]!;
-    if (pod.topologyNodes && !pod.topologyNodes[n]) continue;
-    const taints = node.taints.filter((t) => !t.key.startsWith('node.kubernetes.io/'));
-    m[n] = matchesNodeSelector(node.labels, req.nodeSelector) && matchesNodeAffinity(node, req.requiredNodeAffinity) && untoleratedTaint(taints, req.tolerations) === undefined ? 1 : 0;
-  }
-  return m;
+  // From the nodes alone: built once per requirements and topology (per call, or across calls with shared tables).
+  return index.nodeDerived(`everUsable\u0000${requirementsKey(req)}`, pod.topologyNodes, () => {
+    const m = new Uint8Array(index.n);
+    for (let n = 0; n < index.n; n++) {
+      const node = index.nodes[n]!;
+      if (pod.topologyNodes && !pod.topologyNodes[n]) continue;
+      const taints = node.taints.filter((t) => !t.key.startsWith('node.kubernetes.io/'));
+      m[n] = matchesNodeSelector(node.labels, req.nodeSelector) && matchesNodeAffinity(node, req.requiredNodeAffinity) && untoleratedTaint(taints, req.tolerations) === undefined ? 1 : 0;
+    }
+    return m;
+  });
 }
 
 /**
@@ -396,11 +399,12 @@ export function explainOptional(index: ClusterIndex, topo: TopologyIndex | null,
     for (let i = 0; i < where.length; i++) mask[where[i]!] = pod.mask[where[i]!]!;
   }
   const inside: WPod = { ...pod, mask };
-  const ever = everUsable(index, pod);
+  let ever = everUsable(index, pod);
   if (pinned) {
+    // A new array: everUsable's is shared (nodeDerived), never cut in place.
     const within = new Uint8Array(index.n);
     for (let i = 0; i < where.length; i++) within[where[i]!] = ever[where[i]!]!;
-    ever.set(within);
+    ever = within;
   }
   // Inside a pinned domain every node is in the topology: nodes outside it are not worth naming.
   const e = (pinned ? null : filterExplanation(index, topo, pod)) ?? resourceExplanation(index, pinned ? null : topo, inside, ever);
@@ -587,8 +591,29 @@ function everByProfile(index: ClusterIndex, s: WSet, pods: readonly WPod[]): Uin
   return s.profiles.map((k) => byMask.get(k.mask)!);
 }
 
-/** s's room per domain of `level` (null: the whole cluster as one) with nothing running. */
-function emptyAggregate(index: ClusterIndex, level: LevelIndex | null, s: WSet, ever: readonly Uint8Array[]): EmptyAgg[] {
+/** A number per `ever` array (each is everUsable's, shared per requirements): part of emptyAggregate's key. */
+const everIds = new WeakMap<Uint8Array, number>();
+let nextEverId = 0;
+
+/**
+ * s's room per domain of `level` (null: the whole cluster as one) with nothing running. It reads the
+ * nodes, s's profiles and the nodes they may ever use, never the pods: built once per NodeTables for
+ * each (level, profiles), so a stack's waiting gangs, alike, share it within a call and across calls.
+ * The answer is shared: read it, never change it.
+ */
+function emptyAggregate(index: ClusterIndex, level: LevelIndex | null, s: WSet, ever: readonly Uint8Array[]): readonly EmptyAgg[] {
+  const key = s.profiles
+    .map((k, i) => {
+      const m = ever[i]!;
+      let id = everIds.get(m);
+      if (id === undefined) everIds.set(m, (id = nextEverId++));
+      return `${k.gpu}|${k.cpu}|${k.mem}|${k.slots}|${k.count}|${(k.ext ?? []).map((e) => `${e.name}=${e.amount}`).join(',')}|${id}`;
+    })
+    .join('\n');
+  return index.nodeDerived(`emptyAggregate\u0000${key}`, level ? level.nodeDom : null, () => emptyAggregateOf(index, level, s, ever));
+}
+
+function emptyAggregateOf(index: ClusterIndex, level: LevelIndex | null, s: WSet, ever: readonly Uint8Array[]): EmptyAgg[] {
   const aggs = new Map<number, EmptyAgg>();
   for (let n = 0; n < index.n; n++) {
     const d = level ? level.nodeDom[n]! : 0;

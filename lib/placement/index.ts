@@ -1,5 +1,6 @@
 /** lib/placement: placeGangs(ClusterState, gangs) → Plan, the shared objective, and the node filters. */
-export { placeGangs, placeIndependently, type PlaceOptions } from './place';
+export { placeEachGang, placeGangs, placeIndependently, type PlaceOptions } from './place';
+export { sharedNodeTables, type NodeTables } from './cluster-index';
 export { schedulerNameOf, placesPodsIndependently, hasTopologyConstraint, independentPlacementNote } from './backend';
 export { spreadCost, constraintSets, resolveTopology } from './sets';
 export * from './filters';

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterState, NodeInfo } from '../cluster/state';
 import type { ExpandedGang, GangTopologyConstraint } from '../grove/gang';
-import { placeGangs, spreadCost } from './index';
+import { placeEachGang, placeGangs, sharedNodeTables, spreadCost, type PlaceOptions } from './index';
+import { LABEL_SCHEDULER_NAME } from '../grove/labels';
 import { mulberry32 as rng } from '../random';
 import type { GangPlacement, Plan } from './plan';
 import { boundPod, makeGang, makeNode, type GroupSpec } from './testkit';
@@ -206,6 +207,39 @@ describe('placeGangs properties', () => {
         expect({ state, gangs }).toEqual(before);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('one index per call, node tables shared across calls', () => {
+  /** The instance's state with other pods: some bound pods gone, one more on a random node. Same nodes array. */
+  function podsChanged(state: ClusterState, seed: number): ClusterState {
+    const r = rng(seed ^ 0x5bd1e995);
+    const node = state.nodes[Math.floor(r() * state.nodes.length)]!;
+    const pods = state.pods.filter(() => r() < 0.6);
+    pods.push(boundPod('moved-in', node.name, Math.floor(r() * 5), { cpuMilli: 2000 }));
+    return { ...state, pods };
+  }
+
+  it('placeEachGang on shared tables answers each gang as placeGangs of that gang alone on a fresh index, before and after a pod change', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.boolean(), fc.boolean(), (seed, bySchedulerName, kai) => {
+        const { state, gangs: raw } = instance(seed, { ...small, maxGangs: 4 });
+        // Some gangs as kube-scheduler places them (pod by pod), some as a gang scheduler, when the option reads the label.
+        const gangs = raw.map((g, i) => (kai || i % 2 === 0 ? { ...g, labels: { [LABEL_SCHEDULER_NAME]: 'kai-scheduler' } } : g));
+        const options: PlaceOptions = bySchedulerName ? { bySchedulerName } : {};
+        const tables = sharedNodeTables(state.nodes);
+        for (const current of [state, podsChanged(state, seed)]) {
+          expect(sharedNodeTables(current.nodes)).toBe(tables);
+          const fresh = gangs.map((g) => placeGangs(current, [g], options).gangs[0]!);
+          const shared = placeEachGang(current, gangs, { ...options, nodeTables: tables });
+          expect(shared).toEqual(fresh);
+          shared.forEach((g, i) => expect(verifyPlan(current, [gangs[i]!], { feasible: g.placed, gangs: [g] })).toEqual([]));
+          // All gangs in one call, each taking room for the next, on the shared tables: as on fresh ones.
+          expect(placeGangs(current, gangs, { ...options, nodeTables: tables })).toEqual(placeGangs(current, gangs, options));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

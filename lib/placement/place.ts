@@ -5,6 +5,7 @@
  * beyond minReplicas one by one where they fit inside the domains the gang's required constraints fixed.
  * With `bySchedulerName`, a gang whose scheduler is kube-scheduler is placed pod by pod instead
  * (placeIndependently): no all-or-nothing, no topology constraints (backend.ts).
+ * placeEachGang places several gangs each on its own (none consuming capacity for another).
  */
 import type { ClusterState, Resources } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
@@ -18,7 +19,7 @@ import { chainsOf, constraintSets, resolveTopology, type PlaceOptions } from './
 export type { PlaceOptions } from './sets';
 
 export function placeGangs(state: ClusterState, gangs: readonly ExpandedGang[], options?: PlaceOptions): Plan {
-  const index = new ClusterIndex(state);
+  const index = new ClusterIndex(state, options?.nodeTables);
   const asked = new Set(gangs.map((g) => g.name));
   const placed = new Set<string>();
   const out: GangPlacement[] = gangs.map((gang) => {
@@ -28,14 +29,33 @@ export function placeGangs(state: ClusterState, gangs: readonly ExpandedGang[], 
       const message = `waits for its base gang ${gang.baseGang}, which is not placed (Grove gates a scaled gang until its base gang is scheduled)`;
       return { name: gang.name, placed: false, reason: message, explanation: [{ level: 'gang', needs: `base gang ${gang.baseGang} placed`, best: 'not placed', message }], domains: {}, pods: [] };
     }
-    const schedulerName = schedulerNameOf(gang);
-    const independent = options?.bySchedulerName === true && placesPodsIndependently(schedulerName);
-    const g = independent ? placeIndependentlyOn(index, gang, schedulerName, options) : placeGang(index, gang, options);
+    const { placement, independent } = placeOn(index, gang, options);
     // Grove ungates a scaled gang once each PodClique of its base gang has its minimum scheduled (§11).
-    if (g.placed || (independent && minimumsMet(gang, g))) placed.add(gang.name);
-    return g;
+    if (placement.placed || (independent && minimumsMet(gang, placement))) placed.add(gang.name);
+    return placement;
   });
   return { feasible: out.every((g) => g.placed), gangs: out };
+}
+
+/**
+ * Each gang on its own on `state`: none takes room from another, only the state's pods are in use (as
+ * the scheduler retries waiting gangs one by one, and as the workloads page asks why each one waits).
+ * The same answer per gang as placeGangs(state, [gang], options), with one index for the whole call,
+ * reset between gangs: one pass over the cluster's pods, not one per gang.
+ */
+export function placeEachGang(state: ClusterState, gangs: readonly ExpandedGang[], options?: PlaceOptions): GangPlacement[] {
+  const index = new ClusterIndex(state, options?.nodeTables);
+  return gangs.map((gang, i) => {
+    if (i > 0) index.reset();
+    return placeOn(index, gang, options).placement;
+  });
+}
+
+/** One gang on the index, as its scheduler would place it with `bySchedulerName`, else as a gang. */
+function placeOn(index: ClusterIndex, gang: ExpandedGang, options: PlaceOptions | undefined): { placement: GangPlacement; independent: boolean } {
+  const schedulerName = schedulerNameOf(gang);
+  const independent = options?.bySchedulerName === true && placesPodsIndependently(schedulerName);
+  return { placement: independent ? placeIndependentlyOn(index, gang, schedulerName, options) : placeGang(index, gang, options), independent };
 }
 
 /**
@@ -45,7 +65,7 @@ export function placeGangs(state: ClusterState, gangs: readonly ExpandedGang[], 
  * when every pod fits; the node chosen for each pod is the engine's choice for a one-pod gang.
  */
 export function placeIndependently(state: ClusterState, gang: ExpandedGang, options?: Omit<PlaceOptions, 'bySchedulerName' | 'topology'>): GangPlacement {
-  return placeIndependentlyOn(new ClusterIndex(state), gang, schedulerNameOf(gang), options);
+  return placeIndependentlyOn(new ClusterIndex(state, options?.nodeTables), gang, schedulerNameOf(gang), options);
 }
 
 function placeIndependentlyOn(index: ClusterIndex, gang: ExpandedGang, schedulerName: string, options: PlaceOptions | undefined): GangPlacement {

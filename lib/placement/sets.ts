@@ -6,6 +6,7 @@
 import type { ClusterState, TopologyInfo } from '../cluster/state';
 import type { ExpandedGang, GangTopologyConstraint } from '../grove/gang';
 import { domainId, labelPath } from '../topology/domainPath';
+import type { NodeTables } from './cluster-index';
 
 export interface PlaceOptions {
   /** ClusterTopologyBinding to use; defaults to the gang's topologyName, else the only binding in the state. */
@@ -22,6 +23,12 @@ export interface PlaceOptions {
    * benchmarks and `canopy place` measure. The previews and the simulated cluster turn it on.
    */
   bySchedulerName?: boolean;
+  /**
+   * The node-derived part of the index, from sharedNodeTables(state.nodes): calls that differ only in
+   * their pods then share it instead of rebuilding it. Only for a nodes array and NodeInfo objects that
+   * are never changed in place. Built afresh per call by default.
+   */
+  nodeTables?: NodeTables;
 }
 
 export type SetKind = 'gang' | 'groupConfig' | 'podGroup';

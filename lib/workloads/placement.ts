@@ -9,7 +9,7 @@ import type { PodSpec } from '../grove/core';
 import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../grove/expand';
 import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
 import { pickTopology } from '../heatmap/levels';
-import { placeGangs } from '../placement';
+import { placeEachGang, sharedNodeTables } from '../placement';
 import { domainNameBook } from '../placement/cluster-index';
 import type { GangPlacement } from '../placement/plan';
 import { buildTopologyTree, naturalCompare, UNLABELLED, type TopologyDomainSummary, type TopologyTree } from '../topology/tree';
@@ -72,13 +72,12 @@ function waitingPart(expanded: ExpandedGang, cliques: ReadonlyMap<string, Worklo
  * hundreds waiting, and the first ones say why.
  */
 export function placePendingGangs(state: ClusterState, tree: WorkloadTree, gangNames: readonly string[], limit = 20): Map<string, GangPlacement> {
-  const out = new Map<string, GangPlacement>();
-  for (const [name, gang] of pendingGangs(tree, gangNames.slice(0, limit))) {
-    // As its scheduler would: a default-scheduler gang pod by pod with its constraints ignored (as the simulator and previews do).
-    const placed = placeGangs(state, [gang], { bySchedulerName: true }).gangs[0];
-    if (placed) out.set(name, placed);
-  }
-  return out;
+  const gangs = [...pendingGangs(tree, gangNames.slice(0, limit)).values()];
+  // As its scheduler would: a default-scheduler gang pod by pod with its constraints ignored (as the
+  // simulator and previews do). The page's nodes array is replaced, never changed in place, so the
+  // node-derived tables are shared across pod changes (at 12,500 nodes, most of the engine's time).
+  const placements = placeEachGang(state, gangs, { bySchedulerName: true, nodeTables: sharedNodeTables(state.nodes) });
+  return new Map(placements.map((p) => [p.name, p]));
 }
 
 /** The engine's answer for one waiting gang on `state` (pods already bound count as used). */
