@@ -814,22 +814,27 @@ describe('split gangs and domain names', () => {
     expect(flat.gangs[0]!.splitAt).toEqual(['rack']);
   });
 
-  /** Two NVL72 racks (own cluster UUIDs, both with clique id 32766) and a third clique with a unique id. */
+  /**
+   * Three NVLink clusters (own UUIDs): A and B both have clique id 32766, B also has clique 5, and C's
+   * only clique, 9, is an id no other cluster has.
+   */
   const nvlRacks = (): ClusterState => {
     const uuidA = '0b2a5c1e-7d4f-4e8a-9c31-5f6e7a8b9c0d';
     const uuidB = '7f3e9d2c-1b4a-4c5d-8e6f-9a0b1c2d3e4f';
+    const uuidC = '91d0e2f3-1111-4c5d-8e6f-9a0b1c2d3e4f';
     const state = nestedCluster(['rack'], [3, 2], { gpu: 4 });
-    const cliques = [`${uuidA}.32766`, `${uuidA}.32766`, `${uuidB}.32766`, `${uuidB}.32766`, `${uuidB}.5`, `${uuidB}.5`];
+    const cliques = [`${uuidA}.32766`, `${uuidA}.32766`, `${uuidB}.32766`, `${uuidB}.5`, `${uuidC}.9`, `${uuidC}.9`];
     state.nodes = state.nodes.map((node, i) => ({ ...node, labels: { ...node.labels, [GPU_CLIQUE_LABEL]: cliques[i]! } }));
     return state;
   };
 
-  test('NVLink domains of different racks with the same clique id get distinct names (a short cluster UUID prefix); a unique id stays short', () => {
+  test('NVLink domains of different clusters with the same clique id get distinct names (a short cluster UUID prefix), as do their clusters\' other cliques; a cluster whose ids are its own stays short', () => {
     const { layout } = buildHeatmapModel(nvlRacks());
     expect(layout.frames.filter((f) => f.level === NVLINK_LEVEL).map((f) => f.label)).toEqual([
       'nvlink clique 0b2a5c1e…/32766',
+      'nvlink clique 7f3e9d2c…/5',
       'nvlink clique 7f3e9d2c…/32766',
-      'nvlink clique 5',
+      'nvlink clique 9',
     ]);
     const nvlink = layout.levels.find((l) => l.nvlink)!;
     expect(levelValueLabel(nvlink, '7f3e9d2c-1b4a-4c5d-8e6f-9a0b1c2d3e4f.32766')).toBe('clique 7f3e9d2c…/32766');
@@ -843,7 +848,8 @@ describe('split gangs and domain names', () => {
     expect(Object.fromEntries(labels)).toEqual({
       'abcdef01-1111.7': 'clique abcdef01-1…/7',
       'abcdef01-2222.7': 'clique abcdef01-2…/7',
-      'abcdef01-2222.8': 'clique 8',
+      // One cluster's cliques read alike: its 8 is qualified too, though no other cluster has an 8.
+      'abcdef01-2222.8': 'clique abcdef01-2…/8',
       odd: 'odd',
       [UNLABELLED]: '(unlabelled)',
     });
@@ -851,7 +857,17 @@ describe('split gangs and domain names', () => {
     expect(Object.fromEntries(levelValueLabels({ domain: 'rack', key: 'r', nvlink: false }, ['x.1', 'y.1']))).toEqual({ 'x.1': 'x.1', 'y.1': 'y.1' });
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(fc.stringMatching(/^[0-9a-f-]{1,12}$/), fc.constantFrom('1', '2', '32766')).map(([u, id]) => `${u}.${id}`)), (values) => {
-        expect(new Set(levelValueLabels(nvlink, values).values()).size).toBe(values.length);
+        const labels = levelValueLabels(nvlink, values);
+        expect(new Set(labels.values()).size).toBe(values.length);
+        // Per cluster UUID, its cliques are either all qualified with the UUID or none is.
+        const qualifiedByUuid = new Map<string, Set<boolean>>();
+        for (const value of values) {
+          const uuid = value.slice(0, value.lastIndexOf('.'));
+          const set = qualifiedByUuid.get(uuid) ?? new Set<boolean>();
+          set.add(labels.get(value)!.includes('/'));
+          qualifiedByUuid.set(uuid, set);
+        }
+        for (const set of qualifiedByUuid.values()) expect(set.size).toBe(1);
       }),
     );
   });

@@ -71,30 +71,32 @@ function distinctPrefixLength(uuids: readonly string[]): number {
 }
 
 /**
- * Names for a level's values, each unique among `values`. Clique ids repeat across NVL72 racks (each
- * rack is its own NVLink cluster with its own UUID), so a clique id that several values share gets a
- * short prefix of its cluster UUID: "clique 0b2a5c1e…/32766".
+ * Names for a level's values, each unique among `values`. Clique ids repeat across NVLink clusters
+ * (each NVL72 rack is its own cluster with its own UUID), so when an id is shared, every clique of the
+ * clusters involved is named with a short prefix of its cluster UUID ("clique 0b2a5c1e…/32766"), not
+ * only the ones that collide: the cliques of one cluster read alike ("…/0" to "…/7", not "…/0" and "4").
  */
 export function levelValueLabels(level: HeatmapLevel, values: readonly string[]): Map<string, string> {
   const labels = new Map<string, string>();
-  const byLabel = new Map<string, string[]>();
-  for (const value of values) {
-    const label = shortValueLabel(level, value);
-    labels.set(value, label);
-    const same = byLabel.get(label);
-    if (same) same.push(value);
-    else byLabel.set(label, [value]);
+  for (const value of values) labels.set(value, shortValueLabel(level, value));
+  if (!level.nvlink) return labels;
+  const cliques = values.flatMap((value) => {
+    const clique = cliqueParts(value);
+    return clique && value !== UNLABELLED ? [{ value, ...clique }] : [];
+  });
+  const uuidsById = new Map<string, Set<string>>();
+  for (const { id, uuid } of cliques) {
+    const uuids = uuidsById.get(id);
+    if (uuids) uuids.add(uuid);
+    else uuidsById.set(id, new Set([uuid]));
   }
-  for (const same of byLabel.values()) {
-    if (same.length < 2) continue;
-    const parts = same.map((value) => ({ value, clique: cliqueParts(value) }));
-    // Only clique values share a short name (other values are their own name).
-    if (!level.nvlink || parts.some((p) => !p.clique)) continue;
-    const n = distinctPrefixLength(parts.map((p) => p.clique!.uuid));
-    for (const { value, clique } of parts) {
-      const prefix = clique!.uuid.length > n ? `${clique!.uuid.slice(0, n)}…` : clique!.uuid;
-      labels.set(value, `clique ${prefix}/${clique!.id}`);
-    }
+  const qualified = new Set<string>();
+  for (const uuids of uuidsById.values()) if (uuids.size > 1) for (const uuid of uuids) qualified.add(uuid);
+  if (!qualified.size) return labels;
+  const n = distinctPrefixLength([...qualified]);
+  for (const { value, uuid, id } of cliques) {
+    if (!qualified.has(uuid)) continue;
+    labels.set(value, `clique ${uuid.length > n ? `${uuid.slice(0, n)}…` : uuid}/${id}`);
   }
   return labels;
 }
