@@ -3,6 +3,9 @@
  * Delete a PodCliqueSet, after a confirmation that names what goes with it (counted from the store).
  * The apiserver accepts a foreground delete at once and the teardown follows (lib/workloads/deletion.ts):
  * the page says the deletion was accepted and stays on the stack, which shows Deleting until it is gone.
+ * A teardown faster than the stream (the simulated cluster's) removes the stack, and this control with
+ * it, before any Deleting is seen: `onDelete` tells the page how its request went, so the page can say
+ * the stack is gone rather than that it may have been deleted.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { plural } from '../../lib/workloads/plural';
@@ -23,12 +26,16 @@ export function deletionAcceptedText(namespace: string, name: string): string {
   return `Deletion of PodCliqueSet ${namespace}/${name} accepted; teardown in progress. This page follows it until the PodCliqueSet is gone.`;
 }
 
+/** How this tab's delete request went: sent (no answer yet), accepted by the apiserver, or failed. */
+export type DeleteRequestPhase = 'sent' | 'accepted' | 'failed';
+
 export function DeleteWorkload({
   namespace,
   name,
   impact,
   permission,
   deletion,
+  onDelete,
 }: {
   namespace: string;
   name: string;
@@ -36,6 +43,8 @@ export function DeleteWorkload({
   permission: PermissionState;
   /** Set while the PodCliqueSet is being deleted (it has a deletionTimestamp): no second delete. */
   deletion?: WorkloadDeletion;
+  /** Called as the delete request goes out and when it is answered; called even once this control is gone. */
+  onDelete?: (phase: DeleteRequestPhase) => void;
 }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -70,14 +79,17 @@ export function DeleteWorkload({
   const confirm = async () => {
     setBusy(true);
     setError(null);
+    onDelete?.('sent');
     try {
       await deleteObject({ kind: 'PodCliqueSet', namespace, name, dryRun: false });
+      onDelete?.('accepted');
       // Accepted is not gone: the object stays, Deleting, while what it owns is torn down. Stay here.
       setAccepted(true);
       setBusy(false);
       setOpen(false);
       requestAnimationFrame(() => acceptedRef.current?.focus());
     } catch (e) {
+      onDelete?.('failed');
       setError(e instanceof ActionFailure || e instanceof Error ? e.message : String(e));
       setBusy(false);
     }

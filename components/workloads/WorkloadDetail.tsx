@@ -4,7 +4,8 @@
  * running), its PodGangs, the startup-order graph, where its pods are, and every event of its objects.
  */
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_VIEW, encodeViewState } from '../../lib/heatmap/urlState';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
 import { formatAge, workloadHealth } from '../../lib/workloads/health';
@@ -15,9 +16,9 @@ import { workloadDeletion } from '../../lib/workloads/deletion';
 import { startupGraph } from '../../lib/workloads/startup';
 import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/workloads/tree';
 import { needsPlacement, whyPending, type WhyPending } from '../../lib/workloads/whyPending';
-import { DeleteWorkload } from './DeleteWorkload';
+import { DeleteWorkload, type DeleteRequestPhase } from './DeleteWorkload';
 import { DomainList, GangsTable } from './GangsAndPlacement';
-import { HealthBadge, NOTE_CLASS, noteTitle, Section, StageBar, StageLegend, UNAVAILABLE_CLASS } from './parts';
+import { BUTTON_SECONDARY, HealthBadge, NOTE_CLASS, noteTitle, Section, StageBar, StageLegend, UNAVAILABLE_CLASS } from './parts';
 import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
@@ -28,6 +29,46 @@ import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
+/**
+ * Where this stack opens elsewhere: the Builder editing it (`/builder?edit=<namespace>/<name>`) and the
+ * topology page with it selected (the page's `sel` view state, lib/heatmap/urlState.ts).
+ */
+export function workloadLinks(namespace: string, name: string): { builder: string; topology: string } {
+  return {
+    builder: `/builder?edit=${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    topology: `/topology?${encodeViewState({ ...DEFAULT_VIEW, selected: `${namespace}/${name}` }).toString()}`,
+  };
+}
+
+/** What the page knows of a PodCliqueSet it cannot find: why it may be missing. */
+export interface MissingFacts {
+  /** The stream's first snapshot has arrived. */
+  synced: boolean;
+  /** The PodCliqueSets' first list still runs. */
+  listing: boolean;
+  /** Why PodCliqueSets cannot be listed, if they cannot. */
+  unlisted: string | null;
+  /** Seen on this page with a deletionTimestamp. */
+  sawDeleting: boolean;
+  /** This tab's own delete request, if it made one. */
+  deleteRequest: DeleteRequestPhase | null;
+}
+
+/**
+ * The sentence for a stack not in the store. "Gone" once the page saw it being deleted, or once the
+ * apiserver accepted this tab's delete (a fast teardown removes it before any Deleting reaches the
+ * page); a stack missing for any other reason may have been deleted by someone else, or never existed.
+ */
+export function missingWorkloadText(namespace: string, name: string, facts: MissingFacts): { text: string; gone: boolean } {
+  const say = (text: string, gone = false) => ({ text, gone });
+  if (!facts.synced) return say('Loading the cluster…');
+  if (facts.listing) return say('Loading PodCliqueSets…');
+  if (facts.unlisted) return say(facts.unlisted);
+  if (facts.sawDeleting || facts.deleteRequest === 'accepted') return say(`PodCliqueSet ${name} in namespace ${namespace} is gone: deleted, with everything it owned.`, true);
+  // Gone from the stream while this tab's delete is still unanswered: almost surely that delete.
+  if (facts.deleteRequest === 'sent') return say(`Deleting PodCliqueSet ${name} in namespace ${namespace}…`);
+  return say(`There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`);
+}
 
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });
@@ -54,6 +95,9 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   // while rendering, React's pattern for what follows from a prop).
   const [sawDeleting, setSawDeleting] = useState(false);
   if (deletion && !sawDeleting) setSawDeleting(true);
+  // This tab's delete, kept here: the Delete control (and what it knew) goes when the stack does.
+  const [deleteRequest, setDeleteRequest] = useState<DeleteRequestPhase | null>(null);
+  const missingRef = useRef<HTMLParagraphElement>(null);
   const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
   // One engine run per waiting gang (the first few, in name order), shared by its pods. Apart from
   // `why` so that an Event arriving reruns only the sentences, not the engine.
@@ -78,24 +122,30 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
     return out;
   }, [tree, events, placements]);
 
+  const absent = !pcs || !tree || !health ? missingWorkloadText(namespace, name, { synced: data.synced, listing, unlisted: (!pcs && unlisted) || null, sawDeleting, deleteRequest }) : null;
+  // The Delete control had focus and went with the stack: the sentence saying what became of it takes it.
+  const goneAfterOwnDelete = !!absent?.gone && deleteRequest === 'accepted';
+  useEffect(() => {
+    if (goneAfterOwnDelete) missingRef.current?.focus();
+  }, [goneAfterOwnDelete]);
+
   if (!pcs || !tree || !health) {
+    const { text, gone } = absent!;
     return (
       <div className="space-y-2 p-4">
         <BackLink />
-        <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">
-          {!data.synced
-            ? 'Loading the cluster…'
-            : listing
-              ? 'Loading PodCliqueSets…'
-              : unlisted && !pcs
-                ? unlisted
-                : sawDeleting
-                  ? `PodCliqueSet ${name} in namespace ${namespace} is gone: deleted, with everything it owned.`
-                  : `There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`}
+        <p ref={missingRef} tabIndex={-1} role="status" data-testid="workload-missing" data-gone={gone} className="text-sm text-zinc-600 dark:text-zinc-400">
+          {text}
         </p>
+        {gone && (
+          <Link href="/workloads" className="inline-block text-sm text-sky-800 underline underline-offset-2 dark:text-sky-300">
+            Back to Workloads
+          </Link>
+        )}
       </div>
     );
   }
+  const links = workloadLinks(namespace, name);
 
   const scalePermission = (kind: 'PodCliqueSet' | 'PodCliqueScalingGroup' | 'PodClique') => permissionFor(capabilities, kind, 'scale');
   const missing = (kind: 'PodGang' | 'Event') => unavailableText(kind, data.availability[kind], namespace);
@@ -148,7 +198,17 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
           )}
           {capabilities.status === 'error' && <p className="text-xs text-zinc-600 dark:text-zinc-400">Could not ask what you may do ({capabilities.message}); the cluster decides when you act.</p>}
         </div>
-        <DeleteWorkload namespace={namespace} name={name} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} {...(deletion ? { deletion } : {})} />
+        <div className="flex flex-wrap items-start gap-2">
+          <nav aria-label={`Open ${name} elsewhere`} className="flex flex-wrap gap-2">
+            <Link href={links.builder} className={BUTTON_SECONDARY}>
+              Edit in Builder
+            </Link>
+            <Link href={links.topology} className={BUTTON_SECONDARY}>
+              Open on Topology
+            </Link>
+          </nav>
+          <DeleteWorkload namespace={namespace} name={name} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} onDelete={setDeleteRequest} {...(deletion ? { deletion } : {})} />
+        </div>
       </header>
 
       <Section title="Scale" id="scale-heading">

@@ -75,6 +75,9 @@ test('a PodCliqueSet whose teardown a finalizer holds is Deleting until it is go
       )
       .toBe('gone');
     await expect(page.getByRole('status').filter({ hasText: 'is gone' })).toHaveText(`PodCliqueSet held in namespace ${namespace} is gone: deleted, with everything it owned.`, { timeout: 30_000 });
+    // Deleted from this tab: the sentence takes the focus the Delete control had, with a way back.
+    await expect(page.getByTestId('workload-missing')).toBeFocused();
+    await expect(page.getByRole('link', { name: 'Back to Workloads' })).toHaveAttribute('href', '/workloads');
   } finally {
     if (heldPod) await setHold(heldPod, false).catch(() => {});
     await core.deleteNamespace({ name: namespace });

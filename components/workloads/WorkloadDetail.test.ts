@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { decodeViewState } from '../../lib/heatmap/urlState';
+import { missingWorkloadText, workloadLinks, type MissingFacts } from './WorkloadDetail';
+
+const listed: MissingFacts = { synced: true, listing: false, unlisted: null, sawDeleting: false, deleteRequest: null };
+const text = (facts: Partial<MissingFacts>) => missingWorkloadText('default', 'deepseek-wide', { ...listed, ...facts });
+const GONE = 'PodCliqueSet deepseek-wide in namespace default is gone: deleted, with everything it owned.';
+const MAYBE = 'There is no PodCliqueSet deepseek-wide in namespace default (it may have been deleted).';
+
+describe('a PodCliqueSet the page cannot find', () => {
+  it('is gone once this tab’s delete was accepted, though no deletionTimestamp was ever seen (a teardown faster than the stream)', () => {
+    expect(text({ deleteRequest: 'accepted' })).toEqual({ text: GONE, gone: true });
+  });
+
+  it('is gone once it was seen being deleted (a live cluster: deletionTimestamp first), whoever deleted it', () => {
+    expect(text({ sawDeleting: true })).toEqual({ text: GONE, gone: true });
+    expect(text({ sawDeleting: true, deleteRequest: 'accepted' })).toEqual({ text: GONE, gone: true });
+  });
+
+  it('missing while this tab’s delete is unanswered: being deleted, not yet said gone', () => {
+    expect(text({ deleteRequest: 'sent' })).toEqual({ text: 'Deleting PodCliqueSet deepseek-wide in namespace default…', gone: false });
+  });
+
+  it('deleted by someone else, never seen deleting, or this tab’s delete failed: it may have been deleted', () => {
+    expect(text({})).toEqual({ text: MAYBE, gone: false });
+    expect(text({ deleteRequest: 'failed' })).toEqual({ text: MAYBE, gone: false });
+  });
+
+  it('not yet listed, or not listable: says so, whatever this tab did', () => {
+    expect(text({ synced: false, deleteRequest: 'accepted' }).text).toBe('Loading the cluster…');
+    expect(text({ listing: true, sawDeleting: true }).text).toBe('Loading PodCliqueSets…');
+    expect(text({ unlisted: 'You may not list PodCliqueSets in default.', deleteRequest: 'accepted' })).toEqual({ text: 'You may not list PodCliqueSets in default.', gone: false });
+  });
+});
+
+describe('workload links', () => {
+  it('the Builder opens the stack for editing at /builder?edit=<namespace>/<name>', () => {
+    expect(workloadLinks('default', 'deepseek-wide').builder).toBe('/builder?edit=default/deepseek-wide');
+  });
+
+  it('the topology page opens with the stack selected, as its own URL state reads it', () => {
+    const href = workloadLinks('team-a', 'mixtral-agg').topology;
+    const url = new URL(href, 'http://canopy.test');
+    expect(url.pathname).toBe('/topology');
+    expect(decodeViewState(url.searchParams)).toEqual({ mode: 'allocation', hidden: [], selected: 'team-a/mixtral-agg', zoom: null, topology: null, preview: null });
+  });
+});
