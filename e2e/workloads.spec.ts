@@ -487,7 +487,32 @@ spec:
   expect(errors).toEqual([]);
 });
 
-test('a scale that cannot fit shows the preview’s reason before anything changes', async ({ page }) => {
+/** The box of a canvas's drawn pixels (those not the background colour of its corner) and the canvas's own size, CSS px. */
+async function drawnExtent(canvas: Locator): Promise<{ boxW: number; boxH: number; w: number; h: number }> {
+  return canvas.evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const { width, height } = c;
+    const data = c.getContext('2d')!.getImageData(0, 0, width, height).data;
+    const bg = [data[0]!, data[1]!, data[2]!];
+    let x0 = width;
+    let y0 = height;
+    let x1 = -1;
+    let y1 = -1;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (Math.abs(data[i]! - bg[0]!) + Math.abs(data[i + 1]! - bg[1]!) + Math.abs(data[i + 2]! - bg[2]!) <= 12) continue;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    const ratio = width / c.clientWidth;
+    return { boxW: c.clientWidth, boxH: c.clientHeight, w: x1 < 0 ? 0 : (x1 - x0 + 1) / ratio, h: y1 < 0 ? 0 : (y1 - y0 + 1) / ratio };
+  });
+}
+
+test('a scale that cannot fit shows the preview’s reason before anything changes; its map fills its box and its caption counts what does not fit', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto('/workloads/default/deepseek-wide');
   const control = page.locator('[data-testid="scale-control"][data-kind="PodCliqueSet"]');
@@ -504,7 +529,22 @@ test('a scale that cannot fit shows the preview’s reason before anything chang
   await expect(control.getByRole('button', { name: 'Scale anyway to 12' })).toBeVisible();
   // The preview's plan is drawn on the heatmap: the gangs that fit as ghosts, the rest named.
   await expect(control.getByTestId('mini-heatmap')).toHaveAttribute('data-ghost-gpus', /^[1-9]\d*$/);
-  await expect(control.getByTestId('mini-heatmap')).toContainText('do not fit');
+  const map = control.getByTestId('mini-heatmap');
+  await expect(map).toContainText('do not fit');
+  // The drawing spans the box's width (less the renderer's 12 px margins), in a box taller than the
+  // 110 px it asks for and no taller than 240; before, it was about 170 × 80 px of a 672 × 110 box.
+  const canvas = map.getByTestId('heatmap-canvas');
+  await expect.poll(async () => (await drawnExtent(canvas)).w, { timeout: 10_000 }).toBeGreaterThan(0);
+  const extent = await drawnExtent(canvas);
+  expect(extent.boxW).toBeGreaterThan(600);
+  expect(extent.boxH).toBeGreaterThan(110);
+  expect(extent.boxH).toBeLessThanOrEqual(240);
+  expect(extent.w, JSON.stringify(extent)).toBeGreaterThan(0.85 * extent.boxW);
+  expect(extent.h).toBeGreaterThan(0.6 * extent.boxH);
+  // The caption counts; each reason is said once, in the list above it.
+  const caption = map.locator('figcaption');
+  await expect(caption).toContainText(/\d+ gangs? do(es)? not fit; reasons above$/);
+  await expect(caption).not.toContainText('the gang needs');
   await control.getByRole('button', { name: 'Cancel' }).click();
   await expect(control.getByTestId('scale-preview')).toHaveCount(0);
   await expect(field).toHaveValue('1');
@@ -537,9 +577,18 @@ test('an unschedulable gang shows why its pods are pending; delete with a confir
     await expect(dialog.getByTestId('kubectl-command')).toHaveText(`kubectl delete podcliquesets/${name} -n default`);
     await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
     await dialog.getByRole('button', { name: `Delete ${name}` }).click();
-    // Accepted is not gone: the page stays on the stack (in its own namespace) until the PodCliqueSet is gone.
-    await expect(page.getByRole('status').filter({ hasText: `There is no PodCliqueSet ${name} in namespace default` })).toBeVisible({ timeout: 20_000 });
+    // The simulated cluster removes the stack before any deletionTimestamp reaches the page: the page
+    // still says this tab's accepted delete is done (not "may have been deleted"), on the stack's own URL,
+    // with the focus on that sentence and a way back.
+    const gone = page.getByTestId('workload-missing');
+    await expect(gone).toHaveText(`PodCliqueSet ${name} in namespace default is gone: deleted, with everything it owned.`, { timeout: 5_000 });
+    await expect(gone).toHaveAttribute('role', 'status');
+    await expect(gone).toBeFocused();
+    await expect(page.getByRole('link', { name: 'Back to Workloads' })).toHaveAttribute('href', '/workloads');
     await expect(page).toHaveURL(new RegExp(`/workloads/default/${name}$`));
+    // It stays said (the reviewer saw the wrong sentence still there 8 s later).
+    await page.waitForTimeout(2_000);
+    await expect(gone).toHaveText(`PodCliqueSet ${name} in namespace default is gone: deleted, with everything it owned.`);
     await page.goto('/workloads');
     await expect(page.getByTestId('workload-row').first()).toBeVisible({ timeout: 20_000 });
     await expect(page.locator(`[data-testid="workload-row"][data-name="${name}"]`)).toHaveCount(0);
@@ -547,6 +596,52 @@ test('an unschedulable gang shows why its pods are pending; delete with a confir
     await remove(request, name);
   }
   expect(errors.filter((e) => !e.includes('/api/delete'))).toEqual([]);
+});
+
+test('a stack deleted by someone else (not from this tab) may have been deleted: the page does not claim it saw the deletion', async ({ page, request }) => {
+  const name = unique('wl-other');
+  await apply(request, smallStack(name));
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    await expect(page.getByRole('button', { name: 'Delete…' })).toBeEnabled({ timeout: 20_000 });
+    await remove(request, name);
+    await expect(page.getByTestId('workload-missing')).toHaveText(`There is no PodCliqueSet ${name} in namespace default (it may have been deleted).`, { timeout: 10_000 });
+    await expect(page.getByRole('link', { name: 'Back to Workloads' })).toHaveCount(0);
+  } finally {
+    await remove(request, name);
+  }
+});
+
+test('the stack page links to the Builder editing it and to the topology page with it selected, both by keyboard', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/workloads/default/deepseek-wide');
+  await expect(page.getByTestId('pcs-available')).toBeVisible({ timeout: 20_000 });
+  const links = page.getByRole('navigation', { name: 'Open deepseek-wide elsewhere' });
+  const builder = links.getByRole('link', { name: 'Edit in Builder' });
+  await expect(builder).toHaveAttribute('href', '/builder?edit=default/deepseek-wide');
+  await tabUntilFocused(page, builder);
+  const topology = links.getByRole('link', { name: 'Open on Topology' });
+  await page.keyboard.press('Tab');
+  await expect(topology).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/topology\?sel=default%2Fdeepseek-wide$/);
+  // The topology page read the selection from its URL: the stack is selected and its GPUs highlighted.
+  await expect(page.getByTestId('selection-panel')).toContainText('default/deepseek-wide', { timeout: 20_000 });
+  await page.waitForFunction(() => !!window.__canopyHeatmap && window.__canopyHeatmap.model.pods.length > 0, undefined, { timeout: 20_000 });
+  expect(await page.evaluate(() => window.__canopyHeatmap!.view.selected)).toBe('default/deepseek-wide');
+  await expect(page.getByTestId('highlighted-gpus')).toHaveText(/^[1-9]\d*$/);
+  expect(errors).toEqual([]);
+});
+
+test('the stack page’s own map fills the width of its section', async ({ page }) => {
+  await page.goto('/workloads/default/deepseek-wide');
+  const map = page.getByRole('region', { name: 'Where its pods are' }).getByTestId('mini-heatmap');
+  await expect(map).toHaveAttribute('data-highlighted-gpus', /^[1-9]\d*$/, { timeout: 20_000 });
+  const canvas = map.getByTestId('heatmap-canvas');
+  await expect.poll(async () => (await drawnExtent(canvas)).w, { timeout: 10_000 }).toBeGreaterThan(0);
+  const extent = await drawnExtent(canvas);
+  expect(extent.boxH).toBeLessThanOrEqual(240);
+  expect(extent.w, JSON.stringify(extent)).toBeGreaterThan(0.8 * extent.boxW);
 });
 
 test('the pages render in dark mode', async ({ browser }) => {

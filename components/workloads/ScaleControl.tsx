@@ -297,7 +297,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
               )}
               {data.state && preview.impact.plan.gangs.length > 0 && (
                 <div className="mt-2 max-w-2xl">
-                  <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} />
+                  <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} unplacedReasonsAt="above" />
                 </div>
               )}
             </div>

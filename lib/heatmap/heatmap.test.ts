@@ -101,7 +101,9 @@ describe('layout', () => {
       fc.property(
         fc.array(fc.record({ gpus: fc.integer({ min: 0, max: 20 }), zone: fc.option(fc.integer({ min: 0, max: 2 })), rack: fc.option(fc.integer({ min: 0, max: 4 })) }), { minLength: 0, maxLength: 30 }),
         fc.subarray(['zone', 'rack']),
-        (specs, hidden) => {
+        // The page's shape, or an embedded map's (lib/heatmap/boxFit.ts): wider than any frame shape too.
+        fc.option(fc.double({ min: 0.5, max: 12, noNaN: true }), { nil: undefined }),
+        (specs, hidden, screenAspect) => {
           const nodes = specs.map((s, i) => {
             const labels: Record<string, string> = {};
             if (s.zone !== null) labels['topology.kubernetes.io/zone'] = `z${s.zone}`;
@@ -113,7 +115,7 @@ describe('layout', () => {
             pods: [],
             topologies: [{ name: 't', levels: [{ domain: 'zone', key: 'topology.kubernetes.io/zone' }, { domain: 'rack', key: 'topology.kubernetes.io/rack' }] }],
           };
-          const model = buildHeatmapModel(state, { hiddenLevels: hidden });
+          const model = buildHeatmapModel(state, { hiddenLevels: hidden, ...(screenAspect === undefined ? {} : { screenAspect }) });
           checkLayout(model.layout, state);
           expect(model.layout.nodesWithoutGpus).toBe(specs.filter((s) => s.gpus === 0).length);
         },

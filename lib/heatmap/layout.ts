@@ -97,6 +97,11 @@ export interface LayoutOptions {
   topology?: string | null;
   /** Level domains to collapse. */
   hiddenLevels?: readonly string[];
+  /**
+   * Width / height of the box the layout will be fitted to; default the topology page's (1.8). A
+   * wide, short box (a map embedded in a form) gets frames packed in long rows instead of a block.
+   */
+  screenAspect?: number;
 }
 
 /** Columns of a node's GPU grid: one row for up to 4, rows of 4 up to 16, then square. */
@@ -106,9 +111,9 @@ export function nodeColumns(gpus: number): number {
   return Math.ceil(Math.sqrt(gpus));
 }
 
-/** Width / height of the screen a layout is fitted to (the topology page's canvas, roughly). */
+/** Width / height of the screen a layout is fitted to by default (the topology page's canvas, roughly). */
 const SCREEN_ASPECT = 1.8;
-/** Shapes frames are packed towards, first the usual one; the layout keeps the one that fits SCREEN_ASPECT best. */
+/** Shapes frames are packed towards, first the usual one; the layout keeps the one that fits the screen's shape best. */
 const FRAME_ASPECTS = [1.5, 0.75, 3] as const;
 
 /** Children in rows wrapping at `wrap`: sets each child's x, y relative to the content origin, returns the content size. */
@@ -227,6 +232,9 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   const topology = pickTopology(state, options.topology);
   const topologyLevels = heatmapLevels(state, topology);
   const hidden = new Set(options.hiddenLevels ?? []);
+  const screenAspect = options.screenAspect ?? SCREEN_ASPECT;
+  // A screen wider than the widest frame shape is tried with frames of its own shape too.
+  const frameAspects: readonly number[] = screenAspect > Math.max(...FRAME_ASPECTS) ? [...FRAME_ASPECTS, screenAspect] : FRAME_ASPECTS;
 
   // Nodes with GPUs, in tuple order of their visible values (then name).
   const withGpus: NodeInfo[] = [];
@@ -353,17 +361,17 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
       frame.w = Math.max(content.w + 2 * FRAME_PAD, 60);
       frame.h = content.h + FRAME_HEADER + FRAME_PAD;
     }
-    return shelfPack(top, SCREEN_ASPECT);
+    return shelfPack(top, screenAspect);
   };
-  let packed = packAll(FRAME_ASPECTS[0]);
+  let packed = packAll(frameAspects[0]!);
   if (frames.length > 1) {
-    let bestAspect: number = FRAME_ASPECTS[0];
-    for (const aspect of FRAME_ASPECTS.slice(1)) {
+    let bestAspect = frameAspects[0]!;
+    for (const aspect of frameAspects.slice(1)) {
       const size = packAll(aspect);
-      if (fittedSide(size, SCREEN_ASPECT) < fittedSide(packed, SCREEN_ASPECT) - 1e-9) (packed = size), (bestAspect = aspect);
+      if (fittedSide(size, screenAspect) < fittedSide(packed, screenAspect) - 1e-9) (packed = size), (bestAspect = aspect);
     }
     // The frames hold the last shape tried: pack again unless that was the best.
-    if (bestAspect !== FRAME_ASPECTS[FRAME_ASPECTS.length - 1]) packed = packAll(bestAspect);
+    if (bestAspect !== frameAspects[frameAspects.length - 1]) packed = packAll(bestAspect);
   }
   // Pre-order: a parent is absolute before its children (and nodes) are offset by it.
   for (const frame of frames) {
@@ -402,7 +410,8 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   // One entry per node (name, GPUs, visible values); a run of nodes with the same values joins them once.
   // Built on first read: only a layout compared with another one (live updates) needs it, a first paint does not.
   const buildSignature = (): string => {
-    const parts: string[] = [topology?.name ?? '', visible.map((l) => l.domain).join(',')];
+    // Another screen shape packs the same nodes elsewhere: not the same layout.
+    const parts: string[] = [topology?.name ?? '', visible.map((l) => l.domain).join(','), ...(options.screenAspect === undefined ? [] : [`aspect=${options.screenAspect}`])];
     let tupleText = '';
     for (let n = 0; n < nodes.length; n++) {
       let same = n > 0;
