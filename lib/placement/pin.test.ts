@@ -175,6 +175,49 @@ describe('pinning: which running pods each scope follows', () => {
   });
 });
 
+describe('pinning.increment: the minimum of each pod group counts its running pods', () => {
+  /** Clique a: 4 pods, minAvailable 2, 8 GPUs each, packed in a block. */
+  const gangOf = (replicas: number) => {
+    const a = clique('a', replicas, 8);
+    a.spec.minAvailable = 2;
+    return expandPodGangs(pcsOf({ cliques: [a] }, { required: 'block' }))[0]!;
+  };
+  const minimumOf = (running: number, replicas: number) => {
+    const gang = gangOf(replicas);
+    const base = empty();
+    const at = Object.fromEntries(gang.podGroups[0]!.pods.slice(0, running).map((p, i) => [p.name, node(base, 'z0-b0-r0', i)]));
+    const inc = pinning(withRunning(base, gang, at)).increment(gang, notIn(at), { pin: true })!;
+    return inc.gang.podGroups.map((g) => [g.minReplicas, g.pods.length]);
+  };
+
+  it('a clique at or above its minimum needs none of its new pods together; one below it needs what it lacks; one with none running its minimum', () => {
+    expect(minimumOf(4, 60)).toEqual([[0, 56]]);
+    expect(minimumOf(2, 3)).toEqual([[0, 1]]);
+    expect(minimumOf(1, 200)).toEqual([[1, 199]]);
+    expect(minimumOf(0, 4)).toEqual([[2, 4]]);
+    // Never more than the new pods: a minimum the increment cannot hold is not asked of it.
+    const gang = gangOf(4);
+    expect(pinning(empty()).increment(gang, (g) => g.pods.slice(3), { pin: true })!.gang.podGroups.map((g) => g.minReplicas)).toEqual([1]);
+  });
+
+  it('the pods above the minimum fill the pinned block and the rest stay out, named with the block they must join and what it has left', () => {
+    const gang = gangOf(20);
+    const base = empty();
+    const at = Object.fromEntries(gang.podGroups[0]!.pods.slice(0, 4).map((p, i) => [p.name, node(base, 'z0-b0-r0', i)]));
+    const state = withRunning(base, gang, at);
+    const pins = pinning(state);
+    const inc = pins.increment(gang, notIn(at), { pin: true })!;
+    const plan = placeGangs(state, [inc.gang]);
+    // Block z0-b0: 2 racks × 4 nodes × 8 GPUs, 4 nodes taken: 4 more pods fit, 12 do not.
+    expect(plan.gangs[0]).toMatchObject({ placed: true });
+    expect(plan.gangs[0]!.pods.map((p) => labelOf(state, p.node, BLOCK))).toEqual(['z0-b0', 'z0-b0', 'z0-b0', 'z0-b0']);
+    expect(plan.gangs[0]!.unplacedOptionalPods).toHaveLength(12);
+    const explained = pins.explain(plan.gangs[0]!, inc.pins);
+    expect(explained.unplacedOptionalReason).toBe('p-0-a-8: must join block z0-b0 where p-0 runs (required block); z0-b0 has 0 free GPUs');
+    expect(explained).toMatchObject({ placed: true, pods: plan.gangs[0]!.pods, unplacedOptionalPods: plan.gangs[0]!.unplacedOptionalPods });
+  });
+});
+
 describe('pinning.explain', () => {
   const failed: GangPlacement = { name: 'p-0', placed: false, reason: 'engine words', explanation: [{ level: 'node', needs: 'x', best: 'y', message: 'engine words' }], domains: {}, pods: [] };
 

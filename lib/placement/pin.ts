@@ -16,6 +16,16 @@ import { domainId, labelPath } from '../topology/domainPath';
 import { placesPodsIndependently, schedulerNameOf } from './backend';
 import type { GangPlacement } from './plan';
 
+/**
+ * How many of a pod group's new pods its gang scheduler must place together: what its `running` pods
+ * still lack of `minReplicas` (Grove's PodGroup minReplicas, the clique's minAvailable, counts every pod
+ * of the group, and KAI counts the running ones toward it), at most the `added` pods there are. The
+ * other new pods are best effort, placed as they fit (API-NOTES §11).
+ */
+export function minimumStillNeeded(minReplicas: number, running: number, added: number): number {
+  return Math.min(added, Math.max(0, minReplicas - running));
+}
+
 /** Whose running pods a pin follows: the PodGang's constraint, a group config's, or a pod group's (clique's). */
 export type PinScope = 'gang' | 'group config' | 'pod group';
 
@@ -43,8 +53,11 @@ export interface Pin {
 /** What is left to place of a running gang: its new pods, pinned, and the pins that hold them. */
 export interface GangIncrement {
   /**
-   * The gang with only the new pods; each pod group needs all of them (they are the gang's increment,
-   * its minimum is already running), and every pod carries its pins as node constraints.
+   * The gang with only the new pods, and every pod carrying its pins as node constraints. A pod group's
+   * minReplicas is what its running pods still lack of the clique's minAvailable (Grove's PodGroup
+   * minReplicas counts every pod of the group, and KAI counts the running ones toward it): those pods
+   * are placed together or not at all, the rest as they fit (API-NOTES §11). A clique already at its
+   * minimum needs none: its new pods are all best effort.
    */
   gang: ExpandedGang;
   /** One pin per scope that has one: the gang's first, then per pod group its group configs' and its own. */
@@ -68,7 +81,9 @@ export interface Pinning {
   /**
    * A pinned gang that did not fit: the reason says which running domain it must join and what that
    * domain has free, ahead of the engine's words (which only see node constraints the user never wrote).
-   * A placed gang, or one without pins, is returned as it is.
+   * A placed gang whose new pods above the minimum did not all fit gets the same words as the reason of
+   * the first of them (with what the domain has left once the placed ones are in). A placed gang that
+   * left nothing out, or one without pins, is returned as it is.
    */
   explain(placement: GangPlacement, pins: readonly Pin[] | undefined): GangPlacement;
 }
@@ -89,6 +104,9 @@ export function pinning(state: ClusterState): Pinning {
     else runningByGang.set(key, [p]);
   }
   const running = (namespace: string, gang: string) => runningByGang.get(`${namespace}/${gang}`) ?? [];
+  /** The new pods each pin holds, and each new pod's GPUs: which pin stopped a pod above the minimum. */
+  const heldBy = new WeakMap<Pin, Set<string>>();
+  const podGpus = new Map<string, number>();
 
   /** The domain (label path) of the constraint's required level when every running pod of the scope sits in one. */
   const domainOf = (pods: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, levelsTo: (domain: string) => { domain: string; key: string }[] | undefined) => {
@@ -131,10 +149,28 @@ export function pinning(state: ClusterState): Pinning {
     return gpu;
   };
 
+  const pinMessage = (pin: Pin, gpu: number) => {
+    const name = pinName(pin);
+    return { name, message: `must join ${pin.domain} ${name} where ${pin.runs} runs (required ${pin.domain}); ${name} has ${gpu} free GPU${gpu === 1 ? '' : 's'}` };
+  };
+  /** The pin to name among `free`: the narrowest of those `short` of GPUs; when none is (CPU, memory, a filter stop the pods), the narrowest. */
+  const pinToName = (free: { pin: Pin; gpu: number }[], short: (x: { pin: Pin; gpu: number }) => boolean) => {
+    const depth = levelDepth(state);
+    const narrowest = (list: typeof free) => list.reduce((a, b) => (depth(b.pin) >= depth(a.pin) ? b : a));
+    const lacking = free.filter(short);
+    return narrowest(lacking.length > 0 ? lacking : free);
+  };
+
   return {
     running,
     increment(gang, newPods, options) {
       const gangRunning = running(gang.namespace, gang.name);
+      const runningPerGroup = new Map<string, number>();
+      for (const p of gangRunning) {
+        const group = p.labels[LABEL_PODCLIQUE] ?? '';
+        runningPerGroup.set(group, (runningPerGroup.get(group) ?? 0) + 1);
+      }
+      const minimumOf = (group: ExpandedPodGroup, added: number) => minimumStillNeeded(group.minReplicas, runningPerGroup.get(group.name) ?? 0, added);
       const keyOf = levelPaths(state, gang);
       const pinOn = options.pin && gangRunning.length > 0;
       // One pin per scope, computed once; its GPUs add up over the new pods it holds.
@@ -153,7 +189,8 @@ export function pinning(state: ClusterState): Pinning {
       const podGroups = gang.podGroups.flatMap((group) => {
         const pods = newPods(group);
         if (pods.length === 0) return [];
-        if (!pinOn) return [{ ...group, minReplicas: pods.length, pods: [...pods] }];
+        const minReplicas = minimumOf(group, pods.length);
+        if (!pinOn) return [{ ...group, minReplicas, pods: [...pods] }];
         const inGroups = (names: readonly string[]) => gangRunning.filter((p) => names.includes(p.labels[LABEL_PODCLIQUE] ?? ''));
         const pins = [
           scopePin('gang', scopeOf('gang', gang.name, gangRunning, gang.topologyConstraint)),
@@ -163,9 +200,15 @@ export function pinning(state: ClusterState): Pinning {
           scopePin(`group/${group.name}`, scopeOf('pod group', group.name, inGroups([group.name]), group.topologyConstraint)),
         ].filter((x): x is Pin => x !== undefined);
         const gpus = pods.reduce((n, p) => n + p.requests.gpu, 0);
-        for (const pin of pins) pin.gpus += gpus;
+        for (const pin of pins) {
+          pin.gpus += gpus;
+          const held = heldBy.get(pin) ?? new Set<string>();
+          for (const p of pods) held.add(p.name);
+          heldBy.set(pin, held);
+        }
+        for (const p of pods) podGpus.set(p.name, p.requests.gpu);
         const steps = pins.flatMap((pin) => pin.path);
-        return [{ ...group, minReplicas: pods.length, pods: pods.map((p) => pinned(p, steps)) }];
+        return [{ ...group, minReplicas, pods: pods.map((p) => pinned(p, steps)) }];
       });
       if (podGroups.length === 0) return undefined;
       const names = new Set(podGroups.map((g) => g.name));
@@ -175,16 +218,34 @@ export function pinning(state: ClusterState): Pinning {
       return { gang: { ...gang, podGroups, groupConfigs }, pins };
     },
     explain(placement, pins) {
-      if (!pins || pins.length === 0 || placement.placed) return placement;
+      if (!pins || pins.length === 0) return placement;
+      if (placement.placed) {
+        // Pods above the minimum left out: the first one's pins, with what their domains keep free
+        // once the pods placed beside it are in.
+        const first = placement.unplacedOptionalPods?.[0];
+        const holding = first === undefined ? [] : pins.filter((pin) => heldBy.get(pin)?.has(first));
+        if (holding.length === 0) return placement;
+        const need = podGpus.get(first!) ?? 0;
+        const left = (pin: Pin) => {
+          const taken = placement.pods.reduce((n, p) => {
+            const node = nodes.get(p.node);
+            return node && inPath(node, pin) ? n + p.gpus : n;
+          }, 0);
+          return Math.max(0, freeGpus(pin) - taken);
+        };
+        const { pin, gpu } = pinToName(
+          holding.map((pin) => ({ pin, gpu: left(pin) })),
+          (x) => x.gpu < need,
+        );
+        return { ...placement, unplacedOptionalReason: `${first}: ${pinMessage(pin, gpu).message}` };
+      }
       // The pin to name: the one whose domain lacks the GPUs its new pods ask for, the narrowest of
       // those; when none lacks GPUs (CPU, memory, a filter), the narrowest pin.
-      const depth = levelDepth(state);
-      const free = pins.map((pin) => ({ pin, gpu: freeGpus(pin) }));
-      const narrowest = (list: typeof free) => list.reduce((a, b) => (depth(b.pin) >= depth(a.pin) ? b : a));
-      const short = free.filter((x) => x.gpu < x.pin.gpus);
-      const { pin, gpu } = narrowest(short.length > 0 ? short : free);
-      const name = pinName(pin);
-      const message = `must join ${pin.domain} ${name} where ${pin.runs} runs (required ${pin.domain}); ${name} has ${gpu} free GPU${gpu === 1 ? '' : 's'}`;
+      const { pin, gpu } = pinToName(
+        pins.map((pin) => ({ pin, gpu: freeGpus(pin) })),
+        (x) => x.gpu < x.pin.gpus,
+      );
+      const { name, message } = pinMessage(pin, gpu);
       return {
         ...placement,
         reason: message,

@@ -11,7 +11,7 @@ import { placeGangs } from './place';
 import { previewFromText } from '../heatmap/preview';
 import { applyGangs, previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
 import { makeNode, topologyOf } from './testkit';
-import { gangPlacementText } from '../workloads/planNotes';
+import { gangPlacementText, planFit, unplacedOptionalNote } from '../workloads/planNotes';
 
 const RACK = 'topology.kubernetes.io/rack';
 const engine = (gpus: number) => ({ name: 'engine', image: 'registry.invalid/engine:test', resources: { limits: { 'nvidia.com/gpu': String(gpus) } } });
@@ -360,11 +360,41 @@ describe('previewScale', () => {
     expect(one.plan.feasible).toBe(true);
     expect(rackOf(one.plan.gangs[0]!.pods[0]!.node)).toBe(home);
 
+    // decode runs its minimum (1 of 1): both new pods are above it, so one joins the rack and the other
+    // stays out, worded as the constraint the user wrote, not as a nodeSelector they never wrote.
     const two = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 3 });
-    expect(two.plan.feasible).toBe(false);
-    // Worded as the constraint the user wrote, not as a nodeSelector they never wrote.
-    expect(two.plan.gangs[0]!.reason).toBe(`must join rack ${home} where disagg-0 runs (required rack); ${home} has 8 free GPUs`);
-    expect(two.plan.gangs[0]!.explanation![0]).toMatchObject({ level: 'rack', needs: `room in rack ${home}` });
+    expect(two.plan.feasible).toBe(true);
+    expect(two.plan.gangs[0]).toMatchObject({ placed: true, unplacedOptionalPods: ['disagg-0-decode-2'] });
+    expect(two.plan.gangs[0]!.pods.map((p) => [p.name, rackOf(p.node)])).toEqual([['disagg-0-decode-1', home]]);
+    expect(two.plan.gangs[0]!.unplacedOptionalReason).toBe(`disagg-0-decode-2: must join rack ${home} where disagg-0 runs (required rack); ${home} has 0 free GPUs`);
+  });
+
+  it('new pods a running gang lacks of its minimum must join its required domain together: not placed when that rack is full', () => {
+    // decode 1 of minAvailable 2 runs (its second pod was deleted, not bound again yet): scaling to 4
+    // adds 2 pods, of which 1 is what decode lacks of its minimum, the other above it.
+    const pcs = disaggregated({ required: 'rack' });
+    pcs.spec.template.cliques[2]!.spec.replicas = 1;
+    pcs.spec.template.cliques[3]!.spec = { ...pcs.spec.template.cliques[3]!.spec, replicas: 2, minAvailable: 2 };
+    const { state: full, objects } = running(pcs);
+    const gone = full.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode' && p.labels['grove.io/podclique-pod-index'] === '1')!;
+    const state = { ...full, pods: full.pods.filter((p) => p !== gone) };
+    const rackOf = (node: string) => state.nodes.find((n) => n.name === node)!.labels[RACK]!;
+    const home = rackOf(state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode')!.nodeName!);
+    const target = { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 4 } as const;
+    // The home rack (4 × 8 GPUs) has 8 GPUs left, where the deleted pod ran: the pod of the minimum, not the one above it.
+    const roomy = previewScale(state, objects, target);
+    expect(roomy.gangs[0]!.podGroups.map((g) => [g.name, g.minReplicas, g.pods.map((p) => p.name)])).toEqual([['disagg-0-decode', 1, ['disagg-0-decode-2', 'disagg-0-decode-3']]]);
+    expect(roomy.plan.gangs[0]).toMatchObject({ placed: true, pods: [{ name: 'disagg-0-decode-2' }], unplacedOptionalPods: ['disagg-0-decode-3'] });
+    expect(rackOf(roomy.plan.gangs[0]!.pods[0]!.node)).toBe(home);
+    // Fill the home rack: not even the pod of the minimum fits there, so none is placed.
+    const free = state.nodes.filter((n) => n.labels[RACK] === home && !state.pods.some((p) => p.nodeName === n.name));
+    expect(free).toHaveLength(1);
+    const fillers = free.map((n, i) => ({ namespace: 'other', name: `filler-${i}`, nodeName: n.name, labels: {}, requests: { gpu: 8, cpuMilli: 0, memory: 0, pods: 1 }, phase: 'Running', terminal: false }) as PodInfo);
+    const scale = previewScale({ ...state, pods: [...state.pods, ...fillers] }, objects, target);
+    expect(scale.plan.feasible).toBe(false);
+    expect(scale.plan.gangs[0]!.pods).toEqual([]);
+    expect(scale.plan.gangs[0]!.reason).toBe(`must join rack ${home} where disagg-0 runs (required rack); ${home} has 0 free GPUs`);
+    expect(scale.plan.gangs[0]!.explanation![0]).toMatchObject({ level: 'rack', needs: `room in rack ${home}` });
   });
 
   it('a default-scheduler stack is not pinned to its running replica’s rack: kube-scheduler ignores the constraint', () => {
@@ -378,6 +408,42 @@ describe('previewScale', () => {
     expect(two.gangs[0]!.podGroups[0]!.pods.every((p) => !p.scheduling.nodeSelector?.[RACK])).toBe(true);
     expect(two.plan.gangs[0]!.warnings![0]).toMatch(/^default-scheduler \(kube-scheduler\)/);
     expect(JSON.stringify(two.plan)).not.toMatch(/nodeSelector/);
+  });
+});
+
+describe('previewScale: a standalone clique above its minimum scaled past what fits (the reviewer’s llama-disagg decode 4 → 60)', () => {
+  /** disaggregated() with decode at 4 pods, minAvailable 2, as the demo's. */
+  function decodeAboveMinimum(): PodCliqueSet {
+    const pcs = disaggregated();
+    pcs.spec.template.cliques[3]!.spec = { ...pcs.spec.template.cliques[3]!.spec, replicas: 4, minAvailable: 2 };
+    return pcs;
+  }
+
+  it('its running pods hold the minimum: every new pod is best effort, the ones that fit are placed and the rest named above minAvailable', () => {
+    const { state, objects } = running(decodeAboveMinimum());
+    const free = state.nodes.reduce((n, node) => n + node.allocatable.gpu, 0) - state.pods.reduce((n, p) => n + p.requests.gpu, 0);
+    const fit = free / 8;
+    expect(fit).toBe(24);
+    // One pod more than fits: fit + 1 new pods.
+    const preview = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 4 + fit + 1 });
+    expect(preview.gangs[0]!.podGroups.map((g) => [g.name, g.minReplicas, g.pods.length])).toEqual([['disagg-0-decode', 0, fit + 1]]);
+    const [gang] = preview.plan.gangs;
+    expect(preview.plan.feasible).toBe(true);
+    expect(planFit(preview.plan)).toBe('partial');
+    expect(gang).toMatchObject({ placed: true, unplacedOptionalPods: [`disagg-0-decode-${4 + fit}`] });
+    expect(gang!.pods).toHaveLength(fit);
+    expect(gangPlacementText(gang!)).toMatch(new RegExp(`^${fit} of ${fit + 1} pods on ${fit} nodes`));
+    expect(unplacedOptionalNote(gang!)).toMatch(new RegExp(`^1 pod of disagg-0 above minAvailable not placed \\(disagg-0-decode-${4 + fit}\\): `));
+    expect(JSON.stringify(preview.plan)).not.toMatch(/of its minimum/);
+  });
+
+  it('4 → 60: 24 of the 56 new pods placed, the other 32 stay out above minAvailable, not the whole increment', () => {
+    const { state, objects } = running(decodeAboveMinimum());
+    const preview = previewScale(state, objects, { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 60 });
+    expect(preview.gangs[0]!.podGroups[0]!.minReplicas).toBe(0);
+    expect(preview.plan.gangs[0]).toMatchObject({ placed: true });
+    expect(preview.plan.gangs[0]!.pods).toHaveLength(24);
+    expect(preview.plan.gangs[0]!.unplacedOptionalPods).toHaveLength(56 - 24);
   });
 });
 

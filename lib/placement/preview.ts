@@ -177,8 +177,9 @@ export interface ApplyGang extends GangPlacement {
  * Every gang of the apply in the manifest's order, as one list: a gang that runs and lacks nothing as
  * running (its pods where they are, `running` each), one that runs and gains pods as its placement with
  * its running pods first, a new gang as planned. `placed` of a running gang with nothing new is true.
- * A running gang whose pods not running yet do not fit is `placed: false` with the reason, its running
- * pods, and those pods in `unplacedPods` (a gang scheduler places none of them).
+ * A running gang whose pods not running yet do not fit (those its minimum lacks) is `placed: false` with
+ * the reason, its running pods, and those pods in `unplacedPods` (a gang scheduler places none of them);
+ * pods above the minimum that do not fit are in `unplacedOptionalPods` of a placed gang.
  */
 export function applyGangs(preview: PlacementPreview): ApplyGang[] {
   const planned = new Map(preview.plan.gangs.map((g) => [g.name, g]));
@@ -398,9 +399,10 @@ export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 
 
 /**
  * Places what `gangs` add to the cluster: a gang none of whose pods is old (isNew false) whole, and for a
- * gang with old pods its increment, a gang of only the new pods, which under a gang scheduler must join
- * the domains where the gang already runs (pin.ts; the reason of one that does not fit names the
- * domain). A gang with no new pod is left out. One rule for a scale (previewScale) and an apply (previewApply).
+ * gang with old pods its increment, a gang of only the new pods, of which only what its running pods lack
+ * of each minimum must fit together (the rest is placed as it fits), and which under a gang scheduler
+ * must join the domains where the gang already runs (pin.ts; the reason of one that does not fit, or of
+ * a pod above the minimum left out, names the domain). A gang with no new pod is left out. One rule for a scale (previewScale) and an apply (previewApply).
  * `runningPods`: per gang, its pods bound on the cluster (the ones an increment joins).
  */
 function placeAdditions(state: ClusterState, gangs: readonly ExpandedGang[], isNew: (pod: ExpandedPod) => boolean, options: PlaceOptions | undefined): { plan: Plan; gangs: ExpandedGang[]; runningPods: Map<string, PlannedPod[]> } {

@@ -11,6 +11,7 @@ import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
 import { pickTopology } from '../heatmap/levels';
 import { placeEachGang, sharedNodeTables } from '../placement';
 import { domainNameBook } from '../placement/cluster-index';
+import { minimumStillNeeded } from '../placement/pin';
 import type { GangPlacement } from '../placement/plan';
 import { buildTopologyTree, naturalCompare, UNLABELLED, type TopologyDomainSummary, type TopologyTree } from '../topology/tree';
 import type { PodNode, WorkloadTree } from './tree';
@@ -18,9 +19,10 @@ import type { PodNode, WorkloadTree } from './tree';
 /**
  * The part of gang `gangName` still to be placed, as the gang scheduler sees it: the expansion's pod
  * groups with the real, unbound pods (their own requests: a PodClique can differ from today's
- * template). When some pods of the gang are already bound, the rest is its increment and must fit
- * whole (minReplicas = the pods left), as Grove's scheduler treats a scaled-up gang. Undefined when
- * nothing of the gang waits.
+ * template). When some pods of the gang are already bound, the rest is its increment: per pod group
+ * only what its bound pods lack of its minimum must fit together, the rest as it fits
+ * (minimumStillNeeded, as the scale preview and the simulated scheduler). Undefined when nothing of
+ * the gang waits.
  */
 export function pendingGang(tree: WorkloadTree, gangName: string): ExpandedGang | undefined {
   return pendingGangs(tree, [gangName]).get(gangName);
@@ -58,7 +60,8 @@ function waitingPart(expanded: ExpandedGang, cliques: ReadonlyMap<string, Worklo
         return [p];
       }
     });
-    if (pods.length > 0) podGroups.push({ ...pg, pods, minReplicas: anyBound ? pods.length : Math.min(pg.minReplicas, pods.length) });
+    const bound = anyBound ? (cliques.get(pg.name)?.pods ?? []).filter((p) => p.node && p.stage !== 'succeeded' && p.stage !== 'failed').length : 0;
+    if (pods.length > 0) podGroups.push({ ...pg, pods, minReplicas: minimumStillNeeded(pg.minReplicas, bound, pods.length) });
   }
   if (podGroups.length === 0) return undefined;
   const names = new Set(podGroups.map((pg) => pg.name));

@@ -5,6 +5,7 @@
  */
 import { SCHEDULING_GATE_PODGANG_PENDING } from '../grove/labels';
 import type { Condition } from '../grove/meta';
+import { podHostname } from '../grove/naming';
 import type { GangPlacement } from '../placement/plan';
 import type { WorkloadEvent } from './events';
 import { podCondition, type PodObject } from './pods';
@@ -39,7 +40,7 @@ export function whyPending(pod: PodNode, ctx: WhyPendingContext): WhyPending | u
   const gang = pod.gang ? ctx.tree.gangs.find((g) => g.name === pod.gang) : undefined;
   const cluster = clusterReason(pod, gang, ctx);
   const refused = pod.stage === 'pending' && cluster.startsWith('the scheduler could not place');
-  const engine = needsPlacement(pod.stage) && ctx.placement ? engineReason(ctx.placement, gang?.name ?? pod.gang, pod.stage === 'gated' ? 'once ungated, ' : refused ? 'agrees: ' : 'says: ', cluster) : undefined;
+  const engine = needsPlacement(pod.stage) && ctx.placement ? engineReason(ctx.placement, gang?.name ?? pod.gang, pod.stage === 'gated' ? 'once ungated, ' : refused ? 'agrees: ' : 'says: ', cluster, pod.podIndex === undefined ? pod.name : podHostname(pod.podClique, pod.podIndex)) : undefined;
   const sentence = `${pod.name} is ${pod.stage}: ${cluster}${engine ? `; ${engine}` : ''}.`;
   return { pod: pod.name, stage: pod.stage, cluster, ...(engine ? { engine } : {}), sentence };
 }
@@ -134,7 +135,15 @@ function latest(events: readonly WorkloadEvent[], match: (e: WorkloadEvent) => b
   return undefined;
 }
 
-function engineReason(placement: GangPlacement, gang: string | undefined, lead: string, cluster: string): string {
+/** `pod`: the pod as the plan names it (its hostname, the expansion's name; the real pod's name has a random suffix). */
+function engineReason(placement: GangPlacement, gang: string | undefined, lead: string, cluster: string, pod: string): string {
+  // The gang fits without this pod: it is above its clique's minimum and finds no room beside it.
+  if (placement.placed && placement.unplacedOptionalPods?.includes(pod)) {
+    const reason = placement.unplacedOptionalReason ?? 'no room beside its gang';
+    const first = `${placement.unplacedOptionalPods[0]}: `;
+    if (lead === 'agrees: ' && cluster.includes(reason.startsWith(first) ? reason.slice(first.length) : reason)) return 'the placement engine, run on the cluster as it is now, agrees';
+    return `the placement engine places ${gang ? `gang ${gang}` : 'its gang'} without it (above minAvailable): ${reason}`;
+  }
   if (!placement.placed) {
     const reason = placement.reason ?? 'the gang does not fit';
     // The simulated scheduler reports the engine's own words: say it agrees instead of repeating them.

@@ -486,6 +486,23 @@ describe('placePendingGangs', () => {
     expect(placePendingGangs(state, buildWorkloadTree(running.pcs, running), ['mixtral-agg-0']).size).toBe(0);
   });
 
+  it('a clique at its minimum scaled past what fits: its new pods are best effort, the ones that fit placed; a pod left out reads as above minAvailable, not as the gang not fitting', () => {
+    // The demo's decode (minAvailable 2) at 100 pods, its first 4 running: 96 wait; the empty GB200 zone holds 72 4-GPU pods.
+    const decode = 'llama-disagg-0-decode';
+    const objects = stackObjects(disagg, { podCliqueReplicas: { [decode]: 100 }, stage: (h) => (h.startsWith(`${decode}-`) && Number(h.slice(decode.length + 1)) >= 4 ? 'pending' : 'ready') });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    const gang = pendingGang(tree, 'llama-disagg-0')!;
+    expect(gang.podGroups.map((pg) => [pg.name, pg.minReplicas, pg.pods.length])).toEqual([[decode, 0, 96]]);
+    const placement = placePendingGang(clusterStateFromSnapshot(demoSnapshot()), tree, 'llama-disagg-0')!;
+    expect(placement).toMatchObject({ placed: true });
+    expect(placement.pods).toHaveLength(72);
+    expect(placement.unplacedOptionalPods).toHaveLength(24);
+    const left = tree.pods.find((p) => p.podClique === decode && p.podIndex === 99)!;
+    const why = whyPending(left, { tree, events: [], placement })!;
+    expect(why.engine).toMatch(new RegExp(`^the placement engine places gang llama-disagg-0 without it \\(above minAvailable\\): ${placement.unplacedOptionalPods![0]}: `));
+    expect(why.sentence).not.toMatch(/of its minimum|finds room/);
+  });
+
   it('a gang with some pods bound places only the rest, all of them (its increment)', () => {
     const objects = stackObjects(agg, { stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'pending' : 'ready') });
     const gang = pendingGang(buildWorkloadTree(objects.pcs, objects), 'mixtral-agg-0')!;

@@ -120,7 +120,8 @@ describe('the reviewer’s repro on the demo cluster: block > scaling group rack
     const host = bound(prefill)[0]!.spec.nodeName as string;
     const reason = `must join host ${host} where packed-0-prefill runs (required host); ${host} has 0 free GPUs`;
     expect(pending(prefill).map(unschedulable)).toEqual([reason]);
-    expect(failures(s, 'packed-0')).toEqual([reason]);
+    // The pod is above the clique's minimum (its sibling runs): the gang is scheduled, nothing failed.
+    expect(failures(s, 'packed-0')).toEqual([]);
     // Only the first pass placed anything: no lone pod was placed after it.
     expect(placements(s, 'packed-0')).toHaveLength(1);
     expect(domainsOf(s, podsOf(s, 'grove.io/podgang', 'packed-0'), BLOCK)).toHaveLength(1);
@@ -211,6 +212,62 @@ describe('pins per scope, when the running pods’ domain is full and another on
   });
 });
 
+describe('a running clique scaled past what fits: only what it lacks of its minimum is all-or-nothing', () => {
+  /** 1 block × 1 rack × 8 hosts × 8 GPUs, running packed-0-w: 4 pods of 8 GPUs, minAvailable 2, preferred block (as the demo's decode). */
+  async function running(): Promise<SimulatedSource> {
+    const s = smallCluster(1, 1, 8);
+    await s.apply(stack({ topologyName: 'small', pack: { pack: { preferred: 'block' } as never }, cliques: [{ name: 'w', replicas: 4, minAvailable: 2, gpus: 8 }] }), { dryRun: false });
+    s.settle();
+    return s;
+  }
+  /** Scale packed-0-w and let the simulator settle: the gang's pods after it. */
+  async function scaleTo(s: SimulatedSource, replicas: number): Promise<Obj[]> {
+    await s.scale('PodClique', 'default', 'packed-0-w', replicas, { dryRun: false });
+    s.settle();
+    return podsOf(s, 'grove.io/podgang', 'packed-0');
+  }
+  /** Another stack of `replicas` 8-GPU pods, bound before the scale. */
+  async function another(s: SimulatedSource, name: string, replicas: number): Promise<void> {
+    await s.apply({ ...stack({ topologyName: 'small', cliques: [{ name: 'x', replicas, gpus: 8 }] }), metadata: { name, namespace: 'default', labels: { 'kai.scheduler/queue': 'default-queue' } } } as KubeObject, { dryRun: false });
+    s.settle();
+    expect(bound(podsOf(s, 'grove.io/podgang', `${name}-0`))).toHaveLength(replicas);
+  }
+
+  it('4 running (minimum 2) → 10: the 4 new pods that fit are bound, the other 2 stay Pending with why, and the gang reports no failure', async () => {
+    const s = await running();
+    expect(bound(podsOf(s, 'grove.io/podgang', 'packed-0'))).toHaveLength(4);
+    const w = await scaleTo(s, 10);
+    expect(bound(w)).toHaveLength(8);
+    expect(pending(w)).toHaveLength(2);
+    for (const p of pending(w)) expect(unschedulable(p)).toMatch(/needs 8 GPUs/);
+    expect(failures(s, 'packed-0')).toEqual([]);
+    expect(placements(s, 'packed-0').at(-1)).toMatch(/^Placed 4 pods on 4 nodes/);
+    await s.close();
+  });
+
+  it('1 running (below its minimum 2) → 12: the pod it lacks and the others that fit are bound; with no room for the one it lacks, none is', async () => {
+    const s = await running();
+    expect(bound(await scaleTo(s, 1))).toHaveLength(1);
+    // Another stack takes all but one host.
+    await another(s, 'other', 6);
+    const w = await scaleTo(s, 12);
+    expect(bound(w)).toHaveLength(2);
+    expect(pending(w)).toHaveLength(10);
+    expect(failures(s, 'packed-0')).toEqual([]);
+
+    // Now the clique lacks 1 of its minimum again and the cluster has no room: the pod it lacks is not placed, nor any other.
+    await scaleTo(s, 1);
+    await another(s, 'third', 1);
+    const again = await scaleTo(s, 3);
+    expect(bound(again)).toHaveLength(1);
+    expect(pending(again)).toHaveLength(2);
+    const reason = 'pod packed-0-w-1 needs 8 GPUs on one node; the largest free node has 0';
+    expect(failures(s, 'packed-0').at(-1)).toBe(reason);
+    for (const p of pending(again)) expect(unschedulable(p)).toBe(reason);
+    await s.close();
+  });
+});
+
 describe('the scale preview and the simulated scheduler agree', () => {
   it('a scale-up the running block cannot hold: the preview’s reason is the pending pod’s reason', async () => {
     const s = smallCluster(2, 1, 2);
@@ -222,14 +279,16 @@ describe('the scale preview and the simulated scheduler agree', () => {
       podCliques: s.store.all('PodClique'),
       podGangs: s.store.all('PodGang'),
     };
+    // w runs its minimum (2 of 2): the third pod is above it, best effort, so the gang still fits.
     const preview = previewScale(s.clusterState(), objects, { kind: 'PodClique', namespace: 'default', name: 'packed-0-w', replicas: 3 });
-    expect(preview.plan.feasible).toBe(false);
+    expect(preview.plan.feasible).toBe(true);
     const [block] = domainsOf(s, podsOf(s, 'grove.io/podgang', 'packed-0'), BLOCK);
-    expect(preview.plan.gangs[0]!.reason).toBe(`must join block ${block} where packed-0 runs (required block); ${block} has 0 free GPUs`);
+    const reason = `must join block ${block} where packed-0 runs (required block); ${block} has 0 free GPUs`;
+    expect(preview.plan.gangs[0]).toMatchObject({ placed: true, pods: [], unplacedOptionalPods: ['packed-0-w-2'], unplacedOptionalReason: `packed-0-w-2: ${reason}` });
 
     await s.scale('PodClique', 'default', 'packed-0-w', 3, { dryRun: false });
     s.settle();
-    expect(pending(podsOf(s, 'grove.io/podgang', 'packed-0')).map(unschedulable)).toEqual([preview.plan.gangs[0]!.reason]);
+    expect(pending(podsOf(s, 'grove.io/podgang', 'packed-0')).map(unschedulable)).toEqual([reason]);
     await s.close();
   });
 });

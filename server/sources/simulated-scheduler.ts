@@ -1,10 +1,12 @@
 /**
  * The simulated scheduler: PodGangs placed with lib/placement on the ClusterState built from the stored
  * Nodes and Pods (lib/topology/snapshot.ts), as the gang's scheduler would (API-NOTES §13): a
- * kai-scheduler gang whole, with its topology constraints, or not at all; a default-scheduler gang pod
- * by pod, constraints ignored. The new pods of a gang that runs already join the required domains its
- * running pods occupy (lib/placement/pin.ts, as the scale preview). What does not fit stays Pending
- * with a FailedScheduling Event carrying the engine's reason (or the domain to join).
+ * kai-scheduler gang's minimum (each PodGroup's minReplicas) whole, with its topology constraints, or
+ * not at all, and its pods beyond the minimum as they fit; a default-scheduler gang pod by pod,
+ * constraints ignored. The new pods of a gang that runs already join the required domains its running
+ * pods occupy (lib/placement/pin.ts, as the scale preview), and its running pods count toward its
+ * minimum: only what they lack of it is all-or-nothing. What does not fit stays Pending with a
+ * FailedScheduling Event carrying the engine's reason (or the domain to join).
  */
 import { objectKey } from '../../lib/cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cluster/state';
@@ -81,8 +83,9 @@ export function schedulerStep(sim: SimulatedCluster): void {
         return real ? [{ ...p, requests: podInfoFromPod(real).requests, scheduling: podSchedulingRequirements(real.spec) }] : [];
       });
     if (runningGangs.running(ns, expanded.name).length > 0) {
-      // A gang placed before only adds its new pods: they all have to fit (its minimum runs already),
-      // and under a gang scheduler inside the required domains where the gang already runs.
+      // A gang placed before only adds its new pods: together only those its running pods lack of each
+      // minimum, the rest as they fit, and under a gang scheduler inside the required domains where
+      // the gang already runs.
       const increment = runningGangs.increment(expanded, waiting, { pin: pinsRunningGang(expanded) });
       if (!increment) continue;
       gangs.push(increment.gang);
@@ -134,7 +137,9 @@ export function schedulerStep(sim: SimulatedCluster): void {
         const where = Object.entries(g.domains).map(([k, v]) => `${k}=${v}`).join(', ');
         sim.event(gangObject, 'Normal', 'Scheduled', `Placed ${g.pods.length} pod${g.pods.length > 1 ? 's' : ''} on ${nodes.length} node${nodes.length > 1 ? 's' : ''}${where ? ` (${where})` : ''}`, SCHEDULER);
       }
-      for (const name of g.unplacedOptionalPods ?? []) markUnschedulable(sim, lookup(name), 'a pod beyond the gang minimum did not fit next to its gang', now);
+      const optional = g.unplacedOptionalPods ?? [];
+      const why = optionalReason(g.unplacedOptionalReason, optional[0]);
+      for (const name of optional) markUnschedulable(sim, lookup(name), why, now);
     }
     if (!g.placed) {
       const reason = g.reason ?? 'the gang does not fit';
@@ -147,6 +152,15 @@ export function schedulerStep(sim: SimulatedCluster): void {
       }
     }
   });
+}
+
+/**
+ * Why the pods beyond a gang's minimum stay Pending: the engine's (or the pin's) reason for the first of
+ * them, which is `<pod>: <why>` (plan.ts), without the pod's name; a generic one when there is none.
+ */
+function optionalReason(reason: string | undefined, first: string | undefined): string {
+  const prefix = `${first}: `;
+  return first !== undefined && reason?.startsWith(prefix) ? reason.slice(prefix.length) : 'a pod beyond the gang minimum did not fit next to its gang';
 }
 
 function markUnschedulable(sim: SimulatedCluster, pod: SimPod | undefined, message: string, now: string): void {
