@@ -4,10 +4,13 @@
  * without a reload. lib/ never reads the clock: pages pass this `now` into it. Every component asking
  * for the same interval shares one timer and sees the same instant, so a list and a page header agree.
  */
-import { useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 
 /** Often enough that a "2m" age or a threshold crossing shows within seconds, rarely enough to cost nothing. */
 export const NOW_TICK_MS = 15_000;
+
+/** A view's shown text has a duration in seconds ("Updating for 2s", "5m10s"): it must move every second. */
+export const SECOND_TICK_MS = 1_000;
 
 interface Ticker {
   now: number;
@@ -59,4 +62,35 @@ export function nowStore(intervalMs: number): NowStore {
 export function useNow(intervalMs: number = NOW_TICK_MS): number {
   const store = nowStore(intervalMs);
   return useSyncExternalStore(store.subscribe, store.snapshot, store.snapshot);
+}
+
+/**
+ * The tick a view needs for the durations it shows, given how often each one's text changes
+ * (lib/workloads/health durationTickMs; undefined for none): every second while any shows seconds,
+ * else NOW_TICK_MS, within which thresholds and minute-long units are still noticed.
+ */
+export function tickFor(ticks: Iterable<number | undefined>): number {
+  for (const t of ticks) if (t !== undefined && t <= SECOND_TICK_MS) return SECOND_TICK_MS;
+  return NOW_TICK_MS;
+}
+
+/**
+ * useNow for a view whose shown durations decide how often it must re-render: it calls `show` while
+ * rendering with the ticks of what it shows (tickFor), and from the next commit on the clock ticks
+ * at that rate: every second only while a duration in seconds is on screen, and only for this view
+ * (the per-second clock is its own store; views on NOW_TICK_MS keep their pace).
+ */
+export function useShownNow(): { now: number; show(ticks: Iterable<number | undefined>): void } {
+  const [tick, setTick] = useState(NOW_TICK_MS);
+  const now = useNow(tick);
+  const wanted = useRef(tick);
+  useEffect(() => {
+    if (wanted.current !== tick) setTick(wanted.current);
+  });
+  return {
+    now,
+    show(ticks) {
+      wanted.current = tickFor(ticks);
+    },
+  };
 }

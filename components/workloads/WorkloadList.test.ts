@@ -6,7 +6,9 @@ import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
 import { workloadHealth } from '../../lib/workloads/health';
 import { stackObjects } from '../../lib/workloads/testkit';
 import { buildWorkloadTree, indexWorkloadObjects, type WorkloadObjects } from '../../lib/workloads/tree';
-import { createWorkloadRows } from './WorkloadList';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { createWorkloadRows, ProblemsCell } from './WorkloadList';
 
 const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
 const state = clusterStateFromSnapshot(demoSnapshot());
@@ -87,6 +89,42 @@ describe('the workload list’s rows (createWorkloadRows)', () => {
     // The settled stacks do not depend on the clock: the same rows.
     expect(before.slice(1).map((r) => r.timeDependent)).toEqual([false, false]);
     later.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
+  });
+});
+
+describe('the workload list’s Problems column', () => {
+  const cell = (row: Parameters<typeof ProblemsCell>[0]['row']) => renderToStaticMarkup(createElement(ProblemsCell, { row }));
+  const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&#x27;/g, "'");
+
+  it('a stack whose clique was scaled below its minAvailable says so, Degraded, counting down to Grove’s gang termination as the clock moves', () => {
+    const { stacks, objects } = cluster();
+    // llama-disagg's decode (minAvailable 2) scaled to 1 at 00:00 (its MinAvailableBreached since then): 3 of its 4 pods gone.
+    const pods = objects.pods.filter((p) => !/^llama-disagg-0-decode-[123]-/.test(p.metadata!.name!));
+    const podCliques = objects.podCliques.map((c) => {
+      if (c.metadata?.name !== 'llama-disagg-0-decode') return c;
+      const decode = structuredClone(c) as KubeObject & { spec: { replicas: number } };
+      decode.spec.replicas = 1;
+      return Object.assign(decode, { status: { conditions: [{ type: 'MinAvailableBreached', status: 'True', reason: 'ScheduledReplicasBelowMinAvailable', message: 'Scheduled replicas (1) below MinAvailable (2)', lastTransitionTime: '2026-01-01T00:00:00Z' }] } });
+    });
+    const index = indexWorkloadObjects({ ...objects, pods, podCliques });
+    const rowsOf = createWorkloadRows();
+    const row = () => rowsOf(stacks, index, state, NOW).rows.find((r) => r.name === 'llama-disagg')!;
+    const before = row();
+    expect(before).toMatchObject({ state: 'degraded', timeDependent: true });
+    const note = 'PodClique llama-disagg-0-decode below minAvailable (1 of 2 scheduled, spec.replicas 1); Grove gang-terminates replica 0 in 3h55m (terminationDelay 4h) unless scaled back to at least 2';
+    expect(text(cell(before))).toBe(note);
+    expect(cell(before)).toContain('data-severity="problem"');
+
+    const later = rowsOf(stacks, index, state, NOW + 60 * 60_000).rows.find((r) => r.name === 'llama-disagg')!;
+    expect(text(cell(later))).toBe(note.replace('3h55m', '175m'));
+  });
+
+  it('a healthy stack’s cell is a dash; more than one note shows the first and counts the rest', () => {
+    const { stacks, objects } = cluster();
+    const rows = createWorkloadRows()(stacks, indexWorkloadObjects(objects), state, NOW).rows;
+    expect(text(cell(rows.find((r) => r.name === 'llama-disagg')!))).toBe('—');
+    const two = { ...rows[0]!, notes: [{ severity: 'problem' as const, text: 'a' }, { severity: 'warning' as const, text: 'b' }], problems: ['a', 'b'] };
+    expect(text(cell(two))).toBe('a (+1 more)');
   });
 });
 

@@ -8,12 +8,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
-import { filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
+import { durationTickMs, filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
 import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type WorkloadObjects } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
 import { useConnectionState } from '../hooks/useClusterStream';
-import { useNow } from '../hooks/useNow';
+import { useShownNow } from '../hooks/useNow';
 import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend, StaleListNote, UNAVAILABLE_CLASS } from './parts';
 import { keptObjects, useWorkloadData } from './useWorkloadData';
 
@@ -91,6 +91,29 @@ export function createWorkloadRows(rowOf: WorkloadRowOf = rowOfStack) {
   };
 }
 
+/** The Problems column of a row: its weightiest note (problems, then warnings, then what is under way), the rest counted and on hover. */
+export function ProblemsCell({ row }: { row: WorkloadHealth }) {
+  const first = row.notes[0];
+  return (
+    <td className="max-w-md px-3 py-2 text-xs text-zinc-700 dark:text-zinc-300">
+      {!first ? (
+        <span className="text-zinc-500 dark:text-zinc-400">—</span>
+      ) : (
+        <span data-testid="health-summary" data-severity={first.severity} className={NOTE_CLASS[first.severity]} title={row.problems.join('\n')}>
+          {row.problems[0]}
+          {row.problems.length > 1 ? ` (+${row.problems.length - 1} more)` : ''}
+        </span>
+      )}
+    </td>
+  );
+}
+
+/** How often a row's Age column (formatAge) changes. */
+function ageTickMs(createdAt: string | undefined, now: number): number | undefined {
+  const t = createdAt ? Date.parse(createdAt) : NaN;
+  return Number.isNaN(t) ? undefined : durationTickMs(now - t);
+}
+
 /** How long one slice of the list's rows may run before the browser gets the thread back. */
 const ROWS_SLICE_MS = 40;
 
@@ -105,8 +128,9 @@ export function WorkloadList() {
   // The server sent PodCliqueSets empty while their first list runs: "0 of 0" would be a false answer;
   // and so would "none" for a list this identity may not read, or that fails (a bad token: 401).
   const listing = data.availability.PodCliqueSet.status === 'loading';
-  // The same clock as the stack's page: ages move on, and a stack stuck starting turns into a warning here too.
-  const now = useNow();
+  // The clock: ages move on, and a stack stuck starting turns into a warning here too; it ticks every
+  // second while a shown age or note counts seconds, else every NOW_TICK_MS (as the stack's page).
+  const { now, show } = useShownNow();
   // Without the server's answer there is no header namespace: show every namespace rather than nothing.
   const { state: context } = useClusterContext();
   const contextFailed = context.status === 'error';
@@ -144,6 +168,8 @@ export function WorkloadList() {
   // recomputed keeps its last row meanwhile, so a clock tick or new nodes do not blank the list.
   const unread = stacks.length - rows.length;
   const shown = useMemo(() => filterAndSortWorkloads(rows, filter, sort.key, sort.direction), [rows, filter, sort]);
+  // What the rows on screen show that moves with the clock: their notes' durations and their Age column.
+  show(shown.flatMap((r) => [r.tickMs, ageTickMs(r.createdAt, now)]));
   const columns = scope === null ? COLUMNS : COLUMNS.filter((c) => c.key !== 'namespace');
 
   const toggleSort = (key: WorkloadSortKey) => setSort((s) => (s.key === key ? { key, direction: s.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: 'asc' }));
@@ -250,16 +276,7 @@ export function WorkloadList() {
                     </span>
                   </div>
                 </td>
-                <td className="max-w-md px-3 py-2 text-xs text-zinc-700 dark:text-zinc-300">
-                  {r.notes.length === 0 ? (
-                    <span className="text-zinc-500 dark:text-zinc-400">—</span>
-                  ) : (
-                    <span data-testid="health-summary" data-severity={r.notes[0]!.severity} className={NOTE_CLASS[r.notes[0]!.severity]} title={r.problems.join('\n')}>
-                      {r.problems[0]}
-                      {r.problems.length > 1 ? ` (+${r.problems.length - 1} more)` : ''}
-                    </span>
-                  )}
-                </td>
+                <ProblemsCell row={r} />
               </tr>
             ))}
             {shown.length === 0 && (

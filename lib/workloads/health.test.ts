@@ -363,6 +363,80 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
   });
 });
 
+describe('workloadHealth: settled below minAvailable (Grove gang-terminates the replica after terminationDelay)', () => {
+  const T0 = Date.parse('2026-01-01T00:00:00Z'); // the breach's lastTransitionTime (breach())
+  const MINUTE = 60_000;
+  const HOUR = 60 * MINUTE;
+  // llama-disagg's decode (minAvailable 2) scaled down to 1 pod, which runs; every other pod ready.
+  const scaledBelow = () => {
+    const o = stackObjects(disagg, { podCliqueReplicas: { 'llama-disagg-0-decode': 1 }, stage: () => 'ready' });
+    o.pcs.status = { availableReplicas: 0, updatedReplicas: 1 };
+    breach(o, 'podCliques', 'llama-disagg-0-decode', 'ScheduledReplicasBelowMinAvailable');
+    return o;
+  };
+  const decodeNote = (fate: string) => `PodClique llama-disagg-0-decode below minAvailable (1 of 2 scheduled, spec.replicas 1); ${fate}`;
+
+  it('a clique scaled below its minAvailable is Degraded with a note saying what Grove will do, not Progressing with nothing said', () => {
+    const h = health(scaledBelow());
+    expect(h.state).toBe('degraded');
+    expect(h.notes).toEqual([{ severity: 'problem', text: decodeNote('Grove gang-terminates replica 0 after 4h (terminationDelay) unless scaled back to at least 2') }]);
+    expect(h.problems).toEqual([h.notes[0]!.text]);
+    expect(h.timeDependent).toBe(false);
+  });
+
+  it('with a clock, the note counts down from the condition’s lastTransitionTime to the end of terminationDelay, then says it has passed', () => {
+    const o = scaledBelow();
+    const early = health(o, undefined, T0 + MINUTE);
+    expect(early.notes).toEqual([{ severity: 'problem', text: decodeNote('Grove gang-terminates replica 0 in 3h59m (terminationDelay 4h) unless scaled back to at least 2'), since: '2026-01-01T00:00:00.000Z' }]);
+    expect(early.timeDependent).toBe(true);
+    // "3h59m" changes once a minute; with five minutes left the countdown shows seconds again.
+    expect(early.tickMs).toBe(MINUTE);
+    expect(health(o, undefined, T0 + 4 * HOUR - 5 * MINUTE + 1000)).toMatchObject({ tickMs: 1000, notes: [{ text: expect.stringContaining('in 4m59s (terminationDelay 4h)') }] });
+    expect(health(o, undefined, T0 + 4 * HOUR + 1000).notes[0]!.text).toBe(decodeNote('terminationDelay 4h has passed: Grove gang-terminates replica 0'));
+  });
+
+  it('the PodCliqueSet’s own terminationDelay is the one counted', () => {
+    const o = scaledBelow();
+    o.pcs.spec.template.terminationDelay = '30m';
+    expect(health(o, undefined, T0 + 10 * MINUTE).notes[0]!.text).toBe(decodeNote('Grove gang-terminates replica 0 in 20m (terminationDelay 30m) unless scaled back to at least 2'));
+  });
+
+  it('a clique below minAvailable with its pods on their way (pending, or still being created) is starting: Progressing, named as waiting', () => {
+    const pending = stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-decode') && !h.endsWith('decode-0') ? 'gated' : 'ready') });
+    breach(pending, 'podCliques', 'llama-disagg-0-decode', 'ScheduledReplicasBelowMinAvailable');
+    const h = health(pending);
+    expect(h.state).toBe('progressing');
+    expect(h.notes).toEqual([{ severity: 'info', text: expect.stringMatching(/^Starting: \d+ of \d+ pods ready; below minAvailable until their pods are ready: llama-disagg-0-decode$/) }]);
+
+    // Three of its four pods not created yet: the operator is creating them.
+    const creating = stackObjects(disagg, { stage: () => 'ready' });
+    creating.pods = creating.pods.filter((p) => !/^llama-disagg-0-decode-[123]-/.test(p.metadata!.name!));
+    breach(creating, 'podCliques', 'llama-disagg-0-decode', 'ScheduledReplicasBelowMinAvailable');
+    expect(health(creating).state).toBe('progressing');
+    expect(health(creating).notes.filter((n) => n.severity !== 'info')).toEqual([]);
+  });
+
+  it('a breach with pods on their way that has lasted past the progress deadline has settled: a problem counting down', () => {
+    const o = stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-prefill-') ? 'gated' : 'ready') });
+    breach(o, 'podCliqueScalingGroups', 'llama-disagg-0-prefill', 'InsufficientAvailablePodCliqueScalingGroupReplicas');
+    expect(health(o, undefined, T0 + MINUTE).state).toBe('progressing');
+    const late = health(o, undefined, T0 + PROGRESS_DEADLINE_MS + MINUTE);
+    expect(late.state).toBe('degraded');
+    expect(late.problems[0]).toBe('PodCliqueScalingGroup llama-disagg-0-prefill below minAvailable (0 of 1 replicas available); Grove gang-terminates replica 0 in 3h49m (terminationDelay 4h) unless it recovers');
+  });
+
+  it('a breach whose pods are in trouble keeps its condition wording as before (a warning), with the pods’ problem', () => {
+    const o = stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-decode-1') ? 'failed' : 'ready') });
+    breach(o, 'podCliques', 'llama-disagg-0-decode', 'InsufficientReadyPods');
+    const h = health(o);
+    expect(h.state).toBe('degraded');
+    expect(h.notes.map((n) => [n.severity, n.text])).toEqual([
+      ['problem', '1 pod failed'],
+      ['warning', 'PodClique llama-disagg-0-decode: MinAvailableBreached (InsufficientReadyPods)'],
+    ]);
+  });
+});
+
 describe('workloadHealth: a PodCliqueSet being deleted', () => {
   it('is Deleting, not Healthy, and says what is left first', () => {
     const o = stackObjects(agg);

@@ -4,7 +4,8 @@
  * by; `notes` say why in sentences, each with its weight.
  *
  * Pods on their way (gated, Pending without an Unschedulable condition yet, bound and starting) are not
- * a problem, nor is the MinAvailableBreached Grove sets while they start: the stack is progressing.
+ * a problem, nor is the MinAvailableBreached Grove sets while they start (pods of it on their way): the
+ * stack is progressing.
  * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning, with
  * how long it has waited: the gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
  * scheduled (see the clock below), failed or crashing pods, operator errors, a required topology pack
@@ -18,6 +19,11 @@
  * is a warning. Without `now` (or without timestamps) nothing is aged, and a refused gang minimum is a
  * problem at once, as it always was.
  *
+ * A MinAvailableBreached that has settled (the clique or group scaled below its minAvailable, or nothing
+ * of it on its way to end the breach, or lasting past the progress deadline) is a problem: Grove
+ * gang-terminates the replica once it has lasted the PodCliqueSet's terminationDelay, and the note
+ * counts down to that moment.
+ *
  * A rolling update Grove drives (a template change under RollingRecreate: status.updateProgress
  * started and not ended, one PodCliqueSet replica at a time) reads "Updating: N of M replicas updated",
  * with the replica being updated and what in it is being replaced, in place of "Starting": its pods are
@@ -26,12 +32,14 @@
  */
 import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
 import type { Condition, LastError } from '../grove/meta';
+import { DEFAULT_TERMINATION_DELAY } from '../grove/podcliqueset';
+import { parseGoDuration } from '../grove/validate/duration';
 import { isLiveStage, isUnschedulable, podCondition, type PodObject, type StageCounts } from './pods';
 import { workloadDeletion } from './deletion';
 import { plural } from './plural';
 import { placePendingGangs } from './placement';
 import { unmetRequiredPacks } from './packs';
-import type { CliqueNode, PodNode, WorkloadTree } from './tree';
+import type { CliqueNode, PodNode, ScalingGroupNode, WorkloadTree } from './tree';
 
 /** deleting: the PodCliqueSet has a deletionTimestamp and its teardown is under way (lib/workloads/deletion.ts); it outranks the rest. */
 export const HEALTH_STATES = ['degraded', 'deleting', 'progressing', 'healthy', 'idle'] as const;
@@ -82,6 +90,8 @@ export interface WorkloadHealth {
   createdAt?: string;
   /** A note's text or weight depends on `now` (an age, a threshold): recompute as the clock moves. */
   timeDependent: boolean;
+  /** How often the finest duration the notes show changes (durationTickMs): what a clock showing them should tick at. None shown: absent. */
+  tickMs?: number;
 }
 
 /** A rolling update under way, as the PodCliqueSet's status tells it (Grove's isAutoUpdateInProgress). */
@@ -105,6 +115,99 @@ export interface RollingUpdate {
 function nothingScheduled(o: { status?: { conditions?: Condition[] } }): boolean {
   const c = o.status?.conditions?.find((x) => x.type === 'MinAvailableBreached');
   return c?.status === 'False' && /^InsufficientScheduled/.test(c.reason ?? '');
+}
+
+/** A PodClique or scaling group whose MinAvailableBreached is True, with what it has against its minimum. */
+interface Breach {
+  kind: 'PodClique' | 'PodCliqueScalingGroup';
+  name: string;
+  c: Condition;
+  pods: PodNode[];
+  /** spec.replicas (pods of a clique, replicas of a group). */
+  replicas: number;
+  minAvailable: number;
+  /** Pods (replicas of a group) the spec asks for that do not exist yet: the operator is creating them. */
+  missing: number;
+  /** What it has now, in the condition's terms: "1 of 2 scheduled". */
+  have: number;
+  measure: 'scheduled' | 'ready' | 'replicas available';
+  pcsIndex: number;
+  scalingGroup?: { name: string; replicaIndex: number };
+}
+
+const readyIn = (c: CliqueNode) => c.pods.filter((p) => p.stage === 'ready').length;
+
+function cliqueBreach(c: CliqueNode): Breach {
+  const live = c.pods.filter((p) => isLiveStage(p.stage));
+  const scheduled = c.breached!.reason === 'ScheduledReplicasBelowMinAvailable';
+  return {
+    kind: 'PodClique',
+    name: c.name,
+    c: c.breached!,
+    pods: c.pods,
+    replicas: c.replicas,
+    minAvailable: c.minAvailable,
+    missing: Math.max(0, c.replicas - live.length),
+    have: scheduled ? live.filter((p) => p.node).length : readyIn(c),
+    measure: scheduled ? 'scheduled' : 'ready',
+    pcsIndex: c.pcsIndex,
+    ...(c.scalingGroup ? { scalingGroup: c.scalingGroup } : {}),
+  };
+}
+
+function groupBreach(g: ScalingGroupNode): Breach {
+  // A group replica is available when each of its cliques has its minAvailable ready (Grove's availableReplicas).
+  const available = g.replicaNodes.filter((r) => r.cliques.length > 0 && r.cliques.every((c) => readyIn(c) >= c.minAvailable)).length;
+  const present = new Set(g.replicaNodes.filter((r) => r.cliques.length > 0).map((r) => r.index)).size;
+  return {
+    kind: 'PodCliqueScalingGroup',
+    name: g.name,
+    c: g.breached!,
+    pods: g.replicaNodes.flatMap((r) => r.cliques.flatMap((c) => c.pods)),
+    replicas: g.replicas,
+    minAvailable: g.minAvailable,
+    missing: Math.max(0, g.replicas - present) + g.replicaNodes.reduce((n, r) => n + r.cliques.reduce((m, c) => m + Math.max(0, c.replicas - c.pods.filter((p) => isLiveStage(p.stage)).length), 0), 0),
+    have: available,
+    measure: 'replicas available',
+    pcsIndex: g.pcsIndex,
+  };
+}
+
+/**
+ * Settled below minAvailable, not starting: its own spec.replicas is under minAvailable (scaled down
+ * past it: nothing is coming); or, with less than its minimum, nothing that could end the breach is
+ * on its way (no pod of it starting, none being created), or the breach has lasted past the progress
+ * deadline. With its minimum there the condition lags the pods: not settled. Grove's terminationDelay
+ * runs all the while (gangterminate.go).
+ */
+function settledBelowMin(b: Breach, onTheWay: ReadonlySet<PodNode>, now: number | undefined): boolean {
+  if (b.replicas < b.minAvailable) return true;
+  // Enough of it already there: the condition has not caught up yet.
+  if (b.have >= b.minAvailable) return false;
+  const since = parseTime(b.c.lastTransitionTime);
+  if (since !== undefined && now !== undefined && now - since >= PROGRESS_DEADLINE_MS) return true;
+  return b.missing === 0 && !b.pods.some((p) => onTheWay.has(p));
+}
+
+/**
+ * The note for a breach that has settled: what it has against its minimum, and what Grove does about
+ * it (API-NOTES §11): once MinAvailableBreached has been True for the PodCliqueSet's terminationDelay
+ * (template.terminationDelay, Grove's default 4h), a standalone clique or a scaling group takes its
+ * PodCliqueSet replica down and up again; a clique of a scaling group its scaling-group replica.
+ * Counts down from the condition's lastTransitionTime when it and `now` are known.
+ */
+function breachNote(b: Breach, tree: WorkloadTree, now: number | undefined): { text: string; since?: number; left?: number } {
+  const delay = tree.pcs.spec?.template?.terminationDelay || DEFAULT_TERMINATION_DELAY;
+  const delayMs = parseGoDuration(delay);
+  const since = parseTime(b.c.lastTransitionTime);
+  const target = b.scalingGroup ? `${b.scalingGroup.name} replica ${b.scalingGroup.replicaIndex}` : `replica ${b.pcsIndex}`;
+  const short = b.replicas < b.minAvailable;
+  const unless = short ? `unless scaled back to at least ${b.minAvailable}` : 'unless it recovers';
+  let fate = `Grove gang-terminates ${target} after ${delay} (terminationDelay) ${unless}`;
+  const left = since !== undefined && now !== undefined && delayMs !== null ? since + delayMs - now : undefined;
+  if (left !== undefined) fate = left > 0 ? `Grove gang-terminates ${target} in ${formatDuration(left)} (terminationDelay ${delay}) ${unless}` : `terminationDelay ${delay} has passed: Grove gang-terminates ${target}`;
+  const text = `${b.kind} ${b.name} below minAvailable (${b.have} of ${b.minAvailable} ${b.measure}${short ? `, spec.replicas ${b.replicas}` : ''}); ${fate}`;
+  return { text, ...(since !== undefined && now !== undefined ? { since } : {}), ...(left !== undefined && left > 0 ? { left } : {}) };
 }
 
 export function rollingUpdateOf(tree: WorkloadTree): RollingUpdate | undefined {
@@ -188,12 +291,19 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   const notes: HealthNote[] = [];
   const add = (severity: HealthSeverity, text: string, since?: number) => notes.push({ severity, text, ...(since !== undefined ? { since: new Date(since).toISOString() } : {}) });
   let timeDependent = false;
+  let tickMs: number | undefined;
+  // A duration a note shows: the clock must tick as often as its text changes.
+  const shown = (ms: number | undefined) => {
+    if (ms === undefined) return;
+    timeDependent = true;
+    tickMs = Math.min(tickMs ?? Infinity, durationTickMs(ms));
+  };
   // How long since `since`, when both it and the clock are known.
   const waited = (since: number | undefined) => (since !== undefined && now !== undefined ? Math.max(0, now - since) : undefined);
   const aged = (since: number | undefined) => {
     const ms = waited(since);
     if (ms === undefined) return '';
-    timeDependent = true;
+    shown(ms);
     return ` for ${formatDuration(ms)}`;
   };
 
@@ -238,21 +348,16 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   for (const p of state ? unmetRequiredPacks(state, tree) : []) add('problem', p.text);
 
   // A breach is calm while the pods it counts are on their way; with one of them failing it says so.
-  const breached: { kind: string; name: string; c: Condition; pods: PodNode[] }[] = [
-    ...tree.podCliques.filter((c) => c.breached).map((c) => ({ kind: 'PodClique', name: c.name, c: c.breached!, pods: c.pods })),
-    ...tree.scalingGroups
-      .filter((g) => g.breached)
-      .map((g) => ({ kind: 'PodCliqueScalingGroup', name: g.name, c: g.breached!, pods: g.replicaNodes.flatMap((r) => r.cliques.flatMap((c) => c.pods)) })),
-  ];
-  const breachStarting = (b: (typeof breached)[number]) => !b.pods.some((p) => troubled.has(p));
-  for (const b of breached.filter((x) => !breachStarting(x))) add('warning', `${b.kind} ${b.name}: MinAvailableBreached (${b.c.reason})`);
+  const breached: Breach[] = [...tree.podCliques.filter((c) => c.breached).map(cliqueBreach), ...tree.scalingGroups.filter((g) => g.breached).map(groupBreach)];
+  const breachTroubled = (b: (typeof breached)[number]) => b.pods.some((p) => troubled.has(p));
+  for (const b of breached.filter(breachTroubled)) add('warning', `${b.kind} ${b.name}: MinAvailableBreached (${b.c.reason})`);
 
   if (optional.length > 0) {
     // The longest-waiting one with its age and the scheduler's words, as `kubectl get pods` would put it; the others named.
     const [longest, ...others] = oldestFirst(optional);
     const since = notReadySince(longest!);
     const ms = waited(since);
-    if (ms !== undefined) timeDependent = true;
+    shown(ms);
     add(
       'warning',
       `${plural(optional.length, 'pod')} above minAvailable not scheduled: ${podWait(longest!, ms)}${others.length > 0 ? ` (also ${named(others.map((p) => p.name))})` : ''}; the gang runs without ${optional.length === 1 ? 'it' : 'them'}`,
@@ -264,6 +369,19 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   }
 
   const starting = live.filter((p) => p.stage !== 'ready' && !troubled.has(p) && !optional.includes(p));
+  // A breach none of whose pods is troubled is starting only while pods that could end it are on their way;
+  // settled below minAvailable, Grove's terminationDelay runs out and the replica is gang-terminated: a problem.
+  const onTheWay = new Set(starting);
+  const settled = breached.filter((b) => !breachTroubled(b) && settledBelowMin(b, onTheWay, now));
+  for (const b of settled) {
+    const n = breachNote(b, tree, now);
+    if (n.since !== undefined) timeDependent = true;
+    shown(n.left);
+    add('problem', n.text, n.since);
+  }
+  const breachStarting = (b: (typeof breached)[number]) => !breachTroubled(b) && !settled.includes(b);
+  // A starting breach settles when it outlasts the progress deadline: the row must be read again as time passes.
+  if (now !== undefined && breached.some((b) => breachStarting(b) && parseTime(b.c.lastTransitionTime) !== undefined)) timeDependent = true;
   const update = rollingUpdateOf(tree);
   if (update) {
     const since = parseTime(update.since);
@@ -284,7 +402,9 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     // Who holds it up, with age and reason: the scheduler's refusals while young, the longest wait once late.
     const holdup = refusedYoung.length > 0 ? oldestFirst(refusedYoung)[0]! : late ? longest : undefined;
     const others = holdup ? (refusedYoung.length > 0 ? refusedYoung.length : starting.length) - 1 : 0;
-    const holdupText = holdup ? `; ${podWait(holdup, waited(notReadySince(holdup)))}${others > 0 ? ` (and ${others} more waiting)` : ''}` : '';
+    const holdupMs = holdup ? waited(notReadySince(holdup)) : undefined;
+    shown(holdupMs);
+    const holdupText = holdup ? `; ${podWait(holdup, holdupMs)}${others > 0 ? ` (and ${others} more waiting)` : ''}` : '';
     // Mid-update the Updating note speaks for pods on their way; a pod late past the deadline is still a warning.
     if (!update || late || refusedYoung.length > 0) {
       add(
@@ -321,6 +441,7 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     podCount: tree.pods.length,
     ...(pcs.metadata?.creationTimestamp ? { createdAt: pcs.metadata.creationTimestamp } : {}),
     timeDependent,
+    ...(tickMs !== undefined ? { tickMs } : {}),
   };
 }
 
@@ -375,6 +496,18 @@ export function gangsThatNeverFit(state: ClusterState, tree: WorkloadTree, refus
 export function formatAge(createdAt: string | undefined, now: number): string {
   const t = parseTime(createdAt);
   return t === undefined ? '—' : formatDuration(now - t);
+}
+
+/** How often formatDuration's text changes, by the unit it ends in: seconds, minutes, hours, days. */
+const DURATION_TICKS_MS = [1000, 60_000, 3_600_000, 86_400_000] as const;
+
+/** How often formatDuration(ms) changes from `ms` on: every second while it shows seconds (under 10 minutes), then every minute, hour, day. */
+export function durationTickMs(ms: number): number {
+  const m = Math.max(0, ms) / 60_000;
+  if (m < 10) return DURATION_TICKS_MS[0];
+  if (m < 8 * 60) return DURATION_TICKS_MS[1];
+  if (m < 8 * 24 * 60) return DURATION_TICKS_MS[2];
+  return DURATION_TICKS_MS[3];
 }
 
 /** A duration as kubectl prints ages (see formatAge); negative (clock skew) reads as 0s. */
