@@ -5,7 +5,7 @@
  * are read back into the graph, and undo/redo steps over (text, layout) pairs.
  */
 import { ReactFlowProvider } from '@xyflow/react';
-import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { carriesFiles, readManifestFile } from '../ui/readManifest';
 import type { Path } from '@/lib/builder/document';
@@ -32,6 +32,7 @@ import {
   type Selection,
 } from '@/lib/builder/edits';
 import { countFindings, findingTarget } from '@/lib/builder/findings';
+import { checkAgainstRunning, copyOfLiveText, liveStackText, parseEditParam, runningTargets, stackKey } from '@/lib/builder/liveStack';
 import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import { createHistory, NO_TYPING, openingHistory, pushHistory, redo, typingStep, undo, type History } from '@/lib/builder/history';
 import {
@@ -55,8 +56,6 @@ import {
   type Point,
 } from '@/lib/builder/layout';
 import { FLAVOUR_LABELS, FLAVOURS, STACK_TEMPLATE_LABELS, STACK_TEMPLATES, stackText, untouchedBlankNamespace, type Flavour, type StackTemplate } from '@/lib/builder/templates';
-import { isRecord, type KubeObject } from '@/lib/grove/meta';
-import { stringifyObject } from '@/lib/grove/manifest';
 import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
 import type { ClusterTopologyBinding } from '@/lib/grove/clustertopologybinding';
 import { useClusterContext, useSelectedNamespace } from '@/components/hooks/clusterContext';
@@ -107,25 +106,6 @@ function useDarkMode(): boolean {
   return dark;
 }
 
-/** A live object as a manifest to start from: server-owned metadata and status dropped, renamed so applying it creates a copy. */
-function copyOfLive(o: KubeObject): string {
-  const meta = isRecord(o.metadata) ? o.metadata : {};
-  const annotations = isRecord(meta.annotations) ? { ...meta.annotations } : undefined;
-  if (annotations) delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  const copy = {
-    apiVersion: o.apiVersion ?? 'grove.io/v1alpha1',
-    kind: 'PodCliqueSet',
-    metadata: {
-      name: `${String(meta.name)}-copy`,
-      namespace: meta.namespace,
-      ...(isRecord(meta.labels) ? { labels: meta.labels } : {}),
-      ...(annotations && Object.keys(annotations).length ? { annotations } : {}),
-    },
-    spec: (o as { spec?: unknown }).spec,
-  };
-  return `# A copy of ${String(meta.namespace)}/${String(meta.name)}, taken from the cluster.\n${stringifyObject(copy)}`;
-}
-
 function BuilderWorkbenchInner() {
   const [history, setHistory] = useState<History<Work>>(() => createHistory(BLANK));
   const [loaded, setLoaded] = useState(false);
@@ -147,6 +127,10 @@ function BuilderWorkbenchInner() {
   const editorText = useRef('');
   const dark = useDarkMode();
   const livePcs = useKindObjects('PodCliqueSet');
+  const livePcsAvailability = useKindAvailability('PodCliqueSet');
+  const { state: clusterContext } = useClusterContext();
+  /** Where a manifest that names no namespace lands (the server's default), as applying it does. */
+  const defaultNamespace = clusterContext.status === 'ready' ? clusterContext.data.source.namespace : null;
   const bindings = useKindObjects<ClusterTopologyBinding>('ClusterTopologyBinding');
   const bindingsAvailability = useKindAvailability('ClusterTopologyBinding');
 
@@ -193,13 +177,29 @@ function BuilderWorkbenchInner() {
     () => (bindings.length ? { topologies: Object.fromEntries(bindings.map((b) => [b.metadata?.name ?? '', b.spec?.levels ?? []])) } : {}),
     [bindings],
   );
-  const report = useMemo(() => {
+  // The running stacks the text would update, compared by value: a running stack's status changing
+  // (which the stream sends often) does not check the text again, a change of its spec does.
+  const targetsNow = useMemo(() => {
     try {
-      return reads.check(reportText, validationContext);
+      return runningTargets(reads.manifests(reportText).documents, livePcs, defaultNamespace);
+    } catch {
+      return {};
+    }
+  }, [reads, reportText, livePcs, defaultNamespace]);
+  const targetsRef = useRef({ json: '{}', targets: targetsNow });
+  const targetsJson = JSON.stringify(targetsNow);
+  if (targetsRef.current.json !== targetsJson) targetsRef.current = { json: targetsJson, targets: targetsNow };
+  const runningTargetsStable = targetsRef.current.targets;
+  const checked = useMemo(() => {
+    try {
+      return checkAgainstRunning(reads, reportText, validationContext, runningTargetsStable, defaultNamespace);
     } catch {
       return null;
     }
-  }, [reads, reportText, validationContext]);
+  }, [reads, reportText, validationContext, runningTargetsStable, defaultNamespace]);
+  const report = checked?.report ?? null;
+  /** The running stack the builder's PodCliqueSet updates (Apply updates it), or null when it is a new one. */
+  const updatesRunning = checked?.updates[pcsIndex] ?? null;
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
   const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
@@ -716,6 +716,34 @@ function BuilderWorkbenchInner() {
     [commit, reads],
   );
 
+  // ---- `/builder?edit=<namespace>/<name>`: the running stack, as itself, once the stream has it (on top of
+  // this tab's work, one undo away). The parameter is then dropped, so a reload keeps the edits made since.
+  const [editRequest, setEditRequest] = useState<string | null>(null);
+  useEffect(() => {
+    const param = new URLSearchParams(window.location.search).get('edit');
+    if (param === null) return;
+    const wanted = parseEditParam(param);
+    if (wanted) setEditRequest(stackKey(wanted.namespace, wanted.name));
+    else setNotice({ tone: 'error', text: `Cannot open "${param}" for editing: the link names no running stack as <namespace>/<name>.` });
+    const url = new URL(window.location.href);
+    url.searchParams.delete('edit');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }, []);
+  useEffect(() => {
+    if (!loaded || editRequest === null) return;
+    const running = livePcs.find((p) => stackKey(String(p.metadata?.namespace), String(p.metadata?.name)) === editRequest);
+    if (running) {
+      load(liveStackText(running), `the running stack ${editRequest}: Apply updates it, after a dry run shows the diff`);
+      setEditRequest(null);
+    } else if (livePcsAvailability.status === 'live') {
+      setNotice({ tone: 'error', text: `Cannot open ${editRequest} for editing: the cluster has no PodCliqueSet of that name.` });
+      setEditRequest(null);
+    } else if (livePcsAvailability.status !== 'loading') {
+      setNotice({ tone: 'error', text: `Cannot open ${editRequest} for editing: ${livePcsAvailability.status === 'forbidden' ? 'you may not list PodCliqueSets' : `PodCliqueSets could not be listed (${livePcsAvailability.error})`}.` });
+      setEditRequest(null);
+    }
+  }, [loaded, editRequest, livePcs, livePcsAvailability, load]);
+
   const loadFile = useCallback(
     async (file: File) => {
       const read = await readManifestFile(file);
@@ -780,7 +808,6 @@ function BuilderWorkbenchInner() {
   };
 
   const pcsForPreview = useMemo(() => object as unknown as PodCliqueSet, [object]);
-  const { state: clusterContext } = useClusterContext();
   const target = useMemo(() => applyTarget(graph.namespace, clusterContext), [graph.namespace, clusterContext]);
 
   return (
@@ -832,7 +859,7 @@ function BuilderWorkbenchInner() {
           className={selectClass}
           onChange={(e) => {
             const o = livePcs.find((p) => `${p.metadata?.namespace}/${p.metadata?.name}` === e.currentTarget.value);
-            if (o) load(copyOfLive(o), `a copy of ${e.currentTarget.value}`);
+            if (o) load(copyOfLiveText(o), `a copy of ${e.currentTarget.value}`);
           }}
         >
           <option value="">Edit a copy of… ({livePcs.length} running)</option>
@@ -865,12 +892,17 @@ function BuilderWorkbenchInner() {
           Delete…
         </button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
-        <button type="button" className={buttonClass} onClick={() => setPanel(panel === 'preview' ? 'none' : 'preview')} aria-pressed={panel === 'preview'} disabled={!read.ok}>
+        <NeedsReadableYaml readable={read.ok} pressed={panel === 'preview'} onPress={() => setPanel(panel === 'preview' ? 'none' : 'preview')}>
           Preview placement
-        </button>
-        <button type="button" className={buttonClass} onClick={() => setPanel(panel === 'apply' ? 'none' : 'apply')} aria-pressed={panel === 'apply'} disabled={!read.ok}>
+        </NeedsReadableYaml>
+        <NeedsReadableYaml readable={read.ok} pressed={panel === 'apply'} onPress={() => setPanel(panel === 'apply' ? 'none' : 'apply')}>
           Apply…
-        </button>
+        </NeedsReadableYaml>
+        {!read.ok && (
+          <span id="builder-yaml-blocked" data-testid="builder-yaml-blocked" className="text-[11px] text-red-700 dark:text-red-400">
+            {YAML_BLOCKED_HINT}
+          </span>
+        )}
       </div>
 
       <div className="flex min-h-6 items-center gap-3 border-b border-zinc-200 px-3 py-1 text-xs dark:border-zinc-800">
@@ -889,9 +921,14 @@ function BuilderWorkbenchInner() {
           </div>
         )}
         {!read.ok && (
-          <p role="alert" data-testid="builder-yaml-error" className="text-red-700 dark:text-red-400">
+          <p role="alert" id="builder-yaml-error" data-testid="builder-yaml-error" className="text-red-700 dark:text-red-400">
             The canvas shows the last readable version: {read.message}
             {read.line ? ` (line ${read.line}:${read.column})` : ''}
+          </p>
+        )}
+        {updatesRunning && (
+          <p role="status" data-testid="builder-updates-running" className="text-zinc-700 dark:text-zinc-300">
+            Editing the running stack <span className="font-medium">{updatesRunning}</span>: Apply updates it (a dry run shows the diff first); its findings include Grove&apos;s update rules against it.
           </p>
         )}
         {read.ok && read.editRefusal && (
@@ -971,6 +1008,29 @@ function BuilderWorkbenchInner() {
 }
 
 /**
+ * A toolbar toggle that needs a readable text (Preview, Apply). While the YAML is unreadable it is
+ * aria-disabled, not disabled: a disabled button cannot be reached by keyboard, and keyboard users must
+ * learn why it does nothing (the hint beside it, and the banner's line:column).
+ */
+function NeedsReadableYaml({ readable, pressed, onPress, children }: { readable: boolean; pressed: boolean; onPress: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      className={buttonClass}
+      onClick={() => {
+        if (readable) onPress();
+      }}
+      aria-pressed={pressed}
+      aria-disabled={!readable}
+      aria-describedby={readable ? undefined : YAML_BLOCKED_IDS}
+      title={readable ? undefined : YAML_BLOCKED_HINT}
+    >
+      {children}
+    </button>
+  );
+}
+
+/**
  * The delete confirmation, a native modal <dialog>: the browser keeps Tab inside it and closes it on
  * Escape from anywhere. Focus goes back to what opened it, or, when that was deleted (or disabled), to a node left on
  * the canvas (else the palette), never to <body>.
@@ -1045,6 +1105,10 @@ export function BuilderWorkbench() {
 
 
 
+/** Why Preview and Apply do nothing while the YAML is unreadable; the banner (builder-yaml-error) says where. */
+const YAML_BLOCKED_HINT = 'Preview and Apply wait for readable YAML: fix the error first.';
+const YAML_BLOCKED_IDS = 'builder-yaml-blocked builder-yaml-error';
+
 const buttonClass =
-  'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';
+  'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 aria-disabled:cursor-not-allowed aria-disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';
 const selectClass = 'h-7 rounded-md border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100';

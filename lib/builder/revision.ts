@@ -5,7 +5,7 @@
 import { checkManifests, manifestTopologyBindings, type ValidationContext } from '../grove/check';
 import { CLUSTER_TOPOLOGY_BINDING_KIND, type TopologyLevel } from '../grove/clustertopologybinding';
 import type { ManifestReport } from '../grove/findings';
-import { manifestsOfYaml, parseYamlDocuments, type ParsedManifests, type ParsedYaml } from '../grove/manifest';
+import { manifestsOfYaml, parseYamlDocuments, type ManifestDocument, type ParsedManifests, type ParsedYaml } from '../grove/manifest';
 import { readParsedText, type ReadResult } from './document';
 
 interface Revision {
@@ -53,9 +53,9 @@ export class RevisionReads {
     return (r.manifests ??= manifestsOfYaml(r.yaml));
   }
 
-  /** The findings: checkManifestText(text, context), from the same parse. */
-  check(text: string, context: ValidationContext = {}): ManifestReport {
-    return checkManifests(this.manifests(text), context);
+  /** The findings: checkManifestText(text, context), from the same parse; `previous` as checkManifests has it. */
+  check(text: string, context: ValidationContext = {}, previous?: (document: ManifestDocument) => unknown): ManifestReport {
+    return checkManifests(this.manifests(text), context, previous);
   }
 
   /** The file's own ClusterTopologyBindings (fileTopologyBindings(text)), from the same parse. */

@@ -7,7 +7,7 @@ import type { DocumentReport, Finding, ManifestReport } from './findings';
 import { GROVE_API_VERSION } from './labels';
 import { parseManifests, positionOf, type ManifestDocument, type ParsedManifests } from './manifest';
 import { isRecord } from './meta';
-import { isGroveObject, validate, type ValidationContext } from './validate';
+import { isGroveObject, validate, validateUpdate, type ValidationContext } from './validate';
 
 export type { ValidationContext } from './validate';
 
@@ -39,13 +39,19 @@ export function checkManifestText(text: string, context: ValidationContext = {})
   return checkManifests(parseManifests(text), context);
 }
 
-/** checkManifestText on a text already parsed (parseManifests / manifestsOfYaml): the builder parses each revision once for its canvas and its findings. */
-export function checkManifests(parsed: ParsedManifests, context: ValidationContext = {}): ManifestReport {
+/**
+ * checkManifestText on a text already parsed (parseManifests / manifestsOfYaml): the builder parses each revision once for its canvas and its findings.
+ * `previous`: the object a document would replace, if any; such a document is checked as an update of it (validateUpdate).
+ */
+export function checkManifests(parsed: ParsedManifests, context: ValidationContext = {}, previous?: (document: ManifestDocument) => unknown): ManifestReport {
   const own = fileBindings(parsed.documents);
   const documents: DocumentReport[] = parsed.documents
     .filter((d) => d.errors.length === 0)
     .map((d) => {
-      const findings: Finding[] = capFindings([...d.warnings, ...validate(d.object, withFileBindings(context, own, d.object))]).map((f) => {
+      const ctx = withFileBindings(context, own, d.object);
+      const before = previous?.(d);
+      const checked = before === undefined ? validate(d.object, ctx) : validateUpdate(before, d.object, ctx);
+      const findings: Finding[] = capFindings([...d.warnings, ...checked]).map((f) => {
         const pos = positionOf(d.yaml, f.path, parsed.lineCounter);
         return pos ? { ...f, line: pos.line, column: pos.column } : f;
       });
