@@ -85,7 +85,7 @@ test('a stack that cannot be placed yet: a note with its age, a warning after 2 
   expect(errors).toEqual([]);
 });
 
-test('the clock follows what is shown: a note counting seconds moves every second, not every 15', async ({ page, request }) => {
+test('the clock follows what is shown: a note counting seconds moves every second, not every 15, in the list and on the stack\'s page', async ({ page, request }) => {
   const errors = collectErrors(page);
   const name = unique('hc-tick');
   await page.clock.install();
@@ -102,6 +102,18 @@ test('the clock follows what is shown: a note counting seconds moves every secon
     await expect(summary).toHaveText(new RegExp(`^Starting for ${before + 1}s: `));
     await page.clock.runFor(1_000);
     await expect(summary).toHaveText(new RegExp(`^Starting for ${before + 2}s: `));
+
+    // The stack's own page: its header note moves every second too.
+    await page.goto(`/workloads/default/${name}`);
+    const note = page.getByTestId('health-note').filter({ hasText: /^Starting for \d+s: / });
+    await expect(note).toHaveCount(1, { timeout: 20_000 });
+    const noteSeconds = async () => Number(/^Starting for (\d+)s:/.exec((await note.textContent()) ?? '')?.[1]);
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+    const shown = await noteSeconds();
+    await page.clock.runFor(1_000);
+    await expect(note).toHaveText(new RegExp(`^Starting for ${shown + 1}s: `));
+    await page.clock.runFor(1_000);
+    await expect(note).toHaveText(new RegExp(`^Starting for ${shown + 2}s: `));
   } finally {
     await remove(request, name);
   }

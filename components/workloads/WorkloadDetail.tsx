@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_VIEW, encodeViewState } from '../../lib/heatmap/urlState';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
-import { formatAge, workloadHealth } from '../../lib/workloads/health';
+import { ageTickMs, formatAge, workloadHealth } from '../../lib/workloads/health';
 import { plural } from '../../lib/workloads/plural';
 import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placement';
 import { pcsScaleTarget } from '../../lib/workloads/scale';
@@ -23,7 +23,7 @@ import { ScaleControl } from './ScaleControl';
 import { StartupGraphView } from './StartupGraphView';
 import { permissionFor, useCapabilities } from '../hooks/useCapabilities';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
-import { useNow } from '../hooks/useNow';
+import { useShownNow } from '../hooks/useNow';
 import { keptObjects, useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
@@ -78,7 +78,8 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   const unlisted = unavailableText('PodCliqueSet', data.availability.PodCliqueSet, namespace);
   const capabilities = useCapabilities(namespace);
   // One clock for ages and health: a stack stuck starting turns into a warning as time passes, without a reload.
-  const now = useNow();
+  // Ticks every second while the header shows a duration in seconds ("Updating for 12s", age 40s).
+  const { now, show: showDurations } = useShownNow();
   const pcs = findPodCliqueSet(data.podCliqueSets, namespace, name);
   // The tree reads these lists only: an Event, Node or other kind changing must not rebuild it.
   const { podCliqueSets, podCliques, podCliqueScalingGroups, podGangs, pods } = data;
@@ -88,6 +89,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   );
   const events = useMemo(() => (tree ? workloadEvents(tree, data.events) : []), [tree, data.events]);
   const health = useMemo(() => (tree ? workloadHealth(tree, data.state, now) : undefined), [tree, data.state, now]);
+  showDurations([health?.tickMs, ageTickMs(health?.createdAt, now)]);
   const placement = useMemo(() => (tree && data.state ? workloadPlacement(data.state, tree) : undefined), [tree, data.state]);
   const graph = useMemo(() => (tree ? startupGraph(tree) : undefined), [tree]);
   const deletion = useMemo(() => (tree ? workloadDeletion(tree) : undefined), [tree]);

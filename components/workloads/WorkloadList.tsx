@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClusterState } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
-import { durationTickMs, filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
+import { ageTickMs, filterAndSortWorkloads, formatAge, workloadHealth, type WorkloadHealth, type WorkloadSortKey } from '../../lib/workloads/health';
 import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type WorkloadObjects } from '../../lib/workloads/tree';
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
@@ -106,12 +106,6 @@ export function ProblemsCell({ row }: { row: WorkloadHealth }) {
       )}
     </td>
   );
-}
-
-/** How often a row's Age column (formatAge) changes. */
-function ageTickMs(createdAt: string | undefined, now: number): number | undefined {
-  const t = createdAt ? Date.parse(createdAt) : NaN;
-  return Number.isNaN(t) ? undefined : durationTickMs(now - t);
 }
 
 /** How long one slice of the list's rows may run before the browser gets the thread back. */

@@ -498,6 +498,12 @@ export function formatAge(createdAt: string | undefined, now: number): string {
   return t === undefined ? '—' : formatDuration(now - t);
 }
 
+/** How often formatAge(createdAt, now)'s text changes (durationTickMs); undefined without a time. */
+export function ageTickMs(createdAt: string | undefined, now: number): number | undefined {
+  const t = parseTime(createdAt);
+  return t === undefined ? undefined : durationTickMs(now - t);
+}
+
 /** How often formatDuration's text changes, by the unit it ends in: seconds, minutes, hours, days. */
 const DURATION_TICKS_MS = [1000, 60_000, 3_600_000, 86_400_000] as const;
 
