@@ -542,7 +542,8 @@ async function allowStreamInjection(page: Page): Promise<void> {
         const add = source.addEventListener.bind(source) as (type: string, listener: (event: MessageEvent<string>) => void) => void;
         deltaListeners = [];
         source.addEventListener = ((type: string, listener: Listener) => {
-          if (type !== 'delta' && type !== 'snapshot') return add(type, listener);
+          // A snapshot's seq comes whole or in its parts' begin.
+          if (type !== 'delta' && type !== 'snapshot' && type !== 'snapshot-begin') return add(type, listener);
           if (type === 'delta') deltaListeners.push(listener);
           add(type, (event) => {
             const data = JSON.parse(event.data) as { seq?: number };

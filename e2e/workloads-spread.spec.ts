@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { collectErrors } from './support/page';
 import { rackPackedPcs } from './support/manifests';
+import { liveStreamSnapshot } from './support/stream';
 
 /**
  * The workload list computes health as a stack's own page does, with the cluster's nodes and topology:
@@ -20,26 +21,7 @@ const MUTATE = { 'X-Canopy-Request': '1' };
 const rowOf = (page: Page, name: string) => page.locator(`[data-testid="workload-row"][data-name="${name}"]`);
 
 /** The server's first stream snapshot once every watch is live (the tab reads the same). */
-async function liveSnapshot(page: Page): Promise<Snapshot> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const snapshot = await page.evaluate(
-      () =>
-        new Promise<Snapshot>((resolve, reject) => {
-          const source = new EventSource('/api/stream');
-          const timer = setTimeout(() => (source.close(), reject(new Error('no snapshot within 15 s'))), 15_000);
-          source.addEventListener('snapshot', (event) => {
-            clearTimeout(timer);
-            source.close();
-            resolve(JSON.parse((event as MessageEvent<string>).data) as Snapshot);
-          });
-        }),
-    );
-    const states = Object.values(snapshot.states ?? {});
-    if (states.length > 0 && states.every((s) => s.status === 'live')) return snapshot;
-    await page.waitForTimeout(500);
-  }
-  throw new Error('the stream never reported every watch live');
-}
+const liveSnapshot = async (page: Page): Promise<Snapshot> => (await liveStreamSnapshot(page)) as unknown as Snapshot;
 
 const itemsOf = (snapshot: Snapshot) => (kind: string) => snapshot.kinds[kind]?.items ?? [];
 
@@ -197,7 +179,8 @@ test('each demo stack reads the same health in the list as on its own page; the 
     w.EventSource = class extends Base {
       constructor(url: string | URL, init?: EventSourceInit) {
         super(url, init);
-        this.addEventListener('snapshot', () => void (w.__snapshotAt ??= performance.now()));
+        // The end of the snapshot's parts, when the store applies it.
+        this.addEventListener('snapshot-end', () => void (w.__snapshotAt ??= performance.now()));
       }
     };
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import { snapshotMessages } from '../../lib/cluster/streamParts';
 import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore } from './clusterStore';
 import { FakeEventSource } from './fakeEventSource';
@@ -268,5 +269,102 @@ describe('ClusterStore', () => {
     expect(store.getObjects('Pod')).toHaveLength(1);
     first.fire('delta', { seq: 2, kinds: { Pod: [{ type: 'ADDED', object: pod('z', '9') }] } } satisfies StreamDelta);
     expect(store.getObjects('Pod')).toHaveLength(1); // the old source is not heard any more
+  });
+
+  describe('a snapshot in parts', () => {
+    /** The messages of `whole` in parts of ~`chars` characters, as the server sends them. */
+    const inParts = (whole: StreamSnapshot, id: string, chars = 200) => [...snapshotMessages(whole, id, chars)];
+    const deliver = (messages: { event: string; data: string }[], source = latest()) => {
+      for (const { event, data } of messages) for (const listener of source.listeners.get(event) ?? []) listener({ data });
+    };
+    const names = () => store.getObjects('Pod').map((object) => object.metadata?.name);
+    const many = (prefix: string, count: number, rv = '5') => Array.from({ length: count }, (_, i) => pod(`${prefix}${i}`, rv));
+
+    it('applies at its end, all at once: before, a first load shows nothing (not synced) with the share received', () => {
+      store.retain();
+      const listener = vi.fn();
+      store.subscribe(listener);
+      const messages = inParts(snapshot(4, many('p', 10), [node('n1')]), 's1');
+      expect(messages.length).toBeGreaterThan(5);
+      deliver(messages.slice(0, 3));
+      expect(names()).toEqual([]);
+      expect(store.getConnectionState().synced).toBe(false);
+      const { received, total } = store.getConnectionState().receiving!;
+      expect(total).toBe(11);
+      expect(received).toBeGreaterThan(0);
+      expect(received).toBeLessThan(11);
+      deliver(messages.slice(3));
+      expect(names()).toEqual(many('p', 10).map((object) => object.metadata?.name).sort());
+      expect(store.getObjects('Node')).toHaveLength(1);
+      expect(store.getConnectionState()).toMatchObject({ stream: 'open', synced: true, receiving: undefined });
+      expect(store.currentSnapshot()!.seq).toBe(4);
+      // Progress is a new state only when its percentage moves; the apply is one more.
+      expect(listener.mock.calls.length).toBeLessThanOrEqual(messages.length);
+    });
+
+    it('a tab that shows a cluster keeps showing it until the new snapshot’s end', () => {
+      store.retain();
+      latest().fire('snapshot', snapshot(1, [pod('old', '1')]));
+      const shown = store.getObjects('Pod');
+      const messages = inParts(snapshot(0, many('new', 6)), 's2');
+      deliver(messages.slice(0, -1));
+      expect(store.getObjects('Pod')).toBe(shown);
+      deliver(messages.slice(-1));
+      expect(names()).toEqual(many('new', 6).map((object) => object.metadata?.name).sort());
+    });
+
+    it('deltas and states that arrive while it is received apply after it, in order', () => {
+      store.retain();
+      const messages = inParts({ ...snapshot(7, many('p', 6)), states: { Pod: { kind: 'Pod', status: 'connecting', since: 1 } } }, 's3');
+      deliver(messages.slice(0, 2));
+      latest().fire('delta', { seq: 8, kinds: { Pod: [{ type: 'ADDED', object: pod('late', '9') }] } } satisfies StreamDelta);
+      latest().fire('state', { Pod: { kind: 'Pod', status: 'live', since: 2 } });
+      latest().fire('delta', { seq: 9, kinds: { Pod: [{ type: 'DELETED', object: pod('p0', '10') }] } } satisfies StreamDelta);
+      expect(names()).toEqual([]);
+      expect(store.getConnectionState().kinds).toEqual({});
+      deliver(messages.slice(2));
+      expect(names()).toEqual(['late', 'p1', 'p2', 'p3', 'p4', 'p5']);
+      expect(store.getConnectionState().kinds.Pod?.status).toBe('live');
+      expect(store.currentSnapshot()!.seq).toBe(9);
+      expect(latest().closed).toBe(false); // no gap seen: the deltas followed the snapshot's seq
+    });
+
+    it('a new begin abandons a half-received snapshot, and what waited behind it; the old one’s late parts change nothing', () => {
+      store.retain();
+      const old = inParts(snapshot(3, many('old', 6)), 'old');
+      const fresh = inParts(snapshot(20, many('fresh', 2)), 'fresh');
+      deliver(old.slice(0, 3));
+      latest().fire('delta', { seq: 4, kinds: { Pod: [{ type: 'ADDED', object: pod('stale', '9') }] } } satisfies StreamDelta);
+      deliver(fresh.slice(0, 1));
+      deliver(old.slice(3));
+      expect(names()).toEqual([]);
+      deliver(fresh.slice(1));
+      expect(names()).toEqual(['fresh0', 'fresh1']);
+      expect(store.currentSnapshot()!.seq).toBe(20);
+    });
+
+    it('a whole snapshot, or a new stream, abandons a half-received one', () => {
+      store.retain();
+      const half = inParts(snapshot(3, many('half', 6)), 'h');
+      deliver(half.slice(0, 3));
+      latest().fire('snapshot', snapshot(5, [pod('whole', '1')]));
+      deliver(half.slice(3));
+      expect(names()).toEqual(['whole']);
+      deliver(half.slice(0, 3));
+      store.reopen();
+      deliver(half.slice(3), FakeEventSource.all.at(-2));
+      deliver(half.slice(3));
+      expect(names()).toEqual(['whole']);
+      expect(store.getConnectionState().receiving).toBeUndefined();
+    });
+
+    it('an end whose parts did not all arrive reconnects for a fresh snapshot instead of applying half a cluster', () => {
+      store.retain();
+      const messages = inParts(snapshot(3, many('p', 6)), 'gap');
+      deliver(messages.filter((_, i) => i !== 2));
+      expect(names()).toEqual([]);
+      expect(latest().closed).toBe(true);
+      expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', receiving: undefined });
+    });
   });
 });

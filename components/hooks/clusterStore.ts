@@ -4,9 +4,15 @@
  * updated with the same applyWatchEvent/reconcile as the server's hub (lib/cluster/watch), and
  * immutable per-kind arrays for useSyncExternalStore (a kind's array changes identity only when that
  * kind changed, so unrelated views do not re-render). Framework-free so it is tested in Node.
+ *
+ * A snapshot in parts (lib/cluster/streamParts.ts) is parsed a part per message (each its own task, so
+ * the page stays responsive) and applied at its end, all at once: until then the tab keeps what it
+ * showed (or "loading" on a first load), and deltas and states that arrive meanwhile wait to apply
+ * after it, in order.
  */
 import { WATCHED_KINDS, type WatchedKind } from '../../lib/cluster/kinds';
 import { backoffDelay, STREAM_EVENTS, type ConnectionStates, type StreamDelta, type StreamSnapshot } from '../../lib/cluster/stream';
+import { SnapshotAssembler, type SnapshotProgress } from '../../lib/cluster/streamParts';
 import { applyWatchEvent, createObjectStore, reconcile, storeItems, type ObjectStore } from '../../lib/cluster/watch';
 import type { KubeObject } from '../../lib/grove/meta';
 
@@ -34,6 +40,8 @@ export interface ClientConnectionState {
    * up, not in trouble. A reconnect's snapshot starts this over.
    */
   loading?: Partial<Record<WatchedKind, true>>;
+  /** While a snapshot arrives in parts: how many of its objects have arrived. */
+  receiving?: SnapshotProgress;
 }
 
 type KindFlags = Partial<Record<WatchedKind, true>>;
@@ -93,6 +101,9 @@ export class ClusterStore {
   private users = 0;
   /** Kinds whose watch was live at or after this stream's latest snapshot. */
   private liveSinceSnapshot = new Set<WatchedKind>();
+  /** The snapshot being received in parts, and what arrived after its begin (applied after it). */
+  private readonly assembler = new SnapshotAssembler();
+  private held: (() => void)[] = [];
 
   constructor(private readonly options: ClusterStoreOptions) {}
 
@@ -174,6 +185,8 @@ export class ClusterStore {
       return;
     }
     this.source = source;
+    // A half-received snapshot of the previous source will not be finished.
+    this.dropPartialSnapshot();
     const guard = (handle: (data: unknown) => void) => (event: { data?: unknown }) => {
       if (this.source !== source) return;
       this.touch();
@@ -185,9 +198,20 @@ export class ClusterStore {
       }
       if (data && typeof data === 'object') handle(data);
     };
-    source.addEventListener(STREAM_EVENTS.snapshot, guard((data) => this.onSnapshot(data as StreamSnapshot)));
-    source.addEventListener(STREAM_EVENTS.delta, guard((data) => this.onDelta(data as StreamDelta)));
-    source.addEventListener(STREAM_EVENTS.state, guard((data) => this.setConnection({ kinds: data as ConnectionStates })));
+    /** Applies now, or after the snapshot being received. */
+    const inOrder = (apply: (data: unknown) => void) => (data: unknown) => {
+      if (this.assembler.receiving) this.held.push(() => apply(data));
+      else apply(data);
+    };
+    source.addEventListener(STREAM_EVENTS.snapshot, guard((data) => {
+      this.dropPartialSnapshot();
+      this.onSnapshot(data as StreamSnapshot);
+    }));
+    source.addEventListener(STREAM_EVENTS.snapshotBegin, guard((data) => this.onSnapshotBegin(data)));
+    source.addEventListener(STREAM_EVENTS.snapshotPart, guard((data) => this.onSnapshotPart(data)));
+    source.addEventListener(STREAM_EVENTS.snapshotEnd, guard((data) => this.onSnapshotEnd(data)));
+    source.addEventListener(STREAM_EVENTS.delta, guard(inOrder((data) => this.onDelta(data as StreamDelta))));
+    source.addEventListener(STREAM_EVENTS.state, guard(inOrder((data) => this.setConnection({ kinds: data as ConnectionStates }))));
     source.addEventListener(STREAM_EVENTS.heartbeat, guard(() => {}));
     // EventSource retries by itself on some failures and gives up on others (HTTP errors); we take
     // over in both cases so the backoff is ours and a reconnect always starts from a snapshot.
@@ -201,12 +225,14 @@ export class ClusterStore {
     this.clearTimers();
     this.source?.close();
     this.source = null;
+    this.dropPartialSnapshot();
     this.setConnection({ stream: 'idle', retryInMs: undefined });
   }
 
   private scheduleReconnect(): void {
     this.source?.close();
     this.source = null;
+    this.dropPartialSnapshot();
     this.clearTimers();
     if (this.users === 0) {
       // Nobody to reconnect for: the next retain opens a fresh stream.
@@ -233,6 +259,51 @@ export class ClusterStore {
     this.staleTimer = null;
   }
 
+  /** A new snapshot in parts: one half received is abandoned, and what waited behind it with it. */
+  private onSnapshotBegin(data: unknown): void {
+    this.held = [];
+    this.assembler.begin(data);
+    this.showProgress();
+  }
+
+  private onSnapshotPart(data: unknown): void {
+    if (this.assembler.part(data)) this.showProgress();
+  }
+
+  /** The whole snapshot arrived: applied at once, then what came meanwhile, in order. */
+  private onSnapshotEnd(data: unknown): void {
+    const result = this.assembler.end(data);
+    if (result.status === 'ignored') return;
+    const held = this.held;
+    this.held = [];
+    if (result.status === 'incomplete') {
+      // Parts went missing (a relayed stream that lost messages): only a fresh snapshot repairs it.
+      this.setConnection({ receiving: undefined });
+      this.scheduleReconnect();
+      return;
+    }
+    const source = this.source;
+    this.onSnapshot(result.snapshot);
+    // Until one of them finds a gap and reconnects: the rest belong to the stream given up.
+    for (const apply of held) if (this.source === source) apply();
+  }
+
+  private dropPartialSnapshot(): void {
+    if (!this.assembler.receiving && this.held.length === 0) return;
+    this.assembler.abort();
+    this.held = [];
+    if (this.connection.receiving) this.setConnection({ receiving: undefined });
+  }
+
+  /** The share received, for a loading indicator: a new state only when the percentage moves. */
+  private showProgress(): void {
+    const progress = this.assembler.progress() ?? undefined;
+    const shown = this.connection.receiving;
+    const percent = (p: SnapshotProgress | undefined) => (p && p.total > 0 ? Math.floor((100 * p.received) / p.total) : -1);
+    if (progress && shown && shown.total === progress.total && percent(shown) === percent(progress)) return;
+    this.setConnection({ receiving: progress });
+  }
+
   /** A snapshot is the truth: reconcile every kind to it (only kinds that differ are re-rendered). */
   private onSnapshot(snapshot: StoreSnapshot): void {
     this.attempt = 0;
@@ -243,7 +314,7 @@ export class ClusterStore {
       const fresh = snapshot.kinds?.[kind] ?? { resourceVersion: '', items: [] };
       if (reconcile(store, { items: fresh.items ?? [], resourceVersion: fresh.resourceVersion ?? '' }).length > 0) this.items.delete(kind);
     }
-    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined });
+    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined, receiving: undefined });
   }
 
   private onDelta(delta: StreamDelta): void {

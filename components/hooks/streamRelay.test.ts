@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import { snapshotMessages } from '../../lib/cluster/streamParts';
 import type { KubeObject } from '../../lib/grove/meta';
 import { ClusterStore } from './clusterStore';
 import { FakeBus, FakeChannel, FakeStorage, TabTimers } from './electionFakes';
@@ -60,7 +61,7 @@ let locks: FakeLocks;
 let electionBus: FakeBus<ElectionMessage> | null;
 let storage: FakeStorage;
 /** `note`: the tab's view of the leader's note (default: `storage`'s); `partitioned`: its election channel cut off from the start. */
-function openTab(name: string, options: { note?: LeaderNote; partitioned?: boolean } = {}): Tab {
+function openTab(name: string, options: { note?: LeaderNote; partitioned?: boolean; snapshotPartChars?: number } = {}): Tab {
   const channel = new FakeChannel(bus);
   let election: LeaderElection = lockElection(locks, 'canopy:test');
   let channelElection: Tab['election'];
@@ -72,7 +73,7 @@ function openTab(name: string, options: { note?: LeaderNote; partitioned?: boole
     channelElection = { channel: electionChannel, timers, election: byHeartbeats };
     election = channelElection.election;
   }
-  const relay = new StreamRelay({ tabId: name, channel, election, openEventSource: (url) => new FakeEventSource(url, name) });
+  const relay = new StreamRelay({ tabId: name, channel, election, openEventSource: (url) => new FakeEventSource(url, name), ...(options.snapshotPartChars ? { snapshotPartChars: options.snapshotPartChars } : {}) });
   const store = new ClusterStore({ createEventSource: relay.createEventSource, random: () => 1, backoff: { baseMs: 1_000, capMs: 4_000 } });
   relay.start({
     currentSnapshot: () => store.currentSnapshot(),
@@ -176,11 +177,11 @@ describe('StreamRelay: tabs sharing one stream', () => {
     await flush();
     const sentBefore = bus.sent.length;
     const late = openTab('t3');
-    await flush();
+    await vi.advanceTimersByTimeAsync(10); // the answer goes a part per task
     expect(podNames(late.store)).toEqual(['a:Pending', 'b:Pending']);
     expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true, loading: {} });
     const answers = bus.sent.slice(sentBefore).filter((m) => m.type === 'event');
-    expect(answers).toEqual([expect.objectContaining({ event: 'snapshot', to: 't3' })]);
+    expect(answers).toEqual(['snapshot-begin', 'snapshot-part', 'snapshot-end'].map((event) => expect.objectContaining({ event, to: 't3' })));
     expect((JSON.parse((answers[0] as { data: string }).data) as StreamSnapshot).seq).toBe(5);
     // The next batch continues the sequence for the late tab too (no gap, so no reconnect).
     stream.fire('delta', { seq: 6, kinds: { Pod: [{ type: 'DELETED', object: pod('a', '8') }] } } satisfies StreamDelta);
@@ -230,9 +231,83 @@ describe('StreamRelay: tabs sharing one stream', () => {
     new FakeChannel(bus).postMessage({ type: 'event', event: 'delta', data: JSON.stringify({ seq: 7, kinds: {} }) });
     await flush();
     expect(tabs[1]!.store.getConnectionState().stream).toBe('reconnecting');
-    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(1_010);
     expect(tabs[1]!.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
     expect(openSources()).toHaveLength(1);
+  });
+});
+
+describe('StreamRelay: a snapshot in parts between tabs', () => {
+  const pods = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => pod(`${prefix}${i}`, '5'));
+  /** What the server sends: the snapshot's parts as text, fired on the leader's stream one by one. */
+  const fireInParts = (stream: FakeEventSource, whole: StreamSnapshot, id: string, chars = 300) => {
+    const messages = [...snapshotMessages(whole, id, chars)];
+    return (from = 0, to = messages.length) => {
+      for (const { event, data } of messages.slice(from, to)) for (const listener of stream.listeners.get(event) ?? []) listener({ data });
+      return messages.length;
+    };
+  };
+
+  it('the leader relays the stream’s parts as they come (never the whole cluster in one message); every tab applies the snapshot at its end', async () => {
+    const tabs = [openTab('t1'), openTab('t2'), openTab('t3')];
+    await flush();
+    const stream = openSources()[0]!;
+    const sentBefore = bus.sent.length;
+    const send = fireInParts(stream, snapshot(3, pods('p', 20)), 'server-1');
+    const total = send(0, 4);
+    await flush();
+    for (const tab of tabs) expect(tab.store.getObjects('Pod')).toHaveLength(0);
+    send(4);
+    await flush();
+    for (const tab of tabs) expect(tab.store.getObjects('Pod')).toHaveLength(20);
+    const relayed = bus.sent.slice(sentBefore).filter((m) => m.type === 'event');
+    expect(relayed).toHaveLength(total);
+    for (const message of relayed) if (message.type === 'event' && message.event === 'snapshot-part') expect(message.data!.length).toBeLessThanOrEqual(300);
+    expect(relayed.filter((message) => message.type === 'event' && message.event === 'snapshot-part').length).toBeGreaterThan(3);
+  });
+
+  it('a hello is answered in parts, one per task; a batch the stream sends meanwhile reaches the late tab after the answer, in order', async () => {
+    const first = openTab('t1', { snapshotPartChars: 300 });
+    await flush();
+    const stream = openSources()[0]!;
+    stream.fire('snapshot', snapshot(4, pods('p', 20)));
+    await flush();
+    const sentBefore = bus.sent.length;
+    const late = openTab('t2');
+    await flush(); // the hello reaches the leader: it sends the begin and the first part
+    await flush();
+    const answered = bus.sent.slice(sentBefore).filter((m) => m.type === 'event').length;
+    expect(answered).toBeGreaterThan(0);
+    stream.fire('delta', { seq: 5, kinds: { Pod: [{ type: 'DELETED', object: pod('p0', '9') }, { type: 'ADDED', object: pod('q', '9') }] } } satisfies StreamDelta);
+    await flush();
+    expect(late.store.getObjects('Pod')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(50);
+    const answers = bus.sent.slice(sentBefore).filter((m) => m.type === 'event' && m.to === 't2');
+    expect(answers.length).toBeGreaterThan(answered + 3);
+    for (const answer of answers) if (answer.type === 'event' && answer.event === 'snapshot-part') expect(answer.data!.length).toBeLessThanOrEqual(300);
+    expect(podNames(late.store)).toEqual(podNames(first.store));
+    expect(podNames(late.store)).toContain('q:Pending');
+    expect(podNames(late.store)).not.toContain('p0:Pending');
+    expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+    expect(FakeEventSource.all).toHaveLength(1);
+  });
+
+  it('a second hello from the same tab replaces the answer under way', async () => {
+    openTab('t1', { snapshotPartChars: 300 });
+    await flush();
+    openSources()[0]!.fire('snapshot', snapshot(4, pods('p', 20)));
+    await flush();
+    const sentBefore = bus.sent.length;
+    const late = openTab('t2');
+    await flush();
+    await flush();
+    new FakeChannel(bus).postMessage({ type: 'hello', from: 't2' });
+    await vi.advanceTimersByTimeAsync(50);
+    const answers = bus.sent.slice(sentBefore).filter((m) => m.type === 'event' && m.to === 't2') as { event: string; data: string }[];
+    const ids = new Set(answers.map((answer) => (JSON.parse(answer.data) as { id: string }).id));
+    expect(ids.size).toBe(2);
+    expect(answers.filter((answer) => answer.event === 'snapshot-end')).toHaveLength(1);
+    expect(late.store.getObjects('Pod')).toHaveLength(20);
   });
 });
 

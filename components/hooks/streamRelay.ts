@@ -9,11 +9,14 @@
  * feed their own ClusterStore from the channel. When the leader's tab closes another tab is elected and
  * opens a stream, whose first message (a snapshot) reaches every follower. A follower that starts (or
  * restarts) says "hello"; the leader answers it alone with a snapshot of its own store, and until a
- * snapshot arrives the follower drops deltas (they would apply to an empty store). A leader that loses
+ * snapshot begins the follower drops deltas (they would apply to an empty store). The leader relays a
+ * snapshot in the parts it arrived in, and answers a hello in parts too, encoded one per task
+ * (lib/cluster/streamParts.ts): never one string of the whole cluster. A leader that loses
  * its place (two leaders for a moment, without locks) closes its stream and follows the other the same
  * way. Framework-free: the channel, the election and the EventSource are passed in (fakes in tests).
  */
 import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
+import { snapshotMessages, SNAPSHOT_PART_CHARS } from '../../lib/cluster/streamParts';
 import type { EventSourceLike } from './clusterStore';
 import { ChannelElection, ELECTION_CHANNEL, localStorageNote, lockElection, type ElectionChannel, type LeaderElection, type LeaderNote } from './streamElection';
 
@@ -91,11 +94,14 @@ export class RelayedEventSource implements EventSourceLike {
     this.synced = false;
   }
 
-  /** One relayed message; deltas before the first snapshot are dropped (nothing to apply them to). */
+  /**
+   * One relayed message; deltas before the first snapshot are dropped (nothing to apply them to). A
+   * snapshot in parts counts from its begin: the store applies what follows it after its end.
+   */
   deliver(event: string, data?: string): void {
     if (this.closed) return;
     if (event === STREAM_EVENTS.delta && !this.synced) return;
-    if (event === STREAM_EVENTS.snapshot) this.synced = true;
+    if (event === STREAM_EVENTS.snapshot || event === STREAM_EVENTS.snapshotBegin) this.synced = true;
     for (const listener of this.listeners.get(event) ?? []) listener(data === undefined ? {} : { data });
   }
 }
@@ -107,6 +113,8 @@ export interface StreamRelayOptions {
   election: LeaderElection;
   /** Opens the real stream (only ever called while this tab leads). */
   openEventSource: (url: string) => EventSourceLike;
+  /** Characters of objects per part of an answer (SNAPSHOT_PART_CHARS). */
+  snapshotPartChars?: number;
 }
 
 export class StreamRelay {
@@ -117,6 +125,9 @@ export class StreamRelay {
   private paused = false;
   /** While leading: the real stream, and the source this tab's own store reads it through. */
   private leading: { stream: EventSourceLike; own: RelayedEventSource } | null = null;
+  /** Answers to hellos still being sent, by the tab they go to: a newer hello replaces its answer. */
+  private readonly answering = new Map<string, { cancelled: boolean }>();
+  private answers = 0;
 
   constructor(private readonly options: StreamRelayOptions) {}
 
@@ -218,11 +229,38 @@ export class StreamRelay {
     this.follower(leading.own);
   };
 
+  /**
+   * Sends `to` this tab's snapshot in parts, one per task, so neither this page nor the follower's is
+   * frozen by a whole cluster's JSON; stops when this tab no longer leads or `to` asks again.
+   */
+  private answer(to: string, snapshot: StreamSnapshot): void {
+    const previous = this.answering.get(to);
+    if (previous) previous.cancelled = true;
+    const task = { cancelled: false };
+    this.answering.set(to, task);
+    const messages = snapshotMessages(snapshot, `${this.options.tabId}:${++this.answers}`, this.options.snapshotPartChars ?? SNAPSHOT_PART_CHARS);
+    const step = () => {
+      if (task.cancelled || this.roleNow !== 'leader') {
+        if (this.answering.get(to) === task) this.answering.delete(to);
+        return;
+      }
+      const next = messages.next();
+      if (next.done) {
+        this.answering.delete(to);
+        return;
+      }
+      this.options.channel.postMessage({ type: 'event', event: next.value.event, data: next.value.data, to });
+      // The next part in a later task: the page handles input and paints in between.
+      setTimeout(step, 0);
+    };
+    step();
+  }
+
   private readonly onMessage = (event: { data: unknown }): void => {
     const action = routeRelayMessage(event.data, { id: this.options.tabId, role: this.roleNow });
     if (action.do === 'answer-hello') {
       const snapshot = this.host?.currentSnapshot();
-      if (snapshot) this.options.channel.postMessage({ type: 'event', event: STREAM_EVENTS.snapshot, data: JSON.stringify(snapshot), to: action.to });
+      if (snapshot) this.answer(action.to, snapshot);
     } else if (action.do === 'deliver') {
       for (const source of [...this.followers]) source.deliver(action.event, action.data);
     }

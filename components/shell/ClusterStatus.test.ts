@@ -77,6 +77,12 @@ describe('summariseConnection', () => {
     expect(summary.detail).not.toContain('Node');
   });
 
+  it('while the first snapshot arrives in parts, says how much of it is here', () => {
+    const receiving: ClientConnectionState = { stream: 'connecting', synced: false, kinds: {}, receiving: { received: 13_000, total: 32_500 } };
+    expect(summariseConnection(receiving)).toEqual({ tone: 'wait', label: 'Receiving the cluster… 40%', detail: '13,000 of 32,500 objects of the cluster’s first snapshot have arrived.' });
+    expect(summariseConnection({ ...receiving, receiving: undefined }).label).toBe('Connecting…');
+  });
+
   it('says Connecting…, neutral, for kinds before their first list, not Retrying', () => {
     const starting: ConnectionStates = {
       Pod: { kind: 'Pod', status: 'live', since: 1 },

@@ -198,6 +198,11 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
       detail: secs !== null ? `The stream to Canopy dropped; retrying in ${secs} s.` : 'The stream to Canopy dropped; reconnecting.',
     };
   }
+  // A first snapshot arriving in parts (a big cluster's takes seconds): how much of it is here.
+  if (!state.synced && state.receiving && state.receiving.total > 0) {
+    const { received, total } = state.receiving;
+    return { tone: 'wait', label: `Receiving the cluster… ${Math.floor((100 * received) / total)}%`, detail: `${received.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} objects of the cluster’s first snapshot have arrived.` };
+  }
   if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting…', detail: 'Waiting for the first snapshot of the cluster.' };
   const kinds = Object.values(state.kinds).filter((k): k is KindConnectionState => !!k);
   // A kind before its first list (the store's `loading`: no error, not live since this stream's snapshot)

@@ -1,6 +1,7 @@
 /** The cluster stream as a test reads it: a snapshot taken in the page (same origin, no header needed). */
 import type { Page } from '@playwright/test';
-import type { StreamSnapshot } from '../../lib/cluster/stream';
+import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
+import { SnapshotAssembler } from '../../lib/cluster/streamParts';
 
 /**
  * A snapshot from /api/stream with every kind's watch live. The hub's first snapshot after a server
@@ -16,10 +17,29 @@ export async function liveStreamSnapshot(page: Page): Promise<StreamSnapshot> {
             source.close();
             reject(new Error('no snapshot within 15 s'));
           }, 15_000);
-          source.addEventListener('snapshot', (event) => {
+          const done = (snapshot: StreamSnapshot) => {
             clearTimeout(timer);
             source.close();
-            resolve(JSON.parse((event as MessageEvent<string>).data) as StreamSnapshot);
+            resolve(snapshot);
+          };
+          source.addEventListener('snapshot', (event) => done(JSON.parse((event as MessageEvent<string>).data) as StreamSnapshot));
+          // The server sends it in parts (lib/cluster/streamParts.ts); this runs in the page, so no import.
+          let begin: (Omit<StreamSnapshot, 'kinds'> & { id: string; kinds: Record<string, { resourceVersion: string }> }) | null = null;
+          const items: Record<string, unknown[]> = {};
+          source.addEventListener('snapshot-begin', (event) => {
+            begin = JSON.parse((event as MessageEvent<string>).data);
+            for (const kind of Object.keys(items)) delete items[kind];
+          });
+          source.addEventListener('snapshot-part', (event) => {
+            const part = JSON.parse((event as MessageEvent<string>).data) as { id: string; kind: string; items: unknown[] };
+            if (part.id === begin?.id) (items[part.kind] ??= []).push(...part.items);
+          });
+          source.addEventListener('snapshot-end', (event) => {
+            const end = JSON.parse((event as MessageEvent<string>).data) as { id: string };
+            if (!begin || end.id !== begin.id) return;
+            const { id: _id, kinds, ...rest } = begin;
+            const whole = Object.fromEntries(Object.entries(kinds).map(([kind, { resourceVersion }]) => [kind, { resourceVersion, items: items[kind] ?? [] }]));
+            done({ ...rest, kinds: whole } as StreamSnapshot);
           });
         }),
     );
@@ -77,8 +97,20 @@ export async function emitToHeldStreams(page: Page, type: string, data: string):
 /**
  * Reads a Server-Sent Events body (the stream route's Response) as the browser's EventSource would,
  * calling `onEvent` per message with its event name and data; resolves when the body ends or is aborted.
+ * A snapshot sent in parts reaches `onEvent` whole, as one `snapshot` at its end (a snapshot whose parts
+ * do not add up fails the read).
  */
 export async function readServerSentEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: string | undefined) => void): Promise<void> {
+  const assembler = new SnapshotAssembler();
+  const deliver = (event: string, data: string | undefined) => {
+    if (event === STREAM_EVENTS.snapshotBegin) assembler.begin(JSON.parse(data ?? 'null'));
+    else if (event === STREAM_EVENTS.snapshotPart) assembler.part(JSON.parse(data ?? 'null'));
+    else if (event === STREAM_EVENTS.snapshotEnd) {
+      const result = assembler.end(JSON.parse(data ?? 'null'));
+      if (result.status === 'incomplete') throw new Error(`a snapshot in parts did not add up: ${result.reason}`);
+      if (result.status === 'complete') onEvent(STREAM_EVENTS.snapshot, JSON.stringify(result.snapshot));
+    } else onEvent(event, data);
+  };
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -90,7 +122,7 @@ export async function readServerSentEvents(body: ReadableStream<Uint8Array>, onE
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const event = /^event: (.*)$/m.exec(block)?.[1];
-      if (event) onEvent(event, /^data: (.*)$/m.exec(block)?.[1]);
+      if (event) deliver(event, /^data: (.*)$/m.exec(block)?.[1]);
     }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The cluster stream's wire format (server/hub → app/api/stream → components/hooks), shared so both
- * ends agree: a snapshot of every kind, then coalesced delta batches with increasing sequence numbers,
- * and the per-kind connection state of the server's upstream watches. A snapshot may come again at any
- * time (the cluster was re-created behind the same context): it replaces everything. Plain JSON data.
+ * ends agree: a snapshot of every kind (in parts: streamParts.ts), then coalesced delta batches with
+ * increasing sequence numbers, and the per-kind connection state of the server's upstream watches. A
+ * snapshot may come again at any time (the cluster was re-created behind the same context): it
+ * replaces everything. Plain JSON data.
  */
 import type { KubeObject } from '../grove/meta';
 import { objectKey, type WatchedKind } from './kinds';
@@ -51,7 +52,19 @@ export interface StreamDelta {
   kinds: Partial<Record<WatchedKind, WatchEvent[]>>;
 }
 
-export const STREAM_EVENTS = { snapshot: 'snapshot', delta: 'delta', state: 'state', heartbeat: 'heartbeat' } as const;
+/**
+ * A snapshot comes whole (`snapshot`) or, from the server and between tabs, in parts: `snapshot-begin`,
+ * `snapshot-part`s, `snapshot-end` (lib/cluster/streamParts.ts); messages after it apply after it.
+ */
+export const STREAM_EVENTS = {
+  snapshot: 'snapshot',
+  snapshotBegin: 'snapshot-begin',
+  snapshotPart: 'snapshot-part',
+  snapshotEnd: 'snapshot-end',
+  delta: 'delta',
+  state: 'state',
+  heartbeat: 'heartbeat',
+} as const;
 
 /**
  * Collects events between two flushes, keeping only the last event per object: a subscriber that

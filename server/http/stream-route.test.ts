@@ -57,7 +57,9 @@ function open(acceptEncoding: string | undefined): Promise<http.IncomingMessage>
   });
 }
 
-const snapshotEvent = /event: snapshot\ndata: (.*)\n\n/;
+/** The whole snapshot arrived (its last part), and its first part of nodes. */
+const snapshotEnd = /event: snapshot-end\ndata: .*\n\n/;
+const nodePart = /event: snapshot-part\ndata: (\{"id":"[^"]*","kind":"Node".*)\n\n/;
 
 describe('GET /api/stream behind Next\'s compression', () => {
   it('with accept-encoding gzip sends a gzip body whose snapshot decompresses before the stream ends', async () => {
@@ -74,13 +76,12 @@ describe('GET /api/stream behind Next\'s compression', () => {
     const snapshot = await new Promise<string>((resolve) =>
       gunzip.on('data', (chunk: Buffer) => {
         text += chunk.toString('utf8');
-        const match = snapshotEvent.exec(text);
-        if (match) resolve(match[1]!);
+        if (snapshotEnd.test(text)) resolve(nodePart.exec(text)?.[1] ?? '{}');
       }),
     );
     expect(ended).toBe(false); // decoded from a flush, not from the end of the body
     expect(text.startsWith('retry: 2000\n\n')).toBe(true);
-    expect((JSON.parse(snapshot) as { kinds: { Node?: { items: unknown[] } } }).kinds.Node?.items.length).toBeGreaterThan(0);
+    expect((JSON.parse(snapshot) as { items?: unknown[] }).items?.length).toBeGreaterThan(0);
     response.destroy();
   });
 

@@ -7,15 +7,20 @@
  * the server buffering without bound. "Too slow" is measured in bytes and in age, not messages: one
  * batch of a 1000-pod change is ~1 MB and a snapshot of 10k GPUs ~5.5 MB.
  *
- * A snapshot (30–66 MB on a 12,500-node cluster) is owed to every new stream, so it never counts
- * against the byte bound, and what waits behind it starts to age only once it has been handed on:
- * on a slow link, writing it alone may take longer than maxQueuedAgeMs. A snapshot replaces everything
- * queued before it, and a `state` (every kind's connection state) replaces a queued one: a cold hub's
- * lists send a state per kind while the browser waits for its snapshot.
+ * A snapshot (30–66 MB on a 12,500-node cluster) goes in parts (lib/cluster/streamParts.ts), encoded
+ * once per snapshot object for every stream that is sent it, one part per turn of the event loop
+ * (setImmediate between parts), so other streams and routes keep going while it is encoded. It is owed
+ * to every new stream, so its parts never count against the byte bound, and what waits behind it
+ * starts to age only once its last part has been handed on: on a slow link, writing it alone may take
+ * longer than maxQueuedAgeMs (a reader that takes none of its parts for that long is too slow). A
+ * snapshot replaces everything queued before it (parts of an earlier snapshot not yet handed on too),
+ * and a `state` (every kind's connection state) replaces a queued one: a cold hub's lists send a state
+ * per kind while the browser waits for its snapshot.
  *
  * Not `no-transform`: Next's compression gzips the stream (flushing per message); the JSON compresses ~20x.
  */
-import { STREAM_EVENTS } from '../../lib/cluster/stream';
+import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
+import { SNAPSHOT_PART_CHARS, snapshotMessages } from '../../lib/cluster/streamParts';
 import type { WatchHub } from './watchHub';
 
 export interface EventStreamOptions {
@@ -27,6 +32,8 @@ export interface EventStreamOptions {
   now?: () => number;
   /** The namespace the browser chose (WatchHub.subscribe). */
   namespace?: string;
+  /** Characters of objects per snapshot part (SNAPSHOT_PART_CHARS). */
+  snapshotPartChars?: number;
 }
 
 export const SSE_DEFAULTS = { heartbeatMs: 15_000, maxQueuedBytes: 16 * 1024 * 1024, maxQueuedAgeMs: 30_000 } as const;
@@ -61,34 +68,76 @@ export function encodeMessage(event: string, data: unknown): Uint8Array {
   return bytes;
 }
 
+/**
+ * A snapshot being encoded in parts, shared by the streams sending it: `parts` grows by one per turn of
+ * the event loop, each reader is told of every new part, and the encoding stops (and is forgotten) once
+ * no stream reads it any more. The last part is the snapshot-end.
+ */
+interface SnapshotEncoding {
+  readonly parts: Uint8Array[];
+  done: boolean;
+  readonly readers: Set<() => void>;
+}
+
+const encodedSnapshots = new WeakMap<object, { partChars: number; encoding: SnapshotEncoding }>();
+let snapshotCount = 0;
+
+/** Starts (or joins) the encoding of `snapshot`; its begin is encoded at once, the rest a part per turn. */
+function encodeSnapshot(snapshot: StreamSnapshot, partChars: number): SnapshotEncoding {
+  const hit = encodedSnapshots.get(snapshot);
+  if (hit && hit.partChars === partChars) return hit.encoding;
+  const messages = snapshotMessages(snapshot, String(++snapshotCount), partChars);
+  const encoding: SnapshotEncoding = { parts: [], done: false, readers: new Set() };
+  encodedSnapshots.set(snapshot, { partChars, encoding });
+  const frame = (message: { event: string; data: string }) => encoder.encode(`event: ${message.event}\ndata: ${message.data}\n\n`);
+  const step = () => {
+    if (encoding.readers.size === 0) {
+      // Nobody left to send it to: a later stream asking for the same snapshot starts afresh.
+      if (encodedSnapshots.get(snapshot)?.encoding === encoding) encodedSnapshots.delete(snapshot);
+      return;
+    }
+    const next = messages.next();
+    if (next.done) return;
+    encoding.parts.push(frame(next.value));
+    encoding.done = next.value.event === STREAM_EVENTS.snapshotEnd;
+    for (const reader of [...encoding.readers]) reader();
+    if (!encoding.done) setImmediate(step);
+  };
+  const first = messages.next();
+  if (!first.done) encoding.parts.push(frame(first.value));
+  setImmediate(step);
+  return encoding;
+}
+
 export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: AbortSignal, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
   const heartbeatMs = options.heartbeatMs ?? SSE_DEFAULTS.heartbeatMs;
   const maxQueuedBytes = options.maxQueuedBytes ?? SSE_DEFAULTS.maxQueuedBytes;
   const maxQueuedAgeMs = options.maxQueuedAgeMs ?? SSE_DEFAULTS.maxQueuedAgeMs;
+  const partChars = options.snapshotPartChars ?? SNAPSHOT_PART_CHARS;
   const now = options.now ?? Date.now;
   // Messages wait here, not in the stream's own queue, so their bytes and age are known: the stream
   // (high-water mark 0) pulls one message each time its reader — the HTTP response, which waits for
-  // the socket to drain — wants one.
-  // `at` is when the message began to wait; undefined while a snapshot ahead of it is still queued or
-  // being written (its clock starts at the next pull). `queuedBytes` leaves snapshots out.
+  // the socket to drain — wants one. The snapshot under way goes first: its encoded parts wait in
+  // `parts` (never counted), `partsComing` while its encoding has more; `queue` holds what came after.
+  // `at` is when a message began to wait; undefined while a snapshot ahead of it is still queued,
+  // encoded or being written (its clock starts at the pull after the snapshot's last part).
   const queue: { event: string; bytes: Uint8Array; at: number | undefined }[] = [];
   let queuedBytes = 0;
+  let parts: Uint8Array[] = [];
+  let partsComing = false;
+  /** Since when the snapshot's parts wait with the reader taking none (it has not started, or stalled). */
+  let partsWaitingSince: number | undefined;
+  /** Stops reading the snapshot being encoded for this stream. */
+  let stopFeed = () => {};
   let wanted = false;
-  /** A snapshot was handed on and the reader has not asked for more since: it is still being written. */
+  /** A snapshot part was handed on and the reader has not asked for more since: it is still being written. */
   let snapshotInFlight = false;
-  const counted = (entry: { event: string }) => entry.event !== STREAM_EVENTS.snapshot;
-  const drop = (keep: (entry: (typeof queue)[number]) => boolean) => {
-    for (let i = queue.length - 1; i >= 0; i--) {
-      const entry = queue[i]!;
-      if (keep(entry)) continue;
-      if (counted(entry)) queuedBytes -= entry.bytes.byteLength;
-      queue.splice(i, 1);
-    }
+  const handOnPart = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
+    snapshotInFlight = true;
+    partsWaitingSince = partsComing || parts.length > 0 ? now() : undefined;
+    controller.enqueue(bytes);
   };
-  const handOn = (controller: ReadableStreamDefaultController<Uint8Array>, entry: { event: string; bytes: Uint8Array }) => {
-    snapshotInFlight = entry.event === STREAM_EVENTS.snapshot;
-    controller.enqueue(entry.bytes);
-  };
+  const snapshotAhead = () => snapshotInFlight || partsComing || parts.length > 0;
   let cleanup = (_why?: Error) => {};
 
   return new ReadableStream<Uint8Array>(
@@ -102,10 +151,14 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
           if (closed) return;
           closed = true;
           unsubscribe();
+          stopFeed();
           if (heartbeat) clearInterval(heartbeat);
           signal.removeEventListener('abort', onAbort);
           queue.length = 0;
           queuedBytes = 0;
+          parts = [];
+          partsComing = false;
+          partsWaitingSince = undefined;
           try {
             // An error drops what the response still buffers at once; a close would wait for a stalled reader.
             if (why) controller.error(why);
@@ -116,27 +169,62 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
         };
         const onAbort = () => close();
         cleanup = close;
-        const push = (event: string, bytes: Uint8Array) => {
+        /** One more part of the snapshot under way: to a reader waiting for it, else in line. */
+        const pushPart = (bytes: Uint8Array, last: boolean) => {
+          if (last) partsComing = false;
           if (wanted) {
             wanted = false;
-            handOn(controller, { event, bytes });
-            return;
-          }
-          // Superseded: everything before a snapshot (it carries every object and state), a state before a state.
-          if (event === STREAM_EVENTS.snapshot) drop(() => false);
-          else if (event === STREAM_EVENTS.state) drop((entry) => entry.event !== STREAM_EVENTS.state);
-          const behindSnapshot = snapshotInFlight || queue.some((entry) => entry.at === undefined || !counted(entry));
-          queue.push({ event, bytes, at: behindSnapshot && counted({ event }) ? undefined : now() });
-          if (counted({ event })) queuedBytes += bytes.byteLength;
+            handOnPart(controller, bytes);
+          } else parts.push(bytes);
+        };
+        /** A snapshot replaces what was queued before it, an earlier snapshot's parts not yet handed on too. */
+        const sendSnapshot = (snapshot: StreamSnapshot) => {
+          stopFeed();
+          queue.length = 0;
+          queuedBytes = 0;
+          parts = [];
+          partsComing = true;
+          partsWaitingSince = now();
+          const encoding = encodeSnapshot(snapshot, partChars);
+          let next = 0;
+          const read = () => {
+            while (next < encoding.parts.length && !closed) {
+              const index = next++;
+              pushPart(encoding.parts[index]!, encoding.done && index === encoding.parts.length - 1);
+            }
+            if (encoding.done && next === encoding.parts.length) stopFeed();
+          };
+          encoding.readers.add(read);
+          stopFeed = () => {
+            encoding.readers.delete(read);
+            stopFeed = () => {};
+          };
+          read();
         };
         const send = (event: string, data: unknown) => {
           if (closed) return;
-          push(event, encodeMessage(event, data));
-          const waiting = queue.filter(counted).length;
-          const oldest = queue.find((entry) => entry.at !== undefined)?.at;
+          const bytes = encodeMessage(event, data);
+          if (wanted && !snapshotAhead()) {
+            wanted = false;
+            controller.enqueue(bytes);
+            return;
+          }
+          // Superseded: a state before a state (a state is every kind's connection state).
+          if (event === STREAM_EVENTS.state) {
+            for (let i = queue.length - 1; i >= 0; i--) {
+              if (queue[i]!.event !== STREAM_EVENTS.state) continue;
+              queuedBytes -= queue[i]!.bytes.byteLength;
+              queue.splice(i, 1);
+            }
+          }
+          const behindSnapshot = snapshotAhead() || queue.some((entry) => entry.at === undefined);
+          queue.push({ event, bytes, at: behindSnapshot ? undefined : now() });
+          queuedBytes += bytes.byteLength;
+          const waiting = queue.length + parts.length + (partsComing ? 1 : 0);
+          const oldest = queue.find((entry) => entry.at !== undefined)?.at ?? partsWaitingSince;
           const age = oldest === undefined ? 0 : now() - oldest;
-          if (queue.length > 1 && ((waiting > 1 && queuedBytes > maxQueuedBytes) || age > maxQueuedAgeMs)) {
-            close(new Error(`the client reads too slowly (${queue.length} messages, ${queuedBytes} bytes queued, the oldest for ${age} ms): closing its stream`));
+          if (waiting > 1 && ((queue.length > 1 && queuedBytes > maxQueuedBytes) || age > maxQueuedAgeMs)) {
+            close(new Error(`the client reads too slowly (${waiting} messages, ${queuedBytes} bytes queued, the oldest for ${age} ms): closing its stream`));
           }
         };
         if (signal.aborted) {
@@ -149,7 +237,9 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
         // handed over inside subscribe() before any read, a second message, cut off when large.
         controller.enqueue(encoder.encode('retry: 2000\n\n'));
         unsubscribe = hub.subscribe({
-          snapshot: (snapshot) => send(STREAM_EVENTS.snapshot, snapshot),
+          snapshot: (snapshot) => {
+            if (!closed) sendSnapshot(snapshot);
+          },
           delta: (delta) => send(STREAM_EVENTS.delta, delta),
           state: (states) => send(STREAM_EVENTS.state, states),
           end: () => close(),
@@ -163,7 +253,16 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
         heartbeat = setInterval(() => send(STREAM_EVENTS.heartbeat, { t: now() }), heartbeatMs);
       },
       pull(controller) {
-        // The reader wants more: a snapshot handed on before has been written, so what waited behind it
+        const part = parts.shift();
+        if (part) {
+          handOnPart(controller, part);
+          return;
+        }
+        if (partsComing) {
+          wanted = true;
+          return;
+        }
+        // The reader wants more: the snapshot's last part has been written, so what waited behind it
         // starts to age now.
         if (snapshotInFlight) {
           snapshotInFlight = false;
@@ -175,8 +274,8 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
           wanted = true;
           return;
         }
-        if (counted(next)) queuedBytes -= next.bytes.byteLength;
-        handOn(controller, next);
+        queuedBytes -= next.bytes.byteLength;
+        controller.enqueue(next.bytes);
       },
       cancel() {
         cleanup();

@@ -8,7 +8,7 @@
  * A subscriber's first snapshot waits until every kind has listed once (or failed: its state says
  * why), at most `firstSnapshotTimeoutMs`: a snapshot of stores that were never filled would tell the
  * browser the cluster is empty. Subscribers arriving while nothing changed share one snapshot object,
- * so the streams encode it once (server/hub/sse.ts encodeMessage).
+ * so the streams encode it once, in parts (server/hub/sse.ts encodeSnapshot).
  *
  * Kinds the source lists in one namespace only (live: an identity refused cluster-wide, see
  * ClusterSource.namespaceOf) follow the namespace each subscriber chose (subscribe's `namespace`, from

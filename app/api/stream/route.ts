@@ -1,6 +1,6 @@
 /**
- * GET /api/stream: the cluster as Server-Sent Events (snapshot, then coalesced deltas, connection
- * states, heartbeats) from the process-wide watch hub. One stream per browser; same origin only.
+ * GET /api/stream: the cluster as Server-Sent Events (a snapshot in parts, lib/cluster/streamParts.ts,
+ * then coalesced deltas, connection states, heartbeats) from the process-wide watch hub. One stream per browser; same origin only.
  * `?namespace=&cluster=`: the namespace chosen in the header (server/hub/streamRequest.ts), which kinds
  * this identity may list in one namespace only are watched in. Past CANOPY_MAX_WATCHED_NAMESPACES such
  * namespaces the stream still opens (200): an EventSource cannot read the body of a 429, and gives up on
