@@ -5,6 +5,7 @@
  */
 import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { editHref } from '../../lib/builder/liveStack';
 import { DEFAULT_VIEW, encodeViewState } from '../../lib/heatmap/urlState';
 import type { GangPlacement } from '../../lib/placement/plan';
 import { workloadEvents } from '../../lib/workloads/events';
@@ -35,7 +36,7 @@ import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
  */
 export function workloadLinks(namespace: string, name: string): { builder: string; topology: string } {
   return {
-    builder: `/builder?edit=${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    builder: editHref(namespace, name),
     topology: `/topology?${encodeViewState({ ...DEFAULT_VIEW, selected: `${namespace}/${name}` }).toString()}`,
   };
 }

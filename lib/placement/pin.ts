@@ -104,9 +104,11 @@ export function pinning(state: ClusterState): Pinning {
     else runningByGang.set(key, [p]);
   }
   const running = (namespace: string, gang: string) => runningByGang.get(`${namespace}/${gang}`) ?? [];
-  /** The new pods each pin holds, and each new pod's GPUs: which pin stopped a pod above the minimum. */
-  const heldBy = new WeakMap<Pin, Set<string>>();
-  const podGpus = new Map<string, number>();
+  /**
+   * The new pods each pin holds, with their GPUs: which pin stopped a pod above the minimum, and what
+   * that pod needed. Per pin, as a pin is one gang's: pod names repeat across namespaces.
+   */
+  const heldBy = new WeakMap<Pin, Map<string, number>>();
 
   /** The domain (label path) of the constraint's required level when every running pod of the scope sits in one. */
   const domainOf = (pods: readonly PodInfo[], constraint: GangTopologyConstraint | undefined, levelsTo: (domain: string) => { domain: string; key: string }[] | undefined) => {
@@ -202,11 +204,10 @@ export function pinning(state: ClusterState): Pinning {
         const gpus = pods.reduce((n, p) => n + p.requests.gpu, 0);
         for (const pin of pins) {
           pin.gpus += gpus;
-          const held = heldBy.get(pin) ?? new Set<string>();
-          for (const p of pods) held.add(p.name);
+          const held = heldBy.get(pin) ?? new Map<string, number>();
+          for (const p of pods) held.set(p.name, p.requests.gpu);
           heldBy.set(pin, held);
         }
-        for (const p of pods) podGpus.set(p.name, p.requests.gpu);
         const steps = pins.flatMap((pin) => pin.path);
         return [{ ...group, minReplicas, pods: pods.map((p) => pinned(p, steps)) }];
       });
@@ -225,7 +226,7 @@ export function pinning(state: ClusterState): Pinning {
         const first = placement.unplacedOptionalPods?.[0];
         const holding = first === undefined ? [] : pins.filter((pin) => heldBy.get(pin)?.has(first));
         if (holding.length === 0) return placement;
-        const need = podGpus.get(first!) ?? 0;
+        const need = heldBy.get(holding[0]!)!.get(first!) ?? 0;
         const left = (pin: Pin) => {
           const taken = placement.pods.reduce((n, p) => {
             const node = nodes.get(p.node);
