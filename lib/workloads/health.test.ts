@@ -21,6 +21,15 @@ function breach(objects: Objects, kind: 'podCliques' | 'podCliqueScalingGroups',
   o.status = { ...o.status, conditions: [{ type: 'MinAvailableBreached', status: 'True', reason, message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
 }
 
+/** Every pod created at T0 (as the apiserver stamps it); Ready=False pods went unready at T0 too. */
+function created(o: Objects, iso = '2026-01-01T00:00:00Z'): Objects {
+  for (const pod of o.pods as (KubeObject & { status: { conditions: { type: string; status: string; lastTransitionTime?: string }[] } })[]) {
+    pod.metadata = { ...pod.metadata, creationTimestamp: iso };
+    pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' && c.status === 'False' ? { ...c, lastTransitionTime: iso } : c));
+  }
+  return o;
+}
+
 /** The pod's PodScheduled condition dropped: Pending, and the scheduler has not said no (yet). */
 function notYetTried(objects: Objects, host: string): void {
   const pod = objects.pods.find((p) => hostname(p) === host) as KubeObject & { status: { conditions: { type: string }[] } };
@@ -262,14 +271,6 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
   // mixtral-agg on the demo's H100 nodes, each gang packed in its rack as it requires.
   const onH100 = (h: string, n: number) => `h100-zh0-b0-r${h.startsWith('mixtral-agg-1') ? 1 : 0}-n${n % 4}`;
 
-  /** Every pod created at T0 (as the apiserver stamps it); Ready=False pods went unready at T0 too. */
-  function created(o: Objects, iso = '2026-01-01T00:00:00Z'): Objects {
-    for (const pod of o.pods as (KubeObject & { status: { conditions: { type: string; status: string; lastTransitionTime?: string }[] } })[]) {
-      pod.metadata = { ...pod.metadata, creationTimestamp: iso };
-      pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' && c.status === 'False' ? { ...c, lastTransitionTime: iso } : c));
-    }
-    return o;
-  }
   // mixtral-agg's gang 1 (2 pods, its minimum) refused by the scheduler; gang 0 ready.
   const refusedGang = () => {
     const o = created(stackObjects(agg, { node: onH100, stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') }));
@@ -416,13 +417,62 @@ describe('workloadHealth: settled below minAvailable (Grove gang-terminates the 
     expect(health(creating).notes.filter((n) => n.severity !== 'info')).toEqual([]);
   });
 
-  it('a breach with pods on their way that has lasted past the progress deadline has settled: a problem counting down', () => {
+  it('a model still loading past the progress deadline (pods Running, not Ready: Grove’s InsufficientReadyPods) is a slow start, a warning at most, no gang termination told as settled', () => {
+    // mixtral-agg replica 0's worker (2 pods, minAvailable 2): containers started at T0, the model still loading 15 minutes on.
+    const o = created(stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-0-') ? 'running' : 'ready') }));
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 2 };
+    // Grove subtracts started-but-not-ready pods: the condition is True from the start (reconcilestatus.go).
+    breach(o, 'podCliques', 'mixtral-agg-0-worker', 'InsufficientReadyPods');
+    const early = health(o, undefined, T0 + 5 * MINUTE);
+    expect(early.state).toBe('progressing');
+    expect(early.notes.map((n) => n.severity)).toEqual(['info']);
+
+    const late = health(o, undefined, T0 + 15 * MINUTE);
+    expect(late.state).toBe('progressing');
+    expect(late.notes).toEqual([
+      {
+        severity: 'warning',
+        text: expect.stringMatching(/^Starting for 15m: 2 of 4 pods ready; mixtral-agg-0-worker-0-x\d+ Running 15m \(and 1 more waiting\); below minAvailable until their pods are ready: mixtral-agg-0-worker$/),
+        since: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+    expect(late.notes.some((n) => /gang-terminates/.test(n.text))).toBe(false);
+    // Hours on, still loading: still a slow start, not a problem.
+    expect(health(o, undefined, T0 + 3 * HOUR).state).toBe('progressing');
+  });
+
+  it('a scaling group’s breach with its pods still on their way past the progress deadline stays starting, not settled by time alone', () => {
     const o = stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-prefill-') ? 'gated' : 'ready') });
     breach(o, 'podCliqueScalingGroups', 'llama-disagg-0-prefill', 'InsufficientAvailablePodCliqueScalingGroupReplicas');
     expect(health(o, undefined, T0 + MINUTE).state).toBe('progressing');
     const late = health(o, undefined, T0 + PROGRESS_DEADLINE_MS + MINUTE);
-    expect(late.state).toBe('degraded');
-    expect(late.problems[0]).toBe('PodCliqueScalingGroup llama-disagg-0-prefill below minAvailable (0 of 1 replicas available); Grove gang-terminates replica 0 in 3h49m (terminationDelay 4h) unless it recovers');
+    expect(late.state).toBe('progressing');
+    expect(late.notes.filter((n) => n.severity === 'problem')).toEqual([]);
+    expect(late.notes.at(-1)!.text).toMatch(/; below minAvailable until their pods are ready: llama-disagg-0-prefill$/);
+  });
+
+  it('a clique of a scaling group that keeps the group’s minAvailable without it: Grove recycles that group replica, and the note names it', () => {
+    // prefill: 2 replicas, minAvailable 1; replica 1's pworker (minAvailable 3) scaled to 2. Replica 0 stays: 2 − 1 ≥ 1.
+    const o = stackObjects(disagg, { podCliqueReplicas: { 'llama-disagg-0-prefill-1-pworker': 2 } });
+    breach(o, 'podCliques', 'llama-disagg-0-prefill-1-pworker', 'ScheduledReplicasBelowMinAvailable');
+    const h = health(o);
+    expect(h.state).toBe('degraded');
+    expect(h.problems).toEqual(['PodClique llama-disagg-0-prefill-1-pworker below minAvailable (2 of 3 scheduled, spec.replicas 2); Grove gang-terminates llama-disagg-0-prefill replica 1 after 4h (terminationDelay) unless scaled back to at least 3']);
+  });
+
+  it('a clique of a scaling group whose group would fall below its own minAvailable: Grove gang-terminates the PodCliqueSet replica, and the note names that', () => {
+    // prefill scaled to 1 replica (minAvailable 1), whose pworker is below its minimum: 1 − 1 < 1.
+    const one = stackObjects(disagg, { scalingGroupReplicas: { prefill: 1 }, podCliqueReplicas: { 'llama-disagg-0-prefill-0-pworker': 2 } });
+    breach(one, 'podCliques', 'llama-disagg-0-prefill-0-pworker', 'ScheduledReplicasBelowMinAvailable');
+    expect(health(one).problems).toEqual(['PodClique llama-disagg-0-prefill-0-pworker below minAvailable (2 of 3 scheduled, spec.replicas 2); Grove gang-terminates replica 0 after 4h (terminationDelay) unless scaled back to at least 3']);
+
+    // Both of prefill's 2 replicas breached (minAvailable 1): 2 − 2 < 1, so each names the PodCliqueSet replica.
+    const both = stackObjects(disagg, { podCliqueReplicas: { 'llama-disagg-0-prefill-0-pworker': 2, 'llama-disagg-0-prefill-1-pworker': 2 } });
+    breach(both, 'podCliques', 'llama-disagg-0-prefill-0-pworker', 'ScheduledReplicasBelowMinAvailable');
+    breach(both, 'podCliques', 'llama-disagg-0-prefill-1-pworker', 'ScheduledReplicasBelowMinAvailable');
+    const problems = health(both).problems;
+    expect(problems).toHaveLength(2);
+    for (const p of problems) expect(p).toMatch(/; Grove gang-terminates replica 0 after 4h \(terminationDelay\) unless scaled back to at least 3$/);
   });
 
   it('a breach whose pods are in trouble keeps its condition wording as before (a warning), with the pods’ problem', () => {

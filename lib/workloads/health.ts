@@ -20,9 +20,10 @@
  * problem at once, as it always was.
  *
  * A MinAvailableBreached that has settled (the clique or group scaled below its minAvailable, or nothing
- * of it on its way to end the breach, or lasting past the progress deadline) is a problem: Grove
- * gang-terminates the replica once it has lasted the PodCliqueSet's terminationDelay, and the note
- * counts down to that moment.
+ * of it on its way to end the breach) is a problem: Grove gang-terminates the replica once it has
+ * lasted the PodCliqueSet's terminationDelay, and the note counts down to that moment. A breach with
+ * pods on their way (a model still loading: running, not Ready) stays starting however long it lasts,
+ * a warning past the progress deadline like any slow start.
  *
  * A rolling update Grove drives (a template change under RollingRecreate: status.updateProgress
  * started and not ended, one PodCliqueSet replica at a time) reads "Updating: N of M replicas updated",
@@ -131,13 +132,29 @@ interface Breach {
   /** What it has now, in the condition's terms: "1 of 2 scheduled". */
   have: number;
   measure: 'scheduled' | 'ready' | 'replicas available';
-  pcsIndex: number;
-  scalingGroup?: { name: string; replicaIndex: number };
+  /** What Grove gang-terminates once terminationDelay has passed: "replica 0", "<group> replica 1". */
+  target: string;
 }
 
 const readyIn = (c: CliqueNode) => c.pods.filter((p) => p.stage === 'ready').length;
 
-function cliqueBreach(c: CliqueNode): Breach {
+/**
+ * What Grove gang-terminates for a clique's breach (PCSG sync.go processMinAvailableBreachedPCSGReplicas):
+ * a clique of a scaling group takes down only its group replica while the group keeps its own
+ * minAvailable without its breached replicas (those with any clique MinAvailableBreached); else the
+ * group is breached and its PodCliqueSet replica goes, as for a standalone clique.
+ */
+function cliqueTarget(c: CliqueNode, groups: readonly ScalingGroupNode[]): string {
+  const sg = c.scalingGroup;
+  const group = sg && groups.find((g) => g.name === sg.name);
+  if (sg && group) {
+    const breachedReplicas = group.replicaNodes.filter((r) => r.cliques.some((x) => x.breached)).length;
+    if (group.replicas - breachedReplicas >= group.minAvailable) return `${sg.name} replica ${sg.replicaIndex}`;
+  }
+  return `replica ${c.pcsIndex}`;
+}
+
+function cliqueBreach(c: CliqueNode, groups: readonly ScalingGroupNode[]): Breach {
   const live = c.pods.filter((p) => isLiveStage(p.stage));
   const scheduled = c.breached!.reason === 'ScheduledReplicasBelowMinAvailable';
   return {
@@ -150,8 +167,7 @@ function cliqueBreach(c: CliqueNode): Breach {
     missing: Math.max(0, c.replicas - live.length),
     have: scheduled ? live.filter((p) => p.node).length : readyIn(c),
     measure: scheduled ? 'scheduled' : 'ready',
-    pcsIndex: c.pcsIndex,
-    ...(c.scalingGroup ? { scalingGroup: c.scalingGroup } : {}),
+    target: cliqueTarget(c, groups),
   };
 }
 
@@ -169,23 +185,23 @@ function groupBreach(g: ScalingGroupNode): Breach {
     missing: Math.max(0, g.replicas - present) + g.replicaNodes.reduce((n, r) => n + r.cliques.reduce((m, c) => m + Math.max(0, c.replicas - c.pods.filter((p) => isLiveStage(p.stage)).length), 0), 0),
     have: available,
     measure: 'replicas available',
-    pcsIndex: g.pcsIndex,
+    target: `replica ${g.pcsIndex}`,
   };
 }
 
 /**
  * Settled below minAvailable, not starting: its own spec.replicas is under minAvailable (scaled down
  * past it: nothing is coming); or, with less than its minimum, nothing that could end the breach is
- * on its way (no pod of it starting, none being created), or the breach has lasted past the progress
- * deadline. With its minimum there the condition lags the pods: not settled. Grove's terminationDelay
- * runs all the while (gangterminate.go).
+ * on its way (no pod of it starting, none being created). With its minimum there the condition lags
+ * the pods: not settled. However long pods on their way take, the breach is not settled by time:
+ * Grove counts a pod started but not Ready against minAvailable (InsufficientReadyPods), so a model
+ * loading for longer than the progress deadline breaches with nothing wrong; the slow start's own
+ * late warning says so. Grove's terminationDelay runs all the while (gangterminate.go).
  */
-function settledBelowMin(b: Breach, onTheWay: ReadonlySet<PodNode>, now: number | undefined): boolean {
+function settledBelowMin(b: Breach, onTheWay: ReadonlySet<PodNode>): boolean {
   if (b.replicas < b.minAvailable) return true;
   // Enough of it already there: the condition has not caught up yet.
   if (b.have >= b.minAvailable) return false;
-  const since = parseTime(b.c.lastTransitionTime);
-  if (since !== undefined && now !== undefined && now - since >= PROGRESS_DEADLINE_MS) return true;
   return b.missing === 0 && !b.pods.some((p) => onTheWay.has(p));
 }
 
@@ -193,14 +209,15 @@ function settledBelowMin(b: Breach, onTheWay: ReadonlySet<PodNode>, now: number 
  * The note for a breach that has settled: what it has against its minimum, and what Grove does about
  * it (API-NOTES §11): once MinAvailableBreached has been True for the PodCliqueSet's terminationDelay
  * (template.terminationDelay, Grove's default 4h), a standalone clique or a scaling group takes its
- * PodCliqueSet replica down and up again; a clique of a scaling group its scaling-group replica.
+ * PodCliqueSet replica down and up again; a clique of a scaling group its scaling-group replica, or
+ * the PodCliqueSet replica when the group would fall below its own minAvailable (cliqueTarget).
  * Counts down from the condition's lastTransitionTime when it and `now` are known.
  */
 function breachNote(b: Breach, tree: WorkloadTree, now: number | undefined): { text: string; since?: number; left?: number } {
   const delay = tree.pcs.spec?.template?.terminationDelay || DEFAULT_TERMINATION_DELAY;
   const delayMs = parseGoDuration(delay);
   const since = parseTime(b.c.lastTransitionTime);
-  const target = b.scalingGroup ? `${b.scalingGroup.name} replica ${b.scalingGroup.replicaIndex}` : `replica ${b.pcsIndex}`;
+  const { target } = b;
   const short = b.replicas < b.minAvailable;
   const unless = short ? `unless scaled back to at least ${b.minAvailable}` : 'unless it recovers';
   let fate = `Grove gang-terminates ${target} after ${delay} (terminationDelay) ${unless}`;
@@ -348,7 +365,7 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   for (const p of state ? unmetRequiredPacks(state, tree) : []) add('problem', p.text);
 
   // A breach is calm while the pods it counts are on their way; with one of them failing it says so.
-  const breached: Breach[] = [...tree.podCliques.filter((c) => c.breached).map(cliqueBreach), ...tree.scalingGroups.filter((g) => g.breached).map(groupBreach)];
+  const breached: Breach[] = [...tree.podCliques.filter((c) => c.breached).map((c) => cliqueBreach(c, tree.scalingGroups)), ...tree.scalingGroups.filter((g) => g.breached).map(groupBreach)];
   const breachTroubled = (b: (typeof breached)[number]) => b.pods.some((p) => troubled.has(p));
   for (const b of breached.filter(breachTroubled)) add('warning', `${b.kind} ${b.name}: MinAvailableBreached (${b.c.reason})`);
 
@@ -369,10 +386,11 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   }
 
   const starting = live.filter((p) => p.stage !== 'ready' && !troubled.has(p) && !optional.includes(p));
-  // A breach none of whose pods is troubled is starting only while pods that could end it are on their way;
+  // A breach none of whose pods is troubled is starting only while pods that could end it are on their way
+  // (gated, pending, bound, or running and not Ready yet: a model loading), however long they take;
   // settled below minAvailable, Grove's terminationDelay runs out and the replica is gang-terminated: a problem.
   const onTheWay = new Set(starting);
-  const settled = breached.filter((b) => !breachTroubled(b) && settledBelowMin(b, onTheWay, now));
+  const settled = breached.filter((b) => !breachTroubled(b) && settledBelowMin(b, onTheWay));
   for (const b of settled) {
     const n = breachNote(b, tree, now);
     if (n.since !== undefined) timeDependent = true;
@@ -380,8 +398,6 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     add('problem', n.text, n.since);
   }
   const breachStarting = (b: (typeof breached)[number]) => !breachTroubled(b) && !settled.includes(b);
-  // A starting breach settles when it outlasts the progress deadline: the row must be read again as time passes.
-  if (now !== undefined && breached.some((b) => breachStarting(b) && parseTime(b.c.lastTransitionTime) !== undefined)) timeDependent = true;
   const update = rollingUpdateOf(tree);
   if (update) {
     const since = parseTime(update.since);
