@@ -313,6 +313,18 @@ describe('ClusterStore', () => {
       expect(names()).toEqual(many('new', 6).map((object) => object.metadata?.name).sort());
     });
 
+    it('while a resync is received there is no copy for another tab (it is about to be replaced); after its end, the new one', () => {
+      store.retain();
+      latest().fire('snapshot', snapshot(5, [pod('old', '1')]));
+      expect(store.currentSnapshot()!.seq).toBe(5);
+      const messages = inParts(snapshot(5, many('new', 6)), 'resync');
+      deliver(messages.slice(0, 2));
+      expect(store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+      expect(store.currentSnapshot()).toBeNull();
+      deliver(messages.slice(2));
+      expect(store.currentSnapshot()!.kinds.Pod!.items.map((object) => object.metadata?.name)).toEqual(many('new', 6).map((object) => object.metadata?.name).sort());
+    });
+
     it('deltas and states that arrive while it is received apply after it, in order', () => {
       store.retain();
       const messages = inParts({ ...snapshot(7, many('p', 6)), states: { Pod: { kind: 'Pod', status: 'connecting', since: 1 } } }, 's3');

@@ -164,10 +164,11 @@ export class ClusterStore {
 
   /**
    * The tab's copy of the cluster as a stream snapshot, for another tab that starts following this
-   * one; null unless this tab's stream is open and synced (the follower then waits for the next one).
+   * one; null unless this tab's stream is open and synced, and null while a snapshot is being received
+   * (what the tab shows then is about to be replaced; the relay answers after it is applied).
    */
   currentSnapshot(): StoreSnapshot | null {
-    if (this.connection.stream !== 'open' || !this.connection.synced) return null;
+    if (this.connection.stream !== 'open' || !this.connection.synced || this.assembler.receiving) return null;
     const kinds: StreamSnapshot['kinds'] = {};
     for (const [kind, store] of this.stores) kinds[kind] = { resourceVersion: store.resourceVersion, items: [...this.getObjects(kind)] };
     const liveSinceSnapshot = Object.fromEntries([...this.liveSinceSnapshot].map((kind) => [kind, true])) as KindFlags;

@@ -113,6 +113,7 @@ describe('routeRelayMessage', () => {
   it('the leader answers hellos from others and ignores relayed events', () => {
     expect(routeRelayMessage({ type: 'hello', from: 'b' }, leader)).toEqual({ do: 'answer-hello', to: 'b' });
     expect(routeRelayMessage({ type: 'hello', from: 'a' }, leader)).toEqual({ do: 'ignore' });
+    expect(routeRelayMessage({ type: 'hello', from: 'b', again: true }, leader)).toEqual({ do: 'answer-hello', to: 'b', again: true });
     expect(routeRelayMessage({ type: 'event', event: 'delta', data: '{}' }, leader)).toEqual({ do: 'ignore' });
   });
   it('a follower takes events for everyone or for itself, and ignores hellos and events for other tabs', () => {
@@ -123,7 +124,7 @@ describe('routeRelayMessage', () => {
     expect(routeRelayMessage({ type: 'hello', from: 'c' }, follower)).toEqual({ do: 'ignore' });
   });
   it('ignores anything malformed or unknown', () => {
-    for (const message of [null, 'hello', { type: 'hello' }, { type: 'event' }, { type: 'event', event: 'delta', data: 5 }, { type: 'event', event: 'open-window' }, { type: 'bye', from: 'c' }]) {
+    for (const message of [null, 'hello', { type: 'hello' }, { type: 'hello', from: 'c', again: 'yes' }, { type: 'event' }, { type: 'event', event: 'delta', data: 5 }, { type: 'event', event: 'open-window' }, { type: 'bye', from: 'c' }]) {
       expect(routeRelayMessage(message, follower)).toEqual({ do: 'ignore' });
     }
   });
@@ -145,6 +146,18 @@ describe('RelayedEventSource', () => {
     expect(onClose).toHaveBeenCalledTimes(1);
     source.deliver('delta', '3');
     expect(seen).toHaveLength(3);
+  });
+
+  it('says so when a snapshot’s end arrives before any snapshot began (its begin was missed), not after', () => {
+    const unusable = vi.fn();
+    const source = new RelayedEventSource(() => {}, unusable);
+    source.deliver('snapshot-part', '{}');
+    source.deliver('snapshot-end', '{}');
+    expect(unusable).toHaveBeenCalledTimes(1);
+    expect(unusable).toHaveBeenCalledWith(source);
+    source.deliver('snapshot-begin', '{}');
+    source.deliver('snapshot-end', '{}');
+    expect(unusable).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -308,6 +321,89 @@ describe('StreamRelay: a snapshot in parts between tabs', () => {
     expect(ids.size).toBe(2);
     expect(answers.filter((answer) => answer.event === 'snapshot-end')).toHaveLength(1);
     expect(late.store.getObjects('Pod')).toHaveLength(20);
+  });
+
+  /** The messages sent on the channel since `from` to `tab` alone, by event. */
+  const answersTo = (tab: string, from: number) => bus.sent.slice(from).filter((m) => m.type === 'event' && m.to === tab) as { event: string; data: string }[];
+  const begins = (answers: { event: string; data: string }[]) => answers.filter((answer) => answer.event === 'snapshot-begin').map((answer) => JSON.parse(answer.data) as StreamSnapshot);
+
+  it('a tab that says hello while the leader receives its first snapshot gets it once applied, then the deltas', async () => {
+    const first = openTab('t1', { snapshotPartChars: 300 });
+    await flush();
+    const stream = openSources()[0]!;
+    const send = fireInParts(stream, snapshot(3, pods('p', 20)), 'server-1');
+    send(0, 4);
+    await flush();
+    const sentBefore = bus.sent.length;
+    const late = openTab('t2'); // it hears the rest of the parts, and the end, but not the begin
+    await flush();
+    expect(first.store.currentSnapshot()).toBeNull();
+    send(4);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+    expect(podNames(late.store)).toEqual(podNames(first.store));
+    expect(late.store.getObjects('Pod')).toHaveLength(20);
+    // It said hello again on the end it could not use; the leader, already answering it, let that be.
+    expect(bus.sent.slice(sentBefore)).toContainEqual({ type: 'hello', from: 't2', again: true });
+    expect(begins(answersTo('t2', sentBefore)).map((begin) => begin.seq)).toEqual([3]);
+    stream.fire('delta', { seq: 4, kinds: { Pod: [{ type: 'DELETED', object: pod('p0', '9') }] } } satisfies StreamDelta);
+    await flush();
+    expect(late.store.getObjects('Pod')).toHaveLength(19);
+    expect(podNames(late.store)).toEqual(podNames(first.store));
+    expect(FakeEventSource.all).toHaveLength(1);
+  });
+
+  it('a tab that says hello while the leader reconnects gets the new snapshot once it is in; tabs that heard its begin are not answered', async () => {
+    const { tabs, stream } = await openSyncedTabs(2, [pod('old', '1')]);
+    stream.fire('error');
+    await vi.advanceTimersByTimeAsync(1_000); // both back off, then the leader reopens and the follower says hello
+    const again = openSources();
+    expect(again.map((source) => source.owner)).toEqual(['t1']);
+    expect(tabs[0]!.store.getConnectionState().stream).toBe('reconnecting');
+    const sentBefore = bus.sent.length;
+    const send = fireInParts(again[0]!, snapshot(10, pods('new', 20)), 'server-2');
+    send(0, 3);
+    await flush();
+    const late = openTab('t3');
+    await flush();
+    send(3);
+    await vi.advanceTimersByTimeAsync(50);
+    for (const tab of [...tabs, late]) {
+      expect(tab.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+      expect([...podNames(tab.store)].sort()).toEqual(pods('new', 20).map((p) => `${p.metadata!.name}:Pending`).sort());
+    }
+    expect(answersTo('t2', sentBefore)).toEqual([]);
+    expect(begins(answersTo('t3', sentBefore)).map((begin) => begin.seq)).toEqual([10]);
+    again[0]!.fire('delta', { seq: 11, kinds: { Pod: [{ type: 'ADDED', object: pod('late', '12') }] } } satisfies StreamDelta);
+    await flush();
+    for (const tab of [...tabs, late]) expect(podNames(tab.store)).toContain('late:Pending');
+  });
+
+  it('a hello while the leader receives a resync snapshot is answered with the new snapshot, not the state it replaces', async () => {
+    const first = openTab('t1', { snapshotPartChars: 300 });
+    await flush();
+    const stream = openSources()[0]!;
+    stream.fire('snapshot', snapshot(4, [pod('gone', '1')]));
+    stream.fire('delta', { seq: 5, kinds: { Pod: [{ type: 'ADDED', object: pod('gone2', '2') }] } } satisfies StreamDelta);
+    await flush();
+    // The hub relisted (onReset): a snapshot whose seq is the last delta's, with another cluster.
+    const send = fireInParts(stream, snapshot(5, pods('new', 20)), 'resync');
+    send(0, 3);
+    await flush();
+    const sentBefore = bus.sent.length;
+    const late = openTab('t2');
+    await flush();
+    await flush();
+    expect(answersTo('t2', sentBefore)).toEqual([]); // not the old state
+    send(3);
+    await vi.advanceTimersByTimeAsync(50);
+    expect([...podNames(first.store)].sort()).toEqual(pods('new', 20).map((p) => `${p.metadata!.name}:Pending`).sort());
+    expect(podNames(late.store)).toEqual(podNames(first.store));
+    stream.fire('delta', { seq: 6, kinds: { Pod: [{ type: 'DELETED', object: pod('new0', '9') }] } } satisfies StreamDelta);
+    await flush();
+    expect(podNames(late.store)).toEqual(podNames(first.store));
+    expect(podNames(late.store)).not.toContain('gone:Pending');
+    expect(late.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
   });
 });
 

@@ -11,7 +11,11 @@
  * restarts) says "hello"; the leader answers it alone with a snapshot of its own store, and until a
  * snapshot begins the follower drops deltas (they would apply to an empty store). The leader relays a
  * snapshot in the parts it arrived in, and answers a hello in parts too, encoded one per task
- * (lib/cluster/streamParts.ts): never one string of the whole cluster. A leader that loses
+ * (lib/cluster/streamParts.ts): never one string of the whole cluster. A hello the leader cannot answer
+ * yet (its store unsynced, or receiving a snapshot: its copy is about to be replaced) waits until the
+ * store applies the next snapshot; a hello heard before a snapshot's begin is relayed needs no answer,
+ * as the follower hears that snapshot whole. A follower that hears a snapshot's end without its begin
+ * says hello again, in case its first went unanswered (a leader of an older version). A leader that loses
  * its place (two leaders for a moment, without locks) closes its stream and follows the other the same
  * way. Framework-free: the channel, the election and the EventSource are passed in (fakes in tests).
  */
@@ -23,8 +27,11 @@ import { ChannelElection, ELECTION_CHANNEL, localStorageNote, lockElection, type
 export const STREAM_LOCK = 'canopy:cluster-stream';
 export const STREAM_CHANNEL = 'canopy:cluster-stream';
 
-/** What travels on the channel: a follower's hello, or one stream message (`to`: for that tab only). */
-export type RelayMessage = { type: 'hello'; from: string } | { type: 'event'; event: string; data?: string; to?: string };
+/**
+ * What travels on the channel: a follower's hello (`again`: a repeat, moot if its answer is on the way),
+ * or one stream message (`to`: for that tab only).
+ */
+export type RelayMessage = { type: 'hello'; from: string; again?: boolean } | { type: 'event'; event: string; data?: string; to?: string };
 
 /** The events a leader relays: the stream's own, and `error` so followers back off and say so too. */
 export const RELAYED_EVENTS: readonly string[] = [...Object.values(STREAM_EVENTS), 'error'];
@@ -46,12 +53,12 @@ export interface RelayHost {
 
 export type RelayRole = 'idle' | 'follower' | 'leader' | 'stopped';
 
-export type RelayAction = { do: 'ignore' } | { do: 'answer-hello'; to: string } | { do: 'deliver'; event: string; data?: string };
+export type RelayAction = { do: 'ignore' } | { do: 'answer-hello'; to: string; again?: true } | { do: 'deliver'; event: string; data?: string };
 
 function isRelayMessage(value: unknown): value is RelayMessage {
   if (!value || typeof value !== 'object') return false;
   const message = value as Record<string, unknown>;
-  if (message.type === 'hello') return typeof message.from === 'string';
+  if (message.type === 'hello') return typeof message.from === 'string' && (message.again === undefined || typeof message.again === 'boolean');
   return message.type === 'event' && typeof message.event === 'string' && (message.data === undefined || typeof message.data === 'string');
 }
 
@@ -62,7 +69,10 @@ function isRelayMessage(value: unknown): value is RelayMessage {
  */
 export function routeRelayMessage(message: unknown, tab: { id: string; role: RelayRole }): RelayAction {
   if (!isRelayMessage(message)) return { do: 'ignore' };
-  if (message.type === 'hello') return tab.role === 'leader' && message.from !== tab.id ? { do: 'answer-hello', to: message.from } : { do: 'ignore' };
+  if (message.type === 'hello') {
+    if (tab.role !== 'leader' || message.from === tab.id) return { do: 'ignore' };
+    return message.again ? { do: 'answer-hello', to: message.from, again: true } : { do: 'answer-hello', to: message.from };
+  }
   if (tab.role !== 'follower' && tab.role !== 'idle') return { do: 'ignore' };
   if (message.to !== undefined && message.to !== tab.id) return { do: 'ignore' };
   if (!RELAYED_EVENTS.includes(message.event)) return { do: 'ignore' };
@@ -77,7 +87,11 @@ export class RelayedEventSource implements EventSourceLike {
   private synced = false;
   closed = false;
 
-  constructor(private readonly onClose: (source: RelayedEventSource) => void) {}
+  /** `onUnusableEnd`: a snapshot's end arrived before any snapshot began here (this tab missed its begin). */
+  constructor(
+    private readonly onClose: (source: RelayedEventSource) => void,
+    private readonly onUnusableEnd?: (source: RelayedEventSource) => void,
+  ) {}
 
   addEventListener(type: string, listener: Listener): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
@@ -103,6 +117,7 @@ export class RelayedEventSource implements EventSourceLike {
     if (event === STREAM_EVENTS.delta && !this.synced) return;
     if (event === STREAM_EVENTS.snapshot || event === STREAM_EVENTS.snapshotBegin) this.synced = true;
     for (const listener of this.listeners.get(event) ?? []) listener(data === undefined ? {} : { data });
+    if (event === STREAM_EVENTS.snapshotEnd && !this.synced) this.onUnusableEnd?.(this);
   }
 }
 
@@ -128,6 +143,8 @@ export class StreamRelay {
   /** Answers to hellos still being sent, by the tab they go to: a newer hello replaces its answer. */
   private readonly answering = new Map<string, { cancelled: boolean }>();
   private answers = 0;
+  /** Tabs whose hello came while this tab's store had nothing to send: answered once it applies a snapshot. */
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly options: StreamRelayOptions) {}
 
@@ -178,7 +195,7 @@ export class StreamRelay {
     return this.follower();
   };
 
-  private follower(source = new RelayedEventSource(this.forget)): RelayedEventSource {
+  private follower(source = new RelayedEventSource(this.forget, this.helloAgain)): RelayedEventSource {
     this.followers.add(source);
     this.options.channel.postMessage({ type: 'hello', from: this.options.tabId });
     return source;
@@ -192,16 +209,25 @@ export class StreamRelay {
     this.leading = null;
   };
 
+  /** Missed a snapshot's begin: maybe the leader never answered this tab's hello (see the top). */
+  private readonly helloAgain = (source: RelayedEventSource): void => {
+    if (this.followers.has(source) && this.roleNow === 'follower') this.options.channel.postMessage({ type: 'hello', from: this.options.tabId, again: true });
+  };
+
   private relayed(stream: EventSourceLike): EventSourceLike {
     this.leading?.own.close();
-    const own = new RelayedEventSource(this.forget);
+    const own = new RelayedEventSource(this.forget, this.helloAgain);
     this.leading = { stream, own };
     for (const event of RELAYED_EVENTS) {
       stream.addEventListener(event, (message) => {
         if (this.leading?.stream !== stream) return;
         const data = typeof message.data === 'string' ? message.data : undefined;
         this.options.channel.postMessage({ type: 'event', event, ...(data === undefined ? {} : { data }) });
+        // Every tab that said hello so far hears this snapshot from its start.
+        if (event === STREAM_EVENTS.snapshot || event === STREAM_EVENTS.snapshotBegin) this.waiting.clear();
         own.deliver(event, data);
+        // The store applies a snapshot on these (synchronously): the tabs that joined meanwhile get it now.
+        if ((event === STREAM_EVENTS.snapshot || event === STREAM_EVENTS.snapshotEnd) && this.waiting.size > 0) this.answerWaiting();
       });
     }
     return own;
@@ -221,6 +247,8 @@ export class StreamRelay {
   private readonly follow = (): void => {
     if (this.roleNow !== 'leader') return;
     this.roleNow = 'follower';
+    // The new leader's stream starts with a snapshot that every tab hears.
+    this.waiting.clear();
     const leading = this.leading;
     this.leading = null;
     if (!leading) return;
@@ -256,11 +284,29 @@ export class StreamRelay {
     step();
   }
 
+  /** Answers the tabs that waited, if the store now has a snapshot to send (an incomplete one is not applied). */
+  private answerWaiting(): void {
+    const snapshot = this.host?.currentSnapshot();
+    if (!snapshot) return;
+    const tabs = [...this.waiting];
+    this.waiting.clear();
+    for (const to of tabs) this.answer(to, snapshot);
+  }
+
   private readonly onMessage = (event: { data: unknown }): void => {
     const action = routeRelayMessage(event.data, { id: this.options.tabId, role: this.roleNow });
     if (action.do === 'answer-hello') {
+      if (action.again && (this.answering.has(action.to) || this.waiting.has(action.to))) return;
       const snapshot = this.host?.currentSnapshot();
-      if (snapshot) this.answer(action.to, snapshot);
+      if (snapshot) {
+        this.answer(action.to, snapshot);
+        return;
+      }
+      // Nothing worth sending now: an answer under way is of a copy about to be replaced.
+      const underWay = this.answering.get(action.to);
+      if (underWay) underWay.cancelled = true;
+      this.answering.delete(action.to);
+      this.waiting.add(action.to);
     } else if (action.do === 'deliver') {
       for (const source of [...this.followers]) source.deliver(action.event, action.data);
     }
