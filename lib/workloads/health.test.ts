@@ -417,7 +417,7 @@ describe('workloadHealth: settled below minAvailable (Grove gang-terminates the 
     expect(health(creating).notes.filter((n) => n.severity !== 'info')).toEqual([]);
   });
 
-  it('a model still loading past the progress deadline (pods Running, not Ready: Grove’s InsufficientReadyPods) is a slow start, a warning at most, no gang termination told as settled', () => {
+  it('a model still loading past the progress deadline (pods Running, not Ready: Grove’s InsufficientReadyPods) is a slow start, a warning at most, which says when Grove would gang-terminate if it is still below minAvailable then', () => {
     // mixtral-agg replica 0's worker (2 pods, minAvailable 2): containers started at T0, the model still loading 15 minutes on.
     const o = created(stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-0-') ? 'running' : 'ready') }));
     o.pcs.status = { availableReplicas: 1, updatedReplicas: 2 };
@@ -432,13 +432,19 @@ describe('workloadHealth: settled below minAvailable (Grove gang-terminates the 
     expect(late.notes).toEqual([
       {
         severity: 'warning',
-        text: expect.stringMatching(/^Starting for 15m: 2 of 4 pods ready; mixtral-agg-0-worker-0-x\d+ Running 15m \(and 1 more waiting\); below minAvailable until their pods are ready: mixtral-agg-0-worker$/),
+        // Grove's terminationDelay has run since the condition turned True (T0): the warning says when it acts.
+        text: expect.stringMatching(
+          /^Starting for 15m: 2 of 4 pods ready; mixtral-agg-0-worker-0-x\d+ Running 15m \(and 1 more waiting\); below minAvailable until their pods are ready: mixtral-agg-0-worker; if still below minAvailable, Grove gang-terminates replica 0 in 3h45m \(terminationDelay 4h\)$/,
+        ),
         since: '2026-01-01T00:00:00.000Z',
       },
     ]);
-    expect(late.notes.some((n) => /gang-terminates/.test(n.text))).toBe(false);
-    // Hours on, still loading: still a slow start, not a problem.
-    expect(health(o, undefined, T0 + 3 * HOUR).state).toBe('progressing');
+    expect(early.notes.some((n) => /gang-terminates/.test(n.text))).toBe(false);
+    // Hours on, still loading: still a slow start, not a problem, and the countdown has moved.
+    const hours = health(o, undefined, T0 + 3 * HOUR);
+    expect(hours.state).toBe('progressing');
+    expect(hours.notes[0]!.text).toMatch(/; if still below minAvailable, Grove gang-terminates replica 0 in 60m \(terminationDelay 4h\)$/);
+    expect(health(o, undefined, T0 + 4 * HOUR + 1000).notes[0]!.text).toMatch(/; terminationDelay 4h has passed: Grove gang-terminates replica 0$/);
   });
 
   it('a scaling group’s breach with its pods still on their way past the progress deadline stays starting, not settled by time alone', () => {

@@ -205,6 +205,15 @@ function settledBelowMin(b: Breach, onTheWay: ReadonlySet<PodNode>): boolean {
   return b.missing === 0 && !b.pods.some((p) => onTheWay.has(p));
 }
 
+/** The stack's terminationDelay, when the breach began, and what is left of the delay (when both it and `now` are known). */
+function terminationCountdown(b: Breach, tree: WorkloadTree, now: number | undefined): { delay: string; since?: number; left?: number } {
+  const delay = tree.pcs.spec?.template?.terminationDelay || DEFAULT_TERMINATION_DELAY;
+  const delayMs = parseGoDuration(delay);
+  const since = parseTime(b.c.lastTransitionTime);
+  const left = since !== undefined && now !== undefined && delayMs !== null ? since + delayMs - now : undefined;
+  return { delay, ...(since !== undefined ? { since } : {}), ...(left !== undefined ? { left } : {}) };
+}
+
 /**
  * The note for a breach that has settled: what it has against its minimum, and what Grove does about
  * it (API-NOTES §11): once MinAvailableBreached has been True for the PodCliqueSet's terminationDelay
@@ -214,14 +223,11 @@ function settledBelowMin(b: Breach, onTheWay: ReadonlySet<PodNode>): boolean {
  * Counts down from the condition's lastTransitionTime when it and `now` are known.
  */
 function breachNote(b: Breach, tree: WorkloadTree, now: number | undefined): { text: string; since?: number; left?: number } {
-  const delay = tree.pcs.spec?.template?.terminationDelay || DEFAULT_TERMINATION_DELAY;
-  const delayMs = parseGoDuration(delay);
-  const since = parseTime(b.c.lastTransitionTime);
+  const { delay, since, left } = terminationCountdown(b, tree, now);
   const { target } = b;
   const short = b.replicas < b.minAvailable;
   const unless = short ? `unless scaled back to at least ${b.minAvailable}` : 'unless it recovers';
   let fate = `Grove gang-terminates ${target} after ${delay} (terminationDelay) ${unless}`;
-  const left = since !== undefined && now !== undefined && delayMs !== null ? since + delayMs - now : undefined;
   if (left !== undefined) fate = left > 0 ? `Grove gang-terminates ${target} in ${formatDuration(left)} (terminationDelay ${delay}) ${unless}` : `terminationDelay ${delay} has passed: Grove gang-terminates ${target}`;
   const text = `${b.kind} ${b.name} below minAvailable (${b.have} of ${b.minAvailable} ${b.measure}${short ? `, spec.replicas ${b.replicas}` : ''}); ${fate}`;
   return { text, ...(since !== undefined && now !== undefined ? { since } : {}), ...(left !== undefined && left > 0 ? { left } : {}) };
@@ -421,11 +427,26 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     const holdupMs = holdup ? waited(notReadySince(holdup)) : undefined;
     shown(holdupMs);
     const holdupText = holdup ? `; ${podWait(holdup, holdupMs)}${others > 0 ? ` (and ${others} more waiting)` : ''}` : '';
+    // Late with a breach that is True (pods started but not Ready: InsufficientReadyPods): Grove's
+    // terminationDelay runs all the while, so the warning says when it would act, from the first breach.
+    const clock = late
+      ? breached
+          .filter(breachStarting)
+          .map((b) => ({ b, ...terminationCountdown(b, tree, now) }))
+          .filter((x) => x.left !== undefined)
+          .sort((x, y) => x.left! - y.left!)[0]
+      : undefined;
+    if (clock) shown(Math.max(0, clock.left!));
+    const fateText = clock
+      ? clock.left! > 0
+        ? `; if still below minAvailable, Grove gang-terminates ${clock.b.target} in ${formatDuration(clock.left!)} (terminationDelay ${clock.delay})`
+        : `; terminationDelay ${clock.delay} has passed: Grove gang-terminates ${clock.b.target}`
+      : '';
     // Mid-update the Updating note speaks for pods on their way; a pod late past the deadline is still a warning.
     if (!update || late || refusedYoung.length > 0) {
       add(
         late ? 'warning' : 'info',
-        `Starting${aged(since)}: ${ready} of ${plural(live.length, 'pod')} ready${holdupText}${waiting.length > 0 ? `; below minAvailable until their pods are ready: ${named(waiting)}` : ''}`,
+        `Starting${aged(since)}: ${ready} of ${plural(live.length, 'pod')} ready${holdupText}${waiting.length > 0 ? `; below minAvailable until their pods are ready: ${named(waiting)}` : ''}${fateText}`,
         ms !== undefined ? since : undefined,
       );
     }
