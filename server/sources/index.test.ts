@@ -13,7 +13,7 @@ import { kubeList, snapshotFromTopologySpec } from '../../lib/topology/snapshot'
 import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import { ActionFailure } from '../actions/errors';
 import { configureWatchHub, getWatchHub, resetWatchHub } from '../hub';
-import { availableContexts, getClusterSource, setClusterSource, switchContext } from './index';
+import { availableContexts, chooseSource, getClusterSource, setClusterSource, switchContext } from './index';
 
 // Counts the reads of CANOPY_SIMULATE's snapshot (each one reads, parses and checks the whole file).
 const snapshotReads = vi.hoisted(() => ({ count: 0 }));
@@ -32,7 +32,7 @@ const HEADERS = { host: '127.0.0.1:3000', origin: 'http://127.0.0.1:3000', 'x-ca
 const get = () => GET(new Request('http://127.0.0.1:3000/api/context', { headers: { host: '127.0.0.1:3000' } }));
 const post = (context: string) => POST(new Request('http://127.0.0.1:3000/api/context', { method: 'POST', headers: HEADERS, body: JSON.stringify({ context }) }));
 
-const SETTINGS = ['KUBECONFIG', 'CANOPY_SIMULATE', 'CANOPY_CONTEXT'] as const;
+const SETTINGS = ['KUBECONFIG', 'CANOPY_SIMULATE', 'CANOPY_CONTEXT', 'CANOPY_SIMULATE_TOPOLOGY_AWARE_SCHEDULING'] as const;
 const saved = Object.fromEntries(SETTINGS.map((key) => [key, process.env[key]]));
 let dir = '';
 
@@ -161,5 +161,15 @@ describe('a snapshot the simulated cluster refuses', () => {
     writeFileSync(file, JSON.stringify(cluster));
     expect(getClusterSource().info()).toMatchObject({ mode: 'simulated', name: 'refused' });
     expect(snapshotReads.count - before).toBe(2);
+  });
+});
+
+describe('chooseSource', () => {
+  it('reads the simulator settings from the env it is given, not from process.env', () => {
+    // process.env has no CANOPY_SIMULATE_TOPOLOGY_AWARE_SCHEDULING (beforeEach): only the given env can refuse 'off'.
+    const refused = { CANOPY_SIMULATE_TOPOLOGY_AWARE_SCHEDULING: 'off' };
+    expect(() => chooseSource({ ...refused, CANOPY_SIMULATE: 'empty' })).toThrow(/CANOPY_SIMULATE_TOPOLOGY_AWARE_SCHEDULING=off: expected true or false/);
+    // No kubeconfig and no service account in the given env: the demo fallback, with the same settings.
+    expect(() => chooseSource({ ...refused, KUBECONFIG: path.join(dir, 'missing-config') })).toThrow(/CANOPY_SIMULATE_TOPOLOGY_AWARE_SCHEDULING=off: expected true or false/);
   });
 });

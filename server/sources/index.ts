@@ -22,11 +22,12 @@ interface SourceSlot {
 const slot = globalThis as typeof globalThis & { __canopyClusterSource?: SourceSlot };
 const state: SourceSlot = (slot.__canopyClusterSource ??= {});
 
-function chooseSource(env: Record<string, string | undefined>): { source: ClusterSource; contexts: string[] } {
-  if (env.CANOPY_SIMULATE) return { source: simulatedSourceFromSetting(env.CANOPY_SIMULATE), contexts: [] };
+/** The source the settings in env ask for; exported so tests can hand it an env other than process.env. */
+export function chooseSource(env: Record<string, string | undefined>): { source: ClusterSource; contexts: string[] } {
+  if (env.CANOPY_SIMULATE) return { source: simulatedSourceFromSetting(env.CANOPY_SIMULATE, {}, env), contexts: [] };
   const connection = openConnection({ context: env.CANOPY_CONTEXT || undefined, env });
   if (connection) return { source: new LiveSource(connection), contexts: contextNames(connection) };
-  return { source: simulatedSourceFromSetting('demo'), contexts: [] };
+  return { source: simulatedSourceFromSetting('demo', {}, env), contexts: [] };
 }
 
 /**
