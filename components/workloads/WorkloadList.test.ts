@@ -8,6 +8,7 @@ import { stackObjects } from '../../lib/workloads/testkit';
 import { buildWorkloadTree, indexWorkloadObjects, type WorkloadObjects } from '../../lib/workloads/tree';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import { NOW_TICK_MS } from '../hooks/useNow';
 import { createWorkloadRows, ProblemsCell } from './WorkloadList';
 
 const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
@@ -25,6 +26,20 @@ function cluster() {
   const all = (k: keyof WorkloadObjects) => stacks.flatMap((s) => s[k]);
   const objects: WorkloadObjects = { podCliqueSets: all('podCliqueSets'), podCliques: all('podCliques'), podCliqueScalingGroups: all('podCliqueScalingGroups'), podGangs: all('podGangs'), pods: all('pods') };
   return { stacks: stacks.map((s) => s.pcs), objects };
+}
+
+/** cluster() with mixtral-agg's pods Running but not Ready since 00:00 (its gangs bound in one rack each here): a starting stack. */
+function startingAgg() {
+  const { stacks, objects } = cluster();
+  const packed: Record<string, string> = { 'mixtral-agg-0': h100(0, 0), 'mixtral-agg-1': h100(1, 0) };
+  const starting = objects.pods.map((p) => {
+    if (!p.metadata?.name?.startsWith('mixtral-agg-')) return p;
+    const pod = structuredClone(p) as KubeObject & { spec: { nodeName: string }; status: { conditions: { type: string; status: string; lastTransitionTime?: string }[] } };
+    pod.spec.nodeName = packed[pod.metadata!.name!.slice(0, 'mixtral-agg-0'.length)]!;
+    pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' } : c));
+    return pod;
+  });
+  return { stacks, index: indexWorkloadObjects({ ...objects, pods: starting }) };
 }
 
 describe('the workload list’s rows (createWorkloadRows)', () => {
@@ -68,17 +83,7 @@ describe('the workload list’s rows (createWorkloadRows)', () => {
   });
 
   it('rebuild a starting stack’s row when only time passes (its age and weight move on); a settled stack’s row is kept', () => {
-    const { stacks, objects } = cluster();
-    // mixtral-agg's pods are Running but not Ready since 00:00 (its gangs are bound in one rack each here).
-    const packed: Record<string, string> = { 'mixtral-agg-0': h100(0, 0), 'mixtral-agg-1': h100(1, 0) };
-    const starting = objects.pods.map((p) => {
-      if (!p.metadata?.name?.startsWith('mixtral-agg-')) return p;
-      const pod = structuredClone(p) as KubeObject & { spec: { nodeName: string }; status: { conditions: { type: string; status: string; lastTransitionTime?: string }[] } };
-      pod.spec.nodeName = packed[pod.metadata!.name!.slice(0, 'mixtral-agg-0'.length)]!;
-      pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' } : c));
-      return pod;
-    });
-    const index = indexWorkloadObjects({ ...objects, pods: starting });
+    const { stacks, index } = startingAgg();
     const rowsOf = createWorkloadRows();
     const before = rowsOf(stacks, index, state, NOW).rows;
     expect(before[0]).toMatchObject({ name: 'mixtral-agg', state: 'progressing', timeDependent: true, notes: [{ severity: 'info', text: 'Starting for 5m: 0 of 4 pods ready' }] });
@@ -89,6 +94,35 @@ describe('the workload list’s rows (createWorkloadRows)', () => {
     // The settled stacks do not depend on the clock: the same rows.
     expect(before.slice(1).map((r) => r.timeDependent)).toEqual([false, false]);
     later.slice(1).forEach((row, i) => expect(row).toBe(before[i + 1]));
+  });
+});
+
+describe('the workload list’s rows as the clock ticks every second', () => {
+  it('a row showing seconds is recomputed each second; one showing minutes is kept until NOW_TICK_MS has passed', () => {
+    const { stacks, index } = startingAgg();
+    const { rowsOf, computed } = countedRows();
+    const at = (now: number) => {
+      computed.length = 0;
+      return rowsOf(stacks, index, state, now).rows[0]!;
+    };
+    // Starting for 5m: its text shows seconds from here on ("5m1s").
+    expect(at(NOW)).toMatchObject({ tickMs: 1000, notes: [{ text: 'Starting for 5m: 0 of 4 pods ready' }] });
+    expect(at(NOW + 1000).notes[0]!.text).toBe('Starting for 5m1s: 0 of 4 pods ready');
+    expect(computed).toEqual(['default/mixtral-agg']);
+    // A tick landing a ms early recomputes it too.
+    at(NOW + 1999);
+    expect(computed).toEqual(['default/mixtral-agg']);
+
+    // Starting for 15m: minutes only. A second later the row stands; 15 s later it is computed again.
+    const late = NOW + 10 * 60_000;
+    const row = at(late);
+    expect(row).toMatchObject({ tickMs: 60_000, notes: [{ text: expect.stringMatching(/^Starting for 15m: /) }] });
+    for (let s = 1; s < NOW_TICK_MS / 1000; s++) {
+      expect(at(late + s * 1000)).toBe(row);
+      expect(computed).toEqual([]);
+    }
+    expect(at(late + NOW_TICK_MS)).not.toBe(row);
+    expect(computed).toEqual(['default/mixtral-agg']);
   });
 });
 

@@ -13,7 +13,7 @@ import { buildWorkloadTree, indexWorkloadObjects, podCliqueSetsIn, type Workload
 import { useClusterContext, useSelectedNamespace } from '../hooks/clusterContext';
 import { firstUnavailable, unavailableText } from '../hooks/kindAvailability';
 import { useConnectionState } from '../hooks/useClusterStream';
-import { useShownNow } from '../hooks/useNow';
+import { NOW_TICK_MS, SECOND_TICK_MS, useShownNow } from '../hooks/useNow';
 import { HealthBadge, INPUT, NOTE_CLASS, StageBar, StageLegend, StaleListNote, UNAVAILABLE_CLASS } from './parts';
 import { keptObjects, useWorkloadData } from './useWorkloadData';
 
@@ -51,12 +51,21 @@ export interface WorkloadRows {
  * changes, so a pod event rebuilds the one stack it belongs to, not every row. Health reads the state's
  * nodes and topologies only (unmetRequiredPacks), so a new `state` with the same two keeps a row.
  * Time alone rebuilds only the rows whose health depends on it (timeDependent: a stack starting or
- * waiting ages, and may cross a threshold); a settled stack's row is kept across clock ticks.
+ * waiting ages, and may cross a threshold), and only once their text may have moved (keepMs): the
+ * list's clock ticks every second while any row shows seconds, and a row showing minutes is not
+ * rebuilt each time; a settled stack's row is kept across clock ticks.
  *
  * With `timeLeft`, a call stops computing once it says no (after at least one row) and reports how many
  * are pending: the page computes 300 stacks a slice at a time, between which the browser paints and
  * answers input, instead of freezing for seconds on a large cluster.
  */
+/**
+ * How long a time-dependent row stands as the clock moves: until its finest shown duration changes
+ * (tickMs), and no longer than NOW_TICK_MS, within which a threshold crossing is still noticed. Half a
+ * second less, so a tick that lands a few ms early still recomputes a row that shows seconds.
+ */
+const keepMs = (row: WorkloadHealth) => Math.min(row.tickMs ?? NOW_TICK_MS, NOW_TICK_MS) - SECOND_TICK_MS / 2;
+
 export function createWorkloadRows(rowOf: WorkloadRowOf = rowOfStack) {
   type Entry = { inputs: RowInputs; now: number; row: WorkloadHealth };
   let cache = new Map<PodCliqueSet, Entry>();
@@ -71,7 +80,7 @@ export function createWorkloadRows(rowOf: WorkloadRowOf = rowOfStack) {
       const objects = objectsOf(pcs);
       const inputs: RowInputs = { podCliques: objects.podCliques, podCliqueScalingGroups: objects.podCliqueScalingGroups, podGangs: objects.podGangs, pods: objects.pods, state };
       const hit = cache.get(pcs);
-      const fresh = hit && unchanged(hit.inputs, inputs) && (hit.now === now || !hit.row.timeDependent);
+      const fresh = hit && unchanged(hit.inputs, inputs) && (!hit.row.timeDependent || now - hit.now < keepMs(hit.row));
       let entry = fresh ? hit : undefined;
       if (!entry && (computed === 0 || !timeLeft || timeLeft())) {
         entry = { inputs, now, row: rowOf(pcs, objects, state, now) };
