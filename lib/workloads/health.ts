@@ -215,6 +215,14 @@ function terminationCountdown(b: Breach, tree: WorkloadTree, now: number | undef
 }
 
 /**
+ * What Grove does once terminationDelay runs out: while it runs, the countdown ("Grove gang-terminates
+ * replica 0 in 3h45m (terminationDelay 4h)"), which `running` may add to; after, that it has passed.
+ */
+function gangTerminationText(target: string, delay: string, left: number, running = (text: string) => text): string {
+  return left > 0 ? running(`Grove gang-terminates ${target} in ${formatDuration(left)} (terminationDelay ${delay})`) : `terminationDelay ${delay} has passed: Grove gang-terminates ${target}`;
+}
+
+/**
  * The note for a breach that has settled: what it has against its minimum, and what Grove does about
  * it (API-NOTES §11): once MinAvailableBreached has been True for the PodCliqueSet's terminationDelay
  * (template.terminationDelay, Grove's default 4h), a standalone clique or a scaling group takes its
@@ -228,7 +236,7 @@ function breachNote(b: Breach, tree: WorkloadTree, now: number | undefined): { t
   const short = b.replicas < b.minAvailable;
   const unless = short ? `unless scaled back to at least ${b.minAvailable}` : 'unless it recovers';
   let fate = `Grove gang-terminates ${target} after ${delay} (terminationDelay) ${unless}`;
-  if (left !== undefined) fate = left > 0 ? `Grove gang-terminates ${target} in ${formatDuration(left)} (terminationDelay ${delay}) ${unless}` : `terminationDelay ${delay} has passed: Grove gang-terminates ${target}`;
+  if (left !== undefined) fate = gangTerminationText(target, delay, left, (text) => `${text} ${unless}`);
   const text = `${b.kind} ${b.name} below minAvailable (${b.have} of ${b.minAvailable} ${b.measure}${short ? `, spec.replicas ${b.replicas}` : ''}); ${fate}`;
   return { text, ...(since !== undefined && now !== undefined ? { since } : {}), ...(left !== undefined && left > 0 ? { left } : {}) };
 }
@@ -437,11 +445,7 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
           .sort((x, y) => x.left! - y.left!)[0]
       : undefined;
     if (clock) shown(Math.max(0, clock.left!));
-    const fateText = clock
-      ? clock.left! > 0
-        ? `; if still below minAvailable, Grove gang-terminates ${clock.b.target} in ${formatDuration(clock.left!)} (terminationDelay ${clock.delay})`
-        : `; terminationDelay ${clock.delay} has passed: Grove gang-terminates ${clock.b.target}`
-      : '';
+    const fateText = clock ? `; ${gangTerminationText(clock.b.target, clock.delay, clock.left!, (text) => `if still below minAvailable, ${text}`)}` : '';
     // Mid-update the Updating note speaks for pods on their way; a pod late past the deadline is still a warning.
     if (!update || late || refusedYoung.length > 0) {
       add(
