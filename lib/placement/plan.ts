@@ -64,6 +64,16 @@ export interface GangPlacement {
   unplacedPods?: string[];
 }
 
+/**
+ * `unplacedOptionalReason` without its leading `<pod>: ` (the first unplaced pod, as place.ts and pin.ts
+ * write it), for a reader that already says which pod; undefined when there is no reason or it lacks that prefix.
+ */
+export function optionalReasonWithoutPod(g: Pick<GangPlacement, 'unplacedOptionalPods' | 'unplacedOptionalReason'>): string | undefined {
+  const first = g.unplacedOptionalPods?.[0];
+  const prefix = `${first}: `;
+  return first !== undefined && g.unplacedOptionalReason?.startsWith(prefix) ? g.unplacedOptionalReason.slice(prefix.length) : undefined;
+}
+
 export interface Plan {
   feasible: boolean;
   gangs: GangPlacement[];

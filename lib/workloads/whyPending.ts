@@ -6,7 +6,7 @@
 import { SCHEDULING_GATE_PODGANG_PENDING } from '../grove/labels';
 import type { Condition } from '../grove/meta';
 import { podHostname } from '../grove/naming';
-import type { GangPlacement } from '../placement/plan';
+import { optionalReasonWithoutPod, type GangPlacement } from '../placement/plan';
 import type { WorkloadEvent } from './events';
 import { podCondition, type PodObject } from './pods';
 import type { GangNode, PodNode, WorkloadTree } from './tree';
@@ -140,8 +140,7 @@ function engineReason(placement: GangPlacement, gang: string | undefined, lead: 
   // The gang fits without this pod: it is above its clique's minimum and finds no room beside it.
   if (placement.placed && placement.unplacedOptionalPods?.includes(pod)) {
     const reason = placement.unplacedOptionalReason ?? 'no room beside its gang';
-    const first = `${placement.unplacedOptionalPods[0]}: `;
-    if (lead === 'agrees: ' && cluster.includes(reason.startsWith(first) ? reason.slice(first.length) : reason)) return 'the placement engine, run on the cluster as it is now, agrees';
+    if (lead === 'agrees: ' && cluster.includes(optionalReasonWithoutPod(placement) ?? reason)) return 'the placement engine, run on the cluster as it is now, agrees';
     return `the placement engine places ${gang ? `gang ${gang}` : 'its gang'} without it (above minAvailable): ${reason}`;
   }
   if (!placement.placed) {

@@ -17,6 +17,7 @@ import { isRecord } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
 import { placeGangs } from '../../lib/placement';
 import { pinning, pinsRunningGang, type Pin } from '../../lib/placement/pin';
+import { optionalReasonWithoutPod } from '../../lib/placement/plan';
 import { nodeInfoFromNode, podInfoFromPod, topologyInfoFromBinding } from '../../lib/topology/snapshot';
 import { SCHEDULER, podBound, podGated, type SimPod, type SimulatedCluster } from './simulated-cluster';
 
@@ -138,7 +139,8 @@ export function schedulerStep(sim: SimulatedCluster): void {
         sim.event(gangObject, 'Normal', 'Scheduled', `Placed ${g.pods.length} pod${g.pods.length > 1 ? 's' : ''} on ${nodes.length} node${nodes.length > 1 ? 's' : ''}${where ? ` (${where})` : ''}`, SCHEDULER);
       }
       const optional = g.unplacedOptionalPods ?? [];
-      const why = optionalReason(g.unplacedOptionalReason, optional[0]);
+      // The pod is named by the condition it lands on; a generic reason when the engine gave none.
+      const why = optionalReasonWithoutPod(g) ?? 'a pod beyond the gang minimum did not fit next to its gang';
       for (const name of optional) markUnschedulable(sim, lookup(name), why, now);
     }
     if (!g.placed) {
@@ -152,15 +154,6 @@ export function schedulerStep(sim: SimulatedCluster): void {
       }
     }
   });
-}
-
-/**
- * Why the pods beyond a gang's minimum stay Pending: the engine's (or the pin's) reason for the first of
- * them, which is `<pod>: <why>` (plan.ts), without the pod's name; a generic one when there is none.
- */
-function optionalReason(reason: string | undefined, first: string | undefined): string {
-  const prefix = `${first}: `;
-  return first !== undefined && reason?.startsWith(prefix) ? reason.slice(prefix.length) : 'a pod beyond the gang minimum did not fit next to its gang';
 }
 
 function markUnschedulable(sim: SimulatedCluster, pod: SimPod | undefined, message: string, now: string): void {
