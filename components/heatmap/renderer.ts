@@ -7,6 +7,7 @@
  * and the benchmark page share it. Pod changes repaint only the changed cells and flash them briefly; a
  * new layout repaints all.
  */
+import { boxScale } from '../../lib/heatmap/boxFit';
 import { NODE_BOX, type CellColors, type Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
 import { CELL, CELL_GAP, FRAME_HEADER, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
@@ -408,11 +409,10 @@ export class HeatmapRenderer {
     this.schedule();
   }
 
-  /** The transform that shows the whole layout, centred, with a margin. */
+  /** The transform that shows the whole layout, centred, with FIT_MARGIN around it (boxFit.ts sizes embedded boxes by the same scale). */
   fitTransform(layout: HeatmapLayout, rect?: Rect): ZoomState {
     const r = rect ?? { x: 0, y: 0, w: layout.width, h: layout.height };
-    const margin = 12;
-    const k = Math.max(1e-3, Math.min((this.cssWidth - 2 * margin) / Math.max(r.w, 1), (this.cssHeight - 2 * margin) / Math.max(r.h, 1)));
+    const k = Math.max(1e-3, boxScale({ width: r.w, height: r.h }, this.cssWidth, this.cssHeight));
     return { k, x: (this.cssWidth - r.w * k) / 2 - r.x * k, y: (this.cssHeight - r.h * k) / 2 - r.y * k };
   }
 
