@@ -178,18 +178,20 @@ function BuilderWorkbenchInner() {
     [bindings],
   );
   // The running stacks the text would update, compared by value: a running stack's status changing
-  // (which the stream sends often) does not check the text again, a change of its spec does.
-  const targetsNow = useMemo(() => {
+  // (which the stream sends often) does not check the text again, a change of its spec does. Compared
+  // here, when the inputs change, not on every render (each keystroke renders).
+  const targetsRef = useRef<{ json: string; targets: Record<string, Record<string, unknown>> } | null>(null);
+  const runningTargetsStable = useMemo(() => {
+    let targets: Record<string, Record<string, unknown>>;
     try {
-      return runningTargets(reads.manifests(reportText).documents, livePcs, defaultNamespace);
+      targets = runningTargets(reads.manifests(reportText).documents, livePcs, defaultNamespace);
     } catch {
-      return {};
+      targets = {};
     }
+    const json = JSON.stringify(targets);
+    if (targetsRef.current?.json !== json) targetsRef.current = { json, targets };
+    return targetsRef.current.targets;
   }, [reads, reportText, livePcs, defaultNamespace]);
-  const targetsRef = useRef({ json: '{}', targets: targetsNow });
-  const targetsJson = JSON.stringify(targetsNow);
-  if (targetsRef.current.json !== targetsJson) targetsRef.current = { json: targetsJson, targets: targetsNow };
-  const runningTargetsStable = targetsRef.current.targets;
   const checked = useMemo(() => {
     try {
       return checkAgainstRunning(reads, reportText, validationContext, runningTargetsStable, defaultNamespace);
@@ -858,16 +860,19 @@ function BuilderWorkbenchInner() {
           value=""
           className={selectClass}
           onChange={(e) => {
-            const o = livePcs.find((p) => `${p.metadata?.namespace}/${p.metadata?.name}` === e.currentTarget.value);
+            const o = livePcs.find((p) => stackKey(String(p.metadata?.namespace), String(p.metadata?.name)) === e.currentTarget.value);
             if (o) load(copyOfLiveText(o), `a copy of ${e.currentTarget.value}`);
           }}
         >
           <option value="">Edit a copy of… ({livePcs.length} running)</option>
-          {livePcs.map((p) => (
-            <option key={`${p.metadata?.namespace}/${p.metadata?.name}`} value={`${p.metadata?.namespace}/${p.metadata?.name}`}>
-              {p.metadata?.namespace}/{p.metadata?.name}
-            </option>
-          ))}
+          {livePcs.map((p) => {
+            const key = stackKey(String(p.metadata?.namespace), String(p.metadata?.name));
+            return (
+              <option key={key} value={key}>
+                {key}
+              </option>
+            );
+          })}
         </select>
         <button type="button" className={buttonClass} onClick={download}>
           Download
