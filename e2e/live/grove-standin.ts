@@ -33,7 +33,6 @@ import {
   LABEL_PODCLIQUE,
   LABEL_PODCLIQUE_POD_INDEX,
   LABEL_PODGANG,
-  LABEL_POD_TEMPLATE_HASH,
   SCHEDULING_GATE_PODGANG_PENDING,
 } from '../../lib/grove/labels';
 import { isRecord, type KubeObject } from '../../lib/grove/meta';
@@ -44,7 +43,7 @@ import type { TopologyLevel } from '../../lib/grove/clustertopologybinding';
 import { kubeRequest } from '../../server/kube/request';
 import { collectionPath, objectPath } from '../../server/kube/paths';
 import { canonical, SimulatedCluster } from '../../server/sources/simulated-cluster';
-import { followsTemplateInPlace, podCliqueLabels, rolloutStep, updateStatuses } from '../../server/sources/simulated-operator';
+import { followsTemplateInPlace, podCliqueLabelsWithHash, podLabelsFor, rolloutStep, updateStatuses } from '../../server/sources/simulated-operator';
 import { ObjectStore } from '../../server/sources/simulated-store';
 
 type Obj = KubeObject & { spec?: any; status?: any };
@@ -119,7 +118,7 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
       for (const g of of(gangs, ns, name)) if (!wantGangs.has(g.metadata?.name)) await remove('PodGang', g);
       for (const g of want.scalingGroups) if (!liveGroups.some((x) => x.metadata?.name === g.metadata.name)) await create('PodCliqueScalingGroup', { ...g, metadata: { ...g.metadata, ownerReferences: [pcsRef] } });
       for (const c of want.podCliques) {
-        const labels = podCliqueLabels(pcs, c);
+        const labels = podCliqueLabelsWithHash(pcs, c);
         const index = liveCliques.findIndex((x) => x.metadata?.name === c.metadata.name);
         const existing = liveCliques[index];
         if (existing) {
@@ -148,9 +147,8 @@ export function startGroveStandIn(kubeConfig: k8s.KubeConfig, options: { interva
           const labels = podLabels.get(`${pclq.metadata.name}/${k}`);
           if (have.has(k) || !labels) continue;
           const pcsIndex = Number(labels[LABEL_PCS_REPLICA_INDEX] ?? 0);
-          const hash = pclq.metadata.labels?.[LABEL_POD_TEMPLATE_HASH];
           await create('Pod', {
-            metadata: { generateName: podGenerateName(pclq.metadata.name ?? ''), namespace: ns, labels: { ...labels, ...(hash ? { [LABEL_POD_TEMPLATE_HASH]: hash } : {}) }, ownerReferences: [ref({ ...pclq, kind: 'PodClique' })] },
+            metadata: { generateName: podGenerateName(pclq.metadata.name ?? ''), namespace: ns, labels: podLabelsFor(pclq, labels), ownerReferences: [ref({ ...pclq, kind: 'PodClique' })] },
             spec: {
               ...structuredClone(pclq.spec.podSpec),
               hostname: podHostname(pclq.metadata.name ?? '', k),

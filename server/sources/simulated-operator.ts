@@ -124,9 +124,15 @@ export function rolloutStep(sim: SimulatedCluster, pcs: PodCliqueSet): PodClique
 }
 
 /** A generated PodClique's labels: the expansion's plus grove.io/pod-template-hash of its clique template. */
-export function podCliqueLabels(pcs: PodCliqueSet, pclq: KubeObject): Record<string, string> {
+export function podCliqueLabelsWithHash(pcs: PodCliqueSet, pclq: KubeObject): Record<string, string> {
   const hash = expectedPodTemplateHash(pcs, pclq);
   return { ...pclq.metadata?.labels, ...(hash ? { [LABEL_POD_TEMPLATE_HASH]: hash } : {}) };
+}
+
+/** A new Pod's labels: the expansion's plus its PodClique's grove.io/pod-template-hash (its template when created). */
+export function podLabelsFor(pclq: KubeObject, labels: Record<string, string>): Record<string, string> {
+  const hash = pclq.metadata?.labels?.[LABEL_POD_TEMPLATE_HASH];
+  return { ...labels, ...(hash ? { [LABEL_POD_TEMPLATE_HASH]: hash } : {}) };
 }
 
 /** Whether CreateOrPatch brings an existing PodClique to the template: under RollingRecreate a scaling group's PodCliques are recreated instead (its sync only creates). */
@@ -174,7 +180,7 @@ export function reconcile(sim: SimulatedCluster, pcsKey: string): void {
   for (const c of expanded.podCliques) {
     const key = objectKey(c);
     const group = c.metadata.labels?.[LABEL_PCSG];
-    const labels = podCliqueLabels(pcs, c);
+    const labels = podCliqueLabelsWithHash(pcs, c);
     const existing = sim.store.get('PodClique', key) as PodClique | undefined;
     if (existing) {
       if (followsTemplateInPlace(pcs, c)) patchGenerated(sim, 'PodClique', existing, labels, c.metadata.annotations, { ...c.spec, replicas: existing.spec.replicas });
@@ -456,7 +462,7 @@ function createPod(sim: SimulatedCluster, pcs: PodCliqueSet, pclq: PodClique, in
       namespace: ns,
       uid: sim.uid(),
       creationTimestamp: sim.timestamp(),
-      labels: { ...labels, ...(pclq.metadata.labels?.[LABEL_POD_TEMPLATE_HASH] ? { [LABEL_POD_TEMPLATE_HASH]: pclq.metadata.labels[LABEL_POD_TEMPLATE_HASH] } : {}) },
+      labels: podLabelsFor(pclq, labels),
       ...(pclq.metadata.annotations ? { annotations: { ...pclq.metadata.annotations } } : {}),
       ownerReferences: [ownerRef(pclq)],
     },
