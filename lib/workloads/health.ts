@@ -35,7 +35,7 @@ import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
 import type { Condition, LastError } from '../grove/meta';
 import { DEFAULT_TERMINATION_DELAY } from '../grove/podcliqueset';
 import { parseGoDuration } from '../grove/validate/duration';
-import { isLiveStage, isUnschedulable, podCondition, type PodObject, type StageCounts } from './pods';
+import { isLiveStage, isUnschedulable, LIVE_STAGES, podCondition, type PodObject, type StageCounts } from './pods';
 import { workloadDeletion } from './deletion';
 import { plural } from './plural';
 import { placePendingGangs } from './placement';
@@ -136,7 +136,10 @@ interface Breach {
   target: string;
 }
 
-const readyIn = (c: CliqueNode) => c.pods.filter((p) => p.stage === 'ready').length;
+/** A clique's live pods bound to a node (scheduled, in Grove's ScheduledReplicasBelowMinAvailable terms); none without it. */
+const boundIn = (c: CliqueNode | undefined) => (c ? c.pods.filter((p) => p.node && isLiveStage(p.stage)).length : 0);
+/** Pods a clique's spec asks for that are not there live: the operator is creating them. */
+const missingIn = (c: CliqueNode) => Math.max(0, c.replicas - LIVE_STAGES.reduce((n, stage) => n + c.counts[stage], 0));
 
 /**
  * What Grove gang-terminates for a clique's breach (PCSG sync.go processMinAvailableBreachedPCSGReplicas):
@@ -155,7 +158,6 @@ function cliqueTarget(c: CliqueNode, groups: readonly ScalingGroupNode[]): strin
 }
 
 function cliqueBreach(c: CliqueNode, groups: readonly ScalingGroupNode[]): Breach {
-  const live = c.pods.filter((p) => isLiveStage(p.stage));
   const scheduled = c.breached!.reason === 'ScheduledReplicasBelowMinAvailable';
   return {
     kind: 'PodClique',
@@ -164,16 +166,17 @@ function cliqueBreach(c: CliqueNode, groups: readonly ScalingGroupNode[]): Breac
     pods: c.pods,
     replicas: c.replicas,
     minAvailable: c.minAvailable,
-    missing: Math.max(0, c.replicas - live.length),
-    have: scheduled ? live.filter((p) => p.node).length : readyIn(c),
+    missing: missingIn(c),
+    have: scheduled ? boundIn(c) : c.counts.ready,
     measure: scheduled ? 'scheduled' : 'ready',
     target: cliqueTarget(c, groups),
   };
 }
 
 function groupBreach(g: ScalingGroupNode): Breach {
-  // A group replica is available when each of its cliques has its minAvailable ready (Grove's availableReplicas).
-  const available = g.replicaNodes.filter((r) => r.cliques.length > 0 && r.cliques.every((c) => readyIn(c) >= c.minAvailable)).length;
+  // A group replica is available when each of its cliques has its minAvailable ready (Grove's availableReplicas),
+  // counted from the pods: the group's status.availableReplicas lags them, and the breach is read against the pods.
+  const available = g.replicaNodes.filter((r) => r.cliques.length > 0 && r.cliques.every((c) => c.counts.ready >= c.minAvailable)).length;
   const present = new Set(g.replicaNodes.filter((r) => r.cliques.length > 0).map((r) => r.index)).size;
   return {
     kind: 'PodCliqueScalingGroup',
@@ -182,7 +185,7 @@ function groupBreach(g: ScalingGroupNode): Breach {
     pods: g.replicaNodes.flatMap((r) => r.cliques.flatMap((c) => c.pods)),
     replicas: g.replicas,
     minAvailable: g.minAvailable,
-    missing: Math.max(0, g.replicas - present) + g.replicaNodes.reduce((n, r) => n + r.cliques.reduce((m, c) => m + Math.max(0, c.replicas - c.pods.filter((p) => isLiveStage(p.stage)).length), 0), 0),
+    missing: Math.max(0, g.replicas - present) + g.replicaNodes.reduce((n, r) => n + r.cliques.reduce((m, c) => m + missingIn(c), 0), 0),
     have: available,
     measure: 'replicas available',
     target: `replica ${g.pcsIndex}`,
@@ -341,7 +344,6 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   // Unschedulable pods: above the minimum (their clique has minAvailable bound, or a scaled gang) or of it.
   const cliqueOf = new Map(tree.podCliques.map((c) => [c.name, c]));
   const scaledGangs = new Set(tree.gangs.filter((g) => !g.base).map((g) => g.name));
-  const boundIn = (c: CliqueNode | undefined) => (c ? c.pods.filter((p) => p.node && isLiveStage(p.stage)).length : 0);
   const refused = live.filter((p) => isUnschedulable(p.object));
   const optional = refused.filter((p) => (p.gang && scaledGangs.has(p.gang)) || boundIn(cliqueOf.get(p.podClique)) >= (cliqueOf.get(p.podClique)?.minAvailable ?? Infinity));
   // A refused gang minimum weighs by how long it has waited; unaged, or one that never fits, is a problem now.
