@@ -50,8 +50,13 @@ export const SSE_HEADERS = {
 } as const;
 
 export function formatEvent(event: string, data: unknown): string {
+  return frameEvent(event, JSON.stringify(data));
+}
+
+/** One SSE message around data already encoded as JSON. */
+function frameEvent(event: string, json: string): string {
   // JSON never contains a raw newline, so one `data:` line carries the whole message.
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  return `event: ${event}\ndata: ${json}\n\n`;
 }
 
 // The hub hands the same batch object to every subscriber: encode it once, not once per browser
@@ -89,7 +94,7 @@ function encodeSnapshot(snapshot: StreamSnapshot, partChars: number): SnapshotEn
   const messages = snapshotMessages(snapshot, String(++snapshotCount), partChars);
   const encoding: SnapshotEncoding = { parts: [], done: false, readers: new Set() };
   encodedSnapshots.set(snapshot, { partChars, encoding });
-  const frame = (message: { event: string; data: string }) => encoder.encode(`event: ${message.event}\ndata: ${message.data}\n\n`);
+  const frame = (message: { event: string; data: string }) => encoder.encode(frameEvent(message.event, message.data));
   const step = () => {
     if (encoding.readers.size === 0) {
       // Nobody left to send it to: a later stream asking for the same snapshot starts afresh.
