@@ -61,7 +61,7 @@ export interface TopologyIndex {
 }
 
 /** One level's domains over the nodes (see staticLevel): NodeTables keeps them per binding. */
-export interface StaticLevel {
+interface StaticLevel {
   nodeDom: Int32Array;
   values: string[];
   parentDom: Int32Array | null;

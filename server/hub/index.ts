@@ -8,7 +8,7 @@ import { getClusterSource } from '../sources';
 import type { ClusterSource } from '../sources/types';
 import { HUB_DEFAULTS, NAMESPACE_LIMIT_ENV, WatchHub, type WatchHubOptions } from './watchHub';
 
-export { WatchHub, HUB_DEFAULTS, NAMESPACE_LIMIT_ENV, type HubCounters, type HubSubscriber, type WatchHubOptions } from './watchHub';
+export { WatchHub, HUB_DEFAULTS, type HubCounters, type HubSubscriber, type WatchHubOptions } from './watchHub';
 
 /**
  * How many namespace views a hub keeps open at once (WatchHubOptions.maxNamespaceViews): the setting
