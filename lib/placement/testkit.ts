@@ -95,10 +95,10 @@ export function groveE2eCluster(count: number, o: NodeOptions = {}): ClusterStat
   };
 }
 
-/** A running pod that holds `gpu` GPUs (and a little CPU/memory) on a node. */
-export function boundPod(name: string, nodeName: string, gpu: number, extra: Partial<Resources> = {}, terminal = false): PodInfo {
+/** A running pod that holds `gpu` GPUs (and a little CPU/memory) on a node, in namespace `default` unless `extra` names another. */
+export function boundPod(name: string, nodeName: string, gpu: number, extra: Partial<Resources> & { namespace?: string } = {}, terminal = false): PodInfo {
   return {
-    namespace: 'default',
+    namespace: extra.namespace ?? 'default',
     name,
     nodeName,
     labels: {},

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../cluster/state';
 import type { PodCliqueSet } from '../grove/podcliqueset';
+import { boundPod } from '../placement/testkit';
 import { demoSnapshot, demoStacks } from '../topology/demo';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
 import { buildTopologyTree } from '../topology/tree';
@@ -23,8 +24,10 @@ const treeBuilds = () => vi.mocked(buildTopologyTree).mock.calls.length;
 
 const [, , agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
 
+/** A pod of another namespace's workload: on a node, or (without one) not bound yet. */
 function otherPod(name: string, nodeName: string | undefined, gpu: number, terminal = false): PodInfo {
-  return { namespace: 'other', name, ...(nodeName !== undefined ? { nodeName } : {}), labels: {}, requests: { gpu, cpuMilli: 1000, memory: 2 ** 30, pods: 1 }, terminal };
+  const pod = boundPod(name, nodeName ?? '', gpu, { namespace: 'other' }, terminal);
+  return nodeName !== undefined ? pod : { ...pod, nodeName: undefined, phase: terminal ? pod.phase : 'Pending' };
 }
 
 /** Every domain of the placement with its capacity and free GPUs as the full tree (nodes and pods) counts them. */

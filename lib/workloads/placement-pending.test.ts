@@ -4,9 +4,10 @@
  * event anywhere in the cluster does not rebuild them. Each gang's answer stays its own, as placed alone.
  */
 import { describe, expect, it } from 'vitest';
-import type { ClusterState, PodInfo } from '../cluster/state';
+import type { ClusterState } from '../cluster/state';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { placeGangs, sharedNodeTables } from '../placement';
+import { boundPod } from '../placement/testkit';
 import { demoSnapshot, demoStacks } from '../topology/demo';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
 import { pendingGangs, placePendingGangs } from './placement';
@@ -15,9 +16,8 @@ import { buildWorkloadTree } from './tree';
 
 const [, , agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
 
-function otherPod(name: string, nodeName: string, gpu: number): PodInfo {
-  return { namespace: 'other', name, nodeName, labels: {}, requests: { gpu, cpuMilli: 1000, memory: 2 ** 30, pods: 1 }, terminal: false };
-}
+/** A pod of another namespace's workload, running on a node. */
+const otherPod = (name: string, nodeName: string, gpu: number) => boundPod(name, nodeName, gpu, { namespace: 'other' });
 
 describe('placePendingGangs across pod changes', () => {
   const demo = clusterStateFromSnapshot(demoSnapshot());
