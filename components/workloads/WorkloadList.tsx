@@ -45,6 +45,13 @@ export interface WorkloadRows {
 }
 
 /**
+ * How long a time-dependent row stands as the clock moves: until its finest shown duration changes
+ * (tickMs), and no longer than NOW_TICK_MS, within which a threshold crossing is still noticed. Half a
+ * second less, so a tick that lands a few ms early still recomputes a row that shows seconds.
+ */
+const keepMs = (row: WorkloadHealth) => Math.min(row.tickMs ?? NOW_TICK_MS, NOW_TICK_MS) - SECOND_TICK_MS / 2;
+
+/**
  * The list's rows: each stack's health as its detail page computes it (with the ClusterState, so a
  * required pack its pods do not keep to is Degraded here too), rebuilt per stack only when that stack's
  * objects or the cluster's nodes or topologies change. The store hands out the same object until it
@@ -59,13 +66,6 @@ export interface WorkloadRows {
  * are pending: the page computes 300 stacks a slice at a time, between which the browser paints and
  * answers input, instead of freezing for seconds on a large cluster.
  */
-/**
- * How long a time-dependent row stands as the clock moves: until its finest shown duration changes
- * (tickMs), and no longer than NOW_TICK_MS, within which a threshold crossing is still noticed. Half a
- * second less, so a tick that lands a few ms early still recomputes a row that shows seconds.
- */
-const keepMs = (row: WorkloadHealth) => Math.min(row.tickMs ?? NOW_TICK_MS, NOW_TICK_MS) - SECOND_TICK_MS / 2;
-
 export function createWorkloadRows(rowOf: WorkloadRowOf = rowOfStack) {
   type Entry = { inputs: RowInputs; now: number; row: WorkloadHealth };
   let cache = new Map<PodCliqueSet, Entry>();
