@@ -181,8 +181,10 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
           </div>
           {health.notes.length > 0 && (
             <ul className="list-disc pl-5 text-xs" aria-label="Health notes">
-              {health.notes.map((n) => (
-                <li key={n.text} data-testid="health-note" data-severity={n.severity} className={NOTE_CLASS[n.severity]} title={noteTitle(n)}>
+              {health.notes.map((n, i) => (
+                // Keyed by place, not text: a note that counts time changes its text every second, and a new
+                // element each tick would lose a screen reader's place in it (the notes hold no state to mix up).
+                <li key={`${n.severity}-${i}`} data-testid="health-note" data-severity={n.severity} className={NOTE_CLASS[n.severity]} title={noteTitle(n)}>
                   {n.text}
                 </li>
               ))}
