@@ -1,7 +1,7 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { applyStack, deleteStack, freePodSlots, streamPodsAndNodes, uniqueName } from './support/gpuStacks';
 import { gpuStack } from './support/manifests';
 import { collectErrors } from './support/page';
-import { liveStreamSnapshot } from './support/stream';
 
 /**
  * A standalone clique that runs above its minimum, scaled past what the cluster holds (the reviewer's
@@ -12,41 +12,20 @@ import { liveStreamSnapshot } from './support/stream';
  * How many fit comes from the cluster stream (free GPUs of the GB200 nodes), not from constants.
  */
 
-type Obj = { metadata: { name: string; labels?: Record<string, string> }; spec?: { nodeName?: string; containers?: { resources?: { limits?: Record<string, string> } }[] }; status?: { allocatable?: Record<string, string> } };
-
-const MUTATE = { 'X-Canopy-Request': '1' };
 const GB200 = 'NVIDIA-GB200';
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36).slice(-5)}${Math.floor(Math.random() * 36).toString(36)}`;
-
-async function apply(request: APIRequestContext, yaml: string): Promise<void> {
-  const response = await request.post('/api/apply', { data: yaml, headers: { ...MUTATE, 'content-type': 'application/yaml' } });
-  expect(response.status(), await response.text()).toBe(200);
-}
-
-async function remove(request: APIRequestContext, name: string): Promise<void> {
-  await request.post('/api/delete', { data: { kind: 'PodCliqueSet', namespace: 'default', name, dryRun: false }, headers: MUTATE });
-}
-
-const gpusOf = (pod: Obj) => (pod.spec?.containers ?? []).reduce((n, c) => n + Number(c.resources?.limits?.['nvidia.com/gpu'] ?? 0), 0);
 
 test('a running clique above its minimum scaled past what fits: the preview places the new pods that fit, names the others above minAvailable, and those that fit run', async ({ page, request }) => {
   const errors = collectErrors(page);
-  const name = unique('scale-partial');
+  const name = uniqueName('scale-partial');
   const clique = `${name}-0-decode`;
-  await apply(request, gpuStack(name, { clique: 'decode', replicas: 4, minAvailable: 2, gpus: 4, product: GB200, pack: 'zone' }));
+  await applyStack(request, gpuStack(name, { clique: 'decode', replicas: 4, minAvailable: 2, gpus: 4, product: GB200, pack: 'zone' }));
   try {
     await page.goto(`/workloads/default/${name}`);
     const decode = page.locator(`[data-testid="podclique"][data-name="${clique}"]`);
     await expect(decode.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(4, { timeout: 30_000 });
 
     // 4-GPU pods the GB200 nodes still hold, as the cluster is now.
-    const snapshot = await liveStreamSnapshot(page);
-    const items = (kind: 'Pod' | 'Node') => (snapshot.kinds[kind]?.items ?? []) as unknown as Obj[];
-    const used = new Map<string, number>();
-    for (const p of items('Pod')) if (p.spec?.nodeName) used.set(p.spec.nodeName, (used.get(p.spec.nodeName) ?? 0) + gpusOf(p));
-    const fit = items('Node')
-      .filter((n) => n.metadata.labels?.['nvidia.com/gpu.product'] === GB200)
-      .reduce((sum, n) => sum + Math.floor(Math.max(0, Number(n.status?.allocatable?.['nvidia.com/gpu'] ?? 0) - (used.get(n.metadata.name) ?? 0)) / 4), 0);
+    const fit = await freePodSlots(page, GB200, 4);
     expect(fit).toBeGreaterThan(0);
     // Two new pods more than fit.
     const to = 4 + fit + 2;
@@ -70,15 +49,14 @@ test('a running clique above its minimum scaled past what fits: the preview plac
     // The pods that fit are bound and become ready; the two above them stay Pending.
     await expect(decode.getByTestId('pod')).toHaveCount(to, { timeout: 20_000 });
     await expect(decode.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(4 + fit, { timeout: 60_000 });
-    const after = await liveStreamSnapshot(page);
-    const pods = ((after.kinds.Pod?.items ?? []) as unknown as Obj[]).filter((p) => p.metadata.labels?.['grove.io/podclique'] === clique);
+    const pods = (await streamPodsAndNodes(page)).pods.filter((p) => p.metadata.labels?.['grove.io/podclique'] === clique);
     expect(pods).toHaveLength(to);
     expect(pods.filter((p) => p.spec?.nodeName)).toHaveLength(4 + fit);
     const warning = page.locator('[data-testid="health-note"][data-severity="warning"]');
     await expect(warning).toContainText(/^2 pods above minAvailable not scheduled: /, { timeout: 20_000 });
     await expect(warning).not.toContainText('of its minimum');
   } finally {
-    await remove(request, name);
+    await deleteStack(request, name);
   }
   expect(errors).toEqual([]);
 });

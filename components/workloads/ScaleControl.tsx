@@ -166,7 +166,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const from = target.replicas;
   const fit = preview?.impact ? planFit(preview.impact.plan) : undefined;
   const fits = fit === undefined ? undefined : fit !== 'none';
-  const leftOut = preview?.impact ? podsLeftOut(preview.impact.plan.gangs) : 0;
+  const planned = preview?.impact ? plannedPods(preview.impact) : undefined;
   const progress = recent ? scaleProgress(tree, target, recent.from, recent.to) : undefined;
   const undoLeft = recent && !recent.undone ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
   const reasonId = `${id}-reason`;
@@ -271,11 +271,18 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             <div data-testid="scale-impact" data-fits={fit === 'all' ? 'true' : fit === 'partial' ? 'partial' : 'false'}>
               <p className={fit === 'all' ? 'text-emerald-800 dark:text-emerald-300' : fit === 'partial' ? 'text-amber-800 dark:text-amber-300' : 'text-red-800 dark:text-red-300'}>
                 {fit === 'all'
-                  ? `The new pods fit: ${preview.impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}`
-                  : fit === 'partial'
-                    ? `The gangs fit, but ${plural(leftOut, 'new pod')} will not be placed:`
+                  ? planned && planned.waiting > 0
+                    ? 'The new pods and the pods already waiting fit:'
+                    : `The new pods fit: ${preview.impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}`
+                  : fit === 'partial' && planned
+                    ? `The gangs fit, but ${leftOutText(planned)}:`
                     : 'Does not fit:'}
               </p>
+              {planned && planned.waiting > 0 && (
+                <p data-testid="scale-waiting" className="text-xs text-zinc-700 dark:text-zinc-300">
+                  {waitingText(planned)}
+                </p>
+              )}
               <ul className="ml-4 list-disc text-xs">
                 {preview.impact.plan.gangs.map((g) => (
                   <li key={g.name}>
@@ -376,6 +383,52 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       )}
     </div>
   );
+}
+
+/**
+ * The pods a scale-up preview plans: those the scale adds, and those the current counts already ask
+ * for that are not running (Pending on the cluster, or not created yet), which need room too; and how
+ * many of each the plan leaves out (podsLeftOut, counted over the added pods alone and over all).
+ */
+interface PlannedPods {
+  added: number;
+  waiting: number;
+  /** Real names of the waiting pods that exist on the cluster, not bound yet. */
+  pending: string[];
+  notCreated: number;
+  addedLeftOut: number;
+  waitingLeftOut: number;
+}
+
+function plannedPods(impact: ScalePreview): PlannedPods {
+  const added = new Set(impact.added);
+  const planned = impact.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
+  const isAdded = (name: string) => added.has(name);
+  const addedLeftOut = podsLeftOut(impact.plan.gangs.map((g) => ({ ...g, unplacedOptionalPods: g.unplacedOptionalPods?.filter(isAdded), unplacedPods: g.unplacedPods?.filter(isAdded) })));
+  const pending = Object.values(impact.pending).flat();
+  const waiting = planned - added.size;
+  return { added: added.size, waiting, pending, notCreated: Math.max(0, waiting - pending.length), addedLeftOut, waitingLeftOut: podsLeftOut(impact.plan.gangs) - addedLeftOut };
+}
+
+/** "2 new pods will not be placed, and neither will 1 pod already waiting": what a partial plan leaves out, new and waiting pods counted apart. */
+function leftOutText(p: PlannedPods): string {
+  const waiting = `${plural(p.waitingLeftOut, 'pod')} already waiting`;
+  if (p.addedLeftOut === 0) return `${waiting} will not be placed`;
+  const added = `${plural(p.addedLeftOut, 'new pod')} will not be placed`;
+  return p.waitingLeftOut === 0 ? added : `${added}, and neither will ${waiting}`;
+}
+
+/** A few names, then how many more: a scale past what fits can leave dozens waiting. */
+function someNames(names: readonly string[], shown = 3): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
+/** "2 new pods and 1 pod already waiting (Pending: x) are planned: …", for a preview that plans pods the current counts already asked for. */
+function waitingText(p: PlannedPods): string {
+  const pending = p.pending.length > 0 ? `Pending: ${someNames(p.pending)}` : '';
+  const notCreated = p.notCreated > 0 ? 'not created yet' : '';
+  const detail = pending && notCreated ? `${p.pending.length} ${pending}; ${p.notCreated} ${notCreated}` : pending || notCreated;
+  return `${plural(p.added, 'new pod')} and ${plural(p.waiting, 'pod')} already waiting (${detail}) are planned: the pods already waiting need room too.`;
 }
 
 /** Pods a scale-down removes (those of the replicas above the new count; for a PodClique, the excess). */

@@ -10,7 +10,7 @@ import { DEFAULT_TEST_TOPOLOGY } from '../topology/spec';
 import { placeGangs } from './place';
 import { previewFromText } from '../heatmap/preview';
 import { applyGangs, previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
-import { makeNode, topologyOf } from './testkit';
+import { boundPod, makeNode, topologyOf } from './testkit';
 import { gangPlacementText, planFit, unplacedOptionalNote } from '../workloads/planNotes';
 
 const RACK = 'topology.kubernetes.io/rack';
@@ -370,8 +370,8 @@ describe('previewScale', () => {
   });
 
   it('new pods a running gang lacks of its minimum must join its required domain together: not placed when that rack is full', () => {
-    // decode 1 of minAvailable 2 runs (its second pod was deleted, not bound again yet): scaling to 4
-    // adds 2 pods, of which 1 is what decode lacks of its minimum, the other above it.
+    // decode 1 of minAvailable 2 runs (its second pod was deleted, not created again yet): scaling to 4
+    // adds 2 pods, planned with the one not created yet; 1 of the 3 is what decode lacks of its minimum.
     const pcs = disaggregated({ required: 'rack' });
     pcs.spec.template.cliques[2]!.spec.replicas = 1;
     pcs.spec.template.cliques[3]!.spec = { ...pcs.spec.template.cliques[3]!.spec, replicas: 2, minAvailable: 2 };
@@ -381,10 +381,11 @@ describe('previewScale', () => {
     const rackOf = (node: string) => state.nodes.find((n) => n.name === node)!.labels[RACK]!;
     const home = rackOf(state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode')!.nodeName!);
     const target = { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 4 } as const;
-    // The home rack (4 × 8 GPUs) has 8 GPUs left, where the deleted pod ran: the pod of the minimum, not the one above it.
+    // The home rack (4 × 8 GPUs) has 8 GPUs left, where the deleted pod ran: one pod, of the minimum; the two above it stay out.
     const roomy = previewScale(state, objects, target);
-    expect(roomy.gangs[0]!.podGroups.map((g) => [g.name, g.minReplicas, g.pods.map((p) => p.name)])).toEqual([['disagg-0-decode', 1, ['disagg-0-decode-2', 'disagg-0-decode-3']]]);
-    expect(roomy.plan.gangs[0]).toMatchObject({ placed: true, pods: [{ name: 'disagg-0-decode-2' }], unplacedOptionalPods: ['disagg-0-decode-3'] });
+    expect(roomy.gangs[0]!.podGroups.map((g) => [g.name, g.minReplicas, g.pods.map((p) => p.name)])).toEqual([['disagg-0-decode', 1, ['disagg-0-decode-1', 'disagg-0-decode-2', 'disagg-0-decode-3']]]);
+    expect(roomy).toMatchObject({ added: ['disagg-0-decode-2', 'disagg-0-decode-3'], pending: {} });
+    expect(roomy.plan.gangs[0]).toMatchObject({ placed: true, pods: [{ name: 'disagg-0-decode-1' }], unplacedOptionalPods: ['disagg-0-decode-2', 'disagg-0-decode-3'] });
     expect(rackOf(roomy.plan.gangs[0]!.pods[0]!.node)).toBe(home);
     // Fill the home rack: not even the pod of the minimum fits there, so none is placed.
     const free = state.nodes.filter((n) => n.labels[RACK] === home && !state.pods.some((p) => p.nodeName === n.name));
@@ -408,6 +409,130 @@ describe('previewScale', () => {
     expect(two.gangs[0]!.podGroups[0]!.pods.every((p) => !p.scheduling.nodeSelector?.[RACK])).toBe(true);
     expect(two.plan.gangs[0]!.warnings![0]).toMatch(/^default-scheduler \(kube-scheduler\)/);
     expect(JSON.stringify(two.plan)).not.toMatch(/nodeSelector/);
+  });
+});
+
+describe('previewScale: pods of the stack that wait for the scheduler are planned with the new ones', () => {
+  const at = (state: ClusterState, clique: string, index: number) => state.pods.find((p) => p.labels['grove.io/podclique'] === clique && p.labels['grove.io/podclique-pod-index'] === String(index))!;
+  /** The pod as Grove creates it again, not bound yet: another name (Grove's random suffix), the same PodClique and pod index. */
+  const waiting = (pod: PodInfo, suffix: string): PodInfo => ({ ...pod, name: `${pod.labels['grove.io/podclique']}-${suffix}`, nodeName: undefined, phase: 'Pending' });
+  /** Another workload's pods take every GPU left free except on the nodes of `room`. */
+  const leaveRoom = (state: ClusterState, room: readonly string[]): ClusterState => {
+    const used = new Map<string, number>();
+    for (const p of state.pods) if (p.nodeName && !p.terminal) used.set(p.nodeName, (used.get(p.nodeName) ?? 0) + p.requests.gpu);
+    const fillers = state.nodes
+      .filter((n) => !room.includes(n.name) && n.allocatable.gpu > (used.get(n.name) ?? 0))
+      .map((n) => ({ ...boundPod(`filler-${n.name}`, n.name, n.allocatable.gpu - (used.get(n.name) ?? 0), { namespace: 'other', cpuMilli: 0, memory: 0 }) }));
+    return { ...state, pods: [...state.pods, ...fillers] };
+  };
+  const freeGpus = (state: ClusterState, node: string) => state.nodes.find((n) => n.name === node)!.allocatable.gpu - state.pods.filter((p) => p.nodeName === node && !p.terminal).reduce((n, p) => n + p.requests.gpu, 0);
+  /** disagg with decode at 2 pods and the given minAvailable. */
+  const decodeOf = (minAvailable: number) => {
+    const pcs = disaggregated();
+    pcs.spec.template.cliques[3]!.spec = { ...pcs.spec.template.cliques[3]!.spec, replicas: 2, minAvailable };
+    return pcs;
+  };
+  const decode3 = { kind: 'PodClique', namespace: 'ns', name: 'disagg-0-decode', replicas: 3 } as const;
+
+  it('a Pending pod of the scaled clique takes the one pod’s room left: the new pod is the one not placed (the old preview said it fits)', () => {
+    const { state: all, objects } = running(decodeOf(1));
+    const pod = at(all, 'disagg-0-decode', 1);
+    const pending = waiting(pod, 'x7k2p');
+    // Room for one 8-GPU pod: the node the waiting pod's predecessor left.
+    const state = leaveRoom({ ...all, pods: all.pods.map((p) => (p === pod ? pending : p)) }, [pod.nodeName!]);
+    expect(freeGpus(state, pod.nodeName!)).toBe(8);
+    const preview = previewScale(state, objects, decode3);
+    expect(planFit(preview.plan)).toBe('partial');
+    expect(preview.plan.gangs[0]).toMatchObject({ name: 'disagg-0', placed: true, pods: [{ name: 'disagg-0-decode-1', node: pod.nodeName }], unplacedOptionalPods: ['disagg-0-decode-2'] });
+    expect(preview.added).toEqual(['disagg-0-decode-2']);
+    expect(preview.pending).toEqual({ 'disagg-0': [pending.name] });
+    // decode runs its minimum (1 of 1): both planned pods are best effort, the waiting one first.
+    expect(preview.gangs[0]!.podGroups.map((g) => [g.name, g.minReplicas, g.pods.map((p) => p.name)])).toEqual([['disagg-0-decode', 0, ['disagg-0-decode-1', 'disagg-0-decode-2']]]);
+  });
+
+  it('a Pending pod of a pod group below its minimum is the pod the minimum lacks, not the new one', () => {
+    const { state: all, objects } = running(decodeOf(2));
+    const pod = at(all, 'disagg-0-decode', 1);
+    const withPending = { ...all, pods: all.pods.map((p) => (p === pod ? waiting(pod, 'q4m9z') : p)) };
+    const preview = previewScale(leaveRoom(withPending, [pod.nodeName!]), objects, decode3);
+    // decode runs 1 bound pod of minAvailable 2: the waiting pod must be placed for the gang to start; the new one is above the minimum.
+    expect(preview.gangs[0]!.podGroups.map((g) => [g.name, g.minReplicas, g.pods.map((p) => p.name)])).toEqual([['disagg-0-decode', 1, ['disagg-0-decode-1', 'disagg-0-decode-2']]]);
+    expect(preview.plan.gangs[0]).toMatchObject({ placed: true, pods: [{ name: 'disagg-0-decode-1' }], unplacedOptionalPods: ['disagg-0-decode-2'] });
+    // No room at all: the gang lacks its minimum, so nothing of it is placed.
+    const full = previewScale(leaveRoom(withPending, []), objects, decode3);
+    expect(full.plan.feasible).toBe(false);
+    expect(full.plan.gangs[0]).toMatchObject({ name: 'disagg-0', placed: false, pods: [] });
+  });
+
+  it('a terminating pod and its Pending replacement: the replacement is planned, the terminating pod holds its GPUs and does not count toward the minimum', () => {
+    const { state: all, objects } = running(decodeOf(2));
+    const pod = at(all, 'disagg-0-decode', 1);
+    const old: PodInfo = { ...pod, terminating: true };
+    const replacement = waiting(pod, 'r8d2w');
+    const spare = all.nodes.find((n) => !all.pods.some((p) => p.nodeName === n.name))!.name;
+    const state = leaveRoom({ ...all, pods: [...all.pods.map((p) => (p === pod ? old : p)), replacement] }, [spare]);
+    expect(freeGpus(state, pod.nodeName!)).toBe(0);
+    const preview = previewScale(state, objects, decode3);
+    expect(preview.plan.gangs[0]).toMatchObject({ placed: true, pods: [{ name: 'disagg-0-decode-1', node: spare }], unplacedOptionalPods: ['disagg-0-decode-2'] });
+    expect(preview.pending).toEqual({ 'disagg-0': [replacement.name] });
+    expect(preview.added).toEqual(['disagg-0-decode-2']);
+    // Bound and not going away: decode-0 only, so the replacement is what decode lacks of its minimum of 2.
+    expect(preview.gangs[0]!.podGroups.map((g) => [g.minReplicas, g.pods.map((p) => p.name)])).toEqual([[1, ['disagg-0-decode-1', 'disagg-0-decode-2']]]);
+  });
+
+  it('a scaling group whose last replica waits (Pending): that replica’s gang takes the free rack, the new replica does not fit', () => {
+    const pcs = disaggregated();
+    pcs.spec.template.podCliqueScalingGroups![0] = { ...pcs.spec.template.podCliqueScalingGroups![0]!, replicas: 2, minAvailable: 1 };
+    const { state: all, objects } = running(pcs);
+    const waitingGang = scaledPodGangName('disagg', 0, 'prefill', 1, 1);
+    const newGang = scaledPodGangName('disagg', 0, 'prefill', 2, 1);
+    const unbound = all.pods.filter((p) => p.labels['grove.io/podgang'] === waitingGang);
+    expect(unbound).toHaveLength(4);
+    const rack = new Set(unbound.map((p) => all.nodes.find((n) => n.name === p.nodeName)!.labels[RACK]));
+    expect(rack.size).toBe(1);
+    const pendingPods = unbound.map((p, i) => waiting(p, `w${i}abc`));
+    // Room: the rack the replica's pods left (4 nodes × 8 GPUs), one replica's worth.
+    const room = all.nodes.filter((n) => rack.has(n.labels[RACK])).map((n) => n.name);
+    const state = leaveRoom({ ...all, pods: [...all.pods.filter((p) => !unbound.includes(p)), ...pendingPods] }, room);
+    const preview = previewScale(state, objects, { kind: 'PodCliqueScalingGroup', namespace: 'ns', name: 'disagg-0-prefill', replicas: 3 });
+    expect(preview.plan.feasible).toBe(false);
+    expect(preview.plan.gangs.map((g) => [g.name, g.placed, g.pods.length])).toEqual([
+      [waitingGang, true, 4],
+      [newGang, false, 0],
+    ]);
+    expect(preview.pending).toEqual({ [waitingGang]: pendingPods.map((p) => p.name) });
+    expect(preview.gangs.map((g) => g.name)).toEqual([waitingGang, newGang]);
+    expect(preview.added).toEqual(preview.gangs[1]!.podGroups.flatMap((g) => g.pods.map((p) => p.name)));
+    expect(preview.added).toHaveLength(4);
+  });
+
+  it('a PodCliqueSet scale: the running replica’s Pending pod is planned first and the new replica no longer fits; previewApply of the same count says the same', () => {
+    const pcs = disaggregated();
+    const { state: all, objects } = running(pcs);
+    const pod = at(all, 'disagg-0-decode', 1);
+    const pending = waiting(pod, 'k3v8n');
+    const withPending = { ...all, pods: all.pods.map((p) => (p === pod ? pending : p)) };
+    // Room for 48 GPUs, what one replica asks: a whole free rack, the waiting pod's old node and one node more.
+    const used = new Set(all.pods.map((p) => p.nodeName));
+    const racks = [...new Set(all.nodes.map((n) => n.labels[RACK]!))].map((rack) => all.nodes.filter((n) => n.labels[RACK] === rack));
+    const freeRack = racks.find((nodes) => nodes.every((n) => !used.has(n.name)))!.map((n) => n.name);
+    const other = all.nodes.find((n) => !used.has(n.name) && !freeRack.includes(n.name))!.name;
+    const state = leaveRoom(withPending, [...freeRack, pod.nodeName!, other]);
+    const target = { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 2 } as const;
+    // Without the waiting pod the new replica fits exactly.
+    expect(previewScale(leaveRoom(all, [...freeRack, other, pod.nodeName!]), objects, target).plan.gangs.map((g) => g.name)).toEqual(['disagg-1']);
+    const preview = previewScale(state, objects, target);
+    expect(preview.plan.gangs.map((g) => [g.name, g.placed, g.pods.map((p) => p.name)])).toEqual([
+      ['disagg-0', true, ['disagg-0-decode-1']],
+      ['disagg-1', false, []],
+    ]);
+    expect(preview.plan.feasible).toBe(false);
+    expect(preview.pending).toEqual({ 'disagg-0': [pending.name] });
+    expect(preview.added).toHaveLength(7);
+    expect(preview.added.every((n) => n.startsWith('disagg-1-'))).toBe(true);
+    const apply = previewPodCliqueSet(state, { ...pcs, spec: { ...pcs.spec, replicas: 2 } });
+    expect(apply.plan).toEqual(preview.plan);
+    expect(apply.pending).toEqual(preview.pending);
   });
 });
 

@@ -79,83 +79,117 @@ export function previewPodCliqueSet(state: ClusterState, pcs: PodCliqueSet, opti
  */
 export function previewApply(state: ClusterState, stacks: readonly PodCliqueSet[], options?: PlaceOptions): PlacementPreview {
   const all: ExpandedGang[] = [];
-  const runningKeys = new Set<string>();
-  const removed = new Set<PodInfo>();
+  const match = newPodMatch();
   const replaced: string[] = [];
-  /** The pod kept per key of a running gang, with the gang of the manifest its key belongs to. */
-  const matched = new Map<PodInfo, string>();
-  /** Pods that share a key with the one kept (a terminating pod and its replacement): not the gang's. */
-  const duplicates = new Set<PodInfo>();
-  const pending: Record<string, string[]> = {};
-  const regrouped = new Map<string, { pod: string; label: string }[]>();
   for (const pcs of stacks) {
     // Counted before anything is built: a typo'd `replicas: 100000` must not freeze the page (or server) expanding it.
     const overBudget = podCliqueSetPodBudgetRefusal(pcs);
     if (overBudget) throw Object.assign(new Error(overBudget.message), overBudget); // status 422 and causes, for a server route
     const gangs = expandPodGangs(pcs);
     all.push(...gangs);
-    // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
     const workload = `${pcs.metadata?.namespace ?? 'default'}/${pcs.metadata?.name ?? ''}`;
-    // Which gang of the manifest each pod key belongs to: the running gang is built from these matches,
-    // not from the pods' grove.io/podgang label, so a pod is never both kept and planned, or neither.
-    const gangOfKey = new Map(gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => [podKey(p), g.name] as const))));
-    const byKey = new Map<string, PodInfo[]>();
-    let deletes = false;
-    for (const p of state.pods) {
-      if (p.terminal || workloadOfPod(p) !== workload) continue;
-      const key = runningPodKey(p);
-      if (key !== undefined && gangOfKey.has(key)) {
-        const list = byKey.get(key);
-        if (list) list.push(p);
-        else byKey.set(key, [p]);
-      } else {
-        removed.add(p);
-        deletes = true;
-      }
-    }
-    for (const [key, pods] of byKey) {
-      const gang = gangOfKey.get(key)!;
-      // Grove names pods with a random suffix: a terminating pod and its replacement share the key. One counts.
-      const pod = pods.reduce((best, p) => (podRank(p) > podRank(best) ? p : best));
-      for (const p of pods) if (p !== pod) duplicates.add(p);
-      if (!pod.nodeName) {
-        // Created but not bound yet (Pending): the scheduler still has to place it, so the preview does too.
-        (pending[gang] ??= []).push(pod.name);
-        continue;
-      }
-      runningKeys.add(key);
-      matched.set(pod, gang);
-      const label = pod.labels[LABEL_PODGANG];
-      if (label !== gang) {
-        const list = regrouped.get(gang) ?? [];
-        list.push({ pod: pod.name, label: label ?? '' });
-        regrouped.set(gang, list);
-      }
-    }
-    if (deletes) replaced.push(workload);
+    if (matchStackPods(match, state, workload, gangs)) replaced.push(workload);
   }
-  // Each kept pod is labelled with the gang the manifest puts it in, and a duplicate with none: the
-  // running gangs (and the domains their new pods must join) are exactly the pods matched by key.
-  // A duplicate still holds its node's resources until it is gone.
+  // Its pods the manifest no longer has are deleted by the apply: planned as gone.
+  const kept = matchedState(state, match, 'remove');
+  const { plan, gangs, runningPods } = placeAdditions(kept, all, (pod) => !match.runningKeys.has(podKey(pod)), options);
+  const running = all
+    .filter((g) => runningPods.has(g.name))
+    .map((g): RunningGang => {
+      const pods = runningPods.get(g.name)!;
+      const moved = match.regrouped.get(g.name);
+      return { name: g.name, pods, domains: sharedDomains(kept, g, pods), complete: !plan.gangs.some((p) => p.name === g.name), ...(moved ? { regrouped: moved } : {}) };
+    });
+  return { plan, gangs, all, running, pending: match.pending, ...(replaced.length === 1 ? { replaces: replaced[0] } : {}) };
+}
+
+/**
+ * How the pods of stacks on the cluster line up with the pods their gangs describe, by Grove's labels
+ * (PodClique name and pod index): one rule for an apply (previewApply) and a scale (previewScale).
+ * A key is kept (not planned) only when a bound pod of the stack has it; every other pod of the gangs
+ * is planned, whether it exists but is not bound yet (Pending, named in `pending`) or is not created yet.
+ */
+interface PodMatch {
+  /** Keys (podKey) of the pods kept where they are: a bound pod of the stack has each. */
+  runningKeys: Set<string>;
+  /** The pod kept per key of a running gang, with the gang of the gangs its key belongs to. */
+  matched: Map<PodInfo, string>;
+  /** Pods that share a key with the one that counts (a terminating pod and its replacement): not the gang's. */
+  duplicates: Set<PodInfo>;
+  /** Pods of the stack whose key no gang has (fewer replicas, a clique dropped, no Grove labels). */
+  unmatched: Set<PodInfo>;
+  /** Per gang, the real names of its pods created but not bound yet (Pending): the scheduler still has to place them, so the preview does too. */
+  pending: Record<string, string[]>;
+  /** Per gang, its kept pods whose grove.io/podgang label names another gang (or none). */
+  regrouped: Map<string, { pod: string; label: string }[]>;
+}
+
+const newPodMatch = (): PodMatch => ({ runningKeys: new Set(), matched: new Map(), duplicates: new Set(), unmatched: new Set(), pending: {}, regrouped: new Map() });
+
+/**
+ * Matches the operator's pods of `workload` (namespace/PodCliqueSet) on the cluster to `gangs`, the
+ * stack as it is to be, into `match`. True when some pod of the stack has a key no gang has.
+ */
+function matchStackPods(match: PodMatch, state: ClusterState, workload: string, gangs: readonly ExpandedGang[]): boolean {
+  // Which gang each pod key belongs to: the running gang is built from these matches, not from the
+  // pods' grove.io/podgang label, so a pod is never both kept and planned, or neither.
+  const gangOfKey = new Map(gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => [podKey(p), g.name] as const))));
+  const byKey = new Map<string, PodInfo[]>();
+  let unmatched = false;
+  for (const p of state.pods) {
+    // The operator's pods of this stack only: a Helm chart's pod labelled part-of the same name still holds its GPUs.
+    if (p.terminal || workloadOfPod(p) !== workload) continue;
+    const key = runningPodKey(p);
+    if (key !== undefined && gangOfKey.has(key)) {
+      const list = byKey.get(key);
+      if (list) list.push(p);
+      else byKey.set(key, [p]);
+    } else {
+      match.unmatched.add(p);
+      unmatched = true;
+    }
+  }
+  for (const [key, pods] of byKey) {
+    const gang = gangOfKey.get(key)!;
+    // Grove names pods with a random suffix: a terminating pod and its replacement share the key. One counts.
+    const pod = pods.reduce((best, p) => (podRank(p) > podRank(best) ? p : best));
+    for (const p of pods) if (p !== pod) match.duplicates.add(p);
+    if (!pod.nodeName) {
+      (match.pending[gang] ??= []).push(pod.name);
+      continue;
+    }
+    match.runningKeys.add(key);
+    match.matched.set(pod, gang);
+    const label = pod.labels[LABEL_PODGANG];
+    if (label !== gang) {
+      const list = match.regrouped.get(gang) ?? [];
+      list.push({ pod: pod.name, label: label ?? '' });
+      match.regrouped.set(gang, list);
+    }
+  }
+  return unmatched;
+}
+
+/**
+ * The cluster as the plan sees it after matchStackPods: each kept pod labelled with the gang its key
+ * belongs to, so the running gangs (the pods counted toward each minimum, the domains new pods must
+ * join) are exactly the pods matched by key. A duplicate keeps its node's resources until it is gone
+ * but belongs to no gang. An unmatched pod is taken out when the change deletes it (`remove`: an apply
+ * of fewer replicas), else kept like a duplicate (a scale-up deletes nothing; such a pod is Grove's to
+ * remove, and holds its resources until then).
+ */
+function matchedState(state: ClusterState, match: PodMatch, unmatched: 'remove' | 'keep'): ClusterState {
   const relabel = (p: PodInfo): PodInfo => {
-    const gang = matched.get(p);
+    const gang = match.matched.get(p);
     if (gang !== undefined) return p.labels[LABEL_PODGANG] === gang ? p : { ...p, labels: { ...p.labels, [LABEL_PODGANG]: gang } };
-    if (duplicates.has(p)) {
+    if (match.duplicates.has(p) || match.unmatched.has(p)) {
       const { [LABEL_PODGANG]: _, ...labels } = p.labels;
       return { ...p, labels };
     }
     return p;
   };
-  const kept = { ...state, pods: state.pods.filter((p) => !removed.has(p)).map(relabel) };
-  const { plan, gangs, runningPods } = placeAdditions(kept, all, (pod) => !runningKeys.has(podKey(pod)), options);
-  const running = all
-    .filter((g) => runningPods.has(g.name))
-    .map((g): RunningGang => {
-      const pods = runningPods.get(g.name)!;
-      const moved = regrouped.get(g.name);
-      return { name: g.name, pods, domains: sharedDomains(kept, g, pods), complete: !plan.gangs.some((p) => p.name === g.name), ...(moved ? { regrouped: moved } : {}) };
-    });
-  return { plan, gangs, all, running, pending, ...(replaced.length === 1 ? { replaces: replaced[0] } : {}) };
+  const pods = unmatched === 'remove' ? state.pods.filter((p) => !match.unmatched.has(p)) : state.pods;
+  return { ...state, pods: pods.map(relabel) };
 }
 
 /**
@@ -268,10 +302,22 @@ export interface ScalePreview {
   to: number;
   /** Why this scale is not allowed at all (nothing was placed). */
   refused?: string;
-  /** The placement of what the scale adds: new gangs whole, and the new pods of gangs that exist. Empty for a scale-down. */
+  /**
+   * The placement of the pods not running after the scale: new gangs whole, and for gangs that exist
+   * the pods none of their bound pods stands for, the scale's new pods and those the current counts
+   * already ask for (Pending, or not created yet), as previewApply plans them. Empty for a scale-down.
+   */
   plan: Plan;
-  /** What was placed: new gangs, and for existing gangs a gang of only their new pods. */
+  /** What was placed: new gangs, and for existing gangs a gang of only their pods not running. */
   gangs: ExpandedGang[];
+  /** Names (as in `plan` and `gangs`) of the planned pods the scale adds; every other planned pod was already asked for before it. */
+  added: string[];
+  /**
+   * Per gang, the real names of its pods that exist on the cluster but are not bound yet (Pending):
+   * planned with the pods the scale adds, as previewApply's `pending`. The planned pods neither added
+   * nor pending are ones the current counts ask for that Grove has not created yet.
+   */
+  pending: Record<string, string[]>;
   /** Set when the scale-down takes a scaling group or standalone PodClique below its minAvailable. */
   breach?: MinAvailableBreach;
 }
@@ -306,7 +352,7 @@ interface Scalable extends KubeObject {
 const EMPTY_PLAN: Plan = { feasible: true, gangs: [] };
 
 function refused(from: number, to: number, message: string): ScalePreview {
-  return { from, to, refused: message, plan: EMPTY_PLAN, gangs: [] };
+  return { from, to, refused: message, plan: EMPTY_PLAN, gangs: [], added: [], pending: {} };
 }
 
 function find(list: readonly KubeObject[], namespace: string, name: string): Scalable | undefined {
@@ -325,7 +371,10 @@ function owningPodCliqueSet(objects: GroveObjects, object: KubeObject): string |
 }
 
 /**
- * What scaling `target` to `target.replicas` would add, and where it would land. Refused (with the
+ * What scaling `target` to `target.replicas` would add, and where it would land. The stack's pods on
+ * the cluster are matched to it by Grove's labels, as previewApply matches them (matchStackPods): a pod
+ * is planned unless a bound pod of the stack has its key, so pods that wait for the scheduler (Pending,
+ * or not created yet) are planned with the new ones instead of their GPUs counting as free. Refused (with the
  * reason, nothing placed): a replica count out of range, a scale past the pod budget, and, by Canopy's
  * rule, a PodClique that belongs to a scaling group (scale the group instead).
  */
@@ -345,7 +394,7 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   if (!pcs) return refused(from, to, `the PodCliqueSet that owns ${kind} ${namespace}/${name} is not in the cluster`);
   if (to <= from) {
     const breach = kind === 'PodCliqueSet' ? undefined : minAvailableBreach(pcs, object, kind, from, to);
-    return { from, to, plan: EMPTY_PLAN, gangs: [], ...(breach ? { breach } : {}) };
+    return { from, to, plan: EMPTY_PLAN, gangs: [], added: [], pending: {}, ...(breach ? { breach } : {}) };
   }
   const overBudget = scalePodBudgetRefusal({ kind, object, from, to, podCliqueSet: pcs, podCliques: objects.podCliques });
   if (overBudget) return refused(from, to, overBudget.message);
@@ -368,9 +417,12 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
         ? expandPodGangs(pcs, { ...live, scalingGroupReplicas: { ...live.scalingGroupReplicas, [name]: to } })
         : expandPodGangs(pcs, { ...live, podCliqueReplicas: { ...live.podCliqueReplicas, [name]: to } });
 
-  const beforePods = new Set(before.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map((p) => p.name))));
-  const { plan, gangs } = placeAdditions(state, after, (pod) => !beforePods.has(pod.name), options);
-  return { from, to, plan, gangs };
+  const match = newPodMatch();
+  matchStackPods(match, state, `${namespace}/${pcsName}`, after);
+  const { plan, gangs } = placeAdditions(matchedState(state, match, 'keep'), after, (pod) => !match.runningKeys.has(podKey(pod)), options);
+  const beforeKeys = new Set(before.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.map(podKey))));
+  const added = gangs.flatMap((g) => g.podGroups.flatMap((pg) => pg.pods.filter((p) => !beforeKeys.has(podKey(p))).map((p) => p.name)));
+  return { from, to, plan, gangs, added, pending: match.pending };
 }
 
 /**
