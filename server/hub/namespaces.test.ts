@@ -10,7 +10,7 @@ import { objectKey, type WatchedKind } from '../../lib/cluster/kinds';
 import type { ConnectionStates, StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ClusterSource, ListOptions, WatchEnd, WatchEvent } from '../sources/types';
-import { namespaceLimitMessage, WatchHub, type HubSubscriber, type WatchHubOptions } from './watchHub';
+import { HUB_DEFAULTS, namespaceLimitMessage, WatchHub, type HubSubscriber, type WatchHubOptions } from './watchHub';
 
 const HOME = 'team-a';
 const ALLOWED = new Set(['team-a', 'team-b']);
@@ -81,14 +81,22 @@ class Recorder implements HubSubscriber {
   readonly snapshots: StreamSnapshot[] = [];
   readonly deltas: StreamDelta[] = [];
   readonly states: ConnectionStates[] = [];
+  /** Every state it was told, from snapshots and state messages, in order. */
+  readonly told: ConnectionStates[] = [];
   snapshot(snapshot: StreamSnapshot): void {
     this.snapshots.push(snapshot);
+    this.told.push(snapshot.states);
   }
   delta(delta: StreamDelta): void {
     this.deltas.push(delta);
   }
   state(states: ConnectionStates): void {
     this.states.push(states);
+    this.told.push(states);
+  }
+  /** The state of `kind` it was told last (snapshot or state message). */
+  current(kind: WatchedKind) {
+    return this.told.at(-1)?.[kind];
   }
   keys(kind: WatchedKind): string[] {
     return (this.snapshots.at(-1)?.kinds[kind]?.items ?? []).map(objectKey);
@@ -250,6 +258,7 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
 
   describe('at most maxNamespaceViews namespaces are watched at once', () => {
     const refusedState = (namespace: string, limit: number) => ({ status: 'error', httpStatus: 429, namespace, lastError: namespaceLimitMessage(limit) });
+    const GRACE = HUB_DEFAULTS.refusalGraceMs;
 
     it('refuses a new namespace past the cap with a 429 in its kinds’ states, reuses an open one, and admits the refused one as soon as a stream closes', async () => {
       const h = hub({ maxNamespaceViews: 1 });
@@ -266,9 +275,11 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
       const teamB = new Recorder();
       h.subscribe(teamB, { namespace: 'team-b' });
       await settle();
+      await vi.advanceTimersByTimeAsync(GRACE);
       expect(teamB.snapshots).toHaveLength(1);
       expect(teamB.keys('PodCliqueSet')).toEqual([]);
-      expect(teamB.snapshots[0]!.states.PodCliqueSet).toMatchObject(refusedState('team-b', 1));
+      expect(teamB.current('PodCliqueSet')).toMatchObject(refusedState('team-b', 1));
+      const refusedFrom = teamB.states.length - 1;
       expect(namespaceLimitMessage(1)).toBe('Canopy is already watching 1 namespace (the limit, CANOPY_MAX_WATCHED_NAMESPACES); close a tab watching another namespace or raise the limit');
       // Kinds listed cluster-wide are shown as to everyone.
       expect(teamB.keys('Node')).toEqual(['n1']);
@@ -286,7 +297,8 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
       expect(home.deltaKeys('PodCliqueSet')).toEqual(['team-a/home-later']);
       expect(teamB.deltaKeys('PodCliqueSet')).toEqual([]);
       expect(teamB.deltaKeys('Node')).toEqual(['n2']);
-      expect(teamB.states.every((states) => states.PodCliqueSet?.httpStatus === 429)).toBe(true);
+      expect(teamB.states.slice(refusedFrom).every((states) => states.PodCliqueSet?.httpStatus === 429)).toBe(true);
+      expect(teamB.told.every((states) => states.PodCliqueSet?.namespace === 'team-b')).toBe(true);
 
       // One of two team-c streams closing frees nothing; the last one frees the place at once (no idleStopMs wait).
       leaveC();
@@ -303,7 +315,8 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
       const teamCAgain = new Recorder();
       h.subscribe(teamCAgain, { namespace: 'team-c' });
       await settle();
-      expect(teamCAgain.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject(refusedState('team-c', 1));
+      await vi.advanceTimersByTimeAsync(GRACE);
+      expect(teamCAgain.current('PodCliqueSet')).toMatchObject(refusedState('team-c', 1));
     });
 
     it('applies the cap when the hub learns a kind’s scope after its subscribers came (a cold hub): one watched, the other refused', async () => {
@@ -313,9 +326,10 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
       const leaveB = h.subscribe(teamB, { namespace: 'team-b' });
       h.subscribe(teamC, { namespace: 'team-c' });
       await settle();
+      await vi.advanceTimersByTimeAsync(GRACE);
       expect(teamB.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: 'team-b' });
       expect(teamB.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
-      expect(teamC.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject(refusedState('team-c', 1));
+      expect(teamC.current('PodCliqueSet')).toMatchObject(refusedState('team-c', 1));
       expect(teamC.keys('PodCliqueSet')).toEqual([]);
       expect(fake.open()).toEqual(['Node@*', 'PodCliqueSet@team-a', 'PodCliqueSet@team-b']);
       leaveB();
@@ -333,9 +347,99 @@ describe('WatchHub: kinds watched in one namespace follow the namespace a subscr
         return { recorder, leave: h.subscribe(recorder, { namespace: `ns-${i}` }) };
       });
       await settle();
+      await vi.advanceTimersByTimeAsync(GRACE);
       expect(Object.keys(h.namespaceWatches)).toHaveLength(32);
       expect(leave[31]!.recorder.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject({ namespace: 'ns-31' });
-      expect(leave[32]!.recorder.snapshots.at(-1)!.states.PodCliqueSet).toMatchObject(refusedState('ns-32', 32));
+      expect(leave[32]!.recorder.current('PodCliqueSet')).toMatchObject(refusedState('ns-32', 32));
+    });
+    describe('a refused subscriber waits refusalGraceMs before it is told the limit (a tab switching namespace opens its new stream before the old one is heard closing)', () => {
+      const refusals = (recorder: Recorder) => recorder.told.filter((states) => states.PodCliqueSet?.status === 'error');
+
+      it('admitted within the grace: only connecting, then its namespace’s snapshot; never the 429', async () => {
+        const h = hub({ maxNamespaceViews: 1 });
+        // The tab's old stream holds the one place.
+        const leaveOld = h.subscribe(new Recorder(), { namespace: 'team-c' });
+        await settle();
+        const teamB = new Recorder();
+        h.subscribe(teamB, { namespace: 'team-b' });
+        await settle();
+        expect(teamB.snapshots).toHaveLength(1);
+        expect(teamB.keys('PodCliqueSet')).toEqual([]);
+        expect(teamB.snapshots[0]!.states.PodCliqueSet).toMatchObject({ status: 'connecting', namespace: 'team-b' });
+        expect(teamB.snapshots[0]!.states.PodCliqueSet).not.toHaveProperty('lastError');
+        await vi.advanceTimersByTimeAsync(GRACE - 1);
+        leaveOld();
+        await settle();
+        expect(teamB.snapshots).toHaveLength(2);
+        expect(teamB.keys('PodCliqueSet')).toEqual(['team-b/pcs-team-b']);
+        expect(teamB.snapshots[1]!.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: 'team-b' });
+        // The grace's end, long past, tells it nothing more.
+        await vi.advanceTimersByTimeAsync(10 * GRACE);
+        expect(refusals(teamB)).toEqual([]);
+        expect(teamB.told.every((states) => states.PodCliqueSet?.status === 'connecting' || states.PodCliqueSet?.status === 'live')).toBe(true);
+        expect(teamB.current('PodCliqueSet')).toMatchObject({ status: 'live', namespace: 'team-b' });
+      });
+
+      it('still refused when the grace ends: then, not before, a state turns its kinds into the 429', async () => {
+        const h = hub({ maxNamespaceViews: 1 });
+        h.subscribe(new Recorder(), { namespace: 'team-c' });
+        await settle();
+        const refusedAt = Date.now();
+        const teamB = new Recorder();
+        h.subscribe(teamB, { namespace: 'team-b' });
+        await settle();
+        await vi.advanceTimersByTimeAsync(GRACE - 1);
+        expect(refusals(teamB)).toEqual([]);
+        expect(teamB.current('PodCliqueSet')).toMatchObject({ status: 'connecting', namespace: 'team-b', since: refusedAt });
+        const told = teamB.told.length;
+        await vi.advanceTimersByTimeAsync(1);
+        expect(teamB.snapshots).toHaveLength(1);
+        expect(teamB.told).toHaveLength(told + 1);
+        expect(teamB.states.at(-1)!.PodCliqueSet).toMatchObject({ ...refusedState('team-b', 1), since: refusedAt + GRACE });
+        expect(teamB.states.at(-1)!.Node).toMatchObject({ status: 'live' });
+        // It stays so while refused; cluster-wide kinds still reach it.
+        fake.put('Node', undefined, 'n2');
+        await vi.advanceTimersByTimeAsync(150);
+        expect(teamB.deltaKeys('Node')).toEqual(['n2']);
+        expect(teamB.current('PodCliqueSet')).toMatchObject(refusedState('team-b', 1));
+      });
+
+      it('leaves no timer behind: a refused subscriber gone within its grace, or a hub closed during one', async () => {
+        const h = hub({ maxNamespaceViews: 1 });
+        // team-b holds the place (a live watch, no retry timer); a subscriber of the home namespace keeps the '' view from idling.
+        h.subscribe(new Recorder(), { namespace: 'team-b' });
+        h.subscribe(new Recorder());
+        await settle();
+        const timers = vi.getTimerCount();
+        const teamC = new Recorder();
+        const leaveC = h.subscribe(teamC, { namespace: 'team-c' });
+        await settle();
+        expect(vi.getTimerCount()).toBe(timers + 1);
+        leaveC();
+        await settle();
+        expect(vi.getTimerCount()).toBe(timers);
+        await vi.advanceTimersByTimeAsync(10 * GRACE);
+        expect(refusals(teamC)).toEqual([]);
+
+        const teamD = new Recorder();
+        h.subscribe(teamD, { namespace: 'team-d' });
+        await settle();
+        expect(vi.getTimerCount()).toBe(timers + 1);
+        h.close();
+        expect(vi.getTimerCount()).toBe(0);
+        await vi.advanceTimersByTimeAsync(10 * GRACE);
+        expect(refusals(teamD)).toEqual([]);
+      });
+
+      it('refusalGraceMs 0 refuses at once, as a snapshot with the 429', async () => {
+        const h = hub({ maxNamespaceViews: 1, refusalGraceMs: 0 });
+        h.subscribe(new Recorder(), { namespace: 'team-c' });
+        await settle();
+        const teamB = new Recorder();
+        h.subscribe(teamB, { namespace: 'team-b' });
+        await settle();
+        expect(teamB.snapshots[0]!.states.PodCliqueSet).toMatchObject(refusedState('team-b', 1));
+      });
     });
   });
 });

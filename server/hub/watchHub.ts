@@ -22,9 +22,13 @@
  * upstream watch per such kind, and any allowed browser may choose any namespace. A view left by its last
  * subscriber still counts until another namespace needs its place; then it is stopped at once. A
  * subscriber of a namespace that finds every place taken is refused, not dropped: it is shown the ''
- * view with those kinds empty and in error (HTTP status 429, the message saying the limit), which every
- * page already shows per kind ("Could not list PodCliqueSets in team-d: Canopy is already watching …"),
- * and it gets its namespace's view, with a snapshot, as soon as a place is free.
+ * view with those kinds empty, and it gets its namespace's view, with a snapshot, as soon as a place is
+ * free. For its first `refusalGraceMs` those kinds read `connecting` (waiting for a place, not yet an
+ * error): a tab switching namespace opens its new stream as it closes the old one, and the server may
+ * hear the new request first, so at the limit the place it needs is about to free. Still refused when
+ * the grace ends, they turn into an error (HTTP status 429, the message saying the limit), pushed to it
+ * as a state, which every page already shows per kind ("Could not list PodCliqueSets in team-d: Canopy
+ * is already watching …").
  *
  * While running, a health tick every `probeIntervalMs` (one timer for the hub, one request per source,
  * not per kind) asks the source's probe (live: /readyz). When it gets no answer the live kinds show as
@@ -77,6 +81,11 @@ export interface WatchHubOptions {
   quietAfterMs?: number;
   /** Namespace views open at once (see the module comment); default HUB_DEFAULTS.maxNamespaceViews. */
   maxNamespaceViews?: number;
+  /**
+   * How long a subscriber refused by that cap reads `connecting` before its kinds turn into the 429
+   * (see the module comment); default HUB_DEFAULTS.refusalGraceMs, 0 refuses at once.
+   */
+  refusalGraceMs?: number;
 }
 
 export interface HubSubscriber {
@@ -106,6 +115,9 @@ export const HUB_DEFAULTS = {
   probeIntervalMs: 15_000,
   probeTimeoutMs: 5_000,
   maxNamespaceViews: 32,
+  // A switching tab's old stream closes within milliseconds of its new request, a few hundred through a
+  // proxy or a busy server; a browser truly past the limit still hears why within a couple of seconds.
+  refusalGraceMs: 2_000,
 } as const;
 
 /** The setting that overrides HUB_DEFAULTS.maxNamespaceViews (read by server/hub/index.ts). */
@@ -120,10 +132,20 @@ export function namespaceLimitMessage(limit: number): string {
 interface Placement {
   namespace: string | undefined;
   view: View;
-  /** Refused a view of its namespace (the cap): in the '' view, through a filter (`member`). */
-  refused: boolean;
+  /** Refused a view of its namespace (the cap): in the '' view, through a filter (`member`); else null. */
+  refusal: Refusal | null;
   /** The subscriber itself, or when refused the filter that shows its namespace's kinds as refused. */
   member: HubSubscriber;
+}
+
+/** A refused subscriber's wait for a place: `connecting` for refusalGraceMs, then the 429 error. */
+interface Refusal {
+  /** When it was refused (its `connecting` states' `since`). */
+  readonly since: number;
+  /** When the grace ended (its 429 states' `since`); null while it lasts. */
+  errorSince: number | null;
+  /** Ends the grace; armed once the refusal is kept (startGrace), cleared when the subscriber leaves it. */
+  graceTimer: ReturnType<typeof setTimeout> | null;
 }
 
 /**
@@ -171,6 +193,7 @@ export class WatchHub {
   /** Every subscriber: the namespace it chose, and the view it is in now. */
   private readonly placed = new Map<HubSubscriber, Placement>();
   private readonly maxNamespaceViews: number;
+  private readonly refusalGraceMs: number;
   private readonly watcherOptions: KindWatcherOptions;
   private readonly batchMs: number;
   private readonly idleStopMs: number;
@@ -206,6 +229,7 @@ export class WatchHub {
     this.quietAfterMs = options.quietAfterMs ?? (source.bookmarkIntervalMs ? 1.5 * source.bookmarkIntervalMs : undefined);
     this.now = options.now ?? Date.now;
     this.maxNamespaceViews = options.maxNamespaceViews ?? HUB_DEFAULTS.maxNamespaceViews;
+    this.refusalGraceMs = options.refusalGraceMs ?? HUB_DEFAULTS.refusalGraceMs;
     this.watcherOptions = {
       pageSize: options.pageSize ?? HUB_DEFAULTS.pageSize,
       backoff: options.backoff ?? HUB_DEFAULTS.backoff,
@@ -312,6 +336,7 @@ export class WatchHub {
     const entry = this.place(subscriber, options.namespace);
     this.placed.set(subscriber, entry);
     this.join(entry.member, entry.view);
+    this.startGrace(entry);
     this.start();
     // Starting may have moved it (a kind's scope already known to the source): wherever it is now.
     const placed = this.placed.get(subscriber)!;
@@ -323,9 +348,12 @@ export class WatchHub {
       subscribed = false;
       const entry = this.placed.get(subscriber);
       this.placed.delete(subscriber);
-      if (entry) this.leave(entry.member, entry.view);
+      if (entry) {
+        this.endGrace(entry);
+        this.leave(entry.member, entry.view);
+      }
       // Its place may be what a refused subscriber waits for.
-      if ([...this.placed.values()].some((other) => other.refused)) this.regroup();
+      if ([...this.placed.values()].some((other) => other.refusal)) this.regroup();
       if (this.placed.size === 0 && this.running && !this.idleTimer) {
         this.idleTimer = setTimeout(() => {
           this.idleTimer = null;
@@ -341,8 +369,32 @@ export class WatchHub {
    */
   private place(subscriber: HubSubscriber, namespace: string | undefined): Placement {
     const key = this.viewKey(namespace);
-    if (key === '' || this.views.has(key) || this.roomForView()) return { namespace, view: this.viewFor(namespace), refused: false, member: subscriber };
-    return { namespace, view: this.viewFor(undefined), refused: true, member: this.refusedMember(subscriber, namespace!) };
+    if (key === '' || this.views.has(key) || this.roomForView()) return { namespace, view: this.viewFor(namespace), refusal: null, member: subscriber };
+    const now = this.now();
+    const refusal: Refusal = { since: now, errorSince: this.refusalGraceMs > 0 ? null : now, graceTimer: null };
+    return { namespace, view: this.viewFor(undefined), refusal, member: this.refusedMember(subscriber, namespace!, refusal) };
+  }
+
+  /**
+   * Arms the grace of `entry`'s refusal, now that it is kept (place() also answers placements that are
+   * then dropped): when it ends, still refused, its kinds turn into the 429, sent to it as a state.
+   */
+  private startGrace(entry: Placement): void {
+    const refusal = entry.refusal;
+    if (!refusal || refusal.errorSince !== null || refusal.graceTimer) return;
+    refusal.graceTimer = setTimeout(() => {
+      refusal.graceTimer = null;
+      if (entry.refusal !== refusal) return;
+      refusal.errorSince = this.now();
+      const states = this.statesOf(entry.view.shown);
+      safely(() => entry.member.state(states));
+    }, this.refusalGraceMs);
+  }
+
+  /** `entry` leaves its refusal (admitted, gone, the hub closing): its grace timer goes with it. */
+  private endGrace(entry: Placement): void {
+    if (entry.refusal?.graceTimer) clearTimeout(entry.refusal.graceTimer);
+    if (entry.refusal) entry.refusal.graceTimer = null;
   }
 
   /** Whether one more namespace view fits under the cap, after stopping a view nobody uses to make room. */
@@ -357,16 +409,19 @@ export class WatchHub {
 
   /**
    * What stands for a refused subscriber in the '' view: its messages, with the kinds it would be shown
-   * from its namespace's watchers (wantsOwn) empty, their deltas left out, and their states a 429 error
-   * naming that namespace (so the browser shows the message, not the source's own namespace's objects).
+   * from its namespace's watchers (wantsOwn) empty, their deltas left out, and their states naming that
+   * namespace (so the browser shows them loading or the message, not the source's own namespace's
+   * objects): `connecting` while `refusal`'s grace lasts, then a 429 error.
    */
-  private refusedMember(subscriber: HubSubscriber, namespace: string): HubSubscriber {
-    const since = this.now();
+  private refusedMember(subscriber: HubSubscriber, namespace: string, refusal: Refusal): HubSubscriber {
     const lastError = namespaceLimitMessage(this.maxNamespaceViews);
     const refusedKinds = () => this.kinds.filter((kind) => this.wantsOwn(namespace, kind));
     const withRefusals = (states: ConnectionStates): ConnectionStates => {
       const out = { ...states };
-      for (const kind of refusedKinds()) out[kind] = { kind, status: 'error', since, lastError, httpStatus: 429, namespace };
+      const errorSince = refusal.errorSince;
+      for (const kind of refusedKinds()) {
+        out[kind] = errorSince === null ? { kind, status: 'connecting', since: refusal.since, namespace } : { kind, status: 'error', since: errorSince, lastError, httpStatus: 429, namespace };
+      }
       return out;
     };
     return {
@@ -420,14 +475,17 @@ export class WatchHub {
   private regroup(): void {
     const moved = new Set<View>();
     // The refused last: a place the others free by moving (rights granted) is theirs.
-    const entries = [...this.placed].sort(([, x], [, y]) => Number(x.refused) - Number(y.refused));
+    const entries = [...this.placed].sort(([, x], [, y]) => Number(x.refusal !== null) - Number(y.refusal !== null));
     for (const [subscriber, entry] of entries) {
-      if (!entry.refused && entry.view === this.views.get(this.viewKey(entry.namespace))) continue;
+      if (!entry.refusal && entry.view === this.views.get(this.viewKey(entry.namespace))) continue;
       const next = this.place(subscriber, entry.namespace);
-      if (next.view === entry.view && next.refused === entry.refused) continue;
+      // Still refused: the same refusal (its grace runs on, or its 429 stays).
+      if (next.view === entry.view && (next.refusal === null) === (entry.refusal === null)) continue;
+      this.endGrace(entry);
       this.leave(entry.member, entry.view);
       Object.assign(entry, next);
       this.join(entry.member, entry.view);
+      this.startGrace(entry);
       moved.add(entry.view);
     }
     for (const view of [...this.views.values()]) this.resolve(view);
@@ -521,6 +579,7 @@ export class WatchHub {
   start(): void {
     if (this.running) return;
     this.running = true;
+    for (const entry of this.placed.values()) this.startGrace(entry);
     for (const watcher of this.watchers) watcher.start();
     for (const view of [...this.views.values()]) if (view.subscribers.size > 0) for (const watcher of view.own.values()) watcher.start();
     if (this.source.probe || this.stallAfterMs !== undefined) {
@@ -581,10 +640,14 @@ export class WatchHub {
     return silent === null || this.quietAfterMs === undefined || silent > this.quietAfterMs;
   }
 
-  /** Stops every upstream watch now (subscribers stay, and get `connecting` states). */
+  /**
+   * Stops every upstream watch now (subscribers stay, and get `connecting` states; a refused one's
+   * grace stops too, and starts over with the hub).
+   */
   stop(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    for (const entry of this.placed.values()) this.endGrace(entry);
     if (!this.running) return;
     this.running = false;
     if (this.healthTimer) clearInterval(this.healthTimer);
