@@ -8,12 +8,12 @@
  * minimum: only what they lack of it is all-or-nothing. What does not fit stays Pending with a
  * FailedScheduling Event carrying the engine's reason (or the domain to join).
  */
-import { objectKey } from '../../lib/cluster/kinds';
+import { objectKey, type WatchedKind } from '../../lib/cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cluster/state';
 import { podSchedulingRequirements } from '../../lib/grove/expand';
 import type { ExpandedGang, ExpandedPodGroup } from '../../lib/grove/gang';
 import { LABEL_PART_OF, LABEL_PODGANG } from '../../lib/grove/labels';
-import { isRecord } from '../../lib/grove/meta';
+import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
 import { placeGangs } from '../../lib/placement';
 import { pinning, pinsRunningGang, type Pin } from '../../lib/placement/pin';
@@ -21,10 +21,23 @@ import { optionalReasonWithoutPod } from '../../lib/placement/plan';
 import { nodeInfoFromNode, podInfoFromPod, topologyInfoFromBinding } from '../../lib/topology/snapshot';
 import { SCHEDULER, podBound, podGated, type SimPod, type SimulatedCluster } from './simulated-cluster';
 
-/** The ClusterState placement sees: stored Nodes, Pods and ClusterTopologyBindings, through lib/topology/snapshot. */
+/**
+ * The stored objects of a kind in key order: the order the simulated apiserver lists them in (and so
+ * the order /api/preview's snapshot and the browser's store hold them), not the store's insertion order.
+ * placeGangs breaks ties by input order, so a different order would bind a stack elsewhere than its preview showed.
+ */
+function inListOrder(sim: SimulatedCluster, kind: WatchedKind): KubeObject[] {
+  return sim.store
+    .all(kind)
+    .map((object) => ({ object, key: objectKey(object) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ object }) => object);
+}
+
+/** The ClusterState placement sees: stored Nodes, Pods and ClusterTopologyBindings, through lib/topology/snapshot, in list order. */
 export function clusterState(sim: SimulatedCluster): ClusterState {
   const nodes: NodeInfo[] = [];
-  for (const n of sim.store.all('Node')) {
+  for (const n of inListOrder(sim, 'Node')) {
     try {
       nodes.push(nodeInfoFromNode(n));
     } catch {
@@ -32,7 +45,7 @@ export function clusterState(sim: SimulatedCluster): ClusterState {
     }
   }
   const pods: PodInfo[] = [];
-  for (const p of sim.store.all('Pod')) {
+  for (const p of inListOrder(sim, 'Pod')) {
     try {
       pods.push(podInfoFromPod(p));
     } catch {
@@ -40,7 +53,7 @@ export function clusterState(sim: SimulatedCluster): ClusterState {
     }
   }
   const topologies: TopologyInfo[] = [];
-  for (const b of sim.store.all('ClusterTopologyBinding')) {
+  for (const b of inListOrder(sim, 'ClusterTopologyBinding')) {
     try {
       topologies.push(topologyInfoFromBinding(b));
     } catch {
