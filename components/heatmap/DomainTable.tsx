@@ -106,7 +106,7 @@ export const DomainTable = memo(function DomainTable({
       >
         <table className="w-full border-collapse text-sm" data-testid="domain-table" {...(windowed ? { 'aria-rowcount': shown + 2 } : {})}>
           <caption className="mb-1 text-left text-sm text-zinc-600 dark:text-zinc-400">
-            GPUs per topology domain ({layout.visibleLevels.length ? layout.visibleLevels.join(' › ') : 'no levels shown'}), the same numbers as the map.
+            GPUs per topology domain ({layout.visibleLevels.length ? layout.visibleLevels.join(' › ') : 'no levels shown'}), the same numbers as the map; a domain’s name zooms the map to it.
             {shown < layout.frames.length && ` The first ${count(shown)} of ${count(layout.frames.length)} domains are shown.`}
             {selected && (
               <>

@@ -4,7 +4,7 @@ import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay } from '../../lib/heatmap/overlay';
 import type { Plan } from '../../lib/placement/plan';
 import { boundPod, makeNode } from '../../lib/placement/testkit';
-import { stepCell } from './HeatmapCanvas';
+import { combineOrigin, stepCell } from './HeatmapCanvas';
 import { cellAnnouncement, cellHit, hitFacts } from './Tooltip';
 
 // Nodes of 4, 2, 4 and 8 GPUs; node-a holds a 2-GPU pod (GPUs 0–1), node-c is cordoned.
@@ -43,6 +43,21 @@ describe('stepCell (the keyboard cursor)', () => {
   it('Home and End go to the node’s first and last GPU', () => {
     expect(stepCell(layout, cellOf('node-c', 2), 'Home')).toBe(cellOf('node-c', 0));
     expect(stepCell(layout, cellOf('node-d', 1), 'End')).toBe(cellOf('node-d', 7));
+  });
+});
+
+describe('combineOrigin (what a settled zoom is reported as)', () => {
+  it('a fit asked for by a person is the fitted default, whatever zoom came before it; a zoom after it is the person’s', () => {
+    expect(combineOrigin('user', 'fit')).toBe('fit');
+    expect(combineOrigin('initial', 'fit')).toBe('fit');
+    expect(combineOrigin('fit', 'user')).toBe('user');
+  });
+
+  it('otherwise a person’s zoom wins over the page’s own (the first view, a refit for a new grouping)', () => {
+    expect(combineOrigin('user', 'refit')).toBe('user');
+    expect(combineOrigin('user', 'initial')).toBe('user');
+    expect(combineOrigin('initial', 'refit')).toBe('refit');
+    expect(combineOrigin('initial', 'user')).toBe('user');
   });
 });
 

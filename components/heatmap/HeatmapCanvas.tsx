@@ -28,7 +28,26 @@ export interface HoverInfo {
   clientY: number;
 }
 
-export type ZoomOrigin = 'user' | 'initial' | 'refit';
+/**
+ * What caused a zoom: 'user' (pointer, keys, or zoomToRect asked for by the page on a person's request),
+ * 'fit' (a person asked for the fitted view: the map's default, so not a zoom a link should carry),
+ * 'initial' (the first view), 'refit' (a new grouping refitted the view).
+ */
+export type ZoomOrigin = 'user' | 'fit' | 'initial' | 'refit';
+
+/**
+ * What caused the zoom events since the last settle, once `next` is added: a fit replaces what came
+ * before it (the view is the default again); otherwise a person's zoom wins over the page's own.
+ */
+export function combineOrigin(current: ZoomOrigin, next: ZoomOrigin): ZoomOrigin {
+  if (next === 'fit') return 'fit';
+  return current === 'user' ? 'user' : next;
+}
+
+/** Whether the person asked for reduced motion (zooms and scrolls then jump instead of gliding). */
+export function prefersReducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
 
 export interface HeatmapCanvasHandle {
   fit(): void;
@@ -95,10 +114,7 @@ export interface HeatmapCanvasProps {
   ghosts: GhostOverlay | null;
   /** Applied once when the canvas first has a size (from the URL); otherwise the layout is fitted. */
   initialZoom?: ZoomState | null;
-  /**
-   * After a zoom or pan settles. `origin`: 'user' (pointer, keys, or fit/zoomToRect asked for by the
-   * page on a person's request), 'initial' (the first view), 'refit' (a new grouping refitted the view).
-   */
+  /** After a zoom or pan settles, with what caused it (see ZoomOrigin). */
   onZoomEnd?: (zoom: ZoomState, origin: ZoomOrigin) => void;
   onHover?: (hover: HoverInfo | null) => void;
   onCellClick?: (cell: number) => void;
@@ -129,10 +145,10 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   const moveCursor = (cell: number) => setCursor({ cell, layout: modelRef.current.layout, said: cellAnnouncement(modelRef.current, cell, callbacks.current.ghosts) });
   const helpId = useId();
   const sized = useRef(false);
-  /** What caused the zoom events since the last settle ('user' wins over the others). */
+  /** What caused the zoom events since the last settle (combineOrigin). */
   const origin = useRef<ZoomOrigin>('initial');
   const mark = (o: ZoomOrigin) => {
-    if (origin.current !== 'user') origin.current = o;
+    origin.current = combineOrigin(origin.current, o);
   };
   const layoutSignature = useRef<string | null>(null);
   /** The layout the non-interactive view was last fitted to (same object while only pods change). */
@@ -146,15 +162,14 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
       return;
     }
     const target = zoomIdentity.translate(t.x, t.y).scale(t.k);
-    const reduceMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
-    if (animate && !reduceMotion) select(canvas).transition().duration(350).call(behaviour.transform, target);
+    if (animate && !prefersReducedMotion()) select(canvas).transition().duration(350).call(behaviour.transform, target);
     else select(canvas).call(behaviour.transform, target);
   };
 
   useImperativeHandle(ref, () => ({
     fit() {
       const r = rendererRef.current;
-      mark('user');
+      mark('fit');
       if (r) apply(r.fitTransform(modelRef.current.layout), true);
     },
     transform: () => rendererRef.current?.getTransform() ?? null,
@@ -323,8 +338,10 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
         sel.call(behaviour.scaleBy, 1 / 1.4);
         break;
       case '0':
+        mark('fit');
         apply(r.fitTransform(modelRef.current.layout), true);
-        break;
+        event.preventDefault();
+        return;
       case 'Enter':
       case ' ':
         if (focusRef.current < 0) return;

@@ -10,9 +10,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COLOR_MODE_LABELS, colorCells, type ColorMode, type WorkloadSlots } from '../../lib/heatmap/colors';
-import { boundsOfCells, type HeatmapLayout } from '../../lib/heatmap/layout';
+import { boundsOfCells, type HeatmapLayout, type HeatmapNodeBox } from '../../lib/heatmap/layout';
 import { framePathInView } from '../../lib/heatmap/hitTest';
-import { occupyLayout, stableLayout, type HeatmapModel } from '../../lib/heatmap/model';
+import { occupyLayout, stableLayout, type HeatmapModel, type HeatmapPod } from '../../lib/heatmap/model';
 import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
 import { previewInput, previewTitle, readPreviewText } from '../../lib/heatmap/preview';
 import { roleResolver } from '../../lib/heatmap/roles';
@@ -30,7 +30,7 @@ import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Controls';
 import { DomainTable } from './DomainTable';
 import { bindingText, nodesLoadingText, searchSuggestions } from './headerSummary';
-import { HeatmapCanvas, type HeatmapCanvasHandle, type ZoomOrigin } from './HeatmapCanvas';
+import { HeatmapCanvas, prefersReducedMotion, type HeatmapCanvasHandle, type ZoomOrigin } from './HeatmapCanvas';
 import { Legend } from './Legend';
 import { clusterWaitReason, DropTarget, PreviewPanel, usePreviewDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
 import { readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
@@ -86,6 +86,60 @@ export function heatmapDataState(connection: Pick<ClientConnectionState, 'stream
   }
   if (loading.length > 0) return { state: 'loading', word: `Loading ${loading.join(' and ')}…` };
   return { state: 'live', word: 'Live' };
+}
+
+/**
+ * What stays selected when a search finds a pod or a node: what was found must not be dimmed by a
+ * selection of something else. A pod selects its own workload (a pod no workload owns clears the
+ * selection); a node keeps the selection only when the selected workload holds every GPU of it.
+ */
+export function selectionAfterFinding(model: HeatmapModel, selected: string | null, found: { pod: HeatmapPod } | { node: HeatmapNodeBox }): string | null {
+  if ('pod' in found) return found.pod.workload || null;
+  if (!selected) return null;
+  const { node } = found;
+  for (let c = node.firstCell; c < node.firstCell + node.gpus; c++) {
+    const pod = model.cellPod[c]!;
+    if (pod < 0 || model.pods[pod]!.workload !== selected) return null;
+  }
+  return selected;
+}
+
+/**
+ * Where Escape means something nearer than "clear the selection": text fields (they clear or cancel),
+ * dialogs, menus, lists and combo boxes, regions marked data-own-escape (the preview's controls).
+ */
+const OWN_ESCAPE = [
+  'input:not([type="checkbox"]):not([type="radio"]):not([type="button"]):not([type="submit"]):not([type="reset"])',
+  'textarea',
+  'select',
+  '[contenteditable]:not([contenteditable="false"])',
+  'dialog',
+  '[role="dialog"]',
+  '[role="alertdialog"]',
+  '[role="menu"]',
+  '[role="menubar"]',
+  '[role="listbox"]',
+  '[role="combobox"]',
+  '[data-own-escape]',
+].join(', ');
+
+/**
+ * Whether Escape pressed at `target` belongs to something other than the page's selection: the
+ * target is in one of OWN_ESCAPE, or something on the page is open (expanded, or a dialog), which
+ * Escape closes first (the header's cluster panel listens on the document too).
+ */
+function escapeHasNearerMeaning(target: EventTarget | null): boolean {
+  if (target instanceof Element && target.closest(OWN_ESCAPE)) return true;
+  return document.querySelector('[aria-expanded="true"], dialog[open]') !== null;
+}
+
+/** Scrolls `el` to the top of the window (below the sticky header: its scroll-margin) unless it is wholly in view. */
+function revealInWindow(el: HTMLElement | null): void {
+  if (!el) return;
+  const box = el.getBoundingClientRect();
+  const margin = parseFloat(getComputedStyle(el).scrollMarginTop) || 0;
+  if (box.top >= margin && box.bottom <= window.innerHeight) return;
+  el.scrollIntoView({ block: 'start', behavior: prefersReducedMotion() ? 'instant' : 'smooth' });
 }
 
 function ConnectionBadge() {
@@ -315,18 +369,37 @@ export function TopologyView() {
   // Runs after the canvas's own effects, so a refit for a new grouping has already moved the view.
   useEffect(refreshBreadcrumb, [refreshBreadcrumb]);
 
-  // Only a zoom a person made goes into the URL; a refit after regrouping drops the old one, so a
-  // shared link without a zoom fits the receiver's screen.
+  // What the map was last zoomed to from the table or the breadcrumb, said under the breadcrumb (a
+  // polite live region) until the person zooms elsewhere. `frameZoomSettling`: that zoom has not settled yet.
+  const [frameNotice, setFrameNotice] = useState('');
+  const frameZoomSettling = useRef(false);
+
+  // Only a zoom a person made goes into the URL; a fit (the default view) or a refit after regrouping
+  // drops the old one, so a shared link without a zoom fits the receiver's screen.
   const onZoomEnd = useCallback(
     (zoom: ZoomState, origin: ZoomOrigin) => {
       if (origin === 'user') update({ zoom });
-      else if (origin === 'refit') update({ zoom: null });
+      else if (origin === 'refit' || origin === 'fit') update({ zoom: null });
+      if (frameZoomSettling.current) frameZoomSettling.current = false;
+      else setFrameNotice('');
       refreshBreadcrumb();
     },
     [update, refreshBreadcrumb],
   );
 
   const select = useCallback((workload: string | null) => update({ selected: workload }), [update]);
+
+  // Escape clears the selection from anywhere on the page ("Clear selection (Esc)"), unless something
+  // nearer uses it; the map handles its own Escape (it clears the keyboard cursor too) and marks it handled.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (escapeHasNearerMeaning(event.target)) return;
+      setView((v) => (v.selected ? { ...v, selected: null } : v));
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
 
   const onCellClick = useCallback(
     (cell: number) => {
@@ -364,26 +437,34 @@ export function TopologyView() {
         setSearchChoices({ query, options: workloads.workloads.map((w) => ({ key: w.key, label: `${w.key} · ${w.gpus} GPUs` })), onChoose: showWorkload });
         return;
       }
+      // A pod or node found is never left dimmed by another selection; a cleared one is said.
+      const reselect = (found: Parameters<typeof selectionAfterFinding>[2]): string => {
+        const next = selectionAfterFinding(model, view.selected, found);
+        select(next);
+        return view.selected && !next ? `; selection ${view.selected} cleared` : '';
+      };
       const q = query.toLowerCase();
       const pod = model.pods.find((p) => p.key.toLowerCase() === q || p.name.toLowerCase() === q) ?? model.pods.find((p) => p.name.toLowerCase().includes(q));
       if (pod) {
-        if (pod.workload) select(pod.workload);
+        const cleared = reselect({ pod });
         const box = model.layout.nodes.find((b) => b.name === pod.node)!;
         canvas.current?.setFocusCell(pod.cellCount ? pod.firstCell : -1);
         canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
-        setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}`);
+        setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}${cleared}`);
         return;
       }
       const box = model.layout.nodes.find((b) => b.name.toLowerCase() === q) ?? model.layout.nodes.find((b) => b.name.toLowerCase().includes(q));
       if (box) {
+        const cleared = reselect({ node: box });
         canvas.current?.setFocusCell(box.firstCell);
         canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
-        setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs`);
+        setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs${cleared}`);
         return;
       }
+      // Nothing found changes nothing: the selection and the view stay.
       setSearchMessage(`Nothing matches “${query}” (nodes, pods and workloads are searched)`);
     },
-    [model, select, showWorkload],
+    [model, select, showWorkload, view.selected],
   );
 
   // Suggestions narrow as the query grows; a cut list says so (a large cluster has far more names than a list can hold).
@@ -420,10 +501,21 @@ export function TopologyView() {
     window.__canopyHeatmap = Object.freeze(hook);
   }, [model, view, highlightedGpus, ghosts]);
 
+  // From the table (below the map) or the breadcrumb: zoom, bring the map into view, and say where it
+  // went. Keyboard focus stays on the row or crumb pressed, so a keyboard or screen reader user goes on
+  // through the table; the live region says what the map now shows.
+  const mapArea = useRef<HTMLDivElement>(null);
   const zoomToFrame = useCallback(
     (f: number) => {
       const frame = model?.layout.frames[f];
-      if (frame) canvas.current?.zoomToRect(frame);
+      if (!model || !frame || !canvas.current) return;
+      frameZoomSettling.current = true;
+      canvas.current.zoomToRect(frame);
+      revealInWindow(mapArea.current);
+      const path: string[] = [];
+      for (let i = f; i >= 0; i = model.layout.frames[i]!.parent) path.unshift(model.layout.frames[i]!.label);
+      const stats = model.frameStats[f]!;
+      setFrameNotice(`Map zoomed to ${path.join(' › ')}: ${stats.gpus} GPUs, ${stats.used} used, ${freeText(stats)}.`);
     },
     [model],
   );
@@ -516,45 +608,53 @@ export function TopologyView() {
       )}
       <div className="mt-3 grid gap-4 lg:grid-cols-[1fr_22rem]">
         <div className="min-w-0">
-          {model && colors && !nodesUnreadable && (
-            <Breadcrumb path={breadcrumb.layout === model.layout ? breadcrumb.path.map((f) => model.layout.frames[f]!) : []} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
-          )}
-          <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
-            {nodesUnreadable ? (
-              <p className="flex items-center justify-center px-4 text-center text-sm text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" style={{ height: CANVAS_HEIGHT }} role="status" data-testid="heatmap-unavailable">
-                {nodesAvailable.status === 'forbidden'
-                  ? `You may not list Nodes, so the map cannot show the cluster’s GPUs${nodesAvailable.error ? ` (${nodesAvailable.error.replace(/\.$/, '')})` : ''}.`
-                  : `${nodesMissing} The map shows the GPUs once the nodes can be read.`}
-              </p>
-            ) : waiting || !model || !colors ? (
-              <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: CANVAS_HEIGHT }} role="status">
-                {!connection.synced ? 'Loading the cluster…' : waiting ? 'Loading the cluster’s nodes…' : 'No cluster data.'}
-              </p>
-            ) : model.layout.cellCount === 0 ? (
-              <p className="flex items-center justify-center text-sm" style={{ height: CANVAS_HEIGHT }}>
-                This cluster has no nodes with GPUs (nvidia.com/gpu allocatable).
-              </p>
-            ) : (
-              <HeatmapCanvas
-                ref={canvas}
-                model={model}
-                colors={colors}
-                theme={theme}
-                highlight={highlight}
-                ghosts={ghosts}
-                initialZoom={view.zoom}
-                onZoomEnd={onZoomEnd}
-                onHover={(hover) => tooltip.current?.show(hover)}
-                onCellClick={onCellClick}
-                onEscape={() => select(null)}
-                label={
-                  nodesLoading
-                    ? `GPU heatmap of the nodes loaded so far (${nodesLoading}); colours: ${COLOR_MODE_LABELS[view.mode]}.`
-                    : `GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${freeText(model.totals)}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`
-                }
-                height={CANVAS_HEIGHT}
-              />
+          {/* The map and its breadcrumb: what a domain row of the table scrolls into view (below the sticky header). */}
+          <div ref={mapArea} className="scroll-mt-14">
+            {model && colors && !nodesUnreadable && (
+              <div className="flex flex-wrap items-baseline justify-between gap-x-4">
+                <Breadcrumb path={breadcrumb.layout === model.layout ? breadcrumb.path.map((f) => model.layout.frames[f]!) : []} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />
+                <p role="status" data-testid="map-zoom-status" className="text-xs text-zinc-700 dark:text-zinc-300">
+                  {frameNotice}
+                </p>
+              </div>
             )}
+            <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
+              {nodesUnreadable ? (
+                <p className="flex items-center justify-center px-4 text-center text-sm text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" style={{ height: CANVAS_HEIGHT }} role="status" data-testid="heatmap-unavailable">
+                  {nodesAvailable.status === 'forbidden'
+                    ? `You may not list Nodes, so the map cannot show the cluster’s GPUs${nodesAvailable.error ? ` (${nodesAvailable.error.replace(/\.$/, '')})` : ''}.`
+                    : `${nodesMissing} The map shows the GPUs once the nodes can be read.`}
+                </p>
+              ) : waiting || !model || !colors ? (
+                <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: CANVAS_HEIGHT }} role="status">
+                  {!connection.synced ? 'Loading the cluster…' : waiting ? 'Loading the cluster’s nodes…' : 'No cluster data.'}
+                </p>
+              ) : model.layout.cellCount === 0 ? (
+                <p className="flex items-center justify-center text-sm" style={{ height: CANVAS_HEIGHT }}>
+                  This cluster has no nodes with GPUs (nvidia.com/gpu allocatable).
+                </p>
+              ) : (
+                <HeatmapCanvas
+                  ref={canvas}
+                  model={model}
+                  colors={colors}
+                  theme={theme}
+                  highlight={highlight}
+                  ghosts={ghosts}
+                  initialZoom={view.zoom}
+                  onZoomEnd={onZoomEnd}
+                  onHover={(hover) => tooltip.current?.show(hover)}
+                  onCellClick={onCellClick}
+                  onEscape={() => select(null)}
+                  label={
+                    nodesLoading
+                      ? `GPU heatmap of the nodes loaded so far (${nodesLoading}); colours: ${COLOR_MODE_LABELS[view.mode]}.`
+                      : `GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${freeText(model.totals)}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`
+                  }
+                  height={CANVAS_HEIGHT}
+                />
+              )}
+            </div>
           </div>
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. Focused, the map steps through GPUs with the arrow keys (Shift+arrows pan, Enter or Space acts as a click). GPU indices are assigned by Canopy (pods sorted by name).</p>
           {view.selected && span && <div className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} cluster={state ?? undefined} onClear={() => select(null)} /></div>}
@@ -568,19 +668,22 @@ export function TopologyView() {
           )}
         </div>
         <aside className="flex flex-col gap-4">
-          <PreviewPanel
-            text={previewText}
-            onText={(text) => {
-              setPreviewText(text);
-              setDropNotice(null);
-            }}
-            onPreview={showPreviewOf}
-            dragging={drop.dragging}
-            notice={dropNotice}
-            onClear={clearPreview}
-            state={preview}
-            share={share}
-          />
+          {/* Escape inside the preview is the preview's own (escapeHasNearerMeaning). */}
+          <div data-own-escape>
+            <PreviewPanel
+              text={previewText}
+              onText={(text) => {
+                setPreviewText(text);
+                setDropNotice(null);
+              }}
+              onPreview={showPreviewOf}
+              dragging={drop.dragging}
+              notice={dropNotice}
+              onClear={clearPreview}
+              state={preview}
+              share={share}
+            />
+          </div>
           {model && !nodesUnreadable && (
             <section aria-labelledby="workloads-heading" className="text-sm">
               <h2 id="workloads-heading" className="font-semibold">

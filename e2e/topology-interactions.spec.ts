@@ -1,0 +1,201 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { collectErrors } from './support/page';
+
+/**
+ * How the topology page's controls act on one another, on the simulated demo cluster: a search and
+ * the selection, Escape from anywhere on the page, the table's domain rows and the map, and fitting
+ * the map against the zoom a shared link carries. The page's model is read from `window.__canopyHeatmap`
+ * (components/heatmap/TopologyView.tsx, HeatmapTestHook).
+ */
+
+async function openHeatmap(page: Page, query = ''): Promise<void> {
+  await page.goto(`/topology${query}`);
+  await expect(page.getByTestId('heatmap-connection')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  await page.waitForFunction(() => !!window.__canopyHeatmap && window.__canopyHeatmap.model.pods.length > 0);
+}
+
+const selected = (page: Page) => page.evaluate(() => window.__canopyHeatmap!.view.selected);
+const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+/** Lets a key's handlers and the re-render they cause run, so "nothing changed" is not read too early. */
+const settle = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+
+async function find(page: Page, query: string): Promise<void> {
+  await page.getByLabel('Find', { exact: true }).fill(query);
+  await page.keyboard.press('Enter');
+}
+
+async function selectWorkload(page: Page, key: string): Promise<void> {
+  await page.getByRole('region', { name: /Workloads/ }).getByRole('button', { name: new RegExp(`^${key} `) }).click();
+  await expect(page.getByTestId('selection-panel')).toContainText(key);
+}
+
+test('a search that finds a node or a pod never leaves it dimmed by another selection; one that finds nothing changes nothing', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page, '?sel=default/mixtral-agg');
+  const panel = page.getByTestId('selection-panel');
+  const said = page.getByRole('search').getByRole('status');
+  await expect(panel).toContainText('default/mixtral-agg');
+
+  // Nothing found: said, and the selection and the view stay as they were.
+  const zoomBefore = await page.evaluate(() => window.__canopyHeatmap!.currentZoom());
+  await find(page, 'no-such-thing');
+  await expect(said).toContainText('Nothing matches “no-such-thing”');
+  await settle(page);
+  expect(await selected(page)).toBe('default/mixtral-agg');
+  expect(param(page, 'sel')).toBe('default/mixtral-agg');
+  expect(await page.evaluate(() => window.__canopyHeatmap!.currentZoom())).toEqual(zoomBefore);
+
+  // The node the reviewer searched for holds none of mixtral-agg's GPUs: found, it is not dimmed.
+  const node = 'gb200-z0-b0-r1-n3';
+  const facts = await page.evaluate((name) => {
+    const h = window.__canopyHeatmap!;
+    const box = h.model.layout.nodes.find((b) => b.name === name)!;
+    let held = 0;
+    for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) if (h.model.cellPod[c]! >= 0 && h.model.pods[h.model.cellPod[c]!]!.workload === 'default/mixtral-agg') held++;
+    return { gpus: box.gpus, held };
+  }, node);
+  expect(facts.held).toBe(0);
+  await find(page, node);
+  await expect(said).toContainText(`Node ${node}: ${facts.gpus} GPUs`);
+  await expect(said).toContainText('selection default/mixtral-agg cleared');
+  await expect(panel).toHaveCount(0);
+  expect(await selected(page)).toBeNull();
+  await expect.poll(() => param(page, 'sel')).toBeNull();
+  expect(await page.evaluate(() => window.__canopyHeatmap!.highlightedGpus)).toBe(0);
+
+  // A pod of another stack replaces the selection with its own stack.
+  await selectWorkload(page, 'default/mixtral-agg');
+  const other = await page.evaluate(() => window.__canopyHeatmap!.model.pods.find((p) => p.workload && p.workload !== 'default/mixtral-agg')!);
+  await find(page, other.key);
+  await expect(said).toContainText(`Pod ${other.key} on `);
+  await expect(panel).toContainText(other.workload);
+  expect(await selected(page)).toBe(other.workload);
+  expect(errors).toEqual([]);
+});
+
+test('Escape clears the selection from anywhere on the page, but not where Escape has a nearer meaning', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const panel = page.getByTestId('selection-panel');
+
+  // On the panel's own "Clear selection (Esc)" button.
+  await selectWorkload(page, 'default/mixtral-agg');
+  await page.getByRole('button', { name: 'Clear selection (Esc)' }).focus();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await expect.poll(() => param(page, 'sel')).toBeNull();
+
+  // With focus nowhere (the page itself), and on a button of the table view.
+  await selectWorkload(page, 'default/mixtral-agg');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await selectWorkload(page, 'default/mixtral-agg');
+  await page.getByTestId('domain-table').getByRole('button').first().focus();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+
+  // A text field, the preview's own controls and an open header panel keep Escape for themselves.
+  await selectWorkload(page, 'default/mixtral-agg');
+  for (const own of [page.getByLabel('Find', { exact: true }), page.getByLabel('Paste or drop a PodCliqueSet'), page.getByRole('button', { name: 'Preview placement' })]) {
+    await own.focus();
+    await page.keyboard.press('Escape');
+    await settle(page);
+    expect(await selected(page)).toBe('default/mixtral-agg');
+  }
+  const clusterButton = page.getByRole('banner').getByRole('button', { name: /^Cluster:/ });
+  await clusterButton.click();
+  await expect(clusterButton).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('Escape');
+  await expect(clusterButton).toHaveAttribute('aria-expanded', 'false');
+  await settle(page);
+  expect(await selected(page)).toBe('default/mixtral-agg');
+  await expect(panel).toBeVisible();
+
+  // The map's own Escape still clears it (and its keyboard cursor).
+  await page.getByTestId('heatmap-canvas').focus();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+/** Where the canvas is in the window, and the sticky header's bottom edge. */
+const mapInWindow = (page: Page) =>
+  page.getByTestId('heatmap-canvas').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, headerBottom: document.querySelector('header')!.getBoundingClientRect().bottom, height: innerHeight };
+  });
+
+for (const [motion, colorScheme] of [['reduce', 'dark'], ['no-preference', 'light']] as const) {
+  test(`a domain row of the table brings the zoomed map into view and says so; focus stays on the row (reduced motion: ${motion}, ${colorScheme})`, async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.emulateMedia({ reducedMotion: motion, colorScheme });
+    await openHeatmap(page);
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(colorScheme === 'dark');
+    const row = page.getByTestId('domain-table').getByRole('rowheader', { name: 'block z0-b1' }).getByRole('button');
+    await row.focus();
+    const before = await mapInWindow(page);
+    expect(before.top, 'the map is above the window while the row has focus').toBeLessThan(before.headerBottom);
+
+    await page.keyboard.press('Enter');
+    const inView = (m: Awaited<ReturnType<typeof mapInWindow>>) => m.top >= m.headerBottom - 1 && m.bottom <= m.height + 1;
+    // Without motion the page is where it goes at once; with it, it gets there.
+    if (motion === 'reduce') expect(inView(await mapInWindow(page))).toBe(true);
+    await expect.poll(async () => inView(await mapInWindow(page))).toBe(true);
+    await expect(page.getByTestId('map-zoom-status')).toHaveText(/^Map zoomed to zone z0 › block z0-b1: \d+ GPUs, \d+ used, \d+ free[^.]*\.$/);
+    await expect(page.getByTestId('map-zoom-status')).toHaveRole('status');
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="map-zoom-status"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.failureSummary).join('; ')}`)).toEqual([]);
+    await expect(page.getByRole('navigation', { name: 'Where you are' }).getByRole('button', { name: 'block z0-b1' })).toHaveAttribute('aria-current', 'location');
+    await expect(row).toBeFocused();
+
+    // A zoom of the person's own afterwards: the sentence about the table's zoom goes.
+    await page.getByTestId('heatmap-canvas').focus();
+    await page.keyboard.press('-');
+    await expect(page.getByTestId('map-zoom-status')).toHaveText('');
+    expect(errors).toEqual([]);
+  });
+}
+
+test('fitting the map (the Cluster button, the 0 key) takes the zoom out of the URL, so a link fits the receiver’s screen', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const canvas = page.getByTestId('heatmap-canvas');
+  const crumbs = page.getByRole('navigation', { name: 'Where you are' });
+  await canvas.focus();
+  await page.keyboard.press('+');
+  await expect.poll(() => param(page, 'z')).not.toBeNull();
+  await crumbs.getByRole('button', { name: 'Cluster' }).click();
+  await expect.poll(() => param(page, 'z')).toBeNull();
+  expect((await page.evaluate(() => window.__canopyHeatmap!.view)).zoom).toBeNull();
+
+  await canvas.focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await expect.poll(() => param(page, 'z')).not.toBeNull();
+  await page.keyboard.press('0');
+  await expect.poll(() => param(page, 'z')).toBeNull();
+  // The fit's animation has settled and left no zoom behind.
+  await page.waitForTimeout(700);
+  expect(param(page, 'z')).toBeNull();
+
+  // Opened in a narrower window, the link shows the whole cluster there.
+  const receiver = await browser.newPage({ viewport: { width: 800, height: 900 } });
+  await openHeatmap(receiver, new URL(page.url()).search);
+  await expect(receiver.getByRole('navigation', { name: 'Where you are' }).getByRole('button')).toHaveText(['Cluster']);
+  const fitted = await receiver.evaluate(() => {
+    const h = window.__canopyHeatmap!;
+    const t = h.currentZoom()!;
+    const canvasBox = document.querySelector('[data-testid="heatmap-canvas"]')!.getBoundingClientRect();
+    const { width, height } = h.model.layout;
+    return { left: t.x, top: t.y, right: t.x + width * t.k, bottom: t.y + height * t.k, w: canvasBox.width, h: canvasBox.height };
+  });
+  expect(fitted.left).toBeGreaterThanOrEqual(-1);
+  expect(fitted.top).toBeGreaterThanOrEqual(-1);
+  expect(fitted.right).toBeLessThanOrEqual(fitted.w + 1);
+  expect(fitted.bottom).toBeLessThanOrEqual(fitted.h + 1);
+  await receiver.close();
+  expect(errors).toEqual([]);
+});
