@@ -4,7 +4,11 @@ import { ghostOverlay } from '../../lib/heatmap/overlay';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import type { Plan } from '../../lib/placement/plan';
 import { nestedCluster } from '../../lib/placement/testkit';
-import { planProblem, PREVIEW_HANDOFF_PREFIX, previewHref, readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
+import { previewScale } from '../../lib/placement/preview';
+import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
+import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
+import { stackObjects } from '../../lib/workloads/testkit';
+import { planProblem, PREVIEW_HANDOFF_PREFIX, previewHref, readPreviewHandoff, scalePlanHandoff, storePreviewHandoff } from './previewHandoff';
 
 /** sessionStorage's two methods over a Map. */
 function memoryStorage() {
@@ -115,5 +119,56 @@ describe('preview handoff', () => {
         }
       }),
     );
+  });
+
+  describe('a scale-up preview handed to the topology page', () => {
+    const gpusOf = (plan: Plan) => plan.gangs.reduce((n, g) => n + g.pods.reduce((m, p) => m + p.gpus, 0), 0);
+
+    test('its plan, titled with the target, the replica change and the pods planned (the waiting ones named, their GPUs are ghosts too)', () => {
+      const plan: Plan = { feasible: true, gangs: [] };
+      const scale = { kind: 'PodCliqueSet', namespace: 'default', name: 'llama-disagg', from: 1, to: 2, added: 13, waiting: 0 };
+      expect(scalePlanHandoff(scale, plan)).toEqual({ kind: 'plan', plan, title: 'Scale-up of PodCliqueSet default/llama-disagg 1 → 2 (planned: 13 new pods)' });
+      expect(scalePlanHandoff({ ...scale, kind: 'PodClique', name: 'sp-0-decode', from: 5, to: 6, added: 1, waiting: 2 }, plan).title).toBe('Scale-up of PodClique default/sp-0-decode 5 → 6 (planned: 1 new pod and 2 pods already waiting)');
+      expect(scalePlanHandoff({ ...scale, added: 2, waiting: 1 }, plan).title).toBe('Scale-up of PodCliqueSet default/llama-disagg 1 → 2 (planned: 2 new pods and 1 pod already waiting)');
+    });
+
+    test('stored and read back whole: the map draws exactly the planned GPUs, each placed gang outlined, and the gang that does not fit keeps its reason and per-level explanation', () => {
+      // The demo cluster's H100 zone with mixtral-agg's objects but none of its pods bound: 2 → 5 plans the
+      // 2 replicas asked for already (not created) and the 3 new ones; four fit in the zone, the fifth does not.
+      const mixtral = demoStacks().find((s) => s.metadata.name === 'mixtral-agg')!;
+      const state = clusterStateFromSnapshot(demoSnapshot());
+      const preview = previewScale(state, stackObjects(mixtral), { kind: 'PodCliqueSet', namespace: 'default', name: 'mixtral-agg', replicas: 5 });
+      expect(preview.refused).toBeUndefined();
+      expect(preview.added).toHaveLength(6);
+      expect(preview.plan.gangs.map((g) => g.placed)).toEqual([true, true, true, true, false]);
+      const storage = memoryStorage();
+      const handoff = scalePlanHandoff({ kind: 'PodCliqueSet', namespace: 'default', name: 'mixtral-agg', from: preview.from, to: preview.to, added: 6, waiting: 4 }, preview.plan);
+      const read = readPreviewHandoff(storePreviewHandoff(handoff, storage), storage);
+      expect(read).toEqual({ ok: true, payload: { kind: 'plan', plan: preview.plan, title: 'Scale-up of PodCliqueSet default/mixtral-agg 2 → 5 (planned: 6 new pods and 4 pods already waiting)' } });
+      if (!read.ok || read.payload.kind !== 'plan') return;
+
+      const model = buildHeatmapModel(state);
+      const overlay = ghostOverlay(model, read.payload.plan);
+      expect(overlay.feasible).toBe(false);
+      expect(overlay.undrawn).toBe(0);
+      expect(overlay.cells.length).toBe(gpusOf(preview.plan));
+      expect(overlay.cells.length).toBe(4 * 2 * 8);
+      // Each ghost on a GPU of the node its pod was planned on, as many per node as the plan puts there.
+      const perNode = new Map<string, number>();
+      for (const c of overlay.cells) {
+        const node = model.layout.nodes[model.layout.cellNode[c]!]!.name;
+        perNode.set(node, (perNode.get(node) ?? 0) + 1);
+      }
+      const planned = new Map<string, number>();
+      for (const p of preview.plan.gangs.flatMap((g) => g.pods)) planned.set(p.node, (planned.get(p.node) ?? 0) + p.gpus);
+      expect(perNode).toEqual(planned);
+      expect(overlay.gangs.slice(0, 4).every((g) => g.placed && g.outlines.length > 0)).toBe(true);
+      const missing = overlay.gangs[4]!;
+      expect(missing).toMatchObject({ name: 'mixtral-agg-4', placed: false, gpus: 0, outlines: [] });
+      expect(missing.reason).toBe(preview.plan.gangs[4]!.reason);
+      expect(missing.reason).toMatch(/needs 8 GPUs/);
+      expect(missing.explanation).toEqual(preview.plan.gangs[4]!.explanation);
+      expect(missing.explanation!.length).toBeGreaterThan(0);
+    });
   });
 });

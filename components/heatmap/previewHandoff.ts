@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../../lib/placement/plan';
 import { isRecord } from '../../lib/grove/meta';
+import { plural } from '../../lib/workloads/plural';
 
 export type PreviewHandoff =
   | { kind: 'podcliqueset'; yaml: string; title?: string }
@@ -25,6 +26,29 @@ export function storePreviewHandoff(payload: PreviewHandoff, storage: Storage = 
 
 export function previewHref(id: string): string {
   return `/topology?preview=${encodeURIComponent(id)}`;
+}
+
+/** A scale-up as its preview on the workloads page counted it (ScaleControl's planned pods). */
+export interface ScaleHandoffFacts {
+  kind: string;
+  namespace: string;
+  name: string;
+  from: number;
+  to: number;
+  /** Planned pods the scale adds. */
+  added: number;
+  /** Planned pods the current counts already ask for (Pending, or not created yet): their GPUs are ghosts too. */
+  waiting: number;
+}
+
+/**
+ * The handoff of a scale-up preview to the topology page: its plan as made on the workloads page (the
+ * map draws it as ghosts beside the running pods, as the preview's mini map does), titled with what
+ * it is. The title names the waiting pods too, since their GPUs are among the ghosts.
+ */
+export function scalePlanHandoff(scale: ScaleHandoffFacts, plan: Plan): PreviewHandoff {
+  const planned = scale.waiting > 0 ? `${plural(scale.added, 'new pod')} and ${plural(scale.waiting, 'pod')} already waiting` : plural(scale.added, 'new pod');
+  return { kind: 'plan', plan, title: `Scale-up of ${scale.kind} ${scale.namespace}/${scale.name} ${scale.from} → ${scale.to} (planned: ${planned})` };
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

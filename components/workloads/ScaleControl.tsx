@@ -3,8 +3,9 @@
  * One-click scale of a PodCliqueSet, a scaling group or a standalone PodClique: − / + and a set-to
  * field open the impact preview (lib/placement/preview on the browser's ClusterState: the new gangs
  * fit, and where, or why not; the server's dry-run for what only it knows, such as an HPA), the
- * equivalent kubectl command, and a confirm. After the scale: live progress of the new pods from
- * gated to ready, and an undo for a few seconds.
+ * equivalent kubectl command, and a confirm. A scale-up's plan also opens on the full topology map
+ * (the previewHandoff the builder uses). After the scale: live progress of the new pods from gated to
+ * ready, and an undo for a few seconds.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '../../lib/cluster/capabilities';
@@ -19,6 +20,7 @@ import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion'
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
 import { MiniHeatmap } from '../heatmap/MiniHeatmap';
+import { previewHref, scalePlanHandoff, storePreviewHandoff } from '../heatmap/previewHandoff';
 import { BUTTON_PRIMARY, BUTTON_SECONDARY, CommandLine, INPUT, StageBar } from './parts';
 import type { WorkloadData } from './useWorkloadData';
 
@@ -59,6 +61,8 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const [preview, setPreview] = useState<Preview | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Why the plan could not be handed to the topology page (sessionStorage blocked or full).
+  const [handoffError, setHandoffError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Recent | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const previewRef = useRef<HTMLDivElement>(null);
@@ -100,6 +104,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     openerRef.current = opener;
     setDraft(String(to));
     setError(null);
+    setHandoffError(null);
     let impact: ScalePreview | undefined;
     let impactError: string | undefined;
     if (data.state) {
@@ -140,6 +145,16 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
       else fieldRef.current?.focus();
     });
+  };
+
+  /** The scale-up's plan as this preview made it, on the full topology map: same tab, so Back returns here. */
+  const openOnTopology = (impact: ScalePreview, counts: PlannedPods) => {
+    try {
+      const id = storePreviewHandoff(scalePlanHandoff({ kind: target.kind, namespace: target.namespace, name: target.name, from: impact.from, to: impact.to, added: counts.added, waiting: counts.waiting }, impact.plan));
+      window.location.assign(previewHref(id));
+    } catch (e) {
+      setHandoffError(`This browser does not let the page hand the plan to the topology page (${failureText(e)}).`);
+    }
   };
 
   const run = async (from: number, to: number, undo: boolean) => {
@@ -305,6 +320,18 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
               {data.state && preview.impact.plan.gangs.length > 0 && (
                 <div className="mt-2 max-w-2xl">
                   <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} unplacedReasonsAt="above" />
+                </div>
+              )}
+              {planned && preview.impact.plan.gangs.length > 0 && (
+                <div className="mt-1.5 flex flex-wrap items-center gap-2">
+                  <button type="button" className={BUTTON_SECONDARY} onClick={() => openOnTopology(preview.impact!, planned)}>
+                    Open on Topology
+                  </button>
+                  {handoffError && (
+                    <p role="alert" className="text-xs text-red-800 dark:text-red-300">
+                      {handoffError}
+                    </p>
+                  )}
                 </div>
               )}
             </div>
