@@ -1,8 +1,30 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readBuilderText } from './document';
-import { graphFromObject } from './graph';
-import { copySelection, pasteClipboard } from './edits';
-import { autoLayout, CLIQUE_SIZE, cliqueKey, completeLayout, EMPTY_LAYOUT, groupAt, groupFrame, groupKey, layoutBounds, layoutNewCliques, moveGroup, placePastedGroups, renameInLayout, WRAP_ASPECT } from './layout';
+import { graphFromObject, type BuilderGraph } from './graph';
+import { addClique, copySelection, moveIntoGroup, pasteClipboard } from './edits';
+import {
+  autoLayout,
+  CLIQUE_SIZE,
+  cliqueKey,
+  completeLayout,
+  EMPTY_LAYOUT,
+  GROUP_DROP_SLOT,
+  GROUP_PADDING,
+  groupAt,
+  groupFrame,
+  groupKey,
+  layoutBounds,
+  layoutNewCliques,
+  moveGroup,
+  placePastedGroups,
+  renameInLayout,
+  ROOM_GAP,
+  WRAP_ASPECT,
+  type Layout,
+  type Point,
+  type Rect,
+} from './layout';
 import { stackText } from './templates';
 
 function graph(text = stackText('multi-node-disaggregated-frontend', 'sglang')) {
@@ -124,4 +146,187 @@ describe('laying out what has no position', () => {
     for (const c of g.cliques) expect(g.cliques.filter((o) => o !== c).some((o) => overlaps(l.positions[cliqueKey(c.name)]!, l.positions[cliqueKey(o.name)]!))).toBe(false);
     for (const grp of g.groups) for (const c of grp.cliqueNames) expect(groupAt(l, g, l.positions[cliqueKey(c)]!)).toBe(grp.name);
   }, 30_000);
+});
+
+/** Whether two boxes share area (kept here, not imported, so these tests also run against a layout.ts without it). */
+const boxesMeet = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const cliqueBox = (l: Layout, name: string): Rect => ({ ...l.positions[cliqueKey(name)]!, ...CLIQUE_SIZE });
+
+/** What a frame covers that it must not: cliques that are not its members, and other frames. */
+function covered(l: Layout, g: BuilderGraph): string[] {
+  const out: string[] = [];
+  for (const grp of g.groups) {
+    const frame = groupFrame(l, g, grp.name);
+    for (const c of g.cliques) if (!grp.cliqueNames.includes(c.name) && boxesMeet(frame, cliqueBox(l, c.name))) out.push(`${grp.name} covers clique ${c.name}`);
+    for (const other of g.groups) if (other.name > grp.name && boxesMeet(frame, groupFrame(l, g, other.name))) out.push(`${grp.name} covers frame ${other.name}`);
+  }
+  return out;
+}
+
+function edited(r: ReturnType<typeof addClique>): { text: string; note?: string } {
+  if (!r.ok) throw new Error(r.message);
+  return r;
+}
+
+const nudges = [-3, 0, 3].flatMap((dx) => [-3, 0, 3].map((dy) => ({ dx, dy }))).filter((d) => d.dx || d.dy);
+
+describe('frames make room; membership changes only on a deliberate move', () => {
+  /**
+   * The reviewer's steps on "Multi-node disaggregated with frontend": frontend dropped just below the
+   * decode frame joins prefill (the frame under its centre); decode is selected and a decode worker
+   * added from the palette (Enter), at the bottom of decode's frame, as the workbench adds it.
+   */
+  async function reviewerScenario() {
+    const text0 = stackText('multi-node-disaggregated-frontend', 'sglang');
+    const g0 = graph(text0);
+    const l0 = await autoLayout(EMPTY_LAYOUT, g0);
+    const decode0 = groupFrame(l0, g0, 'decode');
+    const prefill0 = groupFrame(l0, g0, 'prefill');
+    // The template stacks decode above prefill; just below decode is the top of prefill's frame.
+    expect(decode0.y + decode0.height).toBeLessThan(prefill0.y);
+    const dropped = { x: decode0.x + GROUP_PADDING, y: decode0.y + decode0.height + 16 };
+    expect(groupAt(l0, g0, dropped)).toBe('prefill');
+    const text1 = edited(moveIntoGroup(text0, 'frontend', 'prefill')).text;
+    const g1 = graph(text1);
+    const l1 = completeLayout({ ...l0, positions: { ...l0.positions, [cliqueKey('frontend')]: dropped } }, g1);
+    const added = edited(addClique(text1, { kind: 'decode-worker', flavour: 'sglang', group: 'decode' }));
+    const g2 = graph(added.text);
+    const decode1 = groupFrame(l1, g1, 'decode');
+    const slot = { x: decode1.x + GROUP_PADDING, y: decode1.y + decode1.height - GROUP_DROP_SLOT };
+    const l2 = completeLayout({ ...l1, positions: { ...l1.positions, [cliqueKey(added.note!)]: slot }, kinds: { ...l1.kinds, [added.note!]: 'decode-worker' } }, g2);
+    return { l0, g1, l1, g2, l2, dropped, slot, newWorker: added.note! };
+  }
+
+  test('a frame that grows (a member added at its bottom) covers no other clique nor frame: what it reached moves out of its way', async () => {
+    const { l0, g1, l1, g2, l2, slot, newWorker } = await reviewerScenario();
+    expect(covered(l1, g1)).toEqual([]);
+    expect(covered(l2, g2)).toEqual([]);
+    // The grown frame and its members stayed where they were put; prefill (with frontend) moved, as one, straight down.
+    for (const c of ['dleader', 'dworker']) expect(l2.positions[cliqueKey(c)]).toEqual(l0.positions[cliqueKey(c)]);
+    expect(l2.positions[cliqueKey(newWorker)]).toEqual(slot);
+    const shift = { dx: l2.positions[cliqueKey('pleader')]!.x - l1.positions[cliqueKey('pleader')]!.x, dy: l2.positions[cliqueKey('pleader')]!.y - l1.positions[cliqueKey('pleader')]!.y };
+    expect(shift.dx).toBe(0);
+    expect(shift.dy).toBeGreaterThan(0);
+    for (const c of ['pworker', 'frontend']) expect(l2.positions[cliqueKey(c)]).toEqual({ x: l1.positions[cliqueKey(c)]!.x, y: l1.positions[cliqueKey(c)]!.y + shift.dy });
+  });
+
+  test('a 3 px nudge of a member near the other frame keeps it where it is; a move that puts its centre in another frame moves it there', async () => {
+    const { g2, l2 } = await reviewerScenario();
+    const at = l2.positions[cliqueKey('frontend')]!;
+    for (const { dx, dy } of nudges) expect(groupAt(l2, g2, { x: at.x + dx, y: at.y + dy }), `nudged by ${dx},${dy}`).toBe('prefill');
+    const decode = groupFrame(l2, g2, 'decode');
+    // Its centre just inside decode's bottom edge: it joins decode.
+    const into = { x: decode.x + GROUP_PADDING, y: decode.y + decode.height - CLIQUE_SIZE.height / 2 - 2 };
+    expect(groupAt(l2, g2, into)).toBe('decode');
+    // Its centre just outside prefill's frame, in no frame: it leaves.
+    const prefill = groupFrame(l2, g2, 'prefill');
+    expect(groupAt(l2, g2, { x: prefill.x + prefill.width - CLIQUE_SIZE.width / 2 + 2, y: at.y })).toBeNull();
+  });
+
+  test('a layout that needs no room comes back as it was (the same object); one made room in is stable', async () => {
+    const { g2, l2 } = await reviewerScenario();
+    expect(completeLayout(l2, g2)).toBe(l2);
+    const g = graph();
+    const l = completeLayout(await autoLayout(EMPTY_LAYOUT, g), g);
+    expect(covered(l, g)).toEqual([]);
+    expect(completeLayout(l, g)).toBe(l);
+  });
+
+  test('a clique in no group that a frame covers moves the shortest way out of it, clear of the other cliques; its row stays', () => {
+    const g = graph();
+    const l = completeLayout(EMPTY_LAYOUT, g);
+    const frame = groupFrame(l, g, 'decode');
+    // frontend overlapping decode's right edge by 10 px, its centre outside: it was not dropped in.
+    const at = { x: frame.x + frame.width - 10, y: frame.y + 100 };
+    expect(groupAt(l, g, at)).toBeNull();
+    const made = completeLayout({ ...l, positions: { ...l.positions, [cliqueKey('frontend')]: at } }, g);
+    expect(covered(made, g)).toEqual([]);
+    expect(made.positions[cliqueKey('frontend')]).toEqual({ x: frame.x + frame.width + ROOM_GAP, y: at.y });
+    for (const c of g.cliques) if (c.name !== 'frontend') expect(made.positions[cliqueKey(c.name)]).toEqual(l.positions[cliqueKey(c.name)]);
+  });
+});
+
+/** A graph of plain cliques (no specs), each in the group named or none: the layout reads nothing else. */
+function plainGraph(cliques: readonly { name: string; group: string | null }[], groups: readonly string[]): BuilderGraph {
+  return {
+    name: 'prop',
+    namespace: '',
+    replicas: 1,
+    startupType: 'CliqueStartupTypeAnyOrder',
+    cliques: cliques.map((c, index) => ({ name: c.name, index, roleName: c.name, replicas: 1, minAvailable: null, group: c.group, startsAfter: [], gpus: 0, gpuError: null })),
+    groups: groups.map((name, index) => ({ name, index, cliqueNames: cliques.filter((c) => c.group === name).map((c) => c.name), replicas: 1, minAvailable: null })),
+    edges: [],
+    resourceSharing: [],
+  };
+}
+
+type Op =
+  | { op: 'addToGroup'; g: number }
+  | { op: 'drop'; at: Point }
+  | { op: 'moveClique'; c: number; by: Point }
+  | { op: 'moveGroup'; g: number; by: Point }
+  | { op: 'addGroup'; at: Point };
+
+const coord = fc.integer({ min: -200, max: 1400 });
+const delta = fc.integer({ min: -500, max: 500 });
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant('addToGroup' as const), g: fc.nat(9) }),
+  fc.record({ op: fc.constant('drop' as const), at: fc.record({ x: coord, y: coord }) }),
+  fc.record({ op: fc.constant('moveClique' as const), c: fc.nat(30), by: fc.record({ x: delta, y: delta }) }),
+  fc.record({ op: fc.constant('moveGroup' as const), g: fc.nat(9), by: fc.record({ x: delta, y: delta }) }),
+  fc.record({ op: fc.constant('addGroup' as const), at: fc.record({ x: coord, y: coord }) }),
+);
+
+describe('property: any sequence of adds and moves', () => {
+  test('leaves no frame over a clique that is not its member or over another frame; a nudge of up to 30 px never changes membership; the layout is stable', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 14 }), (ops) => {
+        // Start: the template's stack (frontend, prefill and decode groups), placed as an import places it.
+        const start = graph();
+        const cliques = start.cliques.map((c) => ({ name: c.name, group: c.group }));
+        const groups = start.groups.map((x) => x.name);
+        let g = plainGraph(cliques, groups);
+        let l = completeLayout(EMPTY_LAYOUT, g);
+        let n = 0;
+        // Each op as the workbench does it: from the layout as drawn, membership by groupAt, then drawn again.
+        for (const o of ops) {
+          const positions = { ...l.positions };
+          if (o.op === 'addToGroup' && groups.length) {
+            const grp = groups[o.g % groups.length]!;
+            const frame = groupFrame(l, g, grp);
+            const name = `n${n++}`;
+            cliques.push({ name, group: grp });
+            positions[cliqueKey(name)] = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
+          } else if (o.op === 'drop') {
+            const name = `n${n++}`;
+            cliques.push({ name, group: groupAt(l, g, o.at) });
+            positions[cliqueKey(name)] = o.at;
+          } else if (o.op === 'moveClique' && cliques.length) {
+            const c = cliques[o.c % cliques.length]!;
+            const from = l.positions[cliqueKey(c.name)]!;
+            const to = { x: from.x + o.by.x, y: from.y + o.by.y };
+            c.group = groupAt(l, g, to);
+            positions[cliqueKey(c.name)] = to;
+          } else if (o.op === 'moveGroup' && groups.length) {
+            const grp = groups[o.g % groups.length]!;
+            const frame = groupFrame(l, g, grp);
+            Object.assign(positions, moveGroup(l, g, grp, { x: frame.x + o.by.x, y: frame.y + o.by.y }).positions);
+          } else if (o.op === 'addGroup') {
+            const name = `grp${n++}`;
+            groups.push(name);
+            positions[groupKey(name)] = o.at;
+          }
+          g = plainGraph(cliques, groups);
+          l = completeLayout({ ...l, positions }, g);
+          expect(covered(l, g), JSON.stringify(o)).toEqual([]);
+          expect(completeLayout(l, g)).toBe(l);
+        }
+        for (const c of cliques) {
+          const at = l.positions[cliqueKey(c.name)]!;
+          for (const dx of [-30, 0, 30]) for (const dy of [-30, 0, 30]) expect(groupAt(l, g, { x: at.x + dx, y: at.y + dy }), `${c.name} by ${dx},${dy}`).toBe(c.group);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

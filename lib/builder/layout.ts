@@ -5,7 +5,10 @@
  * pod, and churn the pod-template hash on every drag.
  *
  * Every position is absolute (flow coordinates). A scaling group's frame is fitted around its
- * cliques; an empty group keeps its own stored position.
+ * cliques; an empty group keeps its own stored position. A frame never covers a clique that is not
+ * its member, nor another frame (makeRoom): so a clique's centre is always deep inside its own frame
+ * or well outside every frame, and only a deliberate move (its centre into another frame, or out of
+ * its own) changes membership.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { inferRoleKind, type BuilderGraph, type RoleKind } from './graph';
@@ -81,6 +84,9 @@ function inside(p: Point, r: Rect): boolean {
 /**
  * Which group a clique dropped with its top-left corner at `at` lands in: the frame (as drawn
  * before the drag) that holds its centre. A member dragged out past its frame leaves the group.
+ * On a layout made room in (completeLayout) this has hysteresis: a member's centre sits at least
+ * GROUP_PADDING + half a card inside its frame, any other clique's at least half a card outside
+ * every frame, so a nudge of less than half a card's height never changes membership.
  */
 export function groupAt(layout: Layout, graph: BuilderGraph, at: Point): string | null {
   const centre = { x: at.x + CLIQUE_SIZE.width / 2, y: at.y + CLIQUE_SIZE.height / 2 };
@@ -145,7 +151,83 @@ export function completeLayout(layout: Layout, graph: BuilderGraph): Layout {
     positions[cliqueKey(c.name)] = freeSpot(next(), graph);
     changed = true;
   }
-  return changed ? next() : layout;
+  return makeRoom(changed ? next() : layout, graph);
+}
+
+/** Room left between something moved out of the way and what it made room for. */
+export const ROOM_GAP = 24;
+
+/** Whether two boxes share area (touching edges do not). */
+function intersects(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/**
+ * Where `box` goes to clear every obstacle: where it is if it clears them, else the nearest spot just
+ * beside one of them (moving along one axis) that clears them all, else below them all. Ties go down,
+ * right, up, left, then by obstacle order, so the same input always gives the same spot.
+ */
+function clearSpot(box: Rect, obstacles: readonly Rect[]): Point {
+  const clears = (at: Point) => !obstacles.some((o) => intersects({ ...box, ...at }, o));
+  if (clears(box)) return { x: box.x, y: box.y };
+  const beside: ((o: Rect) => Point)[] = [
+    (o) => ({ x: box.x, y: o.y + o.height + ROOM_GAP }),
+    (o) => ({ x: o.x + o.width + ROOM_GAP, y: box.y }),
+    (o) => ({ x: box.x, y: o.y - box.height - ROOM_GAP }),
+    (o) => ({ x: o.x - box.width - ROOM_GAP, y: box.y }),
+  ];
+  let best: Point = { x: box.x, y: Math.max(...obstacles.map((o) => o.y + o.height)) + ROOM_GAP };
+  let bestDistance = Math.abs(best.y - box.y);
+  for (const spot of beside) {
+    for (const o of obstacles) {
+      const at = spot(o);
+      const distance = Math.abs(at.x - box.x) + Math.abs(at.y - box.y);
+      if (distance < bestDistance && clears(at)) {
+        best = at;
+        bestDistance = distance;
+      }
+    }
+  }
+  return best;
+}
+
+const topLeftFirst = (a: { rect: Rect; index: number }, b: { rect: Rect; index: number }) => a.rect.y - b.rect.y || a.rect.x - b.rect.x || a.index - b.index;
+
+/**
+ * The layout with every frame clear of the other frames and of every clique in no group. Only what
+ * overlaps moves, as little as it can, so a layout already clear comes back as the very object and
+ * the result is a fixed point (what is stored and shared draws the same after a reload). A frame
+ * grows when a member is added or moved; what it comes to cover makes room, deterministically:
+ * - frames, top to bottom (then left to right, then YAML order): one that overlaps a frame before it
+ *   moves, with its members, to the nearest spot clear of those (a frame grown downwards keeps its
+ *   place and pushes the ones below);
+ * - then each clique in no group that a frame covers moves to the nearest spot clear of every frame
+ *   and of the other such cliques.
+ * Cliques in no group may overlap one another: that is where the user put them.
+ */
+export function makeRoom(layout: Layout, graph: BuilderGraph): Layout {
+  let next = layout;
+  const frames = graph.groups.map((g, index) => ({ name: g.name, index, rect: groupFrame(layout, graph, g.name) })).sort(topLeftFirst);
+  const placed: Rect[] = [];
+  for (const f of frames) {
+    const at = clearSpot(f.rect, placed);
+    if (at.x !== f.rect.x || at.y !== f.rect.y) next = moveGroup(next, graph, f.name, at);
+    placed.push({ ...f.rect, ...at });
+  }
+  const grouped = new Set(graph.groups.flatMap((g) => g.cliqueNames));
+  const loose = graph.cliques
+    .filter((c) => !grouped.has(c.name) && next.positions[cliqueKey(c.name)])
+    .map((c) => ({ key: cliqueKey(c.name), index: c.index, rect: { ...next.positions[cliqueKey(c.name)]!, ...CLIQUE_SIZE } }))
+    .sort(topLeftFirst);
+  let positions: Record<string, Point> | null = null;
+  for (const c of loose) {
+    if (!placed.some((f) => intersects(c.rect, f))) continue;
+    const at = clearSpot(c.rect, [...placed, ...loose.filter((o) => o !== c).map((o) => o.rect)]);
+    c.rect = { ...c.rect, ...at };
+    positions ??= { ...next.positions };
+    positions[c.key] = at;
+  }
+  return positions ? { ...next, positions } : next;
 }
 
 /** Moves a group's frame (and so its cliques) by a delta. */
