@@ -1,7 +1,8 @@
 'use client';
 
+import { useMemo } from 'react';
 // Relative, not '@/': vitest (which tests findingPath) has no path alias.
-import type { FindingTarget } from '../../lib/builder/findings';
+import { findingPlace, listedFindings, type FindingTarget } from '../../lib/builder/findings';
 import { fieldPath } from '../../lib/cluster/fieldPath';
 import { pointerSegments } from '../../lib/grove/meta';
 import type { FindingEntry } from '../validate/reportView';
@@ -16,8 +17,12 @@ export interface BuilderFinding {
   target: FindingTarget;
 }
 
-/** Every finding of the text; choosing one selects what it is about and shows the field and the line. */
-export function FindingsList({ findings, pending, onJump }: { findings: readonly BuilderFinding[]; pending: boolean; onJump: (f: BuilderFinding) => void }) {
+/**
+ * Every finding of the text (a document's parse errors as their first, listedFindings), each named by
+ * its document; choosing one selects what it is about and shows the field and the line.
+ */
+export function FindingsList({ findings: all, pending, onJump }: { findings: readonly BuilderFinding[]; pending: boolean; onJump: (f: BuilderFinding) => void }) {
+  const findings = useMemo(() => listedFindings(all), [all]);
   const errors = findings.filter((f) => f.entry.severity === 'error').length;
   const warnings = findings.length - errors;
   return (
@@ -51,8 +56,8 @@ export function FindingsList({ findings, pending, onJump }: { findings: readonly
               className="flex w-full gap-2 px-3 py-1 text-left text-xs hover:bg-zinc-100 dark:hover:bg-zinc-900"
             >
               <span className={`shrink-0 font-semibold ${f.entry.severity === 'error' ? 'text-red-700 dark:text-red-400' : 'text-amber-700 dark:text-amber-400'}`}>{f.entry.severity === 'error' ? 'Error' : 'Warning'}</span>
-              <span className="shrink-0 text-zinc-500 dark:text-zinc-400">
-                {f.target.kind === 'stack' ? 'stack' : `${f.target.kind} ${f.target.name}`} · {f.entry.line}:{f.entry.column}
+              <span data-testid="builder-finding-place" className="max-w-[40%] shrink-0 break-words text-zinc-500 dark:text-zinc-400">
+                {findingPlace(f.target, f.entry)} · {f.entry.line}:{f.entry.column}
               </span>
               <span className="min-w-0 text-zinc-800 dark:text-zinc-200">
                 {f.entry.path ? (

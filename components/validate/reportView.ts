@@ -19,6 +19,8 @@ export interface FindingEntry {
   column: number;
   /** 0-based index of the document in the text. */
   document: number;
+  /** Its document's metadata.name; absent for syntax errors (their document could not be read). */
+  documentName?: string | null;
 }
 
 export interface DocumentGroup {
@@ -73,6 +75,7 @@ export function viewReport(report: ManifestReport): ReportView {
       line: Math.max(1, f.line ?? doc.line),
       column: Math.max(1, f.column ?? 1),
       document: doc.index,
+      documentName: doc.name,
     }));
     entries.sort(byPosition);
     return {
