@@ -524,9 +524,10 @@ test('a scale that cannot fit shows the preview’s reason before anything chang
   const impact = control.getByTestId('scale-impact');
   await expect(impact).toHaveAttribute('data-fits', 'false');
   await expect(impact).toContainText('Does not fit');
-  // The reason, with numbers: no rack holds a replica's 32 GPUs, or (once earlier tests took GB200 GPUs
-  // on the shared simulated cluster) too few are left anywhere.
-  await expect(impact).toContainText(/deepseek-wide-\d+: the gang needs 32 GPUs (in one rack; the largest free rack, \S+, has \d+|for the 8 pods of its minimum; only \d+ GPUs are free)/);
+  // The reason, with numbers: no rack holds a replica's 32 GPUs (the H100 racks' free GPUs are not its
+  // pods' to use, so the rack named is the one with the most they can use), or (once earlier tests took
+  // GB200 GPUs on the shared simulated cluster) too few are left anywhere.
+  await expect(impact).toContainText(/deepseek-wide-\d+: the gang needs 32 GPUs (in one rack; the (largest free rack|rack with the most free GPUs its pods can use), \S+, has \d+|for the 8 pods of its minimum; only \d+ GPUs are free)/);
   await expect(control.getByRole('button', { name: 'Scale anyway to 12' })).toBeVisible();
   // The preview's plan is drawn on the heatmap: the gangs that fit as ghosts, the rest named.
   await expect(control.getByTestId('mini-heatmap')).toHaveAttribute('data-ghost-gpus', /^[1-9]\d*$/);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '../cluster/state';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../grove/labels';
+import { buildTopologyTree } from '../topology/tree';
 import { formatCpu, formatMemory } from './explain';
 import { placeGangs } from './index';
 import type { GangPlacement } from './plan';
@@ -132,7 +134,7 @@ describe('explanations when a gang is not placed', () => {
     const state = flat(4);
     state.pods.push(boundPod('a', 'n0', 8));
     const g = fail(state, { name: 'x-0', groups: [{ clique: 'w', replicas: 4, gpu: 8 }] });
-    expect(g.reason).toBe('the gang needs 32 GPUs for the 4 pods of its minimum; only 24 GPUs are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 32 GPUs for the 4 pods of its minimum; only 24 GPUs are free on the nodes its pods may use (the other 8 are held by pod default/a)');
     expect(g.explanation![0]!.level).toBe('cluster');
   });
 
@@ -345,19 +347,24 @@ describe('a stack that can never fit is said first, on a busy cluster too', () =
     expect(g.explanation).toEqual([{ level: 'rack', needs: '40 GPUs in one rack', best: 'the largest rack has 32 GPUs even when empty', message: rackNever, exceedsCapacity: true }]);
   });
 
-  it('12 GPUs free: the rack capacity first, the free room kept after it', () => {
+  // With 12 GPUs free no pack level helps: the free room comes first, and the rack's advice no longer
+  // offers a block (none has room for it now).
+  const rackNeverBusy = (most: string) =>
+    `the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 32); use fewer or smaller pods: a block would hold it when empty, but no block has room for ${most}`;
+
+  it('12 GPUs free: the free room first, since no looser pack helps; the rack capacity after it, without offering a block', () => {
     const g = fail(leaveFree(reviewCluster(), { 'node-00': 8, 'node-17': 4 }), rackGang);
-    expect(g.reason).toBe(rackNever);
     expect(g.explanation!.map((e) => [e.level, e.message, e.exceedsCapacity ?? false])).toEqual([
-      ['rack', rackNever, true],
-      ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use', false],
+      ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use (the other 244 are held by 31 pods)', false],
+      ['rack', rackNeverBusy('it now (the most, block-0, has 8 GPUs free that its pods can use)'), true],
     ]);
   });
 
-  it('no free node large enough for one pod: the rack capacity first, then the node', () => {
+  it('no free node large enough for one pod: the free room first, then the rack capacity, then the node', () => {
     const g = fail(leaveFree(reviewCluster(), { 'node-00': 4, 'node-09': 4, 'node-17': 4 }), rackGang);
     expect(g.explanation!.map((e) => [e.level, e.message])).toEqual([
-      ['rack', rackNever],
+      ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use (the other 244 are held by 32 pods)'],
+      ['rack', rackNeverBusy('any of its pods now')],
       ['node', 'pod llm-0-w-0 needs 8 GPUs on one node; the largest free node has 4'],
     ]);
   });
@@ -439,5 +446,108 @@ describe('the best domain named is the one with the most room, and free GPUs it 
     state.nodes.reverse();
     const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
     expect(g.reason).toBe('the gang needs 24 GPUs in one rack; the largest free rack, rack-1, has 16');
+  });
+});
+
+/** A running pod of a Grove stack (the labels the operator puts on its pods), holding `gpu` GPUs. */
+function stackPod(stack: string, name: string, node: string, gpu: number) {
+  return { ...boundPod(name, node, gpu), labels: { [LABEL_PART_OF]: stack, [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE } };
+}
+
+const H100 = { nodeSelector: { 'nvidia.com/gpu.product': 'H100' } };
+
+/**
+ * The demo's shape: zone-0 of 8 H100 nodes (racks of 4 × 8 GPUs, one block), half held by the stack
+ * mixtral-agg (2 nodes of each rack); zone-1 of 8 free GB200 nodes (4 GPUs) the H100 pods may not use.
+ */
+function h100Cluster(): ClusterState {
+  const state = nestedCluster(['zone', 'block', 'rack'], [2, 1, 2, 4]);
+  for (const n of state.nodes) {
+    const h100 = n.labels['topology.kubernetes.io/zone'] === 'zone-0';
+    n.labels['nvidia.com/gpu.product'] = h100 ? 'H100' : 'GB200';
+    if (!h100) n.allocatable = { ...n.allocatable, gpu: 4 };
+  }
+  for (const [i, node] of ['node-00', 'node-01', 'node-04', 'node-05'].entries()) state.pods.push(stackPod('mixtral-agg', `mixtral-agg-${i}`, node, 8));
+  return state;
+}
+
+describe('advice that works on what is free now', () => {
+  const nofit = (required: string): GangSpec => ({ name: 'nofit-h100-0', constraint: { required }, groups: [{ clique: 'w', replicas: 5, gpu: 8, scheduling: H100 }] });
+  // The GB200 nodes' 32 free GPUs are not counted: the pods may not use them (and a pod of 8 fits none).
+  const freeShort = 'the gang needs 40 GPUs for the 5 pods of its minimum; only 32 GPUs are free on the nodes its pods may use (the other 32 are held by default/mixtral-agg)';
+
+  it('fewer GPUs free than the gang needs: that comes first, with what holds the rest; no looser pack is offered', () => {
+    const g = fail(h100Cluster(), nofit('rack'));
+    expect(g.explanation!.map((e) => [e.level, e.message])).toEqual([
+      ['cluster', freeShort],
+      [
+        'rack',
+        'the gang needs 40 GPUs in one rack, but no rack its pods may use has 40 GPUs even when empty (the largest, rack-0, has 32); use fewer or smaller pods: a block would hold it when empty, but no block has room for it now (the most, block-0, has 32 GPUs free that its pods can use)',
+      ],
+    ]);
+    expect(g.reason).not.toMatch(/loosen/);
+    // What the old advice said to do: the block pack fails too, for the reason said first.
+    expect(fail(h100Cluster(), nofit('block')).explanation!.map((e) => e.message)).toEqual([freeShort]);
+  });
+
+  it('a wider level is offered only where one of its domains has room now, and that advice places the gang', () => {
+    // Racks of 2 nodes (16 GPUs), blocks of 2 racks, zones of 2 blocks. 16 GPUs free in block-0 and 16 in block-1, both in zone-0.
+    const free = { 'node-00': 8, 'node-01': 8, 'node-04': 8, 'node-05': 8 };
+    const busy = () => leaveFree(nestedCluster(['zone', 'block', 'rack'], [2, 2, 2, 2]), free);
+    const gang = (required?: string): GangSpec => ({ name: 'llm-0', ...(required ? { constraint: { required } } : {}), groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    const g = fail(busy(), gang('rack'));
+    expect(g.reason).toBe('the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, rack-0, has 16); loosen the pack to zone or use fewer or smaller pods');
+    expect(fail(busy(), gang('block')).reason).toBe('the gang needs 24 GPUs in one block; the largest free block, block-0, has 16');
+    expect(placeGangs(busy(), [makeGang(gang('zone'))]).gangs[0]!.placed).toBe(true);
+
+    // The same 32 free GPUs split over the two zones: no zone has room either, the free nodes together do.
+    const split = () => leaveFree(nestedCluster(['zone', 'block', 'rack'], [2, 2, 2, 2]), { 'node-00': 8, 'node-01': 8, 'node-08': 8, 'node-09': 8 });
+    expect(fail(split(), gang('rack')).reason).toBe(
+      'the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, rack-0, has 16); no block has room for it now (the most, block-0, has 16 GPUs free that its pods can use): drop the required rack pack or use fewer or smaller pods',
+    );
+    expect(fail(split(), gang('zone')).reason).toBe('the gang needs 24 GPUs in one zone; the largest free zone, zone-0, has 16');
+    expect(placeGangs(split(), [makeGang(gang())]).gangs[0]!.placed).toBe(true);
+  });
+
+  it('no wider level holds it and the free nodes do not either: fewer or smaller pods, and why', () => {
+    // Racks of 16 GPUs, zones of 32; 40 GPUs fit only the whole cluster (64), of which 32 are free.
+    const state = leaveFree(nestedCluster(['zone', 'rack'], [2, 2, 2]), { 'node-0': 8, 'node-2': 8, 'node-4': 8, 'node-6': 8 });
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 8 }] });
+    expect(g.explanation!.map((e) => e.message)).toEqual([
+      'the gang needs 40 GPUs for the 5 pods of its minimum; only 32 GPUs are free on the nodes its pods may use (the other 32 are held by 4 pods)',
+      'the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 16); use fewer or smaller pods: no wider level holds it, and even without the rack pack the nodes its pods may use have no room for it now',
+    ]);
+  });
+
+  it('what holds the rest: stacks by name, other pods together, and gangs planned before it in the same call', () => {
+    const state = flat(4);
+    state.pods.push(stackPod('a', 'a-0', 'n0', 8), boundPod('x', 'n1', 8));
+    const plan = placeGangs(state, [makeGang({ name: 'first-0', groups: [{ clique: 'w', replicas: 1, gpu: 8 }] }), makeGang({ name: 'second-0', groups: [{ clique: 'w', replicas: 2, gpu: 8 }] })]);
+    expect(plan.gangs.map((g) => g.placed)).toEqual([true, false]);
+    expect(plan.gangs[1]!.reason).toBe(
+      'the gang needs 16 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use (the other 24 are held by default/a (8), pod default/x (8) and gangs planned before it (8))',
+    );
+  });
+});
+
+describe('a domain named for its free GPUs says what it counts, beside the table', () => {
+  it('another rack with more free GPUs, partly on nodes the pods may not use or in pieces too small, is named with both figures', () => {
+    // rack-0: 8 + 8 free, all usable. rack-1: 8 usable, 8 on a tainted node, 3 and 2 on nodes too full for a pod of 8 (21 free).
+    const state = leaveFree(reviewCluster(), { 'node-00': 8, 'node-01': 8, 'node-04': 8, 'node-05': 8, 'node-06': 3, 'node-07': 2 });
+    taintNode(state, 'node-05');
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe(
+      'the gang needs 24 GPUs in one rack; the rack with the most free GPUs its pods can use, rack-0, has 16; rack-1 has 21 GPUs free, only 8 of them usable: 8 on 1 node its pods may not use (taint dedicated=infer:NoSchedule not tolerated) and 5 on 2 nodes with no room for a pod of 8 GPUs',
+    );
+    // The figures are the table's: free GPUs per rack as the topology tree counts them.
+    const racks = buildTopologyTree(state, state.topologies[0]!).domains('rack');
+    expect(racks.find((d) => d.value === 'rack-0')!.free.gpu).toBe(16);
+    expect(racks.find((d) => d.value === 'rack-1')!.free.gpu).toBe(21);
+  });
+
+  it('when no rack has more free GPUs than the one named, "the largest free" stands', () => {
+    const state = leaveFree(reviewCluster(), { 'node-00': 8, 'node-01': 8, 'node-04': 8, 'node-06': 3, 'node-07': 2 });
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.reason).toBe('the gang needs 24 GPUs in one rack; the largest free rack, rack-0, has 16');
   });
 });

@@ -5,9 +5,11 @@
  * free capacity, each required constraint on its own (broadest first), a required constraint inside its
  * enclosing one, and finally the combination. That the gang can never fit (more than a node, the
  * cluster or every domain of a required level holds even when empty) is checked whatever else was found,
- * and listed first: no wait helps, the request must change.
+ * and listed first: no wait helps, the request must change. Only the gang's minimum against what is free
+ * in the whole cluster comes before a level that cannot hold it: while that does not fit, no looser pack
+ * helps, and a looser level is offered only where one of its domains has room now.
  */
-import type { NodeInfo } from '../cluster/state';
+import { workloadOfPod, type NodeInfo, type PodInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { domainName, domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
 import { extFits, type GangSearch, type Profile, type WPod, type WSet } from './engine';
@@ -426,6 +428,16 @@ function domainFreeGpu(index: ClusterIndex, level: LevelIndex, d: number): numbe
   return free;
 }
 
+/** The domain of a level with the most free GPUs as domainFreeGpu counts them (the table's figure); a tie goes by name. */
+function mostFreeDomain(index: ClusterIndex, level: LevelIndex): { dom: number; free: number } | null {
+  let most: { dom: number; free: number } | null = null;
+  for (let d = 0; d < level.values.length; d++) {
+    const free = domainFreeGpu(index, level, d);
+    if (!most || free > most.free || (free === most.free && byName(domainName(level, d), domainName(level, most.dom)) < 0)) most = { dom: d, free };
+  }
+  return most;
+}
+
 /**
  * A domain's free GPUs that set s cannot use now, as a clause: those on nodes its pods may not use (with
  * why) and those on nodes with no room for one of its pods ("4 on 1 node its pods may not use (taint …
@@ -477,21 +489,33 @@ interface Dim {
   bare(v: number): string;
   unit: string;
   gpu?: true;
+  /** A node's allocatable amount, and what a bound pod requests of it: to say what holds the rest. */
+  cap(n: number): number;
+  request(pod: PodInfo): number;
 }
 
 function dimsOf(index: ClusterIndex, s: WSet): Dim[] {
   const cpuBare = (v: number) => (v % 1000 === 0 ? String(v / 1000) : (v / 1000).toFixed(1));
+  const alloc = (n: number) => index.nodes[n]!.allocatable;
   const dims: Dim[] = [
-    { need: (k) => k.gpu, free: (n) => index.freeGpu[n]!, amount: gpus, bare: String, unit: 'GPUs', gpu: true },
-    { need: (k) => k.cpu, free: (n) => index.freeCpu[n]!, amount: formatCpu, bare: cpuBare, unit: 'CPUs' },
-    { need: (k) => k.mem, free: (n) => index.freeMem[n]!, amount: (v) => `${formatMemory(v)} memory`, bare: formatMemory, unit: 'memory' },
-    { need: (k) => k.slots, free: (n) => index.freePods[n]!, amount: (v) => `${v} pod slot${v === 1 ? '' : 's'}`, bare: String, unit: 'pod slots' },
+    { need: (k) => k.gpu, free: (n) => index.freeGpu[n]!, amount: gpus, bare: String, unit: 'GPUs', gpu: true, cap: (n) => alloc(n).gpu, request: (p) => p.requests.gpu },
+    { need: (k) => k.cpu, free: (n) => index.freeCpu[n]!, amount: formatCpu, bare: cpuBare, unit: 'CPUs', cap: (n) => alloc(n).cpuMilli, request: (p) => p.requests.cpuMilli },
+    { need: (k) => k.mem, free: (n) => index.freeMem[n]!, amount: (v) => `${formatMemory(v)} memory`, bare: formatMemory, unit: 'memory', cap: (n) => alloc(n).memory, request: (p) => p.requests.memory },
+    { need: (k) => k.slots, free: (n) => index.freePods[n]!, amount: (v) => `${v} pod slot${v === 1 ? '' : 's'}`, bare: String, unit: 'pod slots', cap: (n) => alloc(n).pods, request: (p) => p.requests.pods },
   ];
   const names = new Set<string>();
   for (const k of s.profiles) for (const e of k.ext ?? []) names.add(e.name);
   for (const name of names) {
     const free = index.extFree(name);
-    dims.push({ need: (k) => k.ext?.find((e) => e.name === name)?.amount ?? 0, free: (n) => free[n]!, amount: (v) => `${v} ${name}`, bare: String, unit: name });
+    dims.push({
+      need: (k) => k.ext?.find((e) => e.name === name)?.amount ?? 0,
+      free: (n) => free[n]!,
+      amount: (v) => `${v} ${name}`,
+      bare: String,
+      unit: name,
+      cap: (n) => alloc(n).extended?.[name] ?? 0,
+      request: (p) => p.requests.extended?.[name] ?? 0,
+    });
   }
   return dims;
 }
@@ -508,6 +532,8 @@ interface Shortage {
   fit: number;
   /** split: free amounts of the nodes with any, largest first, as words ("8, 6 and 6 GPUs free"). */
   list: string;
+  /** The nodes counted: those a pod of the set may go to. */
+  usable: readonly number[];
 }
 
 /**
@@ -527,7 +553,7 @@ function shortageOf(index: ClusterIndex, s: WSet, nodes: ArrayLike<number>): Sho
     if (need === 0) continue;
     let free = 0;
     for (const n of usable) free += Math.max(0, dim.free(n));
-    if (free < need && (!worst || free / need < worst.free / worst.need)) worst = { dim, kind: 'total', need, free, fit: 0, list: '' };
+    if (free < need && (!worst || free / need < worst.free / worst.need)) worst = { dim, kind: 'total', need, free, fit: 0, list: '', usable };
   }
   if (worst || s.profiles.length !== 1) return worst;
   const k = s.profiles[0]!;
@@ -548,7 +574,7 @@ function shortageOf(index: ClusterIndex, s: WSet, nodes: ArrayLike<number>): Sho
     const rest = frees.slice(8);
     const more = rest.length > 0 ? `, plus ${dim.bare(rest.reduce((a, b) => a + b, 0))} on ${rest.length} more node${rest.length === 1 ? '' : 's'}` : '';
     const list = frees.length === 0 ? '' : `${joinAnd(frees.slice(0, 8).map(dim.bare))} ${dim.unit} free${more}`;
-    worst = { dim, kind: 'split', need: per, free: frees.reduce((a, b) => a + b, 0), fit, list };
+    worst = { dim, kind: 'split', need: per, free: frees.reduce((a, b) => a + b, 0), fit, list, usable };
   }
   return worst;
 }
@@ -558,6 +584,46 @@ function shortageText(s: WSet, sh: Shortage, nodesPhrase: string): string {
   if (sh.kind === 'total') return `only ${sh.dim.amount(sh.free)} ${isAre(sh.dim, sh.free)} free on ${nodesPhrase}`;
   const fits = sh.fit === 1 ? '1 such pod fits' : `${sh.fit} such pods fit`;
   return `only ${fits}: ${sh.list ? `${nodesPhrase} have ${sh.list}` : `${nodesPhrase} have no ${sh.dim.unit} free`}`;
+}
+
+/**
+ * Who holds what is not free of a total shortage's resource on the nodes counted, as a clause: " (the
+ * other 32 are held by default/mixtral-agg)", " (the other 24 are held by default/a (16) and pod
+ * default/x (8))". Grove's pods are named by their stack (three at most, the rest counted), other pods
+ * together (by name when one). What the state's pods do not explain is held by gangs planned before
+ * this one in the same call. '' when nothing is held.
+ */
+function heldText(index: ClusterIndex, sh: Shortage): string {
+  if (sh.kind !== 'total') return '';
+  const { dim } = sh;
+  let other = -sh.free;
+  for (const n of sh.usable) other += dim.cap(n);
+  if (other <= 0) return '';
+  const on = new Set(sh.usable.map((n) => index.nodes[n]!.name));
+  const byStack = new Map<string, number>();
+  const loose: { name: string; amount: number }[] = [];
+  let byPods = 0;
+  for (const pod of index.state.pods) {
+    if (pod.terminal || !pod.nodeName || !on.has(pod.nodeName)) continue;
+    const amount = dim.request(pod);
+    if (amount <= 0) continue;
+    byPods += amount;
+    const stack = workloadOfPod(pod);
+    if (stack) byStack.set(stack, (byStack.get(stack) ?? 0) + amount);
+    else loose.push({ name: `${pod.namespace}/${pod.name}`, amount });
+  }
+  const stacks = [...byStack.entries()].sort((a, b) => b[1] - a[1] || byName(a[0], b[0]));
+  const parts: [string, number][] = stacks.slice(0, 3);
+  const rest = stacks.slice(3).reduce((t, [, v]) => t + v, 0);
+  if (rest > 0) parts.push([`${stacks.length - 3} more stack${stacks.length === 4 ? '' : 's'}`, rest]);
+  if (loose.length > 0) {
+    const sum = loose.reduce((t, p) => t + p.amount, 0);
+    parts.push([loose.length === 1 ? `pod ${loose[0]!.name}` : `${loose.length} ${stacks.length > 0 ? 'other ' : ''}pods`, sum]);
+  }
+  if (other - byPods > 0) parts.push(['gangs planned before it', other - byPods]);
+  if (parts.length === 0) return '';
+  const list = parts.length === 1 ? parts[0]![0] : joinAnd(parts.map(([who, v]) => `${who} (${dim.bare(v)})`));
+  return ` (the other ${dim.bare(other)} ${isAre(dim, other)} held by ${list})`;
 }
 
 /** What s needs, in the resource that ran short: "6 pods of 8 CPUs" or "48 CPUs". */
@@ -671,13 +737,40 @@ function capacityShortfall(s: WSet, aggs: readonly EmptyAgg[]): { need: string; 
   return null;
 }
 
-/** What to change when s fits no domain of level L even when empty: the narrowest wider level that holds it. */
-function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever: readonly Uint8Array[], L: number): string {
+/**
+ * What to change when s fits no domain of level L even when empty. A wider level is offered only when
+ * one of its domains has room for s now (free, on nodes its pods may use), so the advice works on the
+ * next preview; dropping the pack likewise only when the free nodes hold it. Else fewer or smaller pods,
+ * with the narrowest wider level that would hold it when empty and that level's best free domain.
+ */
+function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever: readonly Uint8Array[], L: number, search: GangSearch, all: Int32Array): string {
+  let holds = -1;
   for (let w = L - 1; w >= 0; w--) {
     const level = topo.levels[w]!;
-    if (emptyAggregate(index, level, s, ever).some((a) => fitsEmpty(s, a))) return `loosen the pack to ${level.domain} or use fewer or smaller pods`;
+    if (!emptyAggregate(index, level, s, ever).some((a) => fitsEmpty(s, a))) continue;
+    if (search.aggregate(all, w, s).some((a) => search.fits(s, a))) return `loosen the pack to ${level.domain} or use fewer or smaller pods`;
+    if (holds < 0) holds = w;
   }
-  if (emptyAggregate(index, null, s, ever).some((a) => fitsEmpty(s, a))) return `${L > 0 ? 'no wider level holds it either: ' : ''}drop the required ${topo.levels[L]!.domain} pack or use fewer or smaller pods`;
+  // The narrowest wider level that would hold it, but where no domain has room now: its best, by what its pods can use.
+  let noRoom = '';
+  if (holds >= 0) {
+    const level = topo.levels[holds]!;
+    let best: ReturnType<GangSearch['aggregate']>[number] | undefined;
+    for (const a of search.aggregate(all, holds, s)) {
+      const more = best ? search.units(s, a) - search.units(s, best) || a.gpu - best.gpu : 1;
+      if (more > 0) best = a;
+    }
+    noRoom = best
+      ? `no ${level.domain} has room for it now (the most, ${domainName(level, best.dom)}, has ${amount(s, best.gpu, best.cpu, best.slots)} free that its pods can use)`
+      : `no ${level.domain} has room for any of its pods now`;
+  }
+  const pack = topo.levels[L]!.domain;
+  if (emptyAggregate(index, null, s, ever).some((a) => fitsEmpty(s, a))) {
+    const free = search.aggregate(all, -1, s)[0];
+    if (free && search.fits(s, free)) return `${noRoom ? `${noRoom}: ` : L > 0 ? 'no wider level holds it either: ' : ''}drop the required ${pack} pack or use fewer or smaller pods`;
+    if (noRoom) return `use fewer or smaller pods: a ${topo.levels[holds]!.domain} would hold it when empty, but ${noRoom}`;
+    return `use fewer or smaller pods: ${L > 0 ? 'no wider level holds it, and ' : ''}even without the ${pack} pack the nodes its pods may use have no room for it now`;
+  }
   return 'use fewer or smaller pods: the nodes its pods may use do not hold it even when empty';
 }
 
@@ -707,7 +800,7 @@ function limitingRequest(index: ClusterIndex, level: LevelIndex, d: number, k: P
  * Why set s fits no domain of level L even with nothing running, or null when one would hold it: the
  * need against the largest domain's capacity, not its free room, and what to change.
  */
-function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[], L: number): LevelExplanation | null {
+function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[], L: number, search: GangSearch, all: Int32Array): LevelExplanation | null {
   const level = topo.levels[L]!;
   const ever = everByProfile(index, s, pods);
   if (!eachPodFitsANode(index, s, ever)) return null;
@@ -716,7 +809,7 @@ function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: W
   const union = new Uint8Array(index.n);
   for (const m of ever) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
   const where = `no ${level.domain}${everScope(union, 'its pods')}`;
-  const advice = capacityAdvice(index, topo, s, ever, L);
+  const advice = capacityAdvice(index, topo, s, ever, L, search, all);
   const unlabelled = unlabelledRoom(index, topo, s, pods);
   const short = capacityShortfall(s, aggs);
   let message: string;
@@ -758,13 +851,29 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   const all = new Int32Array(index.n);
   for (let n = 0; n < index.n; n++) all[n] = n;
 
+  // Each required constraint whose level's domains cannot hold its set even when empty (said in step 4):
+  // found first, since then the cluster-wide free room is said too (step 3), whatever else was found.
+  const requiredSets = topo ? sets.filter((s) => s.required >= 0 && s.all.length > 0).sort((a, b) => a.required - b.required || a.id - b.id) : [];
+  const freeAggs = new Map<number, ReturnType<GangSearch['aggregate']>>();
+  const levelNever = new Map<number, LevelExplanation>();
+  for (const s of requiredSets) {
+    const aggs = search.aggregate(all, s.required, s);
+    freeAggs.set(s.id, aggs);
+    if (aggs.some((a) => search.fits(s, a))) continue;
+    const e = levelCapacityExplanation(index, topo!, s, pods, s.required, search, all);
+    if (e) levelNever.set(s.id, e);
+  }
+
   // 3: the gang's minimum against the capacity (with nothing running), then the free capacity, it may use.
-  // The capacity even when a pod's own reason was found: that no wait makes room is said in any case.
+  // The capacity even when a pod's own reason was found: that no wait makes room is said in any case. The
+  // free capacity also when a level cannot hold a set even when empty: while the gang's minimum does not
+  // fit what is free anywhere, no looser pack helps, and that is the reason to act on first.
   const root = sets[0]!;
   const rootEver = root.all.length > 0 ? everByProfile(index, root, pods) : [];
   const empty = root.all.length > 0 ? emptyAggregate(index, null, root, rootEver)[0] : undefined;
   const never = empty && !fitsEmpty(root, empty) && eachPodFitsANode(index, root, rootEver) ? capacityShortfall(root, [empty]) : null;
-  if ((out.length === 0 || never) && root.all.length > 0) {
+  let clusterRow: LevelExplanation | undefined;
+  if ((out.length === 0 || never || levelNever.size > 0) && root.all.length > 0) {
     const agg = search.aggregate(all, -1, root)[0];
     if (!agg || !search.fits(root, agg)) {
       // Room on nodes the gang may not use (taints, cordons, NotReady, its selector), said alongside.
@@ -786,13 +895,14 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
         needs = shortNeed(root, sh);
         have = sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`;
         const what = sh.kind === 'split' ? `${needs} for its minimum` : `${sh.dim.amount(sh.need)} for ${podsText} of its minimum`;
-        message = `the gang needs ${what}; ${shortageText(root, sh, 'the nodes its pods may use')}${excluded}`;
+        message = `the gang needs ${what}; ${shortageText(root, sh, 'the nodes its pods may use')}${heldText(index, sh)}${excluded}`;
       } else {
         needs = `${root.all.length} pods`;
         have = `room for ${agg ? search.units(root, agg) : 0}`;
         message = `the gang needs ${root.all.length} pods for its minimum; the nodes its pods may use have room for them in GPUs, CPU, memory and pod slots one by one, but not for all of them at once${excluded}`;
       }
-      out.push({ level: 'cluster', needs, best: have, message, ...(never ? { exceedsCapacity: true as const } : {}) });
+      clusterRow = { level: 'cluster', needs, best: have, message, ...(never ? { exceedsCapacity: true as const } : {}) };
+      out.push(clusterRow);
     }
   }
 
@@ -801,12 +911,11 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   // only when nothing was.
   const freeRoom = out.length === 0;
   if (topo) {
-    const order = sets.filter((s) => s.required >= 0 && s.all.length > 0).sort((a, b) => a.required - b.required || a.id - b.id);
-    for (const s of order) {
+    for (const s of requiredSets) {
       const level = topo.levels[s.required]!;
-      const aggs = search.aggregate(all, s.required, s);
+      const aggs = freeAggs.get(s.id)!;
       if (aggs.some((a) => search.fits(s, a))) continue;
-      const never = levelCapacityExplanation(index, topo, s, pods, s.required);
+      const never = levelNever.get(s.id);
       if (never) {
         out.push(never);
         continue;
@@ -848,7 +957,17 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       } else {
         const has = amount(s, best.gpu, best.cpu, best.slots);
         bestText = `${domainName(level, best.dom)} has ${has} free`;
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the largest free ${level.domain}, ${domainName(level, best.dom)}, has ${has.replace(/ GPUs?$/, '')}${unlabelled}`;
+        // The domain with the most free GPUs as the table counts them, when that is another: said with the
+        // free GPUs its pods cannot use there, so the reason does not read as contradicting the table.
+        const most = gpuFirst ? mostFreeDomain(index, level) : null;
+        if (most && most.dom !== best.dom && most.free > free) {
+          const there = aggs.find((a) => a.dom === most.dom);
+          const why = unusableFree(index, level, most.dom, s, pods, there?.nodes ?? []).text;
+          const usable = there ? `only ${there.gpu} of them usable` : 'none of them usable';
+          message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the ${level.domain} with the most free GPUs its pods can use, ${domainName(level, best.dom)}, has ${best.gpu}; ${domainName(level, most.dom)} has ${gpus(most.free)} free, ${usable}${why ? `: ${why}` : ''}${unlabelled}`;
+        } else {
+          message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; the largest free ${level.domain}, ${domainName(level, best.dom)}, has ${has.replace(/ GPUs?$/, '')}${unlabelled}`;
+        }
       }
       out.push({ level: level.domain, needs: `${needAmt} in one ${level.domain}`, best: bestText, message });
     }
@@ -915,7 +1034,12 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
     out.push({ level: hardLevel ?? 'cluster', needs: `all ${root.all.length} required pods together`, best: 'no combination found', message });
   }
   void gang;
-  // What no wait can change first: it is the one to act on; the reasons about free room keep their order after it.
-  const ordered = [...out.filter((e) => e.exceedsCapacity), ...out.filter((e) => !e.exceedsCapacity)];
+  // The one to act on first: a pod larger than any node (it must shrink whatever else changes); then the
+  // gang against the whole cluster, its capacity or, when the nodes would hold it empty, its free room
+  // (while the minimum does not fit what is free anywhere, no looser pack helps); then what else no wait
+  // changes; the reasons about free room keep their order after them.
+  const clusterFirst = clusterRow && (clusterRow.exceedsCapacity || (empty !== undefined && fitsEmpty(root, empty)));
+  const rank = (e: LevelExplanation) => (e.exceedsCapacity && e.level === 'node' ? 0 : e === clusterRow && clusterFirst ? 1 : e.exceedsCapacity ? 2 : 3);
+  const ordered = out.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map((x) => x.e);
   return { reason: ordered[0]!.message, explanation: ordered };
 }

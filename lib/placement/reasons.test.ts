@@ -94,7 +94,7 @@ describe('the resource that ran out is named, not GPUs', () => {
 
   it('CPU short in total: no contradiction between need and free', () => {
     const g = fail(cpuCluster(), { name: 'cpu-0', groups: [{ clique: 'w', replicas: 6, gpu: 1, cpuMilli: 7000 }] });
-    expect(g.reason).toBe('the gang needs 42 CPUs for the 6 pods of its minimum; only 40 CPUs are free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 42 CPUs for the 6 pods of its minimum; only 40 CPUs are free on the nodes its pods may use (the other 24 are held by 2 pods)');
   });
 
   it('memory is named with its numbers', () => {
@@ -107,7 +107,7 @@ describe('the resource that ran out is named, not GPUs', () => {
     const state: ClusterState = { nodes: [makeNode('a', { pods: 2 }), makeNode('b', { pods: 2 })], pods: [], topologies: [] };
     state.pods.push(boundPod('p1', 'a', 0), boundPod('p2', 'a', 0), boundPod('p3', 'b', 0));
     const g = fail(state, { name: 's-0', groups: [{ clique: 'w', replicas: 2, gpu: 1 }] });
-    expect(g.reason).toBe('the gang needs 2 pod slots for the 2 pods of its minimum; only 1 pod slot is free on the nodes its pods may use');
+    expect(g.reason).toBe('the gang needs 2 pod slots for the 2 pods of its minimum; only 1 pod slot is free on the nodes its pods may use (the other 3 are held by 3 pods)');
     state.pods.push(boundPod('p4', 'b', 0));
     expect(fail(state, { name: 's-0', groups: [{ clique: 'w', replicas: 1, gpu: 1 }] }).reason).toBe('pod s-0-w-0 needs a pod slot; every node is at its pod limit (2)');
   });
@@ -158,7 +158,7 @@ describe('capacity the gang may not use is said, with every reason', () => {
     for (const n of busy.nodes.slice(0, 2)) n.taints.push(TAINT);
     busy.pods.push(boundPod('b', 'node-2', 8));
     expect(fail(busy, { name: 'x-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] }).reason).toBe(
-      'the gang needs 24 GPUs for the 3 pods of its minimum; only 16 GPUs are free on the nodes its pods may use; 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated',
+      'the gang needs 24 GPUs for the 3 pods of its minimum; only 16 GPUs are free on the nodes its pods may use (the other 8 are held by pod default/b); 16 GPUs free on 2 nodes it may not use: taint dedicated=infer:NoSchedule not tolerated',
     );
   });
 
@@ -215,7 +215,7 @@ describe('topology labels', () => {
     state.nodes.push(makeNode('bare-0'), makeNode('bare-1'), makeNode('bare-2'));
     const g = fail(state, { name: 'x-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] });
     expect(g.reason).toBe(
-      'the gang needs 16 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use; 3 nodes with 24 free GPUs lack the rack label (topology.kubernetes.io/rack) and are not used for topology-constrained gangs',
+      'the gang needs 16 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use (the other 8 are held by pod default/busy); 3 nodes with 24 free GPUs lack the rack label (topology.kubernetes.io/rack) and are not used for topology-constrained gangs',
     );
   });
 });

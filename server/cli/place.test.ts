@@ -140,7 +140,7 @@ describe('canopy place', () => {
       ['b-0', false],
     ]);
     // a-0 takes all of z1; z0 keeps 8 + 4 + 8 free GPUs, and those are all the cluster has left.
-    expect(out.gangs[1]!.reason).toBe('the gang needs 24 GPUs for the 4 pods of its minimum; only 20 GPUs are free on the nodes its pods may use');
+    expect(out.gangs[1]!.reason).toBe('the gang needs 24 GPUs for the 4 pods of its minimum; only 20 GPUs are free on the nodes its pods may use (the other 44 are held by 2 pods (12) and gangs planned before it (32))');
   });
 
   it('models a stack on default-scheduler pod by pod, as the dashboard does, and says which scheduler it modelled', () => {
