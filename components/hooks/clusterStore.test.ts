@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import { snapshotMessages } from '../../lib/cluster/streamParts';
 import type { KubeObject } from '../../lib/grove/meta';
-import { ClusterStore } from './clusterStore';
+import { ClusterStore, retrySecondsLeft } from './clusterStore';
 import { FakeEventSource } from './fakeEventSource';
 
 const pod = (name: string, rv: string, phase = 'Pending'): KubeObject => ({ kind: 'Pod', metadata: { namespace: 'ns', name, resourceVersion: rv }, status: { phase } } as KubeObject);
@@ -126,6 +126,32 @@ describe('ClusterStore', () => {
     // Backoff starts again after a good snapshot.
     latest().fire('error');
     expect(store.getConnectionState().retryInMs).toBe(1_000);
+  });
+
+  it('keeps the time of the next attempt, so a view counts down to it (retrySecondsLeft), and forgets it once the attempt starts', async () => {
+    vi.setSystemTime(Date.parse('2026-01-01T00:00:00Z'));
+    store = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url), random: () => 1, backoff: { baseMs: 8_000, capMs: 30_000 } });
+    store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    latest().fire('error');
+    const dropped = Date.now();
+    const state = store.getConnectionState();
+    expect(state).toMatchObject({ stream: 'reconnecting', retryInMs: 8_000, retryAt: dropped + 8_000 });
+    const listener = vi.fn();
+    store.subscribe(listener);
+    const shown: (number | null)[] = [];
+    for (let s = 0; s < 8; s++) {
+      shown.push(retrySecondsLeft(store.getConnectionState(), Date.now()));
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(shown).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    // The countdown is the view's: the store said nothing while it ran, until the attempt started.
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(FakeEventSource.all).toHaveLength(2);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryAt: undefined });
+    expect(retrySecondsLeft(store.getConnectionState(), Date.now())).toBeNull();
+    latest().fire('snapshot', snapshot(2, []));
+    expect(store.getConnectionState()).toMatchObject({ stream: 'open', retryAt: undefined, retryInMs: undefined });
   });
 
   it('reconnects for a fresh snapshot when a batch is missing or the stream goes quiet', async () => {

@@ -31,8 +31,13 @@ export interface ClientConnectionState {
   kinds: ConnectionStates;
   /** True once a snapshot arrived on this tab (data is meaningful). */
   synced: boolean;
-  /** When reconnecting: delay before the next attempt (ms). */
+  /** When reconnecting: delay before the next attempt (ms), as chosen when the stream dropped. */
   retryInMs?: number;
+  /**
+   * When reconnecting: when the next attempt starts (epoch ms). A view counts down to it on its own
+   * clock (retrySecondsLeft); the store does not re-emit every second for it.
+   */
+  retryAt?: number;
   /**
    * Kinds still loading: `connecting` with no lastError and not live since this stream's snapshot. The
    * hub may send a kind empty while its first list runs (its objects follow as deltas, then `live`), so
@@ -45,6 +50,17 @@ export interface ClientConnectionState {
 }
 
 type KindFlags = Partial<Record<WatchedKind, true>>;
+
+/**
+ * Whole seconds until the stream's next attempt at `now` (rounded up, so 0 only once it is due), or
+ * null when no attempt is waited for. Never more than the delay chosen: a view's clock may have been
+ * read a tick before the drop.
+ */
+export function retrySecondsLeft(connection: Pick<ClientConnectionState, 'stream' | 'retryAt' | 'retryInMs'>, now: number): number | null {
+  if (connection.stream !== 'reconnecting' || connection.retryAt === undefined) return null;
+  const left = Math.max(0, Math.ceil((connection.retryAt - now) / 1000));
+  return connection.retryInMs !== undefined ? Math.min(left, Math.ceil(connection.retryInMs / 1000)) : left;
+}
 
 /**
  * A snapshot as one tab hands it to another (streamRelay.ts): the stream's, plus the kinds the giving
@@ -177,7 +193,7 @@ export class ClusterStore {
 
   private open(keepStatus = false): void {
     this.clearTimers();
-    if (!keepStatus) this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined });
+    if (!keepStatus) this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined, retryAt: undefined });
     let source: EventSourceLike;
     try {
       source = this.options.createEventSource(this.options.url ?? '/api/stream');
@@ -227,7 +243,7 @@ export class ClusterStore {
     this.source?.close();
     this.source = null;
     this.dropPartialSnapshot();
-    this.setConnection({ stream: 'idle', retryInMs: undefined });
+    this.setConnection({ stream: 'idle', retryInMs: undefined, retryAt: undefined });
   }
 
   private scheduleReconnect(): void {
@@ -237,11 +253,11 @@ export class ClusterStore {
     this.clearTimers();
     if (this.users === 0) {
       // Nobody to reconnect for: the next retain opens a fresh stream.
-      this.setConnection({ stream: 'idle', retryInMs: undefined });
+      this.setConnection({ stream: 'idle', retryInMs: undefined, retryAt: undefined });
       return;
     }
     const delay = backoffDelay(this.attempt++, this.options.backoff ?? { baseMs: 1_000, capMs: 30_000 }, this.options.random);
-    this.setConnection({ stream: 'reconnecting', retryInMs: delay });
+    this.setConnection({ stream: 'reconnecting', retryInMs: delay, retryAt: Date.now() + delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.users > 0) this.open();
@@ -315,7 +331,7 @@ export class ClusterStore {
       const fresh = snapshot.kinds?.[kind] ?? { resourceVersion: '', items: [] };
       if (reconcile(store, { items: fresh.items ?? [], resourceVersion: fresh.resourceVersion ?? '' }).length > 0) this.items.delete(kind);
     }
-    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined, receiving: undefined });
+    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined, retryAt: undefined, receiving: undefined });
   }
 
   private onDelta(delta: StreamDelta): void {

@@ -79,7 +79,7 @@ describe('summariseConnection', () => {
 
   it('while the first snapshot arrives in parts, says how much of it is here', () => {
     const receiving: ClientConnectionState = { stream: 'connecting', synced: false, kinds: {}, receiving: { received: 13_000, total: 32_500 } };
-    expect(summariseConnection(receiving)).toEqual({ tone: 'wait', label: 'Receiving the cluster… 40%', detail: '13,000 of 32,500 objects of the cluster’s first snapshot have arrived.' });
+    expect(summariseConnection(receiving)).toEqual({ tone: 'wait', status: 'receiving', label: 'Receiving the cluster… 40%', announced: 'Receiving the cluster… 40%', detail: '13,000 of 32,500 objects of the cluster’s first snapshot have arrived.' });
     expect(summariseConnection({ ...receiving, receiving: undefined }).label).toBe('Connecting…');
   });
 
@@ -105,6 +105,26 @@ describe('summariseConnection', () => {
 
   it('says Connecting… before the first snapshot whatever the kinds say', () => {
     expect(summariseConnection({ stream: 'connecting', synced: false, kinds: {} })).toMatchObject({ tone: 'wait', label: 'Connecting…' });
+  });
+
+  it('counts down to the next attempt of a dropped stream, a second at a time, and says Reconnecting… once it is due', () => {
+    const dropped = Date.parse('2026-01-01T00:00:00Z');
+    const state: ClientConnectionState = { stream: 'reconnecting', synced: true, kinds: {}, retryInMs: 8_000, retryAt: dropped + 8_000 };
+    const labels = [0, 1_000, 2_500, 6_000, 7_001, 7_999, 8_000, 9_000].map((ms) => summariseConnection(state, dropped + ms).label);
+    expect(labels).toEqual(['Reconnecting in 8 s', 'Reconnecting in 7 s', 'Reconnecting in 6 s', 'Reconnecting in 2 s', 'Reconnecting in 1 s', 'Reconnecting in 1 s', 'Reconnecting…', 'Reconnecting…']);
+    expect(summariseConnection(state, dropped + 3_000)).toMatchObject({
+      tone: 'bad',
+      status: 'reconnecting',
+      detail: 'The stream to Canopy dropped; trying again in 5 s.',
+      // The live region does not read the count every second; the view's clock ticks every second while it shows.
+      announced: 'Reconnecting',
+      tickMs: 1_000,
+    });
+    expect(summariseConnection(state, dropped + 8_000).tickMs).toBeUndefined();
+    // A clock read a tick before the drop (a view on the 15 s clock) does not show more than the delay.
+    expect(summariseConnection(state, dropped - 10_000).label).toBe('Reconnecting in 8 s');
+    // The attempt under way: no deadline any more.
+    expect(summariseConnection({ stream: 'reconnecting', synced: true, kinds: {} }, dropped).label).toBe('Reconnecting…');
   });
 });
 

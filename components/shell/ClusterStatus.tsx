@@ -15,19 +15,26 @@ import {
   useSelectedNamespace,
   type ClusterContextAnswer,
 } from '../hooks/clusterContext';
-import type { ClientConnectionState } from '../hooks/clusterStore';
+import { retrySecondsLeft, type ClientConnectionState } from '../hooks/clusterStore';
 import { useCapabilities, type CapabilityState } from '../hooks/useCapabilities';
 import { kindPlural } from '../hooks/kindAvailability';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
+import { SECOND_TICK_MS, useShownNow } from '../hooks/useNow';
 
 type Tone = 'ok' | 'limited' | 'wait' | 'bad';
 
 export interface ConnectionSummary {
   tone: Tone;
+  /** Which state this is, for tests and styling (the label may count seconds). */
+  status: 'live' | 'limited' | 'connecting' | 'receiving' | 'retrying' | 'reconnecting';
   /** Short word for the header. */
   label: string;
   /** A sentence for the panel and the tooltip. */
   detail: string;
+  /** What the live region says: the label without a countdown, which a screen reader would read every second. */
+  announced: string;
+  /** How often the label's text changes (a countdown in seconds), for the view's clock (useShownNow). */
+  tickMs?: number;
 }
 
 /**
@@ -188,22 +195,31 @@ export function problemSentences(problem: ClusterProblem, source: { name: string
   ];
 }
 
-/** The tab's stream state, folded with the server's upstream watches, as one word and a sentence. */
-export function summariseConnection(state: ClientConnectionState): ConnectionSummary {
+/**
+ * The tab's stream state, folded with the server's upstream watches, as one word and a sentence. `now`
+ * is the view's clock: a dropped stream counts down to its next attempt ("Reconnecting in 8 s", then
+ * 7 s…), and says "Reconnecting…" once it is due or under way.
+ */
+export function summariseConnection(state: ClientConnectionState, now: number = Date.now()): ConnectionSummary {
   if (state.stream === 'reconnecting') {
-    const secs = state.retryInMs !== undefined ? Math.max(1, Math.round(state.retryInMs / 1000)) : null;
+    const secs = retrySecondsLeft(state, now);
+    const waiting = secs !== null && secs > 0;
     return {
       tone: 'bad',
-      label: 'Retrying',
-      detail: secs !== null ? `The stream to Canopy dropped; retrying in ${secs} s.` : 'The stream to Canopy dropped; reconnecting.',
+      status: 'reconnecting',
+      label: waiting ? `Reconnecting in ${secs} s` : 'Reconnecting…',
+      detail: waiting ? `The stream to Canopy dropped; trying again in ${secs} s.` : 'The stream to Canopy dropped; reconnecting now.',
+      announced: 'Reconnecting',
+      ...(waiting ? { tickMs: SECOND_TICK_MS } : {}),
     };
   }
   // A first snapshot arriving in parts (a big cluster's takes seconds): how much of it is here.
   if (!state.synced && state.receiving && state.receiving.total > 0) {
     const { received, total } = state.receiving;
-    return { tone: 'wait', label: `Receiving the cluster… ${Math.floor((100 * received) / total)}%`, detail: `${received.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} objects of the cluster’s first snapshot have arrived.` };
+    const label = `Receiving the cluster… ${Math.floor((100 * received) / total)}%`;
+    return { tone: 'wait', status: 'receiving', label, announced: label, detail: `${received.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} objects of the cluster’s first snapshot have arrived.` };
   }
-  if (state.stream !== 'open' || !state.synced) return { tone: 'wait', label: 'Connecting…', detail: 'Waiting for the first snapshot of the cluster.' };
+  if (state.stream !== 'open' || !state.synced) return { tone: 'wait', status: 'connecting', label: 'Connecting…', announced: 'Connecting…', detail: 'Waiting for the first snapshot of the cluster.' };
   const kinds = Object.values(state.kinds).filter((k): k is KindConnectionState => !!k);
   // A kind before its first list (the store's `loading`: no error, not live since this stream's snapshot)
   // is starting up, not in trouble; and
@@ -215,19 +231,21 @@ export function summariseConnection(state: ClientConnectionState): ConnectionSum
     const why = troubled.find((k) => k?.lastError)?.lastError;
     return {
       tone: 'bad',
+      status: 'retrying',
       label: 'Retrying',
+      announced: 'Retrying',
       detail: `Connected to Canopy, but its watch of ${names} is not live; it keeps retrying.${why ? ` Last error: ${why}` : ''}`,
     };
   }
   if (starting.length > 0) {
-    return { tone: 'wait', label: 'Connecting…', detail: `Connected to Canopy; waiting for its first list of ${starting.map((k) => k.kind).join(', ')}.` };
+    return { tone: 'wait', status: 'connecting', label: 'Connecting…', announced: 'Connecting…', detail: `Connected to Canopy; waiting for its first list of ${starting.map((k) => k.kind).join(', ')}.` };
   }
   const limits = accessLimits(state.kinds);
   if (limits.forbidden.length > 0) {
-    return { tone: 'limited', label: 'Limited', detail: ['Connected, with what this identity may read.', ...accessSentences(limits)].join(' ') };
+    return { tone: 'limited', status: 'limited', label: 'Limited', announced: 'Limited', detail: ['Connected, with what this identity may read.', ...accessSentences(limits)].join(' ') };
   }
   const scope = limits.scope ? ` ${accessSentences(limits)[0]}` : '';
-  return { tone: 'ok', label: 'Live', detail: `Connected: changes in the cluster appear as they happen.${scope}` };
+  return { tone: 'ok', status: 'live', label: 'Live', announced: 'Live', detail: `Connected: changes in the cluster appear as they happen.${scope}` };
 }
 
 const DOT: Record<Tone, string> = {
@@ -251,7 +269,10 @@ function sourceLabel(data: ClusterContextAnswer | null): string {
 
 export function ClusterStatus() {
   const connection = useConnectionState();
-  const summary = summariseConnection(connection);
+  // The clock ticks every second only while the label counts seconds.
+  const clock = useShownNow();
+  const summary = summariseConnection(connection, clock.now);
+  clock.show([summary.tickMs]);
   const { state } = useClusterContext();
   const data = state.status === 'ready' ? state.data : null;
   const [open, setOpen] = useState(false);
@@ -290,7 +311,7 @@ export function ClusterStatus() {
         aria-controls={panelId}
         title={[data?.source.server, summary.detail].filter(Boolean).join('\n')}
         onClick={() => setOpen((o) => !o)}
-        data-connection={summary.label.replace('…', '').toLowerCase()}
+        data-connection={summary.status}
         className="inline-flex h-8 max-w-[22rem] items-center gap-2 rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
       >
         <span className="sr-only">Cluster:</span>
@@ -306,9 +327,9 @@ export function ClusterStatus() {
           <path d="M3.5 6 8 10.5 12.5 6z" />
         </svg>
       </button>
-      {/* A polite live region outside the button, so screen readers hear "Live" / "Retrying" as it changes. */}
+      {/* A polite live region outside the button, so screen readers hear "Live" / "Reconnecting" as it changes (not each second counted). */}
       <span role="status" className="sr-only">
-        {`Cluster connection: ${summary.label}`}
+        {`Cluster connection: ${summary.announced}`}
       </span>
       {open ? <ClusterPanel id={panelId} data={data} state={state} connection={connection} summary={summary} /> : null}
     </div>
