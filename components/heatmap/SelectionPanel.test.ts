@@ -6,11 +6,12 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, test } from 'vitest';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
+import type { PodInfo } from '../../lib/cluster/state';
 import type { KubeObject } from '../../lib/grove/meta';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { boundPod, groveE2eCluster, nestedCluster } from '../../lib/placement/testkit';
-import { podGangState, SelectionPanel } from './SelectionPanel';
+import { podGangState, SelectionPanel, selectionText, workloadGangs } from './SelectionPanel';
 
 type Stage = 'gated' | 'pending' | 'scheduled' | 'ready';
 
@@ -95,5 +96,64 @@ describe('SelectionPanel', () => {
     const collapsed = render(['zone']);
     expect(collapsed).toContain('Spans 1 block: block-1');
     expect(collapsed).toContain('2 blocks (block-1 in zone zone-0, block-1 in zone zone-1)');
+  });
+});
+
+describe('a workload with no pod on the map', () => {
+  const groveLabels = (pcs: string, gang: string) => ({ [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: pcs, [LABEL_PODGANG]: gang, [LABEL_PODCLIQUE]: `${gang}-worker` });
+  /** The model's pod (ClusterState) and the stream's (KubeObject) of one pending, ungated pod asking for 4 GPUs. */
+  const pendingPod = (name: string, pcs: string, gang: string): { info: PodInfo; object: KubeObject } => ({
+    info: { ...boundPod(name, '', 4), nodeName: undefined, phase: 'Pending', labels: groveLabels(pcs, gang) },
+    object: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: groveLabels(pcs, gang) },
+      spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { 'nvidia.com/gpu': '4' } } }] },
+      status: { phase: 'Pending' },
+    } as KubeObject,
+  });
+  const podGang = (name: string, pcs: string, refs: string[]): KubeObject =>
+    ({
+      apiVersion: 'scheduler.grove.io/v1alpha1',
+      kind: 'PodGang',
+      metadata: { name, namespace: 'default', labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: pcs } },
+      spec: { podgroups: [{ name: `${name}-worker`, minReplicas: Math.max(1, refs.length), podReferences: refs.map((r) => ({ namespace: 'default', name: r })) }] },
+      status: { phase: 'Pending' },
+    }) as KubeObject;
+  const text = (html: string) => html.replace(/<[^>]+>/g, '');
+
+  test('19 pods pending, none bound: says so instead of "Spans 0 …", and lists its gang with its state', () => {
+    const state = nestedCluster(['zone', 'block', 'rack'], [1, 1, 2, 2]);
+    const pods = Array.from({ length: 19 }, (_, i) => pendingPod(`nofit-rack-0-worker-${i}`, 'nofit-rack', 'nofit-rack-0'));
+    state.pods = pods.map((p) => p.info);
+    const model = buildHeatmapModel(state);
+    const span = workloadSpan(model, 'default/nofit-rack')!;
+    expect(selectionText(span, model.layout.levels)).toMatchObject({ spans: [], unplaced: '19 pods pending, none placed' });
+    const gangs = [podGang('nofit-rack-0', 'nofit-rack', pods.map((p) => p.object.metadata!.name!)), podGang('other-0', 'other', [])];
+    const shown = text(renderToStaticMarkup(createElement(SelectionPanel, { span, levels: model.layout.levels, podGangs: gangs, pods: pods.map((p) => p.object), onClear: () => undefined })));
+    expect(shown).toContain('default/nofit-rack · no GPUs yet · 19 pods pending, 76 GPUs waiting');
+    expect(shown).toContain('19 pods pending, none placed. None of its pods is bound to a node yet');
+    expect(shown).not.toContain('Spans');
+    expect(shown).toContain('Gangs (1)');
+    expect(shown).toContain('nofit-rack-0: no GPUs yet, 19 pods pending, Pending');
+    expect(shown).not.toContain('other-0');
+  });
+
+  test('gangs come from the PodGang objects and from the pods’ grove.io/podgang label, beside those on the map', () => {
+    const state = nestedCluster(['rack'], [1, 2]);
+    const labels = groveLabels('w', 'w-0');
+    const waiting = pendingPod('w-1-worker-0', 'w', 'w-1');
+    state.pods = [{ ...boundPod('w-0-worker-0', 'node-0', 4), labels }, waiting.info];
+    const model = buildHeatmapModel(state);
+    const span = workloadSpan(model, 'default/w')!;
+    const bound = { ...pod('w-0-worker-0', 'ready'), metadata: { name: 'w-0-worker-0', namespace: 'default', labels } } as KubeObject;
+    // w-2's PodGang exists and its pods are not created yet; w-1's pod exists and its PodGang not yet.
+    const rows = workloadGangs(span, [podGang('w-0', 'w', ['w-0-worker-0']), podGang('w-2', 'w', [])], [bound, waiting.object]);
+    expect(rows.map(({ span: _, ...row }) => row)).toEqual([
+      { name: 'w-0', gpus: 4, pendingPods: 0, state: 'Running' },
+      { name: 'w-1', gpus: 0, pendingPods: 1 },
+      { name: 'w-2', gpus: 0, pendingPods: 0, state: 'Pending' },
+    ]);
+    expect(rows[0]!.span?.name).toBe('w-0');
   });
 });

@@ -1,7 +1,8 @@
 'use client';
 /**
  * The selected workload: its GPUs and pending pods, the domains it spans, the pack constraints its
- * placement breaks (required: a problem; preferred: a note), and its gangs (each with the state its pods give).
+ * placement breaks (required: a problem; preferred: a note), and its gangs (each with the state its pods
+ * give), those with no pod on the map too: a workload whose pods all wait says so, and lists its gangs.
  */
 import Link from 'next/link';
 import { useMemo } from 'react';
@@ -13,7 +14,7 @@ import type { PodGang } from '../../lib/grove/podgang';
 import type { HeatmapLevel } from '../../lib/heatmap/levels';
 import type { GangSpan, WorkloadSpan } from '../../lib/heatmap/span';
 import { podGpus, podStage } from '../../lib/workloads/pods';
-import { gangState, type GangMember, type GangState } from '../../lib/workloads/tree';
+import { belongsTo, gangState, type GangMember, type GangState } from '../../lib/workloads/tree';
 import { useKindObjects } from '../hooks/useClusterStream';
 
 /**
@@ -39,6 +40,66 @@ export function podGangState(gang: KubeObject, pods: readonly KubeObject[]): Gan
   return gangState(members);
 }
 
+/** One line of the panel's gang list. */
+export interface GangRow {
+  name: string;
+  /** Its GPUs on the map (0 while none of its pods is bound). */
+  gpus: number;
+  /** Its pods not bound to a node yet (not ended, not being deleted). */
+  pendingPods: number;
+  /** From its member pods; undefined when no PodGang object of that name is known. */
+  state?: GangState;
+  /** Where it is on the map; undefined while it has no GPUs there. */
+  span?: GangSpan;
+}
+
+/**
+ * The workload's gangs: those with GPUs on the map (the span's), and those with none yet, known from
+ * its PodGang objects and from its pods' grove.io/podgang label (a pod may come before its PodGang).
+ * Sorted by name, as the span's.
+ */
+export function workloadGangs(span: WorkloadSpan, podGangs: readonly KubeObject[], pods: readonly KubeObject[]): GangRow[] {
+  const slash = span.key.indexOf('/');
+  const workload = { metadata: { namespace: span.key.slice(0, slash), name: span.key.slice(slash + 1) } } as KubeObject;
+  const ownPods = pods.filter((p) => belongsTo(p, workload));
+  const names = new Set(span.gangs.map((g) => g.name));
+  for (const gang of podGangs) if (belongsTo(gang, workload) && gang.metadata?.name) names.add(gang.metadata.name);
+  for (const pod of ownPods) {
+    const gang = pod.metadata?.labels?.[LABEL_PODGANG];
+    if (gang) names.add(gang);
+  }
+  const spans = new Map(span.gangs.map((g) => [g.name, g] as const));
+  const pending = new Map<string, number>();
+  for (const pod of ownPods) {
+    const stage = podStage(pod);
+    if ((stage !== 'gated' && stage !== 'pending') || pod.metadata?.deletionTimestamp) continue;
+    const gang = pod.metadata?.labels?.[LABEL_PODGANG] ?? '';
+    pending.set(gang, (pending.get(gang) ?? 0) + 1);
+  }
+  const index = podGangIndex(podGangs);
+  return [...names]
+    .sort((a, b) => (a < b ? -1 : 1))
+    .map((name) => {
+      const gang = index.get(`${workload.metadata!.namespace}/${name}`);
+      const gangSpan = spans.get(name);
+      return {
+        name,
+        gpus: gangSpan?.gpus ?? 0,
+        pendingPods: pending.get(name) ?? 0,
+        ...(gang ? { state: podGangState(gang, pods) } : {}),
+        ...(gangSpan ? { span: gangSpan } : {}),
+      };
+    });
+}
+
+/** "nofit-0: no GPUs yet, 19 pods pending, Pending"; "w-0: 4 GPUs, Running". */
+export function gangRowText(row: GangRow): string {
+  const parts = [row.gpus > 0 ? `${row.gpus} GPUs` : 'no GPUs yet'];
+  if (row.pendingPods > 0) parts.push(`${row.pendingPods} pod${row.pendingPods === 1 ? '' : 's'} pending`);
+  if (row.state) parts.push(row.state);
+  return `${row.name}: ${parts.join(', ')}`;
+}
+
 /** "5 pods pending, 40 GPUs waiting" (null when none is pending). */
 export function pendingText(span: Pick<WorkloadSpan, 'pendingPods' | 'pendingGpus'>): string | null {
   if (span.pendingPods === 0) return null;
@@ -46,7 +107,10 @@ export function pendingText(span: Pick<WorkloadSpan, 'pendingPods' | 'pendingGpu
 }
 
 export interface SelectionText {
+  /** The domains it spans, per visible level where it has GPUs (none when it has none on the map). */
   spans: string[];
+  /** Nothing on the map: "19 pods pending, none placed" (null when it has pods on the map). */
+  unplaced: string | null;
   /** Required pack constraints the placement breaks (a problem: ⚠). */
   problems: string | null;
   /** Preferred pack constraints not met (a note). */
@@ -81,7 +145,11 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
   // A gang whose broken required pack is already said is not said again as a spread.
   const spread = span.gangs.filter((g) => g.splitAt.length && !brokenGangs.has(g.name));
   return {
-    spans: Object.entries(span.domains).map(([level, list]) => `Spans ${plural(level, list.length)}: ${names(list)}`),
+    // A level where it has no GPU (its pods all pending, or on the map without GPUs) spans nothing to name.
+    spans: Object.entries(span.domains)
+      .filter(([, list]) => list.length > 0)
+      .map(([level, list]) => `Spans ${plural(level, list.length)}: ${names(list)}`),
+    unplaced: span.pods === 0 ? `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending, none placed` : null,
     problems: broken(required),
     notes: broken(unmet('preferred')),
     split: spread.length
@@ -116,14 +184,10 @@ export function SelectionPanel({
   const streamedPods = useKindObjects('Pod');
   const allPods = pods ?? streamedPods;
   const checks = useMemo(() => checkGangConstraints(span, levels, podGangs, cluster), [span, levels, podGangs, cluster]);
+  const gangs = useMemo(() => workloadGangs(span, podGangs, allPods), [span, podGangs, allPods]);
   const text = selectionText(span, levels, checks);
   const pending = pendingText(span);
   const namespace = span.key.slice(0, span.key.indexOf('/'));
-  const gangs = podGangIndex(podGangs);
-  const state = (name: string) => {
-    const gang = gangs.get(`${namespace}/${name}`);
-    return gang ? podGangState(gang, allPods) : undefined;
-  };
   return (
     <section aria-label="Selected workload" data-testid="selection-panel" className="rounded-md border border-blue-300 bg-blue-50 p-3 text-sm dark:border-blue-800 dark:bg-blue-950/40">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -135,14 +199,16 @@ export function SelectionPanel({
           Clear selection (Esc)
         </button>
       </div>
-      <ul className="mt-1">
-        {text.spans.map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ul>
-      {span.pods === 0 && pending && (
+      {text.spans.length > 0 && (
+        <ul className="mt-1">
+          {text.spans.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+      {text.unplaced && (
         <p className="mt-1" data-testid="selection-only-pending">
-          None of its pods is bound to a node yet, so it holds no GPUs on this map.{' '}
+          {text.unplaced}. None of its pods is bound to a node yet, so it holds no GPUs on this map.{' '}
           <Link href={`/workloads/${encodeURIComponent(namespace)}/${encodeURIComponent(span.key.slice(namespace.length + 1))}`} className="text-blue-700 underline hover:no-underline dark:text-blue-400">
             Why its pods wait (workloads page)
           </Link>
@@ -164,17 +230,14 @@ export function SelectionPanel({
         </p>
       )}
       <details className="mt-1">
-        <summary>Gangs ({span.gangs.length})</summary>
+        <summary>Gangs ({gangs.length})</summary>
         <ul className="ml-4 list-disc">
-          {span.gangs.map((g) => {
-            const status = state(g.name);
-            return (
-              <li key={g.name}>
-                {g.name}: {g.gpus} GPUs{status ? `, ${status}` : ''}
-                {text.gangSplit(g)}
-              </li>
-            );
-          })}
+          {gangs.map((g) => (
+            <li key={g.name}>
+              {gangRowText(g)}
+              {g.span && text.gangSplit(g.span)}
+            </li>
+          ))}
         </ul>
       </details>
     </section>
