@@ -18,6 +18,11 @@
  * per kind while the browser waits for its snapshot.
  *
  * Not `no-transform`: Next's compression gzips the stream (flushing per message); the JSON compresses ~20x.
+ *
+ * Shutdown: on SIGTERM or SIGINT every open stream ends (endEventStreams), and a stream asked for after
+ * that ends at once. `next start` on that signal stops listening and waits for the open responses before
+ * it exits, and an event stream never finishes by itself: browsers stayed "Live" on a server that was
+ * going away, and the process did not exit while one was open.
  */
 import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
 import { SNAPSHOT_PART_CHARS, snapshotMessages } from '../../lib/cluster/streamParts';
@@ -44,7 +49,10 @@ export const SSE_HEADERS = {
   // snapshot of 12,500 nodes is 3.1 MB gzipped.
   'Cache-Control': 'no-cache',
   Vary: 'Accept-Encoding',
-  Connection: 'keep-alive',
+  // Not kept for a next request once the stream ends: a stream ends when it is replaced, cut or the
+  // server stops, and a stopping server waits for every open connection (an idle one kept alive held
+  // `next start` up to its 5 s keep-alive timeout after the streams ended).
+  Connection: 'close',
   // Tell nginx-style proxies not to buffer the stream.
   'X-Accel-Buffering': 'no',
 } as const;
@@ -114,6 +122,51 @@ function encodeSnapshot(snapshot: StreamSnapshot, partChars: number): SnapshotEn
   return encoding;
 }
 
+/**
+ * The streams open in this process (their clean close), and whether it is shutting down. On globalThis,
+ * as the hub (server/hub/index.ts): a dev-mode reload of this module must still reach earlier streams,
+ * and must not add a second signal listener.
+ */
+interface StreamRegistry {
+  open: Set<() => void>;
+  shuttingDown: boolean;
+  signalsHooked: boolean;
+}
+const registrySlot = globalThis as typeof globalThis & { __canopyEventStreams?: StreamRegistry };
+const registry: StreamRegistry = (registrySlot.__canopyEventStreams ??= { open: new Set(), shuttingDown: false, signalsHooked: false });
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Ends every open stream cleanly (browsers see the end at once and reconnect, to this server's
+ * successor or after it is back), and from now on ends new ones at once. Returns how many were open.
+ */
+export function endEventStreams(): number {
+  registry.shuttingDown = true;
+  const closes = [...registry.open];
+  for (const close of closes) close();
+  return closes.length;
+}
+
+/**
+ * Ends the streams on SIGTERM/SIGINT; once per process. instrumentation.ts calls it as the server
+ * starts (a stream whose request was in flight at the signal must end too), and the first stream does
+ * in a host without it. Beside `next start`'s own listener (which stops listening, waits for open
+ * responses, then exits) it only ends the streams; alone, it would swallow Node's default exit, so it
+ * re-raises the signal without itself.
+ */
+export function hookShutdownSignals(): void {
+  if (registry.signalsHooked) return;
+  registry.signalsHooked = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    endEventStreams();
+    if (process.listenerCount(signal) > 1) return;
+    for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const s of SHUTDOWN_SIGNALS) process.on(s, onSignal);
+}
+
 export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: AbortSignal, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
   const heartbeatMs = options.heartbeatMs ?? SSE_DEFAULTS.heartbeatMs;
   const maxQueuedBytes = options.maxQueuedBytes ?? SSE_DEFAULTS.maxQueuedBytes;
@@ -155,6 +208,7 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
         const close = (why?: Error) => {
           if (closed) return;
           closed = true;
+          registry.open.delete(onAbort);
           unsubscribe();
           stopFeed();
           if (heartbeat) clearInterval(heartbeat);
@@ -172,6 +226,7 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
             // Already closed or errored by the reader going away.
           }
         };
+        /** The client left, or the server is stopping (endEventStreams). */
         const onAbort = () => close();
         cleanup = close;
         /** One more part of the snapshot under way: to a reader waiting for it, else in line. */
@@ -232,10 +287,12 @@ export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: Abor
             close(new Error(`the client reads too slowly (${waiting} messages, ${queuedBytes} bytes queued, the oldest for ${age} ms): closing its stream`));
           }
         };
-        if (signal.aborted) {
+        if (signal.aborted || registry.shuttingDown) {
           close();
           return;
         }
+        hookShutdownSignals();
+        registry.open.add(onAbort);
         signal.addEventListener('abort', onAbort);
         // A retry hint for EventSource's own reconnect (the client store adds its own backoff on top),
         // straight into the stream: in the counted queue it would make a warm hub's first snapshot,
