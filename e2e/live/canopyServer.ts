@@ -19,7 +19,7 @@ export interface CanopyServer {
 }
 
 /** A port nobody listens on now (the kernel's choice), for the server to take right after. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
