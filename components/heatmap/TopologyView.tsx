@@ -23,7 +23,8 @@ import type { Plan } from '../../lib/placement/plan';
 import { runningGangFacts } from '../../lib/workloads/planNotes';
 import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
-import type { ClientConnectionState } from '../hooks/clusterStore';
+import { retrySecondsLeft, type ClientConnectionState } from '../hooks/clusterStore';
+import { SECOND_TICK_MS, useShownNow } from '../hooks/useNow';
 import { kindPlural, unavailableText, type KindAvailability } from '../hooks/kindAvailability';
 import { useConnectionState, useKindAvailability, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
@@ -72,8 +73,17 @@ const CANVAS_HEIGHT = 560;
  * Nodes and Pods. Live only when all three are; otherwise the word says which is not and why (the
  * header's status covers every kind; this says what the map shown rests on).
  */
-export function heatmapDataState(connection: Pick<ClientConnectionState, 'stream' | 'synced' | 'retryInMs'>, nodes: KindAvailability, pods: KindAvailability): { state: string; word: string } {
-  if (connection.stream === 'reconnecting') return { state: 'reconnecting', word: `Reconnecting${connection.retryInMs ? ` in ${Math.ceil(connection.retryInMs / 1000)} s` : ''}` };
+export function heatmapDataState(
+  connection: Pick<ClientConnectionState, 'stream' | 'synced' | 'retryInMs' | 'retryAt'>,
+  nodes: KindAvailability,
+  pods: KindAvailability,
+  now: number = Date.now(),
+): { state: string; word: string; tickMs?: number } {
+  if (connection.stream === 'reconnecting') {
+    // Counts down to the next attempt as the header's status does (retrySecondsLeft), then "Reconnecting…".
+    const secs = retrySecondsLeft(connection, now);
+    return secs ? { state: 'reconnecting', word: `Reconnecting in ${secs} s`, tickMs: SECOND_TICK_MS } : { state: 'reconnecting', word: 'Reconnecting…' };
+  }
   if (connection.stream !== 'open' || !connection.synced) return { state: connection.stream, word: connection.synced ? 'Paused' : 'Connecting…' };
   const kinds = [['Node', nodes] as const, ['Pod', pods] as const];
   const forbidden = kinds.filter(([, a]) => a.status === 'forbidden').map(([k]) => kindPlural(k));
@@ -146,13 +156,24 @@ function ConnectionBadge() {
   const connection = useConnectionState();
   const nodes = useKindAvailability('Node');
   const pods = useKindAvailability('Pod');
-  const { state, word } = heatmapDataState(connection, nodes, pods);
+  // The clock ticks every second only while the word counts seconds.
+  const clock = useShownNow();
+  const { state, word, tickMs } = heatmapDataState(connection, nodes, pods, clock.now);
+  clock.show([tickMs]);
   const live = state === 'live';
   return (
     <span role="status" data-testid="heatmap-connection" data-state={state} className="inline-flex max-w-prose items-center gap-1.5 text-sm [overflow-wrap:anywhere]">
       <span aria-hidden className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ${live ? 'bg-emerald-600 dark:bg-emerald-400' : state === 'forbidden' || state === 'failed' ? 'bg-red-600 dark:bg-red-400' : 'bg-amber-500'}`} />
       <span className="sr-only">Heatmap data: </span>
-      {word}
+      {/* A status re-read every second would talk over everything: the countdown is for the eye. */}
+      {tickMs ? (
+        <>
+          <span aria-hidden>{word}</span>
+          <span className="sr-only">Reconnecting</span>
+        </>
+      ) : (
+        word
+      )}
     </span>
   );
 }

@@ -19,7 +19,15 @@ describe('the topology page’s badge says what the map rests on: the stream, No
   test('Nodes refused say so; Pods loading say loading; the stream’s own state comes first', () => {
     expect(heatmapDataState(open, { status: 'forbidden' }, live)).toEqual({ state: 'forbidden', word: 'Not readable: you may not list Nodes' });
     expect(heatmapDataState(open, live, { status: 'loading' })).toEqual({ state: 'loading', word: 'Loading Pods…' });
-    expect(heatmapDataState({ stream: 'reconnecting', synced: true, retryInMs: 2_000 }, live, live)).toEqual({ state: 'reconnecting', word: 'Reconnecting in 2 s' });
+    expect(heatmapDataState({ stream: 'reconnecting', synced: true, retryInMs: 2_000, retryAt: 10_000 }, live, live, 8_000)).toEqual({ state: 'reconnecting', word: 'Reconnecting in 2 s', tickMs: 1_000 });
     expect(heatmapDataState({ stream: 'connecting', synced: false }, live, live).word).toBe('Connecting…');
+  });
+
+  test('a dropped stream counts down to its next attempt, a second at a time, then says it is reconnecting', () => {
+    const dropped = { stream: 'reconnecting' as const, synced: true, retryInMs: 8_000, retryAt: 18_000 };
+    expect(heatmapDataState(dropped, live, live, 10_000).word).toBe('Reconnecting in 8 s');
+    expect(heatmapDataState(dropped, live, live, 11_000).word).toBe('Reconnecting in 7 s');
+    expect(heatmapDataState(dropped, live, live, 17_500).word).toBe('Reconnecting in 1 s');
+    expect(heatmapDataState(dropped, live, live, 18_000)).toEqual({ state: 'reconnecting', word: 'Reconnecting…' });
   });
 });
