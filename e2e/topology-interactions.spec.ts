@@ -85,6 +85,13 @@ test('Escape clears the selection from anywhere on the page, but not where Escap
   await page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);
   await expect.poll(() => param(page, 'sel')).toBeNull();
+  // The panel is gone with the focus it held: the map has it now, not the page's start.
+  await expect(page.getByTestId('heatmap-canvas')).toBeFocused();
+  // The same when the button itself is pressed.
+  await selectWorkload(page, 'default/mixtral-agg');
+  await page.getByRole('button', { name: 'Clear selection (Esc)' }).press('Enter');
+  await expect(panel).toHaveCount(0);
+  await expect(page.getByTestId('heatmap-canvas')).toBeFocused();
 
   // With focus nowhere (the page itself), and on a button of the table view.
   await selectWorkload(page, 'default/mixtral-agg');

@@ -61,6 +61,8 @@ export interface HeatmapCanvasHandle {
   setFocusCell(cell: number): void;
   /** The cell under the keyboard cursor, -1 for none. */
   focusedCell(): number;
+  /** Keyboard focus on the map (after what held it went away, e.g. the selection panel). */
+  focus(): void;
 }
 
 export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU in node order, up and down to the GPU drawn above or below; Home and End go to the node’s first and last GPU. Enter or Space acts as a click on the focused GPU: it selects the GPU’s workload, and clears the selection on a GPU of the selected workload or a free GPU. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
@@ -167,6 +169,9 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   };
 
   useImperativeHandle(ref, () => ({
+    focus() {
+      canvasRef.current?.focus();
+    },
     fit() {
       const r = rendererRef.current;
       mark('fit');

@@ -409,6 +409,19 @@ export function TopologyView() {
   );
 
   const select = useCallback((workload: string | null) => update({ selected: workload }), [update]);
+  // Clearing the selection from inside its panel removes the panel: focus goes to the map rather than
+  // falling to the page's start.
+  const selectionPanel = useRef<HTMLDivElement>(null);
+  const refocusMap = useRef(false);
+  const clearFromPanel = useCallback(() => {
+    refocusMap.current = true;
+    select(null);
+  }, [select]);
+  useEffect(() => {
+    if (view.selected || !refocusMap.current) return;
+    refocusMap.current = false;
+    canvas.current?.focus();
+  }, [view.selected]);
 
   // Escape clears the selection from anywhere on the page ("Clear selection (Esc)"), unless something
   // nearer uses it; the map handles its own Escape (it clears the keyboard cursor too) and marks it handled.
@@ -416,6 +429,7 @@ export function TopologyView() {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
       if (escapeHasNearerMeaning(event.target)) return;
+      if (event.target instanceof Node && selectionPanel.current?.contains(event.target)) refocusMap.current = true;
       setView((v) => (v.selected ? { ...v, selected: null } : v));
     };
     document.addEventListener('keydown', onKeyDown);
@@ -678,11 +692,11 @@ export function TopologyView() {
             </div>
           </div>
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. Focused, the map steps through GPUs with the arrow keys (Shift+arrows pan, Enter or Space acts as a click). GPU indices are assigned by Canopy (pods sorted by name).</p>
-          {view.selected && span && <div className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} cluster={state ?? undefined} onClear={() => select(null)} /></div>}
+          {view.selected && span && <div ref={selectionPanel} className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} cluster={state ?? undefined} onClear={clearFromPanel} /></div>}
           {view.selected && !span && model && (
-            <p className="mt-3 text-sm" role="status">
+            <p ref={selectionPanel} className="mt-3 text-sm" role="status">
               Workload {view.selected} holds no GPUs on this map.{' '}
-              <button type="button" className="underline" onClick={() => select(null)}>
+              <button type="button" className="underline" onClick={clearFromPanel}>
                 Clear selection
               </button>
             </p>
