@@ -72,6 +72,9 @@ import { Palette } from './Palette';
 import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, sameWork, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY, type SavedWork } from './persistence';
 import { placePasted } from './pastePlacement';
 import { PreviewPanel } from './PreviewPanel';
+import { qualifyTopologyFindings, topologyValidationContext } from './topologyCheck';
+import type { StackLife } from './cliqueReplicas';
+import { unavailableText } from '../hooks/kindAvailability';
 
 interface Work {
   text: string;
@@ -87,6 +90,17 @@ const EMPTY_SELECTION: CanvasSelection = { cliques: [], groups: [], edges: [] };
 const READ_AFTER_TYPING_MS = 150;
 /** The undo step of drafts taken from other tabs: a run of them is one step. */
 const OTHER_TAB_STEP = 'other-tab';
+
+/** The canvas node or edge that has keyboard focus (React Flow puts its id in data-id), as a selection of it alone. */
+function focusedCanvasItem(target: EventTarget | null): CanvasSelection | null {
+  const el = (target as Element | null)?.closest?.('.react-flow__node[data-id], .react-flow__edge[data-id]');
+  const id = el?.getAttribute('data-id');
+  if (!el || !id) return null;
+  if (el.classList.contains('react-flow__edge')) return { ...EMPTY_SELECTION, edges: [id] };
+  if (id.startsWith('clique:')) return { ...EMPTY_SELECTION, cliques: [id.slice('clique:'.length)] };
+  if (id.startsWith('group:')) return { ...EMPTY_SELECTION, groups: [id.slice('group:'.length)] };
+  return null;
+}
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -173,10 +187,8 @@ function BuilderWorkbenchInner() {
     () => Object.fromEntries(bindings.map((b) => [b.metadata?.name ?? '', (b.spec?.levels ?? []).map((l) => l.domain)])),
     [bindings],
   );
-  const validationContext = useMemo(
-    () => (bindings.length ? { topologies: Object.fromEntries(bindings.map((b) => [b.metadata?.name ?? '', b.spec?.levels ?? []])) } : {}),
-    [bindings],
-  );
+  // Complete only when listed live: a topologyName with no binding is then Grove's "not found" error (Apply waits for it).
+  const validationContext = useMemo(() => topologyValidationContext(bindings, bindingsAvailability), [bindings, bindingsAvailability]);
   // The running stacks the text would update, compared by value: a running stack's status changing
   // (which the stream sends often) does not check the text again, a change of its spec does. Compared
   // here, when the inputs change, not on every render (each keystroke renders).
@@ -199,9 +211,18 @@ function BuilderWorkbenchInner() {
       return null;
     }
   }, [reads, reportText, validationContext, runningTargetsStable, defaultNamespace]);
-  const report = checked?.report ?? null;
+  const report = useMemo(() => (checked ? qualifyTopologyFindings(checked.report, bindingsAvailability) : null), [checked, bindingsAvailability]);
   /** The running stack the builder's PodCliqueSet updates (Apply updates it), or null when it is a new one. */
   const updatesRunning = checked?.updates[pcsIndex] ?? null;
+  /** Whether the stack the inspector edits runs, from the graph it shows: what its edits may touch (Grove's update rules). */
+  const stackLife: StackLife = useMemo(() => {
+    const namespace = graph.namespace || defaultNamespace;
+    if (!namespace) return { kind: 'unknown', why: 'the namespace it is applied to is not known yet' };
+    const key = stackKey(namespace, graph.name);
+    if (livePcs.some((p) => stackKey(String(p.metadata?.namespace), String(p.metadata?.name)) === key)) return { kind: 'running', key };
+    const why = unavailableText('PodCliqueSet', livePcsAvailability, namespace);
+    return why === null ? { kind: 'new' } : { kind: 'unknown', why };
+  }, [graph.namespace, graph.name, defaultNamespace, livePcs, livePcsAvailability]);
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
   const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
@@ -275,6 +296,12 @@ function BuilderWorkbenchInner() {
     });
   }, [loaded, selectedNamespace]);
 
+  /**
+   * An error notice says why the last action failed (an edit refused, a load that went wrong); once the
+   * work changes after it (an edit that took, undo, redo, the YAML typed into readable again) it is stale, and goes.
+   */
+  const clearErrorNotice = useCallback(() => setNotice((n) => (n?.tone === 'error' ? null : n)), []);
+
   // ---- saving, and other tabs: each save carries a revision; a tab never silently writes over a draft
   // another tab saved after it last read or wrote, and hears (a `storage` event) when one does: with
   // nothing of its own since, it takes that draft; with edits of its own, the user chooses.
@@ -308,6 +335,7 @@ function BuilderWorkbenchInner() {
         baseRev.current = revOf(theirs);
         synced.current = theirs;
         setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout }, OTHER_TAB_STEP));
+        clearErrorNotice();
         if (theirs.flavour) setFlavour(theirs.flavour);
       } else setConflict(theirs);
     };
@@ -343,9 +371,14 @@ function BuilderWorkbenchInner() {
     editorRef.current?.syncText(work.text);
   }, [work.text]);
 
-  const commit = useCallback((next: Work, coalesce: string | null = null) => {
-    setHistory((h) => (h.present.text === next.text && h.present.layout === next.layout ? h : pushHistory(h, next, coalesce)));
-  }, []);
+  const commit = useCallback(
+    (next: Work, coalesce: string | null = null) => {
+      const now = workRef.current;
+      if (now.text !== next.text || now.layout !== next.layout) clearErrorNotice();
+      setHistory((h) => (h.present.text === next.text && h.present.layout === next.layout ? h : pushHistory(h, next, coalesce)));
+    },
+    [clearErrorNotice],
+  );
 
   const typing = useRef(NO_TYPING);
   const onYamlChange = useCallback(
@@ -477,6 +510,7 @@ function BuilderWorkbenchInner() {
       l = { ...l, positions: { ...l.positions, ...Object.fromEntries(cliqueMoves.map((m) => [m.key, m.position])) } };
       let text = workRef.current.text;
       const changes: string[] = [];
+      const refused: string[] = [];
       for (const m of cliqueMoves) {
         const name = m.key.slice(7);
         const c = g.cliques.find((x) => x.name === name);
@@ -485,14 +519,16 @@ function BuilderWorkbenchInner() {
         if (target === c.group) continue;
         const r = moveIntoGroup(text, name, target);
         if (!r.ok) {
-          setNotice({ tone: 'error', text: r.message });
+          refused.push(r.message);
           continue;
         }
         text = r.text;
         changes.push(target ? `${name} joined ${target}` : `${name} left ${c.group}`);
       }
+      // The move itself took (commit clears an older error); what was refused of it is said after.
       commit({ text, layout: l });
-      if (changes.length) say(`${changes.join('; ')}.`);
+      if (refused.length) setNotice({ tone: 'error', text: [...changes, ...refused].join('; ') });
+      else if (changes.length) say(`${changes.join('; ')}.`);
     },
     [commit],
   );
@@ -512,29 +548,46 @@ function BuilderWorkbenchInner() {
   }, [commit]);
 
   // ---- delete, copy, paste, undo, redo
-  const requestDelete = useCallback(() => {
-    const g = graphRef.current;
-    if (selection.edges.length > 0 && selection.cliques.length === 0 && selection.groups.length === 0) {
-      let text = workRef.current.text;
-      let removed = 0;
-      const refused: string[] = [];
-      for (const id of selection.edges) {
-        const [from, to] = id.split('->') as [string, string];
-        const r = removeStartsAfter(text, from, to);
-        if (r.ok) {
-          text = r.text;
-          removed++;
-        } else refused.push(r.message);
+  /**
+   * Delete acts on what it is pressed on. React Flow's keyboard model: Tab moves focus between nodes and
+   * edges, Enter or Space selects the focused one, Delete removes "it". So a focused node or edge outside
+   * the selection is what goes (and is selected, so the inspector shows what the dialog names); one inside
+   * it, or focus elsewhere (the toolbar's Delete…), takes the whole selection.
+   */
+  const requestDelete = useCallback(
+    (focused: CanvasSelection | null = null) => {
+      const inSelection =
+        focused !== null &&
+        (focused.cliques.some((c) => selection.cliques.includes(c)) || focused.groups.some((x) => selection.groups.includes(x)) || focused.edges.some((e) => selection.edges.includes(e)));
+      const target = focused && !inSelection ? focused : selection;
+      if (target !== selection && target.edges.length === 0) {
+        setSelection(target);
+        setFocus(target.cliques.length ? cliqueKey(target.cliques[0]!) : groupKey(target.groups[0]!), false);
       }
-      if (removed > 0) commit({ text, layout: layoutRef.current });
-      if (refused.length > 0) setNotice({ tone: 'error', text: `${removed > 0 ? `Removed ${removed} startup edge(s); ` : ''}${refused.join('; ')}` });
-      else say(`Removed ${removed} startup edge(s).`);
-      return;
-    }
-    const sel: Selection = { cliques: selection.cliques, groups: selection.groups };
-    if (sel.cliques.length + sel.groups.length === 0) return;
-    setPendingDelete({ sel, consequences: deletionConsequences(g, sel) });
-  }, [selection, commit]);
+      const g = graphRef.current;
+      if (target.edges.length > 0 && target.cliques.length === 0 && target.groups.length === 0) {
+        let text = workRef.current.text;
+        let removed = 0;
+        const refused: string[] = [];
+        for (const id of target.edges) {
+          const [from, to] = id.split('->') as [string, string];
+          const r = removeStartsAfter(text, from, to);
+          if (r.ok) {
+            text = r.text;
+            removed++;
+          } else refused.push(r.message);
+        }
+        if (removed > 0) commit({ text, layout: layoutRef.current });
+        if (refused.length > 0) setNotice({ tone: 'error', text: `${removed > 0 ? `Removed ${removed} startup edge(s); ` : ''}${refused.join('; ')}` });
+        else say(`Removed ${removed} startup edge(s).`);
+        return;
+      }
+      const sel: Selection = { cliques: target.cliques, groups: target.groups };
+      if (sel.cliques.length + sel.groups.length === 0) return;
+      setPendingDelete({ sel, consequences: deletionConsequences(g, sel) });
+    },
+    [selection, commit, setFocus],
+  );
 
   const confirmDelete = useCallback(() => {
     if (!pendingDelete) return;
@@ -577,8 +630,14 @@ function BuilderWorkbenchInner() {
     if (said.length) say(`Pasted ${said.join(', ')}.${r.readdressed.length ? ` Pod addresses in the copies' env values now point at the copies: ${r.readdressed.join(', ')}.` : ''}`);
   }, [clipboard, applyEdit, setFocus, reads]);
 
-  const doUndo = useCallback(() => setHistory((h) => undo(h)), []);
-  const doRedo = useCallback(() => setHistory((h) => redo(h)), []);
+  const doUndo = useCallback(() => {
+    if (historyRef.current.past.length > 0) clearErrorNotice();
+    setHistory((h) => undo(h));
+  }, [clearErrorNotice]);
+  const doRedo = useCallback(() => {
+    if (historyRef.current.future.length > 0) clearErrorNotice();
+    setHistory((h) => redo(h));
+  }, [clearErrorNotice]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -594,7 +653,7 @@ function BuilderWorkbenchInner() {
         const text = window.getSelection();
         if ((!onCanvas && text && !text.isCollapsed) || !copy()) return;
       } else if (mod && key === 'v') paste();
-      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete();
+      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete(focusedCanvasItem(e.target));
       else if (!mod && e.shiftKey && key === 'l') void runAutoLayout();
       else return;
       e.preventDefault();
@@ -893,7 +952,7 @@ function BuilderWorkbenchInner() {
         <button type="button" className={buttonClass} onClick={() => void runAutoLayout()} disabled={laying} aria-keyshortcuts="Shift+L" title="Auto layout (Shift+L)">
           {laying ? 'Laying out…' : 'Auto layout'}
         </button>
-        <button type="button" className={buttonClass} onClick={requestDelete} disabled={selection.cliques.length + selection.groups.length + selection.edges.length === 0} aria-keyshortcuts="Delete">
+        <button type="button" className={buttonClass} onClick={() => requestDelete()} disabled={selection.cliques.length + selection.groups.length + selection.edges.length === 0} aria-keyshortcuts="Delete">
           Delete…
         </button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
@@ -951,7 +1010,7 @@ function BuilderWorkbenchInner() {
 
       <div className="grid min-h-0 flex-1 grid-cols-[9.5rem_minmax(0,1fr)_19rem_minmax(18rem,28rem)]">
         <div className="min-h-0 overflow-y-auto border-r border-zinc-200 dark:border-zinc-800">
-          <Palette onAdd={(item) => addAt(item, null)} disabled={!read.ok} />
+          <Palette onAdd={(item) => addAt(item, null)} blocked={read.ok ? null : PALETTE_BLOCKED} />
         </div>
         <div className="flex min-h-0 flex-col">
           <div className="relative min-h-0 flex-1">
@@ -962,7 +1021,7 @@ function BuilderWorkbenchInner() {
           </div>
           {panel !== 'none' && (
             <div className="h-[45%] min-h-0 border-t border-zinc-200 dark:border-zinc-800">
-              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} onClose={() => setPanel('none')} />}
+              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} errors={errorCount} onClose={() => setPanel('none')} />}
               {panel === 'apply' && <ApplyPanel text={work.text} target={target} errors={errorCount} onClose={() => setPanel('none')} />}
             </div>
           )}
@@ -980,6 +1039,7 @@ function BuilderWorkbenchInner() {
             fileTopologies={fileTopologies}
             defaultNamespace={clusterContext.status === 'ready' ? clusterContext.data.source.namespace : null}
             selection={inspectorSelection}
+            stackLife={stackLife}
             kindOf={(c) => kindOf(layout, c)}
             onSet={onSet}
             onSetMany={onSetMany}
@@ -1113,6 +1173,8 @@ export function BuilderWorkbench() {
 /** Why Preview and Apply do nothing while the YAML is unreadable; the banner (builder-yaml-error) says where. */
 const YAML_BLOCKED_HINT = 'Preview and Apply wait for readable YAML: fix the error first.';
 const YAML_BLOCKED_IDS = 'builder-yaml-blocked builder-yaml-error';
+/** The palette's own reason (it adds to the text, which cannot be edited), and the same banner. */
+const PALETTE_BLOCKED = { reason: 'Adding waits for readable YAML: fix the error first.', detailIds: 'builder-yaml-error' };
 
 const buttonClass =
   'inline-flex h-7 items-center rounded-md border border-zinc-300 bg-white px-2 text-xs font-medium text-zinc-800 hover:bg-zinc-100 disabled:cursor-not-allowed disabled:opacity-50 aria-disabled:cursor-not-allowed aria-disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800';

@@ -32,6 +32,7 @@ import {
 import { tolerationsUnrepresentable } from './codecs';
 import { InspectorContainers, type ContainerActions } from './InspectorContainers';
 import { topologyNote } from './topologyNote';
+import { replicasEdit, replicasHelp, type StackLife } from './cliqueReplicas';
 import type { KindAvailability } from '@/components/hooks/kindAvailability';
 
 /** Levels per ClusterTopologyBinding name, from the cluster. */
@@ -49,9 +50,12 @@ export interface InspectorProps {
   /** The namespace the server applies a stack without one to (its context's default), when known. */
   defaultNamespace: string | null;
   selection: { kind: 'stack' } | { kind: 'clique'; name: string } | { kind: 'group'; name: string };
+  /** Whether the stack runs (Apply updates it): edits then never touch what Grove refuses to change. */
+  stackLife: StackLife;
   kindOf: (clique: string) => RoleKind;
   onSet: SetField;
-  onSetMany: (entries: { path: Path; value: unknown }[]) => void;
+  /** Several fields as one edit; false when refused. */
+  onSetMany: (entries: { path: Path; value: unknown }[]) => boolean | void;
   onSetKind: (clique: string, kind: RoleKind) => void;
   onRenameStack: (name: string) => boolean;
   onRenameClique: (from: string, to: string) => boolean;
@@ -259,11 +263,7 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
   const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
   const inherited = [groupTopo, stackTopo].find((v): v is string => typeof v === 'string' && v !== '');
   const kind = props.kindOf(c.name);
-  const setReplicas = (path: Path, value: unknown) => {
-    // minAvailable that equalled replicas keeps equalling it: a gang of all its pods stays one.
-    if (typeof value === 'number' && c.replicas !== null && c.minAvailable === c.replicas) props.onSetMany([{ path, value }, { path: p('spec', 'minAvailable'), value }]);
-    else onSet(path, value);
-  };
+  const setReplicas: SetField = (_path, value) => props.onSetMany(replicasEdit(c, value, props.stackLife));
   return (
     <>
       <Section title={`Clique ${c.name}`}>
@@ -288,7 +288,7 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
         </div>
         <Field {...common} label="Role name" path={p('spec', 'roleName')} createOnly />
         <div className="grid grid-cols-2 gap-2">
-          <Field {...common} onSet={setReplicas} label="Replicas (pods)" path={p('spec', 'replicas')} codec={intCodec} />
+          <Field {...common} onSet={setReplicas} label="Replicas (pods)" path={p('spec', 'replicas')} codec={intCodec} help={replicasHelp(c, props.stackLife)} />
           <Field {...common} label="Min available" path={p('spec', 'minAvailable')} codec={intCodec} createOnly />
         </div>
         <div className="flex flex-col gap-0.5">

@@ -1,23 +1,26 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { KubeObject } from '@/lib/grove/meta';
-import type { PodCliqueSet } from '@/lib/grove/podcliqueset';
-import type { ClusterState } from '@/lib/cluster/state';
-import { previewPodCliqueSet, type PlacementPreview } from '@/lib/placement/preview';
-import { gangPlacementText, gangPlanNotes, planFit, podsLeftOut, runningGangFacts, runningGangLine } from '@/lib/workloads/planNotes';
-import { useClusterState } from '@/components/hooks/useClusterState';
-import { useConnectionState, useKindAvailability } from '@/components/hooks/useClusterStream';
-import { unavailableText } from '@/components/hooks/kindAvailability';
-import { MiniHeatmap } from '@/components/heatmap/MiniHeatmap';
-import { previewHref, storePreviewHandoff } from '@/components/heatmap/previewHandoff';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import type { ClusterState } from '../../lib/cluster/state';
+import { previewPodCliqueSet, type PlacementPreview } from '../../lib/placement/preview';
+import { gangPlacementText, gangPlanNotes, planFit, podsLeftOut, runningGangFacts, runningGangLine, type PlanFit } from '../../lib/workloads/planNotes';
+import { useClusterState } from '../hooks/useClusterState';
+import { useConnectionState, useKindAvailability } from '../hooks/useClusterStream';
+import { unavailableText } from '../hooks/kindAvailability';
+import { MiniHeatmap } from '../heatmap/MiniHeatmap';
+import { previewHref, storePreviewHandoff } from '../heatmap/previewHandoff';
 
 type PreviewOutcome = { kind: 'ok'; preview: PlacementPreview; state: ClusterState } | { kind: 'failed'; message: string };
 
 const NO_PODS: readonly KubeObject[] = [];
 
-/** Where the stack would land on the cluster as the stream shows it now; computed in the browser. */
-export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: string; onClose: () => void }) {
+/**
+ * Where the stack would land on the cluster as the stream shows it now; computed in the browser.
+ * `errors`: the validation errors of the text (Grove would refuse it): the verdict says so first.
+ */
+export function PreviewPanel({ pcs, text, errors, onClose }: { pcs: PodCliqueSet; text: string; errors: number; onClose: () => void }) {
   const { state, error, unreadablePods } = useClusterState();
   const connection = useConnectionState();
   const nodes = useKindAvailability('Node');
@@ -37,7 +40,7 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
         <h2 id="preview-heading" className="text-xs font-semibold">
           Placement preview
         </h2>
-        {outcome?.kind === 'ok' && <PreviewSummary preview={outcome.preview} />}
+        {outcome?.kind === 'ok' && <PreviewSummary preview={outcome.preview} errors={errors} />}
         <button
           type="button"
           className="ml-auto text-xs font-medium text-blue-700 underline hover:no-underline dark:text-blue-400"
@@ -131,19 +134,30 @@ export function PreviewPanel({ pcs, text, onClose }: { pcs: PodCliqueSet; text: 
   );
 }
 
-/** "Every gang fits", but not when pods above minAvailable are left out: then how many, beside the pod count; and the running gangs kept. */
-function PreviewSummary({ preview }: { preview: PlacementPreview }) {
+/**
+ * The verdict: "Every gang fits", but not when pods above minAvailable are left out (then how many). A
+ * stack with validation errors is no success whatever fits: Grove would refuse it, so that comes first
+ * and the placement is said as the placement of what the YAML says.
+ */
+export function previewVerdict(fit: PlanFit, leftOut: number, errors: number): { text: string; tone: 'ok' | 'warning' | 'error' } {
+  const placement = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${leftOut} pod${leftOut === 1 ? '' : 's'} not placed` : 'Does not fit';
+  if (errors > 0) return { text: `${errors} error${errors === 1 ? '' : 's'}: Grove would refuse this stack. Placement of what the YAML says: ${placement.charAt(0).toLowerCase()}${placement.slice(1)}`, tone: 'error' };
+  return { text: placement, tone: fit === 'all' ? 'ok' : fit === 'partial' ? 'warning' : 'error' };
+}
+
+const VERDICT_COLOUR = { ok: 'text-emerald-700 dark:text-emerald-400', warning: 'text-amber-800 dark:text-amber-300', error: 'text-red-700 dark:text-red-400' } as const;
+
+/** The verdict, beside the pod count; and the running gangs kept. */
+function PreviewSummary({ preview, errors }: { preview: PlacementPreview; errors: number }) {
   const fit = planFit(preview.plan);
   const placed = preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0);
   const total = preview.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
-  const leftOut = podsLeftOut(preview.plan.gangs);
   // As `canopy place` counts them: running gangs with nothing new (one that gains pods is in the plan too).
   const runningOnly = preview.running.filter((r) => r.complete).length;
-  const verdict = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${leftOut} pod${leftOut === 1 ? '' : 's'} not placed` : 'Does not fit';
-  const colour = fit === 'all' ? 'text-emerald-700 dark:text-emerald-400' : fit === 'partial' ? 'text-amber-800 dark:text-amber-300' : 'text-red-700 dark:text-red-400';
+  const verdict = previewVerdict(fit, podsLeftOut(preview.plan.gangs), errors);
   return (
-    <span data-testid="preview-summary" data-fit={fit} className={`text-xs font-medium ${colour}`}>
-      {verdict} · {preview.plan.gangs.length} gang(s), {placed === total ? placed : `${placed} of ${total}`} pod(s) placed
+    <span data-testid="preview-summary" data-fit={fit} data-errors={errors} className={`text-xs font-medium ${VERDICT_COLOUR[verdict.tone]}`}>
+      {verdict.text} · {preview.plan.gangs.length} gang(s), {placed === total ? placed : `${placed} of ${total}`} pod(s) placed
       {runningOnly > 0 ? ` (${runningOnly} more running, not re-placed)` : ''}
     </span>
   );

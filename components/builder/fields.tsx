@@ -1,7 +1,8 @@
 'use client';
 /**
  * Inspector fields: each one is bound to a path in the PodCliqueSet and writes through one callback.
- * Inputs keep a draft while the text cannot be read as the field's type, so typing never fights the YAML.
+ * Inputs keep a draft while the text cannot be read as the field's type, so typing never fights the YAML;
+ * a value the edit refused is not kept: the field goes back to what the YAML holds.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { Path } from '@/lib/builder/document';
@@ -10,7 +11,8 @@ import type { Finding } from '@/lib/grove/findings';
 import { isRecord, pointer } from '@/lib/grove/meta';
 import { textCodec, type Codec } from './codecs';
 
-export type SetField = (path: Path, value: unknown) => void;
+/** Writes one field; `false` when the edit was refused (the text is unreadable, the value not allowed). */
+export type SetField = (path: Path, value: unknown) => boolean | void;
 
 export function valueAt(object: unknown, path: Path): unknown {
   let cur: unknown = object;
@@ -102,7 +104,8 @@ export function Field({ label, path, object, findings, onSet, codec = textCodec,
       return;
     }
     setProblem(null);
-    onSet(path, parsed);
+    // Refused (the notice says why): the field shows what the YAML holds, not a value it never took.
+    if (onSet(path, parsed) === false) setDraft(external);
   };
   const hasError = problem !== null || findings.some((f) => f.severity === 'error' && concernsField(f.path, path));
   const common = {
