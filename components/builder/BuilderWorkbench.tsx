@@ -31,7 +31,7 @@ import {
   type EditResult,
   type Selection,
 } from '@/lib/builder/edits';
-import { countFindings, findingTarget } from '@/lib/builder/findings';
+import { countFindings, findingTarget, listedFindings } from '@/lib/builder/findings';
 import { checkAgainstRunning, copyOfLiveText, liveStackText, parseEditParam, runningTargets, stackKey } from '@/lib/builder/liveStack';
 import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import { createHistory, NO_TYPING, openingHistory, pushHistory, redo, typingStep, undo, type History } from '@/lib/builder/history';
@@ -230,7 +230,8 @@ function BuilderWorkbenchInner() {
     () => (view?.all ?? []).map((entry) => ({ entry, target: entry.path !== null && entry.document === pcsIndex ? findingTarget(graph, entry.path) : { kind: 'stack' as const } })),
     [view, graph, pcsIndex],
   );
-  const errorCount = view?.errors ?? 0;
+  // Counted as the findings list shows them (a document's parse errors as one), so the panels agree with it.
+  const errorCount = useMemo(() => listedFindings(findings).filter((f) => f.entry.severity === 'error').length, [findings]);
 
   // ---- load: this browser's saved work, and a shared link's stack on top of it (one undo away)
   useEffect(() => {
