@@ -782,7 +782,7 @@ test('colour modes: the legend follows the mode (workloads, roles, domain fill) 
   await openHeatmap(page);
   const legend = page.getByTestId('heatmap-legend');
   await expect(legend).toContainText('Grove workload');
-  await expect(legend).toContainText('Cordoned / not ready');
+  await expect(legend).toContainText('Cordoned / NotReady node');
   await page.getByRole('radio', { name: 'By workload' }).check();
   for (const name of ['default/llama-disagg', 'default/deepseek-wide', 'default/mixtral-agg']) await expect(legend.getByRole('button', { name })).toBeVisible();
   // A legend entry is a way to select: keyboard users reach it with Tab.
@@ -844,7 +844,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect.poll(() => cellPixel(page, target.firstCell)).not.toEqual(untaintedPixel);
       expect(await cellPixel(page, target.otherFree)).toEqual(untaintedPixel);
       // The legend's marker stands out from the page in this theme.
-      const marker = await page.getByTestId('legend-tainted-node').locator('span').first().evaluate((el) => getComputedStyle(el).borderTopColor);
+      const marker = await page.getByTestId('legend-tainted-node').locator('[data-mark="taintedNode"]').evaluate((el) => getComputedStyle(el).stroke);
       const [r, g, b] = marker.match(/\d+/g)!.map(Number);
       const lum = (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
       if (colorScheme === 'dark') expect(lum).toBeGreaterThan(0.5);

@@ -1,10 +1,32 @@
 import fc from 'fast-check';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, test } from 'vitest';
-import { colorCells } from '../../lib/heatmap/colors';
+import { COLOR_MODES, colorCells, contrastRatio, domainFillColor, MARK_COLORS, roleColors, SWATCH, WORKLOAD_PALETTE, type MarkKind, type Theme } from '../../lib/heatmap/colors';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../../lib/grove/labels';
 import { CELL, type HeatmapLayout } from '../../lib/heatmap/layout';
 import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { boundPod, nestedCluster } from '../../lib/placement/testkit';
-import { BAND_WORDS, bandBufferSize, cellPixelSize, frameLabelText, devicePixel, pixelWords, writeCellPixels, writeFramePixels, writeLayoutPixels, writeNodePixels, type PixelWords } from './renderer';
+import { Legend, SvgPathData, Swatch } from './Legend';
+import {
+  BAND_WORDS,
+  bandBufferSize,
+  cellDeviceBox,
+  cellPixelSize,
+  CHROME as RENDER_CHROME,
+  devicePixel,
+  drawBoxMarks,
+  drawCellMarks,
+  focusRingBands,
+  frameLabelText,
+  pixelWords,
+  writeCellPixels,
+  writeFramePixels,
+  writeLayoutPixels,
+  writeNodePixels,
+  type MarkCanvas,
+  type PixelWords,
+} from './renderer';
 
 /** Two racks of 2 nodes × 8 GPUs; node-1 cordoned (its free GPUs hatched), some GPUs held. */
 function smallModel() {
@@ -314,3 +336,190 @@ describe('frame header text (frameLabelText)', () => {
   });
 });
 
+
+const THEMES: Theme[] = ['light', 'dark'];
+
+/** A cluster with a cell of every allocation status: a Grove pod, another pod, free, cordoned (node-1), tainted (node-3). */
+function everyStatus() {
+  const state = nestedCluster(['rack'], [2, 2], { gpu: 4 });
+  state.nodes[1]!.unschedulable = true;
+  state.nodes[3]!.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+  state.pods = [{ ...boundPod('g', 'node-0', 2), labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'w' } }, boundPod('o', 'node-2', 1)];
+  return buildHeatmapModel(state, { roleOf: () => 'decode' });
+}
+
+/** '#rrggbb' of an ImageData word (RGBA bytes, little-endian). */
+const wordHex = (word: number) => `#${[0, 8, 16].map((shift) => ((word >>> shift) & 255).toString(16).padStart(2, '0')).join('')}`;
+
+describe('the keyboard cursor: a two-tone ring with ≥ 3:1 against every cell colour and the chrome round it, in both themes (WCAG 1.4.11, 2.4.13)', () => {
+  for (const theme of THEMES) {
+    const chrome = RENDER_CHROME[theme];
+    const model = everyStatus();
+    const roleNames = ['prefill', 'decode', 'router', 'leader', ...Array.from({ length: 20 }, (_, i) => `role-${i}`)];
+    // A ghost cell's edge is its ring, in the ghost colour.
+    const cellColors = new Set<string>([...WORKLOAD_PALETTE[theme], ...roleColors(roleNames, theme).values(), MARK_COLORS[theme].ghost]);
+    for (let s = 0; s <= 10; s++) cellColors.add(domainFillColor(s / 10, theme));
+    const dimmed = new Set<string>();
+    for (const mode of COLOR_MODES) {
+      const colors = colorCells(model, mode, theme);
+      for (const c of colors.palette) cellColors.add(c);
+      for (const word of pixelWords(colors, chrome).dim) dimmed.add(wordHex(word));
+    }
+
+    test(`${theme}: the inner band, next to the cell, has ≥ 3:1 against every cell colour of every mode (workload, role, allocation, domain fill, marks)`, () => {
+      const weak = [...cellColors].filter((c) => contrastRatio(chrome.focusInner, c) < 3).map((c) => `${c} ${contrastRatio(chrome.focusInner, c).toFixed(2)}:1`);
+      expect(weak).toEqual([]);
+      // The reviewer's case: Grove workload cells (#0072b2 light, #56b4e9 dark).
+      expect(cellColors.has(theme === 'light' ? '#0072b2' : '#56b4e9')).toBe(true);
+    });
+
+    test(`${theme}: the outer band has ≥ 3:1 against the background, every frame fill and the node box`, () => {
+      for (const surface of [chrome.background, chrome.node, ...chrome.frameFill]) expect(contrastRatio(chrome.focusOuter, surface), surface).toBeGreaterThanOrEqual(3);
+    });
+
+    test(`${theme}: the two bands are ≥ 9:1 apart (WCAG C40), so one of them has ≥ 3:1 against any neighbour, dimmed cells included`, () => {
+      expect(contrastRatio(chrome.focusOuter, chrome.focusInner)).toBeGreaterThanOrEqual(9);
+      for (const c of [...cellColors, ...dimmed]) expect(Math.max(contrastRatio(chrome.focusOuter, c), contrastRatio(chrome.focusInner, c)), c).toBeGreaterThanOrEqual(3);
+    });
+  }
+
+  test('the bands are whole device pixels, the inner ≥ 1 CSS pixel and the outer ≥ 2, at any zoom and pixel ratio', () => {
+    for (const dpr of [1, 1.25, 1.5, 2, 3])
+      for (const k of [0.05, 0.3, 0.5, 1, 2, 8]) {
+        const { inner, outer } = focusRingBands(k * dpr, dpr);
+        expect(Number.isInteger(inner) && Number.isInteger(outer)).toBe(true);
+        expect(inner / dpr).toBeGreaterThanOrEqual(1);
+        expect(outer / dpr).toBeGreaterThanOrEqual(2);
+      }
+  });
+
+  /** Offsets in thousandths of a pixel (no subnormal doubles, whose floor is a pixel away from them). */
+  const offset = fc.integer({ min: -300_000, max: 300_000 }).map((v) => v / 1000);
+
+  test('property: the ring sits right round the cell as drawn: its pixel square in the pixel path, its scaled square widened to whole pixels otherwise', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 500 }), fc.double({ min: 0.05, max: 6, noNaN: true }), offset, offset, (x, y, s, ox, oy) => {
+        const pixel = cellDeviceBox(x, y, s, ox, oy, true);
+        expect(pixel).toEqual({ x0: devicePixel(x, s, ox), y0: devicePixel(y, s, oy), x1: devicePixel(x, s, ox) + cellPixelSize(s), y1: devicePixel(y, s, oy) + cellPixelSize(s) });
+        const vector = cellDeviceBox(x, y, s, ox, oy, false);
+        for (const [edge, exact] of [
+          [vector.x0, x * s + ox],
+          [vector.y0, y * s + oy],
+          [vector.x1, (x + CELL) * s + ox],
+          [vector.y1, (y + CELL) * s + oy],
+        ] as const) {
+          expect(Number.isInteger(edge)).toBe(true);
+          expect(Math.abs(edge - exact)).toBeLessThan(1);
+        }
+        expect(vector.x0 <= x * s + ox && vector.x1 >= (x + CELL) * s + ox).toBe(true);
+      }),
+    );
+  });
+
+});
+
+/** A 2D context that records each fill and stroke with its style and its path's SVG data. */
+class RecordingCanvas implements MarkCanvas<SvgPathData> {
+  fillStyle: unknown = '';
+  strokeStyle: unknown = '';
+  lineWidth = 1;
+  private dash: number[] = [];
+  readonly ops: Record<string, string>[] = [];
+  setLineDash(segments: number[]): void {
+    this.dash = segments;
+  }
+  fill(path: SvgPathData): void {
+    this.ops.push({ d: path.d, fill: String(this.fillStyle) });
+  }
+  stroke(path: SvgPathData): void {
+    this.ops.push({ d: path.d, fill: 'none', stroke: String(this.strokeStyle), width: String(this.lineWidth), ...(this.dash.length ? { dash: this.dash.join(' ') } : {}) });
+  }
+}
+
+/** The <path>s of mark `kind` in an SVG swatch's markup, as the recording canvas writes them. */
+function swatchPaths(html: string, kind: MarkKind): Record<string, string>[] {
+  return [...html.matchAll(new RegExp(`<path data-mark="${kind}"([^>]*?)/?>`, 'g'))].map(([, attributes]) => {
+    const attr = (name: string) => new RegExp(` ${name}="([^"]*)"`).exec(attributes!)?.[1];
+    const stroke = attr('stroke');
+    const dash = attr('stroke-dasharray');
+    return { d: attr('d')!, fill: attr('fill')!, ...(stroke ? { stroke, width: attr('stroke-width')! } : {}), ...(dash ? { dash } : {}) };
+  });
+}
+
+describe('the legend’s swatches draw what the canvas draws (one description of each mark, colors.ts markShapes)', () => {
+  const { cell, size } = SWATCH;
+  for (const theme of THEMES) {
+    test(`${theme}: hatch and ghost on a cell, cordoned and tainted outlines on a node box, at 100 %`, () => {
+      for (const kind of ['hatch', 'ghost'] as const) {
+        const canvas = new RecordingCanvas();
+        drawCellMarks(canvas, kind, theme, 1, { cellX: [cell.x], cellY: [cell.y] }, [0], () => new SvgPathData());
+        const html = renderToStaticMarkup(createElement(Swatch, { theme, color: '#123456', cellMarks: [kind] }));
+        expect(canvas.ops.length, kind).toBeGreaterThan(0);
+        expect(swatchPaths(html, kind), kind).toEqual(canvas.ops);
+      }
+      for (const kind of ['unavailableNode', 'taintedNode'] as const) {
+        const canvas = new RecordingCanvas();
+        drawBoxMarks(canvas, kind, theme, 1, [{ x: 0, y: 0, w: size, h: size }], () => new SvgPathData());
+        const html = renderToStaticMarkup(createElement(Swatch, { theme, nodeMark: kind }));
+        expect(canvas.ops.length, kind).toBeGreaterThan(0);
+        expect(swatchPaths(html, kind), kind).toEqual(canvas.ops);
+      }
+    });
+  }
+
+  test('the legend gives each entry its marks: cordoned / NotReady its hatch and dashed outline, the tainted node its dotted one, Planned the ghost', () => {
+    const model = everyStatus();
+    const html = renderToStaticMarkup(createElement(Legend, { entries: colorCells(model, 'allocation', 'light').legend, selected: null, onSelect: () => undefined, ghostCount: 3 }));
+    const item = (testId: string) => new RegExp(`<li[^>]*data-testid="${testId}"[^>]*>(.*?)</li>`).exec(html)?.[1] ?? '';
+    const marks = (fragment: string) => [...new Set([...fragment.matchAll(/data-mark="([^"]+)"/g)].map((m) => m[1]))];
+    expect(marks(item('legend-unavailable-node'))).toEqual(['cell', 'hatch', 'unavailableNode']);
+    expect(marks(item('legend-tainted-node'))).toEqual(['taintedNode']);
+    expect(marks(item('legend-planned'))).toEqual(['ghost']);
+    expect(item('legend-planned')).toContain('Planned (preview)');
+  });
+
+  test('a ghost is not drawn like an unavailable cell: hollow (the node box inside a ring, a dot in the middle), with no diagonal', () => {
+    for (const theme of THEMES) {
+      const canvas = new RecordingCanvas();
+      drawCellMarks(canvas, 'ghost', theme, 1, { cellX: [0], cellY: [0] }, [0], () => new SvgPathData());
+      const hatch = new RecordingCanvas();
+      drawCellMarks(hatch, 'hatch', theme, 1, { cellX: [0], cellY: [0] }, [0], () => new SvgPathData());
+      expect(canvas.ops.map((op) => op.d)).not.toContain(hatch.ops[0]!.d);
+      expect(canvas.ops[0]).toEqual({ d: `M0 0h${CELL}v${CELL}h-${CELL}Z`, fill: RENDER_CHROME[theme].node });
+      expect(canvas.ops.map((op) => (op.stroke ? 'ring' : 'fill'))).toEqual(['fill', 'ring', 'fill']);
+    }
+  });
+});
+
+describe('a ghost stays visible at any zoom', () => {
+  test('its ring is stroked in the ghost colour at every zoom, covering the cell whole once the cell is too small for a hollow', () => {
+    for (const theme of THEMES)
+      for (const k of [0.001, 0.05, 0.1, 0.2, 0.5, 1, 4]) {
+        const canvas = new RecordingCanvas();
+        drawCellMarks(canvas, 'ghost', theme, k, { cellX: [0], cellY: [0] }, [0], () => new SvgPathData());
+        const ring = canvas.ops.find((op) => op.stroke === MARK_COLORS[theme].ghost);
+        expect(ring, `${theme} k=${k}`).toBeDefined();
+        const [x, y, w] = ring!.d!.match(/-?[\d.]+/g)!.map(Number) as [number, number, number];
+        const width = Number(ring!.width);
+        // The stroke's outer edge is at the cell's edge or (a hair) past it, its inner edge short of the middle unless none is left.
+        expect(x - width / 2).toBeLessThanOrEqual(0);
+        expect(x + w + width / 2).toBeGreaterThanOrEqual(CELL);
+        if (CELL * k <= 1) expect(x + width / 2).toBeGreaterThanOrEqual(CELL / 2);
+        expect(y).toBe(x);
+      }
+  });
+});
+
+describe('the legend says what the cluster has', () => {
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  test('one wording for cordoned / NotReady; "(none)" where nothing on the map has it', () => {
+    const plain = buildHeatmapModel(nestedCluster(['rack'], [1, 2], { gpu: 2 }));
+    const html = text(renderToStaticMarkup(createElement(Legend, { entries: colorCells(plain, 'allocation', 'light').legend, selected: null, onSelect: () => undefined, ghostCount: 0 })));
+    expect(html.match(/cordoned/gi)).toHaveLength(1);
+    expect(html).toContain('Cordoned / NotReady node (none)');
+    expect(html).toContain('Tainted node (NoSchedule / NoExecute, not on every GPU node) (none)');
+    expect(html).not.toContain('Free (none)');
+    const marked = text(renderToStaticMarkup(createElement(Legend, { entries: colorCells(everyStatus(), 'allocation', 'light').legend, selected: null, onSelect: () => undefined, ghostCount: 0 })));
+    expect(marked).not.toContain('(none)');
+  });
+});

@@ -8,7 +8,7 @@
  * new layout repaints all.
  */
 import { boxScale } from '../../lib/heatmap/boxFit';
-import { NODE_BOX, type CellColors, type Theme } from '../../lib/heatmap/colors';
+import { MARK_COLORS, markLineWidth, markShapes, NODE_BOX, traceMarkShape, type CellColors, type MarkKind, type MarkShape, type PathSink, type Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
 import { CELL, CELL_GAP, FRAME_HEADER, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
 import { NODE_TAINTED, NODE_USABLE, type HeatmapModel } from '../../lib/heatmap/model';
@@ -326,19 +326,27 @@ export function frameLabelText(frame: { label: string; valueLabel: string }, sta
   return candidates.find(fits) ?? frame.valueLabel;
 }
 
-const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; nodeUnusable: string; nodeTainted: string; ghost: string; focus: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
+/**
+ * The renderer's colours per theme. The marks' colours (hatch, node outlines, ghosts) are
+ * colors.ts MARK_COLORS, which the legend draws with too.
+ *
+ * The keyboard cursor is a two-tone ring (WCAG technique C40): `focusInner` next to the cell, whatever
+ * its colour (every cell colour has ≥ 3:1 against the node box, and the inner tone is the node box's),
+ * `focusOuter` around it, ≥ 3:1 against every frame, node box and background; the two ≥ 9:1 apart, so
+ * against any colour one of them has ≥ 3:1 (renderer.test.ts measures all of this).
+ */
+export const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; focusOuter: string; focusInner: string; highlight: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
   light: {
     background: '#ffffff',
     frameFill: ['#f4f4f5', '#fafafa', '#f4f4f5', '#fafafa', '#f4f4f5'],
     frameStroke: ['#71717a', '#a1a1aa', '#a1a1aa', '#d4d4d8', '#d4d4d8'],
     label: '#27272a',
     node: NODE_BOX.light,
-    nodeUnusable: '#b91c1c',
-    nodeTainted: '#8a2f6b',
-    ghost: '#18181b',
-    focus: '#2563eb',
+    focusOuter: '#18181b',
+    focusInner: NODE_BOX.light,
+    highlight: '#2563eb',
     flash: '#d946ef',
-    hatch: '#ffffff',
+    hatch: MARK_COLORS.light.hatch,
     gang: '#18181b',
     gangUnplaced: '#b91c1c',
   },
@@ -348,16 +356,95 @@ const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStro
     frameStroke: ['#a1a1aa', '#71717a', '#71717a', '#52525b', '#52525b'],
     label: '#e4e4e7',
     node: NODE_BOX.dark,
-    nodeUnusable: '#f87171',
-    nodeTainted: '#d7b5ff',
-    ghost: '#fafafa',
-    focus: '#60a5fa',
+    focusOuter: '#fafafa',
+    focusInner: NODE_BOX.dark,
+    highlight: '#60a5fa',
     flash: '#f0abfc',
-    hatch: '#18181b',
+    hatch: MARK_COLORS.dark.hatch,
     gang: '#fafafa',
     gangUnplaced: '#f87171',
   },
 };
+
+/**
+ * The keyboard cursor's two bands, in whole device pixels (`scale` device pixels per model unit, `dpr`
+ * per CSS pixel): the inner one ≥ 1 CSS pixel, the outer one ≥ 2, both growing with the zoom (¾ and 1½
+ * model units). Whole pixels and no anti-aliasing, so the inner band is its own colour right next to
+ * the cell rather than a blend of it with the cell and the outer band.
+ */
+export function focusRingBands(scale: number, dpr: number): { inner: number; outer: number } {
+  return { inner: Math.max(Math.ceil(dpr), Math.round(0.75 * scale)), outer: Math.max(Math.ceil(2 * dpr), Math.round(1.5 * scale)) };
+}
+
+/**
+ * A cell's drawn box in device pixels [x0, x1) × [y0, y1): in the pixel path its square (devicePixel,
+ * cellPixelSize), else its scaled square widened to whole pixels (its anti-aliased edge inside).
+ */
+export function cellDeviceBox(x: number, y: number, scale: number, offsetX: number, offsetY: number, pixelMode: boolean): { x0: number; y0: number; x1: number; y1: number } {
+  if (pixelMode) {
+    const size = cellPixelSize(scale);
+    const x0 = devicePixel(x, scale, offsetX);
+    const y0 = devicePixel(y, scale, offsetY);
+    return { x0, y0, x1: x0 + size, y1: y0 + size };
+  }
+  return { x0: Math.floor(x * scale + offsetX), y0: Math.floor(y * scale + offsetY), x1: Math.ceil((x + CELL) * scale + offsetX), y1: Math.ceil((y + CELL) * scale + offsetY) };
+}
+
+/** What drawing a mark needs of a 2D context (a recording one in the tests). */
+export interface MarkCanvas<P extends PathSink> {
+  fillStyle: unknown;
+  strokeStyle: unknown;
+  lineWidth: number;
+  setLineDash(segments: number[]): void;
+  fill(path: P): void;
+  stroke(path: P): void;
+}
+
+/** Each shape of mark `kind` traced over every box by `trace`, then filled or stroked once. */
+function drawMarks<P extends PathSink>(ctx: MarkCanvas<P>, kind: MarkKind, theme: Theme, k: number, newPath: () => P, trace: (path: P, shape: MarkShape) => boolean): void {
+  for (const shape of markShapes(kind, theme)) {
+    const path = newPath();
+    if (!trace(path, shape)) continue;
+    if (shape.shape === 'fill') {
+      ctx.fillStyle = shape.color;
+      ctx.fill(path);
+    } else {
+      ctx.strokeStyle = shape.color;
+      ctx.lineWidth = markLineWidth(shape, k);
+      ctx.setLineDash(shape.shape === 'ring' && shape.dash ? [...shape.dash] : []);
+      ctx.stroke(path);
+    }
+  }
+  ctx.setLineDash([]);
+}
+
+/** Mark `kind` (hatch, ghost) on `cells`, in model space at zoom `k`. */
+export function drawCellMarks<P extends PathSink = Path2D>(
+  ctx: MarkCanvas<P>,
+  kind: MarkKind,
+  theme: Theme,
+  k: number,
+  layout: { cellX: ArrayLike<number>; cellY: ArrayLike<number> },
+  cells: ArrayLike<number>,
+  newPath: () => P = () => new Path2D() as unknown as P,
+): void {
+  if (!cells.length) return;
+  drawMarks(ctx, kind, theme, k, newPath, (path, shape) => {
+    let drawn = false;
+    for (let i = 0; i < cells.length; i++) drawn = traceMarkShape(path, shape, layout.cellX[cells[i]!]!, layout.cellY[cells[i]!]!, CELL, CELL, k) || drawn;
+    return drawn;
+  });
+}
+
+/** Mark `kind` (a node outline) on `boxes`, in model space at zoom `k`. */
+export function drawBoxMarks<P extends PathSink = Path2D>(ctx: MarkCanvas<P>, kind: MarkKind, theme: Theme, k: number, boxes: readonly Rect[], newPath: () => P = () => new Path2D() as unknown as P): void {
+  if (!boxes.length) return;
+  drawMarks(ctx, kind, theme, k, newPath, (path, shape) => {
+    let drawn = false;
+    for (const box of boxes) drawn = traceMarkShape(path, shape, box.x, box.y, box.w, box.h, k) || drawn;
+    return drawn;
+  });
+}
 
 export interface DrawStats {
   cellsDrawn: number;
@@ -438,6 +525,8 @@ export class HeatmapRenderer {
     if (samePicture && changed) {
       this.paintCells(changed);
       this.redrawGhosts();
+      // The cursor's ring reaches past its cell's square, into repainted neighbours: drawn again over them.
+      this.drawFocus(input, CHROME[input.theme]);
       this.repaintLabels(before.model, input.model);
       if (this.flash) this.schedule(false);
     } else if (options.immediate && this.cssWidth > 0) this.draw();
@@ -476,6 +565,8 @@ export class HeatmapRenderer {
     this.drawFlash(CHROME[this.input.theme], this.transform.k);
     if (!this.flash) this.paintCells(flash.cells); // faded out: leave the plain cells
     this.redrawGhosts();
+    // The cursor's ring reaches past its cell's square, into repainted neighbours: drawn again over them.
+    this.drawFocus(this.input, CHROME[this.input.theme]);
   }
 
   /** After an in-place repaint: the ghost cells afresh, then the ghosts over them (outlines may reach into repainted gaps). */
@@ -599,20 +690,20 @@ export class HeatmapRenderer {
       }
       ctx.globalAlpha = 1;
     }
-    this.strokeHatch(layout, hatched, chrome, k);
-    this.strokeNodes(unusable, chrome.nodeUnusable, [3, 2], k);
+    drawCellMarks(ctx, 'hatch', input.theme, k, layout, hatched);
+    drawBoxMarks(ctx, 'unavailableNode', input.theme, k, unusable);
     // Tainted nodes: a dotted outline (the cordoned one is dashed), so the marker is a shape, not only a colour.
-    this.strokeNodes(tainted, chrome.nodeTainted, [1, 1.5], k);
+    drawBoxMarks(ctx, 'taintedNode', input.theme, k, tainted);
     // Highlighted cells get an outline too, so selection does not rely on contrast alone.
     if (highlight && CELL * k >= 3) {
       const path = new Path2D();
       for (let c = 0; c < layout.cellCount; c++) if (highlight[c] === 1) path.rect(layout.cellX[c]! - 0.5, layout.cellY[c]! - 0.5, CELL + 1, CELL + 1);
-      ctx.strokeStyle = chrome.focus;
+      ctx.strokeStyle = chrome.highlight;
       ctx.lineWidth = Math.max(1 / k, 0.8);
       ctx.stroke(path);
     }
     this.drawGhosts(input, chrome, k);
-    this.drawFocus(input, chrome, k);
+    this.drawFocus(input, chrome);
     this.drawFlash(chrome, k);
     const stats = { cellsDrawn, ms: performance.now() - t0 };
     this.onDraw?.(stats);
@@ -733,30 +824,12 @@ export class HeatmapRenderer {
     );
   }
 
+  /** Planned cells (colors.ts's ghost mark: hollow, ringed, dotted), then each gang's outline per node. */
   private drawGhosts(input: RenderInput, chrome: (typeof CHROME)[Theme], k: number): void {
     const ghosts = input.ghosts;
     if (!ghosts) return;
-    const { layout } = input.model;
     const ctx = this.ctx;
-    const fill = new Path2D();
-    const cross = new Path2D();
-    for (const c of ghosts.cells) {
-      const x = layout.cellX[c]!;
-      const y = layout.cellY[c]!;
-      fill.rect(x + 1, y + 1, CELL - 2, CELL - 2);
-      cross.moveTo(x + 2, y + CELL - 2);
-      cross.lineTo(x + CELL - 2, y + 2);
-    }
-    ctx.globalAlpha = 0.45;
-    ctx.fillStyle = chrome.ghost;
-    ctx.fill(fill);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = chrome.ghost;
-    ctx.lineWidth = Math.max(1 / k, 0.8);
-    ctx.setLineDash([2, 1.5]);
-    ctx.stroke(fill);
-    ctx.setLineDash([]);
-    ctx.stroke(cross);
+    drawCellMarks(ctx, 'ghost', input.theme, k, input.model.layout, ghosts.cells);
     ctx.lineWidth = Math.max(2 / k, 1.2);
     for (const gang of ghosts.gangs) {
       ctx.strokeStyle = gang.placed ? chrome.gang : chrome.gangUnplaced;
@@ -764,13 +837,30 @@ export class HeatmapRenderer {
     }
   }
 
-  private drawFocus(input: RenderInput, chrome: (typeof CHROME)[Theme], k: number): void {
+  /**
+   * The keyboard cursor: two bands round the cell's drawn box (cellDeviceBox), in device pixels
+   * (focusRingBands), the inner one in the node box's colour, the outer one in the chrome's contrast colour.
+   */
+  private drawFocus(input: RenderInput, chrome: (typeof CHROME)[Theme]): void {
     const c = input.focusCell;
     if (c < 0 || c >= input.model.layout.cellCount) return;
     const { layout } = input.model;
-    this.ctx.strokeStyle = chrome.focus;
-    this.ctx.lineWidth = Math.max(2 / k, 1.5);
-    this.ctx.strokeRect(layout.cellX[c]! - 1, layout.cellY[c]! - 1, CELL + 2, CELL + 2);
+    const { scale, offsetX, offsetY } = this.deviceTransform();
+    const { x0, y0, x1, y1 } = cellDeviceBox(layout.cellX[c]!, layout.cellY[c]!, scale, offsetX, offsetY, this.isPixelMode());
+    const { inner, outer } = focusRingBands(scale, this.dpr);
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    const band = (grow: number, width: number, color: string) => {
+      const [l, t, r, b] = [x0 - grow, y0 - grow, x1 + grow, y1 + grow];
+      ctx.fillStyle = color;
+      ctx.fillRect(l, t, r - l, width);
+      ctx.fillRect(l, b - width, r - l, width);
+      ctx.fillRect(l, t + width, width, b - t - 2 * width);
+      ctx.fillRect(r - width, t + width, width, b - t - 2 * width);
+    };
+    band(inner + outer, outer, chrome.focusOuter);
+    band(inner, inner, chrome.focusInner);
+    this.applyTransform();
   }
 
   private drawFlash(chrome: (typeof CHROME)[Theme], k: number): void {
@@ -799,32 +889,6 @@ export class HeatmapRenderer {
     this.ctx.stroke(path);
     this.ctx.globalAlpha = 1;
     this.schedule(false); // keep animating until the flash fades
-  }
-
-  /** Outlines of node boxes with a dash pattern (cordoned / NotReady dashed, tainted dotted). */
-  private strokeNodes(boxes: readonly Rect[], color: string, dash: number[], k: number): void {
-    if (!boxes.length) return;
-    const ctx = this.ctx;
-    ctx.strokeStyle = color;
-    ctx.lineWidth = Math.max(1.5 / k, 0.8);
-    ctx.setLineDash(dash);
-    for (const box of boxes) ctx.strokeRect(box.x + 0.5, box.y + 0.5, box.w - 1, box.h - 1);
-    ctx.setLineDash([]);
-  }
-
-  /** The vector path's hatch: each cell's anti-diagonal, when cells are ≥ 4 CSS pixels. */
-  private strokeHatch(layout: HeatmapLayout, cells: readonly number[], chrome: (typeof CHROME)[Theme], k: number): void {
-    if (!cells.length || CELL * k < 4) return;
-    const path = new Path2D();
-    for (const c of cells) {
-      const x = layout.cellX[c]!;
-      const y = layout.cellY[c]!;
-      path.moveTo(x, y + CELL);
-      path.lineTo(x + CELL, y);
-    }
-    this.ctx.strokeStyle = chrome.hatch;
-    this.ctx.lineWidth = Math.max(1 / k, 1.2);
-    this.ctx.stroke(path);
   }
 
   private cellImage: { image: ImageData; words: Uint32Array } | null = null;
@@ -884,6 +948,6 @@ export class HeatmapRenderer {
       ctx.globalAlpha = 1;
       if (colors.hatched.includes(colors.index[c]!)) hatched.push(c);
     }
-    this.strokeHatch(layout, hatched, chrome, this.transform.k);
+    drawCellMarks(ctx, 'hatch', input.theme, this.transform.k, layout, hatched);
   }
 }

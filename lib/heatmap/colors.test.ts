@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
-import { COLOR_MODES, colorCells, domainFillColor, NODE_BOX, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, workloadSlots, type Theme } from './colors';
+import { COLOR_MODES, colorCells, contrastRatio, domainFillColor, MARK_COLORS, markShapes, NODE_BOX, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, workloadSlots, type Theme } from './colors';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
 import { boundPod, nestedCluster } from '../placement/testkit';
@@ -60,15 +60,8 @@ describe('colours stay apart for colour-blind eyes, in both themes', () => {
   }
 });
 
-/** WCAG 2 relative luminance and contrast ratio (the 1.4.11 non-text contrast measure). */
-function luminance(hex: string): number {
-  const [r, g, b] = rgb(hex).map(toLinear) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-function contrast(a: string, b: string): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
-}
+/** WCAG 2 contrast ratio (the 1.4.11 non-text contrast measure). */
+const contrast = contrastRatio;
 /** CIE76 ΔE in CIELAB (D65): how far apart two colours look to normal vision. */
 function deltaE(a: string, b: string): number {
   const lab = (hex: string) => {
@@ -163,7 +156,7 @@ describe('by workload: colours never collide while there are no more workloads t
         for (const w of model.workloads) uses.set(cellColorOf(model, colors, w.key), (uses.get(cellColorOf(model, colors, w.key)) ?? 0) + 1);
         expect(uses.size).toBe(size);
         expect(Math.max(...uses.values())).toBeLessThanOrEqual(Math.ceil(count / size));
-        for (const entry of colors.legend.filter((e) => e.workload)) expect(entry.sharedColor ?? false).toBe(uses.get(entry.color)! > 1);
+        for (const entry of colors.legend.filter((e) => e.workload)) expect(entry.sharedColor ?? false).toBe(uses.get(entry.color!)! > 1);
         expect(workloadColors(names.map((n) => `default/${n}`).reverse(), theme)).toEqual(workloadColors(names.map((n) => `default/${n}`), theme));
       }
     }
@@ -231,7 +224,7 @@ describe('by role', () => {
       expect(colors.legend.some((e) => /not Grove/.test(e.label))).toBe(false);
       const roleNames = ['prefill', 'decode', 'router', 'frontend', 'leader', 'worker', 'prefill-leader', ...Array.from({ length: 40 }, (_, i) => `role-${i}`)];
       const reachable = new Set([...roleNames.map((r) => roleAlone(r, theme)), ...roleColors(roleNames, theme).values()]);
-      expect(reachable.has(noRole!.color)).toBe(false);
+      expect(reachable.has(noRole!.color!)).toBe(false);
       expect([colors.palette[0], colors.palette[1]]).not.toContain(noRole!.color);
     });
 
@@ -260,8 +253,9 @@ describe('legends: every entry of every mode has its own colour, in both themes'
     for (const mode of COLOR_MODES)
       for (const [name, model] of Object.entries(models))
         test(`${mode}, ${theme}, ${name}`, () => {
-          const legend = colorCells(model, mode, theme).legend;
-          const hexes = legend.map((e) => e.color);
+          // Entries about nodes (an outline) have no cell colour.
+          const legend = colorCells(model, mode, theme).legend.filter((e) => e.color);
+          const hexes = legend.map((e) => e.color!);
           expect(new Set(hexes).size, hexes.join(' ')).toBe(hexes.length);
           // Not merely different codes: categorical entries are visibly apart (domain fill is an ordered scale).
           if (mode !== 'domain')
@@ -296,4 +290,81 @@ describe('contrast: every cell colour has WCAG non-text contrast ≥ 3:1 against
       for (const c of [...WORKLOAD_PALETTE[theme], ...roleColors(roleNames, theme).values(), neutral]) for (const kind of Object.keys(CVD)) expect(distance(simulate(c, kind), simulate(free, kind)), `${theme} ${kind}: ${c} vs free ${free}`).toBeGreaterThan(30);
     }
   });
+});
+
+describe('legends list what the map can show', () => {
+  /** The demo with one node cordoned and another tainted (free GPUs on both), and a CPU-only stack bound to a GPU node. */
+  function demoWith({ cordon = false, taint = false, cpuOnly = false }) {
+    const state = withStacks(clusterStateFromSnapshot(demoSnapshot()), demoStacks());
+    const idle = state.nodes.filter((n) => !state.pods.some((p) => p.nodeName === n.name && p.requests.gpu > 0));
+    if (cordon) idle[0]!.unschedulable = true;
+    if (taint) idle[1]!.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+    if (cpuOnly)
+      state.pods = [...state.pods, { ...boundPod('cpu-only-0', idle[2]!.name, 0), labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'cpu-only', [LABEL_PODCLIQUE]: 'cpu-only-0-router' } }];
+    return buildHeatmapModel(state, { roleOf: roleResolver([], demoStacks()) });
+  }
+
+  for (const theme of THEMES)
+    for (const mode of COLOR_MODES)
+      test(`${mode}, ${theme}: an entry with a cell colour is on some cell, unless it says none; one saying none is on none`, () => {
+        for (const model of [demoModel(), demoWith({ cordon: true, taint: true, cpuOnly: true })]) {
+          const colors = colorCells(model, mode, theme);
+          const drawn = new Set(Array.from(colors.index, (i) => colors.palette[i]!));
+          for (const entry of colors.legend.filter((e) => e.color && !e.label.endsWith('% used'))) expect(drawn.has(entry.color!), `${entry.label} ${entry.color}`).toBe(!entry.none);
+        }
+      });
+
+  test('role mode: the router pod holds no GPU, so "router" is not listed (the demo)', () => {
+    const model = demoModel();
+    expect(model.pods.some((p) => p.role === 'router' && p.gpus === 0)).toBe(true);
+    for (const theme of THEMES) expect(colorCells(model, 'role', theme).legend.map((e) => e.label)).not.toContain('router');
+  });
+
+  test('workload mode: a stack whose pods hold no GPU is not listed', () => {
+    const model = demoWith({ cpuOnly: true });
+    expect(model.workloads.some((w) => w.key === 'default/cpu-only')).toBe(true);
+    expect(colorCells(model, 'workload', 'light').legend.map((e) => e.label)).not.toContain('default/cpu-only');
+  });
+
+  test('every mode lists cordoned / NotReady and tainted nodes once, in one wording, saying "none" when the cluster has none', () => {
+    const plain = demoModel();
+    const marked = demoWith({ cordon: true, taint: true });
+    for (const theme of THEMES)
+      for (const mode of COLOR_MODES) {
+        for (const [model, none] of [
+          [plain, true],
+          [marked, undefined],
+        ] as const) {
+          const legend = colorCells(model, mode, theme).legend;
+          const cordoned = legend.filter((e) => /cordon|not ?ready/i.test(e.label));
+          expect(cordoned.map((e) => e.label)).toEqual(['Cordoned / NotReady node']);
+          expect(cordoned[0]).toMatchObject({ nodeMark: 'unavailableNode' });
+          expect(cordoned[0]!.none).toBe(none);
+          const tainted = legend.filter((e) => e.nodeMark === 'taintedNode');
+          expect(tainted).toHaveLength(1);
+          expect(tainted[0]!.none).toBe(none);
+        }
+      }
+  });
+
+  test('a NotReady node counts as present too; a fully used cordoned node still has its outline listed', () => {
+    const state = nestedCluster(['rack'], [1, 2], { gpu: 2 });
+    state.nodes[1]!.ready = false;
+    state.pods = [boundPod('full', 'node-1', 2)];
+    const colors = colorCells(buildHeatmapModel(state), 'allocation', 'light');
+    expect(colors.legend.find((e) => e.nodeMark === 'unavailableNode')!.none).toBeUndefined();
+  });
+});
+
+describe('marks: each has ≥ 3:1 against what it is drawn on, in both themes', () => {
+  for (const theme of THEMES)
+    test(theme, () => {
+      const c = MARK_COLORS[theme];
+      const box = NODE_BOX[theme];
+      const unavailable = colorCells(demoModel(), 'allocation', theme).palette[1]!;
+      expect(contrast(c.hatch, unavailable)).toBeGreaterThanOrEqual(3);
+      for (const outline of [c.unavailableNode, c.taintedNode, c.ghost]) expect(contrast(outline, box), outline).toBeGreaterThanOrEqual(3);
+      // The ghost's ring and dot on its hollow (the node box): its first shape.
+      expect(markShapes('ghost', theme)[0]).toMatchObject({ shape: 'fill', inset: 0, color: box });
+    });
 });

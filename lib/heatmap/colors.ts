@@ -14,9 +14,15 @@
  *   is open a workload keeps its colour when others come (colorCells' `workloadSlots`). Past that,
  *   colours repeat as evenly as possible (each at most ⌈n / palette size⌉ times) and the legend says
  *   so; selecting a workload in the legend picks out its cells.
+ * - A legend lists what the map can show: workloads and roles holding GPU cells only; its fixed
+ *   entries (free, other, tainted, cordoned / NotReady …) always, saying "none" when no cell or node
+ *   has them, so the legend stays put as nodes come and go.
+ * - A state is not told by colour alone: unavailable cells are hatched, node states are outlined,
+ *   planned cells are hollow rings (MarkShape); the legend's swatches draw the same shapes.
  */
 import { color as parseColor, interpolateCividis } from 'd3';
-import { CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_TAINTED, CELL_UNAVAILABLE, type HeatmapModel } from './model';
+import { CELL, NODE_PAD } from './layout';
+import { CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_TAINTED, CELL_UNAVAILABLE, NODE_CORDONED, NODE_NOT_READY, NODE_TAINTED, type HeatmapModel } from './model';
 
 export const COLOR_MODES = ['allocation', 'workload', 'role', 'domain'] as const;
 export type ColorMode = (typeof COLOR_MODES)[number];
@@ -31,11 +37,19 @@ export const COLOR_MODE_LABELS: Record<ColorMode, string> = {
 
 export interface LegendEntry {
   label: string;
-  color: string;
+  /** The cell colour its swatch shows; absent for an entry about nodes (its swatch is the node's outline). */
+  color?: string;
   /** Drawn with a diagonal hatch (cordoned / NotReady), so it is not told apart by colour alone. */
   hatched?: boolean;
   /** Free on a tainted node: its node is outlined with a dotted line too (not colour alone). */
   tainted?: boolean;
+  /** The node outline its swatch shows (the map draws it round such nodes). */
+  nodeMark?: NodeMarkKind;
+  /**
+   * Nothing on the map has it now. Fixed entries stay listed (and say so) rather than come and go,
+   * so the legend does not jump under the pointer when a node is cordoned or comes back.
+   */
+  none?: true;
   /** Workload key, for legend entries that select a workload. */
   workload?: string;
   /** Another entry has the same colour (more workloads or roles than the palette holds). */
@@ -59,6 +73,108 @@ export type WorkloadSlots = ReadonlyMap<string, number>;
 /** The node box the cells sit in (the renderer's CHROME uses these); every cell colour is measured against it. */
 export const NODE_BOX: Record<Theme, string> = { light: '#ffffff', dark: '#0c0c0e' };
 
+/** WCAG 2 relative luminance of '#rrggbb'. */
+function relativeLuminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2 contrast ratio of two '#rrggbb' colours (1.4.11 asks ≥ 3 for non-text marks). */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Marks drawn besides a cell's colour, so that no state is told by colour alone: the hatch of a free
+ * GPU on a cordoned / NotReady node, the outlines of such nodes and of tainted ones, and a planned
+ * (preview) GPU. The canvas (renderer.ts drawCellMarks, drawBoxMarks) and the legend's swatches
+ * (Legend.tsx) both draw them from this one description, so the legend shows what the map draws.
+ */
+export type CellMarkKind = 'hatch' | 'ghost';
+export type NodeMarkKind = 'unavailableNode' | 'taintedNode';
+export type MarkKind = CellMarkKind | NodeMarkKind;
+
+/**
+ * One shape of a mark, in model units, relative to the box it marks (a cell; a node box for node
+ * marks). A stroke is `width` wide, or `minPx` CSS pixels when that is wider at the zoom (a mark stays
+ * visible zoomed out); a shape whose box is under `minBoxPx` CSS pixels is left out (too small to read).
+ * - fill: the box, inset by `inset`, filled;
+ * - ring: a stroke lying inside the box from `inset` inwards, dashed when `dash` is set;
+ * - antidiagonal: a line from the box's bottom-left to its top-right corner.
+ */
+export type MarkShape =
+  | { shape: 'fill'; inset: number; color: string; minBoxPx?: number }
+  | { shape: 'ring'; inset: number; color: string; width: number; minPx: number; dash?: readonly number[]; minBoxPx?: number }
+  | { shape: 'antidiagonal'; color: string; width: number; minPx: number; minBoxPx?: number };
+
+/** The marks' colours: each has ≥ 3:1 against what it is drawn on (colors.test.ts). */
+export const MARK_COLORS: Record<Theme, { hatch: string; unavailableNode: string; taintedNode: string; ghost: string }> = {
+  light: { hatch: '#ffffff', unavailableNode: '#b91c1c', taintedNode: '#8a2f6b', ghost: '#18181b' },
+  dark: { hatch: '#18181b', unavailableNode: '#f87171', taintedNode: '#d7b5ff', ghost: '#fafafa' },
+};
+
+function marksOf(theme: Theme): Record<MarkKind, readonly MarkShape[]> {
+  const c = MARK_COLORS[theme];
+  return {
+    // A light line across a dark cell (dark across light in the dark theme): "not usable".
+    hatch: [{ shape: 'antidiagonal', color: c.hatch, width: 1.2, minPx: 1, minBoxPx: 4 }],
+    // Planned: a hollow cell (the node box shows through) in a solid ring with a dot in its middle.
+    // Unavailable cells are filled and hatched, free ones filled: hollow and dotted is neither, in
+    // any colour vision, and the dot drops out only where cells are too small to hold it.
+    ghost: [
+      { shape: 'fill', inset: 0, color: NODE_BOX[theme] },
+      { shape: 'ring', inset: 0, color: c.ghost, width: 1.5, minPx: 1 },
+      { shape: 'fill', inset: 3.5, color: c.ghost, minBoxPx: 6 },
+    ],
+    unavailableNode: [{ shape: 'ring', inset: 0, color: c.unavailableNode, width: 0.8, minPx: 1.5, dash: [3, 2] }],
+    taintedNode: [{ shape: 'ring', inset: 0, color: c.taintedNode, width: 0.8, minPx: 1.5, dash: [1, 1.5] }],
+  };
+}
+const MARKS: Record<Theme, Record<MarkKind, readonly MarkShape[]>> = { light: marksOf('light'), dark: marksOf('dark') };
+
+/** The shapes of a mark in `theme`, drawn in this order. */
+export function markShapes(kind: MarkKind, theme: Theme): readonly MarkShape[] {
+  return MARKS[theme][kind];
+}
+
+/** A stroke's width in model units at zoom `k` (CSS pixels per model unit). */
+export function markLineWidth(shape: MarkShape, k: number): number {
+  return shape.shape === 'fill' ? 0 : Math.max(shape.width, shape.minPx / k);
+}
+
+/** What a path takes: Path2D, or anything that writes the same subpaths (the legend's SVG path data). */
+export interface PathSink {
+  rect(x: number, y: number, w: number, h: number): void;
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+}
+
+/** Adds `shape` on the box (x, y, w, h) at zoom `k` to `path`; false when it is left out at this size (minBoxPx). */
+export function traceMarkShape(path: PathSink, shape: MarkShape, x: number, y: number, w: number, h: number, k: number): boolean {
+  if (shape.minBoxPx !== undefined && Math.min(w, h) * k < shape.minBoxPx) return false;
+  if (shape.shape === 'antidiagonal') {
+    path.moveTo(x, y + h);
+    path.lineTo(x + w, y);
+    return true;
+  }
+  // A ring's stroke is centred half its width inside `inset`, so it stays inside the box.
+  const i = shape.inset + markLineWidth(shape, k) / 2;
+  // A box too small for it (a cell of a pixel or so): the stroke of its middle half covers it whole.
+  if (w - 2 * i <= 0 || h - 2 * i <= 0) path.rect(x + w / 4, y + h / 4, w / 2, h / 2);
+  else path.rect(x + i, y + i, w - 2 * i, h - 2 * i);
+  return true;
+}
+
+/**
+ * A legend swatch is one cell in its node box, at zoom 1 (one model unit per CSS pixel): the
+ * canvas's own picture of that cell at 100 %.
+ */
+export const SWATCH = { size: CELL + 2 * NODE_PAD, cell: { x: NODE_PAD, y: NODE_PAD, w: CELL, h: CELL } } as const;
+
 /**
  * `neutral` is an occupied cell the mode does not classify (a pod of no workload, a pod with no known
  * role): a grey no workload or role gets, apart from free and unavailable (which is also hatched).
@@ -73,6 +189,8 @@ const ALLOCATION: Record<Theme, { free: string; grove: string; other: string; un
 };
 
 export const TAINTED_LEGEND = 'Free on a tainted node (only for pods that tolerate it)';
+export const TAINTED_NODE_LEGEND = 'Tainted node (NoSchedule / NoExecute, not on every GPU node)';
+export const UNAVAILABLE_LEGEND = 'Cordoned / NotReady node';
 
 /** Index i is the same hue family in both themes: a workload keeps its hue when the theme changes. */
 export const WORKLOAD_PALETTE: Record<Theme, readonly string[]> = {
@@ -248,7 +366,13 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
   const hatched = [UNAVAILABLE];
   const status = model.cellStatus;
   const neutral = (c: number): number => (status[c] === CELL_UNAVAILABLE ? UNAVAILABLE : status[c] === CELL_TAINTED ? TAINTED : FREE);
+  // Node outlines are drawn in every mode, so every legend has their entries. One wording for
+  // cordoned / NotReady, the tooltip's and the table's ("NotReady", "cordoned").
+  const nodeStatus = model.nodeStatus;
+  const unavailableNode: LegendEntry = { label: UNAVAILABLE_LEGEND, nodeMark: 'unavailableNode', ...noneIf(!nodeStatus.some((s) => s === NODE_CORDONED || s === NODE_NOT_READY)) };
+  const taintedNode: LegendEntry = { label: TAINTED_NODE_LEGEND, nodeMark: 'taintedNode', ...noneIf(!nodeStatus.includes(NODE_TAINTED)) };
   let given: WorkloadSlots | undefined;
+  let used: Uint32Array;
 
   if (mode === 'allocation') {
     palette.push(base.grove, base.other);
@@ -258,12 +382,14 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
       const s = status[c]!;
       index[c] = s === CELL_GROVE ? GROVE : s === CELL_OTHER ? OTHER : s === CELL_FREE ? FREE : s === CELL_TAINTED ? TAINTED : UNAVAILABLE;
     }
-    legend.push({ label: 'Grove workload', color: base.grove }, { label: 'Other pod', color: base.other });
+    used = paletteUse(index, palette.length);
+    legend.push({ label: 'Grove workload', color: base.grove, ...noneIf(!used[GROVE]) }, { label: 'Other pod', color: base.other, ...noneIf(!used[OTHER]) });
   } else if (mode === 'workload') {
     palette.push(base.neutral);
     const OTHER = FIXED_SLOTS;
-    // Workloads with only pending pods have no cells: no colour, no legend entry.
-    const onMap = model.workloads.filter((w) => w.pods.length > 0);
+    // Only workloads holding GPU cells are on the map: one whose pods are all pending, or hold no
+    // GPU, gets no colour and no legend entry.
+    const onMap = model.workloads.filter((w) => w.gpus > 0);
     const workloads = workloadSlots(onMap.map((w) => w.key), kept);
     const colorOf = slotColors(workloads, theme);
     const slot = new Map<string, number>();
@@ -277,11 +403,14 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
       const p = model.cellPod[c]!;
       index[c] = p < 0 ? neutral(c) : model.pods[p]!.workload ? slot.get(model.pods[p]!.workload)! : OTHER;
     }
-    legend.push({ label: 'Other pod', color: base.neutral });
+    used = paletteUse(index, palette.length);
+    legend.push({ label: 'Other pod', color: base.neutral, ...noneIf(!used[OTHER]) });
     given = workloads;
   } else if (mode === 'role') {
     palette.push(base.neutral);
     const NO_ROLE = FIXED_SLOTS;
+    // model.roles holds the roles of pods holding GPU cells: a role the map cannot show (a router
+    // that asks for no GPU) is not listed.
     const colorOf = roleColors(model.roles, theme);
     const slot = new Map<string, number>();
     const shared = sharedValues(colorOf);
@@ -294,8 +423,9 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
       const p = model.cellPod[c]!;
       index[c] = p < 0 ? neutral(c) : (slot.get(model.pods[p]!.role) ?? NO_ROLE);
     }
+    used = paletteUse(index, palette.length);
     // Pods outside Grove and Grove pods whose PodClique role is not known (yet).
-    legend.push({ label: 'No role', color: base.neutral });
+    legend.push({ label: 'No role', color: base.neutral, ...noneIf(!used[NO_ROLE]) });
   } else {
     // Domain fill: every cell takes the colour of its innermost visible frame's used share.
     const first = palette.length;
@@ -308,9 +438,28 @@ export function colorCells(model: HeatmapModel, mode: ColorMode, theme: Theme, {
       const frame = layout.nodes[layout.cellNode[c]!]!.frame;
       index[c] = first + (frame >= 0 ? frameStep[frame]! : rootStep);
     }
+    // An ordered scale: its steps are listed whether or not some domain is at one.
     for (const s of [0, 2, 4, 6, 8, 10]) legend.push({ label: `${s * 10}% used`, color: palette[first + s]! });
+    // No cell is hatched here (its colour is its domain's), but the node outlines are drawn.
+    legend.push(unavailableNode, taintedNode);
     return { palette, index, legend, hatched: [] };
   }
-  legend.push({ label: 'Free', color: base.free }, { label: TAINTED_LEGEND, color: base.tainted, tainted: true }, { label: 'Cordoned / not ready', color: base.unavailable, hatched: true });
+  legend.push(
+    { label: 'Free', color: base.free, ...noneIf(!used[FREE]) },
+    { label: TAINTED_LEGEND, color: base.tainted, tainted: true, ...noneIf(!used[TAINTED]) },
+    // Its free GPUs are hatched; its used ones keep their colour, and the node's dashed outline says it.
+    { ...unavailableNode, color: base.unavailable, hatched: true },
+    taintedNode,
+  );
   return { palette, index, legend, hatched, ...(given ? { workloadSlots: given } : {}) };
+}
+
+/** `{ none: true }` when `absent`: spread into a fixed legend entry. */
+const noneIf = (absent: boolean): { none?: true } => (absent ? { none: true } : {});
+
+/** How many cells take each palette index. */
+function paletteUse(index: Uint16Array, size: number): Uint32Array {
+  const used = new Uint32Array(size);
+  for (let c = 0; c < index.length; c++) used[index[c]!]!++;
+  return used;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { ClusterState } from '../cluster/state';
+import type { ClusterState, PodInfo } from '../cluster/state';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX, LABEL_PODGANG } from '../grove/labels';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { previewPodCliqueSet } from '../placement/preview';
@@ -788,12 +788,27 @@ describe('roles', () => {
     expect(roleOf(boundPod('plain', 'n', 1))).toBeUndefined();
   });
 
-  test('the demo stacks: every Grove pod has its clique template’s role', () => {
+  test('the demo stacks: every Grove pod has its clique template’s role; model.roles lists those holding GPU cells (the router holds none)', () => {
     const model = buildHeatmapModel(demo(), {
       roleOf: roleResolver([], demoStacks()),
     });
-    expect(model.roles).toEqual(['decode', 'leader', 'prefill-leader', 'prefill-worker', 'router', 'worker']);
+    expect(model.roles).toEqual(['decode', 'leader', 'prefill-leader', 'prefill-worker', 'worker']);
     expect(model.pods.every((p) => !p.workload || p.role)).toBe(true);
+    expect(model.pods.find((p) => p.role === 'router')).toMatchObject({ gpus: 0, cellCount: 0 });
+  });
+
+  test('a role whose pods hold no drawn GPU (none asked for, or none left on the node) is not among model.roles', () => {
+    const state = nestedCluster(['rack'], [1, 1], { gpu: 2 });
+    const pod = (name: string, gpus: number, clique: string) => ({ ...boundPod(name, 'node-0', gpus), labels: { [LABEL_PART_OF]: 'w', [LABEL_PODCLIQUE]: clique } });
+    state.pods = [pod('a-gpu', 2, 'w-0-decode'), pod('b-cpu', 0, 'w-0-router'), pod('c-late', 1, 'w-0-prefill')];
+    const roleOf = (p: PodInfo) => ({ 'w-0-decode': 'decode', 'w-0-router': 'router', 'w-0-prefill': 'prefill' })[p.labels[LABEL_PODCLIQUE]!];
+    const model = buildHeatmapModel(state, { roleOf });
+    expect(model.roles).toEqual(['decode']);
+    expect(model.pods.map((p) => [p.role, p.cellCount])).toEqual([
+      ['decode', 2],
+      ['router', 0],
+      ['prefill', 0],
+    ]);
   });
 });
 

@@ -116,7 +116,7 @@ export interface HeatmapModel {
   pods: HeatmapPod[];
   /** Sorted by key. */
   workloads: HeatmapWorkload[];
-  /** Roles present, sorted. */
+  /** Roles of the pods holding GPU cells (what role mode can colour), sorted. */
   roles: string[];
   /** Parallel to layout.frames. */
   frameStats: FrameStats[];
@@ -276,7 +276,8 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
       const facts = factsOf(pod);
       const workload = facts.workload;
       const role = roleOf?.(pod) ?? '';
-      if (role) roles.add(role);
+      // Only roles the map can colour: a pod holding no GPU cell (a router) shows nowhere.
+      if (role && take > 0) roles.add(role);
       const index = pods.length;
       pods.push({
         key: facts.key,
