@@ -23,7 +23,7 @@ import type { Plan } from '../../lib/placement/plan';
 import { runningGangFacts } from '../../lib/workloads/planNotes';
 import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
-import { retrySecondsLeft, type ClientConnectionState } from '../hooks/clusterStore';
+import { reconnectWords, type ClientConnectionState } from '../hooks/clusterStore';
 import { SECOND_TICK_MS, useShownNow } from '../hooks/useNow';
 import { kindPlural, unavailableText, type KindAvailability } from '../hooks/kindAvailability';
 import { useConnectionState, useKindAvailability, useKindObjects } from '../hooks/useClusterStream';
@@ -80,9 +80,9 @@ export function heatmapDataState(
   now: number = Date.now(),
 ): { state: string; word: string; tickMs?: number } {
   if (connection.stream === 'reconnecting') {
-    // Counts down to the next attempt as the header's status does (retrySecondsLeft), then "Reconnecting…".
-    const secs = retrySecondsLeft(connection, now);
-    return secs ? { state: 'reconnecting', word: `Reconnecting in ${secs} s`, tickMs: SECOND_TICK_MS } : { state: 'reconnecting', word: 'Reconnecting…' };
+    // The header's words (reconnectWords): counting down to the next attempt, then "Reconnecting…".
+    const { label, ticking } = reconnectWords(connection, now);
+    return { state: 'reconnecting', word: label, ...(ticking ? { tickMs: SECOND_TICK_MS } : {}) };
   }
   if (connection.stream !== 'open' || !connection.synced) return { state: connection.stream, word: connection.synced ? 'Paused' : 'Connecting…' };
   const kinds = [['Node', nodes] as const, ['Pod', pods] as const];
@@ -165,8 +165,9 @@ function ConnectionBadge() {
     <span role="status" data-testid="heatmap-connection" data-state={state} className="inline-flex max-w-prose items-center gap-1.5 text-sm [overflow-wrap:anywhere]">
       <span aria-hidden className={`inline-block h-2.5 w-2.5 shrink-0 rounded-full ${live ? 'bg-emerald-600 dark:bg-emerald-400' : state === 'forbidden' || state === 'failed' ? 'bg-red-600 dark:bg-red-400' : 'bg-amber-500'}`} />
       <span className="sr-only">Heatmap data: </span>
-      {/* A status re-read every second would talk over everything: the countdown is for the eye. */}
-      {tickMs ? (
+      {/* A status re-read every second would talk over everything: the countdown is for the eye, and
+          a screen reader hears "Reconnecting" once per drop, as from the header's status. */}
+      {state === 'reconnecting' ? (
         <>
           <span aria-hidden>{word}</span>
           <span className="sr-only">Reconnecting</span>

@@ -28,6 +28,9 @@ describe('the topology page’s badge says what the map rests on: the stream, No
     expect(heatmapDataState(dropped, live, live, 10_000).word).toBe('Reconnecting in 8 s');
     expect(heatmapDataState(dropped, live, live, 11_000).word).toBe('Reconnecting in 7 s');
     expect(heatmapDataState(dropped, live, live, 17_500).word).toBe('Reconnecting in 1 s');
-    expect(heatmapDataState(dropped, live, live, 18_000)).toEqual({ state: 'reconnecting', word: 'Reconnecting…' });
+    // Due but not yet started: still on the second clock, so a slower clock can't show "in 8 s" again.
+    expect(heatmapDataState(dropped, live, live, 18_000)).toEqual({ state: 'reconnecting', word: 'Reconnecting…', tickMs: 1_000 });
+    // Under way (the store clears retryAt as it opens the new stream): no clock needed.
+    expect(heatmapDataState({ stream: 'reconnecting', synced: true }, live, live, 18_000)).toEqual({ state: 'reconnecting', word: 'Reconnecting…' });
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import { snapshotMessages } from '../../lib/cluster/streamParts';
 import type { KubeObject } from '../../lib/grove/meta';
-import { ClusterStore, retrySecondsLeft } from './clusterStore';
+import { ClusterStore, reconnectWords, retrySecondsLeft } from './clusterStore';
 import { FakeEventSource } from './fakeEventSource';
 
 const pod = (name: string, rv: string, phase = 'Pending'): KubeObject => ({ kind: 'Pod', metadata: { namespace: 'ns', name, resourceVersion: rv }, status: { phase } } as KubeObject);
@@ -152,6 +152,19 @@ describe('ClusterStore', () => {
     expect(retrySecondsLeft(store.getConnectionState(), Date.now())).toBeNull();
     latest().fire('snapshot', snapshot(2, []));
     expect(store.getConnectionState()).toMatchObject({ stream: 'open', retryAt: undefined, retryInMs: undefined });
+  });
+
+  it('a reopen while an attempt is waited for starts it now: no deadline is left for a view to count down to', () => {
+    vi.setSystemTime(Date.parse('2026-01-01T00:00:00Z'));
+    store = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url), random: () => 1, backoff: { baseMs: 8_000, capMs: 30_000 } });
+    store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    latest().fire('error');
+    expect(store.getConnectionState().retryAt).toBeDefined();
+    store.reopen();
+    expect(FakeEventSource.all).toHaveLength(2);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryAt: undefined, retryInMs: undefined });
+    expect(reconnectWords(store.getConnectionState(), Date.now())).toEqual({ label: 'Reconnecting…', secondsLeft: null, ticking: false });
   });
 
   it('reconnects for a fresh snapshot when a batch is missing or the stream goes quiet', async () => {

@@ -63,6 +63,17 @@ export function retrySecondsLeft(connection: Pick<ClientConnectionState, 'stream
 }
 
 /**
+ * A dropped stream's words, for every view that shows them: "Reconnecting in 8 s" counting down, then
+ * "Reconnecting…" once the attempt is due or under way. `ticking` while an attempt is waited for, its
+ * moment included: a view's clock that slowed at 0 s could read a time before the drop again and show
+ * the seconds back until the attempt starts.
+ */
+export function reconnectWords(connection: Pick<ClientConnectionState, 'stream' | 'retryAt' | 'retryInMs'>, now: number): { label: string; secondsLeft: number | null; ticking: boolean } {
+  const secondsLeft = retrySecondsLeft(connection, now);
+  return { label: secondsLeft ? `Reconnecting in ${secondsLeft} s` : 'Reconnecting…', secondsLeft, ticking: secondsLeft !== null };
+}
+
+/**
  * A snapshot as one tab hands it to another (streamRelay.ts): the stream's, plus the kinds the giving
  * tab has seen live since its own snapshot, so the taking tab tells loading kinds the same way (a kind
  * relisting after it was live is not loading there either).
@@ -194,6 +205,8 @@ export class ClusterStore {
   private open(keepStatus = false): void {
     this.clearTimers();
     if (!keepStatus) this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined, retryAt: undefined });
+    // An attempt waited for (clearTimers just dropped it) is under way now: no deadline is left to count down to.
+    else if (this.connection.retryAt !== undefined) this.setConnection({ retryInMs: undefined, retryAt: undefined });
     let source: EventSourceLike;
     try {
       source = this.options.createEventSource(this.options.url ?? '/api/stream');

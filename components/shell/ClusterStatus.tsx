@@ -15,7 +15,7 @@ import {
   useSelectedNamespace,
   type ClusterContextAnswer,
 } from '../hooks/clusterContext';
-import { retrySecondsLeft, type ClientConnectionState } from '../hooks/clusterStore';
+import { reconnectWords, type ClientConnectionState } from '../hooks/clusterStore';
 import { useCapabilities, type CapabilityState } from '../hooks/useCapabilities';
 import { kindPlural } from '../hooks/kindAvailability';
 import { useConnectionState, useKindObjects } from '../hooks/useClusterStream';
@@ -202,15 +202,14 @@ export function problemSentences(problem: ClusterProblem, source: { name: string
  */
 export function summariseConnection(state: ClientConnectionState, now: number = Date.now()): ConnectionSummary {
   if (state.stream === 'reconnecting') {
-    const secs = retrySecondsLeft(state, now);
-    const waiting = secs !== null && secs > 0;
+    const { label, secondsLeft, ticking } = reconnectWords(state, now);
     return {
       tone: 'bad',
       status: 'reconnecting',
-      label: waiting ? `Reconnecting in ${secs} s` : 'Reconnecting…',
-      detail: waiting ? `The stream to Canopy dropped; trying again in ${secs} s.` : 'The stream to Canopy dropped; reconnecting now.',
+      label,
+      detail: secondsLeft ? `The stream to Canopy dropped; trying again in ${secondsLeft} s.` : 'The stream to Canopy dropped; reconnecting now.',
       announced: 'Reconnecting',
-      ...(waiting ? { tickMs: SECOND_TICK_MS } : {}),
+      ...(ticking ? { tickMs: SECOND_TICK_MS } : {}),
     };
   }
   // A first snapshot arriving in parts (a big cluster's takes seconds): how much of it is here.
