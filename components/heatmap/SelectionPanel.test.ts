@@ -139,6 +139,21 @@ describe('a workload with no pod on the map', () => {
     expect(shown).not.toContain('other-0');
   });
 
+  test('a workload whose only bound pod is on a node without GPUs (a CPU frontend) is not said to have none placed', () => {
+    const state = nestedCluster(['zone', 'block', 'rack'], [1, 1, 2, 2]);
+    const worker = pendingPod('web-0-worker-0', 'web', 'web-0');
+    const frontend: PodInfo = { ...worker.info, name: 'web-0-frontend-0', nodeName: 'cpu-0', phase: 'Running', requests: { ...worker.info.requests, gpu: 0 } };
+    state.nodes.push({ ...state.nodes[0]!, name: 'cpu-0', allocatable: { ...state.nodes[0]!.allocatable, gpu: 0 } });
+    state.pods = [worker.info, frontend];
+    const model = buildHeatmapModel(state);
+    const span = workloadSpan(model, 'default/web')!;
+    expect(span.pods).toBe(0);
+    expect(selectionText(span, model.layout.levels, [], 1).unplaced).toBe('1 pod pending; none on this map (1 bound to nodes without GPUs)');
+    const shown = text(renderToStaticMarkup(createElement(SelectionPanel, { span, levels: model.layout.levels, podGangs: [], pods: [worker.object], cluster: state, onClear: () => undefined })));
+    expect(shown).toContain('1 pod pending; none on this map (1 bound to nodes without GPUs). It holds no GPUs on this map yet.');
+    expect(shown).not.toContain('none placed');
+  });
+
   test('gangs come from the PodGang objects and from the pods’ grove.io/podgang label, beside those on the map', () => {
     const state = nestedCluster(['rack'], [1, 2]);
     const labels = groveLabels('w', 'w-0');

@@ -6,7 +6,7 @@
  */
 import Link from 'next/link';
 import { useMemo } from 'react';
-import type { ClusterState } from '../../lib/cluster/state';
+import { workloadOfPod, type ClusterState } from '../../lib/cluster/state';
 import { LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
 import { checkGangConstraints, podGangIndex, type ConstraintCheck } from '../../lib/heatmap/constraints';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -126,7 +126,11 @@ export interface SelectionText {
  * (PodCliqueSet, scaling group, clique), its level and the domains the pods are on; and gangs spread
  * over several domains (collapsed levels included) as plain facts when no required pack forbids it.
  */
-export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[], checks: readonly ConstraintCheck[] = []): SelectionText {
+/**
+ * `boundOffMap`: the workload's pods bound to nodes the map does not draw (no GPUs: a CPU-only frontend),
+ * so "none placed" is not said of a workload that runs there.
+ */
+export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[], checks: readonly ConstraintCheck[] = [], boundOffMap = 0): SelectionText {
   const levelOf = (domain: string) => levels.find((l) => l.domain === domain);
   const plural = (domain: string, count: number) => {
     const name = levelOf(domain)?.nvlink ? 'NVLink domain' : domain;
@@ -149,7 +153,12 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
     spans: Object.entries(span.domains)
       .filter(([, list]) => list.length > 0)
       .map(([level, list]) => `Spans ${plural(level, list.length)}: ${names(list)}`),
-    unplaced: span.pods === 0 ? `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending, none placed` : null,
+    unplaced:
+      span.pods > 0
+        ? null
+        : boundOffMap > 0
+          ? `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending; none on this map (${boundOffMap} bound to nodes without GPUs)`
+          : `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending, none placed`,
     problems: broken(required),
     notes: broken(unmet('preferred')),
     split: spread.length
@@ -185,7 +194,11 @@ export function SelectionPanel({
   const allPods = pods ?? streamedPods;
   const checks = useMemo(() => checkGangConstraints(span, levels, podGangs, cluster), [span, levels, podGangs, cluster]);
   const gangs = useMemo(() => workloadGangs(span, podGangs, allPods), [span, podGangs, allPods]);
-  const text = selectionText(span, levels, checks);
+  const boundOffMap = useMemo(
+    () => (span.pods > 0 || !cluster ? 0 : cluster.pods.filter((p) => !p.terminal && p.nodeName && workloadOfPod(p) === span.key).length),
+    [span, cluster],
+  );
+  const text = selectionText(span, levels, checks, boundOffMap);
   const pending = pendingText(span);
   const namespace = span.key.slice(0, span.key.indexOf('/'));
   return (
@@ -208,7 +221,7 @@ export function SelectionPanel({
       )}
       {text.unplaced && (
         <p className="mt-1" data-testid="selection-only-pending">
-          {text.unplaced}. None of its pods is bound to a node yet, so it holds no GPUs on this map.{' '}
+          {text.unplaced}. {boundOffMap > 0 ? 'It holds no GPUs on this map yet.' : 'None of its pods is bound to a node yet, so it holds no GPUs on this map.'}{' '}
           <Link href={`/workloads/${encodeURIComponent(namespace)}/${encodeURIComponent(span.key.slice(namespace.length + 1))}`} className="text-blue-700 underline hover:no-underline dark:text-blue-400">
             Why its pods wait (workloads page)
           </Link>
