@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { onShutdownSignal } from '../../server/process/shutdownSignals';
 
 export interface ManagedProcess {
   readonly name: string;
@@ -41,24 +42,25 @@ function abandonAll(): void {
 }
 
 // Ctrl-C or a runner's SIGTERM ends a Node process that has no handler for it without running 'exit'
-// hooks. When nobody else handles the signal, kill the children, step aside and re-raise it, so it does
-// what it would have done without us. Another handler (cluster:up's graceful stop, a test runner that
-// exits and so runs the 'exit' hook) takes precedence.
-function onTerminatingSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) return;
-  abandonAll();
-  process.kill(process.pid, signal);
+// hooks: then kill the children first (server/process/shutdownSignals.ts re-raises the signal after).
+// The process's own handler (cluster:up's graceful stop, a test runner that exits and so runs the
+// 'exit' hook) takes precedence: then leave the children to it.
+function onTerminatingSignal(_signal: NodeJS.Signals, endsProcess: boolean): void {
+  if (endsProcess) abandonAll();
 }
+
+let removeSignalHook: (() => void) | undefined;
 
 function installHooks(): void {
   if (process.listeners('exit').includes(abandonAll)) return;
   process.on('exit', abandonAll);
-  for (const signal of TERMINATING_SIGNALS) process.on(signal, onTerminatingSignal);
+  removeSignalHook = onShutdownSignal(TERMINATING_SIGNALS, onTerminatingSignal);
 }
 
 function uninstallHooks(): void {
   process.off('exit', abandonAll);
-  for (const signal of TERMINATING_SIGNALS) process.off(signal, onTerminatingSignal);
+  removeSignalHook?.();
+  removeSignalHook = undefined;
 }
 
 export class ProcessGroup {

@@ -26,6 +26,7 @@
  */
 import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
 import { SNAPSHOT_PART_CHARS, snapshotMessages } from '../../lib/cluster/streamParts';
+import { onShutdownSignal } from '../process/shutdownSignals';
 import type { WatchHub } from './watchHub';
 
 export interface EventStreamOptions {
@@ -125,7 +126,7 @@ function encodeSnapshot(snapshot: StreamSnapshot, partChars: number): SnapshotEn
 /**
  * The streams open in this process (their clean close), and whether it is shutting down. On globalThis,
  * as the hub (server/hub/index.ts): a dev-mode reload of this module must still reach earlier streams,
- * and must not add a second signal listener.
+ * and must not hook the signals again.
  */
 interface StreamRegistry {
   open: Set<() => void>;
@@ -135,7 +136,7 @@ interface StreamRegistry {
 const registrySlot = globalThis as typeof globalThis & { __canopyEventStreams?: StreamRegistry };
 const registry: StreamRegistry = (registrySlot.__canopyEventStreams ??= { open: new Set(), shuttingDown: false, signalsHooked: false });
 
-const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /**
  * Ends every open stream cleanly (browsers see the end at once and reconnect, to this server's
@@ -151,20 +152,14 @@ export function endEventStreams(): number {
 /**
  * Ends the streams on SIGTERM/SIGINT; once per process. instrumentation.ts calls it as the server
  * starts (a stream whose request was in flight at the signal must end too), and the first stream does
- * in a host without it. Beside `next start`'s own listener (which stops listening, waits for open
- * responses, then exits) it only ends the streams; alone, it would swallow Node's default exit, so it
- * re-raises the signal without itself.
+ * in a host without it. A polite handler (server/process/shutdownSignals.ts): `next start`'s own
+ * listener (which stops listening, waits for open responses, then exits) still decides; without one,
+ * the signal still ends the process.
  */
 export function hookShutdownSignals(): void {
   if (registry.signalsHooked) return;
   registry.signalsHooked = true;
-  const onSignal = (signal: NodeJS.Signals) => {
-    endEventStreams();
-    if (process.listenerCount(signal) > 1) return;
-    for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
-    process.kill(process.pid, signal);
-  };
-  for (const s of SHUTDOWN_SIGNALS) process.on(s, onSignal);
+  onShutdownSignal(SHUTDOWN_SIGNALS, () => endEventStreams());
 }
 
 export function createEventStream(hub: Pick<WatchHub, 'subscribe'>, signal: AbortSignal, options: EventStreamOptions = {}): ReadableStream<Uint8Array> {
