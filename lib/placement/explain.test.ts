@@ -347,12 +347,12 @@ describe('a stack that can never fit is said first, on a busy cluster too', () =
     expect(g.explanation).toEqual([{ level: 'rack', needs: '40 GPUs in one rack', best: 'the largest rack has 32 GPUs even when empty', message: rackNever, exceedsCapacity: true }]);
   });
 
-  // With 12 GPUs free no pack level helps: the free room comes first, and the rack's advice no longer
-  // offers a block (none has room for it now).
+  // With 12 GPUs free no pack level helps now: the free room comes first, and the rack's advice offers a
+  // block once room frees (none has room for it now), or fewer or smaller pods.
   const rackNeverBusy = (most: string) =>
-    `the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 32); use fewer or smaller pods: a block would hold it when empty, but no block has room for ${most}`;
+    `the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 32); a block would hold it when empty, but no block has room for ${most}: loosen the pack to block once room frees or use fewer or smaller pods`;
 
-  it('12 GPUs free: the free room first, since no looser pack helps; the rack capacity after it, without offering a block', () => {
+  it('12 GPUs free: the free room first, since no looser pack helps now; the rack capacity after it, offering a block once room frees', () => {
     const g = fail(leaveFree(reviewCluster(), { 'node-00': 8, 'node-17': 4 }), rackGang);
     expect(g.explanation!.map((e) => [e.level, e.message, e.exceedsCapacity ?? false])).toEqual([
       ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use (the other 244 are held by 31 pods)', false],
@@ -476,13 +476,13 @@ describe('advice that works on what is free now', () => {
   // The GB200 nodes' 32 free GPUs are not counted: the pods may not use them (and a pod of 8 fits none).
   const freeShort = 'the gang needs 40 GPUs for the 5 pods of its minimum; only 32 GPUs are free on the nodes its pods may use (the other 32 are held by default/mixtral-agg)';
 
-  it('fewer GPUs free than the gang needs: that comes first, with what holds the rest; no looser pack is offered', () => {
+  it('fewer GPUs free than the gang needs: that comes first, with what holds the rest; the looser pack only once room frees', () => {
     const g = fail(h100Cluster(), nofit('rack'));
     expect(g.explanation!.map((e) => [e.level, e.message])).toEqual([
       ['cluster', freeShort],
       [
         'rack',
-        'the gang needs 40 GPUs in one rack, but no rack its pods may use has 40 GPUs even when empty (the largest, rack-0, has 32); use fewer or smaller pods: a block would hold it when empty, but no block has room for it now (the most, block-0, has 32 GPUs free that its pods can use)',
+        'the gang needs 40 GPUs in one rack, but no rack its pods may use has 40 GPUs even when empty (the largest, rack-0, has 32); a block would hold it when empty, but no block has room for it now (the most, block-0, has 32 GPUs free that its pods can use): loosen the pack to block once room frees or use fewer or smaller pods',
       ],
     ]);
     expect(g.reason).not.toMatch(/loosen/);
@@ -509,13 +509,44 @@ describe('advice that works on what is free now', () => {
     expect(placeGangs(split(), [makeGang(gang())]).gangs[0]!.placed).toBe(true);
   });
 
-  it('no wider level holds it and the free nodes do not either: fewer or smaller pods, and why', () => {
+  it('no wider level holds it and the free nodes do not either: drop the pack once room frees, or fewer or smaller pods', () => {
     // Racks of 16 GPUs, zones of 32; 40 GPUs fit only the whole cluster (64), of which 32 are free.
     const state = leaveFree(nestedCluster(['zone', 'rack'], [2, 2, 2]), { 'node-0': 8, 'node-2': 8, 'node-4': 8, 'node-6': 8 });
     const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 5, gpu: 8 }] });
     expect(g.explanation!.map((e) => e.message)).toEqual([
       'the gang needs 40 GPUs for the 5 pods of its minimum; only 32 GPUs are free on the nodes its pods may use (the other 32 are held by 4 pods)',
-      'the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 16); use fewer or smaller pods: no wider level holds it, and even without the rack pack the nodes its pods may use have no room for it now',
+      'the gang needs 40 GPUs in one rack, but no rack in the cluster has 40 GPUs even when empty (the largest, rack-0, has 16); no wider level holds it, and even without the rack pack the nodes its pods may use have no room for it now (32 GPUs free that its pods can use): drop the required rack pack once room frees or use fewer or smaller pods',
+    ]);
+  });
+
+  it('a pack no domain holds even when empty, on a busy cluster: dropping it is named (once room frees), never only fewer or smaller pods', () => {
+    // 2 racks × 2 nodes × 8 GPUs, 3 nodes busy: no rack ever holds 3 pods × 8 GPUs, so keeping them takes
+    // dropping the pack; with 8 GPUs free that fits only once room frees.
+    const state = leaveFree(nestedCluster(['rack'], [2, 2]), { 'node-3': 8 });
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(g.explanation!.map((e) => [e.level, e.message])).toEqual([
+      ['cluster', 'the gang needs 24 GPUs for the 3 pods of its minimum; only 8 GPUs are free on the nodes its pods may use (the other 24 are held by 3 pods)'],
+      [
+        'rack',
+        'the gang needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, rack-0, has 16); even without the rack pack the nodes its pods may use have no room for it now (8 GPUs free that its pods can use): drop the required rack pack once room frees or use fewer or smaller pods',
+      ],
+    ]);
+    // No free node takes a pod of 8: none of its pods has room now.
+    const full = leaveFree(nestedCluster(['rack'], [2, 2]), { 'node-0': 4, 'node-3': 4 });
+    const f = fail(full, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(f.explanation!.find((e) => e.level === 'rack')!.message).toMatch(
+      /; even without the rack pack the nodes its pods may use have no room for any of its pods now: drop the required rack pack once room frees or use fewer or smaller pods$/,
+    );
+  });
+
+  it('dropping the pack once room frees: the free figure only when it is what falls short', () => {
+    // 3 pods of 5 GPUs: a rack of two 8-GPU nodes takes 2 even when empty. 16 GPUs are free, more than
+    // the 15 it needs, but on two nodes that take one pod each.
+    const state = leaveFree(nestedCluster(['rack'], [2, 2]), { 'node-0': 8, 'node-2': 8 });
+    const g = fail(state, { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 5 }] });
+    expect(g.explanation!.map((e) => e.message)).toEqual([
+      'the gang needs 3 pods of 5 GPUs for its minimum; only 2 such pods fit: the nodes its pods may use have 8 and 8 GPUs free',
+      'the gang needs 3 pods of 5 GPUs in one rack, but no rack in the cluster holds that many even when empty (at most 2 fit in rack-0); even without the rack pack the nodes its pods may use have no room for it now: drop the required rack pack once room frees or use fewer or smaller pods',
     ]);
   });
 
@@ -526,6 +557,21 @@ describe('advice that works on what is free now', () => {
     expect(plan.gangs.map((g) => g.placed)).toEqual([true, false]);
     expect(plan.gangs[1]!.reason).toBe(
       'the gang needs 16 GPUs for the 2 pods of its minimum; only 8 GPUs are free on the nodes its pods may use (the other 24 are held by default/a (8), pod default/x (8) and gangs planned before it (8))',
+    );
+  });
+
+  it('an over-committed node: gangs planned before it count what they took, and the excess is said, not given to them', () => {
+    // n0's pod requests 80 of its 64 CPUs; the first gang takes 32 of n1's 64. 32 CPUs are free, the other 96 held.
+    const state: ClusterState = { nodes: [makeNode('n0', { cpuMilli: 64_000 }), makeNode('n1', { cpuMilli: 64_000 })], pods: [boundPod('a', 'n0', 0, { cpuMilli: 80_000 })], topologies: [] };
+    const cpuGang = (name: string, replicas: number, cpuMilli: number) => makeGang({ name, groups: [{ clique: 'w', replicas, gpu: 0, cpuMilli }] });
+    const plan = placeGangs(state, [cpuGang('first-0', 1, 32_000), cpuGang('second-0', 2, 30_000)]);
+    expect(plan.gangs.map((g) => g.placed)).toEqual([true, false]);
+    expect(plan.gangs[1]!.reason).toBe(
+      'the gang needs 60 CPUs for the 2 pods of its minimum; only 32 CPUs are free on the nodes its pods may use (the other 96 are held by pod default/a (80) and gangs planned before it (32); 1 node is over-committed by 16)',
+    );
+    // Alone: nothing is put down to gangs planned before it, and one holder is given its amount.
+    expect(fail(state, { name: 'second-0', groups: [{ clique: 'w', replicas: 3, gpu: 0, cpuMilli: 30_000 }] }).reason).toBe(
+      'the gang needs 90 CPUs for the 3 pods of its minimum; only 64 CPUs are free on the nodes its pods may use (the other 64 are held by pod default/a (80); 1 node is over-committed by 16)',
     );
   });
 });

@@ -7,7 +7,8 @@
  * cluster or every domain of a required level holds even when empty) is checked whatever else was found,
  * and listed first: no wait helps, the request must change. Only the gang's minimum against what is free
  * in the whole cluster comes before a level that cannot hold it: while that does not fit, no looser pack
- * helps, and a looser level is offered only where one of its domains has room now.
+ * helps now. The looser pack is still named (keeping its pods needs it whatever frees up), as working now
+ * only where one of its domains has room now, else as fitting once room frees.
  */
 import { workloadOfPod, type NodeInfo, type PodInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
@@ -590,8 +591,10 @@ function shortageText(s: WSet, sh: Shortage, nodesPhrase: string): string {
  * Who holds what is not free of a total shortage's resource on the nodes counted, as a clause: " (the
  * other 32 are held by default/mixtral-agg)", " (the other 24 are held by default/a (16) and pod
  * default/x (8))". Grove's pods are named by their stack (three at most, the rest counted), other pods
- * together (by name when one). What the state's pods do not explain is held by gangs planned before
- * this one in the same call. '' when nothing is held.
+ * together (by name when one), and gangs planned before this one in the same call by what they took
+ * (a node's free amount below what its pods leave). The free amount counts each node at least 0, so on
+ * an over-committed node (its pods request more than it has) the holders hold more than "the other":
+ * said with by how much, not taken off any holder. '' when nothing is held.
  */
 function heldText(index: ClusterIndex, sh: Shortage): string {
   if (sh.kind !== 'total') return '';
@@ -599,15 +602,17 @@ function heldText(index: ClusterIndex, sh: Shortage): string {
   let other = -sh.free;
   for (const n of sh.usable) other += dim.cap(n);
   if (other <= 0) return '';
-  const on = new Set(sh.usable.map((n) => index.nodes[n]!.name));
+  // Per node: what its pods request, to tell what gangs planned before this one took from the rest.
+  const requested = new Map<string, number>(sh.usable.map((n) => [index.nodes[n]!.name, 0]));
   const byStack = new Map<string, number>();
   const loose: { name: string; amount: number }[] = [];
-  let byPods = 0;
   for (const pod of index.state.pods) {
-    if (pod.terminal || !pod.nodeName || !on.has(pod.nodeName)) continue;
+    if (pod.terminal || !pod.nodeName) continue;
+    const before = requested.get(pod.nodeName);
+    if (before === undefined) continue;
     const amount = dim.request(pod);
     if (amount <= 0) continue;
-    byPods += amount;
+    requested.set(pod.nodeName, before + amount);
     const stack = workloadOfPod(pod);
     if (stack) byStack.set(stack, (byStack.get(stack) ?? 0) + amount);
     else loose.push({ name: `${pod.namespace}/${pod.name}`, amount });
@@ -620,10 +625,24 @@ function heldText(index: ClusterIndex, sh: Shortage): string {
     const sum = loose.reduce((t, p) => t + p.amount, 0);
     parts.push([loose.length === 1 ? `pod ${loose[0]!.name}` : `${loose.length} ${stacks.length > 0 ? 'other ' : ''}pods`, sum]);
   }
-  if (other - byPods > 0) parts.push(['gangs planned before it', other - byPods]);
+  let planned = 0;
+  let over = 0;
+  let overNodes = 0;
+  for (const n of sh.usable) {
+    const free = dim.free(n);
+    // What its pods leave free, less what is free now: taken by gangs planned before this one.
+    planned += Math.max(0, dim.cap(n) - requested.get(index.nodes[n]!.name)! - free);
+    if (free < 0) {
+      over -= free;
+      overNodes++;
+    }
+  }
+  if (planned > 0) parts.push(['gangs planned before it', planned]);
   if (parts.length === 0) return '';
-  const list = parts.length === 1 ? parts[0]![0] : joinAnd(parts.map(([who, v]) => `${who} (${dim.bare(v)})`));
-  return ` (the other ${dim.bare(other)} ${isAre(dim, other)} held by ${list})`;
+  // Over-committed: each holder's amount, so that they can be seen to add up to more than "the other".
+  const list = parts.length === 1 && over <= 0 ? parts[0]![0] : joinAnd(parts.map(([who, v]) => `${who} (${dim.bare(v)})`));
+  const overText = over > 0 ? `; ${overNodes === 1 ? '1 node is' : `${overNodes} nodes are`} over-committed by ${dim.bare(over)}` : '';
+  return ` (the other ${dim.bare(other)} ${isAre(dim, other)} held by ${list}${overText})`;
 }
 
 /** What s needs, in the resource that ran short: "6 pods of 8 CPUs" or "48 CPUs". */
@@ -738,10 +757,12 @@ function capacityShortfall(s: WSet, aggs: readonly EmptyAgg[]): { need: string; 
 }
 
 /**
- * What to change when s fits no domain of level L even when empty. A wider level is offered only when
- * one of its domains has room for s now (free, on nodes its pods may use), so the advice works on the
- * next preview; dropping the pack likewise only when the free nodes hold it. Else fewer or smaller pods,
- * with the narrowest wider level that would hold it when empty and that level's best free domain.
+ * What to change when s fits no domain of level L even when empty: loosen or drop the pack, or use fewer
+ * or smaller pods. One of the two is needed whatever frees up, so both are always named while the nodes
+ * its pods may use hold s when empty. A wider level is offered plainly when one of its domains has room
+ * for s now (free, on nodes its pods may use), so the advice works on the next preview; dropping the pack
+ * likewise when the free nodes hold it. Else the looser pack (the narrowest wider level that would hold it
+ * when empty, or none) is offered "once room frees", with what is free now.
  */
 function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever: readonly Uint8Array[], L: number, search: GangSearch, all: Int32Array): string {
   let holds = -1;
@@ -768,11 +789,21 @@ function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever:
   if (emptyAggregate(index, null, s, ever).some((a) => fitsEmpty(s, a))) {
     const free = search.aggregate(all, -1, s)[0];
     if (free && search.fits(s, free)) return `${noRoom ? `${noRoom}: ` : L > 0 ? 'no wider level holds it either: ' : ''}drop the required ${pack} pack or use fewer or smaller pods`;
-    if (noRoom) return `use fewer or smaller pods: a ${topo.levels[holds]!.domain} would hold it when empty, but ${noRoom}`;
-    return `use fewer or smaller pods: ${L > 0 ? 'no wider level holds it, and ' : ''}even without the ${pack} pack the nodes its pods may use have no room for it now`;
+    // Only busy: keeping its pods still takes the looser pack, which fits once room frees.
+    if (noRoom) {
+      const wider = topo.levels[holds]!.domain;
+      return `a ${wider} would hold it when empty, but ${noRoom}: loosen the pack to ${wider} once room frees or use fewer or smaller pods`;
+    }
+    // The free figure only when it is what falls short (not 32 GPUs free for 24 when CPUs ran out).
+    const room = !free ? 'no room for any of its pods now' : `no room for it now${shortIn(s, free) ? ` (${amount(s, free.gpu, free.cpu, free.slots)} free that its pods can use)` : ''}`;
+    return `${L > 0 ? 'no wider level holds it, and ' : ''}even without the ${pack} pack the nodes its pods may use have ${room}: drop the required ${pack} pack once room frees or use fewer or smaller pods`;
   }
   return 'use fewer or smaller pods: the nodes its pods may use do not hold it even when empty';
 }
+
+/** Whether room `a` falls short of s in the resource amount() says (GPUs, else CPUs, else pod slots). */
+const shortIn = (s: WSet, a: { gpu: number; cpu: number; slots: number }): boolean =>
+  s.totalGpu > 0 ? a.gpu < s.totalGpu : s.totalCpu > 0 ? a.cpu < s.totalCpu : a.slots < s.totalSlots;
 
 /** A pod of profile k by the request that limits how many fit in domain d when empty: "8 GPUs", "9 CPUs". */
 function limitingRequest(index: ClusterIndex, level: LevelIndex, d: number, k: Profile, ever: Uint8Array): string {
