@@ -5,8 +5,9 @@
  * created later, as a delta), a stream for team A does not; a stream for team C, where the identity has
  * no Role, gets the 403 the pages show as "You may not list PodCliqueSets in C."; the header's scope line
  * names the namespace each stream watches. The server lists only with the identity's own token.
- * With CANOPY_MAX_WATCHED_NAMESPACES=2, a stream for a third namespace D while B and C are watched gets
- * the limit's message in its kinds' states (HTTP status 429), and D's objects once C's stream closes.
+ * With CANOPY_MAX_WATCHED_NAMESPACES=2, a stream for a third namespace D while B and C are watched waits
+ * for a place (connecting) through the hub's grace, then gets the limit's message in its kinds' states
+ * (HTTP status 429), and D's objects once C's stream closes.
  */
 import * as k8s from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { GET as streamRoute } from '../../app/api/stream/route';
 import { kindAvailability, unavailableText } from '../../components/hooks/kindAvailability';
 import { accessLimits, accessSentences } from '../../components/shell/ClusterStatus';
 import { objectKey } from '../../lib/cluster/kinds';
-import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
+import type { ConnectionStates, StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import { configureWatchHub, resetWatchHub } from '../../server/hub';
 import { openConnection } from '../../server/kube/connection';
 import { setClusterSource } from '../../server/sources';
@@ -56,6 +57,8 @@ function openStream(query: Record<string, string>) {
   expect(response.status).toBe(200);
   const deltas: StreamDelta[] = [];
   const snapshots: StreamSnapshot[] = [];
+  /** Every state message, in order (a refusal turns into its 429 as one, after the hub's grace). */
+  const states: ConnectionStates[] = [];
   let resolveSnapshot: (snapshot: StreamSnapshot) => void = () => {};
   const snapshot = new Promise<StreamSnapshot>((resolve) => (resolveSnapshot = resolve));
   void readServerSentEvents(response.body!, (event, data) => {
@@ -64,8 +67,9 @@ function openStream(query: Record<string, string>) {
       resolveSnapshot(snapshots[0]!);
     }
     if (event === 'delta') deltas.push(JSON.parse(data!) as StreamDelta);
+    if (event === 'state') states.push(JSON.parse(data!) as ConnectionStates);
   });
-  const stream = { snapshot, snapshots, deltas, close: () => abort.abort() };
+  const stream = { snapshot, snapshots, deltas, states, close: () => abort.abort() };
   streams.push(stream);
   return stream;
 }
@@ -174,8 +178,14 @@ describe('streams of a namespace-scoped identity follow the namespace each brows
 
     const message = 'Canopy is already watching 2 namespaces (the limit, CANOPY_MAX_WATCHED_NAMESPACES); close a tab watching another namespace or raise the limit';
     const streamD = openStream({ namespace: d, cluster });
-    const refused = await streamD.snapshot;
-    expect(pcsKeys(refused)).toEqual([]);
+    const waiting = await streamD.snapshot;
+    expect(pcsKeys(waiting)).toEqual([]);
+    // First it waits for a place (a switching tab's old stream may be closing), then, still refused, it is told why.
+    for (const kind of ['Pod', 'PodCliqueSet'] as const) expect(waiting.states[kind]).toMatchObject({ status: 'connecting', namespace: d });
+    const refused = await eventually('D’s stream is told the limit once the grace is over', async () => {
+      const last = streamD.states.at(-1);
+      return last?.PodCliqueSet?.status === 'error' ? { states: last } : undefined;
+    }, 15_000);
     for (const kind of ['Pod', 'PodCliqueSet'] as const) expect(refused.states[kind]).toMatchObject({ status: 'error', httpStatus: 429, namespace: d, lastError: message });
     const availability = kindAvailability({ synced: true, kinds: refused.states }, 'PodCliqueSet', d);
     expect(unavailableText('PodCliqueSet', availability, d)).toBe(`Could not list PodCliqueSets in ${d}: ${message}.`);
@@ -192,6 +202,11 @@ describe('streams of a namespace-scoped identity follow the namespace each brows
     expect(admitted.states.PodCliqueSet).toMatchObject({ status: 'live', namespace: d });
     // C is now the one past the limit.
     const again = openStream({ namespace: c, cluster });
-    expect((await again.snapshot).states.PodCliqueSet).toMatchObject({ status: 'error', httpStatus: 429, namespace: c, lastError: message });
+    expect((await again.snapshot).states.PodCliqueSet).toMatchObject({ status: 'connecting', namespace: c });
+    const againRefused = await eventually('C’s new stream is told the limit once the grace is over', async () => {
+      const last = again.states.at(-1)?.PodCliqueSet;
+      return last?.status === 'error' ? last : undefined;
+    }, 15_000);
+    expect(againRefused).toMatchObject({ status: 'error', httpStatus: 429, namespace: c, lastError: message });
   });
 });

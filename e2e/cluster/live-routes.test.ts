@@ -120,7 +120,16 @@ describe('the other routes', () => {
     expect(tooBigBody.plan.gangs[0]!.reason).toMatch(/rack/);
 
     const up = await preview(post('/api/preview', JSON.stringify({ scale: { kind: 'PodCliqueSet', namespace: appNamespace, name: 'disagg', replicas: 2 } })));
-    expect(await up.json()).toMatchObject({ from: 1, to: 2, plan: { feasible: true, gangs: [{ name: 'disagg-1', placed: true }] } });
+    // No operator runs here, so replica 0's pods were never created: they need room too and are planned
+    // with the new replica's (none is Pending, none is added by the scale).
+    const upBody = (await up.json()) as { from: number; to: number; plan: { feasible: boolean; gangs: { name: string; placed: boolean }[] }; added: string[]; pending: Record<string, string[]> };
+    expect(upBody).toMatchObject({ from: 1, to: 2, plan: { feasible: true }, pending: {} });
+    expect(upBody.plan.gangs.map((g) => [g.name, g.placed])).toEqual([
+      ['disagg-0', true],
+      ['disagg-1', true],
+    ]);
+    expect(upBody.added.length).toBeGreaterThan(0);
+    expect(upBody.added.every((name) => name.startsWith('disagg-1-'))).toBe(true);
   });
 
   it('scales through POST /api/scale and reports the apiserver 404 verbatim', async () => {
