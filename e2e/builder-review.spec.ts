@@ -238,3 +238,17 @@ test('the placement preview of a stack with errors says Grove would refuse it, n
   await expect(summary).toHaveText(/^Every gang fits · /);
   await expect(summary).toHaveAttribute('data-errors', '0');
 });
+
+test('the placement preview counts the errors of the stack it places, not of another document in the file', async ({ page }) => {
+  await page.goto('/builder');
+  await ready(page);
+  // The second document is refused by Grove (two cliques with one roleName); the first, which the builder edits and previews, is fine.
+  const second = STACK.replace('{name: review,', '{name: review-second,').replace('roleName: decode', 'roleName: prefill');
+  await pasteIntoEditor(editor(page), `${STACK}\n---\n${second}`);
+  await expect(page.locator('[data-testid="builder-finding"][data-severity="error"]')).not.toHaveCount(0);
+  await page.getByRole('button', { name: 'Preview placement' }).click();
+  const summary = page.getByTestId('preview-panel').getByTestId('preview-summary');
+  await expect(summary).toHaveText(/^Every gang fits · /);
+  await expect(summary).toHaveAttribute('data-errors', '0');
+});
+

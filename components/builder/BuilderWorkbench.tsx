@@ -231,7 +231,10 @@ function BuilderWorkbenchInner() {
     [view, graph, pcsIndex],
   );
   // Counted as the findings list shows them (a document's parse errors as one), so the panels agree with it.
-  const errorCount = useMemo(() => listedFindings(findings).filter((f) => f.entry.severity === 'error').length, [findings]);
+  const listedErrors = useMemo(() => listedFindings(findings).filter((f) => f.entry.severity === 'error'), [findings]);
+  const errorCount = listedErrors.length;
+  /** The errors of the stack the preview places (the apply sends every document; the preview one). */
+  const previewErrorCount = useMemo(() => listedErrors.filter((f) => f.entry.document === pcsIndex).length, [listedErrors, pcsIndex]);
 
   // ---- load: this browser's saved work, and a shared link's stack on top of it (one undo away)
   useEffect(() => {
@@ -1022,7 +1025,7 @@ function BuilderWorkbenchInner() {
           </div>
           {panel !== 'none' && (
             <div className="h-[45%] min-h-0 border-t border-zinc-200 dark:border-zinc-800">
-              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} errors={errorCount} onClose={() => setPanel('none')} />}
+              {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} errors={previewErrorCount} readable={read.ok} onClose={() => setPanel('none')} />}
               {panel === 'apply' && <ApplyPanel text={work.text} target={target} errors={errorCount} onClose={() => setPanel('none')} />}
             </div>
           )}

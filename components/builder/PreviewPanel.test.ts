@@ -13,4 +13,7 @@ describe('the builder preview’s verdict', () => {
     expect(previewVerdict('partial', 1, 3)).toEqual({ text: '3 errors: Grove would refuse this stack. Placement of what the YAML says: every gang fits; 1 pod not placed', tone: 'error' });
     expect(previewVerdict('none', 0, 2).text).toBe('2 errors: Grove would refuse this stack. Placement of what the YAML says: does not fit');
   });
+  test('a YAML that broke while the panel was open: the placement is of its last readable version, said so', () => {
+    expect(previewVerdict('all', 0, 1, false)).toEqual({ text: 'The YAML cannot be read; placement of its last readable version: every gang fits', tone: 'warning' });
+  });
 });

@@ -20,7 +20,7 @@ const NO_PODS: readonly KubeObject[] = [];
  * Where the stack would land on the cluster as the stream shows it now; computed in the browser.
  * `errors`: the validation errors of the text (Grove would refuse it): the verdict says so first.
  */
-export function PreviewPanel({ pcs, text, errors, onClose }: { pcs: PodCliqueSet; text: string; errors: number; onClose: () => void }) {
+export function PreviewPanel({ pcs, text, errors, readable = true, onClose }: { pcs: PodCliqueSet; text: string; errors: number; readable?: boolean; onClose: () => void }) {
   const { state, error, unreadablePods } = useClusterState();
   const connection = useConnectionState();
   const nodes = useKindAvailability('Node');
@@ -40,7 +40,7 @@ export function PreviewPanel({ pcs, text, errors, onClose }: { pcs: PodCliqueSet
         <h2 id="preview-heading" className="text-xs font-semibold">
           Placement preview
         </h2>
-        {outcome?.kind === 'ok' && <PreviewSummary preview={outcome.preview} errors={errors} />}
+        {outcome?.kind === 'ok' && <PreviewSummary preview={outcome.preview} errors={errors} readable={readable} />}
         <button
           type="button"
           className="ml-auto text-xs font-medium text-blue-700 underline hover:no-underline dark:text-blue-400"
@@ -139,8 +139,10 @@ export function PreviewPanel({ pcs, text, errors, onClose }: { pcs: PodCliqueSet
  * stack with validation errors is no success whatever fits: Grove would refuse it, so that comes first
  * and the placement is said as the placement of what the YAML says.
  */
-export function previewVerdict(fit: PlanFit, leftOut: number, errors: number): { text: string; tone: 'ok' | 'warning' | 'error' } {
+export function previewVerdict(fit: PlanFit, leftOut: number, errors: number, readable = true): { text: string; tone: 'ok' | 'warning' | 'error' } {
   const placement = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${leftOut} pod${leftOut === 1 ? '' : 's'} not placed` : 'Does not fit';
+  // The YAML broke while the panel was open: what is shown is the stack as it last read, not the text.
+  if (!readable) return { text: `The YAML cannot be read; placement of its last readable version: ${placement.charAt(0).toLowerCase()}${placement.slice(1)}`, tone: 'warning' };
   if (errors > 0) return { text: `${errors} error${errors === 1 ? '' : 's'}: Grove would refuse this stack. Placement of what the YAML says: ${placement.charAt(0).toLowerCase()}${placement.slice(1)}`, tone: 'error' };
   return { text: placement, tone: fit === 'all' ? 'ok' : fit === 'partial' ? 'warning' : 'error' };
 }
@@ -148,13 +150,13 @@ export function previewVerdict(fit: PlanFit, leftOut: number, errors: number): {
 const VERDICT_COLOUR = { ok: 'text-emerald-700 dark:text-emerald-400', warning: 'text-amber-800 dark:text-amber-300', error: 'text-red-700 dark:text-red-400' } as const;
 
 /** The verdict, beside the pod count; and the running gangs kept. */
-function PreviewSummary({ preview, errors }: { preview: PlacementPreview; errors: number }) {
+function PreviewSummary({ preview, errors, readable }: { preview: PlacementPreview; errors: number; readable: boolean }) {
   const fit = planFit(preview.plan);
   const placed = preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0);
   const total = preview.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
   // As `canopy place` counts them: running gangs with nothing new (one that gains pods is in the plan too).
   const runningOnly = preview.running.filter((r) => r.complete).length;
-  const verdict = previewVerdict(fit, podsLeftOut(preview.plan.gangs), errors);
+  const verdict = previewVerdict(fit, podsLeftOut(preview.plan.gangs), errors, readable);
   return (
     <span data-testid="preview-summary" data-fit={fit} data-errors={errors} className={`text-xs font-medium ${VERDICT_COLOUR[verdict.tone]}`}>
       {verdict.text} · {preview.plan.gangs.length} gang(s), {placed === total ? placed : `${placed} of ${total}`} pod(s) placed
