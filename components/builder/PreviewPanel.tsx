@@ -5,7 +5,8 @@ import type { KubeObject } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import type { ClusterState } from '../../lib/cluster/state';
 import { previewPodCliqueSet, type PlacementPreview } from '../../lib/placement/preview';
-import { gangPlacementText, gangPlanNotes, planFit, podsLeftOut, runningGangFacts, runningGangLine, type PlanFit } from '../../lib/workloads/planNotes';
+import { expandedPodCount, gangPlacementText, gangPlanNotes, planFit, podsLeftOut, runningGangFacts, runningGangLine, type PlanFit } from '../../lib/workloads/planNotes';
+import { plural } from '../../lib/workloads/plural';
 import { useClusterState } from '../hooks/useClusterState';
 import { useConnectionState, useKindAvailability } from '../hooks/useClusterStream';
 import { unavailableText } from '../hooks/kindAvailability';
@@ -140,10 +141,11 @@ export function PreviewPanel({ pcs, text, errors, readable = true, onClose }: { 
  * and the placement is said as the placement of what the YAML says.
  */
 export function previewVerdict(fit: PlanFit, leftOut: number, errors: number, readable = true): { text: string; tone: 'ok' | 'warning' | 'error' } {
-  const placement = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${leftOut} pod${leftOut === 1 ? '' : 's'} not placed` : 'Does not fit';
+  const placement = fit === 'all' ? 'Every gang fits' : fit === 'partial' ? `Every gang fits; ${plural(leftOut, 'pod')} not placed` : 'Does not fit';
+  const inSentence = `${placement.charAt(0).toLowerCase()}${placement.slice(1)}`;
   // The YAML broke while the panel was open: what is shown is the stack as it last read, not the text.
-  if (!readable) return { text: `The YAML cannot be read; placement of its last readable version: ${placement.charAt(0).toLowerCase()}${placement.slice(1)}`, tone: 'warning' };
-  if (errors > 0) return { text: `${errors} error${errors === 1 ? '' : 's'}: Grove would refuse this stack. Placement of what the YAML says: ${placement.charAt(0).toLowerCase()}${placement.slice(1)}`, tone: 'error' };
+  if (!readable) return { text: `The YAML cannot be read; placement of its last readable version: ${inSentence}`, tone: 'warning' };
+  if (errors > 0) return { text: `${plural(errors, 'error')}: Grove would refuse this stack. Placement of what the YAML says: ${inSentence}`, tone: 'error' };
   return { text: placement, tone: fit === 'all' ? 'ok' : fit === 'partial' ? 'warning' : 'error' };
 }
 
@@ -153,7 +155,7 @@ const VERDICT_COLOUR = { ok: 'text-emerald-700 dark:text-emerald-400', warning: 
 function PreviewSummary({ preview, errors, readable }: { preview: PlacementPreview; errors: number; readable: boolean }) {
   const fit = planFit(preview.plan);
   const placed = preview.plan.gangs.reduce((n, g) => n + g.pods.length, 0);
-  const total = preview.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
+  const total = expandedPodCount(preview.gangs);
   // As `canopy place` counts them: running gangs with nothing new (one that gains pods is in the plan too).
   const runningOnly = preview.running.filter((r) => r.complete).length;
   const verdict = previewVerdict(fit, podsLeftOut(preview.plan.gangs), errors, readable);

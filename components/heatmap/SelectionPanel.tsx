@@ -13,6 +13,7 @@ import type { KubeObject } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
 import type { HeatmapLevel } from '../../lib/heatmap/levels';
 import type { GangSpan, WorkloadSpan } from '../../lib/heatmap/span';
+import { plural } from '../../lib/workloads/plural';
 import { podGpus, podStage } from '../../lib/workloads/pods';
 import { belongsTo, gangState, type GangMember, type GangState } from '../../lib/workloads/tree';
 import { useKindObjects } from '../hooks/useClusterStream';
@@ -95,7 +96,7 @@ export function workloadGangs(span: WorkloadSpan, podGangs: readonly KubeObject[
 /** "nofit-0: no GPUs yet, 19 pods pending, Pending"; "w-0: 4 GPUs, Running". */
 export function gangRowText(row: GangRow): string {
   const parts = [row.gpus > 0 ? `${row.gpus} GPUs` : 'no GPUs yet'];
-  if (row.pendingPods > 0) parts.push(`${row.pendingPods} pod${row.pendingPods === 1 ? '' : 's'} pending`);
+  if (row.pendingPods > 0) parts.push(`${plural(row.pendingPods, 'pod')} pending`);
   if (row.state) parts.push(row.state);
   return `${row.name}: ${parts.join(', ')}`;
 }
@@ -132,7 +133,7 @@ export interface SelectionText {
  */
 export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[], checks: readonly ConstraintCheck[] = [], boundOffMap = 0): SelectionText {
   const levelOf = (domain: string) => levels.find((l) => l.domain === domain);
-  const plural = (domain: string, count: number) => {
+  const domainCount = (domain: string, count: number) => {
     const name = levelOf(domain)?.nvlink ? 'NVLink domain' : domain;
     return `${count} ${name}${count === 1 ? '' : 's'}`;
   };
@@ -152,20 +153,20 @@ export function selectionText(span: WorkloadSpan, levels: readonly HeatmapLevel[
     // A level where it has no GPU (its pods all pending, or on the map without GPUs) spans nothing to name.
     spans: Object.entries(span.domains)
       .filter(([, list]) => list.length > 0)
-      .map(([level, list]) => `Spans ${plural(level, list.length)}: ${names(list)}`),
+      .map(([level, list]) => `Spans ${domainCount(level, list.length)}: ${names(list)}`),
     unplaced:
       span.pods > 0
         ? null
         : boundOffMap > 0
-          ? `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending; none on this map (${boundOffMap} bound to nodes without GPUs)`
-          : `${span.pendingPods} pod${span.pendingPods === 1 ? '' : 's'} pending, none placed`,
+          ? `${plural(span.pendingPods, 'pod')} pending; none on this map (${boundOffMap} bound to nodes without GPUs)`
+          : `${plural(span.pendingPods, 'pod')} pending, none placed`,
     problems: broken(required),
     notes: broken(unmet('preferred')),
     split: spread.length
       ? spread
           .map(
             (g) =>
-              `gang ${g.name} spans ${g.splitAt.map((l) => `${plural(l, g.domains[l]!.length)} (${names(g.domains[l]!)}${collapsed(l)})`).join(' and ')}${constrained.has(g.name) ? '' : ' (it has no pack constraint)'}`,
+              `gang ${g.name} spans ${g.splitAt.map((l) => `${domainCount(l, g.domains[l]!.length)} (${names(g.domains[l]!)}${collapsed(l)})`).join(' and ')}${constrained.has(g.name) ? '' : ' (it has no pack constraint)'}`,
           )
           .join('; ')
       : null,

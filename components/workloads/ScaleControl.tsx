@@ -13,7 +13,7 @@ import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
 import { plural } from '../../lib/workloads/plural';
-import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
+import { expandedPodCount, gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion';
@@ -429,7 +429,7 @@ interface PlannedPods {
 
 function plannedPods(impact: ScalePreview): PlannedPods {
   const added = new Set(impact.added);
-  const planned = impact.gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
+  const planned = expandedPodCount(impact.gangs);
   const isAdded = (name: string) => added.has(name);
   const addedLeftOut = podsLeftOut(impact.plan.gangs.map((g) => ({ ...g, unplacedOptionalPods: g.unplacedOptionalPods?.filter(isAdded), unplacedPods: g.unplacedPods?.filter(isAdded) })));
   const pending = Object.values(impact.pending).flat();

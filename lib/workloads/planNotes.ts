@@ -4,6 +4,7 @@
  * scheduler leaves Pending, the plan's warnings (the engine's own sentences, as the CLI and the other
  * previews print them), and where the pods land. Pure; takes the plan's own fields.
  */
+import type { ExpandedGang } from '../grove/gang';
 import type { GangPlacement, Plan, PlannedPod } from '../placement/plan';
 import type { RunningGang } from '../placement/preview';
 import { plural } from './plural';
@@ -31,6 +32,11 @@ export function pendingPodsNote(g: GangFacts): string | undefined {
 /** Pods of the plan that will not be placed though their gang is (above minAvailable, or left Pending pod by pod). */
 export function podsLeftOut(gangs: readonly GangFacts[]): number {
   return gangs.reduce((n, g) => n + leftOutOf(g), 0);
+}
+
+/** The pods of some expanded gangs: what a plan of them places when everything fits. */
+export function expandedPodCount(gangs: readonly Pick<ExpandedGang, 'podGroups'>[]): number {
+  return gangs.reduce((n, g) => n + g.podGroups.reduce((m, pg) => m + pg.pods.length, 0), 0);
 }
 
 
