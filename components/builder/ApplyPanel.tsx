@@ -21,12 +21,7 @@ import {
   type ApplyTarget,
   type FieldConflict,
 } from './applyStep';
-
-function show(v: unknown): string {
-  if (v === undefined) return '—';
-  const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
-}
+import { DiffTable } from './DiffTable';
 
 /**
  * May the user apply a PodCliqueSet here; null while asked. Stricter than the Workloads page's
@@ -188,19 +183,7 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
                     {w}
                   </p>
                 ))}
-                {step.kind === 'diff' && r.before !== null && (r.changes?.length ?? 0) > 0 && (
-                  <table className="mt-1 w-full font-mono text-[11px]">
-                    <tbody>
-                      {r.changes!.map((c) => (
-                        <tr key={c.path} className="border-t border-zinc-100 dark:border-zinc-900">
-                          <td className="py-0.5 pr-2">{c.path}</td>
-                          <td className="pr-2 text-red-700 dark:text-red-400">{show(c.old)}</td>
-                          <td className="text-emerald-700 dark:text-emerald-400">{show(c.new)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                )}
+                {step.kind === 'diff' && r.before !== null && (r.changes?.length ?? 0) > 0 && <DiffTable changes={r.changes!} />}
               </li>
             ))}
           </ul>

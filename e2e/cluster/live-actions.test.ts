@@ -87,7 +87,7 @@ describe('apply', () => {
     changed.spec.template.cliques[3].spec.replicas = 3;
     const preview = await source.apply(changed, { dryRun: true });
     expect(preview.unchanged).toBe(false);
-    expect(preview.changes).toEqual([{ path: 'spec.template.cliques[3].spec.replicas', old: 2, new: 3 }]);
+    expect(preview.changes).toEqual([{ path: 'spec.template.cliques[name="decode"].spec.replicas', old: 2, new: 3 }]);
     expect((await getObject('podcliquesets', 'disagg')).spec.template.cliques[3].spec.replicas).toBe(2);
     await source.apply(changed, { dryRun: false });
     expect((await getObject('podcliquesets', 'disagg')).spec.template.cliques[3].spec.replicas).toBe(3);

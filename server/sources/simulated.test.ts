@@ -343,7 +343,7 @@ describe('applying the disaggregated fixture', () => {
     more.metadata.labels = { team: 'inference' };
     const expected = [
       { path: 'metadata.labels', new: { team: 'inference' } },
-      { path: 'spec.template.cliques[3].spec.replicas', old: 2, new: 3 },
+      { path: 'spec.template.cliques[name="decode"].spec.replicas', old: 2, new: 3 },
     ];
     const dry = await s.apply(more, { dryRun: true });
     expect(dry).toMatchObject({ unchanged: false, dryRun: true });
