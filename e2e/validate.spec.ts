@@ -143,6 +143,35 @@ test('a YAML syntax error is listed with its line and marked in the editor', asy
   await expect(activeLineNumber(page)).toHaveText(String(SYNTAX_ERROR_LINE));
 });
 
+test('an unclosed [ in one document of three is one syntax finding at its line, counting the parser\'s other errors; the other documents are still checked', async ({ page }) => {
+  const valid = MISSING_ROLE_NAME.replace('name: demo', 'name: first').replace('      - name: worker\n        spec:\n', '      - name: worker\n        spec:\n          roleName: worker\n');
+  const broken = MISSING_ROLE_NAME.replace('name: demo', 'name: broken').replace(/^spec:$/m, 'spec: [');
+  const text = `${valid}---\n${broken}---\n${MISSING_ROLE_NAME}`;
+  // The bracket opens on line 35; yaml's first error is on the line after it, and 24 more follow from it.
+  expect(text.split('\n').indexOf('spec: [') + 1).toBe(35);
+  // Before the third document: the first (28 lines, its worker has a roleName), ---, the second (27), ---.
+  const thirdWorkerSpecLine = 28 + 1 + 27 + 1 + WORKER_SPEC_LINE;
+  await paste(page, text);
+
+  const syntax = page.locator('[data-finding][data-source="syntax"]');
+  await expect(syntax).toHaveCount(1);
+  await expect(syntax).toHaveAttribute('data-line', '36');
+  await expect(syntax).toContainText('Implicit keys need to be on a single line — and 24 more parse errors after it');
+  await expect(syntax).toContainText('line 36');
+  await expect(page.getByRole('heading', { name: /^YAML syntax/ })).toContainText('1 error');
+
+  // The first and third documents are read and checked: the third's missing roleName is found.
+  await expect(page.getByRole('heading', { name: /PodCliqueSet first/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /PodCliqueSet demo/ })).toBeVisible();
+  await expect(page.locator('[data-finding][data-path="/spec/template/cliques/1/spec/roleName"]')).toHaveAttribute('data-line', String(thirdWorkerSpecLine));
+  await expect(page.locator('[data-finding]')).toHaveCount(2);
+  await expect(page.getByTestId('findings-summary')).toContainText('2 errors');
+
+  // In the editor the broken document (lines 30-57) is marked on that line only, not on every line after the bracket.
+  await expect(page.locator('.cm-gutter-lint .cm-lint-marker-error').first()).toBeVisible();
+  expect((await linesOf(page, '.cm-gutter-lint .cm-lint-marker-error')).filter((line) => line >= 30 && line <= 57)).toEqual([36]);
+});
+
 test('the example PodCliqueSet loads and has no findings', async ({ page }) => {
   await page.getByRole('button', { name: 'Load example', exact: true }).click();
   expect(await editorText(page)).toContain('kind: PodCliqueSet');

@@ -31,7 +31,7 @@ import {
   type EditResult,
   type Selection,
 } from '@/lib/builder/edits';
-import { countFindings, findingTarget, listedFindings } from '@/lib/builder/findings';
+import { countFindings, findingTarget } from '@/lib/builder/findings';
 import { checkAgainstRunning, copyOfLiveText, liveStackText, parseEditParam, runningTargets, stackKey } from '@/lib/builder/liveStack';
 import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import { createHistory, NO_TYPING, openingHistory, pushHistory, redo, typingStep, undo, type History } from '@/lib/builder/history';
@@ -230,8 +230,8 @@ function BuilderWorkbenchInner() {
     () => (view?.all ?? []).map((entry) => ({ entry, target: entry.path !== null && entry.document === pcsIndex ? findingTarget(graph, entry.path) : { kind: 'stack' as const } })),
     [view, graph, pcsIndex],
   );
-  // Counted as the findings list shows them (a document's parse errors as one), so the panels agree with it.
-  const listedErrors = useMemo(() => listedFindings(findings).filter((f) => f.entry.severity === 'error'), [findings]);
+  // Counted as the findings list shows them (the parser gives a document's syntax errors as one), so the panels agree with it.
+  const listedErrors = useMemo(() => findings.filter((f) => f.entry.severity === 'error'), [findings]);
   const errorCount = listedErrors.length;
   /** The errors of the stack the preview places (the apply sends every document; the preview one). */
   const previewErrorCount = useMemo(() => listedErrors.filter((f) => f.entry.document === pcsIndex).length, [listedErrors, pcsIndex]);

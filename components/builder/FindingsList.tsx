@@ -1,8 +1,7 @@
 'use client';
 
-import { useMemo } from 'react';
 // Relative, not '@/': vitest (which tests findingPath) has no path alias.
-import { findingPlace, listedFindings, type FindingTarget } from '../../lib/builder/findings';
+import { findingPlace, type FindingTarget } from '../../lib/builder/findings';
 import { fieldPath } from '../../lib/cluster/fieldPath';
 import { pointerSegments } from '../../lib/grove/meta';
 import type { FindingEntry } from '../validate/reportView';
@@ -18,11 +17,10 @@ export interface BuilderFinding {
 }
 
 /**
- * Every finding of the text (a document's parse errors as their first, listedFindings), each named by
- * its document; choosing one selects what it is about and shows the field and the line.
+ * Every finding of the text (a document's parse errors come as their first from the parser), each named
+ * by its document; choosing one selects what it is about and shows the field and the line.
  */
-export function FindingsList({ findings: all, pending, onJump }: { findings: readonly BuilderFinding[]; pending: boolean; onJump: (f: BuilderFinding) => void }) {
-  const findings = useMemo(() => listedFindings(all), [all]);
+export function FindingsList({ findings, pending, onJump }: { findings: readonly BuilderFinding[]; pending: boolean; onJump: (f: BuilderFinding) => void }) {
   const errors = findings.filter((f) => f.entry.severity === 'error').length;
   const warnings = findings.length - errors;
   return (

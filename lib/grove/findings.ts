@@ -35,6 +35,11 @@ export interface ParseError {
   column: number;
   /** 0-based index of the document it belongs to. */
   document: number;
+  /**
+   * How many more syntax errors the parser reported in this document after this one (absent when none):
+   * a document's are listed as their first, whose message ends "— and N more parse errors after it".
+   */
+  moreErrors?: number;
 }
 
 export interface ManifestReport {

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { documentData, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
+import { checkManifestText } from './check';
+import { documentData, MAX_PARSE_MESSAGE, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
 
 const PCS_WITH_NULLS = `# a PodCliqueSet with nulls the apiserver would prune
 apiVersion: grove.io/v1alpha1
@@ -280,6 +281,75 @@ describe('parseYamlDocuments (the one YAML read: Validate, CLI, builder)', () =>
   });
 });
 
+/** Every error the documents hold (parseYamlDocuments lists a document's first only), at its line:column. */
+function everyError(text: string): { message: string; line: number; column: number; document: number }[] {
+  const { documents, lineCounter } = parseYamlDocuments(text);
+  return documents.flatMap((doc, document) =>
+    doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { message: e.message, line: pos.line, column: pos.col, document };
+    }),
+  );
+}
+
+describe('syntax errors: one per document, the first by position, counting the rest', () => {
+  // One `[` opened and never closed, in the second of three documents (its `spec:` on line 28); the third has no roleName.
+  const named = (name: string) => PCS_WITH_NULLS.replace('name: demo', `name: ${name}`);
+  const text = `${named('first')}---\n${named('broken').replace(/^spec:$/m, 'spec: [')}---\n${named('third').replace('          roleName: app\n', '')}`;
+
+  test('an unclosed [ is one parse error of its document, at its first error, saying how many more; the other documents are read and validated', () => {
+    expect(text.split('\n').indexOf('spec: [') + 1).toBe(28);
+    // What yaml itself reports: an error on most lines after the bracket, all in that document.
+    const reported = everyError(text);
+    expect(reported).toHaveLength(15);
+    expect(new Set(reported.map((e) => e.document))).toEqual(new Set([1]));
+
+    const { errors, documents } = parseManifests(text);
+    expect(errors).toEqual([{ message: 'Implicit keys need to be on a single line — and 14 more parse errors after it', line: 29, column: 13, document: 1, moreErrors: 14 }]);
+    expect(documents.map((d) => [d.index, d.name, d.errors.length])).toEqual([
+      [0, 'first', 0],
+      [1, null, 1],
+      [2, 'third', 0],
+    ]);
+
+    const report = checkManifestText(text);
+    expect(report.parseErrors).toEqual(errors);
+    // The third document's clique `spec:` key: line 13 of it, 44 lines into the file.
+    expect(report.documents.map((d) => [d.index, d.name, d.findings.filter((f) => f.severity === 'error').map((f) => `${f.line}:${f.column} ${f.rule}`)])).toEqual([
+      [0, 'first', []],
+      [2, 'third', ['57:9 schema.required']],
+    ]);
+  });
+
+  test('the first is the first by position, though yaml reports some errors of a collection after those inside it', () => {
+    // yaml reports "Block collections are not allowed within flow collections" (at the bracket's content) after later errors.
+    const text = 'kind: PodCliqueSet\nspec: [\n  cliques:\n    - name: p\n      args:\n        - --kv\n        - \'{"kv_role":"kv_producer"}\'\n';
+    const reported = everyError(text);
+    const earliest = reported.reduce((a, b) => ((b.line - a.line || b.column - a.column) < 0 ? b : a));
+    expect(reported[0]).not.toEqual(earliest);
+    expect(parseYamlDocuments(text).errors).toEqual([{ ...earliest, message: `${earliest.message} — and ${reported.length - 1} more parse errors after it`, moreErrors: reported.length - 1 }]);
+  });
+
+  test('a single error reads as yaml wrote it, without a count; two say "1 more parse error"', () => {
+    expect(parseYamlDocuments('a: 1\na: 2\n').errors).toEqual([{ message: 'Map keys must be unique: "a" is a key twice in the top-level map', line: 2, column: 1, document: 0 }]);
+    expect(parseYamlDocuments('a: 1\na: 2\na: 3\n').errors).toEqual([{ message: 'Map keys must be unique: "a" is a key twice in the top-level map — and 1 more parse error after it', line: 2, column: 1, document: 0, moreErrors: 1 }]);
+  });
+
+  test('a message quoting a long part of the file quotes a short excerpt of it on one line, and is cut to MAX_PARSE_MESSAGE', () => {
+    // The key as written (its quotes, a tab) in 40 characters, blanks as one space.
+    const key = `"long key\twith ${'k'.repeat(300)}"`;
+    const [quoted] = parseYamlDocuments(`${key}: 1\n${key}: 2\n`).errors;
+    expect(quoted).toEqual({ message: `Map keys must be unique: "\\"long key with ${'k'.repeat(24)}…" is a key twice in the top-level map`, line: 2, column: 1, document: 0 });
+
+    // The JSON path of the map is not quoted: the whole message is cut.
+    const [cut] = parseYamlDocuments(`${'p'.repeat(200)}:\n  ${'q'.repeat(200)}:\n    a: 1\n    a: 2\n`).errors;
+    const whole = `Map keys must be unique: "a" is a key twice in ${'p'.repeat(200)}.${'q'.repeat(200)}`;
+    expect(cut!.message).toBe(`${whole.slice(0, MAX_PARSE_MESSAGE - 1)}…`);
+    expect(cut!.message).toHaveLength(MAX_PARSE_MESSAGE);
+    expect(cut).toMatchObject({ line: 4, column: 5 });
+  });
+});
+
 describe('duplicate keys (found in one pass, not by yaml\'s quadratic uniqueKeys)', () => {
   /** What yaml's own check reports: the reference the one-pass check must equal. */
   function yamlsOwnDuplicates(text: string): { line: number; column: number; document: number }[] {
@@ -292,10 +362,7 @@ describe('duplicate keys (found in one pass, not by yaml\'s quadratic uniqueKeys
       }),
     );
   }
-  const duplicates = (text: string) =>
-    parseYamlDocuments(text)
-      .errors.filter((e) => /unique/.test(e.message))
-      .map(({ line, column, document }) => ({ line, column, document }));
+  const duplicates = (text: string) => everyError(text).filter((e) => /unique/.test(e.message)).map(({ line, column, document }) => ({ line, column, document }));
 
   // Keys from a small pool so duplicates are common; YAML 1.1 spellings that read as the same value
   // (yes / true, 0x10 / 16) and ones that do not ("1" / 1), block and flow maps, nesting, several documents.
@@ -320,10 +387,14 @@ describe('duplicate keys (found in one pass, not by yaml\'s quadratic uniqueKeys
 
   test('the error names the key and the JSON path of its map', () => {
     const text = 'a: 1\nspec:\n  template:\n    cliques:\n      - name: x\n        spec: {replicas: 1, "nvidia.com/gpu": {b: 1, b: 2}}\n        name: y\na: 2\n';
-    expect(parseYamlDocuments(text).errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+    expect(everyError(text).map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
       '6:54 Map keys must be unique: "b" is a key twice in spec.template.cliques[0].spec["nvidia.com/gpu"]',
       '7:9 Map keys must be unique: "name" is a key twice in spec.template.cliques[0]',
       '8:1 Map keys must be unique: "a" is a key twice in the top-level map',
+    ]);
+    // Listed as the document's first, counting the others.
+    expect(parseYamlDocuments(text).errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      '6:54 Map keys must be unique: "b" is a key twice in spec.template.cliques[0].spec["nvidia.com/gpu"] — and 2 more parse errors after it',
     ]);
   });
 

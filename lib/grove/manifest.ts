@@ -182,7 +182,7 @@ export interface ManifestDocument {
 
 export interface ParsedManifests {
   documents: ManifestDocument[];
-  /** All syntax errors of the file, in order. */
+  /** The file's syntax errors (one per document, see documentSyntaxError) and the documents' own reading errors, in order. */
   errors: ParseError[];
   lineCounter: LineCounter;
 }
@@ -190,7 +190,7 @@ export interface ParsedManifests {
 export interface ParsedYaml {
   /** Every document of the file, in order, empty ones included (writeYamlDocuments gives the file back). */
   documents: Document.Parsed[];
-  /** Syntax errors, in order, with line:column and the index of their document. */
+  /** Syntax errors, one per document that has any (documentSyntaxError), in order, with line:column and the index of their document. */
   errors: ParseError[];
   lineCounter: LineCounter;
 }
@@ -205,13 +205,55 @@ export function parseYamlDocuments(text: string): ParsedYaml {
     addDuplicateKeyErrors(doc, text);
     writeStyles.set(doc, detectWriteStyle(doc, text));
   }
-  const errors = documents.flatMap((doc, index) =>
-    doc.errors.map((e): ParseError => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { message: e.message.split('\n')[0]!, line: pos.line, column: pos.col, document: index };
-    }),
-  );
+  const errors = documents.flatMap((doc, index) => {
+    const error = documentSyntaxError(doc, index, lineCounter);
+    return error ? [error] : [];
+  });
   return { documents, errors, lineCounter };
+}
+
+/** The longest syntax error message listed (before its "and N more"), and the longest excerpt of YAML quoted in one. */
+export const MAX_PARSE_MESSAGE = 240;
+const MAX_QUOTED_EXCERPT = 40;
+
+/**
+ * A document's syntax errors as every reader lists them: one, the first by position (its line:column
+ * the nearest the cause), saying how many more the parser reported after it. One unclosed `[` makes
+ * yaml report an error on most lines after it (73 for one bracket in a builder template), each a
+ * consequence of the first, and the list buried the cause. The document itself (`doc.errors`) keeps
+ * every one.
+ */
+function documentSyntaxError(doc: Document.Parsed, document: number, lineCounter: LineCounter): ParseError | null {
+  if (doc.errors.length === 0) return null;
+  // By offset, not by the order reported: yaml reports some errors of a collection after those inside it.
+  const first = doc.errors.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+  const pos = lineCounter.linePos(first.pos[0]);
+  const error: ParseError = { message: shortParseMessage(first.message), line: pos.line, column: pos.col, document };
+  const more = doc.errors.length - 1;
+  return more === 0 ? error : { ...error, message: `${error.message} — and ${more} more parse error${more === 1 ? '' : 's'} after it`, moreErrors: more };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * A parser's message cut to a readable length, on one line. yaml quotes the source it could not read,
+ * JSON-escaped, and after an unclosed bracket that source is whole blocks of the file (985 characters
+ * for one `[`); a duplicate key is quoted whole, however long: each quoted part becomes a short excerpt
+ * on one line, then the whole is cut, both with an ellipsis.
+ */
+function shortParseMessage(message: string): string {
+  const excerpted = message.split('\n')[0]!.replace(/"(?:[^"\\\n]|\\.)*"/g, (quoted) => {
+    let source: unknown;
+    try {
+      source = JSON.parse(quoted);
+    } catch {
+      return quoted;
+    }
+    return typeof source === 'string' ? JSON.stringify(clip(source.replace(/\s+/g, ' ').trim(), MAX_QUOTED_EXCERPT)) : quoted;
+  });
+  return clip(excerpted, MAX_PARSE_MESSAGE);
 }
 
 /** A parsed document as data (read it only when it has no errors). */

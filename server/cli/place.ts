@@ -101,7 +101,8 @@ function readManifests(file: string, text: string, context: ValidationContext): 
   const report = checkManifestText(text, context);
   const problems: string[] = [];
   const warnings: string[] = [];
-  for (const e of report.parseErrors) problems.push(`${label}:${e.line}:${e.column}: error: ${clip(e.message)}`);
+  // Short from the parser (one per document, with its count of the rest): a clip here could cut that count.
+  for (const e of report.parseErrors) problems.push(`${label}:${e.line}:${e.column}: error: ${e.message}`);
   if (report.parseErrors.length > 0) return { pcs: [], problems, warnings, unparsable: true };
   for (const d of report.documents) {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;

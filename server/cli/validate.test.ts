@@ -90,6 +90,28 @@ describe('canopy validate', () => {
     expect(r.stderr).toMatch(/broken\.yaml:\d+:\d+: error: /);
   });
 
+  it('lists an unclosed [ as one parse error of its document, with line:column and how many more; the other documents are still checked (exit 2)', () => {
+    // Three documents; the second opens a `[` on its spec: line (line 20) and never closes it.
+    const named = (text: string, name: string) => text.replace('name: llm', `name: ${name}`);
+    const text = `${named(GOOD, 'first')}---\n${named(GOOD, 'broken').replace(/^spec:$/m, 'spec: [')}---\n${named(BAD, 'third')}`;
+    expect(text.split('\n').indexOf('spec: [') + 1).toBe(20);
+    const p = file('unclosed.yaml', text);
+    const r = canopy(['validate', p]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${p}:21:13: error: Implicit keys need to be on a single line — and 8 more parse errors after it\n`);
+    // The third document's clique `spec:` key: line 10 of it, 30 lines into the file.
+    expect(r.stdout).toBe(`${p}: PodCliqueSet/first: ok\n${p}:40:9: error: PodCliqueSet/third: /spec/template/cliques/0/spec/roleName: roleName is required [schema.required]\n`);
+
+    const json = canopy(['validate', '-o', 'json', p]);
+    expect(json.code).toBe(2);
+    const [result] = JSON.parse(json.stdout) as { errors: unknown[]; documents: { name: string; findings: { rule: string; line: number }[] }[] }[];
+    expect(result!.errors).toEqual([{ message: 'Implicit keys need to be on a single line — and 8 more parse errors after it', line: 21, column: 13, moreErrors: 8 }]);
+    expect(result!.documents.map((d) => [d.name, d.findings.map((f) => `${f.line} ${f.rule}`)])).toEqual([
+      ['first', []],
+      ['third', ['40 schema.required']],
+    ]);
+  });
+
   it('exits 2 on a usage error', () => {
     expect(canopy(['validate']).code).toBe(2);
     expect(canopy(['validate', '-o', 'xml', 'x.yaml']).code).toBe(2);

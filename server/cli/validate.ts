@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { checkManifestText } from '../../lib/grove/check';
 import type { Finding, ManifestReport } from '../../lib/grove/findings';
-import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, readInput } from './io';
+import { inputLabel, InputError, outputFormat, parseCommandArgs, readInput } from './io';
 import type { CliIO } from './main';
 
 const HELP = `Usage: canopy validate [-o json] FILE...
@@ -17,8 +17,9 @@ Options:
   -o, --output FORMAT   text (default) or json
   -h, --help            show this help
 
-Kinds of other API groups are listed as not checked; an apiVersion of a grove.io group that is not a
-Grove kind the validator knows is an error. The items of a v1 List are checked one by one.
+A document's YAML syntax errors are listed as one: the first, with how many more the parser reported
+after it. Kinds of other API groups are listed as not checked; an apiVersion of a grove.io group that
+is not a Grove kind the validator knows is an error. The items of a v1 List are checked one by one.
 
 Exit status: 0 no errors, 1 at least one error finding or a FILE without any object, 2 a file could
 not be read or parsed.
@@ -37,7 +38,8 @@ interface JsonFileResult {
   file: string;
   /** checked: false for kinds of other API groups, which pass through unchecked. */
   documents: { kind: string | null; name: string | null; checked: boolean; findings: JsonFinding[] }[];
-  errors?: { message: string; line: number | null; column: number | null }[];
+  /** Read errors (line null), or the YAML syntax errors: one per document, moreErrors counting the rest the parser reported in it. */
+  errors?: { message: string; line: number | null; column: number | null; moreErrors?: number }[];
 }
 
 function toJson(file: string, report: ManifestReport): JsonFileResult {
@@ -50,7 +52,7 @@ function toJson(file: string, report: ManifestReport): JsonFileResult {
       findings: d.findings.map((f) => ({ path: f.path, rule: f.rule, severity: f.severity, message: f.message, line: f.line ?? null, column: f.column ?? null })),
     })),
   };
-  if (report.parseErrors.length > 0) result.errors = report.parseErrors.map((e) => ({ message: e.message, line: e.line, column: e.column }));
+  if (report.parseErrors.length > 0) result.errors = report.parseErrors.map((e) => ({ message: e.message, line: e.line, column: e.column, ...(e.moreErrors ? { moreErrors: e.moreErrors } : {}) }));
   return result;
 }
 
@@ -60,8 +62,8 @@ function formatText(result: JsonFileResult): { errors: string; findings: string 
   const lines: string[] = [];
   const label = inputLabel(result.file);
   for (const e of result.errors ?? []) {
-    // A read error names its file itself ("cannot read F: …", "F: not a text file").
-    errors.push(e.line === null ? e.message : `${label}:${e.line}:${e.column}: error: ${clip(e.message)}`);
+    // A read error names its file itself ("cannot read F: …", "F: not a text file"); a syntax error comes short from the parser, with its count of the rest.
+    errors.push(e.line === null ? e.message : `${label}:${e.line}:${e.column}: error: ${e.message}`);
   }
   for (const d of result.documents) {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
