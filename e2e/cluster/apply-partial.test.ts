@@ -6,7 +6,11 @@
  *   was created, which document was refused and which were not attempted;
  * - re-applying after POST /api/scale: the apiserver's 409 names .spec.replicas and the /scale
  *   manager (the simulated apiserver answers the same words), `?force=true` takes it over;
- * - an unknown field under fieldValidation=Strict: the field path is read out of the message into causes.
+ * - an unknown field under fieldValidation=Strict: the apiserver's 500 is a 422, the field path read
+ *   out of the message into causes;
+ * - a manifest naming the resourceVersion it was read at, after another Canopy user's apply moved the
+ *   stack on (the same field manager, so no field conflict): the apiserver's 409 in plain words, who
+ *   changed it last from managedFields; nothing applied; at the current version it applies.
  */
 import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
@@ -124,11 +128,11 @@ describe('an apply after a scale', () => {
 });
 
 describe('an unknown field', () => {
-  it('is refused under strict field validation, its path read into causes', async () => {
+  it('is refused under strict field validation: a 422, its path read into causes', async () => {
     const response = await post('?dryRun=true', smallStack(probeNamespace, 'typo', 1, '\n    bogusField: 1'));
     const { error } = (await response.json()) as ErrorAnswer;
-    // The simulated apiserver answers the same (server/sources/simulated-apiserver.test.ts).
-    expect({ status: response.status, reason: error.reason }).toEqual({ status: 500, reason: 'InternalError' });
+    // The apiserver's 500 InternalError is about the manifest; the simulated apiserver answers the same (server/sources/simulated-apiserver.test.ts).
+    expect({ status: response.status, reason: error.reason }).toEqual({ status: 422, reason: 'Invalid' });
     expect(error.message).toBe(`failed to create typed patch object (${probeNamespace}/typo; grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.bogusField: field not declared in schema`);
     expect(error.causes).toEqual([{ field: 'spec.template.bogusField', message: 'field not declared in schema' }]);
 
@@ -137,5 +141,48 @@ describe('an unknown field', () => {
     const clique = (await (await post('?dryRun=true', inClique)).json()) as ErrorAnswer;
     expect(clique.error.message).toMatch(/: \.spec\.template\.cliques\[name="engine"\]\.spec\.gpus: field not declared in schema$/);
     expect(clique.error.causes).toEqual([{ field: 'spec.template.cliques[name="engine"].spec.gpus', message: 'field not declared in schema' }]);
+  });
+});
+
+describe('a manifest read at an older resourceVersion', () => {
+  const pcs = (name: string) => customObjects.getNamespacedCustomObject({ group: 'grove.io', version: 'v1alpha1', plural: 'podcliquesets', namespace: probeNamespace, name }) as Promise<{ metadata: { resourceVersion: string }; spec: { template: { terminationDelay?: string; cliques: { spec: { podSpec: { containers: { image: string }[] } } }[] } } }>;
+  const at = (manifest: string, resourceVersion: string) => manifest.replace('  namespace:', `  resourceVersion: "${resourceVersion}"\n  namespace:`);
+
+  it("is refused with a 409 once another Canopy user's apply moved it on: in plain words, who last, nothing applied; the current version applies", async () => {
+    const manifest = smallStack(probeNamespace, 'stale', 1);
+    expect((await post('', manifest)).status).toBe(200);
+    const opened = (await pcs('stale')).metadata.resourceVersion;
+
+    // Another user's image hotfix through Canopy: the same field manager, so server-side apply alone would see no conflict.
+    const hotfix = manifest.replace('registry.invalid/canopy/engine:test', 'registry.invalid/canopy/engine:hotfix');
+    expect((await post('', hotfix)).status).toBe(200);
+    const now = (await pcs('stale')).metadata.resourceVersion;
+    expect(now).not.toBe(opened);
+
+    // The first user's edit (a termination delay), made on the version opened before the hotfix.
+    const edited = at(smallStack(probeNamespace, 'stale', 1, '\n    terminationDelay: 60s'), opened);
+    for (const query of ['?dryRun=true', '']) {
+      const response = await post(query, edited);
+      expect(response.status).toBe(409);
+      const { error } = (await response.json()) as ErrorAnswer;
+      expect(error).toMatchObject({
+        reason: 'Conflict',
+        message: expect.stringMatching(new RegExp(`^PodCliqueSet ${probeNamespace}/stale changed on the cluster since you opened it \\(last changed by Canopy's apply at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC\\)$`)),
+        causes: [{ field: 'metadata.resourceVersion', message: expect.stringContaining(`${opened} is the version you opened; the cluster's is ${now} (Operation cannot be fulfilled on podcliquesets.grove.io "stale": the object has been modified; please apply your changes to the latest version and try again)`) }],
+      });
+    }
+    // Nothing applied: the hotfix stays, no termination delay.
+    const kept = await pcs('stale');
+    expect(kept.spec.template.cliques[0]!.spec.podSpec.containers[0]!.image).toBe('registry.invalid/canopy/engine:hotfix');
+    expect(kept.spec.template.terminationDelay).toBeUndefined();
+    expect(kept.metadata.resourceVersion).toBe(now);
+
+    // Re-based on the current version: applies, keeping the hotfix.
+    const rebased = at(smallStack(probeNamespace, 'stale', 1, '\n    terminationDelay: 60s').replace('registry.invalid/canopy/engine:test', 'registry.invalid/canopy/engine:hotfix'), now);
+    const applied = await post('', rebased);
+    expect(applied.status).toBe(200);
+    const { results } = (await applied.json()) as { results: { changes?: { path: string; new?: unknown }[] }[] };
+    expect(results[0]?.changes).toEqual([expect.objectContaining({ path: 'spec.template.terminationDelay', new: '60s' })]);
+    expect((await pcs('stale')).spec.template.cliques[0]!.spec.podSpec.containers[0]!.image).toBe('registry.invalid/canopy/engine:hotfix');
   });
 });

@@ -131,8 +131,9 @@ describe('apply', () => {
     const typo = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${namespace}-typo` }, spec: { finalizerz: ['x'] } };
     const refused = await failure(() => source.apply(typo, { dryRun: true }));
     // kube-apiserver 1.35 answers a server-side apply to a built-in kind with an undeclared field
-    // as a 500 ("failed to create typed patch object"); Canopy passes status and words through as they are.
-    expect(refused.status).toBe(500);
+    // as a 500 ("failed to create typed patch object"); Canopy keeps the words and answers the manifest's fault as a 422.
+    expect({ status: refused.status, reason: refused.reason }).toEqual({ status: 422, reason: 'Invalid' });
+    expect(refused.causes).toEqual([{ field: 'spec.finalizerz', message: 'field not declared in schema' }]);
     expect(refused.message).toContain('.spec.finalizerz: field not declared in schema');
     const pcsTypo = fixture();
     pcsTypo.spec.template.cliques[1].spec.gpus = 8;

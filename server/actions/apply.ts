@@ -3,6 +3,13 @@
  * dry-run with field manager `canopy` → diff against the live object → server-side apply for real
  * (only when not a dry run). Canopy's own findings refuse before the apiserver is asked; the
  * apiserver's and webhooks' refusals come back verbatim (ActionFailure with their causes).
+ *
+ * Every Canopy user applies as the one field manager `canopy` (the server writes with its own
+ * kubeconfig identity), so server-side apply sees no conflict between two of them: one user's stale
+ * manifest would silently undo another's change. A manifest that names the version it was read at
+ * (metadata.resourceVersion, as the builder sends for a stack opened from the cluster) is applied
+ * with it as a precondition: the apiserver refuses it with a 409 once the object has changed since,
+ * which staleWriteFailure words (who wrote last, from managedFields). Without one, last write wins.
  */
 import { KIND_INFO } from '../../lib/cluster/kinds';
 import { diffObjects } from '../../lib/cluster/diff';
@@ -14,9 +21,10 @@ import { groupPrefix, namespaceSegment, pathSegment } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
 import { isStatus, kubeRequest } from '../kube/request';
 import type { ApplyResult } from '../sources/types';
-import { ActionFailure } from './errors';
+import { CANOPY_FIELD_MANAGER } from '../../lib/cluster/fieldManagers';
+import { ActionFailure, isStaleWrite, staleWriteFailure } from './errors';
 
-export const FIELD_MANAGER = 'canopy';
+export const FIELD_MANAGER = CANOPY_FIELD_MANAGER;
 
 interface ApplyTarget {
   prefix: string;
@@ -61,14 +69,27 @@ export function refuseFindings(findings: Finding[]): ActionFailure {
   });
 }
 
-/** The manifest as the apply body: server-owned metadata removed (SSA refuses managedFields; an old resourceVersion would conflict). */
-function applyBody(object: KubeObject, namespace: string | undefined): KubeObject {
+/**
+ * The manifest as the apply body: server-owned metadata removed (SSA refuses managedFields), except a
+ * resourceVersion, which is the precondition that the object has not changed since it was read (an
+ * empty one is none; a number, as an unquoted YAML value reads, is written as the string it stands for).
+ */
+export function applyBody(object: KubeObject, namespace: string | undefined): KubeObject {
   const copy = structuredClone(object) as KubeObject & { status?: unknown; metadata: Record<string, unknown> };
   const metadata = copy.metadata;
-  for (const key of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink']) delete metadata[key];
+  for (const key of ['managedFields', 'uid', 'creationTimestamp', 'generation', 'selfLink']) delete metadata[key];
+  const version = metadata.resourceVersion;
+  if (typeof version === 'number' && Number.isSafeInteger(version) && version >= 0) metadata.resourceVersion = String(version);
+  else if (version === '' || version === null) delete metadata.resourceVersion;
   if (namespace) metadata.namespace = namespace;
   delete copy.status;
   return copy;
+}
+
+/** The resourceVersion an apply body is sent with as its precondition, if any. */
+function preconditionOf(body: KubeObject): string | undefined {
+  const version = body.metadata?.resourceVersion;
+  return typeof version === 'string' && version ? version : undefined;
 }
 
 export async function applyObject(connection: Connection, object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
@@ -110,9 +131,20 @@ export async function applyObject(connection: Connection, object: KubeObject, op
       },
     });
 
-  let after = stripBulk(await ssa(true));
+  const precondition = preconditionOf(body);
+  const send = async (dryRun: boolean) => {
+    try {
+      return stripBulk(await ssa(dryRun));
+    } catch (error) {
+      if (!precondition || !isStaleWrite(error)) throw error;
+      // Read again for who wrote since (the GET above may be older than the write that moved it on).
+      const current = await kubeRequest<KubeObject>(kubeConfig, { method: 'GET', path }).catch(() => null);
+      throw staleWriteFailure({ kind: String(object.kind), namespace, name }, precondition, current, error as ActionFailure);
+    }
+  };
+  let after = await send(true);
   const changes = diffObjects(before, after);
-  if (!options.dryRun) after = stripBulk(await ssa(false));
+  if (!options.dryRun) after = await send(false);
   return {
     kind: String(object.kind),
     ...(namespace ? { namespace } : {}),

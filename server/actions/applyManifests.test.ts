@@ -123,11 +123,11 @@ describe('an object in a namespace the same manifest creates', () => {
 });
 
 describe('an unknown field', () => {
-  it('is refused by the simulated apiserver as by the real one, its path read into causes', async () => {
+  it('is refused by the simulated apiserver as by the real one, a 422 with its path read into causes', async () => {
     const { createSimulatedSource } = await import('../sources/simulated');
     const typo = pcs('a').replace('spec: {replicas: 1, template: {', 'spec: {replicas: 1, template: {bogusField: 1, ');
     const error = (await applyManifests(createSimulatedSource({ tickMs: 0 }), typo, { dryRun: true }).catch((e: unknown) => e)) as DocumentFailure;
     expect(error).toBeInstanceOf(DocumentFailure);
-    expect(error.toJSON()).toMatchObject({ status: 500, reason: 'InternalError', causes: [{ field: 'spec.template.bogusField', message: 'field not declared in schema' }] });
+    expect(error.toJSON()).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'spec.template.bogusField', message: 'field not declared in schema' }] });
   });
 });

@@ -12,7 +12,7 @@ import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import { validate } from '../../lib/grove/validate';
 import type { ActionError, ApplyResult, ClusterSource } from '../sources/types';
 import { isApplicable, pointerToFieldPath, refuseFindings } from './apply';
-import { ActionFailure, strictFieldCauses } from './errors';
+import { ActionFailure, refusalOfManifest } from './errors';
 
 export const MAX_DOCUMENTS = 100;
 
@@ -76,11 +76,10 @@ async function applyOne(source: ClusterSource, doc: Doc, options: { dryRun: bool
     return await source.apply(doc.object, options);
   } catch (error) {
     if (error instanceof ActionFailure || (isRecord(error) && typeof error.status === 'number')) {
-      const e = error as unknown as ActionError;
+      // Any source's strict field validation names the fields in its message only, as a 500 (the simulated apiserver's as the real one's): a 422 about them.
+      const e = refusalOfManifest(error as unknown as ActionError);
       const { document: _document, ...object } = refOf(doc);
-      // Any source's strict field validation names the fields in its message only (the simulated apiserver's as the real one's).
-      const causes = e.causes && e.causes.length > 0 ? e.causes : strictFieldCauses(e.message);
-      throw new DocumentFailure(doc.index, object, { status: e.status, reason: e.reason, message: e.message, causes, missing: e.missing });
+      throw new DocumentFailure(doc.index, object, { status: e.status, reason: e.reason, message: e.message, causes: e.causes, missing: e.missing });
     }
     if (options.dryRun) throw error;
     // Mid-apply (e.g. the connection dropped): still a failure about this document, so the progress can be told.

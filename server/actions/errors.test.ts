@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { warningsOf } from '../kube/request';
 import { pointerToFieldPath } from './apply';
-import { actionErrorFromStatus, strictFieldCauses } from './errors';
+import { actionErrorFromStatus, isStaleWrite, refusalOfManifest, staleWriteFailure, strictFieldCauses, typedPatchCauses } from './errors';
 
 describe('actionErrorFromStatus', () => {
   it("keeps the apiserver's Status verbatim, causes with their field paths", () => {
@@ -49,15 +49,65 @@ describe('helpers', () => {
 });
 
 describe('strict field validation', () => {
-  it('reads the field paths out of the message when the Status has no causes', () => {
+  it("is the manifest's fault: the apiserver's 500 is a 422 Invalid, the field paths read out of the message as causes", () => {
     const message = 'failed to create typed patch object (grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.bogusField: field not declared in schema';
     expect(actionErrorFromStatus(500, { kind: 'Status', status: 'Failure', reason: 'InternalError', code: 500, message }).toJSON()).toEqual({
-      status: 500,
-      reason: 'InternalError',
+      status: 422,
+      reason: 'Invalid',
       message,
       causes: [{ field: 'spec.template.bogusField', message: 'field not declared in schema' }],
     });
+    // As the reviewer met it: a clique's field (a list keyed by name), the message kept verbatim.
+    const inClique = 'failed to create typed patch object (default/disagg; grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.cliques[name="frontend"].spec.bogusField: field not declared in schema';
+    expect(actionErrorFromStatus(500, { kind: 'Status', reason: 'InternalError', code: 500, message: inClique }).toJSON()).toEqual({
+      status: 422,
+      reason: 'Invalid',
+      message: inClique,
+      causes: [{ field: 'spec.template.cliques[name="frontend"].spec.bogusField', message: 'field not declared in schema' }],
+    });
+    // A value of the wrong type is refused the same way; several fields are listed one per line.
+    expect(typedPatchCauses('failed to create typed patch object (a/b; grove.io/v1alpha1, Kind=PodCliqueSet): errors:\n  .spec.replicas: expected numeric (int or float), got string\n  .spec.x: field not declared in schema')).toEqual([
+      { field: 'spec.replicas', message: 'expected numeric (int or float), got string' },
+      { field: 'spec.x', message: 'field not declared in schema' },
+    ]);
+    expect(typedPatchCauses('etcdserver: request timed out')).toBeNull();
+    // Any other 500 stays what it is; any source's error goes through the same mapping (the simulated one's is plain data).
+    expect(actionErrorFromStatus(500, { reason: 'InternalError', message: 'etcdserver: request timed out' }).toJSON()).toEqual({ status: 500, reason: 'InternalError', message: 'etcdserver: request timed out' });
+    expect(refusalOfManifest({ status: 500, reason: 'InternalError', message })).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'spec.template.bogusField' }] });
     expect(strictFieldCauses('x: .spec.a: field not declared in schema\n.spec.b[0].c: field not declared in schema').map((c) => c.field)).toEqual(['spec.a', 'spec.b[0].c']);
     expect(strictFieldCauses('spec.replicas: Invalid value')).toEqual([]);
+  });
+});
+
+describe('a stale write (the resourceVersion precondition failed)', () => {
+  const apiserver = { status: 409, reason: 'Conflict', message: 'Operation cannot be fulfilled on podcliquesets.grove.io "disagg": the object has been modified; please apply your changes to the latest version and try again' };
+  const current = (managedFields: unknown[]) => ({ apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSet', metadata: { name: 'disagg', namespace: 'default', resourceVersion: '412', managedFields } });
+
+  it('is told from the 409 of a field conflict by the apiserver\'s words', () => {
+    expect(isStaleWrite(actionErrorFromStatus(409, apiserver))).toBe(true);
+    expect(isStaleWrite(actionErrorFromStatus(409, { reason: 'Conflict', message: 'Apply failed with 1 conflict: conflict with "canopy" with subresource "scale" using grove.io/v1alpha1: .spec.replicas' }))).toBe(false);
+    expect(isStaleWrite(actionErrorFromStatus(422, { message: apiserver.message }))).toBe(false);
+  });
+
+  it("says plainly that the object changed since it was opened, and who changed it last when managedFields tell (the operator's status writes are no one's edit)", () => {
+    const failure = staleWriteFailure({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' }, '405', current([
+      { manager: 'canopy', operation: 'Apply', apiVersion: 'grove.io/v1alpha1', time: '2026-12-01T05:26:17Z' },
+      { manager: 'kubectl-edit', operation: 'Update', apiVersion: 'grove.io/v1alpha1', time: '2026-12-01T05:30:00Z' },
+      { manager: 'grove-operator', operation: 'Update', subresource: 'status', apiVersion: 'grove.io/v1alpha1', time: '2026-12-01T05:31:00Z' },
+    ]), apiserver);
+    expect(failure.toJSON()).toEqual({
+      status: 409,
+      reason: 'Conflict',
+      message: 'PodCliqueSet default/disagg changed on the cluster since you opened it (last changed by "kubectl-edit" at 2026-12-01 05:30:00 UTC)',
+      causes: [{ field: 'metadata.resourceVersion', message: `405 is the version you opened; the cluster's is 412 (${apiserver.message})` }],
+    });
+    // Another Canopy user (or tab): the one shared field manager, in words; Canopy's Scale likewise.
+    expect(staleWriteFailure({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' }, '405', current([{ manager: 'canopy', operation: 'Apply', time: '2026-12-01T05:26:17Z' }]), apiserver).message).toMatch(/\(last changed by Canopy's apply at 2026-12-01 05:26:17 UTC\)$/);
+    expect(staleWriteFailure({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' }, '405', current([{ manager: 'canopy', operation: 'Update', subresource: 'scale', time: '2026-12-01T05:26:17Z' }]), apiserver).message).toMatch(/\(last changed by Canopy's Scale at/);
+    // Nothing known of the writers (or the object could not be read again): no guess.
+    expect(staleWriteFailure({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' }, '405', null, apiserver).toJSON()).toMatchObject({
+      message: 'PodCliqueSet default/disagg changed on the cluster since you opened it',
+      causes: [{ field: 'metadata.resourceVersion', message: `405 is the version you opened (${apiserver.message})` }],
+    });
   });
 });

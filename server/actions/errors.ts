@@ -2,6 +2,8 @@
  * ActionError as a throwable: what the apiserver (or a webhook, or Canopy itself) said about a refused
  * action, verbatim, with the HTTP status and the field paths of `details.causes`.
  */
+import { lastWriter, managerWords, timeWords } from '../../lib/cluster/fieldManagers';
+import type { KubeObject } from '../../lib/grove/meta';
 import type { ActionError } from '../sources/types';
 
 export class ActionFailure extends Error implements ActionError {
@@ -38,10 +40,26 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
     ...(cause.field ? { field: cause.field } : {}),
     message: cause.message ?? cause.reason ?? '',
   }));
-  const causes = given.length > 0 ? given : strictFieldCauses(message);
   // A 404's details.kind is the resource that is missing (e.g. `namespaces`); the 404 for a kind whose CRD is not installed names none.
   const missing = httpStatus === 404 && typeof status.details?.kind === 'string' ? { resource: status.details.kind, ...(status.details.name ? { name: status.details.name } : {}) } : undefined;
-  return new ActionFailure({ status: httpStatus, reason: status.reason || reasonOf(httpStatus), message, causes, ...(missing ? { missing } : {}) });
+  return new ActionFailure(refusalOfManifest({ status: httpStatus, reason: status.reason || reasonOf(httpStatus), message, causes: given, ...(missing ? { missing } : {}) }));
+}
+
+/**
+ * An apiserver's answer as what it says about the manifest: a refusal that names fields only in its
+ * message (strict field validation, a value of the wrong type: `failed to create typed patch object
+ * (…): .spec.x: field not declared in schema`) comes as a 500 InternalError, but it is the
+ * manifest's fault, so it is a 422 Invalid, its fields as causes. Any source's answer goes through
+ * here (the live apiserver's, the simulated one's: server/actions/applyManifests.ts).
+ */
+export function refusalOfManifest(error: ActionError): ActionError {
+  // Field by field: an ActionFailure's message is not an enumerable property.
+  const { status, reason, message, missing } = error;
+  const causes = error.causes && error.causes.length > 0 ? error.causes : strictFieldCauses(message);
+  const typed = status === 500 ? typedPatchCauses(message) : null;
+  const invalid = typed !== null && typed.length > 0;
+  const all = causes.length > 0 ? causes : invalid ? typed : [];
+  return { status: invalid ? 422 : status, reason: invalid ? 'Invalid' : reason, message, ...(all.length > 0 ? { causes: all } : {}), ...(missing ? { missing } : {}) };
 }
 
 /**
@@ -50,6 +68,43 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
  */
 export function strictFieldCauses(message: string): { field: string; message: string }[] {
   return [...message.matchAll(/(?:^|\s)\.(\S+?): (field not declared in schema)/g)].map((m) => ({ field: m[1]!, message: m[2]! }));
+}
+
+/**
+ * The fields a `failed to create typed patch object (…): <errors>` message names, each with what is
+ * wrong (one `.path: problem`, or an `errors:` list of them); null for any other message.
+ */
+export function typedPatchCauses(message: string): { field: string; message: string }[] | null {
+  const m = /^failed to create typed patch object \([^)]*\): ([\s\S]*)$/.exec(message);
+  if (!m) return null;
+  return [...m[1]!.matchAll(/(?:^|\n)\s*\.(\S+?): ([^\n]+)/g)].map((c) => ({ field: c[1]!, message: c[2]!.trim() }));
+}
+
+/** The apiserver's words for a write whose resourceVersion is not the object's (storage's OptimisticLockErrorMsg). */
+export const OBJECT_MODIFIED = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** A 409 because the manifest's metadata.resourceVersion is not the object's any more. */
+export function isStaleWrite(error: unknown): boolean {
+  const e = error as Partial<ActionError> | null;
+  return typeof e === 'object' && e !== null && e.status === 409 && typeof e.message === 'string' && e.message.includes(OBJECT_MODIFIED);
+}
+
+/**
+ * A stale write in plain words: the object changed on the cluster since the version the manifest
+ * names (its metadata.resourceVersion) was read, and who wrote it last when its managedFields say
+ * (`current`: the object as it is now, null when it could not be read). The apiserver's own words
+ * stay, in the cause at metadata.resourceVersion (which is also how the builder knows this refusal).
+ */
+export function staleWriteFailure(object: { kind: string; namespace?: string; name: string }, sent: string, current: KubeObject | null, error: ActionError): ActionFailure {
+  const writer = current ? lastWriter((current.metadata as { managedFields?: unknown } | undefined)?.managedFields) : null;
+  const by = writer ? ` (last changed by ${managerWords(writer)}${writer.time ? ` at ${timeWords(writer.time)}` : ''})` : '';
+  const now = current?.metadata?.resourceVersion;
+  return new ActionFailure({
+    status: 409,
+    reason: 'Conflict',
+    message: `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name} changed on the cluster since you opened it${by}`,
+    causes: [{ field: 'metadata.resourceVersion', message: `${sent} is the version you opened${now ? `; the cluster's is ${now}` : ''} (${error.message})` }],
+  });
 }
 
 function reasonOf(status: number): string {

@@ -84,6 +84,73 @@ describe('server-side apply field ownership', () => {
   });
 });
 
+describe('a resourceVersion in the applied object (the precondition of a stale edit)', () => {
+  const at = (o: KubeObject, resourceVersion: string | number): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion } }) as KubeObject;
+
+  it('is a 409 with the apiserver\'s words once the object has changed since, dry run or not; the current one applies', async () => {
+    const s = source();
+    const sim = (s as unknown as { sim: Parameters<typeof applyNow>[0] }).sim;
+    const opened = applyNow(sim, stack(1), false).after.metadata!.resourceVersion!;
+    // Someone else's change in between: another Canopy user's image hotfix (the same field manager, so no field conflict).
+    const hotfix = stack(1) as KubeObject & { spec: { template: { cliques: { spec: { podSpec: { containers: { image: string }[] } } }[] } } };
+    hotfix.spec.template.cliques[0]!.spec.podSpec.containers[0]!.image = 'registry.invalid/engine:hotfix';
+    const now = applyNow(sim, hotfix, false).after.metadata!.resourceVersion!;
+    expect(now).not.toBe(opened);
+
+    const stale = at(stack(1, { terminationDelay: '1h' }), opened);
+    for (const dryRun of [true, false]) {
+      expect(await refusal(() => applyNow(sim, stale, dryRun))).toEqual({
+        status: 409,
+        reason: 'Conflict',
+        message: 'Operation cannot be fulfilled on podcliquesets.grove.io "infer": the object has been modified; please apply your changes to the latest version and try again',
+      });
+    }
+    // Refused: the hotfix stays.
+    const stored = (await s.list('PodCliqueSet', { limit: 500 })).items.find((o) => o.metadata?.name === 'infer') as typeof hotfix;
+    expect(stored.spec.template.cliques[0]!.spec.podSpec.containers[0]!.image).toBe('registry.invalid/engine:hotfix');
+    expect(stored.metadata?.resourceVersion).toBe(now);
+
+    // Through the source: in Canopy's words, who wrote last and when (the simulated managedFields).
+    const worded = await refusal(() => s.apply(stale, { dryRun: true }));
+    expect(worded).toMatchObject({ status: 409, reason: 'Conflict', message: expect.stringMatching(/^PodCliqueSet team-a\/infer changed on the cluster since you opened it \(last changed by Canopy's apply at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)$/) });
+    expect((worded as { causes?: unknown }).causes).toEqual([{ field: 'metadata.resourceVersion', message: expect.stringContaining(`${opened} is the version you opened; the cluster's is ${now}`) }]);
+
+    // At the current version (a number, as an unquoted YAML value reads, too): applied, and not stored as sent.
+    const current = at(hotfix, Number(now));
+    const applied = applyNow(sim, { ...current, spec: { ...(current as typeof hotfix).spec, template: { ...(current as typeof hotfix).spec.template, terminationDelay: '1h' } } } as KubeObject, false);
+    expect(applied.after.metadata!.resourceVersion).not.toBe(now);
+    // Without one: last write wins, as before.
+    expect(applyNow(sim, stack(1, { terminationDelay: '2h' }), true).unchanged).toBe(false);
+  });
+
+  it('is ignored on create, as the apiserver ignores it', () => {
+    const s = source();
+    const sim = (s as unknown as { sim: Parameters<typeof applyNow>[0] }).sim;
+    const created = applyNow(sim, at(stack(1), '12345'), false);
+    expect(created.before).toBeNull();
+    expect(created.after.metadata!.resourceVersion).not.toBe('12345');
+  });
+});
+
+describe('a field another manager owns, left out of the apply', () => {
+  it('keeps its value (spec.replicas after a /scale), as server-side apply merges: no conflict, nothing scaled down', async () => {
+    const s = source();
+    await s.apply(stack(1), { dryRun: false });
+    await s.scale('PodCliqueSet', 'team-a', 'infer', 3, { dryRun: false });
+    const withoutReplicas = stack(1, { terminationDelay: '1h' }) as KubeObject & { spec: Record<string, unknown> };
+    delete withoutReplicas.spec.replicas;
+    const result = await s.apply(withoutReplicas, { dryRun: false });
+    expect(result.changes?.map((c) => c.path)).toEqual(['spec.template.terminationDelay']);
+    expect(await currentReplicas(s)).toBe(3);
+    // A field only Canopy's apply owned and now leaves out goes (Grove's default), as before.
+    const s2 = source();
+    await s2.apply(stack(2), { dryRun: false });
+    const dropped = stack(2) as KubeObject & { spec: Record<string, unknown> };
+    delete dropped.spec.replicas;
+    expect((await s2.apply(dropped, { dryRun: true })).changes).toContainEqual(expect.objectContaining({ path: 'spec.replicas', old: 2 }));
+  });
+});
+
 async function currentReplicas(s: ReturnType<typeof source>): Promise<number | undefined> {
   const page = await s.list('PodCliqueSet', { limit: 500 });
   const pcs = page.items.find((o) => o.metadata?.name === 'infer') as (KubeObject & { spec: { replicas?: number } }) | undefined;

@@ -5,7 +5,10 @@
  * beyond the pod budget of lib/cluster/limits.ts is built. Writes to a PodCliqueSet hand over to the
  * operator (simulated-operator.ts) in the same call, as the real operator would react to the watch.
  * Server-side apply's field ownership is kept per object (FieldOwners), enough for its 409: applying a
- * new value to a field another manager set last (e.g. spec.replicas after a /scale) conflicts unless forced.
+ * new value to a field another manager set last (e.g. spec.replicas after a /scale) conflicts unless forced,
+ * and a field another manager owns that the apply leaves out keeps its value. A resourceVersion in the
+ * applied object is a precondition, as the apiserver's storage checks it: another one than the stored
+ * object's is a 409 (the optimistic-lock words); on create it is ignored.
  */
 import { KIND_INFO, WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import { diffObjects } from '../../lib/cluster/diff';
@@ -23,6 +26,8 @@ import { SnapshotError, snapshotObjects } from '../../lib/topology/snapshot';
 import { OPERATOR, canonical, type SimPod, type SimulatedCluster } from './simulated-cluster';
 import { expectedPodTemplateHash, reconcile, templateHashes, updateStatuses } from './simulated-operator';
 import { actionError } from './simulated-store';
+import { OBJECT_MODIFIED } from '../actions/errors';
+import type { FieldManagerRef } from '../../lib/cluster/fieldManagers';
 import type { ApplyResult, ScaleResult } from './types';
 
 const GROVE_KINDS_GENERATED = new Set<WatchedKind>(['PodClique', 'PodCliqueScalingGroup', 'PodGang']);
@@ -56,6 +61,8 @@ interface FieldManager {
   operation: 'Apply' | 'Update';
   subresource?: string;
   apiVersion?: string;
+  /** When it last wrote this field (managedFields' time). */
+  time?: string;
 }
 
 const managerKey = (m: FieldManager) => `${m.manager}\u0000${m.operation}\u0000${m.subresource ?? ''}`;
@@ -136,7 +143,7 @@ function fieldsOf(object: unknown): Map<string, string> {
  * value changes and that another manager owns is a conflict (409), unless forced, which takes it
  * over. Fields the manager applied before and applies no more are released.
  */
-function claimFields(owners: Map<string, Map<string, FieldManager>>, before: KubeObject | null, applied: KubeObject, manager: FieldManager, force: boolean, apiVersion: string, commit: boolean): void {
+function claimFields(owners: Map<string, Map<string, FieldManager>>, before: KubeObject | null, applied: KubeObject, manager: FieldManager, force: boolean, apiVersion: string, commit: false | { time: string }): void {
   const fields = fieldsOf(applied);
   const current = before ? fieldsOf(before) : new Map<string, string>();
   const me = managerKey(manager);
@@ -159,10 +166,50 @@ function claimFields(owners: Map<string, Map<string, FieldManager>>, before: Kub
   for (const [path, value] of fields) {
     // A changed (or forced) field has one owner now; an unchanged one is shared.
     const set = changed(path, value) || force ? new Map<string, FieldManager>() : (owners.get(path) ?? new Map<string, FieldManager>());
-    set.set(me, { ...manager, apiVersion });
+    set.set(me, { ...manager, apiVersion, time: commit.time });
     owners.set(path, set);
   }
   for (const [path, set] of owners) if (set.size === 0) owners.delete(path);
+}
+
+/**
+ * Server-side apply merges the applied fields into the object: a field the applier leaves out that
+ * another manager owns keeps its value (spec.replicas after a /scale, when the manifest names none).
+ * Fields at plain paths (`.spec.replicas`, no list item, not metadata) are kept here, which is every
+ * field another manager than Canopy's apply owns in the simulator.
+ */
+function keepOthersFields(owners: Map<string, Map<string, FieldManager>>, me: string, before: KubeObject, object: Record<string, unknown>): void {
+  const mine = fieldsOf(object);
+  for (const [path, set] of owners) {
+    if (mine.has(path) || ![...set.keys()].some((m) => m !== me) || !/^(\.[A-Za-z0-9_]+)+$/.test(path) || path.startsWith('.metadata.')) continue;
+    const segments = path.slice(1).split('.');
+    let from: unknown = before;
+    for (const segment of segments) from = isRecord(from) ? from[segment] : undefined;
+    if (from === undefined) continue;
+    let into: Record<string, unknown> = object;
+    for (const segment of segments.slice(0, -1)) {
+      if (into[segment] === undefined) into[segment] = {};
+      if (!isRecord(into[segment])) break;
+      into = into[segment] as Record<string, unknown>;
+    }
+    const last = segments[segments.length - 1]!;
+    if (into[last] === undefined) into[last] = structuredClone(from);
+  }
+}
+
+/**
+ * The writers of an object as its managedFields would list them (one entry per manager, operation and
+ * subresource, with the time it last wrote), for the words of a stale write (server/actions/errors.ts).
+ */
+export function managedFieldsOf(sim: SimulatedCluster, kind: WatchedKind, key: string): FieldManagerRef[] {
+  const writers = new Map<string, FieldManagerRef>();
+  for (const set of fieldOwnersOf.get(sim)?.get(`${kind}/${key}`)?.values() ?? []) {
+    for (const [id, m] of set) {
+      const known = writers.get(id);
+      if (!known || (m.time && (!known.time || m.time > known.time))) writers.set(id, { ...m });
+    }
+  }
+  return [...writers.values()];
 }
 
 /** Server-side apply of one object (or its dry run): checks, defaults, store write, and the operator's reconcile of a PodCliqueSet. */
@@ -195,6 +242,13 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
   else delete object.metadata.namespace;
   const key = objectKey(object);
   const before = sim.store.get(k, key) ?? null;
+  // Field ownership: on create, the object's fields have no owner yet (a deleted object's owners go with it).
+  const owners = ownersOf(sim, k, key);
+  if (!before) owners.clear();
+  const manager: FieldManager = { manager: options.fieldManager ?? 'canopy', operation: 'Apply' };
+  // What this manager applies (its fields), before the fields it leaves to others are merged in.
+  const applied = structuredClone(object);
+  if (before) keepOthersFields(owners, managerKey(manager), before, object);
 
   // The apiserver knows every binding: a topologyName naming none is refused, as Grove's webhook does (§5.3).
   const ctx = { topologies: sim.topologyLevels(), topologiesComplete: true, topologyAwareScheduling: sim.topologyAwareScheduling };
@@ -211,6 +265,12 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
     const listed = unknown.length === 1 ? unknown[0] : ['errors:', ...unknown.map((u) => `  ${u}`)].join('\n');
     throw actionError(500, 'InternalError', `failed to create typed patch object (${namespaced ? object.metadata.namespace : ''}/${name}; ${group}, Kind=${kind}): ${listed}`);
   }
+  // The storage's precondition on update, checked before validation as the apiserver's update does.
+  const precondition = typeof object.metadata.resourceVersion === 'number' ? String(object.metadata.resourceVersion) : object.metadata.resourceVersion;
+  if (before && typeof precondition === 'string' && precondition !== '' && precondition !== before.metadata?.resourceVersion) {
+    const info = KIND_INFO[k];
+    throw actionError(409, 'Conflict', `Operation cannot be fulfilled on ${info.group ? `${info.plural}.${info.group}` : info.plural} "${name}": ${OBJECT_MODIFIED}`);
+  }
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     const causes = errors.map((f) => ({ field: apiFieldPath(f.path), message: f.message }));
@@ -220,10 +280,7 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
   }
   const warnings = findings.filter((f) => f.severity === 'warning').map((f) => (f.path ? `${apiFieldPath(f.path)}: ${f.message}` : f.message));
 
-  // Field ownership: on create, the object's fields have no owner yet (a deleted object's owners go with it).
-  const owners = ownersOf(sim, k, key);
-  if (!before) owners.clear();
-  claimFields(owners, before, object, { manager: options.fieldManager ?? 'canopy', operation: 'Apply' }, options.force === true, String(object.apiVersion), !dryRun);
+  claimFields(owners, before, applied, manager, options.force === true, String(object.apiVersion), dryRun ? false : { time: sim.timestamp() });
 
   // What the mutating webhook stores: a PodCliqueSet with Grove's defaults filled in.
   let desired: KubeObject & Record<string, unknown> = k === 'PodCliqueSet' ? (defaultPodCliqueSet(object as unknown as PodCliqueSet) as unknown as KubeObject & Record<string, unknown>) : object;
@@ -338,7 +395,7 @@ export function scaleNow(sim: SimulatedCluster, kind: ScalableKind, namespace: s
   const result: ScaleResult = { kind, namespace: ns, name, from, to: replicas, dryRun };
   if (dryRun || from === replicas) return result;
   // An update through /scale: its manager now owns spec.replicas alone (a later apply of another value conflicts).
-  ownersOf(sim, kind, key).set('.spec.replicas', new Map([[managerKey(SCALE_MANAGER), { ...SCALE_MANAGER, apiVersion: object.apiVersion }]]));
+  ownersOf(sim, kind, key).set('.spec.replicas', new Map([[managerKey(SCALE_MANAGER), { ...SCALE_MANAGER, apiVersion: object.apiVersion, time: sim.timestamp() }]]));
   object.spec.replicas = replicas;
   object.metadata = { ...object.metadata, generation: (object.metadata?.generation ?? 1) + 1 };
   const stored = sim.store.put(kind, object);

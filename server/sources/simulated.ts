@@ -34,7 +34,9 @@ import { LABEL_PCSG } from '../../lib/grove/labels';
 import type { KubeObject } from '../../lib/grove/meta';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
 import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
-import { applyNow, assertKind, deleteNow, loadSnapshot, scaleNow } from './simulated-apiserver';
+import { KIND_INFO } from '../../lib/cluster/kinds';
+import { isStaleWrite, staleWriteFailure } from '../actions/errors';
+import { applyNow, assertKind, deleteNow, keyOf, loadSnapshot, managedFieldsOf, scaleNow } from './simulated-apiserver';
 import { SimulatedCluster } from './simulated-cluster';
 import { kubeletStep } from './simulated-kubelet';
 import { operatorStep } from './simulated-operator';
@@ -42,6 +44,7 @@ import { clusterState, schedulerStep } from './simulated-scheduler';
 import { ObjectStore, actionError, isActionError } from './simulated-store';
 import type {
   AccessQuestion,
+  ActionError,
   ApplyResult,
   ClusterSource,
   ListPage,
@@ -148,7 +151,19 @@ export class SimulatedSource implements ClusterSource {
   }
 
   async apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult> {
-    return applyNow(this.sim, object, options.dryRun, { force: options.force });
+    try {
+      return applyNow(this.sim, object, options.dryRun, { force: options.force });
+    } catch (error) {
+      if (!isStaleWrite(error)) throw error;
+      // In Canopy's words, as the live source's apply (server/actions/apply.ts) gives them: who wrote since.
+      const kind = object.kind as WatchedKind;
+      const namespace = KIND_INFO[kind].namespaced ? object.metadata?.namespace || 'default' : undefined;
+      const name = object.metadata?.name ?? '';
+      const key = keyOf(kind, namespace, name);
+      const stored = this.store.get(kind, key);
+      const current = stored ? { ...stored, metadata: { ...stored.metadata, managedFields: managedFieldsOf(this.sim, kind, key) } } : null;
+      throw staleWriteFailure({ kind, ...(namespace ? { namespace } : {}), name }, String(object.metadata?.resourceVersion), current, error as ActionError);
+    }
   }
 
   async delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void> {

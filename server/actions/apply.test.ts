@@ -1,0 +1,99 @@
+/**
+ * The live apply's body and its resourceVersion precondition, over a fake apiserver that checks the
+ * precondition as the real one does (a 409 with the optimistic-lock words once the object moved on).
+ * The real apiserver's answer is tested in e2e/cluster/apply-partial.test.ts.
+ */
+import type http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/grove/meta';
+import { applyBody, applyObject } from './apply';
+import { ActionFailure } from './errors';
+import { startFakeApiserver, type FakeApiserver } from './fakeApiserver';
+
+const PATH = '/apis/grove.io/v1alpha1/namespaces/team-a/podcliquesets/infer';
+
+function stack(image: string, resourceVersion?: string | number): KubeObject {
+  return {
+    apiVersion: 'grove.io/v1alpha1',
+    kind: 'PodCliqueSet',
+    metadata: { name: 'infer', namespace: 'team-a', ...(resourceVersion !== undefined ? { resourceVersion } : {}) },
+    spec: { replicas: 1, template: { cliques: [{ name: 'engine', spec: { roleName: 'engine', replicas: 1, minAvailable: 1, podSpec: { containers: [{ name: 'engine', image }] } } }] } },
+  } as KubeObject;
+}
+
+describe('applyBody', () => {
+  it('keeps the resourceVersion (the precondition) and drops the rest of what the server owns', () => {
+    const read = { ...stack('a:1', '405'), status: { replicas: 1 } } as KubeObject & { status?: unknown };
+    Object.assign(read.metadata!, { uid: 'u', generation: 3, creationTimestamp: '2026-01-01T00:00:00Z', managedFields: [{ manager: 'canopy' }], selfLink: '/x' });
+    expect(applyBody(read, 'team-a')).toEqual(stack('a:1', '405'));
+    // An unquoted YAML number is the version it stands for; an empty one is none (the behaviour without one).
+    expect(applyBody(stack('a:1', 405), 'team-a').metadata?.resourceVersion).toBe('405');
+    expect(applyBody(stack('a:1', ''), 'team-a').metadata).not.toHaveProperty('resourceVersion');
+    expect(applyBody(stack('a:1'), 'team-a').metadata).not.toHaveProperty('resourceVersion');
+  });
+});
+
+describe('a live apply with a resourceVersion', () => {
+  let fake: FakeApiserver;
+  let stored = { ...stack('engine:hotfix', '412') } as KubeObject;
+  const patches: { dryRun: boolean; resourceVersion?: string }[] = [];
+  const managedFields = [
+    { manager: 'canopy', operation: 'Apply', apiVersion: 'grove.io/v1alpha1', time: '2026-12-01T05:26:17Z' },
+    { manager: 'grove-operator', operation: 'Update', subresource: 'status', apiVersion: 'grove.io/v1alpha1', time: '2026-12-01T05:40:00Z' },
+  ];
+
+  const reply = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+  beforeAll(async () => {
+    fake = await startFakeApiserver((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname !== PATH) return reply(res, 404, { kind: 'Status', reason: 'NotFound', message: 'not found' });
+      if (req.method === 'GET') return reply(res, 200, { ...stored, metadata: { ...stored.metadata, managedFields } });
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(text) as KubeObject;
+        const dryRun = url.searchParams.get('dryRun') === 'All';
+        patches.push({ dryRun, ...(body.metadata?.resourceVersion ? { resourceVersion: body.metadata.resourceVersion } : {}) });
+        // The storage's check, as the real apiserver's update makes it.
+        if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== stored.metadata?.resourceVersion) {
+          return reply(res, 409, { kind: 'Status', status: 'Failure', reason: 'Conflict', code: 409, message: 'Operation cannot be fulfilled on podcliquesets.grove.io "infer": the object has been modified; please apply your changes to the latest version and try again', details: { name: 'infer', group: 'grove.io', kind: 'podcliquesets' } });
+        }
+        const next = { ...body, metadata: { ...body.metadata, resourceVersion: dryRun ? stored.metadata?.resourceVersion : String(Number(stored.metadata?.resourceVersion) + 1) } } as KubeObject;
+        if (!dryRun) stored = next;
+        reply(res, 200, next);
+      });
+    });
+  });
+  afterAll(() => fake.close());
+
+  it('sends it: a stale one is refused (dry run first, nothing applied) in plain words, who changed it last from managedFields', async () => {
+    patches.length = 0;
+    const error = await applyObject(fake.connection(), stack('engine:1', '405'), { dryRun: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActionFailure);
+    expect((error as ActionFailure).toJSON()).toEqual({
+      status: 409,
+      reason: 'Conflict',
+      message: "PodCliqueSet team-a/infer changed on the cluster since you opened it (last changed by Canopy's apply at 2026-12-01 05:26:17 UTC)",
+      causes: [{ field: 'metadata.resourceVersion', message: expect.stringMatching(/^405 is the version you opened; the cluster's is 412 \(Operation cannot be fulfilled on .*the object has been modified/) }],
+    });
+    expect(patches).toEqual([{ dryRun: true, resourceVersion: '405' }]);
+    expect((stored as { spec: { template: { cliques: { spec: { podSpec: { containers: { image: string }[] } } }[] } } }).spec.template.cliques[0]!.spec.podSpec.containers[0]!.image).toBe('engine:hotfix');
+  });
+
+  it('the current one applies, the dry run and the apply both sent with it; none is sent without one (last write wins, as before)', async () => {
+    patches.length = 0;
+    const result = await applyObject(fake.connection(), stack('engine:2', '412'), { dryRun: false });
+    expect(result.changes).toEqual([expect.objectContaining({ old: 'engine:hotfix', new: 'engine:2' })]);
+    expect(patches).toEqual([
+      { dryRun: true, resourceVersion: '412' },
+      { dryRun: false, resourceVersion: '412' },
+    ]);
+    patches.length = 0;
+    await applyObject(fake.connection(), stack('engine:3'), { dryRun: true });
+    expect(patches).toEqual([{ dryRun: true }]);
+  });
+});
