@@ -80,8 +80,8 @@ export interface TopologyInfo {
  * Read from a cluster, each list is in key order (`namespace/name`, or a cluster-scoped object's name):
  * as an apiserver lists them, the watch stores keep them and the simulated scheduler reads its store.
  * Placement breaks ties by input order, so two readers of one cluster (a preview, the simulated
- * scheduler) must list it alike to place a stack on the same nodes. A snapshot file is read in its own
- * order (kubectl and `canopy snapshot` write key order).
+ * scheduler) must list it alike to place a stack on the same nodes. The snapshot reader sorts so
+ * (inKeyOrder, lib/topology/snapshot.ts), whatever order a file holds its items in.
  */
 export interface ClusterState {
   nodes: NodeInfo[];

@@ -87,24 +87,14 @@ describe('clusterStateFromSnapshot on a kubectl List', () => {
           ready: false,
         },
       ],
+      // In key order (namespace/name), as an apiserver lists them, not the file's order.
       pods: [
         {
-          namespace: 'ml',
-          name: 'trainer-0-worker-x7k2p',
-          nodeName: 'gpu-a',
-          labels: { 'app.kubernetes.io/part-of': 'trainer', 'grove.io/podclique': 'trainer-0-worker' },
-          // cpu: the 16-core init container outweighs 8 + 0.5; memory: 64Gi + 256Mi outweighs 1Gi.
-          requests: { gpu: 4, cpuMilli: 16_000, memory: 64 * GI + 256 * MI, pods: 1 },
-          phase: 'Running',
-          terminal: false,
-        },
-        {
-          namespace: 'research',
-          name: 'notebook-kata',
-          nodeName: 'gpu-a',
-          labels: { app: 'notebook' },
-          // GPU only in limits → request; plus the kata RuntimeClass overhead.
-          requests: { gpu: 2, cpuMilli: 1250, memory: 2 * GI + 160 * MI, pods: 1 },
+          namespace: 'gpu-operator',
+          name: 'nvidia-device-plugin-daemonset-m2x9v',
+          nodeName: 'gpu-c',
+          labels: { 'app.kubernetes.io/name': 'nvidia-device-plugin' },
+          requests: { gpu: 0, cpuMilli: 50, memory: 100 * MI, pods: 1 },
           phase: 'Running',
           terminal: false,
         },
@@ -118,11 +108,12 @@ describe('clusterStateFromSnapshot on a kubectl List', () => {
           terminal: true,
         },
         {
-          namespace: 'gpu-operator',
-          name: 'nvidia-device-plugin-daemonset-m2x9v',
-          nodeName: 'gpu-c',
-          labels: { 'app.kubernetes.io/name': 'nvidia-device-plugin' },
-          requests: { gpu: 0, cpuMilli: 50, memory: 100 * MI, pods: 1 },
+          namespace: 'ml',
+          name: 'trainer-0-worker-x7k2p',
+          nodeName: 'gpu-a',
+          labels: { 'app.kubernetes.io/part-of': 'trainer', 'grove.io/podclique': 'trainer-0-worker' },
+          // cpu: the 16-core init container outweighs 8 + 0.5; memory: 64Gi + 256Mi outweighs 1Gi.
+          requests: { gpu: 4, cpuMilli: 16_000, memory: 64 * GI + 256 * MI, pods: 1 },
           phase: 'Running',
           terminal: false,
         },
@@ -132,6 +123,16 @@ describe('clusterStateFromSnapshot on a kubectl List', () => {
           labels: { 'grove.io/podclique': 'trainer-1-worker' },
           requests: { gpu: 8, cpuMilli: 0, memory: 0, pods: 1 },
           phase: 'Pending',
+          terminal: false,
+        },
+        {
+          namespace: 'research',
+          name: 'notebook-kata',
+          nodeName: 'gpu-a',
+          labels: { app: 'notebook' },
+          // GPU only in limits → request; plus the kata RuntimeClass overhead.
+          requests: { gpu: 2, cpuMilli: 1250, memory: 2 * GI + 160 * MI, pods: 1 },
+          phase: 'Running',
           terminal: false,
         },
       ],

@@ -283,7 +283,10 @@ export function ignoredKindsNote(ignored: SnapshotObjects['ignored']): string | 
   return `ignored ${total} item${total === 1 ? '' : 's'} of kinds Canopy does not simulate: ${ignored.map(([kind, n]) => `${kind} (${n})`).join(', ')}`;
 }
 
-/** Read a snapshot, collecting every problem instead of stopping at the first. */
+/**
+ * Read a snapshot, collecting every problem instead of stopping at the first. Its lists come out in key
+ * order (inKeyOrder) whatever the file's order, so a hand-made or reordered file plans as the cluster does.
+ */
 export function parseClusterSnapshot(snapshot: unknown): SnapshotResult {
   const found = snapshotItems(snapshot);
   if ('error' in found) return { ok: false, errors: [found.error] };
@@ -331,7 +334,29 @@ export function parseClusterSnapshot(snapshot: unknown): SnapshotResult {
       errors.push(error);
     }
   });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, state };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, state: inKeyOrder(state) };
+}
+
+/** `items` sorted by `key` in code-unit order (an apiserver's byte order for Kubernetes' ASCII names), keys computed once. */
+function sortedByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, key: key(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
+}
+
+/**
+ * The ClusterState with each list in key order: Nodes and bindings by name, Pods by `namespace/name`,
+ * the order an apiserver lists them in. Placement breaks ties by input order, so every reader of a
+ * cluster (a snapshot file in any order, the server's list, the browser's watch stores, the simulated
+ * scheduler's store) sorts with this one rule, and plans a stack on the same nodes.
+ */
+export function inKeyOrder(state: ClusterState): ClusterState {
+  return {
+    nodes: sortedByKey(state.nodes, (n) => n.name),
+    pods: sortedByKey(state.pods, (p) => `${p.namespace}/${p.name}`),
+    topologies: sortedByKey(state.topologies, (t) => t.name),
+  };
 }
 
 /** Read a snapshot; throws SnapshotError (every problem with its JSON path) when it is not usable. */

@@ -284,10 +284,11 @@ describe('canopy place: the snapshot is the cluster', () => {
   const RUNNING = path.resolve(import.meta.dirname, 'fixtures', 'cluster-running.json');
   const serve = (replicas: number, workers = 2) => pcs({ workers, gpus: 8, required: 'zone' }).replace('  replicas: 1\n', `  replicas: ${replicas}\n`);
   type Json = { feasible: boolean; gangs: { name: string; placed: boolean; running?: true; domains: Record<string, string>; pods: { name: string; clique: string; node: string; gpus: number; running?: true }[] }[] };
+  // In key order (namespace/name), as the server lists them, not the fixture's order (worker-q9d4m is pod index 0).
   const RUNNING_PODS = [
     { name: 'serve-0-router-x7k2p', clique: 'router', node: 'gpu-z1-b0-r0-n0', gpus: 0, running: true },
-    { name: 'serve-0-worker-q9d4m', clique: 'worker', node: 'gpu-z1-b0-r0-n0', gpus: 8, running: true },
     { name: 'serve-0-worker-b3n8v', clique: 'worker', node: 'gpu-z1-b0-r0-n1', gpus: 8, running: true },
+    { name: 'serve-0-worker-q9d4m', clique: 'worker', node: 'gpu-z1-b0-r0-n0', gpus: 8, running: true },
   ];
 
   it('a stack that runs, with one more replica: the running gang is reported as running where it is, only the new gang is placed', () => {
@@ -428,7 +429,7 @@ describe('canopy place: the snapshot is the cluster', () => {
     expect(r.code).toBe(0);
     const [g] = (JSON.parse(r.stdout) as Json).gangs;
     expect(g).toMatchObject({ name: 'serve-0', placed: true, running: true });
-    expect(g!.pods).toEqual([RUNNING_PODS[0], RUNNING_PODS[1], { name: 'serve-0-worker-zz9kq', clique: 'worker', node: 'gpu-z1-b0-r1-n0', gpus: 8, running: true }]);
+    expect(g!.pods).toEqual([RUNNING_PODS[0], RUNNING_PODS[2], { name: 'serve-0-worker-zz9kq', clique: 'worker', node: 'gpu-z1-b0-r1-n0', gpus: 8, running: true }]);
   });
 
   it('prints validation warnings on standard error, as canopy validate does, and still places (exit 0)', () => {
@@ -441,5 +442,40 @@ describe('canopy place: the snapshot is the cluster', () => {
     const warning = validated.stdout.split('\n').find((l) => l.includes(': warning: '))!;
     expect(warning).toMatch(/unknown field "topologyConstraint".*Canopy's apply refuses it/);
     expect(placed.stderr).toBe(`${warning}\n`);
+  });
+});
+
+describe('canopy place: the order of the snapshot’s items does not change the plan', () => {
+  /** The snapshot `from` with its items in reverse order, as a hand-made file (or another tool) may list them. */
+  function reversed(name: string, from: string): string {
+    const list = JSON.parse(readFileSync(from, 'utf8')) as { items: unknown[] };
+    return file(name, JSON.stringify({ ...list, items: [...list.items].reverse() }));
+  }
+  const podsToNodes = (stdout: string) => (JSON.parse(stdout) as { gangs: { name: string; pods: { name: string; node: string }[] }[] }).gangs.map((g) => [g.name, g.pods.map((p) => [p.name, p.node])]);
+
+  it('a reversed snapshot places every pod on the node the forward one does (nodes tie: the server’s key order decides, not the file’s)', () => {
+    // Two stacks: one held to a zone, one with no constraint at all (every free node ties).
+    const stacks = [file('order-zone.yaml', pcs({ name: 'zoned', workers: 2, gpus: 8, required: 'zone' })), file('order-free.yaml', pcs({ name: 'free', workers: 3, gpus: 4 }))];
+    const forward = canopy(['place', '--cluster', CLUSTER, '-o', 'json', ...stacks]);
+    const backward = canopy(['place', '--cluster', reversed('cluster-small-reversed.json', CLUSTER), '-o', 'json', ...stacks]);
+    expect(forward.stderr).toBe('');
+    expect(forward.code).toBe(0);
+    expect(backward.code).toBe(0);
+    expect(podsToNodes(backward.stdout)).toEqual(podsToNodes(forward.stdout));
+    expect(JSON.parse(backward.stdout)).toEqual(JSON.parse(forward.stdout));
+    // The forward file is in key order (as kubectl writes it), so this is the plan the server's preview gives.
+    expect(podsToNodes(forward.stdout)[0]).toEqual(['zoned-0', [['zoned-0-router-0', 'gpu-z0-b0-r0-n0'], ['zoned-0-worker-0', 'gpu-z0-b0-r0-n1'], ['zoned-0-worker-1', 'gpu-z0-b0-r1-n1']]]);
+  });
+
+  it('a reversed snapshot with a running stack: the running gang is kept as it is listed forward, the new one placed alike (text too)', () => {
+    const RUNNING = path.resolve(import.meta.dirname, 'fixtures', 'cluster-running.json');
+    const backwards = reversed('cluster-running-reversed.json', RUNNING);
+    const stack = file('order-serve.yaml', pcs({ workers: 2, gpus: 8, required: 'zone' }).replace('  replicas: 1\n', '  replicas: 2\n'));
+    for (const format of ['json', 'text']) {
+      const forward = canopy(['place', '--cluster', RUNNING, '-o', format, stack]);
+      const backward = canopy(['place', '--cluster', backwards, '-o', format, stack]);
+      expect(forward.code).toBe(0);
+      expect(backward.stdout).toBe(forward.stdout);
+    }
   });
 });

@@ -29,6 +29,8 @@ the nodes shown are one placement kube-scheduler might pick (it scores nodes on 
 chosen. Validation warnings are printed on standard error, as canopy validate prints them.
 SNAPSHOT.json is a Kubernetes List as printed by:
   kubectl get nodes,pods,clustertopologybindings -A -o json
+Its items may come in any order: they are read in the order the cluster lists them (by name), as the
+dashboard's preview and the simulated scheduler read them, so a file in another order gets the same plan.
 
 Options:
   -c, --cluster FILE    the cluster snapshot (required)

@@ -8,36 +8,28 @@
  * minimum: only what they lack of it is all-or-nothing. What does not fit stays Pending with a
  * FailedScheduling Event carrying the engine's reason (or the domain to join).
  */
-import { objectKey, type WatchedKind } from '../../lib/cluster/kinds';
+import { objectKey } from '../../lib/cluster/kinds';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../../lib/cluster/state';
 import { podSchedulingRequirements } from '../../lib/grove/expand';
 import type { ExpandedGang, ExpandedPodGroup } from '../../lib/grove/gang';
 import { LABEL_PART_OF, LABEL_PODGANG } from '../../lib/grove/labels';
-import { isRecord, type KubeObject } from '../../lib/grove/meta';
+import { isRecord } from '../../lib/grove/meta';
 import type { PodGang } from '../../lib/grove/podgang';
 import { placeGangs } from '../../lib/placement';
 import { pinning, pinsRunningGang, type Pin } from '../../lib/placement/pin';
 import { optionalReasonWithoutPod } from '../../lib/placement/plan';
-import { nodeInfoFromNode, podInfoFromPod, topologyInfoFromBinding } from '../../lib/topology/snapshot';
+import { inKeyOrder, nodeInfoFromNode, podInfoFromPod, topologyInfoFromBinding } from '../../lib/topology/snapshot';
 import { SCHEDULER, podBound, podGated, type SimPod, type SimulatedCluster } from './simulated-cluster';
 
 /**
- * The stored objects of a kind in key order: the order the simulated apiserver lists them in (and so
- * the order /api/preview's snapshot and the browser's store hold them), not the store's insertion order.
- * placeGangs breaks ties by input order, so a different order would bind a stack elsewhere than its preview showed.
+ * The ClusterState placement sees: stored Nodes, Pods and ClusterTopologyBindings, through
+ * lib/topology/snapshot, in key order (inKeyOrder, as a preview reads the list), not the store's
+ * insertion order: placeGangs breaks ties by input order, so another order would bind a stack
+ * elsewhere than its preview showed.
  */
-function inListOrder(sim: SimulatedCluster, kind: WatchedKind): KubeObject[] {
-  return sim.store
-    .all(kind)
-    .map((object) => ({ object, key: objectKey(object) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(({ object }) => object);
-}
-
-/** The ClusterState placement sees: stored Nodes, Pods and ClusterTopologyBindings, through lib/topology/snapshot, in list order. */
 export function clusterState(sim: SimulatedCluster): ClusterState {
   const nodes: NodeInfo[] = [];
-  for (const n of inListOrder(sim, 'Node')) {
+  for (const n of sim.store.all('Node')) {
     try {
       nodes.push(nodeInfoFromNode(n));
     } catch {
@@ -45,7 +37,7 @@ export function clusterState(sim: SimulatedCluster): ClusterState {
     }
   }
   const pods: PodInfo[] = [];
-  for (const p of inListOrder(sim, 'Pod')) {
+  for (const p of sim.store.all('Pod')) {
     try {
       pods.push(podInfoFromPod(p));
     } catch {
@@ -53,14 +45,14 @@ export function clusterState(sim: SimulatedCluster): ClusterState {
     }
   }
   const topologies: TopologyInfo[] = [];
-  for (const b of inListOrder(sim, 'ClusterTopologyBinding')) {
+  for (const b of sim.store.all('ClusterTopologyBinding')) {
     try {
       topologies.push(topologyInfoFromBinding(b));
     } catch {
       /* skip */
     }
   }
-  return { nodes, pods, topologies };
+  return inKeyOrder({ nodes, pods, topologies });
 }
 
 /** Place every gang that has ungated, unbound pods, in PodGang creation order, with lib/placement. */
