@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { parseManifests } from '../grove/manifest';
 import type { KubeObject } from '../grove/meta';
 import { addClique, setField } from './edits';
-import { checkAgainstRunning, copyOfLiveText, editableOfLive, editHref, liveStackText, parseEditParam, runningTargets } from './liveStack';
+import { checkAgainstRunning, copyOfLiveText, editableOfLive, editHref, liveChangeOf, liveOf, liveStackText, loadedStackOf, parseEditParam, runningTargets, withResourceVersion } from './liveStack';
 import { RevisionReads } from './revision';
 
 /** A running PodCliqueSet as the cluster stream has it: server metadata, status, a defaulted spec. */
@@ -125,5 +125,60 @@ describe('checked against the running object', () => {
     expect(JSON.stringify(targetsOf(text, [later]))).toBe(JSON.stringify(targetsOf(text, [running()])));
     // Other running stacks are not taken along.
     expect(Object.keys(targetsOf(text, [running('other'), running()]))).toEqual(['default/mixtral-agg']);
+  });
+});
+
+describe('the version a stack was opened at', () => {
+  const moved = (over: (o: KubeObject & Record<string, unknown>) => void, resourceVersion = '57') => {
+    const o = running();
+    o.metadata = { ...o.metadata, resourceVersion };
+    over(o);
+    return o;
+  };
+
+  test('is kept with the stack opened (its resourceVersion, and the manifest as the YAML has it); none without a resourceVersion', () => {
+    const loaded = loadedStackOf(running())!;
+    expect(loaded).toEqual({ key: 'default/mixtral-agg', resourceVersion: '42', object: editableOfLive(running()) });
+    const unversioned = running();
+    delete unversioned.metadata!.resourceVersion;
+    expect(loadedStackOf(unversioned)).toBeNull();
+    expect(liveOf(loaded, [running('other'), running()])).toEqual(running());
+    expect(liveOf(loaded, [running('other')])).toBeNull();
+  });
+
+  test('tells a change of what the YAML holds from a status write (which the operator makes often) and from deletion', () => {
+    const loaded = loadedStackOf(running())!;
+    expect(liveChangeOf(loaded, running())).toEqual({ kind: 'same' });
+    expect(liveChangeOf(loaded, moved((o) => (o.status = { replicas: 2, availableReplicas: 1 })))).toEqual({ kind: 'status-only', resourceVersion: '57' });
+    const hotfix = moved((o) => {
+      (o.spec as { template: { cliques: { spec: { podSpec: { containers: { image: string }[] } } }[] } }).template.cliques[0]!.spec.podSpec.containers[0]!.image = 'vllm/vllm-openai:v0.10.2';
+    });
+    expect(liveChangeOf(loaded, hotfix)).toEqual({
+      kind: 'changed',
+      resourceVersion: '57',
+      changes: [{ path: 'spec.template.cliques[name="worker"].spec.podSpec.containers[name="engine"].image', old: 'vllm/vllm-openai:v0.10.1.1', new: 'vllm/vllm-openai:v0.10.2' }],
+    });
+    expect(liveChangeOf(loaded, null)).toEqual({ kind: 'gone' });
+  });
+
+  test("is sent as the PodCliqueSet's metadata.resourceVersion, only for that stack, only the one line added", () => {
+    const loaded = loadedStackOf(running())!;
+    const text = liveStackText(running());
+    const sent = withResourceVersion(text, loaded, null);
+    expect(parseManifests(sent).documents[0]!.object).toMatchObject({ metadata: { name: 'mixtral-agg', resourceVersion: '42' } });
+    const added = sent.split('\n').filter((line) => !text.split('\n').includes(line));
+    expect(added).toEqual(['  resourceVersion: "42"']);
+    // In a file of several documents: that one; a stack that names no namespace lands in the server's default.
+    const other = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n---\n';
+    const withoutNamespace = text.replace('  namespace: default\n', '');
+    const two = withResourceVersion(`${other}${withoutNamespace}`, loaded, 'default');
+    expect(parseManifests(two).documents.map((d) => (d.object as KubeObject).metadata?.resourceVersion)).toEqual([undefined, '42']);
+    expect(withResourceVersion(withoutNamespace, loaded, 'team-a')).toBe(withoutNamespace);
+    // A new stack or a copy, a text that names its own version, no version opened: as they are.
+    expect(withResourceVersion(copyOfLiveText(running()), loaded, null)).toBe(copyOfLiveText(running()));
+    const own = text.replace('  namespace: default\n', '  namespace: default\n  resourceVersion: "40"\n');
+    expect(withResourceVersion(own, loaded, null)).toBe(own);
+    expect(withResourceVersion(text, null, null)).toBe(text);
+    expect(withResourceVersion('kind: [', loaded, null)).toBe('kind: [');
   });
 });

@@ -2,12 +2,16 @@
  * Running PodCliqueSets in the builder: as a manifest to edit (a copy, or the stack itself), and as
  * the object an edited manifest of the same namespace/name updates, so that Grove's update rules
  * (validateUpdate: immutable fields, clique composition) are checked before Apply, not at its dry run.
+ * A stack opened as itself remembers the version it was opened at (LoadedStack), which its apply
+ * sends as a precondition (withResourceVersion): another user's change since is refused, not undone.
  */
+import { diffObjects, type FieldChange } from '../cluster/diff';
 import type { ValidationContext } from '../grove/check';
 import type { ManifestReport } from '../grove/findings';
 import type { ManifestDocument } from '../grove/manifest';
-import { stringifyObject } from '../grove/manifest';
+import { documentData, parseYamlDocuments, stringifyObject } from '../grove/manifest';
 import { isRecord, type KubeObject } from '../grove/meta';
+import { writeEdited } from './document';
 import type { RevisionReads } from './revision';
 
 const PODCLIQUESET = 'PodCliqueSet';
@@ -88,6 +92,67 @@ function targetKey(d: ManifestDocument, defaultNamespace: string | null): string
   const meta = isRecord(d.object.metadata) ? d.object.metadata : {};
   const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : defaultNamespace;
   return namespace ? stackKey(namespace, d.name) : null;
+}
+
+/** The version of a running stack the builder opened as itself: what the edit started from. */
+export interface LoadedStack {
+  /** `namespace/name`. */
+  key: string;
+  /** The object's metadata.resourceVersion when it was read: the precondition its apply is sent with. */
+  resourceVersion: string;
+  /** As editableOfLive has it: what "Show what changed" and a re-base compare with. */
+  object: Record<string, unknown>;
+}
+
+/** The version of `o` the builder opens; null when it has no resourceVersion (nothing to hold an apply to). */
+export function loadedStackOf(o: KubeObject): LoadedStack | null {
+  const resourceVersion = o.metadata?.resourceVersion;
+  if (typeof resourceVersion !== 'string' || !resourceVersion) return null;
+  return { key: keyOf(o), resourceVersion, object: editableOfLive(o) };
+}
+
+/** The running stack `loaded` is a version of, or null when the cluster no longer has it. */
+export function liveOf(loaded: LoadedStack, running: readonly KubeObject[]): KubeObject | null {
+  return running.find((o) => keyOf(o) === loaded.key) ?? null;
+}
+
+/**
+ * How the running stack compares with the version opened: the same version; another version that
+ * differs only in what no one edits (its status: the operator writes it often); changed (with the
+ * changes, opened → live, as a dry run's diff lists them); or gone from the cluster.
+ */
+export type LiveChange = { kind: 'same' } | { kind: 'status-only'; resourceVersion: string } | { kind: 'changed'; resourceVersion: string; changes: FieldChange[] } | { kind: 'gone' };
+
+export function liveChangeOf(loaded: LoadedStack, live: KubeObject | null): LiveChange {
+  if (!live) return { kind: 'gone' };
+  const resourceVersion = live.metadata?.resourceVersion ?? '';
+  if (resourceVersion === loaded.resourceVersion) return { kind: 'same' };
+  const changes = diffObjects(loaded.object, editableOfLive(live));
+  return changes.length === 0 ? { kind: 'status-only', resourceVersion } : { kind: 'changed', resourceVersion, changes };
+}
+
+/**
+ * The text to send for an apply of `text`: the PodCliqueSet it holds of `loaded`'s namespace/name
+ * names the version opened as its metadata.resourceVersion (the apiserver then refuses the apply if
+ * the stack changed since). A document that names a version of its own keeps it; a text with no
+ * such document (a new stack, a copy renamed) goes as it is.
+ */
+export function withResourceVersion(text: string, loaded: LoadedStack | null, defaultNamespace: string | null): string {
+  if (!loaded) return text;
+  const parsed = parseYamlDocuments(text);
+  if (parsed.errors.length > 0) return text;
+  const index = parsed.documents.findIndex((d) => {
+    const data = documentData(d);
+    if (!isRecord(data) || data.kind !== PODCLIQUESET || !isRecord(data.metadata) || typeof data.metadata.name !== 'string') return false;
+    const namespace = typeof data.metadata.namespace === 'string' && data.metadata.namespace ? data.metadata.namespace : defaultNamespace;
+    return namespace !== null && stackKey(namespace, data.metadata.name) === loaded.key;
+  });
+  if (index < 0) return text;
+  const meta = documentData(parsed.documents[index]!) as { metadata: Record<string, unknown> };
+  if (meta.metadata.resourceVersion !== undefined && meta.metadata.resourceVersion !== null && meta.metadata.resourceVersion !== '') return text;
+  return writeEdited({ documents: parsed.documents, pcsIndex: index, lineCounter: parsed.lineCounter }, text, () => {
+    parsed.documents[index]!.setIn(['metadata', 'resourceVersion'], loaded.resourceVersion);
+  });
 }
 
 /** A report and which of its documents were checked as updates of a running stack (document index → `namespace/name`). */
