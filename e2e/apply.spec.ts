@@ -46,7 +46,12 @@ test('a 409 after a scale lists the field and its manager; force applies only fr
   // Not a silent scale-down: no diff, Apply disabled with the way out named.
   await expect(apply.getByTestId('apply-results')).toHaveCount(0);
   await expect(apply.getByTestId('apply-confirm')).toBeDisabled();
-  await expect(apply.getByTestId('apply-blocked')).toContainText('take ownership of them (force)');
+  // The field, its value on the cluster and in the YAML, who set it in words; for replicas a scale set, leaving them out.
+  await expect(conflicts.getByRole('row', { name: /spec\.replicas/ }).getByRole('cell')).toHaveText(['spec.replicas', '2', '1', 'Canopy\'s Scale ("canopy" with subresource "scale" using grove.io/v1alpha1)']);
+  await expect(apply.getByTestId('apply-blocked')).toContainText("spec.replicas is 2 on the cluster (set by Canopy's Scale), your YAML says 1.");
+  await expect(apply.getByTestId('apply-blocked')).toContainText('leave spec.replicas out of your YAML (the cluster keeps 2), or reload the stack from the cluster');
+  await expect(apply.getByTestId('apply-blocked')).toContainText('take ownership (force) below');
+  await expect(apply.getByTestId('apply-blocked')).not.toContainText('another field manager');
   // The 409 offers no apply with force: only the dry run with force.
   await expect(apply.getByTestId('apply-force')).toHaveCount(0);
 
@@ -54,6 +59,8 @@ test('a 409 after a scale lists the field and its manager; force applies only fr
   // The forced dry run's diff: what a forced apply changes, and whose fields it takes over; nothing applied yet.
   await expect(apply.getByTestId('apply-force-diff')).toContainText('takes ownership of spec.replicas (last set by "canopy" with subresource "scale"');
   await expect(apply.getByTestId('apply-results').getByRole('row', { name: /^spec\.replicas / }).getByRole('cell')).toHaveText(['spec.replicas', '2', '1']);
+  // What the scale-down does to the pods, before it is confirmed.
+  await expect(apply.getByTestId('apply-pods-removed')).toHaveText(`Applying it scales team-a/${name} from 2 to 1 replica and removes 1 pod (2 → 1).`);
   expect(await plainDryRun()).toBe(409);
   const applyButton = apply.getByTestId('apply-confirm');
   await expect(applyButton).toHaveText('Apply with force…');
@@ -79,6 +86,17 @@ test('an unknown field is refused by the dry run, its path shown once', async ({
   const failure = apply.getByTestId('apply-failure');
   await expect(failure.getByRole('listitem')).toHaveText('spec.template.bogusField: field not declared in schema');
   expect((await failure.innerText()).match(/field not declared in schema/g)).toHaveLength(1);
+  await expect(apply.getByTestId('apply-blocked')).toHaveText('The dry run was refused: change the manifest, then run the dry run again.');
+});
+
+test("an unknown field in a clique: the lead line ends at the apiserver's words, no dangling ': .'", async ({ page }) => {
+  const name = unique('typo');
+  const apply = await openApply(page, smallStack('team-a', name, 1).replace('          minAvailable: 1\n', '          minAvailable: 1\n          bogusField: 1\n'), test.info().outputPath('typo-clique.yaml'));
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  const failure = apply.getByTestId('apply-failure');
+  await expect(failure.getByRole('listitem')).toHaveText('spec.template.cliques[name="engine"].spec.bogusField: field not declared in schema');
+  await expect(failure.locator('p', { hasText: 'failed to create typed patch object' })).toHaveText(`failed to create typed patch object (team-a/${name}; grove.io/v1alpha1, Kind=PodCliqueSet)`);
+  expect(await failure.innerText()).not.toContain(': .');
   await expect(apply.getByTestId('apply-blocked')).toHaveText('The dry run was refused: change the manifest, then run the dry run again.');
 });
 

@@ -3,10 +3,16 @@
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '@/lib/cluster/capabilities';
+import { liveChangeOf, liveOf, loadedStackOf, stackKey, withResourceVersion, type LoadedStack } from '@/lib/builder/liveStack';
+import { rebaseOntoLive } from '@/lib/builder/rebase';
+import { setField } from '@/lib/builder/edits';
+import type { KubeObject } from '@/lib/grove/meta';
 import { applyManifest } from '@/components/hooks/clusterActions';
+import { useKindObjects } from '@/components/hooks/useClusterStream';
 import { permissionFor, useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
 import {
   applyBlockedReason,
+  conflictDetails,
   documentHint,
   documentLabel,
   failedStep,
@@ -15,10 +21,13 @@ import {
   kubectlForceApply,
   messageAndCauses,
   ownershipChanges,
+  podsRemoved,
   progressLines,
   settleStep,
+  staleVersion,
   type ApplyStep,
   type ApplyTarget,
+  type ConflictDetail,
   type FieldConflict,
 } from './applyStep';
 import { DiffTable } from './DiffTable';
@@ -40,6 +49,15 @@ interface ApplyPanelProps {
   target: ApplyTarget;
   errors: number;
   onClose: () => void;
+  /**
+   * The version of the running stack this work was opened from (`?edit=`), or null: its apply is sent
+   * with that resourceVersion, so a change made on the cluster since is refused, not undone.
+   */
+  opened?: LoadedStack | null;
+  /** The work now stands on another version of that stack: after its apply, or a write to its status only. */
+  onOpenedChange?: (opened: LoadedStack) => void;
+  /** Replaces the builder's text (one undo step), then standing on `opened`; `note` says what changed. */
+  onReplaceText?: (text: string, opened: LoadedStack | null, note: string) => void;
 }
 
 /** Dry-run diff, then apply; disabled with the reason when the user may not, or while the namespace is not known. */
@@ -69,9 +87,20 @@ function CloseButton({ onClose }: { onClose: () => void }) {
   );
 }
 
-function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelProps & { namespace: string; why: string }) {
+function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null, onOpenedChange, onReplaceText }: ApplyPanelProps & { namespace: string; why: string }) {
   const permission = applyPermission(useCapabilities(namespace));
   const [step, setStep] = useState<ApplyStep>({ kind: 'idle' });
+  const running = useKindObjects('PodCliqueSet');
+  const live = opened ? liveOf(opened, running) : null;
+  const liveChange = opened ? liveChangeOf(opened, live) : null;
+
+  // The operator writes a stack's status often: a new version that differs only there is the version
+  // the edit stands on now (nothing the YAML holds changed), so its apply is not refused for it.
+  const advanceTo = liveChange?.kind === 'status-only' && live ? loadedStackOf(live) : null;
+  useEffect(() => {
+    if (advanceTo) onOpenedChange?.(advanceTo);
+    // Once per version: the callback's identity does not matter.
+  }, [advanceTo?.key, advanceTo?.resourceVersion]);
 
   // A changed stack invalidates the diff shown (and any answer still on its way, see settleStep).
   const textNow = useRef(text);
@@ -92,8 +121,13 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
     setStep({ kind: 'working', what, text: sent });
     let answered: ApplyStep;
     try {
-      const answer = await applyManifest(sent, { dryRun, force });
+      // Sent as of the version opened (the precondition); the step keeps the text on screen.
+      const answer = await applyManifest(withResourceVersion(sent, opened, namespace), { dryRun, force });
       answered = dryRun ? { kind: 'diff', results: answer.results, text: sent, ...(takesOwnership ? { takesOwnership } : {}) } : { kind: 'applied', results: answer.results, text: sent };
+      // Applied: the work now stands on the version it made.
+      const made = !dryRun && opened ? answer.results.find((r) => r.kind === 'PodCliqueSet' && stackKey(r.namespace || namespace, r.name) === opened.key) : undefined;
+      const next = made ? loadedStackOf(made.after) : null;
+      if (next) onOpenedChange?.(next);
     } catch (e) {
       answered = failedStep(e, dryRun, sent);
     }
@@ -101,7 +135,10 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
   };
 
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
-  const applyBlocked = applyBlockedReason(step, text, blocked, errors);
+  const failedLive = step.kind === 'failed' && step.object?.kind === 'PodCliqueSet' ? runningObject(running, step.object.namespace || namespace, step.object.name) : null;
+  const details = conflictDetails(step, failedLive);
+  const stale = step.kind === 'failed' && step.text === text && staleVersion(step) !== null;
+  const applyBlocked = applyBlockedReason(step, text, blocked, errors, details, opened !== null);
   const conflicts = fieldConflicts(step);
   const force = forceStage(step, text, blocked, errors);
   const confirming = force === 'apply' && confirmingForce === step;
@@ -153,11 +190,42 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
         {step.kind === 'working' && <p>{step.what}</p>}
         {step.kind === 'failed' && <Failure step={step} />}
         {step.kind === 'failed' && conflicts.length > 0 && (
-          <Conflicts conflicts={conflicts} offered={force === 'dry-run'} onDryRun={() => {
+          <Conflicts
+            conflicts={details}
+            offered={force === 'dry-run'}
+            onDryRun={() => {
               // The button goes with the 409; focus waits on Apply, which the forced diff turns into "Apply with force…".
               applyButton.current?.focus();
               void run(true, true);
             }}
+            onLeaveReplicasOut={
+              onReplaceText && details.some((d) => d.scaled && d.field === 'spec.replicas') && step.text === text
+                ? () => {
+                    const edited = setField(text, ['spec', 'replicas'], undefined);
+                    const kept = details.find((d) => d.field === 'spec.replicas')?.live;
+                    if (edited.ok) onReplaceText(edited.text, opened, `Left spec.replicas out of the YAML: the cluster keeps ${kept === undefined ? 'the count it was scaled to' : kept}. Run the dry run again.`);
+                  }
+                : undefined
+            }
+          />
+        )}
+        {stale && opened && liveChange && (
+          <StaleEdit
+            opened={opened}
+            refusedAt={staleVersion(step) ?? ''}
+            change={liveChange}
+            onRebase={
+              onReplaceText && live
+                ? () => {
+                    const r = rebaseOntoLive(text, opened, live, namespace);
+                    if (!r.ok) return `Your edits cannot be re-based: ${r.message}. Your YAML is as it was.`;
+                    const took = r.taken.length === 0 ? 'nothing of the cluster\'s changes touched your YAML' : `took ${r.taken.length} change(s) from the cluster (${r.taken.map((c) => c.path).join(', ')})`;
+                    const kept = r.conflicts.length === 0 ? '' : `; kept your value where you both changed ${r.conflicts.map((c) => c.path).join(', ')} (the dry run shows it replacing theirs)`;
+                    onReplaceText(r.text, r.loaded, `Re-based your edits onto the live version (resourceVersion ${r.loaded.resourceVersion}): ${took}${kept}. Undo brings back your YAML as it was. Run the dry run again.`);
+                    return null;
+                  }
+                : undefined
+            }
           />
         )}
         {step.kind === 'diff' && step.takesOwnership && (
@@ -183,6 +251,11 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose }: ApplyPanelP
                     {w}
                   </p>
                 ))}
+                {step.kind === 'diff' && podsRemoved(r) && (
+                  <p className="font-medium text-amber-800 dark:text-amber-300" data-testid="apply-pods-removed">
+                    {podsRemoved(r)}
+                  </p>
+                )}
                 {step.kind === 'diff' && r.before !== null && (r.changes?.length ?? 0) > 0 && <DiffTable changes={r.changes!} />}
               </li>
             ))}
@@ -249,33 +322,105 @@ function Failure({ step }: { step: Extract<ApplyStep, { kind: 'failed' }> }) {
   );
 }
 
-/** A 409 from server-side apply: the fields another manager set, and a dry run with force that shows what taking them over changes. */
-function Conflicts({ conflicts, offered, onDryRun }: { conflicts: FieldConflict[]; offered: boolean; onDryRun: () => void }) {
+/**
+ * A 409 from server-side apply: the fields another manager set, each with its value on the cluster and
+ * in the YAML; a dry run with force that shows what taking them over changes; and, for replicas a scale
+ * set, leaving them out of the YAML (the cluster keeps its count).
+ */
+function Conflicts({ conflicts, offered, onDryRun, onLeaveReplicasOut }: { conflicts: ConflictDetail[]; offered: boolean; onDryRun: () => void; onLeaveReplicasOut?: () => void }) {
+  const value = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
   return (
     <div className="mt-2 flex flex-col gap-1" data-testid="apply-conflicts">
       <table className="w-full font-mono text-[11px]">
         <thead>
           <tr className="text-left font-sans text-zinc-600 dark:text-zinc-400">
-            <th className="pr-2 font-medium">Field</th>
-            <th className="font-medium">Last set by</th>
+            <th scope="col" className="pr-2 font-medium">Field</th>
+            <th scope="col" className="pr-2 font-medium">On the cluster</th>
+            <th scope="col" className="pr-2 font-medium">Your YAML</th>
+            <th scope="col" className="font-medium">Last set by</th>
           </tr>
         </thead>
         <tbody>
           {conflicts.map((c) => (
-            <tr key={c.field} className="border-t border-zinc-100 dark:border-zinc-900">
-              <td className="py-0.5 pr-2">{c.field}</td>
-              <td>{c.manager}</td>
+            <tr key={c.field} className="border-t border-zinc-100 align-top dark:border-zinc-900">
+              <td className="py-0.5 pr-2 [overflow-wrap:anywhere]">{c.field}</td>
+              <td className="pr-2">{value(c.live)}</td>
+              <td className="pr-2">{value(c.yours)}</td>
+              <td className="font-sans">
+                {c.by}
+                {c.by !== c.manager && <span className="font-mono text-zinc-600 dark:text-zinc-400"> ({c.manager})</span>}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {offered && (
-        <button type="button" onClick={onDryRun} className={`${buttonClass} self-start`} data-testid="apply-force-dry-run">
-          Take ownership: dry run with force
+      <div className="flex flex-wrap gap-2">
+        {onLeaveReplicasOut && (
+          <button type="button" onClick={onLeaveReplicasOut} className={buttonClass} data-testid="apply-leave-replicas">
+            Leave spec.replicas out of my YAML
+          </button>
+        )}
+        {offered && (
+          <button type="button" onClick={onDryRun} className={buttonClass} data-testid="apply-force-dry-run">
+            Take ownership: dry run with force
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A stale edit: the stack changed on the cluster since the version opened. What changed (opened → live,
+ * as a dry run lists it), and re-basing the edits onto the live version (lib/builder/rebase).
+ */
+function StaleEdit({ opened, refusedAt, change, onRebase }: { opened: LoadedStack; refusedAt: string; change: ReturnType<typeof liveChangeOf>; onRebase?: () => string | null }) {
+  const [showing, setShowing] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const id = useId();
+  // The version opened moved on since the refusal, and the page's copy is that version: only its status had changed.
+  const statusOnly = change.kind === 'status-only' || (change.kind === 'same' && refusedAt !== '' && refusedAt !== opened.resourceVersion);
+  return (
+    <div className="mt-2 flex flex-col gap-1" data-testid="apply-stale">
+      <div className="flex flex-wrap gap-2">
+        <button type="button" onClick={() => setShowing((v) => !v)} aria-expanded={showing} aria-controls={id} className={buttonClass} data-testid="apply-stale-show">
+          Show what changed
         </button>
+        {onRebase && change.kind === 'changed' && (
+          <button type="button" onClick={() => setProblem(onRebase())} className={buttonClass} data-testid="apply-rebase">
+            Re-base my edits onto the live version
+          </button>
+        )}
+      </div>
+      {showing && (
+        <div id={id} data-testid="apply-stale-changes">
+          {change.kind === 'changed' ? (
+            <>
+              <p>
+                {opened.key} on the cluster (resourceVersion {change.resourceVersion}) against the version you opened ({opened.resourceVersion}):
+              </p>
+              <DiffTable changes={change.changes} />
+            </>
+          ) : change.kind === 'gone' ? (
+            <p>{opened.key} is no longer on the cluster: it was deleted since you opened it.</p>
+          ) : statusOnly ? (
+            <p>Only its status changed since you opened it: run the dry run again.</p>
+          ) : (
+            <p>This page has not received the cluster&apos;s new version of {opened.key} yet; it shows here once it arrives.</p>
+          )}
+        </div>
+      )}
+      {problem && (
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          {problem}
+        </p>
       )}
     </div>
   );
+}
+
+function runningObject(running: readonly KubeObject[], namespace: string, name: string | null): KubeObject | null {
+  return running.find((o) => o.metadata?.namespace === namespace && o.metadata?.name === name) ?? null;
 }
 
 /** The confirm of an apply with force, from its reviewed diff: which fields change owner, and what that does. */

@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { parseManifests } from '../../lib/grove/manifest';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { ActionFailure } from '../hooks/clusterActions';
-import { applyBlockedReason, applyTarget, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, progressLines, settleStep, type ApplyStep } from './applyStep';
+import type { KubeObject } from '../../lib/grove/meta';
+import { smallStack } from '../../e2e/support/stack';
+import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, progressLines, settleStep, staleVersion, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -81,7 +84,7 @@ describe('a failed apply', () => {
     expect(fieldConflicts(conflict)).toEqual([{ field: 'spec.replicas', manager: '"canopy" with subresource "scale" using grove.io/v1alpha1' }]);
     expect(fieldConflicts({ ...conflict, causes: [] })).toEqual([{ field: 'spec.replicas', manager: '"canopy" with subresource "scale" using grove.io/v1alpha1' }]);
     expect(fieldConflicts(failed({ status: 422 }))).toEqual([]);
-    expect(applyBlockedReason(conflict, 'a', null, 0)).toMatch(/take ownership of them \(force\)/);
+    expect(applyBlockedReason(conflict, 'a', null, 0)).toMatch(/take ownership \(force\) below/);
     expect(kubectlForceApply()).toBe('kubectl apply --server-side --force-conflicts --field-manager=canopy -f manifest.yaml');
   });
 
@@ -116,5 +119,56 @@ describe('a failed apply', () => {
     const e = new ActionFailure('no', 403, 'Forbidden', [], { document: 0, object: { document: 0, kind: 'Namespace', name: 'n' } });
     expect(failedStep(e, true, 't')).toEqual({ kind: 'failed', dryRun: true, status: 403, message: 'no', causes: [], text: 't', document: 0, object: { document: 0, kind: 'Namespace', name: 'n' } });
     expect(failedStep(new Error('boom'), false, 't')).toMatchObject({ kind: 'failed', status: 0, message: 'boom' });
+  });
+});
+
+describe('the words of a refusal', () => {
+  test("a strict field validation's message ends without dangling punctuation once its one cause is shown apart", () => {
+    const message = 'failed to create typed patch object (default/disagg; grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.cliques[name="frontend"].spec.bogusField: field not declared in schema';
+    const cause = { field: 'spec.template.cliques[name="frontend"].spec.bogusField', message: 'field not declared in schema' };
+    expect(messageAndCauses(message, [cause])).toEqual({ lead: 'failed to create typed patch object (default/disagg; grove.io/v1alpha1, Kind=PodCliqueSet)', causes: [cause] });
+  });
+
+  const scaled = '"canopy" with subresource "scale" using grove.io/v1alpha1';
+  const conflict = (text: string): Failed =>
+    failed({ status: 409, dryRun: true, text, message: `Apply failed with 1 conflict: conflict with ${scaled}: .spec.replicas`, causes: [{ field: '.spec.replicas', message: `conflict with ${scaled}` }], object: { document: 0, kind: 'PodCliqueSet', namespace: 'team-a', name: 'infer' } });
+
+  test("a 409 after Canopy's Scale names the field, the cluster's value, the YAML's, and suggests leaving replicas out or reloading", () => {
+    const text = smallStack('team-a', 'infer', 2);
+    const live = { apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSet', metadata: { name: 'infer', namespace: 'team-a' }, spec: { replicas: 3 } } as KubeObject;
+    const details = conflictDetails(conflict(text), live);
+    expect(details).toEqual([{ field: 'spec.replicas', manager: scaled, by: "Canopy's Scale", scaled: true, live: 3, yours: 2 }]);
+    const reason = applyBlockedReason(conflict(text), text, null, 0, details)!;
+    expect(reason).toMatch(/^spec\.replicas is 3 on the cluster \(set by Canopy's Scale\), your YAML says 2\. /);
+    expect(reason).toContain('leave spec.replicas out of your YAML (the cluster keeps 3), or reload the stack from the cluster');
+    expect(reason).toContain('take ownership (force) below');
+    expect(reason).not.toContain('another field manager');
+    // The live object not known (yet): the manager and the YAML's value still.
+    expect(applyBlockedReason(conflict(text), text, null, 0, conflictDetails(conflict(text), null))).toMatch(/^spec\.replicas was last set on the cluster by Canopy's Scale, your YAML says 2\./);
+    // Another manager, a field in a clique (keyed as server-side apply writes it).
+    const other = failed({ status: 409, dryRun: true, text, message: 'Apply failed with 1 conflict', causes: [{ field: '.spec.template.cliques[name="engine"].spec.replicas', message: 'conflict with "kubectl-edit" using grove.io/v1alpha1' }] });
+    const liveClique = parseManifests(smallStack('team-a', 'infer', 2, '', { replicas: 4 })).documents[0]!.object as KubeObject;
+    const [d] = conflictDetails(other, liveClique);
+    expect(d).toMatchObject({ by: '"kubectl-edit"', scaled: false, live: 4, yours: 1 });
+    expect(applyBlockedReason(other, text, null, 0, [d!])).toMatch(/^spec\.template\.cliques\[name="engine"\]\.spec\.replicas is 4 on the cluster \(set by "kubectl-edit"\), your YAML says 1\. Set it to the cluster's value/);
+  });
+
+  test('a forced diff says how many pods a replicas decrease removes', () => {
+    const at = (replicas: number, cliqueReplicas = 2) => parseManifests(smallStack('team-a', 'infer', replicas, '', { replicas: cliqueReplicas })).documents[0]!.object as KubeObject;
+    const result = (before: KubeObject, after: KubeObject) => ({ kind: 'PodCliqueSet', namespace: 'team-a', name: 'infer', before, after, dryRun: true, unchanged: false, warnings: [] });
+    expect(podsRemoved(result(at(3), at(2)))).toBe('Applying it scales team-a/infer from 3 to 2 replicas and removes 2 pods (6 → 4).');
+    expect(podsRemoved(result(at(2, 2), at(2, 1)))).toBe('Applying it removes 2 pods (4 → 2).');
+    expect(podsRemoved(result(at(2), at(3)))).toBeNull();
+    expect(podsRemoved({ ...result(at(2), at(1)), before: null })).toBeNull();
+  });
+
+  test('a stale edit: the refusal is known by its metadata.resourceVersion cause, and the reason says what to do', () => {
+    const stale = failed({ status: 409, dryRun: true, message: 'PodCliqueSet default/disagg changed on the cluster since you opened it (last changed by Canopy\'s apply at 2026-12-01 05:26:17 UTC)', causes: [{ field: 'metadata.resourceVersion', message: "405 is the version you opened; the cluster's is 412 (…)" }] });
+    expect(staleVersion(stale)).toBe('405');
+    expect(staleVersion(failed({ status: 409 }))).toBeNull();
+    expect(fieldConflicts(stale)).toEqual([]);
+    expect(forceStage(stale, 'a', null, 0)).toBeNull();
+    expect(applyBlockedReason(stale, 'a', null, 0, [], true)).toMatch(/^Your edits were made to an older version of this stack: see what changed on the cluster, then re-base your edits/);
+    expect(applyBlockedReason(stale, 'a', null, 0, [], false)).toMatch(/^Your manifest names metadata\.resourceVersion 405, an older version than the cluster's/);
   });
 });

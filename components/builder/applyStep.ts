@@ -1,5 +1,11 @@
 import { ActionFailure, type ApplyResult, type ManifestDocumentRef, type ManifestFailureDetails } from '../hooks/clusterActions';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
+import { managerWords, parseConflictManager } from '../../lib/cluster/fieldManagers';
+import { valueAtFieldPath } from '../../lib/cluster/fieldPathValue';
+import { parseManifests } from '../../lib/grove/manifest';
+import type { KubeObject } from '../../lib/grove/meta';
+import { podCliqueSetPodCount } from '../../lib/grove/pod-count';
+import { plural } from '../../lib/workloads/plural';
 
 /** The namespace an apply lands in, and why that one. */
 export type ApplyTarget = { status: 'known'; namespace: string; why: string } | { status: 'unknown'; reason: string };
@@ -37,13 +43,23 @@ export function failedStep(error: unknown, dryRun: boolean, text: string): Apply
 
 /**
  * Why Apply is disabled now, or null when it may be pressed: only after a dry run of exactly the
- * text on screen (an answer for an older text must not enable applying the newer one).
+ * text on screen (an answer for an older text must not enable applying the newer one). A 409 says
+ * what it is about: each conflicting field with its value on the cluster and in the YAML (`details`,
+ * conflictDetails), or the stack having changed since it was opened (`opened`: the builder opened it
+ * from the cluster and knows that version, so it can show what changed and re-base the edits).
  */
-export function applyBlockedReason(step: ApplyStep, text: string, blocked: string | null, errors: number): string | null {
+export function applyBlockedReason(step: ApplyStep, text: string, blocked: string | null, errors: number, details?: readonly ConflictDetail[], opened = false): string | null {
   if (blocked) return blocked;
   if (errors > 0) return `Fix the ${errors} error(s) first.`;
   if (step.kind === 'failed' && step.text === text) {
-    if (fieldConflicts(step).length > 0) return 'Fields of this manifest were last set by another field manager: take ownership of them (force) below, after a dry run with force shows what that changes; or change the manifest and run the dry run again.';
+    const conflicts = details ?? fieldConflicts(step).map((c) => conflictDetail(c, null, null));
+    if (conflicts.length > 0) return `${conflicts.map(conflictSentence).join('; ')}. ${conflictAdvice(conflicts)}`;
+    const stale = staleVersion(step);
+    if (stale !== null) {
+      return opened
+        ? 'Your edits were made to an older version of this stack: see what changed on the cluster, then re-base your edits onto the live version and run the dry run again.'
+        : `Your manifest names metadata.resourceVersion${stale ? ` ${stale}` : ''}, an older version than the cluster's: open the live stack (Edit in Builder) and make your edits there, or remove the resourceVersion to apply over what the cluster has now.`;
+    }
     if (step.dryRun) return 'The dry run was refused: change the manifest, then run the dry run again.';
     return step.progress && step.progress.applied.length > 0
       ? 'Apply stopped part-way: what it applied stays applied. Change the manifest, then run the dry run again to see what the cluster holds now.'
@@ -81,10 +97,11 @@ export function progressLines(step: Extract<ApplyStep, { kind: 'failed' }>): { d
 export function messageAndCauses(message: string, causes: Cause[]): { lead: string; causes: Cause[] } {
   const [only] = causes;
   if (causes.length !== 1 || !only) return { lead: message, causes };
-  const forms = [only.field ? `${only.field}: ${only.message}` : null, only.field ? `.${only.field}: ${only.message}` : null, only.message].filter((f): f is string => !!f);
+  // The longest form the message ends with: `.spec.x: …` (as strict field validation writes it) before `spec.x: …`, which would leave the dot behind.
+  const forms = [only.field ? `.${only.field}: ${only.message}` : null, only.field ? `${only.field}: ${only.message}` : null, only.message].filter((f): f is string => !!f);
   const repeated = forms.find((f) => message.endsWith(f));
   if (!repeated) return { lead: message, causes };
-  return { lead: message.slice(0, message.length - repeated.length).replace(/[\s:;,-]+$/, ''), causes };
+  return { lead: message.slice(0, message.length - repeated.length).replace(/[\s:;,.-]+$/, ''), causes };
 }
 
 /** A field another manager set, as the apiserver's 409 names it (cause field `.spec.replicas`, message `conflict with "canopy" with subresource "scale" …`). */
@@ -103,6 +120,81 @@ export function fieldConflicts(step: ApplyStep): FieldConflict[] {
   // Without causes: the one-conflict message `Apply failed with 1 conflict: conflict with "m": .spec.x`.
   const one = /conflict with (.+): \.?([^\s]+)$/.exec(step.message);
   return one ? [{ field: one[2]!, manager: one[1]! }] : [];
+}
+
+/** A conflicting field in words: who set it, and its value on the cluster and in the YAML applied (undefined where not known). */
+export interface ConflictDetail extends FieldConflict {
+  /** The manager in words: `Canopy's Scale`, `"kubectl-edit"`. */
+  by: string;
+  /** Set through a /scale subresource (Canopy's Scale button, `kubectl scale`, an autoscaler). */
+  scaled: boolean;
+  live?: unknown;
+  yours?: unknown;
+}
+
+function conflictDetail(c: FieldConflict, live: unknown, manifest: unknown): ConflictDetail {
+  const manager = parseConflictManager(c.manager);
+  const liveValue = live ? valueAtFieldPath(live, c.field) : undefined;
+  const yours = manifest ? valueAtFieldPath(manifest, c.field) : undefined;
+  return { ...c, by: manager ? managerWords(manager) : c.manager, scaled: manager?.subresource === 'scale', ...(liveValue !== undefined ? { live: liveValue } : {}), ...(yours !== undefined ? { yours } : {}) };
+}
+
+/** The manifest document a failed step is about (its document, else the first), as data. */
+function failedObject(step: Extract<ApplyStep, { kind: 'failed' }>): unknown {
+  const index = step.object?.document ?? step.document ?? 0;
+  try {
+    return parseManifests(step.text).documents.find((d) => d.index === index)?.object ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The 409's conflicting fields with their values: `live`, the object on the cluster now (the page's copy), or null when not known. */
+export function conflictDetails(step: ApplyStep, live: KubeObject | null | undefined): ConflictDetail[] {
+  const conflicts = fieldConflicts(step);
+  if (conflicts.length === 0 || step.kind !== 'failed') return [];
+  const manifest = failedObject(step);
+  return conflicts.map((c) => conflictDetail(c, live ?? null, manifest));
+}
+
+const shown = (v: unknown) => JSON.stringify(v);
+
+/** `spec.replicas is 3 on the cluster (set by Canopy's Scale), your YAML says 2`. */
+export function conflictSentence(c: ConflictDetail): string {
+  const yours = c.yours === undefined ? 'your YAML sets another value' : `your YAML says ${shown(c.yours)}`;
+  return c.live === undefined ? `${c.field} was last set on the cluster by ${c.by}, ${yours}` : `${c.field} is ${shown(c.live)} on the cluster (set by ${c.by}), ${yours}`;
+}
+
+/** What to do about the conflicts: for replicas a scale set, leaving them to it; always, force after its dry run, or another manifest. */
+export function conflictAdvice(conflicts: readonly ConflictDetail[]): string {
+  const force = 'Or take ownership (force) below, after a dry run with force shows what that changes.';
+  const replicas = conflicts.find((c) => c.scaled && c.field === 'spec.replicas');
+  if (replicas) {
+    const keeps = replicas.live === undefined ? 'the scaled count' : shown(replicas.live);
+    return `The stack was scaled after this YAML was written: leave spec.replicas out of your YAML (the cluster keeps ${keeps}), or reload the stack from the cluster (Edit in Builder), then run the dry run again. ${force}`;
+  }
+  return `Set ${conflicts.length === 1 ? 'it' : 'them'} to the cluster's value${conflicts.length === 1 ? '' : 's'} (an equal value is no conflict) or leave ${conflicts.length === 1 ? 'it' : 'them'} out, then run the dry run again. ${force}`;
+}
+
+/** The version a 409 says the manifest was read at, when the refusal is that the stack changed since (server/actions/errors.ts staleWriteFailure); else null. */
+export function staleVersion(step: ApplyStep): string | null {
+  if (step.kind !== 'failed' || step.status !== 409) return null;
+  const cause = step.causes.find((c) => c.field === 'metadata.resourceVersion');
+  return cause ? (/^(\S+) is the version you opened/.exec(cause.message)?.[1] ?? '') : null;
+}
+
+/**
+ * The pods an applied change removes from a PodCliqueSet (fewer replicas, or fewer pods per replica),
+ * counted from its spec before and after as the expansion builds them; null when it removes none.
+ */
+export function podsRemoved(r: ApplyResult): string | null {
+  if (r.kind !== 'PodCliqueSet' || !r.before) return null;
+  const before = podCliqueSetPodCount(r.before);
+  const after = podCliqueSetPodCount(r.after);
+  if (after.pods >= before.pods) return null;
+  const removed = before.pods - after.pods;
+  const scale = after.replicas < before.replicas ? `scales ${r.namespace ? `${r.namespace}/` : ''}${r.name} from ${before.replicas} to ${plural(after.replicas, 'replica')} and ` : '';
+  return `Applying it ${scale}removes ${plural(removed, 'pod')} (${before.pods} → ${after.pods}).`;
 }
 
 /**
