@@ -129,10 +129,11 @@ export class GangSearch {
     readonly topo: TopologyIndex | null,
     readonly pods: WPod[],
     readonly sets: WSet[],
-    budget: number,
+    /** Candidate domains it may try (see placeSet); kept so that another search can be given the same effort (explain.ts). */
+    readonly startBudget: number,
   ) {
-    this.budget = budget;
-    this.hardStop = -3 * budget - 16;
+    this.budget = startBudget;
+    this.hardStop = -3 * startBudget - 16;
   }
 
   level(l: number): LevelIndex {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '../cluster/state';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF } from '../grove/labels';
@@ -15,7 +16,11 @@ function fail(state: ClusterState, spec: GangSpec): GangPlacement {
   const g = placeGangs(state, [makeGang(spec)]).gangs[0]!;
   expect(g.placed).toBe(false);
   expect(g.pods).toEqual([]);
-  expect(g.reason).toBe(g.explanation![0]!.message);
+  // The first row, and after the free room a level that never holds the gang too (see neverHeadline).
+  if (g.reason !== g.explanation![0]!.message) {
+    expect(g.explanation![0]!.level).toBe('cluster');
+    expect(g.reason!.startsWith(`${g.explanation![0]!.message}; and no `)).toBe(true);
+  }
   return g;
 }
 
@@ -354,10 +359,13 @@ describe('a stack that can never fit is said first, on a busy cluster too', () =
 
   it('12 GPUs free: the free room first, since no looser pack helps now; the rack capacity after it, offering a block once room frees', () => {
     const g = fail(leaveFree(reviewCluster(), { 'node-00': 8, 'node-17': 4 }), rackGang);
+    const short = 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use (the other 244 are held by 31 pods)';
     expect(g.explanation!.map((e) => [e.level, e.message, e.exceedsCapacity ?? false])).toEqual([
-      ['cluster', 'the gang needs 40 GPUs for the 5 pods of its minimum; only 12 GPUs are free on the nodes its pods may use (the other 244 are held by 31 pods)', false],
+      ['cluster', short, false],
       ['rack', rackNeverBusy('it now (the most, block-0, has 8 GPUs free that its pods can use)'), true],
     ]);
+    // The one-line reason keeps the shortage first, and says too that no rack ever holds the gang, with what to change.
+    expect(g.reason).toBe(`${short}; and no rack in the cluster holds 40 GPUs even when empty: loosen the pack to block once room frees or use fewer or smaller pods`);
   });
 
   it('no free node large enough for one pod: the free room first, then the rack capacity, then the node', () => {
@@ -485,7 +493,8 @@ describe('advice that works on what is free now', () => {
         'the gang needs 40 GPUs in one rack, but no rack its pods may use has 40 GPUs even when empty (the largest, rack-0, has 32); a block would hold it when empty, but no block has room for it now (the most, block-0, has 32 GPUs free that its pods can use): loosen the pack to block once room frees or use fewer or smaller pods',
       ],
     ]);
-    expect(g.reason).not.toMatch(/loosen/);
+    // The looser pack in the one-line reason too, but only once room frees: while the shortage lasts it does not help.
+    expect(g.reason).toBe(`${freeShort}; and no rack its pods may use holds 40 GPUs even when empty: loosen the pack to block once room frees or use fewer or smaller pods`);
     // What the old advice said to do: the block pack fails too, for the reason said first.
     expect(fail(h100Cluster(), nofit('block')).explanation!.map((e) => e.message)).toEqual([freeShort]);
   });
@@ -548,6 +557,124 @@ describe('advice that works on what is free now', () => {
       'the gang needs 3 pods of 5 GPUs for its minimum; only 2 such pods fit: the nodes its pods may use have 8 and 8 GPUs free',
       'the gang needs 3 pods of 5 GPUs in one rack, but no rack in the cluster holds that many even when empty (at most 2 fit in rack-0); even without the rack pack the nodes its pods may use have no room for it now: drop the required rack pack once room frees or use fewer or smaller pods',
     ]);
+  });
+
+  // Zones of 2 blocks of 2 racks of 2 nodes (8 GPUs each): a rack holds 16 GPUs, a block 32, a zone 64.
+  const nested = (free: Record<string, number>) => leaveFree(nestedCluster(['zone', 'block', 'rack'], [2, 2, 2, 2]), free);
+  /** The stack packed at `stack`, clique w (3 pods of 8 GPUs) at `w`, and `x` pods of 8 GPUs of clique x with no pack of their own. */
+  const packed = (stack: string | undefined, w: string | undefined, x = 0): GangSpec => ({
+    name: 'llm-0',
+    ...(stack ? { constraint: { required: stack } } : {}),
+    groups: [{ clique: 'w', replicas: 3, gpu: 8, ...(w ? { constraint: { required: w } } : {}) }, ...(x > 0 ? [{ clique: 'x', replicas: x, gpu: 8 }] : [])],
+  });
+  const places = (state: ClusterState, spec: GangSpec) => placeGangs(state, [makeGang(spec)]).gangs[0]!.placed;
+  const rackRow = (g: GangPlacement) => g.explanation!.find((e) => e.level === 'rack')!.message;
+  const wNever = 'podclique llm-0-w needs 24 GPUs in one rack, but no rack in the cluster has 24 GPUs even when empty (the largest, rack-0, has 16); ';
+
+  it('a pack inside the zone of the stack: dropping it is offered as working now only when the gang then fits its zone', () => {
+    // 8 GPUs free in block-0, block-1 (both zone-0) and block-2 (zone-1): the cluster has 24, no zone more than 16.
+    const free = { 'node-00': 8, 'node-04': 8, 'node-08': 8 };
+    const g = fail(nested(free), packed('zone', 'rack'));
+    expect(rackRow(g)).toBe(
+      `${wNever}a block would hold it when empty, but no block has room for it now (the most, block-0, has 8 GPUs free that its pods can use): loosen the pack to block once room frees or use fewer or smaller pods`,
+    );
+    // Neither change places it now (the old advice, "drop the required rack pack or …", said dropping would).
+    expect(places(nested(free), packed('zone', undefined))).toBe(false);
+    expect(places(nested(free), packed('zone', 'block'))).toBe(false);
+  });
+
+  it('a looser pack is offered as working now only when the rest of the gang fits beside it, in the pack round it', () => {
+    // Block-0 has the 24 GPUs clique w needs, but zone-0 has no room for clique x's pod besides.
+    const g = fail(nested({ 'node-00': 8, 'node-01': 8, 'node-02': 8, 'node-08': 8 }), packed('zone', 'rack', 1));
+    expect(rackRow(g)).toBe(
+      `${wNever}a block would hold it when empty, but with the pack loosened to block the gang does not fit in one zone now: loosen the pack to block once room frees or use fewer or smaller pods`,
+    );
+    expect(places(nested({ 'node-00': 8, 'node-01': 8, 'node-02': 8, 'node-08': 8 }), packed('zone', 'block', 1))).toBe(false);
+    // 8 more free in zone-0 (block-1): now the block pack places it, and is offered plainly.
+    const roomy = { 'node-00': 8, 'node-01': 8, 'node-02': 8, 'node-04': 8 };
+    expect(rackRow(fail(nested(roomy), packed('zone', 'rack', 1)))).toBe(`${wNever}loosen the pack to block or use fewer or smaller pods`);
+    expect(places(nested(roomy), packed('zone', 'block', 1))).toBe(true);
+  });
+
+  it('never a level wider than the pack round it: there, dropping the pack is the loosest change', () => {
+    // The stack is packed in one block; zone-0 has 24 GPUs free, but no block more than 16.
+    const g = fail(nested({ 'node-00': 8, 'node-01': 8, 'node-04': 8 }), packed('block', 'rack'));
+    expect(rackRow(g)).toBe(
+      `${wNever}even without the rack pack the gang requires one block, and no block has room for it now (the most, block-0, has 16 GPUs free that its pods can use): drop the required rack pack once room frees or use fewer or smaller pods`,
+    );
+    expect(rackRow(g)).not.toMatch(/zone/);
+    // 24 free in block-0: dropping the rack pack places it now.
+    const roomy = { 'node-00': 8, 'node-01': 8, 'node-02': 8 };
+    expect(rackRow(fail(nested(roomy), packed('block', 'rack')))).toBe(`${wNever}drop the required rack pack or use fewer or smaller pods`);
+    expect(places(nested(roomy), packed('block', undefined))).toBe(true);
+  });
+
+  it('dropping the only pack lets the pods use nodes outside the topology: offered as working now when they have the room', () => {
+    // Racks of 16 GPUs, all full; three unlabelled nodes (outside the topology) have 24 free.
+    const state = () => {
+      const s = leaveFree(nestedCluster(['rack'], [2, 2]), {});
+      s.nodes.push(makeNode('spare-0'), makeNode('spare-1'), makeNode('spare-2'));
+      return s;
+    };
+    const g = fail(state(), { name: 'llm-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 3, gpu: 8 }] });
+    expect(rackRow(g)).toMatch(/; drop the required rack pack or use fewer or smaller pods$/);
+    expect(places(state(), { name: 'llm-0', groups: [{ clique: 'w', replicas: 3, gpu: 8 }] })).toBe(true);
+  });
+
+  it("a scaling group's replicas change together: one edit of its template loosens every replica's pack", () => {
+    // Two replicas of 24 GPUs, each packed in a rack of 16, in a zone-packed stack; zone-0 is free.
+    const free = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`node-0${i}`, 8]));
+    const sg = (pack: string | undefined): GangSpec => ({
+      name: 'llm-0',
+      constraint: { required: 'zone' },
+      groups: [
+        { clique: 'a', replicas: 3, gpu: 8 },
+        { clique: 'b', replicas: 3, gpu: 8 },
+      ],
+      configs: ['a', 'b'].map((c, i) => ({ name: `llm-0-sg-${i}`, cliques: [c], ...(pack ? { constraint: { required: pack } } : {}) })),
+    });
+    const g = fail(nested(free), sg('rack'));
+    expect(g.explanation!.filter((e) => e.level === 'rack').map((e) => e.message.replace(/^.*; /, ''))).toEqual(['loosen the pack to block or use fewer or smaller pods', 'loosen the pack to block or use fewer or smaller pods']);
+    expect(places(nested(free), sg('block'))).toBe(true);
+  });
+
+  it('property: advice offered as working now (no "once room frees") places the gang when followed', () => {
+    const levels = [undefined, 'zone', 'block', 'rack'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(0, 0, 4, 8), { minLength: 16, maxLength: 16 }),
+        fc.constantFrom(...levels),
+        fc.constantFrom(...levels),
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom(4, 8),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        (free, stackPack, wPack, replicas, gpu, x, scalingGroup) => {
+          const state = () => nested(Object.fromEntries(free.map((f, i) => [`node-${String(i).padStart(2, '0')}`, f])));
+          // Clique w packed at `w`, or a scaling group of two replicas (cliques w0, w1) each packed at `w`; x pods of 8 GPUs besides.
+          const spec = (stack: string | undefined, w: string | undefined): GangSpec => {
+            const pack = w ? { constraint: { required: w } } : {};
+            const others = x > 0 ? [{ clique: 'x', replicas: x, gpu: 8 }] : [];
+            return {
+              name: 'llm-0',
+              ...(stack ? { constraint: { required: stack } } : {}),
+              ...(scalingGroup
+                ? { groups: [{ clique: 'w0', replicas, gpu }, { clique: 'w1', replicas, gpu }, ...others], configs: ['w0', 'w1'].map((c, i) => ({ name: `llm-0-sg-${i}`, cliques: [c], ...pack })) }
+                : { groups: [{ clique: 'w', replicas, gpu, ...pack }, ...others] }),
+            };
+          };
+          const g = placeGangs(state(), [makeGang(spec(stackPack, wPack))]).gangs[0]!;
+          if (g.placed) return;
+          for (const e of g.explanation!) {
+            const m = /; (?:loosen the pack to (\w+)|drop the required \w+ pack) or use fewer or smaller pods$/.exec(e.message);
+            if (!m) continue;
+            const followed = e.message.startsWith('the gang ') ? spec(m[1], wPack) : spec(stackPack, m[1]);
+            expect(places(state(), followed), e.message).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 
   it('what holds the rest: stacks by name, other pods together, and gangs planned before it in the same call', () => {

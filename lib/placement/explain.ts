@@ -7,13 +7,14 @@
  * cluster or every domain of a required level holds even when empty) is checked whatever else was found,
  * and listed first: no wait helps, the request must change. Only the gang's minimum against what is free
  * in the whole cluster comes before a level that cannot hold it: while that does not fit, no looser pack
- * helps now. The looser pack is still named (keeping its pods needs it whatever frees up), as working now
- * only where one of its domains has room now, else as fitting once room frees.
+ * helps now. The looser pack is still named (keeping its pods needs it whatever frees up), in that row
+ * and in the one-line reason after the free room, as working now only where the engine places the gang
+ * with it now, else as fitting once room frees.
  */
 import { workloadOfPod, type NodeInfo, type PodInfo } from '../cluster/state';
 import type { ExpandedGang } from '../grove/gang';
 import { domainName, domainNodes, type ClusterIndex, type LevelIndex, type TopologyIndex } from './cluster-index';
-import { extFits, type GangSearch, type Profile, type WPod, type WSet } from './engine';
+import { extFits, GangSearch, type Profile, type WPod, type WSet } from './engine';
 import { formatTaint, matchesNodeAffinity, matchesNodeSelector, requirementsKey, untoleratedTaint } from './filters';
 import type { LevelExplanation } from './plan';
 
@@ -756,49 +757,137 @@ function capacityShortfall(s: WSet, aggs: readonly EmptyAgg[]): { need: string; 
   return null;
 }
 
+/** The nearest set round s with a required pack, if any: s's pods stay in one of its domains whatever s's own pack is. */
+function enclosingRequired(sets: readonly WSet[], s: WSet): WSet | undefined {
+  for (let p = s.parent; p >= 0; p = sets[p]!.parent) if (sets[p]!.required >= 0) return sets[p];
+  return undefined;
+}
+
+/**
+ * The sets one edit of s's pack changes: s and the sets alike (same kind, pack, enclosing set and
+ * demand), as a scaling group's replicas are, whose pack is the one in the group's template.
+ */
+function alikeSets(sets: readonly WSet[], s: WSet): Set<number> {
+  const alike = (x: WSet) =>
+    x.kind === s.kind && x.parent === s.parent && x.required === s.required && x.preferred === s.preferred && x.all.length === s.all.length && x.totalGpu === s.totalGpu && x.totalCpu === s.totalCpu && x.totalMem === s.totalMem && x.totalSlots === s.totalSlots;
+  return new Set(sets.filter(alike).map((x) => x.id));
+}
+
+/**
+ * Whether the engine places the whole gang now with the required pack of the sets `changed` at level
+ * `w` (-1: dropped), all else as asked: a second greedy search with the first one's effort, on copies of
+ * the sets, undone after, so the rest of the gang and the packs round them count, not only the sets
+ * changed. A pod that no pack holds any more may use nodes outside the topology too (KAI keeps only
+ * constrained pods to it). Greedy only (the depth-first fallback can cost thousands of steps per try):
+ * a change only that fallback would make work is said to work once room frees.
+ */
+function placesWith(index: ClusterIndex, search: GangSearch, changed: ReadonlySet<number>, w: number, all: Int32Array): boolean {
+  const sets: WSet[] = search.sets.map((x) => ({ ...x, required: changed.has(x.id) ? w : x.required, usedArr: x.usedArr && new Int32Array(x.usedArr.length), usedSize: 0, rank: null }));
+  const widened = new Map<Uint8Array, Uint8Array>();
+  const pods = search.pods.map((p) => {
+    if (!p.topologyNodes || p.chain.some((id) => sets[id]!.required >= 0 || sets[id]!.preferred >= 0)) return p;
+    const mask = index.mask(p.pod.scheduling);
+    widened.set(p.mask, mask);
+    return { ...p, mask, topologyNodes: null };
+  });
+  // A profile's mask only bounds the room a set counts (each pod's own mask decides its node): the wider one.
+  if (widened.size > 0) for (const x of sets) x.profiles = x.profiles.map((k) => (widened.has(k.mask) ? { ...k, mask: widened.get(k.mask)! } : k));
+  const trial = new GangSearch(index, search.topo, pods, sets, search.startBudget);
+  if (widened.size === 0) {
+    trial.flex = search.flex;
+    trial.flexId = search.flexId;
+  }
+  const placed = trial.placeSet(0, all) !== null;
+  trial.undo(0);
+  return placed;
+}
+
+/** "no block has room for it now (the most, block-0, has 8 GPUs free that its pods can use)": s against the free room of a level's domains. */
+function noDomainRoom(level: LevelIndex, s: WSet, room: ReturnType<GangSearch['aggregate']>, search: GangSearch): string {
+  let best: (typeof room)[number] | undefined;
+  for (const a of room) {
+    const more = best ? search.units(s, a) - search.units(s, best) || a.gpu - best.gpu : 1;
+    if (more > 0) best = a;
+  }
+  return best
+    ? `no ${level.domain} has room for it now (the most, ${domainName(level, best.dom)}, has ${amount(s, best.gpu, best.cpu, best.slots)} free that its pods can use)`
+    : `no ${level.domain} has room for any of its pods now`;
+}
+
+/** What to change, with why when it is not plain: `advice` as the row says it, `act` the change alone (for the one-line reason). */
+interface Advice {
+  advice: string;
+  act: string;
+}
+
 /**
  * What to change when s fits no domain of level L even when empty: loosen or drop the pack, or use fewer
  * or smaller pods. One of the two is needed whatever frees up, so both are always named while the nodes
- * its pods may use hold s when empty. A wider level is offered plainly when one of its domains has room
- * for s now (free, on nodes its pods may use), so the advice works on the next preview; dropping the pack
- * likewise when the free nodes hold it. Else the looser pack (the narrowest wider level that would hold it
- * when empty, or none) is offered "once room frees", with what is free now.
+ * its pods may use hold s when empty. Only levels inside the pack round s (enclosingRequired) are
+ * offered: s stays in that pack's domain, so a wider level is no looser than dropping s's pack. A looser
+ * pack, or dropping it, is offered plainly only when the engine places the gang with it now (placesWith),
+ * so the advice works on the next preview; else the looser pack (the narrowest level that would hold it
+ * when empty, or none) is offered "once room frees", with what falls short now.
  */
-function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever: readonly Uint8Array[], L: number, search: GangSearch, all: Int32Array): string {
+function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever: readonly Uint8Array[], L: number, search: GangSearch, all: Int32Array): Advice {
+  const fewer = 'use fewer or smaller pods';
+  const say = (why: string, act: string): Advice => ({ advice: why ? `${why}: ${act}` : act, act });
+  const enclosing = enclosingRequired(search.sets, s);
+  const A = enclosing ? enclosing.required : -1;
+  const changed = alikeSets(search.sets, s);
+  // Narrowest first: the first the gang places with now is offered; the first that holds s when empty is kept.
   let holds = -1;
-  for (let w = L - 1; w >= 0; w--) {
+  let holdsRoom: ReturnType<GangSearch['aggregate']> = [];
+  for (let w = L - 1; w > A; w--) {
     const level = topo.levels[w]!;
     if (!emptyAggregate(index, level, s, ever).some((a) => fitsEmpty(s, a))) continue;
-    if (search.aggregate(all, w, s).some((a) => search.fits(s, a))) return `loosen the pack to ${level.domain} or use fewer or smaller pods`;
-    if (holds < 0) holds = w;
+    const room = search.aggregate(all, w, s);
+    if (room.some((a) => search.fits(s, a)) && placesWith(index, search, changed, w, all)) return say('', `loosen the pack to ${level.domain} or ${fewer}`);
+    if (holds < 0) {
+      holds = w;
+      holdsRoom = room;
+    }
   }
-  // The narrowest wider level that would hold it, but where no domain has room now: its best, by what its pods can use.
+  const inOne = enclosing?.kind === 'gang' ? ` in one ${topo.levels[A]!.domain}` : '';
   let noRoom = '';
   if (holds >= 0) {
     const level = topo.levels[holds]!;
-    let best: ReturnType<GangSearch['aggregate']>[number] | undefined;
-    for (const a of search.aggregate(all, holds, s)) {
-      const more = best ? search.units(s, a) - search.units(s, best) || a.gpu - best.gpu : 1;
-      if (more > 0) best = a;
-    }
-    noRoom = best
-      ? `no ${level.domain} has room for it now (the most, ${domainName(level, best.dom)}, has ${amount(s, best.gpu, best.cpu, best.slots)} free that its pods can use)`
-      : `no ${level.domain} has room for any of its pods now`;
+    // s alone has room in one of its domains: what does not fit is the rest of the gang, or the pack round it.
+    noRoom = holdsRoom.some((a) => search.fits(s, a)) ? `with the pack loosened to ${level.domain} the gang does not fit${inOne} now` : noDomainRoom(level, s, holdsRoom, search);
   }
   const pack = topo.levels[L]!.domain;
-  if (emptyAggregate(index, null, s, ever).some((a) => fitsEmpty(s, a))) {
-    const free = search.aggregate(all, -1, s)[0];
-    if (free && search.fits(s, free)) return `${noRoom ? `${noRoom}: ` : L > 0 ? 'no wider level holds it either: ' : ''}drop the required ${pack} pack or use fewer or smaller pods`;
+  const outer = A >= 0 ? topo.levels[A]! : null;
+  // The levels between s's pack and the one round it (every wider level without one), which hold s in no domain.
+  const between = topo.levels.slice(A + 1, L).map((l) => l.domain);
+  const noneBetween = between.length === 0 ? '' : outer ? `no ${between.join(' or ')} holds it` : 'no wider level holds it';
+  if (emptyAggregate(index, outer, s, ever).some((a) => fitsEmpty(s, a))) {
+    const room = search.aggregate(all, A, s);
+    // A pod in no pack once s's is dropped may use nodes outside the topology too, which `room` leaves out.
+    const freed = s.preferred < 0 && s.all.some((p) => search.pods[p]!.chain.every((id) => changed.has(id) || (search.sets[id]!.required < 0 && search.sets[id]!.preferred < 0)));
+    if ((freed || room.some((a) => search.fits(s, a))) && placesWith(index, search, changed, -1, all)) return say(noRoom || (noneBetween && `${noneBetween} either`), `drop the required ${pack} pack or ${fewer}`);
     // Only busy: keeping its pods still takes the looser pack, which fits once room frees.
-    if (noRoom) {
+    if (holds >= 0) {
       const wider = topo.levels[holds]!.domain;
-      return `a ${wider} would hold it when empty, but ${noRoom}: loosen the pack to ${wider} once room frees or use fewer or smaller pods`;
+      return say(`a ${wider} would hold it when empty, but ${noRoom}`, `loosen the pack to ${wider} once room frees or ${fewer}`);
     }
-    // The free figure only when it is what falls short (not 32 GPUs free for 24 when CPUs ran out).
-    const room = !free ? 'no room for any of its pods now' : `no room for it now${shortIn(s, free) ? ` (${amount(s, free.gpu, free.cpu, free.slots)} free that its pods can use)` : ''}`;
-    return `${L > 0 ? 'no wider level holds it, and ' : ''}even without the ${pack} pack the nodes its pods may use have ${room}: drop the required ${pack} pack once room frees or use fewer or smaller pods`;
+    let short: string;
+    if (outer) {
+      // The pack round s is what has no room now: named, with its best domain.
+      short = room.some((a) => search.fits(s, a)) ? `the gang does not fit${inOne} now` : `${whoOf(enclosing!)} requires one ${outer.domain}, and ${noDomainRoom(outer, s, room, search)}`;
+    } else {
+      // The free figure only when it is what falls short (not 32 GPUs free for 24 when CPUs ran out).
+      const free = room[0];
+      short = !free
+        ? 'the nodes its pods may use have no room for any of its pods now'
+        : search.fits(s, free)
+          ? 'the gang does not fit now'
+          : `the nodes its pods may use have no room for it now${shortIn(s, free) ? ` (${amount(s, free.gpu, free.cpu, free.slots)} free that its pods can use)` : ''}`;
+    }
+    return say(`${noneBetween ? `${noneBetween}, and ` : ''}even without the ${pack} pack ${short}`, `drop the required ${pack} pack once room frees or ${fewer}`);
   }
-  return 'use fewer or smaller pods: the nodes its pods may use do not hold it even when empty';
+  return outer
+    ? { advice: `${fewer}: no ${outer.domain}, which ${whoOf(enclosing!)} requires, holds it even when empty`, act: fewer }
+    : { advice: `${fewer}: the nodes its pods may use do not hold it even when empty`, act: fewer };
 }
 
 /** Whether room `a` falls short of s in the resource amount() says (GPUs, else CPUs, else pod slots). */
@@ -829,9 +918,11 @@ function limitingRequest(index: ClusterIndex, level: LevelIndex, d: number, k: P
 
 /**
  * Why set s fits no domain of level L even with nothing running, or null when one would hold it: the
- * need against the largest domain's capacity, not its free room, and what to change.
+ * need against the largest domain's capacity, not its free room, and what to change. `headline`: the
+ * same in a clause for the one-line reason when another reason comes first ("no rack in the cluster
+ * holds 40 GPUs even when empty: loosen the pack to block once room frees or use fewer or smaller pods").
  */
-function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[], L: number, search: GangSearch, all: Int32Array): LevelExplanation | null {
+function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: WSet, pods: WPod[], L: number, search: GangSearch, all: Int32Array): { row: LevelExplanation; headline: string } | null {
   const level = topo.levels[L]!;
   const ever = everByProfile(index, s, pods);
   if (!eachPodFitsANode(index, s, ever)) return null;
@@ -840,7 +931,7 @@ function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: W
   const union = new Uint8Array(index.n);
   for (const m of ever) for (let n = 0; n < index.n; n++) union[n] = union[n]! | m[n]!;
   const where = `no ${level.domain}${everScope(union, 'its pods')}`;
-  const advice = capacityAdvice(index, topo, s, ever, L, search, all);
+  const { advice, act } = capacityAdvice(index, topo, s, ever, L, search, all);
   const unlabelled = unlabelledRoom(index, topo, s, pods);
   const short = capacityShortfall(s, aggs);
   let message: string;
@@ -862,7 +953,9 @@ function levelCapacityExplanation(index: ClusterIndex, topo: TopologyIndex, s: W
     best = `${most}, even when empty`;
     message = `${whoOf(s)} needs ${what} in one ${level.domain}, but ${where} holds that many even when empty (${most})${unlabelled}; ${advice}`;
   }
-  return { level: level.domain, needs, best, message, exceedsCapacity: true };
+  const demand = needs.slice(0, -` in one ${level.domain}`.length);
+  const headline = `${where} holds ${s.kind === 'gang' ? demand : `${whoOf(s)}'s ${demand}`} even when empty: ${act}`;
+  return { row: { level: level.domain, needs, best, message, exceedsCapacity: true }, headline };
 }
 
 export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, gang: ExpandedGang, pods: WPod[], sets: WSet[], search: GangSearch): FailureExplanation {
@@ -887,12 +980,16 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   const requiredSets = topo ? sets.filter((s) => s.required >= 0 && s.all.length > 0).sort((a, b) => a.required - b.required || a.id - b.id) : [];
   const freeAggs = new Map<number, ReturnType<GangSearch['aggregate']>>();
   const levelNever = new Map<number, LevelExplanation>();
+  const neverHeadline = new Map<LevelExplanation, string>();
   for (const s of requiredSets) {
     const aggs = search.aggregate(all, s.required, s);
     freeAggs.set(s.id, aggs);
     if (aggs.some((a) => search.fits(s, a))) continue;
     const e = levelCapacityExplanation(index, topo!, s, pods, s.required, search, all);
-    if (e) levelNever.set(s.id, e);
+    if (e) {
+      levelNever.set(s.id, e.row);
+      neverHeadline.set(e.row, e.headline);
+    }
   }
 
   // 3: the gang's minimum against the capacity (with nothing running), then the free capacity, it may use.
@@ -1006,13 +1103,7 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   if (out.length === 0 && topo) {
     for (const s of sets) {
       if (s.required < 0 || s.all.length === 0) continue;
-      let a: WSet | undefined;
-      for (let p = s.parent; p >= 0; p = sets[p]!.parent) {
-        if (sets[p]!.required >= 0) {
-          a = sets[p];
-          break;
-        }
-      }
+      const a = enclosingRequired(sets, s);
       if (!a) continue;
       const outer = topo.levels[a.required]!;
       const inner = topo.levels[s.required]!;
@@ -1072,5 +1163,8 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
   const clusterFirst = clusterRow && (clusterRow.exceedsCapacity || (empty !== undefined && fitsEmpty(root, empty)));
   const rank = (e: LevelExplanation) => (e.exceedsCapacity && e.level === 'node' ? 0 : e === clusterRow && clusterFirst ? 1 : e.exceedsCapacity ? 2 : 3);
   const ordered = out.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map((x) => x.e);
-  return { reason: ordered[0]!.message, explanation: ordered };
+  // Free room short comes first, but a required level that never holds the gang needs a change whatever
+  // frees up: the one-line reason says that too (the first such level, as the rows list them).
+  const neverRow = clusterRow && ordered[0] === clusterRow && !clusterRow.exceedsCapacity ? ordered.find((e) => neverHeadline.has(e)) : undefined;
+  return { reason: neverRow ? `${ordered[0]!.message}; and ${neverHeadline.get(neverRow)}` : ordered[0]!.message, explanation: ordered };
 }
