@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { graphFromObject } from '../../lib/builder/graph';
+import { contrastRatio } from '../../lib/heatmap/colors';
 import { toFlowEdges } from './flowEdges';
 
 const stack = (startupType: string, cliques: [string, string[]][]) =>
@@ -44,16 +45,6 @@ describe('startup edges on the canvas', () => {
   });
 });
 
-/** WCAG 2 relative luminance and contrast ratio (the 1.4.11 non-text contrast measure). */
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-function contrast(a: string, b: string): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
-}
-
 /** The custom properties a rule of app/globals.css sets, by its exact selector. */
 function cssVariables(selector: string): Record<string, string> {
   const css = readFileSync('app/globals.css', 'utf8');
@@ -76,7 +67,7 @@ describe('edge colours: WCAG non-text contrast ≥ 3:1 against the canvas in bot
     const strokes = ['--xy-edge-stroke', '--xy-edge-stroke-selected', '--canopy-edge-ignored'].map((name) => [name, vars[name]] as const);
     for (const [name, colour] of strokes) {
       expect(colour, `${name} is #rrggbb, so its contrast can be measured`).toMatch(/^#[0-9a-f]{6}$/);
-      for (const under of UNDER_EDGES[mode]) expect(contrast(colour!, under), `${name} ${colour} on ${under}`).toBeGreaterThanOrEqual(3);
+      for (const under of UNDER_EDGES[mode]) expect(contrastRatio(colour!, under), `${name} ${colour} on ${under}`).toBeGreaterThanOrEqual(3);
     }
     // An ignored edge is told from the others by colour as well as its dots; a selected one stands out.
     expect(vars['--canopy-edge-ignored']).not.toBe(vars['--xy-edge-stroke']);
@@ -84,7 +75,7 @@ describe('edge colours: WCAG non-text contrast ≥ 3:1 against the canvas in bot
   });
 
   test('the formula: black on white is 21:1, and the faded edge the review measured is below 3:1', () => {
-    expect(contrast('#000000', '#ffffff')).toBeCloseTo(21, 5);
-    expect(contrast('#2a2a2a', '#141414')).toBeLessThan(3); // #3e3e3e at 45% over #141414
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#2a2a2a', '#141414')).toBeLessThan(3); // #3e3e3e at 45% over #141414
   });
 });

@@ -6,7 +6,7 @@
  * (hatch, node outline, planned ghost) from the same description the renderer draws (colors.ts
  * markShapes), so what the legend shows is what the map shows.
  */
-import { markLineWidth, markShapes, NODE_BOX, SWATCH, traceMarkShape, type CellMarkKind, type LegendEntry, type MarkKind, type NodeMarkKind, type PathSink, type Theme } from '../../lib/heatmap/colors';
+import { markDash, markLineWidth, markShapes, NODE_BOX, SWATCH, traceMarkShape, type CellMarkKind, type LegendEntry, type MarkKind, type NodeMarkKind, type PathSink, type Theme } from '../../lib/heatmap/colors';
 import { clusterTaintsText } from '../../lib/heatmap/taints';
 import { useTheme } from './useTheme';
 
@@ -29,10 +29,11 @@ function markPaths(kind: MarkKind, theme: Theme, x: number, y: number, w: number
   return markShapes(kind, theme).map((shape, i) => {
     const path = new SvgPathData();
     if (!traceMarkShape(path, shape, x, y, w, h, 1)) return null;
+    const dash = markDash(shape, 1);
     const paint =
       shape.shape === 'fill'
         ? { fill: shape.color }
-        : { fill: 'none', stroke: shape.color, strokeWidth: markLineWidth(shape, 1), strokeDasharray: shape.shape === 'ring' && shape.dash ? shape.dash.join(' ') : undefined };
+        : { fill: 'none', stroke: shape.color, strokeWidth: markLineWidth(shape, 1), strokeDasharray: dash.length > 0 ? dash.join(' ') : undefined };
     return <path key={`${kind}-${i}`} data-mark={kind} d={path.d} {...paint} />;
   });
 }

@@ -381,6 +381,12 @@ describe('the keyboard cursor: a two-tone ring with ≥ 3:1 against every cell c
       expect(contrastRatio(chrome.focusOuter, chrome.focusInner)).toBeGreaterThanOrEqual(9);
       for (const c of [...cellColors, ...dimmed]) expect(Math.max(contrastRatio(chrome.focusOuter, c), contrastRatio(chrome.focusInner, c)), c).toBeGreaterThanOrEqual(3);
     });
+
+    test(`${theme}: a frame stroke the ring crosses has ≥ 3:1 against one of the bands (not always the outer one: CHROME's comment says which)`, () => {
+      for (const stroke of chrome.frameStroke) expect(Math.max(contrastRatio(chrome.focusOuter, stroke), contrastRatio(chrome.focusInner, stroke)), stroke).toBeGreaterThanOrEqual(3);
+      // The comment's figures: dark's outermost stroke against the outer band and the inner one.
+      if (theme === 'dark') expect([contrastRatio(chrome.focusOuter, chrome.frameStroke[0]!).toFixed(2), contrastRatio(chrome.focusInner, chrome.frameStroke[0]!).toFixed(1)]).toEqual(['2.46', '7.6']);
+    });
   }
 
   test('the bands are whole device pixels, the inner ≥ 1 CSS pixel and the outer ≥ 2, at any zoom and pixel ratio', () => {
@@ -492,21 +498,79 @@ describe('the legend’s swatches draw what the canvas draws (one description of
 });
 
 describe('a ghost stays visible at any zoom', () => {
-  test('its ring is stroked in the ghost colour at every zoom, covering the cell whole once the cell is too small for a hollow', () => {
+  const ZOOMS = [0.001, 0.05, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1, 4];
+  test('its ring leaves a hollow of ≥ 2 CSS pixels (a whole device pixel wherever the cell falls); on a cell too small for that it drops out, and no ghost-coloured square is drawn', () => {
     for (const theme of THEMES)
-      for (const k of [0.001, 0.05, 0.1, 0.2, 0.5, 1, 4]) {
+      for (const k of ZOOMS) {
         const canvas = new RecordingCanvas();
         drawCellMarks(canvas, 'ghost', theme, k, { cellX: [0], cellY: [0] }, [0], () => new SvgPathData());
+        const ghostColoured = canvas.ops.filter((op) => op.stroke === MARK_COLORS[theme].ghost || op.fill === MARK_COLORS[theme].ghost);
         const ring = canvas.ops.find((op) => op.stroke === MARK_COLORS[theme].ghost);
-        expect(ring, `${theme} k=${k}`).toBeDefined();
-        const [x, y, w] = ring!.d!.match(/-?[\d.]+/g)!.map(Number) as [number, number, number];
-        const width = Number(ring!.width);
-        // The stroke's outer edge is at the cell's edge or (a hair) past it, its inner edge short of the middle unless none is left.
-        expect(x - width / 2).toBeLessThanOrEqual(0);
-        expect(x + w + width / 2).toBeGreaterThanOrEqual(CELL);
-        if (CELL * k <= 1) expect(x + width / 2).toBeGreaterThanOrEqual(CELL / 2);
-        expect(y).toBe(x);
+        if (ring) {
+          const [x, y, w] = ring.d!.match(/-?[\d.]+/g)!.map(Number) as [number, number, number];
+          const width = Number(ring.width);
+          // The stroke lies inside the cell from its edge, and leaves ≥ 2 CSS pixels between its inner edges.
+          expect(x - width / 2, `${theme} k=${k}`).toBeCloseTo(0, 9);
+          expect(y).toBe(x);
+          expect((w - width) * k, `${theme} k=${k}`).toBeGreaterThanOrEqual(2 - 1e-9);
+        } else {
+          // Too small for the ring: the hollow alone (the dot needs a 6 px cell), in the node box's colour.
+          expect(ghostColoured, `${theme} k=${k}`).toEqual([]);
+          expect(canvas.ops, `${theme} k=${k}`).toEqual([{ d: `M0 0h${CELL}v${CELL}h-${CELL}Z`, fill: RENDER_CHROME[theme].node }]);
+        }
+        // The ring shows from 4 CSS pixel cells up (k = 0.4), the hollow alone below.
+        expect(ring !== undefined, `${theme} k=${k}`).toBe(CELL * k >= 4);
       }
+  });
+
+  test('on a cell too small for the ring, the ghost (its hollow) has ≥ 3:1 against every cell colour of every mode, and so is drawn like no other cell', () => {
+    for (const theme of THEMES) {
+      const model = everyStatus();
+      const roleNames = ['prefill', 'decode', 'router', 'leader', ...Array.from({ length: 20 }, (_, i) => `role-${i}`)];
+      const cellColors = new Set<string>([...WORKLOAD_PALETTE[theme], ...roleColors(roleNames, theme).values()]);
+      for (let s = 0; s <= 10; s++) cellColors.add(domainFillColor(s / 10, theme));
+      for (const mode of COLOR_MODES) for (const c of colorCells(model, mode, theme).palette) cellColors.add(c);
+      const canvas = new RecordingCanvas();
+      drawCellMarks(canvas, 'ghost', theme, 0.2, { cellX: [0], cellY: [0] }, [0], () => new SvgPathData());
+      const drawn = canvas.ops.map((op) => op.fill);
+      expect(drawn).toHaveLength(1);
+      const weak = [...cellColors].filter((c) => contrastRatio(drawn[0]!, c) < 3).map((c) => `${c} ${contrastRatio(drawn[0]!, c).toFixed(2)}:1`);
+      expect(weak).toEqual([]);
+    }
+  });
+});
+
+describe('node outlines keep their dash pattern at any zoom', () => {
+  const box = { x: 0, y: 0, w: 52, h: 28 };
+  const outline = (kind: 'unavailableNode' | 'taintedNode', theme: Theme, k: number) => {
+    const canvas = new RecordingCanvas();
+    drawBoxMarks(canvas, kind, theme, k, [box], () => new SvgPathData());
+    const op = canvas.ops[0]!;
+    // In CSS pixels: the stroke's width, and its dash and gap.
+    const [dash, gap] = op.dash!.split(' ').map((v) => Number(v) * k) as [number, number];
+    return { width: Number(op.width) * k, dash, gap };
+  };
+
+  test('the pattern scales with the stroke: the same in line widths at every zoom, its gaps as wide as the line at least, so cordoned (dashed) and tainted (dotted) differ by shape, not colour alone', () => {
+    for (const theme of THEMES) {
+      const at100 = { dashed: outline('unavailableNode', theme, 1), dotted: outline('taintedNode', theme, 1) };
+      for (const k of [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 4, 8]) {
+        const dashed = outline('unavailableNode', theme, k);
+        const dotted = outline('taintedNode', theme, k);
+        for (const [name, p, ref] of [
+          ['dashed', dashed, at100.dashed],
+          ['dotted', dotted, at100.dotted],
+        ] as const) {
+          expect(p.dash / p.width, `${theme} ${name} k=${k}`).toBeCloseTo(ref.dash / ref.width, 9);
+          expect(p.gap / p.width, `${theme} ${name} k=${k}`).toBeCloseTo(ref.gap / ref.width, 9);
+          expect(p.gap, `${theme} ${name} k=${k}: the gap is as wide as the line`).toBeGreaterThanOrEqual(p.width - 1e-9);
+        }
+        // Dashes at least twice as long as dots, both with a gap: two patterns, at any zoom.
+        expect(dashed.dash / dashed.width).toBeGreaterThanOrEqual((2 * dotted.dash) / dotted.width);
+      }
+      // At 100 %: 3 px dashes with 2 px gaps, 1 px dots with 1.5 px gaps, 1.5 px lines.
+      expect(at100).toEqual({ dashed: { width: 1.5, dash: 3, gap: 2 }, dotted: { width: 1.5, dash: 1, gap: 1.5 } });
+    }
   });
 });
 

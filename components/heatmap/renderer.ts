@@ -8,7 +8,7 @@
  * new layout repaints all.
  */
 import { boxScale } from '../../lib/heatmap/boxFit';
-import { MARK_COLORS, markLineWidth, markShapes, NODE_BOX, traceMarkShape, type CellColors, type MarkKind, type MarkShape, type PathSink, type Theme } from '../../lib/heatmap/colors';
+import { MARK_COLORS, markDash, markLineWidth, markShapes, NODE_BOX, traceMarkShape, type CellColors, type MarkKind, type MarkShape, type PathSink, type Theme } from '../../lib/heatmap/colors';
 import { diffModels } from '../../lib/heatmap/diff';
 import { CELL, CELL_GAP, FRAME_HEADER, FRAME_PAD, type HeatmapLayout, type Rect } from '../../lib/heatmap/layout';
 import { NODE_TAINTED, NODE_USABLE, type HeatmapModel } from '../../lib/heatmap/model';
@@ -332,8 +332,10 @@ export function frameLabelText(frame: { label: string; valueLabel: string }, sta
  *
  * The keyboard cursor is a two-tone ring (WCAG technique C40): `focusInner` next to the cell, whatever
  * its colour (every cell colour has ≥ 3:1 against the node box, and the inner tone is the node box's),
- * `focusOuter` around it, ≥ 3:1 against every frame, node box and background; the two ≥ 9:1 apart, so
- * against any colour one of them has ≥ 3:1 (renderer.test.ts measures all of this).
+ * `focusOuter` around it, ≥ 3:1 against the background, every frame fill and the node box; the two
+ * ≥ 9:1 apart, so against any colour one of them has ≥ 3:1. That covers the frame strokes the ring may
+ * cross, against which the outer band alone may fall short (dark: #fafafa on #a1a1aa is 2.46:1, where
+ * the inner band has 7.6:1). renderer.test.ts measures all of this.
  */
 export const CHROME: Record<Theme, { background: string; frameFill: string[]; frameStroke: string[]; label: string; node: string; focusOuter: string; focusInner: string; highlight: string; flash: string; hatch: string; gang: string; gangUnplaced: string }> = {
   light: {
@@ -411,7 +413,7 @@ function drawMarks<P extends PathSink>(ctx: MarkCanvas<P>, kind: MarkKind, theme
     } else {
       ctx.strokeStyle = shape.color;
       ctx.lineWidth = markLineWidth(shape, k);
-      ctx.setLineDash(shape.shape === 'ring' && shape.dash ? [...shape.dash] : []);
+      ctx.setLineDash(markDash(shape, k));
       ctx.stroke(path);
     }
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
-import { COLOR_MODES, colorCells, contrastRatio, domainFillColor, MARK_COLORS, markShapes, NODE_BOX, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, workloadSlots, type Theme } from './colors';
+import { COLOR_MODES, colorCells, contrastRatio, domainFillColor, linearRgb, MARK_COLORS, markShapes, NODE_BOX, traceMarkShape, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, workloadSlots, type Theme } from './colors';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
 import { boundPod, nestedCluster } from '../placement/testkit';
@@ -18,11 +18,9 @@ const CVD: Record<string, number[][]> = {
   deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
   tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.148602], [0.004733, 0.691367, 0.3039]],
 };
-const toLinear = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
 const toSrgb = (c: number) => (c <= 0.0031308 ? 12.92 * c : 1.055 * c ** (1 / 2.4) - 0.055);
-const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
 function simulate(hex: string, kind: string): number[] {
-  const lin = rgb(hex).map(toLinear);
+  const lin = linearRgb(hex);
   return CVD[kind]!.map((row) => 255 * toSrgb(Math.min(1, Math.max(0, row[0]! * lin[0]! + row[1]! * lin[1]! + row[2]! * lin[2]!))));
 }
 const distance = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
@@ -60,12 +58,10 @@ describe('colours stay apart for colour-blind eyes, in both themes', () => {
   }
 });
 
-/** WCAG 2 contrast ratio (the 1.4.11 non-text contrast measure). */
-const contrast = contrastRatio;
 /** CIE76 ΔE in CIELAB (D65): how far apart two colours look to normal vision. */
 function deltaE(a: string, b: string): number {
   const lab = (hex: string) => {
-    const [r, g, b] = rgb(hex).map(toLinear) as [number, number, number];
+    const [r, g, b] = linearRgb(hex);
     const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116);
     const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883].map(f) as [number, number, number];
     return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
@@ -271,14 +267,14 @@ describe('contrast: every cell colour has WCAG non-text contrast ≥ 3:1 against
       for (const model of [demoModel(), many]) for (const mode of COLOR_MODES) for (const c of colorCells(model, mode, theme).palette) colors.add(c);
       for (let s = 0; s <= 10; s++) colors.add(domainFillColor(s / 10, theme));
       for (const c of colors) expect(c, 'colours are #rrggbb, so their contrast can be measured').toMatch(/^#[0-9a-f]{6}$/);
-      const weak = [...colors].filter((c) => contrast(c, NODE_BOX[theme]) < 3).map((c) => `${c} ${contrast(c, NODE_BOX[theme]).toFixed(2)}:1`);
+      const weak = [...colors].filter((c) => contrastRatio(c, NODE_BOX[theme]) < 3).map((c) => `${c} ${contrastRatio(c, NODE_BOX[theme]).toFixed(2)}:1`);
       expect(weak).toEqual([]);
     });
   }
 
   test('domain fill runs one way per theme: a fuller domain stands further from the node box', () => {
     for (const theme of THEMES) {
-      const steps = Array.from({ length: 11 }, (_, s) => contrast(domainFillColor(s / 10, theme), NODE_BOX[theme]));
+      const steps = Array.from({ length: 11 }, (_, s) => contrastRatio(domainFillColor(s / 10, theme), NODE_BOX[theme]));
       for (let s = 1; s < steps.length; s++) expect(steps[s]!).toBeGreaterThan(steps[s - 1]!);
     }
   });
@@ -362,9 +358,29 @@ describe('marks: each has ≥ 3:1 against what it is drawn on, in both themes', 
       const c = MARK_COLORS[theme];
       const box = NODE_BOX[theme];
       const unavailable = colorCells(demoModel(), 'allocation', theme).palette[1]!;
-      expect(contrast(c.hatch, unavailable)).toBeGreaterThanOrEqual(3);
-      for (const outline of [c.unavailableNode, c.taintedNode, c.ghost]) expect(contrast(outline, box), outline).toBeGreaterThanOrEqual(3);
+      expect(contrastRatio(c.hatch, unavailable)).toBeGreaterThanOrEqual(3);
+      for (const outline of [c.unavailableNode, c.taintedNode, c.ghost]) expect(contrastRatio(outline, box), outline).toBeGreaterThanOrEqual(3);
       // The ghost's ring and dot on its hollow (the node box): its first shape.
       expect(markShapes('ghost', theme)[0]).toMatchObject({ shape: 'fill', inset: 0, color: box });
     });
+
+  test('a ghost on a cell too small for its ring (zoomed out to 1–3 CSS pixel cells) is drawn in colours with ≥ 3:1 against the whole fixed palette of its theme', () => {
+    const sink = { rect: () => undefined, moveTo: () => undefined, lineTo: () => undefined };
+    for (const theme of THEMES) {
+      // The fixed entries: free, unavailable, tainted-free, Grove and other (allocation), and the grey of a pod no role names (role mode).
+      const state = nestedCluster(['rack'], [1, 3], { gpu: 2 });
+      state.nodes[1]!.unschedulable = true;
+      state.nodes[2]!.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+      state.pods = [{ ...boundPod('g', 'node-0', 1), labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'w' } }, boundPod('o', 'node-1', 1)];
+      const model = buildHeatmapModel(state);
+      const fixed = new Set([...colorCells(model, 'allocation', theme).palette, ...colorCells(model, 'role', theme).palette]);
+      expect(fixed.size, [...fixed].join(' ')).toBe(6);
+      for (const k of [0.1, 0.2, 0.3]) {
+        const drawn = markShapes('ghost', theme).filter((shape) => traceMarkShape(sink, shape, 0, 0, 10, 10, k));
+        expect(drawn.length, `${theme} k=${k}`).toBeGreaterThan(0);
+        for (const shape of drawn)
+          for (const c of fixed) expect(contrastRatio(shape.color, c), `${theme} k=${k}: ${shape.shape} ${shape.color} against ${c}`).toBeGreaterThanOrEqual(3);
+      }
+    }
+  });
 });

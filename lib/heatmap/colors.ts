@@ -73,12 +73,17 @@ export type WorkloadSlots = ReadonlyMap<string, number>;
 /** The node box the cells sit in (the renderer's CHROME uses these); every cell colour is measured against it. */
 export const NODE_BOX: Record<Theme, string> = { light: '#ffffff', dark: '#0c0c0e' };
 
-/** WCAG 2 relative luminance of '#rrggbb'. */
-function relativeLuminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
+/** Linear-light red, green and blue (0..1) of '#rrggbb' (the sRGB transfer undone). */
+export function linearRgb(hex: string): [number, number, number] {
+  return [1, 3, 5].map((i) => {
     const c = parseInt(hex.slice(i, i + 2), 16) / 255;
     return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   }) as [number, number, number];
+}
+
+/** WCAG 2 relative luminance of '#rrggbb'. */
+function relativeLuminance(hex: string): number {
+  const [r, g, b] = linearRgb(hex);
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
@@ -103,12 +108,17 @@ export type MarkKind = CellMarkKind | NodeMarkKind;
  * marks). A stroke is `width` wide, or `minPx` CSS pixels when that is wider at the zoom (a mark stays
  * visible zoomed out); a shape whose box is under `minBoxPx` CSS pixels is left out (too small to read).
  * - fill: the box, inset by `inset`, filled;
- * - ring: a stroke lying inside the box from `inset` inwards, dashed when `dash` is set;
+ * - ring: a stroke lying inside the box from `inset` inwards. Dashed when `dash` is set: its lengths are
+ *   in line widths (markDash multiplies them by the stroke's width at the zoom), so the pattern keeps its
+ *   proportions where minPx widens the stroke zoomed out, rather than closing up into a solid line and
+ *   leaving two patterns told apart by colour alone. With `minHollowPx`, left out where the hollow inside
+ *   its stroke would be narrower than that many CSS pixels (the shapes before it show alone); without it,
+ *   a box too small for any hollow is covered whole in its colour;
  * - antidiagonal: a line from the box's bottom-left to its top-right corner.
  */
 export type MarkShape =
   | { shape: 'fill'; inset: number; color: string; minBoxPx?: number }
-  | { shape: 'ring'; inset: number; color: string; width: number; minPx: number; dash?: readonly number[]; minBoxPx?: number }
+  | { shape: 'ring'; inset: number; color: string; width: number; minPx: number; dash?: readonly number[]; minHollowPx?: number; minBoxPx?: number }
   | { shape: 'antidiagonal'; color: string; width: number; minPx: number; minBoxPx?: number };
 
 /** The marks' colours: each has ≥ 3:1 against what it is drawn on (colors.test.ts). */
@@ -124,14 +134,20 @@ function marksOf(theme: Theme): Record<MarkKind, readonly MarkShape[]> {
     hatch: [{ shape: 'antidiagonal', color: c.hatch, width: 1.2, minPx: 1, minBoxPx: 4 }],
     // Planned: a hollow cell (the node box shows through) in a solid ring with a dot in its middle.
     // Unavailable cells are filled and hatched, free ones filled: hollow and dotted is neither, in
-    // any colour vision, and the dot drops out only where cells are too small to hold it.
+    // any colour vision, and the dot drops out only where cells are too small to hold it. The ring
+    // keeps a hollow of 2 CSS pixels (a whole device pixel of it, wherever the cell falls on the
+    // pixel grid); on a cell too small for that (under 4 CSS pixels) it drops out too and the cell
+    // is the hollow alone, in the node box's colour, which every cell colour of every mode has ≥ 3:1
+    // against. A ghost-coloured square there would pass for an unavailable (light) or an unclassified
+    // (dark) cell, at 1.2:1.
     ghost: [
       { shape: 'fill', inset: 0, color: NODE_BOX[theme] },
-      { shape: 'ring', inset: 0, color: c.ghost, width: 1.5, minPx: 1 },
+      { shape: 'ring', inset: 0, color: c.ghost, width: 1.5, minPx: 1, minHollowPx: 2 },
       { shape: 'fill', inset: 3.5, color: c.ghost, minBoxPx: 6 },
     ],
-    unavailableNode: [{ shape: 'ring', inset: 0, color: c.unavailableNode, width: 0.8, minPx: 1.5, dash: [3, 2] }],
-    taintedNode: [{ shape: 'ring', inset: 0, color: c.taintedNode, width: 0.8, minPx: 1.5, dash: [1, 1.5] }],
+    // In line widths: at 100 % (a 1.5 px stroke) 3 px dashes with 2 px gaps, and 1 px dots with 1.5 px gaps.
+    unavailableNode: [{ shape: 'ring', inset: 0, color: c.unavailableNode, width: 0.8, minPx: 1.5, dash: [2, 4 / 3] }],
+    taintedNode: [{ shape: 'ring', inset: 0, color: c.taintedNode, width: 0.8, minPx: 1.5, dash: [2 / 3, 1] }],
   };
 }
 const MARKS: Record<Theme, Record<MarkKind, readonly MarkShape[]>> = { light: marksOf('light'), dark: marksOf('dark') };
@@ -144,6 +160,13 @@ export function markShapes(kind: MarkKind, theme: Theme): readonly MarkShape[] {
 /** A stroke's width in model units at zoom `k` (CSS pixels per model unit). */
 export function markLineWidth(shape: MarkShape, k: number): number {
   return shape.shape === 'fill' ? 0 : Math.max(shape.width, shape.minPx / k);
+}
+
+/** A ring's dash pattern in model units at zoom `k` (its `dash` times the stroke's width there); [] for a solid stroke. */
+export function markDash(shape: MarkShape, k: number): number[] {
+  if (shape.shape !== 'ring' || !shape.dash) return [];
+  const width = markLineWidth(shape, k);
+  return shape.dash.map((d) => d * width);
 }
 
 /** What a path takes: Path2D, or anything that writes the same subpaths (the legend's SVG path data). */
@@ -163,6 +186,7 @@ export function traceMarkShape(path: PathSink, shape: MarkShape, x: number, y: n
   }
   // A ring's stroke is centred half its width inside `inset`, so it stays inside the box.
   const i = shape.inset + markLineWidth(shape, k) / 2;
+  if (shape.shape === 'ring' && shape.minHollowPx !== undefined && (Math.min(w, h) - 2 * (shape.inset + markLineWidth(shape, k))) * k < shape.minHollowPx) return false;
   // A box too small for it (a cell of a pixel or so): the stroke of its middle half covers it whole.
   if (w - 2 * i <= 0 || h - 2 * i <= 0) path.rect(x + w / 4, y + h / 4, w / 2, h / 2);
   else path.rect(x + i, y + i, w - 2 * i, h - 2 * i);
