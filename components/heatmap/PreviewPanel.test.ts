@@ -158,3 +158,52 @@ describe('no plan before the cluster has loaded (a plan on the empty cluster say
     expect(tab).not.toContain('Copy link');
   });
 });
+
+describe('a scale-up previewed on the map', () => {
+  const ghosts = (feasible: boolean): GhostOverlay => ({ cells: new Int32Array([0, 1, 2, 3]), cellGang: new Int32Array([0, 0, 0, 0]), gangs: [{ name: 's-1', placed: true, gpus: 4, outlines: [], domains: {} }], undrawn: 0, feasible });
+  const render = (state: PreviewState, scale?: { text: string }, share?: PreviewShare) =>
+    renderToStaticMarkup(createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state, notice: null, dragging: false, share, scale }));
+
+  test('says what it is of, that it is planned again as the cluster changes, and offers its own Clear (not the YAML’s)', () => {
+    const html = render({ status: 'ready', title: 'Scale-up of PodCliqueSet default/s 1 → 2 (planned: 1 new pod)', demand: null, fit: 'all', ghosts: ghosts(true) }, { text: 'PodCliqueSet default/s to 2 replicas' });
+    expect(html).toContain('data-testid="scale-banner"');
+    expect(html).toMatch(/Scale-up preview:<\/span> <span data-testid="scale-banner-target">PodCliqueSet default\/s to 2 replicas<\/span>/);
+    expect(html).toContain('planned again whenever the cluster changes');
+    expect(html).toContain('Clear scale-up preview');
+    expect(html).not.toContain('>Clear preview<');
+    expect(html).toContain('<strong>Scale-up of PodCliqueSet default/s 1 → 2 (planned: 1 new pod)</strong>: <span data-testid="ghost-count">4</span> planned GPUs');
+    // A YAML preview has no banner and keeps its Clear.
+    const yaml = render({ status: 'ready', title: 'default/s', demand: 4, ghosts: ghosts(true) });
+    expect(yaml).not.toContain('scale-banner');
+    expect(yaml).toContain('>Clear preview<');
+  });
+
+  test.each([
+    ['all', 'Fits now: every planned pod has a place.'],
+    ['partial', 'Fits now only in part: every gang has a place, but some of their pods would stay pending'],
+    ['none', 'Does not fit now: see why below.'],
+  ] as const)('its verdict (%s) is said in words, in the live region', (fit, words) => {
+    const html = render({ status: 'ready', title: 't', demand: null, fit, ghosts: ghosts(fit !== 'none') }, { text: 'x' });
+    expect(html).toContain(`data-testid="preview-fit" data-fits="${fit}"`);
+    expect(html).toContain(words);
+    expect(html.indexOf('preview-fit')).toBeGreaterThan(html.indexOf('data-testid="preview-result"'));
+  });
+
+  test('nothing to place is a note, not a problem; a target that is gone is a problem, with the banner still there to clear it', () => {
+    const note = render({ status: 'note', message: 'PodCliqueSet default/s has 2 replicas already: scaling it to 2 adds nothing, so there is nothing to place.' }, { text: 'PodCliqueSet default/s to 2 replicas' });
+    expect(note).toContain('data-testid="preview-note"');
+    expect(note).not.toContain('preview-problems');
+    const gone = render({ status: 'problems', problems: ['PodCliqueSet default/s is not in the cluster (deleted, or never there): there is no scale-up to preview.'] }, { text: 'PodCliqueSet default/s to 2 replicas' });
+    expect(gone).toContain('data-testid="preview-problems"');
+    expect(gone).toContain('is not in the cluster');
+    expect(gone).toContain('Clear scale-up preview');
+    expect(gone).not.toContain('ghost-count');
+  });
+
+  test('the share line says the address carries the request, not a plan', () => {
+    const html = render({ status: 'none' }, { text: 'x' }, { kind: 'link', carries: 'scale' });
+    expect(html).toContain('carries this scale-up request, not its plan');
+    expect(html).toContain('Copy link');
+    expect(render({ status: 'none' }, undefined, { kind: 'link' })).toContain('carries this YAML');
+  });
+});

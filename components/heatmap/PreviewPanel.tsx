@@ -1,15 +1,16 @@
 'use client';
 /**
- * Placement preview on the map: paste or drop a PodCliqueSet; its planned pods appear as ghost cells,
- * each gang outlined, and a gang that does not fit says why, level by level. The plan's notes (the
- * scheduler modelled, pods left Pending or above minAvailable) are listed too.
+ * Placement preview on the map: paste or drop a PodCliqueSet, or open a scale-up from a stack's page;
+ * its planned pods appear as ghost cells, each gang outlined, and a gang that does not fit says why,
+ * level by level. The plan's notes (the scheduler modelled, pods left Pending or above minAvailable)
+ * are listed too.
  */
 import { useState, type DragEvent } from 'react';
 import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import { kindAvailability } from '../hooks/kindAvailability';
-import { gangPlanNotes, runningGangLine, type RunningGangFacts } from '../../lib/workloads/planNotes';
+import { gangPlanNotes, runningGangLine, type PlanFit, type RunningGangFacts } from '../../lib/workloads/planNotes';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
@@ -17,7 +18,10 @@ export type PreviewState =
   /** A preview is asked for, but cannot be placed yet (the cluster or the link is still loading). */
   | { status: 'waiting'; message: string }
   | { status: 'problems'; problems: string[] }
-  | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay; running?: readonly RunningGangLine[] };
+  /** Nothing to place, and nothing wrong either (a scale-up to the replicas the target has already). */
+  | { status: 'note'; message: string }
+  /** `fit`: how much of the plan fits, when the panel is to say it in words (a scale-up's verdict). */
+  | { status: 'ready'; title: string; demand: number | null; ghosts: GhostOverlay; running?: readonly RunningGangLine[]; fit?: PlanFit };
 
 /** A gang of the previewed stack that already runs: kept where it is, not re-placed, drawn as the cluster draws it (no ghosts). */
 export type RunningGangLine = RunningGangFacts;
@@ -25,8 +29,16 @@ export type RunningGangLine = RunningGangFacts;
 /** What the panel says of a running gang: the words of every preview (runningGangLine). */
 export const runningGangText = runningGangLine;
 
-/** Whether the preview is in the page's URL: a link that reproduces it, or kept in this tab only (and why). */
-export type PreviewShare = { kind: 'none' } | { kind: 'link' } | { kind: 'tab'; message: string };
+/**
+ * Whether the preview is in the page's URL: a link that reproduces it (`carries`: the YAML, or a
+ * scale-up's request), or kept in this tab only (and why).
+ */
+export type PreviewShare = { kind: 'none' } | { kind: 'link'; carries?: 'yaml' | 'scale' } | { kind: 'tab'; message: string };
+
+/** A scale-up shown on the map: what it is of ("PodCliqueSet default/x to 3 replicas"), planned anew as the cluster changes. */
+export interface ScaleBanner {
+  text: string;
+}
 
 /** Why a preview is not placed: the cluster is still loading (`waiting`), or its nodes cannot be read (`unavailable`: waiting will not help). */
 export interface ClusterWait {
@@ -190,7 +202,10 @@ function ShareLine({ share }: { share: PreviewShare }) {
   if (share.kind === 'none') return null;
   return share.kind === 'link' ? (
     <p data-testid="preview-share" data-share="link" className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
-      This page&apos;s address carries this YAML: a link to it reproduces the preview in any browser. <CopyLinkButton />
+      {share.carries === 'scale'
+        ? 'This page’s address carries this scale-up request, not its plan: a link to it plans the scale-up on the cluster as it is when opened, in any browser.'
+        : 'This page’s address carries this YAML: a link to it reproduces the preview in any browser.'}{' '}
+      <CopyLinkButton />
     </p>
   ) : (
     <p data-testid="preview-share" data-share="tab" className="mt-2 text-xs text-amber-800 dark:text-amber-300">
@@ -199,7 +214,58 @@ function ShareLine({ share }: { share: PreviewShare }) {
   );
 }
 
-export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, dragging, share = { kind: 'none' } }: { text: string; onText: (text: string) => void; onPreview: (text: string) => void; onClear: () => void; state: PreviewState; notice: string | null; dragging: boolean; share?: PreviewShare }) {
+/** A scale-up's verdict (planFit): the whole plan fits, only its gangs do (some pods above their minimum left out), or a gang does not. */
+const FIT_WORDS: Record<PlanFit, { text: string; className: string }> = {
+  all: { text: 'Fits now: every planned pod has a place.', className: 'text-emerald-800 dark:text-emerald-300' },
+  partial: { text: 'Fits now only in part: every gang has a place, but some of their pods would stay pending (below).', className: 'text-amber-800 dark:text-amber-300' },
+  none: { text: 'Does not fit now: see why below.', className: 'text-red-800 dark:text-red-300' },
+};
+
+/** What a scale-up preview on the map is of, that it follows the cluster, and the way to clear it. */
+function ScaleBannerBlock({ scale, onClear }: { scale: ScaleBanner; onClear: () => void }) {
+  return (
+    <div data-testid="scale-banner" className="mt-2 rounded-md border border-blue-300 bg-blue-50 p-2 dark:border-blue-800 dark:bg-blue-950/40">
+      <p>
+        <span className="font-medium">Scale-up preview:</span> <span data-testid="scale-banner-target">{scale.text}</span>
+      </p>
+      <p className="mt-0.5 text-xs text-zinc-700 dark:text-zinc-300">Planned on the cluster as it is now, and planned again whenever the cluster changes. Nothing is scaled.</p>
+      <button
+        type="button"
+        onClick={() => {
+          onClear();
+          // The button goes with the banner: focus moves to the YAML field rather than falling to the page's start.
+          requestAnimationFrame(() => document.getElementById(PREVIEW_FIELD_ID)?.focus());
+        }}
+        className="mt-1 rounded-md border border-zinc-300 bg-white px-2 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+      >
+        Clear scale-up preview
+      </button>
+    </div>
+  );
+}
+
+export function PreviewPanel({
+  text,
+  onText,
+  onPreview,
+  onClear,
+  state,
+  notice,
+  dragging,
+  share = { kind: 'none' },
+  scale,
+}: {
+  text: string;
+  onText: (text: string) => void;
+  onPreview: (text: string) => void;
+  onClear: () => void;
+  state: PreviewState;
+  notice: string | null;
+  dragging: boolean;
+  share?: PreviewShare;
+  /** Set while the preview is a scale-up opened from a stack's page (or a link to one). */
+  scale?: ScaleBanner;
+}) {
   const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
   const notes = state.status === 'ready' ? gangNotes(state.ghosts.gangs) : [];
   const running = state.status === 'ready' ? (state.running ?? []) : [];
@@ -213,6 +279,7 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
       <h2 id="preview-heading" className="font-semibold">
         Where would it land?
       </h2>
+      {scale && <ScaleBannerBlock scale={scale} onClear={onClear} />}
       <label htmlFor={PREVIEW_FIELD_ID} className="mt-1 block text-zinc-600 dark:text-zinc-400">
         Paste or drop a PodCliqueSet (YAML) to see its planned pods as ghosts on the map (drop it anywhere on the page).
       </label>
@@ -228,7 +295,7 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
         <button type="button" onClick={() => onPreview(text)} className="rounded-md bg-blue-700 px-3 py-1 font-medium text-white hover:bg-blue-800 dark:bg-blue-600">
           Preview placement
         </button>
-        {state.status !== 'none' && (
+        {state.status !== 'none' && !scale && (
           <button type="button" onClick={onClear} className="rounded-md border border-zinc-300 px-3 py-1 dark:border-zinc-700">
             Clear preview
           </button>
@@ -245,6 +312,11 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
             {state.message}
           </p>
         )}
+        {state.status === 'note' && (
+          <p data-testid="preview-note" className="text-zinc-700 dark:text-zinc-300">
+            {state.message}
+          </p>
+        )}
         {state.status === 'problems' && (
           <ul className="list-disc pl-5 text-red-700 [overflow-wrap:anywhere] dark:text-red-400" data-testid="preview-problems">
             {state.problems.map((p) => (
@@ -254,6 +326,11 @@ export function PreviewPanel({ text, onText, onPreview, onClear, state, notice, 
         )}
         {state.status === 'ready' && (
           <div>
+            {state.fit && (
+              <p data-testid="preview-fit" data-fits={state.fit} className={`mb-1 font-medium ${FIT_WORDS[state.fit].className}`}>
+                {FIT_WORDS[state.fit].text}
+              </p>
+            )}
             <p>
               <strong>{state.title}</strong>: <span data-testid="ghost-count">{state.ghosts.cells.length}</span> planned GPUs shown as ghosts
               {state.demand !== null ? ` (the stack asks for ${state.demand}${runningGpus > 0 ? `; ${runningGpus} of them run already` : ''})` : ''} in {state.ghosts.gangs.filter((g) => g.placed).length} of {state.ghosts.gangs.length}{' '}

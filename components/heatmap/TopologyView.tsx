@@ -3,6 +3,9 @@
  * The topology page: every GPU of the cluster grouped by topology domain (ClusterTopologyBinding
  * levels + NVLink cliques), coloured by allocation / workload / role / domain fill, live from the
  * cluster stream, with placement previews drawn as ghosts and a table view of the same model.
+ * A preview is of a PodCliqueSet (pasted, dropped, linked or handed over by the builder) or of a
+ * scale-up request (`?scale=`, from a stack's scale preview): both are placed again on every change of
+ * the cluster, so the ghosts show where it would land now.
  *
  * For tests, the plain model is exposed read-only as `window.__canopyHeatmap` (see HeatmapTestHook):
  * the model, the view, the highlighted and ghost GPU counts, the viewport point of a cell, and the
@@ -15,18 +18,18 @@ import { framePathInView } from '../../lib/heatmap/hitTest';
 import { occupyLayout, stableLayout, type HeatmapModel, type HeatmapPod } from '../../lib/heatmap/model';
 import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
 import { previewInput, previewTitle, readPreviewText } from '../../lib/heatmap/preview';
+import { parseScaleParam, planScaleRequest, SCALE_PARAM, scaleRequestText, type ScaleRequest } from '../../lib/heatmap/scalePreview';
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { freeText, taintedPartText } from '../../lib/heatmap/taints';
 import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
-import type { Plan } from '../../lib/placement/plan';
 import { runningGangFacts } from '../../lib/workloads/planNotes';
 import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
 import { reconnectWords, type ClientConnectionState } from '../hooks/clusterStore';
 import { SECOND_TICK_MS, useShownNow } from '../hooks/useNow';
 import { kindPlural, unavailableText, type KindAvailability } from '../hooks/kindAvailability';
-import { useConnectionState, useKindAvailability, useKindObjects } from '../hooks/useClusterStream';
+import { useConnectionState, useKindAvailabilities, useKindAvailability, useKindObjects } from '../hooks/useClusterStream';
 import { Breadcrumb } from './Breadcrumb';
 import { LevelPicker, ModePicker, SearchBox, type SearchChoices } from './Controls';
 import { DomainTable } from './DomainTable';
@@ -35,6 +38,7 @@ import { HeatmapCanvas, prefersReducedMotion, type HeatmapCanvasHandle, type Zoo
 import { Legend } from './Legend';
 import { clusterWaitReason, DropTarget, PreviewPanel, usePreviewDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
 import { readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
+import { SCALE_LIST_KINDS, scaleListsWait } from './scaleLists';
 import { SelectionPanel } from './SelectionPanel';
 import { HoverTooltip, type HoverTooltipHandle } from './Tooltip';
 import { useTheme } from './useTheme';
@@ -64,7 +68,7 @@ declare global {
   }
 }
 
-type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'plan'; plan: Plan; title: string };
+type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'scale'; request: ScaleRequest };
 
 const CANVAS_HEIGHT = 560;
 
@@ -184,7 +188,9 @@ export function TopologyView() {
   const { base, state, error: clusterError, unreadablePods } = useClusterState();
   const podCliqueSets = useKindObjects('PodCliqueSet');
   const podCliques = useKindObjects('PodClique');
+  const podCliqueScalingGroups = useKindObjects('PodCliqueScalingGroup');
   const podGangs = useKindObjects('PodGang');
+  const scaleListsAvailable = useKindAvailabilities(SCALE_LIST_KINDS);
   const nodeObjects = useKindObjects('Node');
   const connection = useConnectionState();
   const nodesAvailable = useKindAvailability('Node');
@@ -207,6 +213,9 @@ export function TopologyView() {
   // preview in any browser. A link that could not be read stays in the address until replaced or cleared.
   const [sharedData, setSharedData] = useState<string | null>(null);
   const [share, setShare] = useState<PreviewShare>({ kind: 'none' });
+  // The scale-up request as the URL carries it (`?scale=`), kept in the address while it is previewed,
+  // and (like a link's fragment) while it cannot be read, until replaced or cleared.
+  const [scaleParam, setScaleParam] = useState<string | null>(null);
   const [readingLink, setReadingLink] = useState(false);
   // Encoding and decoding are asynchronous: each start takes a number, and only the latest one lands.
   const shareSeq = useRef(0);
@@ -249,6 +258,7 @@ export function TopologyView() {
     (data: string) => {
       const seq = ++shareSeq.current;
       setSharedData(data);
+      setScaleParam(null);
       setShare({ kind: 'none' });
       setDropNotice(null);
       setReadingLink(true);
@@ -276,17 +286,34 @@ export function TopologyView() {
     setDropNotice(null);
     setReadingLink(false);
     setSharedData(null);
+    setScaleParam(null);
     setShare({ kind: 'none' });
     update({ preview: null });
   }, [update]);
+  /** Shows the scale-up a `scale` parameter asks for (planned below on the live cluster), or says why it cannot be read. */
+  const openScale = useCallback((value: string) => {
+    setScaleParam(value);
+    const read = parseScaleParam(value);
+    if (read.ok) {
+      setInputProblem(null);
+      setPreviewSource({ kind: 'scale', request: read.request });
+      setShare({ kind: 'link', carries: 'scale' });
+    } else {
+      setPreviewSource(null);
+      setInputProblem(read.problem);
+    }
+  }, []);
 
   useEffect(() => {
-    const initial = decodeViewState(new URLSearchParams(window.location.search));
+    const params = new URLSearchParams(window.location.search);
+    const linked = previewDataOfHash(window.location.hash);
+    const scale = params.get(SCALE_PARAM);
+    // A link's own preview wins over a scale-up next to it, and both over a tab-local handoff id (dropped then).
+    const initial = { ...decodeViewState(params), ...(linked === null && scale !== null ? { preview: null } : {}) };
     setView(initial);
     setUrlRead(true);
-    const linked = previewDataOfHash(window.location.hash);
-    // A link's own preview wins over a tab-local handoff id next to it.
     if (linked !== null) openLink(linked);
+    else if (scale !== null) openScale(scale);
     else if (initial.preview) {
       const handoff = readPreviewHandoff(initial.preview);
       if (!handoff.ok) setInputProblem(handoff.problem);
@@ -294,9 +321,6 @@ export function TopologyView() {
         setPreviewText(handoff.payload.yaml);
         setPreviewSource({ kind: 'yaml', text: handoff.payload.yaml });
         sharePreview(handoff.payload.yaml, initial.preview);
-      } else {
-        setPreviewSource({ kind: 'plan', plan: handoff.payload.plan, title: handoff.payload.title ?? 'Plan from another page' });
-        setShare({ kind: 'tab', message: 'This plan came from another page: it stays in this tab only (a link carries a PodCliqueSet, not a plan).' });
       }
     }
     // Another link pasted into this tab's address bar changes only the fragment: no reload, so follow it here.
@@ -308,13 +332,15 @@ export function TopologyView() {
     };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
-  }, [openLink, sharePreview, clearPreview]);
+  }, [openLink, openScale, sharePreview, clearPreview]);
   useEffect(() => {
     if (!urlRead) return;
-    const query = encodeViewState(view).toString();
+    const params = encodeViewState(view);
+    if (scaleParam !== null) params.set(SCALE_PARAM, scaleParam);
+    const query = params.toString();
     const url = `${window.location.pathname}${query ? `?${query}` : ''}${previewHash(sharedData)}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(window.history.state, '', url);
-  }, [view, urlRead, sharedData]);
+  }, [view, urlRead, sharedData, scaleParam]);
 
   const roleOf = useMemo(() => roleResolver(podCliques, podCliqueSets), [podCliques, podCliqueSets]);
   // Nodes and bindings change rarely; pods often. The layout (boxes and frames) is rebuilt only from
@@ -351,6 +377,13 @@ export function TopologyView() {
   const lastGhosts = useRef<GhostOverlay | null>(null);
   // As plain strings, so the preview is not redone on every render (a new object each time).
   const { status: clusterWaitStatus, message: clusterWaitMessage } = clusterWaitReason(connection, nodeObjects.length) ?? {};
+  // A scale-up is planned from the stack's Grove objects: whether their lists can be believed for its namespace.
+  const scaleRequest = previewSource?.kind === 'scale' ? previewSource.request : null;
+  const scaleWait = useMemo(
+    () => (scaleRequest ? scaleListsWait(scaleRequest, SCALE_LIST_KINDS.map((kind) => ({ kind, availability: scaleListsAvailable[kind], watchedNamespace: connection.kinds[kind]?.namespace }))) : null),
+    [scaleRequest, scaleListsAvailable, connection.kinds],
+  );
+  const groveObjects = useMemo(() => ({ podCliqueSets, podCliqueScalingGroups, podCliques, podGangs }), [podCliqueSets, podCliqueScalingGroups, podCliques, podGangs]);
   const preview = useMemo((): PreviewState => {
     if (readingLink) return { status: 'waiting', message: 'Reading the preview from the link…' };
     if (inputProblem && !previewSource) return { status: 'problems', problems: [inputProblem] };
@@ -365,14 +398,20 @@ export function TopologyView() {
       lastGhosts.current = kept;
       return kept;
     };
-    if (previewSource.kind === 'plan') return { status: 'ready', title: previewSource.title, demand: null, ghosts: stable(ghostOverlay(model, previewSource.plan)) };
+    if (previewSource.kind === 'scale') {
+      if (scaleWait) return scaleWait;
+      // Planned again whenever the cluster's state or the stack's objects change: the ghosts are where the scale-up would land now.
+      const onMap = planScaleRequest(state, groveObjects, previewSource.request);
+      if (onMap.status === 'planned') return { status: 'ready', title: onMap.title, demand: null, fit: onMap.fit, ghosts: stable(ghostOverlay(model, onMap.preview.plan)) };
+      return onMap.status === 'no-change' ? { status: 'note', message: onMap.message } : { status: 'problems', problems: [onMap.message] };
+    }
     // A manifest that names no namespace is applied in the header's namespace (kubectl's -n), so it previews there.
     const result = previewInput(state, previewRead!, previewNamespace ?? undefined);
     if (!result.ok) return { status: 'problems', problems: result.problems };
     // Ghosts for what the apply adds only: the stack's running gangs stay as the map draws them, and are named.
     const running = result.preview.running.map(runningGangFacts);
     return { status: 'ready', title: previewTitle(result), demand: result.gpus, running, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces, running: result.preview.running })) };
-  }, [previewSource, previewRead, previewNamespace, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model]);
+  }, [previewSource, previewRead, previewNamespace, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model, scaleWait, groveObjects]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key
@@ -560,6 +599,7 @@ export function TopologyView() {
     (text: string) => {
       setInputProblem(null);
       setDropNotice(null);
+      setScaleParam(null);
       setPreviewSource({ kind: 'yaml', text });
       sharePreview(text, null);
     },
@@ -718,6 +758,7 @@ export function TopologyView() {
               onClear={clearPreview}
               state={preview}
               share={share}
+              scale={scaleRequest ? { text: scaleRequestText(scaleRequest) } : undefined}
             />
           </div>
           {model && !nodesUnreadable && (

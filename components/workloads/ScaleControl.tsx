@@ -3,24 +3,25 @@
  * One-click scale of a PodCliqueSet, a scaling group or a standalone PodClique: − / + and a set-to
  * field open the impact preview (lib/placement/preview on the browser's ClusterState: the new gangs
  * fit, and where, or why not; the server's dry-run for what only it knows, such as an HPA), the
- * equivalent kubectl command, and a confirm. A scale-up's plan also opens on the full topology map
- * (the previewHandoff the builder uses). After the scale: live progress of the new pods from gated to
+ * equivalent kubectl command, and a confirm. A scale-up also opens on the full topology map, which
+ * takes the request from its URL and re-plans it as the cluster changes. After the scale: live progress of the new pods from gated to
  * ready, and an undo for a few seconds.
  */
+import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
 import { plural } from '../../lib/workloads/plural';
-import { expandedPodCount, gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
+import { plannedPodCounts, scaleOnTopologyHref } from '../../lib/heatmap/scalePreview';
+import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
 import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion';
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
 import { MiniHeatmap } from '../heatmap/MiniHeatmap';
-import { previewHref, scalePlanHandoff, storePreviewHandoff } from '../heatmap/previewHandoff';
 import { BUTTON_PRIMARY, BUTTON_SECONDARY, CommandLine, INPUT, StageBar } from './parts';
 import type { WorkloadData } from './useWorkloadData';
 
@@ -61,8 +62,6 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const [preview, setPreview] = useState<Preview | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // Why the plan could not be handed to the topology page (sessionStorage blocked or full).
-  const [handoffError, setHandoffError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Recent | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const previewRef = useRef<HTMLDivElement>(null);
@@ -104,7 +103,6 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     openerRef.current = opener;
     setDraft(String(to));
     setError(null);
-    setHandoffError(null);
     let impact: ScalePreview | undefined;
     let impactError: string | undefined;
     if (data.state) {
@@ -145,16 +143,6 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
       else fieldRef.current?.focus();
     });
-  };
-
-  /** The scale-up's plan as this preview made it, on the full topology map: same tab, so Back returns here. */
-  const openOnTopology = (impact: ScalePreview, counts: PlannedPods) => {
-    try {
-      const id = storePreviewHandoff(scalePlanHandoff({ kind: target.kind, namespace: target.namespace, name: target.name, from: impact.from, to: impact.to, added: counts.added, waiting: counts.waiting }, impact.plan));
-      window.location.assign(previewHref(id));
-    } catch (e) {
-      setHandoffError(`This browser does not let the page hand the plan to the topology page (${failureText(e)}).`);
-    }
   };
 
   const run = async (from: number, to: number, undo: boolean) => {
@@ -322,16 +310,12 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
                   <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} unplacedReasonsAt="above" />
                 </div>
               )}
-              {planned && preview.impact.plan.gangs.length > 0 && (
-                <div className="mt-1.5 flex flex-wrap items-center gap-2">
-                  <button type="button" className={BUTTON_SECONDARY} onClick={() => openOnTopology(preview.impact!, planned)}>
+              {preview.impact.plan.gangs.length > 0 && (
+                <div className="mt-1.5">
+                  {/* The request, not this plan: the topology page re-plans it as the cluster changes, and its address reproduces it. */}
+                  <Link href={scaleOnTopologyHref({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: preview.to })} className={BUTTON_SECONDARY}>
                     Open on Topology
-                  </button>
-                  {handoffError && (
-                    <p role="alert" className="text-xs text-red-800 dark:text-red-300">
-                      {handoffError}
-                    </p>
-                  )}
+                  </Link>
                 </div>
               )}
             </div>
@@ -429,11 +413,10 @@ interface PlannedPods {
 
 function plannedPods(impact: ScalePreview): PlannedPods {
   const added = new Set(impact.added);
-  const planned = expandedPodCount(impact.gangs);
   const isAdded = (name: string) => added.has(name);
   const addedLeftOut = podsLeftOut(impact.plan.gangs.map((g) => ({ ...g, unplacedOptionalPods: g.unplacedOptionalPods?.filter(isAdded), unplacedPods: g.unplacedPods?.filter(isAdded) })));
   const pending = Object.values(impact.pending).flat();
-  const waiting = planned - added.size;
+  const { waiting } = plannedPodCounts(impact);
   return { added: added.size, waiting, pending, notCreated: Math.max(0, waiting - pending.length), addedLeftOut, waitingLeftOut: podsLeftOut(impact.plan.gangs) - addedLeftOut };
 }
 
