@@ -25,12 +25,9 @@ const KIND_WORD: Record<ChangeKind, string | null> = { added: 'added', removed: 
 
 export function DiffTable({ changes }: { changes: readonly FieldChange[] }) {
   return (
-    <table className="mt-1 w-full table-fixed font-mono text-[11px]" data-testid="apply-diff">
-      <colgroup>
-        <col className="w-[40%]" />
-        <col className="w-[30%]" />
-        <col className="w-[30%]" />
-      </colgroup>
+    // Automatic layout: a short value ("2", "—") leaves its room to the path and the long values;
+    // overflow-wrap: anywhere lets every cell wrap, so the table never runs wider than the panel.
+    <table className="mt-1 w-full font-mono text-[11px]" data-testid="apply-diff">
       <thead>
         <tr className="text-left font-sans text-zinc-600 dark:text-zinc-400">
           <th scope="col" className="pr-2 font-medium">Field</th>
@@ -75,7 +72,8 @@ export function Value({ value }: { value: unknown }) {
   return (
     <details className="group">
       <summary className="cursor-pointer">
-        {line.slice(0, INLINE_LIMIT - 3)}…{' '}
+        {/* Open, the whole value below says it all: the summary is only the way to close it. */}
+        <span className="group-open:hidden">{line.slice(0, INLINE_LIMIT - 3)}…</span>{' '}
         <span className="whitespace-nowrap font-sans text-zinc-700 underline dark:text-zinc-300">
           <span className="group-open:hidden">show all</span>
           <span className="hidden group-open:inline">hide</span>
