@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
-import { parse } from 'yaml';
+import { expect, test, type Page } from '@playwright/test';
+import { draft, settled, type Box } from './support/builder';
 
 /**
  * Scaling-group frames on the builder canvas: a frame that grows never covers a clique that is not
@@ -11,22 +11,9 @@ import { parse } from 'yaml';
 test.use({ viewport: { width: 1680, height: 1000 } });
 test.describe.configure({ timeout: 90_000 });
 
-type Box = { x: number; y: number; width: number; height: number };
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const clique = (page: Page, name: string) => page.getByTestId(`clique-${name}`);
 const notice = (page: Page) => page.getByTestId('builder-notice');
-
-/** The box once it has stopped moving (the canvas fits the view, and frames make room, a frame or two after a change). */
-async function settled(target: Locator): Promise<Box> {
-  let box = await target.boundingBox();
-  for (let i = 0; i < 40; i++) {
-    await target.page().waitForTimeout(100);
-    const next = await target.boundingBox();
-    if (box && next && box.x === next.x && box.y === next.y && box.width === next.width && box.height === next.height) return next;
-    box = next;
-  }
-  throw new Error('the element kept moving (or was not there) for 4 s');
-}
 
 const meet = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -41,17 +28,6 @@ async function coveredOnScreen(page: Page, members: Record<string, string[]>): P
     for (const o of groups) if (o > g && meet(frames[g]!, frames[o]!)) out.push(`${g} covers frame ${o}`);
   }
   return out;
-}
-
-/** The saved draft: its YAML's scaling groups, and the stored top-left of a clique. */
-async function draft(page: Page): Promise<{ text: string; groups: Record<string, string[]>; at: (c: string) => { x: number; y: number } }> {
-  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('canopy.builder.work') ?? '{}') as { text: string; layout: { positions: Record<string, { x: number; y: number }> } });
-  const pcs = parse(saved.text) as { spec: { template: { podCliqueScalingGroups: { name: string; cliqueNames: string[] }[] } } };
-  return {
-    text: saved.text,
-    groups: Object.fromEntries(pcs.spec.template.podCliqueScalingGroups.map((g) => [g.name, g.cliqueNames])),
-    at: (c) => saved.layout.positions[`clique:${c}`]!,
-  };
 }
 
 /** Presses on a clique's title and moves the mouse by `by` (page pixels) in a few steps before releasing. */

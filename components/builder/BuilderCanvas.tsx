@@ -1,7 +1,7 @@
 'use client';
 
 import '@xyflow/react/dist/style.css';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -18,6 +18,7 @@ import {
 } from '@xyflow/react';
 import { cycleThrough, edgesOnceExplicit, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { FindingCounts } from '@/lib/builder/findings';
+import { heldMoveHint, settleKeyboardMove } from '@/lib/builder/keyboardMove';
 import { CLIQUE_SIZE, cliqueKey, groupAt, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
 import { toFlowEdges, type StartupFlowEdge } from './flowEdges';
@@ -36,6 +37,14 @@ export interface CanvasSelection {
 export { edgeId } from './flowEdges';
 
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+/** Keys with which React Flow moves the selected nodes (5 px a press, 20 with Shift). */
+const ARROW_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight']);
+const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta']);
+
+/** Whether a key event comes from a node, or the box around a multi-selection: where React Flow turns arrow keys into moves. */
+function fromNode(target: EventTarget | null): boolean {
+  return !!(target as Element | null)?.closest?.('.react-flow__node, .react-flow__nodesselection-rect');
+}
 
 /**
  * Stacking: frames at the back, startup edges over them, cliques in front, so a click on a clique is
@@ -57,6 +66,8 @@ const MINIMAP_DARK = { nodeColor: '#d4d4d8', nodeStrokeColor: '#f4f4f5', maskCol
 interface BuilderCanvasProps {
   graph: BuilderGraph;
   layout: Layout;
+  /** Which opened stack the graph is: when it changes (another stack loaded), nothing of the last one stays selected. */
+  stack: number | null;
   counts: Record<string, FindingCounts>;
   dark: boolean;
   /** Node to select (and centre on) from outside: a finding clicked, a clique added by keyboard. */
@@ -68,6 +79,8 @@ interface BuilderCanvasProps {
   /** Absolute top-left corners of the cliques / groups a drag moved. */
   onMoved: (moves: { key: string; position: Point }[]) => void;
   onSelectionChange: (selection: CanvasSelection) => void;
+  /** Says something about a move under way (a keyboard move held over a frame's edge), as the page's status line. */
+  onAnnounce: (text: string) => void;
 }
 
 function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string, FindingCounts>): BuilderFlowNode[] {
@@ -181,8 +194,18 @@ function keepSelection<T extends DrawnItem>(next: T[], prev: readonly T[]): T[] 
   return same ? (prev as T[]) : out;
 }
 
+/** Nodes moved by the keyboard and held (not written yet) keep where the keys put them when the model is redrawn meanwhile. */
+function keepHeld(next: BuilderFlowNode[], prev: readonly BuilderFlowNode[], held: ReadonlyMap<string, Point>): BuilderFlowNode[] {
+  if (held.size === 0) return next;
+  const before = new Map(prev.map((n) => [n.id, n]));
+  return next.map((n) => {
+    const old = before.get(n.id);
+    return held.has(n.id) && old && old.parentId === n.parentId && !shallowEqual(old.position, n.position) ? { ...n, position: old.position } : n;
+  });
+}
+
 /** Memoised: typing in the YAML pane re-renders the workbench on every key, and the canvas only needs to when its model does. */
-export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange }: BuilderCanvasProps) {
+export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack, counts, dark, focusKey, fitSeq, onDropItem, onConnect, onMoved, onSelectionChange, onAnnounce }: BuilderCanvasProps) {
   const flow = useReactFlow();
   // While a clique is dragged: the frame it would join if released now (membership goes by its centre).
   const [dropTarget, setDropTarget] = useState<string | null>(null);
@@ -193,9 +216,26 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, counts
   // Local copies, so drags and selection move smoothly; rebuilt whenever the model changes.
   const [nodes, setNodes] = useState<BuilderFlowNode[]>(derived);
   const [edges, setEdges] = useState<StartupFlowEdge[]>(derivedEdges);
-  useEffect(() => setNodes((prev) => markDropTarget(keepSelection(derived, prev), dropTargetRef.current)), [derived]);
+  /**
+   * Clique ids moved by the arrow keys and not written yet, with their top-left now (flow coordinates):
+   * a keyboard move held like a drag, see onKeyUp.
+   */
+  const held = useRef(new Map<string, Point>());
+  // The selection is the canvas's own (React Flow's `selected` on its nodes and edges, kept across
+  // rebuilds by id). A clique of another stack is not the one selected, even by the same name: a stack
+  // loaded (or one undo or redo brings back) starts with nothing selected, and nothing held.
+  const shownStack = useRef(stack);
+  useEffect(() => {
+    const sameStack = shownStack.current === stack;
+    shownStack.current = stack;
+    if (!sameStack) {
+      held.current.clear();
+      setDropTarget(null);
+    }
+    setNodes((prev) => markDropTarget(sameStack ? keepHeld(keepSelection(derived, prev), prev, held.current) : derived, sameStack ? dropTargetRef.current : null));
+    setEdges((prev) => (sameStack ? keepSelection(derivedEdges, prev) : derivedEdges));
+  }, [derived, derivedEdges, stack]);
   useEffect(() => setNodes((prev) => markDropTarget(prev, dropTarget)), [dropTarget]);
-  useEffect(() => setEdges((prev) => keepSelection(derivedEdges, prev)), [derivedEdges]);
 
   // `flow` changes identity as the viewport moves; read it through a ref so only a new request refocuses.
   const flowRef = useRef(flow);
@@ -218,8 +258,38 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, counts
     window.requestAnimationFrame(() => window.requestAnimationFrame(() => void flowRef.current.fitView({ padding: 0.1, maxZoom: 1, duration: 0 })));
   }, [fitSeq]);
 
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
+
+  // ---- keyboard moves. React Flow moves the selected nodes a step per arrow key press, each step a
+  // position change that is not dragging. Written at once, a clique could never be moved into a frame
+  // nor out of its own (lib/builder/keyboardMove). So the steps of cliques are held like a drag: drawn
+  // where the keys put them, the frame they would join marked, nothing written; on key release the move
+  // is written as a drop (joining or leaving a group as the mouse does) once it lands where the layout
+  // keeps it, or in another group; else it stays held, and is said where it stands. Any other key, a
+  // click or focus leaving the canvas puts a held move down where it is, as a drop there.
+  /** True while React Flow handles an arrow key pressed on a node: the position changes it makes are the keyboard's. */
+  const keyStep = useRef(false);
+  const arrowsDown = useRef(new Set<string>());
+  const lastHint = useRef<string | null>(null);
+  /** The held moves, as moves to report; nothing is held after. */
+  const takeHeld = () => {
+    const moves = [...held.current].map(([key, position]) => ({ key, position }));
+    held.current.clear();
+    lastHint.current = null;
+    return moves;
+  };
+  const writeHeld = useCallback(() => {
+    if (held.current.size === 0) return;
+    setDropTarget(null);
+    onMoved(takeHeld());
+  }, [onMoved]);
+
   // A move ends (drag released, or an arrow key pressed on a selected node) with a position change that
-  // is no longer dragging: the one place moves are reported, whether one node, a selection or the keyboard moved them.
+  // is no longer dragging: moves are reported from here, whether one node, a selection or the keyboard
+  // moved them, except the keyboard's steps of cliques, held until writeHeld.
   const onNodesChange = useCallback(
     (changes: NodeChange<BuilderFlowNode>[]) => {
       setNodes((current) => applyNodeChanges(changes, current));
@@ -230,9 +300,54 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, counts
         const parent = node?.parentId ? flowRef.current.getNode(node.parentId) : undefined;
         moves.push({ key: c.id, position: { x: Math.round(c.position.x + (parent?.position.x ?? 0)), y: Math.round(c.position.y + (parent?.position.y ?? 0)) } });
       }
-      if (moves.length > 0) onMoved(moves);
+      if (moves.length === 0) return;
+      // Frames moved by the keys are written at once, as before (and any held clique with them): their
+      // members go with them, and no step of a frame changes what is in it.
+      if (!keyStep.current || moves.some((m) => !m.key.startsWith('clique:'))) {
+        onMoved([...takeHeld().filter((h) => !moves.some((m) => m.key === h.key)), ...moves]);
+        return;
+      }
+      for (const m of moves) held.current.set(m.key, m.position);
+      const target = groupAt(layoutRef.current, graphRef.current, moves[0]!.position);
+      setDropTarget((t) => (t === target ? t : target));
     },
     [onMoved],
+  );
+
+  const onKeyDownCapture = useCallback(
+    (e: KeyboardEvent) => {
+      if (ARROW_KEYS.has(e.key) && fromNode(e.target)) {
+        arrowsDown.current.add(e.key);
+        keyStep.current = true;
+      } else if (!MODIFIER_KEYS.has(e.key)) writeHeld();
+    },
+    [writeHeld],
+  );
+  const onKeyDown = useCallback(() => {
+    keyStep.current = false;
+  }, []);
+  const onBlur = useCallback(() => {
+    // A key released elsewhere never comes here: start counting afresh.
+    arrowsDown.current.clear();
+    writeHeld();
+  }, [writeHeld]);
+  const onKeyUp = useCallback(
+    (e: KeyboardEvent) => {
+      if (!ARROW_KEYS.has(e.key)) return;
+      arrowsDown.current.delete(e.key);
+      if (arrowsDown.current.size > 0 || held.current.size === 0) return;
+      const moves = [...held.current].map(([key, at]) => ({ name: key.slice('clique:'.length), at }));
+      const outcome = settleKeyboardMove(layoutRef.current, graphRef.current, moves);
+      if (outcome.write) {
+        writeHeld();
+        return;
+      }
+      const hint = heldMoveHint(outcome);
+      if (hint === lastHint.current) return;
+      lastHint.current = hint;
+      onAnnounce(hint);
+    },
+    [writeHeld, onAnnounce],
   );
   const onEdgesChange = useCallback((changes: EdgeChange<StartupFlowEdge>[]) => {
     setEdges((current) => applyEdgeChanges(changes, current));
@@ -280,7 +395,17 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, counts
   };
 
   return (
-    <div className="h-full w-full" onDragOver={onDragOver} onDrop={onDrop} data-testid="builder-canvas">
+    <div
+      className="h-full w-full"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onKeyDownCapture={onKeyDownCapture}
+      onKeyDown={onKeyDown}
+      onKeyUp={onKeyUp}
+      onPointerDownCapture={writeHeld}
+      onBlur={onBlur}
+      data-testid="builder-canvas"
+    >
       <ReactFlow<BuilderFlowNode, StartupFlowEdge>
         nodes={nodes}
         edges={edges}

@@ -8,7 +8,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { ManifestFileButton } from '../ui/ManifestFileButton';
 import { carriesFiles, readManifestFile } from '../ui/readManifest';
-import type { Path } from '@/lib/builder/document';
+import type { Path, ReadResult } from '@/lib/builder/document';
 import { RevisionReads } from '@/lib/builder/revision';
 import type { ContainerList } from '@/lib/builder/containers';
 import {
@@ -79,6 +79,20 @@ import { unavailableText } from '../hooks/kindAvailability';
 interface Work {
   text: string;
   layout: Layout;
+  /**
+   * Which opened stack this is: a new number for each stack loaded (a template, a file, the clipboard, a
+   * running stack, a shared link, the other tab's version, another PodCliqueSet pasted over the whole
+   * YAML pane); an edit keeps its step's. The canvas selects nothing of a stack it did not show before
+   * (undo and redo across a load too). Absent on the work a tab opens with from its draft.
+   */
+  stack?: number;
+}
+
+let lastStackId = 0;
+/** A stack number no earlier one has, in this tab nor (time-based) in its session history from before a reload. */
+function newStackId(): number {
+  lastStackId = Math.max(lastStackId + 1, Date.now());
+  return lastStackId;
 }
 
 type Notice = { tone: 'error' | 'info'; text: string } | null;
@@ -100,6 +114,13 @@ function focusedCanvasItem(target: EventTarget | null): CanvasSelection | null {
   if (id.startsWith('clique:')) return { ...EMPTY_SELECTION, cliques: [id.slice('clique:'.length)] };
   if (id.startsWith('group:')) return { ...EMPTY_SELECTION, groups: [id.slice('group:'.length)] };
   return null;
+}
+
+/** Whether a text read is another PodCliqueSet than the graph shown: another name or namespace. */
+function pastesAnotherStack(read: ReadResult, shown: BuilderGraph): boolean {
+  if (!read.ok) return false;
+  const pasted = graphFromObject(read.object);
+  return pasted.name !== shown.name || pasted.namespace !== shown.namespace;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -249,7 +270,7 @@ function BuilderWorkbenchInner() {
       if (hash.startsWith(SHARE_PREFIX)) {
         try {
           const decoded = await decodeShare(hash);
-          shared = { text: decoded.text, layout: decoded.layout };
+          shared = { text: decoded.text, layout: decoded.layout, stack: newStackId() };
           sharedFlavour = decoded.flavour;
           message = {
             tone: 'info',
@@ -296,7 +317,7 @@ function BuilderWorkbenchInner() {
       if (h.past.length > 0 || h.future.length > 0) return h;
       const namespace = untouchedBlankNamespace(h.present.text);
       if (namespace === null || namespace === selectedNamespace) return h;
-      return { ...h, present: { text: stackText('blank', 'vllm', selectedNamespace), layout: h.present.layout } };
+      return { ...h, present: { ...h.present, text: stackText('blank', 'vllm', selectedNamespace) } };
     });
   }, [loaded, selectedNamespace]);
 
@@ -338,7 +359,7 @@ function BuilderWorkbenchInner() {
         // taken. As an undo step (one for a run of them), so that this tab's last version is one Undo away.
         baseRev.current = revOf(theirs);
         synced.current = theirs;
-        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout }, OTHER_TAB_STEP));
+        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout, stack: h.present.stack }, OTHER_TAB_STEP));
         clearErrorNotice();
         if (theirs.flavour) setFlavour(theirs.flavour);
       } else setConflict(theirs);
@@ -375,11 +396,17 @@ function BuilderWorkbenchInner() {
     editorRef.current?.syncText(work.text);
   }, [work.text]);
 
+  /** A new step of the work; without a `stack` of its own, an edit of the stack the present step is. */
   const commit = useCallback(
     (next: Work, coalesce: string | null = null) => {
       const now = workRef.current;
-      if (now.text !== next.text || now.layout !== next.layout) clearErrorNotice();
-      setHistory((h) => (h.present.text === next.text && h.present.layout === next.layout ? h : pushHistory(h, next, coalesce)));
+      const sameStack = next.stack === undefined || next.stack === now.stack;
+      if (now.text !== next.text || now.layout !== next.layout || !sameStack) clearErrorNotice();
+      setHistory((h) => {
+        const stack = next.stack ?? h.present.stack;
+        if (h.present.text === next.text && h.present.layout === next.layout && h.present.stack === stack) return h;
+        return pushHistory(h, { ...next, stack }, coalesce);
+      });
     },
     [clearErrorNotice],
   );
@@ -394,9 +421,12 @@ function BuilderWorkbenchInner() {
       const step = typingStep(typing.current, performance.now(), change.jumped, 'yaml');
       typing.current = step.runs;
       // The layout as stored: cliques the text adds stay without a position until they are laid out.
-      commit({ text: next, layout: workRef.current.layout }, step.key);
+      // Another PodCliqueSet pasted over the whole text opens it, as the Paste button does: a step of its
+      // own, with nothing selected. A version of the same one (or a text not readable yet) is an edit of it.
+      if (change.replacedAll && pastesAnotherStack(reads.read(next), graphRef.current)) commit({ text: next, layout: workRef.current.layout, stack: newStackId() });
+      else commit({ text: next, layout: workRef.current.layout }, step.key);
     },
-    [commit],
+    [commit, reads],
   );
 
   // ---- cliques the text gained without a position (pasted or typed in the YAML pane, an import) are
@@ -412,7 +442,7 @@ function BuilderWorkbenchInner() {
     let cancelled = false;
     void layoutNewCliques(base, graph).then((l) => {
       if (cancelled || !l || workRef.current.text !== text) return;
-      setHistory((h) => (h.present.text === text ? { ...h, present: { text, layout: l } } : h));
+      setHistory((h) => (h.present.text === text ? { ...h, present: { ...h.present, layout: l } } : h));
       if (whole) setFitSeq((n) => n + 1);
     });
     return () => {
@@ -425,7 +455,7 @@ function BuilderWorkbenchInner() {
     baseRev.current = revOf(conflict);
     synced.current = conflict;
     // A step like any other: Undo brings this tab's version back.
-    commit({ text: conflict.text, layout: conflict.layout });
+    commit({ text: conflict.text, layout: conflict.layout, stack: newStackId() });
     if (conflict.flavour) setFlavour(conflict.flavour);
     setConflict(null);
     say("Loaded the other tab's version. Undo (Ctrl+Z) brings this tab's back.");
@@ -456,6 +486,8 @@ function BuilderWorkbenchInner() {
   );
 
   const say = (text: string) => setNotice({ tone: 'info', text });
+  /** say, for the memoised canvas. */
+  const announce = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
 
   // ---- canvas actions
   const addAt = useCallback(
@@ -768,8 +800,9 @@ function BuilderWorkbenchInner() {
   const load = useCallback(
     (text: string, from: string) => {
       const r = reads.read(text);
-      const next: Work = { text, layout: EMPTY_LAYOUT };
+      const next: Work = { text, layout: EMPTY_LAYOUT, stack: newStackId() };
       commit(next);
+      // The canvas drops its selection too (a new stack); the inspector shows the stack meanwhile.
       setSelection(EMPTY_SELECTION);
       if (!r.ok) {
         setNotice({ tone: 'error', text: `Loaded ${from}, but the canvas cannot show it: ${r.message}${r.line ? ` (line ${r.line}:${r.column})` : ''}. Fix it in the YAML pane.` });
@@ -1008,7 +1041,7 @@ function BuilderWorkbenchInner() {
           <input readOnly value={shareLink} aria-label="Share link" data-testid="share-link" className="ml-auto w-72 rounded border border-zinc-300 bg-transparent px-1 font-mono text-[11px] dark:border-zinc-700" onFocus={(e) => e.currentTarget.select()} />
         )}
         <p id="builder-keys" className="ml-auto hidden text-[11px] text-zinc-500 xl:block dark:text-zinc-400">
-          Ctrl+Z / Ctrl+Shift+Z undo/redo · Shift+click adds to the selection · Ctrl+C / Ctrl+V copy/paste · Delete · Shift+L layout
+          Ctrl+Z / Ctrl+Shift+Z undo/redo · Shift+click adds to the selection · arrows move it (a clique's centre into a frame joins its group) · Ctrl+C / Ctrl+V copy/paste · Delete · Shift+L layout
         </p>
       </div>
 
@@ -1018,7 +1051,7 @@ function BuilderWorkbenchInner() {
         </div>
         <div className="flex min-h-0 flex-col">
           <div className="relative min-h-0 flex-1">
-            <BuilderCanvas graph={graph} layout={layout} counts={counts} dark={dark} focusKey={focusRequest} fitSeq={fitSeq} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} />
+            <BuilderCanvas graph={graph} layout={layout} stack={work.stack ?? null} counts={counts} dark={dark} focusKey={focusRequest} fitSeq={fitSeq} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} onAnnounce={announce} />
             {graph.cliques.length === 0 && graph.groups.length === 0 && (
               <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-sm text-zinc-500 dark:text-zinc-400">Drag a clique from the palette, or start from a template.</p>
             )}

@@ -108,6 +108,13 @@ describe('the undo history kept for the session', () => {
     expect(loadSessionHistory(null, session)).toMatchObject({ history: { present: work('mine') }, baseRev: 2, conflict: null });
   });
 
+  test('its steps keep what else they carry (the builder numbers the stack each step is of), the present step too', () => {
+    const session = memoryStorage();
+    const step = (text: string, stack: number) => ({ ...work(text), stack });
+    saveSessionHistory({ past: [step('a', 1)], present: step('b', 2), future: [step('c', 2)] }, { baseRev: 4, flavour: 'vllm' }, session);
+    expect(loadSessionHistory({ ...work('b'), flavour: 'vllm', rev: 4 }, session)?.history).toEqual({ past: [step('a', 1)], present: step('b', 2), future: [step('c', 2)], lastKey: null });
+  });
+
   test('nothing kept, or something unreadable: no history', () => {
     const session = memoryStorage();
     expect(loadSessionHistory(work('a'), session)).toBeNull();

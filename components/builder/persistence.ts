@@ -187,7 +187,8 @@ export function loadSessionHistory(stored: SavedWork | null, storage: DraftStora
     // A session kept before sessions carried the flavour: the draft's.
     const flavour = 'flavour' in h ? h.flavour : stored?.flavour;
     const mine: SavedWork = { text: h.present.text, layout: h.present.layout, flavour };
-    if (stored && sameWork(mine, stored)) return { history: { past, present: { text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
+    // The step's other fields (the builder's stack number) stay: it is the same work.
+    if (stored && sameWork(mine, stored)) return { history: { past, present: { ...h.present, text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
     if (stored && revOf(stored) <= baseRev) return null;
     return { history: { past, present: h.present, future, lastKey: null }, baseRev, flavour, conflict: stored };
   } catch {

@@ -30,6 +30,8 @@ export interface YamlEditorHandle {
 export interface TypedChange {
   /** The cursor moved (click, arrows, search) since the previous change, or the change is away from it. */
   jumped: boolean;
+  /** The change replaced the whole of a text that was not empty (select all, then paste): another document. */
+  replacedAll: boolean;
 }
 
 interface YamlEditorProps {
@@ -139,15 +141,18 @@ export function YamlEditor({ ref, onChange, onUndo, onRedo, entries, entriesText
             const typed = update.transactions.some((tr) => tr.isUserEvent('input') || tr.isUserEvent('delete') || tr.isUserEvent('move'));
             let first = -1;
             let end = -1;
-            update.changes.iterChangedRanges((fromA, _toA, _fromB, toB) => {
+            const before = update.startState.doc.length;
+            let replacedAll = false;
+            update.changes.iterChangedRanges((fromA, toA, _fromB, toB) => {
               if (first < 0) first = fromA;
               end = toB;
+              if (fromA === 0 && toA === before && before > 0) replacedAll = true;
             });
             // Typing on from where the last change ended is one run; anything else starts a new one.
             const jumped = moved || typedEnd < 0 || Math.abs(first - typedEnd) > 1;
             typedEnd = typed ? end : -1;
             moved = false;
-            onChangeRef.current(update.state.doc.toString(), { jumped });
+            onChangeRef.current(update.state.doc.toString(), { jumped, replacedAll });
           }),
         ],
       }),

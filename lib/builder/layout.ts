@@ -95,6 +95,40 @@ export function groupAt(layout: Layout, graph: BuilderGraph, at: Point): string 
   return null;
 }
 
+/** What putting a clique down somewhere does, judged on the layout as drawn before it moved (as a drop is). */
+export interface Drop {
+  /** The group whose frame holds its centre there (groupAt), the one it is in once put down. */
+  group: string | null;
+  /** Whether that is not the group it was in: it joins `group`, or (null) leaves its own. */
+  changesGroup: boolean;
+  /**
+   * Null when the layout draws it, and its frame, as put (or it changes group: the drop is then what
+   * the user asked for). Else the frame that would not keep it there, keeping its group: a frame that
+   * covers it while it is in no group (makeRoom moves it out of the way), or its own frame when it
+   * reaches past what that holds (the frame, fitted around its members, grows to follow it: it could
+   * then never be moved out step by step).
+   */
+  unkeptBy: string | null;
+}
+
+/** Clique `name` put down with its top-left corner at `at`. */
+export function dropAt(layout: Layout, graph: BuilderGraph, name: string, at: Point): Drop {
+  const own = graph.cliques.find((c) => c.name === name)?.group ?? null;
+  const group = groupAt(layout, graph, at);
+  if (group !== own) return { group, changesGroup: true, unkeptBy: null };
+  if (own === null) {
+    const box = { ...at, ...CLIQUE_SIZE };
+    return { group, changesGroup: false, unkeptBy: graph.groups.find((g) => intersects(box, groupFrame(layout, graph, g.name)))?.name ?? null };
+  }
+  const drawn = groupFrame(layout, graph, own);
+  const refitted = groupFrame({ ...layout, positions: { ...layout.positions, [cliqueKey(name)]: at } }, graph, own);
+  return { group, changesGroup: false, unkeptBy: within(refitted, drawn) ? null : own };
+}
+
+function within(inner: Rect, outer: Rect): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
 /**
  * The layout with each pasted scaling group placed right of everything, its member copies laid out
  * inside its frame as the originals sit in theirs, each with its original's role kind. `graph` is the
