@@ -113,8 +113,7 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
   const groups: GroupNode[] = rawGroups.flatMap((g, index) =>
     isRecord(g) ? [{ name: str(g.name), index, cliqueNames: strings(g.cliqueNames), replicas: num(g.replicas), minAvailable: num(g.minAvailable) }] : [],
   );
-  const groupOf = new Map<string, string>();
-  for (const g of groups) for (const c of g.cliqueNames) if (!groupOf.has(c)) groupOf.set(c, g.name);
+  const groupOf = groupOfCliques(groups);
   const rawCliques = Array.isArray(t.cliques) ? t.cliques : [];
   const cliques: CliqueNode[] = rawCliques.flatMap((c, index) => {
     if (!isRecord(c)) return [];
@@ -144,6 +143,17 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
     edges: startEdges(cliques, startupType),
     resourceSharing,
   };
+}
+
+/**
+ * The scaling group (by name) holding each clique the groups list: the first group that names it.
+ * Grove refuses a clique in two groups and two groups of one name, but the builder draws what is
+ * typed meanwhile, so every reader of membership (graph, canvas layout) uses this one rule.
+ */
+export function groupOfCliques(groups: readonly Pick<GroupNode, 'name' | 'cliqueNames'>[]): Map<string, string> {
+  const groupOf = new Map<string, string>();
+  for (const g of groups) for (const c of g.cliqueNames) if (!groupOf.has(c)) groupOf.set(c, g.name);
+  return groupOf;
 }
 
 function sharingOf(list: unknown, group: string | null): SharingNode[] {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readBuilderText } from './document';
-import { graphFromObject, type BuilderGraph } from './graph';
+import { graphFromObject, groupOfCliques, type BuilderGraph } from './graph';
 import { addClique, copySelection, moveIntoGroup, pasteClipboard } from './edits';
 import {
   autoLayout,
@@ -152,13 +152,18 @@ describe('laying out what has no position', () => {
 const boxesMeet = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 const cliqueBox = (l: Layout, name: string): Rect => ({ ...l.positions[cliqueKey(name)]!, ...CLIQUE_SIZE });
 
-/** What a frame covers that it must not: cliques that are not its members, and other frames. */
+/**
+ * What a frame covers that it must not: cliques that are not its members, and other frames. A clique
+ * is a member of the first group that lists it (groups sharing a name are one frame), as the graph says.
+ */
 function covered(l: Layout, g: BuilderGraph): string[] {
   const out: string[] = [];
-  for (const grp of g.groups) {
-    const frame = groupFrame(l, g, grp.name);
-    for (const c of g.cliques) if (!grp.cliqueNames.includes(c.name) && boxesMeet(frame, cliqueBox(l, c.name))) out.push(`${grp.name} covers clique ${c.name}`);
-    for (const other of g.groups) if (other.name > grp.name && boxesMeet(frame, groupFrame(l, g, other.name))) out.push(`${grp.name} covers frame ${other.name}`);
+  const groupOf = groupOfCliques(g.groups);
+  const names = [...new Set(g.groups.map((grp) => grp.name))];
+  for (const name of names) {
+    const frame = groupFrame(l, g, name);
+    for (const c of g.cliques) if (groupOf.get(c.name) !== name && boxesMeet(frame, cliqueBox(l, c.name))) out.push(`${name} covers clique ${c.name}`);
+    for (const other of names) if (other > name && boxesMeet(frame, groupFrame(l, g, other))) out.push(`${name} covers frame ${other}`);
   }
   return out;
 }
@@ -246,15 +251,75 @@ describe('frames make room; membership changes only on a deliberate move', () =>
   });
 });
 
-/** A graph of plain cliques (no specs), each in the group named or none: the layout reads nothing else. */
-function plainGraph(cliques: readonly { name: string; group: string | null }[], groups: readonly string[]): BuilderGraph {
+/** A stack as typed into the YAML pane: `cliques` by name, each scaling group with the members it lists (Grove may refuse it). */
+function typedStack(cliques: readonly string[], groups: readonly (readonly [string, readonly string[]])[]): BuilderGraph {
+  const lines = ['apiVersion: grove.io/v1alpha1', 'kind: PodCliqueSet', 'metadata: {name: typed, namespace: default}', 'spec:', '  replicas: 1', '  template:', '    cliques:'];
+  for (const c of cliques) lines.push(`      - {name: ${c}, spec: {roleName: ${c}, replicas: 1, podSpec: {containers: [{name: main, image: busybox}]}}}`);
+  lines.push('    podCliqueScalingGroups:');
+  for (const [name, members] of groups) lines.push(`      - {name: ${name}, cliqueNames: [${members.join(', ')}], replicas: 1}`);
+  return graph(`${lines.join('\n')}\n`);
+}
+
+describe('a stack Grove refuses, while it is typed, is laid out once: the layout settles', () => {
+  test('a clique two scaling groups list is in the first one only: its frame alone holds it, and laying out again moves nothing', () => {
+    const g = typedStack(['x', 'a', 'b'], [['A', ['x', 'a']], ['B', ['x', 'b']]]);
+    const l = completeLayout(EMPTY_LAYOUT, g);
+    // Before: B's frame was fitted around x too, always over A's, and moved (with x) 270 px per call.
+    expect(completeLayout(l, g)).toBe(l);
+    expect(covered(l, g)).toEqual([]);
+    expect(groupAt(l, g, l.positions[cliqueKey('x')]!)).toBe('A');
+    expect(groupAt(l, g, l.positions[cliqueKey('b')]!)).toBe('B');
+    expect(boxesMeet(groupFrame(l, g, 'B'), cliqueBox(l, 'x'))).toBe(false);
+  });
+
+  test('two scaling groups of one name are one frame around both lists, laid out once', () => {
+    const g = typedStack(['a', 'b'], [['A', ['a']], ['A', ['b']]]);
+    const l = completeLayout(EMPTY_LAYOUT, g);
+    expect(completeLayout(l, g)).toBe(l);
+    expect(covered(l, g)).toEqual([]);
+    for (const c of ['a', 'b']) expect(groupAt(l, g, l.positions[cliqueKey(c)]!)).toBe('A');
+  });
+
+  test('a clique listed twice in one group moves once with its frame', () => {
+    const g = typedStack(['a', 'b'], [['A', ['b']], ['B', ['a', 'a']]]);
+    // B's frame drawn over A's lower part: it moves down just clear of A, and a with it by as much.
+    const l0: Layout = { positions: { [groupKey('A')]: { x: 0, y: 0 }, [cliqueKey('b')]: { x: 20, y: 50 }, [groupKey('B')]: { x: 0, y: 100 }, [cliqueKey('a')]: { x: 20, y: 150 } }, kinds: {} };
+    const l = completeLayout(l0, g);
+    const a = groupFrame(l, g, 'A');
+    const b = groupFrame(l, g, 'B');
+    expect(b.y).toBe(a.y + a.height + ROOM_GAP);
+    expect(l.positions[cliqueKey('a')]!.y - 150).toBe(b.y - groupFrame(l0, g, 'B').y);
+    expect(completeLayout(l, g)).toBe(l);
+  });
+
+  test('autoLayout draws each clique once, in the frame that holds it', async () => {
+    const g = typedStack(['x', 'a', 'b', 'c'], [['A', ['x', 'a', 'a']], ['B', ['x', 'b']], ['A', ['c']]]);
+    const l = completeLayout(await autoLayout(EMPTY_LAYOUT, g), g);
+    expect(covered(l, g)).toEqual([]);
+    expect(completeLayout(l, g)).toBe(l);
+    for (const [c, grp] of [['x', 'A'], ['a', 'A'], ['c', 'A'], ['b', 'B']] as const) expect(groupAt(l, g, l.positions[cliqueKey(c)]!), c).toBe(grp);
+  });
+});
+
+/**
+ * A graph of plain cliques (no specs): the layout reads nothing else. Each clique is listed by the
+ * group at its `group` index (or none); `listedAgain` adds further entries, as YAML typed by hand may
+ * (Grove refuses them): a clique in a second group, or twice in one. `groups` are names, and may repeat.
+ */
+function plainGraph(cliques: readonly { name: string; group: number | null }[], groups: readonly string[], listedAgain: readonly { group: number; clique: string }[] = []): BuilderGraph {
   return {
     name: 'prop',
     namespace: '',
     replicas: 1,
     startupType: 'CliqueStartupTypeAnyOrder',
-    cliques: cliques.map((c, index) => ({ name: c.name, index, roleName: c.name, replicas: 1, minAvailable: null, group: c.group, startsAfter: [], gpus: 0, gpuError: null })),
-    groups: groups.map((name, index) => ({ name, index, cliqueNames: cliques.filter((c) => c.group === name).map((c) => c.name), replicas: 1, minAvailable: null })),
+    cliques: cliques.map((c, index) => ({ name: c.name, index, roleName: c.name, replicas: 1, minAvailable: null, group: null, startsAfter: [], gpus: 0, gpuError: null })),
+    groups: groups.map((name, index) => ({
+      name,
+      index,
+      cliqueNames: [...cliques.filter((c) => c.group === index).map((c) => c.name), ...listedAgain.filter((e) => e.group === index).map((e) => e.clique)],
+      replicas: 1,
+      minAvailable: null,
+    })),
     edges: [],
     resourceSharing: [],
   };
@@ -265,7 +330,10 @@ type Op =
   | { op: 'drop'; at: Point }
   | { op: 'moveClique'; c: number; by: Point }
   | { op: 'moveGroup'; g: number; by: Point }
-  | { op: 'addGroup'; at: Point };
+  | { op: 'addGroup'; at: Point }
+  // What Grove refuses, typed into the YAML: a clique listed again (in another group or its own), a group named as another.
+  | { op: 'listAgain'; g: number; c: number }
+  | { op: 'nameAs'; g: number; as: number };
 
 const coord = fc.integer({ min: -200, max: 1400 });
 const delta = fc.integer({ min: -500, max: 500 });
@@ -275,19 +343,30 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('moveClique' as const), c: fc.nat(30), by: fc.record({ x: delta, y: delta }) }),
   fc.record({ op: fc.constant('moveGroup' as const), g: fc.nat(9), by: fc.record({ x: delta, y: delta }) }),
   fc.record({ op: fc.constant('addGroup' as const), at: fc.record({ x: coord, y: coord }) }),
+  fc.record({ op: fc.constant('listAgain' as const), g: fc.nat(9), c: fc.nat(30) }),
+  fc.record({ op: fc.constant('nameAs' as const), g: fc.nat(9), as: fc.nat(9) }),
 );
 
-describe('property: any sequence of adds and moves', () => {
+describe('property: any sequence of adds and moves, on stacks Grove takes or refuses', () => {
   test('leaves no frame over a clique that is not its member or over another frame; a nudge of up to 30 px never changes membership; the layout is stable', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 14 }), (ops) => {
         // Start: the template's stack (frontend, prefill and decode groups), placed as an import places it.
         const start = graph();
-        const cliques = start.cliques.map((c) => ({ name: c.name, group: c.group }));
         const groups = start.groups.map((x) => x.name);
-        let g = plainGraph(cliques, groups);
+        const cliques = start.cliques.map((c) => ({ name: c.name, group: c.group === null ? null : groups.indexOf(c.group) }));
+        const listedAgain: { group: number; clique: string }[] = [];
+        let g = plainGraph(cliques, groups, listedAgain);
         let l = completeLayout(EMPTY_LAYOUT, g);
         let n = 0;
+        // Membership as the graph reads it: the first group listing the clique (by name).
+        const memberOf = (name: string) => groupOfCliques(g.groups).get(name) ?? null;
+        // A clique moved into `group` (a name, or none), as edits.moveIntoGroup does: out of every list, into the first group of that name.
+        const moveInto = (c: { name: string; group: number | null }, group: string | null) => {
+          if (group === memberOf(c.name)) return;
+          c.group = group === null ? null : groups.indexOf(group);
+          for (let i = listedAgain.length - 1; i >= 0; i--) if (listedAgain[i]!.clique === c.name) listedAgain.splice(i, 1);
+        };
         // Each op as the workbench does it: from the layout as drawn, membership by groupAt, then drawn again.
         for (const o of ops) {
           const positions = { ...l.positions };
@@ -295,17 +374,18 @@ describe('property: any sequence of adds and moves', () => {
             const grp = groups[o.g % groups.length]!;
             const frame = groupFrame(l, g, grp);
             const name = `n${n++}`;
-            cliques.push({ name, group: grp });
+            cliques.push({ name, group: groups.indexOf(grp) });
             positions[cliqueKey(name)] = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
           } else if (o.op === 'drop') {
             const name = `n${n++}`;
-            cliques.push({ name, group: groupAt(l, g, o.at) });
+            const grp = groupAt(l, g, o.at);
+            cliques.push({ name, group: grp === null ? null : groups.indexOf(grp) });
             positions[cliqueKey(name)] = o.at;
           } else if (o.op === 'moveClique' && cliques.length) {
             const c = cliques[o.c % cliques.length]!;
             const from = l.positions[cliqueKey(c.name)]!;
             const to = { x: from.x + o.by.x, y: from.y + o.by.y };
-            c.group = groupAt(l, g, to);
+            moveInto(c, groupAt(l, g, to));
             positions[cliqueKey(c.name)] = to;
           } else if (o.op === 'moveGroup' && groups.length) {
             const grp = groups[o.g % groups.length]!;
@@ -315,18 +395,22 @@ describe('property: any sequence of adds and moves', () => {
             const name = `grp${n++}`;
             groups.push(name);
             positions[groupKey(name)] = o.at;
+          } else if (o.op === 'listAgain' && groups.length && cliques.length) {
+            listedAgain.push({ group: o.g % groups.length, clique: cliques[o.c % cliques.length]!.name });
+          } else if (o.op === 'nameAs' && groups.length) {
+            groups[o.g % groups.length] = groups[o.as % groups.length]!;
           }
-          g = plainGraph(cliques, groups);
+          g = plainGraph(cliques, groups, listedAgain);
           l = completeLayout({ ...l, positions }, g);
           expect(covered(l, g), JSON.stringify(o)).toEqual([]);
-          expect(completeLayout(l, g)).toBe(l);
+          expect(completeLayout(l, g), JSON.stringify(o)).toBe(l);
         }
         for (const c of cliques) {
           const at = l.positions[cliqueKey(c.name)]!;
-          for (const dx of [-30, 0, 30]) for (const dy of [-30, 0, 30]) expect(groupAt(l, g, { x: at.x + dx, y: at.y + dy }), `${c.name} by ${dx},${dy}`).toBe(c.group);
+          for (const dx of [-30, 0, 30]) for (const dy of [-30, 0, 30]) expect(groupAt(l, g, { x: at.x + dx, y: at.y + dy }), `${c.name} by ${dx},${dy}`).toBe(memberOf(c.name));
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 200 },
     );
   });
 });

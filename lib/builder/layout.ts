@@ -11,7 +11,7 @@
  * its own) changes membership.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { inferRoleKind, type BuilderGraph, type RoleKind } from './graph';
+import { groupOfCliques, inferRoleKind, type BuilderGraph, type RoleKind } from './graph';
 
 export interface Point {
   x: number;
@@ -62,9 +62,35 @@ export function freeSpot(layout: Layout, graph: BuilderGraph): Point {
   return maxX === -Infinity ? { x: 40, y: 40 } : { x: maxX + 60, y: minY };
 }
 
+/**
+ * The scaling groups as drawn: one frame per name (YAML order), each with its members, the cliques
+ * groupOfCliques puts in it (the first group naming a clique holds it), each once. Grove refuses a
+ * clique in two groups, two groups of one name and a name listed twice, but while the YAML says so the
+ * layout still needs one answer per clique: a clique moved with two frames, or a frame listed twice,
+ * would make makeRoom move things on every call, and so on every keystroke.
+ */
+function drawnGroups(graph: BuilderGraph): { name: string; index: number; members: string[] }[] {
+  const members = new Map<string, string[]>();
+  for (const [clique, group] of groupOfCliques(graph.groups)) {
+    const list = members.get(group);
+    if (list) list.push(clique);
+    else members.set(group, [clique]);
+  }
+  const seen = new Set<string>();
+  return graph.groups.flatMap((g, index) => {
+    if (seen.has(g.name)) return [];
+    seen.add(g.name);
+    return [{ name: g.name, index, members: members.get(g.name) ?? [] }];
+  });
+}
+
+function membersOf(graph: BuilderGraph, group: string): string[] {
+  return drawnGroups(graph).find((g) => g.name === group)?.members ?? [];
+}
+
 /** The frame of a scaling group: fitted around its cliques, else (empty) at its own spot. */
 export function groupFrame(layout: Layout, graph: BuilderGraph, group: string): Rect {
-  const members = graph.groups.find((g) => g.name === group)?.cliqueNames ?? [];
+  const members = membersOf(graph, group);
   const points = members.map((c) => layout.positions[cliqueKey(c)]).filter((p): p is Point => !!p);
   if (points.length === 0) {
     const p = layout.positions[groupKey(group)] ?? { x: 40, y: 40 };
@@ -145,8 +171,7 @@ export function placePastedGroups(layout: Layout, graph: BuilderGraph, groups: r
     const spot = freeSpot(next, { ...graph, groups: graph.groups.filter((g) => !unplaced.has(g.name)) });
     const positions = { ...next.positions, [groupKey(name)]: spot };
     const kinds = { ...next.kinds };
-    const members = graph.groups.find((g) => g.name === name)?.cliqueNames ?? [];
-    members.forEach((member, i) => {
+    membersOf(graph, name).forEach((member, i) => {
       const was = origin.get(member) ?? member;
       const at = layout.positions[cliqueKey(was)];
       // Where the original sits in its frame; a member with no position goes below the others.
@@ -166,9 +191,9 @@ export function completeLayout(layout: Layout, graph: BuilderGraph): Layout {
   const kinds = { ...layout.kinds };
   let changed = false;
   const next = (): Layout => ({ positions, kinds });
-  graph.groups.forEach((g) => {
+  drawnGroups(graph).forEach((g) => {
     if (positions[groupKey(g.name)]) return;
-    const members = g.cliqueNames.filter((c) => !positions[cliqueKey(c)]);
+    const members = g.members.filter((c) => !positions[cliqueKey(c)]);
     const spot = freeSpot(next(), graph);
     positions[groupKey(g.name)] = spot;
     members.forEach((c, i) => {
@@ -241,15 +266,17 @@ const topLeftFirst = (a: { rect: Rect; index: number }, b: { rect: Rect; index: 
  */
 export function makeRoom(layout: Layout, graph: BuilderGraph): Layout {
   let next = layout;
-  const frames = graph.groups.map((g, index) => ({ name: g.name, index, rect: groupFrame(layout, graph, g.name) })).sort(topLeftFirst);
+  const frames = drawnGroups(graph)
+    .map((g) => ({ name: g.name, index: g.index, rect: groupFrame(layout, graph, g.name) }))
+    .sort(topLeftFirst);
   const placed: Rect[] = [];
   for (const f of frames) {
     const at = clearSpot(f.rect, placed);
     if (at.x !== f.rect.x || at.y !== f.rect.y) next = moveGroup(next, graph, f.name, at);
     placed.push({ ...f.rect, ...at });
   }
-  const grouped = new Set(graph.groups.flatMap((g) => g.cliqueNames));
-  const loose = graph.cliques
+  const grouped = groupOfCliques(graph.groups);
+  const loose = uniqueCliques(graph)
     .filter((c) => !grouped.has(c.name) && next.positions[cliqueKey(c.name)])
     .map((c) => ({ key: cliqueKey(c.name), index: c.index, rect: { ...next.positions[cliqueKey(c.name)]!, ...CLIQUE_SIZE } }))
     .sort(topLeftFirst);
@@ -264,13 +291,23 @@ export function makeRoom(layout: Layout, graph: BuilderGraph): Layout {
   return positions ? { ...next, positions } : next;
 }
 
+/** Cliques sharing a name (Grove refuses them) share one position: each name once, the first. */
+function uniqueCliques(graph: BuilderGraph): BuilderGraph['cliques'] {
+  const seen = new Set<string>();
+  return graph.cliques.filter((c) => {
+    if (seen.has(c.name)) return false;
+    seen.add(c.name);
+    return true;
+  });
+}
+
 /** Moves a group's frame (and so its cliques) by a delta. */
 export function moveGroup(layout: Layout, graph: BuilderGraph, group: string, to: Point): Layout {
   const frame = groupFrame(layout, graph, group);
   const dx = to.x - frame.x;
   const dy = to.y - frame.y;
   const positions = { ...layout.positions, [groupKey(group)]: to };
-  for (const c of graph.groups.find((g) => g.name === group)?.cliqueNames ?? []) {
+  for (const c of membersOf(graph, group)) {
     const p = positions[cliqueKey(c)];
     if (p) positions[cliqueKey(c)] = { x: p.x + dx, y: p.y + dy };
   }
@@ -347,7 +384,8 @@ export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<L
 
 async function layered(layout: Layout, graph: BuilderGraph, wrap: boolean): Promise<Layout> {
   const elk = new ELK();
-  const grouped = new Set(graph.groups.flatMap((g) => g.cliqueNames));
+  const grouped = groupOfCliques(graph.groups);
+  const exists = new Set(graph.cliques.map((c) => c.name));
   const cliqueNode = (name: string): ElkNode => ({ id: cliqueKey(name), ...CLIQUE_SIZE });
   const root: ElkNode = {
     id: 'root',
@@ -360,13 +398,15 @@ async function layered(layout: Layout, graph: BuilderGraph, wrap: boolean): Prom
       ...(wrap ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': '1.6' } : {}),
     },
     children: [
-      ...graph.groups.map((g) => ({
+      ...drawnGroups(graph).map((g) => ({
         id: groupKey(g.name),
         layoutOptions: { 'elk.padding': `[top=${GROUP_HEADER + GROUP_PADDING},left=${GROUP_PADDING},bottom=${GROUP_PADDING + GROUP_DROP_SLOT},right=${GROUP_PADDING}]` },
-        children: g.cliqueNames.filter((c) => graph.cliques.some((x) => x.name === c)).map(cliqueNode),
-        ...(g.cliqueNames.length === 0 ? EMPTY_GROUP_SIZE : {}),
+        children: g.members.filter((c) => exists.has(c)).map(cliqueNode),
+        ...(g.members.length === 0 ? EMPTY_GROUP_SIZE : {}),
       })),
-      ...graph.cliques.filter((c) => !grouped.has(c.name)).map((c) => cliqueNode(c.name)),
+      ...uniqueCliques(graph)
+        .filter((c) => !grouped.has(c.name))
+        .map((c) => cliqueNode(c.name)),
     ],
     edges: graph.edges.map((e, i) => ({ id: `e${i}`, sources: [cliqueKey(e.from)], targets: [cliqueKey(e.to)] })),
   };
@@ -399,9 +439,10 @@ export async function layoutNewCliques(layout: Layout, graph: BuilderGraph): Pro
   const positions = { ...layout.positions };
   const rest = new Set(unplaced.map((c) => c.name));
   const exists = new Set(graph.cliques.map((c) => c.name));
-  for (const g of graph.groups) {
-    if (!g.cliqueNames.some(isPlaced)) continue;
-    for (const name of g.cliqueNames) {
+  const drawn = drawnGroups(graph);
+  for (const g of drawn) {
+    if (!g.members.some(isPlaced)) continue;
+    for (const name of g.members) {
       if (!rest.has(name)) continue;
       const frame = groupFrame({ ...layout, positions }, graph, g.name);
       positions[cliqueKey(name)] = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
@@ -409,7 +450,7 @@ export async function layoutNewCliques(layout: Layout, graph: BuilderGraph): Pro
     }
   }
   if (rest.size === 0) return { ...layout, positions };
-  const newGroups = new Set(graph.groups.filter((g) => g.cliqueNames.some((c) => rest.has(c)) && g.cliqueNames.every((c) => rest.has(c) || !exists.has(c))).map((g) => g.name));
+  const newGroups = new Set(drawn.filter((g) => g.members.some((c) => rest.has(c)) && g.members.every((c) => rest.has(c) || !exists.has(c))).map((g) => g.name));
   const part: BuilderGraph = {
     ...graph,
     cliques: graph.cliques.filter((c) => rest.has(c.name)),
