@@ -332,15 +332,16 @@ test('a new PodCliqueSet shows its pods going from gated to ready live; scaling 
     expect(seen).toContain('ready');
     await expect(page.locator('[data-health]').first()).toHaveAttribute('data-health', 'healthy', { timeout: 10_000 });
 
-    // A clique inside the scaling group: refused up front, with the reason.
+    // A clique inside the scaling group has no control of its own: its button opens the group's, focused.
     const member = page.locator(`[data-testid="podclique"][data-name="${name}-0-grp-0-wrk"]`);
-    await member.getByRole('button', { name: `Scale ${name}-0-grp-0-wrk`, exact: true }).click();
-    await expect(member.getByTestId('scale-disabled-reason')).toContainText(`belongs to scaling group ${name}-0-grp`);
-    await expect(member.getByRole('button', { name: /up to/ })).toBeDisabled();
+    await expect(member.getByRole('button', { name: `Scale ${name}-0-grp-0-wrk`, exact: true })).toHaveCount(0);
+    await member.getByRole('button', { name: `Scale group ${name}-0-grp`, exact: true }).click();
+    await expect(member.getByTestId('scale-control')).toHaveCount(0);
 
     // Scale the scaling group 2 → 3: preview (fits), kubectl, confirm, the new group replica reaches ready.
     const group = page.locator(`[data-testid="scaling-group"][data-name="${name}-0-grp"]`);
-    await group.getByRole('button', { name: `Scale ${name}-0-grp`, exact: true }).click();
+    await expect(group.getByRole('spinbutton', { name: `Replicas of ${name}-0-grp` })).toBeFocused();
+    await expect(group.getByRole('button', { name: `Scale ${name}-0-grp`, exact: true })).toHaveAttribute('aria-expanded', 'true');
     const control = group.locator('[data-testid="scale-control"][data-kind="PodCliqueScalingGroup"]');
     await control.getByRole('button', { name: 'Scale ' + name + '-0-grp up to 3' }).click();
     await expect(control.getByTestId('scale-impact')).toHaveAttribute('data-fits', 'true');
@@ -360,6 +361,8 @@ test('a new PodCliqueSet shows its pods going from gated to ready live; scaling 
     await fe.getByRole('button', { name: 'Confirm scale to 2' }).click();
     await expect(fe.getByTestId('pod')).toHaveCount(2, { timeout: 10_000 });
     await fe.getByRole('button', { name: /^Undo \(\d+s\)$/ }).click();
+    // The undo opens its preview; its confirm is guarded by the count the scale set.
+    await fe.getByRole('button', { name: 'Confirm undo: scale to 1' }).click();
     await expect(fe.getByTestId('scale-progress')).toContainText(`Undid: scaled ${name}-0-fe from 2 to 1`);
     await expect(fe.getByTestId('pod')).toHaveCount(1, { timeout: 10_000 });
     await expect(fe.getByTestId('scale-progress')).toHaveAttribute('data-done', 'true');
@@ -676,6 +679,8 @@ test('after a scale is undone and its progress dismissed, focus is on the + butt
     await fe.getByRole('button', { name: `Scale ${name}-0-fe up to 2` }).click();
     await fe.getByRole('button', { name: 'Confirm scale to 2' }).click();
     await fe.getByRole('button', { name: /^Undo \(\d+s\)$/ }).click();
+    // The undo opens its preview; its confirm is guarded by the count the scale set.
+    await fe.getByRole('button', { name: 'Confirm undo: scale to 1' }).click();
     await expect(fe.getByTestId('scale-progress')).toContainText(`Undid: scaled ${name}-0-fe from 2 to 1`);
     const dismiss = fe.getByRole('button', { name: 'Dismiss scale progress' });
     await dismiss.focus();

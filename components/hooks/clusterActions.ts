@@ -95,7 +95,8 @@ export function applyManifest(text: string, options: { dryRun: boolean; force?: 
   return call(`/api/apply${qs ? `?${qs}` : ''}`, { method: 'POST', body: text, contentType: 'application/yaml', signal: options.signal });
 }
 
-export function scaleObject(request: { kind: ScalableKind; namespace: string; name: string; replicas: number; dryRun: boolean }): Promise<ScaleResult> {
+/** With expectedReplicas, the server refuses (409) when the object has another count: a guarded scale such as an undo. */
+export function scaleObject(request: { kind: ScalableKind; namespace: string; name: string; replicas: number; dryRun: boolean; expectedReplicas?: number }): Promise<ScaleResult> {
   return call('/api/scale', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json' });
 }
 

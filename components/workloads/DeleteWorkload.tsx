@@ -6,8 +6,13 @@
  * A teardown faster than the stream (the simulated cluster's) removes the stack, and this control with
  * it, before any Deleting is seen: `onDelete` tells the page how its request went, so the page can say
  * the stack is gone rather than that it may have been deleted.
+ * Before deleting, the dialog offers the live PodCliqueSet as YAML to re-apply later (a safety net).
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { refusedPermissionText } from '../../lib/cluster/capabilities';
+import { editableOfLive } from '../../lib/builder/liveStack';
+import { stringifyObject } from '../../lib/grove/manifest';
+import type { KubeObject } from '../../lib/grove/meta';
 import { plural } from '../../lib/workloads/plural';
 import { kubectlDeleteCommand } from '../../lib/workloads/scale';
 import { deletingRefusal, type WorkloadDeletion } from '../../lib/workloads/deletion';
@@ -26,12 +31,33 @@ export function deletionAcceptedText(namespace: string, name: string): string {
   return `Deletion of PodCliqueSet ${namespace}/${name} accepted; teardown in progress. This page follows it until the PodCliqueSet is gone.`;
 }
 
+/**
+ * The live PodCliqueSet as a manifest to re-apply: what the server owns (status, managedFields, uid,
+ * resourceVersion, …) dropped, as the Builder opens a running stack (editableOfLive).
+ */
+export function reapplyYaml(pcs: KubeObject): string {
+  const { namespace, name } = pcs.metadata ?? {};
+  return `# PodCliqueSet ${namespace}/${name} as it ran, saved by Canopy before deleting it: kubectl apply -f this file recreates it.\n${stringifyObject(editableOfLive(pcs))}`;
+}
+
+/** Hands `text` to the browser as a file download. */
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  // After the click has started the download: revoking at once can cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** How this tab's delete request went: sent (no answer yet), accepted by the apiserver, or failed. */
 export type DeleteRequestPhase = 'sent' | 'accepted' | 'failed';
 
 export function DeleteWorkload({
   namespace,
   name,
+  pcs,
   impact,
   permission,
   deletion,
@@ -39,6 +65,8 @@ export function DeleteWorkload({
 }: {
   namespace: string;
   name: string;
+  /** The live PodCliqueSet, offered for download before it is deleted. */
+  pcs: KubeObject;
   impact: DeleteImpact;
   permission: PermissionState;
   /** Set while the PodCliqueSet is being deleted (it has a deletionTimestamp): no second delete. */
@@ -50,6 +78,7 @@ export function DeleteWorkload({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [accepted, setAccepted] = useState(false);
+  const [downloaded, setDownloaded] = useState(false);
   const acceptedRef = useRef<HTMLParagraphElement>(null);
   const id = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -67,12 +96,13 @@ export function DeleteWorkload({
     : permission === 'loading'
       ? 'Checking whether you may delete…'
       : permission && !permission.allowed
-        ? `You may not delete this PodCliqueSet${permission.reason ? `: ${permission.reason}` : ''}`
+        ? refusedPermissionText('delete this PodCliqueSet', permission)
         : undefined;
 
   const close = () => {
     setOpen(false);
     setError(null);
+    setDownloaded(false);
     requestAnimationFrame(() => openerRef.current?.focus());
   };
 
@@ -130,6 +160,21 @@ export function DeleteWorkload({
             Everything it owns goes with it: {impactSentence(impact)}. Running inference on those pods stops.
           </p>
           <CommandLine command={kubectlDeleteCommand('PodCliqueSet', namespace, name)} />
+          <div className="flex flex-wrap items-center gap-2">
+            <button
+              type="button"
+              className={BUTTON_SECONDARY}
+              onClick={() => {
+                download(`${namespace}-${name}.yaml`, reapplyYaml(pcs));
+                setDownloaded(true);
+              }}
+            >
+              Download YAML
+            </button>
+            <span role="status" className="text-xs text-zinc-700 dark:text-zinc-300">
+              {downloaded ? `Saved ${namespace}-${name}.yaml: kubectl apply -f it to recreate the stack.` : 'Keep a copy to re-apply (without its status).'}
+            </span>
+          </div>
           {error && (
             <p role="alert" className="text-red-800 dark:text-red-300">
               Delete failed: {error}

@@ -5,11 +5,12 @@
  * fit, and where, or why not; the server's dry-run for what only it knows, such as an HPA), the
  * equivalent kubectl command, and a confirm. A scale-up also opens on the full topology map, which
  * takes the request from its URL and re-plans it as the cluster changes. After the scale: live progress of the new pods from gated to
- * ready, and an undo for a few seconds.
+ * ready, and an undo for a few seconds while the live count is still the one this page set. The undo
+ * opens the same preview, and its confirm is guarded: the server refuses it (409) if the count moved.
  */
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { Permission } from '../../lib/cluster/capabilities';
+import { refusedPermissionText, type Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
@@ -17,7 +18,7 @@ import { plural } from '../../lib/workloads/plural';
 import { plannedPodCounts, scaleOnTopologyHref } from '../../lib/heatmap/scalePreview';
 import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
-import { hpaRefusal, kubectlScaleCommand, scaleProgress, type ScaleTargetInfo } from '../../lib/workloads/scale';
+import { hpaRefusal, kubectlScaleCommand, scaleProgress, undoState, type RecentScale, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion';
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
@@ -42,13 +43,12 @@ interface Preview {
   /** The scale-down leaves the target below its minAvailable: confirming needs this ticked first. */
   breach?: MinAvailableBreach;
   breachAcknowledged: boolean;
+  /** An undo: the count this page's scale set, which the live count must still be (the server checks it too). */
+  undoOf?: RecentScale;
 }
 
-interface Recent {
-  from: number;
-  to: number;
+interface Recent extends RecentScale {
   at: number;
-  undone: boolean;
 }
 
 function failureText(error: unknown): string {
@@ -63,6 +63,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Recent | null>(null);
+  const live = target.replicas;
+  // What the live count says of the last scale (state adjusted while rendering, React's pattern for what
+  // follows from a prop): seen once it shows `to`; withdrawn for good once it moves elsewhere.
+  const undo = recent ? undoState(recent, live) : undefined;
+  if (recent && undo && (undo.seen !== recent.seen || undo.withdrawn !== recent.withdrawn)) setRecent({ ...recent, seen: undo.seen, withdrawn: undo.withdrawn });
   const [now, setNow] = useState(() => Date.now());
   const previewRef = useRef<HTMLDivElement>(null);
   const progressRef = useRef<HTMLDivElement>(null);
@@ -79,7 +84,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
 
   // The undo offer expires: tick while it is shown.
   useEffect(() => {
-    if (!recent || recent.undone) return;
+    if (!recent || recent.undone || recent.withdrawn) return;
     const left = recent.at + UNDO_WINDOW_MS - Date.now();
     if (left <= 0) return;
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -91,14 +96,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const disabledReason =
     (deletion ? deletingRefusal(tree, deletion) : undefined) ??
     target.refused ??
-    (permission === 'loading'
-      ? 'Checking whether you may scale…'
-      : permission && !permission.allowed
-        ? `You may not scale ${target.kind} ${target.name}${permission.reason ? `: ${permission.reason}` : ''}`
-        : undefined);
+    (permission === 'loading' ? 'Checking whether you may scale…' : permission && !permission.allowed ? refusedPermissionText(`scale ${target.kind} ${target.name}`, permission) : undefined);
   const disabled = !!disabledReason;
 
-  const open = (to: number, opener: HTMLElement) => {
+  const open = (to: number, opener: HTMLElement, undoOf?: RecentScale) => {
     if (disabled || !Number.isInteger(to) || to < 0) return;
     openerRef.current = opener;
     setDraft(String(to));
@@ -115,8 +116,9 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     // From the stack's own objects, so it is known even when placement cannot be previewed.
     const breach = scaleBreach(tree, target, to);
     const seq = ++requestSeq.current;
-    setPreview({ to, checking: true, breachAcknowledged: false, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}), ...(breach ? { breach } : {}) });
-    scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: true }).then(
+    setPreview({ to, checking: true, breachAcknowledged: false, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}), ...(breach ? { breach } : {}), ...(undoOf ? { undoOf } : {}) });
+    const expected = undoOf ? { expectedReplicas: undoOf.to } : {};
+    scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: true, ...expected }).then(
       (dry) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dry, checking: false } : p)),
       (e: unknown) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dryError: failureText(e), checking: false } : p)),
     );
@@ -145,12 +147,13 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     });
   };
 
-  const run = async (from: number, to: number, undo: boolean) => {
+  const run = async (from: number, to: number, undoOf: RecentScale | undefined) => {
     setBusy(true);
     setError(null);
     try {
-      await scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: false });
-      setRecent({ from, to, at: Date.now(), undone: undo });
+      // An undo is sent with the count it undoes: a scale by someone else in between is refused (409), not undone.
+      await scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: false, ...(undoOf ? { expectedReplicas: undoOf.to } : {}) });
+      setRecent({ from, to, at: Date.now(), undone: !!undoOf, seen: from === to, withdrawn: false });
       setNow(Date.now());
       setPreview(null);
       requestAnimationFrame(() => progressRef.current?.focus());
@@ -161,8 +164,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     }
   };
 
+  // The undo's own check first: the count moved since this page's scale (the server would refuse it too).
+  const undoMoved = preview?.undoOf && live !== preview.undoOf.to ? `${target.name} changed to ${live} since (not by this page); undo withdrawn` : undefined;
   const refusal = preview
-    ? (preview.impact?.refused ??
+    ? (undoMoved ??
+      preview.impact?.refused ??
       (preview.dry?.hpa ? hpaRefusal(target.kind, target.name, preview.dry.hpa) : undefined) ??
       (preview.dryError ? `The server refuses: ${preview.dryError}` : undefined))
     : undefined;
@@ -171,7 +177,8 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const fits = fit === undefined ? undefined : fit !== 'none';
   const planned = preview?.impact ? plannedPods(preview.impact) : undefined;
   const progress = recent ? scaleProgress(tree, target, recent.from, recent.to) : undefined;
-  const undoLeft = recent && !recent.undone ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
+  // Offered only while the live count is the one this page set (undo.offered), for UNDO_WINDOW_MS.
+  const undoLeft = recent && undo?.offered ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
   const reasonId = `${id}-reason`;
   const breachId = `${id}-breach`;
   const draftNumber = Number(draft);
@@ -255,7 +262,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           }}
         >
           <p className="font-medium">
-            Scale {target.kind} {target.name} from {from} to {preview.to} {target.unit}
+            {preview.undoOf ? 'Undo: scale' : 'Scale'} {target.kind} {target.name} from {from} {preview.undoOf ? 'back ' : ''}to {preview.to} {target.unit}
             {preview.to === 1 ? '' : 's'}
           </p>
           {refusal ? (
@@ -356,9 +363,17 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
               className={BUTTON_PRIMARY}
               disabled={disabled || !!refusal || busy || preview.to === from || preview.checking || (!!preview.breach && !preview.breachAcknowledged)}
               aria-describedby={preview.breach && !refusal ? breachId : undefined}
-              onClick={() => void run(from, preview.to, false)}
+              onClick={() => void run(from, preview.to, preview.undoOf)}
             >
-              {busy ? 'Scaling…' : preview.breach ? `Scale below minAvailable to ${preview.to}` : fits === false ? `Scale anyway to ${preview.to}` : `Confirm scale to ${preview.to}`}
+              {busy
+                ? 'Scaling…'
+                : preview.breach
+                  ? `Scale below minAvailable to ${preview.to}`
+                  : fits === false
+                    ? `Scale anyway to ${preview.to}`
+                    : preview.undoOf
+                      ? `Confirm undo: scale to ${preview.to}`
+                      : `Confirm scale to ${preview.to}`}
             </button>
             <button type="button" className={BUTTON_SECONDARY} onClick={close}>
               Cancel
@@ -374,18 +389,26 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       )}
 
       {recent && progress && (
-        <div ref={progressRef} tabIndex={-1} data-testid="scale-progress" data-done={progress.done ? 'true' : 'false'} className="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800">
+        <div
+          ref={progressRef}
+          tabIndex={-1}
+          data-testid="scale-progress"
+          data-done={progress.done && !recent.withdrawn ? 'true' : 'false'}
+          data-withdrawn={recent.withdrawn ? 'true' : undefined}
+          className="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800"
+        >
           <span role="status">
-            {recent.undone ? 'Undid: scaled' : 'Scaled'} {target.name} from {recent.from} to {recent.to}: {progress.summary}
-            {progress.done ? ' ✓' : ''}
+            {recent.undone ? 'Undid: scaled' : 'Scaled'} {target.name} from {recent.from} to {recent.to}
+            {/* Progress of this page's scale means nothing once the count moved: say what it is now instead. */}
+            {recent.withdrawn ? `; changed to ${live} since (not by this page)${recent.undone ? '' : '; undo withdrawn'}` : `: ${progress.summary}${progress.done ? ' ✓' : ''}`}
           </span>
-          {recent.to > recent.from && <StageBar counts={progress.counts} label="New pods" />}
+          {recent.to > recent.from && !recent.withdrawn && <StageBar counts={progress.counts} label="New pods" />}
           {undoLeft > 0 && (
-            <button type="button" className={BUTTON_SECONDARY} disabled={busy} onClick={() => void run(recent.to, recent.from, true)}>
+            <button type="button" className={BUTTON_SECONDARY} disabled={busy} onClick={(e) => open(recent.from, e.currentTarget, recent)}>
               Undo ({undoLeft}s)
             </button>
           )}
-          {(progress.done || recent.undone || undoLeft === 0) && (
+          {(progress.done || recent.undone || recent.withdrawn || undoLeft === 0) && (
             <button type="button" className={BUTTON_SECONDARY} onClick={dismiss} aria-label="Dismiss scale progress">
               Dismiss
             </button>

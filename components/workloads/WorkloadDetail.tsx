@@ -167,9 +167,14 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
           </h1>
           <div className="flex flex-wrap items-center gap-3 text-sm">
             <HealthBadge state={health.state} />
-            <span data-testid="pcs-available">
-              {health.available}/{health.desired} replicas available
-            </span>
+            {deletion ? (
+              // Not the PodCliqueSet's status: nothing updates it during the teardown. What is left, counted live.
+              <span data-testid="pcs-deleting-left">{deletion.left}</span>
+            ) : (
+              <span data-testid="pcs-available">
+                {health.available}/{health.desired} replicas available
+              </span>
+            )}
             <span data-testid="pcs-gpus">{health.gpusUsed} GPUs in use</span>
             <span className="flex items-center gap-2">
               <StageBar counts={health.pods} label="Pods" />
@@ -212,7 +217,7 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
               Open on Topology
             </Link>
           </nav>
-          <DeleteWorkload namespace={namespace} name={name} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} onDelete={setDeleteRequest} {...(deletion ? { deletion } : {})} />
+          <DeleteWorkload namespace={namespace} name={name} pcs={tree.pcs} impact={deleteImpact(tree)} permission={permissionFor(capabilities, 'PodCliqueSet', 'delete')} onDelete={setDeleteRequest} {...(deletion ? { deletion } : {})} />
         </div>
       </header>
 

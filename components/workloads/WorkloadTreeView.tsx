@@ -1,9 +1,11 @@
 'use client';
 /**
  * PodCliqueSet → replica → scaling group → PodClique → Pod, with each pod's stage and, for a pod that
- * is not ready, how long it has waited and why. Scaling groups and standalone PodCliques open their scale control in place.
+ * is not ready, how long it has waited and why. Scaling groups and standalone PodCliques open their scale control in place;
+ * a member of a scaling group is scaled with its group, so it offers the group's control instead.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { scalingGroupOfPodClique } from '../../lib/grove/podclique';
 import { podCliqueScaleTarget, scalingGroupScaleTarget } from '../../lib/workloads/scale';
 import { formatDuration, notReadySince } from '../../lib/workloads/health';
 import { isLiveStage, totalStageCount } from '../../lib/workloads/pods';
@@ -76,7 +78,18 @@ function ScaleToggle({ name, open, onToggle }: { name: string; open: boolean; on
 
 function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNode }) {
   const [open, setOpen] = useState(false);
+  const controlRef = useRef<HTMLDivElement>(null);
   const target = scalingGroupScaleTarget(props.tree, group);
+  // From a member's "Scale group …": open this group's control and put focus in it (its replicas field,
+  // or the control itself when scaling is disabled there, so its reason is read next).
+  const scaleGroup = () => {
+    setOpen(true);
+    requestAnimationFrame(() => {
+      const control = controlRef.current;
+      const field = control?.querySelector<HTMLInputElement>('input:not([disabled])');
+      (field ?? control)?.focus();
+    });
+  };
   return (
     <li data-testid="scaling-group" data-name={group.name} className="rounded-md border border-dashed border-zinc-300 p-2 dark:border-zinc-700">
       <div className="flex flex-wrap items-center gap-2">
@@ -100,7 +113,7 @@ function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNod
         </p>
       )}
       {open && !group.unread && (
-        <div className="mt-2">
+        <div ref={controlRef} tabIndex={-1} role="group" aria-label={`Scale scaling group ${group.name}`} className="mt-2">
           <ScaleControl target={target} tree={props.tree} data={props.data} permission={props.permissions.PodCliqueScalingGroup} label="Scaling-group replicas" />
         </div>
       )}
@@ -114,7 +127,7 @@ function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNod
             </div>
             <ul className="mt-1 space-y-2">
               {n.cliques.map((c) => (
-                <CliqueItem key={c.name} clique={c} {...props} />
+                <CliqueItem key={c.name} clique={c} {...props} {...(group.unread ? {} : { scaleGroup })} />
               ))}
             </ul>
           </li>
@@ -124,9 +137,11 @@ function GroupItem({ group, ...props }: TreeViewProps & { group: ScalingGroupNod
   );
 }
 
-function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }) {
+/** `scaleGroup`: opens the scaling group's control, for a member (set by its group's item when the group can be scaled here). */
+function CliqueItem({ clique, scaleGroup, ...props }: TreeViewProps & { clique: CliqueNode; scaleGroup?: () => void }) {
   const [open, setOpen] = useState(false);
   const target = podCliqueScaleTarget(props.tree, clique);
+  const group = scalingGroupOfPodClique(clique.object);
   // Pods of a clique often wait for one reason (a whole gang): say it once, name the others.
   const sameReason = new Map<string, string[]>();
   for (const p of clique.pods) {
@@ -147,10 +162,20 @@ function CliqueItem({ clique, ...props }: TreeViewProps & { clique: CliqueNode }
         {clique.startsAfter.length > 0 && <span className="text-xs text-zinc-600 dark:text-zinc-400">starts after {clique.startsAfter.join(', ')}</span>}
         {clique.breached && <span className="text-xs text-amber-800 dark:text-amber-300">MinAvailableBreached: {clique.breached.reason}</span>}
         <span className="ml-auto">
-          <ScaleToggle name={clique.name} open={open} onToggle={() => setOpen((o) => !o)} />
+          {!group ? (
+            <ScaleToggle name={clique.name} open={open} onToggle={() => setOpen((o) => !o)} />
+          ) : scaleGroup ? (
+            <button type="button" className={BUTTON_SECONDARY} data-testid="scale-group-link" onClick={scaleGroup}>
+              Scale group {group}
+            </button>
+          ) : (
+            <span data-testid="scale-group-note" className="text-xs text-zinc-600 dark:text-zinc-400">
+              Scaled with its scaling group {group}
+            </span>
+          )}
         </span>
       </div>
-      {open && (
+      {open && !group && (
         <div className="mt-2">
           <ScaleControl target={target} tree={props.tree} data={props.data} permission={props.permissions.PodClique} label="Pods" />
         </div>

@@ -142,9 +142,9 @@ test('the builder says the viewer may not list ClusterTopologyBindings (not that
 test('Scale and Delete are refused up front, from the viewer’s own access review', async ({ page }) => {
   await at(page, `/workloads/${namespace}/${STACK}`);
   const scale = page.locator('[data-testid="scale-control"][data-kind="PodCliqueSet"]');
-  await expect(scale.getByTestId('scale-disabled-reason')).toHaveText(`You may not scale PodCliqueSet ${STACK}`);
+  await expect(scale.getByTestId('scale-disabled-reason')).toHaveText(`You may not scale PodCliqueSet ${STACK} (needs patch on podcliquesets/scale in namespace ${namespace})`);
   await expect(scale.getByRole('button', { name: `Scale ${STACK} up to 2` })).toBeDisabled();
-  await expect(page.getByTestId('delete-disabled-reason')).toHaveText('You may not delete this PodCliqueSet');
+  await expect(page.getByTestId('delete-disabled-reason')).toHaveText(`You may not delete this PodCliqueSet (needs delete on podcliquesets in namespace ${namespace})`);
   await expect(page.getByRole('button', { name: 'Delete…' })).toBeDisabled();
   // The stack's pods are listed; where they run is not drawn without the Nodes.
   await expect(page.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(1, { timeout: 60_000 });

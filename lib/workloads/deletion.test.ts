@@ -54,3 +54,15 @@ describe('workloadDeletion: a PodCliqueSet with a deletionTimestamp is Deleting,
     expect(deletingRefusal(tree, workloadDeletion(tree)!)).toBe('PodCliqueSet apps/disagg is being deleted (5 pods left): it cannot be scaled or deleted again.');
   });
 });
+
+describe('workloadDeletion.left: what the header says in place of availability while deleting', () => {
+  it('counts what is left from the live objects, never from the PodCliqueSet’s status', () => {
+    const objects = stackObjects(pcs);
+    // A status from before the teardown: 1/1 available. The header must not repeat it.
+    const gone = { ...deleting(objects.pcs, ['foregroundDeletion']), status: { availableReplicas: 1, replicas: 1 } } as PodCliqueSet;
+    const some = buildWorkloadTree(gone, { ...objects, pods: objects.pods.map((p, i) => (i < 2 ? deleting(p) : p)) });
+    expect(workloadDeletion(some)?.left).toBe('5 pods left (2 terminating), 2 PodCliques left, 1 PodGang left');
+    const noPods = buildWorkloadTree(gone, { ...objects, pods: [] });
+    expect(workloadDeletion(noPods)?.left).toBe('0 pods left, 2 PodCliques left, 1 PodGang left');
+  });
+});

@@ -22,6 +22,12 @@ export interface WorkloadDeletion {
   finalizers: string[];
   /** One line: "Deleting: 12 pods terminating". */
   text: string;
+  /**
+   * Everything still there, for the stack's header in place of its availability (the PodCliqueSet's
+   * status is not updated during teardown, so it would claim replicas that are going):
+   * "12 pods left (4 terminating), 3 PodCliques left".
+   */
+  left: string;
 }
 
 const deletionOf = (o: KubeObject) => o.metadata?.deletionTimestamp;
@@ -45,7 +51,9 @@ export function workloadDeletion(tree: WorkloadTree): WorkloadDeletion | undefin
   else if (left.podCliques + left.scalingGroups + left.podGangs > 0)
     what = `${[plural(left.podCliques, 'PodClique'), plural(left.scalingGroups, 'scaling group'), plural(left.podGangs, 'PodGang')].filter((s) => !s.startsWith('0 ')).join(', ')} left`;
   else what = finalizers.length > 0 ? `waiting for finalizer${finalizers.length === 1 ? '' : 's'} ${finalizers.join(', ')}` : 'almost gone';
-  return { since, ...left, finalizers, text: `Deleting: ${what}` };
+  const podsLeft = `${plural(pods, 'pod')} left${terminatingPods > 0 ? ` (${terminatingPods} terminating)` : ''}`;
+  const others = [plural(left.podCliques, 'PodClique'), plural(left.scalingGroups, 'scaling group'), plural(left.podGangs, 'PodGang')].filter((s) => !s.startsWith('0 ')).map((s) => `${s} left`);
+  return { since, ...left, finalizers, text: `Deleting: ${what}`, left: [podsLeft, ...others].join(', ') };
 }
 
 /** Why a stack being deleted is not scaled or deleted again (one sentence for both controls). */

@@ -158,3 +158,34 @@ function templatePodsPerReplica(tree: WorkloadTree): number {
     return n + (c.spec?.replicas ?? 0) * (group ? (group.replicas ?? 1) : 1);
   }, 0);
 }
+
+/**
+ * Why a guarded scale (one sent with the replica count it was decided on, such as an undo) was refused:
+ * the count moved in between, by someone else. The live action and the simulated source both say this.
+ */
+export function replicasChangedRefusal(kind: ScalableKind, namespace: string, name: string, expected: number, actual: number): string {
+  return `${kind} ${namespace}/${name} has ${actual} replica${actual === 1 ? '' : 's'} now, not ${expected}: it was scaled since (not by this request); nothing was changed`;
+}
+
+/** A scale this page made, as its progress line and undo follow it. */
+export interface RecentScale {
+  from: number;
+  to: number;
+  /** This scale was itself an undo: it offers no undo. */
+  undone: boolean;
+  /** The live count has shown `to` (the stream may lag the answer: until then it still shows `from`). */
+  seen: boolean;
+  /** The live count moved off `to` afterwards, by someone else: the undo is withdrawn for good. */
+  withdrawn: boolean;
+}
+
+/**
+ * What the live replica count says of a recent scale: seen once it shows `to`; withdrawn once it shows
+ * anything else after that (or, before, anything but `from`), and it stays withdrawn even if the
+ * count comes back. Undo is offered only while seen, not withdrawn, and the scale was no undo itself.
+ */
+export function undoState(recent: RecentScale, live: number): { seen: boolean; withdrawn: boolean; offered: boolean } {
+  const seen = recent.seen || live === recent.to;
+  const withdrawn = recent.withdrawn || (live !== recent.to && (seen || live !== recent.from));
+  return { seen, withdrawn, offered: seen && !withdrawn && !recent.undone && live === recent.to };
+}

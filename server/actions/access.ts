@@ -34,9 +34,11 @@ const ACTION_KINDS: WatchedKind[] = ['PodCliqueSet', 'PodCliqueScalingGroup', 'P
 
 /** What the current identity may do with each Grove kind in `namespace` (apply = create and patch, as SSA needs both). */
 export async function capabilities(source: ClusterSource, namespace: string): Promise<Capabilities> {
-  const ask = (verb: AccessQuestion['verb'], kind: WatchedKind, subresource?: string) => {
+  // Each answer carries the question it answers, so a refusal can name the right that is missing.
+  const ask = async (verb: AccessQuestion['verb'], kind: WatchedKind, subresource?: string): Promise<Permission> => {
     const info = KIND_INFO[kind];
-    return source.can({ verb, group: info.group, resource: info.plural, ...(subresource ? { subresource } : {}), ...(info.namespaced ? { namespace } : {}) });
+    const check = { verb, resource: info.plural, ...(subresource ? { subresource } : {}), ...(info.namespaced ? { namespace } : {}) };
+    return { ...(await source.can({ ...check, group: info.group })), check };
   };
   const both = async (a: Promise<Permission>, b: Promise<Permission>): Promise<Permission> => {
     const [x, y] = await Promise.all([a, b]);

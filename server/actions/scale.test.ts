@@ -56,6 +56,27 @@ describe('POST /api/scale', () => {
   });
 });
 
+describe('POST /api/scale with expectedReplicas (the simulated source)', () => {
+  const target = { kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' };
+  const replicas = () => (source.store.get('PodCliqueSet', 'default/disagg') as { spec: { replicas: number } }).spec.replicas;
+
+  it('refuses with a 409 naming the count when it is not the expected one, and changes nothing', async () => {
+    const before = replicas();
+    const response = await post({ ...target, replicas: before + 1, expectedReplicas: before + 3 });
+    expect(response.status).toBe(409);
+    expect((await errorOf(response)).message).toBe(`PodCliqueSet default/disagg has ${before} replica${before === 1 ? '' : 's'} now, not ${before + 3}: it was scaled since (not by this request); nothing was changed`);
+    expect(replicas()).toBe(before);
+  });
+
+  it('scales when the count is the expected one; refuses an expectedReplicas that is no count', async () => {
+    const before = replicas();
+    const ok = await post({ ...target, replicas: before + 1, expectedReplicas: before });
+    expect(ok.status).toBe(200);
+    expect(replicas()).toBe(before + 1);
+    expect((await post({ ...target, replicas: 1, expectedReplicas: -1 })).status).toBe(422);
+  });
+});
+
 describe('live scale', () => {
   it('refuses replicas beyond MAX_REPLICAS without a request to the apiserver', async () => {
     // No kubeconfig at all: any request would fail differently.
@@ -127,5 +148,83 @@ describe('live scale: the HPA that owns the replica count', () => {
     expect((await scaleDisagg()).hpa).toBeUndefined();
     hpas = [hpa('disagg', 'grove.io/v1alpha1', 'PodCliqueSet')];
     expect((await scaleDisagg()).hpa).toBe('disagg');
+  });
+});
+
+describe('live scale: guarded by the expected replica count', () => {
+  const PCS = '/apis/grove.io/v1alpha1/namespaces/default/podcliquesets/disagg';
+  /** What each GET answers, in turn (the last repeats); what each PATCH carried. */
+  let reads: { replicas: number; resourceVersion: string }[] = [];
+  let patches: { metadata?: { resourceVersion?: string }; spec: { replicas: number } }[] = [];
+  let reading = 0;
+  let apiserver: FakeApiserver;
+  let connection: Connection;
+  beforeAll(async () => {
+    apiserver = await startFakeApiserver((req, res) => {
+      const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const url = req.url?.split('?')[0] ?? '';
+      const current = () => reads[Math.min(reading, reads.length - 1)]!;
+      if (req.method === 'GET' && url === PCS) {
+        const read = current();
+        reading++;
+        return reply(200, { metadata: { name: 'disagg', resourceVersion: read.resourceVersion }, spec: { replicas: read.replicas } });
+      }
+      if (req.method === 'PATCH' && url === `${PCS}/scale`) {
+        let text = '';
+        req.on('data', (chunk) => (text += chunk));
+        req.on('end', () => {
+          const body = JSON.parse(text) as (typeof patches)[number];
+          patches.push(body);
+          // As the apiserver: a Scale naming another version than the object's is refused.
+          const live = reads[Math.min(reading, reads.length - 1)]!;
+          if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== live.resourceVersion) {
+            return reply(409, { kind: 'Status', status: 'Failure', reason: 'Conflict', code: 409, message: 'the object has been modified; please apply your changes to the latest version and try again' });
+          }
+          reply(200, { spec: { replicas: body.spec.replicas } });
+        });
+        return;
+      }
+      if (req.method === 'GET' && url.startsWith('/apis/autoscaling/')) return reply(200, { items: [] });
+      reply(404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: `unexpected ${req.method} ${url}` });
+    });
+    connection = apiserver.connection({ namespace: 'default' });
+  });
+  afterAll(() => apiserver.close());
+  const undo = (expectedReplicas?: number) => scaleObject(connection, 'PodCliqueSet', 'default', 'disagg', 2, { dryRun: false, ...(expectedReplicas === undefined ? {} : { expectedReplicas }) });
+  const start = (...r: { replicas: number; resourceVersion: string }[]) => {
+    reads = r;
+    patches = [];
+    reading = 0;
+  };
+
+  it('refuses with a 409 when the count is not the expected one, and sends no patch', async () => {
+    start({ replicas: 5, resourceVersion: '7' });
+    await expect(undo(3)).rejects.toMatchObject({ status: 409, reason: 'Conflict', message: 'PodCliqueSet default/disagg has 5 replicas now, not 3: it was scaled since (not by this request); nothing was changed' });
+    expect(patches).toEqual([]);
+  });
+
+  it('sends the version it read, so the apiserver refuses a write that raced it', async () => {
+    start({ replicas: 3, resourceVersion: '7' });
+    expect(await undo(3)).toMatchObject({ from: 3, to: 2 });
+    expect(patches).toEqual([{ metadata: { resourceVersion: '7' }, spec: { replicas: 2 } }]);
+  });
+
+  it('reads again after the version moved without the replicas (a status write) and then scales', async () => {
+    // The first patch meets version 8 (the read saw 7): refused, read again, replicas still 3.
+    start({ replicas: 3, resourceVersion: '7' }, { replicas: 3, resourceVersion: '8' });
+    expect(await undo(3)).toMatchObject({ from: 3, to: 2 });
+    expect(patches.map((p) => p.metadata?.resourceVersion)).toEqual(['7', '8']);
+  });
+
+  it('refuses when the read after a refused patch shows the count moved', async () => {
+    start({ replicas: 3, resourceVersion: '7' }, { replicas: 5, resourceVersion: '9' });
+    await expect(undo(3)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('has 5 replicas now, not 3') });
+    expect(patches).toHaveLength(1);
+  });
+
+  it('an unguarded scale sends no version', async () => {
+    start({ replicas: 3, resourceVersion: '7' });
+    await undo();
+    expect(patches).toEqual([{ spec: { replicas: 2 } }]);
   });
 });

@@ -7,12 +7,13 @@
 import { KIND_INFO, isScalableKind, type ScalableKind } from '../../lib/cluster/kinds';
 import { isReplicaCount, REPLICAS_RANGE } from '../../lib/cluster/limits';
 import { LABEL_PCSG } from '../../lib/grove/labels';
+import { replicasChangedRefusal } from '../../lib/workloads/scale';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { Connection } from '../kube/connection';
 import { namespaceSegment, objectPath, pathSegment } from '../kube/paths';
 import { isStatus, kubeRequest } from '../kube/request';
-import type { ScaleResult } from '../sources/types';
+import type { ScaleOptions, ScaleResult } from '../sources/types';
 import { ActionFailure } from './errors';
 
 interface Scalable extends KubeObject {
@@ -22,6 +23,10 @@ interface Scalable extends KubeObject {
 interface Scale {
   spec?: { replicas?: number };
 }
+
+/** How often a guarded scale re-reads and retries when only the object's version moved (a status write), not its replicas. */
+const GUARDED_ATTEMPTS = 4;
+
 
 interface HorizontalPodAutoscaler {
   metadata?: { name?: string };
@@ -55,14 +60,15 @@ async function owningHpa(connection: Connection, kind: ScalableKind, namespace: 
   return same && targets(same, kind, name) ? name : undefined;
 }
 
-export async function scaleObject(connection: Connection, kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
+export async function scaleObject(connection: Connection, kind: ScalableKind, namespace: string, name: string, replicas: number, options: ScaleOptions): Promise<ScaleResult> {
   if (!isScalableKind(kind)) {
     throw new ActionFailure({ status: 400, reason: 'BadRequest', message: `${kind} has no /scale subresource` });
   }
   if (!isReplicaCount(replicas)) {
     throw new ActionFailure({ status: 422, reason: 'Invalid', message: `replicas must be ${REPLICAS_RANGE}`, causes: [{ field: 'spec.replicas', message: `${replicas} is out of range` }] });
   }
-  const object = await kubeRequest<Scalable>(connection.kubeConfig, { method: 'GET', path: objectPath(kind, namespace, name) });
+  const read = () => kubeRequest<Scalable>(connection.kubeConfig, { method: 'GET', path: objectPath(kind, namespace, name) });
+  let object = await read();
   const group = kind === 'PodClique' ? scalingGroupOfPodClique(object) : undefined;
   if (group) {
     throw new ActionFailure({
@@ -75,14 +81,32 @@ export async function scaleObject(connection: Connection, kind: ScalableKind, na
   const hpa = await owningHpa(connection, kind, namespace, name);
   const warnings: string[] = [];
   if (hpa) warnings.push(`HorizontalPodAutoscaler ${hpa} owns the replica count of ${kind} ${name}: it will override a manual scale`);
-  const scale = await kubeRequest<Scale>(connection.kubeConfig, {
-    method: 'PATCH',
-    path: objectPath(kind, namespace, name, 'scale'),
-    query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'canopy' },
-    contentType: 'application/merge-patch+json',
-    body: { spec: { replicas } },
-    onWarning: (warning) => warnings.push(warning),
-  });
+  const expected = options.expectedReplicas;
+  const patch = (resourceVersion: string | undefined) =>
+    kubeRequest<Scale>(connection.kubeConfig, {
+      method: 'PATCH',
+      path: objectPath(kind, namespace, name, 'scale'),
+      query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'canopy' },
+      contentType: 'application/merge-patch+json',
+      // A Scale's resourceVersion is its object's: the apiserver refuses the write (409) if it moved.
+      body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } },
+      onWarning: (warning) => warnings.push(warning),
+    });
+  let scale: Scale | undefined;
+  for (let attempt = 1; scale === undefined; attempt++) {
+    const actual = object.spec?.replicas ?? 0;
+    if (expected !== undefined && actual !== expected) {
+      throw new ActionFailure({ status: 409, reason: 'Conflict', message: replicasChangedRefusal(kind, namespace, name, expected, actual), causes: [{ field: 'spec.replicas', message: `${actual}, expected ${expected}` }] });
+    }
+    try {
+      scale = await patch(expected !== undefined ? object.metadata?.resourceVersion : undefined);
+    } catch (error) {
+      // The version moved between the read and the write: read again and decide on the replicas alone
+      // (the operator writes status often; that is no reason to refuse).
+      if (expected === undefined || !(error instanceof ActionFailure) || error.status !== 409 || attempt >= GUARDED_ATTEMPTS) throw error;
+      object = await read();
+    }
+  }
   return {
     kind,
     namespace,

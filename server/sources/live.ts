@@ -20,7 +20,7 @@ import type { Connection } from '../kube/connection';
 import { collectionPath } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
 import { isStatus, kubeRequest } from '../kube/request';
-import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type ListOptions, type ListPage, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
+import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type ListOptions, type ListPage, type ScaleOptions, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
 
 interface KubeListBody {
   items?: KubeObject[];
@@ -235,7 +235,7 @@ export class LiveSource implements ClusterSource {
     return deleteObject(this.connection, kind, namespace, name, options);
   }
 
-  scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
+  scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: ScaleOptions): Promise<ScaleResult> {
     this.refuseWhenReadOnly();
     return scaleObject(this.connection, kind, namespace, name, replicas, options);
   }

@@ -34,6 +34,7 @@ import { LABEL_PCSG } from '../../lib/grove/labels';
 import type { KubeObject } from '../../lib/grove/meta';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../../lib/grove/podclique';
 import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
+import { replicasChangedRefusal } from '../../lib/workloads/scale';
 import { KIND_INFO } from '../../lib/cluster/kinds';
 import { isStaleWrite, staleWriteFailure } from '../actions/errors';
 import { applyNow, assertKind, deleteNow, keyOf, loadSnapshot, managedFieldsOf, scaleNow } from './simulated-apiserver';
@@ -48,6 +49,7 @@ import type {
   ApplyResult,
   ClusterSource,
   ListPage,
+  ScaleOptions,
   ScaleResult,
   SourceInfo,
   WatchEnd,
@@ -170,7 +172,7 @@ export class SimulatedSource implements ClusterSource {
     deleteNow(this.sim, kind, namespace, name, options.dryRun);
   }
 
-  async scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult> {
+  async scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: ScaleOptions): Promise<ScaleResult> {
     // Canopy's own policy, as the live source's action layer (server/actions/scale.ts) applies it: a
     // scaling group's member is scaled with its group. The simulated apiserver itself accepts it (scaleAsApiserver).
     // After the checks the live path makes first (a replica count out of range, then a missing object).
@@ -180,6 +182,13 @@ export class SimulatedSource implements ClusterSource {
       if (group) {
         throw actionError(422, 'ScalingGroupMember', scalingGroupRefusal(name, group), [{ field: `metadata.labels["${LABEL_PCSG}"]`, message: `member of PodCliqueScalingGroup ${group}` }]);
       }
+    }
+    // A guarded scale: checked and written in this one synchronous step, so nothing can come between.
+    const expected = options.expectedReplicas;
+    const current = expected === undefined || !isReplicaCount(replicas) ? undefined : (this.store.get(kind, `${namespace || 'default'}/${name}`) as { spec?: { replicas?: number } } | undefined);
+    if (current && expected !== undefined && (current.spec?.replicas ?? 0) !== expected) {
+      const actual = current.spec?.replicas ?? 0;
+      throw actionError(409, 'Conflict', replicasChangedRefusal(kind, namespace || 'default', name, expected, actual), [{ field: 'spec.replicas', message: `${actual}, expected ${expected}` }]);
     }
     return scaleNow(this.sim, kind, namespace, name, replicas, options.dryRun);
   }

@@ -78,6 +78,16 @@ import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
 
 export type { ApplyResult, ScaleResult };
 
+export interface ScaleOptions {
+  dryRun: boolean;
+  /**
+   * The replica count the caller decided on (an undo: the count its own scale set). When the object
+   * has another, the scale is refused with a 409 and nothing changes; the live action's patch carries the
+   * version read, so a change between that read and the write is refused by the apiserver too.
+   */
+  expectedReplicas?: number;
+}
+
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
 export interface AccessQuestion {
@@ -123,7 +133,7 @@ export interface ClusterSource {
   apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult>;
   delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void>;
   /** Through the /scale subresource. Throws ActionError (e.g. 409/422 with the reason). */
-  scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: { dryRun: boolean }): Promise<ScaleResult>;
+  scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: ScaleOptions): Promise<ScaleResult>;
   /** SelfSubjectAccessReview (live) — "may I". */
   can(question: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
   close(): Promise<void>;

@@ -1,4 +1,7 @@
-/** POST /api/scale `{kind, namespace, name, replicas, dryRun}`: through the /scale subresource. */
+/**
+ * POST /api/scale `{kind, namespace, name, replicas, dryRun, expectedReplicas?}`: through the /scale
+ * subresource. With expectedReplicas, a 409 when the object has another count (nothing changes).
+ */
 import { isScalableKind, SCALABLE_KINDS, type ScalableKind } from '../../../lib/cluster/kinds';
 import { REPLICAS_RANGE, isReplicaCount } from '../../../lib/cluster/limits';
 import { readBodyJson } from '../../../server/http/body';
@@ -14,12 +17,13 @@ export async function POST(request: Request): Promise<Response> {
   if (refusal) return refusalResponse(refusal);
   const body = await readBodyJson(request, 16 * 1024);
   if (body instanceof Response) return body;
-  const { kind, namespace, name, replicas, dryRun } = (body ?? {}) as Record<string, unknown>;
+  const { kind, namespace, name, replicas, dryRun, expectedReplicas } = (body ?? {}) as Record<string, unknown>;
   if (!isScalableKind(kind)) return badRequest(`kind must be one of ${SCALABLE_KINDS.join(', ')}`);
   if (typeof namespace !== 'string' || !namespace || typeof name !== 'string' || !name) return badRequest('namespace and name are required');
   if (!isReplicaCount(replicas)) return badRequest(`replicas must be ${REPLICAS_RANGE}`, 422, 'Invalid');
+  if (expectedReplicas !== undefined && !isReplicaCount(expectedReplicas)) return badRequest(`expectedReplicas must be ${REPLICAS_RANGE} when given`, 422, 'Invalid');
   try {
-    const result = await getClusterSource().scale(kind as ScalableKind, namespace, name, replicas, { dryRun: dryRun === true });
+    const result = await getClusterSource().scale(kind as ScalableKind, namespace, name, replicas, { dryRun: dryRun === true, ...(expectedReplicas !== undefined ? { expectedReplicas } : {}) });
     return Response.json(result);
   } catch (error) {
     return errorResponse(error);

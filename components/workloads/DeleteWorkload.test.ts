@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../../lib/grove/manifest';
+import type { KubeObject } from '../../lib/grove/meta';
+import { reapplyYaml } from './DeleteWorkload';
+
+describe('reapplyYaml: the live PodCliqueSet as a file to re-apply after deleting it', () => {
+  it('keeps name, namespace, labels, annotations and spec; drops status and what the server owns', () => {
+    const live = {
+      apiVersion: 'grove.io/v1alpha1',
+      kind: 'PodCliqueSet',
+      metadata: {
+        name: 'mixtral-agg',
+        namespace: 'default',
+        uid: '0a1b',
+        resourceVersion: '4711',
+        generation: 3,
+        creationTimestamp: '2026-01-01T00:00:00Z',
+        labels: { team: 'a' },
+        annotations: { note: 'keep', 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+        managedFields: [{ manager: 'canopy', operation: 'Apply' }],
+        finalizers: ['foregroundDeletion'],
+      },
+      spec: { replicas: 3, template: { cliques: [] } },
+      status: { availableReplicas: 3 },
+    } as unknown as KubeObject;
+    const text = reapplyYaml(live);
+    expect(text.split('\n')[0]).toBe('# PodCliqueSet default/mixtral-agg as it ran, saved by Canopy before deleting it: kubectl apply -f this file recreates it.');
+    const [doc] = parseManifests(text).documents;
+    expect(doc?.errors).toEqual([]);
+    expect(doc?.object).toEqual({
+      apiVersion: 'grove.io/v1alpha1',
+      kind: 'PodCliqueSet',
+      metadata: { name: 'mixtral-agg', namespace: 'default', labels: { team: 'a' }, annotations: { note: 'keep' } },
+      spec: { replicas: 3, template: { cliques: [] } },
+    });
+  });
+});
