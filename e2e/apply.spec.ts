@@ -92,6 +92,8 @@ test('an unknown field is refused by the dry run, its path shown once', async ({
 test("an unknown field in a clique: the lead line ends at the apiserver's words, no dangling ': .'", async ({ page }) => {
   const name = unique('typo');
   const apply = await openApply(page, smallStack('team-a', name, 1).replace('          minAvailable: 1\n', '          minAvailable: 1\n          bogusField: 1\n'), test.info().outputPath('typo-clique.yaml'));
+  // The builder flags it before the cluster is asked (lib/grove's schema: a warning, as Canopy's apply refuses it).
+  await expect(page.locator('[data-testid="builder-finding"][data-rule="schema.unknownField"]')).toContainText('unknown field "bogusField"');
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
   const failure = apply.getByTestId('apply-failure');
   await expect(failure.getByRole('listitem')).toHaveText('spec.template.cliques[name="engine"].spec.bogusField: field not declared in schema');

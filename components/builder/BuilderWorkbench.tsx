@@ -32,7 +32,7 @@ import {
   type Selection,
 } from '@/lib/builder/edits';
 import { countFindings, findingTarget } from '@/lib/builder/findings';
-import { checkAgainstRunning, copyOfLiveText, liveStackText, parseEditParam, runningTargets, stackKey } from '@/lib/builder/liveStack';
+import { checkAgainstRunning, copyOfLiveText, liveStackText, loadedStackOf, parseEditParam, runningTargets, stackKey, type LoadedStack } from '@/lib/builder/liveStack';
 import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import { createHistory, NO_TYPING, openingHistory, pushHistory, redo, typingStep, undo, type History } from '@/lib/builder/history';
 import {
@@ -797,8 +797,9 @@ function BuilderWorkbenchInner() {
   }, []);
 
   // ---- import, export, templates, share
+  /** Loads a stack as a new one (one undo away); returns its stack number. */
   const load = useCallback(
-    (text: string, from: string) => {
+    (text: string, from: string): number => {
       const r = reads.read(text);
       const next: Work = { text, layout: EMPTY_LAYOUT, stack: newStackId() };
       commit(next);
@@ -806,12 +807,30 @@ function BuilderWorkbenchInner() {
       setSelection(EMPTY_SELECTION);
       if (!r.ok) {
         setNotice({ tone: 'error', text: `Loaded ${from}, but the canvas cannot show it: ${r.message}${r.line ? ` (line ${r.line}:${r.column})` : ''}. Fix it in the YAML pane.` });
-        return;
+        return next.stack!;
       }
       // Laid out (and fitted to view) by the effect that places cliques with no position.
       say(`Loaded ${from}. Undo brings back what was here before.`);
+      return next.stack!;
     },
     [commit, reads],
+  );
+
+  // The version of the running stack a `?edit=` load opened (its apply is sent as of it: ApplyPanel), for
+  // the stack number it was loaded as: undo past that load, or another load, leaves it behind.
+  const [opened, setOpened] = useState<{ stack: number; loaded: LoadedStack } | null>(null);
+  const openedNow = opened && opened.stack === work.stack ? opened.loaded : null;
+  const onOpenedChange = useCallback((loaded: LoadedStack) => {
+    const stack = workRef.current.stack;
+    if (stack !== undefined) setOpened({ stack, loaded });
+  }, []);
+  const onReplaceText = useCallback(
+    (text: string, loaded: LoadedStack | null, note: string) => {
+      commit({ text, layout: workRef.current.layout });
+      if (loaded) onOpenedChange(loaded);
+      setNotice({ tone: 'info', text: note });
+    },
+    [commit, onOpenedChange],
   );
 
   // ---- `/builder?edit=<namespace>/<name>`: the running stack, as itself, once the stream has it (on top of
@@ -831,7 +850,9 @@ function BuilderWorkbenchInner() {
     if (!loaded || editRequest === null) return;
     const running = livePcs.find((p) => stackKey(String(p.metadata?.namespace), String(p.metadata?.name)) === editRequest);
     if (running) {
-      load(liveStackText(running), `the running stack ${editRequest}: Apply updates it, after a dry run shows the diff`);
+      const stack = load(liveStackText(running), `the running stack ${editRequest}: Apply updates it, after a dry run shows the diff`);
+      const loaded = loadedStackOf(running);
+      setOpened(loaded ? { stack, loaded } : null);
       setEditRequest(null);
     } else if (livePcsAvailability.status === 'live') {
       setNotice({ tone: 'error', text: `Cannot open ${editRequest} for editing: the cluster has no PodCliqueSet of that name.` });
@@ -1059,7 +1080,9 @@ function BuilderWorkbenchInner() {
           {panel !== 'none' && (
             <div className="h-[45%] min-h-0 border-t border-zinc-200 dark:border-zinc-800">
               {panel === 'preview' && <PreviewPanel pcs={pcsForPreview} text={work.text} errors={previewErrorCount} readable={read.ok} onClose={() => setPanel('none')} />}
-              {panel === 'apply' && <ApplyPanel text={work.text} target={target} errors={errorCount} onClose={() => setPanel('none')} />}
+              {panel === 'apply' && (
+                <ApplyPanel text={work.text} target={target} errors={errorCount} onClose={() => setPanel('none')} opened={openedNow} onOpenedChange={onOpenedChange} onReplaceText={onReplaceText} />
+              )}
             </div>
           )}
           <div className="h-36 min-h-0 border-t border-zinc-200 dark:border-zinc-800">

@@ -1,0 +1,105 @@
+/**
+ * A stale edit in the Builder (the simulated cluster): a stack opened with `?edit=` is applied as of
+ * the version opened, so another user's change made since (an image hotfix through /api/apply, the
+ * same field manager `canopy`) is refused, not silently undone: the panel names who changed it and
+ * when, shows what changed, and re-bases the edits onto the live version, keeping both.
+ */
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { smallStack } from './support/stack';
+
+test.use({ viewport: { width: 1680, height: 1000 } });
+test.describe.configure({ timeout: 90_000 });
+
+const HEADERS = { 'X-Canopy-Request': '1' };
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+const IMAGE = 'registry.invalid/canopy/engine:test';
+const HOTFIX = 'registry.invalid/canopy/engine:hotfix';
+
+async function applied(request: APIRequestContext, manifest: string, dryRun = false): Promise<{ unchanged: boolean; changes?: { path: string }[] }> {
+  const response = await request.post(`/api/apply${dryRun ? '?dryRun=true' : ''}`, { headers: { ...HEADERS, 'content-type': 'application/yaml' }, data: manifest });
+  expect(response.status(), await response.text()).toBe(200);
+  return ((await response.json()) as { results: { unchanged: boolean; changes?: { path: string }[] }[] }).results[0]!;
+}
+
+async function openForEditing(page: Page, namespace: string, name: string) {
+  await page.goto(`/builder?edit=${namespace}/${name}`);
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('builder-notice')).toContainText(`Loaded the running stack ${namespace}/${name}`);
+}
+
+test("another user's change since the stack was opened is refused, named and shown; re-basing keeps it and the edit", async ({ page, request }) => {
+  const name = unique('stale');
+  const manifest = smallStack('team-a', name, 1);
+  await applied(request, manifest);
+  await openForEditing(page, 'team-a', name);
+
+  // Meanwhile another user applies an image hotfix (through Canopy: the same field manager).
+  await applied(request, manifest.replace(IMAGE, HOTFIX));
+
+  // In this tab, only the termination delay.
+  await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('60s');
+  await expect(page.locator('.cm-line', { hasText: 'terminationDelay: 60s' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const apply = page.getByTestId('apply-panel');
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+
+  // Refused, in plain words, with who changed it and when; no diff that would revert the hotfix.
+  const failure = apply.getByTestId('apply-failure');
+  await expect(failure).toContainText(new RegExp(`PodCliqueSet team-a/${name} changed on the cluster since you opened it \\(last changed by Canopy's apply at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC\\)`));
+  await expect(apply.getByTestId('apply-results')).toHaveCount(0);
+  await expect(apply.getByTestId('apply-confirm')).toHaveAttribute('aria-disabled', 'true');
+  await expect(apply.getByTestId('apply-blocked')).toContainText('Your edits were made to an older version of this stack');
+
+  // What changed on the cluster since: the hotfix, old and new.
+  await apply.getByRole('button', { name: 'Show what changed' }).click();
+  const changed = apply.getByTestId('apply-stale-changes');
+  await expect(changed.getByRole('row', { name: /image/ }).getByRole('cell')).toHaveText([
+    'spec.template.cliques[name="engine"].spec.podSpec.containers[name="engine"].image',
+    JSON.stringify(IMAGE),
+    JSON.stringify(HOTFIX),
+  ]);
+
+  // Re-based: the hotfix comes into the YAML, the edit stays; the dry run now changes only the delay.
+  await apply.getByRole('button', { name: 'Re-base my edits onto the live version' }).click();
+  await expect(page.getByTestId('builder-notice')).toContainText('Re-based your edits onto the live version');
+  await expect(page.locator('.cm-line', { hasText: `image: ${HOTFIX}` })).toHaveCount(1);
+  await expect(page.locator('.cm-line', { hasText: 'terminationDelay: 60s' })).toHaveCount(1);
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  const results = apply.getByTestId('apply-results');
+  await expect(results).toContainText(`PodCliqueSet team-a/${name}: 1 change(s)`);
+  await expect(results.getByRole('row', { name: /terminationDelay/ }).getByRole('cell')).toHaveText(['spec.template.terminationDelay', '"4h"', '"60s"']);
+  await apply.getByTestId('apply-confirm').click();
+  await expect(results).toContainText(`PodCliqueSet team-a/${name}: applied`);
+
+  // On the cluster: both changes.
+  expect((await applied(request, smallStack('team-a', name, 1, '\n    terminationDelay: 60s').replace(IMAGE, HOTFIX), true)).unchanged).toBe(true);
+
+  // The work stands on the version it applied: a further edit applies without a refusal.
+  await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('90s');
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  await expect(results).toContainText(`PodCliqueSet team-a/${name}: 1 change(s)`);
+  await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
+});
+
+test('a stack pasted without a resourceVersion applies as before: last write wins', async ({ page, request }) => {
+  const name = unique('paste');
+  const manifest = smallStack('team-a', name, 1);
+  await applied(request, manifest);
+  await applied(request, manifest.replace(IMAGE, HOTFIX));
+  // The manifest of before the hotfix, loaded from a file: nothing says which version it was read at.
+  const file = test.info().outputPath('before.yaml');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, manifest);
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await page.getByTestId('builder-file-input').setInputFiles(file);
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const apply = page.getByTestId('apply-panel');
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  await expect(apply.getByTestId('apply-results').getByRole('row', { name: /image/ }).getByRole('cell')).toHaveText([
+    'spec.template.cliques[name="engine"].spec.podSpec.containers[name="engine"].image',
+    JSON.stringify(HOTFIX),
+    JSON.stringify(IMAGE),
+  ]);
+  await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
+});
