@@ -4,6 +4,7 @@
  * same field manager `canopy`) is refused, not silently undone: the panel names who changed it and
  * when, shows what changed, and re-bases the edits onto the live version, keeping both.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { smallStack } from './support/stack';
 
@@ -103,3 +104,34 @@ test('a stack pasted without a resourceVersion applies as before: last write win
   ]);
   await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`${colorScheme} mode`, () => {
+    test.use({ colorScheme });
+
+    test('the stale-edit refusal, what changed and its buttons pass axe (WCAG 2.1 A/AA, contrast included) and work by keyboard', async ({ page, request }) => {
+      const name = unique('axe');
+      const manifest = smallStack('team-a', name, 1);
+      await applied(request, manifest);
+      await openForEditing(page, 'team-a', name);
+      await applied(request, manifest.replace(IMAGE, HOTFIX));
+      await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('60s');
+      await page.getByRole('button', { name: 'Apply…' }).click();
+      const apply = page.getByTestId('apply-panel');
+      await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+      await expect(apply.getByTestId('apply-stale')).toBeVisible();
+      const show = apply.getByRole('button', { name: 'Show what changed' });
+      await show.focus();
+      await page.keyboard.press('Enter');
+      await expect(show).toHaveAttribute('aria-expanded', 'true');
+      await expect(apply.getByTestId('apply-stale-changes').getByRole('row', { name: /image/ })).toHaveCount(1);
+      const { violations } = await new AxeBuilder({ page }).include('[data-testid="apply-panel"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await page.keyboard.press('Tab');
+      await expect(apply.getByRole('button', { name: 'Re-base my edits onto the live version' })).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('builder-notice')).toContainText('Re-based your edits onto the live version');
+      await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
+    });
+  });
+}
