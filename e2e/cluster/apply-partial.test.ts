@@ -184,5 +184,12 @@ describe('a manifest read at an older resourceVersion', () => {
     const { results } = (await applied.json()) as { results: { changes?: { path: string; new?: unknown }[] }[] };
     expect(results[0]?.changes).toEqual([expect.objectContaining({ path: 'spec.template.terminationDelay', new: '60s' })]);
     expect((await pcs('stale')).spec.template.cliques[0]!.spec.podSpec.containers[0]!.image).toBe('registry.invalid/canopy/engine:hotfix');
+
+    // Scaled since, and the manifest at another replica count: the field conflict is what the apiserver
+    // finds first (as it makes the patch, before the precondition); the simulated apiserver alike.
+    expect((await postScale({ kind: 'PodCliqueSet', namespace: probeNamespace, name: 'stale', replicas: 2, dryRun: false })).status).toBe(200);
+    const both = await post('?dryRun=true', rebased);
+    expect(both.status).toBe(409);
+    expect(((await both.json()) as ErrorAnswer).error.message).toBe('Apply failed with 1 conflict: conflict with "canopy" with subresource "scale" using grove.io/v1alpha1: .spec.replicas');
   });
 });

@@ -123,6 +123,16 @@ describe('a resourceVersion in the applied object (the precondition of a stale e
     expect(applyNow(sim, stack(1, { terminationDelay: '2h' }), true).unchanged).toBe(false);
   });
 
+  it("comes after server-side apply's field conflicts, as the real apiserver checks them (e2e/cluster/apply-partial.test.ts)", async () => {
+    const s = source();
+    const sim = (s as unknown as { sim: Parameters<typeof applyNow>[0] }).sim;
+    const opened = applyNow(sim, stack(1), false).after.metadata!.resourceVersion!;
+    await s.scale('PodCliqueSet', 'team-a', 'infer', 2, { dryRun: false });
+    expect((await refusal(() => applyNow(sim, at(stack(1), opened), true))).message).toBe('Apply failed with 1 conflict: conflict with "canopy" with subresource "scale" using grove.io/v1alpha1: .spec.replicas');
+    // The scaled count in the manifest: no field conflict, so the stale version is what is refused.
+    expect((await refusal(() => applyNow(sim, at(stack(2), opened), true))).message).toMatch(/the object has been modified/);
+  });
+
   it('is ignored on create, as the apiserver ignores it', () => {
     const s = source();
     const sim = (s as unknown as { sim: Parameters<typeof applyNow>[0] }).sim;

@@ -265,7 +265,9 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
     const listed = unknown.length === 1 ? unknown[0] : ['errors:', ...unknown.map((u) => `  ${u}`)].join('\n');
     throw actionError(500, 'InternalError', `failed to create typed patch object (${namespaced ? object.metadata.namespace : ''}/${name}; ${group}, Kind=${kind}): ${listed}`);
   }
-  // The storage's precondition on update, checked before validation as the apiserver's update does.
+  // In the apiserver's order: server-side apply's field conflicts as the patch is made, then the
+  // storage's precondition on update, then validation (the ownership is written once all pass, below).
+  claimFields(owners, before, applied, manager, options.force === true, String(object.apiVersion), false);
   const precondition = typeof object.metadata.resourceVersion === 'number' ? String(object.metadata.resourceVersion) : object.metadata.resourceVersion;
   if (before && typeof precondition === 'string' && precondition !== '' && precondition !== before.metadata?.resourceVersion) {
     const info = KIND_INFO[k];
