@@ -28,21 +28,26 @@ async function openForEditing(page: Page, namespace: string, name: string) {
   await expect(page.getByTestId('builder-notice')).toContainText(`Loaded the running stack ${namespace}/${name}`);
 }
 
-test("another user's change since the stack was opened is refused, named and shown; re-basing keeps it and the edit", async ({ page, request }) => {
-  const name = unique('stale');
+/**
+ * The reviewer's steps: a new stack opened with ?edit=; meanwhile another user's image hotfix through
+ * Canopy (the same field manager); in this tab only the termination delay, then the dry run.
+ */
+async function staleDryRun(page: Page, request: APIRequestContext, prefix: string) {
+  const name = unique(prefix);
   const manifest = smallStack('team-a', name, 1);
   await applied(request, manifest);
   await openForEditing(page, 'team-a', name);
-
-  // Meanwhile another user applies an image hotfix (through Canopy: the same field manager).
   await applied(request, manifest.replace(IMAGE, HOTFIX));
-
-  // In this tab, only the termination delay.
   await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('60s');
   await expect(page.locator('.cm-line', { hasText: 'terminationDelay: 60s' })).toHaveCount(1);
   await page.getByRole('button', { name: 'Apply…' }).click();
   const apply = page.getByTestId('apply-panel');
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  return { name, apply };
+}
+
+test("another user's change since the stack was opened is refused, named and shown; re-basing keeps it and the edit", async ({ page, request }) => {
+  const { name, apply } = await staleDryRun(page, request, 'stale');
 
   // Refused, in plain words, with who changed it and when; no diff that would revert the hotfix.
   const failure = apply.getByTestId('apply-failure');
@@ -110,15 +115,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     test.use({ colorScheme });
 
     test('the stale-edit refusal, what changed and its buttons pass axe (WCAG 2.1 A/AA, contrast included) and work by keyboard', async ({ page, request }) => {
-      const name = unique('axe');
-      const manifest = smallStack('team-a', name, 1);
-      await applied(request, manifest);
-      await openForEditing(page, 'team-a', name);
-      await applied(request, manifest.replace(IMAGE, HOTFIX));
-      await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('60s');
-      await page.getByRole('button', { name: 'Apply…' }).click();
-      const apply = page.getByTestId('apply-panel');
-      await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+      const { name, apply } = await staleDryRun(page, request, 'axe');
       await expect(apply.getByTestId('apply-stale')).toBeVisible();
       const show = apply.getByRole('button', { name: 'Show what changed' });
       await show.focus();
