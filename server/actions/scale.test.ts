@@ -157,6 +157,8 @@ describe('live scale: guarded by the expected replica count', () => {
   let reads: { replicas: number; resourceVersion: string }[] = [];
   let patches: { metadata?: { resourceVersion?: string }; spec: { replicas: number } }[] = [];
   let reading = 0;
+  /** Answer a PATCH with 200 and no body (kubeRequest then gives undefined). */
+  let emptyPatchBody = false;
   let apiserver: FakeApiserver;
   let connection: Connection;
   beforeAll(async () => {
@@ -180,6 +182,7 @@ describe('live scale: guarded by the expected replica count', () => {
           if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== live.resourceVersion) {
             return reply(409, { kind: 'Status', status: 'Failure', reason: 'Conflict', code: 409, message: 'the object has been modified; please apply your changes to the latest version and try again' });
           }
+          if (emptyPatchBody) return res.writeHead(200).end();
           reply(200, { spec: { replicas: body.spec.replicas } });
         });
         return;
@@ -195,6 +198,7 @@ describe('live scale: guarded by the expected replica count', () => {
     reads = r;
     patches = [];
     reading = 0;
+    emptyPatchBody = false;
   };
 
   it('refuses with a 409 when the count is not the expected one, and sends no patch', async () => {
@@ -220,6 +224,15 @@ describe('live scale: guarded by the expected replica count', () => {
     start({ replicas: 3, resourceVersion: '7' }, { replicas: 5, resourceVersion: '9' });
     await expect(undo(3)).rejects.toMatchObject({ status: 409, message: expect.stringContaining('has 5 replicas now, not 3') });
     expect(patches).toHaveLength(1);
+  });
+
+  it('a scale answered 200 with an empty body is sent once, guarded or not', async () => {
+    for (const expected of [undefined, 3]) {
+      start({ replicas: 3, resourceVersion: '7' });
+      emptyPatchBody = true;
+      expect(await undo(expected)).toMatchObject({ from: 3, to: 2 });
+      expect(patches).toHaveLength(1);
+    }
   });
 
   it('an unguarded scale sends no version', async () => {

@@ -92,14 +92,17 @@ export async function scaleObject(connection: Connection, kind: ScalableKind, na
       body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } },
       onWarning: (warning) => warnings.push(warning),
     });
+  // One successful PATCH ends the loop whatever its body (kubeRequest gives undefined for an empty one):
+  // only a guarded write refused for a moved version is tried again, at most GUARDED_ATTEMPTS times.
   let scale: Scale | undefined;
-  for (let attempt = 1; scale === undefined; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const actual = object.spec?.replicas ?? 0;
     if (expected !== undefined && actual !== expected) {
       throw new ActionFailure({ status: 409, reason: 'Conflict', message: replicasChangedRefusal(kind, namespace, name, expected, actual), causes: [{ field: 'spec.replicas', message: `${actual}, expected ${expected}` }] });
     }
     try {
       scale = await patch(expected !== undefined ? object.metadata?.resourceVersion : undefined);
+      break;
     } catch (error) {
       // The version moved between the read and the write: read again and decide on the replicas alone
       // (the operator writes status often; that is no reason to refuse).
@@ -112,7 +115,7 @@ export async function scaleObject(connection: Connection, kind: ScalableKind, na
     namespace,
     name,
     from: object.spec?.replicas ?? 0,
-    to: scale.spec?.replicas ?? replicas,
+    to: scale?.spec?.replicas ?? replicas,
     dryRun: options.dryRun,
     ...(hpa ? { hpa } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
