@@ -6,7 +6,7 @@
  * Lists whose items have an identity (lib/cluster/listIdentity: cliques and containers by name,
  * startsAfter as a set) are merged item by item; other lists, like scalars, are one value.
  */
-import { diffObjects, type FieldChange } from '../cluster/diff';
+import { deepEqual, diffObjects, type FieldChange } from '../cluster/diff';
 import { fieldPath } from '../cluster/fieldPath';
 import { LIST_IDENTITY, listItems, type ListItem } from '../cluster/listIdentity';
 import { isRecord, type KubeObject } from '../grove/meta';
@@ -37,9 +37,9 @@ export function merge3(base: unknown, ours: unknown, theirs: unknown): Merged {
 }
 
 function merge(base: unknown, ours: unknown, theirs: unknown, path: string, field: string | undefined, conflicts: MergeConflict[]): unknown {
-  if (same(ours, theirs)) return ours;
-  if (same(base, ours)) return theirs;
-  if (same(base, theirs)) return ours;
+  if (deepEqual(ours, theirs)) return ours;
+  if (deepEqual(base, ours)) return theirs;
+  if (deepEqual(base, theirs)) return ours;
   if (isRecord(ours) && isRecord(theirs)) return mergeMaps(isRecord(base) ? base : {}, ours, theirs, path, conflicts);
   const identity = field === undefined ? undefined : LIST_IDENTITY[field];
   if (identity && Array.isArray(ours) && Array.isArray(theirs)) {
@@ -69,7 +69,7 @@ function mergeLists(base: ListItem[], ours: ListItem[], theirs: ListItem[], path
   // Removed by the edit: gone, unless the live side changed the item meanwhile (then a conflict, still gone).
   for (const item of base) {
     if (o.has(item.id) || !t.has(item.id)) continue;
-    if (!same(item.value, t.get(item.id)!.value)) conflicts.push({ path: `${path}${item.segment}`, ...defined({ base: item.value, theirs: t.get(item.id)!.value }) });
+    if (!deepEqual(item.value, t.get(item.id)!.value)) conflicts.push({ path: `${path}${item.segment}`, ...defined({ base: item.value, theirs: t.get(item.id)!.value }) });
   }
   const out: unknown[] = [];
   for (const id of ids) {
@@ -85,17 +85,6 @@ function mergeLists(base: ListItem[], ours: ListItem[], theirs: ListItem[], path
 
 function defined(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-}
-
-/** Deep equality of plain data (key order aside). */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && same(a[k], b[k]));
-  }
-  return false;
 }
 
 export type RebaseResult =

@@ -101,7 +101,8 @@ function diffByPosition(a: unknown[], b: unknown[], keys: string[], path: string
   for (let i = shorter.length; i < longer.length; i++) out.push(longer === b ? { path: fieldPath(path, i), new: b[i] } : { path: fieldPath(path, i), old: a[i] });
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
+/** Deep equality of plain data (key order aside). */
+export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {

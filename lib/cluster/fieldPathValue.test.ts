@@ -23,6 +23,14 @@ describe('valueAtFieldPath', () => {
     expect(valueAtFieldPath(pcs, 'metadata.labels["app.kubernetes.io/name"]')).toBe('x');
   });
 
+  it('reads a label or annotation key as server-side apply writes it, dots and slash in it', () => {
+    const o = { metadata: { labels: { 'app.kubernetes.io/name': 'x', app: 'y' }, annotations: { 'grove.io/note': 'n' } } };
+    expect(valueAtFieldPath(o, '.metadata.labels.app.kubernetes.io/name')).toBe('x');
+    expect(valueAtFieldPath(o, '.metadata.labels.app')).toBe('y');
+    expect(valueAtFieldPath(o, '.metadata.annotations.grove.io/note')).toBe('n');
+    expect(valueAtFieldPath(o, '.metadata.labels.app.kubernetes.io/other')).toBeUndefined();
+  });
+
   it('is undefined where the object has no such field, or the path cannot be read', () => {
     expect(valueAtFieldPath(pcs, 'spec.template.cliques[name="decode"].spec.replicas')).toBeUndefined();
     expect(valueAtFieldPath(pcs, 'spec.nope.deeper')).toBeUndefined();

@@ -8,6 +8,9 @@ import { isRecord } from '../grove/meta';
 
 const SEGMENT = /^(?:\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\[=([^\]]*)\]|\[([^\]=]+=[^\]]*)\])/;
 
+/** Maps whose keys are free text (dots and slashes in them), as server-side apply names their fields. */
+const MAP_OF_KEYS = new Set(['labels', 'annotations']);
+
 export function valueAtFieldPath(object: unknown, path: string): unknown {
   let value = object;
   let rest = path;
@@ -19,6 +22,12 @@ export function valueAtFieldPath(object: unknown, path: string): unknown {
     if (key !== undefined || quoted !== undefined) {
       const name = key ?? (JSON.parse(quoted!) as string);
       value = isRecord(value) && Object.hasOwn(value, name) ? value[name] : undefined;
+      // Server-side apply writes a label or annotation key as it is (`.metadata.labels.app.kubernetes.io/name`):
+      // inside those maps the rest of the path is the one key.
+      if (MAP_OF_KEYS.has(name) && isRecord(value) && rest.startsWith('.') && !rest.startsWith('.[')) {
+        const whole = rest.slice(1);
+        return Object.hasOwn(value, whole) ? value[whole] : undefined;
+      }
     } else if (index !== undefined) {
       value = Array.isArray(value) ? value[Number(index)] : undefined;
     } else if (member !== undefined) {
