@@ -49,7 +49,7 @@ test('a 409 after a scale lists the field and its manager; force applies only fr
   // The field, its value on the cluster and in the YAML, who set it in words; for replicas a scale set, leaving them out.
   await expect(conflicts.getByRole('row', { name: /spec\.replicas/ }).getByRole('cell')).toHaveText(['spec.replicas', '2', '1', 'Canopy\'s Scale ("canopy" with subresource "scale" using grove.io/v1alpha1)']);
   await expect(apply.getByTestId('apply-blocked')).toContainText("spec.replicas is 2 on the cluster (set by Canopy's Scale), your YAML says 1.");
-  await expect(apply.getByTestId('apply-blocked')).toContainText('leave spec.replicas out of your YAML (the cluster keeps 2), or reload the stack from the cluster');
+  await expect(apply.getByTestId('apply-blocked')).toContainText('leave spec.replicas out of your YAML to keep 2, or change the count with Scale, then run the dry run again');
   await expect(apply.getByTestId('apply-blocked')).toContainText('take ownership (force) below');
   await expect(apply.getByTestId('apply-blocked')).not.toContainText('another field manager');
   // The 409 offers no apply with force: only the dry run with force.

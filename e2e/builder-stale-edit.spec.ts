@@ -5,7 +5,8 @@
  * when, shows what changed, and re-bases the edits onto the live version, keeping both.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { draft } from './support/builder';
 import { smallStack } from './support/stack';
 
 test.use({ viewport: { width: 1680, height: 1000 } });
@@ -84,6 +85,56 @@ test("another user's change since the stack was opened is refused, named and sho
   await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('90s');
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
   await expect(results).toContainText(`PodCliqueSet team-a/${name}: 1 change(s)`);
+  await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
+});
+
+/** The dry run was refused as a stale edit: nothing to apply, nothing that would revert the hotfix. */
+async function refusedAsStale(apply: Locator, name: string) {
+  await expect(apply.getByTestId('apply-failure')).toContainText(`PodCliqueSet team-a/${name} changed on the cluster since you opened it`);
+  await expect(apply.getByTestId('apply-results')).toHaveCount(0);
+  await expect(apply.getByTestId('apply-confirm')).toHaveAttribute('aria-disabled', 'true');
+}
+
+test('Undo after a re-base brings back the old text with the version it was written against: its dry run is still refused, not applied over the hotfix', async ({ page, request }) => {
+  const { name, apply } = await staleDryRun(page, request, 'undo');
+  await refusedAsStale(apply, name);
+  await apply.getByRole('button', { name: 'Re-base my edits onto the live version' }).click();
+  await expect(page.locator('.cm-line', { hasText: `image: ${HOTFIX}` })).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(page.locator('.cm-line', { hasText: `image: ${IMAGE}` })).toHaveCount(1);
+  await expect(page.locator('.cm-line', { hasText: 'terminationDelay: 60s' })).toHaveCount(1);
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  await refusedAsStale(apply, name);
+  await expect(apply.getByTestId('apply-blocked')).toContainText('Your edits were made to an older version of this stack');
+  // Still the hotfix on the cluster.
+  expect((await applied(request, smallStack('team-a', name, 1).replace(IMAGE, HOTFIX), true)).unchanged).toBe(true);
+
+  // Redo: the re-based text with the live version, whose dry run changes only the delay.
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  await expect(page.locator('.cm-line', { hasText: `image: ${HOTFIX}` })).toHaveCount(1);
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  await expect(apply.getByTestId('apply-results')).toContainText(`PodCliqueSet team-a/${name}: 1 change(s)`);
+  await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
+});
+
+test('a reload after ?edit= keeps the version opened: the edit is still applied as of it, and a change made since is refused', async ({ page, request }) => {
+  const name = unique('reload');
+  const manifest = smallStack('team-a', name, 1);
+  await applied(request, manifest);
+  await openForEditing(page, 'team-a', name);
+  await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('60s');
+  await expect.poll(async () => (await draft(page)).text).toContain('terminationDelay: 60s');
+  await page.reload();
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  await expect(page.locator('.cm-line', { hasText: 'terminationDelay: 60s' })).toHaveCount(1);
+
+  await applied(request, manifest.replace(IMAGE, HOTFIX));
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  const apply = page.getByTestId('apply-panel');
+  await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
+  await refusedAsStale(apply, name);
+  await expect(apply.getByRole('button', { name: 'Re-base my edits onto the live version' })).toBeVisible();
   await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
 });
 

@@ -6,7 +6,7 @@ import type { Permission } from '@/lib/cluster/capabilities';
 import { liveChangeOf, liveOf, loadedStackOf, stackKey, withResourceVersion, type LoadedStack } from '@/lib/builder/liveStack';
 import { rebaseOntoLive } from '@/lib/builder/rebase';
 import { setField } from '@/lib/builder/edits';
-import type { KubeObject } from '@/lib/grove/meta';
+import { valueAtFieldPath } from '@/lib/cluster/fieldPathValue';
 import { applyManifest } from '@/components/hooks/clusterActions';
 import { useKindObjects } from '@/components/hooks/useClusterStream';
 import { permissionFor, useCapabilities, type CapabilityState } from '@/components/hooks/useCapabilities';
@@ -23,14 +23,17 @@ import {
   ownershipChanges,
   podsRemoved,
   progressLines,
+  refusedBuilderStack,
   settleStep,
+  staleChange,
   staleVersion,
   type ApplyStep,
   type ApplyTarget,
   type ConflictDetail,
   type FieldConflict,
+  type StaleChange,
 } from './applyStep';
-import { DiffTable } from './DiffTable';
+import { DiffTable, Value } from './DiffTable';
 
 /**
  * May the user apply a PodCliqueSet here; null while asked. Stricter than the Workloads page's
@@ -54,8 +57,8 @@ interface ApplyPanelProps {
    * with that resourceVersion, so a change made on the cluster since is refused, not undone.
    */
   opened?: LoadedStack | null;
-  /** The work now stands on another version of that stack: after its apply, or a write to its status only. */
-  onOpenedChange?: (opened: LoadedStack) => void;
+  /** The work stands on `to` instead of `from` now: after its apply, or a write to its status only. */
+  onOpenedChange?: (from: LoadedStack, to: LoadedStack) => void;
   /** Replaces the builder's text (one undo step), then standing on `opened`; `note` says what changed. */
   onReplaceText?: (text: string, opened: LoadedStack | null, note: string) => void;
 }
@@ -98,7 +101,7 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
   // the edit stands on now (nothing the YAML holds changed), so its apply is not refused for it.
   const advanceTo = liveChange?.kind === 'status-only' && live ? loadedStackOf(live) : null;
   useEffect(() => {
-    if (advanceTo) onOpenedChange?.(advanceTo);
+    if (advanceTo && opened) onOpenedChange?.(opened, advanceTo);
     // Once per version: the callback's identity does not matter.
   }, [advanceTo?.key, advanceTo?.resourceVersion]);
 
@@ -127,7 +130,7 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
       // Applied: the work now stands on the version it made.
       const made = !dryRun && opened ? answer.results.find((r) => r.kind === 'PodCliqueSet' && stackKey(r.namespace || namespace, r.name) === opened.key) : undefined;
       const next = made ? loadedStackOf(made.after) : null;
-      if (next) onOpenedChange?.(next);
+      if (next && opened) onOpenedChange?.(opened, next);
     } catch (e) {
       answered = failedStep(e, dryRun, sent);
     }
@@ -135,10 +138,15 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
   };
 
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
-  const failedLive = step.kind === 'failed' && step.object?.kind === 'PodCliqueSet' ? runningObject(running, step.object.namespace || namespace, step.object.name) : null;
+  const failedLive = step.kind === 'failed' && step.object?.kind === 'PodCliqueSet' && step.object.name ? liveOf({ key: stackKey(step.object.namespace || namespace, step.object.name) }, running) : null;
   const details = conflictDetails(step, failedLive);
   const stale = step.kind === 'failed' && step.text === text && staleVersion(step) !== null;
-  const applyBlocked = applyBlockedReason(step, text, blocked, errors, details, opened !== null);
+  const staleKind = opened && liveChange ? staleChange(liveChange, staleVersion(step) ?? '', opened.resourceVersion) : null;
+  // The refused document is the builder's own stack (the version opened, or the one PodCliqueSet the canvas edits).
+  const ownDocument = fieldConflicts(step).length > 0 && refusedBuilderStack(step);
+  // The opened version's count tells whether the YAML's count is the user's own (then a reload would conflict again): only for its document.
+  const openedRefused = opened !== null && step.kind === 'failed' && step.object?.name ? stackKey(step.object.namespace || namespace, step.object.name) === opened.key : false;
+  const applyBlocked = applyBlockedReason(step, text, blocked, errors, details, opened ? { change: staleKind ?? 'changed', ...(openedRefused ? { replicas: valueAtFieldPath(opened.object, 'spec.replicas') } : {}) } : null);
   const conflicts = fieldConflicts(step);
   const force = forceStage(step, text, blocked, errors);
   const confirming = force === 'apply' && confirmingForce === step;
@@ -199,7 +207,7 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
               void run(true, true);
             }}
             onLeaveReplicasOut={
-              onReplaceText && details.some((d) => d.scaled && d.field === 'spec.replicas') && step.text === text
+              onReplaceText && ownDocument && details.some((d) => d.scaled && d.field === 'spec.replicas') && step.text === text
                 ? () => {
                     const edited = setField(text, ['spec', 'replicas'], undefined);
                     const kept = details.find((d) => d.field === 'spec.replicas')?.live;
@@ -209,10 +217,10 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
             }
           />
         )}
-        {stale && opened && liveChange && (
+        {stale && opened && liveChange && staleKind && (
           <StaleEdit
             opened={opened}
-            refusedAt={staleVersion(step) ?? ''}
+            kind={staleKind}
             change={liveChange}
             onRebase={
               onReplaceText && live
@@ -328,7 +336,6 @@ function Failure({ step }: { step: Extract<ApplyStep, { kind: 'failed' }> }) {
  * set, leaving them out of the YAML (the cluster keeps its count).
  */
 function Conflicts({ conflicts, offered, onDryRun, onLeaveReplicasOut }: { conflicts: ConflictDetail[]; offered: boolean; onDryRun: () => void; onLeaveReplicasOut?: () => void }) {
-  const value = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
   return (
     <div className="mt-2 flex flex-col gap-1" data-testid="apply-conflicts">
       <table className="w-full font-mono text-[11px]">
@@ -344,8 +351,12 @@ function Conflicts({ conflicts, offered, onDryRun, onLeaveReplicasOut }: { confl
           {conflicts.map((c) => (
             <tr key={c.field} className="border-t border-zinc-100 align-top dark:border-zinc-900">
               <td className="py-0.5 pr-2 [overflow-wrap:anywhere]">{c.field}</td>
-              <td className="pr-2">{value(c.live)}</td>
-              <td className="pr-2">{value(c.yours)}</td>
+              <td className="pr-2 [overflow-wrap:anywhere]">
+                <Value value={c.live} />
+              </td>
+              <td className="pr-2 [overflow-wrap:anywhere]">
+                <Value value={c.yours} />
+              </td>
               <td className="font-sans">
                 {c.by}
                 {c.by !== c.manager && <span className="font-mono text-zinc-600 dark:text-zinc-400"> ({c.manager})</span>}
@@ -374,12 +385,11 @@ function Conflicts({ conflicts, offered, onDryRun, onLeaveReplicasOut }: { confl
  * A stale edit: the stack changed on the cluster since the version opened. What changed (opened → live,
  * as a dry run lists it), and re-basing the edits onto the live version (lib/builder/rebase).
  */
-function StaleEdit({ opened, refusedAt, change, onRebase }: { opened: LoadedStack; refusedAt: string; change: ReturnType<typeof liveChangeOf>; onRebase?: () => string | null }) {
+function StaleEdit({ opened, kind, change, onRebase }: { opened: LoadedStack; kind: StaleChange; change: ReturnType<typeof liveChangeOf>; onRebase?: () => string | null }) {
   const [showing, setShowing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const id = useId();
-  // The version opened moved on since the refusal, and the page's copy is that version: only its status had changed.
-  const statusOnly = change.kind === 'status-only' || (change.kind === 'same' && refusedAt !== '' && refusedAt !== opened.resourceVersion);
+  const statusOnly = kind === 'status-only';
   return (
     <div className="mt-2 flex flex-col gap-1" data-testid="apply-stale">
       <div className="flex flex-wrap gap-2">
@@ -417,10 +427,6 @@ function StaleEdit({ opened, refusedAt, change, onRebase }: { opened: LoadedStac
       )}
     </div>
   );
-}
-
-function runningObject(running: readonly KubeObject[], namespace: string, name: string | null): KubeObject | null {
-  return running.find((o) => o.metadata?.namespace === namespace && o.metadata?.name === name) ?? null;
 }
 
 /** The confirm of an apply with force, from its reviewed diff: which fields change owner, and what that does. */

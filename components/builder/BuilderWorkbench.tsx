@@ -69,24 +69,13 @@ import { FindingsList, type BuilderFinding } from './FindingsList';
 
 import { Inspector, type InspectorProps, type TopologyLevels } from './Inspector';
 import { Palette } from './Palette';
+import { advanceOpened, nextStep, type Work } from './workStep';
 import { decodeShare, encodeShare, loadLocal, loadSessionHistory, readDraft, revOf, sameWork, saveDraft, saveSessionHistory, SHARE_PREFIX, STORAGE_KEY, type SavedWork } from './persistence';
 import { placePasted } from './pastePlacement';
 import { PreviewPanel } from './PreviewPanel';
 import { qualifyTopologyFindings, topologyValidationContext } from './topologyCheck';
 import type { StackLife } from './cliqueReplicas';
 import { unavailableText } from '../hooks/kindAvailability';
-
-interface Work {
-  text: string;
-  layout: Layout;
-  /**
-   * Which opened stack this is: a new number for each stack loaded (a template, a file, the clipboard, a
-   * running stack, a shared link, the other tab's version, another PodCliqueSet pasted over the whole
-   * YAML pane); an edit keeps its step's. The canvas selects nothing of a stack it did not show before
-   * (undo and redo across a load too). Absent on the work a tab opens with from its draft.
-   */
-  stack?: number;
-}
 
 let lastStackId = 0;
 /** A stack number no earlier one has, in this tab nor (time-based) in its session history from before a reload. */
@@ -359,7 +348,8 @@ function BuilderWorkbenchInner() {
         // taken. As an undo step (one for a run of them), so that this tab's last version is one Undo away.
         baseRev.current = revOf(theirs);
         synced.current = theirs;
-        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout, stack: h.present.stack }, OTHER_TAB_STEP));
+        // The same stack, so the version it was opened at stays with it (an apply of it is still refused if the stack changed since).
+        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout, stack: h.present.stack, ...(h.present.opened ? { opened: h.present.opened } : {}) }, OTHER_TAB_STEP));
         clearErrorNotice();
         if (theirs.flavour) setFlavour(theirs.flavour);
       } else setConflict(theirs);
@@ -403,9 +393,8 @@ function BuilderWorkbenchInner() {
       const sameStack = next.stack === undefined || next.stack === now.stack;
       if (now.text !== next.text || now.layout !== next.layout || !sameStack) clearErrorNotice();
       setHistory((h) => {
-        const stack = next.stack ?? h.present.stack;
-        if (h.present.text === next.text && h.present.layout === next.layout && h.present.stack === stack) return h;
-        return pushHistory(h, { ...next, stack }, coalesce);
+        const step = nextStep(h.present, next);
+        return step ? pushHistory(h, step, coalesce) : h;
       });
     },
     [clearErrorNotice],
@@ -799,9 +788,9 @@ function BuilderWorkbenchInner() {
   // ---- import, export, templates, share
   /** Loads a stack as a new one (one undo away); returns its stack number. */
   const load = useCallback(
-    (text: string, from: string): number => {
+    (text: string, from: string, opened?: LoadedStack | null): number => {
       const r = reads.read(text);
-      const next: Work = { text, layout: EMPTY_LAYOUT, stack: newStackId() };
+      const next: Work = { text, layout: EMPTY_LAYOUT, stack: newStackId(), ...(opened ? { opened } : {}) };
       commit(next);
       // The canvas drops its selection too (a new stack); the inspector shows the stack meanwhile.
       setSelection(EMPTY_SELECTION);
@@ -816,21 +805,17 @@ function BuilderWorkbenchInner() {
     [commit, reads],
   );
 
-  // The version of the running stack a `?edit=` load opened (its apply is sent as of it: ApplyPanel), for
-  // the stack number it was loaded as: undo past that load, or another load, leaves it behind.
-  const [opened, setOpened] = useState<{ stack: number; loaded: LoadedStack } | null>(null);
-  const openedNow = opened && opened.stack === work.stack ? opened.loaded : null;
-  const onOpenedChange = useCallback((loaded: LoadedStack) => {
-    const stack = workRef.current.stack;
-    if (stack !== undefined) setOpened({ stack, loaded });
-  }, []);
+  // The version of the running stack the present step was written against (`?edit=`; its apply is sent
+  // as of it: ApplyPanel). Kept in each undo step (workStep.ts), so undo, redo and a reload keep it with its text.
+  const openedNow = work.opened ?? null;
+  const onOpenedChange = useCallback((from: LoadedStack, to: LoadedStack) => setHistory((h) => advanceOpened(h, from, to)), []);
   const onReplaceText = useCallback(
     (text: string, loaded: LoadedStack | null, note: string) => {
-      commit({ text, layout: workRef.current.layout });
-      if (loaded) onOpenedChange(loaded);
+      // A re-base is one undo step with the version it now stands on; undo brings back the old text with the old version.
+      commit({ text, layout: workRef.current.layout, ...(loaded ? { opened: loaded } : {}) });
       setNotice({ tone: 'info', text: note });
     },
-    [commit, onOpenedChange],
+    [commit],
   );
 
   // ---- `/builder?edit=<namespace>/<name>`: the running stack, as itself, once the stream has it (on top of
@@ -850,9 +835,7 @@ function BuilderWorkbenchInner() {
     if (!loaded || editRequest === null) return;
     const running = livePcs.find((p) => stackKey(String(p.metadata?.namespace), String(p.metadata?.name)) === editRequest);
     if (running) {
-      const stack = load(liveStackText(running), `the running stack ${editRequest}: Apply updates it, after a dry run shows the diff`);
-      const loaded = loadedStackOf(running);
-      setOpened(loaded ? { stack, loaded } : null);
+      load(liveStackText(running), `the running stack ${editRequest}: Apply updates it, after a dry run shows the diff`, loadedStackOf(running));
       setEditRequest(null);
     } else if (livePcsAvailability.status === 'live') {
       setNotice({ tone: 'error', text: `Cannot open ${editRequest} for editing: the cluster has no PodCliqueSet of that name.` });

@@ -4,7 +4,7 @@ import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { ActionFailure } from '../hooks/clusterActions';
 import type { KubeObject } from '../../lib/grove/meta';
 import { smallStack } from '../../e2e/support/stack';
-import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, progressLines, settleStep, staleVersion, type ApplyStep } from './applyStep';
+import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, progressLines, refusedBuilderStack, settleStep, staleChange, staleVersion, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -123,6 +123,18 @@ describe('a failed apply', () => {
 });
 
 describe('the words of a refusal', () => {
+  test('a stale refusal where only the status changed (the operator wrote it before the stream had it) says to run the dry run again, not to re-base', () => {
+    const stale = failed({ status: 409, dryRun: true, message: 'changed', causes: [{ field: 'metadata.resourceVersion', message: "405 is the version you opened; the cluster's is 406 (…)" }] });
+    // The page's copy arrived (status-only), so the version opened moved on to it: the same as live, not the refused one.
+    expect(staleChange({ kind: 'same' }, '405', '406')).toBe('status-only');
+    expect(staleChange({ kind: 'status-only', resourceVersion: '406' }, '405', '405')).toBe('status-only');
+    expect(staleChange({ kind: 'same' }, '405', '405')).toBe('not-received');
+    expect(staleChange({ kind: 'changed', resourceVersion: '406', changes: [] }, '405', '405')).toBe('changed');
+    expect(applyBlockedReason(stale, 'a', null, 0, [], { change: staleChange({ kind: 'same' }, '405', '406') })).toBe('Only its status changed since you opened it: run the dry run again.');
+    expect(applyBlockedReason(stale, 'a', null, 0, [], { change: 'not-received' })).not.toMatch(/re-base/);
+    expect(applyBlockedReason(stale, 'a', null, 0, [], { change: 'gone' })).toMatch(/deleted/);
+  });
+
   test("a strict field validation's message ends without dangling punctuation once its one cause is shown apart", () => {
     const message = 'failed to create typed patch object (default/disagg; grove.io/v1alpha1, Kind=PodCliqueSet): .spec.template.cliques[name="frontend"].spec.bogusField: field not declared in schema';
     const cause = { field: 'spec.template.cliques[name="frontend"].spec.bogusField', message: 'field not declared in schema' };
@@ -133,14 +145,18 @@ describe('the words of a refusal', () => {
   const conflict = (text: string): Failed =>
     failed({ status: 409, dryRun: true, text, message: `Apply failed with 1 conflict: conflict with ${scaled}: .spec.replicas`, causes: [{ field: '.spec.replicas', message: `conflict with ${scaled}` }], object: { document: 0, kind: 'PodCliqueSet', namespace: 'team-a', name: 'infer' } });
 
-  test("a 409 after Canopy's Scale names the field, the cluster's value, the YAML's, and suggests leaving replicas out or reloading", () => {
+  test("a 409 after Canopy's Scale names the field, the cluster's value, the YAML's, and suggests leaving replicas out or Scale", () => {
     const text = smallStack('team-a', 'infer', 2);
     const live = { apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSet', metadata: { name: 'infer', namespace: 'team-a' }, spec: { replicas: 3 } } as KubeObject;
     const details = conflictDetails(conflict(text), live);
     expect(details).toEqual([{ field: 'spec.replicas', manager: scaled, by: "Canopy's Scale", scaled: true, live: 3, yours: 2 }]);
     const reason = applyBlockedReason(conflict(text), text, null, 0, details)!;
     expect(reason).toMatch(/^spec\.replicas is 3 on the cluster \(set by Canopy's Scale\), your YAML says 2\. /);
-    expect(reason).toContain('leave spec.replicas out of your YAML (the cluster keeps 3), or reload the stack from the cluster');
+    expect(reason).toContain("The stack was scaled (by Canopy's Scale), so its replica count belongs to Scale: leave spec.replicas out of your YAML to keep 3, or change the count with Scale, then run the dry run again.");
+    expect(reason).toContain('take ownership (force) below to set it here');
+    // Not known to be written before the scale: no claim that it was, and no reload (it may be a count the user chose).
+    expect(reason).not.toContain('after this YAML was written');
+    expect(reason).not.toContain('reload');
     expect(reason).toContain('take ownership (force) below');
     expect(reason).not.toContain('another field manager');
     // The live object not known (yet): the manager and the YAML's value still.
@@ -151,6 +167,24 @@ describe('the words of a refusal', () => {
     const [d] = conflictDetails(other, liveClique);
     expect(d).toMatchObject({ by: '"kubectl-edit"', scaled: false, live: 4, yours: 1 });
     expect(applyBlockedReason(other, text, null, 0, [d!])).toMatch(/^spec\.template\.cliques\[name="engine"\]\.spec\.replicas is 4 on the cluster \(set by "kubectl-edit"\), your YAML says 1\. Set it to the cluster's value/);
+  });
+
+  test('reloading the stack is offered only when the YAML keeps the count of the version opened (a count the user changed would conflict again)', () => {
+    const text = smallStack('team-a', 'infer', 2);
+    const live = { apiVersion: 'grove.io/v1alpha1', kind: 'PodCliqueSet', metadata: { name: 'infer', namespace: 'team-a' }, spec: { replicas: 3 } } as KubeObject;
+    const details = conflictDetails(conflict(text), live);
+    // Opened at 2, before the scale to 3: the user did not change it, a reload starts from 3.
+    expect(applyBlockedReason(conflict(text), text, null, 0, details, { change: 'changed', replicas: 2 })).toContain('or reload the stack from the cluster (Edit in Builder) to start from its count');
+    // Opened at 3 (after the scale), the user set 2: a reload would bring the same conflict.
+    expect(applyBlockedReason(conflict(text), text, null, 0, details, { change: 'changed', replicas: 3 })).not.toContain('reload');
+  });
+
+  test("'Leave spec.replicas out' is for the builder's own PodCliqueSet only, not another in the same file", () => {
+    const text = `${smallStack('team-a', 'infer', 2)}---\n${smallStack('team-a', 'second', 2)}`;
+    const on = (document: number, name: string) => ({ ...conflict(text), object: { document, kind: 'PodCliqueSet', namespace: 'team-a', name } });
+    expect(refusedBuilderStack(on(0, 'infer'))).toBe(true);
+    expect(refusedBuilderStack(on(1, 'second'))).toBe(false);
+    expect(refusedBuilderStack({ kind: 'idle' })).toBe(false);
   });
 
   test('a forced diff says how many pods a replicas decrease removes', () => {
@@ -168,7 +202,7 @@ describe('the words of a refusal', () => {
     expect(staleVersion(failed({ status: 409 }))).toBeNull();
     expect(fieldConflicts(stale)).toEqual([]);
     expect(forceStage(stale, 'a', null, 0)).toBeNull();
-    expect(applyBlockedReason(stale, 'a', null, 0, [], true)).toMatch(/^Your edits were made to an older version of this stack: see what changed on the cluster, then re-base your edits/);
-    expect(applyBlockedReason(stale, 'a', null, 0, [], false)).toMatch(/^Your manifest names metadata\.resourceVersion 405, an older version than the cluster's/);
+    expect(applyBlockedReason(stale, 'a', null, 0, [], { change: 'changed' })).toMatch(/^Your edits were made to an older version of this stack: see what changed on the cluster, then re-base your edits/);
+    expect(applyBlockedReason(stale, 'a', null, 0, [], null)).toMatch(/^Your manifest names metadata\.resourceVersion 405, an older version than the cluster's/);
   });
 });

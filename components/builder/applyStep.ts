@@ -5,6 +5,8 @@ import { valueAtFieldPath } from '../../lib/cluster/fieldPathValue';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { KubeObject } from '../../lib/grove/meta';
 import { podCliqueSetPodCount } from '../../lib/grove/pod-count';
+import { readBuilderText } from '../../lib/builder/document';
+import type { LiveChange } from '../../lib/builder/liveStack';
 import { plural } from '../../lib/workloads/plural';
 
 /** The namespace an apply lands in, and why that one. */
@@ -42,22 +44,41 @@ export function failedStep(error: unknown, dryRun: boolean, text: string): Apply
 }
 
 /**
+ * What a stale-edit refusal found on the cluster, against the version opened: its spec or metadata
+ * changed; only its status (the operator's write, which landed before this page's stream had it: the
+ * version opened has moved on since the refusal); deleted; or the page has not received the new version yet.
+ */
+export type StaleChange = 'changed' | 'status-only' | 'gone' | 'not-received';
+
+/** The StaleChange of a refusal at version `refusedAt` (staleVersion; '' when not said), with the live stack compared to the version opened now. */
+export function staleChange(change: LiveChange, refusedAt: string, openedVersion: string): StaleChange {
+  if (change.kind === 'same') return refusedAt !== '' && refusedAt !== openedVersion ? 'status-only' : 'not-received';
+  return change.kind;
+}
+
+/** The stack the builder opened from the cluster (`?edit=`): what changed since (StaleChange), and its spec.replicas then. */
+export interface OpenedContext {
+  change: StaleChange;
+  replicas?: unknown;
+}
+
+/**
  * Why Apply is disabled now, or null when it may be pressed: only after a dry run of exactly the
  * text on screen (an answer for an older text must not enable applying the newer one). A 409 says
  * what it is about: each conflicting field with its value on the cluster and in the YAML (`details`,
  * conflictDetails), or the stack having changed since it was opened (`opened`: the builder opened it
- * from the cluster and knows that version, so it can show what changed and re-base the edits).
+ * from the cluster and knows that version, so it says what changed and can re-base the edits).
  */
-export function applyBlockedReason(step: ApplyStep, text: string, blocked: string | null, errors: number, details?: readonly ConflictDetail[], opened = false): string | null {
+export function applyBlockedReason(step: ApplyStep, text: string, blocked: string | null, errors: number, details?: readonly ConflictDetail[], opened: OpenedContext | null = null): string | null {
   if (blocked) return blocked;
   if (errors > 0) return `Fix the ${errors} error(s) first.`;
   if (step.kind === 'failed' && step.text === text) {
     const conflicts = details ?? fieldConflicts(step).map((c) => conflictDetail(c, null, null));
-    if (conflicts.length > 0) return `${conflicts.map(conflictSentence).join('; ')}. ${conflictAdvice(conflicts)}`;
+    if (conflicts.length > 0) return `${conflicts.map(conflictSentence).join('; ')}. ${conflictAdvice(conflicts, opened)}`;
     const stale = staleVersion(step);
     if (stale !== null) {
       return opened
-        ? 'Your edits were made to an older version of this stack: see what changed on the cluster, then re-base your edits onto the live version and run the dry run again.'
+        ? STALE_WORDS[opened.change]
         : `Your manifest names metadata.resourceVersion${stale ? ` ${stale}` : ''}, an older version than the cluster's: open the live stack (Edit in Builder) and make your edits there, or remove the resourceVersion to apply over what the cluster has now.`;
     }
     if (step.dryRun) return 'The dry run was refused: change the manifest, then run the dry run again.';
@@ -149,6 +170,16 @@ function failedObject(step: Extract<ApplyStep, { kind: 'failed' }>): unknown {
   }
 }
 
+/**
+ * Whether the refused document is the PodCliqueSet the builder edits (its first): only that one may be
+ * edited by a builder edit (setField), not another PodCliqueSet of the same file.
+ */
+export function refusedBuilderStack(step: ApplyStep): boolean {
+  if (step.kind !== 'failed' || !step.object) return false;
+  const read = readBuilderText(step.text);
+  return read.ok && read.doc.pcsIndex === step.object.document;
+}
+
 /** The 409's conflicting fields with their values: `live`, the object on the cluster now (the page's copy), or null when not known. */
 export function conflictDetails(step: ApplyStep, live: KubeObject | null | undefined): ConflictDetail[] {
   const conflicts = fieldConflicts(step);
@@ -165,13 +196,26 @@ export function conflictSentence(c: ConflictDetail): string {
   return c.live === undefined ? `${c.field} was last set on the cluster by ${c.by}, ${yours}` : `${c.field} is ${shown(c.live)} on the cluster (set by ${c.by}), ${yours}`;
 }
 
-/** What to do about the conflicts: for replicas a scale set, leaving them to it; always, force after its dry run, or another manifest. */
-export function conflictAdvice(conflicts: readonly ConflictDetail[]): string {
+const STALE_WORDS: Record<StaleChange, string> = {
+  changed: 'Your edits were made to an older version of this stack: see what changed on the cluster, then re-base your edits onto the live version and run the dry run again.',
+  'status-only': 'Only its status changed since you opened it: run the dry run again.',
+  gone: 'This stack was deleted from the cluster since you opened it: there is no live version to apply your edits to.',
+  'not-received': "The stack changed on the cluster since you opened it, and this page has not received the new version yet: see what changed once it arrives, then run the dry run again.",
+};
+
+/**
+ * What to do about the conflicts: for replicas a scale set, leaving them to Scale; always, force after
+ * its dry run, or another manifest. Reloading the stack is offered only when the YAML keeps the count of
+ * the version opened (`opened.replicas`): a count the user changed would conflict again after a reload.
+ */
+export function conflictAdvice(conflicts: readonly ConflictDetail[], opened: OpenedContext | null = null): string {
   const force = 'Or take ownership (force) below, after a dry run with force shows what that changes.';
   const replicas = conflicts.find((c) => c.scaled && c.field === 'spec.replicas');
   if (replicas) {
     const keeps = replicas.live === undefined ? 'the scaled count' : shown(replicas.live);
-    return `The stack was scaled after this YAML was written: leave spec.replicas out of your YAML (the cluster keeps ${keeps}), or reload the stack from the cluster (Edit in Builder), then run the dry run again. ${force}`;
+    const unchanged = opened !== null && opened.replicas !== undefined && replicas.yours !== undefined && shown(opened.replicas) === shown(replicas.yours);
+    const reload = unchanged ? ', or reload the stack from the cluster (Edit in Builder) to start from its count' : '';
+    return `The stack was scaled (by ${replicas.by}), so its replica count belongs to Scale: leave spec.replicas out of your YAML to keep ${keeps}, or change the count with Scale${reload}, then run the dry run again. Or take ownership (force) below to set it here, after a dry run with force shows what that changes.`;
   }
   return `Set ${conflicts.length === 1 ? 'it' : 'them'} to the cluster's value${conflicts.length === 1 ? '' : 's'} (an equal value is no conflict) or leave ${conflicts.length === 1 ? 'it' : 'them'} out, then run the dry run again. ${force}`;
 }

@@ -115,6 +115,17 @@ describe('the undo history kept for the session', () => {
     expect(loadSessionHistory({ ...work('b'), flavour: 'vllm', rev: 4 }, session)?.history).toEqual({ past: [step('a', 1)], present: step('b', 2), future: [step('c', 2)], lastKey: null });
   });
 
+  test("each step keeps the version of the running stack it was written against (a reload still applies it as of that version); a damaged one is dropped, never sent", () => {
+    const session = memoryStorage();
+    const v = (resourceVersion: string) => ({ key: 'team-a/x', resourceVersion, object: { kind: 'PodCliqueSet', metadata: { name: 'x', namespace: 'team-a' } } });
+    const step = (text: string, opened: unknown) => ({ ...work(text), stack: 7, opened });
+    saveSessionHistory({ past: [step('edit', v('5'))], present: step('rebased', v('9')), future: [step('broken', { key: 'team-a/x', resourceVersion: '' })] } as never, { baseRev: 4, flavour: 'vllm' }, session);
+    const back = loadSessionHistory({ ...work('rebased'), flavour: 'vllm', rev: 4 }, session)?.history;
+    expect(back?.past).toEqual([step('edit', v('5'))]);
+    expect(back?.present).toEqual(step('rebased', v('9')));
+    expect(back?.future).toEqual([{ ...work('broken'), stack: 7 }]);
+  });
+
   test('nothing kept, or something unreadable: no history', () => {
     const session = memoryStorage();
     expect(loadSessionHistory(work('a'), session)).toBeNull();

@@ -5,6 +5,7 @@
  * The hash never reaches the server.
  */
 import type { Layout } from '@/lib/builder/layout';
+import type { LoadedStack } from '@/lib/builder/liveStack';
 import type { Flavour } from '@/lib/builder/templates';
 
 export interface SavedWork {
@@ -136,8 +137,12 @@ function sessionStore(): DraftStorage | null {
   }
 }
 
-/** An undo step: the work without its flavour (the flavour is not undone). */
-export type DraftStep = Pick<SavedWork, 'text' | 'layout'>;
+/**
+ * An undo step: the work without its flavour (the flavour is not undone). `opened`: the version of the
+ * running stack the step's text was written against (the builder's `?edit=`), kept so that a reload
+ * still sends its apply as of that version (a change made on the cluster since is refused, not undone).
+ */
+export type DraftStep = Pick<SavedWork, 'text' | 'layout'> & { opened?: LoadedStack };
 
 /** Where this tab's work stood when it left: the draft revision it last read or wrote, and its flavour. */
 export interface SessionBase {
@@ -181,16 +186,17 @@ export function loadSessionHistory(stored: SavedWork | null, storage: DraftStora
   try {
     const h = JSON.parse(storage?.getItem(HISTORY_KEY) ?? 'null') as { past?: unknown; present?: unknown; future?: unknown; baseRev?: unknown; flavour?: Flavour } | null;
     if (!h || !Array.isArray(h.past) || !Array.isArray(h.future) || !isDraftStep(h.present)) return null;
-    const past = h.past.filter(isDraftStep);
-    const future = h.future.filter(isDraftStep);
+    const past = h.past.filter(isDraftStep).map(checkedOpened);
+    const future = h.future.filter(isDraftStep).map(checkedOpened);
     const baseRev = typeof h.baseRev === 'number' ? h.baseRev : 0;
     // A session kept before sessions carried the flavour: the draft's.
     const flavour = 'flavour' in h ? h.flavour : stored?.flavour;
-    const mine: SavedWork = { text: h.present.text, layout: h.present.layout, flavour };
+    const present = checkedOpened(h.present);
+    const mine: SavedWork = { text: present.text, layout: present.layout, flavour };
     // The step's other fields (the builder's stack number) stay: it is the same work.
-    if (stored && sameWork(mine, stored)) return { history: { past, present: { ...h.present, text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
+    if (stored && sameWork(mine, stored)) return { history: { past, present: { ...present, text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
     if (stored && revOf(stored) <= baseRev) return null;
-    return { history: { past, present: h.present, future, lastKey: null }, baseRev, flavour, conflict: stored };
+    return { history: { past, present, future, lastKey: null }, baseRev, flavour, conflict: stored };
   } catch {
     return null;
   }
@@ -198,4 +204,16 @@ export function loadSessionHistory(stored: SavedWork | null, storage: DraftStora
 
 function isDraftStep(v: unknown): v is DraftStep {
   return isSavedWork(v);
+}
+
+function isLoadedStack(v: unknown): v is LoadedStack {
+  const o = v as LoadedStack | null;
+  return !!o && typeof o === 'object' && typeof o.key === 'string' && typeof o.resourceVersion === 'string' && o.resourceVersion !== '' && !!o.object && typeof o.object === 'object';
+}
+
+/** The step, without an `opened` that is not a version (a damaged session): it could not be sent as one. */
+function checkedOpened<T extends DraftStep>(step: T): T {
+  if (!('opened' in step) || isLoadedStack(step.opened)) return step;
+  const { opened: _damaged, ...rest } = step;
+  return rest as T;
 }

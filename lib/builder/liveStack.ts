@@ -111,8 +111,8 @@ export function loadedStackOf(o: KubeObject): LoadedStack | null {
   return { key: keyOf(o), resourceVersion, object: editableOfLive(o) };
 }
 
-/** The running stack `loaded` is a version of, or null when the cluster no longer has it. */
-export function liveOf(loaded: LoadedStack, running: readonly KubeObject[]): KubeObject | null {
+/** The running stack `loaded` is a version of (or of that `namespace/name`), or null when the cluster no longer has it. */
+export function liveOf(loaded: Pick<LoadedStack, 'key'>, running: readonly KubeObject[]): KubeObject | null {
   return running.find((o) => keyOf(o) === loaded.key) ?? null;
 }
 
