@@ -31,6 +31,25 @@ describe('valueAtFieldPath', () => {
     expect(valueAtFieldPath(o, '.metadata.labels.app.kubernetes.io/other')).toBeUndefined();
   });
 
+  it('reads any map key with dots and slashes in it (resources, a node selector), and a plain key first', () => {
+    const o = {
+      spec: {
+        podSpec: {
+          containers: [{ name: 'c', resources: { limits: { 'nvidia.com/gpu': 8, cpu: '4' } } }],
+          nodeSelector: { 'kubernetes.io/hostname': 'node-1' },
+        },
+      },
+      data: { a: { b: 1 }, 'a.b': 2, 'x.y': { z: 3 } },
+    };
+    expect(valueAtFieldPath(o, '.spec.podSpec.containers[name="c"].resources.limits.nvidia.com/gpu')).toBe(8);
+    expect(valueAtFieldPath(o, '.spec.podSpec.containers[name="c"].resources.limits.cpu')).toBe('4');
+    expect(valueAtFieldPath(o, '.spec.podSpec.nodeSelector.kubernetes.io/hostname')).toBe('node-1');
+    expect(valueAtFieldPath(o, '.spec.podSpec.nodeSelector.kubernetes.io/zone')).toBeUndefined();
+    // A dotted key followed by more path; the plain key wins where both read.
+    expect(valueAtFieldPath(o, '.data.x.y.z')).toBe(3);
+    expect(valueAtFieldPath(o, '.data.a.b')).toBe(1);
+  });
+
   it('is undefined where the object has no such field, or the path cannot be read', () => {
     expect(valueAtFieldPath(pcs, 'spec.template.cliques[name="decode"].spec.replicas')).toBeUndefined();
     expect(valueAtFieldPath(pcs, 'spec.nope.deeper')).toBeUndefined();

@@ -8,26 +8,20 @@ import { isRecord } from '../grove/meta';
 
 const SEGMENT = /^(?:\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\[=([^\]]*)\]|\[([^\]=]+=[^\]]*)\])/;
 
-/** Maps whose keys are free text (dots and slashes in them), as server-side apply names their fields. */
-const MAP_OF_KEYS = new Set(['labels', 'annotations']);
-
 export function valueAtFieldPath(object: unknown, path: string): unknown {
   let value = object;
   let rest = path;
   while (rest.length > 0) {
     const m = SEGMENT.exec(rest);
     if (!m) return undefined;
-    rest = rest.slice(m[0].length);
     const [, key, index, quoted, member, keys] = m;
-    if (key !== undefined || quoted !== undefined) {
-      const name = key ?? (JSON.parse(quoted!) as string);
+    // A map key as server-side apply writes it, dots and slashes in it (`.metadata.labels.app.kubernetes.io/name`,
+    // `.resources.limits.nvidia.com/gpu`, `.nodeSelector.kubernetes.io/hostname`): read as a dotted key below.
+    if (key !== undefined) return isRecord(value) ? valueAtDottedKey(value, rest.startsWith('.') ? rest.slice(1) : rest, key.length) : undefined;
+    rest = rest.slice(m[0].length);
+    if (quoted !== undefined) {
+      const name = JSON.parse(quoted) as string;
       value = isRecord(value) && Object.hasOwn(value, name) ? value[name] : undefined;
-      // Server-side apply writes a label or annotation key as it is (`.metadata.labels.app.kubernetes.io/name`):
-      // inside those maps the rest of the path is the one key.
-      if (MAP_OF_KEYS.has(name) && isRecord(value) && rest.startsWith('.') && !rest.startsWith('.[')) {
-        const whole = rest.slice(1);
-        return Object.hasOwn(value, whole) ? value[whole] : undefined;
-      }
     } else if (index !== undefined) {
       value = Array.isArray(value) ? value[Number(index)] : undefined;
     } else if (member !== undefined) {
@@ -40,6 +34,22 @@ export function valueAtFieldPath(object: unknown, path: string): unknown {
     if (value === undefined) return undefined;
   }
   return value;
+}
+
+/**
+ * The value at `path` (no leading `.`) inside a record whose next key may hold dots: the plain key
+ * (`first` characters) first, then each longer prefix of the path up to a `.` or `[`, then the whole
+ * path as one key. A prefix that is a key but leads nowhere lets the next one be tried.
+ */
+function valueAtDottedKey(record: Record<string, unknown>, path: string, first: number): unknown {
+  for (let cut = first; cut <= path.length; cut++) {
+    if (cut < path.length && path[cut] !== '.' && path[cut] !== '[') continue;
+    const name = path.slice(0, cut);
+    if (!Object.hasOwn(record, name)) continue;
+    const found = valueAtFieldPath(record[name], path.slice(cut));
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** `name="a,b",port=8000` → [["name", "\"a,b\""], ["port", "8000"]] (commas inside quotes kept). */
