@@ -4,9 +4,10 @@
  * field open the impact preview (lib/placement/preview on the browser's ClusterState: the new gangs
  * fit, and where, or why not; the server's dry-run for what only it knows, such as an HPA), the
  * equivalent kubectl command, and a confirm. A scale-up also opens on the full topology map, which
- * takes the request from its URL and re-plans it as the cluster changes. After the scale: live progress of the new pods from gated to
- * ready, and an undo for a few seconds while the live count is still the one this page set. The undo
- * opens the same preview, and its confirm is guarded: the server refuses it (409) if the count moved.
+ * takes the request from its URL and re-plans it as the cluster changes. After the scale: live
+ * progress of the new pods from gated to ready, and an undo for a few seconds while the live count is
+ * still the one this page set. The undo opens the same preview, and its confirm is guarded: the
+ * server refuses it (409) if the count moved.
  */
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
@@ -18,7 +19,7 @@ import { plural } from '../../lib/workloads/plural';
 import { plannedPodCounts, scaleOnTopologyHref } from '../../lib/heatmap/scalePreview';
 import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
 import { totalStageCount } from '../../lib/workloads/pods';
-import { hpaRefusal, kubectlScaleCommand, scaleProgress, undoState, type RecentScale, type ScaleTargetInfo } from '../../lib/workloads/scale';
+import { hpaRefusal, kubectlScaleCommand, scaleProgress, replicasChangedSince, undoState, type RecentScale, type ScaleTargetInfo } from '../../lib/workloads/scale';
 import { deletingRefusal, workloadDeletion } from '../../lib/workloads/deletion';
 import type { WorkloadTree } from '../../lib/workloads/tree';
 import { ActionFailure, scaleObject } from '../hooks/clusterActions';
@@ -84,7 +85,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
 
   // The undo offer expires: tick while it is shown.
   useEffect(() => {
-    if (!recent || recent.undone || recent.withdrawn) return;
+    if (!recent || recent.wasUndo || recent.withdrawn) return;
     const left = recent.at + UNDO_WINDOW_MS - Date.now();
     if (left <= 0) return;
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -153,7 +154,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     try {
       // An undo is sent with the count it undoes: a scale by someone else in between is refused (409), not undone.
       await scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: false, ...(undoOf ? { expectedReplicas: undoOf.to } : {}) });
-      setRecent({ from, to, at: Date.now(), undone: !!undoOf, seen: from === to, withdrawn: false });
+      setRecent({ from, to, at: Date.now(), wasUndo: !!undoOf, seen: from === to, withdrawn: false });
       setNow(Date.now());
       setPreview(null);
       requestAnimationFrame(() => progressRef.current?.focus());
@@ -165,7 +166,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   };
 
   // The undo's own check first: the count moved since this page's scale (the server would refuse it too).
-  const undoMoved = preview?.undoOf && live !== preview.undoOf.to ? `${target.name} changed to ${live} since (not by this page); undo withdrawn` : undefined;
+  const undoMoved = preview?.undoOf && live !== preview.undoOf.to ? `${target.name} ${replicasChangedSince(live)}; undo withdrawn` : undefined;
   const refusal = preview
     ? (undoMoved ??
       preview.impact?.refused ??
@@ -398,9 +399,9 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           className="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 px-3 py-2 text-xs dark:border-zinc-800"
         >
           <span role="status">
-            {recent.undone ? 'Undid: scaled' : 'Scaled'} {target.name} from {recent.from} to {recent.to}
+            {recent.wasUndo ? 'Undid: scaled' : 'Scaled'} {target.name} from {recent.from} to {recent.to}
             {/* Progress of this page's scale means nothing once the count moved: say what it is now instead. */}
-            {recent.withdrawn ? `; changed to ${live} since (not by this page)${recent.undone ? '' : '; undo withdrawn'}` : `: ${progress.summary}${progress.done ? ' ✓' : ''}`}
+            {recent.withdrawn ? `; ${replicasChangedSince(live)}${recent.wasUndo ? '' : '; undo withdrawn'}` : `: ${progress.summary}${progress.done ? ' ✓' : ''}`}
           </span>
           {recent.to > recent.from && !recent.withdrawn && <StageBar counts={progress.counts} label="New pods" />}
           {undoLeft > 0 && (
@@ -408,7 +409,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
               Undo ({undoLeft}s)
             </button>
           )}
-          {(progress.done || recent.undone || recent.withdrawn || undoLeft === 0) && (
+          {(progress.done || recent.wasUndo || recent.withdrawn || undoLeft === 0) && (
             <button type="button" className={BUTTON_SECONDARY} onClick={dismiss} aria-label="Dismiss scale progress">
               Dismiss
             </button>

@@ -62,7 +62,7 @@ describe('guarded scale on the real apiserver', () => {
     await expect(source.scale('PodCliqueSet', namespace, 'disagg', 1, { dryRun: false, expectedReplicas: 3 })).rejects.toMatchObject({
       status: 409,
       reason: 'Conflict',
-      message: `PodCliqueSet ${namespace}/disagg has 2 replicas now, not 3: it was scaled since (not by this request); nothing was changed`,
+      message: `PodCliqueSet ${namespace}/disagg has 2 replicas now, not 3: it was scaled since (not by this page); nothing was changed`,
     });
     expect(await replicasNow()).toBe(2);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { undoState, type RecentScale } from './scale';
 
-const scaled: RecentScale = { from: 2, to: 3, undone: false, seen: false, withdrawn: false };
+const scaled: RecentScale = { from: 2, to: 3, wasUndo: false, seen: false, withdrawn: false };
 
 describe('undoState: the undo of a scale follows the live replica count', () => {
   it('is not offered before the live count shows the scale (the stream lags the answer), nor withdrawn', () => {
@@ -23,6 +23,6 @@ describe('undoState: the undo of a scale follows the live replica count', () => 
   });
 
   it('an undo offers no undo of its own', () => {
-    expect(undoState({ from: 3, to: 2, undone: true, seen: false, withdrawn: false }, 2).offered).toBe(false);
+    expect(undoState({ from: 3, to: 2, wasUndo: true, seen: false, withdrawn: false }, 2).offered).toBe(false);
   });
 });

@@ -160,11 +160,22 @@ function templatePodsPerReplica(tree: WorkloadTree): number {
 }
 
 /**
+ * Who moved a replica count between this page's scale and its undo: someone else. One phrase for the
+ * server's refusal and the page's own check, so both read alike (a guarded scale is this page's Undo).
+ */
+const SINCE_BY_SOMEONE_ELSE = 'since (not by this page)';
+
+/**
  * Why a guarded scale (one sent with the replica count it was decided on, such as an undo) was refused:
  * the count moved in between, by someone else. The live action and the simulated source both say this.
  */
 export function replicasChangedRefusal(kind: ScalableKind, namespace: string, name: string, expected: number, actual: number): string {
-  return `${kind} ${namespace}/${name} has ${actual} replica${actual === 1 ? '' : 's'} now, not ${expected}: it was scaled since (not by this request); nothing was changed`;
+  return `${kind} ${namespace}/${name} has ${actual} replica${actual === 1 ? '' : 's'} now, not ${expected}: it was scaled ${SINCE_BY_SOMEONE_ELSE}; nothing was changed`;
+}
+
+/** The page's words for the same move, `changed to 4 since (not by this page)`; the caller adds its tail. */
+export function replicasChangedSince(live: number): string {
+  return `changed to ${live} ${SINCE_BY_SOMEONE_ELSE}`;
 }
 
 /** A scale this page made, as its progress line and undo follow it. */
@@ -172,7 +183,7 @@ export interface RecentScale {
   from: number;
   to: number;
   /** This scale was itself an undo: it offers no undo. */
-  undone: boolean;
+  wasUndo: boolean;
   /** The live count has shown `to` (the stream may lag the answer: until then it still shows `from`). */
   seen: boolean;
   /** The live count moved off `to` afterwards, by someone else: the undo is withdrawn for good. */
@@ -187,5 +198,5 @@ export interface RecentScale {
 export function undoState(recent: RecentScale, live: number): { seen: boolean; withdrawn: boolean; offered: boolean } {
   const seen = recent.seen || live === recent.to;
   const withdrawn = recent.withdrawn || (live !== recent.to && (seen || live !== recent.from));
-  return { seen, withdrawn, offered: seen && !withdrawn && !recent.undone && live === recent.to };
+  return { seen, withdrawn, offered: seen && !withdrawn && !recent.wasUndo && live === recent.to };
 }

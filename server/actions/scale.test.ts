@@ -64,7 +64,7 @@ describe('POST /api/scale with expectedReplicas (the simulated source)', () => {
     const before = replicas();
     const response = await post({ ...target, replicas: before + 1, expectedReplicas: before + 3 });
     expect(response.status).toBe(409);
-    expect((await errorOf(response)).message).toBe(`PodCliqueSet default/disagg has ${before} replica${before === 1 ? '' : 's'} now, not ${before + 3}: it was scaled since (not by this request); nothing was changed`);
+    expect((await errorOf(response)).message).toBe(`PodCliqueSet default/disagg has ${before} replica${before === 1 ? '' : 's'} now, not ${before + 3}: it was scaled since (not by this page); nothing was changed`);
     expect(replicas()).toBe(before);
   });
 
@@ -203,7 +203,7 @@ describe('live scale: guarded by the expected replica count', () => {
 
   it('refuses with a 409 when the count is not the expected one, and sends no patch', async () => {
     start({ replicas: 5, resourceVersion: '7' });
-    await expect(undo(3)).rejects.toMatchObject({ status: 409, reason: 'Conflict', message: 'PodCliqueSet default/disagg has 5 replicas now, not 3: it was scaled since (not by this request); nothing was changed' });
+    await expect(undo(3)).rejects.toMatchObject({ status: 409, reason: 'Conflict', message: 'PodCliqueSet default/disagg has 5 replicas now, not 3: it was scaled since (not by this page); nothing was changed' });
     expect(patches).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  * the group's business (scale the PodCliqueScalingGroup instead), and Canopy shows groups as one unit.
  * When an HPA targets the object (whatever its name), the result says so: it will override a manual scale.
  */
+import { CANOPY_FIELD_MANAGER } from '../../lib/cluster/fieldManagers';
 import { KIND_INFO, isScalableKind, type ScalableKind } from '../../lib/cluster/kinds';
 import { isReplicaCount, REPLICAS_RANGE } from '../../lib/cluster/limits';
 import { LABEL_PCSG } from '../../lib/grove/labels';
@@ -24,9 +25,11 @@ interface Scale {
   spec?: { replicas?: number };
 }
 
-/** How often a guarded scale re-reads and retries when only the object's version moved (a status write), not its replicas. */
+/**
+ * PATCHes a guarded scale sends at most (the first and its retries): it re-reads and retries when only the
+ * object's version moved (a status write), not its replicas.
+ */
 const GUARDED_ATTEMPTS = 4;
-
 
 interface HorizontalPodAutoscaler {
   metadata?: { name?: string };
@@ -86,14 +89,15 @@ export async function scaleObject(connection: Connection, kind: ScalableKind, na
     kubeRequest<Scale>(connection.kubeConfig, {
       method: 'PATCH',
       path: objectPath(kind, namespace, name, 'scale'),
-      query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'canopy' },
+      query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: CANOPY_FIELD_MANAGER },
       contentType: 'application/merge-patch+json',
       // A Scale's resourceVersion is its object's: the apiserver refuses the write (409) if it moved.
       body: { ...(resourceVersion ? { metadata: { resourceVersion } } : {}), spec: { replicas } },
       onWarning: (warning) => warnings.push(warning),
     });
   // One successful PATCH ends the loop whatever its body (kubeRequest gives undefined for an empty one):
-  // only a guarded write refused for a moved version is tried again, at most GUARDED_ATTEMPTS times.
+  // only a guarded write refused for a moved version is re-read and sent again, GUARDED_ATTEMPTS
+  // PATCHes in all at most.
   let scale: Scale | undefined;
   for (let attempt = 1; ; attempt++) {
     const actual = object.spec?.replicas ?? 0;
