@@ -118,23 +118,46 @@ test('Undo after a re-base brings back the old text with the version it was writ
   await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
 });
 
-test('a reload after ?edit= keeps the version opened: the edit is still applied as of it, and a change made since is refused', async ({ page, request }) => {
-  const name = unique('reload');
+/** A stack opened with ?edit=, the termination delay edited in it and saved as the draft. */
+async function editedAndSaved(page: Page, request: APIRequestContext, prefix: string) {
+  const name = unique(prefix);
   const manifest = smallStack('team-a', name, 1);
   await applied(request, manifest);
   await openForEditing(page, 'team-a', name);
   await page.getByTestId('inspector').getByRole('textbox', { name: 'Termination delay' }).fill('60s');
   await expect.poll(async () => (await draft(page)).text).toContain('terminationDelay: 60s');
-  await page.reload();
+  return { name, manifest };
+}
+
+/** The page's work, back with the edit: another user's hotfix, then the dry run, refused as stale. */
+async function hotfixThenRefused(page: Page, request: APIRequestContext, name: string, manifest: string) {
   await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await expect(page.locator('.cm-line', { hasText: 'terminationDelay: 60s' })).toHaveCount(1);
-
   await applied(request, manifest.replace(IMAGE, HOTFIX));
   await page.getByRole('button', { name: 'Apply…' }).click();
   const apply = page.getByTestId('apply-panel');
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
   await refusedAsStale(apply, name);
+  return apply;
+}
+
+test('a reload after ?edit= keeps the version opened: the edit is still applied as of it, and a change made since is refused', async ({ page, request }) => {
+  const { name, manifest } = await editedAndSaved(page, request, 'reload');
+  await page.reload();
+  const apply = await hotfixThenRefused(page, request, name, manifest);
   await expect(apply.getByRole('button', { name: 'Re-base my edits onto the live version' })).toBeVisible();
+  await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
+});
+
+test('a new tab after ?edit= opens the saved draft with the version opened: a change made since is refused', async ({ page, context, request }) => {
+  const { name, manifest } = await editedAndSaved(page, request, 'newtab');
+  await page.close();
+  // A new tab (no session history): the text comes back from the saved draft alone.
+  const tab = await context.newPage();
+  await tab.goto('/builder');
+  await hotfixThenRefused(tab, request, name, manifest);
+  // Still the hotfix on the cluster.
+  expect((await applied(request, manifest.replace(IMAGE, HOTFIX), true)).unchanged).toBe(true);
   await request.post('/api/delete', { headers: { ...HEADERS, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'team-a', name, dryRun: false } });
 });
 

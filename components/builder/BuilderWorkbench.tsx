@@ -94,6 +94,9 @@ const READ_AFTER_TYPING_MS = 150;
 /** The undo step of drafts taken from other tabs: a run of them is one step. */
 const OTHER_TAB_STEP = 'other-tab';
 
+/** The draft this tab saves: its work with the flavour, and the version its text was opened at. */
+const draftOf = (w: Work, flavour: Flavour): SavedWork => ({ text: w.text, layout: w.layout, flavour, ...(w.opened ? { opened: w.opened } : {}) });
+
 /** The canvas node or edge that has keyboard focus (React Flow puts its id in data-id), as a selection of it alone. */
 function focusedCanvasItem(target: EventTarget | null): CanvasSelection | null {
   const el = (target as Element | null)?.closest?.('.react-flow__node[data-id], .react-flow__edge[data-id]');
@@ -252,7 +255,8 @@ function BuilderWorkbenchInner() {
     void (async () => {
       const hash = window.location.hash;
       const stored = loadLocal();
-      const saved: Work | null = stored ? { text: stored.text, layout: stored.layout } : null;
+      // With the version its text was opened at (`?edit=`): a new tab still applies it as of that version.
+      const saved: Work | null = stored ? { text: stored.text, layout: stored.layout, ...(stored.opened ? { opened: stored.opened } : {}) } : null;
       let shared: Work | null = null;
       let sharedFlavour: Flavour | undefined;
       let message: Notice | null = null;
@@ -327,7 +331,7 @@ function BuilderWorkbenchInner() {
   const [conflict, setConflict] = useState<SavedWork | null>(null);
   useEffect(() => {
     if (!loaded || conflict) return;
-    const mine = { text: work.text, layout: work.layout, flavour };
+    const mine = draftOf(work, flavour);
     const r = saveDraft(mine, baseRev.current);
     if (r.saved) {
       baseRev.current = r.rev;
@@ -348,8 +352,9 @@ function BuilderWorkbenchInner() {
         // taken. As an undo step (one for a run of them), so that this tab's last version is one Undo away.
         baseRev.current = revOf(theirs);
         synced.current = theirs;
-        // The same stack, so the version it was opened at stays with it (an apply of it is still refused if the stack changed since).
-        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout, stack: h.present.stack, ...(h.present.opened ? { opened: h.present.opened } : {}) }, OTHER_TAB_STEP));
+        // With the version their text was opened at, never this tab's: the other tab may have saved text
+        // older than the version this tab stands on (kept after a re-base here), and its apply must be refused.
+        setHistory((h) => pushHistory(h, { text: theirs.text, layout: theirs.layout, stack: h.present.stack, ...(theirs.opened ? { opened: theirs.opened } : {}) }, OTHER_TAB_STEP));
         clearErrorNotice();
         if (theirs.flavour) setFlavour(theirs.flavour);
       } else setConflict(theirs);
@@ -444,13 +449,13 @@ function BuilderWorkbenchInner() {
     baseRev.current = revOf(conflict);
     synced.current = conflict;
     // A step like any other: Undo brings this tab's version back.
-    commit({ text: conflict.text, layout: conflict.layout, stack: newStackId() });
+    commit({ text: conflict.text, layout: conflict.layout, stack: newStackId(), ...(conflict.opened ? { opened: conflict.opened } : {}) });
     if (conflict.flavour) setFlavour(conflict.flavour);
     setConflict(null);
     say("Loaded the other tab's version. Undo (Ctrl+Z) brings this tab's back.");
   };
   const keepMine = () => {
-    const mine = { text: work.text, layout: work.layout, flavour };
+    const mine = draftOf(work, flavour);
     const r = saveDraft(mine, baseRev.current, { force: true });
     if (r.saved) {
       baseRev.current = r.rev;

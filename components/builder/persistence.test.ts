@@ -61,7 +61,23 @@ describe('drafts saved from several tabs', () => {
     expect(readDraft('{broken')).toBeNull();
   });
 
-  test('one rule for the same work: text, layout and flavour', () => {
+  test('a draft keeps the version of the running stack its text was opened at (a new tab still applies as of it); a damaged one is dropped', () => {
+    const storage = memoryStorage();
+    const opened = { key: 'team-a/x', resourceVersion: '5', object: { kind: 'PodCliqueSet', metadata: { name: 'x', namespace: 'team-a' } } };
+    expect(saveDraft({ ...work('edit'), opened }, 0, { storage })).toEqual({ saved: true, rev: 1 });
+    expect(loadLocal(storage)).toEqual({ ...work('edit'), opened, rev: 1 });
+    // The same text on another version (an own apply moved it on) is a change to save.
+    expect(saveDraft({ ...work('edit'), opened: { ...opened, resourceVersion: '6' } }, 1, { storage })).toEqual({ saved: true, rev: 2 });
+    expect(loadLocal(storage)?.opened?.resourceVersion).toBe('6');
+    storage.setItem(STORAGE_KEY, JSON.stringify({ ...work('edit'), opened: { key: 'team-a/x', resourceVersion: '' }, rev: 3 }));
+    expect(loadLocal(storage)).toEqual({ ...work('edit'), rev: 3 });
+  });
+
+  test('one rule for the same work: text, layout, flavour and the version opened at', () => {
+    const opened = (resourceVersion: string) => ({ key: 'team-a/x', resourceVersion, object: {} });
+    expect(sameWork({ ...work('a'), opened: opened('5') }, { ...work('a'), opened: opened('5') })).toBe(true);
+    expect(sameWork({ ...work('a'), opened: opened('5') }, { ...work('a'), opened: opened('9') })).toBe(false);
+    expect(sameWork({ ...work('a'), opened: opened('5') }, work('a'))).toBe(false);
     expect(sameWork(work('a'), work('a'))).toBe(true);
     expect(sameWork(work('a'), work('b'))).toBe(false);
     expect(sameWork({ ...work('a'), flavour: 'vllm' }, { ...work('a'), flavour: 'sglang' })).toBe(false);

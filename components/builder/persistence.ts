@@ -17,6 +17,12 @@ export interface SavedWork {
    * tab can tell that another tab saved since it last read or wrote (drafts saved before this existed read as 0).
    */
   rev?: number;
+  /**
+   * The version of the running stack the text was written against (the builder's `?edit=`), so that a
+   * tab opening this draft (a new tab, the browser restarted, another tab taking it) still sends its
+   * apply as of that version: a change made on the cluster since is refused, not undone.
+   */
+  opened?: LoadedStack;
 }
 
 export const STORAGE_KEY = 'canopy.builder.work';
@@ -43,7 +49,8 @@ export function readDraft(raw: string | null | undefined): SavedWork | null {
   if (!raw) return null;
   try {
     const parsed: unknown = JSON.parse(raw);
-    return isSavedWork(parsed) ? parsed : null;
+    // A damaged version is dropped: it could not be sent as one.
+    return isSavedWork(parsed) ? checkedOpened(parsed) : null;
   } catch {
     return null;
   }
@@ -66,10 +73,12 @@ export type SaveOutcome =
   | { saved: false; theirs: SavedWork };
 
 /**
- * Whether two drafts are the same work: text, layout and flavour. The flavour counts: it is saved with
- * the draft and restored with it, so a change of flavour alone is a change to save and to hear of.
+ * Whether two drafts are the same work: text, layout, flavour and the version opened at. The flavour
+ * counts: it is saved with the draft and restored with it, so a change of flavour alone is a change to
+ * save and to hear of; so does the version (an own apply moves it on, the text unchanged).
  */
-export const sameWork = (a: SavedWork, b: SavedWork) => a.text === b.text && a.flavour === b.flavour && JSON.stringify(a.layout) === JSON.stringify(b.layout);
+export const sameWork = (a: SavedWork, b: SavedWork) =>
+  a.text === b.text && a.flavour === b.flavour && JSON.stringify(a.layout) === JSON.stringify(b.layout) && a.opened?.key === b.opened?.key && a.opened?.resourceVersion === b.opened?.resourceVersion;
 
 /**
  * Saves this tab's work over the draft it last read or wrote (revision `baseRev`). When another tab
@@ -142,7 +151,7 @@ function sessionStore(): DraftStorage | null {
  * running stack the step's text was written against (the builder's `?edit=`), kept so that a reload
  * still sends its apply as of that version (a change made on the cluster since is refused, not undone).
  */
-export type DraftStep = Pick<SavedWork, 'text' | 'layout'> & { opened?: LoadedStack };
+export type DraftStep = Pick<SavedWork, 'text' | 'layout' | 'opened'>;
 
 /** Where this tab's work stood when it left: the draft revision it last read or wrote, and its flavour. */
 export interface SessionBase {
@@ -192,9 +201,10 @@ export function loadSessionHistory(stored: SavedWork | null, storage: DraftStora
     // A session kept before sessions carried the flavour: the draft's.
     const flavour = 'flavour' in h ? h.flavour : stored?.flavour;
     const present = checkedOpened(h.present);
-    const mine: SavedWork = { text: present.text, layout: present.layout, flavour };
-    // The step's other fields (the builder's stack number) stay: it is the same work.
-    if (stored && sameWork(mine, stored)) return { history: { past, present: { ...present, text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
+    const mine: SavedWork = { text: present.text, layout: present.layout, flavour, ...(present.opened ? { opened: present.opened } : {}) };
+    // The step's other fields (the builder's stack number) stay: it is the same work. A draft saved
+    // before drafts carried the version is the same work whatever the session's version.
+    if (stored && sameWork(mine, 'opened' in stored ? stored : { ...stored, ...(present.opened ? { opened: present.opened } : {}) })) return { history: { past, present: { ...present, text: stored.text, layout: stored.layout }, future, lastKey: null }, baseRev: revOf(stored), flavour: stored.flavour, conflict: null };
     if (stored && revOf(stored) <= baseRev) return null;
     return { history: { past, present, future, lastKey: null }, baseRev, flavour, conflict: stored };
   } catch {

@@ -13,8 +13,9 @@ export interface Work {
   layout: Layout;
   /**
    * Which opened stack this is: a new number for each stack loaded (a template, a file, the clipboard, a
-   * running stack, a shared link, the other tab's version, another PodCliqueSet pasted over the whole
-   * YAML pane); an edit keeps its step's. The canvas selects nothing of a stack it did not show before
+   * running stack, a shared link, the other tab's version loaded with "Load theirs", another PodCliqueSet
+   * pasted over the whole YAML pane); an edit keeps its step's, and so does the other tab's draft taken
+   * without asking (this tab had nothing of its own since). The canvas selects nothing of a stack it did not show before
    * (undo and redo across a load too). Absent on the work a tab opens with from its draft.
    */
   stack?: number;
