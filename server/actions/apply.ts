@@ -24,8 +24,6 @@ import type { ApplyResult } from '../sources/types';
 import { CANOPY_FIELD_MANAGER } from '../../lib/cluster/fieldManagers';
 import { ActionFailure, isStaleWrite, staleWriteFailure } from './errors';
 
-export const FIELD_MANAGER = CANOPY_FIELD_MANAGER;
-
 interface ApplyTarget {
   prefix: string;
   plural: string;
@@ -122,7 +120,7 @@ export async function applyObject(connection: Connection, object: KubeObject, op
       method: 'PATCH',
       path,
       // Strict, as kubectl apply: an unknown field is refused by name instead of silently pruned.
-      query: { fieldManager: FIELD_MANAGER, fieldValidation: 'Strict', force: options.force ? true : undefined, dryRun: dryRun ? 'All' : undefined },
+      query: { fieldManager: CANOPY_FIELD_MANAGER, fieldValidation: 'Strict', force: options.force ? true : undefined, dryRun: dryRun ? 'All' : undefined },
       // JSON is YAML: the apply content type accepts it as is.
       contentType: 'application/apply-patch+yaml',
       body,

@@ -27,7 +27,7 @@ import { OPERATOR, canonical, type SimPod, type SimulatedCluster } from './simul
 import { expectedPodTemplateHash, reconcile, templateHashes, updateStatuses } from './simulated-operator';
 import { actionError } from './simulated-store';
 import { OBJECT_MODIFIED } from '../actions/errors';
-import type { FieldManagerRef } from '../../lib/cluster/fieldManagers';
+import { CANOPY_FIELD_MANAGER, type FieldManagerRef } from '../../lib/cluster/fieldManagers';
 import type { ApplyResult, ScaleResult } from './types';
 
 const GROVE_KINDS_GENERATED = new Set<WatchedKind>(['PodClique', 'PodCliqueScalingGroup', 'PodGang']);
@@ -245,7 +245,7 @@ export function applyNow(sim: SimulatedCluster, input: KubeObject, dryRun: boole
   // Field ownership: on create, the object's fields have no owner yet (a deleted object's owners go with it).
   const owners = ownersOf(sim, k, key);
   if (!before) owners.clear();
-  const manager: FieldManager = { manager: options.fieldManager ?? 'canopy', operation: 'Apply' };
+  const manager: FieldManager = { manager: options.fieldManager ?? CANOPY_FIELD_MANAGER, operation: 'Apply' };
   // What this manager applies (its fields), before the fields it leaves to others are merged in.
   const applied = structuredClone(object);
   if (before) keepOthersFields(owners, managerKey(manager), before, object);
@@ -370,7 +370,7 @@ function existingNamespace(sim: SimulatedCluster, name: string): KubeObject | nu
 }
 
 /** Canopy's scale (server/actions/scale.ts): a merge patch of /scale with field manager `canopy`. */
-const SCALE_MANAGER: FieldManager = { manager: 'canopy', operation: 'Update', subresource: 'scale' };
+const SCALE_MANAGER: FieldManager = { manager: CANOPY_FIELD_MANAGER, operation: 'Update', subresource: 'scale' };
 
 /** The /scale subresource: range and pod-budget checks, then the new replica count and the operator's reconcile. */
 export function scaleNow(sim: SimulatedCluster, kind: ScalableKind, namespace: string, name: string, replicas: number, dryRun: boolean): ScaleResult {
