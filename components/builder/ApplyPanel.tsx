@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { Permission } from '@/lib/cluster/capabilities';
+import { refusedPermissionText, type Permission } from '@/lib/cluster/capabilities';
 import { liveChangeOf, liveOf, loadedStackOf, stackKey, withResourceVersion, type LoadedStack } from '@/lib/builder/liveStack';
 import { rebaseOntoLive } from '@/lib/builder/rebase';
 import { setField } from '@/lib/builder/edits';
@@ -31,7 +31,6 @@ import {
   type ApplyTarget,
   type ConflictDetail,
   type FieldConflict,
-  type StaleChange,
 } from './applyStep';
 import { DiffTable, Value } from './DiffTable';
 
@@ -59,7 +58,7 @@ interface ApplyPanelProps {
   opened?: LoadedStack | null;
   /** The work stands on `to` instead of `from` now: after its apply, or a write to its status only. */
   onOpenedChange?: (from: LoadedStack, to: LoadedStack) => void;
-  /** Replaces the builder's text (one undo step), then standing on `opened`; `note` says what changed. */
+  /** Replaces the builder's text (one undo step), standing on `opened`, or with null on the version it stands on now; `note` says what changed. */
   onReplaceText?: (text: string, opened: LoadedStack | null, note: string) => void;
 }
 
@@ -137,17 +136,17 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
     setStep(settleStep(textNow.current, sent, dryRun, answered));
   };
 
-  const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? (permission.reason ?? 'You may not create PodCliqueSets in this namespace.') : null;
+  const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? refusedPermissionText(`apply PodCliqueSets in namespace ${namespace}`, permission) : null;
   const failedLive = step.kind === 'failed' && step.object?.kind === 'PodCliqueSet' && step.object.name ? liveOf({ key: stackKey(step.object.namespace || namespace, step.object.name) }, running) : null;
   const details = conflictDetails(step, failedLive);
   const stale = step.kind === 'failed' && step.text === text && staleVersion(step) !== null;
   const staleKind = opened && liveChange ? staleChange(liveChange, staleVersion(step) ?? '', opened.resourceVersion) : null;
-  // The refused document is the builder's own stack (the version opened, or the one PodCliqueSet the canvas edits).
-  const ownDocument = fieldConflicts(step).length > 0 && refusedBuilderStack(step);
+  const conflicts = fieldConflicts(step);
+  // The refused document is the builder's own stack: the first PodCliqueSet of the YAML, the one the canvas edits.
+  const ownDocument = conflicts.length > 0 && refusedBuilderStack(step);
   // The opened version's count tells whether the YAML's count is the user's own (then a reload would conflict again): only for its document.
   const openedRefused = opened !== null && step.kind === 'failed' && step.object?.name ? stackKey(step.object.namespace || namespace, step.object.name) === opened.key : false;
   const applyBlocked = applyBlockedReason(step, text, blocked, errors, details, opened ? { change: staleKind ?? 'changed', ...(openedRefused ? { replicas: valueAtFieldPath(opened.object, 'spec.replicas') } : {}) } : null);
-  const conflicts = fieldConflicts(step);
   const force = forceStage(step, text, blocked, errors);
   const confirming = force === 'apply' && confirmingForce === step;
   const working = step.kind === 'working';
@@ -217,10 +216,10 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
             }
           />
         )}
-        {stale && opened && liveChange && staleKind && (
+        {/* Status only: the blocked reason says all there is (run the dry run again), nothing to show or re-base. */}
+        {stale && opened && liveChange && staleKind && staleKind !== 'status-only' && (
           <StaleEdit
             opened={opened}
-            kind={staleKind}
             change={liveChange}
             onRebase={
               onReplaceText && live
@@ -385,11 +384,10 @@ function Conflicts({ conflicts, offered, onDryRun, onLeaveReplicasOut }: { confl
  * A stale edit: the stack changed on the cluster since the version opened. What changed (opened → live,
  * as a dry run lists it), and re-basing the edits onto the live version (lib/builder/rebase).
  */
-function StaleEdit({ opened, kind, change, onRebase }: { opened: LoadedStack; kind: StaleChange; change: ReturnType<typeof liveChangeOf>; onRebase?: () => string | null }) {
+function StaleEdit({ opened, change, onRebase }: { opened: LoadedStack; change: ReturnType<typeof liveChangeOf>; onRebase?: () => string | null }) {
   const [showing, setShowing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const id = useId();
-  const statusOnly = kind === 'status-only';
   return (
     <div className="mt-2 flex flex-col gap-1" data-testid="apply-stale">
       <div className="flex flex-wrap gap-2">
@@ -413,8 +411,6 @@ function StaleEdit({ opened, kind, change, onRebase }: { opened: LoadedStack; ki
             </>
           ) : change.kind === 'gone' ? (
             <p>{opened.key} is no longer on the cluster: it was deleted since you opened it.</p>
-          ) : statusOnly ? (
-            <p>Only its status changed since you opened it: run the dry run again.</p>
           ) : (
             <p>This page has not received the cluster&apos;s new version of {opened.key} yet; it shows here once it arrives.</p>
           )}

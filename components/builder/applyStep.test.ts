@@ -197,8 +197,11 @@ describe('the words of a refusal', () => {
   });
 
   test('a stale edit: the refusal is known by its metadata.resourceVersion cause, and the reason says what to do', () => {
-    const stale = failed({ status: 409, dryRun: true, message: 'PodCliqueSet default/disagg changed on the cluster since you opened it (last changed by Canopy\'s apply at 2026-12-01 05:26:17 UTC)', causes: [{ field: 'metadata.resourceVersion', message: "405 is the version you opened; the cluster's is 412 (…)" }] });
+    const stale = failed({ status: 409, dryRun: true, message: 'PodCliqueSet default/disagg changed on the cluster since you opened it (last changed by Canopy\'s apply at 2026-12-01 05:26:17 UTC)', causes: [{ field: 'metadata.resourceVersion', message: "405 is the version you opened; the cluster's is 412 (…)" }], sentResourceVersion: '405' });
     expect(staleVersion(stale)).toBe('405');
+    // The version is the answer's data, not read out of its words; an answer without it says none.
+    expect(staleVersion({ ...stale, causes: [{ field: 'metadata.resourceVersion', message: 'worded otherwise' }] })).toBe('405');
+    expect(staleVersion({ ...stale, sentResourceVersion: undefined })).toBe('');
     expect(staleVersion(failed({ status: 409 }))).toBeNull();
     expect(fieldConflicts(stale)).toEqual([]);
     expect(forceStage(stale, 'a', null, 0)).toBeNull();

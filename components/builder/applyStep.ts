@@ -1,6 +1,6 @@
 import { ActionFailure, type ApplyResult, type ManifestDocumentRef, type ManifestFailureDetails } from '../hooks/clusterActions';
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
-import { managerWords, parseConflictManager } from '../../lib/cluster/fieldManagers';
+import { CANOPY_FIELD_MANAGER, managerWords, parseConflictManager } from '../../lib/cluster/fieldManagers';
 import { valueAtFieldPath } from '../../lib/cluster/fieldPathValue';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { KubeObject } from '../../lib/grove/meta';
@@ -191,7 +191,7 @@ export function conflictDetails(step: ApplyStep, live: KubeObject | null | undef
 const shown = (v: unknown) => JSON.stringify(v);
 
 /** `spec.replicas is 3 on the cluster (set by Canopy's Scale), your YAML says 2`. */
-export function conflictSentence(c: ConflictDetail): string {
+function conflictSentence(c: ConflictDetail): string {
   const yours = c.yours === undefined ? 'your YAML sets another value' : `your YAML says ${shown(c.yours)}`;
   return c.live === undefined ? `${c.field} was last set on the cluster by ${c.by}, ${yours}` : `${c.field} is ${shown(c.live)} on the cluster (set by ${c.by}), ${yours}`;
 }
@@ -208,23 +208,26 @@ const STALE_WORDS: Record<StaleChange, string> = {
  * its dry run, or another manifest. Reloading the stack is offered only when the YAML keeps the count of
  * the version opened (`opened.replicas`): a count the user changed would conflict again after a reload.
  */
-export function conflictAdvice(conflicts: readonly ConflictDetail[], opened: OpenedContext | null = null): string {
-  const force = 'Or take ownership (force) below, after a dry run with force shows what that changes.';
+function conflictAdvice(conflicts: readonly ConflictDetail[], opened: OpenedContext | null = null): string {
+  const force = (purpose = '') => `Or take ownership (force) below${purpose}, after a dry run with force shows what that changes.`;
   const replicas = conflicts.find((c) => c.scaled && c.field === 'spec.replicas');
   if (replicas) {
     const keeps = replicas.live === undefined ? 'the scaled count' : shown(replicas.live);
     const unchanged = opened !== null && opened.replicas !== undefined && replicas.yours !== undefined && shown(opened.replicas) === shown(replicas.yours);
     const reload = unchanged ? ', or reload the stack from the cluster (Edit in Builder) to start from its count' : '';
-    return `The stack was scaled (by ${replicas.by}), so its replica count belongs to Scale: leave spec.replicas out of your YAML to keep ${keeps}, or change the count with Scale${reload}, then run the dry run again. Or take ownership (force) below to set it here, after a dry run with force shows what that changes.`;
+    return `The stack was scaled (by ${replicas.by}), so its replica count belongs to Scale: leave spec.replicas out of your YAML to keep ${keeps}, or change the count with Scale${reload}, then run the dry run again. ${force(' to set it here')}`;
   }
-  return `Set ${conflicts.length === 1 ? 'it' : 'them'} to the cluster's value${conflicts.length === 1 ? '' : 's'} (an equal value is no conflict) or leave ${conflicts.length === 1 ? 'it' : 'them'} out, then run the dry run again. ${force}`;
+  return `Set ${conflicts.length === 1 ? 'it' : 'them'} to the cluster's value${conflicts.length === 1 ? '' : 's'} (an equal value is no conflict) or leave ${conflicts.length === 1 ? 'it' : 'them'} out, then run the dry run again. ${force()}`;
 }
 
-/** The version a 409 says the manifest was read at, when the refusal is that the stack changed since (server/actions/errors.ts staleWriteFailure); else null. */
+/**
+ * The version the manifest was sent with, when a 409 refused it because the stack changed since
+ * (server/actions/errors.ts staleWriteFailure: a cause at metadata.resourceVersion, the version as
+ * `sentResourceVersion`); '' when the answer does not say it; else null.
+ */
 export function staleVersion(step: ApplyStep): string | null {
-  if (step.kind !== 'failed' || step.status !== 409) return null;
-  const cause = step.causes.find((c) => c.field === 'metadata.resourceVersion');
-  return cause ? (/^(\S+) is the version you opened/.exec(cause.message)?.[1] ?? '') : null;
+  if (step.kind !== 'failed' || step.status !== 409 || !step.causes.some((c) => c.field === 'metadata.resourceVersion')) return null;
+  return step.sentResourceVersion ?? '';
 }
 
 /**
@@ -259,7 +262,7 @@ export function ownershipChanges(conflicts: readonly FieldConflict[]): string {
 
 /** What Canopy's forced apply is, as a kubectl command (Canopy applies with field manager `canopy`). */
 export function kubectlForceApply(file = 'manifest.yaml'): string {
-  return `kubectl apply --server-side --force-conflicts --field-manager=canopy -f ${file}`;
+  return `kubectl apply --server-side --force-conflicts --field-manager=${CANOPY_FIELD_MANAGER} -f ${file}`;
 }
 
 /** `document 2 (PodCliqueSet apps/disagg)`; `document 2` for one whose kind and name are not known (it did not parse). */

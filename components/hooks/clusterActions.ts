@@ -20,6 +20,8 @@ export interface ManifestFailureDetails {
   object?: ManifestDocumentRef;
   /** A real apply refused part-way: what it had applied, and what it did not attempt. */
   progress?: ApplyProgress;
+  /** A stale write: the resourceVersion the manifest was sent with (the cluster's had moved on). */
+  sentResourceVersion?: string;
 }
 
 /** The header server/http/guard.ts asks of every mutating request (a cross-site form cannot set it). */
@@ -54,6 +56,7 @@ export function errorAnswerOf(body: unknown, status: number, statusText = ''): {
     ...(typeof error.document === 'number' ? { document: error.document } : {}),
     ...(typeof error.object === 'object' && error.object !== null ? { object: error.object } : {}),
     ...(typeof error.progress === 'object' && error.progress !== null && Array.isArray(error.progress.applied) && Array.isArray(error.progress.notAttempted) ? { progress: error.progress } : {}),
+    ...(typeof error.sentResourceVersion === 'string' && error.sentResourceVersion ? { sentResourceVersion: error.sentResourceVersion } : {}),
   };
 }
 

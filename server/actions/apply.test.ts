@@ -79,6 +79,7 @@ describe('a live apply with a resourceVersion', () => {
       reason: 'Conflict',
       message: "PodCliqueSet team-a/infer changed on the cluster since you opened it (last changed by Canopy's apply at 2026-12-01 05:26:17 UTC)",
       causes: [{ field: 'metadata.resourceVersion', message: expect.stringMatching(/^405 is the version you opened; the cluster's is 412 \(Operation cannot be fulfilled on .*the object has been modified/) }],
+      sentResourceVersion: '405',
     });
     expect(patches).toEqual([{ dryRun: true, resourceVersion: '405' }]);
     expect((stored as { spec: { template: { cliques: { spec: { podSpec: { containers: { image: string }[] } } }[] } } }).spec.template.cliques[0]!.spec.podSpec.containers[0]!.image).toBe('engine:hotfix');

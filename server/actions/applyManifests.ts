@@ -79,7 +79,7 @@ async function applyOne(source: ClusterSource, doc: Doc, options: { dryRun: bool
       // Any source's strict field validation names the fields in its message only, as a 500 (the simulated apiserver's as the real one's): a 422 about them.
       const e = refusalOfManifest(error as unknown as ActionError);
       const { document: _document, ...object } = refOf(doc);
-      throw new DocumentFailure(doc.index, object, { status: e.status, reason: e.reason, message: e.message, causes: e.causes, missing: e.missing });
+      throw new DocumentFailure(doc.index, object, { status: e.status, reason: e.reason, message: e.message, causes: e.causes, missing: e.missing, sentResourceVersion: e.sentResourceVersion });
     }
     if (options.dryRun) throw error;
     // Mid-apply (e.g. the connection dropped): still a failure about this document, so the progress can be told.

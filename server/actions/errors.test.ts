@@ -100,6 +100,7 @@ describe('a stale write (the resourceVersion precondition failed)', () => {
       reason: 'Conflict',
       message: 'PodCliqueSet default/disagg changed on the cluster since you opened it (last changed by "kubectl-edit" at 2026-12-01 05:30:00 UTC)',
       causes: [{ field: 'metadata.resourceVersion', message: `405 is the version you opened; the cluster's is 412 (${apiserver.message})` }],
+      sentResourceVersion: '405',
     });
     // Another Canopy user (or tab): the one shared field manager, in words; Canopy's Scale likewise.
     expect(staleWriteFailure({ kind: 'PodCliqueSet', namespace: 'default', name: 'disagg' }, '405', current([{ manager: 'canopy', operation: 'Apply', time: '2026-12-01T05:26:17Z' }]), apiserver).message).toMatch(/\(last changed by Canopy's apply at 2026-12-01 05:26:17 UTC\)$/);

@@ -12,6 +12,7 @@ export class ActionFailure extends Error implements ActionError {
   readonly reason: string;
   readonly causes?: { field?: string; message: string }[];
   readonly missing?: { resource: string; name?: string };
+  readonly sentResourceVersion?: string;
 
   constructor(error: ActionError) {
     super(error.message);
@@ -19,10 +20,11 @@ export class ActionFailure extends Error implements ActionError {
     this.reason = error.reason;
     if (error.causes && error.causes.length > 0) this.causes = error.causes;
     if (error.missing) this.missing = error.missing;
+    if (error.sentResourceVersion) this.sentResourceVersion = error.sentResourceVersion;
   }
 
   toJSON(): ActionError {
-    return { status: this.status, reason: this.reason, message: this.message, ...(this.causes ? { causes: this.causes } : {}), ...(this.missing ? { missing: this.missing } : {}) };
+    return { status: this.status, reason: this.reason, message: this.message, ...(this.causes ? { causes: this.causes } : {}), ...(this.missing ? { missing: this.missing } : {}), ...(this.sentResourceVersion ? { sentResourceVersion: this.sentResourceVersion } : {}) };
   }
 }
 
@@ -54,12 +56,12 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
  */
 export function refusalOfManifest(error: ActionError): ActionError {
   // Field by field: an ActionFailure's message is not an enumerable property.
-  const { status, reason, message, missing } = error;
+  const { status, reason, message, missing, sentResourceVersion } = error;
   const causes = error.causes && error.causes.length > 0 ? error.causes : strictFieldCauses(message);
   const typed = status === 500 ? typedPatchCauses(message) : null;
   const invalid = typed !== null && typed.length > 0;
   const all = causes.length > 0 ? causes : invalid ? typed : [];
-  return { status: invalid ? 422 : status, reason: invalid ? 'Invalid' : reason, message, ...(all.length > 0 ? { causes: all } : {}), ...(missing ? { missing } : {}) };
+  return { status: invalid ? 422 : status, reason: invalid ? 'Invalid' : reason, message, ...(all.length > 0 ? { causes: all } : {}), ...(missing ? { missing } : {}), ...(sentResourceVersion ? { sentResourceVersion } : {}) };
 }
 
 /**
@@ -103,6 +105,8 @@ export function staleWriteFailure(object: { kind: string; namespace?: string; na
     status: 409,
     reason: 'Conflict',
     message: `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name} changed on the cluster since you opened it${by}`,
+    // The version sent as data too (the builder compares it with the version it opened); the cause is for people.
+    sentResourceVersion: sent,
     causes: [{ field: 'metadata.resourceVersion', message: `${sent} is the version you opened${now ? `; the cluster's is ${now}` : ''} (${error.message})` }],
   });
 }

@@ -27,7 +27,7 @@ export interface ManifestErrorDetails {
 /** The error as plain data; `document`, `object` and `progress` (server/actions/applyManifests.ts) are kept when the error has them. */
 export function toActionError(error: unknown): ActionError & ManifestErrorDetails {
   if (isActionErrorLike(error)) {
-    const { status, reason, message, causes } = error;
+    const { status, reason, message, causes, sentResourceVersion } = error;
     const withJson = error as { toJSON?: () => ManifestErrorDetails };
     const json: ManifestErrorDetails = typeof withJson.toJSON === 'function' ? withJson.toJSON() : (error as ManifestErrorDetails);
     const { document, object, progress } = json;
@@ -39,6 +39,7 @@ export function toActionError(error: unknown): ActionError & ManifestErrorDetail
       ...(typeof document === 'number' ? { document } : {}),
       ...(object ? { object } : {}),
       ...(progress ? { progress } : {}),
+      ...(sentResourceVersion ? { sentResourceVersion } : {}),
     };
   }
   return { status: 500, reason: 'InternalError', message: error instanceof Error ? error.message : String(error) };

@@ -9,6 +9,7 @@ import { DEFAULT_TEST_TOPOLOGY } from '../../lib/topology/spec';
 import { applyNow } from './simulated-apiserver';
 import { createSimulatedSource } from './simulated';
 import type { ActionError } from './types';
+import { toActionError } from '../http/errors';
 
 function stack(replicas: number, extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -114,6 +115,9 @@ describe('a resourceVersion in the applied object (the precondition of a stale e
     const worded = await refusal(() => s.apply(stale, { dryRun: true }));
     expect(worded).toMatchObject({ status: 409, reason: 'Conflict', message: expect.stringMatching(/^PodCliqueSet team-a\/infer changed on the cluster since you opened it \(last changed by Canopy's apply at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)$/) });
     expect((worded as { causes?: unknown }).causes).toEqual([{ field: 'metadata.resourceVersion', message: expect.stringContaining(`${opened} is the version you opened; the cluster's is ${now}`) }]);
+    // The version sent, as data, through the route's answer (server/http/errors.ts) too.
+    expect((worded as { sentResourceVersion?: unknown }).sentResourceVersion).toBe(opened);
+    expect(toActionError(worded)).toMatchObject({ sentResourceVersion: opened });
 
     // At the current version (a number, as an unquoted YAML value reads, too): applied, and not stored as sent.
     const current = at(hotfix, Number(now));

@@ -72,6 +72,8 @@ export interface ActionError {
   causes?: { field?: string; message: string }[];
   /** On a 404: what the apiserver says does not exist (its Status `details`: resource and name), e.g. `namespaces` "apps". */
   missing?: { resource: string; name?: string };
+  /** On a stale write (server/actions/errors.ts staleWriteFailure): the resourceVersion the manifest was sent with. */
+  sentResourceVersion?: string;
 }
 
 import type { ApplyResult, ScaleResult } from '../../lib/cluster/actions';
