@@ -30,10 +30,10 @@ test('scaling the PodCliqueSet 1 → 2 and its scaling group 1 → 2 from the pa
     // 1 router + prefill group (1 leader + 3 workers) + 2 decode.
     await expect(page.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(7, { timeout: 60_000 });
 
-    // A clique of the scaling group: refused up front with the reason.
+    // A clique of the scaling group has no control of its own: it offers its group's (opened further down).
     const member = page.locator(`[data-testid="podclique"][data-name="disagg-0-prefill-0-pworker"]`);
-    await member.getByRole('button', { name: 'Scale disagg-0-prefill-0-pworker', exact: true }).click();
-    await expect(member.getByTestId('scale-disabled-reason')).toContainText('belongs to scaling group disagg-0-prefill');
+    await expect(member.getByRole('button', { name: 'Scale disagg-0-prefill-0-pworker', exact: true })).toHaveCount(0);
+    await expect(member.getByRole('button', { name: 'Scale group disagg-0-prefill', exact: true })).toBeVisible();
 
     // The PodCliqueSet 1 → 2.
     const pcsControl = page.locator('[data-testid="scale-control"][data-kind="PodCliqueSet"]');
@@ -48,7 +48,8 @@ test('scaling the PodCliqueSet 1 → 2 and its scaling group 1 → 2 from the pa
 
     // The scaling group of replica 0, 1 → 2: one more leader + 3 workers.
     const group = page.locator('[data-testid="scaling-group"][data-name="disagg-0-prefill"]');
-    await group.getByRole('button', { name: 'Scale disagg-0-prefill', exact: true }).click();
+    await member.getByRole('button', { name: 'Scale group disagg-0-prefill', exact: true }).click();
+    await expect(group.getByRole('button', { name: 'Scale disagg-0-prefill', exact: true })).toHaveAttribute('aria-expanded', 'true');
     const groupControl = group.locator('[data-testid="scale-control"][data-kind="PodCliqueScalingGroup"]');
     await groupControl.getByRole('button', { name: 'Scale disagg-0-prefill up to 2' }).click();
     await expect(groupControl.getByTestId('scale-impact')).toHaveAttribute('data-fits', 'true');
