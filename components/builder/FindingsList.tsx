@@ -4,6 +4,7 @@
 import { findingPlace, type FindingTarget } from '../../lib/builder/findings';
 import { fieldPath } from '../../lib/cluster/fieldPath';
 import { pointerSegments } from '../../lib/grove/meta';
+import { plural } from '../../lib/workloads/plural';
 import type { FindingEntry } from '../validate/reportView';
 
 /** A finding's JSON pointer as a JSON path (`/spec/template/cliques/2/spec/replicas` → `spec.template.cliques[2].spec.replicas`). */
@@ -36,8 +37,8 @@ export function FindingsList({ findings, pending, onJump }: { findings: readonly
             <span className="font-medium text-emerald-700 dark:text-emerald-400">No problems</span>
           ) : (
             <span>
-              <span className={errors ? 'font-medium text-red-700 dark:text-red-400' : ''}>{errors} error{errors === 1 ? '' : 's'}</span>,{' '}
-              <span className={warnings ? 'font-medium text-amber-700 dark:text-amber-400' : ''}>{warnings} warning{warnings === 1 ? '' : 's'}</span>
+              <span className={errors ? 'font-medium text-red-700 dark:text-red-400' : ''}>{plural(errors, 'error')}</span>,{' '}
+              <span className={warnings ? 'font-medium text-amber-700 dark:text-amber-400' : ''}>{plural(warnings, 'warning')}</span>
             </span>
           )}
         </p>

@@ -167,6 +167,9 @@ describe('the words of a refusal', () => {
     const [d] = conflictDetails(other, liveClique);
     expect(d).toMatchObject({ by: '"kubectl-edit"', scaled: false, live: 4, yours: 1 });
     expect(applyBlockedReason(other, text, null, 0, [d!])).toMatch(/^spec\.template\.cliques\[name="engine"\]\.spec\.replicas is 4 on the cluster \(set by "kubectl-edit"\), your YAML says 1\. Set it to the cluster's value/);
+    // Two fields: the pronoun and the noun both in the plural.
+    const two = failed({ status: 409, dryRun: true, text, message: 'Apply failed with 2 conflicts', causes: ['replicas', 'minAvailable'].map((f) => ({ field: `.spec.template.cliques[name="engine"].spec.${f}`, message: 'conflict with "kubectl-edit" using grove.io/v1alpha1' })) });
+    expect(applyBlockedReason(two, text, null, 0, conflictDetails(two, liveClique))).toContain("Set them to the cluster's values (an equal value is no conflict) or leave them out, then run the dry run again.");
   });
 
   test('reloading the stack is offered only when the YAML keeps the count of the version opened (a count the user changed would conflict again)', () => {

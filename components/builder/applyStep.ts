@@ -217,7 +217,9 @@ function conflictAdvice(conflicts: readonly ConflictDetail[], opened: OpenedCont
     const reload = unchanged ? ', or reload the stack from the cluster (Edit in Builder) to start from its count' : '';
     return `The stack was scaled (by ${replicas.by}), so its replica count belongs to Scale: leave spec.replicas out of your YAML to keep ${keeps}, or change the count with Scale${reload}, then run the dry run again. ${force(' to set it here')}`;
   }
-  return `Set ${conflicts.length === 1 ? 'it' : 'them'} to the cluster's value${conflicts.length === 1 ? '' : 's'} (an equal value is no conflict) or leave ${conflicts.length === 1 ? 'it' : 'them'} out, then run the dry run again. ${force()}`;
+  // No count in this sentence, so not plural(): the pronoun and the noun are chosen together.
+  const [them, values] = conflicts.length === 1 ? ['it', 'value'] : ['them', 'values'];
+  return `Set ${them} to the cluster's ${values} (an equal value is no conflict) or leave ${them} out, then run the dry run again. ${force()}`;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { BaseEdge, getBezierPath, Handle, Position, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import { ROLE_KIND_LABELS, type RoleKind } from '@/lib/builder/graph';
 import { CLIQUE_SIZE } from '@/lib/builder/layout';
+import { plural } from '@/lib/workloads/plural';
 import type { StartupFlowEdge } from './flowEdges';
 
 export interface CliqueNodeData extends Record<string, unknown> {
@@ -52,7 +53,7 @@ function FindingBadge({ errors, warnings }: { errors: number; warnings: number }
       className={`ml-auto shrink-0 rounded px-1.5 text-[10px] font-semibold ${errors ? 'bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300' : 'bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300'}`}
       title={`${errors} error(s), ${warnings} warning(s)`}
     >
-      {errors ? `${errors} error${errors === 1 ? '' : 's'}` : `${warnings} warning${warnings === 1 ? '' : 's'}`}
+      {errors ? plural(errors, 'error') : plural(warnings, 'warning')}
     </span>
   );
 }

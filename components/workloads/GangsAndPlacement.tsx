@@ -4,6 +4,7 @@
  * per-domain list built from the topology tree (lib/workloads/placement.ts).
  */
 import type { WorkloadPlacement } from '../../lib/workloads/placement';
+import { plural } from '../../lib/workloads/plural';
 import { gangStateText, type WorkloadTree } from '../../lib/workloads/tree';
 import { StageBar, StaleListNote, UNAVAILABLE_CLASS } from './parts';
 
@@ -102,7 +103,7 @@ export function DomainList({ placement }: { placement: WorkloadPlacement }) {
             <ul className="ml-3">
               {l.domains.map((d) => (
                 <li key={d.id} data-testid="domain" data-level={l.level} data-value={d.value}>
-                  <span className="font-mono">{d.name}</span>: {d.pods} pod{d.pods === 1 ? '' : 's'}, {d.gpus} GPU{d.gpus === 1 ? '' : 's'} of this stack; {d.freeGpus} of {d.capacityGpus} GPUs free
+                  <span className="font-mono">{d.name}</span>: {plural(d.pods, 'pod')}, {plural(d.gpus, 'GPU')} of this stack; {d.freeGpus} of {d.capacityGpus} GPUs free
                   {d.gangs.length > 0 ? `; gangs ${d.gangs.join(', ')}` : ''}
                 </li>
               ))}

@@ -237,8 +237,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           Set to {draftValid ? draftNumber : '…'}
         </button>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
-          now {from} {target.unit}
-          {from === 1 ? '' : 's'}
+          now {plural(from, target.unit)}
         </span>
       </div>
       {disabledReason && (
@@ -263,8 +262,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           }}
         >
           <p className="font-medium">
-            {preview.undoOf ? 'Undo: scale' : 'Scale'} {target.kind} {target.name} from {from} {preview.undoOf ? 'back ' : ''}to {preview.to} {target.unit}
-            {preview.to === 1 ? '' : 's'}
+            {preview.undoOf ? 'Undo: scale' : 'Scale'} {target.kind} {target.name} from {from} {preview.undoOf ? 'back ' : ''}to {plural(preview.to, target.unit)}
           </p>
           {refusal ? (
             <p data-testid="scale-refused" className="text-red-800 dark:text-red-300">

@@ -4,6 +4,7 @@
  * `startsAfter` edges as arrows, each clique coloured by progress, with the same facts as a list for
  * screen readers and for reading without colour.
  */
+import { plural } from '../../lib/workloads/plural';
 import { startupNodeText, type StartupGraph, type StartupProgress } from '../../lib/workloads/startup';
 
 const MIN_NODE_W = 168;
@@ -84,7 +85,7 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
             const text = startupNodeText(n);
             return (
               <li key={n.clique} data-testid="startup-item" data-clique={n.clique}>
-                <span className="font-mono">{n.clique}</span>: {text.word}, {n.ready} of {n.pods} pods ready; startup gate: {n.gate} ready pod{n.gate === 1 ? '' : 's'}
+                <span className="font-mono">{n.clique}</span>: {text.word}, {n.ready} of {n.pods} pods ready; startup gate: {plural(n.gate, 'ready pod')}
                 {n.replicas > 1 ? ' in each replica' : ''}
                 {after.length > 0 ? `; starts after ${after.join(', ')}` : ''}
               </li>

@@ -32,7 +32,7 @@ export type ScaleParamReading = { ok: true; request: ScaleRequest } | { ok: fals
 export function parseScaleParam(value: string): ScaleParamReading {
   const fail = (why: string): ScaleParamReading => ({ ok: false, problem: `The scale-up in this link could not be read (${SCALE_PARAM}=${value.length > 80 ? `${value.slice(0, 80)}…` : value}): ${why}.` });
   const parts = value.split('/');
-  if (parts.length !== 4) return fail(`expected <kind>/<namespace>/<name>/<replicas>, e.g. PodCliqueSet/default/my-stack/2, got ${parts.length} part${parts.length === 1 ? '' : 's'}`);
+  if (parts.length !== 4) return fail(`expected <kind>/<namespace>/<name>/<replicas>, e.g. PodCliqueSet/default/my-stack/2, got ${plural(parts.length, 'part')}`);
   const [kind, namespace, name, replicas] = parts as [string, string, string, string];
   if (!isScalableKind(kind)) return fail(`kind "${kind}" is not one Canopy scales (${SCALABLE_KINDS.join(', ')})`);
   const namespaceError = namespace === '' ? 'must not be empty' : dns1123LabelError(namespace);
