@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { draft, settled, type Box } from './support/builder';
+import { pasteIntoEditor } from './support/page';
 
 /**
  * Scaling-group frames on the builder canvas: a frame that grows never covers a clique that is not
@@ -86,4 +87,33 @@ test('a frame that grows pushes what it reaches out of its way, and a 3 px nudge
   await expect(notice(page)).toContainText('frontend joined decode');
   await expect(clique(page, 'frontend')).toHaveAttribute('data-group', 'decode');
   expect(await coveredOnScreen(page, (await draft(page)).groups)).toEqual([]);
+});
+
+test('two scaling groups of one name (Grove refuses it) still draw a frame each, with ids of their own', async ({ page }) => {
+  await page.goto('/builder');
+  await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+  const cliques = ['a', 'b'].map((c) => `      - {name: ${c}, spec: {roleName: ${c}, replicas: 1, minAvailable: 1, podSpec: {containers: [{name: main, image: busybox}]}}}`);
+  await pasteIntoEditor(
+    page.locator('.cm-content'),
+    `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: twice, namespace: default}
+spec:
+  replicas: 1
+  template:
+    cliques:
+${cliques.join('\n')}
+    podCliqueScalingGroups:
+      - {name: work, cliqueNames: [a], replicas: 1}
+      - {name: work, cliqueNames: [b], replicas: 2}
+`,
+  );
+  await expect(clique(page, 'b')).toBeVisible();
+  await expect(page.getByTestId('group-work')).toHaveCount(2);
+  await expect(node(page, 'group:work')).toBeVisible();
+  await expect(node(page, 'group:work#2')).toBeVisible();
+  // Either frame selected is its group, by name (the id is only the canvas's).
+  await node(page, 'group:work#2').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Inspector · group work', exact: true })).toBeVisible();
 });

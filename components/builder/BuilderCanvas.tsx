@@ -19,10 +19,10 @@ import {
 import { cycleThrough, edgesOnceExplicit, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { FindingCounts } from '@/lib/builder/findings';
 import { heldMoveHint, settleKeyboardMove } from '@/lib/builder/keyboardMove';
-import { CLIQUE_SIZE, cliqueKey, groupAt, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
+import { CLIQUE_SIZE, cliqueKey, frameIds, groupAt, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
 import { NAME_BUDGET, nameBudgetUsed } from '@/lib/grove/naming';
 import { toFlowEdges, type StartupFlowEdge } from './flowEdges';
-import { EDGE_TYPES, NODE_TYPES, type BuilderFlowNode } from './nodes';
+import { EDGE_TYPES, NODE_TYPES, type BuilderFlowNode, type GroupFlowNode } from './nodes';
 
 /** MIME type of a palette drag: the role kind, or "group" for a scaling group. */
 export const PALETTE_MIME = 'application/x-canopy-palette';
@@ -86,12 +86,14 @@ interface BuilderCanvasProps {
 function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string, FindingCounts>): BuilderFlowNode[] {
   const nodes: BuilderFlowNode[] = [];
   const frames = new Map<string, Point>();
-  for (const g of graph.groups) {
+  const ids = frameIds(graph.groups.map((g) => g.name));
+  graph.groups.forEach((g, i) => {
+    // Two groups of one name (Grove refuses it) share the one frame the layout fits around both lists.
     const frame = groupFrame(layout, graph, g.name);
     frames.set(g.name, frame);
     const c = counts[groupKey(g.name)] ?? { errors: 0, warnings: 0 };
     nodes.push({
-      id: groupKey(g.name),
+      id: ids[i]!,
       type: 'frame',
       position: { x: frame.x, y: frame.y },
       data: { name: g.name, replicas: g.replicas, minAvailable: g.minAvailable, members: g.cliqueNames.length, errors: c.errors, warnings: c.warnings, width: frame.width, height: frame.height },
@@ -99,7 +101,7 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
       zIndex: FRAME_Z,
       ariaLabel: `scaling group ${g.name}`,
     });
-  }
+  });
   for (const c of graph.cliques) {
     const abs = layout.positions[cliqueKey(c.name)] ?? { x: 0, y: 0 };
     const parent = c.group ? frames.get(c.group) : undefined;
@@ -298,7 +300,9 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
         if (c.type !== 'position' || c.dragging !== false || !c.position) continue;
         const node = flowRef.current.getNode(c.id);
         const parent = node?.parentId ? flowRef.current.getNode(node.parentId) : undefined;
-        moves.push({ key: c.id, position: { x: Math.round(c.position.x + (parent?.position.x ?? 0)), y: Math.round(c.position.y + (parent?.position.y ?? 0)) } });
+        // A frame moves as its group's layout key, whichever frame of a name listed twice it is (frameIds).
+        const key = node?.type === 'frame' ? groupKey((node as GroupFlowNode).data.name) : c.id;
+        moves.push({ key, position: { x: Math.round(c.position.x + (parent?.position.x ?? 0)), y: Math.round(c.position.y + (parent?.position.y ?? 0)) } });
       }
       if (moves.length === 0) return;
       // Frames moved by the keys are written at once, as before (and any held clique with them): their
@@ -369,7 +373,7 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
     ({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
       const next: CanvasSelection = {
         cliques: ns.filter((n) => n.type === 'clique').map((n) => n.id.slice('clique:'.length)),
-        groups: ns.filter((n) => n.type === 'frame').map((n) => n.id.slice('group:'.length)),
+        groups: [...new Set(ns.filter((n) => n.type === 'frame').map((n) => (n as GroupFlowNode).data.name))],
         edges: es.map((e) => e.id),
       };
       const prev = lastSelection.current;

@@ -9,6 +9,7 @@ import {
   cliqueKey,
   completeLayout,
   EMPTY_LAYOUT,
+  frameIds,
   GROUP_DROP_SLOT,
   GROUP_PADDING,
   groupAt,
@@ -278,6 +279,16 @@ describe('a stack Grove refuses, while it is typed, is laid out once: the layout
     expect(completeLayout(l, g)).toBe(l);
     expect(covered(l, g)).toEqual([]);
     for (const c of ['a', 'b']) expect(groupAt(l, g, l.positions[cliqueKey(c)]!)).toBe('A');
+  });
+
+  test('two scaling groups of one name get a frame id each, the first its groupKey, each the same while the names are', () => {
+    expect(frameIds(['A', 'B', 'A', 'A'])).toEqual([groupKey('A'), groupKey('B'), 'group:A#2', 'group:A#3']);
+    // An id another entry's name already makes is skipped, whichever comes first.
+    expect(frameIds(['A', 'A', 'A#2'])).toEqual(['group:A', 'group:A#3', 'group:A#2']);
+    expect(frameIds(['A#2', 'A', 'A'])).toEqual(['group:A#2', 'group:A', 'group:A#3']);
+    for (const names of [['A', 'A', 'A#2'], ['x', 'x', 'x', 'x#3', 'x#2'], ['', '', '#2']]) expect(new Set(frameIds(names)).size).toBe(names.length);
+    // A group added after, or one of another name, leaves the ids before it as they were.
+    expect(frameIds(['A', 'B', 'A', 'C']).slice(0, 3)).toEqual(frameIds(['A', 'B', 'A']));
   });
 
   test('a clique listed twice in one group moves once with its frame', () => {

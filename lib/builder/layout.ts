@@ -40,6 +40,29 @@ export const GROUP_DROP_SLOT = CLIQUE_SIZE.height + 24;
 export const cliqueKey = (name: string) => `clique:${name}`;
 export const groupKey = (name: string) => `group:${name}`;
 
+/**
+ * The canvas node id of each scaling group's frame, in YAML order. Grove refuses two groups of one name,
+ * but while the YAML says so the canvas draws every entry, and React Flow needs one id per node: the
+ * first of a name is groupKey(name) (what layout positions, findings, focus and members' parentId use),
+ * another of that name `group:<name>#2`, `#3`…, the lowest not taken by any entry. An entry's id depends
+ * only on the names, so it stays while they do.
+ */
+export function frameIds(names: readonly string[]): string[] {
+  const taken = new Set(names.map(groupKey));
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return groupKey(name);
+    }
+    let n = 2;
+    while (taken.has(`${groupKey(name)}#${n}`)) n++;
+    const id = `${groupKey(name)}#${n}`;
+    taken.add(id);
+    return id;
+  });
+}
+
 export function kindOf(layout: Layout, name: string, roleName = ''): RoleKind {
   return layout.kinds[name] ?? inferRoleKind(name, roleName);
 }
