@@ -97,6 +97,19 @@ describe('previewPodCliqueSet', () => {
     expect(plan.gangs[0]!.pods.filter((p) => p.gpus === 8).every((p) => !used.has(p.node))).toBe(true);
   });
 
+  it('a running gang lists its pods by clique, then pod index, not in the cluster’s order by name (…-10 before …-2)', () => {
+    const pcs = disaggregated();
+    pcs.spec.template.cliques.find((c) => c.name === 'decode')!.spec.replicas = 11;
+    const { state } = running(pcs);
+    const byName = { ...state, pods: [...state.pods].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+    const [gang] = expandPodCliqueSet(pcs).gangs;
+    const manifestOrder = gang!.podGroups.flatMap((pg) => pg.pods.map((p) => p.name));
+    const kept = previewPodCliqueSet(byName, pcs).running[0]!.pods.map((p) => p.name);
+    expect(kept).toEqual(manifestOrder);
+    expect(kept.filter((n) => n.includes('-decode-'))).toEqual(Array.from({ length: 11 }, (_, i) => `disagg-0-decode-${i}`));
+    expect(byName.pods.map((p) => p.name)).not.toEqual(manifestOrder);
+  });
+
   it('one more replica of a stack that runs: only the new gangs are planned, on GPUs the running pods leave free; the same answer as previewScale', () => {
     const pcs = disaggregated();
     const { state, objects } = running(pcs);

@@ -277,8 +277,14 @@ const podKey = (pod: ExpandedPod) => `${pod.namespace}/${pod.podClique}/${pod.po
 /** podKey of a pod on the cluster, from the labels Grove puts on it; undefined for a pod without them. */
 function runningPodKey(pod: PodInfo): string | undefined {
   const clique = pod.labels[LABEL_PODCLIQUE];
+  const index = podIndexOf(pod);
+  return clique && index !== undefined ? `${pod.namespace}/${clique}/${index}` : undefined;
+}
+
+/** A pod's index in its PodClique, from Grove's label; undefined for a pod without it. */
+function podIndexOf(pod: PodInfo): number | undefined {
   const index = pod.labels[LABEL_PODCLIQUE_POD_INDEX];
-  return clique && index !== undefined && /^\d+$/.test(index) ? `${pod.namespace}/${clique}/${Number(index)}` : undefined;
+  return index !== undefined && /^\d+$/.test(index) ? Number(index) : undefined;
 }
 
 /** The Grove objects of the cluster, as the watch store holds them. */
@@ -468,7 +474,7 @@ function placeAdditions(state: ClusterState, gangs: readonly ExpandedGang[], isN
   const runningPods = new Map<string, PlannedPod[]>();
   for (const gang of gangs) {
     const bound = pins.running(gang.namespace, gang.name);
-    if (bound.length > 0) runningPods.set(gang.name, bound.map((p) => plannedPodOf(p, gang)));
+    if (bound.length > 0) runningPods.set(gang.name, inGangOrder(bound, gang).map((p) => plannedPodOf(p, gang)));
     if (gang.podGroups.every((g) => g.pods.every(isNew))) {
       out.push(gang);
       continue;
@@ -480,6 +486,18 @@ function placeAdditions(state: ClusterState, gangs: readonly ExpandedGang[], isN
   }
   const plan = placeGangs(state, out, placeOptions);
   return { plan: { ...plan, gangs: plan.gangs.map((g) => pins.explain(g, pinsOf.get(g.name))) }, gangs: out, runningPods };
+}
+
+/**
+ * A running gang's pods as its pod groups list them (the manifest's order of PodCliques), each group by
+ * pod index: the cluster's order is by name, where …-10 comes before …-2 (and Grove's random suffixes
+ * order nothing). A pod of a group the gang does not list, or without an index, goes after, by name.
+ */
+function inGangOrder(pods: readonly PodInfo[], gang: ExpandedGang): PodInfo[] {
+  const groupRank = new Map(gang.podGroups.map((g, i) => [g.name, i]));
+  const rankOf = (p: PodInfo) => groupRank.get(p.labels[LABEL_PODCLIQUE] ?? '') ?? gang.podGroups.length;
+  const indexOf = (p: PodInfo) => podIndexOf(p) ?? Number.MAX_SAFE_INTEGER;
+  return [...pods].sort((a, b) => rankOf(a) - rankOf(b) || (a.labels[LABEL_PODCLIQUE] ?? '').localeCompare(b.labels[LABEL_PODCLIQUE] ?? '') || indexOf(a) - indexOf(b) || a.name.localeCompare(b.name));
 }
 
 /** A bound pod of a running gang, in the plan's terms (its real name and node). */

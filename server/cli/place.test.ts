@@ -284,11 +284,11 @@ describe('canopy place: the snapshot is the cluster', () => {
   const RUNNING = path.resolve(import.meta.dirname, 'fixtures', 'cluster-running.json');
   const serve = (replicas: number, workers = 2) => pcs({ workers, gpus: 8, required: 'zone' }).replace('  replicas: 1\n', `  replicas: ${replicas}\n`);
   type Json = { feasible: boolean; gangs: { name: string; placed: boolean; running?: true; domains: Record<string, string>; pods: { name: string; clique: string; node: string; gpus: number; running?: true }[] }[] };
-  // In key order (namespace/name), as the server lists them, not the fixture's order (worker-q9d4m is pod index 0).
+  // By clique, then pod index (worker-q9d4m is index 0, worker-b3n8v index 1), not by name as the server lists them.
   const RUNNING_PODS = [
     { name: 'serve-0-router-x7k2p', clique: 'router', node: 'gpu-z1-b0-r0-n0', gpus: 0, running: true },
-    { name: 'serve-0-worker-b3n8v', clique: 'worker', node: 'gpu-z1-b0-r0-n1', gpus: 8, running: true },
     { name: 'serve-0-worker-q9d4m', clique: 'worker', node: 'gpu-z1-b0-r0-n0', gpus: 8, running: true },
+    { name: 'serve-0-worker-b3n8v', clique: 'worker', node: 'gpu-z1-b0-r0-n1', gpus: 8, running: true },
   ];
 
   it('a stack that runs, with one more replica: the running gang is reported as running where it is, only the new gang is placed', () => {
@@ -429,7 +429,8 @@ describe('canopy place: the snapshot is the cluster', () => {
     expect(r.code).toBe(0);
     const [g] = (JSON.parse(r.stdout) as Json).gangs;
     expect(g).toMatchObject({ name: 'serve-0', placed: true, running: true });
-    expect(g!.pods).toEqual([RUNNING_PODS[0], RUNNING_PODS[2], { name: 'serve-0-worker-zz9kq', clique: 'worker', node: 'gpu-z1-b0-r1-n0', gpus: 8, running: true }]);
+    // zz9kq replaces b3n8v as pod index 1: after q9d4m (index 0).
+    expect(g!.pods).toEqual([RUNNING_PODS[0], RUNNING_PODS[1], { name: 'serve-0-worker-zz9kq', clique: 'worker', node: 'gpu-z1-b0-r1-n0', gpus: 8, running: true }]);
   });
 
   it('prints validation warnings on standard error, as canopy validate does, and still places (exit 0)', () => {
