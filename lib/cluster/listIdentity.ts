@@ -84,7 +84,14 @@ function keyedItem(value: unknown, keys: readonly [string, ...string[]]): ListIt
   if (!isPlainObject(value) || value[keys[0]] === undefined) return null;
   const present = keys.filter((k) => value[k] !== undefined);
   const id = JSON.stringify(keys.map((k) => value[k] ?? null));
-  const segment = `[${present.map((k) => `${k}=${JSON.stringify(value[k])}`).join(',')}]`;
   const label = keys.length === 1 ? value[keys[0]] : Object.fromEntries(present.map((k) => [k, value[k]]));
-  return { id, segment, label, value };
+  return { id, segment: keyedSegment(value, keys), label, value };
+}
+
+/**
+ * The path segment of an item of a list-map by its key fields, as server-side apply writes it:
+ * `[name="router"]`, `[containerPort=8000,protocol="TCP"]`; a key the item lacks is left out.
+ */
+export function keyedSegment(item: Readonly<Record<string, unknown>>, keys: readonly string[]): string {
+  return `[${keys.filter((k) => item[k] !== undefined).map((k) => `${k}=${JSON.stringify(item[k])}`).join(',')}]`;
 }

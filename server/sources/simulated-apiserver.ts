@@ -13,6 +13,7 @@
 import { KIND_INFO, WATCHED_KINDS, objectKey, type ScalableKind, type WatchedKind } from '../../lib/cluster/kinds';
 import { diffObjects } from '../../lib/cluster/diff';
 import { fieldPath } from '../../lib/cluster/fieldPath';
+import { keyedSegment } from '../../lib/cluster/listIdentity';
 import { REPLICAS_RANGE, isReplicaCount, podCliqueSetPodBudgetRefusal, scalePodBudgetRefusal } from '../../lib/cluster/limits';
 import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_POD_TEMPLATE_HASH } from '../../lib/grove/labels';
 import { dns1123LabelError, isRecord, pointerSegments, type KubeObject, type ObjectMeta } from '../../lib/grove/meta';
@@ -96,8 +97,7 @@ function childSchema(schema: Schema | undefined, segment: string | number): Sche
 /** `[name="router"]` for an item of a list-map (its keys), `[i]` for any other list's item, as structured-merge-diff writes them. */
 function itemSegment(schema: Schema | undefined, item: unknown, index: number): string {
   const keys = schema?.type === 'array' ? schema.listMapKeys : undefined;
-  if (!keys || !isRecord(item)) return `[${index}]`;
-  return `[${keys.filter((k) => item[k] !== undefined).map((k) => `${k}=${JSON.stringify(item[k])}`).join(',')}]`;
+  return keys && isRecord(item) ? keyedSegment(item, keys) : `[${index}]`;
 }
 
 /** A JSON pointer into `object` as the apiserver writes a field path (`.spec.template.cliques[name="router"].spec.gpus`). */
