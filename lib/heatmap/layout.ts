@@ -140,38 +140,85 @@ function shelvesAt(children: readonly Rect[], wrap: number): { w: number; h: num
 /** The side of the box of shape `aspect` (width / height) that holds `size`: smaller = bigger cells once fitted to it. */
 const fittedSide = (size: { w: number; h: number }, aspect: number): number => Math.max(size.w / aspect, size.h);
 
+/** The wrap widths shelfPack tries, as factors of the even one: 2^(step / 4) for steps -4 … 4. */
+const WRAP_FACTORS = Array.from({ length: 9 }, (_, i) => 2 ** ((i - 4) / 4));
+
 /**
  * Shelf-pack `children` in rows, wrapping at the width whose result fits a box of shape `aspect`
  * (width / height) best: a few wrap widths around the one an even area suggests are tried, because a
  * handful of big children (five blocks of a zone) land far from the target with any single guess.
  * Sets each child's x, y relative to the content origin and returns the content size.
+ *
+ * The wrap chosen for children all of one size depends only on their count, that size and `aspect`:
+ * `wrapByShape` (one per layout) keeps it, so the racks of a cluster, all alike, are tried once, not
+ * each, nor again for every frame shape the layout tries.
  */
-function shelfPack(children: readonly Rect[], aspect: number): { w: number; h: number } {
+function shelfPack(children: readonly Rect[], aspect: number, wrapByShape: Map<string, number>): { w: number; h: number } {
   let area = 0;
   let widest = 0;
+  let alike = children.length > 0;
   for (const c of children) {
     area += (c.w + CHILD_GAP) * (c.h + CHILD_GAP);
     if (c.w > widest) widest = c.w;
+    if (c.w !== children[0]!.w || c.h !== children[0]!.h) alike = false;
   }
-  const even = Math.sqrt(area * aspect);
-  const miss = (size: { w: number; h: number }) => fittedSide(size, aspect);
-  let best = Math.max(widest, even);
-  let bestMiss = miss(shelvesAt(children, best));
-  for (let step = -4; step <= 4; step++) {
-    const wrap = Math.max(widest, even * 2 ** (step / 4));
-    if (wrap === best) continue;
-    const m = miss(shelvesAt(children, wrap));
-    if (m < bestMiss - 1e-9) (best = wrap), (bestMiss = m);
+  const shape = alike ? `${aspect} ${children.length} ${children[0]!.w} ${children[0]!.h}` : '';
+  let best = alike ? wrapByShape.get(shape) : undefined;
+  if (best === undefined) {
+    const even = Math.sqrt(area * aspect);
+    best = Math.max(widest, even);
+    let bestMiss = fittedSide(shelvesAt(children, best), aspect);
+    for (const factor of WRAP_FACTORS) {
+      const wrap = Math.max(widest, even * factor);
+      if (wrap === best) continue;
+      const miss = fittedSide(shelvesAt(children, wrap), aspect);
+      if (miss < bestMiss - 1e-9) (best = wrap), (bestMiss = miss);
+    }
+    if (alike) wrapByShape.set(shape, best);
   }
   return shelvesAt(children, best);
 }
 
-function compareValues(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === UNLABELLED) return 1;
-  if (b === UNLABELLED) return -1;
-  return naturalCompare(a, b);
+/** Trailing digits read as a number only up to this many: 15 digits are always exact in a double. */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * Compares indexes into `texts` as naturalCompare compares the texts, with most of its work done once per
+ * text: each text's trailing digits are read as a number, and the text before them (its stem) becomes a
+ * stem id. Two texts with the same stem and different numbers (za0-b0-r3-n7, za0-b0-r3-n24: the nodes of
+ * one rack) then compare by one subtraction, with naturalCompare's sign (the identical stems, ending in
+ * a non-digit, decide nothing; digit runs compare by value). Any other pair (other stems, equal numbers as
+ * in n7 and n07, no trailing digits, too many of them) goes to naturalCompare: the order is exactly its.
+ */
+function naturalOrderOf(texts: readonly string[]): (a: number, b: number) => number {
+  const stems = new Int32Array(texts.length);
+  const numbers = new Float64Array(texts.length);
+  const stemIds = new Map<string, number>();
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    let start = text.length;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+    const digits = text.length - start;
+    if (digits === 0 || digits > MAX_EXACT_DIGITS) {
+      stems[i] = -1;
+      continue;
+    }
+    let value = 0;
+    for (let k = start; k < text.length; k++) value = value * 10 + (text.charCodeAt(k) - 48);
+    numbers[i] = value;
+    const stem = text.slice(0, start);
+    let id = stemIds.get(stem);
+    if (id === undefined) stemIds.set(stem, (id = stemIds.size));
+    stems[i] = id;
+  }
+  return (a, b) => {
+    const stem = stems[a]!;
+    if (stem >= 0 && stem === stems[b] && numbers[a] !== numbers[b]) return numbers[a]! - numbers[b]!;
+    return naturalCompare(texts[a]!, texts[b]!);
+  };
 }
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
 
 /** A level's distinct label values, each node's value as an index into them, and each value's sort rank. */
 interface LevelValues {
@@ -205,7 +252,10 @@ function levelValues(nodes: readonly NodeInfo[], key: string): LevelValues {
     ids[i] = lastId;
   }
   // Sorting the distinct values once replaces string comparisons in the node sort (a few per level, not n log n).
-  const order = values.map((_, id) => id).sort((a, b) => compareValues(values[a]!, values[b]!));
+  // Natural order, a missing label last.
+  const unlabelled = values.indexOf(UNLABELLED);
+  const byValue = naturalOrderOf(values);
+  const order = values.map((_, id) => id).sort((a, b) => (a === b ? 0 : a === unlabelled ? 1 : b === unlabelled ? -1 : byValue(a, b)));
   const rank = new Int32Array(values.length);
   order.forEach((id, r) => (rank[id] = r));
   return { values, ids, rank };
@@ -252,7 +302,7 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   const depthCount = visible.length;
   const visibleValues = visible.map((level) => perLevel[levels.indexOf(level)]!);
   const order = withGpus.map((_, i) => i);
-  const byName = (a: number, b: number): number => naturalCompare(withGpus[a]!.name, withGpus[b]!.name);
+  const byName = naturalOrderOf(withGpus.map((node) => node.name));
   const tupleKey = mixedRadixKeys(visibleValues, withGpus.length, true);
   if (tupleKey) order.sort((a, b) => tupleKey[a]! - tupleKey[b]! || byName(a, b));
   else {
@@ -354,14 +404,15 @@ export function layoutHeatmap(state: ClusterState, options: LayoutOptions = {}):
   // parent's content origin. Frames are packed towards one shape; which shape gives the biggest cells
   // once the whole layout is fitted to a wide screen depends on the fan-out of every level (five blocks
   // of a zone, two zones), so a few are tried and the best kept.
+  const wrapByShape = new Map<string, number>();
   const packAll = (frameAspect: number) => {
     for (let f = frames.length - 1; f >= 0; f--) {
       const frame = frames[f]!;
-      const content = shelfPack(kids[f]!, frameAspect);
+      const content = shelfPack(kids[f]!, frameAspect, wrapByShape);
       frame.w = Math.max(content.w + 2 * FRAME_PAD, 60);
       frame.h = content.h + FRAME_HEADER + FRAME_PAD;
     }
-    return shelfPack(top, screenAspect);
+    return shelfPack(top, screenAspect, wrapByShape);
   };
   let packed = packAll(frameAspects[0]!);
   if (frames.length > 1) {

@@ -212,8 +212,11 @@ export function occupyLayout(layout: HeatmapLayout, state: ClusterState, roleOf?
       node = i === undefined ? undefined : state.nodes[i];
     }
     if (!node) return;
-    const blocking = node.taints.length ? node.taints.filter((t) => BLOCKING_EFFECTS.has(t.effect) && !STATUS_TAINTS.has(t.key)).map(taintText) : [];
-    if (blocking.length) blockingByNode.set(n, blocking);
+    // Most nodes have no taint: no arrays for them.
+    if (node.taints.length) {
+      const blocking = node.taints.filter((t) => BLOCKING_EFFECTS.has(t.effect) && !STATUS_TAINTS.has(t.key)).map(taintText);
+      if (blocking.length) blockingByNode.set(n, blocking);
+    }
     nodeStatus[n] = !node.ready ? NODE_NOT_READY : node.unschedulable ? NODE_CORDONED : NODE_USABLE;
   });
   // A taint on every GPU node marks none of them: the rest are the node's own (a dedicated pool).

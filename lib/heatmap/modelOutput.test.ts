@@ -204,6 +204,21 @@ describe('heatmap model output', () => {
     );
   });
 
+  test('property: names and values ending in long or zero-padded numbers (n7, n07, n0000000000000000007) come in natural order', () => {
+    const numbered = fc.tuple(fc.constantFrom('', 'n', 'n-', 'rack-1-n', 'x9y'), fc.stringMatching(/^[0-9]{1,20}$/)).map(([stem, digits]) => stem + digits);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(numbered, numbered), { selector: ([name]) => name, maxLength: 40 }), (specs) => {
+        const state: ClusterState = {
+          nodes: specs.map(([name, rack]) => makeNode(name, { gpu: 1, labels: { [LEVELS[2]!.key]: rack } })),
+          pods: [],
+          topologies: [{ name: 't', levels: [LEVELS[2]!] }],
+        };
+        checkModel(buildHeatmapModel(state), state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('the whole model is what it was before the speed work (golden hashes)', () => {
     // Produced by this test's own modelJson + hashOf on the code at a50f325 (before the model was
     // made faster), with the expectations printed instead of asserted. A change here is a change of
