@@ -132,7 +132,12 @@ async function launchOnDemand(): Promise<{ browser: Browser; page: Page; cdp: CD
   if (!existsSync(HEADLESS_SHELL)) throw new Error(`${HEADLESS_SHELL} not found: the first paint with frames on demand needs Chromium's headless shell (Debian: apt-get install -y chromium-headless-shell)`);
   const child = spawn(HEADLESS_SHELL, [...CHROMIUM_ARGS, '--enable-begin-frame-control', '--run-all-compositor-stages-before-draw', '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const close = async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    child.stderr?.destroy();
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
   };
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
@@ -159,9 +164,10 @@ async function launchOnDemand(): Promise<{ browser: Browser; page: Page; cdp: CD
       browser,
       page,
       cdp,
+      // The shell first: closing a connectOverCDP browser while it runs can wait forever (the run hung after its report).
       close: async () => {
-        await browser.close().catch(() => {});
         await close();
+        await browser.close().catch(() => {});
       },
     };
   } catch (e) {
