@@ -19,6 +19,7 @@ import { pinning, pinsRunningGang, type Pin } from './pin';
 import { placeGangs, type PlaceOptions } from './place';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
 import { hasTopologyConstraint } from './backend';
+import { naturalCompare } from '../topology/tree';
 
 export interface PlacementPreview {
   /** The placement of what applying the manifest adds: gangs not running yet whole, and the pods a running gang lacks. */
@@ -497,7 +498,7 @@ function inGangOrder(pods: readonly PodInfo[], gang: ExpandedGang): PodInfo[] {
   const groupRank = new Map(gang.podGroups.map((g, i) => [g.name, i]));
   const rankOf = (p: PodInfo) => groupRank.get(p.labels[LABEL_PODCLIQUE] ?? '') ?? gang.podGroups.length;
   const indexOf = (p: PodInfo) => podIndexOf(p) ?? Number.MAX_SAFE_INTEGER;
-  return [...pods].sort((a, b) => rankOf(a) - rankOf(b) || (a.labels[LABEL_PODCLIQUE] ?? '').localeCompare(b.labels[LABEL_PODCLIQUE] ?? '') || indexOf(a) - indexOf(b) || a.name.localeCompare(b.name));
+  return [...pods].sort((a, b) => rankOf(a) - rankOf(b) || naturalCompare(a.labels[LABEL_PODCLIQUE] ?? '', b.labels[LABEL_PODCLIQUE] ?? '') || indexOf(a) - indexOf(b) || naturalCompare(a.name, b.name));
 }
 
 /** A bound pod of a running gang, in the plan's terms (its real name and node). */
