@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamDelta, StreamSnapshot } from '../../lib/cluster/stream';
 import { snapshotMessages } from '../../lib/cluster/streamParts';
 import type { KubeObject } from '../../lib/grove/meta';
-import { ClusterStore, reconnectWords, retrySecondsLeft } from './clusterStore';
+import { ClusterStore, onWake, reconnectWords, retrySecondsLeft, type WakeTargets } from './clusterStore';
 import { FakeEventSource } from './fakeEventSource';
 
 const pod = (name: string, rv: string, phase = 'Pending'): KubeObject => ({ kind: 'Pod', metadata: { namespace: 'ns', name, resourceVersion: rv }, status: { phase } } as KubeObject);
@@ -165,6 +165,123 @@ describe('ClusterStore', () => {
     expect(FakeEventSource.all).toHaveLength(2);
     expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryAt: undefined, retryInMs: undefined });
     expect(reconnectWords(store.getConnectionState(), Date.now())).toEqual({ label: 'Reconnecting…', secondsLeft: null, ticking: false });
+  });
+
+  it('backs off at most 10 s by default (with jitter: between half and all of it), not 30 s', async () => {
+    let r = 1;
+    store = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url), random: () => r });
+    store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      latest().fire('error');
+      delays.push(store.getConnectionState().retryInMs!);
+      await vi.advanceTimersByTimeAsync(delays.at(-1)!);
+    }
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000, 10_000]);
+    r = 0;
+    latest().fire('error');
+    expect(store.getConnectionState().retryInMs).toBe(5_000);
+  });
+
+  it('tries at once when woken (back online, tab visible) instead of waiting out the backoff; nothing when the stream is well', async () => {
+    store = new ClusterStore({ createEventSource: (url) => new FakeEventSource(url), random: () => 1, backoff: { baseMs: 8_000, capMs: 30_000 } });
+    store.retain();
+    latest().fire('snapshot', snapshot(1, [pod('a', '5')]));
+    expect(store.retryNow()).toBe(false);
+    expect(FakeEventSource.all).toHaveLength(1);
+    latest().fire('error');
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryInMs: 8_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.retryNow()).toBe(true);
+    expect(FakeEventSource.all).toHaveLength(2);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryAt: undefined, retryInMs: undefined });
+    // The attempt under way is not doubled by another wake, nor by the old timer.
+    expect(store.retryNow()).toBe(false);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(FakeEventSource.all).toHaveLength(2);
+    latest().fire('snapshot', snapshot(2, [pod('a', '6')]));
+    expect(store.getConnectionState().stream).toBe('open');
+  });
+
+  it('a stream silent for longer than it may be (its timer held back while the tab was hidden) is replaced at once when the tab wakes', () => {
+    store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    // The clock moves on without the timers firing, as in a hidden tab.
+    vi.setSystemTime(Date.now() + 44_000);
+    expect(store.retryNow()).toBe(false);
+    vi.setSystemTime(Date.now() + 2_000);
+    expect(store.retryNow()).toBe(true);
+    expect(FakeEventSource.all[0]!.closed).toBe(true);
+    expect(FakeEventSource.all).toHaveLength(2);
+    expect(store.getConnectionState().stream).toBe('reconnecting');
+  });
+
+  it('nobody using the stream: a wake opens nothing', async () => {
+    const release = store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.getConnectionState().stream).toBe('idle');
+    expect(store.retryNow()).toBe(false);
+    expect(FakeEventSource.all).toHaveLength(1);
+  });
+
+  it('says since when the data may be out of date while the stream is down: its last message, until the next snapshot', async () => {
+    const start = Date.parse('2026-01-01T12:00:00Z');
+    vi.setSystemTime(start);
+    store.retain();
+    expect(store.getConnectionState().staleSince).toBeUndefined();
+    latest().fire('error'); // before any data: nothing shown to be stale
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', synced: false });
+    expect(store.getConnectionState().staleSince).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000);
+    latest().fire('snapshot', snapshot(1, [pod('a', '5')]));
+    await vi.advanceTimersByTimeAsync(4_000);
+    latest().fire('heartbeat', {});
+    const heard = Date.now();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(store.getConnectionState().staleSince).toBeUndefined();
+    latest().fire('error');
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', staleSince: heard });
+    // Failed attempts keep the moment of the first drop.
+    await vi.advanceTimersByTimeAsync(1_000);
+    latest().fire('error');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', staleSince: heard });
+    latest().fire('snapshot', snapshot(2, [pod('a', '6')]));
+    expect(store.getConnectionState()).toMatchObject({ stream: 'open' });
+    expect(store.getConnectionState().staleSince).toBeUndefined();
+    // A stream gone quiet is stale since it was last heard, not since the stale timer noticed.
+    const quietFrom = Date.now();
+    await vi.advanceTimersByTimeAsync(45_000);
+    expect(store.getConnectionState()).toMatchObject({ stream: 'reconnecting', staleSince: quietFrom });
+  });
+
+  it('a reopen (another tab took the stream over) does not make the data stale', () => {
+    store.retain();
+    latest().fire('snapshot', snapshot(1, []));
+    store.reopen();
+    expect(store.getConnectionState()).toMatchObject({ stream: 'open' });
+    expect(store.getConnectionState().staleSince).toBeUndefined();
+  });
+
+  it('onWake calls back when the browser is online again and when the page becomes visible, not when it is hidden', () => {
+    const win = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' });
+    const wake = vi.fn();
+    const stop = onWake({ window: win, document: doc } as unknown as WakeTargets, wake);
+    win.dispatchEvent(new Event('online'));
+    expect(wake).toHaveBeenCalledTimes(1);
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(wake).toHaveBeenCalledTimes(1);
+    doc.visibilityState = 'visible';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(wake).toHaveBeenCalledTimes(2);
+    stop();
+    win.dispatchEvent(new Event('online'));
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(wake).toHaveBeenCalledTimes(2);
   });
 
   it('reconnects for a fresh snapshot when a batch is missing or the stream goes quiet', async () => {

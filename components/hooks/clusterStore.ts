@@ -47,6 +47,12 @@ export interface ClientConnectionState {
   loading?: Partial<Record<WatchedKind, true>>;
   /** While a snapshot arrives in parts: how many of its objects have arrived. */
   receiving?: SnapshotProgress;
+  /**
+   * While the stream is down after data arrived (reconnecting, or closed with nobody using it): when it
+   * was last heard from (epoch ms). What the tab shows is the cluster as of then and may be out of
+   * date; the next snapshot clears it.
+   */
+  staleSince?: number;
 }
 
 type KindFlags = Partial<Record<WatchedKind, true>>;
@@ -98,9 +104,44 @@ function readKindFlags(value: unknown): WatchedKind[] {
   return WATCHED_KINDS.filter((kind) => (value as Record<string, unknown>)[kind] === true);
 }
 
+/**
+ * The stream's reconnect backoff: 1, 2, 4, 8 s, then 10 s, each with jitter (backoffDelay waits between
+ * half and all of it, so tabs of many browsers do not come back in step after a server restart). Kept
+ * short: the tab shows data that may be out of date meanwhile.
+ */
+export const STREAM_BACKOFF = { baseMs: 1_000, capMs: 10_000 };
+
+/** The part of `window` and `document` that says when a waited-for reconnect is worth trying now. */
+export interface WakeTargets {
+  window: { addEventListener(type: 'online', listener: () => void): void; removeEventListener(type: 'online', listener: () => void): void };
+  document: {
+    readonly visibilityState: string;
+    addEventListener(type: 'visibilitychange', listener: () => void): void;
+    removeEventListener(type: 'visibilitychange', listener: () => void): void;
+  };
+}
+
+/**
+ * Calls `wake` when the browser is back online or the page becomes visible again (a hidden tab's timers
+ * are held back, and the network may have come back meanwhile). Returns the unsubscribe.
+ */
+export function onWake(targets: WakeTargets, wake: () => void): () => void {
+  const online = () => wake();
+  const visible = () => {
+    if (targets.document.visibilityState === 'visible') wake();
+  };
+  targets.window.addEventListener('online', online);
+  targets.document.addEventListener('visibilitychange', visible);
+  return () => {
+    targets.window.removeEventListener('online', online);
+    targets.document.removeEventListener('visibilitychange', visible);
+  };
+}
+
 export interface ClusterStoreOptions {
   url?: string;
   createEventSource: (url: string) => EventSourceLike;
+  /** STREAM_BACKOFF unless given. */
   backoff?: { baseMs: number; capMs: number };
   /** Reconnect when nothing (not even a heartbeat) arrived for this long. */
   staleAfterMs?: number;
@@ -124,6 +165,9 @@ export class ClusterStore {
   private staleTimer: ReturnType<typeof setTimeout> | null = null;
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
+  /** When the current source last delivered a message (the data is as of then), and when it was opened or last heard (for its silence). */
+  private heardAt = 0;
+  private touchedAt = 0;
   private seq = -1;
   private users = 0;
   /** Kinds whose watch was live at or after this stream's latest snapshot. */
@@ -190,6 +234,25 @@ export class ClusterStore {
   }
 
   /**
+   * The browser is back online or the tab visible again (onWake): an attempt waited for starts now
+   * instead of at the end of its backoff, and a stream silent for `staleAfterMs` (its timer may have
+   * been held back while the tab was hidden) is replaced now. Nothing while no stream is wanted or
+   * the stream is well. Returns whether a new attempt started.
+   */
+  retryNow(): boolean {
+    if (this.users === 0) return false;
+    if (this.retryTimer) {
+      this.open();
+      return true;
+    }
+    if (!this.source || Date.now() - this.touchedAt < (this.options.staleAfterMs ?? 45_000)) return false;
+    this.source.close();
+    this.source = null;
+    this.open();
+    return true;
+  }
+
+  /**
    * The tab's copy of the cluster as a stream snapshot, for another tab that starts following this
    * one; null unless this tab's stream is open and synced, and null while a snapshot is being received
    * (what the tab shows then is about to be replaced; the relay answers after it is applied).
@@ -204,7 +267,7 @@ export class ClusterStore {
 
   private open(keepStatus = false): void {
     this.clearTimers();
-    if (!keepStatus) this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined, retryAt: undefined });
+    if (!keepStatus) this.setConnection({ stream: this.connection.synced ? 'reconnecting' : 'connecting', retryInMs: undefined, retryAt: undefined, ...this.staleMark() });
     // An attempt waited for (clearTimers just dropped it) is under way now: no deadline is left to count down to.
     else if (this.connection.retryAt !== undefined) this.setConnection({ retryInMs: undefined, retryAt: undefined });
     let source: EventSourceLike;
@@ -219,6 +282,7 @@ export class ClusterStore {
     this.dropPartialSnapshot();
     const guard = (handle: (data: unknown) => void) => (event: { data?: unknown }) => {
       if (this.source !== source) return;
+      this.heardAt = Date.now();
       this.touch();
       let data: unknown;
       try {
@@ -256,7 +320,12 @@ export class ClusterStore {
     this.source?.close();
     this.source = null;
     this.dropPartialSnapshot();
-    this.setConnection({ stream: 'idle', retryInMs: undefined, retryAt: undefined });
+    this.setConnection({ stream: 'idle', retryInMs: undefined, retryAt: undefined, ...this.staleMark() });
+  }
+
+  /** The stream stops here: the data is as of its last message (kept from the first drop until a snapshot). */
+  private staleMark(): Pick<ClientConnectionState, 'staleSince'> {
+    return this.connection.synced && this.connection.staleSince === undefined ? { staleSince: this.heardAt } : {};
   }
 
   private scheduleReconnect(): void {
@@ -266,11 +335,11 @@ export class ClusterStore {
     this.clearTimers();
     if (this.users === 0) {
       // Nobody to reconnect for: the next retain opens a fresh stream.
-      this.setConnection({ stream: 'idle', retryInMs: undefined, retryAt: undefined });
+      this.setConnection({ stream: 'idle', retryInMs: undefined, retryAt: undefined, ...this.staleMark() });
       return;
     }
-    const delay = backoffDelay(this.attempt++, this.options.backoff ?? { baseMs: 1_000, capMs: 30_000 }, this.options.random);
-    this.setConnection({ stream: 'reconnecting', retryInMs: delay, retryAt: Date.now() + delay });
+    const delay = backoffDelay(this.attempt++, this.options.backoff ?? STREAM_BACKOFF, this.options.random);
+    this.setConnection({ stream: 'reconnecting', retryInMs: delay, retryAt: Date.now() + delay, ...this.staleMark() });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.users > 0) this.open();
@@ -278,6 +347,7 @@ export class ClusterStore {
   }
 
   private touch(): void {
+    this.touchedAt = Date.now();
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.staleTimer = setTimeout(() => this.scheduleReconnect(), this.options.staleAfterMs ?? 45_000);
   }
@@ -344,7 +414,7 @@ export class ClusterStore {
       const fresh = snapshot.kinds?.[kind] ?? { resourceVersion: '', items: [] };
       if (reconcile(store, { items: fresh.items ?? [], resourceVersion: fresh.resourceVersion ?? '' }).length > 0) this.items.delete(kind);
     }
-    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined, retryAt: undefined, receiving: undefined });
+    this.setConnection({ stream: 'open', synced: true, kinds: snapshot.states ?? this.connection.kinds, retryInMs: undefined, retryAt: undefined, receiving: undefined, staleSince: undefined });
   }
 
   private onDelta(delta: StreamDelta): void {

@@ -81,6 +81,7 @@ function openTab(name: string, options: { note?: LeaderNote; partitioned?: boole
       store.reopen();
       store.retain();
     },
+    wake: () => store.retryNow(),
   });
   store.retain(); // the page's components
   return { name, store, relay, channel, election: channelElection };
@@ -122,6 +123,12 @@ describe('routeRelayMessage', () => {
     expect(routeRelayMessage({ type: 'event', event: 'snapshot', data: '{}', to: 'c' }, follower)).toEqual({ do: 'ignore' });
     expect(routeRelayMessage({ type: 'event', event: 'error' }, follower)).toEqual({ do: 'deliver', event: 'error', data: undefined });
     expect(routeRelayMessage({ type: 'hello', from: 'c' }, follower)).toEqual({ do: 'ignore' });
+  });
+  it('a wake from another tab is for the leader only', () => {
+    expect(routeRelayMessage({ type: 'wake', from: 'b' }, leader)).toEqual({ do: 'wake' });
+    expect(routeRelayMessage({ type: 'wake', from: 'a' }, leader)).toEqual({ do: 'ignore' });
+    expect(routeRelayMessage({ type: 'wake', from: 'c' }, follower)).toEqual({ do: 'ignore' });
+    expect(routeRelayMessage({ type: 'wake' }, leader)).toEqual({ do: 'ignore' });
   });
   it('ignores anything malformed or unknown', () => {
     for (const message of [null, 'hello', { type: 'hello' }, { type: 'hello', from: 'c', again: 'yes' }, { type: 'event' }, { type: 'event', event: 'delta', data: 5 }, { type: 'event', event: 'open-window' }, { type: 'bye', from: 'c' }]) {
@@ -235,6 +242,41 @@ describe('StreamRelay: tabs sharing one stream', () => {
       expect(tab.store.getConnectionState().stream).toBe('open');
       expect(podNames(tab.store)).toEqual(['a:Pending', 'b:Pending']);
     }
+  });
+
+  it('a follower tab that wakes (visible again) while the stream is down gets the leader to try at once, not after its backoff', async () => {
+    const { tabs, stream } = await openSyncedTabs(2, [pod('a', '5')]);
+    stream.fire('error');
+    await flush();
+    // Back off further: the next wait is 2 s.
+    await vi.advanceTimersByTimeAsync(1_000);
+    openSources()[0]!.fire('error');
+    await flush();
+    expect(tabs[0]!.store.getConnectionState()).toMatchObject({ stream: 'reconnecting', retryInMs: 2_000 });
+    const before = FakeEventSource.all.length;
+    // What useClusterStream does on the follower's wake: its own store tries now, and the leader is asked to.
+    tabs[1]!.store.retryNow();
+    tabs[1]!.relay.wake();
+    await flush();
+    expect(FakeEventSource.all).toHaveLength(before + 1);
+    const now = openSources();
+    expect(now.map((source) => source.owner)).toEqual(['t1']);
+    now[0]!.fire('snapshot', snapshot(2, [pod('a', '5'), pod('b', '6')]));
+    await vi.advanceTimersByTimeAsync(50);
+    for (const tab of tabs) {
+      expect(tab.store.getConnectionState()).toMatchObject({ stream: 'open', synced: true });
+      expect(podNames(tab.store)).toEqual(['a:Pending', 'b:Pending']);
+    }
+    // The leader's old timer does not open a second stream.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(openSources()).toHaveLength(1);
+    // A wake while the stream is well changes nothing; a leader's own wake posts nothing.
+    const sent = bus.sent.length;
+    tabs[0]!.relay.wake();
+    tabs[1]!.relay.wake();
+    await flush();
+    expect(FakeEventSource.all).toHaveLength(before + 1);
+    expect(bus.sent.slice(sent)).toEqual([{ type: 'wake', from: 't2' }]);
   });
 
   it('a follower that misses a batch asks again and is answered with a snapshot', async () => {

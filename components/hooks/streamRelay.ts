@@ -17,7 +17,9 @@
  * as the follower hears that snapshot whole. A follower that hears a snapshot's end without its begin
  * says hello again, in case its first went unanswered (a leader of an older version). A leader that loses
  * its place (two leaders for a moment, without locks) closes its stream and follows the other the same
- * way. Framework-free: the channel, the election and the EventSource are passed in (fakes in tests).
+ * way. A follower whose tab wakes (back online, visible again) while the stream is down says "wake": the
+ * leader, whose own tab may be hidden, tries at once instead of at the end of its backoff.
+ * Framework-free: the channel, the election and the EventSource are passed in (fakes in tests).
  */
 import { STREAM_EVENTS, type StreamSnapshot } from '../../lib/cluster/stream';
 import { snapshotMessages, SNAPSHOT_PART_CHARS } from '../../lib/cluster/streamParts';
@@ -29,9 +31,10 @@ export const STREAM_CHANNEL = 'canopy:cluster-stream';
 
 /**
  * What travels on the channel: a follower's hello (`again`: a repeat, moot if its answer is on the way),
- * or one stream message (`to`: for that tab only).
+ * a follower's wake (its tab woke with the stream down: the leader should try now), or one stream
+ * message (`to`: for that tab only).
  */
-export type RelayMessage = { type: 'hello'; from: string; again?: boolean } | { type: 'event'; event: string; data?: string; to?: string };
+export type RelayMessage = { type: 'hello'; from: string; again?: boolean } | { type: 'wake'; from: string } | { type: 'event'; event: string; data?: string; to?: string };
 
 /** The events a leader relays: the stream's own, and `error` so followers back off and say so too. */
 export const RELAYED_EVENTS: readonly string[] = [...Object.values(STREAM_EVENTS), 'error'];
@@ -49,16 +52,19 @@ export interface RelayHost {
   currentSnapshot(): StreamSnapshot | null;
   /** This tab now holds the stream: keep it open for every tab, and switch to a real EventSource. */
   becameLeader(): void;
+  /** Another tab woke with the stream down (see `wake`): while leading, retry now rather than after the backoff. */
+  wake?(): void;
 }
 
 export type RelayRole = 'idle' | 'follower' | 'leader' | 'stopped';
 
-export type RelayAction = { do: 'ignore' } | { do: 'answer-hello'; to: string; again?: true } | { do: 'deliver'; event: string; data?: string };
+export type RelayAction = { do: 'ignore' } | { do: 'answer-hello'; to: string; again?: true } | { do: 'wake' } | { do: 'deliver'; event: string; data?: string };
 
 function isRelayMessage(value: unknown): value is RelayMessage {
   if (!value || typeof value !== 'object') return false;
   const message = value as Record<string, unknown>;
   if (message.type === 'hello') return typeof message.from === 'string' && (message.again === undefined || typeof message.again === 'boolean');
+  if (message.type === 'wake') return typeof message.from === 'string';
   return message.type === 'event' && typeof message.event === 'string' && (message.data === undefined || typeof message.data === 'string');
 }
 
@@ -73,6 +79,7 @@ export function routeRelayMessage(message: unknown, tab: { id: string; role: Rel
     if (tab.role !== 'leader' || message.from === tab.id) return { do: 'ignore' };
     return message.again ? { do: 'answer-hello', to: message.from, again: true } : { do: 'answer-hello', to: message.from };
   }
+  if (message.type === 'wake') return tab.role === 'leader' && message.from !== tab.id ? { do: 'wake' } : { do: 'ignore' };
   if (tab.role !== 'follower' && tab.role !== 'idle') return { do: 'ignore' };
   if (message.to !== undefined && message.to !== tab.id) return { do: 'ignore' };
   if (!RELAYED_EVENTS.includes(message.event)) return { do: 'ignore' };
@@ -187,6 +194,14 @@ export class StreamRelay {
     this.paused = false;
     this.options.election.join({ lead: this.lead, follow: this.follow });
     if (this.followers.size > 0) this.options.channel.postMessage({ type: 'hello', from: this.options.tabId });
+  }
+
+  /**
+   * This tab woke (back online, visible again) with the stream down: a follower asks the leader to try
+   * now (the leader's tab may be hidden and its backoff long); a leader's own store retries by itself.
+   */
+  wake(): void {
+    if (this.roleNow === 'follower' && !this.paused) this.options.channel.postMessage({ type: 'wake', from: this.options.tabId });
   }
 
   /** The store's EventSource factory: the real stream (relayed to the others) when leading, else the channel. */
@@ -307,6 +322,8 @@ export class StreamRelay {
       if (underWay) underWay.cancelled = true;
       this.answering.delete(action.to);
       this.waiting.add(action.to);
+    } else if (action.do === 'wake') {
+      this.host?.wake?.();
     } else if (action.do === 'deliver') {
       for (const source of [...this.followers]) source.deliver(action.event, action.data);
     }

@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { WatchedKind } from '../../lib/cluster/kinds';
 import type { KubeObject } from '../../lib/grove/meta';
-import { ClusterStore, type ClientConnectionState } from './clusterStore';
+import { ClusterStore, onWake, type ClientConnectionState } from './clusterStore';
 import { createBrowserRelay } from './streamRelay';
 import { kindAvailability, type KindAvailability } from './kindAvailability';
 import { onStreamNamespaceChange, streamNamespaceChoice, streamUrl, useSelectedNamespace } from './clusterContext';
@@ -51,7 +51,16 @@ function getTabStore(): ClusterStore {
       store.reopen();
       store.retain();
     },
+    wake: () => store.retryNow(),
   });
+  // Back online, or visible again: try now rather than at the end of the backoff (the stream is shared,
+  // so a follower asks the leader to as well). Not on the server, where pages render too.
+  if (typeof window !== 'undefined') {
+    onWake({ window, document }, () => {
+      store.retryNow();
+      if (store.getConnectionState().stream !== 'open') relay?.wake();
+    });
+  }
   tabStore = store;
   return store;
 }

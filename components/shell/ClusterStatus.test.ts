@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionStates } from '../../lib/cluster/stream';
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import type { Capabilities, KindCapabilities } from '../../lib/cluster/capabilities';
-import { accessLimits, accessSentences, accessSummary, SERVER_READ_ONLY, clusterProblem, NAMESPACE_HINT, problemSentences, summariseConnection } from './ClusterStatus';
+import { accessLimits, accessSentences, accessSummary, SERVER_READ_ONLY, clockTime, clusterProblem, NAMESPACE_HINT, problemSentences, summariseConnection } from './ClusterStatus';
 
 const NODES_FORBIDDEN = 'nodes is forbidden: User "system:serviceaccount:team-a:member" cannot list resource "nodes" in API group "" at the cluster scope';
 
@@ -127,6 +127,33 @@ describe('summariseConnection', () => {
     expect(summariseConnection(state, dropped - 10_000).label).toBe('Reconnecting in 8 s');
     // The attempt under way: no deadline any more.
     expect(summariseConnection({ stream: 'reconnecting', synced: true, kinds: {} }, dropped).label).toBe('Reconnecting…');
+  });
+});
+
+describe('data that may be out of date', () => {
+  // Local times of day, so the words are the same in any time zone.
+  const lastHeard = new Date(2026, 0, 1, 14, 3, 22).getTime();
+
+  it('writes a moment as its local time of day, 24-hour', () => {
+    expect(clockTime(lastHeard)).toBe('14:03:22');
+    expect(clockTime(new Date(2026, 0, 1, 9, 5, 7).getTime())).toBe('09:05:07');
+  });
+
+  it('a dropped stream says the data shown is as of its last message, beside the countdown it keeps', () => {
+    const state: ClientConnectionState = { stream: 'reconnecting', synced: true, kinds: {}, retryInMs: 8_000, retryAt: lastHeard + 10_000, staleSince: lastHeard };
+    expect(summariseConnection(state, lastHeard + 5_000)).toMatchObject({
+      status: 'reconnecting',
+      label: 'Reconnecting in 5 s',
+      asOf: 'data as of 14:03:22',
+      detail: 'The stream to Canopy dropped; trying again in 5 s. What is shown is the cluster as of 14:03:22 and may be out of date.',
+      announced: 'Reconnecting, data as of 14:03:22',
+    });
+    expect(summariseConnection({ ...state, retryAt: undefined, retryInMs: undefined }, lastHeard + 12_000)).toMatchObject({ label: 'Reconnecting…', asOf: 'data as of 14:03:22' });
+  });
+
+  it('nothing is said to be out of date while live, or while there was no data yet', () => {
+    expect(summariseConnection(open({ Pod: { kind: 'Pod', status: 'live', since: 1 } })).asOf).toBeUndefined();
+    expect(summariseConnection({ stream: 'reconnecting', synced: false, kinds: {} }).asOf).toBeUndefined();
   });
 });
 

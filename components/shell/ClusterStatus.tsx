@@ -35,6 +35,14 @@ export interface ConnectionSummary {
   announced: string;
   /** How often the label's text changes (a countdown in seconds), for the view's clock (useShownNow). */
   tickMs?: number;
+  /** While the stream is down: "data as of 14:03:22", the moment what is shown was last known current. */
+  asOf?: string;
+}
+
+/** A moment as the local time of day, "14:03:22" (24-hour: the same width every time). */
+export function clockTime(ms: number): string {
+  const at = new Date(ms);
+  return [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 /**
@@ -203,13 +211,16 @@ export function problemSentences(problem: ClusterProblem, source: { name: string
 export function summariseConnection(state: ClientConnectionState, now: number = Date.now()): ConnectionSummary {
   if (state.stream === 'reconnecting') {
     const { label, secondsLeft, ticking } = reconnectWords(state, now);
+    const asOf = state.staleSince !== undefined ? `data as of ${clockTime(state.staleSince)}` : undefined;
+    const dropped = secondsLeft ? `The stream to Canopy dropped; trying again in ${secondsLeft} s.` : 'The stream to Canopy dropped; reconnecting now.';
     return {
       tone: 'bad',
       status: 'reconnecting',
       label,
-      detail: secondsLeft ? `The stream to Canopy dropped; trying again in ${secondsLeft} s.` : 'The stream to Canopy dropped; reconnecting now.',
-      announced: 'Reconnecting',
+      detail: asOf ? `${dropped} What is shown is the cluster as of ${clockTime(state.staleSince!)} and may be out of date.` : dropped,
+      announced: asOf ? `Reconnecting, ${asOf}` : 'Reconnecting',
       ...(ticking ? { tickMs: SECOND_TICK_MS } : {}),
+      ...(asOf ? { asOf } : {}),
     };
   }
   // A first snapshot arriving in parts (a big cluster's takes seconds): how much of it is here.
@@ -322,6 +333,17 @@ export function ClusterStatus() {
           <StatusDot tone={summary.tone} />
           {summary.label}
         </span>
+        {/* Its own element: the label above counts seconds, this stays put while the stream is down. */}
+        {summary.asOf ? (
+          <>
+            <span aria-hidden="true" className="text-zinc-400 dark:text-zinc-500">
+              ·
+            </span>
+            <span className="whitespace-nowrap font-normal text-zinc-600 dark:text-zinc-400" data-testid="connection-as-of">
+              {summary.asOf}
+            </span>
+          </>
+        ) : null}
         <svg aria-hidden="true" viewBox="0 0 16 16" className={`size-3 transition-transform ${open ? 'rotate-180' : ''}`} fill="currentColor">
           <path d="M3.5 6 8 10.5 12.5 6z" />
         </svg>
