@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import type { NodeInfo } from '../cluster/state';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, type HeatmapModel } from './model';
 import { COLOR_MODES, colorCells, contrastRatio, domainFillColor, linearRgb, MARK_COLORS, markShapes, NODE_BOX, traceMarkShape, roleColors, stableHash, WORKLOAD_PALETTE, workloadColor, workloadColors, workloadSlots, type Theme } from './colors';
 import { roleResolver } from './roles';
@@ -23,6 +24,7 @@ function simulate(hex: string, kind: string): number[] {
   const lin = linearRgb(hex);
   return CVD[kind]!.map((row) => 255 * toSrgb(Math.min(1, Math.max(0, row[0]! * lin[0]! + row[1]! * lin[1]! + row[2]! * lin[2]!))));
 }
+const hexOf = (rgb: number[]) => `#${rgb.map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
 const distance = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
 
 /** A model with one cell of each allocation status. */
@@ -67,6 +69,41 @@ function deltaE(a: string, b: string): number {
     return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
   };
   return distance(lab(a), lab(b));
+}
+
+/** CIELAB (D65) of '#rrggbb'. */
+function cieLab(hex: string): [number, number, number] {
+  const [r, g, b] = linearRgb(hex);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const [x, y, z] = [(0.4124564 * r + 0.3575761 * g + 0.1804375 * b) / 0.95047, 0.2126729 * r + 0.7151522 * g + 0.072175 * b, (0.0193339 * r + 0.119192 * g + 0.9503041 * b) / 1.08883].map(f) as [number, number, number];
+  return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
+}
+
+/** CIEDE2000 colour difference (Sharma, Wu & Dalal 2005): how far apart two colours look, ~1 being just noticeable. */
+function ciede2000(a: string, b: string): number {
+  const [L1, a1, b1] = cieLab(a);
+  const [L2, a2, b2] = cieLab(b);
+  const rad = Math.PI / 180;
+  const cBar = (Math.hypot(a1, b1) + Math.hypot(a2, b2)) / 2;
+  const g = 0.5 * (1 - Math.sqrt(cBar ** 7 / (cBar ** 7 + 25 ** 7)));
+  const [a1p, a2p] = [(1 + g) * a1, (1 + g) * a2];
+  const [c1, c2] = [Math.hypot(a1p, b1), Math.hypot(a2p, b2)];
+  const hue = (x: number, y: number) => (x === 0 && y === 0 ? 0 : (Math.atan2(y, x) / rad + 360) % 360);
+  const [h1, h2] = [hue(a1p, b1), hue(a2p, b2)];
+  let dh = c1 * c2 === 0 ? 0 : h2 - h1;
+  if (dh > 180) dh -= 360;
+  else if (dh < -180) dh += 360;
+  const dH = 2 * Math.sqrt(c1 * c2) * Math.sin((dh / 2) * rad);
+  const lBar = (L1 + L2) / 2;
+  const cBarP = (c1 + c2) / 2;
+  const hBar = c1 * c2 === 0 ? h1 + h2 : Math.abs(h1 - h2) > 180 ? (h1 + h2 + (h1 + h2 < 360 ? 360 : -360)) / 2 : (h1 + h2) / 2;
+  const t = 1 - 0.17 * Math.cos((hBar - 30) * rad) + 0.24 * Math.cos(2 * hBar * rad) + 0.32 * Math.cos((3 * hBar + 6) * rad) - 0.2 * Math.cos((4 * hBar - 63) * rad);
+  const sL = 1 + (0.015 * (lBar - 50) ** 2) / Math.sqrt(20 + (lBar - 50) ** 2);
+  const sC = 1 + 0.045 * cBarP;
+  const sH = 1 + 0.015 * cBarP * t;
+  const rT = -Math.sin(2 * 30 * Math.exp(-(((hBar - 275) / 25) ** 2)) * rad) * 2 * Math.sqrt(cBarP ** 7 / (cBarP ** 7 + 25 ** 7));
+  const [dL, dC] = [(L2 - L1) / sL, (c2 - c1) / sC];
+  return Math.sqrt(dL ** 2 + dC ** 2 + (dH / sH) ** 2 + rT * dC * (dH / sH));
 }
 
 /** The demo cluster with its three stacks and their roles, as the page shows it. */
@@ -383,4 +420,69 @@ describe('marks: each has ≥ 3:1 against what it is drawn on, in both themes', 
       }
     }
   });
+});
+
+describe('legends: every pair of colours one legend shows together is apart to the eye (CIEDE2000), in both themes', () => {
+  /** Least CIEDE2000 between any two colours of one legend (a just-noticeable difference is about 1; 10 is plainly another colour). */
+  const MIN_DE2000 = 10;
+  /**
+   * Least CIEDE2000, under each simulated colour-vision deficiency, between a free GPU's colours (free,
+   * free on a tainted node: told from a used GPU by colour alone) and every other colour of the legend.
+   * Nine categorical colours cannot all stay apart under a deficiency (selecting a workload picks out its
+   * cells); what is free must.
+   */
+  const MIN_DE2000_FREE_CVD = 7.5;
+  const WELL_KNOWN_ROLES = ['prefill', 'decode', 'router', 'leader'];
+
+  /**
+   * A cluster showing every colour `mode`'s legend can hold at once: a pod on each of the first nodes
+   * (each its own workload, with its own role: nine workloads take all nine workload colours, the four
+   * well-known roles and five others all nine role colours), a pod of no workload, a cordoned and a
+   * tainted node with free GPUs, and free GPUs.
+   */
+  function everyColour(): HeatmapModel {
+    const roles = [...WELL_KNOWN_ROLES, 'alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+    const names = collidingNames(roles.length, 'light');
+    const state = nestedCluster(['rack'], [1, names.length + 3], { gpu: 2 });
+    const [cordoned, tainted, loose] = state.nodes.slice(names.length) as [NodeInfo, NodeInfo, NodeInfo];
+    cordoned.unschedulable = true;
+    tainted.taints = [{ key: 'dedicated', value: 'infer', effect: 'NoSchedule' }];
+    state.pods = [
+      ...names.map((name, i) => ({ ...boundPod(`${name}-0`, state.nodes[i]!.name, 1), labels: { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: name, [LABEL_PODCLIQUE]: `${name}-0-c` } })),
+      boundPod('loose', loose.name, 1),
+    ];
+    return buildHeatmapModel(state, { roleOf: (pod) => (pod.labels[LABEL_PART_OF] ? roles[names.indexOf(pod.labels[LABEL_PART_OF])] : undefined) });
+  }
+  const model = everyColour();
+
+  test('the cluster shows every workload and role colour there is', () => {
+    for (const theme of THEMES) {
+      expect(new Set(colorCells(model, 'workload', theme).legend.filter((e) => e.workload).map((e) => e.color))).toEqual(new Set(WORKLOAD_PALETTE[theme]));
+      const roleEntries = colorCells(model, 'role', theme).legend.filter((e) => model.roles.includes(e.label));
+      expect(roleEntries.map((e) => e.label)).toEqual(expect.arrayContaining(WELL_KNOWN_ROLES));
+      expect(new Set(roleEntries.map((e) => e.color)).size).toBe(9);
+    }
+  });
+
+  for (const theme of THEMES)
+    for (const mode of COLOR_MODES.filter((m) => m !== 'domain'))
+      test(`${mode}, ${theme}`, () => {
+        const legend = colorCells(model, mode, theme).legend.filter((e) => e.color);
+        const close: string[] = [];
+        const freeClose: string[] = [];
+        const isFree = (e: (typeof legend)[number]) => e.label === 'Free' || e.tainted === true;
+        for (let i = 0; i < legend.length; i++)
+          for (let j = i + 1; j < legend.length; j++) {
+            const [a, b] = [legend[i]!, legend[j]!];
+            const normal = ciede2000(a.color!, b.color!);
+            if (normal < MIN_DE2000) close.push(`${a.label} ${a.color} vs ${b.label} ${b.color}: ${normal.toFixed(1)}`);
+            if (!isFree(a) && !isFree(b)) continue;
+            for (const kind of Object.keys(CVD).filter((k) => k !== 'normal')) {
+              const seen = ciede2000(hexOf(simulate(a.color!, kind)), hexOf(simulate(b.color!, kind)));
+              if (seen < MIN_DE2000_FREE_CVD) freeClose.push(`${kind}: ${a.label} ${a.color} vs ${b.label} ${b.color}: ${seen.toFixed(1)}`);
+            }
+          }
+        expect(close).toEqual([]);
+        expect(freeClose).toEqual([]);
+      });
 });

@@ -205,11 +205,16 @@ export const SWATCH = { size: CELL + 2 * NODE_PAD, cell: { x: NODE_PAD, y: NODE_
  */
 /**
  * `tainted` is a free cell on a node with a NoSchedule/NoExecute taint (free only for pods that
- * tolerate it): Okabe–Ito's reddish purple (light) and a lavender (dark), and its node gets a dotted outline as well.
+ * tolerate it): a brown (dark in the light theme, lighter in the dark one), and its node gets
+ * a dotted outline as well. Brown is the one hue no workload or role colour takes: the reddish purple
+ * it was (#b0588f) could not be told from the leader role's and the ninth workload's purple (#aa4499,
+ * CIEDE2000 6.8), and the dark theme's lavender (#d7b5ff) not from light blue under deuteranopia.
+ * colors.test.ts keeps every pair of one legend ≥ 10 apart (CIEDE2000), and free colours apart under
+ * each colour-vision deficiency.
  */
 const ALLOCATION: Record<Theme, { free: string; grove: string; other: string; unavailable: string; neutral: string; tainted: string }> = {
-  light: { free: '#8f8f96', grove: '#0072b2', other: '#d55e00', unavailable: '#27272a', neutral: '#5c5c63', tainted: '#b0588f' },
-  dark: { free: '#71717a', grove: '#56b4e9', other: '#e69f00', unavailable: '#a1a1aa', neutral: '#e4e4e7', tainted: '#d7b5ff' },
+  light: { free: '#8f8f96', grove: '#0072b2', other: '#d55e00', unavailable: '#27272a', neutral: '#5c5c63', tainted: '#553322' },
+  dark: { free: '#71717a', grove: '#56b4e9', other: '#e69f00', unavailable: '#a1a1aa', neutral: '#e4e4e7', tainted: '#885522' },
 };
 
 export const TAINTED_LEGEND = 'Free on a tainted node (only for pods that tolerate it)';
