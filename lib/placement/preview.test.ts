@@ -618,6 +618,20 @@ describe('previewScale: a scale-down below minAvailable', () => {
     expect(previewScale(state, edited, { ...decode, replicas: 2 }).breach).toMatchObject({ minAvailable: 3, to: 2 });
   });
 
+  it('counts what is left in words that agree with the number: 1 replica, 0 replicas, 1 pod, 0 pods', () => {
+    const pcs = disaggregated();
+    pcs.spec.template.podCliqueScalingGroups![0]!.replicas = 3;
+    pcs.spec.template.podCliqueScalingGroups![0]!.minAvailable = 2;
+    pcs.spec.template.cliques[3]!.spec.replicas = 3;
+    pcs.spec.template.cliques[3]!.spec.minAvailable = 2;
+    const { state, objects } = running(pcs);
+    const message = (kind: 'PodCliqueScalingGroup' | 'PodClique', name: string, replicas: number) => previewScale(state, objects, { kind, namespace: 'ns', name, replicas }).breach?.message;
+    expect(message('PodCliqueScalingGroup', 'disagg-0-prefill', 1)).toMatch(/^PodCliqueScalingGroup disagg-0-prefill would have 1 replica, below its minAvailable 2:/);
+    expect(message('PodCliqueScalingGroup', 'disagg-0-prefill', 0)).toMatch(/ would have 0 replicas, /);
+    expect(message('PodClique', 'disagg-0-decode', 1)).toMatch(/ would have 1 pod, /);
+    expect(message('PodClique', 'disagg-0-decode', 0)).toMatch(/ would have 0 pods, /);
+  });
+
   it('a PodCliqueSet scale-down and any scale-up are no breach', () => {
     const { state, objects } = running(disaggregated());
     expect(previewScale(state, objects, { kind: 'PodCliqueSet', namespace: 'ns', name: 'disagg', replicas: 0 }).breach).toBeUndefined();

@@ -9,6 +9,7 @@
 import type { ScalableKind } from '../cluster/kinds';
 import { isReplicaCount, podCliqueSetPodBudgetRefusal, REPLICAS_RANGE, scalePodBudgetRefusal } from '../cluster/limits';
 import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX, LABEL_PODGANG } from '../grove/labels';
+import { plural } from '../workloads/plural';
 import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod } from '../grove/gang';
@@ -448,7 +449,7 @@ export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 
   if (to >= minAvailable) return undefined;
   const defaultDelay = !template?.terminationDelay;
   const terminationDelay = template?.terminationDelay || DEFAULT_TERMINATION_DELAY;
-  const count = kind === 'PodClique' ? `${to} pod${to === 1 ? '' : 's'}` : `${to} replica${to === 1 ? '' : 's'}`;
+  const count = plural(to, kind === 'PodClique' ? 'pod' : 'replica');
   const message =
     `${kind} ${name} would have ${count}, below its minAvailable ${minAvailable}: Grove marks it MinAvailableBreached, ` +
     `and once that has lasted the terminationDelay of ${terminationDelay}${defaultDelay ? ' (Grove’s default; the PodCliqueSet sets none)' : ''} ` +
