@@ -132,7 +132,7 @@ test('a clique scaled below its minAvailable: Degraded, the header and the list 
   await apply(request, gpuStack(name, { clique: 'decode', replicas: 4, minAvailable: 2, gpus: 1, product: 'NVIDIA-GB200', pack: 'rack' }));
   try {
     await page.goto(`/workloads/default/${name}`);
-    await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replicas available', { timeout: 30_000 });
+    await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replica available', { timeout: 30_000 });
     const decode = page.locator(`[data-testid="podclique"][data-name="${clique}"]`);
     await expect(decode.getByTestId('pod')).toHaveCount(4);
 

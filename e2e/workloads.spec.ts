@@ -3,6 +3,7 @@ import { expect, test, type APIRequestContext, type Locator, type Page } from '@
 import { gpuStack } from './support/manifests';
 import { collectErrors, expectTabStaysInDialog, luminance, tabUntilFocused } from './support/page';
 import { liveStreamSnapshot } from './support/stream';
+import { plural } from '../lib/workloads/plural';
 
 /**
  * The Workloads pages against the simulated demo cluster (no kubeconfig in the Playwright server's
@@ -157,7 +158,7 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
     const own = pods.filter((p) => p.metadata.labels?.['grove.io/podclique'] === c.metadata.name).length;
     await expect(page.locator(`[data-testid="podclique"][data-name="${c.metadata.name}"] [data-testid="pod"]`)).toHaveCount(own);
   }
-  await expect(page.getByTestId('pcs-pods')).toHaveText(`${pods.length}/${pods.length} pods ready`);
+  await expect(page.getByTestId('pcs-pods')).toHaveText(`${pods.length}/${plural(pods.length, 'pod')} ready`);
   await expect(page.getByTestId('startup-graph')).toHaveAttribute('aria-label', /decode after router/);
   await expect(page.getByTestId('startup-graph').locator('[data-clique="decode"]')).toHaveAttribute('data-progress', 'ready');
   // Ready pods out of pods (not capped at minAvailable), and the startup gate apart: decode's minAvailable
@@ -170,6 +171,8 @@ test('the detail page shows the tree, gangs, startup order, domains and events o
   await expect(nodeText('decode')).toHaveText(`ready · ${decodePods}/${decodePods} ready · gate: 2`);
   await expect(nodeText('pworker')).toHaveText(`ready · ${workerPods}/${workerPods} ready · gate: 3`);
   await expect(page.locator('[data-testid="startup-item"][data-clique="decode"]')).toContainText(`${decodePods} of ${decodePods} pods ready; startup gate: 2 ready pods`);
+  // A clique of one pod reads in the singular (it said "1 of 1 pods ready").
+  await expect(page.locator('[data-testid="startup-item"][data-clique="router"]')).toContainText(/^router: .+, 1 of 1 pod ready; startup gate: 1 ready pod/);
   // Every node's lines fit inside its box.
   const overflow = await page.getByTestId('startup-graph').evaluate((svg) =>
     [...svg.querySelectorAll('g[data-clique]')].flatMap((g) => {
@@ -254,7 +257,7 @@ test('a scale-down below minAvailable says what Grove will do and needs a second
   await expect(decode.getByRole('button', { name: 'Scale below minAvailable to 1' })).toBeDisabled();
   await decode.getByRole('button', { name: 'Cancel' }).click();
   await expect(decode.getByTestId('pod')).toHaveCount(4);
-  await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replicas available');
+  await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replica available');
   expect(errors).toEqual([]);
 });
 
@@ -553,7 +556,7 @@ test('a scale that cannot fit shows the preview’s reason before anything chang
   await control.getByRole('button', { name: 'Cancel' }).click();
   await expect(control.getByTestId('scale-preview')).toHaveCount(0);
   await expect(field).toHaveValue('1');
-  await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replicas available');
+  await expect(page.getByTestId('pcs-available')).toHaveText('1/1 replica available');
   expect(errors).toEqual([]);
 });
 

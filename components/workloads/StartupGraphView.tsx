@@ -7,6 +7,11 @@
 import { plural } from '../../lib/workloads/plural';
 import { startupNodeText, type StartupGraph, type StartupProgress } from '../../lib/workloads/startup';
 
+/** "2 of 4 pods ready", "1 of 1 pod ready": a clique's ready pods, the noun agreeing with its pods. */
+export function cliquePodsReady(ready: number, pods: number): string {
+  return `${ready} of ${plural(pods, 'pod')} ready`;
+}
+
 const MIN_NODE_W = 168;
 /** Width of one character of the node's 11–12 px text, generously: a node is as wide as its longest line. */
 const CHAR_W = 6.6;
@@ -85,7 +90,7 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
             const text = startupNodeText(n);
             return (
               <li key={n.clique} data-testid="startup-item" data-clique={n.clique}>
-                <span className="font-mono">{n.clique}</span>: {text.word}, {n.ready} of {n.pods} pods ready; startup gate: {plural(n.gate, 'ready pod')}
+                <span className="font-mono">{n.clique}</span>: {text.word}, {cliquePodsReady(n.ready, n.pods)}; startup gate: {plural(n.gate, 'ready pod')}
                 {n.replicas > 1 ? ' in each replica' : ''}
                 {after.length > 0 ? `; starts after ${after.join(', ')}` : ''}
               </li>

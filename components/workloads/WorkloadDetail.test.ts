@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeViewState } from '../../lib/heatmap/urlState';
-import { missingWorkloadText, workloadLinks, type MissingFacts } from './WorkloadDetail';
+import { countOfTotal, missingWorkloadText, workloadLinks, type MissingFacts } from './WorkloadDetail';
+import { cliquePodsReady } from './StartupGraphView';
 
 const listed: MissingFacts = { synced: true, listing: false, unlisted: null, sawDeleting: false, deleteRequest: null };
 const text = (facts: Partial<MissingFacts>) => missingWorkloadText('default', 'deepseek-wide', { ...listed, ...facts });
@@ -43,5 +44,20 @@ describe('workload links', () => {
     const url = new URL(href, 'http://canopy.test');
     expect(url.pathname).toBe('/topology');
     expect(decodeViewState(url.searchParams)).toEqual({ mode: 'allocation', hidden: [], selected: 'team-a/mixtral-agg', zoom: null, topology: null, preview: null });
+  });
+});
+
+describe('counts on the stack page read naturally for one', () => {
+  it('the header: 1/1 pod ready, 1/1 replica available; more than one in the plural', () => {
+    expect(countOfTotal(1, 1, 'pod', 'ready')).toBe('1/1 pod ready');
+    expect(countOfTotal(0, 1, 'replica', 'available')).toBe('0/1 replica available');
+    expect(countOfTotal(3, 8, 'pod', 'ready')).toBe('3/8 pods ready');
+    expect(countOfTotal(2, 2, 'replica', 'available')).toBe('2/2 replicas available');
+  });
+
+  it('a clique of the startup order: 1 of 1 pod ready', () => {
+    expect(cliquePodsReady(1, 1)).toBe('1 of 1 pod ready');
+    expect(cliquePodsReady(0, 1)).toBe('0 of 1 pod ready');
+    expect(cliquePodsReady(2, 4)).toBe('2 of 4 pods ready');
   });
 });

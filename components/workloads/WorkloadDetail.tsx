@@ -30,6 +30,11 @@ import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
 
+/** "3/8 pods ready", "1/1 pod ready": a count of a total, the noun agreeing with the total. */
+export function countOfTotal(count: number, total: number, noun: string, state: string): string {
+  return `${count}/${plural(total, noun)} ${state}`;
+}
+
 /**
  * Where this stack opens elsewhere: the Builder editing it (`/builder?edit=<namespace>/<name>`) and the
  * topology page with it selected (the page's `sel` view state, lib/heatmap/urlState.ts).
@@ -172,14 +177,14 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
               <span data-testid="pcs-deleting-left">{deletion.left}</span>
             ) : (
               <span data-testid="pcs-available">
-                {health.available}/{health.desired} replicas available
+                {countOfTotal(health.available, health.desired, 'replica', 'available')}
               </span>
             )}
-            <span data-testid="pcs-gpus">{health.gpusUsed} GPUs in use</span>
+            <span data-testid="pcs-gpus">{plural(health.gpusUsed, 'GPU')} in use</span>
             <span className="flex items-center gap-2">
               <StageBar counts={health.pods} label="Pods" />
               <span data-testid="pcs-pods">
-                {health.pods.ready}/{health.podCount} pods ready
+                {countOfTotal(health.pods.ready, health.podCount, 'pod', 'ready')}
               </span>
             </span>
             <span className="text-zinc-600 dark:text-zinc-400">age {formatAge(health.createdAt, now)}</span>
