@@ -23,8 +23,14 @@ export type TextPreview =
   | { ok: true; name: string; namespace: string; gpus: number; preview: PlacementPreview; notes: string[] }
   | { ok: false; problems: string[] };
 
-/** The text's first PodCliqueSet, valid, with the line it starts on, and notes on the rest; or the problems. */
-export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number; notes: string[] } | { ok: false; problems: string[] };
+/** Where a JSON pointer into one PodCliqueSet of the text is, as line and column of the text. */
+type PositionIn = (path: string) => { line: number; column: number };
+
+/**
+ * The text's first PodCliqueSet, valid, with the line it starts on, where its fields are (`at`), and
+ * notes on the rest; or the problems.
+ */
+export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number; at: PositionIn; notes: string[] } | { ok: false; problems: string[] };
 
 /** GPUs the PodCliqueSet asks for (every pod of every gang, minAvailable or not, running or not). */
 export function gpuDemand(preview: PlacementPreview): number {
@@ -91,11 +97,12 @@ export function readPreviewText(text: string): PreviewInput {
     .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
   if (errors.length) return { ok: false, problems: errors.map(({ f, who, pos }) => `line ${pos.line}:${pos.column}: ${who}${f.path ? `${f.path}: ` : ''}${f.message}`) };
   const [first, ...rest] = found;
-  const line = positionOf(first!.doc.yaml, first!.pointer, parsed.lineCounter)?.line ?? first!.doc.line;
+  const start = positionOf(first!.doc.yaml, first!.pointer, parsed.lineCounter) ?? { line: first!.doc.line, column: 1 };
+  const at: PositionIn = (path) => positionOf(first!.doc.yaml, `${first!.pointer}${path}`, parsed.lineCounter) ?? start;
   const notes = rest.length
     ? [`the text holds ${found.length} PodCliqueSets: only the first, ${nameOf(first!.object)}, is previewed (not previewed: ${rest.map((r) => nameOf(r.object)).join(', ')})`]
     : [];
-  return { ok: true, pcs: first!.object as unknown as PodCliqueSet, line, notes };
+  return { ok: true, pcs: first!.object as unknown as PodCliqueSet, line: start.line, at, notes };
 }
 
 /** The heading of a preview: the stack's name, and what was left out of it. */
@@ -110,6 +117,13 @@ export function previewTitle(preview: Extract<TextPreview, { ok: true }>): strin
  */
 const REFUSED_BY_THE_CLUSTER = new Set(['topology.unknownTopology']);
 
+/** The line:column a refusal of the apiserver names by its field (`spec.replicas`), else the stack's start. */
+function refusalPosition(error: unknown, at: PositionIn): { line: number; column: number } {
+  const causes = isRecord(error) && Array.isArray(error.causes) ? error.causes : [];
+  const field = causes.find((c): c is { field: string } => isRecord(c) && typeof c.field === 'string' && c.field !== '')?.field;
+  return at(field ? `/${field.split('.').join('/')}` : '');
+}
+
 /**
  * `namespace`: the namespace the page has selected, where `kubectl apply` (and Canopy's apply) puts a
  * manifest that names none; without it such a manifest is previewed in `default`. A manifest that
@@ -119,12 +133,21 @@ export function previewInput(state: ClusterState, input: PreviewInput, namespace
   if (!input.ok) return input;
   const pcs = namespace && !input.pcs.metadata?.namespace ? { ...input.pcs, metadata: { ...input.pcs.metadata, namespace } } : input.pcs;
   const refused = validate(pcs, { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])) }).filter((f) => REFUSED_BY_THE_CLUSTER.has(f.rule));
-  if (refused.length > 0) return { ok: false, problems: refused.map((f) => `line ${input.line}:1: ${f.path ? `${f.path}: ` : ''}${f.message} [${f.rule}]`) };
+  // Each at its field's line:column, as the text's own errors are.
+  if (refused.length > 0)
+    return {
+      ok: false,
+      problems: refused.map((f) => {
+        const pos = input.at(f.path);
+        return `line ${pos.line}:${pos.column}: ${f.path ? `${f.path}: ` : ''}${f.message} [${f.rule}]`;
+      }),
+    };
   try {
     const preview = previewPodCliqueSet(state, pcs);
     return { ok: true, name: pcs.metadata?.name ?? '', namespace: pcs.metadata?.namespace ?? 'default', gpus: gpuDemand(preview), preview, notes: input.notes };
   } catch (error) {
-    return { ok: false, problems: [`line ${input.line}:1: ${error instanceof Error ? error.message : String(error)}`] };
+    const pos = refusalPosition(error, input.at);
+    return { ok: false, problems: [`line ${pos.line}:${pos.column}: ${error instanceof Error ? error.message : String(error)}`] };
   }
 }
 
