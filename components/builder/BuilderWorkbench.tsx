@@ -1054,11 +1054,13 @@ function BuilderWorkbenchInner() {
         </p>
       </div>
 
+      {/* Every pane is relative: what it positions absolutely (visually hidden labels) stays inside its
+          overflow, instead of reaching below the window and scrolling the page. */}
       <div className="grid min-h-0 flex-1 grid-cols-[9.5rem_minmax(0,1fr)_19rem_minmax(18rem,28rem)]">
-        <div className="min-h-0 overflow-y-auto border-r border-zinc-200 dark:border-zinc-800">
+        <div className="relative min-h-0 overflow-y-auto border-r border-zinc-200 dark:border-zinc-800">
           <Palette onAdd={(item) => addAt(item, null)} blocked={read.ok ? null : PALETTE_BLOCKED} />
         </div>
-        <div className="flex min-h-0 flex-col">
+        <div className="relative flex min-h-0 flex-col overflow-hidden">
           <div className="relative min-h-0 flex-1">
             <BuilderCanvas graph={graph} layout={layout} stack={work.stack ?? null} counts={counts} dark={dark} focusKey={focusRequest} fitSeq={fitSeq} onDropItem={addAt} onConnect={onConnect} onMoved={onMoved} onSelectionChange={setSelection} onAnnounce={announce} />
             {graph.cliques.length === 0 && graph.groups.length === 0 && (
@@ -1077,7 +1079,7 @@ function BuilderWorkbenchInner() {
             <FindingsList findings={findings} pending={false} onJump={onJump} />
           </div>
         </div>
-        <div className="min-h-0 overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
+        <div className="relative min-h-0 overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
           <Inspector
             graph={graph}
             object={object}
@@ -1101,7 +1103,7 @@ function BuilderWorkbenchInner() {
             onRemoveContainer={onRemoveContainer}
           />
         </div>
-        <div className="flex min-h-0 flex-col border-l border-zinc-200 dark:border-zinc-800">
+        <div className="relative flex min-h-0 flex-col overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
           <h2 className="border-b border-zinc-200 px-3 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">YAML</h2>
           <div className="min-h-0 flex-1">
             <YamlEditor ref={editorRef} onChange={onYamlChange} onUndo={doUndo} onRedo={doRedo} entries={view?.all ?? []} entriesText={reportText} ariaLabel="PodCliqueSet YAML" ariaDescribedBy="builder-keys" />

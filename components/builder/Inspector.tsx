@@ -357,7 +357,9 @@ export function Inspector(props: InspectorProps) {
       <h2 id="inspector-heading" className="border-b border-zinc-200 px-3 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">
         Inspector · {s.kind === 'stack' ? 'stack' : `${s.kind} ${s.name}`}
       </h2>
-      <div className="min-h-0 flex-1 overflow-y-auto pb-4">
+      {/* relative: the visually hidden labels inside (absolutely positioned) scroll in here; placed by an
+          ancestor outside it, they reached below the window and made the whole page scroll. */}
+      <div className="relative min-h-0 flex-1 overflow-y-auto pb-4">
         {s.kind === 'stack' && <StackInspector {...props} />}
         {s.kind === 'group' && <GroupInspector {...props} name={s.name} />}
         {s.kind === 'clique' && <CliqueInspector {...props} name={s.name} />}
