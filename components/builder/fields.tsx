@@ -2,7 +2,9 @@
 /**
  * Inspector fields: each one is bound to a path in the PodCliqueSet and writes through one callback.
  * Inputs keep a draft while the text cannot be read as the field's type, so typing never fights the YAML;
- * a value the edit refused is not kept: the field goes back to what the YAML holds.
+ * a value the edit refused is not kept: the field goes back to what the YAML holds. An emptied field
+ * removes its key only when the user leaves it (or presses Enter): emptying it on the way to another
+ * value ("8", backspace, "16") leaves the key, and the comment on its line, where they are.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { Path } from '@/lib/builder/document';
@@ -89,23 +91,41 @@ export const inputClass =
 export function Field({ label, path, object, findings, onSet, codec = textCodec, multiline, createOnly, help, placeholder, readOnlyReason }: FieldProps) {
   const id = fieldId(path);
   const helpId = useId();
-  const external = codec.format(valueAt(object, path));
+  const held = valueAt(object, path);
+  const external = codec.format(held);
   const [draft, setDraft] = useState(external);
   const [problem, setProblem] = useState<string | null>(null);
+  /** The user emptied a field the YAML holds a value for: removed when they leave it, kept while they type on. */
+  const [clearing, setClearing] = useState(false);
   useEffect(() => {
     setDraft(external);
     setProblem(null);
+    setClearing(false);
   }, [external]);
+  // Refused (the notice says why): the field shows what the YAML holds, not a value it never took.
+  const write = (value: unknown) => {
+    if (onSet(path, value) === false) setDraft(external);
+  };
   const change = (text: string) => {
     setDraft(text);
     const parsed = codec.parse(text);
     if (parsed instanceof Error) {
       setProblem(`Expected ${parsed.message}`);
+      setClearing(false);
       return;
     }
     setProblem(null);
-    // Refused (the notice says why): the field shows what the YAML holds, not a value it never took.
-    if (onSet(path, parsed) === false) setDraft(external);
+    if (parsed === undefined) {
+      setClearing(held !== undefined);
+      return;
+    }
+    setClearing(false);
+    write(parsed);
+  };
+  const commitClear = () => {
+    if (!clearing) return;
+    setClearing(false);
+    write(undefined);
   };
   const hasError = problem !== null || findings.some((f) => f.severity === 'error' && concernsField(f.path, path));
   const common = {
@@ -122,13 +142,18 @@ export function Field({ label, path, object, findings, onSet, codec = textCodec,
     <div className="flex flex-col gap-0.5">
       <FieldLabel htmlFor={id} label={label} createOnly={createOnly} />
       {multiline ? (
-        <textarea {...common} rows={Math.min(6, Math.max(2, draft.split('\n').length))} onChange={(e) => change(e.currentTarget.value)} />
+        <textarea {...common} rows={Math.min(6, Math.max(2, draft.split('\n').length))} onChange={(e) => change(e.currentTarget.value)} onBlur={commitClear} />
       ) : (
-        <input {...common} type="text" onChange={(e) => change(e.currentTarget.value)} />
+        <input {...common} type="text" onChange={(e) => change(e.currentTarget.value)} onBlur={commitClear} onKeyDown={(e) => e.key === 'Enter' && commitClear()} />
       )}
       <div id={helpId}>
         <CreateOnlyNote createOnly={createOnly} />
         {problem && <p className="text-[11px] text-red-700 dark:text-red-400">{problem}</p>}
+        {clearing && (
+          <p className="text-[11px] text-amber-700 dark:text-amber-400" data-testid="field-clearing">
+            Empty: leaving the field removes it from the YAML, which keeps its value until then
+          </p>
+        )}
         {readOnlyReason && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{readOnlyReason}</p>}
         {help && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{help}</p>}
         <FieldFindings findings={findings} path={path} />

@@ -117,6 +117,47 @@ describe('maps left empty by a deletion go', () => {
   });
 });
 
+describe('clearing a field keeps the comments written on its lines', () => {
+  const CLIQUE = `${HEAD}    cliques:
+      - name: a
+        spec:
+          roleName: a
+          # two per node, keep it even
+          replicas: 8 # set by the ops team
+          minAvailable: 1
+          podSpec:
+            containers: [{name: app, image: busybox}]
+`;
+  const replicas = ['spec', 'template', 'cliques', 0, 'spec', 'replicas'];
+
+  test('the key goes; the comment above it and the one at the end of its line stay where its line was', () => {
+    const cleared = ok(setField(CLIQUE, replicas, undefined));
+    expect(cleared).toBe(CLIQUE.replace('          replicas: 8 # set by the ops team\n', '          # set by the ops team\n'));
+    expect(objectOf(cleared).spec.template.cliques[0].spec).not.toHaveProperty('replicas');
+  });
+
+  test('typing a value again after clearing ("8", cleared, "16"): the comments are still in the file, every other line as it was', () => {
+    const retyped = ok(setField(ok(setField(CLIQUE, replicas, undefined)), replicas, 16));
+    expect(retyped).toContain('# two per node, keep it even\n');
+    expect(retyped).toContain('# set by the ops team\n');
+    expect(objectOf(retyped).spec.template.cliques[0].spec.replicas).toBe(16);
+    // A value typed over the old one (no clear in between, as the inspector writes it) keeps the comment on its own line.
+    expect(ok(setField(CLIQUE, replicas, 16))).toBe(CLIQUE.replace('replicas: 8 #', 'replicas: 16 #'));
+  });
+
+  test('the last key of a map: its comments go below the map; a map the deletion empties goes, its comments with them', () => {
+    const labelled = HEAD.replace('  namespace: default\n', '  namespace: default\n  labels:\n    a: b\n    # about c\n    c: d # inline c\n') + '    cliques: []\n';
+    expect(ok(setField(labelled, ['metadata', 'labels', 'c'], undefined))).toBe(labelled.replace('    c: d # inline c\n', '    # inline c\n'));
+    const packed = `${HEAD}    # stack packing
+    topologyConstraint:
+      pack:
+        required: rack # our racks
+    cliques: []
+`;
+    expect(ok(setField(packed, ['spec', 'template', 'topologyConstraint', 'pack', 'required'], undefined))).toBe(`${HEAD}    # stack packing\n    # our racks\n    cliques: []\n`);
+  });
+});
+
 describe('object edits change only the keys that changed', () => {
   test('comments on untouched keys of a map survive an edit of the map', () => {
     const text = HEAD.replace('  namespace: default\n', '  namespace: default\n  labels:\n    team: x # owner\n    tier: gold # billing\n    old: y\n') + '    cliques: []\n';

@@ -5,7 +5,7 @@
  * edit changed (writeEdited) — so comments, key order, layout, other documents and fields the builder
  * knows nothing about survive every edit.
  */
-import { isAlias, isMap, isScalar, isSeq, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isScalar, isSeq, Scalar, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
@@ -287,11 +287,13 @@ export function ensureSeq(d: Document, path: Path): YAMLSeq {
 
 /**
  * Sets a value, or deletes the key when `value` is undefined / empty string; prunes maps left empty.
- * Throws, with the JSON path, when the YAML's shape does not let the path be written.
+ * A deleted key's comments stay in the file (see deleteKeepingComments). Throws, with the JSON path,
+ * when the YAML's shape does not let the path be written.
  */
 export function setOrDelete(d: Document, path: Path, value: unknown): void {
   try {
     if (value === undefined || value === '') {
+      if (typeof path[path.length - 1] === 'string' && deleteKeepingComments(d, path)) return;
       if (d.hasIn(path)) d.deleteIn(path);
       pruneEmptyParents(d, path.slice(0, -1));
       return;
@@ -417,6 +419,55 @@ function canonicalJson(value: unknown): string {
 
 function keyString(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
+}
+
+/**
+ * Deletes the map key at `path` (and the maps that deletion empties, as pruneEmptyParents), keeping
+ * the comments written on the lines it removes: the one above the key and the one at the end of its
+ * line (`replicas: 8 # two per node`) stay where the key was, as comment lines above the next key or,
+ * for the last key, below the map. The text reads as if the key's own line had been deleted.
+ * False when `path` is not a key of a map (nothing deleted).
+ */
+function deleteKeepingComments(d: Document, path: Path): boolean {
+  const mapPath = path.slice(0, -1);
+  const map = (mapPath.length === 0 ? d.contents : d.getIn(mapPath, true)) as Node | null | undefined;
+  if (!isMap(map)) return false;
+  const at = map.items.findIndex((pair) => keyString(pair.key) === String(path[path.length - 1]));
+  if (at < 0) return false;
+  let comments = pairComments(map.items[at]!);
+  map.items.splice(at, 1);
+  let parent = map;
+  let parentPath = mapPath;
+  let index = at;
+  // An emptied map goes too (as pruneEmptyParents), its own comments with it into the place it leaves.
+  while (parent.items.length === 0 && parentPath.length > 0 && typeof parentPath[parentPath.length - 1] === 'string' && !KEPT_MAPS.has(parentPath.join('.'))) {
+    const upPath = parentPath.slice(0, -1);
+    const up = (upPath.length === 0 ? d.contents : d.getIn(upPath, true)) as Node | null | undefined;
+    if (!isMap(up)) break;
+    const i = up.items.findIndex((pair) => keyString(pair.key) === String(parentPath[parentPath.length - 1]));
+    if (i < 0) break;
+    comments = [...pairComments(up.items[i]!), parent.commentBefore, ...comments, parent.comment].filter((c): c is string => !!c);
+    up.items.splice(i, 1);
+    parent = up;
+    parentPath = upPath;
+    index = i;
+  }
+  if (comments.length === 0) return true;
+  const kept = comments.join('\n');
+  const next = parent.items[index];
+  if (next) {
+    const key = isNode(next.key) ? next.key : (next.key = new Scalar(next.key));
+    key.commentBefore = key.commentBefore ? `${kept}\n${key.commentBefore}` : kept;
+  } else parent.comment = parent.comment ? `${kept}\n${parent.comment}` : kept;
+  return true;
+}
+
+/** The comments written on a map entry's own lines: above its key, after its key, at the end of its value's line. */
+function pairComments(pair: Pair): string[] {
+  const key = isNode(pair.key) ? pair.key : null;
+  const value = isNode(pair.value) ? pair.value : null;
+  const inline = value && (isScalar(value) || (isCollection(value) && value.flow)) ? value.comment : undefined;
+  return [key?.commentBefore, key?.comment, inline].filter((c): c is string => !!c);
 }
 
 /** The maps an emptied child is never pruned from: a PodCliqueSet always has them. */
