@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { settled } from './support/builder';
+import { pasteIntoEditor, tabUntilFocused } from './support/page';
 
 /**
  * The builder page and canvas as a review found them; each test is a finding's steps.
@@ -7,10 +9,63 @@ import { expect, test, type Page } from '@playwright/test';
 test.use({ viewport: { width: 1680, height: 1000 } });
 test.describe.configure({ timeout: 60_000 });
 
+const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+const notice = (page: Page) => page.getByTestId('builder-notice');
+
 async function open(page: Page): Promise<void> {
   await page.goto('/builder');
   await expect(page.getByTestId('builder')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
   await expect(page.locator('.react-flow__pane')).toBeVisible();
+}
+
+/** A PodCliqueSet of the cliques given (name, startsAfter), pasted over the YAML pane. */
+async function pasteStack(page: Page, cliques: readonly (readonly [string, readonly string[]])[], extra = ''): Promise<void> {
+  const lines = cliques.map(
+    ([name, after]) =>
+      `      - {name: ${name}, spec: {roleName: ${name}-role, replicas: 1, minAvailable: 1${after.length ? `, startsAfter: [${after.join(', ')}]` : ''}, podSpec: {containers: [{name: main, image: busybox}]}}}`,
+  );
+  await pasteIntoEditor(
+    page.locator('.cm-content'),
+    `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: review, namespace: default}
+spec:
+  replicas: 1
+  template:
+    cliqueStartupType: CliqueStartupTypeExplicit
+    cliques:
+${lines.join('\n')}
+${extra}`,
+  );
+}
+
+/**
+ * How many pixels of `colour` (within a small distance, for anti-aliasing) a screenshot of `box`
+ * shows: decoded by the page itself, which has a canvas to read pixels with.
+ */
+async function pixelsOf(page: Page, box: { x: number; y: number; width: number; height: number }, colour: string): Promise<number> {
+  const png = await page.screenshot({ clip: box });
+  return page.evaluate(
+    async ({ data, colour }) => {
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = colour;
+      probe.fillRect(0, 0, 1, 1);
+      const [r, g, b] = Array.from(probe.getImageData(0, 0, 1, 1).data);
+      const img = new Image();
+      img.src = `data:image/png;base64,${data}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, img.width, img.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i]! - r!) + Math.abs(px[i + 1]! - g!) + Math.abs(px[i + 2]! - b!) < 40) n++;
+      return n;
+    },
+    { data: png.toString('base64'), colour },
+  );
 }
 
 test('under the cluster banner the builder fills the window and the page itself never scrolls', async ({ page }) => {
@@ -34,3 +89,28 @@ test('under the cluster banner the builder fills the window and the page itself 
     expect(Math.abs(m.bottom - m.window), `builder bottom at ${viewport.width}x${viewport.height}`).toBeLessThanOrEqual(1);
   }
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`${colorScheme} mode`, () => {
+    test.use({ colorScheme });
+    test('a startup edge reached by Tab shows a focus ring in the page’s focus colour', async ({ page }) => {
+      await open(page);
+      await pasteStack(page, [
+        ['first', []],
+        ['second', ['first']],
+      ]);
+      const edge = page.locator('.react-flow__edge[data-id="first->second"]');
+      await expect(edge).toHaveCount(1);
+      await page.getByRole('button', { name: 'Auto layout' }).click();
+      await expect(notice(page)).toContainText('Laid out');
+      await settled(node(page, 'clique:second'));
+      const ring = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--focus-ring').trim());
+      // The middle of the edge: its ends touch the cliques' handles, one of which is blue too.
+      const box = await settled(edge);
+      const middle = { x: box.x + box.width * 0.25, y: box.y - 6, width: box.width * 0.5, height: box.height + 12 };
+      expect(await pixelsOf(page, middle, ring), 'ring pixels before focus').toBe(0);
+      await tabUntilFocused(page, edge, 60);
+      expect(await pixelsOf(page, middle, ring), 'ring pixels with focus').toBeGreaterThan(2 * middle.width);
+    });
+  });
+}

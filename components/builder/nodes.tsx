@@ -120,6 +120,8 @@ export function StartupEdgeView({ id, sourceX, sourceY, targetX, targetY, source
   return (
     <g data-testid={`edge-${id}`} data-kind={data?.kind}>
       <title>{data?.why}</title>
+      {/* The focus ring, under the edge's line: shown only while the edge has keyboard focus (app/globals.css). */}
+      <path d={path} className="canopy-edge-focus-ring" />
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
     </g>
   );
