@@ -27,6 +27,7 @@ import {
   settleStep,
   staleChange,
   staleVersion,
+  statusOnlyRetry,
   type ApplyStep,
   type ApplyTarget,
   type ConflictDetail,
@@ -114,12 +115,18 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
   // A forced apply is made only from the diff of a dry run with force (forceStage), so what it changes has been shown.
   const [confirmingForce, setConfirmingForce] = useState<ApplyStep | null>(null);
 
-  const run = async (dryRun: boolean, force = false) => {
+  // Refusals for a status-only write sent again by themselves since the user last pressed a button (statusOnlyRetry).
+  const statusRetries = useRef(0);
+
+  /** `again`: a retry of a refusal for a status-only write (statusOnlyRetry), with the fields its forced dry run takes over. */
+  const run = async (dryRun: boolean, force = false, again?: { takesOwnership?: FieldConflict[] }) => {
+    if (!again) statusRetries.current = 0;
     // Apply posts exactly the text that was dry-run (applyBlockedReason has checked it is still the one on screen).
     const sent = !dryRun && (step.kind === 'diff' || step.kind === 'failed') ? step.text : text;
     // The forced dry run carries the 409's fields on to its diff, for the confirm of the forced apply.
-    const takesOwnership = force && dryRun ? fieldConflicts(step) : undefined;
-    const what = dryRun ? (force ? 'Asking the cluster for a dry run with force (taking ownership)…' : 'Asking the cluster for a dry run…') : force ? 'Applying with force (taking ownership)…' : 'Applying…';
+    const takesOwnership = force && dryRun ? (again ? again.takesOwnership : fieldConflicts(step)) : undefined;
+    const asked = dryRun ? (force ? 'Asking the cluster for a dry run with force (taking ownership)…' : 'Asking the cluster for a dry run…') : force ? 'Applying with force (taking ownership)…' : 'Applying…';
+    const what = again ? `Only the stack's status changed on the cluster since (the operator writes it): ${dryRun ? 'running the dry run' : 'applying'} again at its new version…` : asked;
     setStep({ kind: 'working', what, text: sent });
     let answered: ApplyStep;
     try {
@@ -131,10 +138,20 @@ function ApplyToNamespace({ text, namespace, why, errors, onClose, opened = null
       const next = made ? loadedStackOf(made.after) : null;
       if (next && opened) onOpenedChange?.(opened, next);
     } catch (e) {
-      answered = failedStep(e, dryRun, sent);
+      answered = failedStep(e, dryRun, sent, force ? { ...(takesOwnership ? { takesOwnership } : {}) } : undefined);
     }
     setStep(settleStep(textNow.current, sent, dryRun, answered));
   };
+
+  // A refusal only because the operator wrote the stack's status meanwhile: once the work stands on that
+  // version (advanceTo), the same dry run or apply is sent again, not left for the user to redo.
+  const retry = statusOnlyRetry(step, text, liveChange, opened?.resourceVersion ?? null, statusRetries.current);
+  useEffect(() => {
+    if (!retry) return;
+    statusRetries.current++;
+    void run(retry.dryRun, retry.force, { ...(retry.takesOwnership ? { takesOwnership: retry.takesOwnership } : {}) });
+    // Once per refused step: `run` reads this render's version opened.
+  }, [retry ? step : null]);
 
   const blocked = permission === null ? 'Checking what you may do…' : !permission.allowed ? refusedPermissionText(`apply PodCliqueSets in namespace ${namespace}`, permission) : null;
   const failedLive = step.kind === 'failed' && step.object?.kind === 'PodCliqueSet' && step.object.name ? liveOf({ key: stackKey(step.object.namespace || namespace, step.object.name) }, running) : null;

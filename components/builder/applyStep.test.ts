@@ -4,7 +4,7 @@ import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { ActionFailure } from '../hooks/clusterActions';
 import type { KubeObject } from '../../lib/grove/meta';
 import { smallStack } from '../../e2e/support/stack';
-import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, progressLines, refusedBuilderStack, settleStep, staleChange, staleVersion, type ApplyStep } from './applyStep';
+import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, progressLines, refusedBuilderStack, settleStep, staleChange, staleVersion, STATUS_ONLY_RETRIES, statusOnlyRetry, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -133,6 +133,44 @@ describe('the words of a refusal', () => {
     expect(applyBlockedReason(stale, 'a', null, 0, [], { change: staleChange({ kind: 'same' }, '405', '406') })).toBe('Only its status changed since you opened it: run the dry run again.');
     expect(applyBlockedReason(stale, 'a', null, 0, [], { change: 'not-received' })).not.toMatch(/re-base/);
     expect(applyBlockedReason(stale, 'a', null, 0, [], { change: 'gone' })).toMatch(/deleted/);
+  });
+
+  describe('a refusal only for a status write is sent again by itself, not shown as "changed since"', () => {
+    const staleAt = (sent: string, over: Partial<Failed> = {}) =>
+      failed({ status: 409, message: 'changed', causes: [{ field: 'metadata.resourceVersion', message: `${sent} is the version you opened; the cluster's is 406 (…)` }], sentResourceVersion: sent, ...over });
+    const same = { kind: 'same' } as const;
+
+    test('a refused apply is applied again, and a refused dry run run again, once the work stands on the newer version the cluster has', () => {
+      expect(statusOnlyRetry(staleAt('405'), 'a', same, '406', 0)).toEqual({ dryRun: false, force: false });
+      expect(statusOnlyRetry(staleAt('405', { dryRun: true }), 'a', same, '406', 0)).toEqual({ dryRun: true, force: false });
+    });
+
+    test('a forced action is retried forced, with the fields its dry run takes over', () => {
+      const taken = [{ field: 'spec.replicas', manager: '"canopy" with subresource "scale"' }];
+      const forcedDryRun = failedStep(new ActionFailure('changed', 409, 'Conflict', staleAt('405').causes, { sentResourceVersion: '405' }), true, 'a', { takesOwnership: taken });
+      expect(statusOnlyRetry(forcedDryRun, 'a', same, '406', 0)).toEqual({ dryRun: true, force: true, takesOwnership: taken });
+      expect(statusOnlyRetry(staleAt('405', { force: true }), 'a', same, '406', 0)).toEqual({ dryRun: false, force: true });
+    });
+
+    test('not yet: the page has not received the new version, or has it but still stands on the refused one', () => {
+      expect(statusOnlyRetry(staleAt('405'), 'a', same, '405', 0)).toBeNull();
+      expect(statusOnlyRetry(staleAt('405'), 'a', { kind: 'status-only', resourceVersion: '406' }, '405', 0)).toBeNull();
+    });
+
+    test('never when the stack changed otherwise or is gone, for another text or refusal, nor more than a few times in a row', () => {
+      expect(statusOnlyRetry(staleAt('405'), 'a', { kind: 'changed', resourceVersion: '407', changes: [] }, '406', 0)).toBeNull();
+      expect(statusOnlyRetry(staleAt('405'), 'a', { kind: 'gone' }, '406', 0)).toBeNull();
+      expect(statusOnlyRetry(staleAt('405'), 'a', null, null, 0)).toBeNull();
+      expect(statusOnlyRetry(staleAt('405'), 'b', same, '406', 0)).toBeNull();
+      // The refusal does not say which version it was sent with: nothing to compare.
+      expect(statusOnlyRetry(staleAt('405', { sentResourceVersion: undefined }), 'a', same, '406', 0)).toBeNull();
+      expect(statusOnlyRetry(failed({ status: 422 }), 'a', same, '406', 0)).toBeNull();
+      const fieldConflict = failed({ status: 409, causes: [{ field: '.spec.replicas', message: 'conflict with "kubectl"' }, ...staleAt('405').causes], sentResourceVersion: '405' });
+      expect(statusOnlyRetry(fieldConflict, 'a', same, '406', 0)).toBeNull();
+      expect(statusOnlyRetry(staleAt('405'), 'a', same, '406', STATUS_ONLY_RETRIES - 1)).not.toBeNull();
+      expect(statusOnlyRetry(staleAt('405'), 'a', same, '406', STATUS_ONLY_RETRIES)).toBeNull();
+      expect(statusOnlyRetry(diffOf('a'), 'a', same, '406', 0)).toBeNull();
+    });
   });
 
   test("a strict field validation's message ends without dangling punctuation once its one cause is shown apart", () => {

@@ -33,14 +33,16 @@ export type ApplyStep =
   /** `takesOwnership`: a dry run with force, and the fields (from the 409 before it) whose owner it changes to Canopy's apply. */
   | { kind: 'diff'; results: ApplyResult[]; text: string; takesOwnership?: FieldConflict[] }
   | { kind: 'applied'; results: ApplyResult[]; text: string }
-  | ({ kind: 'failed'; dryRun: boolean; status: number; message: string; causes: Cause[]; text: string } & ManifestFailureDetails);
+  /** `force`, `takesOwnership`: a forced action's, kept so that a retry of it (statusOnlyRetry) asks the same. */
+  | ({ kind: 'failed'; dryRun: boolean; status: number; message: string; causes: Cause[]; text: string; force?: true; takesOwnership?: FieldConflict[] } & ManifestFailureDetails);
 
 type Cause = { field?: string; message: string };
 
-/** The failed step for what a dry run (or an apply) of `text` threw. */
-export function failedStep(error: unknown, dryRun: boolean, text: string): ApplyStep {
-  if (error instanceof ActionFailure) return { kind: 'failed', dryRun, status: error.status, message: error.message, causes: error.causes, text, ...error.details };
-  return { kind: 'failed', dryRun, status: 0, message: error instanceof Error ? error.message : String(error), causes: [], text };
+/** The failed step for what a dry run (or an apply) of `text` threw; `forced`: it was asked with force (taking over these fields). */
+export function failedStep(error: unknown, dryRun: boolean, text: string, forced?: { takesOwnership?: FieldConflict[] }): ApplyStep {
+  const how = forced ? { force: true as const, ...(forced.takesOwnership ? { takesOwnership: forced.takesOwnership } : {}) } : {};
+  if (error instanceof ActionFailure) return { kind: 'failed', dryRun, status: error.status, message: error.message, causes: error.causes, text, ...how, ...error.details };
+  return { kind: 'failed', dryRun, status: 0, message: error instanceof Error ? error.message : String(error), causes: [], text, ...how };
 }
 
 /**
@@ -54,6 +56,35 @@ export type StaleChange = 'changed' | 'status-only' | 'gone' | 'not-received';
 export function staleChange(change: LiveChange, refusedAt: string, openedVersion: string): StaleChange {
   if (change.kind === 'same') return refusedAt !== '' && refusedAt !== openedVersion ? 'status-only' : 'not-received';
   return change.kind;
+}
+
+/** How many times in a row a refusal for a status-only change is retried by itself before the panel says so and waits for the user. */
+export const STATUS_ONLY_RETRIES = 3;
+
+/** A dry run or apply to send again by itself (statusOnlyRetry): as it was asked. */
+export interface StatusOnlyRetry {
+  dryRun: boolean;
+  force: boolean;
+  takesOwnership?: FieldConflict[];
+}
+
+/**
+ * Whether a stale-edit refusal (409 at metadata.resourceVersion) is only the operator's status write
+ * racing the page, and so is sent again by itself rather than shown as "changed since": the text on
+ * screen is the one refused, with no field conflict; the work already stands on a newer version than
+ * the refused one (`openedVersion`: the builder moves it on only for a version whose labels,
+ * annotations and spec equal it, i.e. a status-only write, see ApplyPanel) and that version is the one
+ * on the cluster (`change` same). The dry run's diff is then still what the apply does, so a refused
+ * apply is applied again at the new version, and a refused dry run run again; at most `STATUS_ONLY_RETRIES`
+ * times in a row (`retried`), in case the operator writes faster than an apply gets through. Null while
+ * the page has not received the new version, when the stack changed otherwise, or for any other refusal.
+ */
+export function statusOnlyRetry(step: ApplyStep, text: string, change: LiveChange | null, openedVersion: string | null, retried: number): StatusOnlyRetry | null {
+  if (step.kind !== 'failed' || step.text !== text || retried >= STATUS_ONLY_RETRIES) return null;
+  const refusedAt = staleVersion(step);
+  if (!refusedAt || fieldConflicts(step).length > 0) return null;
+  if (change?.kind !== 'same' || openedVersion === null || openedVersion === refusedAt) return null;
+  return { dryRun: step.dryRun, force: step.force === true, ...(step.takesOwnership ? { takesOwnership: step.takesOwnership } : {}) };
 }
 
 /** The stack the builder opened from the cluster (`?edit=`): what changed since (StaleChange), and its spec.replicas then. */
