@@ -15,8 +15,8 @@ import { cellCenter, contains, framePathInView, hitTest } from './hitTest';
 import { boundsOfCells, CELL, CELL_GAP, layoutHeatmap, type HeatmapLayout, type Rect } from './layout';
 import { levelValueLabel, levelValueLabels, NVLINK_LEVEL } from './levels';
 import { buildHeatmapModel, CELL_FREE, CELL_GROVE, CELL_OTHER, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_USABLE, occupyLayout, stableLayout } from './model';
-import { gpuDemand, previewFromText, previewInput, previewTitle, readPreviewText } from './preview';
-import { ghostOverlay, sameGhosts } from './overlay';
+import { previewFromText } from './preview';
+import { ghostOverlay } from './overlay';
 import { workloadSpan } from './span';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
@@ -481,140 +481,6 @@ describe('ghosts of a stack that already runs', () => {
     const text = previewFromText(state, JSON.stringify(pcs())); // JSON is YAML
     if (!text.ok) throw new Error(text.problems.join('; '));
     expect(ghostOverlay(buildHeatmapModel(state), text.preview.plan, { replaces: text.preview.replaces }).cells.length).toBe(8);
-  });
-});
-
-describe('preview from text', () => {
-  // On kai-scheduler: default-scheduler would ignore the rack packing (and not gang-schedule).
-  const yaml = (pods: number, gpus: number) => `apiVersion: grove.io/v1alpha1
-kind: PodCliqueSet
-metadata:
-  name: p
-  namespace: default
-  labels:
-    kai.scheduler/queue: default-queue
-spec:
-  replicas: 1
-  template:
-    topologyConstraint:
-      topologyName: demo
-      pack:
-        required: rack
-    cliques:
-      - name: worker
-        spec:
-          roleName: worker
-          replicas: ${pods}
-          minAvailable: ${pods}
-          podSpec:
-            schedulerName: kai-scheduler
-            containers:
-              - name: c
-                image: busybox
-                resources:
-                  limits:
-                    nvidia.com/gpu: "${gpus}"
-`;
-
-  test('a fitting stack: ghosts = GPU demand; an oversized gang: not placed, with a reason per level', () => {
-    const state = demo();
-    const model = buildHeatmapModel(state);
-    const small = previewFromText(state, yaml(2, 4));
-    expect(small.ok).toBe(true);
-    if (!small.ok) return;
-    expect(small.gpus).toBe(8);
-    expect(gpuDemand(small.preview)).toBe(8);
-    expect(ghostOverlay(model, small.preview.plan).cells.length).toBe(8);
-    const huge = previewFromText(state, yaml(20, 4));
-    expect(huge.ok).toBe(true);
-    if (!huge.ok) return;
-    const overlay = ghostOverlay(model, huge.preview.plan);
-    expect(overlay.cells.length).toBe(0);
-    expect(overlay.gangs[0]!.placed).toBe(false);
-    expect(overlay.gangs[0]!.reason).toMatch(/rack/);
-  });
-
-  test('bad text: line:column for YAML errors, a sentence when there is no PodCliqueSet', () => {
-    const broken = previewFromText(demo(), 'kind: PodCliqueSet\nmetadata: [x\n');
-    expect(broken.ok).toBe(false);
-    if (!broken.ok) expect(broken.problems[0]).toMatch(/^line \d+:\d+: /);
-    const other = previewFromText(demo(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
-    expect(other).toEqual({ ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet, or a List of them)'] });
-  });
-
-  test('an invalid PodCliqueSet: the validation errors with their line:column and JSON path, no plan', () => {
-    const read = readPreviewText(yaml(2, 4).replace('replicas: 2', 'replicas: -3'));
-    expect(read.ok).toBe(false);
-    if (!read.ok)
-      expect(read.problems).toEqual([
-        'line 19:11: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3',
-        'line 20:11: /spec/template/cliques/0/spec/minAvailable: minAvailable (2) must not be greater than replicas (-3)',
-      ]);
-    expect(previewInput(demo(), read)).toEqual(read);
-  });
-
-  /** `text` as an item of a List (kubectl get -o yaml): each line indented under `items:`. */
-  const asListItem = (text: string) => text.split('\n').map((l, i) => (l ? `${i === 0 ? '- ' : '  '}${l}` : l)).join('\n');
-  const named = (text: string, name: string) => text.replace('name: p\n', `name: ${name}\n`);
-
-  test('several PodCliqueSets: all are checked, the first is previewed and the others named; an invalid second one stops the preview at its own line', () => {
-    const two = `${yaml(2, 4)}---\n${named(yaml(1, 4), 'q')}`;
-    const read = readPreviewText(two);
-    expect(read.ok).toBe(true);
-    if (!read.ok) return;
-    expect(read.pcs.metadata?.name).toBe('p');
-    expect(read.notes).toEqual(['the text holds 2 PodCliqueSets: only the first, default/p, is previewed (not previewed: default/q)']);
-    const result = previewInput(demo(), read);
-    if (!result.ok) throw new Error('expected a preview');
-    expect(result.gpus).toBe(8);
-    expect(previewTitle(result)).toBe('default/p (the text holds 2 PodCliqueSets: only the first, default/p, is previewed (not previewed: default/q))');
-    const one = previewFromText(demo(), yaml(2, 4));
-    if (!one.ok) throw new Error('expected a preview');
-    expect([one.notes, previewTitle(one)]).toEqual([[], 'default/p']);
-    // The second is invalid: its error, with its absolute line (the first document has 25 lines and a ---).
-    const bad = readPreviewText(`${yaml(2, 4)}---\n${named(yaml(2, 4), 'q').replace('replicas: 2', 'replicas: -3')}`);
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.problems[0]).toBe('line 48:11: PodCliqueSet default/q: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3');
-  });
-
-  test('a List (kubectl get pcs -o yaml) is read item by item, errors at their absolute line:column; a PodCliqueSetList item may leave out its kind', () => {
-    const list = `apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: ""\nitems:\n${asListItem(yaml(2, 4))}${asListItem(named(yaml(1, 4), 'q'))}`;
-    const read = readPreviewText(list);
-    expect(read.ok).toBe(true);
-    if (!read.ok) return;
-    expect([read.pcs.metadata?.name, read.line, read.notes.length]).toEqual(['p', 6, 1]);
-    const result = previewInput(demo(), read);
-    expect(result.ok && result.gpus).toBe(8);
-    // Item 0 starts on line 6, so its replicas (line 17 of its own text) is on line 22, one column in (the item's indent).
-    const bad = readPreviewText(list.replace('replicas: 2', 'replicas: -3'));
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.problems[0]).toBe('line 24:13: PodCliqueSet default/p: /spec/template/cliques/0/spec/replicas: replicas must be greater than 0, got -3');
-    const typed = `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSetList\nitems:\n${asListItem(yaml(2, 4).replace(/^apiVersion: .*\nkind: PodCliqueSet\n/, ''))}`;
-    const fromTyped = readPreviewText(typed);
-    expect(fromTyped.ok && fromTyped.pcs.kind).toBe('PodCliqueSet');
-    expect(readPreviewText('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: x}\n')).toEqual({
-      ok: false,
-      problems: ['no PodCliqueSet in the text (kind: PodCliqueSet, or a List of them)'],
-    });
-  });
-
-  test('text read once, placed on each state: pods taking the free GPUs change the plan, same ghosts compare equal', () => {
-    const read = readPreviewText(yaml(2, 4));
-    expect(read.ok).toBe(true);
-    const state = demo();
-    const model = buildHeatmapModel(state);
-    const first = previewInput(state, read);
-    const again = previewInput(state, read);
-    if (!first.ok || !again.ok) throw new Error('expected a preview');
-    const ghostsA = ghostOverlay(model, first.preview.plan);
-    const ghostsB = ghostOverlay(model, again.preview.plan);
-    expect(ghostsA).not.toBe(ghostsB);
-    expect(sameGhosts(ghostsA, ghostsB)).toBe(true);
-    expect(sameGhosts(ghostsA, null)).toBe(false);
-    const moved = { ...ghostsB, cells: ghostsB.cells.map((c) => c + 1) };
-    expect(sameGhosts(ghostsA, moved)).toBe(false);
-    const otherReason = { ...ghostsB, gangs: ghostsB.gangs.map((g) => ({ ...g, reason: 'changed' })) };
-    expect(sameGhosts(ghostsA, otherReason)).toBe(false);
   });
 });
 

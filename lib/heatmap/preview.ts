@@ -1,16 +1,20 @@
 /**
  * A PodCliqueSet pasted or dropped on the heatmap → its placement preview on the current cluster, or
- * the problems that stop it, each with its line:column. Validation errors stop the preview (a plan of
- * an invalid object would be a guess); warnings do not.
+ * the problems that stop it, each with its line:column. What Grove's admission would refuse stops the
+ * preview (a plan of an object that can never be created would be a guess); warnings do not.
  *
  * Two steps, so a page can keep the first while the cluster changes: readPreviewText depends on the
- * text alone (parse once, validate), previewText places the result on a ClusterState.
+ * text alone (parse once, find the PodCliqueSets and where they are), previewInput judges them as the
+ * cluster's webhook would (its ClusterTopologyBindings, and a running stack of the same name as the
+ * object an apply updates) and places the result on a ClusterState.
  */
 import type { ClusterState } from '../cluster/state';
+import { editableOfLive, stackKey } from '../builder/liveStack';
+import type { Finding } from '../grove/findings';
 import { parseManifests, positionOf, type ManifestDocument } from '../grove/manifest';
-import { isRecord } from '../grove/meta';
+import { isRecord, type KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
-import { validate } from '../grove/validate';
+import { validate, validateUpdate, type ValidationContext } from '../grove/validate';
 import { previewPodCliqueSet, type PlacementPreview } from '../placement/preview';
 
 /**
@@ -26,11 +30,17 @@ export type TextPreview =
 /** Where a JSON pointer into one PodCliqueSet of the text is, as line and column of the text. */
 type PositionIn = (path: string) => { line: number; column: number };
 
+/** A PodCliqueSet of the text, as written, with where its fields are. */
+export interface TextPodCliqueSet {
+  object: Record<string, unknown>;
+  at: PositionIn;
+}
+
 /**
- * The text's first PodCliqueSet, valid, with the line it starts on, where its fields are (`at`), and
- * notes on the rest; or the problems.
+ * The text's PodCliqueSets (the first is previewed) with the line the first starts on and notes on the
+ * rest; or the problems of the text itself (YAML errors, no PodCliqueSet). They are judged by previewInput.
  */
-export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number; at: PositionIn; notes: string[] } | { ok: false; problems: string[] };
+export type PreviewInput = { ok: true; pcs: PodCliqueSet; line: number; notes: string[]; stacks: TextPodCliqueSet[] } | { ok: false; problems: string[] };
 
 /** GPUs the PodCliqueSet asks for (every pod of every gang, minAvailable or not, running or not). */
 export function gpuDemand(preview: PlacementPreview): number {
@@ -66,10 +76,13 @@ function podCliqueSetsOf(documents: readonly ManifestDocument[]): FoundPodClique
   return found;
 }
 
-const nameOf = (object: Record<string, unknown>): string => {
-  const meta = isRecord(object.metadata) ? object.metadata : {};
-  return `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${typeof meta.name === 'string' ? meta.name : '(no name)'}`;
+const metadataOf = (object: Record<string, unknown>): Record<string, unknown> => (isRecord(object.metadata) ? object.metadata : {});
+/** The namespace a stack is applied in (`default` when it names none), and its name: the key of a running stack. */
+const keyOf = (object: Record<string, unknown>): string => {
+  const meta = metadataOf(object);
+  return stackKey(typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : 'default', typeof meta.name === 'string' ? meta.name : '');
 };
+const nameOf = (object: Record<string, unknown>): string => (typeof metadataOf(object).name === 'string' ? keyOf(object) : `${keyOf(object)}(no name)`);
 
 /**
  * Whether `text` is a manifest the preview takes: it parses and holds a PodCliqueSet (or a List of
@@ -85,24 +98,15 @@ export function readPreviewText(text: string): PreviewInput {
   if (parsed.errors.length) return { ok: false, problems: parsed.errors.map((e) => `line ${e.line}:${e.column}: ${e.message}`) };
   const found = podCliqueSetsOf(parsed.documents);
   if (!found.length) return { ok: false, problems: ['no PodCliqueSet in the text (kind: PodCliqueSet, or a List of them)'] };
-  // Every PodCliqueSet is checked, not only the previewed one: an invalid one further down is not "ok".
-  const several = found.length > 1;
-  const errors = found
-    .flatMap(({ object, doc, pointer }) => {
-      const start = positionOf(doc.yaml, pointer, parsed.lineCounter) ?? { line: doc.line, column: 1 };
-      return validate(object)
-        .filter((f) => f.severity === 'error')
-        .map((f) => ({ f, who: several ? `PodCliqueSet ${nameOf(object)}: ` : '', pos: positionOf(doc.yaml, `${pointer}${f.path}`, parsed.lineCounter) ?? start }));
-    })
-    .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
-  if (errors.length) return { ok: false, problems: errors.map(({ f, who, pos }) => `line ${pos.line}:${pos.column}: ${who}${f.path ? `${f.path}: ` : ''}${f.message}`) };
+  const stacks = found.map(({ object, doc, pointer }): TextPodCliqueSet => {
+    const start = positionOf(doc.yaml, pointer, parsed.lineCounter) ?? { line: doc.line, column: 1 };
+    return { object, at: (path) => positionOf(doc.yaml, `${pointer}${path}`, parsed.lineCounter) ?? start };
+  });
   const [first, ...rest] = found;
-  const start = positionOf(first!.doc.yaml, first!.pointer, parsed.lineCounter) ?? { line: first!.doc.line, column: 1 };
-  const at: PositionIn = (path) => positionOf(first!.doc.yaml, `${first!.pointer}${path}`, parsed.lineCounter) ?? start;
   const notes = rest.length
     ? [`the text holds ${found.length} PodCliqueSets: only the first, ${nameOf(first!.object)}, is previewed (not previewed: ${rest.map((r) => nameOf(r.object)).join(', ')})`]
     : [];
-  return { ok: true, pcs: first!.object as unknown as PodCliqueSet, line: start.line, at, notes };
+  return { ok: true, pcs: first!.object as unknown as PodCliqueSet, line: stacks[0]!.at('').line, notes, stacks };
 }
 
 /** The heading of a preview: the stack's name, and what was left out of it. */
@@ -111,11 +115,72 @@ export function previewTitle(preview: Extract<TextPreview, { ok: true }>): strin
 }
 
 /**
- * Findings the webhook makes errors once the cluster's ClusterTopologyBindings are known (the text
- * alone cannot know them): a topologyName the cluster lacks is refused by Grove ("ClusterTopologyBinding
- * … not found"), so it is no preview, as `canopy place` refuses it.
+ * What the page knows of the cluster beyond its ClusterState, to judge a stack as Grove's webhook does.
  */
-const REFUSED_BY_THE_CLUSTER = new Set(['topology.unknownTopology']);
+export interface PreviewAdmission {
+  /**
+   * The cluster's PodCliqueSets: one of the previewed stack's namespace and name makes its apply an
+   * update, checked as the webhook checks one (validateUpdate: immutable fields, clique composition).
+   */
+  podCliqueSets?: readonly KubeObject[];
+  /**
+   * The state's ClusterTopologyBindings are all the cluster has (their list is live): a topologyName
+   * missing from them is then Grove's refusal. Default true; false while the list is loading, refused
+   * or failing, when a missing name is only a warning (it may exist).
+   */
+  topologiesComplete?: boolean;
+}
+
+/** Rules whose findings compare with the running object an apply updates (lib/grove/validate/update.ts). */
+const UPDATE_RULE = 'immutable.';
+
+/** A stack of the text as applied (in the page's namespace when it names none), and the running stack of its namespace/name, if any. */
+interface Admitted {
+  text: TextPodCliqueSet;
+  stack: Record<string, unknown>;
+  before: Record<string, unknown> | undefined;
+}
+
+/**
+ * The stacks' errors as Grove's admission would make them, in text order: each checked against the
+ * cluster's bindings, as an update of the running stack of its namespace/name or else as new. An error
+ * finding is a refusal: the validator's severity, with the binding list complete, is the one decision
+ * (the builder and the simulated apiserver make it the same way). Empty when the webhook admits them all.
+ */
+function admissionProblems(admitted: readonly Admitted[], context: ValidationContext): string[] {
+  const several = admitted.length > 1;
+  return admitted
+    .flatMap(({ text, stack, before }) => {
+      const findings: Finding[] = before ? validateUpdate(before, stack, context) : validate(stack, context);
+      return findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => ({ f, who: `${several ? `PodCliqueSet ${nameOf(stack)}: ` : ''}${before && f.rule.startsWith(UPDATE_RULE) ? `updates ${keyOf(stack)}: ` : ''}`, pos: text.at(f.path) }));
+    })
+    .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column)
+    .map(({ f, who, pos }) => `line ${pos.line}:${pos.column}: ${who}${f.path ? `${f.path}: ` : ''}${f.message} [${f.rule}]`);
+}
+
+/**
+ * The last judgement of each text read: the page judges again on every cluster change, but the
+ * findings change only with what they depend on (the bindings, the namespace, the running stacks'
+ * specs), not with pods coming and going.
+ */
+const judged = new WeakMap<PreviewInput, { key: string; problems: string[] }>();
+
+function cachedAdmissionProblems(input: Extract<PreviewInput, { ok: true }>, admitted: readonly Admitted[], context: ValidationContext): string[] {
+  const key = JSON.stringify([context, admitted.map((a) => [a.stack.metadata, a.before ?? null])]);
+  const last = judged.get(input);
+  if (last?.key === key) return last.problems;
+  const problems = admissionProblems(admitted, context);
+  judged.set(input, { key, problems });
+  return problems;
+}
+
+/** The object as applied with `namespace` selected: a manifest that names its own keeps it. */
+function inNamespace(object: Record<string, unknown>, namespace: string | null | undefined): Record<string, unknown> {
+  const meta = metadataOf(object);
+  return namespace && !(typeof meta.namespace === 'string' && meta.namespace) ? { ...object, metadata: { ...meta, namespace } } : object;
+}
 
 /** The line:column a refusal of the apiserver names by its field (`spec.replicas`), else the stack's start. */
 function refusalPosition(error: unknown, at: PositionIn): { line: number; column: number } {
@@ -127,30 +192,29 @@ function refusalPosition(error: unknown, at: PositionIn): { line: number; column
 /**
  * `namespace`: the namespace the page has selected, where `kubectl apply` (and Canopy's apply) puts a
  * manifest that names none; without it such a manifest is previewed in `default`. A manifest that
- * names its namespace keeps it.
+ * names its namespace keeps it. `admission`: what else the webhook would judge the stacks by.
  */
-export function previewInput(state: ClusterState, input: PreviewInput, namespace?: string | null): TextPreview {
+export function previewInput(state: ClusterState, input: PreviewInput, namespace?: string | null, admission: PreviewAdmission = {}): TextPreview {
   if (!input.ok) return input;
-  const pcs = namespace && !input.pcs.metadata?.namespace ? { ...input.pcs, metadata: { ...input.pcs.metadata, namespace } } : input.pcs;
-  const refused = validate(pcs, { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])) }).filter((f) => REFUSED_BY_THE_CLUSTER.has(f.rule));
-  // Each at its field's line:column, as the text's own errors are.
-  if (refused.length > 0)
-    return {
-      ok: false,
-      problems: refused.map((f) => {
-        const pos = input.at(f.path);
-        return `line ${pos.line}:${pos.column}: ${f.path ? `${f.path}: ` : ''}${f.message} [${f.rule}]`;
-      }),
-    };
+  const context: ValidationContext = { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])), topologiesComplete: admission.topologiesComplete ?? true };
+  const running = new Map((admission.podCliqueSets ?? []).map((o) => [stackKey(String(o.metadata?.namespace ?? ''), String(o.metadata?.name ?? '')), o]));
+  const admitted = input.stacks.map((text): Admitted => {
+    const stack = inNamespace(text.object, namespace);
+    const live = running.get(keyOf(stack));
+    return { text, stack, before: live ? editableOfLive(live) : undefined };
+  });
+  const problems = cachedAdmissionProblems(input, admitted, context);
+  if (problems.length > 0) return { ok: false, problems };
+  const pcs = admitted[0]!.stack as unknown as PodCliqueSet;
   try {
     const preview = previewPodCliqueSet(state, pcs);
     return { ok: true, name: pcs.metadata?.name ?? '', namespace: pcs.metadata?.namespace ?? 'default', gpus: gpuDemand(preview), preview, notes: input.notes };
   } catch (error) {
-    const pos = refusalPosition(error, input.at);
+    const pos = refusalPosition(error, input.stacks[0]!.at);
     return { ok: false, problems: [`line ${pos.line}:${pos.column}: ${error instanceof Error ? error.message : String(error)}`] };
   }
 }
 
-export function previewFromText(state: ClusterState, text: string, namespace?: string | null): TextPreview {
-  return previewInput(state, readPreviewText(text), namespace);
+export function previewFromText(state: ClusterState, text: string, namespace?: string | null, admission?: PreviewAdmission): TextPreview {
+  return previewInput(state, readPreviewText(text), namespace, admission);
 }
