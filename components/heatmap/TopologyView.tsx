@@ -384,6 +384,10 @@ export function TopologyView() {
     [scaleRequest, scaleListsAvailable, connection.kinds],
   );
   const groveObjects = useMemo(() => ({ podCliqueSets, podCliqueScalingGroups, podCliques, podGangs }), [podCliqueSets, podCliqueScalingGroups, podCliques, podGangs]);
+  // What Grove's webhook judges a previewed stack by besides the nodes: a running stack of its name (an
+  // update), and whether the bindings listed are all the cluster has.
+  const topologiesComplete = bindingsAvailable.status === 'live';
+  const previewAdmission = useMemo(() => ({ podCliqueSets, topologiesComplete }), [podCliqueSets, topologiesComplete]);
   const preview = useMemo((): PreviewState => {
     if (readingLink) return { status: 'waiting', message: 'Reading the preview from the link…' };
     if (inputProblem && !previewSource) return { status: 'problems', problems: [inputProblem] };
@@ -406,12 +410,12 @@ export function TopologyView() {
       return onMap.status === 'no-change' ? { status: 'note', message: onMap.message } : { status: 'problems', problems: [onMap.message] };
     }
     // A manifest that names no namespace is applied in the header's namespace (kubectl's -n), so it previews there.
-    const result = previewInput(state, previewRead!, previewNamespace ?? undefined);
+    const result = previewInput(state, previewRead!, previewNamespace ?? undefined, previewAdmission);
     if (!result.ok) return { status: 'problems', problems: result.problems };
     // Ghosts for what the apply adds only: the stack's running gangs stay as the map draws them, and are named.
     const running = result.preview.running.map(runningGangFacts);
     return { status: 'ready', title: previewTitle(result), demand: result.gpus, running, ghosts: stable(ghostOverlay(model, result.preview.plan, { replaces: result.preview.replaces, running: result.preview.running })) };
-  }, [previewSource, previewRead, previewNamespace, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model, scaleWait, groveObjects]);
+  }, [previewSource, previewRead, previewNamespace, inputProblem, readingLink, clusterWaitStatus, clusterWaitMessage, clusterError, state, model, scaleWait, groveObjects, previewAdmission]);
   const ghosts = preview.status === 'ready' ? preview.ghosts : null;
 
   // Hover and the keyboard cursor live in the tooltip and the canvas: a mouse move or an arrow key
