@@ -97,6 +97,8 @@ function TopologyFields({ base, props, inheritedName, parents = [] }: { base: Pa
         <PackSelect {...common} label="Pack required" path={[...base, 'topologyConstraint', 'pack', 'required']} options={levels} refusal={refusal('required')} />
         <PackSelect {...common} label="Pack preferred" path={[...base, 'topologyConstraint', 'pack', 'preferred']} options={levels} refusal={refusal('preferred')} />
       </div>
+      {/* Findings on the constraint as a whole (Grove names it for a required domain narrower than a child's); those on its fields show at them. */}
+      <FieldFindings findings={findings.filter((f) => f.path === pointer([...base, 'topologyConstraint']))} path={[...base, 'topologyConstraint']} />
       <TopologyNote {...props} />
     </>
   );

@@ -158,7 +158,7 @@ describe('topologyName (§5.3)', () => {
     const missing = expectOne(findings, 'topology.unknownTopology', clique(WORKER, 'topologyConstraint/topologyName'), 'warning');
     expect(missing.message).toContain('"h100"');
     expectOne(findings, 'topology.unknownDomain', `${GROUP_TC}/pack/preferred`);
-    const narrower = expectOne(findings, 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'error');
+    const narrower = expectOne(findings, 'topology.narrowerThanParent', PCS_TC, 'error');
     expect(narrower.message).not.toContain('no binding');
     // The worker's own binding, when the snapshot has it, checks the worker's domains (h100 has no numa, gb200 has no nvlink).
     const h100: ValidationContext = { topologies: { gb200: GB200_LEVELS, h100: [{ domain: 'zone', key: 'z' }, { domain: 'host', key: 'h' }] } };
@@ -178,7 +178,7 @@ describe('topologyName (§5.3)', () => {
       p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
       p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
     });
-    const f = expectOne(validate(pcs, { topologies: { h100: GB200_LEVELS } }), 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'warning');
+    const f = expectOne(validate(pcs, { topologies: { h100: GB200_LEVELS } }), 'topology.narrowerThanParent', PCS_TC, 'warning');
     expect(f.message).toContain('no binding "gb200"');
   });
 
@@ -219,7 +219,7 @@ describe('domains and hierarchy (§5.3)', () => {
       p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
       p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
     });
-    const f = expectOne(validate(pcs, snapshot), 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'error');
+    const f = expectOne(validate(pcs, snapshot), 'topology.narrowerThanParent', PCS_TC, 'error');
     expect(f.message).toContain("'rack' is narrower than");
   });
 
@@ -228,7 +228,7 @@ describe('domains and hierarchy (§5.3)', () => {
       p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'rack' } };
       p.group(PREFILL).topologyConstraint = { pack: { required: 'block' } };
     });
-    const f = expectOne(validate(pcs), 'topology.narrowerThanParent', `${GROUP_TC}/pack/required`, 'warning');
+    const f = expectOne(validate(pcs), 'topology.narrowerThanParent', PCS_TC, 'warning');
     expect(f.message).toContain('usual order');
   });
 
@@ -250,8 +250,9 @@ describe('domains and hierarchy (§5.3)', () => {
       p.clique(WORKER).topologyConstraint = { pack: { required: 'zone', preferred: 'zone' } };
     });
     const findings = validate(pcs, snapshot);
-    expectAt(findings, 'topology.narrowerThanParent', clique(WORKER, 'topologyConstraint/pack/required'));
-    expectAt(findings, 'topology.narrowerThanParent', clique(WORKER, 'topologyConstraint/pack/preferred'));
+    // Reported on the parents, as Grove's webhook does: the stack's constraint, the group's pack.preferred.
+    expectAt(findings, 'topology.narrowerThanParent', PCS_TC);
+    expectAt(findings, 'topology.narrowerThanParent', `${GROUP_TC}/pack/preferred`);
     expect(withRule(findings, 'topology.narrowerThanParent')).toHaveLength(2);
     // Equal at every level is allowed.
     const equal = constrained((p) => {
@@ -261,12 +262,35 @@ describe('domains and hierarchy (§5.3)', () => {
     expectNone(validate(equal, snapshot), 'topology.narrowerThanParent');
   });
 
-  test('a legacy packDomain is compared like pack.required and reported at packDomain', () => {
+  test('a legacy packDomain is compared like pack.required, the finding on the parent constraint', () => {
     const pcs = constrained((p) => {
       p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'host' } };
       p.group(PREFILL).topologyConstraint = { packDomain: 'rack' };
     });
-    expectOne(validate(pcs, snapshot), 'topology.narrowerThanParent', `${GROUP_TC}/packDomain`);
+    expectOne(validate(pcs, snapshot), 'topology.narrowerThanParent', PCS_TC);
+    const legacyParent = constrained((p) => {
+      p.group(PREFILL).topologyConstraint = { packDomain: 'host' };
+      p.clique(WORKER).topologyConstraint = { pack: { required: 'rack' } };
+    });
+    expectOne(validate(legacyParent, snapshot), 'topology.narrowerThanParent', GROUP_TC);
+  });
+
+  test("a child broader than its parent: reported on the parent's field, in the words of Grove's webhook", () => {
+    // The stack packs at host, narrower than the group (rack) and the standalone router (block); the group prefers host, narrower than the worker (rack).
+    const pcs = constrained((p) => {
+      p.template.topologyConstraint = { topologyName: 'gb200', pack: { required: 'host' } };
+      p.group(PREFILL).topologyConstraint = { pack: { required: 'rack', preferred: 'host' } };
+      p.clique(ROUTER).topologyConstraint = { pack: { required: 'block' } };
+      p.clique(WORKER).topologyConstraint = { pack: { required: 'host', preferred: 'rack' } };
+    });
+    const found = withRule(validate(pcs, snapshot), 'topology.narrowerThanParent').map((f) => [f.path, f.message.replace(/ \(.*$/, '')]);
+    expect(found.sort()).toEqual(
+      [
+        [PCS_TC, "PodCliqueSet topology constraint domain 'host' is narrower than PodCliqueScalingGroup 'prefill' topology constraint domain 'rack'"],
+        [PCS_TC, "PodCliqueSet topology constraint domain 'host' is narrower than PodClique 'router' topology constraint domain 'block'"],
+        [`${GROUP_TC}/pack/preferred`, "PodCliqueScalingGroup 'prefill' topology constraint domain 'host' is narrower than PodClique 'worker' topology constraint domain 'rack'"],
+      ].sort(),
+    );
   });
 
   test('topology.preferredCoarser: preferred broader than required on the same constraint is a warning', () => {

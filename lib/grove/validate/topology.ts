@@ -17,6 +17,8 @@ type Rec = Record<string, unknown>;
 /** One constrained resource of a PodCliqueSet. */
 interface ConstraintSite {
   what: string;
+  /** As Grove's webhook names it in messages: `PodCliqueSet`, `PodCliqueScalingGroup 'prefill'`, `PodClique 'worker'`. */
+  kindName: string;
   path: Path;
   constraint: Rec;
   raw: Rec | undefined;
@@ -38,7 +40,7 @@ function collectSites(pcs: Rec, raw: Rec): ConstraintSite[] {
   const sites: ConstraintSite[] = [];
   const base: Path = ['spec', 'template'];
   const pcsSite: ConstraintSite | undefined = isRecord(template.topologyConstraint)
-    ? { what: 'PodCliqueSet', path: [...base, 'topologyConstraint'], constraint: template.topologyConstraint, raw: isRecord(rawTemplate.topologyConstraint) ? rawTemplate.topologyConstraint : undefined }
+    ? { what: 'PodCliqueSet', kindName: 'PodCliqueSet', path: [...base, 'topologyConstraint'], constraint: template.topologyConstraint, raw: isRecord(rawTemplate.topologyConstraint) ? rawTemplate.topologyConstraint : undefined }
     : undefined;
   if (pcsSite) sites.push(pcsSite);
   const groupSiteOf = new Map<string, ConstraintSite | null>();
@@ -50,6 +52,7 @@ function collectSites(pcs: Rec, raw: Rec): ConstraintSite[] {
     const site: ConstraintSite | null = isRecord(g.topologyConstraint)
       ? {
           what: `scaling group "${String(g.name)}"`,
+          kindName: `PodCliqueScalingGroup '${String(g.name)}'`,
           path: [...base, 'podCliqueScalingGroups', i, 'topologyConstraint'],
           constraint: g.topologyConstraint,
           raw: isRecord(rg) && isRecord(rg.topologyConstraint) ? rg.topologyConstraint : undefined,
@@ -67,6 +70,7 @@ function collectSites(pcs: Rec, raw: Rec): ConstraintSite[] {
     const groupSite = typeof c.name === 'string' ? groupSiteOf.get(c.name) : undefined;
     sites.push({
       what: `clique "${String(c.name)}"`,
+      kindName: `PodClique '${String(c.name)}'`,
       path: [...base, 'cliques', i, 'topologyConstraint'],
       constraint: c.topologyConstraint,
       raw: isRecord(rc) && isRecord(rc.topologyConstraint) ? rc.topologyConstraint : undefined,
@@ -233,12 +237,13 @@ function hierarchyRules(site: ConstraintSite, ancestors: readonly ConstraintSite
       const theirRank = rank(theirs);
       if (theirRank < 0) continue;
       if (theirRank > myRank) {
-        const field = kind === 'required' && !(isRecord(site.constraint.pack) && site.constraint.pack.required) ? ['packDomain'] : ['pack', kind];
+        // Grove's webhook refuses the parent, not the child: the parent's topologyConstraint for the
+        // required domain (pack.required or packDomain), its pack.preferred for the preferred one.
         out.push({
-          path: pointer([...site.path, ...field]),
+          path: pointer(kind === 'required' ? ancestor.path : [...ancestor.path, 'pack', 'preferred']),
           rule: 'topology.narrowerThanParent',
           severity,
-          message: `${ancestor.what} topology constraint domain '${theirs}' is narrower than ${site.what} ${kind} domain '${mine}': a child must pack at the same level as its parent or narrower${note}`,
+          message: `${ancestor.kindName} topology constraint domain '${theirs}' is narrower than ${site.kindName} topology constraint domain '${mine}' (${kind} domains; a parent must pack at the same level as its children or broader)${note}`,
         });
       }
     }
