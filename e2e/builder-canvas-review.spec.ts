@@ -114,3 +114,37 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+/** Drops a palette item on the canvas at a point of the page, as the palette's drag does (its data on a drop event there). */
+async function dropPaletteItem(page: Page, item: string, at: { x: number; y: number }): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((kind) => {
+    const data = new DataTransfer();
+    data.setData('application/x-canopy-palette', kind);
+    return data;
+  }, item);
+  const canvas = page.getByTestId('builder-canvas');
+  await canvas.dispatchEvent('dragover', { dataTransfer, clientX: at.x, clientY: at.y });
+  await canvas.dispatchEvent('drop', { dataTransfer, clientX: at.x, clientY: at.y });
+}
+
+test('the first clique dropped on an empty canvas stays where it was dropped: the view does not jump to fit it', async ({ page }) => {
+  await open(page);
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  const transform = () => page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  const before = await transform();
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  // Off the canvas's centre, where fitting a lone node would move it.
+  const at = { x: Math.round(pane.x + 180), y: Math.round(pane.y + 140) };
+  await dropPaletteItem(page, 'decode-worker', at);
+  await expect(notice(page)).toContainText('Added clique decode-worker');
+  const added = node(page, 'clique:decode-worker');
+  const box = await settled(added);
+  expect(await transform()).toBe(before);
+  expect(Math.abs(box.x + box.width / 2 - at.x), 'horizontal distance from the drop point').toBeLessThanOrEqual(2);
+  expect(Math.abs(box.y + box.height / 2 - at.y), 'vertical distance from the drop point').toBeLessThanOrEqual(2);
+  // A second drop neither.
+  await dropPaletteItem(page, 'frontend', { x: at.x + 300, y: at.y });
+  await expect(notice(page)).toContainText('Added clique frontend');
+  await settled(node(page, 'clique:frontend'));
+  expect(await transform()).toBe(before);
+});

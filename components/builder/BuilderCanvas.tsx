@@ -436,8 +436,9 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
         }}
         deleteKeyCode={null}
         colorMode={dark ? 'dark' : 'light'}
-        fitView
-        fitViewOptions={{ maxZoom: 1 }}
+        // No fitView prop: React Flow would fit once the first nodes are drawn, and on an empty canvas that
+        // is the first clique dropped, which then jumped away from where it was dropped. A document opened,
+        // laid out or loaded is fitted by fitSeq.
         minZoom={0.1}
         aria-label="Builder canvas"
         // The attribution link was an extra tab stop at 2.85:1; React Flow's MIT licence allows hiding it.
