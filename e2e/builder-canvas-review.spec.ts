@@ -127,6 +127,15 @@ async function dropPaletteItem(page: Page, item: string, at: { x: number; y: num
   await canvas.dispatchEvent('drop', { dataTransfer, clientX: at.x, clientY: at.y });
 }
 
+async function loadTemplate(page: Page, label: string): Promise<void> {
+  await page.locator('#builder-template').selectOption({ label });
+  await page.getByRole('button', { name: 'New from template' }).click();
+  await expect(notice(page)).toContainText('Loaded');
+}
+
+/** Whether the element with keyboard focus is the canvas node of that id. */
+const focusedNode = (page: Page) => page.evaluate(() => document.activeElement?.closest('.react-flow__node')?.getAttribute('data-id') ?? document.activeElement?.tagName ?? null);
+
 test('the first clique dropped on an empty canvas stays where it was dropped: the view does not jump to fit it', async ({ page }) => {
   await open(page);
   await expect(page.locator('.react-flow__node')).toHaveCount(0);
@@ -147,4 +156,27 @@ test('the first clique dropped on an empty canvas stays where it was dropped: th
   await expect(notice(page)).toContainText('Added clique frontend');
   await settled(node(page, 'clique:frontend'));
   expect(await transform()).toBe(before);
+});
+
+test('a clique added by keyboard is brought into view and has keyboard focus', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  await settled(node(page, 'clique:frontend'));
+  // Added right of everything: outside the view the template was fitted to.
+  await page.getByTestId('palette-generic').focus();
+  await page.keyboard.press('Enter');
+  await expect(notice(page)).toContainText('Added clique clique.');
+  const added = node(page, 'clique:clique');
+  const box = await settled(added);
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  expect(box.x, 'left edge').toBeGreaterThanOrEqual(pane.x);
+  expect(box.y, 'top edge').toBeGreaterThanOrEqual(pane.y);
+  expect(box.x + box.width, 'right edge').toBeLessThanOrEqual(pane.x + pane.width);
+  expect(box.y + box.height, 'bottom edge').toBeLessThanOrEqual(pane.y + pane.height);
+  await expect.poll(() => focusedNode(page)).toBe('clique:clique');
+  await expect(page.getByRole('heading', { name: 'Inspector · clique clique', exact: true })).toBeVisible();
+  // The keys go on from it: Delete asks about it.
+  await page.keyboard.press('Delete');
+  await expect(page.getByRole('dialog', { name: /^Delete \d+ item/ }).getByTestId('delete-consequences')).toContainText('clique clique');
+  await page.keyboard.press('Escape');
 });

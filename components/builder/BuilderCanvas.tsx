@@ -63,6 +63,19 @@ const DROP_TARGET_CLASS = 'canopy-drop-target rounded-lg ring-4 ring-blue-500/80
 const MINIMAP_LIGHT = { nodeColor: '#52525b', nodeStrokeColor: '#18181b', maskColor: 'rgb(82 82 91 / 0.3)', maskStrokeColor: '#2563eb' };
 const MINIMAP_DARK = { nodeColor: '#d4d4d8', nodeStrokeColor: '#f4f4f5', maskColor: 'rgb(82 82 91 / 0.4)', maskStrokeColor: '#60a5fa' };
 
+/** A node to select, by id; `seq` makes a request for the same node again a new one. */
+export interface FocusRequest {
+  key: string;
+  seq: number;
+  /** Bring it into view. */
+  pan: boolean;
+  /** Give it keyboard focus (after bringing it into view). */
+  focus: boolean;
+}
+
+/** How many frames a focus request waits for its node to be drawn and measured, at most (a second at 60 Hz). */
+const FOCUS_WAIT_FRAMES = 60;
+
 interface BuilderCanvasProps {
   graph: BuilderGraph;
   layout: Layout;
@@ -70,8 +83,8 @@ interface BuilderCanvasProps {
   stack: number | null;
   counts: Record<string, FindingCounts>;
   dark: boolean;
-  /** Node to select (and centre on) from outside: a finding clicked, a clique added by keyboard. */
-  focusKey: { key: string; seq: number; pan: boolean } | null;
+  /** Node to select from outside (a finding clicked, a clique added by keyboard), and to bring into view and give keyboard focus. */
+  focusKey: FocusRequest | null;
   /** Bumped to fit the whole stack into view (after an import or an auto layout). */
   fitSeq: number;
   onDropItem: (item: RoleKind | 'group', topLeft: Point) => void;
@@ -242,16 +255,42 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
   // `flow` changes identity as the viewport moves; read it through a ref so only a new request refocuses.
   const flowRef = useRef(flow);
   flowRef.current = flow;
+  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focusKey) return;
-    setNodes((prev) => prev.map((n) => (!!n.selected === (n.id === focusKey.key) ? n : { ...n, selected: n.id === focusKey.key })));
+    const { key, pan, focus } = focusKey;
+    setNodes((prev) => prev.map((n) => (!!n.selected === (n.id === key) ? n : { ...n, selected: n.id === key })));
     setEdges((prev) => (prev.some((e) => e.selected) ? prev.map((e) => ({ ...e, selected: false })) : prev));
-    if (!focusKey.pan) return;
-    // After the selection lands: the node exists once the model that holds it has rendered.
-    window.requestAnimationFrame(() => {
-      const node = flowRef.current.getNode(focusKey.key);
-      if (node) void flowRef.current.fitView({ nodes: [node], maxZoom: 1, minZoom: 0.5, duration: 150 });
-    });
+    if (!pan && !focus) return;
+    // A node just added is in React Flow a render or two after the model that holds it, and measured by
+    // its ResizeObserver after that: fitting it before found no node, or a node of no size. So wait, a
+    // frame at a time, until it is measured; then bring it into view, and focus it once it is there.
+    let frames = 0;
+    let handle = 0;
+    let cancelled = false;
+    const giveFocus = () => {
+      const el = wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(key)}"]`);
+      // preventScroll: it is in view already, and scrolling React Flow's overflow-hidden box would shift the canvas.
+      if (!cancelled && el) el.focus({ preventScroll: true });
+    };
+    const whenDrawn = () => {
+      if (cancelled) return;
+      const node = flowRef.current.getInternalNode(key);
+      if (!node?.measured.width) {
+        if (++frames < FOCUS_WAIT_FRAMES) handle = window.requestAnimationFrame(whenDrawn);
+        return;
+      }
+      if (!pan) giveFocus();
+      else {
+        const fitted = flowRef.current.fitView({ nodes: [{ id: key }], maxZoom: 1, minZoom: 0.5, duration: 150 });
+        if (focus) void fitted.then(giveFocus);
+      }
+    };
+    handle = window.requestAnimationFrame(whenDrawn);
+    return () => {
+      cancelled = true;
+      window.cancelAnimationFrame(handle);
+    };
   }, [focusKey]);
 
   useEffect(() => {
@@ -400,6 +439,7 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
 
   return (
     <div
+      ref={wrapper}
       className="h-full w-full"
       onDragOver={onDragOver}
       onDrop={onDrop}

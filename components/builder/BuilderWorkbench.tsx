@@ -64,7 +64,7 @@ import { viewReport } from '@/components/validate/reportView';
 import { YamlEditor, type TypedChange, type YamlEditorHandle } from '@/components/validate/YamlEditor';
 import { ApplyPanel } from './ApplyPanel';
 import { applyTarget } from './applyStep';
-import { BuilderCanvas, type CanvasSelection } from './BuilderCanvas';
+import { BuilderCanvas, type CanvasSelection, type FocusRequest } from './BuilderCanvas';
 import { FindingsList, type BuilderFinding } from './FindingsList';
 
 import { Inspector, type InspectorProps, type TopologyLevels } from './Inspector';
@@ -140,9 +140,9 @@ function BuilderWorkbenchInner() {
   const [template, setTemplate] = useState<StackTemplate>('multi-node-disaggregated-frontend');
   const [notice, setNotice] = useState<Notice>(null);
   const [selection, setSelection] = useState<CanvasSelection>(EMPTY_SELECTION);
-  const [focusRequest, setFocusRequest] = useState<{ key: string; seq: number; pan: boolean } | null>(null);
-  /** Selects a node on the canvas; `pan` also brings it into view. */
-  const setFocus = useCallback((key: string, pan = true) => setFocusRequest((f) => ({ key, pan, seq: (f?.seq ?? 0) + 1 })), []);
+  const [focusRequest, setFocusRequest] = useState<FocusRequest | null>(null);
+  /** Selects a node on the canvas; `pan` also brings it into view, `focus` gives it keyboard focus. */
+  const setFocus = useCallback((key: string, pan = true, focus = false) => setFocusRequest((f) => ({ key, pan, focus, seq: (f?.seq ?? 0) + 1 })), []);
   const [pendingDelete, setPendingDelete] = useState<{ sel: Selection; consequences: string[] } | null>(null);
   const [clipboard, setClipboard] = useState<BuilderClipboard>({ cliques: [], groups: [] });
   const [panel, setPanel] = useState<Panel>('none');
@@ -491,7 +491,8 @@ function BuilderWorkbenchInner() {
       if (item === 'group') {
         const r = addGroup(workRef.current.text);
         if (applyEdit(r, (lay, name) => ({ ...lay, positions: { ...lay.positions, [groupKey(name!)]: at ?? freeSpot(lay, g) } }))) {
-          setFocus(groupKey(r.note!), !at);
+          // Added by keyboard (no drop point): shown, and focused, so the keys go on from it.
+          setFocus(groupKey(r.note!), !at, !at);
           say(`Added scaling group ${r.note}. Drag cliques into its frame.`);
         }
         return;
@@ -513,7 +514,7 @@ function BuilderWorkbenchInner() {
       }
       const r = addClique(workRef.current.text, { kind: item, flavour, group });
       if (applyEdit(r, (lay, name) => ({ positions: { ...lay.positions, [cliqueKey(name!)]: position }, kinds: { ...lay.kinds, [name!]: item } }))) {
-        setFocus(cliqueKey(r.note!), !at);
+        setFocus(cliqueKey(r.note!), !at, !at);
         say(`Added clique ${r.note}${group ? ` to ${group}` : ''}.`);
       }
     },
