@@ -180,3 +180,21 @@ test('a clique added by keyboard is brought into view and has keyboard focus', a
   await expect(page.getByRole('dialog', { name: /^Delete \d+ item/ }).getByTestId('delete-consequences')).toContainText('clique clique');
   await page.keyboard.press('Escape');
 });
+
+test('Delete on a focused startup edge removes it and leaves keyboard focus on the clique it started from', async ({ page }) => {
+  await open(page);
+  await pasteStack(page, [
+    ['first', []],
+    ['second', ['first']],
+  ]);
+  const edge = page.locator('.react-flow__edge[data-id="first->second"]');
+  await expect(edge).toHaveCount(1);
+  await tabUntilFocused(page, edge, 60);
+  await page.keyboard.press('Delete');
+  await expect(notice(page)).toContainText('Removed 1 startup edge');
+  await expect(edge).toHaveCount(0);
+  await expect.poll(() => focusedNode(page)).toBe('clique:first');
+  // And the keys go on: Tab reaches the next clique.
+  await page.keyboard.press('Tab');
+  await expect.poll(() => focusedNode(page)).toBe('clique:second');
+});

@@ -599,6 +599,7 @@ function BuilderWorkbenchInner() {
       if (target.edges.length > 0 && target.cliques.length === 0 && target.groups.length === 0) {
         let text = workRef.current.text;
         let removed = 0;
+        let firstSource: string | null = null;
         const refused: string[] = [];
         for (const id of target.edges) {
           const [from, to] = id.split('->') as [string, string];
@@ -606,9 +607,13 @@ function BuilderWorkbenchInner() {
           if (r.ok) {
             text = r.text;
             removed++;
+            firstSource ??= from;
           } else refused.push(r.message);
         }
         if (removed > 0) commit({ text, layout: layoutRef.current });
+        // The focused edge is gone (and the toolbar's Delete… is disabled with nothing selected): focus goes
+        // to the clique it started from, so the keys go on from there instead of from <body>.
+        if (firstSource !== null) setFocus(cliqueKey(firstSource), false, true);
         if (refused.length > 0) setNotice({ tone: 'error', text: `${removed > 0 ? `Removed ${removed} startup edge(s); ` : ''}${refused.join('; ')}` });
         else say(`Removed ${removed} startup edge(s).`);
         return;
