@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { settled } from './support/builder';
+import { draft, settled } from './support/builder';
 import { pasteIntoEditor, tabUntilFocused } from './support/page';
 
 /**
@@ -197,4 +197,28 @@ test('Delete on a focused startup edge removes it and leaves keyboard focus on t
   // And the keys go on: Tab reaches the next clique.
   await page.keyboard.press('Tab');
   await expect.poll(() => focusedNode(page)).toBe('clique:second');
+});
+
+test('every clique added by keyboard while the group is chosen goes into it, as a drop into its frame would', async ({ page }) => {
+  await open(page);
+  await loadTemplate(page, 'Multi-node disaggregated with frontend');
+  const frame = await settled(node(page, 'group:decode'));
+  await page.mouse.click(frame.x + 40, frame.y + 12);
+  await expect(page.getByRole('heading', { name: 'Inspector · group decode', exact: true })).toBeVisible();
+  for (const name of ['decode-worker', 'decode-worker-2', 'decode-worker-3']) {
+    await page.getByTestId('palette-decode-worker').focus();
+    await page.keyboard.press('Enter');
+    await expect(notice(page)).toHaveText(`Added clique ${name} to decode.`);
+    await expect(page.getByTestId(`clique-${name}`)).toHaveAttribute('data-group', 'decode');
+  }
+  const saved = await draft(page);
+  expect(saved.groups.decode).toEqual(['dleader', 'dworker', 'decode-worker', 'decode-worker-2', 'decode-worker-3']);
+  // Another clique selected (one the keyboard did not add to the group): the next one is added on its own.
+  const leader = await settled(node(page, 'clique:dleader'));
+  await page.mouse.click(leader.x + 40, leader.y + 12);
+  await expect(page.getByRole('heading', { name: 'Inspector · clique dleader', exact: true })).toBeVisible();
+  await page.getByTestId('palette-decode-worker').focus();
+  await page.keyboard.press('Enter');
+  await expect(notice(page)).toHaveText('Added clique decode-worker-4.');
+  await expect(page.getByTestId('clique-decode-worker-4')).toHaveAttribute('data-group', '');
 });

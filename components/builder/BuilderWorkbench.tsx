@@ -484,6 +484,12 @@ function BuilderWorkbenchInner() {
   const announce = useCallback((text: string) => setNotice({ tone: 'info', text }), []);
 
   // ---- canvas actions
+  /**
+   * The cliques added by keyboard, in a row, into the group the keyboard adds to: adding one selects it
+   * (and so no longer the frame), and while the selection is only such cliques, still in that group,
+   * the next one goes there too, as the next drop into the frame would.
+   */
+  const addedIntoGroup = useRef<{ group: string; cliques: string[] } | null>(null);
   const addAt = useCallback(
     (item: RoleKind | 'group', at: Point | null) => {
       const g = graphRef.current;
@@ -493,12 +499,19 @@ function BuilderWorkbenchInner() {
         if (applyEdit(r, (lay, name) => ({ ...lay, positions: { ...lay.positions, [groupKey(name!)]: at ?? freeSpot(lay, g) } }))) {
           // Added by keyboard (no drop point): shown, and focused, so the keys go on from it.
           setFocus(groupKey(r.note!), !at, !at);
-          say(`Added scaling group ${r.note}. Drag cliques into its frame.`);
+          say(`Added scaling group ${r.note}. Drag cliques into its frame, or add them from the palette while it is selected.`);
         }
         return;
       }
-      // A drop lands in the frame under it; the keyboard adds into the selected group, if one is.
-      const selectedGroup = selection.groups.length === 1 && selection.cliques.length === 0 ? selection.groups[0]! : null;
+      // A drop lands in the frame under it; the keyboard adds into the selected group, if one is, or the
+      // group the cliques it just added there (and nothing else) are selected in.
+      const run = addedIntoGroup.current;
+      const selectedGroup =
+        selection.groups.length === 1 && selection.cliques.length === 0
+          ? selection.groups[0]!
+          : run && selection.groups.length === 0 && selection.cliques.length > 0 && selection.cliques.every((c) => run.cliques.includes(c) && g.cliques.find((x) => x.name === c)?.group === run.group)
+            ? run.group
+            : null;
       let group: string | null;
       let position: Point;
       if (at) {
@@ -516,6 +529,7 @@ function BuilderWorkbenchInner() {
       if (applyEdit(r, (lay, name) => ({ positions: { ...lay.positions, [cliqueKey(name!)]: position }, kinds: { ...lay.kinds, [name!]: item } }))) {
         setFocus(cliqueKey(r.note!), !at, !at);
         say(`Added clique ${r.note}${group ? ` to ${group}` : ''}.`);
+        if (!at) addedIntoGroup.current = group ? { group, cliques: [...(run?.group === group ? run.cliques : []), r.note!] } : null;
       }
     },
     [applyEdit, flavour, selection],

@@ -231,7 +231,7 @@ function GroupInspector(props: InspectorProps & { name: string }) {
           onCommit={(to) => props.onRenameGroup(g.name, to)}
         />
         <p className="text-[11px] text-zinc-600 dark:text-zinc-400">
-          Members: {g.cliqueNames.length ? g.cliqueNames.join(', ') : 'none yet — drag cliques into the frame'}
+          Members: {g.cliqueNames.length ? g.cliqueNames.join(', ') : 'none yet — drag cliques into the frame, or add them from the palette while the group is selected'}
         </p>
         <FieldFindings findings={findings} path={p('cliqueNames')} />
         <div className="grid grid-cols-2 gap-2">

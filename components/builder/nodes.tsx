@@ -106,7 +106,7 @@ export function GroupNodeView({ data, selected }: NodeProps<GroupFlowNode>) {
         </span>
         <FindingBadge errors={data.errors} warnings={data.warnings} />
       </div>
-      {data.members === 0 && <p className="px-3 pt-3 text-center text-xs text-zinc-500 dark:text-zinc-400">Drag cliques here</p>}
+      {data.members === 0 && <p className="px-3 pt-3 text-center text-xs text-zinc-500 dark:text-zinc-400">Drag cliques here, or select this frame and add them from the palette</p>}
     </div>
   );
 }
