@@ -206,3 +206,22 @@ test('fitting the map (the Cluster button, the 0 key) takes the zoom out of the 
   await receiver.close();
   expect(errors).toEqual([]);
 });
+
+test('a click whose pointer moves 2 px between press and release (a shaky hand) still selects the GPU’s workload', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  await page.getByTestId('heatmap-canvas').scrollIntoViewIfNeeded();
+  const target = await page.evaluate(() => {
+    const h = window.__canopyHeatmap!;
+    const pod = h.model.pods.find((p) => p.workload && p.cellCount > 0)!;
+    return { workload: pod.workload, at: h.cellClientPoint(pod.firstCell)! };
+  });
+  expect(await selected(page)).toBeNull();
+  await page.mouse.move(target.at.x, target.at.y);
+  await page.mouse.down();
+  await page.mouse.move(target.at.x + 2, target.at.y, { steps: 2 });
+  await page.mouse.up();
+  await expect.poll(() => selected(page)).toBe(target.workload);
+  await expect(page.getByTestId('selection-panel')).toContainText(target.workload);
+  expect(errors).toEqual([]);
+});

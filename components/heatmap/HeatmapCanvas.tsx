@@ -67,6 +67,9 @@ export interface HeatmapCanvasHandle {
 
 export const KEYBOARD_HELP = 'Arrow keys step through GPUs: left and right go GPU by GPU in node order, up and down to the GPU drawn above or below; Home and End go to the node’s first and last GPU. Enter or Space acts as a click on the focused GPU: it selects the GPU’s workload, and clears the selection on a GPU of the selected workload or a free GPU. Shift with the arrow keys pans, plus and minus zoom, 0 fits the map, Escape clears the selection.';
 
+/** How far (CSS px) the pointer may move between press and release for the press to still be a click. */
+export const CLICK_DISTANCE_PX = 4;
+
 type CursorKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
 const CURSOR_KEYS: ReadonlySet<string> = new Set<CursorKey>(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End']);
 
@@ -207,6 +210,9 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     if (interactive) {
       const behaviour = d3zoom<HTMLCanvasElement, unknown>()
         .scaleExtent([1e-3, 200])
+        // A hand moves a pixel or two between press and release: still a click (it selects), not a
+        // drag that swallows it. d3's default (0) counted any move as a drag.
+        .clickDistance(CLICK_DISTANCE_PX)
         .on('zoom', (event: { transform: ZoomState; sourceEvent: unknown }) => {
           const { k, x, y } = event.transform;
           renderer.setTransform({ k, x, y });
