@@ -225,3 +225,51 @@ test('a click whose pointer moves 2 px between press and release (a shaky hand) 
   await expect(page.getByTestId('selection-panel')).toContainText(target.workload);
   expect(errors).toEqual([]);
 });
+
+test('the tooltip stays inside the window near its right and bottom edges (it flips to the pointer’s other side)', async ({ page }) => {
+  const errors = collectErrors(page);
+  const viewport = { width: 800, height: 700 };
+  await page.setViewportSize(viewport);
+  await openHeatmap(page);
+  // Zoomed in, GPUs fill the map to its edges; the map's bottom at the window's bottom puts some near the window's bottom-right corner.
+  const canvas = page.getByTestId('heatmap-canvas');
+  await canvas.focus();
+  const fitted = (await page.evaluate(() => window.__canopyHeatmap!.currentZoom()))!.k;
+  for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+  await expect.poll(async () => (await page.evaluate(() => window.__canopyHeatmap!.currentZoom()))!.k).toBeGreaterThan(fitted * 3.5);
+  await settle(page);
+  await canvas.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  // The GPU farthest right, and the one lowest, in the window.
+  const edges = await page.evaluate(({ width, height }) => {
+    const h = window.__canopyHeatmap!;
+    // On the canvas and in the window (whose width includes no scrollbar).
+    const canvas = document.querySelector('[data-testid="heatmap-canvas"]')!.getBoundingClientRect();
+    const [right0, bottom0] = [Math.min(canvas.right, document.documentElement.clientWidth, width), Math.min(canvas.bottom, document.documentElement.clientHeight, height)];
+    let right: { x: number; y: number } | null = null;
+    let bottom: { x: number; y: number } | null = null;
+    for (let c = 0; c < h.model.layout.cellCount; c++) {
+      const p = h.cellClientPoint(c)!;
+      if (p.x < Math.max(0, canvas.left) + 2 || p.y < Math.max(0, canvas.top) + 2 || p.x > right0 - 3 || p.y > bottom0 - 3) continue;
+      if (!right || p.x > right.x) right = p;
+      if (!bottom || p.y > bottom.y) bottom = p;
+    }
+    return { right: right!, bottom: bottom! };
+  }, viewport);
+  // Where a tooltip below and right of the pointer would not fit.
+  expect(edges.right.x).toBeGreaterThan(viewport.width - 200);
+  expect(edges.bottom.y).toBeGreaterThan(viewport.height - 120);
+  const tooltip = page.getByTestId('heatmap-tooltip');
+  for (const at of [edges.right, edges.bottom]) {
+    await page.mouse.move(at.x, at.y);
+    await expect(tooltip).toBeVisible();
+    const box = (await tooltip.boundingBox())!;
+    expect(box.x, `pointer at ${at.x}, ${at.y}`).toBeGreaterThanOrEqual(0);
+    expect(box.y, `pointer at ${at.x}, ${at.y}`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `pointer at ${at.x}, ${at.y}`).toBeLessThanOrEqual(viewport.width);
+    expect(box.y + box.height, `pointer at ${at.x}, ${at.y}`).toBeLessThanOrEqual(viewport.height);
+    // It does not cover the GPU it is about.
+    expect(at.x < box.x || at.x > box.x + box.width || at.y < box.y || at.y > box.y + box.height).toBe(true);
+    await page.mouse.move(1, 1);
+  }
+  expect(errors).toEqual([]);
+});

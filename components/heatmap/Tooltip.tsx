@@ -4,7 +4,7 @@
  * domain frame. One list of facts (hitFacts) serves the tooltip and the sentence a screen reader hears,
  * so both always say the same.
  */
-import { forwardRef, useImperativeHandle, useState } from 'react';
+import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
 import { freeText, nodeTaintsText } from '../../lib/heatmap/taints';
 import { CELL_TAINTED, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
@@ -95,15 +95,51 @@ function Row({ name, value, aside }: HitFact) {
   );
 }
 
+/** How far (CSS px) the tooltip sits from the pointer, and the least it keeps from the window's edges. */
+export const TOOLTIP_OFFSET = 14;
+export const TOOLTIP_EDGE_MARGIN = 8;
+
+/**
+ * Where a tooltip of `size` goes for a pointer at (x, y) in a window of `viewport` (all CSS px): below
+ * and right of the pointer; flipped to the left / above where it would cross the right / bottom edge;
+ * and where neither side has room, pushed in from the edge (it may then cover the pointer, never leave the window).
+ */
+export function tooltipPosition(pointer: { x: number; y: number }, size: { width: number; height: number }, viewport: { width: number; height: number }): { left: number; top: number } {
+  const place = (at: number, extent: number, room: number): number => {
+    const after = at + TOOLTIP_OFFSET;
+    if (after + extent <= room - TOOLTIP_EDGE_MARGIN) return after;
+    const before = at - TOOLTIP_OFFSET - extent;
+    if (before >= TOOLTIP_EDGE_MARGIN) return before;
+    return Math.max(TOOLTIP_EDGE_MARGIN, Math.min(after, room - TOOLTIP_EDGE_MARGIN - extent));
+  };
+  return { left: place(pointer.x, size.width, viewport.width), top: place(pointer.y, size.height, viewport.height) };
+}
+
 export function HeatmapTooltip({ model, hit, x, y, ghosts }: { model: HeatmapModel; hit: NonNullable<HeatmapHit>; x: number; y: number; ghosts: GhostOverlay | null }) {
   const facts = hitFacts(model, hit, ghosts);
+  const box = useRef<HTMLDivElement>(null);
+  // Placed once its size is known, before the browser paints it: near the window's right or bottom
+  // edge it flips to the pointer's other side instead of running off-screen.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    // Measured at the window's corner: where it was, near the right edge, a fixed box shrinks to the
+    // room left, and placed by that narrow size it would widen again over the pointer.
+    el.style.left = '0px';
+    el.style.top = '0px';
+    const { left, top } = tooltipPosition({ x, y }, { width: el.offsetWidth, height: el.offsetHeight }, { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight });
+    el.style.left = `${left}px`;
+    el.style.top = `${top}px`;
+  });
   if (!facts) return null;
   return (
     <div
+      ref={box}
       role="tooltip"
       data-testid="heatmap-tooltip"
-      className="pointer-events-none fixed z-40 max-w-sm rounded-md border border-zinc-300 bg-white/95 p-2 text-xs text-zinc-900 shadow-lg dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
-      style={{ left: x + 14, top: y + 14 }}
+      className="pointer-events-none fixed z-40 rounded-md border border-zinc-300 bg-white/95 p-2 text-xs text-zinc-900 shadow-lg dark:border-zinc-700 dark:bg-zinc-900/95 dark:text-zinc-100"
+      // Never wider than the window (less its margins), so there is always a place where it fits.
+      style={{ left: x + TOOLTIP_OFFSET, top: y + TOOLTIP_OFFSET, maxWidth: `min(24rem, calc(100vw - ${2 * TOOLTIP_EDGE_MARGIN}px))` }}
     >
       <dl className="grid grid-cols-[auto_1fr] gap-x-3">
         {facts.map((f, i) => (
