@@ -273,3 +273,17 @@ test('the tooltip stays inside the window near its right and bottom edges (it fl
   }
   expect(errors).toEqual([]);
 });
+
+test('a link selecting a workload this cluster does not have says so and dims nothing', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page, '?sel=default/deleted-stack');
+  const said = page.getByTestId('selection-missing');
+  await expect(said).toContainText('Workload default/deleted-stack is not in this cluster');
+  await expect(said).not.toContainText('holds no GPUs');
+  expect(await page.evaluate(() => window.__canopyHeatmap!.dimming)).toBe(false);
+  // A workload that is here still dims the rest.
+  await selectWorkload(page, 'default/mixtral-agg');
+  expect(await page.evaluate(() => window.__canopyHeatmap!.dimming)).toBe(true);
+  await expect(said).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -49,6 +49,8 @@ export interface HeatmapTestHook {
   model: HeatmapModel;
   view: HeatmapViewState;
   highlightedGpus: number;
+  /** Whether a selection dims the GPUs outside it now. */
+  dimming: boolean;
   ghostGpus: number;
   /** The ghost cells drawn now. */
   ghostCells: readonly number[];
@@ -116,6 +118,21 @@ export function selectionAfterFinding(model: HeatmapModel, selected: string | nu
     if (pod < 0 || model.pods[pod]!.workload !== selected) return null;
   }
   return selected;
+}
+
+/**
+ * What the page says when the selection (the URL's `sel`) names a workload the map does not have: one
+ * deleted, or a link from another cluster or namespace. Such a workload is not on the map at all, so
+ * this never says it "holds no GPUs" (a workload that exists and waits has its own panel). `podsNamespace`:
+ * the one namespace the server lists pods in, when it lists them in one only.
+ */
+export function missingSelectionText(selected: string, pods: KindAvailability, podsNamespace: string | undefined): string {
+  if (pods.status === 'loading') return `Looking for workload ${selected}: the pods are still loading.`;
+  if (pods.status !== 'live') return `Workload ${selected} cannot be looked for: ${unavailableText('Pod', pods, podsNamespace)}`;
+  const namespace = selected.slice(0, selected.indexOf('/'));
+  if (podsNamespace !== undefined && podsNamespace !== namespace)
+    return `Workload ${selected} is not in namespace ${podsNamespace}, the one this page lists pods of: choose ${namespace} in the header to look for it there.`;
+  return `Workload ${selected} is not in this cluster${podsNamespace !== undefined ? ` (namespace ${podsNamespace})` : ''}: it may have been deleted, or the link came from another cluster. Nothing on the map is dimmed for it.`;
 }
 
 /**
@@ -360,8 +377,10 @@ export function TopologyView() {
     if (colors?.workloadSlots) workloadSlots.current = colors.workloadSlots;
   }, [colors]);
   const span = useMemo(() => (model && view.selected ? workloadSpan(model, view.selected) : null), [model, view.selected]);
+  // A selection the map does not have (a deleted stack, a link from another cluster) dims nothing:
+  // nothing of it is on the map, and dimming everything would hide the cluster behind a wrong claim.
   const highlight = useMemo(() => {
-    if (!model || !view.selected) return null;
+    if (!model || !view.selected || !span) return null;
     const flags = new Uint8Array(model.layout.cellCount);
     if (span) for (const c of span.cells) flags[c] = 1;
     return flags;
@@ -566,6 +585,7 @@ export function TopologyView() {
       model,
       view,
       highlightedGpus,
+      dimming: highlight !== null,
       ghostGpus: ghosts?.cells.length ?? 0,
       ghostCells: ghosts ? Array.from(ghosts.cells) : [],
       cellOf: (node, gpu) => {
@@ -578,7 +598,7 @@ export function TopologyView() {
       focusedCell: () => canvas.current?.focusedCell() ?? -1,
     };
     window.__canopyHeatmap = Object.freeze(hook);
-  }, [model, view, highlightedGpus, ghosts]);
+  }, [model, view, highlightedGpus, highlight, ghosts]);
 
   // From the table (below the map) or the breadcrumb: zoom, bring the map into view, and say where it
   // went. Keyboard focus stays on the row or crumb pressed, so a keyboard or screen reader user goes on
@@ -739,8 +759,8 @@ export function TopologyView() {
           <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Drag to pan, wheel to zoom; click a GPU to highlight its workload. Focused, the map steps through GPUs with the arrow keys (Shift+arrows pan, Enter or Space acts as a click). GPU indices are assigned by Canopy (pods sorted by name).</p>
           {view.selected && span && <div ref={selectionPanel} className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} cluster={state ?? undefined} onClear={clearFromPanel} /></div>}
           {view.selected && !span && model && (
-            <p ref={selectionPanel} className="mt-3 text-sm" role="status">
-              Workload {view.selected} holds no GPUs on this map.{' '}
+            <p ref={selectionPanel} className="mt-3 text-sm" role="status" data-testid="selection-missing">
+              {missingSelectionText(view.selected, podsAvailable, connection.kinds.Pod?.namespace)}{' '}
               <button type="button" className="underline" onClick={clearFromPanel}>
                 Clear selection
               </button>
@@ -803,7 +823,7 @@ export function TopologyView() {
               {nodesLoading} The table shows every domain’s GPUs once the nodes have loaded.
             </p>
           ) : (
-            <DomainTable model={model} highlight={highlight} selected={view.selected} onFocusFrame={zoomToFrame} />
+            <DomainTable model={model} highlight={highlight} selected={span ? view.selected : null} onFocusFrame={zoomToFrame} />
           )}
         </section>
       )}
