@@ -173,20 +173,20 @@ test('fitting the map (the Cluster button, the 0 key) takes the zoom out of the 
   const crumbs = page.getByRole('navigation', { name: 'Where you are' });
   await canvas.focus();
   await page.keyboard.press('+');
-  await expect.poll(() => param(page, 'z')).not.toBeNull();
+  await expect.poll(() => param(page, 'v')).not.toBeNull();
   await crumbs.getByRole('button', { name: 'Cluster' }).click();
-  await expect.poll(() => param(page, 'z')).toBeNull();
+  await expect.poll(() => param(page, 'v')).toBeNull();
   expect((await page.evaluate(() => window.__canopyHeatmap!.view)).zoom).toBeNull();
 
   await canvas.focus();
   await page.keyboard.press('+');
   await page.keyboard.press('+');
-  await expect.poll(() => param(page, 'z')).not.toBeNull();
+  await expect.poll(() => param(page, 'v')).not.toBeNull();
   await page.keyboard.press('0');
-  await expect.poll(() => param(page, 'z')).toBeNull();
+  await expect.poll(() => param(page, 'v')).toBeNull();
   // The fit's animation has settled and left no zoom behind.
   await page.waitForTimeout(700);
-  expect(param(page, 'z')).toBeNull();
+  expect(param(page, 'v')).toBeNull();
 
   // Opened in a narrower window, the link shows the whole cluster there.
   const receiver = await browser.newPage({ viewport: { width: 800, height: 900 } });
@@ -285,5 +285,57 @@ test('a link selecting a workload this cluster does not have says so and dims no
   await selectWorkload(page, 'default/mixtral-agg');
   expect(await page.evaluate(() => window.__canopyHeatmap!.dimming)).toBe(true);
   await expect(said).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+/** The view now: the layout point at the canvas's centre, and the scale relative to the fitted view. */
+const mapView = (page: Page) =>
+  page.evaluate(() => {
+    const h = window.__canopyHeatmap!;
+    const t = h.currentZoom()!;
+    const box = document.querySelector('[data-testid="heatmap-canvas"]')!.getBoundingClientRect();
+    // The renderer's fitted scale (boxFit.ts boxScale, FIT_MARGIN 12 px on each side).
+    const fit = Math.min((box.width - 24) / h.model.layout.width, (box.height - 24) / h.model.layout.height);
+    return { x: (box.width / 2 - t.x) / t.k, y: (box.height / 2 - t.y) / t.k, scale: t.k / fit };
+  });
+
+test('a zoomed view shared by link shows the same part of the map on a screen of another width; an older link in pixels still opens as made', async ({ page, browser }) => {
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await openHeatmap(page);
+  const node = 'gb200-z0-b0-r1-n3';
+  const fittedUrl = page.url();
+  await find(page, node);
+  await expect(page.getByRole('search').getByRole('status')).toContainText(`Node ${node}`);
+  // The zoom has settled and is in the URL.
+  await expect.poll(() => page.url()).not.toBe(fittedUrl);
+  const made = await mapView(page);
+  expect(made.scale).toBeGreaterThan(2);
+
+  const receiver = await browser.newPage({ viewport: { width: 800, height: 900 } });
+  await openHeatmap(receiver, new URL(page.url()).search);
+  const shown = await mapView(receiver);
+  expect(Math.abs(shown.x - made.x)).toBeLessThan(0.2);
+  expect(Math.abs(shown.y - made.y)).toBeLessThan(0.2);
+  expect(shown.scale).toBeCloseTo(made.scale, 2);
+  // The node searched for is in view there too.
+  const inView = await receiver.evaluate((name) => {
+    const h = window.__canopyHeatmap!;
+    const box = h.model.layout.nodes.find((b) => b.name === name)!;
+    const canvas = document.querySelector('[data-testid="heatmap-canvas"]')!.getBoundingClientRect();
+    const first = h.cellClientPoint(box.firstCell)!;
+    const last = h.cellClientPoint(box.firstCell + box.gpus - 1)!;
+    return [first, last].every((p) => p.x >= canvas.left && p.x <= canvas.right && p.y >= canvas.top && p.y <= canvas.bottom);
+  }, node);
+  expect(inView).toBe(true);
+  await receiver.close();
+  // The URL holds the view in layout units (v=x,y,scale), no pixels.
+  expect(param(page, 'v')).not.toBeNull();
+  expect(param(page, 'z')).toBeNull();
+
+  // A link made before the change carries pixels (z=k,x,y): opened, the canvas shows exactly that transform.
+  await openHeatmap(page, '?z=2,-150,-80');
+  await expect.poll(() => page.evaluate(() => window.__canopyHeatmap!.currentZoom())).toEqual({ k: 2, x: -150, y: -80 });
+  expect(param(page, 'z')).toBe('2,-150,-80');
   expect(errors).toEqual([]);
 });

@@ -24,7 +24,7 @@ interface Hook {
     cellPod: ArrayLike<number>;
     pods: { key: string; name: string; workload: string }[];
   };
-  view: { mode: string; hidden: string[]; selected: string | null; zoom: { k: number } | null };
+  view: { mode: string; hidden: string[]; selected: string | null; zoom: { kind: string; scale: number } | null };
   highlightedGpus: number;
   ghostGpus: number;
   cellOf(node: string, gpu: number): number;
@@ -372,7 +372,7 @@ test('the URL keeps the view: mode, collapsed levels, selection and zoom survive
   const canvas = page.getByTestId('heatmap-canvas');
   await canvas.focus();
   await page.keyboard.press('+');
-  await expect.poll(() => new URL(page.url()).searchParams.get('z')).not.toBeNull();
+  await expect.poll(() => new URL(page.url()).searchParams.get('v')).not.toBeNull();
   const before = await hook(page);
   const highlighted = await page.getByTestId('highlighted-gpus').textContent();
   expect(new URL(page.url()).searchParams.get('mode')).toBe('workload');
@@ -387,7 +387,7 @@ test('the URL keeps the view: mode, collapsed levels, selection and zoom survive
   expect(after.view.mode).toBe('workload');
   expect(after.view.hidden).toEqual(['block']);
   expect(after.view.selected).toBe('default/deepseek-wide');
-  expect(after.view.zoom!.k).toBeCloseTo(before.view.zoom!.k, 3);
+  expect(after.view.zoom!.scale).toBeCloseTo(before.view.zoom!.scale, 3);
   await expect(page.getByTestId('domain-table').getByRole('rowheader', { name: /^block / })).toHaveCount(0);
 });
 
@@ -402,15 +402,15 @@ test('keyboard: controls reachable, the focused canvas pans (Shift+arrows) and z
   for (let i = 0; i < 20 && !(await canvas.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(canvas).toBeFocused();
   // The first view fits the map and is not written to the URL (a shared link fits the receiver's screen).
-  expect(new URL(page.url()).searchParams.get('z')).toBeNull();
-  const k0 = (await page.evaluate(() => window.__canopyHeatmap!.currentZoom()))!.k;
+  expect(new URL(page.url()).searchParams.get('v')).toBeNull();
   await page.keyboard.press('+');
-  await expect.poll(async () => (await hook(page)).view.zoom?.k ?? 0).toBeGreaterThan(k0 * 1.2);
+  // The URL's zoom is relative to the fitted view (1).
+  await expect.poll(async () => (await hook(page)).view.zoom?.scale ?? 0).toBeGreaterThan(1.2);
   const zoomed = (await hook(page)).view.zoom!;
   await page.keyboard.press('Shift+ArrowRight');
   await expect.poll(async () => (await hook(page)).view.zoom!).not.toEqual(zoomed);
   await page.keyboard.press('-');
-  await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeCloseTo(k0, 3);
+  await expect.poll(async () => (await hook(page)).view.zoom!.scale).toBeCloseTo(1, 3);
 
   // Search by keyboard selects a workload; Escape on the canvas clears it.
   await page.getByLabel('Find', { exact: true }).fill('mixtral-agg');
@@ -515,7 +515,7 @@ test('search for a node zooms to it, and the breadcrumb says where the view is',
   await page.keyboard.press('Enter');
   await expect(page.getByRole('search').getByRole('status')).toContainText(`Node ${node}: 8 GPUs`);
   await expect(crumbs).toContainText(`rack ${rack}`);
-  await expect.poll(async () => (await hook(page)).view.zoom!.k).toBeGreaterThan(3);
+  await expect.poll(async () => (await page.evaluate(() => window.__canopyHeatmap!.currentZoom()))!.k).toBeGreaterThan(3);
   await crumbs.getByRole('button', { name: 'Cluster' }).click();
   await expect(crumbs).not.toContainText('rack');
   await page.getByLabel('Find', { exact: true }).fill('no-such-thing');

@@ -17,7 +17,7 @@ import { cellCenter, hitTest, type HeatmapHit } from '../../lib/heatmap/hitTest'
 import type { Rect } from '../../lib/heatmap/layout';
 import type { HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
-import type { ZoomState } from '../../lib/heatmap/urlState';
+import { mapViewOf, transformOfZoom, type ViewZoom, type ZoomState } from '../../lib/heatmap/urlState';
 import { HeatmapRenderer } from './renderer';
 import { cellAnnouncement } from './Tooltip';
 
@@ -118,9 +118,12 @@ export interface HeatmapCanvasProps {
   highlight: Uint8Array | null;
   ghosts: GhostOverlay | null;
   /** Applied once when the canvas first has a size (from the URL); otherwise the layout is fitted. */
-  initialZoom?: ZoomState | null;
-  /** After a zoom or pan settles, with what caused it (see ZoomOrigin). */
-  onZoomEnd?: (zoom: ZoomState, origin: ZoomOrigin) => void;
+  initialZoom?: ViewZoom | null;
+  /**
+   * After a zoom or pan settles: the view as a map view (the same area on any screen: see urlState.ts),
+   * with what caused it (see ZoomOrigin).
+   */
+  onZoomEnd?: (zoom: ViewZoom, origin: ZoomOrigin) => void;
   onHover?: (hover: HoverInfo | null) => void;
   onCellClick?: (cell: number) => void;
   onEscape?: () => void;
@@ -221,7 +224,8 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
           settle = setTimeout(() => {
             const o = origin.current;
             origin.current = 'initial';
-            callbacks.current.onZoomEnd?.({ k, x, y }, o);
+            const view = mapViewOf({ k, x, y }, renderer.size, renderer.fitTransform(modelRef.current.layout).k);
+            callbacks.current.onZoomEnd?.({ kind: 'map', ...view }, o);
           }, 250);
         });
       zoomRef.current = behaviour;
@@ -234,7 +238,8 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
         sized.current = true;
         const initial = callbacks.current.initialZoom;
         fittedLayout.current = modelRef.current.layout;
-        apply(initial ?? renderer.fitTransform(modelRef.current.layout));
+        const fitted = renderer.fitTransform(modelRef.current.layout);
+        apply(initial ? transformOfZoom(initial, renderer.size, fitted.k) : fitted);
       } else if (!interactive && width > 0) apply(renderer.fitTransform(modelRef.current.layout)); // the fitted view follows the box
       // Observers run after layout and before paint: drawing now shows the picture in this frame,
       // where a frame later would first show the canvas blank (resizing clears it).

@@ -22,7 +22,7 @@ import { parseScaleParam, planScaleRequest, SCALE_PARAM, scaleRequestText, type 
 import { roleResolver } from '../../lib/heatmap/roles';
 import { workloadSpan } from '../../lib/heatmap/span';
 import { freeText, taintedPartText } from '../../lib/heatmap/taints';
-import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ZoomState } from '../../lib/heatmap/urlState';
+import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ViewZoom, type ZoomState } from '../../lib/heatmap/urlState';
 import { runningGangFacts } from '../../lib/workloads/planNotes';
 import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
@@ -461,7 +461,7 @@ export function TopologyView() {
   // Only a zoom a person made goes into the URL; a fit (the default view) or a refit after regrouping
   // drops the old one, so a shared link without a zoom fits the receiver's screen.
   const onZoomEnd = useCallback(
-    (zoom: ZoomState, origin: ZoomOrigin) => {
+    (zoom: ViewZoom, origin: ZoomOrigin) => {
       if (origin === 'user') update({ zoom });
       else if (origin === 'refit' || origin === 'fit') update({ zoom: null });
       if (frameZoomSettling.current) frameZoomSettling.current = false;

@@ -20,7 +20,7 @@ import { ghostOverlay } from './overlay';
 import { workloadSpan } from './span';
 import { roleResolver } from './roles';
 import { withStacks } from './testkit';
-import { decodeViewState, DEFAULT_VIEW, encodeViewState, MAX_ZOOM_TRANSLATE, ZOOM_SCALE_EXTENT, type HeatmapViewState } from './urlState';
+import { decodeViewState, DEFAULT_VIEW, encodeViewState, MAP_SCALE_EXTENT, MAX_ZOOM_TRANSLATE, ZOOM_SCALE_EXTENT, type HeatmapViewState } from './urlState';
 
 const demo = (): ClusterState => withStacks(clusterStateFromSnapshot(demoSnapshot()), demoStacks());
 
@@ -270,13 +270,23 @@ describe('URL state', () => {
     mode: fc.constantFrom('allocation', 'workload', 'role', 'domain'),
     hidden: fc.uniqueArray(fc.constantFrom('zone', 'block', 'rack', 'nvlink', 'a-1')).map((a) => a.sort()),
     selected: fc.option(fc.tuple(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.stringMatching(/^[a-z0-9.-]{1,20}$/)).map(([ns, n]) => `${ns}/${n}`)),
-    // Every zoom the canvas can make, as the URL rounds it: scale 0.001..200 in 4 digits, translations to ±1e7 in 1.
+    // Every zoom the canvas can make, as the URL rounds it: a map view (centre to ±1e7 in 0.1, scale
+    // relative to the fit 0.001..200000 in 4 digits), or an older link's pixels (scale 0.001..200 in 4 digits, translations to ±1e7 in 0.1).
     zoom: fc.option(
-      fc.record({
-        k: fc.integer({ min: 10, max: 2_000_000 }).map((v) => v / 10_000),
-        x: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
-        y: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
-      }),
+      fc.oneof(
+        fc.record({
+          kind: fc.constant('map' as const),
+          x: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
+          y: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
+          scale: fc.integer({ min: 10, max: 2_000_000_000 }).map((v) => v / 10_000),
+        }),
+        fc.record({
+          kind: fc.constant('pixels' as const),
+          k: fc.integer({ min: 10, max: 2_000_000 }).map((v) => v / 10_000),
+          x: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
+          y: fc.integer({ min: -1e8, max: 1e8 }).map((v) => v / 10),
+        }),
+      ),
     ),
     topology: fc.option(fc.stringMatching(/^[a-z0-9-]{1,20}$/)),
     preview: fc.option(fc.stringMatching(/^[a-z0-9]{1,16}$/)),
@@ -298,16 +308,24 @@ describe('URL state', () => {
 
   test('a hand-edited zoom: the scale is clamped to the canvas limits, a translation beyond reach means the fitted view', () => {
     const zoomOf = (z: string) => decodeViewState(new URLSearchParams({ z })).zoom;
-    expect(zoomOf('1e-300,0,0')).toEqual({ k: ZOOM_SCALE_EXTENT[0], x: 0, y: 0 });
-    expect(zoomOf('1e9,5,6')).toEqual({ k: ZOOM_SCALE_EXTENT[1], x: 5, y: 6 });
+    expect(zoomOf('1e-300,0,0')).toEqual({ kind: 'pixels', k: ZOOM_SCALE_EXTENT[0], x: 0, y: 0 });
+    expect(zoomOf('1e9,5,6')).toEqual({ kind: 'pixels', k: ZOOM_SCALE_EXTENT[1], x: 5, y: 6 });
     expect(zoomOf('0.001,-4.39e+299,0')).toBeNull();
     expect(zoomOf(`1,0,${MAX_ZOOM_TRANSLATE * 1.01}`)).toBeNull();
-    expect(zoomOf(`1,${-MAX_ZOOM_TRANSLATE},0`)).toEqual({ k: 1, x: -MAX_ZOOM_TRANSLATE, y: 0 });
+    expect(zoomOf(`1,${-MAX_ZOOM_TRANSLATE},0`)).toEqual({ kind: 'pixels', k: 1, x: -MAX_ZOOM_TRANSLATE, y: 0 });
     expect(zoomOf('-1,0,0')).toBeNull();
     expect(zoomOf('Infinity,0,0')).toBeNull();
     // The reported loop: a tiny scale written back used to round to 0, which then decoded to no zoom.
-    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { k: 1e-300, x: 0, y: 0 } }).get('z')).toBe('0.001,0,0');
-    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { k: 1, x: 1e300, y: 0 } }).get('z')).toBeNull();
+    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { kind: 'pixels', k: 1e-300, x: 0, y: 0 } }).get('z')).toBe('0.001,0,0');
+    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { kind: 'pixels', k: 1, x: 1e300, y: 0 } }).get('z')).toBeNull();
+    // The same for a map view (v=x,y,scale): its scale is relative to the fitted view.
+    const viewOf = (v: string) => decodeViewState(new URLSearchParams({ v })).zoom;
+    expect(viewOf('10,20,1e-300')).toEqual({ kind: 'map', x: 10, y: 20, scale: MAP_SCALE_EXTENT[0] });
+    expect(viewOf('10,20,1e300')).toEqual({ kind: 'map', x: 10, y: 20, scale: MAP_SCALE_EXTENT[1] });
+    expect(viewOf(`${MAX_ZOOM_TRANSLATE * 1.01},0,1`)).toBeNull();
+    expect(viewOf('0,0,-2')).toBeNull();
+    expect(viewOf('0,0')).toBeNull();
+    expect(encodeViewState({ ...DEFAULT_VIEW, zoom: { kind: 'map', x: 0, y: 0, scale: 1e-300 } }).get('v')).toBe('0,0,0.001');
   });
 
   test('property: any zoom numbers at all decode to a zoom within the limits or none, and encode → decode is then stable', () => {
@@ -316,6 +334,7 @@ describe('URL state', () => {
       fc.property(num, num, num, (k, x, y) => {
         const zoom = decodeViewState(new URLSearchParams({ z: `${k},${x},${y}` })).zoom;
         if (!zoom) return;
+        if (zoom.kind !== 'pixels') throw new Error('z= is a pixel zoom');
         expect(zoom.k).toBeGreaterThanOrEqual(ZOOM_SCALE_EXTENT[0]);
         expect(zoom.k).toBeLessThanOrEqual(ZOOM_SCALE_EXTENT[1]);
         expect(Math.max(Math.abs(zoom.x), Math.abs(zoom.y))).toBeLessThanOrEqual(MAX_ZOOM_TRANSLATE);

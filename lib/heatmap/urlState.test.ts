@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
+import { boxScale } from './boxFit';
 import {
   decodeSharedPreview,
+  decodeViewState,
+  DEFAULT_VIEW,
+  encodeViewState,
+  mapViewOf,
+  transformOfZoom,
+  ZOOM_SCALE_EXTENT,
   encodeSharedPreview,
   MAX_SHARED_PREVIEW_CHARS,
   MAX_SHARED_PREVIEW_TEXT_BYTES,
@@ -134,5 +141,63 @@ describe('a preview in the URL fragment', () => {
     expect(previewDataOfHash('#preview=')).toBe('');
     expect(previewHash(null)).toBe('');
     expect(previewHash('abc')).toBe('#preview=abc');
+  });
+});
+
+describe('the zoom in the URL means the same area on any screen', () => {
+  const layout = { width: 2400, height: 900 };
+  const fitOf = (canvas: { width: number; height: number }) => Math.max(1e-3, boxScale(layout, canvas.width, canvas.height));
+  /** The layout point at the canvas's centre under transform t. */
+  const centreOf = (t: { k: number; x: number; y: number }, canvas: { width: number; height: number }) => ({ x: (canvas.width / 2 - t.x) / t.k, y: (canvas.height / 2 - t.y) / t.k });
+  /** A transform made on `from`, through the URL, shown on `to`. */
+  function shared(t: { k: number; x: number; y: number }, from: { width: number; height: number }, to: { width: number; height: number }) {
+    const params = encodeViewState({ ...DEFAULT_VIEW, zoom: { kind: 'map', ...mapViewOf(t, from, fitOf(from)) } });
+    const zoom = decodeViewState(new URLSearchParams(`?${params.toString()}`)).zoom!;
+    return { params, shown: transformOfZoom(zoom, to, fitOf(to)) };
+  }
+
+  test('a view made on a wide screen opens on a narrow one centred on the same layout point, at the same zoom relative to the fitted view', () => {
+    const wide = { width: 1500, height: 560 };
+    const narrow = { width: 700, height: 560 };
+    // Three times the fitted scale, centred on layout point (1800, 300).
+    const k = 3 * fitOf(wide);
+    const made = { k, x: wide.width / 2 - 1800 * k, y: wide.height / 2 - 300 * k };
+    const { params, shown } = shared(made, wide, narrow);
+    expect(params.get('v')).toBe('1800,300,3');
+    expect(params.get('z')).toBeNull();
+    expect(centreOf(shown, narrow).x).toBeCloseTo(1800, 6);
+    expect(centreOf(shown, narrow).y).toBeCloseTo(300, 6);
+    expect(shown.k / fitOf(narrow)).toBeCloseTo(3, 6);
+    // The part of the layout's width in view is the same share of it on both screens (both fit by width).
+    expect(narrow.width / shown.k / layout.width).toBeCloseTo(wide.width / made.k / layout.width, 1);
+  });
+
+  test('property: any view survives the URL on any pair of screens (centre within the rounding of 0.05 layout units, relative scale within 4 digits)', () => {
+    const size = fc.record({ width: fc.integer({ min: 200, max: 4000 }), height: fc.integer({ min: 200, max: 2000 }) });
+    fc.assert(
+      fc.property(size, size, fc.double({ min: 0.01, max: 500, noNaN: true }), fc.double({ min: 0, max: 2400, noNaN: true }), fc.double({ min: 0, max: 900, noNaN: true }), (from, to, relative, cx, cy) => {
+        const k = relative * fitOf(from);
+        // Views the canvases can show: their scale within the canvas's limits on both screens.
+        fc.pre(k >= ZOOM_SCALE_EXTENT[0] && k <= ZOOM_SCALE_EXTENT[1] && relative * fitOf(to) >= ZOOM_SCALE_EXTENT[0] && relative * fitOf(to) <= ZOOM_SCALE_EXTENT[1]);
+        const made = { k, x: from.width / 2 - cx * k, y: from.height / 2 - cy * k };
+        const { shown } = shared(made, from, to);
+        const centre = centreOf(shown, to);
+        expect(Math.abs(centre.x - cx)).toBeLessThanOrEqual(0.05 + 1e-6);
+        expect(Math.abs(centre.y - cy)).toBeLessThanOrEqual(0.05 + 1e-6);
+        expect(Math.abs(shown.k / fitOf(to) - relative)).toBeLessThanOrEqual(0.00005 + 1e-9 * relative);
+      }),
+    );
+  });
+
+  test('a link made before, with the zoom in pixels (z=k,x,y), is still read and shown as it was made', () => {
+    const view = decodeViewState(new URLSearchParams('z=2.5,-300,-120.5&sel=default/a'));
+    expect(view.zoom).toEqual({ kind: 'pixels', k: 2.5, x: -300, y: -120.5 });
+    expect(view.selected).toBe('default/a');
+    expect(transformOfZoom(view.zoom!, { width: 700, height: 560 }, 0.3)).toEqual({ k: 2.5, x: -300, y: -120.5 });
+    // Written back unchanged until the person zooms (then it is a map view).
+    expect(encodeViewState(view).get('z')).toBe('2.5,-300,-120.5');
+    expect(encodeViewState(view).get('v')).toBeNull();
+    // A map view beside it wins.
+    expect(decodeViewState(new URLSearchParams('z=2.5,-300,-120.5&v=10,20,2')).zoom).toEqual({ kind: 'map', x: 10, y: 20, scale: 2 });
   });
 });

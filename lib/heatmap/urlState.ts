@@ -3,6 +3,11 @@
  * workload, zoom, binding and preview handoff id in the query; the previewed manifest itself in the
  * fragment (see encodeSharedPreview). Unknown or malformed values fall back to the default rather than
  * failing the page; encode(decode(x)) keeps every valid view.
+ *
+ * The zoom is kept as a map view (`v=`), which means the same area on any screen: the layout point at
+ * the canvas's centre and the scale relative to the fitted view. Links made before carry the canvas's
+ * transform in CSS pixels (`z=k,x,y`), which shows another area on a screen of another size; they are
+ * still read, as such, and replaced by a map view at the person's next zoom.
  */
 import { COLOR_MODES, type ColorMode } from './colors';
 
@@ -14,13 +19,26 @@ export interface ZoomState {
   y: number;
 }
 
+/**
+ * A view of the map independent of the screen: `x`, `y` the layout point (layout units) at the canvas's
+ * centre, `scale` the zoom relative to the fitted view (1: the whole layout fits the canvas).
+ */
+export interface MapView {
+  x: number;
+  y: number;
+  scale: number;
+}
+
+/** The zoom a view holds: a map view, or the pixel transform an older link carries (`z=`). */
+export type ViewZoom = ({ kind: 'map' } & MapView) | ({ kind: 'pixels' } & ZoomState);
+
 export interface HeatmapViewState {
   mode: ColorMode;
   /** Collapsed level domains, sorted. */
   hidden: string[];
   /** Selected workload `namespace/name`. */
   selected: string | null;
-  zoom: ZoomState | null;
+  zoom: ViewZoom | null;
   topology: string | null;
   preview: string | null;
 }
@@ -30,19 +48,63 @@ export const DEFAULT_VIEW: HeatmapViewState = { mode: 'allocation', hidden: [], 
 /** The canvas's zoom limits (components/heatmap/HeatmapCanvas.tsx scaleExtent): a URL scale is clamped to them. */
 export const ZOOM_SCALE_EXTENT = [1e-3, 200] as const;
 /**
- * Largest translation a URL may carry, in CSS pixels. A real view is within a few screens of the map
- * (at the largest scale, 200 × the layout's width); a bigger one is a hand edit and falls back to the
- * fitted view instead of throwing the map out of sight.
+ * Limits of a map view's scale (relative to the fitted view): the canvas's own limits' ratio, the
+ * widest a fitted scale within them allows. The scale it makes on a screen is clamped to the canvas's limits.
+ */
+export const MAP_SCALE_EXTENT = [ZOOM_SCALE_EXTENT[0], ZOOM_SCALE_EXTENT[1] / ZOOM_SCALE_EXTENT[0]] as const;
+/**
+ * Largest translation a URL may carry, in CSS pixels (and the farthest a map view's centre may be, in
+ * layout units). A real view is within a few screens of the map (at the largest scale, 200 × the
+ * layout's width); a bigger one is a hand edit and falls back to the fitted view instead of throwing
+ * the map out of sight.
  */
 export const MAX_ZOOM_TRANSLATE = 1e7;
 
-const clampScale = (k: number): number => Math.min(ZOOM_SCALE_EXTENT[1], Math.max(ZOOM_SCALE_EXTENT[0], k));
+const clamp = (value: number, [lo, hi]: readonly [number, number]): number => Math.min(hi, Math.max(lo, value));
 
-/** A zoom within the canvas's limits, or null (the fitted view) when it cannot be one. */
+/** A pixel zoom within the canvas's limits, or null (the fitted view) when it cannot be one. */
 export function checkedZoom(zoom: ZoomState): ZoomState | null {
   const { k, x, y } = zoom;
   if (![k, x, y].every(Number.isFinite) || k <= 0 || Math.abs(x) > MAX_ZOOM_TRANSLATE || Math.abs(y) > MAX_ZOOM_TRANSLATE) return null;
-  return { k: clampScale(k), x, y };
+  return { k: clamp(k, ZOOM_SCALE_EXTENT), x, y };
+}
+
+/** A map view within the limits, or null (the fitted view) when it cannot be one. */
+export function checkedMapView(view: MapView): MapView | null {
+  const { x, y, scale } = view;
+  if (![x, y, scale].every(Number.isFinite) || scale <= 0 || Math.abs(x) > MAX_ZOOM_TRANSLATE || Math.abs(y) > MAX_ZOOM_TRANSLATE) return null;
+  return { x, y, scale: clamp(scale, MAP_SCALE_EXTENT) };
+}
+
+/** A view zoom within the limits of its kind, or null. */
+function checkedViewZoom(zoom: ViewZoom): ViewZoom | null {
+  if (zoom.kind === 'pixels') {
+    const z = checkedZoom(zoom);
+    return z && { kind: 'pixels', ...z };
+  }
+  const v = checkedMapView(zoom);
+  return v && { kind: 'map', ...v };
+}
+
+/** The canvas the map is drawn on: its size in CSS pixels. */
+export interface CanvasSize {
+  width: number;
+  height: number;
+}
+
+/** The map view a canvas transform shows, on a canvas whose fitted view has scale `fitScale`. */
+export function mapViewOf(t: ZoomState, canvas: CanvasSize, fitScale: number): MapView {
+  return { x: (canvas.width / 2 - t.x) / t.k, y: (canvas.height / 2 - t.y) / t.k, scale: t.k / fitScale };
+}
+
+/**
+ * The canvas transform that shows a view zoom on this canvas: a map view centred, at its scale of this
+ * canvas's fitted one (clamped to the canvas's limits); a pixel zoom as it is.
+ */
+export function transformOfZoom(zoom: ViewZoom, canvas: CanvasSize, fitScale: number): ZoomState {
+  if (zoom.kind === 'pixels') return { k: zoom.k, x: zoom.x, y: zoom.y };
+  const k = clamp(zoom.scale * fitScale, ZOOM_SCALE_EXTENT);
+  return { k, x: canvas.width / 2 - zoom.x * k, y: canvas.height / 2 - zoom.y * k };
 }
 
 const round = (value: number, digits: number): number => {
@@ -56,15 +118,22 @@ export function encodeViewState(view: HeatmapViewState): URLSearchParams {
   if (view.mode !== DEFAULT_VIEW.mode) params.set('mode', view.mode);
   if (view.hidden.length) params.set('hide', [...view.hidden].sort().join(','));
   if (view.selected) params.set('sel', view.selected);
-  const zoom = view.zoom && checkedZoom(view.zoom);
+  const zoom = view.zoom && checkedViewZoom(view.zoom);
   // Rounded after clamping: 4 digits keep the smallest scale (0.001) non-zero.
-  if (zoom) params.set('z', `${round(zoom.k, 4)},${round(zoom.x, 1)},${round(zoom.y, 1)}`);
+  if (zoom?.kind === 'map') params.set('v', `${round(zoom.x, 1)},${round(zoom.y, 1)},${round(zoom.scale, 4)}`);
+  else if (zoom) params.set('z', `${round(zoom.k, 4)},${round(zoom.x, 1)},${round(zoom.y, 1)}`);
   if (view.topology) params.set('topo', view.topology);
   if (view.preview) params.set('preview', view.preview);
   return params;
 }
 
 const LEVEL = /^[a-z][a-z0-9-]*$/;
+
+/** Three numbers, comma-separated, or null. */
+function triple(value: string | null): [number, number, number] | null {
+  const parts = value?.split(',').map(Number);
+  return parts && parts.length === 3 ? (parts as [number, number, number]) : null;
+}
 
 export function decodeViewState(params: URLSearchParams): HeatmapViewState {
   const mode = params.get('mode');
@@ -73,14 +142,16 @@ export function decodeViewState(params: URLSearchParams): HeatmapViewState {
     .filter((level) => LEVEL.test(level))
     .sort();
   const selected = params.get('sel');
-  let zoom: ZoomState | null = null;
-  const z = params.get('z')?.split(',').map(Number);
-  if (z && z.length === 3) zoom = checkedZoom({ k: z[0]!, x: z[1]!, y: z[2]! });
+  // A map view wins over an old pixel zoom beside it (a link edited by hand, or by an older page).
+  const v = triple(params.get('v'));
+  const z = triple(params.get('z'));
+  const mapView = v && checkedMapView({ x: v[0], y: v[1], scale: v[2] });
+  const pixels = !mapView && z ? checkedZoom({ k: z[0], x: z[1], y: z[2] }) : null;
   return {
     mode: (COLOR_MODES as readonly string[]).includes(mode ?? '') ? (mode as ColorMode) : DEFAULT_VIEW.mode,
     hidden: [...new Set(hidden)],
     selected: selected && selected.includes('/') ? selected : null,
-    zoom,
+    zoom: mapView ? { kind: 'map', ...mapView } : pixels ? { kind: 'pixels', ...pixels } : null,
     topology: params.get('topo') || null,
     preview: params.get('preview') || null,
   };
