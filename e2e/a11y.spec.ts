@@ -44,7 +44,7 @@ const STATES: { name: string; path: string; steps: { did: string; act: (page: Pa
         act: async (page) => {
           await page.locator('#heatmap-search').fill('agg');
           await page.locator('#heatmap-search').press('Enter');
-          await expect(page.getByRole('group', { name: /Workloads matching/ }).getByRole('button')).toHaveCount(2);
+          await expect(page.getByRole('group', { name: /^Matches for/ }).getByRole('button')).toHaveCount(2);
         },
       },
       {

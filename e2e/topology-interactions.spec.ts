@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors } from './support/page';
+import { rackPackedPcs } from './support/manifests';
 
 /**
  * How the topology page's controls act on one another, on the simulated demo cluster: a search and
@@ -337,5 +338,66 @@ test('a zoomed view shared by link shows the same part of the map on a screen of
   await openHeatmap(page, '?z=2,-150,-80');
   await expect.poll(() => page.evaluate(() => window.__canopyHeatmap!.currentZoom())).toEqual({ k: 2, x: -150, y: -80 });
   expect(param(page, 'z')).toBe('2,-150,-80');
+  expect(errors).toEqual([]);
+});
+
+test('search finds pending pods (said to have no GPU yet), PodGangs and domains; several matches are listed to choose from by keyboard, none picked', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openHeatmap(page);
+  const said = page.getByRole('search').getByRole('status');
+  const input = page.getByLabel('Find', { exact: true });
+  // 20 pods × 4 GPUs required in one rack: no rack has 80 GPUs, so the gang waits whole.
+  const write = { headers: { 'x-canopy-request': '1' } };
+  const applied = await page.request.post('/api/apply', { headers: { ...write.headers, 'content-type': 'application/yaml' }, data: rackPackedPcs('search-wait', 20, 4) });
+  expect(applied.ok(), await applied.text()).toBe(true);
+  try {
+    await expect.poll(() => page.evaluate(() => window.__canopyHeatmap!.model.workloads.find((w) => w.key === 'default/search-wait')?.pendingPods ?? 0), { timeout: 15_000 }).toBe(20);
+    const snapshot = (await (await page.request.get('/api/snapshot')).json()) as { items: { kind?: string; metadata: { name: string; labels?: Record<string, string> }; spec?: { nodeName?: string } }[] };
+    const pendingPod = snapshot.items.find((i) => i.kind === 'Pod' && i.metadata.labels?.['app.kubernetes.io/part-of'] === 'search-wait' && !i.spec?.nodeName)!;
+    const gang = pendingPod.metadata.labels!['grove.io/podgang']!;
+
+    // A pending pod: found, said to be pending with no GPU yet; its workload is selected.
+    await find(page, pendingPod.metadata.name);
+    await expect(said).toContainText(`Pod default/${pendingPod.metadata.name} is pending: it has no GPU yet (it asks for 4 GPUs)`);
+    await expect.poll(() => selected(page)).toBe('default/search-wait');
+    // Its PodGang.
+    await find(page, gang);
+    await expect(said).toContainText(`PodGang default/${gang} of default/search-wait: no GPUs yet, 20 pods pending`);
+  } finally {
+    const deleted = await page.request.post('/api/delete', { headers: { ...write.headers, 'content-type': 'application/json' }, data: { kind: 'PodCliqueSet', namespace: 'default', name: 'search-wait' } });
+    expect(deleted.ok(), await deleted.text()).toBe(true);
+  }
+
+  // A domain by its value: the map zooms to it.
+  const rack = await page.evaluate(() => window.__canopyHeatmap!.model.layout.frames.find((f) => f.level === 'rack')!);
+  await find(page, rack.value);
+  await expect(said).toContainText(`Domain `);
+  await expect(said).toContainText(rack.label);
+  await expect(page.getByRole('navigation', { name: 'Where you are' })).toContainText(rack.label);
+
+  // A fragment of several nodes' names: all listed, none picked.
+  const nodes = await page.evaluate(() => window.__canopyHeatmap!.model.layout.nodes.filter((b) => b.name.startsWith('gb200-z0-b0-r1-n')).map((b) => b.name));
+  expect(nodes.length).toBeGreaterThan(1);
+  await find(page, 'gb200-z0-b0-r1-n');
+  await expect(said).toContainText(`${nodes.length} matches for “gb200-z0-b0-r1-n”: pick one`);
+  const choices = page.getByRole('group', { name: 'Matches for “gb200-z0-b0-r1-n”' });
+  await expect(choices.getByRole('button')).toHaveText(nodes.map((n) => new RegExp(`^Node ${n} · \\d+ GPUs$`)));
+  expect(await page.evaluate(() => window.__canopyHeatmap!.focusedCell())).toBe(-1);
+  // By keyboard: Down from the box into the list, Down to the second, Enter picks it.
+  await input.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(choices.getByRole('button').first()).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(choices.getByRole('button').nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(said).toContainText(`Node ${nodes[1]}: `);
+  await expect(choices).toHaveCount(0);
+  await expect(input).toBeFocused();
+  // Escape in the list closes it and goes back to the box.
+  await find(page, 'gb200-z0-b0-r1-n');
+  await input.press('ArrowDown');
+  await page.keyboard.press('Escape');
+  await expect(choices).toHaveCount(0);
+  await expect(input).toBeFocused();
   expect(errors).toEqual([]);
 });

@@ -753,12 +753,12 @@ test('search: a workload name used in two namespaces offers both instead of pick
     await page.getByLabel('Find', { exact: true }).fill('mixtral-agg');
     await page.keyboard.press('Enter');
     await expect(search.getByRole('status')).toContainText('2 workloads match');
-    const choices = search.getByRole('group', { name: /Workloads matching/ });
-    await expect(choices.getByRole('button')).toHaveText([/^default\/mixtral-agg/, /^team-b\/mixtral-agg/]);
+    const choices = search.getByRole('group', { name: /^Matches for “mixtral-agg”/ });
+    await expect(choices.getByRole('button')).toHaveText([/^Workload default\/mixtral-agg ·/, /^Workload team-b\/mixtral-agg ·/]);
     // Nothing was picked for the user.
     await expect(page.getByTestId('selection-panel')).toHaveCount(0);
     // Keyboard: Tab reaches the choices; Enter picks one.
-    await choices.getByRole('button', { name: /^team-b\/mixtral-agg/ }).focus();
+    await choices.getByRole('button', { name: /^Workload team-b\/mixtral-agg/ }).focus();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('selection-panel')).toContainText('team-b/mixtral-agg');
     await expect(choices).toHaveCount(0);

@@ -47,10 +47,23 @@ export function LevelPicker({ levels, hidden, onChange }: { levels: readonly Hea
 
 /** Several things a search matched: the person picks one (nothing is picked for them). */
 export interface SearchChoices {
-  /** What was searched for, to name the group. */
+  /** What was searched for, to name the list. */
   query: string;
   options: readonly { key: string; label: string }[];
+  /** Matches left out of `options` (too many to list): typing more narrows them. */
+  more?: number;
   onChoose: (key: string) => void;
+  /** Escape in the list: it closes, and focus goes back to the search. */
+  onDismiss?: () => void;
+}
+
+/** The button `step` places from the focused one in a list of buttons (wrapping), or the first/last. */
+function focusChoice(list: HTMLElement | null, step: number | 'first' | 'last'): void {
+  const buttons = Array.from(list?.querySelectorAll<HTMLButtonElement>('button') ?? []);
+  if (buttons.length === 0) return;
+  const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  const next = step === 'first' ? 0 : step === 'last' ? buttons.length - 1 : (at + step + buttons.length) % buttons.length;
+  buttons[next]!.focus();
 }
 
 export function SearchBox({
@@ -72,6 +85,8 @@ export function SearchBox({
 }) {
   const [query, setQuery] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const listed = choices && choices.options.length > 0 ? choices : null;
   return (
     <form
       role="search"
@@ -93,9 +108,16 @@ export function SearchBox({
           setQuery(e.target.value);
           onQueryChange?.(e.target.value);
         }}
-        aria-describedby={suggestionsNote ? 'heatmap-search-note' : undefined}
-        placeholder="node, pod or workload"
-        className="w-56 rounded-md border border-zinc-300 bg-white px-2 py-1 placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
+        onKeyDown={(e) => {
+          // Down from the box goes into the matches listed under it.
+          if (e.key === 'ArrowDown' && listed && !e.altKey) {
+            e.preventDefault();
+            focusChoice(list.current, 'first');
+          }
+        }}
+        aria-describedby={[listed ? 'heatmap-search-choices-hint' : '', suggestionsNote ? 'heatmap-search-note' : ''].filter(Boolean).join(' ') || undefined}
+        placeholder="node, pod, gang, workload or domain"
+        className="w-64 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1 placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
       />
       <datalist id="heatmap-search-options">
         {suggestions.map((s) => (
@@ -113,22 +135,43 @@ export function SearchBox({
           {suggestionsNote}
         </span>
       )}
-      {choices && choices.options.length > 0 && (
-        <div role="group" aria-label={`Workloads matching “${choices.query}”`} className="flex flex-wrap gap-1">
-          {choices.options.map((o) => (
-            <button
-              key={o.key}
-              type="button"
-              onClick={() => {
-                choices.onChoose(o.key);
-                // The choices go away with the pick: focus returns to the search, not to the page's start.
+      {listed && (
+        <div role="group" aria-label={`Matches for “${listed.query}”`} className="w-full" data-testid="search-choices" data-own-escape>
+          <p id="heatmap-search-choices-hint" className="sr-only">
+            Down arrow from the search box goes to the matches; up and down arrows move between them, Enter picks one, Escape goes back to the search.
+          </p>
+          <ul
+            ref={list}
+            className="flex max-h-48 flex-col gap-1 overflow-y-auto"
+            onKeyDown={(e) => {
+              const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : e.key === 'Home' ? 'first' : e.key === 'End' ? 'last' : null;
+              if (step !== null) {
+                e.preventDefault();
+                focusChoice(list.current, step);
+              } else if (e.key === 'Escape') {
+                e.preventDefault();
+                listed.onDismiss?.();
                 input.current?.focus();
-              }}
-              className="rounded-md border border-blue-600 px-2 py-0.5 text-blue-800 hover:bg-blue-50 dark:border-blue-400 dark:text-blue-200 dark:hover:bg-blue-950/50"
-            >
-              {o.label}
-            </button>
-          ))}
+              }
+            }}
+          >
+            {listed.options.map((o) => (
+              <li key={o.key}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    listed.onChoose(o.key);
+                    // The choices go away with the pick: focus returns to the search, not to the page's start.
+                    input.current?.focus();
+                  }}
+                  className="w-full rounded-md border border-blue-600 px-2 py-0.5 text-left text-blue-800 [overflow-wrap:anywhere] hover:bg-blue-50 focus-visible:bg-blue-50 dark:border-blue-400 dark:text-blue-200 dark:hover:bg-blue-950/50 dark:focus-visible:bg-blue-950/50"
+                >
+                  {o.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {listed.more ? <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">{listed.more} more not listed: type more of the name to narrow.</p> : null}
         </div>
       )}
     </form>

@@ -13,7 +13,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COLOR_MODE_LABELS, colorCells, type ColorMode, type WorkloadSlots } from '../../lib/heatmap/colors';
-import { boundsOfCells, type HeatmapLayout, type HeatmapNodeBox } from '../../lib/heatmap/layout';
+import { boundsOfCells, type HeatmapFrame, type HeatmapLayout, type HeatmapNodeBox } from '../../lib/heatmap/layout';
+import { LABEL_PODGANG } from '../../lib/grove/labels';
 import { framePathInView } from '../../lib/heatmap/hitTest';
 import { occupyLayout, stableLayout, type HeatmapModel, type HeatmapPod } from '../../lib/heatmap/model';
 import { ghostOverlay, sameGhosts, type GhostOverlay } from '../../lib/heatmap/overlay';
@@ -42,7 +43,7 @@ import { SCALE_LIST_KINDS, scaleListsWait } from './scaleLists';
 import { SelectionPanel } from './SelectionPanel';
 import { HoverTooltip, type HoverTooltipHandle } from './Tooltip';
 import { useTheme } from './useTheme';
-import { matchWorkloads } from './workloadSearch';
+import { framePath, matchSearch, SEARCH_KIND_LABEL, searchTargets, type SearchTarget } from './workloadSearch';
 
 /** What `window.__canopyHeatmap` holds (read-only; for Playwright tests and debugging). */
 export interface HeatmapTestHook {
@@ -105,19 +106,50 @@ export function heatmapDataState(
 }
 
 /**
- * What stays selected when a search finds a pod or a node: what was found must not be dimmed by a
- * selection of something else. A pod selects its own workload (a pod no workload owns clears the
- * selection); a node keeps the selection only when the selected workload holds every GPU of it.
+ * What stays selected when a search finds a pod, a node or a domain: what was found must not be dimmed
+ * by a selection of something else. A pod selects its own workload (a pod no workload owns clears the
+ * selection); a node or domain keeps the selection only when the selected workload holds every GPU of it.
  */
-export function selectionAfterFinding(model: HeatmapModel, selected: string | null, found: { pod: HeatmapPod } | { node: HeatmapNodeBox }): string | null {
+export function selectionAfterFinding(model: HeatmapModel, selected: string | null, found: { pod: HeatmapPod } | { node: HeatmapNodeBox } | { frame: HeatmapFrame }): string | null {
   if ('pod' in found) return found.pod.workload || null;
   if (!selected) return null;
-  const { node } = found;
-  for (let c = node.firstCell; c < node.firstCell + node.gpus; c++) {
+  // A frame's nodes, like a node's GPUs, are consecutive cells.
+  const [first, end] =
+    'node' in found
+      ? [found.node.firstCell, found.node.firstCell + found.node.gpus]
+      : found.frame.nodeEnd > found.frame.nodeStart
+        ? [model.layout.nodes[found.frame.nodeStart]!.firstCell, model.layout.nodes[found.frame.nodeEnd - 1]!.firstCell + model.layout.nodes[found.frame.nodeEnd - 1]!.gpus]
+        : [0, 0];
+  for (let c = first; c < end; c++) {
     const pod = model.cellPod[c]!;
     if (pod < 0 || model.pods[pod]!.workload !== selected) return null;
   }
   return selected;
+}
+
+/** How many of several search matches are offered to choose from (type more to narrow the rest). */
+export const SEARCH_CHOICES_LIMIT = 20;
+
+/** A search match as a choice says it: what it is, its name, and where its GPUs are. */
+export function searchChoiceLabel(model: HeatmapModel, target: SearchTarget): string {
+  const what = `${SEARCH_KIND_LABEL[target.kind]} ${target.key}`;
+  switch (target.kind) {
+    case 'PodCliqueSet': {
+      const w = model.workloads.find((x) => x.key === target.key);
+      return !w ? `${what} · no pods` : `${what} · ${w.gpus} GPUs${w.pendingPods ? `, ${w.pendingPods} pods pending` : ''}`;
+    }
+    case 'PodGang': {
+      const slash = target.key.indexOf('/');
+      const gpus = model.pods.reduce((n, p) => (p.namespace === target.key.slice(0, slash) && p.podGang === target.key.slice(slash + 1) ? n + p.cellCount : n), 0);
+      return `${what} · ${gpus ? `${gpus} GPUs` : 'no GPUs yet'}`;
+    }
+    case 'Pod':
+      return target.pod >= 0 ? `${what} · on ${model.pods[target.pod]!.node}` : target.node ? `${what} · on ${target.node} (no GPUs)` : `${what} · pending, no GPU yet`;
+    case 'Node':
+      return `${what} · ${model.layout.nodes[target.node]!.gpus} GPUs`;
+    case 'domain':
+      return `${what} · ${model.frameStats[target.frame]!.gpus} GPUs`;
+  }
 }
 
 /**
@@ -508,12 +540,31 @@ export function TopologyView() {
     [model, select, view.selected],
   );
 
+  // From the table (below the map) or the breadcrumb: zoom, bring the map into view, and say where it
+  // went. Keyboard focus stays on the row or crumb pressed, so a keyboard or screen reader user goes on
+  // through the table; the live region says what the map now shows.
+  const mapArea = useRef<HTMLDivElement>(null);
+  const zoomToFrame = useCallback(
+    (f: number) => {
+      const frame = model?.layout.frames[f];
+      if (!model || !frame || !canvas.current) return;
+      frameZoomSettling.current = true;
+      canvas.current.zoomToRect(frame);
+      revealInWindow(mapArea.current);
+      const stats = model.frameStats[f]!;
+      setFrameNotice(`Map zoomed to ${framePath(model, f)}: ${stats.gpus} GPUs, ${stats.used} used, ${freeText(stats)}.`);
+    },
+    [model],
+  );
+
   const [searchChoices, setSearchChoices] = useState<SearchChoices | null>(null);
   const showWorkload = useCallback(
     (key: string) => {
-      const workload = model?.workloads.find((w) => w.key === key);
-      if (!model || !workload) return;
+      if (!model) return;
       setSearchChoices(null);
+      const workload = model.workloads.find((w) => w.key === key);
+      // A PodCliqueSet whose pods are not there (yet): nothing of it to select on the map.
+      if (!workload) return setSearchMessage(`Workload ${key} has no pods: nothing of it is on the map.`);
       select(workload.key);
       const s = workloadSpan(model, workload.key);
       const rect = s && boundsOfCells(model.layout, s.cells, 40);
@@ -523,53 +574,112 @@ export function TopologyView() {
     [model, select],
   );
 
+  /** Goes to what a search found: selects, zooms and says what it is. */
+  const showTarget = useCallback(
+    (target: SearchTarget) => {
+      if (!model) return;
+      setSearchChoices(null);
+      if (target.kind === 'PodCliqueSet') return showWorkload(target.key);
+      // What is found is never left dimmed by another selection; a cleared one is said.
+      const reselect = (next: string | null): string => {
+        select(next);
+        return view.selected && view.selected !== next ? `; selection ${view.selected} cleared` : '';
+      };
+      const zoomToBox = (box: HeatmapNodeBox) => canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
+      switch (target.kind) {
+        case 'PodGang': {
+          const [namespace, name] = [target.key.slice(0, target.key.indexOf('/')), target.key.slice(target.key.indexOf('/') + 1)];
+          const members = model.pods.filter((p) => p.namespace === namespace && p.podGang === name);
+          const waiting = (state?.pods ?? []).filter((p) => !p.nodeName && !p.terminal && !p.terminating && p.namespace === namespace && p.labels[LABEL_PODGANG] === name).length;
+          const cells = members.flatMap((p) => Array.from({ length: p.cellCount }, (_, k) => p.firstCell + k));
+          const cleared = reselect(target.workload || (cells.length ? null : view.selected));
+          const rect = cells.length ? boundsOfCells(model.layout, Int32Array.from(cells), 40) : null;
+          if (rect) canvas.current?.zoomToRect(rect);
+          canvas.current?.setFocusCell(cells[0] ?? -1);
+          const where = cells.length ? `${cells.length} GPUs on ${new Set(members.filter((p) => p.cellCount).map((p) => p.node)).size} nodes` : 'no GPUs yet';
+          setSearchMessage(`PodGang ${target.key}${target.workload ? ` of ${target.workload}` : ''}: ${where}${waiting ? `, ${waiting} pods pending` : ''}${cleared}`);
+          return;
+        }
+        case 'Pod': {
+          const pod = model.pods[target.pod];
+          if (!pod) {
+            // Not on the map: pending (no node yet), or on a node without GPUs. Its workload is selected
+            // (its panel says what waits); a pod of none leaves the selection, which dims nothing of it.
+            const cleared = target.workload ? reselect(target.workload) : '';
+            canvas.current?.setFocusCell(-1);
+            setSearchMessage(
+              target.node
+                ? `Pod ${target.key} runs on node ${target.node}, which has no GPUs: it is not on this map${cleared}`
+                : `Pod ${target.key} is pending: it has no GPU yet (it asks for ${target.gpus} GPU${target.gpus === 1 ? '' : 's'})${cleared}`,
+            );
+            return;
+          }
+          const cleared = reselect(selectionAfterFinding(model, view.selected, { pod }));
+          const box = model.layout.nodes.find((b) => b.name === pod.node)!;
+          canvas.current?.setFocusCell(pod.cellCount ? pod.firstCell : -1);
+          zoomToBox(box);
+          setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}${cleared}`);
+          return;
+        }
+        case 'Node': {
+          const box = model.layout.nodes[target.node]!;
+          const cleared = reselect(selectionAfterFinding(model, view.selected, { node: box }));
+          canvas.current?.setFocusCell(box.firstCell);
+          zoomToBox(box);
+          setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs${cleared}`);
+          return;
+        }
+        case 'domain': {
+          const frame = model.layout.frames[target.frame]!;
+          const cleared = reselect(selectionAfterFinding(model, view.selected, { frame }));
+          zoomToFrame(target.frame);
+          const stats = model.frameStats[target.frame]!;
+          setSearchMessage(`Domain ${target.key}: ${stats.gpus} GPUs, ${stats.used} used, ${freeText(stats)}${cleared}`);
+          return;
+        }
+      }
+    },
+    [model, state, select, showWorkload, view.selected, zoomToFrame],
+  );
+
   const onSearch = useCallback(
     (query: string) => {
       if (!model || !query) return;
       setSearchChoices(null);
-      const workloads = matchWorkloads(model.workloads, query);
-      if (workloads.kind === 'one') return showWorkload(workloads.workload.key);
-      if (workloads.kind === 'several') {
-        // The same name in several namespaces (or a fragment of several keys): ask, never pick the first.
-        setSearchMessage(`${workloads.workloads.length} workloads match “${query}”: pick one, or search namespace/name.`);
-        setSearchChoices({ query, options: workloads.workloads.map((w) => ({ key: w.key, label: `${w.key} · ${w.gpus} GPUs` })), onChoose: showWorkload });
-        return;
-      }
-      // A pod or node found is never left dimmed by another selection; a cleared one is said.
-      const reselect = (found: Parameters<typeof selectionAfterFinding>[2]): string => {
-        const next = selectionAfterFinding(model, view.selected, found);
-        select(next);
-        return view.selected && !next ? `; selection ${view.selected} cleared` : '';
-      };
-      const q = query.toLowerCase();
-      const pod = model.pods.find((p) => p.key.toLowerCase() === q || p.name.toLowerCase() === q) ?? model.pods.find((p) => p.name.toLowerCase().includes(q));
-      if (pod) {
-        const cleared = reselect({ pod });
-        const box = model.layout.nodes.find((b) => b.name === pod.node)!;
-        canvas.current?.setFocusCell(pod.cellCount ? pod.firstCell : -1);
-        canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
-        setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}${cleared}`);
-        return;
-      }
-      const box = model.layout.nodes.find((b) => b.name.toLowerCase() === q) ?? model.layout.nodes.find((b) => b.name.toLowerCase().includes(q));
-      if (box) {
-        const cleared = reselect({ node: box });
-        canvas.current?.setFocusCell(box.firstCell);
-        canvas.current?.zoomToRect({ x: box.x - 60, y: box.y - 60, w: box.w + 120, h: box.h + 120 });
-        setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs${cleared}`);
+      const found = matchSearch(searchTargets(model, state?.pods ?? [], podGangs, podCliqueSets), query);
+      if (found.kind === 'one') return showTarget(found.target);
+      if (found.kind === 'several') {
+        // A name in several namespaces, or a fragment of several names: ask, never pick the first.
+        const { targets } = found;
+        const onlyWorkloads = targets.every((t) => t.kind === 'PodCliqueSet');
+        setSearchMessage(onlyWorkloads ? `${targets.length} workloads match “${query}”: pick one, or search namespace/name.` : `${targets.length} matches for “${query}”: pick one, or type more of its name.`);
+        const shown = targets.slice(0, SEARCH_CHOICES_LIMIT);
+        const byKey = new Map<string, SearchTarget>(shown.map((t) => [`${t.kind}:${t.key}`, t]));
+        setSearchChoices({
+          query,
+          onDismiss: () => setSearchChoices(null),
+          options: shown.map((t) => ({ key: `${t.kind}:${t.key}`, label: searchChoiceLabel(model, t) })),
+          more: targets.length - shown.length,
+          onChoose: (key) => {
+            const target = byKey.get(key);
+            if (target) showTarget(target);
+          },
+        });
         return;
       }
       // Nothing found changes nothing: the selection and the view stay.
-      setSearchMessage(`Nothing matches “${query}” (nodes, pods and workloads are searched)`);
+      setSearchMessage(`Nothing matches “${query}” (workloads, PodGangs, pods, nodes and domains are searched)`);
     },
-    [model, select, showWorkload, view.selected],
+    [model, state, podGangs, podCliqueSets, showTarget],
   );
 
   // Suggestions narrow as the query grows; a cut list says so (a large cluster has far more names than a list can hold).
   const [searchQuery, setSearchQuery] = useState('');
+  // Pods pending (no node yet) are offered too: the search finds them.
+  const pendingPodNames = useMemo(() => (state ? state.pods.filter((p) => !p.nodeName && !p.terminal && !p.terminating).map((p) => p.name) : []), [state]);
   const suggestionNames = useMemo(
-    () => (model ? { workloads: model.workloads.map((w) => w.key), nodes: model.layout.nodes.map((b) => b.name), pods: model.pods.map((p) => p.name) } : null),
-    [model],
+    () => (model ? { workloads: model.workloads.map((w) => w.key), nodes: model.layout.nodes.map((b) => b.name), pods: [...model.pods.map((p) => p.name), ...pendingPodNames] } : null),
+    [model, pendingPodNames],
   );
   const suggestions = useMemo(
     () => (suggestionNames ? searchSuggestions(suggestionNames.workloads, suggestionNames.nodes, suggestionNames.pods, searchQuery) : { options: [], note: null }),
@@ -599,25 +709,6 @@ export function TopologyView() {
     };
     window.__canopyHeatmap = Object.freeze(hook);
   }, [model, view, highlightedGpus, highlight, ghosts]);
-
-  // From the table (below the map) or the breadcrumb: zoom, bring the map into view, and say where it
-  // went. Keyboard focus stays on the row or crumb pressed, so a keyboard or screen reader user goes on
-  // through the table; the live region says what the map now shows.
-  const mapArea = useRef<HTMLDivElement>(null);
-  const zoomToFrame = useCallback(
-    (f: number) => {
-      const frame = model?.layout.frames[f];
-      if (!model || !frame || !canvas.current) return;
-      frameZoomSettling.current = true;
-      canvas.current.zoomToRect(frame);
-      revealInWindow(mapArea.current);
-      const path: string[] = [];
-      for (let i = f; i >= 0; i = model.layout.frames[i]!.parent) path.unshift(model.layout.frames[i]!.label);
-      const stats = model.frameStats[f]!;
-      setFrameNotice(`Map zoomed to ${path.join(' › ')}: ${stats.gpus} GPUs, ${stats.used} used, ${freeText(stats)}.`);
-    },
-    [model],
-  );
 
   const showPreviewOf = useCallback(
     (text: string) => {
