@@ -86,20 +86,21 @@ test('an unknown field is refused by the dry run, its path shown once', async ({
   const failure = apply.getByTestId('apply-failure');
   await expect(failure.getByRole('listitem')).toHaveText('spec.template.bogusField: field not declared in schema');
   expect((await failure.innerText()).match(/field not declared in schema/g)).toHaveLength(1);
-  await expect(apply.getByTestId('apply-blocked')).toHaveText('The dry run was refused: change the manifest, then run the dry run again.');
+  // The builder's validator has it as an error too (lib/grove/schema.ts), so Apply names that first.
+  await expect(apply.getByTestId('apply-blocked')).toHaveText('Fix the 1 error(s) first.');
 });
 
 test("an unknown field in a clique: the lead line ends at the apiserver's words, no dangling ': .'", async ({ page }) => {
   const name = unique('typo');
   const apply = await openApply(page, smallStack('team-a', name, 1).replace('          minAvailable: 1\n', '          minAvailable: 1\n          bogusField: 1\n'), test.info().outputPath('typo-clique.yaml'));
-  // The builder flags it before the cluster is asked (lib/grove's schema: a warning, as Canopy's apply refuses it).
-  await expect(page.locator('[data-testid="builder-finding"][data-rule="schema.unknownField"]')).toContainText('unknown field "bogusField"');
+  // The builder flags it before the cluster is asked (lib/grove's schema: an error, as Canopy's apply refuses it).
+  await expect(page.locator('[data-testid="builder-finding"][data-rule="schema.unknownField"][data-severity="error"]')).toContainText('unknown field "bogusField"');
   await apply.getByRole('button', { name: 'Dry run (diff)' }).click();
   const failure = apply.getByTestId('apply-failure');
   await expect(failure.getByRole('listitem')).toHaveText('spec.template.cliques[name="engine"].spec.bogusField: field not declared in schema');
   await expect(failure.locator('p', { hasText: 'failed to create typed patch object' })).toHaveText(`failed to create typed patch object (team-a/${name}; grove.io/v1alpha1, Kind=PodCliqueSet)`);
   expect(await failure.innerText()).not.toContain(': .');
-  await expect(apply.getByTestId('apply-blocked')).toHaveText('The dry run was refused: change the manifest, then run the dry run again.');
+  await expect(apply.getByTestId('apply-blocked')).toHaveText('Fix the 1 error(s) first.');
 });
 
 test('an Apply refused part-way says what it created, what was refused and what was not attempted', async ({ page }) => {

@@ -90,9 +90,9 @@ function finding(path: (string | number)[], rule: string, message: string, sever
  * Checks `value` against `schema`. Rule ids: schema.type, schema.required, schema.enum, schema.pattern,
  * schema.minLength, schema.maxLength, schema.format (integer range; a warning for int64 values beyond
  * ±2^53, which a JavaScript number cannot hold exactly), schema.minItems,
- * schema.listMapKey (duplicate key of an x-kubernetes map list), schema.unknownField (warning:
- * Canopy's apply and kubectl apply ask for strict field validation, so the apiserver refuses it;
- * other clients have it dropped silently).
+ * schema.listMapKey (duplicate key of an x-kubernetes map list), schema.unknownField (an error:
+ * Canopy's apply, like kubectl apply, asks for strict field validation (server/actions/apply.ts), so the
+ * apiserver refuses the object; only a client without it would have the field dropped silently).
  */
 export function validateSchema(value: unknown, schema: Schema, path: (string | number)[] = []): Finding[] {
   const out: Finding[] = [];
@@ -180,7 +180,7 @@ function walk(value: unknown, schema: Schema, path: (string | number)[], out: Fi
         const childSchema = ownProperty(schema, key) ?? schema.values;
         if (childSchema) walk(child, childSchema, [...path, key], out);
         else if (!schema.open) {
-          out.push(finding([...path, key], 'schema.unknownField', `unknown field "${key}": not in the CRD's schema, so Canopy's apply refuses it (strict field validation, as kubectl apply); a client without it would have the field dropped`, 'warning'));
+          out.push(finding([...path, key], 'schema.unknownField', `unknown field "${key}": not in the CRD's schema, so Canopy's apply refuses it (strict field validation, as kubectl apply); a client without it would have the field dropped`));
         }
       }
       return;

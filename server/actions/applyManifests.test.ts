@@ -106,9 +106,20 @@ describe('an object in a namespace the same manifest creates', () => {
 
   it("still gets Canopy's validator warnings in the dry run", async () => {
     const { source } = sourceWithout(notFound);
+    // startsAfter without the Explicit startup type: Grove ignores it, a warning.
+    const ignored = `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: a, namespace: apps}\nspec: {replicas: 1, template: {cliques: [{name: c, spec: {roleName: c, replicas: 1, minAvailable: 1, startsAfter: [x], podSpec: {containers: [{name: c, image: i}]}}}]}}\n`;
+    const results = await applyManifests(source, ns + ignored, { dryRun: true });
+    expect(results[1]!.warnings).toContainEqual(expect.stringMatching(/^spec\.template\.cliques\[0\]\.spec\.startsAfter: startsAfter is only honoured/));
+  });
+
+  it('is refused for an unknown field, as the apiserver would refuse it (strict field validation), before anything is applied', async () => {
+    const { source, calls } = sourceWithout(notFound);
     const typo = `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata: {name: a, namespace: apps}\nspec: {replicas: 1, template: {cliques: [{name: c, spec: {roleName: c, replicas: 1, minAvailable: 1, minAvailabe: 1, podSpec: {containers: [{name: c, image: i}]}}}]}}\n`;
-    const results = await applyManifests(source, ns + typo, { dryRun: true });
-    expect(results[1]!.warnings).toContainEqual(expect.stringMatching(/^spec\.template\.cliques\[0\]\.spec\.minAvailabe: unknown field/));
+    const error = (await applyManifests(source, ns + typo, { dryRun: false }).catch((e: unknown) => e)) as DocumentFailure;
+    expect(error).toBeInstanceOf(DocumentFailure);
+    expect(error.toJSON()).toMatchObject({ status: 422, document: 1, object: { kind: 'PodCliqueSet', name: 'a' } });
+    expect(error.causes?.map((c) => c.field)).toEqual(['spec.template.cliques[0].spec.minAvailabe']);
+    expect(calls.every((c) => c.dryRun)).toBe(true);
   });
 
   it("is refused by Canopy's validator errors before anything is applied", async () => {

@@ -434,14 +434,15 @@ describe('canopy place: the snapshot is the cluster', () => {
   });
 
   it('prints validation warnings on standard error, as canopy validate does, and still places (exit 0)', () => {
-    const text = pcs({ workers: 1, gpus: 8 }).replace('          roleName: worker\n', '          roleName: worker\n          topologyConstraint: {pack: {required: rack}}\n');
-    const p = file('unknown-field.yaml', text);
+    // startsAfter without the Explicit startup type: Grove ignores it, a warning.
+    const text = pcs({ workers: 1, gpus: 8 }).replace('          roleName: worker\n', '          roleName: worker\n          startsAfter: [x]\n');
+    const p = file('ignored-starts-after.yaml', text);
     const placed = canopy(['place', '--cluster', CLUSTER, p]);
     const validated = canopy(['validate', p]);
     expect(placed.code).toBe(0);
     expect(placed.stdout).toContain('1 of 1 gang placed');
     const warning = validated.stdout.split('\n').find((l) => l.includes(': warning: '))!;
-    expect(warning).toMatch(/unknown field "topologyConstraint".*Canopy's apply refuses it/);
+    expect(warning).toMatch(/startsAfter is only honoured with cliqueStartupType: CliqueStartupTypeExplicit/);
     expect(placed.stderr).toBe(`${warning}\n`);
   });
 });

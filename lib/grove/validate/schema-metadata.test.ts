@@ -78,14 +78,14 @@ describe('schema.*', () => {
     expectOne(validate({ apiVersion: 'grove.io/v1alpha1', kind: 'ClusterTopologyBinding', metadata: { name: 'x' }, spec: { levels: [] } }), 'schema.minItems', '/spec/levels');
   });
 
-  test("schema.unknownField: a misspelt field is a warning saying Canopy's apply refuses it (strict field validation); open PodSpec parts are not judged", () => {
+  test("schema.unknownField: a misspelt field is an error, as Canopy's apply refuses it (strict field validation); open PodSpec parts are not judged", () => {
     const typo = pcsWith((p) => (p.template.scalingGroups = []));
-    expectOne(validate(typo), 'schema.unknownField', '/spec/template/scalingGroups', 'warning');
+    expectOne(validate(typo), 'schema.unknownField', '/spec/template/scalingGroups', 'error');
     const [finding] = validate(typo).filter((f) => f.rule === 'schema.unknownField');
     expect(finding?.message).toMatch(/^unknown field "scalingGroups": .*Canopy's apply refuses it/);
     expect(finding?.message).not.toMatch(/drops it/);
     const misspelt = pcsWith((p) => (p.cliqueSpec(ROUTER).minAvailabe = 1));
-    expectOne(validate(misspelt), 'schema.unknownField', clique(ROUTER, 'spec/minAvailabe'), 'warning');
+    expectOne(validate(misspelt), 'schema.unknownField', clique(ROUTER, 'spec/minAvailabe'), 'error');
     expectNone(validate(pcsWith((p) => (p.podSpec(ROUTER).shareProcessNamespace = true))), 'schema.unknownField');
   });
 
