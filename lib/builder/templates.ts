@@ -4,7 +4,8 @@
  * startup type, termination delay), as Grove's defaults would otherwise fill them in silently.
  */
 import { stringifyObject } from '../grove/manifest';
-import type { Container, ResourceRequirements } from '../grove/core';
+import type { Container, EnvVar, ResourceRequirements } from '../grove/core';
+import { ENV } from '../grove/labels';
 import type { PodCliqueTemplateSpec } from '../grove/podcliqueset';
 import type { RoleKind } from './graph';
 
@@ -14,12 +15,19 @@ export const FLAVOUR_LABELS: Record<Flavour, string> = { vllm: 'vLLM', sglang: '
 
 const MODEL = 'Qwen/Qwen3-8B';
 
+/** How a container runs: command, args, and env of its own. */
+interface Run {
+  command: string[];
+  args: string[];
+  env?: EnvVar[];
+}
+
 interface FlavourSpec {
   image: string;
   routerImage: string;
-  router: { command: string[]; args: string[] };
-  /** Command and args of a serving process by role. */
-  serve(role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single'): { command: string[]; args: string[] };
+  router: Run;
+  /** Command, args and env of a serving process by role; `leader`: the name of the leader clique of a leader or worker's scaling group. */
+  serve(role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single', leader: string): Run;
   /** Workers per leader, and replicas of prefill vs decode, which differ by framework. */
   ratios: { multiNodeWorkers: number; prefillWorkers: number; decodeWorkers: number; prefillGroups: number; decodeGroups: number };
 }
@@ -46,17 +54,18 @@ const FLAVOUR_SPECS: Record<Flavour, FlavourSpec> = {
     image: 'lmsysorg/sglang:v0.5.1.post3-cu126',
     routerImage: 'lmsysorg/sglang:v0.5.1.post3-cu126',
     router: { command: ['python3', '-m', 'sglang_router.launch_router'], args: ['--pd-disaggregation', '--port', '8000'] },
-    serve: (role, part) => ({
-      command: ['python3', '-m', 'sglang.launch_server'],
-      args: [
-        '--model-path',
-        MODEL,
-        '--tp',
-        part === 'single' ? '4' : '8',
-        ...(part === 'single' ? [] : ['--nnodes', '2', '--dist-init-addr', '$(LEADER_ADDR):5000']),
-        ...(role === 'aggregated' ? [] : ['--disaggregation-mode', role]),
-      ],
-    }),
+    serve: (role, part, leader) => {
+      const mode = role === 'aggregated' ? [] : ['--disaggregation-mode', role];
+      if (part === 'single') return { command: ['python3', '-m', 'sglang.launch_server'], args: ['--model-path', MODEL, '--tp', String(GPUS_PER_POD), ...mode] };
+      return {
+        // One server over the group's pods (its leader and workers, as many as Grove counts in the
+        // group's template): tensor parallel over all their GPUs, the leader rank 0 and worker pod i rank
+        // i + 1. Kubernetes expands $(VAR) in args but does no arithmetic: the shell works out what needs it.
+        command: ['sh', '-c', `exec python3 -m sglang.launch_server --tp "$((${GPUS_PER_POD} * ${ENV.pcsgTemplateNumPods}))" ${part === 'leader' ? '--node-rank 0' : `--node-rank "$((${ENV.pclqPodIndex} + 1))"`} "$@"`, 'sglang'],
+        args: ['--model-path', MODEL, '--nnodes', `$(${ENV.pcsgTemplateNumPods})`, '--dist-init-addr', `$(${LEADER_ADDR}):5000`, ...mode],
+        env: [leaderAddress(leader)],
+      };
+    },
     ratios: { multiNodeWorkers: 1, prefillWorkers: 1, decodeWorkers: 3, prefillGroups: 1, decodeGroups: 1 },
   },
   dynamo: {
@@ -73,7 +82,18 @@ const FLAVOUR_SPECS: Record<Flavour, FlavourSpec> = {
 
 const GPUS_PER_POD = 4;
 
-function container(name: string, image: string, run: { command: string[]; args: string[] }, gpus: number): Container {
+const LEADER_ADDR = 'LEADER_ADDR';
+
+/**
+ * The leader pod's DNS name, as Grove's env makes it in every pod of a scaling group: the group
+ * replica's leader PodClique, pod 0, under the stack's headless service. Written with the clique's
+ * name, which the builder rewrites when the leader clique is renamed (lib/builder/edits.ts renameAddresses).
+ */
+function leaderAddress(leader: string): EnvVar {
+  return { name: LEADER_ADDR, value: `$(${ENV.pcsgName})-$(${ENV.pcsgIndex})-${leader}-0.$(${ENV.headlessService})` };
+}
+
+function container(name: string, image: string, run: Run, gpus: number): Container {
   const resources: ResourceRequirements =
     gpus > 0
       ? { requests: { cpu: '16', memory: '128Gi', 'nvidia.com/gpu': gpus }, limits: { 'nvidia.com/gpu': gpus } }
@@ -83,6 +103,7 @@ function container(name: string, image: string, run: { command: string[]; args: 
     image,
     command: run.command,
     ...(run.args.length > 0 ? { args: run.args } : {}),
+    ...(run.env ? { env: run.env } : {}),
     resources,
   };
 }
@@ -116,7 +137,9 @@ function paletteClique(kind: RoleKind, flavour: Flavour): PodCliqueTemplateSpec 
   const d = KIND_DEFAULTS[kind];
   if (d.role === 'router') return clique(d.name, d.name, 1, container('router', f.routerImage, f.router, 0));
   if (kind === 'generic') return clique(d.name, d.name, 1, container('main', 'busybox:1.36', { command: ['sleep', 'infinity'], args: [] }, 0));
-  return clique(d.name, d.name, 1, container(d.role, f.image, f.serve(d.role, d.part), GPUS_PER_POD));
+  // A leader or worker is meant for a scaling group with the palette's leader of its role.
+  const leader = KIND_DEFAULTS[d.role === 'prefill' ? 'prefill-leader' : 'decode-leader'].name;
+  return clique(d.name, d.name, 1, container(d.role, f.image, f.serve(d.role, d.part, leader), GPUS_PER_POD));
 }
 
 export const STACK_TEMPLATES = [
@@ -155,8 +178,8 @@ function withStartsAfter(c: PodCliqueTemplateSpec, startsAfter: string[]): PodCl
 export function stackObject(kind: StackTemplate, flavour: Flavour, namespace: string = DEFAULT_STACK_NAMESPACE): Record<string, unknown> {
   const f = FLAVOUR_SPECS[flavour];
   const r = f.ratios;
-  const serving = (name: string, role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single', replicas: number) =>
-    clique(name, name, replicas, container(role, f.image, f.serve(role, part), GPUS_PER_POD));
+  const serving = (name: string, role: 'aggregated' | 'prefill' | 'decode', part: 'leader' | 'worker' | 'single', replicas: number, leader = '') =>
+    clique(name, name, replicas, container(role, f.image, f.serve(role, part, leader), GPUS_PER_POD));
   switch (kind) {
     case 'blank':
       return pcs('my-stack', namespace, { cliques: [] });
@@ -168,7 +191,7 @@ export function stackObject(kind: StackTemplate, flavour: Flavour, namespace: st
       });
     case 'multi-node-aggregated':
       return pcs(`${flavour}-mn-agg`, namespace, {
-        cliques: [serving('leader', 'aggregated', 'leader', 1), serving('worker', 'aggregated', 'worker', r.multiNodeWorkers)],
+        cliques: [serving('leader', 'aggregated', 'leader', 1, 'leader'), serving('worker', 'aggregated', 'worker', r.multiNodeWorkers, 'leader')],
         podCliqueScalingGroups: [{ name: 'model', cliqueNames: ['leader', 'worker'], replicas: 1, minAvailable: 1 }],
       });
     case 'multi-node-disaggregated-frontend':
@@ -176,10 +199,10 @@ export function stackObject(kind: StackTemplate, flavour: Flavour, namespace: st
         cliqueStartupType: 'CliqueStartupTypeExplicit',
         cliques: [
           withStartsAfter(clique('frontend', 'frontend', 2, container('router', f.routerImage, f.router, 0)), ['pleader', 'dleader']),
-          serving('pleader', 'prefill', 'leader', 1),
-          serving('pworker', 'prefill', 'worker', r.prefillWorkers),
-          serving('dleader', 'decode', 'leader', 1),
-          serving('dworker', 'decode', 'worker', r.decodeWorkers),
+          serving('pleader', 'prefill', 'leader', 1, 'pleader'),
+          serving('pworker', 'prefill', 'worker', r.prefillWorkers, 'pleader'),
+          serving('dleader', 'decode', 'leader', 1, 'dleader'),
+          serving('dworker', 'decode', 'worker', r.decodeWorkers, 'dleader'),
         ],
         podCliqueScalingGroups: [
           { name: 'prefill', cliqueNames: ['pleader', 'pworker'], replicas: r.prefillGroups, minAvailable: 1 },
