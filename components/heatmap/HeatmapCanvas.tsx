@@ -19,7 +19,7 @@ import type { HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import { mapViewOf, transformOfZoom, type ViewZoom, type ZoomState } from '../../lib/heatmap/urlState';
 import { HeatmapRenderer } from './renderer';
-import { cellAnnouncement } from './Tooltip';
+import { cellAnnouncement, type PodScalingGroups } from './Tooltip';
 
 export interface HoverInfo {
   hit: NonNullable<HeatmapHit>;
@@ -117,6 +117,8 @@ export interface HeatmapCanvasProps {
   theme: Theme;
   highlight: Uint8Array | null;
   ghosts: GhostOverlay | null;
+  /** The pods' scaling groups, for the keyboard cursor's sentence (as the tooltip says them). */
+  scalingGroups?: PodScalingGroups;
   /** Applied once when the canvas first has a size (from the URL); otherwise the layout is fitted. */
   initialZoom?: ViewZoom | null;
   /**
@@ -150,7 +152,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   const focusCell = cursor.layout === model.layout && cursor.cell < model.layout.cellCount ? cursor.cell : -1;
   const focusRef = useRef(focusCell);
   focusRef.current = focusCell;
-  const moveCursor = (cell: number) => setCursor({ cell, layout: modelRef.current.layout, said: cellAnnouncement(modelRef.current, cell, callbacks.current.ghosts) });
+  const moveCursor = (cell: number) => setCursor({ cell, layout: modelRef.current.layout, said: cellAnnouncement(modelRef.current, cell, callbacks.current.ghosts, callbacks.current.scalingGroups) });
   const helpId = useId();
   const sized = useRef(false);
   /** What caused the zoom events since the last settle (combineOrigin). */

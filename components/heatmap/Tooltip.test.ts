@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { TOOLTIP_EDGE_MARGIN, TOOLTIP_OFFSET, tooltipPosition } from './Tooltip';
+import { LABEL_MANAGED_BY, LABEL_MANAGED_BY_VALUE, LABEL_PART_OF, LABEL_PCSG, LABEL_PODCLIQUE, LABEL_PODGANG } from '../../lib/grove/labels';
+import { buildHeatmapModel } from '../../lib/heatmap/model';
+import { boundPod, nestedCluster } from '../../lib/placement/testkit';
+import { cellAnnouncement, cellHit, hitFacts, podScalingGroups, TOOLTIP_EDGE_MARGIN, TOOLTIP_OFFSET, tooltipPosition } from './Tooltip';
 
 const viewport = { width: 1280, height: 800 };
 const size = { width: 300, height: 200 };
@@ -31,5 +34,29 @@ describe('tooltipPosition: the tooltip stays in the window', () => {
         expect(top + box.height).toBeLessThanOrEqual(vh - TOOLTIP_EDGE_MARGIN + 1e-9);
       }),
     );
+  });
+});
+
+describe('the tooltip names a pod’s scaling group (PodCliqueScalingGroup)', () => {
+  const state = nestedCluster(['rack'], [1, 2], { gpu: 4 });
+  const grove = { [LABEL_MANAGED_BY]: LABEL_MANAGED_BY_VALUE, [LABEL_PART_OF]: 'llama', [LABEL_PODGANG]: 'llama-0', [LABEL_PODCLIQUE]: 'llama-0-prefill-0-pworker' };
+  state.pods = [
+    { ...boundPod('in-group', 'node-0', 4), labels: { ...grove, [LABEL_PCSG]: 'llama-0-prefill' } },
+    { ...boundPod('alone', 'node-1', 4), labels: { ...grove, [LABEL_PODCLIQUE]: 'llama-0-router' } },
+  ];
+  const model = buildHeatmapModel(state);
+  const groups = podScalingGroups(state.pods);
+  const cellOf = (node: string) => model.layout.nodes.find((b) => b.name === node)!.firstCell;
+
+  test('a pod of a scaling group: named after its PodClique, in the tooltip and the keyboard cursor’s sentence', () => {
+    expect(groups).toEqual(new Map([['default/in-group', 'llama-0-prefill']]));
+    const facts = hitFacts(model, cellHit(model, cellOf('node-0')), null, groups)!;
+    expect(facts.map((f) => f.name)).toEqual(['Node', 'GPU', 'Pod', 'PodClique', 'Scaling group', 'PodGang', 'PodCliqueSet', 'Phase']);
+    expect(facts.find((f) => f.name === 'Scaling group')!.value).toBe('llama-0-prefill');
+    expect(cellAnnouncement(model, cellOf('node-0'), null, groups)).toContain('PodClique: llama-0-prefill-0-pworker; Scaling group: llama-0-prefill; PodGang: llama-0');
+  });
+
+  test('a pod of no scaling group has no such row', () => {
+    expect(hitFacts(model, cellHit(model, cellOf('node-1')), null, groups)!.map((f) => f.name)).not.toContain('Scaling group');
   });
 });

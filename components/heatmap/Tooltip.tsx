@@ -5,6 +5,8 @@
  * so both always say the same.
  */
 import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import type { PodInfo } from '../../lib/cluster/state';
+import { LABEL_PCSG } from '../../lib/grove/labels';
 import type { HeatmapHit } from '../../lib/heatmap/hitTest';
 import { freeText, nodeTaintsText } from '../../lib/heatmap/taints';
 import { CELL_TAINTED, CELL_UNAVAILABLE, frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
@@ -27,8 +29,24 @@ export function ghostGangAt(ghosts: GhostOverlay | null, cell: number): string |
   return i >= 0 ? ghosts.gangs[ghosts.cellGang[i]!]!.name : undefined;
 }
 
+/**
+ * Pod key → the PodCliqueScalingGroup its PodClique belongs to (the pod's grove.io/podcliquescalinggroup
+ * label), for pods in one. Kept beside the model, which does not carry it.
+ */
+export type PodScalingGroups = ReadonlyMap<string, string>;
+
+/** The scaling groups of the pods in one (by pod key). */
+export function podScalingGroups(pods: readonly PodInfo[]): PodScalingGroups {
+  const groups = new Map<string, string>();
+  for (const pod of pods) {
+    const group = pod.labels[LABEL_PCSG];
+    if (group) groups.set(`${pod.namespace}/${pod.name}`, group);
+  }
+  return groups;
+}
+
 /** What a hit shows, as rows; null when the hit does not belong to this model's layout (a stale hover). */
-export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghosts: GhostOverlay | null): HitFact[] | null {
+export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghosts: GhostOverlay | null, scalingGroups?: PodScalingGroups): HitFact[] | null {
   const { layout } = model;
   if (hit.kind === 'frame') {
     const frame = layout.frames[hit.frame];
@@ -59,7 +77,10 @@ export function hitFacts(model: HeatmapModel, hit: NonNullable<HeatmapHit>, ghos
     value: pod ? pod.key : cellStatus === CELL_UNAVAILABLE ? 'none (node unavailable)' : cellStatus === CELL_TAINTED ? 'none (free only for pods that tolerate the node’s taints)' : 'free',
   });
   if (pod) {
-    facts.push({ name: 'PodClique', value: pod.podClique }, { name: 'PodGang', value: pod.podGang }, { name: 'PodCliqueSet', value: pod.podCliqueSet });
+    facts.push({ name: 'PodClique', value: pod.podClique });
+    const scalingGroup = scalingGroups?.get(pod.key);
+    if (scalingGroup) facts.push({ name: 'Scaling group', value: scalingGroup });
+    facts.push({ name: 'PodGang', value: pod.podGang }, { name: 'PodCliqueSet', value: pod.podCliqueSet });
     if (pod.role) facts.push({ name: 'Role', value: pod.role });
     facts.push({ name: 'Phase', value: pod.terminating ? `${pod.phase || 'unknown'}, terminating (deleted; holds its GPUs until it is gone)` : pod.phase });
   }
@@ -74,9 +95,9 @@ export function cellHit(model: HeatmapModel, cell: number): NonNullable<HeatmapH
 }
 
 /** The facts of one GPU in one sentence, for the keyboard cursor's live region ('' when there is none). */
-export function cellAnnouncement(model: HeatmapModel, cell: number, ghosts: GhostOverlay | null): string {
+export function cellAnnouncement(model: HeatmapModel, cell: number, ghosts: GhostOverlay | null, scalingGroups?: PodScalingGroups): string {
   if (cell < 0 || cell >= model.layout.cellCount) return '';
-  const facts = hitFacts(model, cellHit(model, cell), ghosts);
+  const facts = hitFacts(model, cellHit(model, cell), ghosts, scalingGroups);
   return facts ? facts.map((f) => `${f.name}: ${factText(f) || 'none'}`).join('; ') : '';
 }
 
@@ -115,8 +136,8 @@ export function tooltipPosition(pointer: { x: number; y: number }, size: { width
   return { left: place(pointer.x, size.width, viewport.width), top: place(pointer.y, size.height, viewport.height) };
 }
 
-export function HeatmapTooltip({ model, hit, x, y, ghosts }: { model: HeatmapModel; hit: NonNullable<HeatmapHit>; x: number; y: number; ghosts: GhostOverlay | null }) {
-  const facts = hitFacts(model, hit, ghosts);
+export function HeatmapTooltip({ model, hit, x, y, ghosts, scalingGroups }: { model: HeatmapModel; hit: NonNullable<HeatmapHit>; x: number; y: number; ghosts: GhostOverlay | null; scalingGroups?: PodScalingGroups }) {
+  const facts = hitFacts(model, hit, ghosts, scalingGroups);
   const box = useRef<HTMLDivElement>(null);
   // Placed once its size is known, before the browser paints it: near the window's right or bottom
   // edge it flips to the pointer's other side instead of running off-screen.
@@ -161,8 +182,8 @@ export interface HoverTooltipHandle {
  * The tooltip that follows the pointer. It owns the hover state, so a mouse move re-renders this
  * small component only, not the page around the canvas (controls, legend, domain table).
  */
-export const HoverTooltip = forwardRef<HoverTooltipHandle, { model: HeatmapModel; ghosts: GhostOverlay | null }>(function HoverTooltip({ model, ghosts }, ref) {
+export const HoverTooltip = forwardRef<HoverTooltipHandle, { model: HeatmapModel; ghosts: GhostOverlay | null; scalingGroups?: PodScalingGroups }>(function HoverTooltip({ model, ghosts, scalingGroups }, ref) {
   const [hover, setHover] = useState<HoverInfo | null>(null);
   useImperativeHandle(ref, () => ({ show: setHover }), []);
-  return hover ? <HeatmapTooltip model={model} hit={hover.hit} x={hover.clientX} y={hover.clientY} ghosts={ghosts} /> : null;
+  return hover ? <HeatmapTooltip model={model} hit={hover.hit} x={hover.clientX} y={hover.clientY} ghosts={ghosts} scalingGroups={scalingGroups} /> : null;
 });

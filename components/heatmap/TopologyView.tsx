@@ -41,7 +41,7 @@ import { clusterWaitReason, DropTarget, PreviewPanel, usePreviewDrop, type Previ
 import { readPreviewHandoff, storePreviewHandoff } from './previewHandoff';
 import { SCALE_LIST_KINDS, scaleListsWait } from './scaleLists';
 import { SelectionPanel } from './SelectionPanel';
-import { HoverTooltip, type HoverTooltipHandle } from './Tooltip';
+import { HoverTooltip, podScalingGroups, type HoverTooltipHandle } from './Tooltip';
 import { useTheme } from './useTheme';
 import { framePath, matchSearch, SEARCH_KIND_LABEL, searchTargets, type SearchTarget } from './workloadSearch';
 
@@ -675,6 +675,8 @@ export function TopologyView() {
 
   // Suggestions narrow as the query grows; a cut list says so (a large cluster has far more names than a list can hold).
   const [searchQuery, setSearchQuery] = useState('');
+  // The model keeps no scaling group: the tooltip and the cursor's sentence read it from the pods' labels.
+  const scalingGroups = useMemo(() => podScalingGroups(state?.pods ?? []), [state]);
   // Pods pending (no node yet) are offered too: the search finds them.
   const pendingPodNames = useMemo(() => (state ? state.pods.filter((p) => !p.nodeName && !p.terminal && !p.terminating).map((p) => p.name) : []), [state]);
   const suggestionNames = useMemo(
@@ -832,6 +834,7 @@ export function TopologyView() {
                   theme={theme}
                   highlight={highlight}
                   ghosts={ghosts}
+                  scalingGroups={scalingGroups}
                   initialZoom={view.zoom}
                   onZoomEnd={onZoomEnd}
                   onHover={(hover) => tooltip.current?.show(hover)}
@@ -918,7 +921,7 @@ export function TopologyView() {
           )}
         </section>
       )}
-      {model && <HoverTooltip ref={tooltip} model={model} ghosts={ghosts} />}
+      {model && <HoverTooltip ref={tooltip} model={model} ghosts={ghosts} scalingGroups={scalingGroups} />}
     </div>
   );
 }
