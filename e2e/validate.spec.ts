@@ -147,7 +147,7 @@ test('an unclosed [ in one document of three is one syntax finding at its line, 
   const valid = MISSING_ROLE_NAME.replace('name: demo', 'name: first').replace('      - name: worker\n        spec:\n', '      - name: worker\n        spec:\n          roleName: worker\n');
   const broken = MISSING_ROLE_NAME.replace('name: demo', 'name: broken').replace(/^spec:$/m, 'spec: [');
   const text = `${valid}---\n${broken}---\n${MISSING_ROLE_NAME}`;
-  // The bracket opens on line 35; yaml's first error is on the line after it, and 24 more follow from it.
+  // The bracket opens on line 35 (yaml reports it where it gave up, later, and 24 more errors that follow from it): the finding is at the bracket.
   expect(text.split('\n').indexOf('spec: [') + 1).toBe(35);
   // Before the third document: the first (28 lines, its worker has a roleName), ---, the second (27), ---.
   const thirdWorkerSpecLine = 28 + 1 + 27 + 1 + WORKER_SPEC_LINE;
@@ -155,9 +155,9 @@ test('an unclosed [ in one document of three is one syntax finding at its line, 
 
   const syntax = page.locator('[data-finding][data-source="syntax"]');
   await expect(syntax).toHaveCount(1);
-  await expect(syntax).toHaveAttribute('data-line', '36');
-  await expect(syntax).toContainText('Implicit keys need to be on a single line — and 24 more parse errors after it');
-  await expect(syntax).toContainText('line 36');
+  await expect(syntax).toHaveAttribute('data-line', '35');
+  await expect(syntax).toContainText('Flow sequence in block collection must be sufficiently indented and end with a ] — and 24 more parse errors after it');
+  await expect(syntax).toContainText('line 35');
   await expect(page.getByRole('heading', { name: /^YAML syntax/ })).toContainText('1 error');
 
   // The first and third documents are read and checked: the third's missing roleName is found.
@@ -169,7 +169,7 @@ test('an unclosed [ in one document of three is one syntax finding at its line, 
 
   // In the editor the broken document (lines 30-57) is marked on that line only, not on every line after the bracket.
   await expect(page.locator('.cm-gutter-lint .cm-lint-marker-error').first()).toBeVisible();
-  expect((await linesOf(page, '.cm-gutter-lint .cm-lint-marker-error')).filter((line) => line >= 30 && line <= 57)).toEqual([36]);
+  expect((await linesOf(page, '.cm-gutter-lint .cm-lint-marker-error')).filter((line) => line >= 30 && line <= 57)).toEqual([35]);
 });
 
 test('the example PodCliqueSet loads and has no findings', async ({ page }) => {

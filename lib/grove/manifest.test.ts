@@ -70,13 +70,21 @@ describe('parseManifests', () => {
     expect(documents.map((d) => d.index)).toEqual([0, 2]);
   });
 
-  test('a YAML syntax error is a parse error with its line and column', () => {
+  test('a YAML syntax error is a parse error with its line and column: an unclosed [ or { where it opens, not where yaml gave up', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n';
-    const { errors } = parseManifests(text);
-    expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]).toMatchObject({ document: 0 });
-    expect(errors[0]!.line).toBeGreaterThanOrEqual(4);
-    expect(errors[0]!.column).toBeGreaterThanOrEqual(1);
+    // yaml itself reports it at 5:1, the line after the one written.
+    expect(everyError(text).map((e) => `${e.line}:${e.column}`)).toEqual(['5:1']);
+    expect(parseManifests(text).errors).toEqual([{ message: 'Flow sequence in block collection must be sufficiently indented and end with a ]', line: 4, column: 9, document: 0 }]);
+    const at = (yaml: string) => parseYamlDocuments(yaml).errors.map((e) => `${e.line}:${e.column} ${e.message}`);
+    expect(at('a: 1\nargs: [x, y\nb: 2\n')).toEqual(['2:7 Flow sequence in block collection must be sufficiently indented and end with a ]']);
+    expect(at('x: {a: 1\ny: 2\n')).toEqual(['1:4 Flow map in block collection must be sufficiently indented and end with a }']);
+    // At the end of the text, and in a list item.
+    expect(at('x: [1, 2')).toEqual(['1:4 Flow sequence in block collection must be sufficiently indented and end with a ]']);
+    expect(at('x:\n  - [a, b\n  - c\n')).toEqual(['2:5 Flow sequence in block collection must be sufficiently indented and end with a ]']);
+    // Two left open, cut off at one place: the outer one is the first.
+    expect(at('x: [1, {a: [2]\ny: 1\n')).toEqual(['1:4 Flow sequence in block collection must be sufficiently indented and end with a ] — and 1 more parse error after it']);
+    // A closed bracket is not moved: an extra ] is where it is.
+    expect(at('x: [1, 2]]\n')).toEqual(['1:10 Unexpected flow-seq-end token in YAML stream: "]"']);
   });
 
   test('duplicate keys and non-mapping documents are errors', () => {
@@ -297,7 +305,7 @@ describe('syntax errors: one per document, the first by position, counting the r
   const named = (name: string) => PCS_WITH_NULLS.replace('name: demo', `name: ${name}`);
   const text = `${named('first')}---\n${named('broken').replace(/^spec:$/m, 'spec: [')}---\n${named('third').replace('          roleName: app\n', '')}`;
 
-  test('an unclosed [ is one parse error of its document, at its first error, saying how many more; the other documents are read and validated', () => {
+  test('an unclosed [ is one parse error of its document, at the bracket, saying how many more; the other documents are read and validated', () => {
     expect(text.split('\n').indexOf('spec: [') + 1).toBe(28);
     // What yaml itself reports: an error on most lines after the bracket, all in that document.
     const reported = everyError(text);
@@ -305,7 +313,7 @@ describe('syntax errors: one per document, the first by position, counting the r
     expect(new Set(reported.map((e) => e.document))).toEqual(new Set([1]));
 
     const { errors, documents } = parseManifests(text);
-    expect(errors).toEqual([{ message: 'Implicit keys need to be on a single line — and 14 more parse errors after it', line: 29, column: 13, document: 1, moreErrors: 14 }]);
+    expect(errors).toEqual([{ message: 'Flow sequence in block collection must be sufficiently indented and end with a ] — and 14 more parse errors after it', line: 28, column: 7, document: 1, moreErrors: 14 }]);
     expect(documents.map((d) => [d.index, d.name, d.errors.length])).toEqual([
       [0, 'first', 0],
       [1, null, 1],
@@ -323,7 +331,7 @@ describe('syntax errors: one per document, the first by position, counting the r
 
   test('the first is the first by position, though yaml reports some errors of a collection after those inside it', () => {
     // yaml reports "Block collections are not allowed within flow collections" (at the bracket's content) after later errors.
-    const text = 'kind: PodCliqueSet\nspec: [\n  cliques:\n    - name: p\n      args:\n        - --kv\n        - \'{"kv_role":"kv_producer"}\'\n';
+    const text = 'kind: PodCliqueSet\nspec: [\n  cliques:\n    - name: p\n      args:\n        - --kv\n  ]\n';
     const reported = everyError(text);
     const earliest = reported.reduce((a, b) => ((b.line - a.line || b.column - a.column) < 0 ? b : a));
     expect(reported[0]).not.toEqual(earliest);

@@ -7,7 +7,7 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { fieldPath } from '../cluster/fieldPath';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
@@ -206,7 +206,7 @@ export function parseYamlDocuments(text: string): ParsedYaml {
     writeStyles.set(doc, detectWriteStyle(doc, text));
   }
   const errors = documents.flatMap((doc, index) => {
-    const error = documentSyntaxError(doc, index, lineCounter);
+    const error = documentSyntaxError(doc, index, lineCounter, text);
     return error ? [error] : [];
   });
   return { documents, errors, lineCounter };
@@ -223,14 +223,46 @@ const MAX_QUOTED_EXCERPT = 40;
  * consequence of the first, and the list buried the cause. The document itself (`doc.errors`) keeps
  * every one.
  */
-function documentSyntaxError(doc: Document.Parsed, document: number, lineCounter: LineCounter): ParseError | null {
+function documentSyntaxError(doc: Document.Parsed, document: number, lineCounter: LineCounter, text: string): ParseError | null {
   if (doc.errors.length === 0) return null;
+  const at = causeOffsets(doc, text);
   // By offset, not by the order reported: yaml reports some errors of a collection after those inside it.
-  const first = doc.errors.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
-  const pos = lineCounter.linePos(first.pos[0]);
+  const first = doc.errors.reduce((a, b) => (at.get(b)! < at.get(a)! ? b : a));
+  const pos = lineCounter.linePos(at.get(first)!);
   const error: ParseError = { message: shortParseMessage(first.message), line: pos.line, column: pos.col, document };
   const more = doc.errors.length - 1;
   return more === 0 ? error : { ...error, message: `${error.message} — and ${more} more parse error${more === 1 ? '' : 's'} after it`, moreErrors: more };
+}
+
+/**
+ * Where each of a document's errors is caused: where yaml reports it, except that a flow collection
+ * left open (`args: [a, b` with no `]`) is reported by yaml where the collection was cut off, on the
+ * line after the one written; its error is placed at the opening bracket instead.
+ */
+function causeOffsets(doc: Document.Parsed, text: string): Map<YAMLParseError, number> {
+  const unclosed: { node: YAMLSeq | YAMLMap; range: readonly number[] }[] = [];
+  visit(doc, {
+    Node(_, node) {
+      if (!(isSeq(node) || isMap(node)) || !node.flow || !node.range) return;
+      const close = { '[': ']', '{': '}' }[text[node.range[0]] ?? ''];
+      if (close && text[node.range[1] - 1] !== close) unclosed.push({ node, range: node.range });
+    },
+  });
+  const taken = new Set<YAMLSeq | YAMLMap>();
+  return new Map(
+    doc.errors.map((e) => {
+      const kind = /^Flow (sequence|map)\b/.exec(e.message)?.[1];
+      // Nested ones cut off at the same place: yaml reports the innermost first.
+      const open = kind
+        ? unclosed
+            .filter(({ node, range }) => !taken.has(node) && range[1] === e.pos[0] && (kind === 'sequence' ? isSeq(node) : isMap(node)))
+            .sort((a, b) => b.range[0]! - a.range[0]!)[0]
+        : undefined;
+      if (!open) return [e, e.pos[0]];
+      taken.add(open.node);
+      return [e, open.range[0]!];
+    }),
+  );
 }
 
 function clip(text: string, max: number): string {

@@ -98,14 +98,15 @@ describe('canopy validate', () => {
     const p = file('unclosed.yaml', text);
     const r = canopy(['validate', p]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`${p}:21:13: error: Implicit keys need to be on a single line — and 8 more parse errors after it\n`);
+    // At the bracket (yaml itself reports it where it gave up, a line later).
+    expect(r.stderr).toBe(`${p}:20:7: error: Flow sequence in block collection must be sufficiently indented and end with a ] — and 8 more parse errors after it\n`);
     // The third document's clique `spec:` key: line 10 of it, 30 lines into the file.
     expect(r.stdout).toBe(`${p}: PodCliqueSet/first: ok\n${p}:40:9: error: PodCliqueSet/third: /spec/template/cliques/0/spec/roleName: roleName is required [schema.required]\n`);
 
     const json = canopy(['validate', '-o', 'json', p]);
     expect(json.code).toBe(2);
     const [result] = JSON.parse(json.stdout) as { errors: unknown[]; documents: { name: string; findings: { rule: string; line: number }[] }[] }[];
-    expect(result!.errors).toEqual([{ message: 'Implicit keys need to be on a single line — and 8 more parse errors after it', line: 21, column: 13, moreErrors: 8 }]);
+    expect(result!.errors).toEqual([{ message: 'Flow sequence in block collection must be sufficiently indented and end with a ] — and 8 more parse errors after it', line: 20, column: 7, moreErrors: 8 }]);
     expect(result!.documents.map((d) => [d.name, d.findings.map((f) => `${f.line} ${f.rule}`)])).toEqual([
       ['first', []],
       ['third', ['40 schema.required']],
