@@ -75,4 +75,43 @@ test.describe('on the simulated demo', () => {
     await expect(page.getByTestId('ghost-count')).toBeVisible();
     expect(errors).toEqual([]);
   });
+
+  test('each gang is listed with the domain chosen per level and its pods, as the server plans them', async ({ page, request }) => {
+    const errors = collectErrors(page);
+    await openDemo(page);
+    // Two replicas: two gangs, each 2 pods × 4 GB200 GPUs packed in a rack.
+    const yaml = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata: {name: two-gangs, namespace: default, labels: {kai.scheduler/queue: default-queue}}
+spec:
+  replicas: 2
+  template:
+    topologyConstraint: {topologyName: demo, pack: {required: rack}}
+    cliques:
+      - name: worker
+        spec:
+          roleName: worker
+          replicas: 2
+          minAvailable: 2
+          podSpec:
+            schedulerName: kai-scheduler
+            nodeSelector: {nvidia.com/gpu.product: NVIDIA-GB200}
+            containers: [{name: engine, image: busybox, resources: {limits: {nvidia.com/gpu: "4"}}}]
+`;
+    const response = await request.post('/api/preview', { headers: { 'x-canopy-request': '1', 'content-type': 'application/json' }, data: { manifest: yaml } });
+    expect(response.ok(), await response.text()).toBe(true);
+    const plan = ((await response.json()) as { plan: { gangs: { name: string; placed: boolean; domains: Record<string, string>; pods: { node: string }[] }[] } }).plan;
+    expect(plan.gangs.map((g) => [g.name, g.placed, Object.keys(g.domains)])).toEqual([
+      ['two-gangs-0', true, ['zone', 'block', 'rack']],
+      ['two-gangs-1', true, ['zone', 'block', 'rack']],
+    ]);
+    const expected = plan.gangs.map((g) => `${g.name}: 2 pods on ${new Set(g.pods.map((p) => p.node)).size} nodes in ${Object.entries(g.domains).map(([level, value]) => `${level} ${value}`).join(', ')}`);
+
+    await preview(page, yaml);
+    await expect(page.getByTestId('ghost-count')).toHaveText('16');
+    const list = page.getByRole('list', { name: 'Gangs of the preview' });
+    await expect(list.getByRole('listitem')).toHaveText(expected);
+    await expect(list.locator('li[data-gang="two-gangs-0"]')).toHaveAttribute('data-placed', 'true');
+    expect(errors).toEqual([]);
+  });
 });

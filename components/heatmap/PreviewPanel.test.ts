@@ -9,7 +9,7 @@ import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay, type GhostGang, type GhostOverlay } from '../../lib/heatmap/overlay';
 import { placeGangs } from '../../lib/placement';
 import { makeGang, nestedCluster } from '../../lib/placement/testkit';
-import { clusterWaitReason, dropsIntoOtherField, gangNotes, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
+import { clusterWaitReason, dropsIntoOtherField, gangNotes, ghostGangText, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
 
 const PCS = 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: dropped\nspec:\n  replicas: 1\n';
 
@@ -62,7 +62,7 @@ describe('dropsIntoOtherField: a text dropped on another text field is the brows
 
 describe('the panel says the plan’s notes: the scheduler modelled, pods left Pending or above minAvailable', () => {
   const ghosts = (gangs: GhostGang[]): GhostOverlay => ({ cells: new Int32Array(0), cellGang: new Int32Array(0), gangs, undrawn: 0, feasible: gangs.every((g) => g.placed) });
-  const gang = (o: Partial<GhostGang>): GhostGang => ({ name: 's-0', placed: true, gpus: 8, outlines: [], domains: {}, ...o });
+  const gang = (o: Partial<GhostGang>): GhostGang => ({ name: 's-0', placed: true, gpus: 8, pods: [], outlines: [], domains: {}, ...o });
   const NOTE = 'default-scheduler (kube-scheduler) does not gang-schedule: each pod of s-0 is placed on its own';
   const render = (gangs: GhostGang[]) =>
     renderToStaticMarkup(
@@ -144,7 +144,7 @@ describe('no plan before the cluster has loaded (a plan on the empty cluster say
 
   test('two equal explanation rows are both drawn (rows are keyed by position, not text)', () => {
     const row = { level: 'node', needs: 'a node', best: 'none', message: 'the cluster has no nodes' };
-    const gangs: GhostGang[] = [{ name: 's-0', placed: false, gpus: 8, outlines: [], domains: {}, reason: 'r', explanation: [row, row] }];
+    const gangs: GhostGang[] = [{ name: 's-0', placed: false, gpus: 8, pods: [], outlines: [], domains: {}, reason: 'r', explanation: [row, row] }];
     const html = render({ status: 'ready', title: 's', demand: 8, ghosts: { cells: new Int32Array(0), cellGang: new Int32Array(0), gangs, undrawn: 0, feasible: false } });
     expect(html.match(/the cluster has no nodes/g)).toHaveLength(2);
   });
@@ -160,7 +160,7 @@ describe('no plan before the cluster has loaded (a plan on the empty cluster say
 });
 
 describe('a scale-up previewed on the map', () => {
-  const ghosts = (feasible: boolean): GhostOverlay => ({ cells: new Int32Array([0, 1, 2, 3]), cellGang: new Int32Array([0, 0, 0, 0]), gangs: [{ name: 's-1', placed: true, gpus: 4, outlines: [], domains: {} }], undrawn: 0, feasible });
+  const ghosts = (feasible: boolean): GhostOverlay => ({ cells: new Int32Array([0, 1, 2, 3]), cellGang: new Int32Array([0, 0, 0, 0]), gangs: [{ name: 's-1', placed: true, gpus: 4, pods: [{ name: 's-1-w-0', podGroup: 's-1-w', clique: 'w', node: 'n0', gpus: 4 }], outlines: [], domains: {} }], undrawn: 0, feasible });
   const render = (state: PreviewState, scale?: { text: string }, share?: PreviewShare) =>
     renderToStaticMarkup(createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state, notice: null, dragging: false, share, scale }));
 
@@ -205,5 +205,23 @@ describe('a scale-up previewed on the map', () => {
     expect(html).toContain('carries this scale-up request, not its plan');
     expect(html).toContain('Copy link');
     expect(render({ status: 'none' }, undefined, { kind: 'link' })).toContain('carries this YAML');
+  });
+});
+
+describe('each gang of the preview on its own line: where it would land, and how many pods', () => {
+  test('two gangs of one stack in two racks are told apart by their domains; a gang that does not fit says so', () => {
+    // Two racks of two 8-GPU nodes; three gangs of 2 pods × 8 GPUs packed in a rack: one per rack, the third has no room.
+    const state = nestedCluster(['rack'], [2, 2]);
+    const gangs = [0, 1, 2].map((i) => makeGang({ name: `s-${i}`, constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] }));
+    const plan = placeGangs(state, gangs, { bySchedulerName: false });
+    const overlay = ghostOverlay(buildHeatmapModel(state), plan);
+    expect(overlay.gangs.map(ghostGangText)).toEqual(['2 pods on 2 nodes in rack rack-0', '2 pods on 2 nodes in rack rack-1', 'does not fit (why: below)']);
+    const html = renderToStaticMarkup(
+      createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state: { status: 'ready', title: 's', demand: 48, ghosts: overlay }, notice: null, dragging: false }),
+    );
+    expect(html).toContain('aria-label="Gangs of the preview"');
+    expect(html).toContain('<li data-gang="s-0" data-placed="true"><span class="font-mono">s-0</span>: 2 pods on 2 nodes in rack rack-0</li>');
+    expect(html).toContain('<li data-gang="s-1" data-placed="true"><span class="font-mono">s-1</span>: 2 pods on 2 nodes in rack rack-1</li>');
+    expect(html).toContain('<li data-gang="s-2" data-placed="false"><span class="font-mono">s-2</span>: does not fit (why: below)</li>');
   });
 });

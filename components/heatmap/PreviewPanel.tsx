@@ -10,7 +10,7 @@ import type { GhostGang, GhostOverlay } from '../../lib/heatmap/overlay';
 import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import { kindAvailability } from '../hooks/kindAvailability';
-import { gangPlanNotes, runningGangLine, type PlanFit, type RunningGangFacts } from '../../lib/workloads/planNotes';
+import { gangPlacementText, gangPlanNotes, runningGangLine, type PlanFit, type RunningGangFacts } from '../../lib/workloads/planNotes';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
@@ -171,6 +171,28 @@ export interface GangNote {
  */
 export function gangNotes(gangs: readonly GhostGang[]): GangNote[] {
   return gangs.flatMap((g) => gangPlanNotes(g).map((n) => ({ gang: g.name, kind: n.kind, text: n.kind === 'warning' ? `${g.name}: ${n.text}` : n.text })));
+}
+
+/**
+ * What the panel says of one gang of the plan, after its name: where it would land, in the words of
+ * every preview (gangPlacementText: how many pods on how many nodes, and the domain chosen per level,
+ * broadest first), or that it does not fit (its reason follows, below the list).
+ */
+export function ghostGangText(g: GhostGang): string {
+  return g.placed || (g.independent && g.pods.length > 0) ? gangPlacementText(g) : 'does not fit (why: below)';
+}
+
+/** The plan's gangs one by one, so two gangs of one stack are told apart: which domains each would land in, with how many pods. */
+function GangList({ gangs }: { gangs: readonly GhostGang[] }) {
+  return (
+    <ul data-testid="preview-gangs" aria-label="Gangs of the preview" className="mt-1 list-disc pl-5 text-zinc-700 dark:text-zinc-300">
+      {gangs.map((g) => (
+        <li key={g.name} data-gang={g.name} data-placed={g.placed}>
+          <span className="font-mono">{g.name}</span>: {ghostGangText(g)}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** Copies the page's address (which carries the preview) and says whether that worked. */
@@ -337,6 +359,7 @@ export function PreviewPanel({
               {running.length > 0 ? 'gangs to place' : 'gangs'}.
               {state.ghosts.undrawn > 0 ? ` ${state.ghosts.undrawn} planned GPUs have no cell on the map.` : ''}
             </p>
+            {state.ghosts.gangs.length > 0 && <GangList gangs={state.ghosts.gangs} />}
             {state.ghosts.gangs.some((g) => g.independent && g.gpus > 0) && (
               <p data-testid="preview-one-placement" className="mt-1 text-zinc-700 dark:text-zinc-300">
                 Ghosts of {state.ghosts.gangs.filter((g) => g.independent && g.gpus > 0).map((g) => g.name).join(', ')} are one possible placement: the default scheduler places each pod on its own and picks nodes by its own scoring.

@@ -4,7 +4,7 @@
  * that deletes pods of a running stack also on the slots those pods hold), each gang's cells outlined per node, and the gangs that
  * do not fit with their reasons.
  */
-import type { GangPlacement, Plan } from '../placement/plan';
+import type { GangPlacement, Plan, PlannedPod } from '../placement/plan';
 import type { Rect } from './layout';
 import { boundsOfCells, CELL_GAP } from './layout';
 import type { HeatmapModel } from './model';
@@ -22,6 +22,8 @@ export interface GhostGang {
   unplacedOptionalReason?: string;
   /** GPUs the gang's placed pods take. */
   gpus: number;
+  /** Its placed pods, as the plan has them (node, GPUs): the panel says how many land on how many nodes. */
+  pods: PlannedPod[];
   /** Bounding boxes of its ghost cells, one per node. */
   outlines: Rect[];
   /** Domain value per topology level, when the gang lies in one domain. */
@@ -111,6 +113,7 @@ export function ghostOverlay(model: HeatmapModel, plan: Plan, options: GhostOpti
       ...(gang.unplacedOptionalPods?.length ? { unplacedOptionalPods: gang.unplacedOptionalPods } : {}),
       ...(gang.unplacedOptionalReason ? { unplacedOptionalReason: gang.unplacedOptionalReason } : {}),
       gpus,
+      pods: gang.pods,
       outlines,
       domains: gang.domains,
     };
