@@ -12,6 +12,7 @@ import { hpaName } from '../grove/naming';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
 import { scalingGroupOf } from '../grove/podcliqueset';
 import { countStages, isLiveStage, LIVE_STAGES, type PodStage, type StageCounts } from './pods';
+import { plural } from './plural';
 import type { CliqueNode, ScalingGroupNode, WorkloadTree } from './tree';
 
 export interface ScaleTargetInfo {
@@ -105,11 +106,11 @@ export function scaleProgress(tree: WorkloadTree, target: { kind: ScalableKind; 
   const counts = countStages(pods.map((p) => p.stage));
   if (up) {
     const done = expected > 0 && counts.ready >= expected;
-    return { counts, expected, done, summary: readySummary(counts, expected, pods.length, 'new pods') };
+    return { counts, expected, done, summary: readySummary(counts, expected, pods.length, 'new pod') };
   }
   const left = pods.length;
   const removed = from - to;
-  return { counts, expected: 0, done: left === 0, summary: left === 0 ? `removed ${removed} replica${removed === 1 ? '' : 's'}` : `${left} pod${left === 1 ? '' : 's'} still to remove` };
+  return { counts, expected: 0, done: left === 0, summary: left === 0 ? `removed ${plural(removed, 'replica')}` : `${plural(left, 'pod')} still to remove` };
 }
 
 /**
@@ -122,7 +123,7 @@ function podCliqueScaleProgress(all: readonly { stage: PodStage }[], from: numbe
   const live = all.filter((p) => isLiveStage(p.stage));
   if (to > from) {
     const counts = countStages(live.map((p) => p.stage));
-    return { counts, expected: to, done: counts.ready >= to, summary: readySummary(counts, to, live.length, 'pods') };
+    return { counts, expected: to, done: counts.ready >= to, summary: readySummary(counts, to, live.length, 'pod') };
   }
   const rank = (stage: PodStage) => LIVE_STAGES.indexOf(stage as (typeof LIVE_STAGES)[number]);
   const excess = Math.max(0, live.length - to);
@@ -132,16 +133,16 @@ function podCliqueScaleProgress(all: readonly { stage: PodStage }[], from: numbe
     counts: countStages(leaving.map((p) => p.stage)),
     expected: 0,
     done: excess === 0,
-    summary: excess === 0 ? `removed ${removed} pod${removed === 1 ? '' : 's'}` : `${excess} pod${excess === 1 ? '' : 's'} still to remove`,
+    summary: excess === 0 ? `removed ${plural(removed, 'pod')}` : `${plural(excess, 'pod')} still to remove`,
   };
 }
 
-/** "3 of 8 new pods ready (2 running, 3 not created yet)". */
+/** "3 of 8 new pods ready (2 running, 3 not created yet)"; `noun` singular ("1 of 1 new pod ready"). */
 function readySummary(counts: StageCounts, expected: number, created: number, noun: string): string {
   const rest = LIVE_STAGES.filter((s) => s !== 'ready' && counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   const missing = Math.max(0, expected - created);
   if (missing > 0) rest.push(`${missing} not created yet`);
-  return `${counts.ready} of ${expected} ${noun} ready${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
+  return `${counts.ready} of ${plural(expected, noun)} ready${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
 }
 
 /** Pods per clique template (what new PodCliques start with). */

@@ -293,6 +293,13 @@ describe('scale targets', () => {
     expect(scaleProgress(tree, { kind: 'PodCliqueScalingGroup', name: 'llama-disagg-0-prefill' }, 2, 3).summary).toBe('0 of 4 new pods ready (4 scheduled)');
   });
 
+  it('scale progress counts one pod in the singular: a one-pod clique scaled 0 → 1 reads "1 of 1 pod ready"', () => {
+    const router = { kind: 'PodClique' as const, name: 'llama-disagg-0-router' };
+    const objects = stackObjects(disagg);
+    expect(scaleProgress(buildWorkloadTree(objects.pcs, objects), router, 0, 1)).toMatchObject({ done: true, summary: '1 of 1 pod ready' });
+    expect(scaleProgress(buildWorkloadTree(objects.pcs, objects), router, 1, 0)).toMatchObject({ done: false, summary: '1 pod still to remove' });
+  });
+
   it('scale progress of a PodClique counts pods, not indices: Grove removes pending/unready pods first and refills holes', () => {
     const decode = { kind: 'PodClique' as const, name: 'llama-disagg-0-decode' };
     const indexOf = (pod: KubeObject) => Number(pod.metadata?.labels?.[LABEL_PODCLIQUE_POD_INDEX]);
