@@ -1,7 +1,8 @@
 'use client';
 /**
  * The accessible alternative to the canvas: one row per domain frame of the same model (so the
- * numbers are the picture's numbers), with the selected workload's GPUs per domain when one is selected.
+ * numbers are the picture's numbers), with the selected workload's GPUs per domain when one is selected,
+ * and a placement preview's planned GPUs (its ghosts) per domain when one is shown.
  *
  * A large cluster has tens of thousands of domains: the first LIMIT rows are plain rows; "Show all"
  * renders only the rows in view of a scrolling box (@tanstack/react-virtual), and the table says how
@@ -10,7 +11,9 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import type { HeatmapLayout } from '../../lib/heatmap/layout';
 import { frameWorkloads, NODE_CORDONED, NODE_NOT_READY, type HeatmapModel } from '../../lib/heatmap/model';
+import type { GhostOverlay } from '../../lib/heatmap/overlay';
 import { clusterTaintsText } from '../../lib/heatmap/taints';
 import { count } from './headerSummary';
 
@@ -58,18 +61,40 @@ export function taintedNodes(model: HeatmapModel): { node: string; taints: reado
     .map(([n, taints]) => ({ node: model.layout.nodes[n]!.name, taints, status: model.nodeStatus[n] === NODE_NOT_READY ? 'NotReady' : model.nodeStatus[n] === NODE_CORDONED ? 'cordoned' : '' }));
 }
 
+/** Per domain frame, the sum over its nodes of `perNode` (a frame's nodes are contiguous in the layout). */
+function perFrame(layout: HeatmapLayout, perNode: ArrayLike<number>): number[] {
+  return layout.frames.map((f) => {
+    let n = 0;
+    for (let i = f.nodeStart; i < f.nodeEnd; i++) n += perNode[i]!;
+    return n;
+  });
+}
+
+/** Per domain frame, the GPUs a preview plans there: its ghost cells (planned GPUs with no cell on the map are in none). */
+export function plannedPerFrame(layout: HeatmapLayout, ghosts: Pick<GhostOverlay, 'cells'>): number[] {
+  const perNode = new Int32Array(layout.nodes.length);
+  for (const c of ghosts.cells) perNode[layout.cellNode[c]!]!++;
+  return perFrame(layout, perNode);
+}
+
 /** Memoised: the page re-renders on every hover move, the table only when its props change. */
 export const DomainTable = memo(function DomainTable({
   model,
   highlight,
   selected,
   onFocusFrame,
+  planned = null,
   initialShowAll = false,
 }: {
   model: HeatmapModel;
   highlight: Uint8Array | null;
   selected: string | null;
   onFocusFrame: (frame: number) => void;
+  /**
+   * The placement preview shown on the map, if any: a Planned column says its GPUs per domain, so the
+   * reasons a later gang of it does not fit (which count what its earlier gangs take) add up.
+   */
+  planned?: GhostOverlay | null;
   /** Start with every domain and tainted node shown (tests; the page starts with LIMIT). */
   initialShowAll?: boolean;
 }) {
@@ -82,15 +107,12 @@ export const DomainTable = memo(function DomainTable({
       for (let c = box.firstCell; c < box.firstCell + box.gpus; c++) n += highlight[c]!;
       return n;
     });
-    return layout.frames.map((f) => {
-      let n = 0;
-      for (let i = f.nodeStart; i < f.nodeEnd; i++) n += perNode[i]!;
-      return n;
-    });
+    return perFrame(layout, perNode);
   }, [layout, highlight]);
   const highlighted = highlight ? highlight.reduce((s, v) => s + v, 0) : 0;
+  const plannedFrames = useMemo(() => (planned ? plannedPerFrame(layout, planned) : null), [layout, planned]);
   const { shown, windowed, scroller, showAll, rows, items, indices } = useCutList(layout.frames.length, all, () => setAll(true));
-  const columns = selectedPerFrame ? 8 : 7;
+  const columns = 7 + (selectedPerFrame ? 1 : 0) + (plannedFrames ? 1 : 0);
   const t = model.totals;
   const tainted = useMemo(() => taintedNodes(model), [model]);
   const clusterTaintNote = clusterTaintsText(model.clusterTaints);
@@ -114,6 +136,12 @@ export const DomainTable = memo(function DomainTable({
                 Selected workload <strong>{selected}</strong>: <span data-testid="highlighted-gpus">{highlighted}</span> GPUs highlighted.
               </>
             )}
+            {plannedFrames && (
+              <span data-testid="domain-table-planned-note">
+                {' '}
+                Planned: the GPUs the placement preview would take (its ghosts), still counted as free; a gang of it that does not fit is judged after its earlier gangs took theirs.
+              </span>
+            )}
           </caption>
           <thead className={windowed ? 'sticky top-0 z-10 bg-white dark:bg-zinc-950' : undefined}>
             <tr className="border-b border-zinc-300 text-left dark:border-zinc-700" {...(windowed ? { 'aria-rowindex': 1 } : {})}>
@@ -121,6 +149,11 @@ export const DomainTable = memo(function DomainTable({
               <th scope="col" className={cell}>GPUs</th>
               <th scope="col" className={cell}>Used</th>
               <th scope="col" className={cell}>Free</th>
+              {plannedFrames && (
+                <th scope="col" className={cell} title="GPUs the placement preview would take here (its ghosts): part of Free until it is applied">
+                  Planned (preview)
+                </th>
+              )}
               <th scope="col" className={cell} title="Of the free GPUs, those on nodes with a NoSchedule or NoExecute taint not every GPU node carries: free only for pods that tolerate it">
                 Of free, on tainted nodes
               </th>
@@ -149,6 +182,7 @@ export const DomainTable = memo(function DomainTable({
                   <td className={cell}>{s.gpus}</td>
                   <td className={cell}>{s.used}</td>
                   <td className={cell}>{s.free}</td>
+                  {plannedFrames && <td className={cell}>{plannedFrames[frame.index]}</td>}
                   <td className={cell}>{s.tainted}</td>
                   <td className={cell}>{s.unavailable}</td>
                   {selectedPerFrame && <td className={cell}>{selectedPerFrame[frame.index]}</td>}
@@ -164,6 +198,7 @@ export const DomainTable = memo(function DomainTable({
               <td className={cell} data-testid="table-total-gpus">{t.gpus}</td>
               <td className={cell}>{t.used}</td>
               <td className={cell}>{t.free}</td>
+              {planned && <td className={cell} data-testid="table-total-planned">{planned.cells.length}</td>}
               <td className={cell} data-testid="table-total-tainted">{t.tainted}</td>
               <td className={cell}>{t.unavailable}</td>
               {selectedPerFrame && <td className={cell}>{highlighted}</td>}

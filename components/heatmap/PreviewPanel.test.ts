@@ -9,7 +9,7 @@ import { buildHeatmapModel } from '../../lib/heatmap/model';
 import { ghostOverlay, type GhostGang, type GhostOverlay } from '../../lib/heatmap/overlay';
 import { placeGangs } from '../../lib/placement';
 import { makeGang, nestedCluster } from '../../lib/placement/testkit';
-import { clusterWaitReason, dropsIntoOtherField, gangNotes, ghostGangText, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
+import { clusterWaitReason, dropsIntoOtherField, earlierGangsNote, gangNotes, ghostGangText, NOT_A_MANIFEST, PREVIEW_FIELD_ID, PreviewPanel, previewTextDrop, type PreviewShare, type PreviewState } from './PreviewPanel';
 
 const PCS = 'apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: dropped\nspec:\n  replicas: 1\n';
 
@@ -223,5 +223,30 @@ describe('each gang of the preview on its own line: where it would land, and how
     expect(html).toContain('<li data-gang="s-0" data-placed="true"><span class="font-mono">s-0</span>: 2 pods on 2 nodes in rack rack-0</li>');
     expect(html).toContain('<li data-gang="s-1" data-placed="true"><span class="font-mono">s-1</span>: 2 pods on 2 nodes in rack rack-1</li>');
     expect(html).toContain('<li data-gang="s-2" data-placed="false"><span class="font-mono">s-2</span>: does not fit (why: below)</li>');
+  });
+});
+
+describe('a gang that does not fit after other gangs of the same preview: its reasons count what they take', () => {
+  test('the note names the earlier gangs and their GPUs, which the reasons count as taken', () => {
+    const state = nestedCluster(['rack'], [2, 2]);
+    const gangs = [0, 1, 2].map((i) => makeGang({ name: `s-${i}`, constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] }));
+    const overlay = ghostOverlay(buildHeatmapModel(state), placeGangs(state, gangs, { bySchedulerName: false }));
+    expect(earlierGangsNote(overlay.gangs, 0)).toBeNull();
+    expect(earlierGangsNote(overlay.gangs, 2)).toBe('These figures count the 32 GPUs the preview’s earlier gangs (s-0, s-1) would take first: see Planned in the domain table.');
+    const html = renderToStaticMarkup(
+      createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state: { status: 'ready', title: 's', demand: 48, ghosts: overlay }, notice: null, dragging: false }),
+    );
+    expect(html).toContain('<p data-testid="preview-earlier-gangs" class="text-xs">These figures count the 32 GPUs the preview’s earlier gangs (s-0, s-1) would take first: see Planned in the domain table.</p>');
+  });
+
+  test('the first gang of a preview has no such note', () => {
+    const state = nestedCluster(['rack'], [1, 1]);
+    const overlay = ghostOverlay(buildHeatmapModel(state), placeGangs(state, [makeGang({ name: 's-0', constraint: { required: 'rack' }, groups: [{ clique: 'w', replicas: 2, gpu: 8 }] })], { bySchedulerName: false }));
+    expect(overlay.gangs[0]!.placed).toBe(false);
+    const html = renderToStaticMarkup(
+      createElement(PreviewPanel, { text: '', onText: () => {}, onPreview: () => {}, onClear: () => {}, state: { status: 'ready', title: 's', demand: 16, ghosts: overlay }, notice: null, dragging: false }),
+    );
+    expect(html).toContain('Gang s-0 does not fit');
+    expect(html).not.toContain('preview-earlier-gangs');
   });
 });

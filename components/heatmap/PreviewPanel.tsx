@@ -11,6 +11,7 @@ import { holdsPodCliqueSet } from '../../lib/heatmap/preview';
 import type { ClientConnectionState } from '../hooks/clusterStore';
 import { kindAvailability } from '../hooks/kindAvailability';
 import { gangPlacementText, gangPlanNotes, runningGangLine, type PlanFit, type RunningGangFacts } from '../../lib/workloads/planNotes';
+import { plural } from '../../lib/workloads/plural';
 import { carriesFiles, carriesText, readDroppedManifest } from '../ui/readManifest';
 
 export type PreviewState =
@@ -182,6 +183,18 @@ export function ghostGangText(g: GhostGang): string {
   return g.placed || (g.independent && g.pods.length > 0) ? gangPlacementText(g) : 'does not fit (why: below)';
 }
 
+/**
+ * What the reasons of gang `index` count beyond the cluster as the map shows it: the gangs of the same
+ * preview before it are planned first, and their GPUs are taken when it is judged (the map shows them
+ * as ghosts, the domain table as Planned). Null when no earlier gang takes any.
+ */
+export function earlierGangsNote(gangs: readonly GhostGang[], index: number): string | null {
+  const earlier = gangs.slice(0, index).filter((g) => g.gpus > 0);
+  if (earlier.length === 0) return null;
+  const gpus = earlier.reduce((n, g) => n + g.gpus, 0);
+  return `These figures count the ${plural(gpus, 'GPU')} the preview’s earlier ${earlier.length === 1 ? 'gang' : 'gangs'} (${earlier.map((g) => g.name).join(', ')}) would take first: see Planned in the domain table.`;
+}
+
 /** The plan's gangs one by one, so two gangs of one stack are told apart: which domains each would land in, with how many pods. */
 function GangList({ gangs }: { gangs: readonly GhostGang[] }) {
   return (
@@ -288,7 +301,9 @@ export function PreviewPanel({
   /** Set while the preview is a scale-up opened from a stack's page (or a link to one). */
   scale?: ScaleBanner;
 }) {
-  const unplaced = state.status === 'ready' ? state.ghosts.gangs.filter((g) => !g.placed) : [];
+  const gangs = state.status === 'ready' ? state.ghosts.gangs : [];
+  const unplaced = gangs.filter((g) => !g.placed);
+  const earlierNotes = new Map(unplaced.map((g) => [g.name, earlierGangsNote(gangs, gangs.indexOf(g))]));
   const notes = state.status === 'ready' ? gangNotes(state.ghosts.gangs) : [];
   const running = state.status === 'ready' ? (state.running ?? []) : [];
   const runningGpus = running.reduce((n, g) => n + g.gpus, 0);
@@ -390,6 +405,11 @@ export function PreviewPanel({
                     <p className="font-medium">
                       {gang.independent ? `Not every pod of ${gang.name} fits` : `Gang ${gang.name} does not fit`}: {gang.reason ?? 'no reason given'}
                     </p>
+                    {earlierNotes.get(gang.name) && (
+                      <p data-testid="preview-earlier-gangs" className="text-xs">
+                        {earlierNotes.get(gang.name)}
+                      </p>
+                    )}
                     {gang.explanation && gang.explanation.length > 0 && (
                       <table className="mt-1 text-xs">
                         <thead>
