@@ -917,7 +917,7 @@ export function TopologyView() {
               {nodesLoading} The table shows every domain’s GPUs once the nodes have loaded.
             </p>
           ) : (
-            <DomainTable model={model} highlight={highlight} selected={span ? view.selected : null} onFocusFrame={zoomToFrame} />
+            <DomainTable model={model} highlight={highlight} selected={span ? view.selected : null} onFocusFrame={zoomToFrame} planned={ghosts} />
           )}
         </section>
       )}
