@@ -802,16 +802,45 @@ function placesWith(index: ClusterIndex, search: GangSearch, changed: ReadonlySe
   return placed;
 }
 
-/** "no block has room for it now (the most, block-0, has 8 GPUs free that its pods can use)": s against the free room of a level's domains. */
-function noDomainRoom(level: LevelIndex, s: WSet, room: ReturnType<GangSearch['aggregate']>, search: GangSearch): string {
+/**
+ * The domain of a level with the most free GPUs kept from the pods of s by the nodes' state (a taint they
+ * do not tolerate, a cordon, NotReady) on nodes their selector and affinity match, as a clause: "rack-1
+ * has 8 GPUs free, none of them usable: 8 on 1 node its pods may not use (taint
+ * dedicated=infer:NoSchedule not tolerated)"; '' when there are none. Nodes their own selector leaves out
+ * are not what such a reason is about. The free GPUs are the table's (domainFreeGpu). `room`: the
+ * level's domains as the search sees them for s (usable GPUs).
+ */
+function excludedFreeRoom(index: ClusterIndex, level: LevelIndex, s: WSet, pods: readonly WPod[], room: ReturnType<GangSearch['aggregate']>): string {
+  if (s.totalGpu <= 0 || s.all.length === 0) return '';
+  const req = pods[s.all[0]!]!.pod.scheduling;
+  const kept = (n: number) => !s.profiles.some((k) => k.mask[n]) && matchesNodeSelector(index.nodes[n]!.labels, req.nodeSelector) && matchesNodeAffinity(index.nodes[n]!, req.requiredNodeAffinity);
+  let most: { dom: number; excluded: number } | null = null;
+  for (let d = 0; d < level.values.length; d++) {
+    let excluded = 0;
+    for (const n of domainNodes(level, d)) if (index.accepts[n] && index.freeGpu[n]! > 0 && kept(n)) excluded += index.freeGpu[n]!;
+    if (excluded > 0 && (!most || excluded > most.excluded || (excluded === most.excluded && byName(domainName(level, d), domainName(level, most.dom)) < 0))) most = { dom: d, excluded };
+  }
+  if (!most) return '';
+  const there = room.find((a) => a.dom === most.dom);
+  const { text } = unusableFree(index, level, most.dom, s, pods, there?.nodes ?? []);
+  return `${domainName(level, most.dom)} has ${gpus(domainFreeGpu(index, level, most.dom))} free, ${there && there.gpu > 0 ? `only ${there.gpu} of them usable` : 'none of them usable'}: ${text}`;
+}
+
+/**
+ * "no block has room for it now (the most, block-0, has 8 GPUs free that its pods can use)": s against
+ * the free room of a level's domains. Free GPUs its pods may not use (a tainted rack's) are said with why
+ * (excludedFreeRoom), so "once room frees" is not read as waiting for GPUs a taint keeps from it.
+ */
+function noDomainRoom(index: ClusterIndex, level: LevelIndex, s: WSet, room: ReturnType<GangSearch['aggregate']>, search: GangSearch): string {
   let best: (typeof room)[number] | undefined;
   for (const a of room) {
     const more = best ? search.units(s, a) - search.units(s, best) || a.gpu - best.gpu : 1;
     if (more > 0) best = a;
   }
+  const excluded = excludedFreeRoom(index, level, s, search.pods, room);
   return best
-    ? `no ${level.domain} has room for it now (the most, ${domainName(level, best.dom)}, has ${amount(s, best.gpu, best.cpu, best.slots)} free that its pods can use)`
-    : `no ${level.domain} has room for any of its pods now`;
+    ? `no ${level.domain} has room for it now (the most, ${domainName(level, best.dom)}, has ${amount(s, best.gpu, best.cpu, best.slots)} free that its pods can use${excluded ? `; ${excluded}` : ''})`
+    : `no ${level.domain} has room for any of its pods now${excluded ? ` (${excluded})` : ''}`;
 }
 
 /** What to change, with why when it is not plain: `advice` as the row says it, `act` the change alone (for the one-line reason). */
@@ -853,7 +882,7 @@ function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever:
   if (holds >= 0) {
     const level = topo.levels[holds]!;
     // s alone has room in one of its domains: what does not fit is the rest of the gang, or the pack round it.
-    noRoom = holdsRoom.some((a) => search.fits(s, a)) ? `with the pack loosened to ${level.domain} the gang does not fit${inOne} now` : noDomainRoom(level, s, holdsRoom, search);
+    noRoom = holdsRoom.some((a) => search.fits(s, a)) ? `with the pack loosened to ${level.domain} the gang does not fit${inOne} now` : noDomainRoom(index, level, s, holdsRoom, search);
   }
   const pack = topo.levels[L]!.domain;
   const outer = A >= 0 ? topo.levels[A]! : null;
@@ -873,7 +902,7 @@ function capacityAdvice(index: ClusterIndex, topo: TopologyIndex, s: WSet, ever:
     let short: string;
     if (outer) {
       // The pack round s is what has no room now: named, with its best domain.
-      short = room.some((a) => search.fits(s, a)) ? `the gang does not fit${inOne} now` : `${whoOf(enclosing!)} requires one ${outer.domain}, and ${noDomainRoom(outer, s, room, search)}`;
+      short = room.some((a) => search.fits(s, a)) ? `the gang does not fit${inOne} now` : `${whoOf(enclosing!)} requires one ${outer.domain}, and ${noDomainRoom(index, outer, s, room, search)}`;
     } else {
       // The free figure only when it is what falls short (not 32 GPUs free for 24 when CPUs ran out).
       const free = room[0];
@@ -1068,7 +1097,8 @@ export function explainFailure(index: ClusterIndex, topo: TopologyIndex | null, 
       // No node in the topology at all leaves each pod of s without a node: said above, per pod (filterExplanation).
       if (!best) {
         bestText = 'none';
-        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods${unlabelled}`;
+        const excluded = excludedFreeRoom(index, level, s, pods, aggs);
+        message = `${whoOf(s)} needs ${needAmt} in one ${level.domain}; no ${level.domain} has room for any of its pods${excluded ? ` (${excluded})` : ''}${unlabelled}`;
       } else if (sh && !sh.dim.gpu) {
         // CPU, memory, pod slots or an extended resource ran out in the best domain: say so, not GPUs.
         bestText = `${domainName(level, best.dom)} has ${sh.kind === 'total' ? `${sh.dim.amount(sh.free)} free` : `room for ${sh.fit}`}`;
