@@ -112,7 +112,10 @@ export async function applyObject(connection: Connection, object: KubeObject, op
 
   const body = applyBody(object, namespace);
   const findings = before ? validateUpdate(before, body) : validate(body);
-  if (findings.some((f) => f.severity === 'error')) throw refuseFindings(findings);
+  // An unknown field is the apiserver's to refuse (fieldValidation=Strict below), in its own words and
+  // with its field path, as the simulated apiserver does: the editors already show it as an error.
+  const refusing = findings.filter((f) => f.rule !== 'schema.unknownField');
+  if (refusing.some((f) => f.severity === 'error')) throw refuseFindings(refusing);
   const warnings = findings.filter((f) => f.severity === 'warning').map((f) => (f.path ? `${pointerToFieldPath(f.path)}: ${f.message}` : f.message));
 
   const ssa = (dryRun: boolean) =>
