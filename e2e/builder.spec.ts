@@ -571,6 +571,8 @@ test('a stack can be built by keyboard alone', async ({ page }) => {
   await page.keyboard.press('ControlOrMeta+y');
   await expect(group(page, 'group')).toBeVisible();
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  // The group added by keyboard was brought into view (right of the cliques): the whole stack back in view.
+  await canvas(page).locator('.react-flow__controls-fitview').click();
   await select(page, clique(page, 'prefill-worker'));
   await inspector(page).getByRole('combobox', { name: 'Scaling group', exact: true }).selectOption('group');
   await expect(clique(page, 'prefill-worker')).toHaveAttribute('data-group', 'group');

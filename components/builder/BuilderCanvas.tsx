@@ -75,6 +75,8 @@ export interface FocusRequest {
 
 /** How many frames a focus request waits for its node to be drawn and measured, at most (a second at 60 Hz). */
 const FOCUS_WAIT_FRAMES = 60;
+/** A node brought into view is shown at least this big: smaller, a card's text cannot be read. */
+const MIN_READABLE_ZOOM = 0.5;
 
 interface BuilderCanvasProps {
   graph: BuilderGraph;
@@ -268,10 +270,15 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
     let frames = 0;
     let handle = 0;
     let cancelled = false;
+    // Where focus was when asked (the palette item pressed, or <body> once a focused edge is gone): moved on
+    // from there meanwhile (the user tabbed on, or clicked a field), it is left where the user put it.
+    const focusedBefore = document.activeElement;
     const giveFocus = () => {
       const el = wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(key)}"]`);
+      const now = document.activeElement;
+      if (cancelled || !el || (now !== focusedBefore && now !== document.body && now !== null)) return;
       // preventScroll: it is in view already, and scrolling React Flow's overflow-hidden box would shift the canvas.
-      if (!cancelled && el) el.focus({ preventScroll: true });
+      el.focus({ preventScroll: true });
     };
     const whenDrawn = () => {
       if (cancelled) return;
@@ -280,11 +287,16 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
         if (++frames < FOCUS_WAIT_FRAMES) handle = window.requestAnimationFrame(whenDrawn);
         return;
       }
-      if (!pan) giveFocus();
-      else {
-        const fitted = flowRef.current.fitView({ nodes: [{ id: key }], maxZoom: 1, minZoom: 0.5, duration: 150 });
-        if (focus) void fitted.then(giveFocus);
-      }
+      // Moved only when not wholly in view already, and then centred at the zoom the user chose (at least
+      // MIN_READABLE_ZOOM): the rest of the stack stays where the user left it as far as it can.
+      const { x, y } = node.internals.positionAbsolute;
+      const { width = 0, height = 0 } = node.measured;
+      const view = flowRef.current.getViewport();
+      const box = wrapper.current?.getBoundingClientRect();
+      const inView =
+        !!box && x * view.zoom + view.x >= 0 && y * view.zoom + view.y >= 0 && (x + width) * view.zoom + view.x <= box.width && (y + height) * view.zoom + view.y <= box.height;
+      const moved = pan && !inView ? flowRef.current.setCenter(x + width / 2, y + height / 2, { zoom: Math.max(view.zoom, MIN_READABLE_ZOOM), duration: 150 }) : Promise.resolve(true);
+      if (focus) void moved.then(giveFocus);
     };
     handle = window.requestAnimationFrame(whenDrawn);
     return () => {
