@@ -204,8 +204,9 @@ test('cliques are dragged out of a scaling group frame and into one; arrow keys 
   await expect(clique(page, 'worker')).toHaveAttribute('data-group', 'model');
   const frame = await settledBox(page, group(page, 'model'));
 
-  // Out: drop the worker well below the frame.
-  await dragNode(page, clique(page, 'worker'), { x: frame.x + 60, y: frame.y + frame.height + 140 });
+  // Out: drop the worker well below the frame (not too near the canvas's bottom edge: the next drag's first
+  // step goes down from it, and within 40 px of an edge React Flow pans the view under the drag).
+  await dragNode(page, clique(page, 'worker'), { x: frame.x + 60, y: frame.y + frame.height + 100 });
   await expect(clique(page, 'worker')).toHaveAttribute('data-group', '');
   await expect(notice(page)).toContainText('worker left model');
   expect((yamlObject(await exported(page)) as { spec: { template: { podCliqueScalingGroups: { cliqueNames: string[] }[] } } }).spec.template.podCliqueScalingGroups[0]!.cliqueNames).toEqual(['leader']);
