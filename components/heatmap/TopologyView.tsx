@@ -25,6 +25,7 @@ import { workloadSpan } from '../../lib/heatmap/span';
 import { freeText, taintedPartText } from '../../lib/heatmap/taints';
 import { decodeSharedPreview, decodeViewState, DEFAULT_VIEW, encodeSharedPreview, encodeViewState, previewDataOfHash, previewHash, type HeatmapViewState, type ViewZoom, type ZoomState } from '../../lib/heatmap/urlState';
 import { runningGangFacts } from '../../lib/workloads/planNotes';
+import { plural } from '../../lib/workloads/plural';
 import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
 import { reconnectWords, type ClientConnectionState } from '../hooks/clusterStore';
@@ -136,19 +137,19 @@ export function searchChoiceLabel(model: HeatmapModel, target: SearchTarget): st
   switch (target.kind) {
     case 'PodCliqueSet': {
       const w = model.workloads.find((x) => x.key === target.key);
-      return !w ? `${what} · no pods` : `${what} · ${w.gpus} GPUs${w.pendingPods ? `, ${w.pendingPods} pods pending` : ''}`;
+      return !w ? `${what} · no pods` : `${what} · ${plural(w.gpus, 'GPU')}${w.pendingPods ? `, ${plural(w.pendingPods, 'pod')} pending` : ''}`;
     }
     case 'PodGang': {
       const slash = target.key.indexOf('/');
       const gpus = model.pods.reduce((n, p) => (p.namespace === target.key.slice(0, slash) && p.podGang === target.key.slice(slash + 1) ? n + p.cellCount : n), 0);
-      return `${what} · ${gpus ? `${gpus} GPUs` : 'no GPUs yet'}`;
+      return `${what} · ${gpus ? plural(gpus, 'GPU') : 'no GPUs yet'}`;
     }
     case 'Pod':
       return target.pod >= 0 ? `${what} · on ${model.pods[target.pod]!.node}` : target.node ? `${what} · on ${target.node} (no GPUs)` : `${what} · pending, no GPU yet`;
     case 'Node':
-      return `${what} · ${model.layout.nodes[target.node]!.gpus} GPUs`;
+      return `${what} · ${plural(model.layout.nodes[target.node]!.gpus, 'GPU')}`;
     case 'domain':
-      return `${what} · ${model.frameStats[target.frame]!.gpus} GPUs`;
+      return `${what} · ${plural(model.frameStats[target.frame]!.gpus, 'GPU')}`;
   }
 }
 
@@ -156,9 +157,12 @@ export function searchChoiceLabel(model: HeatmapModel, target: SearchTarget): st
  * What the page says when the selection (the URL's `sel`) names a workload the map does not have: one
  * deleted, or a link from another cluster or namespace. Such a workload is not on the map at all, so
  * this never says it "holds no GPUs" (a workload that exists and waits has its own panel). `podsNamespace`:
- * the one namespace the server lists pods in, when it lists them in one only.
+ * the one namespace the server lists pods in, when it lists them in one only; `listed`: the cluster's
+ * PodCliqueSets include it (it exists, the map has nothing of it).
  */
-export function missingSelectionText(selected: string, pods: KindAvailability, podsNamespace: string | undefined): string {
+export function missingSelectionText(selected: string, pods: KindAvailability, podsNamespace: string | undefined, listed = false): string {
+  // A stack the cluster lists but the map does not hold: just applied (no pods yet), scaled to 0, or on CPU nodes only.
+  if (listed) return `Workload ${selected} has no pods on this map yet: its pods may not be created (or it is scaled to 0), or they run on nodes without GPUs. Nothing on the map is dimmed for it.`;
   if (pods.status === 'loading') return `Looking for workload ${selected}: the pods are still loading.`;
   if (pods.status !== 'live') return `Workload ${selected} cannot be looked for: ${unavailableText('Pod', pods, podsNamespace)}`;
   const namespace = selected.slice(0, selected.indexOf('/'));
@@ -552,7 +556,7 @@ export function TopologyView() {
       canvas.current.zoomToRect(frame);
       revealInWindow(mapArea.current);
       const stats = model.frameStats[f]!;
-      setFrameNotice(`Map zoomed to ${framePath(model, f)}: ${stats.gpus} GPUs, ${stats.used} used, ${freeText(stats)}.`);
+      setFrameNotice(`Map zoomed to ${framePath(model, f)}: ${plural(stats.gpus, 'GPU')}, ${stats.used} used, ${freeText(stats)}.`);
     },
     [model],
   );
@@ -564,12 +568,12 @@ export function TopologyView() {
       setSearchChoices(null);
       const workload = model.workloads.find((w) => w.key === key);
       // A PodCliqueSet whose pods are not there (yet): nothing of it to select on the map.
-      if (!workload) return setSearchMessage(`Workload ${key} has no pods: nothing of it is on the map.`);
+      if (!workload) return setSearchMessage(`Workload ${key} has no pods on this map: nothing of it to show.`);
       select(workload.key);
       const s = workloadSpan(model, workload.key);
       const rect = s && boundsOfCells(model.layout, s.cells, 40);
       if (rect) canvas.current?.zoomToRect(rect);
-      setSearchMessage(`Workload ${workload.key}: ${workload.pods.length ? `${workload.gpus} GPUs` : 'no GPUs yet'}${workload.pendingPods ? `, ${workload.pendingPods} pods pending (${workload.pendingGpus} GPUs waiting)` : ''}`);
+      setSearchMessage(`Workload ${workload.key}: ${workload.pods.length ? plural(workload.gpus, 'GPU') : 'no GPUs yet'}${workload.pendingPods ? `, ${plural(workload.pendingPods, 'pod')} pending (${plural(workload.pendingGpus, 'GPU')} waiting)` : ''}`);
     },
     [model, select],
   );
@@ -596,8 +600,8 @@ export function TopologyView() {
           const rect = cells.length ? boundsOfCells(model.layout, Int32Array.from(cells), 40) : null;
           if (rect) canvas.current?.zoomToRect(rect);
           canvas.current?.setFocusCell(cells[0] ?? -1);
-          const where = cells.length ? `${cells.length} GPUs on ${new Set(members.filter((p) => p.cellCount).map((p) => p.node)).size} nodes` : 'no GPUs yet';
-          setSearchMessage(`PodGang ${target.key}${target.workload ? ` of ${target.workload}` : ''}: ${where}${waiting ? `, ${waiting} pods pending` : ''}${cleared}`);
+          const where = cells.length ? `${plural(cells.length, 'GPU')} on ${plural(new Set(members.filter((p) => p.cellCount).map((p) => p.node)).size, 'node')}` : 'no GPUs yet';
+          setSearchMessage(`PodGang ${target.key}${target.workload ? ` of ${target.workload}` : ''}: ${where}${waiting ? `, ${plural(waiting, 'pod')} pending` : ''}${cleared}`);
           return;
         }
         case 'Pod': {
@@ -610,7 +614,7 @@ export function TopologyView() {
             setSearchMessage(
               target.node
                 ? `Pod ${target.key} runs on node ${target.node}, which has no GPUs: it is not on this map${cleared}`
-                : `Pod ${target.key} is pending: it has no GPU yet (it asks for ${target.gpus} GPU${target.gpus === 1 ? '' : 's'})${cleared}`,
+                : `Pod ${target.key} is pending: it has no GPU yet (it asks for ${plural(target.gpus, 'GPU')})${cleared}`,
             );
             return;
           }
@@ -618,7 +622,7 @@ export function TopologyView() {
           const box = model.layout.nodes.find((b) => b.name === pod.node)!;
           canvas.current?.setFocusCell(pod.cellCount ? pod.firstCell : -1);
           zoomToBox(box);
-          setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}${cleared}`);
+          setSearchMessage(`Pod ${pod.key} on ${pod.node}${pod.cellCount === 1 ? `, GPU ${pod.firstCell - box.firstCell}` : pod.cellCount ? `, GPUs ${pod.firstCell - box.firstCell}–${pod.firstCell - box.firstCell + pod.cellCount - 1}` : ' (no GPUs)'}${cleared}`);
           return;
         }
         case 'Node': {
@@ -626,7 +630,7 @@ export function TopologyView() {
           const cleared = reselect(selectionAfterFinding(model, view.selected, { node: box }));
           canvas.current?.setFocusCell(box.firstCell);
           zoomToBox(box);
-          setSearchMessage(`Node ${box.name}: ${box.gpus} GPUs${cleared}`);
+          setSearchMessage(`Node ${box.name}: ${plural(box.gpus, 'GPU')}${cleared}`);
           return;
         }
         case 'domain': {
@@ -634,13 +638,19 @@ export function TopologyView() {
           const cleared = reselect(selectionAfterFinding(model, view.selected, { frame }));
           zoomToFrame(target.frame);
           const stats = model.frameStats[target.frame]!;
-          setSearchMessage(`Domain ${target.key}: ${stats.gpus} GPUs, ${stats.used} used, ${freeText(stats)}${cleared}`);
+          setSearchMessage(`Domain ${target.key}: ${plural(stats.gpus, 'GPU')}, ${stats.used} used, ${freeText(stats)}${cleared}`);
           return;
         }
       }
     },
     [model, state, select, showWorkload, view.selected, zoomToFrame],
   );
+
+  // What a search choice is looked up in when picked: this render's map and lists.
+  const latestSearchTargets = useRef<() => SearchTarget[]>(() => []);
+  latestSearchTargets.current = () => (model ? searchTargets(model, state?.pods ?? [], podGangs, podCliqueSets) : []);
+  const latestShowTarget = useRef(showTarget);
+  latestShowTarget.current = showTarget;
 
   const onSearch = useCallback(
     (query: string) => {
@@ -654,15 +664,20 @@ export function TopologyView() {
         const onlyWorkloads = targets.every((t) => t.kind === 'PodCliqueSet');
         setSearchMessage(onlyWorkloads ? `${targets.length} workloads match “${query}”: pick one, or search namespace/name.` : `${targets.length} matches for “${query}”: pick one, or type more of its name.`);
         const shown = targets.slice(0, SEARCH_CHOICES_LIMIT);
-        const byKey = new Map<string, SearchTarget>(shown.map((t) => [`${t.kind}:${t.key}`, t]));
         setSearchChoices({
           query,
           onDismiss: () => setSearchChoices(null),
           options: shown.map((t) => ({ key: `${t.kind}:${t.key}`, label: searchChoiceLabel(model, t) })),
           more: targets.length - shown.length,
+          // Looked up again when picked: the stream may have moved the map on since the list was made
+          // (a pod rescheduled, a new layout), and a target holds indices into the map it was found on.
           onChoose: (key) => {
-            const target = byKey.get(key);
-            if (target) showTarget(target);
+            const target = latestSearchTargets.current().find((t) => `${t.kind}:${t.key}` === key);
+            if (target) latestShowTarget.current(target);
+            else {
+              setSearchChoices(null);
+              setSearchMessage(`${key.slice(key.indexOf(':') + 1)} is no longer on the map: search again.`);
+            }
           },
         });
         return;
@@ -854,7 +869,7 @@ export function TopologyView() {
           {view.selected && span && <div ref={selectionPanel} className="mt-3"><SelectionPanel span={span} levels={model!.layout.levels} podGangs={podGangs} cluster={state ?? undefined} onClear={clearFromPanel} /></div>}
           {view.selected && !span && model && (
             <p ref={selectionPanel} className="mt-3 text-sm" role="status" data-testid="selection-missing">
-              {missingSelectionText(view.selected, podsAvailable, connection.kinds.Pod?.namespace)}{' '}
+              {missingSelectionText(view.selected, podsAvailable, connection.kinds.Pod?.namespace, podCliqueSets.some((p) => `${p.metadata?.namespace}/${p.metadata?.name}` === view.selected))}{' '}
               <button type="button" className="underline" onClick={clearFromPanel}>
                 Clear selection
               </button>

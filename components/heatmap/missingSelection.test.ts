@@ -21,4 +21,10 @@ describe('missingSelectionText', () => {
     expect(refused).toMatch(/^Workload default\/x cannot be looked for: /);
     expect(refused).not.toContain('not in this cluster');
   });
+
+  test('a workload the cluster lists but the map has nothing of (no pods yet, scaled to 0, CPU nodes only) is not called deleted', () => {
+    const text = missingSelectionText('default/just-applied', LIVE, undefined, true);
+    expect(text).toBe('Workload default/just-applied has no pods on this map yet: its pods may not be created (or it is scaled to 0), or they run on nodes without GPUs. Nothing on the map is dimmed for it.');
+    expect(text).not.toContain('deleted');
+  });
 });
