@@ -5,7 +5,7 @@
  */
 import { GROVE_SCHEMAS } from '../crd-schemas';
 import type { Finding } from '../findings';
-import { isRecord } from '../meta';
+import { isRecord, pointerSegments } from '../meta';
 import { defaultPodCliqueSet, type PodCliqueSet } from '../podcliqueset';
 import { validateSchema } from '../schema';
 import { validateClusterTopologyBindingRules } from './clustertopologybinding';
@@ -97,7 +97,7 @@ function validateAs(object: unknown, ctx: ValidationContext, op: 'CREATE' | 'UPD
 
 /** Findings for replacing `oldObject` by `newObject` (UPDATE): the create rules that still apply, plus immutability. */
 export function validateUpdate(oldObject: unknown, newObject: unknown, ctx: ValidationContext = {}): Finding[] {
-  const findings = validateAs(newObject, ctx, 'UPDATE');
+  const findings = validateAs(newObject, ctx, 'UPDATE').map((f) => (f.rule === 'schema.unknownField' && hasPointer(oldObject, f.path) ? acceptedUnknownField(f) : f));
   const key = gvk(newObject);
   if (key !== gvk(oldObject)) {
     return [...findings, { path: '/kind', rule: 'immutable.kind', severity: 'error', message: `apiVersion/kind cannot change (was ${String(gvk(oldObject))})` }];
@@ -108,6 +108,26 @@ export function validateUpdate(oldObject: unknown, newObject: unknown, ctx: Vali
     findings.push(...podCliqueSetImmutability(o, n));
   }
   return dedupe(findings);
+}
+
+/**
+ * A field our pinned Grove schema lacks that the running object already has: the cluster accepted it
+ * (a newer Grove's field, or a default it writes), so the apiserver's strict validation will too. A
+ * warning, so that editing a stack of a newer Grove is not blocked by fields the user did not write.
+ */
+function acceptedUnknownField(f: Finding): Finding {
+  return { ...f, severity: 'warning', message: `${f.message.slice(0, f.message.indexOf(':'))}: not in the CRD schema Canopy knows, but the running object has it, so the cluster accepts it (a newer Grove's field?)` };
+}
+
+/** Whether `object` has a value at the JSON pointer `path`. */
+function hasPointer(object: unknown, path: string): boolean {
+  let at: unknown = object;
+  for (const segment of pointerSegments(path)) {
+    if (Array.isArray(at)) at = at[Number(segment)];
+    else if (isRecord(at) && Object.hasOwn(at, segment)) at = at[segment];
+    else return false;
+  }
+  return at !== undefined;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

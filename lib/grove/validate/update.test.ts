@@ -191,3 +191,17 @@ describe('topology constraints on UPDATE (§5.4)', () => {
     expect(message((p) => ((p.template.topologyConstraint as Json).topologyName = 'h100'))).toContain('topologyName cannot be changed from "gb200" to "h100"');
   });
 });
+
+describe('fields the pinned Grove schema lacks', () => {
+  test('one the running object already has (a newer Grove wrote it) is a warning, not an error: the cluster accepts it', () => {
+    const newerGrove = (p: PcsView) => (p.template.newerGroveField = 'x');
+    const found = update((p) => (p.spec.replicas = 3), newerGrove);
+    expect(found.map((f) => [f.rule, f.path, f.severity])).toEqual([['schema.unknownField', `${TEMPLATE}/newerGroveField`, 'warning']]);
+    expect(found[0]!.message).toContain('the running object has it');
+  });
+
+  test('one the edit adds is still an error (the apiserver refuses it under strict field validation)', () => {
+    const found = update((p) => (p.template.typoField = 1));
+    expect(found.map((f) => [f.rule, f.path, f.severity])).toEqual([['schema.unknownField', `${TEMPLATE}/typoField`, 'error']]);
+  });
+});
