@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { parse } from 'yaml';
 import { draft, settled } from './support/builder';
 import { pasteIntoEditor, tabUntilFocused } from './support/page';
 
@@ -221,4 +222,59 @@ test('every clique added by keyboard while the group is chosen goes into it, as 
   await page.keyboard.press('Enter');
   await expect(notice(page)).toHaveText('Added clique decode-worker-4.');
   await expect(page.getByTestId('clique-decode-worker-4')).toHaveAttribute('data-group', '');
+});
+
+test('two cliques of one name (Grove refuses it) are drawn and edited each as itself; the finding stays until one is renamed', async ({ page }) => {
+  await open(page);
+  await pasteStack(page, [
+    ['x', []],
+    ['a', []],
+    ['a', []],
+  ]);
+  const first = node(page, 'clique:a');
+  const second = node(page, 'clique:a#2');
+  await expect(first).toBeVisible();
+  await expect(second).toBeVisible();
+  const [boxA, boxB] = [await settled(first), await settled(second)];
+  expect(boxA.x + boxA.width <= boxB.x || boxB.x + boxB.width <= boxA.x || boxA.y + boxA.height <= boxB.y || boxB.y + boxB.height <= boxA.y, 'the two do not overlap').toBe(true);
+  // The validator's finding is the second one's: on its node, and the list names it.
+  const duplicate = page.getByTestId('builder-finding').filter({ hasText: 'duplicate entry (name="a")' });
+  await expect(duplicate).toHaveCount(1);
+  await expect(duplicate.getByTestId('builder-finding-place')).toContainText('clique a#2');
+  await expect(second.getByTestId('node-findings')).toBeVisible();
+
+  // The second selected: the inspector edits it, not the first.
+  await second.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Inspector · clique a#2', exact: true })).toBeVisible();
+  const inspector = page.getByTestId('inspector');
+  const replicas = inspector.getByRole('textbox', { name: 'Replicas (pods)', exact: true });
+  await replicas.fill('3');
+  await replicas.press('Enter');
+  await inspector.getByRole('checkbox', { name: 'x', exact: true }).check();
+  const cliquesOf = async () => (parse((await draft(page)).text) as { spec: { template: { cliques: { name: string; spec: { replicas: number; startsAfter?: string[] } }[] } } }).spec.template.cliques;
+  await expect.poll(async () => (await cliquesOf()).map((c) => [c.name, c.spec.replicas, c.spec.startsAfter ?? []])).toEqual([
+    ['x', 1, []],
+    ['a', 1, []],
+    ['a', 3, ['x']],
+  ]);
+  await expect(page.locator('.react-flow__edge[data-id="x->a#2"]')).toHaveCount(1);
+
+  // Renamed, the second is itself still (its place and its edge), and the finding goes.
+  const placed = await draft(page);
+  const name = inspector.getByRole('textbox', { name: 'Name', exact: true });
+  await name.fill('c');
+  await name.press('Enter');
+  await expect.poll(async () => (await cliquesOf()).map((c) => [c.name, c.spec.replicas, c.spec.startsAfter ?? []])).toEqual([
+    ['x', 1, []],
+    ['a', 1, []],
+    ['c', 3, ['x']],
+  ]);
+  await expect(page.getByRole('heading', { name: 'Inspector · clique c', exact: true })).toBeVisible();
+  const renamed = await draft(page);
+  expect(renamed.at('c')).toEqual(placed.at('a#2'));
+  expect(renamed.at('a')).toEqual(placed.at('a'));
+  await expect(node(page, 'clique:a#2')).toHaveCount(0);
+  await expect(page.locator('.react-flow__edge[data-id="x->c"]')).toHaveCount(1);
+  await expect(duplicate).toHaveCount(0);
 });

@@ -16,7 +16,7 @@ import {
   type OnNodeDrag,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
-import { cycleThrough, edgesOnceExplicit, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import { cliqueOfRef, cycleThrough, edgesOnceExplicit, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { FindingCounts } from '@/lib/builder/findings';
 import { heldMoveHint, settleKeyboardMove } from '@/lib/builder/keyboardMove';
 import { CLIQUE_SIZE, cliqueKey, frameIds, groupAt, groupFrame, groupKey, kindOf, type Layout, type Point } from '@/lib/builder/layout';
@@ -28,9 +28,10 @@ import { EDGE_TYPES, NODE_TYPES, type BuilderFlowNode, type GroupFlowNode } from
 export const PALETTE_MIME = 'application/x-canopy-palette';
 
 export interface CanvasSelection {
+  /** Clique refs (CliqueNode.ref: the name, unless an earlier clique has it; the node id is `clique:<ref>`). */
   cliques: string[];
   groups: string[];
-  /** Edge ids `from->to`. */
+  /** Edge ids `<fromRef>-><toRef>` (edgeId). */
   edges: string[];
 }
 
@@ -118,18 +119,19 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
     });
   });
   for (const c of graph.cliques) {
-    const abs = layout.positions[cliqueKey(c.name)] ?? { x: 0, y: 0 };
+    // Each clique its own node, by ref: two of one name (Grove refuses it) are both drawn, each selected and edited apart.
+    const abs = layout.positions[cliqueKey(c.ref)] ?? { x: 0, y: 0 };
     const parent = c.group ? frames.get(c.group) : undefined;
-    const counted = counts[cliqueKey(c.name)] ?? { errors: 0, warnings: 0 };
+    const counted = counts[cliqueKey(c.ref)] ?? { errors: 0, warnings: 0 };
     nodes.push({
-      id: cliqueKey(c.name),
+      id: cliqueKey(c.ref),
       type: 'clique',
       position: parent ? { x: abs.x - parent.x, y: abs.y - parent.y } : abs,
       ...(parent ? { parentId: groupKey(c.group!) } : {}),
       data: {
         name: c.name,
         roleName: c.roleName,
-        kind: kindOf(layout, c.name, c.roleName),
+        kind: kindOf(layout, c.ref, c.roleName),
         replicas: c.replicas,
         gpus: c.gpus,
         group: c.group,
@@ -139,7 +141,7 @@ function toFlowNodes(graph: BuilderGraph, layout: Layout, counts: Record<string,
         budget: NAME_BUDGET,
       },
       zIndex: CLIQUE_Z,
-      ariaLabel: `clique ${c.name}`,
+      ariaLabel: `clique ${c.ref}`,
       width: CLIQUE_SIZE.width,
       height: CLIQUE_SIZE.height,
     });
@@ -479,7 +481,10 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
           if (c.source.startsWith('clique:') && c.target.startsWith('clique:')) onConnect(c.source.slice(7), c.target.slice(7));
         }}
         // A cycle is refused while it is drawn (the handle shows invalid), and said why when dropped.
-        isValidConnection={(c) => c.source !== c.target && !cycleThrough(edgesOnceExplicit(graph), c.source.slice(7), c.target.slice(7))}
+        isValidConnection={(c) => {
+          const [from, to] = [cliqueOfRef(graph, c.source.slice(7))?.name, cliqueOfRef(graph, c.target.slice(7))?.name];
+          return c.source !== c.target && from !== undefined && to !== undefined && !cycleThrough(edgesOnceExplicit(graph), from, to);
+        }}
         onConnectEnd={(_, state) => {
           if (state.isValid !== false || !state.fromNode || !state.toNode || !state.fromHandle || !state.toHandle) return;
           if (state.toHandle.type === state.fromHandle.type) return;

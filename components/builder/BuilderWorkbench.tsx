@@ -33,13 +33,14 @@ import {
 } from '@/lib/builder/edits';
 import { countFindings, findingTarget } from '@/lib/builder/findings';
 import { checkAgainstRunning, copyOfLiveText, liveStackText, loadedStackOf, parseEditParam, runningTargets, stackKey, type LoadedStack } from '@/lib/builder/liveStack';
-import { graphFromObject, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import { cliqueOfRef, graphFromObject, namedByRef, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import { createHistory, NO_TYPING, openingHistory, pushHistory, redo, typingStep, undo, type History } from '@/lib/builder/history';
 import {
   autoLayout,
   cliqueKey,
   completeLayout,
   EMPTY_LAYOUT,
+  frameIds,
   freeSpot,
   GROUP_DROP_SLOT,
   GROUP_PADDING,
@@ -51,6 +52,7 @@ import {
   moveGroup,
   placePastedGroups,
   pruneLayout,
+  renameCliqueInLayout,
   renameInLayout,
   type Layout,
   type Point,
@@ -98,14 +100,15 @@ const OTHER_TAB_STEP = 'other-tab';
 const draftOf = (w: Work, flavour: Flavour): SavedWork => ({ text: w.text, layout: w.layout, flavour, ...(w.opened ? { opened: w.opened } : {}) });
 
 /** The canvas node or edge that has keyboard focus (React Flow puts its id in data-id), as a selection of it alone. */
-function focusedCanvasItem(target: EventTarget | null): CanvasSelection | null {
+function focusedCanvasItem(target: EventTarget | null, graph: BuilderGraph): CanvasSelection | null {
   const el = (target as Element | null)?.closest?.('.react-flow__node[data-id], .react-flow__edge[data-id]');
   const id = el?.getAttribute('data-id');
   if (!el || !id) return null;
   if (el.classList.contains('react-flow__edge')) return { ...EMPTY_SELECTION, edges: [id] };
   if (id.startsWith('clique:')) return { ...EMPTY_SELECTION, cliques: [id.slice('clique:'.length)] };
-  if (id.startsWith('group:')) return { ...EMPTY_SELECTION, groups: [id.slice('group:'.length)] };
-  return null;
+  // A frame is its group, by name: another of a name has an id of its own (frameIds).
+  const group = graph.groups[frameIds(graph.groups.map((g) => g.name)).indexOf(id)];
+  return group ? { ...EMPTY_SELECTION, groups: [group.name] } : null;
 }
 
 /** Whether a text read is another PodCliqueSet than the graph shown: another name or namespace. */
@@ -238,10 +241,12 @@ function BuilderWorkbenchInner() {
   }, [graph.namespace, graph.name, defaultNamespace, livePcs, livePcsAvailability]);
   const view = useMemo(() => (report ? viewReport(report) : null), [report]);
   const pcsFindings = useMemo(() => report?.documents.find((d) => d.index === pcsIndex)?.findings ?? [], [report, pcsIndex]);
-  const counts = useMemo(() => countFindings(graph, pcsFindings), [graph, pcsFindings]);
+  // Cliques by ref: a finding of the second of two cliques of one name is that node's, and jumps to it.
+  const graphByRef = useMemo(() => namedByRef(graph), [graph]);
+  const counts = useMemo(() => countFindings(graphByRef, pcsFindings), [graphByRef, pcsFindings]);
   const findings: BuilderFinding[] = useMemo(
-    () => (view?.all ?? []).map((entry) => ({ entry, target: entry.path !== null && entry.document === pcsIndex ? findingTarget(graph, entry.path) : { kind: 'stack' as const } })),
-    [view, graph, pcsIndex],
+    () => (view?.all ?? []).map((entry) => ({ entry, target: entry.path !== null && entry.document === pcsIndex ? findingTarget(graphByRef, entry.path) : { kind: 'stack' as const } })),
+    [view, graphByRef, pcsIndex],
   );
   // Counted as the findings list shows them (the parser gives a document's syntax errors as one), so the panels agree with it.
   const listedErrors = useMemo(() => findings.filter((f) => f.entry.severity === 'error'), [findings]);
@@ -430,7 +435,7 @@ function BuilderWorkbenchInner() {
     if (!loaded || !read.ok || readText !== workRef.current.text) return;
     const text = readText;
     const base = pruneLayout(work.layout, graph);
-    const unplaced = graph.cliques.filter((c) => !base.positions[cliqueKey(c.name)]);
+    const unplaced = graph.cliques.filter((c) => !base.positions[cliqueKey(c.ref)]);
     if (unplaced.length === 0) return;
     const whole = unplaced.length === graph.cliques.length;
     let cancelled = false;
@@ -509,7 +514,7 @@ function BuilderWorkbenchInner() {
       const selectedGroup =
         selection.groups.length === 1 && selection.cliques.length === 0
           ? selection.groups[0]!
-          : run && selection.groups.length === 0 && selection.cliques.length > 0 && selection.cliques.every((c) => run.cliques.includes(c) && g.cliques.find((x) => x.name === c)?.group === run.group)
+          : run && selection.groups.length === 0 && selection.cliques.length > 0 && selection.cliques.every((c) => run.cliques.includes(c) && cliqueOfRef(g, c)?.group === run.group)
             ? run.group
             : null;
       let group: string | null;
@@ -551,24 +556,23 @@ function BuilderWorkbenchInner() {
       for (const m of moves) if (m.key.startsWith('group:')) l = moveGroup(l, g, m.key.slice(6), m.position);
       const movedGroups = new Set(moves.filter((m) => m.key.startsWith('group:')).map((m) => m.key.slice(6)));
       // A clique whose frame moved too went with it (moveGroup placed it).
-      const cliqueMoves = moves.filter((m) => m.key.startsWith('clique:') && !movedGroups.has(g.cliques.find((c) => c.name === m.key.slice(7))?.group ?? ''));
+      const cliqueMoves = moves.filter((m) => m.key.startsWith('clique:') && !movedGroups.has(cliqueOfRef(g, m.key.slice(7))?.group ?? ''));
       l = { ...l, positions: { ...l.positions, ...Object.fromEntries(cliqueMoves.map((m) => [m.key, m.position])) } };
       let text = workRef.current.text;
       const changes: string[] = [];
       const refused: string[] = [];
       for (const m of cliqueMoves) {
-        const name = m.key.slice(7);
-        const c = g.cliques.find((x) => x.name === name);
+        const c = cliqueOfRef(g, m.key.slice(7));
         if (!c) continue;
         const target = groupAt(before, g, m.position);
         if (target === c.group) continue;
-        const r = moveIntoGroup(text, name, target);
+        const r = moveIntoGroup(text, c.ref, target);
         if (!r.ok) {
           refused.push(r.message);
           continue;
         }
         text = r.text;
-        changes.push(target ? `${name} joined ${target}` : `${name} left ${c.group}`);
+        changes.push(target ? `${c.name} joined ${target}` : `${c.name} left ${c.group}`);
       }
       // The move itself took (commit clears an older error); what was refused of it is said after.
       commit({ text, layout: l });
@@ -703,7 +707,7 @@ function BuilderWorkbenchInner() {
         const text = window.getSelection();
         if ((!onCanvas && text && !text.isCollapsed) || !copy()) return;
       } else if (mod && key === 'v') paste();
-      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete(focusedCanvasItem(e.target));
+      else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) requestDelete(focusedCanvasItem(e.target, graphRef.current));
       else if (!mod && e.shiftKey && key === 'l') void runAutoLayout();
       else return;
       e.preventDefault();
@@ -714,7 +718,7 @@ function BuilderWorkbenchInner() {
 
   // ---- inspector callbacks
   const inspectorSelection: InspectorProps['selection'] = useMemo(() => {
-    if (selection.cliques.length === 1 && selection.groups.length === 0 && graph.cliques.some((c) => c.name === selection.cliques[0])) return { kind: 'clique', name: selection.cliques[0]! };
+    if (selection.cliques.length === 1 && selection.groups.length === 0 && cliqueOfRef(graph, selection.cliques[0]!)) return { kind: 'clique', name: selection.cliques[0]! };
     if (selection.groups.length === 1 && selection.cliques.length === 0 && graph.groups.some((g) => g.name === selection.groups[0])) return { kind: 'group', name: selection.groups[0]! };
     return { kind: 'stack' };
   }, [selection, graph]);
@@ -723,8 +727,10 @@ function BuilderWorkbenchInner() {
   const onSetMany = useCallback((entries: { path: Path; value: unknown }[]) => applyEdit(setFields(workRef.current.text, entries), undefined, `fields:${entries.map((e) => e.path.join('/')).join(',')}`), [applyEdit]);
   const onRenameClique = useCallback(
     (from: string, to: string) => {
+      const renamed = cliqueOfRef(graphRef.current, from);
       const r = renameClique(workRef.current.text, from, to);
-      const ok = applyEdit(r, (l) => renameInLayout(l, 'clique', from, to));
+      // Every clique's place under its ref after the rename (of two of one name, the other takes the plain name, and keeps its place).
+      const ok = applyEdit(r, (l) => (renamed ? renameCliqueInLayout(l, graphRef.current, renamed.index, to) : l));
       // The note names env values that addressed the renamed clique's pods and were rewritten with it.
       if (ok && r.ok && r.note) say(`${r.note}.`);
       if (ok) {
@@ -1213,8 +1219,9 @@ function DeleteDialog({ consequences, onCancel, onConfirm }: { consequences: str
       </h2>
       <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">This goes with it:</p>
       <ul className="mt-1 list-disc pl-5 text-xs" data-testid="delete-consequences">
-        {consequences.map((c) => (
-          <li key={c}>{c}</li>
+        {consequences.map((c, i) => (
+          // By place: two cliques of one name (Grove refuses it) read alike.
+          <li key={i}>{c}</li>
         ))}
       </ul>
       <div className="mt-4 flex justify-end gap-2">

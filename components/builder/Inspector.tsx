@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import type { Path } from '@/lib/builder/document';
 import { cliquePath, groupPath, templatePath } from '@/lib/builder/edits';
-import { ROLE_KINDS, ROLE_KIND_LABELS, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
+import { cliqueOfRef, ROLE_KINDS, ROLE_KIND_LABELS, type BuilderGraph, type RoleKind } from '@/lib/builder/graph';
 import type { TopologyLevel } from '@/lib/grove/clustertopologybinding';
 import type { Finding } from '@/lib/grove/findings';
 import { pointer } from '@/lib/grove/meta';
@@ -49,9 +49,11 @@ export interface InspectorProps {
   fileTopologies?: Record<string, TopologyLevel[]>;
   /** The namespace the server applies a stack without one to (its context's default), when known. */
   defaultNamespace: string | null;
+  /** A clique by its ref (CliqueNode.ref: its name, unless an earlier clique has it), a group by name. */
   selection: { kind: 'stack' } | { kind: 'clique'; name: string } | { kind: 'group'; name: string };
   /** Whether the stack runs (Apply updates it): edits then never touch what Grove refuses to change. */
   stackLife: StackLife;
+  /** Cliques are passed by ref from here on (CliqueNode.ref), so each of two cliques of one name is edited apart. */
   kindOf: (clique: string) => RoleKind;
   onSet: SetField;
   /** Several fields as one edit; false when refused. */
@@ -254,7 +256,7 @@ function GroupInspector(props: InspectorProps & { name: string }) {
 
 function CliqueInspector(props: InspectorProps & { name: string }) {
   const { graph, object, findings, onSet } = props;
-  const c = graph.cliques.find((x) => x.name === props.name);
+  const c = cliqueOfRef(graph, props.name);
   if (!c) return null;
   const common = { object, findings, onSet };
   const p = (...rest: (string | number)[]) => cliquePath(c.index, ...rest);
@@ -264,7 +266,8 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
   const groupTopo = groupIndex !== undefined ? valueAt(object, groupPath(groupIndex, 'topologyConstraint', 'topologyName')) : undefined;
   const stackTopo = valueAt(object, templatePath('topologyConstraint', 'topologyName'));
   const inherited = [groupTopo, stackTopo].find((v): v is string => typeof v === 'string' && v !== '');
-  const kind = props.kindOf(c.name);
+  const kind = props.kindOf(c.ref);
+  const otherNames = [...new Set(graph.cliques.map((o) => o.name))].filter((n) => n !== c.name);
   const setReplicas: SetField = (_path, value) => props.onSetMany(replicasEdit(c, value, props.stackLife));
   return (
     <>
@@ -276,11 +279,11 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
           findings={findings}
           createOnly
           budget={(draft) => ({ used: nameBudgetUsed(graph.name, draft, c.group ?? undefined), limit: NAME_BUDGET, detail: c.group ? 'stack + group + clique' : 'stack + clique' })}
-          onCommit={(to) => props.onRenameClique(c.name, to)}
+          onCommit={(to) => props.onRenameClique(c.ref, to)}
         />
         <div className="flex flex-col gap-0.5">
           <FieldLabel htmlFor="clique-kind" label="Role kind (canvas only)" />
-          <select id="clique-kind" className={inputClass} value={kind} onChange={(e) => props.onSetKind(c.name, e.currentTarget.value as RoleKind)}>
+          <select id="clique-kind" className={inputClass} value={kind} onChange={(e) => props.onSetKind(c.ref, e.currentTarget.value as RoleKind)}>
             {ROLE_KINDS.map((k) => (
               <option key={k} value={k}>
                 {ROLE_KIND_LABELS[k]}
@@ -294,8 +297,8 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
           <Field {...common} label="Min available" path={p('spec', 'minAvailable')} codec={intCodec} createOnly />
         </div>
         <div className="flex flex-col gap-0.5">
-          <FieldLabel htmlFor={fieldId(['group', c.name])} label="Scaling group" createOnly />
-          <select id={fieldId(['group', c.name])} className={inputClass} value={c.group ?? ''} onChange={(e) => props.onMoveToGroup(c.name, e.currentTarget.value || null)}>
+          <FieldLabel htmlFor={fieldId(['group', c.ref])} label="Scaling group" createOnly />
+          <select id={fieldId(['group', c.ref])} className={inputClass} value={c.group ?? ''} onChange={(e) => props.onMoveToGroup(c.ref, e.currentTarget.value || null)}>
             <option value="">(standalone)</option>
             {graph.groups.map((g) => (
               <option key={g.name} value={g.name}>
@@ -310,21 +313,28 @@ function CliqueInspector(props: InspectorProps & { name: string }) {
             <CreateOnlyMark />
             <CreateOnlyNote createOnly />
           </legend>
-          {graph.cliques.filter((o) => o.name !== c.name).length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">No other cliques.</p>}
+          {otherNames.length === 0 && <p className="text-[11px] text-zinc-500 dark:text-zinc-400">No other cliques.</p>}
+          {/* startsAfter names cliques: each other name once. */}
           <div className="flex flex-wrap gap-x-3 gap-y-1">
-            {graph.cliques
-              .filter((o) => o.name !== c.name)
-              .map((o) => (
-                <label key={o.name} className="flex items-center gap-1 text-xs">
-                  <input type="checkbox" checked={c.startsAfter.includes(o.name)} onChange={(e) => props.onToggleStartsAfter(o.name, c.name, e.currentTarget.checked)} />
-                  {o.name}
-                </label>
-              ))}
+            {otherNames.map((name) => (
+              <label key={name} className="flex items-center gap-1 text-xs">
+                <input type="checkbox" checked={c.startsAfter.includes(name)} onChange={(e) => props.onToggleStartsAfter(name, c.ref, e.currentTarget.checked)} />
+                {name}
+              </label>
+            ))}
           </div>
           <FieldFindings findings={findings} path={p('spec', 'startsAfter')} />
         </fieldset>
       </Section>
-      <InspectorContainers clique={c} object={object} findings={findings} onSet={onSet} onAddContainer={props.onAddContainer} onRemoveContainer={props.onRemoveContainer} />
+      {/* The containers' actions name this clique by ref, not by the name they pass. */}
+      <InspectorContainers
+        clique={c}
+        object={object}
+        findings={findings}
+        onSet={onSet}
+        onAddContainer={(_name, list) => props.onAddContainer(c.ref, list)}
+        onRemoveContainer={(_name, list, index) => props.onRemoveContainer(c.ref, list, index)}
+      />
       <Section title="Scheduling">
         <Field {...common} label="Node selector (key=value per line)" path={p('spec', 'podSpec', 'nodeSelector')} codec={mapCodec} multiline />
         <Field {...common} label="Tolerations (key=value:Effect per line)" path={p('spec', 'podSpec', 'tolerations')} codec={tolerationsCodec} multiline readOnlyReason={tolerationsProblem ? inYaml(tolerationsProblem) : undefined} />

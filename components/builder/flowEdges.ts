@@ -16,7 +16,8 @@ export interface StartupEdgeData extends Record<string, unknown> {
 }
 export type StartupFlowEdge = Edge<StartupEdgeData, 'startup'>;
 
-export const edgeId = (from: string, to: string) => `${from}->${to}`;
+/** An edge's id, from the refs (CliqueNode.ref) of the cliques it joins. */
+export const edgeId = (fromRef: string, toRef: string) => `${fromRef}->${toRef}`;
 
 const STARTUP_NAMES: Record<string, string> = { CliqueStartupTypeAnyOrder: 'AnyOrder', CliqueStartupTypeInOrder: 'InOrder', CliqueStartupTypeExplicit: 'Explicit' };
 
@@ -44,10 +45,11 @@ export function toFlowEdges(graph: BuilderGraph): StartupFlowEdge[] {
   return graph.edges.map((e) => {
     const implied = e.kind === 'implied';
     return {
-      id: edgeId(e.from, e.to),
+      // By ref: of two cliques of one name (Grove refuses it), each its own node, the edge meets the one it is of.
+      id: edgeId(e.fromRef, e.toRef),
       type: 'startup',
-      source: cliqueKey(e.from),
-      target: cliqueKey(e.to),
+      source: cliqueKey(e.fromRef),
+      target: cliqueKey(e.toRef),
       sourceHandle: 'out',
       targetHandle: 'in',
       markerEnd: e.kind === 'ignored' ? { type: MarkerType.ArrowClosed, color: IGNORED_STROKE } : { type: MarkerType.ArrowClosed },

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { checkManifestText } from '../grove/check';
 import { readBuilderText } from './document';
-import { addClique, addGroup, addStartsAfter, copyCliques, copySelection, deleteSelection, deletionConsequences, moveIntoGroup, pasteCliques, pasteClipboard, removeStartsAfter, renameClique, renameGroup, setField, type EditResult, type PasteResult } from './edits';
+import { addClique, addContainer, addGroup, addStartsAfter, copyCliques, copySelection, deleteSelection, deletionConsequences, moveIntoGroup, pasteCliques, pasteClipboard, removeStartsAfter, renameClique, renameGroup, setField, type EditResult, type PasteResult } from './edits';
 import { cycleThrough, edgesOnceExplicit, graphFromObject } from './graph';
 import { stackText } from './templates';
 
@@ -86,7 +86,7 @@ describe('graph edits on the YAML document', () => {
     const g = graphOf(stackText('multi-node-disaggregated-frontend', 'vllm'));
     expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'pleader', 'pworker', 'dleader', 'dworker']);
     expect(g.groups.map((x) => [x.name, x.cliqueNames])).toEqual([['prefill', ['pleader', 'pworker']], ['decode', ['dleader', 'dworker']]]);
-    expect(g.edges).toEqual([{ from: 'pleader', to: 'frontend', kind: 'explicit' }, { from: 'dleader', to: 'frontend', kind: 'explicit' }]);
+    expect(g.edges).toEqual([{ from: 'pleader', to: 'frontend', fromRef: 'pleader', toRef: 'frontend', kind: 'explicit' }, { from: 'dleader', to: 'frontend', fromRef: 'dleader', toRef: 'frontend', kind: 'explicit' }]);
     expect(g.cliques.find((c) => c.name === 'pworker')!.group).toBe('prefill');
   });
 
@@ -122,7 +122,7 @@ describe('graph edits on the YAML document', () => {
     expect(first.ok && first.note).toMatch(/Explicit/);
     const text = ok(first);
     expect(parse(text.split('---')[0]!).spec.template.cliqueStartupType).toBe('CliqueStartupTypeExplicit');
-    expect(graphOf(text).edges).toEqual([{ from: 'worker', to: 'frontend', kind: 'explicit' }]);
+    expect(graphOf(text).edges).toEqual([{ from: 'worker', to: 'frontend', fromRef: 'worker', toRef: 'frontend', kind: 'explicit' }]);
     const cycle = addStartsAfter(text, 'frontend', 'worker');
     expect(cycle.ok).toBe(false);
     expect(!cycle.ok && cycle.message).toMatch(/cycle/);
@@ -147,9 +147,9 @@ describe('graph edits on the YAML document', () => {
     text = ok(r);
     expect(parse(text.split('---')[0]!).spec.template.cliqueStartupType).toBe('CliqueStartupTypeExplicit');
     expect(graphOf(text).edges).toEqual([
-      { from: 'frontend', to: 'worker', kind: 'explicit' },
-      { from: 'worker', to: 'cache', kind: 'explicit' },
-      { from: 'frontend', to: 'cache', kind: 'explicit' },
+      { from: 'frontend', to: 'worker', fromRef: 'frontend', toRef: 'worker', kind: 'explicit' },
+      { from: 'worker', to: 'cache', fromRef: 'worker', toRef: 'cache', kind: 'explicit' },
+      { from: 'frontend', to: 'cache', fromRef: 'frontend', toRef: 'cache', kind: 'explicit' },
     ]);
     expect(text).toContain('# the front door');
   });
@@ -203,7 +203,7 @@ describe('graph edits on the YAML document', () => {
     text = ok(renameClique(text, 'worker', 'decode'));
     const g = graphOf(text);
     expect(g.groups[0]!.cliqueNames).toEqual(['decode']);
-    expect(g.edges).toEqual([{ from: 'decode', to: 'frontend', kind: 'explicit' }]);
+    expect(g.edges).toEqual([{ from: 'decode', to: 'frontend', fromRef: 'decode', toRef: 'frontend', kind: 'explicit' }]);
     expect(renameClique(text, 'decode', 'frontend').ok).toBe(false);
     expect(renameClique(text, 'decode', 'Bad_Name').ok).toBe(false);
     const long = renameClique(text, 'decode', 'a'.repeat(64));
@@ -252,7 +252,7 @@ describe('graph edits on the YAML document', () => {
     text = ok(pasteCliques(text, copied));
     const g = graphOf(text);
     expect(g.cliques.map((c) => c.name)).toEqual(['frontend', 'worker', 'frontend-2', 'worker-2']);
-    expect(g.edges).toContainEqual({ from: 'worker-2', to: 'frontend-2', kind: 'explicit' });
+    expect(g.edges).toContainEqual({ from: 'worker-2', to: 'frontend-2', fromRef: 'worker-2', toRef: 'frontend-2', kind: 'explicit' });
     expect(new Set(g.cliques.map((c) => c.roleName)).size).toBe(4);
   });
 
@@ -335,17 +335,17 @@ describe('startup edges as Grove treats them', () => {
   test('InOrder: the sequence is drawn as implied edges; startsAfter entries it ignores are drawn as ignored, once', () => {
     const text = stack('    cliqueStartupType: CliqueStartupTypeInOrder\n', clique('a', ', startsAfter: [c]'), clique('b', ', startsAfter: [a]'), clique('c', ', startsAfter: [a]'));
     expect(graphOf(text).edges).toEqual([
-      { from: 'a', to: 'b', kind: 'implied' },
-      { from: 'b', to: 'c', kind: 'implied' },
-      { from: 'c', to: 'a', kind: 'ignored' },
-      { from: 'a', to: 'c', kind: 'ignored' },
+      { from: 'a', to: 'b', fromRef: 'a', toRef: 'b', kind: 'implied' },
+      { from: 'b', to: 'c', fromRef: 'b', toRef: 'c', kind: 'implied' },
+      { from: 'c', to: 'a', fromRef: 'c', toRef: 'a', kind: 'ignored' },
+      { from: 'a', to: 'c', fromRef: 'a', toRef: 'c', kind: 'ignored' },
     ]);
   });
 
   test('AnyOrder (also when unset): every startsAfter entry is ignored; Explicit: honoured', () => {
     const entries = [clique('a'), clique('b', ', startsAfter: [a]')];
-    expect(graphOf(stack('', ...entries)).edges).toEqual([{ from: 'a', to: 'b', kind: 'ignored' }]);
-    expect(graphOf(stack('    cliqueStartupType: CliqueStartupTypeExplicit\n', ...entries)).edges).toEqual([{ from: 'a', to: 'b', kind: 'explicit' }]);
+    expect(graphOf(stack('', ...entries)).edges).toEqual([{ from: 'a', to: 'b', fromRef: 'a', toRef: 'b', kind: 'ignored' }]);
+    expect(graphOf(stack('    cliqueStartupType: CliqueStartupTypeExplicit\n', ...entries)).edges).toEqual([{ from: 'a', to: 'b', fromRef: 'a', toRef: 'b', kind: 'explicit' }]);
   });
 
   test('an implied edge cannot be removed (no startsAfter behind it), and the refusal says what sets it', () => {
@@ -359,7 +359,7 @@ describe('startup edges as Grove treats them', () => {
 
   test('InOrder to Explicit: the sequence becomes startsAfter, the ignored entries go, so no cycle is written', () => {
     const text = stack('    cliqueStartupType: CliqueStartupTypeInOrder\n', clique('a', ', startsAfter: [c]'), clique('b'), clique('c'));
-    expect(edgesOnceExplicit(graphOf(text))).toEqual([{ from: 'a', to: 'b' }, { from: 'b', to: 'c' }]);
+    expect(edgesOnceExplicit(graphOf(text))).toEqual([{ from: 'a', to: 'b', fromRef: 'a', toRef: 'b' }, { from: 'b', to: 'c', fromRef: 'b', toRef: 'c' }]);
     const after = ok(addStartsAfter(text, 'a', 'c'));
     expect(graphOf(after).cliques.map((c) => [c.name, c.startsAfter])).toEqual([['a', []], ['b', ['a']], ['c', ['b', 'a']]]);
     expect(errorsOf(after)).toEqual([]);
@@ -604,5 +604,55 @@ describe('copies and renames keep what the YAML says', () => {
     const written = SECTIONS.replace('value: pleader-0}', 'value: "sections-0-prefill-1-pleader-3.sections-0.default.svc.cluster.local $(A)-x-pleader-0 $(A)-pleader-sidecar-0"}');
     const env = (renameClique(written, 'pleader', 'pfl') as { text: string }).text;
     expect(env).toContain('"sections-0-prefill-1-pfl-3.sections-0.default.svc.cluster.local $(A)-x-pleader-0 $(A)-pleader-sidecar-0"');
+  });
+});
+
+describe('two cliques of one name (Grove refuses it; the YAML can say it): each is edited as itself, by ref', () => {
+  // x; a (index 1); b; a again (index 3), which starts after x.
+  const twice = stack('    cliqueStartupType: CliqueStartupTypeExplicit\n', clique('x'), clique('a'), clique('b'), clique('a', ', startsAfter: [x]'));
+  const specOf = (text: string, index: number) => parse(text).spec.template.cliques[index];
+
+  test('each has a ref of its own; the edge meets the one whose startsAfter it is; the validator still reports the name', () => {
+    const g = graphOf(twice);
+    expect(g.cliques.map((c) => c.ref)).toEqual(['x', 'a', 'b', 'a#2']);
+    expect(g.edges).toEqual([{ from: 'x', to: 'a', fromRef: 'x', toRef: 'a#2', kind: 'explicit' }]);
+    expect(errorsOf(twice)).toContain('schema.listMapKey /spec/template/cliques/3');
+  });
+
+  test('renaming one renames it alone; the references name the other, which keeps the name', () => {
+    const second = ok(renameClique(twice, 'a#2', 'c'));
+    expect(graphOf(second).cliques.map((c) => [c.name, c.startsAfter])).toEqual([['x', []], ['a', []], ['b', []], ['c', ['x']]]);
+    const first = ok(renameClique(stack('', clique('x', ', startsAfter: [a]'), clique('a'), clique('a')), 'a', 'c'));
+    expect(graphOf(first).cliques.map((c) => [c.name, c.startsAfter])).toEqual([['x', ['a']], ['c', []], ['a', []]]);
+    // Renamed to its own name: nothing to do, not "taken".
+    expect(renameClique(twice, 'a#2', 'a')).toEqual({ ok: true, text: twice });
+  });
+
+  test('startsAfter is added to and removed from the one meant', () => {
+    const added = ok(addStartsAfter(twice, 'b', 'a#2'));
+    expect(specOf(added, 3).spec.startsAfter).toEqual(['x', 'b']);
+    expect(specOf(added, 1).spec.startsAfter).toBeUndefined();
+    const onFirst = ok(addStartsAfter(twice, 'x', 'a'));
+    expect(specOf(onFirst, 1).spec.startsAfter).toEqual(['x']);
+    expect(!addStartsAfter(twice, 'x', 'a#2').ok).toBe(true);
+    const removed = ok(removeStartsAfter(twice, 'x', 'a#2'));
+    expect(specOf(removed, 3).spec.startsAfter).toBeUndefined();
+  });
+
+  test('deleting one deletes it alone, and its edge; the references to the name stay for the other', () => {
+    const text = stack('    cliqueStartupType: CliqueStartupTypeExplicit\n', clique('x', ', startsAfter: [a]'), clique('a'), clique('a', ', startsAfter: [x]'));
+    expect(deletionConsequences(graphOf(text), { cliques: ['a#2'], groups: [] })).toEqual(['clique a', 'startup edge: a starts after x']);
+    const after = ok(deleteSelection(text, { cliques: ['a#2'], groups: [] }));
+    expect(graphOf(after).cliques.map((c) => [c.name, c.startsAfter])).toEqual([['x', ['a']], ['a', []]]);
+  });
+
+  test('copy, containers and scaling-group moves act on the one meant; a move into a group is refused (groups list names)', () => {
+    expect(copySelection(twice, { cliques: ['a#2'], groups: [] }).cliques).toEqual([specOf(twice, 3)]);
+    const withSidecar = ok(addContainer(twice, 'a#2', { list: 'containers' }));
+    expect(specOf(withSidecar, 3).spec.podSpec.containers.map((c: { name: string }) => c.name)).toEqual(['app', 'sidecar']);
+    expect(specOf(withSidecar, 1).spec.podSpec.containers).toHaveLength(1);
+    const grouped = ok(addGroup(twice, 'g'));
+    const move = moveIntoGroup(grouped, 'a#2', 'g');
+    expect(!move.ok && move.message).toMatch(/another clique is named "a" too/);
   });
 });

@@ -9,7 +9,7 @@ import { podCliqueName, podHostname, scalingGroupPodCliqueName } from '../grove/
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { CONTAINER_LISTS, containerPath, containersOf, jsonPath, type ContainerList } from './containers';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
-import { cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type RoleKind, type SharingNode } from './graph';
+import { cliqueOfRef, cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type CliqueNode, type RoleKind, type SharingNode } from './graph';
 import { cliqueForKind, type Flavour } from './templates';
 
 export type EditResult = { ok: true; text: string; note?: string } | { ok: false; message: string };
@@ -94,6 +94,11 @@ function nameError(name: string, g: BuilderGraph, except?: string): string | nul
   if (invalid) return `"${name}" is not a valid name: it ${invalid}`;
   if (name !== except && allNames(g).includes(name)) return `"${name}" is already taken by another clique or scaling group`;
   return null;
+}
+
+/** Whether another clique has this one's name (Grove refuses that; the YAML can say it meanwhile). */
+function nameShared(g: BuilderGraph, c: CliqueNode): boolean {
+  return g.cliques.some((o) => o !== c && o.name === c.name);
 }
 
 export interface AddCliqueOptions {
@@ -301,14 +306,16 @@ export function copyCliques(text: string, names: readonly string[]): unknown[] {
   return (Array.isArray(t.cliques) ? t.cliques : []).filter((c) => isRecord(c) && names.includes(String(c.name)));
 }
 
-/** The selection as plain data for the clipboard: selected groups whole, with their members, and the selected cliques (each once). */
+/** The selection as plain data for the clipboard: selected groups whole, with their members, and the selected cliques (by ref; each once). */
 export function copySelection(text: string, sel: Selection): BuilderClipboard {
   const read = readBuilderText(text);
   if (!read.ok) return { cliques: [], groups: [] };
   const t = templateOf(read.object);
   const groups = (Array.isArray(t.podCliqueScalingGroups) ? t.podCliqueScalingGroups : []).filter((g) => isRecord(g) && sel.groups.includes(String(g.name)));
   const members = groups.flatMap((g) => (isRecord(g) && Array.isArray(g.cliqueNames) ? g.cliqueNames.map(String) : []));
-  return { cliques: copyCliques(text, [...sel.cliques, ...members]), groups, source: text };
+  // By index: of two cliques of one name, the one selected.
+  const picked = new Set(graphFromObject(read.object).cliques.filter((c) => sel.cliques.includes(c.ref) || members.includes(c.name)).map((c) => c.index));
+  return { cliques: (Array.isArray(t.cliques) ? t.cliques : []).filter((_, i) => picked.has(i)), groups, source: text };
 }
 
 /** Adds an (empty) scaling group; returns its name in `note`. */
@@ -333,12 +340,18 @@ function addToGroup(d: Document, graph: BuilderGraph, clique: string, group: str
   return null;
 }
 
-/** Puts a clique into a scaling group (or takes it out with `group` null). */
-export function moveIntoGroup(text: string, clique: string, group: string | null): EditResult {
+/**
+ * Puts the clique `ref` (CliqueNode.ref: its name, unless an earlier clique has it) into a scaling group,
+ * or takes it out with `group` null. Refused for a clique whose name another has: groups list names, so
+ * the other would move too.
+ */
+export function moveIntoGroup(text: string, ref: string, group: string | null): EditResult {
   return edit(text, ({ d, graph }) => {
-    const c = graph.cliques.find((x) => x.name === clique);
-    if (!c) return { refuse: `there is no clique "${clique}"` };
+    const c = cliqueOfRef(graph, ref);
+    if (!c) return { refuse: `there is no clique "${ref}"` };
     if (c.group === group) return;
+    if (nameShared(graph, c)) return { refuse: `another clique is named "${c.name}" too, and scaling groups list cliques by name: rename one of them first` };
+    const clique = c.name;
     for (const g of graph.groups) if (g.cliqueNames.includes(clique)) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], clique, false);
     if (group) {
       const bad = addToGroup(d, graph, clique, group);
@@ -349,20 +362,25 @@ export function moveIntoGroup(text: string, clique: string, group: string | null
 }
 
 /**
- * `to` starts after `from`. Refuses a cycle; switches the startup type to Explicit when it was
- * not (startsAfter is only honoured then), and says so in `note`. The cycle check is over the edges
- * that hold once Explicit (edgesOnceExplicit): under InOrder its sequence, which is written out as
- * startsAfter (the entries InOrder ignored are dropped); under AnyOrder every startsAfter entry
- * already written, which the switch starts honouring.
+ * The clique `toRef` starts after `fromRef` (CliqueNode.ref: a clique's name, unless an earlier clique
+ * has it; startsAfter names the clique, so `from` is written by name). Refuses a cycle; switches the
+ * startup type to Explicit when it was not (startsAfter is only honoured then), and says so in `note`.
+ * The cycle check is over the edges that hold once Explicit (edgesOnceExplicit): under InOrder its
+ * sequence, which is written out as startsAfter (the entries InOrder ignored are dropped); under
+ * AnyOrder every startsAfter entry already written, which the switch starts honouring.
  */
-export function addStartsAfter(text: string, from: string, to: string): EditResult {
+export function addStartsAfter(text: string, fromRef: string, toRef: string): EditResult {
   return edit(text, ({ d, graph }) => {
-    const target = graph.cliques.find((c) => c.name === to);
-    if (!target || !graph.cliques.some((c) => c.name === from)) return { refuse: `both ends must be cliques (${from} → ${to})` };
+    const target = cliqueOfRef(graph, toRef);
+    const source = cliqueOfRef(graph, fromRef);
+    if (!target || !source) return { refuse: `both ends must be cliques (${fromRef} → ${toRef})` };
+    const [from, to] = [source.name, target.name];
     const inOrder = graph.startupType === STARTUP_IN_ORDER;
     const switching = graph.startupType !== STARTUP_EXPLICIT;
     const edges = edgesOnceExplicit(graph);
-    if (edges.some((e) => e.from === from && e.to === to)) return { refuse: `${to} already starts after ${from}` };
+    // What this very clique starts after once Explicit: its entries, or under InOrder the clique before it.
+    const before = inOrder ? graph.cliques[graph.cliques.indexOf(target) - 1]?.name : undefined;
+    if (inOrder ? before === from : target.startsAfter.includes(from)) return { refuse: `${to} already starts after ${from}` };
     const existing = switching && !inOrder ? cycleAmong(edges) : null;
     if (existing) {
       return {
@@ -379,9 +397,8 @@ export function addStartsAfter(text: string, from: string, to: string): EditResu
       };
     }
     if (inOrder) {
-      const first = graph.cliques[0];
-      if (first) setOrDelete(d, [...CLIQUES, first.index, 'spec', 'startsAfter'], undefined);
-      for (const e of edges) setOrDelete(d, [...CLIQUES, graph.cliques.find((c) => c.name === e.to)!.index, 'spec', 'startsAfter'], [e.from]);
+      // The sequence written out: each clique after the one listed before it.
+      graph.cliques.forEach((c, i) => setOrDelete(d, [...CLIQUES, c.index, 'spec', 'startsAfter'], i === 0 ? undefined : [graph.cliques[i - 1]!.name]));
     }
     const seq = ensureSeq(d, [...CLIQUES, target.index, 'spec', 'startsAfter']);
     seq.items.push(d.createNode(from) as Node);
@@ -393,14 +410,19 @@ export function addStartsAfter(text: string, from: string, to: string): EditResu
   });
 }
 
-/** Removes `from` from `to`'s startsAfter; refuses an edge with no startsAfter entry behind it (InOrder's sequence). */
-export function removeStartsAfter(text: string, from: string, to: string): EditResult {
+/**
+ * Removes `from` (a clique name, or ref) from the startsAfter of the clique `toRef` (CliqueNode.ref);
+ * refuses an edge with no startsAfter entry behind it (InOrder's sequence).
+ */
+export function removeStartsAfter(text: string, fromRef: string, toRef: string): EditResult {
   return edit(text, ({ d, graph }) => {
-    const target = graph.cliques.find((c) => c.name === to);
-    if (!target) return { refuse: `there is no clique "${to}"` };
+    const target = cliqueOfRef(graph, toRef);
+    if (!target) return { refuse: `there is no clique "${toRef}"` };
+    const from = cliqueOfRef(graph, fromRef)?.name ?? fromRef;
+    const to = target.name;
     const path = [...CLIQUES, target.index, 'spec', 'startsAfter'];
     if (!removeFromList(d, path, from, true)) {
-      const implied = graph.edges.some((e) => e.kind === 'implied' && e.from === from && e.to === to);
+      const implied = graph.edges.some((e) => e.kind === 'implied' && e.from === from && e.toRef === target.ref);
       return {
         refuse: implied
           ? `${to} starts after ${from} because ${STARTUP_IN_ORDER} follows the order of ${jsonPath(CLIQUES)}: change that order, or the startup type, in the YAML pane`
@@ -411,17 +433,21 @@ export function removeStartsAfter(text: string, from: string, to: string): EditR
 }
 
 /**
- * Renames a clique and every reference to it (startsAfter, scaling-group members, resourceSharing
- * filters, and its pods' addresses in env values, see renameAddresses); `note` says which env values changed.
+ * Renames the clique `ref` (CliqueNode.ref: its name, unless an earlier clique has it) and every
+ * reference to it (startsAfter, scaling-group members, resourceSharing filters, and its pods' addresses
+ * in env values, see renameAddresses); `note` says which env values changed. Of two cliques of one name
+ * only the one renamed changes: the references name the other, which keeps the name.
  */
-export function renameClique(text: string, from: string, to: string): EditResult {
+export function renameClique(text: string, ref: string, to: string): EditResult {
   return edit(text, ({ d, graph, object }) => {
-    const c = graph.cliques.find((x) => x.name === from);
-    if (!c) return { refuse: `there is no clique "${from}"` };
+    const c = cliqueOfRef(graph, ref);
+    if (!c) return { refuse: `there is no clique "${ref}"` };
+    const from = c.name;
     if (from === to) return;
     const bad = nameError(to, graph, from);
     if (bad) return { refuse: bad };
     setOrDelete(d, [...CLIQUES, c.index, 'name'], to);
+    if (nameShared(graph, c)) return;
     for (const other of graph.cliques) renameInList(d, [...CLIQUES, other.index, 'spec', 'startsAfter'], from, to);
     for (const g of graph.groups) {
       renameInList(d, [...GROUPS, g.index, 'cliqueNames'], from, to);
@@ -527,32 +553,46 @@ function forEachSharing(d: Document, path: Path, fn: (itemPath: Path) => void): 
 }
 
 export interface Selection {
+  /** Clique refs (CliqueNode.ref: a clique's name, unless an earlier clique has it). */
   cliques: readonly string[];
   groups: readonly string[];
+}
+
+/**
+ * The cliques a selection deletes: those selected (by ref), and every clique of a selected group's
+ * members' names; and the names no clique has once they go (what references to them are removed for).
+ */
+function doomedBy(graph: BuilderGraph, sel: Selection): { cliques: CliqueNode[]; names: Set<string> } {
+  const members = new Set(sel.groups.flatMap((gName) => graph.groups.find((g) => g.name === gName)?.cliqueNames ?? []));
+  const cliques = graph.cliques.filter((c) => sel.cliques.includes(c.ref) || members.has(c.name));
+  const kept = new Set(graph.cliques.filter((c) => !cliques.includes(c)).map((c) => c.name));
+  // A member name listed with no clique of it goes from the lists too, as before.
+  return { cliques, names: new Set([...cliques.map((c) => c.name), ...members].filter((n) => !kept.has(n))) };
 }
 
 /** What deleting a selection takes with it, in words, for the confirmation. */
 export function deletionConsequences(graph: BuilderGraph, sel: Selection): string[] {
   const out: string[] = [];
-  const doomed = new Set(sel.cliques);
+  const { cliques: doomedCliques, names: goneNames } = doomedBy(graph, sel);
   for (const gName of sel.groups) {
     const g = graph.groups.find((x) => x.name === gName);
-    if (!g) continue;
-    out.push(`scaling group ${g.name}`);
-    for (const c of g.cliqueNames) doomed.add(c);
+    if (g) out.push(`scaling group ${g.name}`);
   }
-  for (const c of doomed) out.push(`clique ${c}`);
+  for (const c of doomedCliques) out.push(`clique ${c.name}`);
+  const doomedRefs = new Set(doomedCliques.map((c) => c.ref));
   for (const e of graph.edges) {
     // An implied (InOrder) edge is no startsAfter entry: nothing of it is deleted, the sequence closes up.
     if (e.kind === 'implied') continue;
-    if ((doomed.has(e.from) || doomed.has(e.to)) && !(doomed.has(e.from) && doomed.has(e.to))) out.push(`startup edge: ${e.to} starts after ${e.from}`);
+    // It goes with the clique whose entry it is, or with the name it names; said unless both its ends go.
+    const goes = doomedRefs.has(e.toRef) || goneNames.has(e.from);
+    if (goes && !(doomedRefs.has(e.toRef) && doomedRefs.has(e.fromRef))) out.push(`startup edge: ${e.to} starts after ${e.from}`);
   }
   for (const g of graph.groups) {
     if (sel.groups.includes(g.name)) continue;
-    const left = g.cliqueNames.filter((c) => !doomed.has(c));
+    const left = g.cliqueNames.filter((c) => !goneNames.has(c));
     if (left.length < g.cliqueNames.length && left.length === 0) out.push(`scaling group ${g.name} is left with no cliques`);
   }
-  for (const r of sharingLosingAllChildren(graph, doomed, new Set(sel.groups))) {
+  for (const r of sharingLosingAllChildren(graph, goneNames, new Set(sel.groups))) {
     out.push(`resourceSharing ${r.name}${r.group ? ` of scaling group ${r.group}` : ''} loses its last child and is removed (an empty filter is invalid)`);
   }
   return out;
@@ -575,23 +615,27 @@ function sharingListPath(graph: BuilderGraph, group: string | null): Path | null
   return g ? [...GROUPS, g.index, 'resourceSharing'] : null;
 }
 
-/** Deletes cliques and scaling groups (with their member cliques) and every reference to what went (startsAfter, group members, resourceSharing filters). */
+/**
+ * Deletes cliques (by ref) and scaling groups (with their member cliques) and every reference to what
+ * went (startsAfter, group members, resourceSharing filters): of two cliques of one name, deleting one
+ * leaves the references, which name the other.
+ */
 export function deleteSelection(text: string, sel: Selection): EditResult {
   return edit(text, ({ d, graph }) => {
-    const doomedCliques = new Set(sel.cliques);
-    for (const gName of sel.groups) for (const c of graph.groups.find((g) => g.name === gName)?.cliqueNames ?? []) doomedCliques.add(c);
+    const doomed = doomedBy(graph, sel);
+    const goneNames = doomed.names;
     const doomedGroups = new Set(sel.groups);
     for (const c of graph.cliques) {
-      if (doomedCliques.has(c.name)) continue;
-      for (const gone of c.startsAfter.filter((s) => doomedCliques.has(s))) removeFromList(d, [...CLIQUES, c.index, 'spec', 'startsAfter'], gone, true);
+      if (doomed.cliques.includes(c)) continue;
+      for (const gone of c.startsAfter.filter((s) => goneNames.has(s))) removeFromList(d, [...CLIQUES, c.index, 'spec', 'startsAfter'], gone, true);
     }
     for (const g of graph.groups) {
       if (doomedGroups.has(g.name)) continue;
-      for (const gone of g.cliqueNames.filter((c) => doomedCliques.has(c))) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], gone, false);
+      for (const gone of g.cliqueNames.filter((c) => goneNames.has(c))) removeFromList(d, [...GROUPS, g.index, 'cliqueNames'], gone, false);
     }
     // A filter left naming nothing is invalid (and without it the claim would go to every child), so
     // an entry that loses all its children goes; the others lose the names of what was deleted.
-    const emptied = new Set(sharingLosingAllChildren(graph, doomedCliques, doomedGroups));
+    const emptied = new Set(sharingLosingAllChildren(graph, goneNames, doomedGroups));
     for (const r of [...graph.resourceSharing].reverse()) {
       const list = sharingListPath(graph, r.group);
       if (!list || (r.group !== null && doomedGroups.has(r.group))) continue;
@@ -601,10 +645,10 @@ export function deleteSelection(text: string, sel: Selection): EditResult {
         continue;
       }
       const filter = [...list, r.index, 'filter'];
-      for (const gone of doomedCliques) removeFromList(d, [...filter, 'childCliqueNames'], gone, true);
+      for (const gone of goneNames) removeFromList(d, [...filter, 'childCliqueNames'], gone, true);
       for (const gone of doomedGroups) removeFromList(d, [...filter, 'childScalingGroupNames'], gone, true);
     }
-    deleteItems(seqAt(d, CLIQUES), new Set(graph.cliques.filter((c) => doomedCliques.has(c.name)).map((c) => c.index)));
+    deleteItems(seqAt(d, CLIQUES), new Set(doomed.cliques.map((c) => c.index)));
     deleteItems(seqAt(d, GROUPS), new Set(graph.groups.filter((g) => doomedGroups.has(g.name)).map((g) => g.index)));
     const groups = seqAt(d, GROUPS);
     if (groups && groups.items.length === 0) d.deleteIn(GROUPS);
@@ -663,7 +707,7 @@ export interface AddContainerOptions {
  */
 export function addContainer(text: string, clique: string, options: AddContainerOptions): EditResult {
   return edit(text, ({ d, graph, object }) => {
-    const c = graph.cliques.find((x) => x.name === clique);
+    const c = cliqueOfRef(graph, clique);
     if (!c) return { refuse: `there is no clique "${clique}"` };
     const taken = containersOf(object, c.index).map((x) => x.name);
     const name = options.name ?? uniqueName(options.list === 'containers' ? 'sidecar' : 'init', taken);
@@ -679,7 +723,7 @@ export function addContainer(text: string, clique: string, options: AddContainer
 /** Removes one container of a clique's pod template; refuses the last app container (a pod needs one). */
 export function removeContainer(text: string, clique: string, list: ContainerList, index: number): EditResult {
   return edit(text, ({ d, graph }) => {
-    const c = graph.cliques.find((x) => x.name === clique);
+    const c = cliqueOfRef(graph, clique);
     if (!c) return { refuse: `there is no clique "${clique}"` };
     const listPath = cliquePath(c.index, 'spec', 'podSpec', list);
     const seq = seqAt(d, listPath);

@@ -22,6 +22,12 @@ export const ROLE_KIND_LABELS: Record<RoleKind, string> = {
 
 export interface CliqueNode {
   name: string;
+  /**
+   * What the canvas calls this clique, apart from every other (its node id is `clique:<ref>`, its layout
+   * entries are under it, selection and edits find it by it): its name, or for a clique whose name an
+   * earlier one has (Grove refuses that, but the YAML can say it) `<name>#2`, `#3`… (entryRefs).
+   */
+  ref: string;
   /** Index in spec.template.cliques (findings and fields address cliques by it). */
   index: number;
   roleName: string;
@@ -59,7 +65,15 @@ export interface StartEdge {
  */
 export type StartEdgeKind = 'explicit' | 'implied' | 'ignored';
 
-export interface GraphEdge extends StartEdge {
+/** A startup edge as drawn: between the cliques of the stack, by ref (of two cliques of one name, which one). */
+export interface DrawnEdge extends StartEdge {
+  /** The clique it starts from: for a startsAfter entry (a name), the first clique of that name. */
+  fromRef: string;
+  /** The clique that waits: the one whose startsAfter entry, or place in the InOrder sequence, it is. */
+  toRef: string;
+}
+
+export interface GraphEdge extends DrawnEdge {
   kind: StartEdgeKind;
 }
 
@@ -115,7 +129,7 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
   );
   const groupOf = groupOfCliques(groups);
   const rawCliques = Array.isArray(t.cliques) ? t.cliques : [];
-  const cliques: CliqueNode[] = rawCliques.flatMap((c, index) => {
+  const named: Omit<CliqueNode, 'ref'>[] = rawCliques.flatMap((c, index) => {
     if (!isRecord(c)) return [];
     const s = isRecord(c.spec) ? c.spec : {};
     const name = str(c.name);
@@ -132,6 +146,8 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
       },
     ];
   });
+  const refs = entryRefs(named.map((c) => c.name));
+  const cliques: CliqueNode[] = named.map((c, i) => ({ ...c, ref: refs[i]! }));
   const startupType = str(t.cliqueStartupType) || STARTUP_ANY_ORDER;
   return {
     name: str(meta.name),
@@ -143,6 +159,37 @@ export function graphFromObject(pcs: unknown): BuilderGraph {
     edges: startEdges(cliques, startupType),
     resourceSharing,
   };
+}
+
+/**
+ * A ref per entry of a list whose names should be unique, in order: the first of a name is the name
+ * itself, another of that name `<name>#2`, `#3`…, the lowest no entry's name or ref is ('#' is in no
+ * valid name). A ref depends only on the names, so it stays while they do.
+ */
+export function entryRefs(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${name}#${n}`)) n++;
+    const ref = `${name}#${n}`;
+    taken.add(ref);
+    return ref;
+  });
+}
+
+/** The clique an edit or the canvas means by `ref` (CliqueNode.ref). */
+export function cliqueOfRef(graph: Pick<BuilderGraph, 'cliques'>, ref: string): CliqueNode | undefined {
+  return graph.cliques.find((c) => c.ref === ref);
+}
+
+/** The graph with each clique named by its ref: what findings are counted and jumped to by on the canvas, one node each. */
+export function namedByRef(graph: BuilderGraph): BuilderGraph {
+  return graph.cliques.every((c) => c.ref === c.name) ? graph : { ...graph, cliques: graph.cliques.map((c) => ({ ...c, name: c.ref })) };
 }
 
 /**
@@ -164,15 +211,15 @@ function sharingOf(list: unknown, group: string | null): SharingNode[] {
   });
 }
 
-/** Every startsAfter entry naming a clique of the stack, as an edge. */
-function startsAfterEdges(cliques: readonly CliqueNode[]): StartEdge[] {
+/** Every startsAfter entry naming a clique of the stack, as an edge (from the first clique of the name it names: that name's ref). */
+function startsAfterEdges(cliques: readonly CliqueNode[]): DrawnEdge[] {
   const known = new Set(cliques.map((c) => c.name));
-  return cliques.flatMap((c) => c.startsAfter.filter((from) => known.has(from)).map((from) => ({ from, to: c.name })));
+  return cliques.flatMap((c) => c.startsAfter.filter((from) => known.has(from)).map((from) => ({ from, to: c.name, fromRef: from, toRef: c.ref })));
 }
 
 /** The order InOrder implies: each clique starts after the one listed before it. */
-function inOrderEdges(cliques: readonly CliqueNode[]): StartEdge[] {
-  return cliques.slice(1).map((c, i) => ({ from: cliques[i]!.name, to: c.name }));
+function inOrderEdges(cliques: readonly CliqueNode[]): DrawnEdge[] {
+  return cliques.slice(1).map((c, i) => ({ from: cliques[i]!.name, to: c.name, fromRef: cliques[i]!.ref, toRef: c.ref }));
 }
 
 function startEdges(cliques: readonly CliqueNode[], startupType: string): GraphEdge[] {

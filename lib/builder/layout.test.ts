@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { readBuilderText } from './document';
-import { graphFromObject, groupOfCliques, type BuilderGraph } from './graph';
+import { entryRefs, graphFromObject, groupOfCliques, type BuilderGraph } from './graph';
 import { addClique, copySelection, moveIntoGroup, pasteClipboard } from './edits';
 import {
   autoLayout,
@@ -19,6 +19,8 @@ import {
   layoutNewCliques,
   moveGroup,
   placePastedGroups,
+  pruneLayout,
+  renameCliqueInLayout,
   renameInLayout,
   ROOM_GAP,
   WRAP_ASPECT,
@@ -291,6 +293,29 @@ describe('a stack Grove refuses, while it is typed, is laid out once: the layout
     expect(frameIds(['A', 'B', 'A', 'C']).slice(0, 3)).toEqual(frameIds(['A', 'B', 'A']));
   });
 
+  test('two cliques of one name (Grove refuses it) each have a place and a role kind of their own, kept through a rename of either', async () => {
+    const text = stackText('multi-node-disaggregated-frontend', 'sglang').replace(/( +)- name: frontend\n/, (line, indent: string) => `${indent}- name: dworker\n${indent}  spec: {roleName: extra, replicas: 1, podSpec: {containers: [{name: app, image: busybox}]}}\n${line}`);
+    const g = graph(text);
+    expect(g.cliques.filter((c) => c.name === 'dworker').map((c) => c.ref)).toEqual(['dworker', 'dworker#2']);
+    const l = completeLayout(EMPTY_LAYOUT, g);
+    const first = l.positions[cliqueKey('dworker')]!;
+    const second = l.positions[cliqueKey('dworker#2')]!;
+    expect(second).toBeDefined();
+    expect(overlaps(first, second)).toBe(false);
+    // Both are members of decode by name: its frame holds both.
+    for (const ref of ['dworker', 'dworker#2']) expect(groupAt(l, g, l.positions[cliqueKey(ref)]!), ref).toBe('decode');
+    expect(pruneLayout(l, g)).toBe(l);
+    const laid = await autoLayout(EMPTY_LAYOUT, g);
+    expect(overlaps(laid.positions[cliqueKey('dworker')]!, laid.positions[cliqueKey('dworker#2')]!)).toBe(false);
+    // The first renamed: the other takes the plain name's ref, and keeps its place; the renamed one keeps its own.
+    const kinds = { ...l, kinds: { ...l.kinds, 'dworker#2': 'generic' as const } };
+    const renamed = renameCliqueInLayout(kinds, g, g.cliques.find((c) => c.ref === 'dworker')!.index, 'dw');
+    expect(renamed.positions[cliqueKey('dw')]).toEqual(first);
+    expect(renamed.positions[cliqueKey('dworker')]).toEqual(second);
+    expect(renamed.positions[cliqueKey('dworker#2')]).toBeUndefined();
+    expect(renamed.kinds).toMatchObject({ dworker: 'generic', dw: 'decode-worker' });
+  });
+
   test('a clique listed twice in one group moves once with its frame', () => {
     const g = typedStack(['a', 'b'], [['A', ['b']], ['B', ['a', 'a']]]);
     // B's frame drawn over A's lower part: it moves down just clear of A, and a with it by as much.
@@ -318,12 +343,13 @@ describe('a stack Grove refuses, while it is typed, is laid out once: the layout
  * (Grove refuses them): a clique in a second group, or twice in one. `groups` are names, and may repeat.
  */
 function plainGraph(cliques: readonly { name: string; group: number | null }[], groups: readonly string[], listedAgain: readonly { group: number; clique: string }[] = []): BuilderGraph {
+  const refs = entryRefs(cliques.map((c) => c.name));
   return {
     name: 'prop',
     namespace: '',
     replicas: 1,
     startupType: 'CliqueStartupTypeAnyOrder',
-    cliques: cliques.map((c, index) => ({ name: c.name, index, roleName: c.name, replicas: 1, minAvailable: null, group: null, startsAfter: [], gpus: 0, gpuError: null })),
+    cliques: cliques.map((c, index) => ({ name: c.name, ref: refs[index]!, index, roleName: c.name, replicas: 1, minAvailable: null, group: null, startsAfter: [], gpus: 0, gpuError: null })),
     groups: groups.map((name, index) => ({
       name,
       index,

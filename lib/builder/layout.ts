@@ -11,7 +11,7 @@
  * its own) changes membership.
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
-import { groupOfCliques, inferRoleKind, type BuilderGraph, type RoleKind } from './graph';
+import { entryRefs, groupOfCliques, inferRoleKind, type BuilderGraph, type RoleKind } from './graph';
 
 export interface Point {
   x: number;
@@ -23,8 +23,9 @@ export interface Rect extends Point {
 }
 
 export interface Layout {
-  /** `clique:<name>` / `group:<name>` → top-left corner. */
+  /** `clique:<ref>` (CliqueNode.ref: the name, unless an earlier clique has it) / `group:<name>` → top-left corner. */
   positions: Record<string, Point>;
+  /** Clique ref → the role kind it was dropped as. */
   kinds: Record<string, RoleKind>;
 }
 
@@ -44,27 +45,16 @@ export const groupKey = (name: string) => `group:${name}`;
  * The canvas node id of each scaling group's frame, in YAML order. Grove refuses two groups of one name,
  * but while the YAML says so the canvas draws every entry, and React Flow needs one id per node: the
  * first of a name is groupKey(name) (what layout positions, findings, focus and members' parentId use),
- * another of that name `group:<name>#2`, `#3`…, the lowest not taken by any entry. An entry's id depends
- * only on the names, so it stays while they do.
+ * another of that name `group:<name>#2`, `#3`…, the lowest not taken by any entry (entryRefs, as cliques
+ * of one name get). An entry's id depends only on the names, so it stays while they do.
  */
 export function frameIds(names: readonly string[]): string[] {
-  const taken = new Set(names.map(groupKey));
-  const seen = new Set<string>();
-  return names.map((name) => {
-    if (!seen.has(name)) {
-      seen.add(name);
-      return groupKey(name);
-    }
-    let n = 2;
-    while (taken.has(`${groupKey(name)}#${n}`)) n++;
-    const id = `${groupKey(name)}#${n}`;
-    taken.add(id);
-    return id;
-  });
+  return entryRefs(names).map(groupKey);
 }
 
-export function kindOf(layout: Layout, name: string, roleName = ''): RoleKind {
-  return layout.kinds[name] ?? inferRoleKind(name, roleName);
+/** The role kind of the clique `ref` (its name, when no earlier clique has it). */
+export function kindOf(layout: Layout, ref: string, roleName = ''): RoleKind {
+  return layout.kinds[ref] ?? inferRoleKind(ref, roleName);
 }
 
 /** A spot right of everything placed so far, for cliques added by keyboard or import. */
@@ -72,7 +62,7 @@ export function freeSpot(layout: Layout, graph: BuilderGraph): Point {
   let maxX = -Infinity;
   let minY = Infinity;
   for (const c of graph.cliques) {
-    const p = layout.positions[cliqueKey(c.name)];
+    const p = layout.positions[cliqueKey(c.ref)];
     if (!p) continue;
     maxX = Math.max(maxX, p.x + CLIQUE_SIZE.width);
     minY = Math.min(minY, p.y);
@@ -87,18 +77,17 @@ export function freeSpot(layout: Layout, graph: BuilderGraph): Point {
 
 /**
  * The scaling groups as drawn: one frame per name (YAML order), each with its members, the cliques
- * groupOfCliques puts in it (the first group naming a clique holds it), each once. Grove refuses a
- * clique in two groups, two groups of one name and a name listed twice, but while the YAML says so the
- * layout still needs one answer per clique: a clique moved with two frames, or a frame listed twice,
- * would make makeRoom move things on every call, and so on every keystroke.
+ * groupOfCliques puts in it (the first group naming a clique holds it), each once, by ref: a name listed
+ * is every clique of that name (Grove refuses two, but each is drawn), or the name itself when no clique
+ * has it. Grove refuses a clique in two groups, two groups of one name and a name listed twice, but
+ * while the YAML says so the layout still needs one answer per clique: a clique moved with two frames,
+ * or a frame listed twice, would make makeRoom move things on every call, and so on every keystroke.
  */
 function drawnGroups(graph: BuilderGraph): { name: string; index: number; members: string[] }[] {
+  const refsOf = new Map<string, string[]>();
+  for (const c of graph.cliques) refsOf.set(c.name, [...(refsOf.get(c.name) ?? []), c.ref]);
   const members = new Map<string, string[]>();
-  for (const [clique, group] of groupOfCliques(graph.groups)) {
-    const list = members.get(group);
-    if (list) list.push(clique);
-    else members.set(group, [clique]);
-  }
+  for (const [clique, group] of groupOfCliques(graph.groups)) members.set(group, [...(members.get(group) ?? []), ...(refsOf.get(clique) ?? [clique])]);
   const seen = new Set<string>();
   return graph.groups.flatMap((g, index) => {
     if (seen.has(g.name)) return [];
@@ -160,9 +149,9 @@ export interface Drop {
   unkeptBy: string | null;
 }
 
-/** Clique `name` put down with its top-left corner at `at`. */
-export function dropAt(layout: Layout, graph: BuilderGraph, name: string, at: Point): Drop {
-  const own = graph.cliques.find((c) => c.name === name)?.group ?? null;
+/** Clique `ref` put down with its top-left corner at `at`. */
+export function dropAt(layout: Layout, graph: BuilderGraph, ref: string, at: Point): Drop {
+  const own = graph.cliques.find((c) => c.ref === ref)?.group ?? null;
   const group = groupAt(layout, graph, at);
   if (group !== own) return { group, changesGroup: true, unkeptBy: null };
   if (own === null) {
@@ -170,7 +159,7 @@ export function dropAt(layout: Layout, graph: BuilderGraph, name: string, at: Po
     return { group, changesGroup: false, unkeptBy: graph.groups.find((g) => intersects(box, groupFrame(layout, graph, g.name)))?.name ?? null };
   }
   const drawn = groupFrame(layout, graph, own);
-  const refitted = groupFrame({ ...layout, positions: { ...layout.positions, [cliqueKey(name)]: at } }, graph, own);
+  const refitted = groupFrame({ ...layout, positions: { ...layout.positions, [cliqueKey(ref)]: at } }, graph, own);
   return { group, changesGroup: false, unkeptBy: within(refitted, drawn) ? null : own };
 }
 
@@ -225,12 +214,12 @@ export function completeLayout(layout: Layout, graph: BuilderGraph): Layout {
     changed = true;
   });
   for (const c of graph.cliques) {
-    if (!kinds[c.name]) {
-      kinds[c.name] = inferRoleKind(c.name, c.roleName);
+    if (!kinds[c.ref]) {
+      kinds[c.ref] = inferRoleKind(c.name, c.roleName);
       changed = true;
     }
-    if (positions[cliqueKey(c.name)]) continue;
-    positions[cliqueKey(c.name)] = freeSpot(next(), graph);
+    if (positions[cliqueKey(c.ref)]) continue;
+    positions[cliqueKey(c.ref)] = freeSpot(next(), graph);
     changed = true;
   }
   return makeRoom(changed ? next() : layout, graph);
@@ -299,9 +288,9 @@ export function makeRoom(layout: Layout, graph: BuilderGraph): Layout {
     placed.push({ ...f.rect, ...at });
   }
   const grouped = groupOfCliques(graph.groups);
-  const loose = uniqueCliques(graph)
-    .filter((c) => !grouped.has(c.name) && next.positions[cliqueKey(c.name)])
-    .map((c) => ({ key: cliqueKey(c.name), index: c.index, rect: { ...next.positions[cliqueKey(c.name)]!, ...CLIQUE_SIZE } }))
+  const loose = graph.cliques
+    .filter((c) => !grouped.has(c.name) && next.positions[cliqueKey(c.ref)])
+    .map((c) => ({ key: cliqueKey(c.ref), index: c.index, rect: { ...next.positions[cliqueKey(c.ref)]!, ...CLIQUE_SIZE } }))
     .sort(topLeftFirst);
   let positions: Record<string, Point> | null = null;
   for (const c of loose) {
@@ -312,16 +301,6 @@ export function makeRoom(layout: Layout, graph: BuilderGraph): Layout {
     positions[c.key] = at;
   }
   return positions ? { ...next, positions } : next;
-}
-
-/** Cliques sharing a name (Grove refuses them) share one position: each name once, the first. */
-function uniqueCliques(graph: BuilderGraph): BuilderGraph['cliques'] {
-  const seen = new Set<string>();
-  return graph.cliques.filter((c) => {
-    if (seen.has(c.name)) return false;
-    seen.add(c.name);
-    return true;
-  });
 }
 
 /** Moves a group's frame (and so its cliques) by a delta. */
@@ -335,6 +314,29 @@ export function moveGroup(layout: Layout, graph: BuilderGraph, group: string, to
     if (p) positions[cliqueKey(c)] = { x: p.x + dx, y: p.y + dy };
   }
   return { ...layout, positions };
+}
+
+/**
+ * The layout after the clique at `index` of `graph` (the stack before) is renamed `to`: every clique's
+ * position and role kind under its ref after the rename. Refs go by name, so renaming one of two
+ * cliques of one name gives the other the plain name: each keeps its own place.
+ */
+export function renameCliqueInLayout(layout: Layout, graph: BuilderGraph, index: number, to: string): Layout {
+  const before = graph.cliques.map((c) => c.ref);
+  const after = entryRefs(graph.cliques.map((c) => (c.index === index ? to : c.name)));
+  const positions = { ...layout.positions };
+  const kinds = { ...layout.kinds };
+  for (const ref of before) {
+    delete positions[cliqueKey(ref)];
+    delete kinds[ref];
+  }
+  before.forEach((ref, i) => {
+    const at = layout.positions[cliqueKey(ref)];
+    if (at) positions[cliqueKey(after[i]!)] = at;
+    const kind = layout.kinds[ref];
+    if (kind) kinds[after[i]!] = kind;
+  });
+  return { positions, kinds };
 }
 
 export function renameInLayout(layout: Layout, what: 'clique' | 'group', from: string, to: string): Layout {
@@ -354,8 +356,8 @@ export function renameInLayout(layout: Layout, what: 'clique' | 'group', from: s
 
 /** Drops entries of things that no longer exist. */
 export function pruneLayout(layout: Layout, graph: BuilderGraph): Layout {
-  const keep = new Set([...graph.cliques.map((c) => cliqueKey(c.name)), ...graph.groups.map((g) => groupKey(g.name))]);
-  const names = new Set(graph.cliques.map((c) => c.name));
+  const keep = new Set([...graph.cliques.map((c) => cliqueKey(c.ref)), ...graph.groups.map((g) => groupKey(g.name))]);
+  const names = new Set(graph.cliques.map((c) => c.ref));
   const positions = Object.fromEntries(Object.entries(layout.positions).filter(([k]) => keep.has(k)));
   const kinds = Object.fromEntries(Object.entries(layout.kinds).filter(([k]) => names.has(k)));
   if (Object.keys(positions).length === Object.keys(layout.positions).length && Object.keys(kinds).length === Object.keys(layout.kinds).length) return layout;
@@ -382,7 +384,7 @@ export const WRAP_WIDTH = 2400;
 export function layoutBounds(layout: Layout, graph: BuilderGraph): Rect {
   const boxes: Rect[] = [
     ...graph.cliques.flatMap((c) => {
-      const p = layout.positions[cliqueKey(c.name)];
+      const p = layout.positions[cliqueKey(c.ref)];
       return p ? [{ ...p, ...CLIQUE_SIZE }] : [];
     }),
     ...graph.groups.map((g) => groupFrame(layout, graph, g.name)),
@@ -408,8 +410,8 @@ export async function autoLayout(layout: Layout, graph: BuilderGraph): Promise<L
 async function layered(layout: Layout, graph: BuilderGraph, wrap: boolean): Promise<Layout> {
   const elk = new ELK();
   const grouped = groupOfCliques(graph.groups);
-  const exists = new Set(graph.cliques.map((c) => c.name));
-  const cliqueNode = (name: string): ElkNode => ({ id: cliqueKey(name), ...CLIQUE_SIZE });
+  const exists = new Set(graph.cliques.map((c) => c.ref));
+  const cliqueNode = (ref: string): ElkNode => ({ id: cliqueKey(ref), ...CLIQUE_SIZE });
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -427,11 +429,9 @@ async function layered(layout: Layout, graph: BuilderGraph, wrap: boolean): Prom
         children: g.members.filter((c) => exists.has(c)).map(cliqueNode),
         ...(g.members.length === 0 ? EMPTY_GROUP_SIZE : {}),
       })),
-      ...uniqueCliques(graph)
-        .filter((c) => !grouped.has(c.name))
-        .map((c) => cliqueNode(c.name)),
+      ...graph.cliques.filter((c) => !grouped.has(c.name)).map((c) => cliqueNode(c.ref)),
     ],
-    edges: graph.edges.map((e, i) => ({ id: `e${i}`, sources: [cliqueKey(e.from)], targets: [cliqueKey(e.to)] })),
+    edges: graph.edges.map((e, i) => ({ id: `e${i}`, sources: [cliqueKey(e.fromRef)], targets: [cliqueKey(e.toRef)] })),
   };
   const out = (await elk.layout(root as never)) as unknown as ElkNode;
   const positions: Record<string, Point> = {};
@@ -455,32 +455,32 @@ async function layered(layout: Layout, graph: BuilderGraph, wrap: boolean): Prom
  * Null when every clique has a position.
  */
 export async function layoutNewCliques(layout: Layout, graph: BuilderGraph): Promise<Layout | null> {
-  const isPlaced = (name: string) => !!layout.positions[cliqueKey(name)];
-  const unplaced = graph.cliques.filter((c) => !isPlaced(c.name));
+  const isPlaced = (ref: string) => !!layout.positions[cliqueKey(ref)];
+  const unplaced = graph.cliques.filter((c) => !isPlaced(c.ref));
   if (unplaced.length === 0) return null;
   if (unplaced.length === graph.cliques.length) return autoLayout(layout, graph);
   const positions = { ...layout.positions };
-  const rest = new Set(unplaced.map((c) => c.name));
-  const exists = new Set(graph.cliques.map((c) => c.name));
+  const rest = new Set(unplaced.map((c) => c.ref));
+  const exists = new Set(graph.cliques.map((c) => c.ref));
   const drawn = drawnGroups(graph);
   for (const g of drawn) {
     if (!g.members.some(isPlaced)) continue;
-    for (const name of g.members) {
-      if (!rest.has(name)) continue;
+    for (const ref of g.members) {
+      if (!rest.has(ref)) continue;
       const frame = groupFrame({ ...layout, positions }, graph, g.name);
-      positions[cliqueKey(name)] = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
-      rest.delete(name);
+      positions[cliqueKey(ref)] = { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT };
+      rest.delete(ref);
     }
   }
   if (rest.size === 0) return { ...layout, positions };
   const newGroups = new Set(drawn.filter((g) => g.members.some((c) => rest.has(c)) && g.members.every((c) => rest.has(c) || !exists.has(c))).map((g) => g.name));
   const part: BuilderGraph = {
     ...graph,
-    cliques: graph.cliques.filter((c) => rest.has(c.name)),
+    cliques: graph.cliques.filter((c) => rest.has(c.ref)),
     groups: graph.groups.filter((g) => newGroups.has(g.name)),
-    edges: graph.edges.filter((e) => rest.has(e.from) && rest.has(e.to)),
+    edges: graph.edges.filter((e) => rest.has(e.fromRef) && rest.has(e.toRef)),
   };
-  const placed: BuilderGraph = { ...graph, cliques: graph.cliques.filter((c) => !rest.has(c.name)), groups: graph.groups.filter((g) => !newGroups.has(g.name)) };
+  const placed: BuilderGraph = { ...graph, cliques: graph.cliques.filter((c) => !rest.has(c.ref)), groups: graph.groups.filter((g) => !newGroups.has(g.name)) };
   const spot = freeSpot({ ...layout, positions }, placed);
   const laid = await autoLayout(EMPTY_LAYOUT, part);
   const points = Object.values(laid.positions);
