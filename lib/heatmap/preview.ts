@@ -142,6 +142,16 @@ interface Admitted {
 }
 
 /**
+ * A stack's findings as Grove's admission makes them: an update of the running stack of its
+ * namespace/name (`before`, as editableOfLive gives it) or else a create, judged against the cluster's
+ * bindings (`context`). Its errors are refusals. The page's preview, the server's /api/preview and the
+ * CLI judge a stack by this one decision.
+ */
+export function admissionFindings(stack: Record<string, unknown>, before: Record<string, unknown> | undefined, context: ValidationContext): Finding[] {
+  return before ? validateUpdate(before, stack, context) : validate(stack, context);
+}
+
+/**
  * The stacks' errors as Grove's admission would make them, in text order: each checked against the
  * cluster's bindings, as an update of the running stack of its namespace/name or else as new. An error
  * finding is a refusal: the validator's severity, with the binding list complete, is the one decision
@@ -151,7 +161,7 @@ function admissionProblems(admitted: readonly Admitted[], context: ValidationCon
   const several = admitted.length > 1;
   return admitted
     .flatMap(({ text, stack, before }) => {
-      const findings: Finding[] = before ? validateUpdate(before, stack, context) : validate(stack, context);
+      const findings = admissionFindings(stack, before, context);
       return findings
         .filter((f) => f.severity === 'error')
         .map((f) => ({ f, who: `${several ? `PodCliqueSet ${nameOf(stack)}: ` : ''}${before && f.rule.startsWith(UPDATE_RULE) ? `updates ${keyOf(stack)}: ` : ''}`, pos: text.at(f.path) }));

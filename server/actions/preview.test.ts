@@ -41,6 +41,15 @@ describe('POST /api/preview', () => {
     expect(source.store.all('PodCliqueSet')).toHaveLength(0);
   });
 
+  it('refuses what Grove\'s webhook refuses, judged as the topology page judges it: a binding the cluster lacks, a domain its binding lacks', async () => {
+    const refusal = async (manifest: string) => {
+      const response = await post({ manifest });
+      return { status: response.status, message: ((await response.json()) as { error: { message: string } }).error.message };
+    };
+    expect(await refusal(FIXTURE.replace('topologyName: canopy-test', 'topologyName: nope'))).toMatchObject({ status: 422, message: expect.stringMatching(/ClusterTopologyBinding "nope" not found/) });
+    expect(await refusal(FIXTURE.replace('preferred: zone', 'preferred: galaxy'))).toMatchObject({ status: 422, message: expect.stringMatching(/'galaxy' does not exist in cluster topology "canopy-test"/) });
+  });
+
   it('answers what a scale adds, once the stack runs', async () => {
     await source.apply(parseManifests(FIXTURE).documents[0]!.object as KubeObject, { dryRun: false });
     source.settle();
@@ -51,6 +60,13 @@ describe('POST /api/preview', () => {
     expect(body.plan.gangs.map((g) => g.name)).toEqual(['disagg-1']);
     const refused = (await (await post({ scale: { kind: 'PodClique', namespace: 'default', name: 'disagg-0-prefill-0-pworker', replicas: 9 } })).json()) as { refused?: string };
     expect(refused.refused).toMatch(/scaling group/);
+  });
+
+  it('judges a stack of a running one\'s namespace/name as an update of it: an immutable field changed is refused', async () => {
+    // The stack runs since the test above; its topology constraint cannot change (API-NOTES §5.4).
+    const response = await post({ manifest: FIXTURE.replace('preferred: zone', 'preferred: rack') });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/immutable|cannot be changed|may not change/i);
   });
 
   it('refuses bad bodies with a 4xx and a message, and other origins', async () => {

@@ -10,7 +10,8 @@ import { hasErrors } from '../../lib/grove/findings';
 import { isRecord } from '../../lib/grove/meta';
 import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { previewPodCliqueSet, previewScale, type PlacementPreview, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
-import { validate } from '../../lib/grove/validate';
+import { editableOfLive } from '../../lib/builder/liveStack';
+import { admissionFindings } from '../../lib/heatmap/preview';
 import { clusterSnapshot, listAll } from '../kube/snapshot';
 import type { ClusterSource } from '../sources/types';
 import { refuseFindings } from './apply';
@@ -40,12 +41,18 @@ export async function previewOnSource(source: ClusterSource, request: PreviewReq
     const docs = readManifests(request.manifest).filter((d) => d.object.kind === 'PodCliqueSet');
     if (docs.length !== 1) throw invalid(`a placement preview takes exactly one PodCliqueSet (the manifest has ${docs.length})`);
     const pcs = docs[0]!.object as PodCliqueSet;
-    // Only a valid PodCliqueSet is expanded: a wrong-typed field (`replicas: "20000"`) is refused with
-    // the validator's errors, as an apply would be, instead of being built by whatever the expansion makes of it.
-    const findings = validate(pcs);
+    const [snapshot, podCliqueSets] = await Promise.all([clusterSnapshot(source), listAll(source, 'PodCliqueSet')]);
+    const state = clusterStateFromSnapshot(snapshot);
+    // Only what Grove's webhook admits is expanded, judged as the page's preview judges it: against the
+    // cluster's bindings (the snapshot holds them all, or it would have failed) and, for a stack of a
+    // running one's namespace/name, as an update of it. A wrong-typed field (`replicas: "20000"`) is
+    // refused with the validator's errors too, instead of being built by whatever the expansion makes of it.
+    const namespace = pcs.metadata?.namespace ?? 'default';
+    const running = podCliqueSets.find((o) => o.metadata?.name === pcs.metadata?.name && (o.metadata?.namespace ?? 'default') === namespace);
+    const context = { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])), topologiesComplete: true };
+    const findings = admissionFindings(pcs as unknown as Record<string, unknown>, running ? editableOfLive(running) : undefined, context);
     if (hasErrors(findings)) throw refuseFindings(findings);
     // previewPodCliqueSet counts the pods before expanding: a million replicas are refused (422), not built.
-    const state = clusterStateFromSnapshot(await clusterSnapshot(source));
     return previewPodCliqueSet(state, pcs);
   }
   const [snapshot, podCliqueSets, podCliqueScalingGroups, podCliques, podGangs] = await Promise.all([

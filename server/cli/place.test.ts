@@ -252,7 +252,7 @@ describe('canopy place: the snapshot is the cluster', () => {
     const nope = file('nope.yaml', pcs({ workers: 1, gpus: 8, required: 'zone' }).replace('topologyName: canopy-test', 'topologyName: nope'));
     const n = canopy(['place', '--cluster', CLUSTER, nope]);
     expect(n.code).toBe(1);
-    expect(n.stderr).toContain(`${nope}:10:7: error: PodCliqueSet/serve: /spec/template/topologyConstraint/topologyName: ClusterTopologyBinding "nope" is not in the cluster snapshot (known: "canopy-test")`);
+    expect(n.stderr).toContain(`${nope}:10:7: error: PodCliqueSet/serve: /spec/template/topologyConstraint/topologyName: ClusterTopologyBinding "nope" not found (known: "canopy-test") [topology.unknownTopology]`);
   });
 
   it('places the PodCliqueSets of a v1 List (kubectl get pcs -o yaml)', () => {

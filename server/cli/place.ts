@@ -88,14 +88,9 @@ async function readCluster(file: string, io: CliIO): Promise<ClusterState> {
  * binding or a domain the cluster lacks is refused as Grove would refuse it.
  */
 function validationContext(state: ClusterState): ValidationContext {
-  return { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])) };
+  // The snapshot is the cluster: it holds every ClusterTopologyBinding, so a name it lacks is refused.
+  return { topologies: Object.fromEntries(state.topologies.map((t) => [t.name, t.levels])), topologiesComplete: true };
 }
-
-/**
- * Rules that warn when the validator cannot know the cluster, but are the webhook's errors when the
- * snapshot is the cluster (it holds every ClusterTopologyBinding).
- */
-const ERRORS_AGAINST_A_SNAPSHOT = new Set(['topology.unknownTopology']);
 
 /** The PodCliqueSets of one manifest file, or the findings that make it unusable. */
 function readManifests(file: string, text: string, context: ValidationContext): { pcs: PodCliqueSet[]; problems: string[]; warnings: string[]; unparsable: boolean } {
@@ -109,7 +104,7 @@ function readManifests(file: string, text: string, context: ValidationContext): 
   for (const d of report.documents) {
     const what = `${d.kind ?? '(no kind)'}${d.name ? `/${d.name}` : ''}`;
     for (const f of d.findings) {
-      const error = f.severity === 'error' || ERRORS_AGAINST_A_SNAPSHOT.has(f.rule);
+      const error = f.severity === 'error';
       const where = f.line === undefined ? label : `${label}:${f.line}:${f.column}`;
       // The same line canopy validate prints for the finding.
       (error ? problems : warnings).push(`${where}: ${error ? 'error' : f.severity}: ${what}: ${f.path || '/'}: ${f.message} [${f.rule}]`);
