@@ -139,7 +139,7 @@ export const DomainTable = memo(function DomainTable({
             {plannedFrames && (
               <span data-testid="domain-table-planned-note">
                 {' '}
-                Planned: the GPUs the placement preview would take (its ghosts), still counted as free; a gang of it that does not fit is judged after its earlier gangs took theirs.
+                Planned: the GPUs the placement preview would take (its ghosts), still counted as free, or as used where they are GPUs of the running pods an update replaces; a gang of it that does not fit is judged after its earlier gangs took theirs.
               </span>
             )}
           </caption>
