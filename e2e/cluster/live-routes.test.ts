@@ -114,7 +114,12 @@ describe('the other routes', () => {
     // On kai-scheduler (the preview models the stack's scheduler; default-scheduler would ignore the rack packing).
     const onKai = pcsOnly.replace(/^metadata:\n/m, 'metadata:\n  labels: {kai.scheduler/queue: default-queue}\n').replaceAll('          podSpec:\n', '          podSpec:\n            schedulerName: kai-scheduler\n');
     expect(onKai.match(/schedulerName: kai-scheduler/g)).toHaveLength(4);
-    const tooBig = await preview(post('/api/preview', JSON.stringify({ manifest: onKai.replace('replicas: 3\n          minAvailable: 3', 'replicas: 9\n          minAvailable: 9') })));
+    const nineWorkers = onKai.replace('replicas: 3\n          minAvailable: 3', 'replicas: 9\n          minAvailable: 9');
+    // Under the running stack's name it is an update, judged as Grove's webhook judges one: refused.
+    const asUpdate = await preview(post('/api/preview', JSON.stringify({ manifest: nineWorkers })));
+    expect(asUpdate.status).toBe(422);
+    expect(((await asUpdate.json()) as { error: { message: string } }).error.message).toMatch(/podSpec\.schedulerName of clique "\w+" is immutable|minAvailable of clique "\w+" is immutable/);
+    const tooBig = await preview(post('/api/preview', JSON.stringify({ manifest: nineWorkers.replace('name: disagg', 'name: big') })));
     const tooBigBody = (await tooBig.json()) as { plan: { feasible: boolean; gangs: { reason?: string }[] } };
     expect(tooBigBody.plan.feasible).toBe(false);
     expect(tooBigBody.plan.gangs[0]!.reason).toMatch(/rack/);
