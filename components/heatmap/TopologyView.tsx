@@ -29,6 +29,7 @@ import { plural } from '../../lib/workloads/plural';
 import { useSelectedNamespace } from '../hooks/clusterContext';
 import { useClusterState } from '../hooks/useClusterState';
 import { reconnectWords, type ClientConnectionState } from '../hooks/clusterStore';
+import { clockTime } from '../shell/ClusterStatus';
 import { SECOND_TICK_MS, useShownNow } from '../hooks/useNow';
 import { kindPlural, unavailableText, type KindAvailability } from '../hooks/kindAvailability';
 import { useConnectionState, useKindAvailabilities, useKindAvailability, useKindObjects } from '../hooks/useClusterStream';
@@ -82,15 +83,17 @@ const CANVAS_HEIGHT = 560;
  * header's status covers every kind; this says what the map shown rests on).
  */
 export function heatmapDataState(
-  connection: Pick<ClientConnectionState, 'stream' | 'synced' | 'retryInMs' | 'retryAt'>,
+  connection: Pick<ClientConnectionState, 'stream' | 'synced' | 'retryInMs' | 'retryAt' | 'staleSince'>,
   nodes: KindAvailability,
   pods: KindAvailability,
   now: number = Date.now(),
 ): { state: string; word: string; tickMs?: number } {
   if (connection.stream === 'reconnecting') {
     // The header's words (reconnectWords): counting down to the next attempt, then "Reconnecting…".
+    // With the moment the map was last known current, as the header says it (the map may be out of date).
     const { label, ticking } = reconnectWords(connection, now);
-    return { state: 'reconnecting', word: label, ...(ticking ? { tickMs: SECOND_TICK_MS } : {}) };
+    const word = connection.staleSince !== undefined ? `${label} · data as of ${clockTime(connection.staleSince)}` : label;
+    return { state: 'reconnecting', word, ...(ticking ? { tickMs: SECOND_TICK_MS } : {}) };
   }
   if (connection.stream !== 'open' || !connection.synced) return { state: connection.stream, word: connection.synced ? 'Paused' : 'Connecting…' };
   const kinds = [['Node', nodes] as const, ['Pod', pods] as const];

@@ -33,4 +33,11 @@ describe('the topology page’s badge says what the map rests on: the stream, No
     // Under way (the store clears retryAt as it opens the new stream): no clock needed.
     expect(heatmapDataState({ stream: 'reconnecting', synced: true }, live, live, 18_000)).toEqual({ state: 'reconnecting', word: 'Reconnecting…' });
   });
+
+  test('a dropped stream says when the map was last known current, as the header does', () => {
+    const staleSince = new Date(2026, 11, 2, 14, 3, 22).getTime();
+    const dropped = { stream: 'reconnecting' as const, synced: true, retryInMs: 8_000, retryAt: staleSince + 8_000, staleSince };
+    expect(heatmapDataState(dropped, live, live, staleSince).word).toBe('Reconnecting in 8 s · data as of 14:03:22');
+    expect(heatmapDataState({ stream: 'reconnecting', synced: true, staleSince }, live, live, staleSince + 9_000).word).toBe('Reconnecting… · data as of 14:03:22');
+  });
 });
