@@ -391,6 +391,53 @@ test('the URL keeps the view: mode, collapsed levels, selection and zoom survive
   await expect(page.getByTestId('domain-table').getByRole('rowheader', { name: /^block / })).toHaveCount(0);
 });
 
+test('collapsing a level keeps a zoomed-in view on the same GPUs; the fitted view is fitted again', async ({ page }) => {
+  await openHeatmap(page);
+  const canvas = page.getByTestId('heatmap-canvas');
+  const box = (await canvas.boundingBox())!;
+  const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  /** The GPU drawn nearest the canvas's middle, with its screen point. */
+  const gpuAtMiddle = () =>
+    page.evaluate(({ x, y }) => {
+      const h = window.__canopyHeatmap!;
+      let best = { node: '', gpu: -1, x: 0, y: 0, d: Infinity };
+      for (let c = 0; c < h.model.layout.cellCount; c++) {
+        const p = h.cellClientPoint(c)!;
+        const d = Math.hypot(p.x - x, p.y - y);
+        if (d < best.d) best = { node: h.model.layout.nodes[h.model.layout.cellNode[c]!]!.name, gpu: h.model.layout.cellGpu[c]!, x: p.x, y: p.y, d };
+      }
+      return best;
+    }, middle);
+  const pointOf = (node: string, gpu: number) => page.evaluate(([n, g]) => window.__canopyHeatmap!.cellClientPoint(window.__canopyHeatmap!.cellOf(n, g)), [node, gpu] as const);
+
+  // Fitted: collapsing a level fits the new grouping, and no zoom goes into the URL.
+  await page.getByRole('checkbox', { name: 'block' }).uncheck();
+  await expect(page).toHaveURL(/hide=block/);
+  expect(new URL(page.url()).searchParams.get('v')).toBeNull();
+  await page.getByRole('checkbox', { name: 'block' }).check();
+  await expect(page).not.toHaveURL(/hide=/);
+
+  // Zoomed in around the middle: the GPU there stays where it is on the screen.
+  await page.mouse.move(middle.x, middle.y);
+  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -300);
+  await expect.poll(() => new URL(page.url()).searchParams.get('v')).not.toBeNull();
+  const before = await gpuAtMiddle();
+  const zoomedIn = new URL(page.url()).searchParams.get('v');
+  await page.getByRole('checkbox', { name: 'rack' }).uncheck();
+  await expect(page).toHaveURL(/hide=rack/);
+  await expect.poll(async () => {
+    const p = (await pointOf(before.node, before.gpu))!;
+    return Math.hypot(p.x - before.x, p.y - before.y);
+  }, { message: `GPU ${before.gpu} of ${before.node} moved on screen` }).toBeLessThan(1);
+  // The URL holds the kept view (in the new grouping's units), so a reload shows the same GPUs.
+  await expect.poll(() => new URL(page.url()).searchParams.get('v')).not.toBe(zoomedIn);
+  expect(new URL(page.url()).searchParams.get('v')).not.toBeNull();
+  await page.reload();
+  await heatmapReady(page);
+  const reloaded = (await pointOf(before.node, before.gpu))!;
+  expect(Math.hypot(reloaded.x - before.x, reloaded.y - before.y)).toBeLessThan(2);
+});
+
 test('keyboard: controls reachable, the focused canvas pans (Shift+arrows) and zooms with keys, Escape clears the selection', async ({ page }) => {
   await openHeatmap(page);
   await page.getByRole('radio', { name: 'Allocation' }).focus();

@@ -17,6 +17,7 @@ import { cellCenter, hitTest, type HeatmapHit } from '../../lib/heatmap/hitTest'
 import type { Rect } from '../../lib/heatmap/layout';
 import type { HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
+import { regroupedTransform } from '../../lib/heatmap/regroupView';
 import { mapViewOf, transformOfZoom, type ViewZoom, type ZoomState } from '../../lib/heatmap/urlState';
 import { HeatmapRenderer } from './renderer';
 import { cellAnnouncement, type PodScalingGroups } from './Tooltip';
@@ -31,9 +32,10 @@ export interface HoverInfo {
 /**
  * What caused a zoom: 'user' (pointer, keys, or zoomToRect asked for by the page on a person's request),
  * 'fit' (a person asked for the fitted view: the map's default, so not a zoom a link should carry),
- * 'initial' (the first view), 'refit' (a new grouping refitted the view).
+ * 'initial' (the first view), 'refit' (a new grouping refitted the fitted view), 'regrouped' (a new
+ * grouping kept a person's zoom on the same nodes: lib/heatmap/regroupView.ts).
  */
-export type ZoomOrigin = 'user' | 'fit' | 'initial' | 'refit';
+export type ZoomOrigin = 'user' | 'fit' | 'initial' | 'refit' | 'regrouped';
 
 /**
  * What caused the zoom events since the last settle, once `next` is added: a fit replaces what came
@@ -269,14 +271,17 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
 
   // New data: repaint (changed cells only when just pods changed). A new grouping refits the view.
   useEffect(() => {
+    const previous = modelRef.current.layout;
     modelRef.current = model;
     const r = rendererRef.current;
     if (!r) return;
     r.setInput({ model, colors, theme, highlight, ghosts, focusCell });
     const signature = model.layout.visibleLevels.join(',') + '|' + model.layout.topology;
     if (layoutSignature.current !== null && layoutSignature.current !== signature && sized.current) {
-      mark('refit');
-      apply(r.fitTransform(model.layout));
+      // A person's zoom stays on the nodes it showed; the fitted view is fitted again.
+      const kept = interactive ? regroupedTransform(previous, model.layout, r.getTransform(), r.size, r.fitTransform(previous).k) : null;
+      mark(kept ? 'regrouped' : 'refit');
+      apply(kept ?? r.fitTransform(model.layout));
     }
     else if (!interactive && sized.current && fittedLayout.current !== model.layout) {
       // Refit only for a new layout: a same-transform refit would still repaint everything.

@@ -497,11 +497,11 @@ export function TopologyView() {
   const [frameNotice, setFrameNotice] = useState('');
   const frameZoomSettling = useRef(false);
 
-  // Only a zoom a person made goes into the URL; a fit (the default view) or a refit after regrouping
-  // drops the old one, so a shared link without a zoom fits the receiver's screen.
+  // Only a zoom a person made (or carried over a regrouping) goes into the URL; a fit (the default view)
+  // or a refit after regrouping drops the old one, so a shared link without a zoom fits the receiver's screen.
   const onZoomEnd = useCallback(
     (zoom: ViewZoom, origin: ZoomOrigin) => {
-      if (origin === 'user') update({ zoom });
+      if (origin === 'user' || origin === 'regrouped') update({ zoom });
       else if (origin === 'refit' || origin === 'fit') update({ zoom: null });
       if (frameZoomSettling.current) frameZoomSettling.current = false;
       else setFrameNotice('');
