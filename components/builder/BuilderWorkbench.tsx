@@ -533,7 +533,7 @@ function BuilderWorkbenchInner() {
       const r = addClique(workRef.current.text, { kind: item, flavour, group });
       if (applyEdit(r, (lay, name) => ({ positions: { ...lay.positions, [cliqueKey(name!)]: position }, kinds: { ...lay.kinds, [name!]: item } }))) {
         setFocus(cliqueKey(r.note!), !at, !at);
-        say(`Added clique ${r.note}${group ? ` to ${group}` : ''}.`);
+        say(`Added clique ${r.note}${group ? ` to ${group}` : ''}${r.rewired ? `; ${r.rewired}` : ''}.`);
         if (!at) addedIntoGroup.current = group ? { group, cliques: [...(run?.group === group ? run.cliques : []), r.note!] } : null;
       }
     },
@@ -572,7 +572,7 @@ function BuilderWorkbenchInner() {
           continue;
         }
         text = r.text;
-        changes.push(target ? `${c.name} joined ${target}` : `${c.name} left ${c.group}`);
+        changes.push(target ? `${c.name} joined ${target}${r.rewired ? `; ${r.rewired}` : ''}` : `${c.name} left ${c.group}`);
       }
       // The move itself took (commit clears an older error); what was refused of it is said after.
       commit({ text, layout: l });
@@ -760,12 +760,14 @@ function BuilderWorkbenchInner() {
     (clique: string, group: string | null) => {
       const l = layoutRef.current;
       const g = graphRef.current;
-      applyEdit(moveIntoGroup(workRef.current.text, clique, group), () => {
+      const r = moveIntoGroup(workRef.current.text, clique, group);
+      const moved = applyEdit(r, () => {
         // Put it where the frame has room, or beside everything when it leaves.
         const frame = group ? groupFrame(l, g, group) : null;
         const at = frame ? { x: frame.x + GROUP_PADDING, y: frame.y + frame.height - GROUP_DROP_SLOT } : freeSpot(l, g);
         return { ...l, positions: { ...l.positions, [cliqueKey(clique)]: at } };
       });
+      if (moved && r.rewired) say(`${r.note}; ${r.rewired}.`);
     },
     [applyEdit],
   );

@@ -10,9 +10,18 @@ import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { CONTAINER_LISTS, containerPath, containersOf, jsonPath, type ContainerList } from './containers';
 import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
 import { cliqueOfRef, cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type CliqueNode, type RoleKind, type SharingNode } from './graph';
+import { wiringToJoin } from './sglangWiring';
 import { cliqueForKind, type Flavour } from './templates';
 
-export type EditResult = { ok: true; text: string; note?: string } | { ok: false; message: string };
+export type EditResult =
+  | {
+      ok: true;
+      text: string;
+      note?: string;
+      /** What the edit changed besides what was asked, in words: a clique joining a group rewired as its members are (wiringToJoin). */
+      rewired?: string;
+    }
+  | { ok: false; message: string };
 
 const TEMPLATE = ['spec', 'template'] as const;
 const CLIQUES: Path = [...TEMPLATE, 'cliques'];
@@ -25,8 +34,8 @@ interface EditContext {
   object: Record<string, unknown>;
 }
 
-/** Runs `fn` on the PodCliqueSet document of `text`; `fn` returns a refusal message or a note. */
-function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { note?: string } | void): EditResult {
+/** Runs `fn` on the PodCliqueSet document of `text`; `fn` returns a refusal message or a note (and what it rewired). */
+function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { note?: string; rewired?: string } | void): EditResult {
   const read = readBuilderText(text);
   if (!read.ok) return { ok: false, message: `the YAML cannot be edited from the canvas until it is fixed: ${read.message}${read.line ? ` (line ${read.line}:${read.column})` : ''}` };
   if (read.editRefusal) return { ok: false, message: read.editRefusal };
@@ -46,7 +55,7 @@ function edit(text: string, fn: (ctx: EditContext) => { refuse: string } | { not
     // value on screen and not in the YAML, nor an exception in the page.
     return { ok: false, message: `this edit cannot be made to the YAML as written: ${(e as Error).message}` };
   }
-  return { ok: true, text: written, ...(outcome?.note ? { note: outcome.note } : {}) };
+  return { ok: true, text: written, ...(outcome?.note ? { note: outcome.note } : {}), ...(outcome?.rewired ? { rewired: outcome.rewired } : {}) };
 }
 
 /** A list of objects written block style (`cliques: []` from a blank stack would otherwise keep every new clique on flow style). */
@@ -108,7 +117,10 @@ export interface AddCliqueOptions {
   group?: string | null;
 }
 
-/** Adds a clique of a role kind with that kind's defaults; returns its (unique) name in `note`. */
+/**
+ * Adds a clique of a role kind with that kind's defaults; returns its (unique) name in `note`. Added
+ * into a group, an SGLang worker is wired as the group's own workers are (joinGroupWiring), said in `rewired`.
+ */
 export function addClique(text: string, options: AddCliqueOptions): EditResult {
   return edit(text, ({ d, graph, object }) => {
     const template = cliqueForKind(options.kind, options.flavour ?? 'vllm', stackScheduler(object));
@@ -116,13 +128,26 @@ export function addClique(text: string, options: AddCliqueOptions): EditResult {
     const bad = nameError(name, graph);
     if (bad) return { refuse: bad };
     const roleName = uniqueName(template.spec.roleName, graph.cliques.map((c) => c.roleName));
-    blockSeq(d, CLIQUES).items.push(d.createNode({ ...template, name, spec: { ...template.spec, roleName } }) as Node);
+    const clique = { ...template, name, spec: { ...template.spec, roleName } };
+    const cliques = blockSeq(d, CLIQUES);
+    cliques.items.push(d.createNode(clique) as Node);
     if (options.group) {
       const refused = addToGroup(d, graph, name, options.group);
       if (refused) return { refuse: refused };
+      return { note: name, rewired: joinGroupWiring(d, object, cliques.items.length - 1, clique, name, options.group) };
     }
     return { note: name };
   });
+}
+
+/**
+ * Rewires the SGLang server of the clique at `index` (its data `clique`, named `name`) for the scaling
+ * group it has joined, as wiringToJoin says (leader address, node rank); the change in words, or undefined.
+ */
+function joinGroupWiring(d: Document, object: Record<string, unknown>, index: number, clique: unknown, name: string, group: string): string | undefined {
+  const { changes, said } = wiringToJoin(object, clique, name, group);
+  for (const c of changes) setOrDelete(d, cliquePath(index, ...c.at), c.value);
+  return said.length > 0 ? `its SGLang wiring follows ${group}'s: ${said.join('; ')}` : undefined;
 }
 
 /**
@@ -298,6 +323,11 @@ function templateOf(object: Record<string, unknown>): Record<string, unknown> {
   return isRecord(object.spec) && isRecord(object.spec.template) ? object.spec.template : {};
 }
 
+function cliquesOf(object: Record<string, unknown>): unknown[] {
+  const cliques = templateOf(object).cliques;
+  return Array.isArray(cliques) ? cliques : [];
+}
+
 /** The clique objects named, as plain data, for the clipboard. */
 export function copyCliques(text: string, names: readonly string[]): unknown[] {
   const read = readBuilderText(text);
@@ -343,10 +373,11 @@ function addToGroup(d: Document, graph: BuilderGraph, clique: string, group: str
 /**
  * Puts the clique `ref` (CliqueNode.ref: its name, unless an earlier clique has it) into a scaling group,
  * or takes it out with `group` null. Refused for a clique whose name another has: groups list names, so
- * the other would move too.
+ * the other would move too. An SGLang worker joining a group is wired as the group's own workers are
+ * (joinGroupWiring), said in `rewired`; one leaving keeps its wiring (sglangFindings says what is off).
  */
 export function moveIntoGroup(text: string, ref: string, group: string | null): EditResult {
-  return edit(text, ({ d, graph }) => {
+  return edit(text, ({ d, graph, object }) => {
     const c = cliqueOfRef(graph, ref);
     if (!c) return { refuse: `there is no clique "${ref}"` };
     if (c.group === group) return;
@@ -356,8 +387,10 @@ export function moveIntoGroup(text: string, ref: string, group: string | null): 
     if (group) {
       const bad = addToGroup(d, graph, clique, group);
       if (bad) return { refuse: bad };
+      const rewired = joinGroupWiring(d, object, c.index, cliquesOf(object)[c.index], clique, group);
+      return { note: `${clique} joined ${group}`, ...(rewired ? { rewired } : {}) };
     }
-    return { note: group ? `${clique} joined ${group}` : `${clique} left ${c.group}` };
+    return { note: `${clique} left ${c.group}` };
   });
 }
 
