@@ -393,7 +393,7 @@ export const BuilderCanvas = memo(function BuilderCanvas({ graph, layout, stack,
       if (!ARROW_KEYS.has(e.key)) return;
       arrowsDown.current.delete(e.key);
       if (arrowsDown.current.size > 0 || held.current.size === 0) return;
-      const moves = [...held.current].map(([key, at]) => ({ name: key.slice('clique:'.length), at }));
+      const moves = [...held.current].map(([key, at]) => ({ ref: key.slice('clique:'.length), at }));
       const outcome = settleKeyboardMove(layoutRef.current, graphRef.current, moves);
       if (outcome.write) {
         writeHeld();

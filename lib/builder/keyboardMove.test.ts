@@ -38,36 +38,36 @@ interface Pressed {
 }
 
 /**
- * Arrow presses on clique `name`, each followed by its release, as the canvas handles them: React Flow
+ * Arrow presses on the clique `ref` (CliqueNode.ref), each followed by its release, as the canvas handles them: React Flow
  * moves the node by `step` from where it is drawn; on release the move is written when
  * settleKeyboardMove says so (a drop: membership by groupAt on the layout before, as the workbench's
  * onMoved does, then the layout made room in), else held. Stops once `until` holds or after `limit` presses.
  * `writeEveryPress` is the canvas before: every press written at once.
  */
-function press(start: { text: string; layout: Layout }, name: string, step: Point | ((drawn: Point) => Point), until: (p: Pressed) => boolean, { limit = 80, writeEveryPress = false } = {}): Pressed {
+function press(start: { text: string; layout: Layout }, ref: string, step: Point | ((drawn: Point) => Point), until: (p: Pressed) => boolean, { limit = 80, writeEveryPress = false } = {}): Pressed {
   let text = start.text;
   let layout = start.layout;
-  let drawn = layout.positions[cliqueKey(name)]!;
+  let drawn = layout.positions[cliqueKey(ref)]!;
   const out: Pressed = { text, layout, said: [], held: 0, presses: 0 };
   for (let i = 0; i < limit && !until(out); i++) {
     const g = graphOf(text);
     const d = typeof step === 'function' ? step(drawn) : step;
     drawn = { x: drawn.x + d.x, y: drawn.y + d.y };
     out.presses++;
-    if (!writeEveryPress && !settleKeyboardMove(layout, g, [{ name, at: drawn }]).write) {
+    if (!writeEveryPress && !settleKeyboardMove(layout, g, [{ ref, at: drawn }]).write) {
       out.held++;
       continue;
     }
     const target = groupAt(layout, g, drawn);
-    const own = g.cliques.find((c) => c.name === name)!.group;
+    const own = g.cliques.find((c) => c.ref === ref)!.group;
     if (target !== own) {
-      const r = moveIntoGroup(text, name, target);
+      const r = moveIntoGroup(text, ref, target);
       if (!r.ok) throw new Error(r.message);
       text = r.text;
       out.said.push(r.note!);
     }
-    layout = completeLayout({ ...layout, positions: { ...layout.positions, [cliqueKey(name)]: drawn } }, graphOf(text));
-    drawn = layout.positions[cliqueKey(name)]!;
+    layout = completeLayout({ ...layout, positions: { ...layout.positions, [cliqueKey(ref)]: drawn } }, graphOf(text));
+    drawn = layout.positions[cliqueKey(ref)]!;
     Object.assign(out, { text, layout });
   }
   return out;
@@ -131,24 +131,24 @@ describe('keyboard moves of a clique join and leave scaling groups as a drop doe
     const dl = l.positions[cliqueKey('dleader')]!;
     const dw = l.positions[cliqueKey('dworker')]!;
     expect(dw.y).toBeGreaterThan(dl.y);
-    expect(settleKeyboardMove(l, g, [{ name: 'dworker', at: { x: dw.x, y: dw.y - 5 } }])).toEqual({ write: true });
+    expect(settleKeyboardMove(l, g, [{ ref: 'dworker', at: { x: dw.x, y: dw.y - 5 } }])).toEqual({ write: true });
     // Down by 5 px it would make its frame grow: held, at the edge of decode.
-    expect(settleKeyboardMove(l, g, [{ name: 'dworker', at: { x: dw.x, y: dw.y + 5 } }])).toEqual({ write: false, name: 'dworker', frame: 'decode', member: true });
+    expect(settleKeyboardMove(l, g, [{ ref: 'dworker', at: { x: dw.x, y: dw.y + 5 } }])).toEqual({ write: false, ref: 'dworker', frame: 'decode', member: true });
   });
 
   test('a batch is written only when every clique in it is kept or changes group', () => {
     const { g, l } = stack();
     const fe = l.positions[cliqueKey('frontend')]!;
     const dw = l.positions[cliqueKey('dworker')]!;
-    expect(settleKeyboardMove(l, g, [{ name: 'frontend', at: { x: fe.x + 5, y: fe.y } }])).toEqual({ write: true });
-    expect(settleKeyboardMove(l, g, [{ name: 'frontend', at: { x: fe.x + 5, y: fe.y } }, { name: 'dworker', at: { x: dw.x, y: dw.y + 5 } }]).write).toBe(false);
+    expect(settleKeyboardMove(l, g, [{ ref: 'frontend', at: { x: fe.x + 5, y: fe.y } }])).toEqual({ write: true });
+    expect(settleKeyboardMove(l, g, [{ ref: 'frontend', at: { x: fe.x + 5, y: fe.y } }, { ref: 'dworker', at: { x: dw.x, y: dw.y + 5 } }]).write).toBe(false);
   });
 
   test('what a held move is told', () => {
-    expect(heldMoveHint({ write: false, name: 'frontend', frame: 'decode', member: false })).toBe(
+    expect(heldMoveHint({ write: false, ref: 'frontend', frame: 'decode', member: false })).toBe(
       'frontend is over the edge of scaling group decode: move it on until its centre is inside the frame to join the group, or back out.',
     );
-    expect(heldMoveHint({ write: false, name: 'dworker', frame: 'decode', member: true })).toBe(
+    expect(heldMoveHint({ write: false, ref: 'dworker', frame: 'decode', member: true })).toBe(
       'dworker is at the edge of scaling group decode: move it on until its centre is out of the frame to leave the group, or back in.',
     );
   });

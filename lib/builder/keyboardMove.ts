@@ -10,29 +10,29 @@
 import type { BuilderGraph } from './graph';
 import { dropAt, type Layout, type Point } from './layout';
 
-/** A clique moved by the keys: its name and its top-left corner now (flow coordinates). */
+/** A clique moved by the keys: its ref (CliqueNode.ref: its name, or `<name>#2` for a later clique of a name) and its top-left corner now (flow coordinates). */
 export interface KeyboardMove {
-  name: string;
+  ref: string;
   at: Point;
 }
 
 export type KeyboardMoveOutcome =
   | { write: true }
-  /** Held: `name` is over the edge of scaling group `frame`, which it is (`member`) or is not in. */
-  | { write: false; name: string; frame: string; member: boolean };
+  /** Held: the clique `ref` is over the edge of scaling group `frame`, which it is (`member`) or is not in. */
+  | { write: false; ref: string; frame: string; member: boolean };
 
 /** Whether a keyboard move of cliques is written now (on key release) or held until it lands somewhere kept. */
 export function settleKeyboardMove(layout: Layout, graph: BuilderGraph, moves: readonly KeyboardMove[]): KeyboardMoveOutcome {
   for (const m of moves) {
-    const drop = dropAt(layout, graph, m.name, m.at);
-    if (drop.unkeptBy !== null) return { write: false, name: m.name, frame: drop.unkeptBy, member: drop.group === drop.unkeptBy };
+    const drop = dropAt(layout, graph, m.ref, m.at);
+    if (drop.unkeptBy !== null) return { write: false, ref: m.ref, frame: drop.unkeptBy, member: drop.group === drop.unkeptBy };
   }
   return { write: true };
 }
 
-/** What a held keyboard move is told (a live region): where it stands and what moving on does. */
+/** What a held keyboard move is told (a live region): where it stands and what moving on does; the clique is said by its ref. */
 export function heldMoveHint(held: Extract<KeyboardMoveOutcome, { write: false }>): string {
   return held.member
-    ? `${held.name} is at the edge of scaling group ${held.frame}: move it on until its centre is out of the frame to leave the group, or back in.`
-    : `${held.name} is over the edge of scaling group ${held.frame}: move it on until its centre is inside the frame to join the group, or back out.`;
+    ? `${held.ref} is at the edge of scaling group ${held.frame}: move it on until its centre is out of the frame to leave the group, or back in.`
+    : `${held.ref} is over the edge of scaling group ${held.frame}: move it on until its centre is inside the frame to join the group, or back out.`;
 }
