@@ -7,7 +7,7 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { fieldPath } from '../cluster/fieldPath';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
@@ -151,8 +151,76 @@ function detectWriteStyle(doc: Document, text: string): WriteStyle {
  */
 const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 10_000 };
 
-/** What a document that repeats too much through aliases reads as (a parse error at the document). */
+/** What a document that repeats too much through aliases reads as (a parse error at the alias past the limit, or at the document). */
 export const ALIAS_BOMB_MESSAGE = 'too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)';
+
+/**
+ * How many nodes a document may stand for once its aliases are read out: ten times the nodes written,
+ * and at least 100,000 (a few hundred copies of a container spec). yaml's maxAliasCount weighs an alias
+ * by the aliases inside its anchor, not by its size: one anchored list of 20,000 items named by 1,500
+ * aliases (108 KB) passed it and stood for 30 million nodes, which every reader of the data (null
+ * pruning, validation) walks one by one: 25 s with the server's event loop held.
+ */
+const EXPANSION_PER_WRITTEN_NODE = 10;
+const MIN_EXPANSION_LIMIT = 100_000;
+
+/** Why a document's data cannot be read, at the node that makes it so (`offset` in the text). */
+export class DocumentDataError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+    this.name = 'DocumentDataError';
+  }
+}
+
+/**
+ * Checks a document's aliases without reading any of them out: every node is visited once, and an
+ * alias counts the nodes its anchor stands for (known once the anchor has been visited; an alias
+ * names the last anchor of its name before it, as yaml resolves it). Throws a DocumentDataError at
+ * the first alias past the expansion limit, or one inside its own anchor (data without end; go-yaml
+ * refuses it too).
+ */
+function checkAliases(doc: Document.Parsed): void {
+  let written = 0;
+  let aliases = 0;
+  visit(doc, {
+    Node(_, node) {
+      written++;
+      if (isAlias(node)) aliases++;
+    },
+  });
+  if (aliases === 0) return;
+  const limit = Math.max(MIN_EXPANSION_LIMIT, EXPANSION_PER_WRITTEN_NODE * written);
+  const anchors = new Map<string, Node>();
+  const standsFor = new Map<Node, number>(); // anchored nodes visited to their end
+  let reached = 0;
+  const offset = (node: Node) => node.range?.[0] ?? 0;
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const anchor = anchors.get(node.source);
+      if (!anchor) return 1; // yaml refuses it
+      const nodes = standsFor.get(anchor);
+      if (nodes === undefined) throw new DocumentDataError(`the alias *${node.source} is inside its own anchor &${node.source}: its data would repeat without end`, offset(node));
+      reached += nodes;
+      if (reached > limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, offset(node));
+      return nodes;
+    }
+    if (!isNode(node)) return 0;
+    reached++;
+    if (node.anchor) anchors.set(node.anchor, node);
+    let nodes = 1;
+    if (isCollection(node)) {
+      for (const item of node.items) {
+        nodes += isPair(item) ? size(item.key) + size(item.value) : size(item);
+      }
+    }
+    if (node.anchor) standsFor.set(node, nodes);
+    return nodes;
+  };
+  size(doc.contents);
+}
 
 export interface SourcePosition {
   line: number;
@@ -288,9 +356,18 @@ function shortParseMessage(message: string): string {
   return clip(excerpted, MAX_PARSE_MESSAGE);
 }
 
-/** A parsed document as data (read it only when it has no errors). */
+/**
+ * A parsed document as data (read it only when it has no errors). Throws a DocumentDataError, at
+ * the alias past the limit, for a document that repeats too much through aliases.
+ */
 export function documentData(doc: Document.Parsed): unknown {
-  return doc.toJS(TO_JS_OPTIONS);
+  checkAliases(doc);
+  try {
+    return doc.toJS(TO_JS_OPTIONS);
+  } catch (e) {
+    if (e instanceof Error && /^Excessive alias count/.test(e.message)) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, doc.contents?.range?.[0] ?? doc.range[0]);
+    throw e;
+  }
 }
 
 export function parseManifests(text: string): ParsedManifests {
@@ -322,9 +399,10 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
     try {
       object = documentData(doc);
     } catch (e) {
-      // yaml throws a ReferenceError past maxAliasCount: one document unreadable, not the whole run.
-      if (!(e instanceof Error) || !/alias/i.test(e.message)) throw e;
-      documents.push(fail(ALIAS_BOMB_MESSAGE));
+      // An alias bomb: one document unreadable, not the whole run.
+      if (e instanceof DocumentDataError) documents.push(fail(shortParseMessage(e.message), lineCounter.linePos(e.offset)));
+      else if (e instanceof Error && /alias/i.test(e.message)) documents.push(fail(ALIAS_BOMB_MESSAGE));
+      else throw e;
       return;
     }
     if (!isRecord(object)) {
