@@ -136,6 +136,15 @@ describe('parseManifests: read as kubectl reads', () => {
     expect(parseManifests('a: &a {b: [1, *a]}\n').errors).toEqual([{ message: 'the alias *a is inside its own anchor &a: its data would repeat without end', line: 1, column: 15, document: 0 }]);
   });
 
+  test('an alias yaml cannot read is reported in yaml\'s words at the alias, not as an alias bomb at 1:1', () => {
+    const errorOf = (text: string) => parseManifests(text).errors;
+    expect(errorOf('a: *nope\n')).toEqual([{ message: 'Unresolved alias (the anchor must be set before the alias): nope', line: 1, column: 4, document: 0 }]);
+    const merge = 'Merge sources must be maps or map aliases';
+    expect(errorOf('x: &x 1\na: {<<: *x}\n')).toEqual([{ message: merge, line: 2, column: 9, document: 0 }]);
+    expect(errorOf('a: {<<: [1, 2]}\n')).toEqual([{ message: merge, line: 1, column: 10, document: 0 }]);
+    expect(errorOf('m: &m {k: v}\na: {<<: [*m, *nope]}\n')).toEqual([{ message: merge, line: 2, column: 14, document: 0 }]);
+  });
+
   test('ordinary anchors are read: containers sharing one env list, a merge of common labels', () => {
     const text = [
       'apiVersion: v1',

@@ -7,7 +7,7 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Tags, type ToJSOptions, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Scalar, type Tags, type ToJSOptions, type YAMLMap, type YAMLSeq } from 'yaml';
 import { fieldPath } from '../cluster/fieldPath';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
@@ -175,34 +175,53 @@ export class DocumentDataError extends Error {
   }
 }
 
+/** Where yaml's errors about aliases point: the first alias it cannot resolve, and the first merge (`<<`) of something not a mapping. */
+interface AliasFaults {
+  unresolved: number | null;
+  merge: number | null;
+}
+
+/** A YAML 1.1 merge key (plain `<<`): yaml reads it as a symbol. */
+function isMergeKey(node: unknown): node is Scalar {
+  return isScalar(node) && typeof node.value === 'symbol';
+}
+
 /**
  * Checks a document's aliases without reading any of them out: every node is visited once, and an
  * alias counts the nodes its anchor stands for (known once the anchor has been visited; an alias
  * names the last anchor of its name before it, as yaml resolves it). Throws a DocumentDataError at
  * the first alias past the expansion limit, or one inside its own anchor (data without end; go-yaml
- * refuses it too).
+ * refuses it too). Returns where yaml's own alias errors will be, for toJS to be reported there.
  */
-function checkAliases(doc: Document.Parsed): void {
+function checkAliases(doc: Document.Parsed): AliasFaults {
+  const faults: AliasFaults = { unresolved: null, merge: null };
   let written = 0;
-  let aliases = 0;
+  let aliasesOrMerges = 0;
   visit(doc, {
     Node(_, node) {
       written++;
-      if (isAlias(node)) aliases++;
+      if (isAlias(node) || isMergeKey(node)) aliasesOrMerges++;
     },
   });
-  if (aliases === 0) return;
+  if (aliasesOrMerges === 0) return faults;
   const limit = Math.max(MIN_EXPANSION_LIMIT, EXPANSION_PER_WRITTEN_NODE * written);
   const anchors = new Map<string, Node>();
   const standsFor = new Map<Node, number>(); // anchored nodes visited to their end
+  const targets = new Map<Node, Node>(); // alias → its anchor
   let reached = 0;
   const offset = (node: Node) => node.range?.[0] ?? 0;
+  const resolved = (node: unknown) => (isAlias(node) ? targets.get(node) : node);
+  const notMergeable = (node: unknown) => !isMap(resolved(node));
   const size = (node: unknown): number => {
     if (isAlias(node)) {
       const anchor = anchors.get(node.source);
-      if (!anchor) return 1; // yaml refuses it
+      if (!anchor) {
+        faults.unresolved ??= offset(node);
+        return 1;
+      }
       const nodes = standsFor.get(anchor);
       if (nodes === undefined) throw new DocumentDataError(`the alias *${node.source} is inside its own anchor &${node.source}: its data would repeat without end`, offset(node));
+      targets.set(node, anchor);
       reached += nodes;
       if (reached > limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, offset(node));
       return nodes;
@@ -213,13 +232,24 @@ function checkAliases(doc: Document.Parsed): void {
     let nodes = 1;
     if (isCollection(node)) {
       for (const item of node.items) {
-        nodes += isPair(item) ? size(item.key) + size(item.value) : size(item);
+        if (!isPair(item)) {
+          nodes += size(item);
+          continue;
+        }
+        nodes += size(item.key) + size(item.value);
+        // yaml's merge rule (addMergeToJSMap): a mapping, or a list of mappings, each maybe an alias of one.
+        if (faults.merge === null && isMergeKey(item.key)) {
+          const source = resolved(item.value);
+          const bad = isSeq(source) ? source.items.find(notMergeable) : notMergeable(source) ? item.value : undefined;
+          if (bad !== undefined) faults.merge = isNode(bad) ? offset(bad) : offset(item.key);
+        }
       }
     }
     if (node.anchor) standsFor.set(node, nodes);
     return nodes;
   };
   size(doc.contents);
+  return faults;
 }
 
 export interface SourcePosition {
@@ -358,14 +388,19 @@ function shortParseMessage(message: string): string {
 
 /**
  * A parsed document as data (read it only when it has no errors). Throws a DocumentDataError, at
- * the alias past the limit, for a document that repeats too much through aliases.
+ * the alias concerned where yaml's error allows it, for a document whose aliases cannot be read.
  */
 export function documentData(doc: Document.Parsed): unknown {
-  checkAliases(doc);
+  const faults = checkAliases(doc);
   try {
     return doc.toJS(TO_JS_OPTIONS);
   } catch (e) {
-    if (e instanceof Error && /^Excessive alias count/.test(e.message)) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, doc.contents?.range?.[0] ?? doc.range[0]);
+    if (!(e instanceof Error)) throw e;
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    // yaml's words for the rest, where the fault is: `*nope` names no anchor, `<<: *x` merges a scalar.
+    if (/^Excessive alias count/.test(e.message)) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, start);
+    if (/^Unresolved alias/.test(e.message)) throw new DocumentDataError(e.message, faults.unresolved ?? start);
+    if (/^Merge sources/.test(e.message)) throw new DocumentDataError(e.message, faults.merge ?? start);
     throw e;
   }
 }
@@ -399,10 +434,9 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
     try {
       object = documentData(doc);
     } catch (e) {
-      // An alias bomb: one document unreadable, not the whole run.
-      if (e instanceof DocumentDataError) documents.push(fail(shortParseMessage(e.message), lineCounter.linePos(e.offset)));
-      else if (e instanceof Error && /alias/i.test(e.message)) documents.push(fail(ALIAS_BOMB_MESSAGE));
-      else throw e;
+      // An alias bomb or an alias yaml cannot read: one document unreadable, not the whole run.
+      if (!(e instanceof DocumentDataError)) throw e;
+      documents.push(fail(shortParseMessage(e.message), lineCounter.linePos(e.offset)));
       return;
     }
     if (!isRecord(object)) {
