@@ -8,6 +8,7 @@ import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
 import { previewApply } from '../../lib/placement/preview';
 import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
 import { runningGangFacts, runningGangLine } from '../../lib/workloads/planNotes';
+import { plural } from '../../lib/workloads/plural';
 
 // The CLI is run as a user runs it: the bin launcher in a child process.
 const BIN = path.resolve(import.meta.dirname, '..', '..', 'bin', 'canopy.js');
@@ -102,6 +103,19 @@ describe('canopy place', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("counts pods, GPUs and gangs in the shared plural's words, as every page says them ('1 GPU', '2 pods')", () => {
+    const r = canopy(['place', '--cluster', CLUSTER, file('one-gpu.yaml', pcs({ workers: 1, gpus: 1, required: 'rack' }))]);
+    expect(r.code).toBe(0);
+    const [summary, , worker] = r.stdout.split('\n');
+    expect(summary).toMatch(new RegExp(`^serve-0: placed, ${plural(2, 'pod')}, ${plural(1, 'GPU')} in `));
+    expect(worker).toMatch(new RegExp(` \\(${plural(1, 'GPU')}\\)$`));
+    expect(r.stdout).toMatch(new RegExp(`\n1 of ${plural(1, 'gang')} placed\n$`));
+    expect([plural(1, 'GPU'), plural(2, 'pod'), plural(1, 'gang')]).toEqual(['1 GPU', '2 pods', '1 gang']);
+    // One wording: place.ts writes no plural of its own (a second one drifts from the pages').
+    const source = readFileSync(path.resolve(import.meta.dirname, 'place.ts'), 'utf8');
+    expect(source.match(/[^\n]*=== 1 \? '' : [^\n]*/g) ?? []).toEqual([]);
   });
 
   it('reports an unfittable stack with its reason (exit 3)', () => {

@@ -13,6 +13,7 @@ import { applyGangs, previewApply, type ApplyGang } from '../../lib/placement/pr
 import type { GangPlacement } from '../../lib/placement/plan';
 import { parseClusterSnapshot } from '../../lib/topology/snapshot';
 import { runningGangFacts, runningGangLine } from '../../lib/workloads/planNotes';
+import { plural } from '../../lib/workloads/plural';
 import { clip, inputLabel, InputError, outputFormat, parseCommandArgs, parseJsonInput, readInput } from './io';
 import type { CliIO } from './main';
 
@@ -137,11 +138,10 @@ export function toPlaceJson(feasible: boolean, gangs: readonly ApplyGang[]): Pla
   };
 }
 
-const gpuText = (gpus: number) => `${gpus} GPU${gpus === 1 ? '' : 's'}`;
-const sizeText = (pods: readonly { gpus: number }[]) => `${pods.length} pod${pods.length === 1 ? '' : 's'}, ${gpuText(pods.reduce((s, p) => s + p.gpus, 0))}`;
+const sizeText = (pods: readonly { gpus: number }[]) => `${plural(pods.length, 'pod')}, ${plural(pods.reduce((s, p) => s + p.gpus, 0), 'GPU')}`;
 
 function podLines(pods: readonly GangPlacement['pods'][number][]): string[] {
-  return pods.map((p) => `  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${gpuText(p.gpus)})` : ''}${p.running ? ', running' : ''}`);
+  return pods.map((p) => `  ${p.name} -> ${p.node}${p.gpus > 0 ? ` (${plural(p.gpus, 'GPU')})` : ''}${p.running ? ', running' : ''}`);
 }
 
 /** Why a placement's nodes are not a promise: no domain was chosen, the scheduler (or the engine) picked nodes that fit. */
@@ -200,7 +200,7 @@ function formatText(all: readonly ApplyGang[]): string {
   const gangs = all.filter((g) => !runsWhole(g));
   const running = all.length - gangs.length;
   const placed = gangs.filter((g) => g.placed).length;
-  lines.push(`${placed} of ${gangs.length} gang${gangs.length === 1 ? '' : 's'} placed${running > 0 ? ` (${running} more running, not re-placed)` : ''}`);
+  lines.push(`${placed} of ${plural(gangs.length, 'gang')} placed${running > 0 ? ` (${running} more running, not re-placed)` : ''}`);
   return lines.join('\n') + '\n';
 }
 
