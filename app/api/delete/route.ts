@@ -1,6 +1,7 @@
 /** POST /api/delete `{kind, namespace, name, dryRun}`: one Grove object (PodCliqueSets in the foreground). */
 import { isWatchedKind, KIND_INFO } from '../../../lib/cluster/kinds';
 import { readBodyJson } from '../../../server/http/body';
+import { dryRunOfBody } from '../../../server/http/dryRun';
 import { badRequest, errorResponse, refusalResponse } from '../../../server/http/errors';
 import { checkMutation } from '../../../server/http/guard';
 import { getClusterSource } from '../../../server/sources';
@@ -13,14 +14,16 @@ export async function POST(request: Request): Promise<Response> {
   if (refusal) return refusalResponse(refusal);
   const body = await readBodyJson(request, 16 * 1024);
   if (body instanceof Response) return body;
-  const { kind, namespace, name, dryRun } = (body ?? {}) as Record<string, unknown>;
+  const { kind, namespace, name, dryRun: given } = (body ?? {}) as Record<string, unknown>;
   // Only Grove's kinds: Canopy is not a general-purpose delete button for Pods and Nodes.
   if (typeof kind !== 'string' || !isWatchedKind(kind) || KIND_INFO[kind].group === '') return badRequest('kind must be a Grove kind');
   if (typeof name !== 'string' || !name) return badRequest('name is required');
   if (KIND_INFO[kind].namespaced && (typeof namespace !== 'string' || !namespace)) return badRequest(`namespace is required for ${kind}`);
+  const dryRun = dryRunOfBody(given);
+  if (dryRun instanceof Response) return dryRun;
   try {
-    await getClusterSource().delete(kind, KIND_INFO[kind].namespaced ? (namespace as string) : undefined, name, { dryRun: dryRun === true });
-    return Response.json({ kind, namespace, name, dryRun: dryRun === true, deleted: true });
+    await getClusterSource().delete(kind, KIND_INFO[kind].namespaced ? (namespace as string) : undefined, name, { dryRun });
+    return Response.json({ kind, namespace, name, dryRun, deleted: true });
   } catch (error) {
     return errorResponse(error);
   }
