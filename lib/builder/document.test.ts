@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { readBuilderText } from './document';
-import { deleteSelection, setField, setFields, type EditResult } from './edits';
+import { deleteSelection, removeContainer, removeStartsAfter, setField, setFields, type EditResult } from './edits';
 
 function ok(r: EditResult): string {
   if (!r.ok) throw new Error(r.message);
@@ -155,6 +155,95 @@ describe('clearing a field keeps the comments written on its lines', () => {
     cliques: []
 `;
     expect(ok(setField(packed, ['spec', 'template', 'topologyConstraint', 'pack', 'required'], undefined))).toBe(`${HEAD}    # stack packing\n    # our racks\n    cliques: []\n`);
+  });
+});
+
+/** A stack whose comments stand inside blocks (a clique's spec, a container, a group, a sharing entry), none above a list item. */
+const NESTED = `${HEAD}    cliqueStartupType: CliqueStartupTypeExplicit
+    topologyConstraint:
+      # pack each replica
+      pack:
+        required: rack # our racks
+        # prefer a block
+        preferred: block
+    resourceSharing:
+      - name: gpus
+        scope: AllReplicas # one claim for all
+        filter:
+          # only b shares it
+          childCliqueNames: [b]
+    cliques:
+      - name: a
+        spec:
+          roleName: a # the a role
+          replicas: 1
+          # the pod
+          podSpec:
+            containers:
+              - name: app
+                image: busybox # small
+              - name: side
+                # side image
+                image: x
+      - name: b
+        spec:
+          roleName: b
+          replicas: 1
+          startsAfter: [a] # b waits for a
+          podSpec:
+            containers: [{name: app, image: busybox}] # b's one container
+    podCliqueScalingGroups:
+      - name: g
+        # a alone, for now
+        cliqueNames: [a]
+        replicas: 1 # one replica
+`;
+
+/** Every comment of a text, in order (`# x` at a line's start or after a value). */
+const commentsOf = (text: string) => [...text.matchAll(/(?:^|\s)# (.*)$/gm)].map((m) => m[1]!);
+
+describe('a deleted block keeps the comments inside it as comment lines where it was', () => {
+  test('clearing a field with a block map below it: its comments, at any depth, go above the next key', () => {
+    const text = ok(setField(NESTED, ['spec', 'template', 'topologyConstraint'], undefined));
+    expect(text).toContain('    cliqueStartupType: CliqueStartupTypeExplicit\n    # pack each replica\n    # our racks\n    # prefer a block\n    resourceSharing:\n');
+    expect(objectOf(text).spec.template.topologyConstraint).toBeUndefined();
+  });
+
+  test("deleting a clique: the comments in its spec and containers go above the next clique, or below the list for the last", () => {
+    const first = ok(deleteSelection(NESTED, { cliques: ['a'], groups: [] }));
+    expect(first).toContain('    cliques:\n      # the a role\n      # the pod\n      # small\n      # side image\n      - name: b\n');
+    const last = ok(deleteSelection(NESTED, { cliques: ['b'], groups: [] }));
+    expect(last).toContain('                image: x\n      # b waits for a\n      # b\'s one container\n    podCliqueScalingGroups:\n');
+    // b's resourceSharing entry lost its last child and went too: its comments stay where it was.
+    expect(last).toContain('    # one claim for all\n    # only b shares it\n    cliques:\n');
+    expect(objectOf(last).spec.template.resourceSharing).toBeUndefined();
+  });
+
+  test('deleting a group: its comments and those of its member stay; the emptied list key goes, they stay in its place', () => {
+    const text = ok(deleteSelection(NESTED, { cliques: [], groups: ['g'] }));
+    expect(objectOf(text).spec.template.podCliqueScalingGroups).toBeUndefined();
+    expect(text.endsWith('            containers: [{name: app, image: busybox}] # b\'s one container\n    # a alone, for now\n    # one replica\n')).toBe(true);
+    for (const c of ['the a role', 'the pod', 'small', 'side image']) expect(text).toContain(`# ${c}\n`);
+  });
+
+  test('removing a container keeps the comment inside it; removing the last startsAfter entry keeps the comment of its line', () => {
+    const container = ok(removeContainer(NESTED, 'a', 'containers', 1));
+    expect(container).toContain('                image: busybox # small\n              # side image\n      - name: b\n');
+    const edge = ok(removeStartsAfter(NESTED, 'a', 'b'));
+    expect(edge).toContain('          replicas: 1\n          # b waits for a\n          podSpec:\n');
+    expect(objectOf(edge).spec.template.cliques[1].spec.startsAfter).toBeUndefined();
+  });
+
+  test('property: whatever cliques and groups are deleted, every comment stays, once, in order, and the data is what the deletion makes', () => {
+    const plain = NESTED.replace(/ *# .*$/gm, '').replace(/^\n/gm, '');
+    const selection = fc.record({ cliques: fc.subarray(['a', 'b']), groups: fc.subarray(['g']) });
+    fc.assert(
+      fc.property(selection, (sel) => {
+        const text = ok(deleteSelection(NESTED, sel));
+        expect(commentsOf(text)).toEqual(commentsOf(NESTED));
+        expect(objectOf(text)).toEqual(objectOf(ok(deleteSelection(plain, sel))));
+      }),
+    );
   });
 });
 

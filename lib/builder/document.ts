@@ -5,7 +5,7 @@
  * edit changed (writeEdited) — so comments, key order, layout, other documents and fields the builder
  * knows nothing about survive every edit.
  */
-import { isAlias, isCollection, isMap, isNode, isScalar, isSeq, Scalar, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, Scalar, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
@@ -423,9 +423,10 @@ function keyString(key: unknown): string {
 
 /**
  * Deletes the map key at `path` (and the maps that deletion empties, as pruneEmptyParents), keeping
- * the comments written on the lines it removes: the one above the key and the one at the end of its
- * line (`replicas: 8 # two per node`) stay where the key was, as comment lines above the next key or,
- * for the last key, below the map. The text reads as if the key's own line had been deleted.
+ * the comments written on the lines it removes: the one above the key, the one at the end of its line
+ * (`replicas: 8 # two per node`) and those on the lines of a block value below it (a map's keys, a
+ * list's items, at any depth) stay where the key was, as comment lines above the next key or, for the
+ * last key, below the map. The text reads as if the key's lines had been deleted and their comments not.
  * False when `path` is not a key of a map (nothing deleted).
  */
 function deleteKeepingComments(d: Document, path: Path): boolean {
@@ -446,7 +447,7 @@ function deleteKeepingComments(d: Document, path: Path): boolean {
     if (!isMap(up)) break;
     const i = up.items.findIndex((pair) => keyString(pair.key) === String(parentPath[parentPath.length - 1]));
     if (i < 0) break;
-    comments = [...pairComments(up.items[i]!), parent.commentBefore, ...comments, parent.comment].filter((c): c is string => !!c);
+    comments = [...keyComments(up.items[i]!), parent.commentBefore, ...comments, parent.comment].filter((c): c is string => !!c);
     up.items.splice(i, 1);
     parent = up;
     parentPath = upPath;
@@ -462,12 +463,74 @@ function deleteKeepingComments(d: Document, path: Path): boolean {
   return true;
 }
 
-/** The comments written on a map entry's own lines: above its key, after its key, at the end of its value's line. */
-function pairComments(pair: Pair): string[] {
+/** The comments written on a map entry's key: above it and after it. */
+function keyComments(pair: Pair): string[] {
   const key = isNode(pair.key) ? pair.key : null;
-  const value = isNode(pair.value) ? pair.value : null;
-  const inline = value && (isScalar(value) || (isCollection(value) && value.flow)) ? value.comment : undefined;
-  return [key?.commentBefore, key?.comment, inline].filter((c): c is string => !!c);
+  return [key?.commentBefore, key?.comment].filter((c): c is string => !!c);
+}
+
+/**
+ * The comments written on a map entry's lines, in the order they stand: its key's, and every one in its
+ * value (at the end of a scalar's line, and on or between the lines of a block map or list below it).
+ */
+function pairComments(pair: Pair): string[] {
+  return [...keyComments(pair), ...commentsWithin(pair.value)];
+}
+
+/** Every comment of a node, in the order they stand: above it, inside it (innerComments), after it. */
+export function commentsWithin(node: unknown): string[] {
+  if (!isNode(node)) return [];
+  return [node.commentBefore, ...innerComments(node)].filter((c): c is string => !!c);
+}
+
+/** The comments inside a node (on the keys, values and items of a map or list, at any depth) and after it: all but the one above it. */
+function innerComments(node: Node): string[] {
+  const inside = isMap(node)
+    ? node.items.flatMap((pair) => [...commentsWithin(pair.key), ...commentsWithin(pair.value)])
+    : isSeq(node)
+      ? node.items.flatMap((item) => commentsWithin(item))
+      : [];
+  return [...inside, node.comment].filter((c): c is string => !!c);
+}
+
+/**
+ * Removes the items at `doomed` from a list, keeping their comments. A comment above a removed item
+ * heads a section (`# --- prefill: leader + workers ---`): it moves to the next item that stays when
+ * that item has no comment of its own (the section goes on), and goes with the item otherwise (the
+ * section is gone). The comments inside a removed item (on the lines of a clique's spec, a container, a
+ * nested map) stay as comment lines where it was: above the next item that stays, else below the list.
+ * The first item's comment is the list's own (yaml reads it as the list's commentBefore).
+ */
+export function deleteListItems(seq: YAMLSeq | null, doomed: ReadonlySet<number>): void {
+  if (!seq || doomed.size === 0) return;
+  const items = seq.items as Node[];
+  const headings = items.map((item, i) => (i === 0 ? (seq.commentBefore ?? item.commentBefore) : item.commentBefore) || undefined);
+  /** Comment lines that go above each item that stays, in the order they stood; `below`, after the list. */
+  const above = items.map((): string[] => []);
+  const below: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (!doomed.has(i)) continue;
+    const heading = headings[i];
+    if (heading) {
+      if (i === 0) seq.commentBefore = undefined;
+      items[i]!.commentBefore = undefined;
+      // The section runs on to the next commented item; its first item that stays takes the heading.
+      for (let j = i + 1; j < items.length && !headings[j]; j++) {
+        if (doomed.has(j)) continue;
+        above[j]!.push(heading);
+        break;
+      }
+    }
+    const inner = innerComments(items[i]!);
+    const next = items.findIndex((_, j) => j > i && !doomed.has(j));
+    (next >= 0 ? above[next]! : below).push(...inner);
+  }
+  items.forEach((item, j) => {
+    if (above[j]!.length === 0) return;
+    item.commentBefore = [...above[j]!, item.commentBefore].filter((c): c is string => !!c).join('\n');
+  });
+  if (below.length > 0) seq.comment = [seq.comment, ...below].filter((c): c is string => !!c).join('\n');
+  seq.items = items.filter((_, i) => !doomed.has(i));
 }
 
 /** The maps an emptied child is never pruned from: a PodCliqueSet always has them. */

@@ -517,7 +517,8 @@ function lineChanges(before: string, after: string): { added: string[]; removed:
 describe('deleting the first clique of a commented section', () => {
   test('the section heading moves to the clique that now starts the section', () => {
     const text = ok(deleteSelection(SECTIONS, { cliques: ['pleader'], groups: [] }));
-    expect(text).toContain('      # --- prefill: leader + workers ---\n      - name: pworker\n');
+    // The comment inside pleader stays where pleader was, under the heading (document.test: deleteListItems).
+    expect(text).toContain('      # --- prefill: leader + workers ---\n      # 4 GPUs per pod\n      - name: pworker\n');
     const router = ok(deleteSelection(SECTIONS, { cliques: ['router'], groups: [] }));
     expect(router).toContain('    cliques:\n      # --- router ---\n      - name: router2\n');
   });

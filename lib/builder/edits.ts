@@ -8,7 +8,7 @@ import { dns1123LabelError, isRecord } from '../grove/meta';
 import { podCliqueName, podHostname, scalingGroupPodCliqueName } from '../grove/naming';
 import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { CONTAINER_LISTS, containerPath, containersOf, jsonPath, type ContainerList } from './containers';
-import { ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
+import { deleteListItems, ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
 import { cliqueOfRef, cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type CliqueNode, type RoleKind, type SharingNode } from './graph';
 import { wiringToJoin } from './sglangWiring';
 import { cliqueForKind, type Flavour } from './templates';
@@ -80,7 +80,7 @@ function removeFromList(d: Document, path: Path, value: string, dropEmpty: boole
   if (!seq) return false;
   const before = seq.items.length;
   seq.items = seq.items.filter((i) => !(isScalar(i) && i.value === value));
-  if (dropEmpty && seq.items.length === 0) d.deleteIn(path);
+  if (dropEmpty && seq.items.length === 0) setOrDelete(d, path, undefined);
   return seq.items.length !== before;
 }
 
@@ -673,43 +673,19 @@ export function deleteSelection(text: string, sel: Selection): EditResult {
       const list = sharingListPath(graph, r.group);
       if (!list || (r.group !== null && doomedGroups.has(r.group))) continue;
       if (emptied.has(r)) {
-        d.deleteIn([...list, r.index]);
-        if (seqAt(d, list)?.items.length === 0) d.deleteIn(list);
+        deleteListItems(seqAt(d, list), new Set([r.index]));
+        if (seqAt(d, list)?.items.length === 0) setOrDelete(d, list, undefined);
         continue;
       }
       const filter = [...list, r.index, 'filter'];
       for (const gone of goneNames) removeFromList(d, [...filter, 'childCliqueNames'], gone, true);
       for (const gone of doomedGroups) removeFromList(d, [...filter, 'childScalingGroupNames'], gone, true);
     }
-    deleteItems(seqAt(d, CLIQUES), new Set(doomed.cliques.map((c) => c.index)));
-    deleteItems(seqAt(d, GROUPS), new Set(graph.groups.filter((g) => doomedGroups.has(g.name)).map((g) => g.index)));
+    deleteListItems(seqAt(d, CLIQUES), new Set(doomed.cliques.map((c) => c.index)));
+    deleteListItems(seqAt(d, GROUPS), new Set(graph.groups.filter((g) => doomedGroups.has(g.name)).map((g) => g.index)));
     const groups = seqAt(d, GROUPS);
-    if (groups && groups.items.length === 0) d.deleteIn(GROUPS);
+    if (groups && groups.items.length === 0) setOrDelete(d, GROUPS, undefined);
   });
-}
-
-/**
- * Removes the items at `doomed` from a list. A comment above a removed item heads a section
- * (`# --- prefill: leader + workers ---`): it moves to the next item that stays when that item has
- * no comment of its own (the section goes on), and goes with the item otherwise (the section is gone).
- * The first item's comment is the list's own (yaml reads it as the list's commentBefore).
- */
-function deleteItems(seq: YAMLSeq | null, doomed: ReadonlySet<number>): void {
-  if (!seq || doomed.size === 0) return;
-  const items = seq.items as Node[];
-  const comments = items.map((item, i) => (i === 0 ? (seq.commentBefore ?? item.commentBefore) : item.commentBefore) || undefined);
-  for (const i of doomed) {
-    if (!comments[i]) continue;
-    if (i === 0) seq.commentBefore = undefined;
-    items[i]!.commentBefore = undefined;
-    // The section runs on to the next commented item; its first item that stays takes the heading.
-    for (let j = i + 1; j < items.length && !comments[j]; j++) {
-      if (doomed.has(j)) continue;
-      items[j]!.commentBefore = comments[i];
-      break;
-    }
-  }
-  seq.items = items.filter((_, i) => !doomed.has(i));
 }
 
 /** Sets (or with undefined / '' deletes) one field of the PodCliqueSet; the inspector's single way to write. */
@@ -762,8 +738,8 @@ export function removeContainer(text: string, clique: string, list: ContainerLis
     const seq = seqAt(d, listPath);
     if (!seq || index < 0 || index >= seq.items.length) return { refuse: `${jsonPath(containerPath(c.index, list, index))}: there is no such container` };
     if (list === 'containers' && seq.items.length === 1) return { refuse: `${jsonPath(listPath)}: a pod needs at least one container, so the last one stays` };
-    seq.items.splice(index, 1);
-    if (seq.items.length === 0) d.deleteIn(listPath);
+    deleteListItems(seq, new Set([index]));
+    if (seq.items.length === 0) setOrDelete(d, listPath, undefined);
   });
 }
 
