@@ -438,6 +438,40 @@ test('collapsing a level keeps a zoomed-in view on the same GPUs; the fitted vie
   expect(Math.hypot(reloaded.x - before.x, reloaded.y - before.y)).toBeLessThan(2);
 });
 
+test('a narrow window (a phone) gets a map box only as tall as the fitted map, with every GPU in it', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await openHeatmap(page);
+  const canvas = page.getByTestId('heatmap-canvas');
+  const box = (await canvas.boundingBox())!;
+  // The wide layout fitted to the phone's width is about 200 px tall: 560 px of box left most of it empty.
+  expect(box.height).toBeGreaterThanOrEqual(240);
+  expect(box.height).toBeLessThan(400);
+  /** GPUs drawn outside the canvas, and the empty band (px) under the lowest one. */
+  const fit = async () => {
+    const b = (await canvas.boundingBox())!;
+    return page.evaluate(({ top, bottom, left, right }) => {
+      const h = window.__canopyHeatmap!;
+      let outside = 0;
+      let lowest = top;
+      for (let c = 0; c < h.model.layout.cellCount; c++) {
+        const p = h.cellClientPoint(c)!;
+        if (p.y < top || p.y > bottom || p.x < left || p.x > right) outside++;
+        lowest = Math.max(lowest, p.y);
+      }
+      return { outside, below: bottom - lowest, height: bottom - top };
+    }, { top: b.y, bottom: b.y + b.height, left: b.x, right: b.x + b.width });
+  };
+  expect((await fit()).outside).toBe(0);
+  // A desktop window: at most 560 px, and refitted: no more than the map needs (its frames' padding and the margin under the last GPU).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(async () => (await canvas.boundingBox())!.width).toBeGreaterThan(box.width);
+  await expect.poll(async () => (await fit()).height).toBeGreaterThan(box.height);
+  const desktop = await fit();
+  expect(desktop.outside).toBe(0);
+  expect(desktop.height).toBeLessThanOrEqual(560);
+  expect(desktop.height === 560 || desktop.below < 80, `empty band of ${desktop.below} px under the map`).toBe(true);
+});
+
 test('keyboard: controls reachable, the focused canvas pans (Shift+arrows) and zooms with keys, Escape clears the selection', async ({ page }) => {
   await openHeatmap(page);
   await page.getByRole('radio', { name: 'Allocation' }).focus();

@@ -166,6 +166,14 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   /** The layout the non-interactive view was last fitted to (same object while only pods change). */
   const fittedLayout = useRef<HeatmapModel['layout'] | null>(null);
 
+  /** Whether the renderer shows the layout fitted to its current size (nobody zoomed since): a resize then fits it again. */
+  const showsFittedView = (r: HeatmapRenderer): boolean => {
+    if (!sized.current) return false;
+    const t = r.getTransform();
+    const fitted = r.fitTransform(modelRef.current.layout);
+    return Math.abs(t.k - fitted.k) <= 1e-6 * fitted.k && Math.abs(t.x - fitted.x) < 0.5 && Math.abs(t.y - fitted.y) < 0.5;
+  };
+
   const apply = (t: ZoomState, animate = false) => {
     const canvas = canvasRef.current;
     const behaviour = zoomRef.current;
@@ -237,6 +245,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     }
     const observer = new ResizeObserver(() => {
       const width = box.clientWidth;
+      const wasFitted = showsFittedView(renderer);
       renderer.resize(width, callbacks.current.height);
       if (!sized.current && width > 0) {
         sized.current = true;
@@ -244,7 +253,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
         fittedLayout.current = modelRef.current.layout;
         const fitted = renderer.fitTransform(modelRef.current.layout);
         apply(initial ? transformOfZoom(initial, renderer.size, fitted.k) : fitted);
-      } else if (!interactive && width > 0) apply(renderer.fitTransform(modelRef.current.layout)); // the fitted view follows the box
+      } else if ((wasFitted || !interactive) && width > 0) apply(renderer.fitTransform(modelRef.current.layout)); // the fitted view follows the box
       // Observers run after layout and before paint: drawing now shows the picture in this frame,
       // where a frame later would first show the canvas blank (resizing clears it).
       renderer.flush();
@@ -264,9 +273,12 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   useEffect(() => {
     const r = rendererRef.current;
     if (r && sized.current) {
+      const wasFitted = showsFittedView(r);
       r.resize(boxRef.current!.clientWidth, height);
+      if (wasFitted || !interactive) apply(r.fitTransform(modelRef.current.layout));
       r.flush();
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [height]);
 
   // New data: repaint (changed cells only when just pods changed). A new grouping refits the view.

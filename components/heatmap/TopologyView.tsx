@@ -13,7 +13,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COLOR_MODE_LABELS, colorCells, type ColorMode, type WorkloadSlots } from '../../lib/heatmap/colors';
-import { boundsOfCells, type HeatmapFrame, type HeatmapLayout, type HeatmapNodeBox } from '../../lib/heatmap/layout';
+import { boxHeight } from '../../lib/heatmap/boxFit';
+import { boundsOfCells, SCREEN_ASPECT, type HeatmapFrame, type HeatmapLayout, type HeatmapNodeBox } from '../../lib/heatmap/layout';
 import { LABEL_PODGANG } from '../../lib/grove/labels';
 import { framePathInView } from '../../lib/heatmap/hitTest';
 import { occupyLayout, stableLayout, type HeatmapModel, type HeatmapPod } from '../../lib/heatmap/model';
@@ -75,7 +76,10 @@ declare global {
 
 type PreviewSource = { kind: 'yaml'; text: string } | { kind: 'scale'; request: ScaleRequest };
 
+/** The map's box: at most this tall (CSS px)… */
 const CANVAS_HEIGHT = 560;
+/** …and as tall as the fitted layout needs at the box's width, but not less than this (a phone's narrow box). */
+const MIN_CANVAS_HEIGHT = 240;
 
 /**
  * The map's own data state: the browser ↔ Canopy stream and the two kinds the map is drawn from,
@@ -551,6 +555,16 @@ export function TopologyView() {
   // went. Keyboard focus stays on the row or crumb pressed, so a keyboard or screen reader user goes on
   // through the table; the live region says what the map now shows.
   const mapArea = useRef<HTMLDivElement>(null);
+  // The map box's width, measured: a narrow box (a phone) is made only as tall as the fitted map
+  // needs (lib/heatmap/boxFit.ts), not left mostly empty under it.
+  const [mapBox, setMapBox] = useState<HTMLDivElement | null>(null);
+  const [mapWidth, setMapWidth] = useState(0);
+  useEffect(() => {
+    if (!mapBox) return;
+    const observer = new ResizeObserver(() => setMapWidth(mapBox.clientWidth));
+    observer.observe(mapBox);
+    return () => observer.disconnect();
+  }, [mapBox]);
   const zoomToFrame = useCallback(
     (f: number) => {
       const frame = model?.layout.frames[f];
@@ -755,6 +769,11 @@ export function TopologyView() {
   // Nodes this identity may not list, or whose list fails: say which, never "0 GPUs".
   const nodesMissing = nodeObjects.length === 0 ? unavailableText('Node', nodesAvailable) : null;
   const waiting = !connection.synced || (nodesAvailable.status === 'loading' && nodeObjects.length === 0);
+  // Before the box is measured, the full height; the words shown instead of the map take the height
+  // the default layout shape (SCREEN_ASPECT) would, so the box does not jump when the map comes.
+  const fitsBox = (layout: { width: number; height: number }) => (mapWidth > 0 ? boxHeight(layout, { width: mapWidth, minHeight: MIN_CANVAS_HEIGHT, maxHeight: CANVAS_HEIGHT }) : CANVAS_HEIGHT);
+  const canvasHeight = fitsBox(model?.layout ?? { width: SCREEN_ASPECT, height: 1 });
+  const placeholderHeight = fitsBox({ width: SCREEN_ASPECT, height: 1 });
   const nodesUnreadable = nodesMissing !== null && !waiting;
   // Totals only of live Nodes: a list still arriving adds up to part of the cluster, an empty one to zeros.
   const nodesLoading = nodesLoadingText(connection.synced, nodesAvailable, nodeObjects.length);
@@ -829,19 +848,19 @@ export function TopologyView() {
                 </p>
               </div>
             )}
-            <div className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
+            <div ref={setMapBox} className="mt-1 rounded-md border border-zinc-300 dark:border-zinc-700">
               {nodesUnreadable ? (
-                <p className="flex items-center justify-center px-4 text-center text-sm text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" style={{ height: CANVAS_HEIGHT }} role="status" data-testid="heatmap-unavailable">
+                <p className="flex items-center justify-center px-4 text-center text-sm text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" style={{ height: placeholderHeight }} role="status" data-testid="heatmap-unavailable">
                   {nodesAvailable.status === 'forbidden'
                     ? `You may not list Nodes, so the map cannot show the cluster’s GPUs${nodesAvailable.error ? ` (${nodesAvailable.error.replace(/\.$/, '')})` : ''}.`
                     : `${nodesMissing} The map shows the GPUs once the nodes can be read.`}
                 </p>
               ) : waiting || !model || !colors ? (
-                <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: CANVAS_HEIGHT }} role="status">
+                <p className="flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400" style={{ height: placeholderHeight }} role="status">
                   {!connection.synced ? 'Loading the cluster…' : waiting ? 'Loading the cluster’s nodes…' : 'No cluster data.'}
                 </p>
               ) : model.layout.cellCount === 0 ? (
-                <p className="flex items-center justify-center text-sm" style={{ height: CANVAS_HEIGHT }}>
+                <p className="flex items-center justify-center text-sm" style={{ height: placeholderHeight }}>
                   This cluster has no nodes with GPUs (nvidia.com/gpu allocatable).
                 </p>
               ) : (
@@ -863,7 +882,7 @@ export function TopologyView() {
                       ? `GPU heatmap of the nodes loaded so far (${nodesLoading}); colours: ${COLOR_MODE_LABELS[view.mode]}.`
                       : `GPU heatmap: ${model.totals.gpus} GPUs, ${model.totals.used} used, ${freeText(model.totals)}${model.totals.unavailable ? `, ${model.totals.unavailable} unavailable` : ''}, in ${model.layout.frames.length} domains; colours: ${COLOR_MODE_LABELS[view.mode]}. The table below has the same numbers.`
                   }
-                  height={CANVAS_HEIGHT}
+                  height={canvasHeight}
                 />
               )}
             </div>

@@ -112,7 +112,7 @@ export function nodeColumns(gpus: number): number {
 }
 
 /** Width / height of the screen a layout is fitted to by default (the topology page's canvas, roughly). */
-const SCREEN_ASPECT = 1.8;
+export const SCREEN_ASPECT = 1.8;
 /** Shapes frames are packed towards, first the usual one; the layout keeps the one that fits the screen's shape best. */
 const FRAME_ASPECTS = [1.5, 0.75, 3] as const;
 
