@@ -98,3 +98,40 @@ describe('a live apply with a resourceVersion', () => {
     expect(patches).toEqual([{ dryRun: true }]);
   });
 });
+
+describe('a live apply whose metadata.name or metadata.namespace is not a string', () => {
+  let fake: FakeApiserver;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    fake = await startFakeApiserver((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const found = req.method !== 'GET';
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+      if (!found) return void res.end(JSON.stringify({ kind: 'Status', reason: 'NotFound', code: 404, message: 'not found' }));
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => res.end(text));
+    });
+  });
+  afterAll(() => fake.close());
+
+  const withMetadata = (metadata: Record<string, unknown>) => ({ ...stack('engine:1'), metadata }) as KubeObject;
+
+  it.each([
+    ['an unquoted year as the namespace', { name: 'infer', namespace: 2024 }, 'metadata.namespace', 'must be a string (got the number 2024: quote it in YAML)'],
+    ['a list as the namespace', { name: 'infer', namespace: ['team-a'] }, 'metadata.namespace', 'must be a string (got a list)'],
+    ['a number as the name', { name: 2024, namespace: 'team-a' }, 'metadata.name', 'must be a string (got the number 2024: quote it in YAML)'],
+  ])('%s is a 422 at its field, before any request (not a write to the context namespace)', async (_what, metadata, field, message) => {
+    requests.length = 0;
+    const error = await applyObject(fake.connection({ namespace: 'team-a' }), withMetadata(metadata), { dryRun: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActionFailure);
+    expect((error as ActionFailure).toJSON()).toEqual({ status: 422, reason: 'Invalid', message: `${field}: ${message}`, causes: [{ field, message }] });
+    expect(requests).toEqual([]);
+  });
+
+  it('a missing namespace is the context\'s, as before', async () => {
+    requests.length = 0;
+    await applyObject(fake.connection({ namespace: 'team-a' }), withMetadata({ name: 'infer' }), { dryRun: true });
+    expect(requests.map((r) => r.split('?')[0])).toEqual([`GET ${PATH}`, `PATCH ${PATH}`]);
+  });
+});

@@ -84,6 +84,11 @@ export function applyBody(object: KubeObject, namespace: string | undefined): Ku
   return copy;
 }
 
+/** A 422 about one field, as the apiserver words it (`metadata.name: Required value`). */
+function invalidField(field: string, message: string): ActionFailure {
+  return new ActionFailure({ status: 422, reason: 'Invalid', message: `${field}: ${message}`, causes: [{ field, message }] });
+}
+
 /** The resourceVersion an apply body is sent with as its precondition, if any. */
 function preconditionOf(body: KubeObject): string | undefined {
   const version = body.metadata?.resourceVersion;
@@ -96,9 +101,14 @@ export async function applyObject(connection: Connection, object: KubeObject, op
   if (!target) {
     throw new ActionFailure({ status: 400, reason: 'BadRequest', message: `Canopy applies only Grove kinds and Namespace, not ${String(object.apiVersion)}/${String(object.kind)}` });
   }
-  const name = object.metadata.name;
-  if (typeof name !== 'string' || !name) throw new ActionFailure({ status: 422, reason: 'Invalid', message: 'metadata.name: Required value', causes: [{ field: 'metadata.name', message: 'Required value' }] });
-  const given = object.metadata.namespace;
+  const { name, namespace: given } = object.metadata as Record<string, unknown>;
+  // An unquoted `namespace: 2024` is a number: applied to the context's namespace, it would write where the manifest does not say.
+  for (const [field, value] of [['metadata.name', name], ['metadata.namespace', given]] as const) {
+    if (value === undefined || value === null || typeof value === 'string') continue;
+    const got = typeof value !== 'object' ? `the ${typeof value} ${String(value)}: quote it in YAML` : Array.isArray(value) ? 'a list' : 'a mapping';
+    throw invalidField(field, `must be a string (got ${got})`);
+  }
+  if (typeof name !== 'string' || !name) throw invalidField('metadata.name', 'Required value');
   const namespace: string | undefined = target.namespaced ? (typeof given === 'string' && given ? given : connection.info.namespace) : undefined;
   const path = `${target.prefix}${namespaceSegment(namespace)}/${target.plural}/${pathSegment(name, 'name')}`;
   const kubeConfig = connection.kubeConfig;
