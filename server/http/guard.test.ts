@@ -22,6 +22,14 @@ describe('checkOrigin', () => {
     expect(checkOrigin(req({ host: '127.0.0.1:3000', 'sec-fetch-site': 'cross-site' }))?.reason).toBe('CrossOrigin');
   });
 
+  it('without Origin, lets only same-origin and none (the user\'s own navigation) through: same-site is a page on another port of this host', () => {
+    const stream = (site: string) => checkOrigin(new Request('http://localhost:3000/api/stream?namespace=team-a', { headers: { host: 'localhost:3000', 'sec-fetch-site': site } }));
+    expect(stream('same-origin')).toBeNull();
+    expect(stream('none')).toBeNull();
+    expect(stream('same-site')).toEqual({ status: 403, reason: 'CrossOrigin', message: 'same-site requests are refused: only pages served by this Canopy may call it' });
+    expect(stream('something-new')?.reason).toBe('CrossOrigin');
+  });
+
   it('compares with the forwarded host behind a proxy', () => {
     const env = { CANOPY_ALLOWED_HOSTS: 'canopy.example, 10.0.0.5:3000' };
     expect(checkOrigin(req({ host: '10.0.0.5:3000', 'x-forwarded-host': 'canopy.example', origin: 'https://canopy.example' }), env)).toBeNull();

@@ -5,7 +5,9 @@
  *   (DNS rebinding: a page whose name now resolves to 127.0.0.1 is "same-origin" with itself, so the
  *   Origin check alone would let it through; `next start` checks no Host);
  * - an `Origin` that is not this host is refused (for every route that reads or changes the cluster);
- *   without Origin, a `Sec-Fetch-Site: cross-site` is refused;
+ *   without Origin (a browser's same-origin GET, curl), a Sec-Fetch-Site other than `same-origin` or
+ *   `none` (the user's own navigation) is refused: `same-site` is a page on another port of this
+ *   host (another dev server on localhost), which must not open namespace watches through /api/stream;
  * - mutating routes also need the header `X-Canopy-Request: 1`: a cross-site HTML form or a "simple"
  *   fetch cannot set a custom header, and a fetch that does triggers a CORS preflight we never answer.
  */
@@ -84,6 +86,9 @@ export function checkHost(request: Request, env: Record<string, string | undefin
   };
 }
 
+/** Sec-Fetch-Site values accepted on a request without Origin: from this origin, or from no page (typed, bookmarked). */
+const ORIGINLESS_SITES_ALLOWED = ['same-origin', 'none'];
+
 /**
  * Null when the request is addressed to an allowed host (checkHost) and comes from a page of this
  * origin (or from no page at all, e.g. curl); else why not.
@@ -105,8 +110,9 @@ export function checkOrigin(request: Request, env: Record<string, string | undef
     }
     return null;
   }
-  if (request.headers.get('sec-fetch-site') === 'cross-site') {
-    return { status: 403, reason: 'CrossOrigin', message: 'cross-site requests are refused: only pages served by this Canopy may call it' };
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null && !ORIGINLESS_SITES_ALLOWED.includes(site)) {
+    return { status: 403, reason: 'CrossOrigin', message: `${site} requests are refused: only pages served by this Canopy may call it` };
   }
   return null;
 }
