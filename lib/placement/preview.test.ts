@@ -9,7 +9,8 @@ import { clusterStateFromObjects } from '../cluster/fromObjects';
 import { DEFAULT_TEST_TOPOLOGY } from '../topology/spec';
 import { placeGangs } from './place';
 import { previewFromText } from '../heatmap/preview';
-import { applyGangs, previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
+import type { ExpandedPodGroup } from '../grove/gang';
+import { applyGangs, gangIncrements, previewPodCliqueSet, previewScale, type GroveObjects } from './preview';
 import { boundPod, makeNode, topologyOf } from './testkit';
 import { gangPlacementText, planFit, unplacedOptionalNote } from '../workloads/planNotes';
 
@@ -422,6 +423,36 @@ describe('previewScale', () => {
     expect(two.gangs[0]!.podGroups[0]!.pods.every((p) => !p.scheduling.nodeSelector?.[RACK])).toBe(true);
     expect(two.plan.gangs[0]!.warnings![0]).toMatch(/^default-scheduler \(kube-scheduler\)/);
     expect(JSON.stringify(two.plan)).not.toMatch(/nodeSelector/);
+  });
+});
+
+describe('gangIncrements: what is left to place of gangs, as previews and a running stack’s "why pending" see it', () => {
+  it('a running gang’s waiting pods (with their own requests) are its increment, pinned to its rack, and explained by it; a gang with nothing running is placed whole', () => {
+    const pcs = disaggregated({ required: 'rack' });
+    pcs.spec.template.cliques[2]!.spec.replicas = 1;
+    pcs.spec.template.cliques[3]!.spec.replicas = 1;
+    const { state } = running(pcs);
+    const rackOf = (node: string) => state.nodes.find((n) => n.name === node)!.labels[RACK]!;
+    const home = rackOf(state.pods.find((p) => p.labels['grove.io/podclique'] === 'disagg-0-decode')!.nodeName!);
+    // decode at 3 pods: 1 runs (its minimum), 2 wait, each asking for 16 GPUs (the real pods’, not the template’s 8).
+    const scaled = { ...pcs, spec: { ...pcs.spec, replicas: 2 } } as PodCliqueSet;
+    const gangs = expandPodCliqueSet(scaled, { podCliqueReplicas: { 'disagg-0-decode': 3 } }).gangs;
+    const waiting = (group: ExpandedPodGroup) => (group.name === 'disagg-0-decode' ? group.pods.slice(1).map((p) => ({ ...p, requests: { ...p.requests, gpu: 16 } })) : group.name.startsWith('disagg-1-') ? group.pods : []);
+    const increments = gangIncrements(state, gangs, waiting);
+    expect(increments.gangs.map((g) => [g.name, g.podGroups.map((pg) => [pg.name, pg.minReplicas, pg.pods.length])])).toEqual([
+      ['disagg-0', [['disagg-0-decode', 0, 2]]],
+      ['disagg-1', gangs[1]!.podGroups.map((pg) => [pg.name, pg.minReplicas, pg.pods.length])],
+    ]);
+    const [increment] = increments.gangs;
+    expect(increment!.podGroups[0]!.pods.map((p) => [p.requests.gpu, p.scheduling.nodeSelector?.[RACK]])).toEqual([
+      [16, home],
+      [16, home],
+    ]);
+    expect(increments.running('ns', 'disagg-0')).toHaveLength(4);
+    // 8 GPUs left in the home rack: neither 16-GPU pod fits there, and the reason says which rack it must join.
+    const placement = increments.explain(placeGangs(state, [increment!]).gangs[0]!);
+    expect(placement).toMatchObject({ placed: true, pods: [], unplacedOptionalPods: ['disagg-0-decode-1', 'disagg-0-decode-2'] });
+    expect(placement.unplacedOptionalReason).toBe(`disagg-0-decode-1: must join rack ${home} where disagg-0 runs (required rack); ${home} has 8 free GPUs`);
   });
 });
 

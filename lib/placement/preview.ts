@@ -12,7 +12,7 @@ import { LABEL_PART_OF, LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX, LABEL_PODGAN
 import { plural } from '../workloads/plural';
 import { workloadOfPod, type ClusterState, type PodInfo } from '../cluster/state';
 import { expandPodGangs, type ExpandOptions } from '../grove/expand';
-import type { ExpandedGang, ExpandedPod } from '../grove/gang';
+import type { ExpandedGang, ExpandedPod, ExpandedPodGroup } from '../grove/gang';
 import type { KubeObject } from '../grove/meta';
 import { DEFAULT_TERMINATION_DELAY, minAvailableOf, replicaIndexOf, type PodCliqueSet } from '../grove/podcliqueset';
 import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique';
@@ -458,36 +458,65 @@ export function minAvailableBreach(pcs: PodCliqueSet, object: KubeObject, kind: 
 }
 
 /**
- * Places what `gangs` add to the cluster: a gang none of whose pods is old (isNew false) whole, and for a
- * gang with old pods its increment, a gang of only the new pods, of which only what its running pods lack
- * of each minimum must fit together (the rest is placed as it fits), and which under a gang scheduler
- * must join the domains where the gang already runs (pin.ts; the reason of one that does not fit, or of
- * a pod above the minimum left out, names the domain). A gang with no new pod is left out. One rule for a scale (previewScale) and an apply (previewApply).
+ * Places what `gangs` add to the cluster (gangIncrements, with the pods `isNew` picks), each consuming
+ * capacity for the next. One rule for a scale (previewScale) and an apply (previewApply).
  * `runningPods`: per gang, its pods bound on the cluster (the ones an increment joins).
  */
 function placeAdditions(state: ClusterState, gangs: readonly ExpandedGang[], isNew: (pod: ExpandedPod) => boolean, options: PlaceOptions | undefined): { plan: Plan; gangs: ExpandedGang[]; runningPods: Map<string, PlannedPod[]> } {
   const placeOptions: PlaceOptions = { bySchedulerName: true, ...options };
-  // Only a gang scheduler keeps new pods in the running gang's required domains; kube-scheduler places
-  // each pod on its own with the constraints ignored, so nothing is pinned there.
-  const asGang = (gang: ExpandedGang) => !placeOptions.bySchedulerName || pinsRunningGang(gang);
+  const additions = gangIncrements(state, gangs, (group) => group.pods.filter(isNew), placeOptions);
+  const runningPods = new Map<string, PlannedPod[]>();
+  for (const gang of gangs) {
+    const bound = additions.running(gang.namespace, gang.name);
+    if (bound.length > 0) runningPods.set(gang.name, inGangOrder(bound, gang).map((p) => plannedPodOf(p, gang)));
+  }
+  const plan = placeGangs(state, additions.gangs, placeOptions);
+  return { plan: { ...plan, gangs: plan.gangs.map(additions.explain) }, gangs: additions.gangs, runningPods };
+}
+
+/** What is still to be placed of some gangs on a cluster, and how to explain a placement of it (gangIncrements). */
+export interface GangIncrements {
+  /**
+   * In the order given, each gang with anything to place: whole (with the pods `newPods` gives) when
+   * every pod of it is new, else its increment (pin.ts).
+   */
+  gangs: ExpandedGang[];
+  /** The running (bound, not terminal) pods of the gang `namespace/name` on the cluster. */
+  running(namespace: string, gang: string): readonly PodInfo[];
+  /** A placement of one of `gangs`, with the words of its pins when they kept pods out: the running domain to join and what it has free (Pinning.explain). */
+  explain(placement: GangPlacement): GangPlacement;
+}
+
+/**
+ * What a scheduler still has to place of `gangs` on `state`, given per pod group the pods not bound yet
+ * (`newPods`: the expansion's, or the real pods' own requests): a gang none of whose pods runs whole,
+ * and for a gang with pods bound its increment, a gang of only the new pods, of which only what its
+ * running pods lack of each minimum must fit together (the rest is placed as it fits), and which under
+ * a gang scheduler must join the domains where the gang already runs (pin.ts; the reason of one that
+ * does not fit, or of a pod above the minimum left out, names the domain). A gang with no new pod is
+ * left out. One rule for the previews (placeAdditions) and a running stack's "why pending"
+ * (lib/workloads/placement.ts), so they never disagree about where a waiting pod may land.
+ * With `bySchedulerName` off every gang is pinned as a gang scheduler would; on (the default) only
+ * gangs of a gang scheduler: kube-scheduler places each pod on its own, constraints ignored.
+ */
+export function gangIncrements(state: ClusterState, gangs: readonly ExpandedGang[], newPods: (group: ExpandedPodGroup) => readonly ExpandedPod[], options?: Pick<PlaceOptions, 'bySchedulerName'>): GangIncrements {
+  const bySchedulerName = options?.bySchedulerName ?? true;
+  const asGang = (gang: ExpandedGang) => !bySchedulerName || pinsRunningGang(gang);
   const pins = pinning(state);
   const out: ExpandedGang[] = [];
   const pinsOf = new Map<string, Pin[]>();
-  const runningPods = new Map<string, PlannedPod[]>();
   for (const gang of gangs) {
-    const bound = pins.running(gang.namespace, gang.name);
-    if (bound.length > 0) runningPods.set(gang.name, inGangOrder(bound, gang).map((p) => plannedPodOf(p, gang)));
-    if (gang.podGroups.every((g) => g.pods.every(isNew))) {
-      out.push(gang);
+    const news = new Map(gang.podGroups.map((group) => [group, newPods(group)] as const));
+    if (gang.podGroups.every((group) => news.get(group)!.length === group.pods.length)) {
+      out.push({ ...gang, podGroups: gang.podGroups.map((group) => ({ ...group, pods: [...news.get(group)!] })) });
       continue;
     }
-    const increment = pins.increment(gang, (group) => group.pods.filter(isNew), { pin: asGang(gang) });
+    const increment = pins.increment(gang, (group) => news.get(group) ?? [], { pin: asGang(gang) });
     if (!increment) continue;
     out.push(increment.gang);
     if (increment.pins.length > 0) pinsOf.set(gang.name, increment.pins);
   }
-  const plan = placeGangs(state, out, placeOptions);
-  return { plan: { ...plan, gangs: plan.gangs.map((g) => pins.explain(g, pinsOf.get(g.name))) }, gangs: out, runningPods };
+  return { gangs: out, running: pins.running, explain: (placement) => pins.explain(placement, pinsOf.get(placement.name)) };
 }
 
 /**

@@ -3,13 +3,15 @@ import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
 import { DEMO_GB200, demoSnapshot, demoStacks } from '../topology/demo';
 import { GPU_PRODUCT_LABEL } from '../topology/spec';
-import { clusterStateFromSnapshot, snapshotFromTopologySpec } from '../topology/snapshot';
+import type { ClusterState } from '../cluster/state';
+import { boundPod } from '../placement/testkit';
+import { clusterStateFromSnapshot, podInfoFromPod, snapshotFromTopologySpec } from '../topology/snapshot';
 import { PROGRESS_DEADLINE_MS, UNSCHEDULABLE_GRACE_MS, workloadHealth } from './health';
 import { unmetRequiredPacks } from './packs';
 import { stackObjects } from './testkit';
 import { buildWorkloadTree } from './tree';
 
-const [disagg, , agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
+const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
 
 type Objects = ReturnType<typeof stackObjects>;
 const health = (o: Objects, state?: Parameters<typeof workloadHealth>[1], now?: number) => workloadHealth(buildWorkloadTree(o.pcs, o), state, now);
@@ -309,6 +311,29 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     expect(health(refusedGang(), state, at(5 * SECOND)).notes.map((n) => n.severity)).toEqual(['info']);
     // Without the cluster state the engine cannot tell: the clock alone weighs it.
     expect(health(o, undefined, at(5 * SECOND)).state).toBe('progressing');
+  });
+
+  it('a running gang’s refused pod whose required rack has no room even with every other pod gone is a problem at once: it cannot start afresh in another rack', () => {
+    // deepseek-wide (pack required: rack) on 7 nodes of rack z0-b0-r0, the rest of that rack cordoned; worker 6 (of its minimum) refused. Rack z0-b0-r1 is empty.
+    const r0 = state.nodes.filter((n) => n.labels['topology.kubernetes.io/rack'] === 'z0-b0-r0').map((n) => n.name);
+    const worker = 'deepseek-wide-0-worker';
+    const o = created(stackObjects(wide, { node: (_h, n) => r0[n]!, stage: (h) => (h === `${worker}-6` ? 'pending' : 'ready') }));
+    o.pcs.status = { availableReplicas: 0, updatedReplicas: 1 };
+    const pods = o.pods.map((p) => podInfoFromPod(p));
+    const held = new Set(pods.map((p) => p.nodeName));
+    const cordoned: ClusterState = { ...state, nodes: state.nodes.map((n) => (r0.includes(n.name) && !held.has(n.name) ? { ...n, unschedulable: true } : n)), pods };
+    const h = health(o, cordoned, at(5 * SECOND));
+    expect(h.state).toBe('degraded');
+    expect(h.notes).toEqual([
+      {
+        severity: 'problem',
+        text: `1 pod unschedulable for 5s (gang deepseek-wide-0): 0/8 nodes are available; gang deepseek-wide-0 would not fit beside its running pods even with every other pod gone`,
+        since: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+    // With room left in its rack once other pods go, it is starting as any fresh refusal.
+    const busy: ClusterState = { ...state, pods: [...pods, ...r0.filter((n) => !held.has(n)).map((n, i) => boundPod(`other-${i}`, n, 4, { namespace: 'other' }))] };
+    expect(health(o, busy, at(5 * SECOND)).notes.map((n) => n.severity)).toEqual(['info']);
   });
 
   it('a stack still starting after PROGRESS_DEADLINE_MS is a warning naming its longest-waiting pod; before it, a note with its age', () => {

@@ -33,6 +33,7 @@
  */
 import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
 import type { Condition, LastError } from '../grove/meta';
+import { LABEL_PODGANG } from '../grove/labels';
 import { DEFAULT_TERMINATION_DELAY } from '../grove/podcliqueset';
 import { parseGoDuration } from '../grove/validate/duration';
 import { isLiveStage, isUnschedulable, LIVE_STAGES, podCondition, type PodObject, type StageCounts } from './pods';
@@ -369,7 +370,7 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     const never = gangs.filter((g) => neverFits.has(g));
     add(
       weight,
-      `${plural(pods.length, 'pod')} unschedulable${aged(since)}${gangs.length > 0 ? ` (gang ${gangs.join(', ')})` : ''}${message ? `: ${message}` : ''}${never.length > 0 ? `; gang ${never.join(', ')} would not fit even on an empty cluster` : ''}`,
+      `${plural(pods.length, 'pod')} unschedulable${aged(since)}${gangs.length > 0 ? ` (gang ${gangs.join(', ')})` : ''}${message ? `: ${message}` : ''}${neverFitText(never, tree)}`,
       waited(since) !== undefined ? since : undefined,
     );
   }
@@ -488,6 +489,21 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   };
 }
 
+/**
+ * "; gang X would not fit even on an empty cluster" for gangs that never fit (gangsThatNeverFit); a
+ * gang with pods running is kept beside them, so it says so.
+ */
+function neverFitText(gangs: readonly string[], tree: WorkloadTree): string {
+  if (gangs.length === 0) return '';
+  const running = (name: string) => tree.gangs.some((g) => g.name === name && g.members.some((m) => m.pods.some((p) => p.node && isLiveStage(p.stage))));
+  const fresh = gangs.filter((g) => !running(g));
+  const joining = gangs.filter(running);
+  return [
+    ...(fresh.length > 0 ? [`; gang ${fresh.join(', ')} would not fit even on an empty cluster`] : []),
+    ...(joining.length > 0 ? [`; gang ${joining.join(', ')} would not fit beside its running pods even with every other pod gone`] : []),
+  ].join('');
+}
+
 /** Longest-waiting first (unknown times last), then by name: the same pod leads on every render. */
 function oldestFirst(pods: readonly PodNode[]): PodNode[] {
   return pods
@@ -507,8 +523,10 @@ function podWait(pod: PodNode, ms: number | undefined): string {
 const neverFitMemo = new WeakMap<readonly NodeInfo[], WeakMap<readonly TopologyInfo[], WeakMap<object, Map<string, boolean>>>>();
 
 /**
- * Gangs of `refused` pods the placement engine cannot place even on `state` emptied of every pod: no
- * wait makes room, the request must change (what `canopy place` reports as exceedsCapacity).
+ * Gangs of `refused` pods the placement engine cannot place even on `state` emptied of every other
+ * pod: no wait makes room, the request must change (what `canopy place` reports as exceedsCapacity).
+ * A gang's own bound pods stay: they do not move while it waits, and its new pods must join the
+ * required domains they run in (as "why pending" places them, lib/workloads/placement.ts).
  */
 export function gangsThatNeverFit(state: ClusterState, tree: WorkloadTree, refused: readonly PodNode[]): Set<string> {
   const gangs = [...new Set(refused.map((p) => p.gang).filter((g): g is string => !!g))].sort();
@@ -520,12 +538,16 @@ export function gangsThatNeverFit(state: ClusterState, tree: WorkloadTree, refus
   if (!byPcs) byTopologies.set(state.topologies, (byPcs = new WeakMap()));
   let verdicts = byPcs.get(tree.pcs);
   if (!verdicts) byPcs.set(tree.pcs, (verdicts = new Map()));
-  const keyOf = (gang: string) => `${gang}|${refused.filter((p) => p.gang === gang).map((p) => p.name).sort().join(',')}`;
+  const wanted = new Set(gangs);
+  const own = state.pods.filter((p) => !p.terminal && p.nodeName && p.namespace === tree.namespace && wanted.has(p.labels[LABEL_PODGANG] ?? ''));
+  // The verdict holds while the same pods wait and the gang's own pods sit on the same nodes.
+  const keyOf = (gang: string) =>
+    `${gang}|${refused.filter((p) => p.gang === gang).map((p) => p.name).sort().join(',')}|${own.filter((p) => p.labels[LABEL_PODGANG] === gang).map((p) => `${p.name}@${p.nodeName}`).sort().join(',')}`;
   const unknown = gangs.filter((g) => !verdicts.has(keyOf(g)));
   if (unknown.length > 0) {
     let placed: Map<string, { placed: boolean }>;
     try {
-      placed = placePendingGangs({ ...state, pods: [] }, tree, unknown, unknown.length);
+      placed = placePendingGangs({ ...state, pods: own }, tree, unknown, unknown.length);
     } catch {
       placed = new Map(); // an expansion the engine cannot read: no verdict, the clock decides
     }

@@ -27,7 +27,7 @@ describe('placePendingGangs across pod changes', () => {
   const names = tree.gangs.map((g) => g.name);
 
   /** Each gang placed alone on a fresh index, as placePendingGangs answered before it shared one. */
-  const alone = (state: ClusterState) => new Map([...pendingGangs(tree, names)].map(([name, gang]) => [name, placeGangs(state, [gang], { bySchedulerName: true }).gangs[0]!]));
+  const alone = (state: ClusterState) => new Map([...pendingGangs(state, tree, names)].map(([name, gang]) => [name, placeGangs(state, [gang], { bySchedulerName: true }).gangs[0]!]));
 
   it('a pod change keeps the node tables (same object, its domains and masks not rebuilt); each gang’s answer is its own', () => {
     // A nodes list of its own: the tables are memoised per list for the whole module.

@@ -7,80 +7,72 @@ import { podRequests } from '../cluster/resources';
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../cluster/state';
 import type { PodSpec } from '../grove/core';
 import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../grove/expand';
-import type { ExpandedGang, ExpandedPodGroup } from '../grove/gang';
+import type { ExpandedGang, ExpandedPod, ExpandedPodGroup } from '../grove/gang';
 import { pickTopology } from '../heatmap/levels';
 import { placeEachGang, sharedNodeTables } from '../placement';
 import { domainNameBook } from '../placement/cluster-index';
-import { minimumStillNeeded } from '../placement/pin';
 import type { GangPlacement } from '../placement/plan';
+import { gangIncrements, type GangIncrements } from '../placement/preview';
 import { buildTopologyTree, naturalCompare, UNLABELLED, type TopologyDomainSummary, type TopologyTree } from '../topology/tree';
 import type { PodNode, WorkloadTree } from './tree';
 
 /**
- * The part of gang `gangName` still to be placed, as the gang scheduler sees it: the expansion's pod
- * groups with the real, unbound pods (their own requests: a PodClique can differ from today's
- * template). When some pods of the gang are already bound, the rest is its increment: per pod group
- * only what its bound pods lack of its minimum must fit together, the rest as it fits
- * (minimumStillNeeded, as the scale preview and the simulated scheduler). Undefined when nothing of
- * the gang waits.
+ * The part of gang `gangName` still to be placed on `state`, as the gang scheduler sees it: the
+ * expansion's pod groups with the real, unbound pods (their own requests: a PodClique can differ from
+ * today's template). When some pods of the gang are bound, the rest is its increment, as the scale
+ * preview and the simulated scheduler see it (gangIncrements, lib/placement/pin.ts): per pod group only
+ * what its bound pods lack of its minimum must fit together, the rest as it fits, and under a gang
+ * scheduler every new pod must join the required domains where the gang runs (a pod added to a
+ * running gang never starts it afresh elsewhere). Undefined when nothing of the gang waits.
  */
-export function pendingGang(tree: WorkloadTree, gangName: string): ExpandedGang | undefined {
-  return pendingGangs(tree, [gangName]).get(gangName);
+export function pendingGang(state: ClusterState, tree: WorkloadTree, gangName: string): ExpandedGang | undefined {
+  return pendingGangs(state, tree, [gangName]).get(gangName);
 }
 
 /** pendingGang for several gangs of one stack, expanding the PodCliqueSet once. */
-export function pendingGangs(tree: WorkloadTree, gangNames: readonly string[]): Map<string, ExpandedGang> {
+export function pendingGangs(state: ClusterState, tree: WorkloadTree, gangNames: readonly string[]): Map<string, ExpandedGang> {
+  return new Map(waitingIncrements(state, tree, gangNames).gangs.map((g) => [g.name, g]));
+}
+
+function waitingIncrements(state: ClusterState, tree: WorkloadTree, gangNames: readonly string[]): GangIncrements {
   const wanted = new Set(gangNames);
-  const out = new Map<string, ExpandedGang>();
-  if (wanted.size === 0) return out;
+  // Nothing asked: no pass over the cluster's pods (gangIncrements indexes them all).
+  if (wanted.size === 0) return { gangs: [], running: () => [], explain: (placement) => placement };
   const expanded = expandPodGangs(tree.pcs, {
     scalingGroupReplicas: Object.fromEntries(tree.scalingGroups.map((g) => [g.name, g.replicas])),
     podCliqueReplicas: Object.fromEntries(tree.podCliques.map((c) => [c.name, c.replicas])),
   }).filter((g) => wanted.has(g.name));
   const cliques = new Map(tree.podCliques.map((c) => [c.name, c]));
-  for (const gang of expanded) {
-    const rest = waitingPart(gang, cliques);
-    if (rest) out.set(gang.name, rest);
-  }
-  return out;
+  return gangIncrements(state, expanded, (group) => waitingPods(group, cliques.get(group.name)));
 }
 
-function waitingPart(expanded: ExpandedGang, cliques: ReadonlyMap<string, WorkloadTree['podCliques'][number]>): ExpandedGang | undefined {
-  const anyBound = expanded.podGroups.some((pg) => (cliques.get(pg.name)?.pods ?? []).some((p) => p.node));
-  const podGroups: ExpandedPodGroup[] = [];
-  for (const pg of expanded.podGroups) {
-    const real = new Map((cliques.get(pg.name)?.pods ?? []).map((p) => [p.podIndex, p]));
-    const pods = pg.pods.flatMap((p) => {
-      const pod = real.get(p.podIndex);
-      if (!pod || pod.node || pod.stage === 'succeeded' || pod.stage === 'failed') return [];
-      const spec = (pod.object as { spec?: PodSpec }).spec;
-      try {
-        return [{ ...p, requests: podRequests(spec), scheduling: spec ? podSchedulingRequirements(spec) : {} }];
-      } catch {
-        return [p];
-      }
-    });
-    const bound = anyBound ? (cliques.get(pg.name)?.pods ?? []).filter((p) => p.node && p.stage !== 'succeeded' && p.stage !== 'failed').length : 0;
-    if (pods.length > 0) podGroups.push({ ...pg, pods, minReplicas: minimumStillNeeded(pg.minReplicas, bound, pods.length) });
-  }
-  if (podGroups.length === 0) return undefined;
-  const names = new Set(podGroups.map((pg) => pg.name));
-  const groupConfigs = expanded.groupConfigs.map((c) => ({ ...c, podGroupNames: c.podGroupNames.filter((n) => names.has(n)) })).filter((c) => c.podGroupNames.length > 0);
-  return { ...expanded, podGroups, groupConfigs };
+/** The group's pods that exist and are not bound (nor done), each with its real pod's requests and scheduling. */
+function waitingPods(group: ExpandedPodGroup, clique: WorkloadTree['podCliques'][number] | undefined): ExpandedPod[] {
+  const real = new Map((clique?.pods ?? []).map((p) => [p.podIndex, p]));
+  return group.pods.flatMap((p) => {
+    const pod = real.get(p.podIndex);
+    if (!pod || pod.node || pod.stage === 'succeeded' || pod.stage === 'failed') return [];
+    const spec = (pod.object as { spec?: PodSpec }).spec;
+    try {
+      return [{ ...p, requests: podRequests(spec), scheduling: spec ? podSchedulingRequirements(spec) : {} }];
+    } catch {
+      return [p];
+    }
+  });
 }
 
 /**
- * The engine's answer for each waiting gang on `state` (pods already bound count as used), each gang on
- * its own, as the scheduler retries them one by one. At most `limit` gangs: a large scale-up can leave
- * hundreds waiting, and the first ones say why.
+ * The engine's answer for each waiting gang on `state` (pods already bound count as used, and a
+ * running gang's new pods join its domains), each gang on its own, as the scheduler retries them one
+ * by one. At most `limit` gangs: a large scale-up can leave hundreds waiting, and the first ones say why.
  */
 export function placePendingGangs(state: ClusterState, tree: WorkloadTree, gangNames: readonly string[], limit = 20): Map<string, GangPlacement> {
-  const gangs = [...pendingGangs(tree, gangNames.slice(0, limit)).values()];
+  const waiting = waitingIncrements(state, tree, gangNames.slice(0, limit));
   // As its scheduler would: a default-scheduler gang pod by pod with its constraints ignored (as the
   // simulator and previews do). The page's nodes array is replaced, never changed in place, so the
   // node-derived tables are shared across pod changes (at 12,500 nodes, most of the engine's time).
-  const placements = placeEachGang(state, gangs, { bySchedulerName: true, nodeTables: sharedNodeTables(state.nodes) });
-  return new Map(placements.map((p) => [p.name, p]));
+  const placements = placeEachGang(state, waiting.gangs, { bySchedulerName: true, nodeTables: sharedNodeTables(state.nodes) });
+  return new Map(placements.map((p) => [p.name, waiting.explain(p)]));
 }
 
 /** The engine's answer for one waiting gang on `state` (pods already bound count as used). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LABEL_PODCLIQUE, LABEL_PODCLIQUE_POD_INDEX } from '../grove/labels';
 import type { KubeObject } from '../grove/meta';
 import type { PodCliqueSet } from '../grove/podcliqueset';
-import { clusterStateFromSnapshot } from '../topology/snapshot';
+import type { ClusterState } from '../cluster/state';
+import { clusterStateFromSnapshot, podInfoFromPod } from '../topology/snapshot';
 import { demoSnapshot, demoStacks, DEMO_GB200 } from '../topology/demo';
 import { GPU_PRODUCT_LABEL } from '../topology/spec';
 import { workloadEvents } from './events';
@@ -10,6 +11,7 @@ import { filterAndSortWorkloads, formatAge, workloadHealth } from './health';
 import { pendingGang, placePendingGang, placePendingGangs, workloadPlacement } from './placement';
 import { minAvailableBreach } from '../placement/preview';
 import type { GangPlacement } from '../placement/plan';
+import { boundPod } from '../placement/testkit';
 import { podStage } from './pods';
 import { kubectlDeleteCommand, kubectlScaleCommand, pcsScaleTarget, podCliqueScaleTarget, scaleProgress, scalingGroupScaleTarget } from './scale';
 import { startupGraph } from './startup';
@@ -18,6 +20,9 @@ import { buildWorkloadTree, deleteImpact, gangStateText, indexWorkloadObjects } 
 import { whyPending } from './whyPending';
 
 const [disagg, wide, agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
+
+/** The demo cluster with the stack's pods on it, as the page's ClusterState holds them beside its tree. */
+const withStack = (objects: { pods: readonly KubeObject[] }, state: ClusterState = clusterStateFromSnapshot(demoSnapshot())): ClusterState => ({ ...state, pods: [...state.pods, ...objects.pods.map((p) => podInfoFromPod(p))] });
 
 describe('podStage', () => {
   it('reads gated, pending, scheduled, running, ready and the terminal phases', () => {
@@ -386,7 +391,7 @@ describe('why pending', () => {
   it('an unschedulable gang: the scheduler’s words and the engine’s reason in one sentence', () => {
     const objects = stackObjects(tooBig(), { stage: () => 'pending' });
     const tree = buildWorkloadTree(objects.pcs, objects);
-    const gang = pendingGang(tree, 'too-big-0');
+    const gang = pendingGang(withStack(objects), tree, 'too-big-0');
     expect(gang?.podGroups[0]?.pods).toHaveLength(19);
     const placement = placePendingGang(state, tree, 'too-big-0');
     expect(placement?.placed).toBe(false);
@@ -498,9 +503,10 @@ describe('placePendingGangs', () => {
     const decode = 'llama-disagg-0-decode';
     const objects = stackObjects(disagg, { podCliqueReplicas: { [decode]: 100 }, stage: (h) => (h.startsWith(`${decode}-`) && Number(h.slice(decode.length + 1)) >= 4 ? 'pending' : 'ready') });
     const tree = buildWorkloadTree(objects.pcs, objects);
-    const gang = pendingGang(tree, 'llama-disagg-0')!;
+    const state = withStack(objects);
+    const gang = pendingGang(state, tree, 'llama-disagg-0')!;
     expect(gang.podGroups.map((pg) => [pg.name, pg.minReplicas, pg.pods.length])).toEqual([[decode, 0, 96]]);
-    const placement = placePendingGang(clusterStateFromSnapshot(demoSnapshot()), tree, 'llama-disagg-0')!;
+    const placement = placePendingGang(state, tree, 'llama-disagg-0')!;
     expect(placement).toMatchObject({ placed: true });
     expect(placement.pods).toHaveLength(72);
     expect(placement.unplacedOptionalPods).toHaveLength(24);
@@ -510,9 +516,45 @@ describe('placePendingGangs', () => {
     expect(why.sentence).not.toMatch(/of its minimum|finds room/);
   });
 
+  it('a running gang’s waiting pods must join the rack it runs in (its required pack), as the scale preview says: no room there is no room, however empty another rack is', () => {
+    // deepseek-wide (PodCliqueSet pack required: rack) runs on 8 nodes of rack z0-b0-r0; another workload fills the rest of that rack; rack z0-b0-r1 is empty.
+    const demo = clusterStateFromSnapshot(demoSnapshot());
+    const r0 = demo.nodes.filter((n) => n.labels['topology.kubernetes.io/rack'] === 'z0-b0-r0').map((n) => n.name);
+    const worker = 'deepseek-wide-0-worker';
+    const scaled = (replicas: number, pending: (index: number) => boolean) => {
+      const objects = stackObjects(wide, { podCliqueReplicas: { [worker]: replicas }, stage: (h) => (h.startsWith(`${worker}-`) && pending(Number(h.slice(worker.length + 1))) ? 'pending' : 'ready'), node: (_h, n) => r0[n]! });
+      const state = withStack(objects, demo);
+      // Another workload on every node of the rack the stack's bound pods leave free.
+      const held = new Set(state.pods.map((p) => p.nodeName));
+      const filler = r0.filter((node) => !held.has(node)).map((node, i) => boundPod(`other-${i}`, node, 4, { namespace: 'other' }));
+      return { objects, tree: buildWorkloadTree(objects.pcs, objects), state: { ...state, pods: [...state.pods, ...filler] } };
+    };
+    const mustJoin = 'must join rack z0-b0-r0 where deepseek-wide-0 runs (required rack); z0-b0-r0 has 0 free GPUs';
+
+    // Scaled 7 → 11: the 4 new workers are above the clique's minimum; the gang runs without them, none of them goes to rack z0-b0-r1.
+    const up = scaled(11, (i) => i >= 7);
+    const gang = pendingGang(up.state, up.tree, 'deepseek-wide-0')!;
+    expect(gang.podGroups.map((pg) => [pg.name, pg.minReplicas, pg.pods.length])).toEqual([[worker, 0, 4]]);
+    expect(gang.podGroups[0]!.pods.every((p) => p.scheduling.nodeSelector?.['topology.kubernetes.io/rack'] === 'z0-b0-r0')).toBe(true);
+    const placement = placePendingGang(up.state, up.tree, 'deepseek-wide-0')!;
+    expect(placement).toMatchObject({ placed: true, pods: [], unplacedOptionalPods: [7, 8, 9, 10].map((i) => `${worker}-${i}`) });
+    expect(placement.unplacedOptionalReason).toBe(`${worker}-7: ${mustJoin}`);
+    const waiting = up.tree.pods.find((p) => p.podClique === worker && p.podIndex === 8)!;
+    const why = whyPending(waiting, { tree: up.tree, events: [], placement })!;
+    expect(why.engine).toBe(`the placement engine places gang deepseek-wide-0 without it (above minAvailable): ${worker}-7: ${mustJoin}`);
+    expect(why.sentence).not.toMatch(/finds room|z0-b0-r1/);
+
+    // A pod of the minimum to replace (worker 6 pending, 6 of the 7 bound): the gang cannot have it anywhere but its rack.
+    const short = scaled(7, (i) => i === 6);
+    const refused = placePendingGang(short.state, short.tree, 'deepseek-wide-0')!;
+    expect(refused).toMatchObject({ placed: false, reason: mustJoin });
+    const pod = short.tree.pods.find((p) => p.podClique === worker && p.podIndex === 6)!;
+    expect(whyPending(pod, { tree: short.tree, events: [], placement: refused })!.engine).toBe(`the placement engine agrees: ${mustJoin}`);
+  });
+
   it('a gang with some pods bound places only the rest, all of them (its increment)', () => {
     const objects = stackObjects(agg, { stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'pending' : 'ready') });
-    const gang = pendingGang(buildWorkloadTree(objects.pcs, objects), 'mixtral-agg-0')!;
+    const gang = pendingGang(withStack(objects), buildWorkloadTree(objects.pcs, objects), 'mixtral-agg-0')!;
     expect(gang.podGroups.map((pg) => [pg.pods.map((p) => p.name), pg.minReplicas])).toEqual([[['mixtral-agg-0-worker-1'], 1]]);
   });
 });
