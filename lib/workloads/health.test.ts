@@ -354,12 +354,33 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     expect(late.notes[0]!.text).toMatch(/^Starting for 12m: 1 of 4 pods ready; mixtral-agg-0-worker-1-x\d+ Running 12m \(and 2 more waiting\)$/);
   });
 
-  it('a pod that was ready and dropped out waits from its Ready transition, not from its creation days ago', () => {
-    const o = created(stackObjects(agg, { node: onH100, stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'running' : 'ready') }), '2025-12-29T00:00:00Z');
-    const pod = o.pods.find((p) => hostname(p) === 'mixtral-agg-0-worker-1') as KubeObject & { status: { conditions: { type: string; lastTransitionTime?: string }[] } };
+  /** mixtral-agg with worker-1 Running, not Ready since T0 (its Ready condition's lastTransitionTime), created at `createdAt`; `containers` its container statuses. */
+  const notReadySinceT0 = (createdAt: string, containers: Record<string, unknown>[]) => {
+    const o = created(stackObjects(agg, { node: onH100, stage: (h) => (h === 'mixtral-agg-0-worker-1' ? 'running' : 'ready') }), createdAt);
+    const pod = o.pods.find((p) => hostname(p) === 'mixtral-agg-0-worker-1') as KubeObject & { status: { conditions: { type: string; lastTransitionTime?: string }[]; containerStatuses?: unknown[] } };
     pod.status.conditions = pod.status.conditions.map((c) => (c.type === 'Ready' ? { ...c, lastTransitionTime: '2026-01-01T00:00:00Z' } : c));
+    pod.status.containerStatuses = containers.map((c) => ({ name: 'engine', ready: false, ...c }));
     o.pcs.status = { availableReplicas: 1, updatedReplicas: 2 };
-    expect(health(o, state, at(90 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 90s: 3 of 4 pods ready', since: '2026-01-01T00:00:00.000Z' }]);
+    return o;
+  };
+
+  it('a pod that was ready and dropped out waits from its Ready transition, not from its creation days ago', () => {
+    // Its readiness probe failed (Ready went False after the container started, without a restart), or its container restarted.
+    const probeFailed = notReadySinceT0('2025-12-29T00:00:00Z', [{ restartCount: 0, state: { running: { startedAt: '2025-12-29T00:00:10Z' } } }]);
+    const restarted = notReadySinceT0('2025-12-29T00:00:00Z', [{ restartCount: 1, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } }, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }]);
+    for (const o of [probeFailed, restarted]) expect(health(o, state, at(90 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 90s: 3 of 4 pods ready', since: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('a pod Pending for minutes and then bound waits from its creation: the Ready=False the kubelet writes at its first sync does not restart the clock or postpone the deadline', () => {
+    // Created 9 minutes before T0, bound at T0, where the kubelet set Ready=False; its container started a second later, a model loading.
+    const bound = () => notReadySinceT0(new Date(at(-9 * MINUTE)).toISOString(), [{ restartCount: 0, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }]);
+    expect(health(bound(), state, at(30 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 9m30s: 3 of 4 pods ready', since: '2025-12-31T23:51:00.000Z' }]);
+    // Past PROGRESS_DEADLINE_MS from its creation (1m30s after binding): late, a warning naming it.
+    const late = health(bound(), state, at(90 * SECOND));
+    expect(late.notes.map((n) => n.severity)).toEqual(['warning']);
+    expect(late.notes[0]!.text).toMatch(/^Starting for 10m: 3 of 4 pods ready; mixtral-agg-0-worker-1-x\d+ Running 10m/);
+    // No container status at all (not started yet): its creation too.
+    expect(health(notReadySinceT0(new Date(at(-9 * MINUTE)).toISOString(), []), state, at(30 * SECOND)).notes[0]!.text).toBe('Starting for 9m30s: 3 of 4 pods ready');
   });
 
   it('an unschedulable pod above minAvailable says how long it has waited (its own timestamps), the longest-waiting first, and ages with the clock', () => {

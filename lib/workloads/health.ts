@@ -293,14 +293,39 @@ const parseTime = (t: string | undefined): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
+/** What a container status tells of the container's past (the fields notReadySince reads). */
+interface ContainerHistory {
+  restartCount?: number;
+  lastState?: Record<string, unknown>;
+  state?: { running?: { startedAt?: string } };
+}
+
 /**
- * Since when (ms) a live pod has been on its way to Ready: since its Ready condition went False (a pod
- * that was ready and dropped out waits from then, not from its creation), else since it was created
- * (Pending pods carry no Ready condition: their wait is their age, kubectl's AGE column).
+ * Since when (ms) a live pod has been on its way to Ready: since it was created (kubectl's AGE
+ * column), unless it shows it was Ready before and dropped out, then since its Ready condition went
+ * False (a pod ready for days that drops out waits from then). The kubelet writes Ready=False at its
+ * first sync after binding, so that transition alone says nothing: a pod Pending for 9 minutes then
+ * bound would restart its wait at 0s. What shows an earlier Ready: a container that restarted
+ * (restartCount, lastState), or Ready=False set after a container started running (it can only have
+ * gone False from True). Otherwise the earlier of creation and the Ready transition; with neither,
+ * PodScheduled's.
  */
 export function notReadySince(pod: PodNode): number | undefined {
   const ready = podCondition(pod.object, 'Ready');
-  return (ready?.status === 'False' ? parseTime(ready.lastTransitionTime) : undefined) ?? parseTime(pod.object.metadata?.creationTimestamp) ?? parseTime(podCondition(pod.object, 'PodScheduled')?.lastTransitionTime);
+  const droppedAt = ready?.status === 'False' ? parseTime(ready.lastTransitionTime) : undefined;
+  if (droppedAt !== undefined && wasReadyBefore(pod, droppedAt)) return droppedAt;
+  const known = [parseTime(pod.object.metadata?.creationTimestamp), droppedAt].filter((t): t is number => t !== undefined);
+  return known.length > 0 ? Math.min(...known) : parseTime(podCondition(pod.object, 'PodScheduled')?.lastTransitionTime);
+}
+
+/** Does the pod show it was Ready before its Ready condition went False at `droppedAt` (see notReadySince)? */
+function wasReadyBefore(pod: PodNode, droppedAt: number): boolean {
+  const statuses = ((pod.object as PodObject).status?.containerStatuses ?? []) as ContainerHistory[];
+  return statuses.some((c) => {
+    if ((c.restartCount ?? 0) > 0 || Object.keys(c.lastState ?? {}).length > 0) return true;
+    const started = parseTime(c.state?.running?.startedAt);
+    return started !== undefined && droppedAt > started;
+  });
 }
 
 /** What a pod waits for, in the cluster's words: its first False condition on the road to Ready ("Unschedulable: 0/8 nodes are available"). */
