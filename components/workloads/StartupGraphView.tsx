@@ -1,21 +1,45 @@
 'use client';
 /**
  * The startup-order graph as plain SVG (a handful of nodes): cliques in columns by dependency depth,
- * `startsAfter` edges as arrows, each clique coloured by progress, with the same facts as a list for
- * screen readers and for reading without colour.
+ * `startsAfter` edges as arrows, each clique coloured by progress (its least advanced replica's), with
+ * the same facts as a list for screen readers and for reading without colour. When the PodCliqueSet
+ * replicas differ, a node says how on a line of its own.
  */
 import { plural } from '../../lib/workloads/plural';
-import { startupNodeText, type StartupGraph, type StartupProgress } from '../../lib/workloads/startup';
+import { startupNodeText, startupReplicasDiffer, type StartupGraph, type StartupNode, type StartupProgress } from '../../lib/workloads/startup';
 
 /** "2 of 4 pods ready", "1 of 1 pod ready": a clique's ready pods, the noun agreeing with its pods. */
 export function cliquePodsReady(ready: number, pods: number): string {
   return `${ready} of ${plural(pods, 'pod')} ready`;
 }
 
+/**
+ * A node's lines under its title: "ready · 2/2 ready · gate: 1"; when its replicas differ, their
+ * breakdown ("ready in replica 0; waiting in replica 1 for router") above the counts; with no replica,
+ * no counts.
+ */
+export function startupNodeLines(n: StartupNode): { replicas?: string; line: string } {
+  const t = startupNodeText(n);
+  if (n.replicas === 0) return { line: `${t.word} · ${t.gate}` };
+  if (startupReplicasDiffer(n)) return { replicas: t.word, line: `${t.counts} · ${t.gate}` };
+  return { line: `${t.word} · ${t.counts} · ${t.gate}` };
+}
+
+/** The list's words for a node: "decode: ready, 4 of 4 pods ready; startup gate: 2 ready pods". */
+export function startupItemText(n: StartupNode, after: readonly string[]): string {
+  const { word } = startupNodeText(n);
+  const pods = n.replicas === 0 ? '' : `, ${cliquePodsReady(n.ready, n.pods)}`;
+  const group = n.gateGroupReplicas > 1 ? ` in each of the group’s first ${n.gateGroupReplicas} replicas` : '';
+  const each = n.replicas > 1 ? ' in each replica' : '';
+  return `${word}${pods}; startup gate: ${plural(n.gate, 'ready pod')}${group}${each}${after.length > 0 ? `; starts after ${after.join(', ')}` : ''}`;
+}
+
 const MIN_NODE_W = 168;
 /** Width of one character of the node's 11–12 px text, generously: a node is as wide as its longest line. */
 const CHAR_W = 6.6;
-const NODE_H = 46;
+const SHORT_NODE_H = 46;
+/** A node with its replicas' breakdown on a line of its own. */
+const TALL_NODE_H = 62;
 const GAP_X = 56;
 const GAP_Y = 16;
 const PAD = 8;
@@ -36,11 +60,11 @@ const TYPE_TEXT: Record<string, string> = {
 export function StartupGraphView({ graph }: { graph: StartupGraph }) {
   const labels = new Map(
     graph.nodes.map((n) => {
-      const t = startupNodeText(n);
-      return [n.clique, { title: `${n.clique}${n.scalingGroup ? ` (${n.scalingGroup})` : ''}`, line: `${t.word} · ${t.counts} · ${t.gate}` }];
+      return [n.clique, { title: `${n.clique}${n.scalingGroup ? ` (${n.scalingGroup})` : ''}`, ...startupNodeLines(n) }];
     }),
   );
-  const NODE_W = Math.max(MIN_NODE_W, 20 + Math.ceil(CHAR_W * Math.max(0, ...[...labels.values()].flatMap((l) => [l.title.length, l.line.length]))));
+  const NODE_W = Math.max(MIN_NODE_W, 20 + Math.ceil(CHAR_W * Math.max(0, ...[...labels.values()].flatMap((l) => [l.title.length, l.line.length, l.replicas?.length ?? 0]))));
+  const NODE_H = [...labels.values()].some((l) => l.replicas) ? TALL_NODE_H : SHORT_NODE_H;
   const width = PAD * 2 + graph.columns * NODE_W + Math.max(0, graph.columns - 1) * GAP_X;
   const height = PAD * 2 + graph.rows * NODE_H + Math.max(0, graph.rows - 1) * GAP_Y;
   const pos = new Map(graph.nodes.map((n) => [n.clique, { x: PAD + n.column * (NODE_W + GAP_X), y: PAD + n.row * (NODE_H + GAP_Y) }]));
@@ -74,7 +98,12 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
                 <text x={10} y={18} className="fill-zinc-900 text-[12px] font-semibold dark:fill-zinc-100">
                   {label.title}
                 </text>
-                <text x={10} y={36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300" data-testid="startup-node-text">
+                {label.replicas && (
+                  <text x={10} y={36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300" data-testid="startup-node-replicas">
+                    {label.replicas}
+                  </text>
+                )}
+                <text x={10} y={label.replicas ? 52 : 36} className="fill-zinc-700 text-[11px] dark:fill-zinc-300" data-testid="startup-node-text">
                   {label.line}
                 </text>
               </g>
@@ -87,12 +116,9 @@ export function StartupGraphView({ graph }: { graph: StartupGraph }) {
           .sort((a, b) => a.column - b.column || a.row - b.row)
           .map((n) => {
             const after = graph.edges.filter((e) => e.to === n.clique).map((e) => e.from);
-            const text = startupNodeText(n);
             return (
               <li key={n.clique} data-testid="startup-item" data-clique={n.clique}>
-                <span className="font-mono">{n.clique}</span>: {text.word}, {cliquePodsReady(n.ready, n.pods)}; startup gate: {plural(n.gate, 'ready pod')}
-                {n.replicas > 1 ? ' in each replica' : ''}
-                {after.length > 0 ? `; starts after ${after.join(', ')}` : ''}
+                <span className="font-mono">{n.clique}</span>: {startupItemText(n, after)}
               </li>
             );
           })}

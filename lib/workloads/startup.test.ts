@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PodCliqueSet } from '../grove/podcliqueset';
-import { startupGraph, startupNodeText } from './startup';
+import { demoStacks } from '../topology/demo';
+import { startupGraph, startupNodeText, type StartupNode } from './startup';
 import { stackObjects } from './testkit';
 import { buildWorkloadTree } from './tree';
 
@@ -46,6 +47,7 @@ describe('startupGraph: ready pods out of pods, the gate apart', () => {
     const n = nodeOf(objects, 'prefill');
     expect(n).toMatchObject({ ready: 2, pods: 4, gate: 1, replicas: 2, progress: 'blocked' });
     expect(startupNodeText(n).gate).toBe('gate: 1 per replica');
+    expect(startupNodeText(n).word).toBe('ready in replica 0; blocked in replica 1');
   });
 
   it('terminal pods are not counted among the pods', () => {
@@ -80,5 +82,72 @@ describe('PodCliqueScalingGroups this identity may not read: membership from the
     expect(tree.podCliques.find((c) => c.name === 'ux-0-workers-1-prefill')).toMatchObject({ template: 'prefill', scalingGroup: { name: 'ux-0-workers', replicaIndex: 1 } });
     // Read, the group is no stand-in.
     expect(buildWorkloadTree(objects.pcs, objects).scalingGroups[0]!.unread).toBeUndefined();
+  });
+});
+
+describe('startupGraph: ordering holds per PodCliqueSet replica (API-NOTES §10)', () => {
+  const [disagg, wide] = demoStacks() as [PodCliqueSet, PodCliqueSet];
+  const withReplicas = (pcs: PodCliqueSet, replicas: number) => ({ ...pcs, spec: { ...pcs.spec, replicas } }) as PodCliqueSet;
+  const nodesOf = (objects: ReturnType<typeof stackObjects>) => Object.fromEntries(startupGraph(buildWorkloadTree(objects.pcs, objects)).nodes.map((n) => [n.clique, n])) as Record<string, StartupNode>;
+
+  it('llama-disagg scaled 1 → 2: replica 1’s decode waits for replica 1’s router, though replica 0’s decode runs', () => {
+    // Replica 1 just created: its router pod bound but not started, its decode pods held by grove-initc.
+    const objects = stackObjects(withReplicas(disagg, 2), { stage: (h) => (h.startsWith('llama-disagg-1-') ? 'scheduled' : 'ready') });
+    const by = nodesOf(objects);
+    expect(by.decode!.perReplica.map((r) => [r.index, r.progress, r.waitsFor])).toEqual([
+      [0, 'ready', []],
+      [1, 'waiting', ['router']],
+    ]);
+    // Not "decode: starting", "router: starting": replica 1's router has not started.
+    expect(startupNodeText(by.decode!).word).toBe('ready in replica 0; waiting in replica 1 for router');
+    expect(startupNodeText(by.router!).word).toBe('ready in replica 0; waiting in replica 1');
+    expect(by.decode).toMatchObject({ progress: 'waiting', ready: 4, pods: 8, gate: 2, replicas: 2 });
+    // pworker waits for its own replica's pleader, in the base gang.
+    expect(startupNodeText(by.pworker!).word).toBe('ready in replica 0; waiting in replica 1 for pleader');
+  });
+
+  it('replica 1’s router started and ready: its decode is no longer said to wait', () => {
+    const objects = stackObjects(withReplicas(disagg, 2), { stage: (h) => (h.startsWith('llama-disagg-1-decode') ? 'running' : 'ready') });
+    const by = nodesOf(objects);
+    expect(startupNodeText(by.router!).word).toBe('ready');
+    expect(startupNodeText(by.decode!).word).toBe('ready in replica 0; starting in replica 1');
+  });
+
+  it('deepseek-wide at 12 replicas, 6 running and 6 unschedulable: "ready in 6 of 12 replicas; blocked in 6", not "blocked"', () => {
+    const unplaced = (h: string) => Number(/^deepseek-wide-(\d+)-/.exec(h)![1]) >= 6;
+    const objects = stackObjects(withReplicas(wide, 12), { stage: (h) => (unplaced(h) ? 'pending' : 'ready') });
+    const by = nodesOf(objects);
+    expect(startupNodeText(by.leader!)).toEqual({ word: 'ready in 6 of 12 replicas; blocked in 6', counts: '6/12 ready', gate: 'gate: 1 per replica' });
+    expect(startupNodeText(by.worker!).word).toBe('ready in 6 of 12 replicas; blocked in 6');
+    // The colour still says something is wrong.
+    expect(by.leader!.progress).toBe('blocked');
+    // Replicas listed in index order, not as text.
+    expect(by.leader!.perReplica.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('one replica of many blocked is named', () => {
+    const objects = stackObjects(withReplicas(wide, 12), { stage: (h) => (h.startsWith('deepseek-wide-10-') ? 'pending' : 'ready') });
+    expect(startupNodeText(nodesOf(objects).leader!).word).toBe('ready in 11 of 12 replicas; blocked in replica 10');
+  });
+
+  it('scaled to 0: no replicas, and the gate is still the template’s minAvailable (not 0)', () => {
+    const by = nodesOf(stackObjects(withReplicas(disagg, 0)));
+    expect(Object.values(by).map((n) => [n.clique, n.gate, n.replicas, startupNodeText(n).word])).toEqual([
+      ['router', 1, 0, 'no replicas'],
+      ['pleader', 1, 0, 'no replicas'],
+      ['pworker', 3, 0, 'no replicas'],
+      ['decode', 2, 0, 'no replicas'],
+    ]);
+  });
+
+  it('a scaling-group member’s gate is its minAvailable in each group replica of the base gang, not their sum', () => {
+    const twoBase = { ...stack, spec: { ...stack.spec, template: { ...stack.spec!.template, podCliqueScalingGroups: [{ name: 'workers', cliqueNames: ['prefill', 'decode'], replicas: 3, minAvailable: 2 }] } } } as PodCliqueSet;
+    // Group replica 1 (base gang) has no ready prefill pod: the gate is shut though 4 pods are ready elsewhere;
+    // the router, held by grove-initc, has not started.
+    const objects = stackObjects(twoBase, { stage: (h) => (h.startsWith('ux-0-workers-1-prefill') ? 'running' : h.startsWith('ux-0-router') ? 'scheduled' : 'ready') });
+    const prefill = nodeOf(objects, 'prefill');
+    expect(prefill).toMatchObject({ gate: 1, gateGroupReplicas: 2, ready: 4, pods: 6, progress: 'starting' });
+    expect(startupNodeText(prefill).gate).toBe('gate: 1 × 2 group replicas');
+    expect(nodeOf(objects, 'router').perReplica[0]).toMatchObject({ progress: 'waiting', waitsFor: ['prefill'] });
   });
 });
