@@ -25,6 +25,7 @@ import { scalingGroupOfPodClique, type PodClique } from '../grove/podclique';
 import { minAvailableOf, replicaIndexOf, STARTUP_EXPLICIT, STARTUP_IN_ORDER, type PodCliqueSet } from '../grove/podcliqueset';
 import { PCSG_KIND, type PodCliqueScalingGroup } from '../grove/podcliquescalinggroup';
 import type { PodGang } from '../grove/podgang';
+import { naturalCompare } from '../topology/tree';
 import { addStageCounts, countStages, emptyStageCounts, podGpus, podStage, type PodStage, type StageCounts } from './pods';
 
 /** The store's objects, one list per kind (what useKindObjects returns). */
@@ -145,7 +146,8 @@ const labelsOf = (o: KubeObject) => o.metadata?.labels ?? {};
 const nameOf = (o: KubeObject) => o.metadata?.name ?? '';
 const nsOf = (o: KubeObject) => o.metadata?.namespace ?? 'default';
 const ownedBy = (o: KubeObject, uid: string | undefined) => !!uid && (o.metadata?.ownerReferences ?? []).some((r) => r.uid === uid);
-const compareNames = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/** Names in natural order: replica, group-replica and pod indices compare as numbers (x-2 before x-10). */
+const compareNames = (a: { name: string }, b: { name: string }) => naturalCompare(a.name, b.name);
 
 function intLabel(o: KubeObject, key: string): number | undefined {
   const v = labelsOf(o)[key];
@@ -254,7 +256,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       object: c,
     };
   });
-  cliqueNodes.sort(compareNames);
+  cliqueNodes.sort((a, b) => a.pcsIndex - b.pcsIndex || compareNames(a, b));
 
   // Groups named by their members but not in the store (not readable): stand-ins from the members.
   const readGroups = new Set(pcsgObjects.map(nameOf));
@@ -298,7 +300,7 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       object: g,
     };
   });
-  groupNodes.sort(compareNames);
+  groupNodes.sort((a, b) => a.pcsIndex - b.pcsIndex || compareNames(a, b));
 
   const replicaIndices = new Set<number>();
   for (let i = 0; i < (pcs.spec?.replicas ?? 0); i++) replicaIndices.add(i);
@@ -337,7 +339,9 @@ export function buildWorkloadTree(pcs: PodCliqueSet, objects: WorkloadObjects): 
       object: g,
     };
   });
-  gangs.sort(compareNames);
+  // By PodCliqueSet replica, its base gang first, then the scaled gangs by group and scaled index.
+  const replicaOfGang = new Map(gangs.map((g) => [g.name, replicaIndexOf(g.object, pcsName)]));
+  gangs.sort((a, b) => replicaOfGang.get(a.name)! - replicaOfGang.get(b.name)! || Number(b.base) - Number(a.base) || compareNames(a, b));
 
   return {
     namespace: ns,
