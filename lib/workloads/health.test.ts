@@ -77,14 +77,6 @@ describe('workloadHealth: starting is not degraded', () => {
     expect(h.notes[0]!.text).toMatch(/^1 pod above minAvailable not scheduled: llama-disagg-0-decode-3-x\d+ Pending: Unschedulable: 0\/8 nodes are available; the gang runs without it$/);
   });
 
-  it('unschedulable pods of a scaled gang are a warning too: the base gang runs', () => {
-    const o = stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-prefill-1-') ? 'pending' : 'ready') });
-    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
-    const h = health(o);
-    expect(h.state).toBe('healthy');
-    expect(h.notes.map((n) => n.severity)).toEqual(['warning']);
-    expect(h.notes[0]!.text).toMatch(/^4 pods above minAvailable not scheduled: llama-disagg-0-prefill-1-pleader-0-x\d+ Pending: Unschedulable: 0\/8 nodes are available \(also llama-disagg-0-prefill-1-pworker-\d-x\d+, .+\); the gang runs without them$/);
-  });
 
   it('a gang minimum that cannot be scheduled is degraded, as before', () => {
     const o = stackObjects(agg, { stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') });
@@ -334,6 +326,54 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     // With room left in its rack once other pods go, it is starting as any fresh refusal.
     const busy: ClusterState = { ...state, pods: [...pods, ...r0.filter((n) => !held.has(n)).map((n, i) => boundPod(`other-${i}`, n, 4, { namespace: 'other' }))] };
     expect(health(o, busy, at(5 * SECOND)).notes.map((n) => n.severity)).toEqual(['info']);
+  });
+
+  it('a scaled PodGang the scheduler refused is a scaling-group replica that does not run: its own note names it and its base gang, weighed by the clock as a gang minimum; the stack is never Healthy meanwhile', () => {
+    // llama-disagg's prefill replica 1 (scaled PodGang llama-disagg-0-prefill-0: pleader 1 + pworker 3) refused; the base gang runs.
+    const refusedReplica = (replicas = 2) => {
+      const o = created(stackObjects(disagg, { scalingGroupReplicas: { 'llama-disagg-0-prefill': replicas }, stage: (h) => (/^llama-disagg-0-prefill-[1-9]-/.test(h) ? 'pending' : 'ready') }));
+      o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+      return o;
+    };
+    const text = (age: string) =>
+      new RegExp(
+        `^scaling-group replica llama-disagg-0-prefill 1 \\(PodGang llama-disagg-0-prefill-0\\) not scheduled: llama-disagg-0-prefill-1-pleader-0-x\\d+ Pending ${age}: Unschedulable: 0/8 nodes are available \\(also llama-disagg-0-prefill-1-pworker-\\d-x\\d+, .+\\); the base gang llama-disagg-0 runs without it$`,
+      );
+    const young = health(refusedReplica(), state, at(30 * SECOND));
+    expect(young.state).toBe('progressing');
+    expect(young.notes).toHaveLength(1);
+    expect(young.notes[0]).toMatchObject({ severity: 'info', since: '2026-01-01T00:00:00.000Z' });
+    expect(young.notes[0]!.text).toMatch(text('30s'));
+    expect(young.problems.join(' ')).not.toMatch(/above minAvailable|Starting/);
+
+    const warned = health(refusedReplica(), state, at(UNSCHEDULABLE_GRACE_MS + MINUTE));
+    expect(warned.state).toBe('progressing');
+    expect(warned.notes.map((n) => n.severity)).toEqual(['warning']);
+    expect(warned.notes[0]!.text).toMatch(text('3m'));
+
+    const late = health(refusedReplica(), state, at(PROGRESS_DEADLINE_MS));
+    expect(late.state).toBe('degraded');
+    expect(late.notes.map((n) => n.severity)).toEqual(['problem']);
+    expect(late.notes[0]!.text).toMatch(text('10m'));
+
+    // Without a clock nothing tells a new refusal from an old one: a problem at once, as for a gang minimum.
+    expect(health(refusedReplica()).state).toBe('degraded');
+
+    // Two scaled replicas refused: one note, the longest-waiting first, the other named.
+    const two = health(refusedReplica(3), state, at(UNSCHEDULABLE_GRACE_MS + MINUTE));
+    expect(two.notes.map((n) => n.severity)).toEqual(['warning']);
+    expect(two.notes[0]!.text).toMatch(/; nor 1 more scaling-group replica \(PodGang llama-disagg-0-prefill-1\); the base gang llama-disagg-0 runs without them$/);
+  });
+
+  it('a pod refused above its clique’s minAvailable in a scaled gang that runs is still above minAvailable: the gang runs without it', () => {
+    // The scaled gang's pworker has minAvailable 3 of 3; at 4 pods, its 4th is above the minimum.
+    const o = created(
+      stackObjects(disagg, { podCliqueReplicas: { 'llama-disagg-0-prefill-1-pworker': 4 }, stage: (h) => (h === 'llama-disagg-0-prefill-1-pworker-3' ? 'pending' : 'ready') }),
+    );
+    o.pcs.status = { availableReplicas: 1, updatedReplicas: 1 };
+    const h = health(o, state, at(3 * MINUTE));
+    expect(h.state).toBe('healthy');
+    expect(h.notes.map((n) => [n.severity, n.text.replace(/-x\d+/g, '')])).toEqual([['warning', '1 pod above minAvailable not scheduled: llama-disagg-0-prefill-1-pworker-3 Pending 3m: Unschedulable: 0/8 nodes are available; the gang runs without it']]);
   });
 
   it('a stack still starting after PROGRESS_DEADLINE_MS is a warning naming its longest-waiting pod; before it, a note with its age', () => {

@@ -6,10 +6,14 @@
  * Pods on their way (gated, Pending without an Unschedulable condition yet, bound and starting) are not
  * a problem, nor is the MinAvailableBreached Grove sets while they start (pods of it on their way): the
  * stack is progressing.
- * A pod the scheduler refused above its clique's minAvailable (or in a scaled gang) is a warning, with
- * how long it has waited: the gang runs without it. Degraded means something needs a person: a gang minimum that cannot be
- * scheduled (see the clock below), failed or crashing pods, operator errors, a required topology pack
- * (of the PodCliqueSet, a scaling-group replica or a clique) its pods do not keep to (packs.ts).
+ * A pod the scheduler refused above its clique's minAvailable is a warning, with how long it has
+ * waited: the gang runs without it. A scaled PodGang the scheduler refused (a scaling-group replica
+ * past the group's minAvailable, with a gang of its own) runs nowhere: its own note names the replica
+ * and weighs as a gang minimum does (the clock below), and the stack is not healthy meanwhile
+ * (progressing, degraded once a problem), though its base gang runs. Degraded means something needs a
+ * person: a gang minimum that cannot be scheduled (see the clock below), failed or crashing pods,
+ * operator errors, a required topology pack (of the PodCliqueSet, a scaling-group replica or a clique)
+ * its pods do not keep to (packs.ts).
  *
  * Time matters, as it does to anyone reading `kubectl get pods`: the caller passes `now` (ms; lib/ reads
  * no clock) and the notes say how long pods have waited, from the timestamps the objects carry. A gang
@@ -367,11 +371,15 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     return ` for ${formatDuration(ms)}`;
   };
 
-  // Unschedulable pods: above the minimum (their clique has minAvailable bound, or a scaled gang) or of it.
+  // Unschedulable pods: above the minimum (their clique has minAvailable bound), of a scaled gang that
+  // does not run (a whole scaling-group replica), or of a gang minimum.
   const cliqueOf = new Map(tree.podCliques.map((c) => [c.name, c]));
-  const scaledGangs = new Set(tree.gangs.filter((g) => !g.base).map((g) => g.name));
   const refused = live.filter((p) => isUnschedulable(p.object));
-  const optional = refused.filter((p) => (p.gang && scaledGangs.has(p.gang)) || boundIn(cliqueOf.get(p.podClique)) >= (cliqueOf.get(p.podClique)?.minAvailable ?? Infinity));
+  const optional = refused.filter((p) => boundIn(cliqueOf.get(p.podClique)) >= (cliqueOf.get(p.podClique)?.minAvailable ?? Infinity));
+  // A scaled PodGang (a scaling-group replica at or past the group's minAvailable, API-NOTES §11) with
+  // nothing bound is a gang of its own that does not run at all; one with pods bound lacks pods of its
+  // minimum, as a base gang would.
+  const idleScaledGangs = new Set(tree.gangs.filter((g) => !g.base && !g.members.some((m) => m.pods.some((p) => p.node && isLiveStage(p.stage)))).map((g) => g.name));
   // A refused gang minimum weighs by how long it has waited; unaged, or one that never fits, is a problem now.
   const neverFits = state && now !== undefined ? gangsThatNeverFit(state, tree, refused.filter((p) => !optional.includes(p))) : new Set<string>();
   const refusedWeight = (p: PodNode): HealthSeverity => {
@@ -379,11 +387,14 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
     if (ms === undefined || ms >= PROGRESS_DEADLINE_MS || (p.gang && neverFits.has(p.gang))) return 'problem';
     return ms >= UNSCHEDULABLE_GRACE_MS ? 'warning' : 'info';
   };
-  const required = refused.filter((p) => !optional.includes(p)).map((p) => ({ pod: p, weight: refusedWeight(p) }));
+  const weighed = refused.filter((p) => !optional.includes(p)).map((p) => ({ pod: p, weight: refusedWeight(p) }));
+  const inIdleScaledGang = (p: PodNode) => !!p.gang && idleScaledGangs.has(p.gang);
+  const required = weighed.filter((r) => !inIdleScaledGang(r.pod));
+  const scaled = weighed.filter((r) => inIdleScaledGang(r.pod));
   const refusedYoung = required.filter((r) => r.weight === 'info').map((r) => r.pod);
   const stuck = live.map((p) => ({ pod: p, reason: stuckReason(p) })).filter((s): s is { pod: PodNode; reason: string } => !!s.reason);
   const failed = tree.pods.filter((p) => p.stage === 'failed');
-  const troubled = new Set([...required.filter((r) => r.weight !== 'info').map((r) => r.pod), ...stuck.map((s) => s.pod), ...failed]);
+  const troubled = new Set([...weighed.filter((r) => r.weight !== 'info').map((r) => r.pod), ...stuck.map((s) => s.pod), ...failed]);
 
   for (const weight of ['problem', 'warning'] as const) {
     const pods = required.filter((r) => r.weight === weight).map((r) => r.pod);
@@ -423,11 +434,41 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
       ms !== undefined ? since : undefined,
     );
   }
+  // A scaled gang that cannot be scheduled: a scaling-group replica the stack asked for runs nowhere.
+  // It weighs as a gang minimum does (by its longest wait, or at once when it never fits); the base gang
+  // runs meanwhile, so the note says so.
+  const weightRank: Record<HealthSeverity, number> = { problem: 0, warning: 1, info: 2 };
+  const scaledGangs = [...new Set(scaled.map((r) => r.pod.gang!))].map((gang) => {
+    const entries = scaled.filter((r) => r.pod.gang === gang);
+    const weight = entries.map((r) => r.weight).sort((a, b) => weightRank[a] - weightRank[b])[0]!;
+    return { gang, weight, pods: oldestFirst(entries.map((r) => r.pod)) };
+  });
+  for (const weight of ['problem', 'warning', 'info'] as const) {
+    const gangs = scaledGangs.filter((g) => g.weight === weight).sort((a, b) => (notReadySince(a.pods[0]!) ?? Infinity) - (notReadySince(b.pods[0]!) ?? Infinity) || a.gang.localeCompare(b.gang));
+    if (gangs.length === 0) continue;
+    const [lead, ...rest] = gangs;
+    const [longest, ...others] = lead!.pods;
+    const since = notReadySince(longest!);
+    const ms = waited(since);
+    shown(ms);
+    const group = cliqueOf.get(longest!.podClique)?.scalingGroup;
+    const bases = [...new Set(gangs.map((g) => tree.gangs.find((x) => x.name === g.gang)?.baseGang).filter((b): b is string => !!b))];
+    const more = rest.length > 0 ? `; nor ${plural(rest.length, 'more scaling-group replica')} (PodGang ${named(rest.map((g) => g.gang))})` : '';
+    add(
+      weight,
+      `${group ? `scaling-group replica ${group.name} ${group.replicaIndex} (PodGang ${lead!.gang})` : `scaled PodGang ${lead!.gang}`} not scheduled: ${podWait(longest!, ms)}${others.length > 0 ? ` (also ${named(others.map((p) => p.name))})` : ''}${more}${neverFitText(
+        gangs.map((g) => g.gang).filter((g) => neverFits.has(g)),
+        tree,
+      )}${bases.length > 0 ? `; the base gang${bases.length > 1 ? 's' : ''} ${bases.join(', ')} run${bases.length > 1 ? '' : 's'} without ${gangs.length === 1 ? 'it' : 'them'}` : ''}`,
+      ms !== undefined ? since : undefined,
+    );
+  }
   for (const c of pcs.status?.conditions ?? []) {
     if (c.type === 'TopologyLevelsUnavailable' && c.status !== 'False') add('warning', `TopologyLevelsUnavailable (${c.reason}): ${c.message}`);
   }
 
-  const starting = live.filter((p) => p.stage !== 'ready' && !troubled.has(p) && !optional.includes(p));
+  // A scaled gang's pods refused by the scheduler are said in their own note, not as starting.
+  const starting = live.filter((p) => p.stage !== 'ready' && !troubled.has(p) && !optional.includes(p) && !(isUnschedulable(p.object) && inIdleScaledGang(p)));
   // A breach none of whose pods is troubled is starting only while pods that could end it are on their way
   // (gated, pending, bound, or running and not Ready yet: a model loading), however long they take;
   // settled below minAvailable, Grove's terminationDelay runs out and the replica is gang-terminated: a problem.
@@ -490,7 +531,8 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   if (deletion) health = 'deleting';
   else if (desired === 0 && live.length === 0) health = 'idle';
   else if (notes.some((n) => n.severity === 'problem')) health = 'degraded';
-  else if (available >= desired && breached.length === 0 && starting.length === 0 && !update) health = 'healthy';
+  // A scaling-group replica that does not run is not healthy: the stack has less than was asked of it.
+  else if (available >= desired && breached.length === 0 && starting.length === 0 && !update && scaled.length === 0) health = 'healthy';
   else health = 'progressing';
 
   const order: HealthSeverity[] = ['problem', 'warning', 'info'];
