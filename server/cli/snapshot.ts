@@ -51,7 +51,7 @@ const GROVE_SNAPSHOT_KINDS: WatchedKind[] = ['PodCliqueSet', 'PodClique', 'PodCl
 /** A kind the cluster does not serve: its list is a 404 (Grove's CRDs not installed). */
 const notServed = (error: unknown) => error instanceof ActionFailure && error.status === 404;
 
-async function listKind(source: ClusterSource, kind: WatchedKind): Promise<KubeObject[] | 'not served'> {
+async function listKind(source: ClusterSource, kind: WatchedKind): Promise<readonly KubeObject[] | 'not served'> {
   try {
     return await listAll(source, kind);
   } catch (error) {
