@@ -4,7 +4,7 @@ import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { ActionFailure } from '../hooks/clusterActions';
 import type { KubeObject } from '../../lib/grove/meta';
 import { smallStack } from '../../e2e/support/stack';
-import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, progressLines, refusedBuilderStack, settleStep, staleChange, staleVersion, STATUS_ONLY_RETRIES, statusOnlyRetry, type ApplyStep } from './applyStep';
+import { applyBlockedReason, applyTarget, conflictDetails, documentHint, documentLabel, failedStep, fieldConflicts, forceStage, kubectlForceApply, messageAndCauses, ownershipChanges, podsRemoved, pinnedVersion, progressLines, refusedBuilderStack, settleStep, staleChange, staleVersion, STATUS_ONLY_RETRIES, statusOnlyRetry, type ApplyStep } from './applyStep';
 
 const diffOf = (text: string): ApplyStep => ({ kind: 'diff', results: [], text });
 
@@ -170,6 +170,41 @@ describe('the words of a refusal', () => {
       expect(statusOnlyRetry(staleAt('405'), 'a', same, '406', STATUS_ONLY_RETRIES - 1)).not.toBeNull();
       expect(statusOnlyRetry(staleAt('405'), 'a', same, '406', STATUS_ONLY_RETRIES)).toBeNull();
       expect(statusOnlyRetry(diffOf('a'), 'a', same, '406', 0)).toBeNull();
+    });
+
+    // The user's YAML names the version itself (pasted from `kubectl get -o yaml`, or typed): it is sent as written.
+    const pinnedText = (version: string) => smallStack('team-a', 'infer', 1).replace('  namespace: team-a\n', `  namespace: team-a\n  resourceVersion: ${version}\n`);
+    const refusedPinned = (written: string, over: Partial<Failed> = {}) => staleAt('405', { text: pinnedText(written), object: { document: 0, kind: 'PodCliqueSet', namespace: 'team-a', name: 'infer' }, ...over });
+
+    test('not when the YAML names the refused version itself: a retry would send that version again and be refused the same way', () => {
+      expect(pinnedVersion(refusedPinned('"405"'))).toBe('405');
+      expect(statusOnlyRetry(refusedPinned('"405"'), pinnedText('"405"'), same, '406', 0)).toBeNull();
+      expect(statusOnlyRetry(refusedPinned('"405"', { dryRun: true }), pinnedText('"405"'), same, '406', 0)).toBeNull();
+      // Unquoted, YAML reads a number: sent as its string (server/actions/apply.ts applyBody), pinned all the same.
+      expect(pinnedVersion(refusedPinned('405'))).toBe('405');
+      expect(statusOnlyRetry(refusedPinned('405'), pinnedText('405'), same, '406', 0)).toBeNull();
+      // The builder's own YAML names none (it adds the version opened when it sends it): retried as before.
+      const unpinned = smallStack('team-a', 'infer', 1);
+      const refused = staleAt('405', { text: unpinned, object: { document: 0, kind: 'PodCliqueSet', namespace: 'team-a', name: 'infer' } });
+      expect(pinnedVersion(refused)).toBeNull();
+      expect(pinnedVersion(refusedPinned('""'))).toBeNull();
+      expect(statusOnlyRetry(refused, unpinned, same, '406', 0)).toEqual({ dryRun: false, force: false });
+    });
+
+    test('the refusal of a YAML that names the version says to remove it, and never claims only the status changed since that version', () => {
+      const text = pinnedText('"405"');
+      const refused = refusedPinned('"405"');
+      // The page holds the stack at the version it opened (moved on to 406), not at 405: what changed since 405 is not known.
+      const statusOnly = applyBlockedReason(refused, text, null, 0, [], { change: staleChange(same, '405', '406') })!;
+      expect(statusOnly).toBe(
+        "Your YAML names metadata.resourceVersion 405, an older version than the cluster's, and an apply is sent with the version your YAML names, so it is refused again however often it is sent. Remove metadata.resourceVersion from your YAML: the builder then applies as of the version you opened (and still refuses a change made on the cluster since). Then run the dry run again.",
+      );
+      expect(statusOnly).not.toMatch(/Only its status changed/);
+      // Changed otherwise: re-base, and the line must go too (a re-base keeps it).
+      expect(applyBlockedReason(refused, text, null, 0, [], { change: 'changed' })).toMatch(/re-base your edits onto the live version and run the dry run again\. Remove metadata\.resourceVersion 405 from your YAML too: an apply is sent with the version your YAML names/);
+      expect(applyBlockedReason(refused, text, null, 0, [], { change: 'gone' })).toMatch(/deleted/);
+      // Not opened from the cluster: as before.
+      expect(applyBlockedReason(refused, text, null, 0, [], null)).toMatch(/^Your manifest names metadata\.resourceVersion 405, an older version than the cluster's/);
     });
   });
 

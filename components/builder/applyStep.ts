@@ -3,7 +3,7 @@ import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { CANOPY_FIELD_MANAGER, managerWords, parseConflictManager } from '../../lib/cluster/fieldManagers';
 import { valueAtFieldPath } from '../../lib/cluster/fieldPathValue';
 import { parseManifests } from '../../lib/grove/manifest';
-import type { KubeObject } from '../../lib/grove/meta';
+import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import { podCliqueSetPodCount } from '../../lib/grove/pod-count';
 import { readBuilderText } from '../../lib/builder/document';
 import type { LiveChange } from '../../lib/builder/liveStack';
@@ -78,11 +78,15 @@ export interface StatusOnlyRetry {
  * apply is applied again at the new version, and a refused dry run run again; at most `STATUS_ONLY_RETRIES`
  * times in a row (`retried`), in case the operator writes faster than an apply gets through. Null while
  * the page has not received the new version, when the stack changed otherwise, or for any other refusal.
+ * Null too when the refused document names its own metadata.resourceVersion (pinnedVersion): it is sent
+ * with that version, not the one the work stands on, so it would be refused again each time; and the page
+ * cannot vouch for the spec between the version the YAML names and the one opened, so it does not swap
+ * the version either (applyBlockedReason says what to do).
  */
 export function statusOnlyRetry(step: ApplyStep, text: string, change: LiveChange | null, openedVersion: string | null, retried: number): StatusOnlyRetry | null {
   if (step.kind !== 'failed' || step.text !== text || retried >= STATUS_ONLY_RETRIES) return null;
   const refusedAt = staleVersion(step);
-  if (!refusedAt || fieldConflicts(step).length > 0) return null;
+  if (!refusedAt || fieldConflicts(step).length > 0 || pinnedVersion(step) !== null) return null;
   if (change?.kind !== 'same' || openedVersion === null || openedVersion === refusedAt) return null;
   return { dryRun: step.dryRun, force: step.force === true, ...(step.takesOwnership ? { takesOwnership: step.takesOwnership } : {}) };
 }
@@ -108,9 +112,9 @@ export function applyBlockedReason(step: ApplyStep, text: string, blocked: strin
     if (conflicts.length > 0) return `${conflicts.map(conflictSentence).join('; ')}. ${conflictAdvice(conflicts, opened)}`;
     const stale = staleVersion(step);
     if (stale !== null) {
-      return opened
-        ? STALE_WORDS[opened.change]
-        : `Your manifest names metadata.resourceVersion${stale ? ` ${stale}` : ''}, an older version than the cluster's: open the live stack (Edit in Builder) and make your edits there, or remove the resourceVersion to apply over what the cluster has now.`;
+      if (!opened) return `Your manifest names metadata.resourceVersion${stale ? ` ${stale}` : ''}, an older version than the cluster's: open the live stack (Edit in Builder) and make your edits there, or remove the resourceVersion to apply over what the cluster has now.`;
+      const pinned = pinnedVersion(step);
+      return pinned === null ? STALE_WORDS[opened.change] : pinnedStaleWords(pinned, opened.change);
     }
     if (step.dryRun) return 'The dry run was refused: change the manifest, then run the dry run again.';
     return step.progress && step.progress.applied.length > 0
@@ -235,6 +239,26 @@ const STALE_WORDS: Record<StaleChange, string> = {
 };
 
 /**
+ * A stale refusal of a document that names its own metadata.resourceVersion (`pinned`): every apply of it
+ * is sent with that version, so running the dry run again (or a re-base, which keeps the line) is refused
+ * again. Whether only the status changed since `pinned` is not known (the page compared the cluster's
+ * stack with the version opened, not with `pinned`), so the words do not say so. Removing the line lets
+ * the builder send the version opened, which still refuses a change made on the cluster since.
+ */
+function pinnedStaleWords(pinned: string, change: StaleChange): string {
+  const sentAsNamed = `an apply is sent with the version your YAML names, so it is refused again however often it is sent`;
+  switch (change) {
+    case 'gone':
+    case 'not-received':
+      return STALE_WORDS[change];
+    case 'changed':
+      return `${STALE_WORDS.changed} Remove metadata.resourceVersion ${pinned} from your YAML too: ${sentAsNamed}.`;
+    case 'status-only':
+      return `Your YAML names metadata.resourceVersion ${pinned}, an older version than the cluster's, and ${sentAsNamed}. Remove metadata.resourceVersion from your YAML: the builder then applies as of the version you opened (and still refuses a change made on the cluster since). Then run the dry run again.`;
+  }
+}
+
+/**
  * What to do about the conflicts: for replicas a scale set, leaving them to Scale; always, force after
  * its dry run, or another manifest. Reloading the stack is offered only when the YAML keeps the count of
  * the version opened (`opened.replicas`): a count the user changed would conflict again after a reload.
@@ -261,6 +285,20 @@ function conflictAdvice(conflicts: readonly ConflictDetail[], opened: OpenedCont
 export function staleVersion(step: ApplyStep): string | null {
   if (step.kind !== 'failed' || step.status !== 409 || !step.causes.some((c) => c.field === 'metadata.resourceVersion')) return null;
   return step.sentResourceVersion ?? '';
+}
+
+/**
+ * The metadata.resourceVersion the refused document names in the YAML itself (written or pasted by the
+ * user; an opened stack's YAML holds none, the builder adds the version opened when it sends it), or null
+ * when it names none.
+ */
+export function pinnedVersion(step: ApplyStep): string | null {
+  if (step.kind !== 'failed') return null;
+  const object = failedObject(step);
+  const version = isRecord(object) && isRecord(object.metadata) ? object.metadata.resourceVersion : undefined;
+  // As server/actions/apply.ts reads it: a number is sent as its string, an empty one as none.
+  if (typeof version === 'number') return String(version);
+  return typeof version === 'string' && version !== '' ? version : null;
 }
 
 /**
