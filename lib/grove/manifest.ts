@@ -151,7 +151,7 @@ function detectWriteStyle(doc: Document, text: string): WriteStyle {
  */
 const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 10_000 };
 
-/** What a document that repeats too much through aliases reads as (a parse error at the alias past the limit, or at the document). */
+/** What a document that repeats too much through aliases reads as (a parse error at the document's start, where `canopy validate` and the editors have always put it). */
 export const ALIAS_BOMB_MESSAGE = 'too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)';
 
 /**
@@ -181,6 +181,11 @@ interface AliasFaults {
   merge: number | null;
 }
 
+/** Where a document's content starts (its offset in the text): where errors about the whole document are placed. */
+function contentStart(doc: Document.Parsed): number {
+  return doc.contents?.range?.[0] ?? doc.range[0];
+}
+
 /** A YAML 1.1 merge key (plain `<<`): yaml reads it as a symbol. */
 function isMergeKey(node: unknown): node is Scalar {
   return isScalar(node) && typeof node.value === 'symbol';
@@ -190,8 +195,9 @@ function isMergeKey(node: unknown): node is Scalar {
  * Checks a document's aliases without reading any of them out: every node is visited once, and an
  * alias counts the nodes its anchor stands for (known once the anchor has been visited; an alias
  * names the last anchor of its name before it, as yaml resolves it). Throws a DocumentDataError at
- * the first alias past the expansion limit, or one inside its own anchor (data without end; go-yaml
- * refuses it too). Returns where yaml's own alias errors will be, for toJS to be reported there.
+ * the first alias past the expansion limit (placed at the document's start), or at an alias inside
+ * its own anchor (data without end; go-yaml refuses it too). Returns where yaml's own alias errors
+ * will be, for toJS to be reported there.
  */
 function checkAliases(doc: Document.Parsed): AliasFaults {
   const faults: AliasFaults = { unresolved: null, merge: null };
@@ -223,7 +229,7 @@ function checkAliases(doc: Document.Parsed): AliasFaults {
       if (nodes === undefined) throw new DocumentDataError(`the alias *${node.source} is inside its own anchor &${node.source}: its data would repeat without end`, offset(node));
       targets.set(node, anchor);
       reached += nodes;
-      if (reached > limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, offset(node));
+      if (reached > limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, contentStart(doc));
       return nodes;
     }
     if (!isNode(node)) return 0;
@@ -396,7 +402,7 @@ export function documentData(doc: Document.Parsed): unknown {
     return doc.toJS(TO_JS_OPTIONS);
   } catch (e) {
     if (!(e instanceof Error)) throw e;
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    const start = contentStart(doc);
     // yaml's words for the rest, where the fault is: `*nope` names no anchor, `<<: *x` merges a scalar.
     if (/^Excessive alias count/.test(e.message)) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, start);
     if (/^Unresolved alias/.test(e.message)) throw new DocumentDataError(e.message, faults.unresolved ?? start);
@@ -415,8 +421,7 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
   const documents: ManifestDocument[] = [];
   const errors: ParseError[] = [];
   list.forEach((doc, index) => {
-    const startOffset = doc.contents?.range?.[0] ?? doc.range[0];
-    const start = lineCounter.linePos(startOffset);
+    const start = lineCounter.linePos(contentStart(doc));
     const docErrors = syntaxErrors.filter((e) => e.document === index);
     errors.push(...docErrors);
     // An empty document (a trailing or doubled `---`, as kubectl and helm write) is not an object and not an error.
