@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeViewState } from '../../lib/heatmap/urlState';
-import { countOfTotal, missingWorkloadText, workloadLinks, type MissingFacts } from './WorkloadDetail';
+import type { WorkloadTree } from '../../lib/workloads/tree';
+import { countOfTotal, missingWorkloadText, waitingGangNames, workloadLinks, type MissingFacts } from './WorkloadDetail';
 import { cliquePodsReady } from './StartupGraphView';
 
 const listed: MissingFacts = { synced: true, listing: false, unlisted: null, sawDeleting: false, deleteRequest: null };
@@ -59,5 +60,15 @@ describe('counts on the stack page read naturally for one', () => {
     expect(cliquePodsReady(1, 1)).toBe('1 of 1 pod ready');
     expect(cliquePodsReady(0, 1)).toBe('0 of 1 pod ready');
     expect(cliquePodsReady(2, 4)).toBe('2 of 4 pods ready');
+  });
+});
+
+describe('waitingGangNames (the gangs "why pending" places, the first 20)', () => {
+  it('lists the gangs with pods waiting for a node once each, in index order: -2 before -10, a base gang before its scaled gangs', () => {
+    const pod = (gang: string, stage: string) => ({ gang, stage });
+    const tree = {
+      pods: [pod('s-10', 'pending'), pod('s-2', 'gated'), pod('s-2', 'pending'), pod('s-1-prefill-10', 'pending'), pod('s-1-prefill-2', 'pending'), pod('s-1', 'pending'), pod('s-3', 'running')],
+    } as unknown as WorkloadTree;
+    expect(waitingGangNames(tree)).toEqual(['s-1', 's-1-prefill-2', 's-1-prefill-10', 's-2', 's-10']);
   });
 });

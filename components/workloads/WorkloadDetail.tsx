@@ -15,7 +15,7 @@ import { placePendingGangs, workloadPlacement } from '../../lib/workloads/placem
 import { pcsScaleTarget } from '../../lib/workloads/scale';
 import { workloadDeletion } from '../../lib/workloads/deletion';
 import { startupGraph } from '../../lib/workloads/startup';
-import { buildWorkloadTree, deleteImpact, findPodCliqueSet } from '../../lib/workloads/tree';
+import { buildWorkloadTree, deleteImpact, findPodCliqueSet, type WorkloadTree } from '../../lib/workloads/tree';
 import { needsPlacement, whyPending, type WhyPending } from '../../lib/workloads/whyPending';
 import { DeleteWorkload, type DeleteRequestPhase } from './DeleteWorkload';
 import { DomainList, GangsTable } from './GangsAndPlacement';
@@ -29,6 +29,7 @@ import { keptObjects, useWorkloadData } from './useWorkloadData';
 import { WorkloadEvents } from './WorkloadEvents';
 import { WorkloadTreeView } from './WorkloadTreeView';
 import { WorkloadMiniHeatmap } from './WorkloadMiniHeatmap';
+import { naturalCompare } from '../../lib/topology/tree';
 
 /** "3/8 pods ready", "1/1 pod ready": a count of a total, the noun agreeing with the total. */
 export function countOfTotal(count: number, total: number, noun: string, state: string): string {
@@ -76,6 +77,11 @@ export function missingWorkloadText(namespace: string, name: string, facts: Miss
   return say(`There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`);
 }
 
+/** The gangs of a stack with pods waiting to be placed, in index order (-2 before -10, as the tree lists them). */
+export function waitingGangNames(tree: WorkloadTree): string[] {
+  return [...new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!))].sort(naturalCompare);
+}
+
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
   const data = useWorkloadData({ events: true, state: true });
   // Not found while the PodCliqueSets' first list still runs is not "deleted"; nor is it when they
@@ -107,10 +113,10 @@ export function WorkloadDetail({ namespace, name }: { namespace: string; name: s
   const [deleteRequest, setDeleteRequest] = useState<DeleteRequestPhase | null>(null);
   const missingRef = useRef<HTMLParagraphElement>(null);
   const stackPods = useMemo(() => tree?.pods.map((p) => p.object) ?? [], [tree]);
-  // One engine run per waiting gang (the first few, in name order), shared by its pods. Apart from
-  // `why` so that an Event arriving reruns only the sentences, not the engine.
+  // One engine run per waiting gang (the first few, in index order: -2 before -10, as the tree lists
+  // them), shared by its pods. Apart from `why` so that an Event arriving reruns only the sentences, not the engine.
   const placements = useMemo(() => {
-    const waiting = tree ? [...new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!))].sort() : [];
+    const waiting = tree ? waitingGangNames(tree) : [];
     if (!tree || !data.state || waiting.length === 0) return new Map<string, GangPlacement>();
     try {
       return placePendingGangs(data.state, tree, waiting);
