@@ -6,15 +6,17 @@
  * equivalent kubectl command, and a confirm. A scale-up also opens on the full topology map, which
  * takes the request from its URL and re-plans it as the cluster changes. After the scale: live
  * progress of the new pods from gated to ready, and an undo for a few seconds while the live count is
- * still the one this page set. The undo opens the same preview, and its confirm is guarded: the
- * server refuses it (409) if the count moved.
+ * still the one this page set. The undo opens the same preview.
+ * An open preview follows the cluster: the plan, the minAvailable check and the dry run are for the
+ * live count (the one the heading shows), and it says when that count moved since it opened. Every
+ * confirm is guarded by that count: the server refuses it (409) if the count moved before it arrived.
  */
 import Link from 'next/link';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { refusedPermissionText, type Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
-import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview } from '../../lib/placement/preview';
+import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
 import { plural } from '../../lib/workloads/plural';
 import { plannedPodCounts, scaleOnTopologyHref } from '../../lib/heatmap/scalePreview';
 import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
@@ -34,18 +36,45 @@ const NO_PODS: readonly KubeObject[] = [];
 
 export type PermissionState = Permission | 'loading' | undefined;
 
+/**
+ * What the person asked to preview. What follows from it (plan, minAvailable breach, dry run) is
+ * worked out for the live count, so it cannot describe a count that has moved since.
+ */
 interface Preview {
   to: number;
-  impact?: ScalePreview;
-  impactError?: string;
-  dry?: ScaleResult;
-  dryError?: string;
-  checking: boolean;
-  /** The scale-down leaves the target below its minAvailable: confirming needs this ticked first. */
-  breach?: MinAvailableBreach;
-  breachAcknowledged: boolean;
+  /** The live count when the preview opened: another one now was set by someone else since. */
+  openedFrom: number;
+  /**
+   * The breach message the person ticked "I understand" for. A breach that reads otherwise now (the
+   * count moved, so other replicas go) is not acknowledged until ticked again.
+   */
+  acknowledgedBreach?: string;
   /** An undo: the count this page's scale set, which the live count must still be (the server checks it too). */
   undoOf?: RecentScale;
+}
+
+/** The server's dry run of scaling from `from` to `to`: its answer or its refusal. */
+export interface DryRun {
+  from: number;
+  to: number;
+  result?: ScaleResult;
+  error?: string;
+}
+
+/** The dry run that answers for this preview now: one asked for another count (from or to) is no answer, and the preview is still checking. */
+export function currentDryRun(dry: DryRun | null, from: number, to: number): DryRun | undefined {
+  return dry && dry.from === from && dry.to === to ? dry : undefined;
+}
+
+/** What the preview says when the live count moved since it opened: its plan is now for the new count. */
+export function countMovedNotice(name: string, openedFrom: number, from: number, to: number): string | undefined {
+  return openedFrom === from ? undefined : `${name} changed from ${openedFrom} to ${from} since you opened this (not by this page): this preview is now for ${from} → ${to}.`;
+}
+
+/** What the page says of a refused confirm: a 409 is a count that moved before the scale arrived, and nothing was changed. */
+export function scaleFailureText(error: unknown): string {
+  if (error instanceof ActionFailure && error.status === 409) return `Not scaled: ${error.message}. Check the preview again before confirming.`;
+  return `Scale failed: ${failureText(error)}`;
 }
 
 interface Recent extends RecentScale {
@@ -61,6 +90,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const id = useId();
   const [draft, setDraft] = useState(String(target.replicas));
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [dry, setDry] = useState<DryRun | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Recent | null>(null);
@@ -78,10 +108,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const openerRef = useRef<HTMLElement | null>(null);
   const requestSeq = useRef(0);
 
+  const previewOpen = preview !== null;
   // Follow the live count while nothing is being edited.
   useEffect(() => {
-    if (!preview) setDraft(String(target.replicas));
-  }, [target.replicas, preview]);
+    if (!previewOpen) setDraft(String(target.replicas));
+  }, [target.replicas, previewOpen]);
 
   // The undo offer expires: tick while it is shown.
   useEffect(() => {
@@ -105,26 +136,32 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     openerRef.current = opener;
     setDraft(String(to));
     setError(null);
-    let impact: ScalePreview | undefined;
-    let impactError: string | undefined;
-    if (data.state) {
-      try {
-        impact = previewScale(data.state, data, { kind: target.kind, namespace: target.namespace, name: target.name, replicas: to });
-      } catch (e) {
-        impactError = failureText(e);
-      }
-    } else impactError = data.stateError ?? 'the cluster’s nodes are not loaded yet, so placement cannot be previewed';
-    // From the stack's own objects, so it is known even when placement cannot be previewed.
-    const breach = scaleBreach(tree, target, to);
-    const seq = ++requestSeq.current;
-    setPreview({ to, checking: true, breachAcknowledged: false, ...(impact ? { impact } : {}), ...(impactError ? { impactError } : {}), ...(breach ? { breach } : {}), ...(undoOf ? { undoOf } : {}) });
-    const expected = undoOf ? { expectedReplicas: undoOf.to } : {};
-    scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: true, ...expected }).then(
-      (dry) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dry, checking: false } : p)),
-      (e: unknown) => seq === requestSeq.current && setPreview((p) => (p && p.to === to ? { ...p, dryError: failureText(e), checking: false } : p)),
-    );
+    setPreview({ to, openedFrom: target.replicas, ...(undoOf ? { undoOf } : {}) });
     requestAnimationFrame(() => previewRef.current?.focus());
   };
+
+  const from = target.replicas;
+  const previewTo = preview?.to;
+  // The plan for the live count and cluster, worked out again whenever either moves (or the count asked for).
+  const planned = useMemo(
+    () => (previewTo === undefined ? undefined : scaleImpact(data, { kind: target.kind, namespace: target.namespace, name: target.name, replicas: previewTo })),
+    [data, target.kind, target.namespace, target.name, previewTo],
+  );
+  // From the stack's own objects, so it is known even when placement cannot be previewed.
+  const breach = previewTo === undefined ? undefined : scaleBreach(tree, target, previewTo);
+
+  // The server's dry run, asked again whenever the count it is from (or to) moves; guarded by that count as the confirm is.
+  useEffect(() => {
+    if (previewTo === undefined) return;
+    const seq = ++requestSeq.current;
+    const answer = (outcome: Pick<DryRun, 'result' | 'error'>) => {
+      if (seq === requestSeq.current) setDry({ from, to: previewTo, ...outcome });
+    };
+    scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: previewTo, dryRun: true, expectedReplicas: from }).then(
+      (result) => answer({ result }),
+      (e: unknown) => answer({ error: failureText(e) }),
+    );
+  }, [target.kind, target.namespace, target.name, previewTo, from]);
 
   // The progress (and the Dismiss button in it) goes away: focus moves to + (else the field), not <body>.
   const dismiss = () => {
@@ -139,6 +176,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const close = () => {
     requestSeq.current++;
     setPreview(null);
+    setDry(null);
     setDraft(String(target.replicas));
     const opener = openerRef.current;
     requestAnimationFrame(() => {
@@ -152,14 +190,17 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     setBusy(true);
     setError(null);
     try {
-      // An undo is sent with the count it undoes: a scale by someone else in between is refused (409), not undone.
-      await scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: false, ...(undoOf ? { expectedReplicas: undoOf.to } : {}) });
+      // Sent with the count the preview showed (an undo's is the count it undoes, or it is refused above):
+      // a scale by someone else in between is refused (409), not overridden by a change nobody previewed.
+      await scaleObject({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: to, dryRun: false, expectedReplicas: from });
       setRecent({ from, to, at: Date.now(), wasUndo: !!undoOf, seen: from === to, withdrawn: false });
       setNow(Date.now());
+      requestSeq.current++;
       setPreview(null);
+      setDry(null);
       requestAnimationFrame(() => progressRef.current?.focus());
     } catch (e) {
-      setError(failureText(e));
+      setError(scaleFailureText(e));
     } finally {
       setBusy(false);
     }
@@ -167,16 +208,20 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
 
   // The undo's own check first: the count moved since this page's scale (the server would refuse it too).
   const undoMoved = preview?.undoOf && live !== preview.undoOf.to ? `${target.name} ${replicasChangedSince(live)}; undo withdrawn` : undefined;
+  const impact = planned?.impact;
+  const dryNow = preview ? currentDryRun(dry, from, preview.to) : undefined;
+  const checking = !!preview && !dryNow;
   const refusal = preview
     ? (undoMoved ??
-      preview.impact?.refused ??
-      (preview.dry?.hpa ? hpaRefusal(target.kind, target.name, preview.dry.hpa) : undefined) ??
-      (preview.dryError ? `The server refuses: ${preview.dryError}` : undefined))
+      impact?.refused ??
+      (dryNow?.result?.hpa ? hpaRefusal(target.kind, target.name, dryNow.result.hpa) : undefined) ??
+      (dryNow?.error ? `The server refuses: ${dryNow.error}` : undefined))
     : undefined;
-  const from = target.replicas;
-  const fit = preview?.impact ? planFit(preview.impact.plan) : undefined;
+  const breachAcknowledged = !!breach && preview?.acknowledgedBreach === breach.message;
+  const moved = preview && !preview.undoOf ? countMovedNotice(target.name, preview.openedFrom, from, preview.to) : undefined;
+  const fit = impact ? planFit(impact.plan) : undefined;
   const fits = fit === undefined ? undefined : fit !== 'none';
-  const planned = preview?.impact ? plannedPods(preview.impact) : undefined;
+  const pods = impact ? plannedPods(impact) : undefined;
   const progress = recent ? scaleProgress(tree, target, recent.from, recent.to) : undefined;
   // Offered only while the live count is the one this page set (undo.offered), for UNDO_WINDOW_MS.
   const undoLeft = recent && undo?.offered ? Math.max(0, Math.ceil((recent.at + UNDO_WINDOW_MS - now) / 1000)) : 0;
@@ -264,6 +309,11 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           <p className="font-medium">
             {preview.undoOf ? 'Undo: scale' : 'Scale'} {target.kind} {target.name} from {from} {preview.undoOf ? 'back ' : ''}to {plural(preview.to, target.unit)}
           </p>
+          {moved && (
+            <p role="status" data-testid="scale-count-moved" className="text-amber-800 dark:text-amber-300">
+              {moved}
+            </p>
+          )}
           {refusal ? (
             <p data-testid="scale-refused" className="text-red-800 dark:text-red-300">
               Refused: {refusal}
@@ -276,24 +326,24 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
                 ? `${plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted; pending or unready pods are removed first.`
                 : `Removes the highest-numbered ${target.unit}s: ${plural(countPods(tree, target, from, preview.to), 'pod')} will be deleted.`}
             </p>
-          ) : preview.impact ? (
+          ) : impact ? (
             <div data-testid="scale-impact" data-fits={fit === 'all' ? 'true' : fit === 'partial' ? 'partial' : 'false'}>
               <p className={fit === 'all' ? 'text-emerald-800 dark:text-emerald-300' : fit === 'partial' ? 'text-amber-800 dark:text-amber-300' : 'text-red-800 dark:text-red-300'}>
                 {fit === 'all'
-                  ? planned && planned.waiting > 0
+                  ? pods && pods.waiting > 0
                     ? 'The new pods and the pods already waiting fit:'
-                    : `The new pods fit: ${preview.impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}`
-                  : fit === 'partial' && planned
-                    ? `The gangs fit, but ${leftOutText(planned)}:`
+                    : `The new pods fit: ${impact.plan.gangs.length === 0 ? 'nothing new to place.' : ''}`
+                  : fit === 'partial' && pods
+                    ? `The gangs fit, but ${leftOutText(pods)}:`
                     : 'Does not fit:'}
               </p>
-              {planned && planned.waiting > 0 && (
+              {pods && pods.waiting > 0 && (
                 <p data-testid="scale-waiting" className="text-xs text-zinc-700 dark:text-zinc-300">
-                  {waitingText(planned)}
+                  {waitingText(pods)}
                 </p>
               )}
               <ul className="ml-4 list-disc text-xs">
-                {preview.impact.plan.gangs.map((g) => (
+                {impact.plan.gangs.map((g) => (
                   <li key={g.name}>
                     {gangPlacementLine(g)}
                     {gangPlanNotes(g).map((note) => (
@@ -311,12 +361,12 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
                   {plural(data.unreadablePods, 'pod')} could not be read: the GPUs they hold count as free in this preview.
                 </p>
               )}
-              {data.state && preview.impact.plan.gangs.length > 0 && (
+              {data.state && impact.plan.gangs.length > 0 && (
                 <div className="mt-2 max-w-2xl">
-                  <MiniHeatmap state={data.state} pods={NO_PODS} overlay={preview.impact.plan} height={110} unplacedReasonsAt="above" />
+                  <MiniHeatmap state={data.state} pods={NO_PODS} overlay={impact.plan} height={110} unplacedReasonsAt="above" />
                 </div>
               )}
-              {preview.impact.plan.gangs.length > 0 && (
+              {impact.plan.gangs.length > 0 && (
                 <div className="mt-1.5">
                   {/* The request, not this plan: the topology page re-plans it as the cluster changes, and its address reproduces it. */}
                   <Link href={scaleOnTopologyHref({ kind: target.kind, namespace: target.namespace, name: target.name, replicas: preview.to })} className={BUTTON_SECONDARY}>
@@ -326,31 +376,31 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
               )}
             </div>
           ) : (
-            <p className="text-zinc-600 dark:text-zinc-400">Placement preview unavailable: {preview.impactError}</p>
+            <p className="text-zinc-600 dark:text-zinc-400">Placement preview unavailable: {planned?.impactError}</p>
           )}
-          {preview.breach && !refusal && (
+          {breach && !refusal && (
             <div data-testid="scale-breach" className="space-y-1.5 rounded-md border border-amber-400 bg-amber-50 p-2 text-xs text-amber-950 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-100">
               <p id={breachId}>
-                <span className="font-semibold">Below minAvailable:</span> {preview.breach.message}
+                <span className="font-semibold">Below minAvailable:</span> {breach.message}
               </p>
               <label className="flex items-start gap-2">
                 <input
                   type="checkbox"
                   className="mt-0.5"
-                  checked={preview.breachAcknowledged}
+                  checked={breachAcknowledged}
                   onChange={(e) => {
-                    const breachAcknowledged = e.target.checked;
-                    setPreview((p) => (p ? { ...p, breachAcknowledged } : p));
+                    const acknowledged = e.target.checked ? breach.message : undefined;
+                    setPreview((p) => (p ? { ...p, acknowledgedBreach: acknowledged } : p));
                   }}
                 />
                 <span>
-                  I understand: scale {target.name} below its minAvailable of {preview.breach.minAvailable} anyway
+                  I understand: scale {target.name} below its minAvailable of {breach.minAvailable} anyway
                 </span>
               </label>
             </div>
           )}
-          {preview.checking && <p className="text-xs text-zinc-600 dark:text-zinc-400">Asking the server (dry run)…</p>}
-          {preview.dry?.warnings?.map((w) => (
+          {checking && <p className="text-xs text-zinc-600 dark:text-zinc-400">Asking the server (dry run)…</p>}
+          {dryNow?.result?.warnings?.map((w) => (
             <p key={w} className="text-xs text-amber-800 dark:text-amber-300">
               Warning: {w}
             </p>
@@ -360,13 +410,13 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             <button
               type="button"
               className={BUTTON_PRIMARY}
-              disabled={disabled || !!refusal || busy || preview.to === from || preview.checking || (!!preview.breach && !preview.breachAcknowledged)}
-              aria-describedby={preview.breach && !refusal ? breachId : undefined}
+              disabled={disabled || !!refusal || busy || preview.to === from || checking || (!!breach && !breachAcknowledged)}
+              aria-describedby={breach && !refusal ? breachId : undefined}
               onClick={() => void run(from, preview.to, preview.undoOf)}
             >
               {busy
                 ? 'Scaling…'
-                : preview.breach
+                : breach
                   ? `Scale below minAvailable to ${preview.to}`
                   : fits === false
                     ? `Scale anyway to ${preview.to}`
@@ -382,8 +432,8 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       )}
 
       {error && (
-        <p role="alert" className="text-xs text-red-800 dark:text-red-300">
-          Scale failed: {error}
+        <p role="alert" data-testid="scale-failed" className="text-xs text-red-800 dark:text-red-300">
+          {error}
         </p>
       )}
 
@@ -466,6 +516,16 @@ function waitingText(p: PlannedPods): string {
 /** Pods a scale-down removes (those of the replicas above the new count; for a PodClique, the excess). */
 function countPods(tree: WorkloadTree, target: ScaleTargetInfo, from: number, to: number): number {
   return totalStageCount(scaleProgress(tree, target, from, to).counts);
+}
+
+/** The placement preview of `scale` on the cluster as `data` has it now, or why there is none. */
+function scaleImpact(data: WorkloadData, scale: ScaleTarget): { impact?: ScalePreview; impactError?: string } {
+  if (!data.state) return { impactError: data.stateError ?? 'the cluster’s nodes are not loaded yet, so placement cannot be previewed' };
+  try {
+    return { impact: previewScale(data.state, data, scale) };
+  } catch (e) {
+    return { impactError: failureText(e) };
+  }
 }
 
 /** The minAvailable breach of this scale (minAvailableBreach, as previewScale reports it), from the stack's objects alone. */
