@@ -5,8 +5,8 @@ import { collectErrors } from './support/page';
 
 /**
  * A scale preview that stays open while someone else scales the same object: its plan, its dry run and
- * its confirm are for the count it shows now, not the count it opened on. Each on a stack of its own
- * (GB200, 1-GPU pods).
+ * its confirm are for the count it shows now, not the count it opened on; and a count typed into the
+ * replica field is not replaced by a scale elsewhere. Each on a stack of its own (GB200, 1-GPU pods).
  */
 
 const HEADERS = { 'X-Canopy-Request': '1' };
@@ -101,3 +101,38 @@ test('a confirm that arrives after someone else scaled is refused (409) and chan
   }
 });
 
+test('a count typed into the replica field stays when someone else scales meanwhile; Enter previews it from the live count; Escape drops it', async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const name = uniqueName('typed-count');
+  const clique = `${name}-0-decode`;
+  await applyStack(request, gpuStack(name, { clique: 'decode', replicas: 4, minAvailable: 1, gpus: 1, product: GB200, pack: 'zone' }));
+  try {
+    await page.goto(`/workloads/default/${name}`);
+    const decode = page.locator(`[data-testid="podclique"][data-name="${clique}"]`);
+    await expect(decode.locator('[data-testid="pod"][data-stage="ready"]')).toHaveCount(4, { timeout: 30_000 });
+    await decode.getByRole('button', { name: `Scale ${clique}`, exact: true }).click();
+    const control = decode.getByTestId('scale-control');
+    const field = control.getByRole('spinbutton', { name: `Replicas of ${clique}` });
+    await field.fill('6');
+
+    await scaleElsewhere(request, 'PodClique', clique, 2);
+    await expect(control).toContainText('now 2 pods', { timeout: 10_000 });
+    await expect(field).toBeFocused();
+    await expect(field).toHaveValue('6');
+
+    await field.press('Enter');
+    const preview = control.getByTestId('scale-preview');
+    await expect(preview.locator('p').first()).toHaveText(`Scale PodClique ${clique} from 2 to 6 pods`);
+    await expect(control.getByRole('button', { name: 'Confirm scale to 6' })).toBeEnabled();
+
+    // Closed, the field follows the live count again; a count typed and dropped with Escape too.
+    await preview.press('Escape');
+    await expect(field).toHaveValue('2');
+    await field.fill('7');
+    await field.press('Escape');
+    await expect(field).toHaveValue('2');
+  } finally {
+    await deleteStack(request, name);
+  }
+  expect(errors).toEqual([]);
+});

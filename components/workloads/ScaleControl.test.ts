@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionFailure } from '../hooks/clusterActions';
-import { countMovedNotice, currentDryRun, scaleFailureText, type DryRun } from './ScaleControl';
+import { countMovedNotice, currentDryRun, fieldFollowsLiveCount, scaleFailureText, type DryRun } from './ScaleControl';
 
 describe('an open scale preview follows the live count', () => {
   it('takes a dry run as its answer only for the count it is from and to now', () => {
@@ -24,3 +24,11 @@ describe('an open scale preview follows the live count', () => {
   });
 });
 
+describe('the replica field', () => {
+  it('follows the live count only while no preview is open and nothing was typed', () => {
+    expect(fieldFollowsLiveCount(false, false)).toBe(true);
+    expect(fieldFollowsLiveCount(true, false)).toBe(false);
+    // A typed count is kept when someone else scales.
+    expect(fieldFollowsLiveCount(false, true)).toBe(false);
+  });
+});

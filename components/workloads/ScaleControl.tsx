@@ -10,6 +10,7 @@
  * An open preview follows the cluster: the plan, the minAvailable check and the dry run are for the
  * live count (the one the heading shows), and it says when that count moved since it opened. Every
  * confirm is guarded by that count: the server refuses it (409) if the count moved before it arrived.
+ * A count typed into the field stays until it is sent or dropped; the live count is beside it.
  */
 import Link from 'next/link';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
@@ -71,6 +72,14 @@ export function countMovedNotice(name: string, openedFrom: number, from: number,
   return openedFrom === from ? undefined : `${name} changed from ${openedFrom} to ${from} since you opened this (not by this page): this preview is now for ${from} → ${to}.`;
 }
 
+/**
+ * Whether the replica field shows the live count: not while a preview is open (it shows the preview's
+ * count) nor while the person has typed a count of their own, which a scale elsewhere must not replace.
+ */
+export function fieldFollowsLiveCount(previewOpen: boolean, edited: boolean): boolean {
+  return !previewOpen && !edited;
+}
+
 /** What the page says of a refused confirm: a 409 is a count that moved before the scale arrived, and nothing was changed. */
 export function scaleFailureText(error: unknown): string {
   if (error instanceof ActionFailure && error.status === 409) return `Not scaled: ${error.message}. Check the preview again before confirming.`;
@@ -89,6 +98,8 @@ function failureText(error: unknown): string {
 export function ScaleControl({ target, tree, data, permission, label }: { target: ScaleTargetInfo; tree: WorkloadTree; data: WorkloadData; permission: PermissionState; label: string }) {
   const id = useId();
   const [draft, setDraft] = useState(String(target.replicas));
+  // The person typed a count: it stays until sent (a preview opened) or dropped (closed, Escape).
+  const [edited, setEdited] = useState(false);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [dry, setDry] = useState<DryRun | null>(null);
   const [busy, setBusy] = useState(false);
@@ -109,10 +120,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
   const requestSeq = useRef(0);
 
   const previewOpen = preview !== null;
-  // Follow the live count while nothing is being edited.
+  // Follow the live count while nothing is being edited ("now N" beside the field always shows it).
   useEffect(() => {
-    if (!previewOpen) setDraft(String(target.replicas));
-  }, [target.replicas, previewOpen]);
+    if (fieldFollowsLiveCount(previewOpen, edited)) setDraft(String(target.replicas));
+  }, [target.replicas, previewOpen, edited]);
 
   // The undo offer expires: tick while it is shown.
   useEffect(() => {
@@ -177,6 +188,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
     requestSeq.current++;
     setPreview(null);
     setDry(null);
+    setEdited(false);
     setDraft(String(target.replicas));
     const opener = openerRef.current;
     requestAnimationFrame(() => {
@@ -198,6 +210,7 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
       requestSeq.current++;
       setPreview(null);
       setDry(null);
+      setEdited(false);
       requestAnimationFrame(() => progressRef.current?.focus());
     } catch (e) {
       setError(scaleFailureText(e));
@@ -255,7 +268,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
           aria-invalid={!draftValid}
           value={draft}
           disabled={disabled || busy}
-          onChange={(e) => setDraft(e.target.value)}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            setEdited(true);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && draftValid) {
               e.preventDefault();
@@ -264,6 +280,10 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
             if (e.key === 'Escape' && preview) {
               e.preventDefault();
               close();
+            } else if (e.key === 'Escape' && edited) {
+              // Drop the typed count: the field follows the live count again.
+              e.preventDefault();
+              setEdited(false);
             }
           }}
         />
