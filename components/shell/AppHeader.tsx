@@ -12,19 +12,24 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 export function AppHeader() {
   return (
-    <header className="sticky top-0 z-20 h-12 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-      <div className="flex h-full items-center gap-6 px-4">
+    <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
+      {/* One row on a wide window, 3rem with the border (pages size themselves to the rest of the window). A
+          narrow one (a phone) wraps it instead of spilling past the right edge: the cluster status and theme go
+          to a second row, right-aligned, after the links as in the Tab order. There the cluster panel hangs
+          from this row's right edge (ClusterStatus), not from its button. */}
+      <div className="flex min-h-[calc(3rem-1px)] flex-wrap items-center gap-x-3 gap-y-1 px-4 py-1.5 sm:gap-x-6">
         <Link
           href="/"
           className="flex items-center gap-2 rounded-md text-sm font-semibold tracking-tight text-zinc-900 dark:text-zinc-50"
         >
           <CanopyMark />
-          Canopy
+          {/* At a phone's width the links take the first row beside the mark; the name stays the link's name. */}
+          <span className="max-sm:sr-only">Canopy</span>
         </Link>
         <nav aria-label="Main">
           <NavLinks items={NAV_ITEMS} />
         </nav>
-        <div className="ml-auto flex items-center gap-2">
+        <div className="relative ml-auto flex min-w-0 max-w-full items-center gap-2">
           <ClusterStatus />
           <ThemeToggle />
         </div>

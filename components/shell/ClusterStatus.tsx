@@ -313,7 +313,8 @@ export function ClusterStatus() {
   }, [open]);
 
   return (
-    <div ref={rootRef} className="relative">
+    // Positioned only from sm up: on a phone the panel is placed against the header's row (AppHeader), whose right edge is the window's, so its 20rem stay on screen.
+    <div ref={rootRef} className="min-w-0 sm:relative">
       <button
         ref={buttonRef}
         type="button"
@@ -322,7 +323,7 @@ export function ClusterStatus() {
         title={[data?.source.server, summary.detail].filter(Boolean).join('\n')}
         onClick={() => setOpen((o) => !o)}
         data-connection={summary.status}
-        className="inline-flex h-8 max-w-[22rem] items-center gap-2 rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
+        className="inline-flex h-8 min-w-0 max-w-full items-center gap-2 sm:max-w-[22rem] rounded-md border border-zinc-300 px-2.5 text-xs font-medium text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
       >
         <span className="sr-only">Cluster:</span>
         <span className="truncate">{sourceLabel(data)}</span>
@@ -375,7 +376,7 @@ function ClusterPanel({
       id={id}
       role="group"
       aria-label="Cluster connection"
-      className="absolute right-0 top-10 z-30 w-80 rounded-lg border border-zinc-200 bg-white p-3 text-sm text-zinc-800 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+      className="absolute right-0 top-10 z-30 w-80 max-w-[calc(100vw-2rem)] rounded-lg border border-zinc-200 bg-white p-3 text-sm text-zinc-800 shadow-lg dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
     >
       {state.status === 'loading' ? <p className="text-zinc-600 dark:text-zinc-400">Asking the server which cluster this is…</p> : null}
       {state.status === 'error' ? <p className="text-red-700 dark:text-red-400">No cluster: {state.message}</p> : null}
