@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../lib/grove/manifest';
 import type { KubeObject } from '../../lib/grove/meta';
-import { reapplyYaml } from './DeleteWorkload';
+import { ActionFailure } from '../hooks/clusterActions';
+import { deleteFailureText, deleteRequestFor, reapplyYaml } from './DeleteWorkload';
 
 describe('reapplyYaml: the live PodCliqueSet as a file to re-apply after deleting it', () => {
   it('keeps name, namespace, labels, annotations and spec; drops status and what the server owns', () => {
@@ -33,5 +34,20 @@ describe('reapplyYaml: the live PodCliqueSet as a file to re-apply after deletin
       metadata: { name: 'mixtral-agg', namespace: 'default', labels: { team: 'a' }, annotations: { note: 'keep' } },
       spec: { replicas: 3, template: { cliques: [] } },
     });
+  });
+});
+
+describe('the delete request is for the PodCliqueSet the dialog was opened for', () => {
+  it('carries its uid, the server’s precondition', () => {
+    expect(deleteRequestFor('default', 'mixtral-agg', '0a1b')).toEqual({ kind: 'PodCliqueSet', namespace: 'default', name: 'mixtral-agg', dryRun: false, uid: '0a1b' });
+  });
+
+  it('says a 409 on that precondition is a namesake recreated since, and nothing was deleted', () => {
+    const server = 'Operation cannot be fulfilled on PodCliqueSet.grove.io "mixtral-agg": the UID in the precondition (0a1b) does not match the UID in record (9z8y). The object might have been deleted and then recreated';
+    const conflict = new ActionFailure(server, 409, 'Conflict');
+    expect(deleteFailureText('default', 'mixtral-agg', conflict)).toBe(
+      `Not deleted: PodCliqueSet default/mixtral-agg was deleted and recreated since you opened this: it is another object now. Cancel, and look at it before deleting it. (${server})`,
+    );
+    expect(deleteFailureText('default', 'mixtral-agg', new ActionFailure('forbidden', 403, 'Forbidden'))).toBe('Delete failed: forbidden');
   });
 });

@@ -7,6 +7,8 @@
  * it, before any Deleting is seen: `onDelete` tells the page how its request went, so the page can say
  * the stack is gone rather than that it may have been deleted.
  * Before deleting, the dialog offers the live PodCliqueSet as YAML to re-apply later (a safety net).
+ * The delete is of the PodCliqueSet the dialog was opened for, by its uid: one deleted and recreated
+ * under the same name since is another object, which the dialog says and the server refuses (409).
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { refusedPermissionText } from '../../lib/cluster/capabilities';
@@ -51,6 +53,23 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The delete request for the PodCliqueSet the person confirmed: with its uid (the server's precondition), so a namesake recreated since is not deleted. */
+export function deleteRequestFor(namespace: string, name: string, uid: string | undefined): { kind: 'PodCliqueSet'; namespace: string; name: string; dryRun: false; uid?: string } {
+  return { kind: 'PodCliqueSet', namespace, name, dryRun: false, ...(uid ? { uid } : {}) };
+}
+
+/** What the dialog says once the PodCliqueSet it was opened for is gone and another of its name is there. */
+export function recreatedText(namespace: string, name: string): string {
+  return `PodCliqueSet ${namespace}/${name} was deleted and recreated since you opened this: it is another object now. Cancel, and look at it before deleting it.`;
+}
+
+/** Why a delete failed, in the page's words: a 409 on the uid precondition is a namesake recreated since, and nothing was deleted. */
+export function deleteFailureText(namespace: string, name: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ActionFailure && error.status === 409 && message.includes('UID in the precondition')) return `Not deleted: ${recreatedText(namespace, name)} (${message})`;
+  return `Delete failed: ${message}`;
+}
+
 /** How this tab's delete request went: sent (no answer yet), accepted by the apiserver, or failed. */
 export type DeleteRequestPhase = 'sent' | 'accepted' | 'failed';
 
@@ -79,6 +98,8 @@ export function DeleteWorkload({
   const [error, setError] = useState<string | null>(null);
   const [accepted, setAccepted] = useState(false);
   const [downloaded, setDownloaded] = useState(false);
+  // The uid of the PodCliqueSet the dialog was opened for: the one the person is confirming the delete of.
+  const [openedUid, setOpenedUid] = useState<string | undefined>(undefined);
   const acceptedRef = useRef<HTMLParagraphElement>(null);
   const id = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -99,6 +120,14 @@ export function DeleteWorkload({
         ? refusedPermissionText('delete this PodCliqueSet', permission)
         : undefined;
 
+  const uid = pcs.metadata?.uid;
+  const recreated = open && openedUid !== undefined && uid !== undefined && uid !== openedUid;
+
+  const openDialog = () => {
+    setOpenedUid(uid);
+    setOpen(true);
+  };
+
   const close = () => {
     setOpen(false);
     setError(null);
@@ -111,7 +140,7 @@ export function DeleteWorkload({
     setError(null);
     onDelete?.('sent');
     try {
-      await deleteObject({ kind: 'PodCliqueSet', namespace, name, dryRun: false });
+      await deleteObject(deleteRequestFor(namespace, name, openedUid));
       onDelete?.('accepted');
       // Accepted is not gone: the object stays, Deleting, while what it owns is torn down. Stay here.
       setAccepted(true);
@@ -120,14 +149,14 @@ export function DeleteWorkload({
       requestAnimationFrame(() => acceptedRef.current?.focus());
     } catch (e) {
       onDelete?.('failed');
-      setError(e instanceof ActionFailure || e instanceof Error ? e.message : String(e));
+      setError(deleteFailureText(namespace, name, e));
       setBusy(false);
     }
   };
 
   return (
     <div className="space-y-2">
-      <button ref={openerRef} type="button" className={BUTTON_DANGER} disabled={!!disabledReason || busy || accepted} aria-describedby={disabledReason ? `${id}-reason` : undefined} aria-expanded={open} onClick={() => setOpen(true)}>
+      <button ref={openerRef} type="button" className={BUTTON_DANGER} disabled={!!disabledReason || busy || accepted} aria-describedby={disabledReason ? `${id}-reason` : undefined} aria-expanded={open} onClick={openDialog}>
         Delete…
       </button>
       {accepted && (
@@ -175,13 +204,18 @@ export function DeleteWorkload({
               {downloaded ? `Saved ${namespace}-${name}.yaml: kubectl apply -f it to recreate the stack.` : 'Keep a copy to re-apply (without its status).'}
             </span>
           </div>
+          {recreated && !error && (
+            <p role="alert" data-testid="delete-recreated" className="text-red-800 dark:text-red-300">
+              {recreatedText(namespace, name)}
+            </p>
+          )}
           {error && (
-            <p role="alert" className="text-red-800 dark:text-red-300">
-              Delete failed: {error}
+            <p role="alert" data-testid="delete-failed" className="text-red-800 dark:text-red-300">
+              {error}
             </p>
           )}
           <div className="flex gap-2">
-            <button type="button" className={BUTTON_DANGER} disabled={busy} onClick={() => void confirm()}>
+            <button type="button" className={BUTTON_DANGER} disabled={busy || recreated} onClick={() => void confirm()}>
               {busy ? 'Deleting…' : `Delete ${name}`}
             </button>
             <button ref={cancelRef} type="button" className={BUTTON_SECONDARY} onClick={close}>

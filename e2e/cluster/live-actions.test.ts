@@ -232,19 +232,40 @@ describe('scale', () => {
   });
 });
 
+/** True once the PodCliqueSet disagg is not found (a foreground delete takes a moment). */
+async function disaggGone(): Promise<true | undefined> {
+  try {
+    await getObject('podcliquesets', 'disagg');
+    return undefined;
+  } catch (error) {
+    if (isNotFound(error)) return true;
+    throw error;
+  }
+}
+
 describe('delete', () => {
   it('dry-runs, then deletes a PodCliqueSet in the foreground', async () => {
     await source.delete('PodCliqueSet', namespace, 'disagg', { dryRun: true });
     expect((await getObject('podcliquesets', 'disagg')).metadata?.name).toBe('disagg');
     await source.delete('PodCliqueSet', namespace, 'disagg', { dryRun: false });
-    await eventually('the PodCliqueSet gone', async () => {
-      try {
-        await getObject('podcliquesets', 'disagg');
-        return undefined;
-      } catch (error) {
-        if (isNotFound(error)) return true;
-        throw error;
-      }
-    }, 10_000);
+    await eventually('the PodCliqueSet gone', disaggGone, 10_000);
+  });
+
+  it('deletes only the object of the uid it is given: a namesake recreated since is refused (409), dry run or not, and stays', async () => {
+    const first = (await source.apply(fixture(), { dryRun: false })).after.metadata!.uid!;
+    await source.delete('PodCliqueSet', namespace, 'disagg', { dryRun: false, uid: first });
+    await eventually('the first PodCliqueSet gone', disaggGone, 10_000);
+
+    const second = (await source.apply(fixture(), { dryRun: false })).after.metadata!.uid!;
+    expect(second).not.toBe(first);
+    for (const dryRun of [true, false]) {
+      const refused = await failure(() => source.delete('PodCliqueSet', namespace, 'disagg', { dryRun, uid: first }));
+      expect(refused).toMatchObject({ status: 409, reason: 'Conflict' });
+      expect(refused.message).toBe(`Operation cannot be fulfilled on PodCliqueSet.grove.io "disagg": the UID in the precondition (${first}) does not match the UID in record (${second}). The object might have been deleted and then recreated`);
+    }
+    expect((await getObject('podcliquesets', 'disagg')).metadata?.uid).toBe(second);
+
+    await source.delete('PodCliqueSet', namespace, 'disagg', { dryRun: false, uid: second });
+    await eventually('the second PodCliqueSet gone', disaggGone, 10_000);
   });
 });

@@ -20,7 +20,7 @@ import type { Connection } from '../kube/connection';
 import { collectionPath } from '../kube/paths';
 import { stripBulk } from '../../lib/cluster/watch';
 import { isStatus, kubeRequest } from '../kube/request';
-import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type ListOptions, type ListPage, type ScaleOptions, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
+import { WATCH_TIMEOUT_SECONDS, type AccessQuestion, type ApplyResult, type ClusterSource, type DeleteOptions, type ListOptions, type ListPage, type ScaleOptions, type ScaleResult, type SourceInfo, type WatchEnd, type WatchEvent, type WatchHandle } from './types';
 
 interface KubeListBody {
   items?: KubeObject[];
@@ -230,7 +230,7 @@ export class LiveSource implements ClusterSource {
     return applyObject(this.connection, object, options);
   }
 
-  delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void> {
+  delete(kind: WatchedKind, namespace: string | undefined, name: string, options: DeleteOptions): Promise<void> {
     this.refuseWhenReadOnly();
     return deleteObject(this.connection, kind, namespace, name, options);
   }

@@ -506,12 +506,22 @@ function adoptTemplateHashes(sim: SimulatedCluster, pcsKey: string): void {
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** DELETE: the object and what it owns; the operator rebuilds what it still wants (a hand-deleted child, a deleted Node's pods). */
-export function deleteNow(sim: SimulatedCluster, kind: WatchedKind, namespace: string | undefined, name: string, dryRun: boolean): void {
+/**
+ * DELETE: the object and what it owns; the operator rebuilds what it still wants (a hand-deleted child,
+ * a deleted Node's pods). A `uid` precondition (DeleteOptions preconditions.uid) refuses, as the
+ * apiserver does, an object of that name with another uid (409), dry run or not.
+ */
+export function deleteNow(sim: SimulatedCluster, kind: WatchedKind, namespace: string | undefined, name: string, dryRun: boolean, uid?: string): void {
   assertKind(kind);
   const key = keyOf(kind, namespace, name);
   const existing = sim.store.get(kind, key);
   if (!existing) throw actionError(404, 'NotFound', `${kind} "${name}" not found`);
+  if (uid !== undefined && uid !== existing.metadata?.uid) {
+    // rest.BeforeDelete's words, which name the kind (not the resource) with its group.
+    const group = KIND_INFO[kind].group;
+    const reason = `the UID in the precondition (${uid}) does not match the UID in record (${existing.metadata?.uid ?? ''}). The object might have been deleted and then recreated`;
+    throw actionError(409, 'Conflict', `Operation cannot be fulfilled on ${group ? `${kind}.${group}` : kind} "${name}": ${reason}`);
+  }
   if (dryRun) return;
   sim.deleteTree(kind, key);
   if (kind === 'Node') {

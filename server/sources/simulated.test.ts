@@ -604,6 +604,24 @@ describe('scale and delete', () => {
     expect((await rejected(s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false }))).status).toBe(404);
     await s.close();
   });
+
+  it('delete with a uid precondition refuses a namesake recreated since (409, in the apiserver\'s words), dry run or not, and deletes the object of that uid', async () => {
+    const s = await running();
+    const first = s.store.get('PodCliqueSet', 'default/disagg')!.metadata!.uid!;
+    await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false, uid: first });
+    expect(s.store.count('PodCliqueSet')).toBe(0);
+
+    const second = (await s.apply(fixture(), { dryRun: false })).after.metadata!.uid!;
+    expect(second).not.toBe(first);
+    const message = `Operation cannot be fulfilled on PodCliqueSet.grove.io "disagg": the UID in the precondition (${first}) does not match the UID in record (${second}). The object might have been deleted and then recreated`;
+    for (const dryRun of [true, false]) expect(await rejected(s.delete('PodCliqueSet', 'default', 'disagg', { dryRun, uid: first }))).toMatchObject({ status: 409, reason: 'Conflict', message });
+    expect(s.store.get('PodCliqueSet', 'default/disagg')?.metadata?.uid).toBe(second);
+    expect(s.store.count('PodClique')).toBeGreaterThan(0);
+
+    await s.delete('PodCliqueSet', 'default', 'disagg', { dryRun: false, uid: second });
+    expect(s.store.count('PodCliqueSet')).toBe(0);
+    await s.close();
+  });
 });
 
 describe('Namespaces in a manifest', () => {

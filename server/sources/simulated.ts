@@ -48,6 +48,7 @@ import type {
   ActionError,
   ApplyResult,
   ClusterSource,
+  DeleteOptions,
   ListPage,
   ScaleOptions,
   ScaleResult,
@@ -168,8 +169,8 @@ export class SimulatedSource implements ClusterSource {
     }
   }
 
-  async delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void> {
-    deleteNow(this.sim, kind, namespace, name, options.dryRun);
+  async delete(kind: WatchedKind, namespace: string | undefined, name: string, options: DeleteOptions): Promise<void> {
+    deleteNow(this.sim, kind, namespace, name, options.dryRun, options.uid);
   }
 
   async scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: ScaleOptions): Promise<ScaleResult> {

@@ -90,6 +90,15 @@ export interface ScaleOptions {
   expectedReplicas?: number;
 }
 
+export interface DeleteOptions {
+  dryRun: boolean;
+  /**
+   * The uid of the object the caller decided to delete (Kubernetes DeleteOptions preconditions.uid).
+   * An object of that name with another uid (deleted and recreated since) is not deleted: a 409.
+   */
+  uid?: string;
+}
+
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
 export interface AccessQuestion {
@@ -133,7 +142,8 @@ export interface ClusterSource {
   readonly bookmarkIntervalMs?: number;
   /** Server-side apply with field manager `canopy` (dry-run when asked). Throws ActionError. */
   apply(object: KubeObject, options: { dryRun: boolean; force?: boolean }): Promise<ApplyResult>;
-  delete(kind: WatchedKind, namespace: string | undefined, name: string, options: { dryRun: boolean }): Promise<void>;
+  /** Throws ActionError (404 when missing; 409 when `uid` is given and the object has another). */
+  delete(kind: WatchedKind, namespace: string | undefined, name: string, options: DeleteOptions): Promise<void>;
   /** Through the /scale subresource. Throws ActionError (e.g. 409/422 with the reason). */
   scale(kind: ScalableKind, namespace: string, name: string, replicas: number, options: ScaleOptions): Promise<ScaleResult>;
   /** SelfSubjectAccessReview (live) — "may I". */
