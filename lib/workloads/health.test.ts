@@ -365,6 +365,20 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     expect(two.notes[0]!.text).toMatch(/; nor 1 more scaling-group replica \(PodGang llama-disagg-0-prefill-1\); the base gang llama-disagg-0 runs without them$/);
   });
 
+  it('a refused scaled gang’s cliques (nothing scheduled, as Grove says) are not listed as starting beside its own note', () => {
+    const o = created(stackObjects(disagg, { stage: (h) => (h.startsWith('llama-disagg-0-prefill-1-') ? 'pending' : h === 'llama-disagg-0-router-0' ? 'running' : 'ready') }));
+    for (const name of ['llama-disagg-0-prefill-1-pleader', 'llama-disagg-0-prefill-1-pworker']) {
+      const c = o.podCliques.find((x) => x.metadata?.name === name) as KubeObject & { status?: Record<string, unknown> };
+      c.status = { conditions: [{ type: 'MinAvailableBreached', status: 'False', reason: 'InsufficientScheduledPods', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+    }
+    const h = health(o, state, at(30 * SECOND));
+    expect(h.state).toBe('progressing');
+    expect(h.notes.map((n) => n.text.replace(/-x\d+/g, ''))).toEqual([
+      expect.stringMatching(/^scaling-group replica llama-disagg-0-prefill 1 \(PodGang llama-disagg-0-prefill-0\) not scheduled: /),
+      'Starting for 30s: 8 of 13 pods ready',
+    ]);
+  });
+
   it('a pod refused above its clique’s minAvailable in a scaled gang that runs is still above minAvailable: the gang runs without it', () => {
     // The scaled gang's pworker has minAvailable 3 of 3; at 4 pods, its 4th is above the minimum.
     const o = created(

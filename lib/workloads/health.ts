@@ -491,7 +491,9 @@ export function workloadHealth(tree: WorkloadTree, state?: ClusterState, now?: n
   if (starting.length > 0) {
     // Below minAvailable too: nothing of it scheduled yet, which Grove does not call a breach (MinAvailableBreached False/InsufficientScheduled…).
     const calm = new Set(breached.filter(breachStarting).map((b) => b.name));
-    const waiting = [...tree.podCliques, ...tree.scalingGroups].filter((x) => calm.has(x.name) || nothingScheduled(x.object)).map((x) => x.name);
+    // A refused scaled gang's cliques have their own note: they are not on their way.
+    const refusedScaled = new Set(scaled.map((r) => r.pod.gang));
+    const waiting = [...tree.podCliques.filter((c) => !refusedScaled.has(c.gang)), ...tree.scalingGroups].filter((x) => calm.has(x.name) || nothingScheduled(x.object)).map((x) => x.name);
     const ready = live.filter((p) => p.stage === 'ready').length;
     // The stack has been starting since its longest-waiting pod began to wait.
     const longest = oldestFirst(starting)[0]!;
