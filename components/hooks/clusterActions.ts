@@ -103,7 +103,8 @@ export function scaleObject(request: { kind: ScalableKind; namespace: string; na
   return call('/api/scale', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json' });
 }
 
-export function deleteObject(request: { kind: WatchedKind; namespace?: string; name: string; dryRun: boolean }): Promise<{ deleted: boolean }> {
+/** `uid`: the object the person confirmed (the server's precondition: a namesake created since is not deleted). */
+export function deleteObject(request: { kind: WatchedKind; namespace?: string; name: string; dryRun: boolean; uid?: string }): Promise<{ deleted: boolean }> {
   return call('/api/delete', { method: 'POST', body: JSON.stringify(request), contentType: 'application/json' });
 }
 
