@@ -64,11 +64,18 @@ describe('counts on the stack page read naturally for one', () => {
 });
 
 describe('waitingGangNames (the gangs "why pending" places, the first 20)', () => {
-  it('lists the gangs with pods waiting for a node once each, in index order: -2 before -10, a base gang before its scaled gangs', () => {
-    const pod = (gang: string, stage: string) => ({ gang, stage });
+  const pod = (gang: string, stage: string) => ({ gang, stage });
+  it('lists the gangs with pods waiting for a node once each, in the tree’s gang order', () => {
+    // The tree's order (by replica label, base gang first) even where the names would sort otherwise.
     const tree = {
+      gangs: ['s-1', 's-1-prefill-2', 's-1-prefill-10', 's-2', 's-3', 's-10'].map((name) => ({ name })),
       pods: [pod('s-10', 'pending'), pod('s-2', 'gated'), pod('s-2', 'pending'), pod('s-1-prefill-10', 'pending'), pod('s-1-prefill-2', 'pending'), pod('s-1', 'pending'), pod('s-3', 'running')],
     } as unknown as WorkloadTree;
     expect(waitingGangNames(tree)).toEqual(['s-1', 's-1-prefill-2', 's-1-prefill-10', 's-2', 's-10']);
+  });
+
+  it('puts a gang whose PodGang is not listed yet after the listed ones, in natural order', () => {
+    const tree = { gangs: [{ name: 's-2' }], pods: [pod('s-10', 'pending'), pod('s-9', 'pending'), pod('s-2', 'pending')] } as unknown as WorkloadTree;
+    expect(waitingGangNames(tree)).toEqual(['s-2', 's-9', 's-10']);
   });
 });

@@ -77,9 +77,16 @@ export function missingWorkloadText(namespace: string, name: string, facts: Miss
   return say(`There is no PodCliqueSet ${name} in namespace ${namespace} (it may have been deleted).`);
 }
 
-/** The gangs of a stack with pods waiting to be placed, in index order (-2 before -10, as the tree lists them). */
+/**
+ * The gangs of a stack with pods waiting to be placed, in the tree's order (lib/workloads/tree.ts: by
+ * replica, the base gang before its scaled gangs, -2 before -10); a gang the tree has no PodGang for
+ * (not created yet) after them, in natural order.
+ */
 export function waitingGangNames(tree: WorkloadTree): string[] {
-  return [...new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!))].sort(naturalCompare);
+  const waiting = new Set(tree.pods.filter((p) => needsPlacement(p.stage) && p.gang).map((p) => p.gang!));
+  const listed = tree.gangs.map((g) => g.name).filter((name) => waiting.has(name));
+  const unlisted = [...waiting].filter((name) => !listed.includes(name)).sort(naturalCompare);
+  return [...listed, ...unlisted];
 }
 
 export function WorkloadDetail({ namespace, name }: { namespace: string; name: string }) {
