@@ -419,9 +419,9 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
   };
 
   it('a pod that was ready and dropped out waits from its Ready transition, not from its creation days ago', () => {
-    // Its readiness probe failed (Ready went False after the container started, without a restart), or its container restarted.
+    // Its readiness probe failed (Ready went False after the container started, without a restart), or its container was killed and restarted (the run lastState records began before the drop).
     const probeFailed = notReadySinceT0('2025-12-29T00:00:00Z', [{ restartCount: 0, state: { running: { startedAt: '2025-12-29T00:00:10Z' } } }]);
-    const restarted = notReadySinceT0('2025-12-29T00:00:00Z', [{ restartCount: 1, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } }, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }]);
+    const restarted = notReadySinceT0('2025-12-29T00:00:00Z', [{ restartCount: 1, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: '2025-12-29T00:00:10Z', finishedAt: '2026-01-01T00:00:00Z' } }, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }]);
     for (const o of [probeFailed, restarted]) expect(health(o, state, at(90 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 90s: 3 of 4 pods ready', since: '2026-01-01T00:00:00.000Z' }]);
   });
 
@@ -435,6 +435,16 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     expect(late.notes[0]!.text).toMatch(/^Starting for 10m: 3 of 4 pods ready; mixtral-agg-0-worker-1-x\d+ Running 10m/);
     // No container status at all (not started yet): its creation too.
     expect(health(notReadySinceT0(new Date(at(-9 * MINUTE)).toISOString(), []), state, at(30 * SECOND)).notes[0]!.text).toBe('Starting for 9m30s: 3 of 4 pods ready');
+  });
+
+  it('a pod Pending for minutes, bound, whose container crashed once while starting was never Ready: its restart does not restart the clock from binding', () => {
+    // Created 9 minutes before T0, bound at T0 (Ready=False from the kubelet's first sync); the container ran from T0+1s, crashed at T0+5s, runs again from T0+10s.
+    const crashedWhileStarting = () =>
+      notReadySinceT0(new Date(at(-9 * MINUTE)).toISOString(), [
+        { restartCount: 1, lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: '2026-01-01T00:00:01Z', finishedAt: '2026-01-01T00:00:05Z' } }, state: { running: { startedAt: '2026-01-01T00:00:10Z' } } },
+      ]);
+    expect(health(crashedWhileStarting(), state, at(30 * SECOND)).notes).toEqual([{ severity: 'info', text: 'Starting for 9m30s: 3 of 4 pods ready', since: '2025-12-31T23:51:00.000Z' }]);
+    expect(health(crashedWhileStarting(), state, at(90 * SECOND)).notes.map((n) => n.severity)).toEqual(['warning']);
   });
 
   it('an unschedulable pod above minAvailable says how long it has waited (its own timestamps), the longest-waiting first, and ages with the clock', () => {

@@ -297,11 +297,10 @@ const parseTime = (t: string | undefined): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
-/** What a container status tells of the container's past (the fields notReadySince reads). */
+/** What a container status tells of when the container ran (the fields notReadySince reads). */
 interface ContainerHistory {
-  restartCount?: number;
-  lastState?: Record<string, unknown>;
-  state?: { running?: { startedAt?: string } };
+  lastState?: { terminated?: { startedAt?: string } };
+  state?: { running?: { startedAt?: string }; terminated?: { startedAt?: string } };
 }
 
 /**
@@ -309,10 +308,13 @@ interface ContainerHistory {
  * column), unless it shows it was Ready before and dropped out, then since its Ready condition went
  * False (a pod ready for days that drops out waits from then). The kubelet writes Ready=False at its
  * first sync after binding, so that transition alone says nothing: a pod Pending for 9 minutes then
- * bound would restart its wait at 0s. What shows an earlier Ready: a container that restarted
- * (restartCount, lastState), or Ready=False set after a container started running (it can only have
- * gone False from True). Otherwise the earlier of creation and the Ready transition; with neither,
- * PodScheduled's.
+ * bound would restart its wait at 0s. What shows an earlier Ready: Ready=False set after a run of a
+ * container began (its current run, or the last one the kubelet recorded in lastState.terminated),
+ * since that first sync comes before any container starts, so a later False can only have come from
+ * True. A restart alone shows nothing: a container that crashes while starting restarts without the
+ * pod ever being Ready. Otherwise the earlier of creation and the Ready transition; with neither,
+ * PodScheduled's. (A pod that was Ready and then crashed more than once shows no run begun before
+ * the drop, so it reads from creation: late, which its crash loop is anyway.)
  */
 export function notReadySince(pod: PodNode): number | undefined {
   const ready = podCondition(pod.object, 'Ready');
@@ -322,14 +324,15 @@ export function notReadySince(pod: PodNode): number | undefined {
   return known.length > 0 ? Math.min(...known) : parseTime(podCondition(pod.object, 'PodScheduled')?.lastTransitionTime);
 }
 
-/** Does the pod show it was Ready before its Ready condition went False at `droppedAt` (see notReadySince)? */
+/** Does the pod show it was Ready before its Ready condition went False at `droppedAt`: did a container run begin before that (see notReadySince)? */
 function wasReadyBefore(pod: PodNode, droppedAt: number): boolean {
   const statuses = ((pod.object as PodObject).status?.containerStatuses ?? []) as ContainerHistory[];
-  return statuses.some((c) => {
-    if ((c.restartCount ?? 0) > 0 || Object.keys(c.lastState ?? {}).length > 0) return true;
-    const started = parseTime(c.state?.running?.startedAt);
-    return started !== undefined && droppedAt > started;
-  });
+  return statuses.some((c) =>
+    [c.state?.running?.startedAt, c.state?.terminated?.startedAt, c.lastState?.terminated?.startedAt].some((t) => {
+      const started = parseTime(t);
+      return started !== undefined && droppedAt > started;
+    }),
+  );
 }
 
 /** What a pod waits for, in the cluster's words: its first False condition on the road to Ready ("Unschedulable: 0/8 nodes are available"). */
