@@ -6,7 +6,8 @@ import { GPU_PRODUCT_LABEL } from '../topology/spec';
 import type { ClusterState } from '../cluster/state';
 import { boundPod } from '../placement/testkit';
 import { clusterStateFromSnapshot, podInfoFromPod, snapshotFromTopologySpec } from '../topology/snapshot';
-import { PROGRESS_DEADLINE_MS, UNSCHEDULABLE_GRACE_MS, workloadHealth } from './health';
+import { boundPodsByGang, gangsThatNeverFit, PROGRESS_DEADLINE_MS, UNSCHEDULABLE_GRACE_MS, workloadHealth } from './health';
+import { isLiveStage, isUnschedulable } from './pods';
 import { unmetRequiredPacks } from './packs';
 import { stackObjects } from './testkit';
 import { buildWorkloadTree } from './tree';
@@ -471,6 +472,42 @@ describe('workloadHealth: time (the caller’s now against the pods’ timestamp
     const starting = created(stackObjects(agg, { node: onH100, stage: () => 'running' }));
     expect(health(starting, state).notes).toEqual([{ severity: 'info', text: 'Starting: 0 of 4 pods ready' }]);
     expect(health(starting, state).timeDependent).toBe(false);
+  });
+});
+
+describe('gangsThatNeverFit: the cluster’s bound pods indexed by gang once per pods array', () => {
+  it('gives each stack the same verdicts while the pods array is read once, however many stacks and renders ask', () => {
+    const base = clusterStateFromSnapshot(demoSnapshot());
+    const onH100 = (h: string, n: number) => `h100-zh0-b0-r${h.startsWith('mixtral-agg-1') ? 1 : 0}-n${n % 4}`;
+    const inNamespace = (pcs: PodCliqueSet, namespace: string): PodCliqueSet => ({ ...structuredClone(pcs), metadata: { ...pcs.metadata, namespace } });
+    // mixtral-agg's gang 1 refused in three namespaces; in the first its pods ask for GPUs the cluster does not have.
+    const nowhere = structuredClone(agg);
+    nowhere.spec!.template!.cliques[0]!.spec!.podSpec!.nodeSelector = { [GPU_PRODUCT_LABEL]: 'NVIDIA-B300' };
+    const stacks = [nowhere, inNamespace(agg, 'team-b'), inNamespace(agg, 'team-c')].map((pcs) => created(stackObjects(pcs, { node: onH100, stage: (h) => (h.startsWith('mixtral-agg-1') ? 'pending' : 'ready') })));
+    const trees = stacks.map((o) => buildWorkloadTree(o.pcs, o));
+    const others = Array.from({ length: 100 }, (_, i) => boundPod(`other-${i}`, base.nodes[i % base.nodes.length]!.name, 0, { namespace: 'other' }));
+    const pods = [...stacks.flatMap((o) => o.pods.map((p) => podInfoFromPod(p))), ...others];
+    let reads = 0;
+    const counted = new Proxy(pods, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const state: ClusterState = { ...base, pods: counted };
+    const verdicts = () => trees.map((t) => [...gangsThatNeverFit(state, t, t.pods.filter((p) => isLiveStage(p.stage) && isUnschedulable(p.object)))]);
+    // Each render of the list asks for every stack; the verdicts stay, the pods are read for the first only.
+    for (let render = 0; render < 5; render++) expect(verdicts()).toEqual([['mixtral-agg-1'], [], []]);
+    expect(reads).toBe(pods.length);
+
+    const index = boundPodsByGang(counted);
+    expect(boundPodsByGang(counted)).toBe(index);
+    expect(index.get('team-b/mixtral-agg-0')?.map((p) => p.name)).toEqual(stacks[1]!.pods.filter((p) => p.metadata!.name!.startsWith('mixtral-agg-0')).map((p) => p.metadata!.name));
+    expect(index.has('team-b/mixtral-agg-1')).toBe(false); // refused: not bound
+    // A pod event gives a new array: a new index, the memoised verdicts unchanged.
+    const next = [...pods];
+    expect(boundPodsByGang(next)).not.toBe(index);
+    expect(trees.map((t) => [...gangsThatNeverFit({ ...state, pods: next }, t, t.pods.filter((p) => isLiveStage(p.stage) && isUnschedulable(p.object)))])).toEqual([['mixtral-agg-1'], [], []]);
   });
 });
 

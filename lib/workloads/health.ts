@@ -35,7 +35,7 @@
  * replaced on purpose. Grove marks the updating PodCliques and scaling groups MinAvailableBreached
  * Unknown/UpdateInProgress, which is not a breach (tree.ts reads only True).
  */
-import type { ClusterState, NodeInfo, TopologyInfo } from '../cluster/state';
+import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../cluster/state';
 import type { Condition, LastError } from '../grove/meta';
 import { LABEL_PODGANG } from '../grove/labels';
 import { DEFAULT_TERMINATION_DELAY } from '../grove/podcliqueset';
@@ -590,6 +590,30 @@ function podWait(pod: PodNode, ms: number | undefined): string {
   return `${pod.name} ${STATUS_WORD[pod.stage] ?? pod.stage}${ms !== undefined ? ` ${formatDuration(ms)}` : ''}${reason ? `: ${reason}` : ''}`;
 }
 
+// Per pods array (the tab's ClusterState replaces it when a pod changes, never edits it in place).
+const boundByGangMemo = new WeakMap<readonly PodInfo[], ReadonlyMap<string, readonly PodInfo[]>>();
+
+/**
+ * The bound, not terminal pods of `pods` per gang ("namespace/gang", by their grove.io/podgang label),
+ * built once per pods array: health runs per stack on every render of the workloads list, and each
+ * stack then reads its own gangs' pods, not every pod of the cluster.
+ */
+export function boundPodsByGang(pods: readonly PodInfo[]): ReadonlyMap<string, readonly PodInfo[]> {
+  const known = boundByGangMemo.get(pods);
+  if (known) return known;
+  const index = new Map<string, PodInfo[]>();
+  for (const p of pods) {
+    const gang = p.labels[LABEL_PODGANG];
+    if (p.terminal || !p.nodeName || !gang) continue;
+    const key = `${p.namespace}/${gang}`;
+    const list = index.get(key);
+    if (list) list.push(p);
+    else index.set(key, [p]);
+  }
+  boundByGangMemo.set(pods, index);
+  return index;
+}
+
 // Per node list and topology list (what an empty cluster is made of), per PodCliqueSet: the engine's
 // verdict for a gang's waiting pods, so a stuck stack re-read every clock tick runs the engine once.
 const neverFitMemo = new WeakMap<readonly NodeInfo[], WeakMap<readonly TopologyInfo[], WeakMap<object, Map<string, boolean>>>>();
@@ -610,13 +634,15 @@ export function gangsThatNeverFit(state: ClusterState, tree: WorkloadTree, refus
   if (!byPcs) byTopologies.set(state.topologies, (byPcs = new WeakMap()));
   let verdicts = byPcs.get(tree.pcs);
   if (!verdicts) byPcs.set(tree.pcs, (verdicts = new Map()));
-  const wanted = new Set(gangs);
-  const own = state.pods.filter((p) => !p.terminal && p.nodeName && p.namespace === tree.namespace && wanted.has(p.labels[LABEL_PODGANG] ?? ''));
+  const bound = boundPodsByGang(state.pods);
+  const ownOf = (gang: string) => bound.get(`${tree.namespace}/${gang}`) ?? [];
   // The verdict holds while the same pods wait and the gang's own pods sit on the same nodes.
   const keyOf = (gang: string) =>
-    `${gang}|${refused.filter((p) => p.gang === gang).map((p) => p.name).sort().join(',')}|${own.filter((p) => p.labels[LABEL_PODGANG] === gang).map((p) => `${p.name}@${p.nodeName}`).sort().join(',')}`;
+    `${gang}|${refused.filter((p) => p.gang === gang).map((p) => p.name).sort().join(',')}|${ownOf(gang).map((p) => `${p.name}@${p.nodeName}`).sort().join(',')}`;
   const unknown = gangs.filter((g) => !verdicts.has(keyOf(g)));
   if (unknown.length > 0) {
+    // The emptied cluster keeps the bound pods of every gang asked about.
+    const own = gangs.flatMap(ownOf);
     let placed: Map<string, { placed: boolean }>;
     try {
       placed = placePendingGangs({ ...state, pods: own }, tree, unknown, unknown.length);
