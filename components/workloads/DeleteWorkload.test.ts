@@ -50,4 +50,15 @@ describe('the delete request is for the PodCliqueSet the dialog was opened for',
     );
     expect(deleteFailureText('default', 'mixtral-agg', new ActionFailure('forbidden', 403, 'Forbidden'))).toBe('Delete failed: forbidden');
   });
+
+  it('says the same when the storage layer refuses the precondition (the object replaced between the apiserver’s check and the write)', () => {
+    const server =
+      'Operation cannot be fulfilled on podcliquesets.grove.io "mixtral-agg": StorageError: invalid object, Code: 4, Key: /registry/grove.io/podcliquesets/default/mixtral-agg, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: 0a1b, UID in object meta: 9z8y';
+    expect(deleteFailureText('default', 'mixtral-agg', new ActionFailure(server, 409, 'Conflict'))).toBe(
+      `Not deleted: PodCliqueSet default/mixtral-agg was deleted and recreated since you opened this: it is another object now. Cancel, and look at it before deleting it. (${server})`,
+    );
+    // Another conflict is not taken for a recreated object.
+    const modified = 'Operation cannot be fulfilled on podcliquesets.grove.io "mixtral-agg": the object has been modified; please apply your changes to the latest version and try again';
+    expect(deleteFailureText('default', 'mixtral-agg', new ActionFailure(modified, 409, 'Conflict'))).toBe(`Delete failed: ${modified}`);
+  });
 });

@@ -63,10 +63,18 @@ export function recreatedText(namespace: string, name: string): string {
   return `PodCliqueSet ${namespace}/${name} was deleted and recreated since you opened this: it is another object now. Cancel, and look at it before deleting it.`;
 }
 
+/**
+ * A uid precondition the apiserver refused, in either of its words: its own check before the delete
+ * ("the UID in the precondition (a) does not match the UID in record (b)"), or the storage layer's when
+ * the object was replaced between that check and the write ("Precondition failed: UID in
+ * precondition: a, UID in object meta: b").
+ */
+const UID_PRECONDITION = /UID in (the )?precondition/;
+
 /** Why a delete failed, in the page's words: a 409 on the uid precondition is a namesake recreated since, and nothing was deleted. */
 export function deleteFailureText(namespace: string, name: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof ActionFailure && error.status === 409 && message.includes('UID in the precondition')) return `Not deleted: ${recreatedText(namespace, name)} (${message})`;
+  if (error instanceof ActionFailure && error.status === 409 && UID_PRECONDITION.test(message)) return `Not deleted: ${recreatedText(namespace, name)} (${message})`;
   return `Delete failed: ${message}`;
 }
 
