@@ -17,7 +17,7 @@ import { cellCenter, hitTest, type HeatmapHit } from '../../lib/heatmap/hitTest'
 import type { Rect } from '../../lib/heatmap/layout';
 import type { HeatmapModel } from '../../lib/heatmap/model';
 import type { GhostOverlay } from '../../lib/heatmap/overlay';
-import { regroupedTransform } from '../../lib/heatmap/regroupView';
+import { isFittedView, regroupedTransform } from '../../lib/heatmap/regroupView';
 import { mapViewOf, transformOfZoom, type ViewZoom, type ZoomState } from '../../lib/heatmap/urlState';
 import { HeatmapRenderer } from './renderer';
 import { cellAnnouncement, type PodScalingGroups } from './Tooltip';
@@ -166,12 +166,17 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   /** The layout the non-interactive view was last fitted to (same object while only pods change). */
   const fittedLayout = useRef<HeatmapModel['layout'] | null>(null);
 
-  /** Whether the renderer shows the layout fitted to its current size (nobody zoomed since): a resize then fits it again. */
-  const showsFittedView = (r: HeatmapRenderer): boolean => {
-    if (!sized.current) return false;
-    const t = r.getTransform();
-    const fitted = r.fitTransform(modelRef.current.layout);
-    return Math.abs(t.k - fitted.k) <= 1e-6 * fitted.k && Math.abs(t.x - fitted.x) < 0.5 && Math.abs(t.y - fitted.y) < 0.5;
+  /**
+   * Resize the canvas, keeping the view: the fitted view (nobody zoomed or panned since) is fitted
+   * again; a person's view keeps its transform, so what is on screen stays where it is (the box grows
+   * or shrinks at its right and bottom edges). Before the first size, only the resize.
+   */
+  const resizeKeepingView = (r: HeatmapRenderer, width: number, height: number) => {
+    const before = r.size;
+    const wasFitted = sized.current && isFittedView(r.getTransform(), r.fitTransform(modelRef.current.layout));
+    r.resize(width, height);
+    if (!sized.current || width <= 0 || (r.size.width === before.width && r.size.height === before.height)) return;
+    if (wasFitted || !interactive) apply(r.fitTransform(modelRef.current.layout));
   };
 
   const apply = (t: ZoomState, animate = false) => {
@@ -245,15 +250,14 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     }
     const observer = new ResizeObserver(() => {
       const width = box.clientWidth;
-      const wasFitted = showsFittedView(renderer);
-      renderer.resize(width, callbacks.current.height);
+      resizeKeepingView(renderer, width, callbacks.current.height);
       if (!sized.current && width > 0) {
         sized.current = true;
         const initial = callbacks.current.initialZoom;
         fittedLayout.current = modelRef.current.layout;
         const fitted = renderer.fitTransform(modelRef.current.layout);
         apply(initial ? transformOfZoom(initial, renderer.size, fitted.k) : fitted);
-      } else if ((wasFitted || !interactive) && width > 0) apply(renderer.fitTransform(modelRef.current.layout)); // the fitted view follows the box
+      }
       // Observers run after layout and before paint: drawing now shows the picture in this frame,
       // where a frame later would first show the canvas blank (resizing clears it).
       renderer.flush();
@@ -270,17 +274,6 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [interactive]);
 
-  useEffect(() => {
-    const r = rendererRef.current;
-    if (r && sized.current) {
-      const wasFitted = showsFittedView(r);
-      r.resize(boxRef.current!.clientWidth, height);
-      if (wasFitted || !interactive) apply(r.fitTransform(modelRef.current.layout));
-      r.flush();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [height]);
-
   // New data: repaint (changed cells only when just pods changed). A new grouping refits the view.
   useEffect(() => {
     const previous = modelRef.current.layout;
@@ -291,7 +284,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     const signature = model.layout.visibleLevels.join(',') + '|' + model.layout.topology;
     if (layoutSignature.current !== null && layoutSignature.current !== signature && sized.current) {
       // A person's zoom stays on the nodes it showed; the fitted view is fitted again.
-      const kept = interactive ? regroupedTransform(previous, model.layout, r.getTransform(), r.size, r.fitTransform(previous).k) : null;
+      const kept = interactive ? regroupedTransform(previous, model.layout, r.getTransform(), r.size, r.fitTransform(previous)) : null;
       mark(kept ? 'regrouped' : 'refit');
       apply(kept ?? r.fitTransform(model.layout));
     }
@@ -303,6 +296,17 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     layoutSignature.current = signature;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [model, colors, theme, highlight, ghosts, focusCell]);
+
+  // After the model's effect (declared first, so it runs first): a regrouping that also changes the
+  // box's height (TopologyView sizes it to the layout) chooses its kept view on the canvas as the person saw it.
+  useEffect(() => {
+    const r = rendererRef.current;
+    if (r && sized.current) {
+      resizeKeepingView(r, boxRef.current!.clientWidth, height);
+      r.flush();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [height]);
 
   const hitAt = (clientX: number, clientY: number): HeatmapHit => {
     const r = rendererRef.current;

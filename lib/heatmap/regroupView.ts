@@ -8,15 +8,20 @@
 import type { HeatmapLayout } from './layout';
 import type { CanvasSize, ZoomState } from './urlState';
 
-/** Scales this close (relative) to the fitted one count as the fitted view. */
-const FITTED_TOLERANCE = 0.01;
+/**
+ * Whether `t` is the fitted view `fitted` (nobody zoomed or panned since): the same scale, and the same
+ * place to half a CSS pixel. The one test of it, for a regrouping and a resize alike.
+ */
+export function isFittedView(t: ZoomState, fitted: ZoomState): boolean {
+  return Math.abs(t.k - fitted.k) <= 1e-6 * fitted.k && Math.abs(t.x - fitted.x) < 0.5 && Math.abs(t.y - fitted.y) < 0.5;
+}
 
 /**
  * The transform showing in `after` what `t` showed in `before`, or null when `t` was the fitted view
- * (`fittedK`) or `before` has no node that `after` still has (then the caller refits).
+ * (`fitted`, of `before` on this canvas) or `before` has no node that `after` still has (then the caller refits).
  */
-export function regroupedTransform(before: HeatmapLayout, after: HeatmapLayout, t: ZoomState, canvas: CanvasSize, fittedK: number): ZoomState | null {
-  if (Math.abs(t.k - fittedK) <= FITTED_TOLERANCE * fittedK) return null;
+export function regroupedTransform(before: HeatmapLayout, after: HeatmapLayout, t: ZoomState, canvas: CanvasSize, fitted: ZoomState): ZoomState | null {
+  if (isFittedView(t, fitted)) return null;
   const cx = (canvas.width / 2 - t.x) / t.k;
   const cy = (canvas.height / 2 - t.y) / t.k;
   const afterByName = new Map(after.nodes.map((box) => [box.name, box]));
