@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/grove/meta';
+import type { PodCliqueSet } from '../../lib/grove/podcliqueset';
+import { previewScale } from '../../lib/placement/preview';
+import { boundPod } from '../../lib/placement/testkit';
+import { clusterStateFromSnapshot } from '../../lib/topology/snapshot';
+import { demoSnapshot, demoStacks } from '../../lib/topology/demo';
+import { stackObjects } from '../../lib/workloads/testkit';
+import { buildWorkloadTree, type WorkloadObjects } from '../../lib/workloads/tree';
 import { ActionFailure } from '../hooks/clusterActions';
-import { countMovedNotice, currentDryRun, fieldFollowsLiveCount, scaleFailureText, type DryRun } from './ScaleControl';
+import { countMovedNotice, currentDryRun, fieldFollowsLiveCount, samePlanInputs, scaleFailureText, scalePlanInputs, stackGroveObjects, type DryRun } from './ScaleControl';
 
 describe('an open scale preview follows the live count', () => {
   it('takes a dry run as its answer only for the count it is from and to now', () => {
@@ -30,5 +38,54 @@ describe('the replica field', () => {
     expect(fieldFollowsLiveCount(true, false)).toBe(false);
     // A typed count is kept when someone else scales.
     expect(fieldFollowsLiveCount(false, true)).toBe(false);
+  });
+});
+
+describe('an open scale preview’s plan', () => {
+  const [disagg, , agg] = demoStacks() as [PodCliqueSet, PodCliqueSet, PodCliqueSet];
+  const state = clusterStateFromSnapshot(demoSnapshot());
+  const stack = stackObjects(disagg, { stage: () => 'pending' });
+  const other = stackObjects(agg);
+  const lists: WorkloadObjects = {
+    podCliqueSets: [stack.pcs, other.pcs],
+    podCliques: [...stack.podCliques, ...other.podCliques],
+    podCliqueScalingGroups: [...stack.podCliqueScalingGroups, ...other.podCliqueScalingGroups],
+    podGangs: [...stack.podGangs, ...other.podGangs],
+    pods: [...stack.pods, ...other.pods],
+  };
+  const inputsOf = (objects: WorkloadObjects, cluster = state) => scalePlanInputs({ state: cluster }, stackGroveObjects(buildWorkloadTree(stack.pcs, objects)));
+  const withStatus = <T extends KubeObject>(o: T): T => ({ ...o, status: { ...(o as { status?: object }).status, readyReplicas: 1 } });
+
+  it('reads the stack’s own objects: the same plan as from every object of the cluster', () => {
+    const target = { kind: 'PodCliqueScalingGroup' as const, namespace: 'default', name: 'llama-disagg-0-prefill', replicas: 3 };
+    const planned = previewScale(state, stackGroveObjects(buildWorkloadTree(stack.pcs, lists)), target);
+    expect(planned.added.length).toBeGreaterThan(0);
+    expect(planned).toEqual(previewScale(state, lists, target));
+  });
+
+  it('is kept over a stream batch that changes nothing it reads (another stack’s objects, PodGangs, a new data object)', () => {
+    const inputs = inputsOf(lists);
+    const batch: WorkloadObjects = {
+      ...lists,
+      podCliques: [...stack.podCliques, ...other.podCliques.map(withStatus)],
+      podCliqueSets: [stack.pcs, withStatus(other.pcs)],
+      podGangs: lists.podGangs.map(withStatus),
+      pods: [...lists.pods],
+    };
+    expect(samePlanInputs(inputs, inputsOf(batch, { ...state }))).toBe(true);
+  });
+
+  it('is worked out again when the count moves or the cluster’s capacity changes', () => {
+    const inputs = inputsOf(lists);
+    // The stack scaled (its PodCliqueSet, a scaling group or a PodClique is another object).
+    const scaled = { ...stack.pcs, spec: { ...stack.pcs.spec, replicas: 2 } };
+    expect(samePlanInputs(inputs, scalePlanInputs({ state }, stackGroveObjects(buildWorkloadTree(scaled, { ...lists, podCliqueSets: [scaled, other.pcs] }))))).toBe(false);
+    const [group, ...groups] = lists.podCliqueScalingGroups as (KubeObject & { spec: object })[];
+    expect(samePlanInputs(inputs, inputsOf({ ...lists, podCliqueScalingGroups: [{ ...group!, spec: { ...group!.spec, replicas: 3 } }, ...groups] }))).toBe(false);
+    expect(samePlanInputs(inputs, inputsOf({ ...lists, podCliques: [withStatus(stack.podCliques[0]!), ...lists.podCliques.slice(1)] }))).toBe(false);
+    // A pod bound anywhere, a node cordoned, the nodes not readable.
+    expect(samePlanInputs(inputs, inputsOf(lists, { ...state, pods: [...state.pods, boundPod('elsewhere', state.nodes[0]!.name, 4, { namespace: 'other' })] }))).toBe(false);
+    expect(samePlanInputs(inputs, inputsOf(lists, { ...state, nodes: state.nodes.map((n, i) => (i === 0 ? { ...n, unschedulable: true } : n)) }))).toBe(false);
+    expect(samePlanInputs(inputs, scalePlanInputs({ stateError: 'you may not list Nodes, so the cluster’s nodes cannot be read' }, stackGroveObjects(buildWorkloadTree(stack.pcs, lists))))).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { refusedPermissionText, type Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ScaleResult } from '../../lib/cluster/actions';
-import { minAvailableBreach, previewScale, type MinAvailableBreach, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
+import { minAvailableBreach, previewScale, type GroveObjects, type MinAvailableBreach, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
 import { plural } from '../../lib/workloads/plural';
 import { plannedPodCounts, scaleOnTopologyHref } from '../../lib/heatmap/scalePreview';
 import { gangPlacementLine, gangPlanNotes, planFit, podsLeftOut } from '../../lib/workloads/planNotes';
@@ -78,6 +78,34 @@ export function countMovedNotice(name: string, openedFrom: number, from: number,
  */
 export function fieldFollowsLiveCount(previewOpen: boolean, edited: boolean): boolean {
   return !previewOpen && !edited;
+}
+
+/**
+ * What a scale preview's plan is worked out from (scaleImpact): the cluster's nodes, pods and
+ * topologies, why they cannot be had, and the stack's own objects (its PodCliqueSet, scaling groups
+ * and PodCliques: the counts it expands with). The page's data is a new object on every stream batch
+ * (an Event, another stack's pod); the plan is worked out again only when one of these is another
+ * object, as it is when the count moves or the cluster's capacity changes.
+ */
+export function scalePlanInputs(data: Pick<WorkloadData, 'state' | 'stateError'>, objects: GroveObjects): readonly unknown[] {
+  return [data.state?.nodes, data.state?.pods, data.state?.topologies, data.stateError, ...objects.podCliqueSets, ...objects.podCliqueScalingGroups, ...objects.podCliques, ...objects.podGangs];
+}
+
+/** The Grove objects a scale plan reads: the stack's own, as its tree holds them (previewScale reads no PodGangs). */
+export function stackGroveObjects(tree: WorkloadTree): GroveObjects {
+  return { podCliqueSets: [tree.pcs], podCliqueScalingGroups: tree.scalingGroups.map((g) => g.object), podCliques: tree.podCliques.map((c) => c.object), podGangs: [] };
+}
+
+/** Whether two scalePlanInputs are the same objects, entry by entry. */
+export function samePlanInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+}
+
+/** `inputs` as an earlier render had them while they are the same (samePlanInputs): a memo on it reruns only when one changes. */
+function useKeptPlanInputs(inputs: readonly unknown[]): readonly unknown[] {
+  const kept = useRef(inputs);
+  if (!samePlanInputs(kept.current, inputs)) kept.current = inputs;
+  return kept.current;
 }
 
 /** What the page says of a refused confirm: a 409 is a count that moved before the scale arrived, and nothing was changed. */
@@ -153,10 +181,14 @@ export function ScaleControl({ target, tree, data, permission, label }: { target
 
   const from = target.replicas;
   const previewTo = preview?.to;
-  // The plan for the live count and cluster, worked out again whenever either moves (or the count asked for).
+  // The plan for the live count and cluster, worked out again whenever either moves (or the count asked for),
+  // from what it reads only (scalePlanInputs): not on every stream batch while the preview is open.
+  const planObjects = stackGroveObjects(tree);
+  const planInputs = useKeptPlanInputs(scalePlanInputs(data, planObjects));
   const planned = useMemo(
-    () => (previewTo === undefined ? undefined : scaleImpact(data, { kind: target.kind, namespace: target.namespace, name: target.name, replicas: previewTo })),
-    [data, target.kind, target.namespace, target.name, previewTo],
+    () => (previewTo === undefined ? undefined : scaleImpact(data, planObjects, { kind: target.kind, namespace: target.namespace, name: target.name, replicas: previewTo })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- data and planObjects are read through planInputs
+    [planInputs, from, target.kind, target.namespace, target.name, previewTo],
   );
   // From the stack's own objects, so it is known even when placement cannot be previewed.
   const breach = previewTo === undefined ? undefined : scaleBreach(tree, target, previewTo);
@@ -538,11 +570,11 @@ function countPods(tree: WorkloadTree, target: ScaleTargetInfo, from: number, to
   return totalStageCount(scaleProgress(tree, target, from, to).counts);
 }
 
-/** The placement preview of `scale` on the cluster as `data` has it now, or why there is none. */
-function scaleImpact(data: WorkloadData, scale: ScaleTarget): { impact?: ScalePreview; impactError?: string } {
+/** The placement preview of `scale` on the cluster as `data` has it now, with the stack's own objects (stackGroveObjects), or why there is none. */
+function scaleImpact(data: Pick<WorkloadData, 'state' | 'stateError'>, objects: GroveObjects, scale: ScaleTarget): { impact?: ScalePreview; impactError?: string } {
   if (!data.state) return { impactError: data.stateError ?? 'the cluster’s nodes are not loaded yet, so placement cannot be previewed' };
   try {
-    return { impact: previewScale(data.state, data, scale) };
+    return { impact: previewScale(data.state, objects, scale) };
   } catch (e) {
     return { impactError: failureText(e) };
   }
