@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { checkManifestText } from './check';
-import { documentData, manifestsOfYaml, MAX_PARSE_MESSAGE, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
+import { COLLECTION_KEY_MESSAGE, documentData, manifestsOfYaml, MAX_PARSE_MESSAGE, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
 
 const PCS_WITH_NULLS = `# a PodCliqueSet with nulls the apiserver would prune
 apiVersion: grove.io/v1alpha1
@@ -128,6 +128,77 @@ describe('parseManifests: read as kubectl reads', () => {
     expect(performance.now() - started).toBeLessThan(200);
     expect(manifests.errors).toEqual([{ message: expect.stringContaining('too many alias expansions'), line: 1, column: 1, document: 0 }]);
     expect(manifests.documents[0]?.object).toBeNull();
+  });
+
+  test('many cheap aliases are read at once (yaml found each alias\'s anchor by scanning every alias and anchor before it)', () => {
+    // 20 anchors named 500 times each: 10,000 aliases standing for 10,000 nodes, seconds of that scan (20 x 5,000: 187 s).
+    const anchors = Array.from({ length: 20 }, (_, a) => `a${a}: &a${a} v${a}`);
+    const lists = Array.from({ length: 20 }, (_, a) => `l${a}: [${Array(500).fill(`*a${a}`).join(',')}]`);
+    const parsed = parseYamlDocuments(`${[...anchors, ...lists].join('\n')}\n`);
+    const started = performance.now();
+    const manifests = manifestsOfYaml(parsed);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(manifests.errors).toEqual([]);
+    const data = manifests.documents[0]?.object as Record<string, unknown>;
+    expect(data.l19).toEqual(Array(500).fill('v19'));
+  });
+
+  test('a merged mapping of many aliases, merged many times, is read at once (yaml read the source again at each merge, finding each alias\'s anchor by a scan)', () => {
+    const keys = Array.from({ length: 1900 }, (_, i) => `k${i}: *e`).join(',');
+    const parsed = parseYamlDocuments(`e: &e 1\nm: &m {${keys}}\nl: [${Array(25).fill('{<<: *m, own: 2}').join(',')}]\n`);
+    const started = performance.now();
+    const manifests = manifestsOfYaml(parsed);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(manifests.errors).toEqual([]);
+    const data = manifests.documents[0]?.object as { l: Record<string, number>[] };
+    expect(data.l).toHaveLength(25);
+    expect(Object.keys(data.l[24]!)).toHaveLength(1901);
+    expect(data.l[24]).toMatchObject({ k0: 1, k1899: 1, own: 2 });
+  });
+
+  test('a list or mapping as a mapping key is refused at the key, as kubectl refuses it, and at once (yaml wrote each out with every anchor before it)', () => {
+    // 10,000 anchors, then 1,000 such keys: seconds of yaml's key writing, before any could be refused.
+    const anchors = Array.from({ length: 10_000 }, (_, i) => `&a${i} 1`).join(',');
+    const keys = Array.from({ length: 1000 }, (_, i) => `[${i}]: 1`).join(',');
+    const parsed = parseYamlDocuments(`a: [${anchors}]\nb: {${keys}}\n`);
+    const started = performance.now();
+    const manifests = manifestsOfYaml(parsed);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(manifests.errors).toEqual([{ message: COLLECTION_KEY_MESSAGE, line: 2, column: 5, document: 0 }]);
+    expect(parseManifests('a: 1\n? [x, y]\n: 2\n').errors).toEqual([{ message: COLLECTION_KEY_MESSAGE, line: 2, column: 3, document: 0 }]);
+    expect(parseManifests('a: &a {x: 1}\nb: {*a : 2}\n').errors).toEqual([{ message: COLLECTION_KEY_MESSAGE, line: 2, column: 5, document: 0 }]);
+  });
+
+  test('documentData reads what yaml\'s toJS reads: merges, aliases (the anchor\'s own object), YAML 1.1 sets, ordered maps and pairs, odd keys', () => {
+    const texts = [
+      'base: &base {image: x, env: [{name: A, value: "1"}]}\nc: {<<: *base, image: y}\nd: {<<: [*base, {image: z, port: 80}], name: d}\n',
+      'a: &a {x: 1}\nb: &b {<<: *a, y: 2}\nc: {<<: *b, z: 3}\nd: {<<: {inline: 1}}\ne: {!!str <<: *a}\nf: {!!merge "<<": *a}\ng: {"<<": *a}\n',
+      's: &s scalar\nl: [*s, *s]\nn: &n null\nm: {k: *n}\ne: &e []\nf: [*e]\n',
+      'set: !!set {a, b}\nomap: !!omap [{a: 1}, {b: 2}]\npairs: !!pairs [{a: 1}, {a: 2}]\n',
+      '__proto__: {polluted: true}\nconstructor: 1\ntoString: 2\n1: one\n0x1F: hex\ntrue: t\n~: null key\n1.5: f\nkey: &k v\n*k : aliased key\n',
+      'a: 1\na: 2\nmerge: {<<: {k: 1}, k: 2}\n',
+      '- &item {name: a}\n- *item\n- {<<: *item, name: b}\n',
+      'plain\n',
+      '--- # nothing but a comment\n',
+    ];
+    for (const text of texts) {
+      const doc = parseYamlDocuments(text).documents[0]!;
+      expect(documentData(doc), text).toEqual(doc.toJS({ maxAliasCount: -1 }));
+    }
+    const data = documentData(parseYamlDocuments('a: &a {x: [1]}\nb: *a\n').documents[0]!) as { a: unknown; b: unknown };
+    expect(data.b).toBe(data.a);
+  });
+
+  test('an anchor holding aliases of an empty list, named hundreds of times, is read at once (yaml\'s alias count walked the document for each alias inside it, at each alias of it)', () => {
+    // 600 aliases in 2 KB: 6 s of yaml's maxAliasCount bookkeeping.
+    const parsed = parseYamlDocuments(`e: &e []\nb: &b [${Array(200).fill('*e').join(',')}]\nc: [${Array(400).fill('*b').join(',')}]\n`);
+    const started = performance.now();
+    const manifests = manifestsOfYaml(parsed);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(manifests.errors).toEqual([]);
+    const data = manifests.documents[0]?.object as { c: unknown[][][] };
+    expect(data.c).toHaveLength(400);
+    expect(data.c[399]).toEqual(Array(200).fill([]));
   });
 
   test('an alias inside its own anchor is refused at the alias (its data would never end; go-yaml refuses it too)', () => {

@@ -7,7 +7,7 @@
  * `enabled: yes` is a boolean and `mode: 0755` is octal 493 to it, so they must be to us too, and a
  * string "yes" we write must come out quoted.
  */
-import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, YAMLParseError, type Node, type Pair, type Scalar, type Tags, type ToJSOptions, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit, YAMLParseError, type Node, type Pair, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
 import { fieldPath } from '../cluster/fieldPath';
 import { GROVE_SCHEMAS } from './crd-schemas';
 import type { Finding, ParseError } from './findings';
@@ -144,15 +144,11 @@ function detectWriteStyle(doc: Document, text: string): WriteStyle {
   return { flowCollectionPadding: padded > tight, indentSeq: flush === 0 || indented >= flush };
 }
 
-/**
- * How a document becomes data: aliases allowed, but not an alias bomb. yaml counts an alias as the
- * nodes it repeats; 10,000 lets real manifests share whole container specs many times over (go-yaml,
- * kubectl's reader, allows far more) while a billion-laughs document still stops at its first levels.
- */
-const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: 10_000 };
-
 /** What a document that repeats too much through aliases reads as (a parse error at the document's start, where `canopy validate` and the editors have always put it). */
 export const ALIAS_BOMB_MESSAGE = 'too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)';
+
+/** What a list or mapping used as a mapping key reads as (kubectl's reader, sigs.k8s.io/yaml, refuses such a key too). */
+export const COLLECTION_KEY_MESSAGE = 'a mapping key must be a string, number or boolean, not a list or mapping';
 
 /**
  * How many nodes a document may stand for once its aliases are read out: ten times the nodes written,
@@ -175,20 +171,22 @@ export class DocumentDataError extends Error {
   }
 }
 
-/** Where yaml's errors about aliases point: the first alias it cannot resolve, and the first merge (`<<`) of something not a mapping. */
-interface AliasFaults {
-  unresolved: number | null;
-  merge: number | null;
-}
-
 /** Where a document's content starts (its offset in the text): where errors about the whole document are placed. */
 function contentStart(doc: Document.Parsed): number {
   return doc.contents?.range?.[0] ?? doc.range[0];
 }
 
-/** A YAML 1.1 merge key (plain `<<`): yaml reads it as a symbol. */
+/** Where a node starts in the text. */
+function offsetOf(node: Node): number {
+  return node.range?.[0] ?? 0;
+}
+
+/**
+ * A YAML 1.1 merge key, as yaml takes one (merge.isMergeKey): `<<` read as a symbol (plain, or tagged
+ * `!!merge`), or a plain `<<` read as a string (`!!str <<`).
+ */
 function isMergeKey(node: unknown): node is Scalar {
-  return isScalar(node) && typeof node.value === 'symbol';
+  return isScalar(node) && (typeof node.value === 'symbol' || ((!node.type || node.type === Scalar.PLAIN) && node.value === '<<'));
 }
 
 /**
@@ -196,11 +194,11 @@ function isMergeKey(node: unknown): node is Scalar {
  * alias counts the nodes its anchor stands for (known once the anchor has been visited; an alias
  * names the last anchor of its name before it, as yaml resolves it). Throws a DocumentDataError at
  * the first alias past the expansion limit (placed at the document's start), or at an alias inside
- * its own anchor (data without end; go-yaml refuses it too). Returns where yaml's own alias errors
- * will be, for toJS to be reported there.
+ * its own anchor (data without end; go-yaml refuses it too). Returns each alias's anchor (an alias
+ * naming none is left out).
  */
-function checkAliases(doc: Document.Parsed): AliasFaults {
-  const faults: AliasFaults = { unresolved: null, merge: null };
+function checkAliases(doc: Document.Parsed): Map<Node, Node> {
+  const targets = new Map<Node, Node>(); // alias → its anchor
   let written = 0;
   let aliasesOrMerges = 0;
   visit(doc, {
@@ -209,24 +207,17 @@ function checkAliases(doc: Document.Parsed): AliasFaults {
       if (isAlias(node) || isMergeKey(node)) aliasesOrMerges++;
     },
   });
-  if (aliasesOrMerges === 0) return faults;
+  if (aliasesOrMerges === 0) return targets;
   const limit = Math.max(MIN_EXPANSION_LIMIT, EXPANSION_PER_WRITTEN_NODE * written);
   const anchors = new Map<string, Node>();
   const standsFor = new Map<Node, number>(); // anchored nodes visited to their end
-  const targets = new Map<Node, Node>(); // alias → its anchor
   let reached = 0;
-  const offset = (node: Node) => node.range?.[0] ?? 0;
-  const resolved = (node: unknown) => (isAlias(node) ? targets.get(node) : node);
-  const notMergeable = (node: unknown) => !isMap(resolved(node));
   const size = (node: unknown): number => {
     if (isAlias(node)) {
       const anchor = anchors.get(node.source);
-      if (!anchor) {
-        faults.unresolved ??= offset(node);
-        return 1;
-      }
+      if (!anchor) return 1;
       const nodes = standsFor.get(anchor);
-      if (nodes === undefined) throw new DocumentDataError(`the alias *${node.source} is inside its own anchor &${node.source}: its data would repeat without end`, offset(node));
+      if (nodes === undefined) throw new DocumentDataError(`the alias *${node.source} is inside its own anchor &${node.source}: its data would repeat without end`, offsetOf(node));
       targets.set(node, anchor);
       reached += nodes;
       if (reached > limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, contentStart(doc));
@@ -237,25 +228,84 @@ function checkAliases(doc: Document.Parsed): AliasFaults {
     if (node.anchor) anchors.set(node.anchor, node);
     let nodes = 1;
     if (isCollection(node)) {
-      for (const item of node.items) {
-        if (!isPair(item)) {
-          nodes += size(item);
-          continue;
-        }
-        nodes += size(item.key) + size(item.value);
-        // yaml's merge rule (addMergeToJSMap): a mapping, or a list of mappings, each maybe an alias of one.
-        if (faults.merge === null && isMergeKey(item.key)) {
-          const source = resolved(item.value);
-          const bad = isSeq(source) ? source.items.find(notMergeable) : notMergeable(source) ? item.value : undefined;
-          if (bad !== undefined) faults.merge = isNode(bad) ? offset(bad) : offset(item.key);
-        }
-      }
+      for (const item of node.items) nodes += isPair(item) ? size(item.key) + size(item.value) : size(item);
     }
     if (node.anchor) standsFor.set(node, nodes);
     return nodes;
   };
   size(doc.contents);
-  return faults;
+  return targets;
+}
+
+const SET_TAG = 'tag:yaml.org,2002:set';
+const OMAP_TAG = 'tag:yaml.org,2002:omap';
+const MERGE_SOURCE_MESSAGE = 'Merge sources must be maps or map aliases';
+
+/**
+ * A document's data as yaml's toJS gives it (values as read, YAML 1.1 merges, a `!!set` as a Set, an
+ * `!!omap` as a Map, a `!!pairs` item as a one-key object, yaml's messages for an unresolved alias
+ * and a merge of something not a mapping), read in one pass: an alias is its anchor's data (the same
+ * object, as toJS gives it), found through `targets` (checkAliases). toJS itself takes time quadratic
+ * in a document's aliases and anchors: each alias finds its anchor by scanning every alias and anchor
+ * before it (20 anchors named 5,000 times each, 850 KB, held the server for 187 s), a merge reads its
+ * source again, aliases and all, its alias limit (maxAliasCount) walks the whole document again for an
+ * alias of an anchor holding aliases of an empty list (600 aliases in 2 KB: 6 s), and a list or mapping
+ * used as a key is written out as YAML with every anchor read so far (2,000 such keys after 20,000
+ * anchors: 14 s). Such keys are refused here, as kubectl refuses them.
+ */
+function readData(doc: Document.Parsed, targets: ReadonlyMap<Node, Node>): unknown {
+  const anchored = new Map<Node, unknown>(); // anchored node → its data, what its aliases read as
+  const read = (node: unknown): unknown => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      if (target === undefined) throw new DocumentDataError(`Unresolved alias (the anchor must be set before the alias): ${node.source}`, offsetOf(node));
+      // An anchor yaml does not read where it stands (the value of a !!set item) is read when named.
+      return anchored.has(target) ? anchored.get(target) : read(target);
+    }
+    if (!isNode(node)) return node;
+    const data = isScalar(node) ? node.value : isMap(node) ? readMap(node) : isSeq(node) ? readSeq(node) : undefined;
+    if (node.anchor) anchored.set(node, data);
+    return data;
+  };
+  const readMap = (map: YAMLMap): unknown => {
+    if (map.tag === SET_TAG) return new Set(map.items.map((pair) => read(pair.key)));
+    const object: Record<string, unknown> = {};
+    for (const pair of map.items) addPair(object, pair);
+    return object;
+  };
+  const readSeq = (seq: YAMLSeq): unknown => {
+    if (seq.tag === OMAP_TAG) return new Map(seq.items.map((item) => (isPair(item) ? [read(item.key), read(item.value)] : [read(item), undefined])));
+    return seq.items.map((item) => {
+      if (!isPair(item)) return read(item);
+      const object: Record<string, unknown> = {};
+      addPair(object, item);
+      return object;
+    });
+  };
+  // A key already there, or one of Object's (`__proto__`, `toString`), is defined: assigned, it would set the prototype or miss.
+  const put = (object: Record<string, unknown>, name: string, value: unknown): void => {
+    if (name in object) Object.defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+    else object[name] = value;
+  };
+  // yaml's addPairToJSMap: a key is written as a string, and a later one of the same name wins.
+  const addPair = (object: Record<string, unknown>, pair: Pair): void => {
+    if (isMergeKey(pair.key)) return merge(object, pair);
+    const key = read(pair.key);
+    if (key !== null && typeof key === 'object') throw new DocumentDataError(COLLECTION_KEY_MESSAGE, isNode(pair.key) ? offsetOf(pair.key) : 0);
+    put(object, key === null ? '' : String(key), read(pair.value));
+  };
+  // yaml's addMergeToJSMap: a mapping, or a list of mappings, each maybe an alias of one; the keys already set stay.
+  const merge = (object: Record<string, unknown>, pair: Pair): void => {
+    const resolved = (node: unknown) => (isAlias(node) ? targets.get(node) : node);
+    const value = resolved(pair.value);
+    for (const item of isSeq(value) ? value.items : [pair.value]) {
+      const source = resolved(item);
+      if (!isMap(source) || source.tag === SET_TAG) throw new DocumentDataError(MERGE_SOURCE_MESSAGE, isNode(item) ? offsetOf(item) : offsetOf(pair.key as Node));
+      const entries = read(item) as Record<string, unknown>;
+      for (const name of Object.keys(entries)) if (!Object.hasOwn(object, name)) put(object, name, entries[name]);
+    }
+  };
+  return read(doc.contents);
 }
 
 export interface SourcePosition {
@@ -394,21 +444,10 @@ function shortParseMessage(message: string): string {
 
 /**
  * A parsed document as data (read it only when it has no errors). Throws a DocumentDataError, at
- * the alias concerned where yaml's error allows it, for a document whose aliases cannot be read.
+ * the node concerned where there is one, for a document whose aliases or keys cannot be read.
  */
 export function documentData(doc: Document.Parsed): unknown {
-  const faults = checkAliases(doc);
-  try {
-    return doc.toJS(TO_JS_OPTIONS);
-  } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    const start = contentStart(doc);
-    // yaml's words for the rest, where the fault is: `*nope` names no anchor, `<<: *x` merges a scalar.
-    if (/^Excessive alias count/.test(e.message)) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, start);
-    if (/^Unresolved alias/.test(e.message)) throw new DocumentDataError(e.message, faults.unresolved ?? start);
-    if (/^Merge sources/.test(e.message)) throw new DocumentDataError(e.message, faults.merge ?? start);
-    throw e;
-  }
+  return readData(doc, checkAliases(doc));
 }
 
 export function parseManifests(text: string): ParsedManifests {
