@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Builder' };
  */
 export default function BuilderPage() {
   return (
-    <div className="canopy-builder-page flex min-h-0 flex-1 flex-col">
+    <div className="canopy-fills-window flex min-h-0 flex-1 flex-col">
       <h1 className="sr-only">PodCliqueSet builder</h1>
       <BuilderWorkbench />
     </div>

@@ -1043,7 +1043,7 @@ function BuilderWorkbenchInner() {
         )}
       </div>
 
-      <div className="flex min-h-6 items-center gap-3 border-b border-zinc-200 px-3 py-1 text-xs dark:border-zinc-800">
+      <div className="flex min-h-6 items-center gap-3 border-b border-zinc-200 px-3 py-1 text-xs max-lg:flex-wrap dark:border-zinc-800">
         <p role={notice?.tone === 'error' ? 'alert' : 'status'} data-testid="builder-notice" data-tone={notice?.tone ?? ''} className={notice?.tone === 'error' ? 'text-red-700 dark:text-red-400' : 'text-zinc-600 dark:text-zinc-400'}>
           {notice?.text ?? ''}
         </p>
@@ -1083,9 +1083,12 @@ function BuilderWorkbenchInner() {
       </div>
 
       {/* Every pane is relative: what it positions absolutely (visually hidden labels) stays inside its
-          overflow, instead of reaching below the window and scrolling the page. */}
-      <div className="grid min-h-0 flex-1 grid-cols-[9.5rem_minmax(0,1fr)_19rem_minmax(18rem,28rem)]">
-        <div className="relative min-h-0 overflow-y-auto border-r border-zinc-200 dark:border-zinc-800">
+          overflow, instead of reaching below the window and scrolling the page. Four columns need about 47rem
+          and leave the canvas too little below lg: there (a tablet, a phone) the panes stack in one column as
+          wide as the window, in Tab order, and scroll together inside the page below the toolbar: the palette
+          in columns, then the canvas over its findings, the inspector and the YAML, each a fixed height. */}
+      <div className="grid min-h-0 flex-1 grid-cols-[9.5rem_minmax(0,1fr)_19rem_minmax(18rem,28rem)] max-lg:grid-cols-[minmax(0,1fr)] max-lg:grid-rows-[max-content_28rem_24rem_24rem] max-lg:overflow-y-auto">
+        <div className="relative min-h-0 overflow-y-auto border-r border-zinc-200 max-lg:border-b max-lg:border-r-0 max-lg:[&_ul]:grid max-lg:[&_ul]:grid-cols-[repeat(auto-fill,minmax(9rem,1fr))] dark:border-zinc-800">
           <Palette onAdd={(item) => addAt(item, null)} blocked={read.ok ? null : PALETTE_BLOCKED} />
         </div>
         <div className="relative flex min-h-0 flex-col overflow-hidden">
@@ -1107,7 +1110,8 @@ function BuilderWorkbenchInner() {
             <FindingsList findings={findings} pending={false} onJump={onJump} />
           </div>
         </div>
-        <div className="relative min-h-0 overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
+        {/* Below lg a column, so the inspector's own scroll box gets the pane's height and scrolls. */}
+        <div className="relative min-h-0 overflow-hidden border-l border-zinc-200 max-lg:flex max-lg:flex-col max-lg:border-l-0 max-lg:border-t dark:border-zinc-800">
           <Inspector
             graph={graph}
             object={object}
@@ -1131,7 +1135,7 @@ function BuilderWorkbenchInner() {
             onRemoveContainer={onRemoveContainer}
           />
         </div>
-        <div className="relative flex min-h-0 flex-col overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
+        <div className="relative flex min-h-0 flex-col overflow-hidden border-l border-zinc-200 max-lg:border-l-0 max-lg:border-t dark:border-zinc-800">
           <h2 className="border-b border-zinc-200 px-3 py-2 text-[11px] font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:text-zinc-400">YAML</h2>
           <div className="min-h-0 flex-1">
             <YamlEditor ref={editorRef} onChange={onYamlChange} onUndo={doUndo} onRedo={doRedo} entries={view?.all ?? []} entriesText={reportText} ariaLabel="PodCliqueSet YAML" ariaDescribedBy="builder-keys" />

@@ -838,8 +838,9 @@ export function TopologyView() {
       )}
       <div className="mt-3 grid gap-4 lg:grid-cols-[1fr_22rem]">
         <div className="min-w-0">
-          {/* The map and its breadcrumb: what a domain row of the table scrolls into view (below the sticky header). */}
-          <div ref={mapArea} className="scroll-mt-14">
+          {/* The map and its breadcrumb: what a domain row of the table scrolls into view, 0.5rem below the sticky
+              header, whose height the shell measures (one row on a wide window, two on a phone). */}
+          <div ref={mapArea} className="scroll-mt-[calc(var(--app-header-height)+0.5rem)]">
             {model && colors && !nodesUnreadable && (
               <div className="flex flex-wrap items-baseline justify-between gap-x-4">
                 <Breadcrumb path={breadcrumb.layout === model.layout ? breadcrumb.path.map((f) => model.layout.frames[f]!) : []} onFit={() => canvas.current?.fit()} onFrame={zoomToFrame} />

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { ClusterStatus } from './ClusterStatus';
+import { HeaderHeight } from './HeaderHeight';
 import { NavLinks, type NavItem } from './NavLinks';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -13,7 +14,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
 export function AppHeader() {
   return (
     <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-      {/* One row on a wide window, 3rem with the border (pages size themselves to the rest of the window). A
+      <HeaderHeight />
+      {/* One row on a wide window, 3rem with the border (validate and the builder take the rest of the window). A
           narrow one (a phone) wraps it instead of spilling past the right edge: the cluster status and theme go
           to a second row, right-aligned, after the links as in the Tab order. There the cluster panel hangs
           from this row's right edge (ClusterStatus), not from its button. */}

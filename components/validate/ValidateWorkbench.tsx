@@ -132,7 +132,8 @@ export function ValidateWorkbench() {
         </p>
       </div>
 
-      <div className="grid min-h-0 flex-1 grid-rows-[minmax(18rem,1fr)_minmax(12rem,auto)] lg:grid-cols-[minmax(0,1fr)_26rem] lg:grid-rows-1">
+      {/* One column below lg, no wider than the window: an implicit (auto) column grew to the editor's longest line. */}
+      <div className="grid min-h-0 flex-1 grid-cols-[minmax(0,1fr)] grid-rows-[minmax(18rem,1fr)_minmax(12rem,auto)] lg:grid-cols-[minmax(0,1fr)_26rem] lg:grid-rows-1">
         <div
           className="relative min-h-0 border-b border-zinc-200 lg:border-b-0 lg:border-r dark:border-zinc-800"
           onDragOverCapture={onDragOver}
