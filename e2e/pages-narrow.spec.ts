@@ -203,6 +203,29 @@ for (const colorScheme of ['light', 'dark'] as const) {
         expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       });
 
+      test('the builder’s inspector fits its pane and scrolls inside it: a clique’s last fields can be reached with the mouse wheel', async ({ page }) => {
+        await openBuilder(page);
+        await page.getByTestId('palette-frontend').focus();
+        await page.keyboard.press('Enter');
+        const inspector = page.getByTestId('inspector');
+        await expect(inspector).toContainText('Inspector · clique');
+        // The inspector was as tall as its fields (780 px) in a 620 px pane that hid the rest.
+        const fit = await inspector.evaluate((el) => {
+          const pane = el.parentElement!.getBoundingClientRect();
+          const box = el.getBoundingClientRect();
+          const scroller = el.querySelector('.overflow-y-auto')!;
+          return { bottom: box.bottom, paneBottom: pane.bottom, scrolls: scroller.scrollHeight > scroller.clientHeight };
+        });
+        expect(fit.bottom).toBeLessThanOrEqual(fit.paneBottom + 1);
+        expect(fit.scrolls).toBe(true);
+        // The wheel over the inspector brings its last field into the pane.
+        const last = inspector.locator('input, select, textarea, button').last();
+        const box = (await inspector.boundingBox())!;
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 400);
+        await expect.poll(async () => (await last.boundingBox())!.y + (await last.boundingBox())!.height).toBeLessThanOrEqual(fit.paneBottom + 1);
+      });
+
       test('the map a domain row scrolls to keeps 3.5rem clear at the top, as before: the one-row header and 0.5rem', async ({ page }) => {
         await openTopology(page);
         const margin = await page.getByRole('navigation', { name: 'Where you are' }).evaluate((el) => {

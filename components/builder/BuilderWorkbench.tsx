@@ -1110,8 +1110,8 @@ function BuilderWorkbenchInner() {
             <FindingsList findings={findings} pending={false} onJump={onJump} />
           </div>
         </div>
-        {/* Below lg a column, so the inspector's own scroll box gets the pane's height and scrolls. */}
-        <div className="relative min-h-0 overflow-hidden border-l border-zinc-200 max-lg:flex max-lg:flex-col max-lg:border-l-0 max-lg:border-t dark:border-zinc-800">
+        {/* A column, so the inspector's own scroll box gets the pane's height and scrolls (a clique's fields are taller than the pane). */}
+        <div className="relative flex min-h-0 flex-col overflow-hidden border-l border-zinc-200 max-lg:border-l-0 max-lg:border-t dark:border-zinc-800">
           <Inspector
             graph={graph}
             object={object}
