@@ -1,6 +1,7 @@
 /** Writing into the PodCliqueSet document: shared nodes refused, JSON paths in refusals, emptied maps pruned, comments kept. */
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
+import { parseManifests } from '../grove/manifest';
 import { readBuilderText } from './document';
 import { deleteSelection, removeContainer, removeStartsAfter, setField, setFields, type EditResult } from './edits';
 
@@ -321,6 +322,18 @@ describe('list edits keep each comment with its own item', () => {
       { numRuns: 200 },
     );
   });
+});
+
+test('an alias, merge or key that cannot be read is refused with the message and line:column the Validate page and canopy validate give it', () => {
+  const pcs = (spec: string) => `apiVersion: grove.io/v1alpha1\nkind: PodCliqueSet\nmetadata:\n  name: x\nspec:\n${spec}`;
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+  const texts = [pcs('  replicas: *nope\n'), pcs('  template: &t {cliques: [*t]}\n'), pcs('  replicas: &r 1\n  template: {<<: *r}\n'), pcs('  template:\n    ? [a]\n    : 1\n'), `${bomb}\n`];
+  for (const text of texts) {
+    const { document: _document, ...validated } = parseManifests(text).errors[0]!;
+    expect(readBuilderText(text), text).toEqual({ ok: false, ...validated });
+  }
+  // At the alias itself, not where the document starts (1:1).
+  expect(readBuilderText(texts[0]!)).toEqual({ ok: false, message: 'Unresolved alias (the anchor must be set before the alias): nope', line: 6, column: 13 });
 });
 
 test('an alias bomb in the text is refused with where it is, not thrown (the builder page reads every text typed)', () => {

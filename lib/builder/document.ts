@@ -6,7 +6,7 @@
  * knows nothing about survive every edit.
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, Scalar, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
-import { documentData, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
+import { documentData, DocumentDataError, documentDataProblem, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
 import { jsonPath } from './containers';
@@ -52,9 +52,9 @@ export function readParsedText(parsed: ParsedYaml, text: string): ReadResult {
     try {
       js = documentData(documents[i]!);
     } catch (error) {
-      // e.g. an alias bomb, past the alias limit: refused like a syntax error, where the document starts.
-      const at = lineCounter.linePos(documents[i]!.contents?.range?.[0] ?? 0);
-      return { ok: false, message: (error as Error).message, line: at.line, column: at.col };
+      // An alias bomb, a self-alias, a bad merge: refused like a syntax error, where the Validate page puts it.
+      if (!(error instanceof DocumentDataError)) throw error;
+      return { ok: false, ...documentDataProblem(error, lineCounter) };
     }
     if (isRecord(js) && js.kind === PODCLIQUESET_KIND) (object = js), (pcsIndex = i);
   }

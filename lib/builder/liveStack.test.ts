@@ -181,4 +181,14 @@ describe('the version a stack was opened at', () => {
     expect(withResourceVersion(text, null, null)).toBe(text);
     expect(withResourceVersion('kind: [', loaded, null)).toBe('kind: [');
   });
+
+  test('a text holding a document that cannot be read goes as it is, not thrown (the apply refuses it, saying where, as it does a syntax error)', () => {
+    const loaded = loadedStackOf(running())!;
+    const text = liveStackText(running());
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+    for (const unreadable of ['kind: ConfigMap\ndata: &d {self: *d}\n', `${bomb}\n`, 'kind: ConfigMap\ndata: {<<: *nope}\n']) {
+      expect(withResourceVersion(`${unreadable}---\n${text}`, loaded, null)).toBe(`${unreadable}---\n${text}`);
+      expect(withResourceVersion(`${text}---\n${unreadable}`, loaded, null)).toBe(`${text}---\n${unreadable}`);
+    }
+  });
 });

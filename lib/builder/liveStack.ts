@@ -9,7 +9,7 @@ import { diffObjects, type FieldChange } from '../cluster/diff';
 import type { ValidationContext } from '../grove/check';
 import type { Finding, ManifestReport } from '../grove/findings';
 import type { ManifestDocument, ParsedManifests } from '../grove/manifest';
-import { documentData, parseYamlDocuments, positionOf, stringifyObject } from '../grove/manifest';
+import { documentData, DocumentDataError, parseYamlDocuments, positionOf, stringifyObject } from '../grove/manifest';
 import { isRecord, type KubeObject } from '../grove/meta';
 import { writeEdited } from './document';
 import type { RevisionReads } from './revision';
@@ -142,14 +142,21 @@ export function withResourceVersion(text: string, loaded: LoadedStack | null, de
   if (!loaded) return text;
   const parsed = parseYamlDocuments(text);
   if (parsed.errors.length > 0) return text;
-  const index = parsed.documents.findIndex((d) => {
-    const data = documentData(d);
+  let objects: unknown[];
+  try {
+    objects = parsed.documents.map((d) => documentData(d));
+  } catch (e) {
+    // A document that cannot be read (an alias bomb, a self-alias) goes as it is, as a syntax error does: the apply refuses it, saying where.
+    if (e instanceof DocumentDataError) return text;
+    throw e;
+  }
+  const index = objects.findIndex((data) => {
     if (!isRecord(data) || data.kind !== PODCLIQUESET || !isRecord(data.metadata) || typeof data.metadata.name !== 'string') return false;
     const namespace = typeof data.metadata.namespace === 'string' && data.metadata.namespace ? data.metadata.namespace : defaultNamespace;
     return namespace !== null && stackKey(namespace, data.metadata.name) === loaded.key;
   });
   if (index < 0) return text;
-  const meta = documentData(parsed.documents[index]!) as { metadata: Record<string, unknown> };
+  const meta = objects[index] as { metadata: Record<string, unknown> };
   if (meta.metadata.resourceVersion !== undefined && meta.metadata.resourceVersion !== null && meta.metadata.resourceVersion !== '') return text;
   return writeEdited({ documents: parsed.documents, pcsIndex: index, lineCounter: parsed.lineCounter }, text, () => {
     parsed.documents[index]!.setIn(['metadata', 'resourceVersion'], loaded.resourceVersion);

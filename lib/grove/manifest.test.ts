@@ -1,7 +1,7 @@
 /** Manifest parsing: documents, positions, null pruning (schema.nullPruned), round trips. */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type YAMLSeq } from 'yaml';
 import { checkManifestText } from './check';
 import { COLLECTION_KEY_MESSAGE, documentData, manifestsOfYaml, MAX_PARSE_MESSAGE, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
 
@@ -199,6 +199,16 @@ describe('parseManifests: read as kubectl reads', () => {
     const data = manifests.documents[0]?.object as { c: unknown[][][] };
     expect(data.c).toHaveLength(400);
     expect(data.c[399]).toEqual(Array(200).fill([]));
+  });
+
+  test('a document that fails to be read in any other way is a parse error of its own at its start, not a throw out of the whole text', () => {
+    // No parse makes a list that holds itself: reading one overflows the stack, as nesting deeper than the reader's stack would.
+    const parsed = parseYamlDocuments('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: X\nloop: [1]\n');
+    const loop = parsed.documents[1]!.get('loop', true) as YAMLSeq;
+    loop.items.push(loop);
+    const manifests = manifestsOfYaml(parsed);
+    expect(manifests.errors).toEqual([{ message: expect.stringContaining('Maximum call stack size exceeded'), line: 5, column: 1, document: 1 }]);
+    expect(manifests.documents.map((d) => d.name)).toEqual(['a', null]);
   });
 
   test('an alias inside its own anchor is refused at the alias (its data would never end; go-yaml refuses it too)', () => {

@@ -443,11 +443,24 @@ function shortParseMessage(message: string): string {
 }
 
 /**
- * A parsed document as data (read it only when it has no errors). Throws a DocumentDataError, at
- * the node concerned where there is one, for a document whose aliases or keys cannot be read.
+ * A parsed document as data (read it only when it has no errors). Throws a DocumentDataError, and
+ * nothing else, for a document that cannot be read: at the alias, merge or key concerned where there
+ * is one, at the document's start for an alias bomb or anything else that fails (say, a stack overflow
+ * on nesting deeper than the reader's stack): one document unreadable, never the whole text.
  */
 export function documentData(doc: Document.Parsed): unknown {
-  return readData(doc, checkAliases(doc));
+  try {
+    return readData(doc, checkAliases(doc));
+  } catch (e) {
+    if (e instanceof DocumentDataError || !(e instanceof Error)) throw e;
+    throw new DocumentDataError(e.message, contentStart(doc));
+  }
+}
+
+/** Where and why a document cannot be read (documentData's error), as every reader reports it: `canopy validate`, the Validate page and the builder's YAML pane. */
+export function documentDataProblem(error: DocumentDataError, lineCounter: LineCounter): { message: string; line: number; column: number } {
+  const at = lineCounter.linePos(error.offset);
+  return { message: shortParseMessage(error.message), line: at.line, column: at.col };
 }
 
 export function parseManifests(text: string): ParsedManifests {
@@ -465,8 +478,8 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
     errors.push(...docErrors);
     // An empty document (a trailing or doubled `---`, as kubectl and helm write) is not an object and not an error.
     if (isEmptyDocument(doc) && docErrors.length === 0) return;
-    const fail = (message: string, at = start): ManifestDocument => {
-      const err = { message, line: at.line, column: at.col, document: index };
+    const fail = (message: string, at = { line: start.line, column: start.col }): ManifestDocument => {
+      const err = { message, line: at.line, column: at.column, document: index };
       errors.push(err);
       return manifestDocument({ index, item: null, object: null, line: start.line, warnings: [], errors: [...docErrors, err], yaml: doc, source: doc });
     };
@@ -478,9 +491,10 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
     try {
       object = documentData(doc);
     } catch (e) {
-      // An alias bomb or an alias yaml cannot read: one document unreadable, not the whole run.
+      // One document unreadable, not the whole run (documentData throws nothing else for an Error).
       if (!(e instanceof DocumentDataError)) throw e;
-      documents.push(fail(shortParseMessage(e.message), lineCounter.linePos(e.offset)));
+      const problem = documentDataProblem(e, lineCounter);
+      documents.push(fail(problem.message, problem));
       return;
     }
     if (!isRecord(object)) {
