@@ -274,7 +274,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [interactive]);
 
-  // New data: repaint (changed cells only when just pods changed). A new grouping refits the view.
+  // New data: repaint (changed cells only when just pods changed). A new grouping keeps a person's zoom on the same nodes (regroupedTransform), else refits.
   useEffect(() => {
     const previous = modelRef.current.layout;
     modelRef.current = model;
