@@ -88,20 +88,38 @@ export interface Pinning {
   explain(placement: GangPlacement, pins: readonly Pin[] | undefined): GangPlacement;
 }
 
+// Per pods array (the tab's ClusterState replaces it when a pod changes, never edits it in place).
+const boundByGangMemo = new WeakMap<readonly PodInfo[], ReadonlyMap<string, readonly PodInfo[]>>();
+
+/**
+ * The bound, not terminal pods of `pods` per gang ("namespace/gang", by their grove.io/podgang label),
+ * built once per pods array: the pins read a running gang's pods from it, and health (lib/workloads),
+ * which runs per stack on every render of the workloads list, reads each stack's own gangs' pods.
+ */
+export function boundPodsByGang(pods: readonly PodInfo[]): ReadonlyMap<string, readonly PodInfo[]> {
+  const known = boundByGangMemo.get(pods);
+  if (known) return known;
+  const index = new Map<string, PodInfo[]>();
+  for (const p of pods) {
+    const gang = p.labels[LABEL_PODGANG];
+    if (p.terminal || !p.nodeName || !gang) continue;
+    const key = `${p.namespace}/${gang}`;
+    const list = index.get(key);
+    if (list) list.push(p);
+    else index.set(key, [p]);
+  }
+  boundByGangMemo.set(pods, index);
+  return index;
+}
+
 /** Pins over one ClusterState: its running pods and free GPUs are indexed once for every gang asked about. */
 export function pinning(state: ClusterState): Pinning {
   const nodes = new Map<string, NodeInfo>(state.nodes.map((n) => [n.name, n]));
-  const runningByGang = new Map<string, PodInfo[]>();
+  const runningByGang = boundPodsByGang(state.pods);
   const usedGpus = new Map<string, number>();
   for (const p of state.pods) {
     if (p.terminal || !p.nodeName) continue;
     usedGpus.set(p.nodeName, (usedGpus.get(p.nodeName) ?? 0) + p.requests.gpu);
-    const gang = p.labels[LABEL_PODGANG];
-    if (!gang) continue;
-    const key = `${p.namespace}/${gang}`;
-    const list = runningByGang.get(key);
-    if (list) list.push(p);
-    else runningByGang.set(key, [p]);
   }
   const running = (namespace: string, gang: string) => runningByGang.get(`${namespace}/${gang}`) ?? [];
   /**

@@ -37,13 +37,13 @@
  */
 import type { ClusterState, NodeInfo, PodInfo, TopologyInfo } from '../cluster/state';
 import type { Condition, LastError } from '../grove/meta';
-import { LABEL_PODGANG } from '../grove/labels';
 import { DEFAULT_TERMINATION_DELAY } from '../grove/podcliqueset';
 import { parseGoDuration } from '../grove/validate/duration';
 import { isLiveStage, isUnschedulable, LIVE_STAGES, podCondition, type PodObject, type StageCounts } from './pods';
 import { workloadDeletion } from './deletion';
 import { plural } from './plural';
 import { placePendingGangs } from './placement';
+import { boundPodsByGang } from '../placement/pin';
 import { unmetRequiredPacks } from './packs';
 import type { CliqueNode, PodNode, ScalingGroupNode, WorkloadTree } from './tree';
 
@@ -588,30 +588,6 @@ function oldestFirst(pods: readonly PodNode[]): PodNode[] {
 function podWait(pod: PodNode, ms: number | undefined): string {
   const reason = waitingReason(pod);
   return `${pod.name} ${STATUS_WORD[pod.stage] ?? pod.stage}${ms !== undefined ? ` ${formatDuration(ms)}` : ''}${reason ? `: ${reason}` : ''}`;
-}
-
-// Per pods array (the tab's ClusterState replaces it when a pod changes, never edits it in place).
-const boundByGangMemo = new WeakMap<readonly PodInfo[], ReadonlyMap<string, readonly PodInfo[]>>();
-
-/**
- * The bound, not terminal pods of `pods` per gang ("namespace/gang", by their grove.io/podgang label),
- * built once per pods array: health runs per stack on every render of the workloads list, and each
- * stack then reads its own gangs' pods, not every pod of the cluster.
- */
-export function boundPodsByGang(pods: readonly PodInfo[]): ReadonlyMap<string, readonly PodInfo[]> {
-  const known = boundByGangMemo.get(pods);
-  if (known) return known;
-  const index = new Map<string, PodInfo[]>();
-  for (const p of pods) {
-    const gang = p.labels[LABEL_PODGANG];
-    if (p.terminal || !p.nodeName || !gang) continue;
-    const key = `${p.namespace}/${gang}`;
-    const list = index.get(key);
-    if (list) list.push(p);
-    else index.set(key, [p]);
-  }
-  boundByGangMemo.set(pods, index);
-  return index;
 }
 
 // Per node list and topology list (what an empty cluster is made of), per PodCliqueSet: the engine's
