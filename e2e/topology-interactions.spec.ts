@@ -326,6 +326,29 @@ test('a zoomed view shared by link shows the same part of the map on a screen of
     return [first, last].every((p) => p.x >= canvas.left && p.x <= canvas.right && p.y >= canvas.top && p.y <= canvas.bottom);
   }, node);
   expect(inView).toBe(true);
+  // Untouched, the link's view stays the link's when the window (and with it the map's box, width and
+  // height) changes: the same centre and scale, not the same pixels. The box taking its height after
+  // the page measured its width is such a resize, right after opening.
+  const canvasBox = () => receiver.getByTestId('heatmap-canvas').boundingBox().then((b) => b!);
+  const narrow = await canvasBox();
+  await receiver.setViewportSize({ width: 1100, height: 900 });
+  // (Past 1024 px the side column takes its share: the map's box is narrower, and shorter.)
+  await expect.poll(async () => (await canvasBox()).width).not.toBe(narrow.width);
+  await expect.poll(async () => (await canvasBox()).height).not.toBe(narrow.height);
+  const resized = await mapView(receiver);
+  expect(Math.abs(resized.x - made.x)).toBeLessThan(0.2);
+  expect(Math.abs(resized.y - made.y)).toBeLessThan(0.2);
+  expect(resized.scale).toBeCloseTo(made.scale, 2);
+  // Once the person moves it, it is theirs: a resize keeps what is on screen where it is.
+  const wide = await canvasBox();
+  await receiver.mouse.move(wide.x + wide.width / 2, wide.y + wide.height / 2);
+  await receiver.mouse.down();
+  await receiver.mouse.move(wide.x + wide.width / 2 - 60, wide.y + wide.height / 2 - 30, { steps: 5 });
+  await receiver.mouse.up();
+  const panned = await receiver.evaluate(() => window.__canopyHeatmap!.currentZoom()!);
+  await receiver.setViewportSize({ width: 800, height: 900 });
+  await expect.poll(async () => (await canvasBox()).width).not.toBe(wide.width);
+  expect(await receiver.evaluate(() => window.__canopyHeatmap!.currentZoom())).toEqual(panned);
   await receiver.close();
   // The URL holds the view in layout units (v=x,y,scale), no pixels.
   expect(param(page, 'v')).not.toBeNull();

@@ -161,22 +161,33 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
   const origin = useRef<ZoomOrigin>('initial');
   const mark = (o: ZoomOrigin) => {
     origin.current = combineOrigin(origin.current, o);
+    linkedView.current = null;
   };
+  /**
+   * The view a link opened (initialZoom), while nobody has moved it since: it is held in the link's
+   * terms (centre and scale against the fit), so a resize, such as the box taking its height once the
+   * page has measured its width, shows the same part of the map again instead of keeping pixels.
+   */
+  const linkedView = useRef<ViewZoom | null>(null);
   const layoutSignature = useRef<string | null>(null);
   /** The layout the non-interactive view was last fitted to (same object while only pods change). */
   const fittedLayout = useRef<HeatmapModel['layout'] | null>(null);
 
   /**
    * Resize the canvas, keeping the view: the fitted view (nobody zoomed or panned since) is fitted
-   * again; a person's view keeps its transform, so what is on screen stays where it is (the box grows
-   * or shrinks at its right and bottom edges). Before the first size, only the resize.
+   * again, and a link's untouched view is taken again from the link; a person's view keeps its
+   * transform, so what is on screen stays where it is (the box grows or shrinks at its right and
+   * bottom edges). Before the first size, only the resize.
    */
   const resizeKeepingView = (r: HeatmapRenderer, width: number, height: number) => {
     const before = r.size;
     const wasFitted = sized.current && isFittedView(r.getTransform(), r.fitTransform(modelRef.current.layout));
     r.resize(width, height);
     if (!sized.current || width <= 0 || (r.size.width === before.width && r.size.height === before.height)) return;
-    if (wasFitted || !interactive) apply(r.fitTransform(modelRef.current.layout));
+    const linked = linkedView.current;
+    const fitted = r.fitTransform(modelRef.current.layout);
+    if (linked && interactive) apply(transformOfZoom(linked, r.size, fitted.k));
+    else if (wasFitted || !interactive) apply(fitted);
   };
 
   const apply = (t: ZoomState, animate = false) => {
@@ -257,6 +268,7 @@ export const HeatmapCanvas = forwardRef<HeatmapCanvasHandle, HeatmapCanvasProps>
         fittedLayout.current = modelRef.current.layout;
         const fitted = renderer.fitTransform(modelRef.current.layout);
         apply(initial ? transformOfZoom(initial, renderer.size, fitted.k) : fitted);
+        linkedView.current = initial && initial.kind === 'map' ? initial : null;
       }
       // Observers run after layout and before paint: drawing now shows the picture in this frame,
       // where a frame later would first show the canvas blank (resizing clears it).
