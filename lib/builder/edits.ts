@@ -10,7 +10,7 @@ import { STARTUP_EXPLICIT, STARTUP_IN_ORDER } from '../grove/podcliqueset';
 import { CONTAINER_LISTS, containerPath, containersOf, jsonPath, type ContainerList } from './containers';
 import { deleteListItems, ensureSeq, pcsDocument, readBuilderText, setOrDelete, writeEdited, writeValue, type Path } from './document';
 import { cliqueOfRef, cycleAmong, cycleThrough, edgesOnceExplicit, graphFromObject, type BuilderGraph, type CliqueNode, type RoleKind, type SharingNode } from './graph';
-import { wiringToJoin } from './sglangWiring';
+import { wiringToJoin } from '../grove/sglang';
 import { cliqueForKind, type Flavour } from './templates';
 
 export type EditResult =

@@ -7,13 +7,12 @@
  */
 import { diffObjects, type FieldChange } from '../cluster/diff';
 import type { ValidationContext } from '../grove/check';
-import type { Finding, ManifestReport } from '../grove/findings';
+import type { ManifestReport } from '../grove/findings';
 import type { ManifestDocument, ParsedManifests } from '../grove/manifest';
 import { documentData, DocumentDataError, parseYamlDocuments, positionOf, stringifyObject } from '../grove/manifest';
 import { isRecord, type KubeObject } from '../grove/meta';
 import { writeEdited } from './document';
 import type { RevisionReads } from './revision';
-import { sglangFindings } from './sglangWiring';
 
 const PODCLIQUESET = 'PodCliqueSet';
 /** The rule prefix of validateUpdate's findings that compare with the running object (lib/grove/validate/update.ts). */
@@ -172,8 +171,7 @@ export interface LiveCheckedReport {
 /**
  * The builder's findings: each PodCliqueSet that names a running one (runningTargets) is checked as an
  * update of it (validateUpdate, as the apply's dry run does), and the findings that compare with it say
- * so ("updates default/mixtral-agg: …"); every other document is checked as new. Each PodCliqueSet's
- * SGLang multi-node wiring is checked too (sglangFindings: Grove accepts it, the server would not start).
+ * so ("updates default/mixtral-agg: …"); every other document is checked as new.
  */
 export function checkAgainstRunning(reads: RevisionReads, text: string, context: ValidationContext, targets: Record<string, Record<string, unknown>>, defaultNamespace: string | null): LiveCheckedReport {
   const updates: Record<number, string> = {};
@@ -183,7 +181,7 @@ export function checkAgainstRunning(reads: RevisionReads, text: string, context:
     if (before && key) updates[d.index] = key;
     return before;
   };
-  const report = withWiringFindings(reads.check(text, context, previous), reads.manifests(text));
+  const report = reads.check(text, context, previous);
   if (Object.keys(updates).length === 0) return { report, updates };
   return {
     updates,
@@ -195,27 +193,5 @@ export function checkAgainstRunning(reads: RevisionReads, text: string, context:
         return { ...doc, findings: doc.findings.map((f) => (f.rule.startsWith(UPDATE_RULE) ? { ...f, message: `updates ${key}: ${f.message}` } : f)) };
       }),
     },
-  };
-}
-
-/** The report with each PodCliqueSet document's sglangFindings added at their line:column, in line order. */
-function withWiringFindings(report: ManifestReport, parsed: ParsedManifests): ManifestReport {
-  const added = new Map<number, Finding[]>();
-  for (const d of parsed.documents) {
-    if (d.kind !== PODCLIQUESET || d.item !== null || !isRecord(d.object)) continue;
-    const found = sglangFindings(d.object).map((f) => {
-      const pos = positionOf(d.yaml, f.path, parsed.lineCounter);
-      return pos ? { ...f, line: pos.line, column: pos.column } : f;
-    });
-    if (found.length > 0) added.set(d.index, found);
-  }
-  if (added.size === 0) return report;
-  return {
-    ...report,
-    documents: report.documents.map((doc) => {
-      const more = added.get(doc.index);
-      if (!more) return doc;
-      return { ...doc, findings: [...doc.findings, ...more].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
-    }),
   };
 }

@@ -7,7 +7,7 @@ import { findingTarget } from './findings';
 import { graphFromObject } from './graph';
 import { checkAgainstRunning } from './liveStack';
 import { RevisionReads } from './revision';
-import { LEADER_ADDR_RULE, NODE_COUNT_RULE, NODE_RANK_RULE, serverWiring, sglangFindings } from './sglangWiring';
+import { LEADER_ADDR_RULE, NODE_COUNT_RULE, NODE_RANK_RULE, serverWiring, sglangFindings } from '../grove/sglang';
 import { FLAVOURS, STACK_TEMPLATES, stackText } from './templates';
 
 type Json = Record<string, any>;
@@ -32,7 +32,7 @@ function findings(text: string) {
   if (!read.ok) throw new Error(read.message);
   const graph = graphFromObject(read.object);
   const found = checkAgainstRunning(new RevisionReads(), text, {}, {}, null).report.documents[0]!.findings;
-  return found.filter((f) => f.rule.startsWith('builder.sglang.')).map((f) => ({ ...f, target: findingTarget(graph, f.path) }));
+  return found.filter((f) => f.rule.startsWith('sglang.')).map((f) => ({ ...f, target: findingTarget(graph, f.path) }));
 }
 
 describe('an SGLang palette clique added into a scaling group of a template', () => {

@@ -7,6 +7,8 @@ import type { DocumentReport, Finding, ManifestReport } from './findings';
 import { GROVE_API_VERSION } from './labels';
 import { parseManifests, positionOf, type ManifestDocument, type ParsedManifests } from './manifest';
 import { isRecord } from './meta';
+import { PODCLIQUESET_KIND } from './podcliqueset';
+import { sglangFindings } from './sglang';
 import { isGroveObject, validate, validateUpdate, type ValidationContext } from './validate';
 
 export type { ValidationContext } from './validate';
@@ -51,7 +53,7 @@ export function checkManifests(parsed: ParsedManifests, context: ValidationConte
       const ctx = withFileBindings(context, own, d.object);
       const before = previous?.(d);
       const checked = before === undefined ? validate(d.object, ctx) : validateUpdate(before, d.object, ctx);
-      const findings: Finding[] = capFindings([...d.warnings, ...checked]).map((f) => {
+      const findings: Finding[] = capFindings([...d.warnings, ...checked, ...workloadFindings(d)]).map((f) => {
         const pos = positionOf(d.yaml, f.path, parsed.lineCounter);
         return pos ? { ...f, line: pos.line, column: pos.column } : f;
       });
@@ -59,6 +61,14 @@ export function checkManifests(parsed: ParsedManifests, context: ValidationConte
       return { index: d.index, apiVersion: d.apiVersion, kind: d.kind, name: d.name, checked: isGroveObject(d.object), line: d.line, findings };
     });
   return { documents, parseErrors: parsed.errors };
+}
+
+/**
+ * What Grove accepts but the workload would not run with: a PodCliqueSet's SGLang multi-node wiring
+ * (sglangFindings), as warnings. Not part of validate: Grove's webhook does not say it.
+ */
+function workloadFindings(d: ManifestDocument): Finding[] {
+  return d.kind === PODCLIQUESET_KIND && isGroveObject(d.object) && isRecord(d.object) ? sglangFindings(d.object) : [];
 }
 
 /** The ClusterTopologyBindings of a text (name → levels), for the builder's topology choices. */

@@ -6,19 +6,23 @@
  * Grove accepts any of it; a wrong address or two pods of one rank leave the server waiting forever.
  *
  * This reads that wiring from a clique's containers (only the forms it can be sure of), checks it per
- * scaling group (sglangFindings) and works out what a clique joining a group must say (wiringToJoin).
+ * scaling group (sglangFindings: checkManifests adds them to every PodCliqueSet's findings, so the
+ * Validate page, `canopy validate` and the builder say the same) and works out what a clique joining a
+ * group must say (wiringToJoin, for the builder's edits).
  */
-import { ENV } from '../grove/labels';
-import type { Finding } from '../grove/findings';
-import { isRecord, pointer } from '../grove/meta';
-import type { Path } from './document';
+import type { Finding } from './findings';
+import { ENV } from './labels';
+import { isRecord, pointer } from './meta';
+
+/** Where a string is under a clique: object keys and array indexes. */
+type Path = readonly (string | number)[];
 
 const SERVER = /\bsglang\.launch_server\b/;
 const POD_INDEX = ENV.pclqPodIndex;
 const GROUP_PODS = ENV.pcsgTemplateNumPods;
-export const LEADER_ADDR_RULE = 'builder.sglang.leaderAddress';
-export const NODE_RANK_RULE = 'builder.sglang.nodeRank';
-export const NODE_COUNT_RULE = 'builder.sglang.nodeCount';
+export const LEADER_ADDR_RULE = 'sglang.leaderAddress';
+export const NODE_RANK_RULE = 'sglang.nodeRank';
+export const NODE_COUNT_RULE = 'sglang.nodeCount';
 
 /** A string of a container (a command or args item, an env value) and where it is, under the clique. */
 interface Located {

@@ -71,6 +71,39 @@ describe('canopy validate', () => {
     ]);
   });
 
+  it("warns, with line:column, of SGLang multi-node wiring Grove accepts but the server would not start with, as the builder does", () => {
+    // Two cliques of one scaling group whose pods all pass --node-rank 0: the server never starts.
+    const sglang = (name: string) => `      - name: ${name}
+        spec:
+          roleName: ${name}
+          replicas: 1
+          podSpec:
+            containers:
+              - name: sglang
+                image: lmsysorg/sglang
+                args: [python3, -m, sglang.launch_server, --nnodes, "2", --node-rank, "0"]
+`;
+    const text = `apiVersion: grove.io/v1alpha1
+kind: PodCliqueSet
+metadata:
+  name: sgl
+spec:
+  replicas: 1
+  template:
+    cliques:
+${sglang('leader')}${sglang('worker')}    podCliqueScalingGroups:
+      - name: decode
+        cliqueNames: [leader, worker]
+`;
+    const p = file('sglang.yaml', text);
+    const r = canopy(['validate', p]);
+    expect(r.code).toBe(0);
+    // Line 26, column 87: the worker's "0", the value of its --node-rank.
+    expect(r.stdout).toBe(
+      `${p}:26:87: warning: PodCliqueSet/sgl: /spec/template/cliques/1/spec/podSpec/containers/0/args/6: worker's pods take SGLang node rank 0 in scaling group decode, but rank 0 is leader-0's already: each of the 2 pods of a group replica needs a rank of its own, 0 to 1, or the server never starts. [sglang.nodeRank]\n`,
+    );
+  });
+
   it('reads standard input for -', () => {
     const r = canopy(['validate', '-o', 'json', '-'], BAD);
     expect(r.code).toBe(1);

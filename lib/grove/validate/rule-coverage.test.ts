@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
 const GROVE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PREFIXES = ['schema', 'topology', 'pcs', 'clique', 'pcsg', 'podSpec', 'scheduler', 'mnnvl', 'immutable', 'binding', 'meta', 'canopy', 'object'];
+const PREFIXES = ['schema', 'topology', 'pcs', 'clique', 'pcsg', 'podSpec', 'scheduler', 'mnnvl', 'immutable', 'binding', 'meta', 'canopy', 'object', 'sglang'];
 // Rule ids are single-quoted string literals in the sources (doc comments use backticks).
 const RULE = new RegExp(`'(${PREFIXES.join('|')})\\.([A-Za-z]+)'`, 'g');
 
