@@ -6,7 +6,7 @@
  * knows nothing about survive every edit.
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, Scalar, visit, YAMLMap, YAMLSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
-import { documentData, DocumentDataError, documentDataProblem, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
+import { documentData, DocumentDataError, documentDataProblem, expansionBudget, parseYamlDocuments, writeStyleOf, writeYamlDocuments, type ParsedYaml } from '../grove/manifest';
 import { isRecord } from '../grove/meta';
 import { PODCLIQUESET_KIND } from '../grove/podcliqueset';
 import { jsonPath } from './containers';
@@ -47,10 +47,11 @@ export function readParsedText(parsed: ParsedYaml, text: string): ReadResult {
   if (e) return { ok: false, message: e.message, line: e.line, column: e.column };
   let object: Record<string, unknown> | undefined;
   let pcsIndex = -1;
+  const budget = expansionBudget(documents);
   for (let i = 0; i < documents.length && !object; i++) {
     let js: unknown;
     try {
-      js = documentData(documents[i]!);
+      js = documentData(documents[i]!, budget);
     } catch (error) {
       // An alias bomb, a self-alias, a bad merge: refused like a syntax error, where the Validate page puts it.
       if (!(error instanceof DocumentDataError)) throw error;

@@ -9,7 +9,7 @@ import { diffObjects, type FieldChange } from '../cluster/diff';
 import type { ValidationContext } from '../grove/check';
 import type { ManifestReport } from '../grove/findings';
 import type { ManifestDocument, ParsedManifests } from '../grove/manifest';
-import { documentData, DocumentDataError, parseYamlDocuments, positionOf, stringifyObject } from '../grove/manifest';
+import { documentData, DocumentDataError, expansionBudget, parseYamlDocuments, positionOf, stringifyObject } from '../grove/manifest';
 import { isRecord, type KubeObject } from '../grove/meta';
 import { writeEdited } from './document';
 import type { RevisionReads } from './revision';
@@ -143,7 +143,8 @@ export function withResourceVersion(text: string, loaded: LoadedStack | null, de
   if (parsed.errors.length > 0) return text;
   let objects: unknown[];
   try {
-    objects = parsed.documents.map((d) => documentData(d));
+    const budget = expansionBudget(parsed.documents);
+    objects = parsed.documents.map((d) => documentData(d, budget));
   } catch (e) {
     // A document that cannot be read (an alias bomb, a self-alias) goes as it is, as a syntax error does: the apply refuses it, saying where.
     if (e instanceof DocumentDataError) return text;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { LineCounter, parseAllDocuments, type YAMLSeq } from 'yaml';
 import { checkManifestText } from './check';
-import { COLLECTION_KEY_MESSAGE, documentData, manifestsOfYaml, MAX_PARSE_MESSAGE, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
+import { ALIAS_BOMB_MESSAGE, COLLECTION_KEY_MESSAGE, documentData, manifestsOfYaml, MAX_PARSE_MESSAGE, parseManifests, parseYamlDocuments, positionOf, serializeManifests, stringifyObject, stringifyObjects, writeYamlDocuments } from './manifest';
 
 const PCS_WITH_NULLS = `# a PodCliqueSet with nulls the apiserver would prune
 apiVersion: grove.io/v1alpha1
@@ -116,6 +116,21 @@ describe('parseManifests: read as kubectl reads', () => {
       ['a', 0],
       [null, 1],
     ]);
+  });
+
+  test('the limit is the text\'s: documents each under it alone are refused once together they stand for more', () => {
+    // Each stands for 66,666 nodes through its aliases; a text of a few hundred written nodes may stand for 100,000.
+    const anchors = ['x0: &a [x,x,x,x,x,x,x,x,x,x]', 'x1: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'x2: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'x3: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]'];
+    const doc = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels: {${anchors.join(', ')}}\ndata: {args: [*d,*d,*d,*d,*d,*d]}\n`;
+    for (const name of ['one', 'two', 'three']) expect(parseManifests(doc(name)).errors, name).toEqual([]);
+    const together = parseManifests([doc('one'), doc('two'), doc('three')].join('---\n'));
+    expect(together.documents.map((d) => [d.name, d.errors.map((e) => [e.message, e.line, e.column])])).toEqual([
+      ['one', []],
+      [null, [[ALIAS_BOMB_MESSAGE, 8, 1]]],
+      [null, [[ALIAS_BOMB_MESSAGE, 15, 1]]],
+    ]);
+    // A document with no aliases spends nothing: after the first, a plain one is read.
+    expect(parseManifests([doc('one'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plain}\n'].join('---\n')).errors).toEqual([]);
   });
 
   test('one large anchor named many times is an alias bomb by its size, refused at once (yaml weighed it by the aliases inside it, and let it through)', () => {

@@ -145,20 +145,52 @@ function detectWriteStyle(doc: Document, text: string): WriteStyle {
 }
 
 /** What a document that repeats too much through aliases reads as (a parse error at the document's start, where `canopy validate` and the editors have always put it). */
-export const ALIAS_BOMB_MESSAGE = 'too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)';
+export const ALIAS_BOMB_MESSAGE = 'too many alias expansions (the text repeats its anchors too often to be read; write the repeated parts out)';
 
 /** What a list or mapping used as a mapping key reads as (kubectl's reader, sigs.k8s.io/yaml, refuses such a key too). */
 export const COLLECTION_KEY_MESSAGE = 'a mapping key must be a string, number or boolean, not a list or mapping';
 
 /**
- * How many nodes a document may stand for once its aliases are read out: ten times the nodes written,
- * and at least 100,000 (a few hundred copies of a container spec). yaml's maxAliasCount weighs an alias
- * by the aliases inside its anchor, not by its size: one anchored list of 20,000 items named by 1,500
- * aliases (108 KB) passed it and stood for 30 million nodes, which every reader of the data (null
- * pruning, validation) walks one by one: 25 s with the server's event loop held.
+ * How many nodes the documents of one text may stand for once their aliases are read out: ten times
+ * the nodes written, and at least 100,000 (a few hundred copies of a container spec). yaml's
+ * maxAliasCount weighs an alias by the aliases inside its anchor, not by its size: one anchored list of
+ * 20,000 items named by 1,500 aliases (108 KB) passed it and stood for 30 million nodes, which every
+ * reader of the data (null pruning, validation) walks one by one: 25 s with the server's event loop
+ * held. The limit is the text's, not each document's, so it holds for the body as said: a document
+ * each, every one under 100,000 nodes, made a 1 MiB body stand for 170 million nodes (2,563 of 400
+ * bytes, 66,666 each; reading and checking them took 1.9 s there against 0.5 s with one limit).
  */
 const EXPANSION_PER_WRITTEN_NODE = 10;
 const MIN_EXPANSION_LIMIT = 100_000;
+
+/** The nodes the documents of one text may still stand for (see EXPANSION_PER_WRITTEN_NODE); documentData spends it. */
+export interface ExpansionBudget {
+  readonly limit: number;
+  spent: number;
+  /** Whether each document counted has an alias or merge key (one that has none spends nothing). */
+  readonly aliased: ReadonlyMap<Document, boolean>;
+}
+
+/** The budget of the documents of one text: read them all with it, so that together they stay in the limit. */
+export function expansionBudget(documents: readonly Document[]): ExpansionBudget {
+  let written = 0;
+  const aliased = new Map<Document, boolean>();
+  for (const doc of documents) {
+    let found = false;
+    try {
+      visit(doc, {
+        Node(_, node) {
+          written++;
+          if (!found && (isAlias(node) || isMergeKey(node))) found = true;
+        },
+      });
+    } catch {
+      // A document that cannot be walked (nesting past the stack) adds nothing: documentData refuses it at its start.
+    }
+    aliased.set(doc, found);
+  }
+  return { limit: Math.max(MIN_EXPANSION_LIMIT, EXPANSION_PER_WRITTEN_NODE * written), spent: 0, aliased };
+}
 
 /** Why a document's data cannot be read, at the node that makes it so (`offset` in the text). */
 export class DocumentDataError extends Error {
@@ -192,26 +224,17 @@ function isMergeKey(node: unknown): node is Scalar {
 /**
  * Checks a document's aliases without reading any of them out: every node is visited once, and an
  * alias counts the nodes its anchor stands for (known once the anchor has been visited; an alias
- * names the last anchor of its name before it, as yaml resolves it). Throws a DocumentDataError at
- * the first alias past the expansion limit (placed at the document's start), or at an alias inside
- * its own anchor (data without end; go-yaml refuses it too). Returns each alias's anchor (an alias
- * naming none is left out).
+ * names the last anchor of its name before it, as yaml resolves it). A document with aliases spends
+ * its nodes so counted from `budget`. Throws a DocumentDataError at the first alias past the budget
+ * (placed at the document's start), or at an alias inside its own anchor (data without end; go-yaml
+ * refuses it too). Returns each alias's anchor (an alias naming none is left out).
  */
-function checkAliases(doc: Document.Parsed): Map<Node, Node> {
+function checkAliases(doc: Document.Parsed, budget: ExpansionBudget): Map<Node, Node> {
   const targets = new Map<Node, Node>(); // alias → its anchor
-  let written = 0;
-  let aliasesOrMerges = 0;
-  visit(doc, {
-    Node(_, node) {
-      written++;
-      if (isAlias(node) || isMergeKey(node)) aliasesOrMerges++;
-    },
-  });
-  if (aliasesOrMerges === 0) return targets;
-  const limit = Math.max(MIN_EXPANSION_LIMIT, EXPANSION_PER_WRITTEN_NODE * written);
+  // A document the budget did not count is counted on its own.
+  if (!(budget.aliased.get(doc) ?? expansionBudget([doc]).aliased.get(doc))) return targets;
   const anchors = new Map<string, Node>();
   const standsFor = new Map<Node, number>(); // anchored nodes visited to their end
-  let reached = 0;
   const size = (node: unknown): number => {
     if (isAlias(node)) {
       const anchor = anchors.get(node.source);
@@ -219,12 +242,12 @@ function checkAliases(doc: Document.Parsed): Map<Node, Node> {
       const nodes = standsFor.get(anchor);
       if (nodes === undefined) throw new DocumentDataError(`the alias *${node.source} is inside its own anchor &${node.source}: its data would repeat without end`, offsetOf(node));
       targets.set(node, anchor);
-      reached += nodes;
-      if (reached > limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, contentStart(doc));
+      budget.spent += nodes;
+      if (budget.spent > budget.limit) throw new DocumentDataError(ALIAS_BOMB_MESSAGE, contentStart(doc));
       return nodes;
     }
     if (!isNode(node)) return 0;
-    reached++;
+    budget.spent++;
     if (node.anchor) anchors.set(node.anchor, node);
     let nodes = 1;
     if (isCollection(node)) {
@@ -447,10 +470,11 @@ function shortParseMessage(message: string): string {
  * nothing else, for a document that cannot be read: at the alias, merge or key concerned where there
  * is one, at the document's start for an alias bomb or anything else that fails (say, a stack overflow
  * on nesting deeper than the reader's stack): one document unreadable, never the whole text.
+ * `budget`: the text's (expansionBudget of all its documents), when the text has more than this one.
  */
-export function documentData(doc: Document.Parsed): unknown {
+export function documentData(doc: Document.Parsed, budget: ExpansionBudget = expansionBudget([doc])): unknown {
   try {
-    return readData(doc, checkAliases(doc));
+    return readData(doc, checkAliases(doc, budget));
   } catch (e) {
     if (e instanceof DocumentDataError || !(e instanceof Error)) throw e;
     throw new DocumentDataError(e.message, contentStart(doc));
@@ -472,6 +496,7 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
   const { documents: list, errors: syntaxErrors, lineCounter } = parsed;
   const documents: ManifestDocument[] = [];
   const errors: ParseError[] = [];
+  const budget = expansionBudget(list);
   list.forEach((doc, index) => {
     const start = lineCounter.linePos(contentStart(doc));
     const docErrors = syntaxErrors.filter((e) => e.document === index);
@@ -489,7 +514,7 @@ export function manifestsOfYaml(parsed: ParsedYaml): ParsedManifests {
     }
     let object: unknown;
     try {
-      object = documentData(doc);
+      object = documentData(doc, budget);
     } catch (e) {
       // One document unreadable, not the whole run (documentData throws nothing else for an Error).
       if (!(e instanceof DocumentDataError)) throw e;

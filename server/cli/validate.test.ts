@@ -181,7 +181,7 @@ describe('canopy validate: what kubectl would read', () => {
     const good = file('good-too.yaml', GOOD);
     const r = canopy(['validate', p, good]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`${p}:1:1: error: too many alias expansions (the document repeats its anchors too often to be read; write the repeated parts out)\n`);
+    expect(r.stderr).toBe(`${p}:1:1: error: too many alias expansions (the text repeats its anchors too often to be read; write the repeated parts out)\n`);
     expect(r.stdout).toBe(`${good}: PodCliqueSet/llm: ok\n`);
     const json = canopy(['validate', '-o', 'json', p, good]);
     expect(json.code).toBe(2);
