@@ -8,8 +8,8 @@
 import { diffObjects, type FieldChange } from '../cluster/diff';
 import type { ValidationContext } from '../grove/check';
 import type { ManifestReport } from '../grove/findings';
-import type { ManifestDocument, ParsedManifests } from '../grove/manifest';
-import { documentData, DocumentDataError, expansionBudget, parseYamlDocuments, positionOf, stringifyObject } from '../grove/manifest';
+import type { ManifestDocument } from '../grove/manifest';
+import { documentData, DocumentDataError, expansionBudget, parseYamlDocuments, stringifyObject } from '../grove/manifest';
 import { isRecord, type KubeObject } from '../grove/meta';
 import { writeEdited } from './document';
 import type { RevisionReads } from './revision';
