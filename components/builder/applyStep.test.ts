@@ -72,6 +72,9 @@ describe('a failed apply', () => {
     const two = [{ field: 'a', message: 'x' }, { field: 'b', message: 'y' }];
     expect(messageAndCauses('a: x (and 1 more)', two)).toEqual({ lead: 'a: x (and 1 more)', causes: two });
     expect(messageAndCauses('something else', [{ field: 'a', message: 'x' }]).lead).toBe('something else');
+    // A webhook's error list (Grove's), each cause once, under the webhook's lead.
+    const listed = [{ field: 'spec.a', message: 'Required value' }, { field: 'spec.b', message: 'Invalid value: 1: too, many' }];
+    expect(messageAndCauses('admission webhook "w" denied the request: [spec.a: Required value, spec.b: Invalid value: 1: too, many]', listed)).toEqual({ lead: 'admission webhook "w" denied the request', causes: listed });
   });
 
   test('a 409 lists the conflicting fields with their managers; force is what kubectl --force-conflicts does', () => {
@@ -112,6 +115,9 @@ describe('a failed apply', () => {
     const step = failed({ status: 403, dryRun: true, object: { document: 0, kind: 'Namespace', name: 'team-a' }, message: 'namespaces "team-a" is forbidden' });
     expect(documentHint(step)).toBe('You may not create or read Namespaces. If namespace team-a exists already, remove document 1 (Namespace team-a) from the manifest and apply the rest.');
     expect(documentHint({ ...step, status: 422 })).toBeNull();
+    // A webhook's 403 (controller-runtime's denial) is about the object, not a permission to ask for.
+    expect(documentHint({ ...step, object: { document: 0, kind: 'PodCliqueSet', name: 'x' }, message: 'admission webhook "w" denied the request: no' })).toBeNull();
+    expect(documentHint({ ...step, object: { document: 0, kind: 'PodCliqueSet', name: 'x' } })).toBe('You may not apply document 1 (PodCliqueSet x): remove it from the manifest, or ask for the permission.');
     expect(documentLabel({ document: 2, kind: null, name: null })).toBe('document 3');
   });
 

@@ -2,6 +2,7 @@ import { ActionFailure, type ApplyResult, type ManifestDocumentRef, type Manifes
 import type { ClusterContextState } from '@/components/hooks/clusterContext';
 import { CANOPY_FIELD_MANAGER, managerWords, parseConflictManager } from '../../lib/cluster/fieldManagers';
 import { valueAtFieldPath } from '../../lib/cluster/fieldPathValue';
+import { isWebhookDenial } from '../../lib/cluster/webhookDenial';
 import { parseManifests } from '../../lib/grove/manifest';
 import { isRecord, type KubeObject } from '../../lib/grove/meta';
 import { podCliqueSetPodCount } from '../../lib/grove/pod-count';
@@ -147,11 +148,15 @@ export function progressLines(step: Extract<ApplyStep, { kind: 'failed' }>): { d
 
 /**
  * The message and the causes to show, each once: when the only cause is what the message ends with
- * (the apiserver's `… is invalid: spec.x: Required value`, or Canopy's own `spec.x: …`), the message
- * keeps only its lead and the cause is shown with its field path.
+ * (the apiserver's `… is invalid: spec.x: Required value`, or Canopy's own `spec.x: …`), or the causes
+ * are the error list it ends with (a webhook's `… denied the request: [spec.x: …, spec.y: …]`), the
+ * message keeps only its lead and the causes are shown with their field paths.
  */
 export function messageAndCauses(message: string, causes: Cause[]): { lead: string; causes: Cause[] } {
   const [only] = causes;
+  // Several, as a webhook's error list words them (`…denied the request: [a: x, b: y]`).
+  const list = causes.length > 1 && causes.every((c) => c.field) ? `[${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}]` : null;
+  if (list && message.endsWith(list)) return { lead: message.slice(0, message.length - list.length).replace(/[\s:;,.-]+$/, ''), causes };
   if (causes.length !== 1 || !only) return { lead: message, causes };
   // The longest form the message ends with: `.spec.x: …` (as strict field validation writes it) before `spec.x: …`, which would leave the dot behind.
   const forms = [only.field ? `.${only.field}: ${only.message}` : null, only.field ? `${only.field}: ${only.message}` : null, only.message].filter((f): f is string => !!f);
@@ -344,7 +349,8 @@ export function documentLabel(ref: ManifestDocumentRef): string {
 /** Why the refused document may be left out: a bundled Namespace the user may not create (it may exist already). */
 export function documentHint(step: Extract<ApplyStep, { kind: 'failed' }>): string | null {
   const object = step.object;
-  if (!object || step.status !== 403) return null;
+  // A webhook's refusal is the object's content, whatever its status: asking for a permission would not help.
+  if (!object || step.status !== 403 || isWebhookDenial(step.message)) return null;
   const where = documentLabel(object);
   if (object.kind === 'Namespace') return `You may not create or read Namespaces. If namespace ${object.name} exists already, remove ${where} from the manifest and apply the rest.`;
   return `You may not apply ${where}: remove it from the manifest, or ask for the permission.`;

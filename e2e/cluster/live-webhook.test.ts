@@ -2,8 +2,10 @@
  * A validating admission webhook's refusal reaches Canopy's answer verbatim. Grove's own webhooks
  * cannot run here (the operator is not served by the Go module proxy), so the test registers a webhook
  * of its own with the real apiserver: the apiserver calls it over TLS for PodCliqueSets in one
- * namespace, the webhook denies with a field path in its words, and POST /api/apply (dry-run and real)
- * must hand those words back unchanged, with the apiserver's status, and change nothing.
+ * namespace and denies as Grove's does (controller-runtime's denial of a field.ErrorList's text:
+ * 403 Forbidden, the field paths only in the words), and POST /api/apply (dry-run and real) must hand
+ * those words back unchanged, as the manifest's fault (422 Invalid, each field a cause: not a missing
+ * permission), and change nothing.
  */
 import * as k8s from '@kubernetes/client-node';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +26,10 @@ const kubeConfig = testKubeConfig();
 const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
 const admission = kubeConfig.makeApiClient(k8s.AdmissionregistrationV1Api);
 const WEBHOOK = 'deny-roles.canopy.test';
-const DENIAL = 'spec.template.cliques[3].spec.roleName: Forbidden: the test webhook refuses the role "decode" (a stand-in for Grove\'s webhook)';
+const REFUSED_ROLE = 'Forbidden: the test webhook refuses the role "decode" (a stand-in for Grove\'s webhook)';
+const REFUSED_DELAY = 'Invalid value: "0s": must be greater than 0, as Grove says';
+/** Two errors, as field.ErrorList's aggregate words them. */
+const DENIAL = `[spec.template.cliques[3].spec.roleName: ${REFUSED_ROLE}, spec.template.terminationDelay: ${REFUSED_DELAY}]`;
 
 let namespace = '';
 let server: https.Server;
@@ -56,7 +61,8 @@ beforeAll(async () => {
         JSON.stringify({
           apiVersion: 'admission.k8s.io/v1',
           kind: 'AdmissionReview',
-          response: { uid: review.request.uid, allowed: false, status: { code: 422, reason: 'Invalid', message: DENIAL } },
+          // controller-runtime's admission.Denied: 403 Forbidden whatever the error was.
+          response: { uid: review.request.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: DENIAL } },
         }),
       );
     });
@@ -100,9 +106,13 @@ describe('a webhook’s refusal', () => {
     });
     expect(calls).toBeGreaterThan(0);
     expect(dry.status).toBe(422);
-    const dryBody = (await dry.json()) as { error: { reason: string; message: string; document: number } };
+    const dryBody = (await dry.json()) as { error: { reason: string; message: string; document: number; causes?: { field?: string; message: string }[] } };
     expect(dryBody.error.message).toBe(`admission webhook "${WEBHOOK}" denied the request: ${DENIAL}`);
     expect(dryBody.error.reason).toBe('Invalid');
+    expect(dryBody.error.causes).toEqual([
+      { field: 'spec.template.cliques[3].spec.roleName', message: REFUSED_ROLE },
+      { field: 'spec.template.terminationDelay', message: REFUSED_DELAY },
+    ]);
     expect(dryBody.error.document).toBe(0);
 
     const real = await post('', manifest());

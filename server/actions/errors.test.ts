@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { warningsOf } from '../kube/request';
 import { pointerToFieldPath } from './apply';
+import { isWebhookDenial, webhookDenialCauses } from '../../lib/cluster/webhookDenial';
 import { actionErrorFromStatus, isStaleWrite, refusalOfManifest, staleWriteFailure, strictFieldCauses, typedPatchCauses } from './errors';
 
 describe('actionErrorFromStatus', () => {
@@ -76,6 +77,43 @@ describe('strict field validation', () => {
     expect(refusalOfManifest({ status: 500, reason: 'InternalError', message })).toMatchObject({ status: 422, reason: 'Invalid', causes: [{ field: 'spec.template.bogusField' }] });
     expect(strictFieldCauses('x: .spec.a: field not declared in schema\n.spec.b[0].c: field not declared in schema').map((c) => c.field)).toEqual(['spec.a', 'spec.b[0].c']);
     expect(strictFieldCauses('spec.replicas: Invalid value')).toEqual([]);
+  });
+});
+
+describe("a webhook's denial", () => {
+  // Grove's PodCliqueSet webhook returns field.ErrorList.ToAggregate(); controller-runtime denies a plain
+  // error with 403 Forbidden and its text, and the apiserver prefixes the webhook's name.
+  const denied = (text: string) => `admission webhook "podcliqueset-validating-webhook.grove.io" denied the request: ${text}`;
+
+  it('of the fields of a manifest is a 422 Invalid with those fields as causes, not a missing permission; the words stay verbatim', () => {
+    const one = denied('spec.template.topologyConstraint: Forbidden: topology constraints are not allowed when Topology Aware Scheduling is disabled');
+    expect(actionErrorFromStatus(403, { kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403, message: one }).toJSON()).toEqual({
+      status: 422,
+      reason: 'Invalid',
+      message: one,
+      causes: [{ field: 'spec.template.topologyConstraint', message: 'Forbidden: topology constraints are not allowed when Topology Aware Scheduling is disabled' }],
+    });
+    // Several errors: `[a, b]`; a detail may hold commas, a path may hold a key in brackets.
+    const several = denied('[spec.template.cliques[0].spec.roleName: Required value, metadata.annotations[grove.io/auto-mnnvl]: Invalid value: "yes": must be "true", "false" or absent, spec.replicas: Invalid value: -1: must be greater than or equal to 0]');
+    expect(actionErrorFromStatus(403, { reason: 'Forbidden', code: 403, message: several }).causes).toEqual([
+      { field: 'spec.template.cliques[0].spec.roleName', message: 'Required value' },
+      { field: 'metadata.annotations[grove.io/auto-mnnvl]', message: 'Invalid value: "yes": must be "true", "false" or absent' },
+      { field: 'spec.replicas', message: 'Invalid value: -1: must be greater than or equal to 0' },
+    ]);
+  });
+
+  it('that names no field stays as the apiserver sent it; a webhook that gave causes keeps them', () => {
+    const plain = denied('expected an PodCliqueSet object but got *v1.Pod');
+    expect(webhookDenialCauses(plain)).toBeNull();
+    expect(actionErrorFromStatus(403, { reason: 'Forbidden', message: plain }).toJSON()).toEqual({ status: 403, reason: 'Forbidden', message: plain });
+    expect(isWebhookDenial(plain)).toBe(true);
+    // A list that does not start with a field's error is not read: all its words stay in the message.
+    expect(webhookDenialCauses(denied('[something else, spec.a: Required value]'))).toBeNull();
+    // An RBAC refusal is not a webhook's.
+    expect(isWebhookDenial('podcliquesets.grove.io "x" is forbidden: User "u" cannot create resource')).toBe(false);
+    expect(webhookDenialCauses('spec.a: Required value')).toBeNull();
+    const given = actionErrorFromStatus(422, { reason: 'Invalid', message: denied('spec.a: Required value'), details: { causes: [{ field: 'spec.a', message: 'Required value' }] } });
+    expect(given.toJSON()).toMatchObject({ status: 422, causes: [{ field: 'spec.a', message: 'Required value' }] });
   });
 });
 

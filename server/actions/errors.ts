@@ -3,6 +3,7 @@
  * action, verbatim, with the HTTP status and the field paths of `details.causes`.
  */
 import { lastWriter, managerWords, timeWords } from '../../lib/cluster/fieldManagers';
+import { webhookDenialCauses } from '../../lib/cluster/webhookDenial';
 import type { KubeObject } from '../../lib/grove/meta';
 import type { ActionError } from '../sources/types';
 
@@ -57,10 +58,14 @@ export function actionErrorFromStatus(httpStatus: number, body: unknown): Action
 export function refusalOfManifest(error: ActionError): ActionError {
   // Field by field: an ActionFailure's message is not an enumerable property.
   const { status, reason, message, missing, sentResourceVersion } = error;
-  const causes = error.causes && error.causes.length > 0 ? error.causes : strictFieldCauses(message);
+  const given = error.causes && error.causes.length > 0 ? error.causes : null;
+  const causes = given ?? strictFieldCauses(message);
   const typed = status === 500 ? typedPatchCauses(message) : null;
-  const invalid = typed !== null && typed.length > 0;
-  const all = causes.length > 0 ? causes : invalid ? typed : [];
+  // A webhook's denial of the manifest's fields (Grove's: controller-runtime answers 403 Forbidden) is
+  // no missing permission: the fields it names are what to change.
+  const denied = given ? null : webhookDenialCauses(message);
+  const invalid = (typed !== null && typed.length > 0) || (denied !== null && denied.length > 0);
+  const all = causes.length > 0 ? causes : typed && typed.length > 0 ? typed : (denied ?? []);
   return { status: invalid ? 422 : status, reason: invalid ? 'Invalid' : reason, message, ...(all.length > 0 ? { causes: all } : {}), ...(missing ? { missing } : {}), ...(sentResourceVersion ? { sentResourceVersion } : {}) };
 }
 
