@@ -39,6 +39,28 @@ describe('mutable fields (§5.4)', () => {
     expectClean(update(edit));
   });
 
+  // Grove compares with Semantic.DeepEqual: a nil list and an empty one are the same value, so a list
+  // written as [] (or null) and then left out is no change.
+  /** Sets the list (left out when undefined). */
+  const setList = (owner: (p: PcsView) => Json, key: string) => (p: PcsView, value: unknown) => {
+    if (value === undefined) delete owner(p)[key];
+    else owner(p)[key] = value;
+  };
+  test.each<[string, (p: PcsView, value: unknown) => void]>([
+    ['startsAfter', setList((p) => p.cliqueSpec(DECODE), 'startsAfter')],
+    ['clique resourceSharing', setList((p) => p.clique(DECODE), 'resourceSharing')],
+    ['scaling group resourceSharing', setList((p) => p.group(PREFILL), 'resourceSharing')],
+    ['resourceClaimTemplates', setList((p) => p.template, 'resourceClaimTemplates')],
+    ['resourceSharing', setList((p) => p.template, 'resourceSharing')],
+  ])('%s: [] and absent are the same list', (_, set) => {
+    for (const [before, after] of [
+      [[], undefined],
+      [undefined, []],
+    ] as const) {
+      expectClean(update((p) => set(p, after), (p) => set(p, before)));
+    }
+  });
+
   test('re-ordering cliques is allowed with AnyOrder', () => {
     const anyOrder = (p: PcsView) => (p.template.cliqueStartupType = 'CliqueStartupTypeAnyOrder');
     const findings = update((p) => (p.template.cliques as Json[]).reverse(), (p) => {

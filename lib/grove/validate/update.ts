@@ -12,8 +12,17 @@ const err = (path: Path, rule: string, message: string): Finding => ({ path: poi
 const rec = (v: unknown): Rec => (isRecord(v) ? v : {});
 const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
-/** Deep equality of plain JSON data; absent and undefined are equal. */
+/**
+ * Grove's immutability checks compare decoded Go values with Semantic.DeepEqual, for which a nil slice
+ * and an empty one are equal: absent, null and [] are the same list. (Not so for objects: a nil
+ * pointer to a struct is not an empty struct.)
+ */
+const unsetList = (v: unknown): unknown => (v === null || (Array.isArray(v) && v.length === 0) ? undefined : v);
+
+/** Deep equality of plain JSON data as Grove compares an immutable field: absent, undefined, null and [] are equal. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
+  a = unsetList(a);
+  b = unsetList(b);
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
   if (isRecord(a) && isRecord(b)) {
