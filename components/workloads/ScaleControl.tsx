@@ -16,6 +16,7 @@ import Link from 'next/link';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { refusedPermissionText, type Permission } from '../../lib/cluster/capabilities';
 import type { KubeObject } from '../../lib/grove/meta';
+import { LABEL_SCHEDULER_NAME } from '../../lib/grove/labels';
 import type { ScaleResult } from '../../lib/cluster/actions';
 import { minAvailableBreach, previewScale, type GroveObjects, type MinAvailableBreach, type ScalePreview, type ScaleTarget } from '../../lib/placement/preview';
 import { plural } from '../../lib/workloads/plural';
@@ -83,17 +84,19 @@ export function fieldFollowsLiveCount(previewOpen: boolean, edited: boolean): bo
 /**
  * What a scale preview's plan is worked out from (scaleImpact): the cluster's nodes, pods and
  * topologies, why they cannot be had, and the stack's own objects (its PodCliqueSet, scaling groups
- * and PodCliques: the counts it expands with). The page's data is a new object on every stream batch
- * (an Event, another stack's pod); the plan is worked out again only when one of these is another
- * object, as it is when the count moves or the cluster's capacity changes.
+ * and PodCliques: the counts it expands with; of its PodGangs only the scheduler they name, which a
+ * status write leaves as it is). The page's data is a new object on every stream batch (an Event,
+ * another stack's pod); the plan is worked out again only when one of these is another object or
+ * value, as it is when the count moves or the cluster's capacity changes.
  */
 export function scalePlanInputs(data: Pick<WorkloadData, 'state' | 'stateError'>, objects: GroveObjects): readonly unknown[] {
-  return [data.state?.nodes, data.state?.pods, data.state?.topologies, data.stateError, ...objects.podCliqueSets, ...objects.podCliqueScalingGroups, ...objects.podCliques, ...objects.podGangs];
+  const schedulers = objects.podGangs.map((g) => g.metadata?.labels?.[LABEL_SCHEDULER_NAME] ?? '').join(',');
+  return [data.state?.nodes, data.state?.pods, data.state?.topologies, data.stateError, ...objects.podCliqueSets, ...objects.podCliqueScalingGroups, ...objects.podCliques, schedulers];
 }
 
-/** The Grove objects a scale plan reads: the stack's own, as its tree holds them (previewScale reads no PodGangs). */
+/** The Grove objects a scale plan reads: the stack's own, as its tree holds them (its PodGangs say which scheduler the operator gave it). */
 export function stackGroveObjects(tree: WorkloadTree): GroveObjects {
-  return { podCliqueSets: [tree.pcs], podCliqueScalingGroups: tree.scalingGroups.map((g) => g.object), podCliques: tree.podCliques.map((c) => c.object), podGangs: [] };
+  return { podCliqueSets: [tree.pcs], podCliqueScalingGroups: tree.scalingGroups.map((g) => g.object), podCliques: tree.podCliques.map((c) => c.object), podGangs: tree.gangs.map((g) => g.object) };
 }
 
 /** Whether two scalePlanInputs are the same objects, entry by entry. */

@@ -10,11 +10,28 @@
  */
 import { DEFAULT_SCHEDULER_NAME } from '../grove/expand';
 import type { ExpandedGang } from '../grove/gang';
-import { LABEL_SCHEDULER_NAME } from '../grove/labels';
+import { LABEL_PART_OF, LABEL_SCHEDULER_NAME } from '../grove/labels';
+import type { KubeObject } from '../grove/meta';
 
 /** The scheduler Grove resolved for the gang (its PodGang label), `default-scheduler` when it names none. */
 export function schedulerNameOf(gang: Pick<ExpandedGang, 'labels'>): string {
   return gang.labels?.[LABEL_SCHEDULER_NAME] || DEFAULT_SCHEDULER_NAME;
+}
+
+/**
+ * The scheduler Grove resolved for a stack in the cluster, as its PodGangs say (label
+ * grove.io/scheduler-name); undefined when it has none yet. A stack whose cliques name no scheduler
+ * gets the operator's default profile, which only the operator's config says (kai-scheduler on a KAI
+ * install): its PodGangs are where Canopy can read it, to expand the stack as the operator did.
+ */
+export function stackSchedulerName(podGangs: readonly KubeObject[], namespace: string, pcsName: string): string | undefined {
+  for (const gang of podGangs) {
+    const labels = gang.metadata?.labels;
+    if ((gang.metadata?.namespace ?? 'default') !== namespace || labels?.[LABEL_PART_OF] !== pcsName) continue;
+    const name = labels[LABEL_SCHEDULER_NAME];
+    if (name) return name;
+  }
+  return undefined;
 }
 
 /** Does this scheduler place each pod on its own, without gangs or topology (kube-scheduler)? */

@@ -19,7 +19,7 @@ import { scalingGroupOfPodClique, scalingGroupRefusal } from '../grove/podclique
 import { pinning, pinsRunningGang, type Pin } from './pin';
 import { placeGangs, type PlaceOptions } from './place';
 import type { GangPlacement, Plan, PlannedPod } from './plan';
-import { hasTopologyConstraint } from './backend';
+import { hasTopologyConstraint, stackSchedulerName } from './backend';
 import { naturalCompare } from '../topology/tree';
 
 export interface PlacementPreview {
@@ -408,7 +408,7 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
   if (overBudget) return refused(from, to, overBudget.message);
 
   // Expand with the replica counts the cluster has now (an HPA may have moved them off the template).
-  const live: Required<Pick<ExpandOptions, 'scalingGroupReplicas' | 'podCliqueReplicas'>> = { scalingGroupReplicas: {}, podCliqueReplicas: {} };
+  const live: Required<Pick<ExpandOptions, 'scalingGroupReplicas' | 'podCliqueReplicas'>> & Pick<ExpandOptions, 'defaultSchedulerName'> = { scalingGroupReplicas: {}, podCliqueReplicas: {} };
   for (const g of objects.podCliqueScalingGroups) {
     const r = (g as Scalable).spec?.replicas;
     if (g.metadata?.namespace === namespace && g.metadata?.labels?.[LABEL_PART_OF] === pcsName && g.metadata.name && typeof r === 'number') live.scalingGroupReplicas[g.metadata.name] = r;
@@ -417,6 +417,9 @@ export function previewScale(state: ClusterState, objects: GroveObjects, target:
     const r = (c as Scalable).spec?.replicas;
     if (c.metadata?.namespace === namespace && c.metadata?.labels?.[LABEL_PART_OF] === pcsName && c.metadata.name && typeof r === 'number') live.podCliqueReplicas[c.metadata.name] = r;
   }
+  // As the operator expanded it: under the scheduler its PodGangs name (the operator's default profile when no clique names one).
+  const schedulerName = stackSchedulerName(objects.podGangs, namespace, pcsName!);
+  if (schedulerName) live.defaultSchedulerName = schedulerName;
   const before = expandPodGangs(pcs, live);
   const after =
     kind === 'PodCliqueSet'

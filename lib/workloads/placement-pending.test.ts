@@ -10,6 +10,7 @@ import { placeGangs, sharedNodeTables } from '../placement';
 import { boundPod } from '../placement/testkit';
 import { demoSnapshot, demoStacks } from '../topology/demo';
 import { clusterStateFromSnapshot } from '../topology/snapshot';
+import { previewScale } from '../placement/preview';
 import { pendingGangs, placePendingGangs } from './placement';
 import { stackObjects } from './testkit';
 import { buildWorkloadTree } from './tree';
@@ -58,5 +59,42 @@ describe('placePendingGangs across pod changes', () => {
     // Each alone: the last two free H100 nodes hold every gang's two pods (none took them from another).
     expect([...second.values()].every((g) => g.placed)).toBe(true);
     expect(new Set([...second.values()].map((g) => g.pods.map((p) => p.node).sort().join()))).toEqual(new Set([h100.slice(-2).map((n) => n.name).sort().join()]));
+  });
+});
+
+describe('a stack whose cliques name no scheduler runs under the one its PodGangs name', () => {
+  // deepseek-wide asks for its gang inside one NVL72 rack (required); 21 pods of 4 GPUs (84) do not fit the 72 of any rack.
+  const wide = structuredClone(demoStacks().find((s) => s.metadata.name === 'deepseek-wide')!) as PodCliqueSet;
+  const workers = wide.spec.template.cliques[1]!.spec;
+  workers.replicas = 20;
+  workers.minAvailable = 20;
+  for (const c of wide.spec.template.cliques) delete (c.spec.podSpec as { schedulerName?: string }).schedulerName;
+  const state = clusterStateFromSnapshot(demoSnapshot());
+
+  it('on an operator whose default profile is kai-scheduler, a waiting gang is placed as a gang in one rack, and says why it cannot be', () => {
+    const objects = stackObjects(wide, { stage: () => 'pending', defaultSchedulerName: 'kai-scheduler' });
+    const tree = buildWorkloadTree(objects.pcs, objects);
+    expect(tree.gangs.map((g) => g.object.metadata?.labels?.['grove.io/scheduler-name'])).toEqual(['kai-scheduler']);
+    const [placement] = [...placePendingGangs(state, tree, tree.gangs.map((g) => g.name)).values()];
+    expect(placement!.placed).toBe(false);
+    expect(placement!.independent).toBeUndefined();
+    expect(placement!.reason).toMatch(/rack/);
+    // The same stack on an operator whose default is kube-scheduler: pod by pod, the constraint ignored.
+    const plain = stackObjects(wide, { stage: () => 'pending' });
+    const plainTree = buildWorkloadTree(plain.pcs, plain);
+    const [independent] = [...placePendingGangs(state, plainTree, plainTree.gangs.map((g) => g.name)).values()];
+    expect(independent!.independent).toBe(true);
+  });
+
+  it('a scale preview of it expands its new gangs under that scheduler too', () => {
+    const one = structuredClone(demoStacks().find((s) => s.metadata.name === 'deepseek-wide')!) as PodCliqueSet;
+    for (const c of one.spec.template.cliques) delete (c.spec.podSpec as { schedulerName?: string }).schedulerName;
+    const target = { kind: 'PodCliqueSet' as const, namespace: one.metadata.namespace ?? 'default', name: one.metadata.name!, replicas: 2 };
+    const kai = stackObjects(one, { defaultSchedulerName: 'kai-scheduler' });
+    const planned = previewScale(state, kai, target);
+    expect(planned.gangs.length).toBeGreaterThan(0);
+    expect(planned.gangs.every((g) => g.labels?.['grove.io/scheduler-name'] === 'kai-scheduler')).toBe(true);
+    const plain = previewScale(state, stackObjects(one), target);
+    expect(plain.gangs.every((g) => g.labels?.['grove.io/scheduler-name'] === 'default-scheduler')).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import type { PodSpec } from '../grove/core';
 import { expandPodGangs, planPodCliqueSet, podSchedulingRequirements } from '../grove/expand';
 import type { ExpandedGang, ExpandedPod, ExpandedPodGroup } from '../grove/gang';
 import { pickTopology } from '../heatmap/levels';
-import { placeEachGang, sharedNodeTables } from '../placement';
+import { placeEachGang, sharedNodeTables, stackSchedulerName } from '../placement';
 import { domainNameBook } from '../placement/cluster-index';
 import type { GangPlacement } from '../placement/plan';
 import { gangIncrements, type GangIncrements } from '../placement/preview';
@@ -38,9 +38,14 @@ function waitingIncrements(state: ClusterState, tree: WorkloadTree, gangNames: r
   const wanted = new Set(gangNames);
   // Nothing asked: no pass over the cluster's pods (gangIncrements indexes them all).
   if (wanted.size === 0) return { gangs: [], running: () => [], explain: (placement) => placement };
+  const pcsMeta = tree.pcs.metadata;
+  // The scheduler the operator gave the stack (its PodGangs' label): a stack that names none runs under
+  // the operator's default profile, kai-scheduler on a KAI install, which honours its topology.
+  const schedulerName = stackSchedulerName(tree.gangs.map((g) => g.object), pcsMeta?.namespace ?? 'default', pcsMeta?.name ?? '');
   const expanded = expandPodGangs(tree.pcs, {
     scalingGroupReplicas: Object.fromEntries(tree.scalingGroups.map((g) => [g.name, g.replicas])),
     podCliqueReplicas: Object.fromEntries(tree.podCliques.map((c) => [c.name, c.replicas])),
+    ...(schedulerName ? { defaultSchedulerName: schedulerName } : {}),
   }).filter((g) => wanted.has(g.name));
   const cliques = new Map(tree.podCliques.map((c) => [c.name, c]));
   return gangIncrements(state, expanded, (group) => waitingPods(group, cliques.get(group.name)));

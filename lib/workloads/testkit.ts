@@ -22,6 +22,8 @@ export interface FixtureOptions {
   podCliqueReplicas?: Record<string, number>;
   /** Leave the grove labels off generated objects (ownerReferences only). */
   withoutLabels?: boolean;
+  /** The operator's default scheduler profile (kai-scheduler on a KAI install), for cliques that name none. */
+  defaultSchedulerName?: string;
 }
 
 export function stackObjects(input: PodCliqueSet, options: FixtureOptions = {}): WorkloadObjects & { pcs: PodCliqueSet } {
@@ -29,6 +31,7 @@ export function stackObjects(input: PodCliqueSet, options: FixtureOptions = {}):
   const expanded = expandPodCliqueSet(pcs, {
     ...(options.scalingGroupReplicas ? { scalingGroupReplicas: options.scalingGroupReplicas } : {}),
     ...(options.podCliqueReplicas ? { podCliqueReplicas: options.podCliqueReplicas } : {}),
+    ...(options.defaultSchedulerName ? { defaultSchedulerName: options.defaultSchedulerName } : {}),
   });
   const strip = <T extends KubeObject>(o: T): T => (options.withoutLabels ? { ...o, metadata: { ...o.metadata, labels: {} } } : o);
   const groups = expanded.scalingGroups.map((g) => strip({ ...g, metadata: { ...g.metadata, uid: uid(), ownerReferences: [ref(pcs)] } }));
