@@ -1,6 +1,7 @@
 /**
  * A token bound to a read-only Role: SelfSubjectAccessReview says no to writes, the capabilities the
- * UI reads are off, and an attempt anyway comes back as the apiserver's 403 text.
+ * UI reads are off, and an attempt anyway comes back as the apiserver's 403 text. A token that may
+ * patch /scale but not get the object: the scale capability is off too, as the scale would fail.
  */
 import * as k8s from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,8 @@ let namespace = '';
 let dir = '';
 let viewer: LiveSource;
 let admin: LiveSource;
+/** May patch /scale (the RBAC Grove's notes suggest for a dashboard's scale buttons) and list and watch, but not get. */
+let scaler: LiveSource;
 
 const pcs = (ns: string) => ({
   apiVersion: 'grove.io/v1alpha1',
@@ -64,6 +67,12 @@ beforeAll(async () => {
   const viewerConnection = openConnection({ env: { KUBECONFIG: path.join(dir, 'config') } })!;
   expect(viewerConnection.info).toMatchObject({ name: 'viewer', namespace });
   viewer = new LiveSource(viewerConnection);
+  await grant(rbac, namespace, 'scaler', 'grove-scaler', [
+    { apiGroups: ['grove.io'], resources: ['podcliquesets', 'podcliques', 'podcliquescalinggroups'], verbs: ['list', 'watch'] },
+    { apiGroups: ['grove.io'], resources: ['podcliquesets/scale', 'podcliques/scale', 'podcliquescalinggroups/scale'], verbs: ['patch', 'update'] },
+  ]);
+  await serviceAccountKubeconfig(kubeConfig, namespace, 'scaler', path.join(dir, 'scaler'), { expirationSeconds: 600 });
+  scaler = new LiveSource(openConnection({ env: { KUBECONFIG: path.join(dir, 'scaler') } })!);
   admin = new LiveSource(openConnection({ env: { KUBECONFIG: inject('kubeconfigPath') } })!);
   await customObjects.createNamespacedCustomObject({ group: 'grove.io', version: 'v1alpha1', plural: 'podcliquesets', namespace, body: pcs(namespace) });
 });
@@ -115,6 +124,15 @@ describe('a read-only identity', () => {
     } finally {
       hub.close();
     }
+  });
+
+  it('that may patch /scale but not get: the scale capability is off and names get, as the scale itself reads the object first', async () => {
+    expect((await scaler.can({ verb: 'patch', group: 'grove.io', resource: 'podcliquesets', subresource: 'scale', namespace })).allowed).toBe(true);
+    const mine = await capabilities(scaler, namespace);
+    expect(mine.kinds.PodCliqueSet?.scale).toMatchObject({ allowed: false, check: { verb: 'get', resource: 'podcliquesets', namespace } });
+    const scale = await failure(() => scaler.scale('PodCliqueSet', namespace, 'small', 2, { dryRun: true }));
+    expect(scale.status).toBe(403);
+    expect(scale.message).toContain('cannot get resource "podcliquesets"');
   });
 
   it('in read-only mode (in-cluster default) refuses writes without asking the apiserver', async () => {

@@ -32,7 +32,12 @@ export type { Capabilities, KindCapabilities, Permission } from '../../lib/clust
 
 const ACTION_KINDS: WatchedKind[] = ['PodCliqueSet', 'PodCliqueScalingGroup', 'PodClique', 'ClusterTopologyBinding'];
 
-/** What the current identity may do with each Grove kind in `namespace` (apply = create and patch, as SSA needs both). */
+/**
+ * What the current identity may do with each Grove kind in `namespace`, asked as the actions send their
+ * requests: apply = create and patch (SSA needs both) and get (it reads the object first, for the
+ * update rules and the diff); scale = patch on /scale and get (it reads the object's count, and a
+ * PodClique's labels, first).
+ */
 export async function capabilities(source: ClusterSource, namespace: string): Promise<Capabilities> {
   // Each answer carries the question it answers, so a refusal can name the right that is missing.
   const ask = async (verb: AccessQuestion['verb'], kind: WatchedKind, subresource?: string): Promise<Permission> => {
@@ -40,17 +45,18 @@ export async function capabilities(source: ClusterSource, namespace: string): Pr
     const check = { verb, resource: info.plural, ...(subresource ? { subresource } : {}), ...(info.namespaced ? { namespace } : {}) };
     return { ...(await source.can({ ...check, group: info.group })), check };
   };
-  const both = async (a: Promise<Permission>, b: Promise<Permission>): Promise<Permission> => {
-    const [x, y] = await Promise.all([a, b]);
-    return !x.allowed ? x : y;
+  /** Allowed when every answer is; else the first refusal, which names the right that is missing. */
+  const all = async (...answers: Promise<Permission>[]): Promise<Permission> => {
+    const given = await Promise.all(answers);
+    return given.find((a) => !a.allowed) ?? given[given.length - 1]!;
   };
   const entries = await Promise.all(
     ACTION_KINDS.map(async (kind): Promise<[WatchedKind, KindCapabilities]> => {
       const scalable = isScalableKind(kind);
       const [apply, del, scale] = await Promise.all([
-        both(ask('create', kind), ask('patch', kind)),
+        all(ask('create', kind), ask('patch', kind), ask('get', kind)),
         ask('delete', kind),
-        scalable ? ask('patch', kind, 'scale') : Promise.resolve(undefined),
+        scalable ? all(ask('patch', kind, 'scale'), ask('get', kind)) : Promise.resolve(undefined),
       ]);
       return [kind, { apply, delete: del, ...(scale ? { scale } : {}) }];
     }),
