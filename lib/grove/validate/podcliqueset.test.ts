@@ -144,6 +144,41 @@ describe('names (§5.1)', () => {
       expectAt(validate(grouped), 'pcs.nameBudget', clique(DECODE, 'name'));
       expectAt(validate(grouped), 'pcs.nameBudget', group(PREFILL, 'name'));
     });
+
+    test('with generateName only, the name the apiserver makes counts: the prefix (at most 58) and 5 characters', () => {
+      // The longest: prefill (7) + leader (6). 27 + 5 + 13 = 45 accepted; 28 + 5 + 13 = 46 rejected, on the members, the group and generateName.
+      const at = (n: number) => validate(pcsWith((p) => ((p.metadata.generateName = 'g'.repeat(n)), delete p.metadata.name)));
+      expectNone(at(27), 'pcs.nameBudget');
+      const over = at(28);
+      expect(withRule(over, 'pcs.nameBudget').map((f) => f.path)).toEqual([clique(LEADER, 'name'), clique(WORKER, 'name'), group(PREFILL, 'name'), '/metadata/generateName']);
+      // A prefix longer than 58 is cut to 58 before the 5 characters: 58 + 5 + 13 = 76, not 93.
+      expect(expectAt(at(75), 'pcs.nameBudget', '/metadata/generateName').message).toContain('combined resource name length 76 exceeds');
+      expect(expectAt(over, 'pcs.nameBudget', '/metadata/generateName').message).toContain('combined resource name length 46 exceeds 45-character limit');
+      expect(expectAt(over, 'pcs.nameBudget', '/metadata/generateName').message).toContain('the 5 characters the apiserver appends to generateName');
+    });
+  });
+
+  describe('pcs.podHostname: Grove names pod hostnames and headless Services after the PodCliqueSet, clique and group names', () => {
+    test('a dot in any of them is refused at pod creation (DNS-1123 label), though Grove accepts it: an error on that name', () => {
+      expectOne(validate(pcsWith((p) => (p.metadata.name = 'llama-3.1-8b'))), 'pcs.podHostname', '/metadata/name');
+      expect(expectAt(validate(pcsWith((p) => (p.metadata.name = 'llama-3.1-8b'))), 'pcs.podHostname', '/metadata/name').message).toContain('headless Service llama-3.1-8b-0');
+      const renamed = validate(
+        pcsWith((p) => {
+          p.clique(ROUTER).name = 'router.v1';
+          p.cliqueSpec(DECODE).startsAfter = ['router.v1'];
+          p.group(PREFILL).name = 'prefill.a';
+        }),
+      );
+      expect(withRule(renamed, 'pcs.podHostname').map((f) => f.path)).toEqual([clique(ROUTER, 'name'), group(PREFILL, 'name')]);
+      expect(expectAt(renamed, 'pcs.podHostname', clique(ROUTER, 'name')).message).toContain('(disagg-0-router.v1-0)');
+      expectOne(validate(pcsWith((p) => ((p.metadata.generateName = 'llama.'), delete p.metadata.name))), 'pcs.podHostname', '/metadata/generateName');
+      expectNone(validate(validPcs()), 'pcs.podHostname');
+    });
+
+    test('pcs.serviceName: a name that starts with a digit is a warning (the headless Service, a DNS-1035 label up to Kubernetes 1.35)', () => {
+      expectOne(validate(pcsWith((p) => (p.metadata.name = '8b-llama'))), 'pcs.serviceName', '/metadata/name', 'warning');
+      expectNone(validate(validPcs()), 'pcs.serviceName');
+    });
   });
 
   test('pcs.roleNameUnique: a repeated roleName rejected on the later clique; distinct accepted', () => {

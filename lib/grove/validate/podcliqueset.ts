@@ -72,7 +72,11 @@ export function validatePodCliqueSetRules(pcs: Rec, raw: Rec, ctx: ValidationCon
   for (const [g] of groups) for (const n of strings(g.cliqueNames)) if (!groupOfClique.has(n)) groupOfClique.set(n, g);
 
   out.push(...validateCliques(cliques, template, rawTemplate, groupOfClique, ctx, op));
-  out.push(...validateNameBudget(cliques, groups, pcsName, groupOfClique));
+  // The apiserver names a generateName'd object before the webhook sees it: the prefix (at most 58) and 5 characters.
+  const generateName = isRecord(pcs.metadata) ? (str(pcs.metadata.generateName) ?? '') : '';
+  const podNamePrefix = pcsName || (generateName ? `${generateName.slice(0, 58)}${GENERATED_SUFFIX}` : '');
+  out.push(...validateNameBudget(cliques, groups, podNamePrefix, groupOfClique, pcsName ? 'name' : 'generateName'));
+  out.push(...validatePodHostnames(cliques, groups, pcsName, generateName));
   out.push(...validateScalingGroups(groups, cliqueNames));
   out.push(...validateResourceSharing(template, cliqueNames, groups));
   out.push(...validateTopologyConstraints(pcs, raw, ctx, op));
@@ -156,15 +160,48 @@ function validateCliques(
   return out;
 }
 
+/** What the apiserver appends to a generateName (5 characters), as the name budget counts and shows it. */
+const GENERATED_SUFFIX = '·····';
+
+/**
+ * Names Grove builds pods and Services from, which the API server refuses though Grove's webhook lets
+ * them through (a stack accepted that never starts): every pod's hostname is `<pcs>-<i>[-<group>-<j>]-<clique>-<k>`
+ * and its subdomain, the headless Service, `<pcs>-<i>`. Both must be DNS-1123 labels (no dot), and a
+ * Service name a DNS-1035 label (a letter first: a warning, as Kubernetes after 1.35 relaxes it, KEP-5311).
+ */
+function validatePodHostnames(cliques: [Rec, number][], groups: [Rec, number][], pcsName: string, generateName: string): Finding[] {
+  const out: Finding[] = [];
+  const dotted = (what: string, name: string, example: string) =>
+    `${what} "${name}" has a dot: Grove names pod hostnames after it (${example}), and Kubernetes refuses a dot in a hostname (a DNS-1123 label), so the stack would be accepted and its pods never created; use "-" instead`;
+  const own = pcsName || generateName;
+  const field = pcsName ? 'name' : 'generateName';
+  if (own.includes('.')) {
+    out.push(err(['metadata', field], 'pcs.podHostname', `${dotted(`metadata.${field}`, own, `${pcsName || `${generateName}${GENERATED_SUFFIX}`}-0-<clique>-0`)}; the headless Service ${pcsName || `${generateName}${GENERATED_SUFFIX}`}-0 is refused the same way`));
+  } else if (/^[0-9]/.test(own)) {
+    out.push(warn(['metadata', field], 'pcs.serviceName', `metadata.${field} "${own}" starts with a digit: Grove names the headless Service of each replica after it (${pcsName || `${generateName}${GENERATED_SUFFIX}`}-0), and Kubernetes up to 1.35 refuses a Service name that does not start with a letter (a DNS-1035 label; later versions relax it: RelaxedServiceNameValidation, KEP-5311)`));
+  }
+  const prefix = pcsName || 'pcs';
+  for (const [clique, i] of cliques) {
+    const name = str(clique.name);
+    if (name?.includes('.')) out.push(err(cliquePath(i, 'name'), 'pcs.podHostname', dotted('clique name', name, `${prefix}-0-${name}-0`)));
+  }
+  for (const [group, i] of groups) {
+    const name = str(group.name);
+    if (name?.includes('.')) out.push(err(groupPath(i, 'name'), 'pcs.podHostname', dotted('scaling group name', name, `${prefix}-0-${name}-0-<clique>-0`)));
+  }
+  return out;
+}
+
 /**
  * The pod-naming budget (§5.1). Grove reports an over-long combination on the clique name, the
  * group name and metadata.name; Canopy says it once per clique, and once on the group and on
  * metadata.name for the longest combination that reaches them, so one long name does not flood.
  */
-function validateNameBudget(cliques: [Rec, number][], groups: [Rec, number][], pcsName: string, groupOfClique: Map<string, Rec>): Finding[] {
+function validateNameBudget(cliques: [Rec, number][], groups: [Rec, number][], pcsName: string, groupOfClique: Map<string, Rec>, nameField: 'name' | 'generateName'): Finding[] {
   const out: Finding[] = [];
+  const generated = nameField === 'generateName' ? ` (${GENERATED_SUFFIX}: the 5 characters the apiserver appends to generateName)` : '';
   const message = (used: number, parts: string[], group: boolean) =>
-    `combined resource name length ${used} exceeds 45-character limit required for pod naming (${parts.map((n) => `"${n}"`).join(' + ')}); shorten the PodCliqueSet, ${group ? 'scaling group or ' : ''}clique name`;
+    `combined resource name length ${used} exceeds 45-character limit required for pod naming (${parts.map((n) => `"${n}"`).join(' + ')})${generated}; shorten the PodCliqueSet, ${group ? 'scaling group or ' : ''}clique name`;
   type Over = { used: number; parts: string[]; group?: Rec };
   let longest: Over | undefined;
   const longestInGroup = new Map<Rec, Over>();
@@ -184,7 +221,7 @@ function validateNameBudget(cliques: [Rec, number][], groups: [Rec, number][], p
     const over = longestInGroup.get(group);
     if (over) out.push(err(groupPath(i, 'name'), 'pcs.nameBudget', message(over.used, over.parts, true)));
   }
-  if (longest && pcsName !== '') out.push(err(['metadata', 'name'], 'pcs.nameBudget', message(longest.used, longest.parts, !!longest.group)));
+  if (longest && pcsName !== '') out.push(err(['metadata', nameField], 'pcs.nameBudget', message(longest.used, longest.parts, !!longest.group)));
   return out;
 }
 
