@@ -140,7 +140,8 @@ describe('parseManifests: read as kubectl reads', () => {
     const parsed = parseYamlDocuments(text);
     const started = performance.now();
     const manifests = manifestsOfYaml(parsed);
-    expect(performance.now() - started).toBeLessThan(200);
+    // Seconds apart from the 25 s it took (tens of ms when the machine is idle): the bound only has to tell those apart, also on a loaded machine.
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(manifests.errors).toEqual([{ message: expect.stringContaining('too many alias expansions'), line: 1, column: 1, document: 0 }]);
     expect(manifests.documents[0]?.object).toBeNull();
   });
@@ -152,7 +153,7 @@ describe('parseManifests: read as kubectl reads', () => {
     const parsed = parseYamlDocuments(`${[...anchors, ...lists].join('\n')}\n`);
     const started = performance.now();
     const manifests = manifestsOfYaml(parsed);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(manifests.errors).toEqual([]);
     const data = manifests.documents[0]?.object as Record<string, unknown>;
     expect(data.l19).toEqual(Array(500).fill('v19'));
@@ -163,7 +164,7 @@ describe('parseManifests: read as kubectl reads', () => {
     const parsed = parseYamlDocuments(`e: &e 1\nm: &m {${keys}}\nl: [${Array(25).fill('{<<: *m, own: 2}').join(',')}]\n`);
     const started = performance.now();
     const manifests = manifestsOfYaml(parsed);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(manifests.errors).toEqual([]);
     const data = manifests.documents[0]?.object as { l: Record<string, number>[] };
     expect(data.l).toHaveLength(25);
@@ -209,7 +210,7 @@ describe('parseManifests: read as kubectl reads', () => {
     const parsed = parseYamlDocuments(`e: &e []\nb: &b [${Array(200).fill('*e').join(',')}]\nc: [${Array(400).fill('*b').join(',')}]\n`);
     const started = performance.now();
     const manifests = manifestsOfYaml(parsed);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(manifests.errors).toEqual([]);
     const data = manifests.documents[0]?.object as { c: unknown[][][] };
     expect(data.c).toHaveLength(400);
