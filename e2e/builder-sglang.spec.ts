@@ -14,11 +14,12 @@ const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id
 const notice = (page: Page) => page.getByTestId('builder-notice');
 
 type Json = Record<string, any>;
-/** A clique's LEADER_ADDR and the --node-rank of its script, in the saved draft. */
+/** The address a clique's --dist-init-addr names (its args, without the port) and the --node-rank of its script, in the saved draft. */
 async function wiring(page: Page, name: string): Promise<{ leader: string; rank: string }> {
   const pcs = parse((await draft(page)).text) as Json;
   const c = pcs.spec.template.cliques.find((x: Json) => x.name === name).spec.podSpec.containers[0];
-  return { leader: c.env.find((e: Json) => e.name === 'LEADER_ADDR').value, rank: /--node-rank ("[^"]*"|\S+)/.exec(c.command[2])![1]! };
+  const args: string[] = c.args;
+  return { leader: args[args.indexOf('--dist-init-addr') + 1]!.replace(/:5000$/, ''), rank: /--node-rank ("[^"]*"|\S+)/.exec(c.command[2])![1]! };
 }
 
 test('an SGLang decode worker added to the decode group addresses its leader and takes rank 4; a clash after a replica change is a warning on it', async ({ page }) => {

@@ -196,6 +196,21 @@ describe('graph edits on the YAML document', () => {
     expect(ok(moveIntoGroup(ok(addGroup(COMMENTED, 'g')), 'worker', 'g'))).toMatch(/cliqueNames:\n\s+- worker\n/);
   });
 
+  test("renaming an SGLang leader rewrites the address its group's pods name in args (--dist-init-addr), and says where", () => {
+    const text = stackText('multi-node-disaggregated-frontend', 'sglang');
+    const r = renameClique(text, 'pleader', 'lead');
+    if (!r.ok) throw new Error(r.message);
+    expect(r.note).toBe("pleader renamed to lead; its pods' addresses updated in lead's args, pworker's args");
+    const addr = (name: string) => {
+      const args: string[] = (parse(r.text) as { spec: { template: { cliques: { name: string; spec: { podSpec: { containers: { args: string[] }[] } } }[] } } }).spec.template.cliques.find((c) => c.name === name)!.spec.podSpec.containers[0]!.args;
+      return args[args.indexOf('--dist-init-addr') + 1];
+    };
+    expect(addr('lead')).toBe('$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-lead-0.$(GROVE_HEADLESS_SERVICE):5000');
+    expect(addr('pworker')).toBe('$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-lead-0.$(GROVE_HEADLESS_SERVICE):5000');
+    // The other group's address names its own leader: unchanged.
+    expect(addr('dworker')).toBe('$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-dleader-0.$(GROVE_HEADLESS_SERVICE):5000');
+  });
+
   test('renameClique keeps references; rename refuses taken and invalid names', () => {
     let text = ok(addGroup(COMMENTED, 'inst'));
     text = ok(moveIntoGroup(text, 'worker', 'inst'));

@@ -468,7 +468,7 @@ export function removeStartsAfter(text: string, fromRef: string, toRef: string):
 /**
  * Renames the clique `ref` (CliqueNode.ref: its name, unless an earlier clique has it) and every
  * reference to it (startsAfter, scaling-group members, resourceSharing filters, and its pods' addresses
- * in env values, see renameAddresses); `note` says which env values changed. Of two cliques of one name
+ * in env values, command and args, see renameAddresses); `note` says which of them changed. Of two cliques of one name
  * only the one renamed changes: the references name the other, which keeps the name.
  */
 export function renameClique(text: string, ref: string, to: string): EditResult {
@@ -493,7 +493,7 @@ export function renameClique(text: string, ref: string, to: string): EditResult 
 }
 
 /**
- * Where an env value addresses a clique's pod: Grove's sibling address
+ * Where an env value (or a command or args item) addresses a clique's pod: Grove's sibling address
  * `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-<clique>-<podIndex>` (or through `$(GROVE_PCS_NAME)-$(GROVE_PCS_INDEX)`),
  * or the pod's hostname written out, `<pcs>-<i>-[<group>-<j>-]<clique>-<podIndex>` (naming.ts), the
  * group one of `groups`. Only these: a clique name elsewhere in a value (`decode-worker` when `worker`
@@ -514,10 +514,10 @@ function addressPattern(object: Record<string, unknown>, groups: readonly string
 }
 
 /**
- * Renames clique names (`renames`) where env values of the cliques at `indices` address their pods
+ * Renames clique names (`renames`) where env values, command and args of the cliques at `indices` address their pods
  * (see addressPattern); a written-out hostname is made anew (naming.ts) with the group `groupOf` the
  * renamed clique is in after the edit (none: a standalone clique's hostname). Returns where values
- * changed, as `clique's VAR`.
+ * changed, as `clique's VAR` (or `clique's args`).
  */
 function renameAddresses(
   d: Document,
@@ -538,19 +538,27 @@ function renameAddresses(
     return podHostname(podClique, Number(m.pod));
   };
   const changed: string[] = [];
+  const rewrite = (value: unknown): boolean => {
+    if (!isScalar(value) || typeof value.value !== 'string') return false;
+    const next = value.value.replace(re, readdress);
+    if (next === value.value) return false;
+    value.value = next;
+    return true;
+  };
   for (const i of indices) {
+    const clique = () => String(d.getIn(cliquePath(i, 'name')));
     for (const list of CONTAINER_LISTS) {
       seqAt(d, cliquePath(i, 'spec', 'podSpec', list))?.items.forEach((container) => {
-        const env = isMap(container) ? container.get('env', true) : undefined;
-        if (!isSeq(env)) return;
-        for (const item of env.items) {
-          const value = isMap(item) ? item.get('value', true) : undefined;
-          if (!isScalar(value) || typeof value.value !== 'string') continue;
-          const next = value.value.replace(re, readdress);
-          if (next === value.value) continue;
-          value.value = next;
-          const clique = String(d.getIn(cliquePath(i, 'name')));
-          changed.push(`${clique}'s ${isMap(item) ? String(item.get('name')) : '?'}`);
+        if (!isMap(container)) return;
+        const env = container.get('env', true);
+        if (isSeq(env)) for (const item of env.items) if (isMap(item) && rewrite(item.get('value', true))) changed.push(`${clique()}'s ${String(item.get('name'))}`);
+        // An address in command or args ($(VAR) there is expanded from the whole env, Grove's included).
+        for (const field of ['command', 'args'] as const) {
+          const items = container.get(field, true);
+          if (!isSeq(items)) continue;
+          let any = false;
+          for (const item of items.items) any = rewrite(item) || any;
+          if (any) changed.push(`${clique()}'s ${field}`);
         }
       });
     }
@@ -560,7 +568,7 @@ function renameAddresses(
 
 /**
  * Renames a scaling group, its references in resourceSharing filters, and the group part of its
- * members' pod hostnames written out in env values (see renameAddresses); `note` says which env values changed.
+ * members' pod hostnames written out in env values, command and args (see renameAddresses); `note` says which of them changed.
  */
 export function renameGroup(text: string, from: string, to: string): EditResult {
   return edit(text, ({ d, graph, object }) => {

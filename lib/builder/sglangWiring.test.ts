@@ -23,7 +23,11 @@ function clique(text: string, name: string): Json {
   return (parse(text) as Json).spec.template.cliques.find((c: Json) => c.name === name);
 }
 
-const leaderAddr = (c: Json) => c.spec.podSpec.containers[0].env.find((e: Json) => e.name === 'LEADER_ADDR').value;
+/** The address --dist-init-addr names (in args, without its port). */
+const leaderAddr = (c: Json) => {
+  const args: string[] = c.spec.podSpec.containers[0].args;
+  return args[args.indexOf('--dist-init-addr') + 1]!.replace(/:5000$/, '');
+};
 const rankOf = (c: Json) => /--node-rank ("[^"]*"|\S+)/.exec(c.spec.podSpec.containers[0].command[2])![1];
 
 /** The builder's findings of the text's PodCliqueSet (as the findings list gets them), with the canvas item each lands on. */
@@ -67,7 +71,7 @@ describe('an SGLang palette clique added into a scaling group of a template', ()
     });
     expect(differing.map((l) => l.trim())).toEqual([
       expect.stringContaining('--node-rank "$((GROVE_PCLQ_POD_INDEX + 2))"'),
-      'value: $(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-0.$(GROVE_HEADLESS_SERVICE)',
+      '- $(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-pleader-0.$(GROVE_HEADLESS_SERVICE):5000',
       '- prefill-worker',
     ]);
   });
@@ -144,7 +148,7 @@ describe('SGLang wiring that cannot be derived is a finding on the clique', () =
     expect(found[1]!.message).toBe(
       "decode-worker's SGLang --dist-init-addr addresses pod 0 of decode-leader, which is not in scaling group extra: it must be this group replica's rank-0 pod, and no clique of the group has --node-rank 0, or the server waits for a pod that never answers",
     );
-    expect(found[1]!.path).toBe('/spec/template/cliques/5/spec/podSpec/containers/0/env/0/value');
+    expect(found[1]!.path).toBe('/spec/template/cliques/5/spec/podSpec/containers/0/args/5');
     const led = edited(addClique(worker.text, { kind: 'decode-leader', flavour: 'sglang', group: 'extra' }));
     expect(findings(led.text)).toEqual([]);
   });

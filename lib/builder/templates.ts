@@ -62,8 +62,7 @@ const FLAVOUR_SPECS: Record<Flavour, FlavourSpec> = {
         // group's template): tensor parallel over all their GPUs, the leader rank 0 and worker pod i rank
         // i + 1. Kubernetes expands $(VAR) in args but does no arithmetic: the shell works out what needs it.
         command: ['sh', '-c', `exec python3 -m sglang.launch_server --tp "$((${GPUS_PER_POD} * ${ENV.pcsgTemplateNumPods}))" ${part === 'leader' ? '--node-rank 0' : `--node-rank "$((${ENV.pclqPodIndex} + 1))"`} "$@"`, 'sglang'],
-        args: ['--model-path', MODEL, '--nnodes', `$(${ENV.pcsgTemplateNumPods})`, '--dist-init-addr', `$(${LEADER_ADDR}):5000`, ...mode],
-        env: [leaderAddress(leader)],
+        args: ['--model-path', MODEL, '--nnodes', `$(${ENV.pcsgTemplateNumPods})`, '--dist-init-addr', `${leaderAddress(leader)}:5000`, ...mode],
       };
     },
     ratios: { multiNodeWorkers: 1, prefillWorkers: 1, decodeWorkers: 3, prefillGroups: 1, decodeGroups: 1 },
@@ -82,15 +81,17 @@ const FLAVOUR_SPECS: Record<Flavour, FlavourSpec> = {
 
 const GPUS_PER_POD = 4;
 
-const LEADER_ADDR = 'LEADER_ADDR';
-
 /**
  * The leader pod's DNS name, as Grove's env makes it in every pod of a scaling group: the group
  * replica's leader PodClique, pod 0, under the stack's headless service. Written with the clique's
  * name, which the builder rewrites when the leader clique is renamed (lib/builder/edits.ts renameAddresses).
+ * In args, not in an env var of the container's own: Kubernetes expands $(VAR) in args from the whole
+ * env, but in an env value only from the variables listed before it, and Grove (v0.1.0-alpha.11)
+ * appends its variables after the container's own, so an env var built from them would hold the text
+ * as written.
  */
-function leaderAddress(leader: string): EnvVar {
-  return { name: LEADER_ADDR, value: `$(${ENV.pcsgName})-$(${ENV.pcsgIndex})-${leader}-0.$(${ENV.headlessService})` };
+function leaderAddress(leader: string): string {
+  return `$(${ENV.pcsgName})-$(${ENV.pcsgIndex})-${leader}-0.$(${ENV.headlessService})`;
 }
 
 function container(name: string, image: string, run: Run, gpus: number): Container {

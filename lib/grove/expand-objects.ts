@@ -148,15 +148,16 @@ function buildPodClique(plan: ExpansionPlan, p: PlannedPodClique): PodClique {
   if (startsAfter.length > 0) spec.startsAfter = startsAfter;
   else delete spec.startsAfter;
   if (p.scalingGroup) {
-    // The PCSG controller prepends these to every container and init container of member cliques (§3, §8).
+    // The PCSG controller appends these to every container and init container of member cliques (§3, §8;
+    // v0.1.0-alpha.11's AddEnvVarsToContainers: after the container's own, a name it has too listed twice).
     const numPods = p.scalingGroup.config.cliqueNames.reduce((n, c) => n + (plan.pcs.spec.template.cliques.find((t) => t.name === c)?.spec.replicas ?? 0), 0);
     const env: EnvVar[] = [
       { name: ENV.pcsgName, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${LABEL_PCSG}']` } } },
       { name: ENV.pcsgTemplateNumPods, value: String(numPods) },
       { name: ENV.pcsgIndex, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${LABEL_PCSG_REPLICA_INDEX}']` } } },
     ];
-    spec.podSpec.containers = prependEnv(spec.podSpec.containers, env);
-    if (spec.podSpec.initContainers) spec.podSpec.initContainers = prependEnv(spec.podSpec.initContainers, env);
+    spec.podSpec.containers = appendEnv(spec.podSpec.containers, env);
+    if (spec.podSpec.initContainers) spec.podSpec.initContainers = appendEnv(spec.podSpec.initContainers, env);
   }
   const annotations = { ...(p.template.annotations ?? {}) };
   delete annotations[ANNOTATION_TOPOLOGY_NAME];
@@ -168,9 +169,8 @@ function buildPodClique(plan: ExpansionPlan, p: PlannedPodClique): PodClique {
   };
 }
 
-function prependEnv(containers: Container[], env: EnvVar[]): Container[] {
-  const injected = new Set(env.map((e) => e.name));
-  return containers.map((c) => ({ ...c, env: [...structuredClone(env), ...(c.env ?? []).filter((e) => !injected.has(e.name))] }));
+function appendEnv(containers: Container[], env: EnvVar[]): Container[] {
+  return containers.map((c) => ({ ...c, env: [...(c.env ?? []), ...structuredClone(env)] }));
 }
 
 /**

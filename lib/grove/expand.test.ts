@@ -452,7 +452,7 @@ describe('PodClique specs', () => {
     expect(Object.values(startsAfter(any)).every((v) => v === undefined)).toBe(true);
   });
 
-  test('spec copied from the (defaulted) template; scaling-group members get the PCSG env vars prepended', () => {
+  test('spec copied from the (defaulted) template; scaling-group members get the PCSG env vars appended (v0.1.0-alpha.11)', () => {
     const p = pcsOf('env', 1, [clique('a', 2, {}, 2, { initContainers: [container({ name: 'init' })] }), clique('b', 3)], [{ name: 'g', cliqueNames: ['a', 'b'] }]);
     p.spec.template.cliques[0]!.spec.podSpec.containers[0]!.env = [{ name: 'GROVE_PCSG_INDEX', value: 'user' }, { name: 'MINE', value: '1' }];
     const pclq = expandPodCliqueSet(p).podCliques.find((c) => c.metadata.name === 'env-0-g-0-a')!;
@@ -464,7 +464,8 @@ describe('PodClique specs', () => {
       { name: 'GROVE_PCSG_TEMPLATE_NUM_PODS', value: '5' },
       { name: 'GROVE_PCSG_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.labels['grove.io/podcliquescalinggroup-replica-index']" } } },
     ];
-    expect(pclq.spec.podSpec.containers[0]!.env).toEqual([...expectedEnv, { name: 'MINE', value: '1' }]);
+    // After the container's own, a name it has too listed again (the last one is what the pod gets).
+    expect(pclq.spec.podSpec.containers[0]!.env).toEqual([{ name: 'GROVE_PCSG_INDEX', value: 'user' }, { name: 'MINE', value: '1' }, ...expectedEnv]);
     expect(pclq.spec.podSpec.initContainers![0]!.env).toEqual(expectedEnv);
     // The input object is not modified.
     expect(p.spec.template.cliques[0]!.spec.podSpec.containers[0]!.env).toHaveLength(2);

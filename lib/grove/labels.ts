@@ -71,7 +71,7 @@ export const FINALIZER_COMPUTEDOMAIN = 'grove.io/computedomain-finalizer';
 /** Init container that waits for parent cliques (startup ordering). */
 export const INIT_CONTAINER_NAME = 'grove-initc';
 
-/** Env vars the operator prepends to every container. */
+/** Env vars the operator appends to every container, after its own (v0.1.0-alpha.11). */
 export const ENV = {
   pcsName: 'GROVE_PCS_NAME',
   pcsIndex: 'GROVE_PCS_INDEX',

@@ -1,7 +1,8 @@
 /**
  * SGLang over several nodes, on Grove: one server spans the pods of one scaling-group replica. Each
- * pod passes `--dist-init-addr` (the group replica's leader pod, usually through LEADER_ADDR built
- * from Grove's env), `--nnodes` (the group's pods, $(GROVE_PCSG_TEMPLATE_NUM_PODS)) and a
+ * pod passes `--dist-init-addr` (the group replica's leader pod, written in args with Grove's env,
+ * `$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-<leader>-0.$(GROVE_HEADLESS_SERVICE)`; an env var of the
+ * container's own built from those keeps the text as written, podSpec.groveEnvOrder), `--nnodes` (the group's pods, $(GROVE_PCSG_TEMPLATE_NUM_PODS)) and a
  * `--node-rank` of its own: the leader 0, worker pod i of a clique `$((GROVE_PCLQ_POD_INDEX + k))`.
  * Grove accepts any of it; a wrong address or two pods of one rank leave the server waiting forever.
  *

@@ -395,6 +395,28 @@ describe('podSpec (§5.2)', () => {
     expectNone(validate(good), 'podSpec.envName');
   });
 
+  test("podSpec.groveEnvOrder: an env value built from Grove's variables is a warning (Grove appends them after the container's own env)", () => {
+    const address = '$(GROVE_PCSG_NAME)-$(GROVE_PCSG_INDEX)-leader-0.$(GROVE_HEADLESS_SERVICE)';
+    const findings = validate(
+      pcsWith((p) => {
+        (p.podSpec(WORKER).containers as Json[])[0]!.env = [{ name: 'MINE', value: '$(OTHER)' }, { name: 'LEADER_ADDR', value: address }];
+        p.podSpec(ROUTER).initContainers = [{ name: 'init', image: 'busybox', env: [{ name: 'POD', value: 'pod-$(GROVE_PCLQ_POD_INDEX)' }] }];
+      }),
+    );
+    const leader = expectAt(findings, 'podSpec.groveEnvOrder', clique(WORKER, 'spec/podSpec/containers/0/env/1/value'), 'warning');
+    expect(leader.message).toContain('env var "LEADER_ADDR" refers to $(GROVE_PCSG_NAME), $(GROVE_PCSG_INDEX), $(GROVE_HEADLESS_SERVICE)');
+    expect(leader.message).toContain('the pod gets the text as written');
+    expectAt(findings, 'podSpec.groveEnvOrder', clique(ROUTER, 'spec/podSpec/initContainers/0/env/0/value'), 'warning');
+    expect(withRule(findings, 'podSpec.groveEnvOrder')).toHaveLength(2);
+    // In args (expanded from the whole env), escaped ($$), or another variable: nothing to say.
+    const fine = pcsWith((p) => {
+      const container = (p.podSpec(WORKER).containers as Json[])[0]!;
+      container.args = ['--dist-init-addr', `${address}:5000`];
+      container.env = [{ name: 'LITERAL', value: '$$(GROVE_PCS_NAME)' }, { name: 'MINE', value: '$(OTHER)' }];
+    });
+    expectNone(validate(fine), 'podSpec.groveEnvOrder');
+  });
+
   test('podSpec.containerImage: a container or init container without an image rejected; the fixture has images', () => {
     const bad = pcsWith((p) => {
       delete (p.podSpec(WORKER).containers as Json[])[0]!.image;

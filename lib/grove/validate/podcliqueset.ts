@@ -4,7 +4,7 @@
  * the schema pass, and these rules must not crash on a half-written manifest.
  */
 import type { Finding } from '../findings';
-import { ANNOTATION_MNNVL_GROUP, ANNOTATION_VOLCANO_QUEUE, LABEL_KAI_QUEUE, MNNVL_GROUP_NONE } from '../labels';
+import { ANNOTATION_MNNVL_GROUP, ANNOTATION_VOLCANO_QUEUE, ENV, LABEL_KAI_QUEUE, MNNVL_GROUP_NONE } from '../labels';
 import { dns1123LabelError, dns1123SubdomainError, envVarNameError, isRecord, pointer } from '../meta';
 import { NAME_BUDGET } from '../naming';
 import { isQuantity, parseQuantity } from '../../cluster/quantity';
@@ -307,10 +307,31 @@ function validatePodSpec(podSpec: Rec, rawPodSpec: Rec | undefined, i: number, o
         if (name === undefined) continue;
         const why = envVarNameError(name);
         if (why) out.push(err([...base, field, c, 'env', e, 'name'], 'podSpec.envName', `env var name "${name}": ${why}`));
+        const late = groveVarsReferenced(env.value);
+        if (late.length > 0) {
+          const refs = late.map((v) => `$(${v})`).join(', ');
+          out.push(
+            warn(
+              [...base, field, c, 'env', e, 'value'],
+              'podSpec.groveEnvOrder',
+              `env var "${name}" refers to ${refs}: Grove (v0.1.0-alpha.11) adds ${late.length > 1 ? 'these' : 'it'} after the container's own env, and Kubernetes expands $(VAR) in an env value only from variables listed before it, so the pod gets the text as written. Use ${late.length > 1 ? 'them' : 'it'} in command or args (expanded from the whole env), or read $${late[0]} in a shell`,
+            ),
+          );
+        }
       }
     }
   }
   return out;
+}
+
+/** Grove's own variables (ENV), which the operator appends after a container's env. */
+const GROVE_ENV_NAMES: ReadonlySet<string> = new Set(Object.values(ENV));
+
+/** The Grove variables an env value refers to as $(VAR) ($$(VAR) is Kubernetes' escape for the text itself), in order, once each. */
+function groveVarsReferenced(value: unknown): string[] {
+  if (typeof value !== 'string' || !value.includes('$(')) return [];
+  const names = [...value.matchAll(/(?<!\$)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]!).filter((n) => GROVE_ENV_NAMES.has(n));
+  return [...new Set(names)];
 }
 
 /**
