@@ -76,7 +76,7 @@ export function validatePodCliqueSetRules(pcs: Rec, raw: Rec, ctx: ValidationCon
   const generateName = isRecord(pcs.metadata) ? (str(pcs.metadata.generateName) ?? '') : '';
   const podNamePrefix = pcsName || (generateName ? `${generateName.slice(0, 58)}${GENERATED_SUFFIX}` : '');
   out.push(...validateNameBudget(cliques, groups, podNamePrefix, groupOfClique, pcsName ? 'name' : 'generateName'));
-  out.push(...validatePodHostnames(cliques, groups, pcsName, generateName));
+  out.push(...validatePodHostnames(cliques, groups, pcsName ? 'name' : 'generateName', pcsName || generateName, podNamePrefix));
   out.push(...validateScalingGroups(groups, cliqueNames));
   out.push(...validateResourceSharing(template, cliqueNames, groups));
   out.push(...validateTopologyConstraints(pcs, raw, ctx, op));
@@ -169,18 +169,16 @@ const GENERATED_SUFFIX = '·····';
  * and its subdomain, the headless Service, `<pcs>-<i>`. Both must be DNS-1123 labels (no dot), and a
  * Service name a DNS-1035 label (a letter first: a warning, as Kubernetes after 1.35 relaxes it, KEP-5311).
  */
-function validatePodHostnames(cliques: [Rec, number][], groups: [Rec, number][], pcsName: string, generateName: string): Finding[] {
+function validatePodHostnames(cliques: [Rec, number][], groups: [Rec, number][], field: 'name' | 'generateName', own: string, podName: string): Finding[] {
   const out: Finding[] = [];
   const dotted = (what: string, name: string, example: string) =>
     `${what} "${name}" has a dot: Grove names pod hostnames after it (${example}), and Kubernetes refuses a dot in a hostname (a DNS-1123 label), so the stack would be accepted and its pods never created; use "-" instead`;
-  const own = pcsName || generateName;
-  const field = pcsName ? 'name' : 'generateName';
   if (own.includes('.')) {
-    out.push(err(['metadata', field], 'pcs.podHostname', `${dotted(`metadata.${field}`, own, `${pcsName || `${generateName}${GENERATED_SUFFIX}`}-0-<clique>-0`)}; the headless Service ${pcsName || `${generateName}${GENERATED_SUFFIX}`}-0 is refused the same way`));
+    out.push(err(['metadata', field], 'pcs.podHostname', `${dotted(`metadata.${field}`, own, `${podName}-0-<clique>-0`)}; the headless Service ${podName}-0 is refused the same way`));
   } else if (/^[0-9]/.test(own)) {
-    out.push(warn(['metadata', field], 'pcs.serviceName', `metadata.${field} "${own}" starts with a digit: Grove names the headless Service of each replica after it (${pcsName || `${generateName}${GENERATED_SUFFIX}`}-0), and Kubernetes up to 1.35 refuses a Service name that does not start with a letter (a DNS-1035 label; later versions relax it: RelaxedServiceNameValidation, KEP-5311)`));
+    out.push(warn(['metadata', field], 'pcs.serviceName', `metadata.${field} "${own}" starts with a digit: Grove names the headless Service of each replica after it (${podName}-0), and Kubernetes up to 1.35 refuses a Service name that does not start with a letter (a DNS-1035 label; later versions relax it: RelaxedServiceNameValidation, KEP-5311)`));
   }
-  const prefix = pcsName || 'pcs';
+  const prefix = podName || 'pcs';
   for (const [clique, i] of cliques) {
     const name = str(clique.name);
     if (name?.includes('.')) out.push(err(cliquePath(i, 'name'), 'pcs.podHostname', dotted('clique name', name, `${prefix}-0-${name}-0`)));
