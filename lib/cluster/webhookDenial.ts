@@ -17,10 +17,13 @@ export function isWebhookDenial(message: string): boolean {
  * which every `path: Type…` item starts with.
  */
 const FIELD_ERROR_TYPES = ['Not found', 'Required value', 'Duplicate value', 'Invalid value', 'Unsupported value', 'Forbidden', 'Too long', 'Too many', 'Internal error'];
-/** A field path as field.Path prints it (`spec.template.cliques[0].spec.roleName`, `metadata.annotations[grove.io/auto-mnnvl]`), then `: Type`. */
-const FIELD_ITEM = new RegExp(`^([A-Za-z_$][\\w$-]*(?:\\.[\\w$-]+|\\[[^\\]]*\\])*): ((?:${FIELD_ERROR_TYPES.join('|')})\\b[\\s\\S]*)$`);
+/** A field path as field.Path prints it (`spec.template.cliques[0].spec.roleName`, `metadata.annotations[grove.io/auto-mnnvl]`). */
+const FIELD_PATH = '[A-Za-z_$][\\w$-]*(?:\\.[\\w$-]+|\\[[^\\]]*\\])*';
+const TYPE = `(?:${FIELD_ERROR_TYPES.join('|')})\\b`;
+/** One item: a field path, then `: Type…`. */
+const FIELD_ITEM = new RegExp(`^(${FIELD_PATH}): (${TYPE}[\\s\\S]*)$`);
 /** Where the next item of an aggregate starts: `, ` before a field path and its type. */
-const ITEM_BOUNDARY = new RegExp(`, (?=[A-Za-z_$][\\w$-]*(?:\\.[\\w$-]+|\\[[^\\]]*\\])*: (?:${FIELD_ERROR_TYPES.join('|')})\\b)`, 'g');
+const ITEM_BOUNDARY = new RegExp(`, (?=${FIELD_PATH}: ${TYPE})`, 'g');
 
 /**
  * The fields a webhook's denial names only in its message: a validator that returns a field.ErrorList's

@@ -53,10 +53,12 @@ export async function capabilities(source: ClusterSource, namespace: string): Pr
   const entries = await Promise.all(
     ACTION_KINDS.map(async (kind): Promise<[WatchedKind, KindCapabilities]> => {
       const scalable = isScalableKind(kind);
+      // Asked once: apply and scale both read the object first.
+      const get = ask('get', kind);
       const [apply, del, scale] = await Promise.all([
-        all(ask('create', kind), ask('patch', kind), ask('get', kind)),
+        all(ask('create', kind), ask('patch', kind), get),
         ask('delete', kind),
-        scalable ? all(ask('patch', kind, 'scale'), ask('get', kind)) : Promise.resolve(undefined),
+        scalable ? all(ask('patch', kind, 'scale'), get) : Promise.resolve(undefined),
       ]);
       return [kind, { apply, delete: del, ...(scale ? { scale } : {}) }];
     }),
